@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { runWithContext } from '../services/request-context.js';
+import type { Services } from '../services/services.js';
+import { installErrorHandling, NATIVE_STATUS, type StatusMap } from './errors.js';
+import { artifactRoutes } from './native/artifact-routes.js';
+import { experimentRoutes } from './native/experiment-routes.js';
+import { runRoutes } from './native/run-routes.js';
+import { registerOpenApi } from './openapi.js';
+import { operationalRoutes } from './operational-routes.js';
+import { VERSION } from './version.js';
+
+export interface AppOptions {
+  services: Services;
+  logger?: boolean;
+  /** Extra surfaces (MLflow adapter, lineage, UI) register themselves here with their own status maps. */
+  plugins?: ((app: FastifyInstance) => Promise<void>)[];
+  statusMaps?: { prefix: string; map: StatusMap }[];
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+    },
+    ajv: {
+      // Bodies are taken as sent: no type coercion, no silently dropped fields; unknown fields are refused.
+      customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false },
+    },
+    bodyLimit: 1024 * 1024,
+  });
+
+  // Artifact uploads and other non-JSON bodies arrive as streams; routes that expect JSON reject them by schema.
+  app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    runWithContext({ actor: 'anonymous', requestId: request.id }, done);
+  });
+
+  const statusMaps = options.statusMaps ?? [];
+  installErrorHandling(
+    app,
+    (request) => statusMaps.find((s) => request.url.startsWith(s.prefix))?.map ?? NATIVE_STATUS,
+  );
+  await registerOpenApi(app, VERSION);
+
+  const { services } = options;
+  await app.register(
+    async (v1) => {
+      await v1.register(experimentRoutes, { services });
+      await v1.register(runRoutes, { services });
+      await v1.register(artifactRoutes, { services });
+      v1.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    },
+    { prefix: '/api/v1' },
+  );
+  await app.register(operationalRoutes, { services });
+  for (const plugin of options.plugins ?? []) await plugin(app);
+  return app;
+}

@@ -1,0 +1,63 @@
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { type ErrorCode, MnemoError } from '../domain/errors.js';
+
+/** HTTP status for each error code, per API surface: the MLflow adapter keeps MLflow's own choices. */
+export type StatusMap = Record<ErrorCode, number>;
+
+export const NATIVE_STATUS: StatusMap = {
+  INVALID_PARAMETER_VALUE: 400,
+  RESOURCE_DOES_NOT_EXIST: 404,
+  RESOURCE_ALREADY_EXISTS: 409,
+  INVALID_STATE: 409,
+  PERMISSION_DENIED: 403,
+  UNAUTHENTICATED: 401,
+};
+
+export interface ErrorBody {
+  error_code: string;
+  message: string;
+}
+
+export function sendError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+  return reply
+    .status(status)
+    .type('application/json')
+    .send({ error_code: code, message } satisfies ErrorBody);
+}
+
+/**
+ * Turns every failure into `{error_code, message}`. Client mistakes (bad JSON, schema violations, oversized bodies)
+ * become 400s naming the field; only a fault of the server itself is a 500, and its details go to the log.
+ */
+export function installErrorHandling(app: FastifyInstance, statusFor: (request: { url: string }) => StatusMap): void {
+  app.setErrorHandler((error: FastifyError | MnemoError | Error, request, reply) => {
+    if (error instanceof MnemoError) {
+      return sendError(reply, statusFor(request)[error.code], error.code, error.message);
+    }
+    const fastifyError = error as FastifyError;
+    if (fastifyError.validation) {
+      const first = fastifyError.validation[0];
+      const where = `${fastifyError.validationContext ?? 'request'}${first?.instancePath ?? ''}`.replaceAll('/', '.');
+      const detail =
+        first?.keyword === 'additionalProperties'
+          ? `has unknown field '${(first.params as { additionalProperty?: string }).additionalProperty}'`
+          : (first?.message ?? 'is invalid');
+      return sendError(reply, 400, 'INVALID_PARAMETER_VALUE', `Invalid value for ${where}: ${detail}`);
+    }
+    const status = fastifyError.statusCode ?? 500;
+    if (status < 500) {
+      const message =
+        fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+          ? 'Request body is larger than the server accepts'
+          : fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+            ? `Unsupported content type '${request.headers['content-type'] ?? ''}'`
+            : `Malformed request: ${fastifyError.message}`;
+      return sendError(reply, status === 413 || status === 415 ? 400 : status, 'INVALID_PARAMETER_VALUE', message);
+    }
+    request.log.error({ err: error }, 'request failed');
+    return sendError(reply, 500, 'INTERNAL_ERROR', 'The server failed to handle this request; see the server log.');
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, 404, 'ENDPOINT_NOT_FOUND', `No API endpoint for ${request.method} ${request.url.split('?')[0]}`),
+  );
+}

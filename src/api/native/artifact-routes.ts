@@ -1,0 +1,52 @@
+import type { Readable } from 'node:stream';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../../services/services.js';
+import { ArtifactFileJson, ArtifactListQuery, IdParams } from './schemas.js';
+
+const tags = ['artifacts'];
+type ByPath = { Params: { runId: string; '*': string } };
+const PathParams = Type.Object({ runId: Type.String(), '*': Type.String() });
+
+export async function artifactRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  const artifacts = services.artifacts;
+
+  app.put<ByPath>(
+    '/runs/:runId/artifacts/*',
+    {
+      schema: {
+        tags,
+        summary: 'Upload one file (raw body); its size and sha256 are recorded',
+        params: PathParams,
+        response: { 201: Type.Object({ artifact: ArtifactFileJson }) },
+      },
+    },
+    async (request, reply) => {
+      const artifact = await artifacts.upload(request.params.runId, request.params['*'], request.body as Readable);
+      return reply.status(201).send({ artifact });
+    },
+  );
+
+  app.get<{ Params: { runId: string }; Querystring: { path?: string } }>(
+    '/runs/:runId/artifacts',
+    {
+      schema: {
+        tags,
+        params: IdParams('runId'),
+        querystring: ArtifactListQuery,
+        response: { 200: Type.Object({ rootUri: Type.String(), files: Type.Array(ArtifactFileJson) }) },
+      },
+    },
+    async (request) => artifacts.list(request.params.runId, request.query.path),
+  );
+
+  app.get<ByPath>('/runs/:runId/artifacts/*', { schema: { tags, params: PathParams } }, async (request, reply) => {
+    const file = await artifacts.download(request.params.runId, request.params['*']);
+    return reply.type('application/octet-stream').header('content-length', file.size).send(file.body);
+  });
+
+  app.delete<ByPath>('/runs/:runId/artifacts/*', { schema: { tags, params: PathParams } }, async (request, reply) => {
+    await artifacts.delete(request.params.runId, request.params['*']);
+    return reply.status(204).send();
+  });
+}

@@ -1,0 +1,165 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { RunStatus } from '../../domain/tracking/entities.js';
+import type { Services } from '../../services/services.js';
+import { fromMap, presentMetric, presentRun } from './presenters.js';
+import {
+  CreateRunBody,
+  IdParams,
+  LogBatchBody,
+  LogInputsBody,
+  MetricHistoryQuery,
+  MetricJson,
+  RunJson,
+  SearchRunsBody,
+  UpdateRunBody,
+} from './schemas.js';
+
+const tags = ['runs'];
+const RunReply = Type.Object({ run: RunJson });
+const RunParams = IdParams('runId');
+type ByRun = { Params: { runId: string } };
+
+/** Large enough for a 10,000-point batch with long keys; artifact uploads stream and are not bound by it. */
+export const BATCH_BODY_LIMIT = 32 * 1024 * 1024;
+
+export async function runRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  const runs = services.runs;
+
+  app.post<{ Body: CreateRunBody }>(
+    '/runs',
+    { schema: { tags, body: CreateRunBody, response: { 201: RunReply } } },
+    async (request, reply) => {
+      const body = request.body;
+      const run = await runs.create({ ...body, tags: fromMap(body.tags) });
+      return reply.status(201).send({ run: presentRun(run) });
+    },
+  );
+
+  app.post<{ Body: SearchRunsBody }>(
+    '/runs/search',
+    {
+      schema: {
+        tags,
+        body: SearchRunsBody,
+        response: { 200: Type.Object({ runs: Type.Array(RunJson), nextPageToken: Type.Optional(Type.String()) }) },
+      },
+    },
+    async (request) => {
+      const result = await runs.search(request.body);
+      return { ...result, runs: result.runs.map(presentRun) };
+    },
+  );
+
+  app.get<ByRun>(
+    '/runs/:runId',
+    { schema: { tags, params: RunParams, response: { 200: RunReply } } },
+    async (request) => ({
+      run: presentRun(await runs.get(request.params.runId)),
+    }),
+  );
+
+  app.patch<ByRun & { Body: UpdateRunBody }>(
+    '/runs/:runId',
+    { schema: { tags, params: RunParams, body: UpdateRunBody, response: { 200: RunReply } } },
+    async (request) => {
+      const { status, endTime, runName } = request.body;
+      return {
+        run: presentRun(
+          await runs.update(request.params.runId, { status: status as RunStatus | undefined, endTime, runName }),
+        ),
+      };
+    },
+  );
+
+  app.delete<ByRun>(
+    '/runs/:runId',
+    { schema: { tags, params: RunParams, response: { 200: RunReply } } },
+    async (request) => ({ run: presentRun(await runs.delete(request.params.runId)) }),
+  );
+
+  app.post<ByRun>(
+    '/runs/:runId/restore',
+    { schema: { tags, params: RunParams, response: { 200: RunReply } } },
+    async (request) => ({ run: presentRun(await runs.restore(request.params.runId)) }),
+  );
+
+  app.post<ByRun & { Body: LogBatchBody }>(
+    '/runs/:runId/batch',
+    {
+      bodyLimit: BATCH_BODY_LIMIT,
+      schema: {
+        tags,
+        summary: 'Log metrics, params and tags atomically (up to 10,000 metric points)',
+        params: RunParams,
+        body: LogBatchBody,
+        response: { 200: Type.Object({ metrics: Type.Integer(), params: Type.Integer(), tags: Type.Integer() }) },
+      },
+    },
+    async (request) => {
+      const { metrics = [], params, tags: tagMap } = request.body;
+      const paramList = fromMap(params);
+      const tagList = fromMap(tagMap);
+      await runs.logBatch(request.params.runId, { metrics, params: paramList, tags: tagList });
+      return { metrics: metrics.length, params: paramList.length, tags: tagList.length };
+    },
+  );
+
+  app.delete<{ Params: { runId: string; key: string } }>(
+    '/runs/:runId/tags/:key',
+    { schema: { tags, params: Type.Object({ runId: Type.String(), key: Type.String() }) } },
+    async (request, reply) => {
+      await runs.deleteTag(request.params.runId, request.params.key);
+      return reply.status(204).send();
+    },
+  );
+
+  app.post<ByRun & { Body: LogInputsBody }>(
+    '/runs/:runId/inputs',
+    { schema: { tags, params: RunParams, body: LogInputsBody, response: { 200: RunReply } } },
+    async (request) => {
+      const datasets = request.body.datasets.map((d) => ({
+        name: d.name,
+        digest: d.digest,
+        sourceType: d.sourceType,
+        source: d.source,
+        schema: d.schema ?? null,
+        profile: d.profile ?? null,
+        tags: fromMap(d.tags),
+      }));
+      await runs.logInputs(request.params.runId, datasets);
+      return { run: presentRun(await runs.get(request.params.runId)) };
+    },
+  );
+
+  app.get<ByRun & { Querystring: MetricHistoryQuery }>(
+    '/runs/:runId/metric-history',
+    {
+      schema: {
+        tags,
+        summary: 'A page of a metric’s points, or with `points` a min/max-preserving sample for charts',
+        params: RunParams,
+        querystring: MetricHistoryQuery,
+        response: {
+          200: Type.Object({
+            metrics: Type.Array(MetricJson),
+            nextPageToken: Type.Optional(Type.String()),
+            totalPoints: Type.Optional(Type.Integer()),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { key, maxResults, pageToken, points } = request.query;
+      if (points !== undefined) {
+        const sampled = await services.metricHistory.sampled(request.params.runId, key, Number(points));
+        return { metrics: sampled.metrics.map(presentMetric), totalPoints: sampled.totalPoints };
+      }
+      const page = await services.metricHistory.page(request.params.runId, key, {
+        maxResults: maxResults === undefined ? undefined : Number(maxResults),
+        pageToken,
+      });
+      return { ...page, metrics: page.metrics.map(presentMetric) };
+    },
+  );
+}

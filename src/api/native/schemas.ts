@@ -1,0 +1,194 @@
+import { type Static, Type } from '@sinclair/typebox';
+
+/** Request and response shapes of the native API; they also generate /api/v1/openapi.json. */
+
+const Id = Type.String({ minLength: 1, maxLength: 64 });
+const Millis = Type.Integer({ minimum: 0, description: 'milliseconds since the epoch' });
+const StringMap = (max: number) => Type.Record(Type.String({ maxLength: 250 }), Type.String(), { maxProperties: max });
+const ViewType = Type.Union([Type.Literal('ACTIVE_ONLY'), Type.Literal('DELETED_ONLY'), Type.Literal('ALL')]);
+const Digits = Type.String({ pattern: '^[0-9]{1,9}$' });
+const RunStatus = Type.Union(['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'].map((s) => Type.Literal(s)));
+
+export const ErrorResponse = Type.Object({ error_code: Type.String(), message: Type.String() }, { $id: 'Error' });
+
+export const ExperimentJson = Type.Object({
+  experimentId: Type.String(),
+  name: Type.String(),
+  artifactLocation: Type.String(),
+  lifecycleStage: Type.String(),
+  creationTime: Type.Integer(),
+  lastUpdateTime: Type.Integer(),
+  tags: Type.Record(Type.String(), Type.String()),
+});
+
+export const MetricValue = Type.Union([Type.Number(), Type.String({ maxLength: 32 })], {
+  description: 'a number, or "NaN", "Infinity", "-Infinity"',
+});
+
+export const MetricJson = Type.Object({
+  key: Type.String(),
+  value: MetricValue,
+  step: Type.Integer(),
+  timestamp: Type.Integer(),
+});
+
+export const DatasetInputJson = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 500 }),
+    digest: Type.String({ minLength: 1, maxLength: 36 }),
+    sourceType: Type.String({ maxLength: 64 }),
+    source: Type.String({ maxLength: 65_535 }),
+    schema: Type.Optional(Type.Union([Type.String({ maxLength: 1_048_576 }), Type.Null()])),
+    profile: Type.Optional(Type.Union([Type.String({ maxLength: 16_384 }), Type.Null()])),
+    tags: Type.Optional(StringMap(100)),
+  },
+  { additionalProperties: false },
+);
+
+export const RunJson = Type.Object({
+  runId: Type.String(),
+  experimentId: Type.String(),
+  runName: Type.String(),
+  userId: Type.String(),
+  status: Type.String(),
+  startTime: Type.Integer(),
+  endTime: Type.Union([Type.Integer(), Type.Null()]),
+  artifactUri: Type.String(),
+  lifecycleStage: Type.String(),
+  parentRunId: Type.Union([Type.String(), Type.Null()]),
+  params: Type.Record(Type.String(), Type.String()),
+  tags: Type.Record(Type.String(), Type.String()),
+  metrics: Type.Array(MetricJson),
+  inputs: Type.Array(DatasetInputJson),
+});
+
+export const CreateExperimentBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 500 }),
+    artifactLocation: Type.Optional(Type.String({ maxLength: 1000 })),
+    tags: Type.Optional(StringMap(1000)),
+  },
+  { additionalProperties: false },
+);
+export type CreateExperimentBody = Static<typeof CreateExperimentBody>;
+
+export const UpdateExperimentBody = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 500 }) },
+  { additionalProperties: false },
+);
+
+export const SetTagsBody = Type.Object({ tags: StringMap(1000) }, { additionalProperties: false });
+
+export const SearchExperimentsBody = Type.Object(
+  {
+    filter: Type.Optional(Type.String({ maxLength: 10_000 })),
+    orderBy: Type.Optional(Type.Array(Type.String({ maxLength: 1000 }), { maxItems: 20 })),
+    maxResults: Type.Optional(Type.Integer({ minimum: 1, maximum: 50_000 })),
+    pageToken: Type.Optional(Type.String({ maxLength: 1000 })),
+    viewType: Type.Optional(ViewType),
+  },
+  { additionalProperties: false },
+);
+export type SearchExperimentsBody = Static<typeof SearchExperimentsBody>;
+
+export const CreateRunBody = Type.Object(
+  {
+    experimentId: Id,
+    runName: Type.Optional(Type.String({ maxLength: 250 })),
+    userId: Type.Optional(Type.String({ maxLength: 250 })),
+    startTime: Type.Optional(Millis),
+    tags: Type.Optional(StringMap(1000)),
+    parentRunId: Type.Optional(Id),
+  },
+  { additionalProperties: false },
+);
+export type CreateRunBody = Static<typeof CreateRunBody>;
+
+export const UpdateRunBody = Type.Object(
+  {
+    status: Type.Optional(RunStatus),
+    endTime: Type.Optional(Millis),
+    runName: Type.Optional(Type.String({ minLength: 1, maxLength: 250 })),
+  },
+  { additionalProperties: false },
+);
+export type UpdateRunBody = Static<typeof UpdateRunBody>;
+
+export const SearchRunsBody = Type.Object(
+  {
+    experimentIds: Type.Array(Id, { minItems: 1, maxItems: 1000 }),
+    filter: Type.Optional(Type.String({ maxLength: 10_000 })),
+    orderBy: Type.Optional(Type.Array(Type.String({ maxLength: 1000 }), { maxItems: 20 })),
+    maxResults: Type.Optional(Type.Integer({ minimum: 1, maximum: 50_000 })),
+    pageToken: Type.Optional(Type.String({ maxLength: 1000 })),
+    viewType: Type.Optional(ViewType),
+  },
+  { additionalProperties: false },
+);
+export type SearchRunsBody = Static<typeof SearchRunsBody>;
+
+export const LogBatchBody = Type.Object(
+  {
+    metrics: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            key: Type.String({ minLength: 1, maxLength: 250 }),
+            value: MetricValue,
+            step: Type.Optional(Type.Integer()),
+            timestamp: Type.Optional(Millis),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 10_000 },
+      ),
+    ),
+    params: Type.Optional(StringMap(1000)),
+    tags: Type.Optional(StringMap(1000)),
+  },
+  { additionalProperties: false },
+);
+export type LogBatchBody = Static<typeof LogBatchBody>;
+
+export const LogInputsBody = Type.Object(
+  { datasets: Type.Array(DatasetInputJson, { minItems: 1, maxItems: 100 }) },
+  { additionalProperties: false },
+);
+export type LogInputsBody = Static<typeof LogInputsBody>;
+
+export const ListQuery = Type.Object(
+  {
+    filter: Type.Optional(Type.String({ maxLength: 10_000 })),
+    orderBy: Type.Optional(Type.String({ maxLength: 1000 })),
+    maxResults: Type.Optional(Digits),
+    pageToken: Type.Optional(Type.String({ maxLength: 1000 })),
+    viewType: Type.Optional(ViewType),
+  },
+  { additionalProperties: false },
+);
+export type ListQuery = Static<typeof ListQuery>;
+
+export const MetricHistoryQuery = Type.Object(
+  {
+    key: Type.String({ minLength: 1, maxLength: 250 }),
+    maxResults: Type.Optional(Digits),
+    pageToken: Type.Optional(Type.String({ maxLength: 1000 })),
+    points: Type.Optional(Digits),
+  },
+  { additionalProperties: false },
+);
+export type MetricHistoryQuery = Static<typeof MetricHistoryQuery>;
+
+export const ArtifactListQuery = Type.Object(
+  { path: Type.Optional(Type.String({ maxLength: 4096 })) },
+  { additionalProperties: false },
+);
+
+export const ArtifactFileJson = Type.Object({
+  path: Type.String(),
+  isDir: Type.Boolean(),
+  size: Type.Union([Type.Integer(), Type.Null()]),
+  sha256: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const IdParams = (name: string) => Type.Object({ [name]: Id });

@@ -1,0 +1,44 @@
+import type { FastifyInstance } from 'fastify';
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import type { Services } from '../services/services.js';
+import { VERSION } from './version.js';
+
+/** Liveness, Prometheus metrics and the landing page. */
+export async function operationalRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'mnemo_' });
+  const requests = new Counter({
+    name: 'mnemo_http_requests_total',
+    help: 'HTTP requests by route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'mnemo_http_request_duration_seconds',
+    help: 'HTTP request latency by route',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [registry],
+  });
+
+  app.addHook('onResponse', (request, reply, done) => {
+    // The route pattern, not the URL: ids in URLs would give every run its own time series.
+    const route = request.routeOptions.url ?? 'unmatched';
+    requests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    latency.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    done();
+  });
+
+  app.get('/health', { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await services.experiments.get('0');
+      return { status: 'ok', version: VERSION };
+    } catch (error) {
+      return reply.status(503).send({ status: 'unavailable', message: (error as Error).message });
+    }
+  });
+
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type(registry.contentType).send(await registry.metrics()),
+  );
+}

@@ -1,0 +1,48 @@
+import { Command } from 'commander';
+import { startServer } from '../api/server.js';
+import { envOption } from './options.js';
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+export function serverCommand(): Command {
+  return new Command('server')
+    .description('Serve the tracking API, the MLflow-compatible API and the web UI')
+    .addOption(envOption('--host <host>', 'address to bind', '127.0.0.1'))
+    .addOption(envOption('--port <port>', 'port to listen on', '5000'))
+    .addOption(
+      envOption(
+        '--backend-store-uri <uri>',
+        'SQLite file path, sqlite:///path or postgresql://user@host/db',
+        './mnemo-data/mnemo.db',
+      ),
+    )
+    .addOption(envOption('--artifacts-destination <uri>', 'directory for artifacts', './mnemo-data/artifacts'))
+    .addOption(envOption('--log-requests', 'log every request as JSON lines').default(false))
+    .action(async (options: Record<string, string | boolean>) => {
+      const port = Number(options.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+        throw new Error(`--port must be a number between 0 and 65535; got '${options.port}'`);
+      }
+      const host = String(options.host);
+      if (!LOOPBACK.has(host)) {
+        console.warn(
+          `warning: listening on ${host} without authentication: anyone who can reach this address can read and ` +
+            'change every experiment. Bind to 127.0.0.1 or put Mnemo behind an authenticating proxy.',
+        );
+      }
+      const server = await startServer({
+        host,
+        port,
+        backendStoreUri: String(options.backendStoreUri),
+        artifactsDestination: String(options.artifactsDestination),
+        logger: options.logRequests === true,
+      });
+      console.log(`Mnemo is serving on ${server.url} (store: ${server.store.dialect})`);
+      const stop = async () => {
+        await server.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}

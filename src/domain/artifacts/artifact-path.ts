@@ -1,0 +1,26 @@
+import { invalid } from '../errors.js';
+
+/**
+ * Normalises a client-supplied artifact path to forward-slash segments with no way out of its root: absolute paths,
+ * `..`, `.`, empty segments, backslashes and control characters are refused rather than cleaned up, because a
+ * silently rewritten path is how traversal bugs hide. Callers decode percent-encoding before calling this.
+ */
+export function normalizeArtifactPath(raw: string, field = 'artifact path'): string {
+  if (raw === '' || raw === '/') return '';
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused here.
+  if (/[\u0000-\u001f\\]/u.test(raw)) throw invalid(`${field} '${raw}' contains a backslash or control character`);
+  if (raw.startsWith('/')) throw invalid(`${field} '${raw}' must be relative`);
+  const trimmed = raw.endsWith('/') ? raw.slice(0, -1) : raw;
+  const segments = trimmed.split('/');
+  for (const segment of segments) {
+    if (segment === '' || segment === '.' || segment === '..') {
+      throw invalid(`${field} '${raw}' must not contain empty, '.' or '..' segments`);
+    }
+    if (/^[a-z]:$/i.test(segment)) throw invalid(`${field} '${raw}' must not name a drive`);
+  }
+  return segments.join('/');
+}
+
+export function joinArtifactPath(...parts: string[]): string {
+  return parts.filter((p) => p !== '').join('/');
+}

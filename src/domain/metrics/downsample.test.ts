@@ -1,0 +1,277 @@
+import { describe, expect, it } from 'vitest';
+import { downsampleMinMax, lttb, type MetricPoint } from './downsample.js';
+
+/** Points at steps 0, 1, 2, … with the given values; timestamps are distinct so identity mix-ups show. */
+function series(values: readonly number[]): MetricPoint[] {
+  return values.map((value, step) => ({ step, value, timestamp: 1_000 + step }));
+}
+
+/** Deterministic pseudo-random values in [-1, 1) so property tests are reproducible. */
+function noise(count: number, seed: number): number[] {
+  let state = seed >>> 0;
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    out.push(state / 2 ** 31 - 1);
+  }
+  return out;
+}
+
+/** Points whose `value` getter counts reads, to check an algorithm touches each point a bounded number of times. */
+function countingSeries(count: number): { points: MetricPoint[]; reads: () => number } {
+  let reads = 0;
+  const points: MetricPoint[] = [];
+  for (let i = 0; i < count; i++) {
+    const v = Math.sin(i / 50) + (i % 7);
+    points.push({
+      step: i,
+      timestamp: i,
+      get value() {
+        reads++;
+        return v;
+      },
+    });
+  }
+  return { points, reads: () => reads };
+}
+
+const steps = (points: readonly MetricPoint[]) => points.map((p) => p.step);
+
+/** Output must be made of the input's own objects, in input order. */
+function expectSubsequence(output: readonly MetricPoint[], input: readonly MetricPoint[]): void {
+  let previous = -1;
+  for (const point of output) {
+    const index = input.indexOf(point);
+    expect(index).toBeGreaterThan(previous);
+    previous = index;
+  }
+}
+
+describe('downsampleMinMax', () => {
+  it('returns a copy when the input already fits', () => {
+    const input = series([3, 1, 2]);
+    for (const max of [3, 4, 1000]) {
+      const out = downsampleMinMax(input, max);
+      expect(out).not.toBe(input);
+      expect(out).toEqual(input);
+      expect(out[0]).toBe(input[0]);
+    }
+    expect(downsampleMinMax([], 10)).toEqual([]);
+    expect(downsampleMinMax([], 0)).toEqual([]);
+  });
+
+  it('keeps only endpoints when maxPoints < 3', () => {
+    const input = series([5, 9, -9, 7]);
+    expect(downsampleMinMax(input, 0)).toEqual([]);
+    expect(downsampleMinMax(input, -4)).toEqual([]);
+    expect(downsampleMinMax(input, 1)).toEqual([input[0]]);
+    expect(downsampleMinMax(input, 2)).toEqual([input[0], input[3]]);
+  });
+
+  it('keeps each bucket’s min and max in original order, plus the endpoints', () => {
+    // Interior indices 1..8 form buckets [1..4] and [5..8]. In the second bucket the max comes before the min.
+    const input = series([0, 5, 1, 9, 3, 8, 7, 2, 4, 6]);
+    expect(steps(downsampleMinMax(input, 6))).toEqual([0, 2, 3, 5, 7, 9]);
+    // An odd budget cannot fit another min/max pair.
+    expect(steps(downsampleMinMax(input, 7))).toEqual([0, 2, 3, 5, 7, 9]);
+  });
+
+  it('emits one point when a bucket’s min and max coincide', () => {
+    const input = series(Array.from({ length: 10 }, () => 4));
+    expect(steps(downsampleMinMax(input, 6))).toEqual([0, 1, 5, 9]);
+  });
+
+  it('keeps the earliest of equal extremes', () => {
+    const input = series([0, 2, 1, 2, 1, 0, 0, 0, 0, 0]);
+    expect(steps(downsampleMinMax(input, 6)).slice(0, 3)).toEqual([0, 1, 2]);
+  });
+
+  it('ignores NaN when choosing min and max', () => {
+    const input = series([0, Number.NaN, 5, Number.NaN, -5, 1, Number.NaN, Number.NaN, 2, 0]);
+    expect(steps(downsampleMinMax(input, 6))).toEqual([0, 2, 4, 5, 8, 9]);
+  });
+
+  it('keeps the first point of a bucket holding only NaNs', () => {
+    const nan = Number.NaN;
+    const input = series([0, nan, nan, nan, nan, 1, 3, 2, 0, 5]);
+    const out = downsampleMinMax(input, 6);
+    expect(steps(out)).toEqual([0, 1, 6, 8, 9]);
+    expect(out[1]!.value).toBeNaN();
+  });
+
+  it('keeps NaN endpoints', () => {
+    const input = series([Number.NaN, 1, 2, 3, 4, 5, 6, 7, 8, Number.NaN]);
+    const out = downsampleMinMax(input, 4);
+    expect(out[0]).toBe(input[0]);
+    expect(out.at(-1)).toBe(input[9]);
+  });
+
+  it('handles a bucket holding only +Infinity', () => {
+    const inf = Number.POSITIVE_INFINITY;
+    expect(steps(downsampleMinMax(series([0, inf, inf, inf, inf, 1, 2, 3, 4, 0]), 6))).toEqual([0, 1, 5, 8, 9]);
+  });
+
+  it('treats infinities as extremes', () => {
+    const input = series([0, 1, Number.POSITIVE_INFINITY, 2, 3, 4, Number.NEGATIVE_INFINITY, 5, 6, 0]);
+    const values = downsampleMinMax(input, 6).map((p) => p.value);
+    expect(values).toContain(Number.POSITIVE_INFINITY);
+    expect(values).toContain(Number.NEGATIVE_INFINITY);
+  });
+
+  it('respects bounds, order and extremes across sizes and budgets', () => {
+    for (const [n, max] of [
+      [10, 3],
+      [10, 4],
+      [11, 5],
+      [100, 9],
+      [101, 10],
+      [1000, 17],
+      [5000, 1000],
+      [999, 998],
+    ] as const) {
+      const input = series(noise(n, n * 31 + max));
+      const out = downsampleMinMax(input, max);
+      expect(out.length).toBeLessThanOrEqual(max);
+      expect(out[0]).toBe(input[0]);
+      expect(out.at(-1)).toBe(input.at(-1));
+      expectSubsequence(out, input);
+      if (max >= 4) {
+        const values = out.map((p) => p.value);
+        expect(values).toContain(Math.max(...input.map((p) => p.value)));
+        expect(values).toContain(Math.min(...input.map((p) => p.value)));
+      }
+    }
+  });
+
+  it('uses the whole budget when it is even', () => {
+    const input = series(noise(10_000, 7));
+    expect(downsampleMinMax(input, 1000)).toHaveLength(1000);
+  });
+
+  it('keeps a single spike and dip among 1,000,000 points reduced to 1000, quickly', () => {
+    const n = 1_000_000;
+    const input: MetricPoint[] = new Array(n);
+    for (let i = 0; i < n; i++) input[i] = { step: i * 2, value: Math.sin(i / 1000), timestamp: i };
+    input[654_321]!.value = 1e9;
+    input[123_457]!.value = -1e9;
+
+    const started = performance.now();
+    const out = downsampleMinMax(input, 1000);
+    const elapsed = performance.now() - started;
+
+    expect(out.length).toBeLessThanOrEqual(1000);
+    expect(out).toContain(input[654_321]);
+    expect(out).toContain(input[123_457]);
+    expect(out[0]).toBe(input[0]);
+    expect(out.at(-1)).toBe(input[n - 1]);
+    for (let i = 1; i < out.length; i++) expect(out[i]!.step).toBeGreaterThan(out[i - 1]!.step);
+    // Outputs are the input's own objects: nothing per point is allocated.
+    for (const p of out) expect(p).toBe(input[p.step / 2]);
+    // Generous bound: a linear pass takes a few milliseconds; this only catches quadratic or sort-based work.
+    expect(elapsed).toBeLessThan(1000);
+  });
+
+  it('reads each value a bounded number of times (linear, no sorting)', () => {
+    const { points, reads } = countingSeries(100_000);
+    downsampleMinMax(points, 500);
+    // One read per interior point; sorting or rescanning would need many more.
+    expect(reads()).toBeLessThanOrEqual(points.length);
+  });
+});
+
+describe('lttb', () => {
+  it('returns all points when they fit', () => {
+    const input = series([1, 2, 3]);
+    const out = lttb(input, 3);
+    expect(out).toEqual(input);
+    expect(out).not.toBe(input);
+    expect(lttb([], 5)).toEqual([]);
+  });
+
+  it('drops non-finite points even when everything fits', () => {
+    const input = series([1, Number.NaN, 3, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 6]);
+    expect(steps(lttb(input, 10))).toEqual([0, 2, 5]);
+    expect(lttb(series([Number.NaN, Number.NaN]), 5)).toEqual([]);
+  });
+
+  it('keeps only finite endpoints when maxPoints < 3', () => {
+    const input = series([Number.NaN, 1, 2, 3, 4, Number.POSITIVE_INFINITY]);
+    expect(lttb(input, 0)).toEqual([]);
+    expect(lttb(input, 1)).toEqual([input[1]]);
+    expect(steps(lttb(input, 2))).toEqual([1, 4]);
+  });
+
+  it('chooses the point forming the largest triangle, not the largest value', () => {
+    // Anchor (0,0), next average (4,4): (2,0) is farthest from that line although (3,3) has the larger value.
+    expect(steps(lttb(series([0, 1, 0, 3, 4]), 3))).toEqual([0, 2, 4]);
+    expect(steps(lttb(series([0, 5, 1, -2, 0]), 3))).toEqual([0, 1, 4]);
+  });
+
+  it('uses the previously chosen point and the next bucket’s average', () => {
+    // Buckets [1..3] and [4..6]; worked by hand: index 2 wins the first, index 5 the second.
+    expect(steps(lttb(series([0, 1, 3, 1, 0, -4, 0, 0]), 4))).toEqual([0, 2, 5, 7]);
+  });
+
+  it('uses steps, not indices, as x', () => {
+    // Same values as above but the gap before the last point changes the next-bucket average to (100, 4).
+    const input: MetricPoint[] = [
+      { step: 0, value: 0, timestamp: 0 },
+      { step: 1, value: 1, timestamp: 1 },
+      { step: 2, value: 0, timestamp: 2 },
+      { step: 3, value: 3, timestamp: 3 },
+      { step: 100, value: 4, timestamp: 4 },
+    ];
+    // Area is proportional to |100·y − 4·x|: 96, 8 and 288, so (3, 3) wins here.
+    expect(steps(lttb(input, 3))).toEqual([0, 3, 100]);
+  });
+
+  it('returns exactly maxPoints points, sorted, with the finite endpoints', () => {
+    for (const [n, max] of [
+      [10, 3],
+      [10, 9],
+      [100, 7],
+      [1001, 100],
+      [5000, 1000],
+    ] as const) {
+      const values = noise(n, n + max);
+      // Sprinkle non-finite values, including at both ends.
+      values[0] = Number.NaN;
+      values[n - 1] = Number.POSITIVE_INFINITY;
+      for (let i = 3; i < n; i += 11) values[i] = Number.NaN;
+      const input = series(values);
+      const finite = input.filter((p) => Number.isFinite(p.value));
+      const out = lttb(input, max);
+      expect(out).toHaveLength(Math.min(max, finite.length));
+      expect(out[0]).toBe(finite[0]);
+      expect(out.at(-1)).toBe(finite.at(-1));
+      expect(out.every((p) => Number.isFinite(p.value))).toBe(true);
+      expectSubsequence(out, input);
+    }
+  });
+
+  it('keeps a spike in a flat line', () => {
+    const values = new Array<number>(10_000).fill(0);
+    values[4321] = 50;
+    const out = lttb(series(values), 100);
+    expect(out).toHaveLength(100);
+    expect(steps(out)).toContain(4321);
+  });
+
+  it('handles 1,000,000 points linearly', () => {
+    const n = 1_000_000;
+    const input: MetricPoint[] = new Array(n);
+    for (let i = 0; i < n; i++) input[i] = { step: i, value: Math.cos(i / 3000) * 10, timestamp: i };
+    const started = performance.now();
+    const out = lttb(input, 1000);
+    expect(performance.now() - started).toBeLessThan(1500);
+    expect(out).toHaveLength(1000);
+    for (const p of out) expect(p).toBe(input[p.step]);
+  });
+
+  it('reads each value a bounded number of times (linear, no sorting)', () => {
+    const { points, reads } = countingSeries(100_000);
+    lttb(points, 500);
+    // Two reads to find finite points, one for the averages, one as a candidate, plus one per kept point.
+    expect(reads()).toBeLessThanOrEqual(4 * points.length + 500);
+  });
+});

@@ -1,0 +1,118 @@
+import type { ComparisonOperator, FilterEntity, NullOperator } from './filter-ast.js';
+import type { ParsedIdentifier } from './filter-identifier.js';
+import { type Source, syntaxError } from './filter-tokenizer.js';
+
+/**
+ * What each search target lets a filter compare: which entities, which keys, which operators and which operand
+ * type. The rules mirror MLflow so clients get the same answers (and the same refusals) from either server.
+ */
+export type FilterOperator = ComparisonOperator | NullOperator;
+
+export type ValueKind = 'number' | 'string';
+
+export interface FieldRule {
+  valueKind: ValueKind;
+  operators: readonly FilterOperator[];
+}
+
+/** Entities either accept any key (metrics.<anything>) or a fixed set, possibly with alias spellings. */
+type EntityFields =
+  | { kind: 'any-key'; rule: FieldRule }
+  | { kind: 'fixed-keys'; fields: ReadonlyMap<string, ResolvedField> };
+
+export interface ResolvedField {
+  entity: FilterEntity;
+  /** The canonical key, e.g. `start_time` for `created`. */
+  key: string;
+  rule: FieldRule;
+}
+
+export interface FilterSchema {
+  /** Plural noun used in messages: "runs", "experiments". */
+  target: string;
+  entities: ReadonlyMap<FilterEntity, EntityFields>;
+}
+
+const NUMERIC: FieldRule = { valueKind: 'number', operators: ['=', '!=', '>', '>=', '<', '<='] };
+const STRING: FieldRule = { valueKind: 'string', operators: ['=', '!=', 'LIKE', 'ILIKE', 'IN', 'NOT IN'] };
+// Params and tags may be absent on a run, so only they can be tested for presence.
+const NULLABLE_STRING: FieldRule = { valueKind: 'string', operators: [...STRING.operators, 'IS NULL', 'IS NOT NULL'] };
+// Experiment search has no IN lists in MLflow.
+const PATTERN_STRING: FieldRule = { valueKind: 'string', operators: ['=', '!=', 'LIKE', 'ILIKE'] };
+
+function fixedKeys(entity: FilterEntity, spec: [spelling: string, canonical: string, rule: FieldRule][]): EntityFields {
+  return {
+    kind: 'fixed-keys',
+    fields: new Map(spec.map(([spelling, key, rule]) => [spelling, { entity, key, rule }])),
+  };
+}
+
+export const RUN_FILTER_SCHEMA: FilterSchema = {
+  target: 'runs',
+  entities: new Map<FilterEntity, EntityFields>([
+    ['metric', { kind: 'any-key', rule: NUMERIC }],
+    ['param', { kind: 'any-key', rule: NULLABLE_STRING }],
+    ['tag', { kind: 'any-key', rule: NULLABLE_STRING }],
+    [
+      'attribute',
+      fixedKeys('attribute', [
+        ['status', 'status', STRING],
+        ['run_name', 'run_name', STRING],
+        ['runName', 'run_name', STRING],
+        ['user_id', 'user_id', STRING],
+        ['artifact_uri', 'artifact_uri', STRING],
+        ['run_id', 'run_id', STRING],
+        ['lifecycle_stage', 'lifecycle_stage', STRING],
+        ['start_time', 'start_time', NUMERIC],
+        ['created', 'start_time', NUMERIC],
+        ['end_time', 'end_time', NUMERIC],
+      ]),
+    ],
+    [
+      'dataset',
+      fixedKeys('dataset', [
+        ['name', 'name', STRING],
+        ['digest', 'digest', STRING],
+        ['context', 'context', STRING],
+      ]),
+    ],
+  ]),
+};
+
+export const EXPERIMENT_FILTER_SCHEMA: FilterSchema = {
+  target: 'experiments',
+  entities: new Map<FilterEntity, EntityFields>([
+    ['tag', { kind: 'any-key', rule: PATTERN_STRING }],
+    [
+      'attribute',
+      fixedKeys('attribute', [
+        ['name', 'name', PATTERN_STRING],
+        ['creation_time', 'creation_time', NUMERIC],
+        ['last_update_time', 'last_update_time', NUMERIC],
+      ]),
+    ],
+  ]),
+};
+
+/** Checks an identifier against the schema, returning its canonical key and the rule its comparison must obey. */
+export function resolveField(schema: FilterSchema, identifier: ParsedIdentifier, source: Source): ResolvedField {
+  const { entity, key, raw, start } = identifier;
+  const fields = schema.entities.get(entity);
+  if (fields === undefined) {
+    throw syntaxError(
+      source,
+      `${entity} comparisons are not supported when searching ${schema.target} ('${raw}')`,
+      start,
+    );
+  }
+  if (fields.kind === 'any-key') return { entity, key, rule: fields.rule };
+  const field = fields.fields.get(key);
+  if (field === undefined) {
+    const allowed = [...fields.fields.keys()].join(', ');
+    const written = raw === key ? '' : ` in '${raw}'`;
+    throw syntaxError(source, `unknown ${entity} '${key}'${written}`, start, {
+      hint: `allowed ${entity} keys: ${allowed}`,
+    });
+  }
+  return field;
+}

@@ -1,0 +1,30 @@
+import type { ArtifactStore } from '../store/artifacts/artifact-store.js';
+import type { Store } from '../store/store.js';
+import { ArtifactService } from './tracking/artifact-service.js';
+import { ExperimentService } from './tracking/experiment-service.js';
+import { MetricHistoryService } from './tracking/metric-history-service.js';
+import { RunService } from './tracking/run-service.js';
+import type { ServiceDeps } from './tracking/service-deps.js';
+import type { AuditAppender } from './unit-of-work.js';
+
+export interface Services {
+  experiments: ExperimentService;
+  runs: RunService;
+  metricHistory: MetricHistoryService;
+  artifacts: ArtifactService;
+}
+
+export function createServices(options: {
+  store: Store;
+  artifacts: ArtifactStore;
+  audit: AuditAppender;
+  now?: () => number;
+}): Services {
+  const deps: ServiceDeps = { ...options, now: options.now ?? Date.now };
+  return {
+    experiments: new ExperimentService(deps),
+    runs: new RunService(deps),
+    metricHistory: new MetricHistoryService(deps),
+    artifacts: new ArtifactService(deps),
+  };
+}

@@ -1,0 +1,112 @@
+import type { Readable } from 'node:stream';
+import { joinArtifactPath, normalizeArtifactPath } from '../../domain/artifacts/artifact-path.js';
+import { invalid, invalidState, notFound } from '../../domain/errors.js';
+import type { ArtifactFile } from '../../domain/tracking/entities.js';
+import { artifactDigests, forgetArtifacts, recordArtifact } from '../../store/repositories/artifact-repository.js';
+import { findRunRow } from '../../store/repositories/run-repository.js';
+import type { RunsTable } from '../../store/schema.js';
+import { write } from '../unit-of-work.js';
+import type { ServiceDeps } from './service-deps.js';
+
+const PROXY_SCHEME = 'mlflow-artifacts:/';
+
+/**
+ * Artifact bytes go to the artifact store; their size and sha256 go to the database in the same step, so every file
+ * a run reports can later be checked against what was uploaded. Paths are confined to the run's artifact root.
+ */
+export class ArtifactService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  async upload(runId: string, path: string, body: Readable): Promise<ArtifactFile> {
+    const relative = normalizeArtifactPath(path);
+    if (relative === '') throw invalid('artifact path must name a file');
+    const run = await this.requireRun(runId);
+    if (run.lifecycle_stage !== 'active') throw invalidState(`Run ${runId} is deleted; restore it before uploading`);
+    return this.storeFile(run, relative, body);
+  }
+
+  async list(runId: string, path: string | undefined): Promise<{ rootUri: string; files: ArtifactFile[] }> {
+    const run = await this.requireRun(runId);
+    const directory = normalizeArtifactPath(path ?? '');
+    const root = runRoot(run);
+    const [listed, digests] = await Promise.all([
+      this.deps.artifacts.list(joinArtifactPath(root, directory)),
+      artifactDigests(this.deps.store.db, runId),
+    ]);
+    const files = listed.map((entry) => {
+      const relative = entry.path.slice(root.length + 1);
+      const digest = digests.get(relative);
+      return { path: relative, isDir: entry.isDir, size: entry.size, sha256: digest?.sha256 ?? null };
+    });
+    return { rootUri: run.artifact_uri, files };
+  }
+
+  async download(runId: string, path: string): Promise<{ body: Readable; size: number }> {
+    const run = await this.requireRun(runId);
+    const relative = normalizeArtifactPath(path);
+    const found = await this.deps.artifacts.get(joinArtifactPath(runRoot(run), relative));
+    if (!found) throw notFound(`No artifact at '${relative}' for run ${runId}`);
+    return found;
+  }
+
+  async delete(runId: string, path: string): Promise<void> {
+    const run = await this.requireRun(runId);
+    const relative = normalizeArtifactPath(path);
+    await this.deps.artifacts.delete(joinArtifactPath(runRoot(run), relative));
+    await write(this.deps.store, this.deps.audit, async ({ db, audit }) => {
+      await forgetArtifacts(db, runId, relative);
+      audit({ action: 'artifact.delete', entityKind: 'run', entityId: runId, state: { path: relative } });
+    });
+  }
+
+  /** Called by the MLflow artifact proxy, whose paths are relative to the artifact root rather than to a run. */
+  async uploadByRootPath(rootPath: string, body: Readable): Promise<ArtifactFile> {
+    const normalized = normalizeArtifactPath(rootPath);
+    const owner = await this.runOwning(normalized);
+    if (owner) return this.storeFile(owner.run, owner.relative, body);
+    const stored = await this.deps.artifacts.put(normalized, body);
+    return { path: normalized, isDir: false, size: stored.size, sha256: stored.sha256 };
+  }
+
+  /**
+   * Maps an artifact-root path of the form `<experiment>/<run id>/artifacts/<file>` to its run, when that run exists
+   * and that is its artifact location.
+   */
+  async runOwning(rootPath: string): Promise<{ run: RunsTable; relative: string } | undefined> {
+    const match = /^(.+?)\/([0-9a-f]{32})\/artifacts\/(.+)$/.exec(rootPath);
+    if (!match) return undefined;
+    const run = await findRunRow(this.deps.store.db, match[2]!);
+    if (!run || runRoot(run) !== `${match[1]}/${match[2]}/artifacts`) return undefined;
+    return { run, relative: match[3]! };
+  }
+
+  private async storeFile(run: RunsTable, relative: string, body: Readable): Promise<ArtifactFile> {
+    const stored = await this.deps.artifacts.put(joinArtifactPath(runRoot(run), relative), body);
+    await write(this.deps.store, this.deps.audit, async ({ db, audit }) => {
+      const row = {
+        run_id: run.run_id,
+        path: relative,
+        size: stored.size,
+        sha256: stored.sha256,
+        created_time: this.deps.now(),
+      };
+      await recordArtifact(db, row);
+      audit({ action: 'artifact.upload', entityKind: 'run', entityId: run.run_id, state: row });
+    });
+    return { path: relative, isDir: false, size: stored.size, sha256: stored.sha256 };
+  }
+
+  private async requireRun(runId: string): Promise<RunsTable> {
+    const run = await findRunRow(this.deps.store.db, runId);
+    if (!run) throw notFound(`Run with id=${runId} not found`);
+    return run;
+  }
+}
+
+/** The run's artifact directory relative to the artifact root, from its `mlflow-artifacts:/…` URI. */
+export function runRoot(run: RunsTable): string {
+  if (!run.artifact_uri.startsWith(PROXY_SCHEME)) {
+    throw invalidState(`Run ${run.run_id} has an artifact location outside the artifact root`);
+  }
+  return normalizeArtifactPath(run.artifact_uri.slice(PROXY_SCHEME.length).replace(/^\/+/, ''));
+}

@@ -1,0 +1,207 @@
+import { alreadyExists, invalid, invalidState, notFound } from '../../domain/errors.js';
+import { parseExperimentFilter, parseOrderBy } from '../../domain/search/filter-parser.js';
+import { decodePageToken, encodePageToken } from '../../domain/search/page-token.js';
+import type { Experiment, KeyValue, ViewType } from '../../domain/tracking/entities.js';
+import { LIMITS, validateKey, validateLength } from '../../domain/tracking/limits.js';
+import * as experiments from '../../store/repositories/experiment-repository.js';
+import { searchExperimentRows } from '../../store/search/experiment-search-query.js';
+import type { Executor } from '../../store/store.js';
+import { newExperimentId } from '../ids.js';
+import { write } from '../unit-of-work.js';
+import type { ServiceDeps } from './service-deps.js';
+
+export interface CreateExperimentInput {
+  name: string;
+  artifactLocation?: string | undefined;
+  tags?: KeyValue[] | undefined;
+}
+
+export interface SearchExperimentsInput {
+  filter?: string | undefined;
+  orderBy?: string[] | undefined;
+  maxResults?: number | undefined;
+  pageToken?: string | undefined;
+  viewType?: ViewType | undefined;
+}
+
+export const MAX_EXPERIMENT_RESULTS = 50_000;
+
+export class ExperimentService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  async create(input: CreateExperimentInput): Promise<Experiment> {
+    const name = validateName(input.name);
+    const tags = validateTags(input.tags ?? []);
+    const experimentId = newExperimentId();
+    const artifactLocation = artifactLocationFor(experimentId, input.artifactLocation);
+    const now = this.deps.now();
+    return this.write(async ({ db, audit }) => {
+      if (await experiments.findExperimentRowByName(db, name)) {
+        throw alreadyExists(`Experiment '${name}' already exists.`);
+      }
+      await experiments.insertExperiment(db, {
+        experiment_id: experimentId,
+        name,
+        artifact_location: artifactLocation,
+        lifecycle_stage: 'active',
+        creation_time: now,
+        last_update_time: now,
+      });
+      await experiments.upsertExperimentTags(db, experimentId, tags);
+      const created = await this.load(db, experimentId);
+      audit({ action: 'experiment.create', entityKind: 'experiment', entityId: experimentId, state: created });
+      return created;
+    });
+  }
+
+  async get(experimentId: string): Promise<Experiment> {
+    return this.load(this.deps.store.db, experimentId);
+  }
+
+  async getByName(name: string): Promise<Experiment> {
+    const row = await experiments.findExperimentRowByName(this.deps.store.db, name);
+    if (!row) throw notFound(`Could not find experiment with name '${name}'`);
+    const [experiment] = await experiments.hydrateExperiments(this.deps.store.db, [row]);
+    return experiment!;
+  }
+
+  async rename(experimentId: string, newName: string): Promise<Experiment> {
+    const name = validateName(newName);
+    return this.mutate(experimentId, 'experiment.rename', async (db, current) => {
+      if (current.lifecycleStage !== 'active') {
+        throw invalidState(`Cannot rename experiment ${experimentId}: it is deleted. Restore it first.`);
+      }
+      const clash = await experiments.findExperimentRowByName(db, name);
+      if (clash && clash.experiment_id !== experimentId) throw alreadyExists(`Experiment '${name}' already exists.`);
+      await experiments.updateExperiment(db, experimentId, { name, last_update_time: this.deps.now() });
+    });
+  }
+
+  async delete(experimentId: string): Promise<Experiment> {
+    if (experimentId === '0') throw invalid('The default experiment (id 0) cannot be deleted.');
+    return this.mutate(experimentId, 'experiment.delete', async (db) => {
+      await experiments.setLifecycle(db, experimentId, 'deleted', this.deps.now());
+      await db
+        .updateTable('runs')
+        .set({ lifecycle_stage: 'deleted', deleted_time: this.deps.now() })
+        .where('experiment_id', '=', experimentId)
+        .where('lifecycle_stage', '=', 'active')
+        .execute();
+    });
+  }
+
+  async restore(experimentId: string): Promise<Experiment> {
+    return this.mutate(experimentId, 'experiment.restore', async (db, current) => {
+      if (current.lifecycleStage !== 'deleted') {
+        throw invalidState(`Cannot restore experiment ${experimentId}: it is not deleted.`);
+      }
+      await experiments.setLifecycle(db, experimentId, 'active', this.deps.now());
+      await db
+        .updateTable('runs')
+        .set({ lifecycle_stage: 'active', deleted_time: null })
+        .where('experiment_id', '=', experimentId)
+        .where('lifecycle_stage', '=', 'deleted')
+        .execute();
+    });
+  }
+
+  async setTags(experimentId: string, tags: KeyValue[]): Promise<Experiment> {
+    const valid = validateTags(tags);
+    return this.mutate(experimentId, 'experiment.set_tags', async (db) => {
+      await experiments.upsertExperimentTags(db, experimentId, valid);
+      await experiments.updateExperiment(db, experimentId, { last_update_time: this.deps.now() });
+    });
+  }
+
+  async deleteTag(experimentId: string, key: string): Promise<Experiment> {
+    return this.mutate(experimentId, 'experiment.delete_tag', async (db) => {
+      if (!(await experiments.deleteExperimentTag(db, experimentId, key))) {
+        throw notFound(`No tag with key '${key}' on experiment ${experimentId}`);
+      }
+    });
+  }
+
+  async search(input: SearchExperimentsInput): Promise<{ experiments: Experiment[]; nextPageToken?: string }> {
+    const limit = input.maxResults ?? 1000;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_EXPERIMENT_RESULTS) {
+      throw invalid(`max_results must be between 1 and ${MAX_EXPERIMENT_RESULTS}; got ${input.maxResults}`);
+    }
+    const offset = decodePageToken(input.pageToken);
+    const db = this.deps.store.db;
+    const rows = await searchExperimentRows(db, {
+      filter: parseExperimentFilter(input.filter),
+      orderBy: parseOrderBy(input.orderBy, 'experiment'),
+      viewType: input.viewType ?? 'ACTIVE_ONLY',
+      offset,
+      limit: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    const result: { experiments: Experiment[]; nextPageToken?: string } = {
+      experiments: await experiments.hydrateExperiments(db, page),
+    };
+    if (rows.length > limit) result.nextPageToken = encodePageToken(offset + limit);
+    return result;
+  }
+
+  /** Loads an experiment, applies a change and records the new state, all in one transaction. */
+  private async mutate(
+    experimentId: string,
+    action: string,
+    change: (db: Executor, current: Experiment) => Promise<void>,
+  ): Promise<Experiment> {
+    return this.write(async ({ db, audit }) => {
+      const current = await this.load(db, experimentId);
+      await change(db, current);
+      const updated = await this.load(db, experimentId);
+      audit({ action, entityKind: 'experiment', entityId: experimentId, state: updated });
+      return updated;
+    });
+  }
+
+  private write<T>(change: Parameters<typeof write<T>>[2]): Promise<T> {
+    return write(this.deps.store, this.deps.audit, change);
+  }
+
+  private async load(db: Executor, experimentId: string): Promise<Experiment> {
+    const row = await experiments.findExperimentRow(db, experimentId);
+    if (!row) throw notFound(`Could not find experiment with ID ${experimentId}`);
+    const [experiment] = await experiments.hydrateExperiments(db, [row]);
+    return experiment!;
+  }
+}
+
+function validateName(name: string): string {
+  if (typeof name !== 'string' || name.trim() === '') throw invalid('experiment name must be a non-empty string');
+  validateLength(name, LIMITS.experimentNameLength, 'experiment name');
+  return name;
+}
+
+function validateTags(tags: KeyValue[]): KeyValue[] {
+  for (const tag of tags) {
+    validateKey(tag.key, 'tag key');
+    validateLength(tag.value, LIMITS.tagValueLength, `value of tag '${tag.key}'`);
+  }
+  return tags;
+}
+
+/**
+ * Every experiment's artifacts live under the server's artifact root. A client may name a location only inside
+ * that root (as an `mlflow-artifacts:` URI); anything else could point the server at arbitrary files.
+ */
+function artifactLocationFor(experimentId: string, requested: string | undefined): string {
+  if (requested === undefined || requested === '') return `mlflow-artifacts:/${experimentId}`;
+  const match = /^mlflow-artifacts:\/(.*)$/.exec(requested);
+  if (!match || match[1] === undefined) {
+    throw invalid(
+      `artifact_location '${requested}' is not allowed: artifacts are stored under the server's artifact root; ` +
+        `omit it or use an mlflow-artifacts:/<path> URI`,
+    );
+  }
+  const path = match[1].replace(/^\/+/, '').replace(/\/+$/, '');
+  if (path === '' || path.split('/').some((segment) => segment === '..' || segment === '.' || segment === '')) {
+    throw invalid(`artifact_location '${requested}' must be a plain relative path below the artifact root`);
+  }
+  if (/%2e|%2f|%5c|\\/i.test(path))
+    throw invalid(`artifact_location '${requested}' must not contain encoded characters`);
+  return `mlflow-artifacts:/${path}`;
+}

@@ -1,0 +1,321 @@
+import { invalid, invalidState, notFound } from '../../domain/errors.js';
+import { metricValueToWire, parseMetricValue, type WireMetricValue } from '../../domain/metrics/metric-value.js';
+import { parseOrderBy, parseRunFilter } from '../../domain/search/filter-parser.js';
+import { decodePageToken, encodePageToken } from '../../domain/search/page-token.js';
+import type { DatasetInput, KeyValue, Metric, Run, RunStatus, ViewType } from '../../domain/tracking/entities.js';
+import { RUN_STATUSES } from '../../domain/tracking/entities.js';
+import { LIMITS, validateKey, validateLength } from '../../domain/tracking/limits.js';
+import { runNameFrom } from '../../domain/tracking/run-name.js';
+import { linkRunInputs } from '../../store/repositories/dataset-repository.js';
+import { findExperimentRow } from '../../store/repositories/experiment-repository.js';
+import { insertMetrics, updateLatestMetrics } from '../../store/repositories/metric-repository.js';
+import * as runs from '../../store/repositories/run-repository.js';
+import type { RunsTable } from '../../store/schema.js';
+import { searchRunRows } from '../../store/search/run-search-query.js';
+import type { Executor } from '../../store/store.js';
+import { newId, newRunId } from '../ids.js';
+import { write } from '../unit-of-work.js';
+import type { ServiceDeps } from './service-deps.js';
+
+export interface CreateRunInput {
+  experimentId: string;
+  runName?: string | undefined;
+  userId?: string | undefined;
+  startTime?: number | undefined;
+  tags?: KeyValue[] | undefined;
+  parentRunId?: string | undefined;
+}
+
+export interface UpdateRunInput {
+  status?: RunStatus | undefined;
+  endTime?: number | undefined;
+  runName?: string | undefined;
+}
+
+export interface WireMetric {
+  key: string;
+  value: WireMetricValue;
+  step?: number | undefined;
+  timestamp?: number | undefined;
+}
+
+export interface LogBatchInput {
+  metrics?: WireMetric[] | undefined;
+  params?: KeyValue[] | undefined;
+  tags?: KeyValue[] | undefined;
+}
+
+export interface SearchRunsInput {
+  experimentIds: string[];
+  filter?: string | undefined;
+  orderBy?: string[] | undefined;
+  maxResults?: number | undefined;
+  pageToken?: string | undefined;
+  viewType?: ViewType | undefined;
+}
+
+export const MAX_RUN_RESULTS = 50_000;
+const RUN_NAME_TAG = 'mlflow.runName';
+const PARENT_RUN_TAG = 'mlflow.parentRunId';
+const USER_TAG = 'mlflow.user';
+
+export class RunService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  async create(input: CreateRunInput): Promise<Run> {
+    const tags = validateTags(input.tags ?? []);
+    const runName = input.runName || tags.find((t) => t.key === RUN_NAME_TAG)?.value || runNameFrom(Math.random);
+    validateLength(runName, LIMITS.runNameLength, 'run name');
+    const parentRunId = input.parentRunId ?? tags.find((t) => t.key === PARENT_RUN_TAG)?.value ?? null;
+    const userId = input.userId ?? tags.find((t) => t.key === USER_TAG)?.value ?? '';
+    const startTime = input.startTime ?? this.deps.now();
+    checkTime(startTime, 'start_time');
+    const runId = newRunId();
+    return this.write(async ({ db, audit }) => {
+      const experiment = await findExperimentRow(db, input.experimentId);
+      if (!experiment) throw notFound(`Could not find experiment with ID ${input.experimentId}`);
+      if (experiment.lifecycle_stage !== 'active') {
+        throw invalidState(`Cannot create a run in experiment ${input.experimentId}: it is deleted. Restore it first.`);
+      }
+      if (parentRunId !== null && !(await runs.findRunRow(db, parentRunId))) {
+        throw notFound(`Parent run with id=${parentRunId} not found`);
+      }
+      await runs.insertRun(db, {
+        run_id: runId,
+        experiment_id: input.experimentId,
+        run_name: runName,
+        user_id: userId,
+        status: 'RUNNING',
+        start_time: startTime,
+        end_time: null,
+        lifecycle_stage: 'active',
+        artifact_uri: `${experiment.artifact_location}/${runId}/artifacts`,
+        parent_run_id: parentRunId,
+        deleted_time: null,
+      });
+      const withName = tags.filter((t) => t.key !== RUN_NAME_TAG).concat({ key: RUN_NAME_TAG, value: runName });
+      await runs.upsertRunTags(db, runId, withName);
+      const created = await this.load(db, runId);
+      audit({ action: 'run.create', entityKind: 'run', entityId: runId, state: created.info });
+      return created;
+    });
+  }
+
+  async get(runId: string): Promise<Run> {
+    return this.load(this.deps.store.db, runId);
+  }
+
+  async update(runId: string, input: UpdateRunInput): Promise<Run> {
+    if (input.status !== undefined && !RUN_STATUSES.includes(input.status)) {
+      throw invalid(`status must be one of ${RUN_STATUSES.join(', ')}; got '${input.status}'`);
+    }
+    if (input.endTime !== undefined) checkTime(input.endTime, 'end_time');
+    if (input.runName !== undefined) validateLength(input.runName, LIMITS.runNameLength, 'run name');
+    return this.mutate(runId, 'run.update', async (db) => {
+      const changes: Partial<Pick<RunsTable, 'status' | 'end_time' | 'run_name'>> = {};
+      if (input.status !== undefined) changes.status = input.status;
+      if (input.endTime !== undefined) changes.end_time = input.endTime;
+      if (input.runName) {
+        changes.run_name = input.runName;
+        await runs.upsertRunTags(db, runId, [{ key: RUN_NAME_TAG, value: input.runName }]);
+      }
+      if (Object.keys(changes).length > 0) await runs.updateRunRow(db, runId, changes);
+    });
+  }
+
+  async delete(runId: string): Promise<Run> {
+    return this.mutate(
+      runId,
+      'run.delete',
+      async (db) => {
+        await runs.updateRunRow(db, runId, { lifecycle_stage: 'deleted', deleted_time: this.deps.now() });
+      },
+      { allowDeleted: true },
+    );
+  }
+
+  async restore(runId: string): Promise<Run> {
+    return this.mutate(
+      runId,
+      'run.restore',
+      async (db) => {
+        await runs.updateRunRow(db, runId, { lifecycle_stage: 'active', deleted_time: null });
+      },
+      { allowDeleted: true },
+    );
+  }
+
+  /**
+   * Logs metrics, params and tags atomically: every item is validated before anything is written, and the whole
+   * batch is one transaction, so a bad item leaves nothing of the batch behind.
+   */
+  async logBatch(runId: string, input: LogBatchInput): Promise<void> {
+    const metrics = (input.metrics ?? []).map((m, i) => this.toMetric(m, `metrics[${i}]`));
+    const params = input.params ?? [];
+    const tags = input.tags ?? [];
+    if (metrics.length > LIMITS.batchMetrics) {
+      throw invalid(`A batch may hold at most ${LIMITS.batchMetrics} metrics; got ${metrics.length}`);
+    }
+    if (params.length > LIMITS.batchParams) throw invalid(`A batch may hold at most ${LIMITS.batchParams} params`);
+    if (tags.length > LIMITS.batchTags) throw invalid(`A batch may hold at most ${LIMITS.batchTags} tags`);
+    params.forEach((p, i) => {
+      validateKey(p.key, `params[${i}].key`);
+      validateLength(p.value, LIMITS.paramValueLength, `params[${i}].value`);
+    });
+    validateTags(tags);
+    const seen = new Map<string, string>();
+    for (const p of params) {
+      const earlier = seen.get(p.key);
+      if (earlier !== undefined && earlier !== p.value) {
+        throw invalid(`Duplicate param key '${p.key}' with different values in one batch`);
+      }
+      seen.set(p.key, p.value);
+    }
+    if (metrics.length + params.length + tags.length === 0) return;
+    await this.write(async ({ db, audit }) => {
+      await this.requireActive(db, runId);
+      if (params.length > 0) {
+        const existing = await runs.findParams(
+          db,
+          runId,
+          params.map((p) => p.key),
+        );
+        for (const p of params) {
+          const old = existing.get(p.key);
+          if (old !== undefined && old !== p.value) {
+            throw invalid(
+              `Changing param values is not allowed. Param with key='${p.key}' was already logged with ` +
+                `value='${old}' for run ID='${runId}'. Attempted logging new value '${p.value}'.`,
+            );
+          }
+        }
+        await runs.insertParams(db, runId, params);
+      }
+      if (metrics.length > 0) {
+        await insertMetrics(db, runId, metrics);
+        await updateLatestMetrics(db, runId, metrics);
+      }
+      if (tags.length > 0) await runs.upsertRunTags(db, runId, tags);
+      audit({
+        action: 'run.log_batch',
+        entityKind: 'run',
+        entityId: runId,
+        state: { metrics: metrics.map((m) => ({ ...m, value: metricValueToWire(m.value) })), params, tags },
+      });
+    });
+  }
+
+  async setTag(runId: string, tag: KeyValue): Promise<void> {
+    validateTags([tag]);
+    await this.mutate(runId, 'run.set_tag', async (db) => {
+      await runs.upsertRunTags(db, runId, [tag]);
+      if (tag.key === RUN_NAME_TAG) await runs.updateRunRow(db, runId, { run_name: tag.value });
+    });
+  }
+
+  async deleteTag(runId: string, key: string): Promise<void> {
+    await this.mutate(runId, 'run.delete_tag', async (db) => {
+      if (!(await runs.deleteRunTag(db, runId, key))) {
+        throw notFound(`No tag with name: ${key} in run with id ${runId}`);
+      }
+    });
+  }
+
+  async logInputs(runId: string, datasets: DatasetInput[]): Promise<void> {
+    datasets.forEach((d, i) => {
+      if (!d.name) throw invalid(`datasets[${i}].name must not be empty`);
+      if (!d.digest) throw invalid(`datasets[${i}].digest must not be empty`);
+      validateLength(d.name, 500, `datasets[${i}].name`);
+      validateLength(d.digest, 36, `datasets[${i}].digest`);
+    });
+    if (datasets.length === 0) return;
+    await this.write(async ({ db, audit }) => {
+      const row = await this.requireActive(db, runId);
+      await linkRunInputs(db, row.experiment_id, runId, datasets, newId);
+      audit({ action: 'run.log_inputs', entityKind: 'run', entityId: runId, state: datasets });
+    });
+  }
+
+  async search(input: SearchRunsInput): Promise<{ runs: Run[]; nextPageToken?: string }> {
+    const limit = input.maxResults ?? 1000;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_RUN_RESULTS) {
+      throw invalid(`max_results must be between 1 and ${MAX_RUN_RESULTS}; got ${input.maxResults}`);
+    }
+    const offset = decodePageToken(input.pageToken);
+    const db = this.deps.store.db;
+    const rows = await searchRunRows(db, {
+      experimentIds: input.experimentIds,
+      filter: parseRunFilter(input.filter),
+      orderBy: parseOrderBy(input.orderBy, 'run'),
+      viewType: input.viewType ?? 'ACTIVE_ONLY',
+      offset,
+      limit: limit + 1,
+    });
+    const result: { runs: Run[]; nextPageToken?: string } = { runs: await runs.hydrateRuns(db, rows.slice(0, limit)) };
+    if (rows.length > limit) result.nextPageToken = encodePageToken(offset + limit);
+    return result;
+  }
+
+  private toMetric(raw: WireMetric, field: string): Metric {
+    validateKey(raw.key, `${field}.key`);
+    const value = parseMetricValue(raw.value, `${field}.value`);
+    const step = raw.step ?? 0;
+    const timestamp = raw.timestamp ?? this.deps.now();
+    if (!Number.isSafeInteger(step)) throw invalid(`${field}.step must be an integer; got ${raw.step}`);
+    checkTime(timestamp, `${field}.timestamp`);
+    return { key: raw.key, value, step, timestamp };
+  }
+
+  private async requireActive(db: Executor, runId: string): Promise<RunsTable> {
+    const row = await runs.findRunRow(db, runId);
+    if (!row) throw notFound(`Run with id=${runId} not found`);
+    if (row.lifecycle_stage !== 'active') {
+      throw invalidState(`The run ${runId} must be in the 'active' state. Current state is ${row.lifecycle_stage}.`);
+    }
+    return row;
+  }
+
+  private async mutate(
+    runId: string,
+    action: string,
+    change: (db: Executor) => Promise<void>,
+    options: { allowDeleted?: boolean } = {},
+  ): Promise<Run> {
+    return this.write(async ({ db, audit }) => {
+      if (options.allowDeleted) {
+        if (!(await runs.findRunRow(db, runId))) throw notFound(`Run with id=${runId} not found`);
+      } else {
+        await this.requireActive(db, runId);
+      }
+      await change(db);
+      const updated = await this.load(db, runId);
+      audit({ action, entityKind: 'run', entityId: runId, state: updated.info });
+      return updated;
+    });
+  }
+
+  private write<T>(change: Parameters<typeof write<T>>[2]): Promise<T> {
+    return write(this.deps.store, this.deps.audit, change);
+  }
+
+  private async load(db: Executor, runId: string): Promise<Run> {
+    const row = await runs.findRunRow(db, runId);
+    if (!row) throw notFound(`Run with id=${runId} not found`);
+    const [run] = await runs.hydrateRuns(db, [row]);
+    return run!;
+  }
+}
+
+function validateTags(tags: KeyValue[]): KeyValue[] {
+  tags.forEach((tag, i) => {
+    validateKey(tag.key, `tags[${i}].key`);
+    validateLength(tag.value, LIMITS.tagValueLength, `tags[${i}].value`);
+  });
+  return tags;
+}
+
+function checkTime(value: number, field: string): void {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw invalid(`${field} must be milliseconds since the epoch (a non-negative integer); got ${value}`);
+  }
+}

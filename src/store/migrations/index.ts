@@ -1,0 +1,26 @@
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import type { DialectName } from '../store.js';
+import * as tracking from './0001-tracking.js';
+import * as audit from './0002-audit.js';
+
+interface DialectMigration {
+  up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
+}
+
+/** Every migration in order. Names sort lexically, so keep the numeric prefix when adding one. */
+const ALL: Record<string, DialectMigration> = {
+  '0001-tracking': tracking,
+  '0002-audit': audit,
+};
+
+export function migrationProvider(dialect: DialectName): MigrationProvider {
+  return {
+    async getMigrations() {
+      const migrations: Record<string, Migration> = {};
+      for (const [name, migration] of Object.entries(ALL)) {
+        migrations[name] = { up: (db) => migration.up(db, dialect) };
+      }
+      return migrations;
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import { Migrator } from 'kysely';
+import { parseBackendUri } from '../domain/config/backend-uri.js';
+import { openPostgres } from './dialect/postgres.js';
+import { openSqlite } from './dialect/sqlite.js';
+import { migrationProvider } from './migrations/index.js';
+import type { Store } from './store.js';
+
+/** Opens the backend named by a URI and brings its schema up to date (older databases are upgraded in place). */
+export async function openStore(backendUri: string): Promise<Store> {
+  const location = parseBackendUri(backendUri);
+  const store = location.kind === 'sqlite' ? openSqlite(location.path) : openPostgres(location.connectionString);
+  try {
+    await migrate(store);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
+
+export async function migrate(store: Store): Promise<void> {
+  const migrator = new Migrator({ db: store.db, provider: migrationProvider(store.dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

@@ -1,0 +1,148 @@
+import type {
+  DatasetInput,
+  KeyValue,
+  LifecycleStage,
+  Metric,
+  Run,
+  RunInfo,
+  RunStatus,
+} from '../../domain/tracking/entities.js';
+import type { RunsTable } from '../schema.js';
+import type { Executor } from '../store.js';
+import { inChunks } from './chunks.js';
+import { latestMetricsOf } from './metric-repository.js';
+
+export async function insertRun(db: Executor, row: RunsTable): Promise<void> {
+  await db.insertInto('runs').values(row).execute();
+}
+
+export async function findRunRow(db: Executor, runId: string): Promise<RunsTable | undefined> {
+  return db.selectFrom('runs').selectAll().where('run_id', '=', runId).executeTakeFirst();
+}
+
+export async function updateRunRow(
+  db: Executor,
+  runId: string,
+  changes: Partial<Pick<RunsTable, 'status' | 'end_time' | 'run_name' | 'lifecycle_stage' | 'deleted_time'>>,
+): Promise<void> {
+  await db.updateTable('runs').set(changes).where('run_id', '=', runId).execute();
+}
+
+export async function findParams(db: Executor, runId: string, keys: string[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for (const chunk of inChunks(keys, 500)) {
+    const rows = await db
+      .selectFrom('run_params')
+      .select(['key', 'value'])
+      .where('run_id', '=', runId)
+      .where('key', 'in', chunk)
+      .execute();
+    for (const row of rows) found.set(row.key, row.value);
+  }
+  return found;
+}
+
+export async function insertParams(db: Executor, runId: string, params: KeyValue[]): Promise<void> {
+  for (const chunk of inChunks(params, 500)) {
+    await db
+      .insertInto('run_params')
+      .values(chunk.map((p) => ({ run_id: runId, key: p.key, value: p.value })))
+      .onConflict((oc) => oc.columns(['run_id', 'key']).doNothing())
+      .execute();
+  }
+}
+
+export async function upsertRunTags(db: Executor, runId: string, tags: KeyValue[]): Promise<void> {
+  for (const chunk of inChunks(tags, 500)) {
+    await db
+      .insertInto('run_tags')
+      .values(chunk.map((t) => ({ run_id: runId, key: t.key, value: t.value })))
+      .onConflict((oc) => oc.columns(['run_id', 'key']).doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })))
+      .execute();
+  }
+}
+
+export async function deleteRunTag(db: Executor, runId: string, key: string): Promise<boolean> {
+  const result = await db.deleteFrom('run_tags').where('run_id', '=', runId).where('key', '=', key).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+export function toRunInfo(row: RunsTable): RunInfo {
+  return {
+    runId: row.run_id,
+    experimentId: row.experiment_id,
+    runName: row.run_name,
+    userId: row.user_id,
+    status: row.status as RunStatus,
+    startTime: row.start_time,
+    endTime: row.end_time,
+    artifactUri: row.artifact_uri,
+    lifecycleStage: row.lifecycle_stage as LifecycleStage,
+    parentRunId: row.parent_run_id,
+  };
+}
+
+function groupByRun<T extends { run_id: string }, V>(rows: T[], map: (row: T) => V): Map<string, V[]> {
+  const grouped = new Map<string, V[]>();
+  for (const row of rows) {
+    const list = grouped.get(row.run_id);
+    if (list) list.push(map(row));
+    else grouped.set(row.run_id, [map(row)]);
+  }
+  return grouped;
+}
+
+/** Assembles full runs for a page of run rows with one query per child table, never one per run. */
+export async function hydrateRuns(db: Executor, rows: RunsTable[]): Promise<Run[]> {
+  if (rows.length === 0) return [];
+  const params = new Map<string, KeyValue[]>();
+  const tags = new Map<string, KeyValue[]>();
+  const metrics = new Map<string, Metric[]>();
+  const inputs = new Map<string, DatasetInput[]>();
+  for (const ids of inChunks(
+    rows.map((r) => r.run_id),
+    500,
+  )) {
+    const [paramRows, tagRows, metricRows, inputRows] = await Promise.all([
+      db.selectFrom('run_params').selectAll().where('run_id', 'in', ids).orderBy('key').execute(),
+      db.selectFrom('run_tags').selectAll().where('run_id', 'in', ids).orderBy('key').execute(),
+      latestMetricsOf(db, ids),
+      db
+        .selectFrom('run_inputs')
+        .innerJoin('datasets', 'datasets.dataset_id', 'run_inputs.dataset_id')
+        .select([
+          'run_inputs.run_id',
+          'run_inputs.tags',
+          'datasets.name',
+          'datasets.digest',
+          'datasets.source_type',
+          'datasets.source',
+          'datasets.schema',
+          'datasets.profile',
+        ])
+        .where('run_inputs.run_id', 'in', ids)
+        .orderBy('datasets.name')
+        .execute(),
+    ]);
+    for (const [id, list] of groupByRun(paramRows, (r) => ({ key: r.key, value: r.value }))) params.set(id, list);
+    for (const [id, list] of groupByRun(tagRows, (r) => ({ key: r.key, value: r.value }))) tags.set(id, list);
+    for (const [id, list] of groupByRun(metricRows, (r) => r.metric)) metrics.set(id, list);
+    for (const [id, list] of groupByRun(inputRows, (r) => ({
+      name: r.name,
+      digest: r.digest,
+      sourceType: r.source_type,
+      source: r.source,
+      schema: r.schema,
+      profile: r.profile,
+      tags: JSON.parse(r.tags) as KeyValue[],
+    })))
+      inputs.set(id, list);
+  }
+  return rows.map((row) => ({
+    info: toRunInfo(row),
+    params: params.get(row.run_id) ?? [],
+    metrics: metrics.get(row.run_id) ?? [],
+    tags: tags.get(row.run_id) ?? [],
+    inputs: inputs.get(row.run_id) ?? [],
+  }));
+}

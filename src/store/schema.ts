@@ -1,0 +1,126 @@
+/**
+ * Table shapes as Kysely sees them. Times are epoch milliseconds in BIGINT columns; booleans are 0/1 integers so the
+ * same values round-trip on SQLite and PostgreSQL.
+ */
+export interface ExperimentsTable {
+  experiment_id: string;
+  name: string;
+  artifact_location: string;
+  lifecycle_stage: string;
+  creation_time: number;
+  last_update_time: number;
+}
+
+export interface ExperimentTagsTable {
+  experiment_id: string;
+  key: string;
+  value: string;
+}
+
+export interface RunsTable {
+  run_id: string;
+  experiment_id: string;
+  run_name: string;
+  user_id: string;
+  status: string;
+  start_time: number;
+  end_time: number | null;
+  lifecycle_stage: string;
+  artifact_uri: string;
+  parent_run_id: string | null;
+  deleted_time: number | null;
+}
+
+export interface RunParamsTable {
+  run_id: string;
+  key: string;
+  value: string;
+}
+
+export interface RunTagsTable {
+  run_id: string;
+  key: string;
+  value: string;
+}
+
+/** Every logged point. NaN is stored as value 0 with is_nan 1 because SQLite cannot hold NaN in a REAL column. */
+export interface MetricsTable {
+  run_id: string;
+  key: string;
+  step: number;
+  timestamp: number;
+  value: number;
+  is_nan: number;
+}
+
+/** The newest point per (run, key): what run search filters and sorts on, kept current on every ingest. */
+export interface LatestMetricsTable {
+  run_id: string;
+  key: string;
+  step: number;
+  timestamp: number;
+  value: number;
+  is_nan: number;
+}
+
+export interface DatasetsTable {
+  dataset_id: string;
+  experiment_id: string;
+  name: string;
+  digest: string;
+  source_type: string;
+  source: string;
+  schema: string | null;
+  profile: string | null;
+}
+
+export interface RunInputsTable {
+  run_id: string;
+  dataset_id: string;
+  /** JSON array of {key, value}: MLflow's input tags such as mlflow.data.context. */
+  tags: string;
+  /** The mlflow.data.context input tag (training, evaluation, …), pulled out so search can filter on it. */
+  context: string | null;
+}
+
+export interface ArtifactsTable {
+  run_id: string;
+  path: string;
+  size: number;
+  sha256: string;
+  created_time: number;
+}
+
+export interface AuditEventsTable {
+  seq: number;
+  event_time: number;
+  actor: string;
+  action: string;
+  entity_kind: string;
+  entity_id: string;
+  state_digest: string;
+  request_id: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadTable {
+  id: number;
+  last_seq: number;
+  last_hash: string;
+}
+
+export interface Database {
+  audit_events: AuditEventsTable;
+  audit_head: AuditHeadTable;
+  experiments: ExperimentsTable;
+  experiment_tags: ExperimentTagsTable;
+  runs: RunsTable;
+  run_params: RunParamsTable;
+  run_tags: RunTagsTable;
+  metrics: MetricsTable;
+  latest_metrics: LatestMetricsTable;
+  datasets: DatasetsTable;
+  run_inputs: RunInputsTable;
+  artifacts: ArtifactsTable;
+}
