@@ -6,6 +6,7 @@ import { installErrorHandling, NATIVE_STATUS, type StatusMap } from './errors.js
 import { artifactRoutes } from './native/artifact-routes.js';
 import { experimentRoutes } from './native/experiment-routes.js';
 import { runRoutes } from './native/run-routes.js';
+import { uiSupportRoutes } from './native/ui-support-routes.js';
 import { registerOpenApi } from './openapi.js';
 import { operationalRoutes } from './operational-routes.js';
 import { VERSION } from './version.js';
@@ -53,6 +54,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(experimentRoutes, { services });
       await v1.register(runRoutes, { services });
       await v1.register(artifactRoutes, { services });
+      await v1.register(uiSupportRoutes, { services });
       v1.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api/v1' },

@@ -1,6 +1,7 @@
 import type { ArtifactStore } from '../store/artifacts/artifact-store.js';
 import type { Store } from '../store/store.js';
 import { ArtifactService } from './tracking/artifact-service.js';
+import { ExperimentOverviewService } from './tracking/experiment-overview-service.js';
 import { ExperimentService } from './tracking/experiment-service.js';
 import { MetricHistoryService } from './tracking/metric-history-service.js';
 import { RunService } from './tracking/run-service.js';
@@ -12,6 +13,7 @@ export interface Services {
   runs: RunService;
   metricHistory: MetricHistoryService;
   artifacts: ArtifactService;
+  experimentOverview: ExperimentOverviewService;
 }
 
 export function createServices(options: {
@@ -26,5 +28,6 @@ export function createServices(options: {
     runs: new RunService(deps),
     metricHistory: new MetricHistoryService(deps),
     artifacts: new ArtifactService(deps),
+    experimentOverview: new ExperimentOverviewService(deps),
   };
 }

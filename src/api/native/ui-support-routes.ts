@@ -1,0 +1,53 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../../services/services.js';
+import { IdParams } from './schemas.js';
+
+const tags = ['experiments'];
+
+const ActivityBody = Type.Object(
+  { experimentIds: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 1000 }) },
+  { additionalProperties: false },
+);
+
+const ActivityJson = Type.Object({
+  experimentId: Type.String(),
+  runCount: Type.Integer(),
+  runningCount: Type.Integer(),
+  lastActivity: Type.Union([Type.Integer(), Type.Null()]),
+});
+
+const KeysJson = Type.Object({
+  params: Type.Array(Type.String()),
+  metrics: Type.Array(Type.String()),
+  tags: Type.Array(Type.String()),
+});
+
+/** Summaries the web UI lists and autocompletes from; they are plain reads any client may use. */
+export async function uiSupportRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  app.post<{ Body: { experimentIds: string[] } }>(
+    '/experiments/activity',
+    {
+      schema: {
+        tags,
+        summary: 'Run counts and last activity time of several experiments',
+        body: ActivityBody,
+        response: { 200: Type.Object({ activity: Type.Array(ActivityJson) }) },
+      },
+    },
+    async (request) => ({ activity: await services.experimentOverview.activity(request.body.experimentIds) }),
+  );
+
+  app.get<{ Params: { experimentId: string } }>(
+    '/experiments/:experimentId/keys',
+    {
+      schema: {
+        tags,
+        summary: 'Distinct param, metric and tag keys logged by the active runs of an experiment',
+        params: IdParams('experimentId'),
+        response: { 200: KeysJson },
+      },
+    },
+    async (request) => services.experimentOverview.keys(request.params.experimentId),
+  );
+}

@@ -1,0 +1,101 @@
+import { invalid, notFound } from '../../domain/errors.js';
+import type { ServiceDeps } from './service-deps.js';
+
+/** What a browser needs to list experiments at a glance: how many runs, how many still running, when last touched. */
+export interface ExperimentActivity {
+  experimentId: string;
+  runCount: number;
+  runningCount: number;
+  /** The newest of run start/end times and latest metric timestamps; null for an experiment without runs. */
+  lastActivity: number | null;
+}
+
+/** The distinct keys logged in an experiment: they feed filter autocomplete and the column picker. */
+export interface ExperimentKeys {
+  params: string[];
+  metrics: string[];
+  tags: string[];
+}
+
+export const MAX_ACTIVITY_EXPERIMENTS = 1000;
+/** Enough for any realistic column picker; an experiment with more distinct keys is truncated, never slow. */
+export const MAX_KEYS_PER_KIND = 2000;
+
+/** Read-only summaries over an experiment's runs, computed by the database in a few grouped queries. */
+export class ExperimentOverviewService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  async activity(experimentIds: string[]): Promise<ExperimentActivity[]> {
+    if (experimentIds.length > MAX_ACTIVITY_EXPERIMENTS) {
+      throw invalid(`At most ${MAX_ACTIVITY_EXPERIMENTS} experiment ids per request; got ${experimentIds.length}`);
+    }
+    const ids = [...new Set(experimentIds)];
+    if (ids.length === 0) return [];
+    const db = this.deps.store.db;
+    const [runRows, metricRows] = await Promise.all([
+      db
+        .selectFrom('runs')
+        .select((eb) => [
+          'experiment_id',
+          eb.fn.countAll<number>().as('run_count'),
+          eb.fn.sum<number>(eb.case().when('status', '=', 'RUNNING').then(1).else(0).end()).as('running_count'),
+          eb.fn.max<number | null>('start_time').as('last_start'),
+          eb.fn.max<number | null>('end_time').as('last_end'),
+        ])
+        .where('experiment_id', 'in', ids)
+        .where('lifecycle_stage', '=', 'active')
+        .groupBy('experiment_id')
+        .execute(),
+      db
+        .selectFrom('latest_metrics')
+        .innerJoin('runs', 'runs.run_id', 'latest_metrics.run_id')
+        .select((eb) => ['runs.experiment_id', eb.fn.max<number | null>('latest_metrics.timestamp').as('last_metric')])
+        .where('runs.experiment_id', 'in', ids)
+        .where('runs.lifecycle_stage', '=', 'active')
+        .groupBy('runs.experiment_id')
+        .execute(),
+    ]);
+    const byRun = new Map(runRows.map((row) => [row.experiment_id, row]));
+    const byMetric = new Map(metricRows.map((row) => [row.experiment_id, row.last_metric]));
+    return ids.map((experimentId) => {
+      const row = byRun.get(experimentId);
+      const times = [row?.last_start, row?.last_end, byMetric.get(experimentId)]
+        .map((t) => (t === null || t === undefined ? null : Number(t)))
+        .filter((t): t is number => t !== null);
+      return {
+        experimentId,
+        runCount: Number(row?.run_count ?? 0),
+        runningCount: Number(row?.running_count ?? 0),
+        lastActivity: times.length > 0 ? Math.max(...times) : null,
+      };
+    });
+  }
+
+  async keys(experimentId: string): Promise<ExperimentKeys> {
+    const db = this.deps.store.db;
+    const experiment = await db
+      .selectFrom('experiments')
+      .select('experiment_id')
+      .where('experiment_id', '=', experimentId)
+      .executeTakeFirst();
+    if (!experiment) throw notFound(`Could not find experiment with ID ${experimentId}`);
+    const distinctKeys = (table: 'run_params' | 'run_tags' | 'latest_metrics') =>
+      db
+        .selectFrom(table)
+        .innerJoin('runs', 'runs.run_id', `${table}.run_id`)
+        .select(`${table}.key as key`)
+        .distinct()
+        .where('runs.experiment_id', '=', experimentId)
+        .where('runs.lifecycle_stage', '=', 'active')
+        .orderBy('key')
+        .limit(MAX_KEYS_PER_KIND)
+        .execute()
+        .then((rows) => rows.map((row) => row.key));
+    const [params, metrics, tags] = await Promise.all([
+      distinctKeys('run_params'),
+      distinctKeys('latest_metrics'),
+      distinctKeys('run_tags'),
+    ]);
+    return { params, metrics, tags };
+  }
+}
