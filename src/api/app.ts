@@ -49,6 +49,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerOpenApi(app, VERSION);
 
   const { services } = options;
+  await app.register(operationalRoutes, { services });
   await app.register(
     async (v1) => {
       await v1.register(experimentRoutes, { services });
@@ -59,7 +60,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     { prefix: '/api/v1' },
   );
-  await app.register(operationalRoutes, { services });
   for (const plugin of options.plugins ?? []) await plugin(app);
   return app;
 }

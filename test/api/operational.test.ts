@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { backends } from '../support/backends.js';
+import { useTestServer } from '../support/test-server.js';
+
+describe.each(backends)('health, metrics and OpenAPI on $name', (backend) => {
+  const api = useTestServer(backend);
+
+  it('reports health', async () => {
+    const { status, body } = await api.call<{ status: string }>('GET', '/health');
+    expect(status).toBe(200);
+    expect(body.status).toBe('ok');
+  });
+
+  it('exposes Prometheus metrics labelled by route pattern', async () => {
+    await api.call('GET', '/api/v1/experiments/0');
+    const response = await fetch(`${api.url}/metrics`);
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    const text = await response.text();
+    expect(text).toMatch(
+      /mnemo_http_requests_total\{method="GET",route="\/api\/v1\/experiments\/:experimentId",status="200"\} \d+/,
+    );
+    expect(text).toContain('mnemo_process_resident_memory_bytes');
+  });
+
+  it('serves an OpenAPI 3.1 document describing the native API', async () => {
+    const { status, body } = await api.call<{
+      openapi: string;
+      paths: Record<string, Record<string, { requestBody?: unknown }>>;
+    }>('GET', '/api/v1/openapi.json');
+    expect(status).toBe(200);
+    expect(body.openapi).toBe('3.1.0');
+    expect(Object.keys(body.paths)).toEqual(
+      expect.arrayContaining([
+        '/experiments',
+        '/experiments/{experimentId}',
+        '/runs',
+        '/runs/search',
+        '/runs/{runId}/batch',
+      ]),
+    );
+    expect(body.paths['/runs/{runId}/batch']?.post?.requestBody).toBeTruthy();
+    expect(Object.keys(body.paths).some((p) => p.includes('mlflow'))).toBe(false);
+  });
+
+  it('answers unknown endpoints with a JSON 404 and echoes request ids', async () => {
+    const response = await fetch(`${api.url}/api/v1/nothing-here`, { headers: { 'x-request-id': 'req-123' } });
+    expect(response.status).toBe(404);
+    expect(response.headers.get('x-request-id')).toBe('req-123');
+    expect(await response.json()).toMatchObject({ error_code: 'ENDPOINT_NOT_FOUND' });
+  });
+});
