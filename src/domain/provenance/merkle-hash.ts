@@ -1,0 +1,26 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * RFC 6962 / RFC 9162 hashing with SHA-256. Leaves and interior nodes get different one-byte prefixes so a leaf can
+ * never be passed off as a node (second-preimage resistance of the tree).
+ */
+export type Hash = Buffer;
+
+const LEAF_PREFIX = Buffer.from([0x00]);
+const NODE_PREFIX = Buffer.from([0x01]);
+
+export const leafHash = (leaf: Uint8Array | string): Hash =>
+  createHash('sha256').update(LEAF_PREFIX).update(leaf).digest();
+
+export const nodeHash = (left: Uint8Array, right: Uint8Array): Hash =>
+  createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+
+/** MTH({}) = SHA-256 of the empty string. */
+export const EMPTY_TREE_ROOT: Hash = createHash('sha256').digest();
+
+export const HASH_HEX = /^[0-9a-f]{64}$/;
+
+/** Parses a lowercase hex SHA-256 value, refusing anything else so a malformed proof fails instead of throwing later. */
+export function hashFromHex(hex: string): Hash | undefined {
+  return typeof hex === 'string' && HASH_HEX.test(hex) ? Buffer.from(hex, 'hex') : undefined;
+}
