@@ -1,0 +1,57 @@
+import { Agent, request } from 'node:http';
+
+export interface HttpResponse {
+  status: number;
+  body: string;
+}
+
+/**
+ * A keep-alive HTTP client with as little overhead as Node allows, so the load generator (which shares the CPU
+ * with the server) spends its time waiting, not working. Bodies may be prepared in advance as Buffers.
+ */
+export class HttpClient {
+  private readonly agent: Agent;
+  private readonly base: URL;
+
+  constructor(baseUrl: string, connections: number) {
+    this.base = new URL(baseUrl);
+    this.agent = new Agent({ keepAlive: true, maxSockets: connections });
+  }
+
+  send(method: string, path: string, body?: Buffer | string): Promise<HttpResponse> {
+    return new Promise((resolve, reject) => {
+      const payload = typeof body === 'string' ? Buffer.from(body) : body;
+      const req = request(
+        {
+          host: this.base.hostname,
+          port: this.base.port,
+          method,
+          path,
+          agent: this.agent,
+          headers: payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {},
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
+  /** Sends and parses JSON, failing loudly on anything but the expected status. */
+  async json<T>(method: string, path: string, body?: unknown, expected = 200): Promise<T> {
+    const response = await this.send(method, path, body === undefined ? undefined : JSON.stringify(body));
+    if (response.status !== expected) {
+      throw new Error(`${method} ${path} answered ${response.status}: ${response.body.slice(0, 500)}`);
+    }
+    return JSON.parse(response.body) as T;
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
