@@ -18,6 +18,8 @@ export interface RunningServer {
   app: FastifyInstance;
   store: Store;
   services: Services;
+  /** Where artifact bytes go: a directory or an s3:// location. */
+  artifactsLocation: string;
   url: string;
   close(): Promise<void>;
 }
@@ -26,7 +28,8 @@ export interface RunningServer {
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const store = await openStore(config.backendStoreUri);
   const audit = new AuditLog(store.dialect);
-  const services = createServices({ store, artifacts: openArtifactStore(config.artifactsDestination), audit });
+  const artifacts = openArtifactStore(config.artifactsDestination);
+  const services = createServices({ store, artifacts, audit });
   const app = await buildApp({ services, logger: config.logger ?? false });
   try {
     await app.listen({ host: config.host, port: config.port });
@@ -41,6 +44,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     app,
     store,
     services,
+    artifactsLocation: artifacts.description,
     url: `http://${host}:${port}`,
     async close() {
       await app.close();

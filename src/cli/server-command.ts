@@ -16,7 +16,7 @@ export function serverCommand(): Command {
         './mnemo-data/mnemo.db',
       ),
     )
-    .addOption(envOption('--artifacts-destination <uri>', 'directory for artifacts', './mnemo-data/artifacts'))
+    .addOption(envOption('--artifacts-destination <uri>', 'directory or s3://bucket/prefix for artifacts', './mnemo-data/artifacts'))
     .addOption(envOption('--log-requests', 'log every request as JSON lines').default(false))
     .action(async (options: Record<string, string | boolean>) => {
       const port = Number(options.port);
@@ -37,7 +37,9 @@ export function serverCommand(): Command {
         artifactsDestination: String(options.artifactsDestination),
         logger: options.logRequests === true,
       });
-      console.log(`Mnemo is serving on ${server.url} (store: ${server.store.dialect})`);
+      console.log(
+        `Mnemo is serving on ${server.url} (metadata: ${server.store.dialect}, artifacts: ${server.artifactsLocation})`,
+      );
       const stop = async () => {
         await server.close();
         process.exit(0);

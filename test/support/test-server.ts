@@ -15,7 +15,7 @@ export interface TestServer {
 }
 
 /** Starts a real server on a free port over a fresh database for the enclosing describe block. */
-export function useTestServer(backend: TestBackend): TestServer {
+export function useTestServer(backend: TestBackend, options: { artifactsDestination?: () => string } = {}): TestServer {
   const handle = {} as TestServer;
   let drop: () => Promise<void>;
   beforeAll(async () => {
@@ -27,7 +27,7 @@ export function useTestServer(backend: TestBackend): TestServer {
       host: '127.0.0.1',
       port: 0,
       backendStoreUri: db.uri,
-      artifactsDestination: handle.artifactsDir,
+      artifactsDestination: options.artifactsDestination?.() ?? handle.artifactsDir,
     });
     handle.url = handle.server.url;
     handle.call = async (method, path, body) => {
