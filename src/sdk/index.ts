@@ -1,0 +1,18 @@
+/** Mnemo's TypeScript SDK: a typed client of the native API with no dependencies beyond Node.js itself. */
+export { ActiveRun, type ActiveRunOptions, type ParamValue } from './active-run.js';
+export type { ArtifactSource } from './artifact-upload.js';
+export { MnemoApiError, MnemoConnectionError } from './errors.js';
+export type { FetchFunction } from './http-client.js';
+export { Mnemo, type MnemoOptions, SERVER_MAX_BATCH_POINTS, type StartRunOptions } from './mnemo.js';
+export { DEFAULT_RETRY, type RetryOptions } from './retry-policy.js';
+export type {
+  ArtifactFile,
+  DatasetInput,
+  Experiment,
+  Metric,
+  Run,
+  RunStatus,
+  SearchExperimentsOptions,
+  SearchRunsOptions,
+  ViewType,
+} from './types.js';
