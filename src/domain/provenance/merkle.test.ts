@@ -21,7 +21,6 @@ const CT_ROOTS = [
   '5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328',
 ];
 const hex = (h: Hash) => h.toString('hex');
-const unhex = (s: string) => Buffer.from(s, 'hex');
 
 /** MTH straight from the recursive definition of RFC 9162 section 2.1.1, as an independent reference. */
 function mth(leaves: readonly Hash[]): Hash {
