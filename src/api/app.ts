@@ -3,6 +3,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { runWithContext } from '../services/request-context.js';
 import type { Services } from '../services/services.js';
 import { installErrorHandling, NATIVE_STATUS, type StatusMap } from './errors.js';
+import { mlflowApi } from './mlflow/mlflow-api.js';
+import { MLFLOW_STATUS_MAPS } from './mlflow/status-map.js';
 import { artifactRoutes } from './native/artifact-routes.js';
 import { experimentRoutes } from './native/experiment-routes.js';
 import { runRoutes } from './native/run-routes.js';
@@ -41,7 +43,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     runWithContext({ actor: 'anonymous', requestId: request.id }, done);
   });
 
-  const statusMaps = options.statusMaps ?? [];
+  const statusMaps = [...MLFLOW_STATUS_MAPS, ...(options.statusMaps ?? [])];
   installErrorHandling(
     app,
     (request) => statusMaps.find((s) => request.url.startsWith(s.prefix))?.map ?? NATIVE_STATUS,
@@ -60,6 +62,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     { prefix: '/api/v1' },
   );
+  await mlflowApi(app, services);
   for (const plugin of options.plugins ?? []) await plugin(app);
   return app;
 }

@@ -62,10 +62,47 @@ export class ArtifactService {
   /** Called by the MLflow artifact proxy, whose paths are relative to the artifact root rather than to a run. */
   async uploadByRootPath(rootPath: string, body: Readable): Promise<ArtifactFile> {
     const normalized = normalizeArtifactPath(rootPath);
+    if (normalized === '') throw invalid('artifact path must name a file');
     const owner = await this.runOwning(normalized);
     if (owner) return this.storeFile(owner.run, owner.relative, body);
     const stored = await this.deps.artifacts.put(normalized, body);
+    await write(this.deps.store, this.deps.audit, async ({ audit }) => {
+      audit({ action: 'artifact.upload', entityKind: 'artifact', entityId: normalized, state: stored });
+    });
     return { path: normalized, isDir: false, size: stored.size, sha256: stored.sha256 };
+  }
+
+  /** Reads one file by its path below the artifact root (the MLflow artifact proxy's addressing). */
+  async downloadByRootPath(rootPath: string): Promise<{ body: Readable; size: number }> {
+    const normalized = normalizeArtifactPath(rootPath);
+    const found = normalized === '' ? undefined : await this.deps.artifacts.get(normalized);
+    if (!found) throw notFound(`No artifact at '${normalized}'`);
+    return found;
+  }
+
+  /** Lists one directory below the artifact root; entries are named relative to that directory. */
+  async listByRootPath(rootPath: string): Promise<ArtifactFile[]> {
+    const directory = normalizeArtifactPath(rootPath);
+    const listed = await this.deps.artifacts.list(directory);
+    const prefixLength = directory === '' ? 0 : directory.length + 1;
+    return listed.map((entry) => ({
+      path: entry.path.slice(prefixLength),
+      isDir: entry.isDir,
+      size: entry.size,
+      sha256: null,
+    }));
+  }
+
+  /** Deletes a file or directory below the artifact root; a run's recorded digests for it are forgotten too. */
+  async deleteByRootPath(rootPath: string): Promise<void> {
+    const normalized = normalizeArtifactPath(rootPath);
+    if (normalized === '') throw invalid('artifact path must name a file or directory');
+    const owner = await this.runOwning(normalized);
+    if (owner) return this.delete(owner.run.run_id, owner.relative);
+    await this.deps.artifacts.delete(normalized);
+    await write(this.deps.store, this.deps.audit, async ({ audit }) => {
+      audit({ action: 'artifact.delete', entityKind: 'artifact', entityId: normalized, state: { path: normalized } });
+    });
   }
 
   /**

@@ -58,6 +58,7 @@ export const MAX_RUN_RESULTS = 50_000;
 const RUN_NAME_TAG = 'mlflow.runName';
 const PARENT_RUN_TAG = 'mlflow.parentRunId';
 const USER_TAG = 'mlflow.user';
+const LOGGED_MODELS_TAG = 'mlflow.log-model.history';
 
 export class RunService {
   constructor(private readonly deps: ServiceDeps) {}
@@ -221,6 +222,25 @@ export class RunService {
     });
   }
 
+  /**
+   * Appends a logged model's description to the run's `mlflow.log-model.history` tag (a JSON array), as MLflow does.
+   * Read and write happen in one transaction, so two models logged at once both end up in the history.
+   */
+  async appendLoggedModel(runId: string, model: Record<string, unknown>): Promise<void> {
+    await this.mutate(runId, 'run.log_model', async (db) => {
+      const current = await db
+        .selectFrom('run_tags')
+        .select('value')
+        .where('run_id', '=', runId)
+        .where('key', '=', LOGGED_MODELS_TAG)
+        .executeTakeFirst();
+      const history = current ? parseModelHistory(current.value) : [];
+      const tag = { key: LOGGED_MODELS_TAG, value: JSON.stringify([...history, model]) };
+      validateTags([tag]);
+      await runs.upsertRunTags(db, runId, [tag]);
+    });
+  }
+
   async logInputs(runId: string, datasets: DatasetInput[]): Promise<void> {
     datasets.forEach((d, i) => {
       if (!d.name) throw invalid(`datasets[${i}].name must not be empty`);
@@ -312,6 +332,16 @@ function validateTags(tags: KeyValue[]): KeyValue[] {
     validateLength(tag.value, LIMITS.tagValueLength, `tags[${i}].value`);
   });
   return tags;
+}
+
+function parseModelHistory(value: string): unknown[] {
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (Array.isArray(parsed)) return parsed;
+  } catch {
+    // fall through: the tag was overwritten with something that is not a history
+  }
+  throw invalidState(`The run's ${LOGGED_MODELS_TAG} tag is not a JSON array; delete or fix it before logging models`);
 }
 
 function checkTime(value: number, field: string): void {

@@ -1,0 +1,119 @@
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../../services/services.js';
+import { presentExperiment } from './presenters.js';
+import {
+  CreateExperimentBody,
+  ExperimentIdBody,
+  ExperimentIdQuery,
+  ExperimentNameQuery,
+  SearchExperimentsBody,
+  SearchExperimentsQuery,
+  SetExperimentTagBody,
+  UpdateExperimentBody,
+} from './tracking-schemas.js';
+import { asList, toInteger } from './wire-values.js';
+
+/** experiments/*: create, get, get-by-name, search, update, delete, restore, set-experiment-tag. */
+export async function mlflowExperimentRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  const experiments = services.experiments;
+
+  app.post<{ Body: CreateExperimentBody }>(
+    '/experiments/create',
+    { schema: { body: CreateExperimentBody } },
+    async (request) => {
+      const { name, artifact_location, tags } = request.body;
+      const created = await experiments.create({ name, artifactLocation: artifact_location, tags });
+      return { experiment_id: created.experimentId };
+    },
+  );
+
+  app.get<{ Querystring: ExperimentIdQuery }>(
+    '/experiments/get',
+    { schema: { querystring: ExperimentIdQuery } },
+    async (request) => ({ experiment: presentExperiment(await experiments.get(request.query.experiment_id)) }),
+  );
+
+  app.get<{ Querystring: ExperimentNameQuery }>(
+    '/experiments/get-by-name',
+    { schema: { querystring: ExperimentNameQuery } },
+    async (request) => ({ experiment: presentExperiment(await experiments.getByName(request.query.experiment_name)) }),
+  );
+
+  app.post<{ Body: SearchExperimentsBody }>(
+    '/experiments/search',
+    { schema: { body: SearchExperimentsBody } },
+    async (request) => {
+      const { max_results, page_token, filter, order_by, view_type } = request.body;
+      return search({
+        maxResults: toInteger(max_results, 'max_results'),
+        pageToken: page_token,
+        filter,
+        orderBy: order_by,
+        viewType: view_type,
+      });
+    },
+  );
+
+  app.get<{ Querystring: SearchExperimentsQuery }>(
+    '/experiments/search',
+    { schema: { querystring: SearchExperimentsQuery } },
+    async (request) => {
+      const { max_results, page_token, filter, order_by, view_type } = request.query;
+      return search({
+        maxResults: toInteger(max_results, 'max_results'),
+        pageToken: page_token,
+        filter,
+        orderBy: asList(order_by),
+        viewType: view_type,
+      });
+    },
+  );
+
+  async function search(input: Parameters<typeof experiments.search>[0]) {
+    const result = await experiments.search(input);
+    const reply: Record<string, unknown> = {};
+    if (result.experiments.length > 0) reply.experiments = result.experiments.map(presentExperiment);
+    if (result.nextPageToken) reply.next_page_token = result.nextPageToken;
+    return reply;
+  }
+
+  app.post<{ Body: UpdateExperimentBody }>(
+    '/experiments/update',
+    { schema: { body: UpdateExperimentBody } },
+    async (request) => {
+      const { experiment_id, new_name } = request.body;
+      // MLflow treats a missing new_name as "nothing to change" but still checks that the experiment exists.
+      if (new_name === undefined) await experiments.get(experiment_id);
+      else await experiments.rename(experiment_id, new_name);
+      return {};
+    },
+  );
+
+  app.post<{ Body: ExperimentIdBody }>(
+    '/experiments/delete',
+    { schema: { body: ExperimentIdBody } },
+    async (request) => {
+      await experiments.delete(request.body.experiment_id);
+      return {};
+    },
+  );
+
+  app.post<{ Body: ExperimentIdBody }>(
+    '/experiments/restore',
+    { schema: { body: ExperimentIdBody } },
+    async (request) => {
+      await experiments.restore(request.body.experiment_id);
+      return {};
+    },
+  );
+
+  app.post<{ Body: SetExperimentTagBody }>(
+    '/experiments/set-experiment-tag',
+    { schema: { body: SetExperimentTagBody } },
+    async (request) => {
+      const { experiment_id, key, value } = request.body;
+      await experiments.setTags(experiment_id, [{ key, value }]);
+      return {};
+    },
+  );
+}

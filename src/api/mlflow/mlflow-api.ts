@@ -1,0 +1,29 @@
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../../services/services.js';
+import { mlflowArtifactListRoutes } from './artifact-list-routes.js';
+import { mlflowArtifactProxyRoutes } from './artifact-proxy-routes.js';
+import { mlflowExperimentRoutes } from './experiment-routes.js';
+import { mlflowMetricRoutes } from './metric-routes.js';
+import { mlflowRunLoggingRoutes } from './run-logging-routes.js';
+import { mlflowRunRoutes } from './run-routes.js';
+import { MLFLOW_ARTIFACT_PREFIXES, MLFLOW_TRACKING_PREFIXES } from './status-map.js';
+
+/** The tracking API under one prefix. MLflow accepts only JSON bodies there, and so does this adapter. */
+async function trackingApi(app: FastifyInstance, { services }: { services: Services }) {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  await app.register(mlflowExperimentRoutes, { services });
+  await app.register(mlflowRunRoutes, { services });
+  await app.register(mlflowRunLoggingRoutes, { services });
+  await app.register(mlflowMetricRoutes, { services });
+  await app.register(mlflowArtifactListRoutes, { services });
+}
+
+/**
+ * MLflow's REST API as an adapter over Mnemo's services, so the official MLflow client works unchanged. Served under
+ * each of MLflow's prefixes; errors use MLflow's statuses through the status maps in status-map.ts.
+ */
+export async function mlflowApi(app: FastifyInstance, services: Services): Promise<void> {
+  for (const prefix of MLFLOW_TRACKING_PREFIXES) await app.register(trackingApi, { prefix, services });
+  for (const prefix of MLFLOW_ARTIFACT_PREFIXES) await app.register(mlflowArtifactProxyRoutes, { prefix, services });
+}

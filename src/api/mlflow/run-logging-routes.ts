@@ -1,0 +1,98 @@
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../../services/services.js';
+import { checkMlflowBatchLimits } from './batch-limits.js';
+import { parseLoggedModel } from './logged-model.js';
+import { runIdOf } from './run-ref.js';
+import {
+  DeleteTagBody,
+  KeyValueRunBody,
+  LogBatchBody,
+  LogInputsBody,
+  LogMetricBody,
+  LogModelBody,
+} from './tracking-schemas.js';
+import { toInteger } from './wire-values.js';
+
+/** A full MLflow batch (1000 metrics, 100 params of 6000 characters, 100 tags of 8000) fits with room to spare. */
+const BATCH_BODY_LIMIT = 8 * 1024 * 1024;
+
+/** runs/log-metric, log-parameter, set-tag, delete-tag, log-batch, log-inputs, log-model: all through RunService. */
+export async function mlflowRunLoggingRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  const runs = services.runs;
+
+  app.post<{ Body: LogMetricBody }>('/runs/log-metric', { schema: { body: LogMetricBody } }, async (request) => {
+    const { key, value, timestamp, step } = request.body;
+    await runs.logBatch(runIdOf(request.body), {
+      metrics: [{ key, value, timestamp: toInteger(timestamp, 'timestamp'), step: toInteger(step, 'step') }],
+    });
+    return {};
+  });
+
+  app.post<{ Body: KeyValueRunBody }>('/runs/log-parameter', { schema: { body: KeyValueRunBody } }, async (request) => {
+    const { key, value } = request.body;
+    await runs.logBatch(runIdOf(request.body), { params: [{ key, value }] });
+    return {};
+  });
+
+  app.post<{ Body: KeyValueRunBody }>('/runs/set-tag', { schema: { body: KeyValueRunBody } }, async (request) => {
+    const { key, value } = request.body;
+    await runs.setTag(runIdOf(request.body), { key, value });
+    return {};
+  });
+
+  app.post<{ Body: DeleteTagBody }>('/runs/delete-tag', { schema: { body: DeleteTagBody } }, async (request) => {
+    await runs.deleteTag(request.body.run_id, request.body.key);
+    return {};
+  });
+
+  app.post<{ Body: LogBatchBody }>(
+    '/runs/log-batch',
+    { bodyLimit: BATCH_BODY_LIMIT, schema: { body: LogBatchBody } },
+    async (request) => {
+      const { run_id, metrics = [], params = [], tags = [] } = request.body;
+      checkMlflowBatchLimits({ metrics: metrics.length, params: params.length, tags: tags.length });
+      // An empty batch changes nothing, but MLflow still answers 404 for a run that does not exist.
+      if (metrics.length + params.length + tags.length === 0) await runs.get(run_id);
+      await runs.logBatch(run_id, {
+        metrics: metrics.map((m, i) => ({
+          key: m.key,
+          value: m.value,
+          timestamp: toInteger(m.timestamp, `metrics[${i}].timestamp`),
+          step: toInteger(m.step, `metrics[${i}].step`),
+        })),
+        params,
+        tags,
+      });
+      return {};
+    },
+  );
+
+  app.post<{ Body: LogInputsBody }>(
+    '/runs/log-inputs',
+    { bodyLimit: BATCH_BODY_LIMIT, schema: { body: LogInputsBody } },
+    async (request) => {
+      const datasets = (request.body.datasets ?? []).map(({ dataset, tags = [] }) => ({
+        name: dataset.name,
+        digest: dataset.digest,
+        sourceType: dataset.source_type,
+        source: dataset.source,
+        schema: dataset.schema ?? null,
+        profile: dataset.profile ?? null,
+        tags,
+      }));
+      // An empty request still has to name a run that exists, as it does in MLflow.
+      if (datasets.length === 0) await runs.get(request.body.run_id);
+      else await runs.logInputs(request.body.run_id, datasets);
+      return {};
+    },
+  );
+
+  app.post<{ Body: LogModelBody }>(
+    '/runs/log-model',
+    { bodyLimit: BATCH_BODY_LIMIT, schema: { body: LogModelBody } },
+    async (request) => {
+      await runs.appendLoggedModel(request.body.run_id, parseLoggedModel(request.body.model_json));
+      return {};
+    },
+  );
+}

@@ -1,0 +1,63 @@
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../../services/services.js';
+import { presentRun, presentRunInfo } from './presenters.js';
+import { runIdOf } from './run-ref.js';
+import { CreateRunBody, RunIdBody, RunRefQuery, SearchRunsBody, UpdateRunBody } from './tracking-schemas.js';
+import { toInteger } from './wire-values.js';
+
+/** runs/*: create, get, update, delete, restore, search. Logging endpoints live in run-logging-routes.ts. */
+export async function mlflowRunRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  const runs = services.runs;
+
+  app.post<{ Body: CreateRunBody }>('/runs/create', { schema: { body: CreateRunBody } }, async (request) => {
+    const { experiment_id, user_id, run_name, start_time, tags } = request.body;
+    const run = await runs.create({
+      experimentId: experiment_id,
+      userId: user_id,
+      runName: run_name,
+      startTime: toInteger(start_time, 'start_time'),
+      tags,
+    });
+    return { run: presentRun(run, { withInputs: false }) };
+  });
+
+  app.get<{ Querystring: RunRefQuery }>('/runs/get', { schema: { querystring: RunRefQuery } }, async (request) => ({
+    run: presentRun(await runs.get(runIdOf(request.query))),
+  }));
+
+  app.post<{ Body: UpdateRunBody }>('/runs/update', { schema: { body: UpdateRunBody } }, async (request) => {
+    const { status, end_time, run_name } = request.body;
+    const run = await runs.update(runIdOf(request.body), {
+      status,
+      endTime: toInteger(end_time, 'end_time'),
+      runName: run_name,
+    });
+    return { run_info: presentRunInfo(run.info) };
+  });
+
+  app.post<{ Body: RunIdBody }>('/runs/delete', { schema: { body: RunIdBody } }, async (request) => {
+    await runs.delete(request.body.run_id);
+    return {};
+  });
+
+  app.post<{ Body: RunIdBody }>('/runs/restore', { schema: { body: RunIdBody } }, async (request) => {
+    await runs.restore(request.body.run_id);
+    return {};
+  });
+
+  app.post<{ Body: SearchRunsBody }>('/runs/search', { schema: { body: SearchRunsBody } }, async (request) => {
+    const { experiment_ids = [], filter, run_view_type, max_results, order_by, page_token } = request.body;
+    const result = await runs.search({
+      experimentIds: experiment_ids,
+      filter,
+      viewType: run_view_type,
+      maxResults: toInteger(max_results, 'max_results'),
+      orderBy: order_by,
+      pageToken: page_token,
+    });
+    const reply: Record<string, unknown> = {};
+    if (result.runs.length > 0) reply.runs = result.runs.map((run) => presentRun(run));
+    if (result.nextPageToken) reply.next_page_token = result.nextPageToken;
+    return reply;
+  });
+}
