@@ -16,7 +16,13 @@ export function serverCommand(): Command {
         './mnemo-data/mnemo.db',
       ),
     )
-    .addOption(envOption('--artifacts-destination <uri>', 'directory or s3://bucket/prefix for artifacts', './mnemo-data/artifacts'))
+    .addOption(
+      envOption(
+        '--artifacts-destination <uri>',
+        'directory or s3://bucket/prefix for artifacts',
+        './mnemo-data/artifacts',
+      ),
+    )
     .addOption(envOption('--log-requests', 'log every request as JSON lines').default(false))
     .action(async (options: Record<string, string | boolean>) => {
       const port = Number(options.port);
