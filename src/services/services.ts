@@ -1,5 +1,6 @@
 import type { ArtifactStore } from '../store/artifacts/artifact-store.js';
 import type { Store } from '../store/store.js';
+import { RegistryService } from './registry/registry-service.js';
 import { ArtifactService } from './tracking/artifact-service.js';
 import { ExperimentOverviewService } from './tracking/experiment-overview-service.js';
 import { ExperimentService } from './tracking/experiment-service.js';
@@ -14,6 +15,7 @@ export interface Services {
   metricHistory: MetricHistoryService;
   artifacts: ArtifactService;
   experimentOverview: ExperimentOverviewService;
+  registry: RegistryService;
 }
 
 export function createServices(options: {
@@ -29,5 +31,6 @@ export function createServices(options: {
     metricHistory: new MetricHistoryService(deps),
     artifacts: new ArtifactService(deps),
     experimentOverview: new ExperimentOverviewService(deps),
+    registry: new RegistryService(deps),
   };
 }

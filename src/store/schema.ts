@@ -1,3 +1,5 @@
+import type { RegistryDatabase } from './schema-registry.js';
+
 /**
  * Table shapes as Kysely sees them. Times are epoch milliseconds in BIGINT columns; booleans are 0/1 integers so the
  * same values round-trip on SQLite and PostgreSQL.
@@ -123,4 +125,16 @@ export interface Database {
   datasets: DatasetsTable;
   run_inputs: RunInputsTable;
   artifacts: ArtifactsTable;
+  registered_models: RegistryDatabase['registered_models'];
+  registered_model_tags: RegistryDatabase['registered_model_tags'];
+  model_versions: RegistryDatabase['model_versions'];
+  model_version_tags: RegistryDatabase['model_version_tags'];
+  model_aliases: RegistryDatabase['model_aliases'];
+  model_version_transitions: RegistryDatabase['model_version_transitions'];
+  model_version_evaluations: RegistryDatabase['model_version_evaluations'];
+  model_version_checks: RegistryDatabase['model_version_checks'];
+  metadata_subjects: RegistryDatabase['metadata_subjects'];
+  metadata_schemas: RegistryDatabase['metadata_schemas'];
+  tag_vocabularies: RegistryDatabase['tag_vocabularies'];
+  naming_rules: RegistryDatabase['naming_rules'];
 }

@@ -2,6 +2,7 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import type { DialectName } from '../store.js';
 import * as tracking from './0001-tracking.js';
 import * as audit from './0002-audit.js';
+import * as registry from './0003-registry.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -11,6 +12,7 @@ interface DialectMigration {
 const ALL: Record<string, DialectMigration> = {
   '0001-tracking': tracking,
   '0002-audit': audit,
+  '0003-registry': registry,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

@@ -1,0 +1,168 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { RegistryService } from '../../../services/registry/registry-service.js';
+import { fromMap } from '../presenters.js';
+import { presentModel, presentVersion } from './presenters.js';
+import {
+  CreateModelBody,
+  LatestQuery,
+  ModelJson,
+  ModelParams,
+  RenameModelBody,
+  SearchBody,
+  SearchQuery,
+  SetAliasBody,
+  SetTagsBody,
+  UpdateModelBody,
+  VersionJson,
+} from './registry-schemas.js';
+
+const tags = ['registry'];
+const ModelReply = Type.Object({ registeredModel: ModelJson });
+const SearchReply = Type.Object({
+  registeredModels: Type.Array(ModelJson),
+  nextPageToken: Type.Optional(Type.String()),
+});
+const VersionReply = Type.Object({ modelVersion: VersionJson });
+const Deleted = Type.Object({});
+const AliasParams = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 500 }),
+  alias: Type.String({ maxLength: 255 }),
+});
+type ByName = { Params: { name: string } };
+type ByAlias = { Params: { name: string; alias: string } };
+
+export async function modelRoutes(app: FastifyInstance, { registry }: { registry: RegistryService }) {
+  const models = registry.models;
+
+  app.post<{ Body: CreateModelBody }>(
+    '/registered-models',
+    { schema: { tags, body: CreateModelBody, response: { 201: ModelReply } } },
+    async (request, reply) => {
+      const { tags: tagMap, ...rest } = request.body;
+      const model = await models.create({ ...rest, tags: fromMap(tagMap) });
+      return reply.status(201).send({ registeredModel: presentModel(model) });
+    },
+  );
+
+  app.get<{ Querystring: SearchQuery }>(
+    '/registered-models',
+    { schema: { tags, querystring: SearchQuery, response: { 200: SearchReply } } },
+    async (request) => {
+      const q = request.query;
+      const result = await models.search({
+        filter: q.filter,
+        orderBy: q.orderBy ? [q.orderBy] : undefined,
+        maxResults: q.maxResults === undefined ? undefined : Number(q.maxResults),
+        pageToken: q.pageToken,
+      });
+      return { registeredModels: result.models.map(presentModel), nextPageToken: result.nextPageToken };
+    },
+  );
+
+  app.post<{ Body: SearchBody }>(
+    '/registered-models/search',
+    { schema: { tags, body: SearchBody, response: { 200: SearchReply } } },
+    async (request) => {
+      const result = await models.search(request.body);
+      return { registeredModels: result.models.map(presentModel), nextPageToken: result.nextPageToken };
+    },
+  );
+
+  app.get<ByName>(
+    '/registered-models/:name',
+    { schema: { tags, params: ModelParams, response: { 200: ModelReply } } },
+    async (request) => ({ registeredModel: presentModel(await models.get(request.params.name)) }),
+  );
+
+  app.patch<ByName & { Body: UpdateModelBody }>(
+    '/registered-models/:name',
+    { schema: { tags, params: ModelParams, body: UpdateModelBody, response: { 200: ModelReply } } },
+    async (request) => ({ registeredModel: presentModel(await models.update(request.params.name, request.body)) }),
+  );
+
+  app.post<ByName & { Body: { newName: string } }>(
+    '/registered-models/:name/rename',
+    { schema: { tags, params: ModelParams, body: RenameModelBody, response: { 200: ModelReply } } },
+    async (request) => ({
+      registeredModel: presentModel(await models.rename(request.params.name, request.body.newName)),
+    }),
+  );
+
+  app.delete<ByName>(
+    '/registered-models/:name',
+    { schema: { tags, params: ModelParams, response: { 200: Deleted } } },
+    async (request) => {
+      await models.delete(request.params.name);
+      return {};
+    },
+  );
+
+  app.put<ByName & { Body: { tags: Record<string, string> } }>(
+    '/registered-models/:name/tags',
+    { schema: { tags, params: ModelParams, body: SetTagsBody, response: { 200: ModelReply } } },
+    async (request) => ({
+      registeredModel: presentModel(await models.setTags(request.params.name, fromMap(request.body.tags))),
+    }),
+  );
+
+  app.delete<{ Params: { name: string; key: string } }>(
+    '/registered-models/:name/tags/:key',
+    {
+      schema: {
+        tags,
+        params: Type.Object({ name: Type.String({ maxLength: 500 }), key: Type.String({ maxLength: 250 }) }),
+        response: { 200: ModelReply },
+      },
+    },
+    async (request) => ({
+      registeredModel: presentModel(await models.deleteTag(request.params.name, request.params.key)),
+    }),
+  );
+
+  app.get<ByName & { Querystring: { stages?: string } }>(
+    '/registered-models/:name/latest-versions',
+    {
+      schema: {
+        tags,
+        params: ModelParams,
+        querystring: LatestQuery,
+        response: { 200: Type.Object({ modelVersions: Type.Array(VersionJson) }) },
+      },
+    },
+    async (request) => {
+      const stages = (request.query.stages ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+      const latest = await registry.stages.latest(request.params.name, stages);
+      return { modelVersions: latest.map(presentVersion) };
+    },
+  );
+
+  app.put<ByAlias & { Body: { version: number | string } }>(
+    '/registered-models/:name/aliases/:alias',
+    { schema: { tags, params: AliasParams, body: SetAliasBody, response: { 200: VersionReply } } },
+    async (request) => {
+      const { name, alias } = request.params;
+      return { modelVersion: presentVersion(await registry.aliases.set(name, alias, request.body.version)) };
+    },
+  );
+
+  app.get<ByAlias>(
+    '/registered-models/:name/aliases/:alias',
+    { schema: { tags, params: AliasParams, response: { 200: VersionReply } } },
+    async (request) => ({
+      modelVersion: presentVersion(await registry.aliases.resolve(request.params.name, request.params.alias)),
+    }),
+  );
+
+  app.delete<ByAlias>(
+    '/registered-models/:name/aliases/:alias',
+    { schema: { tags, params: AliasParams, response: { 200: Deleted } } },
+    async (request) => {
+      await registry.aliases.delete(request.params.name, request.params.alias);
+      return {};
+    },
+  );
+}

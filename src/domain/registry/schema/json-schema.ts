@@ -1,0 +1,93 @@
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { invalid } from '../../errors.js';
+import { canonicalJson } from '../../provenance/canonical-json.js';
+
+/** A JSON Schema (draft 2020-12) as stored: an object, or `true`/`false`. */
+export type JsonSchema = boolean | { [keyword: string]: unknown };
+
+/** One way a document breaks its schema: where (a JSON Pointer into the document) and what. */
+export interface Violation {
+  path: string;
+  message: string;
+}
+
+/** Lists fields a record should have but may omit, counted by completeness; ignored by validation. */
+export const RECOMMENDED_KEYWORD = 'x-recommended';
+
+function newAjv(): Ajv2020 {
+  // Strict: a misspelt keyword in a schema is an error at registration, not a rule that silently never applies.
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, validateFormats: true });
+  addFormats.default(ajv);
+  ajv.addKeyword({ keyword: RECOMMENDED_KEYWORD, schemaType: 'array' });
+  return ajv;
+}
+
+const ajv = newAjv();
+const compiled = new Map<string, ValidateFunction>();
+
+export const MAX_SCHEMA_BYTES = 256 * 1024;
+
+/** Checks a schema is itself valid and compiles it (cached by content), or throws a 400 saying why not. */
+export function compileSchema(schema: unknown): ValidateFunction {
+  if (typeof schema !== 'boolean' && (typeof schema !== 'object' || schema === null || Array.isArray(schema))) {
+    throw invalid('A metadata schema must be a JSON Schema object (or true/false)');
+  }
+  const key = canonicalJson(schema);
+  if (key.length > MAX_SCHEMA_BYTES) throw invalid(`A metadata schema must be at most ${MAX_SCHEMA_BYTES} bytes`);
+  const cached = compiled.get(key);
+  if (cached) return cached;
+  if (typeof schema === 'object' && '$id' in schema) {
+    // ajv keeps schemas with an $id in a registry; two versions sharing one would collide.
+    throw invalid('A metadata schema must not declare $id; subjects and versions identify schemas');
+  }
+  let validate: ValidateFunction;
+  try {
+    validate = ajv.compile(schema as JsonSchema);
+  } catch (error) {
+    throw invalid(`The metadata schema is not a valid JSON Schema: ${(error as Error).message}`);
+  }
+  compiled.set(key, validate);
+  return validate;
+}
+
+/** Every violation of `document` against `schema`, in document order; empty when it conforms. */
+export function validateDocument(schema: JsonSchema, document: unknown): Violation[] {
+  const validate = compileSchema(schema);
+  if (validate(document)) return [];
+  const violations = (validate.errors ?? []).map(toViolation);
+  const seen = new Set<string>();
+  return violations
+    .filter((v) => {
+      const key = `${v.path}\u0000${v.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+function toViolation(error: ErrorObject): Violation {
+  const base = error.instancePath === '' ? '' : error.instancePath;
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required':
+      return { path: `${base}/${String(params.missingProperty)}`, message: 'is required' };
+    case 'additionalProperties':
+      return {
+        path: `${base}/${String(params.additionalProperty)}`,
+        message: 'is not allowed by the schema (additionalProperties is false)',
+      };
+    case 'enum':
+      return {
+        path: base || '/',
+        message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
+      };
+    default:
+      return { path: base || '/', message: error.message ?? `fails ${error.keyword}` };
+  }
+}
+
+export function describeViolations(violations: readonly Violation[]): string {
+  return violations.map((v) => `${v.path}: ${v.message}`).join('; ');
+}

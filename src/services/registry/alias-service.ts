@@ -1,0 +1,55 @@
+import { notFound } from '../../domain/errors.js';
+import { validateAlias } from '../../domain/registry/aliases.js';
+import type { ModelVersion } from '../../domain/registry/entities.js';
+import { updateModelRow } from '../../store/repositories/registry/model-repository.js';
+import * as versions from '../../store/repositories/registry/version-repository.js';
+import { parseVersionNumber, requireModel, requireVersion } from './model-lookup.js';
+import { type RegistryDeps, registryWrite } from './registry-deps.js';
+
+/** Aliases (`champion`, `challenger`): a movable name for one live version of a model. */
+export class AliasService {
+  constructor(private readonly deps: RegistryDeps) {}
+
+  async set(name: string, alias: string, version: string | number): Promise<ModelVersion> {
+    validateAlias(alias);
+    const number = parseVersionNumber(version);
+    return registryWrite(this.deps, async ({ db, audit }) => {
+      const model = await requireModel(db, name);
+      const row = await requireVersion(db, model, number);
+      await versions.setAlias(db, model.model_id, alias, number);
+      await updateModelRow(db, model.model_id, { last_updated_time: this.deps.now() });
+      audit({
+        action: 'registered_model.set_alias',
+        entityKind: 'registered_model',
+        entityId: model.model_id,
+        state: { name: model.name, alias, version: number },
+      });
+      return (await versions.hydrateVersions(db, [row], () => model.name))[0]!;
+    });
+  }
+
+  async delete(name: string, alias: string): Promise<void> {
+    await registryWrite(this.deps, async ({ db, audit }) => {
+      const model = await requireModel(db, name);
+      if (!(await versions.deleteAlias(db, model.model_id, alias))) {
+        throw notFound(`Registered model '${model.name}' has no alias '${alias}'`);
+      }
+      await updateModelRow(db, model.model_id, { last_updated_time: this.deps.now() });
+      audit({
+        action: 'registered_model.delete_alias',
+        entityKind: 'registered_model',
+        entityId: model.model_id,
+        state: { name: model.name, alias, deleted: true },
+      });
+    });
+  }
+
+  async resolve(name: string, alias: string): Promise<ModelVersion> {
+    const db = this.deps.store.db;
+    const model = await requireModel(db, name);
+    const number = await versions.findAlias(db, model.model_id, alias);
+    if (number === undefined) throw notFound(`Registered model '${model.name}' has no alias '${alias}'`);
+    const row = await requireVersion(db, model, number);
+    return (await versions.hydrateVersions(db, [row], () => model.name))[0]!;
+  }
+}

@@ -1,0 +1,9 @@
+import type { ServiceDeps } from '../tracking/service-deps.js';
+import { type WriteScope, write } from '../unit-of-work.js';
+
+export type RegistryDeps = ServiceDeps;
+
+/** One transaction with its audit records; every registry change goes through here. */
+export function registryWrite<T>(deps: RegistryDeps, change: (scope: WriteScope) => Promise<T>): Promise<T> {
+  return write(deps.store, deps.audit, change);
+}

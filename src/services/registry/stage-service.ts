@@ -1,0 +1,109 @@
+import { notFound } from '../../domain/errors.js';
+import type { ModelVersion, StageTransition } from '../../domain/registry/entities.js';
+import { checkText } from '../../domain/registry/model-card.js';
+import { latestPerStage, parseStage, planTransition, type Stage } from '../../domain/registry/stages.js';
+import { updateModelRow } from '../../store/repositories/registry/model-repository.js';
+import { recordTransitions, transitionHistory } from '../../store/repositories/registry/transition-repository.js';
+import * as versions from '../../store/repositories/registry/version-repository.js';
+import { newId } from '../ids.js';
+import { currentContext } from '../request-context.js';
+import { parseVersionNumber, requireModel, requireVersion, versionEntityId } from './model-lookup.js';
+import { type RegistryDeps, registryWrite } from './registry-deps.js';
+
+export interface TransitionInput {
+  name: string;
+  version: string | number;
+  stage: string;
+  archiveExistingVersions?: boolean | undefined;
+  reason?: string | undefined;
+}
+
+/**
+ * Stage transitions (None → Staging → Production → Archived, in any order) with MLflow's
+ * `archive_existing_versions`, each recorded in the version's status history with who did it and when.
+ */
+export class StageService {
+  constructor(private readonly deps: RegistryDeps) {}
+
+  async transition(input: TransitionInput): Promise<ModelVersion> {
+    const stage = parseStage(input.stage);
+    const number = parseVersionNumber(input.version);
+    if (input.reason !== undefined) checkText(input.reason, 'reason', 5000);
+    const actor = currentContext().actor;
+    return registryWrite(this.deps, async ({ db, audit }) => {
+      const model = await requireModel(db, input.name);
+      await requireVersion(db, model, number);
+      const live = await versions.liveVersionRows(db, model.model_id);
+      const changes = planTransition(
+        live.map((row) => ({ version: Number(row.version), stage: row.stage as Stage })),
+        number,
+        stage,
+        input.archiveExistingVersions ?? false,
+      );
+      const now = this.deps.now();
+      for (const change of changes) {
+        await versions.updateVersionRow(db, model.model_id, change.version, {
+          stage: change.to,
+          last_updated_time: now,
+        });
+      }
+      await recordTransitions(
+        db,
+        changes.map((change) => ({
+          transition_id: newId(),
+          model_id: model.model_id,
+          version: change.version,
+          from_stage: change.from,
+          to_stage: change.to,
+          actor,
+          reason:
+            change.version === number ? (input.reason ?? null) : `archived because version ${number} moved to ${stage}`,
+          transition_time: now,
+        })),
+      );
+      await updateModelRow(db, model.model_id, { last_updated_time: now });
+      const updated = await versions.hydrateVersions(
+        db,
+        await Promise.all(changes.map((c) => requireVersion(db, model, c.version))),
+        () => model.name,
+      );
+      for (const version of updated) {
+        audit({
+          action: 'model_version.transition_stage',
+          entityKind: 'model_version',
+          entityId: versionEntityId(model, version.version),
+          state: version,
+        });
+      }
+      return updated[0]!;
+    });
+  }
+
+  async history(name: string, version: string | number): Promise<StageTransition[]> {
+    const number = parseVersionNumber(version);
+    const db = this.deps.store.db;
+    const model = await requireModel(db, name);
+    // History stays readable after deletion: it is the record of what happened.
+    if (!(await versions.findVersionRow(db, model.model_id, number))) {
+      throw notFound(`Model Version (name=${model.name}, version=${number}) not found`);
+    }
+    return transitionHistory(db, model.model_id, model.name, number);
+  }
+
+  /** The newest version in each requested stage (all stages when none are named), as MLflow reports them. */
+  async latest(name: string, stages: readonly string[] = []): Promise<ModelVersion[]> {
+    const wanted = stages.map(parseStage);
+    const db = this.deps.store.db;
+    const model = await requireModel(db, name);
+    const rows = await versions.liveVersionRows(db, model.model_id);
+    const picked = latestPerStage(
+      rows.map((row) => ({ row, version: Number(row.version), stage: row.stage as Stage })),
+      wanted.length === 0 ? undefined : wanted,
+    );
+    return versions.hydrateVersions(
+      db,
+      picked.map((p) => p.row),
+      () => model.name,
+    );
+  }
+}

@@ -1,0 +1,349 @@
+import { joinArtifactPath } from '../../domain/artifacts/artifact-path.js';
+import { invalid, notFound } from '../../domain/errors.js';
+import { parseArtifactLocation } from '../../domain/registry/artifact-location.js';
+import type { ModelVersion, Signature, VersionManifest } from '../../domain/registry/entities.js';
+import { manifestDigest } from '../../domain/registry/manifest.js';
+import {
+  checkMetadataKeys,
+  VERSION_DOCUMENT_FIELDS,
+  versionDocument,
+} from '../../domain/registry/metadata-document.js';
+import { checkText } from '../../domain/registry/model-card.js';
+import {
+  parseRegistryFilter,
+  parseRegistryOrderBy,
+  VERSION_FILTER_SCHEMA,
+} from '../../domain/registry/registry-filter.js';
+import { decodePageToken, encodePageToken } from '../../domain/search/page-token.js';
+import type { KeyValue } from '../../domain/tracking/entities.js';
+import { toJsonColumn } from '../../store/repositories/registry/json-column.js';
+import { nextVersionNumber, updateModelRow } from '../../store/repositories/registry/model-repository.js';
+import { searchVersionRows } from '../../store/repositories/registry/registry-search-query.js';
+import { recordTransitions } from '../../store/repositories/registry/transition-repository.js';
+import * as versions from '../../store/repositories/registry/version-repository.js';
+import { findRunRow } from '../../store/repositories/run-repository.js';
+import type { ModelVersionsTable, RegisteredModelsTable } from '../../store/schema-registry.js';
+import type { Executor } from '../../store/store.js';
+import { newId } from '../ids.js';
+import { currentContext } from '../request-context.js';
+import { runRoot } from '../tracking/artifact-service.js';
+import { readManifest } from './manifest-reader.js';
+import { checkMetadata } from './metadata-gate.js';
+import { parseVersionNumber, requireModel, requireVersion, versionEntityId } from './model-lookup.js';
+import { checkLimit, type SearchInput } from './model-service.js';
+import { type RegistryDeps, registryWrite } from './registry-deps.js';
+import { checkTags } from './registry-guard.js';
+
+export interface CreateVersionInput {
+  name: string;
+  source: string;
+  runId?: string | undefined;
+  description?: string | undefined;
+  tags?: KeyValue[] | undefined;
+  signature?: Signature | undefined;
+  releaseNotes?: string | undefined;
+  metadata?: Record<string, unknown> | undefined;
+  metadataSchemaVersion?: number | undefined;
+}
+
+export interface UpdateVersionInput {
+  description?: string | null | undefined;
+  releaseNotes?: string | null | undefined;
+  /** Set both to null to withdraw a deprecation. */
+  deprecatedBy?: number | null | undefined;
+  sunsetTime?: number | null | undefined;
+  metadata?: Record<string, unknown> | undefined;
+  metadataSchemaVersion?: number | undefined;
+}
+
+/**
+ * Model versions: numbered 1, 2, 3… per model under the model row's lock, registered from a location under the
+ * artifact root whose files the server hashes into a manifest, with a signature, release notes, a deprecation
+ * plan and schema-checked metadata.
+ */
+export class VersionService {
+  constructor(private readonly deps: RegistryDeps) {}
+
+  async create(input: CreateVersionInput): Promise<ModelVersion> {
+    const location = parseArtifactLocation(input.source);
+    const runId = await this.checkRun(location, input.runId);
+    const storagePath = await this.storagePath(location);
+    if (input.description !== undefined) checkText(input.description, 'description');
+    if (input.releaseNotes !== undefined) checkText(input.releaseNotes, 'releaseNotes');
+    const metadata = input.metadata ?? {};
+    checkMetadataKeys(metadata, VERSION_DOCUMENT_FIELDS);
+    const tags = input.tags ?? [];
+    // Files are hashed before the transaction opens: reading them can take a while and holds no lock.
+    const manifest = await readManifest(this.deps.artifacts, storagePath);
+    const digest = manifestDigest(manifest);
+    const actor = currentContext().actor;
+    const now = this.deps.now();
+    return registryWrite(this.deps, async ({ db, audit }) => {
+      const model = await requireModel(db, input.name);
+      await checkTags(db, tags);
+      const version = await nextVersionNumber(db, model.model_id);
+      const fields = {
+        name: model.name,
+        version,
+        description: input.description ?? null,
+        source: input.source,
+        runId,
+        signature: input.signature ?? null,
+        releaseNotes: input.releaseNotes ?? null,
+        deprecatedBy: null,
+        sunsetTime: null,
+      };
+      const schema = await checkMetadata(
+        db,
+        'model_version',
+        model.name,
+        versionDocument(fields, tagMap(tags), metadata),
+        input.metadataSchemaVersion,
+      );
+      await versions.insertVersion(db, {
+        model_id: model.model_id,
+        version,
+        user_id: actor,
+        description: fields.description,
+        source: input.source,
+        storage_path: storagePath,
+        run_id: runId,
+        status: 'READY',
+        status_message: null,
+        stage: 'None',
+        manifest: toJsonColumn(manifest),
+        manifest_digest: digest,
+        signature: fields.signature === null ? null : toJsonColumn(fields.signature),
+        release_notes: fields.releaseNotes,
+        deprecated_by: null,
+        sunset_time: null,
+        metadata: toJsonColumn(metadata),
+        metadata_schema_subject: schema?.subject ?? null,
+        metadata_schema_version: schema?.version ?? null,
+        creation_time: now,
+        last_updated_time: now,
+        deleted_time: null,
+      });
+      await versions.upsertVersionTags(db, model.model_id, version, tags);
+      await recordTransitions(db, [
+        {
+          transition_id: newId(),
+          model_id: model.model_id,
+          version,
+          from_stage: null,
+          to_stage: 'None',
+          actor,
+          reason: 'registered',
+          transition_time: now,
+        },
+      ]);
+      await updateModelRow(db, model.model_id, { last_updated_time: now });
+      const created = await this.load(db, model, version);
+      audit({
+        action: 'model_version.create',
+        entityKind: 'model_version',
+        entityId: versionEntityId(model, version),
+        state: { ...created, manifestDigest: digest },
+      });
+      return created;
+    });
+  }
+
+  async get(name: string, version: string | number): Promise<ModelVersion> {
+    const number = parseVersionNumber(version);
+    const db = this.deps.store.db;
+    return this.load(db, await requireModel(db, name), number);
+  }
+
+  async manifest(name: string, version: string | number): Promise<VersionManifest> {
+    const number = parseVersionNumber(version);
+    const db = this.deps.store.db;
+    const model = await requireModel(db, name);
+    const row = await requireVersion(db, model, number);
+    return {
+      name: model.name,
+      version: number,
+      source: row.source,
+      manifestDigest: row.manifest_digest,
+      files: versions.manifestOf(row),
+    };
+  }
+
+  /** Every live version of a model, oldest first. */
+  async list(name: string): Promise<ModelVersion[]> {
+    const db = this.deps.store.db;
+    const model = await requireModel(db, name);
+    return versions.hydrateVersions(db, await versions.liveVersionRows(db, model.model_id), () => model.name);
+  }
+
+  async update(name: string, version: string | number, changes: UpdateVersionInput): Promise<ModelVersion> {
+    if (changes.metadata !== undefined) checkMetadataKeys(changes.metadata, VERSION_DOCUMENT_FIELDS);
+    if (changes.description) checkText(changes.description, 'description');
+    if (changes.releaseNotes) checkText(changes.releaseNotes, 'releaseNotes');
+    return this.mutate(name, version, 'model_version.update', async (db, model, row) => {
+      const next: Partial<ModelVersionsTable> = { last_updated_time: this.deps.now() };
+      if (changes.description !== undefined) next.description = changes.description || null;
+      if (changes.releaseNotes !== undefined) next.release_notes = changes.releaseNotes || null;
+      if (changes.deprecatedBy !== undefined) {
+        if (changes.deprecatedBy !== null) await this.checkSuccessor(db, model, row, changes.deprecatedBy);
+        next.deprecated_by = changes.deprecatedBy;
+      }
+      if (changes.sunsetTime !== undefined) {
+        if (changes.sunsetTime !== null && (!Number.isSafeInteger(changes.sunsetTime) || changes.sunsetTime < 0)) {
+          throw invalid(`sunsetTime must be epoch milliseconds; got ${changes.sunsetTime}`);
+        }
+        next.sunset_time = changes.sunsetTime;
+      }
+      if (changes.metadata !== undefined) next.metadata = toJsonColumn(changes.metadata);
+      await versions.updateVersionRow(db, model.model_id, row.version, next);
+      await this.revalidate(db, model, Number(row.version), changes.metadataSchemaVersion);
+    });
+  }
+
+  /** Marks the version deleted (its number is never reused) and drops its aliases. */
+  async delete(name: string, version: string | number): Promise<void> {
+    const number = parseVersionNumber(version);
+    await registryWrite(this.deps, async ({ db, audit }) => {
+      const model = await requireModel(db, name);
+      await requireVersion(db, model, number);
+      const now = this.deps.now();
+      await versions.deleteAliasesOf(db, model.model_id, number);
+      await versions.updateVersionRow(db, model.model_id, number, { deleted_time: now, last_updated_time: now });
+      await updateModelRow(db, model.model_id, { last_updated_time: now });
+      audit({
+        action: 'model_version.delete',
+        entityKind: 'model_version',
+        entityId: versionEntityId(model, number),
+        state: { name: model.name, version: number, deleted: true },
+      });
+    });
+  }
+
+  async setTags(name: string, version: string | number, tags: KeyValue[]): Promise<ModelVersion> {
+    return this.mutate(name, version, 'model_version.set_tags', async (db, model, row) => {
+      await checkTags(db, tags);
+      await versions.upsertVersionTags(db, model.model_id, Number(row.version), tags);
+      await this.revalidate(db, model, Number(row.version), undefined);
+    });
+  }
+
+  async deleteTag(name: string, version: string | number, key: string): Promise<ModelVersion> {
+    return this.mutate(name, version, 'model_version.delete_tag', async (db, model, row) => {
+      // Deleting a tag that is not there is not an error (MLflow's registry behaves the same).
+      await versions.deleteVersionTag(db, model.model_id, Number(row.version), key);
+      await this.revalidate(db, model, Number(row.version), undefined);
+    });
+  }
+
+  async search(input: SearchInput): Promise<{ versions: ModelVersion[]; nextPageToken?: string }> {
+    const limit = checkLimit(input.maxResults);
+    const offset = decodePageToken(input.pageToken);
+    const db = this.deps.store.db;
+    const rows = await searchVersionRows(db, {
+      filter: parseRegistryFilter(input.filter, VERSION_FILTER_SCHEMA),
+      orderBy: parseRegistryOrderBy(input.orderBy, 'version'),
+      offset,
+      limit: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    const names = new Map(page.map((r) => [r.model_id, r.model_name]));
+    const result: { versions: ModelVersion[]; nextPageToken?: string } = {
+      versions: await versions.hydrateVersions(db, page, (id) => names.get(id)!),
+    };
+    if (rows.length > limit) result.nextPageToken = encodePageToken(offset + limit);
+    return result;
+  }
+
+  /** Re-checks the version's metadata document after a change, against the schema it declares. */
+  private async revalidate(
+    db: Executor,
+    model: RegisteredModelsTable,
+    number: number,
+    requestedVersion: number | undefined,
+  ): Promise<void> {
+    const current = await this.load(db, model, number);
+    const schema = await checkMetadata(
+      db,
+      'model_version',
+      model.name,
+      versionDocument(
+        {
+          name: model.name,
+          version: number,
+          description: current.description,
+          source: current.source,
+          runId: current.runId,
+          signature: current.signature,
+          releaseNotes: current.releaseNotes,
+          deprecatedBy: current.deprecation.deprecatedBy,
+          sunsetTime: current.deprecation.sunsetTime,
+        },
+        tagMap(current.tags),
+        current.metadata,
+      ),
+      requestedVersion ?? current.metadataSchema,
+    );
+    await versions.updateVersionRow(db, model.model_id, number, {
+      metadata_schema_subject: schema?.subject ?? null,
+      metadata_schema_version: schema?.version ?? null,
+    });
+  }
+
+  private async checkSuccessor(
+    db: Executor,
+    model: RegisteredModelsTable,
+    row: ModelVersionsTable,
+    successor: number,
+  ): Promise<void> {
+    if (!Number.isInteger(successor) || successor === Number(row.version)) {
+      throw invalid(`A version cannot be deprecated by itself; deprecatedBy must name another version`);
+    }
+    await requireVersion(db, model, successor);
+  }
+
+  private async checkRun(
+    location: ReturnType<typeof parseArtifactLocation>,
+    runId: string | undefined,
+  ): Promise<string | null> {
+    const fromSource = location.kind === 'run' ? location.runId : undefined;
+    if (fromSource !== undefined && runId !== undefined && runId !== '' && runId !== fromSource) {
+      throw invalid(`run_id '${runId}' does not match the run in source (${fromSource})`);
+    }
+    const id = fromSource ?? (runId === '' ? undefined : runId);
+    if (id === undefined) return null;
+    if (!(await findRunRow(this.deps.store.db, id))) throw notFound(`Run with id=${id} not found`);
+    return id;
+  }
+
+  private async storagePath(location: ReturnType<typeof parseArtifactLocation>): Promise<string> {
+    if (location.kind === 'root') return location.path;
+    const run = await findRunRow(this.deps.store.db, location.runId);
+    if (!run) throw notFound(`Run with id=${location.runId} not found`);
+    return joinArtifactPath(runRoot(run), location.path);
+  }
+
+  private async mutate(
+    name: string,
+    version: string | number,
+    action: string,
+    change: (db: Executor, model: RegisteredModelsTable, row: ModelVersionsTable) => Promise<void>,
+  ): Promise<ModelVersion> {
+    const number = parseVersionNumber(version);
+    return registryWrite(this.deps, async ({ db, audit }) => {
+      const model = await requireModel(db, name);
+      const row = await requireVersion(db, model, number);
+      await change(db, model, row);
+      const updated = await this.load(db, model, number);
+      audit({ action, entityKind: 'model_version', entityId: versionEntityId(model, number), state: updated });
+      return updated;
+    });
+  }
+
+  private async load(db: Executor, model: RegisteredModelsTable, number: number): Promise<ModelVersion> {
+    const row = await requireVersion(db, model, number);
+    return (await versions.hydrateVersions(db, [row], () => model.name))[0]!;
+  }
+}
+
+const tagMap = (tags: readonly KeyValue[]): Record<string, string> =>
+  Object.fromEntries(tags.map((t) => [t.key, t.value]));

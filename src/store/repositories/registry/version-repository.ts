@@ -1,0 +1,168 @@
+import type { ModelVersion, Signature } from '../../../domain/registry/entities.js';
+import type { ManifestEntry } from '../../../domain/registry/manifest.js';
+import type { Stage } from '../../../domain/registry/stages.js';
+import type { KeyValue } from '../../../domain/tracking/entities.js';
+import type { ModelVersionsTable } from '../../schema-registry.js';
+import type { Executor } from '../../store.js';
+import { fromJsonColumn } from './json-column.js';
+
+export async function insertVersion(db: Executor, row: ModelVersionsTable): Promise<void> {
+  await db.insertInto('model_versions').values(row).execute();
+}
+
+/** A version row, deleted or not; callers decide what a deleted version means for them. */
+export async function findVersionRow(
+  db: Executor,
+  modelId: string,
+  version: number,
+): Promise<ModelVersionsTable | undefined> {
+  return db
+    .selectFrom('model_versions')
+    .selectAll()
+    .where('model_id', '=', modelId)
+    .where('version', '=', version)
+    .executeTakeFirst();
+}
+
+export async function liveVersionRows(db: Executor, modelId: string): Promise<ModelVersionsTable[]> {
+  return db
+    .selectFrom('model_versions')
+    .selectAll()
+    .where('model_id', '=', modelId)
+    .where('deleted_time', 'is', null)
+    .orderBy('version')
+    .execute();
+}
+
+export async function updateVersionRow(
+  db: Executor,
+  modelId: string,
+  version: number,
+  changes: Partial<Omit<ModelVersionsTable, 'model_id' | 'version'>>,
+): Promise<void> {
+  await db
+    .updateTable('model_versions')
+    .set(changes)
+    .where('model_id', '=', modelId)
+    .where('version', '=', version)
+    .execute();
+}
+
+export async function upsertVersionTags(
+  db: Executor,
+  modelId: string,
+  version: number,
+  tags: readonly KeyValue[],
+): Promise<void> {
+  if (tags.length === 0) return;
+  await db
+    .insertInto('model_version_tags')
+    .values(tags.map((t) => ({ model_id: modelId, version, key: t.key, value: t.value })))
+    .onConflict((oc) =>
+      oc.columns(['model_id', 'version', 'key']).doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })),
+    )
+    .execute();
+}
+
+export async function deleteVersionTag(db: Executor, modelId: string, version: number, key: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('model_version_tags')
+    .where('model_id', '=', modelId)
+    .where('version', '=', version)
+    .where('key', '=', key)
+    .executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+export async function setAlias(db: Executor, modelId: string, alias: string, version: number): Promise<void> {
+  await db
+    .insertInto('model_aliases')
+    .values({ model_id: modelId, alias, version })
+    .onConflict((oc) => oc.columns(['model_id', 'alias']).doUpdateSet({ version }))
+    .execute();
+}
+
+export async function deleteAlias(db: Executor, modelId: string, alias: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('model_aliases')
+    .where('model_id', '=', modelId)
+    .where('alias', '=', alias)
+    .executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+export async function findAlias(db: Executor, modelId: string, alias: string): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('model_aliases')
+    .select('version')
+    .where('model_id', '=', modelId)
+    .where('alias', '=', alias)
+    .executeTakeFirst();
+  return row === undefined ? undefined : Number(row.version);
+}
+
+export async function deleteAliasesOf(db: Executor, modelId: string, version: number): Promise<void> {
+  await db.deleteFrom('model_aliases').where('model_id', '=', modelId).where('version', '=', version).execute();
+}
+
+export function manifestOf(row: ModelVersionsTable): ManifestEntry[] {
+  return fromJsonColumn<ManifestEntry[]>(row.manifest, []);
+}
+
+/** Rows (of one or many models, given their names by id) → entities with tags and aliases. */
+export async function hydrateVersions(
+  db: Executor,
+  rows: readonly ModelVersionsTable[],
+  nameOf: (modelId: string) => string,
+): Promise<ModelVersion[]> {
+  if (rows.length === 0) return [];
+  const ids = [...new Set(rows.map((r) => r.model_id))];
+  const [tags, aliases] = await Promise.all([
+    db
+      .selectFrom('model_version_tags')
+      .select(['model_id', 'version', 'key', 'value'])
+      .where('model_id', 'in', ids)
+      .orderBy('key')
+      .execute(),
+    db
+      .selectFrom('model_aliases')
+      .select(['model_id', 'version', 'alias'])
+      .where('model_id', 'in', ids)
+      .orderBy('alias')
+      .execute(),
+  ]);
+  const same = (row: ModelVersionsTable) => (other: { model_id: string; version: number }) =>
+    other.model_id === row.model_id && Number(other.version) === Number(row.version);
+  return rows.map((row) => {
+    const manifest = manifestOf(row);
+    return {
+      name: nameOf(row.model_id),
+      version: Number(row.version),
+      creationTime: Number(row.creation_time),
+      lastUpdatedTime: Number(row.last_updated_time),
+      userId: row.user_id,
+      description: row.description,
+      source: row.source,
+      runId: row.run_id,
+      status: 'READY',
+      statusMessage: row.status_message,
+      stage: row.stage as Stage,
+      aliases: aliases.filter(same(row)).map((a) => a.alias),
+      tags: tags.filter(same(row)).map(({ key, value }) => ({ key, value })),
+      manifestDigest: row.manifest_digest,
+      fileCount: manifest.length,
+      totalSize: manifest.reduce((sum, entry) => sum + entry.size, 0),
+      signature: fromJsonColumn<Signature | null>(row.signature, null),
+      releaseNotes: row.release_notes,
+      deprecation: {
+        deprecatedBy: row.deprecated_by === null ? null : Number(row.deprecated_by),
+        sunsetTime: row.sunset_time === null ? null : Number(row.sunset_time),
+      },
+      metadata: fromJsonColumn<Record<string, unknown>>(row.metadata, {}),
+      metadataSchema:
+        row.metadata_schema_subject === null || row.metadata_schema_version === null
+          ? null
+          : { subject: row.metadata_schema_subject, version: Number(row.metadata_schema_version) },
+    };
+  });
+}
