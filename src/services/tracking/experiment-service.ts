@@ -201,7 +201,8 @@ function artifactLocationFor(experimentId: string, requested: string | undefined
   if (path === '' || path.split('/').some((segment) => segment === '..' || segment === '.' || segment === '')) {
     throw invalid(`artifact_location '${requested}' must be a plain relative path below the artifact root`);
   }
-  if (/%2e|%2f|%5c|\\/i.test(path))
+  // %25 is an encoded '%': a doubly encoded '..' would otherwise survive until something decodes it again.
+  if (/%2e|%2f|%5c|%25|\\/i.test(path))
     throw invalid(`artifact_location '${requested}' must not contain encoded characters`);
   return `mlflow-artifacts:/${path}`;
 }
