@@ -13,6 +13,7 @@ import { uiSupportRoutes } from './native/ui-support-routes.js';
 import { registerOpenApi } from './openapi.js';
 import { operationalRoutes } from './operational-routes.js';
 import { VERSION } from './version.js';
+import { registerWebUi } from './web-ui.js';
 
 export interface AppOptions {
   services: Services;
@@ -53,6 +54,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const { services } = options;
   await app.register(operationalRoutes, { services });
+  await registerWebUi(app);
   await app.register(
     async (v1) => {
       await v1.register(experimentRoutes, { services });

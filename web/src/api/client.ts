@@ -1,0 +1,94 @@
+import type { ArtifactFile, Experiment, ExperimentActivity, ExperimentKeys, MetricHistory, Run } from './types.js';
+
+/** A failed API call, carrying the server's `{error_code, message}` so views can show it as it was written. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+const BASE = '/api/v1';
+
+async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(`${BASE}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
+    });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw new ApiError(0, 'NETWORK_ERROR', 'Cannot reach the Mnemo server. Check that it is running and reload.');
+  }
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = text === '' ? {} : JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  if (!response.ok) {
+    const error = parsed as { error_code?: string; message?: string } | undefined;
+    throw new ApiError(
+      response.status,
+      error?.error_code ?? `HTTP_${response.status}`,
+      error?.message ?? `The server answered ${response.status} ${response.statusText}`,
+    );
+  }
+  if (parsed === undefined) throw new ApiError(response.status, 'BAD_RESPONSE', 'The server sent a non-JSON answer');
+  return parsed as T;
+}
+
+export interface RunSearch {
+  experimentIds: string[];
+  filter?: string;
+  orderBy?: string[];
+  maxResults?: number;
+  pageToken?: string;
+}
+
+const path = (segments: string[]) => segments.map(encodeURIComponent).join('/');
+
+export const api = {
+  searchExperiments: (
+    body: { filter?: string; orderBy?: string[]; maxResults?: number; pageToken?: string },
+    signal?: AbortSignal,
+  ) => request<{ experiments: Experiment[]; nextPageToken?: string }>('POST', '/experiments/search', body, signal),
+  experiment: (id: string, signal?: AbortSignal) =>
+    request<{ experiment: Experiment }>('GET', `/experiments/${encodeURIComponent(id)}`, undefined, signal),
+  activity: (experimentIds: string[], signal?: AbortSignal) =>
+    request<{ activity: ExperimentActivity[] }>('POST', '/experiments/activity', { experimentIds }, signal),
+  keys: (id: string, signal?: AbortSignal) =>
+    request<ExperimentKeys>('GET', `/experiments/${encodeURIComponent(id)}/keys`, undefined, signal),
+  searchRuns: (body: RunSearch, signal?: AbortSignal) =>
+    request<{ runs: Run[]; nextPageToken?: string }>('POST', '/runs/search', body, signal),
+  run: (id: string, signal?: AbortSignal) =>
+    request<{ run: Run }>('GET', `/runs/${encodeURIComponent(id)}`, undefined, signal),
+  setTags: (runId: string, tags: Record<string, string>) =>
+    request<unknown>('POST', `/runs/${encodeURIComponent(runId)}/batch`, { tags }),
+  metricHistory: (runId: string, key: string, points: number, signal?: AbortSignal) =>
+    request<MetricHistory>(
+      'GET',
+      `/runs/${encodeURIComponent(runId)}/metric-history?key=${encodeURIComponent(key)}&points=${points}`,
+      undefined,
+      signal,
+    ),
+  artifacts: (runId: string, dir: string, signal?: AbortSignal) =>
+    request<{ rootUri: string; files: ArtifactFile[] }>(
+      'GET',
+      `/runs/${encodeURIComponent(runId)}/artifacts${dir ? `?path=${encodeURIComponent(dir)}` : ''}`,
+      undefined,
+      signal,
+    ),
+};
+
+/** Where the browser downloads an artifact from (a plain link, so large files stream straight to disk). */
+export const artifactUrl = (runId: string, file: string) =>
+  `${BASE}/runs/${encodeURIComponent(runId)}/artifacts/${path(file.split('/'))}`;

@@ -1,0 +1,79 @@
+import type { Metric } from '../api/types.js';
+import { emaSmooth } from '../lib/ema.js';
+import { toNumber } from '../lib/metric-value.js';
+
+export type XAxis = 'step' | 'time' | 'relative';
+
+export interface SeriesPoints {
+  x: number[];
+  y: (number | null)[];
+}
+
+/**
+ * One run's points as an x/y pair for the chosen x axis: step, wall-clock time (epoch ms) or seconds since the run
+ * started. Points are sorted by x with duplicate x values collapsed to the last one, as uPlot requires; values a
+ * log scale cannot show, and NaN or infinite values, become gaps.
+ */
+export function toSeries(
+  points: readonly Metric[],
+  xAxis: XAxis,
+  runStart: number,
+  options: { smoothing: number; logScale: boolean },
+): SeriesPoints {
+  const pairs = points.map((p) => {
+    const x = xAxis === 'step' ? p.step : xAxis === 'time' ? p.timestamp : (p.timestamp - runStart) / 1000;
+    const value = toNumber(p.value);
+    const y = Number.isFinite(value) && (!options.logScale || value > 0) ? value : null;
+    return { x, y };
+  });
+  pairs.sort((a, b) => a.x - b.x);
+  const x: number[] = [];
+  const y: (number | null)[] = [];
+  for (const pair of pairs) {
+    if (x.length > 0 && x[x.length - 1] === pair.x) y[y.length - 1] = pair.y;
+    else {
+      x.push(pair.x);
+      y.push(pair.y);
+    }
+  }
+  return { x, y: emaSmooth(y, options.smoothing) };
+}
+
+/**
+ * Several runs' series on one shared x array (the union of their x values, with nulls where a run has no point),
+ * which is the data layout uPlot draws from.
+ */
+export function alignSeries(series: readonly SeriesPoints[]): [number[], ...(number | null)[][]] {
+  const xs = [...new Set(series.flatMap((s) => s.x))].sort((a, b) => a - b);
+  const index = new Map(xs.map((x, i) => [x, i]));
+  const ys = series.map((s) => {
+    const column: (number | null)[] = new Array(xs.length).fill(null);
+    s.x.forEach((x, i) => {
+      column[index.get(x)!] = s.y[i] ?? null;
+    });
+    return column;
+  });
+  return [xs, ...ys];
+}
+
+/** A number of points close to the chart's width in pixels: more would be invisible, fewer would look coarse. */
+export function pointsForWidth(width: number): number {
+  const rounded = Math.ceil(Math.max(width, 100) / 100) * 100;
+  return Math.min(Math.max(rounded, 200), 10_000);
+}
+
+/** Distinct, colour-blind-friendly series colours (Okabe–Ito plus a few), cycling for many runs. */
+export const SERIES_COLORS = [
+  '#0072B2',
+  '#E69F00',
+  '#009E73',
+  '#CC79A7',
+  '#D55E00',
+  '#56B4E9',
+  '#8a6d00',
+  '#7f3fbf',
+  '#2f8f8f',
+  '#b22222',
+];
+
+export const colorFor = (index: number) => SERIES_COLORS[index % SERIES_COLORS.length]!;

@@ -1,0 +1,47 @@
+import type { ReactNode } from 'react';
+import { ApiError } from '../api/client.js';
+
+export function Loading({ label = 'Loading…' }: { label?: string }) {
+  return (
+    <div className="state state-loading" role="status" aria-live="polite">
+      <span className="spinner" aria-hidden="true" />
+      {label}
+    </div>
+  );
+}
+
+/** An API failure, shown with the server's own message and, when it makes sense, a way to try again. */
+export function ErrorMessage({ error, onRetry }: { error: Error; onRetry?: () => void }) {
+  const code = error instanceof ApiError ? error.code : 'ERROR';
+  return (
+    <div className="state state-error" role="alert">
+      <strong>{title(error)}</strong>
+      <p>{error.message}</p>
+      <p className="muted small">
+        <code>{code}</code>
+      </p>
+      {onRetry && (
+        <button type="button" onClick={onRetry}>
+          Try again
+        </button>
+      )}
+    </div>
+  );
+}
+
+function title(error: Error): string {
+  if (!(error instanceof ApiError)) return 'Something went wrong';
+  if (error.status === 404) return 'Not found';
+  if (error.status === 0) return 'Server unreachable';
+  if (error.status >= 400 && error.status < 500) return 'The request was refused';
+  return 'The server failed';
+}
+
+export function Empty({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="state state-empty">
+      <strong>{title}</strong>
+      {children}
+    </div>
+  );
+}

@@ -1,0 +1,153 @@
+import { useMemo, useState } from 'react';
+import { Link, useNavigate } from 'react-router-dom';
+import { api } from '../api/client.js';
+import type { Experiment, ExperimentActivity } from '../api/types.js';
+import { FirstRunHelp } from '../components/FirstRunHelp.js';
+import { Empty, ErrorMessage, Loading } from '../components/states.js';
+import { quoteValue } from '../lib/columns.js';
+import { formatAgo, formatTime } from '../lib/format.js';
+import { useQueryState } from '../lib/url-state.js';
+import { useAsync } from '../lib/use-async.js';
+
+const PAGE = 500;
+
+interface Listing {
+  experiments: Experiment[];
+  activity: Map<string, ExperimentActivity>;
+  nextPageToken?: string;
+}
+
+/** Experiments with their run counts and last activity; the search box filters by name and is kept in the URL. */
+export function ExperimentsPage() {
+  const [query, setQuery] = useQueryState('q');
+  const [draft, setDraft] = useState(query);
+  const [more, setMore] = useState<Listing[]>([]);
+  const navigate = useNavigate();
+
+  const filter = query.trim() ? `name ILIKE ${quoteValue(`%${query.trim()}%`)}` : undefined;
+  const first = useAsync(
+    async (signal) => {
+      setMore([]);
+      return loadPage(filter, undefined, signal);
+    },
+    [filter],
+  );
+  const pages = first.data ? [first.data, ...more] : [];
+  const experiments = useMemo(() => pages.flatMap((p) => p.experiments), [pages]);
+  const activity = (id: string) => pages.find((p) => p.activity.has(id))?.activity.get(id);
+  const nextPageToken = pages.at(-1)?.nextPageToken;
+
+  return (
+    <div className="page">
+      <div className="page-header">
+        <h1>Experiments</h1>
+        <form
+          className="search"
+          onSubmit={(event) => {
+            event.preventDefault();
+            setQuery(draft);
+          }}
+        >
+          <input
+            type="search"
+            placeholder="Search experiments by name"
+            aria-label="Search experiments"
+            value={draft}
+            onChange={(event) => {
+              setDraft(event.target.value);
+              setQuery(event.target.value);
+            }}
+          />
+        </form>
+      </div>
+      {first.error ? (
+        <ErrorMessage error={first.error} onRetry={first.reload} />
+      ) : !first.data ? (
+        <Loading label="Loading experiments…" />
+      ) : experiments.length === 0 ? (
+        query ? (
+          <Empty title={`No experiment matches “${query}”`}>
+            <p>Try a shorter part of the name, or clear the search.</p>
+          </Empty>
+        ) : (
+          <Empty title="No experiments yet">
+            <FirstRunHelp />
+          </Empty>
+        )
+      ) : (
+        <>
+          <table className="data-table experiments-table">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th className="num">Runs</th>
+                <th className="num">Running</th>
+                <th>Last activity</th>
+                <th>Created</th>
+                <th>ID</th>
+              </tr>
+            </thead>
+            <tbody>
+              {experiments.map((e) => {
+                const a = activity(e.experimentId);
+                const last = Math.max(a?.lastActivity ?? 0, e.lastUpdateTime);
+                return (
+                  <tr
+                    key={e.experimentId}
+                    className="clickable"
+                    onClick={() => navigate(`/experiments/${encodeURIComponent(e.experimentId)}`)}
+                  >
+                    <td>
+                      <Link to={`/experiments/${encodeURIComponent(e.experimentId)}`} className="strong">
+                        {e.name}
+                      </Link>
+                      {e.tags['mlflow.note.content'] && (
+                        <div className="muted small clamp">{e.tags['mlflow.note.content']}</div>
+                      )}
+                    </td>
+                    <td className="num" data-testid="run-count">
+                      {a?.runCount ?? '…'}
+                    </td>
+                    <td className="num">
+                      {a?.runningCount ? <span className="running-dot">{a.runningCount}</span> : '—'}
+                    </td>
+                    <td title={formatTime(last)}>{formatAgo(last)}</td>
+                    <td>{formatTime(e.creationTime)}</td>
+                    <td className="mono muted">{e.experimentId}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          {nextPageToken && (
+            <button
+              type="button"
+              className="load-more"
+              onClick={async () => setMore([...more, await loadPage(filter, nextPageToken)])}
+            >
+              Load more experiments
+            </button>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+async function loadPage(
+  filter: string | undefined,
+  pageToken: string | undefined,
+  signal?: AbortSignal,
+): Promise<Listing> {
+  const page = await api.searchExperiments(
+    { filter, orderBy: ['last_update_time DESC'], maxResults: PAGE, pageToken },
+    signal,
+  );
+  const ids = page.experiments.map((e) => e.experimentId);
+  const { activity } = ids.length > 0 ? await api.activity(ids, signal) : { activity: [] };
+  return {
+    experiments: page.experiments,
+    activity: new Map(activity.map((a) => [a.experimentId, a])),
+    nextPageToken: page.nextPageToken,
+  };
+}

@@ -1,0 +1,275 @@
+import { useEffect, useMemo } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { api } from '../api/client.js';
+import type { Run } from '../api/types.js';
+import { ChartControls } from '../charts/ChartControls.js';
+import { colorFor } from '../charts/chart-data.js';
+import { MetricChart } from '../charts/MetricChart.js';
+import { useChartOptions } from '../charts/use-chart-options.js';
+import { ArtifactBrowser } from '../components/ArtifactBrowser.js';
+import { KeyValueTable } from '../components/KeyValueTable.js';
+import { NotesEditor } from '../components/NotesEditor.js';
+import { Sparkline } from '../components/Sparkline.js';
+import { StatusBadge } from '../components/StatusBadge.js';
+import { Empty, ErrorMessage, Loading } from '../components/states.js';
+import { formatDuration, formatNumber, formatTime } from '../lib/format.js';
+import { toNumber } from '../lib/metric-value.js';
+import { isEnvironmentTag, isHiddenTag, SOURCE_TAGS, seedOf } from '../lib/run-facts.js';
+import { useQueryList, useQueryState } from '../lib/url-state.js';
+import { useAsync } from '../lib/use-async.js';
+
+const TABS = [
+  ['overview', 'Overview'],
+  ['charts', 'Charts'],
+  ['artifacts', 'Artifacts'],
+] as const;
+
+/** Everything about one run: facts, notes, params, metrics with sparklines, tags, inputs, charts and artifacts. */
+export function RunPage() {
+  const { experimentId = '', runId = '' } = useParams();
+  const [tab, setTab] = useQueryState('tab', 'overview');
+  const run = useAsync((signal) => api.run(runId, signal), [runId]);
+  const running = run.data?.run.status === 'RUNNING';
+  const { reload } = run;
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(reload, 5000);
+    return () => clearInterval(timer);
+  }, [running, reload]);
+
+  if (run.error) {
+    return (
+      <div className="page">
+        <ErrorMessage error={run.error} onRetry={run.reload} />
+      </div>
+    );
+  }
+  if (!run.data) return <Loading label="Loading run…" />;
+  const r = run.data.run;
+  return (
+    <div className="page">
+      <div className="page-header">
+        <div>
+          <div className="crumbs">
+            <Link to="/">Experiments</Link> /{' '}
+            <Link to={`/experiments/${encodeURIComponent(r.experimentId || experimentId)}`}>experiment</Link> /
+          </div>
+          <h1>
+            {r.runName || r.runId} <StatusBadge status={r.status} />
+          </h1>
+        </div>
+        <span className="spacer" />
+        <Link className="button" to={`/compare?runs=${encodeURIComponent(r.runId)}`}>
+          Compare with…
+        </Link>
+      </div>
+      <div className="tabs" role="tablist">
+        {TABS.map(([id, label]) => (
+          <button
+            key={id}
+            type="button"
+            role="tab"
+            aria-selected={tab === id}
+            className={tab === id ? 'active' : ''}
+            onClick={() => setTab(id)}
+          >
+            {label}
+            {id === 'artifacts' ? '' : id === 'charts' ? ` (${r.metrics.length})` : ''}
+          </button>
+        ))}
+      </div>
+      {tab === 'charts' ? (
+        <RunCharts run={r} />
+      ) : tab === 'artifacts' ? (
+        <ArtifactBrowser runId={r.runId} />
+      ) : (
+        <Overview run={r} onChanged={run.reload} openChart={() => setTab('charts')} />
+      )}
+    </div>
+  );
+}
+
+function Overview({ run, onChanged, openChart }: { run: Run; onChanged: () => void; openChart: () => void }) {
+  const end = run.endTime ?? (run.status === 'RUNNING' ? Date.now() : null);
+  const commit = run.tags[SOURCE_TAGS.gitCommit];
+  const tags = Object.entries(run.tags).filter(([k]) => !isHiddenTag(k) && !isEnvironmentTag(k));
+  const environment = Object.entries(run.tags).filter(([k]) => isEnvironmentTag(k));
+  const facts: [string, React.ReactNode][] = [
+    ['Status', <StatusBadge key="s" status={run.status} />],
+    ['Started', formatTime(run.startTime)],
+    ['Duration', end === null ? '—' : formatDuration(end - run.startTime)],
+    ['User', run.userId || run.tags[SOURCE_TAGS.user] || '—'],
+    ['Source', run.tags[SOURCE_TAGS.sourceName] ?? '—'],
+    [
+      'Git commit',
+      commit ? (
+        <span key="c" className="mono" title={commit}>
+          {commit.slice(0, 12)}
+        </span>
+      ) : (
+        '—'
+      ),
+    ],
+    ['Seed', seedOf(run) ?? '—'],
+    [
+      'Run ID',
+      <span key="id" className="mono">
+        {run.runId}
+      </span>,
+    ],
+  ];
+  if (run.parentRunId) {
+    facts.push([
+      'Parent run',
+      <Link
+        key="p"
+        to={`/experiments/${encodeURIComponent(run.experimentId)}/runs/${encodeURIComponent(run.parentRunId)}`}
+      >
+        {run.parentRunId}
+      </Link>,
+    ]);
+  }
+  return (
+    <div className="overview">
+      <dl className="facts" data-testid="run-facts">
+        {facts.map(([label, value]) => (
+          <div key={label}>
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+      <section>
+        <h2>Notes</h2>
+        <NotesEditor
+          runId={run.runId}
+          content={run.tags[SOURCE_TAGS.notes] ?? ''}
+          editable={run.lifecycleStage === 'active'}
+          onSaved={onChanged}
+        />
+      </section>
+      <div className="two-columns">
+        <section>
+          <h2>Parameters ({Object.keys(run.params).length})</h2>
+          <KeyValueTable entries={Object.entries(run.params)} empty="No parameters logged." testId="params" />
+        </section>
+        <section>
+          <h2>Metrics ({run.metrics.length})</h2>
+          {run.metrics.length === 0 ? (
+            <p className="muted">No metrics logged.</p>
+          ) : (
+            <table className="data-table compact" data-testid="metrics">
+              <thead>
+                <tr>
+                  <th>Metric</th>
+                  <th className="num">Latest</th>
+                  <th className="num">Step</th>
+                  <th>History</th>
+                </tr>
+              </thead>
+              <tbody>
+                {run.metrics.map((m) => (
+                  <tr key={m.key} className="clickable" onClick={openChart}>
+                    <td className="mono">{m.key}</td>
+                    <td className="num">{formatNumber(toNumber(m.value))}</td>
+                    <td className="num muted">{m.step}</td>
+                    <td>
+                      <Sparkline runId={run.runId} metricKey={m.key} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      </div>
+      <div className="two-columns">
+        <section>
+          <h2>Tags ({tags.length})</h2>
+          <KeyValueTable entries={tags} empty="No tags." testId="tags" />
+        </section>
+        <section>
+          <h2>Environment</h2>
+          <KeyValueTable entries={environment} empty="No environment recorded for this run." testId="environment" />
+        </section>
+      </div>
+      <section>
+        <h2>Inputs ({run.inputs.length})</h2>
+        {run.inputs.length === 0 ? (
+          <p className="muted">No datasets logged as inputs.</p>
+        ) : (
+          <table className="data-table compact" data-testid="inputs">
+            <thead>
+              <tr>
+                <th>Dataset</th>
+                <th>Digest</th>
+                <th>Context</th>
+                <th>Source</th>
+              </tr>
+            </thead>
+            <tbody>
+              {run.inputs.map((d) => (
+                <tr key={`${d.name}-${d.digest}`}>
+                  <td>{d.name}</td>
+                  <td className="mono">{d.digest}</td>
+                  <td>{d.tags?.['mlflow.data.context'] ?? '—'}</td>
+                  <td className="mono small clamp" title={d.source}>
+                    {d.sourceType}: {d.source}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function RunCharts({ run }: { run: Run }) {
+  const allKeys = useMemo(() => run.metrics.map((m) => m.key).sort(), [run.metrics]);
+  const [chosen, setChosen] = useQueryList('metrics', allKeys.slice(0, 6));
+  const [options, setOptions] = useChartOptions();
+  if (allKeys.length === 0) {
+    return (
+      <Empty title="This run has no metrics">
+        <p>
+          Log one with <code>mlflow.log_metric("loss", 0.42, step=1)</code>.
+        </p>
+      </Empty>
+    );
+  }
+  const chartRun = [
+    {
+      runId: run.runId,
+      label: run.runName,
+      color: colorFor(0),
+      startTime: run.startTime,
+      running: run.status === 'RUNNING',
+    },
+  ];
+  return (
+    <div>
+      <ChartControls options={options} onChange={setOptions} />
+      <div className="metric-chooser">
+        {allKeys.map((k) => (
+          <label key={k} className="check small">
+            <input
+              type="checkbox"
+              checked={chosen.includes(k)}
+              onChange={() => setChosen(chosen.includes(k) ? chosen.filter((c) => c !== k) : [...chosen, k])}
+            />
+            <span className="mono">{k}</span>
+          </label>
+        ))}
+      </div>
+      <div className="chart-grid">
+        {chosen
+          .filter((k) => allKeys.includes(k))
+          .map((k) => (
+            <MetricChart key={k} metricKey={k} runs={chartRun} options={options} />
+          ))}
+      </div>
+    </div>
+  );
+}
