@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AuditLog } from '../services/provenance/audit-log.js';
+import { startCheckpointTimer } from '../services/provenance/checkpoint-scheduler.js';
+import { loadSigningKey } from '../services/provenance/signing-key-source.js';
 import { createServices, type Services } from '../services/services.js';
 import { openArtifactStore } from '../store/artifacts/open-artifact-store.js';
 import { openStore } from '../store/open-store.js';
@@ -12,6 +14,12 @@ export interface ServerConfig {
   backendStoreUri: string;
   artifactsDestination: string;
   logger?: boolean;
+  /** The Ed25519 private key itself (MNEMO_SIGNING_KEY), PEM or base64 PKCS#8; wins over the key file. */
+  signingKey?: string;
+  /** Where the signing key lives; generated there on first start. Default: beside the SQLite file, else ./mnemo-data. */
+  signingKeyFile?: string;
+  /** Minutes between automatic audit checkpoints (only when the log grew); 0 turns them off. Default 10. */
+  checkpointIntervalMinutes?: number;
 }
 
 export interface RunningServer {
@@ -26,17 +34,29 @@ export interface RunningServer {
 
 /** Opens storage (migrating it), wires services and HTTP, and listens. */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  const signingKey = await loadSigningKey({
+    keyText: config.signingKey,
+    keyFile: config.signingKeyFile,
+    backendStoreUri: config.backendStoreUri,
+  });
   const store = await openStore(config.backendStoreUri);
   const audit = new AuditLog(store.dialect);
   const artifacts = openArtifactStore(config.artifactsDestination);
-  const services = createServices({ store, artifacts, audit });
+  const services = createServices({ store, artifacts, audit, signingKey });
   const app = await buildApp({ services, logger: config.logger ?? false });
   try {
+    // Listed before anything is signed with it, so every signature has a published key.
+    await services.provenance.keys.register();
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     await store.close();
     throw error;
   }
+  const checkpointTimer = startCheckpointTimer(
+    services.provenance.checkpoints,
+    config.checkpointIntervalMinutes ?? 10,
+    (error) => app.log.error({ err: error }, 'signing an audit checkpoint failed'),
+  );
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -47,6 +67,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     artifactsLocation: artifacts.description,
     url: `http://${host}:${port}`,
     async close() {
+      checkpointTimer.stop();
       await app.close();
       await store.close();
     },

@@ -24,6 +24,14 @@ export function serverCommand(): Command {
       ),
     )
     .addOption(envOption('--log-requests', 'log every request as JSON lines').default(false))
+    .addOption(
+      envOption(
+        '--signing-key-file <path>',
+        'Ed25519 key (PKCS#8 PEM) for audit checkpoints and attestations, generated if missing; MNEMO_SIGNING_KEY ' +
+          'may hold the key itself (default: signing-key.pem beside the SQLite file, else ./mnemo-data)',
+      ),
+    )
+    .addOption(envOption('--checkpoint-interval <minutes>', 'minutes between signed audit checkpoints (0: off)', '10'))
     .action(async (options: Record<string, string | boolean>) => {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65_535) {
@@ -36,12 +44,21 @@ export function serverCommand(): Command {
             'change every experiment. Bind to 127.0.0.1 or put Mnemo behind an authenticating proxy.',
         );
       }
+      const checkpointInterval = Number(options.checkpointInterval);
+      if (!Number.isFinite(checkpointInterval) || checkpointInterval < 0) {
+        throw new Error(
+          `--checkpoint-interval must be a number of minutes (0 turns it off); got '${options.checkpointInterval}'`,
+        );
+      }
       const server = await startServer({
         host,
         port,
         backendStoreUri: String(options.backendStoreUri),
         artifactsDestination: String(options.artifactsDestination),
         logger: options.logRequests === true,
+        signingKey: process.env.MNEMO_SIGNING_KEY,
+        signingKeyFile: typeof options.signingKeyFile === 'string' ? options.signingKeyFile : undefined,
+        checkpointIntervalMinutes: checkpointInterval,
       });
       console.log(
         `Mnemo is serving on ${server.url} (metadata: ${server.store.dialect}, artifacts: ${server.artifactsLocation})`,

@@ -1,5 +1,7 @@
 import type { ArtifactStore } from '../store/artifacts/artifact-store.js';
 import type { Store } from '../store/store.js';
+import { createProvenanceServices, type ProvenanceServices } from './provenance/provenance-services.js';
+import type { SigningKey } from './provenance/signing-key-source.js';
 import { RegistryService } from './registry/registry-service.js';
 import { ArtifactService } from './tracking/artifact-service.js';
 import { ExperimentOverviewService } from './tracking/experiment-overview-service.js';
@@ -16,6 +18,7 @@ export interface Services {
   artifacts: ArtifactService;
   experimentOverview: ExperimentOverviewService;
   registry: RegistryService;
+  provenance: ProvenanceServices;
 }
 
 export function createServices(options: {
@@ -23,6 +26,8 @@ export function createServices(options: {
   artifacts: ArtifactStore;
   audit: AuditAppender;
   now?: () => number;
+  /** The server's Ed25519 key for checkpoints and attestations; a fresh one per process when absent. */
+  signingKey?: SigningKey;
 }): Services {
   const deps: ServiceDeps = { ...options, now: options.now ?? Date.now };
   return {
@@ -32,5 +37,6 @@ export function createServices(options: {
     artifacts: new ArtifactService(deps),
     experimentOverview: new ExperimentOverviewService(deps),
     registry: new RegistryService(deps),
+    provenance: createProvenanceServices({ ...deps, signingKey: options.signingKey }),
   };
 }

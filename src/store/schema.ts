@@ -1,3 +1,4 @@
+import type { ProvenanceDatabase } from './schema-provenance.js';
 import type { RegistryDatabase } from './schema-registry.js';
 
 /**
@@ -115,6 +116,12 @@ export interface AuditHeadTable {
 export interface Database {
   audit_events: AuditEventsTable;
   audit_head: AuditHeadTable;
+  audit_states: ProvenanceDatabase['audit_states'];
+  audit_merkle_nodes: ProvenanceDatabase['audit_merkle_nodes'];
+  signing_keys: ProvenanceDatabase['signing_keys'];
+  audit_checkpoints: ProvenanceDatabase['audit_checkpoints'];
+  attestations: ProvenanceDatabase['attestations'];
+  audit_settings: ProvenanceDatabase['audit_settings'];
   experiments: ExperimentsTable;
   experiment_tags: ExperimentTagsTable;
   runs: RunsTable;

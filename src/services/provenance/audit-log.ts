@@ -1,4 +1,8 @@
-import { type AuditEvent, auditEventHash, stateDigest } from '../../domain/provenance/audit-event.js';
+import { type AuditEvent, auditEventHash, auditLeafBytes, sha256Hex } from '../../domain/provenance/audit-event.js';
+import { canonicalJson } from '../../domain/provenance/canonical-json.js';
+import { leafHash } from '../../domain/provenance/merkle-hash.js';
+import { appendAuditEvents, lockAuditHead } from '../../store/repositories/provenance/audit-event-repository.js';
+import { insertMerkleNodes, loadFrontier } from '../../store/repositories/provenance/merkle-node-repository.js';
 import type { Executor } from '../../store/store.js';
 import type { RequestContext } from '../request-context.js';
 import type { AuditAppender, AuditRecord } from '../unit-of-work.js';
@@ -6,7 +10,8 @@ import type { AuditAppender, AuditRecord } from '../unit-of-work.js';
 /**
  * Appends hash-chained audit events inside the caller's transaction. The head row is locked first (FOR UPDATE on
  * PostgreSQL; SQLite serialises writers anyway), so concurrent writers on any replica get consecutive sequence
- * numbers and each event chains to the one before it.
+ * numbers and each event chains to the one before it. Each event is also a leaf of the Merkle log: the subtrees it
+ * completes are stored with it, and its state (canonical JSON) is kept so verification can compare it with the rows.
  */
 export class AuditLog implements AuditAppender {
   constructor(
@@ -15,14 +20,14 @@ export class AuditLog implements AuditAppender {
   ) {}
 
   async append(db: Executor, records: AuditRecord[], context: RequestContext): Promise<void> {
-    let head = db.selectFrom('audit_head').select(['last_seq', 'last_hash']).where('id', '=', 1);
-    if (this.dialect === 'postgres') head = head.forUpdate();
-    const { last_seq, last_hash } = await head.executeTakeFirstOrThrow();
-    let seq = last_seq;
-    let prevHash = last_hash;
+    const head = await lockAuditHead(db, this.dialect);
+    const frontier = await loadFrontier(db, head.lastSeq);
+    let seq = head.lastSeq;
+    let prevHash = head.lastHash;
     const time = this.now();
-    const rows = records.map((record) => {
+    const events = records.map((record) => {
       seq += 1;
+      const state = canonicalJson(record.state);
       const event: AuditEvent = {
         seq,
         time,
@@ -30,25 +35,15 @@ export class AuditLog implements AuditAppender {
         action: record.action,
         entityKind: record.entityKind,
         entityId: record.entityId,
-        stateDigest: stateDigest(record.state),
+        stateDigest: sha256Hex(state),
         requestId: context.requestId,
         prevHash,
       };
       prevHash = auditEventHash(event);
-      return {
-        seq,
-        event_time: time,
-        actor: event.actor,
-        action: event.action,
-        entity_kind: event.entityKind,
-        entity_id: event.entityId,
-        state_digest: event.stateDigest,
-        request_id: event.requestId,
-        prev_hash: event.prevHash,
-        hash: prevHash,
-      };
+      return { event: { ...event, hash: prevHash }, state };
     });
-    await db.insertInto('audit_events').values(rows).execute();
-    await db.updateTable('audit_head').set({ last_seq: seq, last_hash: prevHash }).where('id', '=', 1).execute();
+    const nodes = events.flatMap(({ event }) => frontier.append(leafHash(auditLeafBytes(event))));
+    await appendAuditEvents(db, events);
+    await insertMerkleNodes(db, nodes);
   }
 }

@@ -3,6 +3,7 @@ import type { DialectName } from '../store.js';
 import * as tracking from './0001-tracking.js';
 import * as audit from './0002-audit.js';
 import * as registry from './0003-registry.js';
+import * as provenance from './0004-provenance.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -13,6 +14,7 @@ const ALL: Record<string, DialectMigration> = {
   '0001-tracking': tracking,
   '0002-audit': audit,
   '0003-registry': registry,
+  '0004-provenance': provenance,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

@@ -1,0 +1,106 @@
+import type { StoredAuditEvent } from '../../../domain/provenance/audit-event.js';
+import type { Executor } from '../../store.js';
+import { inChunks } from '../chunks.js';
+import { toEventRow, toStoredEvent } from './audit-event-rows.js';
+
+export interface AuditHead {
+  lastSeq: number;
+  lastHash: string;
+}
+
+/** Reads the log head; on PostgreSQL locks it until the transaction ends so appends and checkpoints serialise. */
+export async function lockAuditHead(db: Executor, dialect: 'sqlite' | 'postgres'): Promise<AuditHead> {
+  let query = db.selectFrom('audit_head').select(['last_seq', 'last_hash']).where('id', '=', 1);
+  if (dialect === 'postgres') query = query.forUpdate();
+  const { last_seq, last_hash } = await query.executeTakeFirstOrThrow();
+  return { lastSeq: last_seq, lastHash: last_hash };
+}
+
+export async function readAuditHead(db: Executor): Promise<AuditHead> {
+  const { last_seq, last_hash } = await db
+    .selectFrom('audit_head')
+    .select(['last_seq', 'last_hash'])
+    .where('id', '=', 1)
+    .executeTakeFirstOrThrow();
+  return { lastSeq: last_seq, lastHash: last_hash };
+}
+
+export async function appendAuditEvents(
+  db: Executor,
+  events: readonly { event: StoredAuditEvent; state: string }[],
+): Promise<void> {
+  // 10 values per event row: 500 rows stay below every bound-parameter limit.
+  for (const chunk of inChunks(events, 500)) {
+    await db
+      .insertInto('audit_events')
+      .values(chunk.map((e) => toEventRow(e.event)))
+      .execute();
+    await db
+      .insertInto('audit_states')
+      .values(chunk.map((e) => ({ seq: e.event.seq, state: e.state })))
+      .execute();
+  }
+  const last = events.at(-1);
+  if (last) {
+    await db
+      .updateTable('audit_head')
+      .set({ last_seq: last.event.seq, last_hash: last.event.hash })
+      .where('id', '=', 1)
+      .execute();
+  }
+}
+
+export async function findAuditEvent(db: Executor, seq: number): Promise<StoredAuditEvent | undefined> {
+  const row = await db.selectFrom('audit_events').selectAll().where('seq', '=', seq).executeTakeFirst();
+  return row && toStoredEvent(row);
+}
+
+export async function findAuditState(db: Executor, seq: number): Promise<string | undefined> {
+  const row = await db.selectFrom('audit_states').select('state').where('seq', '=', seq).executeTakeFirst();
+  return row?.state;
+}
+
+/** The seq from which every event has a stored state (events before it were logged as digests only). */
+export async function statesFromSeq(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom('audit_settings')
+    .select('value')
+    .where('key', '=', 'states_from_seq')
+    .executeTakeFirst();
+  return row ? Number(row.value) : 1;
+}
+
+export interface AuditEventFilter {
+  entityKind?: string | undefined;
+  entityId?: string | undefined;
+  actor?: string | undefined;
+  action?: string | undefined;
+  fromTime?: number | undefined;
+  toTime?: number | undefined;
+}
+
+/**
+ * One page of events with their states in seq order after `afterSeq` (keyset paging: constant cost however deep the
+ * page). The state is null for events logged before states were kept, or when its row is gone.
+ */
+export async function auditEventsPage(
+  db: Executor,
+  filter: AuditEventFilter,
+  afterSeq: number,
+  limit: number,
+): Promise<{ event: StoredAuditEvent; state: string | null }[]> {
+  let query = db
+    .selectFrom('audit_events')
+    .leftJoin('audit_states', 'audit_states.seq', 'audit_events.seq')
+    .selectAll('audit_events')
+    .select('audit_states.state')
+    .where('audit_events.seq', '>', afterSeq);
+  if (filter.entityKind !== undefined) query = query.where('entity_kind', '=', filter.entityKind);
+  if (filter.entityId !== undefined) query = query.where('entity_id', '=', filter.entityId);
+  if (filter.actor !== undefined) query = query.where('actor', '=', filter.actor);
+  if (filter.action !== undefined) query = query.where('action', '=', filter.action);
+  if (filter.fromTime !== undefined) query = query.where('event_time', '>=', filter.fromTime);
+  if (filter.toTime !== undefined) query = query.where('event_time', '<', filter.toTime);
+  const rows = await query.orderBy('audit_events.seq').limit(limit).execute();
+  return rows.map(({ state, ...row }) => ({ event: toStoredEvent(row), state: state ?? null }));
+}
