@@ -1,11 +1,13 @@
 import { Command } from 'commander';
 import { VERSION } from '../api/version.js';
+import { runCommand } from './run-command.js';
 import { serverCommand } from './server-command.js';
 
 const program = new Command('mnemo')
   .description('Mnemo: experiment tracking, model registry, lineage and provenance')
   .version(VERSION)
-  .addCommand(serverCommand());
+  .addCommand(serverCommand())
+  .addCommand(runCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`mnemo: ${error instanceof Error ? error.message : String(error)}`);
