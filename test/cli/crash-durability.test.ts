@@ -51,5 +51,6 @@ describe.each(backends)('durability across a crash on $name', (backend) => {
       await db.drop();
       await rm(dir, { recursive: true, force: true });
     }
-  });
+    // Two server start-ups from source plus 10,000 points: generous so a loaded machine does not fail it.
+  }, 120_000);
 });
