@@ -27,7 +27,7 @@ describe.each(backends)('MLflow artifact paths cannot leave the artifact root on
     await mkdir(api.artifactsDir, { recursive: true });
   });
 
-  const traversals = () => [
+  const traversals = (): [string, string][] => [
     ['plain ..', '../secret.txt'],
     ['nested ..', `${runRoot}/../../../../secret.txt`],
     ['encoded %2e%2e', '%2e%2e/secret.txt'],

@@ -4,11 +4,13 @@ import { mlflowArtifactListRoutes } from './artifact-list-routes.js';
 import { mlflowArtifactProxyRoutes } from './artifact-proxy-routes.js';
 import { mlflowExperimentRoutes } from './experiment-routes.js';
 import { mlflowMetricRoutes } from './metric-routes.js';
+import { mlflowModelVersionRoutes } from './model-version-routes.js';
+import { mlflowRegisteredModelRoutes } from './registered-model-routes.js';
 import { mlflowRunLoggingRoutes } from './run-logging-routes.js';
 import { mlflowRunRoutes } from './run-routes.js';
 import { MLFLOW_ARTIFACT_PREFIXES, MLFLOW_TRACKING_PREFIXES } from './status-map.js';
 
-/** The tracking API under one prefix. MLflow accepts only JSON bodies there, and so does this adapter. */
+/** The tracking and model registry API under one prefix. MLflow accepts only JSON bodies there, and so does this adapter. */
 async function trackingApi(app: FastifyInstance, { services }: { services: Services }) {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
@@ -17,6 +19,8 @@ async function trackingApi(app: FastifyInstance, { services }: { services: Servi
   await app.register(mlflowRunLoggingRoutes, { services });
   await app.register(mlflowMetricRoutes, { services });
   await app.register(mlflowArtifactListRoutes, { services });
+  await app.register(mlflowRegisteredModelRoutes, { services });
+  await app.register(mlflowModelVersionRoutes, { services });
 }
 
 /**

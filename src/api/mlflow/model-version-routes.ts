@@ -1,0 +1,140 @@
+import type { FastifyInstance } from 'fastify';
+import { invalid } from '../../domain/errors.js';
+import type { ModelVersion } from '../../domain/registry/entities.js';
+import type { Services } from '../../services/services.js';
+import { presentModelVersion } from './registry-presenters.js';
+import {
+  CreateVersionBody,
+  SearchQuery,
+  TransitionStageBody,
+  UpdateVersionBody,
+  VersionRefBody,
+  VersionRefQuery,
+  VersionTagBody,
+  VersionTagKeyBody,
+} from './registry-schemas.js';
+import { asList, toInteger } from './wire-values.js';
+
+/** MLflow's ceiling for one model-version search page; its client asks for 10,000 by default. */
+const MAX_VERSION_RESULTS = 200_000;
+
+/** model-versions/*: create, get, update, delete, search, transition-stage, get-download-uri, tags. */
+export async function mlflowModelVersionRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  const { versions, stages } = services.registry;
+
+  app.post<{ Body: CreateVersionBody }>(
+    '/model-versions/create',
+    { schema: { body: CreateVersionBody } },
+    async (request) => {
+      // run_link is accepted for the client's sake but not kept: the UI links a version to its run by run_id.
+      const { name, source, run_id, tags, description } = request.body;
+      const created = await versions.create({ name, source, runId: run_id, tags, description });
+      return { model_version: presentModelVersion(created) };
+    },
+  );
+
+  app.get<{ Querystring: VersionRefQuery }>(
+    '/model-versions/get',
+    { schema: { querystring: VersionRefQuery } },
+    async (request) => ({
+      model_version: presentModelVersion(await versions.get(request.query.name, request.query.version)),
+    }),
+  );
+
+  app.patch<{ Body: UpdateVersionBody }>(
+    '/model-versions/update',
+    { schema: { body: UpdateVersionBody } },
+    async (request) => {
+      const { name, version, description } = request.body;
+      const updated =
+        description === undefined
+          ? await versions.get(name, version)
+          : await versions.update(name, version, { description });
+      return { model_version: presentModelVersion(updated) };
+    },
+  );
+
+  app.delete<{ Body: VersionRefBody }>(
+    '/model-versions/delete',
+    { schema: { body: VersionRefBody } },
+    async (request) => {
+      await versions.delete(request.body.name, request.body.version);
+      return {};
+    },
+  );
+
+  app.post<{ Body: TransitionStageBody }>(
+    '/model-versions/transition-stage',
+    { schema: { body: TransitionStageBody } },
+    async (request) => {
+      const { name, version, stage, archive_existing_versions } = request.body;
+      const moved = await stages.transition({
+        name,
+        version,
+        stage,
+        archiveExistingVersions: archive_existing_versions,
+      });
+      return { model_version: presentModelVersion(moved) };
+    },
+  );
+
+  app.get<{ Querystring: VersionRefQuery }>(
+    '/model-versions/get-download-uri',
+    { schema: { querystring: VersionRefQuery } },
+    async (request) => {
+      const version = await versions.get(request.query.name, request.query.version);
+      // The source is already confined to the artifact root (runs:/… or mlflow-artifacts:/…), so the client
+      // downloads it through this server's artifact proxy.
+      return { artifact_uri: version.source };
+    },
+  );
+
+  app.get<{ Querystring: SearchQuery }>(
+    '/model-versions/search',
+    { schema: { querystring: SearchQuery } },
+    async (request) => {
+      const { filter, max_results, order_by, page_token } = request.query;
+      const wanted = toInteger(max_results, 'max_results') ?? 10_000;
+      if (wanted < 1 || wanted > MAX_VERSION_RESULTS) {
+        throw invalid(`max_results must be between 1 and ${MAX_VERSION_RESULTS}; got ${wanted}`);
+      }
+      // The registry service pages at most 1000 versions at a time; MLflow's larger pages are assembled from those.
+      const found: ModelVersion[] = [];
+      let token = page_token;
+      do {
+        const page = await versions.search({
+          filter,
+          orderBy: asList(order_by),
+          maxResults: Math.min(1000, wanted - found.length),
+          pageToken: token,
+        });
+        found.push(...page.versions);
+        token = page.nextPageToken;
+      } while (token && found.length < wanted);
+      const reply: Record<string, unknown> = {};
+      if (found.length > 0) reply.model_versions = found.map(presentModelVersion);
+      if (token) reply.next_page_token = token;
+      return reply;
+    },
+  );
+
+  app.post<{ Body: VersionTagBody }>(
+    '/model-versions/set-tag',
+    { schema: { body: VersionTagBody } },
+    async (request) => {
+      const { name, version, key, value } = request.body;
+      await versions.setTags(name, version, [{ key, value }]);
+      return {};
+    },
+  );
+
+  app.delete<{ Body: VersionTagKeyBody }>(
+    '/model-versions/delete-tag',
+    { schema: { body: VersionTagKeyBody } },
+    async (request) => {
+      const { name, version, key } = request.body;
+      await versions.deleteTag(name, version, key);
+      return {};
+    },
+  );
+}

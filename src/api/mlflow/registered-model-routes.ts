@@ -1,0 +1,142 @@
+import type { FastifyInstance } from 'fastify';
+import type { RegisteredModel } from '../../domain/registry/entities.js';
+import type { Services } from '../../services/services.js';
+import { presentModelVersion, presentRegisteredModel } from './registry-presenters.js';
+import {
+  AliasBody,
+  AliasQuery,
+  CreateModelBody,
+  LatestVersionsBody,
+  LatestVersionsQuery,
+  ModelNameBody,
+  ModelNameQuery,
+  ModelTagBody,
+  ModelTagKeyBody,
+  RenameModelBody,
+  SearchQuery,
+  SetAliasBody,
+  UpdateModelBody,
+} from './registry-schemas.js';
+import { asList, toInteger } from './wire-values.js';
+
+/** registered-models/*: create, get, rename, update, delete, search, get-latest-versions, tags and aliases. */
+export async function mlflowRegisteredModelRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  const { models, stages, aliases } = services.registry;
+
+  const present = async (model: RegisteredModel) => presentRegisteredModel(model, await stages.latest(model.name));
+
+  app.post<{ Body: CreateModelBody }>(
+    '/registered-models/create',
+    { schema: { body: CreateModelBody } },
+    async (request) => {
+      const { name, tags, description } = request.body;
+      return { registered_model: await present(await models.create({ name, tags, description })) };
+    },
+  );
+
+  app.get<{ Querystring: ModelNameQuery }>(
+    '/registered-models/get',
+    { schema: { querystring: ModelNameQuery } },
+    async (request) => ({ registered_model: await present(await models.get(request.query.name)) }),
+  );
+
+  app.post<{ Body: RenameModelBody }>(
+    '/registered-models/rename',
+    { schema: { body: RenameModelBody } },
+    async (request) => ({
+      registered_model: await present(await models.rename(request.body.name, request.body.new_name)),
+    }),
+  );
+
+  app.patch<{ Body: UpdateModelBody }>(
+    '/registered-models/update',
+    { schema: { body: UpdateModelBody } },
+    async (request) => {
+      const { name, description } = request.body;
+      const updated = description === undefined ? await models.get(name) : await models.update(name, { description });
+      return { registered_model: await present(updated) };
+    },
+  );
+
+  app.delete<{ Body: ModelNameBody }>(
+    '/registered-models/delete',
+    { schema: { body: ModelNameBody } },
+    async (request) => {
+      await models.delete(request.body.name);
+      return {};
+    },
+  );
+
+  app.get<{ Querystring: SearchQuery }>(
+    '/registered-models/search',
+    { schema: { querystring: SearchQuery } },
+    async (request) => {
+      const { filter, max_results, order_by, page_token } = request.query;
+      const result = await models.search({
+        filter,
+        maxResults: toInteger(max_results, 'max_results'),
+        orderBy: asList(order_by),
+        pageToken: page_token,
+      });
+      const reply: Record<string, unknown> = {};
+      if (result.models.length > 0) reply.registered_models = await Promise.all(result.models.map(present));
+      if (result.nextPageToken) reply.next_page_token = result.nextPageToken;
+      return reply;
+    },
+  );
+
+  const latestVersions = async (name: string, wanted: string[] | undefined) => {
+    const found = await stages.latest(name, wanted ?? []);
+    return found.length > 0 ? { model_versions: found.map(presentModelVersion) } : {};
+  };
+
+  app.post<{ Body: LatestVersionsBody }>(
+    '/registered-models/get-latest-versions',
+    { schema: { body: LatestVersionsBody } },
+    async (request) => latestVersions(request.body.name, request.body.stages),
+  );
+
+  app.get<{ Querystring: LatestVersionsQuery }>(
+    '/registered-models/get-latest-versions',
+    { schema: { querystring: LatestVersionsQuery } },
+    async (request) => latestVersions(request.query.name, asList(request.query.stages)),
+  );
+
+  app.post<{ Body: ModelTagBody }>(
+    '/registered-models/set-tag',
+    { schema: { body: ModelTagBody } },
+    async (request) => {
+      const { name, key, value } = request.body;
+      await models.setTags(name, [{ key, value }]);
+      return {};
+    },
+  );
+
+  app.delete<{ Body: ModelTagKeyBody }>(
+    '/registered-models/delete-tag',
+    { schema: { body: ModelTagKeyBody } },
+    async (request) => {
+      await models.deleteTag(request.body.name, request.body.key);
+      return {};
+    },
+  );
+
+  app.post<{ Body: SetAliasBody }>('/registered-models/alias', { schema: { body: SetAliasBody } }, async (request) => {
+    const { name, alias, version } = request.body;
+    await aliases.set(name, alias, version);
+    return {};
+  });
+
+  app.delete<{ Body: AliasBody }>('/registered-models/alias', { schema: { body: AliasBody } }, async (request) => {
+    await aliases.delete(request.body.name, request.body.alias);
+    return {};
+  });
+
+  app.get<{ Querystring: AliasQuery }>(
+    '/registered-models/alias',
+    { schema: { querystring: AliasQuery } },
+    async (request) => ({
+      model_version: presentModelVersion(await aliases.resolve(request.query.name, request.query.alias)),
+    }),
+  );
+}
