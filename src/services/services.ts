@@ -1,5 +1,8 @@
 import type { ArtifactStore } from '../store/artifacts/artifact-store.js';
 import type { Store } from '../store/store.js';
+import { LineageQueryService } from './lineage/lineage-query-service.js';
+import { LineageService } from './lineage/lineage-service.js';
+import { OpenLineageIngestService } from './lineage/openlineage-ingest-service.js';
 import { createProvenanceServices, type ProvenanceServices } from './provenance/provenance-services.js';
 import type { SigningKey } from './provenance/signing-key-source.js';
 import { RegistryService } from './registry/registry-service.js';
@@ -19,6 +22,9 @@ export interface Services {
   experimentOverview: ExperimentOverviewService;
   registry: RegistryService;
   provenance: ProvenanceServices;
+  lineage: LineageService;
+  lineageQueries: LineageQueryService;
+  openLineage: OpenLineageIngestService;
 }
 
 export function createServices(options: {
@@ -38,5 +44,8 @@ export function createServices(options: {
     experimentOverview: new ExperimentOverviewService(deps),
     registry: new RegistryService(deps),
     provenance: createProvenanceServices({ ...deps, signingKey: options.signingKey }),
+    lineage: new LineageService(deps),
+    lineageQueries: new LineageQueryService(deps),
+    openLineage: new OpenLineageIngestService(deps),
   };
 }

@@ -1,3 +1,4 @@
+import type { LineageDatabase } from './schema-lineage.js';
 import type { ProvenanceDatabase } from './schema-provenance.js';
 import type { RegistryDatabase } from './schema-registry.js';
 
@@ -144,4 +145,16 @@ export interface Database {
   metadata_schemas: RegistryDatabase['metadata_schemas'];
   tag_vocabularies: RegistryDatabase['tag_vocabularies'];
   naming_rules: RegistryDatabase['naming_rules'];
+  lineage_nodes: LineageDatabase['lineage_nodes'];
+  lineage_edges: LineageDatabase['lineage_edges'];
+  lineage_datasets: LineageDatabase['lineage_datasets'];
+  lineage_dataset_versions: LineageDatabase['lineage_dataset_versions'];
+  lineage_features: LineageDatabase['lineage_features'];
+  lineage_feature_versions: LineageDatabase['lineage_feature_versions'];
+  lineage_environments: LineageDatabase['lineage_environments'];
+  lineage_code_refs: LineageDatabase['lineage_code_refs'];
+  lineage_deployment_targets: LineageDatabase['lineage_deployment_targets'];
+  lineage_deployments: LineageDatabase['lineage_deployments'];
+  lineage_openlineage_runs: LineageDatabase['lineage_openlineage_runs'];
+  lineage_openlineage_events: LineageDatabase['lineage_openlineage_events'];
 }

@@ -1,4 +1,5 @@
-import { joinArtifactPath } from '../../domain/artifacts/artifact-path.js';
+import type { Readable } from 'node:stream';
+import { joinArtifactPath, normalizeArtifactPath } from '../../domain/artifacts/artifact-path.js';
 import { invalid, notFound } from '../../domain/errors.js';
 import { parseArtifactLocation } from '../../domain/registry/artifact-location.js';
 import type { ModelVersion, Signature, VersionManifest } from '../../domain/registry/entities.js';
@@ -167,6 +168,31 @@ export class VersionService {
       manifestDigest: row.manifest_digest,
       files: versions.manifestOf(row),
     };
+  }
+
+  /**
+   * Streams one of a version's registered files, named by its path in the version's manifest. Only manifest entries
+   * can be named, so a read never reaches beyond the files the version was registered with.
+   */
+  async readFile(name: string, version: string | number, path: string): Promise<{ body: Readable; size: number }> {
+    const number = parseVersionNumber(version);
+    const relative = normalizeArtifactPath(path, 'path');
+    const db = this.deps.store.db;
+    const model = await requireModel(db, name);
+    const row = await requireVersion(db, model, number);
+    const files = versions.manifestOf(row);
+    if (!files.some((file) => file.path === relative)) {
+      throw notFound(`Model Version (name=${model.name}, version=${number}) has no file '${relative}'`);
+    }
+    // A version registered from a single file stores that file itself, with its name as the only manifest entry.
+    const isSingleFile = files.length === 1 && row.storage_path.split('/').pop() === relative;
+    const found =
+      (await this.deps.artifacts.get(joinArtifactPath(row.storage_path, relative))) ??
+      (isSingleFile ? await this.deps.artifacts.get(row.storage_path) : undefined);
+    if (!found) {
+      throw notFound(`File '${relative}' of model version ${model.name}/${number} is missing from the artifact store`);
+    }
+    return found;
   }
 
   /** Every live version of a model, oldest first. */

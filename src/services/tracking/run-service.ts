@@ -15,6 +15,7 @@ import type { RunsTable } from '../../store/schema.js';
 import { searchRunRows } from '../../store/search/run-search-query.js';
 import type { Executor } from '../../store/store.js';
 import { newId, newRunId } from '../ids.js';
+import { recordRunInputs } from '../lineage/run-inputs-lineage.js';
 import { write } from '../unit-of-work.js';
 import type { ServiceDeps } from './service-deps.js';
 
@@ -256,9 +257,12 @@ export class RunService {
       validateLength(d.digest, 36, `datasets[${i}].digest`);
     });
     if (datasets.length === 0) return;
-    await this.write(async ({ db, audit }) => {
+    await this.write(async (scope) => {
+      const { db, audit } = scope;
       const row = await this.requireActive(db, runId);
       await linkRunInputs(db, row.experiment_id, runId, datasets, newId);
+      // The lineage graph learns of the same inputs (dataset version —consumed→ run) in this transaction.
+      await recordRunInputs(scope, runId, datasets, this.deps.now());
       audit({ action: 'run.log_inputs', entityKind: 'run', entityId: runId, state: datasets });
     });
   }

@@ -4,6 +4,7 @@ import * as tracking from './0001-tracking.js';
 import * as audit from './0002-audit.js';
 import * as registry from './0003-registry.js';
 import * as provenance from './0004-provenance.js';
+import * as lineage from './0005-lineage.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -15,6 +16,7 @@ const ALL: Record<string, DialectMigration> = {
   '0002-audit': audit,
   '0003-registry': registry,
   '0004-provenance': provenance,
+  '0005-lineage': lineage,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

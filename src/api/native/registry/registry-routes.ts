@@ -1,12 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { MetadataViolationError } from '../../../services/registry/metadata-gate.js';
+import { SchemaIncompatibleError } from '../../../services/registry/schema-service.js';
 import type { Services } from '../../../services/services.js';
+import { completenessRoutes } from './completeness-routes.js';
+import { evaluationRoutes } from './evaluation-routes.js';
+import { governanceRoutes } from './governance-routes.js';
 import { modelRoutes } from './model-routes.js';
+import { schemaRoutes } from './schema-routes.js';
 import { versionRoutes } from './version-routes.js';
 
 /**
- * Every registry route under /api/v1. A metadata document that breaks its schema is answered with the list of
- * violations beside the usual error fields; every other error goes on to the app's error handler.
+ * Every registry route under /api/v1. Two refusals carry their details beside the usual error fields: a metadata
+ * document breaking its schema (400, `violations`: every path and message) and a schema version breaking its
+ * subject's compatibility mode (409, `problems`: every reason). Other errors go on to the app's error handler.
  */
 export async function registryRoutes(app: FastifyInstance, { services }: { services: Services }) {
   app.setErrorHandler((error, _request, reply) => {
@@ -18,9 +24,21 @@ export async function registryRoutes(app: FastifyInstance, { services }: { servi
         violations: error.violations,
       });
     }
+    if (error instanceof SchemaIncompatibleError) {
+      return reply.status(409).send({
+        error_code: error.code,
+        message: error.message,
+        compatibility: error.mode,
+        problems: error.problems,
+      });
+    }
     throw error;
   });
   const registry = services.registry;
   await app.register(modelRoutes, { registry });
   await app.register(versionRoutes, { registry });
+  await app.register(evaluationRoutes, { registry });
+  await app.register(schemaRoutes, { registry });
+  await app.register(governanceRoutes, { registry });
+  await app.register(completenessRoutes, { registry });
 }

@@ -1,0 +1,167 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { EDGE_TYPES } from '../../../domain/lineage/edge-types.js';
+import { DEPLOYMENT_STATUSES } from '../../../services/lineage/lineage-service.js';
+
+/** Request shapes of the native lineage API; they also document it in /api/v1/openapi.json. */
+
+const Name = Type.String({ minLength: 1, maxLength: 1000 });
+const Id = Type.String({ minLength: 1, maxLength: 200 });
+const NodeId = Type.String({ minLength: 3, maxLength: 300, description: '<kind>:<id>, e.g. dataset_version:…' });
+const Optional = <T extends Parameters<typeof Type.Optional>[0]>(schema: T) =>
+  Type.Optional(Type.Union([schema, Type.Null()]));
+
+export const Column = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 500 }),
+    type: Optional(Type.String({ maxLength: 200 })),
+    description: Optional(Type.String({ maxLength: 5000 })),
+  },
+  { additionalProperties: false },
+);
+
+export const QualityCheckBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 500 }),
+    passed: Type.Boolean(),
+    column: Optional(Type.String({ maxLength: 500 })),
+    value: Optional(Type.Number()),
+  },
+  { additionalProperties: false },
+);
+
+export const RegisterDatasetBody = Type.Object(
+  { namespace: Name, name: Name, description: Optional(Type.String({ maxLength: 5000 })) },
+  { additionalProperties: false },
+);
+export type RegisterDatasetBody = Static<typeof RegisterDatasetBody>;
+
+export const RegisterDatasetVersionBody = Type.Object(
+  {
+    namespace: Name,
+    name: Name,
+    version: Type.String({ minLength: 1, maxLength: 200 }),
+    uri: Optional(Type.String({ maxLength: 4000 })),
+    digest: Optional(Type.String({ maxLength: 200 })),
+    columns: Optional(Type.Array(Column, { maxItems: 5000 })),
+    rowCount: Optional(Type.Integer({ minimum: 0 })),
+    qualityChecks: Optional(Type.Array(QualityCheckBody, { maxItems: 1000 })),
+    producedByRunId: Optional(Id),
+  },
+  { additionalProperties: false },
+);
+export type RegisterDatasetVersionBody = Static<typeof RegisterDatasetVersionBody>;
+
+export const RegisterFeatureBody = Type.Object(
+  {
+    name: Name,
+    version: Type.String({ minLength: 1, maxLength: 200 }),
+    description: Optional(Type.String({ maxLength: 5000 })),
+    pipeline: Optional(Type.String({ maxLength: 1000 })),
+    transformation: Optional(Type.String({ maxLength: 100_000 })),
+    codeRefId: Optional(Id),
+    inputDatasetVersionIds: Type.Array(Id, { minItems: 1, maxItems: 1000 }),
+  },
+  { additionalProperties: false },
+);
+export type RegisterFeatureBody = Static<typeof RegisterFeatureBody>;
+
+export const RegisterEnvironmentBody = Type.Object(
+  {
+    os: Type.String({ minLength: 1, maxLength: 500 }),
+    runtime: Type.String({ minLength: 1, maxLength: 500 }),
+    packages: Type.Record(Type.String({ maxLength: 250 }), Type.String({ maxLength: 250 }), { maxProperties: 10_000 }),
+    hardware: Type.Record(
+      Type.String({ maxLength: 250 }),
+      Type.Union([Type.String({ maxLength: 1000 }), Type.Number()]),
+      {
+        maxProperties: 100,
+      },
+    ),
+    containerImageDigest: Optional(Type.String({ maxLength: 100 })),
+  },
+  { additionalProperties: false },
+);
+export type RegisterEnvironmentBody = Static<typeof RegisterEnvironmentBody>;
+
+export const RegisterCodeRefBody = Type.Object(
+  {
+    repository: Type.String({ minLength: 1, maxLength: 2000 }),
+    commit: Type.String({ minLength: 7, maxLength: 64 }),
+    dirtyDigest: Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+export type RegisterCodeRefBody = Static<typeof RegisterCodeRefBody>;
+
+export const RegisterTargetBody = Type.Object(
+  { name: Name, description: Optional(Type.String({ maxLength: 5000 })), environmentId: Optional(Id) },
+  { additionalProperties: false },
+);
+export type RegisterTargetBody = Static<typeof RegisterTargetBody>;
+
+const DeploymentStatus = Type.Union(DEPLOYMENT_STATUSES.map((s) => Type.Literal(s)));
+
+export const RecordDeploymentBody = Type.Object(
+  {
+    modelId: Id,
+    version: Type.Integer({ minimum: 1 }),
+    targetId: Id,
+    status: Type.Optional(DeploymentStatus),
+    deployedTime: Type.Optional(Type.Integer({ minimum: 0, description: 'milliseconds since the epoch' })),
+  },
+  { additionalProperties: false },
+);
+export type RecordDeploymentBody = Static<typeof RecordDeploymentBody>;
+
+export const DeploymentStatusBody = Type.Object({ status: DeploymentStatus }, { additionalProperties: false });
+export type DeploymentStatusBody = Static<typeof DeploymentStatusBody>;
+
+export const ModelVersionLineageBody = Type.Object(
+  {
+    modelId: Id,
+    version: Type.Integer({ minimum: 1 }),
+    modelName: Optional(Name),
+    runId: Optional(Id),
+    featureVersionIds: Type.Optional(Type.Array(Id, { maxItems: 1000 })),
+    environmentId: Optional(Id),
+    codeRefId: Optional(Id),
+  },
+  { additionalProperties: false },
+);
+export type ModelVersionLineageBody = Static<typeof ModelVersionLineageBody>;
+
+export const EdgeBody = Type.Object(
+  {
+    from: NodeId,
+    to: NodeId,
+    type: Type.Union(EDGE_TYPES.map((t) => Type.Literal(t))),
+    runId: Optional(Id),
+  },
+  { additionalProperties: false },
+);
+export type EdgeBody = Static<typeof EdgeBody>;
+
+export const WalkQuery = Type.Object(
+  {
+    nodeId: NodeId,
+    depth: Type.Optional(Type.String({ pattern: '^[0-9]{1,6}$' })),
+    edgeTypes: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+export type WalkQuery = Static<typeof WalkQuery>;
+
+export const DepthQuery = Type.Object(
+  { depth: Type.Optional(Type.String({ pattern: '^[0-9]{1,6}$' })) },
+  { additionalProperties: false },
+);
+export type DepthQuery = Static<typeof DepthQuery>;
+
+export const PathQuery = Type.Object(
+  { from: NodeId, to: NodeId, depth: Type.Optional(Type.String({ pattern: '^[0-9]{1,6}$' })) },
+  { additionalProperties: false },
+);
+export type PathQuery = Static<typeof PathQuery>;
+
+export const ModelVersionParams = Type.Object({ modelId: Id, version: Type.String({ pattern: '^[1-9][0-9]{0,8}$' }) });
+export type ModelVersionParams = Static<typeof ModelVersionParams>;

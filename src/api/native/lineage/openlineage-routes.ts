@@ -1,0 +1,44 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { OpenLineageRunEvent } from '../../../domain/lineage/openlineage-event.js';
+import type { Services } from '../../../services/services.js';
+import { OpenLineageRunEventBody } from './openlineage-schema.js';
+
+const tags = ['lineage'];
+const NeighbourhoodQuery = Type.Object(
+  {
+    nodeId: Type.String({ minLength: 3, maxLength: 300 }),
+    depth: Type.Optional(Type.String({ pattern: '^[0-9]{1,6}$' })),
+  },
+  { additionalProperties: false },
+);
+
+/** The OpenLineage endpoints, as Marquez offers them: event ingest and the lineage graph around a node. */
+export async function openLineageRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  app.post<{ Body: OpenLineageRunEventBody }>(
+    '/lineage',
+    { schema: { tags, summary: 'Accept an OpenLineage RunEvent', body: OpenLineageRunEventBody } },
+    async (request, reply) => {
+      const result = await services.openLineage.ingest(request.body as OpenLineageRunEvent);
+      return reply.status(201).send(result);
+    },
+  );
+
+  app.get<{ Params: { olRunId: string } }>(
+    '/lineage/openlineage/runs/:olRunId',
+    {
+      schema: {
+        tags,
+        summary: 'An OpenLineage run with its merged facets and every event received',
+        params: Type.Object({ olRunId: Type.String({ minLength: 1, maxLength: 64 }) }),
+      },
+    },
+    async (request) => ({ openLineageRun: await services.openLineage.getRun(request.params.olRunId) }),
+  );
+
+  app.get<{ Querystring: { nodeId: string; depth?: string } }>(
+    '/lineage',
+    { schema: { tags, summary: 'The lineage graph around a node (Marquez shape)', querystring: NeighbourhoodQuery } },
+    async (request) => services.lineageQueries.neighbourhood(request.query.nodeId, { depth: request.query.depth }),
+  );
+}

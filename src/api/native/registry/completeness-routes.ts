@@ -1,0 +1,43 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { RegistryService } from '../../../services/registry/registry-service.js';
+
+const tags = ['registry governance'];
+const Query = Type.Object(
+  {
+    kind: Type.Optional(Type.Union([Type.Literal('model'), Type.Literal('model_version')])),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+    maxScore: Type.Optional(Type.String({ pattern: '^(0(\\.[0-9]+)?|1(\\.0+)?)$', description: 'between 0 and 1' })),
+  },
+  { additionalProperties: false },
+);
+const RecordJson = Type.Object({
+  kind: Type.String(),
+  name: Type.String(),
+  version: Type.Union([Type.Integer(), Type.Null()]),
+  schema: Type.Union([Type.Object({ subject: Type.String(), version: Type.Integer() }), Type.Null()]),
+  score: Type.Number(),
+  present: Type.Integer(),
+  expected: Type.Integer(),
+  missing: Type.Array(Type.Object({ path: Type.String(), level: Type.String() })),
+});
+const Reply = Type.Object({
+  records: Type.Array(RecordJson),
+  summary: Type.Object({ records: Type.Integer(), averageScore: Type.Number(), complete: Type.Integer() }),
+});
+
+/** How complete each model and version is against its kind's schema, and what is missing. */
+export async function completenessRoutes(app: FastifyInstance, { registry }: { registry: RegistryService }) {
+  app.get<{ Querystring: { kind?: 'model' | 'model_version'; name?: string; maxScore?: string } }>(
+    '/registry/completeness',
+    { schema: { tags, querystring: Query, response: { 200: Reply } } },
+    async (request) => {
+      const { kind, name, maxScore } = request.query;
+      return registry.completeness.report({
+        kind,
+        name,
+        maxScore: maxScore === undefined ? undefined : Number(maxScore),
+      });
+    },
+  );
+}

@@ -1,0 +1,64 @@
+import { invalid } from '../errors.js';
+import type { NodeKind } from './node-id.js';
+
+export const EDGE_TYPES = ['consumed', 'produced', 'derived_from', 'depends_on', 'deployed_to'] as const;
+export type EdgeType = (typeof EDGE_TYPES)[number];
+
+/**
+ * Edges are stored in the direction data flows: `from` is upstream, `to` is downstream. The type names the
+ * relation as read from the downstream side where that is the natural phrasing ("run consumed dataset version",
+ * "feature derived_from dataset version", "model version depends_on environment") and from the upstream side for
+ * `produced` and `deployed_to` ("run produced model version", "model version deployed_to deployment").
+ * Each type allows only these (upstream kind → downstream kind) pairs, which keeps the graph meaningful.
+ */
+const ALLOWED: Record<EdgeType, readonly (readonly [NodeKind, NodeKind])[]> = {
+  consumed: [
+    ['dataset_version', 'run'],
+    ['model_version', 'run'],
+    ['feature_version', 'run'],
+  ],
+  produced: [
+    ['run', 'dataset_version'],
+    ['run', 'model_version'],
+    ['run', 'feature_version'],
+  ],
+  derived_from: [
+    ['dataset_version', 'feature_version'],
+    ['dataset_version', 'dataset_version'],
+    ['feature_version', 'feature_version'],
+  ],
+  depends_on: [
+    ['feature_version', 'model_version'],
+    ['environment', 'model_version'],
+    ['code_ref', 'model_version'],
+    ['code_ref', 'run'],
+    ['environment', 'run'],
+    ['code_ref', 'feature_version'],
+    ['environment', 'deployment_target'],
+  ],
+  deployed_to: [
+    ['model_version', 'deployment'],
+    ['deployment', 'deployment_target'],
+  ],
+};
+
+export function isEdgeType(value: string): value is EdgeType {
+  return (EDGE_TYPES as readonly string[]).includes(value);
+}
+
+export function checkEdge(type: EdgeType, from: NodeKind, to: NodeKind): void {
+  if (!ALLOWED[type].some(([f, t]) => f === from && t === to)) {
+    const pairs = ALLOWED[type].map(([f, t]) => `${f} → ${t}`).join(', ');
+    throw invalid(`A '${type}' edge cannot link ${from} → ${to}; it links ${pairs}`);
+  }
+}
+
+/** Parses a comma-separated edge type filter; an absent or empty filter means every type. */
+export function parseEdgeTypes(value: string | undefined, field = 'edgeTypes'): EdgeType[] {
+  if (value === undefined || value.trim() === '') return [...EDGE_TYPES];
+  const types = value.split(',').map((t) => t.trim());
+  for (const type of types) {
+    if (!isEdgeType(type)) throw invalid(`${field} may hold ${EDGE_TYPES.join(', ')}; got '${type}'`);
+  }
+  return [...new Set(types as EdgeType[])];
+}

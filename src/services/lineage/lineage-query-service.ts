@@ -1,0 +1,211 @@
+import { notFound } from '../../domain/errors.js';
+import { type Completeness, lineageCompleteness } from '../../domain/lineage/completeness.js';
+import { type DepthLimit, depthLimit } from '../../domain/lineage/depth.js';
+import { EDGE_TYPES, type EdgeType } from '../../domain/lineage/edge-types.js';
+import {
+  breadthFirst,
+  type Direction,
+  type LineageEdge,
+  type LineageNode,
+  pathTo,
+} from '../../domain/lineage/graph.js';
+import { toGraphMl } from '../../domain/lineage/graphml.js';
+import {
+  type ImpactReport,
+  impactReport,
+  type ReachedNode,
+  reachedNodes,
+  toStep,
+} from '../../domain/lineage/impact.js';
+import { marquezGraph } from '../../domain/lineage/marquez-graph.js';
+import { modelVersionNodeId, nodeId, parseNodeId } from '../../domain/lineage/node-id.js';
+import { type ProvDocument, provDocument } from '../../domain/lineage/prov-document.js';
+import { closure } from '../../store/repositories/lineage/closure-query.js';
+import { edgesTouching, listEdges } from '../../store/repositories/lineage/edge-repository.js';
+import * as entities from '../../store/repositories/lineage/entity-repository.js';
+import { findNode, findNodes, listNodes } from '../../store/repositories/lineage/node-repository.js';
+import type { Executor } from '../../store/store.js';
+import { runNodeAttributes } from './graph-writer.js';
+import type { LineageDeps } from './lineage-deps.js';
+
+export interface WalkOptions {
+  depth?: string | number | undefined;
+  edgeTypes?: readonly EdgeType[] | undefined;
+}
+
+export interface WalkResult {
+  roots: LineageNode[];
+  direction: Direction;
+  edgeTypes: EdgeType[];
+  nodes: ReachedNode[];
+  edges: LineageEdge[];
+  depth: DepthLimit;
+  /** True when nodes lie beyond the applied depth: ask again with a larger depth (up to the cap) to see them. */
+  truncated: boolean;
+}
+
+/** Edge types along which something is "trained on" data: everything except deployment. */
+const TRAINING_EDGES: EdgeType[] = ['consumed', 'produced', 'derived_from', 'depends_on'];
+
+/** Read-only questions over the lineage graph. Closures are computed by recursive SQL; paths are read back here. */
+export class LineageQueryService {
+  constructor(private readonly deps: LineageDeps) {}
+
+  private get db(): Executor {
+    return this.deps.store.db;
+  }
+
+  async node(id: string): Promise<LineageNode> {
+    parseNodeId(id);
+    const node = await findNode(this.db, id);
+    if (!node) throw notFound(`Lineage node ${id} does not exist`);
+    return (await this.withLiveAttributes([node]))[0]!;
+  }
+
+  async walk(rootIds: readonly string[], direction: Direction, options: WalkOptions = {}): Promise<WalkResult> {
+    const roots = await Promise.all(rootIds.map((id) => this.node(id)));
+    const depth = depthLimit(options.depth);
+    const edgeTypes = [...(options.edgeTypes ?? EDGE_TYPES)];
+    const reach = await closure(this.db, rootIds, direction, edgeTypes, depth.applied);
+    const inside = [...reach.depths.keys()];
+    const edges = await this.edgesWithin(inside, direction, edgeTypes);
+    const reached = breadthFirst(rootIds, edges, direction, depth.applied);
+    const nodes = await this.withLiveAttributes([...(await findNodes(this.db, inside)).values()]);
+    return {
+      roots,
+      direction,
+      edgeTypes,
+      nodes: reachedNodes(reached, new Map(nodes.map((n) => [n.id, n]))),
+      edges,
+      depth,
+      truncated: reach.truncated,
+    };
+  }
+
+  async impact(id: string, options: WalkOptions = {}): Promise<ImpactReport & Pick<WalkResult, 'depth' | 'truncated'>> {
+    const walk = await this.walk([id], 'downstream', options);
+    return { ...impactReport(walk.roots[0]!, walk.nodes), depth: walk.depth, truncated: walk.truncated };
+  }
+
+  /** Model versions whose training used the dataset version, directly or through features and derived data. */
+  async modelsTrainedOn(datasetVersionId: string, options: WalkOptions = {}) {
+    const walk = await this.walk([nodeId('dataset_version', datasetVersionId)], 'downstream', {
+      ...options,
+      edgeTypes: TRAINING_EDGES,
+    });
+    return {
+      datasetVersion: walk.roots[0]!,
+      modelVersions: walk.nodes.filter((r) => r.node.kind === 'model_version'),
+      depth: walk.depth,
+      truncated: walk.truncated,
+    };
+  }
+
+  /** Everything downstream of any version of a feature. */
+  async featureDependents(featureName: string, options: WalkOptions = {}) {
+    const feature = await entities.findFeatureByName(this.db, featureName);
+    if (!feature) throw notFound(`Feature '${featureName}' does not exist`);
+    const versions = await entities.listFeatureVersions(this.db, feature.feature_id);
+    const roots = versions.map((v) => nodeId('feature_version', v.feature_version_id));
+    const walk = await this.walk(roots, 'downstream', options);
+    return {
+      feature: featureName,
+      featureVersions: walk.roots,
+      dependents: walk.nodes,
+      depth: walk.depth,
+      truncated: walk.truncated,
+    };
+  }
+
+  /**
+   * The shortest chain of edges between two nodes, following the data flow from `from` to `to`, or from `to` to
+   * `from` when that is the way the data went.
+   */
+  async path(from: string, to: string, options: WalkOptions = {}) {
+    await this.node(to);
+    for (const [start, end, direction] of [
+      [from, to, 'downstream'],
+      [to, from, 'downstream'],
+    ] as const) {
+      const walk = await this.walk([start], direction, options);
+      const reached = breadthFirst(start, walk.edges, direction, walk.depth.applied);
+      const found = pathTo(reached, end);
+      if (found) {
+        return {
+          found: true,
+          from: start,
+          to: end,
+          length: found.edges.length,
+          nodes: found.nodes,
+          edges: found.edges.map(toStep),
+          depth: walk.depth,
+        };
+      }
+      if (start === end) break;
+    }
+    return { found: false, from, to, length: null, nodes: [], edges: [], depth: depthLimit(options.depth) };
+  }
+
+  /** The graph around a node in Marquez's lineage shape: every node within depth edges, whichever way they point. */
+  async neighbourhood(id: string, options: WalkOptions = {}) {
+    const walk = await this.walk([id], 'both', options);
+    const nodes = [walk.roots[0]!, ...walk.nodes.map((r) => r.node)];
+    return { ...marquezGraph(nodes, walk.edges), depth: walk.depth, truncated: walk.truncated };
+  }
+
+  async modelVersionUpstream(modelId: string, version: number): Promise<WalkResult> {
+    return this.walk([modelVersionNodeId(modelId, version)], 'upstream', { depth: 50 });
+  }
+
+  /** The model version's full provenance as W3C PROV-JSON: everything upstream of it, and the version itself. */
+  async provenance(modelId: string, version: number): Promise<ProvDocument> {
+    const walk = await this.modelVersionUpstream(modelId, version);
+    return provDocument([walk.roots[0]!, ...walk.nodes.map((r) => r.node)], walk.edges);
+  }
+
+  async completeness(modelId: string, version: number): Promise<Completeness & { modelVersion: string }> {
+    const walk = await this.modelVersionUpstream(modelId, version);
+    const id = walk.roots[0]!.id;
+    const outgoing = await edgesTouching(this.db, [id], 'from', ['consumed']);
+    const kinds = new Set(walk.nodes.map((r) => r.node.kind));
+    return { modelVersion: id, ...lineageCompleteness(id, kinds, outgoing) };
+  }
+
+  async exportGraph(format: 'json' | 'graphml'): Promise<{ contentType: string; body: string | object }> {
+    const nodes = await this.withLiveAttributes(await listNodes(this.db));
+    const edges = await listEdges(this.db);
+    if (format === 'graphml') return { contentType: 'application/graphml+xml', body: toGraphMl(nodes, edges) };
+    return { contentType: 'application/json', body: { nodes, edges } };
+  }
+
+  /** Edges walked by a closure: those leaving its nodes in the walk's direction and landing inside it. */
+  private async edgesWithin(inside: string[], direction: Direction, types: EdgeType[]): Promise<LineageEdge[]> {
+    const members = new Set(inside);
+    const found = new Map<string, LineageEdge>();
+    const sides: ('from' | 'to')[] =
+      direction === 'downstream' ? ['from'] : direction === 'upstream' ? ['to'] : ['from', 'to'];
+    for (const side of sides) {
+      for (const edge of await edgesTouching(this.db, inside, side, types)) {
+        if (members.has(edge.from) && members.has(edge.to)) found.set(`${edge.from} ${edge.type} ${edge.to}`, edge);
+      }
+    }
+    return [...found.values()];
+  }
+
+  /** Run nodes show the run as it is now (status, end time), not as it was when the first edge was recorded. */
+  private async withLiveAttributes(nodes: LineageNode[]): Promise<LineageNode[]> {
+    const runIds = nodes.filter((n) => n.kind === 'run').map((n) => n.id.slice('run:'.length));
+    if (runIds.length === 0) return nodes;
+    const rows = new Map<string, Record<string, unknown>>();
+    for (let i = 0; i < runIds.length; i += 5000) {
+      const chunk = runIds.slice(i, i + 5000);
+      for (const row of await this.db.selectFrom('runs').selectAll().where('run_id', 'in', chunk).execute()) {
+        rows.set(nodeId('run', row.run_id), runNodeAttributes(row));
+      }
+    }
+    return nodes.map((n) => {
+      const live = rows.get(n.id);
+      return live ? { ...n, attributes: { ...n.attributes, ...live } } : n;
+    });
+  }
+}

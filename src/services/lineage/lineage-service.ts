@@ -1,0 +1,471 @@
+import { alreadyExists, invalid, notFound } from '../../domain/errors.js';
+import { type CodeRefSpec, codeRefId, normaliseCodeRef } from '../../domain/lineage/code-ref.js';
+import type { DatasetColumn, DatasetVersion, DriftStatus, QualityCheck } from '../../domain/lineage/dataset-version.js';
+import type { EdgeType } from '../../domain/lineage/edge-types.js';
+import { type EnvironmentSpec, environmentDigest, normaliseEnvironment } from '../../domain/lineage/environment.js';
+import { modelVersionNodeId, nodeId } from '../../domain/lineage/node-id.js';
+import { canonicalJson } from '../../domain/provenance/canonical-json.js';
+import * as datasets from '../../store/repositories/lineage/dataset-version-repository.js';
+import * as entities from '../../store/repositories/lineage/entity-repository.js';
+import { findNode, upsertNode } from '../../store/repositories/lineage/node-repository.js';
+import { newId } from '../ids.js';
+import { type WriteScope, write } from '../unit-of-work.js';
+import { datasetVersionNode, saveDatasetVersion } from './dataset-versions.js';
+import { type EdgeInput, ensureRunNode, recordEdge } from './graph-writer.js';
+import type { LineageDeps } from './lineage-deps.js';
+import { type ModelVersionLineageInput, recordModelVersionLineage } from './model-version-lineage.js';
+
+export interface RegisterDatasetVersionInput {
+  namespace: string;
+  name: string;
+  version: string;
+  uri?: string | null;
+  digest?: string | null;
+  columns?: DatasetColumn[] | null;
+  rowCount?: number | null;
+  qualityChecks?: QualityCheck[] | null;
+  /** The run that wrote this version, recorded as run —produced→ dataset version. */
+  producedByRunId?: string | null;
+}
+
+export interface RegisterFeatureInput {
+  name: string;
+  version: string;
+  description?: string | null;
+  pipeline?: string | null;
+  transformation?: string | null;
+  codeRefId?: string | null;
+  /** Dataset versions the feature is computed from: each becomes dataset version —derived_from→ feature version. */
+  inputDatasetVersionIds: string[];
+}
+
+export interface FeatureVersion {
+  featureVersionId: string;
+  nodeId: string;
+  featureId: string;
+  name: string;
+  version: string;
+  pipeline: string | null;
+  transformation: string | null;
+  codeRefId: string | null;
+  inputs: string[];
+  createdTime: number;
+}
+
+export interface DeploymentTarget {
+  targetId: string;
+  nodeId: string;
+  name: string;
+  description: string | null;
+  environmentId: string | null;
+  createdTime: number;
+}
+
+export const DEPLOYMENT_STATUSES = ['PENDING', 'ACTIVE', 'FAILED', 'ROLLED_BACK', 'RETIRED'] as const;
+export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
+
+export interface Deployment {
+  deploymentId: string;
+  nodeId: string;
+  modelVersionNodeId: string;
+  targetId: string;
+  status: DeploymentStatus;
+  deployedTime: number;
+  updatedTime: number;
+}
+
+/** Registration of the lineage graph's entities and edges. Every change is one audited transaction. */
+export class LineageService {
+  constructor(private readonly deps: LineageDeps) {}
+
+  async registerDataset(input: { namespace: string; name: string; description?: string | null }) {
+    checkName(input.namespace, 'namespace');
+    checkName(input.name, 'name');
+    return this.write(async ({ db, audit }) => {
+      if (await datasets.findDataset(db, input.namespace, input.name)) {
+        throw alreadyExists(`Dataset ${input.namespace}/${input.name} already exists`);
+      }
+      const row = {
+        dataset_id: newId(),
+        namespace: input.namespace,
+        name: input.name,
+        description: input.description ?? null,
+        created_time: this.deps.now(),
+      };
+      await datasets.insertDataset(db, row);
+      audit({ action: 'lineage.dataset.create', entityKind: 'dataset', entityId: row.dataset_id, state: row });
+      return {
+        datasetId: row.dataset_id,
+        namespace: row.namespace,
+        name: row.name,
+        description: row.description,
+        createdTime: row.created_time,
+      };
+    });
+  }
+
+  async registerDatasetVersion(input: RegisterDatasetVersionInput): Promise<DatasetVersion> {
+    checkName(input.namespace, 'namespace');
+    checkName(input.name, 'name');
+    checkName(input.version, 'version');
+    return this.write(async (scope) => {
+      const now = this.deps.now();
+      const version = await saveDatasetVersion(
+        scope,
+        {
+          namespace: input.namespace,
+          name: input.name,
+          versionKey: input.version,
+          uri: input.uri ?? null,
+          digest: input.digest ?? null,
+          columns: input.columns ?? null,
+          rowCount: input.rowCount ?? null,
+          qualityChecks: input.qualityChecks ?? [],
+        },
+        'create',
+        now,
+      );
+      if (input.producedByRunId) {
+        const runNode = await ensureRunNode(scope, input.producedByRunId);
+        await recordEdge(
+          scope,
+          { from: runNode, to: version.nodeId, type: 'produced', runId: input.producedByRunId },
+          now,
+        );
+      }
+      return version;
+    });
+  }
+
+  async getDatasetVersion(versionId: string): Promise<DatasetVersion> {
+    const version = await datasets.findVersion(this.deps.store.db, versionId);
+    if (!version) throw notFound(`Dataset version ${versionId} does not exist`);
+    return version;
+  }
+
+  async listDatasetVersions(namespace: string, name: string): Promise<DatasetVersion[]> {
+    const dataset = await datasets.findDataset(this.deps.store.db, namespace, name);
+    if (!dataset) throw notFound(`Dataset ${namespace}/${name} does not exist`);
+    return datasets.listVersions(this.deps.store.db, dataset.dataset_id);
+  }
+
+  async registerFeature(input: RegisterFeatureInput): Promise<FeatureVersion> {
+    checkName(input.name, 'name');
+    checkName(input.version, 'version');
+    if (input.inputDatasetVersionIds.length === 0) {
+      throw invalid('inputDatasetVersionIds must name at least one dataset version the feature is computed from');
+    }
+    return this.write(async (scope) => {
+      const { db, audit } = scope;
+      const now = this.deps.now();
+      let feature = await entities.findFeatureByName(db, input.name);
+      if (!feature) {
+        feature = { feature_id: newId(), name: input.name, description: input.description ?? null, created_time: now };
+        await entities.insertFeature(db, feature);
+        audit({
+          action: 'lineage.feature.create',
+          entityKind: 'feature',
+          entityId: feature.feature_id,
+          state: feature,
+        });
+      }
+      if (await entities.findFeatureVersion(db, feature.feature_id, input.version)) {
+        throw alreadyExists(`Feature ${input.name} already has a version '${input.version}'`);
+      }
+      if (input.codeRefId && !(await entities.findCodeRef(db, input.codeRefId))) {
+        throw notFound(`Code ref ${input.codeRefId} does not exist`);
+      }
+      const row = {
+        feature_version_id: newId(),
+        feature_id: feature.feature_id,
+        version: input.version,
+        pipeline: input.pipeline ?? null,
+        transformation: input.transformation ?? null,
+        code_ref_id: input.codeRefId ?? null,
+        created_time: now,
+      };
+      await entities.insertFeatureVersion(db, row);
+      const id = nodeId('feature_version', row.feature_version_id);
+      await upsertNode(db, {
+        id,
+        kind: 'feature_version',
+        label: `${input.name}@${input.version}`,
+        attributes: { featureName: input.name, version: input.version, pipeline: row.pipeline },
+        createdTime: now,
+      });
+      for (const [i, versionId] of input.inputDatasetVersionIds.entries()) {
+        if (!(await datasets.findVersion(db, versionId))) {
+          throw notFound(`inputDatasetVersionIds[${i}]: dataset version ${versionId} does not exist`);
+        }
+        await recordEdge(scope, { from: nodeId('dataset_version', versionId), to: id, type: 'derived_from' }, now);
+      }
+      if (row.code_ref_id) {
+        await recordEdge(scope, { from: nodeId('code_ref', row.code_ref_id), to: id, type: 'depends_on' }, now);
+      }
+      const result: FeatureVersion = {
+        featureVersionId: row.feature_version_id,
+        nodeId: id,
+        featureId: feature.feature_id,
+        name: input.name,
+        version: input.version,
+        pipeline: row.pipeline,
+        transformation: row.transformation,
+        codeRefId: row.code_ref_id,
+        inputs: input.inputDatasetVersionIds,
+        createdTime: now,
+      };
+      audit({ action: 'lineage.feature_version.create', entityKind: 'feature_version', entityId: id, state: result });
+      return result;
+    });
+  }
+
+  /** Environments are content-addressed: registering the same content again returns the same environment. */
+  async registerEnvironment(
+    spec: EnvironmentSpec,
+  ): Promise<{ environmentId: string; nodeId: string; created: boolean }> {
+    const normalised = normaliseEnvironment(spec);
+    const environmentId = environmentDigest(normalised);
+    const id = nodeId('environment', environmentId);
+    return this.write(async ({ db, audit }) => {
+      if (await entities.findEnvironment(db, environmentId)) return { environmentId, nodeId: id, created: false };
+      const now = this.deps.now();
+      await entities.insertEnvironment(db, {
+        environment_id: environmentId,
+        document: canonicalJson(normalised),
+        created_time: now,
+      });
+      await upsertNode(db, {
+        id,
+        kind: 'environment',
+        label: `${normalised.runtime} on ${normalised.os}`,
+        attributes: {
+          os: normalised.os,
+          runtime: normalised.runtime,
+          containerImageDigest: normalised.containerImageDigest,
+          packages: normalised.packages,
+        },
+        createdTime: now,
+      });
+      audit({
+        action: 'lineage.environment.create',
+        entityKind: 'environment',
+        entityId: environmentId,
+        state: normalised,
+      });
+      return { environmentId, nodeId: id, created: true };
+    });
+  }
+
+  async getEnvironment(environmentId: string): Promise<{ environmentId: string; environment: EnvironmentSpec }> {
+    const row = await entities.findEnvironment(this.deps.store.db, environmentId);
+    if (!row) throw notFound(`Environment ${environmentId} does not exist`);
+    return { environmentId, environment: JSON.parse(row.document) as EnvironmentSpec };
+  }
+
+  async registerCodeRef(spec: CodeRefSpec): Promise<{ codeRefId: string; nodeId: string; created: boolean }> {
+    const normalised = normaliseCodeRef(spec);
+    const id = codeRefId(normalised);
+    const node = nodeId('code_ref', id);
+    return this.write(async ({ db, audit }) => {
+      if (await entities.findCodeRef(db, id)) return { codeRefId: id, nodeId: node, created: false };
+      const now = this.deps.now();
+      const row = {
+        code_ref_id: id,
+        repository: normalised.repository,
+        commit_sha: normalised.commit,
+        dirty_digest: normalised.dirtyDigest,
+        created_time: now,
+      };
+      await entities.insertCodeRef(db, row);
+      await upsertNode(db, {
+        id: node,
+        kind: 'code_ref',
+        label: `${normalised.repository}@${normalised.commit.slice(0, 12)}${normalised.dirtyDigest ? '+dirty' : ''}`,
+        attributes: { ...normalised },
+        createdTime: now,
+      });
+      audit({ action: 'lineage.code_ref.create', entityKind: 'code_ref', entityId: id, state: row });
+      return { codeRefId: id, nodeId: node, created: true };
+    });
+  }
+
+  async registerDeploymentTarget(input: {
+    name: string;
+    description?: string | null;
+    environmentId?: string | null;
+  }): Promise<DeploymentTarget> {
+    checkName(input.name, 'name');
+    return this.write(async (scope) => {
+      const { db, audit } = scope;
+      if (await entities.findTargetByName(db, input.name)) {
+        throw alreadyExists(`Deployment target '${input.name}' already exists`);
+      }
+      if (input.environmentId && !(await entities.findEnvironment(db, input.environmentId))) {
+        throw notFound(`Environment ${input.environmentId} does not exist`);
+      }
+      const now = this.deps.now();
+      const target: DeploymentTarget = {
+        targetId: newId(),
+        nodeId: '',
+        name: input.name,
+        description: input.description ?? null,
+        environmentId: input.environmentId ?? null,
+        createdTime: now,
+      };
+      target.nodeId = nodeId('deployment_target', target.targetId);
+      await entities.insertTarget(db, {
+        target_id: target.targetId,
+        name: target.name,
+        description: target.description,
+        environment_id: target.environmentId,
+        created_time: now,
+      });
+      await upsertNode(db, {
+        id: target.nodeId,
+        kind: 'deployment_target',
+        label: target.name,
+        attributes: { environmentId: target.environmentId },
+        createdTime: now,
+      });
+      if (target.environmentId) {
+        const from = nodeId('environment', target.environmentId);
+        await recordEdge(scope, { from, to: target.nodeId, type: 'depends_on' }, now);
+      }
+      audit({
+        action: 'lineage.deployment_target.create',
+        entityKind: 'deployment_target',
+        entityId: target.targetId,
+        state: target,
+      });
+      return target;
+    });
+  }
+
+  async recordDeployment(input: {
+    modelId: string;
+    version: number;
+    targetId: string;
+    status?: DeploymentStatus;
+    deployedTime?: number;
+  }): Promise<Deployment> {
+    return this.write(async (scope) => {
+      const { db, audit } = scope;
+      const modelVersion = modelVersionNodeId(input.modelId, input.version);
+      if (!(await findNode(db, modelVersion))) {
+        throw notFound(`Model version ${input.modelId} v${input.version} is not in the lineage graph`);
+      }
+      const target = await entities.findTarget(db, input.targetId);
+      if (!target) throw notFound(`Deployment target ${input.targetId} does not exist`);
+      const now = this.deps.now();
+      const deployment: Deployment = {
+        deploymentId: newId(),
+        nodeId: '',
+        modelVersionNodeId: modelVersion,
+        targetId: input.targetId,
+        status: input.status ?? 'ACTIVE',
+        deployedTime: input.deployedTime ?? now,
+        updatedTime: now,
+      };
+      deployment.nodeId = nodeId('deployment', deployment.deploymentId);
+      await entities.insertDeployment(db, {
+        deployment_id: deployment.deploymentId,
+        model_version_node: modelVersion,
+        target_id: input.targetId,
+        status: deployment.status,
+        deployed_time: deployment.deployedTime,
+        updated_time: now,
+      });
+      await upsertNode(db, {
+        id: deployment.nodeId,
+        kind: 'deployment',
+        label: `${modelVersion.slice('model_version:'.length)} → ${target.name}`,
+        attributes: { status: deployment.status, targetName: target.name, startTime: deployment.deployedTime },
+        createdTime: deployment.deployedTime,
+      });
+      const eventId = `deployment:${deployment.deploymentId}`;
+      await recordEdge(scope, { from: modelVersion, to: deployment.nodeId, type: 'deployed_to', eventId }, now);
+      const targetNode = nodeId('deployment_target', target.target_id);
+      await recordEdge(scope, { from: deployment.nodeId, to: targetNode, type: 'deployed_to', eventId }, now);
+      audit({
+        action: 'lineage.deployment.create',
+        entityKind: 'deployment',
+        entityId: deployment.deploymentId,
+        state: deployment,
+      });
+      return deployment;
+    });
+  }
+
+  async setDeploymentStatus(deploymentId: string, status: DeploymentStatus): Promise<Deployment> {
+    if (!DEPLOYMENT_STATUSES.includes(status)) throw invalid(`status must be one of ${DEPLOYMENT_STATUSES.join(', ')}`);
+    return this.write(async ({ db, audit }) => {
+      const row = await entities.findDeployment(db, deploymentId);
+      if (!row) throw notFound(`Deployment ${deploymentId} does not exist`);
+      const now = this.deps.now();
+      await entities.updateDeploymentStatus(db, deploymentId, status, now);
+      const id = nodeId('deployment', deploymentId);
+      const node = await findNode(db, id);
+      if (node) await upsertNode(db, { ...node, attributes: { ...node.attributes, status } });
+      const deployment: Deployment = {
+        deploymentId,
+        nodeId: id,
+        modelVersionNodeId: row.model_version_node,
+        targetId: row.target_id,
+        status,
+        deployedTime: row.deployed_time,
+        updatedTime: now,
+      };
+      audit({
+        action: 'lineage.deployment.update',
+        entityKind: 'deployment',
+        entityId: deploymentId,
+        state: deployment,
+      });
+      return deployment;
+    });
+  }
+
+  async recordModelVersion(input: ModelVersionLineageInput): Promise<string> {
+    return this.write((scope) => recordModelVersionLineage(scope, input, this.deps.now()));
+  }
+
+  /** Links two existing nodes, e.g. an evaluation run that consumed a model version. */
+  async recordEdge(input: { from: string; to: string; type: EdgeType; runId?: string | null }) {
+    return this.write(async (scope) => {
+      if (input.runId) await ensureRunNode(scope, input.runId);
+      return recordEdge(scope, { ...input, eventId: 'api' } satisfies EdgeInput, this.deps.now());
+    });
+  }
+
+  /** Marks a dataset version as drifted (its data is gone or changed since registration), with when it was seen. */
+  async recordDrift(versionId: string, drift: { status: DriftStatus; observedDigest: string | null }) {
+    return this.write(async ({ db, audit }) => {
+      const version = await datasets.findVersion(db, versionId);
+      if (!version) throw notFound(`Dataset version ${versionId} does not exist`);
+      const now = this.deps.now();
+      await datasets.updateVersion(db, versionId, {
+        drift_status: drift.status,
+        drift_observed_digest: drift.observedDigest,
+        drift_time: now,
+      });
+      const updated = (await datasets.findVersion(db, versionId))!;
+      await upsertNode(db, datasetVersionNode(updated));
+      audit({
+        action: 'lineage.dataset_version.drift',
+        entityKind: 'dataset_version',
+        entityId: versionId,
+        state: updated,
+      });
+      return updated;
+    });
+  }
+
+  private write<T>(change: (scope: WriteScope) => Promise<T>): Promise<T> {
+    return write(this.deps.store, this.deps.audit, change);
+  }
+}
+
+function checkName(value: string, field: string): void {
+  if (value.trim() === '') throw invalid(`${field} must not be empty`);
+  if (value.length > 1000) throw invalid(`${field} must be at most 1000 characters`);
+}

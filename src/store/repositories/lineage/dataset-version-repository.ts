@@ -1,0 +1,112 @@
+import type { DatasetColumn, DatasetVersion, QualityCheck } from '../../../domain/lineage/dataset-version.js';
+import { nodeId } from '../../../domain/lineage/node-id.js';
+import type { LineageDatasetsTable, LineageDatasetVersionsTable } from '../../schema-lineage.js';
+import type { Executor } from '../../store.js';
+import { parseJson } from './json-columns.js';
+
+type VersionRow = LineageDatasetVersionsTable & Pick<LineageDatasetsTable, 'namespace' | 'name'>;
+
+export function toDatasetVersion(row: VersionRow): DatasetVersion {
+  return {
+    versionId: row.version_id,
+    nodeId: nodeId('dataset_version', row.version_id),
+    datasetId: row.dataset_id,
+    namespace: row.namespace,
+    name: row.name,
+    version: row.version_key,
+    uri: row.uri,
+    digest: row.digest,
+    columns: parseJson<DatasetColumn[] | null>(row.columns, null),
+    rowCount: row.row_count,
+    qualityChecks: parseJson<QualityCheck[]>(row.quality_checks, []),
+    facets: parseJson<Record<string, unknown>>(row.facets, {}),
+    drift:
+      row.drift_status && row.drift_time !== null
+        ? {
+            status: row.drift_status as 'missing' | 'modified',
+            observedDigest: row.drift_observed_digest,
+            detectedTime: row.drift_time,
+          }
+        : null,
+    createdTime: row.created_time,
+  };
+}
+
+export async function findDataset(
+  db: Executor,
+  namespace: string,
+  name: string,
+): Promise<LineageDatasetsTable | undefined> {
+  return db
+    .selectFrom('lineage_datasets')
+    .selectAll()
+    .where('namespace', '=', namespace)
+    .where('name', '=', name)
+    .executeTakeFirst();
+}
+
+export async function findDatasetById(db: Executor, datasetId: string): Promise<LineageDatasetsTable | undefined> {
+  return db.selectFrom('lineage_datasets').selectAll().where('dataset_id', '=', datasetId).executeTakeFirst();
+}
+
+export async function insertDataset(db: Executor, row: LineageDatasetsTable): Promise<void> {
+  await db.insertInto('lineage_datasets').values(row).execute();
+}
+
+const versions = (db: Executor) =>
+  db
+    .selectFrom('lineage_dataset_versions as v')
+    .innerJoin('lineage_datasets as d', 'd.dataset_id', 'v.dataset_id')
+    .selectAll('v')
+    .select(['d.namespace', 'd.name']);
+
+export async function findVersion(db: Executor, versionId: string): Promise<DatasetVersion | undefined> {
+  const row = await versions(db).where('v.version_id', '=', versionId).executeTakeFirst();
+  return row ? toDatasetVersion(row) : undefined;
+}
+
+export async function findVersionByKey(
+  db: Executor,
+  datasetId: string,
+  versionKey: string,
+): Promise<DatasetVersion | undefined> {
+  const row = await versions(db)
+    .where('v.dataset_id', '=', datasetId)
+    .where('v.version_key', '=', versionKey)
+    .executeTakeFirst();
+  return row ? toDatasetVersion(row) : undefined;
+}
+
+/** The newest version of a dataset: what a reader without a version facet most likely read. */
+export async function latestVersion(db: Executor, datasetId: string): Promise<DatasetVersion | undefined> {
+  const row = await versions(db)
+    .where('v.dataset_id', '=', datasetId)
+    .orderBy('v.created_time', 'desc')
+    .orderBy('v.version_id', 'desc')
+    .executeTakeFirst();
+  return row ? toDatasetVersion(row) : undefined;
+}
+
+export async function findVersionsByDigest(db: Executor, digest: string): Promise<DatasetVersion[]> {
+  const rows = await versions(db).where('v.digest', '=', digest).orderBy('v.created_time').execute();
+  return rows.map(toDatasetVersion);
+}
+
+export async function listVersions(db: Executor, datasetId?: string): Promise<DatasetVersion[]> {
+  let query = versions(db).orderBy('d.namespace').orderBy('d.name').orderBy('v.created_time');
+  if (datasetId !== undefined) query = query.where('v.dataset_id', '=', datasetId);
+  return (await query.execute()).map(toDatasetVersion);
+}
+
+export async function insertVersion(db: Executor, row: LineageDatasetVersionsTable): Promise<void> {
+  await db.insertInto('lineage_dataset_versions').values(row).execute();
+}
+
+export async function updateVersion(
+  db: Executor,
+  versionId: string,
+  changes: Partial<Omit<LineageDatasetVersionsTable, 'version_id' | 'dataset_id' | 'version_key'>>,
+): Promise<void> {
+  if (Object.keys(changes).length === 0) return;
+  await db.updateTable('lineage_dataset_versions').set(changes).where('version_id', '=', versionId).execute();
+}

@@ -1,0 +1,97 @@
+import type {
+  LineageCodeRefsTable,
+  LineageDeploymentsTable,
+  LineageDeploymentTargetsTable,
+  LineageEnvironmentsTable,
+  LineageFeaturesTable,
+  LineageFeatureVersionsTable,
+} from '../../schema-lineage.js';
+import type { Executor } from '../../store.js';
+
+/** Rows of the smaller node kinds: features, environments, code refs, deployment targets and deployments. */
+
+export async function findFeatureByName(db: Executor, name: string): Promise<LineageFeaturesTable | undefined> {
+  return db.selectFrom('lineage_features').selectAll().where('name', '=', name).executeTakeFirst();
+}
+
+export async function insertFeature(db: Executor, row: LineageFeaturesTable): Promise<void> {
+  await db.insertInto('lineage_features').values(row).execute();
+}
+
+export async function findFeatureVersion(
+  db: Executor,
+  featureId: string,
+  version: string,
+): Promise<LineageFeatureVersionsTable | undefined> {
+  return db
+    .selectFrom('lineage_feature_versions')
+    .selectAll()
+    .where('feature_id', '=', featureId)
+    .where('version', '=', version)
+    .executeTakeFirst();
+}
+
+export async function listFeatureVersions(db: Executor, featureId: string): Promise<LineageFeatureVersionsTable[]> {
+  return db
+    .selectFrom('lineage_feature_versions')
+    .selectAll()
+    .where('feature_id', '=', featureId)
+    .orderBy('created_time')
+    .execute();
+}
+
+export async function insertFeatureVersion(db: Executor, row: LineageFeatureVersionsTable): Promise<void> {
+  await db.insertInto('lineage_feature_versions').values(row).execute();
+}
+
+export async function findEnvironment(db: Executor, id: string): Promise<LineageEnvironmentsTable | undefined> {
+  return db.selectFrom('lineage_environments').selectAll().where('environment_id', '=', id).executeTakeFirst();
+}
+
+export async function insertEnvironment(db: Executor, row: LineageEnvironmentsTable): Promise<void> {
+  await db
+    .insertInto('lineage_environments')
+    .values(row)
+    .onConflict((oc) => oc.column('environment_id').doNothing())
+    .execute();
+}
+
+export async function findCodeRef(db: Executor, id: string): Promise<LineageCodeRefsTable | undefined> {
+  return db.selectFrom('lineage_code_refs').selectAll().where('code_ref_id', '=', id).executeTakeFirst();
+}
+
+export async function insertCodeRef(db: Executor, row: LineageCodeRefsTable): Promise<void> {
+  await db
+    .insertInto('lineage_code_refs')
+    .values(row)
+    .onConflict((oc) => oc.column('code_ref_id').doNothing())
+    .execute();
+}
+
+export async function findTarget(db: Executor, id: string): Promise<LineageDeploymentTargetsTable | undefined> {
+  return db.selectFrom('lineage_deployment_targets').selectAll().where('target_id', '=', id).executeTakeFirst();
+}
+
+export async function findTargetByName(db: Executor, name: string): Promise<LineageDeploymentTargetsTable | undefined> {
+  return db.selectFrom('lineage_deployment_targets').selectAll().where('name', '=', name).executeTakeFirst();
+}
+
+export async function insertTarget(db: Executor, row: LineageDeploymentTargetsTable): Promise<void> {
+  await db.insertInto('lineage_deployment_targets').values(row).execute();
+}
+
+export async function findDeployment(db: Executor, id: string): Promise<LineageDeploymentsTable | undefined> {
+  return db.selectFrom('lineage_deployments').selectAll().where('deployment_id', '=', id).executeTakeFirst();
+}
+
+export async function insertDeployment(db: Executor, row: LineageDeploymentsTable): Promise<void> {
+  await db.insertInto('lineage_deployments').values(row).execute();
+}
+
+export async function updateDeploymentStatus(db: Executor, id: string, status: string, now: number): Promise<void> {
+  await db
+    .updateTable('lineage_deployments')
+    .set({ status, updated_time: now })
+    .where('deployment_id', '=', id)
+    .execute();
+}
