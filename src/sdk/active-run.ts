@@ -1,5 +1,6 @@
 import { type ArtifactSource, uploadArtifact, uploadArtifactDirectory } from './artifact-upload.js';
 import { MnemoApiError, MnemoConnectionError } from './errors.js';
+import { flushBeforeExit, forgetAtExit } from './exit-flush.js';
 import type { HttpClient } from './http-client.js';
 import { MetricBuffer } from './metric-buffer.js';
 import { isRetryableStatus } from './retry-policy.js';
@@ -44,8 +45,9 @@ export class ActiveRun {
     this.experimentId = run.experimentId;
     this.buffer = new MetricBuffer(options.maxBatchPoints);
     this.timer = setInterval(() => this.drainInBackground(true), options.flushIntervalMs);
-    // A forgotten end() must not keep the process alive; the buffer is then lost, as documented.
+    // A forgotten end() must not keep the process alive; what is still buffered then is sent just before exit.
     this.timer.unref();
+    flushBeforeExit(this);
   }
 
   /** Points logged but not yet accepted by the server. */
@@ -129,6 +131,7 @@ export class ActiveRun {
     }
     await this.flush();
     clearInterval(this.timer);
+    forgetAtExit(this);
     const { run } = await this.queue.run(() =>
       this.http.request<{ run: WireRun }>('PATCH', apiPath`/runs/${this.id}`, {
         json: { status, endTime: Date.now() },
