@@ -52,7 +52,7 @@ export function ArtifactBrowser({ runId }: { runId: string }) {
                     className="file-button"
                     onClick={() => (f.isDir ? setDir(f.path) : setFile(f.path))}
                   >
-                    <span aria-hidden="true">{f.isDir ? '📁' : '📄'}</span> {f.path.split('/').pop()}
+                    <FileIcon directory={f.isDir} /> {f.path.split('/').pop()}
                   </button>
                   <span className="muted small">{f.isDir ? '' : formatBytes(f.size)}</span>
                 </li>
@@ -177,5 +177,18 @@ function TextPreview({ kind, text }: { kind: string; text: string }) {
         </button>
       )}
     </>
+  );
+}
+
+/** Drawn rather than an emoji, so it looks the same on machines without an emoji font. */
+function FileIcon({ directory }: { directory: boolean }) {
+  return (
+    <svg width="14" height="14" viewBox="0 0 16 16" aria-hidden="true" className="file-icon">
+      {directory ? (
+        <path d="M1.5 3.5h5l1.5 1.5h6.5v8h-13z" fill="currentColor" opacity="0.35" stroke="currentColor" />
+      ) : (
+        <path d="M3.5 1.5h6l3 3v10h-9z M9.5 1.5v3h3" fill="none" stroke="currentColor" />
+      )}
+    </svg>
   );
 }

@@ -22,13 +22,19 @@ export function NotesEditor({
   const [draft, setDraft] = useState(content);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string>();
-  useEffect(() => setDraft(content), [content]);
+  // What was last saved, shown at once instead of the stale prop while the run reloads.
+  const [shown, setShown] = useState(content);
+  useEffect(() => {
+    setDraft(content);
+    setShown(content);
+  }, [content]);
 
   const save = async () => {
     setSaving(true);
     setError(undefined);
     try {
       await api.setTags(runId, { [SOURCE_TAGS.notes]: draft });
+      setShown(draft);
       setEditing(false);
       onSaved();
     } catch (caught) {
@@ -79,10 +85,16 @@ export function NotesEditor({
   }
   return (
     <div className="notes" data-testid="notes">
-      {content ? <Markdown source={content} /> : <p className="muted">No notes yet.</p>}
+      {shown ? <Markdown source={shown} /> : <p className="muted">No notes yet.</p>}
       {editable && (
-        <button type="button" onClick={() => setEditing(true)}>
-          {content ? 'Edit notes' : 'Add notes'}
+        <button
+          type="button"
+          onClick={() => {
+            setDraft(shown);
+            setEditing(true);
+          }}
+        >
+          {shown ? 'Edit notes' : 'Add notes'}
         </button>
       )}
     </div>

@@ -1,5 +1,5 @@
-import { useCallback, useMemo } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { type NavigateFunction, useNavigate, useSearchParams } from 'react-router-dom';
 
 /** Lists live in one query parameter, comma-separated with each item URI-encoded, so keys may contain commas. */
 export const encodeList = (items: readonly string[]) => items.map(encodeURIComponent).join(',');
@@ -19,25 +19,40 @@ function safeDecode(item: string): string {
   }
 }
 
+// Changes made in the same tick (a click that sets two parameters) are merged into one navigation, so none of them
+// is lost to a URL that has not caught up yet.
+let pending: URLSearchParams | null = null;
+
+function writeParam(navigate: NavigateFunction, name: string, value: string | null): void {
+  const params = pending ?? new URLSearchParams(window.location.search);
+  if (value === null) params.delete(name);
+  else params.set(name, value);
+  if (pending) return;
+  pending = params;
+  queueMicrotask(() => {
+    const search = pending?.toString() ?? '';
+    pending = null;
+    navigate({ search: search ? `?${search}` : '' }, { replace: true });
+  });
+}
+
 /**
  * View state kept in the URL's query string, so every filter, sort, column choice and chart setting is shareable
- * and survives reload. Setting a value equal to its default removes it, keeping links short.
+ * and survives reload. The value also lives in component state so inputs respond at once, before the router has
+ * finished updating the URL. Setting a value equal to its default removes it, keeping links short.
  */
 export function useQueryState(name: string, fallback = ''): [string, (value: string) => void] {
-  const [params, setParams] = useSearchParams();
-  const value = params.get(name) ?? fallback;
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const fromUrl = params.get(name) ?? fallback;
+  const [value, setValue] = useState(fromUrl);
+  useEffect(() => setValue(fromUrl), [fromUrl]);
   const set = useCallback(
-    (next: string) =>
-      setParams(
-        (current) => {
-          const updated = new URLSearchParams(current);
-          if (next === fallback) updated.delete(name);
-          else updated.set(name, next);
-          return updated;
-        },
-        { replace: true },
-      ),
-    [name, fallback, setParams],
+    (next: string) => {
+      setValue(next);
+      writeParam(navigate, name, next === fallback ? null : next);
+    },
+    [name, fallback, navigate],
   );
   return [value, set];
 }
