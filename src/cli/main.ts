@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { VERSION } from '../api/version.js';
+import { attestCommand } from './attest-command.js';
+import { auditCommand } from './audit-command.js';
 import { runCommand } from './run-command.js';
 import { serverCommand } from './server-command.js';
 
@@ -7,7 +9,9 @@ const program = new Command('mnemo')
   .description('Mnemo: experiment tracking, model registry, lineage and provenance')
   .version(VERSION)
   .addCommand(serverCommand())
-  .addCommand(runCommand());
+  .addCommand(runCommand())
+  .addCommand(auditCommand())
+  .addCommand(attestCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`mnemo: ${error instanceof Error ? error.message : String(error)}`);

@@ -161,7 +161,7 @@ describe.each(backends)('checkpoints, keys and proofs on $name', (backend) => {
       token = page.body.nextPageToken;
     } while (token);
     expect(pages.map((e) => e.seq)).toEqual(pages.map((_, i) => i + 1));
-    pages.slice(1).forEach((e, i) => expect(e.prevHash).toBe(pages[i]!.hash));
+    for (const [i, e] of pages.slice(1).entries()) expect(e.prevHash).toBe(pages[i]!.hash);
 
     const response = await fetch(`${api.url}/api/v1/audit/events.jsonl`);
     expect(response.headers.get('content-type')).toMatch(/ndjson/);

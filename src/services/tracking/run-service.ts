@@ -3,7 +3,7 @@ import { METRIC_BATCH_ENCODING, metricBatchDigest } from '../../domain/metrics/m
 import { parseMetricValue, type WireMetricValue } from '../../domain/metrics/metric-value.js';
 import { parseOrderBy, parseRunFilter } from '../../domain/search/filter-parser.js';
 import { decodePageToken, encodePageToken } from '../../domain/search/page-token.js';
-import type { DatasetInput, KeyValue, Metric, Run, RunStatus, ViewType } from '../../domain/tracking/entities.js';
+import type { DatasetInput, KeyValue, Metric, Run, RunInfo, RunStatus, ViewType } from '../../domain/tracking/entities.js';
 import { RUN_STATUSES } from '../../domain/tracking/entities.js';
 import { LIMITS, validateKey, validateLength } from '../../domain/tracking/limits.js';
 import { runNameFrom } from '../../domain/tracking/run-name.js';
@@ -99,7 +99,7 @@ export class RunService {
       const withName = tags.filter((t) => t.key !== RUN_NAME_TAG).concat({ key: RUN_NAME_TAG, value: runName });
       await runs.upsertRunTags(db, runId, withName);
       const created = await this.load(db, runId);
-      audit({ action: 'run.create', entityKind: 'run', entityId: runId, state: created.info });
+      audit({ action: 'run.create', entityKind: 'run', entityId: runId, state: runSnapshot(created) });
       return created;
     });
   }
@@ -320,7 +320,7 @@ export class RunService {
       }
       await change(db);
       const updated = await this.load(db, runId);
-      audit({ action, entityKind: 'run', entityId: runId, state: updated.info });
+      audit({ action, entityKind: 'run', entityId: runId, state: runSnapshot(updated) });
       return updated;
     });
   }
@@ -359,4 +359,12 @@ function checkTime(value: number, field: string): void {
   if (!Number.isSafeInteger(value) || value < 0) {
     throw invalid(`${field} must be milliseconds since the epoch (a non-negative integer); got ${value}`);
   }
+}
+
+/**
+ * What run events other than batches record: the run's info and all its tags. Tags change through several actions
+ * (set, delete, rename, logged models), so recording them whole lets `mnemo audit verify` compare every tag.
+ */
+function runSnapshot(run: Run): RunInfo & { tags: KeyValue[] } {
+  return { ...run.info, tags: run.tags };
 }

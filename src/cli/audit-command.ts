@@ -1,0 +1,163 @@
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { Command } from 'commander';
+import { inclusionBundleProblem } from '../domain/provenance/inclusion-proof-bundle.js';
+import { parseTrustedKeys, type TrustedKeys } from '../domain/provenance/trusted-keys.js';
+import type { VerificationReport } from '../domain/provenance/verification-report.js';
+import { verifyAuditTrail } from '../services/provenance/verify/audit-verifier.js';
+import { openStore } from '../store/open-store.js';
+import { envOption } from './options.js';
+
+/** What a command prints and the exit code it ends with; commands return it so they can be driven in-process. */
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const ok = (stdout: string): CommandResult => ({ code: 0, stdout, stderr: '' });
+const failed = (stderr: string, stdout = ''): CommandResult => ({ code: 1, stdout, stderr });
+
+/** `--key` names a file holding a PEM key, a base64 key or a key document; the base64 key may also be given inline. */
+export async function readTrustedKeys(argument: string): Promise<TrustedKeys> {
+  const text = existsSync(argument) ? await readFile(argument, 'utf8') : argument;
+  try {
+    return parseTrustedKeys(text);
+  } catch (error) {
+    throw new Error(`cannot read the public key '${argument}': ${(error as Error).message}`);
+  }
+}
+
+export async function auditVerify(options: {
+  backendStoreUri: string;
+  key?: string | undefined;
+  json?: boolean | undefined;
+  onProgress?: (message: string) => void;
+}): Promise<CommandResult> {
+  const trustedKeys = options.key === undefined ? undefined : await readTrustedKeys(options.key);
+  const store = await openStore(options.backendStoreUri);
+  let report: VerificationReport;
+  try {
+    report = await verifyAuditTrail(store.db, { trustedKeys, onProgress: options.onProgress });
+  } finally {
+    await store.close();
+  }
+  const code = report.problems.length === 0 ? 0 : 1;
+  if (options.json) return { code, stdout: `${JSON.stringify(report, null, 2)}\n`, stderr: '' };
+  const summary =
+    `${report.events} events, ${report.checkpoints} checkpoints, ${report.entities} experiments and runs checked` +
+    (trustedKeys ? ' against the given key(s)' : ' (signatures checked against the keys stored in the database)');
+  if (code === 0) return ok(`OK: the audit trail is intact: ${summary}\n`);
+  const [first, ...rest] = report.problems;
+  const lines = [
+    `FAILED: ${first!.message}`,
+    ...rest.map((p) => `  also: ${p.message}`),
+    ...(report.truncated ? ['  (more problems not shown)'] : []),
+    summary,
+  ];
+  return failed(`${lines.join('\n')}\n`);
+}
+
+export async function auditProve(options: {
+  trackingUri: string;
+  seq: string;
+  checkpoint?: string | undefined;
+}): Promise<CommandResult> {
+  if (!/^[1-9][0-9]*$/.test(options.seq))
+    return failed(`--seq must be an event number (1, 2, …); got '${options.seq}'\n`);
+  if (options.checkpoint !== undefined && !/^[0-9]+$/.test(options.checkpoint)) {
+    return failed(`--checkpoint must be the tree size of a checkpoint; got '${options.checkpoint}'\n`);
+  }
+  const url = new URL(`/api/v1/audit/events/${options.seq}/proof`, options.trackingUri);
+  if (options.checkpoint !== undefined) url.searchParams.set('treeSize', options.checkpoint);
+  const response = await fetch(url);
+  const body = await response.text();
+  if (!response.ok) {
+    let message = body;
+    try {
+      message = (JSON.parse(body) as { message?: string }).message ?? body;
+    } catch {
+      // not JSON: show it as is
+    }
+    return failed(`the server refused the proof (${response.status}): ${message}\n`);
+  }
+  return ok(`${JSON.stringify(JSON.parse(body), null, 2)}\n`);
+}
+
+/** Checks a proof file with nothing but the domain functions: no server, no database. */
+export async function auditVerifyProof(file: string, key: string): Promise<CommandResult> {
+  const keys = await readTrustedKeys(key);
+  let bundle: unknown;
+  try {
+    bundle = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    return failed(`cannot read the proof '${file}': ${(error as Error).message}\n`);
+  }
+  const problem = inclusionBundleProblem(bundle, keys);
+  if (problem) return failed(`proof verification FAILED: ${problem}\n`);
+  const { event, checkpoint } = bundle as {
+    event: { seq: number; action: string; entityKind: string; entityId: string };
+    checkpoint: { treeSize: number; keyId: string; time: number };
+  };
+  return ok(
+    `OK: event ${event.seq} (${event.action} on ${event.entityKind} ${event.entityId}) is in the audit log of ` +
+      `${checkpoint.treeSize} events signed by key ${checkpoint.keyId} at ${new Date(checkpoint.time).toISOString()}\n`,
+  );
+}
+
+export async function auditRotateKey(trackingUri: string): Promise<CommandResult> {
+  const response = await fetch(new URL('/api/v1/keys/rotate', trackingUri), { method: 'POST' });
+  const body = (await response.json()) as { key?: { keyId: string; publicKeyPem: string }; message?: string };
+  if (!response.ok || !body.key) return failed(`key rotation refused (${response.status}): ${body.message ?? ''}\n`);
+  return ok(`The server now signs with key ${body.key.keyId}:\n${body.key.publicKeyPem}`);
+}
+
+function emit(result: CommandResult): void {
+  if (result.stdout) process.stdout.write(result.stdout);
+  if (result.stderr) process.stderr.write(result.stderr);
+  process.exitCode = result.code;
+}
+
+const trackingUri = () => envOption('--tracking-uri <url>', 'the Mnemo server', 'http://127.0.0.1:5000');
+
+export function auditCommand(): Command {
+  const audit = new Command('audit').description('Verify and prove the tamper-evident audit log');
+  audit
+    .command('verify')
+    .description(
+      'Check every event, the hash chain, the Merkle tree, every signed checkpoint, and that experiments and runs ' +
+        'still match what the log recorded; exit code 0 only when all holds',
+    )
+    .addOption(envOption('--backend-store-uri <uri>', 'the database to check', './mnemo-data/mnemo.db'))
+    .option('--key <file>', 'trust only these public keys (PEM, base64, or the JSON of GET /api/v1/keys)')
+    .option('--json', 'print the full report as JSON')
+    .action(async (options: { backendStoreUri: string; key?: string; json?: boolean }) => {
+      emit(await auditVerify({ ...options, onProgress: (m) => process.stderr.write(`… ${m}\n`) }));
+    });
+  audit
+    .command('prove')
+    .description('Print a self-contained JSON proof that an event is in a signed checkpoint of the log')
+    .addOption(trackingUri())
+    .requiredOption('--seq <n>', 'the event sequence number')
+    .option('--checkpoint <treeSize>', 'the checkpoint to prove against (default: the latest)')
+    .option('--output <file>', 'write the proof to a file instead of standard output')
+    .action(async (options: { trackingUri: string; seq: string; checkpoint?: string; output?: string }) => {
+      const result = await auditProve(options);
+      if (result.code === 0 && options.output) {
+        await writeFile(options.output, result.stdout);
+        emit(ok(`proof written to ${options.output}\n`));
+      } else emit(result);
+    });
+  audit
+    .command('verify-proof')
+    .description('Verify a proof file offline against a trusted public key')
+    .argument('<file>', 'proof written by `mnemo audit prove`')
+    .requiredOption('--key <pubkey>', 'public key file (PEM, base64 or GET /api/v1/keys JSON) or base64 key')
+    .action(async (file: string, options: { key: string }) => emit(await auditVerifyProof(file, options.key)));
+  audit
+    .command('rotate-key')
+    .description('Make the server sign with a new key; old keys stay published for what they signed')
+    .addOption(trackingUri())
+    .action(async (options: { trackingUri: string }) => emit(await auditRotateKey(options.trackingUri)));
+  return audit;
+}

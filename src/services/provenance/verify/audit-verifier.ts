@@ -1,0 +1,32 @@
+import type { TrustedKeys } from '../../../domain/provenance/trusted-keys.js';
+import { ProblemLog, type VerificationReport } from '../../../domain/provenance/verification-report.js';
+import type { Executor } from '../../../store/store.js';
+import { verifyExperiments } from './experiment-verifier.js';
+import { verifyLog } from './log-verifier.js';
+import { verifyRuns } from './run-verifier.js';
+
+/**
+ * Checks a database against its own audit log: the log itself (hashes, chain, Merkle tree, signed checkpoints,
+ * stored states), then the experiments and runs against what the log recorded about them. Reads straight from the
+ * database, so it sees edits made behind the server's back.
+ */
+export async function verifyAuditTrail(
+  db: Executor,
+  options: { trustedKeys?: TrustedKeys | undefined; onProgress?: ((message: string) => void) | undefined } = {},
+): Promise<VerificationReport> {
+  const problems = new ProblemLog();
+  const log = await verifyLog(db, problems, {
+    trustedKeys: options.trustedKeys,
+    onProgress: (events) => options.onProgress?.(`${events} events checked`),
+  });
+  options.onProgress?.(`log checked (${log.events} events, ${log.checkpoints} checkpoints); checking entities`);
+  const experiments = await verifyExperiments(db, problems);
+  const runs = await verifyRuns(db, problems);
+  return {
+    events: log.events,
+    checkpoints: log.checkpoints,
+    entities: experiments + runs,
+    problems: problems.sorted(),
+    truncated: problems.truncated,
+  };
+}

@@ -1,0 +1,65 @@
+import type { Executor } from '../../../store/store.js';
+
+export interface EntityEvent {
+  seq: number;
+  action: string;
+  stateDigest: string;
+  /** Parsed state, or undefined when it was not kept (older events) or is not JSON. */
+  state: unknown;
+}
+
+/** An entity's events in seq order with their states, a page at a time so long histories stay out of memory. */
+export async function* entityEvents(db: Executor, entityKind: string, entityId: string): AsyncGenerator<EntityEvent> {
+  let after = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom('audit_events')
+      .leftJoin('audit_states', 'audit_states.seq', 'audit_events.seq')
+      .select(['audit_events.seq', 'audit_events.action', 'audit_events.state_digest', 'audit_states.state'])
+      .where('entity_kind', '=', entityKind)
+      .where('entity_id', '=', entityId)
+      .where('audit_events.seq', '>', after)
+      .orderBy('audit_events.seq')
+      .limit(100)
+      .execute();
+    for (const row of rows) {
+      yield { seq: row.seq, action: row.action, stateDigest: row.state_digest, state: parseState(row.state) };
+    }
+    if (rows.length < 100) return;
+    after = rows.at(-1)!.seq;
+  }
+}
+
+function parseState(text: string | null): unknown {
+  if (text === null) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Ids of entities of a kind that the log speaks of but whose rows are gone, a page at a time. */
+export async function* vanishedEntities(
+  db: Executor,
+  entityKind: string,
+  exists: (ids: string[]) => Promise<Set<string>>,
+): AsyncGenerator<{ entityId: string; seq: number }> {
+  let after = '';
+  for (;;) {
+    const rows = await db
+      .selectFrom('audit_events')
+      .select(['entity_id'])
+      .select((eb) => eb.fn.min('seq').as('seq'))
+      .where('entity_kind', '=', entityKind)
+      .where('entity_id', '>', after)
+      .groupBy('entity_id')
+      .orderBy('entity_id')
+      .limit(500)
+      .execute();
+    if (rows.length === 0) return;
+    const present = await exists(rows.map((r) => r.entity_id));
+    for (const row of rows) if (!present.has(row.entity_id)) yield { entityId: row.entity_id, seq: Number(row.seq) };
+    after = rows.at(-1)!.entity_id;
+  }
+}

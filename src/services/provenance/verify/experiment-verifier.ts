@@ -1,0 +1,68 @@
+import { sha256Hex } from '../../../domain/provenance/audit-event.js';
+import { canonicalJson } from '../../../domain/provenance/canonical-json.js';
+import { describeDifferences, type ProblemLog } from '../../../domain/provenance/verification-report.js';
+import { hydrateExperiments } from '../../../store/repositories/experiment-repository.js';
+import type { Executor } from '../../../store/store.js';
+import { type EntityEvent, entityEvents, vanishedEntities } from './entity-events.js';
+
+/** Created by the schema migration rather than by a logged request. */
+const DEFAULT_EXPERIMENT = '0';
+
+/**
+ * Experiment events record the whole experiment (with its tags), so each experiment as stored now must equal the
+ * state of its latest event; an experiment the log never mentions was inserted behind the server's back.
+ */
+export async function verifyExperiments(db: Executor, problems: ProblemLog): Promise<number> {
+  let checked = 0;
+  let after = '';
+  for (;;) {
+    const rows = await db
+      .selectFrom('experiments')
+      .selectAll()
+      .where('experiment_id', '>', after)
+      .orderBy('experiment_id')
+      .limit(200)
+      .execute();
+    if (rows.length === 0) break;
+    for (const experiment of await hydrateExperiments(db, rows)) {
+      checked += 1;
+      let latest: EntityEvent | undefined;
+      for await (const event of entityEvents(db, 'experiment', experiment.experimentId)) latest = event;
+      if (!latest) {
+        if (experiment.experimentId !== DEFAULT_EXPERIMENT) {
+          problems.add({
+            seq: null,
+            kind: 'entity-unrecorded',
+            message: `experiment ${experiment.experimentId} ('${experiment.name}') has no audit record: it was inserted directly`,
+          });
+        }
+        continue;
+      }
+      const current = experiment as unknown as Record<string, unknown>;
+      if (sha256Hex(canonicalJson(current)) === latest.stateDigest) continue;
+      const differences =
+        latest.state && typeof latest.state === 'object'
+          ? describeDifferences(latest.state as Record<string, unknown>, current)
+          : ['it differs from the digest the log recorded'];
+      problems.add({
+        seq: latest.seq,
+        kind: 'entity-changed',
+        message: `experiment ${experiment.experimentId} was changed after event ${latest.seq}: ${differences.join('; ')}`,
+      });
+    }
+    after = rows.at(-1)!.experiment_id;
+  }
+  for await (const gone of vanishedEntities(db, 'experiment', (ids) => existing(db, ids))) {
+    problems.add({
+      seq: gone.seq,
+      kind: 'entity-missing',
+      message: `experiment ${gone.entityId}, created by event ${gone.seq}, was deleted from the database`,
+    });
+  }
+  return checked;
+}
+
+async function existing(db: Executor, ids: string[]): Promise<Set<string>> {
+  const rows = await db.selectFrom('experiments').select('experiment_id').where('experiment_id', 'in', ids).execute();
+  return new Set(rows.map((r) => r.experiment_id));
+}
