@@ -32,25 +32,29 @@ function runColumn(key: string): RawBuilder<unknown> {
   return sql.ref(`runs.${column}`);
 }
 
-function condition(comparison: Comparison): RawBuilder<SqlBool> {
+/**
+ * One filter term. Subqueries are correlated to `runId`, which is runs.run_id or, when the query walks a metric
+ * index, that index's run_id: then the planner can test the filter before it even looks up the run.
+ */
+function condition(comparison: Comparison, runId: RawBuilder<unknown>): RawBuilder<SqlBool> {
   switch (comparison.entity) {
     case 'attribute':
       return compareColumn(runColumn(comparison.key), comparison);
     case 'metric':
-      return sql<SqlBool>`exists (select 1 from latest_metrics m where m.run_id = runs.run_id and m.key = ${comparison.key}
+      return sql<SqlBool>`exists (select 1 from latest_metrics m where m.run_id = ${runId} and m.key = ${comparison.key}
         and m.is_nan = 0 and ${compareColumn(sql.ref('m.value'), comparison)})`;
     case 'param':
     case 'tag': {
       const table = sql.table(comparison.entity === 'param' ? 'run_params' : 'run_tags');
       if (comparison.op === 'IS NULL') {
-        return sql<SqlBool>`not exists (select 1 from ${table} kv where kv.run_id = runs.run_id and kv.key = ${comparison.key})`;
+        return sql<SqlBool>`not exists (select 1 from ${table} kv where kv.run_id = ${runId} and kv.key = ${comparison.key})`;
       }
-      return sql<SqlBool>`exists (select 1 from ${table} kv where kv.run_id = runs.run_id and kv.key = ${comparison.key}
+      return sql<SqlBool>`exists (select 1 from ${table} kv where kv.run_id = ${runId} and kv.key = ${comparison.key}
         and ${compareColumn(sql.ref('kv.value'), comparison)})`;
     }
     case 'dataset':
       return sql<SqlBool>`exists (select 1 from run_inputs ri join datasets d on d.dataset_id = ri.dataset_id
-        where ri.run_id = runs.run_id and ${compareColumn(datasetColumn(comparison.key), comparison)})`;
+        where ri.run_id = ${runId} and ${compareColumn(datasetColumn(comparison.key), comparison)})`;
   }
 }
 
@@ -60,7 +64,7 @@ function datasetColumn(key: string): RawBuilder<unknown> {
   throw new Error(`unmapped dataset attribute ${key}`);
 }
 
-/** The value a clause sorts by; missing values sort last in either direction, as in MLflow. */
+/** The value a clause sorts by (NULL when the run has none). */
 function sortExpression(clause: OrderByClause): RawBuilder<unknown> {
   switch (clause.entity) {
     case 'metric':
@@ -74,23 +78,127 @@ function sortExpression(clause: OrderByClause): RawBuilder<unknown> {
   }
 }
 
+const RUNS_RUN_ID = sql.ref('runs.run_id');
+
+/**
+ * The runs of the chosen experiments and lifecycle that pass every filter, in the requested order (missing values
+ * last in either direction, as in MLflow), then newest first.
+ *
+ * Ordering by a metric is the common case on large experiments ("best 100 runs by accuracy"), and sorting every
+ * matching run to keep 100 does not scale. So when the first sort key is a metric, the runs that have it are read
+ * by walking the latest_metrics (key, value) index in the requested direction, testing filters as it goes and
+ * stopping once the page is full; the runs without it, which sort after all of them, are read only when the page
+ * reaches past the last run that has it.
+ */
 export async function searchRunRows(db: Executor, query: RunSearchQuery): Promise<RunsTable[]> {
   if (query.experimentIds.length === 0) return [];
-  let select = db.selectFrom('runs').selectAll('runs').where('runs.experiment_id', 'in', query.experimentIds);
-  if (query.viewType !== 'ALL') {
-    select = select.where('runs.lifecycle_stage', '=', query.viewType === 'ACTIVE_ONLY' ? 'active' : 'deleted');
+  const selective = await selectiveEquality(db, query.filter.comparisons);
+  if (selective) return drivenByEquality(db, query, selective);
+  const [first, ...rest] = query.orderBy;
+  if (first?.entity !== 'metric') {
+    let select = db.selectFrom('runs').selectAll('runs');
+    for (const term of conditions(query, RUNS_RUN_ID)) select = select.where(term);
+    for (const term of sortTerms(query.orderBy)) select = select.orderBy(term);
+    return select.offset(query.offset).limit(query.limit).execute();
   }
-  for (const comparison of query.filter.comparisons) select = select.where(condition(comparison));
-  for (const clause of query.orderBy) {
-    const expression = sortExpression(clause);
-    select = select
-      .orderBy(sql`case when ${expression} is null then 1 else 0 end`)
-      .orderBy(expression, clause.ascending ? 'asc' : 'desc');
-  }
-  return select
-    .orderBy('runs.start_time', 'desc')
-    .orderBy('runs.run_id')
-    .offset(query.offset)
-    .limit(query.limit)
+
+  let withMetric = db
+    .selectFrom('latest_metrics as s')
+    // CROSS JOIN makes SQLite keep the metric index as the outer loop; PostgreSQL plans it as any inner join.
+    .crossJoin('runs')
+    .where('s.key', '=', first.key)
+    .where('s.is_nan', '=', 0)
+    .whereRef('runs.run_id', '=', 's.run_id');
+  for (const term of conditions(query, sql.ref('s.run_id'))) withMetric = withMetric.where(term);
+  let page = withMetric.selectAll('runs').orderBy('s.value', first.ascending ? 'asc' : 'desc');
+  for (const term of sortTerms(rest)) page = page.orderBy(term);
+  const rows = await page.offset(query.offset).limit(query.limit).execute();
+  if (rows.length === query.limit) return rows;
+
+  // The page reaches past the runs that have the metric: continue with those that do not. Where they start
+  // follows from this page unless it came back empty, which needs a count.
+  const withMetricCount =
+    rows.length > 0
+      ? query.offset + rows.length
+      : Number((await withMetric.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  let withoutMetric = db
+    .selectFrom('runs')
+    .selectAll('runs')
+    .where(
+      sql<SqlBool>`not exists (select 1 from latest_metrics m where m.run_id = runs.run_id and m.key = ${first.key}
+        and m.is_nan = 0)`,
+    );
+  for (const term of conditions(query, RUNS_RUN_ID)) withoutMetric = withoutMetric.where(term);
+  for (const term of sortTerms(rest)) withoutMetric = withoutMetric.orderBy(term);
+  const more = await withoutMetric
+    .offset(Math.max(0, query.offset - withMetricCount))
+    .limit(query.limit - rows.length)
     .execute();
+  return rows.concat(more);
+}
+
+/** Below this many matches an equality filter is the cheapest way in: its runs are read and sorted whole. */
+const SELECTIVE_ROWS = 5_000;
+
+/**
+ * The param or tag equality matching fewest runs, if it matches under SELECTIVE_ROWS (across all experiments, so
+ * an upper bound). Counting stops at the threshold, so a broad filter costs no more to rule out than a narrow one.
+ */
+async function selectiveEquality(
+  db: Executor,
+  comparisons: readonly Comparison[],
+): Promise<(Comparison & { value: string }) | undefined> {
+  let best: { comparison: Comparison & { value: string }; rows: number } | undefined;
+  for (const comparison of comparisons) {
+    if ((comparison.entity !== 'param' && comparison.entity !== 'tag') || comparison.op !== '=') continue;
+    if (typeof comparison.value !== 'string') continue;
+    const table = sql.table(comparison.entity === 'param' ? 'run_params' : 'run_tags');
+    const { rows } = await sql<{ n: number | string }>`select count(*) as n from (select 1 from ${table}
+      where key = ${comparison.key} and value = ${comparison.value} limit ${SELECTIVE_ROWS}) matches`.execute(db);
+    const count = Number(rows[0]?.n ?? 0);
+    if (count < SELECTIVE_ROWS && (!best || count < best.rows)) {
+      best = { comparison: comparison as Comparison & { value: string }, rows: count };
+    }
+  }
+  return best?.comparison;
+}
+
+/** Reads the few runs a selective equality matches through its (key, value) index, then filters and sorts them. */
+function drivenByEquality(
+  db: Executor,
+  query: RunSearchQuery,
+  driver: Comparison & { value: string },
+): Promise<RunsTable[]> {
+  const table = sql.table(driver.entity === 'param' ? 'run_params' : 'run_tags');
+  let select = db
+    .selectFrom(sql`${table}`.as('f'))
+    // As above, CROSS JOIN keeps the driving index outermost on SQLite.
+    .crossJoin('runs')
+    .selectAll('runs')
+    .where(sql<SqlBool>`f.key = ${driver.key} and f.value = ${driver.value} and runs.run_id = f.run_id`);
+  for (const term of conditions(query, sql.ref('f.run_id'))) select = select.where(term);
+  for (const term of sortTerms(query.orderBy)) select = select.orderBy(term);
+  return select.offset(query.offset).limit(query.limit).execute();
+}
+
+/** Scope (experiments, lifecycle) and every filter term, with subqueries correlated to `runId`. */
+function conditions(query: RunSearchQuery, runId: RawBuilder<unknown>): RawBuilder<SqlBool>[] {
+  const terms = [sql<SqlBool>`runs.experiment_id in (${sql.join(query.experimentIds)})`];
+  if (query.viewType !== 'ALL') {
+    terms.push(sql<SqlBool>`runs.lifecycle_stage = ${query.viewType === 'ACTIVE_ONLY' ? 'active' : 'deleted'}`);
+  }
+  for (const comparison of query.filter.comparisons) terms.push(condition(comparison, runId));
+  return terms;
+}
+
+/**
+ * Sort clauses, each value computed once (NULLS LAST in both directions, which SQLite and PostgreSQL both
+ * understand), then newest first and the run id so pages are stable.
+ */
+function sortTerms(clauses: readonly OrderByClause[]): RawBuilder<unknown>[] {
+  return [
+    ...clauses.map((clause) => sql`${sortExpression(clause)} ${sql.raw(clause.ascending ? 'asc' : 'desc')} nulls last`),
+    sql`runs.start_time desc`,
+    sql`runs.run_id`,
+  ];
 }
