@@ -10,6 +10,11 @@ export interface HttpClientOptions {
   token?: string | undefined;
   retry: RetryOptions;
   fetch: FetchFunction;
+  /**
+   * Longest wait for the answer to a JSON request before it counts as lost and is retried (default 120 s); uploads
+   * are exempt.
+   */
+  timeoutMs?: number | undefined;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -35,6 +40,7 @@ export interface RequestOptions<T> {
 type Attempt = { ok: true; body: unknown } | { ok: false; retryable: boolean; error: Error; retryAfterMs?: number };
 
 const API_PREFIX = '/api/v1';
+export const DEFAULT_TIMEOUT_MS = 120_000;
 
 /**
  * Sends requests to the native API with the caller's token, turns `{error_code, message}` answers into
@@ -43,6 +49,7 @@ const API_PREFIX = '/api/v1';
 export class HttpClient {
   private readonly base: string;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly timeoutMs: number;
 
   constructor(private readonly options: HttpClientOptions) {
     const parsed = new URL(options.url);
@@ -50,6 +57,8 @@ export class HttpClient {
       throw new TypeError(`Mnemo url must start with http:// or https://; got '${options.url}'`);
     }
     this.base = options.url.replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (!(this.timeoutMs > 0)) throw new RangeError(`request timeout must be positive; got ${options.timeoutMs}`);
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
@@ -95,6 +104,8 @@ export class HttpClient {
     try {
       // duplex 'half' lets a ReadableStream body (a streamed file) be sent; Node's fetch requires it for streams.
       const init: RequestInit & { duplex?: 'half' } = { method, headers, body, duplex: 'half' };
+      // A file upload may rightly take long; a JSON call that hangs is treated like a dropped connection.
+      if (!options.raw) init.signal = AbortSignal.timeout(this.timeoutMs);
       response = await this.options.fetch(`${this.base}${API_PREFIX}${path}`, init);
       bytes = new Uint8Array(await response.arrayBuffer());
     } catch (error) {

@@ -18,6 +18,8 @@ export interface MnemoOptions {
   flushIntervalMs?: number;
   /** Points per batch request (default 5000, at most 10,000, the server's limit). */
   maxBatchPoints?: number;
+  /** How long to wait for the answer to an API call before retrying it (default 120 s; uploads are exempt). */
+  requestTimeoutMs?: number;
   /** The fetch to use; Node's global fetch by default. */
   fetch?: FetchFunction;
 }
@@ -63,7 +65,13 @@ export class Mnemo {
     if (!(this.flushIntervalMs > 0)) {
       throw new RangeError(`flushIntervalMs must be a positive number; got ${options.flushIntervalMs}`);
     }
-    this.http = new HttpClient({ url: options.url, token: options.token, retry, fetch: options.fetch ?? fetch });
+    this.http = new HttpClient({
+      url: options.url,
+      token: options.token,
+      retry,
+      timeoutMs: options.requestTimeoutMs,
+      fetch: options.fetch ?? fetch,
+    });
   }
 
   /** The server root this client talks to. */

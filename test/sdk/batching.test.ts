@@ -70,6 +70,7 @@ describe.each(backends)('SDK metric batching on $name', (backend) => {
     expect(() => new Mnemo({ url: api.url, maxBatchPoints: 10_001 })).toThrow(RangeError);
     expect(() => new Mnemo({ url: api.url, maxBatchPoints: 0 })).toThrow(RangeError);
     expect(() => new Mnemo({ url: api.url, flushIntervalMs: 0 })).toThrow(RangeError);
+    expect(() => new Mnemo({ url: api.url, requestTimeoutMs: -1 })).toThrow(RangeError);
     expect(() => new Mnemo({ url: 'ftp://example.org' })).toThrow(/http/);
   });
 });

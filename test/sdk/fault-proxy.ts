@@ -3,9 +3,10 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * What the proxy does with one request: pass it through, forward it but destroy the connection instead of
- * answering (the server acted, the client never hears), forward it but answer 503, or answer 503 without forwarding.
+ * answering (the server acted, the client never hears), forward it but answer 503, answer 503 without
+ * forwarding, or forward it and never answer.
  */
-export type Fault = 'pass' | 'drop-answer' | 'forward-then-503' | 'refuse-503';
+export type Fault = 'pass' | 'drop-answer' | 'forward-then-503' | 'refuse-503' | 'hang';
 
 export interface SeenRequest {
   method: string;
@@ -43,6 +44,7 @@ export async function startFaultProxy(
     const answer = Buffer.from(await forwarded.arrayBuffer());
     if (fault === 'drop-answer') return request.socket.destroy();
     if (fault === 'forward-then-503') return unavailable();
+    if (fault === 'hang') return;
     response.writeHead(forwarded.status, { 'content-type': forwarded.headers.get('content-type') ?? 'text/plain' });
     response.end(answer);
   });

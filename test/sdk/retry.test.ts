@@ -64,6 +64,19 @@ describe.each(backends)('SDK retries on $name', (backend) => {
     await run.end();
   });
 
+  it('treats an answer that never comes as lost, and retries after requestTimeoutMs', async () => {
+    proxy = await startFaultProxy(api.url, script(isBatch, ['hang']));
+    const mnemo = new Mnemo({ url: proxy.url, retry: fastRetry, requestTimeoutMs: 1000 });
+    const run = await mnemo.startRun({ experimentName: 'retries' });
+    run.logMetric('loss', 0.25, 3);
+    const started = Date.now();
+    await run.end();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(proxy.seen.filter(isBatch)).toHaveLength(2);
+    const history = await new Mnemo({ url: api.url }).metricHistory(run.id, 'loss');
+    expect(history.map((m) => [m.step, m.value])).toEqual([[3, 0.25]]);
+  });
+
   it('gives up after the configured attempts with the last answer, keeping the points for a later flush', async () => {
     proxy = await startFaultProxy(api.url, script(isBatch, ['refuse-503', 'refuse-503', 'refuse-503']));
     const mnemo = new Mnemo({ url: proxy.url, retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 } });
