@@ -1,4 +1,5 @@
 import type { LineageEdge } from './graph.js';
+import type { ReachedNode } from './impact.js';
 import type { NodeKind } from './node-id.js';
 
 export const COMPLETENESS_ASPECTS = ['data', 'code', 'environment', 'features', 'evaluation'] as const;
@@ -12,19 +13,29 @@ export interface Completeness {
 }
 
 /**
- * How much of a model version's story the graph can tell: whether its upstream holds data, code, an environment and
- * features, and whether some run consumed the version afterwards (its evaluation). Each aspect weighs the same.
+ * How much of a model version's story the graph can tell. Data and features count anywhere upstream. Code and
+ * environment count only when they belong to the version itself: declared on it, or on the run that produced it
+ * (the code of an upstream ETL job says nothing about how the model was built). Evaluation means some run consumed
+ * the version. Each aspect weighs the same.
  */
 export function lineageCompleteness(
   modelVersionId: string,
-  upstreamKinds: ReadonlySet<NodeKind>,
+  upstream: readonly ReachedNode[],
   outgoing: readonly LineageEdge[],
 ): Completeness {
+  const anywhere = (kind: NodeKind) => upstream.some((r) => r.node.kind === kind);
+  const own = (kind: NodeKind) =>
+    upstream.some(
+      (r) =>
+        r.node.kind === kind &&
+        r.path.length <= 2 &&
+        r.path.every((step, i) => step.type === 'depends_on' || (i === 0 && step.type === 'produced')),
+    );
   const linked: Record<CompletenessAspect, boolean> = {
-    data: upstreamKinds.has('dataset_version'),
-    code: upstreamKinds.has('code_ref'),
-    environment: upstreamKinds.has('environment'),
-    features: upstreamKinds.has('feature_version'),
+    data: anywhere('dataset_version'),
+    code: own('code_ref'),
+    environment: own('environment'),
+    features: anywhere('feature_version'),
     evaluation: outgoing.some((e) => e.from === modelVersionId && e.type === 'consumed'),
   };
   const missing = COMPLETENESS_ASPECTS.filter((aspect) => !linked[aspect]);

@@ -1,6 +1,6 @@
 import { notFound } from '../../domain/errors.js';
 import { type Completeness, lineageCompleteness } from '../../domain/lineage/completeness.js';
-import { type DepthLimit, depthLimit } from '../../domain/lineage/depth.js';
+import { type DepthLimit, depthLimit, MAX_DEPTH } from '../../domain/lineage/depth.js';
 import { EDGE_TYPES, type EdgeType } from '../../domain/lineage/edge-types.js';
 import {
   breadthFirst,
@@ -23,6 +23,7 @@ import { type ProvDocument, provDocument } from '../../domain/lineage/prov-docum
 import { closure } from '../../store/repositories/lineage/closure-query.js';
 import { edgesTouching, listEdges } from '../../store/repositories/lineage/edge-repository.js';
 import * as entities from '../../store/repositories/lineage/entity-repository.js';
+import { findModelIdentity } from '../../store/repositories/lineage/model-identity.js';
 import { findNode, findNodes, listNodes } from '../../store/repositories/lineage/node-repository.js';
 import type { Executor } from '../../store/store.js';
 import { runNodeAttributes } from './graph-writer.js';
@@ -153,8 +154,10 @@ export class LineageQueryService {
     return { ...marquezGraph(nodes, walk.edges), depth: walk.depth, truncated: walk.truncated };
   }
 
-  async modelVersionUpstream(modelId: string, version: number): Promise<WalkResult> {
-    return this.walk([modelVersionNodeId(modelId, version)], 'upstream', { depth: 50 });
+  /** Everything upstream of a model version, named by model id or name. */
+  async modelVersionUpstream(model: string, version: number): Promise<WalkResult> {
+    const modelId = (await findModelIdentity(this.db, model))?.modelId ?? model;
+    return this.walk([modelVersionNodeId(modelId, version)], 'upstream', { depth: MAX_DEPTH });
   }
 
   /** The model version's full provenance as W3C PROV-JSON: everything upstream of it, and the version itself. */
@@ -167,8 +170,7 @@ export class LineageQueryService {
     const walk = await this.modelVersionUpstream(modelId, version);
     const id = walk.roots[0]!.id;
     const outgoing = await edgesTouching(this.db, [id], 'from', ['consumed']);
-    const kinds = new Set(walk.nodes.map((r) => r.node.kind));
-    return { modelVersion: id, ...lineageCompleteness(id, kinds, outgoing) };
+    return { modelVersion: id, ...lineageCompleteness(id, walk.nodes, outgoing) };
   }
 
   async exportGraph(format: 'json' | 'graphml'): Promise<{ contentType: string; body: string | object }> {

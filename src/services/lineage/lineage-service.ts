@@ -7,6 +7,7 @@ import { modelVersionNodeId, nodeId } from '../../domain/lineage/node-id.js';
 import { canonicalJson } from '../../domain/provenance/canonical-json.js';
 import * as datasets from '../../store/repositories/lineage/dataset-version-repository.js';
 import * as entities from '../../store/repositories/lineage/entity-repository.js';
+import { findModelIdentity } from '../../store/repositories/lineage/model-identity.js';
 import { findNode, upsertNode } from '../../store/repositories/lineage/node-repository.js';
 import { newId } from '../ids.js';
 import { type WriteScope, write } from '../unit-of-work.js';
@@ -350,7 +351,8 @@ export class LineageService {
   }): Promise<Deployment> {
     return this.write(async (scope) => {
       const { db, audit } = scope;
-      const modelVersion = modelVersionNodeId(input.modelId, input.version);
+      const model = (await findModelIdentity(db, input.modelId))?.modelId ?? input.modelId;
+      const modelVersion = modelVersionNodeId(model, input.version);
       if (!(await findNode(db, modelVersion))) {
         throw notFound(`Model version ${input.modelId} v${input.version} is not in the lineage graph`);
       }
@@ -425,8 +427,13 @@ export class LineageService {
     });
   }
 
+  /** `modelId` may also be the registered model's name; a model the registry knows is recorded under its id. */
   async recordModelVersion(input: ModelVersionLineageInput): Promise<string> {
-    return this.write((scope) => recordModelVersionLineage(scope, input, this.deps.now()));
+    return this.write(async (scope) => {
+      const known = await findModelIdentity(scope.db, input.modelId);
+      const resolved = known ? { ...input, modelId: known.modelId, modelName: input.modelName ?? known.name } : input;
+      return recordModelVersionLineage(scope, resolved, this.deps.now());
+    });
   }
 
   /** Links two existing nodes, e.g. an evaluation run that consumed a model version. */

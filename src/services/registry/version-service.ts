@@ -26,6 +26,7 @@ import { findRunRow } from '../../store/repositories/run-repository.js';
 import type { ModelVersionsTable, RegisteredModelsTable } from '../../store/schema-registry.js';
 import type { Executor } from '../../store/store.js';
 import { newId } from '../ids.js';
+import { recordModelVersionLineage } from '../lineage/model-version-lineage.js';
 import { currentContext } from '../request-context.js';
 import { runRoot } from '../tracking/artifact-service.js';
 import { readManifest } from './manifest-reader.js';
@@ -139,6 +140,12 @@ export class VersionService {
         },
       ]);
       await updateModelRow(db, model.model_id, { last_updated_time: now });
+      // The lineage graph gets the version and its training run (run —produced→ version) in this transaction.
+      await recordModelVersionLineage(
+        { db, audit },
+        { modelId: model.model_id, version, modelName: model.name, runId: runId ?? null, createdTime: now },
+        now,
+      );
       const created = await this.load(db, model, version);
       audit({
         action: 'model_version.create',
