@@ -36,14 +36,18 @@ export function createServices(options: {
   signingKey?: SigningKey;
 }): Services {
   const deps: ServiceDeps = { ...options, now: options.now ?? Date.now };
+  const provenance = createProvenanceServices({ ...deps, signingKey: options.signingKey });
   return {
     experiments: new ExperimentService(deps),
     runs: new RunService(deps),
     metricHistory: new MetricHistoryService(deps),
     artifacts: new ArtifactService(deps),
     experimentOverview: new ExperimentOverviewService(deps),
-    registry: new RegistryService(deps),
-    provenance: createProvenanceServices({ ...deps, signingKey: options.signingKey }),
+    registry: new RegistryService({
+      ...deps,
+      attestModelVersion: (scope, name, version) => provenance.attestations.attestModelVersion(name, version, scope),
+    }),
+    provenance,
     lineage: new LineageService(deps),
     lineageQueries: new LineageQueryService(deps),
     openLineage: new OpenLineageIngestService(deps),

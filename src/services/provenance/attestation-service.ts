@@ -65,8 +65,8 @@ export class AttestationService {
    * transaction (with its scope) or on its own.
    */
   async attestModelVersion(modelName: string, version: number, scope?: WriteScope): Promise<Attestation> {
-    const signer = await this.deps.keys.signer();
     const issue = async (inner: WriteScope) => {
+      const signer = await this.deps.keys.signer(inner);
       const model = await inner.db
         .selectFrom('registered_models')
         .select(['model_id', 'name'])
@@ -151,7 +151,7 @@ export class AttestationService {
     subjectId: string,
     statement: Statement,
   ): Promise<Attestation> {
-    const signer = await this.deps.keys.signer();
+    const signer = await this.deps.keys.signer(scope);
     const envelope = signEnvelope(IN_TOTO_PAYLOAD_TYPE, Buffer.from(JSON.stringify(statement), 'utf8'), signer);
     const attestation: Attestation = {
       attestationId: newId(),

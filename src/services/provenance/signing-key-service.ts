@@ -7,7 +7,7 @@ import {
   retireSigningKeys,
 } from '../../store/repositories/provenance/signing-key-repository.js';
 import type { Store } from '../../store/store.js';
-import { type AuditAppender, write } from '../unit-of-work.js';
+import { type AuditAppender, type WriteScope, write } from '../unit-of-work.js';
 import { replaceKeyFile, type SigningKey } from './signing-key-source.js';
 
 export interface PublicKeyView {
@@ -39,22 +39,30 @@ export class SigningKeyHolder {
     return this.key.keyId;
   }
 
-  /** The key to sign with, registered first. */
-  async signer(): Promise<SigningKey> {
-    if (!this.registered) await this.register();
+  /**
+   * The key to sign with, registered first. Inside a caller's transaction the registration joins it (a second
+   * transaction would wait forever on SQLite's single connection).
+   */
+  async signer(scope?: WriteScope): Promise<SigningKey> {
+    if (!this.registered) {
+      if (scope) await this.registerIn(scope);
+      else await write(this.store, this.audit, (inner) => this.registerIn(inner));
+      this.registered = true;
+    }
     return this.key;
   }
 
   async register(): Promise<void> {
+    await this.signer();
+  }
+
+  private async registerIn({ db, audit }: WriteScope): Promise<void> {
     const key = this.key;
     const info = describePublicKey(key.privateKey);
-    await write(this.store, this.audit, async ({ db, audit }) => {
-      const row = { key_id: key.keyId, algorithm: 'ed25519', public_key: info.publicKey, created_time: this.now() };
-      if (await insertSigningKey(db, { ...row, retired_time: null })) {
-        audit({ action: 'signing_key.register', entityKind: 'signing_key', entityId: key.keyId, state: row });
-      }
-    });
-    this.registered = true;
+    const row = { key_id: key.keyId, algorithm: 'ed25519', public_key: info.publicKey, created_time: this.now() };
+    if (await insertSigningKey(db, { ...row, retired_time: null })) {
+      audit({ action: 'signing_key.register', entityKind: 'signing_key', entityId: key.keyId, state: row });
+    }
   }
 
   async list(): Promise<PublicKeyView[]> {

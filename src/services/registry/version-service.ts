@@ -153,6 +153,7 @@ export class VersionService {
         entityId: versionEntityId(model, version),
         state: { ...created, manifestDigest: digest },
       });
+      await this.deps.attestModelVersion?.({ db, audit }, model.name, version);
       return created;
     });
   }

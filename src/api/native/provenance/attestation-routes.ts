@@ -46,7 +46,7 @@ export async function attestationRoutes(app: FastifyInstance, { services }: { se
   );
 
   app.post<ByVersion>(
-    '/models/:name/versions/:version/attestation',
+    '/registered-models/:name/versions/:version/attestation',
     {
       schema: {
         tags,
@@ -62,7 +62,7 @@ export async function attestationRoutes(app: FastifyInstance, { services }: { se
   );
 
   app.get<ByVersion>(
-    '/models/:name/versions/:version/attestation',
+    '/registered-models/:name/versions/:version/attestation',
     {
       schema: {
         tags,
