@@ -72,8 +72,16 @@ export class HttpClient {
     for (let attempt = 1; attempt <= attempts; attempt++) {
       if (attempt > 1) {
         await this.sleep(backoffDelay(attempt - 2, this.options.retry, last?.ok ? undefined : last?.retryAfterMs));
-        const recovered = await options.recover?.();
-        if (recovered !== undefined) return recovered;
+        if (options.recover) {
+          let recovered: T | undefined;
+          try {
+            recovered = await options.recover();
+          } catch {
+            // Whether the earlier attempt took effect is unknown, so sending again could do it twice: ask again later.
+            continue;
+          }
+          if (recovered !== undefined) return recovered;
+        }
       }
       last = await this.attempt(method, path, options);
       if (last.ok) return last.body as T;

@@ -12,6 +12,7 @@ export interface SeenRequest {
   method: string;
   path: string;
   body: string;
+  authorization: string | undefined;
 }
 
 export interface FaultProxy {
@@ -28,7 +29,12 @@ export async function startFaultProxy(
   const seen: SeenRequest[] = [];
   const server = createServer(async (request, response) => {
     const body = await readBody(request);
-    const entry = { method: request.method ?? 'GET', path: request.url ?? '/', body: body.toString('utf8') };
+    const entry = {
+      method: request.method ?? 'GET',
+      path: request.url ?? '/',
+      body: body.toString('utf8'),
+      authorization: request.headers.authorization,
+    };
     seen.push(entry);
     const fault = plan(entry, seen.length - 1);
     const unavailable = () =>
@@ -38,7 +44,10 @@ export async function startFaultProxy(
     if (fault === 'refuse-503') return unavailable();
     const forwarded = await fetch(`${target}${entry.path}`, {
       method: entry.method,
-      headers: { 'content-type': request.headers['content-type'] ?? 'application/json' },
+      headers: {
+        'content-type': request.headers['content-type'] ?? 'application/json',
+        ...(entry.authorization ? { authorization: entry.authorization } : {}),
+      },
       body: body.length > 0 ? body : undefined,
     });
     const answer = Buffer.from(await forwarded.arrayBuffer());

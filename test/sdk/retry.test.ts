@@ -64,6 +64,34 @@ describe.each(backends)('SDK retries on $name', (backend) => {
     await run.end();
   });
 
+  it('does not create the run again while it cannot tell whether the lost attempt took effect', async () => {
+    const isCreate = (r: SeenRequest) => r.method === 'POST' && r.path === '/api/v1/runs';
+    const isSearch = (r: SeenRequest) => r.method === 'POST' && r.path === '/api/v1/runs/search';
+    let searches = 0;
+    proxy = await startFaultProxy(api.url, (r) => {
+      if (isCreate(r)) return proxy!.seen.filter(isCreate).length === 1 ? 'drop-answer' : 'pass';
+      if (isSearch(r)) return ++searches <= fastRetry.attempts ? 'refuse-503' : 'pass';
+      return 'pass';
+    });
+    const mnemo = new Mnemo({ url: proxy.url, retry: fastRetry });
+    const run = await mnemo.startRun({ experimentName: 'retries/unsure', runName: 'once' });
+    expect(proxy.seen.filter(isCreate)).toHaveLength(1);
+    expect(searches).toBe(fastRetry.attempts + 1);
+    const runs = await new Mnemo({ url: api.url }).searchRuns({ experimentIds: [run.experimentId] });
+    expect(runs.runs.map((r) => r.runId)).toEqual([run.id]);
+    await run.end();
+  });
+
+  it('sends the token on every request', async () => {
+    proxy = await startFaultProxy(api.url, () => 'pass');
+    const mnemo = new Mnemo({ url: proxy.url, token: 's3cret-token' });
+    const run = await mnemo.startRun({ experimentName: 'retries/token' });
+    run.logMetric('x', 1);
+    await run.end();
+    expect(proxy.seen.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(proxy.seen.map((r) => r.authorization))).toEqual(new Set(['Bearer s3cret-token']));
+  });
+
   it('treats an answer that never comes as lost, and retries after requestTimeoutMs', async () => {
     proxy = await startFaultProxy(api.url, script(isBatch, ['hang']));
     const mnemo = new Mnemo({ url: proxy.url, retry: fastRetry, requestTimeoutMs: 1000 });
