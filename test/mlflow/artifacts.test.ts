@@ -132,6 +132,19 @@ describe.each(backends)('MLflow artifact proxy and artifacts/list on $name', (ba
     expect((await fetch(proxy('shared/templates/page.html'))).status).toBe(404);
   });
 
+  it('answers a file used as a directory, or a directory overwritten by a file, with a 4xx and changes nothing', async () => {
+    await put('conflicts/notes.txt', 'notes');
+    const underFile = await put('conflicts/notes.txt/inner.txt', 'x');
+    expect(underFile.status).toBe(400);
+    expect(await underFile.json()).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE' });
+    const ontoDirectory = await put('conflicts', 'x');
+    expect(ontoDirectory.status).toBe(400);
+    expect((await fetch(proxy('conflicts/notes.txt/inner.txt'))).status).toBe(404);
+    const removeUnderFile = await fetch(proxy('conflicts/notes.txt/inner.txt'), { method: 'DELETE' });
+    expect(removeUnderFile.status).toBe(200);
+    expect(await (await fetch(proxy('conflicts/notes.txt'))).text()).toBe('notes');
+  });
+
   it('accepts an empty file and serves the proxy under /ajax-api too', async () => {
     const { experimentId, runId } = await newRun(api, 'artifacts/empty');
     const path = `${experimentId}/${runId}/artifacts/empty.txt`;

@@ -228,6 +228,42 @@ describe.each(backends)('MLflow model registry API on $name', (backend) => {
     ).toBe(404);
   });
 
+  it('serves a version’s registered files and nothing else', async () => {
+    const runId = await runWithModel('reg/files-run');
+    await mlflow.post('registered-models/create', { name: 'reg/files' });
+    await createVersion('reg/files', runId);
+    await createVersion('reg/files', runId, { source: `runs:/${runId}/model/MLmodel` });
+    const read = (version: string, path: string) =>
+      fetch(
+        `${api.url}/ajax-api/2.0/mlflow/model-versions/get-artifact?${new URLSearchParams({ name: 'reg/files', version, path })}`,
+      );
+    for (const version of ['1', '2']) {
+      const file = await read(version, 'MLmodel');
+      expect(file.status, version).toBe(200);
+      expect(file.headers.get('content-type')).toMatch(/^text\/plain/);
+      expect(await file.text()).toBe('flavors: {}');
+    }
+    // A file added to the run after registration is not part of the version.
+    await fetch(
+      `${api.url}/api/2.0/mlflow-artifacts/artifacts/${await experimentOf(runId)}/${runId}/artifacts/model/late.txt`,
+      {
+        method: 'PUT',
+        body: 'late',
+      },
+    );
+    expect((await read('1', 'late.txt')).status).toBe(404);
+    for (const path of ['../MLmodel', '../../../../etc/passwd', '/etc/passwd', '%2e%2e/MLmodel']) {
+      const reply = await read('1', path);
+      expect(reply.status, path).toBe(400);
+    }
+    expect((await read('9', 'MLmodel')).status).toBe(404);
+  });
+
+  async function experimentOf(runId: string): Promise<string> {
+    const { body } = await mlflow.get<{ run: { info: { experiment_id: string } } }>('runs/get', { run_id: runId });
+    return body.run.info.experiment_id;
+  }
+
   it('sets, resolves and deletes aliases', async () => {
     const runId = await runWithModel('reg/alias-run');
     await mlflow.post('registered-models/create', { name: 'reg/alias' });

@@ -2,12 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import { invalid } from '../../domain/errors.js';
 import type { ModelVersion } from '../../domain/registry/entities.js';
 import type { Services } from '../../services/services.js';
+import { guardArtifactPath } from './artifact-path-guard.js';
+import { downloadContentType } from './download-content-type.js';
 import { presentModelVersion } from './registry-presenters.js';
 import {
   CreateVersionBody,
   SearchQuery,
   TransitionStageBody,
   UpdateVersionBody,
+  VersionArtifactQuery,
   VersionRefBody,
   VersionRefQuery,
   VersionTagBody,
@@ -18,7 +21,7 @@ import { asList, toInteger } from './wire-values.js';
 /** MLflow's ceiling for one model-version search page; its client asks for 10,000 by default. */
 const MAX_VERSION_RESULTS = 200_000;
 
-/** model-versions/*: create, get, update, delete, search, transition-stage, get-download-uri, tags. */
+/** model-versions/*: create, get, update, delete, search, transition-stage, get-download-uri, get-artifact, tags. */
 export async function mlflowModelVersionRoutes(app: FastifyInstance, { services }: { services: Services }) {
   const { versions, stages } = services.registry;
 
@@ -86,6 +89,23 @@ export async function mlflowModelVersionRoutes(app: FastifyInstance, { services 
       // The source is already confined to the artifact root (runs:/… or mlflow-artifacts:/…), so the client
       // downloads it through this server's artifact proxy.
       return { artifact_uri: version.source };
+    },
+  );
+
+  // The UI's read of one file of a version (MLflow serves it under /ajax-api): only files in the version's manifest,
+  // which all lie under the artifact root, can be named.
+  app.get<{ Querystring: VersionArtifactQuery }>(
+    '/model-versions/get-artifact',
+    { schema: { querystring: VersionArtifactQuery } },
+    async (request, reply) => {
+      const { name, version, path } = request.query;
+      const relative = guardArtifactPath(path, 'path');
+      const file = await versions.readFile(name, version, relative);
+      return reply
+        .type(downloadContentType(relative))
+        .header('content-length', file.size)
+        .header('x-content-type-options', 'nosniff')
+        .send(file.body);
     },
   );
 

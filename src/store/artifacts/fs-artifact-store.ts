@@ -5,6 +5,7 @@ import { dirname, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { invalid } from '../../domain/errors.js';
 import type { ArtifactStore, ListedObject, StoredObject } from './artifact-store.js';
 
 export class FsArtifactStore implements ArtifactStore {
@@ -28,7 +29,11 @@ export class FsArtifactStore implements ArtifactStore {
 
   async put(path: string, body: Readable): Promise<StoredObject> {
     const target = this.resolveInside(path);
-    await mkdir(dirname(target), { recursive: true });
+    try {
+      await mkdir(dirname(target), { recursive: true });
+    } catch (error) {
+      throw pathConflict(path, error);
+    }
     // Write beside the target and rename: readers never see a half-written file, and a failed upload leaves none.
     const temporary = `${target}.upload-${randomUUID()}`;
     const hash = createHash('sha256');
@@ -51,7 +56,7 @@ export class FsArtifactStore implements ArtifactStore {
       await rename(temporary, target);
     } catch (error) {
       await rm(temporary, { force: true });
-      throw error;
+      throw pathConflict(path, error);
     }
     return { size, sha256: hash.digest('hex') };
   }
@@ -63,7 +68,8 @@ export class FsArtifactStore implements ArtifactStore {
       if (!info.isFile()) return undefined;
       return { body: createReadStream(target), size: info.size };
     } catch (error) {
-      if (isMissing(error)) return undefined;
+      // A file used as a directory (`a.txt/b`) names nothing, as a missing one does.
+      if (isMissing(error) || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
       throw error;
     }
   }
@@ -89,8 +95,22 @@ export class FsArtifactStore implements ArtifactStore {
   }
 
   async delete(path: string): Promise<void> {
-    await rm(this.resolveInside(path), { recursive: true, force: true });
+    try {
+      await rm(this.resolveInside(path), { recursive: true, force: true });
+    } catch (error) {
+      // Below a file there is nothing to delete, as with a path that does not exist.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error;
+    }
   }
+}
+
+/** A file where a directory is needed, or the reverse, is the client's naming mistake rather than a server fault. */
+function pathConflict(path: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOTDIR' || code === 'EEXIST' || code === 'EISDIR') {
+    return invalid(`artifact path '${path}' conflicts with an existing file or directory of the same name`);
+  }
+  return error;
 }
 
 function isMissing(error: unknown): boolean {
