@@ -47,6 +47,16 @@ describe.each(backends)('MLflow artifact proxy and artifacts/list on $name', (ba
     ]);
   });
 
+  it('streams uploads larger than the JSON body limit', async () => {
+    const { experimentId, runId } = await newRun(api, 'artifacts/large');
+    const large = Buffer.alloc(5 * 1024 * 1024, 7);
+    const path = `${experimentId}/${runId}/artifacts/weights.bin`;
+    expect((await put(path, large, 'application/octet-stream')).status).toBe(200);
+    const back = Buffer.from(await (await fetch(proxy(path))).arrayBuffer());
+    expect(back.length).toBe(large.length);
+    expect(back.equals(large)).toBe(true);
+  });
+
   it('lists directories through the proxy, relative to the listed directory', async () => {
     const { experimentId, runId } = await newRun(api, 'artifacts/proxy-list');
     const root = `${experimentId}/${runId}/artifacts`;
