@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { downsampleMinMax, lttb, type MetricPoint } from './downsample.js';
+import { downsampleMinMax, downsampleMinMaxIndices, lttb, type MetricPoint } from './downsample.js';
 
 /** Points at steps 0, 1, 2, … with the given values; timestamps are distinct so identity mix-ups show. */
 function series(values: readonly number[]): MetricPoint[] {
@@ -273,5 +273,24 @@ describe('lttb', () => {
     lttb(points, 500);
     // Two reads to find finite points, one for the averages, one as a candidate, plus one per kept point.
     expect(reads()).toBeLessThanOrEqual(4 * points.length + 500);
+  });
+});
+
+describe('downsampleMinMaxIndices', () => {
+  it('keeps exactly the positions downsampleMinMax keeps, reading values by position', () => {
+    for (const [n, max] of [
+      [0, 10],
+      [5, 10],
+      [10, 2],
+      [101, 10],
+      [5000, 1000],
+    ] as const) {
+      const values = noise(n, n + max);
+      if (n > 3) values[3] = Number.NaN;
+      const input = series(values);
+      const typed = Float64Array.from(values);
+      const expected = downsampleMinMax(input, max).map((p) => p.step);
+      expect(downsampleMinMaxIndices(n, (i) => typed[i]!, max)).toEqual(expected);
+    }
   });
 });

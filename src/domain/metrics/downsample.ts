@@ -15,32 +15,44 @@ export interface MetricPoint {
  * Input must be sorted by step; the output is a subsequence of it, so it stays sorted.
  */
 export function downsampleMinMax(points: readonly MetricPoint[], maxPoints: number): MetricPoint[] {
+  return downsampleMinMaxIndices(points.length, (i) => points[i]!.value, maxPoints).map((i) => points[i]!);
+}
+
+/**
+ * The positions downsampleMinMax keeps, in increasing order, for a series of `count` values read through
+ * `valueAt` (each interior value once). Lets a caller hold a long history in typed arrays rather than objects.
+ */
+export function downsampleMinMaxIndices(
+  count: number,
+  valueAt: (index: number) => number,
+  maxPoints: number,
+): number[] {
   const limit = checkLimit(maxPoints);
-  const n = points.length;
-  if (n <= limit) return points.slice();
-  if (limit < 3) return ends(points[0]!, points[n - 1]!, limit);
+  const n = count;
+  if (n <= limit) return Array.from({ length: n }, (_, i) => i);
+  if (limit < 3) return limit <= 0 ? [] : limit === 1 ? [0] : [0, n - 1];
 
   // First and last take two slots; every interior bucket may contribute two more.
   const buckets = Math.floor((limit - 2) / 2);
   const interior = n - 2;
-  const out: MetricPoint[] = [points[0]!];
+  const out: number[] = [0];
   for (let b = 0; b < buckets; b++) {
     // Integer arithmetic keeps bucket edges exact; n > maxPoints guarantees each bucket has at least two points.
     const from = 1 + Math.floor((b * interior) / buckets);
     const to = 1 + Math.floor(((b + 1) * interior) / buckets);
-    emitMinMax(points, from, to, out);
+    emitMinMax(valueAt, from, to, out);
   }
-  out.push(points[n - 1]!);
+  out.push(n - 1);
   return out;
 }
 
-function emitMinMax(points: readonly MetricPoint[], from: number, to: number, out: MetricPoint[]): void {
+function emitMinMax(valueAt: (index: number) => number, from: number, to: number, out: number[]): void {
   let minIndex = -1;
   let maxIndex = -1;
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   for (let i = from; i < to; i++) {
-    const value = points[i]!.value;
+    const value = valueAt(i);
     // Infinities do take part: an overflowed loss is exactly the spike a chart must show.
     if (Number.isNaN(value)) continue;
     // The first finite-or-infinite value seeds both, so a bucket of only +Infinity still has a min.
@@ -54,13 +66,13 @@ function emitMinMax(points: readonly MetricPoint[], from: number, to: number, ou
     }
   }
   if (minIndex === -1) {
-    out.push(points[from]!);
+    out.push(from);
     return;
   }
   const first = Math.min(minIndex, maxIndex);
   const last = Math.max(minIndex, maxIndex);
-  out.push(points[first]!);
-  if (last !== first) out.push(points[last]!);
+  out.push(first);
+  if (last !== first) out.push(last);
 }
 
 /**

@@ -1,8 +1,8 @@
 import { invalid, notFound } from '../../domain/errors.js';
-import { downsampleMinMax } from '../../domain/metrics/downsample.js';
+import { downsampleMinMaxIndices } from '../../domain/metrics/downsample.js';
 import { decodeHistoryCursor, encodeHistoryCursor } from '../../domain/metrics/history-cursor.js';
 import type { Metric } from '../../domain/tracking/entities.js';
-import { allMetricPoints, metricHistoryPage } from '../../store/repositories/metric-repository.js';
+import { metricHistoryPage, metricSeries } from '../../store/repositories/metric-repository.js';
 import { findRunRow } from '../../store/repositories/run-repository.js';
 import type { ServiceDeps } from './service-deps.js';
 
@@ -39,11 +39,16 @@ export class MetricHistoryService {
       throw invalid(`points must be an integer between 2 and ${MAX_SAMPLED_POINTS}; got ${points}`);
     }
     await this.requireRun(runId);
-    const all = await allMetricPoints(this.deps.store.db, runId, key);
-    const sampled = downsampleMinMax(all, points);
+    const series = await metricSeries(this.deps.store.db, runId, key);
+    const kept = downsampleMinMaxIndices(series.count, (i) => series.values[i]!, points);
     return {
-      metrics: sampled.map((p) => ({ key, step: p.step, value: p.value, timestamp: p.timestamp })),
-      totalPoints: all.length,
+      metrics: kept.map((i) => ({
+        key,
+        step: series.steps[i]!,
+        value: series.values[i]!,
+        timestamp: series.timestamps[i]!,
+      })),
+      totalPoints: series.count,
     };
   }
 

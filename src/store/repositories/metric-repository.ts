@@ -195,16 +195,72 @@ export async function metricHistoryPage(
   };
 }
 
-export async function allMetricPoints(db: Executor, runId: string, key: string): Promise<Metric[]> {
-  const rows = await db
+/** A metric's whole history as columns: a million points take 24 MB here instead of a million objects. */
+export interface MetricSeries {
+  count: number;
+  steps: Float64Array<ArrayBufferLike>;
+  timestamps: Float64Array<ArrayBufferLike>;
+  values: Float64Array<ArrayBufferLike>;
+}
+
+/**
+ * Reads every point of one metric in step order into typed arrays. On SQLite the rows are streamed one at a time
+ * (each row object dies young, nothing per point is retained); PostgreSQL's driver has no cursor configured, so
+ * there the rows arrive in one result and are copied.
+ */
+export async function metricSeries(db: Executor, runId: string, key: string): Promise<MetricSeries> {
+  const query = db
     .selectFrom('metrics')
-    .select(['key', 'step', 'timestamp', 'value', 'is_nan'])
+    .select(['step', 'timestamp', 'value', 'is_nan'])
     .where('run_id', '=', runId)
     .where('key', '=', key)
     .orderBy('step')
     .orderBy('timestamp')
-    .execute();
-  return rows.map(fromRow);
+    .orderBy('is_nan')
+    .orderBy('value');
+  const series = new SeriesBuilder();
+  if (dialectOf(db) === 'sqlite') {
+    for await (const row of query.stream(1000))
+      series.push(row.step, row.timestamp, row.is_nan ? Number.NaN : row.value);
+  } else {
+    for (const row of await query.execute()) series.push(row.step, row.timestamp, row.is_nan ? Number.NaN : row.value);
+  }
+  return series.build();
+}
+
+class SeriesBuilder {
+  private count = 0;
+  private steps = new Float64Array(1024);
+  private timestamps = new Float64Array(1024);
+  private values = new Float64Array(1024);
+
+  push(step: number, timestamp: number, value: number): void {
+    if (this.count === this.steps.length) {
+      // Doubling keeps appends amortised O(1).
+      this.steps = grow(this.steps);
+      this.timestamps = grow(this.timestamps);
+      this.values = grow(this.values);
+    }
+    this.steps[this.count] = step;
+    this.timestamps[this.count] = timestamp;
+    this.values[this.count] = value;
+    this.count++;
+  }
+
+  build(): MetricSeries {
+    return {
+      count: this.count,
+      steps: this.steps.subarray(0, this.count),
+      timestamps: this.timestamps.subarray(0, this.count),
+      values: this.values.subarray(0, this.count),
+    };
+  }
+}
+
+function grow(array: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
+  const bigger = new Float64Array(array.length * 2);
+  bigger.set(array);
+  return bigger;
 }
 
 export async function metricKeysOf(db: Executor, runId: string): Promise<string[]> {
