@@ -35,6 +35,7 @@ export class ActiveRun {
   /** A background flush whose points the server refused: reported by the next flush() or end(). */
   private lostPoints: Error | undefined;
   private ended: Run | undefined;
+  private ending: Promise<Run> | undefined;
 
   constructor(
     private readonly http: HttpClient,
@@ -129,20 +130,30 @@ export class ActiveRun {
     if (!END_STATUSES.includes(status)) {
       throw new TypeError(`a run ends as ${END_STATUSES.join(', ')}; got '${status}'`);
     }
+    // Concurrent calls share one ending; a failed ending is forgotten so end() can be tried again.
+    this.ending ??= this.finish(status).finally(() => {
+      this.ending = undefined;
+    });
+    return this.ending;
+  }
+
+  private async finish(status: RunStatus): Promise<Run> {
     await this.flush();
-    clearInterval(this.timer);
-    forgetAtExit(this);
     const { run } = await this.queue.run(() =>
       this.http.request<{ run: WireRun }>('PATCH', apiPath`/runs/${this.id}`, {
         json: { status, endTime: Date.now() },
       }),
     );
+    clearInterval(this.timer);
+    forgetAtExit(this);
     this.ended = readRun(run);
     return this.ended;
   }
 
   private assertOpen(): void {
     if (this.ended) throw new Error(`Run ${this.id} has ended (${this.ended.status}); start a new run to log more.`);
+    // Points logged now would arrive after the final flush and be lost.
+    if (this.ending) throw new Error(`Run ${this.id} is ending; log everything before calling end().`);
   }
 
   private drainInBackground(everything: boolean): void {

@@ -66,6 +66,20 @@ describe.each(backends)('SDK metric batching on $name', (backend) => {
     expect(await run.end()).toBe(ended);
   });
 
+  it('ends once when end() is called twice at the same time, and refuses points logged while ending', async () => {
+    const { fetch, requests } = countingFetch();
+    const mnemo = new Mnemo({ url: api.url, fetch });
+    const run = await mnemo.startRun({ experimentName: 'batching' });
+    run.logMetric('loss', 1);
+    const first = run.end();
+    expect(() => run.logMetric('loss', 2)).toThrow(/is ending/);
+    const [a, b] = await Promise.all([first, run.end('FAILED')]);
+    expect(a).toBe(b);
+    expect(a.status).toBe('FINISHED');
+    expect(requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
+    expect((await mnemo.metricHistory(run.id, 'loss')).map((m) => m.value)).toEqual([1]);
+  });
+
   it('refuses batch sizes the server would refuse', () => {
     expect(() => new Mnemo({ url: api.url, maxBatchPoints: 10_001 })).toThrow(RangeError);
     expect(() => new Mnemo({ url: api.url, maxBatchPoints: 0 })).toThrow(RangeError);
