@@ -11,8 +11,8 @@ export interface HttpClientOptions {
   retry: RetryOptions;
   fetch: FetchFunction;
   /**
-   * Longest wait for the answer to a JSON request before it counts as lost and is retried (default 120 s); uploads
-   * are exempt.
+   * Longest wait for the answer to a JSON request before it counts as lost and is retried (default 120 s); file
+   * uploads and downloads are exempt.
    */
   timeoutMs?: number | undefined;
   sleep?: (ms: number) => Promise<void>;
@@ -112,8 +112,8 @@ export class HttpClient {
     try {
       // duplex 'half' lets a ReadableStream body (a streamed file) be sent; Node's fetch requires it for streams.
       const init: RequestInit & { duplex?: 'half' } = { method, headers, body, duplex: 'half' };
-      // A file upload may rightly take long; a JSON call that hangs is treated like a dropped connection.
-      if (!options.raw) init.signal = AbortSignal.timeout(this.timeoutMs);
+      // Moving a file may rightly take long; a JSON call that hangs is treated like a dropped connection.
+      if (!options.raw && !options.binary) init.signal = AbortSignal.timeout(this.timeoutMs);
       response = await this.options.fetch(`${this.base}${API_PREFIX}${path}`, init);
       bytes = new Uint8Array(await response.arrayBuffer());
     } catch (error) {

@@ -18,7 +18,7 @@ export interface MnemoOptions {
   flushIntervalMs?: number;
   /** Points per batch request (default 5000, at most 10,000, the server's limit). */
   maxBatchPoints?: number;
-  /** How long to wait for the answer to an API call before retrying it (default 120 s; uploads are exempt). */
+  /** How long to wait for the answer to an API call before retrying it (default 120 s; file transfers are exempt). */
   requestTimeoutMs?: number;
   /** The fetch to use; Node's global fetch by default. */
   fetch?: FetchFunction;
@@ -83,7 +83,14 @@ export class Mnemo {
     name: string,
     options: { artifactLocation?: string; tags?: Record<string, string> } = {},
   ): Promise<Experiment> {
-    const reply = await this.http.request<ExperimentReply>('POST', '/experiments', { json: { name, ...options } });
+    const reply = await this.http.request<ExperimentReply>('POST', '/experiments', {
+      json: { name, ...options },
+      // After a lost answer, an experiment of that name is the one the lost attempt created.
+      recover: async () => {
+        const experiment = await this.getExperimentByName(name);
+        return experiment && { experiment };
+      },
+    });
     return reply.experiment;
   }
 
@@ -158,7 +165,15 @@ export class Mnemo {
       maxBatchPoints: this.maxBatchPoints,
       flushIntervalMs: this.flushIntervalMs,
     });
-    if (options.params && Object.keys(options.params).length > 0) await active.logParams(options.params);
+    if (options.params && Object.keys(options.params).length > 0) {
+      try {
+        await active.logParams(options.params);
+      } catch (error) {
+        // A run whose params were refused is of no use; end it rather than leave it RUNNING forever.
+        await active.end('FAILED').catch(() => undefined);
+        throw error;
+      }
+    }
     return active;
   }
 

@@ -44,6 +44,17 @@ describe.each(backends)('SDK error mapping on $name', (backend) => {
     await run.end();
   });
 
+  it('ends a run FAILED when its starting params are refused', async () => {
+    const mnemo = new Mnemo({ url: api.url });
+    const refused = await mnemo
+      .startRun({ experimentName: 'errors/params', params: { 'bad key!': 1 } })
+      .catch((e: unknown) => e);
+    expect(refused).toMatchObject({ status: 400, errorCode: 'INVALID_PARAMETER_VALUE' });
+    const experiment = await mnemo.getExperimentByName('errors/params');
+    const runs = await mnemo.searchRuns({ experimentIds: [experiment!.experimentId] });
+    expect(runs.runs.map((r) => [r.status, r.params])).toEqual([['FAILED', {}]]);
+  });
+
   it('reports a batch the server refuses from flush(), drops it and stores none of it', async () => {
     const { fetch, requests } = countingFetch();
     const mnemo = new Mnemo({ url: api.url, fetch, retry: { attempts: 4, baseDelayMs: 1, maxDelayMs: 5 } });

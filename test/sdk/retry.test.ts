@@ -92,6 +92,15 @@ describe.each(backends)('SDK retries on $name', (backend) => {
     expect(new Set(proxy.seen.map((r) => r.authorization))).toEqual(new Set(['Bearer s3cret-token']));
   });
 
+  it('returns the experiment a lost creation made instead of failing on its own duplicate', async () => {
+    const isCreate = (r: SeenRequest) => r.method === 'POST' && r.path === '/api/v1/experiments';
+    proxy = await startFaultProxy(api.url, script(isCreate, ['drop-answer']));
+    const mnemo = new Mnemo({ url: proxy.url, retry: fastRetry });
+    const created = await mnemo.createExperiment('retries/lost-create', { tags: { team: 'a' } });
+    expect(created).toMatchObject({ name: 'retries/lost-create', tags: { team: 'a' } });
+    expect(proxy.seen.filter(isCreate)).toHaveLength(1);
+  });
+
   it('treats an answer that never comes as lost, and retries after requestTimeoutMs', async () => {
     proxy = await startFaultProxy(api.url, script(isBatch, ['hang']));
     const mnemo = new Mnemo({ url: proxy.url, retry: fastRetry, requestTimeoutMs: 1000 });
