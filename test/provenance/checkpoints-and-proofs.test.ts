@@ -1,5 +1,6 @@
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { startServer } from '../../src/api/server.js';
 import { checkpointProblem, type SignedCheckpoint } from '../../src/domain/provenance/checkpoint.js';
 import { inclusionBundleProblem } from '../../src/domain/provenance/inclusion-proof-bundle.js';
 import { hashFromHex } from '../../src/domain/provenance/merkle-hash.js';
@@ -18,6 +19,21 @@ describe.each(backends)('checkpoints, keys and proofs on $name', (backend) => {
   const makeExperiment = async (name: string) =>
     (await api.call<{ experiment: { experimentId: string } }>('POST', '/api/v1/experiments', { name })).body.experiment
       .experimentId;
+
+  it('describes the provenance endpoints in the OpenAPI document', async () => {
+    const { status, body } = await api.call<{ paths: Record<string, unknown> }>('GET', '/api/v1/openapi.json');
+    expect(status).toBe(200);
+    for (const path of [
+      '/audit/events',
+      '/audit/events/{seq}/proof',
+      '/audit/consistency',
+      '/audit/checkpoints',
+      '/keys',
+      '/runs/{runId}/attestation',
+    ]) {
+      expect(Object.keys(body.paths)).toContain(path);
+    }
+  });
 
   it('publishes the signing key with an id derived from the public key, never the private key', async () => {
     const { status, body } = await api.call<{ keys: Key[] }>('GET', '/api/v1/keys');
@@ -137,6 +153,33 @@ describe.each(backends)('checkpoints, keys and proofs on $name', (backend) => {
     await api.restart();
     const again = (await api.call<{ keys: Key[] }>('GET', '/api/v1/keys')).body.keys.find((k) => k.current);
     expect(again!.keyId).toBe(rotated.body.key.keyId);
+  });
+
+  it('takes its key from MNEMO_SIGNING_KEY (PEM or base64 PKCS#8), refuses a bad one, and cannot rotate it', async () => {
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const der = privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
+    await api.restart({ signingKey: der });
+    try {
+      const current = (await api.call<{ keys: Key[] }>('GET', '/api/v1/keys')).body.keys.find((k) => k.current);
+      expect(current!.keyId).toBe(keyIdOf(privateKey));
+      const rotate = await api.call('POST', '/api/v1/keys/rotate');
+      expect(rotate.status).toBe(409);
+      expect(rotate.body).toMatchObject({ error_code: 'INVALID_STATE', message: /MNEMO_SIGNING_KEY/ });
+      const checkpoint = (await api.call<{ checkpoint: SignedCheckpoint }>('POST', '/api/v1/audit/checkpoints')).body
+        .checkpoint;
+      expect(checkpoint.keyId).toBe(keyIdOf(privateKey));
+    } finally {
+      await api.restart();
+    }
+    await expect(
+      startServer({
+        host: '127.0.0.1',
+        port: 0,
+        backendStoreUri: api.backendUri,
+        artifactsDestination: api.dir,
+        signingKey: 'not a key',
+      }),
+    ).rejects.toThrow(/cannot read the signing key from MNEMO_SIGNING_KEY/);
   });
 
   it('browses the log with filters and pages, and exports it as JSON Lines', async () => {
