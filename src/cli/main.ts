@@ -2,7 +2,9 @@ import { Command } from 'commander';
 import { VERSION } from '../api/version.js';
 import { attestCommand } from './attest-command.js';
 import { auditCommand } from './audit-command.js';
+import { modelsCommand } from './models-command.js';
 import { runCommand } from './run-command.js';
+import { schemasCommand } from './schemas-command.js';
 import { serverCommand } from './server-command.js';
 
 const program = new Command('mnemo')
@@ -11,7 +13,9 @@ const program = new Command('mnemo')
   .addCommand(serverCommand())
   .addCommand(runCommand())
   .addCommand(auditCommand())
-  .addCommand(attestCommand());
+  .addCommand(attestCommand())
+  .addCommand(modelsCommand())
+  .addCommand(schemasCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`mnemo: ${error instanceof Error ? error.message : String(error)}`);

@@ -16,3 +16,4 @@ export type {
   SearchRunsOptions,
   ViewType,
 } from './types.js';
+export { RegistryClient, type RegistryClientOptions } from './registry.js';

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { backends } from '../support/backends.js';
 import { useTestServer } from '../support/test-server.js';
-import { createRun, type ErrorBody, type ModelBody, sha256, upload, type VersionBody } from './registry-helpers.js';
+import {
+  createRun,
+  type ErrorBody,
+  type ModelBody,
+  modelSource,
+  sha256,
+  upload,
+  type VersionBody,
+} from './registry-helpers.js';
 
 type Manifest = { manifestDigest: string; files: { path: string; size: number; sha256: string }[] };
 type Transition = { fromStage: string | null; toStage: string; actor: string; reason: string | null; time: number };
@@ -126,23 +134,25 @@ describe.each(backends)('model registry core over HTTP on $name', (backend) => {
     }
     const missingRun = await createVersion('confined', { source: 'runs:/0123456789abcdef0123456789abcdef/model' });
     expect(missingRun.status).toBe(404);
-    const unknownModel = await createVersion('nobody', { source: 'mlflow-artifacts:/0/x' });
+    const unknownModel = await createVersion('nobody', { source: await modelSource(api, 'confined/x') });
     expect(unknownModel.status).toBe(404);
+    const empty = await createVersion('confined', { source: 'mlflow-artifacts:/0/nothing-here' });
+    expect(empty.status).toBe(400);
+    expect((empty.body as unknown as ErrorBody).message).toContain('No files found under source');
     const versions = await api.call<{ modelVersions: VersionBody[] }>(
       'GET',
       '/api/v1/registered-models/confined/versions',
     );
     expect(versions.body.modelVersions).toEqual([]);
     // The refused attempts used no version numbers.
-    const ok = await createVersion('confined', { source: 'mlflow-artifacts:/0/nothing-here' });
+    const ok = await createVersion('confined', { source: await modelSource(api, 'confined/model') });
     expect(ok.body.modelVersion.version).toBe(1);
   });
 
   it('numbers 20 concurrent registrations 1..20 with no gaps or duplicates', async () => {
     await createModel('concurrent');
-    const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => createVersion('concurrent', { source: `mlflow-artifacts:/c/${i}` })),
-    );
+    const sources = await Promise.all(Array.from({ length: 20 }, (_, i) => modelSource(api, `c/${i}`)));
+    const results = await Promise.all(sources.map((source) => createVersion('concurrent', { source })));
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(201));
     const numbers = results.map((r) => r.body.modelVersion.version).sort((a, b) => a - b);
     expect(numbers).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
@@ -158,7 +168,7 @@ describe.each(backends)('model registry core over HTTP on $name', (backend) => {
 
   it('transitions stages, archives existing versions on request and keeps a status history', async () => {
     await createModel('staged');
-    for (let i = 0; i < 3; i++) await createVersion('staged', { source: `mlflow-artifacts:/s/${i}` });
+    for (let i = 0; i < 3; i++) await createVersion('staged', { source: await modelSource(api, `s/${i}`) });
     const move = (version: number, body: Record<string, unknown>) =>
       api.call<{ modelVersion: VersionBody }>(
         'POST',
@@ -217,8 +227,8 @@ describe.each(backends)('model registry core over HTTP on $name', (backend) => {
 
   it('sets, resolves, moves and deletes aliases, and refuses them on deleted versions', async () => {
     await createModel('aliased');
-    await createVersion('aliased', { source: 'mlflow-artifacts:/a/1' });
-    await createVersion('aliased', { source: 'mlflow-artifacts:/a/2' });
+    await createVersion('aliased', { source: await modelSource(api, 'a/1') });
+    await createVersion('aliased', { source: await modelSource(api, 'a/2') });
     const set = await api.call<{ modelVersion: VersionBody }>(
       'PUT',
       '/api/v1/registered-models/aliased/aliases/champion',
@@ -253,17 +263,18 @@ describe.each(backends)('model registry core over HTTP on $name', (backend) => {
     const readDeleted = await api.call<ErrorBody>('GET', '/api/v1/registered-models/aliased/versions/2');
     expect(readDeleted.status).toBe(404);
     // Numbers are never reused after a deletion.
-    const next = await createVersion('aliased', { source: 'mlflow-artifacts:/a/3' });
+    const next = await createVersion('aliased', { source: await modelSource(api, 'a/3') });
     expect(next.body.modelVersion.version).toBe(3);
     expect((await api.call('DELETE', '/api/v1/registered-models/aliased/aliases/nope')).status).toBe(404);
   });
 
   it('tags, updates, renames, searches and deletes models and versions', async () => {
     const runId = await createRun(api, 'search-experiment');
+    await upload(api, runId, 'm/model.bin', 'weights');
     await createModel('search-alpha', { tags: { team: 'risk' } });
     await createModel('search-beta', { tags: { team: 'vision' } });
     await createVersion('search-alpha', { source: `runs:/${runId}/m`, tags: { framework: 'xgboost' } });
-    await createVersion('search-beta', { source: 'mlflow-artifacts:/b/1' });
+    await createVersion('search-beta', { source: await modelSource(api, 'b/1') });
 
     const byName = await api.call<{ registeredModels: ModelBody[] }>('POST', '/api/v1/registered-models/search', {
       filter: "name LIKE 'search-%'",
@@ -298,7 +309,7 @@ describe.each(backends)('model registry core over HTTP on $name', (backend) => {
     );
     expect(untagged.body.modelVersion.tags).toEqual({ validated: 'yes' });
 
-    await createVersion('search-alpha', { source: 'mlflow-artifacts:/b/2' });
+    await createVersion('search-alpha', { source: await modelSource(api, 'b/2') });
     const deprecated = await api.call<{ modelVersion: VersionBody }>(
       'PATCH',
       '/api/v1/registered-models/search-alpha/versions/1',
@@ -344,7 +355,7 @@ describe.each(backends)('model registry core over HTTP on $name', (backend) => {
 
   it('records an audit event for every registry change', async () => {
     await createModel('audited');
-    await createVersion('audited', { source: 'mlflow-artifacts:/audit/1' });
+    await createVersion('audited', { source: await modelSource(api, 'audit/1') });
     await api.call('POST', '/api/v1/registered-models/audited/versions/1/stage', { stage: 'Staging' });
     await api.call('PUT', '/api/v1/registered-models/audited/aliases/champion', { version: 1 });
     const db = api.server.store.db;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backends } from '../support/backends.js';
 import { useTestServer } from '../support/test-server.js';
-import type { ErrorBody, ModelBody, VersionBody } from './registry-helpers.js';
+import { type ErrorBody, type ModelBody, modelSource, type VersionBody } from './registry-helpers.js';
 
 type Report = {
   records: {
@@ -87,12 +87,12 @@ describe.each(backends)('registry governance over HTTP on $name', (backend) => {
     expect(unchanged.body.registeredModel.tags.risk_tier).toBe('high');
 
     const version = await api.call<ErrorBody>('POST', '/api/v1/registered-models/tiered/versions', {
-      source: 'mlflow-artifacts:/tiered/1',
+      source: await modelSource(api, 'tiered/1'),
       tags: { risk_tier: 'none' },
     });
     expect(version.status).toBe(400);
     const ok = await api.call<{ modelVersion: VersionBody }>('POST', '/api/v1/registered-models/tiered/versions', {
-      source: 'mlflow-artifacts:/tiered/1',
+      source: await modelSource(api, 'tiered/1'),
       tags: { risk_tier: 'low' },
     });
     expect(ok.body.modelVersion.version).toBe(1);
@@ -145,7 +145,7 @@ describe.each(backends)('registry governance over HTTP on $name', (backend) => {
       },
     });
     await api.call('POST', '/api/v1/registered-models/complete-b/versions', {
-      source: 'mlflow-artifacts:/complete-b/1',
+      source: await modelSource(api, 'complete-b/1'),
       releaseNotes: 'first',
       metadata: { evaluation: { f1: 0.7 } },
     });
@@ -200,7 +200,7 @@ describe.each(backends)('registry governance over HTTP on $name', (backend) => {
 
   it('records evaluation results per slice and fairness and drift checks on a version', async () => {
     await api.call('POST', '/api/v1/registered-models', { name: 'evaluated' });
-    await api.call('POST', '/api/v1/registered-models/evaluated/versions', { source: 'mlflow-artifacts:/ev/1' });
+    await api.call('POST', '/api/v1/registered-models/evaluated/versions', { source: await modelSource(api, 'ev/1') });
     const recorded = await api.call<{ evaluations: { metric: string; slice: string; value: number }[] }>(
       'POST',
       '/api/v1/registered-models/evaluated/versions/1/evaluations',

@@ -55,3 +55,20 @@ export interface ErrorBody {
   message: string;
   violations?: { path: string; message: string }[];
 }
+
+const sourceRuns = new WeakMap<TestServer, Promise<string>>();
+
+/**
+ * A model directory with one real file, under a run created once per server: versions are registered from files
+ * the server can hash. Returns the `runs:/<run id>/<label>` source to register.
+ */
+export async function modelSource(api: TestServer, label: string): Promise<string> {
+  let run = sourceRuns.get(api);
+  if (run === undefined) {
+    run = createRun(api, `model-sources-${Math.random().toString(36).slice(2)}`);
+    sourceRuns.set(api, run);
+  }
+  const runId = await run;
+  await upload(api, runId, `${label}/model.bin`, `weights of ${label}`);
+  return `runs:/${runId}/${label}`;
+}

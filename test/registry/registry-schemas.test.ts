@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backends } from '../support/backends.js';
 import { useTestServer } from '../support/test-server.js';
-import type { ErrorBody, ModelBody, VersionBody } from './registry-helpers.js';
+import { type ErrorBody, type ModelBody, modelSource, type VersionBody } from './registry-helpers.js';
 
 type SchemaBody = { subject: string; version: number; schema: unknown };
 type Refusal = ErrorBody & { problems: { version: number; direction: string; reason: string }[] };
@@ -222,7 +222,7 @@ describe.each(backends)('metadata schemas over HTTP on $name', (backend) => {
       },
     });
     const invalid = await api.call<ErrorBody>('POST', '/api/v1/registered-models/scoped/versions', {
-      source: 'mlflow-artifacts:/scoped/1',
+      source: await modelSource(api, 'scoped/1'),
       metadata: { training: { rows: 0, color: 'red' } },
     });
     expect(invalid.status).toBe(400);
@@ -233,7 +233,7 @@ describe.each(backends)('metadata schemas over HTTP on $name', (backend) => {
       { path: '/training/rows', message: 'must be >= 1' },
     ]);
     const ok = await api.call<{ modelVersion: VersionBody }>('POST', '/api/v1/registered-models/scoped/versions', {
-      source: 'mlflow-artifacts:/scoped/1',
+      source: await modelSource(api, 'scoped/1'),
       releaseNotes: 'first',
       metadata: { training: { dataset_version: 'tx-2024-06', rows: 1000 } },
     });

@@ -77,6 +77,13 @@ export class VersionService {
     const tags = input.tags ?? [];
     // Files are hashed before the transaction opens: reading them can take a while and holds no lock.
     const manifest = await readManifest(this.deps.artifacts, storagePath);
+    if (manifest.length === 0) {
+      // A version stands for its files (its manifest digest is what gets attested and deployed); with none there is
+      // nothing to register yet.
+      throw invalid(
+        `No files found under source '${input.source}': upload the model's files there before registering a version`,
+      );
+    }
     const digest = manifestDigest(manifest);
     const actor = currentContext().actor;
     const now = this.deps.now();

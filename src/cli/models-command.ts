@@ -1,0 +1,179 @@
+import { Command } from 'commander';
+import { RegistryClient, type Stage } from '../sdk/registry.js';
+import { envOption } from './options.js';
+
+/** `mnemo models …`: the model registry from the command line, over HTTP. */
+export function modelsCommand(): Command {
+  const models = withTrackingUri(new Command('models').description('Registered models and their versions'));
+
+  models
+    .command('list')
+    .description('List registered models')
+    .option('--filter <filter>', 'e.g. "name LIKE \'fraud%\'" or "tags.team = \'risk\'"')
+    .option('--max-results <n>', 'page size', '100')
+    .option('--json', 'print JSON')
+    .action(async (options: { filter?: string; maxResults: string; json?: boolean }, command: Command) => {
+      const result = await registryClient(command).searchModels({
+        filter: options.filter,
+        maxResults: Number(options.maxResults),
+      });
+      if (options.json) return printJson(result);
+      printTable(
+        ['NAME', 'OWNER', 'ALIASES', 'UPDATED'],
+        result.registeredModels.map((m) => [
+          m.name,
+          m.ownerTeam ?? '-',
+          Object.entries(m.aliases)
+            .map(([alias, version]) => `${alias}=v${version}`)
+            .join(',') || '-',
+          formatTime(m.lastUpdatedTime),
+        ]),
+      );
+    });
+
+  models
+    .command('get <name>')
+    .description('Show a registered model with its model card')
+    .action(async (name: string, _options: unknown, command: Command) => {
+      printJson(await registryClient(command).getModel(name));
+    });
+
+  models
+    .command('create <name>')
+    .description('Register a new model')
+    .option('--description <text>')
+    .option('--owner-team <team>')
+    .option('--purpose <text>')
+    .option('--task-type <type>')
+    .option('--intended-use <text>')
+    .option('--limitations <text>')
+    .option('--tag <key=value>', 'a tag (repeatable)', collectPairs)
+    .action(
+      async (
+        name: string,
+        options: {
+          description?: string;
+          ownerTeam?: string;
+          purpose?: string;
+          taskType?: string;
+          intendedUse?: string;
+          limitations?: string;
+          tag?: Record<string, string>;
+        },
+        command: Command,
+      ) => {
+        const { tag, ...card } = options;
+        const model = await registryClient(command).createModel(name, { ...card, tags: tag });
+        console.log(`Registered model '${model.name}'`);
+      },
+    );
+
+  models
+    .command('versions <name>')
+    .description('List the versions of a model')
+    .option('--json', 'print JSON')
+    .action(async (name: string, options: { json?: boolean }, command: Command) => {
+      const versions = await registryClient(command).listVersions(name);
+      if (options.json) return printJson(versions);
+      printTable(
+        ['VERSION', 'STAGE', 'ALIASES', 'FILES', 'MANIFEST', 'SOURCE'],
+        versions.map((v) => [
+          String(v.version),
+          v.stage,
+          v.aliases.join(',') || '-',
+          String(v.fileCount),
+          v.manifestDigest.slice(0, 12),
+          v.source,
+        ]),
+      );
+    });
+
+  models
+    .command('transition <name> <version> <stage>')
+    .description('Move a version to None, Staging, Production or Archived')
+    .option('--archive-existing', 'archive the versions currently in that stage')
+    .option('--reason <text>', 'why, kept in the version history')
+    .action(
+      async (
+        name: string,
+        version: string,
+        stage: string,
+        options: { archiveExisting?: boolean; reason?: string },
+        command: Command,
+      ) => {
+        const moved = await registryClient(command).transition(name, versionNumber(version), stage as Stage, {
+          archiveExistingVersions: options.archiveExisting,
+          reason: options.reason,
+        });
+        console.log(`${moved.name} version ${moved.version} is now in ${moved.stage}`);
+      },
+    );
+
+  models
+    .command('alias <name> <alias> [version]')
+    .description('Point an alias at a version, show where it points, or delete it with --delete')
+    .option('--delete', 'remove the alias')
+    .action(
+      async (
+        name: string,
+        alias: string,
+        version: string | undefined,
+        options: { delete?: boolean },
+        command: Command,
+      ) => {
+        const client = registryClient(command);
+        if (options.delete) {
+          await client.deleteAlias(name, alias);
+          console.log(`Deleted alias '${alias}' of ${name}`);
+        } else if (version === undefined) {
+          const target = await client.getByAlias(name, alias);
+          console.log(`${name}@${alias} -> version ${target.version} (${target.stage}, ${target.source})`);
+        } else {
+          const target = await client.setAlias(name, alias, versionNumber(version));
+          console.log(`${name}@${alias} -> version ${target.version}`);
+        }
+      },
+    );
+
+  return models;
+}
+
+function versionNumber(text: string): number {
+  if (!/^[1-9][0-9]*$/.test(text)) throw new Error(`version must be a positive integer; got '${text}'`);
+  return Number(text);
+}
+
+/** Commands that talk to a running server take its address from --tracking-uri or MNEMO_TRACKING_URI. */
+export function withTrackingUri(command: Command): Command {
+  return command.addOption(envOption('--tracking-uri <uri>', 'address of the Mnemo server', 'http://127.0.0.1:5000'));
+}
+
+export function registryClient(command: Command): RegistryClient {
+  const uri = String(command.optsWithGlobals().trackingUri);
+  return new RegistryClient({ url: uri, retry: { attempts: 2, baseDelayMs: 200, maxDelayMs: 1000 } });
+}
+
+/** `key=value` options collected into an object. */
+export function collectPairs(pair: string, previous: Record<string, string> = {}): Record<string, string> {
+  const eq = pair.indexOf('=');
+  if (eq <= 0) throw new Error(`expected key=value, got '${pair}'`);
+  return { ...previous, [pair.slice(0, eq)]: pair.slice(eq + 1) };
+}
+
+export function printJson(value: unknown): void {
+  console.log(JSON.stringify(value, null, 2));
+}
+
+/** Fixed-width columns for list output; the last column is never padded. */
+export function printTable(headers: string[], rows: string[][]): void {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  console.log(line(headers));
+  for (const row of rows) console.log(line(row));
+}
+
+export const formatTime = (millis: number): string => new Date(millis).toISOString().replace(/\.\d{3}Z$/, 'Z');

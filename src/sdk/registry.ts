@@ -1,0 +1,279 @@
+import { type FetchFunction, HttpClient } from './http-client.js';
+import { DEFAULT_RETRY, type RetryOptions } from './retry-policy.js';
+import { apiPath, withQuery } from './url-path.js';
+
+/** Typed client of Mnemo's model registry (`/api/v1/registered-models`, `/schemas`, governance endpoints). */
+
+export type Stage = 'None' | 'Staging' | 'Production' | 'Archived';
+export type CompatibilityMode =
+  | 'BACKWARD'
+  | 'BACKWARD_TRANSITIVE'
+  | 'FORWARD'
+  | 'FORWARD_TRANSITIVE'
+  | 'FULL'
+  | 'FULL_TRANSITIVE'
+  | 'NONE';
+
+export interface SchemaRef {
+  subject: string;
+  version: number;
+}
+
+export interface ModelCard {
+  description?: string | null;
+  ownerTeam?: string | null;
+  purpose?: string | null;
+  algorithmFamily?: string | null;
+  taskType?: string | null;
+  intendedUse?: string | null;
+  limitations?: string | null;
+  latencyBudgetMs?: number | null;
+  regulatoryFlags?: string[];
+}
+
+export interface RegisteredModel extends Required<ModelCard> {
+  name: string;
+  creationTime: number;
+  lastUpdatedTime: number;
+  tags: Record<string, string>;
+  /** alias → version */
+  aliases: Record<string, number>;
+  metadata: Record<string, unknown>;
+  metadataSchema: SchemaRef | null;
+}
+
+export interface ModelVersion {
+  name: string;
+  version: number;
+  creationTime: number;
+  lastUpdatedTime: number;
+  userId: string;
+  description: string | null;
+  source: string;
+  runId: string | null;
+  status: string;
+  statusMessage: string | null;
+  stage: Stage;
+  aliases: string[];
+  tags: Record<string, string>;
+  manifestDigest: string;
+  fileCount: number;
+  totalSize: number;
+  signature: { inputs: unknown; outputs: unknown } | null;
+  releaseNotes: string | null;
+  deprecation: { deprecatedBy: number | null; sunsetTime: number | null };
+  metadata: Record<string, unknown>;
+  metadataSchema: SchemaRef | null;
+}
+
+export interface StageTransition {
+  name: string;
+  version: number;
+  fromStage: Stage | null;
+  toStage: Stage;
+  actor: string;
+  reason: string | null;
+  time: number;
+}
+
+export interface MetadataSchema {
+  subject: string;
+  version: number;
+  schema: unknown;
+  schemaDigest: string;
+  creationTime: number;
+}
+
+export interface SchemaSubject {
+  subject: string;
+  compatibility: CompatibilityMode;
+  latestVersion: number;
+  creationTime: number;
+  lastUpdatedTime: number;
+}
+
+export interface CompatibilityReport {
+  subject: string;
+  mode: CompatibilityMode;
+  compatible: boolean;
+  problems: { version: number; direction: 'backward' | 'forward'; reason: string }[];
+}
+
+export interface CreateModelOptions extends ModelCard {
+  tags?: Record<string, string>;
+  metadata?: Record<string, unknown>;
+  metadataSchemaVersion?: number;
+}
+
+export interface CreateVersionOptions {
+  /** `mlflow-artifacts:/<path>` or `runs:/<run id>/<path>`: the server hashes every file under it. */
+  source: string;
+  runId?: string;
+  description?: string;
+  tags?: Record<string, string>;
+  signature?: { inputs: unknown; outputs: unknown };
+  releaseNotes?: string;
+  metadata?: Record<string, unknown>;
+  metadataSchemaVersion?: number;
+}
+
+export interface SearchOptions {
+  filter?: string;
+  orderBy?: string[];
+  maxResults?: number;
+  pageToken?: string;
+}
+
+export interface RegistryClientOptions {
+  /** Server root, e.g. http://127.0.0.1:5000. */
+  url: string;
+  token?: string;
+  retry?: Partial<RetryOptions>;
+  fetch?: FetchFunction;
+}
+
+/**
+ * Reads are retried on network failures and server faults; creations (POST) are sent once, because repeating a
+ * registration whose answer was lost would register a second version.
+ */
+export class RegistryClient {
+  private readonly reads: HttpClient;
+  private readonly writes: HttpClient;
+
+  constructor(options: RegistryClientOptions) {
+    const retry = { ...DEFAULT_RETRY, ...options.retry };
+    const common = { url: options.url, token: options.token, fetch: options.fetch ?? fetch };
+    this.reads = new HttpClient({ ...common, retry });
+    this.writes = new HttpClient({ ...common, retry: { ...retry, attempts: 1 } });
+  }
+
+  async createModel(name: string, options: CreateModelOptions = {}): Promise<RegisteredModel> {
+    const body = await this.writes.request<{ registeredModel: RegisteredModel }>('POST', '/registered-models', {
+      json: { name, ...options },
+    });
+    return body.registeredModel;
+  }
+
+  async getModel(name: string): Promise<RegisteredModel> {
+    return (await this.reads.request<{ registeredModel: RegisteredModel }>('GET', apiPath`/registered-models/${name}`))
+      .registeredModel;
+  }
+
+  async updateModel(
+    name: string,
+    changes: ModelCard & { metadata?: Record<string, unknown>; metadataSchemaVersion?: number },
+  ): Promise<RegisteredModel> {
+    const body = await this.reads.request<{ registeredModel: RegisteredModel }>(
+      'PATCH',
+      apiPath`/registered-models/${name}`,
+      { json: changes },
+    );
+    return body.registeredModel;
+  }
+
+  async searchModels(
+    options: SearchOptions = {},
+  ): Promise<{ registeredModels: RegisteredModel[]; nextPageToken?: string }> {
+    return this.reads.request('POST', '/registered-models/search', { json: options });
+  }
+
+  async deleteModel(name: string): Promise<void> {
+    await this.reads.request('DELETE', apiPath`/registered-models/${name}`);
+  }
+
+  async createVersion(name: string, options: CreateVersionOptions): Promise<ModelVersion> {
+    const body = await this.writes.request<{ modelVersion: ModelVersion }>(
+      'POST',
+      apiPath`/registered-models/${name}/versions`,
+      { json: options },
+    );
+    return body.modelVersion;
+  }
+
+  async getVersion(name: string, version: number): Promise<ModelVersion> {
+    return (
+      await this.reads.request<{ modelVersion: ModelVersion }>(
+        'GET',
+        apiPath`/registered-models/${name}/versions/${version}`,
+      )
+    ).modelVersion;
+  }
+
+  async listVersions(name: string): Promise<ModelVersion[]> {
+    return (
+      await this.reads.request<{ modelVersions: ModelVersion[] }>('GET', apiPath`/registered-models/${name}/versions`)
+    ).modelVersions;
+  }
+
+  async transition(
+    name: string,
+    version: number,
+    stage: Stage,
+    options: { archiveExistingVersions?: boolean; reason?: string } = {},
+  ): Promise<ModelVersion> {
+    const body = await this.writes.request<{ modelVersion: ModelVersion }>(
+      'POST',
+      apiPath`/registered-models/${name}/versions/${version}/stage`,
+      { json: { stage, ...options } },
+    );
+    return body.modelVersion;
+  }
+
+  async history(name: string, version: number): Promise<StageTransition[]> {
+    return (
+      await this.reads.request<{ transitions: StageTransition[] }>(
+        'GET',
+        apiPath`/registered-models/${name}/versions/${version}/history`,
+      )
+    ).transitions;
+  }
+
+  async latestVersions(name: string, stages: Stage[] = []): Promise<ModelVersion[]> {
+    const path = withQuery(apiPath`/registered-models/${name}/latest-versions`, {
+      stages: stages.length === 0 ? undefined : stages.join(','),
+    });
+    return (await this.reads.request<{ modelVersions: ModelVersion[] }>('GET', path)).modelVersions;
+  }
+
+  async setAlias(name: string, alias: string, version: number): Promise<ModelVersion> {
+    return (
+      await this.reads.request<{ modelVersion: ModelVersion }>(
+        'PUT',
+        apiPath`/registered-models/${name}/aliases/${alias}`,
+        { json: { version } },
+      )
+    ).modelVersion;
+  }
+
+  async getByAlias(name: string, alias: string): Promise<ModelVersion> {
+    return (
+      await this.reads.request<{ modelVersion: ModelVersion }>(
+        'GET',
+        apiPath`/registered-models/${name}/aliases/${alias}`,
+      )
+    ).modelVersion;
+  }
+
+  async deleteAlias(name: string, alias: string): Promise<void> {
+    await this.reads.request('DELETE', apiPath`/registered-models/${name}/aliases/${alias}`);
+  }
+
+  async listSubjects(): Promise<SchemaSubject[]> {
+    return (await this.reads.request<{ subjects: SchemaSubject[] }>('GET', '/schemas')).subjects;
+  }
+
+  /** Registers a schema version; an identical schema returns the existing version. */
+  async registerSchema(subject: string, schema: unknown, compatibility?: CompatibilityMode): Promise<MetadataSchema> {
+    return this.writes.request('POST', apiPath`/schemas/${subject}/versions`, {
+      json: compatibility === undefined ? { schema } : { schema, compatibility },
+    });
+  }
+
+  async getSchema(subject: string, version: number | 'latest' = 'latest'): Promise<MetadataSchema> {
+    return this.reads.request('GET', apiPath`/schemas/${subject}/versions/${version}`);
+  }
+
+  async checkSchema(subject: string, schema: unknown): Promise<CompatibilityReport> {
+    return this.reads.request('POST', apiPath`/schemas/${subject}/compatibility`, { json: { schema } });
+  }
+}
