@@ -122,8 +122,11 @@ export function MetricChart({
       legend: { show: runs.length > 0 },
       hooks: {
         draw: [
-          () => {
+          (u: uPlot) => {
             const ms = Math.round(performance.now() - t0);
+            // The drawn y range, readable from outside the canvas (tests and tooling check what was drawn).
+            element.dataset.yMin = String(u.scales.y?.min ?? '');
+            element.dataset.yMax = String(u.scales.y?.max ?? '');
             element.dataset.renderMs = String(ms);
             element.dataset.totalMs = String(Math.round(performance.now() - started.current));
             setRenderMs(ms);
