@@ -114,6 +114,9 @@ describe.each(backends)('MLflow model registry API on $name', (backend) => {
     expect(untagged.body.registered_model).not.toHaveProperty('tags');
     const bad = await mlflow.post('registered-models/set-tag', { name: 'reg/tags', key: 'bad key!', value: 'v' });
     expect(bad.status).toBe(400);
+    const unknown = await mlflow.delete('registered-models/delete-tag', { name: 'reg/none', key: 'k' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ error_code: 'RESOURCE_DOES_NOT_EXIST' });
   });
 
   it('registers versions from a run, tags them, moves stages and reports the latest per stage', async () => {
@@ -196,6 +199,19 @@ describe.each(backends)('MLflow model registry API on $name', (backend) => {
       version: '1',
     });
     expect(untagged.body.model_version.tags).toEqual([{ key: 'candidate', value: 'true' }]);
+    const untagMissing = await mlflow.delete('model-versions/delete-tag', {
+      name: 'reg/versions',
+      version: '7',
+      key: 'qa',
+    });
+    expect(untagMissing.status).toBe(404);
+    const badTag = await mlflow.post('model-versions/set-tag', {
+      name: 'reg/versions',
+      version: '1',
+      key: '',
+      value: 'v',
+    });
+    expect(badTag.status).toBe(400);
     const tagMissing = await mlflow.post('model-versions/set-tag', {
       name: 'reg/versions',
       version: '7',
