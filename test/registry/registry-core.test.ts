@@ -166,6 +166,41 @@ describe.each(backends)('model registry core over HTTP on $name', (backend) => {
     }
   });
 
+  it('answers concurrent creations of one name with one 201 and 409 for the rest, never 500', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => api.call('POST', '/api/v1/registered-models', { name: 'raced' })),
+    );
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses).toEqual([201, ...Array(9).fill(409)]);
+  });
+
+  it('answers malformed registry requests with 400 and changes nothing', async () => {
+    const cases: [string, string, unknown][] = [
+      ['GET', '/api/v1/registered-models/x/versions/abc', undefined],
+      ['GET', '/api/v1/registered-models/x/versions/0', undefined],
+      ['POST', '/api/v1/registered-models', { name: 'm', metadata: [1, 2] }],
+      ['POST', '/api/v1/registered-models', { name: 'm', regulatoryFlags: 'gdpr' }],
+      ['POST', '/api/v1/registered-models', { name: '' }],
+      ['POST', '/api/v1/registered-models', { name: 'bad\u0001name' }],
+      ['POST', '/api/v1/registered-models', '{"name": '],
+      ['POST', '/api/v1/registered-models/search', { maxResults: 0 }],
+      ['POST', '/api/v1/registered-models/search', { pageToken: 'not-a-token!' }],
+      ['POST', '/api/v1/model-versions/search', { filter: "version_number > 'abc'" }],
+      ['POST', '/api/v1/schemas/model/versions', { schema: 'not a schema' }],
+      ['POST', '/api/v1/schemas/widget/versions', { schema: {} }],
+      ['GET', '/api/v1/registry/completeness?kind=dataset', undefined],
+    ];
+    for (const [method, path, body] of cases) {
+      const response = await api.call<ErrorBody>(method, path, body);
+      expect(response.status, `${method} ${path} ${JSON.stringify(body)}`).toBe(400);
+      expect(response.body.error_code).toBe('INVALID_PARAMETER_VALUE');
+    }
+    const models = await api.call<{ registeredModels: ModelBody[] }>('POST', '/api/v1/registered-models/search', {
+      filter: "name = 'm'",
+    });
+    expect(models.body.registeredModels).toEqual([]);
+  });
+
   it('transitions stages, archives existing versions on request and keeps a status history', async () => {
     await createModel('staged');
     for (let i = 0; i < 3; i++) await createVersion('staged', { source: await modelSource(api, `s/${i}`) });

@@ -41,6 +41,19 @@ describe.each(backends)('metadata schemas over HTTP on $name', (backend) => {
     expect((await api.call('GET', '/api/v1/schemas/run/versions')).status).toBe(404);
   });
 
+  it('numbers concurrent registrations on one subject without gaps or duplicates', async () => {
+    // Each schema only adds an optional field to a closed object, so every order is BACKWARD compatible.
+    const fields = Array.from({ length: 8 }, (_, i) => `f${i}`);
+    const results = await Promise.all(
+      fields.map((_, i) =>
+        register('run:raced', closed(Object.fromEntries(fields.slice(0, i + 1).map((f) => [f, { type: 'string' }])))),
+      ),
+    );
+    const created = results.filter((r) => r.status === 201).map((r) => r.body.version);
+    expect(results.every((r) => r.status === 201 || r.status === 409)).toBe(true);
+    expect([...created].sort((a, b) => a - b)).toEqual(created.map((_, i) => i + 1));
+  });
+
   it('refuses schemas that are not valid JSON Schema', async () => {
     const bad = await register('run', { type: 'object', properties: { x: { type: 'strng' } } });
     expect(bad.status).toBe(400);

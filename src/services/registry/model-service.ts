@@ -12,6 +12,7 @@ import type { KeyValue } from '../../domain/tracking/entities.js';
 import { toJsonColumn } from '../../store/repositories/registry/json-column.js';
 import * as models from '../../store/repositories/registry/model-repository.js';
 import { searchModelRows } from '../../store/repositories/registry/registry-search-query.js';
+import { isUniqueViolation } from '../../store/repositories/registry/unique-violation.js';
 import type { RegisteredModelsTable } from '../../store/schema-registry.js';
 import type { Executor } from '../../store/store.js';
 import { newId } from '../ids.js';
@@ -56,41 +57,44 @@ export class ModelService {
     const metadata = input.metadata ?? {};
     checkMetadataKeys(metadata, MODEL_DOCUMENT_FIELDS);
     const now = this.deps.now();
-    return registryWrite(this.deps, async ({ db, audit }) => {
-      await checkName(db, 'model', name);
-      await checkTags(db, tags);
-      if (await models.findModelRow(db, name)) {
-        throw alreadyExists(`Registered Model (name=${name}) already exists.`);
-      }
-      const schema = await checkMetadata(
-        db,
-        'model',
-        name,
-        modelDocument(name, card, tagMap(tags), metadata),
-        input.metadataSchemaVersion,
-      );
-      const row: RegisteredModelsTable = {
-        model_id: newId(),
-        name,
-        ...cardColumns(card),
-        metadata: toJsonColumn(metadata),
-        metadata_schema_subject: schema?.subject ?? null,
-        metadata_schema_version: schema?.version ?? null,
-        last_version: 0,
-        creation_time: now,
-        last_updated_time: now,
-      };
-      await models.insertModel(db, row);
-      await models.upsertModelTags(db, row.model_id, tags);
-      const created = await this.load(db, name);
-      audit({
-        action: 'registered_model.create',
-        entityKind: 'registered_model',
-        entityId: row.model_id,
-        state: created,
-      });
-      return created;
-    });
+    return nameTaken(
+      name,
+      registryWrite(this.deps, async ({ db, audit }) => {
+        await checkName(db, 'model', name);
+        await checkTags(db, tags);
+        if (await models.findModelRow(db, name)) {
+          throw alreadyExists(`Registered Model (name=${name}) already exists.`);
+        }
+        const schema = await checkMetadata(
+          db,
+          'model',
+          name,
+          modelDocument(name, card, tagMap(tags), metadata),
+          input.metadataSchemaVersion,
+        );
+        const row: RegisteredModelsTable = {
+          model_id: newId(),
+          name,
+          ...cardColumns(card),
+          metadata: toJsonColumn(metadata),
+          metadata_schema_subject: schema?.subject ?? null,
+          metadata_schema_version: schema?.version ?? null,
+          last_version: 0,
+          creation_time: now,
+          last_updated_time: now,
+        };
+        await models.insertModel(db, row);
+        await models.upsertModelTags(db, row.model_id, tags);
+        const created = await this.load(db, name);
+        audit({
+          action: 'registered_model.create',
+          entityKind: 'registered_model',
+          entityId: row.model_id,
+          state: created,
+        });
+        return created;
+      }),
+    );
   }
 
   async get(name: string): Promise<RegisteredModel> {
@@ -123,22 +127,25 @@ export class ModelService {
 
   async rename(name: string, newName: string): Promise<RegisteredModel> {
     const target = validateModelName(newName);
-    return registryWrite(this.deps, async ({ db, audit }) => {
-      const row = await requireModel(db, name);
-      await checkName(db, 'model', target);
-      if (target !== name && (await models.findModelRow(db, target))) {
-        throw alreadyExists(`Registered Model (name=${target}) already exists.`);
-      }
-      await models.updateModelRow(db, row.model_id, { name: target, last_updated_time: this.deps.now() });
-      const renamed = await this.load(db, target);
-      audit({
-        action: 'registered_model.rename',
-        entityKind: 'registered_model',
-        entityId: row.model_id,
-        state: renamed,
-      });
-      return renamed;
-    });
+    return nameTaken(
+      target,
+      registryWrite(this.deps, async ({ db, audit }) => {
+        const row = await requireModel(db, name);
+        await checkName(db, 'model', target);
+        if (target !== name && (await models.findModelRow(db, target))) {
+          throw alreadyExists(`Registered Model (name=${target}) already exists.`);
+        }
+        await models.updateModelRow(db, row.model_id, { name: target, last_updated_time: this.deps.now() });
+        const renamed = await this.load(db, target);
+        audit({
+          action: 'registered_model.rename',
+          entityKind: 'registered_model',
+          entityId: row.model_id,
+          state: renamed,
+        });
+        return renamed;
+      }),
+    );
   }
 
   /** Deletes the model with all its versions, tags, aliases and history. */
@@ -219,6 +226,16 @@ export class ModelService {
   private async load(db: Executor, name: string): Promise<RegisteredModel> {
     const row = await requireModel(db, name);
     return (await models.hydrateModels(db, [row]))[0]!;
+  }
+}
+
+/** A concurrent request that took the same name first surfaces as a unique violation: report it as such. */
+async function nameTaken<T>(name: string, pending: Promise<T>): Promise<T> {
+  try {
+    return await pending;
+  } catch (error) {
+    if (isUniqueViolation(error)) throw alreadyExists(`Registered Model (name=${name}) already exists.`);
+    throw error;
   }
 }
 
