@@ -101,7 +101,7 @@ describe.each(backends)('mnemo run on $name', (backend) => {
         ],
         repo,
       );
-      expect(result.code).toBe(3);
+      expect(result.code, result.stderr).toBe(3);
       const seen = JSON.parse(result.stdout.trim()) as Record<string, string>;
 
       const client = new Mnemo({ url: api.url });
@@ -140,7 +140,7 @@ describe.each(backends)('mnemo run on $name', (backend) => {
         ['run', '--tracking-uri', api.url, '--experiment', 'cli/new', '--', 'node', 'train.js'],
         plain,
       );
-      expect(result.code).toBe(0);
+      expect(result.code, result.stderr).toBe(0);
       const { mnemoRunId } = JSON.parse(result.stdout.trim()) as { mnemoRunId: string };
       const run = await new Mnemo({ url: api.url }).getRun(mnemoRunId);
       expect(run.status).toBe('FINISHED');
@@ -168,7 +168,7 @@ describe.each(backends)('mnemo run on $name', (backend) => {
         ],
         plain,
       );
-      expect(selfKilled.code).toBe(128 + 9);
+      expect(selfKilled.code, selfKilled.stderr).toBe(128 + 9);
 
       const sleeper = 'console.log(process.env.MNEMO_RUN_ID); setTimeout(() => process.exit(0), 60000)';
       const terminated = await mnemo(
@@ -176,7 +176,7 @@ describe.each(backends)('mnemo run on $name', (backend) => {
         plain,
         (pid) => process.kill(pid, 'SIGTERM'),
       );
-      expect(terminated.code).toBe(128 + 15);
+      expect(terminated.code, terminated.stderr).toBe(128 + 15);
 
       const client = new Mnemo({ url: api.url });
       const experiment = await client.getExperimentByName('cli/signals');
@@ -197,7 +197,7 @@ describe.each(backends)('mnemo run on $name', (backend) => {
         ['run', '--tracking-uri', api.url, '--experiment', 'cli/missing', '--', 'no-such-program-xyz'],
         plain,
       );
-      expect(missing.code).toBe(127);
+      expect(missing.code, missing.stderr).toBe(127);
       expect(missing.stderr).toContain("could not run 'no-such-program-xyz'");
       const client = new Mnemo({ url: api.url });
       const experiment = await client.getExperimentByName('cli/missing');
@@ -215,7 +215,7 @@ describe.each(backends)('mnemo run on $name', (backend) => {
         ['run', '--tracking-uri', offlineUri, '--', 'node', '-e', 'console.log("ran")'],
         plain,
       );
-      expect(offline.code).toBe(1);
+      expect(offline.code, offline.stderr).toBe(1);
       expect(offline.stdout).not.toContain('ran');
       expect(offline.stderr).toContain(`could not start a run on ${offlineUri}`);
       expect(offline.stderr).toContain('ECONNREFUSED');
