@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { RegistryService } from '../../../services/registry/registry-service.js';
-import type { StoredSchema, SubjectInfo } from '../../../store/repositories/registry/schema-repository.js';
 
 const tags = ['metadata schemas'];
 const Mode = Type.String({
@@ -39,9 +38,6 @@ const ViolationJson = Type.Object({ path: Type.String(), message: Type.String() 
 type BySubject = { Params: { subject: string } };
 type ByVersion = { Params: { subject: string; version: string } };
 
-const present = (s: StoredSchema) => s;
-const presentSubject = (s: SubjectInfo) => s;
-
 /**
  * The metadata schema registry. Registering a version that breaks the subject's compatibility mode is refused
  * with 409 INVALID_STATE and every reason in `problems`.
@@ -52,13 +48,13 @@ export async function schemaRoutes(app: FastifyInstance, { registry }: { registr
   app.get(
     '/schemas',
     { schema: { tags, response: { 200: Type.Object({ subjects: Type.Array(SubjectJson) }) } } },
-    async () => ({ subjects: (await schemas.subjects()).map(presentSubject) }),
+    async () => ({ subjects: await schemas.subjects() }),
   );
 
   app.get<BySubject>(
     '/schemas/:subject',
     { schema: { tags, params: SubjectParams, response: { 200: SubjectJson } } },
-    async (request) => presentSubject(await schemas.subject(request.params.subject)),
+    async (request) => await schemas.subject(request.params.subject),
   );
 
   app.put<BySubject & { Body: { compatibility: string } }>(
@@ -71,14 +67,13 @@ export async function schemaRoutes(app: FastifyInstance, { registry }: { registr
         response: { 200: SubjectJson },
       },
     },
-    async (request) =>
-      presentSubject(await schemas.setCompatibility(request.params.subject, request.body.compatibility)),
+    async (request) => await schemas.setCompatibility(request.params.subject, request.body.compatibility),
   );
 
   app.get<BySubject>(
     '/schemas/:subject/versions',
     { schema: { tags, params: SubjectParams, response: { 200: Type.Object({ versions: Type.Array(SchemaJson) }) } } },
-    async (request) => ({ versions: (await schemas.versions(request.params.subject)).map(present) }),
+    async (request) => ({ versions: await schemas.versions(request.params.subject) }),
   );
 
   app.post<BySubject & { Body: { schema: unknown; compatibility?: string } }>(
@@ -97,14 +92,14 @@ export async function schemaRoutes(app: FastifyInstance, { registry }: { registr
     async (request, reply) => {
       const { schema, compatibility } = request.body;
       const result = await schemas.register(request.params.subject, schema, compatibility);
-      return reply.status(result.created ? 201 : 200).send(present(result.schema));
+      return reply.status(result.created ? 201 : 200).send(result.schema);
     },
   );
 
   app.get<ByVersion>(
     '/schemas/:subject/versions/:version',
     { schema: { tags, params: VersionParams, response: { 200: SchemaJson } } },
-    async (request) => present(await schemas.get(request.params.subject, request.params.version)),
+    async (request) => await schemas.get(request.params.subject, request.params.version),
   );
 
   app.post<BySubject & { Body: { schema: unknown } }>(
