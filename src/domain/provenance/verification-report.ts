@@ -11,6 +11,7 @@ export interface VerificationProblem {
     | 'state-edited'
     | 'checkpoint-invalid'
     | 'head-mismatch'
+    | 'proof-node-invalid'
     | 'entity-changed'
     | 'entity-unrecorded'
     | 'entity-missing';

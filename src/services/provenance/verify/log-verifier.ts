@@ -5,7 +5,7 @@ import {
   sha256Hex,
 } from '../../../domain/provenance/audit-event.js';
 import { checkpointProblem, type SignedCheckpoint } from '../../../domain/provenance/checkpoint.js';
-import { MerkleFrontier } from '../../../domain/provenance/merkle-frontier.js';
+import { MerkleFrontier, type MerkleNode } from '../../../domain/provenance/merkle-frontier.js';
 import { leafHash } from '../../../domain/provenance/merkle-hash.js';
 import { keyIdOf, publicKeyFromRaw } from '../../../domain/provenance/signing-key.js';
 import type { TrustedKeys } from '../../../domain/provenance/trusted-keys.js';
@@ -18,6 +18,7 @@ import {
 import { checkpointsPage } from '../../../store/repositories/provenance/checkpoint-repository.js';
 import { listSigningKeys } from '../../../store/repositories/provenance/signing-key-repository.js';
 import type { Executor } from '../../../store/store.js';
+import { checkStoredNodes } from './merkle-node-check.js';
 
 const GENESIS = '0'.repeat(64);
 const PAGE = 1000;
@@ -44,6 +45,10 @@ export async function verifyLog(
   let expectedSeq = 1;
   let prevHash = GENESIS;
   let count = 0;
+  let firstDamagedSeq = Number.POSITIVE_INFINITY;
+  const damaged = (seq: number) => {
+    firstDamagedSeq = Math.min(firstDamagedSeq, seq);
+  };
 
   const checkCheckpoint = (checkpoint: SignedCheckpoint) => {
     checkedCheckpoints += 1;
@@ -75,6 +80,7 @@ export async function verifyLog(
   for (;;) {
     const rows = await auditEventsPage(db, {}, after, PAGE);
     if (rows.length === 0) break;
+    const completed: MerkleNode[] = [];
     for (const { event, state } of rows) {
       count += 1;
       if (event.seq !== expectedSeq) {
@@ -88,9 +94,11 @@ export async function verifyLog(
               : `events ${expectedSeq} to ${event.seq - 1} are missing: they were deleted`,
         });
         treeIntact = false;
+        damaged(expectedSeq);
       }
       const recomputed = recomputeEventHash(event);
       if (recomputed !== event.hash) {
+        damaged(event.seq);
         const origin = movedFrom(event);
         problems.add(
           origin === undefined
@@ -106,6 +114,7 @@ export async function verifyLog(
               },
         );
       } else if (event.prevHash !== prevHash && event.seq === expectedSeq) {
+        damaged(event.seq);
         problems.add({
           seq: event.seq,
           kind: 'chain-broken',
@@ -127,7 +136,7 @@ export async function verifyLog(
           });
         }
       }
-      if (treeIntact) frontier.append(leafHash(auditLeafBytes(event)));
+      if (treeIntact) completed.push(...frontier.append(leafHash(auditLeafBytes(event))));
       while (!next.done && next.value.treeSize <= event.seq) {
         if (next.value.treeSize === event.seq) checkCheckpoint(next.value);
         next = await checkpoints.next();
@@ -136,6 +145,9 @@ export async function verifyLog(
       expectedSeq = event.seq + 1;
       if (count % 10_000 === 0) options.onProgress?.(count);
     }
+    // A node over a damaged event differs because of the event, which is already reported.
+    const trusted = completed.filter((n) => (n.index + 1) * 2 ** n.level < firstDamagedSeq);
+    await checkStoredNodes(db, trusted, problems);
     after = rows.at(-1)!.event.seq;
   }
 

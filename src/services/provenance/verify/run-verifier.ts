@@ -8,6 +8,7 @@ import { toRunInfo } from '../../../store/repositories/run-repository.js';
 import type { RunsTable } from '../../../store/schema.js';
 import type { Executor } from '../../../store/store.js';
 import { entityEvents, vanishedEntities } from './entity-events.js';
+import { latestMetricProblems } from './latest-metric-check.js';
 
 type Recorded = Map<string, { value: string; seq: number }>;
 
@@ -115,6 +116,7 @@ async function verifyRun(db: Executor, row: RunsTable, problems: ProblemLog): Pr
     .select((eb) => eb.fn.countAll<number>().as('points'))
     .where('run_id', '=', runId)
     .executeTakeFirstOrThrow();
+  for (const message of await latestMetricProblems(db, runId)) report(null, message);
   if (Number(points) > expected.metricPoints) {
     report(
       null,
