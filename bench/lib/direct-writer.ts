@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import type { BenchDatabase } from './databases.js';
@@ -81,7 +82,8 @@ async function postgresWriter(url: string): Promise<DirectWriter> {
       await client.query('begin');
       try {
         await client.query({
-          name: `bench_${batch.table}_${names.join('_')}`,
+          // PostgreSQL truncates statement names at 63 bytes; a digest of the text is short and unique.
+          name: `bench_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`,
           text,
           values: batch.columns.map((c) => c.values),
         });

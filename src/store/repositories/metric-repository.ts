@@ -204,12 +204,11 @@ export interface MetricSeries {
 }
 
 /**
- * Reads every point of one metric in step order into typed arrays. On SQLite the rows are streamed one at a time
- * (each row object dies young, nothing per point is retained); PostgreSQL's driver has no cursor configured, so
- * there the rows arrive in one result and are copied.
+ * Reads every point of one metric in step order into typed arrays, so callers keep three flat arrays instead of a
+ * million objects. (Streaming row by row was measured slower than one result: each row then costs an async step.)
  */
 export async function metricSeries(db: Executor, runId: string, key: string): Promise<MetricSeries> {
-  const query = db
+  const rows = await db
     .selectFrom('metrics')
     .select(['step', 'timestamp', 'value', 'is_nan'])
     .where('run_id', '=', runId)
@@ -217,22 +216,24 @@ export async function metricSeries(db: Executor, runId: string, key: string): Pr
     .orderBy('step')
     .orderBy('timestamp')
     .orderBy('is_nan')
-    .orderBy('value');
-  const series = new SeriesBuilder();
-  if (dialectOf(db) === 'sqlite') {
-    for await (const row of query.stream(1000))
-      series.push(row.step, row.timestamp, row.is_nan ? Number.NaN : row.value);
-  } else {
-    for (const row of await query.execute()) series.push(row.step, row.timestamp, row.is_nan ? Number.NaN : row.value);
-  }
+    .orderBy('value')
+    .execute();
+  const series = new SeriesBuilder(rows.length);
+  for (const row of rows) series.push(row.step, row.timestamp, row.is_nan ? Number.NaN : row.value);
   return series.build();
 }
 
 class SeriesBuilder {
   private count = 0;
-  private steps = new Float64Array(1024);
-  private timestamps = new Float64Array(1024);
-  private values = new Float64Array(1024);
+  private steps: Float64Array<ArrayBuffer>;
+  private timestamps: Float64Array<ArrayBuffer>;
+  private values: Float64Array<ArrayBuffer>;
+
+  constructor(expected = 1024) {
+    this.steps = new Float64Array(Math.max(1, expected));
+    this.timestamps = new Float64Array(Math.max(1, expected));
+    this.values = new Float64Array(Math.max(1, expected));
+  }
 
   push(step: number, timestamp: number, value: number): void {
     if (this.count === this.steps.length) {
