@@ -16,6 +16,9 @@ describe('naming rules', () => {
   it('refuses patterns that are not regular expressions', () => {
     expect(() => compileNamingPattern('^[a-z')).toThrow(/not a valid regular expression/);
     expect(() => compileNamingPattern('')).toThrow(/1-500 characters/);
+    expect(() => compileNamingPattern('^(a+)+$')).toThrow(/nests quantifiers/);
+    expect(() => compileNamingPattern('^([a-z0-9]*)*$')).toThrow(/nests quantifiers/);
+    expect(compileNamingPattern('^[a-z]+(-[a-z0-9]+)*$').test('fraud-v2')).toBe(true);
   });
 });
 

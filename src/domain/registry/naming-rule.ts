@@ -18,10 +18,20 @@ export interface NamingRule {
 
 export const MAX_PATTERN_LENGTH = 500;
 
+// A group holding a single repeated atom, itself repeated: (a+)+, ([a-z]*)*, (?:\w+){2,}.
+const NESTED_QUANTIFIER = /\((?:\?:)?(?:\[[^\]]*\]|\\.|[^()|])[+*]\)[+*{]/;
+
 /** Compiles a rule's pattern, refusing what is not a valid regular expression (with the engine's reason). */
 export function compileNamingPattern(pattern: string): RegExp {
   if (pattern === '' || pattern.length > MAX_PATTERN_LENGTH) {
     throw invalid(`A naming rule pattern must be 1-${MAX_PATTERN_LENGTH} characters`);
+  }
+  // A repeated group of a repeated atom, like (a+)+, can take exponential time on a long name; the rule is checked
+  // on every create, so such patterns are refused up front.
+  if (NESTED_QUANTIFIER.test(pattern)) {
+    throw invalid(
+      `Naming rule pattern '${pattern}' nests quantifiers (as in (a+)+), which can make matching very slow`,
+    );
   }
   try {
     return new RegExp(pattern, 'u');
