@@ -220,6 +220,23 @@ describe.each(backends)('MLflow run logging API on $name', (backend) => {
     expect(unknown.status).toBe(404);
   });
 
+  it('keeps every model of concurrent log-model calls in the history', async () => {
+    const { runId } = await newRun(api, 'log/model-concurrent');
+    const paths = Array.from({ length: 12 }, (_, i) => `model-${i}`);
+    const replies = await Promise.all(
+      paths.map((artifact_path) =>
+        mlflow.post('runs/log-model', {
+          run_id: runId,
+          model_json: JSON.stringify({ artifact_path, flavors: {}, utc_time_created: 't', run_id: runId }),
+        }),
+      ),
+    );
+    expect(replies.map((r) => r.status)).toEqual(paths.map(() => 200));
+    const tag = (await getRun(runId)).data.tags?.find((t) => t.key === 'mlflow.log-model.history');
+    const logged = (JSON.parse(tag?.value ?? '[]') as { artifact_path: string }[]).map((m) => m.artifact_path);
+    expect(logged.sort()).toEqual([...paths].sort());
+  });
+
   it('appends logged models to the mlflow.log-model.history tag and records the change in the audit log', async () => {
     const { runId } = await newRun(api, 'log/model');
     const model = (path: string) => ({

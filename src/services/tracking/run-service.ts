@@ -3,7 +3,15 @@ import { METRIC_BATCH_ENCODING, metricBatchDigest } from '../../domain/metrics/m
 import { parseMetricValue, type WireMetricValue } from '../../domain/metrics/metric-value.js';
 import { parseOrderBy, parseRunFilter } from '../../domain/search/filter-parser.js';
 import { decodePageToken, encodePageToken } from '../../domain/search/page-token.js';
-import type { DatasetInput, KeyValue, Metric, Run, RunInfo, RunStatus, ViewType } from '../../domain/tracking/entities.js';
+import type {
+  DatasetInput,
+  KeyValue,
+  Metric,
+  Run,
+  RunInfo,
+  RunStatus,
+  ViewType,
+} from '../../domain/tracking/entities.js';
 import { RUN_STATUSES } from '../../domain/tracking/entities.js';
 import { LIMITS, validateKey, validateLength } from '../../domain/tracking/limits.js';
 import { runNameFrom } from '../../domain/tracking/run-name.js';
@@ -232,10 +240,17 @@ export class RunService {
 
   /**
    * Appends a logged model's description to the run's `mlflow.log-model.history` tag (a JSON array), as MLflow does.
-   * Read and write happen in one transaction, so two models logged at once both end up in the history.
+   * The run row is locked while the history is read and rewritten, so models logged at once all end up in it.
    */
   async appendLoggedModel(runId: string, model: Record<string, unknown>): Promise<void> {
     await this.mutate(runId, 'run.log_model', async (db) => {
+      // A no-op update takes the run row's lock on PostgreSQL (SQLite runs one writer at a time anyway), so
+      // concurrent appends queue up instead of each overwriting the history the other read.
+      await db
+        .updateTable('runs')
+        .set((eb) => ({ run_id: eb.ref('run_id') }))
+        .where('run_id', '=', runId)
+        .execute();
       const current = await db
         .selectFrom('run_tags')
         .select('value')
