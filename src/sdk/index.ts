@@ -4,6 +4,7 @@ export type { ArtifactSource } from './artifact-upload.js';
 export { MnemoApiError, MnemoConnectionError } from './errors.js';
 export type { FetchFunction } from './http-client.js';
 export { Mnemo, type MnemoOptions, SERVER_MAX_BATCH_POINTS, type StartRunOptions } from './mnemo.js';
+export { RegistryClient, type RegistryClientOptions } from './registry.js';
 export { DEFAULT_RETRY, type RetryOptions } from './retry-policy.js';
 export type {
   ArtifactFile,
@@ -16,4 +17,3 @@ export type {
   SearchRunsOptions,
   ViewType,
 } from './types.js';
-export { RegistryClient, type RegistryClientOptions } from './registry.js';

@@ -3,7 +3,7 @@ import { type CodeRefSpec, codeRefId, normaliseCodeRef } from '../../domain/line
 import type { DatasetColumn, DatasetVersion, DriftStatus, QualityCheck } from '../../domain/lineage/dataset-version.js';
 import type { EdgeType } from '../../domain/lineage/edge-types.js';
 import { type EnvironmentSpec, environmentDigest, normaliseEnvironment } from '../../domain/lineage/environment.js';
-import { modelVersionNodeId, nodeId } from '../../domain/lineage/node-id.js';
+import { modelVersionNodeId, nodeId, parseNodeId } from '../../domain/lineage/node-id.js';
 import { canonicalJson } from '../../domain/provenance/canonical-json.js';
 import * as datasets from '../../store/repositories/lineage/dataset-version-repository.js';
 import * as entities from '../../store/repositories/lineage/entity-repository.js';
@@ -439,6 +439,11 @@ export class LineageService {
   /** Links two existing nodes, e.g. an evaluation run that consumed a model version. */
   async recordEdge(input: { from: string; to: string; type: EdgeType; runId?: string | null }) {
     return this.write(async (scope) => {
+      // Runs join the graph when first linked: any tracked run may be an endpoint.
+      for (const end of [input.from, input.to]) {
+        const { kind, entityId } = parseNodeId(end);
+        if (kind === 'run') await ensureRunNode(scope, entityId);
+      }
       if (input.runId) await ensureRunNode(scope, input.runId);
       return recordEdge(scope, { ...input, eventId: 'api' } satisfies EdgeInput, this.deps.now());
     });

@@ -1,0 +1,123 @@
+import { Command } from 'commander';
+import { type LineageClient as Client, type EdgeType, LineageClient, type ReachedNode } from '../sdk/lineage.js';
+import { envOption } from './options.js';
+
+type Options = { trackingUri: string; depth?: string; edgeTypes?: string; json?: boolean };
+
+/** `mnemo lineage …`: graph questions asked of a running server over HTTP. */
+export function lineageCommand(): Command {
+  const lineage = new Command('lineage').description('Ask the lineage graph what feeds what and what a change affects');
+
+  addWalk(lineage, 'upstream', 'everything a node was made from', (client, id, o) => client.upstream(id, o));
+  addWalk(lineage, 'downstream', 'everything made from a node', (client, id, o) => client.downstream(id, o));
+
+  common(
+    lineage
+      .command('impact <nodeId>')
+      .description('runs, models, versions and deployments affected by a change to a node, with the path to each'),
+  ).action(async (nodeId: string, options: Options) => {
+    const report = await client(options).impact(nodeId, walkOptions(options));
+    if (options.json) return print(report);
+    console.log(`Impact of a change to ${report.root.label} (${report.root.id})`);
+    const groups: [string, ReachedNode[]][] = [
+      ['runs', report.runs],
+      ['model versions', report.modelVersions],
+      ['dataset versions', report.datasetVersions],
+      ['feature versions', report.featureVersions],
+      ['deployments', report.deployments],
+      ['deployment targets', report.deploymentTargets],
+    ];
+    for (const [title, nodes] of groups) {
+      console.log(`\n${title} (${nodes.length})`);
+      for (const node of nodes) console.log(`  ${node.label}  ${node.id}\n    via ${describePath(node)}`);
+    }
+    if (report.models.length > 0) {
+      console.log(
+        `\nmodels: ${report.models.map((m) => `${m.name ?? m.modelId} (${m.versions.length} versions)`).join(', ')}`,
+      );
+    }
+    footer(report.depth, report.truncated);
+  });
+
+  common(lineage.command('path <from> <to>').description('the shortest chain of edges between two nodes')).action(
+    async (from: string, to: string, options: Options) => {
+      const path = await client(options).path(from, to, depthOf(options));
+      if (options.json) return print(path);
+      if (!path.found) {
+        console.log(`No path between ${from} and ${to} within depth ${path.depth.applied}.`);
+        return;
+      }
+      console.log(`${path.length} edges from ${path.from} to ${path.to}:`);
+      for (const step of path.edges) console.log(`  ${step.from} -${step.type}-> ${step.to}`);
+    },
+  );
+
+  common(
+    lineage
+      .command('models-trained-on <datasetVersionId>')
+      .description('model versions whose training used a dataset version, directly or through features'),
+  ).action(async (datasetVersionId: string, options: Options) => {
+    const result = await client(options).modelsTrainedOn(datasetVersionId, depthOf(options));
+    if (options.json) return print(result);
+    console.log(`Model versions trained on ${result.datasetVersion.label}: ${result.modelVersions.length}`);
+    for (const model of result.modelVersions)
+      console.log(`  ${model.label}  ${model.id}\n    via ${describePath(model)}`);
+    footer(result.depth, result.truncated);
+  });
+
+  return lineage;
+}
+
+function addWalk(
+  parent: Command,
+  name: 'upstream' | 'downstream',
+  what: string,
+  walk: (client: Client, nodeId: string, options: ReturnType<typeof walkOptions>) => ReturnType<Client['upstream']>,
+): void {
+  common(
+    parent
+      .command(`${name} <nodeId>`)
+      .description(`${what} (node ids look like dataset_version:<id>, run:<id>, model_version:<model>/<n>)`),
+  )
+    .option('--edge-types <types>', 'comma-separated: consumed,produced,derived_from,depends_on,deployed_to')
+    .action(async (nodeId: string, options: Options) => {
+      const result = await walk(client(options), nodeId, walkOptions(options));
+      if (options.json) return print(result);
+      console.log(`${name} of ${result.roots[0]?.label ?? nodeId}: ${result.nodes.length} nodes`);
+      for (const node of result.nodes)
+        console.log(`  ${String(node.depth).padStart(2)}  ${node.kind.padEnd(18)} ${node.label}  ${node.id}`);
+      footer(result.depth, result.truncated);
+    });
+}
+
+function common(command: Command): Command {
+  return command
+    .addOption(envOption('--tracking-uri <uri>', 'address of the Mnemo server', 'http://127.0.0.1:5000'))
+    .option('--depth <n>', 'how many edges to follow (at most 50)')
+    .option('--json', 'print the server answer as JSON');
+}
+
+const client = (options: Options) => new LineageClient(options.trackingUri);
+
+function depthOf(options: Options): number | undefined {
+  if (options.depth === undefined) return undefined;
+  const depth = Number(options.depth);
+  if (!Number.isInteger(depth) || depth < 1)
+    throw new Error(`--depth must be a positive integer; got '${options.depth}'`);
+  return depth;
+}
+
+function walkOptions(options: Options): { depth?: number; edgeTypes?: EdgeType[] } {
+  const depth = depthOf(options);
+  const edgeTypes = options.edgeTypes?.split(',').map((t) => t.trim()) as EdgeType[] | undefined;
+  return { ...(depth ? { depth } : {}), ...(edgeTypes ? { edgeTypes } : {}) };
+}
+
+const describePath = (node: ReachedNode) => node.path.map((s) => s.type).join(' → ');
+
+function footer(depth: { applied: number; cap: number; capped: boolean }, truncated: boolean): void {
+  if (depth.capped) console.log(`\n(depth limited to the cap of ${depth.cap})`);
+  if (truncated) console.log(`\n(more lies beyond depth ${depth.applied}: pass a larger --depth to see it)`);
+}
+
+const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));

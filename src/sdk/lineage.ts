@@ -1,0 +1,174 @@
+import { MnemoApiError, MnemoConnectionError } from './errors.js';
+
+/** Typed access to Mnemo's lineage API: OpenLineage ingest, registration and graph questions. */
+
+export type EdgeType = 'consumed' | 'produced' | 'derived_from' | 'depends_on' | 'deployed_to';
+
+export interface LineageNode {
+  id: string;
+  kind: string;
+  label: string;
+  attributes: Record<string, unknown>;
+  createdTime: number;
+}
+
+export interface PathStep {
+  from: string;
+  to: string;
+  type: EdgeType;
+  runId: string | null;
+}
+
+export interface ReachedNode extends LineageNode {
+  depth: number;
+  path: PathStep[];
+}
+
+export interface DepthReport {
+  requested: number;
+  applied: number;
+  cap: number;
+  capped: boolean;
+}
+
+export interface Walk {
+  roots: LineageNode[];
+  nodes: ReachedNode[];
+  depth: DepthReport;
+  truncated: boolean;
+}
+
+export interface Impact {
+  root: LineageNode;
+  runs: ReachedNode[];
+  modelVersions: ReachedNode[];
+  models: { modelId: string; name: string | null; versions: string[] }[];
+  datasetVersions: ReachedNode[];
+  featureVersions: ReachedNode[];
+  deployments: ReachedNode[];
+  deploymentTargets: ReachedNode[];
+  depth: DepthReport;
+  truncated: boolean;
+}
+
+export interface LineagePath {
+  found: boolean;
+  from: string;
+  to: string;
+  length: number | null;
+  nodes: string[];
+  edges: PathStep[];
+  depth: DepthReport;
+}
+
+export interface WalkOptions {
+  depth?: number;
+  edgeTypes?: EdgeType[];
+}
+
+export class LineageClient {
+  private readonly baseUrl: string;
+
+  constructor(
+    trackingUri: string,
+    private readonly fetchFn: typeof fetch = fetch,
+  ) {
+    this.baseUrl = trackingUri.replace(/\/+$/, '');
+  }
+
+  /** Sends one OpenLineage RunEvent; the answer names the Mnemo run it was recorded on. */
+  emit(event: Record<string, unknown>): Promise<{ olRunId: string; runId: string; experimentId: string }> {
+    return this.request('POST', '/api/v1/lineage', undefined, event);
+  }
+
+  upstream(nodeId: string, options: WalkOptions = {}): Promise<Walk> {
+    return this.request('GET', '/api/v1/lineage/upstream', walkQuery(nodeId, options));
+  }
+
+  downstream(nodeId: string, options: WalkOptions = {}): Promise<Walk> {
+    return this.request('GET', '/api/v1/lineage/downstream', walkQuery(nodeId, options));
+  }
+
+  impact(nodeId: string, options: WalkOptions = {}): Promise<Impact> {
+    return this.request('GET', '/api/v1/lineage/impact', walkQuery(nodeId, options));
+  }
+
+  path(from: string, to: string, depth?: number): Promise<LineagePath> {
+    return this.request('GET', '/api/v1/lineage/path', { from, to, ...(depth ? { depth: String(depth) } : {}) });
+  }
+
+  modelsTrainedOn(
+    datasetVersionId: string,
+    depth?: number,
+  ): Promise<{ datasetVersion: LineageNode; modelVersions: ReachedNode[]; depth: DepthReport; truncated: boolean }> {
+    const id = datasetVersionId.replace(/^dataset_version:/, '');
+    return this.request(
+      'GET',
+      `/api/v1/lineage/dataset-versions/${encodeURIComponent(id)}/models`,
+      depth ? { depth: String(depth) } : {},
+    );
+  }
+
+  featureDependents(featureName: string, depth?: number): Promise<{ dependents: ReachedNode[]; depth: DepthReport }> {
+    return this.request(
+      'GET',
+      `/api/v1/lineage/features/${encodeURIComponent(featureName)}/dependents`,
+      depth ? { depth: String(depth) } : {},
+    );
+  }
+
+  /** W3C PROV-JSON for a model version (model given by registry id or name). */
+  provenance(model: string, version: number): Promise<Record<string, unknown>> {
+    return this.request('GET', `/api/v1/lineage/model-versions/${encodeURIComponent(model)}/${version}/prov`);
+  }
+
+  completeness(
+    model: string,
+    version: number,
+  ): Promise<{ score: number; missing: string[]; linked: Record<string, boolean> }> {
+    return this.request('GET', `/api/v1/lineage/model-versions/${encodeURIComponent(model)}/${version}/completeness`);
+  }
+
+  registerDatasetVersion(input: {
+    namespace: string;
+    name: string;
+    version: string;
+    uri?: string;
+    digest?: string;
+    columns?: { name: string; type?: string }[];
+    rowCount?: number;
+    producedByRunId?: string;
+  }): Promise<{ datasetVersion: { versionId: string; nodeId: string } }> {
+    return this.request('POST', '/api/v1/lineage/dataset-versions', undefined, input);
+  }
+
+  private async request<T>(method: string, path: string, query?: Record<string, string>, body?: unknown): Promise<T> {
+    const url = new URL(`${this.baseUrl}${path}`);
+    for (const [key, value] of Object.entries(query ?? {})) url.searchParams.set(key, value);
+    let response: Response;
+    try {
+      response = await this.fetchFn(url, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      throw new MnemoConnectionError(`Could not reach Mnemo at ${this.baseUrl}: ${String(error)}`, 1, error);
+    }
+    const text = await response.text();
+    const parsed: unknown = text === '' ? {} : JSON.parse(text);
+    if (!response.ok) {
+      const { error_code, message } = parsed as { error_code?: string; message?: string };
+      throw new MnemoApiError(response.status, error_code ?? 'UNKNOWN', message ?? text);
+    }
+    return parsed as T;
+  }
+}
+
+function walkQuery(nodeId: string, options: WalkOptions): Record<string, string> {
+  return {
+    nodeId,
+    ...(options.depth ? { depth: String(options.depth) } : {}),
+    ...(options.edgeTypes?.length ? { edgeTypes: options.edgeTypes.join(',') } : {}),
+  };
+}
