@@ -2,7 +2,9 @@ import { Command } from 'commander';
 import { VERSION } from '../api/version.js';
 import { attestCommand } from './attest-command.js';
 import { auditCommand } from './audit-command.js';
+import { lineageCommand } from './lineage-command.js';
 import { modelsCommand } from './models-command.js';
+import { reconcileCommand } from './reconcile-command.js';
 import { runCommand } from './run-command.js';
 import { schemasCommand } from './schemas-command.js';
 import { serverCommand } from './server-command.js';
@@ -11,6 +13,8 @@ const program = new Command('mnemo')
   .description('Mnemo: experiment tracking, model registry, lineage and provenance')
   .version(VERSION)
   .addCommand(serverCommand())
+  .addCommand(lineageCommand())
+  .addCommand(reconcileCommand())
   .addCommand(runCommand())
   .addCommand(auditCommand())
   .addCommand(attestCommand())
