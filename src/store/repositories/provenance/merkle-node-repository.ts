@@ -1,3 +1,4 @@
+import { invalidState } from '../../../domain/errors.js';
 import {
   foldRight,
   frontierCoordinates,
@@ -20,7 +21,7 @@ export async function insertMerkleNodes(db: Executor, nodes: readonly MerkleNode
 
 const keyOf = (c: NodeCoordinate) => `${c.level}/${c.index}`;
 
-/** Loads stored subtree hashes; throws when one is missing, which means the node table is damaged. */
+/** Loads stored subtree hashes; a missing one means the node table was damaged, which is reported as such. */
 export async function findMerkleNodes(
   db: Executor,
   coordinates: readonly NodeCoordinate[],
@@ -36,7 +37,11 @@ export async function findMerkleNodes(
     for (const row of rows) found.set(`${row.level}/${row.idx}`, Buffer.from(row.hash, 'hex'));
   }
   for (const c of unique) {
-    if (!found.has(keyOf(c))) throw new Error(`the Merkle node at level ${c.level} index ${c.index} is missing`);
+    if (!found.has(keyOf(c))) {
+      throw invalidState(
+        `The audit log's Merkle node at level ${c.level} index ${c.index} is missing; run \`mnemo audit verify\`.`,
+      );
+    }
   }
   return found;
 }
