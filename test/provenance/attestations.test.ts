@@ -1,5 +1,5 @@
 import { createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { attestVerify } from '../../src/cli/attest-command.js';
@@ -185,6 +185,18 @@ describe.each(backends)('attestations on $name', (backend) => {
       ),
     );
     await writeFile(join(artifactsDir, 'model/weights.bin'), FILES['model/weights.bin']);
+
+    // A file that is a link to somewhere outside the directory is not taken as the attested file.
+    const outside = join(api.dir, 'outside.txt');
+    await writeFile(outside, FILES['report.txt']);
+    await rm(join(artifactsDir, 'report.txt'));
+    await symlink(outside, join(artifactsDir, 'report.txt'));
+    expect(await attestVerify(envelopeFile, { key: keyFile, artifacts: artifactsDir })).toMatchObject({
+      code: 1,
+      stderr: /report.txt is missing/,
+    });
+    await rm(join(artifactsDir, 'report.txt'));
+    await writeFile(join(artifactsDir, 'report.txt'), FILES['report.txt']);
   });
 
   it('answers 4xx for runs it cannot attest', async () => {
