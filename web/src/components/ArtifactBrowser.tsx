@@ -63,6 +63,7 @@ export function ArtifactBrowser({ runId }: { runId: string }) {
       <div className="artifact-preview">
         {file ? (
           <Preview
+            key={file}
             runId={runId}
             file={
               listing.data?.files.find((f) => f.path === file) ?? { path: file, isDir: false, size: null, sha256: null }

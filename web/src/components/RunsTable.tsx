@@ -1,10 +1,10 @@
 import { type ColumnDef, type ColumnSizingState, getCoreRowModel, useReactTable } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
-import { type ColumnRef, columnLabel, columnValue, orderByFor, parseSort, type RunRow } from '../lib/columns.js';
-import { formatDuration, formatNumber, formatTime } from '../lib/format.js';
+import { type ColumnRef, columnLabel, orderByFor, parseSort } from '../lib/columns.js';
+import { formatNumber } from '../lib/format.js';
 import { type DisplayRow, groupKey } from '../lib/grouping.js';
-import { StatusBadge } from './StatusBadge.js';
+import { RunRowView } from './RunRow.js';
 
 const ROW_HEIGHT = 34;
 
@@ -64,6 +64,11 @@ export function RunsTable(props: RunsTableProps) {
   const template = leafColumns.map((c) => `${c.getSize()}px`).join(' ');
   const width = leafColumns.reduce((sum, c) => sum + c.getSize(), 0);
   const refById = useMemo(() => new Map(columns.map((c) => [c.id, c])), [columns]);
+  const cells = useMemo(() => leafColumns.slice(2).map((c) => refById.get(c.id)), [leafColumns, refById]);
+  const allSelected = useMemo(() => {
+    const runRows = rows.filter((r) => r.kind === 'run');
+    return runRows.length > 0 && runRows.every((r) => r.kind === 'run' && props.selected.has(r.row.run.runId));
+  }, [rows, props.selected]);
 
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -127,15 +132,13 @@ export function RunsTable(props: RunsTableProps) {
 
   const headerCell = (id: string) => {
     if (id === '_select') {
-      const runRows = rows.filter((r) => r.kind === 'run');
-      const all = runRows.length > 0 && runRows.every((r) => r.kind === 'run' && props.selected.has(r.row.run.runId));
       return (
         <input
           type="checkbox"
           aria-label="Select all runs"
-          checked={all}
+          checked={allSelected}
           onChange={props.onToggleAll}
-          disabled={runRows.length === 0}
+          disabled={rows.length === 0}
         />
       );
     }
@@ -241,61 +244,25 @@ export function RunsTable(props: RunsTableProps) {
                 </tr>
               );
             }
-            const { row, pinned } = display;
-            const runId = row.run.runId;
             return (
-              <tr
-                key={`${pinned ? 'pin:' : ''}${runId}`}
-                aria-selected={props.selected.has(runId)}
-                className={`grid-row ${focused ? 'focused' : ''} ${pinned ? 'pinned' : ''} ${props.selected.has(runId) ? 'selected' : ''}`}
-                style={style}
-                onClick={() => setFocus(item.index)}
-                onDoubleClick={() => props.onOpen(runId)}
-                data-run-id={runId}
-              >
-                <td className="grid-cell sticky">
-                  <input
-                    type="checkbox"
-                    aria-label={`Select ${row.run.runName}`}
-                    checked={props.selected.has(runId)}
-                    onChange={() => props.onToggleSelect(runId)}
-                    onClick={(event) => event.stopPropagation()}
-                  />
-                </td>
-                <td className="grid-cell sticky run-name-cell" style={{ left: 36 }}>
-                  <button
-                    type="button"
-                    className={`pin ${props.pinned.has(runId) ? 'on' : ''}`}
-                    title={props.pinned.has(runId) ? 'Unpin' : 'Pin to top'}
-                    aria-label={props.pinned.has(runId) ? `Unpin ${row.run.runName}` : `Pin ${row.run.runName}`}
-                    onClick={(event) => {
-                      event.stopPropagation();
-                      props.onTogglePin(runId);
-                    }}
-                  >
-                    {props.pinned.has(runId) ? '●' : '○'}
-                  </button>
-                  <a
-                    href={`/experiments/${encodeURIComponent(row.run.experimentId)}/runs/${encodeURIComponent(runId)}`}
-                    onClick={(event) => {
-                      if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
-                      event.preventDefault();
-                      props.onOpen(runId);
-                    }}
-                    className="run-link"
-                  >
-                    {row.run.runName || runId}
-                  </a>
-                </td>
-                {leafColumns.slice(2).map((column) => {
-                  const ref = refById.get(column.id);
-                  return (
-                    <td key={column.id} className={`grid-cell ${ref?.kind === 'metrics' ? 'num' : ''}`}>
-                      {ref ? <Cell row={row} ref_={ref} now={now} /> : null}
-                    </td>
-                  );
-                })}
-              </tr>
+              <RunRowView
+                key={`${display.pinned ? 'pin:' : ''}${display.row.run.runId}`}
+                row={display.row}
+                index={item.index}
+                start={item.start}
+                template={template}
+                width={width}
+                pinnedCopy={display.pinned}
+                focused={focused}
+                selected={props.selected.has(display.row.run.runId)}
+                pinned={props.pinned.has(display.row.run.runId)}
+                cells={cells}
+                now={now}
+                onFocus={setFocus}
+                onOpen={props.onOpen}
+                onToggleSelect={props.onToggleSelect}
+                onTogglePin={props.onTogglePin}
+              />
             );
           })}
         </tbody>
@@ -310,16 +277,4 @@ function defaultWidth(ref: ColumnRef): number {
   if (ref.kind === 'metrics') return 120;
   if (ref.kind === 'attributes') return ref.key === 'start_time' ? 150 : ref.key === 'run_id' ? 270 : 110;
   return 140;
-}
-
-function Cell({ row, ref_, now }: { row: RunRow; ref_: ColumnRef; now: number }) {
-  const value = columnValue(row, ref_, now);
-  if (value === null) return <span className="muted">—</span>;
-  if (ref_.kind === 'metrics') return <>{formatNumber(value as number)}</>;
-  if (ref_.kind === 'attributes') {
-    if (ref_.key === 'status') return <StatusBadge status={String(value)} />;
-    if (ref_.key === 'start_time') return <>{formatTime(value as number)}</>;
-    if (ref_.key === 'duration') return <>{formatDuration(value as number)}</>;
-  }
-  return <span title={String(value)}>{String(value)}</span>;
 }

@@ -3,6 +3,8 @@ import { api } from '../api/client.js';
 import type { Run } from '../api/types.js';
 import { quoteValue, type RunRow, toRunRow } from './columns.js';
 
+// A small first page puts rows on screen at once; later pages are large to keep the number of requests low.
+const FIRST_PAGE = 200;
 const PAGE_SIZE = 2000;
 const LIVE_INTERVAL_MS = 5000;
 const ID_CHUNK = 200;
@@ -44,7 +46,13 @@ export function useRunPages(experimentId: string, filter: string, orderBy: strin
       let pageToken: string | undefined;
       do {
         const page = await api.searchRuns(
-          { experimentIds: [experimentId], filter: filter || undefined, orderBy, maxResults: PAGE_SIZE, pageToken },
+          {
+            experimentIds: [experimentId],
+            filter: filter || undefined,
+            orderBy,
+            maxResults: pageToken ? PAGE_SIZE : FIRST_PAGE,
+            pageToken,
+          },
           signal,
         );
         if (signal.aborted) return;

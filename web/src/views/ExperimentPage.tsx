@@ -61,6 +61,11 @@ export function ExperimentPage() {
     else next.add(id);
     return next;
   }, []);
+  const toggleSelected = useCallback((id: string) => setSelected((s) => toggle(s, id)), [toggle]);
+  const togglePinned = useCallback(
+    (id: string) => setPinnedIds([...toggle(pinned, id)]),
+    [toggle, pinned, setPinnedIds],
+  );
   const openRun = useCallback(
     (runId: string) => navigate(`/experiments/${encodeURIComponent(experimentId)}/runs/${encodeURIComponent(runId)}`),
     [navigate, experimentId],
@@ -153,12 +158,12 @@ export function ExperimentPage() {
             onSort={setSort}
             onHideColumn={(id) => setColumnIds(columnIds.filter((c) => c !== id))}
             selected={selected}
-            onToggleSelect={(id) => setSelected((s) => toggle(s, id))}
+            onToggleSelect={toggleSelected}
             onToggleAll={() =>
               setSelected((s) => (s.size > 0 ? new Set() : new Set(pages.rows.map((r) => r.run.runId))))
             }
             pinned={pinned}
-            onTogglePin={(id) => setPinnedIds([...toggle(pinned, id)])}
+            onTogglePin={togglePinned}
             expanded={expanded}
             onToggleGroup={(key) => setExpanded((s) => toggle(s, key))}
             aggregateMetric={groupRef ? aggregate || null : null}

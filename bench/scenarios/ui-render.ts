@@ -1,0 +1,189 @@
+import type { Page } from 'playwright-core';
+import { launchBrowser } from '../../test/e2e/support/browser.js';
+import { ensureUiBuilt } from '../../test/e2e/support/build-ui.js';
+import { type BackendName, createDatabase } from '../lib/databases.js';
+import { openDirectWriter } from '../lib/direct-writer.js';
+import { HttpClient } from '../lib/http-client.js';
+import { loadRuns } from '../lib/run-fixtures.js';
+import type { BenchContext, Scenario } from '../lib/scenario.js';
+import { startServerProcess } from '../lib/server-process.js';
+import { percentile } from '../lib/stats.js';
+
+const RUNS = 10_000;
+const POINTS = 1_000_000;
+const EPOCH = 1_700_000_000_000;
+const COLUMNS = ['params.p0', 'params.p1', 'params.p2', 'metrics.m0', 'metrics.m1', 'tags.t1', 'attributes.start_time'];
+
+/**
+ * The web UI in real Chromium against a server process: how soon a 10,000-run table shows its first rows and all of
+ * them, how smoothly it scrolls (frame times while scrolling end to end), and how long a 1,000,000-point metric
+ * takes to fetch (downsampled to the chart's width) and draw.
+ */
+async function run(context: BenchContext): Promise<void> {
+  const runs = context.quick ? 2_000 : RUNS;
+  const points = context.quick ? 200_000 : POINTS;
+  context.note(
+    `ui-render: ${runs.toLocaleString('en-US')} runs (20 params, 10 metrics, 5 tags each) and one metric of ` +
+      `${points.toLocaleString('en-US')} points loaded straight into the database; Chromium 1440×900, cold page loads.`,
+  );
+  await ensureUiBuilt();
+  for (const backend of context.backends) await renderOn(context, backend, runs, points);
+}
+
+async function renderOn(context: BenchContext, backend: BackendName, runs: number, points: number): Promise<void> {
+  const database = await createDatabase(backend);
+  const server = await startServerProcess(database.uri);
+  const browser = await launchBrowser();
+  try {
+    const http = new HttpClient(server.url, 1);
+    const { experiment } = await http.json<{ experiment: { experimentId: string } }>(
+      'POST',
+      '/api/v1/experiments',
+      { name: 'ui-render' },
+      201,
+    );
+    const experimentId = experiment.experimentId;
+    const { run: long } = await http.json<{ run: { runId: string } }>(
+      'POST',
+      '/api/v1/runs',
+      { experimentId, runName: 'long-training', startTime: EPOCH },
+      201,
+    );
+    const writer = await openDirectWriter(database);
+    try {
+      await loadRuns(writer, experimentId, runs);
+      await loadLongMetric(writer, long.runId, points);
+    } finally {
+      await writer.close();
+    }
+
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const table = await measureTable(
+      page,
+      `${server.url}/experiments/${experimentId}?cols=${COLUMNS.join(',')}`,
+      runs + 1,
+    );
+    const label = `${(runs / 1000).toFixed(0)}k runs`;
+    context.record({
+      scenario: 'ui render',
+      backend,
+      figure: `${label}: first rows visible`,
+      unit: 'ms',
+      value: table.firstRows,
+      target: { value: 1000, better: 'lower' },
+    });
+    context.record({
+      scenario: 'ui render',
+      backend,
+      figure: `${label}: all runs loaded`,
+      unit: 'ms',
+      value: table.allRows,
+    });
+    context.record({
+      scenario: 'ui render',
+      backend,
+      figure: `${label}: scroll frame time p95`,
+      unit: 'ms',
+      value: table.frameP95,
+      target: { value: 50, better: 'lower' },
+    });
+    context.record({
+      scenario: 'ui render',
+      backend,
+      figure: `${label}: table rows in the DOM`,
+      unit: 'rows',
+      value: table.domRows,
+    });
+
+    const chart = await measureChart(page, `${server.url}/experiments/${experimentId}/runs/${long.runId}?tab=charts`);
+    const million = `${(points / 1e6).toFixed(1)}M-point metric`;
+    context.record({
+      scenario: 'ui render',
+      backend,
+      figure: `${million}: fetch + draw`,
+      unit: 'ms',
+      value: chart.totalMs,
+      target: { value: 1000, better: 'lower' },
+    });
+    context.record({
+      scenario: 'ui render',
+      backend,
+      figure: `${million}: draw only`,
+      unit: 'ms',
+      value: chart.renderMs,
+    });
+  } finally {
+    await browser.close();
+    await server.stop();
+    await database.drop();
+  }
+}
+
+async function measureTable(page: Page, url: string, total: number) {
+  const started = Date.now();
+  await page.goto(url);
+  await page.locator('tr[data-run-id]').first().waitFor({ timeout: 120_000 });
+  const firstRows = Date.now() - started;
+  const expected = `${total.toLocaleString('en-US')} runs`;
+  await page.getByTestId('run-total').getByText(expected, { exact: true }).waitFor({ timeout: 300_000 });
+  const allRows = Date.now() - started;
+  // Page-side code is a string (this project's Node typings have no DOM): scroll top to bottom in 60 steps, one
+  // per animation frame, recording how long each frame took.
+  const frames = (await page.evaluate(`(async () => {
+    const grid = document.querySelector('[data-testid="runs-grid"]');
+    const times = [];
+    let last = performance.now();
+    for (let i = 1; i <= 60; i++) {
+      grid.scrollTop = (grid.scrollHeight * i) / 60;
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      const now = performance.now();
+      times.push(now - last);
+      last = now;
+    }
+    return times;
+  })()`)) as number[];
+  const domRows = await page.locator('tr[data-run-id]').count();
+  return { firstRows, allRows, frameP95: percentile(frames, 95), domRows };
+}
+
+async function measureChart(page: Page, url: string) {
+  await page.goto(url);
+  const canvas = page.locator('[data-testid="metric-chart"] .chart-canvas[data-total-ms]').first();
+  await canvas.waitFor({ timeout: 300_000 });
+  return {
+    totalMs: Number(await canvas.getAttribute('data-total-ms')),
+    renderMs: Number(await canvas.getAttribute('data-render-ms')),
+  };
+}
+
+async function loadLongMetric(writer: Awaited<ReturnType<typeof openDirectWriter>>, runId: string, points: number) {
+  const chunk = 50_000;
+  for (let start = 0; start < points; start += chunk) {
+    const steps = Array.from({ length: Math.min(chunk, points - start) }, (_, i) => start + i);
+    await writer.insert({
+      table: 'metrics',
+      columns: [
+        { name: 'run_id', type: 'text', values: steps.map(() => runId) },
+        { name: 'key', type: 'text', values: steps.map(() => 'loss') },
+        { name: 'step', type: 'bigint', values: steps },
+        { name: 'timestamp', type: 'bigint', values: steps.map((s) => EPOCH + s * 100) },
+        { name: 'value', type: 'float8', values: steps.map((s) => Math.exp(-s / 200_000) + Math.sin(s / 500) * 0.05) },
+        { name: 'is_nan', type: 'int', values: steps.map(() => 0) },
+      ],
+    });
+  }
+  await writer.insert({
+    table: 'latest_metrics',
+    columns: [
+      { name: 'run_id', type: 'text', values: [runId] },
+      { name: 'key', type: 'text', values: ['loss'] },
+      { name: 'step', type: 'bigint', values: [points - 1] },
+      { name: 'timestamp', type: 'bigint', values: [EPOCH + (points - 1) * 100] },
+      { name: 'value', type: 'float8', values: [Math.exp(-(points - 1) / 200_000)] },
+      { name: 'is_nan', type: 'int', values: [0] },
+    ],
+  });
+}
+
+const scenario: Scenario = { name: 'ui-render', order: 9, run };
+export default scenario;
