@@ -101,10 +101,14 @@ describe.each(backends)('MLflow experiments API on $name', (backend) => {
     const rename = await mlflow.post('experiments/update', { experiment_id: id, new_name: 'exp/other' });
     expect(rename.status).toBe(400);
     expect(rename.body).toMatchObject({ error_code: 'INVALID_STATE' });
+    const tag = await mlflow.post('experiments/set-experiment-tag', { experiment_id: id, key: 'k', value: 'v' });
+    expect(tag.status).toBe(400);
+    expect(tag.body).toMatchObject({ error_code: 'INVALID_STATE' });
 
     expect((await mlflow.post('experiments/restore', { experiment_id: id })).status).toBe(200);
     const restored = await mlflow.get<ExperimentReply>('experiments/get', { experiment_id: id });
     expect(restored.body.experiment.lifecycle_stage).toBe('active');
+    expect(restored.body.experiment).not.toHaveProperty('tags');
     const twice = await mlflow.post('experiments/restore', { experiment_id: id });
     expect(twice.status).toBe(400);
     expect((await mlflow.post('experiments/delete', { experiment_id: '0' })).status).toBe(400);

@@ -107,7 +107,10 @@ export class ExperimentService {
 
   async setTags(experimentId: string, tags: KeyValue[]): Promise<Experiment> {
     const valid = validateTags(tags);
-    return this.mutate(experimentId, 'experiment.set_tags', async (db) => {
+    return this.mutate(experimentId, 'experiment.set_tags', async (db, current) => {
+      if (current.lifecycleStage !== 'active') {
+        throw invalidState(`Cannot tag experiment ${experimentId}: it is deleted. Restore it first.`);
+      }
       await experiments.upsertExperimentTags(db, experimentId, valid);
       await experiments.updateExperiment(db, experimentId, { last_update_time: this.deps.now() });
     });
