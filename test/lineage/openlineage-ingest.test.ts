@@ -236,6 +236,19 @@ describe.each(backends)('OpenLineage ingest on $name', (backend) => {
     expect(notJson.status).toBe(400);
   });
 
+  it('documents the lineage endpoints in the OpenAPI document', async () => {
+    const { status, body } = await api.call<{ paths: Record<string, Record<string, unknown>> }>(
+      'GET',
+      '/api/v1/openapi.json',
+    );
+    expect(status).toBe(200);
+    // Paths are relative to the document's server URL, /api/v1.
+    expect(Object.keys(body.paths['/lineage'] ?? {}).sort()).toEqual(['get', 'post']);
+    for (const path of ['/lineage/impact', '/lineage/path', '/lineage/dataset-versions']) {
+      expect(body.paths[path], path).toBeDefined();
+    }
+  });
+
   it('writes an audit record for every accepted event', async () => {
     const rows = await api.server.store.db
       .selectFrom('audit_events')
