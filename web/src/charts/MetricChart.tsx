@@ -93,7 +93,7 @@ export function MetricChart({
     const axis: uPlot.Axis = { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor } };
     const xValues =
       options.xAxis === 'relative'
-        ? (_: uPlot, ticks: number[]) => ticks.map((t) => formatDuration(t * 1000))
+        ? (_: uPlot, ticks: (number | null)[]) => ticks.map((t) => (t === null ? '' : formatDuration(t * 1000)))
         : undefined;
     const opts: uPlot.Options = {
       width: Math.max(width, 200),
@@ -105,7 +105,11 @@ export function MetricChart({
       },
       axes: [
         { ...axis, ...(xValues ? { values: xValues } : {}) },
-        { ...axis, size: 60, values: (_: uPlot, ticks: number[]) => ticks.map((t) => formatNumber(t)) },
+        {
+          ...axis,
+          size: 60,
+          values: (_: uPlot, ticks: (number | null)[]) => ticks.map((t) => (t === null ? '' : formatNumber(t))),
+        },
       ],
       series: [
         { label: options.xAxis === 'step' ? 'step' : options.xAxis === 'time' ? 'time' : 'elapsed' },
