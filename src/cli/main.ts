@@ -1,27 +1,35 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
+import { Command as Program } from 'commander';
 import { VERSION } from '../api/version.js';
-import { attestCommand } from './attest-command.js';
-import { auditCommand } from './audit-command.js';
-import { lineageCommand } from './lineage-command.js';
-import { modelsCommand } from './models-command.js';
-import { reconcileCommand } from './reconcile-command.js';
-import { runCommand } from './run-command.js';
-import { schemasCommand } from './schemas-command.js';
-import { serverCommand } from './server-command.js';
 
-const program = new Command('mnemo')
-  .description('Mnemo: experiment tracking, model registry, lineage and provenance')
-  .version(VERSION)
-  .addCommand(serverCommand())
-  .addCommand(lineageCommand())
-  .addCommand(reconcileCommand())
-  .addCommand(runCommand())
-  .addCommand(auditCommand())
-  .addCommand(attestCommand())
-  .addCommand(modelsCommand())
-  .addCommand(schemasCommand());
+/**
+ * Each command is loaded only when it is the one asked for: `mnemo run` or `mnemo lineage` then start without
+ * loading the server, database drivers and services they never use. Help and unknown commands load them all.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  server: async () => (await import('./server-command.js')).serverCommand(),
+  run: async () => (await import('./run-command.js')).runCommand(),
+  models: async () => (await import('./models-command.js')).modelsCommand(),
+  schemas: async () => (await import('./schemas-command.js')).schemasCommand(),
+  lineage: async () => (await import('./lineage-command.js')).lineageCommand(),
+  reconcile: async () => (await import('./reconcile-command.js')).reconcileCommand(),
+  audit: async () => (await import('./audit-command.js')).auditCommand(),
+  attest: async () => (await import('./attest-command.js')).attestCommand(),
+};
 
-program.parseAsync(process.argv).catch((error: unknown) => {
+async function main(argv: string[]): Promise<void> {
+  const program = new Program('mnemo')
+    .description('Mnemo: experiment tracking, model registry, lineage and provenance')
+    .version(VERSION);
+  const requested = argv[2];
+  const load = requested !== undefined ? COMMANDS[requested] : undefined;
+  for (const command of await Promise.all(load ? [load()] : Object.values(COMMANDS).map((l) => l()))) {
+    program.addCommand(command);
+  }
+  await program.parseAsync(argv);
+}
+
+main(process.argv).catch((error: unknown) => {
   console.error(`mnemo: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });
