@@ -3,6 +3,7 @@ export { ActiveRun, type ActiveRunOptions, type ParamValue } from './active-run.
 export type { ArtifactSource } from './artifact-upload.js';
 export { MnemoApiError, MnemoConnectionError } from './errors.js';
 export type { FetchFunction } from './http-client.js';
+export { type EdgeType, LineageClient, type LineageNode } from './lineage.js';
 export { Mnemo, type MnemoOptions, SERVER_MAX_BATCH_POINTS, type StartRunOptions } from './mnemo.js';
 export { RegistryClient, type RegistryClientOptions } from './registry.js';
 export { DEFAULT_RETRY, type RetryOptions } from './retry-policy.js';
