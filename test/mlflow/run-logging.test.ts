@@ -81,6 +81,18 @@ describe.each(backends)('MLflow run logging API on $name', (backend) => {
     expect(noRun.status).toBe(400);
   });
 
+  it('accepts exactly one value when the same param is logged with different values at once', async () => {
+    const { runId } = await newRun(api, 'log/params-race');
+    const values = Array.from({ length: 30 }, (_, i) => String(i));
+    const replies = await Promise.all(
+      values.map((value) => mlflow.post('runs/log-parameter', { run_id: runId, key: 'seed', value })),
+    );
+    const accepted = values.filter((_, i) => replies[i]?.status === 200);
+    expect(accepted).toHaveLength(1);
+    expect(replies.filter((r) => r.status === 400)).toHaveLength(values.length - 1);
+    expect((await getRun(runId)).data.params).toEqual([{ key: 'seed', value: accepted[0] }]);
+  });
+
   it('sets and deletes run tags; deleting a missing tag is a 404', async () => {
     const { runId } = await newRun(api, 'log/tags');
     await mlflow.post('runs/set-tag', { run_id: runId, key: 'note', value: 'first' });

@@ -193,14 +193,20 @@ export class RunService {
         );
         for (const p of params) {
           const old = existing.get(p.key);
-          if (old !== undefined && old !== p.value) {
-            throw invalid(
-              `Changing param values is not allowed. Param with key='${p.key}' was already logged with ` +
-                `value='${old}' for run ID='${runId}'. Attempted logging new value '${p.value}'.`,
-            );
-          }
+          if (old !== undefined && old !== p.value) throw changedParam(runId, p, old);
         }
         await runs.insertParams(db, runId, params);
+        // A concurrent request may have logged the same key between the check above and the insert, which then kept
+        // the other value: what is stored now decides, so a different value is refused rather than silently dropped.
+        const stored = await runs.findParams(
+          db,
+          runId,
+          params.map((p) => p.key),
+        );
+        for (const p of params) {
+          const kept = stored.get(p.key);
+          if (kept !== undefined && kept !== p.value) throw changedParam(runId, p, kept);
+        }
       }
       if (metrics.length > 0) {
         await insertMetrics(db, runId, metrics);
@@ -358,6 +364,13 @@ function validateTags(tags: KeyValue[]): KeyValue[] {
     validateLength(tag.value, LIMITS.tagValueLength, `tags[${i}].value`);
   });
   return tags;
+}
+
+function changedParam(runId: string, param: KeyValue, old: string) {
+  return invalid(
+    `Changing param values is not allowed. Param with key='${param.key}' was already logged with ` +
+      `value='${old}' for run ID='${runId}'. Attempted logging new value '${param.value}'.`,
+  );
 }
 
 function parseModelHistory(value: string): unknown[] {
