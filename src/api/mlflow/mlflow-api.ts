@@ -10,7 +10,10 @@ import { mlflowRunLoggingRoutes } from './run-logging-routes.js';
 import { mlflowRunRoutes } from './run-routes.js';
 import { MLFLOW_ARTIFACT_PREFIXES, MLFLOW_TRACKING_PREFIXES } from './status-map.js';
 
-/** The tracking and model registry API under one prefix. MLflow accepts only JSON bodies there, and so does this adapter. */
+/**
+ * The tracking and model registry API under one prefix. MLflow accepts only JSON bodies there, and so does this
+ * adapter: any other content type is a 400 before a route runs.
+ */
 async function trackingApi(app: FastifyInstance, { services }: { services: Services }) {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
