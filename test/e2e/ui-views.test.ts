@@ -276,6 +276,18 @@ describe.each(backends)('web UI in Chromium on $name', (backend) => {
     await page.goto(`${api.url}/compare`);
     await page.getByText('No runs chosen').waitFor();
 
+    // An experiment without runs says how to log one, with this server's address filled in.
+    const empty = await api.call<{ experiment: { experimentId: string } }>('POST', '/api/v1/experiments', {
+      name: `empty-${backend.name}`,
+    });
+    await page.goto(`${api.url}/experiments/${empty.body.experiment.experimentId}`);
+    await page.getByText('No runs in this experiment yet').waitFor();
+    const snippet = page.getByTestId('first-run-snippet');
+    expect(await snippet.innerText()).toContain(`mlflow.set_tracking_uri("${api.url}")`);
+    expect(await snippet.innerText()).toContain(`mlflow.set_experiment("empty-${backend.name}")`);
+    await page.getByRole('tab', { name: 'Mnemo SDK' }).click();
+    expect(await snippet.innerText()).toContain(`new Mnemo({ url: '${api.url}' })`);
+
     await page.goto(`${api.url}/experiments/${seed.experimentId}`);
     await page.locator('tr[data-run-id]').first().waitFor();
     await page.getByTestId('theme-toggle').click();
