@@ -141,6 +141,7 @@ describe.each(backends)('web UI in Chromium on $name', (backend) => {
     await page.goto(`${api.url}/experiments/${seed.experimentId}/runs/${run.runId}`);
     const facts = page.getByTestId('run-facts');
     await facts.waitFor();
+    await page.locator('.crumbs', { hasText: seed.experimentName }).waitFor();
     const factText = await facts.innerText();
     expect(factText).toContain('train.py');
     expect(factText).toContain('1000'); // seed param

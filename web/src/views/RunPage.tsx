@@ -29,6 +29,7 @@ export function RunPage() {
   const { experimentId = '', runId = '' } = useParams();
   const [tab, setTab] = useQueryState('tab', 'overview');
   const run = useAsync((signal) => api.run(runId, signal), [runId]);
+  const experiment = useAsync((signal) => api.experiment(experimentId, signal), [experimentId]);
   const running = run.data?.run.status === 'RUNNING';
   const { reload } = run;
   useEffect(() => {
@@ -52,7 +53,10 @@ export function RunPage() {
         <div>
           <div className="crumbs">
             <Link to="/">Experiments</Link> /{' '}
-            <Link to={`/experiments/${encodeURIComponent(r.experimentId || experimentId)}`}>experiment</Link> /
+            <Link to={`/experiments/${encodeURIComponent(r.experimentId || experimentId)}`}>
+              {experiment.data?.experiment.name ?? 'experiment'}
+            </Link>{' '}
+            /
           </div>
           <h1>
             {r.runName || r.runId} <StatusBadge status={r.status} />
