@@ -10,6 +10,10 @@ const PathParams = Type.Object({ runId: Type.String(), '*': Type.String() });
 
 export async function artifactRoutes(app: FastifyInstance, { services }: { services: Services }) {
   const artifacts = services.artifacts;
+  // Artifact bytes are never parsed, whatever content type the client declares: a JSON or text file is stored as
+  // the exact bytes sent. This applies only inside this plugin.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
 
   app.put<ByPath>(
     '/runs/:runId/artifacts/*',

@@ -11,17 +11,22 @@ export interface HashProgress {
   bytesTotal: number;
 }
 
-export type LocalLocation = { kind: 'local'; path: string } | { kind: 'unsupported'; reason: string };
+export type DataLocation =
+  | { kind: 'local'; path: string }
+  | { kind: 's3'; uri: string }
+  | { kind: 'unsupported'; reason: string };
 
 /**
- * Where a dataset URI lives on this machine: file:// URIs and plain paths are local; S3 would need an S3 client,
- * which Mnemo does not ship, and other schemes (databases, warehouses) are not files at all.
+ * Where a dataset URI can be re-read: file:// URIs and plain paths on this machine, s3:// (and Spark's s3a://) in
+ * a bucket; other schemes (databases, warehouses) are not files at all.
  */
-export function localLocation(uri: string): LocalLocation {
+export function dataLocation(uri: string): DataLocation {
   if (uri.startsWith('file://')) return { kind: 'local', path: fileURLToPath(uri) };
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(uri)?.[1]?.toLowerCase();
   if (scheme === 's3' || scheme === 's3a') {
-    return { kind: 'unsupported', reason: 'S3 locations cannot be re-read: no S3 client is installed' };
+    const uriInS3 = `s3://${uri.slice(scheme.length + 3)}`;
+    if (!/^s3:\/\/[^/]+/.test(uriInS3)) return { kind: 'unsupported', reason: `'${uri}' names no bucket` };
+    return { kind: 's3', uri: uriInS3 };
   }
   if (scheme) return { kind: 'unsupported', reason: `${scheme}:// locations are not files` };
   return { kind: 'local', path: isAbsolute(uri) ? uri : resolve(uri) };

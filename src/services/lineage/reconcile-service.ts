@@ -1,15 +1,14 @@
-import { readdir } from 'node:fs/promises';
-import { dirname, join, sep } from 'node:path';
 import { type CatalogDataset, type CatalogDiff, diffCatalogs } from '../../domain/lineage/catalog-diff.js';
 import { compareDigest } from '../../domain/lineage/content-digest.js';
 import type { DatasetVersion, DriftStatus } from '../../domain/lineage/dataset-version.js';
 import type { OpenLineageRunEvent } from '../../domain/lineage/openlineage-event.js';
 import { planOpenLineageEvent } from '../../domain/lineage/openlineage-mapping.js';
 import { listVersions } from '../../store/repositories/lineage/dataset-version-repository.js';
+import { type DataReader, localReader, s3Reader } from './data-readers.js';
 import type { LineageDeps } from './lineage-deps.js';
 import type { LineageQueryService } from './lineage-query-service.js';
 import type { LineageService } from './lineage-service.js';
-import { exists, type HashProgress, hashDirectory, hashFile, localLocation } from './local-data-reader.js';
+import { dataLocation, type HashProgress } from './local-data-reader.js';
 
 export interface VersionCheck {
   versionId: string;
@@ -30,7 +29,7 @@ export interface DataReconciliation {
   /** Present, but registered without a sha256 to compare with. */
   unverifiable: VersionCheck[];
   skipped: { versionId: string; uri: string; reason: string }[];
-  /** Files in directories that hold registered data but that no dataset version names. */
+  /** Files (paths or s3:// URIs) next to registered data that no dataset version names. */
   unregistered: string[];
 }
 
@@ -45,11 +44,19 @@ export type ReconcileProgress =
  * catalog's OpenLineage export.
  */
 export class ReconcileService {
+  private s3Data: DataReader | undefined;
+
   constructor(
     private readonly deps: LineageDeps,
     private readonly lineage: LineageService,
     private readonly queries: LineageQueryService,
   ) {}
+
+  /** Created on first use: most catalogs hold no S3 data and need no S3 client. */
+  private s3(): DataReader {
+    this.s3Data ??= s3Reader();
+    return this.s3Data;
+  }
 
   async reconcileData(options: {
     recordDrift: boolean;
@@ -65,24 +72,38 @@ export class ReconcileService {
       unregistered: [],
     };
     const versions = (await listVersions(this.deps.store.db)).filter((v) => v.uri !== null);
-    const registeredFiles = new Set<string>();
-    const registeredDirectories: string[] = [];
-    const parentDirectories = new Set<string>();
+    // Registered files and directories per reader, so siblings nobody registered can be listed afterwards.
+    const seen = new Map<DataReader, { files: Set<string>; directories: string[]; parents: Set<string> }>();
     for (const [index, version] of versions.entries()) {
       const uri = version.uri!;
-      const location = localLocation(uri);
+      const location = dataLocation(uri);
       if (location.kind === 'unsupported') {
         report.skipped.push({ versionId: version.versionId, uri, reason: location.reason });
         continue;
       }
-      report.checked += 1;
+      const reader = location.kind === 's3' ? this.s3() : localReader;
+      const where = location.kind === 's3' ? location.uri : location.path;
       options.onProgress?.({ phase: 'check', index, total: versions.length, uri });
-      const kind = await exists(location.path);
+      let kind: 'file' | 'directory' | null;
+      try {
+        kind = await reader.kind(where);
+      } catch (error) {
+        // An unreachable store, a missing bucket or refused credentials say nothing about the data itself.
+        report.skipped.push({
+          versionId: version.versionId,
+          uri,
+          reason: `cannot be read: ${(error as Error).message}`,
+        });
+        continue;
+      }
+      report.checked += 1;
+      const registered = seen.get(reader) ?? { files: new Set(), directories: [], parents: new Set() };
+      seen.set(reader, registered);
       if (kind === 'file') {
-        registeredFiles.add(location.path);
-        parentDirectories.add(dirname(location.path));
+        registered.files.add(where);
+        registered.parents.add(reader.parentOf(where));
       } else if (kind === 'directory') {
-        registeredDirectories.push(location.path);
+        registered.directories.push(where);
       }
       const check = this.check(version, uri);
       if (kind === null) {
@@ -92,7 +113,7 @@ export class ReconcileService {
       const onFile = (file: HashProgress) =>
         options.onProgress?.({ phase: 'hash', index, total: versions.length, uri, file });
       const observed =
-        kind === 'file' ? await hashFile(location.path, onFile) : await hashDirectory(location.path, onFile);
+        kind === 'file' ? await reader.hashFile(where, onFile) : await reader.hashDirectory(where, onFile);
       check.observedDigest = observed;
       const verdict = compareDigest(version.digest, observed);
       if (verdict === 'modified')
@@ -100,12 +121,13 @@ export class ReconcileService {
       else if (verdict === 'unverifiable') report.unverifiable.push(check);
       else report.unchanged.push(check);
     }
-    const covered = (path: string) =>
-      registeredFiles.has(path) || registeredDirectories.some((d) => path.startsWith(`${d}${sep}`));
-    for (const directory of [...parentDirectories].sort()) {
-      for (const entry of await readdir(directory, { withFileTypes: true })) {
-        const path = join(directory, entry.name);
-        if (entry.isFile() && !covered(path)) report.unregistered.push(path);
+    for (const [reader, registered] of seen) {
+      const covered = (location: string) =>
+        registered.files.has(location) || registered.directories.some((d) => reader.isInside(location, d));
+      for (const directory of [...registered.parents].sort()) {
+        for (const location of await reader.filesIn(directory)) {
+          if (!covered(location)) report.unregistered.push(location);
+        }
       }
     }
     return report;

@@ -6,11 +6,11 @@ import {
   GetObjectCommand,
   ListObjectsV2Command,
   NoSuchKey,
-  S3Client,
-  type S3ClientConfig,
+  type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { ArtifactStore, ListedObject, StoredObject } from './artifact-store.js';
+import { s3ClientFromEnvironment } from './s3-client.js';
 
 export interface S3Location {
   bucket: string;
@@ -33,15 +33,8 @@ export class S3ArtifactStore implements ArtifactStore {
     private readonly location: S3Location,
   ) {}
 
-  static fromUri(uri: string, config: S3ClientConfig = {}): S3ArtifactStore {
-    const endpoint = process.env.MNEMO_S3_ENDPOINT_URL ?? process.env.MLFLOW_S3_ENDPOINT_URL;
-    const client = new S3Client({
-      region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
-      // Self-hosted S3-compatible stores (MinIO, Ceph) are addressed by path, not by virtual host.
-      ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
-      ...config,
-    });
-    return new S3ArtifactStore(client, parseS3Uri(uri));
+  static fromUri(uri: string): S3ArtifactStore {
+    return new S3ArtifactStore(s3ClientFromEnvironment(), parseS3Uri(uri));
   }
 
   get description(): string {
