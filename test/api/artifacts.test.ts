@@ -82,6 +82,25 @@ describe.each(backends)('artifacts on $name', (backend) => {
     expect(top.some((name) => name.includes('escape'))).toBe(false);
   });
 
+  it('stores JSON and text uploads as the exact bytes sent, whatever their content type', async () => {
+    const { runId } = await newRun();
+    const cases = [
+      ['metrics.json', 'application/json', '{ "acc" : 0.9,\n  "loss": 1e-3 }'],
+      ['notes.txt', 'text/plain; charset=utf-8', 'line one\r\nline two ✓'],
+      ['empty.bin', 'application/octet-stream', ''],
+    ] as const;
+    for (const [path, type, text] of cases) {
+      const response = await fetch(`${api.url}/api/v1/runs/${runId}/artifacts/${path}`, {
+        method: 'PUT',
+        headers: { 'content-type': type },
+        body: text,
+      });
+      expect(response.status, path).toBe(201);
+      const downloaded = await fetch(`${api.url}/api/v1/runs/${runId}/artifacts/${path}`);
+      expect(await downloaded.text(), path).toBe(text);
+    }
+  });
+
   it('answers 404 for an unknown run or file', async () => {
     const { runId } = await newRun();
     expect((await fetch(`${api.url}/api/v1/runs/${runId}/artifacts/none.txt`)).status).toBe(404);
