@@ -13,6 +13,8 @@ export type ValueKind = 'number' | 'string';
 export interface FieldRule {
   valueKind: ValueKind;
   operators: readonly FilterOperator[];
+  /** Numbers may also be written as quoted strings (MLflow clients quote model version numbers). */
+  quotedNumbers?: boolean;
 }
 
 /** Entities either accept any key (metrics.<anything>) or a fixed set, possibly with alias spellings. */

@@ -25,7 +25,8 @@ export function parseExperimentFilter(filter: string | undefined): Filter {
   return parseFilter(filter, EXPERIMENT_FILTER_SCHEMA);
 }
 
-function parseFilter(filter: string | undefined, schema: FilterSchema): Filter {
+/** Parses a filter against any schema of fields: runs, experiments, registered models, model versions. */
+export function parseFilter(filter: string | undefined, schema: FilterSchema): Filter {
   if (filter === undefined || filter.trim() === '') return { comparisons: [] };
   const cursor = new TokenCursor({ text: filter, label: 'filter' });
   const comparisons = [parseComparison(cursor, schema)];
@@ -105,7 +106,10 @@ function parseOperator(cursor: TokenCursor): FilterOperator {
 function parseScalar(cursor: TokenCursor, field: ResolvedField): number | string {
   const token = cursor.next();
   if (field.rule.valueKind === 'number') {
-    if (token?.kind !== 'number') throw cursor.errorAt(token, `expected a number for ${field.entity} comparison`);
+    const numeric = token?.kind === 'number' || (field.rule.quotedNumbers === true && isStringLiteral(token));
+    if (!token || !numeric || token.text.trim() === '') {
+      throw cursor.errorAt(token, `expected a number for ${field.entity} comparison`);
+    }
     const value = Number(token.text);
     if (!Number.isFinite(value)) throw cursor.errorAt(token, 'number out of range');
     return value;
