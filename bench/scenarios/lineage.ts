@@ -163,7 +163,7 @@ class Rows {
   }
 
   *add(row: (string | number | null)[], table: string): Generator<ColumnBatch> {
-    row.forEach((value, i) => this.columns[i]!.push(value));
+    for (const [i, value] of row.entries()) this.columns[i]!.push(value);
     if (this.columns[0]!.length >= 50_000) yield* this.flush(table);
   }
 

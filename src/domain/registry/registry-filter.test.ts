@@ -28,7 +28,9 @@ describe('registry search filters', () => {
       ],
     });
     expect(() => parseRegistryFilter("name > 'm'", VERSION_FILTER_SCHEMA)).toThrow(/operator '>' is not supported/);
-    expect(() => parseRegistryFilter("name = 'm' OR name = 'n'", VERSION_FILTER_SCHEMA)).toThrow(/OR is not supported, only AND/);
+    expect(() => parseRegistryFilter("name = 'm' OR name = 'n'", VERSION_FILTER_SCHEMA)).toThrow(
+      /OR is not supported, only AND/,
+    );
   });
 
   it('parses order-by clauses and refuses unknown fields', () => {
