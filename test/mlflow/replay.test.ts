@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backends } from '../support/backends.js';
 import { useTestServer } from '../support/test-server.js';
-import { type Exchange, isRegistryExchange, loadExchanges } from './support/fixtures.js';
+import { type Exchange, loadExchanges } from './support/fixtures.js';
 import { IdMap, isObject } from './support/id-map.js';
 import { shapeDifferences } from './support/shape.js';
 
@@ -38,11 +38,7 @@ describe.each(backends)('replaying the official MLflow client session on $name',
   });
 
   for (const exchange of exchanges) {
-    it(`${exchange.file}`, async (context) => {
-      if (isRegistryExchange(exchange) && !('registry' in api.server.services)) {
-        context.skip();
-        return;
-      }
+    it(`${exchange.file}`, async () => {
       const query = new URLSearchParams(
         Object.entries(exchange.query).map(([k, v]) => [k, ids.applyToString(v, k)] as [string, string]),
       ).toString();

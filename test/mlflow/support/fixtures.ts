@@ -23,6 +23,3 @@ export function loadExchanges(): Exchange[] {
     .sort()
     .map((file) => ({ file, ...(JSON.parse(readFileSync(join(dir, file), 'utf8')) as Omit<Exchange, 'file'>) }));
 }
-
-export const isRegistryExchange = (exchange: Exchange): boolean =>
-  /\/(registered-models|model-versions)\//.test(exchange.path);
