@@ -42,8 +42,15 @@ export async function findParams(db: Executor, runId: string, keys: string[]): P
   return found;
 }
 
+/**
+ * Rows are written in key order so two transactions touching the same keys lock them in the same order and cannot
+ * deadlock on PostgreSQL.
+ */
+const byKey = (pairs: KeyValue[]): KeyValue[] =>
+  [...pairs].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+
 export async function insertParams(db: Executor, runId: string, params: KeyValue[]): Promise<void> {
-  for (const chunk of inChunks(params, 500)) {
+  for (const chunk of inChunks(byKey(params), 500)) {
     await db
       .insertInto('run_params')
       .values(chunk.map((p) => ({ run_id: runId, key: p.key, value: p.value })))
@@ -53,7 +60,7 @@ export async function insertParams(db: Executor, runId: string, params: KeyValue
 }
 
 export async function upsertRunTags(db: Executor, runId: string, tags: KeyValue[]): Promise<void> {
-  for (const chunk of inChunks(tags, 500)) {
+  for (const chunk of inChunks(byKey(tags), 500)) {
     await db
       .insertInto('run_tags')
       .values(chunk.map((t) => ({ run_id: runId, key: t.key, value: t.value })))
