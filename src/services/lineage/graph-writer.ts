@@ -46,10 +46,6 @@ export async function recordEdge(scope: WriteScope, input: EdgeInput, now: numbe
   return edge;
 }
 
-export async function recordNode(scope: WriteScope, node: LineageNode): Promise<void> {
-  await upsertNode(scope.db, node);
-}
-
 export const runNodeAttributes = (run: RunsTable): Record<string, unknown> => ({
   runName: run.run_name,
   experimentId: run.experiment_id,

@@ -4,7 +4,7 @@ import type { MetadataDocument } from '../../domain/registry/metadata-document.j
 import type { EntityKind } from '../../domain/registry/naming-rule.js';
 import { describeViolations, type Violation, validateDocument } from '../../domain/registry/schema/json-schema.js';
 import { candidateSubjects } from '../../domain/registry/schema/subject.js';
-import { findSchema, findSubject, type StoredSchema } from '../../store/repositories/registry/schema-repository.js';
+import { findSchema, findSubject } from '../../store/repositories/registry/schema-repository.js';
 import type { Executor } from '../../store/store.js';
 
 /** A metadata document that breaks its schema; carries every violation so the API can list them. */
@@ -28,20 +28,6 @@ export async function governingSubject(db: Executor, kind: EntityKind, name: str
     if (found && found.latestVersion > 0) return subject;
   }
   return undefined;
-}
-
-/** The schema a record should be judged by: the version it declares, or the subject's latest. */
-export async function schemaFor(
-  db: Executor,
-  kind: EntityKind,
-  name: string,
-  declared: SchemaRef | null,
-): Promise<StoredSchema | undefined> {
-  if (declared !== null) return findSchema(db, declared.subject, declared.version);
-  const subject = await governingSubject(db, kind, name);
-  if (subject === undefined) return undefined;
-  const info = await findSubject(db, subject);
-  return findSchema(db, subject, info!.latestVersion);
 }
 
 /**

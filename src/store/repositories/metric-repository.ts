@@ -263,8 +263,3 @@ function grow(array: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
   bigger.set(array);
   return bigger;
 }
-
-export async function metricKeysOf(db: Executor, runId: string): Promise<string[]> {
-  const rows = await db.selectFrom('latest_metrics').select('key').where('run_id', '=', runId).orderBy('key').execute();
-  return rows.map((r) => r.key);
-}

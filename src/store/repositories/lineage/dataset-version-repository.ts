@@ -45,10 +45,6 @@ export async function findDataset(
     .executeTakeFirst();
 }
 
-export async function findDatasetById(db: Executor, datasetId: string): Promise<LineageDatasetsTable | undefined> {
-  return db.selectFrom('lineage_datasets').selectAll().where('dataset_id', '=', datasetId).executeTakeFirst();
-}
-
 export async function insertDataset(db: Executor, row: LineageDatasetsTable): Promise<void> {
   await db.insertInto('lineage_datasets').values(row).execute();
 }

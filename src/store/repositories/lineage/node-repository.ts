@@ -57,17 +57,6 @@ export async function findNodes(db: Executor, ids: readonly string[]): Promise<M
   return found;
 }
 
-export async function findNodesOfKind(db: Executor, kind: NodeKind, idPrefix: string): Promise<LineageNode[]> {
-  const rows = await db
-    .selectFrom('lineage_nodes')
-    .selectAll()
-    .where('kind', '=', kind)
-    .where('node_id', '>=', idPrefix)
-    .where('node_id', '<', `${idPrefix}\uffff`)
-    .execute();
-  return rows.map(toNode);
-}
-
 export async function listNodes(db: Executor): Promise<LineageNode[]> {
   const rows = await db.selectFrom('lineage_nodes').selectAll().orderBy('node_id').execute();
   return rows.map(toNode);

@@ -23,7 +23,3 @@ export async function retireSigningKeys(db: Executor, exceptKeyId: string, time:
 export async function listSigningKeys(db: Executor): Promise<SigningKeysTable[]> {
   return db.selectFrom('signing_keys').selectAll().orderBy('created_time').orderBy('key_id').execute();
 }
-
-export async function findSigningKey(db: Executor, keyId: string): Promise<SigningKeysTable | undefined> {
-  return db.selectFrom('signing_keys').selectAll().where('key_id', '=', keyId).executeTakeFirst();
-}
