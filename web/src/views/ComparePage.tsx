@@ -2,12 +2,10 @@ import { useMemo, useRef } from 'react';
 import { Link } from 'react-router-dom';
 import { api } from '../api/client.js';
 import type { Run } from '../api/types.js';
-import { ChartControls } from '../charts/ChartControls.js';
 import { colorFor } from '../charts/chart-data.js';
-import { MetricChart } from '../charts/MetricChart.js';
+import { MetricChartPanel } from '../charts/MetricChartPanel.js';
 import { ParallelCoordinates } from '../charts/ParallelCoordinates.js';
 import { ScatterPlot } from '../charts/ScatterPlot.js';
-import { useChartOptions } from '../charts/use-chart-options.js';
 import { RunDiff } from '../components/RunDiff.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { Empty, ErrorMessage, Loading } from '../components/states.js';
@@ -56,8 +54,6 @@ function Comparison({ runs, onRemove }: { runs: Run[]; onRemove: (runId: string)
   const colored = runs.map((run, i) => ({ run, color: colorFor(i) }));
   const metricKeys = useMemo(() => [...new Set(runs.flatMap((r) => r.metrics.map((m) => m.key)))].sort(), [runs]);
   const paramKeys = useMemo(() => [...new Set(runs.flatMap((r) => Object.keys(r.params)))].sort(), [runs]);
-  const [chosen, setChosen] = useQueryList('metrics', metricKeys.slice(0, 4));
-  const [options, setOptions] = useChartOptions();
   const [pcMetric, setPcMetric] = useQueryState('pc', metricKeys[0] ?? '');
   const fields = [...paramKeys.map((k) => `params.${k}`), ...metricKeys.map((k) => `metrics.${k}`)];
   const [sx, setSx] = useQueryState('sx', paramKeys[0] ? `params.${paramKeys[0]}` : (fields[0] ?? ''));
@@ -113,28 +109,7 @@ function Comparison({ runs, onRemove }: { runs: Run[]; onRemove: (runId: string)
         {metricKeys.length === 0 ? (
           <p className="muted">These runs have no metrics.</p>
         ) : (
-          <>
-            <ChartControls options={options} onChange={setOptions} />
-            <div className="metric-chooser">
-              {metricKeys.map((k) => (
-                <label key={k} className="check small">
-                  <input
-                    type="checkbox"
-                    checked={chosen.includes(k)}
-                    onChange={() => setChosen(chosen.includes(k) ? chosen.filter((c) => c !== k) : [...chosen, k])}
-                  />
-                  <span className="mono">{k}</span>
-                </label>
-              ))}
-            </div>
-            <div className="chart-grid">
-              {chosen
-                .filter((k) => metricKeys.includes(k))
-                .map((k) => (
-                  <MetricChart key={k} metricKey={k} runs={chartRuns} options={options} />
-                ))}
-            </div>
-          </>
+          <MetricChartPanel metricKeys={metricKeys} runs={chartRuns} initiallyShown={4} />
         )}
       </section>
 

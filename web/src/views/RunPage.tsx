@@ -2,10 +2,8 @@ import { useEffect, useMemo } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api } from '../api/client.js';
 import type { Run } from '../api/types.js';
-import { ChartControls } from '../charts/ChartControls.js';
 import { colorFor } from '../charts/chart-data.js';
-import { MetricChart } from '../charts/MetricChart.js';
-import { useChartOptions } from '../charts/use-chart-options.js';
+import { MetricChartPanel } from '../charts/MetricChartPanel.js';
 import { ArtifactBrowser } from '../components/ArtifactBrowser.js';
 import { KeyValueTable } from '../components/KeyValueTable.js';
 import { NotesEditor } from '../components/NotesEditor.js';
@@ -15,7 +13,7 @@ import { Empty, ErrorMessage, Loading } from '../components/states.js';
 import { formatDuration, formatNumber, formatTime } from '../lib/format.js';
 import { toNumber } from '../lib/metric-value.js';
 import { isEnvironmentTag, isHiddenTag, SOURCE_TAGS, seedOf } from '../lib/run-facts.js';
-import { useQueryList, useQueryState } from '../lib/url-state.js';
+import { useQueryState } from '../lib/url-state.js';
 import { useAsync } from '../lib/use-async.js';
 
 const TABS = [
@@ -232,8 +230,6 @@ function Overview({ run, onChanged, openChart }: { run: Run; onChanged: () => vo
 
 function RunCharts({ run }: { run: Run }) {
   const allKeys = useMemo(() => run.metrics.map((m) => m.key).sort(), [run.metrics]);
-  const [chosen, setChosen] = useQueryList('metrics', allKeys.slice(0, 6));
-  const [options, setOptions] = useChartOptions();
   if (allKeys.length === 0) {
     return (
       <Empty title="This run has no metrics">
@@ -254,26 +250,7 @@ function RunCharts({ run }: { run: Run }) {
   ];
   return (
     <div>
-      <ChartControls options={options} onChange={setOptions} />
-      <div className="metric-chooser">
-        {allKeys.map((k) => (
-          <label key={k} className="check small">
-            <input
-              type="checkbox"
-              checked={chosen.includes(k)}
-              onChange={() => setChosen(chosen.includes(k) ? chosen.filter((c) => c !== k) : [...chosen, k])}
-            />
-            <span className="mono">{k}</span>
-          </label>
-        ))}
-      </div>
-      <div className="chart-grid">
-        {chosen
-          .filter((k) => allKeys.includes(k))
-          .map((k) => (
-            <MetricChart key={k} metricKey={k} runs={chartRun} options={options} />
-          ))}
-      </div>
+      <MetricChartPanel metricKeys={allKeys} runs={chartRun} initiallyShown={6} />
     </div>
   );
 }
