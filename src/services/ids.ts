@@ -10,3 +10,12 @@ export function newExperimentId(): string {
   const n = randomBytes(8).readBigUInt64BE() % 10n ** 15n;
   return (n + 10n ** 15n).toString();
 }
+
+/**
+ * Metric batch ids: random positive integers below 2^53 (exact in JavaScript and in a bigint column). Random rather
+ * than counted so concurrent writers and replicas need no coordination; a run would need around 10^8 batches before
+ * two of them were likely to share an id.
+ */
+export function newBatchId(): number {
+  return Number(randomBytes(8).readBigUInt64BE() >> 11n) || 1;
+}

@@ -55,6 +55,8 @@ export interface MetricsTable {
   timestamp: number;
   value: number;
   is_nan: number;
+  /** The logged batch that stored the point (its audit event records the same id); null for points from before. */
+  batch: number | null;
 }
 
 /** The newest point per (run, key): what run search filters and sorts on, kept current on every ingest. */

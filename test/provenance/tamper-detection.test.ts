@@ -45,6 +45,13 @@ describe.each(backends)('mnemo audit verify finds tampering on $name', (backend)
         timestamp: 1000 + i,
       })),
     });
+    // A retry of the same points plus one new one: only the new point is stored, and only it may be recorded.
+    await api.call('POST', `/api/v1/runs/${runId}/batch`, {
+      metrics: [
+        ...Array.from({ length: 50 }, (_, i) => ({ key: 'loss', value: 1 / (i + 1), step: i, timestamp: 1000 + i })),
+        { key: 'accuracy', value: 0.75, step: 3, timestamp: 1003 },
+      ],
+    });
     await api.upload(runId, 'model/weights.bin', 'weights');
     await api.server.services.runs.setTag(runId, { key: 'stage', value: 'trained' });
     await api.call('PATCH', `/api/v1/runs/${runId}`, { status: 'FINISHED', endTime: Date.now() });
@@ -289,19 +296,116 @@ describe.each(backends)('mnemo audit verify finds tampering on $name', (backend)
     await detect(async () => {
       await db.db
         .insertInto('metrics')
-        .values({ run_id: runId, key: 'loss', step: 99, timestamp: 5000, value: 0.0001, is_nan: 0 })
+        .values({ run_id: runId, key: 'loss', step: 99, timestamp: 5000, value: 0.0001, is_nan: 0, batch: null })
         .execute();
       return async () => {
         await db.db.deleteFrom('metrics').where('run_id', '=', runId).where('step', '=', 99).execute();
       };
-    }, /has 51 metric points but its logged batches hold 50/);
+    }, /has 1 metric point without a batch id but its older batches logged 0: points were inserted directly/);
+  });
+
+  it('finds a metric point edited, deleted or added in place, naming the batch that logged it', async () => {
+    const batchSeqs = events.filter((e) => e.action === 'run.log_batch').map((e) => e.seq);
+    const [first, retry] = batchSeqs as [number, number];
+    const lossAt = (step: number) =>
+      db.db
+        .selectFrom('metrics')
+        .selectAll()
+        .where('run_id', '=', runId)
+        .where('key', '=', 'loss')
+        .where('step', '=', step);
+    const original = await lossAt(10).executeTakeFirstOrThrow();
+    const restore = async () => {
+      await db.db
+        .deleteFrom('metrics')
+        .where('run_id', '=', runId)
+        .where('key', '=', 'loss')
+        .where('step', '=', 10)
+        .execute();
+      await db.db.insertInto('metrics').values(original).execute();
+    };
+    await detect(
+      async () => {
+        await db.db
+          .updateTable('metrics')
+          .set({ value: 0.05 })
+          .where('run_id', '=', runId)
+          .where('step', '=', 10)
+          .where('key', '=', 'loss')
+          .execute();
+        return restore;
+      },
+      new RegExp(
+        `run ${runId}: the metric points logged by event ${first} were changed: their digest no longer matches`,
+      ),
+    );
+    await detect(
+      async () => {
+        await db.db
+          .deleteFrom('metrics')
+          .where('run_id', '=', runId)
+          .where('key', '=', 'loss')
+          .where('step', '=', 10)
+          .execute();
+        return restore;
+      },
+      new RegExp(`the metric points logged by event ${first} were deleted or changed: 49 of 50 remain`),
+    );
+    await detect(
+      async () => {
+        await db.db
+          .insertInto('metrics')
+          .values({ ...original, step: 77 })
+          .execute();
+        return async () => {
+          await db.db.deleteFrom('metrics').where('run_id', '=', runId).where('step', '=', 77).execute();
+        };
+      },
+      new RegExp(`the metric points logged by event ${first} gained 1 inserted directly \\(51 now\\)`),
+    );
     await detect(async () => {
-      await db.db.updateTable('latest_metrics').set({ value: 0.999 }).where('run_id', '=', runId).execute();
+      await db.db
+        .insertInto('metrics')
+        .values({ ...original, step: 78, batch: 4242 })
+        .execute();
+      return async () => {
+        await db.db.deleteFrom('metrics').where('run_id', '=', runId).where('step', '=', 78).execute();
+      };
+    }, /1 metric point carry batch id 4242, which no logged batch recorded: inserted directly/);
+    // The retried batch stored (and recorded) only its one new point.
+    const accuracy = await db.db
+      .selectFrom('metrics')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .where('key', '=', 'accuracy')
+      .executeTakeFirstOrThrow();
+    await detect(
+      async () => {
+        await db.db.deleteFrom('metrics').where('run_id', '=', runId).where('key', '=', 'accuracy').execute();
+        await db.db.deleteFrom('latest_metrics').where('run_id', '=', runId).where('key', '=', 'accuracy').execute();
+        return async () => {
+          await db.db.insertInto('metrics').values(accuracy).execute();
+          await db.db
+            .insertInto('latest_metrics')
+            .values({ run_id: runId, key: 'accuracy', step: 3, timestamp: 1003, value: 0.75, is_nan: 0 })
+            .execute();
+        };
+      },
+      new RegExp(`all 1 metric point logged by event ${retry} were deleted`),
+    );
+    await detect(async () => {
+      await db.db
+        .updateTable('latest_metrics')
+        .set({ value: 0.999 })
+        .where('run_id', '=', runId)
+        .where('key', '=', 'loss')
+        .execute();
       return async () => {
         await db.db
           .updateTable('latest_metrics')
           .set({ value: 1 / 50 })
           .where('run_id', '=', runId)
+          .where('key', '=', 'loss')
           .execute();
       };
     }, /the latest value of metric 'loss' \(0.999 at step 49\) is not a logged point/);

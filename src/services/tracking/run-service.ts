@@ -1,5 +1,10 @@
 import { invalid, invalidState, notFound } from '../../domain/errors.js';
-import { METRIC_BATCH_ENCODING, metricBatchDigest } from '../../domain/metrics/metric-batch-digest.js';
+import {
+  canonicalBatch,
+  compareMetricPoints,
+  METRIC_BATCH_ENCODING,
+  metricBatchDigest,
+} from '../../domain/metrics/metric-batch-digest.js';
 import { parseMetricValue, type WireMetricValue } from '../../domain/metrics/metric-value.js';
 import { parseOrderBy, parseRunFilter } from '../../domain/search/filter-parser.js';
 import { decodePageToken, encodePageToken } from '../../domain/search/page-token.js';
@@ -17,12 +22,12 @@ import { LIMITS, validateKey, validateLength } from '../../domain/tracking/limit
 import { runNameFrom } from '../../domain/tracking/run-name.js';
 import { linkRunInputs } from '../../store/repositories/dataset-repository.js';
 import { findExperimentRow } from '../../store/repositories/experiment-repository.js';
-import { insertMetrics, updateLatestMetrics } from '../../store/repositories/metric-repository.js';
+import { insertMetrics, pointsOfBatch, updateLatestMetrics } from '../../store/repositories/metric-repository.js';
 import * as runs from '../../store/repositories/run-repository.js';
 import type { RunsTable } from '../../store/schema.js';
 import { searchRunRows } from '../../store/search/run-search-query.js';
 import type { Executor } from '../../store/store.js';
-import { newId, newRunId } from '../ids.js';
+import { newBatchId, newId, newRunId } from '../ids.js';
 import { recordRunInputs } from '../lineage/run-inputs-lineage.js';
 import { write } from '../unit-of-work.js';
 import type { ServiceDeps } from './service-deps.js';
@@ -208,9 +213,15 @@ export class RunService {
           if (kept !== undefined && kept !== p.value) throw changedParam(runId, p, kept);
         }
       }
+      let stored: readonly Metric[] = [];
+      const batch = newBatchId();
       if (metrics.length > 0) {
-        await insertMetrics(db, runId, metrics);
-        await updateLatestMetrics(db, runId, metrics);
+        const points = canonicalBatch(metrics);
+        const inserted = await insertMetrics(db, runId, points, batch);
+        // A retried batch adds only what is not there yet; the record must name exactly the rows this batch wrote.
+        stored =
+          inserted === points.length ? points : (await pointsOfBatch(db, runId, batch)).sort(compareMetricPoints);
+        await updateLatestMetrics(db, runId, points);
       }
       if (tags.length > 0) await runs.upsertRunTags(db, runId, tags);
       audit({
@@ -218,9 +229,15 @@ export class RunService {
         entityKind: 'run',
         entityId: runId,
         // The points enter the record as a digest of their binary encoding: canonical JSON of 10,000 points cost
-        // more than storing them, and the digest binds exactly the same points.
+        // more than storing them, and the digest binds exactly the same points. The batch id is stored on each of
+        // those rows, so a verifier can recompute the digest from the database.
         state: {
-          metrics: { encoding: METRIC_BATCH_ENCODING, count: metrics.length, sha256: metricBatchDigest(metrics) },
+          metrics: {
+            encoding: METRIC_BATCH_ENCODING,
+            batch,
+            count: stored.length,
+            sha256: metricBatchDigest(stored),
+          },
           params,
           tags,
         },

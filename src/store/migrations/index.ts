@@ -5,6 +5,7 @@ import * as audit from './0002-audit.js';
 import * as registry from './0003-registry.js';
 import * as provenance from './0004-provenance.js';
 import * as lineage from './0005-lineage.js';
+import * as metricBatches from './0006-metric-batches.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -17,6 +18,7 @@ const ALL: Record<string, DialectMigration> = {
   '0003-registry': registry,
   '0004-provenance': provenance,
   '0005-lineage': lineage,
+  '0006-metric-batches': metricBatches,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

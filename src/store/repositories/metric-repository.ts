@@ -2,14 +2,14 @@ import { CompiledQuery } from 'kysely';
 import type { HistoryCursor } from '../../domain/metrics/history-cursor.js';
 import type { Metric } from '../../domain/tracking/entities.js';
 import { dialectOf } from '../dialect/dialect-of.js';
-import type { MetricsTable } from '../schema.js';
+import type { LatestMetricsTable, MetricsTable } from '../schema.js';
 import type { Executor } from '../store.js';
 import { inChunks } from './chunks.js';
 
 // 6 bound values a row: 2,000 rows stay far below SQLite's and PostgreSQL's parameter limits.
 const ROWS_PER_STATEMENT = 2000;
 
-function toRow(runId: string, metric: Metric): MetricsTable {
+function toLatestRow(runId: string, metric: Metric): LatestMetricsTable {
   const isNan = Number.isNaN(metric.value);
   return {
     run_id: runId,
@@ -26,22 +26,26 @@ function fromRow(row: Pick<MetricsTable, 'key' | 'step' | 'timestamp' | 'value' 
 }
 
 /**
- * Appends points. A point identical to one already stored (same key, step, timestamp and value) is skipped, so a
- * client retrying a batch whose answer it never saw does not duplicate anything.
+ * Appends points, each marked with `batch`, and returns how many were new. A point identical to one already stored
+ * (same key, step, timestamp and value) is skipped, so a client retrying a batch whose answer it never saw does not
+ * duplicate anything.
  *
  * This is the hottest write path, so the SQL is written out rather than built row by row: on SQLite one multi-row
  * INSERT whose text is the same for every full chunk (the driver reuses its prepared statement), on PostgreSQL one
  * INSERT … SELECT FROM unnest() with a handful of array parameters however many points there are.
  */
-export async function insertMetrics(db: Executor, runId: string, metrics: readonly Metric[]): Promise<void> {
-  if (metrics.length === 0) return;
-  if (dialectOf(db) === 'postgres') {
-    await insertMetricsPostgres(db, runId, metrics);
-    return;
-  }
+export async function insertMetrics(
+  db: Executor,
+  runId: string,
+  metrics: readonly Metric[],
+  batch: number,
+): Promise<number> {
+  if (metrics.length === 0) return 0;
+  if (dialectOf(db) === 'postgres') return insertMetricsPostgres(db, runId, metrics, batch);
+  let inserted = 0;
   for (let start = 0; start < metrics.length; start += SQLITE_ROWS_PER_STATEMENT) {
     const end = Math.min(metrics.length, start + SQLITE_ROWS_PER_STATEMENT);
-    const parameters: (string | number)[] = new Array((end - start) * 6);
+    const parameters: (string | number)[] = new Array((end - start) * SQLITE_COLUMNS);
     let p = 0;
     for (let i = start; i < end; i++) {
       const m = metrics[i]!;
@@ -52,21 +56,25 @@ export async function insertMetrics(db: Executor, runId: string, metrics: readon
       parameters[p++] = m.timestamp;
       parameters[p++] = isNan ? 0 : m.value;
       parameters[p++] = isNan ? 1 : 0;
+      parameters[p++] = batch;
     }
-    await db.executeQuery(CompiledQuery.raw(sqliteInsertText(end - start), parameters));
+    const result = await db.executeQuery(CompiledQuery.raw(sqliteInsertText(end - start), parameters));
+    inserted += Number(result.numAffectedRows ?? 0);
   }
+  return inserted;
 }
 
-// 6 bound values a row: 1,000 rows is 6,000 parameters, well below SQLite's limit of 32,766.
+// 7 bound values a row: 1,000 rows is 7,000 parameters, well below SQLite's limit of 32,766.
+const SQLITE_COLUMNS = 7;
 const SQLITE_ROWS_PER_STATEMENT = 1000;
 const sqliteInsertTexts = new Map<number, string>();
 
 function sqliteInsertText(rows: number): string {
   let text = sqliteInsertTexts.get(rows);
   if (!text) {
-    text = `insert into metrics (run_id, key, step, timestamp, value, is_nan) values ${Array.from(
+    text = `insert into metrics (run_id, key, step, timestamp, value, is_nan, batch) values ${Array.from(
       { length: rows },
-      () => '(?, ?, ?, ?, ?, ?)',
+      () => '(?, ?, ?, ?, ?, ?, ?)',
     ).join(', ')} on conflict do nothing`;
     // Only full chunks recur; remembering every odd-sized remainder would grow without bound.
     if (rows === SQLITE_ROWS_PER_STATEMENT) sqliteInsertTexts.set(rows, text);
@@ -74,13 +82,18 @@ function sqliteInsertText(rows: number): string {
   return text;
 }
 
-const POSTGRES_INSERT = `insert into metrics (run_id, key, step, timestamp, value, is_nan)
-  select $1::text, u.key, u.step, u.timestamp, u.value, u.is_nan
+const POSTGRES_INSERT = `insert into metrics (run_id, key, step, timestamp, value, is_nan, batch)
+  select $1::text, u.key, u.step, u.timestamp, u.value, u.is_nan, $7::bigint
   from unnest($2::text[], $3::bigint[], $4::bigint[], $5::double precision[], $6::integer[])
     as u(key, step, timestamp, value, is_nan)
   on conflict do nothing`;
 
-async function insertMetricsPostgres(db: Executor, runId: string, metrics: readonly Metric[]): Promise<void> {
+async function insertMetricsPostgres(
+  db: Executor,
+  runId: string,
+  metrics: readonly Metric[],
+  batch: number,
+): Promise<number> {
   const n = metrics.length;
   const keys: string[] = new Array(n);
   const steps: number[] = new Array(n);
@@ -96,7 +109,24 @@ async function insertMetricsPostgres(db: Executor, runId: string, metrics: reado
     values[i] = isNan ? 0 : m.value;
     nans[i] = isNan ? 1 : 0;
   }
-  await db.executeQuery(CompiledQuery.raw(POSTGRES_INSERT, [runId, keys, steps, timestamps, values, nans]));
+  const result = await db.executeQuery(
+    CompiledQuery.raw(POSTGRES_INSERT, [runId, keys, steps, timestamps, values, nans, batch]),
+  );
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/**
+ * The points a batch actually stored, for the rare batch that repeated points already there. Scans the run's points
+ * (no index on batch: it would slow every insert for the sake of retries).
+ */
+export async function pointsOfBatch(db: Executor, runId: string, batch: number): Promise<Metric[]> {
+  const rows = await db
+    .selectFrom('metrics')
+    .select(['key', 'step', 'timestamp', 'value', 'is_nan'])
+    .where('run_id', '=', runId)
+    .where('batch', '=', batch)
+    .execute();
+  return rows.map(fromRow);
 }
 
 /** MLflow's notion of "latest": the highest step, then the latest timestamp, then the largest value. */
@@ -119,7 +149,7 @@ export async function updateLatestMetrics(db: Executor, runId: string, metrics: 
   for (const chunk of inChunks(newestPerKey(metrics), ROWS_PER_STATEMENT)) {
     await db
       .insertInto('latest_metrics')
-      .values(chunk.map((m) => toRow(runId, m)))
+      .values(chunk.map((m) => toLatestRow(runId, m)))
       .onConflict((oc) =>
         oc
           .columns(['run_id', 'key'])

@@ -9,6 +9,7 @@ import type { RunsTable } from '../../../store/schema.js';
 import type { Executor } from '../../../store/store.js';
 import { entityEvents, vanishedEntities } from './entity-events.js';
 import { latestMetricProblems } from './latest-metric-check.js';
+import { metricBatchProblems, type RecordedMetrics } from './metric-batch-check.js';
 
 type Recorded = Map<string, { value: string; seq: number }>;
 
@@ -18,7 +19,7 @@ interface RunExpectation {
   params: Recorded;
   /** Tags written by batches after the latest snapshot. */
   laterTags: Recorded;
-  metricPoints: number;
+  metrics: RecordedMetrics;
   artifacts: Recorded;
   inputs: Recorded;
   events: number;
@@ -31,7 +32,7 @@ const isKeyValues = (v: unknown): v is KeyValue[] =>
 /**
  * Each run as stored must match what its events recorded: its info and tags as of the latest snapshot (plus tags
  * batches wrote since), every param ever logged (params never change), its artifact files with their sha256, its
- * dataset inputs, and no more metric points than its batches logged.
+ * dataset inputs, and exactly the metric points its batches logged.
  */
 export async function verifyRuns(db: Executor, problems: ProblemLog): Promise<number> {
   let checked = 0;
@@ -111,25 +112,15 @@ async function verifyRun(db: Executor, row: RunsTable, problems: ProblemLog): Pr
     .execute();
   const currentInputs = new Map(inputs.map((i) => [`${i.name}@${i.digest}`, 'linked']));
   for (const d of describeMapDifferences('dataset input', expected.inputs, currentInputs)) report(d.seq, d.message);
-  const { points } = await db
-    .selectFrom('metrics')
-    .select((eb) => eb.fn.countAll<number>().as('points'))
-    .where('run_id', '=', runId)
-    .executeTakeFirstOrThrow();
+  for (const problem of await metricBatchProblems(db, runId, expected.metrics)) report(problem.seq, problem.message);
   for (const message of await latestMetricProblems(db, runId)) report(null, message);
-  if (Number(points) > expected.metricPoints) {
-    report(
-      null,
-      `has ${points} metric points but its logged batches hold ${expected.metricPoints}: points were inserted`,
-    );
-  }
 }
 
 async function expectationOf(db: Executor, runId: string): Promise<RunExpectation> {
   const expected: RunExpectation = {
     params: new Map(),
     laterTags: new Map(),
-    metricPoints: 0,
+    metrics: { batches: new Map(), unbatchedPoints: 0 },
     artifacts: new Map(),
     inputs: new Map(),
     events: 0,
@@ -147,12 +138,7 @@ async function expectationOf(db: Executor, runId: string): Promise<RunExpectatio
       }
       if (isKeyValues(state.tags))
         for (const t of state.tags) expected.laterTags.set(t.key, { value: t.value, seq: event.seq });
-      const metrics = state.metrics;
-      expected.metricPoints += Array.isArray(metrics)
-        ? metrics.length
-        : isObject(metrics)
-          ? Number(metrics.count) || 0
-          : 0;
+      recordBatchMetrics(expected.metrics, event.seq, state.metrics);
     } else if (event.action === 'artifact.upload' && isObject(state) && typeof state.path === 'string') {
       expected.artifacts.set(state.path, {
         value: `sha256 ${String(state.sha256)}, ${String(state.size)} bytes`,
@@ -171,6 +157,20 @@ async function expectationOf(db: Executor, runId: string): Promise<RunExpectatio
     }
   }
   return expected;
+}
+
+/**
+ * Current batch events name the batch id their rows carry and a digest of exactly those rows; older ones recorded the
+ * points sent (as a list, or a count and digest of the request), which can be checked by count only.
+ */
+function recordBatchMetrics(recorded: RecordedMetrics, seq: number, metrics: unknown): void {
+  if (isObject(metrics) && typeof metrics.batch === 'number' && typeof metrics.sha256 === 'string') {
+    recorded.batches.set(metrics.batch, { seq, count: Number(metrics.count) || 0, sha256: metrics.sha256 });
+  } else if (Array.isArray(metrics)) {
+    recorded.unbatchedPoints += metrics.length;
+  } else if (isObject(metrics)) {
+    recorded.unbatchedPoints += Number(metrics.count) || 0;
+  }
 }
 
 /** Deleting or restoring an experiment moves all its runs along without a run event; the latest such move wins. */

@@ -1,0 +1,135 @@
+import { MetricBatchHasher } from '../../../domain/metrics/metric-batch-digest.js';
+import type { Executor } from '../../../store/store.js';
+
+/** What one logged batch's audit event says it stored. */
+export interface RecordedBatch {
+  seq: number;
+  count: number;
+  sha256: string;
+}
+
+/** A run's metric points as its events describe them. */
+export interface RecordedMetrics {
+  /** Batches whose events name the batch id carried by their rows, keyed by that id. */
+  batches: Map<number, RecordedBatch>;
+  /** Points logged by older events that recorded only a count (their rows carry no batch id). */
+  unbatchedPoints: number;
+}
+
+export interface MetricProblem {
+  seq: number | null;
+  message: string;
+}
+
+const PAGE = 20_000;
+
+/**
+ * Recomputes every batch's digest from the rows that carry its id and compares it with the event that logged it, so
+ * a point edited, deleted or added behind the log is found and attributed to its batch. The run is read once, key
+ * by key in step order — the order in which the digest was taken — so memory holds one hash state per batch rather
+ * than the points.
+ */
+export async function metricBatchProblems(
+  db: Executor,
+  runId: string,
+  recorded: RecordedMetrics,
+): Promise<MetricProblem[]> {
+  const found = new Map<number, MetricBatchHasher>();
+  let unbatched = 0;
+  const keyRows = await db.selectFrom('metrics').select('key').distinct().where('run_id', '=', runId).execute();
+  // Sorted here, not by the database, whose collation need not compare strings as the digest does.
+  const keys = keyRows.map((r) => r.key).sort();
+  for (const key of keys) {
+    for await (const row of pointsInStepOrder(db, runId, key)) {
+      if (row.batch === null) {
+        unbatched += 1;
+        continue;
+      }
+      let hasher = found.get(row.batch);
+      if (!hasher) {
+        hasher = new MetricBatchHasher();
+        found.set(row.batch, hasher);
+      }
+      hasher.add({ key, step: row.step, timestamp: row.timestamp, value: row.is_nan ? Number.NaN : row.value });
+    }
+  }
+
+  const problems: MetricProblem[] = [];
+  for (const [batch, hasher] of found) {
+    const logged = recorded.batches.get(batch);
+    if (!logged) {
+      problems.push({
+        seq: null,
+        message: `${points(hasher.count)} carry batch id ${batch}, which no logged batch recorded: inserted directly`,
+      });
+      continue;
+    }
+    const digest = hasher.digest();
+    if (hasher.count === logged.count && digest === logged.sha256) continue;
+    problems.push({ seq: logged.seq, message: batchMismatch(logged, hasher.count) });
+  }
+  for (const [batch, logged] of recorded.batches) {
+    if (logged.count > 0 && !found.has(batch)) {
+      problems.push({
+        seq: logged.seq,
+        message: `all ${points(logged.count)} logged by event ${logged.seq} were deleted`,
+      });
+    }
+  }
+  if (unbatched > recorded.unbatchedPoints) {
+    problems.push({
+      seq: null,
+      message: `has ${points(unbatched)} without a batch id but its older batches logged ${recorded.unbatchedPoints}: points were inserted directly`,
+    });
+  }
+  return problems.sort((a, b) => (a.seq ?? Number.MAX_SAFE_INTEGER) - (b.seq ?? Number.MAX_SAFE_INTEGER));
+}
+
+function batchMismatch(logged: RecordedBatch, count: number): string {
+  const origin = `the metric points logged by event ${logged.seq}`;
+  if (count < logged.count) return `${origin} were deleted or changed: ${count} of ${logged.count} remain`;
+  if (count > logged.count) return `${origin} gained ${count - logged.count} inserted directly (${count} now)`;
+  return `${origin} were changed: their digest no longer matches`;
+}
+
+const points = (n: number) => (n === 1 ? '1 metric point' : `${n} metric points`);
+
+interface PointRow {
+  step: number;
+  timestamp: number;
+  value: number;
+  is_nan: number;
+  batch: number | null;
+}
+
+/** One metric's points in primary-key order, a page at a time. */
+async function* pointsInStepOrder(db: Executor, runId: string, key: string): AsyncGenerator<PointRow> {
+  let after: PointRow | undefined;
+  for (;;) {
+    let query = db
+      .selectFrom('metrics')
+      .select(['step', 'timestamp', 'value', 'is_nan', 'batch'])
+      .where('run_id', '=', runId)
+      .where('key', '=', key);
+    if (after) {
+      const last = after;
+      query = query.where((eb) =>
+        eb(
+          eb.refTuple('step', 'timestamp', 'is_nan', 'value'),
+          '>',
+          eb.tuple(last.step, last.timestamp, last.is_nan, last.value),
+        ),
+      );
+    }
+    const rows = await query
+      .orderBy('step')
+      .orderBy('timestamp')
+      .orderBy('is_nan')
+      .orderBy('value')
+      .limit(PAGE)
+      .execute();
+    yield* rows;
+    if (rows.length < PAGE) return;
+    after = rows.at(-1);
+  }
+}
