@@ -17,12 +17,13 @@ export class AliasService {
       const model = await requireModel(db, name);
       const row = await requireVersion(db, model, number);
       await versions.setAlias(db, model.model_id, alias, number);
-      await updateModelRow(db, model.model_id, { last_updated_time: this.deps.now() });
+      const now = this.deps.now();
+      await updateModelRow(db, model.model_id, { last_updated_time: now });
       audit({
         action: 'registered_model.set_alias',
         entityKind: 'registered_model',
         entityId: model.model_id,
-        state: { name: model.name, alias, version: number },
+        state: { name: model.name, alias, version: number, lastUpdatedTime: now },
       });
       return (await versions.hydrateVersions(db, [row], () => model.name))[0]!;
     });
@@ -34,12 +35,13 @@ export class AliasService {
       if (!(await versions.deleteAlias(db, model.model_id, alias))) {
         throw notFound(`Registered model '${model.name}' has no alias '${alias}'`);
       }
-      await updateModelRow(db, model.model_id, { last_updated_time: this.deps.now() });
+      const now = this.deps.now();
+      await updateModelRow(db, model.model_id, { last_updated_time: now });
       audit({
         action: 'registered_model.delete_alias',
         entityKind: 'registered_model',
         entityId: model.model_id,
-        state: { name: model.name, alias, deleted: true },
+        state: { name: model.name, alias, deleted: true, lastUpdatedTime: now },
       });
     });
   }

@@ -158,7 +158,8 @@ export class VersionService {
         action: 'model_version.create',
         entityKind: 'model_version',
         entityId: versionEntityId(model, version),
-        state: { ...created, manifestDigest: digest },
+        // Where the files were read from is not part of the entity but decides what gets served: log it too.
+        state: { ...created, storagePath },
       });
       await this.deps.attestModelVersion?.({ db, audit }, model.name, version);
       return created;
@@ -255,7 +256,7 @@ export class VersionService {
         action: 'model_version.delete',
         entityKind: 'model_version',
         entityId: versionEntityId(model, number),
-        state: { name: model.name, version: number, deleted: true },
+        state: { name: model.name, version: number, deleted: true, deletedTime: now },
       });
     });
   }
