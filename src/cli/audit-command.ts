@@ -45,7 +45,7 @@ export async function auditVerify(options: {
   const code = report.problems.length === 0 ? 0 : 1;
   if (options.json) return { code, stdout: `${JSON.stringify(report, null, 2)}\n`, stderr: '' };
   const summary =
-    `${report.events} events, ${report.checkpoints} checkpoints, ${report.entities} experiments and runs checked` +
+    `${report.events} events, ${report.checkpoints} checkpoints, ${report.entities} experiments, runs, registered models and model versions checked` +
     (trustedKeys ? ' against the given key(s)' : ' (signatures checked against the keys stored in the database)');
   if (code === 0) return ok(`OK: the audit trail is intact: ${summary}\n`);
   const [first, ...rest] = report.problems;

@@ -3,12 +3,14 @@ import { ProblemLog, type VerificationReport } from '../../../domain/provenance/
 import type { Executor } from '../../../store/store.js';
 import { verifyExperiments } from './experiment-verifier.js';
 import { verifyLog } from './log-verifier.js';
+import { verifyModels } from './model-verifier.js';
+import { verifyModelVersions } from './model-version-verifier.js';
 import { verifyRuns } from './run-verifier.js';
 
 /**
  * Checks a database against its own audit log: the log itself (hashes, chain, Merkle tree, signed checkpoints,
- * stored states), then the experiments and runs against what the log recorded about them. Reads straight from the
- * database, so it sees edits made behind the server's back.
+ * stored states), then the experiments, runs, registered models, model versions and aliases against what the log
+ * recorded about them. Reads straight from the database, so it sees edits made behind the server's back.
  */
 export async function verifyAuditTrail(
   db: Executor,
@@ -22,10 +24,12 @@ export async function verifyAuditTrail(
   options.onProgress?.(`log checked (${log.events} events, ${log.checkpoints} checkpoints); checking entities`);
   const experiments = await verifyExperiments(db, problems);
   const runs = await verifyRuns(db, problems);
+  const models = await verifyModels(db, problems);
+  const versions = await verifyModelVersions(db, problems);
   return {
     events: log.events,
     checkpoints: log.checkpoints,
-    entities: experiments + runs,
+    entities: experiments + runs + models + versions,
     problems: problems.sorted(),
     truncated: problems.truncated,
   };

@@ -133,36 +133,51 @@ export async function hydrateVersions(
   ]);
   const same = (row: ModelVersionsTable) => (other: { model_id: string; version: number }) =>
     other.model_id === row.model_id && Number(other.version) === Number(row.version);
-  return rows.map((row) => {
-    const manifest = manifestOf(row);
-    return {
-      name: nameOf(row.model_id),
-      version: Number(row.version),
-      creationTime: Number(row.creation_time),
-      lastUpdatedTime: Number(row.last_updated_time),
-      userId: row.user_id,
-      description: row.description,
-      source: row.source,
-      runId: row.run_id,
-      status: 'READY',
-      statusMessage: row.status_message,
-      stage: row.stage as Stage,
-      aliases: aliases.filter(same(row)).map((a) => a.alias),
-      tags: tags.filter(same(row)).map(({ key, value }) => ({ key, value })),
-      manifestDigest: row.manifest_digest,
-      fileCount: manifest.length,
-      totalSize: manifest.reduce((sum, entry) => sum + entry.size, 0),
-      signature: fromJsonColumn<Signature | null>(row.signature, null),
-      releaseNotes: row.release_notes,
-      deprecation: {
-        deprecatedBy: row.deprecated_by === null ? null : Number(row.deprecated_by),
-        sunsetTime: row.sunset_time === null ? null : Number(row.sunset_time),
-      },
-      metadata: fromJsonColumn<Record<string, unknown>>(row.metadata, {}),
-      metadataSchema:
-        row.metadata_schema_subject === null || row.metadata_schema_version === null
-          ? null
-          : { subject: row.metadata_schema_subject, version: Number(row.metadata_schema_version) },
-    };
-  });
+  return rows.map((row) =>
+    toModelVersion(
+      row,
+      nameOf(row.model_id),
+      tags.filter(same(row)).map(({ key, value }) => ({ key, value })),
+      aliases.filter(same(row)).map((a) => a.alias),
+    ),
+  );
+}
+
+/** One row with its tags (sorted by key) and aliases (sorted) → the entity. */
+export function toModelVersion(
+  row: ModelVersionsTable,
+  name: string,
+  tags: KeyValue[],
+  aliases: string[],
+): ModelVersion {
+  const manifest = manifestOf(row);
+  return {
+    name,
+    version: Number(row.version),
+    creationTime: Number(row.creation_time),
+    lastUpdatedTime: Number(row.last_updated_time),
+    userId: row.user_id,
+    description: row.description,
+    source: row.source,
+    runId: row.run_id,
+    status: 'READY',
+    statusMessage: row.status_message,
+    stage: row.stage as Stage,
+    aliases,
+    tags,
+    manifestDigest: row.manifest_digest,
+    fileCount: manifest.length,
+    totalSize: manifest.reduce((sum, entry) => sum + entry.size, 0),
+    signature: fromJsonColumn<Signature | null>(row.signature, null),
+    releaseNotes: row.release_notes,
+    deprecation: {
+      deprecatedBy: row.deprecated_by === null ? null : Number(row.deprecated_by),
+      sunsetTime: row.sunset_time === null ? null : Number(row.sunset_time),
+    },
+    metadata: fromJsonColumn<Record<string, unknown>>(row.metadata, {}),
+    metadataSchema:
+      row.metadata_schema_subject === null || row.metadata_schema_version === null
+        ? null
+        : { subject: row.metadata_schema_subject, version: Number(row.metadata_schema_version) },
+  };
 }

@@ -1,0 +1,89 @@
+import type { Executor } from '../../../store/store.js';
+import { type Recorded, recordedTime } from './recorded-state.js';
+
+/** Version events that also set their model's last-updated time. */
+const TOUCHING_ACTIONS = ['model_version.create', 'model_version.transition_stage', 'model_version.delete'];
+/** Version ids asked about per query. */
+const CHUNK = 500;
+
+export interface VersionLifecycle {
+  /** The latest version event that set the model's last-updated time, with that time if it recorded one. */
+  touched?: Recorded<number | undefined>;
+  /** The highest version number the log registered for the model. */
+  highestCreated?: Recorded<number>;
+}
+
+export const versionEntityId = (modelId: string, version: number): string => `${modelId}/${version}`;
+
+/**
+ * What the events of a model's versions 1..upTo say about the model itself. Version numbers are never reused, so
+ * these are all the versions the model ever had; they are asked about a chunk at a time by exact entity id (a prefix
+ * match could not use the index under every PostgreSQL collation).
+ */
+export async function versionLifecycle(db: Executor, modelId: string, upTo: number): Promise<VersionLifecycle> {
+  const result: VersionLifecycle = {};
+  for (let first = 1; first <= upTo; first += CHUNK) {
+    const ids: string[] = [];
+    for (let version = first; version <= Math.min(upTo, first + CHUNK - 1); version++) {
+      ids.push(versionEntityId(modelId, version));
+    }
+    const latest = await db
+      .selectFrom('audit_events')
+      .leftJoin('audit_states', 'audit_states.seq', 'audit_events.seq')
+      .select(['audit_events.seq', 'audit_events.action', 'audit_states.state'])
+      .where('entity_kind', '=', 'model_version')
+      .where('entity_id', 'in', ids)
+      .where('action', 'in', TOUCHING_ACTIONS)
+      .orderBy('audit_events.seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (latest && (result.touched === undefined || latest.seq > result.touched.seq)) {
+      const state = parse(latest.state);
+      const field = latest.action === 'model_version.delete' ? 'deletedTime' : 'lastUpdatedTime';
+      result.touched = { seq: latest.seq, value: recordedTime(state, field) };
+    }
+    const created = await db
+      .selectFrom('audit_events')
+      .select(['seq', 'entity_id'])
+      .where('entity_kind', '=', 'model_version')
+      .where('entity_id', 'in', ids)
+      .where('action', '=', 'model_version.create')
+      .execute();
+    for (const row of created) {
+      const version = Number(row.entity_id.slice(modelId.length + 1));
+      if (result.highestCreated === undefined || version > result.highestCreated.value) {
+        result.highestCreated = { seq: row.seq, value: version };
+      }
+    }
+  }
+  return result;
+}
+
+/** The event that deleted a version after a given event, if one did. */
+export async function versionDeletedAfter(
+  db: Executor,
+  modelId: string,
+  version: number,
+  seq: number,
+): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('audit_events')
+    .select('seq')
+    .where('entity_kind', '=', 'model_version')
+    .where('entity_id', '=', versionEntityId(modelId, version))
+    .where('action', '=', 'model_version.delete')
+    .where('seq', '>', seq)
+    .orderBy('seq')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.seq;
+}
+
+function parse(text: string | null): unknown {
+  if (text === null) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
