@@ -59,6 +59,26 @@ export interface MetricsTable {
   batch: number | null;
 }
 
+/**
+ * A summary of one metric's points in one block of steps at one level (see domain/metrics/metric-blocks.ts): the
+ * count and the lowest, highest and first NaN point. Kept in the transaction that inserts the points.
+ */
+export interface MetricBlocksTable {
+  run_id: string;
+  key: string;
+  shift: number;
+  block: number;
+  count: number;
+  min_step: number | null;
+  min_timestamp: number | null;
+  min_value: number | null;
+  max_step: number | null;
+  max_timestamp: number | null;
+  max_value: number | null;
+  nan_step: number | null;
+  nan_timestamp: number | null;
+}
+
 /** The newest point per (run, key): what run search filters and sorts on, kept current on every ingest. */
 export interface LatestMetricsTable {
   run_id: string;
@@ -132,6 +152,7 @@ export interface Database {
   run_tags: RunTagsTable;
   metrics: MetricsTable;
   latest_metrics: LatestMetricsTable;
+  metric_blocks: MetricBlocksTable;
   datasets: DatasetsTable;
   run_inputs: RunInputsTable;
   artifacts: ArtifactsTable;

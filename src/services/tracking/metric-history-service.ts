@@ -1,13 +1,16 @@
 import { invalid, notFound } from '../../domain/errors.js';
 import { downsampleMinMaxIndices } from '../../domain/metrics/downsample.js';
 import { decodeHistoryCursor, encodeHistoryCursor } from '../../domain/metrics/history-cursor.js';
+import { BLOCK_SHIFTS, downsampleBlocks, levelFor } from '../../domain/metrics/metric-blocks.js';
 import type { Metric } from '../../domain/tracking/entities.js';
-import { metricHistoryPage, metricSeries } from '../../store/repositories/metric-repository.js';
+import { metricBlocks, metricPointCount } from '../../store/repositories/metric-block-repository.js';
+import { metricEnds, metricHistoryPage, metricSeries } from '../../store/repositories/metric-repository.js';
 import { findRunRow } from '../../store/repositories/run-repository.js';
 import type { ServiceDeps } from './service-deps.js';
 
 export const MAX_HISTORY_PAGE = 25_000;
 export const MAX_SAMPLED_POINTS = 10_000;
+const COARSEST_SHIFT = BLOCK_SHIFTS.at(-1)!;
 
 export class MetricHistoryService {
   constructor(private readonly deps: ServiceDeps) {}
@@ -32,14 +35,28 @@ export class MetricHistoryService {
 
   /**
    * A chart-ready series of at most `points` points that keeps each bucket's minimum and maximum, so spikes and
-   * dips survive however long the history is.
+   * dips survive however long the history is. A long history is reduced from its per-block summaries (about as
+   * many rows as points asked for); a short one, or one with too few distinct steps to bucket by step, from its
+   * points.
    */
   async sampled(runId: string, key: string, points: number): Promise<{ metrics: Metric[]; totalPoints: number }> {
     if (!Number.isInteger(points) || points < 2 || points > MAX_SAMPLED_POINTS) {
       throw invalid(`points must be an integer between 2 and ${MAX_SAMPLED_POINTS}; got ${points}`);
     }
     await this.requireRun(runId);
-    const series = await metricSeries(this.deps.store.db, runId, key);
+    const db = this.deps.store.db;
+    const totalPoints = await metricPointCount(db, runId, key, COARSEST_SHIFT);
+    const buckets = Math.floor((points - 2) / 2);
+    if (totalPoints > points && buckets > 0) {
+      const ends = await metricEnds(db, runId, key);
+      const shift = ends && levelFor(ends.last.step - ends.first.step + 1, buckets);
+      if (ends && shift !== undefined) {
+        const blocks = await metricBlocks(db, runId, key, shift);
+        const kept = downsampleBlocks(blocks, ends.first, ends.last, buckets);
+        return { metrics: kept.map((p) => ({ key, ...p })), totalPoints };
+      }
+    }
+    const series = await metricSeries(db, runId, key);
     const kept = downsampleMinMaxIndices(series.count, (i) => series.values[i]!, points);
     return {
       metrics: kept.map((i) => ({

@@ -5,6 +5,7 @@ import {
   METRIC_BATCH_ENCODING,
   metricBatchDigest,
 } from '../../domain/metrics/metric-batch-digest.js';
+import { summarize } from '../../domain/metrics/metric-blocks.js';
 import { parseMetricValue, type WireMetricValue } from '../../domain/metrics/metric-value.js';
 import { parseOrderBy, parseRunFilter } from '../../domain/search/filter-parser.js';
 import { decodePageToken, encodePageToken } from '../../domain/search/page-token.js';
@@ -22,6 +23,7 @@ import { LIMITS, validateKey, validateLength } from '../../domain/tracking/limit
 import { runNameFrom } from '../../domain/tracking/run-name.js';
 import { linkRunInputs } from '../../store/repositories/dataset-repository.js';
 import { findExperimentRow } from '../../store/repositories/experiment-repository.js';
+import { mergeMetricBlocks } from '../../store/repositories/metric-block-repository.js';
 import { insertMetrics, pointsOfBatch, updateLatestMetrics } from '../../store/repositories/metric-repository.js';
 import * as runs from '../../store/repositories/run-repository.js';
 import type { RunsTable } from '../../store/schema.js';
@@ -222,6 +224,7 @@ export class RunService {
         stored =
           inserted === points.length ? points : (await pointsOfBatch(db, runId, batch)).sort(compareMetricPoints);
         await updateLatestMetrics(db, runId, points);
+        await mergeMetricBlocks(db, runId, summarize(stored));
       }
       if (tags.length > 0) await runs.upsertRunTags(db, runId, tags);
       audit({

@@ -225,6 +225,28 @@ export async function metricHistoryPage(
   };
 }
 
+/** A metric's first and last points in step order (undefined when it has none): two primary-key lookups. */
+export async function metricEnds(
+  db: Executor,
+  runId: string,
+  key: string,
+): Promise<{ first: Metric; last: Metric } | undefined> {
+  const end = (direction: 'asc' | 'desc') =>
+    db
+      .selectFrom('metrics')
+      .select(['key', 'step', 'timestamp', 'value', 'is_nan'])
+      .where('run_id', '=', runId)
+      .where('key', '=', key)
+      .orderBy('step', direction)
+      .orderBy('timestamp', direction)
+      .orderBy('is_nan', direction)
+      .orderBy('value', direction)
+      .limit(1)
+      .executeTakeFirst();
+  const [first, last] = await Promise.all([end('asc'), end('desc')]);
+  return first && last ? { first: fromRow(first), last: fromRow(last) } : undefined;
+}
+
 /** A metric's whole history as columns: a million points take 24 MB here instead of a million objects. */
 export interface MetricSeries {
   count: number;

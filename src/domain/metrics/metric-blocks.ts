@@ -1,0 +1,125 @@
+import type { Metric } from '../tracking/entities.js';
+
+/**
+ * Per-block summaries of a metric's history, kept up to date at ingest, so a chart of a million-point series reads
+ * about a thousand summaries instead of a million points. A block at level `shift` covers the steps
+ * [block·2^shift, (block+1)·2^shift). Levels are a factor of 8 apart: whatever the zoom, some level has blocks
+ * between 1 and 8 per chart bucket.
+ */
+export const BLOCK_SHIFTS = [4, 7, 10, 13, 16] as const;
+
+/** A point as a summary keeps it. */
+export interface SummaryPoint {
+  step: number;
+  timestamp: number;
+  value: number;
+}
+
+export interface BlockSummary {
+  key: string;
+  shift: number;
+  block: number;
+  count: number;
+  /** The lowest and highest non-NaN points; absent when the block holds only NaN. */
+  min?: SummaryPoint;
+  max?: SummaryPoint;
+  /** The earliest NaN point, so a stretch of only NaN still shows as a gap. */
+  nan?: SummaryPoint;
+}
+
+export const blockOf = (step: number, shift: number): number => Math.floor(step / 2 ** shift);
+
+/** Folds `point` into `summary` (which it must belong to). Ties keep the earlier step, so merging is order-free. */
+export function addPoint(summary: BlockSummary, point: SummaryPoint): void {
+  summary.count += 1;
+  foldExtremes(summary, Number.isNaN(point.value) ? { nan: point } : { min: point, max: point });
+}
+
+/** Folds another summary's extremes (not its count) into `summary`. */
+export function foldExtremes(summary: BlockSummary, other: Pick<BlockSummary, 'min' | 'max' | 'nan'>): void {
+  if (other.min && (!summary.min || before(other.min, summary.min, (a, b) => a < b))) summary.min = other.min;
+  if (other.max && (!summary.max || before(other.max, summary.max, (a, b) => a > b))) summary.max = other.max;
+  if (other.nan && (!summary.nan || earlier(other.nan, summary.nan))) summary.nan = other.nan;
+}
+
+function before(a: SummaryPoint, b: SummaryPoint, better: (x: number, y: number) => boolean): boolean {
+  if (a.value !== b.value) return better(a.value, b.value);
+  return earlier(a, b);
+}
+
+const earlier = (a: SummaryPoint, b: SummaryPoint) => (a.step !== b.step ? a.step < b.step : a.timestamp < b.timestamp);
+
+/** The summaries that new points change, at every level: what ingest merges into the stored ones. */
+export function summarize(points: readonly Metric[]): BlockSummary[] {
+  const summaries = new Map<string, BlockSummary>();
+  for (const p of points) {
+    for (const shift of BLOCK_SHIFTS) {
+      const block = blockOf(p.step, shift);
+      const id = `${shift}\u0000${block}\u0000${p.key}`;
+      let summary = summaries.get(id);
+      if (!summary) {
+        summary = { key: p.key, shift, block, count: 0 };
+        summaries.set(id, summary);
+      }
+      addPoint(summary, { step: p.step, timestamp: p.timestamp, value: p.value });
+    }
+  }
+  return [...summaries.values()];
+}
+
+/**
+ * The level to chart `span` steps in `buckets` buckets from: the coarsest whose blocks still fit in one bucket, or
+ * undefined when even the finest is too coarse (a short span; the caller then reads the points themselves).
+ */
+export function levelFor(span: number, buckets: number): number | undefined {
+  const width = span / buckets;
+  let chosen: number | undefined;
+  for (const shift of BLOCK_SHIFTS) if (2 ** shift <= width) chosen = shift;
+  return chosen;
+}
+
+/**
+ * A chart-ready series from block summaries: the first and last points, then per bucket of equal step width its
+ * lowest and highest point (or its first NaN when it has nothing else), in step order. Spikes and dips survive, as
+ * with the point-by-point min/max reduction; buckets are aligned to blocks, so an extreme sits in the bucket that
+ * holds its block's start.
+ */
+export function downsampleBlocks(
+  blocks: readonly BlockSummary[],
+  first: SummaryPoint,
+  last: SummaryPoint,
+  buckets: number,
+): SummaryPoint[] {
+  const span = last.step - first.step + 1;
+  const perBucket: (BlockSummary | undefined)[] = new Array(buckets);
+  for (const b of blocks) {
+    const start = Math.max(first.step, b.block * 2 ** b.shift);
+    const index = Math.min(buckets - 1, Math.floor(((start - first.step) * buckets) / span));
+    let bucket = perBucket[index];
+    if (!bucket) {
+      bucket = { key: b.key, shift: b.shift, block: index, count: 0 };
+      perBucket[index] = bucket;
+    }
+    bucket.count += b.count;
+    foldExtremes(bucket, b);
+  }
+  const out: SummaryPoint[] = [first];
+  const same = (a: SummaryPoint, b: SummaryPoint) =>
+    a.step === b.step && a.timestamp === b.timestamp && Object.is(a.value, b.value);
+  // Buckets come in step order, so a repeat can only be the point just pushed, the first point or the last one.
+  const push = (p: SummaryPoint) => {
+    if (!same(p, out.at(-1)!) && !same(p, first) && !same(p, last)) out.push(p);
+  };
+  for (const bucket of perBucket) {
+    if (!bucket) continue;
+    if (!bucket.min || !bucket.max) {
+      if (bucket.nan) push(bucket.nan);
+      continue;
+    }
+    const [a, b] = earlier(bucket.max, bucket.min) ? [bucket.max, bucket.min] : [bucket.min, bucket.max];
+    push(a);
+    push(b);
+  }
+  out.push(last);
+  return out;
+}

@@ -1,0 +1,137 @@
+import { CompiledQuery } from 'kysely';
+import type { BlockSummary, SummaryPoint } from '../../domain/metrics/metric-blocks.js';
+import { dialectOf } from '../dialect/dialect-of.js';
+import type { MetricBlocksTable } from '../schema.js';
+import type { Executor } from '../store.js';
+
+const COLUMNS = [
+  'run_id',
+  'key',
+  'shift',
+  'block',
+  'count',
+  'min_step',
+  'min_timestamp',
+  'min_value',
+  'max_step',
+  'max_timestamp',
+  'max_value',
+  'nan_step',
+  'nan_timestamp',
+] as const;
+
+// A stored extreme is replaced when the new one is lower (higher), or equal and earlier: the same rule as
+// foldExtremes, so the stored summary does not depend on the order batches arrived in. SET expressions read the
+// row as it was before the update on both databases.
+const replaces = (side: 'min' | 'max', better: '<' | '>') =>
+  `excluded.${side}_value is not null and (metric_blocks.${side}_value is null
+    or excluded.${side}_value ${better} metric_blocks.${side}_value
+    or (excluded.${side}_value = metric_blocks.${side}_value and (excluded.${side}_step < metric_blocks.${side}_step
+      or (excluded.${side}_step = metric_blocks.${side}_step
+        and excluded.${side}_timestamp < metric_blocks.${side}_timestamp))))`;
+const nanReplaces = `excluded.nan_step is not null and (metric_blocks.nan_step is null
+    or excluded.nan_step < metric_blocks.nan_step
+    or (excluded.nan_step = metric_blocks.nan_step and excluded.nan_timestamp < metric_blocks.nan_timestamp))`;
+const pick = (condition: string, columns: string[]) =>
+  columns.map((c) => `${c} = case when ${condition} then excluded.${c} else metric_blocks.${c} end`).join(',\n  ');
+
+const MERGE = `on conflict (run_id, key, shift, block) do update set
+  count = metric_blocks.count + excluded.count,
+  ${pick(replaces('min', '<'), ['min_step', 'min_timestamp', 'min_value'])},
+  ${pick(replaces('max', '>'), ['max_step', 'max_timestamp', 'max_value'])},
+  ${pick(nanReplaces, ['nan_step', 'nan_timestamp'])}`;
+
+// 13 bound values a row: 500 rows is 6,500 parameters, well below SQLite's limit of 32,766.
+const SQLITE_ROWS_PER_STATEMENT = 500;
+const sqliteTexts = new Map<number, string>();
+
+function sqliteMergeText(rows: number): string {
+  let text = sqliteTexts.get(rows);
+  if (!text) {
+    const row = `(${COLUMNS.map(() => '?').join(', ')})`;
+    text = `insert into metric_blocks (${COLUMNS.join(', ')}) values ${Array(rows).fill(row).join(', ')} ${MERGE}`;
+    if (rows === SQLITE_ROWS_PER_STATEMENT) sqliteTexts.set(rows, text);
+  }
+  return text;
+}
+
+const POSTGRES_MERGE = `insert into metric_blocks (${COLUMNS.join(', ')})
+  select $1::text, u.* from unnest($2::text[], $3::integer[], $4::bigint[], $5::bigint[],
+    $6::bigint[], $7::bigint[], $8::double precision[], $9::bigint[], $10::bigint[], $11::double precision[],
+    $12::bigint[], $13::bigint[]) as u
+  ${MERGE}`;
+
+function rowValues(s: BlockSummary): (string | number | null)[] {
+  return [
+    s.key,
+    s.shift,
+    s.block,
+    s.count,
+    s.min?.step ?? null,
+    s.min?.timestamp ?? null,
+    s.min?.value ?? null,
+    s.max?.step ?? null,
+    s.max?.timestamp ?? null,
+    s.max?.value ?? null,
+    s.nan?.step ?? null,
+    s.nan?.timestamp ?? null,
+  ];
+}
+
+/** Merges the summaries of newly stored points into the stored ones. */
+export async function mergeMetricBlocks(
+  db: Executor,
+  runId: string,
+  summaries: readonly BlockSummary[],
+): Promise<void> {
+  if (summaries.length === 0) return;
+  if (dialectOf(db) === 'postgres') {
+    const columns: (string | number | null)[][] = Array.from({ length: COLUMNS.length - 1 }, () => []);
+    for (const s of summaries) rowValues(s).forEach((v, i) => columns[i]!.push(v));
+    await db.executeQuery(CompiledQuery.raw(POSTGRES_MERGE, [runId, ...columns]));
+    return;
+  }
+  for (let start = 0; start < summaries.length; start += SQLITE_ROWS_PER_STATEMENT) {
+    const chunk = summaries.slice(start, start + SQLITE_ROWS_PER_STATEMENT);
+    const parameters = chunk.flatMap((s) => [runId, ...rowValues(s)]);
+    await db.executeQuery(CompiledQuery.raw(sqliteMergeText(chunk.length), parameters));
+  }
+}
+
+/** The summaries of one metric at one level, in block order. */
+export async function metricBlocks(db: Executor, runId: string, key: string, shift: number): Promise<BlockSummary[]> {
+  const rows = await db
+    .selectFrom('metric_blocks')
+    .selectAll()
+    .where('run_id', '=', runId)
+    .where('key', '=', key)
+    .where('shift', '=', shift)
+    .orderBy('block')
+    .execute();
+  return rows.map(toSummary);
+}
+
+/** How many points a metric has, from its coarsest summaries (a handful of rows however long the history). */
+export async function metricPointCount(db: Executor, runId: string, key: string, shift: number): Promise<number> {
+  const row = await db
+    .selectFrom('metric_blocks')
+    .select((eb) => eb.fn.sum<number | string | null>('count').as('points'))
+    .where('run_id', '=', runId)
+    .where('key', '=', key)
+    .where('shift', '=', shift)
+    .executeTakeFirst();
+  return Number(row?.points ?? 0);
+}
+
+function toSummary(row: MetricBlocksTable): BlockSummary {
+  const point = (step: number | null, timestamp: number | null, value: number | null): SummaryPoint | undefined =>
+    step === null || timestamp === null || value === null ? undefined : { step, timestamp, value };
+  const summary: BlockSummary = { key: row.key, shift: row.shift, block: row.block, count: Number(row.count) };
+  const min = point(row.min_step, row.min_timestamp, row.min_value);
+  const max = point(row.max_step, row.max_timestamp, row.max_value);
+  const nan = point(row.nan_step, row.nan_timestamp, Number.NaN);
+  if (min) summary.min = min;
+  if (max) summary.max = max;
+  if (nan) summary.nan = nan;
+  return summary;
+}
