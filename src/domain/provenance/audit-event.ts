@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
 
 /** One entry of the audit log as it is hashed: everything but its own hash. */
@@ -14,7 +14,8 @@ export interface AuditEvent {
   prevHash: string;
 }
 
-export const sha256Hex = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
+// One-shot hashing: no Hash object per call, which matters when a whole log is verified.
+export const sha256Hex = (data: string | Uint8Array): string => hash('sha256', data, 'hex');
 
 /** The digest recorded for an entity's new state: sha256 of its canonical JSON. */
 export const stateDigest = (state: unknown): string => sha256Hex(canonicalJson(state));
@@ -31,33 +32,40 @@ export interface StoredAuditEvent extends AuditEvent {
  * The bytes of an event's leaf in the Merkle log: the canonical JSON of the event including its own hash. A proof
  * then carries the event itself, and a verifier needs nothing but the event to recompute both its hash and its leaf.
  */
-export const auditLeafBytes = (event: StoredAuditEvent): Buffer =>
-  Buffer.from(
-    canonicalJson({
-      seq: event.seq,
-      time: event.time,
-      actor: event.actor,
-      action: event.action,
-      entityKind: event.entityKind,
-      entityId: event.entityId,
-      stateDigest: event.stateDigest,
-      requestId: event.requestId,
-      prevHash: event.prevHash,
-      hash: event.hash,
-    }),
-    'utf8',
-  );
+export const auditLeafBytes = (event: StoredAuditEvent): Buffer => Buffer.from(auditLeafJson(event), 'utf8');
+
+/** The leaf as text: what `auditLeafBytes` encodes as UTF-8. */
+export const auditLeafJson = (event: StoredAuditEvent): string => eventJson(event, event.hash);
 
 /** Recomputes an event's hash from its fields alone (whatever else the object carries is ignored). */
-export const recomputeEventHash = (event: AuditEvent): string =>
-  auditEventHash({
-    seq: event.seq,
-    time: event.time,
-    actor: event.actor,
-    action: event.action,
-    entityKind: event.entityKind,
-    entityId: event.entityId,
-    stateDigest: event.stateDigest,
-    requestId: event.requestId,
-    prevHash: event.prevHash,
-  });
+export const recomputeEventHash = (event: AuditEvent): string => sha256Hex(eventJson(event, undefined));
+
+/**
+ * The canonical JSON of an event's fields (and its hash, for the leaf), written out in sorted key order rather than
+ * through the generic canonicalizer: verification computes it twice for every event of the log, so it is the walk's
+ * hottest line. For well-formed fields the text is exactly what canonicalJson gives (strings and numbers serialise
+ * as JSON.stringify does, which is what RFC 8785 prescribes; the unit test holds the two to it); anything else — a
+ * missing field or a wrong type in a proof someone sent — goes through canonicalJson so it is treated as before.
+ */
+function eventJson(event: AuditEvent, hash: string | undefined): string {
+  const { seq, time, actor, action, entityKind, entityId, stateDigest, requestId, prevHash } = event;
+  const wellFormed =
+    typeof action === 'string' &&
+    typeof actor === 'string' &&
+    typeof entityId === 'string' &&
+    typeof entityKind === 'string' &&
+    typeof prevHash === 'string' &&
+    typeof requestId === 'string' &&
+    typeof stateDigest === 'string' &&
+    Number.isFinite(seq) &&
+    Number.isFinite(time) &&
+    (hash === undefined || typeof hash === 'string');
+  if (!wellFormed) {
+    const fields = { seq, time, actor, action, entityKind, entityId, stateDigest, requestId, prevHash };
+    return canonicalJson(hash === undefined ? fields : { ...fields, hash });
+  }
+  const text = JSON.stringify;
+  const head = `{"action":${text(action)},"actor":${text(actor)},"entityId":${text(entityId)},"entityKind":${text(entityKind)},`;
+  const tail = `"prevHash":${text(prevHash)},"requestId":${text(requestId)},"seq":${text(seq)},"stateDigest":${text(stateDigest)},"time":${text(time)}}`;
+  return hash === undefined ? head + tail : `${head}"hash":${text(hash)},${tail}`;
+}

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /**
  * RFC 6962 / RFC 9162 hashing with SHA-256. Leaves and interior nodes get different one-byte prefixes so a leaf can
@@ -9,8 +9,11 @@ export type Hash = Buffer;
 const LEAF_PREFIX = Buffer.from([0x00]);
 const NODE_PREFIX = Buffer.from([0x01]);
 
+/** A text leaf is hashed as its UTF-8 bytes; U+0000 in front encodes as exactly the one-byte leaf prefix. */
 export const leafHash = (leaf: Uint8Array | string): Hash =>
-  createHash('sha256').update(LEAF_PREFIX).update(leaf).digest();
+  typeof leaf === 'string'
+    ? hash('sha256', `\u0000${leaf}`, 'buffer')
+    : createHash('sha256').update(LEAF_PREFIX).update(leaf).digest();
 
 export const nodeHash = (left: Uint8Array, right: Uint8Array): Hash =>
   createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();

@@ -1,5 +1,5 @@
 import {
-  auditLeafBytes,
+  auditLeafJson,
   recomputeEventHash,
   type StoredAuditEvent,
   sha256Hex,
@@ -21,7 +21,7 @@ import type { Executor } from '../../../store/store.js';
 import { checkStoredNodes } from './merkle-node-check.js';
 
 const GENESIS = '0'.repeat(64);
-const PAGE = 1000;
+const PAGE = 2000;
 /** How far from its position a moved event is looked for when naming a re-ordering. */
 const MOVE_WINDOW = 256;
 
@@ -76,10 +76,14 @@ export async function verifyLog(
     next = await checkpoints.next();
   }
 
-  let after = 0;
+  // The next page of events, and the stored nodes of the page before, are read while a page is hashed: on
+  // PostgreSQL the database works beside the verifier instead of in turn with it.
+  let page = prefetch(auditEventsPage(db, {}, 0, PAGE));
+  let nodeCheck: (() => Promise<void>) | undefined;
   for (;;) {
-    const rows = await auditEventsPage(db, {}, after, PAGE);
+    const rows = await page();
     if (rows.length === 0) break;
+    page = prefetch(auditEventsPage(db, {}, rows.at(-1)!.event.seq, PAGE));
     const completed: MerkleNode[] = [];
     for (const { event, state } of rows) {
       count += 1;
@@ -136,7 +140,7 @@ export async function verifyLog(
           });
         }
       }
-      if (treeIntact) completed.push(...frontier.append(leafHash(auditLeafBytes(event))));
+      if (treeIntact) for (const node of frontier.append(leafHash(auditLeafJson(event)))) completed.push(node);
       while (!next.done && next.value.treeSize <= event.seq) {
         if (next.value.treeSize === event.seq) checkCheckpoint(next.value);
         next = await checkpoints.next();
@@ -147,9 +151,10 @@ export async function verifyLog(
     }
     // A node over a damaged event differs because of the event, which is already reported.
     const trusted = completed.filter((n) => (n.index + 1) * 2 ** n.level < firstDamagedSeq);
-    await checkStoredNodes(db, trusted, problems);
-    after = rows.at(-1)!.event.seq;
+    await nodeCheck?.();
+    nodeCheck = prefetch(checkStoredNodes(db, trusted, problems));
   }
+  await nodeCheck?.();
 
   for (; !next.done; next = await checkpoints.next()) {
     checkedCheckpoints += 1;
@@ -204,4 +209,20 @@ async function* checkpointStream(db: Executor): AsyncGenerator<SignedCheckpoint>
     const last = page.at(-1)!;
     after = { treeSize: last.treeSize, keyId: last.keyId };
   }
+}
+
+/**
+ * Starts work now and hands back a function that waits for it. A failure is held until then, so it is reported where
+ * the result is awaited rather than as an unhandled rejection in between.
+ */
+function prefetch<T>(work: Promise<T>): () => Promise<T> {
+  const settled = work.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  return async () => {
+    const result = await settled;
+    if (!result.ok) throw result.error;
+    return result.value;
+  };
 }

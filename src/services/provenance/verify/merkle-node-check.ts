@@ -26,10 +26,14 @@ export async function checkStoredNodes(
       .where('level', '=', level)
       .where('idx', '>=', first)
       .where('idx', '<=', last)
+      .orderBy('idx')
       .execute();
-    const stored = new Map(rows.map((r) => [Number(r.idx), r.hash]));
+    // Both lists are in index order, so they are walked side by side (a page holds thousands of nodes).
+    let r = 0;
     for (const node of nodes) {
-      const hash = stored.get(node.index);
+      while (r < rows.length && Number(rows[r]!.idx) < node.index) r++;
+      const row = rows[r];
+      const hash = row !== undefined && Number(row.idx) === node.index ? row.hash : undefined;
       if (hash === node.hash.toString('hex')) continue;
       const width = 2 ** level;
       const from = node.index * width + 1;
