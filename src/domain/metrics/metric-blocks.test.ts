@@ -50,16 +50,16 @@ describe('summarize', () => {
       point(0, 3),
       point(5, -1),
       point(5, -1, 2000),
-      point(17, Number.NaN),
-      point(16, 9),
-      point(18, Number.NaN, 1),
+      point(33, Number.NaN),
+      point(32, 9),
+      point(34, Number.NaN, 1),
     ];
     const summaries = summarize(points);
-    const finest = summaries.filter((s) => s.shift === 4).sort((a, b) => a.block - b.block);
-    expect(finest).toEqual([
+    const finest = summaries.filter((s) => s.shift === 5).sort((a, b) => a.block - b.block);
+    expect(finest).toMatchObject([
       {
         key: 'loss',
-        shift: 4,
+        shift: 5,
         block: 0,
         count: 3,
         min: { step: 5, timestamp: 1005, value: -1 },
@@ -67,18 +67,18 @@ describe('summarize', () => {
       },
       {
         key: 'loss',
-        shift: 4,
+        shift: 5,
         block: 1,
         count: 3,
-        min: { step: 16, timestamp: 1016, value: 9 },
-        max: { step: 16, timestamp: 1016, value: 9 },
-        nan: { step: 17, timestamp: 1017, value: Number.NaN },
+        min: { step: 32, timestamp: 1032, value: 9 },
+        max: { step: 32, timestamp: 1032, value: 9 },
+        nan: { step: 33, timestamp: 1033, value: Number.NaN },
       },
     ]);
     for (const shift of BLOCK_SHIFTS.slice(1)) {
       const [only, ...rest] = summaries.filter((s) => s.shift === shift);
       expect(rest).toEqual([]);
-      expect(only).toMatchObject({ block: 0, count: 6, min: { step: 5, value: -1 }, max: { step: 16, value: 9 } });
+      expect(only).toMatchObject({ block: 0, count: 6, min: { step: 5, value: -1 }, max: { step: 32, value: 9 } });
     }
   });
 
@@ -101,11 +101,11 @@ describe('summarize', () => {
 
 describe('levelFor', () => {
   it('picks the coarsest level whose blocks fit in a bucket, or none for a short span', () => {
-    expect(levelFor(1_000_000, 499)).toBe(10);
-    expect(levelFor(100_000, 499)).toBe(7);
-    expect(levelFor(10_000_000, 10)).toBe(16);
-    expect(levelFor(1000, 499)).toBeUndefined();
-    expect(levelFor(16 * 499, 499)).toBe(4);
+    expect(levelFor(1_000_000, 499)).toBe(9);
+    expect(levelFor(100_000, 499)).toBe(5);
+    expect(levelFor(10_000_000, 10)).toBe(13);
+    expect(levelFor(15_000, 499)).toBeUndefined();
+    expect(levelFor(32 * 499, 499)).toBe(5);
   });
 });
 
@@ -177,7 +177,7 @@ describe('downsampleBlocks', () => {
     expect(got.map((p) => p.step)).toEqual([...got.map((p) => p.step)].sort((a, b) => a - b));
     expect(got.filter((p) => Number.isNaN(p.value))).toEqual([]);
     const nanOnly = Array.from({ length: 64 }, (_, i) => point(i * 1000, Number.NaN));
-    const nanBlocks = summarize(nanOnly).filter((s) => s.shift === 7);
+    const nanBlocks = summarize(nanOnly).filter((s) => s.shift === 9);
     const nanGot = downsampleBlocks(nanBlocks, nanOnly[0]!, nanOnly.at(-1)!, 10);
     expect(nanGot.length).toBeGreaterThan(2);
     expect(nanGot.every((p) => Number.isNaN(p.value))).toBe(true);

@@ -2,11 +2,12 @@ import type { Metric } from '../tracking/entities.js';
 
 /**
  * Per-block summaries of a metric's history, kept up to date at ingest, so a chart of a million-point series reads
- * about a thousand summaries instead of a million points. A block at level `shift` covers the steps
- * [block·2^shift, (block+1)·2^shift). Levels are a factor of 8 apart: whatever the zoom, some level has blocks
- * between 1 and 8 per chart bucket.
+ * a few thousand summaries instead of a million points. A block at level `shift` covers the steps
+ * [block·2^shift, (block+1)·2^shift). Levels are a factor of 16 apart: whatever the zoom, some level has between 1
+ * and 16 blocks per chart bucket. Each level costs ingest time (a pass over the batch and an upsert per block), so
+ * there are only three; spans too short for the finest are read point by point, which is then cheap anyway.
  */
-export const BLOCK_SHIFTS = [4, 7, 10, 13, 16] as const;
+export const BLOCK_SHIFTS = [5, 9, 13] as const;
 
 /** A point as a summary keeps it. */
 export interface SummaryPoint {
@@ -32,7 +33,13 @@ export const blockOf = (step: number, shift: number): number => Math.floor(step 
 /** Folds `point` into `summary` (which it must belong to). Ties keep the earlier step, so merging is order-free. */
 export function addPoint(summary: BlockSummary, point: SummaryPoint): void {
   summary.count += 1;
-  foldExtremes(summary, Number.isNaN(point.value) ? { nan: point } : { min: point, max: point });
+  if (Number.isNaN(point.value)) {
+    if (!summary.nan || earlier(point, summary.nan)) summary.nan = point;
+    return;
+  }
+  const { min, max } = summary;
+  if (!min || point.value < min.value || (point.value === min.value && earlier(point, min))) summary.min = point;
+  if (!max || point.value > max.value || (point.value === max.value && earlier(point, max))) summary.max = point;
 }
 
 /** Folds another summary's extremes (not its count) into `summary`. */
@@ -49,22 +56,38 @@ function before(a: SummaryPoint, b: SummaryPoint, better: (x: number, y: number)
 
 const earlier = (a: SummaryPoint, b: SummaryPoint) => (a.step !== b.step ? a.step < b.step : a.timestamp < b.timestamp);
 
-/** The summaries that new points change, at every level: what ingest merges into the stored ones. */
+/**
+ * The summaries that new points change, at every level: what ingest merges into the stored ones. Points in
+ * canonical order (grouped by key, steps ascending — see canonicalBatch) are summarised in one pass per level, since
+ * each block's points are then adjacent; any other order is sorted first.
+ */
 export function summarize(points: readonly Metric[]): BlockSummary[] {
-  const summaries = new Map<string, BlockSummary>();
-  for (const p of points) {
-    for (const shift of BLOCK_SHIFTS) {
-      const block = blockOf(p.step, shift);
-      const id = `${shift}\u0000${block}\u0000${p.key}`;
-      let summary = summaries.get(id);
-      if (!summary) {
-        summary = { key: p.key, shift, block, count: 0 };
-        summaries.set(id, summary);
+  const ordered = isGroupedInStepOrder(points) ? points : [...points].sort(byKeyThenStep);
+  const summaries: BlockSummary[] = [];
+  for (const shift of BLOCK_SHIFTS) {
+    const width = 2 ** shift;
+    let current: BlockSummary | undefined;
+    for (const p of ordered) {
+      // Not blockOf: a power with a variable exponent per point costs more than the rest of the loop.
+      const block = Math.floor(p.step / width);
+      if (!current || current.block !== block || current.key !== p.key) {
+        current = { key: p.key, shift, block, count: 0 };
+        summaries.push(current);
       }
-      addPoint(summary, { step: p.step, timestamp: p.timestamp, value: p.value });
+      addPoint(current, p);
     }
   }
-  return [...summaries.values()];
+  return summaries;
+}
+
+const byKeyThenStep = (a: Metric, b: Metric) => (a.key !== b.key ? (a.key < b.key ? -1 : 1) : a.step - b.step);
+
+function isGroupedInStepOrder(points: readonly Metric[]): boolean {
+  for (let i = 1; i < points.length; i++) {
+    const order = byKeyThenStep(points[i - 1]!, points[i]!);
+    if (order > 0) return false;
+  }
+  return true;
 }
 
 /**
