@@ -55,6 +55,14 @@ describe.each(backends)('web UI support endpoints on $name', (backend) => {
       metrics: [{ key: 'acc', value: 0.9 }],
     });
     await api.call('POST', `/api/v1/runs/${r3}/batch`, { params: { unrelated: 'x' } });
+    // A deleted run's keys are not offered: only active runs count.
+    const deleted = await run(id, 4);
+    await api.call('POST', `/api/v1/runs/${deleted}/batch`, {
+      params: { only_deleted: '1' },
+      metrics: [{ key: 'zz_deleted', value: 1 }],
+      tags: { a_deleted: 'x' },
+    });
+    await api.call('DELETE', `/api/v1/runs/${deleted}`);
 
     const { status, body } = await api.call('GET', `/api/v1/experiments/${id}/keys`);
     expect(status).toBe(200);

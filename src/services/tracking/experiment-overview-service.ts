@@ -1,4 +1,5 @@
 import { invalid, notFound } from '../../domain/errors.js';
+import { distinctRunKeys, type KeyedRunTable } from '../../store/repositories/run-key-repository.js';
 import type { ServiceDeps } from './service-deps.js';
 
 /** What a browser needs to list experiments at a glance: how many runs, how many still running, when last touched. */
@@ -21,7 +22,7 @@ export const MAX_ACTIVITY_EXPERIMENTS = 1000;
 /** Enough for any realistic column picker; an experiment with more distinct keys is truncated, never slow. */
 export const MAX_KEYS_PER_KIND = 2000;
 
-/** Read-only summaries over an experiment's runs, computed by the database in a few grouped queries. */
+/** Read-only summaries over an experiment's runs, computed by the database in a few queries. */
 export class ExperimentOverviewService {
   constructor(private readonly deps: ServiceDeps) {}
 
@@ -79,18 +80,7 @@ export class ExperimentOverviewService {
       .where('experiment_id', '=', experimentId)
       .executeTakeFirst();
     if (!experiment) throw notFound(`Could not find experiment with ID ${experimentId}`);
-    const distinctKeys = (table: 'run_params' | 'run_tags' | 'latest_metrics') =>
-      db
-        .selectFrom(table)
-        .innerJoin('runs', 'runs.run_id', `${table}.run_id`)
-        .select(`${table}.key as key`)
-        .distinct()
-        .where('runs.experiment_id', '=', experimentId)
-        .where('runs.lifecycle_stage', '=', 'active')
-        .orderBy('key')
-        .limit(MAX_KEYS_PER_KIND)
-        .execute()
-        .then((rows) => rows.map((row) => row.key));
+    const distinctKeys = (table: KeyedRunTable) => distinctRunKeys(db, table, experimentId, MAX_KEYS_PER_KIND);
     const [params, metrics, tags] = await Promise.all([
       distinctKeys('run_params'),
       distinctKeys('latest_metrics'),
