@@ -63,12 +63,49 @@ describe.each(backends)('metric history on $name', (backend) => {
     expect([...steps].sort((a, b) => a - b)).toEqual(steps);
   });
 
+  const valueAt = (step: number) => (step === 12_345 ? 1000 : step === 23_456 ? -1000 : Math.sin(step / 1000));
+  const sampled = async (query: Record<string, string>) => {
+    const params = new URLSearchParams({ key: 'train/loss', ...query });
+    const { status, body } = await api.call<History>('GET', `/api/v1/runs/${runId}/metric-history?${params}`);
+    expect(status).toBe(200);
+    return body;
+  };
+
+  it('samples only the requested steps when zoomed, keeping the extremes inside and nothing outside', async () => {
+    // 10,003 and 14,990 are not block boundaries: blocks cut by the range must not leak points from outside it.
+    const body = await sampled({ points: '200', startStep: '10003', endStep: '14990' });
+    expect(body.totalPoints).toBe(total);
+    expect(body.metrics.length).toBeLessThanOrEqual(200);
+    expect(body.metrics.length).toBeGreaterThan(150);
+    const steps = body.metrics.map((m) => m.step);
+    expect(steps[0]).toBe(10_003);
+    expect(steps.at(-1)).toBe(14_990);
+    expect([...steps].sort((a, b) => a - b)).toEqual(steps);
+    for (const m of body.metrics) expect(m.value).toBe(valueAt(m.step));
+    const values = body.metrics.map((m) => m.value as number);
+    expect(Math.max(...values)).toBe(1000);
+    const inside = Array.from({ length: 14_990 - 10_003 + 1 }, (_, i) => valueAt(10_003 + i)).filter((v) => v !== 1000);
+    expect(Math.min(...values)).toBe(Math.min(...inside));
+  });
+
+  it('returns every point of a short zoomed range, and none beyond the history', async () => {
+    const body = await sampled({ points: '1000', startStep: '100', endStep: '300' });
+    expect(body.metrics.map((m) => m.step)).toEqual(Array.from({ length: 201 }, (_, i) => 100 + i));
+    const open = await sampled({ points: '100', startStep: '29990' });
+    expect(open.metrics.map((m) => m.step)).toEqual(Array.from({ length: 10 }, (_, i) => 29_990 + i));
+    expect((await sampled({ points: '100', startStep: '50000' })).metrics).toEqual([]);
+  });
+
   it('rejects bad paging and sampling arguments', async () => {
     for (const query of [
       'key=train/loss&points=1',
       'key=train/loss&maxResults=0',
       'key=train/loss&pageToken=xyz',
       'points=5',
+      'key=train/loss&points=100&startStep=500&endStep=400',
+      'key=train/loss&startStep=5',
+      'key=train/loss&points=100&endStep=1.5',
+      'key=train/loss&points=100&startStep=abc',
     ]) {
       const { status, body } = await api.call<{ error_code: string }>(
         'GET',
@@ -84,5 +121,13 @@ describe.each(backends)('metric history on $name', (backend) => {
   it('returns an empty history for a key never logged', async () => {
     const { body } = await api.call<History>('GET', `/api/v1/runs/${runId}/metric-history?key=never`);
     expect(body).toEqual({ metrics: [] });
+  });
+
+  it('keeps a sample current when a later batch adds a new extreme inside an old stretch', async () => {
+    const spike = { key: 'train/loss', value: 5000, step: 7777, timestamp: 9_999_999 };
+    expect((await api.call('POST', `/api/v1/runs/${runId}/batch`, { metrics: [spike] })).status).toBe(200);
+    const body = await sampled({ points: '500' });
+    expect(body.totalPoints).toBe(total + 1);
+    expect(body.metrics).toContainEqual(spike);
   });
 });

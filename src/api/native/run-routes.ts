@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { invalid } from '../../domain/errors.js';
 import type { RunStatus } from '../../domain/tracking/entities.js';
 import type { Services } from '../../services/services.js';
 import { fromMap, presentMetric, presentRun } from './presenters.js';
@@ -39,6 +40,7 @@ export async function runRoutes(app: FastifyInstance, { services }: { services: 
   app.post<{ Body: SearchRunsBody }>(
     '/runs/search',
     {
+      serializerCompiler: () => JSON.stringify,
       schema: {
         tags,
         body: SearchRunsBody,
@@ -150,10 +152,16 @@ export async function runRoutes(app: FastifyInstance, { services }: { services: 
       },
     },
     async (request) => {
-      const { key, maxResults, pageToken, points } = request.query;
+      const { key, maxResults, pageToken, points, startStep, endStep } = request.query;
       if (points !== undefined) {
-        const sampled = await services.metricHistory.sampled(request.params.runId, key, Number(points));
+        const sampled = await services.metricHistory.sampled(request.params.runId, key, Number(points), {
+          startStep: startStep === undefined ? undefined : Number(startStep),
+          endStep: endStep === undefined ? undefined : Number(endStep),
+        });
         return { metrics: sampled.metrics.map(presentMetric), totalPoints: sampled.totalPoints };
+      }
+      if (startStep !== undefined || endStep !== undefined) {
+        throw invalid('startStep and endStep select what a sampled history (points=N) covers; page without them');
       }
       const page = await services.metricHistory.page(request.params.runId, key, {
         maxResults: maxResults === undefined ? undefined : Number(maxResults),

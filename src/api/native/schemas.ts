@@ -7,6 +7,8 @@ const Millis = Type.Integer({ minimum: 0, description: 'milliseconds since the e
 const StringMap = (max: number) => Type.Record(Type.String({ maxLength: 250 }), Type.String(), { maxProperties: max });
 const ViewType = Type.Union([Type.Literal('ACTIVE_ONLY'), Type.Literal('DELETED_ONLY'), Type.Literal('ALL')]);
 const Digits = Type.String({ pattern: '^[0-9]{1,9}$' });
+/** A step as a query parameter: an integer, negative allowed, within JavaScript's exact range. */
+const StepDigits = Type.String({ pattern: '^-?[0-9]{1,15}$' });
 const RunStatus = Type.Union(['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'].map((s) => Type.Literal(s)));
 
 export const ErrorResponse = Type.Object({ error_code: Type.String(), message: Type.String() }, { $id: 'Error' });
@@ -174,6 +176,8 @@ export const MetricHistoryQuery = Type.Object(
     maxResults: Type.Optional(Digits),
     pageToken: Type.Optional(Type.String({ maxLength: 1000 })),
     points: Type.Optional(Digits),
+    startStep: Type.Optional({ ...StepDigits, description: 'With points: sample only steps from this one on' }),
+    endStep: Type.Optional({ ...StepDigits, description: 'With points: sample only steps up to this one' }),
   },
   { additionalProperties: false },
 );

@@ -1,10 +1,23 @@
 import { invalid, notFound } from '../../domain/errors.js';
 import { downsampleMinMaxIndices } from '../../domain/metrics/downsample.js';
 import { decodeHistoryCursor, encodeHistoryCursor } from '../../domain/metrics/history-cursor.js';
-import { BLOCK_SHIFTS, downsampleBlocks, levelFor } from '../../domain/metrics/metric-blocks.js';
+import {
+  BLOCK_SHIFTS,
+  type BlockSummary,
+  blockOf,
+  downsampleBlocks,
+  levelFor,
+  summarize,
+} from '../../domain/metrics/metric-blocks.js';
 import type { Metric } from '../../domain/tracking/entities.js';
 import { metricBlocks, metricPointCount } from '../../store/repositories/metric-block-repository.js';
-import { metricEnds, metricHistoryPage, metricSeries } from '../../store/repositories/metric-repository.js';
+import {
+  type MetricSeries,
+  metricEnds,
+  metricHistoryPage,
+  metricSeries,
+  type StepRange,
+} from '../../store/repositories/metric-repository.js';
 import { findRunRow } from '../../store/repositories/run-repository.js';
 import type { ServiceDeps } from './service-deps.js';
 
@@ -35,41 +48,88 @@ export class MetricHistoryService {
 
   /**
    * A chart-ready series of at most `points` points that keeps each bucket's minimum and maximum, so spikes and
-   * dips survive however long the history is. A long history is reduced from its per-block summaries (about as
-   * many rows as points asked for); a short one, or one with too few distinct steps to bucket by step, from its
-   * points.
+   * dips survive however long the history is, optionally over a range of steps only (a zoomed chart). A long span
+   * is reduced from the per-block summaries kept at ingest (about as many rows as points asked for, plus the points
+   * of the two blocks the range cuts through); a short one, or one with too few distinct steps to bucket by step,
+   * from its points. `totalPoints` counts the whole history.
    */
-  async sampled(runId: string, key: string, points: number): Promise<{ metrics: Metric[]; totalPoints: number }> {
+  async sampled(
+    runId: string,
+    key: string,
+    points: number,
+    range: StepRange = {},
+  ): Promise<{ metrics: Metric[]; totalPoints: number }> {
     if (!Number.isInteger(points) || points < 2 || points > MAX_SAMPLED_POINTS) {
       throw invalid(`points must be an integer between 2 and ${MAX_SAMPLED_POINTS}; got ${points}`);
+    }
+    const { startStep, endStep } = range;
+    for (const [name, step] of Object.entries(range)) {
+      if (step !== undefined && !Number.isSafeInteger(step)) throw invalid(`${name} must be an integer; got ${step}`);
+    }
+    if (startStep !== undefined && endStep !== undefined && startStep > endStep) {
+      throw invalid(`startStep (${startStep}) must not be after endStep (${endStep})`);
     }
     await this.requireRun(runId);
     const db = this.deps.store.db;
     const totalPoints = await metricPointCount(db, runId, key, COARSEST_SHIFT);
     const buckets = Math.floor((points - 2) / 2);
-    if (totalPoints > points && buckets > 0) {
-      const ends = await metricEnds(db, runId, key);
-      const shift = ends && levelFor(ends.last.step - ends.first.step + 1, buckets);
-      if (ends && shift !== undefined) {
-        const blocks = await metricBlocks(db, runId, key, shift);
+    const ranged = startStep !== undefined || endStep !== undefined;
+    if (buckets > 0 && (ranged || totalPoints > points)) {
+      const ends = await metricEnds(db, runId, key, range);
+      if (!ends) return { metrics: [], totalPoints };
+      const shift = levelFor(ends.last.step - ends.first.step + 1, buckets);
+      if (shift !== undefined) {
+        const blocks = await this.blocksWithin(runId, key, shift, range, ends.first.step, ends.last.step);
         const kept = downsampleBlocks(blocks, ends.first, ends.last, buckets);
         return { metrics: kept.map((p) => ({ key, ...p })), totalPoints };
       }
     }
-    const series = await metricSeries(db, runId, key);
+    const series = await metricSeries(db, runId, key, range);
     const kept = downsampleMinMaxIndices(series.count, (i) => series.values[i]!, points);
     return {
-      metrics: kept.map((i) => ({
-        key,
-        step: series.steps[i]!,
-        value: series.values[i]!,
-        timestamp: series.timestamps[i]!,
-      })),
-      totalPoints: series.count,
+      metrics: kept.map((i) => pointAt(series, key, i)),
+      totalPoints: ranged ? Math.max(totalPoints, series.count) : series.count,
     };
+  }
+
+  /**
+   * The stored summaries of the blocks from `first` to `last` at one level, except that a block the range cuts
+   * through is summarised afresh from its points inside the range, so nothing outside the range shows.
+   */
+  private async blocksWithin(
+    runId: string,
+    key: string,
+    shift: number,
+    range: StepRange,
+    first: number,
+    last: number,
+  ): Promise<BlockSummary[]> {
+    const db = this.deps.store.db;
+    const width = 2 ** shift;
+    const from = blockOf(first, shift);
+    const to = blockOf(last, shift);
+    const cut = new Set<number>();
+    if (range.startStep !== undefined && range.startStep > from * width) cut.add(from);
+    if (range.endStep !== undefined && range.endStep < (to + 1) * width - 1) cut.add(to);
+    const stored = await metricBlocks(db, runId, key, shift, from, to);
+    if (cut.size === 0) return stored;
+    const fresh: BlockSummary[] = [];
+    for (const block of cut) {
+      const series = await metricSeries(db, runId, key, {
+        startStep: Math.max(first, block * width),
+        endStep: Math.min(last, (block + 1) * width - 1),
+      });
+      const inside = Array.from({ length: series.count }, (_, i) => pointAt(series, key, i));
+      fresh.push(...summarize(inside).filter((s) => s.shift === shift));
+    }
+    return [...stored.filter((s) => !cut.has(s.block)), ...fresh].sort((a, b) => a.block - b.block);
   }
 
   private async requireRun(runId: string): Promise<void> {
     if (!(await findRunRow(this.deps.store.db, runId))) throw notFound(`Run with id=${runId} not found`);
   }
+}
+
+function pointAt(series: MetricSeries, key: string, i: number): Metric {
+  return { key, step: series.steps[i]!, value: series.values[i]!, timestamp: series.timestamps[i]! };
 }

@@ -98,14 +98,23 @@ export async function mergeMetricBlocks(
   }
 }
 
-/** The summaries of one metric at one level, in block order. */
-export async function metricBlocks(db: Executor, runId: string, key: string, shift: number): Promise<BlockSummary[]> {
+/** The summaries of one metric at one level, in block order, from block `from` to block `to` inclusive. */
+export async function metricBlocks(
+  db: Executor,
+  runId: string,
+  key: string,
+  shift: number,
+  from: number,
+  to: number,
+): Promise<BlockSummary[]> {
   const rows = await db
     .selectFrom('metric_blocks')
     .selectAll()
     .where('run_id', '=', runId)
     .where('key', '=', key)
     .where('shift', '=', shift)
+    .where('block', '>=', from)
+    .where('block', '<=', to)
     .orderBy('block')
     .execute();
   return rows.map(toSummary);

@@ -225,18 +225,30 @@ export async function metricHistoryPage(
   };
 }
 
+/** An inclusive range of steps; an absent end is unbounded. */
+export interface StepRange {
+  startStep?: number | undefined;
+  endStep?: number | undefined;
+}
+
+/** One metric's points, optionally limited to a range of steps. */
+function pointsOf(db: Executor, runId: string, key: string, range: StepRange) {
+  let query = db.selectFrom('metrics').where('run_id', '=', runId).where('key', '=', key);
+  if (range.startStep !== undefined) query = query.where('step', '>=', range.startStep);
+  if (range.endStep !== undefined) query = query.where('step', '<=', range.endStep);
+  return query;
+}
+
 /** A metric's first and last points in step order (undefined when it has none): two primary-key lookups. */
 export async function metricEnds(
   db: Executor,
   runId: string,
   key: string,
+  range: StepRange = {},
 ): Promise<{ first: Metric; last: Metric } | undefined> {
   const end = (direction: 'asc' | 'desc') =>
-    db
-      .selectFrom('metrics')
+    pointsOf(db, runId, key, range)
       .select(['key', 'step', 'timestamp', 'value', 'is_nan'])
-      .where('run_id', '=', runId)
-      .where('key', '=', key)
       .orderBy('step', direction)
       .orderBy('timestamp', direction)
       .orderBy('is_nan', direction)
@@ -259,12 +271,14 @@ export interface MetricSeries {
  * Reads every point of one metric in step order into typed arrays, so callers keep three flat arrays instead of a
  * million objects. (Streaming row by row was measured slower than one result: each row then costs an async step.)
  */
-export async function metricSeries(db: Executor, runId: string, key: string): Promise<MetricSeries> {
-  const rows = await db
-    .selectFrom('metrics')
+export async function metricSeries(
+  db: Executor,
+  runId: string,
+  key: string,
+  range: StepRange = {},
+): Promise<MetricSeries> {
+  const rows = await pointsOf(db, runId, key, range)
     .select(['step', 'timestamp', 'value', 'is_nan'])
-    .where('run_id', '=', runId)
-    .where('key', '=', key)
     .orderBy('step')
     .orderBy('timestamp')
     .orderBy('is_nan')
