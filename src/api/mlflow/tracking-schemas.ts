@@ -186,6 +186,21 @@ export const MetricHistoryQuery = Type.Object(
 );
 export type MetricHistoryQuery = Static<typeof MetricHistoryQuery>;
 
+/** A step in a query string: an integer, negative allowed. */
+const QueryStep = Type.String({ pattern: '^-?[0-9]{1,15}$' });
+
+export const MetricHistoryBulkIntervalQuery = Type.Object(
+  {
+    run_ids: RepeatableQuery,
+    metric_key: Text(1000),
+    start_step: Type.Optional(QueryStep),
+    end_step: Type.Optional(QueryStep),
+    max_results: Type.Optional(QueryInteger),
+  },
+  Strict,
+);
+export type MetricHistoryBulkIntervalQuery = Static<typeof MetricHistoryBulkIntervalQuery>;
+
 export const ListArtifactsQuery = Type.Object(
   { ...RunRef, path: Type.Optional(Text(4096)), page_token: Type.Optional(Text(1000)) },
   Strict,
