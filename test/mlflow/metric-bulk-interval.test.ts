@@ -76,14 +76,15 @@ describe.each(backends)('MLflow get-history-bulk-interval on $name', (backend) =
     const unknown = await bulk({ run_ids: [long, 'f'.repeat(32)] });
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({ error_code: 'RESOURCE_DOES_NOT_EXIST' });
-    for (const query of [
+    const badQueries: Record<string, string | string[]>[] = [
       { run_ids: long, start_step: '5' },
       { run_ids: long, max_results: '0' },
       { run_ids: long, max_results: '2501' },
       { run_ids: long, start_step: '9', end_step: '3' },
       { run_ids: long, start_step: 'x', end_step: '3' },
       { run_ids: Array.from({ length: 101 }, (_, i) => `${i}`.padStart(32, '0')) },
-    ]) {
+    ];
+    for (const query of badQueries) {
       const reply = await bulk(query);
       expect(reply.status, JSON.stringify(query).slice(0, 80)).toBe(400);
       expect(reply.body).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE' });
