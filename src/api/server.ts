@@ -20,6 +20,11 @@ export interface ServerConfig {
   signingKeyFile?: string;
   /** Minutes between automatic audit checkpoints (only when the log grew); 0 turns them off. Default 10. */
   checkpointIntervalMinutes?: number;
+  /**
+   * How long closing waits for requests in flight (a client slow to read a download, say) before cutting their
+   * connections. Default 10 seconds.
+   */
+  shutdownGraceMs?: number;
 }
 
 export interface RunningServer {
@@ -68,7 +73,14 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     url: `http://${host}:${port}`,
     async close() {
       checkpointTimer.stop();
-      await app.close();
+      // Idle keep-alive connections close at once; busy ones get the grace period. Cutting them cannot leave half a
+      // change behind: every write is one transaction, committed before its answer is sent.
+      const cut = setTimeout(() => app.server.closeAllConnections(), config.shutdownGraceMs ?? 10_000);
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(cut);
+      }
       await store.close();
     },
   };
