@@ -1,8 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mnemoBundle } from './mnemo-bundle.js';
+import { readStatus } from './proc-status.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -20,8 +22,8 @@ export interface ServerProcess {
 }
 
 /**
- * Starts `mnemo server` on a free port over the given backend with the TypeScript sources loaded through tsx (the
- * same code `npm start` compiles). Extra Node flags (e.g. --cpu-prof) come from MNEMO_BENCH_NODE_ARGS.
+ * Starts `mnemo server` on a free port over the given backend, from the sources bundled into one file (the same
+ * code `npm start` compiles; see mnemo-bundle.ts). Extra Node flags (e.g. --cpu-prof) come from MNEMO_BENCH_NODE_ARGS.
  */
 export async function startServerProcess(backendUri: string): Promise<ServerProcess> {
   const artifacts = await mkdtemp(join(tmpdir(), 'mnemo-bench-artifacts-'));
@@ -30,9 +32,7 @@ export async function startServerProcess(backendUri: string): Promise<ServerProc
     process.execPath,
     [
       ...nodeArgs,
-      '--import',
-      'tsx',
-      join(ROOT, 'src/cli/main.ts'),
+      await mnemoBundle(),
       'server',
       '--host',
       '127.0.0.1',
@@ -103,11 +103,4 @@ function waitForUrl(child: ChildProcess): Promise<string> {
       reject(new Error(`server exited with code ${code} before listening:\n${output}`));
     });
   });
-}
-
-async function readStatus(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
-  if (!match) throw new Error(`no ${field} for process ${pid}`);
-  return Number(match[1]) / 1024;
 }
