@@ -26,8 +26,8 @@ function graphShape(runsPerLayer: number) {
 }
 
 async function run(context: BenchContext): Promise<void> {
-  const runsPerLayer = context.quick ? 1_250 : 12_500;
-  const iterations = context.quick ? 20 : 50;
+  const runsPerLayer = context.quick ? 500 : 12_500;
+  const iterations = context.quick ? 15 : 50;
   const shape = graphShape(runsPerLayer);
   context.note(
     `lineage: a ${LAYERS}-layer pipeline graph of ${shape.edges.toLocaleString('en-US')} edges loaded straight into ` +

@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { launchBrowser } from '../../test/e2e/support/browser.js';
+import { CHROMIUM, launchBrowser } from '../../test/e2e/support/browser.js';
 import { ensureUiBuilt } from '../../test/e2e/support/build-ui.js';
 import { type BackendName, createDatabase } from '../lib/databases.js';
 import { openDirectWriter } from '../lib/direct-writer.js';
@@ -20,6 +21,11 @@ const COLUMNS = ['params.p0', 'params.p1', 'params.p2', 'metrics.m0', 'metrics.m
  * takes to fetch (downsampled to the chart's width) and draw.
  */
 async function run(context: BenchContext): Promise<void> {
+  // Without a browser there is nothing to measure; the other scenarios' figures are still worth having.
+  if (!existsSync(CHROMIUM)) {
+    context.note(`ui-render skipped: no Chromium at ${CHROMIUM} (set MNEMO_CHROMIUM to its path)`);
+    return;
+  }
   const runs = context.quick ? 2_000 : RUNS;
   const points = context.quick ? 200_000 : POINTS;
   context.note(
