@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { RegistryClient, type Stage } from '../sdk/registry.js';
 import { envOption } from './options.js';
@@ -65,6 +66,50 @@ export function modelsCommand(): Command {
         const { tag, ...card } = options;
         const model = await registryClient(command).createModel(name, { ...card, tags: tag });
         console.log(`Registered model '${model.name}'`);
+      },
+    );
+
+  models
+    .command('register <name> <source>')
+    .description('Register a new version of a model from run artifacts (runs:/<run id>/<path> or mlflow-artifacts:/…)')
+    .option('--run-id <id>', 'the run that produced it (taken from a runs:/ source when omitted)')
+    .option('--description <text>')
+    .option('--release-notes <text>')
+    .option('--tag <key=value>', 'a tag (repeatable)', collectPairs)
+    .option('--signature <file>', 'JSON file: {"inputs": …, "outputs": …}')
+    .option('--metadata <file>', 'JSON file: metadata checked against the model schema')
+    .option('--schema-version <n>', 'the metadata schema version the metadata follows')
+    .option('--json', 'print the registered version as JSON')
+    .action(
+      async (
+        name: string,
+        source: string,
+        options: {
+          runId?: string;
+          description?: string;
+          releaseNotes?: string;
+          tag?: Record<string, string>;
+          signature?: string;
+          metadata?: string;
+          schemaVersion?: string;
+          json?: boolean;
+        },
+        command: Command,
+      ) => {
+        const version = await registryClient(command).createVersion(name, {
+          source,
+          runId: options.runId,
+          description: options.description,
+          releaseNotes: options.releaseNotes,
+          tags: options.tag,
+          signature: options.signature ? await readJsonFile(options.signature, '--signature') : undefined,
+          metadata: options.metadata ? await readJsonFile(options.metadata, '--metadata') : undefined,
+          metadataSchemaVersion: options.schemaVersion === undefined ? undefined : Number(options.schemaVersion),
+        });
+        if (options.json) return printJson(version);
+        console.log(
+          `Registered ${version.name} version ${version.version} (${version.fileCount} files, manifest ${version.manifestDigest})`,
+        );
       },
     );
 
@@ -158,6 +203,21 @@ export function collectPairs(pair: string, previous: Record<string, string> = {}
   const eq = pair.indexOf('=');
   if (eq <= 0) throw new Error(`expected key=value, got '${pair}'`);
   return { ...previous, [pair.slice(0, eq)]: pair.slice(eq + 1) };
+}
+
+/** A JSON file given on the command line, with an error that names the option when it is missing or malformed. */
+async function readJsonFile<T>(path: string, option: string): Promise<T> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new Error(`${option}: cannot read ${path}: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    throw new Error(`${option}: ${path} is not valid JSON: ${(error as Error).message}`);
+  }
 }
 
 export function printJson(value: unknown): void {

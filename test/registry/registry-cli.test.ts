@@ -89,10 +89,54 @@ describe.each(backends)('mnemo models and mnemo schemas against a server on $nam
     expect(created.stderr).toBe('');
     expect(created.stdout.trim()).toBe("Registered model 'cli-model'");
     const sources = [await modelSource(api, 'cli/1'), await modelSource(api, 'cli/2')];
-    for (const source of sources) {
-      const version = await api.call('POST', '/api/v1/registered-models/cli-model/versions', { source });
-      expect(version.status, JSON.stringify(version.body)).toBe(201);
-    }
+    const signature = join(dir, 'signature.json');
+    await writeFile(signature, JSON.stringify({ inputs: [{ name: 'amount', type: 'double' }], outputs: [] }));
+    const first = await mnemo([
+      'models',
+      'register',
+      'cli-model',
+      sources[0]!,
+      '--description',
+      'baseline',
+      '--tag',
+      'trainer=ci',
+      '--signature',
+      signature,
+      '--json',
+      ...uri,
+    ]);
+    expect(first.stderr).toBe('');
+    expect(JSON.parse(first.stdout)).toMatchObject({
+      name: 'cli-model',
+      version: 1,
+      description: 'baseline',
+      tags: { trainer: 'ci' },
+      source: sources[0],
+      runId: sources[0]!.split('/')[1],
+      fileCount: 1,
+      signature: { inputs: [{ name: 'amount', type: 'double' }], outputs: [] },
+    });
+    const second = await mnemo(['models', 'register', 'cli-model', sources[1]!, ...uri]);
+    expect(second.stderr).toBe('');
+    expect(second.stdout.trim()).toMatch(/^Registered cli-model version 2 \(1 files, manifest [0-9a-f]{64}\)$/);
+    const unreadable = await mnemo([
+      'models',
+      'register',
+      'cli-model',
+      sources[1]!,
+      '--metadata',
+      join(dir, 'nope.json'),
+      ...uri,
+    ]);
+    expect(unreadable.code).toBe(1);
+    expect(unreadable.stderr).toContain('--metadata: cannot read');
+    const outside = await mnemo(['models', 'register', 'cli-model', 'file:///etc/passwd', ...uri]);
+    expect(outside.code).toBe(1);
+    expect(outside.stderr).not.toBe('');
+    expect(
+      (await api.call<{ modelVersions: unknown[] }>('GET', '/api/v1/registered-models/cli-model/versions')).body
+        .modelVersions,
+    ).toHaveLength(2);
 
     // The installed entry point finds the server through the environment.
     const listed = await spawnMnemo(['models', 'list'], { MNEMO_TRACKING_URI: api.url });
