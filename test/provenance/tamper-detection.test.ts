@@ -372,6 +372,51 @@ describe.each(backends)('mnemo audit verify finds tampering on $name', (backend)
         await db.db.deleteFrom('metrics').where('run_id', '=', runId).where('step', '=', 78).execute();
       };
     }, /1 metric point carry batch id 4242, which no logged batch recorded: inserted directly/);
+    // Chart summaries are derived from the points: editing one would change what a chart shows.
+    const block = () =>
+      db.db.selectFrom('metric_blocks').selectAll().where('run_id', '=', runId).where('key', '=', 'loss');
+    const summary = await block().where('shift', '=', 5).where('block', '=', 0).executeTakeFirstOrThrow();
+    const restoreSummary = async () => {
+      await db.db
+        .deleteFrom('metric_blocks')
+        .where('run_id', '=', runId)
+        .where('key', '=', 'loss')
+        .where('shift', '=', 5)
+        .where('block', '=', 0)
+        .execute();
+      await db.db.insertInto('metric_blocks').values(summary).execute();
+    };
+    await detect(async () => {
+      await db.db
+        .updateTable('metric_blocks')
+        .set({ max_value: 0.3 })
+        .where('run_id', '=', runId)
+        .where('key', '=', 'loss')
+        .where('shift', '=', 5)
+        .where('block', '=', 0)
+        .execute();
+      return restoreSummary;
+    }, /the chart summary of metric 'loss' for steps 0–31 does not match the points: max is 0.3 at step 0, the points give 1 at step 0/);
+    await detect(async () => {
+      await db.db
+        .deleteFrom('metric_blocks')
+        .where('run_id', '=', runId)
+        .where('key', '=', 'loss')
+        .where('shift', '=', 5)
+        .where('block', '=', 0)
+        .execute();
+      return restoreSummary;
+    }, /the chart summary of metric 'loss' for steps 0–31 is missing although 32 points lie in it/);
+    await detect(async () => {
+      await db.db
+        .insertInto('metric_blocks')
+        .values({ ...summary, key: 'ghost' })
+        .execute();
+      return async () => {
+        await db.db.deleteFrom('metric_blocks').where('run_id', '=', runId).where('key', '=', 'ghost').execute();
+      };
+    }, /metric 'ghost' has chart summaries but no points: they were inserted directly/);
+    expect(await block().execute()).toHaveLength(4); // steps 0–49: two blocks at the finest level, one at each other
     // The retried batch stored (and recorded) only its one new point.
     const accuracy = await db.db
       .selectFrom('metrics')

@@ -91,6 +91,34 @@ function isGroupedInStepOrder(points: readonly Metric[]): boolean {
 }
 
 /**
+ * Builds one metric's summaries at every level from its points arriving in step order, holding only finished
+ * summaries: what a verifier compares with the stored ones without keeping the points.
+ */
+export class BlockAccumulator {
+  private readonly open = new Map<number, BlockSummary>();
+  private readonly finished: BlockSummary[] = [];
+
+  constructor(private readonly key: string) {}
+
+  add(point: SummaryPoint): void {
+    for (const shift of BLOCK_SHIFTS) {
+      const block = blockOf(point.step, shift);
+      let current = this.open.get(shift);
+      if (!current || current.block !== block) {
+        if (current) this.finished.push(current);
+        current = { key: this.key, shift, block, count: 0 };
+        this.open.set(shift, current);
+      }
+      addPoint(current, point);
+    }
+  }
+
+  finish(): BlockSummary[] {
+    return [...this.finished, ...this.open.values()];
+  }
+}
+
+/**
  * The level to chart `span` steps in `buckets` buckets from: the coarsest whose blocks still fit in one bucket, or
  * undefined when even the finest is too coarse (a short span; the caller then reads the points themselves).
  */

@@ -120,6 +120,19 @@ export async function metricBlocks(
   return rows.map(toSummary);
 }
 
+/** Every stored summary of one metric, at every level, in (level, block) order. */
+export async function allMetricBlocks(db: Executor, runId: string, key: string): Promise<BlockSummary[]> {
+  const rows = await db
+    .selectFrom('metric_blocks')
+    .selectAll()
+    .where('run_id', '=', runId)
+    .where('key', '=', key)
+    .orderBy('shift')
+    .orderBy('block')
+    .execute();
+  return rows.map(toSummary);
+}
+
 /** How many points a metric has, from its coarsest summaries (a handful of rows however long the history). */
 export async function metricPointCount(db: Executor, runId: string, key: string, shift: number): Promise<number> {
   const row = await db

@@ -1,5 +1,6 @@
 import { MetricBatchHasher } from '../../../domain/metrics/metric-batch-digest.js';
 import type { Executor } from '../../../store/store.js';
+import { MetricBlockCheck, orphanBlockProblems } from './metric-block-check.js';
 
 /** What one logged batch's audit event says it stored. */
 export interface RecordedBatch {
@@ -25,7 +26,8 @@ const PAGE = 20_000;
 
 /**
  * Recomputes every batch's digest from the rows that carry its id and compares it with the event that logged it, so
- * a point edited, deleted or added behind the log is found and attributed to its batch. The run is read once, key
+ * a point edited, deleted or added behind the log is found and attributed to its batch; in the same pass, rebuilds
+ * the chart summaries from the points and compares them with the stored ones. The run is read once, key
  * by key in step order — the order in which the digest was taken — so memory holds one hash state per batch rather
  * than the points.
  */
@@ -39,8 +41,13 @@ export async function metricBatchProblems(
   const keyRows = await db.selectFrom('metrics').select('key').distinct().where('run_id', '=', runId).execute();
   // Sorted here, not by the database, whose collation need not compare strings as the digest does.
   const keys = keyRows.map((r) => r.key).sort();
+  const problems: MetricProblem[] = [];
+  const blocks = new MetricBlockCheck(db, runId);
   for (const key of keys) {
+    blocks.startKey(key);
     for await (const row of pointsInStepOrder(db, runId, key)) {
+      const point = { key, step: row.step, timestamp: row.timestamp, value: row.is_nan ? Number.NaN : row.value };
+      blocks.add(point);
       if (row.batch === null) {
         unbatched += 1;
         continue;
@@ -50,11 +57,12 @@ export async function metricBatchProblems(
         hasher = new MetricBatchHasher();
         found.set(row.batch, hasher);
       }
-      hasher.add({ key, step: row.step, timestamp: row.timestamp, value: row.is_nan ? Number.NaN : row.value });
+      hasher.add(point);
     }
+    for (const message of await blocks.finishKey()) problems.push({ seq: null, message });
   }
+  for (const message of await orphanBlockProblems(db, runId, new Set(keys))) problems.push({ seq: null, message });
 
-  const problems: MetricProblem[] = [];
   for (const [batch, hasher] of found) {
     const logged = recorded.batches.get(batch);
     if (!logged) {
