@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { downsampleMinMax, downsampleMinMaxIndices, lttb, type MetricPoint } from './downsample.js';
+import { downsampleMinMax, downsampleMinMaxIndices, type MetricPoint } from './downsample.js';
 
 /** Points at steps 0, 1, 2, … with the given values; timestamps are distinct so identity mix-ups show. */
 function series(values: readonly number[]): MetricPoint[] {
@@ -148,16 +148,14 @@ describe('downsampleMinMax', () => {
     expect(downsampleMinMax(input, 1000)).toHaveLength(1000);
   });
 
-  it('keeps a single spike and dip among 1,000,000 points reduced to 1000, quickly', () => {
+  it('keeps a single spike and dip among 1,000,000 points reduced to 1000', () => {
     const n = 1_000_000;
     const input: MetricPoint[] = new Array(n);
     for (let i = 0; i < n; i++) input[i] = { step: i * 2, value: Math.sin(i / 1000), timestamp: i };
     input[654_321]!.value = 1e9;
     input[123_457]!.value = -1e9;
 
-    const started = performance.now();
     const out = downsampleMinMax(input, 1000);
-    const elapsed = performance.now() - started;
 
     expect(out.length).toBeLessThanOrEqual(1000);
     expect(out).toContain(input[654_321]);
@@ -167,8 +165,6 @@ describe('downsampleMinMax', () => {
     for (let i = 1; i < out.length; i++) expect(out[i]!.step).toBeGreaterThan(out[i - 1]!.step);
     // Outputs are the input's own objects: nothing per point is allocated.
     for (const p of out) expect(p).toBe(input[p.step / 2]);
-    // Generous bound: a linear pass takes a few milliseconds; this only catches quadratic or sort-based work.
-    expect(elapsed).toBeLessThan(1000);
   });
 
   it('reads each value a bounded number of times (linear, no sorting)', () => {
@@ -176,103 +172,6 @@ describe('downsampleMinMax', () => {
     downsampleMinMax(points, 500);
     // One read per interior point; sorting or rescanning would need many more.
     expect(reads()).toBeLessThanOrEqual(points.length);
-  });
-});
-
-describe('lttb', () => {
-  it('returns all points when they fit', () => {
-    const input = series([1, 2, 3]);
-    const out = lttb(input, 3);
-    expect(out).toEqual(input);
-    expect(out).not.toBe(input);
-    expect(lttb([], 5)).toEqual([]);
-  });
-
-  it('drops non-finite points even when everything fits', () => {
-    const input = series([1, Number.NaN, 3, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 6]);
-    expect(steps(lttb(input, 10))).toEqual([0, 2, 5]);
-    expect(lttb(series([Number.NaN, Number.NaN]), 5)).toEqual([]);
-  });
-
-  it('keeps only finite endpoints when maxPoints < 3', () => {
-    const input = series([Number.NaN, 1, 2, 3, 4, Number.POSITIVE_INFINITY]);
-    expect(lttb(input, 0)).toEqual([]);
-    expect(lttb(input, 1)).toEqual([input[1]]);
-    expect(steps(lttb(input, 2))).toEqual([1, 4]);
-  });
-
-  it('chooses the point forming the largest triangle, not the largest value', () => {
-    // Anchor (0,0), next average (4,4): (2,0) is farthest from that line although (3,3) has the larger value.
-    expect(steps(lttb(series([0, 1, 0, 3, 4]), 3))).toEqual([0, 2, 4]);
-    expect(steps(lttb(series([0, 5, 1, -2, 0]), 3))).toEqual([0, 1, 4]);
-  });
-
-  it('uses the previously chosen point and the next bucket’s average', () => {
-    // Buckets [1..3] and [4..6]; worked by hand: index 2 wins the first, index 5 the second.
-    expect(steps(lttb(series([0, 1, 3, 1, 0, -4, 0, 0]), 4))).toEqual([0, 2, 5, 7]);
-  });
-
-  it('uses steps, not indices, as x', () => {
-    // Same values as above but the gap before the last point changes the next-bucket average to (100, 4).
-    const input: MetricPoint[] = [
-      { step: 0, value: 0, timestamp: 0 },
-      { step: 1, value: 1, timestamp: 1 },
-      { step: 2, value: 0, timestamp: 2 },
-      { step: 3, value: 3, timestamp: 3 },
-      { step: 100, value: 4, timestamp: 4 },
-    ];
-    // Area is proportional to |100·y − 4·x|: 96, 8 and 288, so (3, 3) wins here.
-    expect(steps(lttb(input, 3))).toEqual([0, 3, 100]);
-  });
-
-  it('returns exactly maxPoints points, sorted, with the finite endpoints', () => {
-    for (const [n, max] of [
-      [10, 3],
-      [10, 9],
-      [100, 7],
-      [1001, 100],
-      [5000, 1000],
-    ] as const) {
-      const values = noise(n, n + max);
-      // Sprinkle non-finite values, including at both ends.
-      values[0] = Number.NaN;
-      values[n - 1] = Number.POSITIVE_INFINITY;
-      for (let i = 3; i < n; i += 11) values[i] = Number.NaN;
-      const input = series(values);
-      const finite = input.filter((p) => Number.isFinite(p.value));
-      const out = lttb(input, max);
-      expect(out).toHaveLength(Math.min(max, finite.length));
-      expect(out[0]).toBe(finite[0]);
-      expect(out.at(-1)).toBe(finite.at(-1));
-      expect(out.every((p) => Number.isFinite(p.value))).toBe(true);
-      expectSubsequence(out, input);
-    }
-  });
-
-  it('keeps a spike in a flat line', () => {
-    const values = new Array<number>(10_000).fill(0);
-    values[4321] = 50;
-    const out = lttb(series(values), 100);
-    expect(out).toHaveLength(100);
-    expect(steps(out)).toContain(4321);
-  });
-
-  it('handles 1,000,000 points linearly', () => {
-    const n = 1_000_000;
-    const input: MetricPoint[] = new Array(n);
-    for (let i = 0; i < n; i++) input[i] = { step: i, value: Math.cos(i / 3000) * 10, timestamp: i };
-    const started = performance.now();
-    const out = lttb(input, 1000);
-    expect(performance.now() - started).toBeLessThan(1500);
-    expect(out).toHaveLength(1000);
-    for (const p of out) expect(p).toBe(input[p.step]);
-  });
-
-  it('reads each value a bounded number of times (linear, no sorting)', () => {
-    const { points, reads } = countingSeries(100_000);
-    lttb(points, 500);
-    // Two reads to find finite points, one for the averages, one as a candidate, plus one per kept point.
-    expect(reads()).toBeLessThanOrEqual(4 * points.length + 500);
   });
 });
 
