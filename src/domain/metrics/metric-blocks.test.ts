@@ -145,8 +145,11 @@ describe('downsampleBlocks', () => {
       const length = 20_000 + Math.floor(next() * 30_000);
       const start = Math.floor(next() * 1000) - 500;
       // Distinct values, so "the" minimum of a bucket is unambiguous.
-      let step = start;
-      const points = Array.from({ length }, (_, i) => point((step += 1 + (i % 3)), next() + i * 1e-9, 5 * i));
+      const points: Metric[] = [];
+      for (let i = 0, step = start; i < length; i++) {
+        step += 1 + (i % 3);
+        points.push(point(step, next() + i * 1e-9, 5 * i));
+      }
       const buckets = 100 + Math.floor(next() * 400);
       const last = points.at(-1)!;
       const shift = levelFor(last.step - points[0]!.step + 1, buckets)!;
