@@ -17,6 +17,10 @@ export interface EdgeInput {
   attributes?: Record<string, unknown>;
 }
 
+/** The audit log's id of an edge: the relation it states, as `<from> <type> <to>`. */
+export const edgeEntityId = (edge: { from: string; type: string; to: string }): string =>
+  `${edge.from} ${edge.type} ${edge.to}`;
+
 /**
  * Records one edge inside the caller's transaction, after checking that its type may join these two kinds of node
  * and that both nodes exist. A new edge gets its own audit record; an edge already there is left as it was.
@@ -39,7 +43,7 @@ export async function recordEdge(scope: WriteScope, input: EdgeInput, now: numbe
     scope.audit({
       action: 'lineage.edge.create',
       entityKind: 'lineage_edge',
-      entityId: `${edge.from} ${edge.type} ${edge.to}`,
+      entityId: edgeEntityId(edge),
       state: edge,
     });
   }

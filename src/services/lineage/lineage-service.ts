@@ -251,7 +251,7 @@ export class LineageService {
         action: 'lineage.environment.create',
         entityKind: 'environment',
         entityId: environmentId,
-        state: normalised,
+        state: { ...normalised, createdTime: now },
       });
       return { environmentId, nodeId: id, created: true };
     });

@@ -10,7 +10,11 @@ import {
 } from '../../domain/lineage/openlineage-mapping.js';
 import { applyRunEvent } from '../../domain/lineage/run-state.js';
 import type { RunStatus } from '../../domain/tracking/entities.js';
-import { findExperimentRowByName, insertExperiment } from '../../store/repositories/experiment-repository.js';
+import {
+  findExperimentRowByName,
+  hydrateExperiments,
+  insertExperiment,
+} from '../../store/repositories/experiment-repository.js';
 import { findDataset, latestVersion } from '../../store/repositories/lineage/dataset-version-repository.js';
 import { insertCodeRef } from '../../store/repositories/lineage/entity-repository.js';
 import { ensureNode } from '../../store/repositories/lineage/node-repository.js';
@@ -21,6 +25,7 @@ import { type WriteScope, write } from '../unit-of-work.js';
 import { saveDatasetVersion } from './dataset-versions.js';
 import { ensureRunNode, recordEdge } from './graph-writer.js';
 import type { LineageDeps } from './lineage-deps.js';
+import { openLineageEventRecord, openLineageRunRecord } from './openlineage-records.js';
 
 export interface IngestResult {
   olRunId: string;
@@ -118,11 +123,12 @@ export class OpenLineageIngestService {
         received_time: now,
       };
       await openlineage.insertOpenLineageEvent(scope.db, stored);
+      const olRun = (await openlineage.findOpenLineageRun(scope.db, plan.olRunId))!;
       scope.audit({
         action: 'openlineage.event',
         entityKind: 'openlineage_run',
         entityId: plan.olRunId,
-        state: { eventId: stored.event_id, eventType: plan.eventType, eventTime: plan.eventTime, runId },
+        state: { ...openLineageEventRecord(stored), runId, run: openLineageRunRecord(olRun) },
       });
       return { olRunId: plan.olRunId, runId, experimentId, status, inputs, outputs };
     });
@@ -250,20 +256,25 @@ export class OpenLineageIngestService {
       last_update_time: now,
     };
     await insertExperiment(scope.db, row);
-    scope.audit({ action: 'experiment.create', entityKind: 'experiment', entityId: experimentId, state: row });
+    // Recorded as the experiment service records one, so the state compares with the experiment as stored.
+    const [created] = await hydrateExperiments(scope.db, [row]);
+    scope.audit({ action: 'experiment.create', entityKind: 'experiment', entityId: experimentId, state: created });
     return experimentId;
   }
 
   private async saveCodeRef(scope: WriteScope, plan: OpenLineagePlan, now: number): Promise<string> {
     const spec = normaliseCodeRef(plan.codeRef!);
     const id = codeRefId(spec);
-    await insertCodeRef(scope.db, {
+    const row = {
       code_ref_id: id,
       repository: spec.repository,
       commit_sha: spec.commit,
       dirty_digest: spec.dirtyDigest,
       created_time: now,
-    });
+    };
+    if (await insertCodeRef(scope.db, row)) {
+      scope.audit({ action: 'lineage.code_ref.create', entityKind: 'code_ref', entityId: id, state: row });
+    }
     await ensureNode(scope.db, {
       id: nodeId('code_ref', id),
       kind: 'code_ref',

@@ -21,14 +21,20 @@ export class GovernanceService {
     if (terms.length > TERM_LIMIT) throw invalid(`A vocabulary may list at most ${TERM_LIMIT} values`);
     const now = this.deps.now();
     return registryWrite(this.deps, async ({ db, audit }) => {
-      await governance.upsertVocabulary(db, {
+      const times = await governance.upsertVocabulary(db, {
         tag_key: tagKey,
         description,
         allowed_values: toJsonColumn(vocabulary.terms),
         creation_time: now,
         last_updated_time: now,
       });
-      audit({ action: 'vocabulary.put', entityKind: 'vocabulary', entityId: tagKey, state: vocabulary });
+      // The times too, so `mnemo audit verify` can compare the whole row with the log.
+      audit({
+        action: 'vocabulary.put',
+        entityKind: 'vocabulary',
+        entityId: tagKey,
+        state: { ...vocabulary, ...times },
+      });
       return vocabulary;
     });
   }
@@ -56,14 +62,19 @@ export class GovernanceService {
     const rule: NamingRule = { entityKind, pattern, description };
     const now = this.deps.now();
     return registryWrite(this.deps, async ({ db, audit }) => {
-      await governance.upsertNamingRule(db, {
+      const times = await governance.upsertNamingRule(db, {
         entity_kind: entityKind,
         pattern,
         description,
         creation_time: now,
         last_updated_time: now,
       });
-      audit({ action: 'naming_rule.put', entityKind: 'naming_rule', entityId: entityKind, state: rule });
+      audit({
+        action: 'naming_rule.put',
+        entityKind: 'naming_rule',
+        entityId: entityKind,
+        state: { ...rule, ...times },
+      });
       return rule;
     });
   }

@@ -56,13 +56,25 @@ export class SchemaService {
     return registryWrite(this.deps, async ({ db, audit }) => {
       await schemas.ensureSubject(db, subject, requestedMode ?? DEFAULT_COMPATIBILITY, now);
       const info = (await schemas.lockSubject(db, subject, this.deps.store.dialect))!;
-      if (requestedMode !== undefined && requestedMode !== info.compatibility) {
+      const modeChanged = requestedMode !== undefined && requestedMode !== info.compatibility;
+      if (modeChanged) {
         await schemas.updateSubject(db, subject, { compatibility: requestedMode, last_updated_time: now });
         info.compatibility = requestedMode;
       }
+      // The subject as this registration leaves it (mode, latest version, times) is recorded with it.
+      const auditSubject = async () =>
+        audit({
+          action: 'metadata_subject.update',
+          entityKind: 'metadata_subject',
+          entityId: subject,
+          state: (await schemas.findSubject(db, subject))!,
+        });
       const history = await schemas.schemaHistory(db, subject);
       const latest = history.at(-1);
-      if (latest && latest.schemaDigest === digest) return { schema: latest, created: false };
+      if (latest && latest.schemaDigest === digest) {
+        if (modeChanged) await auditSubject();
+        return { schema: latest, created: false };
+      }
       const problems = checkCompatibility(info.compatibility, history, schema as never);
       if (problems.length > 0) throw new SchemaIncompatibleError(info.compatibility, problems);
       const version = info.latestVersion + 1;
@@ -75,6 +87,7 @@ export class SchemaService {
         entityId: `${subject}/${version}`,
         state: stored,
       });
+      await auditSubject();
       return { schema: stored, created: true };
     });
   }

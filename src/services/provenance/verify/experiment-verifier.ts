@@ -24,6 +24,7 @@ export async function verifyExperiments(db: Executor, problems: ProblemLog): Pro
       .limit(200)
       .execute();
     if (rows.length === 0) break;
+    const stored = new Map(rows.map((row) => [row.experiment_id, row]));
     for (const experiment of await hydrateExperiments(db, rows)) {
       checked += 1;
       let latest: EntityEvent | undefined;
@@ -38,7 +39,10 @@ export async function verifyExperiments(db: Executor, problems: ProblemLog): Pro
         }
         continue;
       }
-      const current = experiment as unknown as Record<string, unknown>;
+      // Older servers recorded experiments created for OpenLineage job namespaces as their bare row.
+      const current: Record<string, unknown> = recordedAsRow(latest.state)
+        ? { ...stored.get(experiment.experimentId) }
+        : (experiment as unknown as Record<string, unknown>);
       if (sha256Hex(canonicalJson(current)) === latest.stateDigest) continue;
       const differences =
         latest.state && typeof latest.state === 'object'
@@ -66,3 +70,6 @@ async function existing(db: Executor, ids: string[]): Promise<Set<string>> {
   const rows = await db.selectFrom('experiments').select('experiment_id').where('experiment_id', 'in', ids).execute();
   return new Set(rows.map((r) => r.experiment_id));
 }
+
+const recordedAsRow = (state: unknown): boolean =>
+  typeof state === 'object' && state !== null && 'experiment_id' in state;

@@ -60,12 +60,14 @@ export async function findCodeRef(db: Executor, id: string): Promise<LineageCode
   return db.selectFrom('lineage_code_refs').selectAll().where('code_ref_id', '=', id).executeTakeFirst();
 }
 
-export async function insertCodeRef(db: Executor, row: LineageCodeRefsTable): Promise<void> {
-  await db
+/** Stores a code ref unless the same one (same content, same id) is there already; returns whether it is new. */
+export async function insertCodeRef(db: Executor, row: LineageCodeRefsTable): Promise<boolean> {
+  const result = await db
     .insertInto('lineage_code_refs')
     .values(row)
     .onConflict((oc) => oc.column('code_ref_id').doNothing())
-    .execute();
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
 export async function findTarget(db: Executor, id: string): Promise<LineageDeploymentTargetsTable | undefined> {

@@ -4,8 +4,15 @@ import type { NamingRulesTable, TagVocabulariesTable } from '../../schema-regist
 import type { Executor } from '../../store.js';
 import { fromJsonColumn } from './json-column.js';
 
-export async function upsertVocabulary(db: Executor, row: TagVocabulariesTable): Promise<void> {
-  await db
+/** Stored times of a vocabulary or naming rule: created with the first put, updated with every put. */
+export interface GovernanceTimes {
+  creationTime: number;
+  lastUpdatedTime: number;
+}
+
+/** Creates or replaces a vocabulary, keeping its creation time; returns its times as stored. */
+export async function upsertVocabulary(db: Executor, row: TagVocabulariesTable): Promise<GovernanceTimes> {
+  const stored = await db
     .insertInto('tag_vocabularies')
     .values(row)
     .onConflict((oc) =>
@@ -15,7 +22,9 @@ export async function upsertVocabulary(db: Executor, row: TagVocabulariesTable):
         last_updated_time: row.last_updated_time,
       }),
     )
-    .execute();
+    .returning(['creation_time', 'last_updated_time'])
+    .executeTakeFirstOrThrow();
+  return { creationTime: Number(stored.creation_time), lastUpdatedTime: Number(stored.last_updated_time) };
 }
 
 export async function deleteVocabulary(db: Executor, tagKey: string): Promise<boolean> {
@@ -35,8 +44,9 @@ export async function listVocabularies(db: Executor, tagKeys?: readonly string[]
   }));
 }
 
-export async function upsertNamingRule(db: Executor, row: NamingRulesTable): Promise<void> {
-  await db
+/** Creates or replaces a naming rule, keeping its creation time; returns its times as stored. */
+export async function upsertNamingRule(db: Executor, row: NamingRulesTable): Promise<GovernanceTimes> {
+  const stored = await db
     .insertInto('naming_rules')
     .values(row)
     .onConflict((oc) =>
@@ -46,7 +56,9 @@ export async function upsertNamingRule(db: Executor, row: NamingRulesTable): Pro
         last_updated_time: row.last_updated_time,
       }),
     )
-    .execute();
+    .returning(['creation_time', 'last_updated_time'])
+    .executeTakeFirstOrThrow();
+  return { creationTime: Number(stored.creation_time), lastUpdatedTime: Number(stored.last_updated_time) };
 }
 
 export async function deleteNamingRule(db: Executor, kind: EntityKind): Promise<boolean> {
