@@ -1,4 +1,12 @@
-import type { ArtifactFile, Experiment, ExperimentActivity, ExperimentKeys, MetricHistory, Run } from './types.js';
+import type {
+  ArtifactFile,
+  Experiment,
+  ExperimentActivity,
+  ExperimentKeys,
+  MetricHistory,
+  Run,
+  StepRange,
+} from './types.js';
 
 /** A failed API call, carrying the server's `{error_code, message}` so views can show it as it was written. */
 export class ApiError extends Error {
@@ -73,10 +81,13 @@ export const api = {
     request<{ run: Run }>('GET', `/runs/${encodeURIComponent(id)}`, undefined, signal),
   setTags: (runId: string, tags: Record<string, string>) =>
     request<unknown>('POST', `/runs/${encodeURIComponent(runId)}/batch`, { tags }),
-  metricHistory: (runId: string, key: string, points: number, signal?: AbortSignal) =>
+  /** At most `points` points of a metric chosen to keep its extremes, over the whole history or only `steps`. */
+  metricHistory: (runId: string, key: string, points: number, signal?: AbortSignal, steps?: StepRange) =>
     request<MetricHistory>(
       'GET',
-      `/runs/${encodeURIComponent(runId)}/metric-history?key=${encodeURIComponent(key)}&points=${points}`,
+      `/runs/${encodeURIComponent(runId)}/metric-history?key=${encodeURIComponent(key)}&points=${points}${
+        steps ? `&startStep=${steps.startStep}&endStep=${steps.endStep}` : ''
+      }`,
       undefined,
       signal,
     ),

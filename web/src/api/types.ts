@@ -74,3 +74,9 @@ export interface MetricHistory {
   nextPageToken?: string;
   totalPoints?: number;
 }
+
+/** An inclusive range of steps, as a zoomed chart asks the server to sample it. */
+export interface StepRange {
+  startStep: number;
+  endStep: number;
+}
