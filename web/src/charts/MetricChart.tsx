@@ -1,12 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
-import { api } from '../api/client.js';
-import type { MetricHistory } from '../api/types.js';
 import { ErrorMessage } from '../components/states.js';
 import { formatDuration, formatNumber } from '../lib/format.js';
 import { useEffectiveTheme } from '../lib/theme.js';
-import { useAsync } from '../lib/use-async.js';
 import { alignSeries, pointsForWidth, toSeries, type XAxis } from './chart-data.js';
+import { describeZoom, stepsToFetch, useChartZoom } from './chart-zoom.js';
+import { useMetricHistories } from './use-metric-histories.js';
 
 export interface ChartRun {
   runId: string;
@@ -22,12 +21,18 @@ export interface ChartOptions {
   logScale: boolean;
 }
 
-const LIVE_REFRESH_MS = 5000;
+/** Sets a data-* attribute of the chart's canvas holder, or removes it when there is nothing to say. */
+function setDataAttribute(element: HTMLElement, name: string, value: number | null | undefined): void {
+  if (value === null || value === undefined) delete element.dataset[name];
+  else element.dataset[name] = String(value);
+}
 
 /**
  * One metric of one or more runs, drawn with uPlot from server-downsampled series (about one point per pixel), so
- * a metric with a million points costs a few hundred points to fetch and draw. Drag to zoom, double-click to reset.
- * Runs still RUNNING are refetched every few seconds.
+ * a metric with a million points costs a few hundred points to fetch and draw. Dragging across the chart zooms in:
+ * against steps it refetches just the selected steps at the same density, so detail the whole-history sample had
+ * to leave out appears; against time it zooms into what is already drawn. Double-click or "reset zoom" shows the
+ * whole history again. Runs still RUNNING are refetched every few seconds, keeping the zoom.
  */
 export function MetricChart({
   metricKey,
@@ -45,6 +50,7 @@ export function MetricChart({
   const [width, setWidth] = useState(0);
   const [renderMs, setRenderMs] = useState<number | null>(null);
   const theme = useEffectiveTheme();
+  const { zoom, zoomTo, reset: resetZoom } = useChartZoom(options.xAxis);
 
   useEffect(() => {
     const element = holder.current;
@@ -54,39 +60,27 @@ export function MetricChart({
     return () => observer.disconnect();
   }, []);
 
-  const points = pointsForWidth(width);
-  const runKey = runs.map((r) => r.runId).join(',');
-  const started = useRef(0);
-  const histories = useAsync(
-    async (signal) => {
-      if (width === 0) return undefined;
-      started.current = performance.now();
-      return Promise.all(runs.map((r) => api.metricHistory(r.runId, metricKey, points, signal)));
-    },
-    [runKey, metricKey, points, width === 0],
+  const histories = useMetricHistories(
+    runs,
+    metricKey,
+    width === 0 ? undefined : pointsForWidth(width),
+    stepsToFetch(zoom),
   );
 
-  const anyRunning = runs.some((r) => r.running);
-  const { reload } = histories;
-  useEffect(() => {
-    if (!anyRunning) return;
-    const timer = setInterval(reload, LIVE_REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [anyRunning, reload]);
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs is described by runKey; width changes resize below
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs is described by the data; width changes resize below
   useEffect(() => {
     const element = holder.current;
-    const data = histories.data;
-    if (!element || !data) return;
+    const fetched = histories.data;
+    if (!element || !fetched) return;
     const t0 = performance.now();
-    const series = data.map((h: MetricHistory, i) =>
+    const series = fetched.histories.map((h, i) =>
       toSeries(h.metrics, options.xAxis, runs[i]!.startTime, {
         smoothing: options.smoothing,
         logScale: options.logScale,
       }),
     );
     const aligned = alignSeries(series);
+    const drawnPoints = series.reduce((sum, s) => sum + s.x.length, 0);
     const styles = getComputedStyle(element);
     const axisColor = styles.getPropertyValue('--text-muted').trim() || '#888';
     const gridColor = styles.getPropertyValue('--grid').trim() || 'rgba(128,128,128,0.15)';
@@ -122,50 +116,88 @@ export function MetricChart({
           value: (_: uPlot, v: number | null) => (v === null ? '—' : formatNumber(v)),
         })),
       ],
-      cursor: { drag: { x: true, y: false, setScale: true } },
+      cursor: {
+        // uPlot stretches what is drawn at once; the zoom state then takes over (and refetches, against steps).
+        drag: { x: true, y: false, setScale: true },
+        bind: {
+          dblclick: (_u, _target, autoScale) => (event) => {
+            if (event.button === 0) {
+              autoScale(event);
+              resetZoom();
+            }
+            return null;
+          },
+        },
+      },
       legend: { show: runs.length > 0 },
       hooks: {
+        setSelect: [
+          (u: uPlot) => {
+            const { left, width: selected } = u.select;
+            if (selected > 0) zoomTo(u.posToVal(left, 'x'), u.posToVal(left + selected, 'x'));
+          },
+        ],
         draw: [
           (u: uPlot) => {
             const ms = Math.round(performance.now() - t0);
-            // The drawn y range, readable from outside the canvas (tests and tooling check what was drawn).
-            element.dataset.yMin = String(u.scales.y?.min ?? '');
-            element.dataset.yMax = String(u.scales.y?.max ?? '');
+            // What was drawn, readable from outside the canvas (tests and tooling check it): the y and x ranges,
+            // how many points, the zoom, and which steps the drawn series hold in full detail.
+            setDataAttribute(element, 'yMin', u.scales.y?.min);
+            setDataAttribute(element, 'yMax', u.scales.y?.max);
+            setDataAttribute(element, 'xMin', u.scales.x?.min);
+            setDataAttribute(element, 'xMax', u.scales.x?.max);
+            setDataAttribute(element, 'points', drawnPoints);
+            setDataAttribute(element, 'zoomStart', zoom?.min);
+            setDataAttribute(element, 'zoomEnd', zoom?.max);
+            setDataAttribute(element, 'fetchedStart', fetched.steps?.startStep);
+            setDataAttribute(element, 'fetchedEnd', fetched.steps?.endStep);
             element.dataset.renderMs = String(ms);
-            element.dataset.totalMs = String(Math.round(performance.now() - started.current));
+            element.dataset.totalMs = String(Math.round(performance.now() - fetched.startedAt));
             setRenderMs(ms);
           },
         ],
       },
     };
     plot.current?.destroy();
-    plot.current = new uPlot(opts, aligned as uPlot.AlignedData, element);
+    const drawn = new uPlot(opts, aligned as uPlot.AlignedData, element);
+    // Applied before the first draw (uPlot batches until the next microtask), so a refresh never flashes unzoomed.
+    if (zoom) drawn.setScale('x', { min: zoom.min, max: zoom.max });
+    plot.current = drawn;
     return () => {
       plot.current?.destroy();
       plot.current = null;
     };
-  }, [histories.data, options.xAxis, options.smoothing, options.logScale, height, theme]);
+  }, [histories.data, zoom, options.xAxis, options.smoothing, options.logScale, height, theme]);
 
   useEffect(() => {
     if (plot.current && width > 0) plot.current.setSize({ width: Math.max(width, 200), height });
   }, [width, height]);
 
-  const total = histories.data?.reduce((sum, h) => sum + (h.totalPoints ?? h.metrics.length), 0);
-  const shown = histories.data?.reduce((sum, h) => sum + h.metrics.length, 0);
+  const fetched = histories.data;
+  const total = fetched?.histories.reduce((sum, h) => sum + (h.totalPoints ?? h.metrics.length), 0);
+  const shown = fetched?.histories.reduce((sum, h) => sum + h.metrics.length, 0);
   return (
-    <figure className="chart" data-testid="metric-chart" data-metric={metricKey}>
+    <figure className="chart" data-testid="metric-chart" data-metric={metricKey} aria-busy={histories.loading}>
       <figcaption>
         <span className="chart-title mono">{metricKey}</span>
         <span className="muted small">
-          {histories.loading && !histories.data
+          {histories.loading && !fetched
             ? 'loading…'
             : total !== undefined
               ? `${shown?.toLocaleString()} of ${total.toLocaleString()} points${renderMs !== null ? ` · drawn in ${renderMs} ms` : ''}`
               : ''}
+          {zoom ? (
+            <>
+              {` · ${describeZoom(zoom)} `}
+              <button type="button" className="link-button small" onClick={resetZoom}>
+                reset zoom
+              </button>
+            </>
+          ) : null}
         </span>
       </figcaption>
       {histories.error ? <ErrorMessage error={histories.error} onRetry={histories.reload} /> : null}
-      {histories.data && total === 0 ? <p className="muted small">No points logged for this metric.</p> : null}
+      {fetched && total === 0 ? <p className="muted small">No points logged for this metric.</p> : null}
       <div ref={holder} className="chart-canvas" style={{ minHeight: height }} />
     </figure>
   );
