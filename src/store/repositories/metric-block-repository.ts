@@ -87,7 +87,10 @@ export async function mergeMetricBlocks(
   if (summaries.length === 0) return;
   if (dialectOf(db) === 'postgres') {
     const columns: (string | number | null)[][] = Array.from({ length: COLUMNS.length - 1 }, () => []);
-    for (const s of summaries) rowValues(s).forEach((v, i) => columns[i]!.push(v));
+    for (const s of summaries) {
+      const values = rowValues(s);
+      for (let i = 0; i < values.length; i++) columns[i]!.push(values[i]!);
+    }
     await db.executeQuery(CompiledQuery.raw(POSTGRES_MERGE, [runId, ...columns]));
     return;
   }
