@@ -45,7 +45,10 @@ export async function auditVerify(options: {
   const code = report.problems.length === 0 ? 0 : 1;
   if (options.json) return { code, stdout: `${JSON.stringify(report, null, 2)}\n`, stderr: '' };
   const summary =
-    `${report.events} events, ${report.checkpoints} checkpoints, ${report.entities} experiments, runs, registered models and model versions checked` +
+    `${report.events} events, ${report.checkpoints} checkpoints, ${report.entities} experiments, runs, registered ` +
+    `models and model versions, ${report.lineage} lineage records (datasets, features, environments, code refs, ` +
+    'deployments, OpenLineage runs, edges) and ' +
+    `${report.governance} governance records (metadata schemas, vocabularies, naming rules) checked` +
     (trustedKeys ? ' against the given key(s)' : ' (signatures checked against the keys stored in the database)');
   if (code === 0) return ok(`OK: the audit trail is intact: ${summary}\n`);
   const [first, ...rest] = report.problems;
@@ -125,8 +128,9 @@ export function auditCommand(): Command {
   audit
     .command('verify')
     .description(
-      'Check every event, the hash chain, the Merkle tree, every signed checkpoint, and that experiments and runs ' +
-        'still match what the log recorded; exit code 0 only when all holds',
+      'Check every event, the hash chain, the Merkle tree, every signed checkpoint, and that experiments, runs, ' +
+        'the model registry, the lineage graph and the governance rules still match what the log recorded; ' +
+        'exit code 0 only when all holds',
     )
     .addOption(envOption('--backend-store-uri <uri>', 'the database to check', './mnemo-data/mnemo.db'))
     .option('--key <file>', 'trust only these public keys (PEM, base64, or the JSON of GET /api/v1/keys)')

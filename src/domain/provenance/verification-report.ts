@@ -21,7 +21,15 @@ export interface VerificationProblem {
 export interface VerificationReport {
   events: number;
   checkpoints: number;
+  /** Experiments, runs, registered models and model versions checked. */
   entities: number;
+  /**
+   * Lineage rows checked: datasets and dataset versions, features and feature versions, environments, code refs,
+   * deployment targets, deployments, OpenLineage runs and graph edges.
+   */
+  lineage: number;
+  /** Governance rows checked: metadata schema subjects and versions, tag vocabularies, naming rules. */
+  governance: number;
   problems: VerificationProblem[];
   /** True when more problems existed than were kept. */
   truncated: boolean;

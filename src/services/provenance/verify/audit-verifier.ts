@@ -2,6 +2,8 @@ import type { TrustedKeys } from '../../../domain/provenance/trusted-keys.js';
 import { ProblemLog, type VerificationReport } from '../../../domain/provenance/verification-report.js';
 import type { Executor } from '../../../store/store.js';
 import { verifyExperiments } from './experiment-verifier.js';
+import { verifyGovernance } from './governance-verifier.js';
+import { verifyLineage } from './lineage-verifier.js';
 import { verifyLog } from './log-verifier.js';
 import { verifyModels } from './model-verifier.js';
 import { verifyModelVersions } from './model-version-verifier.js';
@@ -9,8 +11,9 @@ import { verifyRuns } from './run-verifier.js';
 
 /**
  * Checks a database against its own audit log: the log itself (hashes, chain, Merkle tree, signed checkpoints,
- * stored states), then the experiments, runs, registered models, model versions and aliases against what the log
- * recorded about them. Reads straight from the database, so it sees edits made behind the server's back.
+ * stored states), then the experiments, runs, registered models, model versions and aliases, the lineage graph and
+ * the registry's governance (metadata schemas, vocabularies, naming rules) against what the log recorded about them.
+ * Reads straight from the database, so it sees edits made behind the server's back.
  */
 export async function verifyAuditTrail(
   db: Executor,
@@ -26,10 +29,15 @@ export async function verifyAuditTrail(
   const runs = await verifyRuns(db, problems);
   const models = await verifyModels(db, problems);
   const versions = await verifyModelVersions(db, problems);
+  options.onProgress?.('checking the lineage graph and the governance rules');
+  const lineage = await verifyLineage(db, problems);
+  const governance = await verifyGovernance(db, problems);
   return {
     events: log.events,
     checkpoints: log.checkpoints,
     entities: experiments + runs + models + versions,
+    lineage,
+    governance,
     problems: problems.sorted(),
     truncated: problems.truncated,
   };

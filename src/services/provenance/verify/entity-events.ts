@@ -30,7 +30,8 @@ export async function* entityEvents(db: Executor, entityKind: string, entityId: 
   }
 }
 
-function parseState(text: string | null): unknown {
+/** A stored state as data, or undefined when it was not kept (older events) or is not JSON. */
+export function parseState(text: string | null): unknown {
   if (text === null) return undefined;
   try {
     return JSON.parse(text);
