@@ -198,6 +198,69 @@ describe.each(backends)('registry governance over HTTP on $name', (backend) => {
     expect((await api.call('GET', '/api/v1/registry/completeness?maxScore=2')).status).toBe(400);
   });
 
+  it('pages the completeness report in name and version order, with a summary of every record on each page', async () => {
+    for (const name of ['page-c', 'page-a', 'page-e', 'page-b', 'page-d']) {
+      expect((await api.call('POST', '/api/v1/registered-models', { name })).status).toBe(201);
+    }
+    for (const [name, count] of [
+      ['page-b', 2],
+      ['page-d', 3],
+    ] as const) {
+      for (let i = 1; i <= count; i++) {
+        const source = await modelSource(api, `${name}/${i}`);
+        expect((await api.call('POST', `/api/v1/registered-models/${name}/versions`, { source })).status).toBe(201);
+      }
+    }
+    const everything = (
+      await api.call<Report & { nextPageToken?: string }>('GET', '/api/v1/registry/completeness?maxResults=1000')
+    ).body;
+    expect(everything.nextPageToken).toBeUndefined();
+    const keyOf = (r: Report['records'][number]) => `${r.name}#${r.version ?? 0}`;
+    const paged: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const query = new URLSearchParams({ maxResults: '3', ...(token ? { pageToken: token } : {}) });
+      const { status, body } = await api.call<Report & { nextPageToken?: string }>(
+        'GET',
+        `/api/v1/registry/completeness?${query}`,
+      );
+      expect(status).toBe(200);
+      expect(body.records.length).toBeLessThanOrEqual(3);
+      expect(body.summary).toEqual(everything.summary);
+      paged.push(...body.records.map(keyOf));
+      token = body.nextPageToken;
+      pages++;
+    } while (token && pages < 100);
+    expect(paged).toEqual(everything.records.map(keyOf));
+    expect(new Set(paged).size).toBe(paged.length);
+    const pageRecords = paged.filter((k) => k.startsWith('page-'));
+    expect(pageRecords).toEqual([
+      'page-a#0',
+      'page-b#0',
+      'page-b#1',
+      'page-b#2',
+      'page-c#0',
+      'page-d#0',
+      'page-d#1',
+      'page-d#2',
+      'page-d#3',
+      'page-e#0',
+    ]);
+    expect(everything.summary.records).toBe(everything.records.length);
+
+    for (const bad of [
+      'maxResults=0',
+      'maxResults=1001',
+      'pageToken=not-a-token',
+      `pageToken=${Buffer.from('{"n":1}').toString('base64url')}`,
+    ]) {
+      const reply = await api.call<ErrorBody>('GET', `/api/v1/registry/completeness?${bad}`);
+      expect(reply.status, bad).toBe(400);
+      expect(reply.body.error_code).toBe('INVALID_PARAMETER_VALUE');
+    }
+  });
+
   it('records evaluation results per slice and fairness and drift checks on a version', async () => {
     await api.call('POST', '/api/v1/registered-models', { name: 'evaluated' });
     await api.call('POST', '/api/v1/registered-models/evaluated/versions', { source: await modelSource(api, 'ev/1') });

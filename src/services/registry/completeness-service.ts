@@ -1,6 +1,12 @@
+import { sql } from 'kysely';
 import { invalid } from '../../domain/errors.js';
 import { type Completeness, completeness } from '../../domain/registry/completeness.js';
-import type { SchemaRef } from '../../domain/registry/entities.js';
+import {
+  type CompletenessCursor,
+  decodeCompletenessCursor,
+  encodeCompletenessCursor,
+} from '../../domain/registry/completeness-cursor.js';
+import type { ModelVersion, SchemaRef } from '../../domain/registry/entities.js';
 import { modelDocument, versionDocument } from '../../domain/registry/metadata-document.js';
 import type { EntityKind } from '../../domain/registry/naming-rule.js';
 import type { JsonSchema } from '../../domain/registry/schema/json-schema.js';
@@ -24,18 +30,26 @@ export interface CompletenessQuery {
   name?: string | undefined;
   /** Only records scoring at most this much, to chase gaps. */
   maxScore?: number | undefined;
+  /** Records per page (default 100, at most 1000); the summary always covers every matching record. */
+  maxResults?: number | undefined;
+  pageToken?: string | undefined;
 }
 
 export interface CompletenessReport {
   records: CompletenessRecord[];
   summary: { records: number; averageScore: number; complete: number };
+  nextPageToken?: string;
 }
 
-const REPORT_LIMIT = 10_000;
+const DEFAULT_PAGE = 100;
+const MAX_PAGE = 1000;
+/** Models read (and hydrated) at a time while the report walks the whole registry. */
+const MODELS_PER_READ = 200;
 
 /**
  * Scores every model and version against what its kind's current schema expects (required and `x-recommended`
- * fields) and lists what each one is missing, so teams can see where their registry entries fall short.
+ * fields) and lists what each one is missing, so teams can see where their registry entries fall short. The whole
+ * registry is walked a slice at a time for the summary; only the requested page of records is kept.
  */
 export class CompletenessService {
   constructor(private readonly deps: RegistryDeps) {}
@@ -44,72 +58,135 @@ export class CompletenessService {
     if (query.maxScore !== undefined && !(query.maxScore >= 0 && query.maxScore <= 1)) {
       throw invalid(`maxScore must be between 0 and 1; got ${query.maxScore}`);
     }
-    const db = this.deps.store.db;
-    let modelQuery = db.selectFrom('registered_models').selectAll().orderBy('name').limit(REPORT_LIMIT);
-    if (query.name !== undefined) modelQuery = modelQuery.where('name', '=', query.name);
-    const modelRows = await modelQuery.execute();
-    const schemas = new SchemaCache(db);
+    const pageSize = query.maxResults ?? DEFAULT_PAGE;
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE) {
+      throw invalid(`maxResults must be between 1 and ${MAX_PAGE}; got ${query.maxResults}`);
+    }
+    const after = query.pageToken ? decodeCompletenessCursor(query.pageToken) : undefined;
     const records: CompletenessRecord[] = [];
-    const models = await hydrateModels(db, modelRows);
-    if (query.kind !== 'model_version') {
-      for (const model of models) {
-        const schema = await schemas.latestFor('model', model.name);
-        const tags = Object.fromEntries(model.tags.map((t) => [t.key, t.value]));
-        const document = modelDocument(model.name, model, tags, model.metadata);
-        records.push({ kind: 'model', name: model.name, version: null, ...score(schema, document) });
+    let nextPageToken: string | undefined;
+    let count = 0;
+    let total = 0;
+    let complete = 0;
+    for await (const { record, afterCursor } of this.allRecords(query, after)) {
+      if (query.maxScore !== undefined && record.score > query.maxScore) continue;
+      count += 1;
+      total += record.score;
+      if (record.score === 1) complete += 1;
+      if (!afterCursor) continue;
+      if (records.length < pageSize) records.push(record);
+      else if (nextPageToken === undefined) {
+        const last = records.at(-1)!;
+        nextPageToken = encodeCompletenessCursor({ name: last.name, version: last.version ?? 0 });
       }
     }
-    if (query.kind !== 'model') {
-      const names = new Map(modelRows.map((row) => [row.model_id, row.name]));
-      const ids = [...names.keys()];
-      const versionRows =
-        ids.length === 0
-          ? []
-          : await db
-              .selectFrom('model_versions')
-              .selectAll()
-              .where('model_id', 'in', ids)
-              .where('deleted_time', 'is', null)
-              .orderBy('model_id')
-              .orderBy('version')
-              .limit(REPORT_LIMIT)
-              .execute();
-      for (const version of await hydrateVersions(db, versionRows, (id) => names.get(id)!)) {
-        const schema = await schemas.latestFor('model_version', version.name);
-        const document = versionDocument(
-          {
-            name: version.name,
-            version: version.version,
-            description: version.description,
-            source: version.source,
-            runId: version.runId,
-            signature: version.signature,
-            releaseNotes: version.releaseNotes,
-            deprecatedBy: version.deprecation.deprecatedBy,
-            sunsetTime: version.deprecation.sunsetTime,
-          },
-          Object.fromEntries(version.tags.map((t) => [t.key, t.value])),
-          version.metadata,
-        );
-        records.push({
-          kind: 'model_version',
-          name: version.name,
-          version: version.version,
-          ...score(schema, document),
-        });
-      }
-    }
-    const selected = records.filter((r) => query.maxScore === undefined || r.score <= query.maxScore);
-    const total = selected.reduce((sum, r) => sum + r.score, 0);
-    return {
-      records: selected,
+    const report: CompletenessReport = {
+      records,
       summary: {
-        records: selected.length,
-        averageScore: selected.length === 0 ? 1 : Math.round((total / selected.length) * 1000) / 1000,
-        complete: selected.filter((r) => r.score === 1).length,
+        records: count,
+        averageScore: count === 0 ? 1 : Math.round((total / count) * 1000) / 1000,
+        complete,
       },
     };
+    if (nextPageToken) report.nextPageToken = nextPageToken;
+    return report;
   }
+
+  /**
+   * Every record in report order (models by name, each followed by its live versions in order), each marked with
+   * whether it comes after the page cursor. Names are compared by the database, in the order it sorts them, so
+   * pages line up whatever its collation.
+   */
+  private async *allRecords(
+    query: CompletenessQuery,
+    after: CompletenessCursor | undefined,
+  ): AsyncGenerator<{ record: CompletenessRecord; afterCursor: boolean }> {
+    const db = this.deps.store.db;
+    const schemas = new SchemaCache(db);
+    const cursorName = after?.name ?? '';
+    let afterName: string | undefined;
+    for (;;) {
+      let modelQuery = db
+        .selectFrom('registered_models')
+        .selectAll()
+        .select(sql<number>`case when name > ${cursorName} then 1 else 0 end`.as('after_cursor'))
+        .orderBy('name')
+        .limit(MODELS_PER_READ);
+      if (query.name !== undefined) modelQuery = modelQuery.where('name', '=', query.name);
+      if (afterName !== undefined) modelQuery = modelQuery.where('name', '>', afterName);
+      const modelRows = await modelQuery.execute();
+      if (modelRows.length === 0) return;
+      afterName = modelRows.at(-1)!.name;
+      const versionsByModel = query.kind === 'model' ? new Map() : await this.versionsOf(db, modelRows);
+      const laterNames = new Set(modelRows.filter((row) => Number(row.after_cursor) === 1).map((row) => row.name));
+      const isAfter = (name: string, version: number) =>
+        after === undefined || laterNames.has(name) || (name === after.name && version > after.version);
+      for (const model of await hydrateModels(db, modelRows)) {
+        if (query.kind !== 'model_version') {
+          const schema = await schemas.latestFor('model', model.name);
+          const tags = Object.fromEntries(model.tags.map((t) => [t.key, t.value]));
+          const document = modelDocument(model.name, model, tags, model.metadata);
+          yield {
+            record: { kind: 'model', name: model.name, version: null, ...score(schema, document) },
+            afterCursor: isAfter(model.name, 0),
+          };
+        }
+        for (const version of versionsByModel.get(model.name) ?? []) {
+          const schema = await schemas.latestFor('model_version', version.name);
+          yield {
+            record: {
+              kind: 'model_version',
+              name: version.name,
+              version: version.version,
+              ...score(schema, versionDocumentOf(version)),
+            },
+            afterCursor: isAfter(version.name, version.version),
+          };
+        }
+      }
+      if (modelRows.length < MODELS_PER_READ) return;
+    }
+  }
+
+  private async versionsOf(
+    db: Executor,
+    modelRows: { model_id: string; name: string }[],
+  ): Promise<Map<string, ModelVersion[]>> {
+    const names = new Map(modelRows.map((row) => [row.model_id, row.name]));
+    const versionRows = await db
+      .selectFrom('model_versions')
+      .selectAll()
+      .where('model_id', 'in', [...names.keys()])
+      .where('deleted_time', 'is', null)
+      .orderBy('model_id')
+      .orderBy('version')
+      .execute();
+    const byModel = new Map<string, ModelVersion[]>();
+    for (const version of await hydrateVersions(db, versionRows, (id) => names.get(id)!)) {
+      const list = byModel.get(version.name) ?? [];
+      list.push(version);
+      byModel.set(version.name, list);
+    }
+    return byModel;
+  }
+}
+
+function versionDocumentOf(version: ModelVersion): Record<string, unknown> {
+  return versionDocument(
+    {
+      name: version.name,
+      version: version.version,
+      description: version.description,
+      source: version.source,
+      runId: version.runId,
+      signature: version.signature,
+      releaseNotes: version.releaseNotes,
+      deprecatedBy: version.deprecation.deprecatedBy,
+      sunsetTime: version.deprecation.sunsetTime,
+    },
+    Object.fromEntries(version.tags.map((t) => [t.key, t.value])),
+    version.metadata,
+  );
 }
 
 function score(

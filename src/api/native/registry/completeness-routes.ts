@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { RegistryService } from '../../../services/registry/registry-service.js';
 
@@ -8,6 +8,8 @@ const Query = Type.Object(
     kind: Type.Optional(Type.Union([Type.Literal('model'), Type.Literal('model_version')])),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
     maxScore: Type.Optional(Type.String({ pattern: '^(0(\\.[0-9]+)?|1(\\.0+)?)$', description: 'between 0 and 1' })),
+    maxResults: Type.Optional(Type.String({ pattern: '^[0-9]{1,6}$', description: 'records per page, 1–1000' })),
+    pageToken: Type.Optional(Type.String({ maxLength: 2000 })),
   },
   { additionalProperties: false },
 );
@@ -24,19 +26,22 @@ const RecordJson = Type.Object({
 const Reply = Type.Object({
   records: Type.Array(RecordJson),
   summary: Type.Object({ records: Type.Integer(), averageScore: Type.Number(), complete: Type.Integer() }),
+  nextPageToken: Type.Optional(Type.String()),
 });
 
-/** How complete each model and version is against its kind's schema, and what is missing. */
+/** How complete each model and version is against its kind's schema, and what is missing; paged, with a summary. */
 export async function completenessRoutes(app: FastifyInstance, { registry }: { registry: RegistryService }) {
-  app.get<{ Querystring: { kind?: 'model' | 'model_version'; name?: string; maxScore?: string } }>(
+  app.get<{ Querystring: Static<typeof Query> }>(
     '/registry/completeness',
     { schema: { tags, querystring: Query, response: { 200: Reply } } },
     async (request) => {
-      const { kind, name, maxScore } = request.query;
+      const { kind, name, maxScore, maxResults, pageToken } = request.query;
       return registry.completeness.report({
         kind,
         name,
         maxScore: maxScore === undefined ? undefined : Number(maxScore),
+        maxResults: maxResults === undefined ? undefined : Number(maxResults),
+        pageToken,
       });
     },
   );
