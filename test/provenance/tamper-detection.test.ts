@@ -304,6 +304,39 @@ describe.each(backends)('mnemo audit verify finds tampering on $name', (backend)
     }, /has 1 metric point without a batch id but its older batches logged 0: points were inserted directly/);
   });
 
+  it('reads long histories page by page and still names the batch of a point edited deep in them', async () => {
+    const { run } = (
+      await api.call<{ run: { runId: string } }>('POST', '/api/v1/runs', { experimentId, runName: 'long' })
+    ).body;
+    for (let start = 0; start < 30_000; start += 10_000) {
+      const metrics = Array.from({ length: 10_000 }, (_, i) => ({
+        key: 'loss',
+        value: Math.cos(start + i),
+        step: start + i,
+        timestamp: 1,
+      }));
+      expect((await api.call('POST', `/api/v1/runs/${run.runId}/batch`, { metrics })).status).toBe(200);
+    }
+    const batches = (
+      await api.call<{ events: Event[] }>('GET', `/api/v1/audit/events?entityId=${run.runId}&maxResults=100`)
+    ).body.events.filter((e) => e.action === 'run.log_batch');
+    expect(batches).toHaveLength(3);
+    const third = Math.max(...batches.map((e) => e.seq));
+    const point = () =>
+      db.db.updateTable('metrics').where('run_id', '=', run.runId).where('key', '=', 'loss').where('step', '=', 25_000);
+    await detect(
+      async () => {
+        await point().set({ value: 42 }).execute();
+        return async () => {
+          await point()
+            .set({ value: Math.cos(25_000) })
+            .execute();
+        };
+      },
+      new RegExp(`run ${run.runId}: the metric points logged by event ${third} were changed`),
+    );
+  });
+
   it('finds a metric point edited, deleted or added in place, naming the batch that logged it', async () => {
     const batchSeqs = events.filter((e) => e.action === 'run.log_batch').map((e) => e.seq);
     const [first, retry] = batchSeqs as [number, number];

@@ -185,16 +185,17 @@ export async function latestMetricsOf(db: Executor, runIds: string[]): Promise<{
   return rows.map((row) => ({ run_id: row.run_id, metric: fromRow(row) }));
 }
 
-export async function metricHistoryPage(
+/** One metric's rows after a cursor (from the start without one), in primary-key order: step, timestamp, value. */
+export async function metricRowsAfter(
   db: Executor,
   runId: string,
   key: string,
   after: HistoryCursor | undefined,
   limit: number,
-): Promise<{ metrics: Metric[]; last: HistoryCursor | undefined }> {
+): Promise<Pick<MetricsTable, 'step' | 'timestamp' | 'value' | 'is_nan' | 'batch'>[]> {
   let query = db
     .selectFrom('metrics')
-    .select(['key', 'step', 'timestamp', 'value', 'is_nan'])
+    .select(['step', 'timestamp', 'value', 'is_nan', 'batch'])
     .where('run_id', '=', runId)
     .where('key', '=', key);
   if (after) {
@@ -206,23 +207,27 @@ export async function metricHistoryPage(
       ),
     );
   }
-  const rows = await query
-    .orderBy('step')
-    .orderBy('timestamp')
-    .orderBy('is_nan')
-    .orderBy('value')
-    .limit(limit)
-    .execute();
+  return query.orderBy('step').orderBy('timestamp').orderBy('is_nan').orderBy('value').limit(limit).execute();
+}
+
+export async function metricHistoryPage(
+  db: Executor,
+  runId: string,
+  key: string,
+  after: HistoryCursor | undefined,
+  limit: number,
+): Promise<{ metrics: Metric[]; last: HistoryCursor | undefined }> {
+  const rows = await metricRowsAfter(db, runId, key, after, limit);
   const lastRow = rows.at(-1);
   return {
-    metrics: rows.map(fromRow),
-    last: lastRow && {
-      step: lastRow.step,
-      timestamp: lastRow.timestamp,
-      isNan: lastRow.is_nan,
-      value: lastRow.value,
-    },
+    metrics: rows.map((row) => fromRow({ key, ...row })),
+    last: lastRow && historyCursorOf(lastRow),
   };
+}
+
+/** The cursor just past a row. */
+export function historyCursorOf(row: Pick<MetricsTable, 'step' | 'timestamp' | 'value' | 'is_nan'>): HistoryCursor {
+  return { step: row.step, timestamp: row.timestamp, isNan: row.is_nan, value: row.value };
 }
 
 /** An inclusive range of steps; an absent end is unbounded. */

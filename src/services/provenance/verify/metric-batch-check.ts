@@ -1,4 +1,6 @@
+import type { HistoryCursor } from '../../../domain/metrics/history-cursor.js';
 import { MetricBatchHasher } from '../../../domain/metrics/metric-batch-digest.js';
+import { historyCursorOf, metricRowsAfter } from '../../../store/repositories/metric-repository.js';
 import type { Executor } from '../../../store/store.js';
 import { MetricBlockCheck, orphanBlockProblems } from './metric-block-check.js';
 
@@ -102,42 +104,13 @@ function batchMismatch(logged: RecordedBatch, count: number): string {
 
 const points = (n: number) => (n === 1 ? '1 metric point' : `${n} metric points`);
 
-interface PointRow {
-  step: number;
-  timestamp: number;
-  value: number;
-  is_nan: number;
-  batch: number | null;
-}
-
 /** One metric's points in primary-key order, a page at a time. */
-async function* pointsInStepOrder(db: Executor, runId: string, key: string): AsyncGenerator<PointRow> {
-  let after: PointRow | undefined;
+async function* pointsInStepOrder(db: Executor, runId: string, key: string) {
+  let after: HistoryCursor | undefined;
   for (;;) {
-    let query = db
-      .selectFrom('metrics')
-      .select(['step', 'timestamp', 'value', 'is_nan', 'batch'])
-      .where('run_id', '=', runId)
-      .where('key', '=', key);
-    if (after) {
-      const last = after;
-      query = query.where((eb) =>
-        eb(
-          eb.refTuple('step', 'timestamp', 'is_nan', 'value'),
-          '>',
-          eb.tuple(last.step, last.timestamp, last.is_nan, last.value),
-        ),
-      );
-    }
-    const rows = await query
-      .orderBy('step')
-      .orderBy('timestamp')
-      .orderBy('is_nan')
-      .orderBy('value')
-      .limit(PAGE)
-      .execute();
+    const rows = await metricRowsAfter(db, runId, key, after, PAGE);
     yield* rows;
     if (rows.length < PAGE) return;
-    after = rows.at(-1);
+    after = historyCursorOf(rows.at(-1)!);
   }
 }
