@@ -1,16 +1,8 @@
-import type {
-  DatasetInput,
-  KeyValue,
-  LifecycleStage,
-  Metric,
-  Run,
-  RunInfo,
-  RunStatus,
-} from '../../domain/tracking/entities.js';
+import type { KeyValue, LifecycleStage, Run, RunInfo, RunStatus } from '../../domain/tracking/entities.js';
 import type { RunsTable } from '../schema.js';
 import type { Executor } from '../store.js';
 import { inChunks } from './chunks.js';
-import { latestMetricsOf } from './metric-repository.js';
+import { findRunChildren, type RunChildren } from './run-children.js';
 
 export async function insertRun(db: Executor, row: RunsTable): Promise<void> {
   await db.insertInto('runs').values(row).execute();
@@ -89,67 +81,24 @@ export function toRunInfo(row: RunsTable): RunInfo {
   };
 }
 
-function groupByRun<T extends { run_id: string }, V>(rows: T[], map: (row: T) => V): Map<string, V[]> {
-  const grouped = new Map<string, V[]>();
-  for (const row of rows) {
-    const list = grouped.get(row.run_id);
-    if (list) list.push(map(row));
-    else grouped.set(row.run_id, [map(row)]);
-  }
-  return grouped;
-}
-
-/** Assembles full runs for a page of run rows with one query per child table, never one per run. */
+/** Assembles full runs for a page of run rows with one statement per 500 runs, never one per run. */
 export async function hydrateRuns(db: Executor, rows: RunsTable[]): Promise<Run[]> {
   if (rows.length === 0) return [];
-  const params = new Map<string, KeyValue[]>();
-  const tags = new Map<string, KeyValue[]>();
-  const metrics = new Map<string, Metric[]>();
-  const inputs = new Map<string, DatasetInput[]>();
+  const children = new Map<string, RunChildren>();
   for (const ids of inChunks(
     rows.map((r) => r.run_id),
     500,
   )) {
-    const [paramRows, tagRows, metricRows, inputRows] = await Promise.all([
-      db.selectFrom('run_params').selectAll().where('run_id', 'in', ids).orderBy('key').execute(),
-      db.selectFrom('run_tags').selectAll().where('run_id', 'in', ids).orderBy('key').execute(),
-      latestMetricsOf(db, ids),
-      db
-        .selectFrom('run_inputs')
-        .innerJoin('datasets', 'datasets.dataset_id', 'run_inputs.dataset_id')
-        .select([
-          'run_inputs.run_id',
-          'run_inputs.tags',
-          'datasets.name',
-          'datasets.digest',
-          'datasets.source_type',
-          'datasets.source',
-          'datasets.schema',
-          'datasets.profile',
-        ])
-        .where('run_inputs.run_id', 'in', ids)
-        .orderBy('datasets.name')
-        .execute(),
-    ]);
-    for (const [id, list] of groupByRun(paramRows, (r) => ({ key: r.key, value: r.value }))) params.set(id, list);
-    for (const [id, list] of groupByRun(tagRows, (r) => ({ key: r.key, value: r.value }))) tags.set(id, list);
-    for (const [id, list] of groupByRun(metricRows, (r) => r.metric)) metrics.set(id, list);
-    for (const [id, list] of groupByRun(inputRows, (r) => ({
-      name: r.name,
-      digest: r.digest,
-      sourceType: r.source_type,
-      source: r.source,
-      schema: r.schema,
-      profile: r.profile,
-      tags: JSON.parse(r.tags) as KeyValue[],
-    })))
-      inputs.set(id, list);
+    for (const [runId, found] of await findRunChildren(db, ids)) children.set(runId, found);
   }
-  return rows.map((row) => ({
-    info: toRunInfo(row),
-    params: params.get(row.run_id) ?? [],
-    metrics: metrics.get(row.run_id) ?? [],
-    tags: tags.get(row.run_id) ?? [],
-    inputs: inputs.get(row.run_id) ?? [],
-  }));
+  return rows.map((row) => {
+    const found = children.get(row.run_id);
+    return {
+      info: toRunInfo(row),
+      params: found?.params ?? [],
+      metrics: found?.metrics ?? [],
+      tags: found?.tags ?? [],
+      inputs: found?.inputs ?? [],
+    };
+  });
 }
