@@ -6,6 +6,7 @@ import * as registry from './0003-registry.js';
 import * as provenance from './0004-provenance.js';
 import * as lineage from './0005-lineage.js';
 import * as metricBatches from './0006-metric-batches.js';
+import * as clusteredRunValues from './0007-clustered-run-values.js';
 import * as auditEntityHistory from './0008-audit-entity-history.js';
 import * as metricBlocks from './0009-metric-blocks.js';
 
@@ -21,6 +22,7 @@ const ALL: Record<string, DialectMigration> = {
   '0004-provenance': provenance,
   '0005-lineage': lineage,
   '0006-metric-batches': metricBatches,
+  '0007-clustered-run-values': clusteredRunValues,
   '0008-audit-entity-history': auditEntityHistory,
   '0009-metric-blocks': metricBlocks,
 };

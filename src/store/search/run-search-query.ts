@@ -1,6 +1,7 @@
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Comparison, Filter, OrderByClause } from '../../domain/search/filter-ast.js';
 import type { ViewType } from '../../domain/tracking/entities.js';
+import { dialectOf } from '../dialect/dialect-of.js';
 import type { RunsTable } from '../schema.js';
 import type { Executor } from '../store.js';
 import { compareColumn } from './comparison-sql.js';
@@ -34,15 +35,16 @@ function runColumn(key: string): RawBuilder<unknown> {
 
 /**
  * One filter term. Subqueries are correlated to `runId`, which is runs.run_id or, when the query walks a metric
- * index, that index's run_id: then the planner can test the filter before it even looks up the run.
+ * index, that index's run_id: then the planner can test the filter before it even looks up the run. Each finds its
+ * row by (run_id, key), and `looked` marks the other columns so that is the only way SQLite finds it.
  */
-function condition(comparison: Comparison, runId: RawBuilder<unknown>): RawBuilder<SqlBool> {
+function condition(comparison: Comparison, runId: RawBuilder<unknown>, looked: LookedUp): RawBuilder<SqlBool> {
   switch (comparison.entity) {
     case 'attribute':
       return compareColumn(runColumn(comparison.key), comparison);
     case 'metric':
       return sql<SqlBool>`exists (select 1 from latest_metrics m where m.run_id = ${runId} and m.key = ${comparison.key}
-        and m.is_nan = 0 and ${compareColumn(sql.ref('m.value'), comparison)})`;
+        and ${looked('m.is_nan')} = 0 and ${compareColumn(looked('m.value'), comparison)})`;
     case 'param':
     case 'tag': {
       const table = sql.table(comparison.entity === 'param' ? 'run_params' : 'run_tags');
@@ -50,12 +52,26 @@ function condition(comparison: Comparison, runId: RawBuilder<unknown>): RawBuild
         return sql<SqlBool>`not exists (select 1 from ${table} kv where kv.run_id = ${runId} and kv.key = ${comparison.key})`;
       }
       return sql<SqlBool>`exists (select 1 from ${table} kv where kv.run_id = ${runId} and kv.key = ${comparison.key}
-        and ${compareColumn(sql.ref('kv.value'), comparison)})`;
+        and ${compareColumn(looked('kv.value'), comparison)})`;
     }
     case 'dataset':
       return sql<SqlBool>`exists (select 1 from run_inputs ri join datasets d on d.dataset_id = ri.dataset_id
         where ri.run_id = ${runId} and ${compareColumn(datasetColumn(comparison.key), comparison)})`;
   }
+}
+
+/** A column of a row the query finds by (run_id, key) rather than through an index on the column itself. */
+type LookedUp = (column: string) => RawBuilder<unknown>;
+
+/**
+ * SQLite may turn a filter's EXISTS into a join (today it does when the query has no OFFSET) and, having no
+ * statistics, then prefers a (key, value) index range, which carries run_id too, to the (run_id, key) primary key:
+ * it scans that range once per candidate run, 4 ms becoming 800 ms on 100,000 runs. A unary + keeps a column out of
+ * index selection without changing its value (filter operands already have the column's type), so the primary key
+ * is the only way in. PostgreSQL plans these lookups well and has no unary + for text.
+ */
+function lookedUpColumns(db: Executor): LookedUp {
+  return dialectOf(db) === 'sqlite' ? (column) => sql`+${sql.ref(column)}` : (column) => sql.ref(column);
 }
 
 function datasetColumn(key: string): RawBuilder<unknown> {
@@ -65,10 +81,11 @@ function datasetColumn(key: string): RawBuilder<unknown> {
 }
 
 /** The value a clause sorts by (NULL when the run has none). */
-function sortExpression(clause: OrderByClause): RawBuilder<unknown> {
+function sortExpression(clause: OrderByClause, looked: LookedUp): RawBuilder<unknown> {
   switch (clause.entity) {
     case 'metric':
-      return sql`(select m.value from latest_metrics m where m.run_id = runs.run_id and m.key = ${clause.key} and m.is_nan = 0)`;
+      return sql`(select m.value from latest_metrics m where m.run_id = runs.run_id and m.key = ${clause.key}
+        and ${looked('m.is_nan')} = 0)`;
     case 'param':
       return sql`(select p.value from run_params p where p.run_id = runs.run_id and p.key = ${clause.key})`;
     case 'tag':
@@ -86,19 +103,20 @@ const RUNS_RUN_ID = sql.ref('runs.run_id');
  *
  * Ordering by a metric is the common case on large experiments ("best 100 runs by accuracy"), and sorting every
  * matching run to keep 100 does not scale. So when the first sort key is a metric, the runs that have it are read
- * by walking the latest_metrics (key, value) index in the requested direction, testing filters as it goes and
+ * by walking the latest_metrics (key, is_nan, value) index in the requested direction, testing filters as it goes and
  * stopping once the page is full; the runs without it, which sort after all of them, are read only when the page
  * reaches past the last run that has it.
  */
 export async function searchRunRows(db: Executor, query: RunSearchQuery): Promise<RunsTable[]> {
   if (query.experimentIds.length === 0) return [];
+  const looked = lookedUpColumns(db);
   const selective = await selectiveEquality(db, query.filter.comparisons);
-  if (selective) return drivenByEquality(db, query, selective);
+  if (selective) return drivenByEquality(db, query, selective, looked);
   const [first, ...rest] = query.orderBy;
   if (first?.entity !== 'metric') {
     let select = db.selectFrom('runs').selectAll('runs');
-    for (const term of conditions(query, RUNS_RUN_ID)) select = select.where(term);
-    for (const term of sortTerms(query.orderBy)) select = select.orderBy(term);
+    for (const term of conditions(query, RUNS_RUN_ID, looked)) select = select.where(term);
+    for (const term of sortTerms(query.orderBy, looked)) select = select.orderBy(term);
     return select.offset(query.offset).limit(query.limit).execute();
   }
 
@@ -109,9 +127,9 @@ export async function searchRunRows(db: Executor, query: RunSearchQuery): Promis
     .where('s.key', '=', first.key)
     .where('s.is_nan', '=', 0)
     .whereRef('runs.run_id', '=', 's.run_id');
-  for (const term of conditions(query, sql.ref('s.run_id'))) withMetric = withMetric.where(term);
+  for (const term of conditions(query, sql.ref('s.run_id'), looked)) withMetric = withMetric.where(term);
   let page = withMetric.selectAll('runs').orderBy('s.value', first.ascending ? 'asc' : 'desc');
-  for (const term of sortTerms(rest)) page = page.orderBy(term);
+  for (const term of sortTerms(rest, looked)) page = page.orderBy(term);
   const rows = await page.offset(query.offset).limit(query.limit).execute();
   if (rows.length === query.limit) return rows;
 
@@ -126,10 +144,10 @@ export async function searchRunRows(db: Executor, query: RunSearchQuery): Promis
     .selectAll('runs')
     .where(
       sql<SqlBool>`not exists (select 1 from latest_metrics m where m.run_id = runs.run_id and m.key = ${first.key}
-        and m.is_nan = 0)`,
+        and ${looked('m.is_nan')} = 0)`,
     );
-  for (const term of conditions(query, RUNS_RUN_ID)) withoutMetric = withoutMetric.where(term);
-  for (const term of sortTerms(rest)) withoutMetric = withoutMetric.orderBy(term);
+  for (const term of conditions(query, RUNS_RUN_ID, looked)) withoutMetric = withoutMetric.where(term);
+  for (const term of sortTerms(rest, looked)) withoutMetric = withoutMetric.orderBy(term);
   const more = await withoutMetric
     .offset(Math.max(0, query.offset - withMetricCount))
     .limit(query.limit - rows.length)
@@ -168,6 +186,7 @@ function drivenByEquality(
   db: Executor,
   query: RunSearchQuery,
   driver: Comparison & { value: string },
+  looked: LookedUp,
 ): Promise<RunsTable[]> {
   const table = sql.table(driver.entity === 'param' ? 'run_params' : 'run_tags');
   let select = db
@@ -176,18 +195,18 @@ function drivenByEquality(
     .crossJoin('runs')
     .selectAll('runs')
     .where(sql<SqlBool>`f.key = ${driver.key} and f.value = ${driver.value} and runs.run_id = f.run_id`);
-  for (const term of conditions(query, sql.ref('f.run_id'))) select = select.where(term);
-  for (const term of sortTerms(query.orderBy)) select = select.orderBy(term);
+  for (const term of conditions(query, sql.ref('f.run_id'), looked)) select = select.where(term);
+  for (const term of sortTerms(query.orderBy, looked)) select = select.orderBy(term);
   return select.offset(query.offset).limit(query.limit).execute();
 }
 
 /** Scope (experiments, lifecycle) and every filter term, with subqueries correlated to `runId`. */
-function conditions(query: RunSearchQuery, runId: RawBuilder<unknown>): RawBuilder<SqlBool>[] {
+function conditions(query: RunSearchQuery, runId: RawBuilder<unknown>, looked: LookedUp): RawBuilder<SqlBool>[] {
   const terms = [sql<SqlBool>`runs.experiment_id in (${sql.join(query.experimentIds)})`];
   if (query.viewType !== 'ALL') {
     terms.push(sql<SqlBool>`runs.lifecycle_stage = ${query.viewType === 'ACTIVE_ONLY' ? 'active' : 'deleted'}`);
   }
-  for (const comparison of query.filter.comparisons) terms.push(condition(comparison, runId));
+  for (const comparison of query.filter.comparisons) terms.push(condition(comparison, runId, looked));
   return terms;
 }
 
@@ -195,9 +214,11 @@ function conditions(query: RunSearchQuery, runId: RawBuilder<unknown>): RawBuild
  * Sort clauses, each value computed once (NULLS LAST in both directions, which SQLite and PostgreSQL both
  * understand), then newest first and the run id so pages are stable.
  */
-function sortTerms(clauses: readonly OrderByClause[]): RawBuilder<unknown>[] {
+function sortTerms(clauses: readonly OrderByClause[], looked: LookedUp): RawBuilder<unknown>[] {
   return [
-    ...clauses.map((clause) => sql`${sortExpression(clause)} ${sql.raw(clause.ascending ? 'asc' : 'desc')} nulls last`),
+    ...clauses.map(
+      (clause) => sql`${sortExpression(clause, looked)} ${sql.raw(clause.ascending ? 'asc' : 'desc')} nulls last`,
+    ),
     sql`runs.start_time desc`,
     sql`runs.run_id`,
   ];

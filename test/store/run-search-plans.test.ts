@@ -1,0 +1,86 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { type CompiledQuery, Kysely, SqliteDialect } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseOrderBy, parseRunFilter } from '../../src/domain/search/filter-parser.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { Database } from '../../src/store/schema.js';
+import { searchRunRows } from '../../src/store/search/run-search-query.js';
+
+/**
+ * SQLite has no statistics on a Mnemo database, so nothing but the SQL steers its planner. These are the plans that
+ * keep search fast on 100,000 runs: the driving index is walked once and every other lookup of a run's metric, param
+ * or tag is one primary-key descent, never a scan of a (key, value) index range per candidate run.
+ */
+describe('run search plans on SQLite', () => {
+  let dir: string;
+  let connection: SqliteDatabase.Database;
+  let db: Kysely<Database>;
+  const issued: CompiledQuery[] = [];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mnemo-plans-'));
+    const path = join(dir, 'mnemo.db');
+    await (await openStore(path)).close();
+    connection = new SqliteDatabase(path);
+    db = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: connection }),
+      log: (event) => {
+        issued.push(event.query);
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await db.destroy();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function plansOf(filter: string | undefined, orderBy: string[] | undefined): Promise<string[]> {
+    issued.length = 0;
+    await searchRunRows(db, {
+      experimentIds: ['0'],
+      filter: parseRunFilter(filter),
+      orderBy: parseOrderBy(orderBy, 'run'),
+      viewType: 'ACTIVE_ONLY',
+      offset: 0,
+      limit: 100,
+    });
+    return issued.map((query) =>
+      connection
+        .prepare(`explain query plan ${query.sql}`)
+        .all(...query.parameters)
+        .map((row) => (row as { detail: string }).detail)
+        .join('\n'),
+    );
+  }
+
+  /** Every correlated lookup (aliases m, kv, p, t) goes through the primary key. */
+  function expectKeyLookups(plan: string): void {
+    const lookups = plan.split('\n').filter((line) => /^SEARCH (m|kv|p|t) /.test(line));
+    expect(lookups.length).toBeGreaterThan(0);
+    for (const line of lookups) expect(line).toMatch(/USING PRIMARY KEY \(run_id=\? AND key=\?\)/);
+  }
+
+  it('walks the metric index and looks up each filter by primary key', async () => {
+    const plans = await plansOf("metrics.m0 > 0.3 and params.p5 != 'v3' and tags.t1 LIKE 'x%'", ['metrics.m1 DESC']);
+    const walk = plans.find((plan) => plan.startsWith('SEARCH s '));
+    expect(walk).toMatch(/^SEARCH s USING COVERING INDEX latest_metrics_key_value \(key=\? AND is_nan=\?\)/);
+    expectKeyLookups(walk!);
+  });
+
+  it('reads the runs of a selective equality from its index and looks up the rest by primary key', async () => {
+    const plans = await plansOf("metrics.m0 > 0.3 and params.p5 = 'v3'", ['metrics.m1 DESC']);
+    const driven = plans.find((plan) => plan.startsWith('SEARCH f '));
+    expect(driven).toMatch(/^SEARCH f USING COVERING INDEX run_params_key_value \(key=\? AND value=\?\)/);
+    expectKeyLookups(driven!);
+  });
+
+  it('looks up filters and sort values by primary key when runs are read in start order', async () => {
+    const plans = await plansOf("metrics.m3 < 0.2 and params.p2 LIKE 'v%'", ['params.p3 ASC', 'tags.t2 DESC']);
+    const scan = plans.find((plan) => plan.startsWith('SEARCH runs '));
+    expectKeyLookups(scan!);
+  });
+});
