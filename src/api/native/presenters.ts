@@ -3,8 +3,19 @@ import type { DatasetInput, Experiment, KeyValue, Metric, Run } from '../../doma
 
 /** Entities → native JSON: camelCase, tags and params as objects, non-finite metric values as strings. */
 
-export const toMap = (pairs: KeyValue[]): Record<string, string> =>
-  Object.fromEntries(pairs.map((p) => [p.key, p.value]));
+/**
+ * Pairs as an object. Written as a loop because presenting a page of runs builds thousands of these and
+ * Object.fromEntries over mapped pairs was a third of that time; a key named __proto__ stays an ordinary property.
+ */
+export function toMap(pairs: KeyValue[]): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const { key, value } of pairs) {
+    if (key === '__proto__')
+      Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
+    else map[key] = value;
+  }
+  return map;
+}
 
 export const fromMap = (map: Record<string, string> | undefined): KeyValue[] =>
   Object.entries(map ?? {}).map(([key, value]) => ({ key, value }));

@@ -40,6 +40,8 @@ export async function runRoutes(app: FastifyInstance, { services }: { services: 
   app.post<{ Body: SearchRunsBody }>(
     '/runs/search',
     {
+      // The schema documents the reply and JSON.stringify writes it: a page of 100 runs is about 140 KB, which
+      // fast-json-stringify builds by concatenation, and measuring and sending that string cost more than it saved.
       serializerCompiler: () => JSON.stringify,
       schema: {
         tags,
