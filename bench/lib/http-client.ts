@@ -19,8 +19,18 @@ export class HttpClient {
   }
 
   send(method: string, path: string, body?: Buffer | string): Promise<HttpResponse> {
+    const payload = typeof body === 'string' ? Buffer.from(body) : body;
+    return this.attempt(method, path, payload).catch((error: Error & { code?: string; reusedSocket?: boolean }) => {
+      // A kept-alive connection left idle past the server's keep-alive timeout (as while a scenario loads data for
+      // minutes) may be closed just as a request goes out on it; the server never saw that request, so it is sent
+      // again on a new connection, as Node's documentation advises.
+      if (error.reusedSocket && error.code === 'ECONNRESET') return this.attempt(method, path, payload);
+      throw error;
+    });
+  }
+
+  private attempt(method: string, path: string, payload: Buffer | undefined): Promise<HttpResponse> {
     return new Promise((resolve, reject) => {
-      const payload = typeof body === 'string' ? Buffer.from(body) : body;
       const req = request(
         {
           host: this.base.hostname,
@@ -37,7 +47,10 @@ export class HttpClient {
           res.on('error', reject);
         },
       );
-      req.on('error', reject);
+      req.on('error', (error: Error & { reusedSocket?: boolean }) => {
+        error.reusedSocket = req.reusedSocket;
+        reject(error);
+      });
       req.end(payload);
     });
   }

@@ -47,6 +47,11 @@ export async function startServerProcess(backendUri: string): Promise<ServerProc
   );
   const url = await waitForUrl(child);
   const pid = child.pid!;
+  let stopping = false;
+  // A server that dies mid-scenario shows up as "socket hang up" in the load generator; say what happened to it.
+  child.once('exit', (code, signal) => {
+    if (!stopping) process.stderr.write(`[server] exited unexpectedly (code ${code}, signal ${signal})\n`);
+  });
   let sampledPeak = 0;
   const sampler = setInterval(() => {
     readStatus(pid, 'VmRSS')
@@ -69,6 +74,7 @@ export async function startServerProcess(backendUri: string): Promise<ServerProc
       await writeFile(`/proc/${pid}/clear_refs`, '5').catch(() => {});
     },
     async stop() {
+      stopping = true;
       clearInterval(sampler);
       await new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
