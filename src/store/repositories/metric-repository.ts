@@ -180,11 +180,6 @@ export async function updateLatestMetrics(db: Executor, runId: string, metrics: 
   }
 }
 
-export async function latestMetricsOf(db: Executor, runIds: string[]): Promise<{ run_id: string; metric: Metric }[]> {
-  const rows = await db.selectFrom('latest_metrics').selectAll().where('run_id', 'in', runIds).orderBy('key').execute();
-  return rows.map((row) => ({ run_id: row.run_id, metric: fromRow(row) }));
-}
-
 /** One metric's rows after a cursor (from the start without one), in primary-key order: step, timestamp, value. */
 export async function metricRowsAfter(
   db: Executor,
