@@ -18,7 +18,7 @@ interface Plan {
 // 300,000 points (30 native requests) per configuration give a steady rate; two million took over ten
 // minutes on PostgreSQL alone, more than half of the full run's 20-minute budget.
 const FULL: Plan = { pointsPerConfig: 300_000, concurrency: [1, 4, 16], warmupRequests: 2, limitMeasurements: 2 };
-const QUICK: Plan = { pointsPerConfig: 40_000, concurrency: [1, 4], warmupRequests: 1, limitMeasurements: 1 };
+const QUICK: Plan = { pointsPerConfig: 30_000, concurrency: [1, 4], warmupRequests: 1, limitMeasurements: 1 };
 /** Batches a run receives before the client moves to a fresh run: long histories, like real training jobs. */
 const BATCHES_PER_RUN = 20;
 
