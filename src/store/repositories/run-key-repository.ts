@@ -13,6 +13,9 @@ export type KeyedRunTable = 'run_params' | 'run_tags' | 'latest_metrics';
  * rows (tens or hundreds of keys over millions of rows), so this reads a few hundred index entries where DISTINCT
  * over the join read every row of the experiment's runs (seconds at 100,000 runs). The probe is a scalar subquery
  * with LIMIT 1 rather than EXISTS because PostgreSQL turns EXISTS into a semi-join over every row of the table.
+ * The BETWEEN restates the equality on purpose: PostgreSQL estimates an equality with a value known only at run time
+ * at the table's average (a twentieth of it for twenty keys), expects a sequential scan to meet a match at once and
+ * reads the whole table for a key that few runs have; with the range its estimate is small and it probes the index.
  * The cost grows with the number of distinct keys in the whole database, and a key common elsewhere but absent
  * from this experiment is probed through its rows until that is known.
  */
@@ -37,6 +40,7 @@ export async function distinctRunKeys(
         select 1 from ${keyed} owned
         inner join runs on runs.run_id = owned.run_id
         where owned.key = candidates.key
+          and owned.key between candidates.key and candidates.key
           and runs.experiment_id = ${experimentId}
           and runs.lifecycle_stage = 'active'
         limit 1
