@@ -19,7 +19,13 @@ export async function openStore(backendUri: string): Promise<Store> {
 }
 
 export async function migrate(store: Store): Promise<void> {
-  const migrator = new Migrator({ db: store.db, provider: migrationProvider(store.dialect) });
+  // Migrations are independent of each other, and ones written side by side can land in either order: a database
+  // that already ran a later-numbered one must still take an earlier-numbered one it has not seen.
+  const migrator = new Migrator({
+    db: store.db,
+    provider: migrationProvider(store.dialect),
+    allowUnorderedMigrations: true,
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

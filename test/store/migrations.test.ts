@@ -1,4 +1,4 @@
-import { Migrator } from 'kysely';
+import { type MigrationProvider, Migrator } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { parseBackendUri } from '../../src/domain/config/backend-uri.js';
 import { openPostgres } from '../../src/store/dialect/postgres.js';
@@ -8,6 +8,33 @@ import { openStore } from '../../src/store/open-store.js';
 import { backends } from '../support/backends.js';
 
 describe.each(backends)('schema migrations on $name', (backend) => {
+  it('applies a migration numbered below one the database already ran', async () => {
+    const db = await backend.create();
+    try {
+      const location = parseBackendUri(db.uri);
+      const old = location.kind === 'sqlite' ? openSqlite(location.path) : openPostgres(location.connectionString);
+      const all = migrationProvider(old.dialect);
+      const withoutSeven: MigrationProvider = {
+        async getMigrations() {
+          const migrations = { ...(await all.getMigrations()) };
+          delete migrations['0007-clustered-run-values'];
+          return migrations;
+        },
+      };
+      const partial = await new Migrator({ db: old.db, provider: withoutSeven }).migrateToLatest();
+      expect(partial.error).toBeUndefined();
+      await old.close();
+
+      const upgraded = await openStore(db.uri);
+      const migrations = await new Migrator({ db: upgraded.db, provider: all }).getMigrations();
+      expect(migrations.filter((m) => m.executedAt === undefined).map((m) => m.name)).toEqual([]);
+      expect(migrations.map((m) => m.name)).toContain('0007-clustered-run-values');
+      await upgraded.close();
+    } finally {
+      await db.drop();
+    }
+  });
+
   it('upgrades a database created by the first release in place, keeping its data', async () => {
     const db = await backend.create();
     try {
