@@ -9,6 +9,7 @@ import * as metricBatches from './0006-metric-batches.js';
 import * as clusteredRunValues from './0007-clustered-run-values.js';
 import * as auditEntityHistory from './0008-audit-entity-history.js';
 import * as metricBlocks from './0009-metric-blocks.js';
+import * as datasetVersionRecency from './0010-dataset-version-recency.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -25,6 +26,7 @@ const ALL: Record<string, DialectMigration> = {
   '0007-clustered-run-values': clusteredRunValues,
   '0008-audit-entity-history': auditEntityHistory,
   '0009-metric-blocks': metricBlocks,
+  '0010-dataset-version-recency': datasetVersionRecency,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

@@ -73,12 +73,16 @@ export async function findVersionByKey(
   return row ? toDatasetVersion(row) : undefined;
 }
 
-/** The newest version of a dataset: what a reader without a version facet most likely read. */
+/**
+ * The newest version of a dataset: what a reader without a version facet most likely read. The recency index hands
+ * it over first, and the limit stops the read there rather than fetching every version to keep one.
+ */
 export async function latestVersion(db: Executor, datasetId: string): Promise<DatasetVersion | undefined> {
   const row = await versions(db)
     .where('v.dataset_id', '=', datasetId)
     .orderBy('v.created_time', 'desc')
     .orderBy('v.version_id', 'desc')
+    .limit(1)
     .executeTakeFirst();
   return row ? toDatasetVersion(row) : undefined;
 }
