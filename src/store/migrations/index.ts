@@ -10,6 +10,7 @@ import * as clusteredRunValues from './0007-clustered-run-values.js';
 import * as auditEntityHistory from './0008-audit-entity-history.js';
 import * as metricBlocks from './0009-metric-blocks.js';
 import * as datasetVersionRecency from './0010-dataset-version-recency.js';
+import * as namePrefixIndexes from './0015-name-prefix-indexes.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -27,6 +28,7 @@ const ALL: Record<string, DialectMigration> = {
   '0008-audit-entity-history': auditEntityHistory,
   '0009-metric-blocks': metricBlocks,
   '0010-dataset-version-recency': datasetVersionRecency,
+  '0015-name-prefix-indexes': namePrefixIndexes,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {
