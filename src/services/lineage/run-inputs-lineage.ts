@@ -1,5 +1,5 @@
 import type { DatasetInput } from '../../domain/tracking/entities.js';
-import { findVersionsByDigest } from '../../store/repositories/lineage/dataset-version-repository.js';
+import { oldestVersionWithDigest } from '../../store/repositories/lineage/dataset-version-repository.js';
 import type { WriteScope } from '../unit-of-work.js';
 import { saveDatasetVersion } from './dataset-versions.js';
 import { ensureRunNode, recordEdge } from './graph-writer.js';
@@ -20,7 +20,7 @@ export async function recordRunInputs(
 ): Promise<void> {
   const runNode = await ensureRunNode(scope, runId);
   for (const input of inputs) {
-    const [registered] = await findVersionsByDigest(scope.db, input.digest);
+    const registered = await oldestVersionWithDigest(scope.db, input.digest);
     const version =
       registered ??
       (await saveDatasetVersion(

@@ -87,9 +87,15 @@ export async function latestVersion(db: Executor, datasetId: string): Promise<Da
   return row ? toDatasetVersion(row) : undefined;
 }
 
-export async function findVersionsByDigest(db: Executor, digest: string): Promise<DatasetVersion[]> {
-  const rows = await versions(db).where('v.digest', '=', digest).orderBy('v.created_time').execute();
-  return rows.map(toDatasetVersion);
+/** The first version registered with this content digest (ties broken by id, so the answer never wavers). */
+export async function oldestVersionWithDigest(db: Executor, digest: string): Promise<DatasetVersion | undefined> {
+  const row = await versions(db)
+    .where('v.digest', '=', digest)
+    .orderBy('v.created_time')
+    .orderBy('v.version_id')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? toDatasetVersion(row) : undefined;
 }
 
 export async function listVersions(db: Executor, datasetId?: string): Promise<DatasetVersion[]> {
