@@ -1,6 +1,7 @@
 import { notFound } from '../../domain/errors.js';
 import { modelVersionNodeId, nodeId } from '../../domain/lineage/node-id.js';
-import { findNode, upsertNode } from '../../store/repositories/lineage/node-repository.js';
+import { findNode, findNodes, upsertNode } from '../../store/repositories/lineage/node-repository.js';
+import type { Executor } from '../../store/store.js';
 import type { WriteScope } from '../unit-of-work.js';
 import { ensureRunNode, recordEdge } from './graph-writer.js';
 
@@ -57,4 +58,23 @@ export async function recordModelVersionLineage(
     await recordEdge(scope, { from: dependency, to: id, type: 'depends_on', runId }, now);
   }
   return id;
+}
+
+/**
+ * A renamed model's version nodes take the new name, so lineage views and impact reports name the model as the
+ * registry does. Nodes of deleted versions stay in the graph as history and are renamed too.
+ */
+export async function renameModelVersionNodes(
+  db: Executor,
+  model: { modelId: string; lastVersion: number; name: string },
+): Promise<void> {
+  const ids = Array.from({ length: model.lastVersion }, (_, i) => modelVersionNodeId(model.modelId, i + 1));
+  for (const node of (await findNodes(db, ids)).values()) {
+    const version = node.attributes.version ?? Number(node.id.slice(node.id.lastIndexOf('/') + 1));
+    await upsertNode(db, {
+      ...node,
+      label: `${model.name} v${version}`,
+      attributes: { ...node.attributes, modelName: model.name },
+    });
+  }
 }

@@ -16,6 +16,7 @@ import { isUniqueViolation } from '../../store/repositories/registry/unique-viol
 import type { RegisteredModelsTable } from '../../store/schema-registry.js';
 import type { Executor } from '../../store/store.js';
 import { newId } from '../ids.js';
+import { renameModelVersionNodes } from '../lineage/model-version-lineage.js';
 import type { WriteScope } from '../unit-of-work.js';
 import { checkMetadata } from './metadata-gate.js';
 import { modelEntityId, requireModel } from './model-lookup.js';
@@ -136,6 +137,7 @@ export class ModelService {
           throw alreadyExists(`Registered Model (name=${target}) already exists.`);
         }
         await models.updateModelRow(db, row.model_id, { name: target, last_updated_time: this.deps.now() });
+        await renameModelVersionNodes(db, { modelId: row.model_id, lastVersion: row.last_version, name: target });
         const renamed = await this.load(db, target);
         audit({
           action: 'registered_model.rename',
