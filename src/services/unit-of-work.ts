@@ -1,4 +1,7 @@
+import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
+import { sql } from 'kysely';
 import type { Executor, Store } from '../store/store.js';
+import { CommitGroups, type Settlement } from './commit-groups.js';
 import { currentContext, type RequestContext } from './request-context.js';
 
 /** What a write changed, as the audit log records it: the new state of one entity. */
@@ -11,6 +14,11 @@ export interface AuditRecord {
 
 /** Persists audit records inside the transaction of the change they describe. */
 export interface AuditAppender {
+  /**
+   * Called first in every write transaction, before any change takes its locks: whatever the log must hold to append
+   * later is taken here, so writers queue on it in one order instead of deadlocking on each other's rows.
+   */
+  reserve(db: Executor): Promise<void>;
   append(db: Executor, records: AuditRecord[], context: RequestContext): Promise<void>;
 }
 
@@ -19,19 +27,78 @@ export interface WriteScope {
   audit(record: AuditRecord): void;
 }
 
+interface PendingWrite {
+  /** The change, bound to the async context of the request that asked for it. */
+  change: (scope: WriteScope) => Promise<unknown>;
+  appender: AuditAppender;
+  context: RequestContext;
+}
+
+const groupsOfStore = new WeakMap<Store, CommitGroups<PendingWrite>>();
+const insideWrite = new AsyncLocalStorage<true>();
+
 /**
  * Runs a change and its audit records in one transaction: either both are stored or neither is, so the log never
  * misses a change and never records one that did not happen.
+ *
+ * Writes that arrive while another group of writes is committing (or in the same turn of the event loop) share one
+ * transaction, each inside its own savepoint: a write that fails rolls back only its own changes and audit records,
+ * and the group pays for one COMMIT (one fsync) instead of one each. The audit chain follows the order the writes
+ * ran in. Every write's promise settles after the shared COMMIT returned, so nothing reported as stored can be lost;
+ * a failed COMMIT fails every write of the group.
  */
 export async function write<T>(
   store: Store,
   appender: AuditAppender,
   change: (scope: WriteScope) => Promise<T>,
 ): Promise<T> {
+  // The inner write would wait for the group that runs the outer one, which waits for it: refuse instead of hanging.
+  if (insideWrite.getStore()) throw new Error('write() was called inside a write; pass its WriteScope instead');
+  const bound = AsyncResource.bind((scope: WriteScope) => insideWrite.run(true, () => change(scope)));
+  return (await commitGroupsOf(store).submit({ change: bound, appender, context: currentContext() })) as T;
+}
+
+/** How many write groups a store has committed and how many writes they held, for observing group commit. */
+export function writeGroupStats(store: Store): { groups: number; writes: number } {
+  const { groups, jobs } = commitGroupsOf(store).stats;
+  return { groups, writes: jobs };
+}
+
+function commitGroupsOf(store: Store): CommitGroups<PendingWrite> {
+  let groups = groupsOfStore.get(store);
+  if (!groups) {
+    groups = new CommitGroups((jobs) => runGroup(store, jobs));
+    groupsOfStore.set(store, groups);
+  }
+  return groups;
+}
+
+async function runGroup(store: Store, jobs: readonly PendingWrite[]): Promise<Settlement[]> {
   return store.db.transaction().execute(async (tx) => {
-    const records: AuditRecord[] = [];
-    const result = await change({ db: tx, audit: (record) => records.push(record) });
-    if (records.length > 0) await appender.append(tx, records, currentContext());
-    return result;
+    for (const appender of new Set(jobs.map((job) => job.appender))) await appender.reserve(tx);
+    // Alone in its group, a write needs no savepoint: its failure rolls back the whole transaction, which is its own.
+    if (jobs.length === 1) return [{ ok: true, value: await runOne(tx, jobs[0]!) }];
+    const settlements: Settlement[] = [];
+    for (const job of jobs) {
+      await sql`savepoint grouped_write`.execute(tx);
+      try {
+        const value = await runOne(tx, job);
+        await sql`release savepoint grouped_write`.execute(tx);
+        settlements.push({ ok: true, value });
+      } catch (error) {
+        // Rolling back to a savepoint keeps it; releasing it leaves the transaction as it was before this write.
+        await sql`rollback to savepoint grouped_write`.execute(tx);
+        await sql`release savepoint grouped_write`.execute(tx);
+        settlements.push({ ok: false, error });
+      }
+    }
+    return settlements;
   });
+}
+
+async function runOne(tx: Executor, job: PendingWrite): Promise<unknown> {
+  const records: AuditRecord[] = [];
+  const value = await job.change({ db: tx, audit: (record) => records.push(record) });
+  if (records.length > 0) await job.appender.append(tx, records, job.context);
+  return value;
 }

@@ -19,6 +19,14 @@ export class AuditLog implements AuditAppender {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /**
+   * On PostgreSQL the head row is locked before the changes of a write group: a group holds it from its first append
+   * to its COMMIT, and a group on another replica that took row locks first and then waited for it would deadlock.
+   */
+  async reserve(db: Executor): Promise<void> {
+    if (this.dialect === 'postgres') await lockAuditHead(db, this.dialect);
+  }
+
   async append(db: Executor, records: AuditRecord[], context: RequestContext): Promise<void> {
     const head = await lockAuditHead(db, this.dialect);
     const frontier = await loadFrontier(db, head.lastSeq);
