@@ -9,9 +9,15 @@ interface Fixture {
   loss?: number;
   group: string;
   shard: string;
+  /** A param and a tag some runs lack, with few distinct values so many runs tie on them. */
+  optimizer?: string;
+  team?: string;
 }
 
-/** Deterministic pseudo-random runs: some lack `acc`, some log it as NaN, values tie, groups vary in size. */
+/**
+ * Deterministic pseudo-random runs: some lack `acc`, some log it as NaN, values tie, groups vary in size; some lack
+ * the `optimizer` param or the `team` tag.
+ */
 function fixtures(count: number): Fixture[] {
   let state = 12345;
   const next = () => {
@@ -27,6 +33,8 @@ function fixtures(count: number): Fixture[] {
       ...(next() < 0.5 ? { loss: Math.round(next() * 100) / 100 } : {}),
       group: `g${Math.floor(next() * 3)}`,
       shard: `s${Math.floor(next() * 8)}`,
+      ...(next() < 0.7 ? { optimizer: ['adam', 'sgd', 'lbfgs'][Math.floor(next() * 3)] } : {}),
+      ...(next() < 0.6 ? { team: `team${Math.floor(next() * 4)}` } : {}),
     };
   });
 }
@@ -57,15 +65,24 @@ describe.each(backends)('run search order and paging across query plans on $name
       ];
       const batch = await api.call('POST', `/api/v1/runs/${created.body.run.runId}/batch`, {
         metrics,
-        params: { group: f.group, shard: f.shard },
+        params: { group: f.group, shard: f.shard, ...(f.optimizer ? { optimizer: f.optimizer } : {}) },
+        ...(f.team ? { tags: { team: f.team } } : {}),
       });
       expect(batch.status).toBe(200);
     }
   });
 
+  type SortKey = 'acc' | 'loss' | 'optimizer' | 'team';
+  const sortFields: Record<SortKey, string> = {
+    acc: 'metrics.acc',
+    loss: 'metrics.loss',
+    optimizer: 'params.optimizer',
+    team: 'tags.team',
+  };
+
   /** The order MLflow defines: the sort key (missing or NaN last either way), newest first, then run id. */
-  function expected(filter: (f: Fixture) => boolean, key: 'acc' | 'loss', ascending: boolean): string[] {
-    const value = (f: Fixture) => (typeof f[key] === 'number' ? (f[key] as number) : undefined);
+  function expected(filter: (f: Fixture) => boolean, key: SortKey, ascending: boolean): string[] {
+    const value = (f: Fixture) => (f[key] === 'NaN' ? undefined : f[key]);
     const runId = (f: Fixture) => ids.get(f.name)!;
     return runs
       .filter(filter)
@@ -75,7 +92,7 @@ describe.each(backends)('run search order and paging across query plans on $name
         if (va === undefined || vb === undefined) {
           if (va !== vb) return va === undefined ? 1 : -1;
         } else if (va !== vb) {
-          return ascending ? va - vb : vb - va;
+          return (va < vb ? -1 : 1) * (ascending ? 1 : -1);
         }
         if (a.startTime !== b.startTime) return b.startTime - a.startTime;
         return runId(a) < runId(b) ? -1 : runId(a) > runId(b) ? 1 : 0;
@@ -114,11 +131,11 @@ describe.each(backends)('run search order and paging across query plans on $name
 
   it('pages through every plan in the same order as a full sort', async () => {
     for (const { filter, keep } of cases) {
-      for (const key of ['acc', 'loss'] as const) {
+      for (const key of ['acc', 'loss', 'optimizer', 'team'] as const) {
         for (const ascending of [true, false]) {
           const want = expected(keep, key, ascending);
           for (const pageSize of [4, 100]) {
-            const got = await pages(filter, `metrics.${key} ${ascending ? 'ASC' : 'DESC'}`, pageSize);
+            const got = await pages(filter, `${sortFields[key]} ${ascending ? 'ASC' : 'DESC'}`, pageSize);
             expect(got, `${filter} by ${key} ${ascending ? 'asc' : 'desc'} in pages of ${pageSize}`).toEqual(want);
           }
         }

@@ -78,8 +78,23 @@ describe('run search plans on SQLite', () => {
     expectKeyLookups(driven!);
   });
 
+  it('walks a param or tag index when one is the first sort key', async () => {
+    for (const [orderBy, index] of [
+      ['params.p3 ASC', 'run_params_key_value'],
+      ['tags.t2 DESC', 'run_tags_key_value'],
+    ] as const) {
+      const plans = await plansOf("metrics.m3 < 0.2 and params.p2 LIKE 'v%'", [orderBy, 'metrics.m1 DESC']);
+      const walk = plans.find((plan) => plan.startsWith('SEARCH s '));
+      expect(walk).toMatch(new RegExp(`^SEARCH s USING COVERING INDEX ${index} \\(key=\\?\\)`));
+      expectKeyLookups(walk!);
+    }
+  });
+
   it('looks up filters and sort values by primary key when runs are read in start order', async () => {
-    const plans = await plansOf("metrics.m3 < 0.2 and params.p2 LIKE 'v%'", ['params.p3 ASC', 'tags.t2 DESC']);
+    const plans = await plansOf("metrics.m3 < 0.2 and params.p2 LIKE 'v%'", [
+      'attributes.start_time ASC',
+      'tags.t2 DESC',
+    ]);
     const scan = plans.find((plan) => plan.startsWith('SEARCH runs '));
     expectKeyLookups(scan!);
   });

@@ -5,6 +5,7 @@ import { dialectOf } from '../dialect/dialect-of.js';
 import type { RunsTable } from '../schema.js';
 import type { Executor } from '../store.js';
 import { compareColumn } from './comparison-sql.js';
+import { withoutParallelWorkers } from './serial-plan.js';
 
 export interface RunSearchQuery {
   experimentIds: string[];
@@ -80,19 +81,30 @@ function datasetColumn(key: string): RawBuilder<unknown> {
   throw new Error(`unmapped dataset attribute ${key}`);
 }
 
+/** A sort clause on a run's keyed values: a metric, param or tag, each read from a table indexed by (key, value). */
+type KeyedClause = OrderByClause & { entity: 'metric' | 'param' | 'tag' };
+
+const KEYED_TABLES = { metric: 'latest_metrics', param: 'run_params', tag: 'run_tags' } as const;
+
+/** The alias of a keyed clause's table in the lookups that read or rule out one run's value by primary key. */
+const LOOKUP_ALIASES = { metric: 'm', param: 'p', tag: 't' } as const;
+
+function isKeyed(clause: OrderByClause | undefined): clause is KeyedClause {
+  return clause?.entity === 'metric' || clause?.entity === 'param' || clause?.entity === 'tag';
+}
+
+/** Rows of a keyed clause's table (as `alias`) that give a run its sort value: the key's row, unless a NaN metric. */
+function holdsSortValue(clause: KeyedClause, alias: string, isNan: RawBuilder<unknown>): RawBuilder<SqlBool> {
+  const key = sql<SqlBool>`${sql.ref(`${alias}.key`)} = ${clause.key}`;
+  return clause.entity === 'metric' ? sql<SqlBool>`${key} and ${isNan} = 0` : key;
+}
+
 /** The value a clause sorts by (NULL when the run has none). */
 function sortExpression(clause: OrderByClause, looked: LookedUp): RawBuilder<unknown> {
-  switch (clause.entity) {
-    case 'metric':
-      return sql`(select m.value from latest_metrics m where m.run_id = runs.run_id and m.key = ${clause.key}
-        and ${looked('m.is_nan')} = 0)`;
-    case 'param':
-      return sql`(select p.value from run_params p where p.run_id = runs.run_id and p.key = ${clause.key})`;
-    case 'tag':
-      return sql`(select t.value from run_tags t where t.run_id = runs.run_id and t.key = ${clause.key})`;
-    default:
-      return runColumn(clause.key);
-  }
+  if (!isKeyed(clause)) return runColumn(clause.key);
+  const alias = LOOKUP_ALIASES[clause.entity];
+  return sql`(select ${sql.ref(`${alias}.value`)} from ${sql.table(KEYED_TABLES[clause.entity])} ${sql.raw(alias)}
+    where ${sql.ref(`${alias}.run_id`)} = runs.run_id and ${holdsSortValue(clause, alias, looked(`${alias}.is_nan`))})`;
 }
 
 const RUNS_RUN_ID = sql.ref('runs.run_id');
@@ -102,54 +114,65 @@ const RUNS_RUN_ID = sql.ref('runs.run_id');
  * last in either direction, as in MLflow), then newest first.
  *
  * Ordering by a metric is the common case on large experiments ("best 100 runs by accuracy"), and sorting every
- * matching run to keep 100 does not scale. So when the first sort key is a metric, the runs that have it are read
- * by walking the latest_metrics (key, is_nan, value) index in the requested direction, testing filters as it goes and
+ * matching run to keep 100 does not scale. So when the first sort key is a metric, param or tag, the runs that have
+ * it are read by walking its table's (key, value) index in the requested direction, testing filters as it goes and
  * stopping once the page is full; the runs without it, which sort after all of them, are read only when the page
  * reaches past the last run that has it.
  */
 export async function searchRunRows(db: Executor, query: RunSearchQuery): Promise<RunsTable[]> {
   if (query.experimentIds.length === 0) return [];
   const looked = lookedUpColumns(db);
-  const selective = await selectiveEquality(db, query.filter.comparisons);
+  const selective = dialectOf(db) === 'sqlite' ? await selectiveEquality(db, query.filter.comparisons) : undefined;
   if (selective) return drivenByEquality(db, query, selective, looked);
   const [first, ...rest] = query.orderBy;
-  if (first?.entity !== 'metric') {
-    let select = db.selectFrom('runs').selectAll('runs');
-    for (const term of conditions(query, RUNS_RUN_ID, looked)) select = select.where(term);
-    for (const term of sortTerms(query.orderBy, looked)) select = select.orderBy(term);
-    return select.offset(query.offset).limit(query.limit).execute();
+  if (isKeyed(first)) {
+    return withoutParallelWorkers(db, (serial) => walkingSortIndex(serial, query, first, rest, looked));
   }
+  let select = db.selectFrom('runs').selectAll('runs');
+  for (const term of conditions(query, RUNS_RUN_ID, looked)) select = select.where(term);
+  for (const term of sortTerms(query.orderBy, looked)) select = select.orderBy(term);
+  return select.offset(query.offset).limit(query.limit).execute();
+}
 
-  let withMetric = db
-    .selectFrom('latest_metrics as s')
-    // CROSS JOIN makes SQLite keep the metric index as the outer loop; PostgreSQL plans it as any inner join.
+/** The page read by walking the first sort clause's index, then, if it reaches that far, the runs without a value. */
+async function walkingSortIndex(
+  db: Executor,
+  query: RunSearchQuery,
+  first: KeyedClause,
+  rest: readonly OrderByClause[],
+  looked: LookedUp,
+): Promise<RunsTable[]> {
+  const table = sql.table(KEYED_TABLES[first.entity]);
+  let withValue = db
+    .selectFrom(sql`${table}`.as('s'))
+    // CROSS JOIN makes SQLite keep the sort index as the outer loop; PostgreSQL plans it as any inner join.
     .crossJoin('runs')
-    .where('s.key', '=', first.key)
-    .where('s.is_nan', '=', 0)
-    .whereRef('runs.run_id', '=', 's.run_id');
-  for (const term of conditions(query, sql.ref('s.run_id'), looked)) withMetric = withMetric.where(term);
-  let page = withMetric.selectAll('runs').orderBy('s.value', first.ascending ? 'asc' : 'desc');
+    .where(holdsSortValue(first, 's', sql.ref('s.is_nan')))
+    .where(sql<SqlBool>`runs.run_id = s.run_id`);
+  for (const term of conditions(query, sql.ref('s.run_id'), looked)) withValue = withValue.where(term);
+  let page = withValue.selectAll('runs').orderBy(sql`s.value ${sql.raw(first.ascending ? 'asc' : 'desc')}`);
   for (const term of sortTerms(rest, looked)) page = page.orderBy(term);
   const rows = await page.offset(query.offset).limit(query.limit).execute();
   if (rows.length === query.limit) return rows;
 
-  // The page reaches past the runs that have the metric: continue with those that do not. Where they start
-  // follows from this page unless it came back empty, which needs a count.
-  const withMetricCount =
+  // The page reaches past the runs that have a value: continue with those that do not. Where they start follows
+  // from this page unless it came back empty, which needs a count.
+  const withValueCount =
     rows.length > 0
       ? query.offset + rows.length
-      : Number((await withMetric.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-  let withoutMetric = db
+      : Number((await withValue.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const alias = LOOKUP_ALIASES[first.entity];
+  let withoutValue = db
     .selectFrom('runs')
     .selectAll('runs')
     .where(
-      sql<SqlBool>`not exists (select 1 from latest_metrics m where m.run_id = runs.run_id and m.key = ${first.key}
-        and ${looked('m.is_nan')} = 0)`,
+      sql<SqlBool>`not exists (select 1 from ${table} ${sql.raw(alias)} where ${sql.ref(`${alias}.run_id`)} = runs.run_id
+        and ${holdsSortValue(first, alias, looked(`${alias}.is_nan`))})`,
     );
-  for (const term of conditions(query, RUNS_RUN_ID, looked)) withoutMetric = withoutMetric.where(term);
-  for (const term of sortTerms(rest, looked)) withoutMetric = withoutMetric.orderBy(term);
-  const more = await withoutMetric
-    .offset(Math.max(0, query.offset - withMetricCount))
+  for (const term of conditions(query, RUNS_RUN_ID, looked)) withoutValue = withoutValue.where(term);
+  for (const term of sortTerms(rest, looked)) withoutValue = withoutValue.orderBy(term);
+  const more = await withoutValue
+    .offset(Math.max(0, query.offset - withValueCount))
     .limit(query.limit - rows.length)
     .execute();
   return rows.concat(more);
@@ -161,6 +184,10 @@ const SELECTIVE_ROWS = 5_000;
 /**
  * The param or tag equality matching fewest runs, if it matches under SELECTIVE_ROWS (across all experiments, so
  * an upper bound). Counting stops at the threshold, so a broad filter costs no more to rule out than a narrow one.
+ *
+ * Only SQLite needs this: it keeps no statistics, so nothing else tells it an equality is selective. PostgreSQL's
+ * planner weighs the equality's index against the sort walk from its own statistics (and picks the equality when it
+ * is selective), while counting there visits a heap page per match: 5,000 matches cost more than the whole search.
  */
 async function selectiveEquality(
   db: Executor,
