@@ -39,6 +39,24 @@ describe('metricBatchDigest', () => {
     expect(digests.size).toBe(variants.length + 1);
   });
 
+  it('matches the point-by-point hasher a verifier uses, for keys of any script and every kind of value', () => {
+    const keys = ['loss', 'é', 'train/αβγ', '指标', 'k'.repeat(300)];
+    const values = [0, -0, 1.5, -2.25e-300, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1 / 3];
+    const points = Array.from({ length: 500 }, (_, i) =>
+      point(
+        keys[i % keys.length]!,
+        values[(i * 7) % values.length]! * (i + 1),
+        Math.floor(i / 3),
+        1_700_000_000_000 + i,
+      ),
+    );
+    const batch = canonicalBatch(points);
+    const hasher = new MetricBatchHasher();
+    for (const p of batch) hasher.add(p);
+    expect(metricBatchDigest(batch)).toBe(hasher.digest());
+    expect(hasher.count).toBe(batch.length);
+  });
+
   it('treats every NaN alike, zero of either sign alike, and keeps infinities apart', () => {
     const nanFromBits = new Float64Array(new BigUint64Array([0x7ff0000000000001n]).buffer)[0]!;
     expect(Number.isNaN(nanFromBits)).toBe(true);

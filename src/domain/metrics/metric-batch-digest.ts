@@ -65,20 +65,61 @@ function isCanonical(points: readonly Metric[]): boolean {
  */
 export function metricBatchDigest(points: readonly Metric[]): string {
   const header = Buffer.from(`${METRIC_BATCH_ENCODING}\n`, 'ascii');
-  const keyBytes = new Map<string, number>();
-  let size = header.length;
-  for (const m of points) {
-    let length = keyBytes.get(m.key);
-    if (length === undefined) {
-      length = keyLength(m.key);
-      keyBytes.set(m.key, length);
+  // A batch names few distinct keys many times: each is encoded once, with its length prefix, and copied per point.
+  // In canonical order a key's points are adjacent, so one is looked up once per run of points, not per point.
+  const encodedKeys = new Map<string, Buffer>();
+  const encodedKey = (key: string) => {
+    let encoded = encodedKeys.get(key);
+    if (encoded === undefined) {
+      encoded = lengthPrefixed(key);
+      encodedKeys.set(key, encoded);
     }
-    size += 2 + length + 24;
+    return encoded;
+  };
+  let size = header.length;
+  let lastKey: string | undefined;
+  let key = header;
+  for (let i = 0; i < points.length; i++) {
+    const m = points[i]!;
+    if (m.key !== lastKey) {
+      lastKey = m.key;
+      key = encodedKey(m.key);
+    }
+    size += key.length + 24;
   }
   const buffer = Buffer.allocUnsafe(size);
+  // DataView writes big-endian doubles natively; Buffer#writeDoubleBE goes through a byte-swapping copy per call.
+  const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   let offset = header.copy(buffer, 0);
-  for (const m of points) offset = writePoint(buffer, offset, m, keyBytes.get(m.key)!);
+  lastKey = undefined;
+  for (let i = 0; i < points.length; i++) {
+    const m = points[i]!;
+    if (m.key !== lastKey) {
+      lastKey = m.key;
+      key = encodedKey(m.key);
+    }
+    for (let b = 0; b < key.length; b++) buffer[offset + b] = key[b]!;
+    offset += key.length;
+    view.setFloat64(offset, m.step);
+    view.setFloat64(offset + 8, m.timestamp);
+    if (Number.isNaN(m.value)) {
+      view.setUint32(offset + 16, 0x7ff80000);
+      view.setUint32(offset + 20, 0);
+    } else {
+      view.setFloat64(offset + 16, m.value === 0 ? 0 : m.value);
+    }
+    offset += 24;
+  }
   return createHash('sha256').update(buffer).digest('hex');
+}
+
+/** A key's UTF-8 bytes after their length as uint16 big-endian: how every point of the key begins. */
+function lengthPrefixed(key: string): Buffer {
+  const length = keyLength(key);
+  const encoded = Buffer.allocUnsafe(2 + length);
+  encoded.writeUInt16BE(length, 0);
+  encoded.write(key, 2, 'utf8');
+  return encoded;
 }
 
 /** Computes metricBatchDigest one point at a time, for a verifier that meets a batch's points while streaming. */
