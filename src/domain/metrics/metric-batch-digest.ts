@@ -78,7 +78,7 @@ export function metricBatchDigest(points: readonly Metric[]): string {
   };
   let size = header.length;
   let lastKey: string | undefined;
-  let key = header;
+  let key: Buffer = header;
   for (let i = 0; i < points.length; i++) {
     const m = points[i]!;
     if (m.key !== lastKey) {
