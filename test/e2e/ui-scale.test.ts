@@ -77,6 +77,37 @@ describe('web UI at scale in Chromium', () => {
     await screenshot(page, 'scale-runs-table');
   });
 
+  it('keeps the selection and run name in place while the grid scrolls sideways', async () => {
+    const cols = [
+      'attributes.run_id',
+      'attributes.status',
+      'attributes.start_time',
+      'attributes.duration',
+      'tags.shard',
+    ];
+    const narrow = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+    await narrow.goto(`${api.url}/experiments/${experimentId}?cols=${cols.join(',')}`);
+    const row = narrow.locator('tr[data-run-id]').first();
+    await row.waitFor();
+    const grid = narrow.getByTestId('runs-grid');
+    const left = async (selector: string) => (await row.locator(selector).first().boundingBox())!.x;
+    const before = { name: await left('.run-name-cell'), idCell: await left('td:nth-child(3)') };
+    const overflow = await grid.evaluate((el) => el.scrollWidth - el.clientWidth);
+    expect(overflow).toBeGreaterThan(100);
+    await grid.evaluate((el) => {
+      el.scrollLeft = 100;
+    });
+    await expect.poll(() => left('td:nth-child(3)')).toBeCloseTo(before.idCell - 100, 0);
+    expect(await left('.run-name-cell')).toBeCloseTo(before.name, 0);
+    // Scrolling down swaps rows in; those drawn after the sideways scroll stick too.
+    await grid.evaluate((el) => {
+      el.scrollTop = el.scrollHeight / 2;
+    });
+    const later = narrow.locator('tr[data-run-id]').nth(5);
+    await expect.poll(async () => (await later.locator('.run-name-cell').boundingBox())?.x).toBeCloseTo(before.name, 0);
+    await narrow.close();
+  });
+
   it(`draws a ${POINTS.toLocaleString('en-US')}-point metric from a downsampled series, keeping its spike`, {
     timeout: 90_000,
   }, async () => {

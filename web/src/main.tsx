@@ -5,11 +5,9 @@ import { createRoot } from 'react-dom/client';
 import { createBrowserRouter, RouterProvider } from 'react-router-dom';
 import { Layout } from './components/Layout.js';
 import { RouteError } from './components/RouteError.js';
-import { ComparePage } from './views/ComparePage.js';
 import { ExperimentPage } from './views/ExperimentPage.js';
 import { ExperimentsPage } from './views/ExperimentsPage.js';
 import { NotFoundPage } from './views/NotFoundPage.js';
-import { RunPage } from './views/RunPage.js';
 
 const router = createBrowserRouter([
   {
@@ -18,8 +16,13 @@ const router = createBrowserRouter([
     children: [
       { path: '/', element: <ExperimentsPage /> },
       { path: '/experiments/:experimentId', element: <ExperimentPage /> },
-      { path: '/experiments/:experimentId/runs/:runId', element: <RunPage /> },
-      { path: '/compare', element: <ComparePage /> },
+      // The run and comparison pages carry the charting code; loaded on first visit, they keep it out of the
+      // bundle every page waits for before it can ask the server for anything.
+      {
+        path: '/experiments/:experimentId/runs/:runId',
+        lazy: async () => ({ Component: (await import('./views/RunPage.js')).RunPage }),
+      },
+      { path: '/compare', lazy: async () => ({ Component: (await import('./views/ComparePage.js')).ComparePage }) },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

@@ -4,7 +4,7 @@ import type { Run } from '../api/types.js';
 import { quoteValue, type RunRow, toRunRow } from './columns.js';
 
 // A small first page puts rows on screen at once; later pages are large to keep the number of requests low.
-const FIRST_PAGE = 200;
+const FIRST_PAGE = 50;
 const PAGE_SIZE = 2000;
 const LIVE_INTERVAL_MS = 5000;
 const ID_CHUNK = 200;
