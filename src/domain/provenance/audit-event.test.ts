@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   type AuditEvent,
+  auditEventTexts,
   auditLeafBytes,
   auditLeafJson,
   recomputeEventHash,
@@ -85,5 +86,24 @@ describe('audit event hashing', () => {
     for (const event of events()) {
       expect(leafHash(auditLeafJson(event)).equals(leafHash(auditLeafBytes(event)))).toBe(true);
     }
+  });
+});
+
+describe('audit event texts', () => {
+  it('give the hashed text and the leaf of a stored event in one pass', () => {
+    for (const event of events()) {
+      const texts = auditEventTexts(event);
+      expect(sha256(texts.hashed)).toBe(recomputeEventHash(event));
+      expect(texts.leaf).toBe(auditLeafJson(event));
+      expect(texts.hashed).toBe(canonicalJson(fieldsOf(event)));
+    }
+  });
+
+  it('fall back to the generic canonicalizer for malformed fields', () => {
+    const [event] = events();
+    const textTime = { ...event!, time: '5' } as unknown as StoredAuditEvent;
+    const texts = auditEventTexts(textTime);
+    expect(texts.hashed).toBe(canonicalJson({ ...fieldsOf(event!), time: '5' }));
+    expect(texts.leaf).toBe(canonicalJson({ ...fieldsOf(event!), time: '5', hash: event!.hash }));
   });
 });

@@ -35,19 +35,29 @@ export interface StoredAuditEvent extends AuditEvent {
 export const auditLeafBytes = (event: StoredAuditEvent): Buffer => Buffer.from(auditLeafJson(event), 'utf8');
 
 /** The leaf as text: what `auditLeafBytes` encodes as UTF-8. */
-export const auditLeafJson = (event: StoredAuditEvent): string => eventJson(event, event.hash);
+export const auditLeafJson = (event: StoredAuditEvent): string => auditEventTexts(event).leaf;
 
 /** Recomputes an event's hash from its fields alone (whatever else the object carries is ignored). */
-export const recomputeEventHash = (event: AuditEvent): string => sha256Hex(eventJson(event, undefined));
+export const recomputeEventHash = (event: AuditEvent): string => sha256Hex(eventTexts(event, undefined).hashed);
+
+/** The two texts a stored event is hashed as: the JSON its own hash covers, and its Merkle leaf. */
+export interface AuditEventTexts {
+  hashed: string;
+  leaf: string;
+}
+
+/** Both texts of a stored event, its fields serialised once: verification needs both for every event of the log. */
+export const auditEventTexts = (event: StoredAuditEvent): AuditEventTexts => eventTexts(event, event.hash);
 
 /**
- * The canonical JSON of an event's fields (and its hash, for the leaf), written out in sorted key order rather than
- * through the generic canonicalizer: verification computes it twice for every event of the log, so it is the walk's
- * hottest line. For well-formed fields the text is exactly what canonicalJson gives (strings and numbers serialise
- * as JSON.stringify does, which is what RFC 8785 prescribes; the unit test holds the two to it); anything else — a
- * missing field or a wrong type in a proof someone sent — goes through canonicalJson so it is treated as before.
+ * The canonical JSON of an event's fields (and, for the leaf, the same with its hash), written out in sorted key
+ * order rather than through the generic canonicalizer: it is the log walk's hottest line. For well-formed fields the
+ * text is exactly what canonicalJson gives (strings and numbers serialise as JSON.stringify does, which is what
+ * RFC 8785 prescribes; the unit test holds the two to it); anything else — a missing field or a wrong type in a proof
+ * someone sent — goes through canonicalJson so it is treated as before. "hash" sorts between "entityKind" and
+ * "prevHash", so the leaf is the hashed text with one member spliced in.
  */
-function eventJson(event: AuditEvent, hash: string | undefined): string {
+function eventTexts(event: AuditEvent, hash: string | undefined): AuditEventTexts {
   const { seq, time, actor, action, entityKind, entityId, stateDigest, requestId, prevHash } = event;
   const wellFormed =
     typeof action === 'string' &&
@@ -62,10 +72,11 @@ function eventJson(event: AuditEvent, hash: string | undefined): string {
     (hash === undefined || typeof hash === 'string');
   if (!wellFormed) {
     const fields = { seq, time, actor, action, entityKind, entityId, stateDigest, requestId, prevHash };
-    return canonicalJson(hash === undefined ? fields : { ...fields, hash });
+    const hashed = canonicalJson(fields);
+    return { hashed, leaf: hash === undefined ? hashed : canonicalJson({ ...fields, hash }) };
   }
   const text = JSON.stringify;
   const head = `{"action":${text(action)},"actor":${text(actor)},"entityId":${text(entityId)},"entityKind":${text(entityKind)},`;
   const tail = `"prevHash":${text(prevHash)},"requestId":${text(requestId)},"seq":${text(seq)},"stateDigest":${text(stateDigest)},"time":${text(time)}}`;
-  return hash === undefined ? head + tail : `${head}"hash":${text(hash)},${tail}`;
+  return { hashed: head + tail, leaf: hash === undefined ? head + tail : `${head}"hash":${text(hash)},${tail}` };
 }

@@ -49,8 +49,15 @@ export class MerkleFrontier {
 
   /** Adds a leaf hash and returns every perfect subtree it completed, the leaf itself first. */
   append(leaf: Hash): MerkleNode[] {
-    const completed: MerkleNode[] = [{ level: 0, index: this.count, hash: leaf }];
-    let carry = completed[0]!;
+    const completed: MerkleNode[] = [];
+    this.appendTo(leaf, completed);
+    return completed;
+  }
+
+  /** As `append`, pushing the completed subtrees onto a list the caller keeps (no list per leaf in a long walk). */
+  appendTo(leaf: Hash, completed: MerkleNode[]): void {
+    let carry: MerkleNode = { level: 0, index: this.count, hash: leaf };
+    completed.push(carry);
     while (this.stack.length > 0 && this.stack.at(-1)!.level === carry.level) {
       const left = this.stack.pop()!;
       carry = { level: carry.level + 1, index: left.index / 2, hash: nodeHash(left.hash, carry.hash) };
@@ -58,7 +65,6 @@ export class MerkleFrontier {
     }
     this.stack.push(carry);
     this.count += 1;
-    return completed;
   }
 
   /** MTH of all leaves so far: the frontier folded from the right. */

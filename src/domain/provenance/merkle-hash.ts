@@ -15,8 +15,18 @@ export const leafHash = (leaf: Uint8Array | string): Hash =>
     ? hash('sha256', `\u0000${leaf}`, 'buffer')
     : createHash('sha256').update(LEAF_PREFIX).update(leaf).digest();
 
-export const nodeHash = (left: Uint8Array, right: Uint8Array): Hash =>
-  createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+/** Scratch space for a node's input: one-shot hashing of one buffer costs far less than a Hash object per node. */
+const nodeInput = Buffer.alloc(65);
+
+export function nodeHash(left: Uint8Array, right: Uint8Array): Hash {
+  if (left.length !== 32 || right.length !== 32) {
+    return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  }
+  nodeInput[0] = 0x01;
+  nodeInput.set(left, 1);
+  nodeInput.set(right, 33);
+  return hash('sha256', nodeInput, 'buffer');
+}
 
 /** MTH({}) = SHA-256 of the empty string. */
 export const EMPTY_TREE_ROOT: Hash = createHash('sha256').digest();

@@ -1,3 +1,4 @@
+import { RunExpectations } from '../../../domain/provenance/run-expectations.js';
 import type { TrustedKeys } from '../../../domain/provenance/trusted-keys.js';
 import { ProblemLog, type VerificationReport } from '../../../domain/provenance/verification-report.js';
 import type { Executor } from '../../../store/store.js';
@@ -10,6 +11,12 @@ import { verifyModelVersions } from './model-version-verifier.js';
 import { verifyRuns } from './run-verifier.js';
 
 /**
+ * Recorded values (params, tags, metric batches, artifacts, inputs) gathered for all runs during the log walk, a
+ * few hundred bytes each; a database whose runs record more has each run's history read back on its own instead.
+ */
+const RUN_VALUES_GATHERED = 500_000;
+
+/**
  * Checks a database against its own audit log: the log itself (hashes, chain, Merkle tree, signed checkpoints,
  * stored states), then the experiments, runs, registered models, model versions and aliases, the lineage graph and
  * the registry's governance (metadata schemas, vocabularies, naming rules) against what the log recorded about them.
@@ -20,13 +27,17 @@ export async function verifyAuditTrail(
   options: { trustedKeys?: TrustedKeys | undefined; onProgress?: ((message: string) => void) | undefined } = {},
 ): Promise<VerificationReport> {
   const problems = new ProblemLog();
+  const runExpectations = new RunExpectations(RUN_VALUES_GATHERED);
   const log = await verifyLog(db, problems, {
     trustedKeys: options.trustedKeys,
     onProgress: (events) => options.onProgress?.(`${events} events checked`),
+    onEvent: (event) => {
+      if (event.entityKind === 'run') runExpectations.add(event.entityId, event.seq, event.action, event.state);
+    },
   });
   options.onProgress?.(`log checked (${log.events} events, ${log.checkpoints} checkpoints); checking entities`);
   const experiments = await verifyExperiments(db, problems);
-  const runs = await verifyRuns(db, problems);
+  const runs = await verifyRuns(db, problems, runExpectations);
   const models = await verifyModels(db, problems);
   const versions = await verifyModelVersions(db, problems);
   options.onProgress?.('checking the lineage graph and the governance rules');

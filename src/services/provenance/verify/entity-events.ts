@@ -1,3 +1,4 @@
+import { parseRecordedState } from '../../../domain/provenance/run-expectations.js';
 import type { Executor } from '../../../store/store.js';
 
 export interface EntityEvent {
@@ -23,20 +24,10 @@ export async function* entityEvents(db: Executor, entityKind: string, entityId: 
       .limit(100)
       .execute();
     for (const row of rows) {
-      yield { seq: row.seq, action: row.action, stateDigest: row.state_digest, state: parseState(row.state) };
+      yield { seq: row.seq, action: row.action, stateDigest: row.state_digest, state: parseRecordedState(row.state) };
     }
     if (rows.length < 100) return;
     after = rows.at(-1)!.seq;
-  }
-}
-
-/** A stored state as data, or undefined when it was not kept (older events) or is not JSON. */
-export function parseState(text: string | null): unknown {
-  if (text === null) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }
 

@@ -1,5 +1,6 @@
+import { parseRecordedState } from '../../../domain/provenance/run-expectations.js';
 import type { Executor } from '../../../store/store.js';
-import { type EntityEvent, parseState } from './entity-events.js';
+import type { EntityEvent } from './entity-events.js';
 
 /**
  * The latest event of each of a page of entities of one kind, with its state, in one query over the
@@ -35,7 +36,7 @@ export async function latestEvents(
       seq: Number(row.seq),
       action: row.action,
       stateDigest: row.state_digest,
-      state: parseState(row.state),
+      state: parseRecordedState(row.state),
     });
   }
   return latest;

@@ -1,5 +1,5 @@
 import {
-  auditLeafJson,
+  auditEventTexts,
   recomputeEventHash,
   type StoredAuditEvent,
   sha256Hex,
@@ -10,11 +10,8 @@ import { leafHash } from '../../../domain/provenance/merkle-hash.js';
 import { keyIdOf, publicKeyFromRaw } from '../../../domain/provenance/signing-key.js';
 import type { TrustedKeys } from '../../../domain/provenance/trusted-keys.js';
 import type { ProblemLog } from '../../../domain/provenance/verification-report.js';
-import {
-  auditEventsPage,
-  readAuditHead,
-  statesFromSeq,
-} from '../../../store/repositories/provenance/audit-event-repository.js';
+import { readAuditHead, statesFromSeq } from '../../../store/repositories/provenance/audit-event-repository.js';
+import { auditLogPage, type WalkedAuditEvent } from '../../../store/repositories/provenance/audit-log-walk.js';
 import { checkpointsPage } from '../../../store/repositories/provenance/checkpoint-repository.js';
 import { listSigningKeys } from '../../../store/repositories/provenance/signing-key-repository.js';
 import type { Executor } from '../../../store/store.js';
@@ -33,7 +30,12 @@ const MOVE_WINDOW = 256;
 export async function verifyLog(
   db: Executor,
   problems: ProblemLog,
-  options: { trustedKeys?: TrustedKeys | undefined; onProgress?: ((events: number) => void) | undefined },
+  options: {
+    trustedKeys?: TrustedKeys | undefined;
+    onProgress?: ((events: number) => void) | undefined;
+    /** Sees every event as read, with its stored state: other checks gather what they need in the same pass. */
+    onEvent?: ((event: WalkedAuditEvent) => void) | undefined;
+  },
 ): Promise<{ events: number; checkpoints: number }> {
   const keys = options.trustedKeys ?? (await keysFromDatabase(db));
   const statesFrom = await statesFromSeq(db);
@@ -78,14 +80,15 @@ export async function verifyLog(
 
   // The next page of events, and the stored nodes of the page before, are read while a page is hashed: on
   // PostgreSQL the database works beside the verifier instead of in turn with it.
-  let page = prefetch(auditEventsPage(db, {}, 0, PAGE));
+  let page = prefetch(auditLogPage(db, 0, PAGE));
   let nodeCheck: (() => Promise<void>) | undefined;
   for (;;) {
     const rows = await page();
     if (rows.length === 0) break;
-    page = prefetch(auditEventsPage(db, {}, rows.at(-1)!.event.seq, PAGE));
+    page = prefetch(auditLogPage(db, rows.at(-1)!.seq, PAGE));
     const completed: MerkleNode[] = [];
-    for (const { event, state } of rows) {
+    for (const event of rows) {
+      const state = event.state;
       count += 1;
       if (event.seq !== expectedSeq) {
         const missing = event.seq - expectedSeq;
@@ -100,8 +103,8 @@ export async function verifyLog(
         treeIntact = false;
         damaged(expectedSeq);
       }
-      const recomputed = recomputeEventHash(event);
-      if (recomputed !== event.hash) {
+      const texts = auditEventTexts(event);
+      if (sha256Hex(texts.hashed) !== event.hash) {
         damaged(event.seq);
         const origin = movedFrom(event);
         problems.add(
@@ -140,7 +143,8 @@ export async function verifyLog(
           });
         }
       }
-      if (treeIntact) for (const node of frontier.append(leafHash(auditLeafJson(event)))) completed.push(node);
+      if (treeIntact) frontier.appendTo(leafHash(texts.leaf), completed);
+      options.onEvent?.(event);
       while (!next.done && next.value.treeSize <= event.seq) {
         if (next.value.treeSize === event.seq) checkCheckpoint(next.value);
         next = await checkpoints.next();

@@ -1,5 +1,6 @@
 import type { MerkleNode } from '../../../domain/provenance/merkle-frontier.js';
 import type { ProblemLog } from '../../../domain/provenance/verification-report.js';
+import { merkleNodesBetween } from '../../../store/repositories/provenance/audit-log-walk.js';
 import type { Executor } from '../../../store/store.js';
 
 /**
@@ -18,16 +19,7 @@ export async function checkStoredNodes(
     else byLevel.set(node.level, [node]);
   }
   for (const [level, nodes] of byLevel) {
-    const first = nodes[0]!.index;
-    const last = nodes.at(-1)!.index;
-    const rows = await db
-      .selectFrom('audit_merkle_nodes')
-      .select(['idx', 'hash'])
-      .where('level', '=', level)
-      .where('idx', '>=', first)
-      .where('idx', '<=', last)
-      .orderBy('idx')
-      .execute();
+    const rows = await merkleNodesBetween(db, level, nodes[0]!.index, nodes.at(-1)!.index);
     // Both lists are in index order, so they are walked side by side (a page holds thousands of nodes).
     let r = 0;
     for (const node of nodes) {

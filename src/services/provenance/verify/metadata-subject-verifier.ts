@@ -1,7 +1,8 @@
+import { parseRecordedState } from '../../../domain/provenance/run-expectations.js';
 import { describeDifferences, type ProblemLog } from '../../../domain/provenance/verification-report.js';
 import type { MetadataSubjectsTable } from '../../../store/schema-registry.js';
 import type { Executor } from '../../../store/store.js';
-import { parseState, vanishedEntities } from './entity-events.js';
+import { vanishedEntities } from './entity-events.js';
 import { schemaEntityId } from './governance-kinds.js';
 import { latestEvents } from './latest-events.js';
 import { comparable, isObject, type Recorded } from './recorded-state.js';
@@ -118,7 +119,7 @@ async function latestRegistration(db: Executor, row: MetadataSubjectsTable): Pro
       .limit(1)
       .executeTakeFirst();
     if (event && (latest === undefined || event.seq > latest.seq)) {
-      const state = parseState(event.state);
+      const state = parseRecordedState(event.state);
       const version = isObject(state) && typeof state.version === 'number' ? state.version : versionOf(event.entity_id);
       latest = { seq: Number(event.seq), value: version };
     }

@@ -1,23 +1,9 @@
 import type { HistoryCursor } from '../../../domain/metrics/history-cursor.js';
 import { MetricBatchHasher } from '../../../domain/metrics/metric-batch-digest.js';
+import type { RecordedBatch, RecordedMetrics } from '../../../domain/provenance/run-expectation.js';
 import { historyCursorOf, metricRowsAfter } from '../../../store/repositories/metric-repository.js';
 import type { Executor } from '../../../store/store.js';
 import { MetricBlockCheck, orphanBlockProblems } from './metric-block-check.js';
-
-/** What one logged batch's audit event says it stored. */
-export interface RecordedBatch {
-  seq: number;
-  count: number;
-  sha256: string;
-}
-
-/** A run's metric points as its events describe them. */
-export interface RecordedMetrics {
-  /** Batches whose events name the batch id carried by their rows, keyed by that id. */
-  batches: Map<number, RecordedBatch>;
-  /** Points logged by older events that recorded only a count (their rows carry no batch id). */
-  unbatchedPoints: number;
-}
 
 export interface MetricProblem {
   seq: number | null;

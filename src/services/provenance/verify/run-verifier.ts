@@ -1,42 +1,32 @@
 import {
+  emptyRunExpectation,
+  foldRunEvent,
+  type RecordedValues,
+  type RunExpectation,
+} from '../../../domain/provenance/run-expectation.js';
+import type { RunExpectations } from '../../../domain/provenance/run-expectations.js';
+import {
   describeDifferences,
   describeMapDifferences,
   type ProblemLog,
 } from '../../../domain/provenance/verification-report.js';
-import type { KeyValue } from '../../../domain/tracking/entities.js';
 import { toRunInfo } from '../../../store/repositories/run-repository.js';
 import type { RunsTable } from '../../../store/schema.js';
 import type { Executor } from '../../../store/store.js';
 import { entityEvents, vanishedEntities } from './entity-events.js';
 import { latestMetricProblems } from './latest-metric-check.js';
-import { metricBatchProblems, type RecordedMetrics } from './metric-batch-check.js';
-
-type Recorded = Map<string, { value: string; seq: number }>;
-
-/** What the log says a run should look like now, rebuilt from its events in order. */
-interface RunExpectation {
-  snapshot?: { seq: number; info: Record<string, unknown>; tags?: KeyValue[] };
-  params: Recorded;
-  /** Tags written by batches after the latest snapshot. */
-  laterTags: Recorded;
-  metrics: RecordedMetrics;
-  artifacts: Recorded;
-  inputs: Recorded;
-  events: number;
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isKeyValues = (v: unknown): v is KeyValue[] =>
-  Array.isArray(v) && v.every((e) => isObject(e) && typeof e.key === 'string' && typeof e.value === 'string');
+import { metricBatchProblems } from './metric-batch-check.js';
 
 /**
  * Each run as stored must match what its events recorded: its info and tags as of the latest snapshot (plus tags
  * batches wrote since), every param ever logged (params never change), its artifact files with their sha256, its
- * dataset inputs, and exactly the metric points its batches logged.
+ * dataset inputs, and exactly the metric points its batches logged. `gathered` holds the runs' expectations when the
+ * log walk could gather them all; otherwise each run's are rebuilt from its own events.
  */
-export async function verifyRuns(db: Executor, problems: ProblemLog): Promise<number> {
+export async function verifyRuns(db: Executor, problems: ProblemLog, gathered?: RunExpectations): Promise<number> {
   let checked = 0;
   let after = '';
+  const stored = new Set<string>();
   for (;;) {
     const rows = await db
       .selectFrom('runs')
@@ -48,23 +38,34 @@ export async function verifyRuns(db: Executor, problems: ProblemLog): Promise<nu
     if (rows.length === 0) break;
     for (const row of rows) {
       checked += 1;
-      await verifyRun(db, row, problems);
+      const expected = gathered?.of(row.run_id);
+      if (expected) stored.add(row.run_id);
+      await verifyRun(db, row, expected ?? (await expectationOf(db, row.run_id)), problems);
     }
     after = rows.at(-1)!.run_id;
   }
-  for await (const gone of vanishedEntities(db, 'run', (ids) => existing(db, ids))) {
-    problems.add({
-      seq: gone.seq,
-      kind: 'entity-missing',
-      message: `run ${gone.entityId}, created by event ${gone.seq}, was deleted from the database`,
-    });
+  const logged = gathered?.runs();
+  if (logged) {
+    const gone = logged.filter((r) => !stored.has(r.runId)).sort((a, b) => a.firstSeq - b.firstSeq);
+    for (const { runId, firstSeq } of gone) reportGone(problems, runId, firstSeq);
+  } else {
+    for await (const gone of vanishedEntities(db, 'run', (ids) => existing(db, ids))) {
+      reportGone(problems, gone.entityId, gone.seq);
+    }
   }
   return checked;
 }
 
-async function verifyRun(db: Executor, row: RunsTable, problems: ProblemLog): Promise<void> {
+function reportGone(problems: ProblemLog, runId: string, seq: number): void {
+  problems.add({
+    seq,
+    kind: 'entity-missing',
+    message: `run ${runId}, created by event ${seq}, was deleted from the database`,
+  });
+}
+
+async function verifyRun(db: Executor, row: RunsTable, expected: RunExpectation, problems: ProblemLog): Promise<void> {
   const runId = row.run_id;
-  const expected = await expectationOf(db, runId);
   const report = (seq: number | null, message: string) =>
     problems.add({
       seq,
@@ -88,7 +89,7 @@ async function verifyRun(db: Executor, row: RunsTable, problems: ProblemLog): Pr
     const differences = describeDifferences(recordedInfo, current);
     if (differences.length > 0) report(snapshot.seq, `changed after event ${snapshot.seq}: ${differences.join('; ')}`);
     if (snapshot.tags) {
-      const tags: Recorded = new Map(snapshot.tags.map((t) => [t.key, { value: t.value, seq: snapshot.seq }]));
+      const tags: RecordedValues = new Map(snapshot.tags.map((t) => [t.key, { value: t.value, seq: snapshot.seq }]));
       for (const [key, value] of expected.laterTags) tags.set(key, value);
       const current = await keyValues(db, 'run_tags', runId);
       for (const d of describeMapDifferences('tag', tags, current)) report(d.seq, d.message);
@@ -116,61 +117,11 @@ async function verifyRun(db: Executor, row: RunsTable, problems: ProblemLog): Pr
   for (const message of await latestMetricProblems(db, runId)) report(null, message);
 }
 
+/** A run's expectation rebuilt from its own events, read back in seq order. */
 async function expectationOf(db: Executor, runId: string): Promise<RunExpectation> {
-  const expected: RunExpectation = {
-    params: new Map(),
-    laterTags: new Map(),
-    metrics: { batches: new Map(), unbatchedPoints: 0 },
-    artifacts: new Map(),
-    inputs: new Map(),
-    events: 0,
-  };
-  for await (const event of entityEvents(db, 'run', runId)) {
-    expected.events += 1;
-    const state = event.state;
-    if (isObject(state) && typeof state.runId === 'string' && typeof state.lifecycleStage === 'string') {
-      expected.snapshot = { seq: event.seq, info: state, tags: isKeyValues(state.tags) ? state.tags : undefined };
-      expected.laterTags.clear();
-    } else if (event.action === 'run.log_batch' && isObject(state)) {
-      if (isKeyValues(state.params)) {
-        for (const p of state.params)
-          if (!expected.params.has(p.key)) expected.params.set(p.key, { value: p.value, seq: event.seq });
-      }
-      if (isKeyValues(state.tags))
-        for (const t of state.tags) expected.laterTags.set(t.key, { value: t.value, seq: event.seq });
-      recordBatchMetrics(expected.metrics, event.seq, state.metrics);
-    } else if (event.action === 'artifact.upload' && isObject(state) && typeof state.path === 'string') {
-      expected.artifacts.set(state.path, {
-        value: `sha256 ${String(state.sha256)}, ${String(state.size)} bytes`,
-        seq: event.seq,
-      });
-    } else if (event.action === 'artifact.delete' && isObject(state) && typeof state.path === 'string') {
-      const prefix = state.path;
-      for (const path of [...expected.artifacts.keys()]) {
-        if (path === prefix || path.startsWith(`${prefix}/`)) expected.artifacts.delete(path);
-      }
-    } else if (event.action === 'run.log_inputs' && Array.isArray(state)) {
-      for (const d of state as unknown[]) {
-        if (isObject(d))
-          expected.inputs.set(`${String(d.name)}@${String(d.digest)}`, { value: 'linked', seq: event.seq });
-      }
-    }
-  }
+  const expected = emptyRunExpectation();
+  for await (const event of entityEvents(db, 'run', runId)) foldRunEvent(expected, event);
   return expected;
-}
-
-/**
- * Current batch events name the batch id their rows carry and a digest of exactly those rows; older ones recorded the
- * points sent (as a list, or a count and digest of the request), which can be checked by count only.
- */
-function recordBatchMetrics(recorded: RecordedMetrics, seq: number, metrics: unknown): void {
-  if (isObject(metrics) && typeof metrics.batch === 'number' && typeof metrics.sha256 === 'string') {
-    recorded.batches.set(metrics.batch, { seq, count: Number(metrics.count) || 0, sha256: metrics.sha256 });
-  } else if (Array.isArray(metrics)) {
-    recorded.unbatchedPoints += metrics.length;
-  } else if (isObject(metrics)) {
-    recorded.unbatchedPoints += Number(metrics.count) || 0;
-  }
 }
 
 /** Deleting or restoring an experiment moves all its runs along without a run event; the latest such move wins. */
