@@ -90,40 +90,42 @@ describe.each(backends)('name prefix search plans on $name', (backend) => {
     return { plan, found };
   }
 
-  it('bounds a model name prefix by an index range', async () => {
-    const { plan, found } = await planOf((db) =>
-      searchModelRows(db, {
-        filter: parseRegistryFilter("name LIKE 'model-0123%'", MODEL_FILTER_SCHEMA),
-        orderBy: [],
-        offset: 0,
-        limit: 20,
-      }),
-    );
-    expect(found).toBe(10);
-    if (store.dialect === 'postgres') {
-      expect(plan).toContain('registered_models_name_pattern');
-      expect(plan).toMatch(/Index Cond: \(\(name ~>=~ 'model-0123'::text\) AND \(name ~<~ 'model-0124'::text\)\)/);
-    } else {
-      expect(plan).toMatch(/SEARCH registered_models USING INDEX \S+ \(name>\? AND name<\?\)/);
-    }
-  });
+  const searches = [
+    {
+      table: 'registered_models',
+      prefix: 'model-0123',
+      search: (db: Executor, filter: string) =>
+        searchModelRows(db, {
+          filter: parseRegistryFilter(filter, MODEL_FILTER_SCHEMA),
+          orderBy: [],
+          offset: 0,
+          limit: 20,
+        }),
+    },
+    {
+      table: 'experiments',
+      prefix: 'exp-0123',
+      search: (db: Executor, filter: string) =>
+        searchExperimentRows(db, {
+          filter: parseExperimentFilter(filter),
+          orderBy: [],
+          viewType: 'ACTIVE_ONLY',
+          offset: 0,
+          limit: 20,
+        }),
+    },
+  ];
 
-  it('bounds an experiment name prefix by an index range', async () => {
-    const { plan, found } = await planOf((db) =>
-      searchExperimentRows(db, {
-        filter: parseExperimentFilter("name LIKE 'exp-0123%'"),
-        orderBy: [],
-        viewType: 'ACTIVE_ONLY',
-        offset: 0,
-        limit: 20,
-      }),
-    );
+  it.each(searches)('bounds a name prefix of $table by an index range', async ({ table, prefix, search }) => {
+    const { plan, found } = await planOf((db) => search(db, `name LIKE '${prefix}%'`));
     expect(found).toBe(10);
     if (store.dialect === 'postgres') {
-      expect(plan).toContain('experiments_name_pattern');
-      expect(plan).toMatch(/Index Cond: \(\(name ~>=~ 'exp-0123'::text\) AND \(name ~<~ 'exp-0124'::text\)\)/);
+      // The range's upper end is the prefix with its last character incremented.
+      const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+      expect(plan).toContain(`${table}_name_pattern`);
+      expect(plan).toContain(`Index Cond: ((name ~>=~ '${prefix}'::text) AND (name ~<~ '${upper}'::text))`);
     } else {
-      expect(plan).toMatch(/SEARCH experiments USING INDEX \S+ \(name>\? AND name<\?\)/);
+      expect(plan).toMatch(new RegExp(`SEARCH ${table} USING INDEX \\S+ \\(name>\\? AND name<\\?\\)`));
     }
   });
 });
