@@ -23,8 +23,9 @@ import { LIMITS, validateKey, validateLength } from '../../domain/tracking/limit
 import { runNameFrom } from '../../domain/tracking/run-name.js';
 import { linkRunInputs } from '../../store/repositories/dataset-repository.js';
 import { findExperimentRow } from '../../store/repositories/experiment-repository.js';
+import { updateLatestMetrics } from '../../store/repositories/latest-metric-repository.js';
 import { mergeMetricBlocks } from '../../store/repositories/metric-block-repository.js';
-import { insertMetrics, pointsOfBatch, updateLatestMetrics } from '../../store/repositories/metric-repository.js';
+import { insertMetrics, pointsOfBatch } from '../../store/repositories/metric-repository.js';
 import * as runs from '../../store/repositories/run-repository.js';
 import type { RunsTable } from '../../store/schema.js';
 import { searchRunRows } from '../../store/search/run-search-query.js';

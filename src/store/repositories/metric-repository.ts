@@ -2,24 +2,8 @@ import { CompiledQuery } from 'kysely';
 import type { HistoryCursor } from '../../domain/metrics/history-cursor.js';
 import type { Metric } from '../../domain/tracking/entities.js';
 import { dialectOf } from '../dialect/dialect-of.js';
-import type { LatestMetricsTable, MetricsTable } from '../schema.js';
+import type { MetricsTable } from '../schema.js';
 import type { Executor } from '../store.js';
-import { inChunks } from './chunks.js';
-
-// 6 bound values a row: 2,000 rows stay far below SQLite's and PostgreSQL's parameter limits.
-const ROWS_PER_STATEMENT = 2000;
-
-function toLatestRow(runId: string, metric: Metric): LatestMetricsTable {
-  const isNan = Number.isNaN(metric.value);
-  return {
-    run_id: runId,
-    key: metric.key,
-    step: metric.step,
-    timestamp: metric.timestamp,
-    value: isNan ? 0 : metric.value,
-    is_nan: isNan ? 1 : 0,
-  };
-}
 
 function fromRow(row: Pick<MetricsTable, 'key' | 'step' | 'timestamp' | 'value' | 'is_nan'>): Metric {
   return { key: row.key, step: row.step, timestamp: row.timestamp, value: row.is_nan ? Number.NaN : row.value };
@@ -127,57 +111,6 @@ export async function pointsOfBatch(db: Executor, runId: string, batch: number):
     .where('batch', '=', batch)
     .execute();
   return rows.map(fromRow);
-}
-
-/** MLflow's notion of "latest": the highest step, then the latest timestamp, then the largest value. */
-export function newestPerKey(metrics: readonly Metric[]): Metric[] {
-  const newest = new Map<string, Metric>();
-  for (const m of metrics) {
-    const current = newest.get(m.key);
-    if (!current || isNewer(m, current)) newest.set(m.key, m);
-  }
-  return [...newest.values()];
-}
-
-function isNewer(a: Metric, b: Metric): boolean {
-  if (a.step !== b.step) return a.step > b.step;
-  if (a.timestamp !== b.timestamp) return a.timestamp > b.timestamp;
-  return !Number.isNaN(a.value) && (Number.isNaN(b.value) || a.value > b.value);
-}
-
-export async function updateLatestMetrics(db: Executor, runId: string, metrics: readonly Metric[]): Promise<void> {
-  for (const chunk of inChunks(newestPerKey(metrics), ROWS_PER_STATEMENT)) {
-    await db
-      .insertInto('latest_metrics')
-      .values(chunk.map((m) => toLatestRow(runId, m)))
-      .onConflict((oc) =>
-        oc
-          .columns(['run_id', 'key'])
-          .doUpdateSet((eb) => ({
-            step: eb.ref('excluded.step'),
-            timestamp: eb.ref('excluded.timestamp'),
-            value: eb.ref('excluded.value'),
-            is_nan: eb.ref('excluded.is_nan'),
-          }))
-          .where((eb) =>
-            eb.or([
-              eb('excluded.step', '>', eb.ref('latest_metrics.step')),
-              eb.and([
-                eb('excluded.step', '=', eb.ref('latest_metrics.step')),
-                eb('excluded.timestamp', '>', eb.ref('latest_metrics.timestamp')),
-              ]),
-              // The same rule as newestPerKey at a tie: the larger value wins and NaN never beats a number.
-              eb.and([
-                eb('excluded.step', '=', eb.ref('latest_metrics.step')),
-                eb('excluded.timestamp', '=', eb.ref('latest_metrics.timestamp')),
-                eb('excluded.is_nan', '=', 0),
-                eb.or([eb('latest_metrics.is_nan', '=', 1), eb('excluded.value', '>', eb.ref('latest_metrics.value'))]),
-              ]),
-            ]),
-          ),
-      )
-      .execute();
-  }
 }
 
 /** One metric's rows after a cursor (from the start without one), in primary-key order: step, timestamp, value. */
