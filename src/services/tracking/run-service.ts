@@ -169,12 +169,13 @@ export class RunService {
    * batch is one transaction, so a bad item leaves nothing of the batch behind.
    */
   async logBatch(runId: string, input: LogBatchInput): Promise<void> {
-    const metrics = (input.metrics ?? []).map((m, i) => this.toMetric(m, `metrics[${i}]`));
+    const wireMetrics = input.metrics ?? [];
     const params = input.params ?? [];
     const tags = input.tags ?? [];
-    if (metrics.length > LIMITS.batchMetrics) {
-      throw invalid(`A batch may hold at most ${LIMITS.batchMetrics} metrics; got ${metrics.length}`);
+    if (wireMetrics.length > LIMITS.batchMetrics) {
+      throw invalid(`A batch may hold at most ${LIMITS.batchMetrics} metrics; got ${wireMetrics.length}`);
     }
+    const metrics = this.toMetrics(wireMetrics);
     if (params.length > LIMITS.batchParams) throw invalid(`A batch may hold at most ${LIMITS.batchParams} params`);
     if (tags.length > LIMITS.batchTags) throw invalid(`A batch may hold at most ${LIMITS.batchTags} tags`);
     params.forEach((p, i) => {
@@ -329,14 +330,30 @@ export class RunService {
     return result;
   }
 
-  private toMetric(raw: WireMetric, field: string): Metric {
-    validateKey(raw.key, `${field}.key`);
-    const value = parseMetricValue(raw.value, `${field}.value`);
-    const step = raw.step ?? 0;
-    const timestamp = raw.timestamp ?? this.deps.now();
-    if (!Number.isSafeInteger(step)) throw invalid(`${field}.step must be an integer; got ${raw.step}`);
-    checkTime(timestamp, `${field}.timestamp`);
-    return { key: raw.key, value, step, timestamp };
+  /**
+   * Validates wire metrics and fills in their defaults. It runs for every point of batches of 10,000, so each distinct
+   * key is checked once, messages are built only for a point that fails, and a wire point that already is a complete
+   * metric is used as it is rather than copied.
+   */
+  private toMetrics(wire: readonly WireMetric[]): Metric[] {
+    const checkedKeys = new Set<string>();
+    const now = this.deps.now();
+    const metrics: Metric[] = new Array(wire.length);
+    for (let i = 0; i < wire.length; i++) {
+      const raw = wire[i]!;
+      if (!checkedKeys.has(raw.key)) {
+        validateKey(raw.key, `metrics[${i}].key`);
+        checkedKeys.add(raw.key);
+      }
+      const value = typeof raw.value === 'number' ? raw.value : parseMetricValue(raw.value, `metrics[${i}].value`);
+      const step = raw.step ?? 0;
+      const timestamp = raw.timestamp ?? now;
+      if (!Number.isSafeInteger(step)) throw invalid(`metrics[${i}].step must be an integer; got ${raw.step}`);
+      if (!Number.isSafeInteger(timestamp) || timestamp < 0) checkTime(timestamp, `metrics[${i}].timestamp`);
+      const complete = raw.value === value && raw.step === step && raw.timestamp === timestamp;
+      metrics[i] = complete ? (raw as Metric) : { key: raw.key, value, step, timestamp };
+    }
+    return metrics;
   }
 
   private async requireActive(db: Executor, runId: string): Promise<RunsTable> {

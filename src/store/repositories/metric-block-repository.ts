@@ -95,9 +95,10 @@ export async function mergeMetricBlocks(
     return;
   }
   for (let start = 0; start < summaries.length; start += SQLITE_ROWS_PER_STATEMENT) {
-    const chunk = summaries.slice(start, start + SQLITE_ROWS_PER_STATEMENT);
-    const parameters = chunk.flatMap((s) => [runId, ...rowValues(s)]);
-    await db.executeQuery(CompiledQuery.raw(sqliteMergeText(chunk.length), parameters));
+    const end = Math.min(summaries.length, start + SQLITE_ROWS_PER_STATEMENT);
+    const parameters: (string | number | null)[] = [];
+    for (let i = start; i < end; i++) parameters.push(runId, ...rowValues(summaries[i]!));
+    await db.executeQuery(CompiledQuery.raw(sqliteMergeText(end - start), parameters));
   }
 }
 
