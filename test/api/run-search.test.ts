@@ -95,6 +95,34 @@ describe.each(backends)('run search on $name', (backend) => {
     ]);
   });
 
+  it('answers in JSON on both APIs, text beyond ASCII intact', async () => {
+    const { body: created } = await api.call<{ run: RunJson }>('POST', '/api/v1/runs', {
+      experimentId: exp,
+      runName: 'unicode',
+    });
+    const note = 'précision ✓ 精度 🚀';
+    await api.call('POST', `/api/v1/runs/${created.run.runId}/batch`, { params: { note } });
+    try {
+      for (const [path, body] of [
+        ['/api/v1/runs/search', { experimentIds: [exp], filter: "attributes.run_name = 'unicode'" }],
+        ['/api/2.0/mlflow/runs/search', { experiment_ids: [exp], filter: "attributes.run_name = 'unicode'" }],
+      ] as const) {
+        const response = await fetch(`${api.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        expect(response.status).toBe(200);
+        expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+        const text = await response.text();
+        expect(Number(response.headers.get('content-length'))).toBe(Buffer.byteLength(text));
+        expect(text).toContain(note);
+      }
+    } finally {
+      await api.call('DELETE', `/api/v1/runs/${created.run.runId}`);
+    }
+  });
+
   it('orders by start time, newest first, by default and pages with tokens', async () => {
     const seen: string[] = [];
     let pageToken: string | undefined;

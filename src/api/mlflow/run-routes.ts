@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/services.js';
+import { sendJsonBytes } from '../json-bytes-reply.js';
 import { presentRun, presentRunInfo } from './presenters.js';
 import { runIdOf } from './run-ref.js';
 import { CreateRunBody, RunIdBody, RunRefQuery, SearchRunsBody, UpdateRunBody } from './tracking-schemas.js';
@@ -45,7 +46,7 @@ export async function mlflowRunRoutes(app: FastifyInstance, { services }: { serv
     return {};
   });
 
-  app.post<{ Body: SearchRunsBody }>('/runs/search', { schema: { body: SearchRunsBody } }, async (request) => {
+  app.post<{ Body: SearchRunsBody }>('/runs/search', { schema: { body: SearchRunsBody } }, async (request, reply) => {
     const { experiment_ids = [], filter, run_view_type, max_results, order_by, page_token } = request.body;
     const result = await runs.search({
       experimentIds: experiment_ids,
@@ -55,9 +56,9 @@ export async function mlflowRunRoutes(app: FastifyInstance, { services }: { serv
       orderBy: order_by,
       pageToken: page_token,
     });
-    const reply: Record<string, unknown> = {};
-    if (result.runs.length > 0) reply.runs = result.runs.map((run) => presentRun(run));
-    if (result.nextPageToken) reply.next_page_token = result.nextPageToken;
-    return reply;
+    const body: Record<string, unknown> = {};
+    if (result.runs.length > 0) body.runs = result.runs.map((run) => presentRun(run));
+    if (result.nextPageToken) body.next_page_token = result.nextPageToken;
+    return sendJsonBytes(reply, body);
   });
 }
