@@ -24,10 +24,15 @@ const RUN_VALUES_GATHERED = 500_000;
  */
 export async function verifyAuditTrail(
   db: Executor,
-  options: { trustedKeys?: TrustedKeys | undefined; onProgress?: ((message: string) => void) | undefined } = {},
+  options: {
+    trustedKeys?: TrustedKeys | undefined;
+    onProgress?: ((message: string) => void) | undefined;
+    /** How many recorded run values the log walk may gather (the memory bound); beyond it runs read their own. */
+    runValuesGathered?: number | undefined;
+  } = {},
 ): Promise<VerificationReport> {
   const problems = new ProblemLog();
-  const runExpectations = new RunExpectations(RUN_VALUES_GATHERED);
+  const runExpectations = new RunExpectations(options.runValuesGathered ?? RUN_VALUES_GATHERED);
   const log = await verifyLog(db, problems, {
     trustedKeys: options.trustedKeys,
     onProgress: (events) => options.onProgress?.(`${events} events checked`),

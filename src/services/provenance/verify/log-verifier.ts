@@ -1,12 +1,6 @@
-import {
-  auditEventTexts,
-  recomputeEventHash,
-  type StoredAuditEvent,
-  sha256Hex,
-} from '../../../domain/provenance/audit-event.js';
+import { recomputeEventHash, type StoredAuditEvent } from '../../../domain/provenance/audit-event.js';
 import { checkpointProblem, type SignedCheckpoint } from '../../../domain/provenance/checkpoint.js';
 import { MerkleFrontier, type MerkleNode } from '../../../domain/provenance/merkle-frontier.js';
-import { leafHash } from '../../../domain/provenance/merkle-hash.js';
 import { keyIdOf, publicKeyFromRaw } from '../../../domain/provenance/signing-key.js';
 import type { TrustedKeys } from '../../../domain/provenance/trusted-keys.js';
 import type { ProblemLog } from '../../../domain/provenance/verification-report.js';
@@ -15,6 +9,7 @@ import { auditLogPage, type WalkedAuditEvent } from '../../../store/repositories
 import { checkpointsPage } from '../../../store/repositories/provenance/checkpoint-repository.js';
 import { listSigningKeys } from '../../../store/repositories/provenance/signing-key-repository.js';
 import type { Executor } from '../../../store/store.js';
+import { DIGEST_STRIDE, LogDigester, type PageDigests } from './log-digests.js';
 import { checkStoredNodes } from './merkle-node-check.js';
 
 const GENESIS = '0'.repeat(64);
@@ -78,17 +73,11 @@ export async function verifyLog(
     next = await checkpoints.next();
   }
 
-  // The next page of events, and the stored nodes of the page before, are read while a page is hashed: on
-  // PostgreSQL the database works beside the verifier instead of in turn with it.
-  let page = prefetch(auditLogPage(db, 0, PAGE));
-  let nodeCheck: (() => Promise<void>) | undefined;
-  for (;;) {
-    const rows = await page();
-    if (rows.length === 0) break;
-    page = prefetch(auditLogPage(db, rows.at(-1)!.seq, PAGE));
+  const checkPage = async (rows: readonly WalkedAuditEvent[], digests: PageDigests) => {
     const completed: MerkleNode[] = [];
-    for (const event of rows) {
-      const state = event.state;
+    for (let i = 0; i < rows.length; i++) {
+      const event = rows[i]!;
+      const at = i * DIGEST_STRIDE;
       count += 1;
       if (event.seq !== expectedSeq) {
         const missing = event.seq - expectedSeq;
@@ -103,8 +92,7 @@ export async function verifyLog(
         treeIntact = false;
         damaged(expectedSeq);
       }
-      const texts = auditEventTexts(event);
-      if (sha256Hex(texts.hashed) !== event.hash) {
+      if (digests.toString('hex', at, at + 32) !== event.hash) {
         damaged(event.seq);
         const origin = movedFrom(event);
         problems.add(
@@ -129,13 +117,13 @@ export async function verifyLog(
         });
       }
       if (event.seq >= statesFrom) {
-        if (state === null) {
+        if (event.state === null) {
           problems.add({
             seq: event.seq,
             kind: 'state-missing',
             message: `the recorded state of event ${event.seq} was deleted`,
           });
-        } else if (sha256Hex(state) !== event.stateDigest) {
+        } else if (digests.toString('hex', at + 64, at + 96) !== event.stateDigest) {
           problems.add({
             seq: event.seq,
             kind: 'state-edited',
@@ -143,8 +131,7 @@ export async function verifyLog(
           });
         }
       }
-      if (treeIntact) frontier.appendTo(leafHash(texts.leaf), completed);
-      options.onEvent?.(event);
+      if (treeIntact) frontier.appendTo(digests.subarray(at + 32, at + 64), completed);
       while (!next.done && next.value.treeSize <= event.seq) {
         if (next.value.treeSize === event.seq) checkCheckpoint(next.value);
         next = await checkpoints.next();
@@ -154,11 +141,37 @@ export async function verifyLog(
       if (count % 10_000 === 0) options.onProgress?.(count);
     }
     // A node over a damaged event differs because of the event, which is already reported.
-    const trusted = completed.filter((n) => (n.index + 1) * 2 ** n.level < firstDamagedSeq);
+    return completed.filter((n) => (n.index + 1) * 2 ** n.level < firstDamagedSeq);
+  };
+
+  // A pipeline: while the hashing thread hashes one page, this one reads the next, hands it over and checks the
+  // page before against its digests; the stored Merkle nodes of that page are read and compared behind it. On
+  // PostgreSQL the database also works beside the verifier instead of in turn with it.
+  const digester = new LogDigester();
+  try {
+    let page = prefetch(auditLogPage(db, 0, PAGE));
+    let hashing: { rows: WalkedAuditEvent[]; digests: Promise<PageDigests> } | undefined;
+    let nodeCheck: (() => Promise<void>) | undefined;
+    for (;;) {
+      const rows = await page();
+      let handedOver: typeof hashing;
+      if (rows.length > 0) {
+        page = prefetch(auditLogPage(db, rows.at(-1)!.seq, PAGE));
+        handedOver = { rows, digests: digester.digest(rows) };
+        if (options.onEvent) for (const row of rows) options.onEvent(row);
+      }
+      if (hashing) {
+        const trusted = await checkPage(hashing.rows, await hashing.digests);
+        await nodeCheck?.();
+        nodeCheck = prefetch(checkStoredNodes(db, trusted, problems));
+      }
+      hashing = handedOver;
+      if (!hashing) break;
+    }
     await nodeCheck?.();
-    nodeCheck = prefetch(checkStoredNodes(db, trusted, problems));
+  } finally {
+    await digester.close();
   }
-  await nodeCheck?.();
 
   for (; !next.done; next = await checkpoints.next()) {
     checkedCheckpoints += 1;
