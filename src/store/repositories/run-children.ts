@@ -21,31 +21,32 @@ interface ChildrenRow {
 
 /**
  * The params, tags, latest metrics and dataset inputs of the given runs in one statement: one row per run, each
- * list aggregated to a JSON array of arrays by the database.
+ * list aggregated by the database into one JSON array per column (keys, values, ...), aligned by position.
  *
  * A page of 100 runs has thousands of child rows, and turning each into a JavaScript object (with its run id
- * copied again) cost more than finding them; one JSON text per list parses natively and far faster.
+ * copied again) cost more than finding them; one JSON text per list parses natively and far faster. Columns rather
+ * than one small array per row take the database a third less work to build and JSON.parse fewer arrays to make.
  */
 export async function findRunChildren(db: Executor, runIds: readonly string[]): Promise<Map<string, RunChildren>> {
   const dialect = dialectOf(db);
   const { rows } = await sql<ChildrenRow>`select r.run_id,
-      ${jsonRows(dialect, ['key', 'value'], 'run_params where run_id = r.run_id', 'key')} as params,
-      ${jsonRows(dialect, ['key', 'value'], 'run_tags where run_id = r.run_id', 'key')} as tags,
-      ${jsonRows(dialect, ['key', 'step', 'timestamp', 'value', 'is_nan'], 'latest_metrics where run_id = r.run_id', 'key')} as metrics,
-      ${jsonRows(
+      ${jsonColumns(dialect, ['key', 'value'], 'run_params where run_id = r.run_id', 'key')} as params,
+      ${jsonColumns(dialect, ['key', 'value'], 'run_tags where run_id = r.run_id', 'key')} as tags,
+      ${jsonColumns(dialect, ['key', 'step', 'timestamp', 'value', 'is_nan'], 'latest_metrics where run_id = r.run_id', 'key')} as metrics,
+      ${jsonColumns(
         dialect,
         ['d.name', 'd.digest', 'd.source_type', 'd.source', 'd.schema', 'd.profile', 'ri.tags'],
         'run_inputs ri join datasets d on d.dataset_id = ri.dataset_id where ri.run_id = r.run_id',
-        'd.name',
+        'd.name, d.digest',
       )} as inputs
     from runs r where r.run_id in (${sql.join(runIds)})`.execute(db);
   const children = new Map<string, RunChildren>();
   for (const row of rows) {
     children.set(row.run_id, {
-      params: jsonList(row.params).map(toKeyValue),
-      tags: jsonList(row.tags).map(toKeyValue),
-      metrics: jsonList(row.metrics).map(toMetric),
-      inputs: jsonList(row.inputs).map(toInput),
+      params: toKeyValues(jsonColumnsOf(row.params)),
+      tags: toKeyValues(jsonColumnsOf(row.tags)),
+      metrics: toMetrics(jsonColumnsOf(row.metrics)),
+      inputs: toInputs(jsonColumnsOf(row.inputs)),
     });
   }
   return children;
@@ -53,47 +54,81 @@ export async function findRunChildren(db: Executor, runIds: readonly string[]): 
 
 /**
  * A correlated subquery yielding the rows of `from` (table names and a condition on r.run_id, never request data)
- * as one JSON array of arrays in `orderBy` order. PostgreSQL orders inside the aggregate. SQLite reads an ordered
- * subquery instead: its index already yields that order, where an ORDER BY in the aggregate would sort every run's
- * rows again, and SQLite keeps a FROM subquery's order for an aggregate over it (the group_concat idiom).
+ * as one JSON array per column, each in `orderBy` order, which must leave no ties so the columns stay aligned.
+ * PostgreSQL orders inside each aggregate. SQLite aggregates an ordered subquery instead, every column in the same
+ * pass: its index already yields that order, where an ORDER BY in the aggregate would sort every run's rows again,
+ * and SQLite keeps a FROM subquery's order for an aggregate over it (the group_concat idiom).
  */
-function jsonRows(dialect: DialectName, columns: string[], from: string, orderBy: string): RawBuilder<unknown> {
+function jsonColumns(dialect: DialectName, columns: string[], from: string, orderBy: string): RawBuilder<unknown> {
   if (dialect === 'postgres') {
-    return sql.raw(`(select json_agg(json_build_array(${columns.join(', ')}) order by ${orderBy}) from ${from})`);
+    const aggregates = columns.map((column) => `json_agg(${column} order by ${orderBy})`);
+    return sql.raw(`(select json_build_array(${aggregates.join(', ')}) from ${from})`);
   }
   const aliased = columns.map((column, i) => `${column} as c${i}`).join(', ');
-  const aliases = columns.map((_, i) => `c${i}`).join(', ');
-  return sql.raw(
-    `(select json_group_array(json_array(${aliases})) from (select ${aliased} from ${from} order by ${orderBy}))`,
-  );
+  const aggregates = columns.map((_, i) => `json_group_array(c${i})`).join(', ');
+  return sql.raw(`(select json_array(${aggregates}) from (select ${aliased} from ${from} order by ${orderBy}))`);
 }
 
-/** SQLite hands JSON over as text, the PostgreSQL driver parses it; a run with no such rows has NULL there. */
-function jsonList(value: unknown): unknown[][] {
-  if (value === null || value === undefined) return [];
-  return (typeof value === 'string' ? JSON.parse(value) : value) as unknown[][];
+/**
+ * SQLite hands JSON over as text, the PostgreSQL driver parses it. A run with no such rows has empty arrays on
+ * SQLite and NULLs on PostgreSQL (json_agg of no rows); either way its first column has no entries.
+ */
+function jsonColumnsOf(value: unknown): { length: number; columns: unknown[][] } {
+  const columns = (typeof value === 'string' ? JSON.parse(value) : value) as (unknown[] | null)[] | null;
+  const first = columns?.[0];
+  return first ? { length: first.length, columns: columns as unknown[][] } : { length: 0, columns: [] };
 }
 
-function toKeyValue(item: unknown[]): KeyValue {
-  return { key: item[0] as string, value: item[1] as string };
+function toKeyValues({ length, columns }: { length: number; columns: unknown[][] }): KeyValue[] {
+  const [keys, values] = columns as [string[], string[]];
+  const pairs = new Array<KeyValue>(length);
+  for (let i = 0; i < length; i++) pairs[i] = { key: keys[i]!, value: values[i]! };
+  return pairs;
 }
 
-function toMetric(item: unknown[]): Metric {
-  const [key, step, timestamp, value, isNan] = item as [string, number, number, number | string, number];
-  // NaN is stored as 0 with is_nan set. PostgreSQL writes ±Infinity in JSON as the strings "Infinity" and
-  // "-Infinity" (SQLite as 9e999, which parses to Infinity).
-  return { key, step, timestamp, value: isNan ? Number.NaN : Number(value) };
-}
-
-function toInput(item: unknown[]): DatasetInput {
-  const [name, digest, sourceType, source, schema, profile, tags] = item as [
-    string,
-    string,
-    string,
-    string,
-    string | null,
-    string | null,
-    string,
+function toMetrics({ length, columns }: { length: number; columns: unknown[][] }): Metric[] {
+  const [keys, steps, timestamps, values, nans] = columns as [
+    string[],
+    number[],
+    number[],
+    (number | string)[],
+    number[],
   ];
-  return { name, digest, sourceType, source, schema, profile, tags: JSON.parse(tags) as KeyValue[] };
+  const metrics = new Array<Metric>(length);
+  for (let i = 0; i < length; i++) {
+    // NaN is stored as 0 with is_nan set. PostgreSQL writes ±Infinity in JSON as the strings "Infinity" and
+    // "-Infinity" (SQLite as 9e999, which parses to Infinity).
+    metrics[i] = {
+      key: keys[i]!,
+      step: steps[i]!,
+      timestamp: timestamps[i]!,
+      value: nans[i] ? Number.NaN : Number(values[i]),
+    };
+  }
+  return metrics;
+}
+
+function toInputs({ length, columns }: { length: number; columns: unknown[][] }): DatasetInput[] {
+  const [names, digests, sourceTypes, sources, schemas, profiles, tags] = columns as [
+    string[],
+    string[],
+    string[],
+    string[],
+    (string | null)[],
+    (string | null)[],
+    string[],
+  ];
+  const inputs = new Array<DatasetInput>(length);
+  for (let i = 0; i < length; i++) {
+    inputs[i] = {
+      name: names[i]!,
+      digest: digests[i]!,
+      sourceType: sourceTypes[i]!,
+      source: sources[i]!,
+      schema: schemas[i] ?? null,
+      profile: profiles[i] ?? null,
+      tags: JSON.parse(tags[i]!) as KeyValue[],
+    };
+  }
+  return inputs;
 }
