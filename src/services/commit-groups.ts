@@ -25,8 +25,6 @@ export class CommitGroups<J> {
   private waiting: { job: J; settle: (settlement: Settlement) => void }[] = [];
   private busy = false;
   private readonly options: CommitGroupOptions;
-  /** Groups run and jobs run so far: their ratio is how many jobs share a group on average. */
-  readonly stats = { groups: 0, jobs: 0 };
 
   constructor(
     private readonly runGroup: GroupRunner<J>,
@@ -48,8 +46,6 @@ export class CommitGroups<J> {
   private async drain(): Promise<void> {
     while (this.waiting.length > 0) {
       const group = this.waiting.splice(0, this.options.maxGroupSize);
-      this.stats.groups += 1;
-      this.stats.jobs += group.length;
       let settlements: Settlement[];
       try {
         settlements = await this.runGroup(group.map((entry) => entry.job));

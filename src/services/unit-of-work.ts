@@ -34,7 +34,14 @@ interface PendingWrite {
   context: RequestContext;
 }
 
+/** How many write transactions a store has committed or rolled back, and how many writes they held. */
+export interface WriteTransactionStats {
+  transactions: number;
+  writes: number;
+}
+
 const groupsOfStore = new WeakMap<Store, CommitGroups<PendingWrite>>();
+const statsOfStore = new WeakMap<Store, WriteTransactionStats>();
 const insideWrite = new AsyncLocalStorage<true>();
 
 /**
@@ -43,9 +50,15 @@ const insideWrite = new AsyncLocalStorage<true>();
  *
  * Writes that arrive while another group of writes is committing (or in the same turn of the event loop) share one
  * transaction, each inside its own savepoint: a write that fails rolls back only its own changes and audit records,
- * and the group pays for one COMMIT (one fsync) instead of one each. The audit chain follows the order the writes
- * ran in. Every write's promise settles after the shared COMMIT returned, so nothing reported as stored can be lost;
- * a failed COMMIT fails every write of the group.
+ * and the group pays for one COMMIT (on SQLite one fsync) instead of one each. The audit chain follows the order the
+ * writes ran in. Every write's promise settles after the shared COMMIT returned, so nothing reported as stored can
+ * be lost; a failed COMMIT fails every write of the group.
+ *
+ * Groups run one at a time, and on PostgreSQL each first takes the audit log's lock (see AuditAppender.reserve), so
+ * writes are serialised across replicas too. That is what keeps the recorded states true: two writes to one run in
+ * overlapping transactions would each record the run as it saw it, and the later event could miss the other's tag.
+ * It costs PostgreSQL the overlap of separate pooled transactions (large batches from several clients ingest
+ * slower than when they raced), and saves a BEGIN and COMMIT per write.
  */
 export async function write<T>(
   store: Store,
@@ -58,10 +71,17 @@ export async function write<T>(
   return (await commitGroupsOf(store).submit({ change: bound, appender, context: currentContext() })) as T;
 }
 
-/** How many write groups a store has committed and how many writes they held, for observing group commit. */
-export function writeGroupStats(store: Store): { groups: number; writes: number } {
-  const { groups, jobs } = commitGroupsOf(store).stats;
-  return { groups, writes: jobs };
+export function writeTransactionStats(store: Store): WriteTransactionStats {
+  return { ...statsOf(store) };
+}
+
+function statsOf(store: Store): WriteTransactionStats {
+  let stats = statsOfStore.get(store);
+  if (!stats) {
+    stats = { transactions: 0, writes: 0 };
+    statsOfStore.set(store, stats);
+  }
+  return stats;
 }
 
 function commitGroupsOf(store: Store): CommitGroups<PendingWrite> {
@@ -74,6 +94,7 @@ function commitGroupsOf(store: Store): CommitGroups<PendingWrite> {
 }
 
 async function runGroup(store: Store, jobs: readonly PendingWrite[]): Promise<Settlement[]> {
+  count(store, jobs.length);
   return store.db.transaction().execute(async (tx) => {
     for (const appender of new Set(jobs.map((job) => job.appender))) await appender.reserve(tx);
     // Alone in its group, a write needs no savepoint: its failure rolls back the whole transaction, which is its own.
@@ -94,6 +115,12 @@ async function runGroup(store: Store, jobs: readonly PendingWrite[]): Promise<Se
     }
     return settlements;
   });
+}
+
+function count(store: Store, writes: number): void {
+  const stats = statsOf(store);
+  stats.transactions += 1;
+  stats.writes += writes;
 }
 
 async function runOne(tx: Executor, job: PendingWrite): Promise<unknown> {

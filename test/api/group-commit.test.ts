@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { auditVerify } from '../../src/cli/audit-command.js';
-import { writeGroupStats } from '../../src/services/unit-of-work.js';
+import { type WriteTransactionStats, writeTransactionStats } from '../../src/services/unit-of-work.js';
 import type { Store } from '../../src/store/store.js';
 import { backends } from '../support/backends.js';
 import { type TestServer, useTestServer } from '../support/test-server.js';
@@ -66,6 +66,12 @@ async function openConnections(api: TestServer, count: number): Promise<void> {
   await Promise.all(Array.from({ length: count }, () => api.call('GET', '/health')));
 }
 
+/** A burst of writes shares commits: fewer transactions than writes, at least one of them holding several. */
+function expectSharedTransactions(before: WriteTransactionStats, after: WriteTransactionStats, writes: number) {
+  expect(after.writes - before.writes).toBe(writes);
+  expect(after.transactions - before.transactions).toBeLessThan(writes);
+}
+
 async function allEvents(api: TestServer): Promise<AuditEvent[]> {
   const events: AuditEvent[] = [];
   let token: string | undefined;
@@ -91,7 +97,7 @@ describe.each(backends)('group commit on $name', (backend) => {
     }
     const eventsBefore = (await allEvents(api)).length;
     await openConnections(api, 36);
-    const statsBefore = writeGroupStats(api.server.store);
+    const statsBefore = writeTransactionStats(api.server.store);
     const refusedBatch = 3; // its tag is refused by the database after its params and metrics were written
     const changedParam = 5; // bad input: a param may not change its value
     const responses = await Promise.all(
@@ -112,16 +118,14 @@ describe.each(backends)('group commit on $name', (backend) => {
         api.call('POST', '/api/2.0/mlflow/runs/set-tag', { run_id, key: 'phase', value: `burst${i}` }),
       ]),
     );
-    const statsAfter = writeGroupStats(api.server.store);
+    const statsAfter = writeTransactionStats(api.server.store);
 
     const statuses = responses.map((r) => r.status);
     const expected = runIds.flatMap((_, i) => [i === refusedBatch ? 500 : 200, i === changedParam ? 400 : 200, 200]);
     expect(statuses).toEqual(expected);
     expect(responses[changedParam * 3 + 1]!.body).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE' });
     expect(responses[refusedBatch * 3]!.body).toMatchObject({ error_code: 'INTERNAL_ERROR' });
-    // The 36 writes went through fewer commits than writes: at least one group held several.
-    expect(statsAfter.writes - statsBefore.writes).toBe(36);
-    expect(statsAfter.groups - statsBefore.groups).toBeLessThan(36);
+    expectSharedTransactions(statsBefore, statsAfter, 36);
 
     for (const [i, runId] of runIds.entries()) {
       const { body } = await api.call<{ run: NativeRun }>('GET', `/api/v1/runs/${runId}`);
@@ -156,7 +160,7 @@ describe.each(backends)('group commit on $name', (backend) => {
     const runIds = await createRuns(api, 'burst', 8);
     const eventsBefore = (await allEvents(api)).length;
     await openConnections(api, 80);
-    const statsBefore = writeGroupStats(api.server.store);
+    const statsBefore = writeTransactionStats(api.server.store);
     const responses = await Promise.all(
       Array.from({ length: 80 }, (_, n) => {
         const run_id = runIds[n % runIds.length]!;
@@ -181,9 +185,8 @@ describe.each(backends)('group commit on $name', (backend) => {
       }),
     );
     expect(responses.map((r) => r.status).filter((s) => s !== 200)).toEqual([]);
-    const statsAfter = writeGroupStats(api.server.store);
-    expect(statsAfter.writes - statsBefore.writes).toBe(80);
-    expect(statsAfter.groups - statsBefore.groups).toBeLessThan(80);
+    const statsAfter = writeTransactionStats(api.server.store);
+    expectSharedTransactions(statsBefore, statsAfter, 80);
 
     const events = await allEvents(api);
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
