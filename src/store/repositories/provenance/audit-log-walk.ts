@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import type { StoredAuditEvent } from '../../../domain/provenance/audit-event.js';
+import { dialectOf } from '../../dialect/dialect-of.js';
 import type { Executor } from '../../store.js';
 
 /** An event as the verifier walks it: its fields under their own names, and its stored state (null when none). */
@@ -48,4 +50,39 @@ export function merkleNodesBetween(
     .where('idx', '<=', last)
     .orderBy('idx')
     .execute();
+}
+
+/**
+ * The stored hashes of one level's nodes between two indexes, concatenated in index order into one text, with how
+ * many there are and the shortest and longest hash: a page's thousands of nodes come back as one row, so an intact
+ * range costs one comparison (the lengths make the text split into the same hashes as the one it is compared with).
+ */
+export async function concatenatedMerkleNodes(
+  db: Executor,
+  level: number,
+  first: number,
+  last: number,
+): Promise<{ count: number; shortest: number; longest: number; hashes: string }> {
+  const concatenated =
+    dialectOf(db) === 'postgres'
+      ? sql<string>`string_agg(hash, '' order by idx)`
+      : sql<string>`group_concat(hash, '' order by idx)`;
+  const row = await db
+    .selectFrom('audit_merkle_nodes')
+    .select((eb) => [
+      eb.fn.countAll<number>().as('count'),
+      eb.fn.min(sql<number>`length(hash)`).as('shortest'),
+      eb.fn.max(sql<number>`length(hash)`).as('longest'),
+      eb.fn.coalesce(concatenated, sql<string>`''`).as('hashes'),
+    ])
+    .where('level', '=', level)
+    .where('idx', '>=', first)
+    .where('idx', '<=', last)
+    .executeTakeFirstOrThrow();
+  return {
+    count: Number(row.count),
+    shortest: Number(row.shortest),
+    longest: Number(row.longest),
+    hashes: row.hashes,
+  };
 }
