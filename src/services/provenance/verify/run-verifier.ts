@@ -10,6 +10,11 @@ import {
   describeMapDifferences,
   type ProblemLog,
 } from '../../../domain/provenance/verification-report.js';
+import {
+  experimentLifecycleEvents,
+  runChildrenOfPage,
+  type StoredRunChildren,
+} from '../../../store/repositories/provenance/run-children-of-page.js';
 import { toRunInfo } from '../../../store/repositories/run-repository.js';
 import type { RunsTable } from '../../../store/schema.js';
 import type { Executor } from '../../../store/store.js';
@@ -36,11 +41,24 @@ export async function verifyRuns(db: Executor, problems: ProblemLog, gathered?: 
       .limit(100)
       .execute();
     if (rows.length === 0) break;
+    const children = await runChildrenOfPage(
+      db,
+      rows.map((r) => r.run_id),
+    );
+    const lifecycles = await experimentLifecycleEvents(
+      db,
+      rows.map((r) => r.experiment_id),
+    );
     for (const row of rows) {
       checked += 1;
       const expected = gathered?.of(row.run_id);
       if (expected) stored.add(row.run_id);
-      await verifyRun(db, row, expected ?? (await expectationOf(db, row.run_id)), problems);
+      const run: StoredRun = {
+        row,
+        children: children.get(row.run_id)!,
+        experimentMoves: lifecycles.get(row.experiment_id) ?? [],
+      };
+      await verifyRun(db, run, expected ?? (await expectationOf(db, row.run_id)), problems);
     }
     after = rows.at(-1)!.run_id;
   }
@@ -64,7 +82,15 @@ function reportGone(problems: ProblemLog, runId: string, seq: number): void {
   });
 }
 
-async function verifyRun(db: Executor, row: RunsTable, expected: RunExpectation, problems: ProblemLog): Promise<void> {
+/** A run as stored: its row, what it holds beside it, and the deletes and restores of its experiment. */
+interface StoredRun {
+  row: RunsTable;
+  children: StoredRunChildren;
+  experimentMoves: readonly { seq: number; action: string }[];
+}
+
+async function verifyRun(db: Executor, run: StoredRun, expected: RunExpectation, problems: ProblemLog): Promise<void> {
+  const { row, children } = run;
   const runId = row.run_id;
   const report = (seq: number | null, message: string) =>
     problems.add({
@@ -83,7 +109,7 @@ async function verifyRun(db: Executor, row: RunsTable, expected: RunExpectation,
   const snapshot = expected.snapshot;
   if (snapshot) {
     const { tags: _tags, ...recordedInfo } = snapshot.info;
-    const cascade = await experimentLifecycleAfter(db, row.experiment_id, snapshot.seq);
+    const cascade = lifecycleAfter(run.experimentMoves, snapshot.seq);
     if (cascade) recordedInfo.lifecycleStage = cascade;
     const current = toRunInfo(row) as unknown as Record<string, unknown>;
     const differences = describeDifferences(recordedInfo, current);
@@ -91,27 +117,13 @@ async function verifyRun(db: Executor, row: RunsTable, expected: RunExpectation,
     if (snapshot.tags) {
       const tags: RecordedValues = new Map(snapshot.tags.map((t) => [t.key, { value: t.value, seq: snapshot.seq }]));
       for (const [key, value] of expected.laterTags) tags.set(key, value);
-      const current = await keyValues(db, 'run_tags', runId);
-      for (const d of describeMapDifferences('tag', tags, current)) report(d.seq, d.message);
+      for (const d of describeMapDifferences('tag', tags, children.tags)) report(d.seq, d.message);
     }
   }
-  for (const d of describeMapDifferences('param', expected.params, await keyValues(db, 'run_params', runId))) {
-    report(d.seq, d.message);
-  }
-  const artifacts = await db
-    .selectFrom('artifacts')
-    .select(['path', 'size', 'sha256'])
-    .where('run_id', '=', runId)
-    .execute();
-  const currentArtifacts = new Map(artifacts.map((a) => [a.path, `sha256 ${a.sha256}, ${a.size} bytes`]));
+  for (const d of describeMapDifferences('param', expected.params, children.params)) report(d.seq, d.message);
+  const currentArtifacts = new Map(children.artifacts.map((a) => [a.path, `sha256 ${a.sha256}, ${a.size} bytes`]));
   for (const d of describeMapDifferences('artifact', expected.artifacts, currentArtifacts)) report(d.seq, d.message);
-  const inputs = await db
-    .selectFrom('run_inputs')
-    .innerJoin('datasets', 'datasets.dataset_id', 'run_inputs.dataset_id')
-    .select(['datasets.name', 'datasets.digest'])
-    .where('run_inputs.run_id', '=', runId)
-    .execute();
-  const currentInputs = new Map(inputs.map((i) => [`${i.name}@${i.digest}`, 'linked']));
+  const currentInputs = new Map(children.inputs.map((i) => [`${i.name}@${i.digest}`, 'linked']));
   for (const d of describeMapDifferences('dataset input', expected.inputs, currentInputs)) report(d.seq, d.message);
   for (const problem of await metricBatchProblems(db, runId, expected.metrics)) report(problem.seq, problem.message);
   for (const message of await latestMetricProblems(db, runId)) report(null, message);
@@ -125,24 +137,10 @@ async function expectationOf(db: Executor, runId: string): Promise<RunExpectatio
 }
 
 /** Deleting or restoring an experiment moves all its runs along without a run event; the latest such move wins. */
-async function experimentLifecycleAfter(db: Executor, experimentId: string, seq: number): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('audit_events')
-    .select('action')
-    .where('entity_kind', '=', 'experiment')
-    .where('entity_id', '=', experimentId)
-    .where('action', 'in', ['experiment.delete', 'experiment.restore'])
-    .where('seq', '>', seq)
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  if (!row) return undefined;
-  return row.action === 'experiment.delete' ? 'deleted' : 'active';
-}
-
-async function keyValues(db: Executor, table: 'run_params' | 'run_tags', runId: string): Promise<Map<string, string>> {
-  const rows = await db.selectFrom(table).select(['key', 'value']).where('run_id', '=', runId).execute();
-  return new Map(rows.map((r) => [r.key, r.value]));
+function lifecycleAfter(moves: readonly { seq: number; action: string }[], seq: number): string | undefined {
+  const latest = moves.findLast((move) => move.seq > seq);
+  if (!latest) return undefined;
+  return latest.action === 'experiment.delete' ? 'deleted' : 'active';
 }
 
 async function existing(db: Executor, ids: string[]): Promise<Set<string>> {
