@@ -15,9 +15,12 @@ const VERIFY_TARGET = 200_000;
 /**
  * Events in the verified log. The target is for a million events on SQLite; on PostgreSQL, building the log by
  * appending through the AuditLog runs at about 6,000 events/s on this machine, so a million would take the full
- * run's time budget by itself, and a quarter of it is verified instead.
+ * run's time budget by itself, and a quarter of it is verified instead. MNEMO_BENCH_AUDIT_EVENTS sets another size
+ * (on every backend), to profile verify on a log of a chosen length.
  */
 function logSize(quick: boolean, backend: BackendName): number {
+  const asked = Number(process.env.MNEMO_BENCH_AUDIT_EVENTS);
+  if (Number.isSafeInteger(asked) && asked > 0) return asked;
   if (quick) return 20_000;
   return backend === 'sqlite' ? 1_000_000 : 250_000;
 }
