@@ -39,7 +39,7 @@ export async function findRunChildren(db: Executor, runIds: readonly string[]): 
         'run_inputs ri join datasets d on d.dataset_id = ri.dataset_id where ri.run_id = r.run_id',
         'd.name, d.digest',
       )} as inputs
-    from runs r where r.run_id in (${sql.join(runIds)})`.execute(db);
+    from ${runIdList(dialect, runIds)}`.execute(db);
   const children = new Map<string, RunChildren>();
   for (const row of rows) {
     children.set(row.run_id, {
@@ -50,6 +50,16 @@ export async function findRunChildren(db: Executor, runIds: readonly string[]): 
     });
   }
   return children;
+}
+
+/**
+ * The run ids as a one-column table r(run_id), passed as a single parameter: no lookup of each id in runs (the
+ * caller has its rows) and the same statement text for any number of runs.
+ */
+function runIdList(dialect: DialectName, runIds: readonly string[]): RawBuilder<unknown> {
+  return dialect === 'postgres'
+    ? sql`unnest(${runIds}::text[]) as r (run_id)`
+    : sql`(select value as run_id from json_each(${JSON.stringify(runIds)})) r`;
 }
 
 /**

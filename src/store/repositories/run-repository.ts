@@ -2,7 +2,7 @@ import type { KeyValue, LifecycleStage, Run, RunInfo, RunStatus } from '../../do
 import type { RunsTable } from '../schema.js';
 import type { Executor } from '../store.js';
 import { inChunks } from './chunks.js';
-import { findRunChildren, type RunChildren } from './run-children.js';
+import { findRunChildren } from './run-children.js';
 
 export async function insertRun(db: Executor, row: RunsTable): Promise<void> {
   await db.insertInto('runs').values(row).execute();
@@ -81,16 +81,13 @@ export function toRunInfo(row: RunsTable): RunInfo {
   };
 }
 
-/** Assembles full runs for a page of run rows with one statement per 500 runs, never one per run. */
+/** Assembles full runs for a page of run rows with one statement, never one per run. */
 export async function hydrateRuns(db: Executor, rows: RunsTable[]): Promise<Run[]> {
   if (rows.length === 0) return [];
-  const children = new Map<string, RunChildren>();
-  for (const ids of inChunks(
+  const children = await findRunChildren(
+    db,
     rows.map((r) => r.run_id),
-    500,
-  )) {
-    for (const [runId, found] of await findRunChildren(db, ids)) children.set(runId, found);
-  }
+  );
   return rows.map((row) => {
     const found = children.get(row.run_id);
     return {
