@@ -1,5 +1,5 @@
 import { metricValueToWire } from '../../domain/metrics/metric-value.js';
-import type { DatasetInput, Experiment, KeyValue, Metric, Run } from '../../domain/tracking/entities.js';
+import type { DatasetInput, Experiment, KeyValue, Metric, Run, RunInfo } from '../../domain/tracking/entities.js';
 
 /** Entities → native JSON: camelCase, tags and params as objects, non-finite metric values as strings. */
 
@@ -32,12 +32,26 @@ export function presentInput(input: DatasetInput) {
   return { ...input, tags: toMap(input.tags) };
 }
 
+/**
+ * A run's own fields are named one by one rather than spread: spreading them into an object that then gains more
+ * properties took two thirds of the time presenting a page of runs took. `satisfies` keeps every RunInfo field here.
+ */
 export function presentRun(run: Run) {
+  const info = run.info;
   return {
-    ...run.info,
+    runId: info.runId,
+    experimentId: info.experimentId,
+    runName: info.runName,
+    userId: info.userId,
+    status: info.status,
+    startTime: info.startTime,
+    endTime: info.endTime,
+    artifactUri: info.artifactUri,
+    lifecycleStage: info.lifecycleStage,
+    parentRunId: info.parentRunId,
     params: toMap(run.params),
     tags: toMap(run.tags),
     metrics: run.metrics.map(presentMetric),
     inputs: run.inputs.map(presentInput),
-  };
+  } satisfies Record<keyof RunInfo | 'params' | 'tags' | 'metrics' | 'inputs', unknown>;
 }
