@@ -95,6 +95,37 @@ describe.each(backends)('run search on $name', (backend) => {
     ]);
   });
 
+  it('returns each run with its dataset inputs whole, same-named datasets apart', async () => {
+    const { body: created } = await api.call<{ run: RunJson }>('POST', '/api/v1/runs', {
+      experimentId: exp,
+      runName: 'inputs',
+    });
+    const dataset = (name: string, digest: string, context: string) => ({
+      name,
+      digest,
+      sourceType: 'local',
+      source: `/data/${name}/${digest}`,
+      tags: { 'mlflow.data.context': context },
+    });
+    const logged = await api.call('POST', `/api/v1/runs/${created.run.runId}/inputs`, {
+      datasets: [dataset('train', 'd2', 'b'), dataset('eval', 'd9', 'c'), dataset('train', 'd1', 'a')],
+    });
+    expect(logged.status).toBe(200);
+    try {
+      const { body } = await api.call<{ runs: (RunJson & { inputs: unknown[] })[] }>('POST', '/api/v1/runs/search', {
+        experimentIds: [exp],
+        filter: "attributes.run_name = 'inputs'",
+      });
+      expect(body.runs[0]!.inputs).toEqual([
+        { ...dataset('eval', 'd9', 'c'), schema: null, profile: null },
+        { ...dataset('train', 'd1', 'a'), schema: null, profile: null },
+        { ...dataset('train', 'd2', 'b'), schema: null, profile: null },
+      ]);
+    } finally {
+      await api.call('DELETE', `/api/v1/runs/${created.run.runId}`);
+    }
+  });
+
   it('answers in JSON on both APIs, text beyond ASCII intact', async () => {
     const { body: created } = await api.call<{ run: RunJson }>('POST', '/api/v1/runs', {
       experimentId: exp,
