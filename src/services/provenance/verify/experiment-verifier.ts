@@ -3,7 +3,8 @@ import { canonicalJson } from '../../../domain/provenance/canonical-json.js';
 import { describeDifferences, type ProblemLog } from '../../../domain/provenance/verification-report.js';
 import { hydrateExperiments } from '../../../store/repositories/experiment-repository.js';
 import type { Executor } from '../../../store/store.js';
-import { type EntityEvent, entityEvents, vanishedEntities } from './entity-events.js';
+import { vanishedEntities } from './entity-events.js';
+import { latestEvents } from './latest-events.js';
 
 /** Created by the schema migration rather than by a logged request. */
 const DEFAULT_EXPERIMENT = '0';
@@ -25,10 +26,14 @@ export async function verifyExperiments(db: Executor, problems: ProblemLog): Pro
       .execute();
     if (rows.length === 0) break;
     const stored = new Map(rows.map((row) => [row.experiment_id, row]));
+    const latestOf = await latestEvents(
+      db,
+      'experiment',
+      rows.map((row) => row.experiment_id),
+    );
     for (const experiment of await hydrateExperiments(db, rows)) {
       checked += 1;
-      let latest: EntityEvent | undefined;
-      for await (const event of entityEvents(db, 'experiment', experiment.experimentId)) latest = event;
+      const latest = latestOf.get(experiment.experimentId);
       if (!latest) {
         if (experiment.experimentId !== DEFAULT_EXPERIMENT) {
           problems.add({
