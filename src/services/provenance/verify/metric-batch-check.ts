@@ -3,6 +3,7 @@ import { MetricBatchHasher } from '../../../domain/metrics/metric-batch-digest.j
 import type { RecordedBatch, RecordedMetrics } from '../../../domain/provenance/run-expectation.js';
 import { historyCursorOf, metricRowsAfter } from '../../../store/repositories/metric-repository.js';
 import type { Executor } from '../../../store/store.js';
+import type { LatestPointCheck } from './latest-metric-check.js';
 import { MetricBlockCheck, orphanBlockProblems } from './metric-block-check.js';
 
 export interface MetricProblem {
@@ -17,12 +18,13 @@ const PAGE = 20_000;
  * a point edited, deleted or added behind the log is found and attributed to its batch; in the same pass, rebuilds
  * the chart summaries from the points and compares them with the stored ones. The run is read once, key
  * by key in step order — the order in which the digest was taken — so memory holds one hash state per batch rather
- * than the points.
+ * than the points; the same pass shows `latest` each key's points, to check the run's latest values against them.
  */
 export async function metricBatchProblems(
   db: Executor,
   runId: string,
   recorded: RecordedMetrics,
+  latest: LatestPointCheck,
 ): Promise<MetricProblem[]> {
   const found = new Map<number, MetricBatchHasher>();
   let unbatched = 0;
@@ -33,9 +35,11 @@ export async function metricBatchProblems(
   const blocks = new MetricBlockCheck(db, runId);
   for (const key of keys) {
     blocks.startKey(key);
+    latest.startKey(key);
     for await (const row of pointsInStepOrder(db, runId, key)) {
       const point = { key, step: row.step, timestamp: row.timestamp, value: row.is_nan ? Number.NaN : row.value };
       blocks.add(point);
+      latest.add(row);
       if (row.batch === null) {
         unbatched += 1;
         continue;

@@ -19,7 +19,7 @@ import { toRunInfo } from '../../../store/repositories/run-repository.js';
 import type { RunsTable } from '../../../store/schema.js';
 import type { Executor } from '../../../store/store.js';
 import { entityEvents, vanishedEntities } from './entity-events.js';
-import { latestMetricProblems } from './latest-metric-check.js';
+import { LatestPointCheck } from './latest-metric-check.js';
 import { metricBatchProblems } from './metric-batch-check.js';
 
 /**
@@ -125,8 +125,11 @@ async function verifyRun(db: Executor, run: StoredRun, expected: RunExpectation,
   for (const d of describeMapDifferences('artifact', expected.artifacts, currentArtifacts)) report(d.seq, d.message);
   const currentInputs = new Map(children.inputs.map((i) => [`${i.name}@${i.digest}`, 'linked']));
   for (const d of describeMapDifferences('dataset input', expected.inputs, currentInputs)) report(d.seq, d.message);
-  for (const problem of await metricBatchProblems(db, runId, expected.metrics)) report(problem.seq, problem.message);
-  for (const message of await latestMetricProblems(db, runId)) report(null, message);
+  const latest = new LatestPointCheck(children.latestMetrics);
+  for (const problem of await metricBatchProblems(db, runId, expected.metrics, latest)) {
+    report(problem.seq, problem.message);
+  }
+  for (const message of latest.problems()) report(null, message);
 }
 
 /** A run's expectation rebuilt from its own events, read back in seq order. */

@@ -1,3 +1,4 @@
+import type { LatestMetricsTable } from '../../schema.js';
 import type { Executor } from '../../store.js';
 
 /** What a run holds beside its own row, as audit verify compares it with the log. */
@@ -7,22 +8,24 @@ export interface StoredRunChildren {
   artifacts: { path: string; size: number; sha256: string }[];
   /** The datasets the run consumed, by name and digest. */
   inputs: { name: string; digest: string }[];
+  /** The latest value of each metric, in key order. */
+  latestMetrics: Omit<LatestMetricsTable, 'run_id'>[];
 }
 
 /**
- * The params, tags, artifacts and dataset inputs of a page of runs, one query per table for the whole page rather
- * than four per run: a database of many short runs is checked in a few round trips per hundred runs.
+ * The params, tags, artifacts, dataset inputs and latest metric values of a page of runs, one query per table for the
+ * whole page rather than several per run: a database of many short runs is checked in a few round trips per hundred.
  */
 export async function runChildrenOfPage(
   db: Executor,
   runIds: readonly string[],
 ): Promise<Map<string, StoredRunChildren>> {
   const children = new Map<string, StoredRunChildren>(
-    runIds.map((id) => [id, { params: new Map(), tags: new Map(), artifacts: [], inputs: [] }]),
+    runIds.map((id) => [id, { params: new Map(), tags: new Map(), artifacts: [], inputs: [], latestMetrics: [] }]),
   );
   if (runIds.length === 0) return children;
   const ids = [...runIds];
-  const [params, tags, artifacts, inputs] = await Promise.all([
+  const [params, tags, artifacts, inputs, latest] = await Promise.all([
     db.selectFrom('run_params').select(['run_id', 'key', 'value']).where('run_id', 'in', ids).execute(),
     db.selectFrom('run_tags').select(['run_id', 'key', 'value']).where('run_id', 'in', ids).execute(),
     db.selectFrom('artifacts').select(['run_id', 'path', 'size', 'sha256']).where('run_id', 'in', ids).execute(),
@@ -32,11 +35,13 @@ export async function runChildrenOfPage(
       .select(['run_inputs.run_id', 'datasets.name', 'datasets.digest'])
       .where('run_inputs.run_id', 'in', ids)
       .execute(),
+    db.selectFrom('latest_metrics').selectAll().where('run_id', 'in', ids).orderBy('run_id').orderBy('key').execute(),
   ]);
   for (const p of params) children.get(p.run_id)?.params.set(p.key, p.value);
   for (const t of tags) children.get(t.run_id)?.tags.set(t.key, t.value);
   for (const a of artifacts) children.get(a.run_id)?.artifacts.push({ path: a.path, size: a.size, sha256: a.sha256 });
   for (const i of inputs) children.get(i.run_id)?.inputs.push({ name: i.name, digest: i.digest });
+  for (const { run_id, ...value } of latest) children.get(run_id)?.latestMetrics.push(value);
   return children;
 }
 
