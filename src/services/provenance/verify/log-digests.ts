@@ -87,8 +87,10 @@ export class LogDigester {
     return done;
   }
 
+  /** Stops the thread. Pages still being hashed are dropped unsettled: their walk has already ended. */
   async close(): Promise<void> {
     this.failure ??= new Error('the hashing thread was closed');
+    this.waiting.clear();
     await this.worker.terminate();
   }
 
