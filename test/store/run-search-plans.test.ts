@@ -31,6 +31,20 @@ describe('run search plans on SQLite', () => {
         issued.push(event.query);
       },
     });
+    // Experiment 0 is large enough to be read by walking a sort index; experiment 1 holds a few runs in a database
+    // where every run of experiment 0 has the sort key.
+    connection.exec(`
+      insert or ignore into experiments values ('0', 'Default', 'a', 'active', 0, 0);
+      insert into experiments values ('1', 'small', 'b', 'active', 0, 0);
+      with recursive n (i) as (select 1 union all select i + 1 from n where i < 5000)
+      insert into runs (run_id, experiment_id, run_name, user_id, status, start_time, lifecycle_stage, artifact_uri)
+        select 'r' || i, case when i <= 10 then '1' else '0' end, 'run', 'u', 'FINISHED', i, 'active', 'a' from n;
+      with recursive n (i) as (select 11 union all select i + 1 from n where i < 5000)
+      insert into latest_metrics (run_id, key, step, timestamp, value, is_nan) select 'r' || i, 'm1', 0, 0, i, 0 from n;
+      with recursive n (i) as (select 5001 union all select i + 1 from n where i < 5010)
+      insert into runs (run_id, experiment_id, run_name, user_id, status, start_time, lifecycle_stage, artifact_uri)
+        select 'r' || i, '0', 'run', 'u', 'FINISHED', i, 'active', 'a' from n;
+    `);
   });
 
   afterAll(async () => {
@@ -38,10 +52,14 @@ describe('run search plans on SQLite', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function plansOf(filter: string | undefined, orderBy: string[] | undefined): Promise<string[]> {
+  async function plansOf(
+    filter: string | undefined,
+    orderBy: string[] | undefined,
+    experimentId = '0',
+  ): Promise<string[]> {
     issued.length = 0;
     await searchRunRows(db, {
-      experimentIds: ['0'],
+      experimentIds: [experimentId],
       filter: parseRunFilter(filter),
       orderBy: parseOrderBy(orderBy, 'run'),
       viewType: 'ACTIVE_ONLY',
@@ -88,6 +106,13 @@ describe('run search plans on SQLite', () => {
       expect(walk).toMatch(new RegExp(`^SEARCH s USING COVERING INDEX ${index} \\(key=\\?\\)`));
       expectKeyLookups(walk!);
     }
+  });
+
+  it('sorts a small experiment whole rather than walk an index holding every experiment', async () => {
+    const plans = await plansOf('metrics.m0 > 0.3', ['metrics.m1 DESC'], '1');
+    expect(plans.some((plan) => plan.startsWith('SEARCH s '))).toBe(false);
+    const read = plans.find((plan) => plan.startsWith('SEARCH runs USING INDEX runs_experiment_start'));
+    expectKeyLookups(read!);
   });
 
   it('looks up filters and sort values by primary key when runs are read in start order', async () => {

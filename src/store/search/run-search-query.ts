@@ -122,10 +122,11 @@ const RUNS_RUN_ID = sql.ref('runs.run_id');
 export async function searchRunRows(db: Executor, query: RunSearchQuery): Promise<RunsTable[]> {
   if (query.experimentIds.length === 0) return [];
   const looked = lookedUpColumns(db);
-  const selective = dialectOf(db) === 'sqlite' ? await selectiveEquality(db, query.filter.comparisons) : undefined;
+  const sqlite = dialectOf(db) === 'sqlite';
+  const selective = sqlite ? await selectiveEquality(db, query.filter.comparisons) : undefined;
   if (selective) return drivenByEquality(db, query, selective, looked);
   const [first, ...rest] = query.orderBy;
-  if (isKeyed(first)) {
+  if (isKeyed(first) && (!sqlite || (await walkPays(db, query, first)))) {
     return withoutParallelWorkers(db, (serial) => walkingSortIndex(serial, query, first, rest, looked));
   }
   let select = db.selectFrom('runs').selectAll('runs');
@@ -178,6 +179,43 @@ async function walkingSortIndex(
   return rows.concat(more);
 }
 
+/** From this many runs on, the chosen experiments are always read by walking the sort index on SQLite. */
+const MANY_RUNS = 5_000;
+
+/**
+ * On SQLite, whether walking the first sort key's index beats reading the chosen experiments' runs and sorting them.
+ *
+ * The index holds the key's rows of every experiment, so for a small experiment in a large database the walk reads
+ * other experiments' rows until the page fills: about (rows read) = page × (key's rows) / (experiment's runs), where
+ * sorting reads the experiment's runs once. So the walk is taken when the experiments hold MANY_RUNS runs or more,
+ * or when the key has fewer rows than runs² / page. Both counts go through an index and stop at their threshold
+ * (a few thousand entries at most). PostgreSQL's planner weighs the same from its statistics.
+ */
+async function walkPays(db: Executor, query: RunSearchQuery, first: KeyedClause): Promise<boolean> {
+  const runs = await countUpTo(
+    db,
+    sql`select 1 from runs where experiment_id in (${sql.join(query.experimentIds)})`,
+    MANY_RUNS,
+  );
+  if (runs >= MANY_RUNS) return true;
+  const page = query.offset + query.limit;
+  const worthWalking = Math.min(Math.ceil((runs * runs) / page), 4 * MANY_RUNS);
+  const keyed = await countUpTo(
+    db,
+    sql`select 1 from ${sql.table(KEYED_TABLES[first.entity])} where key = ${first.key}`,
+    worthWalking,
+  );
+  return keyed < worthWalking;
+}
+
+/** How many rows `rows` yields, counting no further than `limit`. */
+async function countUpTo(db: Executor, rows: RawBuilder<unknown>, limit: number): Promise<number> {
+  const { rows: counted } = await sql<{
+    n: number | string;
+  }>`select count(*) as n from (${rows} limit ${limit}) counted`.execute(db);
+  return Number(counted[0]?.n ?? 0);
+}
+
 /** Below this many matches an equality filter is the cheapest way in: its runs are read and sorted whole. */
 const SELECTIVE_ROWS = 5_000;
 
@@ -198,9 +236,11 @@ async function selectiveEquality(
     if ((comparison.entity !== 'param' && comparison.entity !== 'tag') || comparison.op !== '=') continue;
     if (typeof comparison.value !== 'string') continue;
     const table = sql.table(comparison.entity === 'param' ? 'run_params' : 'run_tags');
-    const { rows } = await sql<{ n: number | string }>`select count(*) as n from (select 1 from ${table}
-      where key = ${comparison.key} and value = ${comparison.value} limit ${SELECTIVE_ROWS}) matches`.execute(db);
-    const count = Number(rows[0]?.n ?? 0);
+    const count = await countUpTo(
+      db,
+      sql`select 1 from ${table} where key = ${comparison.key} and value = ${comparison.value}`,
+      SELECTIVE_ROWS,
+    );
     if (count < SELECTIVE_ROWS && (!best || count < best.rows)) {
       best = { comparison: comparison as Comparison & { value: string }, rows: count };
     }
