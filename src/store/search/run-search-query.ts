@@ -117,7 +117,7 @@ const RUNS_RUN_ID = sql.ref('runs.run_id');
  * matching run to keep 100 does not scale. So when the first sort key is a metric, param or tag, the runs that have
  * it are read by walking its table's (key, value) index in the requested direction, testing filters as it goes and
  * stopping once the page is full; the runs without it, which sort after all of them, are read only when the page
- * reaches past the last run that has it.
+ * reaches past the last run that has it. A small experiment's runs are sorted whole instead (see walkPays).
  */
 export async function searchRunRows(db: Executor, query: RunSearchQuery): Promise<RunsTable[]> {
   if (query.experimentIds.length === 0) return [];
@@ -189,7 +189,7 @@ const MANY_RUNS = 5_000;
  * other experiments' rows until the page fills: about (rows read) = page × (key's rows) / (experiment's runs), where
  * sorting reads the experiment's runs once. So the walk is taken when the experiments hold MANY_RUNS runs or more,
  * or when the key has fewer rows than runs² / page. Both counts go through an index and stop at their threshold
- * (a few thousand entries at most). PostgreSQL's planner weighs the same from its statistics.
+ * (5,000 and 20,000 entries at most). PostgreSQL's planner weighs the same from its statistics.
  */
 async function walkPays(db: Executor, query: RunSearchQuery, first: KeyedClause): Promise<boolean> {
   const runs = await countUpTo(
