@@ -1,17 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
-import { type CompiledQuery, Kysely, SqliteDialect } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetVersion } from '../../src/domain/lineage/dataset-version.js';
 import type { OpenLineageRunEvent } from '../../src/domain/lineage/openlineage-event.js';
 import { AuditLog } from '../../src/services/provenance/audit-log.js';
 import { createServices, type Services } from '../../src/services/services.js';
 import { openArtifactStore } from '../../src/store/artifacts/open-artifact-store.js';
-import { openStore } from '../../src/store/open-store.js';
-import type { Database } from '../../src/store/schema.js';
+import { openPlannedSqlite, type PlannedSqlite } from '../support/sqlite-plans.js';
 
 /**
  * A lineage registration must cost the same on a graph of a million nodes as on an empty one: every statement it
@@ -26,48 +21,31 @@ interface StatementPlan {
 }
 
 describe('lineage registration plans on SQLite', () => {
-  let dir: string;
-  let connection: SqliteDatabase.Database;
-  let db: Kysely<Database>;
+  let sqlite: PlannedSqlite;
   let services: Services;
-  const issued: CompiledQuery[] = [];
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'mnemo-lineage-plans-'));
-    const path = join(dir, 'mnemo.db');
-    await (await openStore(path)).close();
-    connection = new SqliteDatabase(path);
-    db = new Kysely<Database>({
-      dialect: new SqliteDialect({ database: connection }),
-      log: (event) => {
-        issued.push(event.query);
-      },
-    });
+    sqlite = await openPlannedSqlite('mnemo-lineage-plans-');
+    const { db } = sqlite;
     services = createServices({
       store: { db, dialect: 'sqlite', close: () => db.destroy() },
-      artifacts: openArtifactStore(join(dir, 'artifacts')),
+      artifacts: openArtifactStore(join(sqlite.dir, 'artifacts')),
       audit: new AuditLog('sqlite'),
     });
   });
 
-  afterAll(async () => {
-    await db.destroy();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => sqlite.close());
 
   /** Every statement `action` ran, with its plan one line per step. */
   async function plansOf(action: () => Promise<unknown>): Promise<StatementPlan[]> {
-    issued.length = 0;
+    sqlite.clear();
     await action();
-    const statements = issued.filter((query) => /^\s*(select|insert|update|delete|with)\b/i.test(query.sql));
+    const statements = sqlite.issued.filter((query) => /^\s*(select|insert|update|delete|with)\b/i.test(query.sql));
     expect(statements.length).toBeGreaterThan(0);
     return statements.map((query) => ({
       sql: query.sql,
       parameters: query.parameters,
-      plan: connection
-        .prepare(`explain query plan ${query.sql}`)
-        .all(...query.parameters)
-        .map((row) => (row as { detail: string }).detail),
+      plan: sqlite.planOf(query),
     }));
   }
 

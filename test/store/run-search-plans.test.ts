@@ -1,13 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
-import { type CompiledQuery, Kysely, SqliteDialect } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseOrderBy, parseRunFilter } from '../../src/domain/search/filter-parser.js';
-import { openStore } from '../../src/store/open-store.js';
-import type { Database } from '../../src/store/schema.js';
 import { searchRunRows } from '../../src/store/search/run-search-query.js';
+import { openPlannedSqlite, type PlannedSqlite } from '../support/sqlite-plans.js';
 
 /**
  * SQLite has no statistics on a Mnemo database, so nothing but the SQL steers its planner. These are the plans that
@@ -15,25 +9,13 @@ import { searchRunRows } from '../../src/store/search/run-search-query.js';
  * or tag is one primary-key descent, never a scan of a (key, value) index range per candidate run.
  */
 describe('run search plans on SQLite', () => {
-  let dir: string;
-  let connection: SqliteDatabase.Database;
-  let db: Kysely<Database>;
-  const issued: CompiledQuery[] = [];
+  let sqlite: PlannedSqlite;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'mnemo-plans-'));
-    const path = join(dir, 'mnemo.db');
-    await (await openStore(path)).close();
-    connection = new SqliteDatabase(path);
-    db = new Kysely<Database>({
-      dialect: new SqliteDialect({ database: connection }),
-      log: (event) => {
-        issued.push(event.query);
-      },
-    });
+    sqlite = await openPlannedSqlite('mnemo-plans-');
     // Experiment 0 is large enough to be read by walking a sort index; experiment 1 holds a few runs in a database
     // where every run of experiment 0 has the sort key.
-    connection.exec(`
+    sqlite.connection.exec(`
       insert or ignore into experiments values ('0', 'Default', 'a', 'active', 0, 0);
       insert into experiments values ('1', 'small', 'b', 'active', 0, 0);
       with recursive n (i) as (select 1 union all select i + 1 from n where i < 5000)
@@ -47,18 +29,15 @@ describe('run search plans on SQLite', () => {
     `);
   });
 
-  afterAll(async () => {
-    await db.destroy();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => sqlite.close());
 
   async function plansOf(
     filter: string | undefined,
     orderBy: string[] | undefined,
     experimentId = '0',
   ): Promise<string[]> {
-    issued.length = 0;
-    await searchRunRows(db, {
+    sqlite.clear();
+    await searchRunRows(sqlite.db, {
       experimentIds: [experimentId],
       filter: parseRunFilter(filter),
       orderBy: parseOrderBy(orderBy, 'run'),
@@ -66,13 +45,7 @@ describe('run search plans on SQLite', () => {
       offset: 0,
       limit: 100,
     });
-    return issued.map((query) =>
-      connection
-        .prepare(`explain query plan ${query.sql}`)
-        .all(...query.parameters)
-        .map((row) => (row as { detail: string }).detail)
-        .join('\n'),
-    );
+    return sqlite.issued.map((query) => sqlite.planOf(query).join('\n'));
   }
 
   /** Every correlated lookup (aliases m, kv, p, t) goes through the primary key. */
