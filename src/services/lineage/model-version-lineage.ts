@@ -68,9 +68,14 @@ export async function renameModelVersionNodes(
   db: Executor,
   model: { modelId: string; lastVersion: number; name: string },
 ): Promise<void> {
-  const ids = Array.from({ length: model.lastVersion }, (_, i) => modelVersionNodeId(model.modelId, i + 1));
-  for (const node of (await findNodes(db, ids)).values()) {
-    const version = node.attributes.version ?? Number(node.id.slice(node.id.lastIndexOf('/') + 1));
+  const versions = Array.from({ length: model.lastVersion }, (_, i) => i + 1);
+  const nodes = await findNodes(
+    db,
+    versions.map((version) => modelVersionNodeId(model.modelId, version)),
+  );
+  for (const version of versions) {
+    const node = nodes.get(modelVersionNodeId(model.modelId, version));
+    if (!node) continue;
     await upsertNode(db, {
       ...node,
       label: `${model.name} v${version}`,
