@@ -14,7 +14,7 @@ export interface Exchange {
   response_body: unknown;
 }
 
-const FIXTURES_DIR = new URL('../../../../shared/fixtures/mlflow/official-client/', import.meta.url);
+const FIXTURES_DIR = new URL('../../fixtures/mlflow/official-client/', import.meta.url);
 
 export function loadExchanges(): Exchange[] {
   const dir = FIXTURES_DIR.pathname;
