@@ -5,7 +5,7 @@ import { inclusionBundleProblem } from '../domain/provenance/inclusion-proof-bun
 import { parseTrustedKeys, type TrustedKeys } from '../domain/provenance/trusted-keys.js';
 import type { VerificationReport } from '../domain/provenance/verification-report.js';
 import { verifyAuditTrail } from '../services/provenance/verify/audit-verifier.js';
-import { openStore } from '../store/open-store.js';
+import { openExistingStore, StoreUnavailableError } from '../store/open-existing-store.js';
 import { envOption } from './options.js';
 
 /** What a command prints and the exit code it ends with; commands return it so they can be driven in-process. */
@@ -35,7 +35,13 @@ export async function auditVerify(options: {
   onProgress?: (message: string) => void;
 }): Promise<CommandResult> {
   const trustedKeys = options.key === undefined ? undefined : await readTrustedKeys(options.key);
-  const store = await openStore(options.backendStoreUri);
+  let store: Awaited<ReturnType<typeof openExistingStore>>;
+  try {
+    store = await openExistingStore(options.backendStoreUri, { readOnly: true });
+  } catch (error) {
+    if (error instanceof StoreUnavailableError) return { code: 2, stdout: '', stderr: `mnemo: ${error.message}\n` };
+    throw error;
+  }
   let report: VerificationReport;
   try {
     report = await verifyAuditTrail(store.db, { trustedKeys, onProgress: options.onProgress });

@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   reconcile: async () => (await import('./reconcile-command.js')).reconcileCommand(),
   audit: async () => (await import('./audit-command.js')).auditCommand(),
   attest: async () => (await import('./attest-command.js')).attestCommand(),
+  db: async () => (await import('./db-command.js')).dbCommand(),
 };
 
 async function main(argv: string[]): Promise<void> {
@@ -29,7 +30,8 @@ async function main(argv: string[]): Promise<void> {
   await program.parseAsync(argv);
 }
 
+// Exit code 1 is kept for checks that ran and failed; anything that kept a command from running is 2.
 main(process.argv).catch((error: unknown) => {
   console.error(`mnemo: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
+  process.exit(2);
 });

@@ -6,7 +6,7 @@ import { LineageService } from '../services/lineage/lineage-service.js';
 import { type ReconcileProgress, ReconcileService, type VersionCheck } from '../services/lineage/reconcile-service.js';
 import { AuditLog } from '../services/provenance/audit-log.js';
 import { runWithContext } from '../services/request-context.js';
-import { openStore } from '../store/open-store.js';
+import { openExistingStore } from '../store/open-existing-store.js';
 import { envOption } from './options.js';
 
 type Options = { backendStoreUri: string; compareOpenlineage?: string; recordDrift: boolean; json?: boolean };
@@ -30,7 +30,7 @@ export function reconcileCommand(): Command {
     .option('--no-record-drift', 'report drift without recording it on the dataset versions')
     .option('--json', 'print the report as JSON')
     .action(async (options: Options) => {
-      const store = await openStore(options.backendStoreUri);
+      const store = await openExistingStore(options.backendStoreUri, { readOnly: !options.recordDrift });
       try {
         const deps = { store, audit: new AuditLog(store.dialect), now: Date.now };
         const queries = new LineageQueryService(deps);

@@ -80,7 +80,7 @@ describe.each(backends)('mnemo lineage and mnemo reconcile on $name', (backend) 
     const failed = await mnemo('lineage', 'downstream', 'run:nope', '--tracking-uri', api.url).catch(
       (error: { stderr: string; code: number }) => error,
     );
-    expect('code' in failed && failed.code).toBe(1);
+    expect('code' in failed && failed.code).toBe(2);
     expect(failed.stderr).toContain('Lineage node run:nope does not exist');
   });
 

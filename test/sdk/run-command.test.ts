@@ -215,7 +215,7 @@ describe.each(backends)('mnemo run on $name', (backend) => {
         ['run', '--tracking-uri', offlineUri, '--', 'node', '-e', 'console.log("ran")'],
         plain,
       );
-      expect(offline.code, offline.stderr).toBe(1);
+      expect(offline.code, offline.stderr).toBe(2);
       expect(offline.stdout).not.toContain('ran');
       expect(offline.stderr).toContain(`could not start a run on ${offlineUri}`);
       expect(offline.stderr).toContain('ECONNREFUSED');

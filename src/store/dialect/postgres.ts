@@ -6,8 +6,13 @@ import type { Store } from '../store.js';
 // BIGINT columns hold epoch milliseconds and steps, well inside Number.MAX_SAFE_INTEGER: read them as numbers.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
-export function openPostgres(connectionString: string): Store {
-  const pool = new pg.Pool({ connectionString, max: 10 });
+export function openPostgres(connectionString: string, options: { readOnly?: boolean } = {}): Store {
+  const pool = new pg.Pool({
+    connectionString,
+    max: 10,
+    // The server itself then refuses any write a read-only command might attempt.
+    ...(options.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
+  });
   // An idle client that loses its connection must not take the process down with it.
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

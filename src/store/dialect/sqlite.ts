@@ -6,12 +6,17 @@ import type { Database } from '../schema.js';
 import type { Store } from '../store.js';
 import { cachingStatements } from './sqlite-statement-cache.js';
 
-export function openSqlite(path: string): Store {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const connection = new SqliteDatabase(path);
-  // WAL lets readers run beside the single writer; FULL sync because a point we acknowledged must survive a crash.
-  connection.pragma('journal_mode = WAL');
-  connection.pragma('synchronous = FULL');
+export function openSqlite(path: string, options: { readOnly?: boolean } = {}): Store {
+  const readOnly = options.readOnly === true;
+  if (!readOnly && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  // A read-only handle never creates the file and cannot write to it, whatever a query asks.
+  const connection = new SqliteDatabase(path, readOnly ? { readonly: true, fileMustExist: true } : {});
+  if (readOnly) connection.pragma('query_only = ON');
+  else {
+    // WAL lets readers run beside the single writer; FULL sync because a point we acknowledged must survive a crash.
+    connection.pragma('journal_mode = WAL');
+    connection.pragma('synchronous = FULL');
+  }
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 10000');
   connection.pragma('cache_size = -65536');

@@ -31,6 +31,9 @@ const ALL: Record<string, DialectMigration> = {
   '0015-name-prefix-indexes': namePrefixIndexes,
 };
 
+/** The names a database that is fully up to date has recorded as applied. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(ALL);
+
 export function migrationProvider(dialect: DialectName): MigrationProvider {
   return {
     async getMigrations() {
