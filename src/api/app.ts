@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { runWithContext } from '../services/request-context.js';
 import type { Services } from '../services/services.js';
-import { installErrorHandling, NATIVE_STATUS, type StatusMap } from './errors.js';
+import { installErrorHandling, NATIVE_STATUS, type StatusMap, sendError } from './errors.js';
+import { installInputGuard } from './input-guard.js';
 import { mlflowApi } from './mlflow/mlflow-api.js';
 import { MLFLOW_STATUS_MAPS } from './mlflow/status-map.js';
 import { artifactRoutes } from './native/artifact-routes.js';
@@ -37,6 +38,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false },
     },
     bodyLimit: 1024 * 1024,
+    // Errors the router raises before any route runs (a URL that does not decode, an over-long parameter) get the
+    // same {error_code, message} shape as every other refusal.
+    frameworkErrors: (error, _request, reply) => {
+      sendError(reply, 400, 'INVALID_PARAMETER_VALUE', `Malformed request: ${error.message}`);
+    },
   });
 
   // Artifact uploads and other non-JSON bodies arrive as streams; routes that expect JSON reject them by schema.
@@ -52,6 +58,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     app,
     (request) => statusMaps.find((s) => request.url.startsWith(s.prefix))?.map ?? NATIVE_STATUS,
   );
+  installInputGuard(app);
   await registerOpenApi(app, VERSION);
 
   const { services } = options;
