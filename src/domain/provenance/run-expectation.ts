@@ -88,7 +88,8 @@ export function foldRunEvent(expected: RunExpectation, event: RunEvent): void {
   } else if (event.action === 'artifact.delete' && isObject(state) && typeof state.path === 'string') {
     const prefix = state.path;
     for (const path of [...expected.artifacts.keys()]) {
-      if (path === prefix || path.startsWith(`${prefix}/`)) expected.artifacts.delete(path);
+      // An empty path is the run's whole artifact directory.
+      if (prefix === '' || path === prefix || path.startsWith(`${prefix}/`)) expected.artifacts.delete(path);
     }
   } else if (event.action === 'run.log_inputs' && Array.isArray(state)) {
     for (const d of state as unknown[]) {

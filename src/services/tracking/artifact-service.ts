@@ -3,7 +3,8 @@ import { joinArtifactPath, normalizeArtifactPath } from '../../domain/artifacts/
 import { invalid, invalidState, notFound } from '../../domain/errors.js';
 import type { ArtifactFile } from '../../domain/tracking/entities.js';
 import { artifactDigests, forgetArtifacts, recordArtifact } from '../../store/repositories/artifact-repository.js';
-import { findRunRow } from '../../store/repositories/run-repository.js';
+import { versionsStoredAround } from '../../store/repositories/registry/version-repository.js';
+import { findRunRow, runStoredBelow } from '../../store/repositories/run-repository.js';
 import type { RunsTable } from '../../store/schema.js';
 import { write } from '../unit-of-work.js';
 import type { ServiceDeps } from './service-deps.js';
@@ -52,7 +53,9 @@ export class ArtifactService {
   async delete(runId: string, path: string): Promise<void> {
     const run = await this.requireRun(runId);
     const relative = normalizeArtifactPath(path);
-    await this.deps.artifacts.delete(joinArtifactPath(runRoot(run), relative));
+    const target = joinArtifactPath(runRoot(run), relative);
+    await this.refuseIfRegistered(target, 'delete');
+    await this.deps.artifacts.delete(target);
     await write(this.deps.store, this.deps.audit, async ({ db, audit }) => {
       await forgetArtifacts(db, runId, relative);
       audit({ action: 'artifact.delete', entityKind: 'run', entityId: runId, state: { path: relative } });
@@ -64,7 +67,14 @@ export class ArtifactService {
     const normalized = normalizeArtifactPath(rootPath);
     if (normalized === '') throw invalid('artifact path must name a file');
     const owner = await this.runOwning(normalized);
-    if (owner) return this.storeFile(owner.run, owner.relative, body);
+    if (owner) {
+      if (owner.relative === '') throw invalid('artifact path must name a file');
+      if (owner.run.lifecycle_stage !== 'active') {
+        throw invalidState(`Run ${owner.run.run_id} is deleted; restore it before uploading`);
+      }
+      return this.storeFile(owner.run, owner.relative, body);
+    }
+    await this.refuseIfRegistered(normalized, 'write');
     const stored = await this.deps.artifacts.put(normalized, body);
     await write(this.deps.store, this.deps.audit, async ({ audit }) => {
       audit({ action: 'artifact.upload', entityKind: 'artifact', entityId: normalized, state: stored });
@@ -99,6 +109,15 @@ export class ArtifactService {
     if (normalized === '') throw invalid('artifact path must name a file or directory');
     const owner = await this.runOwning(normalized);
     if (owner) return this.delete(owner.run.run_id, owner.relative);
+    await this.refuseIfRegistered(normalized, 'delete');
+    // A directory holding runs' files (an experiment's, say) is not removed behind the runs' backs: their records
+    // would keep naming files that are gone. Runs' files are deleted through their run.
+    const run = await runStoredBelow(this.deps.store.db, normalized);
+    if (run) {
+      throw invalidState(
+        `'${normalized}' holds the artifacts of run ${run}; delete them through the run, not the directory above it`,
+      );
+    }
     await this.deps.artifacts.delete(normalized);
     await write(this.deps.store, this.deps.audit, async ({ audit }) => {
       audit({ action: 'artifact.delete', entityKind: 'artifact', entityId: normalized, state: { path: normalized } });
@@ -110,14 +129,29 @@ export class ArtifactService {
    * and that is its artifact location.
    */
   async runOwning(rootPath: string): Promise<{ run: RunsTable; relative: string } | undefined> {
-    const match = /^(.+?)\/([0-9a-f]{32})\/artifacts\/(.+)$/.exec(rootPath);
+    // The run's artifact directory itself (relative '') or a path inside it.
+    const match = /^(.+?)\/([0-9a-f]{32})\/artifacts(?:\/(.+))?$/.exec(rootPath);
     if (!match) return undefined;
     const run = await findRunRow(this.deps.store.db, match[2]!);
     if (!run || runRoot(run) !== `${match[1]}/${match[2]}/artifacts`) return undefined;
-    return { run, relative: match[3]! };
+    return { run, relative: match[3] ?? '' };
+  }
+
+  /**
+   * The files behind a registered model version never change: its manifest and attestation vouch for these bytes.
+   * Writing into a version's source, or deleting it or a directory holding it, is refused.
+   */
+  private async refuseIfRegistered(rootPath: string, operation: 'write' | 'delete'): Promise<void> {
+    const [held] = await versionsStoredAround(this.deps.store.db, rootPath, { includeBelow: operation === 'delete' });
+    if (!held) return;
+    throw invalidState(
+      `Cannot ${operation} '${rootPath}': it holds the files of registered model version ${held.name}/${held.version} ` +
+        `(stored at '${held.storagePath}'), which never change; log a new artifact path and register a new version`,
+    );
   }
 
   private async storeFile(run: RunsTable, relative: string, body: Readable): Promise<ArtifactFile> {
+    await this.refuseIfRegistered(joinArtifactPath(runRoot(run), relative), 'write');
     const stored = await this.deps.artifacts.put(joinArtifactPath(runRoot(run), relative), body);
     await write(this.deps.store, this.deps.audit, async ({ db, audit }) => {
       const row = {

@@ -16,6 +16,10 @@ export async function recordArtifact(db: Executor, row: ArtifactsTable): Promise
 }
 
 export async function forgetArtifacts(db: Executor, runId: string, pathPrefix: string): Promise<void> {
+  if (pathPrefix === '') {
+    await db.deleteFrom('artifacts').where('run_id', '=', runId).execute();
+    return;
+  }
   await db
     .deleteFrom('artifacts')
     .where('run_id', '=', runId)

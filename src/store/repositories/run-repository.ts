@@ -12,6 +12,18 @@ export async function findRunRow(db: Executor, runId: string): Promise<RunsTable
   return db.selectFrom('runs').selectAll().where('run_id', '=', runId).executeTakeFirst();
 }
 
+/** A run whose artifact directory lies below `rootPath` (a path relative to the artifact root), if there is one. */
+export async function runStoredBelow(db: Executor, rootPath: string): Promise<string | undefined> {
+  const prefix = `mlflow-artifacts:/${rootPath === '' ? '' : `${rootPath}/`}`;
+  const row = await db
+    .selectFrom('runs')
+    .select('run_id')
+    .where((eb) => eb(eb.fn('substr', ['artifact_uri', eb.val(1), eb.val(prefix.length)]), '=', prefix))
+    .limit(1)
+    .executeTakeFirst();
+  return row?.run_id;
+}
+
 export async function updateRunRow(
   db: Executor,
   runId: string,

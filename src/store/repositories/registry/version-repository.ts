@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { ModelVersion, Signature } from '../../../domain/registry/entities.js';
 import type { ManifestEntry } from '../../../domain/registry/manifest.js';
 import type { Stage } from '../../../domain/registry/stages.js';
@@ -180,4 +181,38 @@ export function toModelVersion(
         ? null
         : { subject: row.metadata_schema_subject, version: Number(row.metadata_schema_version) },
   };
+}
+
+/**
+ * Live model versions whose files a write or delete at `rootPath` would touch: a version stored at the path or at
+ * one of its ancestors (the path lies inside the version's source) and, for deletes, one stored below it (the path
+ * is a directory holding the source). `''` is the artifact root itself.
+ */
+export async function versionsStoredAround(
+  db: Executor,
+  rootPath: string,
+  options: { includeBelow: boolean },
+): Promise<{ name: string; version: number; storagePath: string }[]> {
+  const parts = rootPath === '' ? [] : rootPath.split('/');
+  const ancestors = parts.map((_, i) => parts.slice(0, i + 1).join('/'));
+  const below = rootPath === '' ? '' : `${rootPath}/`;
+  return db
+    .selectFrom('model_versions as v')
+    .innerJoin('registered_models as m', 'm.model_id', 'v.model_id')
+    .select(['m.name as name', 'v.version as version', 'v.storage_path as storagePath'])
+    .where('v.deleted_time', 'is', null)
+    .where((eb) =>
+      eb.or([
+        ...(ancestors.length > 0 ? [eb('v.storage_path', 'in', ancestors)] : []),
+        // A prefix test rather than a range or LIKE: byte-wise on both databases whatever their collation. Only
+        // deletes ask, and they are rare enough for it to read every version.
+        ...(options.includeBelow
+          ? [eb(eb.fn('substr', ['v.storage_path', sql.lit(1), sql.lit(below.length)]), '=', below)]
+          : []),
+      ]),
+    )
+    .orderBy('m.name')
+    .orderBy('v.version')
+    .limit(5)
+    .execute();
 }
