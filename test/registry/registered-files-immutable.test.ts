@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { auditVerify } from '../../src/cli/audit-command.js';
 import { newRun } from '../mlflow/support/mlflow-calls.js';
@@ -15,10 +17,13 @@ describe.each(backends)('the files behind a registered model version never chang
   };
 
   /** A run with a model folder, registered as version 1 of `name` from runs:/<run>/model. */
-  async function registeredRun(name: string) {
+  async function registeredRun(name: string, extra: Record<string, string> = {}) {
     const { experimentId, runId } = await newRun(api, name);
     const root = `${experimentId}/${runId}/artifacts`;
     expect((await send('PUT', proxy(`${root}/model/model.pkl`), 'original bytes')).status).toBe(200);
+    for (const [path, body] of Object.entries(extra)) {
+      expect((await send('PUT', proxy(`${root}/model/${path}`), body)).status).toBe(200);
+    }
     expect((await send('PUT', proxy(`${root}/notes/readme.txt`), 'free to change')).status).toBe(200);
     expect((await api.call('POST', '/api/2.0/mlflow/registered-models/create', { name })).status).toBe(200);
     const version = await api.call('POST', '/api/2.0/mlflow/model-versions/create', {
@@ -82,6 +87,55 @@ describe.each(backends)('the files behind a registered model version never chang
     expect(listed.body.files).toEqual([]);
     const verified = await auditVerify({ backendStoreUri: api.backendUri });
     expect(verified.code, verified.stderr).toBe(0);
+  });
+
+  it('serves registered files only as their manifest records them', async () => {
+    const weights = 'w'.repeat(1_000_000);
+    const { runId, root } = await registeredRun('checked', { 'weights.bin': weights });
+    const onDisk = join(api.artifactsDir, root, 'model/model.pkl');
+    const download = async (url: string) => {
+      const response = await fetch(url);
+      try {
+        return { status: response.status, text: await response.text() };
+      } catch (error) {
+        return { status: response.status, text: undefined, error };
+      }
+    };
+    const urls = [
+      proxy(`${root}/model/model.pkl`),
+      native(runId, 'model/model.pkl'),
+      `${api.url}/ajax-api/2.0/mlflow/model-versions/get-artifact?name=checked&version=1&path=model.pkl`,
+    ];
+    for (const url of urls) expect(await download(url)).toEqual({ status: 200, text: 'original bytes' });
+
+    // Same length, other bytes: a small file is refused whole; a large one is cut off before its last bytes, so no
+    // client ever completes a download of bytes the manifest never saw.
+    await writeFile(onDisk, 'ORIGINAL BYTES');
+    for (const url of urls) {
+      const answer = await download(url);
+      expect(answer.status, url).toBeGreaterThanOrEqual(400);
+      expect(answer.status, url).toBeLessThan(500);
+      expect(answer.text).toMatch(/does not match its manifest sha256/);
+    }
+    await writeFile(join(api.artifactsDir, root, 'model/weights.bin'), `${weights.slice(0, -1)}W`);
+    for (const url of [proxy(`${root}/model/weights.bin`), native(runId, 'model/weights.bin')]) {
+      const answer = await download(url);
+      expect(answer.status, url).toBe(200);
+      expect(answer.text, url).toBeUndefined();
+    }
+    // Another length: refused before any byte is sent.
+    await writeFile(onDisk, 'rewritten with a different size');
+    for (const url of urls) {
+      const answer = await download(url);
+      expect(answer.status, url).toBeGreaterThanOrEqual(400);
+      expect(answer.status, url).toBeLessThan(500);
+      expect(answer.text).toMatch(/changed since it was registered/);
+    }
+    // A file planted in the source behind the server's back is not part of the version.
+    await writeFile(join(api.artifactsDir, root, 'model/planted.pkl'), 'planted');
+    expect((await download(proxy(`${root}/model/planted.pkl`))).status).toBe(404);
+    await writeFile(onDisk, 'original bytes');
+    expect(await download(urls[0]!)).toEqual({ status: 200, text: 'original bytes' });
   });
 
   it('refuses proxy uploads to a deleted run, as the native route does', async () => {

@@ -29,6 +29,7 @@ import { newId } from '../ids.js';
 import { recordModelVersionLineage } from '../lineage/model-version-lineage.js';
 import { currentContext } from '../request-context.js';
 import { runRoot } from '../tracking/artifact-service.js';
+import { manifestChecked } from './manifest-checked-stream.js';
 import { readManifest } from './manifest-reader.js';
 import { checkMetadata } from './metadata-gate.js';
 import { parseVersionNumber, requireModel, requireVersion, versionEntityId } from './model-lookup.js';
@@ -197,7 +198,8 @@ export class VersionService {
     const model = await requireModel(db, name);
     const row = await requireVersion(db, model, number);
     const files = versions.manifestOf(row);
-    if (!files.some((file) => file.path === relative)) {
+    const entry = files.find((file) => file.path === relative);
+    if (!entry) {
       throw notFound(`Model Version (name=${model.name}, version=${number}) has no file '${relative}'`);
     }
     // A version registered from a single file stores that file itself, with its name as the only manifest entry.
@@ -208,7 +210,7 @@ export class VersionService {
     if (!found) {
       throw notFound(`File '${relative}' of model version ${model.name}/${number} is missing from the artifact store`);
     }
-    return found;
+    return manifestChecked(found, entry, `File '${relative}' of model version ${model.name}/${number}`);
   }
 
   /** Every live version of a model, oldest first. */

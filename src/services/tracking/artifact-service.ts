@@ -3,9 +3,10 @@ import { joinArtifactPath, normalizeArtifactPath } from '../../domain/artifacts/
 import { invalid, invalidState, notFound } from '../../domain/errors.js';
 import type { ArtifactFile } from '../../domain/tracking/entities.js';
 import { artifactDigests, forgetArtifacts, recordArtifact } from '../../store/repositories/artifact-repository.js';
-import { versionsStoredAround } from '../../store/repositories/registry/version-repository.js';
+import { manifestOf, versionsStoredAround } from '../../store/repositories/registry/version-repository.js';
 import { findRunRow, runStoredBelow } from '../../store/repositories/run-repository.js';
 import type { RunsTable } from '../../store/schema.js';
+import { manifestChecked } from '../registry/manifest-checked-stream.js';
 import { write } from '../unit-of-work.js';
 import type { ServiceDeps } from './service-deps.js';
 
@@ -45,9 +46,10 @@ export class ArtifactService {
   async download(runId: string, path: string): Promise<{ body: Readable; size: number }> {
     const run = await this.requireRun(runId);
     const relative = normalizeArtifactPath(path);
-    const found = await this.deps.artifacts.get(joinArtifactPath(runRoot(run), relative));
+    const target = joinArtifactPath(runRoot(run), relative);
+    const found = await this.deps.artifacts.get(target);
     if (!found) throw notFound(`No artifact at '${relative}' for run ${runId}`);
-    return found;
+    return this.asRegistered(target, found);
   }
 
   async delete(runId: string, path: string): Promise<void> {
@@ -87,7 +89,27 @@ export class ArtifactService {
     const normalized = normalizeArtifactPath(rootPath);
     const found = normalized === '' ? undefined : await this.deps.artifacts.get(normalized);
     if (!found) throw notFound(`No artifact at '${normalized}'`);
-    return found;
+    return this.asRegistered(normalized, found);
+  }
+
+  /**
+   * A file inside a registered version's source (what clients load a registered model through) is served only as
+   * its manifest records it; any other file is served as stored.
+   */
+  private async asRegistered(
+    normalized: string,
+    found: { body: Readable; size: number },
+  ): Promise<{ body: Readable; size: number }> {
+    const [held] = await versionsStoredAround(this.deps.store.db, normalized, { includeBelow: false });
+    if (!held) return found;
+    const files = manifestOf(held);
+    const inside = normalized === held.storagePath ? '' : normalized.slice(held.storagePath.length + 1);
+    const entry = inside === '' && files.length === 1 ? files[0] : files.find((file) => file.path === inside);
+    if (!entry) {
+      found.body.destroy();
+      throw notFound(`No artifact at '${normalized}' in registered model version ${held.name}/${held.version}`);
+    }
+    return manifestChecked(found, entry, `'${normalized}' of model version ${held.name}/${held.version}`);
   }
 
   /** Lists one directory below the artifact root; entries are named relative to that directory. */

@@ -106,7 +106,7 @@ export async function deleteAliasesOf(db: Executor, modelId: string, version: nu
   await db.deleteFrom('model_aliases').where('model_id', '=', modelId).where('version', '=', version).execute();
 }
 
-export function manifestOf(row: ModelVersionsTable): ManifestEntry[] {
+export function manifestOf(row: Pick<ModelVersionsTable, 'manifest'>): ManifestEntry[] {
   return fromJsonColumn<ManifestEntry[]>(row.manifest, []);
 }
 
@@ -192,14 +192,14 @@ export async function versionsStoredAround(
   db: Executor,
   rootPath: string,
   options: { includeBelow: boolean },
-): Promise<{ name: string; version: number; storagePath: string }[]> {
+): Promise<{ name: string; version: number; storagePath: string; manifest: ModelVersionsTable['manifest'] }[]> {
   const parts = rootPath === '' ? [] : rootPath.split('/');
   const ancestors = parts.map((_, i) => parts.slice(0, i + 1).join('/'));
   const below = rootPath === '' ? '' : `${rootPath}/`;
   return db
     .selectFrom('model_versions as v')
     .innerJoin('registered_models as m', 'm.model_id', 'v.model_id')
-    .select(['m.name as name', 'v.version as version', 'v.storage_path as storagePath'])
+    .select(['m.name as name', 'v.version as version', 'v.storage_path as storagePath', 'v.manifest as manifest'])
     .where('v.deleted_time', 'is', null)
     .where((eb) =>
       eb.or([
