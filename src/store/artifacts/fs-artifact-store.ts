@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
-import { dirname, resolve, sep } from 'node:path';
+import { constants, createWriteStream } from 'node:fs';
+import { mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import { dirname, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -27,8 +27,32 @@ export class FsArtifactStore implements ArtifactStore {
     return full;
   }
 
+  /**
+   * The path inside the root, refused when any part of it below the root is a symbolic link: a link planted in a
+   * shared or extracted folder would otherwise let reads, writes and deletes reach files outside the root. The root
+   * itself may be a link (a mounted volume, say). Checked on the deepest part that exists, so writes that create
+   * folders are covered too.
+   */
+  private async confined(path: string): Promise<string> {
+    const full = this.resolveInside(path);
+    const rootReal = await realpath(this.root).catch(() => this.root);
+    let probe = full;
+    for (;;) {
+      try {
+        const real = await realpath(probe);
+        if (real !== resolve(rootReal, relative(this.root, probe))) throw symlinkRefused(path);
+        return full;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+        if (probe === this.root) return full;
+        probe = dirname(probe);
+      }
+    }
+  }
+
   async put(path: string, body: Readable): Promise<StoredObject> {
-    const target = this.resolveInside(path);
+    const target = await this.confined(path);
     try {
       await mkdir(dirname(target), { recursive: true });
     } catch (error) {
@@ -62,12 +86,19 @@ export class FsArtifactStore implements ArtifactStore {
   }
 
   async get(path: string): Promise<{ body: Readable; size: number } | undefined> {
-    const target = this.resolveInside(path);
+    const target = await this.confined(path);
     try {
-      const info = await stat(target);
-      if (!info.isFile()) return undefined;
-      return { body: createReadStream(target), size: info.size };
+      // O_NOFOLLOW: a link swapped in after the check above is refused by the kernel rather than followed.
+      const handle = await open(target, constants.O_RDONLY | constants.O_NOFOLLOW);
+      const info = await handle.stat();
+      if (!info.isFile()) {
+        await handle.close();
+        return undefined;
+      }
+      return { body: handle.createReadStream(), size: info.size };
     } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw symlinkRefused(path);
+      if ((error as NodeJS.ErrnoException).code === 'EISDIR') return undefined;
       // A file used as a directory (`a.txt/b`) names nothing, as a missing one does.
       if (isMissing(error) || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
       throw error;
@@ -75,7 +106,7 @@ export class FsArtifactStore implements ArtifactStore {
   }
 
   async list(directory: string): Promise<ListedObject[]> {
-    const target = this.resolveInside(directory);
+    const target = await this.confined(directory);
     let entries: import('node:fs').Dirent[];
     try {
       entries = await readdir(target, { withFileTypes: true });
@@ -96,7 +127,8 @@ export class FsArtifactStore implements ArtifactStore {
 
   async delete(path: string): Promise<void> {
     try {
-      await rm(this.resolveInside(path), { recursive: true, force: true });
+      // rm removes links found inside a folder rather than following them; the path itself is checked first.
+      await rm(await this.confined(path), { recursive: true, force: true });
     } catch (error) {
       // Below a file there is nothing to delete, as with a path that does not exist.
       if ((error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error;
@@ -111,6 +143,10 @@ function pathConflict(path: string, error: unknown): unknown {
     return invalid(`artifact path '${path}' conflicts with an existing file or directory of the same name`);
   }
   return error;
+}
+
+function symlinkRefused(path: string): Error {
+  return invalid(`artifact path '${path}' passes through a symbolic link, which the artifact store does not follow`);
 }
 
 function isMissing(error: unknown): boolean {
