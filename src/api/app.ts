@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { type HostAllowList, hostAllowList } from '../domain/http/host-allow-list.js';
 import { runWithContext } from '../services/request-context.js';
 import type { Services } from '../services/services.js';
 import { installErrorHandling, NATIVE_STATUS, type StatusMap, sendError } from './errors.js';
@@ -15,12 +16,15 @@ import { runRoutes } from './native/run-routes.js';
 import { uiSupportRoutes } from './native/ui-support-routes.js';
 import { registerOpenApi } from './openapi.js';
 import { operationalRoutes } from './operational-routes.js';
+import { installRequestOriginGuard } from './request-origin-guard.js';
 import { VERSION } from './version.js';
 import { registerWebUi } from './web-ui.js';
 
 export interface AppOptions {
   services: Services;
   logger?: boolean;
+  /** Host names the server answers (default: loopback names only). */
+  allowedHosts?: HostAllowList;
   /** Extra surfaces (MLflow adapter, lineage, UI) register themselves here with their own status maps. */
   plugins?: ((app: FastifyInstance) => Promise<void>)[];
   statusMaps?: { prefix: string; map: StatusMap }[];
@@ -48,6 +52,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Artifact uploads and other non-JSON bodies arrive as streams; routes that expect JSON reject them by schema.
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
 
+  installRequestOriginGuard(app, options.allowedHosts ?? hostAllowList('127.0.0.1', undefined));
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     runWithContext({ actor: 'anonymous', requestId: request.id }, done);

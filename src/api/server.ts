@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { hostAllowList } from '../domain/http/host-allow-list.js';
 import { AuditLog } from '../services/provenance/audit-log.js';
 import { startCheckpointTimer } from '../services/provenance/checkpoint-scheduler.js';
 import { loadSigningKey } from '../services/provenance/signing-key-source.js';
@@ -25,6 +26,8 @@ export interface ServerConfig {
    * connections. Default 10 seconds.
    */
   shutdownGraceMs?: number;
+  /** `--allowed-hosts`: host names answered besides loopback ones (`*.example.com` wildcards, `*` for any). */
+  allowedHosts?: string[];
 }
 
 export interface RunningServer {
@@ -48,7 +51,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const audit = new AuditLog(store.dialect);
   const artifacts = openArtifactStore(config.artifactsDestination);
   const services = createServices({ store, artifacts, audit, signingKey });
-  const app = await buildApp({ services, logger: config.logger ?? false });
+  const app = await buildApp({
+    services,
+    logger: config.logger ?? false,
+    allowedHosts: hostAllowList(config.host, config.allowedHosts),
+  });
   try {
     // Listed before anything is signed with it, so every signature has a published key.
     await services.provenance.keys.register();

@@ -32,6 +32,13 @@ export function serverCommand(): Command {
       ),
     )
     .addOption(envOption('--checkpoint-interval <minutes>', 'minutes between signed audit checkpoints (0: off)', '10'))
+    .addOption(
+      envOption(
+        '--allowed-hosts <hosts>',
+        'comma-separated host names the server answers besides loopback ones (*.example.com wildcards, * for any); ' +
+          'default: loopback names when bound to loopback, any host otherwise',
+      ),
+    )
     .action(async (options: Record<string, string | boolean>) => {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65_535) {
@@ -59,6 +66,7 @@ export function serverCommand(): Command {
         signingKey: process.env.MNEMO_SIGNING_KEY,
         signingKeyFile: typeof options.signingKeyFile === 'string' ? options.signingKeyFile : undefined,
         checkpointIntervalMinutes: checkpointInterval,
+        allowedHosts: typeof options.allowedHosts === 'string' ? options.allowedHosts.split(',') : undefined,
       });
       console.log(
         `Mnemo is serving on ${server.url} (metadata: ${server.store.dialect}, artifacts: ${server.artifactsLocation})`,
