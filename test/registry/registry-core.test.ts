@@ -100,8 +100,10 @@ describe.each(backends)('model registry core over HTTP on $name', (backend) => {
     // Same bytes: same digest. One byte changed in one file: a different digest.
     const same = await createVersion('manifested', { source: `runs:/${runId}/model`, runId });
     expect(same.body.modelVersion.manifestDigest).toBe(first.body.modelVersion.manifestDigest);
-    await upload(api, runId, 'model/conf/params.json', '{"depth":7}');
-    const changed = await createVersion('manifested', { source: `runs:/${runId}/model` });
+    // Registered files never change, so the changed byte goes into a copy of the folder.
+    await upload(api, runId, 'model-v2/model.pkl', 'weights-v1');
+    await upload(api, runId, 'model-v2/conf/params.json', '{"depth":7}');
+    const changed = await createVersion('manifested', { source: `runs:/${runId}/model-v2` });
     expect(changed.body.modelVersion.version).toBe(3);
     expect(changed.body.modelVersion.manifestDigest).not.toBe(first.body.modelVersion.manifestDigest);
     // A renamed file changes it too, even with identical bytes.
@@ -112,7 +114,7 @@ describe.each(backends)('model registry core over HTTP on $name', (backend) => {
 
     // The same files addressed through the artifact root give the same manifest.
     const run = await api.call<{ run: { artifactUri: string } }>('GET', `/api/v1/runs/${runId}`);
-    const viaRoot = await createVersion('manifested', { source: `${run.body.run.artifactUri}/model` });
+    const viaRoot = await createVersion('manifested', { source: `${run.body.run.artifactUri}/model-v2` });
     expect(viaRoot.status).toBe(201);
     expect(viaRoot.body.modelVersion.manifestDigest).toBe(changed.body.modelVersion.manifestDigest);
   });
