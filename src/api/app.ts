@@ -33,10 +33,9 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
-    genReqId: (request) => {
-      const given = request.headers['x-request-id'];
-      return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
-    },
+    // The id the audit log records is the server's own: a client could otherwise give many writes one id, or
+    // borrow another request's. A client's own id is echoed and logged beside it for correlation.
+    genReqId: () => randomUUID(),
     ajv: {
       // Bodies are taken as sent: no type coercion, no silently dropped fields; unknown fields are refused.
       customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false },
@@ -55,6 +54,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installRequestOriginGuard(app, options.allowedHosts ?? hostAllowList('127.0.0.1', undefined));
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    const given = request.headers['x-request-id'];
+    if (typeof given === 'string' && /^[\w.-]{1,128}$/.test(given)) {
+      reply.header('x-client-request-id', given);
+      request.log = request.log.child({ clientRequestId: given });
+    }
     runWithContext({ actor: 'anonymous', requestId: request.id }, done);
   });
 

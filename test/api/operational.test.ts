@@ -45,7 +45,29 @@ describe.each(backends)('health, metrics and OpenAPI on $name', (backend) => {
   it('answers unknown endpoints with a JSON 404 and echoes request ids', async () => {
     const response = await fetch(`${api.url}/api/v1/nothing-here`, { headers: { 'x-request-id': 'req-123' } });
     expect(response.status).toBe(404);
-    expect(response.headers.get('x-request-id')).toBe('req-123');
+    expect(response.headers.get('x-client-request-id')).toBe('req-123');
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(await response.json()).toMatchObject({ error_code: 'ENDPOINT_NOT_FOUND' });
+  });
+
+  it("records the server's request id in the audit log, never the client's", async () => {
+    const ids: string[] = [];
+    for (const name of ['same-id-1', 'same-id-2']) {
+      const response = await fetch(`${api.url}/api/v1/experiments`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': 'chosen-by-client' },
+        body: JSON.stringify({ name }),
+      });
+      expect(response.status).toBe(201);
+      ids.push(response.headers.get('x-request-id')!);
+    }
+    expect(ids[0]).not.toBe(ids[1]);
+    const events = await api.call<{ events: { requestId: string; action: string }[] }>(
+      'GET',
+      '/api/v1/audit/events?entityKind=experiment',
+    );
+    const recorded = events.body.events.map((e) => e.requestId);
+    expect(recorded).not.toContain('chosen-by-client');
+    expect(recorded).toEqual(expect.arrayContaining(ids));
   });
 });
