@@ -9,7 +9,12 @@ import { syntaxError } from '../search/filter-tokenizer.js';
  */
 const PATTERN: FieldRule = { valueKind: 'string', operators: ['=', '!=', 'LIKE', 'ILIKE'] };
 const LISTED: FieldRule = { valueKind: 'string', operators: ['=', '!=', 'LIKE', 'ILIKE', 'IN', 'NOT IN'] };
-const NUMERIC: FieldRule = { valueKind: 'number', operators: ['=', '!=', '>', '>=', '<', '<='], quotedNumbers: true };
+const NUMERIC: FieldRule = {
+  valueKind: 'number',
+  operators: ['=', '!=', '>', '>=', '<', '<='],
+  quotedNumbers: true,
+  integer: true,
+};
 
 type EntityFields = FilterSchema['entities'] extends ReadonlyMap<FilterEntity, infer F> ? F : never;
 

@@ -15,6 +15,8 @@ export interface FieldRule {
   operators: readonly FilterOperator[];
   /** Numbers may also be written as quoted strings (MLflow clients quote model version numbers). */
   quotedNumbers?: boolean;
+  /** Only whole numbers both databases can compare with an integer column (times in ms, version numbers). */
+  integer?: boolean;
 }
 
 /** Entities either accept any key (metrics.<anything>) or a fixed set, possibly with alias spellings. */
@@ -36,6 +38,7 @@ export interface FilterSchema {
 }
 
 const NUMERIC: FieldRule = { valueKind: 'number', operators: ['=', '!=', '>', '>=', '<', '<='] };
+const TIME: FieldRule = { ...NUMERIC, integer: true };
 const STRING: FieldRule = { valueKind: 'string', operators: ['=', '!=', 'LIKE', 'ILIKE', 'IN', 'NOT IN'] };
 // Params and tags may be absent on a run, so only they can be tested for presence.
 const NULLABLE_STRING: FieldRule = { valueKind: 'string', operators: [...STRING.operators, 'IS NULL', 'IS NOT NULL'] };
@@ -65,9 +68,9 @@ export const RUN_FILTER_SCHEMA: FilterSchema = {
         ['artifact_uri', 'artifact_uri', STRING],
         ['run_id', 'run_id', STRING],
         ['lifecycle_stage', 'lifecycle_stage', STRING],
-        ['start_time', 'start_time', NUMERIC],
-        ['created', 'start_time', NUMERIC],
-        ['end_time', 'end_time', NUMERIC],
+        ['start_time', 'start_time', TIME],
+        ['created', 'start_time', TIME],
+        ['end_time', 'end_time', TIME],
       ]),
     ],
     [
@@ -89,8 +92,8 @@ export const EXPERIMENT_FILTER_SCHEMA: FilterSchema = {
       'attribute',
       fixedKeys('attribute', [
         ['name', 'name', PATTERN_STRING],
-        ['creation_time', 'creation_time', NUMERIC],
-        ['last_update_time', 'last_update_time', NUMERIC],
+        ['creation_time', 'creation_time', TIME],
+        ['last_update_time', 'last_update_time', TIME],
       ]),
     ],
   ]),

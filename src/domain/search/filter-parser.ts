@@ -112,6 +112,9 @@ function parseScalar(cursor: TokenCursor, field: ResolvedField): number | string
     }
     const value = Number(token.text);
     if (!Number.isFinite(value)) throw cursor.errorAt(token, 'number out of range');
+    if (field.rule.integer && !Number.isSafeInteger(value)) {
+      throw cursor.errorAt(token, `expected a whole number for ${field.entity} ${field.key}, at most 2^53 in size`);
+    }
     return value;
   }
   if (!isStringLiteral(token)) throw cursor.errorAt(token, `expected a quoted string for ${field.entity} comparison`);
