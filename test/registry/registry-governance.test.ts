@@ -54,6 +54,22 @@ describe.each(backends)('registry governance over HTTP on $name', (backend) => {
     expect((await api.call('POST', '/api/v1/registered-models', { name: 'Now_Allowed' })).status).toBe(201);
   });
 
+  it('checks names against any rule in linear time, so a hostile rule and name cannot stall the server', async () => {
+    // Under a backtracking engine this pair takes about 2^40 steps: the request (and /health beside it) would hang.
+    expect((await api.call('PUT', '/api/v1/naming-rules/model', { pattern: '^((a+))+$' })).status).toBe(200);
+    const [refused, health] = await Promise.all([
+      api.call<ErrorBody>('POST', '/api/v1/registered-models', { name: `${'a'.repeat(40)}!` }),
+      api.call('GET', '/health'),
+    ]);
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toContain('does not follow the naming rule');
+    expect(health.status).toBe(200);
+    expect((await api.call('POST', '/api/v1/registered-models', { name: 'a'.repeat(40) })).status).toBe(201);
+    const backreference = await api.call<ErrorBody>('PUT', '/api/v1/naming-rules/model', { pattern: '^(a)\\1$' });
+    expect(backreference.status).toBe(400);
+    expect((await api.call('DELETE', '/api/v1/naming-rules/model')).status).toBe(200);
+  });
+
   it('enforces controlled vocabularies on model and version tags, at creation and when set later', async () => {
     const put = await api.call('PUT', '/api/v1/vocabularies/risk_tier', {
       description: 'how much harm a wrong prediction can do',

@@ -1,4 +1,5 @@
 import { invalid } from '../errors.js';
+import { compileLinearPattern, type LinearPattern } from '../text/linear-pattern.js';
 
 /** Entity kinds that can carry a naming rule and a metadata schema subject. */
 export const ENTITY_KINDS = ['model', 'model_version', 'dataset', 'run'] as const;
@@ -18,23 +19,16 @@ export interface NamingRule {
 
 export const MAX_PATTERN_LENGTH = 500;
 
-// A group holding a single repeated atom, itself repeated: (a+)+, ([a-z]*)*, (?:\w+){2,}.
-const NESTED_QUANTIFIER = /\((?:\?:)?(?:\[[^\]]*\]|\\.|[^()|])[+*]\)[+*{]/;
-
-/** Compiles a rule's pattern, refusing what is not a valid regular expression (with the engine's reason). */
-export function compileNamingPattern(pattern: string): RegExp {
+/**
+ * Compiles a rule's pattern in a linear-time engine (the rule runs on every create, on names clients choose),
+ * refusing what is not a valid pattern with the engine's reason.
+ */
+export function compileNamingPattern(pattern: string): LinearPattern {
   if (pattern === '' || pattern.length > MAX_PATTERN_LENGTH) {
     throw invalid(`A naming rule pattern must be 1-${MAX_PATTERN_LENGTH} characters`);
   }
-  // A repeated group of a repeated atom, like (a+)+, can take exponential time on a long name; the rule is checked
-  // on every create, so such patterns are refused up front.
-  if (NESTED_QUANTIFIER.test(pattern)) {
-    throw invalid(
-      `Naming rule pattern '${pattern}' nests quantifiers (as in (a+)+), which can make matching very slow`,
-    );
-  }
   try {
-    return new RegExp(pattern, 'u');
+    return compileLinearPattern(pattern);
   } catch (error) {
     throw invalid(`Naming rule pattern '${pattern}' is not a valid regular expression: ${(error as Error).message}`);
   }

@@ -95,7 +95,8 @@ export class SchemaService {
   /** Would this schema be accepted as the subject's next version? Changes nothing. */
   async check(rawSubject: string, schema: unknown): Promise<CompatibilityReport> {
     const subject = formatSubject(parseSubject(rawSubject));
-    compileSchema(schema);
+    // Only checked, not kept: a compatibility check stores nothing, in the database or in memory.
+    compileSchema(schema, { keep: false });
     const db = this.deps.store.db;
     const info = await schemas.findSubject(db, subject);
     const mode = info?.compatibility ?? DEFAULT_COMPATIBILITY;

@@ -1,7 +1,9 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { LRUCache } from 'lru-cache';
 import { invalid } from '../../errors.js';
 import { canonicalJson } from '../../provenance/canonical-json.js';
+import { compileLinearPattern } from '../../text/linear-pattern.js';
 
 /** A JSON Schema (draft 2020-12) as stored: an object, or `true`/`false`. */
 export type JsonSchema = boolean | { [keyword: string]: unknown };
@@ -15,28 +17,58 @@ export interface Violation {
 /** Lists fields a record should have but may omit, counted by completeness; ignored by validation. */
 export const RECOMMENDED_KEYWORD = 'x-recommended';
 
+// Ajv's engine hook; `code` names it only in standalone code generation, which Mnemo does not use.
+const linearRegExp = Object.assign((pattern: string) => compileLinearPattern(pattern), {
+  code: 'compileLinearPattern',
+});
+
 function newAjv(): Ajv2020 {
   // Strict: a misspelt keyword in a schema is an error at registration, not a rule that silently never applies.
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, validateFormats: true });
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: true,
+    strictRequired: false,
+    validateFormats: true,
+    // `pattern` and `patternProperties` come from users and run on every record: linear time, whatever they say.
+    code: { regExp: linearRegExp },
+  });
   addFormats.default(ajv);
   ajv.addKeyword({ keyword: RECOMMENDED_KEYWORD, schemaType: 'array' });
   return ajv;
 }
 
 const ajv = newAjv();
-const compiled = new Map<string, ValidateFunction>();
+
+/** How many compiled schemas stay in memory; the rest are compiled again when next used. */
+export const COMPILED_SCHEMA_CACHE_SIZE = 200;
+
+// Bounded, and what leaves it leaves Ajv too: clients can post any number of distinct schemas.
+const compiled = new LRUCache<string, { validate: ValidateFunction; schema: JsonSchema }>({
+  max: COMPILED_SCHEMA_CACHE_SIZE,
+  dispose: ({ schema }) => {
+    ajv.removeSchema(schema as object);
+  },
+});
+
+/** Compiled schemas held now (for tests of the bound). */
+export function compiledSchemaCount(): number {
+  return compiled.size;
+}
 
 export const MAX_SCHEMA_BYTES = 256 * 1024;
 
-/** Checks a schema is itself valid and compiles it (cached by content), or throws a 400 saying why not. */
-export function compileSchema(schema: unknown): ValidateFunction {
+/**
+ * Checks a schema is itself valid and compiles it (cached by content), or throws a 400 saying why not. With
+ * `keep: false` the schema is only checked: nothing about it stays in memory.
+ */
+export function compileSchema(schema: unknown, options: { keep: boolean } = { keep: true }): ValidateFunction {
   if (typeof schema !== 'boolean' && (typeof schema !== 'object' || schema === null || Array.isArray(schema))) {
     throw invalid('A metadata schema must be a JSON Schema object (or true/false)');
   }
   const key = canonicalJson(schema);
   if (key.length > MAX_SCHEMA_BYTES) throw invalid(`A metadata schema must be at most ${MAX_SCHEMA_BYTES} bytes`);
   const cached = compiled.get(key);
-  if (cached) return cached;
+  if (cached) return cached.validate;
   if (typeof schema === 'object' && '$id' in schema) {
     // ajv keeps schemas with an $id in a registry; two versions sharing one would collide.
     throw invalid('A metadata schema must not declare $id; subjects and versions identify schemas');
@@ -47,7 +79,8 @@ export function compileSchema(schema: unknown): ValidateFunction {
   } catch (error) {
     throw invalid(`The metadata schema is not a valid JSON Schema: ${(error as Error).message}`);
   }
-  compiled.set(key, validate);
+  if (options.keep) compiled.set(key, { validate, schema: schema as JsonSchema });
+  else if (typeof schema === 'object') ajv.removeSchema(schema);
   return validate;
 }
 
