@@ -61,7 +61,7 @@ describe('mnemo server', () => {
       stderr += chunk.toString();
     });
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stderr).toContain('--port must be a number');
   });
 });
