@@ -77,6 +77,27 @@ describe.each(backends)('runs over HTTP on $name', (backend) => {
     expect(ended.body.run).toMatchObject({ status: 'FINISHED', endTime: 1_700_000_100_000 });
   });
 
+  it('sets endTime when a run ends without one, as MLflow does, and keeps one it was given', async () => {
+    const exp = await experiment('runs-end-time');
+    const { runId } = await run(exp);
+    const before = Date.now();
+    const ended = await api.call<{ run: RunJson }>('PATCH', `/api/v1/runs/${runId}`, { status: 'FINISHED' });
+    const after = Date.now();
+    expect(ended.status).toBe(200);
+    expect(ended.body.run.status).toBe('FINISHED');
+    expect(ended.body.run.endTime).toBeGreaterThanOrEqual(before);
+    expect(ended.body.run.endTime).toBeLessThanOrEqual(after);
+    const { body } = await api.call<{ run: RunJson }>('GET', `/api/v1/runs/${runId}`);
+    expect(body.run.endTime).toBe(ended.body.run.endTime);
+
+    // A later status change does not move an end already recorded; a running run has none.
+    const failed = await api.call<{ run: RunJson }>('PATCH', `/api/v1/runs/${runId}`, { status: 'FAILED' });
+    expect(failed.body.run.endTime).toBe(ended.body.run.endTime);
+    const other = await run(exp);
+    const renamed = await api.call<{ run: RunJson }>('PATCH', `/api/v1/runs/${other.runId}`, { status: 'RUNNING' });
+    expect(renamed.body.run.endTime).toBeNull();
+  });
+
   it('keeps the latest metric value when an older point arrives later', async () => {
     const exp = await experiment('runs-latest');
     const { runId } = await run(exp);

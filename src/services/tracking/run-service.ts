@@ -18,7 +18,7 @@ import type {
   RunStatus,
   ViewType,
 } from '../../domain/tracking/entities.js';
-import { RUN_STATUSES } from '../../domain/tracking/entities.js';
+import { isTerminalStatus, RUN_STATUSES } from '../../domain/tracking/entities.js';
 import { LIMITS, validateKey, validateLength } from '../../domain/tracking/limits.js';
 import { runNameFrom } from '../../domain/tracking/run-name.js';
 import { linkRunInputs } from '../../store/repositories/dataset-repository.js';
@@ -134,6 +134,11 @@ export class RunService {
       const changes: Partial<Pick<RunsTable, 'status' | 'end_time' | 'run_name'>> = {};
       if (input.status !== undefined) changes.status = input.status;
       if (input.endTime !== undefined) changes.end_time = input.endTime;
+      else if (input.status !== undefined && isTerminalStatus(input.status)) {
+        // MLflow clients stamp the end when they terminate a run; a native client saying FINISHED means the same.
+        const current = await runs.findRunRow(db, runId);
+        if (current?.end_time == null) changes.end_time = this.deps.now();
+      }
       if (input.runName) {
         changes.run_name = input.runName;
         await runs.upsertRunTags(db, runId, [{ key: RUN_NAME_TAG, value: input.runName }]);
