@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Command } from 'commander';
+import { datasetLabel } from '../domain/lineage/dataset-version.js';
 import { LineageQueryService } from '../services/lineage/lineage-query-service.js';
 import { LineageService } from '../services/lineage/lineage-service.js';
 import { type ReconcileProgress, ReconcileService, type VersionCheck } from '../services/lineage/reconcile-service.js';
@@ -106,15 +107,15 @@ function printData(data: Awaited<ReturnType<ReconcileService['reconcileData']>>,
 
 function printCatalog(catalog: Awaited<ReturnType<ReconcileService['compareCatalog']>>): void {
   console.log(`\nCompared with the other catalog: ${catalog.matching} datasets match.`);
-  for (const d of catalog.onlyInMnemo) console.log(`  only in Mnemo:   ${d.namespace}/${d.name}`);
-  for (const d of catalog.onlyInCatalog) console.log(`  only in catalog: ${d.namespace}/${d.name}`);
+  for (const d of catalog.onlyInMnemo) console.log(`  only in Mnemo:   ${datasetLabel(d.namespace, d.name)}`);
+  for (const d of catalog.onlyInCatalog) console.log(`  only in catalog: ${datasetLabel(d.namespace, d.name)}`);
   for (const d of catalog.schemaDiffers) {
     const parts = [
       d.added.length ? `catalog adds ${d.added.join(', ')}` : '',
       d.removed.length ? `catalog lacks ${d.removed.join(', ')}` : '',
       ...d.retyped.map((r) => `${r.column}: ${r.mnemo} here, ${r.catalog} there`),
     ].filter(Boolean);
-    console.log(`  schema differs:  ${d.namespace}/${d.name} (${parts.join('; ')})`);
+    console.log(`  schema differs:  ${datasetLabel(d.namespace, d.name)} (${parts.join('; ')})`);
   }
   if (catalog.badLines.length > 0)
     console.log(`  lines that are not OpenLineage events: ${catalog.badLines.join(', ')}`);

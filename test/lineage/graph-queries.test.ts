@@ -179,6 +179,19 @@ describe.each(backends)('lineage graph queries on $name', (backend) => {
     expect(shallow.truncated).toBe(true);
   });
 
+  it('labels a file dataset by its absolute path as Marquez does', async () => {
+    const { status, body } = await api.call<{ datasetVersion: { nodeId: string } }>(
+      'POST',
+      '/api/v1/lineage/dataset-versions',
+      { namespace: 'file', name: '/data/train.parquet', version: 'v1' },
+    );
+    expect(status).toBe(201);
+    const { node } = await get<{ node: { label: string } }>(
+      `/api/v1/lineage/nodes?nodeId=${q(body.datasetVersion.nodeId)}`,
+    );
+    expect(node.label).toBe('file:/data/train.parquet@v1');
+  });
+
   it('walks cycles without hanging', async () => {
     const ids: string[] = [];
     for (const name of ['a', 'b', 'c']) {

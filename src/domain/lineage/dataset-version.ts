@@ -51,3 +51,14 @@ export function datasetUri(namespace: string, name: string): string {
     return `${namespace.replace(/\/+$/, '')}/${name.replace(/^\/+/, '')}`;
   return `${namespace}/${name}`;
 }
+
+/**
+ * How people read a dataset's name in labels and messages. An absolute name (a `file` path) follows its namespace
+ * after a colon, as Marquez shows it (`file:/data/train.parquet`); a URI namespace and its name join with one slash.
+ */
+export function datasetLabel(namespace: string, name: string, version?: string): string {
+  const suffix = version === undefined ? '' : `@${version}`;
+  if (namespace.includes('://')) return `${namespace.replace(/\/+$/, '')}/${name.replace(/^\/+/, '')}${suffix}`;
+  if (name.startsWith('/')) return `${namespace}:${name}${suffix}`;
+  return `${namespace}/${name}${suffix}`;
+}

@@ -1,5 +1,10 @@
 import { alreadyExists } from '../../domain/errors.js';
-import type { DatasetColumn, DatasetVersion, QualityCheck } from '../../domain/lineage/dataset-version.js';
+import {
+  type DatasetColumn,
+  type DatasetVersion,
+  datasetLabel,
+  type QualityCheck,
+} from '../../domain/lineage/dataset-version.js';
 import { nodeId } from '../../domain/lineage/node-id.js';
 import * as datasets from '../../store/repositories/lineage/dataset-version-repository.js';
 import { upsertNode } from '../../store/repositories/lineage/node-repository.js';
@@ -51,7 +56,7 @@ export async function saveDatasetVersion(
   const existing = await datasets.findVersionByKey(db, dataset.dataset_id, input.versionKey);
   if (existing && mode === 'create') {
     throw alreadyExists(
-      `Dataset ${input.namespace}/${input.name} already has a version '${input.versionKey}' (${existing.versionId})`,
+      `Dataset ${datasetLabel(input.namespace, input.name)} already has a version '${input.versionKey}' (${existing.versionId})`,
     );
   }
   let versionId: string;
@@ -101,7 +106,7 @@ export function datasetVersionNode(version: DatasetVersion) {
   return {
     id: nodeId('dataset_version', version.versionId),
     kind: 'dataset_version' as const,
-    label: `${version.namespace}/${version.name}@${version.version}`,
+    label: datasetLabel(version.namespace, version.name, version.version),
     attributes: {
       namespace: version.namespace,
       name: version.name,

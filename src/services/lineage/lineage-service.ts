@@ -1,6 +1,12 @@
 import { alreadyExists, invalid, notFound } from '../../domain/errors.js';
 import { type CodeRefSpec, codeRefId, normaliseCodeRef } from '../../domain/lineage/code-ref.js';
-import type { DatasetColumn, DatasetVersion, DriftStatus, QualityCheck } from '../../domain/lineage/dataset-version.js';
+import {
+  type DatasetColumn,
+  type DatasetVersion,
+  type DriftStatus,
+  datasetLabel,
+  type QualityCheck,
+} from '../../domain/lineage/dataset-version.js';
 import type { EdgeType } from '../../domain/lineage/edge-types.js';
 import { type EnvironmentSpec, environmentDigest, normaliseEnvironment } from '../../domain/lineage/environment.js';
 import { modelVersionNodeId, nodeId, parseNodeId } from '../../domain/lineage/node-id.js';
@@ -84,7 +90,7 @@ export class LineageService {
     checkName(input.name, 'name');
     return this.write(async ({ db, audit }) => {
       if (await datasets.findDataset(db, input.namespace, input.name)) {
-        throw alreadyExists(`Dataset ${input.namespace}/${input.name} already exists`);
+        throw alreadyExists(`Dataset ${datasetLabel(input.namespace, input.name)} already exists`);
       }
       const row = {
         dataset_id: newId(),
@@ -146,7 +152,7 @@ export class LineageService {
 
   async listDatasetVersions(namespace: string, name: string): Promise<DatasetVersion[]> {
     const dataset = await datasets.findDataset(this.deps.store.db, namespace, name);
-    if (!dataset) throw notFound(`Dataset ${namespace}/${name} does not exist`);
+    if (!dataset) throw notFound(`Dataset ${datasetLabel(namespace, name)} does not exist`);
     return datasets.listVersions(this.deps.store.db, dataset.dataset_id);
   }
 

@@ -1,6 +1,6 @@
 import { type CatalogDataset, type CatalogDiff, diffCatalogs } from '../../domain/lineage/catalog-diff.js';
 import { compareDigest } from '../../domain/lineage/content-digest.js';
-import type { DatasetVersion, DriftStatus } from '../../domain/lineage/dataset-version.js';
+import { type DatasetVersion, type DriftStatus, datasetLabel } from '../../domain/lineage/dataset-version.js';
 import type { OpenLineageRunEvent } from '../../domain/lineage/openlineage-event.js';
 import { planOpenLineageEvent } from '../../domain/lineage/openlineage-mapping.js';
 import { listVersions } from '../../store/repositories/lineage/dataset-version-repository.js';
@@ -180,7 +180,7 @@ export class ReconcileService {
     return {
       versionId: version.versionId,
       nodeId: version.nodeId,
-      dataset: `${version.namespace}/${version.name}@${version.version}`,
+      dataset: datasetLabel(version.namespace, version.name, version.version),
       uri,
       recordedDigest: version.digest,
       observedDigest: null,
