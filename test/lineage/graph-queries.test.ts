@@ -340,6 +340,40 @@ describe.each(backends)('lineage graph queries on $name', (backend) => {
     });
   });
 
+  it('counts evaluations recorded on the version and the git commit of the run that produced it', async () => {
+    type Score = { score: number; missing: string[]; linked: Record<string, boolean> };
+    const { body: exp } = await api.call<{ experiment: { experimentId: string } }>('POST', '/api/v1/experiments', {
+      name: 'graded-training',
+    });
+    const { body: created } = await api.call<{ run: { runId: string } }>('POST', '/api/v1/runs', {
+      experimentId: exp.experiment.experimentId,
+      tags: { 'mlflow.source.git.commit': '4f2a9c1e0b7d' },
+    });
+    const runId = created.run.runId;
+    const uploaded = await fetch(`${api.url}/api/v1/runs/${runId}/artifacts/model/model.bin`, {
+      method: 'PUT',
+      body: 'weights',
+    });
+    expect(uploaded.status).toBeLessThan(300);
+    expect((await api.call('POST', '/api/v1/registered-models', { name: 'graded' })).status).toBe(201);
+    const version = await api.call('POST', '/api/v1/registered-models/graded/versions', {
+      source: `runs:/${runId}/model`,
+      runId,
+    });
+    expect(version.status).toBe(201);
+    const before = await get<Score>('/api/v1/lineage/model-versions/graded/1/completeness');
+    expect(before.linked).toMatchObject({ code: true, evaluation: false });
+
+    const evaluated = await api.call('POST', '/api/v1/registered-models/graded/versions/1/evaluations', {
+      results: [{ metric: 'auc', value: 0.91 }],
+    });
+    expect(evaluated.status).toBe(201);
+    const after = await get<Score>('/api/v1/lineage/model-versions/graded/1/completeness');
+    expect(after.linked).toMatchObject({ code: true, evaluation: true, environment: false });
+    expect(after.missing).toEqual(['data', 'environment', 'features']);
+    expect(after.score).toBe(0.4);
+  });
+
   it('exports the whole graph as JSON and GraphML', async () => {
     const json = await get<{ nodes: { id: string }[]; edges: { from: string; to: string; type: string }[] }>(
       '/api/v1/lineage/export',

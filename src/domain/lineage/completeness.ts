@@ -12,16 +12,26 @@ export interface Completeness {
   score: number;
 }
 
+/** What the registry and the tracking store know about a version beyond its graph edges. */
+export interface RecordedOutsideGraph {
+  /** Evaluation results or checks were recorded on the version. */
+  evaluations: boolean;
+  /** The run that produced the version carries `mlflow.source.git.commit`. */
+  producerGitCommit: boolean;
+}
+
 /**
  * How much of a model version's story the graph can tell. Data and features count anywhere upstream. Code and
  * environment count only when they belong to the version itself: declared on it, or on the run that produced it
- * (the code of an upstream ETL job says nothing about how the model was built). Evaluation means some run consumed
- * the version. Each aspect weighs the same.
+ * (the code of an upstream ETL job says nothing about how the model was built), or a git commit the producing run
+ * recorded as MLflow does. Evaluation means some run consumed the version, or results were recorded on it in the
+ * registry. Each aspect weighs the same.
  */
 export function lineageCompleteness(
   modelVersionId: string,
   upstream: readonly ReachedNode[],
   outgoing: readonly LineageEdge[],
+  recorded: RecordedOutsideGraph,
 ): Completeness {
   const anywhere = (kind: NodeKind) => upstream.some((r) => r.node.kind === kind);
   const own = (kind: NodeKind) =>
@@ -33,10 +43,10 @@ export function lineageCompleteness(
     );
   const linked: Record<CompletenessAspect, boolean> = {
     data: anywhere('dataset_version'),
-    code: own('code_ref'),
+    code: own('code_ref') || recorded.producerGitCommit,
     environment: own('environment'),
     features: anywhere('feature_version'),
-    evaluation: outgoing.some((e) => e.from === modelVersionId && e.type === 'consumed'),
+    evaluation: recorded.evaluations || outgoing.some((e) => e.from === modelVersionId && e.type === 'consumed'),
   };
   const missing = COMPLETENESS_ASPECTS.filter((aspect) => !linked[aspect]);
   const score = Math.round(((COMPLETENESS_ASPECTS.length - missing.length) / COMPLETENESS_ASPECTS.length) * 100) / 100;

@@ -3,7 +3,7 @@ import type { Run } from '../tracking/entities.js';
 import { type ResourceDescriptor, RUN_PREDICATE_TYPE, STATEMENT_TYPE, type Statement } from './in-toto-statement.js';
 
 /** Tags MLflow clients set to name the code a run came from. */
-const CODE_TAGS = {
+export const CODE_TAGS = {
   repository: 'mlflow.source.git.repoURL',
   commit: 'mlflow.source.git.commit',
   branch: 'mlflow.source.git.branch',

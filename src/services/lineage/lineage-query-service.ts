@@ -20,11 +20,14 @@ import {
 import { marquezGraph } from '../../domain/lineage/marquez-graph.js';
 import { modelVersionNodeId, nodeId, parseNodeId } from '../../domain/lineage/node-id.js';
 import { type ProvDocument, provDocument } from '../../domain/lineage/prov-document.js';
+import { CODE_TAGS } from '../../domain/provenance/run-provenance.js';
 import { closure } from '../../store/repositories/lineage/closure-query.js';
 import { edgesTouching, listEdges } from '../../store/repositories/lineage/edge-repository.js';
 import * as entities from '../../store/repositories/lineage/entity-repository.js';
 import { findModelIdentity } from '../../store/repositories/lineage/model-identity.js';
 import { findNode, findNodes, listNodes } from '../../store/repositories/lineage/node-repository.js';
+import { checksOf, evaluationsOf } from '../../store/repositories/registry/evaluation-repository.js';
+import { anyRunTagged } from '../../store/repositories/run-repository.js';
 import type { Executor } from '../../store/store.js';
 import { runNodeAttributes } from './graph-writer.js';
 import type { LineageDeps } from './lineage-deps.js';
@@ -170,7 +173,18 @@ export class LineageQueryService {
     const walk = await this.modelVersionUpstream(modelId, version);
     const id = walk.roots[0]!.id;
     const outgoing = await edgesTouching(this.db, [id], 'from', ['consumed']);
-    return { modelVersion: id, ...lineageCompleteness(id, walk.nodes, outgoing) };
+    const producers = walk.nodes
+      .filter((r) => r.node.kind === 'run' && r.path.length === 1 && r.path[0]!.type === 'produced')
+      .map((r) => parseNodeId(r.node.id).entityId);
+    const identity = await findModelIdentity(this.db, modelId);
+    const recorded = {
+      evaluations:
+        identity !== undefined &&
+        ((await evaluationsOf(this.db, identity.modelId, version)).length > 0 ||
+          (await checksOf(this.db, identity.modelId, version)).length > 0),
+      producerGitCommit: await anyRunTagged(this.db, producers, CODE_TAGS.commit),
+    };
+    return { modelVersion: id, ...lineageCompleteness(id, walk.nodes, outgoing, recorded) };
   }
 
   async exportGraph(format: 'json' | 'graphml'): Promise<{ contentType: string; body: string | object }> {

@@ -73,6 +73,18 @@ export async function upsertRunTags(db: Executor, runId: string, tags: KeyValue[
   }
 }
 
+/** Whether any of the runs carries the tag, whatever its value. */
+export async function anyRunTagged(db: Executor, runIds: readonly string[], key: string): Promise<boolean> {
+  if (runIds.length === 0) return false;
+  const row = await db
+    .selectFrom('run_tags')
+    .select('run_id')
+    .where('run_id', 'in', runIds)
+    .where('key', '=', key)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function deleteRunTag(db: Executor, runId: string, key: string): Promise<boolean> {
   const result = await db.deleteFrom('run_tags').where('run_id', '=', runId).where('key', '=', key).executeTakeFirst();
   return result.numDeletedRows > 0n;
