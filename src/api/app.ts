@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type HostAllowList, hostAllowList } from '../domain/http/host-allow-list.js';
 import { runWithContext } from '../services/request-context.js';
 import type { Services } from '../services/services.js';
+import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from './connection-limits.js';
 import { installErrorHandling, NATIVE_STATUS, type StatusMap, sendError } from './errors.js';
 import { installInputGuard } from './input-guard.js';
 import { mlflowApi } from './mlflow/mlflow-api.js';
@@ -28,11 +30,28 @@ export interface AppOptions {
   /** Extra surfaces (MLflow adapter, lineage, UI) register themselves here with their own status maps. */
   plugins?: ((app: FastifyInstance) => Promise<void>)[];
   statusMaps?: { prefix: string; map: StatusMap }[];
+  connectionLimits?: Partial<ConnectionLimits>;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.connectionLimits };
   const app = Fastify({
     logger: options.logger ?? false,
+    // Node checks its timeouts every connectionsCheckingInterval (30 s by default): every second instead, so a
+    // 20-second header limit means about 20 seconds.
+    serverFactory: (handler) => {
+      const server = createServer(
+        {
+          headersTimeout: limits.headersTimeoutMs,
+          requestTimeout: limits.requestTimeoutMs,
+          keepAliveTimeout: limits.keepAliveTimeoutMs,
+          connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+        },
+        handler,
+      );
+      server.maxConnections = limits.maxConnections;
+      return server;
+    },
     // The id the audit log records is the server's own: a client could otherwise give many writes one id, or
     // borrow another request's. A client's own id is echoed and logged beside it for correlation.
     genReqId: () => randomUUID(),

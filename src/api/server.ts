@@ -8,6 +8,7 @@ import { openArtifactStore } from '../store/artifacts/open-artifact-store.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { buildApp } from './app.js';
+import type { ConnectionLimits } from './connection-limits.js';
 
 export interface ServerConfig {
   host: string;
@@ -28,6 +29,8 @@ export interface ServerConfig {
   shutdownGraceMs?: number;
   /** `--allowed-hosts`: host names answered besides loopback ones (`*.example.com` wildcards, `*` for any). */
   allowedHosts?: string[];
+  /** Timeouts and the connection cap; defaults in DEFAULT_CONNECTION_LIMITS. */
+  connectionLimits?: Partial<ConnectionLimits>;
 }
 
 export interface RunningServer {
@@ -55,6 +58,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     services,
     logger: config.logger ?? false,
     allowedHosts: hostAllowList(config.host, config.allowedHosts),
+    connectionLimits: config.connectionLimits,
   });
   try {
     // Listed before anything is signed with it, so every signature has a published key.

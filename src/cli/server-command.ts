@@ -39,6 +39,9 @@ export function serverCommand(): Command {
           'default: loopback names when bound to loopback, any host otherwise',
       ),
     )
+    .addOption(envOption('--request-timeout <seconds>', 'time a whole request (body included) may take', '900'))
+    .addOption(envOption('--headers-timeout <seconds>', "time a request's headers may take to arrive", '20'))
+    .addOption(envOption('--max-connections <n>', 'connections served at once; more are closed', '2000'))
     .action(async (options: Record<string, string | boolean>) => {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65_535) {
@@ -57,6 +60,11 @@ export function serverCommand(): Command {
           `--checkpoint-interval must be a number of minutes (0 turns it off); got '${options.checkpointInterval}'`,
         );
       }
+      const connectionLimits = {
+        requestTimeoutMs: positiveNumber(options.requestTimeout, '--request-timeout') * 1000,
+        headersTimeoutMs: positiveNumber(options.headersTimeout, '--headers-timeout') * 1000,
+        maxConnections: positiveNumber(options.maxConnections, '--max-connections'),
+      };
       const server = await startServer({
         host,
         port,
@@ -66,6 +74,7 @@ export function serverCommand(): Command {
         signingKey: process.env.MNEMO_SIGNING_KEY,
         signingKeyFile: typeof options.signingKeyFile === 'string' ? options.signingKeyFile : undefined,
         checkpointIntervalMinutes: checkpointInterval,
+        connectionLimits,
         allowedHosts: typeof options.allowedHosts === 'string' ? options.allowedHosts.split(',') : undefined,
       });
       console.log(
@@ -78,4 +87,10 @@ export function serverCommand(): Command {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+}
+
+function positiveNumber(value: string | boolean | undefined, flag: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new Error(`${flag} must be a positive number; got '${value}'`);
+  return number;
 }
