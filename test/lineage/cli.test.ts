@@ -124,7 +124,22 @@ describe.each(backends)('mnemo lineage and mnemo reconcile on $name', (backend) 
       (await api.call('POST', '/api/v1/lineage/edges', { from: changed.nodeId, to: `run:${runId}`, type: 'consumed' }))
         .status,
     ).toBe(201);
-    await api.call('POST', '/api/v1/lineage/model-versions', { modelId: 'reco', version: 3, runId });
+    const upload = await fetch(`${api.url}/api/v1/runs/${runId}/artifacts/model/model.bin`, {
+      method: 'PUT',
+      body: 'weights',
+    });
+    expect(upload.status).toBeLessThan(300);
+    expect((await api.call('POST', '/api/v1/registered-models', { name: 'reco' })).status).toBe(201);
+    const version = await api.call('POST', '/api/v1/registered-models/reco/versions', {
+      source: `runs:/${runId}/model`,
+      runId,
+    });
+    expect(version.status).toBe(201);
+    const trained = await api.call<{ nodes: { id: string; kind: string }[] }>(
+      'GET',
+      `/api/v1/lineage/downstream?nodeId=${encodeURIComponent(`run:${runId}`)}&depth=1`,
+    );
+    const recoNode = trained.body.nodes.find((n) => n.kind === 'model_version')!.id;
 
     await writeFile(join(dataDir, 'changed.csv'), 'id,value\n2,21\n');
     await unlink(join(dataDir, 'deleted.csv'));
@@ -145,7 +160,7 @@ describe.each(backends)('mnemo lineage and mnemo reconcile on $name', (backend) 
       expect.objectContaining({
         versionId: changed.versionId,
         observedDigest: `sha256:${sha256('id,value\n2,21\n')}`,
-        affectedModelVersions: ['model_version:reco/3'],
+        affectedModelVersions: [recoNode],
       }),
     ]);
     // The MLflow holdout set of the retail graph points at file:///data/holdout.parquet, which is not there either.
@@ -179,11 +194,11 @@ describe.each(backends)('mnemo lineage and mnemo reconcile on $name', (backend) 
       root: { attributes: Record<string, unknown> };
     }>('GET', `/api/v1/lineage/impact?nodeId=${encodeURIComponent(changed.nodeId)}`);
     expect(impact.body.root.attributes.driftStatus).toBe('modified');
-    expect(impact.body.modelVersions.map((m) => m.id)).toEqual(['model_version:reco/3']);
+    expect(impact.body.modelVersions.map((m) => m.id)).toEqual([recoNode]);
 
     const text = await mnemo('reconcile', '--backend-store-uri', api.backendUri, '--no-record-drift');
     expect(text.stdout).toContain('1 modified, 2 missing');
-    expect(text.stdout).toContain('model versions trained on it: model_version:reco/3');
+    expect(text.stdout).toContain(`model versions trained on it: ${recoNode}`);
     expect(text.stdout).toContain('Drift was not recorded');
   });
 

@@ -325,11 +325,13 @@ describe.each(backends)('lineage graph queries on $name', (backend) => {
       '/api/v1/lineage/model-versions/churn/1/completeness',
     );
     expect(full).toMatchObject({ score: 1, missing: [] });
-    await api.call('POST', '/api/v1/lineage/model-versions', {
-      modelId: 'bare-model',
-      version: 1,
-      runId: g.trainingRun.slice('run:'.length),
+    const trainingRunId = g.trainingRun.slice('run:'.length);
+    expect((await api.call('POST', '/api/v1/registered-models', { name: 'bare-model' })).status).toBe(201);
+    const registered = await api.call('POST', '/api/v1/registered-models/bare-model/versions', {
+      source: `runs:/${trainingRunId}/model`,
+      runId: trainingRunId,
     });
+    expect(registered.status).toBe(201);
     const partial = await get<{ score: number; missing: string[]; linked: Record<string, boolean> }>(
       '/api/v1/lineage/model-versions/bare-model/1/completeness',
     );

@@ -433,11 +433,20 @@ export class LineageService {
     });
   }
 
-  /** `modelId` may also be the registered model's name; a model the registry knows is recorded under its id. */
+  /**
+   * `modelId` may be the registered model's id or name. The model must be registered: its version nodes are named by
+   * the registry's id, so lineage declared under a bare name would give the version a second identity.
+   */
   async recordModelVersion(input: ModelVersionLineageInput): Promise<string> {
     return this.write(async (scope) => {
       const known = await findModelIdentity(scope.db, input.modelId);
-      const resolved = known ? { ...input, modelId: known.modelId, modelName: input.modelName ?? known.name } : input;
+      if (!known) {
+        throw notFound(
+          `Registered model '${input.modelId}' does not exist: register it first (POST /api/v1/registered-models), ` +
+            'then declare the lineage of its versions',
+        );
+      }
+      const resolved = { ...input, modelId: known.modelId, modelName: input.modelName ?? known.name };
       return recordModelVersionLineage(scope, resolved, this.deps.now());
     });
   }
