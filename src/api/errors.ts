@@ -11,6 +11,7 @@ export const NATIVE_STATUS: StatusMap = {
   INVALID_STATE: 409,
   PERMISSION_DENIED: 403,
   UNAUTHENTICATED: 401,
+  RESOURCE_EXHAUSTED: 413,
 };
 
 export interface ErrorBody {
@@ -19,6 +20,9 @@ export interface ErrorBody {
 }
 
 export function sendError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+  // Refused before its body was read (an upload over a limit, say): the rest of the body would otherwise be read as
+  // the connection's next request.
+  if (!reply.request.raw.complete) reply.header('connection', 'close');
   return reply
     .status(status)
     .type('application/json')

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from '../domain/artifacts/upload-limits.js';
 import { hostAllowList } from '../domain/http/host-allow-list.js';
 import { AuditLog } from '../services/provenance/audit-log.js';
 import { startCheckpointTimer } from '../services/provenance/checkpoint-scheduler.js';
@@ -31,6 +32,8 @@ export interface ServerConfig {
   allowedHosts?: string[];
   /** Timeouts and the connection cap; defaults in DEFAULT_CONNECTION_LIMITS. */
   connectionLimits?: Partial<ConnectionLimits>;
+  /** Largest artifact file and largest total per run; defaults in DEFAULT_UPLOAD_LIMITS. */
+  uploadLimits?: Partial<UploadLimits>;
 }
 
 export interface RunningServer {
@@ -53,7 +56,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const store = await openStore(config.backendStoreUri);
   const audit = new AuditLog(store.dialect);
   const artifacts = openArtifactStore(config.artifactsDestination);
-  const services = createServices({ store, artifacts, audit, signingKey });
+  const uploadLimits = { ...DEFAULT_UPLOAD_LIMITS, ...config.uploadLimits };
+  const services = createServices({ store, artifacts, audit, signingKey, uploadLimits });
   const app = await buildApp({
     services,
     logger: config.logger ?? false,

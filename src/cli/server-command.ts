@@ -42,6 +42,10 @@ export function serverCommand(): Command {
     .addOption(envOption('--request-timeout <seconds>', 'time a whole request (body included) may take', '900'))
     .addOption(envOption('--headers-timeout <seconds>', "time a request's headers may take to arrive", '20'))
     .addOption(envOption('--max-connections <n>', 'connections served at once; more are closed', '2000'))
+    .addOption(envOption('--max-artifact-size <bytes>', 'largest artifact file accepted', String(20 * 1024 ** 3)))
+    .addOption(
+      envOption('--max-run-artifacts-size <bytes>', "largest total of one run's artifacts", String(200 * 1024 ** 3)),
+    )
     .action(async (options: Record<string, string | boolean>) => {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65_535) {
@@ -75,6 +79,10 @@ export function serverCommand(): Command {
         signingKeyFile: typeof options.signingKeyFile === 'string' ? options.signingKeyFile : undefined,
         checkpointIntervalMinutes: checkpointInterval,
         connectionLimits,
+        uploadLimits: {
+          maxFileBytes: positiveNumber(options.maxArtifactSize, '--max-artifact-size'),
+          maxRunBytes: positiveNumber(options.maxRunArtifactsSize, '--max-run-artifacts-size'),
+        },
         allowedHosts: typeof options.allowedHosts === 'string' ? options.allowedHosts.split(',') : undefined,
       });
       console.log(

@@ -8,7 +8,8 @@ export type ErrorCode =
   | 'RESOURCE_ALREADY_EXISTS'
   | 'INVALID_STATE'
   | 'PERMISSION_DENIED'
-  | 'UNAUTHENTICATED';
+  | 'UNAUTHENTICATED'
+  | 'RESOURCE_EXHAUSTED';
 
 export class MnemoError extends Error {
   constructor(
@@ -24,3 +25,4 @@ export const invalid = (message: string) => new MnemoError('INVALID_PARAMETER_VA
 export const notFound = (message: string) => new MnemoError('RESOURCE_DOES_NOT_EXIST', message);
 export const alreadyExists = (message: string) => new MnemoError('RESOURCE_ALREADY_EXISTS', message);
 export const invalidState = (message: string) => new MnemoError('INVALID_STATE', message);
+export const tooLarge = (message: string) => new MnemoError('RESOURCE_EXHAUSTED', message);

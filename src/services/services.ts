@@ -1,3 +1,4 @@
+import type { UploadLimits } from '../domain/artifacts/upload-limits.js';
 import type { ArtifactStore } from '../store/artifacts/artifact-store.js';
 import type { Store } from '../store/store.js';
 import { LineageQueryService } from './lineage/lineage-query-service.js';
@@ -32,6 +33,8 @@ export function createServices(options: {
   artifacts: ArtifactStore;
   audit: AuditAppender;
   now?: () => number;
+  /** Size limits for artifact uploads; DEFAULT_UPLOAD_LIMITS when absent. */
+  uploadLimits?: UploadLimits;
   /** The server's Ed25519 key for checkpoints and attestations; a fresh one per process when absent. */
   signingKey?: SigningKey;
 }): Services {

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { type RunningServer, startServer } from '../../src/api/server.js';
+import { type RunningServer, type ServerConfig, startServer } from '../../src/api/server.js';
 import type { TestBackend } from './backends.js';
 
 export interface TestServer {
@@ -15,7 +15,10 @@ export interface TestServer {
 }
 
 /** Starts a real server on a free port over a fresh database for the enclosing describe block. */
-export function useTestServer(backend: TestBackend, options: { artifactsDestination?: () => string } = {}): TestServer {
+export function useTestServer(
+  backend: TestBackend,
+  options: { artifactsDestination?: () => string; server?: Partial<ServerConfig> } = {},
+): TestServer {
   const handle = {} as TestServer;
   let drop: () => Promise<void>;
   beforeAll(async () => {
@@ -28,6 +31,7 @@ export function useTestServer(backend: TestBackend, options: { artifactsDestinat
       port: 0,
       backendStoreUri: db.uri,
       artifactsDestination: options.artifactsDestination?.() ?? handle.artifactsDir,
+      ...options.server,
     });
     handle.url = handle.server.url;
     handle.call = async (method, path, body) => {

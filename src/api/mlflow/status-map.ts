@@ -13,6 +13,8 @@ export const MLFLOW_STATUS: StatusMap = {
   RESOURCE_DOES_NOT_EXIST: 404,
   PERMISSION_DENIED: 403,
   UNAUTHENTICATED: 401,
+  // MLflow's own code for a quota; an upload over a size limit is 413 there as everywhere.
+  RESOURCE_EXHAUSTED: 413,
 };
 
 /** Where MLflow's REST API is served: the tracking and registry API, its UI alias, and the pre-2.0 alias. */

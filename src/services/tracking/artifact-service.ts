@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { joinArtifactPath, normalizeArtifactPath } from '../../domain/artifacts/artifact-path.js';
+import { DEFAULT_UPLOAD_LIMITS, type UploadLimits, uploadAllowance } from '../../domain/artifacts/upload-limits.js';
 import { invalid, invalidState, notFound } from '../../domain/errors.js';
 import type { ArtifactFile } from '../../domain/tracking/entities.js';
 import { artifactDigests, forgetArtifacts, recordArtifact } from '../../store/repositories/artifact-repository.js';
@@ -8,6 +9,7 @@ import { findRunRow, runStoredBelow } from '../../store/repositories/run-reposit
 import type { RunsTable } from '../../store/schema.js';
 import { manifestChecked } from '../registry/manifest-checked-stream.js';
 import { write } from '../unit-of-work.js';
+import { limitBytes } from './byte-limit.js';
 import type { ServiceDeps } from './service-deps.js';
 
 const PROXY_SCHEME = 'mlflow-artifacts:/';
@@ -17,7 +19,11 @@ const PROXY_SCHEME = 'mlflow-artifacts:/';
  * a run reports can later be checked against what was uploaded. Paths are confined to the run's artifact root.
  */
 export class ArtifactService {
-  constructor(private readonly deps: ServiceDeps) {}
+  private readonly limits: UploadLimits;
+
+  constructor(private readonly deps: ServiceDeps) {
+    this.limits = deps.uploadLimits ?? DEFAULT_UPLOAD_LIMITS;
+  }
 
   async upload(runId: string, path: string, body: Readable): Promise<ArtifactFile> {
     const relative = normalizeArtifactPath(path);
@@ -77,7 +83,12 @@ export class ArtifactService {
       return this.storeFile(owner.run, owner.relative, body);
     }
     await this.refuseIfRegistered(normalized, 'write');
-    const stored = await this.deps.artifacts.put(normalized, body);
+    const capped = limitBytes(
+      body,
+      this.limits.maxFileBytes,
+      () => `Artifact '${normalized}' is larger than the limit of ${this.limits.maxFileBytes} bytes per file`,
+    );
+    const stored = await this.deps.artifacts.put(normalized, capped);
     await write(this.deps.store, this.deps.audit, async ({ audit }) => {
       audit({ action: 'artifact.upload', entityKind: 'artifact', entityId: normalized, state: stored });
     });
@@ -174,7 +185,17 @@ export class ArtifactService {
 
   private async storeFile(run: RunsTable, relative: string, body: Readable): Promise<ArtifactFile> {
     await this.refuseIfRegistered(joinArtifactPath(runRoot(run), relative), 'write');
-    const stored = await this.deps.artifacts.put(joinArtifactPath(runRoot(run), relative), body);
+    const recorded = await artifactDigests(this.deps.store.db, run.run_id);
+    let runBytes = 0;
+    for (const file of recorded.values()) runBytes += file.size;
+    const allowance = uploadAllowance(this.limits, runBytes, recorded.get(relative)?.size ?? 0);
+    const capped = limitBytes(body, allowance, () =>
+      allowance < this.limits.maxFileBytes
+        ? `Run ${run.run_id} already holds ${runBytes} bytes of artifacts; the limit per run is ` +
+          `${this.limits.maxRunBytes} bytes, so '${relative}' may have at most ${allowance}`
+        : `Artifact '${relative}' is larger than the limit of ${this.limits.maxFileBytes} bytes per file`,
+    );
+    const stored = await this.deps.artifacts.put(joinArtifactPath(runRoot(run), relative), capped);
     await write(this.deps.store, this.deps.audit, async ({ db, audit }) => {
       const row = {
         run_id: run.run_id,

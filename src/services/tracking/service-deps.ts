@@ -1,3 +1,4 @@
+import type { UploadLimits } from '../../domain/artifacts/upload-limits.js';
 import type { ArtifactStore } from '../../store/artifacts/artifact-store.js';
 import type { Store } from '../../store/store.js';
 import type { AuditAppender } from '../unit-of-work.js';
@@ -7,4 +8,5 @@ export interface ServiceDeps {
   artifacts: ArtifactStore;
   audit: AuditAppender;
   now: () => number;
+  uploadLimits?: UploadLimits;
 }
