@@ -192,6 +192,11 @@ describe.each(backends)('lineage graph queries on $name', (backend) => {
     expect(node.label).toBe('file:/data/train.parquet@v1');
   });
 
+  it('labels a deployment by the model name and version, not its internal id', async () => {
+    const { node } = await get<{ node: { label: string } }>(`/api/v1/lineage/nodes?nodeId=${q(g.deployment)}`);
+    expect(node.label).toBe('churn/1 → prod-eu-west');
+  });
+
   it('walks cycles without hanging', async () => {
     const ids: string[] = [];
     for (const name of ['a', 'b', 'c']) {

@@ -357,7 +357,8 @@ export class LineageService {
   }): Promise<Deployment> {
     return this.write(async (scope) => {
       const { db, audit } = scope;
-      const model = (await findModelIdentity(db, input.modelId))?.modelId ?? input.modelId;
+      const identity = await findModelIdentity(db, input.modelId);
+      const model = identity?.modelId ?? input.modelId;
       const modelVersion = modelVersionNodeId(model, input.version);
       if (!(await findNode(db, modelVersion))) {
         throw notFound(`Model version ${input.modelId} v${input.version} is not in the lineage graph`);
@@ -386,7 +387,7 @@ export class LineageService {
       await upsertNode(db, {
         id: deployment.nodeId,
         kind: 'deployment',
-        label: `${modelVersion.slice('model_version:'.length)} → ${target.name}`,
+        label: `${identity?.name ?? model}/${input.version} → ${target.name}`,
         attributes: { status: deployment.status, targetName: target.name, startTime: deployment.deployedTime },
         createdTime: deployment.deployedTime,
       });
