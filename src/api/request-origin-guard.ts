@@ -1,5 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { crossSiteReason, type HostAllowList, isHostAllowed } from '../domain/http/host-allow-list.js';
+import {
+  crossSiteReason,
+  formContentTypeReason,
+  type HostAllowList,
+  isHostAllowed,
+} from '../domain/http/host-allow-list.js';
 import { sendError } from './errors.js';
 
 const SECURITY_HEADERS = {
@@ -30,9 +35,10 @@ export function installRequestOriginGuard(app: FastifyInstance, hosts: HostAllow
       host,
       origin: single(request.headers.origin),
       fetchSite: single(request.headers['sec-fetch-site']),
-      contentType: request.headers['content-type'],
     });
     if (reason) return sendError(reply, 403, 'PERMISSION_DENIED', `Cross-site request refused: ${reason}`);
+    const formReason = formContentTypeReason(request.method, request.headers['content-type']);
+    if (formReason) return sendError(reply, 400, 'INVALID_PARAMETER_VALUE', `Request refused: ${formReason}`);
   });
 }
 

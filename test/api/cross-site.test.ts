@@ -38,7 +38,8 @@ describe.each(backends)('requests from other sites against a local server, on $n
       { 'content-type': 'application/x-www-form-urlencoded' },
       'a=1',
     );
-    expect(form.status).toBe(403);
+    expect(form.status).toBe(400);
+    expect(JSON.parse(form.text).message).toMatch(/form on any site can send; send application\/json/);
     const fetchSite = await send(
       `${api.url}/api/v1/experiments`,
       'POST',

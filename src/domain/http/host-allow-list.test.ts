@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crossSiteReason, hostAllowList, isHostAllowed } from './host-allow-list.js';
+import { crossSiteReason, formContentTypeReason, hostAllowList, isHostAllowed } from './host-allow-list.js';
 
 describe('host allow-list', () => {
   it('answers loopback names only on a loopback server, with any port', () => {
@@ -40,9 +40,10 @@ describe('cross-site requests', () => {
 
   it('lets non-browser clients and same-origin pages through', () => {
     expect(crossSiteReason(base)).toBeUndefined();
-    expect(crossSiteReason({ ...base, contentType: 'application/json' })).toBeUndefined();
     expect(crossSiteReason({ ...base, origin: 'http://127.0.0.1:5000', fetchSite: 'same-origin' })).toBeUndefined();
-    expect(crossSiteReason({ ...base, method: 'PUT', contentType: 'text/plain' })).toBeUndefined();
+    expect(formContentTypeReason('POST', 'application/json')).toBeUndefined();
+    expect(formContentTypeReason('PUT', 'text/plain')).toBeUndefined();
+    expect(formContentTypeReason('POST', undefined)).toBeUndefined();
     expect(crossSiteReason({ ...base, method: 'GET', fetchSite: 'cross-site' })).toBeUndefined();
   });
 
@@ -56,7 +57,7 @@ describe('cross-site requests', () => {
       'multipart/form-data; boundary=x',
       'text/plain;charset=UTF-8',
     ]) {
-      expect(crossSiteReason({ ...base, contentType: type }), type).toMatch(/form on any site/);
+      expect(formContentTypeReason('POST', type), type).toMatch(/form on any site/);
     }
   });
 });

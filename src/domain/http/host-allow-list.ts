@@ -42,16 +42,14 @@ const SIMPLE_CONTENT_TYPES = ['application/x-www-form-urlencoded', 'multipart/fo
 
 /**
  * Why a state-changing request looks like it was sent by a page on another site, or undefined when it does not.
- * `Sec-Fetch-Site` is set by the browser and cannot be forged by a page; `Origin` is the page's own origin; a POST
- * with a form's content type is what an HTML form on any site can send. Clients outside browsers (the MLflow client,
- * the SDK, curl) send none of these.
+ * `Sec-Fetch-Site` is set by the browser and cannot be forged by a page; `Origin` is the page's own origin. Clients
+ * outside browsers (the MLflow client, the SDK, curl) send neither.
  */
 export function crossSiteReason(request: {
   method: string;
   host: string | undefined;
   origin: string | undefined;
   fetchSite: string | undefined;
-  contentType: string | undefined;
 }): string | undefined {
   if (['GET', 'HEAD', 'OPTIONS'].includes(request.method)) return undefined;
   if (request.fetchSite === 'cross-site') return 'it was sent by a page on another site (Sec-Fetch-Site: cross-site)';
@@ -68,9 +66,15 @@ export function crossSiteReason(request: {
   } else if (request.origin === 'null') {
     return 'it was sent from an opaque origin (Origin: null)';
   }
-  const type = request.contentType?.split(';')[0]?.trim().toLowerCase();
-  if (request.method === 'POST' && type !== undefined && SIMPLE_CONTENT_TYPES.includes(type)) {
-    return `a POST with content type '${type}' is what a form on any site can send; send application/json`;
-  }
   return undefined;
+}
+
+/**
+ * Why a POST's content type is refused: the types an HTML form on any site can send without the browser asking the
+ * server first. Every POST route takes JSON (uploads are PUTs), so refusing them costs no client anything.
+ */
+export function formContentTypeReason(method: string, contentType: string | undefined): string | undefined {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase();
+  if (method !== 'POST' || type === undefined || !SIMPLE_CONTENT_TYPES.includes(type)) return undefined;
+  return `a POST with content type '${type}' is what a form on any site can send; send application/json`;
 }
