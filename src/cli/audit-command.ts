@@ -6,7 +6,7 @@ import { parseTrustedKeys, type TrustedKeys } from '../domain/provenance/trusted
 import type { VerificationReport } from '../domain/provenance/verification-report.js';
 import { verifyAuditTrail } from '../services/provenance/verify/audit-verifier.js';
 import { openExistingStore, StoreUnavailableError } from '../store/open-existing-store.js';
-import { envOption } from './options.js';
+import { envOption, trackingUriOption } from './options.js';
 
 /** What a command prints and the exit code it ends with; commands return it so they can be driven in-process. */
 export interface CommandResult {
@@ -127,7 +127,7 @@ function emit(result: CommandResult): void {
   process.exitCode = result.code;
 }
 
-const trackingUri = () => envOption('--tracking-uri <url>', 'the Mnemo server', 'http://127.0.0.1:5000');
+const trackingUri = trackingUriOption;
 
 export function auditCommand(): Command {
   const audit = new Command('audit').description('Verify and prove the tamper-evident audit log');

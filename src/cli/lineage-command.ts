@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { type LineageClient as Client, type EdgeType, LineageClient, type ReachedNode } from '../sdk/lineage.js';
-import { envOption } from './options.js';
+import { trackingUriOption } from './options.js';
 
 type Options = { trackingUri: string; depth?: string; edgeTypes?: string; json?: boolean };
 
@@ -92,7 +92,7 @@ function addWalk(
 
 function common(command: Command): Command {
   return command
-    .addOption(envOption('--tracking-uri <uri>', 'address of the Mnemo server', 'http://127.0.0.1:5000'))
+    .addOption(trackingUriOption())
     .option('--depth <n>', 'how many edges to follow (at most 50)')
     .option('--json', 'print the server answer as JSON');
 }

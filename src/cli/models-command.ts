@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { RegistryClient, type Stage } from '../sdk/registry.js';
-import { envOption } from './options.js';
+import { trackingUriOption } from './options.js';
 
 /** `mnemo models …`: the model registry from the command line, over HTTP. */
 export function modelsCommand(): Command {
@@ -188,9 +188,9 @@ function versionNumber(text: string): number {
   return Number(text);
 }
 
-/** Commands that talk to a running server take its address from --tracking-uri or MNEMO_TRACKING_URI. */
+/** Commands that talk to a running server find it as every client command does. */
 export function withTrackingUri(command: Command): Command {
-  return command.addOption(envOption('--tracking-uri <uri>', 'address of the Mnemo server', 'http://127.0.0.1:5000'));
+  return command.addOption(trackingUriOption());
 }
 
 export function registryClient(command: Command): RegistryClient {

@@ -6,3 +6,15 @@ export function envOption(flags: string, description: string, defaultValue?: str
   const option = new Option(flags, description).env(`MNEMO_${long.replaceAll('-', '_').toUpperCase()}`);
   return defaultValue === undefined ? option : option.default(defaultValue);
 }
+
+export const DEFAULT_TRACKING_URI = 'http://127.0.0.1:5000';
+
+/**
+ * Where client commands find the server, in one order for all of them: --tracking-uri, MNEMO_TRACKING_URI,
+ * MLFLOW_TRACKING_URI (so a shell set up for MLflow works unchanged), then the local default.
+ */
+export function trackingUriOption(): Option {
+  return new Option('--tracking-uri <uri>', 'address of the Mnemo server')
+    .env('MNEMO_TRACKING_URI')
+    .default(process.env.MLFLOW_TRACKING_URI || DEFAULT_TRACKING_URI, `MLFLOW_TRACKING_URI or ${DEFAULT_TRACKING_URI}`);
+}

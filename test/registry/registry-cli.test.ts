@@ -142,6 +142,10 @@ describe.each(backends)('mnemo models and mnemo schemas against a server on $nam
     const listed = await spawnMnemo(['models', 'list'], { MNEMO_TRACKING_URI: api.url });
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(/^NAME\s+OWNER\s+ALIASES\s+UPDATED\ncli-model\s+risk\s+-\s+\d{4}-/);
+    // …and, like `mnemo run`, through MLflow's variable when Mnemo's own is not set.
+    const viaMlflow = await spawnMnemo(['models', 'list'], { MLFLOW_TRACKING_URI: api.url });
+    expect(viaMlflow.stderr).toBe('');
+    expect(viaMlflow.stdout).toMatch(/^NAME\s+OWNER\s+ALIASES\s+UPDATED\ncli-model\s+risk/);
 
     const moved = await mnemo(['models', 'transition', 'cli-model', '2', 'Production', '--reason', 'better', ...uri]);
     expect(moved.stderr).toBe('');
