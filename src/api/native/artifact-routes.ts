@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/services.js';
@@ -26,7 +26,9 @@ export async function artifactRoutes(app: FastifyInstance, { services }: { servi
       },
     },
     async (request, reply) => {
-      const artifact = await artifacts.upload(request.params.runId, request.params['*'], request.body as Readable);
+      // A PUT without a body is an empty file, as on the artifact proxy.
+      const body = request.body instanceof Readable ? request.body : Readable.from([]);
+      const artifact = await artifacts.upload(request.params.runId, request.params['*'], body);
       return reply.status(201).send({ artifact });
     },
   );

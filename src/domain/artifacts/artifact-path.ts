@@ -5,6 +5,9 @@ import { invalid } from '../errors.js';
  * `..`, `.`, empty segments, backslashes and control characters are refused rather than cleaned up, because a
  * silently rewritten path is how traversal bugs hide. Callers decode percent-encoding before calling this.
  */
+export const MAX_SEGMENT_BYTES = 255;
+export const MAX_PATH_BYTES = 1024;
+
 export function normalizeArtifactPath(raw: string, field = 'artifact path'): string {
   if (raw === '' || raw === '/') return '';
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused here.
@@ -17,10 +20,18 @@ export function normalizeArtifactPath(raw: string, field = 'artifact path'): str
       throw invalid(`${field} '${raw}' must not contain empty, '.' or '..' segments`);
     }
     if (/^[a-z]:$/i.test(segment)) throw invalid(`${field} '${raw}' must not name a drive`);
+    // Filesystems and object stores cap a name at 255 bytes; beyond it a store fails (ENAMETOOLONG) mid-request.
+    if (utf8Length(segment) > MAX_SEGMENT_BYTES) {
+      throw invalid(`${field} has a segment longer than ${MAX_SEGMENT_BYTES} bytes`);
+    }
   }
+  if (utf8Length(trimmed) > MAX_PATH_BYTES) throw invalid(`${field} is longer than ${MAX_PATH_BYTES} bytes`);
   return segments.join('/');
 }
 
 export function joinArtifactPath(...parts: string[]): string {
   return parts.filter((p) => p !== '').join('/');
 }
+
+const encoder = new TextEncoder();
+const utf8Length = (text: string) => encoder.encode(text).length;

@@ -1,3 +1,4 @@
+import { experimentLocationPath } from '../../domain/artifacts/experiment-location.js';
 import { alreadyExists, invalid, invalidState, notFound } from '../../domain/errors.js';
 import { parseExperimentFilter, parseOrderBy } from '../../domain/search/filter-parser.js';
 import { decodePageToken, encodePageToken } from '../../domain/search/page-token.js';
@@ -33,11 +34,23 @@ export class ExperimentService {
     const name = validateName(input.name);
     const tags = validateTags(input.tags ?? []);
     const experimentId = newExperimentId();
-    const artifactLocation = artifactLocationFor(experimentId, input.artifactLocation);
+    // Every experiment's artifacts live under the server's artifact root, in a folder of their own.
+    const chosen =
+      input.artifactLocation === undefined || input.artifactLocation === ''
+        ? undefined
+        : experimentLocationPath(input.artifactLocation);
+    const artifactLocation = `mlflow-artifacts:/${chosen ?? experimentId}`;
     const now = this.deps.now();
     return this.write(async ({ db, audit }) => {
       if (await experiments.findExperimentRowByName(db, name)) {
         throw alreadyExists(`Experiment '${name}' already exists.`);
+      }
+      const sharing = chosen === undefined ? undefined : await experiments.experimentStoredAround(db, chosen);
+      if (sharing !== undefined) {
+        throw invalid(
+          `artifact_location '${input.artifactLocation}' overlaps the artifacts of experiment '${sharing}'; ` +
+            'choose a folder of its own',
+        );
       }
       await experiments.insertExperiment(db, {
         experiment_id: experimentId,
@@ -185,27 +198,4 @@ function validateTags(tags: KeyValue[]): KeyValue[] {
     validateLength(tag.value, LIMITS.tagValueLength, `value of tag '${tag.key}'`);
   }
   return tags;
-}
-
-/**
- * Every experiment's artifacts live under the server's artifact root. A client may name a location only inside
- * that root (as an `mlflow-artifacts:` URI); anything else could point the server at arbitrary files.
- */
-function artifactLocationFor(experimentId: string, requested: string | undefined): string {
-  if (requested === undefined || requested === '') return `mlflow-artifacts:/${experimentId}`;
-  const match = /^mlflow-artifacts:\/(.*)$/.exec(requested);
-  if (!match || match[1] === undefined) {
-    throw invalid(
-      `artifact_location '${requested}' is not allowed: artifacts are stored under the server's artifact root; ` +
-        `omit it or use an mlflow-artifacts:/<path> URI`,
-    );
-  }
-  const path = match[1].replace(/^\/+/, '').replace(/\/+$/, '');
-  if (path === '' || path.split('/').some((segment) => segment === '..' || segment === '.' || segment === '')) {
-    throw invalid(`artifact_location '${requested}' must be a plain relative path below the artifact root`);
-  }
-  // %25 is an encoded '%': a doubly encoded '..' would otherwise survive until something decodes it again.
-  if (/%2e|%2f|%5c|%25|\\/i.test(path))
-    throw invalid(`artifact_location '${requested}' must not contain encoded characters`);
-  return `mlflow-artifacts:/${path}`;
 }

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { constants, createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -59,7 +59,7 @@ export class FsArtifactStore implements ArtifactStore {
       throw pathConflict(path, error);
     }
     // Write beside the target and rename: readers never see a half-written file, and a failed upload leaves none.
-    const temporary = `${target}.upload-${randomUUID()}`;
+    const temporary = join(dirname(target), `.upload-${randomUUID()}`);
     const hash = createHash('sha256');
     let size = 0;
     const measure = new Transform({

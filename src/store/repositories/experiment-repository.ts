@@ -14,6 +14,28 @@ export async function findExperimentRowByName(db: Executor, name: string): Promi
   return db.selectFrom('experiments').selectAll().where('name', '=', name).executeTakeFirst();
 }
 
+/**
+ * An experiment whose artifact location overlaps `path` (a path below the artifact root): the same folder, one
+ * above it, or one inside it. Two experiments sharing files would let one's runs overwrite or delete the other's.
+ */
+export async function experimentStoredAround(db: Executor, path: string): Promise<string | undefined> {
+  const parts = path.split('/');
+  const ancestors = parts.map((_, i) => `mlflow-artifacts:/${parts.slice(0, i + 1).join('/')}`);
+  const below = `mlflow-artifacts:/${path}/`;
+  const row = await db
+    .selectFrom('experiments')
+    .select('name')
+    .where((eb) =>
+      eb.or([
+        eb('artifact_location', 'in', ancestors),
+        eb(eb.fn('substr', ['artifact_location', eb.val(1), eb.val(below.length)]), '=', below),
+      ]),
+    )
+    .limit(1)
+    .executeTakeFirst();
+  return row?.name;
+}
+
 export async function updateExperiment(
   db: Executor,
   experimentId: string,
