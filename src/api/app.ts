@@ -19,6 +19,7 @@ import { uiSupportRoutes } from './native/ui-support-routes.js';
 import { registerOpenApi } from './openapi.js';
 import { operationalRoutes } from './operational-routes.js';
 import { installRequestOriginGuard } from './request-origin-guard.js';
+import { recordRoutes } from './route-table.js';
 import { VERSION } from './version.js';
 import { registerWebUi } from './web-ui.js';
 
@@ -70,6 +71,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Artifact uploads and other non-JSON bodies arrive as streams; routes that expect JSON reject them by schema.
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
 
+  recordRoutes(app);
   installRequestOriginGuard(app, options.allowedHosts ?? hostAllowList('127.0.0.1', undefined));
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
