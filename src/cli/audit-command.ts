@@ -5,6 +5,8 @@ import { inclusionBundleProblem } from '../domain/provenance/inclusion-proof-bun
 import { parseTrustedKeys, type TrustedKeys } from '../domain/provenance/trusted-keys.js';
 import type { VerificationReport } from '../domain/provenance/verification-report.js';
 import { verifyAuditTrail } from '../services/provenance/verify/audit-verifier.js';
+import { type StoredBytesReport, verifyStoredBytes } from '../services/provenance/verify/stored-bytes-verifier.js';
+import { openArtifactStore } from '../store/artifacts/open-artifact-store.js';
 import { openExistingStore, StoreUnavailableError } from '../store/open-existing-store.js';
 import { envOption, trackingUriOption } from './options.js';
 
@@ -32,8 +34,22 @@ export async function auditVerify(options: {
   backendStoreUri: string;
   key?: string | undefined;
   json?: boolean | undefined;
+  /** Also re-hash the stored bytes of every file the database vouches for, in this artifact store. */
+  artifactsDestination?: string | undefined;
   onProgress?: (message: string) => void;
 }): Promise<CommandResult> {
+  const destination = options.artifactsDestination;
+  if (
+    destination !== undefined &&
+    !/^s3:\/\//i.test(destination) &&
+    !existsSync(destination.replace(/^file:\/\//, ''))
+  ) {
+    return {
+      code: 2,
+      stdout: '',
+      stderr: `mnemo: no artifact store at '${destination}': give --artifacts-destination\n`,
+    };
+  }
   const trustedKeys = options.key === undefined ? undefined : await readTrustedKeys(options.key);
   let store: Awaited<ReturnType<typeof openExistingStore>>;
   try {
@@ -43,25 +59,39 @@ export async function auditVerify(options: {
     throw error;
   }
   let report: VerificationReport;
+  let bytes: StoredBytesReport | undefined;
   try {
     report = await verifyAuditTrail(store.db, { trustedKeys, onProgress: options.onProgress });
+    if (destination !== undefined) {
+      bytes = await verifyStoredBytes(store.db, openArtifactStore(destination), (files) =>
+        options.onProgress?.(`${files} artifact files re-hashed`),
+      );
+    }
   } finally {
     await store.close();
   }
-  const code = report.problems.length === 0 ? 0 : 1;
-  if (options.json) return { code, stdout: `${JSON.stringify(report, null, 2)}\n`, stderr: '' };
+  const problems = [...report.problems.map((p) => p.message), ...(bytes?.problems ?? [])];
+  const code = problems.length === 0 ? 0 : 1;
+  if (options.json) {
+    return {
+      code,
+      stdout: `${JSON.stringify(bytes ? { ...report, artifacts: bytes } : report, null, 2)}\n`,
+      stderr: '',
+    };
+  }
   const summary =
     `${report.events} events, ${report.checkpoints} checkpoints, ${report.entities} experiments, runs, registered ` +
     `models and model versions, ${report.lineage} lineage records (datasets, features, environments, code refs, ` +
     'deployments, OpenLineage runs, edges) and ' +
     `${report.governance} governance records (metadata schemas, vocabularies, naming rules) checked` +
-    (trustedKeys ? ' against the given key(s)' : ' (signatures checked against the keys stored in the database)');
+    (trustedKeys ? ' against the given key(s)' : ' (signatures checked against the keys stored in the database)') +
+    (bytes ? `; ${bytes.files} artifact files re-hashed against their recorded sha256` : '');
   if (code === 0) return ok(`OK: the audit trail is intact: ${summary}\n`);
-  const [first, ...rest] = report.problems;
+  const [first, ...rest] = problems;
   const lines = [
-    `FAILED: ${first!.message}`,
-    ...rest.map((p) => `  also: ${p.message}`),
-    ...(report.truncated ? ['  (more problems not shown)'] : []),
+    `FAILED: ${first!}`,
+    ...rest.map((p) => `  also: ${p}`),
+    ...(report.truncated || bytes?.truncated ? ['  (more problems not shown)'] : []),
     summary,
   ];
   return failed(`${lines.join('\n')}\n`);
@@ -141,9 +171,27 @@ export function auditCommand(): Command {
     .addOption(envOption('--backend-store-uri <uri>', 'the database to check', './mnemo-data/mnemo.db'))
     .option('--key <file>', 'trust only these public keys (PEM, base64, or the JSON of GET /api/v1/keys)')
     .option('--json', 'print the full report as JSON')
-    .action(async (options: { backendStoreUri: string; key?: string; json?: boolean }) => {
-      emit(await auditVerify({ ...options, onProgress: (m) => process.stderr.write(`… ${m}\n`) }));
-    });
+    .option('--artifacts', 're-hash every registered model file and run artifact in the artifact store too')
+    .addOption(
+      envOption('--artifacts-destination <uri>', 'the artifact store (with --artifacts)', './mnemo-data/artifacts'),
+    )
+    .action(
+      async (options: {
+        backendStoreUri: string;
+        key?: string;
+        json?: boolean;
+        artifacts?: boolean;
+        artifactsDestination: string;
+      }) => {
+        emit(
+          await auditVerify({
+            ...options,
+            artifactsDestination: options.artifacts ? options.artifactsDestination : undefined,
+            onProgress: (m) => process.stderr.write(`… ${m}\n`),
+          }),
+        );
+      },
+    );
   audit
     .command('prove')
     .description('Print a self-contained JSON proof that an event is in a signed checkpoint of the log')

@@ -219,8 +219,13 @@ export class ArtifactService {
 
 /** The run's artifact directory relative to the artifact root, from its `mlflow-artifacts:/…` URI. */
 export function runRoot(run: RunsTable): string {
-  if (!run.artifact_uri.startsWith(PROXY_SCHEME)) {
-    throw invalidState(`Run ${run.run_id} has an artifact location outside the artifact root`);
-  }
-  return normalizeArtifactPath(run.artifact_uri.slice(PROXY_SCHEME.length).replace(/^\/+/, ''));
+  const root = rootOfArtifactUri(run.artifact_uri);
+  if (root === undefined) throw invalidState(`Run ${run.run_id} has an artifact location outside the artifact root`);
+  return root;
+}
+
+/** The path below the artifact root that an `mlflow-artifacts:/…` URI names; undefined for any other URI. */
+export function rootOfArtifactUri(uri: string): string | undefined {
+  if (!uri.startsWith(PROXY_SCHEME)) return undefined;
+  return normalizeArtifactPath(uri.slice(PROXY_SCHEME.length).replace(/^\/+/, ''));
 }
