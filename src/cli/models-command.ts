@@ -35,8 +35,34 @@ export function modelsCommand(): Command {
   models
     .command('get <name>')
     .description('Show a registered model with its model card')
-    .action(async (name: string, _options: unknown, command: Command) => {
-      printJson(await registryClient(command).getModel(name));
+    .option('--json', 'print JSON')
+    .action(async (name: string, options: { json?: boolean }, command: Command) => {
+      const model = await registryClient(command).getModel(name);
+      if (options.json) return printJson(model);
+      const pairs = (record: Record<string, unknown>, prefix = '') =>
+        Object.entries(record)
+          .map(([key, value]) => `${prefix}${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+          .join(', ') || '-';
+      printTable(
+        ['FIELD', 'VALUE'],
+        [
+          ['name', model.name],
+          ['description', model.description ?? '-'],
+          ['owner team', model.ownerTeam ?? '-'],
+          ['purpose', model.purpose ?? '-'],
+          ['algorithm family', model.algorithmFamily ?? '-'],
+          ['task type', model.taskType ?? '-'],
+          ['intended use', model.intendedUse ?? '-'],
+          ['limitations', model.limitations ?? '-'],
+          ['latency budget', model.latencyBudgetMs === null ? '-' : `${model.latencyBudgetMs} ms`],
+          ['regulatory flags', model.regulatoryFlags.join(', ') || '-'],
+          ['tags', pairs(model.tags)],
+          ['aliases', pairs(Object.fromEntries(Object.entries(model.aliases).map(([a, v]) => [a, `v${v}`])))],
+          ['metadata', pairs(model.metadata)],
+          ['created', formatTime(model.creationTime)],
+          ['updated', formatTime(model.lastUpdatedTime)],
+        ],
+      );
     });
 
   models

@@ -161,8 +161,14 @@ describe.each(backends)('mnemo models and mnemo schemas against a server on $nam
     expect(rows[1]).toMatch(/^1\s+None\s+-\s+1\s+[0-9a-f]{12}\s+runs:\/[0-9a-f]{32}\/cli\/1$/);
     expect(rows[2]).toMatch(/^2\s+Production\s+champion\s+1\s+[0-9a-f]{12}\s+runs:\/[0-9a-f]{32}\/cli\/2$/);
 
-    const got = await mnemo(['models', 'get', 'cli-model', ...uri]);
+    const got = await mnemo(['models', 'get', 'cli-model', '--json', ...uri]);
     expect(JSON.parse(got.stdout)).toMatchObject({ name: 'cli-model', ownerTeam: 'risk', tags: { tier: 'gold' } });
+    const card = (await mnemo(['models', 'get', 'cli-model', ...uri])).stdout.trim().split('\n');
+    expect(card[0]).toMatch(/^FIELD\s+VALUE$/);
+    expect(card).toContainEqual(expect.stringMatching(/^name\s+cli-model$/));
+    expect(card).toContainEqual(expect.stringMatching(/^owner team\s+risk$/));
+    expect(card).toContainEqual(expect.stringMatching(/^tags\s+tier=gold$/));
+    expect(card).toContainEqual(expect.stringMatching(/^aliases\s+champion=v2$/));
 
     const badStage = await mnemo(['models', 'transition', 'cli-model', '1', 'Canary', ...uri]);
     expect(badStage.code).toBe(1);
