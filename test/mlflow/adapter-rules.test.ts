@@ -31,6 +31,7 @@ describe('MLflow status map', () => {
       RESOURCE_DOES_NOT_EXIST: 404,
       PERMISSION_DENIED: 403,
       UNAUTHENTICATED: 401,
+      RESOURCE_EXHAUSTED: 413,
     });
   });
 });

@@ -15,5 +15,8 @@ export function limitBytes(body: Readable, maxBytes: number, describe: () => str
     },
   });
   body.on('error', (error) => limiter.destroy(error));
+  // The store reads the stream only after its own preparations: an overflow found before then must wait for it (it
+  // sees the stream already errored) rather than escape as an uncaught error.
+  limiter.on('error', () => {});
   return body.pipe(limiter);
 }
