@@ -3,7 +3,12 @@ import { joinArtifactPath, normalizeArtifactPath } from '../../domain/artifacts/
 import { DEFAULT_UPLOAD_LIMITS, type UploadLimits, uploadAllowance } from '../../domain/artifacts/upload-limits.js';
 import { invalid, invalidState, notFound } from '../../domain/errors.js';
 import type { ArtifactFile } from '../../domain/tracking/entities.js';
-import { artifactDigests, forgetArtifacts, recordArtifact } from '../../store/repositories/artifact-repository.js';
+import {
+  artifactDigests,
+  forgetArtifacts,
+  recordArtifact,
+  runArtifactBytes,
+} from '../../store/repositories/artifact-repository.js';
 import { manifestOf, versionsStoredAround } from '../../store/repositories/registry/version-repository.js';
 import { findRunRow, runStoredBelow } from '../../store/repositories/run-repository.js';
 import type { RunsTable } from '../../store/schema.js';
@@ -185,10 +190,8 @@ export class ArtifactService {
 
   private async storeFile(run: RunsTable, relative: string, body: Readable): Promise<ArtifactFile> {
     await this.refuseIfRegistered(joinArtifactPath(runRoot(run), relative), 'write');
-    const recorded = await artifactDigests(this.deps.store.db, run.run_id);
-    let runBytes = 0;
-    for (const file of recorded.values()) runBytes += file.size;
-    const allowance = uploadAllowance(this.limits, runBytes, recorded.get(relative)?.size ?? 0);
+    const { total: runBytes, atPath } = await runArtifactBytes(this.deps.store.db, run.run_id, relative);
+    const allowance = uploadAllowance(this.limits, runBytes, atPath);
     const capped = limitBytes(body, allowance, () =>
       allowance < this.limits.maxFileBytes
         ? `Run ${run.run_id} already holds ${runBytes} bytes of artifacts; the limit per run is ` +

@@ -44,3 +44,22 @@ export async function artifactDigests(
     .execute();
   return new Map(rows.map((r) => [r.path, { size: r.size, sha256: r.sha256 }]));
 }
+
+/** The bytes a run's recorded artifacts hold in all, and those of the one at `path` (0 when there is none). */
+export async function runArtifactBytes(
+  db: Executor,
+  runId: string,
+  path: string,
+): Promise<{ total: number; atPath: number }> {
+  const row = await db
+    .selectFrom('artifacts')
+    .select((eb) => [
+      eb.fn.coalesce(eb.fn.sum<number>('size'), eb.lit(0)).as('total'),
+      eb.fn
+        .coalesce(eb.fn.sum<number>(eb.case().when('path', '=', path).then(eb.ref('size')).else(0).end()), eb.lit(0))
+        .as('atPath'),
+    ])
+    .where('run_id', '=', runId)
+    .executeTakeFirstOrThrow();
+  return { total: Number(row.total), atPath: Number(row.atPath) };
+}
