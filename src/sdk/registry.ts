@@ -59,6 +59,10 @@ export interface ModelVersion {
   manifestDigest: string;
   fileCount: number;
   totalSize: number;
+  /** Registered from a source that held no files: the version vouches for no bytes. */
+  sourceWithoutFiles: boolean;
+  /** The MLflow 3 LoggedModel the version was registered from, when it was. */
+  loggedModelId: string | null;
   signature: { inputs: unknown; outputs: unknown } | null;
   releaseNotes: string | null;
   deprecation: { deprecatedBy: number | null; sunsetTime: number | null };

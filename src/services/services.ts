@@ -10,6 +10,7 @@ import { RegistryService } from './registry/registry-service.js';
 import { ArtifactService } from './tracking/artifact-service.js';
 import { ExperimentOverviewService } from './tracking/experiment-overview-service.js';
 import { ExperimentService } from './tracking/experiment-service.js';
+import { LoggedModelService } from './tracking/logged-model-service.js';
 import { MetricHistoryService } from './tracking/metric-history-service.js';
 import { RunService } from './tracking/run-service.js';
 import type { ServiceDeps } from './tracking/service-deps.js';
@@ -18,6 +19,7 @@ import type { AuditAppender } from './unit-of-work.js';
 export interface Services {
   experiments: ExperimentService;
   runs: RunService;
+  loggedModels: LoggedModelService;
   metricHistory: MetricHistoryService;
   artifacts: ArtifactService;
   experimentOverview: ExperimentOverviewService;
@@ -43,6 +45,7 @@ export function createServices(options: {
   return {
     experiments: new ExperimentService(deps),
     runs: new RunService(deps),
+    loggedModels: new LoggedModelService(deps),
     metricHistory: new MetricHistoryService(deps),
     artifacts: new ArtifactService(deps),
     experimentOverview: new ExperimentOverviewService(deps),

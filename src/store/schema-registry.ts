@@ -57,6 +57,8 @@ export interface ModelVersionsTable {
   last_updated_time: number;
   /** Set when the version is deleted: the row stays so its number is never handed out again. */
   deleted_time: number | null;
+  /** The MLflow 3 LoggedModel the version was registered from, when it was. */
+  logged_model_id: string | null;
 }
 
 export interface ModelVersionTagsTable {

@@ -1,4 +1,5 @@
 import type { LineageDatabase } from './schema-lineage.js';
+import type { LoggedModelDatabase } from './schema-logged-models.js';
 import type { ProvenanceDatabase } from './schema-provenance.js';
 import type { RegistryDatabase } from './schema-registry.js';
 
@@ -180,4 +181,10 @@ export interface Database {
   lineage_deployments: LineageDatabase['lineage_deployments'];
   lineage_openlineage_runs: LineageDatabase['lineage_openlineage_runs'];
   lineage_openlineage_events: LineageDatabase['lineage_openlineage_events'];
+  logged_models: LoggedModelDatabase['logged_models'];
+  logged_model_tags: LoggedModelDatabase['logged_model_tags'];
+  logged_model_params: LoggedModelDatabase['logged_model_params'];
+  logged_model_metrics: LoggedModelDatabase['logged_model_metrics'];
+  logged_model_files: LoggedModelDatabase['logged_model_files'];
+  run_model_links: LoggedModelDatabase['run_model_links'];
 }

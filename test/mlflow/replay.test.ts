@@ -1,23 +1,77 @@
+import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { backends } from '../support/backends.js';
 import { useTestServer } from '../support/test-server.js';
-import { type Exchange, loadExchanges } from './support/fixtures.js';
+import { type Exchange, loadExchanges, type RecordedSession } from './support/fixtures.js';
 import { IdMap, isObject } from './support/id-map.js';
 import { shapeDifferences } from './support/shape.js';
 
+type Recorded = Record<string, unknown>;
+
 /**
- * Where Mnemo deliberately answers differently from the recorded MLflow 2.9 server, and why. Each entry edits the
+ * Mnemo answers runs as MLflow 3 does, which older clients ignore: `inputs` even when a run was just created, and
+ * `outputs` everywhere else.
+ */
+function asMlflow3(recorded: Recorded, exchange: Exchange): void {
+  const runs = [recorded.run, ...(Array.isArray(recorded.runs) ? recorded.runs : [])];
+  for (const run of runs) {
+    if (!isObject(run) || !('info' in run)) continue;
+    run.inputs ??= {};
+    if (!exchange.path.endsWith('/runs/create')) run.outputs = {};
+  }
+}
+
+/**
+ * MLflow lists the models a run used in runs/get but leaves them out of runs/search; Mnemo answers a run the same
+ * way wherever it appears. The recorded run used the session's first model.
+ */
+function withModelInputs(recorded: Recorded): void {
+  const run = (recorded.runs as Recorded[])[0]!;
+  const outputs = (run.outputs as { model_outputs: { model_id: string }[] }).model_outputs;
+  (run.inputs as Recorded).model_inputs = [{ model_id: outputs[0]!.model_id }];
+}
+
+/**
+ * Where Mnemo deliberately answers differently from the recorded MLflow server, and why. Each entry edits the
  * recorded answer into the one Mnemo must give, so the difference itself is pinned too.
  */
-const KNOWN_DIFFERENCES: Record<string, (recorded: Record<string, unknown>) => void> = {
-  // MLflow hands out a page token whenever a page is full, even when no run follows; Mnemo only when one does,
-  // which spares the client a request for an empty page.
-  '0031-POST-mlflow-runs-search.json': (recorded) => {
-    delete recorded.next_page_token;
+const KNOWN_DIFFERENCES: Record<RecordedSession, Record<string, (recorded: Recorded) => void>> = {
+  'official-client': {
+    // MLflow hands out a page token whenever a page is full, even when no run follows; Mnemo only when one does,
+    // which spares the client a request for an empty page.
+    '0031-POST-mlflow-runs-search.json': (recorded) => {
+      delete recorded.next_page_token;
+    },
   },
+  'official-client-3': { '0068-POST-mlflow-runs-search.json': withModelInputs },
+  'official-client-3.10': { '0068-POST-mlflow-runs-search.json': withModelInputs },
 };
 
-const exchanges = loadExchanges();
+const SESSIONS: { session: RecordedSession; count: number }[] = [
+  { session: 'official-client', count: 57 },
+  { session: 'official-client-3', count: 70 },
+  { session: 'official-client-3.10', count: 70 },
+];
+
+/**
+ * A listed file's size is the size of what the replay uploaded: the recordings keep a JSON file's upload as parsed
+ * JSON (replayed compactly), and text files embed ids the replay maps to Mnemo's (an experiment id of other length).
+ */
+class ReplayedUploads {
+  private readonly sizes = new Map<string, number>();
+  note(path: string, body: string | Buffer | undefined, exchange: Exchange): void {
+    if (exchange.method === 'PUT' && body !== undefined) {
+      this.sizes.set(path.replace(/^.*?\/mlflow-artifacts\/artifacts\//, ''), Buffer.byteLength(body));
+    }
+  }
+  patchListing(exchange: Exchange, query: Record<string, string>, recorded: Recorded): void {
+    if (!exchange.path.endsWith('/mlflow-artifacts/artifacts') || !Array.isArray(recorded.files)) return;
+    for (const file of recorded.files as Recorded[]) {
+      const size = this.sizes.get(`${query.path}/${String(file.path)}`);
+      if (size !== undefined) file.file_size = size;
+    }
+  }
+}
 
 function requestBody(exchange: Exchange, ids: IdMap): string | Buffer | undefined {
   const body = ids.apply(exchange.request_body);
@@ -29,38 +83,62 @@ function requestBody(exchange: Exchange, ids: IdMap): string | Buffer | undefine
   return JSON.stringify(body);
 }
 
-describe.each(backends)('replaying the official MLflow client session on $name', (backend) => {
-  const api = useTestServer(backend);
-  const ids = new IdMap();
-
-  it('has all the recorded exchanges to replay', () => {
-    expect(exchanges.length).toBe(57);
-  });
-
-  for (const exchange of exchanges) {
-    it(`${exchange.file}`, async () => {
-      const query = new URLSearchParams(
-        Object.entries(exchange.query).map(([k, v]) => [k, ids.applyToString(v, k)] as [string, string]),
-      ).toString();
-      const body = requestBody(exchange, ids);
-      const response = await fetch(`${api.url}${ids.applyToString(exchange.path)}${query ? `?${query}` : ''}`, {
-        method: exchange.method,
-        headers: exchange.request_content_type ? { 'content-type': exchange.request_content_type } : {},
-        body,
-      });
-      const text = await response.text();
-      expect(response.status, text).toBe(exchange.status);
-
-      if (exchange.response_content_type !== 'application/json') {
-        expect(response.headers.get('content-type')).toContain(exchange.response_content_type);
-        expect(text).toBe(exchange.response_body);
-        return;
-      }
-      const actual: unknown = JSON.parse(text);
-      if (exchange.status === 200) ids.learn(exchange.response_body, actual);
-      const recorded = ids.apply(structuredClone(exchange.response_body)) as Record<string, unknown>;
-      KNOWN_DIFFERENCES[exchange.file]?.(recorded);
-      expect(shapeDifferences(recorded, actual)).toEqual([]);
-    });
+/** A download as recorded: text as it was, binary as base64, a JSON file as the value it holds. */
+function sameDownload(recorded: unknown, actual: Buffer): boolean {
+  if (typeof recorded === 'string') return actual.toString('utf8') === recorded;
+  if (isObject(recorded) && typeof recorded.base64 === 'string') {
+    return actual.equals(Buffer.from(recorded.base64, 'base64'));
   }
+  try {
+    return isDeepStrictEqual(JSON.parse(actual.toString('utf8')), recorded);
+  } catch {
+    return false;
+  }
+}
+
+describe.each(backends)('replaying the official MLflow clients on $name', (backend) => {
+  describe.each(SESSIONS)('$session', ({ session, count }) => {
+    // Each session starts from an empty server, as it was recorded.
+    const api = useTestServer(backend);
+    const exchanges = loadExchanges(session);
+    const ids = new IdMap();
+    const uploads = new ReplayedUploads();
+
+    it('has all the recorded exchanges to replay', () => {
+      expect(exchanges.length).toBe(count);
+    });
+
+    for (const exchange of exchanges) {
+      it(`${exchange.file}`, async () => {
+        const query = Object.fromEntries(
+          Object.entries(exchange.query).map(([k, v]) => [k, ids.applyToString(v, k)] as [string, string]),
+        );
+        const search = new URLSearchParams(query).toString();
+        const body = requestBody(exchange, ids);
+        const path = ids.applyToString(exchange.path);
+        uploads.note(path, body, exchange);
+        const response = await fetch(`${api.url}${path}${search ? `?${search}` : ''}`, {
+          method: exchange.method,
+          headers: exchange.request_content_type ? { 'content-type': exchange.request_content_type } : {},
+          body,
+        });
+        const bytes = Buffer.from(await response.arrayBuffer());
+        const text = bytes.toString('utf8');
+        expect(response.status, text).toBe(exchange.status);
+
+        if (exchange.response_content_type !== 'application/json') {
+          expect(response.headers.get('content-type')).toContain(exchange.response_content_type);
+          expect(sameDownload(ids.apply(exchange.response_body), bytes), text).toBe(true);
+          return;
+        }
+        const actual: unknown = JSON.parse(text);
+        if (exchange.status === 200) ids.learn(exchange.response_body, actual);
+        const recorded = ids.apply(structuredClone(exchange.response_body)) as Recorded;
+        if (session === 'official-client') asMlflow3(recorded, exchange);
+        uploads.patchListing(exchange, query, recorded);
+        KNOWN_DIFFERENCES[session][exchange.file]?.(recorded);
+        expect(shapeDifferences(recorded, actual)).toEqual([]);
+      });
+    }
+  });
 });

@@ -50,7 +50,8 @@ describe.each(backends)('MLflow runs API on $name', (backend) => {
     });
     const id = run.info.run_id;
     expect(id).toMatch(/^[0-9a-f]{32}$/);
-    // runs/create answers without `inputs`, and with no metrics or params the data holds only tags.
+    // runs/create answers as MLflow 3 does: empty `inputs`, no `outputs`, and with no metrics or params the data
+    // holds only tags.
     expect(run).toEqual({
       info: {
         run_uuid: id,
@@ -70,10 +71,11 @@ describe.each(backends)('MLflow runs API on $name', (backend) => {
           { key: 'mlflow.runName', value: 'baseline' },
         ]),
       },
+      inputs: {},
     });
     expect(run.data.tags).toHaveLength(3);
     const got = await mlflow.get<RunReply>('runs/get', { run_id: id });
-    expect(got.body.run).toEqual({ ...run, inputs: {} });
+    expect(got.body.run).toEqual({ ...run, inputs: {}, outputs: {} });
     const byUuid = await mlflow.get<RunReply>('runs/get', { run_uuid: id });
     expect(byUuid.body.run.info.run_id).toBe(id);
   });

@@ -138,9 +138,6 @@ describe.each(backends)('model registry core over HTTP on $name', (backend) => {
     expect(missingRun.status).toBe(404);
     const unknownModel = await createVersion('nobody', { source: await modelSource(api, 'confined/x') });
     expect(unknownModel.status).toBe(404);
-    const empty = await createVersion('confined', { source: 'mlflow-artifacts:/0/nothing-here' });
-    expect(empty.status).toBe(400);
-    expect((empty.body as unknown as ErrorBody).message).toContain('No files found under source');
     const versions = await api.call<{ modelVersions: VersionBody[] }>(
       'GET',
       '/api/v1/registered-models/confined/versions',
@@ -149,6 +146,11 @@ describe.each(backends)('model registry core over HTTP on $name', (backend) => {
     // The refused attempts used no version numbers.
     const ok = await createVersion('confined', { source: await modelSource(api, 'confined/model') });
     expect(ok.body.modelVersion.version).toBe(1);
+    expect(ok.body.modelVersion).toMatchObject({ sourceWithoutFiles: false });
+    // A source without files is registered as MLflow registers it, and the version says it vouches for nothing.
+    const empty = await createVersion('confined', { source: 'mlflow-artifacts:/0/nothing-here' });
+    expect(empty.status, JSON.stringify(empty.body)).toBe(201);
+    expect(empty.body.modelVersion).toMatchObject({ version: 2, fileCount: 0, sourceWithoutFiles: true });
   });
 
   it('numbers 20 concurrent registrations 1..20 with no gaps or duplicates', async () => {

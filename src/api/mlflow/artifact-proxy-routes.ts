@@ -43,7 +43,7 @@ export async function mlflowArtifactProxyRoutes(app: FastifyInstance, { services
     const path = guardArtifactPath(request.params['*'], 'artifact path');
     const file = await artifacts.downloadByRootPath(path);
     return reply
-      .type(downloadContentType(path))
+      .type(downloadContentType(path, { asMlflowProxy: true }))
       .header('content-length', file.size)
       .header('x-content-type-options', 'nosniff')
       .send(file.body);

@@ -23,10 +23,15 @@ const BY_EXTENSION: Record<string, string> = {
   pdf: 'application/pdf',
 };
 
-export function downloadContentType(path: string): string {
+/**
+ * `asMlflowProxy`: the MLflow 3 artifact proxy serves JSON files (a model's input example) as text/plain, and
+ * clients reading them through it see the same here.
+ */
+export function downloadContentType(path: string, options: { asMlflowProxy?: boolean } = {}): string {
   const name = path.slice(path.lastIndexOf('/') + 1);
   const dot = name.lastIndexOf('.');
   const extension = dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
   if (name === 'MLmodel') return 'text/plain';
+  if (options.asMlflowProxy && extension === 'json') return 'text/plain';
   return BY_EXTENSION[extension] ?? 'application/octet-stream';
 }

@@ -3,9 +3,11 @@ import type { Services } from '../../services/services.js';
 import { presentExperiment } from './presenters.js';
 import {
   CreateExperimentBody,
+  DeleteExperimentTagBody,
   ExperimentIdBody,
   ExperimentIdQuery,
   ExperimentNameQuery,
+  SearchDatasetsBody,
   SearchExperimentsBody,
   SearchExperimentsQuery,
   SetExperimentTagBody,
@@ -13,7 +15,7 @@ import {
 } from './tracking-schemas.js';
 import { asList, toInteger } from './wire-values.js';
 
-/** experiments/*: create, get, get-by-name, search, update, delete, restore, set-experiment-tag. */
+/** experiments/*: create, get, get-by-name, search, update, delete, restore, set-experiment-tag, delete-experiment-tag, search-datasets. */
 export async function mlflowExperimentRoutes(app: FastifyInstance, { services }: { services: Services }) {
   const experiments = services.experiments;
 
@@ -114,6 +116,33 @@ export async function mlflowExperimentRoutes(app: FastifyInstance, { services }:
       const { experiment_id, key, value } = request.body;
       await experiments.setTags(experiment_id, [{ key, value }]);
       return {};
+    },
+  );
+
+  app.post<{ Body: DeleteExperimentTagBody }>(
+    '/experiments/delete-experiment-tag',
+    { schema: { body: DeleteExperimentTagBody } },
+    async (request) => {
+      await experiments.deleteTag(request.body.experiment_id, request.body.key);
+      return {};
+    },
+  );
+
+  // MLflow 3: the datasets the experiments' runs used, once each with the context they were used in.
+  app.post<{ Body: SearchDatasetsBody }>(
+    '/experiments/search-datasets',
+    { schema: { body: SearchDatasetsBody } },
+    async (request) => {
+      const summaries = await experiments.datasetSummaries(request.body.experiment_ids);
+      return summaries.length === 0
+        ? {}
+        : {
+            dataset_summaries: summaries.map((s) => {
+              const json: Record<string, unknown> = { experiment_id: s.experimentId, name: s.name, digest: s.digest };
+              if (s.context) json.context = s.context;
+              return json;
+            }),
+          };
     },
   );
 }

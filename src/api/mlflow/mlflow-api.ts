@@ -3,6 +3,7 @@ import type { Services } from '../../services/services.js';
 import { mlflowArtifactListRoutes } from './artifact-list-routes.js';
 import { mlflowArtifactProxyRoutes } from './artifact-proxy-routes.js';
 import { mlflowExperimentRoutes } from './experiment-routes.js';
+import { mlflowLoggedModelRoutes } from './logged-model-routes.js';
 import { mlflowMetricRoutes } from './metric-routes.js';
 import { mlflowModelVersionRoutes } from './model-version-routes.js';
 import { mlflowRegisteredModelRoutes } from './registered-model-routes.js';
@@ -22,6 +23,7 @@ async function trackingApi(app: FastifyInstance, { services }: { services: Servi
   await app.register(mlflowRunLoggingRoutes, { services });
   await app.register(mlflowMetricRoutes, { services });
   await app.register(mlflowArtifactListRoutes, { services });
+  await app.register(mlflowLoggedModelRoutes, { services });
   await app.register(mlflowRegisteredModelRoutes, { services });
   await app.register(mlflowModelVersionRoutes, { services });
 }

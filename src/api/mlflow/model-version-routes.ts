@@ -30,8 +30,15 @@ export async function mlflowModelVersionRoutes(app: FastifyInstance, { services 
     { schema: { body: CreateVersionBody } },
     async (request) => {
       // run_link is accepted for the client's sake but not kept: the UI links a version to its run by run_id.
-      const { name, source, run_id, tags, description } = request.body;
-      const created = await versions.create({ name, source, runId: run_id, tags, description });
+      const { name, source, run_id, tags, description, model_id } = request.body;
+      const created = await versions.create({
+        name,
+        source,
+        runId: run_id,
+        tags,
+        description,
+        loggedModelId: model_id,
+      });
       return { model_version: presentModelVersion(created) };
     },
   );
@@ -85,10 +92,9 @@ export async function mlflowModelVersionRoutes(app: FastifyInstance, { services 
     '/model-versions/get-download-uri',
     { schema: { querystring: VersionRefQuery } },
     async (request) => {
-      const version = await versions.get(request.query.name, request.query.version);
-      // The source is already confined to the artifact root (runs:/… or mlflow-artifacts:/…), so the client
-      // downloads it through this server's artifact proxy.
-      return { artifact_uri: version.source };
+      // The source is confined to the artifact root (runs:/…, mlflow-artifacts:/… or models:/<logged model>), so the
+      // client downloads it through this server's artifact proxy.
+      return { artifact_uri: await versions.downloadUri(request.query.name, request.query.version) };
     },
   );
 
@@ -132,7 +138,7 @@ export async function mlflowModelVersionRoutes(app: FastifyInstance, { services 
         token = page.nextPageToken;
       } while (token && found.length < wanted);
       const reply: Record<string, unknown> = {};
-      if (found.length > 0) reply.model_versions = found.map(presentModelVersion);
+      if (found.length > 0) reply.model_versions = found.map((v) => presentModelVersion(v));
       if (token) reply.next_page_token = token;
       return reply;
     },

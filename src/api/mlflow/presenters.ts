@@ -82,16 +82,28 @@ function presentDatasetInput(input: DatasetInput): Json {
 }
 
 /**
- * A full run. `runs/create` answers without `inputs` (MLflow's store builds that run without them); every other
- * endpoint includes `inputs`, empty as `{}`.
+ * A full run, with `inputs` and `outputs` empty as `{}` when there are none, as MLflow 3 answers (older clients
+ * ignore the fields they do not know). `runs/create` answers without `outputs`, as MLflow 3 does.
  */
-export function presentRun(run: Run, options: { withInputs: boolean } = { withInputs: true }): Json {
+export function presentRun(run: Run, options: { withOutputs: boolean } = { withOutputs: true }): Json {
   const data: Json = {};
   withOptional(data, 'metrics', run.metrics.map(presentMetric));
   withOptional(data, 'params', pairs(run.params));
   withOptional(data, 'tags', pairs(run.tags));
   const json: Json = { info: presentRunInfo(run.info), data };
-  if (options.withInputs) json.inputs = withOptional({}, 'dataset_inputs', run.inputs.map(presentDatasetInput));
+  json.inputs = withOptional(
+    withOptional({}, 'dataset_inputs', run.inputs.map(presentDatasetInput)),
+    'model_inputs',
+    run.modelInputs.map((modelId) => ({ model_id: modelId })),
+  );
+  if (options.withOutputs) {
+    // MLflow 3 answers the models a run produced; older clients ignore the field.
+    json.outputs = withOptional(
+      {},
+      'model_outputs',
+      run.modelOutputs.map((o) => ({ model_id: o.modelId, step: o.step })),
+    );
+  }
   return json;
 }
 

@@ -87,7 +87,7 @@ export async function mlflowRegisteredModelRoutes(app: FastifyInstance, { servic
 
   const latestVersions = async (name: string, wanted: string[] | undefined) => {
     const found = await stages.latest(name, wanted ?? []);
-    return found.length > 0 ? { model_versions: found.map(presentModelVersion) } : {};
+    return found.length > 0 ? { model_versions: found.map((v) => presentModelVersion(v)) } : {};
   };
 
   app.post<{ Body: LatestVersionsBody }>(

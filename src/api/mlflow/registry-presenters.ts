@@ -16,7 +16,10 @@ function setIfPresent(target: Json, key: string, value: unknown): void {
 
 const pairs = (list: KeyValue[]) => list.map((p) => ({ key: p.key, value: p.value }));
 
-export function presentModelVersion(version: ModelVersion): Json {
+export function presentModelVersion(
+  version: ModelVersion,
+  options: { withAliases: boolean } = { withAliases: true },
+): Json {
   const json: Json = {
     name: version.name,
     version: String(version.version),
@@ -24,7 +27,8 @@ export function presentModelVersion(version: ModelVersion): Json {
     last_updated_timestamp: version.lastUpdatedTime,
     current_stage: version.stage,
   };
-  setIfPresent(json, 'description', version.description);
+  // MLflow prints a version's description even when empty.
+  json.description = version.description ?? '';
   json.source = version.source;
   setIfPresent(json, 'run_id', version.runId);
   json.status = version.status;
@@ -32,7 +36,7 @@ export function presentModelVersion(version: ModelVersion): Json {
   setIfPresent(json, 'tags', pairs(version.tags));
   // MLflow stores an empty run link when none is given and prints it; clients read it as "no link".
   json.run_link = '';
-  setIfPresent(json, 'aliases', version.aliases);
+  if (options.withAliases) setIfPresent(json, 'aliases', version.aliases);
   return json;
 }
 
@@ -44,7 +48,12 @@ export function presentRegisteredModel(model: RegisteredModel, latestVersions: M
     last_updated_timestamp: model.lastUpdatedTime,
   };
   setIfPresent(json, 'description', model.description);
-  setIfPresent(json, 'latest_versions', latestVersions.map(presentModelVersion));
+  // MLflow lists a model's latest versions without their aliases; the model's own `aliases` names them.
+  setIfPresent(
+    json,
+    'latest_versions',
+    latestVersions.map((v) => presentModelVersion(v, { withAliases: false })),
+  );
   setIfPresent(json, 'tags', pairs(model.tags));
   setIfPresent(
     json,

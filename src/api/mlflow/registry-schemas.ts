@@ -73,6 +73,8 @@ export const CreateVersionBody = Type.Object(
     tags: Type.Optional(KeyValues),
     run_link: Type.Optional(Text(4096)),
     description: Type.Optional(Text(100_000)),
+    // MLflow 3: the LoggedModel the version is registered from.
+    model_id: Type.Optional(Text(64)),
   },
   Strict,
 );

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { invalid } from '../../domain/errors.js';
 import type { Services } from '../../services/services.js';
 import { checkMlflowBatchLimits } from './batch-limits.js';
 import { parseLoggedModel } from './logged-model.js';
@@ -10,20 +11,31 @@ import {
   LogInputsBody,
   LogMetricBody,
   LogModelBody,
+  RunOutputsBody,
 } from './tracking-schemas.js';
 import { toInteger } from './wire-values.js';
 
 /** A full MLflow batch (1000 metrics, 100 params of 6000 characters, 100 tags of 8000) fits with room to spare. */
 const BATCH_BODY_LIMIT = 8 * 1024 * 1024;
 
-/** runs/log-metric, log-parameter, set-tag, delete-tag, log-batch, log-inputs, log-model: all through RunService. */
+/** runs/log-metric, log-parameter, set-tag, delete-tag, log-batch, log-inputs, log-model, outputs. */
 export async function mlflowRunLoggingRoutes(app: FastifyInstance, { services }: { services: Services }) {
   const runs = services.runs;
 
   app.post<{ Body: LogMetricBody }>('/runs/log-metric', { schema: { body: LogMetricBody } }, async (request) => {
-    const { key, value, timestamp, step } = request.body;
+    const { key, value, timestamp, step, model_id, dataset_name, dataset_digest } = request.body;
     await runs.logBatch(runIdOf(request.body), {
-      metrics: [{ key, value, timestamp: toInteger(timestamp, 'timestamp'), step: toInteger(step, 'step') }],
+      metrics: [
+        {
+          key,
+          value,
+          timestamp: toInteger(timestamp, 'timestamp'),
+          step: toInteger(step, 'step'),
+          modelId: model_id,
+          datasetName: dataset_name,
+          datasetDigest: dataset_digest,
+        },
+      ],
     });
     return {};
   });
@@ -56,12 +68,21 @@ export async function mlflowRunLoggingRoutes(app: FastifyInstance, { services }:
       await runs.logBatch(run_id, {
         // Numbers (what the Python client sends) pass as they are and logBatch checks them; only decimal strings
         // are converted here, so the 1,000 points of a batch do not each build two field names for a message.
-        metrics: metrics.map((m, i) => ({
-          key: m.key,
-          value: m.value,
-          timestamp: typeof m.timestamp === 'string' ? toInteger(m.timestamp, `metrics[${i}].timestamp`) : m.timestamp,
-          step: typeof m.step === 'string' ? toInteger(m.step, `metrics[${i}].step`) : m.step,
-        })),
+        metrics: metrics.map((m, i) => {
+          if (m.run_id !== undefined && m.run_id !== run_id) {
+            throw invalid(`metrics[${i}].run_id '${m.run_id}' is not the batch's run (${run_id})`);
+          }
+          return {
+            key: m.key,
+            value: m.value,
+            timestamp:
+              typeof m.timestamp === 'string' ? toInteger(m.timestamp, `metrics[${i}].timestamp`) : m.timestamp,
+            step: typeof m.step === 'string' ? toInteger(m.step, `metrics[${i}].step`) : m.step,
+            modelId: m.model_id,
+            datasetName: m.dataset_name,
+            datasetDigest: m.dataset_digest,
+          };
+        }),
         params,
         tags,
       });
@@ -82,12 +103,23 @@ export async function mlflowRunLoggingRoutes(app: FastifyInstance, { services }:
         profile: dataset.profile ?? null,
         tags,
       }));
+      const models = (request.body.models ?? []).map((m) => m.model_id);
       // An empty request still has to name a run that exists, as it does in MLflow.
-      if (datasets.length === 0) await runs.get(request.body.run_id);
-      else await runs.logInputs(request.body.run_id, datasets);
+      if (datasets.length + models.length === 0) await runs.get(request.body.run_id);
+      if (datasets.length > 0) await runs.logInputs(request.body.run_id, datasets);
+      if (models.length > 0) await services.loggedModels.logModelInputs(request.body.run_id, models);
       return {};
     },
   );
+
+  // MLflow 3: the LoggedModels a run produced, each at a step.
+  app.post<{ Body: RunOutputsBody }>('/runs/outputs', { schema: { body: RunOutputsBody } }, async (request) => {
+    await services.loggedModels.logOutputs(
+      request.body.run_id,
+      request.body.models.map((m, i) => ({ modelId: m.model_id, step: toInteger(m.step, `models[${i}].step`) ?? 0 })),
+    );
+    return {};
+  });
 
   app.post<{ Body: LogModelBody }>(
     '/runs/log-model',

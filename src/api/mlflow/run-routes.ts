@@ -19,7 +19,7 @@ export async function mlflowRunRoutes(app: FastifyInstance, { services }: { serv
       startTime: toInteger(start_time, 'start_time'),
       tags,
     });
-    return { run: presentRun(run, { withInputs: false }) };
+    return { run: presentRun(run, { withOutputs: false }) };
   });
 
   app.get<{ Querystring: RunRefQuery }>('/runs/get', { schema: { querystring: RunRefQuery } }, async (request) => ({

@@ -15,6 +15,12 @@ const KeyValues = (maxItems: number) => Type.Array(KeyValueJson, { maxItems });
 const MetricValue = Type.Union([Type.Number(), Type.String({ maxLength: 64 })]);
 const RunRef = { run_id: Type.Optional(Id), run_uuid: Type.Optional(Id) };
 const OrderBy = Type.Array(Text(1000), { maxItems: 100 });
+// MLflow 3 metrics may name the LoggedModel they measure and the dataset they were measured on.
+const ModelLinkedMetric = {
+  model_id: Type.Optional(Text(64)),
+  dataset_name: Type.Optional(Text(500)),
+  dataset_digest: Type.Optional(Text(36)),
+};
 
 export const CreateExperimentBody = Type.Object(
   { name: Text(1000), artifact_location: Type.Optional(Text(4096)), tags: Type.Optional(KeyValues(1000)) },
@@ -110,6 +116,7 @@ export const LogMetricBody = Type.Object(
     value: MetricValue,
     timestamp: Type.Optional(Int64),
     step: Type.Optional(Int64),
+    ...ModelLinkedMetric,
   },
   Strict,
 );
@@ -129,7 +136,14 @@ export const LogBatchBody = Type.Object(
     metrics: Type.Optional(
       Type.Array(
         Type.Object(
-          { key: Text(1000), value: MetricValue, timestamp: Type.Optional(Int64), step: Type.Optional(Int64) },
+          {
+            key: Text(1000),
+            value: MetricValue,
+            timestamp: Type.Optional(Int64),
+            step: Type.Optional(Int64),
+            run_id: Type.Optional(Id),
+            ...ModelLinkedMetric,
+          },
           Strict,
         ),
         { maxItems: 100_000 },
@@ -167,6 +181,7 @@ export const LogInputsBody = Type.Object(
         { maxItems: 1000 },
       ),
     ),
+    models: Type.Optional(Type.Array(Type.Object({ model_id: Text(64) }, Strict), { maxItems: 1000 })),
   },
   Strict,
 );
@@ -206,3 +221,18 @@ export const ListArtifactsQuery = Type.Object(
   Strict,
 );
 export type ListArtifactsQuery = Static<typeof ListArtifactsQuery>;
+
+export const DeleteExperimentTagBody = Type.Object({ experiment_id: Id, key: Text(1000) }, Strict);
+export type DeleteExperimentTagBody = Static<typeof DeleteExperimentTagBody>;
+
+export const SearchDatasetsBody = Type.Object({ experiment_ids: Type.Array(Id, { maxItems: 1000 }) }, Strict);
+export type SearchDatasetsBody = Static<typeof SearchDatasetsBody>;
+
+export const RunOutputsBody = Type.Object(
+  {
+    run_id: Id,
+    models: Type.Array(Type.Object({ model_id: Text(64), step: Type.Optional(Int64) }, Strict), { maxItems: 1000 }),
+  },
+  Strict,
+);
+export type RunOutputsBody = Static<typeof RunOutputsBody>;

@@ -16,16 +16,20 @@ const ALLOWED: Record<EdgeType, readonly (readonly [NodeKind, NodeKind])[]> = {
     ['dataset_version', 'run'],
     ['model_version', 'run'],
     ['feature_version', 'run'],
+    ['logged_model', 'run'],
   ],
   produced: [
     ['run', 'dataset_version'],
     ['run', 'model_version'],
     ['run', 'feature_version'],
+    ['run', 'logged_model'],
   ],
   derived_from: [
     ['dataset_version', 'feature_version'],
     ['dataset_version', 'dataset_version'],
     ['feature_version', 'feature_version'],
+    // A model version registered from an MLflow 3 LoggedModel stands for that model's files.
+    ['logged_model', 'model_version'],
   ],
   depends_on: [
     ['feature_version', 'model_version'],

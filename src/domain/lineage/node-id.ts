@@ -11,6 +11,7 @@ export const NODE_KINDS = [
   'code_ref',
   'run',
   'model_version',
+  'logged_model',
   'deployment_target',
   'deployment',
 ] as const;

@@ -68,6 +68,8 @@ describe('in-toto statements', () => {
           { key: 'team', value: 'x' },
         ],
         inputs: [],
+        modelOutputs: [],
+        modelInputs: [],
       },
       [
         { path: 'z.bin', size: 1, sha256: '11'.repeat(32) },

@@ -68,6 +68,13 @@ export interface ModelVersion {
   manifestDigest: string;
   fileCount: number;
   totalSize: number;
+  /**
+   * Registered from a source that held no files (MLflow clients register before uploading, or never upload): the
+   * version vouches for nothing yet. Completeness counts it against the version and policies can refuse it.
+   */
+  sourceWithoutFiles: boolean;
+  /** The MLflow 3 LoggedModel the version was registered from, when it was. */
+  loggedModelId: string | null;
   signature: Signature | null;
   releaseNotes: string | null;
   deprecation: DeprecationPlan;

@@ -99,6 +99,30 @@ export const EXPERIMENT_FILTER_SCHEMA: FilterSchema = {
   ]),
 };
 
+/** MLflow 3's LoggedModels: their attributes, and the metrics, params and tags logged with them. */
+export const LOGGED_MODEL_FILTER_SCHEMA: FilterSchema = {
+  target: 'logged models',
+  entities: new Map<FilterEntity, EntityFields>([
+    ['metric', { kind: 'any-key', rule: NUMERIC }],
+    ['param', { kind: 'any-key', rule: NULLABLE_STRING }],
+    ['tag', { kind: 'any-key', rule: NULLABLE_STRING }],
+    [
+      'attribute',
+      fixedKeys('attribute', [
+        ['name', 'name', STRING],
+        ['model_id', 'model_id', STRING],
+        ['model_type', 'model_type', STRING],
+        ['status', 'status', STRING],
+        ['source_run_id', 'source_run_id', STRING],
+        ['creation_time', 'creation_time', TIME],
+        ['creation_timestamp', 'creation_time', TIME],
+        ['last_updated_time', 'last_updated_time', TIME],
+        ['last_updated_timestamp', 'last_updated_time', TIME],
+      ]),
+    ],
+  ]),
+};
+
 /** Checks an identifier against the schema, returning its canonical key and the rule its comparison must obey. */
 export function resolveField(schema: FilterSchema, identifier: ParsedIdentifier, source: Source): ResolvedField {
   const { entity, key, raw, start } = identifier;

@@ -60,6 +60,9 @@ export interface Run {
   metrics: Metric[];
   tags: KeyValue[];
   inputs: DatasetInput[];
+  /** MLflow 3: the LoggedModels the run produced (with the step each was logged at) and the ones it used. */
+  modelOutputs: { modelId: string; step: number }[];
+  modelInputs: string[];
 }
 
 export interface ArtifactFile {

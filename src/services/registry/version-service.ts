@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { joinArtifactPath, normalizeArtifactPath } from '../../domain/artifacts/artifact-path.js';
-import { invalid, notFound } from '../../domain/errors.js';
+import { invalid, invalidState, notFound } from '../../domain/errors.js';
 import { parseArtifactLocation } from '../../domain/registry/artifact-location.js';
 import type { ModelVersion, Signature, VersionManifest } from '../../domain/registry/entities.js';
 import { manifestDigest } from '../../domain/registry/manifest.js';
@@ -17,18 +17,22 @@ import {
 } from '../../domain/registry/registry-filter.js';
 import { decodePageToken, encodePageToken } from '../../domain/search/page-token.js';
 import type { KeyValue } from '../../domain/tracking/entities.js';
+import { checkLoggedModelId } from '../../domain/tracking/logged-model.js';
 import { toJsonColumn } from '../../store/repositories/registry/json-column.js';
 import { nextVersionNumber, updateModelRow } from '../../store/repositories/registry/model-repository.js';
 import { searchVersionRows } from '../../store/repositories/registry/registry-search-query.js';
 import { recordTransitions } from '../../store/repositories/registry/transition-repository.js';
 import * as versions from '../../store/repositories/registry/version-repository.js';
 import { findRunRow } from '../../store/repositories/run-repository.js';
+import type { LoggedModelsTable } from '../../store/schema-logged-models.js';
 import type { ModelVersionsTable, RegisteredModelsTable } from '../../store/schema-registry.js';
 import type { Executor } from '../../store/store.js';
 import { newId } from '../ids.js';
 import { recordModelVersionLineage } from '../lineage/model-version-lineage.js';
 import { currentContext } from '../request-context.js';
 import { runRoot } from '../tracking/artifact-service.js';
+import { requireLoggedModel } from '../tracking/logged-model-records.js';
+import { noteRegistration } from './logged-model-registration.js';
 import { manifestChecked } from './manifest-checked-stream.js';
 import { readManifest } from './manifest-reader.js';
 import { checkMetadata } from './metadata-gate.js';
@@ -41,6 +45,8 @@ export interface CreateVersionInput {
   name: string;
   source: string;
   runId?: string | undefined;
+  /** The MLflow 3 LoggedModel the version stands for (`model_id`); implied by a `models:/<id>` source. */
+  loggedModelId?: string | undefined;
   description?: string | undefined;
   tags?: KeyValue[] | undefined;
   signature?: Signature | undefined;
@@ -69,22 +75,19 @@ export class VersionService {
 
   async create(input: CreateVersionInput): Promise<ModelVersion> {
     const location = parseArtifactLocation(input.source);
-    const runId = await this.checkRun(location, input.runId);
-    const storagePath = await this.storagePath(location);
+    const logged = await this.loggedModelOf(location, input.loggedModelId);
+    const runId = await this.checkRun(location, input.runId, logged);
+    const storagePath =
+      logged && location.kind === 'logged_model' ? logged.artifact_location : await this.storagePath(location);
     if (input.description !== undefined) checkText(input.description, 'description');
     if (input.releaseNotes !== undefined) checkText(input.releaseNotes, 'releaseNotes');
     const metadata = input.metadata ?? {};
     checkMetadataKeys(metadata, VERSION_DOCUMENT_FIELDS);
     const tags = input.tags ?? [];
     // Files are hashed before the transaction opens: reading them can take a while and holds no lock.
+    // A source without files is registered as MLflow does (its clients register before uploading, or never
+    // upload); the version then says so (sourceWithoutFiles), completeness counts it and policies can refuse it.
     const manifest = await readManifest(this.deps.artifacts, storagePath);
-    if (manifest.length === 0) {
-      // A version stands for its files (its manifest digest is what gets attested and deployed); with none there is
-      // nothing to register yet.
-      throw invalid(
-        `No files found under source '${input.source}': upload the model's files there before registering a version`,
-      );
-    }
     const digest = manifestDigest(manifest);
     const actor = currentContext().actor;
     const now = this.deps.now();
@@ -133,6 +136,7 @@ export class VersionService {
         creation_time: now,
         last_updated_time: now,
         deleted_time: null,
+        logged_model_id: logged?.model_id ?? null,
       });
       await versions.upsertVersionTags(db, model.model_id, version, tags);
       await recordTransitions(db, [
@@ -154,6 +158,7 @@ export class VersionService {
         { modelId: model.model_id, version, modelName: model.name, runId: runId ?? null, createdTime: now },
         now,
       );
+      if (logged) await noteRegistration({ db, audit }, logged, model.model_id, model.name, version, now);
       const created = await this.load(db, model, version);
       audit({
         action: 'model_version.create',
@@ -162,7 +167,8 @@ export class VersionService {
         // Where the files were read from is not part of the entity but decides what gets served: log it too.
         state: { ...created, storagePath },
       });
-      await this.deps.attestModelVersion?.({ db, audit }, model.name, version);
+      // A version without files has nothing to vouch for yet: it gets no attestation (and says so, see above).
+      if (manifest.length > 0) await this.deps.attestModelVersion?.({ db, audit }, model.name, version);
       return created;
     });
   }
@@ -171,6 +177,19 @@ export class VersionService {
     const number = parseVersionNumber(version);
     const db = this.deps.store.db;
     return this.load(db, await requireModel(db, name), number);
+  }
+
+  /**
+   * Where a client downloads the version's files from: its source, except that a LoggedModel's `models:/<id>` is
+   * answered with the model's folder, which is what the client lists and reads through the artifact proxy.
+   */
+  async downloadUri(name: string, version: string | number): Promise<string> {
+    const number = parseVersionNumber(version);
+    const db = this.deps.store.db;
+    const row = await requireVersion(db, await requireModel(db, name), number);
+    return parseArtifactLocation(row.source).kind === 'logged_model'
+      ? `mlflow-artifacts:/${row.storage_path}`
+      : row.source;
   }
 
   async manifest(name: string, version: string | number): Promise<VersionManifest> {
@@ -345,10 +364,43 @@ export class VersionService {
     await requireVersion(db, model, successor);
   }
 
+  /**
+   * The LoggedModel a version is registered from: named by a `models:/<id>` source or by `model_id` (or both, then
+   * the same). Only a model whose files finished uploading can be registered: its files are frozen from then on.
+   */
+  private async loggedModelOf(
+    location: ReturnType<typeof parseArtifactLocation>,
+    requested: string | undefined,
+  ): Promise<LoggedModelsTable | undefined> {
+    const fromSource = location.kind === 'logged_model' ? location.modelId : undefined;
+    const wanted = requested === '' ? undefined : requested;
+    if (fromSource !== undefined && wanted !== undefined && wanted !== fromSource) {
+      throw invalid(`model_id '${wanted}' does not match the model in source (${fromSource})`);
+    }
+    const id = fromSource ?? wanted;
+    if (id === undefined) return undefined;
+    const row = await requireLoggedModel(this.deps.store.db, checkLoggedModelId(id));
+    if (row.status !== 'LOGGED_MODEL_READY') {
+      throw invalidState(
+        `Logged model ${id} is ${row.status}; finalize it as LOGGED_MODEL_READY once its files are uploaded, then register it`,
+      );
+    }
+    return row;
+  }
+
   private async checkRun(
     location: ReturnType<typeof parseArtifactLocation>,
     runId: string | undefined,
+    logged?: LoggedModelsTable,
   ): Promise<string | null> {
+    if (logged?.source_run_id && location.kind !== 'run') {
+      if (runId !== undefined && runId !== '' && runId !== logged.source_run_id) {
+        throw invalid(
+          `run_id '${runId}' does not match the run that logged model ${logged.model_id} (${logged.source_run_id})`,
+        );
+      }
+      return logged.source_run_id;
+    }
     const fromSource = location.kind === 'run' ? location.runId : undefined;
     if (fromSource !== undefined && runId !== undefined && runId !== '' && runId !== fromSource) {
       throw invalid(`run_id '${runId}' does not match the run in source (${fromSource})`);
@@ -361,6 +413,7 @@ export class VersionService {
 
   private async storagePath(location: ReturnType<typeof parseArtifactLocation>): Promise<string> {
     if (location.kind === 'root') return location.path;
+    if (location.kind === 'logged_model') throw new Error('a logged model source is resolved by loggedModelOf');
     const run = await findRunRow(this.deps.store.db, location.runId);
     if (!run) throw notFound(`Run with id=${location.runId} not found`);
     return joinArtifactPath(runRoot(run), location.path);

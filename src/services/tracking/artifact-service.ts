@@ -3,21 +3,31 @@ import { joinArtifactPath, normalizeArtifactPath } from '../../domain/artifacts/
 import { DEFAULT_UPLOAD_LIMITS, type UploadLimits, uploadAllowance } from '../../domain/artifacts/upload-limits.js';
 import { invalid, invalidState, notFound } from '../../domain/errors.js';
 import type { ArtifactFile } from '../../domain/tracking/entities.js';
+import { parseLoggedModelPath } from '../../domain/tracking/logged-model.js';
 import {
   artifactDigests,
   forgetArtifacts,
   recordArtifact,
   runArtifactBytes,
 } from '../../store/repositories/artifact-repository.js';
+import {
+  findLoggedModelRow,
+  forgetLoggedModelFiles,
+  loggedModelFileDigests,
+  recordLoggedModelFile,
+} from '../../store/repositories/logged-model-repository.js';
 import { manifestOf, versionsStoredAround } from '../../store/repositories/registry/version-repository.js';
 import { findRunRow, runStoredBelow } from '../../store/repositories/run-repository.js';
 import type { RunsTable } from '../../store/schema.js';
+import type { LoggedModelsTable } from '../../store/schema-logged-models.js';
 import { manifestChecked } from '../registry/manifest-checked-stream.js';
 import { write } from '../unit-of-work.js';
 import { limitBytes } from './byte-limit.js';
 import type { ServiceDeps } from './service-deps.js';
 
 const PROXY_SCHEME = 'mlflow-artifacts:/';
+export const LOGGED_MODEL_FILE_DELETE = 'logged_model_file.delete';
+export const loggedModelFileEntityId = (modelId: string, path: string): string => `${modelId}/${path}`;
 
 /**
  * Artifact bytes go to the artifact store; their size and sha256 go to the database in the same step, so every file
@@ -87,6 +97,8 @@ export class ArtifactService {
       }
       return this.storeFile(owner.run, owner.relative, body);
     }
+    const model = await this.loggedModelOwning(normalized);
+    if (model) return this.storeModelFile(model.row, model.relative, body);
     await this.refuseIfRegistered(normalized, 'write');
     const capped = limitBytes(
       body,
@@ -148,6 +160,8 @@ export class ArtifactService {
     const owner = await this.runOwning(normalized);
     if (owner) return this.delete(owner.run.run_id, owner.relative);
     await this.refuseIfRegistered(normalized, 'delete');
+    const model = await this.loggedModelOwning(normalized);
+    if (model) return this.deleteModelFiles(model.row, model.relative);
     // A directory holding runs' files (an experiment's, say) is not removed behind the runs' backs: their records
     // would keep naming files that are gone. Runs' files are deleted through their run.
     const run = await runStoredBelow(this.deps.store.db, normalized);
@@ -173,6 +187,78 @@ export class ArtifactService {
     const run = await findRunRow(this.deps.store.db, match[2]!);
     if (!run || runRoot(run) !== `${match[1]}/${match[2]}/artifacts`) return undefined;
     return { run, relative: match[3] ?? '' };
+  }
+
+  /** Maps `<experiment root>/models/<model id>/artifacts[/<file>]` to its LoggedModel, when that is its folder. */
+  async loggedModelOwning(rootPath: string): Promise<{ row: LoggedModelsTable; relative: string } | undefined> {
+    const parsed = parseLoggedModelPath(rootPath);
+    if (!parsed) return undefined;
+    const row = await findLoggedModelRow(this.deps.store.db, parsed.modelId);
+    if (!row) return undefined;
+    const folder = parsed.relative === '' ? rootPath : rootPath.slice(0, -(parsed.relative.length + 1));
+    return folder === row.artifact_location ? { row, relative: parsed.relative } : undefined;
+  }
+
+  /** A LoggedModel's file: stored, its size and sha256 recorded, like a run's. */
+  private async storeModelFile(model: LoggedModelsTable, relative: string, body: Readable): Promise<ArtifactFile> {
+    if (relative === '') throw invalid('artifact path must name a file');
+    if (model.lifecycle_stage !== 'active') throw invalidState(`Logged model ${model.model_id} is deleted`);
+    const target = joinArtifactPath(model.artifact_location, relative);
+    await this.refuseIfRegistered(target, 'write');
+    const capped = limitBytes(
+      body,
+      this.limits.maxFileBytes,
+      () => `Artifact '${relative}' is larger than the limit of ${this.limits.maxFileBytes} bytes per file`,
+    );
+    const stored = await this.deps.artifacts.put(target, capped);
+    await write(this.deps.store, this.deps.audit, async ({ db, audit }) => {
+      const row = {
+        model_id: model.model_id,
+        path: relative,
+        size: stored.size,
+        sha256: stored.sha256,
+        created_time: this.deps.now(),
+      };
+      await recordLoggedModelFile(db, row);
+      audit({
+        action: 'logged_model_file.upload',
+        entityKind: 'logged_model_file',
+        entityId: loggedModelFileEntityId(model.model_id, relative),
+        state: row,
+      });
+    });
+    return { path: relative, isDir: false, size: stored.size, sha256: stored.sha256 };
+  }
+
+  private async deleteModelFiles(model: LoggedModelsTable, relative: string): Promise<void> {
+    await this.deps.artifacts.delete(joinArtifactPath(model.artifact_location, relative));
+    await write(this.deps.store, this.deps.audit, async ({ db, audit }) => {
+      for (const path of await forgetLoggedModelFiles(db, model.model_id, relative)) {
+        audit({
+          action: LOGGED_MODEL_FILE_DELETE,
+          entityKind: 'logged_model_file',
+          entityId: loggedModelFileEntityId(model.model_id, path),
+          state: { path },
+        });
+      }
+    });
+  }
+
+  /** A LoggedModel's files, with the sha256 recorded at upload. */
+  async listLoggedModel(modelId: string, path: string): Promise<{ rootUri: string; files: ArtifactFile[] }> {
+    const model = await findLoggedModelRow(this.deps.store.db, modelId);
+    if (!model || model.lifecycle_stage !== 'active') throw notFound(`Logged model with ID '${modelId}' not found.`);
+    const directory = normalizeArtifactPath(path);
+    const root = model.artifact_location;
+    const [listed, digests] = await Promise.all([
+      this.deps.artifacts.list(joinArtifactPath(root, directory)),
+      loggedModelFileDigests(this.deps.store.db, modelId),
+    ]);
+    const files = listed.map((entry) => {
+      const inside = entry.path.slice(root.length + 1);
+      return { path: inside, isDir: entry.isDir, size: entry.size, sha256: digests.get(inside)?.sha256 ?? null };
+    });
+    return { rootUri: `${PROXY_SCHEME}${root}`, files };
   }
 
   /**

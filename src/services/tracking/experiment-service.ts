@@ -159,6 +159,31 @@ export class ExperimentService {
     return result;
   }
 
+  /**
+   * The datasets runs of these experiments used (`experiments/search-datasets`): each name, digest and context once
+   * per experiment, from live runs, at most 1,000 as MLflow answers.
+   */
+  async datasetSummaries(
+    experimentIds: readonly string[],
+  ): Promise<{ experimentId: string; name: string; digest: string; context: string | null }[]> {
+    if (experimentIds.length === 0) return [];
+    const rows = await this.deps.store.db
+      .selectFrom('run_inputs as ri')
+      .innerJoin('runs as r', 'r.run_id', 'ri.run_id')
+      .innerJoin('datasets as d', 'd.dataset_id', 'ri.dataset_id')
+      .select(['r.experiment_id', 'd.name', 'd.digest', 'ri.context'])
+      .distinct()
+      .where('r.experiment_id', 'in', [...experimentIds])
+      .where('r.lifecycle_stage', '=', 'active')
+      .orderBy('r.experiment_id')
+      .orderBy('d.name')
+      .orderBy('d.digest')
+      .orderBy('ri.context')
+      .limit(1000)
+      .execute();
+    return rows.map((r) => ({ experimentId: r.experiment_id, name: r.name, digest: r.digest, context: r.context }));
+  }
+
   /** Loads an experiment, applies a change and records the new state, all in one transaction. */
   private async mutate(
     experimentId: string,

@@ -20,6 +20,7 @@ import type {
 } from '../../domain/tracking/entities.js';
 import { isTerminalStatus, RUN_STATUSES } from '../../domain/tracking/entities.js';
 import { LIMITS, validateKey, validateLength } from '../../domain/tracking/limits.js';
+import { checkLoggedModelId, type LoggedModelMetric } from '../../domain/tracking/logged-model.js';
 import { runNameFrom } from '../../domain/tracking/run-name.js';
 import { linkRunInputs } from '../../store/repositories/dataset-repository.js';
 import { findExperimentRow } from '../../store/repositories/experiment-repository.js';
@@ -33,6 +34,7 @@ import type { Executor } from '../../store/store.js';
 import { newBatchId, newId, newRunId } from '../ids.js';
 import { recordRunInputs } from '../lineage/run-inputs-lineage.js';
 import { write } from '../unit-of-work.js';
+import { recordModelMetrics } from './logged-model-records.js';
 import type { ServiceDeps } from './service-deps.js';
 
 export interface CreateRunInput {
@@ -55,6 +57,10 @@ export interface WireMetric {
   value: WireMetricValue;
   step?: number | undefined;
   timestamp?: number | undefined;
+  /** MLflow 3: the LoggedModel the point measures, and the dataset it was measured on. */
+  modelId?: string | undefined;
+  datasetName?: string | undefined;
+  datasetDigest?: string | undefined;
 }
 
 export interface LogBatchInput {
@@ -181,6 +187,7 @@ export class RunService {
       throw invalid(`A batch may hold at most ${LIMITS.batchMetrics} metrics; got ${wireMetrics.length}`);
     }
     const metrics = this.toMetrics(wireMetrics);
+    const modelMetrics = modelLinked(runId, wireMetrics, metrics);
     if (params.length > LIMITS.batchParams) throw invalid(`A batch may hold at most ${LIMITS.batchParams} params`);
     if (tags.length > LIMITS.batchTags) throw invalid(`A batch may hold at most ${LIMITS.batchTags} tags`);
     params.forEach((p, i) => {
@@ -234,6 +241,7 @@ export class RunService {
         await mergeMetricBlocks(db, runId, summarize(stored));
       }
       if (tags.length > 0) await runs.upsertRunTags(db, runId, tags);
+      if (modelMetrics.length > 0) await recordModelMetrics({ db, audit }, modelMetrics);
       audit({
         action: 'run.log_batch',
         entityKind: 'run',
@@ -436,6 +444,26 @@ function checkTime(value: number, field: string): void {
  * What run events other than batches record: the run's info and all its tags. Tags change through several actions
  * (set, delete, rename, logged models), so recording them whole lets `mnemo audit verify` compare every tag.
  */
+/** The points of a batch that name a LoggedModel, as the model keeps them (checked like the rest of the batch). */
+function modelLinked(runId: string, wire: readonly WireMetric[], metrics: readonly Metric[]) {
+  const linked: (LoggedModelMetric & { modelId: string })[] = [];
+  wire.forEach((raw, i) => {
+    if (!raw.modelId) return;
+    const metric = metrics[i]!;
+    linked.push({
+      modelId: checkLoggedModelId(raw.modelId),
+      key: metric.key,
+      value: metric.value,
+      step: metric.step,
+      timestamp: metric.timestamp,
+      runId,
+      datasetName: raw.datasetName || null,
+      datasetDigest: raw.datasetDigest || null,
+    });
+  });
+  return linked;
+}
+
 function runSnapshot(run: Run): RunInfo & { tags: KeyValue[] } {
   return { ...run.info, tags: run.tags };
 }

@@ -11,6 +11,7 @@ import * as auditEntityHistory from './0008-audit-entity-history.js';
 import * as metricBlocks from './0009-metric-blocks.js';
 import * as datasetVersionRecency from './0010-dataset-version-recency.js';
 import * as namePrefixIndexes from './0015-name-prefix-indexes.js';
+import * as loggedModels from './0016-logged-models.js';
 import * as versionStoragePath from './0021-version-storage-path.js';
 
 interface DialectMigration {
@@ -30,6 +31,7 @@ const ALL: Record<string, DialectMigration> = {
   '0009-metric-blocks': metricBlocks,
   '0010-dataset-version-recency': datasetVersionRecency,
   '0015-name-prefix-indexes': namePrefixIndexes,
+  '0016-logged-models': loggedModels,
   '0021-version-storage-path': versionStoragePath,
 };
 

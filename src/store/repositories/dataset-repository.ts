@@ -42,10 +42,13 @@ export async function linkRunInputs(
         tags: JSON.stringify(input.tags),
         context: input.tags.find((t) => t.key === 'mlflow.data.context')?.value ?? null,
       })
+      // Logging the same dataset again without tags (MLflow 3 clients do, next to a model input) keeps its tags.
       .onConflict((oc) =>
-        oc
-          .columns(['run_id', 'dataset_id'])
-          .doUpdateSet((eb) => ({ tags: eb.ref('excluded.tags'), context: eb.ref('excluded.context') })),
+        input.tags.length === 0
+          ? oc.columns(['run_id', 'dataset_id']).doNothing()
+          : oc
+              .columns(['run_id', 'dataset_id'])
+              .doUpdateSet((eb) => ({ tags: eb.ref('excluded.tags'), context: eb.ref('excluded.context') })),
       )
       .execute();
   }

@@ -1,5 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { DatasetInput, KeyValue, Metric } from '../../domain/tracking/entities.js';
+import type { RunModelOutput } from '../../domain/tracking/logged-model.js';
 import { dialectOf } from '../dialect/dialect-of.js';
 import type { DialectName, Executor } from '../store.js';
 
@@ -9,6 +10,8 @@ export interface RunChildren {
   tags: KeyValue[];
   metrics: Metric[];
   inputs: DatasetInput[];
+  modelOutputs: RunModelOutput[];
+  modelInputs: string[];
 }
 
 interface ChildrenRow {
@@ -17,6 +20,7 @@ interface ChildrenRow {
   tags: unknown;
   metrics: unknown;
   inputs: unknown;
+  models: unknown;
 }
 
 /**
@@ -38,7 +42,8 @@ export async function findRunChildren(db: Executor, runIds: readonly string[]): 
         ['d.name', 'd.digest', 'd.source_type', 'd.source', 'd.schema', 'd.profile', 'ri.tags'],
         'run_inputs ri join datasets d on d.dataset_id = ri.dataset_id where ri.run_id = r.run_id',
         'd.name, d.digest',
-      )} as inputs
+      )} as inputs,
+      ${jsonColumns(dialect, ['direction', 'model_id', 'step'], 'run_model_links where run_id = r.run_id', 'direction, model_id')} as models
     from ${runIdList(dialect, runIds)}`.execute(db);
   const children = new Map<string, RunChildren>();
   for (const row of rows) {
@@ -47,6 +52,7 @@ export async function findRunChildren(db: Executor, runIds: readonly string[]): 
       tags: toKeyValues(jsonColumnsOf(row.tags)),
       metrics: toMetrics(jsonColumnsOf(row.metrics)),
       inputs: toInputs(jsonColumnsOf(row.inputs)),
+      ...toModelLinks(jsonColumnsOf(row.models)),
     });
   }
   return children;
@@ -141,4 +147,18 @@ function toInputs({ length, columns }: { length: number; columns: unknown[][] })
     };
   }
   return inputs;
+}
+
+function toModelLinks({ length, columns }: { length: number; columns: unknown[][] }): {
+  modelOutputs: RunModelOutput[];
+  modelInputs: string[];
+} {
+  const [directions, modelIds, steps] = columns as [string[], string[], (number | string | null)[]];
+  const modelOutputs: RunModelOutput[] = [];
+  const modelInputs: string[] = [];
+  for (let i = 0; i < length; i++) {
+    if (directions[i] === 'output') modelOutputs.push({ modelId: modelIds[i]!, step: Number(steps[i] ?? 0) });
+    else modelInputs.push(modelIds[i]!);
+  }
+  return { modelOutputs, modelInputs };
 }

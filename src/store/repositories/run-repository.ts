@@ -120,6 +120,8 @@ export async function hydrateRuns(db: Executor, rows: RunsTable[]): Promise<Run[
       metrics: found?.metrics ?? [],
       tags: found?.tags ?? [],
       inputs: found?.inputs ?? [],
+      modelOutputs: found?.modelOutputs ?? [],
+      modelInputs: found?.modelInputs ?? [],
     };
   });
 }

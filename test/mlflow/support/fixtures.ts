@@ -14,10 +14,11 @@ export interface Exchange {
   response_body: unknown;
 }
 
-const FIXTURES_DIR = new URL('../../fixtures/mlflow/official-client/', import.meta.url);
+/** The recorded sessions: MLflow 2.9, 3.6 and 3.10 clients against servers of the same version. */
+export type RecordedSession = 'official-client' | 'official-client-3' | 'official-client-3.10';
 
-export function loadExchanges(): Exchange[] {
-  const dir = FIXTURES_DIR.pathname;
+export function loadExchanges(session: RecordedSession = 'official-client'): Exchange[] {
+  const dir = new URL(`../../fixtures/mlflow/${session}/`, import.meta.url).pathname;
   return readdirSync(dir)
     .filter((name) => name.endsWith('.json'))
     .sort()

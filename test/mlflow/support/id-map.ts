@@ -1,8 +1,10 @@
 type Json = unknown;
 
 const RUN_ID = /[0-9a-f]{32}/g;
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 const EXPERIMENT_ID_KEYS = new Set(['experiment_id']);
-const LEARNED_KEYS = new Set(['experiment_id', 'run_id', 'run_uuid']);
+// LoggedModel ids are `m-` and 32 hex characters: their hex part is mapped like a run id.
+const LEARNED_KEYS = new Set(['experiment_id', 'run_id', 'run_uuid', 'model_id', 'webhook_id']);
 
 /**
  * Ids a recorded MLflow server handed out, mapped to the ones Mnemo hands out at the same step, so later requests of
@@ -11,12 +13,14 @@ const LEARNED_KEYS = new Set(['experiment_id', 'run_id', 'run_uuid']);
 export class IdMap {
   private readonly experiments = new Map<string, string>();
   private readonly runs = new Map<string, string>();
+  private readonly uuids = new Map<string, string>();
 
   /** Walks a recorded and an actual answer side by side and learns every id pair found under the same key. */
   learn(recorded: Json, actual: Json, key?: string): void {
     if (typeof recorded === 'string' && typeof actual === 'string' && key && LEARNED_KEYS.has(key)) {
-      const target = key === 'experiment_id' ? this.experiments : this.runs;
-      if (!target.has(recorded)) target.set(recorded, actual);
+      const target = key === 'experiment_id' ? this.experiments : key === 'webhook_id' ? this.uuids : this.runs;
+      const [from, to] = key === 'model_id' ? [recorded.slice(2), actual.slice(2)] : [recorded, actual];
+      if (!target.has(from)) target.set(from, to);
       return;
     }
     if (Array.isArray(recorded) && Array.isArray(actual)) {
@@ -37,7 +41,7 @@ export class IdMap {
 
   applyToString(value: string, key?: string): string {
     if (key && EXPERIMENT_ID_KEYS.has(key)) return this.experiments.get(value) ?? value;
-    let result = value.replace(RUN_ID, (id) => this.runs.get(id) ?? id);
+    let result = value.replace(UUID, (id) => this.uuids.get(id) ?? id).replace(RUN_ID, (id) => this.runs.get(id) ?? id);
     // Inside a string an experiment id is a path segment: the artifact URI's first, or the first of a path below
     // the artifact root (`<experiment>/<run>/…`, alone or after the proxy's `/artifacts/` prefix).
     for (const [recorded, actual] of this.experiments) {

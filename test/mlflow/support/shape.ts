@@ -6,6 +6,8 @@ const UNCOMPARED_VALUES = new Set([
   'last_update_time',
   'creation_timestamp',
   'last_updated_timestamp',
+  'creation_timestamp_ms',
+  'last_updated_timestamp_ms',
   'next_page_token',
   'message',
 ]);

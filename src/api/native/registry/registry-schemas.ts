@@ -165,6 +165,8 @@ export const VersionJson = Type.Object({
   manifestDigest: Type.String(),
   fileCount: Type.Integer(),
   totalSize: Type.Integer(),
+  sourceWithoutFiles: Type.Boolean(),
+  loggedModelId: Type.Union([Type.String(), Type.Null()]),
   signature: Type.Union([SignatureJson, Type.Null()]),
   releaseNotes: NullableText(),
   deprecation: Type.Object({

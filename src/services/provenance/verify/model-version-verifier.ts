@@ -9,6 +9,8 @@ import { versionExpectation } from './version-expectation.js';
 import { versionEntityId } from './version-lifecycle.js';
 
 const PAGE = 100;
+/** Fields of a version that older servers did not record. */
+const RECORDED_SINCE = ['sourceWithoutFiles', 'loggedModelId'];
 /**
  * Checked elsewhere or on their own: the model's name with the model, aliases with the model's alias events, the
  * time against the latest event that set it, the storage path against the registering event.
@@ -89,9 +91,11 @@ async function verifyVersion(db: Executor, row: ModelVersionsTable, modelName: s
       changed(snapshot.seq, `its stored columns do not parse (${(error as Error).message})`);
       return;
     }
+    // Events written before a field existed cannot vouch for it; the rest of their state still must match.
+    const notYetRecorded = RECORDED_SINCE.filter((field) => !(field in snapshot.state!));
     const differences = describeDifferences(
       comparable(snapshot.state, SEPARATELY_CHECKED),
-      comparable(current, SEPARATELY_CHECKED),
+      comparable(current, [...SEPARATELY_CHECKED, ...notYetRecorded]),
     );
     if (differences.length > 0) changed(snapshot.seq, `changed after event ${snapshot.seq}: ${differences.join('; ')}`);
   }

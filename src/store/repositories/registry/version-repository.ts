@@ -169,6 +169,8 @@ export function toModelVersion(
     manifestDigest: row.manifest_digest,
     fileCount: manifest.length,
     totalSize: manifest.reduce((sum, entry) => sum + entry.size, 0),
+    sourceWithoutFiles: manifest.length === 0,
+    loggedModelId: row.logged_model_id ?? null,
     signature: fromJsonColumn<Signature | null>(row.signature, null),
     releaseNotes: row.release_notes,
     deprecation: {
