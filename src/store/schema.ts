@@ -1,6 +1,7 @@
 import type { LineageDatabase } from './schema-lineage.js';
 import type { ProvenanceDatabase } from './schema-provenance.js';
 import type { RegistryDatabase } from './schema-registry.js';
+import type { WebhookDatabase } from './schema-webhooks.js';
 
 /**
  * Table shapes as Kysely sees them. Times are epoch milliseconds in BIGINT columns; booleans are 0/1 integers so the
@@ -180,4 +181,6 @@ export interface Database {
   lineage_deployments: LineageDatabase['lineage_deployments'];
   lineage_openlineage_runs: LineageDatabase['lineage_openlineage_runs'];
   lineage_openlineage_events: LineageDatabase['lineage_openlineage_events'];
+  webhooks: WebhookDatabase['webhooks'];
+  secret_keys: WebhookDatabase['secret_keys'];
 }

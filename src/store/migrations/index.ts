@@ -11,6 +11,7 @@ import * as auditEntityHistory from './0008-audit-entity-history.js';
 import * as metricBlocks from './0009-metric-blocks.js';
 import * as datasetVersionRecency from './0010-dataset-version-recency.js';
 import * as namePrefixIndexes from './0015-name-prefix-indexes.js';
+import * as webhooks from './0017-webhooks.js';
 import * as versionStoragePath from './0021-version-storage-path.js';
 
 interface DialectMigration {
@@ -30,6 +31,7 @@ const ALL: Record<string, DialectMigration> = {
   '0009-metric-blocks': metricBlocks,
   '0010-dataset-version-recency': datasetVersionRecency,
   '0015-name-prefix-indexes': namePrefixIndexes,
+  '0017-webhooks': webhooks,
   '0021-version-storage-path': versionStoragePath,
 };
 

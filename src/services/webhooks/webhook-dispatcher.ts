@@ -1,0 +1,196 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Announcement, announcementOf } from '../../domain/webhooks/payloads.js';
+import type { RegistryEvent } from '../../domain/webhooks/registry-event.js';
+import { eventKey, subscribes } from '../../domain/webhooks/webhook-event.js';
+import { activeWebhookRows } from '../../store/repositories/webhook-repository.js';
+import type { WebhooksTable } from '../../store/schema-webhooks.js';
+import type { Store } from '../../store/store.js';
+import type { SecretKeyRing } from './secret-key-ring.js';
+import { type AttemptResult, sendDelivery } from './webhook-sender.js';
+
+export interface DeliveryOptions {
+  /** How long one attempt may take, the receiver's answer included. */
+  timeoutMs: number;
+  /** Attempts after the first when the receiver is unreachable, times out, or answers 408, 429 or 5xx. */
+  maxRetries: number;
+  /** Wait before the first retry; each later one waits twice as long (or as the receiver's Retry-After asks). */
+  backoffMs: number;
+  maxBackoffMs: number;
+  /** Deliveries sent at once; more wait their turn. */
+  maxInFlight: number;
+  /** Deliveries waiting or retrying at once; announcements beyond it are dropped and reported. */
+  maxPending: number;
+}
+
+export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
+  timeoutMs: 10_000,
+  maxRetries: 3,
+  backoffMs: 1_000,
+  maxBackoffMs: 60_000,
+  maxInFlight: 16,
+  maxPending: 10_000,
+};
+
+/** A delivery that did not reach its receiver (or was refused by it) after every attempt. */
+export interface DeliveryFailure {
+  webhookId: string;
+  url: string;
+  event: string;
+  attempts: number;
+  reason: string;
+}
+
+const RETRIED_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+
+/**
+ * Tells subscribed webhooks about registry changes. It is told of a change only after the change committed, and works
+ * in the background: the client's request never waits for a receiver and never fails because of one. Each active
+ * webhook subscribed to the event gets one POST, retried with exponential backoff (plus jitter) a bounded number of
+ * times. Work is held in memory, bounded, and abandoned when the server closes.
+ */
+export class WebhookDispatcher {
+  private readonly options: DeliveryOptions;
+  private readonly closing = new AbortController();
+  private readonly running = new Set<Promise<void>>();
+  private pending = 0;
+  private inFlight = 0;
+  private readonly waitingForSlot: (() => void)[] = [];
+  /** Where failed deliveries are reported; the server points it at its log. */
+  onFailure: (failure: DeliveryFailure) => void = () => {};
+
+  constructor(
+    private readonly deps: { store: Store; now: () => number },
+    private readonly keys: SecretKeyRing,
+    options: Partial<DeliveryOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_DELIVERY_OPTIONS, ...options };
+  }
+
+  /** Announces a committed change. Never throws and never waits. */
+  notify(change: RegistryEvent): void {
+    if (this.closing.signal.aborted) return;
+    let announcement: Announcement;
+    try {
+      announcement = announcementOf(change);
+    } catch {
+      return;
+    }
+    this.track(this.fanOut(announcement));
+  }
+
+  /** Resolves once nothing is being delivered or retried (tests use it to wait for the background work). */
+  async settled(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  /** Abandons retries and cuts deliveries in flight; resolves when the background work has stopped. */
+  async close(): Promise<void> {
+    this.closing.abort();
+    for (const wake of this.waitingForSlot.splice(0)) wake();
+    await this.settled();
+  }
+
+  private track(work: Promise<void>): void {
+    const tracked = work.catch(() => {}).finally(() => this.running.delete(tracked));
+    this.running.add(tracked);
+  }
+
+  private async fanOut(announcement: Announcement): Promise<void> {
+    const event = eventKey(announcement.event);
+    let rows: WebhooksTable[];
+    try {
+      rows = await activeWebhookRows(this.deps.store.db);
+    } catch (error) {
+      if (!this.closing.signal.aborted) {
+        this.onFailure({ webhookId: '*', url: '', event, attempts: 0, reason: `reading webhooks: ${describe(error)}` });
+      }
+      return;
+    }
+    for (const row of rows) {
+      let subscribed = false;
+      try {
+        subscribed = subscribes(JSON.parse(row.events), announcement.event);
+      } catch {
+        // An events column that does not parse was edited behind the server; `mnemo audit verify` names it.
+      }
+      if (!subscribed) continue;
+      if (this.pending >= this.options.maxPending) {
+        this.onFailure({
+          webhookId: row.webhook_id,
+          url: row.url,
+          event,
+          attempts: 0,
+          reason: `dropped: ${this.pending} deliveries are already waiting`,
+        });
+        continue;
+      }
+      this.pending += 1;
+      this.track(this.deliver(row, announcement).finally(() => (this.pending -= 1)));
+    }
+  }
+
+  private async deliver(row: WebhooksTable, announcement: Announcement): Promise<void> {
+    const failure = (attempts: number, reason: string) =>
+      this.onFailure({
+        webhookId: row.webhook_id,
+        url: row.url,
+        event: eventKey(announcement.event),
+        attempts,
+        reason,
+      });
+    let secret: string | undefined;
+    try {
+      secret = row.secret === null ? undefined : await this.keys.open(row.secret, row.webhook_id);
+    } catch (error) {
+      // Sending unsigned would tell the receiver nothing is wrong; not sending is the visible failure.
+      return failure(0, `not sent: ${describe(error)}`);
+    }
+    for (let attempt = 1; ; attempt++) {
+      if (this.closing.signal.aborted) return;
+      const result = await this.withSlot(() =>
+        sendDelivery({ url: row.url, secret }, announcement, {
+          timeoutMs: this.options.timeoutMs,
+          now: this.deps.now,
+          signal: this.closing.signal,
+        }),
+      );
+      if (result === undefined || this.closing.signal.aborted) return;
+      if (result.answered && result.status < 400) return;
+      const retried = !result.answered || RETRIED_STATUSES.has(result.status);
+      if (!retried || attempt > this.options.maxRetries) return failure(attempt, outcome(result));
+      try {
+        await sleep(this.backoff(attempt, result), undefined, { signal: this.closing.signal });
+      } catch {
+        return;
+      }
+    }
+  }
+
+  private backoff(attempt: number, result: AttemptResult): number {
+    const { backoffMs, maxBackoffMs } = this.options;
+    const asked = result.answered ? result.retryAfterMs : undefined;
+    const exponential = backoffMs * 2 ** (attempt - 1);
+    // Jitter spreads the retries of many deliveries that failed together (a receiver that was down).
+    return Math.min(maxBackoffMs, asked ?? exponential + Math.random() * backoffMs);
+  }
+
+  /** Runs `send` once fewer than maxInFlight deliveries are being sent; undefined when the server closed meanwhile. */
+  private async withSlot<T>(send: () => Promise<T>): Promise<T | undefined> {
+    while (this.inFlight >= this.options.maxInFlight) {
+      await new Promise<void>((wake) => this.waitingForSlot.push(wake));
+      if (this.closing.signal.aborted) return undefined;
+    }
+    this.inFlight += 1;
+    try {
+      return await send();
+    } finally {
+      this.inFlight -= 1;
+      this.waitingForSlot.shift()?.();
+    }
+  }
+}
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+const outcome = (result: AttemptResult): string =>
+  result.answered ? `the receiver answered ${result.status}` : result.error;
