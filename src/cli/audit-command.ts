@@ -81,7 +81,7 @@ export async function auditVerify(options: {
   }
   const summary =
     `${report.events} events, ${report.checkpoints} checkpoints, ${report.entities} experiments, runs, registered ` +
-    `models and model versions, ${report.lineage} lineage records (datasets, features, environments, code refs, ` +
+    `models, model versions and webhooks, ${report.lineage} lineage records (datasets, features, environments, code refs, ` +
     'deployments, OpenLineage runs, edges) and ' +
     `${report.governance} governance records (metadata schemas, vocabularies, naming rules) checked` +
     (trustedKeys ? ' against the given key(s)' : ' (signatures checked against the keys stored in the database)') +
