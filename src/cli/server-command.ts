@@ -38,6 +38,12 @@ export function serverCommand(): Command {
           'the key itself (default: a key generated once and kept in the database)',
       ),
     )
+    .addOption(
+      envOption(
+        '--allow-private-webhook-urls',
+        'let webhooks deliver to loopback, private and link-local addresses (refused by default)',
+      ).default(false),
+    )
     .addOption(envOption('--checkpoint-interval <minutes>', 'minutes between signed audit checkpoints (0: off)', '10'))
     .addOption(
       envOption(
@@ -86,6 +92,7 @@ export function serverCommand(): Command {
         signingKeyFile: typeof options.signingKeyFile === 'string' ? options.signingKeyFile : undefined,
         secretKey: process.env.MNEMO_SECRET_KEY,
         secretKeyFile: typeof options.secretKeyFile === 'string' ? options.secretKeyFile : undefined,
+        webhookDelivery: { allowPrivateAddresses: options.allowPrivateWebhookUrls === true },
         checkpointIntervalMinutes: checkpointInterval,
         connectionLimits,
         uploadLimits: {

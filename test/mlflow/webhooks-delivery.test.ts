@@ -19,7 +19,15 @@ const ALL_REGISTRY_EVENTS = [
 
 describe.each(backends)('webhook deliveries on $name', (backend) => {
   const api = useTestServer(backend, {
-    server: { webhookDelivery: { timeoutMs: 1500, maxRetries: 2, backoffMs: 50, maxBackoffMs: 200 } },
+    server: {
+      webhookDelivery: {
+        timeoutMs: 1500,
+        maxRetries: 2,
+        backoffMs: 50,
+        maxBackoffMs: 200,
+        allowPrivateAddresses: true,
+      },
+    },
   });
   const mlflow = mlflowCalls(api);
   const receiver = new WebhookReceiver();
@@ -249,7 +257,8 @@ describe.each(backends)('webhook deliveries on $name', (backend) => {
 });
 
 describe.each(backends)('webhook secret keys across replicas on $name', (backend) => {
-  const api = useTestServer(backend);
+  const delivery = { allowPrivateAddresses: true };
+  const api = useTestServer(backend, { server: { webhookDelivery: delivery } });
   const mlflow = mlflowCalls(api);
   const receiver = new WebhookReceiver();
   const replicas: RunningServer[] = [];
@@ -259,6 +268,7 @@ describe.each(backends)('webhook secret keys across replicas on $name', (backend
       port: 0,
       backendStoreUri: api.backendUri,
       artifactsDestination: api.artifactsDir,
+      webhookDelivery: delivery,
       ...(secretKey ? { secretKey } : {}),
     });
     replicas.push(server);
@@ -343,5 +353,40 @@ describe.each(backends)('webhook secret keys across replicas on $name', (backend
 
   it('refuses a malformed operator key at start', async () => {
     await expect(replica('too-short')).rejects.toThrow(/secret key/);
+  });
+});
+
+describe.each(backends)('webhook deliveries inside the server’s network on $name', (backend) => {
+  // Default options: non-public addresses are refused.
+  const api = useTestServer(backend);
+  const mlflow = mlflowCalls(api);
+  const receiver = new WebhookReceiver();
+
+  beforeAll(async () => {
+    await receiver.start();
+  });
+  afterAll(async () => {
+    await receiver.stop();
+  });
+
+  it('refuses to deliver to loopback by address or by name unless private addresses are allowed', async () => {
+    const port = new URL(receiver.url).port;
+    for (const url of [receiver.url, `http://localhost:${port}/hook`, `http://[::ffff:127.0.0.1]:${port}/hook`]) {
+      const created = await mlflow.post<{ webhook: { webhook_id: string } }>('webhooks', {
+        name: 'inside',
+        url,
+        events: [{ entity: 'REGISTERED_MODEL', action: 'CREATED' }],
+      });
+      expect(created.status).toBe(200);
+      const tested = await mlflow.post<{ result: { success: boolean; error_message?: string } }>(
+        `webhooks/${created.body.webhook.webhook_id}/test`,
+        {},
+      );
+      expect(tested.body.result.success, url).toBe(false);
+      expect(tested.body.result.error_message).toMatch(/non-public address.*--allow-private-webhook-urls/);
+    }
+    expect((await mlflow.post('registered-models/create', { name: 'not-delivered' })).status).toBe(200);
+    await api.server.services.webhooks.dispatcher.settled();
+    expect(receiver.received).toHaveLength(0);
   });
 });

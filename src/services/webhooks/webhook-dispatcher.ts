@@ -20,6 +20,8 @@ export interface DeliveryOptions {
   maxInFlight: number;
   /** Deliveries waiting or retrying at once; announcements beyond it are dropped and reported. */
   maxPending: number;
+  /** Deliver to loopback, private and reserved addresses too; off by default (see address-policy.ts). */
+  allowPrivateAddresses: boolean;
 }
 
 export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
@@ -29,6 +31,7 @@ export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
   maxBackoffMs: 60_000,
   maxInFlight: 16,
   maxPending: 10_000,
+  allowPrivateAddresses: false,
 };
 
 /** A delivery that did not reach its receiver (or was refused by it) after every attempt. */
@@ -151,12 +154,13 @@ export class WebhookDispatcher {
         sendDelivery({ url: row.url, secret }, announcement, {
           timeoutMs: this.options.timeoutMs,
           now: this.deps.now,
+          allowPrivateAddresses: this.options.allowPrivateAddresses,
           signal: this.closing.signal,
         }),
       );
       if (result === undefined || this.closing.signal.aborted) return;
       if (result.answered && result.status < 400) return;
-      const retried = !result.answered || RETRIED_STATUSES.has(result.status);
+      const retried = result.answered ? RETRIED_STATUSES.has(result.status) : !result.final;
       if (!retried || attempt > this.options.maxRetries) return failure(attempt, outcome(result));
       try {
         await sleep(this.backoff(attempt, result), undefined, { signal: this.closing.signal });

@@ -1,4 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
+import { isPublicAddress } from '../../domain/webhooks/address-policy.js';
 import {
   DELIVERY_ID_HEADER,
   SIGNATURE_HEADER,
@@ -13,22 +18,35 @@ export interface DeliveryTarget {
   secret: string | undefined;
 }
 
+export interface SendOptions {
+  timeoutMs: number;
+  now: () => number;
+  /** Deliver to loopback, private and other non-public addresses too (`--allow-private-webhook-urls`). */
+  allowPrivateAddresses: boolean;
+  signal?: AbortSignal;
+}
+
 /** How one attempt ended: the receiver's answer, or why there was none. */
 export type AttemptResult =
   | { answered: true; status: number; body: string; retryAfterMs: number | undefined }
-  | { answered: false; error: string };
+  | { answered: false; error: string; final?: boolean };
 
 /** The most of a receiver's answer kept (a test delivery reports it to the client). */
 const MAX_ANSWER_BYTES = 64 * 1024;
 
+class RefusedAddress extends Error {}
+
 /**
  * Sends one delivery: a POST of the JSON payload with MLflow's delivery id, timestamp and signature headers, given up
  * after `timeoutMs` (the answer's body included). Redirects are not followed: a receiver is the URL it was given.
+ * Unless private addresses are allowed, the address connected to must be public: checked on the address the
+ * connection actually uses (every address the name resolves to), so a name that resolves differently between a
+ * check and the connection (DNS rebinding) cannot slip through.
  */
 export async function sendDelivery(
   target: DeliveryTarget,
   announcement: Announcement,
-  options: { timeoutMs: number; now: () => number; signal?: AbortSignal },
+  options: SendOptions,
 ): Promise<AttemptResult> {
   const sentAt = new Date(options.now());
   const body = deliveryBody(announcement, sentAt);
@@ -36,48 +54,72 @@ export async function sendDelivery(
   const timestamp = String(Math.floor(sentAt.getTime() / 1000));
   const headers: Record<string, string> = {
     'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(body)),
     [DELIVERY_ID_HEADER]: deliveryId,
     [TIMESTAMP_HEADER]: timestamp,
   };
   if (target.secret) headers[SIGNATURE_HEADER] = signDelivery(target.secret, deliveryId, timestamp, body);
+  const url = new URL(target.url);
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (!options.allowPrivateAddresses && isIP(host) !== 0 && !isPublicAddress(host)) {
+    return { answered: false, error: refusal(host, host), final: true };
+  }
+  const signal = options.signal
+    ? AbortSignal.any([AbortSignal.timeout(options.timeoutMs), options.signal])
+    : AbortSignal.timeout(options.timeoutMs);
+  const requestOptions: RequestOptions = {
+    method: 'POST',
+    headers,
+    signal,
+    agent: false,
+    ...(options.allowPrivateAddresses ? {} : { lookup: publicOnlyLookup }),
+  };
   try {
-    const response = await fetch(target.url, {
-      method: 'POST',
-      headers,
-      body,
-      redirect: 'manual',
-      signal: options.signal
-        ? AbortSignal.any([AbortSignal.timeout(options.timeoutMs), options.signal])
-        : AbortSignal.timeout(options.timeoutMs),
+    const response = await new Promise<IncomingMessage>((resolve, reject) => {
+      const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+      const request = send(url, requestOptions, resolve);
+      request.on('error', reject);
+      request.end(body);
     });
     return {
       answered: true,
-      status: response.status,
+      status: response.statusCode ?? 0,
       body: await readCapped(response),
-      retryAfterMs: retryAfter(response.headers.get('retry-after'), options.now()),
+      retryAfterMs: retryAfter(response.headers['retry-after'], options.now()),
     };
   } catch (error) {
-    const cause = (error as { cause?: { message?: string } }).cause?.message;
+    if (error instanceof RefusedAddress) return { answered: false, error: error.message, final: true };
     const reason =
-      (error as Error).name === 'TimeoutError'
+      signal.aborted && (signal.reason as Error | undefined)?.name === 'TimeoutError'
         ? `no answer within ${options.timeoutMs} ms`
-        : `${(error as Error).message}${cause ? ` (${cause})` : ''}`;
+        : (error as Error).message;
     return { answered: false, error: reason };
   }
 }
 
-async function readCapped(response: Response): Promise<string> {
-  if (!response.body) return '';
+const refusal = (host: string, address: string) =>
+  `refused: ${host} is ${host === address ? 'a' : `at ${address}, a`} non-public address; the server must be ` +
+  'started with --allow-private-webhook-urls to deliver inside its own network';
+
+/** Resolves as usual, then refuses the connection if any address the name resolves to is not public. */
+const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
+  dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
+    if (error) return callback(error, '', 0);
+    const refused = addresses.find((a) => !isPublicAddress(a.address));
+    if (refused) return callback(new RefusedAddress(refusal(hostname, refused.address)), '', 0);
+    if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+    return callback(null, addresses[0]!.address, addresses[0]!.family);
+  });
+};
+
+async function readCapped(response: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(Buffer.from(value));
-    size += value.byteLength;
+  for await (const chunk of response) {
+    chunks.push(chunk as Buffer);
+    size += (chunk as Buffer).length;
     if (size >= MAX_ANSWER_BYTES) {
-      await reader.cancel();
+      response.destroy();
       break;
     }
   }
@@ -85,8 +127,8 @@ async function readCapped(response: Response): Promise<string> {
 }
 
 /** `Retry-After` in seconds or as an HTTP date, as milliseconds from now. */
-function retryAfter(header: string | null, now: number): number | undefined {
-  if (header === null) return undefined;
+function retryAfter(header: string | undefined, now: number): number | undefined {
+  if (header === undefined) return undefined;
   if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
   const date = Date.parse(header);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);

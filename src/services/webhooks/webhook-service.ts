@@ -61,6 +61,7 @@ export class WebhookService {
   constructor(
     private readonly deps: ServiceDeps,
     private readonly keys: SecretKeyRing,
+    private readonly delivery: { allowPrivateAddresses: boolean },
   ) {}
 
   async create(input: CreateWebhookInput): Promise<Webhook> {
@@ -153,7 +154,7 @@ export class WebhookService {
     const result = await sendDelivery(
       { url: row.url, secret },
       { event: tested, data: exampleData(tested) },
-      { timeoutMs: TEST_TIMEOUT_MS, now: this.deps.now },
+      { timeoutMs: TEST_TIMEOUT_MS, now: this.deps.now, allowPrivateAddresses: this.delivery.allowPrivateAddresses },
     );
     if (!result.answered) return { success: false, errorMessage: `Failed to test webhook: ${result.error}` };
     return { success: result.status < 400, responseStatus: result.status, responseBody: result.body };

@@ -1,7 +1,7 @@
 import type { SecretKey } from '../../domain/webhooks/secret-box.js';
 import type { ServiceDeps } from '../tracking/service-deps.js';
 import { SecretKeyRing } from './secret-key-ring.js';
-import { type DeliveryOptions, WebhookDispatcher } from './webhook-dispatcher.js';
+import { DEFAULT_DELIVERY_OPTIONS, type DeliveryOptions, WebhookDispatcher } from './webhook-dispatcher.js';
 import { WebhookService } from './webhook-service.js';
 
 export interface WebhookServices {
@@ -16,7 +16,9 @@ export function createWebhookServices(
 ): WebhookServices {
   const keys = new SecretKeyRing(deps, options.secretKey);
   return {
-    subscriptions: new WebhookService(deps, keys),
+    subscriptions: new WebhookService(deps, keys, {
+      allowPrivateAddresses: options.delivery?.allowPrivateAddresses ?? DEFAULT_DELIVERY_OPTIONS.allowPrivateAddresses,
+    }),
     dispatcher: new WebhookDispatcher(deps, keys, options.delivery),
   };
 }
