@@ -204,6 +204,40 @@ describe.each(backends)('webhook deliveries on $name', (backend) => {
     await mlflow.delete(`webhooks/${down}`, undefined);
   });
 
+  it('does not deliver for a webhook edited in the database behind the server', async () => {
+    const id = await hook(receiver.url, [{ entity: 'REGISTERED_MODEL', action: 'CREATED' }], { secret: SECRET });
+    const db = api.server.store.db;
+    const original = await db.selectFrom('webhooks').selectAll().where('webhook_id', '=', id).executeTakeFirstOrThrow();
+    // Pointed at another receiver, and the stored copy of its audit state edited to match: still refused.
+    await db.updateTable('webhooks').set({ url: other.url }).where('webhook_id', '=', id).execute();
+    const seq = await db
+      .selectFrom('audit_events')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .where('entity_id', '=', id)
+      .executeTakeFirstOrThrow();
+    const state = await db
+      .selectFrom('audit_states')
+      .select('state')
+      .where('seq', '=', Number(seq.seq))
+      .executeTakeFirstOrThrow();
+    await db
+      .updateTable('audit_states')
+      .set({ state: state.state.replace(receiver.url, other.url) })
+      .where('seq', '=', Number(seq.seq))
+      .execute();
+    expect((await mlflow.post('registered-models/create', { name: 'not-for-attackers' })).status).toBe(200);
+    await settled();
+    expect(other.received).toHaveLength(0);
+    expect(receiver.received).toHaveLength(0);
+
+    await db.updateTable('webhooks').set({ url: original.url }).where('webhook_id', '=', id).execute();
+    await db.updateTable('audit_states').set({ state: state.state }).where('seq', '=', Number(seq.seq)).execute();
+    expect((await mlflow.post('registered-models/create', { name: 'restored' })).status).toBe(200);
+    await receiver.waitFor(1);
+    expect(receiver.received[0]!.json.data).toMatchObject({ name: 'restored' });
+    await mlflow.delete(`webhooks/${id}`, undefined);
+  });
+
   it('sends a test delivery and answers the receiver’s result as MLflow does', async () => {
     const id = await hook(receiver.url, [{ entity: 'MODEL_VERSION_TAG', action: 'SET' }], { secret: SECRET });
     receiver.answerWith({ status: 202, body: 'queued' });

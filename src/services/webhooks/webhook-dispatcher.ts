@@ -5,6 +5,7 @@ import { eventKey, subscribes } from '../../domain/webhooks/webhook-event.js';
 import { activeWebhookRows } from '../../store/repositories/webhook-repository.js';
 import type { WebhooksTable } from '../../store/schema-webhooks.js';
 import type { Store } from '../../store/store.js';
+import { checkAgainstAudit } from './recorded-webhooks.js';
 import type { SecretKeyRing } from './secret-key-ring.js';
 import { type AttemptResult, sendDelivery } from './webhook-sender.js';
 
@@ -102,7 +103,18 @@ export class WebhookDispatcher {
     const event = eventKey(announcement.event);
     let rows: WebhooksTable[];
     try {
-      rows = await activeWebhookRows(this.deps.store.db);
+      const checked = await checkAgainstAudit(this.deps.store.db, await activeWebhookRows(this.deps.store.db));
+      for (const row of checked.altered) {
+        this.onFailure({
+          webhookId: row.webhook_id,
+          url: row.url,
+          event,
+          attempts: 0,
+          reason:
+            'not sent: the webhook differs from its audit record (edited in the database); run mnemo audit verify',
+        });
+      }
+      rows = checked.recorded;
     } catch (error) {
       if (!this.closing.signal.aborted) {
         this.onFailure({ webhookId: '*', url: '', event, attempts: 0, reason: `reading webhooks: ${describe(error)}` });
