@@ -176,6 +176,18 @@ describe.each(backends)('webhook deliveries on $name', (backend) => {
     expect(receiver.received).toHaveLength(3);
 
     receiver.reset();
+    let release = () => {};
+    receiver.answerWith({ status: 503, after: new Promise<void>((resolve) => (release = resolve)) }, { status: 503 });
+    expect((await mlflow.post('registered-models/create', { name: 'disabled-meanwhile' })).status).toBe(200);
+    await receiver.waitFor(1);
+    // Disabled before the first attempt is even answered: no retry.
+    expect((await mlflow.patch(`webhooks/${id}`, { status: 'DISABLED' })).status).toBe(200);
+    release();
+    await settled();
+    expect(receiver.received).toHaveLength(1);
+    expect((await mlflow.patch(`webhooks/${id}`, { status: 'ACTIVE' })).status).toBe(200);
+
+    receiver.reset();
     receiver.answerWith({ status: 404 });
     expect((await mlflow.post('registered-models/create', { name: 'refused' })).status).toBe(200);
     await receiver.waitFor(1);

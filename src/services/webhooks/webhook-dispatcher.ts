@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Announcement, announcementOf } from '../../domain/webhooks/payloads.js';
 import type { RegistryEvent } from '../../domain/webhooks/registry-event.js';
 import { eventKey, subscribes } from '../../domain/webhooks/webhook-event.js';
-import { activeWebhookRows } from '../../store/repositories/webhook-repository.js';
+import { activeWebhookRows, findWebhookRow } from '../../store/repositories/webhook-repository.js';
 import type { WebhooksTable } from '../../store/schema-webhooks.js';
 import type { Store } from '../../store/store.js';
 import { checkAgainstAudit } from './recorded-webhooks.js';
@@ -162,6 +162,8 @@ export class WebhookDispatcher {
     }
     for (let attempt = 1; ; attempt++) {
       if (this.closing.signal.aborted) return;
+      // A webhook disabled, deleted or changed while its delivery waited to be retried gets no more attempts.
+      if (attempt > 1 && !(await this.unchanged(row))) return;
       const result = await this.withSlot(() =>
         sendDelivery({ url: row.url, secret }, announcement, {
           timeoutMs: this.options.timeoutMs,
@@ -179,6 +181,15 @@ export class WebhookDispatcher {
       } catch {
         return;
       }
+    }
+  }
+
+  private async unchanged(row: WebhooksTable): Promise<boolean> {
+    try {
+      const now = await findWebhookRow(this.deps.store.db, row.webhook_id);
+      return now?.last_updated_time !== undefined && Number(now.last_updated_time) === Number(row.last_updated_time);
+    } catch {
+      return false;
     }
   }
 

@@ -8,8 +8,13 @@ export interface ReceivedDelivery {
   json: { entity: string; action: string; timestamp: string; data: Record<string, unknown> };
 }
 
-/** How the receiver answers one request: a status (and body), or never (the connection is left hanging). */
-export type Answer = { status: number; body?: string; headers?: Record<string, string> } | 'hang';
+/**
+ * How the receiver answers one request: a status (and body), once `after` settles when given, or never (the
+ * connection is left hanging).
+ */
+export type Answer =
+  | { status: number; body?: string; headers?: Record<string, string>; after?: Promise<unknown> }
+  | 'hang';
 
 /**
  * A real HTTP receiver on loopback, as a team's CI endpoint would be: it records every delivery and answers from a
@@ -34,8 +39,10 @@ export class WebhookReceiver {
           this.hanging.add(() => response.destroy());
           return;
         }
-        response.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
-        response.end(answer.body ?? '');
+        void (answer.after ?? Promise.resolve()).then(() => {
+          response.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
+          response.end(answer.body ?? '');
+        });
       });
     });
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
