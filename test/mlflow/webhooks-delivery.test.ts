@@ -216,6 +216,18 @@ describe.each(backends)('webhook deliveries on $name', (backend) => {
     await mlflow.delete(`webhooks/${down}`, undefined);
   });
 
+  it('delivers every event of a burst of concurrent changes, once each', async () => {
+    const id = await hook(receiver.url, [{ entity: 'REGISTERED_MODEL', action: 'CREATED' }], { secret: SECRET });
+    const names = Array.from({ length: 25 }, (_, i) => `burst-${i}`);
+    const replies = await Promise.all(names.map((name) => mlflow.post('registered-models/create', { name })));
+    expect(replies.map((r) => r.status)).toEqual(names.map(() => 200));
+    await receiver.waitFor(25);
+    await settled();
+    expect(receiver.received.map((d) => d.json.data.name).sort()).toEqual([...names].sort());
+    expect(receiver.received.every((d) => signatureValid(d, SECRET))).toBe(true);
+    await mlflow.delete(`webhooks/${id}`, undefined);
+  });
+
   it('does not deliver for a webhook edited in the database behind the server', async () => {
     const id = await hook(receiver.url, [{ entity: 'REGISTERED_MODEL', action: 'CREATED' }], { secret: SECRET });
     const db = api.server.store.db;

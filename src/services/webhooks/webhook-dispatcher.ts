@@ -56,6 +56,10 @@ export class WebhookDispatcher {
   private readonly options: DeliveryOptions;
   private readonly closing = new AbortController();
   private readonly running = new Set<Promise<void>>();
+  /** Announcements not yet matched with webhooks, and whether that matching is under way. */
+  private readonly announced: Announcement[] = [];
+  private fanningOut = false;
+  /** Deliveries started and not finished (sending, or waiting to retry). */
   private pending = 0;
   private inFlight = 0;
   private readonly waitingForSlot: (() => void)[] = [];
@@ -79,7 +83,25 @@ export class WebhookDispatcher {
     } catch {
       return;
     }
-    this.track(this.fanOut(announcement));
+    if (this.announced.length >= this.options.maxPending) {
+      const event = eventKey(announcement.event);
+      this.onFailure({ webhookId: '*', url: '', event, attempts: 0, reason: 'dropped: too many events waiting' });
+      return;
+    }
+    this.announced.push(announcement);
+    this.startFanOut();
+  }
+
+  private startFanOut(): void {
+    if (this.fanningOut) return;
+    this.fanningOut = true;
+    this.track(
+      this.fanOut().finally(() => {
+        this.fanningOut = false;
+        // Announced after the loop saw an empty queue but before it ended.
+        if (this.announced.length > 0 && !this.closing.signal.aborted) this.startFanOut();
+      }),
+    );
   }
 
   /** Resolves once nothing is being delivered or retried (tests use it to wait for the background work). */
@@ -90,6 +112,7 @@ export class WebhookDispatcher {
   /** Abandons retries and cuts deliveries in flight; resolves when the background work has stopped. */
   async close(): Promise<void> {
     this.closing.abort();
+    this.announced.length = 0;
     for (const wake of this.waitingForSlot.splice(0)) wake();
     await this.settled();
   }
@@ -99,49 +122,66 @@ export class WebhookDispatcher {
     this.running.add(tracked);
   }
 
-  private async fanOut(announcement: Announcement): Promise<void> {
-    const event = eventKey(announcement.event);
-    let rows: WebhooksTable[];
-    try {
-      const checked = await checkAgainstAudit(this.deps.store.db, await activeWebhookRows(this.deps.store.db));
-      for (const row of checked.altered) {
-        this.onFailure({
-          webhookId: row.webhook_id,
-          url: row.url,
-          event,
-          attempts: 0,
-          reason:
-            'not sent: the webhook differs from its audit record (edited in the database); run mnemo audit verify',
-        });
-      }
-      rows = checked.recorded;
-    } catch (error) {
-      if (!this.closing.signal.aborted) {
-        this.onFailure({ webhookId: '*', url: '', event, attempts: 0, reason: `reading webhooks: ${describe(error)}` });
-      }
-      return;
-    }
-    for (const row of rows) {
-      let subscribed = false;
+  /**
+   * Matches the waiting announcements with the webhooks subscribed to them, reading the webhooks once per batch: a
+   * change that makes many events (a thousand tags set at once) costs one read, not one each.
+   */
+  private async fanOut(): Promise<void> {
+    while (this.announced.length > 0 && !this.closing.signal.aborted) {
+      const batch = this.announced.splice(0);
+      let rows: WebhooksTable[];
       try {
-        subscribed = subscribes(JSON.parse(row.events), announcement.event);
-      } catch {
-        // An events column that does not parse was edited behind the server; `mnemo audit verify` names it.
-      }
-      if (!subscribed) continue;
-      if (this.pending >= this.options.maxPending) {
-        this.onFailure({
-          webhookId: row.webhook_id,
-          url: row.url,
-          event,
-          attempts: 0,
-          reason: `dropped: ${this.pending} deliveries are already waiting`,
-        });
+        rows = await this.deliverable();
+      } catch (error) {
+        if (!this.closing.signal.aborted) {
+          const reason = `not sent: reading webhooks failed: ${describe(error)}`;
+          for (const a of batch)
+            this.onFailure({ webhookId: '*', url: '', event: eventKey(a.event), attempts: 0, reason });
+        }
         continue;
       }
-      this.pending += 1;
-      this.track(this.deliver(row, announcement).finally(() => (this.pending -= 1)));
+      for (const announcement of batch) {
+        for (const row of rows) {
+          let subscribed = false;
+          try {
+            subscribed = subscribes(JSON.parse(row.events), announcement.event);
+          } catch {
+            // An events column that does not parse was edited behind the server (and fails the audit check first).
+          }
+          if (subscribed) this.startDelivery(row, announcement);
+        }
+      }
     }
+  }
+
+  /** The active webhooks, less those that differ from their audit record (each reported). */
+  private async deliverable(): Promise<WebhooksTable[]> {
+    const checked = await checkAgainstAudit(this.deps.store.db, await activeWebhookRows(this.deps.store.db));
+    for (const row of checked.altered) {
+      this.onFailure({
+        webhookId: row.webhook_id,
+        url: row.url,
+        event: '*',
+        attempts: 0,
+        reason: 'not sent: the webhook differs from its audit record (edited in the database); run mnemo audit verify',
+      });
+    }
+    return checked.recorded;
+  }
+
+  private startDelivery(row: WebhooksTable, announcement: Announcement): void {
+    if (this.pending >= this.options.maxPending) {
+      this.onFailure({
+        webhookId: row.webhook_id,
+        url: row.url,
+        event: eventKey(announcement.event),
+        attempts: 0,
+        reason: `dropped: ${this.pending} deliveries are already waiting`,
+      });
+      return;
+    }
+    this.pending += 1;
+    this.track(this.deliver(row, announcement).finally(() => (this.pending -= 1)));
   }
 
   private async deliver(row: WebhooksTable, announcement: Announcement): Promise<void> {
