@@ -349,6 +349,31 @@ describe.each(backends)('webhook secret keys across replicas on $name', (backend
     await receiver.stop();
   });
 
+  it('generates one key even when replicas seal their first secrets at the same time', async () => {
+    const second = await replica();
+    const create = (url: string, i: number) =>
+      fetch(`${url}/api/2.0/mlflow/webhooks`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          name: `race-${i}`,
+          url: receiver.url,
+          events: [{ entity: 'PROMPT', action: 'CREATED' }],
+          secret: `race-secret-${i}`,
+        }),
+      }).then(async (r) => ((await r.json()) as { webhook: { webhook_id: string } }).webhook.webhook_id);
+    const ids = await Promise.all(Array.from({ length: 12 }, (_, i) => create(i % 2 ? second.url : api.url, i)));
+    expect(await api.server.store.db.selectFrom('secret_keys').selectAll().execute()).toHaveLength(1);
+    // Every secret opens on both replicas.
+    for (const [i, id] of ids.entries()) {
+      expect(await test(api.url, id)).toMatchObject({ success: true });
+      expect(signatureValid(receiver.received.at(-1)!, `race-secret-${i}`)).toBe(true);
+      expect(await test(second.url, id)).toMatchObject({ success: true });
+      expect(signatureValid(receiver.received.at(-1)!, `race-secret-${i}`)).toBe(true);
+      await mlflow.delete(`webhooks/${id}`, undefined);
+    }
+  });
+
   it('shares one generated key through the database: a secret sealed by one replica signs on another', async () => {
     const created = await mlflow.post<{ webhook: { webhook_id: string } }>('webhooks', {
       name: 'shared',
@@ -361,15 +386,16 @@ describe.each(backends)('webhook secret keys across replicas on $name', (backend
     expect(await test(second.url, id)).toMatchObject({ success: true });
     expect(signatureValid(receiver.received.at(-1)!, SECRET)).toBe(true);
     // A registry event committed on the second replica is delivered, signed, by it.
+    const before = receiver.received.length;
     const reply = await fetch(`${second.url}/api/2.0/mlflow/registered-models/create`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'from-replica' }),
     });
     expect(reply.status).toBe(200);
-    const delivered = await receiver.waitFor(2);
-    expect(delivered[1]!.json.data).toMatchObject({ name: 'from-replica' });
-    expect(signatureValid(delivered[1]!, SECRET)).toBe(true);
+    const delivered = await receiver.waitFor(before + 1);
+    expect(delivered[before]!.json.data).toMatchObject({ name: 'from-replica' });
+    expect(signatureValid(delivered[before]!, SECRET)).toBe(true);
     const keys = await api.server.store.db.selectFrom('secret_keys').selectAll().execute();
     expect(keys).toHaveLength(1);
   });
