@@ -5,6 +5,8 @@ import { AuditLog } from '../services/provenance/audit-log.js';
 import { startCheckpointTimer } from '../services/provenance/checkpoint-scheduler.js';
 import { loadSigningKey } from '../services/provenance/signing-key-source.js';
 import { createServices, type Services } from '../services/services.js';
+import { loadSecretKey } from '../services/webhooks/secret-key-source.js';
+import type { DeliveryOptions } from '../services/webhooks/webhook-dispatcher.js';
 import { openArtifactStore } from '../store/artifacts/open-artifact-store.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
@@ -34,6 +36,12 @@ export interface ServerConfig {
   connectionLimits?: Partial<ConnectionLimits>;
   /** Largest artifact file and largest total per run; defaults in DEFAULT_UPLOAD_LIMITS. */
   uploadLimits?: Partial<UploadLimits>;
+  /** MNEMO_SECRET_KEY: the key that seals stored secrets (webhook secrets), 32 bytes as hex or base64. */
+  secretKey?: string;
+  /** `--secret-key-file`: a file holding that key. Neither given: a key generated once and kept in the database. */
+  secretKeyFile?: string;
+  /** Webhook delivery timeouts, retries and bounds; defaults in DEFAULT_DELIVERY_OPTIONS. */
+  webhookDelivery?: Partial<DeliveryOptions>;
 }
 
 export interface RunningServer {
@@ -53,11 +61,20 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     keyFile: config.signingKeyFile,
     backendStoreUri: config.backendStoreUri,
   });
+  const secretKey = await loadSecretKey({ keyText: config.secretKey, keyFile: config.secretKeyFile });
   const store = await openStore(config.backendStoreUri);
   const audit = new AuditLog(store.dialect);
   const artifacts = openArtifactStore(config.artifactsDestination);
   const uploadLimits = { ...DEFAULT_UPLOAD_LIMITS, ...config.uploadLimits };
-  const services = createServices({ store, artifacts, audit, signingKey, uploadLimits });
+  const services = createServices({
+    store,
+    artifacts,
+    audit,
+    signingKey,
+    uploadLimits,
+    secretKey,
+    webhookDelivery: config.webhookDelivery,
+  });
   const app = await buildApp({
     services,
     logger: config.logger ?? false,
@@ -72,6 +89,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     await store.close();
     throw error;
   }
+  services.webhooks.dispatcher.onFailure = (failure) => app.log.warn({ webhook: failure }, 'webhook delivery failed');
   const checkpointTimer = startCheckpointTimer(
     services.provenance.checkpoints,
     config.checkpointIntervalMinutes ?? 10,
@@ -88,6 +106,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     url: `http://${host}:${port}`,
     async close() {
       checkpointTimer.stop();
+      await services.webhooks.dispatcher.close();
       // Idle keep-alive connections close at once; busy ones get the grace period. Cutting them cannot leave half a
       // change behind: every write is one transaction, committed before its answer is sent.
       const cut = setTimeout(() => app.server.closeAllConnections(), config.shutdownGraceMs ?? 10_000);

@@ -81,8 +81,8 @@ export async function auditVerify(options: {
   }
   const summary =
     `${report.events} events, ${report.checkpoints} checkpoints, ${report.entities} experiments, runs, registered ` +
-    `models and model versions, ${report.lineage} lineage records (datasets, features, environments, code refs, ` +
-    'deployments, OpenLineage runs, edges) and ' +
+    `models, model versions and webhooks, ${report.lineage} lineage records (datasets, features, environments, ` +
+    'code refs, deployments, OpenLineage runs, edges) and ' +
     `${report.governance} governance records (metadata schemas, vocabularies, naming rules) checked` +
     (trustedKeys ? ' against the given key(s)' : ' (signatures checked against the keys stored in the database)') +
     (bytes ? `; ${bytes.files} artifact files re-hashed against their recorded sha256` : '');

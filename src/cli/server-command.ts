@@ -31,6 +31,19 @@ export function serverCommand(): Command {
           'may hold the key itself (default: signing-key.pem beside the SQLite file, else ./mnemo-data)',
       ),
     )
+    .addOption(
+      envOption(
+        '--secret-key-file <path>',
+        'file holding the key (32 bytes, hex or base64) that seals stored webhook secrets; MNEMO_SECRET_KEY may hold ' +
+          'the key itself (default: a key generated once and kept in the database)',
+      ),
+    )
+    .addOption(
+      envOption(
+        '--allow-private-webhook-urls',
+        'let webhooks deliver to loopback, private and link-local addresses (refused by default)',
+      ).default(false),
+    )
     .addOption(envOption('--checkpoint-interval <minutes>', 'minutes between signed audit checkpoints (0: off)', '10'))
     .addOption(
       envOption(
@@ -77,6 +90,9 @@ export function serverCommand(): Command {
         logger: options.logRequests === true,
         signingKey: process.env.MNEMO_SIGNING_KEY,
         signingKeyFile: typeof options.signingKeyFile === 'string' ? options.signingKeyFile : undefined,
+        secretKey: process.env.MNEMO_SECRET_KEY,
+        secretKeyFile: typeof options.secretKeyFile === 'string' ? options.secretKeyFile : undefined,
+        webhookDelivery: { allowPrivateAddresses: options.allowPrivateWebhookUrls === true },
         checkpointIntervalMinutes: checkpointInterval,
         connectionLimits,
         uploadLimits: {

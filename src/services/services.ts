@@ -1,4 +1,5 @@
 import type { UploadLimits } from '../domain/artifacts/upload-limits.js';
+import type { SecretKey } from '../domain/webhooks/secret-box.js';
 import type { ArtifactStore } from '../store/artifacts/artifact-store.js';
 import type { Store } from '../store/store.js';
 import { LineageQueryService } from './lineage/lineage-query-service.js';
@@ -15,6 +16,8 @@ import { MetricHistoryService } from './tracking/metric-history-service.js';
 import { RunService } from './tracking/run-service.js';
 import type { ServiceDeps } from './tracking/service-deps.js';
 import type { AuditAppender } from './unit-of-work.js';
+import type { DeliveryOptions } from './webhooks/webhook-dispatcher.js';
+import { createWebhookServices, type WebhookServices } from './webhooks/webhook-services.js';
 
 export interface Services {
   experiments: ExperimentService;
@@ -28,6 +31,7 @@ export interface Services {
   lineage: LineageService;
   lineageQueries: LineageQueryService;
   openLineage: OpenLineageIngestService;
+  webhooks: WebhookServices;
 }
 
 export function createServices(options: {
@@ -39,9 +43,13 @@ export function createServices(options: {
   uploadLimits?: UploadLimits;
   /** The server's Ed25519 key for checkpoints and attestations; a fresh one per process when absent. */
   signingKey?: SigningKey;
+  /** The operator's key for sealing secrets; without one a key is generated and kept in the database. */
+  secretKey?: SecretKey;
+  webhookDelivery?: Partial<DeliveryOptions>;
 }): Services {
   const deps: ServiceDeps = { ...options, now: options.now ?? Date.now };
   const provenance = createProvenanceServices({ ...deps, signingKey: options.signingKey });
+  const webhooks = createWebhookServices(deps, { secretKey: options.secretKey, delivery: options.webhookDelivery });
   return {
     experiments: new ExperimentService(deps),
     runs: new RunService(deps),
@@ -52,10 +60,12 @@ export function createServices(options: {
     registry: new RegistryService({
       ...deps,
       attestModelVersion: (scope, name, version) => provenance.attestations.attestModelVersion(name, version, scope),
+      onCommitted: (event) => webhooks.dispatcher.notify(event),
     }),
     provenance,
     lineage: new LineageService(deps),
     lineageQueries: new LineageQueryService(deps),
     openLineage: new OpenLineageIngestService(deps),
+    webhooks,
   };
 }

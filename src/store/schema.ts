@@ -2,6 +2,7 @@ import type { LineageDatabase } from './schema-lineage.js';
 import type { LoggedModelDatabase } from './schema-logged-models.js';
 import type { ProvenanceDatabase } from './schema-provenance.js';
 import type { RegistryDatabase } from './schema-registry.js';
+import type { WebhookDatabase } from './schema-webhooks.js';
 
 /**
  * Table shapes as Kysely sees them. Times are epoch milliseconds in BIGINT columns; booleans are 0/1 integers so the
@@ -187,4 +188,6 @@ export interface Database {
   logged_model_metrics: LoggedModelDatabase['logged_model_metrics'];
   logged_model_files: LoggedModelDatabase['logged_model_files'];
   run_model_links: LoggedModelDatabase['run_model_links'];
+  webhooks: WebhookDatabase['webhooks'];
+  secret_keys: WebhookDatabase['secret_keys'];
 }

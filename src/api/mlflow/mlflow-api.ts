@@ -10,6 +10,7 @@ import { mlflowRegisteredModelRoutes } from './registered-model-routes.js';
 import { mlflowRunLoggingRoutes } from './run-logging-routes.js';
 import { mlflowRunRoutes } from './run-routes.js';
 import { MLFLOW_ARTIFACT_PREFIXES, MLFLOW_TRACKING_PREFIXES } from './status-map.js';
+import { mlflowWebhookRoutes } from './webhook-routes.js';
 
 /**
  * The tracking and model registry API under one prefix. MLflow accepts only JSON bodies there, and so does this
@@ -26,6 +27,7 @@ async function trackingApi(app: FastifyInstance, { services }: { services: Servi
   await app.register(mlflowLoggedModelRoutes, { services });
   await app.register(mlflowRegisteredModelRoutes, { services });
   await app.register(mlflowModelVersionRoutes, { services });
+  await app.register(mlflowWebhookRoutes, { services });
 }
 
 /**

@@ -4,7 +4,7 @@ import type { ModelVersion } from '../../domain/registry/entities.js';
 import { updateModelRow } from '../../store/repositories/registry/model-repository.js';
 import * as versions from '../../store/repositories/registry/version-repository.js';
 import { parseVersionNumber, requireModel, requireVersion } from './model-lookup.js';
-import { type RegistryDeps, registryWrite } from './registry-deps.js';
+import { announced, type RegistryDeps, registryWrite } from './registry-deps.js';
 
 /** Aliases (`champion`, `challenger`): a movable name for one live version of a model. */
 export class AliasService {
@@ -26,7 +26,9 @@ export class AliasService {
         state: { name: model.name, alias, version: number, lastUpdatedTime: now },
       });
       return (await versions.hydrateVersions(db, [row], () => model.name))[0]!;
-    });
+    }).then(
+      announced(this.deps, (v) => [{ kind: 'model_version_alias.created', name: v.name, alias, version: v.version }]),
+    );
   }
 
   async delete(name: string, alias: string): Promise<void> {
@@ -43,7 +45,8 @@ export class AliasService {
         entityId: model.model_id,
         state: { name: model.name, alias, deleted: true, lastUpdatedTime: now },
       });
-    });
+      return model.name;
+    }).then(announced(this.deps, (modelName) => [{ kind: 'model_version_alias.deleted', name: modelName, alias }]));
   }
 
   async resolve(name: string, alias: string): Promise<ModelVersion> {

@@ -20,7 +20,7 @@ import { renameModelVersionNodes } from '../lineage/model-version-lineage.js';
 import type { WriteScope } from '../unit-of-work.js';
 import { checkMetadata } from './metadata-gate.js';
 import { modelEntityId, requireModel } from './model-lookup.js';
-import { type RegistryDeps, registryWrite } from './registry-deps.js';
+import { announced, type RegistryDeps, registryWrite } from './registry-deps.js';
 import { checkName, checkTags } from './registry-guard.js';
 
 export interface CreateModelInput extends Partial<ModelCard> {
@@ -94,7 +94,7 @@ export class ModelService {
           state: created,
         });
         return created;
-      }),
+      }).then(announced(this.deps, (created) => [{ kind: 'registered_model.created', model: created }])),
     );
   }
 

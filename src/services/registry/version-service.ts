@@ -38,7 +38,7 @@ import { readManifest } from './manifest-reader.js';
 import { checkMetadata } from './metadata-gate.js';
 import { parseVersionNumber, requireModel, requireVersion, versionEntityId } from './model-lookup.js';
 import { checkLimit, type SearchInput } from './model-service.js';
-import { type RegistryDeps, registryWrite } from './registry-deps.js';
+import { announced, type RegistryDeps, registryWrite } from './registry-deps.js';
 import { checkTags } from './registry-guard.js';
 
 export interface CreateVersionInput {
@@ -170,7 +170,7 @@ export class VersionService {
       // A version without files has nothing to vouch for yet: it gets no attestation (and says so, see above).
       if (manifest.length > 0) await this.deps.attestModelVersion?.({ db, audit }, model.name, version);
       return created;
-    });
+    }).then(announced(this.deps, (created) => [{ kind: 'model_version.created', version: created }]));
   }
 
   async get(name: string, version: string | number): Promise<ModelVersion> {
@@ -287,7 +287,7 @@ export class VersionService {
       await checkTags(db, tags);
       await versions.upsertVersionTags(db, model.model_id, Number(row.version), tags);
       await this.revalidate(db, model, Number(row.version), undefined);
-    });
+    }).then(announced(this.deps, (v) => tags.map((t) => ({ kind: 'model_version_tag.set', ...t, ...at(v) }))));
   }
 
   async deleteTag(name: string, version: string | number, key: string): Promise<ModelVersion> {
@@ -295,7 +295,7 @@ export class VersionService {
       // Deleting a tag that is not there is not an error (MLflow's registry behaves the same).
       await versions.deleteVersionTag(db, model.model_id, Number(row.version), key);
       await this.revalidate(db, model, Number(row.version), undefined);
-    });
+    }).then(announced(this.deps, (v) => [{ kind: 'model_version_tag.deleted', key, ...at(v) }]));
   }
 
   async search(input: SearchInput): Promise<{ versions: ModelVersion[]; nextPageToken?: string }> {
@@ -441,6 +441,8 @@ export class VersionService {
     return (await versions.hydrateVersions(db, [row], () => model.name))[0]!;
   }
 }
+
+const at = (v: ModelVersion) => ({ name: v.name, version: v.version });
 
 const tagMap = (tags: readonly KeyValue[]): Record<string, string> =>
   Object.fromEntries(tags.map((t) => [t.key, t.value]));

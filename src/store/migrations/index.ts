@@ -12,6 +12,7 @@ import * as metricBlocks from './0009-metric-blocks.js';
 import * as datasetVersionRecency from './0010-dataset-version-recency.js';
 import * as namePrefixIndexes from './0015-name-prefix-indexes.js';
 import * as loggedModels from './0016-logged-models.js';
+import * as webhooks from './0017-webhooks.js';
 import * as versionStoragePath from './0021-version-storage-path.js';
 
 interface DialectMigration {
@@ -32,6 +33,7 @@ const ALL: Record<string, DialectMigration> = {
   '0010-dataset-version-recency': datasetVersionRecency,
   '0015-name-prefix-indexes': namePrefixIndexes,
   '0016-logged-models': loggedModels,
+  '0017-webhooks': webhooks,
   '0021-version-storage-path': versionStoragePath,
 };
 

@@ -9,6 +9,7 @@ import { verifyLog } from './log-verifier.js';
 import { verifyModels } from './model-verifier.js';
 import { verifyModelVersions } from './model-version-verifier.js';
 import { verifyRuns } from './run-verifier.js';
+import { verifyWebhooks } from './webhook-kinds.js';
 
 /**
  * Recorded values (params, tags, metric batches, artifacts, inputs) gathered for all runs during the log walk, a
@@ -48,10 +49,11 @@ export async function verifyAuditTrail(
   options.onProgress?.('checking the lineage graph and the governance rules');
   const lineage = await verifyLineage(db, problems);
   const governance = await verifyGovernance(db, problems);
+  const webhooks = await verifyWebhooks(db, problems);
   return {
     events: log.events,
     checkpoints: log.checkpoints,
-    entities: experiments + runs + models + versions,
+    entities: experiments + runs + models + versions + webhooks,
     lineage,
     governance,
     problems: problems.sorted(),

@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto';
+import { invalid, notFound } from '../../domain/errors.js';
+import { decodePageToken, encodePageToken } from '../../domain/search/page-token.js';
+import { exampleData } from '../../domain/webhooks/payloads.js';
+import { sealedDigest, sealSecret } from '../../domain/webhooks/secret-box.js';
+import {
+  parseWebhookStatus,
+  validateWebhookName,
+  validateWebhookUrl,
+  type Webhook,
+  type WebhookStatus,
+} from '../../domain/webhooks/webhook.js';
+import { parseWebhookEvent, parseWebhookEvents, type WebhookEvent } from '../../domain/webhooks/webhook-event.js';
+import {
+  deleteWebhookRow,
+  findWebhookRow,
+  insertWebhookRow,
+  pageWebhookRows,
+  toWebhook,
+  updateWebhookRow,
+} from '../../store/repositories/webhook-repository.js';
+import type { WebhooksTable } from '../../store/schema-webhooks.js';
+import type { Executor } from '../../store/store.js';
+import type { ServiceDeps } from '../tracking/service-deps.js';
+import { type WriteScope, write } from '../unit-of-work.js';
+import type { SecretKeyRing } from './secret-key-ring.js';
+import { sendDelivery } from './webhook-sender.js';
+
+type EventInput = { entity: string; action: string };
+
+export interface CreateWebhookInput {
+  name: string;
+  url: string;
+  events: EventInput[];
+  description?: string | undefined;
+  secret?: string | undefined;
+  status?: string | undefined;
+}
+
+export type UpdateWebhookInput = Partial<CreateWebhookInput>;
+
+/** What a test delivery reports, as MLflow's WebhookTestResult. */
+export interface WebhookTestResult {
+  success: boolean;
+  responseStatus?: number;
+  responseBody?: string;
+  errorMessage?: string;
+}
+
+const DEFAULT_PAGE = 100;
+const MAX_PAGE = 1000;
+/** A test delivery is tried once: the client is waiting for its answer. */
+const TEST_TIMEOUT_MS = 10_000;
+
+/**
+ * Webhook subscriptions (MLflow 3's webhooks API): create, read, list, update, delete, and a test delivery. Every
+ * change is one audited write; the audit log records the webhook as the API shows it plus the digest of its sealed
+ * secret, never the secret.
+ */
+export class WebhookService {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly keys: SecretKeyRing,
+    private readonly delivery: { allowPrivateAddresses: boolean },
+  ) {}
+
+  async create(input: CreateWebhookInput): Promise<Webhook> {
+    const name = validateWebhookName(input.name);
+    const url = validateWebhookUrl(input.url);
+    const events = parseWebhookEvents(input.events);
+    const status: WebhookStatus = input.status === undefined ? 'ACTIVE' : parseWebhookStatus(input.status);
+    return write(this.deps.store, this.deps.audit, async (scope) => {
+      const now = this.deps.now();
+      const webhookId = randomUUID();
+      const row: WebhooksTable = {
+        webhook_id: webhookId,
+        name,
+        description: input.description || null,
+        url,
+        events: JSON.stringify(events),
+        status,
+        secret: await this.seal(scope, webhookId, input.secret),
+        creation_time: now,
+        last_updated_time: now,
+      };
+      await insertWebhookRow(scope.db, row);
+      return this.recorded(scope, 'webhook.create', row);
+    });
+  }
+
+  async get(webhookId: string): Promise<Webhook> {
+    return toWebhook(await requireRow(this.deps.store.db, webhookId));
+  }
+
+  async list(input: { maxResults?: number | undefined; pageToken?: string | undefined }): Promise<{
+    webhooks: Webhook[];
+    nextPageToken?: string;
+  }> {
+    const limit = input.maxResults ?? DEFAULT_PAGE;
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE) {
+      throw invalid(`max_results must be between 1 and ${MAX_PAGE}; got ${limit}`);
+    }
+    const offset = decodePageToken(input.pageToken);
+    const rows = await pageWebhookRows(this.deps.store.db, offset, limit + 1);
+    const webhooks = rows.slice(0, limit).map(toWebhook);
+    return rows.length > limit ? { webhooks, nextPageToken: encodePageToken(offset + limit) } : { webhooks };
+  }
+
+  async update(webhookId: string, input: UpdateWebhookInput): Promise<Webhook> {
+    const changes: Partial<WebhooksTable> = {};
+    if (input.name !== undefined) changes.name = validateWebhookName(input.name);
+    if (input.url !== undefined) changes.url = validateWebhookUrl(input.url);
+    if (input.events !== undefined) changes.events = JSON.stringify(parseWebhookEvents(input.events));
+    if (input.status !== undefined) changes.status = parseWebhookStatus(input.status);
+    if (input.description !== undefined) changes.description = input.description || null;
+    return write(this.deps.store, this.deps.audit, async (scope) => {
+      const current = await requireRow(scope.db, webhookId);
+      // An empty secret removes it (deliveries go unsigned); any other replaces it.
+      if (input.secret !== undefined) changes.secret = await this.seal(scope, webhookId, input.secret);
+      const row: WebhooksTable = { ...current, ...changes, last_updated_time: this.deps.now() };
+      await updateWebhookRow(scope.db, webhookId, { ...changes, last_updated_time: row.last_updated_time });
+      return this.recorded(scope, 'webhook.update', row);
+    });
+  }
+
+  async delete(webhookId: string): Promise<void> {
+    await write(this.deps.store, this.deps.audit, async ({ db, audit }) => {
+      await requireRow(db, webhookId);
+      await deleteWebhookRow(db, webhookId);
+      audit({
+        action: 'webhook.delete',
+        entityKind: 'webhook',
+        entityId: webhookId,
+        state: { webhookId, deleted: true },
+      });
+    });
+  }
+
+  /**
+   * Sends the example payload of one event (the webhook's first when none is named) to the webhook, signed with its
+   * secret, and reports the receiver's answer. Sent whatever the webhook's status, as MLflow does.
+   */
+  async test(webhookId: string, event?: EventInput): Promise<WebhookTestResult> {
+    const row = await requireRow(this.deps.store.db, webhookId);
+    const webhook = toWebhook(row);
+    const tested: WebhookEvent | undefined = event ? parseWebhookEvent(event) : webhook.events[0];
+    if (!tested) throw invalid(`Webhook '${webhookId}' subscribes to no event to test`);
+    let secret: string | undefined;
+    try {
+      secret = row.secret === null ? undefined : await this.keys.open(row.secret, webhookId);
+    } catch (error) {
+      return { success: false, errorMessage: `Failed to test webhook: ${(error as Error).message}` };
+    }
+    const result = await sendDelivery(
+      { url: row.url, secret },
+      { event: tested, data: exampleData(tested) },
+      { timeoutMs: TEST_TIMEOUT_MS, now: this.deps.now, allowPrivateAddresses: this.delivery.allowPrivateAddresses },
+    );
+    if (!result.answered) return { success: false, errorMessage: `Failed to test webhook: ${result.error}` };
+    return { success: result.status < 400, responseStatus: result.status, responseBody: result.body };
+  }
+
+  private async seal(scope: WriteScope, webhookId: string, secret: string | undefined): Promise<string | null> {
+    if (secret === undefined || secret === '') return null;
+    return sealSecret(await this.keys.sealingKey(scope), secret, webhookId);
+  }
+
+  private recorded(scope: WriteScope, action: string, row: WebhooksTable): Webhook {
+    const webhook = toWebhook(row);
+    scope.audit({ action, entityKind: 'webhook', entityId: webhook.webhookId, state: webhookAuditState(row) });
+    return webhook;
+  }
+}
+
+/** What the audit log records of a webhook (and `mnemo audit verify` compares with its row). */
+export function webhookAuditState(row: WebhooksTable): Record<string, unknown> {
+  return { ...toWebhook(row), secretDigest: sealedDigest(row.secret) };
+}
+
+async function requireRow(db: Executor, webhookId: string): Promise<WebhooksTable> {
+  const row = await findWebhookRow(db, webhookId);
+  if (!row) throw notFound(`Webhook with ID '${webhookId}' not found`);
+  return row;
+}
