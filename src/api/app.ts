@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { type HostAllowList, hostAllowList } from '../domain/http/host-allow-list.js';
 import { runWithContext } from '../services/request-context.js';
 import type { Services } from '../services/services.js';
+import { replyToClientError } from './client-error-reply.js';
 import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from './connection-limits.js';
 import { installErrorHandling, NATIVE_STATUS, type StatusMap, sendError } from './errors.js';
 import { installInputGuard } from './input-guard.js';
@@ -66,6 +67,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     frameworkErrors: (error, _request, reply) => {
       sendError(reply, 400, 'INVALID_PARAMETER_VALUE', `Malformed request: ${error.message}`);
     },
+    // And so do requests Node's HTTP parser refuses before there is a request at all.
+    clientErrorHandler: replyToClientError,
   });
 
   // Artifact uploads and other non-JSON bodies arrive as streams; routes that expect JSON reject them by schema.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { guardArtifactPath } from '../../src/api/mlflow/artifact-path-guard.js';
+import { guardArtifactPath } from '../../src/api/artifact-path-guard.js';
 import { checkMlflowBatchLimits } from '../../src/api/mlflow/batch-limits.js';
 import { downloadContentType } from '../../src/api/mlflow/download-content-type.js';
 import { parseLoggedModel } from '../../src/api/mlflow/logged-model.js';

@@ -142,6 +142,8 @@ describe.each(backends)('checkpoints, keys and proofs on $name', (backend) => {
       .checkpoint;
     expect(after.keyId).toBe(rotated.body.key.keyId);
     const listed = (await api.call<{ keys: Key[] }>('GET', '/api/v1/keys')).body.keys;
+    // The rotation's answer (built from what it committed) is the key as listed afterwards.
+    expect(listed.find((k) => k.keyId === rotated.body.key.keyId)).toEqual(rotated.body.key);
     expect(listed.find((k) => k.keyId === before.keyId)).toMatchObject({ current: false });
     expect(listed.find((k) => k.keyId === before.keyId)!.retiredTime).toBeGreaterThan(0);
     const keys = parseTrustedKeys(JSON.stringify({ keys: listed }));

@@ -2,9 +2,11 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditVerify } from '../../src/cli/audit-command.js';
+import { newRun } from '../mlflow/support/mlflow-calls.js';
 import { backends } from '../support/backends.js';
 import { useTestServer } from '../support/test-server.js';
 
@@ -94,5 +96,53 @@ describe.each(backends.slice(0, 1))('artifacts in S3 ($name metadata)', (backend
     expect(after.Contents?.map((o) => o.Key)).toEqual([
       `team-a/artifacts/${experimentId}/${runId}/artifacts/readme.md`,
     ]);
+  });
+});
+
+describe.each(backends)('mnemo audit verify --artifacts over an S3 artifact store ($name metadata)', (backend) => {
+  const destination = 's3://ml/verify/artifacts';
+  const api = useTestServer(backend, { artifactsDestination: () => destination });
+
+  it('re-hashes the objects the database vouches for and names a changed and a missing one', async () => {
+    const { experimentId, runId } = await newRun(api, `s3-verify-${backend.name}`);
+    const root = `${experimentId}/${runId}/artifacts`;
+    const put = (path: string, body: string) =>
+      fetch(`${api.url}/api/v1/runs/${runId}/artifacts/${path}`, { method: 'PUT', body });
+    expect((await put('model/model.pkl', 'weights')).status).toBe(201);
+    expect((await put('notes.txt', 'notes')).status).toBe(201);
+    expect((await put('kept.txt', 'kept')).status).toBe(201);
+    expect((await api.call('POST', '/api/2.0/mlflow/registered-models/create', { name: 'in-s3' })).status).toBe(200);
+    const version = await api.call('POST', '/api/2.0/mlflow/model-versions/create', {
+      name: 'in-s3',
+      source: `runs:/${runId}/model`,
+      run_id: runId,
+    });
+    expect(version.status).toBe(200);
+    const verify = () => auditVerify({ backendStoreUri: api.backendUri, artifactsDestination: destination });
+
+    const clean = await verify();
+    expect(clean.stderr).toBe('');
+    expect(clean.stdout).toMatch(/OK: .*; 4 artifact files re-hashed/);
+
+    // Behind the server's back, straight in the bucket: one object rewritten, one deleted.
+    const client = new S3Client({
+      endpoint,
+      forcePathStyle: true,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
+    const key = (path: string) => `verify/artifacts/${root}/${path}`;
+    await client.send(new PutObjectCommand({ Bucket: 'ml', Key: key('model/model.pkl'), Body: 'WEIGHTS' }));
+    await client.send(new DeleteObjectCommand({ Bucket: 'ml', Key: key('notes.txt') }));
+
+    const tampered = await verify();
+    expect(tampered.code).toBe(1);
+    const changed = createHash('sha256').update('WEIGHTS').digest('hex');
+    expect(tampered.stderr).toContain(
+      `model version in-s3/1: '${root}/model/model.pkl' changed: 7 bytes with sha256 ${changed}`,
+    );
+    expect(tampered.stderr).toContain(`run ${runId}: '${root}/model/model.pkl' changed`);
+    expect(tampered.stderr).toContain(`run ${runId}: '${root}/notes.txt' is missing from the artifact store`);
+    expect(tampered.stderr).not.toContain('kept.txt');
   });
 });

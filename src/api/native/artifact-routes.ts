@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/services.js';
+import { guardArtifactPath } from '../artifact-path-guard.js';
 import { ArtifactFileJson, ArtifactListQuery, IdParams } from './schemas.js';
 
 const tags = ['artifacts'];
@@ -28,7 +29,11 @@ export async function artifactRoutes(app: FastifyInstance, { services }: { servi
     async (request, reply) => {
       // A PUT without a body is an empty file, as on the artifact proxy.
       const body = request.body instanceof Readable ? request.body : Readable.from([]);
-      const artifact = await artifacts.upload(request.params.runId, request.params['*'], body);
+      const artifact = await artifacts.upload(
+        request.params.runId,
+        guardArtifactPath(request.params['*'], 'artifact path'),
+        body,
+      );
       return reply.status(201).send({ artifact });
     },
   );
@@ -43,16 +48,19 @@ export async function artifactRoutes(app: FastifyInstance, { services }: { servi
         response: { 200: Type.Object({ rootUri: Type.String(), files: Type.Array(ArtifactFileJson) }) },
       },
     },
-    async (request) => artifacts.list(request.params.runId, request.query.path),
+    async (request) => artifacts.list(request.params.runId, guardArtifactPath(request.query.path ?? '', 'path')),
   );
 
   app.get<ByPath>('/runs/:runId/artifacts/*', { schema: { tags, params: PathParams } }, async (request, reply) => {
-    const file = await artifacts.download(request.params.runId, request.params['*']);
+    const file = await artifacts.download(
+      request.params.runId,
+      guardArtifactPath(request.params['*'], 'artifact path'),
+    );
     return reply.type('application/octet-stream').header('content-length', file.size).send(file.body);
   });
 
   app.delete<ByPath>('/runs/:runId/artifacts/*', { schema: { tags, params: PathParams } }, async (request, reply) => {
-    await artifacts.delete(request.params.runId, request.params['*']);
+    await artifacts.delete(request.params.runId, guardArtifactPath(request.params['*'], 'artifact path'));
     return reply.status(204).send();
   });
 }

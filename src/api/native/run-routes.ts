@@ -132,8 +132,7 @@ export async function runRoutes(app: FastifyInstance, { services }: { services: 
         profile: d.profile ?? null,
         tags: fromMap(d.tags),
       }));
-      await runs.logInputs(request.params.runId, datasets);
-      return { run: presentRun(await runs.get(request.params.runId)) };
+      return { run: presentRun(await runs.logInputs(request.params.runId, datasets)) };
     },
   );
 

@@ -17,8 +17,15 @@ export const MNEMO_PROV_NAMESPACE = 'urn:mnemo:';
 const ACTIVITY_KINDS: ReadonlySet<NodeKind> = new Set(['run', 'deployment']);
 
 const qualified = (nodeId: string) => `mnemo:${nodeId}`;
-const iso = (millis: unknown) =>
-  typeof millis === 'number' && Number.isFinite(millis) ? new Date(millis).toISOString() : undefined;
+/**
+ * An xsd:dateTime for epoch milliseconds, or undefined where there is none: a time the API accepted may lie beyond
+ * what a Date can hold (±8.64e15 ms), and toISOString would throw for it.
+ */
+const iso = (millis: unknown): string | undefined => {
+  if (typeof millis !== 'number') return undefined;
+  const date = new Date(millis);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+};
 
 /**
  * Maps a lineage subgraph onto PROV: runs (and deployments) are activities, everything else is an entity; a run's

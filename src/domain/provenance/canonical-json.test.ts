@@ -1,5 +1,43 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from './canonical-json.js';
+
+/** The straightforward recursive serialiser canonicalJson replaced; the iterative one must give the same text. */
+function recursiveCanonicalJson(value: unknown): string {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError(`canonical JSON cannot represent ${value}`);
+      return JSON.stringify(value);
+    case 'string':
+      return JSON.stringify(value);
+    case 'object': {
+      if (Array.isArray(value)) return `[${value.map(recursiveCanonicalJson).join(',')}]`;
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record)
+        .filter((k) => record[k] !== undefined)
+        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      return `{${keys.map((k) => `${JSON.stringify(k)}:${recursiveCanonicalJson(record[k])}`).join(',')}}`;
+    }
+    default:
+      throw new TypeError(`canonical JSON cannot represent a ${typeof value}`);
+  }
+}
+
+/** JSON-like values as services build them: also undefined members (omitted), -0 and integer-like keys. */
+const serviceValue = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { maxDepth: 6 },
+    fc.constantFrom(null, true, false, 0, -0, 1e21, 1e-7, Number.MAX_SAFE_INTEGER),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.string({ unit: 'binary' }),
+    fc.array(tie('value'), { maxLength: 5 }),
+    fc.dictionary(fc.oneof(fc.string({ unit: 'binary' }), fc.nat().map(String)), tie('member'), { maxKeys: 5 }),
+  ),
+  member: fc.option(tie('value'), { nil: undefined, freq: 5 }),
+}));
 
 describe('canonicalJson (RFC 8785)', () => {
   it('sorts keys by UTF-16 code units at every depth and drops whitespace', () => {
@@ -22,5 +60,48 @@ describe('canonicalJson (RFC 8785)', () => {
     expect(() => canonicalJson(Number.NaN)).toThrow(/NaN/);
     expect(() => canonicalJson({ x: Number.POSITIVE_INFINITY })).toThrow(/Infinity/);
     expect(() => canonicalJson(() => 1)).toThrow(/function/);
+  });
+
+  it('gives exactly the text the recursive serialiser gave, for any JSON value', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(canonicalJson(value)).toBe(recursiveCanonicalJson(value));
+      }),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(serviceValue.value, (value) => {
+        expect(canonicalJson(value)).toBe(recursiveCanonicalJson(value));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('serialises values nested 100,000 levels deep, which the recursive serialiser could not', () => {
+    const depth = 100_000;
+    const arrays: unknown[] = [];
+    let array = arrays;
+    for (let i = 1; i < depth; i++) {
+      const inner: unknown[] = [];
+      array.push(i, inner);
+      array = inner;
+    }
+    const objects: Record<string, unknown> = {};
+    let object = objects;
+    for (let i = 1; i < depth; i++) {
+      const inner: Record<string, unknown> = {};
+      object.z = i;
+      object.a = inner;
+      object = inner;
+    }
+    expect(() => recursiveCanonicalJson(arrays)).toThrow(RangeError);
+    let expected = '[]';
+    for (let i = depth - 1; i >= 1; i--) expected = `[${i},${expected}]`;
+    expect(canonicalJson(arrays)).toBe(expected);
+    expected = '{}';
+    for (let i = depth - 1; i >= 1; i--) expected = `{"a":${expected},"z":${i}}`;
+    expect(canonicalJson(objects)).toBe(expected);
+    // What JSON.parse (itself iterative in V8) reads back serialises to the same text again.
+    expect(canonicalJson(JSON.parse(expected))).toBe(expected);
   });
 });

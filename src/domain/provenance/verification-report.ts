@@ -1,3 +1,5 @@
+import { canonicalJson } from './canonical-json.js';
+
 /** What `mnemo audit verify` found wrong, located by event seq where there is one. */
 export interface VerificationProblem {
   /** The audit event the problem is about (for entity rows: the event that recorded the value now wrong). */
@@ -58,14 +60,15 @@ export class ProblemLog {
 
 /**
  * Names the top-level fields in which a current entity differs from the state the log recorded, showing both
- * values, e.g. `name is "b" but the log recorded "a"`.
+ * values, e.g. `name is "b" but the log recorded "a"`. Values are compared as canonical JSON, whose serialiser needs
+ * no call stack per level: a record stored before nesting was capped may be thousands of levels deep.
  */
 export function describeDifferences(recorded: Record<string, unknown>, current: Record<string, unknown>): string[] {
   const keys = [...new Set([...Object.keys(recorded), ...Object.keys(current)])].sort();
   const differences: string[] = [];
   for (const key of keys) {
-    const was = JSON.stringify(recorded[key] ?? null);
-    const now = JSON.stringify(current[key] ?? null);
+    const was = canonicalJson(recorded[key] ?? null);
+    const now = canonicalJson(current[key] ?? null);
     if (was !== now) differences.push(`${key} is ${clip(now)} but the log recorded ${clip(was)}`);
   }
   return differences;

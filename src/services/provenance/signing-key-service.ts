@@ -109,7 +109,16 @@ export class SigningKeyHolder {
       if (origin.kind === 'file') await replaceKeyFile(origin.path, privateKey);
     });
     this.key = next;
-    const view = (await this.list()).find((k) => k.keyId === next.keyId);
-    return view!;
+    // The answer is built from what was just committed rather than read back: a failing read after the COMMIT
+    // would report a rotation that happened as failed.
+    return {
+      keyId: next.keyId,
+      algorithm: 'ed25519',
+      publicKey: info.publicKey,
+      publicKeyPem: info.publicKeyPem,
+      createdTime: time,
+      retiredTime: null,
+      current: true,
+    };
   }
 }

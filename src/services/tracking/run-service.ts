@@ -305,21 +305,23 @@ export class RunService {
     });
   }
 
-  async logInputs(runId: string, datasets: DatasetInput[]): Promise<void> {
+  /** Returns the run as this write left it, read inside its transaction (nothing is read after the COMMIT). */
+  async logInputs(runId: string, datasets: DatasetInput[]): Promise<Run> {
     datasets.forEach((d, i) => {
       if (!d.name) throw invalid(`datasets[${i}].name must not be empty`);
       if (!d.digest) throw invalid(`datasets[${i}].digest must not be empty`);
       validateLength(d.name, 500, `datasets[${i}].name`);
       validateLength(d.digest, 36, `datasets[${i}].digest`);
     });
-    if (datasets.length === 0) return;
-    await this.write(async (scope) => {
+    if (datasets.length === 0) return this.get(runId);
+    return this.write(async (scope) => {
       const { db, audit } = scope;
       const row = await this.requireActive(db, runId);
       await linkRunInputs(db, row.experiment_id, runId, datasets, newId);
       // The lineage graph learns of the same inputs (dataset version —consumed→ run) in this transaction.
       await recordRunInputs(scope, runId, datasets, this.deps.now());
       audit({ action: 'run.log_inputs', entityKind: 'run', entityId: runId, state: datasets });
+      return this.load(db, runId);
     });
   }
 
