@@ -153,7 +153,12 @@ export class LineageClient {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (error) {
-      throw new MnemoConnectionError(`Could not reach Mnemo at ${this.baseUrl}: ${String(error)}`, 1, error);
+      throw new MnemoConnectionError(
+        `Could not reach Mnemo at ${this.baseUrl}: ${describeNetworkError(error)}`,
+        1,
+        error,
+        this.baseUrl,
+      );
     }
     const text = await response.text();
     const parsed: unknown = text === '' ? {} : JSON.parse(text);
@@ -171,4 +176,12 @@ function walkQuery(nodeId: string, options: WalkOptions): Record<string, string>
     ...(options.depth ? { depth: String(options.depth) } : {}),
     ...(options.edgeTypes?.length ? { edgeTypes: options.edgeTypes.join(',') } : {}),
   };
+}
+
+/** fetch reports a refused connection as "fetch failed" with the reason in its cause. */
+function describeNetworkError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
+  const detail = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : '';
+  return detail === '' ? error.message : `${error.message} (${detail})`;
 }
