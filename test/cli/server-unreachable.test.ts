@@ -60,6 +60,10 @@ describe('client commands and a server that is not there', () => {
     expectExplained(await mnemo(['lineage', 'upstream', 'run:abc'], { MLFLOW_TRACKING_URI: url }), url);
   });
 
+  it('mnemo audit prove names the URL it tried and how to set another', { timeout: 120_000 }, async () => {
+    expectExplained(await mnemo(['audit', 'prove', '--seq', '1', '--tracking-uri', url], {}), url);
+  });
+
   it('mnemo run finds the server as the other commands do and explains the same way', {
     timeout: 120_000,
   }, async () => {

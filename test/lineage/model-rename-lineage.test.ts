@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { auditVerify } from '../../src/cli/audit-command.js';
 import { mlflowCalls } from '../mlflow/support/mlflow-calls.js';
 import { createRun, upload } from '../registry/registry-helpers.js';
 import { backends } from '../support/backends.js';
@@ -70,5 +71,6 @@ describe.each(backends)('model rename in the lineage graph on $name', (backend) 
     expect(viaMlflow.status).toBe(200);
     expect((await versionNodes(runId)).map((n) => n.label)).toEqual(['churn-v2 v1', 'churn-v2 v2', 'other v1']);
     expect(await deploymentLabel()).toBe('churn-v2/2 → k8s-eu');
+    expect((await auditVerify({ backendStoreUri: api.backendUri })).code).toBe(0);
   });
 });

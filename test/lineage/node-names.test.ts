@@ -63,6 +63,12 @@ describe.each(backends)('lineage nodes named as users know them on $name', (back
     );
     expect(path.body).toMatchObject({ found: true, from: g.modelVersion, to: g.target, length: 2 });
 
+    const trained = await api.call<{ modelVersions: { id: string }[] }>(
+      'GET',
+      `/api/v1/lineage/dataset-versions/${q('dataset:postgres://orders-db.internal:5432:shop.public.orders')}/models`,
+    );
+    expect(trained.body.modelVersions.map((m) => m.id)).toEqual([g.modelVersion]);
+
     const node = await api.call<{ node: { id: string } }>(
       'GET',
       `/api/v1/lineage/nodes?nodeId=${q('deployment_target:prod-eu-west')}`,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { auditVerify } from '../../src/cli/audit-command.js';
 import { LineageClient } from '../../src/sdk/lineage.js';
 import { createRun, upload } from '../registry/registry-helpers.js';
 import { backends } from '../support/backends.js';
@@ -138,5 +139,6 @@ describe.each(backends)('lineage registration answers on $name', (backend) => {
     );
     expect(created.status).toBe(201);
     expect(created.body.deploymentTarget.environmentId).toBe(env.id);
+    expect((await auditVerify({ backendStoreUri: api.backendUri })).code).toBe(0);
   });
 });

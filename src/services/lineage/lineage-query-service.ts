@@ -19,6 +19,7 @@ import {
 } from '../../domain/lineage/impact.js';
 import { marquezGraph } from '../../domain/lineage/marquez-graph.js';
 import { modelVersionNodeId, type NodeKind, nodeId, parseNodeId } from '../../domain/lineage/node-id.js';
+import { parseMarquezName } from '../../domain/lineage/node-names.js';
 import { type ProvDocument, provDocument } from '../../domain/lineage/prov-document.js';
 import { CODE_TAGS } from '../../domain/provenance/run-provenance.js';
 import { closure } from '../../store/repositories/lineage/closure-query.js';
@@ -110,9 +111,16 @@ export class LineageQueryService {
     return { ...impactReport(walk.roots[0]!, walk.nodes), depth: walk.depth, truncated: walk.truncated };
   }
 
-  /** Model versions whose training used the dataset version, directly or through features and derived data. */
+  /**
+   * Model versions whose training used the dataset version, directly or through features and derived data. The
+   * version may also be named as Marquez names a dataset (`dataset:<namespace>:<name>`, its newest version).
+   */
   async modelsTrainedOn(datasetVersionId: string, options: WalkOptions = {}) {
-    const walk = await this.walk([nodeId('dataset_version', datasetVersionId)], 'downstream', {
+    const root =
+      parseMarquezName(datasetVersionId)?.kind === 'dataset'
+        ? datasetVersionId
+        : nodeId('dataset_version', datasetVersionId);
+    const walk = await this.walk([root], 'downstream', {
       ...options,
       edgeTypes: TRAINING_EDGES,
     });
