@@ -145,7 +145,14 @@ describe.each(backends)('lineage nodes named as users know them on $name', (back
     );
     expect(status).toBe(400);
     expect(body.error_code).toBe('INVALID_PARAMETER_VALUE');
-    expect(body.message).toContain('names more than one');
+    expect(body.message).toContain("namespace 'a' with name 'b:c' or as namespace 'a:b' with name 'c'");
+    const listed = await api.call<{ message: string }>('GET', `/api/v1/lineage/dataset-versions?dataset=${q('a:b:c')}`);
+    expect(listed.status).toBe(400);
+    const apart = await api.call<{ datasetVersions: unknown[] }>(
+      'GET',
+      `/api/v1/lineage/dataset-versions?namespace=a&name=${q('b:c')}`,
+    );
+    expect(apart.body.datasetVersions).toHaveLength(1);
   });
 
   it('lists and searches nodes and dataset versions over the API', async () => {

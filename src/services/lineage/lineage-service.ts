@@ -10,7 +10,6 @@ import {
 import type { EdgeType } from '../../domain/lineage/edge-types.js';
 import { type EnvironmentSpec, environmentDigest, normaliseEnvironment } from '../../domain/lineage/environment.js';
 import { modelVersionNodeId, nodeId, parseNodeId } from '../../domain/lineage/node-id.js';
-import { parseMarquezName } from '../../domain/lineage/node-names.js';
 import { canonicalJson } from '../../domain/provenance/canonical-json.js';
 import * as datasets from '../../store/repositories/lineage/dataset-version-repository.js';
 import * as entities from '../../store/repositories/lineage/entity-repository.js';
@@ -22,7 +21,7 @@ import { datasetVersionNode, saveDatasetVersion } from './dataset-versions.js';
 import { type EdgeInput, ensureRunNode, recordEdge } from './graph-writer.js';
 import type { LineageDeps } from './lineage-deps.js';
 import { deploymentLabel, type ModelVersionLineageInput, recordModelVersionLineage } from './model-version-lineage.js';
-import { resolveNodeId } from './node-resolver.js';
+import { datasetByMarquezName, resolveNodeId } from './node-resolver.js';
 
 export interface RegisterDatasetVersionInput {
   namespace: string;
@@ -173,13 +172,7 @@ export class LineageService {
     const db = this.deps.store.db;
     let dataset: Awaited<ReturnType<typeof datasets.findDataset>>;
     if ('dataset' in named) {
-      const found = await datasets.findDatasetsNamed(db, parseMarquezName(`dataset:${named.dataset}`)!.candidates);
-      if (found.length > 1) {
-        const names = found.map((d) => datasetLabel(d.namespace, d.name)).join(', ');
-        throw invalid(`'${named.dataset}' names more than one dataset (${names}); give namespace and name apart`);
-      }
-      dataset = found[0];
-      if (!dataset) throw notFound(`Dataset ${named.dataset} does not exist`);
+      dataset = await datasetByMarquezName(db, named.dataset);
     } else {
       dataset = await datasets.findDataset(db, named.namespace, named.name);
       if (!dataset) throw notFound(`Dataset ${datasetLabel(named.namespace, named.name)} does not exist`);

@@ -47,15 +47,27 @@ export async function resolveNodeId(db: Executor, id: string, field = 'nodeId'):
   }
 }
 
+/**
+ * The dataset named `<namespace>:<name>` as Marquez writes it, trying each colon split against the stored datasets.
+ * `asked` is what the caller typed, for the error when there is no such dataset or more than one.
+ */
+export async function datasetByMarquezName(db: Executor, text: string, asked = `Dataset ${text}`) {
+  const found = await findDatasetsNamed(db, parseMarquezName(`dataset:${text}`)!.candidates);
+  return onlyOne(asked, found, (d) => `namespace '${d.namespace}' with name '${d.name}'`);
+}
+
 async function resolveMarquez(db: Executor, id: string, marquez: MarquezName): Promise<string> {
   if (marquez.kind === 'dataset') {
-    const found = await findDatasetsNamed(db, marquez.candidates);
-    const dataset = onlyOne(id, found, (d) => datasetLabel(d.namespace, d.name));
+    const dataset = await datasetByMarquezName(db, id.slice('dataset:'.length), `Lineage node ${id}`);
     const version = await latestVersion(db, dataset.dataset_id);
     if (!version) throw notFound(`Dataset ${datasetLabel(dataset.namespace, dataset.name)} has no versions yet`);
     return version.nodeId;
   }
-  const job = onlyOne(id, await findJobsNamed(db, marquez.candidates), (j) => `${j.namespace}:${j.name}`);
+  const job = onlyOne(
+    `Lineage node ${id}`,
+    await findJobsNamed(db, marquez.candidates),
+    (j) => `namespace '${j.namespace}' with name '${j.name}'`,
+  );
   const runId = await newestJobRun(db, job);
   if (!runId) throw notFound(`Lineage node ${id} does not exist`);
   return nodeId('run', runId);
@@ -63,9 +75,11 @@ async function resolveMarquez(db: Executor, id: string, marquez: MarquezName): P
 
 /** The one entity a Marquez name reads as; none is "does not exist", several is a name that needs saying otherwise. */
 function onlyOne<T>(id: string, found: T[], describe: (item: T) => string): T {
-  if (found.length === 0) throw notFound(`Lineage node ${id} does not exist`);
+  if (found.length === 0) throw notFound(`${id} does not exist`);
   if (found.length > 1) {
-    throw invalid(`${id} names more than one entity (${found.map(describe).join(', ')}); use the node id instead`);
+    throw invalid(
+      `${id} can be read as ${found.map(describe).join(' or as ')}: give the namespace and name apart, or a node id`,
+    );
   }
   return found[0]!;
 }
