@@ -9,6 +9,7 @@ import { type StoredBytesReport, verifyStoredBytes } from '../services/provenanc
 import { openArtifactStore } from '../store/artifacts/open-artifact-store.js';
 import { openExistingStore, StoreUnavailableError } from '../store/open-existing-store.js';
 import { envOption, trackingUriOption } from './options.js';
+import { fetchServer } from './server-fetch.js';
 
 /** What a command prints and the exit code it ends with; commands return it so they can be driven in-process. */
 export interface CommandResult {
@@ -109,7 +110,7 @@ export async function auditProve(options: {
   }
   const url = new URL(`/api/v1/audit/events/${options.seq}/proof`, options.trackingUri);
   if (options.checkpoint !== undefined) url.searchParams.set('treeSize', options.checkpoint);
-  const response = await fetch(url);
+  const response = await fetchServer(options.trackingUri, url);
   const body = await response.text();
   if (!response.ok) {
     let message = body;
@@ -145,7 +146,7 @@ export async function auditVerifyProof(file: string, key: string): Promise<Comma
 }
 
 export async function auditRotateKey(trackingUri: string): Promise<CommandResult> {
-  const response = await fetch(new URL('/api/v1/keys/rotate', trackingUri), { method: 'POST' });
+  const response = await fetchServer(trackingUri, new URL('/api/v1/keys/rotate', trackingUri), { method: 'POST' });
   const body = (await response.json()) as { key?: { keyId: string; publicKeyPem: string }; message?: string };
   if (!response.ok || !body.key) return failed(`key rotation refused (${response.status}): ${body.message ?? ''}\n`);
   return ok(`The server now signs with key ${body.key.keyId}:\n${body.key.publicKeyPem}`);

@@ -1,6 +1,8 @@
 import { Command } from 'commander';
+import { NODE_KINDS } from '../domain/lineage/node-id.js';
 import { type LineageClient as Client, type EdgeType, LineageClient, type ReachedNode } from '../sdk/lineage.js';
 import { trackingUriOption } from './options.js';
+import { formatTime, printTable } from './output.js';
 
 type Options = { trackingUri: string; depth?: string; edgeTypes?: string; json?: boolean };
 
@@ -65,7 +67,67 @@ export function lineageCommand(): Command {
     footer(result.depth, result.truncated);
   });
 
+  listing(
+    lineage
+      .command('nodes')
+      .description('list and search nodes: newest first, by kind and/or text in their id or label (ignoring case)'),
+  )
+    .option('--kind <kind>', `one of ${NODE_KINDS.join(', ')}`)
+    .option('--query <text>', 'text the id or label contains, e.g. orders or churn')
+    .option('--max-results <n>', 'at most this many (1 to 1000)', '100')
+    .action(async (options: ListOptions & { kind?: string; query?: string; maxResults: string }) => {
+      const result = await client(options).searchNodes({
+        ...(options.kind ? { kind: options.kind } : {}),
+        ...(options.query ? { query: options.query } : {}),
+        maxResults: positiveInteger(options.maxResults, '--max-results'),
+      });
+      if (options.json) return print(result);
+      printTable(
+        ['KIND', 'CREATED', 'ID', 'LABEL'],
+        result.nodes.map((n) => [n.kind, formatTime(n.createdTime), n.id, n.label]),
+      );
+      if (result.truncated) console.log(`\n(more match: pass a larger --max-results or a narrower --query)`);
+    });
+
+  listing(
+    lineage
+      .command('dataset-versions <dataset>')
+      .description(
+        "a dataset's versions, oldest first; the dataset as <namespace>:<name> (e.g. s3://lake:raw/orders), " +
+          'or --namespace and --name apart',
+      ),
+  )
+    .option('--namespace <namespace>', 'the dataset namespace, when the name is given alone')
+    .action(async (dataset: string, options: ListOptions & { namespace?: string }) => {
+      const named = options.namespace ? { namespace: options.namespace, name: dataset } : dataset;
+      const versions = await client(options).datasetVersions(named);
+      if (options.json) return print(versions);
+      printTable(
+        ['VERSION', 'CREATED', 'ROWS', 'DIGEST', 'DRIFT', 'NODE'],
+        versions.map((v) => [
+          v.version,
+          formatTime(v.createdTime),
+          v.rowCount === null ? '-' : String(v.rowCount),
+          v.digest ?? '-',
+          v.drift?.status ?? '-',
+          v.nodeId,
+        ]),
+      );
+    });
+
   return lineage;
+}
+
+type ListOptions = { trackingUri: string; json?: boolean };
+
+/** List commands: where the server is, and JSON for machines. */
+function listing(command: Command): Command {
+  return command.addOption(trackingUriOption()).option('--json', 'print the server answer as JSON');
+}
+
+function positiveInteger(text: string, option: string): number {
+  if (!/^[1-9][0-9]*$/.test(text)) throw new Error(`${option} must be a positive integer; got '${text}'`);
+  return Number(text);
 }
 
 function addWalk(
@@ -77,7 +139,11 @@ function addWalk(
   common(
     parent
       .command(`${name} <nodeId>`)
-      .description(`${what} (node ids look like dataset_version:<id>, run:<id>, model_version:<model>/<n>)`),
+      .description(
+        `${what} (a node id such as run:<id> or dataset_version:<id>, or a name: model_version:<model name>/<n>, ` +
+          'feature_version:<name>@<version>, deployment_target:<name>, dataset:<namespace>:<name>, ' +
+          'job:<namespace>:<name>; `mnemo lineage nodes --query` finds ids)',
+      ),
   )
     .option('--edge-types <types>', 'comma-separated: consumed,produced,derived_from,depends_on,deployed_to')
     .action(async (nodeId: string, options: Options) => {

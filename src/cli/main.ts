@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { Command as Program } from 'commander';
 import { VERSION } from '../api/version.js';
+import { describeFailure, throwOnUsageErrors } from './failure.js';
 
 /**
  * Each command is loaded only when it is the one asked for: `mnemo run` or `mnemo lineage` then start without
@@ -27,11 +28,12 @@ async function main(argv: string[]): Promise<void> {
   for (const command of await Promise.all(load ? [load()] : Object.values(COMMANDS).map((l) => l()))) {
     program.addCommand(command);
   }
-  await program.parseAsync(argv);
+  await throwOnUsageErrors(program).parseAsync(argv);
 }
 
 // Exit code 1 is kept for checks that ran and failed; anything that kept a command from running is 2.
 main(process.argv).catch((error: unknown) => {
-  console.error(`mnemo: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(2);
+  const { code, message } = describeFailure(error);
+  if (message !== null) console.error(message);
+  process.exit(code);
 });

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { RegistryClient, type Stage } from '../sdk/registry.js';
 import { trackingUriOption } from './options.js';
+import { formatTime, printJson, printTable } from './output.js';
 
 /** `mnemo models …`: the model registry from the command line, over HTTP. */
 export function modelsCommand(): Command {
@@ -245,21 +246,3 @@ async function readJsonFile<T>(path: string, option: string): Promise<T> {
     throw new Error(`${option}: ${path} is not valid JSON: ${(error as Error).message}`);
   }
 }
-
-export function printJson(value: unknown): void {
-  console.log(JSON.stringify(value, null, 2));
-}
-
-/** Fixed-width columns for list output; the last column is never padded. */
-export function printTable(headers: string[], rows: string[][]): void {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  console.log(line(headers));
-  for (const row of rows) console.log(line(row));
-}
-
-export const formatTime = (millis: number): string => new Date(millis).toISOString().replace(/\.\d{3}Z$/, 'Z');

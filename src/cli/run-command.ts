@@ -3,17 +3,16 @@ import { statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { promisify } from 'node:util';
 import { Command } from 'commander';
-import { type ActiveRun, Mnemo, type RunStatus } from '../sdk/index.js';
-import { envOption } from './options.js';
+import { type ActiveRun, Mnemo, MnemoConnectionError, type RunStatus } from '../sdk/index.js';
+import { envOption, trackingUriOption } from './options.js';
 
-const DEFAULT_TRACKING_URI = 'http://127.0.0.1:5000';
 const DEFAULT_EXPERIMENT = 'Default';
 // The server refuses tag values longer than this; a very long command line is cut rather than refused.
 const TAG_VALUE_LIMIT = 8000;
 const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 interface RunOptions {
-  trackingUri?: string;
+  trackingUri: string;
   experiment?: string;
   runName?: string;
 }
@@ -34,9 +33,7 @@ export function runCommand(): Command {
         'MLFLOW_TRACKING_URI, MLFLOW_RUN_ID, MLFLOW_EXPERIMENT_ID and MNEMO_RUN_ID to the command, and ends the run ' +
         'FINISHED, FAILED or KILLED as the command ends',
     )
-    .addOption(
-      envOption('--tracking-uri <url>', `Mnemo server (else MLFLOW_TRACKING_URI, else ${DEFAULT_TRACKING_URI})`),
-    )
+    .addOption(trackingUriOption())
     .addOption(
       envOption('--experiment <name>', 'experiment, created if missing (else MLFLOW_EXPERIMENT_NAME, else Default)'),
     )
@@ -48,7 +45,7 @@ export function runCommand(): Command {
 }
 
 async function trackedRun(argv: string[], options: RunOptions): Promise<number> {
-  const trackingUri = options.trackingUri ?? process.env.MLFLOW_TRACKING_URI ?? DEFAULT_TRACKING_URI;
+  const trackingUri = options.trackingUri;
   const experimentName = options.experiment ?? process.env.MLFLOW_EXPERIMENT_NAME ?? DEFAULT_EXPERIMENT;
   const mnemo = new Mnemo({ url: trackingUri });
   const git = await gitState(process.cwd());
@@ -60,6 +57,8 @@ async function trackedRun(argv: string[], options: RunOptions): Promise<number> 
       tags: sourceTags(argv, git),
     });
   } catch (error) {
+    // A server that is not there is explained, with the ways to name another, where every command's errors are.
+    if (error instanceof MnemoConnectionError) throw error;
     throw new Error(
       `could not start a run on ${trackingUri}: ${error instanceof Error ? error.message : String(error)}. ` +
         'Is the server running? Start it with `mnemo server` or pass --tracking-uri.',

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import type { CompatibilityMode } from '../sdk/registry.js';
-import { formatTime, printJson, printTable, registryClient, withTrackingUri } from './models-command.js';
+import { registryClient, withTrackingUri } from './models-command.js';
+import { formatTime, printJson, printTable } from './output.js';
 
 /** `mnemo schemas …`: metadata schemas per subject, with compatibility checks, over HTTP. */
 export function schemasCommand(): Command {

@@ -16,13 +16,18 @@ export class MnemoApiError extends Error {
   }
 }
 
-/** The server could not be reached, or the connection broke before an answer arrived, on every attempt. */
+/**
+ * The server could not be reached, or the connection broke before an answer arrived, on every attempt. `url` is the
+ * server address that was tried, so a caller can say where it looked.
+ */
 export class MnemoConnectionError extends Error {
   readonly attempts: number;
+  readonly url: string | undefined;
 
-  constructor(message: string, attempts: number, cause: unknown) {
+  constructor(message: string, attempts: number, cause: unknown, url?: string) {
     super(message, { cause });
     this.name = 'MnemoConnectionError';
     this.attempts = attempts;
+    this.url = url;
   }
 }

@@ -93,7 +93,12 @@ export class HttpClient {
       const { status, errorCode, message } = failure.error;
       throw new MnemoApiError(status, errorCode, `${summary}: ${message}`, attempts);
     }
-    throw new MnemoConnectionError(`${summary}: ${describeNetworkError(failure.error)}`, attempts, failure.error);
+    throw new MnemoConnectionError(
+      `${summary}: ${describeNetworkError(failure.error)}`,
+      attempts,
+      failure.error,
+      this.base,
+    );
   }
 
   private async attempt(method: string, path: string, options: RequestOptions<unknown>): Promise<Attempt> {

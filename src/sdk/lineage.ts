@@ -61,6 +61,76 @@ export interface LineagePath {
   depth: DepthReport;
 }
 
+export interface DatasetVersion {
+  versionId: string;
+  nodeId: string;
+  datasetId: string;
+  namespace: string;
+  name: string;
+  version: string;
+  uri: string | null;
+  digest: string | null;
+  columns: { name: string; type: string | null; description: string | null }[] | null;
+  rowCount: number | null;
+  qualityChecks: { name: string; passed: boolean; column: string | null; value: number | null }[];
+  facets: Record<string, unknown>;
+  drift: { status: 'missing' | 'modified'; observedDigest: string | null; detectedTime: number } | null;
+  createdTime: number;
+}
+
+/**
+ * What every registration answers: the entity's `id`, its graph node `nodeId` (always `<kind>:<id>`), whether the
+ * call `created` it, and the entity's details under one key named after it.
+ */
+export type Registration<K extends string, T> = {
+  kind: string;
+  id: string;
+  nodeId: string;
+  created: boolean;
+} & Record<K, T>;
+
+export interface FeatureVersion {
+  featureVersionId: string;
+  nodeId: string;
+  featureId: string;
+  name: string;
+  version: string;
+  pipeline: string | null;
+  transformation: string | null;
+  codeRefId: string | null;
+  inputs: string[];
+  createdTime: number;
+}
+
+export interface EnvironmentSpec {
+  os: string;
+  runtime: string;
+  packages: Record<string, string>;
+  hardware: Record<string, string | number>;
+  containerImageDigest?: string | null;
+}
+
+export interface DeploymentTarget {
+  targetId: string;
+  nodeId: string;
+  name: string;
+  description: string | null;
+  environmentId: string | null;
+  createdTime: number;
+}
+
+export type DeploymentStatus = 'PENDING' | 'ACTIVE' | 'FAILED' | 'ROLLED_BACK' | 'RETIRED';
+
+export interface Deployment {
+  deploymentId: string;
+  nodeId: string;
+  modelVersionNodeId: string;
+  targetId: string;
+  status: DeploymentStatus;
+  deployedTime: number;
+  updatedTime: number;
+}
+
 export interface WalkOptions {
   depth?: number;
   edgeTypes?: EdgeType[];
@@ -79,6 +149,29 @@ export class LineageClient {
   /** Sends one OpenLineage RunEvent; the answer names the Mnemo run it was recorded on. */
   emit(event: Record<string, unknown>): Promise<{ olRunId: string; runId: string; experimentId: string }> {
     return this.request('POST', '/api/v1/lineage', undefined, event);
+  }
+
+  /** One node, by its id or a name (`model_version:<model name>/<n>`, Marquez's `dataset:<namespace>:<name>`, …). */
+  async node(nodeId: string): Promise<LineageNode> {
+    return (await this.request<{ node: LineageNode }>('GET', '/api/v1/lineage/nodes', { nodeId })).node;
+  }
+
+  /** Nodes of a kind and/or whose id or label contains `query` (ignoring case), newest first. */
+  searchNodes(
+    options: { kind?: string; query?: string; maxResults?: number } = {},
+  ): Promise<{ nodes: LineageNode[]; truncated: boolean }> {
+    return this.request('GET', '/api/v1/lineage/nodes/search', {
+      ...(options.kind ? { kind: options.kind } : {}),
+      ...(options.query ? { query: options.query } : {}),
+      ...(options.maxResults ? { maxResults: String(options.maxResults) } : {}),
+    });
+  }
+
+  /** A dataset's versions, oldest first: by namespace and name, or as one string `<namespace>:<name>`. */
+  async datasetVersions(dataset: string | { namespace: string; name: string }): Promise<DatasetVersion[]> {
+    const query = typeof dataset === 'string' ? { dataset } : dataset;
+    return (await this.request<{ datasetVersions: DatasetVersion[] }>('GET', '/api/v1/lineage/dataset-versions', query))
+      .datasetVersions;
   }
 
   upstream(nodeId: string, options: WalkOptions = {}): Promise<Walk> {
@@ -137,9 +230,68 @@ export class LineageClient {
     digest?: string;
     columns?: { name: string; type?: string }[];
     rowCount?: number;
+    qualityChecks?: { name: string; passed: boolean; column?: string; value?: number }[];
     producedByRunId?: string;
-  }): Promise<{ datasetVersion: { versionId: string; nodeId: string } }> {
+  }): Promise<Registration<'datasetVersion', DatasetVersion>> {
     return this.request('POST', '/api/v1/lineage/dataset-versions', undefined, input);
+  }
+
+  /** A feature version computed from dataset versions (ids as registration answered them). */
+  registerFeature(input: {
+    name: string;
+    version: string;
+    description?: string;
+    pipeline?: string;
+    transformation?: string;
+    codeRefId?: string;
+    inputDatasetVersionIds: string[];
+  }): Promise<Registration<'featureVersion', FeatureVersion>> {
+    return this.request('POST', '/api/v1/lineage/features', undefined, input);
+  }
+
+  /** Environments are content-addressed: the same content answers the same id, with `created: false`. */
+  registerEnvironment(input: EnvironmentSpec): Promise<Registration<'environment', EnvironmentSpec>> {
+    return this.request('POST', '/api/v1/lineage/environments', undefined, input);
+  }
+
+  registerCodeRef(input: {
+    repository: string;
+    commit: string;
+    dirtyDigest?: string;
+  }): Promise<Registration<'codeRef', { repository: string; commit: string; dirtyDigest: string | null }>> {
+    return this.request('POST', '/api/v1/lineage/code-refs', undefined, input);
+  }
+
+  /** A place models are deployed to; an `environmentId` that is not registered is refused (404) and nothing kept. */
+  registerDeploymentTarget(input: {
+    name: string;
+    description?: string;
+    environmentId?: string;
+  }): Promise<Registration<'deploymentTarget', DeploymentTarget>> {
+    return this.request('POST', '/api/v1/lineage/deployment-targets', undefined, input);
+  }
+
+  /** A model version (model by name or registry id) deployed to a target. */
+  recordDeployment(input: {
+    modelId: string;
+    version: number;
+    targetId: string;
+    status?: DeploymentStatus;
+    deployedTime?: number;
+  }): Promise<Registration<'deployment', Deployment>> {
+    return this.request('POST', '/api/v1/lineage/deployments', undefined, input);
+  }
+
+  /** Declares what a registered model version (model by name or registry id) was trained with. */
+  declareModelVersion(input: {
+    modelId: string;
+    version: number;
+    runId?: string;
+    featureVersionIds?: string[];
+    environmentId?: string;
+    codeRefId?: string;
+  }): Promise<Registration<'modelVersion', { modelId: string; modelName: string; version: number }>> {
+    return this.request('POST', '/api/v1/lineage/model-versions', undefined, input);
   }
 
   private async request<T>(method: string, path: string, query?: Record<string, string>, body?: unknown): Promise<T> {
@@ -153,7 +305,12 @@ export class LineageClient {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (error) {
-      throw new MnemoConnectionError(`Could not reach Mnemo at ${this.baseUrl}: ${String(error)}`, 1, error);
+      throw new MnemoConnectionError(
+        `Could not reach Mnemo at ${this.baseUrl}: ${describeNetworkError(error)}`,
+        1,
+        error,
+        this.baseUrl,
+      );
     }
     const text = await response.text();
     const parsed: unknown = text === '' ? {} : JSON.parse(text);
@@ -171,4 +328,12 @@ function walkQuery(nodeId: string, options: WalkOptions): Record<string, string>
     ...(options.depth ? { depth: String(options.depth) } : {}),
     ...(options.edgeTypes?.length ? { edgeTypes: options.edgeTypes.join(',') } : {}),
   };
+}
+
+/** fetch reports a refused connection as "fetch failed" with the reason in its cause. */
+function describeNetworkError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
+  const detail = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : '';
+  return detail === '' ? error.message : `${error.message} (${detail})`;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { auditVerify } from '../../src/cli/audit-command.js';
 import { mlflowCalls } from '../mlflow/support/mlflow-calls.js';
 import { createRun, upload } from '../registry/registry-helpers.js';
 import { backends } from '../support/backends.js';
@@ -43,8 +44,22 @@ describe.each(backends)('model rename in the lineage graph on $name', (backend) 
       { label: 'other v1', modelName: 'other' },
     ]);
 
+    // A deployment of v2 is labelled by the model's name too.
+    const target = await api.call<{ id: string }>('POST', '/api/v1/lineage/deployment-targets', { name: 'k8s-eu' });
+    const deployed = await api.call<{ nodeId: string }>('POST', '/api/v1/lineage/deployments', {
+      modelId: 'churn',
+      version: 2,
+      targetId: target.body.id,
+    });
+    expect(deployed.status).toBe(201);
+    const deploymentLabel = async () =>
+      (await api.call<{ node: { label: string } }>('GET', `/api/v1/lineage/nodes?nodeId=${deployed.body.nodeId}`)).body
+        .node.label;
+    expect(await deploymentLabel()).toBe('churn/2 → k8s-eu');
+
     const renamed = await api.call('POST', '/api/v1/registered-models/churn/rename', { newName: 'retention' });
     expect(renamed.status).toBe(200);
+    expect(await deploymentLabel()).toBe('retention/2 → k8s-eu');
     expect(await versionNodes(runId)).toEqual([
       { label: 'other v1', modelName: 'other' },
       { label: 'retention v1', modelName: 'retention' },
@@ -55,5 +70,7 @@ describe.each(backends)('model rename in the lineage graph on $name', (backend) 
     const viaMlflow = await mlflow.post('registered-models/rename', { name: 'retention', new_name: 'churn-v2' });
     expect(viaMlflow.status).toBe(200);
     expect((await versionNodes(runId)).map((n) => n.label)).toEqual(['churn-v2 v1', 'churn-v2 v2', 'other v1']);
+    expect(await deploymentLabel()).toBe('churn-v2/2 → k8s-eu');
+    expect((await auditVerify({ backendStoreUri: api.backendUri })).code).toBe(0);
   });
 });

@@ -60,24 +60,19 @@ export async function buildRetailGraph(api: TestServer): Promise<RetailGraph> {
     'analytics.marts.customer_features',
   );
 
-  const code = await ok<{ codeRefId: string; nodeId: string }>(api, 'POST', '/api/v1/lineage/code-refs', {
+  const code = await ok<{ id: string; nodeId: string }>(api, 'POST', '/api/v1/lineage/code-refs', {
     repository: 'https://github.com/acme/churn-model',
     commit: '9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b',
   });
-  const feature = await ok<{ featureVersion: { featureVersionId: string; nodeId: string } }>(
-    api,
-    'POST',
-    '/api/v1/lineage/features',
-    {
-      name: 'customer_ltv',
-      version: '1',
-      pipeline: 'feast:customer_features',
-      transformation: 'lifetime_value / nullif(order_count, 0)',
-      codeRefId: code.codeRefId,
-      inputDatasetVersionIds: [customerFeatures.slice('dataset_version:'.length)],
-    },
-  );
-  const environment = await ok<{ environmentId: string; nodeId: string }>(api, 'POST', '/api/v1/lineage/environments', {
+  const feature = await ok<{ id: string; nodeId: string }>(api, 'POST', '/api/v1/lineage/features', {
+    name: 'customer_ltv',
+    version: '1',
+    pipeline: 'feast:customer_features',
+    transformation: 'lifetime_value / nullif(order_count, 0)',
+    codeRefId: code.id,
+    inputDatasetVersionIds: [customerFeatures.slice('dataset_version:'.length)],
+  });
+  const environment = await ok<{ id: string; nodeId: string }>(api, 'POST', '/api/v1/lineage/environments', {
     os: 'Ubuntu 22.04',
     runtime: 'CPython 3.11.9',
     packages: { numpy: '1.26.4', 'scikit-learn': '1.4.2', pandas: '2.2.2' },
@@ -143,9 +138,9 @@ export async function buildRetailGraph(api: TestServer): Promise<RetailGraph> {
   const modelVersion = await ok<{ nodeId: string }>(api, 'POST', '/api/v1/lineage/model-versions', {
     modelId: 'churn',
     version: 1,
-    featureVersionIds: [feature.featureVersion.featureVersionId],
-    environmentId: environment.environmentId,
-    codeRefId: code.codeRefId,
+    featureVersionIds: [feature.id],
+    environmentId: environment.id,
+    codeRefId: code.id,
   });
   const modelId = modelVersion.nodeId.slice('model_version:'.length).split('/')[0]!;
 
@@ -165,7 +160,7 @@ export async function buildRetailGraph(api: TestServer): Promise<RetailGraph> {
     api,
     'POST',
     '/api/v1/lineage/deployment-targets',
-    { name: 'prod-eu-west', environmentId: environment.environmentId },
+    { name: 'prod-eu-west', environmentId: environment.id },
   );
   const deployment = await ok<{ deployment: { nodeId: string } }>(api, 'POST', '/api/v1/lineage/deployments', {
     modelId: 'churn',
@@ -180,17 +175,17 @@ export async function buildRetailGraph(api: TestServer): Promise<RetailGraph> {
     clean,
     customerFeatures,
     holdout,
-    feature: feature.featureVersion.nodeId,
-    featureVersionId: feature.featureVersion.featureVersionId,
+    feature: feature.nodeId,
+    featureVersionId: feature.id,
     airflowRun: `run:${airflow!.runId}`,
     sparkRun: `run:${spark!.runId}`,
     dbtRun: `run:${dbt!.runId}`,
     trainingRun: `run:${trainingRun}`,
     evaluationRun: `run:${evaluationRun}`,
     environment: environment.nodeId,
-    environmentId: environment.environmentId,
+    environmentId: environment.id,
     codeRef: code.nodeId,
-    codeRefId: code.codeRefId,
+    codeRefId: code.id,
     modelId,
     modelVersion: modelVersion.nodeId,
     deployment: deployment.deployment.nodeId,

@@ -138,19 +138,19 @@ describe.each(backends)('mnemo audit verify checks the lineage graph and governa
     });
 
     codeRefId = (
-      await ok<{ codeRefId: string }>('POST', '/api/v1/lineage/code-refs', {
+      await ok<{ id: string }>('POST', '/api/v1/lineage/code-refs', {
         repository: 'https://github.com/acme/fraud',
         commit: COMMIT,
       })
-    ).codeRefId;
+    ).id;
     environmentId = (
-      await ok<{ environmentId: string }>('POST', '/api/v1/lineage/environments', {
+      await ok<{ id: string }>('POST', '/api/v1/lineage/environments', {
         os: 'linux',
         runtime: 'python 3.11',
         packages: { numpy: '1.26.4', xgboost: '2.0.3' },
         hardware: { gpus: 1 },
       })
-    ).environmentId;
+    ).id;
     featureVersion = (
       await ok<{ featureVersion: { featureVersionId: string } }>('POST', '/api/v1/lineage/features', {
         name: 'spend_7d',

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describeFailure, throwOnUsageErrors } from '../../src/cli/failure.js';
 import { modelsCommand } from '../../src/cli/models-command.js';
 import { schemasCommand } from '../../src/cli/schemas-command.js';
 import { backends } from '../support/backends.js';
@@ -28,14 +29,16 @@ async function mnemo(args: string[], env: Record<string, string> = {}): Promise<
   const saved = { ...process.env };
   Object.assign(process.env, env);
   process.exitCode = undefined;
-  const program = new Command('mnemo').exitOverride().addCommand(modelsCommand()).addCommand(schemasCommand());
+  const program = throwOnUsageErrors(new Command('mnemo').addCommand(modelsCommand()).addCommand(schemasCommand()));
   let code: number | null = 0;
   try {
     await program.parseAsync(args, { from: 'user' });
     code = typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
-    err.push(`mnemo: ${error instanceof Error ? error.message : String(error)}\n`);
-    code = 1;
+    // The same verdict main.ts gives, so exit codes are tested as users get them.
+    const failure = describeFailure(error);
+    if (failure.message !== null) err.push(`${failure.message}\n`);
+    code = failure.code;
   } finally {
     log.mockRestore();
     process.env = saved;
@@ -128,10 +131,10 @@ describe.each(backends)('mnemo models and mnemo schemas against a server on $nam
       join(dir, 'nope.json'),
       ...uri,
     ]);
-    expect(unreadable.code).toBe(1);
+    expect(unreadable.code).toBe(2);
     expect(unreadable.stderr).toContain('--metadata: cannot read');
     const outside = await mnemo(['models', 'register', 'cli-model', 'file:///etc/passwd', ...uri]);
-    expect(outside.code).toBe(1);
+    expect(outside.code).toBe(2);
     expect(outside.stderr).not.toBe('');
     expect(
       (await api.call<{ modelVersions: unknown[] }>('GET', '/api/v1/registered-models/cli-model/versions')).body
@@ -171,11 +174,22 @@ describe.each(backends)('mnemo models and mnemo schemas against a server on $nam
     expect(card).toContainEqual(expect.stringMatching(/^aliases\s+champion=v2$/));
 
     const badStage = await mnemo(['models', 'transition', 'cli-model', '1', 'Canary', ...uri]);
-    expect(badStage.code).toBe(1);
+    expect(badStage.code).toBe(2);
     expect(badStage.stderr).toContain('allowed stages: None, Staging, Production, Archived');
     const missing = await mnemo(['models', 'get', 'nope', ...uri]);
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('Registered Model with name=nope not found');
+
+    // The installed entry point gives the same codes: a client error or a usage error is 2, never 1 ("check failed").
+    const env = { MNEMO_TRACKING_URI: api.url };
+    const spawnedStage = await spawnMnemo(['models', 'transition', 'cli-model', '1', 'Canary'], env);
+    expect([spawnedStage.code, spawnedStage.stderr]).toEqual([2, expect.stringContaining('allowed stages')]);
+    const spawnedMissing = await spawnMnemo(['models', 'get', 'nope'], env);
+    expect([spawnedMissing.code, spawnedMissing.stderr]).toEqual([2, expect.stringContaining('name=nope not found')]);
+    const usage = await spawnMnemo(['models', 'transition', 'cli-model'], env);
+    expect([usage.code, usage.stderr]).toEqual([2, expect.stringContaining("missing required argument 'version'")]);
+    const unknownOption = await mnemo(['models', 'get', 'cli-model', '--colour', ...uri]);
+    expect(unknownOption.code).toBe(2);
   });
 
   it('registers, checks, shows and lists schemas from files', async () => {
@@ -198,7 +212,7 @@ describe.each(backends)('mnemo models and mnemo schemas against a server on $nam
     expect(refused.stdout).toContain('NOT compatible with dataset under BACKWARD:');
     expect(refused.stdout).toContain('field `owner` became required (backward, against version 1)');
     const registerRefused = await mnemo(['schemas', 'register', 'dataset', breaking, ...uri]);
-    expect(registerRefused.code).toBe(1);
+    expect(registerRefused.code).toBe(2);
     expect(registerRefused.stderr).toContain('field `owner` became required');
     const accepted = await mnemo(['schemas', 'check', 'dataset', compatible, ...uri]);
     expect(accepted.stdout.trim()).toBe('compatible with dataset under BACKWARD');
@@ -210,7 +224,7 @@ describe.each(backends)('mnemo models and mnemo schemas against a server on $nam
     expect(listed.stdout).toMatch(/dataset\s+BACKWARD\s+2\s+/);
     await writeFile(join(dir, 'broken.json'), '{ nope');
     const broken = await mnemo(['schemas', 'register', 'dataset', join(dir, 'broken.json'), ...uri]);
-    expect(broken.code).toBe(1);
+    expect(broken.code).toBe(2);
     expect(broken.stderr).toContain('is not valid JSON');
   });
 });

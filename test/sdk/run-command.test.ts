@@ -217,7 +217,7 @@ describe.each(backends)('mnemo run on $name', (backend) => {
       );
       expect(offline.code, offline.stderr).toBe(2);
       expect(offline.stdout).not.toContain('ran');
-      expect(offline.stderr).toContain(`could not start a run on ${offlineUri}`);
+      expect(offline.stderr).toContain(`could not reach a Mnemo server at ${offlineUri}`);
       expect(offline.stderr).toContain('ECONNREFUSED');
     },
     CLI_TIMEOUT,

@@ -1,4 +1,4 @@
-import { notFound } from '../../domain/errors.js';
+import { invalid, notFound } from '../../domain/errors.js';
 import { type Completeness, lineageCompleteness } from '../../domain/lineage/completeness.js';
 import { type DepthLimit, depthLimit, MAX_DEPTH } from '../../domain/lineage/depth.js';
 import { EDGE_TYPES, type EdgeType } from '../../domain/lineage/edge-types.js';
@@ -18,19 +18,21 @@ import {
   toStep,
 } from '../../domain/lineage/impact.js';
 import { marquezGraph } from '../../domain/lineage/marquez-graph.js';
-import { modelVersionNodeId, nodeId, parseNodeId } from '../../domain/lineage/node-id.js';
+import { modelVersionNodeId, type NodeKind, nodeId, parseNodeId } from '../../domain/lineage/node-id.js';
+import { parseMarquezName } from '../../domain/lineage/node-names.js';
 import { type ProvDocument, provDocument } from '../../domain/lineage/prov-document.js';
 import { CODE_TAGS } from '../../domain/provenance/run-provenance.js';
 import { closure } from '../../store/repositories/lineage/closure-query.js';
 import { edgesTouching, listEdges } from '../../store/repositories/lineage/edge-repository.js';
 import * as entities from '../../store/repositories/lineage/entity-repository.js';
 import { findModelIdentity } from '../../store/repositories/lineage/model-identity.js';
-import { findNode, findNodes, listNodes } from '../../store/repositories/lineage/node-repository.js';
+import { findNode, findNodes, listNodes, searchNodes } from '../../store/repositories/lineage/node-repository.js';
 import { checksOf, evaluationsOf } from '../../store/repositories/registry/evaluation-repository.js';
 import { anyRunTagged } from '../../store/repositories/run-repository.js';
 import type { Executor } from '../../store/store.js';
 import { runNodeAttributes } from './graph-writer.js';
 import type { LineageDeps } from './lineage-deps.js';
+import { resolveNodeId } from './node-resolver.js';
 
 export interface WalkOptions {
   depth?: string | number | undefined;
@@ -48,6 +50,9 @@ export interface WalkResult {
   truncated: boolean;
 }
 
+const DEFAULT_SEARCH_RESULTS = 100;
+const MAX_SEARCH_RESULTS = 1000;
+
 /** Edge types along which something is "trained on" data: everything except deployment. */
 const TRAINING_EDGES: EdgeType[] = ['consumed', 'produced', 'derived_from', 'depends_on'];
 
@@ -59,15 +64,30 @@ export class LineageQueryService {
     return this.deps.store.db;
   }
 
+  /** A node by its id or any name users know it by (see resolveNodeId). */
   async node(id: string): Promise<LineageNode> {
-    parseNodeId(id);
+    return this.load(await resolveNodeId(this.db, id), id);
+  }
+
+  private async load(id: string, asked = id): Promise<LineageNode> {
     const node = await findNode(this.db, id);
-    if (!node) throw notFound(`Lineage node ${id} does not exist`);
+    if (!node) throw notFound(`Lineage node ${asked} does not exist`);
     return (await this.withLiveAttributes([node]))[0]!;
   }
 
-  async walk(rootIds: readonly string[], direction: Direction, options: WalkOptions = {}): Promise<WalkResult> {
-    const roots = await Promise.all(rootIds.map((id) => this.node(id)));
+  /** Nodes of a kind and/or matching text in their id or label, newest first, at most `maxResults` of them. */
+  async searchNodes(filter: { kind?: NodeKind; query?: string; maxResults?: number }) {
+    const limit = filter.maxResults ?? DEFAULT_SEARCH_RESULTS;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH_RESULTS) {
+      throw invalid(`maxResults must be an integer from 1 to ${MAX_SEARCH_RESULTS}`);
+    }
+    const found = await searchNodes(this.db, { kind: filter.kind, text: filter.query, limit });
+    return { nodes: await this.withLiveAttributes(found.slice(0, limit)), truncated: found.length > limit };
+  }
+
+  async walk(asked: readonly string[], direction: Direction, options: WalkOptions = {}): Promise<WalkResult> {
+    const rootIds = await Promise.all(asked.map((id) => resolveNodeId(this.db, id)));
+    const roots = await Promise.all(rootIds.map((id, i) => this.load(id, asked[i])));
     const depth = depthLimit(options.depth);
     const edgeTypes = [...(options.edgeTypes ?? EDGE_TYPES)];
     const reach = await closure(this.db, rootIds, direction, edgeTypes, depth.applied);
@@ -91,9 +111,16 @@ export class LineageQueryService {
     return { ...impactReport(walk.roots[0]!, walk.nodes), depth: walk.depth, truncated: walk.truncated };
   }
 
-  /** Model versions whose training used the dataset version, directly or through features and derived data. */
+  /**
+   * Model versions whose training used the dataset version, directly or through features and derived data. The
+   * version may also be named as Marquez names a dataset (`dataset:<namespace>:<name>`, its newest version).
+   */
   async modelsTrainedOn(datasetVersionId: string, options: WalkOptions = {}) {
-    const walk = await this.walk([nodeId('dataset_version', datasetVersionId)], 'downstream', {
+    const root =
+      parseMarquezName(datasetVersionId)?.kind === 'dataset'
+        ? datasetVersionId
+        : nodeId('dataset_version', datasetVersionId);
+    const walk = await this.walk([root], 'downstream', {
       ...options,
       edgeTypes: TRAINING_EDGES,
     });
@@ -125,8 +152,9 @@ export class LineageQueryService {
    * The shortest chain of edges between two nodes, following the data flow from `from` to `to`, or from `to` to
    * `from` when that is the way the data went.
    */
-  async path(from: string, to: string, options: WalkOptions = {}) {
-    await this.node(to);
+  async path(fromAsked: string, toAsked: string, options: WalkOptions = {}) {
+    const from = (await this.node(fromAsked)).id;
+    const to = (await this.node(toAsked)).id;
     for (const [start, end, direction] of [
       [from, to, 'downstream'],
       [to, from, 'downstream'],

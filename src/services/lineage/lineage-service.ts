@@ -20,7 +20,8 @@ import { type WriteScope, write } from '../unit-of-work.js';
 import { datasetVersionNode, saveDatasetVersion } from './dataset-versions.js';
 import { type EdgeInput, ensureRunNode, recordEdge } from './graph-writer.js';
 import type { LineageDeps } from './lineage-deps.js';
-import { type ModelVersionLineageInput, recordModelVersionLineage } from './model-version-lineage.js';
+import { deploymentLabel, type ModelVersionLineageInput, recordModelVersionLineage } from './model-version-lineage.js';
+import { datasetByMarquezName, resolveNodeId } from './node-resolver.js';
 
 export interface RegisterDatasetVersionInput {
   namespace: string;
@@ -66,6 +67,16 @@ export interface DeploymentTarget {
   description: string | null;
   environmentId: string | null;
   createdTime: number;
+}
+
+/** A model version as the graph has it after its lineage was declared. */
+export interface ModelVersionLineage {
+  nodeId: string;
+  /** False when the version was already in the graph (the registry puts it there when the version is created). */
+  created: boolean;
+  modelId: string;
+  modelName: string;
+  version: number;
 }
 
 export const DEPLOYMENT_STATUSES = ['PENDING', 'ACTIVE', 'FAILED', 'ROLLED_BACK', 'RETIRED'] as const;
@@ -150,10 +161,23 @@ export class LineageService {
     return version;
   }
 
-  async listDatasetVersions(namespace: string, name: string): Promise<DatasetVersion[]> {
-    const dataset = await datasets.findDataset(this.deps.store.db, namespace, name);
-    if (!dataset) throw notFound(`Dataset ${datasetLabel(namespace, name)} does not exist`);
-    return datasets.listVersions(this.deps.store.db, dataset.dataset_id);
+  /**
+   * The versions of a dataset named by namespace and name, or by one string as Marquez writes it
+   * (`<namespace>:<name>`, where the namespace may hold colons of its own: each split is tried against the stored
+   * datasets).
+   */
+  async listDatasetVersions(
+    named: { namespace: string; name: string } | { dataset: string },
+  ): Promise<DatasetVersion[]> {
+    const db = this.deps.store.db;
+    let dataset: Awaited<ReturnType<typeof datasets.findDataset>>;
+    if ('dataset' in named) {
+      dataset = await datasetByMarquezName(db, named.dataset);
+    } else {
+      dataset = await datasets.findDataset(db, named.namespace, named.name);
+      if (!dataset) throw notFound(`Dataset ${datasetLabel(named.namespace, named.name)} does not exist`);
+    }
+    return datasets.listVersions(db, dataset.dataset_id);
   }
 
   async registerFeature(input: RegisterFeatureInput): Promise<FeatureVersion> {
@@ -229,12 +253,13 @@ export class LineageService {
   /** Environments are content-addressed: registering the same content again returns the same environment. */
   async registerEnvironment(
     spec: EnvironmentSpec,
-  ): Promise<{ environmentId: string; nodeId: string; created: boolean }> {
+  ): Promise<{ environmentId: string; nodeId: string; created: boolean; environment: EnvironmentSpec }> {
     const normalised = normaliseEnvironment(spec);
     const environmentId = environmentDigest(normalised);
     const id = nodeId('environment', environmentId);
+    const found = { environmentId, nodeId: id, environment: normalised };
     return this.write(async ({ db, audit }) => {
-      if (await entities.findEnvironment(db, environmentId)) return { environmentId, nodeId: id, created: false };
+      if (await entities.findEnvironment(db, environmentId)) return { ...found, created: false };
       const now = this.deps.now();
       await entities.insertEnvironment(db, {
         environment_id: environmentId,
@@ -259,7 +284,7 @@ export class LineageService {
         entityId: environmentId,
         state: { ...normalised, createdTime: now },
       });
-      return { environmentId, nodeId: id, created: true };
+      return { ...found, created: true };
     });
   }
 
@@ -269,12 +294,15 @@ export class LineageService {
     return { environmentId, environment: JSON.parse(row.document) as EnvironmentSpec };
   }
 
-  async registerCodeRef(spec: CodeRefSpec): Promise<{ codeRefId: string; nodeId: string; created: boolean }> {
+  async registerCodeRef(
+    spec: CodeRefSpec,
+  ): Promise<{ codeRefId: string; nodeId: string; created: boolean; codeRef: CodeRefSpec }> {
     const normalised = normaliseCodeRef(spec);
     const id = codeRefId(normalised);
     const node = nodeId('code_ref', id);
+    const found = { codeRefId: id, nodeId: node, codeRef: normalised };
     return this.write(async ({ db, audit }) => {
-      if (await entities.findCodeRef(db, id)) return { codeRefId: id, nodeId: node, created: false };
+      if (await entities.findCodeRef(db, id)) return { ...found, created: false };
       const now = this.deps.now();
       const row = {
         code_ref_id: id,
@@ -292,7 +320,7 @@ export class LineageService {
         createdTime: now,
       });
       audit({ action: 'lineage.code_ref.create', entityKind: 'code_ref', entityId: id, state: row });
-      return { codeRefId: id, nodeId: node, created: true };
+      return { ...found, created: true };
     });
   }
 
@@ -387,7 +415,7 @@ export class LineageService {
       await upsertNode(db, {
         id: deployment.nodeId,
         kind: 'deployment',
-        label: `${identity?.name ?? model}/${input.version} → ${target.name}`,
+        label: deploymentLabel(identity?.name ?? model, input.version, target.name),
         attributes: { status: deployment.status, targetName: target.name, startTime: deployment.deployedTime },
         createdTime: deployment.deployedTime,
       });
@@ -438,7 +466,7 @@ export class LineageService {
    * `modelId` may be the registered model's id or name. The model must be registered: its version nodes are named by
    * the registry's id, so lineage declared under a bare name would give the version a second identity.
    */
-  async recordModelVersion(input: ModelVersionLineageInput): Promise<string> {
+  async recordModelVersion(input: ModelVersionLineageInput): Promise<ModelVersionLineage> {
     return this.write(async (scope) => {
       const known = await findModelIdentity(scope.db, input.modelId);
       if (!known) {
@@ -448,20 +476,31 @@ export class LineageService {
         );
       }
       const resolved = { ...input, modelId: known.modelId, modelName: input.modelName ?? known.name };
-      return recordModelVersionLineage(scope, resolved, this.deps.now());
+      const existed = (await findNode(scope.db, modelVersionNodeId(known.modelId, input.version))) !== undefined;
+      const id = await recordModelVersionLineage(scope, resolved, this.deps.now());
+      return {
+        nodeId: id,
+        created: !existed,
+        modelId: known.modelId,
+        modelName: known.name,
+        version: input.version,
+      };
     });
   }
 
   /** Links two existing nodes, e.g. an evaluation run that consumed a model version. */
   async recordEdge(input: { from: string; to: string; type: EdgeType; runId?: string | null }) {
     return this.write(async (scope) => {
+      // Either end may be named as users know it (a model version by its model's name, …).
+      const from = await resolveNodeId(scope.db, input.from, 'from');
+      const to = await resolveNodeId(scope.db, input.to, 'to');
       // Runs join the graph when first linked: any tracked run may be an endpoint.
-      for (const end of [input.from, input.to]) {
+      for (const end of [from, to]) {
         const { kind, entityId } = parseNodeId(end);
         if (kind === 'run') await ensureRunNode(scope, entityId);
       }
       if (input.runId) await ensureRunNode(scope, input.runId);
-      return recordEdge(scope, { ...input, eventId: 'api' } satisfies EdgeInput, this.deps.now());
+      return recordEdge(scope, { ...input, from, to, eventId: 'api' } satisfies EdgeInput, this.deps.now());
     });
   }
 

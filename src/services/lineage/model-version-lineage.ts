@@ -1,5 +1,6 @@
 import { notFound } from '../../domain/errors.js';
 import { modelVersionNodeId, nodeId } from '../../domain/lineage/node-id.js';
+import { listDeploymentsOf } from '../../store/repositories/lineage/entity-repository.js';
 import { findNode, findNodes, upsertNode } from '../../store/repositories/lineage/node-repository.js';
 import type { Executor } from '../../store/store.js';
 import type { WriteScope } from '../unit-of-work.js';
@@ -60,9 +61,14 @@ export async function recordModelVersionLineage(
   return id;
 }
 
+/** A deployment's label: the model version by name, and where it went. */
+export const deploymentLabel = (modelName: string, version: number, targetName: string): string =>
+  `${modelName}/${version} → ${targetName}`;
+
 /**
- * A renamed model's version nodes take the new name, so lineage views and impact reports name the model as the
- * registry does. Nodes of deleted versions stay in the graph as history and are renamed too.
+ * A renamed model's version nodes, and the nodes of their deployments, take the new name, so lineage views and
+ * impact reports name the model as the registry does. Nodes of deleted versions stay in the graph as history and are
+ * renamed too.
  */
 export async function renameModelVersionNodes(
   db: Executor,
@@ -81,5 +87,16 @@ export async function renameModelVersionNodes(
       label: `${model.name} v${version}`,
       attributes: { ...node.attributes, modelName: model.name },
     });
+  }
+  const deployments = await listDeploymentsOf(db, [...nodes.keys()]);
+  const deploymentNodes = await findNodes(
+    db,
+    deployments.map((d) => nodeId('deployment', d.deployment_id)),
+  );
+  for (const deployment of deployments) {
+    const node = deploymentNodes.get(nodeId('deployment', deployment.deployment_id));
+    const version = nodes.get(deployment.model_version_node)?.attributes.version;
+    if (!node || typeof version !== 'number') continue;
+    await upsertNode(db, { ...node, label: deploymentLabel(model.name, version, deployment.target_name) });
   }
 }

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { invalid } from '../../../domain/errors.js';
 import type { Services } from '../../../services/services.js';
 import {
   DeploymentStatusBody,
@@ -13,6 +14,7 @@ import {
   RegisterFeatureBody,
   RegisterTargetBody,
 } from './lineage-schemas.js';
+import { registration } from './registration-presenter.js';
 
 const tags = ['lineage'];
 const IdParam = (name: string) => Type.Object({ [name]: Type.String({ minLength: 1, maxLength: 200 }) });
@@ -27,20 +29,32 @@ export async function lineageEntityRoutes(app: FastifyInstance, { services }: { 
     async (request, reply) => reply.status(201).send({ dataset: await lineage.registerDataset(request.body) }),
   );
 
-  app.get<{ Querystring: { namespace: string; name: string } }>(
+  app.get<{ Querystring: { namespace?: string; name?: string; dataset?: string } }>(
     '/lineage/dataset-versions',
     {
       schema: {
         tags,
+        summary: "A dataset's versions, by namespace and name or as one string <namespace>:<name>",
         querystring: Type.Object(
-          { namespace: Type.String({ minLength: 1 }), name: Type.String({ minLength: 1 }) },
+          {
+            namespace: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
+            name: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
+            dataset: Type.Optional(Type.String({ minLength: 3, maxLength: 2001 })),
+          },
           { additionalProperties: false },
         ),
       },
     },
-    async (request) => ({
-      datasetVersions: await lineage.listDatasetVersions(request.query.namespace, request.query.name),
-    }),
+    async (request) => {
+      const { namespace, name, dataset } = request.query;
+      if (dataset !== undefined && namespace === undefined && name === undefined) {
+        return { datasetVersions: await lineage.listDatasetVersions({ dataset }) };
+      }
+      if (dataset !== undefined || namespace === undefined || name === undefined) {
+        throw invalid('give either namespace and name, or dataset as <namespace>:<name>');
+      }
+      return { datasetVersions: await lineage.listDatasetVersions({ namespace, name }) };
+    },
   );
 
   app.post<{ Body: RegisterDatasetVersionBody }>(
@@ -58,7 +72,9 @@ export async function lineageEntityRoutes(app: FastifyInstance, { services }: { 
           value: q.value ?? null,
         })),
       });
-      return reply.status(201).send({ datasetVersion });
+      return reply
+        .status(201)
+        .send(registration('dataset_version', datasetVersion.versionId, true, 'datasetVersion', datasetVersion));
     },
   );
 
@@ -71,7 +87,12 @@ export async function lineageEntityRoutes(app: FastifyInstance, { services }: { 
   app.post<{ Body: RegisterFeatureBody }>(
     '/lineage/features',
     { schema: { tags, body: RegisterFeatureBody } },
-    async (request, reply) => reply.status(201).send({ featureVersion: await lineage.registerFeature(request.body) }),
+    async (request, reply) => {
+      const featureVersion = await lineage.registerFeature(request.body);
+      return reply
+        .status(201)
+        .send(registration('feature_version', featureVersion.featureVersionId, true, 'featureVersion', featureVersion));
+    },
   );
 
   app.post<{ Body: RegisterEnvironmentBody }>(
@@ -86,7 +107,9 @@ export async function lineageEntityRoutes(app: FastifyInstance, { services }: { 
         hardware: body.hardware,
         containerImageDigest: body.containerImageDigest ?? null,
       });
-      return reply.status(result.created ? 201 : 200).send(result);
+      return reply
+        .status(result.created ? 201 : 200)
+        .send(registration('environment', result.environmentId, result.created, 'environment', result.environment));
     },
   );
 
@@ -102,21 +125,32 @@ export async function lineageEntityRoutes(app: FastifyInstance, { services }: { 
     async (request, reply) => {
       const { repository, commit, dirtyDigest } = request.body;
       const result = await lineage.registerCodeRef({ repository, commit, dirtyDigest: dirtyDigest ?? null });
-      return reply.status(result.created ? 201 : 200).send(result);
+      return reply
+        .status(result.created ? 201 : 200)
+        .send(registration('code_ref', result.codeRefId, result.created, 'codeRef', result.codeRef));
     },
   );
 
   app.post<{ Body: RegisterTargetBody }>(
     '/lineage/deployment-targets',
     { schema: { tags, body: RegisterTargetBody } },
-    async (request, reply) =>
-      reply.status(201).send({ deploymentTarget: await lineage.registerDeploymentTarget(request.body) }),
+    async (request, reply) => {
+      const target = await lineage.registerDeploymentTarget(request.body);
+      return reply
+        .status(201)
+        .send(registration('deployment_target', target.targetId, true, 'deploymentTarget', target));
+    },
   );
 
   app.post<{ Body: RecordDeploymentBody }>(
     '/lineage/deployments',
     { schema: { tags, body: RecordDeploymentBody } },
-    async (request, reply) => reply.status(201).send({ deployment: await lineage.recordDeployment(request.body) }),
+    async (request, reply) => {
+      const deployment = await lineage.recordDeployment(request.body);
+      return reply
+        .status(201)
+        .send(registration('deployment', deployment.deploymentId, true, 'deployment', deployment));
+    },
   );
 
   app.patch<{ Params: { deploymentId: string }; Body: DeploymentStatusBody }>(
@@ -136,7 +170,13 @@ export async function lineageEntityRoutes(app: FastifyInstance, { services }: { 
         body: ModelVersionLineageBody,
       },
     },
-    async (request) => ({ nodeId: await lineage.recordModelVersion(request.body) }),
+    async (request, reply) => {
+      const { nodeId, created, ...modelVersion } = await lineage.recordModelVersion(request.body);
+      const id = nodeId.slice('model_version:'.length);
+      return reply
+        .status(created ? 201 : 200)
+        .send(registration('model_version', id, created, 'modelVersion', modelVersion));
+    },
   );
 
   app.post<{ Body: EdgeBody }>(

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { parseEdgeTypes } from '../../../domain/lineage/edge-types.js';
 import type { Direction } from '../../../domain/lineage/graph.js';
+import { NODE_KINDS, type NodeKind } from '../../../domain/lineage/node-id.js';
 import type { Services } from '../../../services/services.js';
 import { DepthQuery, ModelVersionParams, PathQuery, WalkQuery } from './lineage-schemas.js';
 import { presentReached, presentWalk } from './walk-presenter.js';
@@ -24,6 +25,32 @@ export async function lineageQueryRoutes(app: FastifyInstance, { services }: { s
       },
     },
     async (request) => ({ node: await queries.node(request.query.nodeId) }),
+  );
+
+  app.get<{ Querystring: { kind?: NodeKind; query?: string; maxResults?: string } }>(
+    '/lineage/nodes/search',
+    {
+      schema: {
+        tags,
+        summary: 'Nodes of a kind and/or whose id or label contains the query text, newest first',
+        querystring: Type.Object(
+          {
+            kind: Type.Optional(Type.Union(NODE_KINDS.map((k) => Type.Literal(k)))),
+            query: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
+            maxResults: Type.Optional(Type.String({ pattern: '^[0-9]{1,6}$' })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => {
+      const { kind, query, maxResults } = request.query;
+      return queries.searchNodes({
+        ...(kind ? { kind } : {}),
+        ...(query ? { query } : {}),
+        ...(maxResults ? { maxResults: Number(maxResults) } : {}),
+      });
+    },
   );
 
   for (const direction of ['upstream', 'downstream'] as const satisfies readonly Direction[]) {

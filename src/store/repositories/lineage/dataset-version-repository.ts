@@ -45,6 +45,20 @@ export async function findDataset(
     .executeTakeFirst();
 }
 
+/** The datasets among these namespace and name pairs (a name that can be read more than one way). */
+export async function findDatasetsNamed(
+  db: Executor,
+  pairs: readonly { namespace: string; name: string }[],
+): Promise<LineageDatasetsTable[]> {
+  if (pairs.length === 0) return [];
+  return db
+    .selectFrom('lineage_datasets')
+    .selectAll()
+    .where((eb) => eb.or(pairs.map((p) => eb.and([eb('namespace', '=', p.namespace), eb('name', '=', p.name)]))))
+    .orderBy('namespace')
+    .execute();
+}
+
 export async function insertDataset(db: Executor, row: LineageDatasetsTable): Promise<void> {
   await db.insertInto('lineage_datasets').values(row).execute();
 }

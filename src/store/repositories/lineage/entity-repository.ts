@@ -86,6 +86,22 @@ export async function findDeployment(db: Executor, id: string): Promise<LineageD
   return db.selectFrom('lineage_deployments').selectAll().where('deployment_id', '=', id).executeTakeFirst();
 }
 
+/** Deployments of these model versions (by node id), with the name of the target each went to. */
+export async function listDeploymentsOf(
+  db: Executor,
+  modelVersionNodes: readonly string[],
+): Promise<(LineageDeploymentsTable & { target_name: string })[]> {
+  if (modelVersionNodes.length === 0) return [];
+  return db
+    .selectFrom('lineage_deployments as d')
+    .innerJoin('lineage_deployment_targets as t', 't.target_id', 'd.target_id')
+    .selectAll('d')
+    .select('t.name as target_name')
+    .where('d.model_version_node', 'in', [...modelVersionNodes])
+    .orderBy('d.deployment_id')
+    .execute();
+}
+
 export async function insertDeployment(db: Executor, row: LineageDeploymentsTable): Promise<void> {
   await db.insertInto('lineage_deployments').values(row).execute();
 }

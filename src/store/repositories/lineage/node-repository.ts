@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { LineageNode } from '../../../domain/lineage/graph.js';
 import type { NodeKind } from '../../../domain/lineage/node-id.js';
 import type { LineageNodesTable } from '../../schema-lineage.js';
@@ -59,5 +60,35 @@ export async function findNodes(db: Executor, ids: readonly string[]): Promise<M
 
 export async function listNodes(db: Executor): Promise<LineageNode[]> {
   const rows = await db.selectFrom('lineage_nodes').selectAll().orderBy('node_id').execute();
+  return rows.map(toNode);
+}
+
+/** `%` and `_` in what a user typed are matched as themselves, not as wildcards. */
+const likeLiteral = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * Nodes of a kind, and/or whose id or label contains `text` (ignoring case), newest first. One more row than `limit`
+ * is read so the caller can say whether the list was cut.
+ */
+export async function searchNodes(
+  db: Executor,
+  filter: { kind?: NodeKind | undefined; text?: string | undefined; limit: number },
+): Promise<LineageNode[]> {
+  let query = db.selectFrom('lineage_nodes').selectAll();
+  if (filter.kind) query = query.where('kind', '=', filter.kind);
+  if (filter.text) {
+    const pattern = `%${likeLiteral(filter.text.toLowerCase())}%`;
+    query = query.where((eb) =>
+      eb.or([
+        sql<boolean>`lower(${eb.ref('label')}) like ${pattern} escape '\\'`,
+        sql<boolean>`lower(${eb.ref('node_id')}) like ${pattern} escape '\\'`,
+      ]),
+    );
+  }
+  const rows = await query
+    .orderBy('created_time', 'desc')
+    .orderBy('node_id')
+    .limit(filter.limit + 1)
+    .execute();
   return rows.map(toNode);
 }

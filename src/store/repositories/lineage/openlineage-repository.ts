@@ -41,3 +41,38 @@ export async function updateRunLifecycle(
 ): Promise<void> {
   await db.updateTable('runs').set(lifecycle).where('run_id', '=', runId).execute();
 }
+
+/** The OpenLineage jobs among these namespace and name pairs that have runs (a name readable more than one way). */
+export async function findJobsNamed(
+  db: Executor,
+  pairs: readonly { namespace: string; name: string }[],
+): Promise<{ namespace: string; name: string }[]> {
+  if (pairs.length === 0) return [];
+  const rows = await db
+    .selectFrom('lineage_openlineage_runs')
+    .select(['job_namespace', 'job_name'])
+    .distinct()
+    .where((eb) =>
+      eb.or(pairs.map((p) => eb.and([eb('job_namespace', '=', p.namespace), eb('job_name', '=', p.name)]))),
+    )
+    .orderBy('job_namespace')
+    .execute();
+  return rows.map((r) => ({ namespace: r.job_namespace, name: r.job_name }));
+}
+
+/** The Mnemo run of a job's most recently started OpenLineage run. */
+export async function newestJobRun(
+  db: Executor,
+  job: { namespace: string; name: string },
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('lineage_openlineage_runs')
+    .select('run_id')
+    .where('job_namespace', '=', job.namespace)
+    .where('job_name', '=', job.name)
+    .orderBy('start_time', 'desc')
+    .orderBy('ol_run_id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.run_id;
+}
