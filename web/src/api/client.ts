@@ -79,6 +79,10 @@ export const api = {
     request<{ runs: Run[]; nextPageToken?: string }>('POST', '/runs/search', body, signal),
   run: (id: string, signal?: AbortSignal) =>
     request<{ run: Run }>('GET', `/runs/${encodeURIComponent(id)}`, undefined, signal),
+  /** Up to 1,000 runs in one request; ids that match no run come back in `missing`. */
+  runs: (runIds: string[], signal?: AbortSignal) =>
+    request<{ runs: Run[]; missing: string[] }>('POST', '/runs/get', { runIds }, signal),
+  restoreRun: (runId: string) => request<{ run: Run }>('POST', `/runs/${encodeURIComponent(runId)}/restore`),
   setTags: (runId: string, tags: Record<string, string>) =>
     request<unknown>('POST', `/runs/${encodeURIComponent(runId)}/batch`, { tags }),
   /** At most `points` points of a metric chosen to keep its extremes, over the whole history or only `steps`. */

@@ -26,14 +26,14 @@ describe('columns', () => {
   });
 
   it('writes literals and contains-patterns the server reads back exactly', () => {
-    const valueOf = (literal: string) => {
+    const readBack = (literal: string) => {
       const comparison = parseExperimentFilter(`name = ${literal}`).comparisons[0];
       return comparison && 'value' in comparison ? comparison.value : undefined;
     };
     for (const text of ["it's", 'back\\slash', 'trailing\\', "\\'", '50% off_now']) {
-      expect(valueOf(quoteValue(text))).toBe(text);
+      expect(readBack(quoteValue(text))).toBe(text);
     }
     // % and _ typed by a user are escaped so LIKE takes them literally; so is a backslash.
-    expect(valueOf(containsPattern('50%_a\\b'))).toBe('%50\\%\\_a\\\\b%');
+    expect(readBack(containsPattern('50%_a\\b'))).toBe('%50\\%\\_a\\\\b%');
   });
 });

@@ -1,0 +1,113 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends } from '../support/backends.js';
+import { useTestServer } from '../support/test-server.js';
+import { launchBrowser, screenshot, watchErrors } from './support/browser.js';
+import { ensureUiBuilt } from './support/build-ui.js';
+import { type Seed, seedSweep } from './support/seed.js';
+
+/** Text of every visible run name in the runs grid, top to bottom. */
+async function gridRunNames(page: Page): Promise<string[]> {
+  return page.locator('[data-testid="runs-grid"] tbody tr[data-run-id] .run-link').allInnerTexts();
+}
+
+/** The UI where real use found it fragile: odd links, odd values, odd runs; one server and browser for all cases. */
+describe('web UI robustness in Chromium', () => {
+  const api = useTestServer(backends[0]!);
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+  let seed: Seed;
+
+  beforeAll(async () => {
+    await ensureUiBuilt();
+    seed = await seedSweep(api);
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
+    errors = watchErrors(page);
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('compares the runs of a link that names a missing run, and names the missing one', async () => {
+    const [a, b] = seed.runs;
+    await page.goto(`${api.url}/compare?runs=${a!.runId},no-such-run-0042,${b!.runId}`);
+    const missing = page.getByTestId('compare-missing');
+    await missing.waitFor();
+    expect(await missing.innerText()).toContain('no-such-run-0042');
+    expect(await page.getByRole('alert').count()).toBe(0);
+    const compared = page.getByTestId('compare-runs').locator('li');
+    expect(await compared.allInnerTexts()).toEqual([expect.stringContaining(a!.name), expect.stringContaining(b!.name)]);
+    await page.locator('[data-testid="metric-chart"][data-metric="loss"] .chart-canvas[data-points]').waitFor();
+    await page.getByRole('button', { name: 'Remove no-such-run-0042 from the comparison' }).click();
+    await missing.waitFor({ state: 'detached' });
+    expect(new URL(page.url()).searchParams.get('runs')).toBe(`${a!.runId},${b!.runId}`);
+    expect(await compared.count()).toBe(2);
+    expect(errors).toEqual([]);
+  });
+
+  it('grows a comparison started from a run page by finding runs by name', async () => {
+    const [first, , third] = seed.runs;
+    await page.goto(`${api.url}/experiments/${seed.experimentId}/runs/${first!.runId}`);
+    await page.getByRole('link', { name: 'Compare with…' }).click();
+    await page.getByRole('heading', { name: 'Compare 1 run' }).waitFor();
+    await page.getByTestId('add-runs').getByRole('button', { name: /Add runs/ }).click();
+    const finder = page.getByLabel('Find runs to add');
+    await finder.fill(third!.name);
+    const candidate = page.locator('.run-finder-list li');
+    await expect.poll(() => candidate.allInnerTexts()).toEqual([expect.stringContaining(third!.name)]);
+    await candidate.getByRole('button').click();
+    await page.getByRole('heading', { name: 'Compare 2 runs' }).waitFor();
+    expect(new URL(page.url()).searchParams.get('runs')).toBe(`${first!.runId},${third!.runId}`);
+    // The panel lists what is left to add, without the runs already compared.
+    await finder.fill('');
+    await expect.poll(() => candidate.count()).toBe(seed.runs.length + 1 - 2);
+    expect(await candidate.allInnerTexts()).not.toContainEqual(expect.stringContaining(first!.name));
+    await page.goBack();
+    await page.getByRole('heading', { name: 'Compare 1 run' }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('undoes a filter and a sort with Back, staying on the experiment', async () => {
+    const url = `${api.url}/experiments/${seed.experimentId}?cols=params.optimizer,metrics.loss`;
+    await page.goto(url);
+    await expect.poll(() => page.locator('tr[data-run-id]').count()).toBe(13);
+    const input = page.getByLabel('Filter runs');
+    await input.fill("params.optimizer = 'sgd'");
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/filter=/);
+    const sgd = seed.runs.filter((r) => r.optimizer === 'sgd');
+    await expect.poll(() => page.locator('tr[data-run-id]').count()).toBe(sgd.length);
+    await page.locator('th[data-column="metrics.loss"] .header-label').click();
+    await page.waitForURL(/sort=metrics.loss/);
+    const byLoss = [...sgd].sort((x, y) => y.finalLoss - x.finalLoss).map((r) => r.name);
+    await expect.poll(() => gridRunNames(page)).toEqual(byLoss);
+
+    await page.goBack();
+    await page.waitForURL((u) => !u.searchParams.has('sort') && u.searchParams.has('filter'));
+    await expect.poll(async () => (await gridRunNames(page))[0]).toBe(
+      [...sgd].sort((x, y) => y.name.localeCompare(x.name))[0]!.name,
+    );
+    await page.goBack();
+    await page.waitForURL((u) => u.pathname === `/experiments/${seed.experimentId}` && !u.searchParams.has('filter'));
+    await expect.poll(() => page.locator('tr[data-run-id]').count()).toBe(13);
+    expect(await input.inputValue()).toBe('');
+    await page.goForward();
+    await expect.poll(() => page.locator('tr[data-run-id]').count()).toBe(sgd.length);
+  });
+
+  it('searches experiment names for a literal % or _', async () => {
+    for (const name of ['promo 50% off', 'promo 500 off', 'ab_test', 'abXtest']) {
+      await api.call('POST', '/api/v1/experiments', { name });
+    }
+    await page.goto(`${api.url}/`);
+    const search = page.getByLabel('Search experiments');
+    const listed = () => page.locator('tbody tr td:first-child').allInnerTexts();
+    await search.fill('50%');
+    await expect.poll(listed).toEqual([expect.stringContaining('promo 50% off')]);
+    await search.fill('ab_');
+    await expect.poll(listed).toEqual([expect.stringContaining('ab_test')]);
+  });
+});
