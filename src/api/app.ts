@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { type HostAllowList, hostAllowList } from '../domain/http/host-allow-list.js';
 import { runWithContext } from '../services/request-context.js';
 import type { Services } from '../services/services.js';
+import { registerCompression } from './compression.js';
 import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from './connection-limits.js';
 import { installErrorHandling, NATIVE_STATUS, type StatusMap, sendError } from './errors.js';
 import { installInputGuard } from './input-guard.js';
@@ -89,6 +90,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     (request) => statusMaps.find((s) => request.url.startsWith(s.prefix))?.map ?? NATIVE_STATUS,
   );
   installInputGuard(app);
+  await registerCompression(app);
   await registerOpenApi(app, VERSION);
 
   const { services } = options;
