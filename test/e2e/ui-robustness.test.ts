@@ -39,7 +39,10 @@ describe('web UI robustness in Chromium', () => {
     expect(await missing.innerText()).toContain('no-such-run-0042');
     expect(await page.getByRole('alert').count()).toBe(0);
     const compared = page.getByTestId('compare-runs').locator('li');
-    expect(await compared.allInnerTexts()).toEqual([expect.stringContaining(a!.name), expect.stringContaining(b!.name)]);
+    expect(await compared.allInnerTexts()).toEqual([
+      expect.stringContaining(a!.name),
+      expect.stringContaining(b!.name),
+    ]);
     await page.locator('[data-testid="metric-chart"][data-metric="loss"] .chart-canvas[data-points]').waitFor();
     await page.getByRole('button', { name: 'Remove no-such-run-0042 from the comparison' }).click();
     await missing.waitFor({ state: 'detached' });
@@ -53,7 +56,10 @@ describe('web UI robustness in Chromium', () => {
     await page.goto(`${api.url}/experiments/${seed.experimentId}/runs/${first!.runId}`);
     await page.getByRole('link', { name: 'Compare with…' }).click();
     await page.getByRole('heading', { name: 'Compare 1 run' }).waitFor();
-    await page.getByTestId('add-runs').getByRole('button', { name: /Add runs/ }).click();
+    await page
+      .getByTestId('add-runs')
+      .getByRole('button', { name: /Add runs/ })
+      .click();
     const finder = page.getByLabel('Find runs to add');
     await finder.fill(third!.name);
     const candidate = page.locator('.run-finder-list li');
@@ -87,9 +93,9 @@ describe('web UI robustness in Chromium', () => {
 
     await page.goBack();
     await page.waitForURL((u) => !u.searchParams.has('sort') && u.searchParams.has('filter'));
-    await expect.poll(async () => (await gridRunNames(page))[0]).toBe(
-      [...sgd].sort((x, y) => y.name.localeCompare(x.name))[0]!.name,
-    );
+    await expect
+      .poll(async () => (await gridRunNames(page))[0])
+      .toBe([...sgd].sort((x, y) => y.name.localeCompare(x.name))[0]!.name);
     await page.goBack();
     await page.waitForURL((u) => u.pathname === `/experiments/${seed.experimentId}` && !u.searchParams.has('filter'));
     await expect.poll(() => page.locator('tr[data-run-id]').count()).toBe(13);
@@ -109,5 +115,47 @@ describe('web UI robustness in Chromium', () => {
     await expect.poll(listed).toEqual([expect.stringContaining('promo 50% off')]);
     await search.fill('ab_');
     await expect.poll(listed).toEqual([expect.stringContaining('ab_test')]);
+  });
+
+  it('keeps a long run name and long param values inside the viewport on the run, chart and compare pages', async () => {
+    const longName = `sweep-${'a1b2c3d4'.repeat(30)}`;
+    const longValue = `s3://bucket/${'very-long-path-segment/'.repeat(25)}model.ckpt`;
+    const created = await api.call<{ run: { runId: string } }>('POST', '/api/v1/runs', {
+      experimentId: seed.experimentId,
+      runName: longName,
+      tags: { [`note.${'k'.repeat(200)}`]: 'x'.repeat(400) },
+    });
+    const runId = created.body.run.runId;
+    await api.call('POST', `/api/v1/runs/${runId}/batch`, {
+      params: { checkpoint: longValue, [`p_${'q'.repeat(240)}`]: '1' },
+      metrics: [0, 1, 2].map((step) => ({ key: 'loss', value: 1 / (step + 1), step })),
+    });
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const base = `${api.url}/experiments/${seed.experimentId}/runs/${runId}`;
+
+    await page.goto(base);
+    await page.getByTestId('params').waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    // The full text stays available.
+    expect(await page.getByRole('heading', { level: 1 }).getAttribute('title')).toBe(longName);
+    expect(await page.getByTestId('params').innerText()).toContain('checkpoint');
+
+    await page.goto(`${base}?tab=charts`);
+    const chart = page.locator('[data-testid="metric-chart"][data-metric="loss"]');
+    await chart.locator('.chart-canvas[data-points]').waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    // The legend's label is cut to fit the chart, its full text kept.
+    const right = async (selector: string) => {
+      const box = (await chart.locator(selector).first().boundingBox())!;
+      return box.x + box.width;
+    };
+    expect(await right('.u-legend .u-series:nth-child(2) .u-label')).toBeLessThanOrEqual(await right('.chart-canvas'));
+    expect(await chart.locator('.u-legend').innerText()).toContain(longName);
+
+    await page.goto(`${api.url}/compare?runs=${runId},${seed.runs[0]!.runId}`);
+    await page.locator('[data-testid="metric-chart"][data-metric="loss"] .chart-canvas[data-points]').waitFor();
+    await page.getByTestId('run-diff').waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await screenshot(page, 'long-names-compare');
   });
 });

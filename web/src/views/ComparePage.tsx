@@ -159,7 +159,10 @@ function Comparison({
         {colored.map(({ run, color }) => (
           <li key={run.runId}>
             <span className="swatch" style={{ background: color }} />
-            <Link to={`/experiments/${encodeURIComponent(run.experimentId)}/runs/${encodeURIComponent(run.runId)}`}>
+            <Link
+              to={`/experiments/${encodeURIComponent(run.experimentId)}/runs/${encodeURIComponent(run.runId)}`}
+              title={run.runName || run.runId}
+            >
               {run.runName || run.runId}
             </Link>
             <StatusBadge status={run.status} />

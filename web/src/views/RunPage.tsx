@@ -56,8 +56,8 @@ export function RunPage() {
             </Link>{' '}
             /
           </div>
-          <h1>
-            {r.runName || r.runId} <StatusBadge status={r.status} />
+          <h1 title={r.runName || r.runId}>
+            <span className="run-title">{r.runName || r.runId}</span> <StatusBadge status={r.status} />
           </h1>
         </div>
         <span className="spacer" />
