@@ -158,4 +158,27 @@ describe('web UI robustness in Chromium', () => {
     expect(await overflow()).toBeLessThanOrEqual(0);
     await screenshot(page, 'long-names-compare');
   });
+
+  it('says a deleted run is deleted and restores it', async () => {
+    const created = await api.call<{ run: { runId: string } }>('POST', '/api/v1/runs', {
+      experimentId: seed.experimentId,
+      runName: 'removed-by-mistake',
+    });
+    const runId = created.body.run.runId;
+    await api.call('DELETE', `/api/v1/runs/${runId}`);
+    await page.goto(`${api.url}/experiments/${seed.experimentId}/runs/${runId}`);
+    const notice = page.getByTestId('run-deleted');
+    await notice.waitFor();
+    expect(await notice.innerText()).toContain('This run is deleted');
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toMatch(/deleted/i);
+    // A deleted run cannot be changed, so its notes are not offered for editing.
+    expect(await page.getByRole('button', { name: 'Add notes' }).count()).toBe(0);
+    await notice.getByRole('button', { name: 'Restore run' }).click();
+    await notice.waitFor({ state: 'detached' });
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).not.toMatch(/deleted/i);
+    const stored = await api.call<{ run: { lifecycleStage: string } }>('GET', `/api/v1/runs/${runId}`);
+    expect(stored.body.run.lifecycleStage).toBe('active');
+    await page.getByRole('button', { name: 'Add notes' }).waitFor();
+    await screenshot(page, 'run-restored');
+  });
 });

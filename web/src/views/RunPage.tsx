@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api } from '../api/client.js';
 import type { Run } from '../api/types.js';
@@ -58,6 +58,7 @@ export function RunPage() {
           </div>
           <h1 title={r.runName || r.runId}>
             <span className="run-title">{r.runName || r.runId}</span> <StatusBadge status={r.status} />
+            {r.lifecycleStage === 'deleted' && <span className="badge badge-deleted">deleted</span>}
           </h1>
         </div>
         <span className="spacer" />
@@ -65,6 +66,7 @@ export function RunPage() {
           Compare with…
         </Link>
       </div>
+      {r.lifecycleStage === 'deleted' && <DeletedNotice runId={r.runId} onRestored={run.reload} />}
       <div className="tabs" role="tablist">
         {TABS.map(([id, label]) => (
           <button
@@ -87,6 +89,34 @@ export function RunPage() {
       ) : (
         <Overview run={r} onChanged={run.reload} openChart={() => setTab('charts')} />
       )}
+    </div>
+  );
+}
+
+/**
+ * A deleted run still opens (links to it keep working until it is removed for good), but says so plainly and offers
+ * to bring it back; the server decides whether that is allowed and its refusal is shown as written.
+ */
+function DeletedNotice({ runId, onRestored }: { runId: string; onRestored: () => void }) {
+  const [state, setState] = useState<{ busy: boolean; error?: Error }>({ busy: false });
+  const restore = async () => {
+    setState({ busy: true });
+    try {
+      await api.restoreRun(runId);
+      setState({ busy: false });
+      onRestored();
+    } catch (error) {
+      setState({ busy: false, error: error instanceof Error ? error : new Error(String(error)) });
+    }
+  };
+  return (
+    <div className="notice notice-deleted" role="status" data-testid="run-deleted">
+      <strong>This run is deleted.</strong> It is hidden from its experiment's runs and searches, and cannot be changed;
+      it can be restored until it is removed for good.{' '}
+      <button type="button" onClick={restore} disabled={state.busy}>
+        {state.busy ? 'Restoring…' : 'Restore run'}
+      </button>
+      {state.error && <ErrorMessage error={state.error} />}
     </div>
   );
 }
