@@ -181,4 +181,34 @@ describe('web UI robustness in Chromium', () => {
     await page.getByRole('button', { name: 'Add notes' }).waitFor();
     await screenshot(page, 'run-restored');
   });
+
+  it('marks NaN and infinite points on a chart instead of dropping them silently', async () => {
+    const created = await api.call<{ run: { runId: string } }>('POST', '/api/v1/runs', {
+      experimentId: seed.experimentId,
+      runName: 'diverged',
+    });
+    const runId = created.body.run.runId;
+    const special: Record<number, string> = { 10: 'NaN', 20: 'Infinity', 30: '-Infinity', 31: 'Infinity' };
+    await api.call('POST', `/api/v1/runs/${runId}/batch`, {
+      metrics: Array.from({ length: 50 }, (_, step) => ({ key: 'loss', value: special[step] ?? 1 / (step + 1), step })),
+    });
+    await page.goto(`${api.url}/experiments/${seed.experimentId}/runs/${runId}?tab=charts`);
+    const chart = page.locator('[data-testid="metric-chart"][data-metric="loss"]');
+    const canvas = chart.locator('.chart-canvas[data-points]');
+    await canvas.waitFor();
+    expect(await canvas.getAttribute('data-nan')).toBe('1');
+    expect(await canvas.getAttribute('data-pos-inf')).toBe('2');
+    expect(await canvas.getAttribute('data-neg-inf')).toBe('1');
+    await expect.poll(() => chart.getByTestId('non-finite-note').innerText()).toContain('marked: 1 NaN, 2 +∞, 1 −∞');
+    // The finite values still set the y range.
+    expect(Number(await canvas.getAttribute('data-y-max'))).toBeLessThan(10);
+    // Hovering a marked step names its value in the legend.
+    const box = (await chart.locator('.u-over').boundingBox())!;
+    const xMin = Number(await canvas.getAttribute('data-x-min'));
+    const xMax = Number(await canvas.getAttribute('data-x-max'));
+    await page.mouse.move(box.x + ((10 - xMin) / (xMax - xMin)) * box.width, box.y + box.height / 2);
+    await expect.poll(() => chart.locator('.u-legend .u-series:nth-child(2) .u-value').innerText()).toBe('NaN');
+    await screenshot(page, 'chart-non-finite');
+    expect(errors).toEqual([]);
+  });
 });
