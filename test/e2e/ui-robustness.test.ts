@@ -4,6 +4,7 @@ import { backends } from '../support/backends.js';
 import { useTestServer } from '../support/test-server.js';
 import { launchBrowser, screenshot, watchErrors } from './support/browser.js';
 import { ensureUiBuilt } from './support/build-ui.js';
+import { replay } from '../lineage/replay.js';
 import { type Seed, seedSweep } from './support/seed.js';
 
 /** Text of every visible run name in the runs grid, top to bottom. */
@@ -209,6 +210,31 @@ describe('web UI robustness in Chromium', () => {
     await page.mouse.move(box.x + ((10 - xMin) / (xMax - xMin)) * box.width, box.y + box.height / 2);
     await expect.poll(() => chart.locator('.u-legend .u-series:nth-child(2) .u-value').innerText()).toBe('NaN');
     await screenshot(page, 'chart-non-finite');
+    expect(errors).toEqual([]);
+  });
+
+  it('shows the inputs and outputs of a run reported by OpenLineage, and an MLflow input once', async () => {
+    const [, complete] = await replay(api, 'spark-clean-orders.json');
+    const run = await api.call<{ run: { runId: string; experimentId: string; inputs: unknown[] } }>(
+      'GET',
+      `/api/v1/runs/${complete!.runId}`,
+    );
+    expect(run.body.run.inputs).toEqual([]);
+    await page.goto(`${api.url}/experiments/${run.body.run.experimentId}/runs/${complete!.runId}`);
+    await page.getByRole('heading', { name: 'Inputs (1)' }).waitFor();
+    expect(await page.getByTestId('inputs').locator('tbody tr').allInnerTexts()).toEqual([
+      expect.stringContaining('s3://lake/raw/orders'),
+    ]);
+    await page.getByRole('heading', { name: 'Outputs (1)' }).waitFor();
+    expect(await page.getByTestId('outputs').innerText()).toContain('analytics.staging.orders_clean');
+
+    // A run's MLflow inputs are in the graph too; they are listed once.
+    await page.goto(`${api.url}/experiments/${seed.experimentId}/runs/${seed.runs[0]!.runId}`);
+    await page.getByTestId('inputs').waitFor();
+    await page.locator('[data-testid="run-inputs"][aria-busy="false"]').waitFor();
+    expect(await page.getByRole('heading', { name: /^Inputs/ }).innerText()).toBe('Inputs (1)');
+    expect(await page.getByTestId('inputs').locator('tbody tr').count()).toBe(1);
+    expect(await page.getByRole('heading', { name: /^Outputs/ }).count()).toBe(0);
     expect(errors).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import type {
   Experiment,
   ExperimentActivity,
   ExperimentKeys,
+  LineageWalk,
   MetricHistory,
   Run,
   StepRange,
@@ -92,6 +93,19 @@ export const api = {
       `/runs/${encodeURIComponent(runId)}/metric-history?key=${encodeURIComponent(key)}&points=${points}${
         steps ? `&startStep=${steps.startStep}&endStep=${steps.endStep}` : ''
       }`,
+      undefined,
+      signal,
+    ),
+  /** The nodes one step up- or downstream of a lineage node along the given edge types. */
+  lineageNeighbours: (
+    direction: 'upstream' | 'downstream',
+    nodeId: string,
+    edgeTypes: string[],
+    signal?: AbortSignal,
+  ) =>
+    request<LineageWalk>(
+      'GET',
+      `/lineage/${direction}?nodeId=${encodeURIComponent(nodeId)}&depth=1&edgeTypes=${encodeURIComponent(edgeTypes.join(','))}`,
       undefined,
       signal,
     ),

@@ -13,6 +13,7 @@ import { Empty, ErrorMessage, Loading } from '../components/states.js';
 import { formatDuration, formatNumber, formatTime } from '../lib/format.js';
 import { toNumber } from '../lib/metric-value.js';
 import { isEnvironmentTag, isHiddenTag, SOURCE_TAGS, seedOf } from '../lib/run-facts.js';
+import { type LineageDataset, runLineageDatasets } from '../lib/run-lineage.js';
 import { useQueryState } from '../lib/url-state.js';
 import { useAsync } from '../lib/use-async.js';
 
@@ -225,16 +226,34 @@ function Overview({ run, onChanged, openChart }: { run: Run; onChanged: () => vo
           <KeyValueTable entries={environment} empty="No environment recorded for this run." testId="environment" />
         </section>
       </div>
-      <section>
-        <h2>Inputs ({run.inputs.length})</h2>
-        {run.inputs.length === 0 ? (
-          <p className="muted">No datasets logged as inputs.</p>
+      <RunDatasets run={run} />
+    </div>
+  );
+}
+
+/**
+ * What the run read and wrote: datasets logged as MLflow inputs, and those the lineage graph links to the run
+ * (OpenLineage events report both inputs and outputs there, and log no MLflow inputs).
+ */
+function RunDatasets({ run }: { run: Run }) {
+  const lineage = useAsync(
+    (signal) => runLineageDatasets(run.runId, run.inputs, signal),
+    [run.runId, run.inputs.map((d) => d.digest).join(',')],
+  );
+  const fromGraph = lineage.data ?? { inputs: [], outputs: [] };
+  const inputCount = run.inputs.length + fromGraph.inputs.length;
+  return (
+    <>
+      <section data-testid="run-inputs" aria-busy={lineage.loading}>
+        <h2>Inputs ({inputCount})</h2>
+        {inputCount === 0 ? (
+          <p className="muted">{lineage.loading ? 'Loading…' : 'No datasets logged as inputs.'}</p>
         ) : (
           <table className="data-table compact" data-testid="inputs">
             <thead>
               <tr>
                 <th>Dataset</th>
-                <th>Digest</th>
+                <th>Digest / version</th>
                 <th>Context</th>
                 <th>Source</th>
               </tr>
@@ -250,11 +269,52 @@ function Overview({ run, onChanged, openChart }: { run: Run; onChanged: () => vo
                   </td>
                 </tr>
               ))}
+              {fromGraph.inputs.map((d) => (
+                <LineageDatasetRow key={d.nodeId} dataset={d} />
+              ))}
             </tbody>
           </table>
         )}
       </section>
-    </div>
+      {fromGraph.outputs.length > 0 && (
+        <section>
+          <h2>Outputs ({fromGraph.outputs.length})</h2>
+          <table className="data-table compact" data-testid="outputs">
+            <thead>
+              <tr>
+                <th>Dataset</th>
+                <th>Digest / version</th>
+                <th>Context</th>
+                <th>Source</th>
+              </tr>
+            </thead>
+            <tbody>
+              {fromGraph.outputs.map((d) => (
+                <LineageDatasetRow key={d.nodeId} dataset={d} />
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+      {lineage.error && <ErrorMessage error={lineage.error} onRetry={lineage.reload} />}
+    </>
+  );
+}
+
+function LineageDatasetRow({ dataset }: { dataset: LineageDataset }) {
+  return (
+    <tr data-node-id={dataset.nodeId}>
+      <td className="clamp" title={dataset.name}>
+        {dataset.name}
+      </td>
+      <td className="mono clamp" title={dataset.digest ?? dataset.version}>
+        {dataset.digest ?? dataset.version}
+      </td>
+      <td>{dataset.context ?? '—'}</td>
+      <td className="mono small clamp" title={dataset.uri}>
+        {dataset.uri || '—'}
+      </td>
+    </tr>
   );
 }
 
