@@ -1,10 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replay } from '../lineage/replay.js';
 import { backends } from '../support/backends.js';
 import { useTestServer } from '../support/test-server.js';
 import { launchBrowser, screenshot, watchErrors } from './support/browser.js';
 import { ensureUiBuilt } from './support/build-ui.js';
-import { replay } from '../lineage/replay.js';
 import { type Seed, seedSweep } from './support/seed.js';
 
 /** Text of every visible run name in the runs grid, top to bottom. */
@@ -131,7 +131,8 @@ describe('web UI robustness in Chromium', () => {
       params: { checkpoint: longValue, [`p_${'q'.repeat(240)}`]: '1' },
       metrics: [0, 1, 2].map((step) => ({ key: 'loss', value: 1 / (step + 1), step })),
     });
-    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = async () =>
+      Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
     const base = `${api.url}/experiments/${seed.experimentId}/runs/${runId}`;
 
     await page.goto(base);
