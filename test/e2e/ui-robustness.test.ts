@@ -38,6 +38,7 @@ describe('web UI robustness in Chromium', () => {
     const missing = page.getByTestId('compare-missing');
     await missing.waitFor();
     expect(await missing.innerText()).toContain('no-such-run-0042');
+    await screenshot(page, 'compare-missing-run');
     expect(await page.getByRole('alert').count()).toBe(0);
     const compared = page.getByTestId('compare-runs').locator('li');
     expect(await compared.allInnerTexts()).toEqual([
