@@ -5,6 +5,7 @@ import { type HostAllowList, hostAllowList } from '../domain/http/host-allow-lis
 import { runWithContext } from '../services/request-context.js';
 import type { Services } from '../services/services.js';
 import { replyToClientError } from './client-error-reply.js';
+import { registerCompression } from './compression.js';
 import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from './connection-limits.js';
 import { installErrorHandling, NATIVE_STATUS, type StatusMap, sendError } from './errors.js';
 import { installInputGuard } from './input-guard.js';
@@ -92,6 +93,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     (request) => statusMaps.find((s) => request.url.startsWith(s.prefix))?.map ?? NATIVE_STATUS,
   );
   installInputGuard(app);
+  await registerCompression(app);
   await registerOpenApi(app, VERSION);
 
   const { services } = options;

@@ -96,6 +96,29 @@ describe.each(backends)('experiments over HTTP on $name', (backend) => {
     expect(none.body.experiments).toHaveLength(0);
   });
 
+  it('takes a backslash-escaped % or _ in a LIKE or ILIKE pattern literally', async () => {
+    for (const name of ['promo 50% off', 'promo 500 off', 'promo_a', 'promoXa', 'promo\\b']) {
+      await api.call('POST', '/api/v1/experiments', { name, tags: { group: 'like' } });
+    }
+    const names = async (filter: string) => {
+      const { status, body } = await api.call<{ experiments: Experiment[] }>('POST', '/api/v1/experiments/search', {
+        filter: `tags.group = 'like' and ${filter}`,
+        orderBy: ['name ASC'],
+      });
+      expect(status, filter).toBe(200);
+      return body.experiments.map((e) => e.name);
+    };
+    expect(await names("name LIKE '%50\\%%'")).toEqual(['promo 50% off']);
+    expect(await names("name ILIKE '%50\\% OFF'")).toEqual(['promo 50% off']);
+    expect(await names("name LIKE 'promo\\_a'")).toEqual(['promo_a']);
+    expect(await names("name ILIKE 'PROMO\\_%'")).toEqual(['promo_a']);
+    // The filter language reads '\\\\' as '\\' (an escaped backslash in the LIKE pattern): one literal backslash.
+    expect(await names("name LIKE 'promo\\\\\\\\b'")).toEqual(['promo\\b']);
+    // Unescaped, they stay wildcards.
+    expect((await names("name LIKE 'promo_a'")).sort()).toEqual(['promoXa', 'promo_a']);
+    expect(await names("name LIKE '%50%'")).toEqual(['promo 50% off', 'promo 500 off']);
+  });
+
   it('searches with filter, order and pages', async () => {
     for (const name of ['s-a', 's-b', 's-c']) {
       await api.call('POST', '/api/v1/experiments', { name, tags: { group: 'search' } });

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../support/backends.js';
 import { useTestServer } from '../support/test-server.js';
-import { launchBrowser, screenshot } from './support/browser.js';
+import { launchBrowser, screenshot, watchErrors } from './support/browser.js';
 import { ensureUiBuilt } from './support/build-ui.js';
 import { seedManyRuns } from './support/seed.js';
 
@@ -106,6 +106,38 @@ describe('web UI at scale in Chromium', () => {
     const later = narrow.locator('tr[data-run-id]').nth(5);
     await expect.poll(async () => (await later.locator('.run-name-cell').boundingBox())?.x).toBeCloseTo(before.name, 0);
     await narrow.close();
+  });
+
+  it('compares thousands of selected runs with one request for them, showing as many as it can and saying so', {
+    timeout: 90_000,
+  }, async () => {
+    const compare = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const errors = watchErrors(compare);
+    const runRequests: string[] = [];
+    compare.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      if (path.startsWith('/api/v1/runs/') && !path.endsWith('/search'))
+        runRequests.push(`${request.method()} ${path}`);
+    });
+    await compare.goto(`${api.url}/experiments/${experimentId}`);
+    const total = (RUNS + 1).toLocaleString('en-US');
+    await expect.poll(() => compare.getByTestId('run-total').innerText(), { timeout: 30_000 }).toBe(`${total} runs`);
+    await compare.getByLabel('Select all runs').check();
+    await compare.getByTestId('compare-button').click();
+    await compare.waitForURL(/\/compare\?runs=/);
+    const cap = compare.getByTestId('compare-cap');
+    await cap.waitFor({ timeout: 30_000 });
+    expect(await cap.innerText()).toContain(`${total} runs were chosen; showing the first 100`);
+    expect(await compare.getByTestId('compare-runs').locator('li').count()).toBe(100);
+    expect(await compare.getByRole('heading', { name: 'Compare 100 runs' }).count()).toBe(1);
+    expect(await compare.getByRole('alert').count()).toBe(0);
+    // One batched request fetched the compared runs; none was asked for one at a time.
+    expect(runRequests).toEqual(['POST /api/v1/runs/get']);
+    await compare.getByRole('button', { name: 'Keep only these 100' }).click();
+    await expect.poll(() => new URL(compare.url()).searchParams.get('runs')?.split(',').length).toBe(100);
+    await cap.waitFor({ state: 'detached' });
+    expect(errors).toEqual([]);
+    await compare.close();
   });
 
   it(`draws a ${POINTS.toLocaleString('en-US')}-point metric from a downsampled series, keeping its spike`, {

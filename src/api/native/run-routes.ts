@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { invalid } from '../../domain/errors.js';
 import type { RunStatus } from '../../domain/tracking/entities.js';
 import type { Services } from '../../services/services.js';
+import { MAX_RUNS_PER_GET } from '../../services/tracking/run-service.js';
 import { sendJsonBytes } from '../json-bytes-reply.js';
 import { fromMap, presentMetric, presentRun } from './presenters.js';
 import {
@@ -20,6 +21,10 @@ import {
 const tags = ['runs'];
 const RunReply = Type.Object({ run: RunJson });
 const RunParams = IdParams('runId');
+const GetRunsBody = Type.Object(
+  { runIds: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: MAX_RUNS_PER_GET }) },
+  { additionalProperties: false },
+);
 type ByRun = { Params: { runId: string } };
 
 /** Large enough for a 10,000-point batch with long keys; artifact uploads stream and are not bound by it. */
@@ -53,6 +58,23 @@ export async function runRoutes(app: FastifyInstance, { services }: { services: 
     async (request, reply) => {
       const result = await runs.search(request.body);
       return sendJsonBytes(reply, { ...result, runs: result.runs.map(presentRun) });
+    },
+  );
+
+  app.post<{ Body: { runIds: string[] } }>(
+    '/runs/get',
+    {
+      serializerCompiler: () => JSON.stringify,
+      schema: {
+        tags,
+        summary: `Up to ${MAX_RUNS_PER_GET} runs by id in one request, naming the ids that match no run`,
+        body: GetRunsBody,
+        response: { 200: Type.Object({ runs: Type.Array(RunJson), missing: Type.Array(Type.String()) }) },
+      },
+    },
+    async (request, reply) => {
+      const result = await runs.getMany(request.body.runIds);
+      return sendJsonBytes(reply, { runs: result.runs.map(presentRun), missing: result.missing });
     },
   );
 

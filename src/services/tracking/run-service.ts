@@ -79,6 +79,8 @@ export interface SearchRunsInput {
 }
 
 export const MAX_RUN_RESULTS = 50_000;
+/** Runs one getMany may ask for: well beyond what a comparison can show, small enough to answer in one reply. */
+export const MAX_RUNS_PER_GET = 1000;
 const RUN_NAME_TAG = 'mlflow.runName';
 const PARENT_RUN_TAG = 'mlflow.parentRunId';
 const USER_TAG = 'mlflow.user';
@@ -128,6 +130,21 @@ export class RunService {
 
   async get(runId: string): Promise<Run> {
     return this.load(this.deps.store.db, runId);
+  }
+
+  /**
+   * Several runs at once, in the order asked for (each once), deleted ones included as they are; ids that name no
+   * run (mistyped, or removed for good) are listed as missing rather than failing the whole request.
+   */
+  async getMany(runIds: readonly string[]): Promise<{ runs: Run[]; missing: string[] }> {
+    if (runIds.length > MAX_RUNS_PER_GET) {
+      throw invalid(`At most ${MAX_RUNS_PER_GET} runs can be fetched at once; got ${runIds.length}`);
+    }
+    const unique = [...new Set(runIds)];
+    const db = this.deps.store.db;
+    const found = new Map((await runs.findRunRows(db, unique)).map((row) => [row.run_id, row]));
+    const rows = unique.flatMap((id) => found.get(id) ?? []);
+    return { runs: await runs.hydrateRuns(db, rows), missing: unique.filter((id) => !found.has(id)) };
   }
 
   async update(runId: string, input: UpdateRunInput): Promise<Run> {

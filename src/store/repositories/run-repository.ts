@@ -12,6 +12,15 @@ export async function findRunRow(db: Executor, runId: string): Promise<RunsTable
   return db.selectFrom('runs').selectAll().where('run_id', '=', runId).executeTakeFirst();
 }
 
+/** The rows of the given runs that exist, in no particular order; ids are looked up in chunks of bounded size. */
+export async function findRunRows(db: Executor, runIds: readonly string[]): Promise<RunsTable[]> {
+  const rows: RunsTable[] = [];
+  for (const chunk of inChunks(runIds, 500)) {
+    rows.push(...(await db.selectFrom('runs').selectAll().where('run_id', 'in', chunk).execute()));
+  }
+  return rows;
+}
+
 /** A run whose artifact directory lies below `rootPath` (a path relative to the artifact root), if there is one. */
 export async function runStoredBelow(db: Executor, rootPath: string): Promise<string | undefined> {
   const prefix = `mlflow-artifacts:/${rootPath === '' ? '' : `${rootPath}/`}`;

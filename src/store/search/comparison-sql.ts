@@ -3,8 +3,12 @@ import type { Comparison } from '../../domain/search/filter-ast.js';
 
 /**
  * Renders one comparison against a column expression, with every operand bound as a parameter. LIKE is
- * case-sensitive on both databases (SQLite is told so when opened); ILIKE compares lower-cased text.
+ * case-sensitive on both databases (SQLite is told so when opened); ILIKE compares lower-cased text. Both take `\`
+ * as the escape character, so `\%` and `\_` match a literal percent sign and underscore: PostgreSQL does that by
+ * default, SQLite only when told, and a pattern must mean the same on either.
  */
+const LIKE_ESCAPE = '\\';
+
 export function compareColumn(column: RawBuilder<unknown>, comparison: Comparison): RawBuilder<SqlBool> {
   switch (comparison.op) {
     case 'IS NULL':
@@ -18,9 +22,9 @@ export function compareColumn(column: RawBuilder<unknown>, comparison: Compariso
       return comparison.op === 'IN' ? sql<SqlBool>`${column} in (${list})` : sql<SqlBool>`${column} not in (${list})`;
     }
     case 'LIKE':
-      return sql<SqlBool>`${column} like ${comparison.value}`;
+      return sql<SqlBool>`${column} like ${comparison.value} escape ${LIKE_ESCAPE}`;
     case 'ILIKE':
-      return sql<SqlBool>`lower(${column}) like lower(${comparison.value})`;
+      return sql<SqlBool>`lower(${column}) like lower(${comparison.value}) escape ${LIKE_ESCAPE}`;
     case '=':
       return sql<SqlBool>`${column} = ${comparison.value}`;
     case '!=':

@@ -3,6 +3,7 @@ import type {
   Experiment,
   ExperimentActivity,
   ExperimentKeys,
+  LineageWalk,
   MetricHistory,
   Run,
   StepRange,
@@ -79,6 +80,10 @@ export const api = {
     request<{ runs: Run[]; nextPageToken?: string }>('POST', '/runs/search', body, signal),
   run: (id: string, signal?: AbortSignal) =>
     request<{ run: Run }>('GET', `/runs/${encodeURIComponent(id)}`, undefined, signal),
+  /** Up to 1,000 runs in one request; ids that match no run come back in `missing`. */
+  runs: (runIds: string[], signal?: AbortSignal) =>
+    request<{ runs: Run[]; missing: string[] }>('POST', '/runs/get', { runIds }, signal),
+  restoreRun: (runId: string) => request<{ run: Run }>('POST', `/runs/${encodeURIComponent(runId)}/restore`),
   setTags: (runId: string, tags: Record<string, string>) =>
     request<unknown>('POST', `/runs/${encodeURIComponent(runId)}/batch`, { tags }),
   /** At most `points` points of a metric chosen to keep its extremes, over the whole history or only `steps`. */
@@ -88,6 +93,19 @@ export const api = {
       `/runs/${encodeURIComponent(runId)}/metric-history?key=${encodeURIComponent(key)}&points=${points}${
         steps ? `&startStep=${steps.startStep}&endStep=${steps.endStep}` : ''
       }`,
+      undefined,
+      signal,
+    ),
+  /** The nodes one step up- or downstream of a lineage node along the given edge types. */
+  lineageNeighbours: (
+    direction: 'upstream' | 'downstream',
+    nodeId: string,
+    edgeTypes: string[],
+    signal?: AbortSignal,
+  ) =>
+    request<LineageWalk>(
+      'GET',
+      `/lineage/${direction}?nodeId=${encodeURIComponent(nodeId)}&depth=1&edgeTypes=${encodeURIComponent(edgeTypes.join(','))}`,
       undefined,
       signal,
     ),

@@ -3,7 +3,16 @@ import uPlot from 'uplot';
 import { ErrorMessage } from '../components/states.js';
 import { formatDuration, formatNumber } from '../lib/format.js';
 import { useEffectiveTheme } from '../lib/theme.js';
-import { alignSeries, pointsForWidth, toSeries, type XAxis } from './chart-data.js';
+import {
+  alignSeries,
+  NON_FINITE_LABEL,
+  type NonFiniteKind,
+  type NonFiniteMark,
+  nonFiniteMarks,
+  pointsForWidth,
+  toSeries,
+  type XAxis,
+} from './chart-data.js';
 import { describeZoom, stepsToFetch, useChartZoom } from './chart-zoom.js';
 import { useMetricHistories } from './use-metric-histories.js';
 
@@ -49,6 +58,7 @@ export function MetricChart({
   const plot = useRef<uPlot | null>(null);
   const [width, setWidth] = useState(0);
   const [renderMs, setRenderMs] = useState<number | null>(null);
+  const [marked, setMarked] = useState<Record<NonFiniteKind, number>>({ nan: 0, '+inf': 0, '-inf': 0 });
   const theme = useEffectiveTheme();
   const { zoom, zoomTo, reset: resetZoom } = useChartZoom(options.xAxis);
 
@@ -80,6 +90,8 @@ export function MetricChart({
       }),
     );
     const aligned = alignSeries(series);
+    const marks = fetched.histories.map((h, i) => nonFiniteMarks(h.metrics, options.xAxis, runs[i]!.startTime));
+    const markAt = marks.map((list) => new Map(list.map((m) => [m.x, m.kind])));
     const drawnPoints = series.reduce((sum, s) => sum + s.x.length, 0);
     const styles = getComputedStyle(element);
     const axisColor = styles.getPropertyValue('--text-muted').trim() || '#888';
@@ -113,7 +125,12 @@ export function MetricChart({
           width: 1.5,
           spanGaps: true,
           points: { show: false },
-          value: (_: uPlot, v: number | null) => (v === null ? '—' : formatNumber(v)),
+          value: (u: uPlot, v: number | null, seriesIndex: number, dataIndex: number | null) => {
+            if (v !== null) return formatNumber(v);
+            const x = dataIndex === null ? undefined : u.data[0][dataIndex];
+            const kind = x === undefined ? undefined : markAt[seriesIndex - 1]?.get(x);
+            return kind ? NON_FINITE_LABEL[kind] : '—';
+          },
         })),
       ],
       cursor: {
@@ -139,6 +156,19 @@ export function MetricChart({
         ],
         draw: [
           (u: uPlot) => {
+            const drawn = drawNonFinite(
+              u,
+              marks,
+              runs.map((r) => r.color),
+            );
+            setDataAttribute(element, 'nan', drawn.nan);
+            setDataAttribute(element, 'posInf', drawn['+inf']);
+            setDataAttribute(element, 'negInf', drawn['-inf']);
+            setMarked((previous) =>
+              previous.nan === drawn.nan && previous['+inf'] === drawn['+inf'] && previous['-inf'] === drawn['-inf']
+                ? previous
+                : drawn,
+            );
             const ms = Math.round(performance.now() - t0);
             // What was drawn, readable from outside the canvas (tests and tooling check it): the y and x ranges,
             // how many points, the zoom, and which steps the drawn series hold in full detail.
@@ -186,6 +216,18 @@ export function MetricChart({
             : total !== undefined
               ? `${shown?.toLocaleString()} of ${total.toLocaleString()} points${renderMs !== null ? ` · drawn in ${renderMs} ms` : ''}`
               : ''}
+          {marked.nan + marked['+inf'] + marked['-inf'] > 0 ? (
+            <span
+              className="non-finite-note"
+              data-testid="non-finite-note"
+              title="Points whose value is NaN or infinite cannot be plotted as values: +∞ is marked ▲ at the top, −∞ ▼ at the bottom and NaN ○ on the x axis"
+            >
+              {` · marked: ${(['nan', '+inf', '-inf'] as const)
+                .filter((k) => marked[k] > 0)
+                .map((k) => `${marked[k]} ${NON_FINITE_LABEL[k]}`)
+                .join(', ')}`}
+            </span>
+          ) : null}
           {zoom ? (
             <>
               {` · ${describeZoom(zoom)} `}
@@ -201,4 +243,48 @@ export function MetricChart({
       <div ref={holder} className="chart-canvas" style={{ minHeight: height }} />
     </figure>
   );
+}
+
+/**
+ * Marks the points a line cannot show, in their series' colour, at their x within the visible range: +∞ as ▲ at
+ * the top edge, −∞ as ▼ at the bottom edge, NaN as ○ on the x axis. Returns how many of each it drew.
+ */
+function drawNonFinite(u: uPlot, marks: NonFiniteMark[][], colors: string[]): Record<NonFiniteKind, number> {
+  const counts: Record<NonFiniteKind, number> = { nan: 0, '+inf': 0, '-inf': 0 };
+  const { ctx, bbox } = u;
+  const min = u.scales.x?.min ?? Number.NEGATIVE_INFINITY;
+  const max = u.scales.x?.max ?? Number.POSITIVE_INFINITY;
+  const size = 5 * devicePixelRatio;
+  const top = bbox.top;
+  const bottom = bbox.top + bbox.height;
+  ctx.save();
+  ctx.lineWidth = 1.5 * devicePixelRatio;
+  marks.forEach((list, i) => {
+    ctx.fillStyle = colors[i] ?? '#888';
+    ctx.strokeStyle = colors[i] ?? '#888';
+    for (const mark of list) {
+      if (mark.x < min || mark.x > max) continue;
+      const cx = u.valToPos(mark.x, 'x', true);
+      ctx.beginPath();
+      if (mark.kind === '+inf') {
+        ctx.moveTo(cx, top);
+        ctx.lineTo(cx - size, top + 1.6 * size);
+        ctx.lineTo(cx + size, top + 1.6 * size);
+        ctx.closePath();
+        ctx.fill();
+      } else if (mark.kind === '-inf') {
+        ctx.moveTo(cx, bottom);
+        ctx.lineTo(cx - size, bottom - 1.6 * size);
+        ctx.lineTo(cx + size, bottom - 1.6 * size);
+        ctx.closePath();
+        ctx.fill();
+      } else {
+        ctx.arc(cx, bottom - size, size * 0.8, 0, 2 * Math.PI);
+        ctx.stroke();
+      }
+      counts[mark.kind] += 1;
+    }
+  });
+  ctx.restore();
+  return counts;
 }

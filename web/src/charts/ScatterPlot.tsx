@@ -53,16 +53,18 @@ export function ScatterPlot({
       <line className="axis-line" x1={PAD.left} x2={PAD.left} y1={PAD.top} y2={HEIGHT - PAD.bottom} />
       {xAxis.ticks.slice(0, 8).map((t) => (
         <text key={`x${t.at}`} x={px(t.at)} y={HEIGHT - PAD.bottom + 16} textAnchor="middle" className="pc-tick">
-          {t.label}
+          {shorten(t.label, 16)}
+          <title>{t.label}</title>
         </text>
       ))}
       {yAxis.ticks.slice(0, 8).map((t) => (
         <text key={`y${t.at}`} x={PAD.left - 6} y={py(t.at) + 4} textAnchor="end" className="pc-tick">
-          {t.label}
+          {shorten(t.label, 8)}
+          <title>{t.label}</title>
         </text>
       ))}
       <text x={PAD.left + plotW / 2} y={HEIGHT - 4} textAnchor="middle" className="pc-label">
-        {xLabel}
+        {shorten(xLabel, 60)}
       </text>
       <text
         x={12}
@@ -71,7 +73,7 @@ export function ScatterPlot({
         className="pc-label"
         transform={`rotate(-90 12 ${PAD.top + plotH / 2})`}
       >
-        {yLabel}
+        {shorten(yLabel, 30)}
       </text>
       {placed.map(({ run, x, y }) => (
         <circle
@@ -95,3 +97,6 @@ export function ScatterPlot({
     </svg>
   );
 }
+
+/** A label cut to `max` characters: category values (paths, long names) would otherwise run over each other. */
+const shorten = (label: string, max: number) => (label.length > max ? `${label.slice(0, max - 1)}…` : label);

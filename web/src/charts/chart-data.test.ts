@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignSeries, pointsForWidth, toSeries } from './chart-data.js';
+import { alignSeries, nonFiniteMarks, pointsForWidth, toSeries } from './chart-data.js';
 
 const point = (step: number, value: number | string, timestamp = 1000 + step * 10) => ({
   key: 'loss',
@@ -15,6 +15,23 @@ describe('chart data', () => {
     expect(toSeries(points, 'step', 0, plain)).toEqual({ x: [0, 1, 2], y: [2, null, 0.5] });
     expect(toSeries(points, 'time', 0, plain).x).toEqual([1000, 1010, 1020]);
     expect(toSeries(points, 'relative', 1000, plain).x).toEqual([0, 0.01, 0.02]);
+  });
+
+  it('finds NaN and infinite points, at their x, the last of a shared x counting', () => {
+    const points = [
+      point(3, '-Infinity'),
+      point(0, 1),
+      point(1, 'NaN'),
+      point(2, 'Infinity'),
+      point(4, 'NaN'),
+      point(4, 2),
+    ];
+    expect(nonFiniteMarks(points, 'step', 0)).toEqual([
+      { x: 1, kind: 'nan' },
+      { x: 2, kind: '+inf' },
+      { x: 3, kind: '-inf' },
+    ]);
+    expect(nonFiniteMarks(points, 'time', 0).map((m) => m.x)).toEqual([1010, 1020, 1030]);
   });
 
   it('drops values a log scale cannot show and collapses duplicate x values', () => {

@@ -9,10 +9,39 @@ export interface SeriesPoints {
   y: (number | null)[];
 }
 
+/** A value a chart cannot place on its y axis: NaN, or an infinity beyond either end. */
+export type NonFiniteKind = 'nan' | '+inf' | '-inf';
+
+export interface NonFiniteMark {
+  x: number;
+  kind: NonFiniteKind;
+}
+
+export const NON_FINITE_LABEL: Record<NonFiniteKind, string> = { nan: 'NaN', '+inf': '+∞', '-inf': '−∞' };
+
+/**
+ * The points of a series whose values are NaN or infinite, at their x: drawn as gaps, they are marked separately so
+ * that they do not vanish without a trace. Where several points share an x the last one counts, as in toSeries.
+ */
+export function nonFiniteMarks(points: readonly Metric[], xAxis: XAxis, runStart: number): NonFiniteMark[] {
+  const lastAt = new Map<number, number>();
+  for (const p of points) lastAt.set(xOf(p, xAxis, runStart), toNumber(p.value));
+  const marks: NonFiniteMark[] = [];
+  for (const [x, value] of lastAt) {
+    if (Number.isNaN(value)) marks.push({ x, kind: 'nan' });
+    else if (value === Number.POSITIVE_INFINITY) marks.push({ x, kind: '+inf' });
+    else if (value === Number.NEGATIVE_INFINITY) marks.push({ x, kind: '-inf' });
+  }
+  return marks.sort((a, b) => a.x - b.x);
+}
+
+const xOf = (p: Metric, xAxis: XAxis, runStart: number) =>
+  xAxis === 'step' ? p.step : xAxis === 'time' ? p.timestamp : (p.timestamp - runStart) / 1000;
+
 /**
  * One run's points as an x/y pair for the chosen x axis: step, wall-clock time (epoch ms) or seconds since the run
  * started. Points are sorted by x with duplicate x values collapsed to the last one, as uPlot requires; values a
- * log scale cannot show, and NaN or infinite values, become gaps.
+ * log scale cannot show, and NaN or infinite values, become gaps (nonFiniteMarks says where the latter were).
  */
 export function toSeries(
   points: readonly Metric[],
@@ -21,7 +50,7 @@ export function toSeries(
   options: { smoothing: number; logScale: boolean },
 ): SeriesPoints {
   const pairs = points.map((p) => {
-    const x = xAxis === 'step' ? p.step : xAxis === 'time' ? p.timestamp : (p.timestamp - runStart) / 1000;
+    const x = xOf(p, xAxis, runStart);
     const value = toNumber(p.value);
     const y = Number.isFinite(value) && (!options.logScale || value > 0) ? value : null;
     return { x, y };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fieldReference, orderByFor, parseColumnId, parseSort, quoteValue } from './columns.js';
+import { parseExperimentFilter } from '../../../src/domain/search/filter-parser.js';
+import { containsPattern, fieldReference, orderByFor, parseColumnId, parseSort, quoteValue } from './columns.js';
 
 describe('columns', () => {
   it('parses column ids named like filter fields', () => {
@@ -22,5 +23,17 @@ describe('columns', () => {
     expect(parseSort('metrics.`val loss` DESC')).toEqual({ field: 'metrics.`val loss`', descending: true });
     expect(parseSort('params.lr')).toEqual({ field: 'params.lr', descending: false });
     expect(quoteValue("it's")).toBe("'it''s'");
+  });
+
+  it('writes literals and contains-patterns the server reads back exactly', () => {
+    const readBack = (literal: string) => {
+      const comparison = parseExperimentFilter(`name = ${literal}`).comparisons[0];
+      return comparison && 'value' in comparison ? comparison.value : undefined;
+    };
+    for (const text of ["it's", 'back\\slash', 'trailing\\', "\\'", '50% off_now']) {
+      expect(readBack(quoteValue(text))).toBe(text);
+    }
+    // % and _ typed by a user are escaped so LIKE takes them literally; so is a backslash.
+    expect(readBack(containsPattern('50%_a\\b'))).toBe('%50\\%\\_a\\\\b%');
   });
 });

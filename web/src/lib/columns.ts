@@ -104,5 +104,8 @@ export function parseSort(sort: string): { field: string; descending: boolean } 
   return { field: match[1]!, descending: match[2]!.toUpperCase() === 'DESC' };
 }
 
-/** A string literal for the filter language: single-quoted, with quotes doubled. */
-export const quoteValue = (value: string) => `'${value.replaceAll("'", "''")}'`;
+/** A string literal of the filter language, which reads `''` as a quote and `\\` as a backslash. */
+export const quoteValue = (value: string) => `'${value.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+
+/** A LIKE pattern matching `text` anywhere, its own `%`, `_` and `\` taken literally (the server escapes with `\`). */
+export const containsPattern = (text: string) => quoteValue(`%${text.replace(/[\\%_]/g, '\\$&')}%`);

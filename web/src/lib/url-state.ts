@@ -19,20 +19,33 @@ function safeDecode(item: string): string {
   }
 }
 
-// Changes made in the same tick (a click that sets two parameters) are merged into one navigation, so none of them
-// is lost to a URL that has not caught up yet.
-let pending: URLSearchParams | null = null;
+/**
+ * How a change reaches the browser history: 'push' adds an entry, so Back undoes it (a filter, a sort, a grouping,
+ * the runs compared); 'replace' rewrites the current one, for state that changes as you type or look around.
+ */
+export type HistoryMode = 'push' | 'replace';
 
-function writeParam(navigate: NavigateFunction, name: string, value: string | null): void {
-  const params = pending ?? new URLSearchParams(window.location.search);
-  if (value === null) params.delete(name);
-  else params.set(name, value);
-  if (pending) return;
-  pending = params;
+export interface QueryStateOptions {
+  history?: HistoryMode;
+}
+
+// Changes made in the same tick (a click that sets two parameters) are merged into one navigation, so none of them
+// is lost to a URL that has not caught up yet; the navigation adds a history entry if any of them asked for one.
+let pending: { params: URLSearchParams; push: boolean } | null = null;
+
+function writeParam(navigate: NavigateFunction, name: string, value: string | null, history: HistoryMode): void {
+  const first = pending === null;
+  pending ??= { params: new URLSearchParams(window.location.search), push: false };
+  if (value === null) pending.params.delete(name);
+  else pending.params.set(name, value);
+  pending.push ||= history === 'push';
+  if (!first) return;
   queueMicrotask(() => {
-    const search = pending?.toString() ?? '';
+    const search = pending?.params.toString() ?? '';
+    const push = pending?.push ?? false;
     pending = null;
-    navigate({ search: search ? `?${search}` : '' }, { replace: true });
+    if (`?${search}` === window.location.search || (search === '' && window.location.search === '')) return;
+    navigate({ search: search ? `?${search}` : '' }, { replace: !push });
   });
 }
 
@@ -41,7 +54,11 @@ function writeParam(navigate: NavigateFunction, name: string, value: string | nu
  * and survives reload. The value also lives in component state so inputs respond at once, before the router has
  * finished updating the URL. Setting a value equal to its default removes it, keeping links short.
  */
-export function useQueryState(name: string, fallback = ''): [string, (value: string) => void] {
+export function useQueryState(
+  name: string,
+  fallback = '',
+  { history = 'replace' }: QueryStateOptions = {},
+): [string, (value: string) => void] {
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const fromUrl = params.get(name) ?? fallback;
@@ -50,15 +67,19 @@ export function useQueryState(name: string, fallback = ''): [string, (value: str
   const set = useCallback(
     (next: string) => {
       setValue(next);
-      writeParam(navigate, name, next === fallback ? null : next);
+      writeParam(navigate, name, next === fallback ? null : next, history);
     },
-    [name, fallback, navigate],
+    [name, fallback, navigate, history],
   );
   return [value, set];
 }
 
-export function useQueryList(name: string, fallback: readonly string[] = []): [string[], (items: string[]) => void] {
-  const [raw, setRaw] = useQueryState(name, encodeList(fallback));
+export function useQueryList(
+  name: string,
+  fallback: readonly string[] = [],
+  options: QueryStateOptions = {},
+): [string[], (items: string[]) => void] {
+  const [raw, setRaw] = useQueryState(name, encodeList(fallback), options);
   const items = useMemo(() => decodeList(raw), [raw]);
   const set = useCallback((next: string[]) => setRaw(encodeList(next)), [setRaw]);
   return [items, set];

@@ -6,6 +6,7 @@ import { colorFor } from '../charts/chart-data.js';
 import { MetricChartPanel } from '../charts/MetricChartPanel.js';
 import { ParallelCoordinates } from '../charts/ParallelCoordinates.js';
 import { ScatterPlot } from '../charts/ScatterPlot.js';
+import { AddRunsPicker } from '../components/AddRunsPicker.js';
 import { RunDiff } from '../components/RunDiff.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { Empty, ErrorMessage, Loading } from '../components/states.js';
@@ -16,14 +17,23 @@ import { useAsync } from '../lib/use-async.js';
 import { useWidth } from '../lib/use-width.js';
 
 const MAX_PARALLEL_PARAMS = 8;
+/** Runs one comparison shows: beyond this, lines, legends and the diff's columns are no longer readable. */
+export const MAX_COMPARED_RUNS = 100;
+/** Runs overlaid on each metric chart; each costs a history request per chart, and more lines become a blur. */
+const MAX_CHARTED_RUNS = 20;
 
 /** Several runs side by side: overlaid metric charts, parallel coordinates, a scatter of any two values and a diff. */
 export function ComparePage() {
-  const [runIds, setRunIds] = useQueryList('runs');
+  const [runIds, setRunIds] = useQueryList('runs', [], { history: 'push' });
+  const unique = useMemo(() => [...new Set(runIds)], [runIds]);
+  const compared = unique.slice(0, MAX_COMPARED_RUNS);
+  // One request for all of them: a request per run overwhelms the browser when hundreds are chosen.
   const runs = useAsync(
-    async (signal) => Promise.all(runIds.map((id) => api.run(id, signal).then((r) => r.run))),
-    [runIds.join(',')],
+    async (signal) => (compared.length === 0 ? { runs: [], missing: [] } : api.runs(compared, signal)),
+    [compared.join(',')],
   );
+  const remove = (id: string) => setRunIds(runIds.filter((r) => r !== id));
+  const add = (id: string) => setRunIds([...unique.filter((r) => r !== id), id]);
 
   if (runIds.length === 0) {
     return (
@@ -47,10 +57,33 @@ export function ComparePage() {
     );
   }
   if (!runs.data) return <Loading label="Loading runs…" />;
-  return <Comparison runs={runs.data} onRemove={(id) => setRunIds(runIds.filter((r) => r !== id))} />;
+  return (
+    <Comparison
+      runs={runs.data.runs}
+      missing={runs.data.missing}
+      chosen={unique.length}
+      onRemove={remove}
+      onAdd={add}
+      onKeepShown={() => setRunIds(compared)}
+    />
+  );
 }
 
-function Comparison({ runs, onRemove }: { runs: Run[]; onRemove: (runId: string) => void }) {
+function Comparison({
+  runs,
+  missing,
+  chosen,
+  onRemove,
+  onAdd,
+  onKeepShown,
+}: {
+  runs: Run[];
+  missing: string[];
+  chosen: number;
+  onRemove: (runId: string) => void;
+  onAdd: (runId: string) => void;
+  onKeepShown: () => void;
+}) {
   const colored = runs.map((run, i) => ({ run, color: colorFor(i) }));
   const metricKeys = useMemo(() => [...new Set(runs.flatMap((r) => r.metrics.map((m) => m.key)))].sort(), [runs]);
   const paramKeys = useMemo(() => [...new Set(runs.flatMap((r) => Object.keys(r.params)))].sort(), [runs]);
@@ -68,7 +101,7 @@ function Comparison({ runs, onRemove }: { runs: Run[]; onRemove: (runId: string)
     }
     return null;
   };
-  const chartRuns = colored.map(({ run, color }) => ({
+  const chartRuns = colored.slice(0, MAX_CHARTED_RUNS).map(({ run, color }) => ({
     runId: run.runId,
     label: run.runName || run.runId,
     color,
@@ -82,20 +115,61 @@ function Comparison({ runs, onRemove }: { runs: Run[]; onRemove: (runId: string)
   return (
     <div className="page page-wide">
       <div className="page-header">
-        <h1>Compare {runs.length} runs</h1>
+        <h1>
+          Compare {runs.length} {runs.length === 1 ? 'run' : 'runs'}
+        </h1>
+        <span className="spacer" />
+        <AddRunsPicker
+          experimentIds={[...new Set(runs.map((r) => r.experimentId))]}
+          exclude={new Set(runs.map((r) => r.runId))}
+          onAdd={onAdd}
+          disabled={runs.length >= MAX_COMPARED_RUNS}
+        />
       </div>
+      {chosen > MAX_COMPARED_RUNS && (
+        <div className="notice" role="status" data-testid="compare-cap">
+          {chosen.toLocaleString()} runs were chosen; showing the first {MAX_COMPARED_RUNS}, the most a comparison can
+          show readably. Narrow the selection (a filter in the experiment helps) to compare others.{' '}
+          <button type="button" className="link-button" onClick={onKeepShown}>
+            Keep only these {MAX_COMPARED_RUNS}
+          </button>
+        </div>
+      )}
+      {missing.length > 0 && (
+        <div className="notice" role="status" data-testid="compare-missing">
+          {missing.length === 1 ? 'One run' : `${missing.length} runs`} of this link could not be found (deleted for
+          good, or a mistyped id):{' '}
+          {missing.map((id) => (
+            <span key={id} className="missing-run">
+              <code>{id}</code>
+              <button
+                type="button"
+                className="ghost small"
+                aria-label={`Remove ${id} from the comparison`}
+                onClick={() => onRemove(id)}
+              >
+                ×
+              </button>
+            </span>
+          ))}
+        </div>
+      )}
+      {runs.length === 0 && <Empty title="None of the chosen runs exists" />}
       <ul className="run-legend" data-testid="compare-runs">
         {colored.map(({ run, color }) => (
           <li key={run.runId}>
             <span className="swatch" style={{ background: color }} />
-            <Link to={`/experiments/${encodeURIComponent(run.experimentId)}/runs/${encodeURIComponent(run.runId)}`}>
+            <Link
+              to={`/experiments/${encodeURIComponent(run.experimentId)}/runs/${encodeURIComponent(run.runId)}`}
+              title={run.runName || run.runId}
+            >
               {run.runName || run.runId}
             </Link>
             <StatusBadge status={run.status} />
             <button
               type="button"
               className="ghost small"
-              aria-label={`Remove ${run.runName}`}
+              aria-label={`Remove ${run.runName || run.runId}`}
               onClick={() => onRemove(run.runId)}
             >
               ×
@@ -106,6 +180,11 @@ function Comparison({ runs, onRemove }: { runs: Run[]; onRemove: (runId: string)
 
       <section>
         <h2>Metrics</h2>
+        {runs.length > MAX_CHARTED_RUNS && (
+          <p className="muted small" data-testid="chart-cap">
+            Charts overlay the first {MAX_CHARTED_RUNS} of these {runs.length} runs.
+          </p>
+        )}
         {metricKeys.length === 0 ? (
           <p className="muted">These runs have no metrics.</p>
         ) : (

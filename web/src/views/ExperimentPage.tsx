@@ -20,12 +20,14 @@ const DEFAULT_SORT = 'attributes.start_time DESC';
 export function ExperimentPage() {
   const { experimentId = '' } = useParams();
   const navigate = useNavigate();
-  const [filter, setFilter] = useQueryState('filter');
-  const [sort, setSort] = useQueryState('sort', DEFAULT_SORT);
-  const [columnIds, setColumnIds] = useQueryList('cols', DEFAULT_COLUMNS);
-  const [pinnedIds, setPinnedIds] = useQueryList('pin');
-  const [groupBy, setGroupBy] = useQueryState('group');
-  const [aggregate, setAggregate] = useQueryState('agg');
+  // Each of these is a step a user may want to take back, so each adds a history entry that Back undoes.
+  const push = { history: 'push' } as const;
+  const [filter, setFilter] = useQueryState('filter', '', push);
+  const [sort, setSort] = useQueryState('sort', DEFAULT_SORT, push);
+  const [columnIds, setColumnIds] = useQueryList('cols', DEFAULT_COLUMNS, push);
+  const [pinnedIds, setPinnedIds] = useQueryList('pin', [], push);
+  const [groupBy, setGroupBy] = useQueryState('group', '', push);
+  const [aggregate, setAggregate] = useQueryState('agg', '', push);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
   const [now, setNow] = useState(Date.now());

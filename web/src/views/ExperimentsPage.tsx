@@ -4,7 +4,7 @@ import { api } from '../api/client.js';
 import type { Experiment, ExperimentActivity } from '../api/types.js';
 import { FirstRunHelp } from '../components/FirstRunHelp.js';
 import { Empty, ErrorMessage, Loading } from '../components/states.js';
-import { quoteValue } from '../lib/columns.js';
+import { containsPattern } from '../lib/columns.js';
 import { formatAgo, formatTime } from '../lib/format.js';
 import { useQueryState } from '../lib/url-state.js';
 import { useAsync } from '../lib/use-async.js';
@@ -24,7 +24,7 @@ export function ExperimentsPage() {
   const [more, setMore] = useState<Listing[]>([]);
   const navigate = useNavigate();
 
-  const filter = query.trim() ? `name ILIKE ${quoteValue(`%${query.trim()}%`)}` : undefined;
+  const filter = query.trim() ? `name ILIKE ${containsPattern(query.trim())}` : undefined;
   const first = useAsync(
     async (signal) => {
       setMore([]);

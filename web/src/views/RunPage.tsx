@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api } from '../api/client.js';
 import type { Run } from '../api/types.js';
@@ -13,6 +13,7 @@ import { Empty, ErrorMessage, Loading } from '../components/states.js';
 import { formatDuration, formatNumber, formatTime } from '../lib/format.js';
 import { toNumber } from '../lib/metric-value.js';
 import { isEnvironmentTag, isHiddenTag, SOURCE_TAGS, seedOf } from '../lib/run-facts.js';
+import { type LineageDataset, runLineageDatasets } from '../lib/run-lineage.js';
 import { useQueryState } from '../lib/url-state.js';
 import { useAsync } from '../lib/use-async.js';
 
@@ -56,8 +57,9 @@ export function RunPage() {
             </Link>{' '}
             /
           </div>
-          <h1>
-            {r.runName || r.runId} <StatusBadge status={r.status} />
+          <h1 title={r.runName || r.runId}>
+            <span className="run-title">{r.runName || r.runId}</span> <StatusBadge status={r.status} />
+            {r.lifecycleStage === 'deleted' && <span className="badge badge-deleted">deleted</span>}
           </h1>
         </div>
         <span className="spacer" />
@@ -65,6 +67,7 @@ export function RunPage() {
           Compare with…
         </Link>
       </div>
+      {r.lifecycleStage === 'deleted' && <DeletedNotice runId={r.runId} onRestored={run.reload} />}
       <div className="tabs" role="tablist">
         {TABS.map(([id, label]) => (
           <button
@@ -87,6 +90,34 @@ export function RunPage() {
       ) : (
         <Overview run={r} onChanged={run.reload} openChart={() => setTab('charts')} />
       )}
+    </div>
+  );
+}
+
+/**
+ * A deleted run still opens (links to it keep working until it is removed for good), but says so plainly and offers
+ * to bring it back; the server decides whether that is allowed and its refusal is shown as written.
+ */
+function DeletedNotice({ runId, onRestored }: { runId: string; onRestored: () => void }) {
+  const [state, setState] = useState<{ busy: boolean; error?: Error }>({ busy: false });
+  const restore = async () => {
+    setState({ busy: true });
+    try {
+      await api.restoreRun(runId);
+      setState({ busy: false });
+      onRestored();
+    } catch (error) {
+      setState({ busy: false, error: error instanceof Error ? error : new Error(String(error)) });
+    }
+  };
+  return (
+    <div className="notice notice-deleted" role="status" data-testid="run-deleted">
+      <strong>This run is deleted.</strong> It is hidden from its experiment's runs and searches, and cannot be changed;
+      it can be restored until it is removed for good.{' '}
+      <button type="button" onClick={restore} disabled={state.busy}>
+        {state.busy ? 'Restoring…' : 'Restore run'}
+      </button>
+      {state.error && <ErrorMessage error={state.error} />}
     </div>
   );
 }
@@ -195,16 +226,34 @@ function Overview({ run, onChanged, openChart }: { run: Run; onChanged: () => vo
           <KeyValueTable entries={environment} empty="No environment recorded for this run." testId="environment" />
         </section>
       </div>
-      <section>
-        <h2>Inputs ({run.inputs.length})</h2>
-        {run.inputs.length === 0 ? (
-          <p className="muted">No datasets logged as inputs.</p>
+      <RunDatasets run={run} />
+    </div>
+  );
+}
+
+/**
+ * What the run read and wrote: datasets logged as MLflow inputs, and those the lineage graph links to the run
+ * (OpenLineage events report both inputs and outputs there, and log no MLflow inputs).
+ */
+function RunDatasets({ run }: { run: Run }) {
+  const lineage = useAsync(
+    (signal) => runLineageDatasets(run.runId, run.inputs, signal),
+    [run.runId, run.inputs.map((d) => d.digest).join(',')],
+  );
+  const fromGraph = lineage.data ?? { inputs: [], outputs: [] };
+  const inputCount = run.inputs.length + fromGraph.inputs.length;
+  return (
+    <>
+      <section data-testid="run-inputs" aria-busy={lineage.loading}>
+        <h2>Inputs ({inputCount})</h2>
+        {inputCount === 0 ? (
+          <p className="muted">{lineage.loading ? 'Loading…' : 'No datasets logged as inputs.'}</p>
         ) : (
           <table className="data-table compact" data-testid="inputs">
             <thead>
               <tr>
                 <th>Dataset</th>
-                <th>Digest</th>
+                <th>Digest / version</th>
                 <th>Context</th>
                 <th>Source</th>
               </tr>
@@ -220,11 +269,52 @@ function Overview({ run, onChanged, openChart }: { run: Run; onChanged: () => vo
                   </td>
                 </tr>
               ))}
+              {fromGraph.inputs.map((d) => (
+                <LineageDatasetRow key={d.nodeId} dataset={d} />
+              ))}
             </tbody>
           </table>
         )}
       </section>
-    </div>
+      {fromGraph.outputs.length > 0 && (
+        <section>
+          <h2>Outputs ({fromGraph.outputs.length})</h2>
+          <table className="data-table compact" data-testid="outputs">
+            <thead>
+              <tr>
+                <th>Dataset</th>
+                <th>Digest / version</th>
+                <th>Context</th>
+                <th>Source</th>
+              </tr>
+            </thead>
+            <tbody>
+              {fromGraph.outputs.map((d) => (
+                <LineageDatasetRow key={d.nodeId} dataset={d} />
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+      {lineage.error && <ErrorMessage error={lineage.error} onRetry={lineage.reload} />}
+    </>
+  );
+}
+
+function LineageDatasetRow({ dataset }: { dataset: LineageDataset }) {
+  return (
+    <tr data-node-id={dataset.nodeId}>
+      <td className="clamp" title={dataset.name}>
+        {dataset.name}
+      </td>
+      <td className="mono clamp" title={dataset.digest ?? dataset.version}>
+        {dataset.digest ?? dataset.version}
+      </td>
+      <td>{dataset.context ?? '—'}</td>
+      <td className="mono small clamp" title={dataset.uri}>
+        {dataset.uri || '—'}
+      </td>
+    </tr>
   );
 }
 

@@ -1,0 +1,82 @@
+import { useState } from 'react';
+import { api } from '../api/client.js';
+import { containsPattern } from '../lib/columns.js';
+import { useAsync } from '../lib/use-async.js';
+import { Popover } from './Popover.js';
+import { StatusBadge } from './StatusBadge.js';
+
+const SHOWN = 50;
+
+/**
+ * Finds runs of the given experiments by name and adds them to a comparison, so a comparison started from one run
+ * ("Compare with…") can grow without going back to the runs table.
+ */
+export function AddRunsPicker({
+  experimentIds,
+  exclude,
+  onAdd,
+  disabled,
+}: {
+  experimentIds: string[];
+  exclude: ReadonlySet<string>;
+  onAdd: (runId: string) => void;
+  disabled?: boolean;
+}) {
+  if (experimentIds.length === 0 || disabled) return null;
+  return (
+    <Popover label="Add runs" testId="add-runs">
+      <RunFinder experimentIds={experimentIds} exclude={exclude} onAdd={onAdd} />
+    </Popover>
+  );
+}
+
+function RunFinder({
+  experimentIds,
+  exclude,
+  onAdd,
+}: {
+  experimentIds: string[];
+  exclude: ReadonlySet<string>;
+  onAdd: (runId: string) => void;
+}) {
+  const [query, setQuery] = useState('');
+  const filter = query.trim() ? `attributes.run_name ILIKE ${containsPattern(query.trim())}` : undefined;
+  const found = useAsync(
+    (signal) =>
+      api.searchRuns(
+        { experimentIds, filter, orderBy: ['attributes.start_time DESC'], maxResults: SHOWN + exclude.size },
+        signal,
+      ),
+    [experimentIds.join(','), filter, exclude.size],
+  );
+  const candidates = (found.data?.runs ?? []).filter((r) => !exclude.has(r.runId)).slice(0, SHOWN);
+  return (
+    <div className="run-finder">
+      <input
+        type="search"
+        aria-label="Find runs to add"
+        placeholder="Run name"
+        value={query}
+        // biome-ignore lint/a11y/noAutofocus: the panel opens to search; focus belongs in its box
+        autoFocus
+        onChange={(event) => setQuery(event.target.value)}
+      />
+      {found.error ? (
+        <p className="muted small">{found.error.message}</p>
+      ) : found.data && candidates.length === 0 ? (
+        <p className="muted small">No other run matches.</p>
+      ) : (
+        <ul className="run-finder-list">
+          {candidates.map((run) => (
+            <li key={run.runId}>
+              <button type="button" className="ghost" onClick={() => onAdd(run.runId)}>
+                + <span className="clamp">{run.runName || run.runId}</span>
+              </button>
+              <StatusBadge status={run.status} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
