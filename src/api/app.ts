@@ -14,6 +14,7 @@ import { MLFLOW_STATUS_MAPS } from './mlflow/status-map.js';
 import { artifactRoutes } from './native/artifact-routes.js';
 import { experimentRoutes } from './native/experiment-routes.js';
 import { lineageRoutes } from './native/lineage/lineage-routes.js';
+import { loggedModelRoutes } from './native/logged-model-routes.js';
 import { provenanceRoutes } from './native/provenance/provenance-routes.js';
 import { registryRoutes } from './native/registry/registry-routes.js';
 import { runRoutes } from './native/run-routes.js';
@@ -103,6 +104,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     async (v1) => {
       await v1.register(experimentRoutes, { services });
       await v1.register(runRoutes, { services });
+      await v1.register(loggedModelRoutes, { services });
       await v1.register(artifactRoutes, { services });
       await v1.register(lineageRoutes, { services });
       await v1.register(uiSupportRoutes, { services });

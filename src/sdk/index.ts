@@ -11,6 +11,7 @@ export type {
   ArtifactFile,
   DatasetInput,
   Experiment,
+  LoggedModel,
   Metric,
   Run,
   RunStatus,

@@ -4,7 +4,15 @@ import { ActiveRun, type ParamValue } from './active-run.js';
 import { MnemoApiError } from './errors.js';
 import { type FetchFunction, HttpClient } from './http-client.js';
 import { checkRetryOptions, DEFAULT_RETRY, type RetryOptions } from './retry-policy.js';
-import type { ArtifactFile, Experiment, Metric, Run, SearchExperimentsOptions, SearchRunsOptions } from './types.js';
+import type {
+  ArtifactFile,
+  Experiment,
+  LoggedModel,
+  Metric,
+  Run,
+  SearchExperimentsOptions,
+  SearchRunsOptions,
+} from './types.js';
 import { apiPath, encodeArtifactPath, withQuery } from './url-path.js';
 import { readMetric, readRun, type WireMetric, type WireRun } from './wire.js';
 
@@ -179,6 +187,18 @@ export class Mnemo {
 
   async getRun(runId: string): Promise<Run> {
     return readRun((await this.http.request<RunReply>('GET', apiPath`/runs/${runId}`)).run);
+  }
+
+  /** An MLflow 3 LoggedModel, with its files and the registered versions made from it. */
+  async getLoggedModel(modelId: string): Promise<LoggedModel> {
+    return (await this.http.request<{ loggedModel: LoggedModel }>('GET', apiPath`/logged-models/${modelId}`))
+      .loggedModel;
+  }
+
+  /** The LoggedModels a run produced. */
+  async loggedModelsOfRun(runId: string): Promise<LoggedModel[]> {
+    return (await this.http.request<{ loggedModels: LoggedModel[] }>('GET', apiPath`/runs/${runId}/logged-models`))
+      .loggedModels;
   }
 
   async searchRuns(options: SearchRunsOptions): Promise<{ runs: Run[]; nextPageToken?: string }> {

@@ -51,6 +51,37 @@ export interface Run {
   /** The latest value of each metric. */
   metrics: Metric[];
   inputs: DatasetInput[];
+  /** MLflow 3 LoggedModels the run produced (with the step each was logged at) and used. */
+  modelOutputs: { modelId: string; step: number }[];
+  modelInputs: string[];
+}
+
+/** An MLflow 3 LoggedModel with its files and the registered versions made from it. */
+export interface LoggedModel {
+  modelId: string;
+  experimentId: string;
+  name: string;
+  artifactUri: string;
+  status: 'LOGGED_MODEL_PENDING' | 'LOGGED_MODEL_READY' | 'LOGGED_MODEL_UPLOAD_FAILED' | string;
+  statusMessage: string | null;
+  modelType: string;
+  sourceRunId: string | null;
+  lifecycleStage: string;
+  creationTime: number;
+  lastUpdatedTime: number;
+  tags: Record<string, string>;
+  params: Record<string, string>;
+  metrics: {
+    key: string;
+    value: number | string;
+    timestamp: number;
+    step: number;
+    runId: string | null;
+    datasetName: string | null;
+    datasetDigest: string | null;
+  }[];
+  registeredVersions: { name: string; version: number }[];
+  files: ArtifactFile[];
 }
 
 export interface ArtifactFile {

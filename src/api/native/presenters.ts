@@ -53,5 +53,7 @@ export function presentRun(run: Run) {
     tags: toMap(run.tags),
     metrics: run.metrics.map(presentMetric),
     inputs: run.inputs.map(presentInput),
-  } satisfies Record<keyof RunInfo | 'params' | 'tags' | 'metrics' | 'inputs', unknown>;
+    modelOutputs: run.modelOutputs,
+    modelInputs: run.modelInputs,
+  } satisfies Record<keyof RunInfo | Exclude<keyof Run, 'info'>, unknown>;
 }

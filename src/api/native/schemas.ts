@@ -62,6 +62,46 @@ export const RunJson = Type.Object({
   tags: Type.Record(Type.String(), Type.String()),
   metrics: Type.Array(MetricJson),
   inputs: Type.Array(DatasetInputJson),
+  /** MLflow 3 LoggedModels the run produced (with the step) and used. */
+  modelOutputs: Type.Array(Type.Object({ modelId: Type.String(), step: Type.Integer() })),
+  modelInputs: Type.Array(Type.String()),
+});
+
+export const LoggedModelJson = Type.Object({
+  modelId: Type.String(),
+  experimentId: Type.String(),
+  name: Type.String(),
+  artifactUri: Type.String(),
+  status: Type.String(),
+  statusMessage: Type.Union([Type.String(), Type.Null()]),
+  modelType: Type.String(),
+  sourceRunId: Type.Union([Type.String(), Type.Null()]),
+  lifecycleStage: Type.String(),
+  creationTime: Type.Integer(),
+  lastUpdatedTime: Type.Integer(),
+  tags: Type.Record(Type.String(), Type.String()),
+  params: Type.Record(Type.String(), Type.String()),
+  metrics: Type.Array(
+    Type.Object({
+      key: Type.String(),
+      value: Type.Union([Type.Number(), Type.String()]),
+      timestamp: Type.Integer(),
+      step: Type.Integer(),
+      runId: Type.Union([Type.String(), Type.Null()]),
+      datasetName: Type.Union([Type.String(), Type.Null()]),
+      datasetDigest: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
+  /** Registered model versions made from this model. */
+  registeredVersions: Type.Array(Type.Object({ name: Type.String(), version: Type.Integer() })),
+  files: Type.Array(
+    Type.Object({
+      path: Type.String(),
+      isDir: Type.Boolean(),
+      size: Type.Union([Type.Integer(), Type.Null()]),
+      sha256: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
 });
 
 export const CreateExperimentBody = Type.Object(

@@ -109,6 +109,47 @@ export class LoggedModelService {
     return loadLoggedModel(this.deps.store.db, checkLoggedModelId(modelId));
   }
 
+  /** The registered model versions made from a model, oldest first (deleted ones left out). */
+  async registrations(modelId: string): Promise<{ name: string; version: number }[]> {
+    const rows = await this.deps.store.db
+      .selectFrom('model_versions as v')
+      .innerJoin('registered_models as m', 'm.model_id', 'v.model_id')
+      .select(['m.name', 'v.version'])
+      .where('v.logged_model_id', '=', checkLoggedModelId(modelId))
+      .where('v.deleted_time', 'is', null)
+      .orderBy('v.creation_time')
+      .orderBy('m.name')
+      .execute();
+    return rows.map((r) => ({ name: r.name, version: Number(r.version) }));
+  }
+
+  /** The live models a run produced or that name it as their source run, oldest first. */
+  async producedBy(runId: string): Promise<LoggedModel[]> {
+    const db = this.deps.store.db;
+    const rows = await db
+      .selectFrom('logged_models')
+      .selectAll()
+      .where('lifecycle_stage', '=', 'active')
+      .where((eb) =>
+        eb.or([
+          eb('source_run_id', '=', runId),
+          eb(
+            'model_id',
+            'in',
+            eb
+              .selectFrom('run_model_links')
+              .select('model_id')
+              .where('run_id', '=', runId)
+              .where('direction', '=', 'output'),
+          ),
+        ]),
+      )
+      .orderBy('creation_time')
+      .orderBy('model_id')
+      .execute();
+    return models.hydrateLoggedModels(db, rows);
+  }
+
   /** Sets the status once the files are uploaded (or failed to upload), as `PATCH logged-models/<id>` does. */
   async finalize(modelId: string, status: string): Promise<LoggedModel> {
     const next = parseLoggedModelStatus(status);

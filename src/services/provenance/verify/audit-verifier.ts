@@ -6,8 +6,10 @@ import { verifyExperiments } from './experiment-verifier.js';
 import { verifyGovernance } from './governance-verifier.js';
 import { verifyLineage } from './lineage-verifier.js';
 import { verifyLog } from './log-verifier.js';
+import { loggedModelFileKind, loggedModelKind, runModelLinkKind } from './logged-model-kinds.js';
 import { verifyModels } from './model-verifier.js';
 import { verifyModelVersions } from './model-version-verifier.js';
+import { verifyRecordedRows } from './recorded-rows.js';
 import { verifyRuns } from './run-verifier.js';
 import { verifyWebhooks } from './webhook-kinds.js';
 
@@ -50,10 +52,15 @@ export async function verifyAuditTrail(
   const lineage = await verifyLineage(db, problems);
   const governance = await verifyGovernance(db, problems);
   const webhooks = await verifyWebhooks(db, problems);
+  // MLflow 3 LoggedModels, their files and their links to runs.
+  const loggedModels =
+    (await verifyRecordedRows(db, problems, loggedModelKind)) +
+    (await verifyRecordedRows(db, problems, loggedModelFileKind)) +
+    (await verifyRecordedRows(db, problems, runModelLinkKind));
   return {
     events: log.events,
     checkpoints: log.checkpoints,
-    entities: experiments + runs + models + versions + webhooks,
+    entities: experiments + runs + models + versions + webhooks + loggedModels,
     lineage,
     governance,
     problems: problems.sorted(),
