@@ -8,7 +8,7 @@ export interface Reply<T = Body> {
 }
 
 /** Calls the MLflow API the way the official client does: JSON bodies for writes, query strings for reads. */
-export function mlflowCalls(api: TestServer, prefix = '/api/2.0/mlflow') {
+export function mlflowCalls(api: Pick<TestServer, 'call'>, prefix = '/api/2.0/mlflow') {
   return {
     post: <T = Body>(path: string, body: unknown): Promise<Reply<T>> => api.call<T>('POST', `${prefix}/${path}`, body),
     patch: <T = Body>(path: string, body: unknown): Promise<Reply<T>> =>
