@@ -341,9 +341,9 @@ describe.each(backends)('lineage graph queries on $name', (backend) => {
       '/api/v1/lineage/model-versions/bare-model/1/completeness',
     );
     expect(partial).toMatchObject({
-      score: 0.2,
+      score: 0.33,
       missing: ['code', 'environment', 'features', 'evaluation'],
-      linked: { data: true, code: false, environment: false, features: false, evaluation: false },
+      linked: { files: true, data: true, code: false, environment: false, features: false, evaluation: false },
     });
   });
 
@@ -378,7 +378,7 @@ describe.each(backends)('lineage graph queries on $name', (backend) => {
     const after = await get<Score>('/api/v1/lineage/model-versions/graded/1/completeness');
     expect(after.linked).toMatchObject({ code: true, evaluation: true, environment: false });
     expect(after.missing).toEqual(['data', 'environment', 'features']);
-    expect(after.score).toBe(0.4);
+    expect(after.score).toBe(0.5);
   });
 
   it('exports the whole graph as JSON and GraphML', async () => {

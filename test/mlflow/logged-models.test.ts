@@ -329,6 +329,13 @@ describe.each(backends)('MLflow 3 LoggedModels on $name', (backend) => {
     expect(created.model_version).toMatchObject({ version: '1', status: 'READY' });
     const native = await api.call<{ modelVersion: Body }>('GET', '/api/v1/registered-models/hollow/versions/1');
     expect(native.body.modelVersion).toMatchObject({ sourceWithoutFiles: true, fileCount: 0 });
+    // Completeness counts the missing files against the version.
+    const completeness = await api.call<{ linked: Record<string, boolean>; missing: string[]; score: number }>(
+      'GET',
+      '/api/v1/lineage/model-versions/hollow/1/completeness',
+    );
+    expect(completeness.body.linked.files).toBe(false);
+    expect(completeness.body.missing).toContain('files');
     expect((await verify()).problems).toEqual([]);
   });
 

@@ -2,7 +2,7 @@ import type { LineageEdge } from './graph.js';
 import type { ReachedNode } from './impact.js';
 import type { NodeKind } from './node-id.js';
 
-export const COMPLETENESS_ASPECTS = ['data', 'code', 'environment', 'features', 'evaluation'] as const;
+export const COMPLETENESS_ASPECTS = ['files', 'data', 'code', 'environment', 'features', 'evaluation'] as const;
 export type CompletenessAspect = (typeof COMPLETENESS_ASPECTS)[number];
 
 export interface Completeness {
@@ -18,6 +18,8 @@ export interface RecordedOutsideGraph {
   evaluations: boolean;
   /** The run that produced the version carries `mlflow.source.git.commit`. */
   producerGitCommit: boolean;
+  /** The version was registered with files (its manifest vouches for bytes); false for an empty source. */
+  files: boolean;
 }
 
 /**
@@ -25,7 +27,8 @@ export interface RecordedOutsideGraph {
  * environment count only when they belong to the version itself: declared on it, or on the run that produced it
  * (the code of an upstream ETL job says nothing about how the model was built), or a git commit the producing run
  * recorded as MLflow does. Evaluation means some run consumed the version, or results were recorded on it in the
- * registry. Each aspect weighs the same.
+ * registry. Files means the version was registered with its files: one registered from an empty source (as MLflow
+ * clients may do) vouches for no bytes. Each aspect weighs the same.
  */
 export function lineageCompleteness(
   modelVersionId: string,
@@ -42,6 +45,7 @@ export function lineageCompleteness(
         r.path.every((step, i) => step.type === 'depends_on' || (i === 0 && step.type === 'produced')),
     );
   const linked: Record<CompletenessAspect, boolean> = {
+    files: recorded.files,
     data: anywhere('dataset_version'),
     code: own('code_ref') || recorded.producerGitCommit,
     environment: own('environment'),

@@ -211,6 +211,7 @@ export class LineageQueryService {
         ((await evaluationsOf(this.db, identity.modelId, version)).length > 0 ||
           (await checksOf(this.db, identity.modelId, version)).length > 0),
       producerGitCommit: await anyRunTagged(this.db, producers, CODE_TAGS.commit),
+      files: identity !== undefined && (await registeredWithFiles(this.db, identity.modelId, version)),
     };
     return { modelVersion: id, ...lineageCompleteness(id, walk.nodes, outgoing, recorded) };
   }
@@ -252,4 +253,15 @@ export class LineageQueryService {
       return live ? { ...n, attributes: { ...n.attributes, ...live } } : n;
     });
   }
+}
+
+/** Whether a version was registered with files: its stored manifest lists at least one. */
+async function registeredWithFiles(db: Executor, modelId: string, version: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('model_versions')
+    .select('manifest')
+    .where('model_id', '=', modelId)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return row !== undefined && (JSON.parse(row.manifest) as unknown[]).length > 0;
 }
