@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { MnemoError } from '../../domain/errors.js';
 import type { RegisteredModel } from '../../domain/registry/entities.js';
 import type { Services } from '../../services/services.js';
 import { presentModelVersion, presentRegisteredModel } from './registry-presenters.js';
@@ -24,13 +25,27 @@ export async function mlflowRegisteredModelRoutes(app: FastifyInstance, { servic
   const { models, stages, aliases } = services.registry;
 
   const present = async (model: RegisteredModel) => presentRegisteredModel(model, await stages.latest(model.name));
+  /**
+   * After a committed write the client must hear of its success: if a concurrent rename or delete took the name
+   * before the latest versions were read, the model is answered as committed, without them.
+   */
+  const presentWritten = async (model: RegisteredModel) => {
+    try {
+      return await present(model);
+    } catch (error) {
+      if (error instanceof MnemoError && error.code === 'RESOURCE_DOES_NOT_EXIST')
+        return presentRegisteredModel(model, []);
+      throw error;
+    }
+  };
 
   app.post<{ Body: CreateModelBody }>(
     '/registered-models/create',
     { schema: { body: CreateModelBody } },
     async (request) => {
       const { name, tags, description } = request.body;
-      return { registered_model: await present(await models.create({ name, tags, description })) };
+      // A model just created has no versions: nothing to read after the commit.
+      return { registered_model: presentRegisteredModel(await models.create({ name, tags, description }), []) };
     },
   );
 
@@ -44,7 +59,7 @@ export async function mlflowRegisteredModelRoutes(app: FastifyInstance, { servic
     '/registered-models/rename',
     { schema: { body: RenameModelBody } },
     async (request) => ({
-      registered_model: await present(await models.rename(request.body.name, request.body.new_name)),
+      registered_model: await presentWritten(await models.rename(request.body.name, request.body.new_name)),
     }),
   );
 
@@ -53,8 +68,8 @@ export async function mlflowRegisteredModelRoutes(app: FastifyInstance, { servic
     { schema: { body: UpdateModelBody } },
     async (request) => {
       const { name, description } = request.body;
-      const updated = description === undefined ? await models.get(name) : await models.update(name, { description });
-      return { registered_model: await present(updated) };
+      if (description === undefined) return { registered_model: await present(await models.get(name)) };
+      return { registered_model: await presentWritten(await models.update(name, { description })) };
     },
   );
 
