@@ -90,6 +90,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     throw error;
   }
   services.webhooks.dispatcher.onFailure = (failure) => app.log.warn({ webhook: failure }, 'webhook delivery failed');
+  // Deliveries owed from before this start (a crash, a restart) or staged by other replicas go out too.
+  services.webhooks.dispatcher.start();
   const checkpointTimer = startCheckpointTimer(
     services.provenance.checkpoints,
     config.checkpointIntervalMinutes ?? 10,

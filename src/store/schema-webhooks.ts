@@ -25,7 +25,16 @@ export interface SecretKeysTable {
   creation_time: number;
 }
 
+/** A registry event owed to webhooks (see migration 0018): the announcement as JSON, and who is delivering it. */
+export interface WebhookOutboxTable {
+  event_id: string;
+  announcement: string;
+  created_time: number;
+  claimed_until: number | null;
+}
+
 export interface WebhookDatabase {
   webhooks: WebhooksTable;
   secret_keys: SecretKeysTable;
+  webhook_outbox: WebhookOutboxTable;
 }

@@ -190,4 +190,5 @@ export interface Database {
   run_model_links: LoggedModelDatabase['run_model_links'];
   webhooks: WebhookDatabase['webhooks'];
   secret_keys: WebhookDatabase['secret_keys'];
+  webhook_outbox: WebhookDatabase['webhook_outbox'];
 }

@@ -4,7 +4,7 @@ import type { ModelVersion } from '../../domain/registry/entities.js';
 import { updateModelRow } from '../../store/repositories/registry/model-repository.js';
 import * as versions from '../../store/repositories/registry/version-repository.js';
 import { parseVersionNumber, requireModel, requireVersion } from './model-lookup.js';
-import { announced, type RegistryDeps, registryWrite } from './registry-deps.js';
+import { type RegistryDeps, registryWrite } from './registry-deps.js';
 
 /** Aliases (`champion`, `challenger`): a movable name for one live version of a model. */
 export class AliasService {
@@ -13,40 +13,46 @@ export class AliasService {
   async set(name: string, alias: string, version: string | number): Promise<ModelVersion> {
     validateAlias(alias);
     const number = parseVersionNumber(version);
-    return registryWrite(this.deps, async ({ db, audit }) => {
-      const model = await requireModel(db, name);
-      const row = await requireVersion(db, model, number);
-      await versions.setAlias(db, model.model_id, alias, number);
-      const now = this.deps.now();
-      await updateModelRow(db, model.model_id, { last_updated_time: now });
-      audit({
-        action: 'registered_model.set_alias',
-        entityKind: 'registered_model',
-        entityId: model.model_id,
-        state: { name: model.name, alias, version: number, lastUpdatedTime: now },
-      });
-      return (await versions.hydrateVersions(db, [row], () => model.name))[0]!;
-    }).then(
-      announced(this.deps, (v) => [{ kind: 'model_version_alias.created', name: v.name, alias, version: v.version }]),
+    return registryWrite(
+      this.deps,
+      async ({ db, audit }) => {
+        const model = await requireModel(db, name);
+        const row = await requireVersion(db, model, number);
+        await versions.setAlias(db, model.model_id, alias, number);
+        const now = this.deps.now();
+        await updateModelRow(db, model.model_id, { last_updated_time: now });
+        audit({
+          action: 'registered_model.set_alias',
+          entityKind: 'registered_model',
+          entityId: model.model_id,
+          state: { name: model.name, alias, version: number, lastUpdatedTime: now },
+        });
+        return (await versions.hydrateVersions(db, [row], () => model.name))[0]!;
+      },
+      (v) => [{ kind: 'model_version_alias.created', name: v.name, alias, version: v.version }],
     );
   }
 
   async delete(name: string, alias: string): Promise<void> {
-    await registryWrite(this.deps, async ({ db, audit }) => {
-      const model = await requireModel(db, name);
-      if (!(await versions.deleteAlias(db, model.model_id, alias))) {
-        throw notFound(`Registered model '${model.name}' has no alias '${alias}'`);
-      }
-      const now = this.deps.now();
-      await updateModelRow(db, model.model_id, { last_updated_time: now });
-      audit({
-        action: 'registered_model.delete_alias',
-        entityKind: 'registered_model',
-        entityId: model.model_id,
-        state: { name: model.name, alias, deleted: true, lastUpdatedTime: now },
-      });
-      return model.name;
-    }).then(announced(this.deps, (modelName) => [{ kind: 'model_version_alias.deleted', name: modelName, alias }]));
+    await registryWrite(
+      this.deps,
+      async ({ db, audit }) => {
+        const model = await requireModel(db, name);
+        if (!(await versions.deleteAlias(db, model.model_id, alias))) {
+          throw notFound(`Registered model '${model.name}' has no alias '${alias}'`);
+        }
+        const now = this.deps.now();
+        await updateModelRow(db, model.model_id, { last_updated_time: now });
+        audit({
+          action: 'registered_model.delete_alias',
+          entityKind: 'registered_model',
+          entityId: model.model_id,
+          state: { name: model.name, alias, deleted: true, lastUpdatedTime: now },
+        });
+        return model.name;
+      },
+      (modelName) => [{ kind: 'model_version_alias.deleted', name: modelName, alias }],
+    );
   }
 
   async resolve(name: string, alias: string): Promise<ModelVersion> {

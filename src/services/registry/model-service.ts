@@ -20,7 +20,7 @@ import { renameModelVersionNodes } from '../lineage/model-version-lineage.js';
 import type { WriteScope } from '../unit-of-work.js';
 import { checkMetadata } from './metadata-gate.js';
 import { modelEntityId, requireModel } from './model-lookup.js';
-import { announced, type RegistryDeps, registryWrite } from './registry-deps.js';
+import { type RegistryDeps, registryWrite } from './registry-deps.js';
 import { checkName, checkTags } from './registry-guard.js';
 
 export interface CreateModelInput extends Partial<ModelCard> {
@@ -60,41 +60,45 @@ export class ModelService {
     const now = this.deps.now();
     return nameTaken(
       name,
-      registryWrite(this.deps, async ({ db, audit }) => {
-        await checkName(db, 'model', name);
-        await checkTags(db, tags);
-        if (await models.findModelRow(db, name)) {
-          throw alreadyExists(`Registered Model (name=${name}) already exists.`);
-        }
-        const schema = await checkMetadata(
-          db,
-          'model',
-          name,
-          modelDocument(name, card, tagMap(tags), metadata),
-          input.metadataSchemaVersion,
-        );
-        const row: RegisteredModelsTable = {
-          model_id: newId(),
-          name,
-          ...cardColumns(card),
-          metadata: toJsonColumn(metadata),
-          metadata_schema_subject: schema?.subject ?? null,
-          metadata_schema_version: schema?.version ?? null,
-          last_version: 0,
-          creation_time: now,
-          last_updated_time: now,
-        };
-        await models.insertModel(db, row);
-        await models.upsertModelTags(db, row.model_id, tags);
-        const created = await this.load(db, name);
-        audit({
-          action: 'registered_model.create',
-          entityKind: 'registered_model',
-          entityId: row.model_id,
-          state: created,
-        });
-        return created;
-      }).then(announced(this.deps, (created) => [{ kind: 'registered_model.created', model: created }])),
+      registryWrite(
+        this.deps,
+        async ({ db, audit }) => {
+          await checkName(db, 'model', name);
+          await checkTags(db, tags);
+          if (await models.findModelRow(db, name)) {
+            throw alreadyExists(`Registered Model (name=${name}) already exists.`);
+          }
+          const schema = await checkMetadata(
+            db,
+            'model',
+            name,
+            modelDocument(name, card, tagMap(tags), metadata),
+            input.metadataSchemaVersion,
+          );
+          const row: RegisteredModelsTable = {
+            model_id: newId(),
+            name,
+            ...cardColumns(card),
+            metadata: toJsonColumn(metadata),
+            metadata_schema_subject: schema?.subject ?? null,
+            metadata_schema_version: schema?.version ?? null,
+            last_version: 0,
+            creation_time: now,
+            last_updated_time: now,
+          };
+          await models.insertModel(db, row);
+          await models.upsertModelTags(db, row.model_id, tags);
+          const created = await this.load(db, name);
+          audit({
+            action: 'registered_model.create',
+            entityKind: 'registered_model',
+            entityId: row.model_id,
+            state: created,
+          });
+          return created;
+        },
+        (created) => [{ kind: 'registered_model.created', model: created }],
+      ),
     );
   }
 

@@ -1,22 +1,40 @@
 import type { RegistryEvent } from '../../domain/webhooks/registry-event.js';
+import type { Executor } from '../../store/store.js';
 import type { ServiceDeps } from '../tracking/service-deps.js';
 import { type WriteScope, write } from '../unit-of-work.js';
 
 export type RegistryDeps = ServiceDeps & {
   /** Issues the signed attestation of a newly registered version, inside the transaction that registers it. */
   attestModelVersion?: (scope: WriteScope, modelName: string, version: number) => Promise<unknown>;
-  /** Told of each announced change once its transaction committed (webhook delivery). Must not throw or wait. */
+  /**
+   * Stores the events a change makes for webhook delivery, inside the change's transaction: a delivery owed is
+   * never lost to a crash between the commit and the send.
+   */
+  stageEvents?: (db: Executor, events: RegistryEvent[]) => Promise<void>;
+  /** Told of each announced change once its transaction committed (wakes delivery). Must not throw or wait. */
   onCommitted?: (event: RegistryEvent) => void;
 };
 
-/** One transaction with its audit records; every registry change goes through here. */
-export function registryWrite<T>(deps: RegistryDeps, change: (scope: WriteScope) => Promise<T>): Promise<T> {
-  return write(deps.store, deps.audit, change);
+/**
+ * One transaction with its audit records; every registry change goes through here. `events` names the webhook
+ * events the change makes, from what it returns: they are staged in the same transaction and announced after it.
+ */
+export function registryWrite<T>(
+  deps: RegistryDeps,
+  change: (scope: WriteScope) => Promise<T>,
+  events?: (value: T) => RegistryEvent[],
+): Promise<T> {
+  if (!events) return write(deps.store, deps.audit, change);
+  return write(deps.store, deps.audit, async (scope) => {
+    const value = await change(scope);
+    await deps.stageEvents?.(scope.db, events(value));
+    return value;
+  }).then(announced(deps, events));
 }
 
 /**
- * Chained after a committed registry write (`registryWrite(...).then(announced(deps, ...))`): tells `onCommitted` the
- * events the change made, from what it returned, and passes the value on. A write that failed is never announced,
+ * Chained after a committed registry write: tells `onCommitted` the events the change made, from what it returned,
+ * and passes the value on. A write that failed is never announced,
  * and announcing can neither delay nor fail the change.
  */
 export function announced<T>(deps: RegistryDeps, events: (value: T) => RegistryEvent[]): (value: T) => T {

@@ -18,6 +18,7 @@ import {
 import { decodePageToken, encodePageToken } from '../../domain/search/page-token.js';
 import type { KeyValue } from '../../domain/tracking/entities.js';
 import { checkLoggedModelId } from '../../domain/tracking/logged-model.js';
+import type { RegistryEvent } from '../../domain/webhooks/registry-event.js';
 import { toJsonColumn } from '../../store/repositories/registry/json-column.js';
 import { nextVersionNumber, updateModelRow } from '../../store/repositories/registry/model-repository.js';
 import { searchVersionRows } from '../../store/repositories/registry/registry-search-query.js';
@@ -38,7 +39,7 @@ import { readManifest } from './manifest-reader.js';
 import { checkMetadata } from './metadata-gate.js';
 import { parseVersionNumber, requireModel, requireVersion, versionEntityId } from './model-lookup.js';
 import { checkLimit, type SearchInput } from './model-service.js';
-import { announced, type RegistryDeps, registryWrite } from './registry-deps.js';
+import { type RegistryDeps, registryWrite } from './registry-deps.js';
 import { checkTags } from './registry-guard.js';
 
 export interface CreateVersionInput {
@@ -91,86 +92,90 @@ export class VersionService {
     const digest = manifestDigest(manifest);
     const actor = currentContext().actor;
     const now = this.deps.now();
-    return registryWrite(this.deps, async ({ db, audit }) => {
-      const model = await requireModel(db, input.name);
-      await checkTags(db, tags);
-      const version = await nextVersionNumber(db, model.model_id);
-      const fields = {
-        name: model.name,
-        version,
-        description: input.description ?? null,
-        source: input.source,
-        runId,
-        signature: input.signature ?? null,
-        releaseNotes: input.releaseNotes ?? null,
-        deprecatedBy: null,
-        sunsetTime: null,
-      };
-      const schema = await checkMetadata(
-        db,
-        'model_version',
-        model.name,
-        versionDocument(fields, tagMap(tags), metadata),
-        input.metadataSchemaVersion,
-      );
-      await versions.insertVersion(db, {
-        model_id: model.model_id,
-        version,
-        user_id: actor,
-        description: fields.description,
-        source: input.source,
-        storage_path: storagePath,
-        run_id: runId,
-        status: 'READY',
-        status_message: null,
-        stage: 'None',
-        manifest: toJsonColumn(manifest),
-        manifest_digest: digest,
-        signature: fields.signature === null ? null : toJsonColumn(fields.signature),
-        release_notes: fields.releaseNotes,
-        deprecated_by: null,
-        sunset_time: null,
-        metadata: toJsonColumn(metadata),
-        metadata_schema_subject: schema?.subject ?? null,
-        metadata_schema_version: schema?.version ?? null,
-        creation_time: now,
-        last_updated_time: now,
-        deleted_time: null,
-        logged_model_id: logged?.model_id ?? null,
-      });
-      await versions.upsertVersionTags(db, model.model_id, version, tags);
-      await recordTransitions(db, [
-        {
-          transition_id: newId(),
+    return registryWrite(
+      this.deps,
+      async ({ db, audit }) => {
+        const model = await requireModel(db, input.name);
+        await checkTags(db, tags);
+        const version = await nextVersionNumber(db, model.model_id);
+        const fields = {
+          name: model.name,
+          version,
+          description: input.description ?? null,
+          source: input.source,
+          runId,
+          signature: input.signature ?? null,
+          releaseNotes: input.releaseNotes ?? null,
+          deprecatedBy: null,
+          sunsetTime: null,
+        };
+        const schema = await checkMetadata(
+          db,
+          'model_version',
+          model.name,
+          versionDocument(fields, tagMap(tags), metadata),
+          input.metadataSchemaVersion,
+        );
+        await versions.insertVersion(db, {
           model_id: model.model_id,
           version,
-          from_stage: null,
-          to_stage: 'None',
-          actor,
-          reason: 'registered',
-          transition_time: now,
-        },
-      ]);
-      await updateModelRow(db, model.model_id, { last_updated_time: now });
-      // The lineage graph gets the version and its training run (run —produced→ version) in this transaction.
-      await recordModelVersionLineage(
-        { db, audit },
-        { modelId: model.model_id, version, modelName: model.name, runId: runId ?? null, createdTime: now },
-        now,
-      );
-      if (logged) await noteRegistration({ db, audit }, logged, model.model_id, model.name, version, now);
-      const created = await this.load(db, model, version);
-      audit({
-        action: 'model_version.create',
-        entityKind: 'model_version',
-        entityId: versionEntityId(model, version),
-        // Where the files were read from is not part of the entity but decides what gets served: log it too.
-        state: { ...created, storagePath },
-      });
-      // A version without files has nothing to vouch for yet: it gets no attestation (and says so, see above).
-      if (manifest.length > 0) await this.deps.attestModelVersion?.({ db, audit }, model.name, version);
-      return created;
-    }).then(announced(this.deps, (created) => [{ kind: 'model_version.created', version: created }]));
+          user_id: actor,
+          description: fields.description,
+          source: input.source,
+          storage_path: storagePath,
+          run_id: runId,
+          status: 'READY',
+          status_message: null,
+          stage: 'None',
+          manifest: toJsonColumn(manifest),
+          manifest_digest: digest,
+          signature: fields.signature === null ? null : toJsonColumn(fields.signature),
+          release_notes: fields.releaseNotes,
+          deprecated_by: null,
+          sunset_time: null,
+          metadata: toJsonColumn(metadata),
+          metadata_schema_subject: schema?.subject ?? null,
+          metadata_schema_version: schema?.version ?? null,
+          creation_time: now,
+          last_updated_time: now,
+          deleted_time: null,
+          logged_model_id: logged?.model_id ?? null,
+        });
+        await versions.upsertVersionTags(db, model.model_id, version, tags);
+        await recordTransitions(db, [
+          {
+            transition_id: newId(),
+            model_id: model.model_id,
+            version,
+            from_stage: null,
+            to_stage: 'None',
+            actor,
+            reason: 'registered',
+            transition_time: now,
+          },
+        ]);
+        await updateModelRow(db, model.model_id, { last_updated_time: now });
+        // The lineage graph gets the version and its training run (run —produced→ version) in this transaction.
+        await recordModelVersionLineage(
+          { db, audit },
+          { modelId: model.model_id, version, modelName: model.name, runId: runId ?? null, createdTime: now },
+          now,
+        );
+        if (logged) await noteRegistration({ db, audit }, logged, model.model_id, model.name, version, now);
+        const created = await this.load(db, model, version);
+        audit({
+          action: 'model_version.create',
+          entityKind: 'model_version',
+          entityId: versionEntityId(model, version),
+          // Where the files were read from is not part of the entity but decides what gets served: log it too.
+          state: { ...created, storagePath },
+        });
+        // A version without files has nothing to vouch for yet: it gets no attestation (and says so, see above).
+        if (manifest.length > 0) await this.deps.attestModelVersion?.({ db, audit }, model.name, version);
+        return created;
+      },
+      (created) => [{ kind: 'model_version.created', version: created }],
+    );
   }
 
   async get(name: string, version: string | number): Promise<ModelVersion> {
@@ -283,19 +288,31 @@ export class VersionService {
   }
 
   async setTags(name: string, version: string | number, tags: KeyValue[]): Promise<ModelVersion> {
-    return this.mutate(name, version, 'model_version.set_tags', async (db, model, row) => {
-      await checkTags(db, tags);
-      await versions.upsertVersionTags(db, model.model_id, Number(row.version), tags);
-      await this.revalidate(db, model, Number(row.version), undefined);
-    }).then(announced(this.deps, (v) => tags.map((t) => ({ kind: 'model_version_tag.set', ...t, ...at(v) }))));
+    return this.mutate(
+      name,
+      version,
+      'model_version.set_tags',
+      async (db, model, row) => {
+        await checkTags(db, tags);
+        await versions.upsertVersionTags(db, model.model_id, Number(row.version), tags);
+        await this.revalidate(db, model, Number(row.version), undefined);
+      },
+      (v) => tags.map((t) => ({ kind: 'model_version_tag.set', ...t, ...at(v) })),
+    );
   }
 
   async deleteTag(name: string, version: string | number, key: string): Promise<ModelVersion> {
-    return this.mutate(name, version, 'model_version.delete_tag', async (db, model, row) => {
-      // Deleting a tag that is not there is not an error (MLflow's registry behaves the same).
-      await versions.deleteVersionTag(db, model.model_id, Number(row.version), key);
-      await this.revalidate(db, model, Number(row.version), undefined);
-    }).then(announced(this.deps, (v) => [{ kind: 'model_version_tag.deleted', key, ...at(v) }]));
+    return this.mutate(
+      name,
+      version,
+      'model_version.delete_tag',
+      async (db, model, row) => {
+        // Deleting a tag that is not there is not an error (MLflow's registry behaves the same).
+        await versions.deleteVersionTag(db, model.model_id, Number(row.version), key);
+        await this.revalidate(db, model, Number(row.version), undefined);
+      },
+      (v) => [{ kind: 'model_version_tag.deleted', key, ...at(v) }],
+    );
   }
 
   async search(input: SearchInput): Promise<{ versions: ModelVersion[]; nextPageToken?: string }> {
@@ -424,16 +441,21 @@ export class VersionService {
     version: string | number,
     action: string,
     change: (db: Executor, model: RegisteredModelsTable, row: ModelVersionsTable) => Promise<void>,
+    events?: (updated: ModelVersion) => RegistryEvent[],
   ): Promise<ModelVersion> {
     const number = parseVersionNumber(version);
-    return registryWrite(this.deps, async ({ db, audit }) => {
-      const model = await requireModel(db, name);
-      const row = await requireVersion(db, model, number);
-      await change(db, model, row);
-      const updated = await this.load(db, model, number);
-      audit({ action, entityKind: 'model_version', entityId: versionEntityId(model, number), state: updated });
-      return updated;
-    });
+    return registryWrite(
+      this.deps,
+      async ({ db, audit }) => {
+        const model = await requireModel(db, name);
+        const row = await requireVersion(db, model, number);
+        await change(db, model, row);
+        const updated = await this.load(db, model, number);
+        audit({ action, entityKind: 'model_version', entityId: versionEntityId(model, number), state: updated });
+        return updated;
+      },
+      events,
+    );
   }
 
   private async load(db: Executor, model: RegisteredModelsTable, number: number): Promise<ModelVersion> {

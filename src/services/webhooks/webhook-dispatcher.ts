@@ -1,10 +1,20 @@
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Announcement, announcementOf } from '../../domain/webhooks/payloads.js';
 import type { RegistryEvent } from '../../domain/webhooks/registry-event.js';
 import { eventKey, subscribes } from '../../domain/webhooks/webhook-event.js';
 import { activeWebhookRows, findWebhookRow } from '../../store/repositories/webhook-repository.js';
 import type { WebhooksTable } from '../../store/schema-webhooks.js';
-import type { Store } from '../../store/store.js';
+import {
+  anyActiveWebhook,
+  claimOutboxRows,
+  deleteOutboxRow,
+  insertOutboxRows,
+  releaseOutboxRow,
+} from '../../store/repositories/webhook-outbox-repository.js';
+import type { WebhookOutboxTable } from '../../store/schema-webhooks.js';
+import type { Executor, Store } from '../../store/store.js';
+import { newId } from '../ids.js';
 import { checkAgainstAudit } from './recorded-webhooks.js';
 import type { SecretKeyRing } from './secret-key-ring.js';
 import { type AttemptResult, sendDelivery } from './webhook-sender.js';
@@ -23,6 +33,13 @@ export interface DeliveryOptions {
   maxPending: number;
   /** Deliver to loopback, private and reserved addresses too; off by default (see address-policy.ts). */
   allowPrivateAddresses: boolean;
+  /**
+   * How long a server holds an owed event it took from the outbox before another may take it over (it crashed or
+   * was killed): longer than every attempt and backoff of one event together.
+   */
+  leaseMs: number;
+  /** How often a server looks for owed events it was not told of (other replicas', or left by a crash). */
+  pollMs: number;
 }
 
 export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
@@ -33,7 +50,12 @@ export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
   maxInFlight: 16,
   maxPending: 10_000,
   allowPrivateAddresses: false,
+  leaseMs: 5 * 60_000,
+  pollMs: 5_000,
 };
+
+/** Owed events taken from the outbox at a time. */
+const CLAIM_BATCH = 100;
 
 /** A delivery that did not reach its receiver (or was refused by it) after every attempt. */
 export interface DeliveryFailure {
@@ -47,22 +69,27 @@ export interface DeliveryFailure {
 const RETRIED_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 
 /**
- * Tells subscribed webhooks about registry changes. It is told of a change only after the change committed, and works
- * in the background: the client's request never waits for a receiver and never fails because of one. Each active
- * webhook subscribed to the event gets one POST, retried with exponential backoff (plus jitter) a bounded number of
- * times. Work is held in memory, bounded, and abandoned when the server closes.
+ * Tells subscribed webhooks about registry changes. A change's events are staged in the outbox inside its own
+ * transaction (`stage`), so a delivery owed survives a crash; after the commit the dispatcher is woken (`notify`) and
+ * works in the background: the client's request never waits for a receiver and never fails because of one. Each
+ * active webhook subscribed to the event gets one POST with a delivery id fixed per event and webhook (a redelivery
+ * after a crash repeats it, so receivers can drop duplicates), retried with exponential backoff (plus jitter) a
+ * bounded number of times; then the event leaves the outbox. A server takes owed events under a lease, so replicas
+ * share the work, and one that stopped mid-way leaves them to the next.
  */
 export class WebhookDispatcher {
   private readonly options: DeliveryOptions;
   private readonly closing = new AbortController();
   private readonly running = new Set<Promise<void>>();
-  /** Announcements not yet matched with webhooks, and whether that matching is under way. */
-  private readonly announced: Announcement[] = [];
+  /** Whether owed events are being taken from the outbox, and whether more were announced meanwhile. */
   private fanningOut = false;
+  private wokenAgain = false;
+  private poller: NodeJS.Timeout | undefined;
   /** Deliveries started and not finished (sending, or waiting to retry). */
   private pending = 0;
   private inFlight = 0;
   private readonly waitingForSlot: (() => void)[] = [];
+  private readonly waitingForPending: (() => void)[] = [];
   /** Where failed deliveries are reported; the server points it at its log. */
   onFailure: (failure: DeliveryFailure) => void = () => {};
 
@@ -74,32 +101,50 @@ export class WebhookDispatcher {
     this.options = { ...DEFAULT_DELIVERY_OPTIONS, ...options };
   }
 
-  /** Announces a committed change. Never throws and never waits. */
-  notify(change: RegistryEvent): void {
+  /**
+   * Stages a change's events in the outbox, inside the change's transaction. Nothing is staged while no webhook is
+   * active: nobody is owed a delivery then.
+   */
+  async stage(db: Executor, events: readonly RegistryEvent[]): Promise<void> {
+    if (events.length === 0 || !(await anyActiveWebhook(db))) return;
+    const now = this.deps.now();
+    await insertOutboxRows(
+      db,
+      events.map((event) => ({
+        event_id: newId(),
+        announcement: JSON.stringify(announcementOf(event)),
+        created_time: now,
+        claimed_until: null,
+      })),
+    );
+  }
+
+  /** Wakes delivery after a change committed. Never throws and never waits. */
+  notify(_change?: RegistryEvent): void {
     if (this.closing.signal.aborted) return;
-    let announcement: Announcement;
-    try {
-      announcement = announcementOf(change);
-    } catch {
-      return;
-    }
-    if (this.announced.length >= this.options.maxPending) {
-      const event = eventKey(announcement.event);
-      this.onFailure({ webhookId: '*', url: '', event, attempts: 0, reason: 'dropped: too many events waiting' });
-      return;
-    }
-    this.announced.push(announcement);
     this.startFanOut();
   }
 
+  /** Looks for owed events now and every `pollMs`: those left by a crash, or staged by another replica. */
+  start(): void {
+    if (this.poller || this.closing.signal.aborted) return;
+    this.startFanOut();
+    this.poller = setInterval(() => this.startFanOut(), this.options.pollMs);
+    this.poller.unref();
+  }
+
   private startFanOut(): void {
-    if (this.fanningOut) return;
+    if (this.fanningOut) {
+      this.wokenAgain = true;
+      return;
+    }
     this.fanningOut = true;
+    this.wokenAgain = false;
     this.track(
       this.fanOut().finally(() => {
         this.fanningOut = false;
-        // Announced after the loop saw an empty queue but before it ended.
-        if (this.announced.length > 0 && !this.closing.signal.aborted) this.startFanOut();
+        // Woken after the loop found the outbox empty but before it ended.
+        if (this.wokenAgain && !this.closing.signal.aborted) this.startFanOut();
       }),
     );
   }
@@ -112,8 +157,9 @@ export class WebhookDispatcher {
   /** Abandons retries and cuts deliveries in flight; resolves when the background work has stopped. */
   async close(): Promise<void> {
     this.closing.abort();
-    this.announced.length = 0;
+    if (this.poller) clearInterval(this.poller);
     for (const wake of this.waitingForSlot.splice(0)) wake();
+    for (const wake of this.waitingForPending.splice(0)) wake();
     await this.settled();
   }
 
@@ -123,24 +169,35 @@ export class WebhookDispatcher {
   }
 
   /**
-   * Matches the waiting announcements with the webhooks subscribed to them, reading the webhooks once per batch: a
-   * change that makes many events (a thousand tags set at once) costs one read, not one each.
+   * Takes owed events from the outbox and matches them with the webhooks subscribed to them, reading the webhooks
+   * once per batch: a change that makes many events (a thousand tags set at once) costs one read, not one each. An
+   * event leaves the outbox once each of its deliveries succeeded or gave up; a read that fails leaves the events
+   * where they are, for the next poll.
    */
   private async fanOut(): Promise<void> {
-    while (this.announced.length > 0 && !this.closing.signal.aborted) {
-      const batch = this.announced.splice(0);
+    while (!this.closing.signal.aborted) {
+      let batch: WebhookOutboxTable[];
       let rows: WebhooksTable[];
       try {
+        const now = this.deps.now();
+        batch = await claimOutboxRows(this.deps.store.db, now, now + this.options.leaseMs, CLAIM_BATCH);
+        if (batch.length === 0) return;
         rows = await this.deliverable();
       } catch (error) {
         if (!this.closing.signal.aborted) {
-          const reason = `not sent: reading webhooks failed: ${describe(error)}`;
-          for (const a of batch)
-            this.onFailure({ webhookId: '*', url: '', event: eventKey(a.event), attempts: 0, reason });
+          this.onFailure({ webhookId: '*', url: '', event: '*', attempts: 0, reason: `delayed: ${describe(error)}` });
         }
-        continue;
+        return;
       }
-      for (const announcement of batch) {
+      for (const owed of batch) {
+        let announcement: Announcement;
+        try {
+          announcement = JSON.parse(owed.announcement) as Announcement;
+        } catch {
+          await this.settle(owed.event_id);
+          continue;
+        }
+        const deliveries: Promise<void>[] = [];
         for (const row of rows) {
           let subscribed = false;
           try {
@@ -148,9 +205,33 @@ export class WebhookDispatcher {
           } catch {
             // An events column that does not parse was edited behind the server (and fails the audit check first).
           }
-          if (subscribed) this.startDelivery(row, announcement);
+          if (subscribed) deliveries.push(this.startDelivery(row, announcement, deliveryIdOf(owed.event_id, row)));
         }
+        this.track(
+          Promise.allSettled(deliveries).then(async () => {
+            if (this.closing.signal.aborted) await this.release(owed.event_id);
+            else await this.settle(owed.event_id);
+          }),
+        );
       }
+    }
+  }
+
+  /** The event owes nothing more: every delivery succeeded or gave up. */
+  private async settle(eventId: string): Promise<void> {
+    try {
+      await deleteOutboxRow(this.deps.store.db, eventId);
+    } catch {
+      // Left in the outbox, it is delivered again once its lease runs out: at least once, never lost.
+    }
+  }
+
+  /** Closing mid-delivery: the event goes back to the outbox for the next server to take at once. */
+  private async release(eventId: string): Promise<void> {
+    try {
+      await releaseOutboxRow(this.deps.store.db, eventId);
+    } catch {
+      // The lease runs out instead.
     }
   }
 
@@ -169,22 +250,21 @@ export class WebhookDispatcher {
     return checked.recorded;
   }
 
-  private startDelivery(row: WebhooksTable, announcement: Announcement): void {
-    if (this.pending >= this.options.maxPending) {
-      this.onFailure({
-        webhookId: row.webhook_id,
-        url: row.url,
-        event: eventKey(announcement.event),
-        attempts: 0,
-        reason: `dropped: ${this.pending} deliveries are already waiting`,
-      });
-      return;
+  private async startDelivery(row: WebhooksTable, announcement: Announcement, deliveryId: string): Promise<void> {
+    // Beyond the bound, wait for a delivery to finish rather than drop one: the owed event stays in the outbox.
+    while (this.pending >= this.options.maxPending && !this.closing.signal.aborted) {
+      await new Promise<void>((wake) => this.waitingForPending.push(wake));
     }
     this.pending += 1;
-    this.track(this.deliver(row, announcement).finally(() => (this.pending -= 1)));
+    const work = this.deliver(row, announcement, deliveryId).finally(() => {
+      this.pending -= 1;
+      this.waitingForPending.shift()?.();
+    });
+    this.track(work);
+    return work;
   }
 
-  private async deliver(row: WebhooksTable, announcement: Announcement): Promise<void> {
+  private async deliver(row: WebhooksTable, announcement: Announcement, deliveryId: string): Promise<void> {
     const failure = (attempts: number, reason: string) =>
       this.onFailure({
         webhookId: row.webhook_id,
@@ -210,6 +290,7 @@ export class WebhookDispatcher {
           now: this.deps.now,
           allowPrivateAddresses: this.options.allowPrivateAddresses,
           signal: this.closing.signal,
+          deliveryId,
         }),
       );
       if (result === undefined || this.closing.signal.aborted) return;
@@ -255,6 +336,12 @@ export class WebhookDispatcher {
       this.waitingForSlot.shift()?.();
     }
   }
+}
+
+/** The same id for every attempt and redelivery of one event to one webhook, shaped as a UUID like MLflow's. */
+function deliveryIdOf(eventId: string, row: WebhooksTable): string {
+  const hex = createHash('sha256').update(`${eventId}/${row.webhook_id}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -24,6 +24,9 @@ export interface SendOptions {
   /** Deliver to loopback, private and other non-public addresses too (`--allow-private-webhook-urls`). */
   allowPrivateAddresses: boolean;
   signal?: AbortSignal;
+  /** The delivery's id; the same for every attempt and redelivery of one event to one webhook, so receivers can
+   * drop duplicates. A fresh one when absent (a test delivery). */
+  deliveryId?: string;
 }
 
 /** How one attempt ended: the receiver's answer, or why there was none. */
@@ -50,7 +53,7 @@ export async function sendDelivery(
 ): Promise<AttemptResult> {
   const sentAt = new Date(options.now());
   const body = deliveryBody(announcement, sentAt);
-  const deliveryId = randomUUID();
+  const deliveryId = options.deliveryId ?? randomUUID();
   const timestamp = String(Math.floor(sentAt.getTime() / 1000));
   const headers: Record<string, string> = {
     'content-type': 'application/json',

@@ -13,6 +13,7 @@ import * as datasetVersionRecency from './0010-dataset-version-recency.js';
 import * as namePrefixIndexes from './0015-name-prefix-indexes.js';
 import * as loggedModels from './0016-logged-models.js';
 import * as webhooks from './0017-webhooks.js';
+import * as webhookOutbox from './0018-webhook-outbox.js';
 import * as versionStoragePath from './0021-version-storage-path.js';
 
 interface DialectMigration {
@@ -34,6 +35,7 @@ const ALL: Record<string, DialectMigration> = {
   '0015-name-prefix-indexes': namePrefixIndexes,
   '0016-logged-models': loggedModels,
   '0017-webhooks': webhooks,
+  '0018-webhook-outbox': webhookOutbox,
   '0021-version-storage-path': versionStoragePath,
 };
 
