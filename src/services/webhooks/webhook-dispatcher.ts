@@ -3,8 +3,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Announcement, announcementOf } from '../../domain/webhooks/payloads.js';
 import type { RegistryEvent } from '../../domain/webhooks/registry-event.js';
 import { eventKey, subscribes } from '../../domain/webhooks/webhook-event.js';
-import { activeWebhookRows, findWebhookRow } from '../../store/repositories/webhook-repository.js';
-import type { WebhooksTable } from '../../store/schema-webhooks.js';
 import {
   anyActiveWebhook,
   claimOutboxRows,
@@ -12,7 +10,8 @@ import {
   insertOutboxRows,
   releaseOutboxRow,
 } from '../../store/repositories/webhook-outbox-repository.js';
-import type { WebhookOutboxTable } from '../../store/schema-webhooks.js';
+import { activeWebhookRows, findWebhookRow } from '../../store/repositories/webhook-repository.js';
+import type { WebhookOutboxTable, WebhooksTable } from '../../store/schema-webhooks.js';
 import type { Executor, Store } from '../../store/store.js';
 import { newId } from '../ids.js';
 import { checkAgainstAudit } from './recorded-webhooks.js';
