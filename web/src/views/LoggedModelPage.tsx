@@ -57,7 +57,7 @@ function ModelView({ model }: { model: LoggedModel }) {
     ['Status', <ModelStatusBadge key="s" status={model.status} />],
     [
       'Model ID',
-      <span key="id" className="mono" data-testid="model-id">
+      <span key="id" className="mono break-anywhere" data-testid="model-id">
         {model.modelId}
       </span>,
     ],
