@@ -7,6 +7,7 @@ import { Layout } from './components/Layout.js';
 import { RouteError } from './components/RouteError.js';
 import { ExperimentPage } from './views/ExperimentPage.js';
 import { ExperimentsPage } from './views/ExperimentsPage.js';
+import { LoggedModelPage } from './views/LoggedModelPage.js';
 import { NotFoundPage } from './views/NotFoundPage.js';
 
 const router = createBrowserRouter([
@@ -22,6 +23,7 @@ const router = createBrowserRouter([
         path: '/experiments/:experimentId/runs/:runId',
         lazy: async () => ({ Component: (await import('./views/RunPage.js')).RunPage }),
       },
+      { path: '/logged-models/:modelId', element: <LoggedModelPage /> },
       { path: '/compare', lazy: async () => ({ Component: (await import('./views/ComparePage.js')).ComparePage }) },
       { path: '*', element: <NotFoundPage /> },
     ],

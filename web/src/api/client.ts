@@ -4,6 +4,7 @@ import type {
   ExperimentActivity,
   ExperimentKeys,
   LineageWalk,
+  LoggedModel,
   MetricHistory,
   Run,
   StepRange,
@@ -109,6 +110,17 @@ export const api = {
       undefined,
       signal,
     ),
+  /** The live LoggedModels a run produced (logged as its outputs or naming it as their source run), oldest first. */
+  runLoggedModels: (runId: string, signal?: AbortSignal) =>
+    request<{ loggedModels: LoggedModel[] }>(
+      'GET',
+      `/runs/${encodeURIComponent(runId)}/logged-models`,
+      undefined,
+      signal,
+    ),
+  /** One LoggedModel with its top-level files and registered versions; a deleted or unknown one answers 404. */
+  loggedModel: (modelId: string, signal?: AbortSignal) =>
+    request<{ loggedModel: LoggedModel }>('GET', `/logged-models/${encodeURIComponent(modelId)}`, undefined, signal),
   artifacts: (runId: string, dir: string, signal?: AbortSignal) =>
     request<{ rootUri: string; files: ArtifactFile[] }>(
       'GET',
@@ -121,3 +133,15 @@ export const api = {
 /** Where the browser downloads an artifact from (a plain link, so large files stream straight to disk). */
 export const artifactUrl = (runId: string, file: string) =>
   `${BASE}/runs/${encodeURIComponent(runId)}/artifacts/${path(file.split('/'))}`;
+
+const PROXY_SCHEME = 'mlflow-artifacts:/';
+
+/**
+ * Where the browser downloads a file of a LoggedModel from: MLflow's artifact proxy, under the folder its
+ * `mlflow-artifacts:/` URI names. A model stored anywhere else has no proxy path, so no link (null).
+ */
+export const loggedModelFileUrl = (model: Pick<LoggedModel, 'artifactUri'>, file: string): string | null => {
+  if (!model.artifactUri.startsWith(PROXY_SCHEME)) return null;
+  const folder = model.artifactUri.slice(PROXY_SCHEME.length).split('/').filter(Boolean);
+  return `/api/2.0/mlflow-artifacts/artifacts/${path([...folder, ...file.split('/')])}`;
+};

@@ -1,14 +1,18 @@
-/** Shapes of the native API (/api/v1) as the UI reads them; see /api/v1/openapi.json. */
+/**
+ * Shapes of the native API (/api/v1) as the UI reads them; see /api/v1/openapi.json. Entities the SDK declares are
+ * taken from it (type-only imports, erased from the bundle) so the UI and the SDK cannot drift apart; only what the
+ * UI reads differently is declared here (metric values keep their wire form, where NaN and ±∞ are strings).
+ */
 
-export interface Experiment {
-  experimentId: string;
-  name: string;
-  artifactLocation: string;
-  lifecycleStage: string;
-  creationTime: number;
-  lastUpdateTime: number;
-  tags: Record<string, string>;
-}
+import type { Run as SdkRun } from '../../../src/sdk/types.js';
+
+export type {
+  ArtifactFile,
+  DatasetInput,
+  Experiment,
+  LoggedModel,
+  RunStatus,
+} from '../../../src/sdk/types.js';
 
 export interface ExperimentActivity {
   experimentId: string;
@@ -33,40 +37,9 @@ export interface Metric {
   timestamp: number;
 }
 
-export interface DatasetInput {
-  name: string;
-  digest: string;
-  sourceType: string;
-  source: string;
-  schema?: string | null;
-  profile?: string | null;
-  tags?: Record<string, string>;
-}
-
-export type RunStatus = 'RUNNING' | 'SCHEDULED' | 'FINISHED' | 'FAILED' | 'KILLED';
-
-export interface Run {
-  runId: string;
-  experimentId: string;
-  runName: string;
-  userId: string;
-  status: RunStatus;
-  startTime: number;
-  endTime: number | null;
-  artifactUri: string;
-  lifecycleStage: string;
-  parentRunId: string | null;
-  params: Record<string, string>;
-  tags: Record<string, string>;
+/** A run as the native API sends it: the SDK's run, with its latest metric values still in wire form. */
+export interface Run extends Omit<SdkRun, 'metrics'> {
   metrics: Metric[];
-  inputs: DatasetInput[];
-}
-
-export interface ArtifactFile {
-  path: string;
-  isDir: boolean;
-  size: number | null;
-  sha256: string | null;
 }
 
 export interface MetricHistory {

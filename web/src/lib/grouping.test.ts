@@ -19,6 +19,8 @@ function run(id: string, params: Record<string, string>, loss?: number | string)
     tags: {},
     metrics: loss === undefined ? [] : [{ key: 'loss', value: loss, step: 0, timestamp: 0 }],
     inputs: [],
+    modelOutputs: [],
+    modelInputs: [],
   };
 }
 

@@ -7,6 +7,7 @@ import { MetricChartPanel } from '../charts/MetricChartPanel.js';
 import { ArtifactBrowser } from '../components/ArtifactBrowser.js';
 import { KeyValueTable } from '../components/KeyValueTable.js';
 import { NotesEditor } from '../components/NotesEditor.js';
+import { RunModels } from '../components/RunModels.js';
 import { Sparkline } from '../components/Sparkline.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { Empty, ErrorMessage, Loading } from '../components/states.js';
@@ -23,7 +24,7 @@ const TABS = [
   ['artifacts', 'Artifacts'],
 ] as const;
 
-/** Everything about one run: facts, notes, params, metrics with sparklines, tags, inputs, charts and artifacts. */
+/** Everything about one run: facts, notes, params, metrics with sparklines, tags, inputs, models, charts and artifacts. */
 export function RunPage() {
   const { experimentId = '', runId = '' } = useParams();
   const [tab, setTab] = useQueryState('tab', 'overview');
@@ -227,6 +228,7 @@ function Overview({ run, onChanged, openChart }: { run: Run; onChanged: () => vo
         </section>
       </div>
       <RunDatasets run={run} />
+      <RunModels run={run} />
     </div>
   );
 }
