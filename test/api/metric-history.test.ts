@@ -131,3 +131,41 @@ describe.each(backends)('metric history on $name', (backend) => {
     expect(body.metrics).toContainEqual(spike);
   });
 });
+
+describe.each(backends)('NaN points a sample has no room for on $name', (backend) => {
+  const api = useTestServer(backend);
+  const nanSteps = [7_000, 21_000, 29_001];
+
+  it('are named beside the sample, for the whole history and for a zoomed range', async () => {
+    const exp = await api.call<{ experiment: { experimentId: string } }>('POST', '/api/v1/experiments', {
+      name: 'history-nan',
+    });
+    const run = await api.call<{ run: { runId: string } }>('POST', '/api/v1/runs', {
+      experimentId: exp.body.experiment.experimentId,
+    });
+    const runId = run.body.run.runId;
+    for (let start = 0; start < 30_000; start += 10_000) {
+      const metrics = Array.from({ length: 10_000 }, (_, i) => {
+        const step = start + i;
+        return { key: 'loss', value: nanSteps.includes(step) ? 'NaN' : Math.cos(step / 700), step, timestamp: step };
+      });
+      expect((await api.call('POST', `/api/v1/runs/${runId}/batch`, { metrics })).status).toBe(200);
+    }
+    const sample = async (query: string) => {
+      const { status, body } = await api.call<History & { hiddenNaN?: Point[] }>(
+        'GET',
+        `/api/v1/runs/${runId}/metric-history?key=loss&${query}`,
+      );
+      expect(status).toBe(200);
+      const nan = [...body.metrics, ...(body.hiddenNaN ?? [])].filter((p) => p.value === 'NaN').map((p) => p.step);
+      return { body, nan: [...new Set(nan)].sort((a, b) => a - b) };
+    };
+    // From the block summaries (the whole history) and from the points (a short zoomed range).
+    const whole = await sample('points=300');
+    expect(whole.body.metrics.length).toBeLessThanOrEqual(300);
+    expect(whole.nan).toEqual(nanSteps);
+    const zoomed = await sample('points=20&startStep=6900&endStep=7300');
+    expect(zoomed.body.metrics.length).toBeLessThanOrEqual(20);
+    expect(zoomed.nan).toEqual([7_000]);
+  });
+});

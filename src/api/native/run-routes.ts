@@ -171,6 +171,8 @@ export async function runRoutes(app: FastifyInstance, { services }: { services: 
             metrics: Type.Array(MetricJson),
             nextPageToken: Type.Optional(Type.String()),
             totalPoints: Type.Optional(Type.Integer()),
+            /** A sample's NaN points it had no room for, one per bucket, so a chart can still mark them. */
+            hiddenNaN: Type.Optional(Type.Array(MetricJson)),
           }),
         },
       },
@@ -182,7 +184,11 @@ export async function runRoutes(app: FastifyInstance, { services }: { services: 
           startStep: startStep === undefined ? undefined : Number(startStep),
           endStep: endStep === undefined ? undefined : Number(endStep),
         });
-        return { metrics: sampled.metrics.map(presentMetric), totalPoints: sampled.totalPoints };
+        return {
+          metrics: sampled.metrics.map(presentMetric),
+          totalPoints: sampled.totalPoints,
+          hiddenNaN: sampled.hiddenNaN.map(presentMetric),
+        };
       }
       if (startStep !== undefined || endStep !== undefined) {
         throw invalid('startStep and endStep select what a sampled history (points=N) covers; page without them');

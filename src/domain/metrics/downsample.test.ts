@@ -91,6 +91,15 @@ describe('downsampleMinMax', () => {
     expect(steps(downsampleMinMax(input, 6))).toEqual([0, 2, 4, 5, 8, 9]);
   });
 
+  it('names the first NaN of each bucket it had no room for', () => {
+    const nan = Number.NaN;
+    const input = series([0, nan, 5, nan, -5, 1, nan, nan, 2, 0]);
+    const hidden: number[] = [];
+    downsampleMinMaxIndices(input.length, (i) => input[i]!.value, 6, hidden);
+    // Buckets [1,5) and [5,9): each kept its min and max and left out a NaN.
+    expect(hidden).toEqual([1, 6]);
+  });
+
   it('keeps the first point of a bucket holding only NaNs', () => {
     const nan = Number.NaN;
     const input = series([0, nan, nan, nan, nan, 1, 3, 2, 0, 5]);

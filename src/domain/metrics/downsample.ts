@@ -26,6 +26,8 @@ export function downsampleMinMaxIndices(
   count: number,
   valueAt: (index: number) => number,
   maxPoints: number,
+  /** Receives, per bucket whose NaN the sample leaves out, the position of its first NaN. */
+  hiddenNaN?: number[],
 ): number[] {
   const limit = checkLimit(maxPoints);
   const n = count;
@@ -40,13 +42,20 @@ export function downsampleMinMaxIndices(
     // Integer arithmetic keeps bucket edges exact; n > maxPoints guarantees each bucket has at least two points.
     const from = 1 + Math.floor((b * interior) / buckets);
     const to = 1 + Math.floor(((b + 1) * interior) / buckets);
-    emitMinMax(valueAt, from, to, out);
+    emitMinMax(valueAt, from, to, out, hiddenNaN);
   }
   out.push(n - 1);
   return out;
 }
 
-function emitMinMax(valueAt: (index: number) => number, from: number, to: number, out: number[]): void {
+function emitMinMax(
+  valueAt: (index: number) => number,
+  from: number,
+  to: number,
+  out: number[],
+  hiddenNaN: number[] | undefined,
+): void {
+  let nanIndex = -1;
   let minIndex = -1;
   let maxIndex = -1;
   let min = Number.POSITIVE_INFINITY;
@@ -54,7 +63,10 @@ function emitMinMax(valueAt: (index: number) => number, from: number, to: number
   for (let i = from; i < to; i++) {
     const value = valueAt(i);
     // Infinities do take part: an overflowed loss is exactly the spike a chart must show.
-    if (Number.isNaN(value)) continue;
+    if (Number.isNaN(value)) {
+      if (nanIndex === -1) nanIndex = i;
+      continue;
+    }
     // The first finite-or-infinite value seeds both, so a bucket of only +Infinity still has a min.
     if (minIndex === -1 || value < min) {
       minIndex = i;
@@ -73,6 +85,7 @@ function emitMinMax(valueAt: (index: number) => number, from: number, to: number
   const last = Math.max(minIndex, maxIndex);
   out.push(first);
   if (last !== first) out.push(last);
+  if (nanIndex !== -1) hiddenNaN?.push(nanIndex);
 }
 
 function checkLimit(maxPoints: number): number {

@@ -140,6 +140,8 @@ export function downsampleBlocks(
   first: SummaryPoint,
   last: SummaryPoint,
   buckets: number,
+  /** Receives, per bucket whose NaN the sample leaves out, its first NaN point, so a chart can still mark it. */
+  hiddenNaN?: SummaryPoint[],
 ): SummaryPoint[] {
   const span = last.step - first.step + 1;
   const perBucket: (BlockSummary | undefined)[] = new Array(buckets);
@@ -170,6 +172,7 @@ export function downsampleBlocks(
     const [a, b] = earlier(bucket.max, bucket.min) ? [bucket.max, bucket.min] : [bucket.min, bucket.max];
     push(a);
     push(b);
+    if (bucket.nan) hiddenNaN?.push(bucket.nan);
   }
   out.push(last);
   return out;

@@ -7,6 +7,7 @@ import {
   blockOf,
   downsampleBlocks,
   levelFor,
+  type SummaryPoint,
   summarize,
 } from '../../domain/metrics/metric-blocks.js';
 import type { Metric } from '../../domain/tracking/entities.js';
@@ -58,7 +59,7 @@ export class MetricHistoryService {
     key: string,
     points: number,
     range: StepRange = {},
-  ): Promise<{ metrics: Metric[]; totalPoints: number }> {
+  ): Promise<{ metrics: Metric[]; totalPoints: number; hiddenNaN: Metric[] }> {
     if (!Number.isInteger(points) || points < 2 || points > MAX_SAMPLED_POINTS) {
       throw invalid(`points must be an integer between 2 and ${MAX_SAMPLED_POINTS}; got ${points}`);
     }
@@ -76,18 +77,25 @@ export class MetricHistoryService {
     const ranged = startStep !== undefined || endStep !== undefined;
     if (buckets > 0 && (ranged || totalPoints > points)) {
       const ends = await metricEnds(db, runId, key, range);
-      if (!ends) return { metrics: [], totalPoints };
+      if (!ends) return { metrics: [], totalPoints, hiddenNaN: [] };
       const shift = levelFor(ends.last.step - ends.first.step + 1, buckets);
       if (shift !== undefined) {
         const blocks = await this.blocksWithin(runId, key, shift, range, ends.first.step, ends.last.step);
-        const kept = downsampleBlocks(blocks, ends.first, ends.last, buckets);
-        return { metrics: kept.map((p) => ({ key, ...p })), totalPoints };
+        const hidden: SummaryPoint[] = [];
+        const kept = downsampleBlocks(blocks, ends.first, ends.last, buckets, hidden);
+        return {
+          metrics: kept.map((p) => ({ key, ...p })),
+          totalPoints,
+          hiddenNaN: hidden.map((p) => ({ key, ...p })),
+        };
       }
     }
     const series = await metricSeries(db, runId, key, range);
-    const kept = downsampleMinMaxIndices(series.count, (i) => series.values[i]!, points);
+    const hidden: number[] = [];
+    const kept = downsampleMinMaxIndices(series.count, (i) => series.values[i]!, points, hidden);
     return {
       metrics: kept.map((i) => pointAt(series, key, i)),
+      hiddenNaN: hidden.map((i) => pointAt(series, key, i)),
       totalPoints: ranged ? Math.max(totalPoints, series.count) : series.count,
     };
   }

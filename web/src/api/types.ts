@@ -46,6 +46,8 @@ export interface MetricHistory {
   metrics: Metric[];
   nextPageToken?: string;
   totalPoints?: number;
+  /** NaN points a sample had no room for, one per bucket at most: charts still mark them. */
+  hiddenNaN?: Metric[];
 }
 
 /** An inclusive range of steps, as a zoomed chart asks the server to sample it. */

@@ -90,7 +90,9 @@ export function MetricChart({
       }),
     );
     const aligned = alignSeries(series);
-    const marks = fetched.histories.map((h, i) => nonFiniteMarks(h.metrics, options.xAxis, runs[i]!.startTime));
+    const marks = fetched.histories.map((h, i) =>
+      nonFiniteMarks(h.metrics, options.xAxis, runs[i]!.startTime, h.hiddenNaN),
+    );
     const markAt = marks.map((list) => new Map(list.map((m) => [m.x, m.kind])));
     const drawnPoints = series.reduce((sum, s) => sum + s.x.length, 0);
     const styles = getComputedStyle(element);

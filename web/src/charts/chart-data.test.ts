@@ -17,6 +17,15 @@ describe('chart data', () => {
     expect(toSeries(points, 'relative', 1000, plain).x).toEqual([0, 0.01, 0.02]);
   });
 
+  it('marks NaN points a sample left out, unless another mark stands at their x', () => {
+    const points = [point(0, 1), point(5, 'Infinity'), point(9, 2)];
+    const hidden = [point(3, 'NaN'), point(5, 'NaN')];
+    expect(nonFiniteMarks(points, 'step', 0, hidden)).toEqual([
+      { x: 3, kind: 'nan' },
+      { x: 5, kind: '+inf' },
+    ]);
+  });
+
   it('finds NaN and infinite points, at their x, the last of a shared x counting', () => {
     const points = [
       point(3, '-Infinity'),

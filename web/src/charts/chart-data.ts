@@ -22,8 +22,14 @@ export const NON_FINITE_LABEL: Record<NonFiniteKind, string> = { nan: 'NaN', '+i
 /**
  * The points of a series whose values are NaN or infinite, at their x: drawn as gaps, they are marked separately so
  * that they do not vanish without a trace. Where several points share an x the last one counts, as in toSeries.
+ * `hiddenNaN` are NaN points a server-side sample had no room for (one per bucket): marked NaN where nothing else is.
  */
-export function nonFiniteMarks(points: readonly Metric[], xAxis: XAxis, runStart: number): NonFiniteMark[] {
+export function nonFiniteMarks(
+  points: readonly Metric[],
+  xAxis: XAxis,
+  runStart: number,
+  hiddenNaN: readonly Metric[] = [],
+): NonFiniteMark[] {
   const lastAt = new Map<number, number>();
   for (const p of points) lastAt.set(xOf(p, xAxis, runStart), toNumber(p.value));
   const marks: NonFiniteMark[] = [];
@@ -31,6 +37,14 @@ export function nonFiniteMarks(points: readonly Metric[], xAxis: XAxis, runStart
     if (Number.isNaN(value)) marks.push({ x, kind: 'nan' });
     else if (value === Number.POSITIVE_INFINITY) marks.push({ x, kind: '+inf' });
     else if (value === Number.NEGATIVE_INFINITY) marks.push({ x, kind: '-inf' });
+  }
+  const marked = new Set(marks.map((m) => m.x));
+  for (const p of hiddenNaN) {
+    const x = xOf(p, xAxis, runStart);
+    if (!marked.has(x)) {
+      marked.add(x);
+      marks.push({ x, kind: 'nan' });
+    }
   }
   return marks.sort((a, b) => a.x - b.x);
 }
