@@ -31,9 +31,6 @@ export interface AppOptions {
   logger?: boolean;
   /** Host names the server answers (default: loopback names only). */
   allowedHosts?: HostAllowList;
-  /** Extra surfaces (MLflow adapter, lineage, UI) register themselves here with their own status maps. */
-  plugins?: ((app: FastifyInstance) => Promise<void>)[];
-  statusMaps?: { prefix: string; map: StatusMap }[];
   connectionLimits?: Partial<ConnectionLimits>;
 }
 
@@ -88,7 +85,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     runWithContext({ actor: 'anonymous', requestId: request.id }, done);
   });
 
-  const statusMaps = [...MLFLOW_STATUS_MAPS, ...(options.statusMaps ?? [])];
+  const statusMaps = MLFLOW_STATUS_MAPS;
   installErrorHandling(
     app,
     (request) => statusMaps.find((s) => request.url.startsWith(s.prefix))?.map ?? NATIVE_STATUS,
@@ -115,6 +112,5 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     { prefix: '/api/v1' },
   );
   await mlflowApi(app, services);
-  for (const plugin of options.plugins ?? []) await plugin(app);
   return app;
 }
