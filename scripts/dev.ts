@@ -20,7 +20,7 @@ const children: ChildProcess[] = [
     env,
     stdio: 'inherit',
   }),
-  spawn(bin('vite'), ['--config', 'web/vite.config.ts', '--port', uiPort, '--strictPort'], {
+  spawn(bin('vite'), ['--config', 'web/vite.config.ts', '--host', '127.0.0.1', '--port', uiPort, '--strictPort'], {
     cwd: root,
     env,
     stdio: 'inherit',
