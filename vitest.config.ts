@@ -1,10 +1,36 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
+/**
+ * Tests outside src/ and web/src/ that need no server, database, browser or child process: they join the unit
+ * tests in `npm run test:unit`. test/dev/test-split.test.ts checks that none of them reaches for one.
+ */
+export const UNIT_TESTS_OUTSIDE_SRC = [
+  'test/mlflow/adapter-rules.test.ts',
+  'test/mlflow/replay-support.test.ts',
+  'test/provenance/log-digests.test.ts',
+  'test/sdk/retry-policy.test.ts',
+  'test/sdk/sdk-imports.test.ts',
+  'test/store/migrations-stand-alone.test.ts',
+];
+
+const UNIT = ['src/**/*.test.ts', 'web/src/**/*.test.ts', ...UNIT_TESTS_OUTSIDE_SRC];
+
+// `vitest run` runs both projects (what `npm test` runs); `--project unit` or `--project int` runs one.
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'web/src/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'unit', include: UNIT } },
+      {
+        extends: true,
+        test: {
+          name: 'int',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...UNIT_TESTS_OUTSIDE_SRC],
+        },
+      },
+    ],
   },
 });

@@ -1,10 +1,27 @@
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { auditLeafBytes } from '../../domain/provenance/audit-event.js';
-import { MerkleFrontier } from '../../domain/provenance/merkle-frontier.js';
-import { leafHash } from '../../domain/provenance/merkle-hash.js';
-import { toStoredEvent } from '../repositories/provenance/audit-event-rows.js';
-import { insertMerkleNodes } from '../repositories/provenance/merkle-node-repository.js';
-import type { Executor } from '../store.js';
+
+// The tables this migration reads and writes, as they stood when it was written: it must keep doing the same thing
+// whatever later code makes of them, so it carries its own hashing below rather than importing today's.
+interface Tables {
+  audit_events: AuditEventRow;
+  audit_head: { last_seq: number };
+  audit_settings: { key: string; value: string };
+  audit_merkle_nodes: { level: number; idx: number; hash: string };
+}
+
+interface AuditEventRow {
+  seq: number;
+  event_time: number;
+  actor: string;
+  action: string;
+  entity_kind: string;
+  entity_id: string;
+  state_digest: string;
+  request_id: string;
+  prev_hash: string;
+  hash: string;
+}
 
 /**
  * Event states, the Merkle log over the audit events, signing keys, checkpoints and attestations. Events written
@@ -12,7 +29,7 @@ import type { Executor } from '../store.js';
  * record so verification knows where state checks begin.
  */
 export async function up(raw: Kysely<unknown>): Promise<void> {
-  const db = raw as unknown as Executor;
+  const db = raw as unknown as Kysely<Tables>;
   await db.schema
     .createTable('audit_states')
     .addColumn('seq', 'bigint', (c) => c.primaryKey())
@@ -72,8 +89,8 @@ export async function up(raw: Kysely<unknown>): Promise<void> {
   await backfillMerkleLog(db);
 }
 
-async function backfillMerkleLog(db: Executor): Promise<void> {
-  const frontier = MerkleFrontier.empty();
+async function backfillMerkleLog(db: Kysely<Tables>): Promise<void> {
+  const frontier = new Frontier();
   let after = 0;
   for (;;) {
     const rows = await db
@@ -84,8 +101,68 @@ async function backfillMerkleLog(db: Executor): Promise<void> {
       .limit(1000)
       .execute();
     if (rows.length === 0) return;
-    const nodes = rows.flatMap((row) => frontier.append(leafHash(auditLeafBytes(toStoredEvent(row)))));
-    await insertMerkleNodes(db, nodes);
+    const nodes = rows.flatMap((row) => frontier.append(leafHash(leafJson(row))));
+    for (let start = 0; start < nodes.length; start += 500) {
+      await db
+        .insertInto('audit_merkle_nodes')
+        .values(
+          nodes.slice(start, start + 500).map((n) => ({ level: n.level, idx: n.index, hash: n.hash.toString('hex') })),
+        )
+        .execute();
+    }
     after = rows.at(-1)!.seq;
+  }
+}
+
+/**
+ * An event's Merkle leaf: the canonical JSON (RFC 8785: keys sorted, strings and numbers as JSON.stringify writes
+ * them) of the event's fields and its own hash.
+ */
+function leafJson(row: AuditEventRow): string {
+  const text = JSON.stringify;
+  return (
+    `{"action":${text(row.action)},"actor":${text(row.actor)},"entityId":${text(row.entity_id)},` +
+    `"entityKind":${text(row.entity_kind)},"hash":${text(row.hash)},"prevHash":${text(row.prev_hash)},` +
+    `"requestId":${text(row.request_id)},"seq":${text(row.seq)},"stateDigest":${text(row.state_digest)},` +
+    `"time":${text(row.event_time)}}`
+  );
+}
+
+// RFC 6962 hashing with SHA-256: leaves and interior nodes get different one-byte prefixes.
+const leafHash = (leaf: string): Buffer =>
+  createHash('sha256')
+    .update(Buffer.from([0x00]))
+    .update(leaf, 'utf8')
+    .digest();
+const nodeHash = (left: Buffer, right: Buffer): Buffer =>
+  createHash('sha256')
+    .update(Buffer.from([0x01]))
+    .update(left)
+    .update(right)
+    .digest();
+
+interface MerkleNode {
+  level: number;
+  index: number;
+  hash: Buffer;
+}
+
+/** The roots of the perfect subtrees the leaves so far split into: enough to append leaves in O(log n) memory. */
+class Frontier {
+  private readonly stack: MerkleNode[] = [];
+  private count = 0;
+
+  /** Adds a leaf hash and returns every perfect subtree it completed, the leaf itself first. */
+  append(leaf: Buffer): MerkleNode[] {
+    let carry: MerkleNode = { level: 0, index: this.count, hash: leaf };
+    const completed = [carry];
+    while (this.stack.length > 0 && this.stack.at(-1)!.level === carry.level) {
+      const left = this.stack.pop()!;
+      carry = { level: carry.level + 1, index: left.index / 2, hash: nodeHash(left.hash, carry.hash) };
+      completed.push(carry);
+    }
+    this.stack.push(carry);
+    this.count += 1;
+    return completed;
   }
 }
