@@ -88,7 +88,7 @@ export function loggedModelFolder(experimentRoot: string, modelId: string): stri
 
 /** Reads `<experiment root>/models/<model id>/artifacts[/<file>]` back into the model id and the file's path. */
 export function parseLoggedModelPath(rootPath: string): { modelId: string; relative: string } | undefined {
-  const match = /^(?:.+\/)?models\/(m-[0-9a-f]{32})\/artifacts(?:\/(.+))?$/.exec(rootPath);
+  const match = /^(?:.+?\/)?models\/(m-[0-9a-f]{32})\/artifacts(?:\/(.+))?$/.exec(rootPath);
   if (!match) return undefined;
   return { modelId: match[1]!, relative: match[2] ?? '' };
 }
