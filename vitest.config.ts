@@ -20,6 +20,9 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // A poll ends as soon as its condition holds; the limit only matters on a loaded machine (CI runs browser and
+    // database tests side by side on two cores), where a page may take more than the default second to settle.
+    expect: { poll: { timeout: 10_000 } },
     pool: 'forks',
     projects: [
       { extends: true, test: { name: 'unit', include: UNIT } },
