@@ -60,7 +60,7 @@ export function createServices(options: {
     registry: new RegistryService({
       ...deps,
       attestModelVersion: (scope, name, version) => provenance.attestations.attestModelVersion(name, version, scope),
-      stageEvents: (db, events) => webhooks.dispatcher.stage(db, events),
+      stageEvents: (scope, events) => webhooks.dispatcher.stage(scope, events),
       onCommitted: (event) => webhooks.dispatcher.notify(event),
     }),
     provenance,

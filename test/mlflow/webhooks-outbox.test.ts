@@ -36,6 +36,8 @@ describe.each(backends)('webhook deliveries survive a restart on $name', (backen
   });
 
   const outbox = () => store.db.selectFrom('webhook_outbox').selectAll().execute();
+  /** An owed event as the server staged it, kept to put back as a server that died holding it would leave it. */
+  let staged: { event_id: string; announcement: string; created_time: number };
 
   it('stages the event with the change, keeps it through a restart, and redelivers it under the same id', async () => {
     const hook = await mlflow.post('webhooks', {
@@ -48,7 +50,11 @@ describe.each(backends)('webhook deliveries survive a restart on $name', (backen
     receiver.answerWith('hang');
     expect((await mlflow.post('registered-models/create', { name: 'outbox-model' })).status).toBe(200);
     const [first] = await receiver.waitFor(1);
-    expect(await outbox()).toHaveLength(1);
+    const rows = await outbox();
+    expect(rows).toHaveLength(1);
+    staged = { ...rows[0]!, created_time: Number(rows[0]!.created_time) };
+    // Sealed: the event's content is not readable (or forgeable) in the database.
+    expect(staged.announcement).not.toContain('outbox-model');
 
     await api.restart({ webhookDelivery: DELIVERY });
     const deliveries = await receiver.waitFor(2);
@@ -60,30 +66,40 @@ describe.each(backends)('webhook deliveries survive a restart on $name', (backen
 
   it('leaves an event another server holds until its lease runs out, then delivers it', async () => {
     receiver.reset();
-    const now = Date.now();
     // As a server that claimed the event and died would leave it.
     await store.db
       .insertInto('webhook_outbox')
-      .values({
-        event_id: 'held-by-a-dead-server',
-        announcement: JSON.stringify({
-          event: { entity: 'REGISTERED_MODEL', action: 'CREATED' },
-          data: { name: 'orphan', tags: {}, description: null },
-        }),
-        created_time: now,
-        claimed_until: now + 60_000,
-      })
+      .values({ ...staged, claimed_until: Date.now() + 60_000 })
       .execute();
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(receiver.received).toHaveLength(0);
     await store.db
       .updateTable('webhook_outbox')
       .set({ claimed_until: Date.now() - 1 })
-      .where('event_id', '=', 'held-by-a-dead-server')
+      .where('event_id', '=', staged.event_id)
       .execute();
     const [delivery] = await receiver.waitFor(1);
-    expect(delivery!.json.data).toMatchObject({ name: 'orphan' });
+    expect(delivery!.json.data).toMatchObject({ name: 'outbox-model' });
     await expect.poll(async () => (await outbox()).length).toBe(0);
+  });
+
+  it('never sends an owed event written or moved behind the server', async () => {
+    receiver.reset();
+    const forged = JSON.stringify({
+      event: { entity: 'REGISTERED_MODEL', action: 'CREATED' },
+      data: { name: 'forged', tags: {}, description: null },
+    });
+    await store.db
+      .insertInto('webhook_outbox')
+      .values([
+        { event_id: 'forged-in-the-database', announcement: forged, created_time: Date.now(), claimed_until: null },
+        // A genuine sealed event copied under another id does not open either.
+        { ...staged, event_id: 'copied-event', claimed_until: null },
+      ])
+      .execute();
+    await expect.poll(async () => (await outbox()).length).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(receiver.received).toHaveLength(0);
   });
 
   it('stages nothing while no webhook is active', async () => {

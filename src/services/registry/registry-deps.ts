@@ -1,5 +1,4 @@
 import type { RegistryEvent } from '../../domain/webhooks/registry-event.js';
-import type { Executor } from '../../store/store.js';
 import type { ServiceDeps } from '../tracking/service-deps.js';
 import { type WriteScope, write } from '../unit-of-work.js';
 
@@ -10,7 +9,7 @@ export type RegistryDeps = ServiceDeps & {
    * Stores the events a change makes for webhook delivery, inside the change's transaction: a delivery owed is
    * never lost to a crash between the commit and the send.
    */
-  stageEvents?: (db: Executor, events: RegistryEvent[]) => Promise<void>;
+  stageEvents?: (scope: WriteScope, events: RegistryEvent[]) => Promise<void>;
   /** Told of each announced change once its transaction committed (wakes delivery). Must not throw or wait. */
   onCommitted?: (event: RegistryEvent) => void;
 };
@@ -27,7 +26,7 @@ export function registryWrite<T>(
   if (!events) return write(deps.store, deps.audit, change);
   return write(deps.store, deps.audit, async (scope) => {
     const value = await change(scope);
-    await deps.stageEvents?.(scope.db, events(value));
+    await deps.stageEvents?.(scope, events(value));
     return value;
   }).then(announced(deps, events));
 }

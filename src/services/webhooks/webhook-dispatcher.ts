@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Announcement, announcementOf } from '../../domain/webhooks/payloads.js';
 import type { RegistryEvent } from '../../domain/webhooks/registry-event.js';
+import { sealSecret } from '../../domain/webhooks/secret-box.js';
 import { eventKey, subscribes } from '../../domain/webhooks/webhook-event.js';
 import {
   anyActiveWebhook,
@@ -12,8 +13,9 @@ import {
 } from '../../store/repositories/webhook-outbox-repository.js';
 import { activeWebhookRows, findWebhookRow } from '../../store/repositories/webhook-repository.js';
 import type { WebhookOutboxTable, WebhooksTable } from '../../store/schema-webhooks.js';
-import type { Executor, Store } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
 import { newId } from '../ids.js';
+import type { WriteScope } from '../unit-of-work.js';
 import { checkAgainstAudit } from './recorded-webhooks.js';
 import type { SecretKeyRing } from './secret-key-ring.js';
 import { type AttemptResult, sendDelivery } from './webhook-sender.js';
@@ -102,19 +104,24 @@ export class WebhookDispatcher {
 
   /**
    * Stages a change's events in the outbox, inside the change's transaction. Nothing is staged while no webhook is
-   * active: nobody is owed a delivery then.
+   * active: nobody is owed a delivery then. Each event is sealed with the secret key, bound to its id: a row
+   * inserted or edited in the database behind the server does not open, so it is never sent out signed.
    */
-  async stage(db: Executor, events: readonly RegistryEvent[]): Promise<void> {
-    if (events.length === 0 || !(await anyActiveWebhook(db))) return;
+  async stage(scope: WriteScope, events: readonly RegistryEvent[]): Promise<void> {
+    if (events.length === 0 || !(await anyActiveWebhook(scope.db))) return;
+    const key = await this.keys.sealingKey(scope);
     const now = this.deps.now();
     await insertOutboxRows(
-      db,
-      events.map((event) => ({
-        event_id: newId(),
-        announcement: JSON.stringify(announcementOf(event)),
-        created_time: now,
-        claimed_until: null,
-      })),
+      scope.db,
+      events.map((event) => {
+        const eventId = newId();
+        return {
+          event_id: eventId,
+          announcement: sealSecret(key, JSON.stringify(announcementOf(event)), `outbox:${eventId}`),
+          created_time: now,
+          claimed_until: null,
+        };
+      }),
     );
   }
 
@@ -191,8 +198,15 @@ export class WebhookDispatcher {
       for (const owed of batch) {
         let announcement: Announcement;
         try {
-          announcement = JSON.parse(owed.announcement) as Announcement;
-        } catch {
+          announcement = JSON.parse(await this.keys.open(owed.announcement, `outbox:${owed.event_id}`)) as Announcement;
+        } catch (error) {
+          this.onFailure({
+            webhookId: '*',
+            url: '',
+            event: owed.event_id,
+            attempts: 0,
+            reason: `not sent: the owed event does not open (${describe(error)}); it was written or edited behind the server`,
+          });
           await this.settle(owed.event_id);
           continue;
         }
