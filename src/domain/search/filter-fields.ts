@@ -52,12 +52,17 @@ function fixedKeys(entity: FilterEntity, spec: [spelling: string, canonical: str
   };
 }
 
+/** Metrics, params and tags, as logged on runs and on MLflow 3's LoggedModels: any key, compared alike. */
+const LOGGED_VALUES: [FilterEntity, EntityFields][] = [
+  ['metric', { kind: 'any-key', rule: NUMERIC }],
+  ['param', { kind: 'any-key', rule: NULLABLE_STRING }],
+  ['tag', { kind: 'any-key', rule: NULLABLE_STRING }],
+];
+
 export const RUN_FILTER_SCHEMA: FilterSchema = {
   target: 'runs',
   entities: new Map<FilterEntity, EntityFields>([
-    ['metric', { kind: 'any-key', rule: NUMERIC }],
-    ['param', { kind: 'any-key', rule: NULLABLE_STRING }],
-    ['tag', { kind: 'any-key', rule: NULLABLE_STRING }],
+    ...LOGGED_VALUES,
     [
       'attribute',
       fixedKeys('attribute', [
@@ -103,9 +108,7 @@ export const EXPERIMENT_FILTER_SCHEMA: FilterSchema = {
 export const LOGGED_MODEL_FILTER_SCHEMA: FilterSchema = {
   target: 'logged models',
   entities: new Map<FilterEntity, EntityFields>([
-    ['metric', { kind: 'any-key', rule: NUMERIC }],
-    ['param', { kind: 'any-key', rule: NULLABLE_STRING }],
-    ['tag', { kind: 'any-key', rule: NULLABLE_STRING }],
+    ...LOGGED_VALUES,
     [
       'attribute',
       fixedKeys('attribute', [
