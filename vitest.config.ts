@@ -10,6 +10,7 @@ export const UNIT_TESTS_OUTSIDE_SRC = [
   'test/provenance/log-digests.test.ts',
   'test/sdk/retry-policy.test.ts',
   'test/sdk/sdk-imports.test.ts',
+  'test/store/dialect-seam.test.ts',
   'test/store/migrations-stand-alone.test.ts',
 ];
 

@@ -134,7 +134,7 @@ export class AttestationService {
 
   private async issuer(db: Executor, keyId: string) {
     // Reading the head under its lock keeps the named tree size and root consistent with each other.
-    const head = await lockAuditHead(db, this.deps.store.dialect);
+    const head = await lockAuditHead(db);
     const root = await treeRoot(db, head.lastSeq);
     return {
       builderId: BUILDER_ID,

@@ -1,9 +1,13 @@
 import { type AuditEvent, auditEventHash, auditLeafBytes, sha256Hex } from '../../domain/provenance/audit-event.js';
 import { canonicalJson } from '../../domain/provenance/canonical-json.js';
 import { leafHash } from '../../domain/provenance/merkle-hash.js';
-import { appendAuditEvents, lockAuditHead } from '../../store/repositories/provenance/audit-event-repository.js';
+import {
+  appendAuditEvents,
+  lockAuditHead,
+  reserveAuditHead,
+} from '../../store/repositories/provenance/audit-event-repository.js';
 import { insertMerkleNodes, loadFrontier } from '../../store/repositories/provenance/merkle-node-repository.js';
-import type { Executor } from '../../store/store.js';
+import type { DialectName, Executor } from '../../store/store.js';
 import type { RequestContext } from '../request-context.js';
 import type { AuditAppender, AuditRecord } from '../unit-of-work.js';
 
@@ -14,21 +18,25 @@ import type { AuditAppender, AuditRecord } from '../unit-of-work.js';
  * completes are stored with it, and its state (canonical JSON) is kept so verification can compare it with the rows.
  */
 export class AuditLog implements AuditAppender {
+  /**
+   * `_dialect` is no longer read (the executor tells which database it is) and stays only for existing callers.
+   */
   constructor(
-    private readonly dialect: 'sqlite' | 'postgres',
+    _dialect: DialectName,
     private readonly now: () => number = Date.now,
   ) {}
 
   /**
-   * On PostgreSQL the head row is locked before the changes of a write group: a group holds it from its first append
-   * to its COMMIT, and a group on another replica that took row locks first and then waited for it would deadlock.
+   * Where the database locks rows (PostgreSQL) the head row is locked before the changes of a write group: a group
+   * holds it from its first append to its COMMIT, and a group on another replica that took row locks first and then
+   * waited for it would deadlock.
    */
   async reserve(db: Executor): Promise<void> {
-    if (this.dialect === 'postgres') await lockAuditHead(db, this.dialect);
+    await reserveAuditHead(db);
   }
 
   async append(db: Executor, records: AuditRecord[], context: RequestContext): Promise<void> {
-    const head = await lockAuditHead(db, this.dialect);
+    const head = await lockAuditHead(db);
     const frontier = await loadFrontier(db, head.lastSeq);
     let seq = head.lastSeq;
     let prevHash = head.lastHash;

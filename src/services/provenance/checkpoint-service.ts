@@ -70,7 +70,7 @@ export class CheckpointService {
   private async sign(onlyIfGrown: boolean): Promise<SignedCheckpoint | undefined> {
     const signer = await this.deps.keys.signer();
     return write(this.deps.store, this.deps.audit, async ({ db, audit }) => {
-      const head = await lockAuditHead(db, this.deps.store.dialect);
+      const head = await lockAuditHead(db);
       if (onlyIfGrown) {
         const latest = await latestCheckpoint(db);
         if (!(await grewSince(db, latest?.treeSize ?? 0, CHECKPOINT_ACTION))) return undefined;

@@ -55,7 +55,7 @@ export class SchemaService {
     const now = this.deps.now();
     return registryWrite(this.deps, async ({ db, audit }) => {
       await schemas.ensureSubject(db, subject, requestedMode ?? DEFAULT_COMPATIBILITY, now);
-      const info = (await schemas.lockSubject(db, subject, this.deps.store.dialect))!;
+      const info = (await schemas.lockSubject(db, subject))!;
       const modeChanged = requestedMode !== undefined && requestedMode !== info.compatibility;
       if (modeChanged) {
         await schemas.updateSubject(db, subject, { compatibility: requestedMode, last_updated_time: now });

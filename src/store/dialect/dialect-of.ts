@@ -1,10 +1,14 @@
 import { PostgresAdapter } from 'kysely';
-import type { DialectName, Executor } from '../store.js';
+import type { Executor } from '../store.js';
+import { postgresSql } from './postgres-sql.js';
+import type { SqlDialect } from './sql-dialect.js';
+import { sqliteSql } from './sqlite-sql.js';
 
 /**
- * Which database an executor (the database or a transaction on it) talks to, for the few statements written
- * differently per dialect. Transactions share their database's adapter, so this works inside `write()` too.
+ * The SQL dialect of an executor (the database or a transaction on it): what is written differently per database.
+ * The choice follows the Kysely adapter the database was opened with, which transactions share, so this works
+ * inside `write()` too and no caller needs to know which database it talks to.
  */
-export function dialectOf(db: Executor): DialectName {
-  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+export function dialectOf(db: Executor): SqlDialect {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? postgresSql : sqliteSql;
 }

@@ -1,4 +1,3 @@
-import { CompiledQuery } from 'kysely';
 import type { Metric } from '../../domain/tracking/entities.js';
 import { dialectOf } from '../dialect/dialect-of.js';
 import type { Executor } from '../store.js';
@@ -28,43 +27,23 @@ const UPSERT = `on conflict (run_id, key) do update set
     or (excluded.step = latest_metrics.step and excluded.timestamp = latest_metrics.timestamp
       and excluded.is_nan = 0 and (latest_metrics.is_nan = 1 or excluded.value > latest_metrics.value))`;
 
-const POSTGRES_UPSERT = `insert into latest_metrics (run_id, key, step, timestamp, value, is_nan)
-  select $1::text, u.key, u.step, u.timestamp, u.value, u.is_nan
-  from unnest($2::text[], $3::bigint[], $4::bigint[], $5::double precision[], $6::integer[])
-    as u(key, step, timestamp, value, is_nan)
-  ${UPSERT}`;
-
-// 6 bound values a row: 1,000 rows is 6,000 parameters, well below SQLite's limit of 32,766.
-const SQLITE_ROWS_PER_STATEMENT = 1000;
-
-function sqliteUpsertText(rows: number): string {
-  const values = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?)').join(', ');
-  return `insert into latest_metrics (run_id, key, step, timestamp, value, is_nan) values ${values} ${UPSERT}`;
-}
-
 /**
- * Raises each key's latest value to the newest of `metrics` where that is newer than the stored one. The statement
- * text is written out rather than built per call: it runs on every batch, and building it cost more than running it.
+ * Raises each key's latest value to the newest of `metrics` where that is newer than the stored one, in the
+ * dialect's bulk write: it runs on every batch, and building the statement row by row cost more than running it.
  */
 export async function updateLatestMetrics(db: Executor, runId: string, metrics: readonly Metric[]): Promise<void> {
   const newest = newestPerKey(metrics);
   if (newest.length === 0) return;
-  if (dialectOf(db) === 'postgres') {
-    const values = newest.map((m) => (Number.isNaN(m.value) ? 0 : m.value));
-    const nans = newest.map((m) => (Number.isNaN(m.value) ? 1 : 0));
-    const keys = newest.map((m) => m.key);
-    const steps = newest.map((m) => m.step);
-    const timestamps = newest.map((m) => m.timestamp);
-    await db.executeQuery(CompiledQuery.raw(POSTGRES_UPSERT, [runId, keys, steps, timestamps, values, nans]));
-    return;
-  }
-  for (let start = 0; start < newest.length; start += SQLITE_ROWS_PER_STATEMENT) {
-    const chunk = newest.slice(start, start + SQLITE_ROWS_PER_STATEMENT);
-    const parameters: (string | number)[] = [];
-    for (const m of chunk) {
-      const isNan = Number.isNaN(m.value);
-      parameters.push(runId, m.key, m.step, m.timestamp, isNan ? 0 : m.value, isNan ? 1 : 0);
-    }
-    await db.executeQuery(CompiledQuery.raw(sqliteUpsertText(chunk.length), parameters));
-  }
+  await dialectOf(db).writeRunRows(db, {
+    table: 'latest_metrics',
+    runId,
+    columns: [
+      { name: 'key', type: 'text', values: newest.map((m) => m.key) },
+      { name: 'step', type: 'bigint', values: newest.map((m) => m.step) },
+      { name: 'timestamp', type: 'bigint', values: newest.map((m) => m.timestamp) },
+      { name: 'value', type: 'double precision', values: newest.map((m) => (Number.isNaN(m.value) ? 0 : m.value)) },
+      { name: 'is_nan', type: 'integer', values: newest.map((m) => (Number.isNaN(m.value) ? 1 : 0)) },
+    ],
+    conflict: UPSERT,
+  });
 }

@@ -1,24 +1,7 @@
-import { CompiledQuery } from 'kysely';
 import type { BlockSummary, SummaryPoint } from '../../domain/metrics/metric-blocks.js';
 import { dialectOf } from '../dialect/dialect-of.js';
 import type { MetricBlocksTable } from '../schema.js';
 import type { Executor } from '../store.js';
-
-const COLUMNS = [
-  'run_id',
-  'key',
-  'shift',
-  'block',
-  'count',
-  'min_step',
-  'min_timestamp',
-  'min_value',
-  'max_step',
-  'max_timestamp',
-  'max_value',
-  'nan_step',
-  'nan_timestamp',
-] as const;
 
 // A stored extreme is replaced when the new one is lower (higher), or equal and earlier: the same rule as
 // foldExtremes, so the stored summary does not depend on the order batches arrived in. SET expressions read the
@@ -41,43 +24,6 @@ const MERGE = `on conflict (run_id, key, shift, block) do update set
   ${pick(replaces('max', '>'), ['max_step', 'max_timestamp', 'max_value'])},
   ${pick(nanReplaces, ['nan_step', 'nan_timestamp'])}`;
 
-// 13 bound values a row: 500 rows is 6,500 parameters, well below SQLite's limit of 32,766.
-const SQLITE_ROWS_PER_STATEMENT = 500;
-const sqliteTexts = new Map<number, string>();
-
-function sqliteMergeText(rows: number): string {
-  let text = sqliteTexts.get(rows);
-  if (!text) {
-    const row = `(${COLUMNS.map(() => '?').join(', ')})`;
-    text = `insert into metric_blocks (${COLUMNS.join(', ')}) values ${Array(rows).fill(row).join(', ')} ${MERGE}`;
-    if (rows === SQLITE_ROWS_PER_STATEMENT) sqliteTexts.set(rows, text);
-  }
-  return text;
-}
-
-const POSTGRES_MERGE = `insert into metric_blocks (${COLUMNS.join(', ')})
-  select $1::text, u.* from unnest($2::text[], $3::integer[], $4::bigint[], $5::bigint[],
-    $6::bigint[], $7::bigint[], $8::double precision[], $9::bigint[], $10::bigint[], $11::double precision[],
-    $12::bigint[], $13::bigint[]) as u
-  ${MERGE}`;
-
-function rowValues(s: BlockSummary): (string | number | null)[] {
-  return [
-    s.key,
-    s.shift,
-    s.block,
-    s.count,
-    s.min?.step ?? null,
-    s.min?.timestamp ?? null,
-    s.min?.value ?? null,
-    s.max?.step ?? null,
-    s.max?.timestamp ?? null,
-    s.max?.value ?? null,
-    s.nan?.step ?? null,
-    s.nan?.timestamp ?? null,
-  ];
-}
-
 /** Merges the summaries of newly stored points into the stored ones. */
 export async function mergeMetricBlocks(
   db: Executor,
@@ -85,21 +31,30 @@ export async function mergeMetricBlocks(
   summaries: readonly BlockSummary[],
 ): Promise<void> {
   if (summaries.length === 0) return;
-  if (dialectOf(db) === 'postgres') {
-    const columns: (string | number | null)[][] = Array.from({ length: COLUMNS.length - 1 }, () => []);
-    for (const s of summaries) {
-      const values = rowValues(s);
-      for (let i = 0; i < values.length; i++) columns[i]!.push(values[i]!);
-    }
-    await db.executeQuery(CompiledQuery.raw(POSTGRES_MERGE, [runId, ...columns]));
-    return;
-  }
-  for (let start = 0; start < summaries.length; start += SQLITE_ROWS_PER_STATEMENT) {
-    const end = Math.min(summaries.length, start + SQLITE_ROWS_PER_STATEMENT);
-    const parameters: (string | number | null)[] = [];
-    for (let i = start; i < end; i++) parameters.push(runId, ...rowValues(summaries[i]!));
-    await db.executeQuery(CompiledQuery.raw(sqliteMergeText(end - start), parameters));
-  }
+  const column = (name: string, type: string, value: (s: BlockSummary) => number | null) => ({
+    name,
+    type,
+    values: summaries.map(value),
+  });
+  await dialectOf(db).writeRunRows(db, {
+    table: 'metric_blocks',
+    runId,
+    columns: [
+      { name: 'key', type: 'text', values: summaries.map((s) => s.key) },
+      column('shift', 'integer', (s) => s.shift),
+      column('block', 'bigint', (s) => s.block),
+      column('count', 'bigint', (s) => s.count),
+      column('min_step', 'bigint', (s) => s.min?.step ?? null),
+      column('min_timestamp', 'bigint', (s) => s.min?.timestamp ?? null),
+      column('min_value', 'double precision', (s) => s.min?.value ?? null),
+      column('max_step', 'bigint', (s) => s.max?.step ?? null),
+      column('max_timestamp', 'bigint', (s) => s.max?.timestamp ?? null),
+      column('max_value', 'double precision', (s) => s.max?.value ?? null),
+      column('nan_step', 'bigint', (s) => s.nan?.step ?? null),
+      column('nan_timestamp', 'bigint', (s) => s.nan?.timestamp ?? null),
+    ],
+    conflict: MERGE,
+  });
 }
 
 /** The summaries of one metric at one level, in block order, from block `from` to block `to` inclusive. */

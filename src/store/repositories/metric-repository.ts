@@ -1,4 +1,3 @@
-import { CompiledQuery } from 'kysely';
 import type { HistoryCursor } from '../../domain/metrics/history-cursor.js';
 import type { Metric } from '../../domain/tracking/entities.js';
 import { dialectOf } from '../dialect/dialect-of.js';
@@ -14,9 +13,9 @@ function fromRow(row: Pick<MetricsTable, 'key' | 'step' | 'timestamp' | 'value' 
  * (same key, step, timestamp and value) is skipped, so a client retrying a batch whose answer it never saw does not
  * duplicate anything.
  *
- * This is the hottest write path, so the SQL is written out rather than built row by row: on SQLite one multi-row
- * INSERT whose text is the same for every full chunk (the driver reuses its prepared statement), on PostgreSQL one
- * INSERT … SELECT FROM unnest() with a handful of array parameters however many points there are.
+ * This is the hottest write path, so the points go to the database column by column in the dialect's bulk write
+ * (one multi-row INSERT per chunk on SQLite, one INSERT … SELECT FROM unnest() on PostgreSQL) rather than built
+ * row by row.
  */
 export async function insertMetrics(
   db: Executor,
@@ -24,61 +23,8 @@ export async function insertMetrics(
   metrics: readonly Metric[],
   batch: number,
 ): Promise<number> {
-  if (metrics.length === 0) return 0;
-  if (dialectOf(db) === 'postgres') return insertMetricsPostgres(db, runId, metrics, batch);
-  let inserted = 0;
-  for (let start = 0; start < metrics.length; start += SQLITE_ROWS_PER_STATEMENT) {
-    const end = Math.min(metrics.length, start + SQLITE_ROWS_PER_STATEMENT);
-    const parameters: (string | number)[] = new Array((end - start) * SQLITE_COLUMNS);
-    let p = 0;
-    for (let i = start; i < end; i++) {
-      const m = metrics[i]!;
-      const isNan = Number.isNaN(m.value);
-      parameters[p++] = runId;
-      parameters[p++] = m.key;
-      parameters[p++] = m.step;
-      parameters[p++] = m.timestamp;
-      parameters[p++] = isNan ? 0 : m.value;
-      parameters[p++] = isNan ? 1 : 0;
-      parameters[p++] = batch;
-    }
-    const result = await db.executeQuery(CompiledQuery.raw(sqliteInsertText(end - start), parameters));
-    inserted += Number(result.numAffectedRows ?? 0);
-  }
-  return inserted;
-}
-
-// 7 bound values a row: 1,000 rows is 7,000 parameters, well below SQLite's limit of 32,766.
-const SQLITE_COLUMNS = 7;
-const SQLITE_ROWS_PER_STATEMENT = 1000;
-const sqliteInsertTexts = new Map<number, string>();
-
-function sqliteInsertText(rows: number): string {
-  let text = sqliteInsertTexts.get(rows);
-  if (!text) {
-    text = `insert into metrics (run_id, key, step, timestamp, value, is_nan, batch) values ${Array.from(
-      { length: rows },
-      () => '(?, ?, ?, ?, ?, ?, ?)',
-    ).join(', ')} on conflict do nothing`;
-    // Only full chunks recur; remembering every odd-sized remainder would grow without bound.
-    if (rows === SQLITE_ROWS_PER_STATEMENT) sqliteInsertTexts.set(rows, text);
-  }
-  return text;
-}
-
-const POSTGRES_INSERT = `insert into metrics (run_id, key, step, timestamp, value, is_nan, batch)
-  select $1::text, u.key, u.step, u.timestamp, u.value, u.is_nan, $7::bigint
-  from unnest($2::text[], $3::bigint[], $4::bigint[], $5::double precision[], $6::integer[])
-    as u(key, step, timestamp, value, is_nan)
-  on conflict do nothing`;
-
-async function insertMetricsPostgres(
-  db: Executor,
-  runId: string,
-  metrics: readonly Metric[],
-  batch: number,
-): Promise<number> {
   const n = metrics.length;
+  if (n === 0) return 0;
   const keys: string[] = new Array(n);
   const steps: number[] = new Array(n);
   const timestamps: number[] = new Array(n);
@@ -93,10 +39,19 @@ async function insertMetricsPostgres(
     values[i] = isNan ? 0 : m.value;
     nans[i] = isNan ? 1 : 0;
   }
-  const result = await db.executeQuery(
-    CompiledQuery.raw(POSTGRES_INSERT, [runId, keys, steps, timestamps, values, nans, batch]),
-  );
-  return Number(result.numAffectedRows ?? 0);
+  return dialectOf(db).writeRunRows(db, {
+    table: 'metrics',
+    runId,
+    columns: [
+      { name: 'key', type: 'text', values: keys },
+      { name: 'step', type: 'bigint', values: steps },
+      { name: 'timestamp', type: 'bigint', values: timestamps },
+      { name: 'value', type: 'double precision', values: values },
+      { name: 'is_nan', type: 'integer', values: nans },
+    ],
+    trailing: { name: 'batch', type: 'bigint', value: batch },
+    conflict: 'on conflict do nothing',
+  });
 }
 
 /**

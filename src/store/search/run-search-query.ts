@@ -2,10 +2,10 @@ import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Comparison, Filter, OrderByClause } from '../../domain/search/filter-ast.js';
 import type { ViewType } from '../../domain/tracking/entities.js';
 import { dialectOf } from '../dialect/dialect-of.js';
+import type { SqlDialect } from '../dialect/sql-dialect.js';
 import type { RunsTable } from '../schema.js';
 import type { Executor } from '../store.js';
 import { compareColumn } from './comparison-sql.js';
-import { withoutParallelWorkers } from './serial-plan.js';
 
 export interface RunSearchQuery {
   experimentIds: string[];
@@ -67,12 +67,12 @@ type LookedUp = (column: string) => RawBuilder<unknown>;
 /**
  * SQLite may turn a filter's EXISTS into a join (today it does when the query has no OFFSET) and, having no
  * statistics, then prefers a (key, value) index range, which carries run_id too, to the (run_id, key) primary key:
- * it scans that range once per candidate run, 4 ms becoming 800 ms on 100,000 runs. A unary + keeps a column out of
- * index selection without changing its value (filter operands already have the column's type), so the primary key
- * is the only way in. PostgreSQL plans these lookups well and has no unary + for text.
+ * it scans that range once per candidate run, 4 ms becoming 800 ms on 100,000 runs. The dialect's looked-up column
+ * (a unary + there) keeps a column out of index selection without changing its value (filter operands already have
+ * the column's type), so the primary key is the only way in. PostgreSQL plans these lookups well.
  */
-function lookedUpColumns(db: Executor): LookedUp {
-  return dialectOf(db) === 'sqlite' ? (column) => sql`+${sql.ref(column)}` : (column) => sql.ref(column);
+function lookedUpColumns(dialect: SqlDialect): LookedUp {
+  return (column) => dialect.lookedUp(column);
 }
 
 function datasetColumn(key: string): RawBuilder<unknown> {
@@ -121,13 +121,15 @@ const RUNS_RUN_ID = sql.ref('runs.run_id');
  */
 export async function searchRunRows(db: Executor, query: RunSearchQuery): Promise<RunsTable[]> {
   if (query.experimentIds.length === 0) return [];
-  const looked = lookedUpColumns(db);
-  const sqlite = dialectOf(db) === 'sqlite';
-  const selective = sqlite ? await selectiveEquality(db, query.filter.comparisons) : undefined;
+  const dialect = dialectOf(db);
+  const looked = lookedUpColumns(dialect);
+  // Without planner statistics (SQLite) the search weighs the ways in itself.
+  const measures = !dialect.plansFromStatistics;
+  const selective = measures ? await selectiveEquality(db, query.filter.comparisons) : undefined;
   if (selective) return drivenByEquality(db, query, selective, looked);
   const [first, ...rest] = query.orderBy;
-  if (isKeyed(first) && (!sqlite || (await walkPays(db, query, first)))) {
-    return withoutParallelWorkers(db, (serial) => walkingSortIndex(serial, query, first, rest, looked));
+  if (isKeyed(first) && (!measures || (await walkPays(db, query, first)))) {
+    return dialect.withoutParallelWorkers(db, (serial) => walkingSortIndex(serial, query, first, rest, looked));
   }
   let select = db.selectFrom('runs').selectAll('runs');
   for (const term of conditions(query, RUNS_RUN_ID, looked)) select = select.where(term);

@@ -1,4 +1,5 @@
 import type { StoredAuditEvent } from '../../../domain/provenance/audit-event.js';
+import { dialectOf } from '../../dialect/dialect-of.js';
 import type { Executor } from '../../store.js';
 import { inChunks } from '../chunks.js';
 import { toEventRow, toStoredEvent } from './audit-event-rows.js';
@@ -8,12 +9,22 @@ export interface AuditHead {
   lastHash: string;
 }
 
-/** Reads the log head; on PostgreSQL locks it until the transaction ends so appends and checkpoints serialise. */
-export async function lockAuditHead(db: Executor, dialect: 'sqlite' | 'postgres'): Promise<AuditHead> {
-  let query = db.selectFrom('audit_head').select(['last_seq', 'last_hash']).where('id', '=', 1);
-  if (dialect === 'postgres') query = query.forUpdate();
-  const { last_seq, last_hash } = await query.executeTakeFirstOrThrow();
+/**
+ * Reads the log head and, where the database locks rows (PostgreSQL), locks it until the transaction ends so
+ * appends and checkpoints serialise; SQLite serialises writers anyway.
+ */
+export async function lockAuditHead(db: Executor): Promise<AuditHead> {
+  const query = db.selectFrom('audit_head').select(['last_seq', 'last_hash']).where('id', '=', 1);
+  const { last_seq, last_hash } = await dialectOf(db).forUpdate(query).executeTakeFirstOrThrow();
   return { lastSeq: last_seq, lastHash: last_hash };
+}
+
+/**
+ * Locks the log head now where the database locks rows, before a write group's other changes: a group then holds
+ * it from its first change to its COMMIT. Nothing to do where writers are serialised anyway (SQLite).
+ */
+export async function reserveAuditHead(db: Executor): Promise<void> {
+  if (dialectOf(db).rowLocks) await lockAuditHead(db);
 }
 
 export async function readAuditHead(db: Executor): Promise<AuditHead> {

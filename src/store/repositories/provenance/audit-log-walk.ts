@@ -63,10 +63,7 @@ export async function concatenatedMerkleNodes(
   first: number,
   last: number,
 ): Promise<{ count: number; shortest: number; longest: number; hashes: string }> {
-  const concatenated =
-    dialectOf(db) === 'postgres'
-      ? sql<string>`string_agg(hash, '' order by idx)`
-      : sql<string>`group_concat(hash, '' order by idx)`;
+  const concatenated = dialectOf(db).concatenated('hash', 'idx');
   const row = await db
     .selectFrom('audit_merkle_nodes')
     .select((eb) => [

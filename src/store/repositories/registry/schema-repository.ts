@@ -1,5 +1,6 @@
 import type { CompatibilityMode } from '../../../domain/registry/schema/compatibility-mode.js';
 import type { JsonSchema } from '../../../domain/registry/schema/json-schema.js';
+import { dialectOf } from '../../dialect/dialect-of.js';
 import type { MetadataSchemasTable, MetadataSubjectsTable } from '../../schema-registry.js';
 import type { Executor } from '../../store.js';
 
@@ -40,15 +41,13 @@ export async function findSubject(db: Executor, subject: string): Promise<Subjec
   return row === undefined ? undefined : toSubject(row);
 }
 
-/** The subject row, locked for the rest of the transaction on PostgreSQL so versions are numbered one at a time. */
-export async function lockSubject(
-  db: Executor,
-  subject: string,
-  dialect: 'sqlite' | 'postgres',
-): Promise<SubjectInfo | undefined> {
-  let query = db.selectFrom('metadata_subjects').selectAll().where('subject', '=', subject);
-  if (dialect === 'postgres') query = query.forUpdate();
-  const row = await query.executeTakeFirst();
+/**
+ * The subject row, locked for the rest of the transaction where the database locks rows (PostgreSQL; SQLite
+ * serialises writers anyway) so versions are numbered one at a time.
+ */
+export async function lockSubject(db: Executor, subject: string): Promise<SubjectInfo | undefined> {
+  const query = db.selectFrom('metadata_subjects').selectAll().where('subject', '=', subject);
+  const row = await dialectOf(db).forUpdate(query).executeTakeFirst();
   return row === undefined ? undefined : toSubject(row);
 }
 

@@ -1,0 +1,74 @@
+import type { RawBuilder } from 'kysely';
+import type { DialectName, Executor } from '../store.js';
+
+/** A column of a bulk write whose value differs per row, with its PostgreSQL type (arrays of it are passed). */
+export interface BulkColumn {
+  name: string;
+  type: string;
+  values: readonly unknown[];
+}
+
+/**
+ * Rows of one run written in as few statements as the database allows: `run_id` first, then `columns` (their
+ * values given column by column, all of the same length), then `trailing` with one value shared by every row, and
+ * `conflict` (an ON CONFLICT clause written in code, never request data) after them.
+ */
+export interface RunRowsWrite {
+  table: string;
+  runId: string;
+  columns: readonly BulkColumn[];
+  trailing?: { name: string; type: string; value: number };
+  conflict: string;
+}
+
+/**
+ * What differs between the databases Mnemo runs on, in one place: the SQL fragments and the operations written
+ * differently per database. Repositories ask the executor for its dialect (`dialectOf`) and use what it gives,
+ * instead of branching on the database's name; like a Kysely adapter, the choice is made by the database handle.
+ */
+export interface SqlDialect {
+  readonly name: DialectName;
+
+  /**
+   * Whether `forUpdate` locks rows. PostgreSQL does, until the transaction ends; SQLite serialises writers anyway
+   * and has no row locks, so a lock taken only to order writers is not needed there.
+   */
+  readonly rowLocks: boolean;
+
+  /** The query with FOR UPDATE where the database locks rows; as it is otherwise. */
+  forUpdate<Q extends { forUpdate(): Q }>(query: Q): Q;
+
+  /**
+   * Whether the planner weighs indexes from statistics of its own. SQLite keeps none, so the run search measures
+   * how selective a filter or a sort key is before choosing how to read (PostgreSQL's planner does that itself).
+   */
+  readonly plansFromStatistics: boolean;
+
+  /**
+   * `column` such that the planner does not use an index on it to find rows: SQLite's unary +, which leaves the
+   * value unchanged (see the run search). PostgreSQL plans those lookups well and has no unary + for text.
+   */
+  lookedUp(column: string): RawBuilder<unknown>;
+
+  /** Runs `read` with parallel query plans turned off for its statements (only PostgreSQL has them). */
+  withoutParallelWorkers<T>(db: Executor, read: (db: Executor) => Promise<T>): Promise<T>;
+
+  /** Writes rows of one run in bulk and returns how many rows the statements changed. */
+  writeRunRows(db: Executor, write: RunRowsWrite): Promise<number>;
+
+  /**
+   * The run ids as a one-column table r(run_id), passed as a single parameter: the same statement text for any
+   * number of ids.
+   */
+  runIdTable(runIds: readonly string[]): RawBuilder<unknown>;
+
+  /**
+   * A correlated subquery yielding the rows of `from` (table names and a condition, never request data) as one JSON
+   * array per column, each in `orderBy` order, which must leave no ties so the columns stay aligned. A subquery
+   * with no rows yields either empty arrays or NULLs.
+   */
+  jsonColumns(columns: readonly string[], from: string, orderBy: string): RawBuilder<unknown>;
+
+  /** The text values of `column` (a name written in code) concatenated in `orderBy` order, NULL for no rows. */
+  concatenated(column: string, orderBy: string): RawBuilder<string>;
+}
