@@ -1,10 +1,12 @@
+import type { NodeKind } from '../domain/lineage/node-id.js';
+
 /**
  * Table shapes of the lineage graph. JSON columns hold JSON text; times are epoch milliseconds.
  * Nodes and edges are the graph every query walks; the other tables hold the details of each kind of node.
  */
 export interface LineageNodesTable {
   node_id: string;
-  kind: string;
+  kind: NodeKind;
   label: string;
   /** JSON object of kind-specific attributes shown with the node (model name, run user, digest…). */
   attributes: string;

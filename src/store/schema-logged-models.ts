@@ -1,3 +1,6 @@
+import type { LifecycleStage } from '../domain/tracking/entities.js';
+import type { LoggedModelStatus } from '../domain/tracking/logged-model.js';
+
 /** MLflow 3's LoggedModels and what hangs off them (see migration 0016). */
 export interface LoggedModelsTable {
   model_id: string;
@@ -5,11 +8,11 @@ export interface LoggedModelsTable {
   name: string;
   /** The model's folder below the artifact root: `<experiment location>/models/<model id>/artifacts`. */
   artifact_location: string;
-  status: string;
+  status: LoggedModelStatus;
   status_message: string | null;
   model_type: string;
   source_run_id: string | null;
-  lifecycle_stage: string;
+  lifecycle_stage: LifecycleStage;
   creation_time: number;
   last_updated_time: number;
 }

@@ -1,3 +1,4 @@
+import type { LifecycleStage, RunStatus } from '../domain/tracking/entities.js';
 import type { LineageDatabase } from './schema-lineage.js';
 import type { LoggedModelDatabase } from './schema-logged-models.js';
 import type { ProvenanceDatabase } from './schema-provenance.js';
@@ -12,7 +13,7 @@ export interface ExperimentsTable {
   experiment_id: string;
   name: string;
   artifact_location: string;
-  lifecycle_stage: string;
+  lifecycle_stage: LifecycleStage;
   creation_time: number;
   last_update_time: number;
 }
@@ -28,10 +29,10 @@ export interface RunsTable {
   experiment_id: string;
   run_name: string;
   user_id: string;
-  status: string;
+  status: RunStatus;
   start_time: number;
   end_time: number | null;
-  lifecycle_stage: string;
+  lifecycle_stage: LifecycleStage;
   artifact_uri: string;
   parent_run_id: string | null;
   deleted_time: number | null;

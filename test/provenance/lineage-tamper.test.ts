@@ -779,7 +779,7 @@ describe.each(backends)('mnemo audit verify checks the lineage graph and governa
         experiment_id: '1000000000000042',
         name: 'airflow-legacy',
         artifact_location: 'mlflow-artifacts:/1000000000000042',
-        lifecycle_stage: 'active',
+        lifecycle_stage: 'active' as const,
         creation_time: now,
         last_update_time: now,
       };

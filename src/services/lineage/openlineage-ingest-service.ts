@@ -251,7 +251,7 @@ export class OpenLineageIngestService {
       experiment_id: experimentId,
       name,
       artifact_location: `mlflow-artifacts:/${experimentId}`,
-      lifecycle_stage: 'active',
+      lifecycle_stage: 'active' as const,
       creation_time: now,
       last_update_time: now,
     };

@@ -89,7 +89,7 @@ export async function hydrateExperiments(db: Executor, rows: ExperimentsTable[])
     experimentId: row.experiment_id,
     name: row.name,
     artifactLocation: row.artifact_location,
-    lifecycleStage: row.lifecycle_stage as LifecycleStage,
+    lifecycleStage: row.lifecycle_stage,
     creationTime: row.creation_time,
     lastUpdateTime: row.last_update_time,
     tags: byExperiment.get(row.experiment_id) ?? [],

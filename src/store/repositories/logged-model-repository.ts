@@ -1,5 +1,5 @@
-import type { KeyValue, LifecycleStage } from '../../domain/tracking/entities.js';
-import type { LoggedModel, LoggedModelMetric, LoggedModelStatus } from '../../domain/tracking/logged-model.js';
+import type { KeyValue } from '../../domain/tracking/entities.js';
+import type { LoggedModel, LoggedModelMetric } from '../../domain/tracking/logged-model.js';
 import type { LoggedModelFilesTable, LoggedModelsTable } from '../schema-logged-models.js';
 import type { Executor } from '../store.js';
 import { inChunks } from './chunks.js';
@@ -211,11 +211,11 @@ export async function hydrateLoggedModels(db: Executor, rows: readonly LoggedMod
     experimentId: row.experiment_id,
     name: row.name,
     artifactUri: `${PROXY_SCHEME}${row.artifact_location}`,
-    status: row.status as LoggedModelStatus,
+    status: row.status,
     statusMessage: row.status_message,
     modelType: row.model_type,
     sourceRunId: row.source_run_id,
-    lifecycleStage: row.lifecycle_stage as LifecycleStage,
+    lifecycleStage: row.lifecycle_stage,
     creationTime: Number(row.creation_time),
     lastUpdatedTime: Number(row.last_updated_time),
     tags: (tagsOf.get(row.model_id) ?? []).map((t) => ({ key: t.key, value: t.value })),

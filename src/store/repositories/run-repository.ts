@@ -1,4 +1,4 @@
-import type { KeyValue, LifecycleStage, Run, RunInfo, RunStatus } from '../../domain/tracking/entities.js';
+import type { KeyValue, Run, RunInfo } from '../../domain/tracking/entities.js';
 import type { RunsTable } from '../schema.js';
 import type { Executor } from '../store.js';
 import { inChunks } from './chunks.js';
@@ -105,11 +105,11 @@ export function toRunInfo(row: RunsTable): RunInfo {
     experimentId: row.experiment_id,
     runName: row.run_name,
     userId: row.user_id,
-    status: row.status as RunStatus,
+    status: row.status,
     startTime: row.start_time,
     endTime: row.end_time,
     artifactUri: row.artifact_uri,
-    lifecycleStage: row.lifecycle_stage as LifecycleStage,
+    lifecycleStage: row.lifecycle_stage,
     parentRunId: row.parent_run_id,
   };
 }

@@ -16,7 +16,7 @@ const toRow = (node: LineageNode): LineageNodesTable => ({
 
 export const toNode = (row: LineageNodesTable): LineageNode => ({
   id: row.node_id,
-  kind: row.kind as NodeKind,
+  kind: row.kind,
   label: row.label,
   attributes: parseJson<Record<string, unknown>>(row.attributes, {}),
   createdTime: row.created_time,

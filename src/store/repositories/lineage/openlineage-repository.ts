@@ -1,3 +1,4 @@
+import type { RunStatus } from '../../../domain/tracking/entities.js';
 import type { LineageOpenLineageEventsTable, LineageOpenLineageRunsTable } from '../../schema-lineage.js';
 import type { Executor } from '../../store.js';
 
@@ -37,7 +38,7 @@ export async function listOpenLineageEvents(db: Executor, olRunId: string): Prom
 export async function updateRunLifecycle(
   db: Executor,
   runId: string,
-  lifecycle: { status: string; start_time: number; end_time: number | null },
+  lifecycle: { status: RunStatus; start_time: number; end_time: number | null },
 ): Promise<void> {
   await db.updateTable('runs').set(lifecycle).where('run_id', '=', runId).execute();
 }
