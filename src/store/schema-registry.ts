@@ -1,3 +1,5 @@
+import type { Stage } from '../domain/registry/stages.js';
+
 /**
  * Table shapes of the model registry. JSON columns hold canonical JSON text; times are epoch milliseconds.
  */
@@ -41,7 +43,7 @@ export interface ModelVersionsTable {
   run_id: string | null;
   status: string;
   status_message: string | null;
-  stage: string;
+  stage: Stage;
   /** JSON array of {path, size, sha256}, sorted by path. */
   manifest: string;
   manifest_digest: string;

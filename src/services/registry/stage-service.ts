@@ -1,7 +1,7 @@
 import { notFound } from '../../domain/errors.js';
 import type { ModelVersion, StageTransition } from '../../domain/registry/entities.js';
 import { checkText } from '../../domain/registry/model-card.js';
-import { latestPerStage, parseStage, planTransition, type Stage } from '../../domain/registry/stages.js';
+import { latestPerStage, parseStage, planTransition } from '../../domain/registry/stages.js';
 import { updateModelRow } from '../../store/repositories/registry/model-repository.js';
 import { recordTransitions, transitionHistory } from '../../store/repositories/registry/transition-repository.js';
 import * as versions from '../../store/repositories/registry/version-repository.js';
@@ -35,7 +35,7 @@ export class StageService {
       await requireVersion(db, model, number);
       const live = await versions.liveVersionRows(db, model.model_id);
       const changes = planTransition(
-        live.map((row) => ({ version: Number(row.version), stage: row.stage as Stage })),
+        live.map((row) => ({ version: Number(row.version), stage: row.stage })),
         number,
         stage,
         input.archiveExistingVersions ?? false,
@@ -97,7 +97,7 @@ export class StageService {
     const model = await requireModel(db, name);
     const rows = await versions.liveVersionRows(db, model.model_id);
     const picked = latestPerStage(
-      rows.map((row) => ({ row, version: Number(row.version), stage: row.stage as Stage })),
+      rows.map((row) => ({ row, version: Number(row.version), stage: row.stage })),
       wanted.length === 0 ? undefined : wanted,
     );
     return versions.hydrateVersions(

@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import type { ModelVersion, Signature } from '../../../domain/registry/entities.js';
 import type { ManifestEntry } from '../../../domain/registry/manifest.js';
-import type { Stage } from '../../../domain/registry/stages.js';
 import type { KeyValue } from '../../../domain/tracking/entities.js';
 import type { ModelVersionsTable } from '../../schema-registry.js';
 import type { Executor } from '../../store.js';
@@ -163,7 +162,7 @@ export function toModelVersion(
     runId: row.run_id,
     status: 'READY',
     statusMessage: row.status_message,
-    stage: row.stage as Stage,
+    stage: row.stage,
     aliases,
     tags,
     manifestDigest: row.manifest_digest,
