@@ -1,8 +1,10 @@
 import 'uplot/dist/uPlot.min.css';
 import './styles.css';
+import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createBrowserRouter, RouterProvider } from 'react-router-dom';
+import { queryClient } from './api/queries.js';
 import { Layout } from './components/Layout.js';
 import { RouteError } from './components/RouteError.js';
 import { ExperimentPage } from './views/ExperimentPage.js';
@@ -32,6 +34,8 @@ const router = createBrowserRouter([
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <RouterProvider router={router} />
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>
   </StrictMode>,
 );

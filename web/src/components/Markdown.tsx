@@ -1,54 +1,44 @@
-import type { ReactNode } from 'react';
-import { type Block, type Inline, parseMarkdown } from '../lib/markdown.js';
+import type { ComponentProps } from 'react';
+import ReactMarkdown, { type Components } from 'react-markdown';
+import remarkGfm from 'remark-gfm';
 
-/** Renders note Markdown as React elements only: text is never interpreted as HTML. */
+/**
+ * Renders note Markdown (GitHub-flavoured: tables, task lists, strikethrough, autolinks) as React elements only.
+ * No rehype-raw: HTML in a note stays the characters it was typed as, never an element, and react-markdown's URL
+ * filter drops `javascript:` and other non-web link targets. This module is loaded on demand (see LazyMarkdown) so
+ * the parser stays out of the bundle every page needs.
+ */
 export function Markdown({ source }: { source: string }) {
-  return <div className="markdown">{parseMarkdown(source).map(renderBlock)}</div>;
+  return (
+    <div className="markdown">
+      <ReactMarkdown remarkPlugins={[remarkGfm]} components={COMPONENTS}>
+        {source}
+      </ReactMarkdown>
+    </div>
+  );
 }
 
-function renderBlock(block: Block, index: number): ReactNode {
-  switch (block.type) {
-    case 'heading': {
-      const Tag = `h${Math.min(block.level + 1, 6)}` as 'h2';
-      return <Tag key={index}>{block.children.map(renderInline)}</Tag>;
-    }
-    case 'paragraph':
-      return <p key={index}>{block.children.map(renderInline)}</p>;
-    case 'list': {
-      // biome-ignore lint/suspicious/noArrayIndexKey: a rendered note is static; position is an item's identity
-      const items = block.items.map((item, i) => <li key={i}>{item.map(renderInline)}</li>);
-      return block.ordered ? <ol key={index}>{items}</ol> : <ul key={index}>{items}</ul>;
-    }
-    case 'quote':
-      return <blockquote key={index}>{block.children.map(renderBlock)}</blockquote>;
-    case 'code':
-      return (
-        <pre key={index} className="code-block">
-          <code>{block.text}</code>
-        </pre>
-      );
-    case 'rule':
-      return <hr key={index} />;
-  }
-}
-
-function renderInline(inline: Inline, index: number): ReactNode {
-  switch (inline.type) {
-    case 'text':
-      return inline.text;
-    case 'code':
-      return <code key={index}>{inline.text}</code>;
-    case 'strong':
-      return <strong key={index}>{inline.children.map(renderInline)}</strong>;
-    case 'em':
-      return <em key={index}>{inline.children.map(renderInline)}</em>;
-    case 'del':
-      return <del key={index}>{inline.children.map(renderInline)}</del>;
-    case 'link':
-      return (
-        <a key={index} href={inline.href} target="_blank" rel="noopener noreferrer nofollow">
-          {inline.children.map(renderInline)}
-        </a>
-      );
-  }
-}
+// A note sits under the page's own h1 and its "Notes" h2, so its headings start one level lower.
+const COMPONENTS: Components = {
+  h1: ({ node: _, ...props }) => <h2 {...props} />,
+  h2: ({ node: _, ...props }) => <h3 {...props} />,
+  h3: ({ node: _, ...props }) => <h4 {...props} />,
+  h4: ({ node: _, ...props }) => <h5 {...props} />,
+  h5: ({ node: _, ...props }) => <h6 {...props} />,
+  // A note's links lead away from Mnemo: a new tab, no opener, no referrer. A target the URL filter emptied
+  // (javascript:, data:) leaves the link's text alone rather than a link back to this page.
+  a: ({ node: _, href, children, ...props }: ComponentProps<'a'> & { node?: unknown }) =>
+    href ? (
+      <a {...props} href={href} target="_blank" rel="noopener noreferrer nofollow">
+        {children}
+      </a>
+    ) : (
+      <span>{children}</span>
+    ),
+  pre: ({ node: _, ...props }) => <pre className="code-block" {...props} />,
+  table: ({ node: _, ...props }) => (
+    <div className="markdown-table">
+      <table {...props} />
+    </div>
+  ),
+};

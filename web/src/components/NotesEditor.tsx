@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/client.js';
 import { SOURCE_TAGS } from '../lib/run-facts.js';
-import { Markdown } from './Markdown.js';
+import { LazyMarkdown } from './LazyMarkdown.js';
 
 /**
  * A run's notes: Markdown kept in MLflow's `mlflow.note.content` tag, so notes written here show in MLflow's UI
@@ -77,7 +77,7 @@ export function NotesEditor({
         {draft && (
           <div className="notes-preview">
             <h4 className="muted small">Preview</h4>
-            <Markdown source={draft} />
+            <LazyMarkdown source={draft} />
           </div>
         )}
       </div>
@@ -85,7 +85,7 @@ export function NotesEditor({
   }
   return (
     <div className="notes" data-testid="notes">
-      {shown ? <Markdown source={shown} /> : <p className="muted">No notes yet.</p>}
+      {shown ? <LazyMarkdown source={shown} /> : <p className="muted">No notes yet.</p>}
       {editable && (
         <button
           type="button"

@@ -1,5 +1,7 @@
+import { experimental_streamedQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../api/client.js';
+import { queryKeys } from '../api/queries.js';
 import type { Run } from '../api/types.js';
 import { quoteValue, type RunRow, toRunRow } from './columns.js';
 
@@ -19,69 +21,52 @@ export interface RunPages {
   reload: () => void;
 }
 
+const NO_ROWS: RunRow[] = [];
+
 /**
  * Loads every run matching a search, page after page with the API's page tokens, showing each page as it lands so
- * the first rows appear at once even for tens of thousands of runs. While some runs are RUNNING it refreshes just
- * those every few seconds and counts runs started since, so the table stays live without a reload.
+ * the first rows appear at once even for tens of thousands of runs. The rows live in the shared query cache and are
+ * not re-read when the page is shown again (Back from a run): the live refresh below keeps them current, and a
+ * change made elsewhere in the UI invalidates them. While some runs are RUNNING it refreshes just those every few
+ * seconds and counts runs started since, so the table stays live without a reload.
  */
 export function useRunPages(experimentId: string, filter: string, orderBy: string[]): RunPages {
-  const [rows, setRows] = useState<RunRow[]>([]);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<Error>();
+  const client = useQueryClient();
   const [newRuns, setNewRuns] = useState(0);
-  const [generation, setGeneration] = useState(0);
-  const rowsRef = useRef<RunRow[]>([]);
-  const orderKey = orderBy.join('\n');
+  const queryKey = queryKeys.runSearch(experimentId, filter, orderBy);
+  const query = useQuery({
+    queryKey,
+    queryFn: experimental_streamedQuery({
+      streamFn: ({ signal }) => runPages(experimentId, filter, orderBy, signal),
+      reducer: (rows: RunRow[], page: RunRow[]) => rows.concat(page),
+      initialValue: NO_ROWS,
+    }),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+  const rows = query.data ?? NO_ROWS;
+  const loading = query.isFetching || query.isPending;
+  const error = query.error ?? undefined;
+  const keyRef = useRef(queryKey);
+  keyRef.current = queryKey;
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: orderKey stands for orderBy; generation forces reload
-  useEffect(() => {
-    const controller = new AbortController();
-    const { signal } = controller;
-    setRows([]);
-    rowsRef.current = [];
-    setLoading(true);
-    setError(undefined);
-    setNewRuns(0);
-    (async () => {
-      let pageToken: string | undefined;
-      do {
-        const page = await api.searchRuns(
-          {
-            experimentIds: [experimentId],
-            filter: filter || undefined,
-            orderBy,
-            maxResults: pageToken ? PAGE_SIZE : FIRST_PAGE,
-            pageToken,
-          },
-          signal,
-        );
-        if (signal.aborted) return;
-        rowsRef.current = rowsRef.current.concat(page.runs.map(toRunRow));
-        setRows(rowsRef.current);
-        pageToken = page.nextPageToken;
-      } while (pageToken);
-      setLoading(false);
-    })().catch((caught: unknown) => {
-      if (signal.aborted) return;
-      setError(caught instanceof Error ? caught : new Error(String(caught)));
-      setLoading(false);
-    });
-    return () => controller.abort();
-  }, [experimentId, filter, orderKey, generation]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new search starts with no new runs to announce
+  useEffect(() => setNewRuns(0), [experimentId, filter, orderBy.join('\n')]);
 
   useEffect(() => {
     if (loading || error) return;
     const timer = setInterval(async () => {
-      const current = rowsRef.current;
+      const key = keyRef.current;
+      const current = client.getQueryData<RunRow[]>(key) ?? NO_ROWS;
       const running = current.filter((r) => r.run.status === 'RUNNING').map((r) => r.run.runId);
       try {
         const fresh = await refreshRuns(experimentId, running);
         if (fresh.size > 0) {
-          rowsRef.current = rowsRef.current.map((row) => {
-            const run = fresh.get(row.run.runId);
-            return run ? toRunRow(run) : row;
-          });
-          setRows(rowsRef.current);
+          client.setQueryData<RunRow[]>(key, (rows) =>
+            rows?.map((row) => {
+              const run = fresh.get(row.run.runId);
+              return run ? toRunRow(run) : row;
+            }),
+          );
         }
         const newest = current.reduce((max, r) => Math.max(max, r.run.startTime), 0);
         const since = await api.searchRuns({
@@ -96,10 +81,37 @@ export function useRunPages(experimentId: string, filter: string, orderBy: strin
       }
     }, LIVE_INTERVAL_MS);
     return () => clearInterval(timer);
-  }, [experimentId, filter, loading, error]);
+  }, [client, experimentId, filter, loading, error]);
 
-  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  const { refetch } = query;
+  const reload = useCallback(() => {
+    setNewRuns(0);
+    void refetch();
+  }, [refetch]);
   return { rows, loading, error, newRuns, reload };
+}
+
+async function* runPages(
+  experimentId: string,
+  filter: string,
+  orderBy: string[],
+  signal: AbortSignal,
+): AsyncGenerator<RunRow[]> {
+  let pageToken: string | undefined;
+  do {
+    const page = await api.searchRuns(
+      {
+        experimentIds: [experimentId],
+        filter: filter || undefined,
+        orderBy,
+        maxResults: pageToken ? PAGE_SIZE : FIRST_PAGE,
+        pageToken,
+      },
+      signal,
+    );
+    yield page.runs.map(toRunRow);
+    pageToken = page.nextPageToken;
+  } while (pageToken);
 }
 
 async function refreshRuns(experimentId: string, runIds: string[]): Promise<Map<string, Run>> {

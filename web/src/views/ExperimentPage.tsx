@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ApiError, api } from '../api/client.js';
+import { queryKeys } from '../api/queries.js';
 import { ColumnPicker } from '../components/ColumnPicker.js';
 import { FilterBar } from '../components/FilterBar.js';
 import { FirstRunHelp } from '../components/FirstRunHelp.js';
@@ -11,7 +12,7 @@ import { type ColumnRef, columnLabel, DEFAULT_COLUMNS, parseColumnId } from '../
 import { filterFields } from '../lib/filter-suggestions.js';
 import { type DisplayRow, flattenGroups, groupRuns } from '../lib/grouping.js';
 import { encodeList, useQueryList, useQueryState } from '../lib/url-state.js';
-import { useAsync } from '../lib/use-async.js';
+import { useApiQuery } from '../lib/use-api-query.js';
 import { useRunPages } from '../lib/use-run-pages.js';
 
 const DEFAULT_SORT = 'attributes.start_time DESC';
@@ -32,8 +33,8 @@ export function ExperimentPage() {
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
   const [now, setNow] = useState(Date.now());
 
-  const experiment = useAsync((signal) => api.experiment(experimentId, signal), [experimentId]);
-  const keys = useAsync((signal) => api.keys(experimentId, signal), [experimentId]);
+  const experiment = useApiQuery(queryKeys.experiment(experimentId), (signal) => api.experiment(experimentId, signal));
+  const keys = useApiQuery(queryKeys.experimentKeys(experimentId), (signal) => api.keys(experimentId, signal));
   const orderBy = useMemo(() => [sort, 'attributes.run_id ASC'], [sort]);
   const pages = useRunPages(experimentId, filter, orderBy);
 

@@ -1,6 +1,8 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api } from '../api/client.js';
+import { queryKeys } from '../api/queries.js';
 import type { Run } from '../api/types.js';
 import { colorFor } from '../charts/chart-data.js';
 import { MetricChartPanel } from '../charts/MetricChartPanel.js';
@@ -16,6 +18,7 @@ import { toNumber } from '../lib/metric-value.js';
 import { isEnvironmentTag, isHiddenTag, SOURCE_TAGS, seedOf } from '../lib/run-facts.js';
 import { type LineageDataset, runLineageDatasets } from '../lib/run-lineage.js';
 import { useQueryState } from '../lib/url-state.js';
+import { useApiQuery } from '../lib/use-api-query.js';
 import { useAsync } from '../lib/use-async.js';
 
 const TABS = [
@@ -28,10 +31,17 @@ const TABS = [
 export function RunPage() {
   const { experimentId = '', runId = '' } = useParams();
   const [tab, setTab] = useQueryState('tab', 'overview');
-  const run = useAsync((signal) => api.run(runId, signal), [runId]);
-  const experiment = useAsync((signal) => api.experiment(experimentId, signal), [experimentId]);
+  const client = useQueryClient();
+  const run = useApiQuery(queryKeys.run(runId), (signal) => api.run(runId, signal));
+  const experiment = useApiQuery(queryKeys.experiment(experimentId), (signal) => api.experiment(experimentId, signal));
   const running = run.data?.run.status === 'RUNNING';
   const { reload } = run;
+  // A change made here (notes, a restore) reloads the run and marks the experiment's cached run lists stale, so
+  // the runs table reads them again when shown next instead of showing the run as it was.
+  const changed = useCallback(() => {
+    reload();
+    void client.invalidateQueries({ queryKey: queryKeys.experimentRuns(run.data?.run.experimentId || experimentId) });
+  }, [reload, client, run.data?.run.experimentId, experimentId]);
   useEffect(() => {
     if (!running) return;
     const timer = setInterval(reload, 5000);
@@ -68,7 +78,7 @@ export function RunPage() {
           Compare with…
         </Link>
       </div>
-      {r.lifecycleStage === 'deleted' && <DeletedNotice runId={r.runId} onRestored={run.reload} />}
+      {r.lifecycleStage === 'deleted' && <DeletedNotice runId={r.runId} onRestored={changed} />}
       <div className="tabs" role="tablist">
         {TABS.map(([id, label]) => (
           <button
@@ -89,7 +99,7 @@ export function RunPage() {
       ) : tab === 'artifacts' ? (
         <ArtifactBrowser runId={r.runId} />
       ) : (
-        <Overview run={r} onChanged={run.reload} openChart={() => setTab('charts')} />
+        <Overview run={r} onChanged={changed} openChart={() => setTab('charts')} />
       )}
     </div>
   );

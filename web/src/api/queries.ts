@@ -1,0 +1,27 @@
+import { QueryClient } from '@tanstack/react-query';
+
+/**
+ * The one cache of server data for the whole UI. Pages ask it by key, so two parts of a page that need the same
+ * experiment share one request, and a page visited again shows what it had at once.
+ */
+export const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      // A failed request shows its error with a Retry button at once, as the views always did, instead of
+      // retrying silently for seconds; a 4xx would not change on retry anyway.
+      retry: false,
+      // Data a page showed a moment ago is shown again without asking; past that it is shown and refreshed.
+      staleTime: 30_000,
+      refetchOnWindowFocus: false,
+    },
+  },
+});
+
+/** Cache keys, from the broad to the narrow, so a change can invalidate everything under an experiment or run. */
+export const queryKeys = {
+  experiment: (id: string) => ['experiment', id] as const,
+  experimentKeys: (id: string) => ['experiment', id, 'keys'] as const,
+  experimentRuns: (id: string) => ['experiment', id, 'runs'] as const,
+  runSearch: (id: string, filter: string, orderBy: string[]) => ['experiment', id, 'runs', filter, orderBy] as const,
+  run: (id: string) => ['run', id] as const,
+};
