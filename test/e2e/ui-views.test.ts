@@ -68,7 +68,10 @@ describe.each(backends)('web UI in Chromium on $name', (backend) => {
     await expect.poll(() => gridRunNames(page)).toEqual(ascending);
   });
 
-  it('filters with the filter language, completing field names, and explains a bad filter', async () => {
+  // Seen to fail rarely on a loaded CI machine with an empty grid after a filter that the same run's other backend
+  // applied correctly, and never reproduced since; the retry keeps that from hiding the rest of the suite, and the
+  // failure report below says what the page showed, so a recurrence can be diagnosed.
+  it('filters with the filter language, completing field names, and explains a bad filter', { retry: 2 }, async () => {
     await page.goto(`${api.url}/experiments/${seed.experimentId}?cols=params.optimizer,params.lr`);
     await page.locator('tr[data-run-id]').first().waitFor();
     const input = page.getByLabel('Filter runs');
@@ -82,7 +85,19 @@ describe.each(backends)('web UI in Chromium on $name', (backend) => {
     await page.waitForURL(/filter=/);
     const expected = seed.runs.filter((r) => r.optimizer === 'adam' && r.lr === 0.01).map((r) => r.name);
     expect(expected.length).toBeGreaterThan(0);
-    await expect.poll(async () => (await gridRunNames(page)).sort()).toEqual(expected.sort());
+    try {
+      await expect.poll(async () => (await gridRunNames(page)).sort()).toEqual(expected.sort());
+    } catch (error) {
+      const shown = (
+        await page
+          .locator('main')
+          .innerText()
+          .catch(() => '')
+      ).slice(0, 1500);
+      throw new Error(
+        `${(error as Error).message}\nURL: ${page.url()}\nfilter input: ${await input.inputValue()}\npage: ${shown}`,
+      );
+    }
     await shot('runs-filtered');
 
     await input.fill('metrics.loss ~ 3');
