@@ -376,7 +376,7 @@ describe.each(backends)('webhook secret keys across replicas on $name', (backend
 
   it('shares one generated key through the database: a secret sealed by one replica signs on another', async () => {
     const created = await mlflow.post<{ webhook: { webhook_id: string } }>('webhooks', {
-      name: 'shared',
+      name: 'one-for-both',
       url: receiver.url,
       events: [{ entity: 'REGISTERED_MODEL', action: 'CREATED' }],
       secret: SECRET,
@@ -430,7 +430,7 @@ describe.each(backends)('webhook secret keys across replicas on $name', (backend
     // The keyed server still opens secrets sealed under the database's key before the operator key was set.
     const older = (
       await mlflow.get<{ webhooks: { webhook_id: string; name: string }[] }>('webhooks')
-    ).body.webhooks.find((w) => w.name === 'shared')!;
+    ).body.webhooks.find((w) => w.name === 'one-for-both')!;
     expect(await test(keyed.url, older.webhook_id)).toMatchObject({ success: true });
     expect(signatureValid(receiver.received.at(-1)!, SECRET)).toBe(true);
   });
