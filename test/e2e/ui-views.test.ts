@@ -94,9 +94,10 @@ describe.each(backends)('web UI in Chromium on $name', (backend) => {
           .innerText()
           .catch(() => '')
       ).slice(0, 1500);
-      throw new Error(
-        `${(error as Error).message}\nURL: ${page.url()}\nfilter input: ${await input.inputValue()}\npage: ${shown}`,
-      );
+      const report = `URL: ${page.url()}\nfilter input: ${await input.inputValue()}\npage: ${shown}`;
+      // Printed as well as thrown: a retry that passes hides the thrown report, and this one is wanted.
+      console.error(`run filter test, failed attempt:\n${report}`);
+      throw new Error(`${(error as Error).message}\n${report}`);
     }
     await shot('runs-filtered');
 
