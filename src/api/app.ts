@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { type HostAllowList, hostAllowList } from '../domain/http/host-allow-list.js';
 import { runWithContext } from '../services/request-context.js';
 import type { Services } from '../services/services.js';
+import { type AccessControlOptions, installAccessControl } from './access/access-control.js';
 import { replyToClientError } from './client-error-reply.js';
 import { registerCompression } from './compression.js';
 import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from './connection-limits.js';
@@ -11,6 +12,10 @@ import { installErrorHandling, NATIVE_STATUS, type StatusMap, sendError } from '
 import { installInputGuard } from './input-guard.js';
 import { mlflowApi } from './mlflow/mlflow-api.js';
 import { MLFLOW_STATUS_MAPS } from './mlflow/status-map.js';
+import { authRoutes } from './native/access/auth-routes.js';
+import { permissionRoutes } from './native/access/permission-routes.js';
+import { tokenRoutes } from './native/access/token-routes.js';
+import { userRoutes } from './native/access/user-routes.js';
 import { artifactRoutes } from './native/artifact-routes.js';
 import { experimentRoutes } from './native/experiment-routes.js';
 import { lineageRoutes } from './native/lineage/lineage-routes.js';
@@ -32,6 +37,16 @@ export interface AppOptions {
   /** Host names the server answers (default: loopback names only). */
   allowedHosts?: HostAllowList;
   connectionLimits?: Partial<ConnectionLimits>;
+  /** Who may call the server; without it every request may do everything, as `anonymous`. */
+  auth?: AuthOptions;
+}
+
+export interface AuthOptions {
+  enabled: boolean;
+  /** Verifies SSO JWTs sent as Bearer tokens; present when an OIDC issuer is configured. */
+  verifyJwt?: AccessControlOptions['verifyJwt'];
+  /** Served over HTTPS: session cookies are then `Secure`. */
+  secureCookies?: boolean;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -91,6 +106,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     (request) => statusMaps.find((s) => request.url.startsWith(s.prefix))?.map ?? NATIVE_STATUS,
   );
   installInputGuard(app);
+  const auth = options.auth ?? { enabled: false };
+  await installAccessControl(app, { enabled: auth.enabled, verifyJwt: auth.verifyJwt, ...options.services.access });
   await registerCompression(app);
   await registerOpenApi(app, VERSION);
 
@@ -107,6 +124,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(uiSupportRoutes, { services });
       await v1.register(registryRoutes, { services });
       await v1.register(provenanceRoutes, { services });
+      await v1.register(authRoutes, {
+        services,
+        authEnabled: auth.enabled,
+        ssoEnabled: auth.verifyJwt !== undefined,
+        secureCookies: auth.secureCookies ?? false,
+      });
+      await v1.register(userRoutes, { services });
+      await v1.register(tokenRoutes, { services });
+      await v1.register(permissionRoutes, { services });
       v1.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api/v1' },

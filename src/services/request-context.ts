@@ -2,8 +2,11 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 
 /** Who is acting and on behalf of which request; set by the API layer, read where audit events are written. */
 export interface RequestContext {
+  /** The authenticated principal's name ('anonymous' on a server without authentication). */
   actor: string;
   requestId: string;
+  /** The authenticated principal's id, when the server checks who calls it. */
+  principalId?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
@@ -14,4 +17,15 @@ export function runWithContext<T>(context: RequestContext, fn: () => T): T {
 
 export function currentContext(): RequestContext {
   return storage.getStore() ?? { actor: 'system', requestId: 'internal' };
+}
+
+/**
+ * Names the principal a request was authenticated as. The context was entered before authentication (which may
+ * read the database), so it is completed in place rather than entered again.
+ */
+export function identifyCaller(actor: string, principalId: string): void {
+  const context = storage.getStore();
+  if (!context) throw new Error('identifyCaller() outside a request');
+  context.actor = actor;
+  context.principalId = principalId;
 }

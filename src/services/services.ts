@@ -1,7 +1,9 @@
+import type { RoleName } from '../domain/access/access-types.js';
 import type { UploadLimits } from '../domain/artifacts/upload-limits.js';
 import type { SecretKey } from '../domain/webhooks/secret-box.js';
 import type { ArtifactStore } from '../store/artifacts/artifact-store.js';
 import type { Store } from '../store/store.js';
+import { type AccessServices, createAccessServices } from './access/access-services.js';
 import { LineageQueryService } from './lineage/lineage-query-service.js';
 import { LineageService } from './lineage/lineage-service.js';
 import { OpenLineageIngestService } from './lineage/openlineage-ingest-service.js';
@@ -20,6 +22,7 @@ import type { DeliveryOptions } from './webhooks/webhook-dispatcher.js';
 import { createWebhookServices, type WebhookServices } from './webhooks/webhook-services.js';
 
 export interface Services {
+  access: AccessServices;
   experiments: ExperimentService;
   runs: RunService;
   loggedModels: LoggedModelService;
@@ -46,11 +49,14 @@ export function createServices(options: {
   /** The operator's key for sealing secrets; without one a key is generated and kept in the database. */
   secretKey?: SecretKey;
   webhookDelivery?: Partial<DeliveryOptions>;
+  /** The role of signed-in principals on resources without a binding (`--default-role`); null for none. */
+  defaultRole?: RoleName | null;
 }): Services {
   const deps: ServiceDeps = { ...options, now: options.now ?? Date.now };
   const provenance = createProvenanceServices({ ...deps, signingKey: options.signingKey });
   const webhooks = createWebhookServices(deps, { secretKey: options.secretKey, delivery: options.webhookDelivery });
   return {
+    access: createAccessServices({ ...deps, defaultRole: options.defaultRole }),
     experiments: new ExperimentService(deps),
     runs: new RunService(deps),
     loggedModels: new LoggedModelService(deps),

@@ -1,4 +1,5 @@
 import type { LifecycleStage, RunStatus } from '../domain/tracking/entities.js';
+import type { AccessDatabase } from './schema-access.js';
 import type { LineageDatabase } from './schema-lineage.js';
 import type { LoggedModelDatabase } from './schema-logged-models.js';
 import type { ProvenanceDatabase } from './schema-provenance.js';
@@ -192,4 +193,11 @@ export interface Database {
   webhooks: WebhookDatabase['webhooks'];
   secret_keys: WebhookDatabase['secret_keys'];
   webhook_outbox: WebhookDatabase['webhook_outbox'];
+  principals: AccessDatabase['principals'];
+  teams: AccessDatabase['teams'];
+  team_members: AccessDatabase['team_members'];
+  api_tokens: AccessDatabase['api_tokens'];
+  sessions: AccessDatabase['sessions'];
+  role_bindings: AccessDatabase['role_bindings'];
+  restricted_resources: AccessDatabase['restricted_resources'];
 }

@@ -15,6 +15,7 @@ import { searchModelRows } from '../../store/repositories/registry/registry-sear
 import { isUniqueViolation } from '../../store/repositories/registry/unique-violation.js';
 import type { RegisteredModelsTable } from '../../store/schema-registry.js';
 import type { Executor } from '../../store/store.js';
+import { bindCreator } from '../access/permission-service.js';
 import { newId } from '../ids.js';
 import { renameModelVersionNodes } from '../lineage/model-version-lineage.js';
 import type { WriteScope } from '../unit-of-work.js';
@@ -95,6 +96,7 @@ export class ModelService {
             entityId: row.model_id,
             state: created,
           });
+          await bindCreator({ db, audit }, 'model', row.model_id, now);
           return created;
         },
         (created) => [{ kind: 'registered_model.created', model: created }],

@@ -7,6 +7,7 @@ import { LIMITS, validateKey, validateLength } from '../../domain/tracking/limit
 import * as experiments from '../../store/repositories/experiment-repository.js';
 import { searchExperimentRows } from '../../store/search/experiment-search-query.js';
 import type { Executor } from '../../store/store.js';
+import { bindCreator } from '../access/permission-service.js';
 import { newExperimentId } from '../ids.js';
 import { write } from '../unit-of-work.js';
 import type { ServiceDeps } from './service-deps.js';
@@ -63,6 +64,7 @@ export class ExperimentService {
       await experiments.upsertExperimentTags(db, experimentId, tags);
       const created = await this.load(db, experimentId);
       audit({ action: 'experiment.create', entityKind: 'experiment', entityId: experimentId, state: created });
+      await bindCreator({ db, audit }, 'experiment', experimentId, now);
       return created;
     });
   }

@@ -15,6 +15,7 @@ import * as loggedModels from './0016-logged-models.js';
 import * as webhooks from './0017-webhooks.js';
 import * as webhookOutbox from './0018-webhook-outbox.js';
 import * as versionStoragePath from './0021-version-storage-path.js';
+import * as accessControl from './0022-access-control.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -37,6 +38,7 @@ const ALL: Record<string, DialectMigration> = {
   '0017-webhooks': webhooks,
   '0018-webhook-outbox': webhookOutbox,
   '0021-version-storage-path': versionStoragePath,
+  '0022-access-control': accessControl,
 };
 
 /** The names a database that is fully up to date has recorded as applied. */

@@ -98,3 +98,9 @@ export async function hydrateModels(db: Executor, rows: readonly RegisteredModel
         : { subject: row.metadata_schema_subject, version: Number(row.metadata_schema_version) },
   }));
 }
+
+/** Names of registered models by id: grants are bound to ids and shown by name. */
+export async function modelNamesById(db: Executor): Promise<Map<string, string>> {
+  const rows = await db.selectFrom('registered_models').select(['model_id', 'name']).execute();
+  return new Map(rows.map((row) => [row.model_id, row.name]));
+}

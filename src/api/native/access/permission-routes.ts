@@ -1,0 +1,122 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { RoleName } from '../../../domain/access/access-types.js';
+import { invalid } from '../../../domain/errors.js';
+import type { BindingTarget } from '../../../services/access/permission-service.js';
+import type { Services } from '../../../services/services.js';
+import { experimentAt, firstOf, modelAt, server } from '../../access/locators.js';
+import { access, needs } from '../../access/route-access.js';
+import { BindingBody, BindingJson, RestrictionBody } from './access-schemas.js';
+
+const tags = ['access'];
+
+interface Binding {
+  role?: RoleName;
+  user?: string;
+  team?: string;
+  experiment?: string;
+  model?: string;
+  global?: boolean;
+}
+
+/** Whoever manages a resource may grant and revoke roles on it; global roles are granted by global managers. */
+const managerOfTarget = (part: 'body' | 'query') =>
+  needs('manage', firstOf(experimentAt(part, 'experiment'), modelAt(part, 'model'), server));
+
+function targetOf(body: Binding): BindingTarget {
+  if ((body.user === undefined) === (body.team === undefined)) throw invalid('Name exactly one of user and team');
+  const resources = [body.experiment !== undefined, body.model !== undefined, body.global === true].filter(Boolean);
+  if (resources.length !== 1) throw invalid('Name exactly one of experiment, model and global');
+  return {
+    subject: body.user !== undefined ? { kind: 'user', name: body.user } : { kind: 'team', name: body.team ?? '' },
+    resource:
+      body.experiment !== undefined
+        ? { kind: 'experiment', id: body.experiment }
+        : body.model !== undefined
+          ? { kind: 'model', id: body.model }
+          : { kind: 'global', id: '' },
+  };
+}
+
+export async function permissionRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  const permissions = services.access.permissions;
+
+  app.post<{ Body: Binding }>(
+    '/permissions',
+    {
+      config: access(managerOfTarget('body')),
+      schema: {
+        tags,
+        summary: 'Grant a role to a user or team',
+        body: BindingBody,
+        response: { 200: Type.Object({ permission: BindingJson }) },
+      },
+    },
+    async (request) => {
+      if (!request.body.role) throw invalid('Name the role to grant: reader, editor or manager');
+      return { permission: await permissions.grant(request.body.role, targetOf(request.body)) };
+    },
+  );
+
+  app.delete<{ Body: Binding }>(
+    '/permissions',
+    {
+      config: access(managerOfTarget('body')),
+      schema: { tags, summary: 'Revoke the role a user or team holds on a resource', body: BindingBody },
+    },
+    async (request, reply) => {
+      await permissions.revoke(targetOf(request.body));
+      return reply.status(204).send();
+    },
+  );
+
+  app.get<{ Querystring: { experiment?: string; model?: string } }>(
+    '/permissions',
+    {
+      config: access(managerOfTarget('query')),
+      schema: {
+        tags,
+        summary: 'Role bindings: all of them, or those on one experiment or registered model',
+        querystring: Type.Object(
+          {
+            experiment: Type.Optional(Type.String({ maxLength: 64 })),
+            model: Type.Optional(Type.String({ maxLength: 256 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ permissions: Type.Array(BindingJson) }) },
+      },
+    },
+    async (request) => {
+      const { experiment, model } = request.query;
+      const all = await permissions.list();
+      return {
+        permissions: all.filter(
+          (b) =>
+            (experiment === undefined || (b.resource.kind === 'experiment' && b.resource.id === experiment)) &&
+            (model === undefined || (b.resource.kind === 'model' && b.resource.id === model)),
+        ),
+      };
+    },
+  );
+
+  app.put<{ Body: { experiment?: string; model?: string; restricted: boolean } }>(
+    '/restrictions',
+    {
+      config: access(needs('manage', firstOf(experimentAt('body', 'experiment'), modelAt('body', 'model'), server))),
+      schema: {
+        tags,
+        summary: 'Mark an experiment or registered model restricted: only roles bound to it then see it',
+        body: RestrictionBody,
+      },
+    },
+    async (request, reply) => {
+      const { experiment, model, restricted } = request.body;
+      if ((experiment === undefined) === (model === undefined))
+        throw invalid('Name exactly one of experiment and model');
+      if (experiment !== undefined) await permissions.restrict('experiment', experiment, restricted);
+      else await permissions.restrict('model', model ?? '', restricted);
+      return reply.status(204).send();
+    },
+  );
+}

@@ -1,0 +1,83 @@
+import {
+  type AccessDecision,
+  decideAccess,
+  type HeldRole,
+  type ProtectedResource,
+} from '../../domain/access/access-decision.js';
+import type { RoleName } from '../../domain/access/access-types.js';
+import type { Principal } from '../../domain/access/principal.js';
+import { type ReadableSet, readableSet } from '../../domain/access/readable-set.js';
+import type { Need } from '../../domain/access/roles.js';
+import {
+  allBindingsOf,
+  bindingsFor,
+  isRestricted,
+  restrictedIds,
+} from '../../store/repositories/access/role-binding-repository.js';
+import { findExperimentRow } from '../../store/repositories/experiment-repository.js';
+import { findLoggedModelRow } from '../../store/repositories/logged-model-repository.js';
+import { findModelRow } from '../../store/repositories/registry/model-repository.js';
+import { findRunRow } from '../../store/repositories/run-repository.js';
+import type { Store } from '../../store/store.js';
+
+/**
+ * The facts access decisions need, read from the database on every request (nothing cached, so a grant or a
+ * revocation applies on every replica at once), and the decisions themselves from domain/access.
+ */
+export class AccessPolicy {
+  constructor(
+    private readonly store: Store,
+    readonly defaultRole: RoleName | null,
+  ) {}
+
+  async decide(principal: Principal, need: Need, resource: ProtectedResource): Promise<AccessDecision> {
+    if (principal.isAdmin)
+      return decideAccess(principal, need, resource, { held: [], defaultRole: null, restricted: false });
+    const [kind, id] =
+      resource.kind === 'experiment'
+        ? (['experiment', resource.id] as const)
+        : resource.kind === 'model'
+          ? (['model', resource.id] as const)
+          : (['global', ''] as const);
+    const [bindings, restricted] = await Promise.all([
+      bindingsFor(this.store.db, principal.id, principal.teamIds, kind, id),
+      kind === 'global' ? Promise.resolve(false) : isRestricted(this.store.db, kind, id),
+    ]);
+    const held: HeldRole[] = bindings.map((b) => ({ role: b.role, global: b.resource_kind === 'global' }));
+    return decideAccess(principal, need, resource, { held, defaultRole: this.defaultRole, restricted });
+  }
+
+  /** Which experiments, and which registered models, lists may show this principal. */
+  async readable(principal: Principal, kind: 'experiment' | 'model'): Promise<ReadableSet> {
+    if (principal.isAdmin) return { kind: 'all' };
+    const [bindings, restricted] = await Promise.all([
+      allBindingsOf(this.store.db, principal.id, principal.teamIds),
+      restrictedIds(this.store.db, kind),
+    ]);
+    return readableSet({
+      isAdmin: false,
+      resourceRoles: new Set(bindings.filter((b) => b.resource_kind === kind).map((b) => b.resource_id)),
+      hasGlobalRole: bindings.some((b) => b.resource_kind === 'global'),
+      defaultRole: this.defaultRole,
+      restrictedIds: restricted,
+    });
+  }
+
+  /** The experiment a run belongs to; undefined when there is no such run. */
+  async experimentOfRun(runId: string): Promise<string | undefined> {
+    return (await findRunRow(this.store.db, runId))?.experiment_id;
+  }
+
+  async experimentOfLoggedModel(modelId: string): Promise<string | undefined> {
+    return (await findLoggedModelRow(this.store.db, modelId))?.experiment_id;
+  }
+
+  /** Roles on a registered model are bound to its id, so they survive a rename. */
+  async modelIdOf(name: string): Promise<string | undefined> {
+    return (await findModelRow(this.store.db, name))?.model_id;
+  }
+
+  async experimentExists(experimentId: string): Promise<boolean> {
+    return (await findExperimentRow(this.store.db, experimentId)) !== undefined;
+  }
+}

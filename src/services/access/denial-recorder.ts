@@ -1,0 +1,34 @@
+import type { Store } from '../../store/store.js';
+import { type AuditAppender, write } from '../unit-of-work.js';
+
+/** One refused request, as the audit log keeps it. No credential is recorded, only whose it was. */
+export interface DeniedAttempt {
+  /** The principal's name when it was authenticated; absent for bad credentials. */
+  principal?: string;
+  tokenId?: string;
+  method: string;
+  route: string;
+  /** What the request was after (`experiment 3`, `registered model 'churn'`), when known. */
+  resource?: string;
+  reason: string;
+  status: 401 | 403;
+  sourceAddress: string;
+  time: number;
+}
+
+/**
+ * Puts every refused attempt into the tamper-evident audit log, so `mnemo audit verify` covers who was turned away
+ * as well as what changed. Written before the refusal is answered: a client told "no" can find the record.
+ */
+export class DenialRecorder {
+  constructor(
+    private readonly store: Store,
+    private readonly audit: AuditAppender,
+  ) {}
+
+  async record(requestId: string, attempt: DeniedAttempt): Promise<void> {
+    await write(this.store, this.audit, async (scope) => {
+      scope.audit({ action: 'access.deny', entityKind: 'access_attempt', entityId: requestId, state: attempt });
+    });
+  }
+}

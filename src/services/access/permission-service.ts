@@ -1,0 +1,169 @@
+import type {
+  BindingResourceKind,
+  BindingSubjectKind,
+  RestrictableKind,
+  RoleName,
+} from '../../domain/access/access-types.js';
+import { notFound } from '../../domain/errors.js';
+import { findPrincipalByName, listPrincipalRows } from '../../store/repositories/access/principal-repository.js';
+import {
+  deleteRoleBinding,
+  listRoleBindings,
+  setRestricted,
+  upsertRoleBinding,
+} from '../../store/repositories/access/role-binding-repository.js';
+import { findTeamByName, listTeamRows } from '../../store/repositories/access/team-repository.js';
+import { findExperimentRow } from '../../store/repositories/experiment-repository.js';
+import { findModelRow, modelNamesById } from '../../store/repositories/registry/model-repository.js';
+import type { RoleBindingsTable } from '../../store/schema-access.js';
+import type { Executor, Store } from '../../store/store.js';
+import { currentContext } from '../request-context.js';
+import { type AuditAppender, type WriteScope, write } from '../unit-of-work.js';
+import { restrictionEntityId, roleBindingAuditState, roleBindingEntityId } from './access-audit-states.js';
+
+export interface BindingTarget {
+  subject: { kind: BindingSubjectKind; name: string };
+  resource: { kind: BindingResourceKind; id: string };
+}
+
+export interface BindingView {
+  role: RoleName;
+  subject: { kind: BindingSubjectKind; name: string };
+  resource: { kind: BindingResourceKind; id: string };
+  createdTime: number;
+}
+
+/** Role bindings (grants) and restricted resources. Every change is an audit event. */
+export class PermissionService {
+  constructor(
+    private readonly store: Store,
+    private readonly audit: AuditAppender,
+    private readonly now: () => number,
+  ) {}
+
+  async grant(role: RoleName, target: BindingTarget): Promise<BindingView> {
+    return write(this.store, this.audit, async (scope) => {
+      const row: RoleBindingsTable = {
+        ...(await keyOf(scope.db, target)),
+        role,
+        created_time: this.now(),
+      };
+      await upsertRoleBinding(scope.db, row);
+      recordBinding(scope, 'permission.grant', row);
+      return { role, subject: target.subject, resource: target.resource, createdTime: row.created_time };
+    });
+  }
+
+  async revoke(target: BindingTarget): Promise<void> {
+    await write(this.store, this.audit, async (scope) => {
+      const key = await keyOf(scope.db, target);
+      if ((await deleteRoleBinding(scope.db, key)) === 0) {
+        throw notFound(`${target.subject.kind} '${target.subject.name}' holds no role on that resource`);
+      }
+      scope.audit({
+        action: 'permission.revoke',
+        entityKind: 'role_binding',
+        entityId: roleBindingEntityId(key),
+        state: null,
+      });
+    });
+  }
+
+  async list(): Promise<BindingView[]> {
+    const [rows, principals, teams, models] = await Promise.all([
+      listRoleBindings(this.store.db),
+      listPrincipalRows(this.store.db),
+      listTeamRows(this.store.db),
+      modelNamesById(this.store.db),
+    ]);
+    const userName = new Map(principals.map((p) => [p.principal_id, p.name]));
+    const teamName = new Map(teams.map((t) => [t.team_id, t.name]));
+    return rows.map((row) => ({
+      role: row.role,
+      subject: {
+        kind: row.subject_kind,
+        name: (row.subject_kind === 'user' ? userName : teamName).get(row.subject_id) ?? row.subject_id,
+      },
+      resource: {
+        kind: row.resource_kind,
+        id: row.resource_kind === 'model' ? (models.get(row.resource_id) ?? row.resource_id) : row.resource_id,
+      },
+      createdTime: Number(row.created_time),
+    }));
+  }
+
+  async restrict(kind: RestrictableKind, id: string, restricted: boolean): Promise<void> {
+    await write(this.store, this.audit, async (scope) => {
+      const resourceId = await resourceIdOf(scope.db, { kind, id });
+      await setRestricted(scope.db, kind, resourceId, restricted, this.now());
+      scope.audit({
+        action: restricted ? 'resource.restrict' : 'resource.unrestrict',
+        entityKind: 'restricted_resource',
+        entityId: restrictionEntityId({ resource_kind: kind, resource_id: resourceId }),
+        state: restricted ? { resourceKind: kind, resourceId } : null,
+      });
+    });
+  }
+}
+
+/**
+ * Binds the caller who creates an experiment or registered model as its manager, inside the write that created it,
+ * so the thing and its first grant are stored together. A server without authentication has no caller to bind.
+ */
+export async function bindCreator(
+  scope: WriteScope,
+  kind: 'experiment' | 'model',
+  id: string,
+  now: number,
+): Promise<void> {
+  const principalId = currentContext().principalId;
+  if (!principalId) return;
+  const row: RoleBindingsTable = {
+    subject_kind: 'user',
+    subject_id: principalId,
+    resource_kind: kind,
+    resource_id: id,
+    role: 'manager',
+    created_time: now,
+  };
+  await upsertRoleBinding(scope.db, row);
+  recordBinding(scope, 'permission.grant', row);
+}
+
+function recordBinding(scope: WriteScope, action: string, row: RoleBindingsTable): void {
+  scope.audit({
+    action,
+    entityKind: 'role_binding',
+    entityId: roleBindingEntityId(row),
+    state: roleBindingAuditState(row),
+  });
+}
+
+async function keyOf(db: Executor, target: BindingTarget) {
+  const subjectId =
+    target.subject.kind === 'user'
+      ? (await findPrincipalByName(db, target.subject.name))?.principal_id
+      : (await findTeamByName(db, target.subject.name))?.team_id;
+  if (!subjectId) throw notFound(`No ${target.subject.kind} named '${target.subject.name}'`);
+  return {
+    subject_kind: target.subject.kind,
+    subject_id: subjectId,
+    resource_kind: target.resource.kind,
+    resource_id: await resourceIdOf(db, target.resource),
+  } as const;
+}
+
+/** Experiments are bound by id; registered models by their id too (given by name), so grants survive a rename. */
+async function resourceIdOf(db: Executor, resource: { kind: BindingResourceKind | RestrictableKind; id: string }) {
+  if (resource.kind === 'global') return '';
+  if (resource.kind === 'experiment') {
+    if (!(await findExperimentRow(db, resource.id))) throw notFound(`No experiment with id '${resource.id}'`);
+    return resource.id;
+  }
+  if (resource.kind === 'model') {
+    const model = await findModelRow(db, resource.id);
+    if (!model) throw notFound(`No registered model named '${resource.id}'`);
+    return model.model_id;
+  }
+  return resource.id;
+}

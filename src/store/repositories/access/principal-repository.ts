@@ -1,0 +1,46 @@
+import type { PrincipalsTable } from '../../schema-access.js';
+import type { Executor } from '../../store.js';
+
+export async function insertPrincipalRow(db: Executor, row: PrincipalsTable): Promise<void> {
+  await db.insertInto('principals').values(row).execute();
+}
+
+export async function findPrincipalById(db: Executor, principalId: string): Promise<PrincipalsTable | undefined> {
+  return db.selectFrom('principals').selectAll().where('principal_id', '=', principalId).executeTakeFirst();
+}
+
+export async function findPrincipalByName(db: Executor, name: string): Promise<PrincipalsTable | undefined> {
+  return db.selectFrom('principals').selectAll().where('name', '=', name).executeTakeFirst();
+}
+
+export async function findPrincipalBySubject(db: Executor, subject: string): Promise<PrincipalsTable | undefined> {
+  return db.selectFrom('principals').selectAll().where('oidc_subject', '=', subject).executeTakeFirst();
+}
+
+export async function updatePrincipalRow(
+  db: Executor,
+  principalId: string,
+  changes: Partial<Omit<PrincipalsTable, 'principal_id' | 'created_time'>>,
+): Promise<void> {
+  await db.updateTable('principals').set(changes).where('principal_id', '=', principalId).execute();
+}
+
+export async function listPrincipalRows(db: Executor): Promise<PrincipalsTable[]> {
+  return db.selectFrom('principals').selectAll().orderBy('name').execute();
+}
+
+export async function countAdmins(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom('principals')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('is_admin', '=', 1)
+    .where('active', '=', 1)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Ids of the teams a principal belongs to. */
+export async function teamIdsOf(db: Executor, principalId: string): Promise<string[]> {
+  const rows = await db.selectFrom('team_members').select('team_id').where('principal_id', '=', principalId).execute();
+  return rows.map((row) => row.team_id);
+}
