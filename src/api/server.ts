@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from '../domain/artifacts/upload-limits.js';
 import { hostAllowList } from '../domain/http/host-allow-list.js';
+import type { RoleName } from '../domain/access/access-types.js';
+import { bootstrapAdmin } from '../services/access/admin-bootstrap.js';
 import { AuditLog } from '../services/provenance/audit-log.js';
 import { startCheckpointTimer } from '../services/provenance/checkpoint-scheduler.js';
 import { loadSigningKey } from '../services/provenance/signing-key-source.js';
@@ -42,6 +44,16 @@ export interface ServerConfig {
   secretKeyFile?: string;
   /** Webhook delivery timeouts, retries and bounds; defaults in DEFAULT_DELIVERY_OPTIONS. */
   webhookDelivery?: Partial<DeliveryOptions>;
+  /** Who may call the server. Without it (or with `enabled: false`) every request may do everything. */
+  auth?: ServerAuthConfig;
+}
+
+export interface ServerAuthConfig {
+  enabled: boolean;
+  /** MNEMO_ADMIN_TOKEN / --admin-token-file: the built-in admin's token, for automated setups. */
+  adminToken?: string;
+  /** The role of signed-in principals on resources without a binding; default `reader`, null for none. */
+  defaultRole?: RoleName | null;
 }
 
 export interface RunningServer {
@@ -51,6 +63,8 @@ export interface RunningServer {
   /** Where artifact bytes go: a directory or an s3:// location. */
   artifactsLocation: string;
   url: string;
+  /** The built-in admin's token when this first start with authentication generated it: to be shown once. */
+  generatedAdminToken?: string;
   close(): Promise<void>;
 }
 
@@ -74,16 +88,23 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     uploadLimits,
     secretKey,
     webhookDelivery: config.webhookDelivery,
+    defaultRole: config.auth?.defaultRole,
   });
   const app = await buildApp({
     services,
     logger: config.logger ?? false,
     allowedHosts: hostAllowList(config.host, config.allowedHosts),
     connectionLimits: config.connectionLimits,
+    auth: { enabled: config.auth?.enabled ?? false },
   });
+  let generatedAdminToken: string | undefined;
   try {
     // Listed before anything is signed with it, so every signature has a published key.
     await services.provenance.keys.register();
+    if (config.auth?.enabled) {
+      const { users, tokens } = services.access;
+      ({ generatedToken: generatedAdminToken } = await bootstrapAdmin(store, users, tokens, config.auth.adminToken));
+    }
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     await store.close();
@@ -106,6 +127,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     services,
     artifactsLocation: artifacts.description,
     url: `http://${host}:${port}`,
+    generatedAdminToken,
     async close() {
       checkpointTimer.stop();
       await services.webhooks.dispatcher.close();

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { NODE_KINDS } from '../domain/lineage/node-id.js';
 import { type LineageClient as Client, type EdgeType, LineageClient, type ReachedNode } from '../sdk/lineage.js';
-import { trackingUriOption } from './options.js';
+import { clientToken, trackingUriOption } from './options.js';
 import { formatTime, printTable } from './output.js';
 
 type Options = { trackingUri: string; depth?: string; edgeTypes?: string; json?: boolean };
@@ -163,7 +163,7 @@ function common(command: Command): Command {
     .option('--json', 'print the server answer as JSON');
 }
 
-const client = (options: Options) => new LineageClient(options.trackingUri);
+const client = (options: Options) => new LineageClient(options.trackingUri, fetch, clientToken());
 
 function depthOf(options: Options): number | undefined {
   if (options.depth === undefined) return undefined;

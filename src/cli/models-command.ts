@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { RegistryClient, type Stage } from '../sdk/registry.js';
-import { trackingUriOption } from './options.js';
+import { clientToken, trackingUriOption } from './options.js';
 import { formatTime, printJson, printTable } from './output.js';
 
 /** `mnemo models …`: the model registry from the command line, over HTTP. */
@@ -222,7 +222,7 @@ export function withTrackingUri(command: Command): Command {
 
 export function registryClient(command: Command): RegistryClient {
   const uri = String(command.optsWithGlobals().trackingUri);
-  return new RegistryClient({ url: uri, retry: { attempts: 2, baseDelayMs: 200, maxDelayMs: 1000 } });
+  return new RegistryClient({ url: uri, token: clientToken(), retry: { attempts: 2, baseDelayMs: 200, maxDelayMs: 1000 } });
 }
 
 /** `key=value` options collected into an object. */

@@ -18,3 +18,21 @@ export function trackingUriOption(): Option {
     .env('MNEMO_TRACKING_URI')
     .default(process.env.MLFLOW_TRACKING_URI || DEFAULT_TRACKING_URI, `MLFLOW_TRACKING_URI or ${DEFAULT_TRACKING_URI}`);
 }
+
+/**
+ * The token client commands send: MNEMO_TRACKING_TOKEN, else MLFLOW_TRACKING_TOKEN (so a shell set up for MLflow
+ * works unchanged). Read from the environment only, never from a flag, so it stays out of shell history and `ps`.
+ */
+export function clientToken(): string | undefined {
+  return process.env.MNEMO_TRACKING_TOKEN || process.env.MLFLOW_TRACKING_TOKEN || undefined;
+}
+
+/** The Authorization header for client commands that call the server with fetch. */
+export function authorizationHeader(): Record<string, string> {
+  const token = clientToken();
+  if (token) return { authorization: `Bearer ${token}` };
+  const user = process.env.MLFLOW_TRACKING_USERNAME;
+  const password = process.env.MLFLOW_TRACKING_PASSWORD;
+  if (user && password) return { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` };
+  return {};
+}

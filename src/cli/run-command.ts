@@ -4,7 +4,7 @@ import { constants } from 'node:os';
 import { promisify } from 'node:util';
 import { Command } from 'commander';
 import { type ActiveRun, Mnemo, MnemoConnectionError, type RunStatus } from '../sdk/index.js';
-import { envOption, trackingUriOption } from './options.js';
+import { clientToken, envOption, trackingUriOption } from './options.js';
 
 const DEFAULT_EXPERIMENT = 'Default';
 // The server refuses tag values longer than this; a very long command line is cut rather than refused.
@@ -47,7 +47,8 @@ export function runCommand(): Command {
 async function trackedRun(argv: string[], options: RunOptions): Promise<number> {
   const trackingUri = options.trackingUri;
   const experimentName = options.experiment ?? process.env.MLFLOW_EXPERIMENT_NAME ?? DEFAULT_EXPERIMENT;
-  const mnemo = new Mnemo({ url: trackingUri });
+  const token = clientToken();
+  const mnemo = new Mnemo({ url: trackingUri, token });
   const git = await gitState(process.cwd());
   let run: ActiveRun;
   try {
@@ -72,6 +73,8 @@ async function trackedRun(argv: string[], options: RunOptions): Promise<number> 
     MLFLOW_RUN_ID: run.id,
     MLFLOW_EXPERIMENT_ID: run.experimentId,
     MNEMO_RUN_ID: run.id,
+    // The program's own MLflow client logs to the run as the same caller.
+    ...(token ? { MLFLOW_TRACKING_TOKEN: token, MNEMO_TRACKING_TOKEN: token } : {}),
   });
   const { status, exitCode, tags } = conclude(outcome, argv[0] ?? '');
   if ('error' in outcome) console.error(`mnemo: could not run '${argv[0]}': ${outcome.error.message}`);

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { startServer } from '../api/server.js';
 import { envOption } from './options.js';
@@ -59,17 +60,38 @@ export function serverCommand(): Command {
     .addOption(
       envOption('--max-run-artifacts-size <bytes>', "largest total of one run's artifacts", String(200 * 1024 ** 3)),
     )
+    .option('--auth', 'check who calls the server: users, tokens and roles (MNEMO_AUTH=true)')
+    .option('--no-auth', 'serve without authentication even when bound beyond loopback (MNEMO_AUTH=false)')
+    .addOption(
+      envOption(
+        '--admin-token-file <path>',
+        "file holding the built-in admin's token; MNEMO_ADMIN_TOKEN may hold the token itself (default: generated and " +
+          'printed once on the first start with --auth)',
+      ),
+    )
+    .addOption(
+      envOption(
+        '--default-role <role>',
+        'role of every signed-in user on experiments and models nobody restricted: reader or none',
+        'reader',
+      ),
+    )
     .action(async (options: Record<string, string | boolean>) => {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65_535) {
         throw new Error(`--port must be a number between 0 and 65535; got '${options.port}'`);
       }
       const host = String(options.host);
-      if (!LOOPBACK.has(host)) {
-        console.warn(
-          `warning: listening on ${host} without authentication: anyone who can reach this address can read and ` +
-            'change every experiment. Bind to 127.0.0.1 or put Mnemo behind an authenticating proxy.',
-        );
+      const auth = await authSettings(options);
+      if (!auth.enabled && !LOOPBACK.has(host)) {
+        if (!auth.explicitlyOff) {
+          throw new Error(
+            `refusing to listen on ${host} without authentication: anyone who can reach it could read and change ` +
+              'every experiment. Start with --auth (see README, "Production setup"), bind to 127.0.0.1, or pass ' +
+              '--no-auth if an authenticating proxy stands in front.',
+          );
+        }
+        console.warn(`warning: listening on ${host} without authentication (--no-auth).`);
       }
       const checkpointInterval = Number(options.checkpointInterval);
       if (!Number.isFinite(checkpointInterval) || checkpointInterval < 0) {
@@ -100,7 +122,15 @@ export function serverCommand(): Command {
           maxRunBytes: positiveNumber(options.maxRunArtifactsSize, '--max-run-artifacts-size'),
         },
         allowedHosts: typeof options.allowedHosts === 'string' ? options.allowedHosts.split(',') : undefined,
+        auth,
       });
+      if (server.generatedAdminToken) {
+        console.log(
+          `Authentication is on. The built-in admin's token, shown only this once:\n\n  ${server.generatedAdminToken}\n\n` +
+            'Keep it in a password manager; create users and their tokens with `mnemo users create` and ' +
+            '`mnemo tokens create` (MNEMO_TRACKING_TOKEN set to this token).',
+        );
+      }
       console.log(
         `Mnemo is serving on ${server.url} (metadata: ${server.store.dialect}, artifacts: ${server.artifactsLocation})`,
       );
@@ -111,6 +141,25 @@ export function serverCommand(): Command {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+}
+
+async function authSettings(options: Record<string, string | boolean>) {
+  const fromEnv = process.env.MNEMO_AUTH?.trim().toLowerCase();
+  if (fromEnv !== undefined && !['true', 'false', '1', '0', ''].includes(fromEnv)) {
+    throw new Error(`MNEMO_AUTH must be true or false; got '${process.env.MNEMO_AUTH}'`);
+  }
+  // A flag on the command line wins over the environment.
+  const flag = typeof options.auth === 'boolean' && process.argv.some((a) => a === '--auth' || a === '--no-auth');
+  const enabled = flag ? options.auth === true : fromEnv === 'true' || fromEnv === '1';
+  const explicitlyOff = flag ? options.auth === false : fromEnv === 'false' || fromEnv === '0';
+  const role = String(options.defaultRole);
+  if (role !== 'reader' && role !== 'none') throw new Error(`--default-role must be reader or none; got '${role}'`);
+  let adminToken = process.env.MNEMO_ADMIN_TOKEN?.trim() || undefined;
+  if (typeof options.adminTokenFile === 'string') adminToken = (await readFile(options.adminTokenFile, 'utf8')).trim();
+  if (adminToken !== undefined && adminToken.length < 32) {
+    throw new Error('the admin token must be at least 32 characters (e.g. `openssl rand -base64 32`)');
+  }
+  return { enabled, explicitlyOff, adminToken, defaultRole: role === 'none' ? null : ('reader' as const) };
 }
 
 function positiveNumber(value: string | boolean | undefined, flag: string): number {

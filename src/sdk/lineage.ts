@@ -142,6 +142,8 @@ export class LineageClient {
   constructor(
     trackingUri: string,
     private readonly fetchFn: typeof fetch = fetch,
+    /** Sent as `Authorization: Bearer <token>` to a server that checks who calls it. */
+    private readonly token?: string,
   ) {
     this.baseUrl = trackingUri.replace(/\/+$/, '');
   }
@@ -301,7 +303,10 @@ export class LineageClient {
     try {
       response = await this.fetchFn(url, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (error) {

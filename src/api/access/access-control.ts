@@ -32,6 +32,8 @@ declare module 'fastify' {
   }
 }
 
+/** Three base64url parts: an SSO provider's JWT, never a Mnemo token. */
+const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const CHALLENGE = 'Bearer realm="mnemo", Basic realm="mnemo", charset="UTF-8"';
 
@@ -93,7 +95,7 @@ export async function installAccessControl(app: FastifyInstance, options: Access
     if (offered.kind === 'malformed') result = { ok: false, reason: offered.reason };
     else if (offered.kind === 'basic') result = await options.authenticator.byPassword(offered.name, offered.password);
     else if (offered.kind === 'session') result = await options.authenticator.bySession(offered.sessionId);
-    else if (!offered.token.startsWith('mnemo_') && options.verifyJwt) result = await options.verifyJwt(offered.token);
+    else if (options.verifyJwt && JWT_SHAPE.test(offered.token)) result = await options.verifyJwt(offered.token);
     else result = await options.authenticator.byToken(offered.token);
 
     if (!result.ok) {
