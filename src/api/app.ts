@@ -5,6 +5,7 @@ import { type HostAllowList, hostAllowList } from '../domain/http/host-allow-lis
 import { runWithContext } from '../services/request-context.js';
 import type { Services } from '../services/services.js';
 import { type AccessControlOptions, installAccessControl } from './access/access-control.js';
+import { access, PUBLIC } from './access/route-access.js';
 import { replyToClientError } from './client-error-reply.js';
 import { registerCompression } from './compression.js';
 import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from './connection-limits.js';
@@ -133,7 +134,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(userRoutes, { services });
       await v1.register(tokenRoutes, { services });
       await v1.register(permissionRoutes, { services });
-      v1.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+      v1.get('/openapi.json', { config: access(PUBLIC), schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api/v1' },
   );

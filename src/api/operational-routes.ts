@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { Services } from '../services/services.js';
+import { access, PUBLIC } from './access/route-access.js';
 import { VERSION } from './version.js';
 
 /**
@@ -32,7 +33,7 @@ export async function operationalRoutes(app: FastifyInstance, { services }: { se
     done();
   });
 
-  app.get('/health', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/health', { config: access(PUBLIC), schema: { hide: true } }, async (_request, reply) => {
     try {
       await services.experiments.get('0');
       return { status: 'ok', version: VERSION };
@@ -41,7 +42,7 @@ export async function operationalRoutes(app: FastifyInstance, { services }: { se
     }
   });
 
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+  app.get('/metrics', { config: access(PUBLIC), schema: { hide: true } }, async (_request, reply) =>
     reply.type(registry.contentType).send(await registry.metrics()),
   );
 }

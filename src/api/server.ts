@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import type { RoleName } from '../domain/access/access-types.js';
 import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from '../domain/artifacts/upload-limits.js';
 import { hostAllowList } from '../domain/http/host-allow-list.js';
-import type { RoleName } from '../domain/access/access-types.js';
 import { bootstrapAdmin } from '../services/access/admin-bootstrap.js';
 import { AuditLog } from '../services/provenance/audit-log.js';
 import { startCheckpointTimer } from '../services/provenance/checkpoint-scheduler.js';

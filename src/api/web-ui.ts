@@ -3,6 +3,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { access, PUBLIC } from './access/route-access.js';
 
 /** The built UI sits at <repo>/web/dist whether this file runs from src/api (tests) or dist/api (npm start). */
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -44,7 +45,7 @@ export async function registerWebUi(app: FastifyInstance, root: string = DEFAULT
       .sendFile('index.html', { cacheControl: false });
   };
 
-  app.get('/*', { schema: { hide: true } }, async (request, reply) => {
+  app.get('/*', { config: access(PUBLIC), schema: { hide: true } }, async (request, reply) => {
     const path = safeDecode(request.url.split('?')[0] ?? '/');
     if (path === null || API_PREFIXES.some((prefix) => path === prefix.replace(/\/$/, '') || path.startsWith(prefix))) {
       return reply.callNotFound();

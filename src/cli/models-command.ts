@@ -222,7 +222,11 @@ export function withTrackingUri(command: Command): Command {
 
 export function registryClient(command: Command): RegistryClient {
   const uri = String(command.optsWithGlobals().trackingUri);
-  return new RegistryClient({ url: uri, token: clientToken(), retry: { attempts: 2, baseDelayMs: 200, maxDelayMs: 1000 } });
+  return new RegistryClient({
+    url: uri,
+    token: clientToken(),
+    retry: { attempts: 2, baseDelayMs: 200, maxDelayMs: 1000 },
+  });
 }
 
 /** `key=value` options collected into an object. */

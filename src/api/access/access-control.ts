@@ -1,6 +1,6 @@
 import fastifyCookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { describeResource } from '../../domain/access/access-decision.js';
+import { describeResource, type ProtectedResource } from '../../domain/access/access-decision.js';
 import { OPEN_ACCESS_PRINCIPAL, type Principal } from '../../domain/access/principal.js';
 import type { ReadableSet } from '../../domain/access/readable-set.js';
 import { MnemoError } from '../../domain/errors.js';
@@ -157,10 +157,20 @@ async function check(
       return declared.write && readOnlyToken ? { reason: "the token's scope 'read' does not allow writes" } : undefined;
     }
     case 'resource': {
-      const resource = await declared.locate(request, policy);
-      if (resource === 'missing') return undefined;
-      const decision = await policy.decide(principal, declared.need, resource);
-      return decision.allowed ? undefined : { reason: decision.reason, resource: describeResource(resource) };
+      const located = await declared.locate(request, policy);
+      if (located === 'missing') return undefined;
+      for (const resource of Array.isArray(located) ? located : [located as ProtectedResource]) {
+        const decision = await policy.decide(principal, declared.need, resource);
+        if (!decision.allowed) return { reason: decision.reason, resource: describeResource(resource) };
+      }
+      return undefined;
     }
+    case 'allOf':
+      for (const part of declared.parts) {
+        if (part.kind === 'public') continue;
+        const denial = await check(part, principal, request, policy);
+        if (denial) return denial;
+      }
+      return undefined;
   }
 }

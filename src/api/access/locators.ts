@@ -16,6 +16,13 @@ function field(request: FastifyRequest, part: Part, fields: readonly string[]): 
   return undefined;
 }
 
+function list(request: FastifyRequest, part: Part, name: string): string[] {
+  const source = request[part] as Record<string, unknown> | undefined;
+  const value = source && typeof source === 'object' ? source[name] : undefined;
+  if (typeof value === 'string' && value !== '') return [value];
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v !== '') : [];
+}
+
 const missing = async () => 'missing' as const;
 
 /** An experiment named by id. */
@@ -23,6 +30,65 @@ export function experimentAt(part: Part, ...fields: string[]): ResourceLocator {
   return async (request) => {
     const id = field(request, part, fields);
     return id === undefined ? 'missing' : { kind: 'experiment', id };
+  };
+}
+
+/** Several experiments named by id (a search over them): the role is needed on each. */
+export function experimentsAt(part: Part, field: string): ResourceLocator {
+  return async (request) => {
+    const ids = list(request, part, field);
+    return ids.length === 0 ? 'missing' : ids.map((id) => ({ kind: 'experiment', id }) as const);
+  };
+}
+
+/** An experiment named by name. */
+export function experimentNamed(part: Part, ...fields: string[]): ResourceLocator {
+  return async (request, policy) => {
+    const name = field(request, part, fields);
+    const id = name === undefined ? undefined : await policy.experimentIdByName(name);
+    return id === undefined ? 'missing' : { kind: 'experiment', id };
+  };
+}
+
+/** The experiments of several runs named by id. */
+export function runsAt(part: Part, field: string): ResourceLocator {
+  return async (request, policy) => {
+    const experimentIds = new Set<string>();
+    for (const runId of list(request, part, field)) {
+      const experimentId = await policy.experimentOfRun(runId);
+      if (experimentId !== undefined) experimentIds.add(experimentId);
+    }
+    return experimentIds.size === 0 ? 'missing' : [...experimentIds].map((id) => ({ kind: 'experiment', id }) as const);
+  };
+}
+
+/**
+ * The experiment whose artifact folder holds a path of the artifact proxy; a path under no experiment (the root,
+ * say) belongs to the server as a whole.
+ */
+export function artifactPathAt(part: Part, fieldName: string): ResourceLocator {
+  return async (request, policy) => {
+    const path = field(request, part, [fieldName]) ?? '';
+    const experimentId = await policy.experimentOfArtifactPath(path);
+    return experimentId === undefined ? { kind: 'global' } : { kind: 'experiment', id: experimentId };
+  };
+}
+
+/**
+ * The experiment a model version's files come from, read from its source: `runs:/<run>/…`, `models:/<logged model>`
+ * or `mlflow-artifacts:/<path>`. Registering files is reading them, so a version cannot copy another team's work.
+ */
+export function versionSourceAt(part: Part, fieldName: string): ResourceLocator {
+  return async (request, policy) => {
+    const source = field(request, part, [fieldName]) ?? '';
+    let experimentId: string | undefined;
+    const run = /^runs:\/+([^/]+)/.exec(source);
+    const model = /^models:\/+(m-[^/]+)/.exec(source);
+    const artifacts = /^mlflow-artifacts:\/+(.*)$/.exec(source);
+    if (run?.[1]) experimentId = await policy.experimentOfRun(run[1]);
+    else if (model?.[1]) experimentId = await policy.experimentOfLoggedModel(model[1]);
+    else if (artifacts) experimentId = await policy.experimentOfArtifactPath(artifacts[1] ?? '');
+    return experimentId === undefined ? 'missing' : { kind: 'experiment', id: experimentId };
   };
 }
 
@@ -41,6 +107,15 @@ export function loggedModelAt(part: Part, ...fields: string[]): ResourceLocator 
     const modelId = field(request, part, fields);
     const experimentId = modelId === undefined ? undefined : await policy.experimentOfLoggedModel(modelId);
     return experimentId === undefined ? 'missing' : { kind: 'experiment', id: experimentId };
+  };
+}
+
+/** A registered model named by its id (lineage names model versions by model id). */
+export function modelWithIdAt(part: Part, ...fields: string[]): ResourceLocator {
+  return async (request, policy) => {
+    const id = field(request, part, fields);
+    const name = id === undefined ? undefined : await policy.modelNameOfId(id);
+    return id === undefined || name === undefined ? 'missing' : { kind: 'model', id, name };
   };
 }
 

@@ -8,7 +8,10 @@ import type { AccessPolicy } from '../../services/access/access-policy.js';
  * logged models through the experiment they belong to. `missing` means the named thing does not exist: the
  * request goes on to the handler, which answers 404 as it would for anyone.
  */
-export type ResourceLocator = (request: FastifyRequest, policy: AccessPolicy) => Promise<ProtectedResource | 'missing'>;
+export type ResourceLocator = (
+  request: FastifyRequest,
+  policy: AccessPolicy,
+) => Promise<ProtectedResource | readonly ProtectedResource[] | 'missing'>;
 
 /**
  * What a route needs, declared next to its definition in `config.access` and checked once, before the handler:
@@ -17,7 +20,9 @@ export type ResourceLocator = (request: FastifyRequest, policy: AccessPolicy) =>
  *   only what the caller may read (the handler asks `request.readable`);
  * - `admin`: server administrators only;
  * - `resource`: a role covering `need` on the located experiment or registered model;
- * - `selfOrAdmin`: the principal named by the request (`user`; itself when absent) or an admin.
+ * - `selfOrAdmin`: the principal named by the request (`user`; itself when absent) or an admin;
+ * - `allOf`: every one of several declarations (edit a registered model *and* read the run a version comes from).
+ * A locator naming several resources (a search over several experiments) needs the role on each.
  */
 export type RouteAccess =
   | { kind: 'public' }
@@ -28,7 +33,8 @@ export type RouteAccess =
       kind: 'selfOrAdmin';
       user: (request: FastifyRequest) => string | undefined | Promise<string | undefined>;
       write?: boolean;
-    };
+    }
+  | { kind: 'allOf'; parts: readonly RouteAccess[] };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -45,6 +51,10 @@ export const ADMIN: RouteAccess = { kind: 'admin' };
 
 export function needs(need: Need, locate: ResourceLocator): RouteAccess {
   return { kind: 'resource', need, locate };
+}
+
+export function allOf(...parts: RouteAccess[]): RouteAccess {
+  return { kind: 'allOf', parts };
 }
 
 /** Wraps the access declaration in the route config shape: `{ config: access(...) }` reads well in a route. */

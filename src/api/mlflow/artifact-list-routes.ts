@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/services.js';
+import { runAt } from '../access/locators.js';
+import { access, needs } from '../access/route-access.js';
 import { guardArtifactPath } from './artifact-path-guard.js';
 import { presentFileInfo } from './presenters.js';
 import { runIdOf } from './run-ref.js';
@@ -9,7 +11,10 @@ import { ListArtifactsQuery } from './tracking-schemas.js';
 export async function mlflowArtifactListRoutes(app: FastifyInstance, { services }: { services: Services }) {
   app.get<{ Querystring: ListArtifactsQuery }>(
     '/artifacts/list',
-    { schema: { querystring: ListArtifactsQuery } },
+    {
+      config: access(needs('read', runAt('query', 'run_id', 'run_uuid'))),
+      schema: { querystring: ListArtifactsQuery },
+    },
     async (request) => {
       const path = guardArtifactPath(request.query.path ?? '', 'path');
       const listing = await services.artifacts.list(runIdOf(request.query), path);

@@ -2,6 +2,8 @@ import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/services.js';
+import { artifactPathAt } from '../access/locators.js';
+import { access, needs } from '../access/route-access.js';
 import { guardArtifactPath } from './artifact-path-guard.js';
 import { downloadContentType } from './download-content-type.js';
 import { presentFileInfo } from './presenters.js';
@@ -26,31 +28,47 @@ export async function mlflowArtifactProxyRoutes(app: FastifyInstance, { services
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
 
-  app.put<ByPath>('/artifacts/*', { schema: { params: WildcardParams } }, async (request) => {
-    const path = guardArtifactPath(request.params['*'], 'artifact path');
-    // A PUT without a body is an empty file (Fastify runs no parser for it), which MLflow clients do upload.
-    const body = request.body instanceof Readable ? request.body : Readable.from([]);
-    await artifacts.uploadByRootPath(path, body);
-    return {};
-  });
+  app.put<ByPath>(
+    '/artifacts/*',
+    { config: access(needs('edit', artifactPathAt('params', '*'))), schema: { params: WildcardParams } },
+    async (request) => {
+      const path = guardArtifactPath(request.params['*'], 'artifact path');
+      // A PUT without a body is an empty file (Fastify runs no parser for it), which MLflow clients do upload.
+      const body = request.body instanceof Readable ? request.body : Readable.from([]);
+      await artifacts.uploadByRootPath(path, body);
+      return {};
+    },
+  );
 
-  app.get<{ Querystring: { path?: string } }>('/artifacts', { schema: { querystring: ListQuery } }, async (request) => {
-    const files = await artifacts.listByRootPath(guardArtifactPath(request.query.path ?? '', 'path'));
-    return files.length > 0 ? { files: files.map(presentFileInfo) } : {};
-  });
+  app.get<{ Querystring: { path?: string } }>(
+    '/artifacts',
+    { config: access(needs('read', artifactPathAt('query', 'path'))), schema: { querystring: ListQuery } },
+    async (request) => {
+      const files = await artifacts.listByRootPath(guardArtifactPath(request.query.path ?? '', 'path'));
+      return files.length > 0 ? { files: files.map(presentFileInfo) } : {};
+    },
+  );
 
-  app.get<ByPath>('/artifacts/*', { schema: { params: WildcardParams } }, async (request, reply) => {
-    const path = guardArtifactPath(request.params['*'], 'artifact path');
-    const file = await artifacts.downloadByRootPath(path);
-    return reply
-      .type(downloadContentType(path, { asMlflowProxy: true }))
-      .header('content-length', file.size)
-      .header('x-content-type-options', 'nosniff')
-      .send(file.body);
-  });
+  app.get<ByPath>(
+    '/artifacts/*',
+    { config: access(needs('read', artifactPathAt('params', '*'))), schema: { params: WildcardParams } },
+    async (request, reply) => {
+      const path = guardArtifactPath(request.params['*'], 'artifact path');
+      const file = await artifacts.downloadByRootPath(path);
+      return reply
+        .type(downloadContentType(path, { asMlflowProxy: true }))
+        .header('content-length', file.size)
+        .header('x-content-type-options', 'nosniff')
+        .send(file.body);
+    },
+  );
 
-  app.delete<ByPath>('/artifacts/*', { schema: { params: WildcardParams } }, async (request) => {
-    await artifacts.deleteByRootPath(guardArtifactPath(request.params['*'], 'artifact path'));
-    return {};
-  });
+  app.delete<ByPath>(
+    '/artifacts/*',
+    { config: access(needs('edit', artifactPathAt('params', '*'))), schema: { params: WildcardParams } },
+    async (request) => {
+      await artifacts.deleteByRootPath(guardArtifactPath(request.params['*'], 'artifact path'));
+      return {};
+    },
+  );
 }

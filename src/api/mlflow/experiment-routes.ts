@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/services.js';
+import { experimentAt, experimentNamed, experimentsAt } from '../access/locators.js';
+import { access, needs, SIGNED_IN, SIGNED_IN_WRITER } from '../access/route-access.js';
 import { presentExperiment } from './presenters.js';
 import {
   CreateExperimentBody,
@@ -21,7 +23,7 @@ export async function mlflowExperimentRoutes(app: FastifyInstance, { services }:
 
   app.post<{ Body: CreateExperimentBody }>(
     '/experiments/create',
-    { schema: { body: CreateExperimentBody } },
+    { config: access(SIGNED_IN_WRITER), schema: { body: CreateExperimentBody } },
     async (request) => {
       const { name, artifact_location, tags } = request.body;
       const created = await experiments.create({ name, artifactLocation: artifact_location, tags });
@@ -31,19 +33,25 @@ export async function mlflowExperimentRoutes(app: FastifyInstance, { services }:
 
   app.get<{ Querystring: ExperimentIdQuery }>(
     '/experiments/get',
-    { schema: { querystring: ExperimentIdQuery } },
+    {
+      config: access(needs('read', experimentAt('query', 'experiment_id'))),
+      schema: { querystring: ExperimentIdQuery },
+    },
     async (request) => ({ experiment: presentExperiment(await experiments.get(request.query.experiment_id)) }),
   );
 
   app.get<{ Querystring: ExperimentNameQuery }>(
     '/experiments/get-by-name',
-    { schema: { querystring: ExperimentNameQuery } },
+    {
+      config: access(needs('read', experimentNamed('query', 'experiment_name'))),
+      schema: { querystring: ExperimentNameQuery },
+    },
     async (request) => ({ experiment: presentExperiment(await experiments.getByName(request.query.experiment_name)) }),
   );
 
   app.post<{ Body: SearchExperimentsBody }>(
     '/experiments/search',
-    { schema: { body: SearchExperimentsBody } },
+    { config: access(SIGNED_IN), schema: { body: SearchExperimentsBody } },
     async (request) => {
       const { max_results, page_token, filter, order_by, view_type } = request.body;
       return search({
@@ -58,7 +66,7 @@ export async function mlflowExperimentRoutes(app: FastifyInstance, { services }:
 
   app.get<{ Querystring: SearchExperimentsQuery }>(
     '/experiments/search',
-    { schema: { querystring: SearchExperimentsQuery } },
+    { config: access(SIGNED_IN), schema: { querystring: SearchExperimentsQuery } },
     async (request) => {
       const { max_results, page_token, filter, order_by, view_type } = request.query;
       return search({
@@ -81,7 +89,7 @@ export async function mlflowExperimentRoutes(app: FastifyInstance, { services }:
 
   app.post<{ Body: UpdateExperimentBody }>(
     '/experiments/update',
-    { schema: { body: UpdateExperimentBody } },
+    { config: access(needs('edit', experimentAt('body', 'experiment_id'))), schema: { body: UpdateExperimentBody } },
     async (request) => {
       const { experiment_id, new_name } = request.body;
       // MLflow treats a missing new_name as "nothing to change" but still checks that the experiment exists.
@@ -93,7 +101,7 @@ export async function mlflowExperimentRoutes(app: FastifyInstance, { services }:
 
   app.post<{ Body: ExperimentIdBody }>(
     '/experiments/delete',
-    { schema: { body: ExperimentIdBody } },
+    { config: access(needs('manage', experimentAt('body', 'experiment_id'))), schema: { body: ExperimentIdBody } },
     async (request) => {
       await experiments.delete(request.body.experiment_id);
       return {};
@@ -102,7 +110,7 @@ export async function mlflowExperimentRoutes(app: FastifyInstance, { services }:
 
   app.post<{ Body: ExperimentIdBody }>(
     '/experiments/restore',
-    { schema: { body: ExperimentIdBody } },
+    { config: access(needs('manage', experimentAt('body', 'experiment_id'))), schema: { body: ExperimentIdBody } },
     async (request) => {
       await experiments.restore(request.body.experiment_id);
       return {};
@@ -111,7 +119,7 @@ export async function mlflowExperimentRoutes(app: FastifyInstance, { services }:
 
   app.post<{ Body: SetExperimentTagBody }>(
     '/experiments/set-experiment-tag',
-    { schema: { body: SetExperimentTagBody } },
+    { config: access(needs('edit', experimentAt('body', 'experiment_id'))), schema: { body: SetExperimentTagBody } },
     async (request) => {
       const { experiment_id, key, value } = request.body;
       await experiments.setTags(experiment_id, [{ key, value }]);
@@ -121,7 +129,7 @@ export async function mlflowExperimentRoutes(app: FastifyInstance, { services }:
 
   app.post<{ Body: DeleteExperimentTagBody }>(
     '/experiments/delete-experiment-tag',
-    { schema: { body: DeleteExperimentTagBody } },
+    { config: access(needs('edit', experimentAt('body', 'experiment_id'))), schema: { body: DeleteExperimentTagBody } },
     async (request) => {
       await experiments.deleteTag(request.body.experiment_id, request.body.key);
       return {};
@@ -131,7 +139,7 @@ export async function mlflowExperimentRoutes(app: FastifyInstance, { services }:
   // MLflow 3: the datasets the experiments' runs used, once each with the context they were used in.
   app.post<{ Body: SearchDatasetsBody }>(
     '/experiments/search-datasets',
-    { schema: { body: SearchDatasetsBody } },
+    { config: access(needs('read', experimentsAt('body', 'experiment_ids'))), schema: { body: SearchDatasetsBody } },
     async (request) => {
       const summaries = await experiments.datasetSummaries(request.body.experiment_ids);
       return summaries.length === 0

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { invalid } from '../../domain/errors.js';
 import type { Services } from '../../services/services.js';
+import { experimentAt, experimentsAt, loggedModelAt } from '../access/locators.js';
+import { access, needs } from '../access/route-access.js';
 import { guardArtifactPath } from './artifact-path-guard.js';
 import { presentLoggedModel } from './logged-model-presenters.js';
 import {
@@ -36,7 +38,7 @@ export async function mlflowLoggedModelRoutes(app: FastifyInstance, { services }
 
   app.post<{ Body: CreateLoggedModelBody }>(
     '/logged-models',
-    { schema: { body: CreateLoggedModelBody } },
+    { config: access(needs('edit', experimentAt('body', 'experiment_id'))), schema: { body: CreateLoggedModelBody } },
     async (request) => {
       const { experiment_id, name, model_type, source_run_id, params, tags } = request.body;
       const model = await models.create({
@@ -53,7 +55,10 @@ export async function mlflowLoggedModelRoutes(app: FastifyInstance, { services }
 
   app.post<{ Body: SearchLoggedModelsBody }>(
     '/logged-models/search',
-    { schema: { body: SearchLoggedModelsBody } },
+    {
+      config: access(needs('read', experimentsAt('body', 'experiment_ids'))),
+      schema: { body: SearchLoggedModelsBody },
+    },
     async (request) => {
       const { experiment_ids, filter, datasets, max_results, order_by, page_token } = request.body;
       const result = await models.search({
@@ -71,26 +76,40 @@ export async function mlflowLoggedModelRoutes(app: FastifyInstance, { services }
     },
   );
 
-  app.get<ById>('/logged-models/:model_id', { schema: { params: ModelIdParams } }, async (request) => ({
-    model: presentLoggedModel(await models.get(request.params.model_id)),
-  }));
+  app.get<ById>(
+    '/logged-models/:model_id',
+    { config: access(needs('read', loggedModelAt('params', 'model_id'))), schema: { params: ModelIdParams } },
+    async (request) => ({
+      model: presentLoggedModel(await models.get(request.params.model_id)),
+    }),
+  );
 
   app.patch<ById & { Body: FinalizeLoggedModelBody }>(
     '/logged-models/:model_id',
-    { schema: { params: ModelIdParams, body: FinalizeLoggedModelBody } },
+    {
+      config: access(needs('edit', loggedModelAt('params', 'model_id'))),
+      schema: { params: ModelIdParams, body: FinalizeLoggedModelBody },
+    },
     async (request) => ({
       model: presentLoggedModel(await models.finalize(samePath(request.params, request.body), request.body.status)),
     }),
   );
 
-  app.delete<ById>('/logged-models/:model_id', { schema: { params: ModelIdParams } }, async (request) => {
-    await models.delete(samePath(request.params, request.body));
-    return {};
-  });
+  app.delete<ById>(
+    '/logged-models/:model_id',
+    { config: access(needs('manage', loggedModelAt('params', 'model_id'))), schema: { params: ModelIdParams } },
+    async (request) => {
+      await models.delete(samePath(request.params, request.body));
+      return {};
+    },
+  );
 
   app.patch<ById & { Body: SetLoggedModelTagsBody }>(
     '/logged-models/:model_id/tags',
-    { schema: { params: ModelIdParams, body: SetLoggedModelTagsBody } },
+    {
+      config: access(needs('edit', loggedModelAt('params', 'model_id'))),
+      schema: { params: ModelIdParams, body: SetLoggedModelTagsBody },
+    },
     async (request) => {
       await models.setTags(samePath(request.params, request.body), request.body.tags);
       return {};
@@ -99,7 +118,7 @@ export async function mlflowLoggedModelRoutes(app: FastifyInstance, { services }
 
   app.delete<{ Params: ModelTagParams }>(
     '/logged-models/:model_id/tags/:tag_key',
-    { schema: { params: ModelTagParams } },
+    { config: access(needs('edit', loggedModelAt('params', 'model_id'))), schema: { params: ModelTagParams } },
     async (request) => {
       await models.deleteTag(request.params.model_id, request.params.tag_key);
       return {};
@@ -108,7 +127,10 @@ export async function mlflowLoggedModelRoutes(app: FastifyInstance, { services }
 
   app.post<ById & { Body: LogLoggedModelParamsBody }>(
     '/logged-models/:model_id/params',
-    { schema: { params: ModelIdParams, body: LogLoggedModelParamsBody } },
+    {
+      config: access(needs('edit', loggedModelAt('params', 'model_id'))),
+      schema: { params: ModelIdParams, body: LogLoggedModelParamsBody },
+    },
     async (request) => {
       await models.logParams(samePath(request.params, request.body), request.body.params);
       return {};
@@ -117,7 +139,10 @@ export async function mlflowLoggedModelRoutes(app: FastifyInstance, { services }
 
   app.get<ById & { Querystring: ListLoggedModelArtifactsQuery }>(
     '/logged-models/:model_id/artifacts/directories',
-    { schema: { params: ModelIdParams, querystring: ListLoggedModelArtifactsQuery } },
+    {
+      config: access(needs('read', loggedModelAt('params', 'model_id'))),
+      schema: { params: ModelIdParams, querystring: ListLoggedModelArtifactsQuery },
+    },
     async (request) => {
       const path = guardArtifactPath(request.query.artifact_directory_path ?? '', 'artifact_directory_path');
       const listing = await services.artifacts.listLoggedModel(request.params.model_id, path);

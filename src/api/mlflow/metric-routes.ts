@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { invalid } from '../../domain/errors.js';
 import type { Services } from '../../services/services.js';
+import { runAt, runsAt } from '../access/locators.js';
+import { access, needs } from '../access/route-access.js';
 import { presentMetric } from './presenters.js';
 import { runIdOf } from './run-ref.js';
 import { MetricHistoryBulkIntervalQuery, MetricHistoryQuery } from './tracking-schemas.js';
@@ -20,7 +22,10 @@ const MAX_BULK_POINTS = 2500;
 export async function mlflowMetricRoutes(app: FastifyInstance, { services }: { services: Services }) {
   app.get<{ Querystring: MetricHistoryQuery }>(
     '/metrics/get-history',
-    { schema: { querystring: MetricHistoryQuery } },
+    {
+      config: access(needs('read', runAt('query', 'run_id', 'run_uuid'))),
+      schema: { querystring: MetricHistoryQuery },
+    },
     async (request) => {
       const { metric_key, page_token, max_results } = request.query;
       const page = await services.metricHistory.page(runIdOf(request.query), metric_key, {
@@ -36,7 +41,10 @@ export async function mlflowMetricRoutes(app: FastifyInstance, { services }: { s
 
   app.get<{ Querystring: MetricHistoryBulkIntervalQuery }>(
     '/metrics/get-history-bulk-interval',
-    { schema: { querystring: MetricHistoryBulkIntervalQuery } },
+    {
+      config: access(needs('read', runsAt('query', 'run_ids'))),
+      schema: { querystring: MetricHistoryBulkIntervalQuery },
+    },
     async (request) => {
       const { metric_key, start_step, end_step, max_results } = request.query;
       const runIds = [...new Set([request.query.run_ids].flat())];

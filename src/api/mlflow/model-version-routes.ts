@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { invalid } from '../../domain/errors.js';
 import type { ModelVersion } from '../../domain/registry/entities.js';
 import type { Services } from '../../services/services.js';
+import { loggedModelAt, modelAt, runAt, versionSourceAt } from '../access/locators.js';
+import { access, allOf, needs, SIGNED_IN } from '../access/route-access.js';
 import { guardArtifactPath } from './artifact-path-guard.js';
 import { downloadContentType } from './download-content-type.js';
 import { presentModelVersion } from './registry-presenters.js';
@@ -27,7 +29,17 @@ export async function mlflowModelVersionRoutes(app: FastifyInstance, { services 
 
   app.post<{ Body: CreateVersionBody }>(
     '/model-versions/create',
-    { schema: { body: CreateVersionBody } },
+    {
+      config: access(
+        allOf(
+          needs('edit', modelAt('body', 'name')),
+          needs('read', runAt('body', 'run_id')),
+          needs('read', loggedModelAt('body', 'model_id')),
+          needs('read', versionSourceAt('body', 'source')),
+        ),
+      ),
+      schema: { body: CreateVersionBody },
+    },
     async (request) => {
       // run_link is accepted for the client's sake but not kept: the UI links a version to its run by run_id.
       const { name, source, run_id, tags, description, model_id } = request.body;
@@ -45,7 +57,7 @@ export async function mlflowModelVersionRoutes(app: FastifyInstance, { services 
 
   app.get<{ Querystring: VersionRefQuery }>(
     '/model-versions/get',
-    { schema: { querystring: VersionRefQuery } },
+    { config: access(needs('read', modelAt('query', 'name'))), schema: { querystring: VersionRefQuery } },
     async (request) => ({
       model_version: presentModelVersion(await versions.get(request.query.name, request.query.version)),
     }),
@@ -53,7 +65,7 @@ export async function mlflowModelVersionRoutes(app: FastifyInstance, { services 
 
   app.patch<{ Body: UpdateVersionBody }>(
     '/model-versions/update',
-    { schema: { body: UpdateVersionBody } },
+    { config: access(needs('edit', modelAt('body', 'name'))), schema: { body: UpdateVersionBody } },
     async (request) => {
       const { name, version, description } = request.body;
       const updated =
@@ -66,7 +78,7 @@ export async function mlflowModelVersionRoutes(app: FastifyInstance, { services 
 
   app.delete<{ Body: VersionRefBody }>(
     '/model-versions/delete',
-    { schema: { body: VersionRefBody } },
+    { config: access(needs('manage', modelAt('body', 'name'))), schema: { body: VersionRefBody } },
     async (request) => {
       await versions.delete(request.body.name, request.body.version);
       return {};
@@ -75,7 +87,7 @@ export async function mlflowModelVersionRoutes(app: FastifyInstance, { services 
 
   app.post<{ Body: TransitionStageBody }>(
     '/model-versions/transition-stage',
-    { schema: { body: TransitionStageBody } },
+    { config: access(needs('edit', modelAt('body', 'name'))), schema: { body: TransitionStageBody } },
     async (request) => {
       const { name, version, stage, archive_existing_versions } = request.body;
       const moved = await stages.transition({
@@ -90,7 +102,7 @@ export async function mlflowModelVersionRoutes(app: FastifyInstance, { services 
 
   app.get<{ Querystring: VersionRefQuery }>(
     '/model-versions/get-download-uri',
-    { schema: { querystring: VersionRefQuery } },
+    { config: access(needs('read', modelAt('query', 'name'))), schema: { querystring: VersionRefQuery } },
     async (request) => {
       // The source is confined to the artifact root (runs:/…, mlflow-artifacts:/… or models:/<logged model>), so the
       // client downloads it through this server's artifact proxy.
@@ -102,7 +114,7 @@ export async function mlflowModelVersionRoutes(app: FastifyInstance, { services 
   // which all lie under the artifact root, can be named.
   app.get<{ Querystring: VersionArtifactQuery }>(
     '/model-versions/get-artifact',
-    { schema: { querystring: VersionArtifactQuery } },
+    { config: access(needs('read', modelAt('query', 'name'))), schema: { querystring: VersionArtifactQuery } },
     async (request, reply) => {
       const { name, version, path } = request.query;
       const relative = guardArtifactPath(path, 'path');
@@ -117,7 +129,7 @@ export async function mlflowModelVersionRoutes(app: FastifyInstance, { services 
 
   app.get<{ Querystring: SearchQuery }>(
     '/model-versions/search',
-    { schema: { querystring: SearchQuery } },
+    { config: access(SIGNED_IN), schema: { querystring: SearchQuery } },
     async (request) => {
       const { filter, max_results, order_by, page_token } = request.query;
       const wanted = toInteger(max_results, 'max_results') ?? 10_000;
@@ -146,7 +158,7 @@ export async function mlflowModelVersionRoutes(app: FastifyInstance, { services 
 
   app.post<{ Body: VersionTagBody }>(
     '/model-versions/set-tag',
-    { schema: { body: VersionTagBody } },
+    { config: access(needs('edit', modelAt('body', 'name'))), schema: { body: VersionTagBody } },
     async (request) => {
       const { name, version, key, value } = request.body;
       await versions.setTags(name, version, [{ key, value }]);
@@ -156,7 +168,7 @@ export async function mlflowModelVersionRoutes(app: FastifyInstance, { services 
 
   app.delete<{ Body: VersionTagKeyBody }>(
     '/model-versions/delete-tag',
-    { schema: { body: VersionTagKeyBody } },
+    { config: access(needs('edit', modelAt('body', 'name'))), schema: { body: VersionTagKeyBody } },
     async (request) => {
       const { name, version, key } = request.body;
       await versions.deleteTag(name, version, key);

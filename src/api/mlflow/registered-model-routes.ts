@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { MnemoError } from '../../domain/errors.js';
 import type { RegisteredModel } from '../../domain/registry/entities.js';
 import type { Services } from '../../services/services.js';
+import { modelAt } from '../access/locators.js';
+import { access, needs, SIGNED_IN, SIGNED_IN_WRITER } from '../access/route-access.js';
 import { presentModelVersion, presentRegisteredModel } from './registry-presenters.js';
 import {
   AliasBody,
@@ -41,7 +43,7 @@ export async function mlflowRegisteredModelRoutes(app: FastifyInstance, { servic
 
   app.post<{ Body: CreateModelBody }>(
     '/registered-models/create',
-    { schema: { body: CreateModelBody } },
+    { config: access(SIGNED_IN_WRITER), schema: { body: CreateModelBody } },
     async (request) => {
       const { name, tags, description } = request.body;
       // A model just created has no versions: nothing to read after the commit.
@@ -51,13 +53,13 @@ export async function mlflowRegisteredModelRoutes(app: FastifyInstance, { servic
 
   app.get<{ Querystring: ModelNameQuery }>(
     '/registered-models/get',
-    { schema: { querystring: ModelNameQuery } },
+    { config: access(needs('read', modelAt('query', 'name'))), schema: { querystring: ModelNameQuery } },
     async (request) => ({ registered_model: await present(await models.get(request.query.name)) }),
   );
 
   app.post<{ Body: RenameModelBody }>(
     '/registered-models/rename',
-    { schema: { body: RenameModelBody } },
+    { config: access(needs('manage', modelAt('body', 'name'))), schema: { body: RenameModelBody } },
     async (request) => ({
       registered_model: await presentWritten(await models.rename(request.body.name, request.body.new_name)),
     }),
@@ -65,7 +67,7 @@ export async function mlflowRegisteredModelRoutes(app: FastifyInstance, { servic
 
   app.patch<{ Body: UpdateModelBody }>(
     '/registered-models/update',
-    { schema: { body: UpdateModelBody } },
+    { config: access(needs('edit', modelAt('body', 'name'))), schema: { body: UpdateModelBody } },
     async (request) => {
       const { name, description } = request.body;
       if (description === undefined) return { registered_model: await present(await models.get(name)) };
@@ -75,7 +77,7 @@ export async function mlflowRegisteredModelRoutes(app: FastifyInstance, { servic
 
   app.delete<{ Body: ModelNameBody }>(
     '/registered-models/delete',
-    { schema: { body: ModelNameBody } },
+    { config: access(needs('manage', modelAt('body', 'name'))), schema: { body: ModelNameBody } },
     async (request) => {
       await models.delete(request.body.name);
       return {};
@@ -84,7 +86,7 @@ export async function mlflowRegisteredModelRoutes(app: FastifyInstance, { servic
 
   app.get<{ Querystring: SearchQuery }>(
     '/registered-models/search',
-    { schema: { querystring: SearchQuery } },
+    { config: access(SIGNED_IN), schema: { querystring: SearchQuery } },
     async (request) => {
       const { filter, max_results, order_by, page_token } = request.query;
       const result = await models.search({
@@ -107,19 +109,19 @@ export async function mlflowRegisteredModelRoutes(app: FastifyInstance, { servic
 
   app.post<{ Body: LatestVersionsBody }>(
     '/registered-models/get-latest-versions',
-    { schema: { body: LatestVersionsBody } },
+    { config: access(needs('read', modelAt('body', 'name'))), schema: { body: LatestVersionsBody } },
     async (request) => latestVersions(request.body.name, request.body.stages),
   );
 
   app.get<{ Querystring: LatestVersionsQuery }>(
     '/registered-models/get-latest-versions',
-    { schema: { querystring: LatestVersionsQuery } },
+    { config: access(needs('read', modelAt('query', 'name'))), schema: { querystring: LatestVersionsQuery } },
     async (request) => latestVersions(request.query.name, asList(request.query.stages)),
   );
 
   app.post<{ Body: ModelTagBody }>(
     '/registered-models/set-tag',
-    { schema: { body: ModelTagBody } },
+    { config: access(needs('edit', modelAt('body', 'name'))), schema: { body: ModelTagBody } },
     async (request) => {
       const { name, key, value } = request.body;
       await models.setTags(name, [{ key, value }]);
@@ -129,27 +131,35 @@ export async function mlflowRegisteredModelRoutes(app: FastifyInstance, { servic
 
   app.delete<{ Body: ModelTagKeyBody }>(
     '/registered-models/delete-tag',
-    { schema: { body: ModelTagKeyBody } },
+    { config: access(needs('edit', modelAt('body', 'name'))), schema: { body: ModelTagKeyBody } },
     async (request) => {
       await models.deleteTag(request.body.name, request.body.key);
       return {};
     },
   );
 
-  app.post<{ Body: SetAliasBody }>('/registered-models/alias', { schema: { body: SetAliasBody } }, async (request) => {
-    const { name, alias, version } = request.body;
-    await aliases.set(name, alias, version);
-    return {};
-  });
+  app.post<{ Body: SetAliasBody }>(
+    '/registered-models/alias',
+    { config: access(needs('edit', modelAt('body', 'name'))), schema: { body: SetAliasBody } },
+    async (request) => {
+      const { name, alias, version } = request.body;
+      await aliases.set(name, alias, version);
+      return {};
+    },
+  );
 
-  app.delete<{ Body: AliasBody }>('/registered-models/alias', { schema: { body: AliasBody } }, async (request) => {
-    await aliases.delete(request.body.name, request.body.alias);
-    return {};
-  });
+  app.delete<{ Body: AliasBody }>(
+    '/registered-models/alias',
+    { config: access(needs('edit', modelAt('body', 'name'))), schema: { body: AliasBody } },
+    async (request) => {
+      await aliases.delete(request.body.name, request.body.alias);
+      return {};
+    },
+  );
 
   app.get<{ Querystring: AliasQuery }>(
     '/registered-models/alias',
-    { schema: { querystring: AliasQuery } },
+    { config: access(needs('read', modelAt('query', 'name'))), schema: { querystring: AliasQuery } },
     async (request) => ({
       model_version: presentModelVersion(await aliases.resolve(request.query.name, request.query.alias)),
     }),

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { invalid } from '../../domain/errors.js';
 import type { Services } from '../../services/services.js';
+import { runAt } from '../access/locators.js';
+import { access, needs } from '../access/route-access.js';
 import { checkMlflowBatchLimits } from './batch-limits.js';
 import { parseLoggedModel } from './logged-model.js';
 import { runIdOf } from './run-ref.js';
@@ -22,44 +24,64 @@ const BATCH_BODY_LIMIT = 8 * 1024 * 1024;
 export async function mlflowRunLoggingRoutes(app: FastifyInstance, { services }: { services: Services }) {
   const runs = services.runs;
 
-  app.post<{ Body: LogMetricBody }>('/runs/log-metric', { schema: { body: LogMetricBody } }, async (request) => {
-    const { key, value, timestamp, step, model_id, dataset_name, dataset_digest } = request.body;
-    await runs.logBatch(runIdOf(request.body), {
-      metrics: [
-        {
-          key,
-          value,
-          timestamp: toInteger(timestamp, 'timestamp'),
-          step: toInteger(step, 'step'),
-          modelId: model_id,
-          datasetName: dataset_name,
-          datasetDigest: dataset_digest,
-        },
-      ],
-    });
-    return {};
-  });
+  app.post<{ Body: LogMetricBody }>(
+    '/runs/log-metric',
+    { config: access(needs('edit', runAt('body', 'run_id', 'run_uuid'))), schema: { body: LogMetricBody } },
+    async (request) => {
+      const { key, value, timestamp, step, model_id, dataset_name, dataset_digest } = request.body;
+      await runs.logBatch(runIdOf(request.body), {
+        metrics: [
+          {
+            key,
+            value,
+            timestamp: toInteger(timestamp, 'timestamp'),
+            step: toInteger(step, 'step'),
+            modelId: model_id,
+            datasetName: dataset_name,
+            datasetDigest: dataset_digest,
+          },
+        ],
+      });
+      return {};
+    },
+  );
 
-  app.post<{ Body: KeyValueRunBody }>('/runs/log-parameter', { schema: { body: KeyValueRunBody } }, async (request) => {
-    const { key, value } = request.body;
-    await runs.logBatch(runIdOf(request.body), { params: [{ key, value }] });
-    return {};
-  });
+  app.post<{ Body: KeyValueRunBody }>(
+    '/runs/log-parameter',
+    { config: access(needs('edit', runAt('body', 'run_id', 'run_uuid'))), schema: { body: KeyValueRunBody } },
+    async (request) => {
+      const { key, value } = request.body;
+      await runs.logBatch(runIdOf(request.body), { params: [{ key, value }] });
+      return {};
+    },
+  );
 
-  app.post<{ Body: KeyValueRunBody }>('/runs/set-tag', { schema: { body: KeyValueRunBody } }, async (request) => {
-    const { key, value } = request.body;
-    await runs.setTag(runIdOf(request.body), { key, value });
-    return {};
-  });
+  app.post<{ Body: KeyValueRunBody }>(
+    '/runs/set-tag',
+    { config: access(needs('edit', runAt('body', 'run_id', 'run_uuid'))), schema: { body: KeyValueRunBody } },
+    async (request) => {
+      const { key, value } = request.body;
+      await runs.setTag(runIdOf(request.body), { key, value });
+      return {};
+    },
+  );
 
-  app.post<{ Body: DeleteTagBody }>('/runs/delete-tag', { schema: { body: DeleteTagBody } }, async (request) => {
-    await runs.deleteTag(request.body.run_id, request.body.key);
-    return {};
-  });
+  app.post<{ Body: DeleteTagBody }>(
+    '/runs/delete-tag',
+    { config: access(needs('edit', runAt('body', 'run_id', 'run_uuid'))), schema: { body: DeleteTagBody } },
+    async (request) => {
+      await runs.deleteTag(request.body.run_id, request.body.key);
+      return {};
+    },
+  );
 
   app.post<{ Body: LogBatchBody }>(
     '/runs/log-batch',
-    { bodyLimit: BATCH_BODY_LIMIT, schema: { body: LogBatchBody } },
+    {
+      config: access(needs('edit', runAt('body', 'run_id', 'run_uuid'))),
+      bodyLimit: BATCH_BODY_LIMIT,
+      schema: { body: LogBatchBody },
+    },
     async (request) => {
       const { run_id, metrics = [], params = [], tags = [] } = request.body;
       checkMlflowBatchLimits({ metrics: metrics.length, params: params.length, tags: tags.length });
@@ -92,7 +114,11 @@ export async function mlflowRunLoggingRoutes(app: FastifyInstance, { services }:
 
   app.post<{ Body: LogInputsBody }>(
     '/runs/log-inputs',
-    { bodyLimit: BATCH_BODY_LIMIT, schema: { body: LogInputsBody } },
+    {
+      config: access(needs('edit', runAt('body', 'run_id', 'run_uuid'))),
+      bodyLimit: BATCH_BODY_LIMIT,
+      schema: { body: LogInputsBody },
+    },
     async (request) => {
       const datasets = (request.body.datasets ?? []).map(({ dataset, tags = [] }) => ({
         name: dataset.name,
@@ -113,17 +139,25 @@ export async function mlflowRunLoggingRoutes(app: FastifyInstance, { services }:
   );
 
   // MLflow 3: the LoggedModels a run produced, each at a step.
-  app.post<{ Body: RunOutputsBody }>('/runs/outputs', { schema: { body: RunOutputsBody } }, async (request) => {
-    await services.loggedModels.logOutputs(
-      request.body.run_id,
-      request.body.models.map((m, i) => ({ modelId: m.model_id, step: toInteger(m.step, `models[${i}].step`) ?? 0 })),
-    );
-    return {};
-  });
+  app.post<{ Body: RunOutputsBody }>(
+    '/runs/outputs',
+    { config: access(needs('edit', runAt('body', 'run_id', 'run_uuid'))), schema: { body: RunOutputsBody } },
+    async (request) => {
+      await services.loggedModels.logOutputs(
+        request.body.run_id,
+        request.body.models.map((m, i) => ({ modelId: m.model_id, step: toInteger(m.step, `models[${i}].step`) ?? 0 })),
+      );
+      return {};
+    },
+  );
 
   app.post<{ Body: LogModelBody }>(
     '/runs/log-model',
-    { bodyLimit: BATCH_BODY_LIMIT, schema: { body: LogModelBody } },
+    {
+      config: access(needs('edit', runAt('body', 'run_id', 'run_uuid'))),
+      bodyLimit: BATCH_BODY_LIMIT,
+      schema: { body: LogModelBody },
+    },
     async (request) => {
       await runs.appendLoggedModel(request.body.run_id, parseLoggedModel(request.body.model_json));
       return {};

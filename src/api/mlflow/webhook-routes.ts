@@ -4,6 +4,7 @@ import { invalid } from '../../domain/errors.js';
 import type { Webhook } from '../../domain/webhooks/webhook.js';
 import type { Services } from '../../services/services.js';
 import type { WebhookTestResult } from '../../services/webhooks/webhook-service.js';
+import { ADMIN, access } from '../access/route-access.js';
 import {
   CreateWebhookBody,
   ListWebhooksQuery,
@@ -40,13 +41,17 @@ function presentTestResult(result: WebhookTestResult): Record<string, unknown> {
 export async function mlflowWebhookRoutes(app: FastifyInstance, { services }: { services: Services }) {
   const webhooks = services.webhooks.subscriptions;
 
-  app.post<{ Body: CreateWebhookBody }>('/webhooks', { schema: { body: CreateWebhookBody } }, async (request) => ({
-    webhook: presentWebhook(await webhooks.create(request.body)),
-  }));
+  app.post<{ Body: CreateWebhookBody }>(
+    '/webhooks',
+    { config: access(ADMIN), schema: { body: CreateWebhookBody } },
+    async (request) => ({
+      webhook: presentWebhook(await webhooks.create(request.body)),
+    }),
+  );
 
   app.get<{ Querystring: ListWebhooksQuery }>(
     '/webhooks',
-    { schema: { querystring: ListWebhooksQuery } },
+    { config: access(ADMIN), schema: { querystring: ListWebhooksQuery } },
     async (request) => {
       const result = await webhooks.list({
         maxResults: toInteger(request.query.max_results, 'max_results'),
@@ -61,13 +66,13 @@ export async function mlflowWebhookRoutes(app: FastifyInstance, { services }: { 
 
   app.get<{ Params: WebhookIdParams }>(
     '/webhooks/:webhook_id',
-    { schema: { params: WebhookIdParams } },
+    { config: access(ADMIN), schema: { params: WebhookIdParams } },
     async (request) => ({ webhook: presentWebhook(await webhooks.get(request.params.webhook_id)) }),
   );
 
   app.patch<{ Params: WebhookIdParams; Body: UpdateWebhookBody }>(
     '/webhooks/:webhook_id',
-    { schema: { params: WebhookIdParams, body: UpdateWebhookBody } },
+    { config: access(ADMIN), schema: { params: WebhookIdParams, body: UpdateWebhookBody } },
     async (request) => {
       const { webhook_id, ...changes } = request.body;
       sameId(request.params.webhook_id, webhook_id);
@@ -77,7 +82,7 @@ export async function mlflowWebhookRoutes(app: FastifyInstance, { services }: { 
 
   app.delete<{ Params: WebhookIdParams }>(
     '/webhooks/:webhook_id',
-    { schema: { params: WebhookIdParams } },
+    { config: access(ADMIN), schema: { params: WebhookIdParams } },
     async (request) => {
       await webhooks.delete(request.params.webhook_id);
       return {};
@@ -87,7 +92,7 @@ export async function mlflowWebhookRoutes(app: FastifyInstance, { services }: { 
   // The body is optional (a test of the webhook's first event), so it is checked here rather than by the schema.
   app.post<{ Params: WebhookIdParams }>(
     '/webhooks/:webhook_id/test',
-    { schema: { params: WebhookIdParams } },
+    { config: access(ADMIN), schema: { params: WebhookIdParams } },
     async (request) => {
       const body = request.body ?? {};
       if (!Value.Check(TestWebhookBody, body)) {

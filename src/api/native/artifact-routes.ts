@@ -2,6 +2,8 @@ import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/services.js';
+import { runAt } from '../access/locators.js';
+import { access, needs } from '../access/route-access.js';
 import { guardArtifactPath } from '../artifact-path-guard.js';
 import { ArtifactFileJson, ArtifactListQuery, IdParams } from './schemas.js';
 
@@ -19,6 +21,7 @@ export async function artifactRoutes(app: FastifyInstance, { services }: { servi
   app.put<ByPath>(
     '/runs/:runId/artifacts/*',
     {
+      config: access(needs('edit', runAt('params', 'runId'))),
       schema: {
         tags,
         summary: 'Upload one file (raw body); its size and sha256 are recorded',
@@ -41,6 +44,7 @@ export async function artifactRoutes(app: FastifyInstance, { services }: { servi
   app.get<{ Params: { runId: string }; Querystring: { path?: string } }>(
     '/runs/:runId/artifacts',
     {
+      config: access(needs('read', runAt('params', 'runId'))),
       schema: {
         tags,
         params: IdParams('runId'),
@@ -51,16 +55,24 @@ export async function artifactRoutes(app: FastifyInstance, { services }: { servi
     async (request) => artifacts.list(request.params.runId, guardArtifactPath(request.query.path ?? '', 'path')),
   );
 
-  app.get<ByPath>('/runs/:runId/artifacts/*', { schema: { tags, params: PathParams } }, async (request, reply) => {
-    const file = await artifacts.download(
-      request.params.runId,
-      guardArtifactPath(request.params['*'], 'artifact path'),
-    );
-    return reply.type('application/octet-stream').header('content-length', file.size).send(file.body);
-  });
+  app.get<ByPath>(
+    '/runs/:runId/artifacts/*',
+    { config: access(needs('read', runAt('params', 'runId'))), schema: { tags, params: PathParams } },
+    async (request, reply) => {
+      const file = await artifacts.download(
+        request.params.runId,
+        guardArtifactPath(request.params['*'], 'artifact path'),
+      );
+      return reply.type('application/octet-stream').header('content-length', file.size).send(file.body);
+    },
+  );
 
-  app.delete<ByPath>('/runs/:runId/artifacts/*', { schema: { tags, params: PathParams } }, async (request, reply) => {
-    await artifacts.delete(request.params.runId, guardArtifactPath(request.params['*'], 'artifact path'));
-    return reply.status(204).send();
-  });
+  app.delete<ByPath>(
+    '/runs/:runId/artifacts/*',
+    { config: access(needs('edit', runAt('params', 'runId'))), schema: { tags, params: PathParams } },
+    async (request, reply) => {
+      await artifacts.delete(request.params.runId, guardArtifactPath(request.params['*'], 'artifact path'));
+      return reply.status(204).send();
+    },
+  );
 }

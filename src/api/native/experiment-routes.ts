@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/services.js';
+import { experimentAt, experimentNamed } from '../access/locators.js';
+import { access, needs, SIGNED_IN, SIGNED_IN_WRITER } from '../access/route-access.js';
 import { fromMap, presentExperiment } from './presenters.js';
 import {
   CreateExperimentBody,
@@ -25,7 +27,10 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
 
   app.post<{ Body: CreateExperimentBody }>(
     '/experiments',
-    { schema: { tags, body: CreateExperimentBody, response: { 201: ExperimentReply } } },
+    {
+      config: access(SIGNED_IN_WRITER),
+      schema: { tags, body: CreateExperimentBody, response: { 201: ExperimentReply } },
+    },
     async (request, reply) => {
       const { name, artifactLocation, tags: tagMap } = request.body;
       const experiment = await experiments.create({ name, artifactLocation, tags: fromMap(tagMap) });
@@ -35,7 +40,7 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
 
   app.get<{ Querystring: ListQuery }>(
     '/experiments',
-    { schema: { tags, querystring: ListQuery, response: { 200: SearchReply } } },
+    { config: access(SIGNED_IN), schema: { tags, querystring: ListQuery, response: { 200: SearchReply } } },
     async (request) => {
       const q = request.query;
       const result = await experiments.search({
@@ -51,7 +56,7 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
 
   app.post<{ Body: SearchExperimentsBody }>(
     '/experiments/search',
-    { schema: { tags, body: SearchExperimentsBody, response: { 200: SearchReply } } },
+    { config: access(SIGNED_IN), schema: { tags, body: SearchExperimentsBody, response: { 200: SearchReply } } },
     async (request) => {
       const result = await experiments.search(request.body);
       return { ...result, experiments: result.experiments.map(presentExperiment) };
@@ -60,19 +65,26 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
 
   app.get<{ Params: { name: string } }>(
     '/experiments/by-name/:name',
-    { schema: { tags, params: Type.Object({ name: Type.String() }), response: { 200: ExperimentReply } } },
+    {
+      config: access(needs('read', experimentNamed('params', 'name'))),
+      schema: { tags, params: Type.Object({ name: Type.String() }), response: { 200: ExperimentReply } },
+    },
     async (request) => ({ experiment: presentExperiment(await experiments.getByName(request.params.name)) }),
   );
 
   app.get<ById>(
     '/experiments/:experimentId',
-    { schema: { tags, params: IdParams('experimentId'), response: { 200: ExperimentReply } } },
+    {
+      config: access(needs('read', experimentAt('params', 'experimentId'))),
+      schema: { tags, params: IdParams('experimentId'), response: { 200: ExperimentReply } },
+    },
     async (request) => ({ experiment: presentExperiment(await experiments.get(request.params.experimentId)) }),
   );
 
   app.patch<ById & { Body: { name: string } }>(
     '/experiments/:experimentId',
     {
+      config: access(needs('edit', experimentAt('params', 'experimentId'))),
       schema: {
         tags,
         params: IdParams('experimentId'),
@@ -87,19 +99,28 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
 
   app.delete<ById>(
     '/experiments/:experimentId',
-    { schema: { tags, params: IdParams('experimentId'), response: { 200: ExperimentReply } } },
+    {
+      config: access(needs('manage', experimentAt('params', 'experimentId'))),
+      schema: { tags, params: IdParams('experimentId'), response: { 200: ExperimentReply } },
+    },
     async (request) => ({ experiment: presentExperiment(await experiments.delete(request.params.experimentId)) }),
   );
 
   app.post<ById>(
     '/experiments/:experimentId/restore',
-    { schema: { tags, params: IdParams('experimentId'), response: { 200: ExperimentReply } } },
+    {
+      config: access(needs('manage', experimentAt('params', 'experimentId'))),
+      schema: { tags, params: IdParams('experimentId'), response: { 200: ExperimentReply } },
+    },
     async (request) => ({ experiment: presentExperiment(await experiments.restore(request.params.experimentId)) }),
   );
 
   app.put<ById & { Body: { tags: Record<string, string> } }>(
     '/experiments/:experimentId/tags',
-    { schema: { tags, params: IdParams('experimentId'), body: SetTagsBody, response: { 200: ExperimentReply } } },
+    {
+      config: access(needs('edit', experimentAt('params', 'experimentId'))),
+      schema: { tags, params: IdParams('experimentId'), body: SetTagsBody, response: { 200: ExperimentReply } },
+    },
     async (request) => ({
       experiment: presentExperiment(await experiments.setTags(request.params.experimentId, fromMap(request.body.tags))),
     }),
@@ -108,6 +129,7 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
   app.delete<{ Params: { experimentId: string; key: string } }>(
     '/experiments/:experimentId/tags/:key',
     {
+      config: access(needs('edit', experimentAt('params', 'experimentId'))),
       schema: {
         tags,
         params: Type.Object({ experimentId: Type.String(), key: Type.String() }),

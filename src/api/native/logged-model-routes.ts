@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { metricValueToWire } from '../../domain/metrics/metric-value.js';
 import type { LoggedModel } from '../../domain/tracking/logged-model.js';
 import type { Services } from '../../services/services.js';
+import { loggedModelAt, runAt } from '../access/locators.js';
+import { access, needs } from '../access/route-access.js';
 import { IdParams, LoggedModelJson } from './schemas.js';
 
 const tags = ['logged-models'];
@@ -28,7 +30,10 @@ async function present(services: Services, model: LoggedModel) {
 export async function loggedModelRoutes(app: FastifyInstance, { services }: { services: Services }) {
   app.get<{ Params: { modelId: string } }>(
     '/logged-models/:modelId',
-    { schema: { tags, params: IdParams('modelId'), response: { 200: Type.Object({ loggedModel: LoggedModelJson }) } } },
+    {
+      config: access(needs('read', loggedModelAt('params', 'modelId'))),
+      schema: { tags, params: IdParams('modelId'), response: { 200: Type.Object({ loggedModel: LoggedModelJson }) } },
+    },
     async (request) => ({
       loggedModel: await present(services, await services.loggedModels.get(request.params.modelId)),
     }),
@@ -37,6 +42,7 @@ export async function loggedModelRoutes(app: FastifyInstance, { services }: { se
   app.get<{ Params: { runId: string } }>(
     '/runs/:runId/logged-models',
     {
+      config: access(needs('read', runAt('params', 'runId'))),
       schema: {
         tags,
         params: IdParams('runId'),

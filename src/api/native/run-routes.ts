@@ -4,6 +4,8 @@ import { invalid } from '../../domain/errors.js';
 import type { RunStatus } from '../../domain/tracking/entities.js';
 import type { Services } from '../../services/services.js';
 import { MAX_RUNS_PER_GET } from '../../services/tracking/run-service.js';
+import { experimentAt, experimentsAt, runAt, runsAt } from '../access/locators.js';
+import { access, needs } from '../access/route-access.js';
 import { sendJsonBytes } from '../json-bytes-reply.js';
 import { fromMap, presentMetric, presentRun } from './presenters.js';
 import {
@@ -35,7 +37,10 @@ export async function runRoutes(app: FastifyInstance, { services }: { services: 
 
   app.post<{ Body: CreateRunBody }>(
     '/runs',
-    { schema: { tags, body: CreateRunBody, response: { 201: RunReply } } },
+    {
+      config: access(needs('edit', experimentAt('body', 'experimentId'))),
+      schema: { tags, body: CreateRunBody, response: { 201: RunReply } },
+    },
     async (request, reply) => {
       const body = request.body;
       const run = await runs.create({ ...body, tags: fromMap(body.tags) });
@@ -46,6 +51,7 @@ export async function runRoutes(app: FastifyInstance, { services }: { services: 
   app.post<{ Body: SearchRunsBody }>(
     '/runs/search',
     {
+      config: access(needs('read', experimentsAt('body', 'experimentIds'))),
       // The reply is sent as bytes (see sendJsonBytes); the schema documents it, and this spares compiling a
       // serializer for it that nothing would call.
       serializerCompiler: () => JSON.stringify,
@@ -64,6 +70,7 @@ export async function runRoutes(app: FastifyInstance, { services }: { services: 
   app.post<{ Body: { runIds: string[] } }>(
     '/runs/get',
     {
+      config: access(needs('read', runsAt('body', 'runIds'))),
       serializerCompiler: () => JSON.stringify,
       schema: {
         tags,
@@ -80,7 +87,10 @@ export async function runRoutes(app: FastifyInstance, { services }: { services: 
 
   app.get<ByRun>(
     '/runs/:runId',
-    { schema: { tags, params: RunParams, response: { 200: RunReply } } },
+    {
+      config: access(needs('read', runAt('params', 'runId'))),
+      schema: { tags, params: RunParams, response: { 200: RunReply } },
+    },
     async (request) => ({
       run: presentRun(await runs.get(request.params.runId)),
     }),
@@ -88,7 +98,10 @@ export async function runRoutes(app: FastifyInstance, { services }: { services: 
 
   app.patch<ByRun & { Body: UpdateRunBody }>(
     '/runs/:runId',
-    { schema: { tags, params: RunParams, body: UpdateRunBody, response: { 200: RunReply } } },
+    {
+      config: access(needs('edit', runAt('params', 'runId'))),
+      schema: { tags, params: RunParams, body: UpdateRunBody, response: { 200: RunReply } },
+    },
     async (request) => {
       const { status, endTime, runName } = request.body;
       return {
@@ -101,19 +114,26 @@ export async function runRoutes(app: FastifyInstance, { services }: { services: 
 
   app.delete<ByRun>(
     '/runs/:runId',
-    { schema: { tags, params: RunParams, response: { 200: RunReply } } },
+    {
+      config: access(needs('manage', runAt('params', 'runId'))),
+      schema: { tags, params: RunParams, response: { 200: RunReply } },
+    },
     async (request) => ({ run: presentRun(await runs.delete(request.params.runId)) }),
   );
 
   app.post<ByRun>(
     '/runs/:runId/restore',
-    { schema: { tags, params: RunParams, response: { 200: RunReply } } },
+    {
+      config: access(needs('manage', runAt('params', 'runId'))),
+      schema: { tags, params: RunParams, response: { 200: RunReply } },
+    },
     async (request) => ({ run: presentRun(await runs.restore(request.params.runId)) }),
   );
 
   app.post<ByRun & { Body: LogBatchBody }>(
     '/runs/:runId/batch',
     {
+      config: access(needs('edit', runAt('params', 'runId'))),
       bodyLimit: BATCH_BODY_LIMIT,
       schema: {
         tags,
@@ -134,7 +154,10 @@ export async function runRoutes(app: FastifyInstance, { services }: { services: 
 
   app.delete<{ Params: { runId: string; key: string } }>(
     '/runs/:runId/tags/:key',
-    { schema: { tags, params: Type.Object({ runId: Type.String(), key: Type.String() }) } },
+    {
+      config: access(needs('edit', runAt('params', 'runId'))),
+      schema: { tags, params: Type.Object({ runId: Type.String(), key: Type.String() }) },
+    },
     async (request, reply) => {
       await runs.deleteTag(request.params.runId, request.params.key);
       return reply.status(204).send();
@@ -143,7 +166,10 @@ export async function runRoutes(app: FastifyInstance, { services }: { services: 
 
   app.post<ByRun & { Body: LogInputsBody }>(
     '/runs/:runId/inputs',
-    { schema: { tags, params: RunParams, body: LogInputsBody, response: { 200: RunReply } } },
+    {
+      config: access(needs('edit', runAt('params', 'runId'))),
+      schema: { tags, params: RunParams, body: LogInputsBody, response: { 200: RunReply } },
+    },
     async (request) => {
       const datasets = request.body.datasets.map((d) => ({
         name: d.name,
@@ -161,6 +187,7 @@ export async function runRoutes(app: FastifyInstance, { services }: { services: 
   app.get<ByRun & { Querystring: MetricHistoryQuery }>(
     '/runs/:runId/metric-history',
     {
+      config: access(needs('read', runAt('params', 'runId'))),
       schema: {
         tags,
         summary: 'A page of a metric’s points, or with `points` a min/max-preserving sample for charts',

@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/services.js';
+import { experimentAt, experimentsAt } from '../access/locators.js';
+import { access, needs } from '../access/route-access.js';
 import { IdParams } from './schemas.js';
 
 const tags = ['experiments'];
@@ -28,6 +30,7 @@ export async function uiSupportRoutes(app: FastifyInstance, { services }: { serv
   app.post<{ Body: { experimentIds: string[] } }>(
     '/experiments/activity',
     {
+      config: access(needs('read', experimentsAt('body', 'experimentIds'))),
       schema: {
         tags,
         summary: 'Run counts and last activity time of several experiments',
@@ -41,6 +44,7 @@ export async function uiSupportRoutes(app: FastifyInstance, { services }: { serv
   app.get<{ Params: { experimentId: string } }>(
     '/experiments/:experimentId/keys',
     {
+      config: access(needs('read', experimentAt('params', 'experimentId'))),
       schema: {
         tags,
         summary: 'Distinct param, metric and tag keys logged by the active runs of an experiment',

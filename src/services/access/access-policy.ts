@@ -14,9 +14,9 @@ import {
   isRestricted,
   restrictedIds,
 } from '../../store/repositories/access/role-binding-repository.js';
-import { findExperimentRow } from '../../store/repositories/experiment-repository.js';
+import { experimentOwningPath, findExperimentRowByName } from '../../store/repositories/experiment-repository.js';
 import { findLoggedModelRow } from '../../store/repositories/logged-model-repository.js';
-import { findModelRow } from '../../store/repositories/registry/model-repository.js';
+import { findModelNameById, findModelRow } from '../../store/repositories/registry/model-repository.js';
 import { findRunRow } from '../../store/repositories/run-repository.js';
 import type { Store } from '../../store/store.js';
 
@@ -43,6 +43,12 @@ export class AccessPolicy {
       bindingsFor(this.store.db, principal.id, principal.teamIds, kind, id),
       kind === 'global' ? Promise.resolve(false) : isRestricted(this.store.db, kind, id),
     ]);
+    if (kind === 'global') {
+      // The server as a whole (the audit log, schemas, lineage entities of no experiment) is reached through global
+      // roles only: the default role is for experiments and models nobody restricted.
+      const held: HeldRole[] = bindings.map((b) => ({ role: b.role, global: false }));
+      return decideAccess(principal, need, resource, { held, defaultRole: null, restricted: true });
+    }
     const held: HeldRole[] = bindings.map((b) => ({ role: b.role, global: b.resource_kind === 'global' }));
     return decideAccess(principal, need, resource, { held, defaultRole: this.defaultRole, restricted });
   }
@@ -77,7 +83,15 @@ export class AccessPolicy {
     return (await findModelRow(this.store.db, name))?.model_id;
   }
 
-  async experimentExists(experimentId: string): Promise<boolean> {
-    return (await findExperimentRow(this.store.db, experimentId)) !== undefined;
+  async modelNameOfId(modelId: string): Promise<string | undefined> {
+    return findModelNameById(this.store.db, modelId);
+  }
+
+  async experimentIdByName(name: string): Promise<string | undefined> {
+    return (await findExperimentRowByName(this.store.db, name))?.experiment_id;
+  }
+
+  async experimentOfArtifactPath(path: string): Promise<string | undefined> {
+    return experimentOwningPath(this.store.db, path);
   }
 }

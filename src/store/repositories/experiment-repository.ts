@@ -18,6 +18,21 @@ export async function findExperimentRowByName(db: Executor, name: string): Promi
  * An experiment whose artifact location overlaps `path` (a path below the artifact root): the same folder, one
  * above it, or one inside it. Two experiments sharing files would let one's runs overwrite or delete the other's.
  */
+/** The experiment whose artifact folder holds `path` (relative to the artifact root), if any. */
+export async function experimentOwningPath(db: Executor, path: string): Promise<string | undefined> {
+  const parts = path.split('/').filter((part) => part !== '');
+  if (parts.length === 0) return undefined;
+  const ancestors = parts.map((_, i) => `mlflow-artifacts:/${parts.slice(0, i + 1).join('/')}`);
+  const row = await db
+    .selectFrom('experiments')
+    .select('experiment_id')
+    .where('artifact_location', 'in', ancestors)
+    .orderBy('artifact_location', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.experiment_id;
+}
+
 export async function experimentStoredAround(db: Executor, path: string): Promise<string | undefined> {
   const parts = path.split('/');
   const ancestors = parts.map((_, i) => `mlflow-artifacts:/${parts.slice(0, i + 1).join('/')}`);

@@ -2,6 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { invalid } from '../../../domain/errors.js';
 import type { Services } from '../../../services/services.js';
+import { modelWithIdAt, server } from '../../access/locators.js';
+import { access, needs, SIGNED_IN } from '../../access/route-access.js';
 import {
   DeploymentStatusBody,
   EdgeBody,
@@ -25,13 +27,14 @@ export async function lineageEntityRoutes(app: FastifyInstance, { services }: { 
 
   app.post<{ Body: RegisterDatasetBody }>(
     '/lineage/datasets',
-    { schema: { tags, body: RegisterDatasetBody } },
+    { config: access(needs('edit', server)), schema: { tags, body: RegisterDatasetBody } },
     async (request, reply) => reply.status(201).send({ dataset: await lineage.registerDataset(request.body) }),
   );
 
   app.get<{ Querystring: { namespace?: string; name?: string; dataset?: string } }>(
     '/lineage/dataset-versions',
     {
+      config: access(SIGNED_IN),
       schema: {
         tags,
         summary: "A dataset's versions, by namespace and name or as one string <namespace>:<name>",
@@ -59,7 +62,7 @@ export async function lineageEntityRoutes(app: FastifyInstance, { services }: { 
 
   app.post<{ Body: RegisterDatasetVersionBody }>(
     '/lineage/dataset-versions',
-    { schema: { tags, body: RegisterDatasetVersionBody } },
+    { config: access(needs('edit', server)), schema: { tags, body: RegisterDatasetVersionBody } },
     async (request, reply) => {
       const { columns, qualityChecks, ...rest } = request.body;
       const datasetVersion = await lineage.registerDatasetVersion({
@@ -80,13 +83,13 @@ export async function lineageEntityRoutes(app: FastifyInstance, { services }: { 
 
   app.get<{ Params: { versionId: string } }>(
     '/lineage/dataset-versions/:versionId',
-    { schema: { tags, params: IdParam('versionId') } },
+    { config: access(SIGNED_IN), schema: { tags, params: IdParam('versionId') } },
     async (request) => ({ datasetVersion: await lineage.getDatasetVersion(request.params.versionId) }),
   );
 
   app.post<{ Body: RegisterFeatureBody }>(
     '/lineage/features',
-    { schema: { tags, body: RegisterFeatureBody } },
+    { config: access(needs('edit', server)), schema: { tags, body: RegisterFeatureBody } },
     async (request, reply) => {
       const featureVersion = await lineage.registerFeature(request.body);
       return reply
@@ -97,7 +100,7 @@ export async function lineageEntityRoutes(app: FastifyInstance, { services }: { 
 
   app.post<{ Body: RegisterEnvironmentBody }>(
     '/lineage/environments',
-    { schema: { tags, body: RegisterEnvironmentBody } },
+    { config: access(needs('edit', server)), schema: { tags, body: RegisterEnvironmentBody } },
     async (request, reply) => {
       const body = request.body;
       const result = await lineage.registerEnvironment({
@@ -115,13 +118,13 @@ export async function lineageEntityRoutes(app: FastifyInstance, { services }: { 
 
   app.get<{ Params: { environmentId: string } }>(
     '/lineage/environments/:environmentId',
-    { schema: { tags, params: IdParam('environmentId') } },
+    { config: access(SIGNED_IN), schema: { tags, params: IdParam('environmentId') } },
     async (request) => lineage.getEnvironment(request.params.environmentId),
   );
 
   app.post<{ Body: RegisterCodeRefBody }>(
     '/lineage/code-refs',
-    { schema: { tags, body: RegisterCodeRefBody } },
+    { config: access(needs('edit', server)), schema: { tags, body: RegisterCodeRefBody } },
     async (request, reply) => {
       const { repository, commit, dirtyDigest } = request.body;
       const result = await lineage.registerCodeRef({ repository, commit, dirtyDigest: dirtyDigest ?? null });
@@ -133,7 +136,7 @@ export async function lineageEntityRoutes(app: FastifyInstance, { services }: { 
 
   app.post<{ Body: RegisterTargetBody }>(
     '/lineage/deployment-targets',
-    { schema: { tags, body: RegisterTargetBody } },
+    { config: access(needs('edit', server)), schema: { tags, body: RegisterTargetBody } },
     async (request, reply) => {
       const target = await lineage.registerDeploymentTarget(request.body);
       return reply
@@ -144,7 +147,7 @@ export async function lineageEntityRoutes(app: FastifyInstance, { services }: { 
 
   app.post<{ Body: RecordDeploymentBody }>(
     '/lineage/deployments',
-    { schema: { tags, body: RecordDeploymentBody } },
+    { config: access(needs('edit', modelWithIdAt('body', 'modelId'))), schema: { tags, body: RecordDeploymentBody } },
     async (request, reply) => {
       const deployment = await lineage.recordDeployment(request.body);
       return reply
@@ -155,7 +158,10 @@ export async function lineageEntityRoutes(app: FastifyInstance, { services }: { 
 
   app.patch<{ Params: { deploymentId: string }; Body: DeploymentStatusBody }>(
     '/lineage/deployments/:deploymentId',
-    { schema: { tags, params: IdParam('deploymentId'), body: DeploymentStatusBody } },
+    {
+      config: access(needs('edit', server)),
+      schema: { tags, params: IdParam('deploymentId'), body: DeploymentStatusBody },
+    },
     async (request) => ({
       deployment: await lineage.setDeploymentStatus(request.params.deploymentId, request.body.status),
     }),
@@ -164,6 +170,7 @@ export async function lineageEntityRoutes(app: FastifyInstance, { services }: { 
   app.post<{ Body: ModelVersionLineageBody }>(
     '/lineage/model-versions',
     {
+      config: access(needs('edit', modelWithIdAt('body', 'modelId'))),
       schema: {
         tags,
         summary: "Declare a model version's training run and dependencies",
@@ -181,7 +188,7 @@ export async function lineageEntityRoutes(app: FastifyInstance, { services }: { 
 
   app.post<{ Body: EdgeBody }>(
     '/lineage/edges',
-    { schema: { tags, summary: 'Link two existing nodes', body: EdgeBody } },
+    { config: access(needs('edit', server)), schema: { tags, summary: 'Link two existing nodes', body: EdgeBody } },
     async (request, reply) => reply.status(201).send({ edge: await lineage.recordEdge(request.body) }),
   );
 }

@@ -2,6 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { OpenLineageRunEvent } from '../../../domain/lineage/openlineage-event.js';
 import type { Services } from '../../../services/services.js';
+import { server } from '../../access/locators.js';
+import { access, needs, SIGNED_IN } from '../../access/route-access.js';
 import { OpenLineageRunEventBody } from './openlineage-schema.js';
 
 const tags = ['lineage'];
@@ -17,7 +19,10 @@ const NeighbourhoodQuery = Type.Object(
 export async function openLineageRoutes(app: FastifyInstance, { services }: { services: Services }) {
   app.post<{ Body: OpenLineageRunEventBody }>(
     '/lineage',
-    { schema: { tags, summary: 'Accept an OpenLineage RunEvent', body: OpenLineageRunEventBody } },
+    {
+      config: access(needs('edit', server)),
+      schema: { tags, summary: 'Accept an OpenLineage RunEvent', body: OpenLineageRunEventBody },
+    },
     async (request, reply) => {
       const result = await services.openLineage.ingest(request.body as OpenLineageRunEvent);
       return reply.status(201).send(result);
@@ -27,6 +32,7 @@ export async function openLineageRoutes(app: FastifyInstance, { services }: { se
   app.get<{ Params: { olRunId: string } }>(
     '/lineage/openlineage/runs/:olRunId',
     {
+      config: access(SIGNED_IN),
       schema: {
         tags,
         summary: 'An OpenLineage run with its merged facets and every event received',
@@ -38,7 +44,10 @@ export async function openLineageRoutes(app: FastifyInstance, { services }: { se
 
   app.get<{ Querystring: { nodeId: string; depth?: string } }>(
     '/lineage',
-    { schema: { tags, summary: 'The lineage graph around a node (Marquez shape)', querystring: NeighbourhoodQuery } },
+    {
+      config: access(SIGNED_IN),
+      schema: { tags, summary: 'The lineage graph around a node (Marquez shape)', querystring: NeighbourhoodQuery },
+    },
     async (request) => services.lineageQueries.neighbourhood(request.query.nodeId, { depth: request.query.depth }),
   );
 }

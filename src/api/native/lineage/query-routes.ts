@@ -4,6 +4,8 @@ import { parseEdgeTypes } from '../../../domain/lineage/edge-types.js';
 import type { Direction } from '../../../domain/lineage/graph.js';
 import { NODE_KINDS, type NodeKind } from '../../../domain/lineage/node-id.js';
 import type { Services } from '../../../services/services.js';
+import { modelWithIdAt, server } from '../../access/locators.js';
+import { access, needs, SIGNED_IN } from '../../access/route-access.js';
 import { DepthQuery, ModelVersionParams, PathQuery, WalkQuery } from './lineage-schemas.js';
 import { presentReached, presentWalk } from './walk-presenter.js';
 
@@ -16,6 +18,7 @@ export async function lineageQueryRoutes(app: FastifyInstance, { services }: { s
   app.get<{ Querystring: { nodeId: string } }>(
     '/lineage/nodes',
     {
+      config: access(SIGNED_IN),
       schema: {
         tags,
         querystring: Type.Object(
@@ -30,6 +33,7 @@ export async function lineageQueryRoutes(app: FastifyInstance, { services }: { s
   app.get<{ Querystring: { kind?: NodeKind; query?: string; maxResults?: string } }>(
     '/lineage/nodes/search',
     {
+      config: access(SIGNED_IN),
       schema: {
         tags,
         summary: 'Nodes of a kind and/or whose id or label contains the query text, newest first',
@@ -56,7 +60,10 @@ export async function lineageQueryRoutes(app: FastifyInstance, { services }: { s
   for (const direction of ['upstream', 'downstream'] as const satisfies readonly Direction[]) {
     app.get<{ Querystring: WalkQuery }>(
       `/lineage/${direction}`,
-      { schema: { tags, summary: `The ${direction} closure of a node`, querystring: WalkQuery } },
+      {
+        config: access(SIGNED_IN),
+        schema: { tags, summary: `The ${direction} closure of a node`, querystring: WalkQuery },
+      },
       async (request) => {
         const { nodeId, depth, edgeTypes } = request.query;
         const walk = await queries.walk([nodeId], direction, { depth, edgeTypes: parseEdgeTypes(edgeTypes) });
@@ -67,7 +74,10 @@ export async function lineageQueryRoutes(app: FastifyInstance, { services }: { s
 
   app.get<{ Querystring: WalkQuery }>(
     '/lineage/impact',
-    { schema: { tags, summary: 'What a change to a node affects downstream', querystring: WalkQuery } },
+    {
+      config: access(SIGNED_IN),
+      schema: { tags, summary: 'What a change to a node affects downstream', querystring: WalkQuery },
+    },
     async (request) => {
       const { nodeId, depth, edgeTypes } = request.query;
       const report = await queries.impact(nodeId, { depth, edgeTypes: parseEdgeTypes(edgeTypes) });
@@ -88,13 +98,17 @@ export async function lineageQueryRoutes(app: FastifyInstance, { services }: { s
 
   app.get<{ Querystring: PathQuery }>(
     '/lineage/path',
-    { schema: { tags, summary: 'The shortest path between two nodes', querystring: PathQuery } },
+    {
+      config: access(SIGNED_IN),
+      schema: { tags, summary: 'The shortest path between two nodes', querystring: PathQuery },
+    },
     async (request) => queries.path(request.query.from, request.query.to, { depth: request.query.depth }),
   );
 
   app.get<{ Params: { versionId: string }; Querystring: DepthQuery }>(
     '/lineage/dataset-versions/:versionId/models',
     {
+      config: access(SIGNED_IN),
       schema: {
         tags,
         summary: 'Model versions trained on a dataset version',
@@ -111,6 +125,7 @@ export async function lineageQueryRoutes(app: FastifyInstance, { services }: { s
   app.get<{ Params: { name: string }; Querystring: DepthQuery }>(
     '/lineage/features/:name/dependents',
     {
+      config: access(SIGNED_IN),
       schema: {
         tags,
         summary: 'Everything relying on any version of a feature',
@@ -126,19 +141,26 @@ export async function lineageQueryRoutes(app: FastifyInstance, { services }: { s
 
   app.get<{ Params: ModelVersionParams }>(
     '/lineage/model-versions/:modelId/:version/prov',
-    { schema: { tags, summary: "A model version's provenance as W3C PROV-JSON", params: ModelVersionParams } },
+    {
+      config: access(needs('read', modelWithIdAt('params', 'modelId'))),
+      schema: { tags, summary: "A model version's provenance as W3C PROV-JSON", params: ModelVersionParams },
+    },
     async (request) => queries.provenance(request.params.modelId, Number(request.params.version)),
   );
 
   app.get<{ Params: ModelVersionParams }>(
     '/lineage/model-versions/:modelId/:version/completeness',
-    { schema: { tags, summary: "How complete a model version's lineage is", params: ModelVersionParams } },
+    {
+      config: access(needs('read', modelWithIdAt('params', 'modelId'))),
+      schema: { tags, summary: "How complete a model version's lineage is", params: ModelVersionParams },
+    },
     async (request) => queries.completeness(request.params.modelId, Number(request.params.version)),
   );
 
   app.get<{ Querystring: { format?: 'json' | 'graphml' } }>(
     '/lineage/export',
     {
+      config: access(needs('read', server)),
       schema: {
         tags,
         summary: 'The whole graph as JSON or GraphML',

@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../../services/services.js';
+import { modelAt, runAt } from '../../access/locators.js';
+import { access, needs } from '../../access/route-access.js';
 import { IdParams } from '../schemas.js';
 import { AttestationJson, DsseEnvelopeJson } from './provenance-schemas.js';
 
@@ -21,6 +23,7 @@ export async function attestationRoutes(app: FastifyInstance, { services }: { se
   app.post<{ Params: { runId: string } }>(
     '/runs/:runId/attestation',
     {
+      config: access(needs('edit', runAt('params', 'runId'))),
       schema: {
         tags,
         summary: "Attest a run's artifact files and how they were produced (in-toto Statement v1 in DSSE)",
@@ -35,6 +38,7 @@ export async function attestationRoutes(app: FastifyInstance, { services }: { se
   app.get<{ Params: { runId: string } }>(
     '/runs/:runId/attestation',
     {
+      config: access(needs('read', runAt('params', 'runId'))),
       schema: {
         tags,
         summary: "The run's latest attestation: a DSSE envelope",
@@ -48,6 +52,7 @@ export async function attestationRoutes(app: FastifyInstance, { services }: { se
   app.post<ByVersion>(
     '/registered-models/:name/versions/:version/attestation',
     {
+      config: access(needs('edit', modelAt('params', 'name'))),
       schema: {
         tags,
         summary: "Attest a model version's manifest files and their provenance",
@@ -64,6 +69,7 @@ export async function attestationRoutes(app: FastifyInstance, { services }: { se
   app.get<ByVersion>(
     '/registered-models/:name/versions/:version/attestation',
     {
+      config: access(needs('read', modelAt('params', 'name'))),
       schema: {
         tags,
         summary: "The model version's latest attestation: a DSSE envelope",

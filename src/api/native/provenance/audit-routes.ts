@@ -3,6 +3,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../../services/services.js';
 import type { AuditEventFilter } from '../../../store/repositories/provenance/audit-event-repository.js';
+import { server } from '../../access/locators.js';
+import { ADMIN, access, needs } from '../../access/route-access.js';
 import {
   AuditEventsQuery,
   AuditEventWithStateJson,
@@ -37,6 +39,7 @@ export async function auditRoutes(app: FastifyInstance, { services }: { services
   app.get<{ Querystring: AuditEventsQuery }>(
     '/audit/events',
     {
+      config: access(needs('read', server)),
       schema: {
         tags,
         summary: 'Audit events in sequence order, filtered by entity, actor, action and time',
@@ -59,6 +62,7 @@ export async function auditRoutes(app: FastifyInstance, { services }: { services
   app.get<{ Querystring: AuditExportQuery }>(
     '/audit/events.jsonl',
     {
+      config: access(needs('read', server)),
       schema: {
         tags,
         summary: 'Every matching audit event as JSON Lines, streamed',
@@ -79,13 +83,17 @@ export async function auditRoutes(app: FastifyInstance, { services }: { services
 
   app.get<{ Params: { seq: string } }>(
     '/audit/events/:seq',
-    { schema: { tags, params: SeqParams, response: { 200: Type.Object({ event: AuditEventWithStateJson }) } } },
+    {
+      config: access(needs('read', server)),
+      schema: { tags, params: SeqParams, response: { 200: Type.Object({ event: AuditEventWithStateJson }) } },
+    },
     async (request) => ({ event: await auditLog.get(Number(request.params.seq)) }),
   );
 
   app.get<{ Params: { seq: string }; Querystring: { treeSize?: string } }>(
     '/audit/events/:seq/proof',
     {
+      config: access(needs('read', server)),
       schema: {
         tags,
         summary: 'Self-contained inclusion proof of an event against a signed checkpoint (the latest by default)',
@@ -100,6 +108,7 @@ export async function auditRoutes(app: FastifyInstance, { services }: { services
   app.get<{ Querystring: { from: string; to: string } }>(
     '/audit/consistency',
     {
+      config: access(needs('read', server)),
       schema: {
         tags,
         summary: 'Consistency proof that the log of `to` events extends the log of `from` events (RFC 9162)',
@@ -113,6 +122,7 @@ export async function auditRoutes(app: FastifyInstance, { services }: { services
   app.post(
     '/audit/checkpoints',
     {
+      config: access(ADMIN),
       schema: {
         tags,
         summary: 'Sign a checkpoint of the current log (tree size, Merkle root, time, key id)',
@@ -125,6 +135,7 @@ export async function auditRoutes(app: FastifyInstance, { services }: { services
   app.get<{ Querystring: { maxResults?: string; pageToken?: string } }>(
     '/audit/checkpoints',
     {
+      config: access(needs('read', server)),
       schema: {
         tags,
         querystring: CheckpointListQuery,
@@ -138,7 +149,10 @@ export async function auditRoutes(app: FastifyInstance, { services }: { services
 
   app.get(
     '/audit/checkpoints/latest',
-    { schema: { tags, response: { 200: Type.Object({ checkpoint: CheckpointJson }) } } },
+    {
+      config: access(needs('read', server)),
+      schema: { tags, response: { 200: Type.Object({ checkpoint: CheckpointJson }) } },
+    },
     async () => ({ checkpoint: await checkpoints.latest() }),
   );
 }

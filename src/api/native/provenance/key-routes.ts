@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../../services/services.js';
+import { ADMIN, access, SIGNED_IN } from '../../access/route-access.js';
 import { PublicKeyJson } from './provenance-schemas.js';
 
 const tags = ['keys'];
@@ -12,6 +13,7 @@ export async function keyRoutes(app: FastifyInstance, { services }: { services: 
   app.get(
     '/keys',
     {
+      config: access(SIGNED_IN),
       schema: {
         tags,
         summary: 'Every Ed25519 public key that ever signed a checkpoint or attestation, with its key id',
@@ -24,6 +26,7 @@ export async function keyRoutes(app: FastifyInstance, { services }: { services: 
   app.post(
     '/keys/rotate',
     {
+      config: access(ADMIN),
       schema: {
         tags,
         summary: 'Switch to a new signing key; old keys stay listed so what they signed keeps verifying',

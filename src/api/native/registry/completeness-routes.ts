@@ -1,6 +1,8 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { RegistryService } from '../../../services/registry/registry-service.js';
+import { server } from '../../access/locators.js';
+import { access, needs } from '../../access/route-access.js';
 
 const tags = ['registry governance'];
 const Query = Type.Object(
@@ -33,7 +35,7 @@ const Reply = Type.Object({
 export async function completenessRoutes(app: FastifyInstance, { registry }: { registry: RegistryService }) {
   app.get<{ Querystring: Static<typeof Query> }>(
     '/registry/completeness',
-    { schema: { tags, querystring: Query, response: { 200: Reply } } },
+    { config: access(needs('read', server)), schema: { tags, querystring: Query, response: { 200: Reply } } },
     async (request) => {
       const { kind, name, maxScore, maxResults, pageToken } = request.query;
       return registry.completeness.report({

@@ -2,6 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { CheckInput, EvaluationInput } from '../../../services/registry/evaluation-service.js';
 import type { RegistryService } from '../../../services/registry/registry-service.js';
+import { modelAt } from '../../access/locators.js';
+import { access, needs } from '../../access/route-access.js';
 import { VersionParams } from './registry-schemas.js';
 
 const tags = ['registry'];
@@ -73,7 +75,10 @@ export async function evaluationRoutes(app: FastifyInstance, { registry }: { reg
 
   app.post<ByVersion & { Body: { results: EvaluationInput[] } }>(
     `${path}/evaluations`,
-    { schema: { tags, params: VersionParams, body: EvaluationBody, response: { 201: EvaluationsReply } } },
+    {
+      config: access(needs('edit', modelAt('params', 'name'))),
+      schema: { tags, params: VersionParams, body: EvaluationBody, response: { 201: EvaluationsReply } },
+    },
     async (request, reply) => {
       const { name, version } = request.params;
       return reply.status(201).send({ evaluations: await evaluations.record(name, version, request.body.results) });
@@ -82,13 +87,19 @@ export async function evaluationRoutes(app: FastifyInstance, { registry }: { reg
 
   app.get<ByVersion>(
     `${path}/evaluations`,
-    { schema: { tags, params: VersionParams, response: { 200: EvaluationsReply } } },
+    {
+      config: access(needs('read', modelAt('params', 'name'))),
+      schema: { tags, params: VersionParams, response: { 200: EvaluationsReply } },
+    },
     async (request) => ({ evaluations: await evaluations.list(request.params.name, request.params.version) }),
   );
 
   app.post<ByVersion & { Body: { checks: CheckInput[] } }>(
     `${path}/checks`,
-    { schema: { tags, params: VersionParams, body: ChecksBody, response: { 201: ChecksReply } } },
+    {
+      config: access(needs('edit', modelAt('params', 'name'))),
+      schema: { tags, params: VersionParams, body: ChecksBody, response: { 201: ChecksReply } },
+    },
     async (request, reply) => {
       const { name, version } = request.params;
       return reply.status(201).send({ checks: await evaluations.recordChecks(name, version, request.body.checks) });
@@ -97,7 +108,10 @@ export async function evaluationRoutes(app: FastifyInstance, { registry }: { reg
 
   app.get<ByVersion>(
     `${path}/checks`,
-    { schema: { tags, params: VersionParams, response: { 200: ChecksReply } } },
+    {
+      config: access(needs('read', modelAt('params', 'name'))),
+      schema: { tags, params: VersionParams, response: { 200: ChecksReply } },
+    },
     async (request) => ({ checks: await evaluations.checks(request.params.name, request.params.version) }),
   );
 }

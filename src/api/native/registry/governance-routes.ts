@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { RegistryService } from '../../../services/registry/registry-service.js';
+import { server } from '../../access/locators.js';
+import { access, needs, SIGNED_IN } from '../../access/route-access.js';
 
 const tags = ['registry governance'];
 const TermJson = Type.Object(
@@ -45,26 +47,35 @@ export async function governanceRoutes(app: FastifyInstance, { registry }: { reg
 
   app.get(
     '/vocabularies',
-    { schema: { tags, response: { 200: Type.Object({ vocabularies: Type.Array(VocabularyJson) }) } } },
+    {
+      config: access(SIGNED_IN),
+      schema: { tags, response: { 200: Type.Object({ vocabularies: Type.Array(VocabularyJson) }) } },
+    },
     async () => ({ vocabularies: await governance.vocabularies() }),
   );
 
   app.get<ByKey>(
     '/vocabularies/:tagKey',
-    { schema: { tags, params: KeyParams, response: { 200: VocabularyJson } } },
+    { config: access(SIGNED_IN), schema: { tags, params: KeyParams, response: { 200: VocabularyJson } } },
     async (request) => governance.vocabulary(request.params.tagKey),
   );
 
   app.put<ByKey & { Body: { description?: string | null; terms: { value: string; description: string | null }[] } }>(
     '/vocabularies/:tagKey',
-    { schema: { tags, params: KeyParams, body: PutVocabularyBody, response: { 200: VocabularyJson } } },
+    {
+      config: access(needs('manage', server)),
+      schema: { tags, params: KeyParams, body: PutVocabularyBody, response: { 200: VocabularyJson } },
+    },
     async (request) =>
       governance.putVocabulary(request.params.tagKey, request.body.description ?? null, request.body.terms),
   );
 
   app.delete<ByKey>(
     '/vocabularies/:tagKey',
-    { schema: { tags, params: KeyParams, response: { 200: Type.Object({}) } } },
+    {
+      config: access(needs('manage', server)),
+      schema: { tags, params: KeyParams, response: { 200: Type.Object({}) } },
+    },
     async (request) => {
       await governance.deleteVocabulary(request.params.tagKey);
       return {};
@@ -73,20 +84,29 @@ export async function governanceRoutes(app: FastifyInstance, { registry }: { reg
 
   app.get(
     '/naming-rules',
-    { schema: { tags, response: { 200: Type.Object({ namingRules: Type.Array(RuleJson) }) } } },
+    {
+      config: access(SIGNED_IN),
+      schema: { tags, response: { 200: Type.Object({ namingRules: Type.Array(RuleJson) }) } },
+    },
     async () => ({ namingRules: await governance.namingRules() }),
   );
 
   app.put<ByKind & { Body: { pattern: string; description?: string | null } }>(
     '/naming-rules/:entityKind',
-    { schema: { tags, params: KindParams, body: PutRuleBody, response: { 200: RuleJson } } },
+    {
+      config: access(needs('manage', server)),
+      schema: { tags, params: KindParams, body: PutRuleBody, response: { 200: RuleJson } },
+    },
     async (request) =>
       governance.putNamingRule(request.params.entityKind, request.body.pattern, request.body.description ?? null),
   );
 
   app.delete<ByKind>(
     '/naming-rules/:entityKind',
-    { schema: { tags, params: KindParams, response: { 200: Type.Object({}) } } },
+    {
+      config: access(needs('manage', server)),
+      schema: { tags, params: KindParams, response: { 200: Type.Object({}) } },
+    },
     async (request) => {
       await governance.deleteNamingRule(request.params.entityKind);
       return {};

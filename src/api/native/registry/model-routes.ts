@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { RegistryService } from '../../../services/registry/registry-service.js';
+import { modelAt } from '../../access/locators.js';
+import { access, needs, SIGNED_IN, SIGNED_IN_WRITER } from '../../access/route-access.js';
 import { fromMap } from '../presenters.js';
 import { presentModel, presentVersion } from './presenters.js';
 import {
@@ -37,7 +39,7 @@ export async function modelRoutes(app: FastifyInstance, { registry }: { registry
 
   app.post<{ Body: CreateModelBody }>(
     '/registered-models',
-    { schema: { tags, body: CreateModelBody, response: { 201: ModelReply } } },
+    { config: access(SIGNED_IN_WRITER), schema: { tags, body: CreateModelBody, response: { 201: ModelReply } } },
     async (request, reply) => {
       const { tags: tagMap, ...rest } = request.body;
       const model = await models.create({ ...rest, tags: fromMap(tagMap) });
@@ -47,7 +49,7 @@ export async function modelRoutes(app: FastifyInstance, { registry }: { registry
 
   app.get<{ Querystring: SearchQuery }>(
     '/registered-models',
-    { schema: { tags, querystring: SearchQuery, response: { 200: SearchReply } } },
+    { config: access(SIGNED_IN), schema: { tags, querystring: SearchQuery, response: { 200: SearchReply } } },
     async (request) => {
       const q = request.query;
       const result = await models.search({
@@ -62,7 +64,7 @@ export async function modelRoutes(app: FastifyInstance, { registry }: { registry
 
   app.post<{ Body: SearchBody }>(
     '/registered-models/search',
-    { schema: { tags, body: SearchBody, response: { 200: SearchReply } } },
+    { config: access(SIGNED_IN), schema: { tags, body: SearchBody, response: { 200: SearchReply } } },
     async (request) => {
       const result = await models.search(request.body);
       return { registeredModels: result.models.map(presentModel), nextPageToken: result.nextPageToken };
@@ -71,19 +73,28 @@ export async function modelRoutes(app: FastifyInstance, { registry }: { registry
 
   app.get<ByName>(
     '/registered-models/:name',
-    { schema: { tags, params: ModelParams, response: { 200: ModelReply } } },
+    {
+      config: access(needs('read', modelAt('params', 'name'))),
+      schema: { tags, params: ModelParams, response: { 200: ModelReply } },
+    },
     async (request) => ({ registeredModel: presentModel(await models.get(request.params.name)) }),
   );
 
   app.patch<ByName & { Body: UpdateModelBody }>(
     '/registered-models/:name',
-    { schema: { tags, params: ModelParams, body: UpdateModelBody, response: { 200: ModelReply } } },
+    {
+      config: access(needs('edit', modelAt('params', 'name'))),
+      schema: { tags, params: ModelParams, body: UpdateModelBody, response: { 200: ModelReply } },
+    },
     async (request) => ({ registeredModel: presentModel(await models.update(request.params.name, request.body)) }),
   );
 
   app.post<ByName & { Body: { newName: string } }>(
     '/registered-models/:name/rename',
-    { schema: { tags, params: ModelParams, body: RenameModelBody, response: { 200: ModelReply } } },
+    {
+      config: access(needs('manage', modelAt('params', 'name'))),
+      schema: { tags, params: ModelParams, body: RenameModelBody, response: { 200: ModelReply } },
+    },
     async (request) => ({
       registeredModel: presentModel(await models.rename(request.params.name, request.body.newName)),
     }),
@@ -91,7 +102,10 @@ export async function modelRoutes(app: FastifyInstance, { registry }: { registry
 
   app.delete<ByName>(
     '/registered-models/:name',
-    { schema: { tags, params: ModelParams, response: { 200: Deleted } } },
+    {
+      config: access(needs('manage', modelAt('params', 'name'))),
+      schema: { tags, params: ModelParams, response: { 200: Deleted } },
+    },
     async (request) => {
       await models.delete(request.params.name);
       return {};
@@ -100,7 +114,10 @@ export async function modelRoutes(app: FastifyInstance, { registry }: { registry
 
   app.put<ByName & { Body: { tags: Record<string, string> } }>(
     '/registered-models/:name/tags',
-    { schema: { tags, params: ModelParams, body: SetTagsBody, response: { 200: ModelReply } } },
+    {
+      config: access(needs('edit', modelAt('params', 'name'))),
+      schema: { tags, params: ModelParams, body: SetTagsBody, response: { 200: ModelReply } },
+    },
     async (request) => ({
       registeredModel: presentModel(await models.setTags(request.params.name, fromMap(request.body.tags))),
     }),
@@ -109,6 +126,7 @@ export async function modelRoutes(app: FastifyInstance, { registry }: { registry
   app.delete<{ Params: { name: string; key: string } }>(
     '/registered-models/:name/tags/:key',
     {
+      config: access(needs('edit', modelAt('params', 'name'))),
       schema: {
         tags,
         params: Type.Object({ name: Type.String({ maxLength: 500 }), key: Type.String({ maxLength: 250 }) }),
@@ -123,6 +141,7 @@ export async function modelRoutes(app: FastifyInstance, { registry }: { registry
   app.get<ByName & { Querystring: { stages?: string } }>(
     '/registered-models/:name/latest-versions',
     {
+      config: access(needs('read', modelAt('params', 'name'))),
       schema: {
         tags,
         params: ModelParams,
@@ -142,7 +161,10 @@ export async function modelRoutes(app: FastifyInstance, { registry }: { registry
 
   app.put<ByAlias & { Body: { version: number | string } }>(
     '/registered-models/:name/aliases/:alias',
-    { schema: { tags, params: AliasParams, body: SetAliasBody, response: { 200: VersionReply } } },
+    {
+      config: access(needs('edit', modelAt('params', 'name'))),
+      schema: { tags, params: AliasParams, body: SetAliasBody, response: { 200: VersionReply } },
+    },
     async (request) => {
       const { name, alias } = request.params;
       return { modelVersion: presentVersion(await registry.aliases.set(name, alias, request.body.version)) };
@@ -151,7 +173,10 @@ export async function modelRoutes(app: FastifyInstance, { registry }: { registry
 
   app.get<ByAlias>(
     '/registered-models/:name/aliases/:alias',
-    { schema: { tags, params: AliasParams, response: { 200: VersionReply } } },
+    {
+      config: access(needs('read', modelAt('params', 'name'))),
+      schema: { tags, params: AliasParams, response: { 200: VersionReply } },
+    },
     async (request) => ({
       modelVersion: presentVersion(await registry.aliases.resolve(request.params.name, request.params.alias)),
     }),
@@ -159,7 +184,10 @@ export async function modelRoutes(app: FastifyInstance, { registry }: { registry
 
   app.delete<ByAlias>(
     '/registered-models/:name/aliases/:alias',
-    { schema: { tags, params: AliasParams, response: { 200: Deleted } } },
+    {
+      config: access(needs('edit', modelAt('params', 'name'))),
+      schema: { tags, params: AliasParams, response: { 200: Deleted } },
+    },
     async (request) => {
       await registry.aliases.delete(request.params.name, request.params.alias);
       return {};

@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { RegistryService } from '../../../services/registry/registry-service.js';
+import { server } from '../../access/locators.js';
+import { access, needs, SIGNED_IN } from '../../access/route-access.js';
 
 const tags = ['metadata schemas'];
 const Mode = Type.String({
@@ -47,19 +49,23 @@ export async function schemaRoutes(app: FastifyInstance, { registry }: { registr
 
   app.get(
     '/schemas',
-    { schema: { tags, response: { 200: Type.Object({ subjects: Type.Array(SubjectJson) }) } } },
+    {
+      config: access(SIGNED_IN),
+      schema: { tags, response: { 200: Type.Object({ subjects: Type.Array(SubjectJson) }) } },
+    },
     async () => ({ subjects: await schemas.subjects() }),
   );
 
   app.get<BySubject>(
     '/schemas/:subject',
-    { schema: { tags, params: SubjectParams, response: { 200: SubjectJson } } },
+    { config: access(SIGNED_IN), schema: { tags, params: SubjectParams, response: { 200: SubjectJson } } },
     async (request) => await schemas.subject(request.params.subject),
   );
 
   app.put<BySubject & { Body: { compatibility: string } }>(
     '/schemas/:subject/config',
     {
+      config: access(needs('manage', server)),
       schema: {
         tags,
         params: SubjectParams,
@@ -72,13 +78,17 @@ export async function schemaRoutes(app: FastifyInstance, { registry }: { registr
 
   app.get<BySubject>(
     '/schemas/:subject/versions',
-    { schema: { tags, params: SubjectParams, response: { 200: Type.Object({ versions: Type.Array(SchemaJson) }) } } },
+    {
+      config: access(SIGNED_IN),
+      schema: { tags, params: SubjectParams, response: { 200: Type.Object({ versions: Type.Array(SchemaJson) }) } },
+    },
     async (request) => ({ versions: await schemas.versions(request.params.subject) }),
   );
 
   app.post<BySubject & { Body: { schema: unknown; compatibility?: string } }>(
     '/schemas/:subject/versions',
     {
+      config: access(needs('manage', server)),
       schema: {
         tags,
         params: SubjectParams,
@@ -98,13 +108,14 @@ export async function schemaRoutes(app: FastifyInstance, { registry }: { registr
 
   app.get<ByVersion>(
     '/schemas/:subject/versions/:version',
-    { schema: { tags, params: VersionParams, response: { 200: SchemaJson } } },
+    { config: access(SIGNED_IN), schema: { tags, params: VersionParams, response: { 200: SchemaJson } } },
     async (request) => await schemas.get(request.params.subject, request.params.version),
   );
 
   app.post<BySubject & { Body: { schema: unknown } }>(
     '/schemas/:subject/compatibility',
     {
+      config: access(SIGNED_IN),
       schema: {
         tags,
         params: SubjectParams,
@@ -125,6 +136,7 @@ export async function schemaRoutes(app: FastifyInstance, { registry }: { registr
   app.post<ByVersion & { Body: { document: unknown } }>(
     '/schemas/:subject/versions/:version/validate',
     {
+      config: access(SIGNED_IN),
       schema: {
         tags,
         params: VersionParams,

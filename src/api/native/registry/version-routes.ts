@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { RegistryService } from '../../../services/registry/registry-service.js';
+import { modelAt, runAt, versionSourceAt } from '../../access/locators.js';
+import { access, allOf, needs, SIGNED_IN } from '../../access/route-access.js';
 import { fromMap } from '../presenters.js';
 import { presentVersion } from './presenters.js';
 import {
@@ -28,7 +30,16 @@ export async function versionRoutes(app: FastifyInstance, { registry }: { regist
 
   app.post<ByName & { Body: CreateVersionBody }>(
     '/registered-models/:name/versions',
-    { schema: { tags, params: ModelParams, body: CreateVersionBody, response: { 201: VersionReply } } },
+    {
+      config: access(
+        allOf(
+          needs('edit', modelAt('params', 'name')),
+          needs('read', runAt('body', 'runId')),
+          needs('read', versionSourceAt('body', 'source')),
+        ),
+      ),
+      schema: { tags, params: ModelParams, body: CreateVersionBody, response: { 201: VersionReply } },
+    },
     async (request, reply) => {
       const { tags: tagMap, ...rest } = request.body;
       const version = await versions.create({ ...rest, name: request.params.name, tags: fromMap(tagMap) });
@@ -38,13 +49,16 @@ export async function versionRoutes(app: FastifyInstance, { registry }: { regist
 
   app.get<ByName>(
     '/registered-models/:name/versions',
-    { schema: { tags, params: ModelParams, response: { 200: ListReply } } },
+    {
+      config: access(needs('read', modelAt('params', 'name'))),
+      schema: { tags, params: ModelParams, response: { 200: ListReply } },
+    },
     async (request) => ({ modelVersions: (await versions.list(request.params.name)).map(presentVersion) }),
   );
 
   app.post<{ Body: SearchBody }>(
     '/model-versions/search',
-    { schema: { tags, body: SearchBody, response: { 200: ListReply } } },
+    { config: access(SIGNED_IN), schema: { tags, body: SearchBody, response: { 200: ListReply } } },
     async (request) => {
       const result = await versions.search(request.body);
       return { modelVersions: result.versions.map(presentVersion), nextPageToken: result.nextPageToken };
@@ -53,7 +67,10 @@ export async function versionRoutes(app: FastifyInstance, { registry }: { regist
 
   app.get<ByVersion>(
     '/registered-models/:name/versions/:version',
-    { schema: { tags, params: VersionParams, response: { 200: VersionReply } } },
+    {
+      config: access(needs('read', modelAt('params', 'name'))),
+      schema: { tags, params: VersionParams, response: { 200: VersionReply } },
+    },
     async (request) => ({
       modelVersion: presentVersion(await versions.get(request.params.name, request.params.version)),
     }),
@@ -61,7 +78,10 @@ export async function versionRoutes(app: FastifyInstance, { registry }: { regist
 
   app.patch<ByVersion & { Body: UpdateVersionBody }>(
     '/registered-models/:name/versions/:version',
-    { schema: { tags, params: VersionParams, body: UpdateVersionBody, response: { 200: VersionReply } } },
+    {
+      config: access(needs('edit', modelAt('params', 'name'))),
+      schema: { tags, params: VersionParams, body: UpdateVersionBody, response: { 200: VersionReply } },
+    },
     async (request) => ({
       modelVersion: presentVersion(await versions.update(request.params.name, request.params.version, request.body)),
     }),
@@ -69,7 +89,10 @@ export async function versionRoutes(app: FastifyInstance, { registry }: { regist
 
   app.delete<ByVersion>(
     '/registered-models/:name/versions/:version',
-    { schema: { tags, params: VersionParams, response: { 200: Type.Object({}) } } },
+    {
+      config: access(needs('manage', modelAt('params', 'name'))),
+      schema: { tags, params: VersionParams, response: { 200: Type.Object({}) } },
+    },
     async (request) => {
       await versions.delete(request.params.name, request.params.version);
       return {};
@@ -78,7 +101,10 @@ export async function versionRoutes(app: FastifyInstance, { registry }: { regist
 
   app.put<ByVersion & { Body: { tags: Record<string, string> } }>(
     '/registered-models/:name/versions/:version/tags',
-    { schema: { tags, params: VersionParams, body: SetTagsBody, response: { 200: VersionReply } } },
+    {
+      config: access(needs('edit', modelAt('params', 'name'))),
+      schema: { tags, params: VersionParams, body: SetTagsBody, response: { 200: VersionReply } },
+    },
     async (request) => {
       const { name, version } = request.params;
       return { modelVersion: presentVersion(await versions.setTags(name, version, fromMap(request.body.tags))) };
@@ -88,6 +114,7 @@ export async function versionRoutes(app: FastifyInstance, { registry }: { regist
   app.delete<{ Params: { name: string; version: string; key: string } }>(
     '/registered-models/:name/versions/:version/tags/:key',
     {
+      config: access(needs('edit', modelAt('params', 'name'))),
       schema: {
         tags,
         params: Type.Object({ name: Type.String({ maxLength: 500 }), version: VersionNumber, key: Type.String() }),
@@ -102,7 +129,10 @@ export async function versionRoutes(app: FastifyInstance, { registry }: { regist
 
   app.post<ByVersion & { Body: TransitionBody }>(
     '/registered-models/:name/versions/:version/stage',
-    { schema: { tags, params: VersionParams, body: TransitionBody, response: { 200: VersionReply } } },
+    {
+      config: access(needs('edit', modelAt('params', 'name'))),
+      schema: { tags, params: VersionParams, body: TransitionBody, response: { 200: VersionReply } },
+    },
     async (request) => {
       const { name, version } = request.params;
       const { stage, archiveExistingVersions, reason } = request.body;
@@ -114,6 +144,7 @@ export async function versionRoutes(app: FastifyInstance, { registry }: { regist
   app.get<ByVersion>(
     '/registered-models/:name/versions/:version/history',
     {
+      config: access(needs('read', modelAt('params', 'name'))),
       schema: {
         tags,
         params: VersionParams,
@@ -125,7 +156,10 @@ export async function versionRoutes(app: FastifyInstance, { registry }: { regist
 
   app.get<ByVersion>(
     '/registered-models/:name/versions/:version/manifest',
-    { schema: { tags, params: VersionParams, response: { 200: ManifestJson } } },
+    {
+      config: access(needs('read', modelAt('params', 'name'))),
+      schema: { tags, params: VersionParams, response: { 200: ManifestJson } },
+    },
     async (request) => versions.manifest(request.params.name, request.params.version),
   );
 }

@@ -104,3 +104,8 @@ export async function modelNamesById(db: Executor): Promise<Map<string, string>>
   const rows = await db.selectFrom('registered_models').select(['model_id', 'name']).execute();
   return new Map(rows.map((row) => [row.model_id, row.name]));
 }
+
+export async function findModelNameById(db: Executor, modelId: string): Promise<string | undefined> {
+  return (await db.selectFrom('registered_models').select('name').where('model_id', '=', modelId).executeTakeFirst())
+    ?.name;
+}
