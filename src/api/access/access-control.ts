@@ -118,7 +118,7 @@ export async function installAccessControl(app: FastifyInstance, options: Access
     }
   });
 
-  app.addHook('preHandler', async (request) => {
+  app.addHook('preValidation', async (request) => {
     const declared = request.routeOptions.config?.access;
     const principal = request.principal;
     if (!declared || declared.kind === 'public' || !principal) return;

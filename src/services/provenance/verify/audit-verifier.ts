@@ -2,6 +2,7 @@ import { RunExpectations } from '../../../domain/provenance/run-expectations.js'
 import type { TrustedKeys } from '../../../domain/provenance/trusted-keys.js';
 import { ProblemLog, type VerificationReport } from '../../../domain/provenance/verification-report.js';
 import type { Executor } from '../../../store/store.js';
+import { verifyAccessControl } from './access-kinds.js';
 import { verifyExperiments } from './experiment-verifier.js';
 import { verifyGovernance } from './governance-verifier.js';
 import { verifyLineage } from './lineage-verifier.js';
@@ -57,10 +58,11 @@ export async function verifyAuditTrail(
     (await verifyRecordedRows(db, problems, loggedModelKind)) +
     (await verifyRecordedRows(db, problems, loggedModelFileKind)) +
     (await verifyRecordedRows(db, problems, runModelLinkKind));
+  const access = await verifyAccessControl(db, problems);
   return {
     events: log.events,
     checkpoints: log.checkpoints,
-    entities: experiments + runs + models + versions + webhooks + loggedModels,
+    entities: experiments + runs + models + versions + webhooks + loggedModels + access,
     lineage,
     governance,
     problems: problems.sorted(),
