@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, userWithToken } from '../access/access-fixture.js';
 import { backends } from '../support/backends.js';
 import { useTestServer } from '../support/test-server.js';
 import { type Exchange, loadExchanges, type RecordedSession } from './support/fixtures.js';
@@ -96,49 +97,90 @@ function sameDownload(recorded: unknown, actual: Buffer): boolean {
   }
 }
 
+/**
+ * How the client proves who it is: not at all on a server without authentication; on one with it, as MLflow's
+ * client does with MLFLOW_TRACKING_TOKEN (Bearer) or MLFLOW_TRACKING_USERNAME/PASSWORD (Basic). The recorded user is
+ * `root`, an ordinary user; webhooks, which only administrators manage, are replayed by the admin.
+ */
+const CREDENTIALS = ['none', 'bearer', 'basic'] as const;
+const ROOT_PASSWORD = 'correct horse battery staple';
+
 describe.each(backends)('replaying the official MLflow clients on $name', (backend) => {
-  describe.each(SESSIONS)('$session', ({ session, count }) => {
-    // Each session starts from an empty server, as it was recorded.
-    const api = useTestServer(backend);
-    const exchanges = loadExchanges(session);
-    const ids = new IdMap();
-    const uploads = new ReplayedUploads();
-
-    it('has all the recorded exchanges to replay', () => {
-      expect(exchanges.length).toBe(count);
-    });
-
-    for (const exchange of exchanges) {
-      it(`${exchange.file}`, async () => {
-        const query = Object.fromEntries(
-          Object.entries(exchange.query).map(([k, v]) => [k, ids.applyToString(v, k)] as [string, string]),
-        );
-        const search = new URLSearchParams(query).toString();
-        const body = requestBody(exchange, ids);
-        const path = ids.applyToString(exchange.path);
-        uploads.note(path, body, exchange);
-        const response = await fetch(`${api.url}${path}${search ? `?${search}` : ''}`, {
-          method: exchange.method,
-          headers: exchange.request_content_type ? { 'content-type': exchange.request_content_type } : {},
-          body,
-        });
-        const bytes = Buffer.from(await response.arrayBuffer());
-        const text = bytes.toString('utf8');
-        expect(response.status, text).toBe(exchange.status);
-
-        if (exchange.response_content_type !== 'application/json') {
-          expect(response.headers.get('content-type')).toContain(exchange.response_content_type);
-          expect(sameDownload(ids.apply(exchange.response_body), bytes), text).toBe(true);
-          return;
-        }
-        const actual: unknown = JSON.parse(text);
-        if (exchange.status === 200) ids.learn(exchange.response_body, actual);
-        const recorded = ids.apply(structuredClone(exchange.response_body)) as Recorded;
-        if (session === 'official-client') asMlflow3(recorded, exchange);
-        uploads.patchListing(exchange, query, recorded);
-        KNOWN_DIFFERENCES[session][exchange.file]?.(recorded);
-        expect(shapeDifferences(recorded, actual)).toEqual([]);
+  describe.each(SESSIONS.flatMap((s) => CREDENTIALS.map((credentials) => ({ ...s, credentials }))))(
+    '$session, credentials: $credentials',
+    ({ session, count, credentials }) => {
+      // Each session starts from an empty server, as it was recorded.
+      const api = useTestServer(
+        backend,
+        credentials === 'none' ? {} : { server: { auth: { enabled: true, adminToken: ADMIN_TOKEN } } },
+      );
+      let rootToken = '';
+      beforeAll(async () => {
+        if (credentials !== 'none') rootToken = await userWithToken(api.url, 'root', { password: ROOT_PASSWORD });
       });
-    }
-  });
+      const authorization = (path: string): Record<string, string> => {
+        const admin = path.includes('/webhooks');
+        if (credentials === 'bearer') return { authorization: `Bearer ${admin ? ADMIN_TOKEN : rootToken}` };
+        if (credentials === 'basic') {
+          // A token is accepted as the Basic password too, which is how the admin signs in here.
+          const pair = admin ? `admin:${ADMIN_TOKEN}` : `root:${ROOT_PASSWORD}`;
+          return { authorization: `Basic ${Buffer.from(pair).toString('base64')}` };
+        }
+        return {};
+      };
+      const exchanges = loadExchanges(session);
+      const ids = new IdMap();
+      const uploads = new ReplayedUploads();
+
+      it('has all the recorded exchanges to replay', () => {
+        expect(exchanges.length).toBe(count);
+      });
+
+      for (const exchange of exchanges) {
+        it(`${exchange.file}`, async () => {
+          const query = Object.fromEntries(
+            Object.entries(exchange.query).map(([k, v]) => [k, ids.applyToString(v, k)] as [string, string]),
+          );
+          const search = new URLSearchParams(query).toString();
+          const body = requestBody(exchange, ids);
+          const path = ids.applyToString(exchange.path);
+          uploads.note(path, body, exchange);
+          const contentType: Record<string, string> = exchange.request_content_type
+            ? { 'content-type': exchange.request_content_type }
+            : {};
+          if (credentials !== 'none') {
+            const refused = await fetch(`${api.url}${path}${search ? `?${search}` : ''}`, {
+              method: exchange.method,
+              headers: contentType,
+              body,
+            });
+            expect(refused.status).toBe(401);
+            expect(refused.headers.get('www-authenticate')).toContain('Basic');
+            await refused.arrayBuffer();
+          }
+          const response = await fetch(`${api.url}${path}${search ? `?${search}` : ''}`, {
+            method: exchange.method,
+            headers: { ...contentType, ...authorization(path) },
+            body,
+          });
+          const bytes = Buffer.from(await response.arrayBuffer());
+          const text = bytes.toString('utf8');
+          expect(response.status, text).toBe(exchange.status);
+
+          if (exchange.response_content_type !== 'application/json') {
+            expect(response.headers.get('content-type')).toContain(exchange.response_content_type);
+            expect(sameDownload(ids.apply(exchange.response_body), bytes), text).toBe(true);
+            return;
+          }
+          const actual: unknown = JSON.parse(text);
+          if (exchange.status === 200) ids.learn(exchange.response_body, actual);
+          const recorded = ids.apply(structuredClone(exchange.response_body)) as Recorded;
+          if (session === 'official-client') asMlflow3(recorded, exchange);
+          uploads.patchListing(exchange, query, recorded);
+          KNOWN_DIFFERENCES[session][exchange.file]?.(recorded);
+          expect(shapeDifferences(recorded, actual)).toEqual([]);
+        });
+      }
+    },
+  );
 });

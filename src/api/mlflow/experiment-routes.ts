@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Services } from '../../services/services.js';
 import { experimentAt, experimentNamed, experimentsAt } from '../access/locators.js';
 import { access, needs, SIGNED_IN, SIGNED_IN_WRITER } from '../access/route-access.js';
@@ -54,7 +54,7 @@ export async function mlflowExperimentRoutes(app: FastifyInstance, { services }:
     { config: access(SIGNED_IN), schema: { body: SearchExperimentsBody } },
     async (request) => {
       const { max_results, page_token, filter, order_by, view_type } = request.body;
-      return search({
+      return search(request, {
         maxResults: toInteger(max_results, 'max_results'),
         pageToken: page_token,
         filter,
@@ -69,7 +69,7 @@ export async function mlflowExperimentRoutes(app: FastifyInstance, { services }:
     { config: access(SIGNED_IN), schema: { querystring: SearchExperimentsQuery } },
     async (request) => {
       const { max_results, page_token, filter, order_by, view_type } = request.query;
-      return search({
+      return search(request, {
         maxResults: toInteger(max_results, 'max_results'),
         pageToken: page_token,
         filter,
@@ -79,8 +79,8 @@ export async function mlflowExperimentRoutes(app: FastifyInstance, { services }:
     },
   );
 
-  async function search(input: Parameters<typeof experiments.search>[0]) {
-    const result = await experiments.search(input);
+  async function search(request: FastifyRequest, input: Parameters<typeof experiments.search>[0]) {
+    const result = await experiments.search({ ...input, visible: await request.readable('experiment') });
     const reply: Record<string, unknown> = {};
     if (result.experiments.length > 0) reply.experiments = result.experiments.map(presentExperiment);
     if (result.nextPageToken) reply.next_page_token = result.nextPageToken;

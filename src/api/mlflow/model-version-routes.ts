@@ -141,6 +141,7 @@ export async function mlflowModelVersionRoutes(app: FastifyInstance, { services 
       let token = page_token;
       do {
         const page = await versions.search({
+          visible: await request.readable('model'),
           filter,
           orderBy: asList(order_by),
           maxResults: Math.min(1000, wanted - found.length),

@@ -90,6 +90,7 @@ export async function mlflowRegisteredModelRoutes(app: FastifyInstance, { servic
     async (request) => {
       const { filter, max_results, order_by, page_token } = request.query;
       const result = await models.search({
+        visible: await request.readable('model'),
         filter,
         maxResults: toInteger(max_results, 'max_results'),
         orderBy: asList(order_by),

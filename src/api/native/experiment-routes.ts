@@ -44,6 +44,7 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
     async (request) => {
       const q = request.query;
       const result = await experiments.search({
+        visible: await request.readable('experiment'),
         filter: q.filter,
         orderBy: q.orderBy ? [q.orderBy] : undefined,
         maxResults: q.maxResults === undefined ? undefined : Number(q.maxResults),
@@ -58,7 +59,7 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
     '/experiments/search',
     { config: access(SIGNED_IN), schema: { tags, body: SearchExperimentsBody, response: { 200: SearchReply } } },
     async (request) => {
-      const result = await experiments.search(request.body);
+      const result = await experiments.search({ ...request.body, visible: await request.readable('experiment') });
       return { ...result, experiments: result.experiments.map(presentExperiment) };
     },
   );

@@ -1,3 +1,4 @@
+import type { ReadableSet } from '../../domain/access/readable-set.js';
 import { alreadyExists, invalid } from '../../domain/errors.js';
 import type { ModelCard, RegisteredModel } from '../../domain/registry/entities.js';
 import { checkMetadataKeys, MODEL_DOCUMENT_FIELDS, modelDocument } from '../../domain/registry/metadata-document.js';
@@ -43,6 +44,8 @@ export interface SearchInput {
   orderBy?: string[] | undefined;
   maxResults?: number | undefined;
   pageToken?: string | undefined;
+  /** The registered models the caller may read (by id); everything when absent. */
+  visible?: ReadableSet | undefined;
 }
 
 export const MAX_SEARCH_RESULTS = 1000;
@@ -197,6 +200,7 @@ export class ModelService {
       orderBy: parseRegistryOrderBy(input.orderBy, 'model'),
       offset,
       limit: limit + 1,
+      visible: input.visible,
     });
     const result: { models: RegisteredModel[]; nextPageToken?: string } = {
       models: await models.hydrateModels(db, rows.slice(0, limit)),

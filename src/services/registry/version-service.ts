@@ -324,6 +324,7 @@ export class VersionService {
       orderBy: parseRegistryOrderBy(input.orderBy, 'version'),
       offset,
       limit: limit + 1,
+      visible: input.visible,
     });
     const page = rows.slice(0, limit);
     const names = new Map(page.map((r) => [r.model_id, r.model_name]));

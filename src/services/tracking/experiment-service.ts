@@ -1,3 +1,4 @@
+import type { ReadableSet } from '../../domain/access/readable-set.js';
 import { experimentLocationPath } from '../../domain/artifacts/experiment-location.js';
 import { alreadyExists, invalid, invalidState, notFound } from '../../domain/errors.js';
 import { parseExperimentFilter, parseOrderBy } from '../../domain/search/filter-parser.js';
@@ -24,6 +25,8 @@ export interface SearchExperimentsInput {
   maxResults?: number | undefined;
   pageToken?: string | undefined;
   viewType?: ViewType | undefined;
+  /** The experiments the caller may read; everything when absent. */
+  visible?: ReadableSet | undefined;
 }
 
 export const MAX_EXPERIMENT_RESULTS = 50_000;
@@ -150,6 +153,7 @@ export class ExperimentService {
       filter: parseExperimentFilter(input.filter),
       orderBy: parseOrderBy(input.orderBy, 'experiment'),
       viewType: input.viewType ?? 'ACTIVE_ONLY',
+      visible: input.visible,
       offset,
       limit: limit + 1,
     });

@@ -1,3 +1,4 @@
+import { currentContext } from '../request-context.js';
 import { invalid, invalidState, notFound } from '../../domain/errors.js';
 import {
   canonicalBatch,
@@ -90,11 +91,16 @@ export class RunService {
   constructor(private readonly deps: ServiceDeps) {}
 
   async create(input: CreateRunInput): Promise<Run> {
-    const tags = validateTags(input.tags ?? []);
+    // On a server that checks who calls it, a run is the caller's: the client's own claim (`mlflow.user`, the
+    // native userId) could name anyone.
+    const caller = currentContext().principalId === undefined ? undefined : currentContext().actor;
+    const tags = validateTags(input.tags ?? []).map((tag) =>
+      caller !== undefined && tag.key === USER_TAG ? { ...tag, value: caller } : tag,
+    );
     const runName = input.runName || tags.find((t) => t.key === RUN_NAME_TAG)?.value || runNameFrom(Math.random);
     validateLength(runName, LIMITS.runNameLength, 'run name');
     const parentRunId = input.parentRunId ?? tags.find((t) => t.key === PARENT_RUN_TAG)?.value ?? null;
-    const userId = input.userId ?? tags.find((t) => t.key === USER_TAG)?.value ?? '';
+    const userId = caller ?? input.userId ?? tags.find((t) => t.key === USER_TAG)?.value ?? '';
     const startTime = input.startTime ?? this.deps.now();
     checkTime(startTime, 'start_time');
     const runId = newRunId();

@@ -1,9 +1,11 @@
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
+import type { ReadableSet } from '../../domain/access/readable-set.js';
 import type { Comparison, Filter, OrderByClause } from '../../domain/search/filter-ast.js';
 import type { ViewType } from '../../domain/tracking/entities.js';
 import type { ExperimentsTable } from '../schema.js';
 import type { Executor } from '../store.js';
 import { compareColumn } from './comparison-sql.js';
+import { visibilityCondition } from './visibility-condition.js';
 
 export interface ExperimentSearchQuery {
   filter: Filter;
@@ -11,6 +13,8 @@ export interface ExperimentSearchQuery {
   viewType: ViewType;
   offset: number;
   limit: number;
+  /** The experiments the caller may read; everything when absent. */
+  visible?: ReadableSet;
 }
 
 const EXPERIMENT_COLUMNS: Record<string, string> = {
@@ -39,6 +43,8 @@ function condition(comparison: Comparison): RawBuilder<SqlBool> {
 
 export async function searchExperimentRows(db: Executor, query: ExperimentSearchQuery): Promise<ExperimentsTable[]> {
   let select = db.selectFrom('experiments').selectAll();
+  const visible = visibilityCondition('experiments.experiment_id', query.visible);
+  if (visible) select = select.where(visible);
   if (query.viewType !== 'ALL') {
     select = select.where('lifecycle_stage', '=', query.viewType === 'ACTIVE_ONLY' ? 'active' : 'deleted');
   }

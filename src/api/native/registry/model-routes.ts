@@ -53,6 +53,7 @@ export async function modelRoutes(app: FastifyInstance, { registry }: { registry
     async (request) => {
       const q = request.query;
       const result = await models.search({
+        visible: await request.readable('model'),
         filter: q.filter,
         orderBy: q.orderBy ? [q.orderBy] : undefined,
         maxResults: q.maxResults === undefined ? undefined : Number(q.maxResults),
@@ -66,7 +67,7 @@ export async function modelRoutes(app: FastifyInstance, { registry }: { registry
     '/registered-models/search',
     { config: access(SIGNED_IN), schema: { tags, body: SearchBody, response: { 200: SearchReply } } },
     async (request) => {
-      const result = await models.search(request.body);
+      const result = await models.search({ ...request.body, visible: await request.readable('model') });
       return { registeredModels: result.models.map(presentModel), nextPageToken: result.nextPageToken };
     },
   );

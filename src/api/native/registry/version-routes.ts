@@ -60,7 +60,7 @@ export async function versionRoutes(app: FastifyInstance, { registry }: { regist
     '/model-versions/search',
     { config: access(SIGNED_IN), schema: { tags, body: SearchBody, response: { 200: ListReply } } },
     async (request) => {
-      const result = await versions.search(request.body);
+      const result = await versions.search({ ...request.body, visible: await request.readable('model') });
       return { modelVersions: result.versions.map(presentVersion), nextPageToken: result.nextPageToken };
     },
   );

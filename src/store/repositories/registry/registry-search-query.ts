@@ -1,7 +1,9 @@
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
+import type { ReadableSet } from '../../../domain/access/readable-set.js';
 import type { Comparison, Filter, OrderByClause } from '../../../domain/search/filter-ast.js';
 import type { ModelVersionsTable, RegisteredModelsTable } from '../../schema-registry.js';
 import { compareColumn } from '../../search/comparison-sql.js';
+import { visibilityCondition } from '../../search/visibility-condition.js';
 import type { Executor } from '../../store.js';
 
 export interface RegistrySearchQuery {
@@ -9,6 +11,8 @@ export interface RegistrySearchQuery {
   orderBy: OrderByClause[];
   offset: number;
   limit: number;
+  /** The registered models the caller may read (by id); everything when absent. */
+  visible?: ReadableSet;
 }
 
 const MODEL_COLUMNS: Record<string, string> = {
@@ -52,6 +56,8 @@ function versionCondition(comparison: Comparison): RawBuilder<SqlBool> {
 
 export async function searchModelRows(db: Executor, query: RegistrySearchQuery): Promise<RegisteredModelsTable[]> {
   let select = db.selectFrom('registered_models').selectAll();
+  const visible = visibilityCondition('registered_models.model_id', query.visible);
+  if (visible) select = select.where(visible);
   for (const comparison of query.filter.comparisons) select = select.where(modelCondition(comparison));
   for (const clause of query.orderBy) {
     select = select.orderBy(column(MODEL_COLUMNS, clause.key), clause.ascending ? 'asc' : 'desc');
@@ -70,6 +76,8 @@ export async function searchVersionRows(
     .selectAll('model_versions')
     .select('registered_models.name as model_name')
     .where('model_versions.deleted_time', 'is', null);
+  const visible = visibilityCondition('model_versions.model_id', query.visible);
+  if (visible) select = select.where(visible);
   for (const comparison of query.filter.comparisons) select = select.where(versionCondition(comparison));
   for (const clause of query.orderBy) {
     select = select.orderBy(column(VERSION_COLUMNS, clause.key), clause.ascending ? 'asc' : 'desc');

@@ -1,0 +1,143 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { isReadable, type ReadableSet } from '../../domain/access/readable-set.js';
+import { MnemoError } from '../../domain/errors.js';
+import type { AccessPolicy } from '../../services/access/access-policy.js';
+
+/** Node ids whose owner decides who sees them: runs and logged models by experiment, model versions by model. */
+const OWNED_NODE = /^(run|logged_model|model_version):(.+)$/;
+/** Fields of an answer's objects that name a node, and so make the object part of that node. */
+const NODE_FIELDS = ['id', 'nodeId', 'from', 'to', 'origin', 'destination', 'node'];
+
+/**
+ * Lineage answers walk the graph across experiments and models, so the caller may be shown nodes it may not read.
+ * Every lineage answer passes through here before it is sent: nodes of hidden runs, logged models and model
+ * versions are removed, with the edges, steps and entries that name them, and a question asked about a hidden
+ * node is refused as if about any resource the caller may not read.
+ */
+export function hideUnreadableLineage(app: FastifyInstance, policy: AccessPolicy): void {
+  app.addHook('preValidation', async (request) => {
+    const asked = askedNodes(request);
+    if (asked.length === 0 || !(await needsFiltering(request))) return;
+    const visibility = new NodeVisibility(request, policy);
+    for (const id of asked) {
+      if (!(await visibility.visible(id))) {
+        throw new MnemoError(
+          'PERMISSION_DENIED',
+          `Permission denied: node '${id}' belongs to something you may not read`,
+        );
+      }
+    }
+  });
+  app.addHook('preSerialization', async (request, _reply, payload) => {
+    if (!(await needsFiltering(request))) return payload;
+    const visibility = new NodeVisibility(request, policy);
+    const ids = new Set<string>();
+    collectOwnedIds(payload, ids);
+    const hidden = new Set<string>();
+    for (const id of ids) if (!(await visibility.visible(id))) hidden.add(id);
+    const hiddenModels = await visibility.hiddenModelIds(payload);
+    return hidden.size === 0 && hiddenModels.size === 0 ? payload : prune(payload, hidden, hiddenModels);
+  });
+}
+
+async function needsFiltering(request: FastifyRequest): Promise<boolean> {
+  const [experiments, models] = await Promise.all([request.readable('experiment'), request.readable('model')]);
+  return experiments.kind !== 'all' || models.kind !== 'all';
+}
+
+function askedNodes(request: FastifyRequest): string[] {
+  const query = (request.query ?? {}) as Record<string, unknown>;
+  return ['nodeId', 'from', 'to']
+    .map((key) => query[key])
+    .filter((value): value is string => typeof value === 'string' && OWNED_NODE.test(value));
+}
+
+class NodeVisibility {
+  private experiments?: Promise<ReadableSet>;
+  private models?: Promise<ReadableSet>;
+  private readonly known = new Map<string, boolean>();
+
+  constructor(
+    private readonly request: FastifyRequest,
+    private readonly policy: AccessPolicy,
+  ) {}
+
+  async visible(nodeId: string): Promise<boolean> {
+    const cached = this.known.get(nodeId);
+    if (cached !== undefined) return cached;
+    const match = OWNED_NODE.exec(nodeId);
+    let answer = true;
+    if (match) {
+      const [, kind, entityId = ''] = match;
+      if (kind === 'model_version') answer = isReadable(await this.modelSet(), entityId.split('/')[0] ?? '');
+      else {
+        const experimentId =
+          kind === 'run'
+            ? await this.policy.experimentOfRun(entityId)
+            : await this.policy.experimentOfLoggedModel(entityId);
+        answer = experimentId === undefined || isReadable(await this.experimentSet(), experimentId);
+      }
+    }
+    this.known.set(nodeId, answer);
+    return answer;
+  }
+
+  /** Registered model ids an answer names directly (an impact report's affected models) that are hidden. */
+  async hiddenModelIds(payload: unknown): Promise<Set<string>> {
+    const ids = new Set<string>();
+    collectField(payload, 'modelId', ids);
+    const set = await this.modelSet();
+    return new Set([...ids].filter((id) => !isReadable(set, id)));
+  }
+
+  private experimentSet(): Promise<ReadableSet> {
+    this.experiments ??= this.request.readable('experiment');
+    return this.experiments;
+  }
+
+  private modelSet(): Promise<ReadableSet> {
+    this.models ??= this.request.readable('model');
+    return this.models;
+  }
+}
+
+function collectOwnedIds(value: unknown, into: Set<string>): void {
+  if (typeof value === 'string') {
+    if (OWNED_NODE.test(value)) into.add(value);
+  } else if (Array.isArray(value)) {
+    for (const item of value) collectOwnedIds(item, into);
+  } else if (value && typeof value === 'object') {
+    for (const item of Object.values(value)) collectOwnedIds(item, into);
+  }
+}
+
+function collectField(value: unknown, field: string, into: Set<string>): void {
+  if (Array.isArray(value)) for (const item of value) collectField(item, field, into);
+  else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      if (key === field && typeof item === 'string') into.add(item);
+      else collectField(item, field, into);
+    }
+  }
+}
+
+/** A copy of the answer without the array entries that name a hidden node or model. */
+function prune(value: unknown, hidden: Set<string>, hiddenModels: Set<string>): unknown {
+  if (Array.isArray(value)) {
+    return value
+      .filter((item) => !namesHidden(item, hidden, hiddenModels))
+      .map((item) => prune(item, hidden, hiddenModels));
+  }
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, prune(item, hidden, hiddenModels)]));
+  }
+  return value;
+}
+
+function namesHidden(item: unknown, hidden: Set<string>, hiddenModels: Set<string>): boolean {
+  if (typeof item === 'string') return hidden.has(item);
+  if (!item || typeof item !== 'object' || Array.isArray(item)) return false;
+  const record = item as Record<string, unknown>;
+  if (typeof record.modelId === 'string' && hiddenModels.has(record.modelId)) return true;
+  return NODE_FIELDS.some((field) => typeof record[field] === 'string' && hidden.has(record[field] as string));
+}
