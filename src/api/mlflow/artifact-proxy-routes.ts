@@ -1,13 +1,12 @@
 import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/services.js';
+import type { TypedApp } from '../typed-app.js';
 import { guardArtifactPath } from './artifact-path-guard.js';
 import { downloadContentType } from './download-content-type.js';
 import { presentFileInfo } from './presenters.js';
 
 const WildcardParams = Type.Object({ '*': Type.String() });
-type ByPath = { Params: { '*': string } };
 const ListQuery = Type.Object(
   { path: Type.Optional(Type.String({ maxLength: 4096 })) },
   { additionalProperties: false },
@@ -18,7 +17,7 @@ const ListQuery = Type.Object(
  * `mlflow-artifacts:/<experiment>/<run>/artifacts` URIs point into. Files of a run go through the run's artifact
  * service so their sha256 is recorded; nothing outside the artifact root can be named.
  */
-export async function mlflowArtifactProxyRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function mlflowArtifactProxyRoutes(app: TypedApp, { services }: { services: Services }) {
   const artifacts = services.artifacts;
 
   // Uploads are raw bytes whatever content type the client declares (it sends text/plain or application/json
@@ -26,7 +25,7 @@ export async function mlflowArtifactProxyRoutes(app: FastifyInstance, { services
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
 
-  app.put<ByPath>('/artifacts/*', { schema: { params: WildcardParams } }, async (request) => {
+  app.put('/artifacts/*', { schema: { params: WildcardParams } }, async (request) => {
     const path = guardArtifactPath(request.params['*'], 'artifact path');
     // A PUT without a body is an empty file (Fastify runs no parser for it), which MLflow clients do upload.
     const body = request.body instanceof Readable ? request.body : Readable.from([]);
@@ -34,12 +33,12 @@ export async function mlflowArtifactProxyRoutes(app: FastifyInstance, { services
     return {};
   });
 
-  app.get<{ Querystring: { path?: string } }>('/artifacts', { schema: { querystring: ListQuery } }, async (request) => {
+  app.get('/artifacts', { schema: { querystring: ListQuery } }, async (request) => {
     const files = await artifacts.listByRootPath(guardArtifactPath(request.query.path ?? '', 'path'));
     return files.length > 0 ? { files: files.map(presentFileInfo) } : {};
   });
 
-  app.get<ByPath>('/artifacts/*', { schema: { params: WildcardParams } }, async (request, reply) => {
+  app.get('/artifacts/*', { schema: { params: WildcardParams } }, async (request, reply) => {
     const path = guardArtifactPath(request.params['*'], 'artifact path');
     const file = await artifacts.downloadByRootPath(path);
     return reply
@@ -49,7 +48,7 @@ export async function mlflowArtifactProxyRoutes(app: FastifyInstance, { services
       .send(file.body);
   });
 
-  app.delete<ByPath>('/artifacts/*', { schema: { params: WildcardParams } }, async (request) => {
+  app.delete('/artifacts/*', { schema: { params: WildcardParams } }, async (request) => {
     await artifacts.deleteByRootPath(guardArtifactPath(request.params['*'], 'artifact path'));
     return {};
   });

@@ -1,5 +1,5 @@
-import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/services.js';
+import type { TypedApp } from '../typed-app.js';
 import { presentExperiment } from './presenters.js';
 import {
   CreateExperimentBody,
@@ -16,60 +16,44 @@ import {
 import { asList, toInteger } from './wire-values.js';
 
 /** experiments/*: create, get, get-by-name, search, update, delete, restore, set-experiment-tag, delete-experiment-tag, search-datasets. */
-export async function mlflowExperimentRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function mlflowExperimentRoutes(app: TypedApp, { services }: { services: Services }) {
   const experiments = services.experiments;
 
-  app.post<{ Body: CreateExperimentBody }>(
-    '/experiments/create',
-    { schema: { body: CreateExperimentBody } },
-    async (request) => {
-      const { name, artifact_location, tags } = request.body;
-      const created = await experiments.create({ name, artifactLocation: artifact_location, tags });
-      return { experiment_id: created.experimentId };
-    },
-  );
+  app.post('/experiments/create', { schema: { body: CreateExperimentBody } }, async (request) => {
+    const { name, artifact_location, tags } = request.body;
+    const created = await experiments.create({ name, artifactLocation: artifact_location, tags });
+    return { experiment_id: created.experimentId };
+  });
 
-  app.get<{ Querystring: ExperimentIdQuery }>(
-    '/experiments/get',
-    { schema: { querystring: ExperimentIdQuery } },
-    async (request) => ({ experiment: presentExperiment(await experiments.get(request.query.experiment_id)) }),
-  );
+  app.get('/experiments/get', { schema: { querystring: ExperimentIdQuery } }, async (request) => ({
+    experiment: presentExperiment(await experiments.get(request.query.experiment_id)),
+  }));
 
-  app.get<{ Querystring: ExperimentNameQuery }>(
-    '/experiments/get-by-name',
-    { schema: { querystring: ExperimentNameQuery } },
-    async (request) => ({ experiment: presentExperiment(await experiments.getByName(request.query.experiment_name)) }),
-  );
+  app.get('/experiments/get-by-name', { schema: { querystring: ExperimentNameQuery } }, async (request) => ({
+    experiment: presentExperiment(await experiments.getByName(request.query.experiment_name)),
+  }));
 
-  app.post<{ Body: SearchExperimentsBody }>(
-    '/experiments/search',
-    { schema: { body: SearchExperimentsBody } },
-    async (request) => {
-      const { max_results, page_token, filter, order_by, view_type } = request.body;
-      return search({
-        maxResults: toInteger(max_results, 'max_results'),
-        pageToken: page_token,
-        filter,
-        orderBy: order_by,
-        viewType: view_type,
-      });
-    },
-  );
+  app.post('/experiments/search', { schema: { body: SearchExperimentsBody } }, async (request) => {
+    const { max_results, page_token, filter, order_by, view_type } = request.body;
+    return search({
+      maxResults: toInteger(max_results, 'max_results'),
+      pageToken: page_token,
+      filter,
+      orderBy: order_by,
+      viewType: view_type,
+    });
+  });
 
-  app.get<{ Querystring: SearchExperimentsQuery }>(
-    '/experiments/search',
-    { schema: { querystring: SearchExperimentsQuery } },
-    async (request) => {
-      const { max_results, page_token, filter, order_by, view_type } = request.query;
-      return search({
-        maxResults: toInteger(max_results, 'max_results'),
-        pageToken: page_token,
-        filter,
-        orderBy: asList(order_by),
-        viewType: view_type,
-      });
-    },
-  );
+  app.get('/experiments/search', { schema: { querystring: SearchExperimentsQuery } }, async (request) => {
+    const { max_results, page_token, filter, order_by, view_type } = request.query;
+    return search({
+      maxResults: toInteger(max_results, 'max_results'),
+      pageToken: page_token,
+      filter,
+      orderBy: asList(order_by),
+      viewType: view_type,
+    });
+  });
 
   async function search(input: Parameters<typeof experiments.search>[0]) {
     const result = await experiments.search(input);
@@ -79,70 +63,46 @@ export async function mlflowExperimentRoutes(app: FastifyInstance, { services }:
     return reply;
   }
 
-  app.post<{ Body: UpdateExperimentBody }>(
-    '/experiments/update',
-    { schema: { body: UpdateExperimentBody } },
-    async (request) => {
-      const { experiment_id, new_name } = request.body;
-      // MLflow treats a missing new_name as "nothing to change" but still checks that the experiment exists.
-      if (new_name === undefined) await experiments.get(experiment_id);
-      else await experiments.rename(experiment_id, new_name);
-      return {};
-    },
-  );
+  app.post('/experiments/update', { schema: { body: UpdateExperimentBody } }, async (request) => {
+    const { experiment_id, new_name } = request.body;
+    // MLflow treats a missing new_name as "nothing to change" but still checks that the experiment exists.
+    if (new_name === undefined) await experiments.get(experiment_id);
+    else await experiments.rename(experiment_id, new_name);
+    return {};
+  });
 
-  app.post<{ Body: ExperimentIdBody }>(
-    '/experiments/delete',
-    { schema: { body: ExperimentIdBody } },
-    async (request) => {
-      await experiments.delete(request.body.experiment_id);
-      return {};
-    },
-  );
+  app.post('/experiments/delete', { schema: { body: ExperimentIdBody } }, async (request) => {
+    await experiments.delete(request.body.experiment_id);
+    return {};
+  });
 
-  app.post<{ Body: ExperimentIdBody }>(
-    '/experiments/restore',
-    { schema: { body: ExperimentIdBody } },
-    async (request) => {
-      await experiments.restore(request.body.experiment_id);
-      return {};
-    },
-  );
+  app.post('/experiments/restore', { schema: { body: ExperimentIdBody } }, async (request) => {
+    await experiments.restore(request.body.experiment_id);
+    return {};
+  });
 
-  app.post<{ Body: SetExperimentTagBody }>(
-    '/experiments/set-experiment-tag',
-    { schema: { body: SetExperimentTagBody } },
-    async (request) => {
-      const { experiment_id, key, value } = request.body;
-      await experiments.setTags(experiment_id, [{ key, value }]);
-      return {};
-    },
-  );
+  app.post('/experiments/set-experiment-tag', { schema: { body: SetExperimentTagBody } }, async (request) => {
+    const { experiment_id, key, value } = request.body;
+    await experiments.setTags(experiment_id, [{ key, value }]);
+    return {};
+  });
 
-  app.post<{ Body: DeleteExperimentTagBody }>(
-    '/experiments/delete-experiment-tag',
-    { schema: { body: DeleteExperimentTagBody } },
-    async (request) => {
-      await experiments.deleteTag(request.body.experiment_id, request.body.key);
-      return {};
-    },
-  );
+  app.post('/experiments/delete-experiment-tag', { schema: { body: DeleteExperimentTagBody } }, async (request) => {
+    await experiments.deleteTag(request.body.experiment_id, request.body.key);
+    return {};
+  });
 
   // MLflow 3: the datasets the experiments' runs used, once each with the context they were used in.
-  app.post<{ Body: SearchDatasetsBody }>(
-    '/experiments/search-datasets',
-    { schema: { body: SearchDatasetsBody } },
-    async (request) => {
-      const summaries = await experiments.datasetSummaries(request.body.experiment_ids);
-      return summaries.length === 0
-        ? {}
-        : {
-            dataset_summaries: summaries.map((s) => {
-              const json: Record<string, unknown> = { experiment_id: s.experimentId, name: s.name, digest: s.digest };
-              if (s.context) json.context = s.context;
-              return json;
-            }),
-          };
-    },
-  );
+  app.post('/experiments/search-datasets', { schema: { body: SearchDatasetsBody } }, async (request) => {
+    const summaries = await experiments.datasetSummaries(request.body.experiment_ids);
+    return summaries.length === 0
+      ? {}
+      : {
+          dataset_summaries: summaries.map((s) => {
+            const json: Record<string, unknown> = { experiment_id: s.experimentId, name: s.name, digest: s.digest };
+            if (s.context) json.context = s.context;
+            return json;
+          }),
+        };
+  });
 }

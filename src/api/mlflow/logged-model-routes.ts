@@ -1,6 +1,6 @@
-import type { FastifyInstance } from 'fastify';
 import { invalid } from '../../domain/errors.js';
 import type { Services } from '../../services/services.js';
+import type { TypedApp } from '../typed-app.js';
 import { guardArtifactPath } from './artifact-path-guard.js';
 import { presentLoggedModel } from './logged-model-presenters.js';
 import {
@@ -16,8 +16,6 @@ import {
 import { presentFileInfo } from './presenters.js';
 import { toInteger } from './wire-values.js';
 
-type ById = { Params: ModelIdParams };
-
 /** The id in a body must be the one in the path: a client naming two models is refused rather than guessed. */
 function samePath(params: ModelIdParams, body: unknown): string {
   const inBody = typeof body === 'object' && body !== null ? (body as { model_id?: unknown }).model_id : undefined;
@@ -31,51 +29,43 @@ function samePath(params: ModelIdParams, body: unknown): string {
  * MLflow 3's logged-models/*: create, get, finalize, delete, search, tags, params and the artifact listing. The
  * model's files themselves travel through the artifact proxy (`mlflow-artifacts:/…/models/<id>/artifacts`).
  */
-export async function mlflowLoggedModelRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function mlflowLoggedModelRoutes(app: TypedApp, { services }: { services: Services }) {
   const models = services.loggedModels;
 
-  app.post<{ Body: CreateLoggedModelBody }>(
-    '/logged-models',
-    { schema: { body: CreateLoggedModelBody } },
-    async (request) => {
-      const { experiment_id, name, model_type, source_run_id, params, tags } = request.body;
-      const model = await models.create({
-        experimentId: experiment_id,
-        name,
-        modelType: model_type,
-        sourceRunId: source_run_id,
-        params,
-        tags,
-      });
-      return { model: presentLoggedModel(model) };
-    },
-  );
+  app.post('/logged-models', { schema: { body: CreateLoggedModelBody } }, async (request) => {
+    const { experiment_id, name, model_type, source_run_id, params, tags } = request.body;
+    const model = await models.create({
+      experimentId: experiment_id,
+      name,
+      modelType: model_type,
+      sourceRunId: source_run_id,
+      params,
+      tags,
+    });
+    return { model: presentLoggedModel(model) };
+  });
 
-  app.post<{ Body: SearchLoggedModelsBody }>(
-    '/logged-models/search',
-    { schema: { body: SearchLoggedModelsBody } },
-    async (request) => {
-      const { experiment_ids, filter, datasets, max_results, order_by, page_token } = request.body;
-      const result = await models.search({
-        experimentIds: experiment_ids,
-        filter,
-        datasets,
-        orderBy: order_by,
-        maxResults: toInteger(max_results, 'max_results'),
-        pageToken: page_token,
-      });
-      const body: Record<string, unknown> = {};
-      if (result.models.length > 0) body.models = result.models.map(presentLoggedModel);
-      if (result.nextPageToken) body.next_page_token = result.nextPageToken;
-      return body;
-    },
-  );
+  app.post('/logged-models/search', { schema: { body: SearchLoggedModelsBody } }, async (request) => {
+    const { experiment_ids, filter, datasets, max_results, order_by, page_token } = request.body;
+    const result = await models.search({
+      experimentIds: experiment_ids,
+      filter,
+      datasets,
+      orderBy: order_by,
+      maxResults: toInteger(max_results, 'max_results'),
+      pageToken: page_token,
+    });
+    const body: Record<string, unknown> = {};
+    if (result.models.length > 0) body.models = result.models.map(presentLoggedModel);
+    if (result.nextPageToken) body.next_page_token = result.nextPageToken;
+    return body;
+  });
 
-  app.get<ById>('/logged-models/:model_id', { schema: { params: ModelIdParams } }, async (request) => ({
+  app.get('/logged-models/:model_id', { schema: { params: ModelIdParams } }, async (request) => ({
     model: presentLoggedModel(await models.get(request.params.model_id)),
   }));
 
-  app.patch<ById & { Body: FinalizeLoggedModelBody }>(
+  app.patch(
     '/logged-models/:model_id',
     { schema: { params: ModelIdParams, body: FinalizeLoggedModelBody } },
     async (request) => ({
@@ -83,12 +73,12 @@ export async function mlflowLoggedModelRoutes(app: FastifyInstance, { services }
     }),
   );
 
-  app.delete<ById>('/logged-models/:model_id', { schema: { params: ModelIdParams } }, async (request) => {
+  app.delete('/logged-models/:model_id', { schema: { params: ModelIdParams } }, async (request) => {
     await models.delete(samePath(request.params, request.body));
     return {};
   });
 
-  app.patch<ById & { Body: SetLoggedModelTagsBody }>(
+  app.patch(
     '/logged-models/:model_id/tags',
     { schema: { params: ModelIdParams, body: SetLoggedModelTagsBody } },
     async (request) => {
@@ -97,16 +87,12 @@ export async function mlflowLoggedModelRoutes(app: FastifyInstance, { services }
     },
   );
 
-  app.delete<{ Params: ModelTagParams }>(
-    '/logged-models/:model_id/tags/:tag_key',
-    { schema: { params: ModelTagParams } },
-    async (request) => {
-      await models.deleteTag(request.params.model_id, request.params.tag_key);
-      return {};
-    },
-  );
+  app.delete('/logged-models/:model_id/tags/:tag_key', { schema: { params: ModelTagParams } }, async (request) => {
+    await models.deleteTag(request.params.model_id, request.params.tag_key);
+    return {};
+  });
 
-  app.post<ById & { Body: LogLoggedModelParamsBody }>(
+  app.post(
     '/logged-models/:model_id/params',
     { schema: { params: ModelIdParams, body: LogLoggedModelParamsBody } },
     async (request) => {
@@ -115,7 +101,7 @@ export async function mlflowLoggedModelRoutes(app: FastifyInstance, { services }
     },
   );
 
-  app.get<ById & { Querystring: ListLoggedModelArtifactsQuery }>(
+  app.get(
     '/logged-models/:model_id/artifacts/directories',
     { schema: { params: ModelIdParams, querystring: ListLoggedModelArtifactsQuery } },
     async (request) => {

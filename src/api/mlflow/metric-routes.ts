@@ -1,6 +1,6 @@
-import type { FastifyInstance } from 'fastify';
 import { invalid } from '../../domain/errors.js';
 import type { Services } from '../../services/services.js';
+import type { TypedApp } from '../typed-app.js';
 import { presentMetric } from './presenters.js';
 import { runIdOf } from './run-ref.js';
 import { MetricHistoryBulkIntervalQuery, MetricHistoryQuery } from './tracking-schemas.js';
@@ -17,24 +17,20 @@ const MAX_BULK_POINTS = 2500;
  * over an optional step range. Each run's series keeps its minimum and maximum per bucket (MLflow samples evenly
  * spaced steps, which can miss a spike).
  */
-export async function mlflowMetricRoutes(app: FastifyInstance, { services }: { services: Services }) {
-  app.get<{ Querystring: MetricHistoryQuery }>(
-    '/metrics/get-history',
-    { schema: { querystring: MetricHistoryQuery } },
-    async (request) => {
-      const { metric_key, page_token, max_results } = request.query;
-      const page = await services.metricHistory.page(runIdOf(request.query), metric_key, {
-        maxResults: toInteger(max_results, 'max_results'),
-        pageToken: page_token,
-      });
-      const reply: Record<string, unknown> = {};
-      if (page.metrics.length > 0) reply.metrics = page.metrics.map(presentMetric);
-      if (page.nextPageToken) reply.next_page_token = page.nextPageToken;
-      return reply;
-    },
-  );
+export async function mlflowMetricRoutes(app: TypedApp, { services }: { services: Services }) {
+  app.get('/metrics/get-history', { schema: { querystring: MetricHistoryQuery } }, async (request) => {
+    const { metric_key, page_token, max_results } = request.query;
+    const page = await services.metricHistory.page(runIdOf(request.query), metric_key, {
+      maxResults: toInteger(max_results, 'max_results'),
+      pageToken: page_token,
+    });
+    const reply: Record<string, unknown> = {};
+    if (page.metrics.length > 0) reply.metrics = page.metrics.map(presentMetric);
+    if (page.nextPageToken) reply.next_page_token = page.nextPageToken;
+    return reply;
+  });
 
-  app.get<{ Querystring: MetricHistoryBulkIntervalQuery }>(
+  app.get(
     '/metrics/get-history-bulk-interval',
     { schema: { querystring: MetricHistoryBulkIntervalQuery } },
     async (request) => {

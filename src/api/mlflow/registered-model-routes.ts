@@ -1,7 +1,7 @@
-import type { FastifyInstance } from 'fastify';
 import { MnemoError } from '../../domain/errors.js';
 import type { RegisteredModel } from '../../domain/registry/entities.js';
 import type { Services } from '../../services/services.js';
+import type { TypedApp } from '../typed-app.js';
 import { presentModelVersion, presentRegisteredModel } from './registry-presenters.js';
 import {
   AliasBody,
@@ -21,7 +21,7 @@ import {
 import { asList, toInteger } from './wire-values.js';
 
 /** registered-models/*: create, get, rename, update, delete, search, get-latest-versions, tags and aliases. */
-export async function mlflowRegisteredModelRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function mlflowRegisteredModelRoutes(app: TypedApp, { services }: { services: Services }) {
   const { models, stages, aliases } = services.registry;
 
   const present = async (model: RegisteredModel) => presentRegisteredModel(model, await stages.latest(model.name));
@@ -39,119 +39,81 @@ export async function mlflowRegisteredModelRoutes(app: FastifyInstance, { servic
     }
   };
 
-  app.post<{ Body: CreateModelBody }>(
-    '/registered-models/create',
-    { schema: { body: CreateModelBody } },
-    async (request) => {
-      const { name, tags, description } = request.body;
-      // A model just created has no versions: nothing to read after the commit.
-      return { registered_model: presentRegisteredModel(await models.create({ name, tags, description }), []) };
-    },
-  );
+  app.post('/registered-models/create', { schema: { body: CreateModelBody } }, async (request) => {
+    const { name, tags, description } = request.body;
+    // A model just created has no versions: nothing to read after the commit.
+    return { registered_model: presentRegisteredModel(await models.create({ name, tags, description }), []) };
+  });
 
-  app.get<{ Querystring: ModelNameQuery }>(
-    '/registered-models/get',
-    { schema: { querystring: ModelNameQuery } },
-    async (request) => ({ registered_model: await present(await models.get(request.query.name)) }),
-  );
+  app.get('/registered-models/get', { schema: { querystring: ModelNameQuery } }, async (request) => ({
+    registered_model: await present(await models.get(request.query.name)),
+  }));
 
-  app.post<{ Body: RenameModelBody }>(
-    '/registered-models/rename',
-    { schema: { body: RenameModelBody } },
-    async (request) => ({
-      registered_model: await presentWritten(await models.rename(request.body.name, request.body.new_name)),
-    }),
-  );
+  app.post('/registered-models/rename', { schema: { body: RenameModelBody } }, async (request) => ({
+    registered_model: await presentWritten(await models.rename(request.body.name, request.body.new_name)),
+  }));
 
-  app.patch<{ Body: UpdateModelBody }>(
-    '/registered-models/update',
-    { schema: { body: UpdateModelBody } },
-    async (request) => {
-      const { name, description } = request.body;
-      if (description === undefined) return { registered_model: await present(await models.get(name)) };
-      return { registered_model: await presentWritten(await models.update(name, { description })) };
-    },
-  );
+  app.patch('/registered-models/update', { schema: { body: UpdateModelBody } }, async (request) => {
+    const { name, description } = request.body;
+    if (description === undefined) return { registered_model: await present(await models.get(name)) };
+    return { registered_model: await presentWritten(await models.update(name, { description })) };
+  });
 
-  app.delete<{ Body: ModelNameBody }>(
-    '/registered-models/delete',
-    { schema: { body: ModelNameBody } },
-    async (request) => {
-      await models.delete(request.body.name);
-      return {};
-    },
-  );
+  app.delete('/registered-models/delete', { schema: { body: ModelNameBody } }, async (request) => {
+    await models.delete(request.body.name);
+    return {};
+  });
 
-  app.get<{ Querystring: SearchQuery }>(
-    '/registered-models/search',
-    { schema: { querystring: SearchQuery } },
-    async (request) => {
-      const { filter, max_results, order_by, page_token } = request.query;
-      const result = await models.search({
-        filter,
-        maxResults: toInteger(max_results, 'max_results'),
-        orderBy: asList(order_by),
-        pageToken: page_token,
-      });
-      const reply: Record<string, unknown> = {};
-      if (result.models.length > 0) reply.registered_models = await Promise.all(result.models.map(present));
-      if (result.nextPageToken) reply.next_page_token = result.nextPageToken;
-      return reply;
-    },
-  );
+  app.get('/registered-models/search', { schema: { querystring: SearchQuery } }, async (request) => {
+    const { filter, max_results, order_by, page_token } = request.query;
+    const result = await models.search({
+      filter,
+      maxResults: toInteger(max_results, 'max_results'),
+      orderBy: asList(order_by),
+      pageToken: page_token,
+    });
+    const reply: Record<string, unknown> = {};
+    if (result.models.length > 0) reply.registered_models = await Promise.all(result.models.map(present));
+    if (result.nextPageToken) reply.next_page_token = result.nextPageToken;
+    return reply;
+  });
 
   const latestVersions = async (name: string, wanted: string[] | undefined) => {
     const found = await stages.latest(name, wanted ?? []);
     return found.length > 0 ? { model_versions: found.map((v) => presentModelVersion(v)) } : {};
   };
 
-  app.post<{ Body: LatestVersionsBody }>(
-    '/registered-models/get-latest-versions',
-    { schema: { body: LatestVersionsBody } },
-    async (request) => latestVersions(request.body.name, request.body.stages),
+  app.post('/registered-models/get-latest-versions', { schema: { body: LatestVersionsBody } }, async (request) =>
+    latestVersions(request.body.name, request.body.stages),
   );
 
-  app.get<{ Querystring: LatestVersionsQuery }>(
-    '/registered-models/get-latest-versions',
-    { schema: { querystring: LatestVersionsQuery } },
-    async (request) => latestVersions(request.query.name, asList(request.query.stages)),
+  app.get('/registered-models/get-latest-versions', { schema: { querystring: LatestVersionsQuery } }, async (request) =>
+    latestVersions(request.query.name, asList(request.query.stages)),
   );
 
-  app.post<{ Body: ModelTagBody }>(
-    '/registered-models/set-tag',
-    { schema: { body: ModelTagBody } },
-    async (request) => {
-      const { name, key, value } = request.body;
-      await models.setTags(name, [{ key, value }]);
-      return {};
-    },
-  );
+  app.post('/registered-models/set-tag', { schema: { body: ModelTagBody } }, async (request) => {
+    const { name, key, value } = request.body;
+    await models.setTags(name, [{ key, value }]);
+    return {};
+  });
 
-  app.delete<{ Body: ModelTagKeyBody }>(
-    '/registered-models/delete-tag',
-    { schema: { body: ModelTagKeyBody } },
-    async (request) => {
-      await models.deleteTag(request.body.name, request.body.key);
-      return {};
-    },
-  );
+  app.delete('/registered-models/delete-tag', { schema: { body: ModelTagKeyBody } }, async (request) => {
+    await models.deleteTag(request.body.name, request.body.key);
+    return {};
+  });
 
-  app.post<{ Body: SetAliasBody }>('/registered-models/alias', { schema: { body: SetAliasBody } }, async (request) => {
+  app.post('/registered-models/alias', { schema: { body: SetAliasBody } }, async (request) => {
     const { name, alias, version } = request.body;
     await aliases.set(name, alias, version);
     return {};
   });
 
-  app.delete<{ Body: AliasBody }>('/registered-models/alias', { schema: { body: AliasBody } }, async (request) => {
+  app.delete('/registered-models/alias', { schema: { body: AliasBody } }, async (request) => {
     await aliases.delete(request.body.name, request.body.alias);
     return {};
   });
 
-  app.get<{ Querystring: AliasQuery }>(
-    '/registered-models/alias',
-    { schema: { querystring: AliasQuery } },
-    async (request) => ({
-      model_version: presentModelVersion(await aliases.resolve(request.query.name, request.query.alias)),
-    }),
-  );
+  app.get('/registered-models/alias', { schema: { querystring: AliasQuery } }, async (request) => ({
+    model_version: presentModelVersion(await aliases.resolve(request.query.name, request.query.alias)),
+  }));
 }

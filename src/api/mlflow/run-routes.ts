@@ -1,16 +1,16 @@
-import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/services.js';
 import { sendJsonBytes } from '../json-bytes-reply.js';
+import type { TypedApp } from '../typed-app.js';
 import { presentRun, presentRunInfo } from './presenters.js';
 import { runIdOf } from './run-ref.js';
 import { CreateRunBody, RunIdBody, RunRefQuery, SearchRunsBody, UpdateRunBody } from './tracking-schemas.js';
 import { toInteger } from './wire-values.js';
 
 /** runs/*: create, get, update, delete, restore, search. Logging endpoints live in run-logging-routes.ts. */
-export async function mlflowRunRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function mlflowRunRoutes(app: TypedApp, { services }: { services: Services }) {
   const runs = services.runs;
 
-  app.post<{ Body: CreateRunBody }>('/runs/create', { schema: { body: CreateRunBody } }, async (request) => {
+  app.post('/runs/create', { schema: { body: CreateRunBody } }, async (request) => {
     const { experiment_id, user_id, run_name, start_time, tags } = request.body;
     const run = await runs.create({
       experimentId: experiment_id,
@@ -22,11 +22,11 @@ export async function mlflowRunRoutes(app: FastifyInstance, { services }: { serv
     return { run: presentRun(run, { withOutputs: false }) };
   });
 
-  app.get<{ Querystring: RunRefQuery }>('/runs/get', { schema: { querystring: RunRefQuery } }, async (request) => ({
+  app.get('/runs/get', { schema: { querystring: RunRefQuery } }, async (request) => ({
     run: presentRun(await runs.get(runIdOf(request.query))),
   }));
 
-  app.post<{ Body: UpdateRunBody }>('/runs/update', { schema: { body: UpdateRunBody } }, async (request) => {
+  app.post('/runs/update', { schema: { body: UpdateRunBody } }, async (request) => {
     const { status, end_time, run_name } = request.body;
     const run = await runs.update(runIdOf(request.body), {
       status,
@@ -36,17 +36,17 @@ export async function mlflowRunRoutes(app: FastifyInstance, { services }: { serv
     return { run_info: presentRunInfo(run.info) };
   });
 
-  app.post<{ Body: RunIdBody }>('/runs/delete', { schema: { body: RunIdBody } }, async (request) => {
+  app.post('/runs/delete', { schema: { body: RunIdBody } }, async (request) => {
     await runs.delete(request.body.run_id);
     return {};
   });
 
-  app.post<{ Body: RunIdBody }>('/runs/restore', { schema: { body: RunIdBody } }, async (request) => {
+  app.post('/runs/restore', { schema: { body: RunIdBody } }, async (request) => {
     await runs.restore(request.body.run_id);
     return {};
   });
 
-  app.post<{ Body: SearchRunsBody }>('/runs/search', { schema: { body: SearchRunsBody } }, async (request, reply) => {
+  app.post('/runs/search', { schema: { body: SearchRunsBody } }, async (request, reply) => {
     const { experiment_ids = [], filter, run_view_type, max_results, order_by, page_token } = request.body;
     const result = await runs.search({
       experimentIds: experiment_ids,

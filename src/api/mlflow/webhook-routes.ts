@@ -1,9 +1,9 @@
 import { Value } from '@sinclair/typebox/value';
-import type { FastifyInstance } from 'fastify';
 import { invalid } from '../../domain/errors.js';
 import type { Webhook } from '../../domain/webhooks/webhook.js';
 import type { Services } from '../../services/services.js';
 import type { WebhookTestResult } from '../../services/webhooks/webhook-service.js';
+import type { TypedApp } from '../typed-app.js';
 import {
   CreateWebhookBody,
   ListWebhooksQuery,
@@ -37,35 +37,29 @@ function presentTestResult(result: WebhookTestResult): Record<string, unknown> {
 }
 
 /** webhooks/*: MLflow 3's webhook subscriptions for registry events, and a test delivery. */
-export async function mlflowWebhookRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function mlflowWebhookRoutes(app: TypedApp, { services }: { services: Services }) {
   const webhooks = services.webhooks.subscriptions;
 
-  app.post<{ Body: CreateWebhookBody }>('/webhooks', { schema: { body: CreateWebhookBody } }, async (request) => ({
+  app.post('/webhooks', { schema: { body: CreateWebhookBody } }, async (request) => ({
     webhook: presentWebhook(await webhooks.create(request.body)),
   }));
 
-  app.get<{ Querystring: ListWebhooksQuery }>(
-    '/webhooks',
-    { schema: { querystring: ListWebhooksQuery } },
-    async (request) => {
-      const result = await webhooks.list({
-        maxResults: toInteger(request.query.max_results, 'max_results'),
-        pageToken: request.query.page_token,
-      });
-      const reply: Record<string, unknown> = {};
-      if (result.webhooks.length > 0) reply.webhooks = result.webhooks.map(presentWebhook);
-      if (result.nextPageToken) reply.next_page_token = result.nextPageToken;
-      return reply;
-    },
-  );
+  app.get('/webhooks', { schema: { querystring: ListWebhooksQuery } }, async (request) => {
+    const result = await webhooks.list({
+      maxResults: toInteger(request.query.max_results, 'max_results'),
+      pageToken: request.query.page_token,
+    });
+    const reply: Record<string, unknown> = {};
+    if (result.webhooks.length > 0) reply.webhooks = result.webhooks.map(presentWebhook);
+    if (result.nextPageToken) reply.next_page_token = result.nextPageToken;
+    return reply;
+  });
 
-  app.get<{ Params: WebhookIdParams }>(
-    '/webhooks/:webhook_id',
-    { schema: { params: WebhookIdParams } },
-    async (request) => ({ webhook: presentWebhook(await webhooks.get(request.params.webhook_id)) }),
-  );
+  app.get('/webhooks/:webhook_id', { schema: { params: WebhookIdParams } }, async (request) => ({
+    webhook: presentWebhook(await webhooks.get(request.params.webhook_id)),
+  }));
 
-  app.patch<{ Params: WebhookIdParams; Body: UpdateWebhookBody }>(
+  app.patch(
     '/webhooks/:webhook_id',
     { schema: { params: WebhookIdParams, body: UpdateWebhookBody } },
     async (request) => {
@@ -75,31 +69,23 @@ export async function mlflowWebhookRoutes(app: FastifyInstance, { services }: { 
     },
   );
 
-  app.delete<{ Params: WebhookIdParams }>(
-    '/webhooks/:webhook_id',
-    { schema: { params: WebhookIdParams } },
-    async (request) => {
-      await webhooks.delete(request.params.webhook_id);
-      return {};
-    },
-  );
+  app.delete('/webhooks/:webhook_id', { schema: { params: WebhookIdParams } }, async (request) => {
+    await webhooks.delete(request.params.webhook_id);
+    return {};
+  });
 
   // The body is optional (a test of the webhook's first event), so it is checked here rather than by the schema.
-  app.post<{ Params: WebhookIdParams }>(
-    '/webhooks/:webhook_id/test',
-    { schema: { params: WebhookIdParams } },
-    async (request) => {
-      const body = request.body ?? {};
-      if (!Value.Check(TestWebhookBody, body)) {
-        const first = [...Value.Errors(TestWebhookBody, body)][0];
-        throw invalid(
-          `Invalid value for body${first?.path.replaceAll('/', '.') ?? ''}: ${first?.message ?? 'is invalid'}`,
-        );
-      }
-      sameId(request.params.webhook_id, body.webhook_id);
-      return { result: presentTestResult(await webhooks.test(request.params.webhook_id, body.event)) };
-    },
-  );
+  app.post('/webhooks/:webhook_id/test', { schema: { params: WebhookIdParams } }, async (request) => {
+    const body = request.body ?? {};
+    if (!Value.Check(TestWebhookBody, body)) {
+      const first = [...Value.Errors(TestWebhookBody, body)][0];
+      throw invalid(
+        `Invalid value for body${first?.path.replaceAll('/', '.') ?? ''}: ${first?.message ?? 'is invalid'}`,
+      );
+    }
+    sameId(request.params.webhook_id, body.webhook_id);
+    return { result: presentTestResult(await webhooks.test(request.params.webhook_id, body.event)) };
+  });
 }
 
 function sameId(inPath: string, inBody: string | undefined): void {

@@ -1,22 +1,21 @@
 import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/services.js';
 import { guardArtifactPath } from '../artifact-path-guard.js';
+import type { TypedApp } from '../typed-app.js';
 import { ArtifactFileJson, ArtifactListQuery, IdParams } from './schemas.js';
 
 const tags = ['artifacts'];
-type ByPath = { Params: { runId: string; '*': string } };
 const PathParams = Type.Object({ runId: Type.String(), '*': Type.String() });
 
-export async function artifactRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function artifactRoutes(app: TypedApp, { services }: { services: Services }) {
   const artifacts = services.artifacts;
   // Artifact bytes are never parsed, whatever content type the client declares: a JSON or text file is stored as
   // the exact bytes sent. This applies only inside this plugin.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
 
-  app.put<ByPath>(
+  app.put(
     '/runs/:runId/artifacts/*',
     {
       schema: {
@@ -38,7 +37,7 @@ export async function artifactRoutes(app: FastifyInstance, { services }: { servi
     },
   );
 
-  app.get<{ Params: { runId: string }; Querystring: { path?: string } }>(
+  app.get(
     '/runs/:runId/artifacts',
     {
       schema: {
@@ -51,7 +50,7 @@ export async function artifactRoutes(app: FastifyInstance, { services }: { servi
     async (request) => artifacts.list(request.params.runId, guardArtifactPath(request.query.path ?? '', 'path')),
   );
 
-  app.get<ByPath>('/runs/:runId/artifacts/*', { schema: { tags, params: PathParams } }, async (request, reply) => {
+  app.get('/runs/:runId/artifacts/*', { schema: { tags, params: PathParams } }, async (request, reply) => {
     const file = await artifacts.download(
       request.params.runId,
       guardArtifactPath(request.params['*'], 'artifact path'),
@@ -59,7 +58,7 @@ export async function artifactRoutes(app: FastifyInstance, { services }: { servi
     return reply.type('application/octet-stream').header('content-length', file.size).send(file.body);
   });
 
-  app.delete<ByPath>('/runs/:runId/artifacts/*', { schema: { tags, params: PathParams } }, async (request, reply) => {
+  app.delete('/runs/:runId/artifacts/*', { schema: { tags, params: PathParams } }, async (request, reply) => {
     await artifacts.delete(request.params.runId, guardArtifactPath(request.params['*'], 'artifact path'));
     return reply.status(204).send();
   });

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/services.js';
+import type { TypedApp } from '../typed-app.js';
 import { fromMap, presentExperiment } from './presenters.js';
 import {
   CreateExperimentBody,
@@ -18,12 +18,11 @@ const SearchReply = Type.Object({
   experiments: Type.Array(ExperimentJson),
   nextPageToken: Type.Optional(Type.String()),
 });
-type ById = { Params: { experimentId: string } };
 
-export async function experimentRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function experimentRoutes(app: TypedApp, { services }: { services: Services }) {
   const experiments = services.experiments;
 
-  app.post<{ Body: CreateExperimentBody }>(
+  app.post(
     '/experiments',
     { schema: { tags, body: CreateExperimentBody, response: { 201: ExperimentReply } } },
     async (request, reply) => {
@@ -33,7 +32,7 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
     },
   );
 
-  app.get<{ Querystring: ListQuery }>(
+  app.get(
     '/experiments',
     { schema: { tags, querystring: ListQuery, response: { 200: SearchReply } } },
     async (request) => {
@@ -49,7 +48,7 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
     },
   );
 
-  app.post<{ Body: SearchExperimentsBody }>(
+  app.post(
     '/experiments/search',
     { schema: { tags, body: SearchExperimentsBody, response: { 200: SearchReply } } },
     async (request) => {
@@ -58,19 +57,19 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
     },
   );
 
-  app.get<{ Params: { name: string } }>(
+  app.get(
     '/experiments/by-name/:name',
     { schema: { tags, params: Type.Object({ name: Type.String() }), response: { 200: ExperimentReply } } },
     async (request) => ({ experiment: presentExperiment(await experiments.getByName(request.params.name)) }),
   );
 
-  app.get<ById>(
+  app.get(
     '/experiments/:experimentId',
     { schema: { tags, params: IdParams('experimentId'), response: { 200: ExperimentReply } } },
     async (request) => ({ experiment: presentExperiment(await experiments.get(request.params.experimentId)) }),
   );
 
-  app.patch<ById & { Body: { name: string } }>(
+  app.patch(
     '/experiments/:experimentId',
     {
       schema: {
@@ -85,19 +84,19 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
     }),
   );
 
-  app.delete<ById>(
+  app.delete(
     '/experiments/:experimentId',
     { schema: { tags, params: IdParams('experimentId'), response: { 200: ExperimentReply } } },
     async (request) => ({ experiment: presentExperiment(await experiments.delete(request.params.experimentId)) }),
   );
 
-  app.post<ById>(
+  app.post(
     '/experiments/:experimentId/restore',
     { schema: { tags, params: IdParams('experimentId'), response: { 200: ExperimentReply } } },
     async (request) => ({ experiment: presentExperiment(await experiments.restore(request.params.experimentId)) }),
   );
 
-  app.put<ById & { Body: { tags: Record<string, string> } }>(
+  app.put(
     '/experiments/:experimentId/tags',
     { schema: { tags, params: IdParams('experimentId'), body: SetTagsBody, response: { 200: ExperimentReply } } },
     async (request) => ({
@@ -105,7 +104,7 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
     }),
   );
 
-  app.delete<{ Params: { experimentId: string; key: string } }>(
+  app.delete(
     '/experiments/:experimentId/tags/:key',
     {
       schema: {

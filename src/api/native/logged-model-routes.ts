@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import { metricValueToWire } from '../../domain/metrics/metric-value.js';
 import type { LoggedModel } from '../../domain/tracking/logged-model.js';
 import type { Services } from '../../services/services.js';
+import type { TypedApp } from '../typed-app.js';
 import { IdParams, LoggedModelJson } from './schemas.js';
 
 const tags = ['logged-models'];
@@ -25,8 +25,8 @@ async function present(services: Services, model: LoggedModel) {
 }
 
 /** MLflow 3 LoggedModels in the native API: one model, and the models a run produced. */
-export async function loggedModelRoutes(app: FastifyInstance, { services }: { services: Services }) {
-  app.get<{ Params: { modelId: string } }>(
+export async function loggedModelRoutes(app: TypedApp, { services }: { services: Services }) {
+  app.get(
     '/logged-models/:modelId',
     { schema: { tags, params: IdParams('modelId'), response: { 200: Type.Object({ loggedModel: LoggedModelJson }) } } },
     async (request) => ({
@@ -34,7 +34,7 @@ export async function loggedModelRoutes(app: FastifyInstance, { services }: { se
     }),
   );
 
-  app.get<{ Params: { runId: string } }>(
+  app.get(
     '/runs/:runId/logged-models',
     {
       schema: {

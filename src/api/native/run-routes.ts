@@ -1,10 +1,9 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import { invalid } from '../../domain/errors.js';
-import type { RunStatus } from '../../domain/tracking/entities.js';
 import type { Services } from '../../services/services.js';
 import { MAX_RUNS_PER_GET } from '../../services/tracking/run-service.js';
 import { sendJsonBytes } from '../json-bytes-reply.js';
+import type { TypedApp } from '../typed-app.js';
 import { fromMap, presentMetric, presentRun } from './presenters.js';
 import {
   CreateRunBody,
@@ -25,25 +24,20 @@ const GetRunsBody = Type.Object(
   { runIds: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: MAX_RUNS_PER_GET }) },
   { additionalProperties: false },
 );
-type ByRun = { Params: { runId: string } };
 
 /** Large enough for a 10,000-point batch with long keys; artifact uploads stream and are not bound by it. */
 export const BATCH_BODY_LIMIT = 32 * 1024 * 1024;
 
-export async function runRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function runRoutes(app: TypedApp, { services }: { services: Services }) {
   const runs = services.runs;
 
-  app.post<{ Body: CreateRunBody }>(
-    '/runs',
-    { schema: { tags, body: CreateRunBody, response: { 201: RunReply } } },
-    async (request, reply) => {
-      const body = request.body;
-      const run = await runs.create({ ...body, tags: fromMap(body.tags) });
-      return reply.status(201).send({ run: presentRun(run) });
-    },
-  );
+  app.post('/runs', { schema: { tags, body: CreateRunBody, response: { 201: RunReply } } }, async (request, reply) => {
+    const body = request.body;
+    const run = await runs.create({ ...body, tags: fromMap(body.tags) });
+    return reply.status(201).send({ run: presentRun(run) });
+  });
 
-  app.post<{ Body: SearchRunsBody }>(
+  app.post(
     '/runs/search',
     {
       // The reply is sent as bytes (see sendJsonBytes); the schema documents it, and this spares compiling a
@@ -61,7 +55,7 @@ export async function runRoutes(app: FastifyInstance, { services }: { services: 
     },
   );
 
-  app.post<{ Body: { runIds: string[] } }>(
+  app.post(
     '/runs/get',
     {
       serializerCompiler: () => JSON.stringify,
@@ -78,40 +72,32 @@ export async function runRoutes(app: FastifyInstance, { services }: { services: 
     },
   );
 
-  app.get<ByRun>(
-    '/runs/:runId',
-    { schema: { tags, params: RunParams, response: { 200: RunReply } } },
-    async (request) => ({
-      run: presentRun(await runs.get(request.params.runId)),
-    }),
-  );
+  app.get('/runs/:runId', { schema: { tags, params: RunParams, response: { 200: RunReply } } }, async (request) => ({
+    run: presentRun(await runs.get(request.params.runId)),
+  }));
 
-  app.patch<ByRun & { Body: UpdateRunBody }>(
+  app.patch(
     '/runs/:runId',
     { schema: { tags, params: RunParams, body: UpdateRunBody, response: { 200: RunReply } } },
     async (request) => {
       const { status, endTime, runName } = request.body;
       return {
-        run: presentRun(
-          await runs.update(request.params.runId, { status: status as RunStatus | undefined, endTime, runName }),
-        ),
+        run: presentRun(await runs.update(request.params.runId, { status, endTime, runName })),
       };
     },
   );
 
-  app.delete<ByRun>(
-    '/runs/:runId',
-    { schema: { tags, params: RunParams, response: { 200: RunReply } } },
-    async (request) => ({ run: presentRun(await runs.delete(request.params.runId)) }),
-  );
+  app.delete('/runs/:runId', { schema: { tags, params: RunParams, response: { 200: RunReply } } }, async (request) => ({
+    run: presentRun(await runs.delete(request.params.runId)),
+  }));
 
-  app.post<ByRun>(
+  app.post(
     '/runs/:runId/restore',
     { schema: { tags, params: RunParams, response: { 200: RunReply } } },
     async (request) => ({ run: presentRun(await runs.restore(request.params.runId)) }),
   );
 
-  app.post<ByRun & { Body: LogBatchBody }>(
+  app.post(
     '/runs/:runId/batch',
     {
       bodyLimit: BATCH_BODY_LIMIT,
@@ -132,7 +118,7 @@ export async function runRoutes(app: FastifyInstance, { services }: { services: 
     },
   );
 
-  app.delete<{ Params: { runId: string; key: string } }>(
+  app.delete(
     '/runs/:runId/tags/:key',
     { schema: { tags, params: Type.Object({ runId: Type.String(), key: Type.String() }) } },
     async (request, reply) => {
@@ -141,7 +127,7 @@ export async function runRoutes(app: FastifyInstance, { services }: { services: 
     },
   );
 
-  app.post<ByRun & { Body: LogInputsBody }>(
+  app.post(
     '/runs/:runId/inputs',
     { schema: { tags, params: RunParams, body: LogInputsBody, response: { 200: RunReply } } },
     async (request) => {
@@ -158,7 +144,7 @@ export async function runRoutes(app: FastifyInstance, { services }: { services: 
     },
   );
 
-  app.get<ByRun & { Querystring: MetricHistoryQuery }>(
+  app.get(
     '/runs/:runId/metric-history',
     {
       schema: {

@@ -1,4 +1,6 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
+import { RUN_STATUSES } from '../../domain/tracking/entities.js';
+import { literalUnion } from '../literal-union.js';
 
 /** Request and response shapes of the native API; they also generate /api/v1/openapi.json. */
 
@@ -9,7 +11,7 @@ const ViewType = Type.Union([Type.Literal('ACTIVE_ONLY'), Type.Literal('DELETED_
 const Digits = Type.String({ pattern: '^[0-9]{1,9}$' });
 /** A step as a query parameter: an integer, negative allowed, within JavaScript's exact range. */
 const StepDigits = Type.String({ pattern: '^-?[0-9]{1,15}$' });
-const RunStatus = Type.Union(['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'].map((s) => Type.Literal(s)));
+const RunStatus = literalUnion(RUN_STATUSES);
 
 export const ErrorResponse = Type.Object({ error_code: Type.String(), message: Type.String() }, { $id: 'Error' });
 
@@ -112,7 +114,6 @@ export const CreateExperimentBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export type CreateExperimentBody = Static<typeof CreateExperimentBody>;
 
 export const UpdateExperimentBody = Type.Object(
   { name: Type.String({ minLength: 1, maxLength: 500 }) },
@@ -131,7 +132,6 @@ export const SearchExperimentsBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export type SearchExperimentsBody = Static<typeof SearchExperimentsBody>;
 
 export const CreateRunBody = Type.Object(
   {
@@ -144,7 +144,6 @@ export const CreateRunBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export type CreateRunBody = Static<typeof CreateRunBody>;
 
 export const UpdateRunBody = Type.Object(
   {
@@ -154,7 +153,6 @@ export const UpdateRunBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export type UpdateRunBody = Static<typeof UpdateRunBody>;
 
 export const SearchRunsBody = Type.Object(
   {
@@ -167,7 +165,6 @@ export const SearchRunsBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export type SearchRunsBody = Static<typeof SearchRunsBody>;
 
 export const LogBatchBody = Type.Object(
   {
@@ -190,13 +187,11 @@ export const LogBatchBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export type LogBatchBody = Static<typeof LogBatchBody>;
 
 export const LogInputsBody = Type.Object(
   { datasets: Type.Array(DatasetInputJson, { minItems: 1, maxItems: 100 }) },
   { additionalProperties: false },
 );
-export type LogInputsBody = Static<typeof LogInputsBody>;
 
 export const ListQuery = Type.Object(
   {
@@ -208,7 +203,6 @@ export const ListQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-export type ListQuery = Static<typeof ListQuery>;
 
 export const MetricHistoryQuery = Type.Object(
   {
@@ -221,7 +215,6 @@ export const MetricHistoryQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-export type MetricHistoryQuery = Static<typeof MetricHistoryQuery>;
 
 export const ArtifactListQuery = Type.Object(
   { path: Type.Optional(Type.String({ maxLength: 4096 })) },
@@ -235,4 +228,5 @@ export const ArtifactFileJson = Type.Object({
   sha256: Type.Union([Type.String(), Type.Null()]),
 });
 
-export const IdParams = (name: string) => Type.Object({ [name]: Id });
+/** Path parameters naming one entity by id; the name is kept as a literal so handlers see `params.runId: string`. */
+export const IdParams = <Name extends string>(name: Name) => Type.Object({ [name]: Id } as Record<Name, typeof Id>);

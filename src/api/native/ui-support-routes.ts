@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/services.js';
+import type { TypedApp } from '../typed-app.js';
 import { IdParams } from './schemas.js';
 
 const tags = ['experiments'];
@@ -24,8 +24,8 @@ const KeysJson = Type.Object({
 });
 
 /** Summaries the web UI lists and autocompletes from; they are plain reads any client may use. */
-export async function uiSupportRoutes(app: FastifyInstance, { services }: { services: Services }) {
-  app.post<{ Body: { experimentIds: string[] } }>(
+export async function uiSupportRoutes(app: TypedApp, { services }: { services: Services }) {
+  app.post(
     '/experiments/activity',
     {
       schema: {
@@ -38,7 +38,7 @@ export async function uiSupportRoutes(app: FastifyInstance, { services }: { serv
     async (request) => ({ activity: await services.experimentOverview.activity(request.body.experimentIds) }),
   );
 
-  app.get<{ Params: { experimentId: string } }>(
+  app.get(
     '/experiments/:experimentId/keys',
     {
       schema: {

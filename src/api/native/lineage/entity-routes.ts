@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import { invalid } from '../../../domain/errors.js';
 import type { Services } from '../../../services/services.js';
+import type { TypedApp } from '../../typed-app.js';
 import {
   DeploymentStatusBody,
   EdgeBody,
@@ -17,19 +17,18 @@ import {
 import { registration } from './registration-presenter.js';
 
 const tags = ['lineage'];
-const IdParam = (name: string) => Type.Object({ [name]: Type.String({ minLength: 1, maxLength: 200 }) });
+const EntityId = Type.String({ minLength: 1, maxLength: 200 });
+const IdParam = <Name extends string>(name: Name) => Type.Object({ [name]: EntityId } as Record<Name, typeof EntityId>);
 
 /** Registration of lineage entities: datasets and versions, features, environments, code, targets, deployments. */
-export async function lineageEntityRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function lineageEntityRoutes(app: TypedApp, { services }: { services: Services }) {
   const lineage = services.lineage;
 
-  app.post<{ Body: RegisterDatasetBody }>(
-    '/lineage/datasets',
-    { schema: { tags, body: RegisterDatasetBody } },
-    async (request, reply) => reply.status(201).send({ dataset: await lineage.registerDataset(request.body) }),
+  app.post('/lineage/datasets', { schema: { tags, body: RegisterDatasetBody } }, async (request, reply) =>
+    reply.status(201).send({ dataset: await lineage.registerDataset(request.body) }),
   );
 
-  app.get<{ Querystring: { namespace?: string; name?: string; dataset?: string } }>(
+  app.get(
     '/lineage/dataset-versions',
     {
       schema: {
@@ -57,7 +56,7 @@ export async function lineageEntityRoutes(app: FastifyInstance, { services }: { 
     },
   );
 
-  app.post<{ Body: RegisterDatasetVersionBody }>(
+  app.post(
     '/lineage/dataset-versions',
     { schema: { tags, body: RegisterDatasetVersionBody } },
     async (request, reply) => {
@@ -78,82 +77,58 @@ export async function lineageEntityRoutes(app: FastifyInstance, { services }: { 
     },
   );
 
-  app.get<{ Params: { versionId: string } }>(
+  app.get(
     '/lineage/dataset-versions/:versionId',
     { schema: { tags, params: IdParam('versionId') } },
     async (request) => ({ datasetVersion: await lineage.getDatasetVersion(request.params.versionId) }),
   );
 
-  app.post<{ Body: RegisterFeatureBody }>(
-    '/lineage/features',
-    { schema: { tags, body: RegisterFeatureBody } },
-    async (request, reply) => {
-      const featureVersion = await lineage.registerFeature(request.body);
-      return reply
-        .status(201)
-        .send(registration('feature_version', featureVersion.featureVersionId, true, 'featureVersion', featureVersion));
-    },
-  );
+  app.post('/lineage/features', { schema: { tags, body: RegisterFeatureBody } }, async (request, reply) => {
+    const featureVersion = await lineage.registerFeature(request.body);
+    return reply
+      .status(201)
+      .send(registration('feature_version', featureVersion.featureVersionId, true, 'featureVersion', featureVersion));
+  });
 
-  app.post<{ Body: RegisterEnvironmentBody }>(
-    '/lineage/environments',
-    { schema: { tags, body: RegisterEnvironmentBody } },
-    async (request, reply) => {
-      const body = request.body;
-      const result = await lineage.registerEnvironment({
-        os: body.os,
-        runtime: body.runtime,
-        packages: body.packages,
-        hardware: body.hardware,
-        containerImageDigest: body.containerImageDigest ?? null,
-      });
-      return reply
-        .status(result.created ? 201 : 200)
-        .send(registration('environment', result.environmentId, result.created, 'environment', result.environment));
-    },
-  );
+  app.post('/lineage/environments', { schema: { tags, body: RegisterEnvironmentBody } }, async (request, reply) => {
+    const body = request.body;
+    const result = await lineage.registerEnvironment({
+      os: body.os,
+      runtime: body.runtime,
+      packages: body.packages,
+      hardware: body.hardware,
+      containerImageDigest: body.containerImageDigest ?? null,
+    });
+    return reply
+      .status(result.created ? 201 : 200)
+      .send(registration('environment', result.environmentId, result.created, 'environment', result.environment));
+  });
 
-  app.get<{ Params: { environmentId: string } }>(
+  app.get(
     '/lineage/environments/:environmentId',
     { schema: { tags, params: IdParam('environmentId') } },
     async (request) => lineage.getEnvironment(request.params.environmentId),
   );
 
-  app.post<{ Body: RegisterCodeRefBody }>(
-    '/lineage/code-refs',
-    { schema: { tags, body: RegisterCodeRefBody } },
-    async (request, reply) => {
-      const { repository, commit, dirtyDigest } = request.body;
-      const result = await lineage.registerCodeRef({ repository, commit, dirtyDigest: dirtyDigest ?? null });
-      return reply
-        .status(result.created ? 201 : 200)
-        .send(registration('code_ref', result.codeRefId, result.created, 'codeRef', result.codeRef));
-    },
-  );
+  app.post('/lineage/code-refs', { schema: { tags, body: RegisterCodeRefBody } }, async (request, reply) => {
+    const { repository, commit, dirtyDigest } = request.body;
+    const result = await lineage.registerCodeRef({ repository, commit, dirtyDigest: dirtyDigest ?? null });
+    return reply
+      .status(result.created ? 201 : 200)
+      .send(registration('code_ref', result.codeRefId, result.created, 'codeRef', result.codeRef));
+  });
 
-  app.post<{ Body: RegisterTargetBody }>(
-    '/lineage/deployment-targets',
-    { schema: { tags, body: RegisterTargetBody } },
-    async (request, reply) => {
-      const target = await lineage.registerDeploymentTarget(request.body);
-      return reply
-        .status(201)
-        .send(registration('deployment_target', target.targetId, true, 'deploymentTarget', target));
-    },
-  );
+  app.post('/lineage/deployment-targets', { schema: { tags, body: RegisterTargetBody } }, async (request, reply) => {
+    const target = await lineage.registerDeploymentTarget(request.body);
+    return reply.status(201).send(registration('deployment_target', target.targetId, true, 'deploymentTarget', target));
+  });
 
-  app.post<{ Body: RecordDeploymentBody }>(
-    '/lineage/deployments',
-    { schema: { tags, body: RecordDeploymentBody } },
-    async (request, reply) => {
-      const deployment = await lineage.recordDeployment(request.body);
-      return reply
-        .status(201)
-        .send(registration('deployment', deployment.deploymentId, true, 'deployment', deployment));
-    },
-  );
+  app.post('/lineage/deployments', { schema: { tags, body: RecordDeploymentBody } }, async (request, reply) => {
+    const deployment = await lineage.recordDeployment(request.body);
+    return reply.status(201).send(registration('deployment', deployment.deploymentId, true, 'deployment', deployment));
+  });
 
-  app.patch<{ Params: { deploymentId: string }; Body: DeploymentStatusBody }>(
+  app.patch(
     '/lineage/deployments/:deploymentId',
     { schema: { tags, params: IdParam('deploymentId'), body: DeploymentStatusBody } },
     async (request) => ({
@@ -161,7 +136,7 @@ export async function lineageEntityRoutes(app: FastifyInstance, { services }: { 
     }),
   );
 
-  app.post<{ Body: ModelVersionLineageBody }>(
+  app.post(
     '/lineage/model-versions',
     {
       schema: {
@@ -179,7 +154,7 @@ export async function lineageEntityRoutes(app: FastifyInstance, { services }: { 
     },
   );
 
-  app.post<{ Body: EdgeBody }>(
+  app.post(
     '/lineage/edges',
     { schema: { tags, summary: 'Link two existing nodes', body: EdgeBody } },
     async (request, reply) => reply.status(201).send({ edge: await lineage.recordEdge(request.body) }),

@@ -1,19 +1,20 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import { parseEdgeTypes } from '../../../domain/lineage/edge-types.js';
 import type { Direction } from '../../../domain/lineage/graph.js';
-import { NODE_KINDS, type NodeKind } from '../../../domain/lineage/node-id.js';
+import { NODE_KINDS } from '../../../domain/lineage/node-id.js';
 import type { Services } from '../../../services/services.js';
+import { literalUnion } from '../../literal-union.js';
+import type { TypedApp } from '../../typed-app.js';
 import { DepthQuery, ModelVersionParams, PathQuery, WalkQuery } from './lineage-schemas.js';
 import { presentReached, presentWalk } from './walk-presenter.js';
 
 const tags = ['lineage'];
 
 /** Questions over the graph: closures, impact, paths, training data, provenance, completeness and export. */
-export async function lineageQueryRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function lineageQueryRoutes(app: TypedApp, { services }: { services: Services }) {
   const queries = services.lineageQueries;
 
-  app.get<{ Querystring: { nodeId: string } }>(
+  app.get(
     '/lineage/nodes',
     {
       schema: {
@@ -27,7 +28,7 @@ export async function lineageQueryRoutes(app: FastifyInstance, { services }: { s
     async (request) => ({ node: await queries.node(request.query.nodeId) }),
   );
 
-  app.get<{ Querystring: { kind?: NodeKind; query?: string; maxResults?: string } }>(
+  app.get(
     '/lineage/nodes/search',
     {
       schema: {
@@ -35,7 +36,7 @@ export async function lineageQueryRoutes(app: FastifyInstance, { services }: { s
         summary: 'Nodes of a kind and/or whose id or label contains the query text, newest first',
         querystring: Type.Object(
           {
-            kind: Type.Optional(Type.Union(NODE_KINDS.map((k) => Type.Literal(k)))),
+            kind: Type.Optional(literalUnion(NODE_KINDS)),
             query: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
             maxResults: Type.Optional(Type.String({ pattern: '^[0-9]{1,6}$' })),
           },
@@ -54,7 +55,7 @@ export async function lineageQueryRoutes(app: FastifyInstance, { services }: { s
   );
 
   for (const direction of ['upstream', 'downstream'] as const satisfies readonly Direction[]) {
-    app.get<{ Querystring: WalkQuery }>(
+    app.get(
       `/lineage/${direction}`,
       { schema: { tags, summary: `The ${direction} closure of a node`, querystring: WalkQuery } },
       async (request) => {
@@ -65,7 +66,7 @@ export async function lineageQueryRoutes(app: FastifyInstance, { services }: { s
     );
   }
 
-  app.get<{ Querystring: WalkQuery }>(
+  app.get(
     '/lineage/impact',
     { schema: { tags, summary: 'What a change to a node affects downstream', querystring: WalkQuery } },
     async (request) => {
@@ -86,13 +87,13 @@ export async function lineageQueryRoutes(app: FastifyInstance, { services }: { s
     },
   );
 
-  app.get<{ Querystring: PathQuery }>(
+  app.get(
     '/lineage/path',
     { schema: { tags, summary: 'The shortest path between two nodes', querystring: PathQuery } },
     async (request) => queries.path(request.query.from, request.query.to, { depth: request.query.depth }),
   );
 
-  app.get<{ Params: { versionId: string }; Querystring: DepthQuery }>(
+  app.get(
     '/lineage/dataset-versions/:versionId/models',
     {
       schema: {
@@ -108,7 +109,7 @@ export async function lineageQueryRoutes(app: FastifyInstance, { services }: { s
     },
   );
 
-  app.get<{ Params: { name: string }; Querystring: DepthQuery }>(
+  app.get(
     '/lineage/features/:name/dependents',
     {
       schema: {
@@ -124,19 +125,19 @@ export async function lineageQueryRoutes(app: FastifyInstance, { services }: { s
     },
   );
 
-  app.get<{ Params: ModelVersionParams }>(
+  app.get(
     '/lineage/model-versions/:modelId/:version/prov',
     { schema: { tags, summary: "A model version's provenance as W3C PROV-JSON", params: ModelVersionParams } },
     async (request) => queries.provenance(request.params.modelId, Number(request.params.version)),
   );
 
-  app.get<{ Params: ModelVersionParams }>(
+  app.get(
     '/lineage/model-versions/:modelId/:version/completeness',
     { schema: { tags, summary: "How complete a model version's lineage is", params: ModelVersionParams } },
     async (request) => queries.completeness(request.params.modelId, Number(request.params.version)),
   );
 
-  app.get<{ Querystring: { format?: 'json' | 'graphml' } }>(
+  app.get(
     '/lineage/export',
     {
       schema: {

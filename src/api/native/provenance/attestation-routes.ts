@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../../services/services.js';
+import type { TypedApp } from '../../typed-app.js';
 import { IdParams } from '../schemas.js';
 import { AttestationJson, DsseEnvelopeJson } from './provenance-schemas.js';
 
@@ -9,16 +9,15 @@ const VersionParams = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 256 }),
   version: Type.String({ pattern: '^[1-9][0-9]{0,8}$' }),
 });
-type ByVersion = { Params: { name: string; version: string } };
 
 /**
  * Signed in-toto attestations. POST issues one; GET downloads the latest DSSE envelope as is, ready for
  * `mnemo attest verify`.
  */
-export async function attestationRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function attestationRoutes(app: TypedApp, { services }: { services: Services }) {
   const attestations = services.provenance.attestations;
 
-  app.post<{ Params: { runId: string } }>(
+  app.post(
     '/runs/:runId/attestation',
     {
       schema: {
@@ -32,7 +31,7 @@ export async function attestationRoutes(app: FastifyInstance, { services }: { se
       reply.status(201).send({ attestation: await attestations.attestRun(request.params.runId) }),
   );
 
-  app.get<{ Params: { runId: string } }>(
+  app.get(
     '/runs/:runId/attestation',
     {
       schema: {
@@ -45,7 +44,7 @@ export async function attestationRoutes(app: FastifyInstance, { services }: { se
     async (request) => (await attestations.latestFor('run', request.params.runId)).envelope,
   );
 
-  app.post<ByVersion>(
+  app.post(
     '/registered-models/:name/versions/:version/attestation',
     {
       schema: {
@@ -61,7 +60,7 @@ export async function attestationRoutes(app: FastifyInstance, { services }: { se
       }),
   );
 
-  app.get<ByVersion>(
+  app.get(
     '/registered-models/:name/versions/:version/attestation',
     {
       schema: {

@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../../services/services.js';
 import type { AuditEventFilter } from '../../../store/repositories/provenance/audit-event-repository.js';
+import type { TypedApp } from '../../typed-app.js';
 import {
   AuditEventsQuery,
   AuditEventWithStateJson,
@@ -31,10 +31,10 @@ function filterOf(query: AuditExportQuery): AuditEventFilter {
 }
 
 /** Browsing, exporting and proving the audit log, and signing checkpoints of it. */
-export async function auditRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function auditRoutes(app: TypedApp, { services }: { services: Services }) {
   const { auditLog, checkpoints, proofs } = services.provenance;
 
-  app.get<{ Querystring: AuditEventsQuery }>(
+  app.get(
     '/audit/events',
     {
       schema: {
@@ -56,7 +56,7 @@ export async function auditRoutes(app: FastifyInstance, { services }: { services
       }),
   );
 
-  app.get<{ Querystring: AuditExportQuery }>(
+  app.get(
     '/audit/events.jsonl',
     {
       schema: {
@@ -77,13 +77,13 @@ export async function auditRoutes(app: FastifyInstance, { services }: { services
     },
   );
 
-  app.get<{ Params: { seq: string } }>(
+  app.get(
     '/audit/events/:seq',
     { schema: { tags, params: SeqParams, response: { 200: Type.Object({ event: AuditEventWithStateJson }) } } },
     async (request) => ({ event: await auditLog.get(Number(request.params.seq)) }),
   );
 
-  app.get<{ Params: { seq: string }; Querystring: { treeSize?: string } }>(
+  app.get(
     '/audit/events/:seq/proof',
     {
       schema: {
@@ -97,7 +97,7 @@ export async function auditRoutes(app: FastifyInstance, { services }: { services
     async (request) => proofs.inclusion(Number(request.params.seq), optionalNumber(request.query.treeSize)),
   );
 
-  app.get<{ Querystring: { from: string; to: string } }>(
+  app.get(
     '/audit/consistency',
     {
       schema: {
@@ -122,7 +122,7 @@ export async function auditRoutes(app: FastifyInstance, { services }: { services
     async (_request, reply) => reply.status(201).send({ checkpoint: await checkpoints.create() }),
   );
 
-  app.get<{ Querystring: { maxResults?: string; pageToken?: string } }>(
+  app.get(
     '/audit/checkpoints',
     {
       schema: {

@@ -1,6 +1,6 @@
-import { type Static, Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
 import type { RegistryService } from '../../../services/registry/registry-service.js';
+import type { TypedApp } from '../../typed-app.js';
 
 const tags = ['registry governance'];
 const Query = Type.Object(
@@ -30,8 +30,8 @@ const Reply = Type.Object({
 });
 
 /** How complete each model and version is against its kind's schema, and what is missing; paged, with a summary. */
-export async function completenessRoutes(app: FastifyInstance, { registry }: { registry: RegistryService }) {
-  app.get<{ Querystring: Static<typeof Query> }>(
+export async function completenessRoutes(app: TypedApp, { registry }: { registry: RegistryService }) {
+  app.get(
     '/registry/completeness',
     { schema: { tags, querystring: Query, response: { 200: Reply } } },
     async (request) => {

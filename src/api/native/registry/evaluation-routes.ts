@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { CheckInput, EvaluationInput } from '../../../services/registry/evaluation-service.js';
 import type { RegistryService } from '../../../services/registry/registry-service.js';
+import type { TypedApp } from '../../typed-app.js';
 import { VersionParams } from './registry-schemas.js';
 
 const tags = ['registry'];
@@ -64,14 +63,13 @@ const CheckJson = Type.Object({
 });
 const EvaluationsReply = Type.Object({ evaluations: Type.Array(EvaluationJson) });
 const ChecksReply = Type.Object({ checks: Type.Array(CheckJson) });
-type ByVersion = { Params: { name: string; version: string } };
 const path = '/registered-models/:name/versions/:version';
 
 /** Evaluation results per data slice and fairness / drift check results of a model version. */
-export async function evaluationRoutes(app: FastifyInstance, { registry }: { registry: RegistryService }) {
+export async function evaluationRoutes(app: TypedApp, { registry }: { registry: RegistryService }) {
   const evaluations = registry.evaluations;
 
-  app.post<ByVersion & { Body: { results: EvaluationInput[] } }>(
+  app.post(
     `${path}/evaluations`,
     { schema: { tags, params: VersionParams, body: EvaluationBody, response: { 201: EvaluationsReply } } },
     async (request, reply) => {
@@ -80,13 +78,13 @@ export async function evaluationRoutes(app: FastifyInstance, { registry }: { reg
     },
   );
 
-  app.get<ByVersion>(
+  app.get(
     `${path}/evaluations`,
     { schema: { tags, params: VersionParams, response: { 200: EvaluationsReply } } },
     async (request) => ({ evaluations: await evaluations.list(request.params.name, request.params.version) }),
   );
 
-  app.post<ByVersion & { Body: { checks: CheckInput[] } }>(
+  app.post(
     `${path}/checks`,
     { schema: { tags, params: VersionParams, body: ChecksBody, response: { 201: ChecksReply } } },
     async (request, reply) => {
@@ -95,7 +93,7 @@ export async function evaluationRoutes(app: FastifyInstance, { registry }: { reg
     },
   );
 
-  app.get<ByVersion>(
+  app.get(
     `${path}/checks`,
     { schema: { tags, params: VersionParams, response: { 200: ChecksReply } } },
     async (request) => ({ checks: await evaluations.checks(request.params.name, request.params.version) }),

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import type { RegistryService } from '../../../services/registry/registry-service.js';
+import type { TypedApp } from '../../typed-app.js';
 
 const tags = ['registry governance'];
 const TermJson = Type.Object(
@@ -36,11 +36,9 @@ const PutRuleBody = Type.Object(
 );
 const KeyParams = Type.Object({ tagKey: Type.String({ minLength: 1, maxLength: 250 }) });
 const KindParams = Type.Object({ entityKind: Type.String({ maxLength: 32 }) });
-type ByKey = { Params: { tagKey: string } };
-type ByKind = { Params: { entityKind: string } };
 
 /** Controlled vocabularies for tag values and naming rules per entity kind. */
-export async function governanceRoutes(app: FastifyInstance, { registry }: { registry: RegistryService }) {
+export async function governanceRoutes(app: TypedApp, { registry }: { registry: RegistryService }) {
   const governance = registry.governance;
 
   app.get(
@@ -49,20 +47,20 @@ export async function governanceRoutes(app: FastifyInstance, { registry }: { reg
     async () => ({ vocabularies: await governance.vocabularies() }),
   );
 
-  app.get<ByKey>(
+  app.get(
     '/vocabularies/:tagKey',
     { schema: { tags, params: KeyParams, response: { 200: VocabularyJson } } },
     async (request) => governance.vocabulary(request.params.tagKey),
   );
 
-  app.put<ByKey & { Body: { description?: string | null; terms: { value: string; description: string | null }[] } }>(
+  app.put(
     '/vocabularies/:tagKey',
     { schema: { tags, params: KeyParams, body: PutVocabularyBody, response: { 200: VocabularyJson } } },
     async (request) =>
       governance.putVocabulary(request.params.tagKey, request.body.description ?? null, request.body.terms),
   );
 
-  app.delete<ByKey>(
+  app.delete(
     '/vocabularies/:tagKey',
     { schema: { tags, params: KeyParams, response: { 200: Type.Object({}) } } },
     async (request) => {
@@ -77,14 +75,14 @@ export async function governanceRoutes(app: FastifyInstance, { registry }: { reg
     async () => ({ namingRules: await governance.namingRules() }),
   );
 
-  app.put<ByKind & { Body: { pattern: string; description?: string | null } }>(
+  app.put(
     '/naming-rules/:entityKind',
     { schema: { tags, params: KindParams, body: PutRuleBody, response: { 200: RuleJson } } },
     async (request) =>
       governance.putNamingRule(request.params.entityKind, request.body.pattern, request.body.description ?? null),
   );
 
-  app.delete<ByKind>(
+  app.delete(
     '/naming-rules/:entityKind',
     { schema: { tags, params: KindParams, response: { 200: Type.Object({}) } } },
     async (request) => {

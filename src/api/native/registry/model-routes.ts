@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import type { RegistryService } from '../../../services/registry/registry-service.js';
+import type { TypedApp } from '../../typed-app.js';
 import { fromMap } from '../presenters.js';
 import { presentModel, presentVersion } from './presenters.js';
 import {
@@ -29,13 +29,11 @@ const AliasParams = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 500 }),
   alias: Type.String({ maxLength: 255 }),
 });
-type ByName = { Params: { name: string } };
-type ByAlias = { Params: { name: string; alias: string } };
 
-export async function modelRoutes(app: FastifyInstance, { registry }: { registry: RegistryService }) {
+export async function modelRoutes(app: TypedApp, { registry }: { registry: RegistryService }) {
   const models = registry.models;
 
-  app.post<{ Body: CreateModelBody }>(
+  app.post(
     '/registered-models',
     { schema: { tags, body: CreateModelBody, response: { 201: ModelReply } } },
     async (request, reply) => {
@@ -45,7 +43,7 @@ export async function modelRoutes(app: FastifyInstance, { registry }: { registry
     },
   );
 
-  app.get<{ Querystring: SearchQuery }>(
+  app.get(
     '/registered-models',
     { schema: { tags, querystring: SearchQuery, response: { 200: SearchReply } } },
     async (request) => {
@@ -60,7 +58,7 @@ export async function modelRoutes(app: FastifyInstance, { registry }: { registry
     },
   );
 
-  app.post<{ Body: SearchBody }>(
+  app.post(
     '/registered-models/search',
     { schema: { tags, body: SearchBody, response: { 200: SearchReply } } },
     async (request) => {
@@ -69,19 +67,19 @@ export async function modelRoutes(app: FastifyInstance, { registry }: { registry
     },
   );
 
-  app.get<ByName>(
+  app.get(
     '/registered-models/:name',
     { schema: { tags, params: ModelParams, response: { 200: ModelReply } } },
     async (request) => ({ registeredModel: presentModel(await models.get(request.params.name)) }),
   );
 
-  app.patch<ByName & { Body: UpdateModelBody }>(
+  app.patch(
     '/registered-models/:name',
     { schema: { tags, params: ModelParams, body: UpdateModelBody, response: { 200: ModelReply } } },
     async (request) => ({ registeredModel: presentModel(await models.update(request.params.name, request.body)) }),
   );
 
-  app.post<ByName & { Body: { newName: string } }>(
+  app.post(
     '/registered-models/:name/rename',
     { schema: { tags, params: ModelParams, body: RenameModelBody, response: { 200: ModelReply } } },
     async (request) => ({
@@ -89,7 +87,7 @@ export async function modelRoutes(app: FastifyInstance, { registry }: { registry
     }),
   );
 
-  app.delete<ByName>(
+  app.delete(
     '/registered-models/:name',
     { schema: { tags, params: ModelParams, response: { 200: Deleted } } },
     async (request) => {
@@ -98,7 +96,7 @@ export async function modelRoutes(app: FastifyInstance, { registry }: { registry
     },
   );
 
-  app.put<ByName & { Body: { tags: Record<string, string> } }>(
+  app.put(
     '/registered-models/:name/tags',
     { schema: { tags, params: ModelParams, body: SetTagsBody, response: { 200: ModelReply } } },
     async (request) => ({
@@ -106,7 +104,7 @@ export async function modelRoutes(app: FastifyInstance, { registry }: { registry
     }),
   );
 
-  app.delete<{ Params: { name: string; key: string } }>(
+  app.delete(
     '/registered-models/:name/tags/:key',
     {
       schema: {
@@ -120,7 +118,7 @@ export async function modelRoutes(app: FastifyInstance, { registry }: { registry
     }),
   );
 
-  app.get<ByName & { Querystring: { stages?: string } }>(
+  app.get(
     '/registered-models/:name/latest-versions',
     {
       schema: {
@@ -140,7 +138,7 @@ export async function modelRoutes(app: FastifyInstance, { registry }: { registry
     },
   );
 
-  app.put<ByAlias & { Body: { version: number | string } }>(
+  app.put(
     '/registered-models/:name/aliases/:alias',
     { schema: { tags, params: AliasParams, body: SetAliasBody, response: { 200: VersionReply } } },
     async (request) => {
@@ -149,7 +147,7 @@ export async function modelRoutes(app: FastifyInstance, { registry }: { registry
     },
   );
 
-  app.get<ByAlias>(
+  app.get(
     '/registered-models/:name/aliases/:alias',
     { schema: { tags, params: AliasParams, response: { 200: VersionReply } } },
     async (request) => ({
@@ -157,7 +155,7 @@ export async function modelRoutes(app: FastifyInstance, { registry }: { registry
     }),
   );
 
-  app.delete<ByAlias>(
+  app.delete(
     '/registered-models/:name/aliases/:alias',
     { schema: { tags, params: AliasParams, response: { 200: Deleted } } },
     async (request) => {

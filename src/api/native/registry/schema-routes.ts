@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import type { RegistryService } from '../../../services/registry/registry-service.js';
+import type { TypedApp } from '../../typed-app.js';
 
 const tags = ['metadata schemas'];
 const Mode = Type.String({
@@ -35,14 +35,12 @@ const SubjectJson = Type.Object({
 });
 const ProblemJson = Type.Object({ version: Type.Integer(), direction: Type.String(), reason: Type.String() });
 const ViolationJson = Type.Object({ path: Type.String(), message: Type.String() });
-type BySubject = { Params: { subject: string } };
-type ByVersion = { Params: { subject: string; version: string } };
 
 /**
  * The metadata schema registry. Registering a version that breaks the subject's compatibility mode is refused
  * with 409 INVALID_STATE and every reason in `problems`.
  */
-export async function schemaRoutes(app: FastifyInstance, { registry }: { registry: RegistryService }) {
+export async function schemaRoutes(app: TypedApp, { registry }: { registry: RegistryService }) {
   const schemas = registry.schemas;
 
   app.get(
@@ -51,13 +49,13 @@ export async function schemaRoutes(app: FastifyInstance, { registry }: { registr
     async () => ({ subjects: await schemas.subjects() }),
   );
 
-  app.get<BySubject>(
+  app.get(
     '/schemas/:subject',
     { schema: { tags, params: SubjectParams, response: { 200: SubjectJson } } },
     async (request) => await schemas.subject(request.params.subject),
   );
 
-  app.put<BySubject & { Body: { compatibility: string } }>(
+  app.put(
     '/schemas/:subject/config',
     {
       schema: {
@@ -70,13 +68,13 @@ export async function schemaRoutes(app: FastifyInstance, { registry }: { registr
     async (request) => await schemas.setCompatibility(request.params.subject, request.body.compatibility),
   );
 
-  app.get<BySubject>(
+  app.get(
     '/schemas/:subject/versions',
     { schema: { tags, params: SubjectParams, response: { 200: Type.Object({ versions: Type.Array(SchemaJson) }) } } },
     async (request) => ({ versions: await schemas.versions(request.params.subject) }),
   );
 
-  app.post<BySubject & { Body: { schema: unknown; compatibility?: string } }>(
+  app.post(
     '/schemas/:subject/versions',
     {
       schema: {
@@ -96,13 +94,13 @@ export async function schemaRoutes(app: FastifyInstance, { registry }: { registr
     },
   );
 
-  app.get<ByVersion>(
+  app.get(
     '/schemas/:subject/versions/:version',
     { schema: { tags, params: VersionParams, response: { 200: SchemaJson } } },
     async (request) => await schemas.get(request.params.subject, request.params.version),
   );
 
-  app.post<BySubject & { Body: { schema: unknown } }>(
+  app.post(
     '/schemas/:subject/compatibility',
     {
       schema: {
@@ -122,7 +120,7 @@ export async function schemaRoutes(app: FastifyInstance, { registry }: { registr
     async (request) => schemas.check(request.params.subject, request.body.schema),
   );
 
-  app.post<ByVersion & { Body: { document: unknown } }>(
+  app.post(
     '/schemas/:subject/versions/:version/validate',
     {
       schema: {

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import type { RegistryService } from '../../../services/registry/registry-service.js';
+import type { TypedApp } from '../../typed-app.js';
 import { fromMap } from '../presenters.js';
 import { presentVersion } from './presenters.js';
 import {
@@ -20,13 +20,11 @@ import {
 const tags = ['registry'];
 const VersionReply = Type.Object({ modelVersion: VersionJson });
 const ListReply = Type.Object({ modelVersions: Type.Array(VersionJson), nextPageToken: Type.Optional(Type.String()) });
-type ByName = { Params: { name: string } };
-type ByVersion = { Params: { name: string; version: string } };
 
-export async function versionRoutes(app: FastifyInstance, { registry }: { registry: RegistryService }) {
+export async function versionRoutes(app: TypedApp, { registry }: { registry: RegistryService }) {
   const versions = registry.versions;
 
-  app.post<ByName & { Body: CreateVersionBody }>(
+  app.post(
     '/registered-models/:name/versions',
     { schema: { tags, params: ModelParams, body: CreateVersionBody, response: { 201: VersionReply } } },
     async (request, reply) => {
@@ -36,13 +34,13 @@ export async function versionRoutes(app: FastifyInstance, { registry }: { regist
     },
   );
 
-  app.get<ByName>(
+  app.get(
     '/registered-models/:name/versions',
     { schema: { tags, params: ModelParams, response: { 200: ListReply } } },
     async (request) => ({ modelVersions: (await versions.list(request.params.name)).map(presentVersion) }),
   );
 
-  app.post<{ Body: SearchBody }>(
+  app.post(
     '/model-versions/search',
     { schema: { tags, body: SearchBody, response: { 200: ListReply } } },
     async (request) => {
@@ -51,7 +49,7 @@ export async function versionRoutes(app: FastifyInstance, { registry }: { regist
     },
   );
 
-  app.get<ByVersion>(
+  app.get(
     '/registered-models/:name/versions/:version',
     { schema: { tags, params: VersionParams, response: { 200: VersionReply } } },
     async (request) => ({
@@ -59,7 +57,7 @@ export async function versionRoutes(app: FastifyInstance, { registry }: { regist
     }),
   );
 
-  app.patch<ByVersion & { Body: UpdateVersionBody }>(
+  app.patch(
     '/registered-models/:name/versions/:version',
     { schema: { tags, params: VersionParams, body: UpdateVersionBody, response: { 200: VersionReply } } },
     async (request) => ({
@@ -67,7 +65,7 @@ export async function versionRoutes(app: FastifyInstance, { registry }: { regist
     }),
   );
 
-  app.delete<ByVersion>(
+  app.delete(
     '/registered-models/:name/versions/:version',
     { schema: { tags, params: VersionParams, response: { 200: Type.Object({}) } } },
     async (request) => {
@@ -76,7 +74,7 @@ export async function versionRoutes(app: FastifyInstance, { registry }: { regist
     },
   );
 
-  app.put<ByVersion & { Body: { tags: Record<string, string> } }>(
+  app.put(
     '/registered-models/:name/versions/:version/tags',
     { schema: { tags, params: VersionParams, body: SetTagsBody, response: { 200: VersionReply } } },
     async (request) => {
@@ -85,7 +83,7 @@ export async function versionRoutes(app: FastifyInstance, { registry }: { regist
     },
   );
 
-  app.delete<{ Params: { name: string; version: string; key: string } }>(
+  app.delete(
     '/registered-models/:name/versions/:version/tags/:key',
     {
       schema: {
@@ -100,7 +98,7 @@ export async function versionRoutes(app: FastifyInstance, { registry }: { regist
     },
   );
 
-  app.post<ByVersion & { Body: TransitionBody }>(
+  app.post(
     '/registered-models/:name/versions/:version/stage',
     { schema: { tags, params: VersionParams, body: TransitionBody, response: { 200: VersionReply } } },
     async (request) => {
@@ -111,7 +109,7 @@ export async function versionRoutes(app: FastifyInstance, { registry }: { regist
     },
   );
 
-  app.get<ByVersion>(
+  app.get(
     '/registered-models/:name/versions/:version/history',
     {
       schema: {
@@ -123,7 +121,7 @@ export async function versionRoutes(app: FastifyInstance, { registry }: { regist
     async (request) => ({ transitions: await registry.stages.history(request.params.name, request.params.version) }),
   );
 
-  app.get<ByVersion>(
+  app.get(
     '/registered-models/:name/versions/:version/manifest',
     { schema: { tags, params: VersionParams, response: { 200: ManifestJson } } },
     async (request) => versions.manifest(request.params.name, request.params.version),
