@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { metricValueToWire } from '../../domain/metrics/metric-value.js';
 import type { LoggedModel } from '../../domain/tracking/logged-model.js';
+import { toWireNumber } from '../../sdk/wire/non-finite.js';
 import type { Services } from '../../services/services.js';
 import type { TypedApp } from '../typed-app.js';
 import { IdParams, LoggedModelJson } from './schemas.js';
@@ -18,7 +18,7 @@ async function present(services: Services, model: LoggedModel) {
     ...model,
     tags: toMap(model.tags),
     params: toMap(model.params),
-    metrics: model.metrics.map((m) => ({ ...m, value: metricValueToWire(m.value) })),
+    metrics: model.metrics.map((m) => ({ ...m, value: toWireNumber(m.value) })),
     registeredVersions,
     files: listing.files,
   };

@@ -10,8 +10,8 @@ import {
   IdParams,
   LogBatchBody,
   LogInputsBody,
+  MetricHistoryJson,
   MetricHistoryQuery,
-  MetricJson,
   RunJson,
   SearchRunsBody,
   UpdateRunBody,
@@ -152,15 +152,7 @@ export async function runRoutes(app: TypedApp, { services }: { services: Service
         summary: 'A page of a metric’s points, or with `points` a min/max-preserving sample for charts',
         params: RunParams,
         querystring: MetricHistoryQuery,
-        response: {
-          200: Type.Object({
-            metrics: Type.Array(MetricJson),
-            nextPageToken: Type.Optional(Type.String()),
-            totalPoints: Type.Optional(Type.Integer()),
-            /** A sample's NaN points it had no room for, one per bucket, so a chart can still mark them. */
-            hiddenNaN: Type.Optional(Type.Array(MetricJson)),
-          }),
-        },
+        response: { 200: MetricHistoryJson },
       },
     },
     async (request) => {

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import { RUN_STATUSES } from '../../domain/tracking/entities.js';
 import { literalUnion } from '../literal-union.js';
 
@@ -36,6 +36,14 @@ export const MetricJson = Type.Object({
   timestamp: Type.Integer(),
 });
 
+export const MetricHistoryJson = Type.Object({
+  metrics: Type.Array(MetricJson),
+  nextPageToken: Type.Optional(Type.String()),
+  totalPoints: Type.Optional(Type.Integer()),
+  /** A sample's NaN points it had no room for, one per bucket, so a chart can still mark them. */
+  hiddenNaN: Type.Optional(Type.Array(MetricJson)),
+});
+
 export const DatasetInputJson = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 500 }),
@@ -54,7 +62,9 @@ export const RunJson = Type.Object({
   experimentId: Type.String(),
   runName: Type.String(),
   userId: Type.String(),
-  status: Type.String(),
+  // Typed as the status union but sent as a plain string schema, so the reply serializer and the OpenAPI document
+  // stay as they were.
+  status: Type.Unsafe<Static<typeof RunStatus>>(Type.String()),
   startTime: Type.Integer(),
   endTime: Type.Union([Type.Integer(), Type.Null()]),
   artifactUri: Type.String(),
