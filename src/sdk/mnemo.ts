@@ -14,7 +14,8 @@ import type {
   SearchRunsOptions,
 } from './types.js';
 import { apiPath, encodeArtifactPath, withQuery } from './url-path.js';
-import { readMetric, readRun, type WireMetric, type WireRun } from './wire.js';
+import type { MetricHistory, WireMetric, WireRun } from './wire/shapes.js';
+import { readMetric, readRun } from './wire.js';
 
 export interface MnemoOptions {
   /** Server root, e.g. http://127.0.0.1:5000. */
@@ -223,16 +224,13 @@ export class Mnemo {
   async metricHistory(runId: string, key: string, options: { points?: number } = {}): Promise<Metric[]> {
     const path = apiPath`/runs/${runId}/metric-history`;
     if (options.points !== undefined) {
-      const sampled = await this.http.request<{ metrics: WireMetric[] }>(
-        'GET',
-        withQuery(path, { key, points: options.points }),
-      );
+      const sampled = await this.http.request<MetricHistory>('GET', withQuery(path, { key, points: options.points }));
       return sampled.metrics.map(readMetric);
     }
     const all: Metric[] = [];
     let pageToken: string | undefined;
     do {
-      const page = await this.http.request<{ metrics: WireMetric[]; nextPageToken?: string }>(
+      const page = await this.http.request<MetricHistory>(
         'GET',
         withQuery(path, { key, maxResults: HISTORY_PAGE, pageToken }),
       );
