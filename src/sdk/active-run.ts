@@ -3,13 +3,13 @@ import { MnemoApiError, MnemoConnectionError } from './errors.js';
 import { flushBeforeExit, forgetAtExit } from './exit-flush.js';
 import type { HttpClient } from './http-client.js';
 import { MetricBuffer } from './metric-buffer.js';
+import { readRun } from './reply-readers.js';
 import { isRetryableStatus } from './retry-policy.js';
 import { SerialQueue } from './serial-queue.js';
 import type { ArtifactFile, DatasetInput, Run, RunStatus } from './types.js';
 import { apiPath } from './url-path.js';
 import { toWireNumber } from './wire/non-finite.js';
 import type { WireMetric, WireRun } from './wire/shapes.js';
-import { readRun } from './wire.js';
 
 export type ParamValue = string | number | boolean;
 

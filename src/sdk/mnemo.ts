@@ -3,6 +3,7 @@ import { userInfo } from 'node:os';
 import { ActiveRun, type ParamValue } from './active-run.js';
 import { MnemoApiError } from './errors.js';
 import { type FetchFunction, HttpClient } from './http-client.js';
+import { readMetric, readRun } from './reply-readers.js';
 import { checkRetryOptions, DEFAULT_RETRY, type RetryOptions } from './retry-policy.js';
 import type {
   ArtifactFile,
@@ -15,7 +16,6 @@ import type {
 } from './types.js';
 import { apiPath, encodeArtifactPath, withQuery } from './url-path.js';
 import type { MetricHistory, WireMetric, WireRun } from './wire/shapes.js';
-import { readMetric, readRun } from './wire.js';
 
 export interface MnemoOptions {
   /** Server root, e.g. http://127.0.0.1:5000. */
