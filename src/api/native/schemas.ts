@@ -79,6 +79,21 @@ export const RunJson = Type.Object({
   modelInputs: Type.Array(Type.String()),
 });
 
+/** What the experiment list shows beside each experiment (POST /experiments/activity). */
+export const ExperimentActivityJson = Type.Object({
+  experimentId: Type.String(),
+  runCount: Type.Integer(),
+  runningCount: Type.Integer(),
+  lastActivity: Type.Union([Type.Integer(), Type.Null()]),
+});
+
+/** The distinct keys an experiment's active runs logged, for column pickers and filter completion. */
+export const ExperimentKeysJson = Type.Object({
+  params: Type.Array(Type.String()),
+  metrics: Type.Array(Type.String()),
+  tags: Type.Array(Type.String()),
+});
+
 export const LoggedModelJson = Type.Object({
   modelId: Type.String(),
   experimentId: Type.String(),

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Services } from '../../services/services.js';
 import type { TypedApp } from '../typed-app.js';
-import { IdParams } from './schemas.js';
+import { ExperimentActivityJson, ExperimentKeysJson, IdParams } from './schemas.js';
 
 const tags = ['experiments'];
 
@@ -9,19 +9,6 @@ const ActivityBody = Type.Object(
   { experimentIds: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 1000 }) },
   { additionalProperties: false },
 );
-
-const ActivityJson = Type.Object({
-  experimentId: Type.String(),
-  runCount: Type.Integer(),
-  runningCount: Type.Integer(),
-  lastActivity: Type.Union([Type.Integer(), Type.Null()]),
-});
-
-const KeysJson = Type.Object({
-  params: Type.Array(Type.String()),
-  metrics: Type.Array(Type.String()),
-  tags: Type.Array(Type.String()),
-});
 
 /** Summaries the web UI lists and autocompletes from; they are plain reads any client may use. */
 export async function uiSupportRoutes(app: TypedApp, { services }: { services: Services }) {
@@ -32,7 +19,7 @@ export async function uiSupportRoutes(app: TypedApp, { services }: { services: S
         tags,
         summary: 'Run counts and last activity time of several experiments',
         body: ActivityBody,
-        response: { 200: Type.Object({ activity: Type.Array(ActivityJson) }) },
+        response: { 200: Type.Object({ activity: Type.Array(ExperimentActivityJson) }) },
       },
     },
     async (request) => ({ activity: await services.experimentOverview.activity(request.body.experimentIds) }),
@@ -45,7 +32,7 @@ export async function uiSupportRoutes(app: TypedApp, { services }: { services: S
         tags,
         summary: 'Distinct param, metric and tag keys logged by the active runs of an experiment',
         params: IdParams('experimentId'),
-        response: { 200: KeysJson },
+        response: { 200: ExperimentKeysJson },
       },
     },
     async (request) => services.experimentOverview.keys(request.params.experimentId),

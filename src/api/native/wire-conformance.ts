@@ -2,6 +2,8 @@ import type { Static } from '@sinclair/typebox';
 import type {
   ArtifactFile,
   Experiment,
+  ExperimentActivity,
+  ExperimentKeys,
   LoggedModel,
   MetricHistory,
   RunStatus,
@@ -11,7 +13,9 @@ import type {
 } from '../../sdk/wire/shapes.js';
 import type {
   ArtifactFileJson,
+  ExperimentActivityJson,
   ExperimentJson,
+  ExperimentKeysJson,
   LoggedModelJson,
   MetricHistoryJson,
   MetricJson,
@@ -30,6 +34,8 @@ type Assert<T extends true> = T;
 
 export type WireConformance = [
   Assert<Same<Static<typeof ExperimentJson>, Experiment>>,
+  Assert<Same<Static<typeof ExperimentActivityJson>, ExperimentActivity>>,
+  Assert<Same<Static<typeof ExperimentKeysJson>, ExperimentKeys>>,
   Assert<Same<Static<typeof MetricJson>, WireMetric>>,
   Assert<Same<Static<typeof RunJson>, WireRun>>,
   Assert<Same<Static<typeof LoggedModelJson>, LoggedModel>>,

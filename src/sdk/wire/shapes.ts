@@ -20,6 +20,21 @@ export interface Experiment {
   tags: Record<string, string>;
 }
 
+/** Run counts and last activity of one experiment, as the experiment list shows them. */
+export interface ExperimentActivity {
+  experimentId: string;
+  runCount: number;
+  runningCount: number;
+  lastActivity: number | null;
+}
+
+/** The distinct param, metric and tag keys an experiment's active runs logged. */
+export interface ExperimentKeys {
+  params: string[];
+  metrics: string[];
+  tags: string[];
+}
+
 /** One metric point; NaN and ±Infinity are strings here (see non-finite.ts). */
 export interface WireMetric {
   key: string;

@@ -9,25 +9,14 @@ export type {
   ArtifactFile,
   DatasetInput,
   Experiment,
+  ExperimentActivity,
+  ExperimentKeys,
   LoggedModel,
   MetricHistory,
   RunStatus,
   WireMetric as Metric,
   WireRun as Run,
 } from '../../../src/sdk/wire/shapes.js';
-
-export interface ExperimentActivity {
-  experimentId: string;
-  runCount: number;
-  runningCount: number;
-  lastActivity: number | null;
-}
-
-export interface ExperimentKeys {
-  params: string[];
-  metrics: string[];
-  tags: string[];
-}
 
 /** An inclusive range of steps, as a zoomed chart asks the server to sample it. */
 export interface StepRange {
