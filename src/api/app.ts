@@ -9,7 +9,7 @@ import { access, PUBLIC } from './access/route-access.js';
 import { replyToClientError } from './client-error-reply.js';
 import { registerCompression } from './compression.js';
 import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from './connection-limits.js';
-import { installErrorHandling, NATIVE_STATUS, type StatusMap, sendError } from './errors.js';
+import { installErrorHandling, NATIVE_STATUS, sendError } from './errors.js';
 import { installInputGuard } from './input-guard.js';
 import { mlflowApi } from './mlflow/mlflow-api.js';
 import { MLFLOW_STATUS_MAPS } from './mlflow/status-map.js';

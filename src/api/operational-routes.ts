@@ -1,14 +1,14 @@
-import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { Services } from '../services/services.js';
 import { access, PUBLIC } from './access/route-access.js';
+import type { TypedApp } from './typed-app.js';
 import { VERSION } from './version.js';
 
 /**
  * Liveness and Prometheus metrics. Registered without encapsulation so its request counters see every route of the
  * application, not only its own.
  */
-export async function operationalRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function operationalRoutes(app: TypedApp, { services }: { services: Services }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'mnemo_' });
   const requests = new Counter({

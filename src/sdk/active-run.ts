@@ -3,11 +3,13 @@ import { MnemoApiError, MnemoConnectionError } from './errors.js';
 import { flushBeforeExit, forgetAtExit } from './exit-flush.js';
 import type { HttpClient } from './http-client.js';
 import { MetricBuffer } from './metric-buffer.js';
+import { readRun } from './reply-readers.js';
 import { isRetryableStatus } from './retry-policy.js';
 import { SerialQueue } from './serial-queue.js';
 import type { ArtifactFile, DatasetInput, Run, RunStatus } from './types.js';
 import { apiPath } from './url-path.js';
-import { readRun, toWireValue, type WireMetric, type WireRun } from './wire.js';
+import { toWireNumber } from './wire/non-finite.js';
+import type { WireMetric, WireRun } from './wire/shapes.js';
 
 export type ParamValue = string | number | boolean;
 
@@ -65,7 +67,7 @@ export class ActiveRun {
     if (typeof key !== 'string' || key === '') throw new TypeError('metric key must be a non-empty string');
     if (typeof value !== 'number') throw new TypeError(`metric '${key}' value must be a number; got ${typeof value}`);
     if (!Number.isSafeInteger(step)) throw new TypeError(`metric '${key}' step must be an integer; got ${step}`);
-    this.buffer.add({ key, value: toWireValue(value), step, timestamp: Date.now() });
+    this.buffer.add({ key, value: toWireNumber(value), step, timestamp: Date.now() });
     if (this.buffer.size >= this.buffer.batchSize) this.drainInBackground(false);
   }
 

@@ -1,4 +1,4 @@
-import type { WireMetric } from './wire.js';
+import type { WireMetric } from './wire/shapes.js';
 
 /**
  * Points logged but not yet acknowledged by the server, oldest first. Each point carries the timestamp it was

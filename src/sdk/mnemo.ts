@@ -3,6 +3,7 @@ import { userInfo } from 'node:os';
 import { ActiveRun, type ParamValue } from './active-run.js';
 import { MnemoApiError } from './errors.js';
 import { type FetchFunction, HttpClient } from './http-client.js';
+import { readMetric, readRun } from './reply-readers.js';
 import { checkRetryOptions, DEFAULT_RETRY, type RetryOptions } from './retry-policy.js';
 import type {
   ArtifactFile,
@@ -14,7 +15,7 @@ import type {
   SearchRunsOptions,
 } from './types.js';
 import { apiPath, encodeArtifactPath, withQuery } from './url-path.js';
-import { readMetric, readRun, type WireMetric, type WireRun } from './wire.js';
+import type { MetricHistory, WireMetric, WireRun } from './wire/shapes.js';
 
 export interface MnemoOptions {
   /** Server root, e.g. http://127.0.0.1:5000. */
@@ -223,16 +224,13 @@ export class Mnemo {
   async metricHistory(runId: string, key: string, options: { points?: number } = {}): Promise<Metric[]> {
     const path = apiPath`/runs/${runId}/metric-history`;
     if (options.points !== undefined) {
-      const sampled = await this.http.request<{ metrics: WireMetric[] }>(
-        'GET',
-        withQuery(path, { key, points: options.points }),
-      );
+      const sampled = await this.http.request<MetricHistory>('GET', withQuery(path, { key, points: options.points }));
       return sampled.metrics.map(readMetric);
     }
     const all: Metric[] = [];
     let pageToken: string | undefined;
     do {
-      const page = await this.http.request<{ metrics: WireMetric[]; nextPageToken?: string }>(
+      const page = await this.http.request<MetricHistory>(
         'GET',
         withQuery(path, { key, maxResults: HISTORY_PAGE, pageToken }),
       );

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { Experiment } from '../../src/sdk/wire/shapes.js';
 import { backends } from '../support/backends.js';
 import { useTestServer } from '../support/test-server.js';
-
-type Experiment = { experimentId: string; name: string; lifecycleStage: string; tags: Record<string, string> };
 
 describe.each(backends)('experiments over HTTP on $name', (backend) => {
   const api = useTestServer(backend);

@@ -1,16 +1,11 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { auditVerify } from '../../src/cli/audit-command.js';
+import type { WireRun } from '../../src/sdk/wire/shapes.js';
 import { type WriteTransactionStats, writeTransactionStats } from '../../src/services/unit-of-work.js';
 import type { Store } from '../../src/store/store.js';
 import { backends } from '../support/backends.js';
 import { type TestServer, useTestServer } from '../support/test-server.js';
-
-interface NativeRun {
-  params: Record<string, string>;
-  tags: Record<string, string>;
-  metrics: { key: string; value: number; step: number }[];
-}
 
 interface AuditEvent {
   seq: number;
@@ -128,7 +123,7 @@ describe.each(backends)('group commit on $name', (backend) => {
     expectSharedTransactions(statsBefore, statsAfter, 36);
 
     for (const [i, runId] of runIds.entries()) {
-      const { body } = await api.call<{ run: NativeRun }>('GET', `/api/v1/runs/${runId}`);
+      const { body } = await api.call<{ run: WireRun }>('GET', `/api/v1/runs/${runId}`);
       const { params, tags, metrics } = body.run;
       expect(params.fixed).toBe('1');
       expect(tags.phase).toBe(`burst${i}`);

@@ -1,14 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { WireRun } from '../../src/sdk/wire/shapes.js';
 import { backends } from '../support/backends.js';
 import { useTestServer } from '../support/test-server.js';
 
-interface RunJson {
-  runId: string;
-  runName: string;
-  status: string;
-  params: Record<string, string>;
-}
-type Search = { runs: RunJson[]; nextPageToken?: string };
+type Search = { runs: WireRun[]; nextPageToken?: string };
 
 describe.each(backends)('run search on $name', (backend) => {
   const api = useTestServer(backend);
@@ -31,7 +26,7 @@ describe.each(backends)('run search on $name', (backend) => {
     exp = created.body.experiment.experimentId;
     let start = 1_000;
     for (const r of seed) {
-      const { body } = await api.call<{ run: RunJson }>('POST', '/api/v1/runs', {
+      const { body } = await api.call<{ run: WireRun }>('POST', '/api/v1/runs', {
         experimentId: exp,
         runName: r.name,
         startTime: start++,
@@ -96,7 +91,7 @@ describe.each(backends)('run search on $name', (backend) => {
   });
 
   it('returns each run with its dataset inputs whole, same-named datasets apart', async () => {
-    const { body: created } = await api.call<{ run: RunJson }>('POST', '/api/v1/runs', {
+    const { body: created } = await api.call<{ run: WireRun }>('POST', '/api/v1/runs', {
       experimentId: exp,
       runName: 'inputs',
     });
@@ -112,7 +107,7 @@ describe.each(backends)('run search on $name', (backend) => {
     });
     expect(logged.status).toBe(200);
     try {
-      const { body } = await api.call<{ runs: (RunJson & { inputs: unknown[] })[] }>('POST', '/api/v1/runs/search', {
+      const { body } = await api.call<{ runs: (WireRun & { inputs: unknown[] })[] }>('POST', '/api/v1/runs/search', {
         experimentIds: [exp],
         filter: "attributes.run_name = 'inputs'",
       });
@@ -127,7 +122,7 @@ describe.each(backends)('run search on $name', (backend) => {
   });
 
   it('answers in JSON on both APIs, text beyond ASCII intact', async () => {
-    const { body: created } = await api.call<{ run: RunJson }>('POST', '/api/v1/runs', {
+    const { body: created } = await api.call<{ run: WireRun }>('POST', '/api/v1/runs', {
       experimentId: exp,
       runName: 'unicode',
     });

@@ -1,23 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { WireRun } from '../../src/sdk/wire/shapes.js';
 import { backends } from '../support/backends.js';
 import { useTestServer } from '../support/test-server.js';
-
-interface NativeRun {
-  runId: string;
-  runName: string;
-  params: Record<string, string>;
-  tags: Record<string, string>;
-  metrics: { key: string; value: number | string; step: number; timestamp: number }[];
-  inputs: {
-    name: string;
-    digest: string;
-    sourceType: string;
-    source: string;
-    schema: string | null;
-    profile: string | null;
-    tags: Record<string, string>;
-  }[];
-}
 
 interface MlflowRun {
   info: { run_id: string };
@@ -57,7 +41,7 @@ describe.each(backends)('run values read back exactly on $name', (backend) => {
       name: 'round-trip',
     });
     experimentId = created.body.experiment.experimentId;
-    const full = await api.call<{ run: NativeRun }>('POST', '/api/v1/runs', {
+    const full = await api.call<{ run: WireRun }>('POST', '/api/v1/runs', {
       experimentId,
       runName: 'full',
       startTime: 2_000,
@@ -91,7 +75,7 @@ describe.each(backends)('run values read back exactly on $name', (backend) => {
     });
     expect(inputs.status).toBe(200);
     // Only what creating a run stores (its name tag): no params, metrics or inputs.
-    const bare = await api.call<{ run: NativeRun }>('POST', '/api/v1/runs', {
+    const bare = await api.call<{ run: WireRun }>('POST', '/api/v1/runs', {
       experimentId,
       runName: 'bare',
       startTime: 1_000,
@@ -99,7 +83,7 @@ describe.each(backends)('run values read back exactly on $name', (backend) => {
     bareId = bare.body.run.runId;
   });
 
-  function checkFull(run: NativeRun): void {
+  function checkFull(run: WireRun): void {
     expect(run.params).toEqual({ alpha: '1', beta: '2', gamma: '3', ...awkward });
     expect(Object.keys(run.params).filter((k) => ['alpha', 'beta', 'gamma'].includes(k))).toEqual([
       'alpha',
@@ -137,13 +121,13 @@ describe.each(backends)('run values read back exactly on $name', (backend) => {
   }
 
   it('returns every stored value from search and from get', async () => {
-    const { status, body } = await api.call<{ runs: NativeRun[] }>('POST', '/api/v1/runs/search', {
+    const { status, body } = await api.call<{ runs: WireRun[] }>('POST', '/api/v1/runs/search', {
       experimentIds: [experimentId],
     });
     expect(status).toBe(200);
     expect(body.runs.map((r) => r.runName)).toEqual(['full', 'bare']);
     checkFull(body.runs[0]!);
-    checkFull((await api.call<{ run: NativeRun }>('GET', `/api/v1/runs/${fullId}`)).body.run);
+    checkFull((await api.call<{ run: WireRun }>('GET', `/api/v1/runs/${fullId}`)).body.run);
     expect(body.runs[1]).toMatchObject({ runId: bareId, params: {}, tags: { 'mlflow.runName': 'bare' }, metrics: [] });
     expect(body.runs[1]?.inputs).toEqual([]);
   });

@@ -1,22 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { WireRun } from '../../src/sdk/wire/shapes.js';
 import { backends } from '../support/backends.js';
 import { useTestServer } from '../support/test-server.js';
-
-interface RunJson {
-  runId: string;
-  experimentId: string;
-  runName: string;
-  status: string;
-  startTime: number;
-  endTime: number | null;
-  lifecycleStage: string;
-  artifactUri: string;
-  parentRunId: string | null;
-  params: Record<string, string>;
-  tags: Record<string, string>;
-  metrics: { key: string; value: number | string; step: number; timestamp: number }[];
-  inputs: { name: string; digest: string; tags: Record<string, string> }[];
-}
 
 describe.each(backends)('runs over HTTP on $name', (backend) => {
   const api = useTestServer(backend);
@@ -26,8 +11,8 @@ describe.each(backends)('runs over HTTP on $name', (backend) => {
     return body.experiment.experimentId;
   }
 
-  async function run(experimentId: string, extra: Record<string, unknown> = {}): Promise<RunJson> {
-    const { status, body } = await api.call<{ run: RunJson }>('POST', '/api/v1/runs', { experimentId, ...extra });
+  async function run(experimentId: string, extra: Record<string, unknown> = {}): Promise<WireRun> {
+    const { status, body } = await api.call<{ run: WireRun }>('POST', '/api/v1/runs', { experimentId, ...extra });
     expect(status).toBe(201);
     return body.run;
   }
@@ -60,7 +45,7 @@ describe.each(backends)('runs over HTTP on $name', (backend) => {
     });
     expect(logged).toEqual({ status: 200, body: { metrics: 5, params: 2, tags: 1 } });
 
-    const { body } = await api.call<{ run: RunJson }>('GET', `/api/v1/runs/${created.runId}`);
+    const { body } = await api.call<{ run: WireRun }>('GET', `/api/v1/runs/${created.runId}`);
     expect(body.run.params).toEqual({ lr: '0.01', optimizer: 'adam' });
     expect(body.run.tags.stage).toBe('train');
     // Latest = highest step, then latest timestamp.
@@ -70,7 +55,7 @@ describe.each(backends)('runs over HTTP on $name', (backend) => {
       { key: 'loss', value: 0.5, step: 1, timestamp: 2000 },
     ]);
 
-    const ended = await api.call<{ run: RunJson }>('PATCH', `/api/v1/runs/${created.runId}`, {
+    const ended = await api.call<{ run: WireRun }>('PATCH', `/api/v1/runs/${created.runId}`, {
       status: 'FINISHED',
       endTime: 1_700_000_100_000,
     });
@@ -81,20 +66,20 @@ describe.each(backends)('runs over HTTP on $name', (backend) => {
     const exp = await experiment('runs-end-time');
     const { runId } = await run(exp);
     const before = Date.now();
-    const ended = await api.call<{ run: RunJson }>('PATCH', `/api/v1/runs/${runId}`, { status: 'FINISHED' });
+    const ended = await api.call<{ run: WireRun }>('PATCH', `/api/v1/runs/${runId}`, { status: 'FINISHED' });
     const after = Date.now();
     expect(ended.status).toBe(200);
     expect(ended.body.run.status).toBe('FINISHED');
     expect(ended.body.run.endTime).toBeGreaterThanOrEqual(before);
     expect(ended.body.run.endTime).toBeLessThanOrEqual(after);
-    const { body } = await api.call<{ run: RunJson }>('GET', `/api/v1/runs/${runId}`);
+    const { body } = await api.call<{ run: WireRun }>('GET', `/api/v1/runs/${runId}`);
     expect(body.run.endTime).toBe(ended.body.run.endTime);
 
     // A later status change does not move an end already recorded; a running run has none.
-    const failed = await api.call<{ run: RunJson }>('PATCH', `/api/v1/runs/${runId}`, { status: 'FAILED' });
+    const failed = await api.call<{ run: WireRun }>('PATCH', `/api/v1/runs/${runId}`, { status: 'FAILED' });
     expect(failed.body.run.endTime).toBe(ended.body.run.endTime);
     const other = await run(exp);
-    const renamed = await api.call<{ run: RunJson }>('PATCH', `/api/v1/runs/${other.runId}`, { status: 'RUNNING' });
+    const renamed = await api.call<{ run: WireRun }>('PATCH', `/api/v1/runs/${other.runId}`, { status: 'RUNNING' });
     expect(renamed.body.run.endTime).toBeNull();
   });
 
@@ -107,7 +92,7 @@ describe.each(backends)('runs over HTTP on $name', (backend) => {
     await api.call('POST', `/api/v1/runs/${runId}/batch`, {
       metrics: [{ key: 'm', value: 1, step: 4, timestamp: 99 }],
     });
-    const { body } = await api.call<{ run: RunJson }>('GET', `/api/v1/runs/${runId}`);
+    const { body } = await api.call<{ run: WireRun }>('GET', `/api/v1/runs/${runId}`);
     expect(body.run.metrics).toEqual([{ key: 'm', value: 2, step: 5, timestamp: 50 }]);
   });
 
@@ -141,7 +126,7 @@ describe.each(backends)('runs over HTTP on $name', (backend) => {
     });
     expect(badKey.status).toBe(400);
 
-    const { body } = await api.call<{ run: RunJson }>('GET', `/api/v1/runs/${runId}`);
+    const { body } = await api.call<{ run: WireRun }>('GET', `/api/v1/runs/${runId}`);
     expect(body.run.params).toEqual({ lr: '0.1' });
     expect(body.run.metrics).toEqual([]);
     expect(body.run.tags.note).toBeUndefined();
@@ -185,9 +170,9 @@ describe.each(backends)('runs over HTTP on $name', (backend) => {
     expect((await api.call('DELETE', `/api/v1/runs/${runId}`)).status).toBe(200);
     const write = await api.call('POST', `/api/v1/runs/${runId}/batch`, { tags: { a: 'b' } });
     expect(write.status).toBe(409);
-    const active = await api.call<{ runs: RunJson[] }>('POST', '/api/v1/runs/search', { experimentIds: [exp] });
+    const active = await api.call<{ runs: WireRun[] }>('POST', '/api/v1/runs/search', { experimentIds: [exp] });
     expect(active.body.runs).toHaveLength(0);
-    const deleted = await api.call<{ runs: RunJson[] }>('POST', '/api/v1/runs/search', {
+    const deleted = await api.call<{ runs: WireRun[] }>('POST', '/api/v1/runs/search', {
       experimentIds: [exp],
       viewType: 'DELETED_ONLY',
     });
@@ -204,7 +189,7 @@ describe.each(backends)('runs over HTTP on $name', (backend) => {
     const orphan = await api.call('POST', '/api/v1/runs', { experimentId: exp, parentRunId: 'f'.repeat(32) });
     expect(orphan.status).toBe(404);
 
-    const withInputs = await api.call<{ run: RunJson }>('POST', `/api/v1/runs/${child.runId}/inputs`, {
+    const withInputs = await api.call<{ run: WireRun }>('POST', `/api/v1/runs/${child.runId}/inputs`, {
       datasets: [
         {
           name: 'imagenet-mini',

@@ -1,15 +1,15 @@
-import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/services.js';
 import { runAt } from '../access/locators.js';
 import { access, needs } from '../access/route-access.js';
+import type { TypedApp } from '../typed-app.js';
 import { guardArtifactPath } from './artifact-path-guard.js';
 import { presentFileInfo } from './presenters.js';
 import { runIdOf } from './run-ref.js';
 import { ListArtifactsQuery } from './tracking-schemas.js';
 
 /** artifacts/list: one directory of a run's artifacts, paths relative to the run's artifact root. */
-export async function mlflowArtifactListRoutes(app: FastifyInstance, { services }: { services: Services }) {
-  app.get<{ Querystring: ListArtifactsQuery }>(
+export async function mlflowArtifactListRoutes(app: TypedApp, { services }: { services: Services }) {
+  app.get(
     '/artifacts/list',
     {
       config: access(needs('read', runAt('query', 'run_id', 'run_uuid'))),

@@ -1,15 +1,14 @@
 import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/services.js';
 import { artifactPathAt } from '../access/locators.js';
 import { access, needs } from '../access/route-access.js';
+import type { TypedApp } from '../typed-app.js';
 import { guardArtifactPath } from './artifact-path-guard.js';
 import { downloadContentType } from './download-content-type.js';
 import { presentFileInfo } from './presenters.js';
 
 const WildcardParams = Type.Object({ '*': Type.String() });
-type ByPath = { Params: { '*': string } };
 const ListQuery = Type.Object(
   { path: Type.Optional(Type.String({ maxLength: 4096 })) },
   { additionalProperties: false },
@@ -20,7 +19,7 @@ const ListQuery = Type.Object(
  * `mlflow-artifacts:/<experiment>/<run>/artifacts` URIs point into. Files of a run go through the run's artifact
  * service so their sha256 is recorded; nothing outside the artifact root can be named.
  */
-export async function mlflowArtifactProxyRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function mlflowArtifactProxyRoutes(app: TypedApp, { services }: { services: Services }) {
   const artifacts = services.artifacts;
 
   // Uploads are raw bytes whatever content type the client declares (it sends text/plain or application/json
@@ -28,7 +27,7 @@ export async function mlflowArtifactProxyRoutes(app: FastifyInstance, { services
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
 
-  app.put<ByPath>(
+  app.put(
     '/artifacts/*',
     { config: access(needs('edit', artifactPathAt('params', '*'))), schema: { params: WildcardParams } },
     async (request) => {
@@ -40,7 +39,7 @@ export async function mlflowArtifactProxyRoutes(app: FastifyInstance, { services
     },
   );
 
-  app.get<{ Querystring: { path?: string } }>(
+  app.get(
     '/artifacts',
     { config: access(needs('read', artifactPathAt('query', 'path'))), schema: { querystring: ListQuery } },
     async (request) => {
@@ -49,7 +48,7 @@ export async function mlflowArtifactProxyRoutes(app: FastifyInstance, { services
     },
   );
 
-  app.get<ByPath>(
+  app.get(
     '/artifacts/*',
     { config: access(needs('read', artifactPathAt('params', '*'))), schema: { params: WildcardParams } },
     async (request, reply) => {
@@ -63,7 +62,7 @@ export async function mlflowArtifactProxyRoutes(app: FastifyInstance, { services
     },
   );
 
-  app.delete<ByPath>(
+  app.delete(
     '/artifacts/*',
     { config: access(needs('edit', artifactPathAt('params', '*'))), schema: { params: WildcardParams } },
     async (request) => {

@@ -1,7 +1,8 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { Services } from '../../services/services.js';
 import { experimentAt, experimentNamed, experimentsAt } from '../access/locators.js';
 import { access, needs, SIGNED_IN, SIGNED_IN_WRITER } from '../access/route-access.js';
+import type { TypedApp } from '../typed-app.js';
 import { presentExperiment } from './presenters.js';
 import {
   CreateExperimentBody,
@@ -18,10 +19,10 @@ import {
 import { asList, toInteger } from './wire-values.js';
 
 /** experiments/*: create, get, get-by-name, search, update, delete, restore, set-experiment-tag, delete-experiment-tag, search-datasets. */
-export async function mlflowExperimentRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function mlflowExperimentRoutes(app: TypedApp, { services }: { services: Services }) {
   const experiments = services.experiments;
 
-  app.post<{ Body: CreateExperimentBody }>(
+  app.post(
     '/experiments/create',
     { config: access(SIGNED_IN_WRITER), schema: { body: CreateExperimentBody } },
     async (request) => {
@@ -31,25 +32,29 @@ export async function mlflowExperimentRoutes(app: FastifyInstance, { services }:
     },
   );
 
-  app.get<{ Querystring: ExperimentIdQuery }>(
+  app.get(
     '/experiments/get',
     {
       config: access(needs('read', experimentAt('query', 'experiment_id'))),
       schema: { querystring: ExperimentIdQuery },
     },
-    async (request) => ({ experiment: presentExperiment(await experiments.get(request.query.experiment_id)) }),
+    async (request) => ({
+      experiment: presentExperiment(await experiments.get(request.query.experiment_id)),
+    }),
   );
 
-  app.get<{ Querystring: ExperimentNameQuery }>(
+  app.get(
     '/experiments/get-by-name',
     {
       config: access(needs('read', experimentNamed('query', 'experiment_name'))),
       schema: { querystring: ExperimentNameQuery },
     },
-    async (request) => ({ experiment: presentExperiment(await experiments.getByName(request.query.experiment_name)) }),
+    async (request) => ({
+      experiment: presentExperiment(await experiments.getByName(request.query.experiment_name)),
+    }),
   );
 
-  app.post<{ Body: SearchExperimentsBody }>(
+  app.post(
     '/experiments/search',
     { config: access(SIGNED_IN), schema: { body: SearchExperimentsBody } },
     async (request) => {
@@ -64,7 +69,7 @@ export async function mlflowExperimentRoutes(app: FastifyInstance, { services }:
     },
   );
 
-  app.get<{ Querystring: SearchExperimentsQuery }>(
+  app.get(
     '/experiments/search',
     { config: access(SIGNED_IN), schema: { querystring: SearchExperimentsQuery } },
     async (request) => {
@@ -87,7 +92,7 @@ export async function mlflowExperimentRoutes(app: FastifyInstance, { services }:
     return reply;
   }
 
-  app.post<{ Body: UpdateExperimentBody }>(
+  app.post(
     '/experiments/update',
     { config: access(needs('edit', experimentAt('body', 'experiment_id'))), schema: { body: UpdateExperimentBody } },
     async (request) => {
@@ -99,7 +104,7 @@ export async function mlflowExperimentRoutes(app: FastifyInstance, { services }:
     },
   );
 
-  app.post<{ Body: ExperimentIdBody }>(
+  app.post(
     '/experiments/delete',
     { config: access(needs('manage', experimentAt('body', 'experiment_id'))), schema: { body: ExperimentIdBody } },
     async (request) => {
@@ -108,7 +113,7 @@ export async function mlflowExperimentRoutes(app: FastifyInstance, { services }:
     },
   );
 
-  app.post<{ Body: ExperimentIdBody }>(
+  app.post(
     '/experiments/restore',
     { config: access(needs('manage', experimentAt('body', 'experiment_id'))), schema: { body: ExperimentIdBody } },
     async (request) => {
@@ -117,7 +122,7 @@ export async function mlflowExperimentRoutes(app: FastifyInstance, { services }:
     },
   );
 
-  app.post<{ Body: SetExperimentTagBody }>(
+  app.post(
     '/experiments/set-experiment-tag',
     { config: access(needs('edit', experimentAt('body', 'experiment_id'))), schema: { body: SetExperimentTagBody } },
     async (request) => {
@@ -127,7 +132,7 @@ export async function mlflowExperimentRoutes(app: FastifyInstance, { services }:
     },
   );
 
-  app.post<{ Body: DeleteExperimentTagBody }>(
+  app.post(
     '/experiments/delete-experiment-tag',
     { config: access(needs('edit', experimentAt('body', 'experiment_id'))), schema: { body: DeleteExperimentTagBody } },
     async (request) => {
@@ -137,7 +142,7 @@ export async function mlflowExperimentRoutes(app: FastifyInstance, { services }:
   );
 
   // MLflow 3: the datasets the experiments' runs used, once each with the context they were used in.
-  app.post<{ Body: SearchDatasetsBody }>(
+  app.post(
     '/experiments/search-datasets',
     { config: access(needs('read', experimentsAt('body', 'experiment_ids'))), schema: { body: SearchDatasetsBody } },
     async (request) => {

@@ -1,8 +1,8 @@
-import type { FastifyInstance } from 'fastify';
 import { invalid } from '../../domain/errors.js';
 import type { Services } from '../../services/services.js';
 import { experimentAt, experimentsAt, loggedModelAt } from '../access/locators.js';
 import { access, needs } from '../access/route-access.js';
+import type { TypedApp } from '../typed-app.js';
 import { guardArtifactPath } from './artifact-path-guard.js';
 import { presentLoggedModel } from './logged-model-presenters.js';
 import {
@@ -18,8 +18,6 @@ import {
 import { presentFileInfo } from './presenters.js';
 import { toInteger } from './wire-values.js';
 
-type ById = { Params: ModelIdParams };
-
 /** The id in a body must be the one in the path: a client naming two models is refused rather than guessed. */
 function samePath(params: ModelIdParams, body: unknown): string {
   const inBody = typeof body === 'object' && body !== null ? (body as { model_id?: unknown }).model_id : undefined;
@@ -33,10 +31,10 @@ function samePath(params: ModelIdParams, body: unknown): string {
  * MLflow 3's logged-models/*: create, get, finalize, delete, search, tags, params and the artifact listing. The
  * model's files themselves travel through the artifact proxy (`mlflow-artifacts:/…/models/<id>/artifacts`).
  */
-export async function mlflowLoggedModelRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function mlflowLoggedModelRoutes(app: TypedApp, { services }: { services: Services }) {
   const models = services.loggedModels;
 
-  app.post<{ Body: CreateLoggedModelBody }>(
+  app.post(
     '/logged-models',
     { config: access(needs('edit', experimentAt('body', 'experiment_id'))), schema: { body: CreateLoggedModelBody } },
     async (request) => {
@@ -53,7 +51,7 @@ export async function mlflowLoggedModelRoutes(app: FastifyInstance, { services }
     },
   );
 
-  app.post<{ Body: SearchLoggedModelsBody }>(
+  app.post(
     '/logged-models/search',
     {
       config: access(needs('read', experimentsAt('body', 'experiment_ids'))),
@@ -76,7 +74,7 @@ export async function mlflowLoggedModelRoutes(app: FastifyInstance, { services }
     },
   );
 
-  app.get<ById>(
+  app.get(
     '/logged-models/:model_id',
     { config: access(needs('read', loggedModelAt('params', 'model_id'))), schema: { params: ModelIdParams } },
     async (request) => ({
@@ -84,7 +82,7 @@ export async function mlflowLoggedModelRoutes(app: FastifyInstance, { services }
     }),
   );
 
-  app.patch<ById & { Body: FinalizeLoggedModelBody }>(
+  app.patch(
     '/logged-models/:model_id',
     {
       config: access(needs('edit', loggedModelAt('params', 'model_id'))),
@@ -95,7 +93,7 @@ export async function mlflowLoggedModelRoutes(app: FastifyInstance, { services }
     }),
   );
 
-  app.delete<ById>(
+  app.delete(
     '/logged-models/:model_id',
     { config: access(needs('manage', loggedModelAt('params', 'model_id'))), schema: { params: ModelIdParams } },
     async (request) => {
@@ -104,7 +102,7 @@ export async function mlflowLoggedModelRoutes(app: FastifyInstance, { services }
     },
   );
 
-  app.patch<ById & { Body: SetLoggedModelTagsBody }>(
+  app.patch(
     '/logged-models/:model_id/tags',
     {
       config: access(needs('edit', loggedModelAt('params', 'model_id'))),
@@ -116,7 +114,7 @@ export async function mlflowLoggedModelRoutes(app: FastifyInstance, { services }
     },
   );
 
-  app.delete<{ Params: ModelTagParams }>(
+  app.delete(
     '/logged-models/:model_id/tags/:tag_key',
     { config: access(needs('edit', loggedModelAt('params', 'model_id'))), schema: { params: ModelTagParams } },
     async (request) => {
@@ -125,7 +123,7 @@ export async function mlflowLoggedModelRoutes(app: FastifyInstance, { services }
     },
   );
 
-  app.post<ById & { Body: LogLoggedModelParamsBody }>(
+  app.post(
     '/logged-models/:model_id/params',
     {
       config: access(needs('edit', loggedModelAt('params', 'model_id'))),
@@ -137,7 +135,7 @@ export async function mlflowLoggedModelRoutes(app: FastifyInstance, { services }
     },
   );
 
-  app.get<ById & { Querystring: ListLoggedModelArtifactsQuery }>(
+  app.get(
     '/logged-models/:model_id/artifacts/directories',
     {
       config: access(needs('read', loggedModelAt('params', 'model_id'))),

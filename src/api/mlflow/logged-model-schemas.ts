@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { LOGGED_MODEL_STATUSES } from '../../domain/tracking/logged-model.js';
+import { literalUnion } from '../literal-union.js';
 import { Int64 } from './wire-values.js';
 
 /** Request shapes of MLflow 3's LoggedModel endpoints (service.proto), field for field. */
@@ -14,7 +15,6 @@ export const ModelIdParams = Type.Object({ model_id: Text(64) }, Strict);
 export type ModelIdParams = Static<typeof ModelIdParams>;
 
 export const ModelTagParams = Type.Object({ model_id: Text(64), tag_key: Text(1000) }, Strict);
-export type ModelTagParams = Static<typeof ModelTagParams>;
 
 export const CreateLoggedModelBody = Type.Object(
   {
@@ -27,16 +27,14 @@ export const CreateLoggedModelBody = Type.Object(
   },
   Strict,
 );
-export type CreateLoggedModelBody = Static<typeof CreateLoggedModelBody>;
 
 export const FinalizeLoggedModelBody = Type.Object(
   {
     model_id: Type.Optional(Text(64)),
-    status: Type.Union(LOGGED_MODEL_STATUSES.map((s) => Type.Literal(s))),
+    status: literalUnion(LOGGED_MODEL_STATUSES),
   },
   Strict,
 );
-export type FinalizeLoggedModelBody = Static<typeof FinalizeLoggedModelBody>;
 
 /** DELETE carries the id in the path; the client repeats it in a JSON body, which may also be absent. */
 export const DeleteLoggedModelBody = Type.Union([
@@ -45,13 +43,11 @@ export const DeleteLoggedModelBody = Type.Union([
 ]);
 
 export const SetLoggedModelTagsBody = Type.Object({ model_id: Type.Optional(Text(64)), tags: KeyValues(1000) }, Strict);
-export type SetLoggedModelTagsBody = Static<typeof SetLoggedModelTagsBody>;
 
 export const LogLoggedModelParamsBody = Type.Object(
   { model_id: Type.Optional(Text(64)), params: KeyValues(1000) },
   Strict,
 );
-export type LogLoggedModelParamsBody = Static<typeof LogLoggedModelParamsBody>;
 
 export const SearchLoggedModelsBody = Type.Object(
   {
@@ -81,10 +77,8 @@ export const SearchLoggedModelsBody = Type.Object(
   },
   Strict,
 );
-export type SearchLoggedModelsBody = Static<typeof SearchLoggedModelsBody>;
 
 export const ListLoggedModelArtifactsQuery = Type.Object(
   { artifact_directory_path: Type.Optional(Text(4096)), page_token: Type.Optional(Text(1000)) },
   Strict,
 );
-export type ListLoggedModelArtifactsQuery = Static<typeof ListLoggedModelArtifactsQuery>;

@@ -1,8 +1,8 @@
-import type { FastifyInstance } from 'fastify';
 import { invalid } from '../../domain/errors.js';
 import type { Services } from '../../services/services.js';
 import { runAt, runsAt } from '../access/locators.js';
 import { access, needs } from '../access/route-access.js';
+import type { TypedApp } from '../typed-app.js';
 import { presentMetric } from './presenters.js';
 import { runIdOf } from './run-ref.js';
 import { MetricHistoryBulkIntervalQuery, MetricHistoryQuery } from './tracking-schemas.js';
@@ -19,8 +19,8 @@ const MAX_BULK_POINTS = 2500;
  * over an optional step range. Each run's series keeps its minimum and maximum per bucket (MLflow samples evenly
  * spaced steps, which can miss a spike).
  */
-export async function mlflowMetricRoutes(app: FastifyInstance, { services }: { services: Services }) {
-  app.get<{ Querystring: MetricHistoryQuery }>(
+export async function mlflowMetricRoutes(app: TypedApp, { services }: { services: Services }) {
+  app.get(
     '/metrics/get-history',
     {
       config: access(needs('read', runAt('query', 'run_id', 'run_uuid'))),
@@ -39,7 +39,7 @@ export async function mlflowMetricRoutes(app: FastifyInstance, { services }: { s
     },
   );
 
-  app.get<{ Querystring: MetricHistoryBulkIntervalQuery }>(
+  app.get(
     '/metrics/get-history-bulk-interval',
     {
       config: access(needs('read', runsAt('query', 'run_ids'))),

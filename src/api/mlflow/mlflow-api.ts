@@ -1,5 +1,5 @@
-import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/services.js';
+import type { TypedApp } from '../typed-app.js';
 import { mlflowArtifactListRoutes } from './artifact-list-routes.js';
 import { mlflowArtifactProxyRoutes } from './artifact-proxy-routes.js';
 import { mlflowExperimentRoutes } from './experiment-routes.js';
@@ -16,7 +16,7 @@ import { mlflowWebhookRoutes } from './webhook-routes.js';
  * The tracking and model registry API under one prefix. MLflow accepts only JSON bodies there, and so does this
  * adapter: any other content type is a 400 before a route runs.
  */
-async function trackingApi(app: FastifyInstance, { services }: { services: Services }) {
+async function trackingApi(app: TypedApp, { services }: { services: Services }) {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
   await app.register(mlflowExperimentRoutes, { services });
@@ -34,7 +34,7 @@ async function trackingApi(app: FastifyInstance, { services }: { services: Servi
  * MLflow's REST API as an adapter over Mnemo's services, so the official MLflow client works unchanged. Served under
  * each of MLflow's prefixes; errors use MLflow's statuses through the status maps in status-map.ts.
  */
-export async function mlflowApi(app: FastifyInstance, services: Services): Promise<void> {
+export async function mlflowApi(app: TypedApp, services: Services): Promise<void> {
   for (const prefix of MLFLOW_TRACKING_PREFIXES) await app.register(trackingApi, { prefix, services });
   for (const prefix of MLFLOW_ARTIFACT_PREFIXES) await app.register(mlflowArtifactProxyRoutes, { prefix, services });
 }

@@ -1,9 +1,9 @@
-import type { FastifyInstance } from 'fastify';
 import { invalid } from '../../domain/errors.js';
 import type { ModelVersion } from '../../domain/registry/entities.js';
 import type { Services } from '../../services/services.js';
 import { loggedModelAt, modelAt, runAt, versionSourceAt } from '../access/locators.js';
 import { access, allOf, needs, SIGNED_IN } from '../access/route-access.js';
+import type { TypedApp } from '../typed-app.js';
 import { guardArtifactPath } from './artifact-path-guard.js';
 import { downloadContentType } from './download-content-type.js';
 import { presentModelVersion } from './registry-presenters.js';
@@ -24,10 +24,10 @@ import { asList, toInteger } from './wire-values.js';
 const MAX_VERSION_RESULTS = 200_000;
 
 /** model-versions/*: create, get, update, delete, search, transition-stage, get-download-uri, get-artifact, tags. */
-export async function mlflowModelVersionRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function mlflowModelVersionRoutes(app: TypedApp, { services }: { services: Services }) {
   const { versions, stages } = services.registry;
 
-  app.post<{ Body: CreateVersionBody }>(
+  app.post(
     '/model-versions/create',
     {
       config: access(
@@ -55,7 +55,7 @@ export async function mlflowModelVersionRoutes(app: FastifyInstance, { services 
     },
   );
 
-  app.get<{ Querystring: VersionRefQuery }>(
+  app.get(
     '/model-versions/get',
     { config: access(needs('read', modelAt('query', 'name'))), schema: { querystring: VersionRefQuery } },
     async (request) => ({
@@ -63,7 +63,7 @@ export async function mlflowModelVersionRoutes(app: FastifyInstance, { services 
     }),
   );
 
-  app.patch<{ Body: UpdateVersionBody }>(
+  app.patch(
     '/model-versions/update',
     { config: access(needs('edit', modelAt('body', 'name'))), schema: { body: UpdateVersionBody } },
     async (request) => {
@@ -76,7 +76,7 @@ export async function mlflowModelVersionRoutes(app: FastifyInstance, { services 
     },
   );
 
-  app.delete<{ Body: VersionRefBody }>(
+  app.delete(
     '/model-versions/delete',
     { config: access(needs('manage', modelAt('body', 'name'))), schema: { body: VersionRefBody } },
     async (request) => {
@@ -85,7 +85,7 @@ export async function mlflowModelVersionRoutes(app: FastifyInstance, { services 
     },
   );
 
-  app.post<{ Body: TransitionStageBody }>(
+  app.post(
     '/model-versions/transition-stage',
     { config: access(needs('edit', modelAt('body', 'name'))), schema: { body: TransitionStageBody } },
     async (request) => {
@@ -100,7 +100,7 @@ export async function mlflowModelVersionRoutes(app: FastifyInstance, { services 
     },
   );
 
-  app.get<{ Querystring: VersionRefQuery }>(
+  app.get(
     '/model-versions/get-download-uri',
     { config: access(needs('read', modelAt('query', 'name'))), schema: { querystring: VersionRefQuery } },
     async (request) => {
@@ -112,7 +112,7 @@ export async function mlflowModelVersionRoutes(app: FastifyInstance, { services 
 
   // The UI's read of one file of a version (MLflow serves it under /ajax-api): only files in the version's manifest,
   // which all lie under the artifact root, can be named.
-  app.get<{ Querystring: VersionArtifactQuery }>(
+  app.get(
     '/model-versions/get-artifact',
     { config: access(needs('read', modelAt('query', 'name'))), schema: { querystring: VersionArtifactQuery } },
     async (request, reply) => {
@@ -127,7 +127,7 @@ export async function mlflowModelVersionRoutes(app: FastifyInstance, { services 
     },
   );
 
-  app.get<{ Querystring: SearchQuery }>(
+  app.get(
     '/model-versions/search',
     { config: access(SIGNED_IN), schema: { querystring: SearchQuery } },
     async (request) => {
@@ -157,7 +157,7 @@ export async function mlflowModelVersionRoutes(app: FastifyInstance, { services 
     },
   );
 
-  app.post<{ Body: VersionTagBody }>(
+  app.post(
     '/model-versions/set-tag',
     { config: access(needs('edit', modelAt('body', 'name'))), schema: { body: VersionTagBody } },
     async (request) => {
@@ -167,7 +167,7 @@ export async function mlflowModelVersionRoutes(app: FastifyInstance, { services 
     },
   );
 
-  app.delete<{ Body: VersionTagKeyBody }>(
+  app.delete(
     '/model-versions/delete-tag',
     { config: access(needs('edit', modelAt('body', 'name'))), schema: { body: VersionTagKeyBody } },
     async (request) => {

@@ -1,9 +1,9 @@
-import type { FastifyInstance } from 'fastify';
 import { MnemoError } from '../../domain/errors.js';
 import type { RegisteredModel } from '../../domain/registry/entities.js';
 import type { Services } from '../../services/services.js';
 import { modelAt } from '../access/locators.js';
 import { access, needs, SIGNED_IN, SIGNED_IN_WRITER } from '../access/route-access.js';
+import type { TypedApp } from '../typed-app.js';
 import { presentModelVersion, presentRegisteredModel } from './registry-presenters.js';
 import {
   AliasBody,
@@ -23,7 +23,7 @@ import {
 import { asList, toInteger } from './wire-values.js';
 
 /** registered-models/*: create, get, rename, update, delete, search, get-latest-versions, tags and aliases. */
-export async function mlflowRegisteredModelRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function mlflowRegisteredModelRoutes(app: TypedApp, { services }: { services: Services }) {
   const { models, stages, aliases } = services.registry;
 
   const present = async (model: RegisteredModel) => presentRegisteredModel(model, await stages.latest(model.name));
@@ -41,7 +41,7 @@ export async function mlflowRegisteredModelRoutes(app: FastifyInstance, { servic
     }
   };
 
-  app.post<{ Body: CreateModelBody }>(
+  app.post(
     '/registered-models/create',
     { config: access(SIGNED_IN_WRITER), schema: { body: CreateModelBody } },
     async (request) => {
@@ -51,13 +51,15 @@ export async function mlflowRegisteredModelRoutes(app: FastifyInstance, { servic
     },
   );
 
-  app.get<{ Querystring: ModelNameQuery }>(
+  app.get(
     '/registered-models/get',
     { config: access(needs('read', modelAt('query', 'name'))), schema: { querystring: ModelNameQuery } },
-    async (request) => ({ registered_model: await present(await models.get(request.query.name)) }),
+    async (request) => ({
+      registered_model: await present(await models.get(request.query.name)),
+    }),
   );
 
-  app.post<{ Body: RenameModelBody }>(
+  app.post(
     '/registered-models/rename',
     { config: access(needs('manage', modelAt('body', 'name'))), schema: { body: RenameModelBody } },
     async (request) => ({
@@ -65,7 +67,7 @@ export async function mlflowRegisteredModelRoutes(app: FastifyInstance, { servic
     }),
   );
 
-  app.patch<{ Body: UpdateModelBody }>(
+  app.patch(
     '/registered-models/update',
     { config: access(needs('edit', modelAt('body', 'name'))), schema: { body: UpdateModelBody } },
     async (request) => {
@@ -75,7 +77,7 @@ export async function mlflowRegisteredModelRoutes(app: FastifyInstance, { servic
     },
   );
 
-  app.delete<{ Body: ModelNameBody }>(
+  app.delete(
     '/registered-models/delete',
     { config: access(needs('manage', modelAt('body', 'name'))), schema: { body: ModelNameBody } },
     async (request) => {
@@ -84,7 +86,7 @@ export async function mlflowRegisteredModelRoutes(app: FastifyInstance, { servic
     },
   );
 
-  app.get<{ Querystring: SearchQuery }>(
+  app.get(
     '/registered-models/search',
     { config: access(SIGNED_IN), schema: { querystring: SearchQuery } },
     async (request) => {
@@ -108,19 +110,19 @@ export async function mlflowRegisteredModelRoutes(app: FastifyInstance, { servic
     return found.length > 0 ? { model_versions: found.map((v) => presentModelVersion(v)) } : {};
   };
 
-  app.post<{ Body: LatestVersionsBody }>(
+  app.post(
     '/registered-models/get-latest-versions',
     { config: access(needs('read', modelAt('body', 'name'))), schema: { body: LatestVersionsBody } },
     async (request) => latestVersions(request.body.name, request.body.stages),
   );
 
-  app.get<{ Querystring: LatestVersionsQuery }>(
+  app.get(
     '/registered-models/get-latest-versions',
     { config: access(needs('read', modelAt('query', 'name'))), schema: { querystring: LatestVersionsQuery } },
     async (request) => latestVersions(request.query.name, asList(request.query.stages)),
   );
 
-  app.post<{ Body: ModelTagBody }>(
+  app.post(
     '/registered-models/set-tag',
     { config: access(needs('edit', modelAt('body', 'name'))), schema: { body: ModelTagBody } },
     async (request) => {
@@ -130,7 +132,7 @@ export async function mlflowRegisteredModelRoutes(app: FastifyInstance, { servic
     },
   );
 
-  app.delete<{ Body: ModelTagKeyBody }>(
+  app.delete(
     '/registered-models/delete-tag',
     { config: access(needs('edit', modelAt('body', 'name'))), schema: { body: ModelTagKeyBody } },
     async (request) => {
@@ -139,7 +141,7 @@ export async function mlflowRegisteredModelRoutes(app: FastifyInstance, { servic
     },
   );
 
-  app.post<{ Body: SetAliasBody }>(
+  app.post(
     '/registered-models/alias',
     { config: access(needs('edit', modelAt('body', 'name'))), schema: { body: SetAliasBody } },
     async (request) => {
@@ -149,7 +151,7 @@ export async function mlflowRegisteredModelRoutes(app: FastifyInstance, { servic
     },
   );
 
-  app.delete<{ Body: AliasBody }>(
+  app.delete(
     '/registered-models/alias',
     { config: access(needs('edit', modelAt('body', 'name'))), schema: { body: AliasBody } },
     async (request) => {
@@ -158,7 +160,7 @@ export async function mlflowRegisteredModelRoutes(app: FastifyInstance, { servic
     },
   );
 
-  app.get<{ Querystring: AliasQuery }>(
+  app.get(
     '/registered-models/alias',
     { config: access(needs('read', modelAt('query', 'name'))), schema: { querystring: AliasQuery } },
     async (request) => ({

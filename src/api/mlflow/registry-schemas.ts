@@ -1,4 +1,4 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { QueryInteger, RepeatableQuery } from './wire-values.js';
 
 /**
@@ -16,19 +16,14 @@ export const CreateModelBody = Type.Object(
   { name: Name, tags: Type.Optional(KeyValues), description: Type.Optional(Text(100_000)) },
   Strict,
 );
-export type CreateModelBody = Static<typeof CreateModelBody>;
 
 export const RenameModelBody = Type.Object({ name: Name, new_name: Name }, Strict);
-export type RenameModelBody = Static<typeof RenameModelBody>;
 
 export const UpdateModelBody = Type.Object({ name: Name, description: Type.Optional(Text(100_000)) }, Strict);
-export type UpdateModelBody = Static<typeof UpdateModelBody>;
 
 export const ModelNameBody = Type.Object({ name: Name }, Strict);
-export type ModelNameBody = Static<typeof ModelNameBody>;
 
 export const ModelNameQuery = Type.Object({ name: Name }, Strict);
-export type ModelNameQuery = Static<typeof ModelNameQuery>;
 
 export const SearchQuery = Type.Object(
   {
@@ -39,31 +34,23 @@ export const SearchQuery = Type.Object(
   },
   Strict,
 );
-export type SearchQuery = Static<typeof SearchQuery>;
 
 export const LatestVersionsBody = Type.Object(
   { name: Name, stages: Type.Optional(Type.Array(Text(100), { maxItems: 10 })) },
   Strict,
 );
-export type LatestVersionsBody = Static<typeof LatestVersionsBody>;
 
 export const LatestVersionsQuery = Type.Object({ name: Name, stages: Type.Optional(RepeatableQuery) }, Strict);
-export type LatestVersionsQuery = Static<typeof LatestVersionsQuery>;
 
 export const ModelTagBody = Type.Object({ name: Name, key: Text(1000), value: Text(100_000) }, Strict);
-export type ModelTagBody = Static<typeof ModelTagBody>;
 
 export const ModelTagKeyBody = Type.Object({ name: Name, key: Text(1000) }, Strict);
-export type ModelTagKeyBody = Static<typeof ModelTagKeyBody>;
 
 export const SetAliasBody = Type.Object({ name: Name, alias: Text(1000), version: Version }, Strict);
-export type SetAliasBody = Static<typeof SetAliasBody>;
 
 export const AliasBody = Type.Object({ name: Name, alias: Text(1000) }, Strict);
-export type AliasBody = Static<typeof AliasBody>;
 
 export const AliasQuery = Type.Object({ name: Name, alias: Text(1000) }, Strict);
-export type AliasQuery = Static<typeof AliasQuery>;
 
 export const CreateVersionBody = Type.Object(
   {
@@ -78,19 +65,15 @@ export const CreateVersionBody = Type.Object(
   },
   Strict,
 );
-export type CreateVersionBody = Static<typeof CreateVersionBody>;
 
 export const VersionRefBody = Type.Object({ name: Name, version: Version }, Strict);
-export type VersionRefBody = Static<typeof VersionRefBody>;
 
 export const VersionRefQuery = Type.Object({ name: Name, version: Text(20) }, Strict);
-export type VersionRefQuery = Static<typeof VersionRefQuery>;
 
 export const UpdateVersionBody = Type.Object(
   { name: Name, version: Version, description: Type.Optional(Text(100_000)) },
   Strict,
 );
-export type UpdateVersionBody = Static<typeof UpdateVersionBody>;
 
 export const TransitionStageBody = Type.Object(
   {
@@ -101,16 +84,12 @@ export const TransitionStageBody = Type.Object(
   },
   Strict,
 );
-export type TransitionStageBody = Static<typeof TransitionStageBody>;
 
 export const VersionTagBody = Type.Object(
   { name: Name, version: Version, key: Text(1000), value: Text(100_000) },
   Strict,
 );
-export type VersionTagBody = Static<typeof VersionTagBody>;
 
 export const VersionTagKeyBody = Type.Object({ name: Name, version: Version, key: Text(1000) }, Strict);
-export type VersionTagKeyBody = Static<typeof VersionTagKeyBody>;
 
 export const VersionArtifactQuery = Type.Object({ name: Name, version: Text(20), path: Text(4096) }, Strict);
-export type VersionArtifactQuery = Static<typeof VersionArtifactQuery>;

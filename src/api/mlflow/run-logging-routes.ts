@@ -1,8 +1,8 @@
-import type { FastifyInstance } from 'fastify';
 import { invalid } from '../../domain/errors.js';
 import type { Services } from '../../services/services.js';
 import { runAt } from '../access/locators.js';
 import { access, needs } from '../access/route-access.js';
+import type { TypedApp } from '../typed-app.js';
 import { checkMlflowBatchLimits } from './batch-limits.js';
 import { parseLoggedModel } from './logged-model.js';
 import { runIdOf } from './run-ref.js';
@@ -21,10 +21,10 @@ import { toInteger } from './wire-values.js';
 const BATCH_BODY_LIMIT = 8 * 1024 * 1024;
 
 /** runs/log-metric, log-parameter, set-tag, delete-tag, log-batch, log-inputs, log-model, outputs. */
-export async function mlflowRunLoggingRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function mlflowRunLoggingRoutes(app: TypedApp, { services }: { services: Services }) {
   const runs = services.runs;
 
-  app.post<{ Body: LogMetricBody }>(
+  app.post(
     '/runs/log-metric',
     { config: access(needs('edit', runAt('body', 'run_id', 'run_uuid'))), schema: { body: LogMetricBody } },
     async (request) => {
@@ -46,7 +46,7 @@ export async function mlflowRunLoggingRoutes(app: FastifyInstance, { services }:
     },
   );
 
-  app.post<{ Body: KeyValueRunBody }>(
+  app.post(
     '/runs/log-parameter',
     { config: access(needs('edit', runAt('body', 'run_id', 'run_uuid'))), schema: { body: KeyValueRunBody } },
     async (request) => {
@@ -56,7 +56,7 @@ export async function mlflowRunLoggingRoutes(app: FastifyInstance, { services }:
     },
   );
 
-  app.post<{ Body: KeyValueRunBody }>(
+  app.post(
     '/runs/set-tag',
     { config: access(needs('edit', runAt('body', 'run_id', 'run_uuid'))), schema: { body: KeyValueRunBody } },
     async (request) => {
@@ -66,7 +66,7 @@ export async function mlflowRunLoggingRoutes(app: FastifyInstance, { services }:
     },
   );
 
-  app.post<{ Body: DeleteTagBody }>(
+  app.post(
     '/runs/delete-tag',
     { config: access(needs('edit', runAt('body', 'run_id', 'run_uuid'))), schema: { body: DeleteTagBody } },
     async (request) => {
@@ -75,7 +75,7 @@ export async function mlflowRunLoggingRoutes(app: FastifyInstance, { services }:
     },
   );
 
-  app.post<{ Body: LogBatchBody }>(
+  app.post(
     '/runs/log-batch',
     {
       config: access(needs('edit', runAt('body', 'run_id', 'run_uuid'))),
@@ -112,7 +112,7 @@ export async function mlflowRunLoggingRoutes(app: FastifyInstance, { services }:
     },
   );
 
-  app.post<{ Body: LogInputsBody }>(
+  app.post(
     '/runs/log-inputs',
     {
       config: access(needs('edit', runAt('body', 'run_id', 'run_uuid'))),
@@ -139,7 +139,7 @@ export async function mlflowRunLoggingRoutes(app: FastifyInstance, { services }:
   );
 
   // MLflow 3: the LoggedModels a run produced, each at a step.
-  app.post<{ Body: RunOutputsBody }>(
+  app.post(
     '/runs/outputs',
     { config: access(needs('edit', runAt('body', 'run_id', 'run_uuid'))), schema: { body: RunOutputsBody } },
     async (request) => {
@@ -151,7 +151,7 @@ export async function mlflowRunLoggingRoutes(app: FastifyInstance, { services }:
     },
   );
 
-  app.post<{ Body: LogModelBody }>(
+  app.post(
     '/runs/log-model',
     {
       config: access(needs('edit', runAt('body', 'run_id', 'run_uuid'))),

@@ -1,18 +1,18 @@
-import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/services.js';
 import { experimentAt, experimentsAt, runAt } from '../access/locators.js';
 import { access, needs } from '../access/route-access.js';
 import { sendJsonBytes } from '../json-bytes-reply.js';
+import type { TypedApp } from '../typed-app.js';
 import { presentRun, presentRunInfo } from './presenters.js';
 import { runIdOf } from './run-ref.js';
 import { CreateRunBody, RunIdBody, RunRefQuery, SearchRunsBody, UpdateRunBody } from './tracking-schemas.js';
 import { toInteger } from './wire-values.js';
 
 /** runs/*: create, get, update, delete, restore, search. Logging endpoints live in run-logging-routes.ts. */
-export async function mlflowRunRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function mlflowRunRoutes(app: TypedApp, { services }: { services: Services }) {
   const runs = services.runs;
 
-  app.post<{ Body: CreateRunBody }>(
+  app.post(
     '/runs/create',
     { config: access(needs('edit', experimentAt('body', 'experiment_id'))), schema: { body: CreateRunBody } },
     async (request) => {
@@ -28,7 +28,7 @@ export async function mlflowRunRoutes(app: FastifyInstance, { services }: { serv
     },
   );
 
-  app.get<{ Querystring: RunRefQuery }>(
+  app.get(
     '/runs/get',
     { config: access(needs('read', runAt('query', 'run_id', 'run_uuid'))), schema: { querystring: RunRefQuery } },
     async (request) => ({
@@ -36,7 +36,7 @@ export async function mlflowRunRoutes(app: FastifyInstance, { services }: { serv
     }),
   );
 
-  app.post<{ Body: UpdateRunBody }>(
+  app.post(
     '/runs/update',
     { config: access(needs('edit', runAt('body', 'run_id', 'run_uuid'))), schema: { body: UpdateRunBody } },
     async (request) => {
@@ -50,7 +50,7 @@ export async function mlflowRunRoutes(app: FastifyInstance, { services }: { serv
     },
   );
 
-  app.post<{ Body: RunIdBody }>(
+  app.post(
     '/runs/delete',
     { config: access(needs('manage', runAt('body', 'run_id'))), schema: { body: RunIdBody } },
     async (request) => {
@@ -59,7 +59,7 @@ export async function mlflowRunRoutes(app: FastifyInstance, { services }: { serv
     },
   );
 
-  app.post<{ Body: RunIdBody }>(
+  app.post(
     '/runs/restore',
     { config: access(needs('manage', runAt('body', 'run_id'))), schema: { body: RunIdBody } },
     async (request) => {
@@ -68,7 +68,7 @@ export async function mlflowRunRoutes(app: FastifyInstance, { services }: { serv
     },
   );
 
-  app.post<{ Body: SearchRunsBody }>(
+  app.post(
     '/runs/search',
     { config: access(needs('read', experimentsAt('body', 'experiment_ids'))), schema: { body: SearchRunsBody } },
     async (request, reply) => {

@@ -1,5 +1,6 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { RUN_STATUSES } from '../../domain/tracking/entities.js';
+import { literalUnion } from '../literal-union.js';
 import { Int64, QueryInteger, RepeatableQuery, ViewTypeJson } from './wire-values.js';
 
 /**
@@ -26,22 +27,16 @@ export const CreateExperimentBody = Type.Object(
   { name: Text(1000), artifact_location: Type.Optional(Text(4096)), tags: Type.Optional(KeyValues(1000)) },
   Strict,
 );
-export type CreateExperimentBody = Static<typeof CreateExperimentBody>;
 
 export const ExperimentIdBody = Type.Object({ experiment_id: Id }, Strict);
-export type ExperimentIdBody = Static<typeof ExperimentIdBody>;
 
 export const ExperimentIdQuery = Type.Object({ experiment_id: Id }, Strict);
-export type ExperimentIdQuery = Static<typeof ExperimentIdQuery>;
 
 export const ExperimentNameQuery = Type.Object({ experiment_name: Text(1000) }, Strict);
-export type ExperimentNameQuery = Static<typeof ExperimentNameQuery>;
 
 export const UpdateExperimentBody = Type.Object({ experiment_id: Id, new_name: Type.Optional(Text(1000)) }, Strict);
-export type UpdateExperimentBody = Static<typeof UpdateExperimentBody>;
 
 export const SetExperimentTagBody = Type.Object({ experiment_id: Id, key: Text(1000), value: Text(100_000) }, Strict);
-export type SetExperimentTagBody = Static<typeof SetExperimentTagBody>;
 
 export const SearchExperimentsBody = Type.Object(
   {
@@ -53,7 +48,6 @@ export const SearchExperimentsBody = Type.Object(
   },
   Strict,
 );
-export type SearchExperimentsBody = Static<typeof SearchExperimentsBody>;
 
 export const SearchExperimentsQuery = Type.Object(
   {
@@ -65,7 +59,6 @@ export const SearchExperimentsQuery = Type.Object(
   },
   Strict,
 );
-export type SearchExperimentsQuery = Static<typeof SearchExperimentsQuery>;
 
 export const CreateRunBody = Type.Object(
   {
@@ -77,24 +70,20 @@ export const CreateRunBody = Type.Object(
   },
   Strict,
 );
-export type CreateRunBody = Static<typeof CreateRunBody>;
 
 export const UpdateRunBody = Type.Object(
   {
     ...RunRef,
-    status: Type.Optional(Type.Union(RUN_STATUSES.map((s) => Type.Literal(s)))),
+    status: Type.Optional(literalUnion(RUN_STATUSES)),
     end_time: Type.Optional(Int64),
     run_name: Type.Optional(Text(1000)),
   },
   Strict,
 );
-export type UpdateRunBody = Static<typeof UpdateRunBody>;
 
 export const RunIdBody = Type.Object({ run_id: Id }, Strict);
-export type RunIdBody = Static<typeof RunIdBody>;
 
 export const RunRefQuery = Type.Object(RunRef, Strict);
-export type RunRefQuery = Static<typeof RunRefQuery>;
 
 export const SearchRunsBody = Type.Object(
   {
@@ -107,7 +96,6 @@ export const SearchRunsBody = Type.Object(
   },
   Strict,
 );
-export type SearchRunsBody = Static<typeof SearchRunsBody>;
 
 export const LogMetricBody = Type.Object(
   {
@@ -120,13 +108,10 @@ export const LogMetricBody = Type.Object(
   },
   Strict,
 );
-export type LogMetricBody = Static<typeof LogMetricBody>;
 
 export const KeyValueRunBody = Type.Object({ ...RunRef, key: Text(1000), value: Text(100_000) }, Strict);
-export type KeyValueRunBody = Static<typeof KeyValueRunBody>;
 
 export const DeleteTagBody = Type.Object({ run_id: Id, key: Text(1000) }, Strict);
-export type DeleteTagBody = Static<typeof DeleteTagBody>;
 
 // The counts are MLflow's limits, checked with MLflow's messages in batch-limits.ts; these bounds only stop
 // absurd payloads before anything is parsed further.
@@ -154,7 +139,6 @@ export const LogBatchBody = Type.Object(
   },
   Strict,
 );
-export type LogBatchBody = Static<typeof LogBatchBody>;
 
 export const LogInputsBody = Type.Object(
   {
@@ -185,10 +169,8 @@ export const LogInputsBody = Type.Object(
   },
   Strict,
 );
-export type LogInputsBody = Static<typeof LogInputsBody>;
 
 export const LogModelBody = Type.Object({ run_id: Id, model_json: Text(1_048_576) }, Strict);
-export type LogModelBody = Static<typeof LogModelBody>;
 
 export const MetricHistoryQuery = Type.Object(
   {
@@ -199,7 +181,6 @@ export const MetricHistoryQuery = Type.Object(
   },
   Strict,
 );
-export type MetricHistoryQuery = Static<typeof MetricHistoryQuery>;
 
 /** A step in a query string: an integer, negative allowed. */
 const QueryStep = Type.String({ pattern: '^-?[0-9]{1,15}$' });
@@ -214,19 +195,15 @@ export const MetricHistoryBulkIntervalQuery = Type.Object(
   },
   Strict,
 );
-export type MetricHistoryBulkIntervalQuery = Static<typeof MetricHistoryBulkIntervalQuery>;
 
 export const ListArtifactsQuery = Type.Object(
   { ...RunRef, path: Type.Optional(Text(4096)), page_token: Type.Optional(Text(1000)) },
   Strict,
 );
-export type ListArtifactsQuery = Static<typeof ListArtifactsQuery>;
 
 export const DeleteExperimentTagBody = Type.Object({ experiment_id: Id, key: Text(1000) }, Strict);
-export type DeleteExperimentTagBody = Static<typeof DeleteExperimentTagBody>;
 
 export const SearchDatasetsBody = Type.Object({ experiment_ids: Type.Array(Id, { maxItems: 1000 }) }, Strict);
-export type SearchDatasetsBody = Static<typeof SearchDatasetsBody>;
 
 export const RunOutputsBody = Type.Object(
   {
@@ -235,4 +212,3 @@ export const RunOutputsBody = Type.Object(
   },
   Strict,
 );
-export type RunOutputsBody = Static<typeof RunOutputsBody>;

@@ -1,10 +1,10 @@
 import { Value } from '@sinclair/typebox/value';
-import type { FastifyInstance } from 'fastify';
 import { invalid } from '../../domain/errors.js';
 import type { Webhook } from '../../domain/webhooks/webhook.js';
 import type { Services } from '../../services/services.js';
 import type { WebhookTestResult } from '../../services/webhooks/webhook-service.js';
 import { ADMIN, access } from '../access/route-access.js';
+import type { TypedApp } from '../typed-app.js';
 import {
   CreateWebhookBody,
   ListWebhooksQuery,
@@ -38,39 +38,29 @@ function presentTestResult(result: WebhookTestResult): Record<string, unknown> {
 }
 
 /** webhooks/*: MLflow 3's webhook subscriptions for registry events, and a test delivery. */
-export async function mlflowWebhookRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function mlflowWebhookRoutes(app: TypedApp, { services }: { services: Services }) {
   const webhooks = services.webhooks.subscriptions;
 
-  app.post<{ Body: CreateWebhookBody }>(
-    '/webhooks',
-    { config: access(ADMIN), schema: { body: CreateWebhookBody } },
-    async (request) => ({
-      webhook: presentWebhook(await webhooks.create(request.body)),
-    }),
-  );
+  app.post('/webhooks', { config: access(ADMIN), schema: { body: CreateWebhookBody } }, async (request) => ({
+    webhook: presentWebhook(await webhooks.create(request.body)),
+  }));
 
-  app.get<{ Querystring: ListWebhooksQuery }>(
-    '/webhooks',
-    { config: access(ADMIN), schema: { querystring: ListWebhooksQuery } },
-    async (request) => {
-      const result = await webhooks.list({
-        maxResults: toInteger(request.query.max_results, 'max_results'),
-        pageToken: request.query.page_token,
-      });
-      const reply: Record<string, unknown> = {};
-      if (result.webhooks.length > 0) reply.webhooks = result.webhooks.map(presentWebhook);
-      if (result.nextPageToken) reply.next_page_token = result.nextPageToken;
-      return reply;
-    },
-  );
+  app.get('/webhooks', { config: access(ADMIN), schema: { querystring: ListWebhooksQuery } }, async (request) => {
+    const result = await webhooks.list({
+      maxResults: toInteger(request.query.max_results, 'max_results'),
+      pageToken: request.query.page_token,
+    });
+    const reply: Record<string, unknown> = {};
+    if (result.webhooks.length > 0) reply.webhooks = result.webhooks.map(presentWebhook);
+    if (result.nextPageToken) reply.next_page_token = result.nextPageToken;
+    return reply;
+  });
 
-  app.get<{ Params: WebhookIdParams }>(
-    '/webhooks/:webhook_id',
-    { config: access(ADMIN), schema: { params: WebhookIdParams } },
-    async (request) => ({ webhook: presentWebhook(await webhooks.get(request.params.webhook_id)) }),
-  );
+  app.get('/webhooks/:webhook_id', { config: access(ADMIN), schema: { params: WebhookIdParams } }, async (request) => ({
+    webhook: presentWebhook(await webhooks.get(request.params.webhook_id)),
+  }));
 
-  app.patch<{ Params: WebhookIdParams; Body: UpdateWebhookBody }>(
+  app.patch(
     '/webhooks/:webhook_id',
     { config: access(ADMIN), schema: { params: WebhookIdParams, body: UpdateWebhookBody } },
     async (request) => {
@@ -80,7 +70,7 @@ export async function mlflowWebhookRoutes(app: FastifyInstance, { services }: { 
     },
   );
 
-  app.delete<{ Params: WebhookIdParams }>(
+  app.delete(
     '/webhooks/:webhook_id',
     { config: access(ADMIN), schema: { params: WebhookIdParams } },
     async (request) => {
@@ -90,7 +80,7 @@ export async function mlflowWebhookRoutes(app: FastifyInstance, { services }: { 
   );
 
   // The body is optional (a test of the webhook's first event), so it is checked here rather than by the schema.
-  app.post<{ Params: WebhookIdParams }>(
+  app.post(
     '/webhooks/:webhook_id/test',
     { config: access(ADMIN), schema: { params: WebhookIdParams } },
     async (request) => {

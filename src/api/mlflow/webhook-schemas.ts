@@ -1,4 +1,4 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { QueryInteger } from './wire-values.js';
 
 /**
@@ -31,7 +31,6 @@ export const CreateWebhookBody = Type.Object(
   },
   Strict,
 );
-export type CreateWebhookBody = Static<typeof CreateWebhookBody>;
 
 /** MLflow's client may repeat the path's id in the body. */
 export const UpdateWebhookBody = Type.Object(
@@ -46,19 +45,15 @@ export const UpdateWebhookBody = Type.Object(
   },
   Strict,
 );
-export type UpdateWebhookBody = Static<typeof UpdateWebhookBody>;
 
 export const TestWebhookBody = Type.Object(
   { webhook_id: Type.Optional(Text(100)), event: Type.Optional(WebhookEventJson) },
   Strict,
 );
-export type TestWebhookBody = Static<typeof TestWebhookBody>;
 
 export const WebhookIdParams = Type.Object({ webhook_id: Type.String({ minLength: 1, maxLength: 100 }) }, Strict);
-export type WebhookIdParams = Static<typeof WebhookIdParams>;
 
 export const ListWebhooksQuery = Type.Object(
   { max_results: Type.Optional(QueryInteger), page_token: Type.Optional(Text(1000)) },
   Strict,
 );
-export type ListWebhooksQuery = Static<typeof ListWebhooksQuery>;

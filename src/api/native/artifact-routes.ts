@@ -1,24 +1,23 @@
 import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/services.js';
 import { runAt } from '../access/locators.js';
 import { access, needs } from '../access/route-access.js';
 import { guardArtifactPath } from '../artifact-path-guard.js';
+import type { TypedApp } from '../typed-app.js';
 import { ArtifactFileJson, ArtifactListQuery, IdParams } from './schemas.js';
 
 const tags = ['artifacts'];
-type ByPath = { Params: { runId: string; '*': string } };
 const PathParams = Type.Object({ runId: Type.String(), '*': Type.String() });
 
-export async function artifactRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function artifactRoutes(app: TypedApp, { services }: { services: Services }) {
   const artifacts = services.artifacts;
   // Artifact bytes are never parsed, whatever content type the client declares: a JSON or text file is stored as
   // the exact bytes sent. This applies only inside this plugin.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
 
-  app.put<ByPath>(
+  app.put(
     '/runs/:runId/artifacts/*',
     {
       config: access(needs('edit', runAt('params', 'runId'))),
@@ -41,7 +40,7 @@ export async function artifactRoutes(app: FastifyInstance, { services }: { servi
     },
   );
 
-  app.get<{ Params: { runId: string }; Querystring: { path?: string } }>(
+  app.get(
     '/runs/:runId/artifacts',
     {
       config: access(needs('read', runAt('params', 'runId'))),
@@ -55,7 +54,7 @@ export async function artifactRoutes(app: FastifyInstance, { services }: { servi
     async (request) => artifacts.list(request.params.runId, guardArtifactPath(request.query.path ?? '', 'path')),
   );
 
-  app.get<ByPath>(
+  app.get(
     '/runs/:runId/artifacts/*',
     { config: access(needs('read', runAt('params', 'runId'))), schema: { tags, params: PathParams } },
     async (request, reply) => {
@@ -67,7 +66,7 @@ export async function artifactRoutes(app: FastifyInstance, { services }: { servi
     },
   );
 
-  app.delete<ByPath>(
+  app.delete(
     '/runs/:runId/artifacts/*',
     { config: access(needs('edit', runAt('params', 'runId'))), schema: { tags, params: PathParams } },
     async (request, reply) => {

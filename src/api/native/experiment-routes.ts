@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/services.js';
 import { experimentAt, experimentNamed } from '../access/locators.js';
 import { access, needs, SIGNED_IN, SIGNED_IN_WRITER } from '../access/route-access.js';
+import type { TypedApp } from '../typed-app.js';
 import { fromMap, presentExperiment } from './presenters.js';
 import {
   CreateExperimentBody,
@@ -20,12 +20,11 @@ const SearchReply = Type.Object({
   experiments: Type.Array(ExperimentJson),
   nextPageToken: Type.Optional(Type.String()),
 });
-type ById = { Params: { experimentId: string } };
 
-export async function experimentRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function experimentRoutes(app: TypedApp, { services }: { services: Services }) {
   const experiments = services.experiments;
 
-  app.post<{ Body: CreateExperimentBody }>(
+  app.post(
     '/experiments',
     {
       config: access(SIGNED_IN_WRITER),
@@ -38,7 +37,7 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
     },
   );
 
-  app.get<{ Querystring: ListQuery }>(
+  app.get(
     '/experiments',
     { config: access(SIGNED_IN), schema: { tags, querystring: ListQuery, response: { 200: SearchReply } } },
     async (request) => {
@@ -55,7 +54,7 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
     },
   );
 
-  app.post<{ Body: SearchExperimentsBody }>(
+  app.post(
     '/experiments/search',
     { config: access(SIGNED_IN), schema: { tags, body: SearchExperimentsBody, response: { 200: SearchReply } } },
     async (request) => {
@@ -64,7 +63,7 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
     },
   );
 
-  app.get<{ Params: { name: string } }>(
+  app.get(
     '/experiments/by-name/:name',
     {
       config: access(needs('read', experimentNamed('params', 'name'))),
@@ -73,7 +72,7 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
     async (request) => ({ experiment: presentExperiment(await experiments.getByName(request.params.name)) }),
   );
 
-  app.get<ById>(
+  app.get(
     '/experiments/:experimentId',
     {
       config: access(needs('read', experimentAt('params', 'experimentId'))),
@@ -82,7 +81,7 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
     async (request) => ({ experiment: presentExperiment(await experiments.get(request.params.experimentId)) }),
   );
 
-  app.patch<ById & { Body: { name: string } }>(
+  app.patch(
     '/experiments/:experimentId',
     {
       config: access(needs('edit', experimentAt('params', 'experimentId'))),
@@ -98,7 +97,7 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
     }),
   );
 
-  app.delete<ById>(
+  app.delete(
     '/experiments/:experimentId',
     {
       config: access(needs('manage', experimentAt('params', 'experimentId'))),
@@ -107,7 +106,7 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
     async (request) => ({ experiment: presentExperiment(await experiments.delete(request.params.experimentId)) }),
   );
 
-  app.post<ById>(
+  app.post(
     '/experiments/:experimentId/restore',
     {
       config: access(needs('manage', experimentAt('params', 'experimentId'))),
@@ -116,7 +115,7 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
     async (request) => ({ experiment: presentExperiment(await experiments.restore(request.params.experimentId)) }),
   );
 
-  app.put<ById & { Body: { tags: Record<string, string> } }>(
+  app.put(
     '/experiments/:experimentId/tags',
     {
       config: access(needs('edit', experimentAt('params', 'experimentId'))),
@@ -127,7 +126,7 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
     }),
   );
 
-  app.delete<{ Params: { experimentId: string; key: string } }>(
+  app.delete(
     '/experiments/:experimentId/tags/:key',
     {
       config: access(needs('edit', experimentAt('params', 'experimentId'))),

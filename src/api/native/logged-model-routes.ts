@@ -1,10 +1,10 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import { metricValueToWire } from '../../domain/metrics/metric-value.js';
 import type { LoggedModel } from '../../domain/tracking/logged-model.js';
+import { toWireNumber } from '../../sdk/wire/non-finite.js';
 import type { Services } from '../../services/services.js';
 import { loggedModelAt, runAt } from '../access/locators.js';
 import { access, needs } from '../access/route-access.js';
+import type { TypedApp } from '../typed-app.js';
 import { IdParams, LoggedModelJson } from './schemas.js';
 
 const tags = ['logged-models'];
@@ -20,15 +20,15 @@ async function present(services: Services, model: LoggedModel) {
     ...model,
     tags: toMap(model.tags),
     params: toMap(model.params),
-    metrics: model.metrics.map((m) => ({ ...m, value: metricValueToWire(m.value) })),
+    metrics: model.metrics.map((m) => ({ ...m, value: toWireNumber(m.value) })),
     registeredVersions,
     files: listing.files,
   };
 }
 
 /** MLflow 3 LoggedModels in the native API: one model, and the models a run produced. */
-export async function loggedModelRoutes(app: FastifyInstance, { services }: { services: Services }) {
-  app.get<{ Params: { modelId: string } }>(
+export async function loggedModelRoutes(app: TypedApp, { services }: { services: Services }) {
+  app.get(
     '/logged-models/:modelId',
     {
       config: access(needs('read', loggedModelAt('params', 'modelId'))),
@@ -39,7 +39,7 @@ export async function loggedModelRoutes(app: FastifyInstance, { services }: { se
     }),
   );
 
-  app.get<{ Params: { runId: string } }>(
+  app.get(
     '/runs/:runId/logged-models',
     {
       config: access(needs('read', runAt('params', 'runId'))),

@@ -1,5 +1,5 @@
-import { metricValueToWire } from '../../domain/metrics/metric-value.js';
 import type { DatasetInput, Experiment, KeyValue, Metric, Run, RunInfo } from '../../domain/tracking/entities.js';
+import { toWireNumber } from '../../sdk/wire/non-finite.js';
 
 /** Entities → native JSON: camelCase, tags and params as objects, non-finite metric values as strings. */
 
@@ -25,7 +25,7 @@ export function presentExperiment(experiment: Experiment) {
 }
 
 export function presentMetric(metric: Metric) {
-  return { key: metric.key, value: metricValueToWire(metric.value), step: metric.step, timestamp: metric.timestamp };
+  return { key: metric.key, value: toWireNumber(metric.value), step: metric.step, timestamp: metric.timestamp };
 }
 
 export function presentInput(input: DatasetInput) {

@@ -1,20 +1,19 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import { invalid } from '../../domain/errors.js';
-import type { RunStatus } from '../../domain/tracking/entities.js';
 import type { Services } from '../../services/services.js';
 import { MAX_RUNS_PER_GET } from '../../services/tracking/run-service.js';
 import { experimentAt, experimentsAt, runAt, runsAt } from '../access/locators.js';
 import { access, needs } from '../access/route-access.js';
 import { sendJsonBytes } from '../json-bytes-reply.js';
+import type { TypedApp } from '../typed-app.js';
 import { fromMap, presentMetric, presentRun } from './presenters.js';
 import {
   CreateRunBody,
   IdParams,
   LogBatchBody,
   LogInputsBody,
+  MetricHistoryJson,
   MetricHistoryQuery,
-  MetricJson,
   RunJson,
   SearchRunsBody,
   UpdateRunBody,
@@ -27,15 +26,14 @@ const GetRunsBody = Type.Object(
   { runIds: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: MAX_RUNS_PER_GET }) },
   { additionalProperties: false },
 );
-type ByRun = { Params: { runId: string } };
 
 /** Large enough for a 10,000-point batch with long keys; artifact uploads stream and are not bound by it. */
 export const BATCH_BODY_LIMIT = 32 * 1024 * 1024;
 
-export async function runRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function runRoutes(app: TypedApp, { services }: { services: Services }) {
   const runs = services.runs;
 
-  app.post<{ Body: CreateRunBody }>(
+  app.post(
     '/runs',
     {
       config: access(needs('edit', experimentAt('body', 'experimentId'))),
@@ -48,7 +46,7 @@ export async function runRoutes(app: FastifyInstance, { services }: { services: 
     },
   );
 
-  app.post<{ Body: SearchRunsBody }>(
+  app.post(
     '/runs/search',
     {
       config: access(needs('read', experimentsAt('body', 'experimentIds'))),
@@ -67,7 +65,7 @@ export async function runRoutes(app: FastifyInstance, { services }: { services: 
     },
   );
 
-  app.post<{ Body: { runIds: string[] } }>(
+  app.post(
     '/runs/get',
     {
       config: access(needs('read', runsAt('body', 'runIds'))),
@@ -85,7 +83,7 @@ export async function runRoutes(app: FastifyInstance, { services }: { services: 
     },
   );
 
-  app.get<ByRun>(
+  app.get(
     '/runs/:runId',
     {
       config: access(needs('read', runAt('params', 'runId'))),
@@ -96,7 +94,7 @@ export async function runRoutes(app: FastifyInstance, { services }: { services: 
     }),
   );
 
-  app.patch<ByRun & { Body: UpdateRunBody }>(
+  app.patch(
     '/runs/:runId',
     {
       config: access(needs('edit', runAt('params', 'runId'))),
@@ -105,23 +103,23 @@ export async function runRoutes(app: FastifyInstance, { services }: { services: 
     async (request) => {
       const { status, endTime, runName } = request.body;
       return {
-        run: presentRun(
-          await runs.update(request.params.runId, { status: status as RunStatus | undefined, endTime, runName }),
-        ),
+        run: presentRun(await runs.update(request.params.runId, { status, endTime, runName })),
       };
     },
   );
 
-  app.delete<ByRun>(
+  app.delete(
     '/runs/:runId',
     {
       config: access(needs('manage', runAt('params', 'runId'))),
       schema: { tags, params: RunParams, response: { 200: RunReply } },
     },
-    async (request) => ({ run: presentRun(await runs.delete(request.params.runId)) }),
+    async (request) => ({
+      run: presentRun(await runs.delete(request.params.runId)),
+    }),
   );
 
-  app.post<ByRun>(
+  app.post(
     '/runs/:runId/restore',
     {
       config: access(needs('manage', runAt('params', 'runId'))),
@@ -130,7 +128,7 @@ export async function runRoutes(app: FastifyInstance, { services }: { services: 
     async (request) => ({ run: presentRun(await runs.restore(request.params.runId)) }),
   );
 
-  app.post<ByRun & { Body: LogBatchBody }>(
+  app.post(
     '/runs/:runId/batch',
     {
       config: access(needs('edit', runAt('params', 'runId'))),
@@ -152,7 +150,7 @@ export async function runRoutes(app: FastifyInstance, { services }: { services: 
     },
   );
 
-  app.delete<{ Params: { runId: string; key: string } }>(
+  app.delete(
     '/runs/:runId/tags/:key',
     {
       config: access(needs('edit', runAt('params', 'runId'))),
@@ -164,7 +162,7 @@ export async function runRoutes(app: FastifyInstance, { services }: { services: 
     },
   );
 
-  app.post<ByRun & { Body: LogInputsBody }>(
+  app.post(
     '/runs/:runId/inputs',
     {
       config: access(needs('edit', runAt('params', 'runId'))),
@@ -184,7 +182,7 @@ export async function runRoutes(app: FastifyInstance, { services }: { services: 
     },
   );
 
-  app.get<ByRun & { Querystring: MetricHistoryQuery }>(
+  app.get(
     '/runs/:runId/metric-history',
     {
       config: access(needs('read', runAt('params', 'runId'))),
@@ -193,15 +191,7 @@ export async function runRoutes(app: FastifyInstance, { services }: { services: 
         summary: 'A page of a metric’s points, or with `points` a min/max-preserving sample for charts',
         params: RunParams,
         querystring: MetricHistoryQuery,
-        response: {
-          200: Type.Object({
-            metrics: Type.Array(MetricJson),
-            nextPageToken: Type.Optional(Type.String()),
-            totalPoints: Type.Optional(Type.Integer()),
-            /** A sample's NaN points it had no room for, one per bucket, so a chart can still mark them. */
-            hiddenNaN: Type.Optional(Type.Array(MetricJson)),
-          }),
-        },
+        response: { 200: MetricHistoryJson },
       },
     },
     async (request) => {

@@ -1,4 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { RUN_STATUSES } from '../../domain/tracking/entities.js';
+import { literalUnion } from '../literal-union.js';
 
 /** Request and response shapes of the native API; they also generate /api/v1/openapi.json. */
 
@@ -9,7 +11,7 @@ const ViewType = Type.Union([Type.Literal('ACTIVE_ONLY'), Type.Literal('DELETED_
 const Digits = Type.String({ pattern: '^[0-9]{1,9}$' });
 /** A step as a query parameter: an integer, negative allowed, within JavaScript's exact range. */
 const StepDigits = Type.String({ pattern: '^-?[0-9]{1,15}$' });
-const RunStatus = Type.Union(['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'].map((s) => Type.Literal(s)));
+const RunStatus = literalUnion(RUN_STATUSES);
 
 export const ErrorResponse = Type.Object({ error_code: Type.String(), message: Type.String() }, { $id: 'Error' });
 
@@ -34,6 +36,14 @@ export const MetricJson = Type.Object({
   timestamp: Type.Integer(),
 });
 
+export const MetricHistoryJson = Type.Object({
+  metrics: Type.Array(MetricJson),
+  nextPageToken: Type.Optional(Type.String()),
+  totalPoints: Type.Optional(Type.Integer()),
+  /** A sample's NaN points it had no room for, one per bucket, so a chart can still mark them. */
+  hiddenNaN: Type.Optional(Type.Array(MetricJson)),
+});
+
 export const DatasetInputJson = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 500 }),
@@ -52,7 +62,9 @@ export const RunJson = Type.Object({
   experimentId: Type.String(),
   runName: Type.String(),
   userId: Type.String(),
-  status: Type.String(),
+  // Typed as the status union but sent as a plain string schema, so the reply serializer and the OpenAPI document
+  // stay as they were.
+  status: Type.Unsafe<Static<typeof RunStatus>>(Type.String()),
   startTime: Type.Integer(),
   endTime: Type.Union([Type.Integer(), Type.Null()]),
   artifactUri: Type.String(),
@@ -65,6 +77,21 @@ export const RunJson = Type.Object({
   /** MLflow 3 LoggedModels the run produced (with the step) and used. */
   modelOutputs: Type.Array(Type.Object({ modelId: Type.String(), step: Type.Integer() })),
   modelInputs: Type.Array(Type.String()),
+});
+
+/** What the experiment list shows beside each experiment (POST /experiments/activity). */
+export const ExperimentActivityJson = Type.Object({
+  experimentId: Type.String(),
+  runCount: Type.Integer(),
+  runningCount: Type.Integer(),
+  lastActivity: Type.Union([Type.Integer(), Type.Null()]),
+});
+
+/** The distinct keys an experiment's active runs logged, for column pickers and filter completion. */
+export const ExperimentKeysJson = Type.Object({
+  params: Type.Array(Type.String()),
+  metrics: Type.Array(Type.String()),
+  tags: Type.Array(Type.String()),
 });
 
 export const LoggedModelJson = Type.Object({
@@ -112,7 +139,6 @@ export const CreateExperimentBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export type CreateExperimentBody = Static<typeof CreateExperimentBody>;
 
 export const UpdateExperimentBody = Type.Object(
   { name: Type.String({ minLength: 1, maxLength: 500 }) },
@@ -131,7 +157,6 @@ export const SearchExperimentsBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export type SearchExperimentsBody = Static<typeof SearchExperimentsBody>;
 
 export const CreateRunBody = Type.Object(
   {
@@ -144,7 +169,6 @@ export const CreateRunBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export type CreateRunBody = Static<typeof CreateRunBody>;
 
 export const UpdateRunBody = Type.Object(
   {
@@ -154,7 +178,6 @@ export const UpdateRunBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export type UpdateRunBody = Static<typeof UpdateRunBody>;
 
 export const SearchRunsBody = Type.Object(
   {
@@ -167,7 +190,6 @@ export const SearchRunsBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export type SearchRunsBody = Static<typeof SearchRunsBody>;
 
 export const LogBatchBody = Type.Object(
   {
@@ -190,13 +212,11 @@ export const LogBatchBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export type LogBatchBody = Static<typeof LogBatchBody>;
 
 export const LogInputsBody = Type.Object(
   { datasets: Type.Array(DatasetInputJson, { minItems: 1, maxItems: 100 }) },
   { additionalProperties: false },
 );
-export type LogInputsBody = Static<typeof LogInputsBody>;
 
 export const ListQuery = Type.Object(
   {
@@ -208,7 +228,6 @@ export const ListQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-export type ListQuery = Static<typeof ListQuery>;
 
 export const MetricHistoryQuery = Type.Object(
   {
@@ -221,7 +240,6 @@ export const MetricHistoryQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-export type MetricHistoryQuery = Static<typeof MetricHistoryQuery>;
 
 export const ArtifactListQuery = Type.Object(
   { path: Type.Optional(Type.String({ maxLength: 4096 })) },
@@ -235,4 +253,5 @@ export const ArtifactFileJson = Type.Object({
   sha256: Type.Union([Type.String(), Type.Null()]),
 });
 
-export const IdParams = (name: string) => Type.Object({ [name]: Id });
+/** Path parameters naming one entity by id; the name is kept as a literal so handlers see `params.runId: string`. */
+export const IdParams = <Name extends string>(name: Name) => Type.Object({ [name]: Id } as Record<Name, typeof Id>);

@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/services.js';
 import { experimentAt, experimentsAt } from '../access/locators.js';
 import { access, needs } from '../access/route-access.js';
-import { IdParams } from './schemas.js';
+import type { TypedApp } from '../typed-app.js';
+import { ExperimentActivityJson, ExperimentKeysJson, IdParams } from './schemas.js';
 
 const tags = ['experiments'];
 
@@ -12,22 +12,9 @@ const ActivityBody = Type.Object(
   { additionalProperties: false },
 );
 
-const ActivityJson = Type.Object({
-  experimentId: Type.String(),
-  runCount: Type.Integer(),
-  runningCount: Type.Integer(),
-  lastActivity: Type.Union([Type.Integer(), Type.Null()]),
-});
-
-const KeysJson = Type.Object({
-  params: Type.Array(Type.String()),
-  metrics: Type.Array(Type.String()),
-  tags: Type.Array(Type.String()),
-});
-
 /** Summaries the web UI lists and autocompletes from; they are plain reads any client may use. */
-export async function uiSupportRoutes(app: FastifyInstance, { services }: { services: Services }) {
-  app.post<{ Body: { experimentIds: string[] } }>(
+export async function uiSupportRoutes(app: TypedApp, { services }: { services: Services }) {
+  app.post(
     '/experiments/activity',
     {
       config: access(needs('read', experimentsAt('body', 'experimentIds'))),
@@ -35,13 +22,13 @@ export async function uiSupportRoutes(app: FastifyInstance, { services }: { serv
         tags,
         summary: 'Run counts and last activity time of several experiments',
         body: ActivityBody,
-        response: { 200: Type.Object({ activity: Type.Array(ActivityJson) }) },
+        response: { 200: Type.Object({ activity: Type.Array(ExperimentActivityJson) }) },
       },
     },
     async (request) => ({ activity: await services.experimentOverview.activity(request.body.experimentIds) }),
   );
 
-  app.get<{ Params: { experimentId: string } }>(
+  app.get(
     '/experiments/:experimentId/keys',
     {
       config: access(needs('read', experimentAt('params', 'experimentId'))),
@@ -49,7 +36,7 @@ export async function uiSupportRoutes(app: FastifyInstance, { services }: { serv
         tags,
         summary: 'Distinct param, metric and tag keys logged by the active runs of an experiment',
         params: IdParams('experimentId'),
-        response: { 200: KeysJson },
+        response: { 200: ExperimentKeysJson },
       },
     },
     async (request) => services.experimentOverview.keys(request.params.experimentId),

@@ -1,12 +1,12 @@
+import type { WireNumber } from '../../sdk/wire/non-finite.js';
 import { invalid } from '../errors.js';
 
 /**
- * Metric values travel as JSON numbers, or as the strings MLflow's client sends for values JSON cannot hold.
- * Anything else (e.g. "x") is refused rather than silently stored as NaN.
+ * Metric values a client sends: JSON numbers, or the strings MLflow's clients use for values JSON cannot hold, in
+ * more spellings than the API itself writes (see toWireNumber). Anything else (e.g. "x") is refused rather than
+ * silently stored as NaN.
  */
-export type WireMetricValue = number | string;
-
-export function parseMetricValue(raw: WireMetricValue, field: string): number {
+export function parseMetricValue(raw: WireNumber, field: string): number {
   if (typeof raw === 'number') return raw;
   switch (raw.trim()) {
     case 'NaN':
@@ -23,12 +23,4 @@ export function parseMetricValue(raw: WireMetricValue, field: string): number {
   const trimmed = raw.trim();
   if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(trimmed)) return Number(trimmed);
   throw invalid(`${field} must be a number, "NaN", "Infinity" or "-Infinity"; got ${JSON.stringify(raw)}`);
-}
-
-/** JSON cannot carry NaN or infinities: render them as the strings clients send. */
-export function metricValueToWire(value: number): number | string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Number.POSITIVE_INFINITY) return 'Infinity';
-  if (value === Number.NEGATIVE_INFINITY) return '-Infinity';
-  return value;
 }

@@ -1,4 +1,4 @@
-import { metricValueToWire } from '../metrics/metric-value.js';
+import { toWireNumber } from '../../sdk/wire/non-finite.js';
 import type { Run } from '../tracking/entities.js';
 import { type ResourceDescriptor, RUN_PREDICATE_TYPE, STATEMENT_TYPE, type Statement } from './in-toto-statement.js';
 
@@ -54,7 +54,7 @@ export function runPredicate(run: Run): Record<string, unknown> {
     },
     params: Object.fromEntries(run.params.map((p) => [p.key, p.value])),
     metrics: Object.fromEntries(
-      run.metrics.map((m) => [m.key, { value: metricValueToWire(m.value), step: m.step, timestamp: m.timestamp }]),
+      run.metrics.map((m) => [m.key, { value: toWireNumber(m.value), step: m.step, timestamp: m.timestamp }]),
     ),
     datasets: run.inputs.map((d) => ({
       name: d.name,

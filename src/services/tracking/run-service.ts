@@ -1,4 +1,3 @@
-import { currentContext } from '../request-context.js';
 import { invalid, invalidState, notFound } from '../../domain/errors.js';
 import {
   canonicalBatch,
@@ -7,7 +6,7 @@ import {
   metricBatchDigest,
 } from '../../domain/metrics/metric-batch-digest.js';
 import { summarize } from '../../domain/metrics/metric-blocks.js';
-import { parseMetricValue, type WireMetricValue } from '../../domain/metrics/metric-value.js';
+import { parseMetricValue } from '../../domain/metrics/metric-value.js';
 import { parseOrderBy, parseRunFilter } from '../../domain/search/filter-parser.js';
 import { decodePageToken, encodePageToken } from '../../domain/search/page-token.js';
 import type {
@@ -23,6 +22,7 @@ import { isTerminalStatus, RUN_STATUSES } from '../../domain/tracking/entities.j
 import { LIMITS, validateKey, validateLength } from '../../domain/tracking/limits.js';
 import { checkLoggedModelId, type LoggedModelMetric } from '../../domain/tracking/logged-model.js';
 import { runNameFrom } from '../../domain/tracking/run-name.js';
+import type { WireNumber } from '../../sdk/wire/non-finite.js';
 import { linkRunInputs } from '../../store/repositories/dataset-repository.js';
 import { findExperimentRow } from '../../store/repositories/experiment-repository.js';
 import { updateLatestMetrics } from '../../store/repositories/latest-metric-repository.js';
@@ -34,6 +34,7 @@ import { searchRunRows } from '../../store/search/run-search-query.js';
 import type { Executor } from '../../store/store.js';
 import { newBatchId, newId, newRunId } from '../ids.js';
 import { recordRunInputs } from '../lineage/run-inputs-lineage.js';
+import { currentContext } from '../request-context.js';
 import { write } from '../unit-of-work.js';
 import { recordModelMetrics } from './logged-model-records.js';
 import type { ServiceDeps } from './service-deps.js';
@@ -55,7 +56,7 @@ export interface UpdateRunInput {
 
 export interface WireMetric {
   key: string;
-  value: WireMetricValue;
+  value: WireNumber;
   step?: number | undefined;
   timestamp?: number | undefined;
   /** MLflow 3: the LoggedModel the point measures, and the dataset it was measured on. */

@@ -1,54 +1,22 @@
 /**
- * Shapes of the native API (/api/v1) as the UI reads them; see /api/v1/openapi.json. Entities the SDK declares are
- * taken from it (type-only imports, erased from the bundle) so the UI and the SDK cannot drift apart; only what the
- * UI reads differently is declared here (metric values keep their wire form, where NaN and ±∞ are strings).
+ * Shapes of the native API (/api/v1) as the UI reads them. The reply shapes the server's schemas define come from
+ * the wire contract in src/sdk/wire (type-only imports, erased from the bundle), so the UI, the SDK and the server
+ * cannot drift apart; metric values keep their wire form there, where NaN and ±∞ are strings.
  */
 
-import type { Run as SdkRun } from '../../../src/sdk/types.js';
-
+export type { WireNumber } from '../../../src/sdk/wire/non-finite.js';
 export type {
   ArtifactFile,
   DatasetInput,
   Experiment,
+  ExperimentActivity,
+  ExperimentKeys,
   LoggedModel,
+  MetricHistory,
   RunStatus,
-} from '../../../src/sdk/types.js';
-
-export interface ExperimentActivity {
-  experimentId: string;
-  runCount: number;
-  runningCount: number;
-  lastActivity: number | null;
-}
-
-export interface ExperimentKeys {
-  params: string[];
-  metrics: string[];
-  tags: string[];
-}
-
-/** Non-finite metric values travel as the strings "NaN", "Infinity" and "-Infinity". */
-export type WireNumber = number | string;
-
-export interface Metric {
-  key: string;
-  value: WireNumber;
-  step: number;
-  timestamp: number;
-}
-
-/** A run as the native API sends it: the SDK's run, with its latest metric values still in wire form. */
-export interface Run extends Omit<SdkRun, 'metrics'> {
-  metrics: Metric[];
-}
-
-export interface MetricHistory {
-  metrics: Metric[];
-  nextPageToken?: string;
-  totalPoints?: number;
-  /** NaN points a sample had no room for, one per bucket at most: charts still mark them. */
-  hiddenNaN?: Metric[];
-}
+  WireMetric as Metric,
+  WireRun as Run,
+} from '../../../src/sdk/wire/shapes.js';
 
 /** An inclusive range of steps, as a zoomed chart asks the server to sample it. */
 export interface StepRange {

@@ -1,6 +1,6 @@
+import { fromWireNumber } from '../../../src/sdk/wire/non-finite.js';
 import type { Metric } from '../api/types.js';
 import { emaSmooth } from '../lib/ema.js';
-import { toNumber } from '../lib/metric-value.js';
 
 export type XAxis = 'step' | 'time' | 'relative';
 
@@ -31,7 +31,7 @@ export function nonFiniteMarks(
   hiddenNaN: readonly Metric[] = [],
 ): NonFiniteMark[] {
   const lastAt = new Map<number, number>();
-  for (const p of points) lastAt.set(xOf(p, xAxis, runStart), toNumber(p.value));
+  for (const p of points) lastAt.set(xOf(p, xAxis, runStart), fromWireNumber(p.value));
   const marks: NonFiniteMark[] = [];
   for (const [x, value] of lastAt) {
     if (Number.isNaN(value)) marks.push({ x, kind: 'nan' });
@@ -65,7 +65,7 @@ export function toSeries(
 ): SeriesPoints {
   const pairs = points.map((p) => {
     const x = xOf(p, xAxis, runStart);
-    const value = toNumber(p.value);
+    const value = fromWireNumber(p.value);
     const y = Number.isFinite(value) && (!options.logScale || value > 0) ? value : null;
     return { x, y };
   });

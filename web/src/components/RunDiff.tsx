@@ -1,6 +1,6 @@
+import { fromWireNumber } from '../../../src/sdk/wire/non-finite.js';
 import type { Run } from '../api/types.js';
 import { formatDuration, formatNumber, formatTime } from '../lib/format.js';
-import { toNumber } from '../lib/metric-value.js';
 import { type DiffRow, diffMaps } from '../lib/run-diff.js';
 import { isEnvironmentTag, isHiddenTag, seedOf } from '../lib/run-facts.js';
 import { useQueryState } from '../lib/url-state.js';
@@ -26,7 +26,9 @@ export function RunDiff({ runs }: { runs: { run: Run; color: string }[] }) {
     ['Params', diffMaps(list.map((r) => r.params))],
     [
       'Metrics (latest)',
-      diffMaps(list.map((r) => Object.fromEntries(r.metrics.map((m) => [m.key, formatNumber(toNumber(m.value))])))),
+      diffMaps(
+        list.map((r) => Object.fromEntries(r.metrics.map((m) => [m.key, formatNumber(fromWireNumber(m.value))]))),
+      ),
     ],
     ['Tags', diffMaps(list.map((r) => pick(r.tags, (k) => !isEnvironmentTag(k) && !isHiddenTag(k))))],
     ['Environment', diffMaps(list.map((r) => pick(r.tags, isEnvironmentTag)))],

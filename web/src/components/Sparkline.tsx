@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
+import { fromWireNumber } from '../../../src/sdk/wire/non-finite.js';
 import { api } from '../api/client.js';
-import { toNumber } from '../lib/metric-value.js';
 
 const WIDTH = 120;
 const HEIGHT = 28;
@@ -21,7 +21,7 @@ export function Sparkline({ runId, metricKey }: { runId: string; metricKey: stri
       observer.disconnect();
       api
         .metricHistory(runId, metricKey, 60, controller.signal)
-        .then((h) => setValues(h.metrics.map((m) => toNumber(m.value)).filter(Number.isFinite)))
+        .then((h) => setValues(h.metrics.map((m) => fromWireNumber(m.value)).filter(Number.isFinite)))
         .catch(() => setValues([]));
     });
     observer.observe(element);

@@ -1,5 +1,5 @@
+import { fromWireNumber } from '../../../src/sdk/wire/non-finite.js';
 import type { Run } from '../api/types.js';
-import { toNumber } from './metric-value.js';
 
 /**
  * Runs-table columns are named as the filter language names fields (`params.lr`, `metrics.loss`, `tags.team`,
@@ -21,7 +21,7 @@ export interface RunRow {
 
 export function toRunRow(run: Run): RunRow {
   const metrics: Record<string, number> = {};
-  for (const m of run.metrics) metrics[m.key] = toNumber(m.value);
+  for (const m of run.metrics) metrics[m.key] = fromWireNumber(m.value);
   return { run, metrics };
 }
 

@@ -1,4 +1,4 @@
-import { numericOrNull } from './metric-value.js';
+import { numericOrNull } from './numeric-or-null.js';
 
 /**
  * Axes of a parallel-coordinates plot. A numeric axis maps values linearly between its min and max; a categorical

@@ -1,5 +1,6 @@
 import { useMemo, useRef } from 'react';
 import { Link } from 'react-router-dom';
+import { fromWireNumber } from '../../../src/sdk/wire/non-finite.js';
 import { api } from '../api/client.js';
 import type { Run } from '../api/types.js';
 import { colorFor } from '../charts/chart-data.js';
@@ -10,7 +11,6 @@ import { AddRunsPicker } from '../components/AddRunsPicker.js';
 import { RunDiff } from '../components/RunDiff.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { Empty, ErrorMessage, Loading } from '../components/states.js';
-import { toNumber } from '../lib/metric-value.js';
 import { varies } from '../lib/parallel-axes.js';
 import { useQueryList, useQueryState } from '../lib/url-state.js';
 import { useAsync } from '../lib/use-async.js';
@@ -97,7 +97,7 @@ function Comparison({
     if (field.startsWith('params.')) return run.params[field.slice(7)] ?? null;
     if (field.startsWith('metrics.')) {
       const metric = run.metrics.find((m) => m.key === field.slice(8));
-      return metric ? toNumber(metric.value) : null;
+      return metric ? fromWireNumber(metric.value) : null;
     }
     return null;
   };

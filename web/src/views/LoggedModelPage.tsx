@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router-dom';
+import { fromWireNumber } from '../../../src/sdk/wire/non-finite.js';
 import { ApiError, api, loggedModelFileUrl } from '../api/client.js';
 import type { LoggedModel } from '../api/types.js';
 import { KeyValueTable } from '../components/KeyValueTable.js';
@@ -7,7 +8,6 @@ import { ModelStatusBadge } from '../components/ModelStatusBadge.js';
 import { registeredAs } from '../components/RunModels.js';
 import { Empty, ErrorMessage, Loading } from '../components/states.js';
 import { formatBytes, formatNumber, formatTime } from '../lib/format.js';
-import { toNumber } from '../lib/metric-value.js';
 import { useAsync } from '../lib/use-async.js';
 
 const runPath = (experimentId: string, runId: string) =>
@@ -166,7 +166,7 @@ function ModelMetrics({ model }: { model: LoggedModel }) {
             {model.metrics.map((m) => (
               <tr key={`${m.key}|${m.datasetName}|${m.datasetDigest}|${m.step}|${m.runId}`}>
                 <td className="mono">{m.key}</td>
-                <td className="num">{formatNumber(toNumber(m.value))}</td>
+                <td className="num">{formatNumber(fromWireNumber(m.value))}</td>
                 <td className="num muted">{m.step}</td>
                 <td>
                   {m.datasetName ?? '—'}

@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
+import { fromWireNumber } from '../../../src/sdk/wire/non-finite.js';
 import { api } from '../api/client.js';
 import { queryKeys } from '../api/queries.js';
 import type { Run } from '../api/types.js';
@@ -14,7 +15,6 @@ import { Sparkline } from '../components/Sparkline.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { Empty, ErrorMessage, Loading } from '../components/states.js';
 import { formatDuration, formatNumber, formatTime } from '../lib/format.js';
-import { toNumber } from '../lib/metric-value.js';
 import { isEnvironmentTag, isHiddenTag, SOURCE_TAGS, seedOf } from '../lib/run-facts.js';
 import { type LineageDataset, runLineageDatasets } from '../lib/run-lineage.js';
 import { useQueryState } from '../lib/url-state.js';
@@ -215,7 +215,7 @@ function Overview({ run, onChanged, openChart }: { run: Run; onChanged: () => vo
                 {run.metrics.map((m) => (
                   <tr key={m.key} className="clickable" onClick={openChart}>
                     <td className="mono">{m.key}</td>
-                    <td className="num">{formatNumber(toNumber(m.value))}</td>
+                    <td className="num">{formatNumber(fromWireNumber(m.value))}</td>
                     <td className="num muted">{m.step}</td>
                     <td>
                       <Sparkline runId={run.runId} metricKey={m.key} />

@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import { invalid } from '../../../domain/errors.js';
 import type { Services } from '../../../services/services.js';
 import { modelWithIdAt, server } from '../../access/locators.js';
 import { access, needs, SIGNED_IN } from '../../access/route-access.js';
+import type { TypedApp } from '../../typed-app.js';
 import {
   DeploymentStatusBody,
   EdgeBody,
@@ -19,19 +19,20 @@ import {
 import { registration } from './registration-presenter.js';
 
 const tags = ['lineage'];
-const IdParam = (name: string) => Type.Object({ [name]: Type.String({ minLength: 1, maxLength: 200 }) });
+const EntityId = Type.String({ minLength: 1, maxLength: 200 });
+const IdParam = <Name extends string>(name: Name) => Type.Object({ [name]: EntityId } as Record<Name, typeof EntityId>);
 
 /** Registration of lineage entities: datasets and versions, features, environments, code, targets, deployments. */
-export async function lineageEntityRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function lineageEntityRoutes(app: TypedApp, { services }: { services: Services }) {
   const lineage = services.lineage;
 
-  app.post<{ Body: RegisterDatasetBody }>(
+  app.post(
     '/lineage/datasets',
     { config: access(needs('edit', server)), schema: { tags, body: RegisterDatasetBody } },
     async (request, reply) => reply.status(201).send({ dataset: await lineage.registerDataset(request.body) }),
   );
 
-  app.get<{ Querystring: { namespace?: string; name?: string; dataset?: string } }>(
+  app.get(
     '/lineage/dataset-versions',
     {
       config: access(SIGNED_IN),
@@ -60,7 +61,7 @@ export async function lineageEntityRoutes(app: FastifyInstance, { services }: { 
     },
   );
 
-  app.post<{ Body: RegisterDatasetVersionBody }>(
+  app.post(
     '/lineage/dataset-versions',
     { config: access(needs('edit', server)), schema: { tags, body: RegisterDatasetVersionBody } },
     async (request, reply) => {
@@ -81,13 +82,13 @@ export async function lineageEntityRoutes(app: FastifyInstance, { services }: { 
     },
   );
 
-  app.get<{ Params: { versionId: string } }>(
+  app.get(
     '/lineage/dataset-versions/:versionId',
     { config: access(SIGNED_IN), schema: { tags, params: IdParam('versionId') } },
     async (request) => ({ datasetVersion: await lineage.getDatasetVersion(request.params.versionId) }),
   );
 
-  app.post<{ Body: RegisterFeatureBody }>(
+  app.post(
     '/lineage/features',
     { config: access(needs('edit', server)), schema: { tags, body: RegisterFeatureBody } },
     async (request, reply) => {
@@ -98,7 +99,7 @@ export async function lineageEntityRoutes(app: FastifyInstance, { services }: { 
     },
   );
 
-  app.post<{ Body: RegisterEnvironmentBody }>(
+  app.post(
     '/lineage/environments',
     { config: access(needs('edit', server)), schema: { tags, body: RegisterEnvironmentBody } },
     async (request, reply) => {
@@ -116,13 +117,13 @@ export async function lineageEntityRoutes(app: FastifyInstance, { services }: { 
     },
   );
 
-  app.get<{ Params: { environmentId: string } }>(
+  app.get(
     '/lineage/environments/:environmentId',
     { config: access(SIGNED_IN), schema: { tags, params: IdParam('environmentId') } },
     async (request) => lineage.getEnvironment(request.params.environmentId),
   );
 
-  app.post<{ Body: RegisterCodeRefBody }>(
+  app.post(
     '/lineage/code-refs',
     { config: access(needs('edit', server)), schema: { tags, body: RegisterCodeRefBody } },
     async (request, reply) => {
@@ -134,7 +135,7 @@ export async function lineageEntityRoutes(app: FastifyInstance, { services }: { 
     },
   );
 
-  app.post<{ Body: RegisterTargetBody }>(
+  app.post(
     '/lineage/deployment-targets',
     { config: access(needs('edit', server)), schema: { tags, body: RegisterTargetBody } },
     async (request, reply) => {
@@ -145,7 +146,7 @@ export async function lineageEntityRoutes(app: FastifyInstance, { services }: { 
     },
   );
 
-  app.post<{ Body: RecordDeploymentBody }>(
+  app.post(
     '/lineage/deployments',
     { config: access(needs('edit', modelWithIdAt('body', 'modelId'))), schema: { tags, body: RecordDeploymentBody } },
     async (request, reply) => {
@@ -156,7 +157,7 @@ export async function lineageEntityRoutes(app: FastifyInstance, { services }: { 
     },
   );
 
-  app.patch<{ Params: { deploymentId: string }; Body: DeploymentStatusBody }>(
+  app.patch(
     '/lineage/deployments/:deploymentId',
     {
       config: access(needs('edit', server)),
@@ -167,7 +168,7 @@ export async function lineageEntityRoutes(app: FastifyInstance, { services }: { 
     }),
   );
 
-  app.post<{ Body: ModelVersionLineageBody }>(
+  app.post(
     '/lineage/model-versions',
     {
       config: access(needs('edit', modelWithIdAt('body', 'modelId'))),
@@ -186,7 +187,7 @@ export async function lineageEntityRoutes(app: FastifyInstance, { services }: { 
     },
   );
 
-  app.post<{ Body: EdgeBody }>(
+  app.post(
     '/lineage/edges',
     { config: access(needs('edit', server)), schema: { tags, summary: 'Link two existing nodes', body: EdgeBody } },
     async (request, reply) => reply.status(201).send({ edge: await lineage.recordEdge(request.body) }),

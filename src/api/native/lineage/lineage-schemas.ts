@@ -1,6 +1,7 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { EDGE_TYPES } from '../../../domain/lineage/edge-types.js';
 import { DEPLOYMENT_STATUSES } from '../../../services/lineage/lineage-service.js';
+import { literalUnion } from '../../literal-union.js';
 
 /** Request shapes of the native lineage API; they also document it in /api/v1/openapi.json. */
 
@@ -33,7 +34,6 @@ export const RegisterDatasetBody = Type.Object(
   { namespace: Name, name: Name, description: Optional(Type.String({ maxLength: 5000 })) },
   { additionalProperties: false },
 );
-export type RegisterDatasetBody = Static<typeof RegisterDatasetBody>;
 
 export const RegisterDatasetVersionBody = Type.Object(
   {
@@ -49,7 +49,6 @@ export const RegisterDatasetVersionBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export type RegisterDatasetVersionBody = Static<typeof RegisterDatasetVersionBody>;
 
 export const RegisterFeatureBody = Type.Object(
   {
@@ -63,7 +62,6 @@ export const RegisterFeatureBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export type RegisterFeatureBody = Static<typeof RegisterFeatureBody>;
 
 export const RegisterEnvironmentBody = Type.Object(
   {
@@ -81,7 +79,6 @@ export const RegisterEnvironmentBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export type RegisterEnvironmentBody = Static<typeof RegisterEnvironmentBody>;
 
 export const RegisterCodeRefBody = Type.Object(
   {
@@ -91,15 +88,13 @@ export const RegisterCodeRefBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export type RegisterCodeRefBody = Static<typeof RegisterCodeRefBody>;
 
 export const RegisterTargetBody = Type.Object(
   { name: Name, description: Optional(Type.String({ maxLength: 5000 })), environmentId: Optional(Id) },
   { additionalProperties: false },
 );
-export type RegisterTargetBody = Static<typeof RegisterTargetBody>;
 
-const DeploymentStatus = Type.Union(DEPLOYMENT_STATUSES.map((s) => Type.Literal(s)));
+const DeploymentStatus = literalUnion(DEPLOYMENT_STATUSES);
 
 export const RecordDeploymentBody = Type.Object(
   {
@@ -111,10 +106,8 @@ export const RecordDeploymentBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export type RecordDeploymentBody = Static<typeof RecordDeploymentBody>;
 
 export const DeploymentStatusBody = Type.Object({ status: DeploymentStatus }, { additionalProperties: false });
-export type DeploymentStatusBody = Static<typeof DeploymentStatusBody>;
 
 export const ModelVersionLineageBody = Type.Object(
   {
@@ -128,18 +121,16 @@ export const ModelVersionLineageBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export type ModelVersionLineageBody = Static<typeof ModelVersionLineageBody>;
 
 export const EdgeBody = Type.Object(
   {
     from: NodeId,
     to: NodeId,
-    type: Type.Union(EDGE_TYPES.map((t) => Type.Literal(t))),
+    type: literalUnion(EDGE_TYPES),
     runId: Optional(Id),
   },
   { additionalProperties: false },
 );
-export type EdgeBody = Static<typeof EdgeBody>;
 
 export const WalkQuery = Type.Object(
   {
@@ -149,19 +140,15 @@ export const WalkQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-export type WalkQuery = Static<typeof WalkQuery>;
 
 export const DepthQuery = Type.Object(
   { depth: Type.Optional(Type.String({ pattern: '^[0-9]{1,6}$' })) },
   { additionalProperties: false },
 );
-export type DepthQuery = Static<typeof DepthQuery>;
 
 export const PathQuery = Type.Object(
   { from: NodeId, to: NodeId, depth: Type.Optional(Type.String({ pattern: '^[0-9]{1,6}$' })) },
   { additionalProperties: false },
 );
-export type PathQuery = Static<typeof PathQuery>;
 
 export const ModelVersionParams = Type.Object({ modelId: Id, version: Type.String({ pattern: '^[1-9][0-9]{0,8}$' }) });
-export type ModelVersionParams = Static<typeof ModelVersionParams>;

@@ -1,9 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { OpenLineageRunEvent } from '../../../domain/lineage/openlineage-event.js';
 import type { Services } from '../../../services/services.js';
 import { server } from '../../access/locators.js';
 import { access, needs, SIGNED_IN } from '../../access/route-access.js';
+import type { TypedApp } from '../../typed-app.js';
 import { OpenLineageRunEventBody } from './openlineage-schema.js';
 
 const tags = ['lineage'];
@@ -16,20 +15,20 @@ const NeighbourhoodQuery = Type.Object(
 );
 
 /** The OpenLineage endpoints, as Marquez offers them: event ingest and the lineage graph around a node. */
-export async function openLineageRoutes(app: FastifyInstance, { services }: { services: Services }) {
-  app.post<{ Body: OpenLineageRunEventBody }>(
+export async function openLineageRoutes(app: TypedApp, { services }: { services: Services }) {
+  app.post(
     '/lineage',
     {
       config: access(needs('edit', server)),
       schema: { tags, summary: 'Accept an OpenLineage RunEvent', body: OpenLineageRunEventBody },
     },
     async (request, reply) => {
-      const result = await services.openLineage.ingest(request.body as OpenLineageRunEvent);
+      const result = await services.openLineage.ingest(request.body);
       return reply.status(201).send(result);
     },
   );
 
-  app.get<{ Params: { olRunId: string } }>(
+  app.get(
     '/lineage/openlineage/runs/:olRunId',
     {
       config: access(SIGNED_IN),
@@ -42,7 +41,7 @@ export async function openLineageRoutes(app: FastifyInstance, { services }: { se
     async (request) => ({ openLineageRun: await services.openLineage.getRun(request.params.olRunId) }),
   );
 
-  app.get<{ Querystring: { nodeId: string; depth?: string } }>(
+  app.get(
     '/lineage',
     {
       config: access(SIGNED_IN),

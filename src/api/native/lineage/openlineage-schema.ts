@@ -1,5 +1,6 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { OPENLINEAGE_EVENT_TYPES } from '../../../domain/lineage/openlineage-event.js';
+import { literalUnion } from '../../literal-union.js';
 
 /**
  * An OpenLineage RunEvent as the 2-0-x spec describes it. Only what Mnemo relies on is constrained; facets are any
@@ -23,7 +24,7 @@ const Dataset = Type.Object(
 
 export const OpenLineageRunEventBody = Type.Object(
   {
-    eventType: Type.Optional(Type.Union(OPENLINEAGE_EVENT_TYPES.map((t) => Type.Literal(t)))),
+    eventType: Type.Optional(literalUnion(OPENLINEAGE_EVENT_TYPES)),
     eventTime: Type.String({ format: 'date-time' }),
     producer: Type.String({ minLength: 1, maxLength: 2000 }),
     schemaURL: Type.Optional(Type.String({ maxLength: 2000 })),
@@ -40,4 +41,3 @@ export const OpenLineageRunEventBody = Type.Object(
   },
   { additionalProperties: true },
 );
-export type OpenLineageRunEventBody = Static<typeof OpenLineageRunEventBody>;

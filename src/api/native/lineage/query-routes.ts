@@ -1,21 +1,22 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import { parseEdgeTypes } from '../../../domain/lineage/edge-types.js';
 import type { Direction } from '../../../domain/lineage/graph.js';
-import { NODE_KINDS, type NodeKind } from '../../../domain/lineage/node-id.js';
+import { NODE_KINDS } from '../../../domain/lineage/node-id.js';
 import type { Services } from '../../../services/services.js';
 import { modelWithIdAt, server } from '../../access/locators.js';
 import { access, needs, SIGNED_IN } from '../../access/route-access.js';
+import { literalUnion } from '../../literal-union.js';
+import type { TypedApp } from '../../typed-app.js';
 import { DepthQuery, ModelVersionParams, PathQuery, WalkQuery } from './lineage-schemas.js';
 import { presentReached, presentWalk } from './walk-presenter.js';
 
 const tags = ['lineage'];
 
 /** Questions over the graph: closures, impact, paths, training data, provenance, completeness and export. */
-export async function lineageQueryRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function lineageQueryRoutes(app: TypedApp, { services }: { services: Services }) {
   const queries = services.lineageQueries;
 
-  app.get<{ Querystring: { nodeId: string } }>(
+  app.get(
     '/lineage/nodes',
     {
       config: access(SIGNED_IN),
@@ -30,7 +31,7 @@ export async function lineageQueryRoutes(app: FastifyInstance, { services }: { s
     async (request) => ({ node: await queries.node(request.query.nodeId) }),
   );
 
-  app.get<{ Querystring: { kind?: NodeKind; query?: string; maxResults?: string } }>(
+  app.get(
     '/lineage/nodes/search',
     {
       config: access(SIGNED_IN),
@@ -39,7 +40,7 @@ export async function lineageQueryRoutes(app: FastifyInstance, { services }: { s
         summary: 'Nodes of a kind and/or whose id or label contains the query text, newest first',
         querystring: Type.Object(
           {
-            kind: Type.Optional(Type.Union(NODE_KINDS.map((k) => Type.Literal(k)))),
+            kind: Type.Optional(literalUnion(NODE_KINDS)),
             query: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
             maxResults: Type.Optional(Type.String({ pattern: '^[0-9]{1,6}$' })),
           },
@@ -58,7 +59,7 @@ export async function lineageQueryRoutes(app: FastifyInstance, { services }: { s
   );
 
   for (const direction of ['upstream', 'downstream'] as const satisfies readonly Direction[]) {
-    app.get<{ Querystring: WalkQuery }>(
+    app.get(
       `/lineage/${direction}`,
       {
         config: access(SIGNED_IN),
@@ -72,7 +73,7 @@ export async function lineageQueryRoutes(app: FastifyInstance, { services }: { s
     );
   }
 
-  app.get<{ Querystring: WalkQuery }>(
+  app.get(
     '/lineage/impact',
     {
       config: access(SIGNED_IN),
@@ -96,7 +97,7 @@ export async function lineageQueryRoutes(app: FastifyInstance, { services }: { s
     },
   );
 
-  app.get<{ Querystring: PathQuery }>(
+  app.get(
     '/lineage/path',
     {
       config: access(SIGNED_IN),
@@ -105,7 +106,7 @@ export async function lineageQueryRoutes(app: FastifyInstance, { services }: { s
     async (request) => queries.path(request.query.from, request.query.to, { depth: request.query.depth }),
   );
 
-  app.get<{ Params: { versionId: string }; Querystring: DepthQuery }>(
+  app.get(
     '/lineage/dataset-versions/:versionId/models',
     {
       config: access(SIGNED_IN),
@@ -122,7 +123,7 @@ export async function lineageQueryRoutes(app: FastifyInstance, { services }: { s
     },
   );
 
-  app.get<{ Params: { name: string }; Querystring: DepthQuery }>(
+  app.get(
     '/lineage/features/:name/dependents',
     {
       config: access(SIGNED_IN),
@@ -139,7 +140,7 @@ export async function lineageQueryRoutes(app: FastifyInstance, { services }: { s
     },
   );
 
-  app.get<{ Params: ModelVersionParams }>(
+  app.get(
     '/lineage/model-versions/:modelId/:version/prov',
     {
       config: access(needs('read', modelWithIdAt('params', 'modelId'))),
@@ -148,7 +149,7 @@ export async function lineageQueryRoutes(app: FastifyInstance, { services }: { s
     async (request) => queries.provenance(request.params.modelId, Number(request.params.version)),
   );
 
-  app.get<{ Params: ModelVersionParams }>(
+  app.get(
     '/lineage/model-versions/:modelId/:version/completeness',
     {
       config: access(needs('read', modelWithIdAt('params', 'modelId'))),
@@ -157,7 +158,7 @@ export async function lineageQueryRoutes(app: FastifyInstance, { services }: { s
     async (request) => queries.completeness(request.params.modelId, Number(request.params.version)),
   );
 
-  app.get<{ Querystring: { format?: 'json' | 'graphml' } }>(
+  app.get(
     '/lineage/export',
     {
       config: access(needs('read', server)),

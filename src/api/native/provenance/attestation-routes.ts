@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../../services/services.js';
 import { modelAt, runAt } from '../../access/locators.js';
 import { access, needs } from '../../access/route-access.js';
+import type { TypedApp } from '../../typed-app.js';
 import { IdParams } from '../schemas.js';
 import { AttestationJson, DsseEnvelopeJson } from './provenance-schemas.js';
 
@@ -11,16 +11,15 @@ const VersionParams = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 256 }),
   version: Type.String({ pattern: '^[1-9][0-9]{0,8}$' }),
 });
-type ByVersion = { Params: { name: string; version: string } };
 
 /**
  * Signed in-toto attestations. POST issues one; GET downloads the latest DSSE envelope as is, ready for
  * `mnemo attest verify`.
  */
-export async function attestationRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function attestationRoutes(app: TypedApp, { services }: { services: Services }) {
   const attestations = services.provenance.attestations;
 
-  app.post<{ Params: { runId: string } }>(
+  app.post(
     '/runs/:runId/attestation',
     {
       config: access(needs('edit', runAt('params', 'runId'))),
@@ -35,7 +34,7 @@ export async function attestationRoutes(app: FastifyInstance, { services }: { se
       reply.status(201).send({ attestation: await attestations.attestRun(request.params.runId) }),
   );
 
-  app.get<{ Params: { runId: string } }>(
+  app.get(
     '/runs/:runId/attestation',
     {
       config: access(needs('read', runAt('params', 'runId'))),
@@ -49,7 +48,7 @@ export async function attestationRoutes(app: FastifyInstance, { services }: { se
     async (request) => (await attestations.latestFor('run', request.params.runId)).envelope,
   );
 
-  app.post<ByVersion>(
+  app.post(
     '/registered-models/:name/versions/:version/attestation',
     {
       config: access(needs('edit', modelAt('params', 'name'))),
@@ -66,7 +65,7 @@ export async function attestationRoutes(app: FastifyInstance, { services }: { se
       }),
   );
 
-  app.get<ByVersion>(
+  app.get(
     '/registered-models/:name/versions/:version/attestation',
     {
       config: access(needs('read', modelAt('params', 'name'))),

@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../../services/services.js';
 import type { AuditEventFilter } from '../../../store/repositories/provenance/audit-event-repository.js';
 import { server } from '../../access/locators.js';
 import { ADMIN, access, needs } from '../../access/route-access.js';
+import type { TypedApp } from '../../typed-app.js';
 import {
   AuditEventsQuery,
   AuditEventWithStateJson,
@@ -33,10 +33,10 @@ function filterOf(query: AuditExportQuery): AuditEventFilter {
 }
 
 /** Browsing, exporting and proving the audit log, and signing checkpoints of it. */
-export async function auditRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function auditRoutes(app: TypedApp, { services }: { services: Services }) {
   const { auditLog, checkpoints, proofs } = services.provenance;
 
-  app.get<{ Querystring: AuditEventsQuery }>(
+  app.get(
     '/audit/events',
     {
       config: access(needs('read', server)),
@@ -59,7 +59,7 @@ export async function auditRoutes(app: FastifyInstance, { services }: { services
       }),
   );
 
-  app.get<{ Querystring: AuditExportQuery }>(
+  app.get(
     '/audit/events.jsonl',
     {
       config: access(needs('read', server)),
@@ -81,7 +81,7 @@ export async function auditRoutes(app: FastifyInstance, { services }: { services
     },
   );
 
-  app.get<{ Params: { seq: string } }>(
+  app.get(
     '/audit/events/:seq',
     {
       config: access(needs('read', server)),
@@ -90,7 +90,7 @@ export async function auditRoutes(app: FastifyInstance, { services }: { services
     async (request) => ({ event: await auditLog.get(Number(request.params.seq)) }),
   );
 
-  app.get<{ Params: { seq: string }; Querystring: { treeSize?: string } }>(
+  app.get(
     '/audit/events/:seq/proof',
     {
       config: access(needs('read', server)),
@@ -105,7 +105,7 @@ export async function auditRoutes(app: FastifyInstance, { services }: { services
     async (request) => proofs.inclusion(Number(request.params.seq), optionalNumber(request.query.treeSize)),
   );
 
-  app.get<{ Querystring: { from: string; to: string } }>(
+  app.get(
     '/audit/consistency',
     {
       config: access(needs('read', server)),
@@ -132,7 +132,7 @@ export async function auditRoutes(app: FastifyInstance, { services }: { services
     async (_request, reply) => reply.status(201).send({ checkpoint: await checkpoints.create() }),
   );
 
-  app.get<{ Querystring: { maxResults?: string; pageToken?: string } }>(
+  app.get(
     '/audit/checkpoints',
     {
       config: access(needs('read', server)),

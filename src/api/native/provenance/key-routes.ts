@@ -1,13 +1,13 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../../services/services.js';
 import { ADMIN, access, SIGNED_IN } from '../../access/route-access.js';
+import type { TypedApp } from '../../typed-app.js';
 import { PublicKeyJson } from './provenance-schemas.js';
 
 const tags = ['keys'];
 
 /** The public half of every signing key the server used; the private key is never served. */
-export async function keyRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function keyRoutes(app: TypedApp, { services }: { services: Services }) {
   const keys = services.provenance.keys;
 
   app.get(

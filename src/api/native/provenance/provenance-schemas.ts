@@ -51,7 +51,6 @@ export const AuditEventsQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-export type AuditEventsQuery = Static<typeof AuditEventsQuery>;
 
 export const AuditExportQuery = Type.Object(AuditFilterQuery, { additionalProperties: false });
 export type AuditExportQuery = Static<typeof AuditExportQuery>;

@@ -1,8 +1,8 @@
-import { type Static, Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
 import type { RegistryService } from '../../../services/registry/registry-service.js';
 import { server } from '../../access/locators.js';
 import { access, needs } from '../../access/route-access.js';
+import type { TypedApp } from '../../typed-app.js';
 
 const tags = ['registry governance'];
 const Query = Type.Object(
@@ -32,8 +32,8 @@ const Reply = Type.Object({
 });
 
 /** How complete each model and version is against its kind's schema, and what is missing; paged, with a summary. */
-export async function completenessRoutes(app: FastifyInstance, { registry }: { registry: RegistryService }) {
-  app.get<{ Querystring: Static<typeof Query> }>(
+export async function completenessRoutes(app: TypedApp, { registry }: { registry: RegistryService }) {
+  app.get(
     '/registry/completeness',
     { config: access(needs('read', server)), schema: { tags, querystring: Query, response: { 200: Reply } } },
     async (request) => {

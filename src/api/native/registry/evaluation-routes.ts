@@ -1,9 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { CheckInput, EvaluationInput } from '../../../services/registry/evaluation-service.js';
 import type { RegistryService } from '../../../services/registry/registry-service.js';
 import { modelAt } from '../../access/locators.js';
 import { access, needs } from '../../access/route-access.js';
+import type { TypedApp } from '../../typed-app.js';
 import { VersionParams } from './registry-schemas.js';
 
 const tags = ['registry'];
@@ -66,14 +65,13 @@ const CheckJson = Type.Object({
 });
 const EvaluationsReply = Type.Object({ evaluations: Type.Array(EvaluationJson) });
 const ChecksReply = Type.Object({ checks: Type.Array(CheckJson) });
-type ByVersion = { Params: { name: string; version: string } };
 const path = '/registered-models/:name/versions/:version';
 
 /** Evaluation results per data slice and fairness / drift check results of a model version. */
-export async function evaluationRoutes(app: FastifyInstance, { registry }: { registry: RegistryService }) {
+export async function evaluationRoutes(app: TypedApp, { registry }: { registry: RegistryService }) {
   const evaluations = registry.evaluations;
 
-  app.post<ByVersion & { Body: { results: EvaluationInput[] } }>(
+  app.post(
     `${path}/evaluations`,
     {
       config: access(needs('edit', modelAt('params', 'name'))),
@@ -85,7 +83,7 @@ export async function evaluationRoutes(app: FastifyInstance, { registry }: { reg
     },
   );
 
-  app.get<ByVersion>(
+  app.get(
     `${path}/evaluations`,
     {
       config: access(needs('read', modelAt('params', 'name'))),
@@ -94,7 +92,7 @@ export async function evaluationRoutes(app: FastifyInstance, { registry }: { reg
     async (request) => ({ evaluations: await evaluations.list(request.params.name, request.params.version) }),
   );
 
-  app.post<ByVersion & { Body: { checks: CheckInput[] } }>(
+  app.post(
     `${path}/checks`,
     {
       config: access(needs('edit', modelAt('params', 'name'))),
@@ -106,7 +104,7 @@ export async function evaluationRoutes(app: FastifyInstance, { registry }: { reg
     },
   );
 
-  app.get<ByVersion>(
+  app.get(
     `${path}/checks`,
     {
       config: access(needs('read', modelAt('params', 'name'))),

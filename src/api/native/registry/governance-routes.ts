@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import type { RegistryService } from '../../../services/registry/registry-service.js';
 import { server } from '../../access/locators.js';
 import { access, needs, SIGNED_IN } from '../../access/route-access.js';
+import type { TypedApp } from '../../typed-app.js';
 
 const tags = ['registry governance'];
 const TermJson = Type.Object(
@@ -38,11 +38,9 @@ const PutRuleBody = Type.Object(
 );
 const KeyParams = Type.Object({ tagKey: Type.String({ minLength: 1, maxLength: 250 }) });
 const KindParams = Type.Object({ entityKind: Type.String({ maxLength: 32 }) });
-type ByKey = { Params: { tagKey: string } };
-type ByKind = { Params: { entityKind: string } };
 
 /** Controlled vocabularies for tag values and naming rules per entity kind. */
-export async function governanceRoutes(app: FastifyInstance, { registry }: { registry: RegistryService }) {
+export async function governanceRoutes(app: TypedApp, { registry }: { registry: RegistryService }) {
   const governance = registry.governance;
 
   app.get(
@@ -54,13 +52,13 @@ export async function governanceRoutes(app: FastifyInstance, { registry }: { reg
     async () => ({ vocabularies: await governance.vocabularies() }),
   );
 
-  app.get<ByKey>(
+  app.get(
     '/vocabularies/:tagKey',
     { config: access(SIGNED_IN), schema: { tags, params: KeyParams, response: { 200: VocabularyJson } } },
     async (request) => governance.vocabulary(request.params.tagKey),
   );
 
-  app.put<ByKey & { Body: { description?: string | null; terms: { value: string; description: string | null }[] } }>(
+  app.put(
     '/vocabularies/:tagKey',
     {
       config: access(needs('manage', server)),
@@ -70,7 +68,7 @@ export async function governanceRoutes(app: FastifyInstance, { registry }: { reg
       governance.putVocabulary(request.params.tagKey, request.body.description ?? null, request.body.terms),
   );
 
-  app.delete<ByKey>(
+  app.delete(
     '/vocabularies/:tagKey',
     {
       config: access(needs('manage', server)),
@@ -91,7 +89,7 @@ export async function governanceRoutes(app: FastifyInstance, { registry }: { reg
     async () => ({ namingRules: await governance.namingRules() }),
   );
 
-  app.put<ByKind & { Body: { pattern: string; description?: string | null } }>(
+  app.put(
     '/naming-rules/:entityKind',
     {
       config: access(needs('manage', server)),
@@ -101,7 +99,7 @@ export async function governanceRoutes(app: FastifyInstance, { registry }: { reg
       governance.putNamingRule(request.params.entityKind, request.body.pattern, request.body.description ?? null),
   );
 
-  app.delete<ByKind>(
+  app.delete(
     '/naming-rules/:entityKind',
     {
       config: access(needs('manage', server)),

@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import type { RegistryService } from '../../../services/registry/registry-service.js';
 import { modelAt } from '../../access/locators.js';
 import { access, needs, SIGNED_IN, SIGNED_IN_WRITER } from '../../access/route-access.js';
+import type { TypedApp } from '../../typed-app.js';
 import { fromMap } from '../presenters.js';
 import { presentModel, presentVersion } from './presenters.js';
 import {
@@ -31,13 +31,11 @@ const AliasParams = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 500 }),
   alias: Type.String({ maxLength: 255 }),
 });
-type ByName = { Params: { name: string } };
-type ByAlias = { Params: { name: string; alias: string } };
 
-export async function modelRoutes(app: FastifyInstance, { registry }: { registry: RegistryService }) {
+export async function modelRoutes(app: TypedApp, { registry }: { registry: RegistryService }) {
   const models = registry.models;
 
-  app.post<{ Body: CreateModelBody }>(
+  app.post(
     '/registered-models',
     { config: access(SIGNED_IN_WRITER), schema: { tags, body: CreateModelBody, response: { 201: ModelReply } } },
     async (request, reply) => {
@@ -47,7 +45,7 @@ export async function modelRoutes(app: FastifyInstance, { registry }: { registry
     },
   );
 
-  app.get<{ Querystring: SearchQuery }>(
+  app.get(
     '/registered-models',
     { config: access(SIGNED_IN), schema: { tags, querystring: SearchQuery, response: { 200: SearchReply } } },
     async (request) => {
@@ -63,7 +61,7 @@ export async function modelRoutes(app: FastifyInstance, { registry }: { registry
     },
   );
 
-  app.post<{ Body: SearchBody }>(
+  app.post(
     '/registered-models/search',
     { config: access(SIGNED_IN), schema: { tags, body: SearchBody, response: { 200: SearchReply } } },
     async (request) => {
@@ -72,7 +70,7 @@ export async function modelRoutes(app: FastifyInstance, { registry }: { registry
     },
   );
 
-  app.get<ByName>(
+  app.get(
     '/registered-models/:name',
     {
       config: access(needs('read', modelAt('params', 'name'))),
@@ -81,7 +79,7 @@ export async function modelRoutes(app: FastifyInstance, { registry }: { registry
     async (request) => ({ registeredModel: presentModel(await models.get(request.params.name)) }),
   );
 
-  app.patch<ByName & { Body: UpdateModelBody }>(
+  app.patch(
     '/registered-models/:name',
     {
       config: access(needs('edit', modelAt('params', 'name'))),
@@ -90,7 +88,7 @@ export async function modelRoutes(app: FastifyInstance, { registry }: { registry
     async (request) => ({ registeredModel: presentModel(await models.update(request.params.name, request.body)) }),
   );
 
-  app.post<ByName & { Body: { newName: string } }>(
+  app.post(
     '/registered-models/:name/rename',
     {
       config: access(needs('manage', modelAt('params', 'name'))),
@@ -101,7 +99,7 @@ export async function modelRoutes(app: FastifyInstance, { registry }: { registry
     }),
   );
 
-  app.delete<ByName>(
+  app.delete(
     '/registered-models/:name',
     {
       config: access(needs('manage', modelAt('params', 'name'))),
@@ -113,7 +111,7 @@ export async function modelRoutes(app: FastifyInstance, { registry }: { registry
     },
   );
 
-  app.put<ByName & { Body: { tags: Record<string, string> } }>(
+  app.put(
     '/registered-models/:name/tags',
     {
       config: access(needs('edit', modelAt('params', 'name'))),
@@ -124,7 +122,7 @@ export async function modelRoutes(app: FastifyInstance, { registry }: { registry
     }),
   );
 
-  app.delete<{ Params: { name: string; key: string } }>(
+  app.delete(
     '/registered-models/:name/tags/:key',
     {
       config: access(needs('edit', modelAt('params', 'name'))),
@@ -139,7 +137,7 @@ export async function modelRoutes(app: FastifyInstance, { registry }: { registry
     }),
   );
 
-  app.get<ByName & { Querystring: { stages?: string } }>(
+  app.get(
     '/registered-models/:name/latest-versions',
     {
       config: access(needs('read', modelAt('params', 'name'))),
@@ -160,7 +158,7 @@ export async function modelRoutes(app: FastifyInstance, { registry }: { registry
     },
   );
 
-  app.put<ByAlias & { Body: { version: number | string } }>(
+  app.put(
     '/registered-models/:name/aliases/:alias',
     {
       config: access(needs('edit', modelAt('params', 'name'))),
@@ -172,7 +170,7 @@ export async function modelRoutes(app: FastifyInstance, { registry }: { registry
     },
   );
 
-  app.get<ByAlias>(
+  app.get(
     '/registered-models/:name/aliases/:alias',
     {
       config: access(needs('read', modelAt('params', 'name'))),
@@ -183,7 +181,7 @@ export async function modelRoutes(app: FastifyInstance, { registry }: { registry
     }),
   );
 
-  app.delete<ByAlias>(
+  app.delete(
     '/registered-models/:name/aliases/:alias',
     {
       config: access(needs('edit', modelAt('params', 'name'))),

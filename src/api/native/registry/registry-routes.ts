@@ -1,7 +1,7 @@
-import type { FastifyInstance } from 'fastify';
 import { MetadataViolationError } from '../../../services/registry/metadata-gate.js';
 import { SchemaIncompatibleError } from '../../../services/registry/schema-service.js';
 import type { Services } from '../../../services/services.js';
+import type { TypedApp } from '../../typed-app.js';
 import { completenessRoutes } from './completeness-routes.js';
 import { evaluationRoutes } from './evaluation-routes.js';
 import { governanceRoutes } from './governance-routes.js';
@@ -14,7 +14,7 @@ import { versionRoutes } from './version-routes.js';
  * document breaking its schema (400, `violations`: every path and message) and a schema version breaking its
  * subject's compatibility mode (409, `problems`: every reason). Other errors go on to the app's error handler.
  */
-export async function registryRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function registryRoutes(app: TypedApp, { services }: { services: Services }) {
   app.setErrorHandler((error, _request, reply) => {
     if (error instanceof MetadataViolationError) {
       return reply.status(400).send({

@@ -1,4 +1,4 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 
 /** Request and response shapes of the registry's native API; they also feed /api/v1/openapi.json. */
 
@@ -35,13 +35,11 @@ export const CreateModelBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export type CreateModelBody = Static<typeof CreateModelBody>;
 
 export const UpdateModelBody = Type.Object(
   { ...CardFields, metadata: Type.Optional(Metadata), metadataSchemaVersion: Type.Optional(SchemaVersion) },
   { additionalProperties: false },
 );
-export type UpdateModelBody = Static<typeof UpdateModelBody>;
 
 export const RenameModelBody = Type.Object(
   { newName: Type.String({ minLength: 1, maxLength: 500 }) },
@@ -59,7 +57,6 @@ export const SearchBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export type SearchBody = Static<typeof SearchBody>;
 
 export const SearchQuery = Type.Object(
   {
@@ -70,7 +67,6 @@ export const SearchQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-export type SearchQuery = Static<typeof SearchQuery>;
 
 export const SignatureJson = Type.Object(
   { inputs: Type.Unknown(), outputs: Type.Unknown() },
@@ -94,7 +90,6 @@ export const CreateVersionBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export type CreateVersionBody = Static<typeof CreateVersionBody>;
 
 export const UpdateVersionBody = Type.Object(
   {
@@ -107,7 +102,6 @@ export const UpdateVersionBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export type UpdateVersionBody = Static<typeof UpdateVersionBody>;
 
 export const TransitionBody = Type.Object(
   {
@@ -117,7 +111,6 @@ export const TransitionBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export type TransitionBody = Static<typeof TransitionBody>;
 
 export const SetAliasBody = Type.Object(
   { version: Type.Union([Type.Integer({ minimum: 1 }), VersionNumber]) },

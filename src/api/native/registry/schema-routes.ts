@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import type { RegistryService } from '../../../services/registry/registry-service.js';
 import { server } from '../../access/locators.js';
 import { access, needs, SIGNED_IN } from '../../access/route-access.js';
+import type { TypedApp } from '../../typed-app.js';
 
 const tags = ['metadata schemas'];
 const Mode = Type.String({
@@ -37,14 +37,12 @@ const SubjectJson = Type.Object({
 });
 const ProblemJson = Type.Object({ version: Type.Integer(), direction: Type.String(), reason: Type.String() });
 const ViolationJson = Type.Object({ path: Type.String(), message: Type.String() });
-type BySubject = { Params: { subject: string } };
-type ByVersion = { Params: { subject: string; version: string } };
 
 /**
  * The metadata schema registry. Registering a version that breaks the subject's compatibility mode is refused
  * with 409 INVALID_STATE and every reason in `problems`.
  */
-export async function schemaRoutes(app: FastifyInstance, { registry }: { registry: RegistryService }) {
+export async function schemaRoutes(app: TypedApp, { registry }: { registry: RegistryService }) {
   const schemas = registry.schemas;
 
   app.get(
@@ -56,13 +54,13 @@ export async function schemaRoutes(app: FastifyInstance, { registry }: { registr
     async () => ({ subjects: await schemas.subjects() }),
   );
 
-  app.get<BySubject>(
+  app.get(
     '/schemas/:subject',
     { config: access(SIGNED_IN), schema: { tags, params: SubjectParams, response: { 200: SubjectJson } } },
     async (request) => await schemas.subject(request.params.subject),
   );
 
-  app.put<BySubject & { Body: { compatibility: string } }>(
+  app.put(
     '/schemas/:subject/config',
     {
       config: access(needs('manage', server)),
@@ -76,7 +74,7 @@ export async function schemaRoutes(app: FastifyInstance, { registry }: { registr
     async (request) => await schemas.setCompatibility(request.params.subject, request.body.compatibility),
   );
 
-  app.get<BySubject>(
+  app.get(
     '/schemas/:subject/versions',
     {
       config: access(SIGNED_IN),
@@ -85,7 +83,7 @@ export async function schemaRoutes(app: FastifyInstance, { registry }: { registr
     async (request) => ({ versions: await schemas.versions(request.params.subject) }),
   );
 
-  app.post<BySubject & { Body: { schema: unknown; compatibility?: string } }>(
+  app.post(
     '/schemas/:subject/versions',
     {
       config: access(needs('manage', server)),
@@ -106,13 +104,13 @@ export async function schemaRoutes(app: FastifyInstance, { registry }: { registr
     },
   );
 
-  app.get<ByVersion>(
+  app.get(
     '/schemas/:subject/versions/:version',
     { config: access(SIGNED_IN), schema: { tags, params: VersionParams, response: { 200: SchemaJson } } },
     async (request) => await schemas.get(request.params.subject, request.params.version),
   );
 
-  app.post<BySubject & { Body: { schema: unknown } }>(
+  app.post(
     '/schemas/:subject/compatibility',
     {
       config: access(SIGNED_IN),
@@ -133,7 +131,7 @@ export async function schemaRoutes(app: FastifyInstance, { registry }: { registr
     async (request) => schemas.check(request.params.subject, request.body.schema),
   );
 
-  app.post<ByVersion & { Body: { document: unknown } }>(
+  app.post(
     '/schemas/:subject/versions/:version/validate',
     {
       config: access(SIGNED_IN),

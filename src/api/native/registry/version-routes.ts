@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import type { RegistryService } from '../../../services/registry/registry-service.js';
 import { modelAt, runAt, versionSourceAt } from '../../access/locators.js';
 import { access, allOf, needs, SIGNED_IN } from '../../access/route-access.js';
+import type { TypedApp } from '../../typed-app.js';
 import { fromMap } from '../presenters.js';
 import { presentVersion } from './presenters.js';
 import {
@@ -22,13 +22,11 @@ import {
 const tags = ['registry'];
 const VersionReply = Type.Object({ modelVersion: VersionJson });
 const ListReply = Type.Object({ modelVersions: Type.Array(VersionJson), nextPageToken: Type.Optional(Type.String()) });
-type ByName = { Params: { name: string } };
-type ByVersion = { Params: { name: string; version: string } };
 
-export async function versionRoutes(app: FastifyInstance, { registry }: { registry: RegistryService }) {
+export async function versionRoutes(app: TypedApp, { registry }: { registry: RegistryService }) {
   const versions = registry.versions;
 
-  app.post<ByName & { Body: CreateVersionBody }>(
+  app.post(
     '/registered-models/:name/versions',
     {
       config: access(
@@ -47,7 +45,7 @@ export async function versionRoutes(app: FastifyInstance, { registry }: { regist
     },
   );
 
-  app.get<ByName>(
+  app.get(
     '/registered-models/:name/versions',
     {
       config: access(needs('read', modelAt('params', 'name'))),
@@ -56,7 +54,7 @@ export async function versionRoutes(app: FastifyInstance, { registry }: { regist
     async (request) => ({ modelVersions: (await versions.list(request.params.name)).map(presentVersion) }),
   );
 
-  app.post<{ Body: SearchBody }>(
+  app.post(
     '/model-versions/search',
     { config: access(SIGNED_IN), schema: { tags, body: SearchBody, response: { 200: ListReply } } },
     async (request) => {
@@ -65,7 +63,7 @@ export async function versionRoutes(app: FastifyInstance, { registry }: { regist
     },
   );
 
-  app.get<ByVersion>(
+  app.get(
     '/registered-models/:name/versions/:version',
     {
       config: access(needs('read', modelAt('params', 'name'))),
@@ -76,7 +74,7 @@ export async function versionRoutes(app: FastifyInstance, { registry }: { regist
     }),
   );
 
-  app.patch<ByVersion & { Body: UpdateVersionBody }>(
+  app.patch(
     '/registered-models/:name/versions/:version',
     {
       config: access(needs('edit', modelAt('params', 'name'))),
@@ -87,7 +85,7 @@ export async function versionRoutes(app: FastifyInstance, { registry }: { regist
     }),
   );
 
-  app.delete<ByVersion>(
+  app.delete(
     '/registered-models/:name/versions/:version',
     {
       config: access(needs('manage', modelAt('params', 'name'))),
@@ -99,7 +97,7 @@ export async function versionRoutes(app: FastifyInstance, { registry }: { regist
     },
   );
 
-  app.put<ByVersion & { Body: { tags: Record<string, string> } }>(
+  app.put(
     '/registered-models/:name/versions/:version/tags',
     {
       config: access(needs('edit', modelAt('params', 'name'))),
@@ -111,7 +109,7 @@ export async function versionRoutes(app: FastifyInstance, { registry }: { regist
     },
   );
 
-  app.delete<{ Params: { name: string; version: string; key: string } }>(
+  app.delete(
     '/registered-models/:name/versions/:version/tags/:key',
     {
       config: access(needs('edit', modelAt('params', 'name'))),
@@ -127,7 +125,7 @@ export async function versionRoutes(app: FastifyInstance, { registry }: { regist
     },
   );
 
-  app.post<ByVersion & { Body: TransitionBody }>(
+  app.post(
     '/registered-models/:name/versions/:version/stage',
     {
       config: access(needs('edit', modelAt('params', 'name'))),
@@ -141,7 +139,7 @@ export async function versionRoutes(app: FastifyInstance, { registry }: { regist
     },
   );
 
-  app.get<ByVersion>(
+  app.get(
     '/registered-models/:name/versions/:version/history',
     {
       config: access(needs('read', modelAt('params', 'name'))),
@@ -154,7 +152,7 @@ export async function versionRoutes(app: FastifyInstance, { registry }: { regist
     async (request) => ({ transitions: await registry.stages.history(request.params.name, request.params.version) }),
   );
 
-  app.get<ByVersion>(
+  app.get(
     '/registered-models/:name/versions/:version/manifest',
     {
       config: access(needs('read', modelAt('params', 'name'))),

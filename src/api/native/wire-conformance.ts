@@ -1,0 +1,46 @@
+import type { Static } from '@sinclair/typebox';
+import type {
+  ArtifactFile,
+  Experiment,
+  ExperimentActivity,
+  ExperimentKeys,
+  LoggedModel,
+  MetricHistory,
+  RunStatus,
+  ViewType,
+  WireMetric,
+  WireRun,
+} from '../../sdk/wire/shapes.js';
+import type {
+  ArtifactFileJson,
+  ExperimentActivityJson,
+  ExperimentJson,
+  ExperimentKeysJson,
+  LoggedModelJson,
+  MetricHistoryJson,
+  MetricJson,
+  RunJson,
+  SearchRunsBody,
+  UpdateRunBody,
+} from './schemas.js';
+
+/**
+ * The reply schemas are the source of the native API's shapes; the SDK, the web UI and the tests read them through
+ * the plain types in src/sdk/wire, which must not import TypeBox. These assertions make the two agree exactly: a
+ * field added, dropped or retyped on either side fails the type check.
+ */
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Assert<T extends true> = T;
+
+export type WireConformance = [
+  Assert<Same<Static<typeof ExperimentJson>, Experiment>>,
+  Assert<Same<Static<typeof ExperimentActivityJson>, ExperimentActivity>>,
+  Assert<Same<Static<typeof ExperimentKeysJson>, ExperimentKeys>>,
+  Assert<Same<Static<typeof MetricJson>, WireMetric>>,
+  Assert<Same<Static<typeof RunJson>, WireRun>>,
+  Assert<Same<Static<typeof LoggedModelJson>, LoggedModel>>,
+  Assert<Same<Static<typeof ArtifactFileJson>, ArtifactFile>>,
+  Assert<Same<Static<typeof MetricHistoryJson>, MetricHistory>>,
+  Assert<Same<NonNullable<Static<typeof UpdateRunBody>['status']>, RunStatus>>,
+  Assert<Same<NonNullable<Static<typeof SearchRunsBody>['viewType']>, ViewType>>,
+];
