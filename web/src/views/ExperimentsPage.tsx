@@ -95,7 +95,11 @@ export function ExperimentsPage() {
                   <tr
                     key={e.experimentId}
                     className="clickable"
-                    onClick={() => navigate(`/experiments/${encodeURIComponent(e.experimentId)}`)}
+                    // A click on the name's link has navigated already (and prevented the default); navigating
+                    // again would add a second history entry, and Back would stay on the experiment.
+                    onClick={(event) =>
+                      event.defaultPrevented || navigate(`/experiments/${encodeURIComponent(e.experimentId)}`)
+                    }
                   >
                     <td>
                       <Link to={`/experiments/${encodeURIComponent(e.experimentId)}`} className="strong">
