@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../support/backends.js';
+import { given, ok } from '../support/builders.js';
 import { useTestServer } from '../support/test-server.js';
 import { launchBrowser, watchErrors } from './support/browser.js';
 import { ensureUiBuilt } from './support/build-ui.js';
@@ -27,25 +28,19 @@ describe('server data cache in the web UI in Chromium', () => {
 
   beforeAll(async () => {
     await ensureUiBuilt();
-    const experiment = await api.call<{ experiment: { experimentId: string } }>('POST', '/api/v1/experiments', {
-      name: 'cached-runs',
-    });
-    experimentId = experiment.body.experiment.experimentId;
+    const experiment = await given(api).experiment('cached-runs');
+    experimentId = experiment.experimentId;
     for (const name of ['first', 'second', 'third']) {
-      const created = await api.call<{ run: { runId: string } }>('POST', '/api/v1/runs', {
-        experimentId,
-        runName: name,
-      });
       // Finished runs, so the table's live refresh of RUNNING runs stays quiet and every search counted is a load.
-      await api.call('PATCH', `/api/v1/runs/${created.body.run.runId}`, { status: 'FINISHED', endTime: Date.now() });
-      runIds.push(created.body.run.runId);
+      const run = await experiment.run({ runName: name }).then((r) => r.finish());
+      runIds.push(run.runId);
     }
-    const model = await api.call<{ model: { info: { model_id: string } } }>('POST', '/api/2.0/mlflow/logged-models', {
+    const model = await ok<{ model: { info: { model_id: string } } }>(api, 'POST', '/api/2.0/mlflow/logged-models', {
       experiment_id: experimentId,
       name: 'cached-model',
       source_run_id: runIds[0],
     });
-    modelId = model.body.model.info.model_id;
+    modelId = model.model.info.model_id;
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     errors = watchErrors(page);
