@@ -258,7 +258,7 @@ export class OpenLineageIngestService {
     await insertExperiment(scope.db, row);
     // Recorded as the experiment service records one, so the state compares with the experiment as stored.
     const [created] = await hydrateExperiments(scope.db, [row]);
-    scope.audit({ action: 'experiment.create', entityKind: 'experiment', entityId: experimentId, state: created });
+    scope.audit({ action: 'experiment.create', entityKind: 'experiment', entityId: experimentId, state: created! });
     return experimentId;
   }
 

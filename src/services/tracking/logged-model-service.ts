@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { invalid, invalidState, notFound } from '../../domain/errors.js';
+import type { AuditActionRecording } from '../../domain/provenance/audit-events/catalog.js';
 import { LOGGED_MODEL_FILTER_SCHEMA } from '../../domain/search/filter-fields.js';
 import { parseFilter } from '../../domain/search/filter-parser.js';
 import {
@@ -286,7 +287,7 @@ export class LoggedModelService {
 
   private async mutate(
     modelId: string,
-    action: string,
+    action: AuditActionRecording<'logged_model', LoggedModel>,
     change: (db: Executor, current: { status: string }) => Promise<void>,
   ): Promise<LoggedModel> {
     checkLoggedModelId(modelId);

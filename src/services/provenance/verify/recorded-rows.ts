@@ -18,7 +18,7 @@ export interface RecordedRowKind<Row> {
   /** What a problem calls the row: `dataset 'lake/orders' (…)`. */
   label(row: Row): string;
   /** The row in the shape its events record. May throw when a stored JSON column no longer parses. */
-  current(row: Row): Record<string, unknown>;
+  current(row: Row): object;
   /** The part of an event's state that describes the row, when that is not the whole state. */
   recorded?(state: Record<string, unknown>): Record<string, unknown>;
   /** Fields events written by older servers lack: compared only with states that have them. */
@@ -110,7 +110,7 @@ function checkRow<Row>(kind: RecordedRowKind<Row>, row: Row, event: EntityEvent,
   // A state the log did not keep (older events) cannot be compared; the event's existence still counts.
   if (!isObject(event.state)) return;
   const recorded = kind.recorded ? kind.recorded(event.state) : event.state;
-  let current: Record<string, unknown>;
+  let current: object;
   try {
     current = kind.current(row);
   } catch (error) {
