@@ -9,6 +9,7 @@ import {
   planOpenLineageEvent,
 } from '../../domain/lineage/openlineage-mapping.js';
 import { applyRunEvent } from '../../domain/lineage/run-state.js';
+import { codeRefState } from '../../domain/provenance/audit-events/lineage-states.js';
 import type { RunStatus } from '../../domain/tracking/entities.js';
 import {
   findExperimentRowByName,
@@ -273,7 +274,12 @@ export class OpenLineageIngestService {
       created_time: now,
     };
     if (await insertCodeRef(scope.db, row)) {
-      scope.audit({ action: 'lineage.code_ref.create', entityKind: 'code_ref', entityId: id, state: row });
+      scope.audit({
+        action: 'lineage.code_ref.create',
+        entityKind: 'code_ref',
+        entityId: id,
+        state: codeRefState(row),
+      });
     }
     await ensureNode(scope.db, {
       id: nodeId('code_ref', id),
