@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { joinArtifactPath, normalizeArtifactPath } from '../../domain/artifacts/artifact-path.js';
 import { DEFAULT_UPLOAD_LIMITS, type UploadLimits, uploadAllowance } from '../../domain/artifacts/upload-limits.js';
 import { invalid, invalidState, notFound } from '../../domain/errors.js';
+import type { AuditAction } from '../../domain/provenance/audit-events/catalog.js';
 import type { ArtifactFile } from '../../domain/tracking/entities.js';
 import { parseLoggedModelPath } from '../../domain/tracking/logged-model.js';
 import {
@@ -26,7 +27,7 @@ import { limitBytes } from './byte-limit.js';
 import type { ServiceDeps } from './service-deps.js';
 
 const PROXY_SCHEME = 'mlflow-artifacts:/';
-export const LOGGED_MODEL_FILE_DELETE = 'logged_model_file.delete';
+export const LOGGED_MODEL_FILE_DELETE = 'logged_model_file.delete' satisfies AuditAction;
 export const loggedModelFileEntityId = (modelId: string, path: string): string => `${modelId}/${path}`;
 
 /**

@@ -1,3 +1,4 @@
+import type { AuditAction, AuditEntityKind } from '../../../domain/provenance/audit-events/catalog.js';
 import { describeDifferences, type ProblemLog } from '../../../domain/provenance/verification-report.js';
 import type { Executor } from '../../../store/store.js';
 import { type EntityEvent, vanishedEntities } from './entity-events.js';
@@ -9,7 +10,7 @@ const PAGE = 200;
 /** How the rows of one kind of entity are read and matched with the states their events recorded. */
 export interface RecordedRowKind<Row> {
   /** The entity kind its audit events carry. */
-  entityKind: string;
+  entityKind: AuditEntityKind;
   /** What a problem calls an entity of this kind whose row is gone, before its id: `dataset`, `lineage edge`. */
   noun: string;
   /** The next page of rows in a fixed key order, after the last row of the previous page (none for the first). */
@@ -26,7 +27,7 @@ export interface RecordedRowKind<Row> {
   /** Fields a state holds that are not the row's own (checked with another kind): never compared here. */
   checkedElsewhere?: readonly string[];
   /** The action that deletes an entity of this kind, when one can be deleted. */
-  deleteAction?: string;
+  deleteAction?: AuditAction;
   /** Which of these entity ids still have a row. */
   present(db: Executor, entityIds: string[]): Promise<Set<string>>;
   /**
