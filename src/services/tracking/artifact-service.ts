@@ -3,6 +3,7 @@ import { joinArtifactPath, normalizeArtifactPath } from '../../domain/artifacts/
 import { DEFAULT_UPLOAD_LIMITS, type UploadLimits, uploadAllowance } from '../../domain/artifacts/upload-limits.js';
 import { invalid, invalidState, notFound } from '../../domain/errors.js';
 import type { AuditAction } from '../../domain/provenance/audit-events/catalog.js';
+import { loggedModelFileState } from '../../domain/provenance/audit-events/logged-model-states.js';
 import type { ArtifactFile } from '../../domain/tracking/entities.js';
 import { parseLoggedModelPath } from '../../domain/tracking/logged-model.js';
 import {
@@ -225,7 +226,7 @@ export class ArtifactService {
         action: 'logged_model_file.upload',
         entityKind: 'logged_model_file',
         entityId: loggedModelFileEntityId(model.model_id, relative),
-        state: row,
+        state: loggedModelFileState(row),
       });
     });
     return { path: relative, isDir: false, size: stored.size, sha256: stored.sha256 };

@@ -14,13 +14,13 @@ import type {
   FeatureState,
   FeatureVersionState,
 } from './lineage-states.js';
+import type { LoggedModelFileState, RunModelLinkState } from './logged-model-states.js';
 import type {
   AliasDeletedState,
   AliasSetState,
   AttestationState,
   DeletedFileState,
   DeletedState,
-  LoggedModelFileState,
   MetadataSchemaState,
   MetadataSubjectState,
   MetricBatchState,
@@ -30,7 +30,6 @@ import type {
   OpenLineageRunCreatedState,
   RegisteredModelDeletedState,
   RunFileState,
-  RunModelLinkState,
   RunState,
   SecretKeyState,
   SigningKeyRotatedState,

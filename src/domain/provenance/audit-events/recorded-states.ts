@@ -37,14 +37,6 @@ export interface RunFileState {
   created_time: number;
 }
 
-export interface LoggedModelFileState {
-  model_id: string;
-  path: string;
-  size: number;
-  sha256: string;
-  created_time: number;
-}
-
 /** A file written under the artifact root outside any run: what was stored. */
 export interface StoredFileState {
   size: number;
@@ -54,14 +46,6 @@ export interface StoredFileState {
 /** A deleted file: its path. */
 export interface DeletedFileState {
   path: string;
-}
-
-export interface RunModelLinkState {
-  run_id: string;
-  model_id: string;
-  direction: 'output' | 'input';
-  step: number | null;
-  created_time: number;
 }
 
 export interface RegisteredModelDeletedState {
