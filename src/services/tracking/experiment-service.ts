@@ -1,5 +1,6 @@
 import { experimentLocationPath } from '../../domain/artifacts/experiment-location.js';
 import { alreadyExists, invalid, invalidState, notFound } from '../../domain/errors.js';
+import type { AuditActionRecording } from '../../domain/provenance/audit-events/catalog.js';
 import { parseExperimentFilter, parseOrderBy } from '../../domain/search/filter-parser.js';
 import { decodePageToken, encodePageToken } from '../../domain/search/page-token.js';
 import type { Experiment, KeyValue, ViewType } from '../../domain/tracking/entities.js';
@@ -187,7 +188,7 @@ export class ExperimentService {
   /** Loads an experiment, applies a change and records the new state, all in one transaction. */
   private async mutate(
     experimentId: string,
-    action: string,
+    action: AuditActionRecording<'experiment', Experiment>,
     change: (db: Executor, current: Experiment) => Promise<void>,
   ): Promise<Experiment> {
     return this.write(async ({ db, audit }) => {
