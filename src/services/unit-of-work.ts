@@ -1,16 +1,12 @@
 import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
 import { sql } from 'kysely';
+import type { AuditRecord } from '../domain/provenance/audit-events/catalog.js';
 import type { Executor, Store } from '../store/store.js';
 import { CommitGroups, type Settlement } from './commit-groups.js';
 import { currentContext, type RequestContext } from './request-context.js';
 
-/** What a write changed, as the audit log records it: the new state of one entity. */
-export interface AuditRecord {
-  action: string;
-  entityKind: string;
-  entityId: string;
-  state: unknown;
-}
+/** What a write changed, as the audit log records it: the new state of one entity, typed by the event catalog. */
+export type { AuditRecord };
 
 /** Persists audit records inside the transaction of the change they describe. */
 export interface AuditAppender {

@@ -10,6 +10,18 @@ import {
 import type { EdgeType } from '../../domain/lineage/edge-types.js';
 import { type EnvironmentSpec, environmentDigest, normaliseEnvironment } from '../../domain/lineage/environment.js';
 import { modelVersionNodeId, nodeId, parseNodeId } from '../../domain/lineage/node-id.js';
+import {
+  codeRefState,
+  type DeploymentState,
+  type DeploymentTargetState,
+  datasetState,
+  deploymentState,
+  deploymentTargetState,
+  environmentState,
+  type FeatureVersionState,
+  featureState,
+  featureVersionState,
+} from '../../domain/provenance/audit-events/lineage-states.js';
 import { canonicalJson } from '../../domain/provenance/canonical-json.js';
 import * as datasets from '../../store/repositories/lineage/dataset-version-repository.js';
 import * as entities from '../../store/repositories/lineage/entity-repository.js';
@@ -47,27 +59,11 @@ export interface RegisterFeatureInput {
   inputDatasetVersionIds: string[];
 }
 
-export interface FeatureVersion {
-  featureVersionId: string;
-  nodeId: string;
-  featureId: string;
-  name: string;
-  version: string;
-  pipeline: string | null;
-  transformation: string | null;
-  codeRefId: string | null;
-  inputs: string[];
-  createdTime: number;
-}
+/** A feature version is returned as its audit event records it. */
+export type FeatureVersion = FeatureVersionState;
 
-export interface DeploymentTarget {
-  targetId: string;
-  nodeId: string;
-  name: string;
-  description: string | null;
-  environmentId: string | null;
-  createdTime: number;
-}
+/** A deployment target is returned as its audit event records it. */
+export type DeploymentTarget = DeploymentTargetState;
 
 /** A model version as the graph has it after its lineage was declared. */
 export interface ModelVersionLineage {
@@ -82,15 +78,8 @@ export interface ModelVersionLineage {
 export const DEPLOYMENT_STATUSES = ['PENDING', 'ACTIVE', 'FAILED', 'ROLLED_BACK', 'RETIRED'] as const;
 export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
 
-export interface Deployment {
-  deploymentId: string;
-  nodeId: string;
-  modelVersionNodeId: string;
-  targetId: string;
-  status: DeploymentStatus;
-  deployedTime: number;
-  updatedTime: number;
-}
+/** A deployment is returned as its audit events record it. */
+export type Deployment = DeploymentState<DeploymentStatus>;
 
 /** Registration of the lineage graph's entities and edges. Every change is one audited transaction. */
 export class LineageService {
@@ -111,7 +100,12 @@ export class LineageService {
         created_time: this.deps.now(),
       };
       await datasets.insertDataset(db, row);
-      audit({ action: 'lineage.dataset.create', entityKind: 'dataset', entityId: row.dataset_id, state: row });
+      audit({
+        action: 'lineage.dataset.create',
+        entityKind: 'dataset',
+        entityId: row.dataset_id,
+        state: datasetState(row),
+      });
       return {
         datasetId: row.dataset_id,
         namespace: row.namespace,
@@ -197,7 +191,7 @@ export class LineageService {
           action: 'lineage.feature.create',
           entityKind: 'feature',
           entityId: feature.feature_id,
-          state: feature,
+          state: featureState(feature),
         });
       }
       if (await entities.findFeatureVersion(db, feature.feature_id, input.version)) {
@@ -233,18 +227,7 @@ export class LineageService {
       if (row.code_ref_id) {
         await recordEdge(scope, { from: nodeId('code_ref', row.code_ref_id), to: id, type: 'depends_on' }, now);
       }
-      const result: FeatureVersion = {
-        featureVersionId: row.feature_version_id,
-        nodeId: id,
-        featureId: feature.feature_id,
-        name: input.name,
-        version: input.version,
-        pipeline: row.pipeline,
-        transformation: row.transformation,
-        codeRefId: row.code_ref_id,
-        inputs: input.inputDatasetVersionIds,
-        createdTime: now,
-      };
+      const result = featureVersionState(row, { name: input.name, inputs: input.inputDatasetVersionIds });
       audit({ action: 'lineage.feature_version.create', entityKind: 'feature_version', entityId: id, state: result });
       return result;
     });
@@ -282,7 +265,7 @@ export class LineageService {
         action: 'lineage.environment.create',
         entityKind: 'environment',
         entityId: environmentId,
-        state: { ...normalised, createdTime: now },
+        state: environmentState(normalised, now),
       });
       return { ...found, created: true };
     });
@@ -319,7 +302,7 @@ export class LineageService {
         attributes: { ...normalised },
         createdTime: now,
       });
-      audit({ action: 'lineage.code_ref.create', entityKind: 'code_ref', entityId: id, state: row });
+      audit({ action: 'lineage.code_ref.create', entityKind: 'code_ref', entityId: id, state: codeRefState(row) });
       return { ...found, created: true };
     });
   }
@@ -339,22 +322,15 @@ export class LineageService {
         throw notFound(`Environment ${input.environmentId} does not exist`);
       }
       const now = this.deps.now();
-      const target: DeploymentTarget = {
-        targetId: newId(),
-        nodeId: '',
+      const row = {
+        target_id: newId(),
         name: input.name,
         description: input.description ?? null,
-        environmentId: input.environmentId ?? null,
-        createdTime: now,
-      };
-      target.nodeId = nodeId('deployment_target', target.targetId);
-      await entities.insertTarget(db, {
-        target_id: target.targetId,
-        name: target.name,
-        description: target.description,
-        environment_id: target.environmentId,
+        environment_id: input.environmentId ?? null,
         created_time: now,
-      });
+      };
+      await entities.insertTarget(db, row);
+      const target = deploymentTargetState(row);
       await upsertNode(db, {
         id: target.nodeId,
         kind: 'deployment_target',
@@ -394,24 +370,16 @@ export class LineageService {
       const target = await entities.findTarget(db, input.targetId);
       if (!target) throw notFound(`Deployment target ${input.targetId} does not exist`);
       const now = this.deps.now();
-      const deployment: Deployment = {
-        deploymentId: newId(),
-        nodeId: '',
-        modelVersionNodeId: modelVersion,
-        targetId: input.targetId,
-        status: input.status ?? 'ACTIVE',
-        deployedTime: input.deployedTime ?? now,
-        updatedTime: now,
-      };
-      deployment.nodeId = nodeId('deployment', deployment.deploymentId);
-      await entities.insertDeployment(db, {
-        deployment_id: deployment.deploymentId,
+      const row = {
+        deployment_id: newId(),
         model_version_node: modelVersion,
         target_id: input.targetId,
-        status: deployment.status,
-        deployed_time: deployment.deployedTime,
+        status: input.status ?? 'ACTIVE',
+        deployed_time: input.deployedTime ?? now,
         updated_time: now,
-      });
+      };
+      await entities.insertDeployment(db, row);
+      const deployment = deploymentState(row);
       await upsertNode(db, {
         id: deployment.nodeId,
         kind: 'deployment',
@@ -443,15 +411,7 @@ export class LineageService {
       const id = nodeId('deployment', deploymentId);
       const node = await findNode(db, id);
       if (node) await upsertNode(db, { ...node, attributes: { ...node.attributes, status } });
-      const deployment: Deployment = {
-        deploymentId,
-        nodeId: id,
-        modelVersionNodeId: row.model_version_node,
-        targetId: row.target_id,
-        status,
-        deployedTime: row.deployed_time,
-        updatedTime: now,
-      };
+      const deployment = deploymentState({ ...row, status, updated_time: now });
       audit({
         action: 'lineage.deployment.update',
         entityKind: 'deployment',

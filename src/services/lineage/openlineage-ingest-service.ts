@@ -9,6 +9,7 @@ import {
   planOpenLineageEvent,
 } from '../../domain/lineage/openlineage-mapping.js';
 import { applyRunEvent } from '../../domain/lineage/run-state.js';
+import { codeRefState } from '../../domain/provenance/audit-events/lineage-states.js';
 import type { RunStatus } from '../../domain/tracking/entities.js';
 import {
   findExperimentRowByName,
@@ -258,7 +259,7 @@ export class OpenLineageIngestService {
     await insertExperiment(scope.db, row);
     // Recorded as the experiment service records one, so the state compares with the experiment as stored.
     const [created] = await hydrateExperiments(scope.db, [row]);
-    scope.audit({ action: 'experiment.create', entityKind: 'experiment', entityId: experimentId, state: created });
+    scope.audit({ action: 'experiment.create', entityKind: 'experiment', entityId: experimentId, state: created! });
     return experimentId;
   }
 
@@ -273,7 +274,12 @@ export class OpenLineageIngestService {
       created_time: now,
     };
     if (await insertCodeRef(scope.db, row)) {
-      scope.audit({ action: 'lineage.code_ref.create', entityKind: 'code_ref', entityId: id, state: row });
+      scope.audit({
+        action: 'lineage.code_ref.create',
+        entityKind: 'code_ref',
+        entityId: id,
+        state: codeRefState(row),
+      });
     }
     await ensureNode(scope.db, {
       id: nodeId('code_ref', id),

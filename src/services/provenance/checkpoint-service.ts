@@ -1,4 +1,5 @@
 import { invalid, notFound } from '../../domain/errors.js';
+import type { AuditAction } from '../../domain/provenance/audit-events/catalog.js';
 import { type SignedCheckpoint, signCheckpoint } from '../../domain/provenance/checkpoint.js';
 import { lockAuditHead } from '../../store/repositories/provenance/audit-event-repository.js';
 import {
@@ -12,7 +13,7 @@ import { treeRoot } from '../../store/repositories/provenance/merkle-node-reposi
 import { write } from '../unit-of-work.js';
 import type { ProvenanceDeps } from './provenance-deps.js';
 
-export const CHECKPOINT_ACTION = 'audit.checkpoint';
+export const CHECKPOINT_ACTION = 'audit.checkpoint' satisfies AuditAction;
 
 /**
  * Signs tree heads of the audit log. The head row is locked while the root is computed, so the checkpoint names a

@@ -2,6 +2,8 @@ import type { Readable } from 'node:stream';
 import { joinArtifactPath, normalizeArtifactPath } from '../../domain/artifacts/artifact-path.js';
 import { DEFAULT_UPLOAD_LIMITS, type UploadLimits, uploadAllowance } from '../../domain/artifacts/upload-limits.js';
 import { invalid, invalidState, notFound } from '../../domain/errors.js';
+import type { AuditAction } from '../../domain/provenance/audit-events/catalog.js';
+import { loggedModelFileState } from '../../domain/provenance/audit-events/logged-model-states.js';
 import type { ArtifactFile } from '../../domain/tracking/entities.js';
 import { parseLoggedModelPath } from '../../domain/tracking/logged-model.js';
 import {
@@ -26,7 +28,7 @@ import { limitBytes } from './byte-limit.js';
 import type { ServiceDeps } from './service-deps.js';
 
 const PROXY_SCHEME = 'mlflow-artifacts:/';
-export const LOGGED_MODEL_FILE_DELETE = 'logged_model_file.delete';
+export const LOGGED_MODEL_FILE_DELETE = 'logged_model_file.delete' satisfies AuditAction;
 export const loggedModelFileEntityId = (modelId: string, path: string): string => `${modelId}/${path}`;
 
 /**
@@ -224,7 +226,7 @@ export class ArtifactService {
         action: 'logged_model_file.upload',
         entityKind: 'logged_model_file',
         entityId: loggedModelFileEntityId(model.model_id, relative),
-        state: row,
+        state: loggedModelFileState(row),
       });
     });
     return { path: relative, isDir: false, size: stored.size, sha256: stored.sha256 };

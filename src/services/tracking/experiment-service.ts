@@ -1,6 +1,7 @@
 import type { ReadableSet } from '../../domain/access/readable-set.js';
 import { experimentLocationPath } from '../../domain/artifacts/experiment-location.js';
 import { alreadyExists, invalid, invalidState, notFound } from '../../domain/errors.js';
+import type { AuditActionRecording } from '../../domain/provenance/audit-events/catalog.js';
 import { parseExperimentFilter, parseOrderBy } from '../../domain/search/filter-parser.js';
 import { decodePageToken, encodePageToken } from '../../domain/search/page-token.js';
 import type { Experiment, KeyValue, ViewType } from '../../domain/tracking/entities.js';
@@ -193,7 +194,7 @@ export class ExperimentService {
   /** Loads an experiment, applies a change and records the new state, all in one transaction. */
   private async mutate(
     experimentId: string,
-    action: string,
+    action: AuditActionRecording<'experiment', Experiment>,
     change: (db: Executor, current: Experiment) => Promise<void>,
   ): Promise<Experiment> {
     return this.write(async ({ db, audit }) => {

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { invalid, invalidState, notFound } from '../../domain/errors.js';
+import type { AuditActionRecording } from '../../domain/provenance/audit-events/catalog.js';
+import { runModelLinkState } from '../../domain/provenance/audit-events/logged-model-states.js';
 import { LOGGED_MODEL_FILTER_SCHEMA } from '../../domain/search/filter-fields.js';
 import { parseFilter } from '../../domain/search/filter-parser.js';
 import {
@@ -277,7 +279,7 @@ export class LoggedModelService {
           action: 'run_model_link.create',
           entityKind: 'run_model_link',
           entityId: `${runId}/${link.direction}/${link.modelId}`,
-          state: row,
+          state: runModelLinkState(row),
         });
         await recordRunModelLineage(scope, runId, link.modelId, link.direction, now);
       }
@@ -286,7 +288,7 @@ export class LoggedModelService {
 
   private async mutate(
     modelId: string,
-    action: string,
+    action: AuditActionRecording<'logged_model', LoggedModel>,
     change: (db: Executor, current: { status: string }) => Promise<void>,
   ): Promise<LoggedModel> {
     checkLoggedModelId(modelId);

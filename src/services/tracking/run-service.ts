@@ -7,6 +7,8 @@ import {
 } from '../../domain/metrics/metric-batch-digest.js';
 import { summarize } from '../../domain/metrics/metric-blocks.js';
 import { parseMetricValue } from '../../domain/metrics/metric-value.js';
+import type { AuditActionRecording } from '../../domain/provenance/audit-events/catalog.js';
+import type { RunState } from '../../domain/provenance/audit-events/recorded-states.js';
 import { parseOrderBy, parseRunFilter } from '../../domain/search/filter-parser.js';
 import { decodePageToken, encodePageToken } from '../../domain/search/page-token.js';
 import type {
@@ -406,7 +408,7 @@ export class RunService {
 
   private async mutate(
     runId: string,
-    action: string,
+    action: AuditActionRecording<'run', RunState>,
     change: (db: Executor) => Promise<void>,
     options: { allowDeleted?: boolean } = {},
   ): Promise<Run> {
@@ -490,6 +492,6 @@ function modelLinked(runId: string, wire: readonly WireMetric[], metrics: readon
   return linked;
 }
 
-function runSnapshot(run: Run): RunInfo & { tags: KeyValue[] } {
+function runSnapshot(run: Run): RunState {
   return { ...run.info, tags: run.tags };
 }

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { invalid, notFound } from '../../domain/errors.js';
+import type { AuditActionRecording } from '../../domain/provenance/audit-events/catalog.js';
+import type { WebhookState } from '../../domain/provenance/audit-events/recorded-states.js';
 import { decodePageToken, encodePageToken } from '../../domain/search/page-token.js';
 import { exampleData } from '../../domain/webhooks/payloads.js';
 import { sealedDigest, sealSecret } from '../../domain/webhooks/secret-box.js';
@@ -165,7 +167,11 @@ export class WebhookService {
     return sealSecret(await this.keys.sealingKey(scope), secret, webhookId);
   }
 
-  private recorded(scope: WriteScope, action: string, row: WebhooksTable): Webhook {
+  private recorded(
+    scope: WriteScope,
+    action: AuditActionRecording<'webhook', WebhookState>,
+    row: WebhooksTable,
+  ): Webhook {
     const webhook = toWebhook(row);
     scope.audit({ action, entityKind: 'webhook', entityId: webhook.webhookId, state: webhookAuditState(row) });
     return webhook;
@@ -173,7 +179,7 @@ export class WebhookService {
 }
 
 /** What the audit log records of a webhook (and `mnemo audit verify` compares with its row). */
-export function webhookAuditState(row: WebhooksTable): Record<string, unknown> {
+export function webhookAuditState(row: WebhooksTable): WebhookState {
   return { ...toWebhook(row), secretDigest: sealedDigest(row.secret) };
 }
 

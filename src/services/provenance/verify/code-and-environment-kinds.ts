@@ -1,5 +1,7 @@
 import { codeRefId } from '../../../domain/lineage/code-ref.js';
+import type { EnvironmentSpec } from '../../../domain/lineage/environment.js';
 import { nodeId } from '../../../domain/lineage/node-id.js';
+import { codeRefState, environmentState } from '../../../domain/provenance/audit-events/lineage-states.js';
 import type { LineageCodeRefsTable, LineageEnvironmentsTable } from '../../../store/schema-lineage.js';
 import type { Executor } from '../../../store/store.js';
 import type { RecordedRowKind } from './recorded-rows.js';
@@ -21,7 +23,7 @@ export const environmentKind: RecordedRowKind<LineageEnvironmentsTable> = {
       .execute(),
   entityId: (row) => row.environment_id,
   label: (row) => `environment ${row.environment_id}`,
-  current: (row) => ({ ...(JSON.parse(row.document) as Record<string, unknown>), createdTime: row.created_time }),
+  current: (row) => environmentState(JSON.parse(row.document) as EnvironmentSpec, row.created_time),
   recordedSince: ['createdTime'],
   present: async (db, ids) => {
     const rows = await db
@@ -47,7 +49,7 @@ export const codeRefKind: RecordedRowKind<LineageCodeRefsTable> = {
       .execute(),
   entityId: (row) => row.code_ref_id,
   label: (row) => `code ref ${row.repository}@${row.commit_sha} (${row.code_ref_id})`,
-  current: (row) => ({ ...row }),
+  current: (row) => codeRefState(row),
   present: async (db, ids) => {
     const rows = await db
       .selectFrom('lineage_code_refs')

@@ -1,3 +1,4 @@
+import { datasetState } from '../../../domain/provenance/audit-events/lineage-states.js';
 import { toDatasetVersion } from '../../../store/repositories/lineage/dataset-version-repository.js';
 import type { LineageDatasetsTable, LineageDatasetVersionsTable } from '../../../store/schema-lineage.js';
 import type { Executor } from '../../../store/store.js';
@@ -17,7 +18,7 @@ export const datasetKind: RecordedRowKind<LineageDatasetsTable> = {
       .execute(),
   entityId: (row) => row.dataset_id,
   label: (row) => `dataset '${row.namespace}/${row.name}' (${row.dataset_id})`,
-  current: (row) => ({ ...row }),
+  current: (row) => datasetState(row),
   present: async (db, ids) => {
     const rows = await db.selectFrom('lineage_datasets').select('dataset_id').where('dataset_id', 'in', ids).execute();
     return new Set(rows.map((r) => r.dataset_id));

@@ -1,4 +1,4 @@
-import { nodeId } from '../../../domain/lineage/node-id.js';
+import { deploymentState, deploymentTargetState } from '../../../domain/provenance/audit-events/lineage-states.js';
 import type { LineageDeploymentsTable, LineageDeploymentTargetsTable } from '../../../store/schema-lineage.js';
 import type { RecordedRowKind } from './recorded-rows.js';
 
@@ -16,14 +16,7 @@ export const deploymentTargetKind: RecordedRowKind<LineageDeploymentTargetsTable
       .execute(),
   entityId: (row) => row.target_id,
   label: (row) => `deployment target '${row.name}' (${row.target_id})`,
-  current: (row) => ({
-    targetId: row.target_id,
-    nodeId: nodeId('deployment_target', row.target_id),
-    name: row.name,
-    description: row.description,
-    environmentId: row.environment_id,
-    createdTime: row.created_time,
-  }),
+  current: (row) => deploymentTargetState(row),
   present: async (db, ids) => {
     const rows = await db
       .selectFrom('lineage_deployment_targets')
@@ -48,15 +41,7 @@ export const deploymentKind: RecordedRowKind<LineageDeploymentsTable> = {
       .execute(),
   entityId: (row) => row.deployment_id,
   label: (row) => `deployment ${row.deployment_id} of ${row.model_version_node}`,
-  current: (row) => ({
-    deploymentId: row.deployment_id,
-    nodeId: nodeId('deployment', row.deployment_id),
-    modelVersionNodeId: row.model_version_node,
-    targetId: row.target_id,
-    status: row.status,
-    deployedTime: row.deployed_time,
-    updatedTime: row.updated_time,
-  }),
+  current: (row) => deploymentState(row),
   present: async (db, ids) => {
     const rows = await db
       .selectFrom('lineage_deployments')

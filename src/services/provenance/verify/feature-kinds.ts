@@ -1,4 +1,9 @@
 import { nodeId } from '../../../domain/lineage/node-id.js';
+import {
+  FEATURE_VERSION_STATE_FROM_ELSEWHERE,
+  featureState,
+  featureVersionState,
+} from '../../../domain/provenance/audit-events/lineage-states.js';
 import type { LineageFeaturesTable, LineageFeatureVersionsTable } from '../../../store/schema-lineage.js';
 import type { RecordedRowKind } from './recorded-rows.js';
 
@@ -16,7 +21,7 @@ export const featureKind: RecordedRowKind<LineageFeaturesTable> = {
       .execute(),
   entityId: (row) => row.feature_id,
   label: (row) => `feature '${row.name}' (${row.feature_id})`,
-  current: (row) => ({ ...row }),
+  current: (row) => featureState(row),
   present: async (db, ids) => {
     const rows = await db.selectFrom('lineage_features').select('feature_id').where('feature_id', 'in', ids).execute();
     return new Set(rows.map((r) => r.feature_id));
@@ -46,17 +51,9 @@ export const featureVersionKind: RecordedRowKind<FeatureVersionRow> = {
       .execute(),
   entityId: (row) => nodeId('feature_version', row.feature_version_id),
   label: (row) => `feature version '${row.feature_name ?? '?'}@${row.version}' (${row.feature_version_id})`,
-  current: (row) => ({
-    featureVersionId: row.feature_version_id,
-    nodeId: nodeId('feature_version', row.feature_version_id),
-    featureId: row.feature_id,
-    version: row.version,
-    pipeline: row.pipeline,
-    transformation: row.transformation,
-    codeRefId: row.code_ref_id,
-    createdTime: row.created_time,
-  }),
-  checkedElsewhere: ['name', 'inputs'],
+  // The name and inputs are left empty here: they are compared with the feature and the edges, not this row.
+  current: (row) => featureVersionState(row, { name: '', inputs: [] }),
+  checkedElsewhere: FEATURE_VERSION_STATE_FROM_ELSEWHERE,
   present: async (db, ids) => {
     const versionIds = ids.filter((id) => id.startsWith(FEATURE_VERSION_NODE)).map(stripNodeKind);
     if (versionIds.length === 0) return new Set();

@@ -1,3 +1,7 @@
+import {
+  loggedModelFileState,
+  runModelLinkState,
+} from '../../../domain/provenance/audit-events/logged-model-states.js';
 import type { LoggedModel } from '../../../domain/tracking/logged-model.js';
 import { hydrateLoggedModels } from '../../../store/repositories/logged-model-repository.js';
 import type { LoggedModelFilesTable, RunModelLinksTable } from '../../../store/schema-logged-models.js';
@@ -51,7 +55,7 @@ export const loggedModelFileKind: RecordedRowKind<LoggedModelFilesTable> = {
       .execute(),
   entityId: (row) => loggedModelFileEntityId(row.model_id, row.path),
   label: (row) => `file '${row.path}' of logged model ${row.model_id}`,
-  current: (row) => ({ ...row, size: Number(row.size), created_time: Number(row.created_time) }),
+  current: (row) => loggedModelFileState(row),
   deleteAction: LOGGED_MODEL_FILE_DELETE,
   present: async (db, ids) => {
     const present = new Set<string>();
@@ -100,11 +104,7 @@ export const runModelLinkKind: RecordedRowKind<RunModelLinksTable> = {
       .execute(),
   entityId: linkId,
   label: (row) => `run ${row.run_id} ${row.direction === 'output' ? 'produced' : 'used'} logged model ${row.model_id}`,
-  current: (row) => ({
-    ...row,
-    step: row.step === null ? null : Number(row.step),
-    created_time: Number(row.created_time),
-  }),
+  current: (row) => runModelLinkState(row),
   present: async (db, ids) => {
     const present = new Set<string>();
     for (const id of ids) {

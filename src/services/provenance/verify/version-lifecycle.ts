@@ -1,8 +1,13 @@
+import type { AuditActionOf } from '../../../domain/provenance/audit-events/catalog.js';
 import type { Executor } from '../../../store/store.js';
 import { type Recorded, recordedTime } from './recorded-state.js';
 
 /** Version events that also set their model's last-updated time. */
-const TOUCHING_ACTIONS = ['model_version.create', 'model_version.transition_stage', 'model_version.delete'];
+const TOUCHING_ACTIONS: AuditActionOf<'model_version'>[] = [
+  'model_version.create',
+  'model_version.transition_stage',
+  'model_version.delete',
+];
 /** Version ids asked about per query. */
 const CHUNK = 500;
 
