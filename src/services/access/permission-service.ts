@@ -64,7 +64,7 @@ export class PermissionService {
         action: 'permission.revoke',
         entityKind: 'role_binding',
         entityId: roleBindingEntityId(key),
-        state: null,
+        state: { deleted: true },
       });
     });
   }
@@ -96,12 +96,22 @@ export class PermissionService {
     await write(this.store, this.audit, async (scope) => {
       const resourceId = await resourceIdOf(scope.db, { kind, id });
       await setRestricted(scope.db, kind, resourceId, restricted, this.now());
-      scope.audit({
-        action: restricted ? 'resource.restrict' : 'resource.unrestrict',
-        entityKind: 'restricted_resource',
-        entityId: restrictionEntityId({ resource_kind: kind, resource_id: resourceId }),
-        state: restricted ? { resourceKind: kind, resourceId } : null,
-      });
+      const entityId = restrictionEntityId({ resource_kind: kind, resource_id: resourceId });
+      if (restricted) {
+        scope.audit({
+          action: 'resource.restrict',
+          entityKind: 'restricted_resource',
+          entityId,
+          state: { resourceKind: kind, resourceId },
+        });
+      } else {
+        scope.audit({
+          action: 'resource.unrestrict',
+          entityKind: 'restricted_resource',
+          entityId,
+          state: { deleted: true },
+        });
+      }
     });
   }
 }
@@ -130,7 +140,7 @@ export async function bindCreator(
   recordBinding(scope, 'permission.grant', row);
 }
 
-function recordBinding(scope: WriteScope, action: string, row: RoleBindingsTable): void {
+function recordBinding(scope: WriteScope, action: 'permission.grant', row: RoleBindingsTable): void {
   scope.audit({
     action,
     entityKind: 'role_binding',

@@ -1,6 +1,7 @@
 import type { PrincipalKind } from '../../domain/access/access-types.js';
 import { principalNameProblem } from '../../domain/access/principal-name.js';
 import { alreadyExists, invalid, notFound } from '../../domain/errors.js';
+import type { AuditActionOf } from '../../domain/provenance/audit-events/catalog.js';
 import {
   findPrincipalByName,
   insertPrincipalRow,
@@ -198,7 +199,7 @@ export class UserService {
         action: 'team.member.remove',
         entityKind: 'team_member',
         entityId: teamMemberEntityId(key),
-        state: null,
+        state: { deleted: true },
       });
     });
     return this.getTeam(teamName);
@@ -239,7 +240,7 @@ export class UserService {
   }
 }
 
-export function recordPrincipal(scope: WriteScope, action: string, row: PrincipalsTable): void {
+export function recordPrincipal(scope: WriteScope, action: AuditActionOf<'principal'>, row: PrincipalsTable): void {
   scope.audit({ action, entityKind: 'principal', entityId: row.principal_id, state: principalAuditState(row) });
 }
 

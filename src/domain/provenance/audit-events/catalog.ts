@@ -6,6 +6,15 @@ import type { DatasetInput, Experiment } from '../../tracking/entities.js';
 import type { LoggedModel } from '../../tracking/logged-model.js';
 import type { SignedCheckpoint } from '../checkpoint.js';
 import type {
+  DeniedAttemptState,
+  PrincipalState,
+  RestrictionState,
+  RoleBindingState,
+  TeamMemberState,
+  TeamState,
+  TokenState,
+} from './access-states.js';
+import type {
   CodeRefState,
   DatasetState,
   DeploymentState,
@@ -141,6 +150,21 @@ export const AUDIT_EVENTS = {
   'signing_key.register': records<SigningKeyState>()('signing_key'),
   'signing_key.rotate': records<SigningKeyRotatedState>()('signing_key'),
   'audit.checkpoint': records<SignedCheckpoint>()('checkpoint'),
+
+  'principal.create': records<PrincipalState>()('principal'),
+  'principal.activate': records<PrincipalState>()('principal'),
+  'principal.deactivate': records<PrincipalState>()('principal'),
+  'principal.password': records<PrincipalState>()('principal'),
+  'team.create': records<TeamState>()('team'),
+  'team.member.add': records<TeamMemberState>()('team_member'),
+  'team.member.remove': records<DeletedState>()('team_member'),
+  'token.create': records<TokenState>()('api_token'),
+  'token.revoke': records<TokenState>()('api_token'),
+  'permission.grant': records<RoleBindingState>()('role_binding'),
+  'permission.revoke': records<DeletedState>()('role_binding'),
+  'resource.restrict': records<RestrictionState>()('restricted_resource'),
+  'resource.unrestrict': records<DeletedState>()('restricted_resource'),
+  'access.deny': records<DeniedAttemptState>()('access_attempt'),
 } as const;
 
 type Catalog = typeof AUDIT_EVENTS;
