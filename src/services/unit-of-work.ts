@@ -1,5 +1,5 @@
 import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
-import { sql } from 'kysely';
+import { inSavepoint } from '../store/savepoint.js';
 import type { Executor, Store } from '../store/store.js';
 import { CommitGroups, type Settlement } from './commit-groups.js';
 import { currentContext, type RequestContext } from './request-context.js';
@@ -101,15 +101,9 @@ async function runGroup(store: Store, jobs: readonly PendingWrite[]): Promise<Se
     if (jobs.length === 1) return [{ ok: true, value: await runOne(tx, jobs[0]!) }];
     const settlements: Settlement[] = [];
     for (const job of jobs) {
-      await sql`savepoint grouped_write`.execute(tx);
       try {
-        const value = await runOne(tx, job);
-        await sql`release savepoint grouped_write`.execute(tx);
-        settlements.push({ ok: true, value });
+        settlements.push({ ok: true, value: await inSavepoint(tx, () => runOne(tx, job)) });
       } catch (error) {
-        // Rolling back to a savepoint keeps it; releasing it leaves the transaction as it was before this write.
-        await sql`rollback to savepoint grouped_write`.execute(tx);
-        await sql`release savepoint grouped_write`.execute(tx);
         settlements.push({ ok: false, error });
       }
     }

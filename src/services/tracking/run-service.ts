@@ -303,20 +303,11 @@ export class RunService {
    */
   async appendLoggedModel(runId: string, model: Record<string, unknown>): Promise<void> {
     await this.mutate(runId, 'run.log_model', async (db) => {
-      // A no-op update takes the run row's lock on PostgreSQL (SQLite runs one writer at a time anyway), so
-      // concurrent appends queue up instead of each overwriting the history the other read.
-      await db
-        .updateTable('runs')
-        .set((eb) => ({ run_id: eb.ref('run_id') }))
-        .where('run_id', '=', runId)
-        .execute();
-      const current = await db
-        .selectFrom('run_tags')
-        .select('value')
-        .where('run_id', '=', runId)
-        .where('key', '=', LOGGED_MODELS_TAG)
-        .executeTakeFirst();
-      const history = current ? parseModelHistory(current.value) : [];
+      // Holding the run row's lock while the history is read and rewritten makes concurrent appends queue up
+      // instead of each overwriting the history the other read.
+      await runs.lockRunRow(db, runId);
+      const current = await runs.findRunTag(db, runId, LOGGED_MODELS_TAG);
+      const history = current !== undefined ? parseModelHistory(current) : [];
       const tag = { key: LOGGED_MODELS_TAG, value: JSON.stringify([...history, model]) };
       validateTags([tag]);
       await runs.upsertRunTags(db, runId, [tag]);
