@@ -31,8 +31,8 @@ import { checksOf, evaluationsOf } from '../../store/repositories/registry/evalu
 import { registeredWithFiles } from '../../store/repositories/registry/version-repository.js';
 import { anyRunTagged, findRunRows } from '../../store/repositories/run-repository.js';
 import type { Executor } from '../../store/store.js';
+import type { LineageDeps } from '../service-deps.js';
 import { runNodeAttributes } from './graph-writer.js';
-import type { LineageDeps } from './lineage-deps.js';
 import { resolveNodeId } from './node-resolver.js';
 
 export interface WalkOptions {

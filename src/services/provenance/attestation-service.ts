@@ -25,7 +25,7 @@ import { findRunRow, hydrateRuns } from '../../store/repositories/run-repository
 import type { Executor } from '../../store/store.js';
 import { newId } from '../ids.js';
 import { currentContext } from '../request-context.js';
-import { type WriteScope, write } from '../unit-of-work.js';
+import type { WriteScope } from '../unit-of-work.js';
 import type { ProvenanceDeps } from './provenance-deps.js';
 
 export const BUILDER_ID = 'https://mnemo.dev/builder/mnemo-server/v1';
@@ -49,7 +49,7 @@ export class AttestationService {
 
   async attestRun(runId: string): Promise<Attestation> {
     const signer = await this.deps.keys.signer();
-    return write(this.deps.store, this.deps.audit, async (scope) => {
+    return this.deps.unitOfWork.write(async (scope) => {
       const row = await findRunRow(scope.db, runId);
       if (!row) throw notFound(`Run with id=${runId} not found`);
       const [run] = await hydrateRuns(scope.db, [row]);
@@ -100,7 +100,7 @@ export class AttestationService {
       };
       return this.store(inner, 'model_version', `${model.model_id}/${version}`, statement);
     };
-    return scope ? issue(scope) : write(this.deps.store, this.deps.audit, issue);
+    return scope ? issue(scope) : this.deps.unitOfWork.write(issue);
   }
 
   async latestFor(subjectKind: 'run' | 'model_version', subjectId: string): Promise<Attestation> {

@@ -2,7 +2,7 @@ import { invalid, notFound } from '../../domain/errors.js';
 import { findExperimentRow } from '../../store/repositories/experiment-repository.js';
 import { latestLiveMetricTimes, liveRunCounts } from '../../store/repositories/experiment-run-summaries.js';
 import { distinctRunKeys, type KeyedRunTable } from '../../store/repositories/run-key-repository.js';
-import type { ServiceDeps } from './service-deps.js';
+import type { ServiceDeps } from '../service-deps.js';
 
 /** What a browser needs to list experiments at a glance: how many runs, how many still running, when last touched. */
 export interface ExperimentActivity {

@@ -10,8 +10,7 @@ import { moveExperimentRuns } from '../../store/repositories/run-repository.js';
 import { searchExperimentRows } from '../../store/search/experiment-search-query.js';
 import type { Executor } from '../../store/store.js';
 import { newExperimentId } from '../ids.js';
-import { write } from '../unit-of-work.js';
-import type { ServiceDeps } from './service-deps.js';
+import type { ServiceDeps } from '../service-deps.js';
 
 export interface CreateExperimentInput {
   name: string;
@@ -43,7 +42,7 @@ export class ExperimentService {
         : experimentLocationPath(input.artifactLocation);
     const artifactLocation = `mlflow-artifacts:/${chosen ?? experimentId}`;
     const now = this.deps.now();
-    return this.write(async ({ db, audit }) => {
+    return this.deps.unitOfWork.write(async ({ db, audit }) => {
       if (await experiments.findExperimentRowByName(db, name)) {
         throw alreadyExists(`Experiment '${name}' already exists.`);
       }
@@ -171,17 +170,13 @@ export class ExperimentService {
     action: string,
     change: (db: Executor, current: Experiment) => Promise<void>,
   ): Promise<Experiment> {
-    return this.write(async ({ db, audit }) => {
+    return this.deps.unitOfWork.write(async ({ db, audit }) => {
       const current = await this.load(db, experimentId);
       await change(db, current);
       const updated = await this.load(db, experimentId);
       audit({ action, entityKind: 'experiment', entityId: experimentId, state: updated });
       return updated;
     });
-  }
-
-  private write<T>(change: Parameters<typeof write<T>>[2]): Promise<T> {
-    return write(this.deps.store, this.deps.audit, change);
   }
 
   private async load(db: Executor, experimentId: string): Promise<Experiment> {

@@ -26,10 +26,10 @@ import { findRunRow } from '../../store/repositories/run-repository.js';
 import { searchLoggedModelRows } from '../../store/search/logged-model-search-query.js';
 import type { Executor } from '../../store/store.js';
 import { recordLoggedModelLineage, recordRunModelLineage } from '../lineage/logged-model-lineage.js';
-import { type WriteScope, write } from '../unit-of-work.js';
+import type { ServiceDeps } from '../service-deps.js';
+import type { WriteScope } from '../unit-of-work.js';
 import { rootOfArtifactUri } from './artifact-service.js';
 import { loadLoggedModel, recordLoggedModelState, requireLoggedModel } from './logged-model-records.js';
-import type { ServiceDeps } from './service-deps.js';
 
 export interface CreateLoggedModelInput {
   experimentId: string;
@@ -71,7 +71,7 @@ export class LoggedModelService {
     validateLength(modelType, LIMITS.runNameLength, 'model_type');
     const modelId = newLoggedModelId();
     const now = this.deps.now();
-    return this.write(async (scope) => {
+    return this.deps.unitOfWork.write(async (scope) => {
       const experiment = await findExperimentRow(scope.db, input.experimentId);
       if (!experiment) throw notFound(`Could not find experiment with ID ${input.experimentId}`);
       if (experiment.lifecycle_stage !== 'active') {
@@ -221,7 +221,7 @@ export class LoggedModelService {
     links: { modelId: string; step: number | null; direction: 'output' | 'input' }[],
   ): Promise<void> {
     const now = this.deps.now();
-    await this.write(async (scope) => {
+    await this.deps.unitOfWork.write(async (scope) => {
       const run = await findRunRow(scope.db, runId);
       if (!run) throw notFound(`Run with id=${runId} not found`);
       if (run.lifecycle_stage !== 'active') throw invalidState(`Run ${runId} is deleted; restore it first`);
@@ -256,15 +256,11 @@ export class LoggedModelService {
     change: (db: Executor, current: { status: string }) => Promise<void>,
   ): Promise<LoggedModel> {
     checkLoggedModelId(modelId);
-    return this.write(async (scope) => {
+    return this.deps.unitOfWork.write(async (scope) => {
       const current = await requireLoggedModel(scope.db, modelId);
       await change(scope.db, current);
       return recordLoggedModelState(scope, modelId, action);
     });
-  }
-
-  private write<T>(change: (scope: WriteScope) => Promise<T>): Promise<T> {
-    return write(this.deps.store, this.deps.audit, change);
   }
 }
 

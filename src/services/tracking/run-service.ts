@@ -34,9 +34,8 @@ import { searchRunRows } from '../../store/search/run-search-query.js';
 import type { Executor } from '../../store/store.js';
 import { newBatchId, newId, newRunId } from '../ids.js';
 import { recordRunInputs } from '../lineage/run-inputs-lineage.js';
-import { write } from '../unit-of-work.js';
+import type { ServiceDeps } from '../service-deps.js';
 import { recordModelMetrics } from './logged-model-records.js';
-import type { ServiceDeps } from './service-deps.js';
 
 export interface CreateRunInput {
   experimentId: string;
@@ -99,7 +98,7 @@ export class RunService {
     const startTime = input.startTime ?? this.deps.now();
     checkTime(startTime, 'start_time');
     const runId = newRunId();
-    return this.write(async ({ db, audit }) => {
+    return this.deps.unitOfWork.write(async ({ db, audit }) => {
       const experiment = await findExperimentRow(db, input.experimentId);
       if (!experiment) throw notFound(`Could not find experiment with ID ${input.experimentId}`);
       if (experiment.lifecycle_stage !== 'active') {
@@ -222,7 +221,7 @@ export class RunService {
       seen.set(p.key, p.value);
     }
     if (metrics.length + params.length + tags.length === 0) return;
-    await this.write(async ({ db, audit }) => {
+    await this.deps.unitOfWork.write(async ({ db, audit }) => {
       await this.requireActive(db, runId);
       if (params.length > 0) {
         const existing = await runs.findParams(
@@ -323,7 +322,7 @@ export class RunService {
       validateLength(d.digest, 36, `datasets[${i}].digest`);
     });
     if (datasets.length === 0) return this.get(runId);
-    return this.write(async (scope) => {
+    return this.deps.unitOfWork.write(async (scope) => {
       const { db, audit } = scope;
       const row = await this.requireActive(db, runId);
       await linkRunInputs(db, row.experiment_id, runId, datasets, newId);
@@ -395,7 +394,7 @@ export class RunService {
     change: (db: Executor) => Promise<void>,
     options: { allowDeleted?: boolean } = {},
   ): Promise<Run> {
-    return this.write(async ({ db, audit }) => {
+    return this.deps.unitOfWork.write(async ({ db, audit }) => {
       if (options.allowDeleted) {
         if (!(await runs.findRunRow(db, runId))) throw notFound(`Run with id=${runId} not found`);
       } else {
@@ -406,10 +405,6 @@ export class RunService {
       audit({ action, entityKind: 'run', entityId: runId, state: runSnapshot(updated) });
       return updated;
     });
-  }
-
-  private write<T>(change: Parameters<typeof write<T>>[2]): Promise<T> {
-    return write(this.deps.store, this.deps.audit, change);
   }
 
   private async load(db: Executor, runId: string): Promise<Run> {
