@@ -1,6 +1,6 @@
 import type { RoleName } from '../../domain/access/access-types.js';
 import type { Store } from '../../store/store.js';
-import type { AuditAppender } from '../unit-of-work.js';
+import type { UnitOfWork } from '../unit-of-work.js';
 import { AccessPolicy } from './access-policy.js';
 import { Authenticator } from './authenticator.js';
 import { DenialRecorder } from './denial-recorder.js';
@@ -21,18 +21,18 @@ export interface AccessServices {
 
 export function createAccessServices(deps: {
   store: Store;
-  audit: AuditAppender;
+  unitOfWork: UnitOfWork;
   now: () => number;
   defaultRole?: RoleName | null;
 }): AccessServices {
-  const { store, audit, now } = deps;
+  const { store, unitOfWork, now } = deps;
   return {
     authenticator: new Authenticator(store, now),
     policy: new AccessPolicy(store, deps.defaultRole === undefined ? 'reader' : deps.defaultRole),
-    denials: new DenialRecorder(store, audit),
-    users: new UserService(store, audit, now),
-    tokens: new TokenService(store, audit, now),
-    permissions: new PermissionService(store, audit, now),
+    denials: new DenialRecorder(store, unitOfWork),
+    users: new UserService(store, unitOfWork, now),
+    tokens: new TokenService(store, unitOfWork, now),
+    permissions: new PermissionService(store, unitOfWork, now),
     sessions: new SessionService(store, now),
   };
 }

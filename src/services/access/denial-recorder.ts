@@ -1,6 +1,6 @@
 import type { DeniedAttemptState } from '../../domain/provenance/audit-events/access-states.js';
 import type { Store } from '../../store/store.js';
-import { type AuditAppender, write } from '../unit-of-work.js';
+import type { UnitOfWork } from '../unit-of-work.js';
 
 /** One refused request, as the audit log keeps it. No credential is recorded, only whose it was. */
 export type DeniedAttempt = DeniedAttemptState;
@@ -12,11 +12,11 @@ export type DeniedAttempt = DeniedAttemptState;
 export class DenialRecorder {
   constructor(
     private readonly store: Store,
-    private readonly audit: AuditAppender,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   async record(requestId: string, attempt: DeniedAttempt): Promise<void> {
-    await write(this.store, this.audit, async (scope) => {
+    await this.unitOfWork.write(async (scope) => {
       scope.audit({ action: 'access.deny', entityKind: 'access_attempt', entityId: requestId, state: attempt });
     });
   }

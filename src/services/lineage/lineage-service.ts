@@ -28,10 +28,10 @@ import * as entities from '../../store/repositories/lineage/entity-repository.js
 import { findModelIdentity } from '../../store/repositories/lineage/model-identity.js';
 import { findNode, upsertNode } from '../../store/repositories/lineage/node-repository.js';
 import { newId } from '../ids.js';
-import { type WriteScope, write } from '../unit-of-work.js';
+import type { LineageDeps } from '../service-deps.js';
+import type { WriteScope } from '../unit-of-work.js';
 import { datasetVersionNode, saveDatasetVersion } from './dataset-versions.js';
 import { type EdgeInput, ensureRunNode, recordEdge } from './graph-writer.js';
-import type { LineageDeps } from './lineage-deps.js';
 import { deploymentLabel, type ModelVersionLineageInput, recordModelVersionLineage } from './model-version-lineage.js';
 import { datasetByMarquezName, resolveNodeId } from './node-resolver.js';
 
@@ -88,7 +88,7 @@ export class LineageService {
   async registerDataset(input: { namespace: string; name: string; description?: string | null }) {
     checkName(input.namespace, 'namespace');
     checkName(input.name, 'name');
-    return this.write(async ({ db, audit }) => {
+    return this.deps.unitOfWork.write(async ({ db, audit }) => {
       if (await datasets.findDataset(db, input.namespace, input.name)) {
         throw alreadyExists(`Dataset ${datasetLabel(input.namespace, input.name)} already exists`);
       }
@@ -120,7 +120,7 @@ export class LineageService {
     checkName(input.namespace, 'namespace');
     checkName(input.name, 'name');
     checkName(input.version, 'version');
-    return this.write(async (scope) => {
+    return this.deps.unitOfWork.write(async (scope) => {
       const now = this.deps.now();
       const version = await saveDatasetVersion(
         scope,
@@ -180,7 +180,7 @@ export class LineageService {
     if (input.inputDatasetVersionIds.length === 0) {
       throw invalid('inputDatasetVersionIds must name at least one dataset version the feature is computed from');
     }
-    return this.write(async (scope) => {
+    return this.deps.unitOfWork.write(async (scope) => {
       const { db, audit } = scope;
       const now = this.deps.now();
       let feature = await entities.findFeatureByName(db, input.name);
@@ -241,7 +241,7 @@ export class LineageService {
     const environmentId = environmentDigest(normalised);
     const id = nodeId('environment', environmentId);
     const found = { environmentId, nodeId: id, environment: normalised };
-    return this.write(async ({ db, audit }) => {
+    return this.deps.unitOfWork.write(async ({ db, audit }) => {
       if (await entities.findEnvironment(db, environmentId)) return { ...found, created: false };
       const now = this.deps.now();
       await entities.insertEnvironment(db, {
@@ -284,7 +284,7 @@ export class LineageService {
     const id = codeRefId(normalised);
     const node = nodeId('code_ref', id);
     const found = { codeRefId: id, nodeId: node, codeRef: normalised };
-    return this.write(async ({ db, audit }) => {
+    return this.deps.unitOfWork.write(async ({ db, audit }) => {
       if (await entities.findCodeRef(db, id)) return { ...found, created: false };
       const now = this.deps.now();
       const row = {
@@ -313,7 +313,7 @@ export class LineageService {
     environmentId?: string | null;
   }): Promise<DeploymentTarget> {
     checkName(input.name, 'name');
-    return this.write(async (scope) => {
+    return this.deps.unitOfWork.write(async (scope) => {
       const { db, audit } = scope;
       if (await entities.findTargetByName(db, input.name)) {
         throw alreadyExists(`Deployment target '${input.name}' already exists`);
@@ -359,7 +359,7 @@ export class LineageService {
     status?: DeploymentStatus;
     deployedTime?: number;
   }): Promise<Deployment> {
-    return this.write(async (scope) => {
+    return this.deps.unitOfWork.write(async (scope) => {
       const { db, audit } = scope;
       const identity = await findModelIdentity(db, input.modelId);
       const model = identity?.modelId ?? input.modelId;
@@ -403,7 +403,7 @@ export class LineageService {
 
   async setDeploymentStatus(deploymentId: string, status: DeploymentStatus): Promise<Deployment> {
     if (!DEPLOYMENT_STATUSES.includes(status)) throw invalid(`status must be one of ${DEPLOYMENT_STATUSES.join(', ')}`);
-    return this.write(async ({ db, audit }) => {
+    return this.deps.unitOfWork.write(async ({ db, audit }) => {
       const row = await entities.findDeployment(db, deploymentId);
       if (!row) throw notFound(`Deployment ${deploymentId} does not exist`);
       const now = this.deps.now();
@@ -427,7 +427,7 @@ export class LineageService {
    * the registry's id, so lineage declared under a bare name would give the version a second identity.
    */
   async recordModelVersion(input: ModelVersionLineageInput): Promise<ModelVersionLineage> {
-    return this.write(async (scope) => {
+    return this.deps.unitOfWork.write(async (scope) => {
       const known = await findModelIdentity(scope.db, input.modelId);
       if (!known) {
         throw notFound(
@@ -450,7 +450,7 @@ export class LineageService {
 
   /** Links two existing nodes, e.g. an evaluation run that consumed a model version. */
   async recordEdge(input: { from: string; to: string; type: EdgeType; runId?: string | null }) {
-    return this.write(async (scope) => {
+    return this.deps.unitOfWork.write(async (scope) => {
       // Either end may be named as users know it (a model version by its model's name, …).
       const from = await resolveNodeId(scope.db, input.from, 'from');
       const to = await resolveNodeId(scope.db, input.to, 'to');
@@ -466,7 +466,7 @@ export class LineageService {
 
   /** Marks a dataset version as drifted (its data is gone or changed since registration), with when it was seen. */
   async recordDrift(versionId: string, drift: { status: DriftStatus; observedDigest: string | null }) {
-    return this.write(async ({ db, audit }) => {
+    return this.deps.unitOfWork.write(async ({ db, audit }) => {
       const version = await datasets.findVersion(db, versionId);
       if (!version) throw notFound(`Dataset version ${versionId} does not exist`);
       const now = this.deps.now();
@@ -485,10 +485,6 @@ export class LineageService {
       });
       return updated;
     });
-  }
-
-  private write<T>(change: (scope: WriteScope) => Promise<T>): Promise<T> {
-    return write(this.deps.store, this.deps.audit, change);
   }
 }
 

@@ -22,10 +22,10 @@ import { ensureNode } from '../../store/repositories/lineage/node-repository.js'
 import * as openlineage from '../../store/repositories/lineage/openlineage-repository.js';
 import { findRunRow, insertRun, upsertRunTags } from '../../store/repositories/run-repository.js';
 import { newExperimentId, newId, newRunId } from '../ids.js';
-import { type WriteScope, write } from '../unit-of-work.js';
+import type { LineageDeps } from '../service-deps.js';
+import type { WriteScope } from '../unit-of-work.js';
 import { saveDatasetVersion } from './dataset-versions.js';
 import { ensureRunNode, recordEdge } from './graph-writer.js';
-import type { LineageDeps } from './lineage-deps.js';
 import { openLineageEventRecord, openLineageRunRecord } from './openlineage-records.js';
 
 export interface IngestResult {
@@ -55,7 +55,7 @@ export class OpenLineageIngestService {
 
   async ingest(event: OpenLineageRunEvent): Promise<IngestResult> {
     const plan = planOpenLineageEvent(event);
-    return write(this.deps.store, this.deps.audit, async (scope) => {
+    return this.deps.unitOfWork.write(async (scope) => {
       const now = this.deps.now();
       const { runId, experimentId, status } = await this.applyRun(scope, plan, now);
       const eventId = `openlineage:${plan.olRunId}`;

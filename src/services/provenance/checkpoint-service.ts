@@ -10,7 +10,6 @@ import {
   latestCheckpoint,
 } from '../../store/repositories/provenance/checkpoint-repository.js';
 import { treeRoot } from '../../store/repositories/provenance/merkle-node-repository.js';
-import { write } from '../unit-of-work.js';
 import type { ProvenanceDeps } from './provenance-deps.js';
 
 export const CHECKPOINT_ACTION = 'audit.checkpoint' satisfies AuditAction;
@@ -70,7 +69,7 @@ export class CheckpointService {
 
   private async sign(onlyIfGrown: boolean): Promise<SignedCheckpoint | undefined> {
     const signer = await this.deps.keys.signer();
-    return write(this.deps.store, this.deps.audit, async ({ db, audit }) => {
+    return this.deps.unitOfWork.write(async ({ db, audit }) => {
       const head = await lockAuditHead(db);
       if (onlyIfGrown) {
         const latest = await latestCheckpoint(db);

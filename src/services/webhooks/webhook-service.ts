@@ -23,8 +23,8 @@ import {
 } from '../../store/repositories/webhook-repository.js';
 import type { WebhooksTable } from '../../store/schema-webhooks.js';
 import type { Executor } from '../../store/store.js';
-import type { ServiceDeps } from '../tracking/service-deps.js';
-import { type WriteScope, write } from '../unit-of-work.js';
+import type { ServiceDeps } from '../service-deps.js';
+import type { WriteScope } from '../unit-of-work.js';
 import type { SecretKeyRing } from './secret-key-ring.js';
 import { sendDelivery } from './webhook-sender.js';
 
@@ -71,7 +71,7 @@ export class WebhookService {
     const url = validateWebhookUrl(input.url);
     const events = parseWebhookEvents(input.events);
     const status: WebhookStatus = input.status === undefined ? 'ACTIVE' : parseWebhookStatus(input.status);
-    return write(this.deps.store, this.deps.audit, async (scope) => {
+    return this.deps.unitOfWork.write(async (scope) => {
       const now = this.deps.now();
       const webhookId = randomUUID();
       const row: WebhooksTable = {
@@ -115,7 +115,7 @@ export class WebhookService {
     if (input.events !== undefined) changes.events = JSON.stringify(parseWebhookEvents(input.events));
     if (input.status !== undefined) changes.status = parseWebhookStatus(input.status);
     if (input.description !== undefined) changes.description = input.description || null;
-    return write(this.deps.store, this.deps.audit, async (scope) => {
+    return this.deps.unitOfWork.write(async (scope) => {
       const current = await requireRow(scope.db, webhookId);
       // An empty secret removes it (deliveries go unsigned); any other replaces it.
       if (input.secret !== undefined) changes.secret = await this.seal(scope, webhookId, input.secret);
@@ -126,7 +126,7 @@ export class WebhookService {
   }
 
   async delete(webhookId: string): Promise<void> {
-    await write(this.deps.store, this.deps.audit, async ({ db, audit }) => {
+    await this.deps.unitOfWork.write(async ({ db, audit }) => {
       await requireRow(db, webhookId);
       await deleteWebhookRow(db, webhookId);
       audit({
