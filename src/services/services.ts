@@ -4,6 +4,7 @@ import type { SecretKey } from '../domain/webhooks/secret-box.js';
 import type { ArtifactStore } from '../store/artifacts/artifact-store.js';
 import type { Store } from '../store/store.js';
 import { type AccessServices, createAccessServices } from './access/access-services.js';
+import type { SsoConfig } from './access/sso/sso-config.js';
 import { LineageQueryService } from './lineage/lineage-query-service.js';
 import { LineageService } from './lineage/lineage-service.js';
 import { OpenLineageIngestService } from './lineage/openlineage-ingest-service.js';
@@ -51,12 +52,14 @@ export function createServices(options: {
   webhookDelivery?: Partial<DeliveryOptions>;
   /** The role of signed-in principals on resources without a binding (`--default-role`); null for none. */
   defaultRole?: RoleName | null;
+  /** Single sign-on through an OpenID Connect provider (`--oidc-issuer` and its companions). */
+  sso?: SsoConfig;
 }): Services {
   const deps: ServiceDeps = { ...options, now: options.now ?? Date.now };
   const provenance = createProvenanceServices({ ...deps, signingKey: options.signingKey });
   const webhooks = createWebhookServices(deps, { secretKey: options.secretKey, delivery: options.webhookDelivery });
   return {
-    access: createAccessServices({ ...deps, defaultRole: options.defaultRole }),
+    access: createAccessServices({ ...deps, defaultRole: options.defaultRole, sso: options.sso }),
     experiments: new ExperimentService(deps),
     runs: new RunService(deps),
     loggedModels: new LoggedModelService(deps),
