@@ -15,6 +15,7 @@ import { mlflowApi } from './mlflow/mlflow-api.js';
 import { MLFLOW_STATUS_MAPS } from './mlflow/status-map.js';
 import { authRoutes } from './native/access/auth-routes.js';
 import { permissionRoutes } from './native/access/permission-routes.js';
+import { ssoRoutes } from './native/access/sso-routes.js';
 import { tokenRoutes } from './native/access/token-routes.js';
 import { userRoutes } from './native/access/user-routes.js';
 import { artifactRoutes } from './native/artifact-routes.js';
@@ -129,6 +130,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         services,
         authEnabled: auth.enabled,
         ssoEnabled: auth.verifyJwt !== undefined,
+        secureCookies: auth.secureCookies ?? false,
+      });
+      await v1.register(ssoRoutes, {
+        services,
+        authEnabled: auth.enabled,
         secureCookies: auth.secureCookies ?? false,
       });
       await v1.register(userRoutes, { services });

@@ -3,6 +3,7 @@ import type { RoleName } from '../domain/access/access-types.js';
 import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from '../domain/artifacts/upload-limits.js';
 import { hostAllowList } from '../domain/http/host-allow-list.js';
 import { bootstrapAdmin } from '../services/access/admin-bootstrap.js';
+import type { SsoConfig } from '../services/access/sso/sso-config.js';
 import { AuditLog } from '../services/provenance/audit-log.js';
 import { startCheckpointTimer } from '../services/provenance/checkpoint-scheduler.js';
 import { loadSigningKey } from '../services/provenance/signing-key-source.js';
@@ -54,6 +55,8 @@ export interface ServerAuthConfig {
   adminToken?: string;
   /** The role of signed-in principals on resources without a binding; default `reader`, null for none. */
   defaultRole?: RoleName | null;
+  /** Single sign-on through an OpenID Connect provider: Bearer JWTs and browser sign-in. */
+  oidc?: SsoConfig;
 }
 
 export interface RunningServer {
@@ -89,13 +92,19 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     secretKey,
     webhookDelivery: config.webhookDelivery,
     defaultRole: config.auth?.defaultRole,
+    sso: config.auth?.enabled ? config.auth.oidc : undefined,
   });
+  const sso = services.access.sso;
   const app = await buildApp({
     services,
     logger: config.logger ?? false,
     allowedHosts: hostAllowList(config.host, config.allowedHosts),
     connectionLimits: config.connectionLimits,
-    auth: { enabled: config.auth?.enabled ?? false },
+    auth: {
+      enabled: config.auth?.enabled ?? false,
+      verifyJwt: sso && ((jwt) => sso.verifyBearer(jwt)),
+      secureCookies: config.auth?.oidc?.publicUrl?.startsWith('https:') ?? false,
+    },
   });
   let generatedAdminToken: string | undefined;
   try {

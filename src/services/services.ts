@@ -4,6 +4,7 @@ import type { SecretKey } from '../domain/webhooks/secret-box.js';
 import type { ArtifactStore } from '../store/artifacts/artifact-store.js';
 import type { Store } from '../store/store.js';
 import { type AccessServices, createAccessServices } from './access/access-services.js';
+import type { SsoConfig } from './access/sso/sso-config.js';
 import { LineageQueryService } from './lineage/lineage-query-service.js';
 import { LineageService } from './lineage/lineage-service.js';
 import { OpenLineageIngestService } from './lineage/openlineage-ingest-service.js';
@@ -53,6 +54,8 @@ export function createServices(options: {
   webhookDelivery?: Partial<DeliveryOptions>;
   /** The role of signed-in principals on resources without a binding (`--default-role`); null for none. */
   defaultRole?: RoleName | null;
+  /** Single sign-on through an OpenID Connect provider (`--oidc-issuer` and its companions). */
+  sso?: SsoConfig;
 }): Services {
   const deps: ServiceDeps = {
     store: options.store,
@@ -64,7 +67,7 @@ export function createServices(options: {
   const provenance = createProvenanceServices(deps, options.signingKey);
   const webhooks = createWebhookServices(deps, { secretKey: options.secretKey, delivery: options.webhookDelivery });
   return {
-    access: createAccessServices({ ...deps, defaultRole: options.defaultRole }),
+    access: createAccessServices({ ...deps, defaultRole: options.defaultRole, sso: options.sso }),
     unitOfWork: deps.unitOfWork,
     experiments: new ExperimentService(deps),
     runs: new RunService(deps),

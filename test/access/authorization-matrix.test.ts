@@ -224,6 +224,8 @@ const spec: Record<string, Required> = {
   [`GET ${V}/auth/session`]: 'public',
   [`POST ${V}/auth/login`]: 'public',
   [`POST ${V}/auth/logout`]: 'signedIn',
+  [`GET ${V}/auth/sso/start`]: 'public',
+  [`GET ${V}/auth/sso/callback`]: 'public',
   [`POST ${V}/users`]: 'admin',
   [`GET ${V}/users`]: 'admin',
   [`POST ${V}/users/:name/deactivate`]: 'admin',

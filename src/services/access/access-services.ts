@@ -6,6 +6,9 @@ import { Authenticator } from './authenticator.js';
 import { DenialRecorder } from './denial-recorder.js';
 import { PermissionService } from './permission-service.js';
 import { SessionService } from './session-service.js';
+import type { SsoConfig } from './sso/sso-config.js';
+import { SsoService } from './sso/sso-service.js';
+import { SsoUsers } from './sso/sso-users.js';
 import { TokenService } from './token-service.js';
 import { UserService } from './user-service.js';
 
@@ -17,6 +20,8 @@ export interface AccessServices {
   tokens: TokenService;
   permissions: PermissionService;
   sessions: SessionService;
+  /** Present when an OpenID Connect provider is configured. */
+  sso?: SsoService;
 }
 
 export function createAccessServices(deps: {
@@ -24,15 +29,18 @@ export function createAccessServices(deps: {
   unitOfWork: UnitOfWork;
   now: () => number;
   defaultRole?: RoleName | null;
+  sso?: SsoConfig;
 }): AccessServices {
   const { store, unitOfWork, now } = deps;
+  const authenticator = new Authenticator(store, now);
   return {
-    authenticator: new Authenticator(store, now),
+    authenticator,
     policy: new AccessPolicy(store, deps.defaultRole === undefined ? 'reader' : deps.defaultRole),
     denials: new DenialRecorder(store, unitOfWork),
     users: new UserService(store, unitOfWork, now),
     tokens: new TokenService(store, unitOfWork, now),
     permissions: new PermissionService(store, unitOfWork, now),
     sessions: new SessionService(store, now),
+    sso: deps.sso && new SsoService(deps.sso, new SsoUsers(store, unitOfWork, authenticator, now), now),
   };
 }
