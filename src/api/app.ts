@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type HostAllowList, hostAllowList } from '../domain/http/host-allow-list.js';
 import { runWithContext } from '../services/request-context.js';
 import type { Services } from '../services/services.js';
 import { type AccessControlOptions, installAccessControl } from './access/access-control.js';
+import { DEFAULT_REQUESTS_PER_MINUTE, installRateLimits } from './access/rate-limits.js';
 import { access, PUBLIC } from './access/route-access.js';
 import { replyToClientError } from './client-error-reply.js';
 import { registerCompression } from './compression.js';
@@ -41,6 +43,10 @@ export interface AppOptions {
   connectionLimits?: Partial<ConnectionLimits>;
   /** Who may call the server; without it every request may do everything, as `anonymous`. */
   auth?: AuthOptions;
+  /** Requests per minute per caller (per token when authenticated, else per address); 0 turns the limit off. */
+  requestsPerMinute?: number;
+  /** PEM certificate chain and key: the server speaks HTTPS itself instead of plain HTTP. */
+  tls?: { cert: string; key: string };
 }
 
 export interface AuthOptions {
@@ -58,15 +64,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Node checks its timeouts every connectionsCheckingInterval (30 s by default): every second instead, so a
     // 20-second header limit means about 20 seconds.
     serverFactory: (handler) => {
-      const server = createServer(
-        {
-          headersTimeout: limits.headersTimeoutMs,
-          requestTimeout: limits.requestTimeoutMs,
-          keepAliveTimeout: limits.keepAliveTimeoutMs,
-          connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
-        },
-        handler,
-      );
+      const timeouts = {
+        headersTimeout: limits.headersTimeoutMs,
+        requestTimeout: limits.requestTimeoutMs,
+        keepAliveTimeout: limits.keepAliveTimeoutMs,
+        connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+      };
+      const server = options.tls
+        ? createHttpsServer({ ...timeouts, cert: options.tls.cert, key: options.tls.key }, handler)
+        : createServer(timeouts, handler);
       server.maxConnections = limits.maxConnections;
       return server;
     },
@@ -110,6 +116,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installInputGuard(app);
   const auth = options.auth ?? { enabled: false };
   await installAccessControl(app, { enabled: auth.enabled, verifyJwt: auth.verifyJwt, ...options.services.access });
+  await installRateLimits(app, options.requestsPerMinute ?? (auth.enabled ? DEFAULT_REQUESTS_PER_MINUTE : 0));
   await registerCompression(app);
   await registerOpenApi(app, VERSION);
 

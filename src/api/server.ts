@@ -45,6 +45,8 @@ export interface ServerConfig {
   secretKeyFile?: string;
   /** Webhook delivery timeouts, retries and bounds; defaults in DEFAULT_DELIVERY_OPTIONS. */
   webhookDelivery?: Partial<DeliveryOptions>;
+  /** `--tls-cert` / `--tls-key`: PEM certificate chain and private key; the server then speaks HTTPS itself. */
+  tls?: { cert: string; key: string };
   /** Who may call the server. Without it (or with `enabled: false`) every request may do everything. */
   auth?: ServerAuthConfig;
 }
@@ -57,6 +59,8 @@ export interface ServerAuthConfig {
   defaultRole?: RoleName | null;
   /** Single sign-on through an OpenID Connect provider: Bearer JWTs and browser sign-in. */
   oidc?: SsoConfig;
+  /** Requests per minute per caller (`--rate-limit`); 0 turns the limit off. Default DEFAULT_REQUESTS_PER_MINUTE. */
+  requestsPerMinute?: number;
 }
 
 export interface RunningServer {
@@ -103,8 +107,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     auth: {
       enabled: config.auth?.enabled ?? false,
       verifyJwt: sso && ((jwt) => sso.verifyBearer(jwt)),
-      secureCookies: config.auth?.oidc?.publicUrl?.startsWith('https:') ?? false,
+      secureCookies: config.tls !== undefined || (config.auth?.oidc?.publicUrl?.startsWith('https:') ?? false),
     },
+    requestsPerMinute: config.auth?.enabled ? config.auth.requestsPerMinute : 0,
+    tls: config.tls,
   });
   let generatedAdminToken: string | undefined;
   try {
@@ -135,7 +141,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     store,
     services,
     artifactsLocation: artifacts.description,
-    url: `http://${host}:${port}`,
+    url: `${config.tls ? 'https' : 'http'}://${host}:${port}`,
     generatedAdminToken,
     async close() {
       checkpointTimer.stop();

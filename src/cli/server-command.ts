@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
+import { DEFAULT_REQUESTS_PER_MINUTE } from '../api/access/rate-limits.js';
 import { startServer } from '../api/server.js';
 import { addOidcOptions, oidcSettings } from './oidc-options.js';
 import { envOption } from './options.js';
@@ -76,7 +77,16 @@ export function serverCommand(): Command {
         'role of every signed-in user on experiments and models nobody restricted: reader or none',
         'reader',
       ),
-    );
+    )
+    .addOption(
+      envOption(
+        '--rate-limit <requests>',
+        'requests per minute each caller (token, else address) may make with --auth; 0 for no limit',
+        String(DEFAULT_REQUESTS_PER_MINUTE),
+      ),
+    )
+    .addOption(envOption('--tls-cert <path>', 'PEM certificate (chain) to serve HTTPS with, together with --tls-key'))
+    .addOption(envOption('--tls-key <path>', 'PEM private key of --tls-cert'));
   return addOidcOptions(command).action(async (options: Record<string, string | boolean>) => {
     const port = Number(options.port);
     if (!Number.isInteger(port) || port < 0 || port > 65_535) {
@@ -123,7 +133,8 @@ export function serverCommand(): Command {
         maxRunBytes: positiveNumber(options.maxRunArtifactsSize, '--max-run-artifacts-size'),
       },
       allowedHosts: typeof options.allowedHosts === 'string' ? options.allowedHosts.split(',') : undefined,
-      auth,
+      auth: { ...auth, requestsPerMinute: wholeNumber(options.rateLimit, '--rate-limit') },
+      tls: await tlsFiles(options),
     });
     if (server.generatedAdminToken) {
       console.log(
@@ -162,6 +173,21 @@ async function authSettings(options: Record<string, string | boolean>) {
   }
   const oidc = await oidcSettings(options, enabled);
   return { enabled, explicitlyOff, adminToken, defaultRole: role === 'none' ? null : ('reader' as const), oidc };
+}
+
+async function tlsFiles(options: Record<string, string | boolean>) {
+  const { tlsCert, tlsKey } = options;
+  if (tlsCert === undefined && tlsKey === undefined) return undefined;
+  if (typeof tlsCert !== 'string' || typeof tlsKey !== 'string') {
+    throw new Error('--tls-cert and --tls-key go together: give both files');
+  }
+  return { cert: await readFile(tlsCert, 'utf8'), key: await readFile(tlsKey, 'utf8') };
+}
+
+function wholeNumber(value: string | boolean | undefined, flag: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) throw new Error(`${flag} must be a whole number; got '${value}'`);
+  return number;
 }
 
 function positiveNumber(value: string | boolean | undefined, flag: string): number {
