@@ -154,6 +154,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       } finally {
         clearTimeout(cut);
       }
+      await services.access.accessLog.close();
       await store.close();
     },
   };

@@ -1,6 +1,7 @@
 import type { RoleName } from '../../domain/access/access-types.js';
 import type { Store } from '../../store/store.js';
 import type { UnitOfWork } from '../unit-of-work.js';
+import { AccessLog } from './access-log.js';
 import { AccessPolicy } from './access-policy.js';
 import { Authenticator } from './authenticator.js';
 import { DenialRecorder } from './denial-recorder.js';
@@ -13,6 +14,7 @@ import { TokenService } from './token-service.js';
 import { UserService } from './user-service.js';
 
 export interface AccessServices {
+  accessLog: AccessLog;
   authenticator: Authenticator;
   policy: AccessPolicy;
   denials: DenialRecorder;
@@ -34,6 +36,7 @@ export function createAccessServices(deps: {
   const { store, unitOfWork, now } = deps;
   const authenticator = new Authenticator(store, now);
   return {
+    accessLog: new AccessLog(store, now),
     authenticator,
     policy: new AccessPolicy(store, deps.defaultRole === undefined ? 'reader' : deps.defaultRole),
     denials: new DenialRecorder(store, unitOfWork),
