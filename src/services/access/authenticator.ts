@@ -1,11 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Principal } from '../../domain/access/principal.js';
-import {
-  findPrincipalById,
-  findPrincipalByName,
-  teamIdsOf,
-} from '../../store/repositories/access/principal-repository.js';
+import { findPrincipalByName, findPrincipalWithTeams } from '../../store/repositories/access/principal-repository.js';
 import { findSessionByHash } from '../../store/repositories/access/session-repository.js';
 import { findTokenByHash, touchToken } from '../../store/repositories/access/token-repository.js';
 import type { PrincipalsTable } from '../../store/schema-access.js';
@@ -25,6 +21,8 @@ const LAST_USED_GRANULARITY_MS = 60_000;
  */
 export class Authenticator {
   private readonly matchedPasswords = new LRUCache<string, true>({ max: 10_000, ttl: 10 * 60_000 });
+  /** When this process last wrote each token's last-used time: a throttle on writes, never a reason to accept one. */
+  private readonly touched = new LRUCache<string, number>({ max: 10_000 });
   private readonly cacheKey = randomBytes(32);
 
   constructor(
@@ -42,7 +40,10 @@ export class Authenticator {
     }
     const principal = await this.activePrincipal(row.principal_id);
     if (!principal.ok) return principal;
-    await touchToken(this.store.db, row.token_id, now, LAST_USED_GRANULARITY_MS);
+    if (now - (this.touched.get(row.token_id) ?? 0) >= LAST_USED_GRANULARITY_MS) {
+      this.touched.set(row.token_id, now);
+      await touchToken(this.store.db, row.token_id, now, LAST_USED_GRANULARITY_MS);
+    }
     return { ok: true, principal: { ...principal.principal, via: 'token', scope: row.scope, tokenId: row.token_id } };
   }
 
@@ -76,10 +77,22 @@ export class Authenticator {
 
   /** The principal behind an id, if it still may sign in. */
   async activePrincipal(principalId: string): Promise<Authentication> {
-    const row = await findPrincipalById(this.store.db, principalId);
-    if (!row) return { ok: false, reason: 'the account no longer exists' };
+    const found = await findPrincipalWithTeams(this.store.db, principalId);
+    if (!found) return { ok: false, reason: 'the account no longer exists' };
+    const { row, teamIds } = found;
     if (row.active !== 1) return { ok: false, reason: `the account '${row.name}' is deactivated` };
-    return { ok: true, principal: await principalOf(this.store, row, 'password') };
+    return {
+      ok: true,
+      principal: {
+        id: row.principal_id,
+        name: row.name,
+        kind: row.kind,
+        isAdmin: row.is_admin === 1,
+        teamIds,
+        scope: null,
+        via: 'password',
+      },
+    };
   }
 
   private async passwordMatches(row: PrincipalsTable | undefined, password: string): Promise<boolean> {
@@ -92,16 +105,4 @@ export class Authenticator {
     if (matches) this.matchedPasswords.set(key, true);
     return matches;
   }
-}
-
-export async function principalOf(store: Store, row: PrincipalsTable, via: Principal['via']): Promise<Principal> {
-  return {
-    id: row.principal_id,
-    name: row.name,
-    kind: row.kind,
-    isAdmin: row.is_admin === 1,
-    teamIds: await teamIdsOf(store.db, row.principal_id),
-    scope: null,
-    via,
-  };
 }

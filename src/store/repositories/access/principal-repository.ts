@@ -44,3 +44,21 @@ export async function teamIdsOf(db: Executor, principalId: string): Promise<stri
   const rows = await db.selectFrom('team_members').select('team_id').where('principal_id', '=', principalId).execute();
   return rows.map((row) => row.team_id);
 }
+
+/** A principal with the ids of its teams, in one query: what every authenticated request needs. */
+export async function findPrincipalWithTeams(
+  db: Executor,
+  principalId: string,
+): Promise<{ row: PrincipalsTable; teamIds: string[] } | undefined> {
+  const rows = await db
+    .selectFrom('principals')
+    .leftJoin('team_members', 'team_members.principal_id', 'principals.principal_id')
+    .selectAll('principals')
+    .select('team_members.team_id')
+    .where('principals.principal_id', '=', principalId)
+    .execute();
+  const first = rows[0];
+  if (!first) return undefined;
+  const { team_id: _team, ...row } = first;
+  return { row, teamIds: rows.flatMap((r) => (r.team_id === null ? [] : [r.team_id])) };
+}
