@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { attestVerify } from '../../src/cli/attest-command.js';
 import { backends } from '../support/backends.js';
+import { given } from '../support/builders.js';
 import { useProvenanceServer } from './support/provenance-server.js';
 import { sha256 } from './support/sha256.js';
 
@@ -48,30 +49,21 @@ describe.each(backends)('attestations on $name', (backend) => {
   const reencode = (statement: unknown) => Buffer.from(JSON.stringify(statement)).toString('base64');
 
   beforeAll(async () => {
-    const experimentId = (
-      await api.call<{ experiment: { experimentId: string } }>('POST', '/api/v1/experiments', { name: 'attest' })
-    ).body.experiment.experimentId;
-    runId = (
-      await api.call<{ run: { runId: string } }>('POST', '/api/v1/runs', {
-        experimentId,
-        tags: { 'mlflow.source.git.commit': 'c0ffee', 'mlflow.source.git.repoURL': 'https://git.example/ml.git' },
-      })
-    ).body.run.runId;
-    await api.call('POST', `/api/v1/runs/${runId}/batch`, {
-      params: { lr: '0.01', epochs: '3' },
-      metrics: [{ key: 'accuracy', value: 0.93, step: 3 }],
+    const experiment = await given(api).experiment('attest');
+    const run = await experiment.run({
+      tags: { 'mlflow.source.git.commit': 'c0ffee', 'mlflow.source.git.repoURL': 'https://git.example/ml.git' },
     });
-    await api.call('POST', `/api/v1/runs/${runId}/inputs`, {
-      datasets: [
-        {
-          name: 'train',
-          digest: 'd1g35t',
-          sourceType: 's3',
-          source: 's3://data/train',
-          tags: { 'mlflow.data.context': 'training' },
-        },
-      ],
-    });
+    runId = run.runId;
+    await run.log({ params: { lr: '0.01', epochs: '3' }, metrics: [{ key: 'accuracy', value: 0.93, step: 3 }] });
+    await run.inputs([
+      {
+        name: 'train',
+        digest: 'd1g35t',
+        sourceType: 's3',
+        source: 's3://data/train',
+        tags: { 'mlflow.data.context': 'training' },
+      },
+    ]);
     for (const [path, content] of Object.entries(FILES)) await api.upload(runId, path, content);
     const keys = (await api.call<{ keys: { publicKeyPem: string; current: boolean }[] }>('GET', '/api/v1/keys')).body
       .keys;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { auditVerify } from '../../src/cli/audit-command.js';
 import { auditEventHash } from '../../src/domain/provenance/audit-event.js';
 import { backends } from '../support/backends.js';
+import { given } from '../support/builders.js';
 import { useProvenanceServer } from './support/provenance-server.js';
 
 type Event = { seq: number; prevHash: string; hash: string; [field: string]: unknown };
@@ -14,13 +15,11 @@ describe.each(backends)('concurrent writers on $name', (backend) => {
   it('get gapless sequence numbers and one unbroken chain, and the result verifies', async () => {
     // Point the replica at the first server's database.
     await replica.restart({ backendStoreUri: api.backendUri, signingKeyFile: api.keyFile });
-    const experimentId = (
-      await api.call<{ experiment: { experimentId: string } }>('POST', '/api/v1/experiments', { name: 'race' })
-    ).body.experiment.experimentId;
+    const { experimentId } = await given(api).experiment('race');
     const runIds = await Promise.all(
       Array.from({ length: 8 }, async (_, i) => {
         const target = i % 2 === 0 ? api : replica;
-        return (await target.call<{ run: { runId: string } }>('POST', '/api/v1/runs', { experimentId })).body.run.runId;
+        return (await given(target).inExperiment(experimentId).run()).runId;
       }),
     );
     const writes = runIds.flatMap((runId, i) =>

@@ -4,6 +4,7 @@ import type { VerificationProblem, VerificationReport } from '../../src/domain/p
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { backends } from '../support/backends.js';
+import { given } from '../support/builders.js';
 import { useProvenanceServer } from './support/provenance-server.js';
 
 type Event = { seq: number; action: string; entityKind: string; entityId: string };
@@ -65,21 +66,15 @@ describe.each(backends)('mnemo audit verify checks the model registry on $name',
     db.db.updateTable('model_versions').where('model_id', '=', id).where('version', '=', version);
 
   beforeAll(async () => {
-    const experiment = (await ok('POST', '/api/v1/experiments', { name: 'registry' })) as {
-      experiment: { experimentId: string };
-    };
-    runId = (
-      (await ok('POST', '/api/v1/runs', { experimentId: experiment.experiment.experimentId })) as {
-        run: { runId: string };
-      }
-    ).run.runId;
+    const data = given(api);
+    runId = (await (await data.experiment('registry')).run()).runId;
     for (const label of ['m1', 'm2', 'm3', 'm4', 's1', 's2', 'ml']) {
       await api.upload(runId, `${label}/model.bin`, `weights of ${label}`);
     }
     const models = '/api/v1/registered-models';
-    await ok('POST', models, { name: 'fraud', description: 'first cut', tags: { team: 'risk' } });
+    await data.registeredModel('fraud', { description: 'first cut', tags: { team: 'risk' } });
     const register = (name: string, label: string, extra: Record<string, unknown> = {}) =>
-      ok('POST', `${models}/${name}/versions`, { source: `runs:/${runId}/${label}`, runId, ...extra });
+      data.modelVersion(name, runId, label, extra);
     await register('fraud', 'm1');
     await register('fraud', 'm2', {
       description: 'gradient boosting',
@@ -110,11 +105,11 @@ describe.each(backends)('mnemo audit verify checks the model registry on $name',
     // A rename leaves the name recorded in the versions' states behind.
     await ok('POST', `${models}/fraud/rename`, { newName: 'fraud-detector' });
     // Deleted and registered again under the same name: a new model with its own history.
-    await ok('POST', models, { name: 'scratch' });
+    await data.registeredModel('scratch');
     await register('scratch', 's1');
     await ok('PUT', `${models}/scratch/aliases/best`, { version: 1 });
     await ok('DELETE', `${models}/scratch`);
-    await ok('POST', models, { name: 'scratch' });
+    await data.registeredModel('scratch');
     await register('scratch', 's2');
     // Through the MLflow adapter.
     await ok('POST', '/api/2.0/mlflow/registered-models/create', { name: 'mlflow-model' });

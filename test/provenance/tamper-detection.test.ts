@@ -10,6 +10,7 @@ import { describePublicKey, keyIdOf } from '../../src/domain/provenance/signing-
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { backends } from '../support/backends.js';
+import { given, series } from '../support/builders.js';
 import { useProvenanceServer } from './support/provenance-server.js';
 import { sha256 } from './support/sha256.js';
 
@@ -25,36 +26,20 @@ describe.each(backends)('mnemo audit verify finds tampering on $name', (backend)
   const seqOf = (action: string) => events.find((e) => e.action === action)!.seq;
 
   beforeAll(async () => {
-    experimentId = (
-      await api.call<{ experiment: { experimentId: string } }>('POST', '/api/v1/experiments', { name: 'vision' })
-    ).body.experiment.experimentId;
-    runId = (
-      await api.call<{ run: { runId: string } }>('POST', '/api/v1/runs', {
-        experimentId,
-        runName: 'baseline',
-        tags: { 'mlflow.source.git.commit': 'abc123' },
-      })
-    ).body.run.runId;
-    await api.call('POST', `/api/v1/runs/${runId}/batch`, {
-      params: { lr: '0.01', optimizer: 'adam' },
-      tags: { team: 'vision' },
-      metrics: Array.from({ length: 50 }, (_, i) => ({
-        key: 'loss',
-        value: 1 / (i + 1),
-        step: i,
-        timestamp: 1000 + i,
-      })),
-    });
+    const experiment = await given(api).experiment('vision');
+    experimentId = experiment.experimentId;
+    const run = await experiment.run({ runName: 'baseline', tags: { 'mlflow.source.git.commit': 'abc123' } });
+    runId = run.runId;
+    const losses = series(
+      'loss',
+      Array.from({ length: 50 }, (_, i) => 1 / (i + 1)),
+    );
+    await run.log({ params: { lr: '0.01', optimizer: 'adam' }, tags: { team: 'vision' }, metrics: losses });
     // A retry of the same points plus one new one: only the new point is stored, and only it may be recorded.
-    await api.call('POST', `/api/v1/runs/${runId}/batch`, {
-      metrics: [
-        ...Array.from({ length: 50 }, (_, i) => ({ key: 'loss', value: 1 / (i + 1), step: i, timestamp: 1000 + i })),
-        { key: 'accuracy', value: 0.75, step: 3, timestamp: 1003 },
-      ],
-    });
+    await run.log({ metrics: [...losses, { key: 'accuracy', value: 0.75, step: 3, timestamp: 1003 }] });
     await api.upload(runId, 'model/weights.bin', 'weights');
     await api.server.services.runs.setTag(runId, { key: 'stage', value: 'trained' });
-    await api.call('PATCH', `/api/v1/runs/${runId}`, { status: 'FINISHED', endTime: Date.now() });
+    await run.finish();
     await api.call('POST', '/api/v1/audit/checkpoints');
     await api.call('PATCH', `/api/v1/experiments/${experimentId}`, { name: 'vision-v2' });
     await api.call('POST', '/api/v1/audit/checkpoints');

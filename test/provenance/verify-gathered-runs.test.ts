@@ -3,6 +3,7 @@ import { verifyAuditTrail } from '../../src/services/provenance/verify/audit-ver
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { backends } from '../support/backends.js';
+import { given } from '../support/builders.js';
 import { useProvenanceServer } from './support/provenance-server.js';
 
 /**
@@ -17,19 +18,14 @@ describe.each(backends)('audit verify with and without gathered run expectations
   const eachOnItsOwn = () => verifyAuditTrail(db.db, { runValuesGathered: 0 });
 
   beforeAll(async () => {
-    const { experimentId } = (
-      await api.call<{ experiment: { experimentId: string } }>('POST', '/api/v1/experiments', { name: 'sweep' })
-    ).body.experiment;
-    for (const name of ['a', 'b', 'c']) {
-      const { run } = (
-        await api.call<{ run: { runId: string } }>('POST', '/api/v1/runs', { experimentId, runName: name })
-      ).body;
-      runIds.push(run.runId);
-    }
+    const experiment = await given(api).experiment('sweep');
+    const runs = [];
+    for (const name of ['a', 'b', 'c']) runs.push(await experiment.run({ runName: name }));
+    runIds.push(...runs.map((r) => r.runId));
     // Interleaved histories, as concurrent training jobs leave them.
     for (let step = 0; step < 4; step++) {
-      for (const [i, runId] of runIds.entries()) {
-        await api.call('POST', `/api/v1/runs/${runId}/batch`, {
+      for (const [i, run] of runs.entries()) {
+        await run.log({
           params: { [`p${step}`]: String(step * 10 + i) },
           tags: { progress: String(step) },
           metrics: [{ key: 'loss', value: 1 / (step + 1), step, timestamp: 1000 + step }],
@@ -37,7 +33,7 @@ describe.each(backends)('audit verify with and without gathered run expectations
       }
     }
     await api.upload(runIds[0]!, 'model/weights.bin', 'weights');
-    await api.call('PATCH', `/api/v1/runs/${runIds[1]}`, { status: 'FINISHED', endTime: Date.now() });
+    await runs[1]!.finish();
     db = await openStore(api.backendUri);
   });
   afterAll(async () => db?.close());

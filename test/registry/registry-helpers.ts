@@ -1,17 +1,13 @@
 import { createHash } from 'node:crypto';
+import { given } from '../support/builders.js';
 import type { TestServer } from '../support/test-server.js';
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /** Creates an experiment and a run, as a training job would, and returns the run id. */
 export async function createRun(api: TestServer, experimentName: string): Promise<string> {
-  const experiment = await api.call<{ experiment: { experimentId: string } }>('POST', '/api/v1/experiments', {
-    name: experimentName,
-  });
-  const run = await api.call<{ run: { runId: string } }>('POST', '/api/v1/runs', {
-    experimentId: experiment.body.experiment.experimentId,
-  });
-  return run.body.run.runId;
+  const experiment = await given(api).experiment(experimentName);
+  return (await experiment.run()).runId;
 }
 
 /** Uploads a file into a run's artifacts through the public API. */

@@ -1,3 +1,4 @@
+import { given } from '../../support/builders.js';
 import type { TestServer } from '../../support/test-server.js';
 
 export interface SeededRun {
@@ -16,13 +17,6 @@ export interface Seed {
   running: SeededRun;
 }
 
-async function ok<T>(api: TestServer, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await api.call<T>(method, path, body);
-  if (response.status >= 300)
-    throw new Error(`${method} ${path} → ${response.status} ${JSON.stringify(response.body)}`);
-  return response.body;
-}
-
 /** A tiny PNG (2×2, red and blue) so image previews have something real to decode. */
 export const PNG_2X2 = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEUlEQVR4nGP4zwAEIOI/kAAAG/ID/VxhF44AAAAASUVORK5CYII=',
@@ -34,9 +28,7 @@ export const PNG_2X2 = Buffer.from(
  * curves, tags, a dataset input, artifacts of several kinds on the first run, and one run still RUNNING.
  */
 export async function seedSweep(api: TestServer, experimentName = 'mnist-sweep'): Promise<Seed> {
-  const { experiment } = await ok<{ experiment: { experimentId: string } }>(api, 'POST', '/api/v1/experiments', {
-    name: experimentName,
-  });
+  const experiment = await given(api).experiment(experimentName);
   const experimentId = experiment.experimentId;
   const runs: SeededRun[] = [];
   const optimizers = ['adam', 'sgd', 'adamw'];
@@ -46,8 +38,7 @@ export async function seedSweep(api: TestServer, experimentName = 'mnist-sweep')
     const optimizer = optimizers[i % 3]!;
     const name = `run-${String(i).padStart(2, '0')}-${optimizer}`;
     const startTime = start + i * 600_000;
-    const { run } = await ok<{ run: { runId: string } }>(api, 'POST', '/api/v1/runs', {
-      experimentId,
+    const run = await experiment.run({
       runName: name,
       userId: i % 2 === 0 ? 'ana' : 'ben',
       startTime,
@@ -65,22 +56,20 @@ export async function seedSweep(api: TestServer, experimentName = 'mnist-sweep')
       metrics.push({ key: 'loss', value: loss, step, timestamp: startTime + step * 1000 });
       metrics.push({ key: 'accuracy', value: acc, step, timestamp: startTime + step * 1000 });
     }
-    await ok(api, 'POST', `/api/v1/runs/${run.runId}/batch`, {
+    await run.log({
       params: { lr: String(lr), optimizer, batch_size: String(32 * (1 + (i % 2))), seed: String(1000 + i) },
       metrics,
       tags: { 'python.version': i % 4 === 0 ? '3.11.9' : '3.12.4' },
     });
-    await ok(api, 'PATCH', `/api/v1/runs/${run.runId}`, {
-      status: 'FINISHED',
-      endTime: startTime + 100_000 + i * 1000,
-    });
+    await run.finish('FINISHED', startTime + 100_000 + i * 1000);
     const last = (key: string) => metrics.filter((m) => m.key === key).at(-1)!.value;
     runs.push({ runId: run.runId, name, lr, optimizer, finalLoss: last('loss'), finalAcc: last('accuracy') });
   }
 
   const first = runs[0]!.runId;
-  await ok(api, 'POST', `/api/v1/runs/${first}/inputs`, {
-    datasets: [
+  await given(api)
+    .existingRun(first)
+    .inputs([
       {
         name: 'mnist-train',
         digest: 'd41d8cd9',
@@ -88,8 +77,7 @@ export async function seedSweep(api: TestServer, experimentName = 'mnist-sweep')
         source: 's3://datasets/mnist/train.parquet',
         tags: { 'mlflow.data.context': 'training' },
       },
-    ],
-  });
+    ]);
   const upload = async (path: string, body: string | Buffer) => {
     const response = await fetch(`${api.url}/api/v1/runs/${first}/artifacts/${path}`, { method: 'PUT', body });
     if (response.status !== 201) throw new Error(`upload ${path} → ${response.status}`);
@@ -99,13 +87,8 @@ export async function seedSweep(api: TestServer, experimentName = 'mnist-sweep')
   await upload('plots/confusion.png', PNG_2X2);
   await upload('README.txt', 'Model trained on MNIST.\n<script>alert(1)</script>\n');
 
-  const { run: live } = await ok<{ run: { runId: string } }>(api, 'POST', '/api/v1/runs', {
-    experimentId,
-    runName: 'live-run',
-    userId: 'ana',
-    startTime: start + 12 * 600_000,
-  });
-  await ok(api, 'POST', `/api/v1/runs/${live.runId}/batch`, {
+  const live = await experiment.run({ runName: 'live-run', userId: 'ana', startTime: start + 12 * 600_000 });
+  await live.log({
     params: { lr: '0.02', optimizer: 'adam', batch_size: '64', seed: '7' },
     metrics: [{ key: 'loss', value: 1.5, step: 0, timestamp: start + 12 * 600_000 }],
   });
@@ -123,11 +106,11 @@ export async function seedSweep(api: TestServer, experimentName = 'mnist-sweep')
 /** Many runs at once (for paging and virtualisation), created concurrently in waves; one request per run. */
 export async function seedManyRuns(api: TestServer, experimentId: string, count: number): Promise<void> {
   const wave = 50;
+  const experiment = given(api).inExperiment(experimentId);
   for (let i = 0; i < count; i += wave) {
     await Promise.all(
       Array.from({ length: Math.min(wave, count - i) }, (_, j) =>
-        ok(api, 'POST', '/api/v1/runs', {
-          experimentId,
+        experiment.run({
           runName: `bulk-${String(i + j).padStart(5, '0')}`,
           startTime: 1_700_000_000_000 + (i + j) * 1000,
           tags: { shard: String((i + j) % 7) },

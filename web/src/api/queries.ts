@@ -24,4 +24,15 @@ export const queryKeys = {
   experimentRuns: (id: string) => ['experiment', id, 'runs'] as const,
   runSearch: (id: string, filter: string, orderBy: string[]) => ['experiment', id, 'runs', filter, orderBy] as const,
   run: (id: string) => ['run', id] as const,
+  runLineage: (id: string, inputDigests: string[]) => ['run', id, 'lineage', inputDigests] as const,
+  runArtifacts: (id: string, dir: string) => ['run', id, 'artifacts', dir] as const,
+  runLoggedModels: (id: string, outputs: number) => ['run', id, 'logged-models', outputs] as const,
+  runModelInputs: (id: string, modelIds: string[]) => ['run', id, 'model-inputs', modelIds] as const,
+  /** Several runs read at once by id (a comparison); a change to any run makes all of them stale. */
+  runsById: (ids: string[]) => ['runs', ids] as const,
+  allRunsById: () => ['runs'] as const,
+  experimentList: (filter: string) => ['experiments', filter] as const,
+  runFinder: (experimentIds: string[], filter: string, limit: number) =>
+    ['run-finder', experimentIds, filter, limit] as const,
+  loggedModel: (id: string) => ['logged-model', id] as const,
 };

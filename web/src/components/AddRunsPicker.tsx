@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { api } from '../api/client.js';
+import { queryKeys } from '../api/queries.js';
 import { containsPattern } from '../lib/columns.js';
-import { useAsync } from '../lib/use-async.js';
+import { useApiQuery } from '../lib/use-api-query.js';
 import { Popover } from './Popover.js';
 import { StatusBadge } from './StatusBadge.js';
 
@@ -41,13 +42,12 @@ function RunFinder({
 }) {
   const [query, setQuery] = useState('');
   const filter = query.trim() ? `attributes.run_name ILIKE ${containsPattern(query.trim())}` : undefined;
-  const found = useAsync(
-    (signal) =>
-      api.searchRuns(
-        { experimentIds, filter, orderBy: ['attributes.start_time DESC'], maxResults: SHOWN + exclude.size },
-        signal,
-      ),
-    [experimentIds.join(','), filter, exclude.size],
+  const maxResults = SHOWN + exclude.size;
+  const found = useApiQuery(
+    queryKeys.runFinder(experimentIds, filter ?? '', maxResults),
+    (signal) => api.searchRuns({ experimentIds, filter, orderBy: ['attributes.start_time DESC'], maxResults }, signal),
+    // The runs found so far stay listed while the next keystroke's search runs.
+    { keepPrevious: true },
   );
   const candidates = (found.data?.runs ?? []).filter((r) => !exclude.has(r.runId)).slice(0, SHOWN);
   return (

@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'react';
 import { api, artifactUrl } from '../api/client.js';
+import { queryKeys } from '../api/queries.js';
 import type { ArtifactFile } from '../api/types.js';
 import { imageType, PREVIEW_LIMIT_BYTES, previewKind } from '../lib/artifact-kind.js';
 import { parseCsvHead } from '../lib/csv.js';
 import { formatBytes } from '../lib/format.js';
 import { useQueryState } from '../lib/url-state.js';
+import { useApiQuery } from '../lib/use-api-query.js';
 import { useAsync } from '../lib/use-async.js';
 import { Empty, ErrorMessage, Loading } from './states.js';
 
@@ -12,7 +14,9 @@ import { Empty, ErrorMessage, Loading } from './states.js';
 export function ArtifactBrowser({ runId }: { runId: string }) {
   const [dir, setDir] = useQueryState('dir');
   const [file, setFile] = useQueryState('file');
-  const listing = useAsync((signal) => api.artifacts(runId, dir, signal), [runId, dir]);
+  const listing = useApiQuery(queryKeys.runArtifacts(runId, dir), (signal) => api.artifacts(runId, dir, signal), {
+    keepPrevious: true,
+  });
   const parts = dir ? dir.split('/') : [];
   return (
     <div className="artifacts">
@@ -80,6 +84,8 @@ export function ArtifactBrowser({ runId }: { runId: string }) {
 function Preview({ runId, file }: { runId: string; file: ArtifactFile }) {
   const kind = previewKind(file.path);
   const tooBig = file.size !== null && file.size > PREVIEW_LIMIT_BYTES;
+  // Not in the shared cache: an image preview is an object URL owned by this component and revoked when it goes, so
+  // a cached one would outlive the file it points to.
   const content = useAsync(
     async (signal) => {
       if (kind === 'none' || tooBig) return null;

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { applySuggestion, type Suggestions, suggestFields } from '../lib/filter-suggestions.js';
 
 const EXAMPLE = "metrics.loss < 0.5 and params.optimizer = 'adam'";
@@ -22,7 +22,17 @@ export function FilterBar({
   const [suggestions, setSuggestions] = useState<Suggestions>({ start: 0, end: 0, items: [] });
   const [active, setActive] = useState(0);
   const input = useRef<HTMLInputElement>(null);
+  // Where the caret goes once a chosen suggestion is in the input.
+  const caret = useRef<number | null>(null);
   useEffect(() => setDraft(value), [value]);
+  // Placed in the same commit that writes the completed text, before the browser handles another key: a caret set
+  // on a later frame would land after keys typed in the meantime (a loaded machine draws frames late), sending the
+  // rest of the filter into the middle of what was already typed.
+  useLayoutEffect(() => {
+    if (caret.current === null) return;
+    input.current?.setSelectionRange(caret.current, caret.current);
+    caret.current = null;
+  });
 
   const update = (text: string, cursor: number) => {
     setDraft(text);
@@ -31,9 +41,9 @@ export function FilterBar({
   };
   const choose = (item: string) => {
     const next = applySuggestion(draft, suggestions, item);
+    caret.current = next.cursor;
     setDraft(next.text);
     setSuggestions({ start: 0, end: 0, items: [] });
-    requestAnimationFrame(() => input.current?.setSelectionRange(next.cursor, next.cursor));
   };
 
   return (

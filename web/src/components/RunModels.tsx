@@ -1,8 +1,9 @@
 import { Link } from 'react-router-dom';
 import { ApiError, api } from '../api/client.js';
+import { queryKeys } from '../api/queries.js';
 import type { LoggedModel, Run } from '../api/types.js';
 import { formatTime } from '../lib/format.js';
-import { useAsync } from '../lib/use-async.js';
+import { useApiQuery } from '../lib/use-api-query.js';
 import { ModelStatusBadge } from './ModelStatusBadge.js';
 import { ErrorMessage } from './states.js';
 
@@ -28,10 +29,16 @@ async function modelOrGone(modelId: string, signal: AbortSignal): Promise<Logged
  * and named as gone among the inputs, so the list of inputs stays complete.
  */
 export function RunModels({ run }: { run: Run }) {
-  const produced = useAsync((signal) => api.runLoggedModels(run.runId, signal), [run.runId, run.modelOutputs.length]);
-  const inputs = useAsync(
+  const produced = useApiQuery(
+    queryKeys.runLoggedModels(run.runId, run.modelOutputs.length),
+    (signal) => api.runLoggedModels(run.runId, signal),
+    // A running run that logs another model keeps its list on screen while the longer one loads.
+    { keepPrevious: true },
+  );
+  const inputs = useApiQuery(
+    queryKeys.runModelInputs(run.runId, run.modelInputs),
     (signal) => Promise.all(run.modelInputs.map(async (id) => ({ id, model: await modelOrGone(id, signal) }))),
-    [run.runId, run.modelInputs.join(',')],
+    { keepPrevious: true },
   );
   const steps = new Map(run.modelOutputs.map((o) => [o.modelId, o.step]));
   const models = produced.data?.loggedModels ?? [];

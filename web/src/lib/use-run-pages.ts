@@ -1,15 +1,14 @@
 import { experimental_streamedQuery, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client.js';
 import { queryKeys } from '../api/queries.js';
-import type { Run } from '../api/types.js';
-import { quoteValue, type RunRow, toRunRow } from './columns.js';
+import { type RunRow, toRunRow } from './columns.js';
+import { refreshLiveRuns } from './live-runs.js';
 
 // A small first page puts rows on screen at once; later pages are large to keep the number of requests low.
 const FIRST_PAGE = 50;
 const PAGE_SIZE = 2000;
 const LIVE_INTERVAL_MS = 5000;
-const ID_CHUNK = 200;
 
 export interface RunPages {
   rows: RunRow[];
@@ -46,42 +45,34 @@ export function useRunPages(experimentId: string, filter: string, orderBy: strin
   const rows = query.data ?? NO_ROWS;
   const loading = query.isFetching || query.isPending;
   const error = query.error ?? undefined;
-  const keyRef = useRef(queryKey);
-  keyRef.current = queryKey;
+  const orderKey = orderBy.join('\n');
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new search starts with no new runs to announce
-  useEffect(() => setNewRuns(0), [experimentId, filter, orderBy.join('\n')]);
+  useEffect(() => setNewRuns(0), [experimentId, filter, orderKey]);
 
+  // Each pass starts when the previous one has ended, so two never overlap, and a pass still waiting for its answers
+  // when the search changes (or a reload starts) is aborted: an answer meant for an older search never lands.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: orderKey stands for orderBy, whose array changes identity
   useEffect(() => {
     if (loading || error) return;
-    const timer = setInterval(async () => {
-      const key = keyRef.current;
-      const current = client.getQueryData<RunRow[]>(key) ?? NO_ROWS;
-      const running = current.filter((r) => r.run.status === 'RUNNING').map((r) => r.run.runId);
+    const search = { experimentId, filter, queryKey: queryKeys.runSearch(experimentId, filter, orderBy) };
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout>;
+    const pass = async () => {
       try {
-        const fresh = await refreshRuns(experimentId, running);
-        if (fresh.size > 0) {
-          client.setQueryData<RunRow[]>(key, (rows) =>
-            rows?.map((row) => {
-              const run = fresh.get(row.run.runId);
-              return run ? toRunRow(run) : row;
-            }),
-          );
-        }
-        const newest = current.reduce((max, r) => Math.max(max, r.run.startTime), 0);
-        const since = await api.searchRuns({
-          experimentIds: [experimentId],
-          filter: [filter, `attributes.start_time > ${newest}`].filter(Boolean).join(' and '),
-          maxResults: 1000,
-        });
-        const known = new Set(current.map((r) => r.run.runId));
-        setNewRuns(since.runs.filter((r) => !known.has(r.runId)).length);
+        const count = await refreshLiveRuns(client, search, api.searchRuns, controller.signal);
+        if (count !== undefined && !controller.signal.aborted) setNewRuns(count);
       } catch {
-        // A failed refresh leaves the table as it was; the next tick tries again.
+        // A failed refresh leaves the table as it was; the next pass tries again.
       }
-    }, LIVE_INTERVAL_MS);
-    return () => clearInterval(timer);
-  }, [client, experimentId, filter, loading, error]);
+      if (!controller.signal.aborted) timer = setTimeout(pass, LIVE_INTERVAL_MS);
+    };
+    timer = setTimeout(pass, LIVE_INTERVAL_MS);
+    return () => {
+      controller.abort();
+      clearTimeout(timer);
+    };
+  }, [client, experimentId, filter, orderKey, loading, error]);
 
   const { refetch } = query;
   const reload = useCallback(() => {
@@ -112,18 +103,4 @@ async function* runPages(
     yield page.runs.map(toRunRow);
     pageToken = page.nextPageToken;
   } while (pageToken);
-}
-
-async function refreshRuns(experimentId: string, runIds: string[]): Promise<Map<string, Run>> {
-  const fresh = new Map<string, Run>();
-  for (let i = 0; i < runIds.length; i += ID_CHUNK) {
-    const ids = runIds.slice(i, i + ID_CHUNK);
-    const page = await api.searchRuns({
-      experimentIds: [experimentId],
-      filter: `attributes.run_id IN (${ids.map(quoteValue).join(', ')})`,
-      maxResults: ID_CHUNK,
-    });
-    for (const run of page.runs) fresh.set(run.runId, run);
-  }
-  return fresh;
 }

@@ -2,6 +2,7 @@ import { useMemo, useRef } from 'react';
 import { Link } from 'react-router-dom';
 import { fromWireNumber } from '../../../src/sdk/wire/non-finite.js';
 import { api } from '../api/client.js';
+import { queryKeys } from '../api/queries.js';
 import type { Run } from '../api/types.js';
 import { colorFor } from '../charts/chart-data.js';
 import { MetricChartPanel } from '../charts/MetricChartPanel.js';
@@ -13,7 +14,7 @@ import { StatusBadge } from '../components/StatusBadge.js';
 import { Empty, ErrorMessage, Loading } from '../components/states.js';
 import { varies } from '../lib/parallel-axes.js';
 import { useQueryList, useQueryState } from '../lib/url-state.js';
-import { useAsync } from '../lib/use-async.js';
+import { useApiQuery } from '../lib/use-api-query.js';
 import { useWidth } from '../lib/use-width.js';
 
 const MAX_PARALLEL_PARAMS = 8;
@@ -28,9 +29,11 @@ export function ComparePage() {
   const unique = useMemo(() => [...new Set(runIds)], [runIds]);
   const compared = unique.slice(0, MAX_COMPARED_RUNS);
   // One request for all of them: a request per run overwhelms the browser when hundreds are chosen.
-  const runs = useAsync(
+  const runs = useApiQuery(
+    queryKeys.runsById(compared),
     async (signal) => (compared.length === 0 ? { runs: [], missing: [] } : api.runs(compared, signal)),
-    [compared.join(',')],
+    // Adding or removing a run keeps the comparison on screen until the new set arrives.
+    { keepPrevious: true },
   );
   const remove = (id: string) => setRunIds(runIds.filter((r) => r !== id));
   const add = (id: string) => setRunIds([...unique.filter((r) => r !== id), id]);

@@ -1,13 +1,14 @@
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { api } from '../api/client.js';
+import { queryKeys } from '../api/queries.js';
 import type { Experiment, ExperimentActivity } from '../api/types.js';
 import { FirstRunHelp } from '../components/FirstRunHelp.js';
 import { Empty, ErrorMessage, Loading } from '../components/states.js';
 import { containsPattern } from '../lib/columns.js';
 import { formatAgo, formatTime } from '../lib/format.js';
 import { useQueryState } from '../lib/url-state.js';
-import { useAsync } from '../lib/use-async.js';
 
 const PAGE = 500;
 
@@ -21,21 +22,20 @@ interface Listing {
 export function ExperimentsPage() {
   const [query, setQuery] = useQueryState('q');
   const [draft, setDraft] = useState(query);
-  const [more, setMore] = useState<Listing[]>([]);
   const navigate = useNavigate();
 
   const filter = query.trim() ? `name ILIKE ${containsPattern(query.trim())}` : undefined;
-  const first = useAsync(
-    async (signal) => {
-      setMore([]);
-      return loadPage(filter, undefined, signal);
-    },
-    [filter],
-  );
-  const pages = first.data ? [first.data, ...more] : [];
-  const experiments = useMemo(() => pages.flatMap((p) => p.experiments), [pages]);
-  const activity = (id: string) => pages.find((p) => p.activity.has(id))?.activity.get(id);
-  const nextPageToken = pages.at(-1)?.nextPageToken;
+  const listing = useInfiniteQuery({
+    queryKey: queryKeys.experimentList(filter ?? ''),
+    queryFn: ({ pageParam, signal }) => loadPage(filter, pageParam, signal),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextPageToken,
+    // While a search is typed the list it replaces stays on screen, instead of blanking out on every key.
+    placeholderData: keepPreviousData,
+  });
+  const pages = listing.data?.pages;
+  const experiments = useMemo(() => (pages ?? []).flatMap((p) => p.experiments), [pages]);
+  const activity = (id: string) => pages?.find((p) => p.activity.has(id))?.activity.get(id);
 
   return (
     <div className="page">
@@ -60,9 +60,9 @@ export function ExperimentsPage() {
           />
         </form>
       </div>
-      {first.error ? (
-        <ErrorMessage error={first.error} onRetry={first.reload} />
-      ) : !first.data ? (
+      {listing.error && !listing.isFetchNextPageError ? (
+        <ErrorMessage error={listing.error} onRetry={() => void listing.refetch()} />
+      ) : !pages ? (
         <Loading label="Loading experiments…" />
       ) : experiments.length === 0 ? (
         query ? (
@@ -95,7 +95,11 @@ export function ExperimentsPage() {
                   <tr
                     key={e.experimentId}
                     className="clickable"
-                    onClick={() => navigate(`/experiments/${encodeURIComponent(e.experimentId)}`)}
+                    // A click on the name's link has navigated already (and prevented the default); navigating
+                    // again would add a second history entry, and Back would stay on the experiment.
+                    onClick={(event) =>
+                      event.defaultPrevented || navigate(`/experiments/${encodeURIComponent(e.experimentId)}`)
+                    }
                   >
                     <td>
                       <Link to={`/experiments/${encodeURIComponent(e.experimentId)}`} className="strong">
@@ -119,13 +123,17 @@ export function ExperimentsPage() {
               })}
             </tbody>
           </table>
-          {nextPageToken && (
+          {listing.isFetchNextPageError && (
+            <ErrorMessage error={listing.error} onRetry={() => void listing.fetchNextPage()} />
+          )}
+          {listing.hasNextPage && !listing.isFetchNextPageError && (
             <button
               type="button"
               className="load-more"
-              onClick={async () => setMore([...more, await loadPage(filter, nextPageToken)])}
+              disabled={listing.isFetchingNextPage}
+              onClick={() => void listing.fetchNextPage()}
             >
-              Load more experiments
+              {listing.isFetchingNextPage ? 'Loading more experiments…' : 'Load more experiments'}
             </button>
           )}
         </>

@@ -2,13 +2,14 @@ import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { fromWireNumber } from '../../../src/sdk/wire/non-finite.js';
 import { ApiError, api, loggedModelFileUrl } from '../api/client.js';
+import { queryKeys } from '../api/queries.js';
 import type { LoggedModel } from '../api/types.js';
 import { KeyValueTable } from '../components/KeyValueTable.js';
 import { ModelStatusBadge } from '../components/ModelStatusBadge.js';
 import { registeredAs } from '../components/RunModels.js';
 import { Empty, ErrorMessage, Loading } from '../components/states.js';
 import { formatBytes, formatNumber, formatTime } from '../lib/format.js';
-import { useAsync } from '../lib/use-async.js';
+import { useApiQuery } from '../lib/use-api-query.js';
 
 const runPath = (experimentId: string, runId: string) =>
   `/experiments/${encodeURIComponent(experimentId)}/runs/${encodeURIComponent(runId)}`;
@@ -19,7 +20,7 @@ const runPath = (experimentId: string, runId: string) =>
  */
 export function LoggedModelPage() {
   const { modelId = '' } = useParams();
-  const model = useAsync((signal) => api.loggedModel(modelId, signal), [modelId]);
+  const model = useApiQuery(queryKeys.loggedModel(modelId), (signal) => api.loggedModel(modelId, signal));
   if (model.error) {
     // A deleted model answers 404 like one that never existed, and a malformed id 400: both mean there is no such
     // model to show, which is said plainly rather than as a failed request.
@@ -46,12 +47,14 @@ export function LoggedModelPage() {
 }
 
 function ModelView({ model }: { model: LoggedModel }) {
-  const experiment = useAsync((signal) => api.experiment(model.experimentId, signal), [model.experimentId]);
-  const sourceRunId = model.sourceRunId;
-  const sourceRun = useAsync(
-    async (signal) => (sourceRunId ? (await api.run(sourceRunId, signal)).run : null),
-    [sourceRunId],
+  const experiment = useApiQuery(queryKeys.experiment(model.experimentId), (signal) =>
+    api.experiment(model.experimentId, signal),
   );
+  const sourceRunId = model.sourceRunId;
+  // The same entry the run page reads, so a model opened from its run (or the run from its model) is not read again.
+  const sourceRun = useApiQuery(queryKeys.run(sourceRunId ?? ''), (signal) => api.run(sourceRunId ?? '', signal), {
+    enabled: Boolean(sourceRunId),
+  });
   const experimentName = experiment.data?.experiment.name ?? `experiment ${model.experimentId}`;
   const facts: [string, ReactNode][] = [
     ['Status', <ModelStatusBadge key="s" status={model.status} />],
@@ -65,7 +68,7 @@ function ModelView({ model }: { model: LoggedModel }) {
       'Source run',
       sourceRunId ? (
         <Link key="r" to={runPath(model.experimentId, sourceRunId)} data-testid="model-source-run" title={sourceRunId}>
-          {sourceRun.data?.runName || sourceRunId}
+          {sourceRun.data?.run.runName || sourceRunId}
         </Link>
       ) : (
         '—'

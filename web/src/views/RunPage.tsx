@@ -19,7 +19,6 @@ import { isEnvironmentTag, isHiddenTag, SOURCE_TAGS, seedOf } from '../lib/run-f
 import { type LineageDataset, runLineageDatasets } from '../lib/run-lineage.js';
 import { useQueryState } from '../lib/url-state.js';
 import { useApiQuery } from '../lib/use-api-query.js';
-import { useAsync } from '../lib/use-async.js';
 
 const TABS = [
   ['overview', 'Overview'],
@@ -41,6 +40,7 @@ export function RunPage() {
   const changed = useCallback(() => {
     reload();
     void client.invalidateQueries({ queryKey: queryKeys.experimentRuns(run.data?.run.experimentId || experimentId) });
+    void client.invalidateQueries({ queryKey: queryKeys.allRunsById() });
   }, [reload, client, run.data?.run.experimentId, experimentId]);
   useEffect(() => {
     if (!running) return;
@@ -248,9 +248,12 @@ function Overview({ run, onChanged, openChart }: { run: Run; onChanged: () => vo
  * (OpenLineage events report both inputs and outputs there, and log no MLflow inputs).
  */
 function RunDatasets({ run }: { run: Run }) {
-  const lineage = useAsync(
+  const lineage = useApiQuery(
+    queryKeys.runLineage(
+      run.runId,
+      run.inputs.map((d) => d.digest),
+    ),
     (signal) => runLineageDatasets(run.runId, run.inputs, signal),
-    [run.runId, run.inputs.map((d) => d.digest).join(',')],
   );
   const fromGraph = lineage.data ?? { inputs: [], outputs: [] };
   const inputCount = run.inputs.length + fromGraph.inputs.length;
