@@ -14,6 +14,7 @@ import { installInputGuard } from './input-guard.js';
 import { mlflowApi } from './mlflow/mlflow-api.js';
 import { MLFLOW_STATUS_MAPS } from './mlflow/status-map.js';
 import { authRoutes } from './native/access/auth-routes.js';
+import { effectiveRoleRoute } from './native/access/effective-role-route.js';
 import { permissionRoutes } from './native/access/permission-routes.js';
 import { tokenRoutes } from './native/access/token-routes.js';
 import { userRoutes } from './native/access/user-routes.js';
@@ -134,6 +135,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(userRoutes, { services });
       await v1.register(tokenRoutes, { services });
       await v1.register(permissionRoutes, { services });
+      await v1.register(effectiveRoleRoute, { services });
       v1.get('/openapi.json', { config: access(PUBLIC), schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api/v1' },

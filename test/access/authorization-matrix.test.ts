@@ -224,6 +224,7 @@ const spec: Record<string, Required> = {
   [`GET ${V}/auth/session`]: 'public',
   [`POST ${V}/auth/login`]: 'public',
   [`POST ${V}/auth/logout`]: 'signedIn',
+  [`GET ${V}/auth/permissions`]: 'signedIn',
   [`POST ${V}/users`]: 'admin',
   [`GET ${V}/users`]: 'admin',
   [`POST ${V}/users/:name/deactivate`]: 'admin',

@@ -113,3 +113,8 @@ export const SessionJson = Type.Object({
   ]),
   csrfToken: Type.Union([Type.String(), Type.Null()]),
 });
+
+export const EffectiveRoleJson = Type.Object({
+  /** The strongest role the caller may exercise on the resource; null when it may not read it. */
+  role: Type.Union([RoleJson, Type.Null()]),
+});
