@@ -240,6 +240,7 @@ const spec: Record<string, Required> = {
   [`DELETE ${V}/permissions`]: 'manager',
   [`GET ${V}/permissions`]: 'manager',
   [`PUT ${V}/restrictions`]: 'manager',
+  [`GET ${V}/restrictions`]: 'admin',
 };
 
 const MLFLOW_PREFIXES = ['/api/2.0/mlflow', '/ajax-api/2.0/mlflow', '/api/2.0/preview/mlflow'];

@@ -1,5 +1,13 @@
 import type { Static } from '@sinclair/typebox';
-import type { AccessUser, EffectiveRole, RoleBinding, Session, Team, TokenInfo } from '../../sdk/wire/access-shapes.js';
+import type {
+  AccessUser,
+  EffectiveRole,
+  Restriction,
+  RoleBinding,
+  Session,
+  Team,
+  TokenInfo,
+} from '../../sdk/wire/access-shapes.js';
 import type {
   ArtifactFile,
   Experiment,
@@ -15,6 +23,7 @@ import type {
 import type {
   BindingJson,
   EffectiveRoleJson,
+  RestrictionJson,
   SessionJson,
   TeamJson,
   TokenJson,
@@ -58,4 +67,5 @@ export type WireConformance = [
   Assert<Same<Static<typeof TokenJson>, TokenInfo>>,
   Assert<Same<Static<typeof BindingJson>, RoleBinding>>,
   Assert<Same<Static<typeof EffectiveRoleJson>, EffectiveRole>>,
+  Assert<Same<Static<typeof RestrictionJson>, Restriction>>,
 ];

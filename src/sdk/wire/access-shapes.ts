@@ -60,3 +60,9 @@ export interface RoleBinding {
 export interface EffectiveRole {
   role: RoleName | null;
 }
+
+/** An experiment (by id) or registered model (by name) only roles bound to it reach. */
+export interface Restriction {
+  kind: 'experiment' | 'model';
+  id: string;
+}

@@ -94,6 +94,11 @@ export const RestrictionBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const RestrictionJson = Type.Object({
+  kind: Type.Union([Type.Literal('experiment'), Type.Literal('model')]),
+  id: Type.String(),
+});
+
 export const LoginBody = Type.Object(
   { username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 1024 }) },
   { additionalProperties: false },
