@@ -5,8 +5,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createBrowserRouter, Navigate, RouterProvider } from 'react-router-dom';
 import { whenUnauthenticated } from './api/client.js';
-import { queryClient, queryKeys } from './api/queries.js';
-import type { Session } from './api/types.js';
+import { queryClient } from './api/queries.js';
+import { switchSession } from './api/session.js';
 import { Layout } from './components/Layout.js';
 import { RouteError } from './components/RouteError.js';
 import { signInPath } from './lib/sign-in-target.js';
@@ -60,10 +60,7 @@ const router = createBrowserRouter([
 whenUnauthenticated(() => {
   const here = `${window.location.pathname}${window.location.search}`;
   if (here.startsWith('/sign-in')) return;
-  queryClient.setQueryData<Session>(
-    queryKeys.session(),
-    (session) => session && { ...session, user: null, csrfToken: null },
-  );
+  switchSession(queryClient, (session) => session && { ...session, user: null, csrfToken: null });
   void router.navigate(signInPath(here), { replace: true });
 });
 

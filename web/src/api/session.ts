@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { type QueryClient, useQuery } from '@tanstack/react-query';
 import type { Session } from '../../../src/sdk/wire/access-shapes.js';
 import { api } from './client.js';
 import { queryKeys } from './queries.js';
@@ -47,4 +47,13 @@ export function useEffectiveRole(kind: 'experiment' | 'model', id: string | unde
   if (!session) return undefined;
   if (!authEnabled) return 'manager';
   return role.data?.role;
+}
+
+/**
+ * Records a sign-in or sign-out: everything else the cache holds was read as someone else and is dropped (the
+ * session entry itself is updated in place, so the views watching it see the change at once).
+ */
+export function switchSession(client: QueryClient, session: (previous: Session | undefined) => Session | undefined) {
+  client.removeQueries({ predicate: (query) => query.queryKey[0] !== queryKeys.session()[0] });
+  client.setQueryData<Session>(queryKeys.session(), session);
 }

@@ -1,15 +1,14 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link, useNavigate } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { api } from '../api/client.js';
-import { queryKeys } from '../api/queries.js';
+import { switchSession } from '../api/session.js';
 import type { Session } from '../api/types.js';
 import { Popover } from './Popover.js';
 
 /** The signed-in user in the top bar: who it is, its own tokens, and signing out. */
 export function UserMenu({ user }: { user: NonNullable<Session['user']> }) {
   const client = useQueryClient();
-  const navigate = useNavigate();
   const [error, setError] = useState<string>();
   const signOut = async () => {
     setError(undefined);
@@ -19,13 +18,9 @@ export function UserMenu({ user }: { user: NonNullable<Session['user']> }) {
       setError(caught instanceof Error ? caught.message : String(caught));
       return;
     }
-    navigate('/sign-in', { replace: true });
-    // Nothing read as this user may be shown to whoever signs in next.
-    client.clear();
-    client.setQueryData<Session>(
-      queryKeys.session(),
-      (session) => session && { ...session, user: null, csrfToken: null },
-    );
+    // Nothing read as this user may be shown to whoever signs in next. With no one signed in, the layout shows the
+    // sign-in page, which returns to this page once someone signs in again.
+    switchSession(client, (session) => session && { ...session, user: null, csrfToken: null });
   };
   return (
     <Popover

@@ -2,8 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Navigate, useSearchParams } from 'react-router-dom';
 import { ApiError, api } from '../api/client.js';
-import { queryKeys } from '../api/queries.js';
-import { useSession } from '../api/session.js';
+import { switchSession, useSession } from '../api/session.js';
 import { ErrorMessage, Loading } from '../components/states.js';
 import { afterSignIn } from '../lib/sign-in-target.js';
 
@@ -29,9 +28,7 @@ export function SignInPage() {
     setError(undefined);
     try {
       const signedIn = await api.login(username, password);
-      // What the cache holds was read as nobody (or as someone else): read everything again as this user.
-      client.clear();
-      client.setQueryData(queryKeys.session(), signedIn);
+      switchSession(client, () => signedIn);
     } catch (caught) {
       setError(
         caught instanceof ApiError && caught.status === 401
