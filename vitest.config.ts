@@ -12,6 +12,7 @@ export const UNIT_TESTS_OUTSIDE_SRC = [
   'test/sdk/sdk-imports.test.ts',
   'test/store/dialect-seam.test.ts',
   'test/store/migrations-stand-alone.test.ts',
+  'test/store/services-build-no-sql.test.ts',
 ];
 
 const UNIT = ['src/**/*.test.ts', 'web/src/**/*.test.ts', ...UNIT_TESTS_OUTSIDE_SRC];

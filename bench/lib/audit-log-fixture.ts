@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { MetricBatchState } from '../../src/domain/provenance/audit-events/recorded-states.js';
 import type { KeyValue } from '../../src/domain/tracking/entities.js';
 import { AuditLog } from '../../src/services/provenance/audit-log.js';
 import { runWithContext } from '../../src/services/request-context.js';
@@ -65,7 +66,7 @@ async function build(
     tags: [{ key: 'team', value: 'bench' }],
   });
   const runIds: string[] = [];
-  const templates = new Map<string, Record<string, unknown>>();
+  const templates = new Map<string, MetricBatchState>();
   for (let r = 0; r < options.runs; r++) {
     const { info } = await services.runs.create({ experimentId, runName: `run-${r}`, startTime: EPOCH + r });
     runIds.push(info.runId);
@@ -110,7 +111,7 @@ async function build(
           action: 'run.log_batch',
           entityKind: 'run',
           entityId: runId,
-          state: { ...templates.get(runId), params: param, tags: [tag] },
+          state: { ...templates.get(runId)!, params: param, tags: [tag] },
         });
       }
       for (const [runId, tag] of tags) await upsertRunTags(tx, runId, [tag]);
@@ -135,9 +136,9 @@ async function build(
 }
 
 /** The recorded state of the newest event, parsed: what the service wrote for the call just made. */
-async function latestState(store: Store): Promise<Record<string, unknown>> {
+async function latestState(store: Store): Promise<MetricBatchState> {
   const { lastSeq } = await readAuditHead(store.db);
   const state = await findAuditState(store.db, lastSeq);
   if (state === undefined) throw new Error(`event ${lastSeq} has no recorded state`);
-  return JSON.parse(state) as Record<string, unknown>;
+  return JSON.parse(state) as MetricBatchState;
 }

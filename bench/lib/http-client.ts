@@ -13,7 +13,12 @@ export class HttpClient {
   private readonly agent: Agent;
   private readonly base: URL;
 
-  constructor(baseUrl: string, connections: number) {
+  constructor(
+    baseUrl: string,
+    connections: number,
+    /** Sent with every request (an Authorization header, say). */
+    private readonly headers: Record<string, string> = {},
+  ) {
     this.base = new URL(baseUrl);
     this.agent = new Agent({ keepAlive: true, maxSockets: connections });
   }
@@ -38,7 +43,10 @@ export class HttpClient {
           method,
           path,
           agent: this.agent,
-          headers: payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {},
+          headers: {
+            ...this.headers,
+            ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];

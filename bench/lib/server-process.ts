@@ -25,7 +25,10 @@ export interface ServerProcess {
  * Starts `mnemo server` on a free port over the given backend, from the sources bundled into one file (the same
  * code `npm start` compiles; see mnemo-bundle.ts). Extra Node flags (e.g. --cpu-prof) come from MNEMO_BENCH_NODE_ARGS.
  */
-export async function startServerProcess(backendUri: string): Promise<ServerProcess> {
+export async function startServerProcess(
+  backendUri: string,
+  options: { args?: string[]; env?: Record<string, string> } = {},
+): Promise<ServerProcess> {
   const artifacts = await mkdtemp(join(tmpdir(), 'mnemo-bench-artifacts-'));
   const nodeArgs = (process.env.MNEMO_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(
@@ -42,8 +45,9 @@ export async function startServerProcess(backendUri: string): Promise<ServerProc
       backendUri,
       '--artifacts-destination',
       artifacts,
+      ...(options.args ?? []),
     ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },
   );
   const url = await waitForUrl(child);
   const pid = child.pid!;

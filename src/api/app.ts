@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type HostAllowList, hostAllowList } from '../domain/http/host-allow-list.js';
 import { runWithContext } from '../services/request-context.js';
 import type { Services } from '../services/services.js';
 import { type AccessControlOptions, installAccessControl } from './access/access-control.js';
+import { DEFAULT_REQUESTS_PER_MINUTE, installRateLimits } from './access/rate-limits.js';
 import { access, PUBLIC } from './access/route-access.js';
 import { replyToClientError } from './client-error-reply.js';
 import { registerCompression } from './compression.js';
@@ -13,9 +15,11 @@ import { installErrorHandling, NATIVE_STATUS, sendError } from './errors.js';
 import { installInputGuard } from './input-guard.js';
 import { mlflowApi } from './mlflow/mlflow-api.js';
 import { MLFLOW_STATUS_MAPS } from './mlflow/status-map.js';
+import { accessLogRoutes } from './native/access/access-log-routes.js';
 import { authRoutes } from './native/access/auth-routes.js';
 import { effectiveRoleRoute } from './native/access/effective-role-route.js';
 import { permissionRoutes } from './native/access/permission-routes.js';
+import { ssoRoutes } from './native/access/sso-routes.js';
 import { tokenRoutes } from './native/access/token-routes.js';
 import { userRoutes } from './native/access/user-routes.js';
 import { artifactRoutes } from './native/artifact-routes.js';
@@ -41,6 +45,10 @@ export interface AppOptions {
   connectionLimits?: Partial<ConnectionLimits>;
   /** Who may call the server; without it every request may do everything, as `anonymous`. */
   auth?: AuthOptions;
+  /** Requests per minute per caller (per token when authenticated, else per address); 0 turns the limit off. */
+  requestsPerMinute?: number;
+  /** PEM certificate chain and key: the server speaks HTTPS itself instead of plain HTTP. */
+  tls?: { cert: string; key: string };
 }
 
 export interface AuthOptions {
@@ -58,15 +66,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Node checks its timeouts every connectionsCheckingInterval (30 s by default): every second instead, so a
     // 20-second header limit means about 20 seconds.
     serverFactory: (handler) => {
-      const server = createServer(
-        {
-          headersTimeout: limits.headersTimeoutMs,
-          requestTimeout: limits.requestTimeoutMs,
-          keepAliveTimeout: limits.keepAliveTimeoutMs,
-          connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
-        },
-        handler,
-      );
+      const timeouts = {
+        headersTimeout: limits.headersTimeoutMs,
+        requestTimeout: limits.requestTimeoutMs,
+        keepAliveTimeout: limits.keepAliveTimeoutMs,
+        connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+      };
+      const server = options.tls
+        ? createHttpsServer({ ...timeouts, cert: options.tls.cert, key: options.tls.key }, handler)
+        : createServer(timeouts, handler);
       server.maxConnections = limits.maxConnections;
       return server;
     },
@@ -110,6 +118,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installInputGuard(app);
   const auth = options.auth ?? { enabled: false };
   await installAccessControl(app, { enabled: auth.enabled, verifyJwt: auth.verifyJwt, ...options.services.access });
+  await installRateLimits(app, options.requestsPerMinute ?? (auth.enabled ? DEFAULT_REQUESTS_PER_MINUTE : 0));
   await registerCompression(app);
   await registerOpenApi(app, VERSION);
 
@@ -132,10 +141,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         ssoEnabled: auth.verifyJwt !== undefined,
         secureCookies: auth.secureCookies ?? false,
       });
+      await v1.register(ssoRoutes, {
+        services,
+        authEnabled: auth.enabled,
+        secureCookies: auth.secureCookies ?? false,
+      });
       await v1.register(userRoutes, { services });
       await v1.register(tokenRoutes, { services });
       await v1.register(permissionRoutes, { services });
       await v1.register(effectiveRoleRoute, { services });
+      await v1.register(accessLogRoutes, { services });
       v1.get('/openapi.json', { config: access(PUBLIC), schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api/v1' },

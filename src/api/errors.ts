@@ -49,6 +49,10 @@ export function installErrorHandling(app: FastifyInstance, statusFor: (request: 
       return sendError(reply, 400, 'INVALID_PARAMETER_VALUE', `Invalid value for ${where}: ${detail}`);
     }
     const status = fastifyError.statusCode ?? 500;
+    if (status === 429) {
+      // Retry-After and the rate headers were set by the limiter; the body says the same in words.
+      return sendError(reply, 429, 'REQUEST_LIMIT_EXCEEDED', fastifyError.message);
+    }
     if (status < 500) {
       const message =
         fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE'

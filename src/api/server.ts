@@ -3,6 +3,7 @@ import type { RoleName } from '../domain/access/access-types.js';
 import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from '../domain/artifacts/upload-limits.js';
 import { hostAllowList } from '../domain/http/host-allow-list.js';
 import { bootstrapAdmin } from '../services/access/admin-bootstrap.js';
+import type { SsoConfig } from '../services/access/sso/sso-config.js';
 import { AuditLog } from '../services/provenance/audit-log.js';
 import { startCheckpointTimer } from '../services/provenance/checkpoint-scheduler.js';
 import { loadSigningKey } from '../services/provenance/signing-key-source.js';
@@ -44,6 +45,8 @@ export interface ServerConfig {
   secretKeyFile?: string;
   /** Webhook delivery timeouts, retries and bounds; defaults in DEFAULT_DELIVERY_OPTIONS. */
   webhookDelivery?: Partial<DeliveryOptions>;
+  /** `--tls-cert` / `--tls-key`: PEM certificate chain and private key; the server then speaks HTTPS itself. */
+  tls?: { cert: string; key: string };
   /** Who may call the server. Without it (or with `enabled: false`) every request may do everything. */
   auth?: ServerAuthConfig;
 }
@@ -54,6 +57,10 @@ export interface ServerAuthConfig {
   adminToken?: string;
   /** The role of signed-in principals on resources without a binding; default `reader`, null for none. */
   defaultRole?: RoleName | null;
+  /** Single sign-on through an OpenID Connect provider: Bearer JWTs and browser sign-in. */
+  oidc?: SsoConfig;
+  /** Requests per minute per caller (`--rate-limit`); 0 turns the limit off. Default DEFAULT_REQUESTS_PER_MINUTE. */
+  requestsPerMinute?: number;
 }
 
 export interface RunningServer {
@@ -89,13 +96,21 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     secretKey,
     webhookDelivery: config.webhookDelivery,
     defaultRole: config.auth?.defaultRole,
+    sso: config.auth?.enabled ? config.auth.oidc : undefined,
   });
+  const sso = services.access.sso;
   const app = await buildApp({
     services,
     logger: config.logger ?? false,
     allowedHosts: hostAllowList(config.host, config.allowedHosts),
     connectionLimits: config.connectionLimits,
-    auth: { enabled: config.auth?.enabled ?? false },
+    auth: {
+      enabled: config.auth?.enabled ?? false,
+      verifyJwt: sso && ((jwt) => sso.verifyBearer(jwt)),
+      secureCookies: config.tls !== undefined || (config.auth?.oidc?.publicUrl?.startsWith('https:') ?? false),
+    },
+    requestsPerMinute: config.auth?.enabled ? config.auth.requestsPerMinute : 0,
+    tls: config.tls,
   });
   let generatedAdminToken: string | undefined;
   try {
@@ -126,7 +141,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     store,
     services,
     artifactsLocation: artifacts.description,
-    url: `http://${host}:${port}`,
+    url: `${config.tls ? 'https' : 'http'}://${host}:${port}`,
     generatedAdminToken,
     async close() {
       checkpointTimer.stop();
@@ -139,6 +154,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       } finally {
         clearTimeout(cut);
       }
+      await services.access.accessLog.close();
       await store.close();
     },
   };

@@ -17,6 +17,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   audit: async () => (await import('./audit-command.js')).auditCommand(),
   attest: async () => (await import('./attest-command.js')).attestCommand(),
   db: async () => (await import('./db-command.js')).dbCommand(),
+  users: async () => (await import('./users-command.js')).usersCommand(),
+  teams: async () => (await import('./teams-command.js')).teamsCommand(),
+  tokens: async () => (await import('./tokens-command.js')).tokensCommand(),
+  permissions: async () => (await import('./permissions-command.js')).permissionsCommand(),
 };
 
 async function main(argv: string[]): Promise<void> {
@@ -31,7 +35,8 @@ async function main(argv: string[]): Promise<void> {
   await throwOnUsageErrors(program).parseAsync(argv);
 }
 
-// Exit code 1 is kept for checks that ran and failed; anything that kept a command from running is 2.
+// Exit code 1 is kept for checks that ran and failed; anything that kept a command from running is 2, or 3 when
+// the server refused the caller (see EXIT).
 main(process.argv).catch((error: unknown) => {
   const { code, message } = describeFailure(error);
   if (message !== null) console.error(message);

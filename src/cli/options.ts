@@ -24,7 +24,15 @@ export function trackingUriOption(): Option {
  * works unchanged). Read from the environment only, never from a flag, so it stays out of shell history and `ps`.
  */
 export function clientToken(): string | undefined {
-  return process.env.MNEMO_TRACKING_TOKEN || process.env.MLFLOW_TRACKING_TOKEN || undefined;
+  const source = tokenSource();
+  return source === undefined ? undefined : process.env[source];
+}
+
+/** The environment variable the token comes from, so messages about it can name the one the user set. */
+export function tokenSource(): 'MNEMO_TRACKING_TOKEN' | 'MLFLOW_TRACKING_TOKEN' | undefined {
+  if (process.env.MNEMO_TRACKING_TOKEN) return 'MNEMO_TRACKING_TOKEN';
+  if (process.env.MLFLOW_TRACKING_TOKEN) return 'MLFLOW_TRACKING_TOKEN';
+  return undefined;
 }
 
 /** The Authorization header for client commands that call the server with fetch. */

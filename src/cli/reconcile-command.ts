@@ -7,6 +7,7 @@ import { LineageService } from '../services/lineage/lineage-service.js';
 import { type ReconcileProgress, ReconcileService, type VersionCheck } from '../services/lineage/reconcile-service.js';
 import { AuditLog } from '../services/provenance/audit-log.js';
 import { runWithContext } from '../services/request-context.js';
+import { UnitOfWork } from '../services/unit-of-work.js';
 import { openExistingStore } from '../store/open-existing-store.js';
 import { envOption } from './options.js';
 
@@ -33,7 +34,7 @@ export function reconcileCommand(): Command {
     .action(async (options: Options) => {
       const store = await openExistingStore(options.backendStoreUri, { readOnly: !options.recordDrift });
       try {
-        const deps = { store, audit: new AuditLog(store.dialect), now: Date.now };
+        const deps = { store, unitOfWork: new UnitOfWork(store, new AuditLog(store.dialect)), now: Date.now };
         const queries = new LineageQueryService(deps);
         const service = new ReconcileService(deps, new LineageService(deps), queries);
         const progress = options.json ? undefined : progressPrinter();

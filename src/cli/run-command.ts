@@ -4,6 +4,7 @@ import { constants } from 'node:os';
 import { promisify } from 'node:util';
 import { Command } from 'commander';
 import { type ActiveRun, Mnemo, MnemoConnectionError, type RunStatus } from '../sdk/index.js';
+import { isRefusal } from './failure.js';
 import { clientToken, envOption, trackingUriOption } from './options.js';
 
 const DEFAULT_EXPERIMENT = 'Default';
@@ -58,8 +59,8 @@ async function trackedRun(argv: string[], options: RunOptions): Promise<number> 
       tags: sourceTags(argv, git),
     });
   } catch (error) {
-    // A server that is not there is explained, with the ways to name another, where every command's errors are.
-    if (error instanceof MnemoConnectionError) throw error;
+    // A server that is not there, or one that refuses the caller, is explained where every command's errors are.
+    if (error instanceof MnemoConnectionError || isRefusal(error)) throw error;
     throw new Error(
       `could not start a run on ${trackingUri}: ${error instanceof Error ? error.message : String(error)}. ` +
         'Is the server running? Start it with `mnemo server` or pass --tracking-uri.',

@@ -1,12 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
+import { DEFAULT_REQUESTS_PER_MINUTE } from '../api/access/rate-limits.js';
 import { startServer } from '../api/server.js';
+import { addOidcOptions, oidcSettings } from './oidc-options.js';
 import { envOption } from './options.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 export function serverCommand(): Command {
-  return new Command('server')
+  const command = new Command('server')
     .description('Serve the tracking API, the MLflow-compatible API and the web UI')
     .addOption(envOption('--host <host>', 'address to bind', '127.0.0.1'))
     .addOption(envOption('--port <port>', 'port to listen on', '5000'))
@@ -76,71 +78,81 @@ export function serverCommand(): Command {
         'reader',
       ),
     )
-    .action(async (options: Record<string, string | boolean>) => {
-      const port = Number(options.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-        throw new Error(`--port must be a number between 0 and 65535; got '${options.port}'`);
-      }
-      const host = String(options.host);
-      const auth = await authSettings(options);
-      if (!auth.enabled && !LOOPBACK.has(host)) {
-        if (!auth.explicitlyOff) {
-          throw new Error(
-            `refusing to listen on ${host} without authentication: anyone who can reach it could read and change ` +
-              'every experiment. Start with --auth (see README, "Production setup"), bind to 127.0.0.1, or pass ' +
-              '--no-auth if an authenticating proxy stands in front.',
-          );
-        }
-        console.warn(`warning: listening on ${host} without authentication (--no-auth).`);
-      }
-      const checkpointInterval = Number(options.checkpointInterval);
-      if (!Number.isFinite(checkpointInterval) || checkpointInterval < 0) {
+    .addOption(
+      envOption(
+        '--rate-limit <requests>',
+        'requests per minute each caller (token, else address) may make with --auth; 0 for no limit',
+        String(DEFAULT_REQUESTS_PER_MINUTE),
+      ),
+    )
+    .addOption(envOption('--tls-cert <path>', 'PEM certificate (chain) to serve HTTPS with, together with --tls-key'))
+    .addOption(envOption('--tls-key <path>', 'PEM private key of --tls-cert'));
+  return addOidcOptions(command).action(async (options: Record<string, string | boolean>) => {
+    const port = Number(options.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+      throw new Error(`--port must be a number between 0 and 65535; got '${options.port}'`);
+    }
+    const host = String(options.host);
+    const auth = await authSettings(options);
+    if (!auth.enabled && !LOOPBACK.has(host)) {
+      if (!auth.explicitlyOff) {
         throw new Error(
-          `--checkpoint-interval must be a number of minutes (0 turns it off); got '${options.checkpointInterval}'`,
+          `refusing to listen on ${host} without authentication: anyone who can reach it could read and change ` +
+            'every experiment. Start with --auth (see README, "Production setup"), bind to 127.0.0.1, or pass ' +
+            '--no-auth if an authenticating proxy stands in front.',
         );
       }
-      const connectionLimits = {
-        requestTimeoutMs: positiveNumber(options.requestTimeout, '--request-timeout') * 1000,
-        headersTimeoutMs: positiveNumber(options.headersTimeout, '--headers-timeout') * 1000,
-        maxConnections: positiveNumber(options.maxConnections, '--max-connections'),
-      };
-      const server = await startServer({
-        host,
-        port,
-        backendStoreUri: String(options.backendStoreUri),
-        artifactsDestination: String(options.artifactsDestination),
-        logger: options.logRequests === true,
-        signingKey: process.env.MNEMO_SIGNING_KEY,
-        signingKeyFile: typeof options.signingKeyFile === 'string' ? options.signingKeyFile : undefined,
-        secretKey: process.env.MNEMO_SECRET_KEY,
-        secretKeyFile: typeof options.secretKeyFile === 'string' ? options.secretKeyFile : undefined,
-        webhookDelivery: { allowPrivateAddresses: options.allowPrivateWebhookUrls === true },
-        checkpointIntervalMinutes: checkpointInterval,
-        connectionLimits,
-        uploadLimits: {
-          maxFileBytes: positiveNumber(options.maxArtifactSize, '--max-artifact-size'),
-          maxRunBytes: positiveNumber(options.maxRunArtifactsSize, '--max-run-artifacts-size'),
-        },
-        allowedHosts: typeof options.allowedHosts === 'string' ? options.allowedHosts.split(',') : undefined,
-        auth,
-      });
-      if (server.generatedAdminToken) {
-        console.log(
-          `Authentication is on. The built-in admin's token, shown only this once:\n\n  ${server.generatedAdminToken}\n\n` +
-            'Keep it in a password manager; create users and their tokens with `mnemo users create` and ' +
-            '`mnemo tokens create` (MNEMO_TRACKING_TOKEN set to this token).',
-        );
-      }
-      console.log(
-        `Mnemo is serving on ${server.url} (metadata: ${server.store.dialect}, artifacts: ${server.artifactsLocation})`,
+      console.warn(`warning: listening on ${host} without authentication (--no-auth).`);
+    }
+    const checkpointInterval = Number(options.checkpointInterval);
+    if (!Number.isFinite(checkpointInterval) || checkpointInterval < 0) {
+      throw new Error(
+        `--checkpoint-interval must be a number of minutes (0 turns it off); got '${options.checkpointInterval}'`,
       );
-      const stop = async () => {
-        await server.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+    }
+    const connectionLimits = {
+      requestTimeoutMs: positiveNumber(options.requestTimeout, '--request-timeout') * 1000,
+      headersTimeoutMs: positiveNumber(options.headersTimeout, '--headers-timeout') * 1000,
+      maxConnections: positiveNumber(options.maxConnections, '--max-connections'),
+    };
+    const server = await startServer({
+      host,
+      port,
+      backendStoreUri: String(options.backendStoreUri),
+      artifactsDestination: String(options.artifactsDestination),
+      logger: options.logRequests === true,
+      signingKey: process.env.MNEMO_SIGNING_KEY,
+      signingKeyFile: typeof options.signingKeyFile === 'string' ? options.signingKeyFile : undefined,
+      secretKey: process.env.MNEMO_SECRET_KEY,
+      secretKeyFile: typeof options.secretKeyFile === 'string' ? options.secretKeyFile : undefined,
+      webhookDelivery: { allowPrivateAddresses: options.allowPrivateWebhookUrls === true },
+      checkpointIntervalMinutes: checkpointInterval,
+      connectionLimits,
+      uploadLimits: {
+        maxFileBytes: positiveNumber(options.maxArtifactSize, '--max-artifact-size'),
+        maxRunBytes: positiveNumber(options.maxRunArtifactsSize, '--max-run-artifacts-size'),
+      },
+      allowedHosts: typeof options.allowedHosts === 'string' ? options.allowedHosts.split(',') : undefined,
+      auth: { ...auth, requestsPerMinute: wholeNumber(options.rateLimit, '--rate-limit') },
+      tls: await tlsFiles(options),
     });
+    if (server.generatedAdminToken) {
+      console.log(
+        `Authentication is on. The built-in admin's token, shown only this once:\n\n  ${server.generatedAdminToken}\n\n` +
+          'Keep it in a password manager; create users and their tokens with `mnemo users create` and ' +
+          '`mnemo tokens create` (MNEMO_TRACKING_TOKEN set to this token).',
+      );
+    }
+    console.log(
+      `Mnemo is serving on ${server.url} (metadata: ${server.store.dialect}, artifacts: ${server.artifactsLocation})`,
+    );
+    const stop = async () => {
+      await server.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
 }
 
 async function authSettings(options: Record<string, string | boolean>) {
@@ -159,7 +171,23 @@ async function authSettings(options: Record<string, string | boolean>) {
   if (adminToken !== undefined && adminToken.length < 32) {
     throw new Error('the admin token must be at least 32 characters (e.g. `openssl rand -base64 32`)');
   }
-  return { enabled, explicitlyOff, adminToken, defaultRole: role === 'none' ? null : ('reader' as const) };
+  const oidc = await oidcSettings(options, enabled);
+  return { enabled, explicitlyOff, adminToken, defaultRole: role === 'none' ? null : ('reader' as const), oidc };
+}
+
+async function tlsFiles(options: Record<string, string | boolean>) {
+  const { tlsCert, tlsKey } = options;
+  if (tlsCert === undefined && tlsKey === undefined) return undefined;
+  if (typeof tlsCert !== 'string' || typeof tlsKey !== 'string') {
+    throw new Error('--tls-cert and --tls-key go together: give both files');
+  }
+  return { cert: await readFile(tlsCert, 'utf8'), key: await readFile(tlsKey, 'utf8') };
+}
+
+function wholeNumber(value: string | boolean | undefined, flag: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) throw new Error(`${flag} must be a whole number; got '${value}'`);
+  return number;
 }
 
 function positiveNumber(value: string | boolean | undefined, flag: string): number {

@@ -4,25 +4,28 @@ import type { SecretKey } from '../domain/webhooks/secret-box.js';
 import type { ArtifactStore } from '../store/artifacts/artifact-store.js';
 import type { Store } from '../store/store.js';
 import { type AccessServices, createAccessServices } from './access/access-services.js';
+import type { SsoConfig } from './access/sso/sso-config.js';
 import { LineageQueryService } from './lineage/lineage-query-service.js';
 import { LineageService } from './lineage/lineage-service.js';
 import { OpenLineageIngestService } from './lineage/openlineage-ingest-service.js';
 import { createProvenanceServices, type ProvenanceServices } from './provenance/provenance-services.js';
 import type { SigningKey } from './provenance/signing-key-source.js';
 import { RegistryService } from './registry/registry-service.js';
+import type { ServiceDeps } from './service-deps.js';
 import { ArtifactService } from './tracking/artifact-service.js';
 import { ExperimentOverviewService } from './tracking/experiment-overview-service.js';
 import { ExperimentService } from './tracking/experiment-service.js';
 import { LoggedModelService } from './tracking/logged-model-service.js';
 import { MetricHistoryService } from './tracking/metric-history-service.js';
 import { RunService } from './tracking/run-service.js';
-import type { ServiceDeps } from './tracking/service-deps.js';
-import type { AuditAppender } from './unit-of-work.js';
+import { type AuditAppender, UnitOfWork } from './unit-of-work.js';
 import type { DeliveryOptions } from './webhooks/webhook-dispatcher.js';
 import { createWebhookServices, type WebhookServices } from './webhooks/webhook-services.js';
 
 export interface Services {
   access: AccessServices;
+  /** The one unit of work every service writes through (made here, once per store). */
+  unitOfWork: UnitOfWork;
   experiments: ExperimentService;
   runs: RunService;
   loggedModels: LoggedModelService;
@@ -51,12 +54,21 @@ export function createServices(options: {
   webhookDelivery?: Partial<DeliveryOptions>;
   /** The role of signed-in principals on resources without a binding (`--default-role`); null for none. */
   defaultRole?: RoleName | null;
+  /** Single sign-on through an OpenID Connect provider (`--oidc-issuer` and its companions). */
+  sso?: SsoConfig;
 }): Services {
-  const deps: ServiceDeps = { ...options, now: options.now ?? Date.now };
-  const provenance = createProvenanceServices({ ...deps, signingKey: options.signingKey });
+  const deps: ServiceDeps = {
+    store: options.store,
+    artifacts: options.artifacts,
+    unitOfWork: new UnitOfWork(options.store, options.audit),
+    now: options.now ?? Date.now,
+    uploadLimits: options.uploadLimits,
+  };
+  const provenance = createProvenanceServices(deps, options.signingKey);
   const webhooks = createWebhookServices(deps, { secretKey: options.secretKey, delivery: options.webhookDelivery });
   return {
-    access: createAccessServices({ ...deps, defaultRole: options.defaultRole }),
+    access: createAccessServices({ ...deps, defaultRole: options.defaultRole, sso: options.sso }),
+    unitOfWork: deps.unitOfWork,
     experiments: new ExperimentService(deps),
     runs: new RunService(deps),
     loggedModels: new LoggedModelService(deps),

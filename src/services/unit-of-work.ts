@@ -1,16 +1,12 @@
 import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
-import { sql } from 'kysely';
+import type { AuditRecord } from '../domain/provenance/audit-events/catalog.js';
+import { inSavepoint } from '../store/savepoint.js';
 import type { Executor, Store } from '../store/store.js';
 import { CommitGroups, type Settlement } from './commit-groups.js';
 import { currentContext, type RequestContext } from './request-context.js';
 
-/** What a write changed, as the audit log records it: the new state of one entity. */
-export interface AuditRecord {
-  action: string;
-  entityKind: string;
-  entityId: string;
-  state: unknown;
-}
+/** What a write changed, as the audit log records it: the new state of one entity, typed by the event catalog. */
+export type { AuditRecord };
 
 /** Persists audit records inside the transaction of the change they describe. */
 export interface AuditAppender {
@@ -30,7 +26,7 @@ export interface WriteScope {
 interface PendingWrite {
   /** The change, bound to the async context of the request that asked for it. */
   change: (scope: WriteScope) => Promise<unknown>;
-  appender: AuditAppender;
+  /** Who asked for the change: the audit records of the write name them. */
   context: RequestContext;
 }
 
@@ -40,92 +36,73 @@ export interface WriteTransactionStats {
   writes: number;
 }
 
-const groupsOfStore = new WeakMap<Store, CommitGroups<PendingWrite>>();
-const statsOfStore = new WeakMap<Store, WriteTransactionStats>();
 const insideWrite = new AsyncLocalStorage<true>();
 
 /**
- * Runs a change and its audit records in one transaction: either both are stored or neither is, so the log never
- * misses a change and never records one that did not happen.
- *
- * Writes that arrive while another group of writes is committing (or in the same turn of the event loop) share one
- * transaction, each inside its own savepoint: a write that fails rolls back only its own changes and audit records,
- * and the group pays for one COMMIT (on SQLite one fsync) instead of one each. The audit chain follows the order the
- * writes ran in. Every write's promise settles after the shared COMMIT returned, so nothing reported as stored can
- * be lost; a failed COMMIT fails every write of the group.
- *
- * Groups run one at a time, and on PostgreSQL each first takes the audit log's lock (see AuditAppender.reserve), so
- * writes are serialised across replicas too. That is what keeps the recorded states true: two writes to one run in
- * overlapping transactions would each record the run as it saw it, and the later event could miss the other's tag.
- * It costs PostgreSQL the overlap of separate pooled transactions (large batches from several clients ingest
- * slower than when they raced), and saves a BEGIN and COMMIT per write.
+ * The one way services change the database: each write runs with its audit records in one transaction. One is made
+ * per open store, at start-up, and shared by every service, as it is what groups the store's writes together.
  */
-export async function write<T>(
-  store: Store,
-  appender: AuditAppender,
-  change: (scope: WriteScope) => Promise<T>,
-): Promise<T> {
-  // The inner write would wait for the group that runs the outer one, which waits for it: refuse instead of hanging.
-  if (insideWrite.getStore()) throw new Error('write() was called inside a write; pass its WriteScope instead');
-  const bound = AsyncResource.bind((scope: WriteScope) => insideWrite.run(true, () => change(scope)));
-  return (await commitGroupsOf(store).submit({ change: bound, appender, context: currentContext() })) as T;
-}
+export class UnitOfWork {
+  private readonly groups = new CommitGroups<PendingWrite>((jobs) => this.runGroup(jobs));
+  private readonly counts: WriteTransactionStats = { transactions: 0, writes: 0 };
 
-export function writeTransactionStats(store: Store): WriteTransactionStats {
-  return { ...statsOf(store) };
-}
+  constructor(
+    private readonly store: Store,
+    private readonly appender: AuditAppender,
+  ) {}
 
-function statsOf(store: Store): WriteTransactionStats {
-  let stats = statsOfStore.get(store);
-  if (!stats) {
-    stats = { transactions: 0, writes: 0 };
-    statsOfStore.set(store, stats);
+  /**
+   * Runs a change and its audit records in one transaction: either both are stored or neither is, so the log never
+   * misses a change and never records one that did not happen.
+   *
+   * Writes that arrive while another group of writes is committing (or in the same turn of the event loop) share one
+   * transaction, each inside its own savepoint: a write that fails rolls back only its own changes and audit records,
+   * and the group pays for one COMMIT (on SQLite one fsync) instead of one each. The audit chain follows the order the
+   * writes ran in. Every write's promise settles after the shared COMMIT returned, so nothing reported as stored can
+   * be lost; a failed COMMIT fails every write of the group.
+   *
+   * Groups run one at a time, and on PostgreSQL each first takes the audit log's lock (see AuditAppender.reserve), so
+   * writes are serialised across replicas too. That is what keeps the recorded states true: two writes to one run in
+   * overlapping transactions would each record the run as it saw it, and the later event could miss the other's tag.
+   * It costs PostgreSQL the overlap of separate pooled transactions (large batches from several clients ingest
+   * slower than when they raced), and saves a BEGIN and COMMIT per write.
+   */
+  async write<T>(change: (scope: WriteScope) => Promise<T>): Promise<T> {
+    // The inner write would wait for the group that runs the outer one, which waits for it: refuse instead of hanging.
+    if (insideWrite.getStore()) throw new Error('write() was called inside a write; pass its WriteScope instead');
+    const bound = AsyncResource.bind((scope: WriteScope) => insideWrite.run(true, () => change(scope)));
+    // The caller's identity is read here, in the caller's context, and travels with the write into its group.
+    return (await this.groups.submit({ change: bound, context: currentContext() })) as T;
   }
-  return stats;
-}
 
-function commitGroupsOf(store: Store): CommitGroups<PendingWrite> {
-  let groups = groupsOfStore.get(store);
-  if (!groups) {
-    groups = new CommitGroups((jobs) => runGroup(store, jobs));
-    groupsOfStore.set(store, groups);
+  /** How many write transactions ran so far, and how many writes they held. */
+  stats(): WriteTransactionStats {
+    return { ...this.counts };
   }
-  return groups;
-}
 
-async function runGroup(store: Store, jobs: readonly PendingWrite[]): Promise<Settlement[]> {
-  count(store, jobs.length);
-  return store.db.transaction().execute(async (tx) => {
-    for (const appender of new Set(jobs.map((job) => job.appender))) await appender.reserve(tx);
-    // Alone in its group, a write needs no savepoint: its failure rolls back the whole transaction, which is its own.
-    if (jobs.length === 1) return [{ ok: true, value: await runOne(tx, jobs[0]!) }];
-    const settlements: Settlement[] = [];
-    for (const job of jobs) {
-      await sql`savepoint grouped_write`.execute(tx);
-      try {
-        const value = await runOne(tx, job);
-        await sql`release savepoint grouped_write`.execute(tx);
-        settlements.push({ ok: true, value });
-      } catch (error) {
-        // Rolling back to a savepoint keeps it; releasing it leaves the transaction as it was before this write.
-        await sql`rollback to savepoint grouped_write`.execute(tx);
-        await sql`release savepoint grouped_write`.execute(tx);
-        settlements.push({ ok: false, error });
+  private async runGroup(jobs: readonly PendingWrite[]): Promise<Settlement[]> {
+    this.counts.transactions += 1;
+    this.counts.writes += jobs.length;
+    return this.store.db.transaction().execute(async (tx) => {
+      await this.appender.reserve(tx);
+      // Alone in its group, a write needs no savepoint: its failure rolls back the whole transaction, which is its own.
+      if (jobs.length === 1) return [{ ok: true, value: await this.runOne(tx, jobs[0]!) }];
+      const settlements: Settlement[] = [];
+      for (const job of jobs) {
+        try {
+          settlements.push({ ok: true, value: await inSavepoint(tx, () => this.runOne(tx, job)) });
+        } catch (error) {
+          settlements.push({ ok: false, error });
+        }
       }
-    }
-    return settlements;
-  });
-}
+      return settlements;
+    });
+  }
 
-function count(store: Store, writes: number): void {
-  const stats = statsOf(store);
-  stats.transactions += 1;
-  stats.writes += writes;
-}
-
-async function runOne(tx: Executor, job: PendingWrite): Promise<unknown> {
-  const records: AuditRecord[] = [];
-  const value = await job.change({ db: tx, audit: (record) => records.push(record) });
-  if (records.length > 0) await job.appender.append(tx, records, job.context);
-  return value;
+  private async runOne(tx: Executor, job: PendingWrite): Promise<unknown> {
+    const records: AuditRecord[] = [];
+    const value = await job.change({ db: tx, audit: (record) => records.push(record) });
+    if (records.length > 0) await this.appender.append(tx, records, job.context);
+    return value;
+  }
 }

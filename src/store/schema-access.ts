@@ -78,7 +78,18 @@ export interface RestrictedResourcesTable {
   created_time: number;
 }
 
+/** Successful reads per principal, resource and hour (migration 0023). */
+export interface AccessLogTable {
+  principal: string;
+  /** What was read: `experiment 3`, `registered model 'churn'`, or the route of a list. */
+  resource: string;
+  /** Start of the hour, epoch milliseconds. */
+  hour: number;
+  requests: number;
+}
+
 export interface AccessDatabase {
+  access_log: AccessLogTable;
   principals: PrincipalsTable;
   teams: TeamsTable;
   team_members: TeamMembersTable;

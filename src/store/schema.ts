@@ -200,4 +200,5 @@ export interface Database {
   sessions: AccessDatabase['sessions'];
   role_bindings: AccessDatabase['role_bindings'];
   restricted_resources: AccessDatabase['restricted_resources'];
+  access_log: AccessDatabase['access_log'];
 }

@@ -225,6 +225,8 @@ const spec: Record<string, Required> = {
   [`POST ${V}/auth/login`]: 'public',
   [`POST ${V}/auth/logout`]: 'signedIn',
   [`GET ${V}/auth/permissions`]: 'signedIn',
+  [`GET ${V}/auth/sso/start`]: 'public',
+  [`GET ${V}/auth/sso/callback`]: 'public',
   [`POST ${V}/users`]: 'admin',
   [`GET ${V}/users`]: 'admin',
   [`POST ${V}/users/:name/deactivate`]: 'admin',
@@ -241,6 +243,8 @@ const spec: Record<string, Required> = {
   [`GET ${V}/permissions`]: 'manager',
   [`PUT ${V}/restrictions`]: 'manager',
   [`GET ${V}/restrictions`]: 'admin',
+  [`GET ${V}/access-log`]: 'admin',
+  [`GET ${V}/access-log.jsonl`]: 'admin',
 };
 
 const MLFLOW_PREFIXES = ['/api/2.0/mlflow', '/ajax-api/2.0/mlflow', '/api/2.0/preview/mlflow'];

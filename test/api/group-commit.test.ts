@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { auditVerify } from '../../src/cli/audit-command.js';
 import type { WireRun } from '../../src/sdk/wire/shapes.js';
-import { type WriteTransactionStats, writeTransactionStats } from '../../src/services/unit-of-work.js';
+import type { WriteTransactionStats } from '../../src/services/unit-of-work.js';
 import type { Store } from '../../src/store/store.js';
 import { backends } from '../support/backends.js';
 import { type TestServer, useTestServer } from '../support/test-server.js';
@@ -92,7 +92,7 @@ describe.each(backends)('group commit on $name', (backend) => {
     }
     const eventsBefore = (await allEvents(api)).length;
     await openConnections(api, 36);
-    const statsBefore = writeTransactionStats(api.server.store);
+    const statsBefore = api.server.services.unitOfWork.stats();
     const refusedBatch = 3; // its tag is refused by the database after its params and metrics were written
     const changedParam = 5; // bad input: a param may not change its value
     const responses = await Promise.all(
@@ -113,7 +113,7 @@ describe.each(backends)('group commit on $name', (backend) => {
         api.call('POST', '/api/2.0/mlflow/runs/set-tag', { run_id, key: 'phase', value: `burst${i}` }),
       ]),
     );
-    const statsAfter = writeTransactionStats(api.server.store);
+    const statsAfter = api.server.services.unitOfWork.stats();
 
     const statuses = responses.map((r) => r.status);
     const expected = runIds.flatMap((_, i) => [i === refusedBatch ? 500 : 200, i === changedParam ? 400 : 200, 200]);
@@ -155,7 +155,7 @@ describe.each(backends)('group commit on $name', (backend) => {
     const runIds = await createRuns(api, 'burst', 8);
     const eventsBefore = (await allEvents(api)).length;
     await openConnections(api, 80);
-    const statsBefore = writeTransactionStats(api.server.store);
+    const statsBefore = api.server.services.unitOfWork.stats();
     const responses = await Promise.all(
       Array.from({ length: 80 }, (_, n) => {
         const run_id = runIds[n % runIds.length]!;
@@ -180,7 +180,7 @@ describe.each(backends)('group commit on $name', (backend) => {
       }),
     );
     expect(responses.map((r) => r.status).filter((s) => s !== 200)).toEqual([]);
-    const statsAfter = writeTransactionStats(api.server.store);
+    const statsAfter = api.server.services.unitOfWork.stats();
     expectSharedTransactions(statsBefore, statsAfter, 80);
 
     const events = await allEvents(api);

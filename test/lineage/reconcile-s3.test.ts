@@ -9,7 +9,6 @@ import { directoryDigest } from '../../src/domain/lineage/content-digest.js';
 import { LineageQueryService } from '../../src/services/lineage/lineage-query-service.js';
 import { LineageService } from '../../src/services/lineage/lineage-service.js';
 import { ReconcileService } from '../../src/services/lineage/reconcile-service.js';
-import { AuditLog } from '../../src/services/provenance/audit-log.js';
 import { backends } from '../support/backends.js';
 import { useTestServer } from '../support/test-server.js';
 
@@ -84,7 +83,7 @@ describe.each(backends)('reconciling data in S3 on $name', (backend) => {
     await client.send(new DeleteObjectCommand({ Bucket: 'lake', Key: 'raw/gone.csv' }));
 
     const store = api.server.store;
-    const deps = { store, audit: new AuditLog(store.dialect), now: Date.now };
+    const deps = { store, unitOfWork: api.server.services.unitOfWork, now: Date.now };
     const service = new ReconcileService(deps, new LineageService(deps), new LineageQueryService(deps));
     const hashed: string[] = [];
     const report = await service.reconcileData({

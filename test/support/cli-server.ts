@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 export interface CliServer {
   url: string;
   stderr: () => string;
+  stdout: () => string;
   child: ChildProcess;
 }
 
@@ -27,7 +28,7 @@ export function startCliServer(args: string[], env: Record<string, string> = {})
       const match = /serving on (http:\/\/\S+)/.exec(stdout);
       if (match) {
         clearTimeout(timer);
-        resolve({ url: match[1]!, stderr: () => stderr, child });
+        resolve({ url: match[1]!, stderr: () => stderr, stdout: () => stdout, child });
       }
     });
     child.on('exit', (code) => {

@@ -4,6 +4,7 @@ import { describeResource, type ProtectedResource } from '../../domain/access/ac
 import { OPEN_ACCESS_PRINCIPAL, type Principal } from '../../domain/access/principal.js';
 import type { ReadableSet } from '../../domain/access/readable-set.js';
 import { MnemoError } from '../../domain/errors.js';
+import type { AccessLog } from '../../services/access/access-log.js';
 import type { AccessPolicy } from '../../services/access/access-policy.js';
 import type { Authentication, Authenticator } from '../../services/access/authenticator.js';
 import type { DenialRecorder, DeniedAttempt } from '../../services/access/denial-recorder.js';
@@ -17,6 +18,7 @@ export interface AccessControlOptions {
   authenticator: Authenticator;
   policy: AccessPolicy;
   denials: DenialRecorder;
+  accessLog: AccessLog;
   /** Verifies a Bearer value that is not a Mnemo token (an SSO provider's JWT); absent when SSO is not configured. */
   verifyJwt?: (jwt: string) => Promise<Authentication>;
 }
@@ -27,6 +29,8 @@ declare module 'fastify' {
     principal?: Principal;
     /** The CSRF token of the browser session the request came with. */
     sessionCsrfToken?: string;
+    /** What the access check found the request addresses (`experiment 3`), for the access log. */
+    accessedResource?: string;
     /** Which experiments or registered models lists may show the caller. */
     readable(kind: 'experiment' | 'model'): Promise<ReadableSet>;
   }
@@ -53,6 +57,7 @@ export async function installAccessControl(app: FastifyInstance, options: Access
   });
   app.decorateRequest('principal', undefined);
   app.decorateRequest('sessionCsrfToken', undefined);
+  app.decorateRequest('accessedResource', undefined);
   app.decorateRequest('readable', async function (this: FastifyRequest, kind: 'experiment' | 'model') {
     if (!options.enabled || !this.principal) return { kind: 'all' } as const;
     return options.policy.readable(this.principal, kind);
@@ -118,6 +123,7 @@ export async function installAccessControl(app: FastifyInstance, options: Access
     }
   });
 
+  countReads(app, options.accessLog);
   app.addHook('preValidation', async (request) => {
     const declared = request.routeOptions.config?.access;
     const principal = request.principal;
@@ -133,6 +139,21 @@ export async function installAccessControl(app: FastifyInstance, options: Access
       });
       throw new MnemoError('PERMISSION_DENIED', `Permission denied: ${denial.reason}`);
     }
+  });
+}
+
+/** Successful reads go to the access log: who read what, counted per hour. */
+function countReads(app: FastifyInstance, accessLog: AccessLog): void {
+  app.addHook('onResponse', async (request, reply) => {
+    const principal = request.principal;
+    const declared = request.routeOptions.config?.access;
+    if (!principal || !declared || declared.kind === 'public' || reply.statusCode >= 400) return;
+    const read =
+      request.method === 'GET' ||
+      request.method === 'HEAD' ||
+      (declared.kind === 'resource' && declared.need === 'read');
+    if (!read) return;
+    accessLog.count(principal.name, request.accessedResource ?? `${request.method} ${request.routeOptions.url}`);
   });
 }
 
@@ -162,6 +183,7 @@ async function check(
       for (const resource of Array.isArray(located) ? located : [located as ProtectedResource]) {
         const decision = await policy.decide(principal, declared.need, resource);
         if (!decision.allowed) return { reason: decision.reason, resource: describeResource(resource) };
+        request.accessedResource = describeResource(resource);
       }
       return undefined;
     }

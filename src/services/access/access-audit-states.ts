@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
 import type {
+  PrincipalState,
+  RoleBindingState,
+  TeamMemberState,
+  TeamState,
+  TokenState,
+} from '../../domain/provenance/audit-events/access-states.js';
+import type {
   ApiTokensTable,
   PrincipalsTable,
   RestrictedResourcesTable,
@@ -15,7 +22,7 @@ import type {
  */
 const digest = (value: string | null) => (value === null ? null : createHash('sha256').update(value).digest('hex'));
 
-export function principalAuditState(row: PrincipalsTable) {
+export function principalAuditState(row: PrincipalsTable): PrincipalState {
   return {
     principalId: row.principal_id,
     kind: row.kind,
@@ -30,18 +37,18 @@ export function principalAuditState(row: PrincipalsTable) {
   };
 }
 
-export function teamAuditState(row: TeamsTable) {
+export function teamAuditState(row: TeamsTable): TeamState {
   return { teamId: row.team_id, name: row.name, createdTime: Number(row.created_time) };
 }
 
 export const teamMemberEntityId = (row: Pick<TeamMembersTable, 'team_id' | 'principal_id'>) =>
   `${row.team_id}/${row.principal_id}`;
 
-export function teamMemberAuditState(row: TeamMembersTable) {
+export function teamMemberAuditState(row: TeamMembersTable): TeamMemberState {
   return { teamId: row.team_id, principalId: row.principal_id, isMaintainer: row.is_maintainer === 1 };
 }
 
-export function tokenAuditState(row: ApiTokensTable) {
+export function tokenAuditState(row: ApiTokensTable): TokenState {
   return {
     tokenId: row.token_id,
     principalId: row.principal_id,
@@ -58,7 +65,7 @@ export const roleBindingEntityId = (
   row: Pick<RoleBindingsTable, 'subject_kind' | 'subject_id' | 'resource_kind' | 'resource_id'>,
 ) => `${row.subject_kind}:${row.subject_id}@${row.resource_kind}:${row.resource_id}`;
 
-export function roleBindingAuditState(row: RoleBindingsTable) {
+export function roleBindingAuditState(row: RoleBindingsTable): RoleBindingState {
   return {
     subjectKind: row.subject_kind,
     subjectId: row.subject_id,

@@ -1,15 +1,20 @@
 import type { RoleName } from '../../domain/access/access-types.js';
 import type { Store } from '../../store/store.js';
-import type { AuditAppender } from '../unit-of-work.js';
+import type { UnitOfWork } from '../unit-of-work.js';
+import { AccessLog } from './access-log.js';
 import { AccessPolicy } from './access-policy.js';
 import { Authenticator } from './authenticator.js';
 import { DenialRecorder } from './denial-recorder.js';
 import { PermissionService } from './permission-service.js';
 import { SessionService } from './session-service.js';
+import type { SsoConfig } from './sso/sso-config.js';
+import { SsoService } from './sso/sso-service.js';
+import { SsoUsers } from './sso/sso-users.js';
 import { TokenService } from './token-service.js';
 import { UserService } from './user-service.js';
 
 export interface AccessServices {
+  accessLog: AccessLog;
   authenticator: Authenticator;
   policy: AccessPolicy;
   denials: DenialRecorder;
@@ -17,22 +22,28 @@ export interface AccessServices {
   tokens: TokenService;
   permissions: PermissionService;
   sessions: SessionService;
+  /** Present when an OpenID Connect provider is configured. */
+  sso?: SsoService;
 }
 
 export function createAccessServices(deps: {
   store: Store;
-  audit: AuditAppender;
+  unitOfWork: UnitOfWork;
   now: () => number;
   defaultRole?: RoleName | null;
+  sso?: SsoConfig;
 }): AccessServices {
-  const { store, audit, now } = deps;
+  const { store, unitOfWork, now } = deps;
+  const authenticator = new Authenticator(store, now);
   return {
-    authenticator: new Authenticator(store, now),
+    accessLog: new AccessLog(store, now),
+    authenticator,
     policy: new AccessPolicy(store, deps.defaultRole === undefined ? 'reader' : deps.defaultRole),
-    denials: new DenialRecorder(store, audit),
-    users: new UserService(store, audit, now),
-    tokens: new TokenService(store, audit, now),
-    permissions: new PermissionService(store, audit, now),
+    denials: new DenialRecorder(store, unitOfWork),
+    users: new UserService(store, unitOfWork, now),
+    tokens: new TokenService(store, unitOfWork, now),
+    permissions: new PermissionService(store, unitOfWork, now),
     sessions: new SessionService(store, now),
+    sso: deps.sso && new SsoService(deps.sso, new SsoUsers(store, unitOfWork, authenticator, now), now),
   };
 }

@@ -1,20 +1,9 @@
+import type { DeniedAttemptState } from '../../domain/provenance/audit-events/access-states.js';
 import type { Store } from '../../store/store.js';
-import { type AuditAppender, write } from '../unit-of-work.js';
+import type { UnitOfWork } from '../unit-of-work.js';
 
 /** One refused request, as the audit log keeps it. No credential is recorded, only whose it was. */
-export interface DeniedAttempt {
-  /** The principal's name when it was authenticated; absent for bad credentials. */
-  principal?: string;
-  tokenId?: string;
-  method: string;
-  route: string;
-  /** What the request was after (`experiment 3`, `registered model 'churn'`), when known. */
-  resource?: string;
-  reason: string;
-  status: 401 | 403;
-  sourceAddress: string;
-  time: number;
-}
+export type DeniedAttempt = DeniedAttemptState;
 
 /**
  * Puts every refused attempt into the tamper-evident audit log, so `mnemo audit verify` covers who was turned away
@@ -23,11 +12,11 @@ export interface DeniedAttempt {
 export class DenialRecorder {
   constructor(
     private readonly store: Store,
-    private readonly audit: AuditAppender,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   async record(requestId: string, attempt: DeniedAttempt): Promise<void> {
-    await write(this.store, this.audit, async (scope) => {
+    await this.unitOfWork.write(async (scope) => {
       scope.audit({ action: 'access.deny', entityKind: 'access_attempt', entityId: requestId, state: attempt });
     });
   }

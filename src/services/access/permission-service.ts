@@ -19,7 +19,7 @@ import { findModelRow, modelNamesById } from '../../store/repositories/registry/
 import type { RoleBindingsTable } from '../../store/schema-access.js';
 import type { Executor, Store } from '../../store/store.js';
 import { currentContext } from '../request-context.js';
-import { type AuditAppender, type WriteScope, write } from '../unit-of-work.js';
+import type { UnitOfWork, WriteScope } from '../unit-of-work.js';
 import { restrictionEntityId, roleBindingAuditState, roleBindingEntityId } from './access-audit-states.js';
 
 export interface BindingTarget {
@@ -38,12 +38,12 @@ export interface BindingView {
 export class PermissionService {
   constructor(
     private readonly store: Store,
-    private readonly audit: AuditAppender,
+    private readonly unitOfWork: UnitOfWork,
     private readonly now: () => number,
   ) {}
 
   async grant(role: RoleName, target: BindingTarget): Promise<BindingView> {
-    return write(this.store, this.audit, async (scope) => {
+    return this.unitOfWork.write(async (scope) => {
       const row: RoleBindingsTable = {
         ...(await keyOf(scope.db, target)),
         role,
@@ -56,7 +56,7 @@ export class PermissionService {
   }
 
   async revoke(target: BindingTarget): Promise<void> {
-    await write(this.store, this.audit, async (scope) => {
+    await this.unitOfWork.write(async (scope) => {
       const key = await keyOf(scope.db, target);
       if ((await deleteRoleBinding(scope.db, key)) === 0) {
         throw notFound(`${target.subject.kind} '${target.subject.name}' holds no role on that resource`);
@@ -65,7 +65,7 @@ export class PermissionService {
         action: 'permission.revoke',
         entityKind: 'role_binding',
         entityId: roleBindingEntityId(key),
-        state: null,
+        state: { deleted: true },
       });
     });
   }
@@ -107,15 +107,25 @@ export class PermissionService {
   }
 
   async restrict(kind: RestrictableKind, id: string, restricted: boolean): Promise<void> {
-    await write(this.store, this.audit, async (scope) => {
+    await this.unitOfWork.write(async (scope) => {
       const resourceId = await resourceIdOf(scope.db, { kind, id });
       await setRestricted(scope.db, kind, resourceId, restricted, this.now());
-      scope.audit({
-        action: restricted ? 'resource.restrict' : 'resource.unrestrict',
-        entityKind: 'restricted_resource',
-        entityId: restrictionEntityId({ resource_kind: kind, resource_id: resourceId }),
-        state: restricted ? { resourceKind: kind, resourceId } : null,
-      });
+      const entityId = restrictionEntityId({ resource_kind: kind, resource_id: resourceId });
+      if (restricted) {
+        scope.audit({
+          action: 'resource.restrict',
+          entityKind: 'restricted_resource',
+          entityId,
+          state: { resourceKind: kind, resourceId },
+        });
+      } else {
+        scope.audit({
+          action: 'resource.unrestrict',
+          entityKind: 'restricted_resource',
+          entityId,
+          state: { deleted: true },
+        });
+      }
     });
   }
 }
@@ -144,7 +154,7 @@ export async function bindCreator(
   recordBinding(scope, 'permission.grant', row);
 }
 
-function recordBinding(scope: WriteScope, action: string, row: RoleBindingsTable): void {
+function recordBinding(scope: WriteScope, action: 'permission.grant', row: RoleBindingsTable): void {
   scope.audit({
     action,
     entityKind: 'role_binding',

@@ -11,7 +11,7 @@ import {
 } from '../../store/repositories/access/token-repository.js';
 import type { ApiTokensTable } from '../../store/schema-access.js';
 import type { Store } from '../../store/store.js';
-import { type AuditAppender, type WriteScope, write } from '../unit-of-work.js';
+import type { UnitOfWork, WriteScope } from '../unit-of-work.js';
 import { tokenAuditState } from './access-audit-states.js';
 import { generateToken, randomId, secretDigest } from './credentials.js';
 import { requirePrincipal } from './user-service.js';
@@ -38,7 +38,7 @@ export interface TokenView {
 export class TokenService {
   constructor(
     private readonly store: Store,
-    private readonly audit: AuditAppender,
+    private readonly unitOfWork: UnitOfWork,
     private readonly now: () => number,
   ) {}
 
@@ -46,7 +46,7 @@ export class TokenService {
     const name = input.name ?? 'token';
     if (principalNameProblem(name)) throw invalid(`'${name.slice(0, 80)}' is not a valid token name`);
     const token = generateToken();
-    const row = await write(this.store, this.audit, async (scope) => {
+    const row = await this.unitOfWork.write(async (scope) => {
       const owner = await requirePrincipal(scope.db, input.user);
       if (owner.active !== 1) throw invalid(`'${input.user}' is deactivated: it cannot be given tokens`);
       return this.insert(scope, owner.principal_id, name, token, input.scope ?? null, input.expiresInMs);
@@ -59,7 +59,7 @@ export class TokenService {
    * token replaces the one configured before. Nothing changes when it is already the live one.
    */
   async install(principalId: string, name: string, token: string): Promise<void> {
-    await write(this.store, this.audit, async (scope) => {
+    await this.unitOfWork.write(async (scope) => {
       const live = (await listTokenRows(scope.db, principalId)).filter(
         (row) => row.name === name && row.revoked_time === null,
       );
@@ -103,7 +103,7 @@ export class TokenService {
   }
 
   async revoke(tokenId: string): Promise<TokenView> {
-    await write(this.store, this.audit, async (scope) => {
+    await this.unitOfWork.write(async (scope) => {
       const row = await findTokenById(scope.db, tokenId);
       if (!row) throw notFound(`No token with id '${tokenId}'`);
       if (row.revoked_time !== null) return;

@@ -1,6 +1,7 @@
 import type { PrincipalKind } from '../../domain/access/access-types.js';
 import { principalNameProblem } from '../../domain/access/principal-name.js';
 import { alreadyExists, invalid, notFound } from '../../domain/errors.js';
+import type { AuditActionOf } from '../../domain/provenance/audit-events/catalog.js';
 import {
   findPrincipalByName,
   insertPrincipalRow,
@@ -18,7 +19,7 @@ import {
 } from '../../store/repositories/access/team-repository.js';
 import type { PrincipalsTable, TeamMembersTable } from '../../store/schema-access.js';
 import type { Executor, Store } from '../../store/store.js';
-import { type AuditAppender, type WriteScope, write } from '../unit-of-work.js';
+import type { UnitOfWork, WriteScope } from '../unit-of-work.js';
 import {
   principalAuditState,
   teamAuditState,
@@ -65,7 +66,7 @@ const MIN_PASSWORD_LENGTH = 8;
 export class UserService {
   constructor(
     private readonly store: Store,
-    private readonly audit: AuditAppender,
+    private readonly unitOfWork: UnitOfWork,
     private readonly now: () => number,
   ) {}
 
@@ -82,7 +83,7 @@ export class UserService {
     // Hashed before the write begins: scrypt takes tens of milliseconds, which the shared write queue should not wait for.
     const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
     const principalId = randomId(kind === 'service' ? 's-' : 'u-');
-    await write(this.store, this.audit, async (scope) => {
+    await this.unitOfWork.write(async (scope) => {
       if (await findPrincipalByName(scope.db, input.name))
         throw alreadyExists(`A user named '${input.name}' already exists`);
       const row: PrincipalsTable = {
@@ -140,7 +141,7 @@ export class UserService {
 
   /** Deactivated users keep their history but can no longer sign in; their tokens and sessions stop working. */
   async setActive(name: string, active: boolean): Promise<UserView> {
-    await write(this.store, this.audit, async (scope) => {
+    await this.unitOfWork.write(async (scope) => {
       const row = await requirePrincipal(scope.db, name);
       if ((row.active === 1) === active) return;
       const now = this.now();
@@ -158,7 +159,7 @@ export class UserService {
     if (password.length < MIN_PASSWORD_LENGTH)
       throw invalid(`A password needs at least ${MIN_PASSWORD_LENGTH} characters`);
     const passwordHash = await hashPassword(password);
-    await write(this.store, this.audit, async (scope) => {
+    await this.unitOfWork.write(async (scope) => {
       const row = await requirePrincipal(scope.db, name);
       if (row.kind === 'service') throw invalid('A service account signs in with tokens only: it has no password');
       await updatePrincipalRow(scope.db, row.principal_id, { password_hash: passwordHash });
@@ -169,7 +170,7 @@ export class UserService {
   async createTeam(name: string): Promise<TeamView> {
     const problem = principalNameProblem(name);
     if (problem) throw invalid(problem);
-    await write(this.store, this.audit, async (scope) => {
+    await this.unitOfWork.write(async (scope) => {
       if (await findTeamByName(scope.db, name)) throw alreadyExists(`A team named '${name}' already exists`);
       const row = { team_id: randomId('t-'), name, created_time: this.now() };
       await insertTeamRow(scope.db, row);
@@ -179,7 +180,7 @@ export class UserService {
   }
 
   async addMember(teamName: string, userName: string, maintainer = false): Promise<TeamView> {
-    await write(this.store, this.audit, async (scope) => {
+    await this.unitOfWork.write(async (scope) => {
       const user = await requirePrincipal(scope.db, userName);
       await this.join(scope, teamName, user.principal_id, maintainer);
     });
@@ -187,7 +188,7 @@ export class UserService {
   }
 
   async removeMember(teamName: string, userName: string): Promise<TeamView> {
-    await write(this.store, this.audit, async (scope) => {
+    await this.unitOfWork.write(async (scope) => {
       const team = await requireTeam(scope.db, teamName);
       const user = await requirePrincipal(scope.db, userName);
       if ((await deleteTeamMember(scope.db, team.team_id, user.principal_id)) === 0) {
@@ -198,7 +199,7 @@ export class UserService {
         action: 'team.member.remove',
         entityKind: 'team_member',
         entityId: teamMemberEntityId(key),
-        state: null,
+        state: { deleted: true },
       });
     });
     return this.getTeam(teamName);
@@ -239,7 +240,7 @@ export class UserService {
   }
 }
 
-export function recordPrincipal(scope: WriteScope, action: string, row: PrincipalsTable): void {
+export function recordPrincipal(scope: WriteScope, action: AuditActionOf<'principal'>, row: PrincipalsTable): void {
   scope.audit({ action, entityKind: 'principal', entityId: row.principal_id, state: principalAuditState(row) });
 }
 

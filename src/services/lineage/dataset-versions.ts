@@ -6,6 +6,7 @@ import {
   type QualityCheck,
 } from '../../domain/lineage/dataset-version.js';
 import { nodeId } from '../../domain/lineage/node-id.js';
+import { datasetState } from '../../domain/provenance/audit-events/lineage-states.js';
 import * as datasets from '../../store/repositories/lineage/dataset-version-repository.js';
 import { upsertNode } from '../../store/repositories/lineage/node-repository.js';
 import type { LineageDatasetVersionsTable } from '../../store/schema-lineage.js';
@@ -50,7 +51,7 @@ export async function saveDatasetVersion(
       action: 'lineage.dataset.create',
       entityKind: 'dataset',
       entityId: dataset.dataset_id,
-      state: dataset,
+      state: datasetState(dataset),
     });
   }
   const existing = await datasets.findVersionByKey(db, dataset.dataset_id, input.versionKey);

@@ -28,10 +28,11 @@ import * as entities from '../../store/repositories/lineage/entity-repository.js
 import { findModelIdentity } from '../../store/repositories/lineage/model-identity.js';
 import { findNode, findNodes, listNodes, searchNodes } from '../../store/repositories/lineage/node-repository.js';
 import { checksOf, evaluationsOf } from '../../store/repositories/registry/evaluation-repository.js';
-import { anyRunTagged } from '../../store/repositories/run-repository.js';
+import { registeredWithFiles } from '../../store/repositories/registry/version-repository.js';
+import { anyRunTagged, findRunRows } from '../../store/repositories/run-repository.js';
 import type { Executor } from '../../store/store.js';
+import type { LineageDeps } from '../service-deps.js';
 import { runNodeAttributes } from './graph-writer.js';
-import type { LineageDeps } from './lineage-deps.js';
 import { resolveNodeId } from './node-resolver.js';
 
 export interface WalkOptions {
@@ -242,26 +243,10 @@ export class LineageQueryService {
     const runIds = nodes.filter((n) => n.kind === 'run').map((n) => n.id.slice('run:'.length));
     if (runIds.length === 0) return nodes;
     const rows = new Map<string, Record<string, unknown>>();
-    for (let i = 0; i < runIds.length; i += 5000) {
-      const chunk = runIds.slice(i, i + 5000);
-      for (const row of await this.db.selectFrom('runs').selectAll().where('run_id', 'in', chunk).execute()) {
-        rows.set(nodeId('run', row.run_id), runNodeAttributes(row));
-      }
-    }
+    for (const row of await findRunRows(this.db, runIds)) rows.set(nodeId('run', row.run_id), runNodeAttributes(row));
     return nodes.map((n) => {
       const live = rows.get(n.id);
       return live ? { ...n, attributes: { ...n.attributes, ...live } } : n;
     });
   }
-}
-
-/** Whether a version was registered with files: its stored manifest lists at least one. */
-async function registeredWithFiles(db: Executor, modelId: string, version: number): Promise<boolean> {
-  const row = await db
-    .selectFrom('model_versions')
-    .select('manifest')
-    .where('model_id', '=', modelId)
-    .where('version', '=', version)
-    .executeTakeFirst();
-  return row !== undefined && (JSON.parse(row.manifest) as unknown[]).length > 0;
 }

@@ -10,16 +10,28 @@ import {
 import type { EdgeType } from '../../domain/lineage/edge-types.js';
 import { type EnvironmentSpec, environmentDigest, normaliseEnvironment } from '../../domain/lineage/environment.js';
 import { modelVersionNodeId, nodeId, parseNodeId } from '../../domain/lineage/node-id.js';
+import {
+  codeRefState,
+  type DeploymentState,
+  type DeploymentTargetState,
+  datasetState,
+  deploymentState,
+  deploymentTargetState,
+  environmentState,
+  type FeatureVersionState,
+  featureState,
+  featureVersionState,
+} from '../../domain/provenance/audit-events/lineage-states.js';
 import { canonicalJson } from '../../domain/provenance/canonical-json.js';
 import * as datasets from '../../store/repositories/lineage/dataset-version-repository.js';
 import * as entities from '../../store/repositories/lineage/entity-repository.js';
 import { findModelIdentity } from '../../store/repositories/lineage/model-identity.js';
 import { findNode, upsertNode } from '../../store/repositories/lineage/node-repository.js';
 import { newId } from '../ids.js';
-import { type WriteScope, write } from '../unit-of-work.js';
+import type { LineageDeps } from '../service-deps.js';
+import type { WriteScope } from '../unit-of-work.js';
 import { datasetVersionNode, saveDatasetVersion } from './dataset-versions.js';
 import { type EdgeInput, ensureRunNode, recordEdge } from './graph-writer.js';
-import type { LineageDeps } from './lineage-deps.js';
 import { deploymentLabel, type ModelVersionLineageInput, recordModelVersionLineage } from './model-version-lineage.js';
 import { datasetByMarquezName, resolveNodeId } from './node-resolver.js';
 
@@ -47,27 +59,11 @@ export interface RegisterFeatureInput {
   inputDatasetVersionIds: string[];
 }
 
-export interface FeatureVersion {
-  featureVersionId: string;
-  nodeId: string;
-  featureId: string;
-  name: string;
-  version: string;
-  pipeline: string | null;
-  transformation: string | null;
-  codeRefId: string | null;
-  inputs: string[];
-  createdTime: number;
-}
+/** A feature version is returned as its audit event records it. */
+export type FeatureVersion = FeatureVersionState;
 
-export interface DeploymentTarget {
-  targetId: string;
-  nodeId: string;
-  name: string;
-  description: string | null;
-  environmentId: string | null;
-  createdTime: number;
-}
+/** A deployment target is returned as its audit event records it. */
+export type DeploymentTarget = DeploymentTargetState;
 
 /** A model version as the graph has it after its lineage was declared. */
 export interface ModelVersionLineage {
@@ -82,15 +78,8 @@ export interface ModelVersionLineage {
 export const DEPLOYMENT_STATUSES = ['PENDING', 'ACTIVE', 'FAILED', 'ROLLED_BACK', 'RETIRED'] as const;
 export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
 
-export interface Deployment {
-  deploymentId: string;
-  nodeId: string;
-  modelVersionNodeId: string;
-  targetId: string;
-  status: DeploymentStatus;
-  deployedTime: number;
-  updatedTime: number;
-}
+/** A deployment is returned as its audit events record it. */
+export type Deployment = DeploymentState<DeploymentStatus>;
 
 /** Registration of the lineage graph's entities and edges. Every change is one audited transaction. */
 export class LineageService {
@@ -99,7 +88,7 @@ export class LineageService {
   async registerDataset(input: { namespace: string; name: string; description?: string | null }) {
     checkName(input.namespace, 'namespace');
     checkName(input.name, 'name');
-    return this.write(async ({ db, audit }) => {
+    return this.deps.unitOfWork.write(async ({ db, audit }) => {
       if (await datasets.findDataset(db, input.namespace, input.name)) {
         throw alreadyExists(`Dataset ${datasetLabel(input.namespace, input.name)} already exists`);
       }
@@ -111,7 +100,12 @@ export class LineageService {
         created_time: this.deps.now(),
       };
       await datasets.insertDataset(db, row);
-      audit({ action: 'lineage.dataset.create', entityKind: 'dataset', entityId: row.dataset_id, state: row });
+      audit({
+        action: 'lineage.dataset.create',
+        entityKind: 'dataset',
+        entityId: row.dataset_id,
+        state: datasetState(row),
+      });
       return {
         datasetId: row.dataset_id,
         namespace: row.namespace,
@@ -126,7 +120,7 @@ export class LineageService {
     checkName(input.namespace, 'namespace');
     checkName(input.name, 'name');
     checkName(input.version, 'version');
-    return this.write(async (scope) => {
+    return this.deps.unitOfWork.write(async (scope) => {
       const now = this.deps.now();
       const version = await saveDatasetVersion(
         scope,
@@ -186,7 +180,7 @@ export class LineageService {
     if (input.inputDatasetVersionIds.length === 0) {
       throw invalid('inputDatasetVersionIds must name at least one dataset version the feature is computed from');
     }
-    return this.write(async (scope) => {
+    return this.deps.unitOfWork.write(async (scope) => {
       const { db, audit } = scope;
       const now = this.deps.now();
       let feature = await entities.findFeatureByName(db, input.name);
@@ -197,7 +191,7 @@ export class LineageService {
           action: 'lineage.feature.create',
           entityKind: 'feature',
           entityId: feature.feature_id,
-          state: feature,
+          state: featureState(feature),
         });
       }
       if (await entities.findFeatureVersion(db, feature.feature_id, input.version)) {
@@ -233,18 +227,7 @@ export class LineageService {
       if (row.code_ref_id) {
         await recordEdge(scope, { from: nodeId('code_ref', row.code_ref_id), to: id, type: 'depends_on' }, now);
       }
-      const result: FeatureVersion = {
-        featureVersionId: row.feature_version_id,
-        nodeId: id,
-        featureId: feature.feature_id,
-        name: input.name,
-        version: input.version,
-        pipeline: row.pipeline,
-        transformation: row.transformation,
-        codeRefId: row.code_ref_id,
-        inputs: input.inputDatasetVersionIds,
-        createdTime: now,
-      };
+      const result = featureVersionState(row, { name: input.name, inputs: input.inputDatasetVersionIds });
       audit({ action: 'lineage.feature_version.create', entityKind: 'feature_version', entityId: id, state: result });
       return result;
     });
@@ -258,7 +241,7 @@ export class LineageService {
     const environmentId = environmentDigest(normalised);
     const id = nodeId('environment', environmentId);
     const found = { environmentId, nodeId: id, environment: normalised };
-    return this.write(async ({ db, audit }) => {
+    return this.deps.unitOfWork.write(async ({ db, audit }) => {
       if (await entities.findEnvironment(db, environmentId)) return { ...found, created: false };
       const now = this.deps.now();
       await entities.insertEnvironment(db, {
@@ -282,7 +265,7 @@ export class LineageService {
         action: 'lineage.environment.create',
         entityKind: 'environment',
         entityId: environmentId,
-        state: { ...normalised, createdTime: now },
+        state: environmentState(normalised, now),
       });
       return { ...found, created: true };
     });
@@ -301,7 +284,7 @@ export class LineageService {
     const id = codeRefId(normalised);
     const node = nodeId('code_ref', id);
     const found = { codeRefId: id, nodeId: node, codeRef: normalised };
-    return this.write(async ({ db, audit }) => {
+    return this.deps.unitOfWork.write(async ({ db, audit }) => {
       if (await entities.findCodeRef(db, id)) return { ...found, created: false };
       const now = this.deps.now();
       const row = {
@@ -319,7 +302,7 @@ export class LineageService {
         attributes: { ...normalised },
         createdTime: now,
       });
-      audit({ action: 'lineage.code_ref.create', entityKind: 'code_ref', entityId: id, state: row });
+      audit({ action: 'lineage.code_ref.create', entityKind: 'code_ref', entityId: id, state: codeRefState(row) });
       return { ...found, created: true };
     });
   }
@@ -330,7 +313,7 @@ export class LineageService {
     environmentId?: string | null;
   }): Promise<DeploymentTarget> {
     checkName(input.name, 'name');
-    return this.write(async (scope) => {
+    return this.deps.unitOfWork.write(async (scope) => {
       const { db, audit } = scope;
       if (await entities.findTargetByName(db, input.name)) {
         throw alreadyExists(`Deployment target '${input.name}' already exists`);
@@ -339,22 +322,15 @@ export class LineageService {
         throw notFound(`Environment ${input.environmentId} does not exist`);
       }
       const now = this.deps.now();
-      const target: DeploymentTarget = {
-        targetId: newId(),
-        nodeId: '',
+      const row = {
+        target_id: newId(),
         name: input.name,
         description: input.description ?? null,
-        environmentId: input.environmentId ?? null,
-        createdTime: now,
-      };
-      target.nodeId = nodeId('deployment_target', target.targetId);
-      await entities.insertTarget(db, {
-        target_id: target.targetId,
-        name: target.name,
-        description: target.description,
-        environment_id: target.environmentId,
+        environment_id: input.environmentId ?? null,
         created_time: now,
-      });
+      };
+      await entities.insertTarget(db, row);
+      const target = deploymentTargetState(row);
       await upsertNode(db, {
         id: target.nodeId,
         kind: 'deployment_target',
@@ -383,7 +359,7 @@ export class LineageService {
     status?: DeploymentStatus;
     deployedTime?: number;
   }): Promise<Deployment> {
-    return this.write(async (scope) => {
+    return this.deps.unitOfWork.write(async (scope) => {
       const { db, audit } = scope;
       const identity = await findModelIdentity(db, input.modelId);
       const model = identity?.modelId ?? input.modelId;
@@ -394,24 +370,16 @@ export class LineageService {
       const target = await entities.findTarget(db, input.targetId);
       if (!target) throw notFound(`Deployment target ${input.targetId} does not exist`);
       const now = this.deps.now();
-      const deployment: Deployment = {
-        deploymentId: newId(),
-        nodeId: '',
-        modelVersionNodeId: modelVersion,
-        targetId: input.targetId,
-        status: input.status ?? 'ACTIVE',
-        deployedTime: input.deployedTime ?? now,
-        updatedTime: now,
-      };
-      deployment.nodeId = nodeId('deployment', deployment.deploymentId);
-      await entities.insertDeployment(db, {
-        deployment_id: deployment.deploymentId,
+      const row = {
+        deployment_id: newId(),
         model_version_node: modelVersion,
         target_id: input.targetId,
-        status: deployment.status,
-        deployed_time: deployment.deployedTime,
+        status: input.status ?? 'ACTIVE',
+        deployed_time: input.deployedTime ?? now,
         updated_time: now,
-      });
+      };
+      await entities.insertDeployment(db, row);
+      const deployment = deploymentState(row);
       await upsertNode(db, {
         id: deployment.nodeId,
         kind: 'deployment',
@@ -435,7 +403,7 @@ export class LineageService {
 
   async setDeploymentStatus(deploymentId: string, status: DeploymentStatus): Promise<Deployment> {
     if (!DEPLOYMENT_STATUSES.includes(status)) throw invalid(`status must be one of ${DEPLOYMENT_STATUSES.join(', ')}`);
-    return this.write(async ({ db, audit }) => {
+    return this.deps.unitOfWork.write(async ({ db, audit }) => {
       const row = await entities.findDeployment(db, deploymentId);
       if (!row) throw notFound(`Deployment ${deploymentId} does not exist`);
       const now = this.deps.now();
@@ -443,15 +411,7 @@ export class LineageService {
       const id = nodeId('deployment', deploymentId);
       const node = await findNode(db, id);
       if (node) await upsertNode(db, { ...node, attributes: { ...node.attributes, status } });
-      const deployment: Deployment = {
-        deploymentId,
-        nodeId: id,
-        modelVersionNodeId: row.model_version_node,
-        targetId: row.target_id,
-        status,
-        deployedTime: row.deployed_time,
-        updatedTime: now,
-      };
+      const deployment = deploymentState({ ...row, status, updated_time: now });
       audit({
         action: 'lineage.deployment.update',
         entityKind: 'deployment',
@@ -467,7 +427,7 @@ export class LineageService {
    * the registry's id, so lineage declared under a bare name would give the version a second identity.
    */
   async recordModelVersion(input: ModelVersionLineageInput): Promise<ModelVersionLineage> {
-    return this.write(async (scope) => {
+    return this.deps.unitOfWork.write(async (scope) => {
       const known = await findModelIdentity(scope.db, input.modelId);
       if (!known) {
         throw notFound(
@@ -490,7 +450,7 @@ export class LineageService {
 
   /** Links two existing nodes, e.g. an evaluation run that consumed a model version. */
   async recordEdge(input: { from: string; to: string; type: EdgeType; runId?: string | null }) {
-    return this.write(async (scope) => {
+    return this.deps.unitOfWork.write(async (scope) => {
       // Either end may be named as users know it (a model version by its model's name, …).
       const from = await resolveNodeId(scope.db, input.from, 'from');
       const to = await resolveNodeId(scope.db, input.to, 'to');
@@ -506,7 +466,7 @@ export class LineageService {
 
   /** Marks a dataset version as drifted (its data is gone or changed since registration), with when it was seen. */
   async recordDrift(versionId: string, drift: { status: DriftStatus; observedDigest: string | null }) {
-    return this.write(async ({ db, audit }) => {
+    return this.deps.unitOfWork.write(async ({ db, audit }) => {
       const version = await datasets.findVersion(db, versionId);
       if (!version) throw notFound(`Dataset version ${versionId} does not exist`);
       const now = this.deps.now();
@@ -525,10 +485,6 @@ export class LineageService {
       });
       return updated;
     });
-  }
-
-  private write<T>(change: (scope: WriteScope) => Promise<T>): Promise<T> {
-    return write(this.deps.store, this.deps.audit, change);
   }
 }
 

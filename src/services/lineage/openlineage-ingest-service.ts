@@ -9,6 +9,7 @@ import {
   planOpenLineageEvent,
 } from '../../domain/lineage/openlineage-mapping.js';
 import { applyRunEvent } from '../../domain/lineage/run-state.js';
+import { codeRefState } from '../../domain/provenance/audit-events/lineage-states.js';
 import type { RunStatus } from '../../domain/tracking/entities.js';
 import {
   findExperimentRowByName,
@@ -21,10 +22,10 @@ import { ensureNode } from '../../store/repositories/lineage/node-repository.js'
 import * as openlineage from '../../store/repositories/lineage/openlineage-repository.js';
 import { findRunRow, insertRun, upsertRunTags } from '../../store/repositories/run-repository.js';
 import { newExperimentId, newId, newRunId } from '../ids.js';
-import { type WriteScope, write } from '../unit-of-work.js';
+import type { LineageDeps } from '../service-deps.js';
+import type { WriteScope } from '../unit-of-work.js';
 import { saveDatasetVersion } from './dataset-versions.js';
 import { ensureRunNode, recordEdge } from './graph-writer.js';
-import type { LineageDeps } from './lineage-deps.js';
 import { openLineageEventRecord, openLineageRunRecord } from './openlineage-records.js';
 
 export interface IngestResult {
@@ -54,7 +55,7 @@ export class OpenLineageIngestService {
 
   async ingest(event: OpenLineageRunEvent): Promise<IngestResult> {
     const plan = planOpenLineageEvent(event);
-    return write(this.deps.store, this.deps.audit, async (scope) => {
+    return this.deps.unitOfWork.write(async (scope) => {
       const now = this.deps.now();
       const { runId, experimentId, status } = await this.applyRun(scope, plan, now);
       const eventId = `openlineage:${plan.olRunId}`;
@@ -258,7 +259,7 @@ export class OpenLineageIngestService {
     await insertExperiment(scope.db, row);
     // Recorded as the experiment service records one, so the state compares with the experiment as stored.
     const [created] = await hydrateExperiments(scope.db, [row]);
-    scope.audit({ action: 'experiment.create', entityKind: 'experiment', entityId: experimentId, state: created });
+    scope.audit({ action: 'experiment.create', entityKind: 'experiment', entityId: experimentId, state: created! });
     return experimentId;
   }
 
@@ -273,7 +274,12 @@ export class OpenLineageIngestService {
       created_time: now,
     };
     if (await insertCodeRef(scope.db, row)) {
-      scope.audit({ action: 'lineage.code_ref.create', entityKind: 'code_ref', entityId: id, state: row });
+      scope.audit({
+        action: 'lineage.code_ref.create',
+        entityKind: 'code_ref',
+        entityId: id,
+        state: codeRefState(row),
+      });
     }
     await ensureNode(scope.db, {
       id: nodeId('code_ref', id),

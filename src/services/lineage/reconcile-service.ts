@@ -4,8 +4,8 @@ import { type DatasetVersion, type DriftStatus, datasetLabel } from '../../domai
 import type { OpenLineageRunEvent } from '../../domain/lineage/openlineage-event.js';
 import { planOpenLineageEvent } from '../../domain/lineage/openlineage-mapping.js';
 import { listVersions } from '../../store/repositories/lineage/dataset-version-repository.js';
+import type { LineageDeps } from '../service-deps.js';
 import { type DataReader, localReader, s3Reader } from './data-readers.js';
-import type { LineageDeps } from './lineage-deps.js';
 import type { LineageQueryService } from './lineage-query-service.js';
 import type { LineageService } from './lineage-service.js';
 import { dataLocation, type HashProgress } from './local-data-reader.js';

@@ -15,14 +15,17 @@ import {
   runStatement,
   subjectsOf,
 } from '../../domain/provenance/run-provenance.js';
+import { artifactFilesOf } from '../../store/repositories/artifact-repository.js';
 import { insertAttestation, latestAttestation } from '../../store/repositories/provenance/attestation-repository.js';
 import { lockAuditHead } from '../../store/repositories/provenance/audit-event-repository.js';
 import { treeRoot } from '../../store/repositories/provenance/merkle-node-repository.js';
+import { findModelRow } from '../../store/repositories/registry/model-repository.js';
+import { findVersionRow } from '../../store/repositories/registry/version-repository.js';
 import { findRunRow, hydrateRuns } from '../../store/repositories/run-repository.js';
 import type { Executor } from '../../store/store.js';
 import { newId } from '../ids.js';
 import { currentContext } from '../request-context.js';
-import { type WriteScope, write } from '../unit-of-work.js';
+import type { WriteScope } from '../unit-of-work.js';
 import type { ProvenanceDeps } from './provenance-deps.js';
 
 export const BUILDER_ID = 'https://mnemo.dev/builder/mnemo-server/v1';
@@ -46,11 +49,11 @@ export class AttestationService {
 
   async attestRun(runId: string): Promise<Attestation> {
     const signer = await this.deps.keys.signer();
-    return write(this.deps.store, this.deps.audit, async (scope) => {
+    return this.deps.unitOfWork.write(async (scope) => {
       const row = await findRunRow(scope.db, runId);
       if (!row) throw notFound(`Run with id=${runId} not found`);
       const [run] = await hydrateRuns(scope.db, [row]);
-      const files = await artifactFiles(scope.db, runId);
+      const files = await artifactFilesOf(scope.db, runId);
       if (files.length === 0) {
         throw invalidState(`Run ${runId} has no artifact files to attest; upload its artifacts first.`);
       }
@@ -67,20 +70,11 @@ export class AttestationService {
   async attestModelVersion(modelName: string, version: number, scope?: WriteScope): Promise<Attestation> {
     const issue = async (inner: WriteScope) => {
       const signer = await this.deps.keys.signer(inner);
-      const model = await inner.db
-        .selectFrom('registered_models')
-        .select(['model_id', 'name'])
-        .where('name', '=', modelName)
-        .executeTakeFirst();
+      const model = await findModelRow(inner.db, modelName);
       if (!model) throw notFound(`Registered Model with name=${modelName} not found`);
-      const row = await inner.db
-        .selectFrom('model_versions')
-        .selectAll()
-        .where('model_id', '=', model.model_id)
-        .where('version', '=', version)
-        .where('deleted_time', 'is', null)
-        .executeTakeFirst();
-      if (!row) throw notFound(`Model Version (name=${modelName}, version=${version}) not found`);
+      const row = await findVersionRow(inner.db, model.model_id, version);
+      if (!row || row.deleted_time !== null)
+        throw notFound(`Model Version (name=${modelName}, version=${version}) not found`);
       const files = JSON.parse(row.manifest) as ArtifactDigest[];
       if (files.length === 0) throw invalidState(`Model version ${modelName}/${version} has no files to attest.`);
       const issuer = await this.issuer(inner.db, signer.keyId);
@@ -106,7 +100,7 @@ export class AttestationService {
       };
       return this.store(inner, 'model_version', `${model.model_id}/${version}`, statement);
     };
-    return scope ? issue(scope) : write(this.deps.store, this.deps.audit, issue);
+    return scope ? issue(scope) : this.deps.unitOfWork.write(issue);
   }
 
   async latestFor(subjectKind: 'run' | 'model_version', subjectId: string): Promise<Attestation> {
@@ -123,11 +117,7 @@ export class AttestationService {
   }
 
   async latestForModelVersion(modelName: string, version: number): Promise<Attestation> {
-    const model = await this.deps.store.db
-      .selectFrom('registered_models')
-      .select('model_id')
-      .where('name', '=', modelName)
-      .executeTakeFirst();
+    const model = await findModelRow(this.deps.store.db, modelName);
     if (!model) throw notFound(`Registered Model with name=${modelName} not found`);
     return this.latestFor('model_version', `${model.model_id}/${version}`);
   }
@@ -178,13 +168,4 @@ export class AttestationService {
     });
     return attestation;
   }
-}
-
-async function artifactFiles(db: Executor, runId: string): Promise<ArtifactDigest[]> {
-  return db
-    .selectFrom('artifacts')
-    .select(['path', 'size', 'sha256'])
-    .where('run_id', '=', runId)
-    .orderBy('path')
-    .execute();
 }

@@ -1,4 +1,5 @@
 import { invalid, notFound } from '../../domain/errors.js';
+import type { AuditAction } from '../../domain/provenance/audit-events/catalog.js';
 import { type SignedCheckpoint, signCheckpoint } from '../../domain/provenance/checkpoint.js';
 import { lockAuditHead } from '../../store/repositories/provenance/audit-event-repository.js';
 import {
@@ -9,10 +10,9 @@ import {
   latestCheckpoint,
 } from '../../store/repositories/provenance/checkpoint-repository.js';
 import { treeRoot } from '../../store/repositories/provenance/merkle-node-repository.js';
-import { write } from '../unit-of-work.js';
 import type { ProvenanceDeps } from './provenance-deps.js';
 
-export const CHECKPOINT_ACTION = 'audit.checkpoint';
+export const CHECKPOINT_ACTION = 'audit.checkpoint' satisfies AuditAction;
 
 /**
  * Signs tree heads of the audit log. The head row is locked while the root is computed, so the checkpoint names a
@@ -69,7 +69,7 @@ export class CheckpointService {
 
   private async sign(onlyIfGrown: boolean): Promise<SignedCheckpoint | undefined> {
     const signer = await this.deps.keys.signer();
-    return write(this.deps.store, this.deps.audit, async ({ db, audit }) => {
+    return this.deps.unitOfWork.write(async ({ db, audit }) => {
       const head = await lockAuditHead(db);
       if (onlyIfGrown) {
         const latest = await latestCheckpoint(db);

@@ -1,12 +1,5 @@
-import type { ArtifactStore } from '../../store/artifacts/artifact-store.js';
-import type { Store } from '../../store/store.js';
-import type { AuditAppender } from '../unit-of-work.js';
+import type { ServiceDeps } from '../service-deps.js';
 import type { SigningKeyHolder } from './signing-key-service.js';
 
-export interface ProvenanceDeps {
-  store: Store;
-  artifacts: ArtifactStore;
-  audit: AuditAppender;
-  now: () => number;
-  keys: SigningKeyHolder;
-}
+/** Provenance services also sign: they share the holder of the server's signing key. */
+export type ProvenanceDeps = ServiceDeps & { keys: SigningKeyHolder };

@@ -1,6 +1,4 @@
-import type { ArtifactStore } from '../../store/artifacts/artifact-store.js';
-import type { Store } from '../../store/store.js';
-import type { AuditAppender } from '../unit-of-work.js';
+import type { ServiceDeps } from '../service-deps.js';
 import { AttestationService } from './attestation-service.js';
 import { AuditQueryService } from './audit-query-service.js';
 import { CheckpointService } from './checkpoint-service.js';
@@ -21,20 +19,17 @@ export interface ProvenanceServices {
  * Wires the provenance use cases around one signing key. Without a configured key (embedded uses, tools) a fresh
  * one is generated for this process; it is registered like any other before its first signature.
  */
-export function createProvenanceServices(options: {
-  store: Store;
-  artifacts: ArtifactStore;
-  audit: AuditAppender;
-  now: () => number;
-  signingKey?: SigningKey | undefined;
-}): ProvenanceServices {
+export function createProvenanceServices(
+  services: ServiceDeps,
+  signingKey: SigningKey | undefined,
+): ProvenanceServices {
   const keys = new SigningKeyHolder(
-    options.store,
-    options.audit,
-    options.now,
-    options.signingKey ?? generateSigningKey(),
+    services.store,
+    services.unitOfWork,
+    services.now,
+    signingKey ?? generateSigningKey(),
   );
-  const deps: ProvenanceDeps = { ...options, keys };
+  const deps: ProvenanceDeps = { ...services, keys };
   const checkpoints = new CheckpointService(deps);
   return {
     keys,

@@ -7,7 +7,7 @@ import {
   retireSigningKeys,
 } from '../../store/repositories/provenance/signing-key-repository.js';
 import type { Store } from '../../store/store.js';
-import { type AuditAppender, type WriteScope, write } from '../unit-of-work.js';
+import type { UnitOfWork, WriteScope } from '../unit-of-work.js';
 import { replaceKeyFile, type SigningKey } from './signing-key-source.js';
 
 export interface PublicKeyView {
@@ -30,7 +30,7 @@ export class SigningKeyHolder {
 
   constructor(
     private readonly store: Store,
-    private readonly audit: AuditAppender,
+    private readonly unitOfWork: UnitOfWork,
     private readonly now: () => number,
     private key: SigningKey,
   ) {}
@@ -46,7 +46,7 @@ export class SigningKeyHolder {
   async signer(scope?: WriteScope): Promise<SigningKey> {
     if (!this.registered) {
       if (scope) await this.registerIn(scope);
-      else await write(this.store, this.audit, (inner) => this.registerIn(inner));
+      else await this.unitOfWork.write((inner) => this.registerIn(inner));
       this.registered = true;
     }
     return this.key;
@@ -95,7 +95,7 @@ export class SigningKeyHolder {
     const next: SigningKey = { keyId: keyIdOf(privateKey), privateKey, origin };
     const info = describePublicKey(privateKey);
     const time = this.now();
-    await write(this.store, this.audit, async ({ db, audit }) => {
+    await this.unitOfWork.write(async ({ db, audit }) => {
       const row = { key_id: next.keyId, algorithm: 'ed25519', public_key: info.publicKey, created_time: time };
       await insertSigningKey(db, { ...row, retired_time: null });
       await retireSigningKeys(db, next.keyId, time);

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { invalid } from '../../domain/errors.js';
 import { type Completeness, completeness } from '../../domain/registry/completeness.js';
 import {
@@ -10,9 +9,9 @@ import type { ModelVersion, SchemaRef } from '../../domain/registry/entities.js'
 import { modelDocument, versionDocument } from '../../domain/registry/metadata-document.js';
 import type { EntityKind } from '../../domain/registry/naming-rule.js';
 import type { JsonSchema } from '../../domain/registry/schema/json-schema.js';
-import { hydrateModels } from '../../store/repositories/registry/model-repository.js';
+import { hydrateModels, modelRowsByName } from '../../store/repositories/registry/model-repository.js';
 import { findSchema, findSubject } from '../../store/repositories/registry/schema-repository.js';
-import { hydrateVersions } from '../../store/repositories/registry/version-repository.js';
+import { hydrateVersions, liveVersionRowsOf } from '../../store/repositories/registry/version-repository.js';
 import type { Executor } from '../../store/store.js';
 import { governingSubject } from './metadata-gate.js';
 import type { RegistryDeps } from './registry-deps.js';
@@ -106,15 +105,12 @@ export class CompletenessService {
     const cursorName = after?.name ?? '';
     let afterName: string | undefined;
     for (;;) {
-      let modelQuery = db
-        .selectFrom('registered_models')
-        .selectAll()
-        .select(sql<number>`case when name > ${cursorName} then 1 else 0 end`.as('after_cursor'))
-        .orderBy('name')
-        .limit(MODELS_PER_READ);
-      if (query.name !== undefined) modelQuery = modelQuery.where('name', '=', query.name);
-      if (afterName !== undefined) modelQuery = modelQuery.where('name', '>', afterName);
-      const modelRows = await modelQuery.execute();
+      const modelRows = await modelRowsByName(db, {
+        name: query.name,
+        afterName,
+        cursorName,
+        limit: MODELS_PER_READ,
+      });
       if (modelRows.length === 0) return;
       afterName = modelRows.at(-1)!.name;
       const versionsByModel = query.kind === 'model' ? new Map() : await this.versionsOf(db, modelRows);
@@ -153,14 +149,7 @@ export class CompletenessService {
     modelRows: { model_id: string; name: string }[],
   ): Promise<Map<string, ModelVersion[]>> {
     const names = new Map(modelRows.map((row) => [row.model_id, row.name]));
-    const versionRows = await db
-      .selectFrom('model_versions')
-      .selectAll()
-      .where('model_id', 'in', [...names.keys()])
-      .where('deleted_time', 'is', null)
-      .orderBy('model_id')
-      .orderBy('version')
-      .execute();
+    const versionRows = await liveVersionRowsOf(db, [...names.keys()]);
     const byModel = new Map<string, ModelVersion[]>();
     for (const version of await hydrateVersions(db, versionRows, (id) => names.get(id)!)) {
       const list = byModel.get(version.name) ?? [];

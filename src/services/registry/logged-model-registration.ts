@@ -1,5 +1,5 @@
 import { modelVersionNodeId } from '../../domain/lineage/node-id.js';
-import { upsertLoggedModelValues } from '../../store/repositories/logged-model-repository.js';
+import { findLoggedModelTag, upsertLoggedModelValues } from '../../store/repositories/logged-model-repository.js';
 import type { LoggedModelsTable } from '../../store/schema-logged-models.js';
 import { recordEdge } from '../lineage/graph-writer.js';
 import { recordLoggedModelLineage } from '../lineage/logged-model-lineage.js';
@@ -22,13 +22,8 @@ export async function noteRegistration(
   version: number,
   now: number,
 ): Promise<void> {
-  const current = await scope.db
-    .selectFrom('logged_model_tags')
-    .select('value')
-    .where('model_id', '=', logged.model_id)
-    .where('key', '=', MODEL_VERSIONS_TAG)
-    .executeTakeFirst();
-  const entries = [...registrationsIn(current?.value), { name, version }];
+  const current = await findLoggedModelTag(scope.db, logged.model_id, MODEL_VERSIONS_TAG);
+  const entries = [...registrationsIn(current), { name, version }];
   const value = `[${entries.map((e) => `{"name": ${JSON.stringify(e.name)}, "version": ${JSON.stringify(e.version)}}`).join(', ')}]`;
   await upsertLoggedModelValues(scope.db, 'logged_model_tags', logged.model_id, [{ key: MODEL_VERSIONS_TAG, value }]);
   const state = await recordLoggedModelState(scope, logged.model_id, 'logged_model.register');

@@ -1,5 +1,6 @@
 import type { ReadableSet } from '../../domain/access/readable-set.js';
 import { alreadyExists, invalid } from '../../domain/errors.js';
+import type { AuditActionRecording } from '../../domain/provenance/audit-events/catalog.js';
 import type { ModelCard, RegisteredModel } from '../../domain/registry/entities.js';
 import { checkMetadataKeys, MODEL_DOCUMENT_FIELDS, modelDocument } from '../../domain/registry/metadata-document.js';
 import { applyCardChanges, EMPTY_CARD, validateModelName } from '../../domain/registry/model-card.js';
@@ -223,7 +224,7 @@ export class ModelService {
 
   private async mutate(
     name: string,
-    action: string,
+    action: AuditActionRecording<'registered_model', RegisteredModel>,
     change: (db: Executor, row: RegisteredModelsTable) => Promise<void>,
   ): Promise<RegisteredModel> {
     return registryWrite(this.deps, async ({ db, audit }: WriteScope) => {

@@ -1,6 +1,6 @@
 import type { RegistryEvent } from '../../domain/webhooks/registry-event.js';
-import type { ServiceDeps } from '../tracking/service-deps.js';
-import { type WriteScope, write } from '../unit-of-work.js';
+import type { ServiceDeps } from '../service-deps.js';
+import type { WriteScope } from '../unit-of-work.js';
 
 export type RegistryDeps = ServiceDeps & {
   /** Issues the signed attestation of a newly registered version, inside the transaction that registers it. */
@@ -23,12 +23,14 @@ export function registryWrite<T>(
   change: (scope: WriteScope) => Promise<T>,
   events?: (value: T) => RegistryEvent[],
 ): Promise<T> {
-  if (!events) return write(deps.store, deps.audit, change);
-  return write(deps.store, deps.audit, async (scope) => {
-    const value = await change(scope);
-    await deps.stageEvents?.(scope, events(value));
-    return value;
-  }).then(announced(deps, events));
+  if (!events) return deps.unitOfWork.write(change);
+  return deps.unitOfWork
+    .write(async (scope) => {
+      const value = await change(scope);
+      await deps.stageEvents?.(scope, events(value));
+      return value;
+    })
+    .then(announced(deps, events));
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { joinArtifactPath, normalizeArtifactPath } from '../../domain/artifacts/artifact-path.js';
 import { invalid, invalidState, notFound } from '../../domain/errors.js';
+import type { AuditActionRecording } from '../../domain/provenance/audit-events/catalog.js';
 import { parseArtifactLocation } from '../../domain/registry/artifact-location.js';
 import type { ModelVersion, Signature, VersionManifest } from '../../domain/registry/entities.js';
 import { manifestDigest } from '../../domain/registry/manifest.js';
@@ -440,7 +441,7 @@ export class VersionService {
   private async mutate(
     name: string,
     version: string | number,
-    action: string,
+    action: AuditActionRecording<'model_version', ModelVersion>,
     change: (db: Executor, model: RegisteredModelsTable, row: ModelVersionsTable) => Promise<void>,
     events?: (updated: ModelVersion) => RegistryEvent[],
   ): Promise<ModelVersion> {

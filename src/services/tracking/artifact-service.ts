@@ -2,6 +2,8 @@ import type { Readable } from 'node:stream';
 import { joinArtifactPath, normalizeArtifactPath } from '../../domain/artifacts/artifact-path.js';
 import { DEFAULT_UPLOAD_LIMITS, type UploadLimits, uploadAllowance } from '../../domain/artifacts/upload-limits.js';
 import { invalid, invalidState, notFound } from '../../domain/errors.js';
+import type { AuditAction } from '../../domain/provenance/audit-events/catalog.js';
+import { loggedModelFileState } from '../../domain/provenance/audit-events/logged-model-states.js';
 import type { ArtifactFile } from '../../domain/tracking/entities.js';
 import { parseLoggedModelPath } from '../../domain/tracking/logged-model.js';
 import {
@@ -21,12 +23,11 @@ import { findRunRow, runStoredBelow } from '../../store/repositories/run-reposit
 import type { RunsTable } from '../../store/schema.js';
 import type { LoggedModelsTable } from '../../store/schema-logged-models.js';
 import { manifestChecked } from '../registry/manifest-checked-stream.js';
-import { write } from '../unit-of-work.js';
+import type { ServiceDeps } from '../service-deps.js';
 import { limitBytes } from './byte-limit.js';
-import type { ServiceDeps } from './service-deps.js';
 
 const PROXY_SCHEME = 'mlflow-artifacts:/';
-export const LOGGED_MODEL_FILE_DELETE = 'logged_model_file.delete';
+export const LOGGED_MODEL_FILE_DELETE = 'logged_model_file.delete' satisfies AuditAction;
 export const loggedModelFileEntityId = (modelId: string, path: string): string => `${modelId}/${path}`;
 
 /**
@@ -79,7 +80,7 @@ export class ArtifactService {
     const target = joinArtifactPath(runRoot(run), relative);
     await this.refuseIfRegistered(target, 'delete');
     await this.deps.artifacts.delete(target);
-    await write(this.deps.store, this.deps.audit, async ({ db, audit }) => {
+    await this.deps.unitOfWork.write(async ({ db, audit }) => {
       await forgetArtifacts(db, runId, relative);
       audit({ action: 'artifact.delete', entityKind: 'run', entityId: runId, state: { path: relative } });
     });
@@ -106,7 +107,7 @@ export class ArtifactService {
       () => `Artifact '${normalized}' is larger than the limit of ${this.limits.maxFileBytes} bytes per file`,
     );
     const stored = await this.deps.artifacts.put(normalized, capped);
-    await write(this.deps.store, this.deps.audit, async ({ audit }) => {
+    await this.deps.unitOfWork.write(async ({ audit }) => {
       audit({ action: 'artifact.upload', entityKind: 'artifact', entityId: normalized, state: stored });
     });
     return { path: normalized, isDir: false, size: stored.size, sha256: stored.sha256 };
@@ -171,7 +172,7 @@ export class ArtifactService {
       );
     }
     await this.deps.artifacts.delete(normalized);
-    await write(this.deps.store, this.deps.audit, async ({ audit }) => {
+    await this.deps.unitOfWork.write(async ({ audit }) => {
       audit({ action: 'artifact.delete', entityKind: 'artifact', entityId: normalized, state: { path: normalized } });
     });
   }
@@ -211,7 +212,7 @@ export class ArtifactService {
       () => `Artifact '${relative}' is larger than the limit of ${this.limits.maxFileBytes} bytes per file`,
     );
     const stored = await this.deps.artifacts.put(target, capped);
-    await write(this.deps.store, this.deps.audit, async ({ db, audit }) => {
+    await this.deps.unitOfWork.write(async ({ db, audit }) => {
       const row = {
         model_id: model.model_id,
         path: relative,
@@ -224,7 +225,7 @@ export class ArtifactService {
         action: 'logged_model_file.upload',
         entityKind: 'logged_model_file',
         entityId: loggedModelFileEntityId(model.model_id, relative),
-        state: row,
+        state: loggedModelFileState(row),
       });
     });
     return { path: relative, isDir: false, size: stored.size, sha256: stored.sha256 };
@@ -232,7 +233,7 @@ export class ArtifactService {
 
   private async deleteModelFiles(model: LoggedModelsTable, relative: string): Promise<void> {
     await this.deps.artifacts.delete(joinArtifactPath(model.artifact_location, relative));
-    await write(this.deps.store, this.deps.audit, async ({ db, audit }) => {
+    await this.deps.unitOfWork.write(async ({ db, audit }) => {
       for (const path of await forgetLoggedModelFiles(db, model.model_id, relative)) {
         audit({
           action: LOGGED_MODEL_FILE_DELETE,
@@ -285,7 +286,7 @@ export class ArtifactService {
         : `Artifact '${relative}' is larger than the limit of ${this.limits.maxFileBytes} bytes per file`,
     );
     const stored = await this.deps.artifacts.put(joinArtifactPath(runRoot(run), relative), capped);
-    await write(this.deps.store, this.deps.audit, async ({ db, audit }) => {
+    await this.deps.unitOfWork.write(async ({ db, audit }) => {
       const row = {
         run_id: run.run_id,
         path: relative,

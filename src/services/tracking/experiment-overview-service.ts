@@ -1,6 +1,8 @@
 import { invalid, notFound } from '../../domain/errors.js';
+import { findExperimentRow } from '../../store/repositories/experiment-repository.js';
+import { latestLiveMetricTimes, liveRunCounts } from '../../store/repositories/experiment-run-summaries.js';
 import { distinctRunKeys, type KeyedRunTable } from '../../store/repositories/run-key-repository.js';
-import type { ServiceDeps } from './service-deps.js';
+import type { ServiceDeps } from '../service-deps.js';
 
 /** What a browser needs to list experiments at a glance: how many runs, how many still running, when last touched. */
 export interface ExperimentActivity {
@@ -33,29 +35,7 @@ export class ExperimentOverviewService {
     const ids = [...new Set(experimentIds)];
     if (ids.length === 0) return [];
     const db = this.deps.store.db;
-    const [runRows, metricRows] = await Promise.all([
-      db
-        .selectFrom('runs')
-        .select((eb) => [
-          'experiment_id',
-          eb.fn.countAll<number>().as('run_count'),
-          eb.fn.sum<number>(eb.case().when('status', '=', 'RUNNING').then(1).else(0).end()).as('running_count'),
-          eb.fn.max<number | null>('start_time').as('last_start'),
-          eb.fn.max<number | null>('end_time').as('last_end'),
-        ])
-        .where('experiment_id', 'in', ids)
-        .where('lifecycle_stage', '=', 'active')
-        .groupBy('experiment_id')
-        .execute(),
-      db
-        .selectFrom('latest_metrics')
-        .innerJoin('runs', 'runs.run_id', 'latest_metrics.run_id')
-        .select((eb) => ['runs.experiment_id', eb.fn.max<number | null>('latest_metrics.timestamp').as('last_metric')])
-        .where('runs.experiment_id', 'in', ids)
-        .where('runs.lifecycle_stage', '=', 'active')
-        .groupBy('runs.experiment_id')
-        .execute(),
-    ]);
+    const [runRows, metricRows] = await Promise.all([liveRunCounts(db, ids), latestLiveMetricTimes(db, ids)]);
     const byRun = new Map(runRows.map((row) => [row.experiment_id, row]));
     const byMetric = new Map(metricRows.map((row) => [row.experiment_id, row.last_metric]));
     return ids.map((experimentId) => {
@@ -74,11 +54,7 @@ export class ExperimentOverviewService {
 
   async keys(experimentId: string): Promise<ExperimentKeys> {
     const db = this.deps.store.db;
-    const experiment = await db
-      .selectFrom('experiments')
-      .select('experiment_id')
-      .where('experiment_id', '=', experimentId)
-      .executeTakeFirst();
+    const experiment = await findExperimentRow(db, experimentId);
     if (!experiment) throw notFound(`Could not find experiment with ID ${experimentId}`);
     const distinctKeys = (table: KeyedRunTable) => distinctRunKeys(db, table, experimentId, MAX_KEYS_PER_KIND);
     const [params, metrics, tags] = await Promise.all([

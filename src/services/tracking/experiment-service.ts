@@ -1,17 +1,19 @@
 import type { ReadableSet } from '../../domain/access/readable-set.js';
 import { experimentLocationPath } from '../../domain/artifacts/experiment-location.js';
 import { alreadyExists, invalid, invalidState, notFound } from '../../domain/errors.js';
+import type { AuditActionRecording } from '../../domain/provenance/audit-events/catalog.js';
 import { parseExperimentFilter, parseOrderBy } from '../../domain/search/filter-parser.js';
 import { decodePageToken, encodePageToken } from '../../domain/search/page-token.js';
 import type { Experiment, KeyValue, ViewType } from '../../domain/tracking/entities.js';
 import { LIMITS, validateKey, validateLength } from '../../domain/tracking/limits.js';
 import * as experiments from '../../store/repositories/experiment-repository.js';
+import { datasetsUsedByLiveRuns } from '../../store/repositories/experiment-run-summaries.js';
+import { moveExperimentRuns } from '../../store/repositories/run-repository.js';
 import { searchExperimentRows } from '../../store/search/experiment-search-query.js';
 import type { Executor } from '../../store/store.js';
 import { bindCreator } from '../access/permission-service.js';
 import { newExperimentId } from '../ids.js';
-import { write } from '../unit-of-work.js';
-import type { ServiceDeps } from './service-deps.js';
+import type { ServiceDeps } from '../service-deps.js';
 
 export interface CreateExperimentInput {
   name: string;
@@ -45,7 +47,7 @@ export class ExperimentService {
         : experimentLocationPath(input.artifactLocation);
     const artifactLocation = `mlflow-artifacts:/${chosen ?? experimentId}`;
     const now = this.deps.now();
-    return this.write(async ({ db, audit }) => {
+    return this.deps.unitOfWork.write(async ({ db, audit }) => {
       if (await experiments.findExperimentRowByName(db, name)) {
         throw alreadyExists(`Experiment '${name}' already exists.`);
       }
@@ -99,12 +101,10 @@ export class ExperimentService {
     if (experimentId === '0') throw invalid('The default experiment (id 0) cannot be deleted.');
     return this.mutate(experimentId, 'experiment.delete', async (db) => {
       await experiments.setLifecycle(db, experimentId, 'deleted', this.deps.now());
-      await db
-        .updateTable('runs')
-        .set({ lifecycle_stage: 'deleted', deleted_time: this.deps.now() })
-        .where('experiment_id', '=', experimentId)
-        .where('lifecycle_stage', '=', 'active')
-        .execute();
+      await moveExperimentRuns(db, experimentId, 'active', {
+        lifecycle_stage: 'deleted',
+        deleted_time: this.deps.now(),
+      });
     });
   }
 
@@ -114,12 +114,7 @@ export class ExperimentService {
         throw invalidState(`Cannot restore experiment ${experimentId}: it is not deleted.`);
       }
       await experiments.setLifecycle(db, experimentId, 'active', this.deps.now());
-      await db
-        .updateTable('runs')
-        .set({ lifecycle_stage: 'active', deleted_time: null })
-        .where('experiment_id', '=', experimentId)
-        .where('lifecycle_stage', '=', 'deleted')
-        .execute();
+      await moveExperimentRuns(db, experimentId, 'deleted', { lifecycle_stage: 'active', deleted_time: null });
     });
   }
 
@@ -173,40 +168,22 @@ export class ExperimentService {
     experimentIds: readonly string[],
   ): Promise<{ experimentId: string; name: string; digest: string; context: string | null }[]> {
     if (experimentIds.length === 0) return [];
-    const rows = await this.deps.store.db
-      .selectFrom('run_inputs as ri')
-      .innerJoin('runs as r', 'r.run_id', 'ri.run_id')
-      .innerJoin('datasets as d', 'd.dataset_id', 'ri.dataset_id')
-      .select(['r.experiment_id', 'd.name', 'd.digest', 'ri.context'])
-      .distinct()
-      .where('r.experiment_id', 'in', [...experimentIds])
-      .where('r.lifecycle_stage', '=', 'active')
-      .orderBy('r.experiment_id')
-      .orderBy('d.name')
-      .orderBy('d.digest')
-      .orderBy('ri.context')
-      .limit(1000)
-      .execute();
-    return rows.map((r) => ({ experimentId: r.experiment_id, name: r.name, digest: r.digest, context: r.context }));
+    return datasetsUsedByLiveRuns(this.deps.store.db, experimentIds, 1000);
   }
 
   /** Loads an experiment, applies a change and records the new state, all in one transaction. */
   private async mutate(
     experimentId: string,
-    action: string,
+    action: AuditActionRecording<'experiment', Experiment>,
     change: (db: Executor, current: Experiment) => Promise<void>,
   ): Promise<Experiment> {
-    return this.write(async ({ db, audit }) => {
+    return this.deps.unitOfWork.write(async ({ db, audit }) => {
       const current = await this.load(db, experimentId);
       await change(db, current);
       const updated = await this.load(db, experimentId);
       audit({ action, entityKind: 'experiment', entityId: experimentId, state: updated });
       return updated;
     });
-  }
-
-  private write<T>(change: Parameters<typeof write<T>>[2]): Promise<T> {
-    return write(this.deps.store, this.deps.audit, change);
   }
 
   private async load(db: Executor, experimentId: string): Promise<Experiment> {

@@ -1,4 +1,5 @@
 import { notFound } from '../../domain/errors.js';
+import type { AuditActionRecording } from '../../domain/provenance/audit-events/catalog.js';
 import type { LoggedModel, LoggedModelMetric } from '../../domain/tracking/logged-model.js';
 import {
   findLoggedModelRow,
@@ -24,7 +25,11 @@ export async function loadLoggedModel(db: Executor, modelId: string): Promise<Lo
 }
 
 /** Records the new state of a model as an audit event and answers it. */
-export async function recordLoggedModelState(scope: WriteScope, modelId: string, action: string): Promise<LoggedModel> {
+export async function recordLoggedModelState(
+  scope: WriteScope,
+  modelId: string,
+  action: AuditActionRecording<'logged_model', LoggedModel>,
+): Promise<LoggedModel> {
   const model = (await hydrateLoggedModels(scope.db, [(await findLoggedModelRow(scope.db, modelId))!]))[0]!;
   scope.audit({ action, entityKind: 'logged_model', entityId: modelId, state: model });
   return model;

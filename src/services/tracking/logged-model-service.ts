@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { invalid, invalidState, notFound } from '../../domain/errors.js';
+import type { AuditActionRecording } from '../../domain/provenance/audit-events/catalog.js';
+import { runModelLinkState } from '../../domain/provenance/audit-events/logged-model-states.js';
 import { LOGGED_MODEL_FILTER_SCHEMA } from '../../domain/search/filter-fields.js';
 import { parseFilter } from '../../domain/search/filter-parser.js';
 import {
@@ -21,14 +23,15 @@ import {
 import { runNameFrom } from '../../domain/tracking/run-name.js';
 import { findExperimentRow } from '../../store/repositories/experiment-repository.js';
 import * as models from '../../store/repositories/logged-model-repository.js';
+import { versionsFromLoggedModel } from '../../store/repositories/registry/version-repository.js';
 import { findRunRow } from '../../store/repositories/run-repository.js';
 import { searchLoggedModelRows } from '../../store/search/logged-model-search-query.js';
 import type { Executor } from '../../store/store.js';
 import { recordLoggedModelLineage, recordRunModelLineage } from '../lineage/logged-model-lineage.js';
-import { type WriteScope, write } from '../unit-of-work.js';
+import type { ServiceDeps } from '../service-deps.js';
+import type { WriteScope } from '../unit-of-work.js';
 import { rootOfArtifactUri } from './artifact-service.js';
 import { loadLoggedModel, recordLoggedModelState, requireLoggedModel } from './logged-model-records.js';
-import type { ServiceDeps } from './service-deps.js';
 
 export interface CreateLoggedModelInput {
   experimentId: string;
@@ -70,7 +73,7 @@ export class LoggedModelService {
     validateLength(modelType, LIMITS.runNameLength, 'model_type');
     const modelId = newLoggedModelId();
     const now = this.deps.now();
-    return this.write(async (scope) => {
+    return this.deps.unitOfWork.write(async (scope) => {
       const experiment = await findExperimentRow(scope.db, input.experimentId);
       if (!experiment) throw notFound(`Could not find experiment with ID ${input.experimentId}`);
       if (experiment.lifecycle_stage !== 'active') {
@@ -111,43 +114,13 @@ export class LoggedModelService {
 
   /** The registered model versions made from a model, oldest first (deleted ones left out). */
   async registrations(modelId: string): Promise<{ name: string; version: number }[]> {
-    const rows = await this.deps.store.db
-      .selectFrom('model_versions as v')
-      .innerJoin('registered_models as m', 'm.model_id', 'v.model_id')
-      .select(['m.name', 'v.version'])
-      .where('v.logged_model_id', '=', checkLoggedModelId(modelId))
-      .where('v.deleted_time', 'is', null)
-      .orderBy('v.creation_time')
-      .orderBy('m.name')
-      .execute();
-    return rows.map((r) => ({ name: r.name, version: Number(r.version) }));
+    return versionsFromLoggedModel(this.deps.store.db, checkLoggedModelId(modelId));
   }
 
   /** The live models a run produced or that name it as their source run, oldest first. */
   async producedBy(runId: string): Promise<LoggedModel[]> {
     const db = this.deps.store.db;
-    const rows = await db
-      .selectFrom('logged_models')
-      .selectAll()
-      .where('lifecycle_stage', '=', 'active')
-      .where((eb) =>
-        eb.or([
-          eb('source_run_id', '=', runId),
-          eb(
-            'model_id',
-            'in',
-            eb
-              .selectFrom('run_model_links')
-              .select('model_id')
-              .where('run_id', '=', runId)
-              .where('direction', '=', 'output'),
-          ),
-        ]),
-      )
-      .orderBy('creation_time')
-      .orderBy('model_id')
-      .execute();
-    return models.hydrateLoggedModels(db, rows);
+    return models.hydrateLoggedModels(db, await models.liveModelRowsFromRun(db, runId));
   }
 
   /** Sets the status once the files are uploaded (or failed to upload), as `PATCH logged-models/<id>` does. */
@@ -170,12 +143,7 @@ export class LoggedModelService {
   async logParams(modelId: string, params: KeyValue[]): Promise<LoggedModel> {
     const valid = checkPairs(params, 'params', LIMITS.paramValueLength);
     return this.mutate(modelId, 'logged_model.log_params', async (db) => {
-      const existing = await db
-        .selectFrom('logged_model_params')
-        .select(['key', 'value'])
-        .where('model_id', '=', modelId)
-        .execute();
-      const stored = new Map(existing.map((p) => [p.key, p.value]));
+      const stored = await models.loggedModelParams(db, modelId);
       for (const p of valid) {
         const old = stored.get(p.key);
         if (old !== undefined && old !== p.value) {
@@ -255,7 +223,7 @@ export class LoggedModelService {
     links: { modelId: string; step: number | null; direction: 'output' | 'input' }[],
   ): Promise<void> {
     const now = this.deps.now();
-    await this.write(async (scope) => {
+    await this.deps.unitOfWork.write(async (scope) => {
       const run = await findRunRow(scope.db, runId);
       if (!run) throw notFound(`Run with id=${runId} not found`);
       if (run.lifecycle_stage !== 'active') throw invalidState(`Run ${runId} is deleted; restore it first`);
@@ -277,7 +245,7 @@ export class LoggedModelService {
           action: 'run_model_link.create',
           entityKind: 'run_model_link',
           entityId: `${runId}/${link.direction}/${link.modelId}`,
-          state: row,
+          state: runModelLinkState(row),
         });
         await recordRunModelLineage(scope, runId, link.modelId, link.direction, now);
       }
@@ -286,19 +254,15 @@ export class LoggedModelService {
 
   private async mutate(
     modelId: string,
-    action: string,
+    action: AuditActionRecording<'logged_model', LoggedModel>,
     change: (db: Executor, current: { status: string }) => Promise<void>,
   ): Promise<LoggedModel> {
     checkLoggedModelId(modelId);
-    return this.write(async (scope) => {
+    return this.deps.unitOfWork.write(async (scope) => {
       const current = await requireLoggedModel(scope.db, modelId);
       await change(scope.db, current);
       return recordLoggedModelState(scope, modelId, action);
     });
-  }
-
-  private write<T>(change: (scope: WriteScope) => Promise<T>): Promise<T> {
-    return write(this.deps.store, this.deps.audit, change);
   }
 }
 
@@ -310,17 +274,11 @@ async function newLinks<L extends { modelId: string; direction: 'output' | 'inpu
 ): Promise<L[]> {
   const unique = [...new Map(links.map((l) => [`${l.direction}/${l.modelId}`, l])).values()];
   if (unique.length === 0) return [];
-  const existing = await db
-    .selectFrom('run_model_links')
-    .select(['direction', 'model_id'])
-    .where('run_id', '=', runId)
-    .where(
-      'model_id',
-      'in',
-      unique.map((l) => l.modelId),
-    )
-    .execute();
-  const known = new Set(existing.map((e) => `${e.direction}/${e.model_id}`));
+  const known = await models.runModelLinksTo(
+    db,
+    runId,
+    unique.map((l) => l.modelId),
+  );
   return unique.filter((l) => !known.has(`${l.direction}/${l.modelId}`));
 }
 

@@ -20,7 +20,7 @@ import {
   type StepRange,
 } from '../../store/repositories/metric-repository.js';
 import { findRunRow } from '../../store/repositories/run-repository.js';
-import type { ServiceDeps } from './service-deps.js';
+import type { ServiceDeps } from '../service-deps.js';
 
 export const MAX_HISTORY_PAGE = 25_000;
 export const MAX_SAMPLED_POINTS = 10_000;

@@ -7,6 +7,8 @@ import {
 } from '../../domain/metrics/metric-batch-digest.js';
 import { summarize } from '../../domain/metrics/metric-blocks.js';
 import { parseMetricValue } from '../../domain/metrics/metric-value.js';
+import type { AuditActionRecording } from '../../domain/provenance/audit-events/catalog.js';
+import type { RunState } from '../../domain/provenance/audit-events/recorded-states.js';
 import { parseOrderBy, parseRunFilter } from '../../domain/search/filter-parser.js';
 import { decodePageToken, encodePageToken } from '../../domain/search/page-token.js';
 import type {
@@ -35,9 +37,8 @@ import type { Executor } from '../../store/store.js';
 import { newBatchId, newId, newRunId } from '../ids.js';
 import { recordRunInputs } from '../lineage/run-inputs-lineage.js';
 import { currentContext } from '../request-context.js';
-import { write } from '../unit-of-work.js';
+import type { ServiceDeps } from '../service-deps.js';
 import { recordModelMetrics } from './logged-model-records.js';
-import type { ServiceDeps } from './service-deps.js';
 
 export interface CreateRunInput {
   experimentId: string;
@@ -105,7 +106,7 @@ export class RunService {
     const startTime = input.startTime ?? this.deps.now();
     checkTime(startTime, 'start_time');
     const runId = newRunId();
-    return this.write(async ({ db, audit }) => {
+    return this.deps.unitOfWork.write(async ({ db, audit }) => {
       const experiment = await findExperimentRow(db, input.experimentId);
       if (!experiment) throw notFound(`Could not find experiment with ID ${input.experimentId}`);
       if (experiment.lifecycle_stage !== 'active') {
@@ -228,7 +229,7 @@ export class RunService {
       seen.set(p.key, p.value);
     }
     if (metrics.length + params.length + tags.length === 0) return;
-    await this.write(async ({ db, audit }) => {
+    await this.deps.unitOfWork.write(async ({ db, audit }) => {
       await this.requireActive(db, runId);
       if (params.length > 0) {
         const existing = await runs.findParams(
@@ -309,20 +310,11 @@ export class RunService {
    */
   async appendLoggedModel(runId: string, model: Record<string, unknown>): Promise<void> {
     await this.mutate(runId, 'run.log_model', async (db) => {
-      // A no-op update takes the run row's lock on PostgreSQL (SQLite runs one writer at a time anyway), so
-      // concurrent appends queue up instead of each overwriting the history the other read.
-      await db
-        .updateTable('runs')
-        .set((eb) => ({ run_id: eb.ref('run_id') }))
-        .where('run_id', '=', runId)
-        .execute();
-      const current = await db
-        .selectFrom('run_tags')
-        .select('value')
-        .where('run_id', '=', runId)
-        .where('key', '=', LOGGED_MODELS_TAG)
-        .executeTakeFirst();
-      const history = current ? parseModelHistory(current.value) : [];
+      // Holding the run row's lock while the history is read and rewritten makes concurrent appends queue up
+      // instead of each overwriting the history the other read.
+      await runs.lockRunRow(db, runId);
+      const current = await runs.findRunTag(db, runId, LOGGED_MODELS_TAG);
+      const history = current !== undefined ? parseModelHistory(current) : [];
       const tag = { key: LOGGED_MODELS_TAG, value: JSON.stringify([...history, model]) };
       validateTags([tag]);
       await runs.upsertRunTags(db, runId, [tag]);
@@ -338,7 +330,7 @@ export class RunService {
       validateLength(d.digest, 36, `datasets[${i}].digest`);
     });
     if (datasets.length === 0) return this.get(runId);
-    return this.write(async (scope) => {
+    return this.deps.unitOfWork.write(async (scope) => {
       const { db, audit } = scope;
       const row = await this.requireActive(db, runId);
       await linkRunInputs(db, row.experiment_id, runId, datasets, newId);
@@ -406,11 +398,11 @@ export class RunService {
 
   private async mutate(
     runId: string,
-    action: string,
+    action: AuditActionRecording<'run', RunState>,
     change: (db: Executor) => Promise<void>,
     options: { allowDeleted?: boolean } = {},
   ): Promise<Run> {
-    return this.write(async ({ db, audit }) => {
+    return this.deps.unitOfWork.write(async ({ db, audit }) => {
       if (options.allowDeleted) {
         if (!(await runs.findRunRow(db, runId))) throw notFound(`Run with id=${runId} not found`);
       } else {
@@ -421,10 +413,6 @@ export class RunService {
       audit({ action, entityKind: 'run', entityId: runId, state: runSnapshot(updated) });
       return updated;
     });
-  }
-
-  private write<T>(change: Parameters<typeof write<T>>[2]): Promise<T> {
-    return write(this.deps.store, this.deps.audit, change);
   }
 
   private async load(db: Executor, runId: string): Promise<Run> {
@@ -490,6 +478,6 @@ function modelLinked(runId: string, wire: readonly WireMetric[], metrics: readon
   return linked;
 }
 
-function runSnapshot(run: Run): RunInfo & { tags: KeyValue[] } {
+function runSnapshot(run: Run): RunState {
   return { ...run.info, tags: run.tags };
 }

@@ -1,4 +1,5 @@
 import { stateDigest } from '../../domain/provenance/audit-event.js';
+import { latestEventDigestsOf } from '../../store/readers/audit-event-reads.js';
 import type { WebhooksTable } from '../../store/schema-webhooks.js';
 import type { Executor } from '../../store/store.js';
 import { webhookAuditState } from './webhook-service.js';
@@ -16,17 +17,7 @@ export async function checkAgainstAudit(
 ): Promise<{ recorded: WebhooksTable[]; altered: WebhooksTable[] }> {
   if (rows.length === 0) return { recorded: [], altered: [] };
   const ids = rows.map((row) => row.webhook_id);
-  const newest = db
-    .selectFrom('audit_events')
-    .select((eb) => eb.fn.max('seq').as('seq'))
-    .where('entity_kind', '=', 'webhook')
-    .where('entity_id', 'in', ids)
-    .groupBy('entity_id');
-  const events = await db
-    .selectFrom('audit_events')
-    .select(['entity_id', 'action', 'state_digest'])
-    .where('seq', 'in', newest)
-    .execute();
+  const events = await latestEventDigestsOf(db, 'webhook', ids);
   const latest = new Map(events.map((e) => [e.entity_id, e]));
   const recorded: WebhooksTable[] = [];
   const altered: WebhooksTable[] = [];

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { invalid, notFound } from '../../domain/errors.js';
+import type { AuditActionRecording } from '../../domain/provenance/audit-events/catalog.js';
+import type { WebhookState } from '../../domain/provenance/audit-events/recorded-states.js';
 import { decodePageToken, encodePageToken } from '../../domain/search/page-token.js';
 import { exampleData } from '../../domain/webhooks/payloads.js';
 import { sealedDigest, sealSecret } from '../../domain/webhooks/secret-box.js';
@@ -21,8 +23,8 @@ import {
 } from '../../store/repositories/webhook-repository.js';
 import type { WebhooksTable } from '../../store/schema-webhooks.js';
 import type { Executor } from '../../store/store.js';
-import type { ServiceDeps } from '../tracking/service-deps.js';
-import { type WriteScope, write } from '../unit-of-work.js';
+import type { ServiceDeps } from '../service-deps.js';
+import type { WriteScope } from '../unit-of-work.js';
 import type { SecretKeyRing } from './secret-key-ring.js';
 import { sendDelivery } from './webhook-sender.js';
 
@@ -69,7 +71,7 @@ export class WebhookService {
     const url = validateWebhookUrl(input.url);
     const events = parseWebhookEvents(input.events);
     const status: WebhookStatus = input.status === undefined ? 'ACTIVE' : parseWebhookStatus(input.status);
-    return write(this.deps.store, this.deps.audit, async (scope) => {
+    return this.deps.unitOfWork.write(async (scope) => {
       const now = this.deps.now();
       const webhookId = randomUUID();
       const row: WebhooksTable = {
@@ -113,7 +115,7 @@ export class WebhookService {
     if (input.events !== undefined) changes.events = JSON.stringify(parseWebhookEvents(input.events));
     if (input.status !== undefined) changes.status = parseWebhookStatus(input.status);
     if (input.description !== undefined) changes.description = input.description || null;
-    return write(this.deps.store, this.deps.audit, async (scope) => {
+    return this.deps.unitOfWork.write(async (scope) => {
       const current = await requireRow(scope.db, webhookId);
       // An empty secret removes it (deliveries go unsigned); any other replaces it.
       if (input.secret !== undefined) changes.secret = await this.seal(scope, webhookId, input.secret);
@@ -124,7 +126,7 @@ export class WebhookService {
   }
 
   async delete(webhookId: string): Promise<void> {
-    await write(this.deps.store, this.deps.audit, async ({ db, audit }) => {
+    await this.deps.unitOfWork.write(async ({ db, audit }) => {
       await requireRow(db, webhookId);
       await deleteWebhookRow(db, webhookId);
       audit({
@@ -165,7 +167,11 @@ export class WebhookService {
     return sealSecret(await this.keys.sealingKey(scope), secret, webhookId);
   }
 
-  private recorded(scope: WriteScope, action: string, row: WebhooksTable): Webhook {
+  private recorded(
+    scope: WriteScope,
+    action: AuditActionRecording<'webhook', WebhookState>,
+    row: WebhooksTable,
+  ): Webhook {
     const webhook = toWebhook(row);
     scope.audit({ action, entityKind: 'webhook', entityId: webhook.webhookId, state: webhookAuditState(row) });
     return webhook;
@@ -173,7 +179,7 @@ export class WebhookService {
 }
 
 /** What the audit log records of a webhook (and `mnemo audit verify` compares with its row). */
-export function webhookAuditState(row: WebhooksTable): Record<string, unknown> {
+export function webhookAuditState(row: WebhooksTable): WebhookState {
   return { ...toWebhook(row), secretDigest: sealedDigest(row.secret) };
 }
 

@@ -1,5 +1,5 @@
 import type { SecretKey } from '../../domain/webhooks/secret-box.js';
-import type { ServiceDeps } from '../tracking/service-deps.js';
+import type { ServiceDeps } from '../service-deps.js';
 import { SecretKeyRing } from './secret-key-ring.js';
 import { DEFAULT_DELIVERY_OPTIONS, type DeliveryOptions, WebhookDispatcher } from './webhook-dispatcher.js';
 import { WebhookService } from './webhook-service.js';

@@ -16,6 +16,7 @@ import * as webhooks from './0017-webhooks.js';
 import * as webhookOutbox from './0018-webhook-outbox.js';
 import * as versionStoragePath from './0021-version-storage-path.js';
 import * as accessControl from './0022-access-control.js';
+import * as accessLog from './0023-access-log.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -39,6 +40,7 @@ const ALL: Record<string, DialectMigration> = {
   '0018-webhook-outbox': webhookOutbox,
   '0021-version-storage-path': versionStoragePath,
   '0022-access-control': accessControl,
+  '0023-access-log': accessLog,
 };
 
 /** The names a database that is fully up to date has recorded as applied. */

@@ -63,3 +63,16 @@ export async function runArtifactBytes(
     .executeTakeFirstOrThrow();
   return { total: Number(row.total), atPath: Number(row.atPath) };
 }
+
+/** A run's recorded artifact files with their sizes and digests, in path order. */
+export function artifactFilesOf(
+  db: Executor,
+  runId: string,
+): Promise<{ path: string; size: number; sha256: string }[]> {
+  return db
+    .selectFrom('artifacts')
+    .select(['path', 'size', 'sha256'])
+    .where('run_id', '=', runId)
+    .orderBy('path')
+    .execute();
+}

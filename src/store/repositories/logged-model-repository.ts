@@ -231,3 +231,60 @@ export async function hydrateLoggedModels(db: Executor, rows: readonly LoggedMod
     })),
   }));
 }
+
+/** The value of one tag of a logged model, if it has it. */
+export async function findLoggedModelTag(db: Executor, modelId: string, key: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('logged_model_tags')
+    .select('value')
+    .where('model_id', '=', modelId)
+    .where('key', '=', key)
+    .executeTakeFirst();
+  return row?.value;
+}
+
+/** A logged model's params, by key. */
+export async function loggedModelParams(db: Executor, modelId: string): Promise<Map<string, string>> {
+  const rows = await db
+    .selectFrom('logged_model_params')
+    .select(['key', 'value'])
+    .where('model_id', '=', modelId)
+    .execute();
+  return new Map(rows.map((p) => [p.key, p.value]));
+}
+
+/** The live models a run produced or that name it as their source run, oldest first. */
+export function liveModelRowsFromRun(db: Executor, runId: string): Promise<LoggedModelsTable[]> {
+  return db
+    .selectFrom('logged_models')
+    .selectAll()
+    .where('lifecycle_stage', '=', 'active')
+    .where((eb) =>
+      eb.or([
+        eb('source_run_id', '=', runId),
+        eb(
+          'model_id',
+          'in',
+          eb
+            .selectFrom('run_model_links')
+            .select('model_id')
+            .where('run_id', '=', runId)
+            .where('direction', '=', 'output'),
+        ),
+      ]),
+    )
+    .orderBy('creation_time')
+    .orderBy('model_id')
+    .execute();
+}
+
+/** The links a run already has to these models, as `direction/model id`. */
+export async function runModelLinksTo(db: Executor, runId: string, modelIds: readonly string[]): Promise<Set<string>> {
+  const existing = await db
+    .selectFrom('run_model_links')
+    .select(['direction', 'model_id'])
+    .where('run_id', '=', runId)
+    .where('model_id', 'in', [...modelIds])
+    .execute();
+  return new Set(existing.map((e) => `${e.direction}/${e.model_id}`));
+}

@@ -134,3 +134,41 @@ export async function hydrateRuns(db: Executor, rows: RunsTable[]): Promise<Run[
     };
   });
 }
+
+/**
+ * Takes the run row's lock until the transaction ends: a no-op update does so on PostgreSQL (SQLite runs one writer
+ * at a time anyway), so writers that read and rewrite something of the run queue up instead of overwriting each other.
+ */
+export async function lockRunRow(db: Executor, runId: string): Promise<void> {
+  await db
+    .updateTable('runs')
+    .set((eb) => ({ run_id: eb.ref('run_id') }))
+    .where('run_id', '=', runId)
+    .execute();
+}
+
+/** The value of one tag of a run, if it has it. */
+export async function findRunTag(db: Executor, runId: string, key: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('run_tags')
+    .select('value')
+    .where('run_id', '=', runId)
+    .where('key', '=', key)
+    .executeTakeFirst();
+  return row?.value;
+}
+
+/** Moves the runs of an experiment that are in one lifecycle stage to another, as deleting or restoring it does. */
+export async function moveExperimentRuns(
+  db: Executor,
+  experimentId: string,
+  from: 'active' | 'deleted',
+  to: { lifecycle_stage: 'active' | 'deleted'; deleted_time: number | null },
+): Promise<void> {
+  await db
+    .updateTable('runs')
+    .set(to)
+    .where('experiment_id', '=', experimentId)
+    .where('lifecycle_stage', '=', from)
+    .execute();
+}

@@ -15,17 +15,22 @@ export interface AuthRouteOptions {
 
 const tags = ['access'];
 
+/** The session cookie, the same whichever way the user signed in. */
+export function sendSessionCookie(reply: FastifyReply, value: string, maxAgeSeconds: number, secure: boolean) {
+  return reply.setCookie(SESSION_COOKIE, value, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'strict',
+    secure,
+    maxAge: maxAgeSeconds,
+  });
+}
+
 /** Browser sign-in: a session cookie (HttpOnly, SameSite=Strict) and the CSRF token writes must echo. */
 export async function authRoutes(app: FastifyInstance, options: AuthRouteOptions) {
   const { services } = options;
   const setSessionCookie = (reply: FastifyReply, value: string, maxAgeSeconds: number) =>
-    reply.setCookie(SESSION_COOKIE, value, {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: options.secureCookies,
-      maxAge: maxAgeSeconds,
-    });
+    sendSessionCookie(reply, value, maxAgeSeconds, options.secureCookies);
 
   app.get(
     '/auth/session',

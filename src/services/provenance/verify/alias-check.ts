@@ -1,4 +1,5 @@
 import { describeMapDifferences } from '../../../domain/provenance/verification-report.js';
+import { aliasesOf } from '../../../store/readers/registry-reads.js';
 import type { Executor } from '../../../store/store.js';
 import type { Recorded } from './recorded-state.js';
 import { versionDeletedAfter } from './version-lifecycle.js';
@@ -17,12 +18,7 @@ export async function aliasProblems(
   for (const [alias, { seq, value }] of recorded) {
     if ((await versionDeletedAfter(db, modelId, Number(value), seq)) === undefined) expected.set(alias, { value, seq });
   }
-  const rows = await db
-    .selectFrom('model_aliases')
-    .select(['alias', 'version'])
-    .where('model_id', '=', modelId)
-    .orderBy('alias')
-    .execute();
+  const rows = await aliasesOf(db, modelId);
   const current = new Map(rows.map((r) => [r.alias, String(r.version)]));
   return describeMapDifferences('alias', expected, current);
 }

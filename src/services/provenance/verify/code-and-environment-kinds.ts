@@ -1,5 +1,9 @@
 import { codeRefId } from '../../../domain/lineage/code-ref.js';
+import type { EnvironmentSpec } from '../../../domain/lineage/environment.js';
 import { nodeId } from '../../../domain/lineage/node-id.js';
+import { codeRefState, environmentState } from '../../../domain/provenance/audit-events/lineage-states.js';
+import { keyedPages } from '../../../store/readers/keyed-table-pages.js';
+import { nodesWithEdgesFrom } from '../../../store/readers/lineage-reads.js';
 import type { LineageCodeRefsTable, LineageEnvironmentsTable } from '../../../store/schema-lineage.js';
 import type { Executor } from '../../../store/store.js';
 import type { RecordedRowKind } from './recorded-rows.js';
@@ -11,51 +15,21 @@ import type { RecordedRowKind } from './recorded-rows.js';
 export const environmentKind: RecordedRowKind<LineageEnvironmentsTable> = {
   entityKind: 'environment',
   noun: 'environment',
-  page: (db, after, limit) =>
-    db
-      .selectFrom('lineage_environments')
-      .selectAll()
-      .where('environment_id', '>', after?.environment_id ?? '')
-      .orderBy('environment_id')
-      .limit(limit)
-      .execute(),
+  ...keyedPages('lineage_environments'),
   entityId: (row) => row.environment_id,
   label: (row) => `environment ${row.environment_id}`,
-  current: (row) => ({ ...(JSON.parse(row.document) as Record<string, unknown>), createdTime: row.created_time }),
+  current: (row) => environmentState(JSON.parse(row.document) as EnvironmentSpec, row.created_time),
   recordedSince: ['createdTime'],
-  present: async (db, ids) => {
-    const rows = await db
-      .selectFrom('lineage_environments')
-      .select('environment_id')
-      .where('environment_id', 'in', ids)
-      .execute();
-    return new Set(rows.map((r) => r.environment_id));
-  },
 };
 
 /** Code refs are only ever created; their events record the whole row. */
 export const codeRefKind: RecordedRowKind<LineageCodeRefsTable> = {
   entityKind: 'code_ref',
   noun: 'code ref',
-  page: (db, after, limit) =>
-    db
-      .selectFrom('lineage_code_refs')
-      .selectAll()
-      .where('code_ref_id', '>', after?.code_ref_id ?? '')
-      .orderBy('code_ref_id')
-      .limit(limit)
-      .execute(),
+  ...keyedPages('lineage_code_refs'),
   entityId: (row) => row.code_ref_id,
   label: (row) => `code ref ${row.repository}@${row.commit_sha} (${row.code_ref_id})`,
-  current: (row) => ({ ...row }),
-  present: async (db, ids) => {
-    const rows = await db
-      .selectFrom('lineage_code_refs')
-      .select('code_ref_id')
-      .where('code_ref_id', 'in', ids)
-      .execute();
-    return new Set(rows.map((r) => r.code_ref_id));
-  },
+  current: (row) => codeRefState(row),
   accountedFor: (db, rows) => codeRefsOfOlderOpenLineageRuns(db, rows),
 };
 
@@ -67,17 +41,10 @@ export const codeRefKind: RecordedRowKind<LineageCodeRefsTable> = {
 async function codeRefsOfOlderOpenLineageRuns(db: Executor, rows: LineageCodeRefsTable[]): Promise<Set<string>> {
   const intact = rows.filter((row) => contentAddressed(row));
   if (intact.length === 0) return new Set();
-  const linked = await db
-    .selectFrom('lineage_edges')
-    .select('from_node')
-    .distinct()
-    .where(
-      'from_node',
-      'in',
-      intact.map((row) => nodeId('code_ref', row.code_ref_id)),
-    )
-    .execute();
-  const nodes = new Set(linked.map((r) => r.from_node));
+  const nodes = await nodesWithEdgesFrom(
+    db,
+    intact.map((row) => nodeId('code_ref', row.code_ref_id)),
+  );
   return new Set(intact.filter((row) => nodes.has(nodeId('code_ref', row.code_ref_id))).map((row) => row.code_ref_id));
 }
 

@@ -1,4 +1,6 @@
 import { nodeId } from '../../../domain/lineage/node-id.js';
+import { deploymentState, deploymentTargetState } from '../../../domain/provenance/audit-events/lineage-states.js';
+import { keyedPages } from '../../../store/readers/keyed-table-pages.js';
 import type { LineageDeploymentsTable, LineageDeploymentTargetsTable } from '../../../store/schema-lineage.js';
 import type { RecordedRowKind } from './recorded-rows.js';
 
@@ -6,63 +8,18 @@ import type { RecordedRowKind } from './recorded-rows.js';
 export const deploymentTargetKind: RecordedRowKind<LineageDeploymentTargetsTable> = {
   entityKind: 'deployment_target',
   noun: 'deployment target',
-  page: (db, after, limit) =>
-    db
-      .selectFrom('lineage_deployment_targets')
-      .selectAll()
-      .where('target_id', '>', after?.target_id ?? '')
-      .orderBy('target_id')
-      .limit(limit)
-      .execute(),
+  ...keyedPages('lineage_deployment_targets'),
   entityId: (row) => row.target_id,
   label: (row) => `deployment target '${row.name}' (${row.target_id})`,
-  current: (row) => ({
-    targetId: row.target_id,
-    nodeId: nodeId('deployment_target', row.target_id),
-    name: row.name,
-    description: row.description,
-    environmentId: row.environment_id,
-    createdTime: row.created_time,
-  }),
-  present: async (db, ids) => {
-    const rows = await db
-      .selectFrom('lineage_deployment_targets')
-      .select('target_id')
-      .where('target_id', 'in', ids)
-      .execute();
-    return new Set(rows.map((r) => r.target_id));
-  },
+  current: (row) => deploymentTargetState(row),
 };
 
 /** Each deployment event (recording one, changing its status) records the whole deployment. */
 export const deploymentKind: RecordedRowKind<LineageDeploymentsTable> = {
   entityKind: 'deployment',
   noun: 'deployment',
-  page: (db, after, limit) =>
-    db
-      .selectFrom('lineage_deployments')
-      .selectAll()
-      .where('deployment_id', '>', after?.deployment_id ?? '')
-      .orderBy('deployment_id')
-      .limit(limit)
-      .execute(),
+  ...keyedPages('lineage_deployments'),
   entityId: (row) => row.deployment_id,
   label: (row) => `deployment ${row.deployment_id} of ${row.model_version_node}`,
-  current: (row) => ({
-    deploymentId: row.deployment_id,
-    nodeId: nodeId('deployment', row.deployment_id),
-    modelVersionNodeId: row.model_version_node,
-    targetId: row.target_id,
-    status: row.status,
-    deployedTime: row.deployed_time,
-    updatedTime: row.updated_time,
-  }),
-  present: async (db, ids) => {
-    const rows = await db
-      .selectFrom('lineage_deployments')
-      .select('deployment_id')
-      .where('deployment_id', 'in', ids)
-      .execute();
-    return new Set(rows.map((r) => r.deployment_id));
-  },
+  current: (row) => deploymentState(row),
 };

@@ -1,4 +1,5 @@
 import { parseRecordedState } from '../../../domain/provenance/run-expectations.js';
+import { entitiesAfter, entityEventsAfter } from '../../../store/readers/audit-event-reads.js';
 import type { Executor } from '../../../store/store.js';
 
 export interface EntityEvent {
@@ -13,16 +14,7 @@ export interface EntityEvent {
 export async function* entityEvents(db: Executor, entityKind: string, entityId: string): AsyncGenerator<EntityEvent> {
   let after = 0;
   for (;;) {
-    const rows = await db
-      .selectFrom('audit_events')
-      .leftJoin('audit_states', 'audit_states.seq', 'audit_events.seq')
-      .select(['audit_events.seq', 'audit_events.action', 'audit_events.state_digest', 'audit_states.state'])
-      .where('entity_kind', '=', entityKind)
-      .where('entity_id', '=', entityId)
-      .where('audit_events.seq', '>', after)
-      .orderBy('audit_events.seq')
-      .limit(100)
-      .execute();
+    const rows = await entityEventsAfter(db, entityKind, entityId, after, 100);
     for (const row of rows) {
       yield { seq: row.seq, action: row.action, stateDigest: row.state_digest, state: parseRecordedState(row.state) };
     }
@@ -39,19 +31,10 @@ export async function* vanishedEntities(
 ): AsyncGenerator<{ entityId: string; seq: number }> {
   let after = '';
   for (;;) {
-    const rows = await db
-      .selectFrom('audit_events')
-      .select(['entity_id'])
-      .select((eb) => eb.fn.min('seq').as('seq'))
-      .where('entity_kind', '=', entityKind)
-      .where('entity_id', '>', after)
-      .groupBy('entity_id')
-      .orderBy('entity_id')
-      .limit(500)
-      .execute();
+    const rows = await entitiesAfter(db, entityKind, after, 500);
     if (rows.length === 0) return;
     const present = await exists(rows.map((r) => r.entity_id));
-    for (const row of rows) if (!present.has(row.entity_id)) yield { entityId: row.entity_id, seq: Number(row.seq) };
+    for (const row of rows) if (!present.has(row.entity_id)) yield { entityId: row.entity_id, seq: row.seq };
     after = rows.at(-1)!.entity_id;
   }
 }

@@ -1,6 +1,7 @@
 import { sha256Hex } from '../../../domain/provenance/audit-event.js';
 import { canonicalJson } from '../../../domain/provenance/canonical-json.js';
 import { describeDifferences, type ProblemLog } from '../../../domain/provenance/verification-report.js';
+import { presentKeys, rowsAfterKey } from '../../../store/readers/keyed-table-pages.js';
 import { hydrateExperiments } from '../../../store/repositories/experiment-repository.js';
 import type { Executor } from '../../../store/store.js';
 import { vanishedEntities } from './entity-events.js';
@@ -17,13 +18,7 @@ export async function verifyExperiments(db: Executor, problems: ProblemLog): Pro
   let checked = 0;
   let after = '';
   for (;;) {
-    const rows = await db
-      .selectFrom('experiments')
-      .selectAll()
-      .where('experiment_id', '>', after)
-      .orderBy('experiment_id')
-      .limit(200)
-      .execute();
+    const rows = await rowsAfterKey(db, 'experiments', after, 200);
     if (rows.length === 0) break;
     const stored = new Map(rows.map((row) => [row.experiment_id, row]));
     const latestOf = await latestEvents(
@@ -61,7 +56,7 @@ export async function verifyExperiments(db: Executor, problems: ProblemLog): Pro
     }
     after = rows.at(-1)!.experiment_id;
   }
-  for await (const gone of vanishedEntities(db, 'experiment', (ids) => existing(db, ids))) {
+  for await (const gone of vanishedEntities(db, 'experiment', (ids) => presentKeys(db, 'experiments', ids))) {
     problems.add({
       seq: gone.seq,
       kind: 'entity-missing',
@@ -69,11 +64,6 @@ export async function verifyExperiments(db: Executor, problems: ProblemLog): Pro
     });
   }
   return checked;
-}
-
-async function existing(db: Executor, ids: string[]): Promise<Set<string>> {
-  const rows = await db.selectFrom('experiments').select('experiment_id').where('experiment_id', 'in', ids).execute();
-  return new Set(rows.map((r) => r.experiment_id));
 }
 
 const recordedAsRow = (state: unknown): boolean =>

@@ -1,3 +1,5 @@
+import { keyedPages } from '../../../store/readers/keyed-table-pages.js';
+import { metadataSchemasAfter, storedSchemaVersions } from '../../../store/readers/registry-reads.js';
 import type { MetadataSchemasTable, NamingRulesTable, TagVocabulariesTable } from '../../../store/schema-registry.js';
 import type { Executor } from '../../../store/store.js';
 import type { RecordedRowKind } from './recorded-rows.js';
@@ -9,14 +11,7 @@ const TIMES = ['creationTime', 'lastUpdatedTime'];
 export const vocabularyKind: RecordedRowKind<TagVocabulariesTable> = {
   entityKind: 'vocabulary',
   noun: 'vocabulary of tag',
-  page: (db, after, limit) =>
-    db
-      .selectFrom('tag_vocabularies')
-      .selectAll()
-      .where('tag_key', '>', after?.tag_key ?? '')
-      .orderBy('tag_key')
-      .limit(limit)
-      .execute(),
+  ...keyedPages('tag_vocabularies'),
   entityId: (row) => row.tag_key,
   label: (row) => `vocabulary of tag '${row.tag_key}'`,
   current: (row) => ({
@@ -28,24 +23,13 @@ export const vocabularyKind: RecordedRowKind<TagVocabulariesTable> = {
   }),
   recordedSince: TIMES,
   deleteAction: 'vocabulary.delete',
-  present: async (db, ids) => {
-    const rows = await db.selectFrom('tag_vocabularies').select('tag_key').where('tag_key', 'in', ids).execute();
-    return new Set(rows.map((r) => r.tag_key));
-  },
 };
 
 /** Each put records the whole naming rule of an entity kind; a delete removes it. */
 export const namingRuleKind: RecordedRowKind<NamingRulesTable> = {
   entityKind: 'naming_rule',
   noun: 'naming rule for',
-  page: (db, after, limit) =>
-    db
-      .selectFrom('naming_rules')
-      .selectAll()
-      .where('entity_kind', '>', after?.entity_kind ?? '')
-      .orderBy('entity_kind')
-      .limit(limit)
-      .execute(),
+  ...keyedPages('naming_rules'),
   entityId: (row) => row.entity_kind,
   label: (row) => `naming rule for ${row.entity_kind}`,
   current: (row) => ({
@@ -57,10 +41,6 @@ export const namingRuleKind: RecordedRowKind<NamingRulesTable> = {
   }),
   recordedSince: TIMES,
   deleteAction: 'naming_rule.delete',
-  present: async (db, ids) => {
-    const rows = await db.selectFrom('naming_rules').select('entity_kind').where('entity_kind', 'in', ids).execute();
-    return new Set(rows.map((r) => r.entity_kind));
-  },
 };
 
 export const schemaEntityId = (subject: string, version: number): string => `${subject}/${version}`;
@@ -69,15 +49,8 @@ export const schemaEntityId = (subject: string, version: number): string => `${s
 export const metadataSchemaKind: RecordedRowKind<MetadataSchemasTable> = {
   entityKind: 'metadata_schema',
   noun: 'metadata schema',
-  page: (db, after, limit) => {
-    let query = db.selectFrom('metadata_schemas').selectAll();
-    if (after) {
-      query = query.where((eb) =>
-        eb(eb.refTuple('subject', 'version'), '>', eb.tuple(after.subject, Number(after.version))),
-      );
-    }
-    return query.orderBy('subject').orderBy('version').limit(limit).execute();
-  },
+  page: (db, after, limit) =>
+    metadataSchemasAfter(db, after && { subject: after.subject, version: Number(after.version) }, limit),
   entityId: (row) => schemaEntityId(row.subject, Number(row.version)),
   label: (row) => `metadata schema '${row.subject}' v${row.version}`,
   current: (row) => ({
@@ -98,16 +71,6 @@ async function presentSchemas(db: Executor, ids: string[]): Promise<Set<string>>
     })
     .filter((w) => Number.isSafeInteger(w.version));
   if (wanted.length === 0) return new Set();
-  const rows = await db
-    .selectFrom('metadata_schemas')
-    .select(['subject', 'version'])
-    .where((eb) =>
-      eb(
-        eb.refTuple('subject', 'version'),
-        'in',
-        wanted.map((w) => eb.tuple(w.subject, w.version)),
-      ),
-    )
-    .execute();
-  return new Set(rows.map((row) => schemaEntityId(row.subject, Number(row.version))));
+  const rows = await storedSchemaVersions(db, wanted);
+  return new Set(rows.map((row) => schemaEntityId(row.subject, row.version)));
 }

@@ -1,4 +1,5 @@
 import { EDGE_TYPES } from '../../../domain/lineage/edge-types.js';
+import { edgesAfter, storedEdges } from '../../../store/readers/lineage-reads.js';
 import { toEdge } from '../../../store/repositories/lineage/edge-repository.js';
 import { findNodes } from '../../../store/repositories/lineage/node-repository.js';
 import type { LineageEdgesTable } from '../../../store/schema-lineage.js';
@@ -23,19 +24,7 @@ export function lineageEdgeKind(): RecordedRowKind<LineageEdgesTable> {
   return {
     entityKind: 'lineage_edge',
     noun: 'lineage edge',
-    page: (db, after, limit) => {
-      let query = db.selectFrom('lineage_edges').selectAll();
-      if (after) {
-        query = query.where((eb) =>
-          eb(
-            eb.refTuple('from_node', 'edge_type', 'to_node'),
-            '>',
-            eb.tuple(after.from_node, after.edge_type, after.to_node),
-          ),
-        );
-      }
-      return query.orderBy('from_node').orderBy('edge_type').orderBy('to_node').limit(limit).execute();
-    },
+    page: edgesAfter,
     entityId: entityIdOf,
     label: (row) => `lineage edge '${entityIdOf(row)}'`,
     current: (row) => ({ ...toEdge(row) }),
@@ -62,17 +51,10 @@ export function lineageEdgeKind(): RecordedRowKind<LineageEdgesTable> {
 async function presentEdges(db: Executor, ids: string[]): Promise<Set<string>> {
   const edges = ids.map(parseEdgeEntityId).filter((edge) => edge !== undefined);
   if (edges.length === 0) return new Set();
-  const rows = await db
-    .selectFrom('lineage_edges')
-    .select(['from_node', 'edge_type', 'to_node'])
-    .where((eb) =>
-      eb(
-        eb.refTuple('from_node', 'edge_type', 'to_node'),
-        'in',
-        edges.map((edge) => eb.tuple(edge.from, edge.type, edge.to)),
-      ),
-    )
-    .execute();
+  const rows = await storedEdges(
+    db,
+    edges.map((edge) => ({ from_node: edge.from, edge_type: edge.type, to_node: edge.to })),
+  );
   return new Set(rows.map(entityIdOf));
 }
 

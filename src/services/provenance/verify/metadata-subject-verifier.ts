@@ -1,5 +1,8 @@
 import { parseRecordedState } from '../../../domain/provenance/run-expectations.js';
 import { describeDifferences, type ProblemLog } from '../../../domain/provenance/verification-report.js';
+import { latestEventAmong } from '../../../store/readers/audit-event-reads.js';
+import { presentKeys, rowsAfterKey } from '../../../store/readers/keyed-table-pages.js';
+import { highestSchemaVersion } from '../../../store/readers/registry-reads.js';
 import type { MetadataSubjectsTable } from '../../../store/schema-registry.js';
 import type { Executor } from '../../../store/store.js';
 import { vanishedEntities } from './entity-events.js';
@@ -21,13 +24,7 @@ export async function verifyMetadataSubjects(db: Executor, problems: ProblemLog)
   let checked = 0;
   let after = '';
   for (;;) {
-    const rows = await db
-      .selectFrom('metadata_subjects')
-      .selectAll()
-      .where('subject', '>', after)
-      .orderBy('subject')
-      .limit(PAGE)
-      .execute();
+    const rows = await rowsAfterKey(db, 'metadata_subjects', after, PAGE);
     if (rows.length === 0) break;
     const snapshots = await latestEvents(
       db,
@@ -69,10 +66,7 @@ export async function verifyMetadataSubjects(db: Executor, problems: ProblemLog)
     }
     after = rows.at(-1)!.subject;
   }
-  const present = async (ids: string[]) => {
-    const rows = await db.selectFrom('metadata_subjects').select('subject').where('subject', 'in', ids).execute();
-    return new Set(rows.map((r) => r.subject));
-  };
+  const present = (ids: string[]) => presentKeys(db, 'metadata_subjects', ids);
   for await (const gone of vanishedEntities(db, 'metadata_subject', present)) {
     problems.add({
       seq: gone.seq,
@@ -97,27 +91,14 @@ const toSubject = (row: MetadataSubjectsTable) => ({
  * it ever had; they are asked about by exact entity id, a chunk at a time.
  */
 async function latestRegistration(db: Executor, row: MetadataSubjectsTable): Promise<Recorded<number> | undefined> {
-  const highest = await db
-    .selectFrom('metadata_schemas')
-    .select((eb) => eb.fn.max('version').as('version'))
-    .where('subject', '=', row.subject)
-    .executeTakeFirst();
-  const upTo = Math.max(Number(row.last_version), Number(highest?.version ?? 0));
+  const upTo = Math.max(Number(row.last_version), await highestSchemaVersion(db, row.subject));
   let latest: Recorded<number> | undefined;
   for (let first = 1; first <= upTo; first += CHUNK) {
     const ids: string[] = [];
     for (let version = first; version <= Math.min(upTo, first + CHUNK - 1); version++) {
       ids.push(schemaEntityId(row.subject, version));
     }
-    const event = await db
-      .selectFrom('audit_events')
-      .leftJoin('audit_states', 'audit_states.seq', 'audit_events.seq')
-      .select(['audit_events.seq', 'audit_events.entity_id', 'audit_states.state'])
-      .where('entity_kind', '=', 'metadata_schema')
-      .where('entity_id', 'in', ids)
-      .orderBy('audit_events.seq', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    const event = await latestEventAmong(db, 'metadata_schema', ids);
     if (event && (latest === undefined || event.seq > latest.seq)) {
       const state = parseRecordedState(event.state);
       const version = isObject(state) && typeof state.version === 'number' ? state.version : versionOf(event.entity_id);

@@ -1,6 +1,7 @@
 import type { HistoryCursor } from '../../../domain/metrics/history-cursor.js';
 import { MetricBatchHasher } from '../../../domain/metrics/metric-batch-digest.js';
 import type { RecordedBatch, RecordedMetrics } from '../../../domain/provenance/run-expectation.js';
+import { metricKeysOfRun } from '../../../store/readers/tracking-reads.js';
 import { historyCursorOf, metricRowsAfter } from '../../../store/repositories/metric-repository.js';
 import type { Executor } from '../../../store/store.js';
 import type { LatestPointCheck } from './latest-metric-check.js';
@@ -28,9 +29,8 @@ export async function metricBatchProblems(
 ): Promise<MetricProblem[]> {
   const found = new Map<number, MetricBatchHasher>();
   let unbatched = 0;
-  const keyRows = await db.selectFrom('metrics').select('key').distinct().where('run_id', '=', runId).execute();
   // Sorted here, not by the database, whose collation need not compare strings as the digest does.
-  const keys = keyRows.map((r) => r.key).sort();
+  const keys = (await metricKeysOfRun(db, runId)).sort();
   const problems: MetricProblem[] = [];
   const blocks = new MetricBlockCheck(db, runId);
   for (const key of keys) {

@@ -1,4 +1,5 @@
 import { BlockAccumulator, type BlockSummary, type SummaryPoint } from '../../../domain/metrics/metric-blocks.js';
+import { summarisedMetricKeysOfRun } from '../../../store/readers/tracking-reads.js';
 import { allMetricBlocks } from '../../../store/repositories/metric-block-repository.js';
 import type { Executor } from '../../../store/store.js';
 
@@ -45,10 +46,10 @@ export class MetricBlockCheck {
 
 /** Summaries stored for metrics of the run that have no points at all. */
 export async function orphanBlockProblems(db: Executor, runId: string, keys: ReadonlySet<string>): Promise<string[]> {
-  const rows = await db.selectFrom('metric_blocks').select('key').distinct().where('run_id', '=', runId).execute();
-  return rows
-    .filter((r) => !keys.has(r.key))
-    .map((r) => `metric '${r.key}' has chart summaries but no points: they were inserted directly`);
+  const summarised = await summarisedMetricKeysOfRun(db, runId);
+  return summarised
+    .filter((key) => !keys.has(key))
+    .map((key) => `metric '${key}' has chart summaries but no points: they were inserted directly`);
 }
 
 const id = (b: BlockSummary) => `${b.shift}/${b.block}`;

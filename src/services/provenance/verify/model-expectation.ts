@@ -1,15 +1,17 @@
+import type { AuditActionRecording } from '../../../domain/provenance/audit-events/catalog.js';
+import type { RegisteredModel } from '../../../domain/registry/entities.js';
 import type { Executor } from '../../../store/store.js';
 import { entityEvents } from './entity-events.js';
 import { isObject, type Recorded, recordedTime } from './recorded-state.js';
 
 /** Events whose state is the whole registered model (card, tags, aliases, metadata, times). */
-const SNAPSHOT_ACTIONS = new Set([
+const SNAPSHOT_ACTIONS = new Set<string>([
   'registered_model.create',
   'registered_model.update',
   'registered_model.rename',
   'registered_model.set_tags',
   'registered_model.delete_tag',
-]);
+] satisfies AuditActionRecording<'registered_model', RegisteredModel>[]);
 
 /** What a registered model's own events say it should look like now, rebuilt from them in order. */
 export interface ModelExpectation {

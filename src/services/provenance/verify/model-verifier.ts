@@ -1,5 +1,8 @@
 import { describeDifferences, type ProblemLog } from '../../../domain/provenance/verification-report.js';
 import type { RegisteredModel } from '../../../domain/registry/entities.js';
+import { eventsWithAction } from '../../../store/readers/audit-event-reads.js';
+import { presentKeys, rowsAfterKey } from '../../../store/readers/keyed-table-pages.js';
+import { highestVersionRows } from '../../../store/readers/registry-reads.js';
 import { hydrateModels } from '../../../store/repositories/registry/model-repository.js';
 import type { RegisteredModelsTable } from '../../../store/schema-registry.js';
 import type { Executor } from '../../../store/store.js';
@@ -23,14 +26,9 @@ export async function verifyModels(db: Executor, problems: ProblemLog): Promise<
   let checked = 0;
   let after = '';
   for (;;) {
-    const rows = await db
-      .selectFrom('registered_models')
-      .selectAll()
-      .where('model_id', '>', after)
-      .orderBy('model_id')
-      .limit(PAGE)
-      .execute();
+    const rows = await rowsAfterKey(db, 'registered_models', after, PAGE);
     if (rows.length === 0) break;
+    // The highest version row of each model, so a lowered last_version cannot hide versions from the check.
     const highest = await highestVersionRows(
       db,
       rows.map((r) => r.model_id),
@@ -136,29 +134,11 @@ async function hydrateEach(
   }
 }
 
-/** The highest version row of each model, so a lowered last_version cannot hide versions from the check. */
-async function highestVersionRows(db: Executor, modelIds: string[]): Promise<Map<string, number>> {
-  const rows = await db
-    .selectFrom('model_versions')
-    .select('model_id')
-    .select((eb) => eb.fn.max('version').as('highest'))
-    .where('model_id', 'in', modelIds)
-    .groupBy('model_id')
-    .execute();
-  return new Map(rows.map((r) => [r.model_id, Number(r.highest)]));
-}
-
 /** A model the log deleted is rightly gone; any other the log speaks of must have its row. */
 async function presentOrDeleted(db: Executor, ids: string[]): Promise<Set<string>> {
-  const [rows, deleted] = await Promise.all([
-    db.selectFrom('registered_models').select('model_id').where('model_id', 'in', ids).execute(),
-    db
-      .selectFrom('audit_events')
-      .select('entity_id')
-      .where('entity_kind', '=', 'registered_model')
-      .where('entity_id', 'in', ids)
-      .where('action', '=', 'registered_model.delete')
-      .execute(),
+  const [present, deleted] = await Promise.all([
+    presentKeys(db, 'registered_models', ids),
+    eventsWithAction(db, 'registered_model', ids, 'registered_model.delete'),
   ]);
-  return new Set([...rows.map((r) => r.model_id), ...deleted.map((r) => r.entity_id)]);
+  return new Set([...present, ...deleted.map((r) => r.entity_id)]);
 }

@@ -1,5 +1,12 @@
 import { describeDifferences, type ProblemLog } from '../../../domain/provenance/verification-report.js';
 import { manifestDigest } from '../../../domain/registry/manifest.js';
+import { presentKeys } from '../../../store/readers/keyed-table-pages.js';
+import {
+  modelNamesOf,
+  modelVersionsAfter,
+  versionRowsNumbered,
+  versionTagRows,
+} from '../../../store/readers/registry-reads.js';
 import { manifestOf, toModelVersion } from '../../../store/repositories/registry/version-repository.js';
 import type { ModelVersionsTable } from '../../../store/schema-registry.js';
 import type { Executor } from '../../../store/store.js';
@@ -27,21 +34,9 @@ export async function verifyModelVersions(db: Executor, problems: ProblemLog): P
   let checked = 0;
   let after = { modelId: '', version: 0 };
   for (;;) {
-    const rows = await db
-      .selectFrom('model_versions')
-      .selectAll()
-      .where((eb) =>
-        eb.or([
-          eb('model_id', '>', after.modelId),
-          eb.and([eb('model_id', '=', after.modelId), eb('version', '>', after.version)]),
-        ]),
-      )
-      .orderBy('model_id')
-      .orderBy('version')
-      .limit(PAGE)
-      .execute();
+    const rows = await modelVersionsAfter(db, after, PAGE);
     if (rows.length === 0) break;
-    const names = await modelNames(db, [...new Set(rows.map((r) => r.model_id))]);
+    const names = await modelNamesOf(db, [...new Set(rows.map((r) => r.model_id))]);
     for (const row of rows) {
       checked += 1;
       await verifyVersion(db, row, names.get(row.model_id) ?? '?', problems);
@@ -78,13 +73,7 @@ async function verifyVersion(db: Executor, row: ModelVersionsTable, modelName: s
   if (snapshot?.state) {
     let current: Record<string, unknown>;
     try {
-      const tags = await db
-        .selectFrom('model_version_tags')
-        .select(['key', 'value'])
-        .where('model_id', '=', row.model_id)
-        .where('version', '=', version)
-        .orderBy('key')
-        .execute();
+      const tags = await versionTagRows(db, row.model_id, version);
       // The status column as stored: the API always reports READY, which would hide an edit.
       current = { ...toModelVersion(row, modelName, tags, []), status: row.status };
     } catch (error) {
@@ -137,15 +126,6 @@ function manifestDigestOf(row: ModelVersionsTable): string | undefined {
   }
 }
 
-async function modelNames(db: Executor, modelIds: string[]): Promise<Map<string, string>> {
-  const rows = await db
-    .selectFrom('registered_models')
-    .select(['model_id', 'name'])
-    .where('model_id', 'in', modelIds)
-    .execute();
-  return new Map(rows.map((r) => [r.model_id, r.name]));
-}
-
 /**
  * A version is rightly gone when its model is: deleting a model deletes its versions, and a model row gone without
  * a deleting event is reported once, for the model.
@@ -157,18 +137,10 @@ async function presentOrModelGone(db: Executor, ids: string[]): Promise<Set<stri
   });
   const modelIds = [...new Set(wanted.map((w) => w.modelId))];
   const numbers = [...new Set(wanted.map((w) => w.version).filter(Number.isSafeInteger))];
-  const [models, versions] = await Promise.all([
-    db.selectFrom('registered_models').select('model_id').where('model_id', 'in', modelIds).execute(),
-    numbers.length === 0
-      ? []
-      : db
-          .selectFrom('model_versions')
-          .select(['model_id', 'version'])
-          .where('model_id', 'in', modelIds)
-          .where('version', 'in', numbers)
-          .execute(),
+  const [liveModels, versions] = await Promise.all([
+    presentKeys(db, 'registered_models', modelIds),
+    versionRowsNumbered(db, modelIds, numbers),
   ]);
-  const liveModels = new Set(models.map((m) => m.model_id));
-  const rows = new Set(versions.map((v) => versionEntityId(v.model_id, Number(v.version))));
+  const rows = new Set(versions.map((v) => versionEntityId(v.model_id, v.version)));
   return new Set(wanted.filter((w) => !liveModels.has(w.modelId) || rows.has(w.id)).map((w) => w.id));
 }

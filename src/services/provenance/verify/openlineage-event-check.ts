@@ -1,5 +1,11 @@
 import { describeDifferences, type ProblemLog } from '../../../domain/provenance/verification-report.js';
-import type { LineageOpenLineageEventsTable } from '../../../store/schema-lineage.js';
+import { entitiesWithEvents } from '../../../store/readers/audit-event-reads.js';
+import {
+  openLineageEventCount,
+  openLineageEventIdsAfter,
+  openLineageEventsById,
+  runlessOpenLineageRunsAfter,
+} from '../../../store/readers/openlineage-reads.js';
 import type { Executor } from '../../../store/store.js';
 import { openLineageEventRecord } from '../../lineage/openlineage-records.js';
 import { type EntityEvent, entityEvents } from './entity-events.js';
@@ -32,12 +38,7 @@ export async function openLineageEventProblems(db: Executor, olRunId: string, pr
   }
   if (batch.length > 0) await check();
   if (unknown) return;
-  const stored = await db
-    .selectFrom('lineage_openlineage_events')
-    .select((eb) => eb.fn.countAll().as('n'))
-    .where('ol_run_id', '=', olRunId)
-    .executeTakeFirstOrThrow();
-  if (Number(stored.n) > matched) await reportUnrecorded(db, olRunId, problems);
+  if ((await openLineageEventCount(db, olRunId)) > matched) await reportUnrecorded(db, olRunId, problems);
 }
 
 /**
@@ -47,26 +48,9 @@ export async function openLineageEventProblems(db: Executor, olRunId: string, pr
 export async function orphanOpenLineageEventProblems(db: Executor, problems: ProblemLog): Promise<void> {
   let after = '';
   for (;;) {
-    const orphans = await db
-      .selectFrom('lineage_openlineage_events as e')
-      .leftJoin('lineage_openlineage_runs as r', 'r.ol_run_id', 'e.ol_run_id')
-      .select('e.ol_run_id')
-      .distinct()
-      .where('r.ol_run_id', 'is', null)
-      .where('e.ol_run_id', '>', after)
-      .orderBy('e.ol_run_id')
-      .limit(200)
-      .execute();
-    if (orphans.length === 0) return;
-    const ids = orphans.map((o) => o.ol_run_id);
-    const recorded = await db
-      .selectFrom('audit_events')
-      .select('entity_id')
-      .distinct()
-      .where('entity_kind', '=', 'openlineage_run')
-      .where('entity_id', 'in', ids)
-      .execute();
-    const known = new Set(recorded.map((r) => r.entity_id));
+    const ids = await runlessOpenLineageRunsAfter(db, after, 200);
+    if (ids.length === 0) return;
+    const known = await entitiesWithEvents(db, 'openlineage_run', ids);
     for (const id of ids) if (!known.has(id)) await reportUnrecorded(db, id, problems, new Set());
     after = ids.at(-1)!;
   }
@@ -80,7 +64,7 @@ async function checkBatch(
 ): Promise<{ matched: number; unknown: boolean }> {
   const recorded = events.filter((e) => isObject(e.state) && typeof e.state.eventId === 'string');
   const ids = recorded.map((e) => (e.state as { eventId: string }).eventId);
-  const rows = ids.length === 0 ? [] : await storedEvents(db, ids);
+  const rows = ids.length === 0 ? [] : await openLineageEventsById(db, ids);
   const byId = new Map(rows.map((row) => [row.event_id, row]));
   let matched = 0;
   for (const event of recorded) {
@@ -133,16 +117,9 @@ async function reportUnrecorded(
   }
   let after = '';
   for (;;) {
-    const rows = await db
-      .selectFrom('lineage_openlineage_events')
-      .select('event_id')
-      .where('ol_run_id', '=', olRunId)
-      .where('event_id', '>', after)
-      .orderBy('event_id')
-      .limit(500)
-      .execute();
-    if (rows.length === 0) return;
-    for (const { event_id } of rows) {
+    const eventIds = await openLineageEventIdsAfter(db, olRunId, after, 500);
+    if (eventIds.length === 0) return;
+    for (const event_id of eventIds) {
       if (recorded.has(event_id)) continue;
       problems.add({
         seq: null,
@@ -150,10 +127,6 @@ async function reportUnrecorded(
         message: `OpenLineage event ${event_id} of run ${olRunId} has no audit record: it was inserted directly`,
       });
     }
-    after = rows.at(-1)!.event_id;
+    after = eventIds.at(-1)!;
   }
-}
-
-async function storedEvents(db: Executor, ids: string[]): Promise<LineageOpenLineageEventsTable[]> {
-  return db.selectFrom('lineage_openlineage_events').selectAll().where('event_id', 'in', ids).execute();
 }

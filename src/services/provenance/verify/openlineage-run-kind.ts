@@ -1,3 +1,4 @@
+import { keyedPages } from '../../../store/readers/keyed-table-pages.js';
 import type { LineageOpenLineageRunsTable } from '../../../store/schema-lineage.js';
 import { openLineageRunRecord } from '../../lineage/openlineage-records.js';
 import { openLineageEventProblems } from './openlineage-event-check.js';
@@ -12,14 +13,7 @@ import { isObject } from './recorded-state.js';
 export const openLineageRunKind: RecordedRowKind<LineageOpenLineageRunsTable> = {
   entityKind: 'openlineage_run',
   noun: 'OpenLineage run',
-  page: (db, after, limit) =>
-    db
-      .selectFrom('lineage_openlineage_runs')
-      .selectAll()
-      .where('ol_run_id', '>', after?.ol_run_id ?? '')
-      .orderBy('ol_run_id')
-      .limit(limit)
-      .execute(),
+  ...keyedPages('lineage_openlineage_runs'),
   entityId: (row) => row.ol_run_id,
   label: (row) => `OpenLineage run ${row.ol_run_id} (job ${row.job_namespace}/${row.job_name})`,
   current: (row) => openLineageRunRecord(row),
@@ -36,14 +30,6 @@ export const openLineageRunKind: RecordedRowKind<LineageOpenLineageRunsTable> = 
     'jobFacetsDigest',
     'updatedTime',
   ],
-  present: async (db, ids) => {
-    const rows = await db
-      .selectFrom('lineage_openlineage_runs')
-      .select('ol_run_id')
-      .where('ol_run_id', 'in', ids)
-      .execute();
-    return new Set(rows.map((r) => r.ol_run_id));
-  },
   checkPage: async (db, page, problems) => {
     for (const { row, latest } of page) {
       if (latest) await openLineageEventProblems(db, row.ol_run_id, problems);

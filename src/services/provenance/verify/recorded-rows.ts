@@ -1,3 +1,4 @@
+import type { AuditAction, AuditEntityKind } from '../../../domain/provenance/audit-events/catalog.js';
 import { describeDifferences, type ProblemLog } from '../../../domain/provenance/verification-report.js';
 import type { Executor } from '../../../store/store.js';
 import { type EntityEvent, vanishedEntities } from './entity-events.js';
@@ -9,7 +10,7 @@ const PAGE = 200;
 /** How the rows of one kind of entity are read and matched with the states their events recorded. */
 export interface RecordedRowKind<Row> {
   /** The entity kind its audit events carry. */
-  entityKind: string;
+  entityKind: AuditEntityKind;
   /** What a problem calls an entity of this kind whose row is gone, before its id: `dataset`, `lineage edge`. */
   noun: string;
   /** The next page of rows in a fixed key order, after the last row of the previous page (none for the first). */
@@ -18,7 +19,7 @@ export interface RecordedRowKind<Row> {
   /** What a problem calls the row: `dataset 'lake/orders' (…)`. */
   label(row: Row): string;
   /** The row in the shape its events record. May throw when a stored JSON column no longer parses. */
-  current(row: Row): Record<string, unknown>;
+  current(row: Row): object;
   /** The part of an event's state that describes the row, when that is not the whole state. */
   recorded?(state: Record<string, unknown>): Record<string, unknown>;
   /** Fields events written by older servers lack: compared only with states that have them. */
@@ -26,7 +27,7 @@ export interface RecordedRowKind<Row> {
   /** Fields a state holds that are not the row's own (checked with another kind): never compared here. */
   checkedElsewhere?: readonly string[];
   /** The action that deletes an entity of this kind, when one can be deleted. */
-  deleteAction?: string;
+  deleteAction?: AuditAction;
   /** Which of these entity ids still have a row. */
   present(db: Executor, entityIds: string[]): Promise<Set<string>>;
   /**
@@ -110,7 +111,7 @@ function checkRow<Row>(kind: RecordedRowKind<Row>, row: Row, event: EntityEvent,
   // A state the log did not keep (older events) cannot be compared; the event's existence still counts.
   if (!isObject(event.state)) return;
   const recorded = kind.recorded ? kind.recorded(event.state) : event.state;
-  let current: Record<string, unknown>;
+  let current: object;
   try {
     current = kind.current(row);
   } catch (error) {

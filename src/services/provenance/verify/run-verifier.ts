@@ -10,6 +10,7 @@ import {
   describeMapDifferences,
   type ProblemLog,
 } from '../../../domain/provenance/verification-report.js';
+import { presentKeys, rowsAfterKey } from '../../../store/readers/keyed-table-pages.js';
 import {
   experimentLifecycleEvents,
   runChildrenOfPage,
@@ -33,13 +34,7 @@ export async function verifyRuns(db: Executor, problems: ProblemLog, gathered?: 
   let after = '';
   const stored = new Set<string>();
   for (;;) {
-    const rows = await db
-      .selectFrom('runs')
-      .selectAll()
-      .where('run_id', '>', after)
-      .orderBy('run_id')
-      .limit(100)
-      .execute();
+    const rows = await rowsAfterKey(db, 'runs', after, 100);
     if (rows.length === 0) break;
     const children = await runChildrenOfPage(
       db,
@@ -67,7 +62,7 @@ export async function verifyRuns(db: Executor, problems: ProblemLog, gathered?: 
     const gone = logged.filter((r) => !stored.has(r.runId)).sort((a, b) => a.firstSeq - b.firstSeq);
     for (const { runId, firstSeq } of gone) reportGone(problems, runId, firstSeq);
   } else {
-    for await (const gone of vanishedEntities(db, 'run', (ids) => existing(db, ids))) {
+    for await (const gone of vanishedEntities(db, 'run', (ids) => presentKeys(db, 'runs', ids))) {
       reportGone(problems, gone.entityId, gone.seq);
     }
   }
@@ -144,9 +139,4 @@ function lifecycleAfter(moves: readonly { seq: number; action: string }[], seq: 
   const latest = moves.findLast((move) => move.seq > seq);
   if (!latest) return undefined;
   return latest.action === 'experiment.delete' ? 'deleted' : 'active';
-}
-
-async function existing(db: Executor, ids: string[]): Promise<Set<string>> {
-  const rows = await db.selectFrom('runs').select('run_id').where('run_id', 'in', ids).execute();
-  return new Set(rows.map((r) => r.run_id));
 }

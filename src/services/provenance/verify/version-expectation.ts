@@ -1,15 +1,16 @@
+import type { AuditActionOf } from '../../../domain/provenance/audit-events/catalog.js';
 import type { Executor } from '../../../store/store.js';
 import { entityEvents } from './entity-events.js';
 import { isObject, type Recorded, recordedTime } from './recorded-state.js';
 
 /** Events whose state is the whole model version (the stage, source, run, manifest digest, signature, metadata…). */
-const SNAPSHOT_ACTIONS = new Set([
+const SNAPSHOT_ACTIONS = new Set<string>([
   'model_version.create',
   'model_version.update',
   'model_version.set_tags',
   'model_version.delete_tag',
   'model_version.transition_stage',
-]);
+] satisfies AuditActionOf<'model_version'>[]);
 
 /** What a model version's events say it should look like now, rebuilt from them in order. */
 export interface VersionExpectation {

@@ -1,8 +1,14 @@
+import type { AuditActionOf } from '../../../domain/provenance/audit-events/catalog.js';
+import { eventsWithAction, firstActionAfter, latestEventAmong } from '../../../store/readers/audit-event-reads.js';
 import type { Executor } from '../../../store/store.js';
 import { type Recorded, recordedTime } from './recorded-state.js';
 
 /** Version events that also set their model's last-updated time. */
-const TOUCHING_ACTIONS = ['model_version.create', 'model_version.transition_stage', 'model_version.delete'];
+const TOUCHING_ACTIONS: AuditActionOf<'model_version'>[] = [
+  'model_version.create',
+  'model_version.transition_stage',
+  'model_version.delete',
+];
 /** Version ids asked about per query. */
 const CHUNK = 500;
 
@@ -27,28 +33,13 @@ export async function versionLifecycle(db: Executor, modelId: string, upTo: numb
     for (let version = first; version <= Math.min(upTo, first + CHUNK - 1); version++) {
       ids.push(versionEntityId(modelId, version));
     }
-    const latest = await db
-      .selectFrom('audit_events')
-      .leftJoin('audit_states', 'audit_states.seq', 'audit_events.seq')
-      .select(['audit_events.seq', 'audit_events.action', 'audit_states.state'])
-      .where('entity_kind', '=', 'model_version')
-      .where('entity_id', 'in', ids)
-      .where('action', 'in', TOUCHING_ACTIONS)
-      .orderBy('audit_events.seq', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    const latest = await latestEventAmong(db, 'model_version', ids, TOUCHING_ACTIONS);
     if (latest && (result.touched === undefined || latest.seq > result.touched.seq)) {
       const state = parse(latest.state);
       const field = latest.action === 'model_version.delete' ? 'deletedTime' : 'lastUpdatedTime';
       result.touched = { seq: latest.seq, value: recordedTime(state, field) };
     }
-    const created = await db
-      .selectFrom('audit_events')
-      .select(['seq', 'entity_id'])
-      .where('entity_kind', '=', 'model_version')
-      .where('entity_id', 'in', ids)
-      .where('action', '=', 'model_version.create')
-      .execute();
+    const created = await eventsWithAction(db, 'model_version', ids, 'model_version.create');
     for (const row of created) {
       const version = Number(row.entity_id.slice(modelId.length + 1));
       if (result.highestCreated === undefined || version > result.highestCreated.value) {
@@ -66,17 +57,7 @@ export async function versionDeletedAfter(
   version: number,
   seq: number,
 ): Promise<number | undefined> {
-  const row = await db
-    .selectFrom('audit_events')
-    .select('seq')
-    .where('entity_kind', '=', 'model_version')
-    .where('entity_id', '=', versionEntityId(modelId, version))
-    .where('action', '=', 'model_version.delete')
-    .where('seq', '>', seq)
-    .orderBy('seq')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.seq;
+  return firstActionAfter(db, 'model_version', versionEntityId(modelId, version), 'model_version.delete', seq);
 }
 
 function parse(text: string | null): unknown {

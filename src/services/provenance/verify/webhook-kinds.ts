@@ -1,5 +1,6 @@
 import type { ProblemLog } from '../../../domain/provenance/verification-report.js';
 import { secretKeyIdOf } from '../../../domain/webhooks/secret-box.js';
+import { keyedPages } from '../../../store/readers/keyed-table-pages.js';
 import type { SecretKeysTable, WebhooksTable } from '../../../store/schema-webhooks.js';
 import type { Executor } from '../../../store/store.js';
 import { webhookAuditState } from '../../webhooks/webhook-service.js';
@@ -13,22 +14,11 @@ import { type RecordedRowKind, verifyRecordedRows } from './recorded-rows.js';
 export const webhookKind: RecordedRowKind<WebhooksTable> = {
   entityKind: 'webhook',
   noun: 'webhook',
-  page: (db, after, limit) =>
-    db
-      .selectFrom('webhooks')
-      .selectAll()
-      .where('webhook_id', '>', after?.webhook_id ?? '')
-      .orderBy('webhook_id')
-      .limit(limit)
-      .execute(),
+  ...keyedPages('webhooks'),
   entityId: (row) => row.webhook_id,
   label: (row) => `webhook ${row.webhook_id}`,
   current: (row) => webhookAuditState(row),
   deleteAction: 'webhook.delete',
-  present: async (db, ids) => {
-    const rows = await db.selectFrom('webhooks').select('webhook_id').where('webhook_id', 'in', ids).execute();
-    return new Set(rows.map((r) => r.webhook_id));
-  },
 };
 
 /**
@@ -38,24 +28,13 @@ export const webhookKind: RecordedRowKind<WebhooksTable> = {
 export const secretKeyKind: RecordedRowKind<SecretKeysTable> = {
   entityKind: 'secret_key',
   noun: 'secret key',
-  page: (db, after, limit) =>
-    db
-      .selectFrom('secret_keys')
-      .selectAll()
-      .where('key_id', '>', after?.key_id ?? '')
-      .orderBy('key_id')
-      .limit(limit)
-      .execute(),
+  ...keyedPages('secret_keys'),
   entityId: (row) => row.key_id,
   label: (row) => `secret key ${row.key_id}`,
   current: (row) => ({
     keyId: secretKeyIdOf(Buffer.from(row.key_material, 'base64')),
     creationTime: Number(row.creation_time),
   }),
-  present: async (db, ids) => {
-    const rows = await db.selectFrom('secret_keys').select('key_id').where('key_id', 'in', ids).execute();
-    return new Set(rows.map((r) => r.key_id));
-  },
 };
 
 /** Webhooks and the generated keys their secrets are sealed with, against their events. Returns the rows checked. */

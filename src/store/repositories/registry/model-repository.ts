@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { ModelAlias, RegisteredModel } from '../../../domain/registry/entities.js';
 import type { KeyValue } from '../../../domain/tracking/entities.js';
 import type { RegisteredModelsTable } from '../../schema-registry.js';
@@ -108,4 +109,24 @@ export async function modelNamesById(db: Executor): Promise<Map<string, string>>
 export async function findModelNameById(db: Executor, modelId: string): Promise<string | undefined> {
   return (await db.selectFrom('registered_models').select('name').where('model_id', '=', modelId).executeTakeFirst())
     ?.name;
+}
+
+/**
+ * Up to `limit` registered models in name order (only the one named `name` when given; only those after
+ * `afterName` when given), each marked with whether its name sorts after `cursorName` as the database compares
+ * names, so pages line up with the database's collation.
+ */
+export function modelRowsByName(
+  db: Executor,
+  options: { name?: string; afterName?: string; cursorName: string; limit: number },
+): Promise<(RegisteredModelsTable & { after_cursor: number })[]> {
+  let query = db
+    .selectFrom('registered_models')
+    .selectAll()
+    .select(sql<number>`case when name > ${options.cursorName} then 1 else 0 end`.as('after_cursor'))
+    .orderBy('name')
+    .limit(options.limit);
+  if (options.name !== undefined) query = query.where('name', '=', options.name);
+  if (options.afterName !== undefined) query = query.where('name', '>', options.afterName);
+  return query.execute();
 }

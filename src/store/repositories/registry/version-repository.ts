@@ -217,3 +217,43 @@ export async function versionsStoredAround(
     .limit(5)
     .execute();
 }
+
+/** The live registered versions made from a logged model, oldest first, by model name and number. */
+export async function versionsFromLoggedModel(
+  db: Executor,
+  loggedModelId: string,
+): Promise<{ name: string; version: number }[]> {
+  const rows = await db
+    .selectFrom('model_versions as v')
+    .innerJoin('registered_models as m', 'm.model_id', 'v.model_id')
+    .select(['m.name', 'v.version'])
+    .where('v.logged_model_id', '=', loggedModelId)
+    .where('v.deleted_time', 'is', null)
+    .orderBy('v.creation_time')
+    .orderBy('m.name')
+    .execute();
+  return rows.map((r) => ({ name: r.name, version: Number(r.version) }));
+}
+
+/** The live versions of these models, in (model id, version) order. */
+export function liveVersionRowsOf(db: Executor, modelIds: readonly string[]): Promise<ModelVersionsTable[]> {
+  return db
+    .selectFrom('model_versions')
+    .selectAll()
+    .where('model_id', 'in', [...modelIds])
+    .where('deleted_time', 'is', null)
+    .orderBy('model_id')
+    .orderBy('version')
+    .execute();
+}
+
+/** Whether a version was registered with files: its stored manifest lists at least one. */
+export async function registeredWithFiles(db: Executor, modelId: string, version: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('model_versions')
+    .select('manifest')
+    .where('model_id', '=', modelId)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return row !== undefined && (JSON.parse(row.manifest) as unknown[]).length > 0;
+}

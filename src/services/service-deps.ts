@@ -1,0 +1,18 @@
+import type { UploadLimits } from '../domain/artifacts/upload-limits.js';
+import type { ArtifactStore } from '../store/artifacts/artifact-store.js';
+import type { Store } from '../store/store.js';
+import type { UnitOfWork } from './unit-of-work.js';
+
+/** What services are made with; services that need less take a Pick of it. */
+export interface ServiceDeps {
+  /** Read from directly; changed only through `unitOfWork`. */
+  store: Store;
+  artifacts: ArtifactStore;
+  /** Every write goes through it, with its audit records, in one transaction. */
+  unitOfWork: UnitOfWork;
+  now: () => number;
+  uploadLimits?: UploadLimits;
+}
+
+/** What lineage services need: the store, the unit of work every write goes through, and a clock. */
+export type LineageDeps = Pick<ServiceDeps, 'store' | 'unitOfWork' | 'now'>;
