@@ -17,6 +17,7 @@ import { mlflowApi } from './mlflow/mlflow-api.js';
 import { MLFLOW_STATUS_MAPS } from './mlflow/status-map.js';
 import { accessLogRoutes } from './native/access/access-log-routes.js';
 import { authRoutes } from './native/access/auth-routes.js';
+import { effectiveRoleRoute } from './native/access/effective-role-route.js';
 import { permissionRoutes } from './native/access/permission-routes.js';
 import { ssoRoutes } from './native/access/sso-routes.js';
 import { tokenRoutes } from './native/access/token-routes.js';
@@ -148,6 +149,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(userRoutes, { services });
       await v1.register(tokenRoutes, { services });
       await v1.register(permissionRoutes, { services });
+      await v1.register(effectiveRoleRoute, { services });
       await v1.register(accessLogRoutes, { services });
       v1.get('/openapi.json', { config: access(PUBLIC), schema: { hide: true } }, async () => app.swagger());
     },

@@ -224,6 +224,7 @@ const spec: Record<string, Required> = {
   [`GET ${V}/auth/session`]: 'public',
   [`POST ${V}/auth/login`]: 'public',
   [`POST ${V}/auth/logout`]: 'signedIn',
+  [`GET ${V}/auth/permissions`]: 'signedIn',
   [`GET ${V}/auth/sso/start`]: 'public',
   [`GET ${V}/auth/sso/callback`]: 'public',
   [`POST ${V}/users`]: 'admin',
@@ -241,6 +242,7 @@ const spec: Record<string, Required> = {
   [`DELETE ${V}/permissions`]: 'manager',
   [`GET ${V}/permissions`]: 'manager',
   [`PUT ${V}/restrictions`]: 'manager',
+  [`GET ${V}/restrictions`]: 'admin',
   [`GET ${V}/access-log`]: 'admin',
   [`GET ${V}/access-log.jsonl`]: 'admin',
 };

@@ -87,6 +87,20 @@ describe.each(backends)('hidden items on $name', (backend) => {
     return { nodes: walk.nodes.map((n) => n.id), edges: walk.edges.map((e) => e.to) };
   };
 
+  it('lists what is restricted to administrators: experiments by id, registered models by name', async () => {
+    const listed = await ok(
+      callAs<{ restrictions: { kind: string; id: string }[] }>(api.url, ADMIN_TOKEN, 'GET', '/api/v1/restrictions'),
+    );
+    expect(listed.restrictions).toEqual(
+      expect.arrayContaining([
+        { kind: 'experiment', id: ids.secret },
+        { kind: 'model', id: 'secret-model' },
+      ]),
+    );
+    expect(listed.restrictions).toHaveLength(2);
+    expect((await callAs(api.url, rita, 'GET', '/api/v1/restrictions')).status).toBe(403);
+  });
+
   it('shows the administrator everything', async () => {
     expect(await experimentNames(ADMIN_TOKEN)).toEqual(['Default', 'open', 'secret']);
     expect(await modelNames(ADMIN_TOKEN)).toEqual(['open-model', 'secret-model']);

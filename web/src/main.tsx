@@ -3,16 +3,27 @@ import './styles.css';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createBrowserRouter, RouterProvider } from 'react-router-dom';
+import { createBrowserRouter, Navigate, RouterProvider } from 'react-router-dom';
+import { whenUnauthenticated } from './api/client.js';
 import { queryClient } from './api/queries.js';
+import { switchSession } from './api/session.js';
 import { Layout } from './components/Layout.js';
 import { RouteError } from './components/RouteError.js';
+import { signInPath } from './lib/sign-in-target.js';
+import { AdminLayout } from './views/admin/AdminLayout.js';
+import { PermissionsPage } from './views/admin/PermissionsPage.js';
+import { TeamsPage } from './views/admin/TeamsPage.js';
+import { TokensPage } from './views/admin/TokensPage.js';
+import { UsersPage } from './views/admin/UsersPage.js';
 import { ExperimentPage } from './views/ExperimentPage.js';
 import { ExperimentsPage } from './views/ExperimentsPage.js';
 import { LoggedModelPage } from './views/LoggedModelPage.js';
+import { MyTokensPage } from './views/MyTokensPage.js';
 import { NotFoundPage } from './views/NotFoundPage.js';
+import { SignInPage } from './views/SignInPage.js';
 
 const router = createBrowserRouter([
+  { path: '/sign-in', element: <SignInPage />, errorElement: <RouteError /> },
   {
     element: <Layout />,
     errorElement: <RouteError />,
@@ -27,10 +38,31 @@ const router = createBrowserRouter([
       },
       { path: '/logged-models/:modelId', element: <LoggedModelPage /> },
       { path: '/compare', lazy: async () => ({ Component: (await import('./views/ComparePage.js')).ComparePage }) },
+      { path: '/tokens', element: <MyTokensPage /> },
+      {
+        path: '/admin',
+        element: <AdminLayout />,
+        children: [
+          { index: true, element: <Navigate to="/admin/users" replace /> },
+          { path: 'users', element: <UsersPage /> },
+          { path: 'teams', element: <TeamsPage /> },
+          { path: 'tokens', element: <TokensPage /> },
+          { path: 'permissions', element: <PermissionsPage /> },
+        ],
+      },
       { path: '*', element: <NotFoundPage /> },
     ],
   },
 ]);
+
+// A session that ended (expired, signed out elsewhere, the user deactivated) makes every call answer 401: forget
+// who was signed in and go to the sign-in page, which brings the user back here afterwards.
+whenUnauthenticated(() => {
+  const here = `${window.location.pathname}${window.location.search}`;
+  if (here.startsWith('/sign-in')) return;
+  switchSession(queryClient, (session) => session && { ...session, user: null, csrfToken: null });
+  void router.navigate(signInPath(here), { replace: true });
+});
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

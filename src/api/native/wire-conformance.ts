@@ -1,5 +1,14 @@
 import type { Static } from '@sinclair/typebox';
 import type {
+  AccessUser,
+  EffectiveRole,
+  Restriction,
+  RoleBinding,
+  Session,
+  Team,
+  TokenInfo,
+} from '../../sdk/wire/access-shapes.js';
+import type {
   ArtifactFile,
   Experiment,
   ExperimentActivity,
@@ -11,6 +20,15 @@ import type {
   WireMetric,
   WireRun,
 } from '../../sdk/wire/shapes.js';
+import type {
+  BindingJson,
+  EffectiveRoleJson,
+  RestrictionJson,
+  SessionJson,
+  TeamJson,
+  TokenJson,
+  UserJson,
+} from './access/access-schemas.js';
 import type {
   ArtifactFileJson,
   ExperimentActivityJson,
@@ -43,4 +61,11 @@ export type WireConformance = [
   Assert<Same<Static<typeof MetricHistoryJson>, MetricHistory>>,
   Assert<Same<NonNullable<Static<typeof UpdateRunBody>['status']>, RunStatus>>,
   Assert<Same<NonNullable<Static<typeof SearchRunsBody>['viewType']>, ViewType>>,
+  Assert<Same<Static<typeof SessionJson>, Session>>,
+  Assert<Same<Static<typeof UserJson>, AccessUser>>,
+  Assert<Same<Static<typeof TeamJson>, Team>>,
+  Assert<Same<Static<typeof TokenJson>, TokenInfo>>,
+  Assert<Same<Static<typeof BindingJson>, RoleBinding>>,
+  Assert<Same<Static<typeof EffectiveRoleJson>, EffectiveRole>>,
+  Assert<Same<Static<typeof RestrictionJson>, Restriction>>,
 ];

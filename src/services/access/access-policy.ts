@@ -7,7 +7,7 @@ import {
 import type { RoleName } from '../../domain/access/access-types.js';
 import type { Principal } from '../../domain/access/principal.js';
 import { type ReadableSet, readableSet } from '../../domain/access/readable-set.js';
-import type { Need } from '../../domain/access/roles.js';
+import { type Need, roleFor } from '../../domain/access/roles.js';
 import {
   allBindingsOf,
   bindingsFor,
@@ -51,6 +51,18 @@ export class AccessPolicy {
     }
     const held: HeldRole[] = bindings.map((b) => ({ role: b.role, global: b.resource_kind === 'global' }));
     return decideAccess(principal, need, resource, { held, defaultRole: this.defaultRole, restricted });
+  }
+
+  /**
+   * The strongest role whose every need this principal may exercise on a resource (admins: manager), or null when it
+   * may not even read it. Asked need by need through decide(), so a read-only token or a restriction counts exactly as
+   * it does when a request is checked; the UI uses it to offer only the actions the server would allow.
+   */
+  async effectiveRole(principal: Principal, resource: ProtectedResource): Promise<RoleName | null> {
+    for (const need of ['manage', 'edit', 'read'] as const) {
+      if ((await this.decide(principal, need, resource)).allowed) return roleFor(need);
+    }
+    return null;
   }
 
   /** Which experiments, and which registered models, lists may show this principal. */

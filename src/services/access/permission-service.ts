@@ -9,6 +9,7 @@ import { findPrincipalByName, listPrincipalRows } from '../../store/repositories
 import {
   deleteRoleBinding,
   listRoleBindings,
+  restrictedIds,
   setRestricted,
   upsertRoleBinding,
 } from '../../store/repositories/access/role-binding-repository.js';
@@ -90,6 +91,19 @@ export class PermissionService {
       },
       createdTime: Number(row.created_time),
     }));
+  }
+
+  /** The restricted experiments (by id) and registered models (by name). */
+  async listRestricted(): Promise<{ kind: 'experiment' | 'model'; id: string }[]> {
+    const [experiments, models, modelNames] = await Promise.all([
+      restrictedIds(this.store.db, 'experiment'),
+      restrictedIds(this.store.db, 'model'),
+      modelNamesById(this.store.db),
+    ]);
+    return [
+      ...experiments.map((id) => ({ kind: 'experiment' as const, id })),
+      ...models.map((id) => ({ kind: 'model' as const, id: modelNames.get(id) ?? id })),
+    ];
   }
 
   async restrict(kind: RestrictableKind, id: string, restricted: boolean): Promise<void> {

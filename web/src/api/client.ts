@@ -1,13 +1,21 @@
 import type {
+  AccessUser,
   ArtifactFile,
+  EffectiveRole,
   Experiment,
   ExperimentActivity,
   ExperimentKeys,
   LineageWalk,
   LoggedModel,
   MetricHistory,
+  Restriction,
+  RoleBinding,
   Run,
+  Session,
   StepRange,
+  Team,
+  TokenInfo,
+  TokenScope,
 } from './types.js';
 
 /** A failed API call, carrying the server's `{error_code, message}` so views can show it as it was written. */
@@ -23,13 +31,33 @@ export class ApiError extends Error {
 }
 
 const BASE = '/api/v1';
+const CSRF_HEADER = 'x-mnemo-csrf';
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
+/**
+ * The CSRF token of the browser's session, which every cookie-authenticated write must echo. It arrives with the
+ * session (GET /auth/session, read once by the session query) or with a sign-in, and goes with a sign-out.
+ */
+let csrfToken: string | null = null;
+const remember = (session: Session): Session => {
+  csrfToken = session.csrfToken;
+  return session;
+};
+
+/** Called when the server answers 401 to anything but the sign-in itself: the app sends the user to sign in. */
+let onUnauthenticated: () => void = () => {};
+export function whenUnauthenticated(handler: () => void): void {
+  onUnauthenticated = handler;
+}
 
 async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   let response: Response;
+  const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
+  if (csrfToken && !SAFE_METHODS.has(method)) headers[CSRF_HEADER] = csrfToken;
   try {
     response = await fetch(`${BASE}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       signal,
     });
@@ -45,6 +73,7 @@ async function request<T>(method: string, path: string, body?: unknown, signal?:
     parsed = undefined;
   }
   if (!response.ok) {
+    if (response.status === 401 && path !== '/auth/login') onUnauthenticated();
     const error = parsed as { error_code?: string; message?: string } | undefined;
     throw new ApiError(
       response.status,
@@ -56,6 +85,10 @@ async function request<T>(method: string, path: string, body?: unknown, signal?:
   return parsed as T;
 }
 
+/** Whom a role is granted to (a user or a team) and on what (an experiment, a registered model or everything). */
+export type PermissionTarget = ({ user: string } | { team: string }) &
+  ({ experiment: string } | { model: string } | { global: true });
+
 export interface RunSearch {
   experimentIds: string[];
   filter?: string;
@@ -64,9 +97,51 @@ export interface RunSearch {
   pageToken?: string;
 }
 
+const q = (value: string) => encodeURIComponent(value);
+
 const path = (segments: string[]) => segments.map(encodeURIComponent).join('/');
 
 export const api = {
+  session: (signal?: AbortSignal) => request<Session>('GET', '/auth/session', undefined, signal).then(remember),
+  login: (username: string, password: string) =>
+    request<Session>('POST', '/auth/login', { username, password }).then(remember),
+  logout: async () => {
+    await request<unknown>('POST', '/auth/logout');
+    csrfToken = null;
+  },
+  /** The caller's own role on an experiment or a registered model (by name). */
+  effectiveRole: (resource: { experiment: string } | { model: string }, signal?: AbortSignal) =>
+    request<EffectiveRole>(
+      'GET',
+      `/auth/permissions?${'experiment' in resource ? `experiment=${q(resource.experiment)}` : `model=${q(resource.model)}`}`,
+      undefined,
+      signal,
+    ),
+  users: (signal?: AbortSignal) => request<{ users: AccessUser[] }>('GET', '/users', undefined, signal),
+  createUser: (body: { name: string; password?: string; displayName?: string; email?: string; admin?: boolean }) =>
+    request<{ user: AccessUser }>('POST', '/users', body),
+  setUserActive: (name: string, active: boolean) =>
+    request<{ user: AccessUser }>('POST', `/users/${q(name)}/${active ? 'activate' : 'deactivate'}`),
+  teams: (signal?: AbortSignal) => request<{ teams: Team[] }>('GET', '/teams', undefined, signal),
+  createTeam: (name: string) => request<{ team: Team }>('POST', '/teams', { name }),
+  addTeamMember: (team: string, user: string) => request<{ team: Team }>('POST', `/teams/${q(team)}/members`, { user }),
+  removeTeamMember: (team: string, user: string) =>
+    request<{ team: Team }>('DELETE', `/teams/${q(team)}/members/${q(user)}`),
+  /** A user's tokens; the caller's own when no user is named. */
+  tokens: (user: string | undefined, signal?: AbortSignal) =>
+    request<{ tokens: TokenInfo[] }>('GET', `/tokens${user ? `?user=${q(user)}` : ''}`, undefined, signal),
+  createToken: (body: { user?: string; name?: string; expiresIn?: string; scope?: TokenScope }) =>
+    request<{ token: string; info: TokenInfo }>('POST', '/tokens', body),
+  revokeToken: (id: string) => request<{ info: TokenInfo }>('DELETE', `/tokens/${q(id)}`),
+  permissions: (signal?: AbortSignal) =>
+    request<{ permissions: RoleBinding[] }>('GET', '/permissions', undefined, signal),
+  grant: (body: PermissionTarget & { role: RoleBinding['role'] }) =>
+    request<{ permission: RoleBinding }>('POST', '/permissions', body),
+  revoke: (body: PermissionTarget) => request<unknown>('DELETE', '/permissions', body),
+  restrictions: (signal?: AbortSignal) =>
+    request<{ restrictions: Restriction[] }>('GET', '/restrictions', undefined, signal),
+  restrict: (resource: { experiment: string } | { model: string }, restricted: boolean) =>
+    request<unknown>('PUT', '/restrictions', { ...resource, restricted }),
   searchExperiments: (
     body: { filter?: string; orderBy?: string[]; maxResults?: number; pageToken?: string },
     signal?: AbortSignal,

@@ -35,4 +35,12 @@ export const queryKeys = {
   runFinder: (experimentIds: string[], filter: string, limit: number) =>
     ['run-finder', experimentIds, filter, limit] as const,
   loggedModel: (id: string) => ['logged-model', id] as const,
+  session: () => ['session'] as const,
+  /** The caller's role on one experiment or registered model. */
+  effectiveRole: (kind: 'experiment' | 'model', id: string) => ['effective-role', kind, id] as const,
+  users: () => ['access', 'users'] as const,
+  teams: () => ['access', 'teams'] as const,
+  tokens: (user: string) => ['access', 'tokens', user] as const,
+  permissions: () => ['access', 'permissions'] as const,
+  restrictions: () => ['access', 'restrictions'] as const,
 };

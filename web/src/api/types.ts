@@ -4,6 +4,17 @@
  * cannot drift apart; metric values keep their wire form there, where NaN and ±∞ are strings.
  */
 
+export type {
+  AccessUser,
+  EffectiveRole,
+  Restriction,
+  RoleBinding,
+  RoleName,
+  Session,
+  Team,
+  TokenInfo,
+  TokenScope,
+} from '../../../src/sdk/wire/access-shapes.js';
 export type { WireNumber } from '../../../src/sdk/wire/non-finite.js';
 export type {
   ArtifactFile,

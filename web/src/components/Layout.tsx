@@ -1,11 +1,22 @@
-import { Link, NavLink, Outlet } from 'react-router-dom';
+import { Link, Navigate, NavLink, Outlet, useLocation } from 'react-router-dom';
+import { useSession } from '../api/session.js';
+import { signInPath } from '../lib/sign-in-target.js';
 import { useTheme } from '../lib/theme.js';
+import { ErrorMessage, Loading } from './states.js';
+import { UserMenu } from './UserMenu.js';
 
 const THEME_LABEL = { system: 'Theme: system', light: 'Theme: light', dark: 'Theme: dark' } as const;
 const THEME_ICON = { system: '◐', light: '☀', dark: '☾' } as const;
 
 export function Layout() {
   const [theme, cycleTheme] = useTheme();
+  const session = useSession();
+  const location = useLocation();
+  const user = session.data?.user ?? null;
+  // A server that checks who calls it shows nothing to someone not signed in but the way to sign in.
+  if (session.data?.authEnabled && !user) {
+    return <Navigate to={signInPath(`${location.pathname}${location.search}`)} replace />;
+  }
   return (
     <div className="app">
       <header className="topbar">
@@ -20,6 +31,7 @@ export function Layout() {
             Experiments
           </NavLink>
           <NavLink to="/compare">Compare</NavLink>
+          {user?.isAdmin && <NavLink to="/admin">Admin</NavLink>}
         </nav>
         <span className="spacer" />
         <a href="/api/v1/openapi.json" className="muted small">
@@ -35,9 +47,18 @@ export function Layout() {
         >
           {THEME_ICON[theme]}
         </button>
+        {user && <UserMenu user={user} />}
       </header>
       <main className="content">
-        <Outlet />
+        {session.error ? (
+          <div className="page">
+            <ErrorMessage error={session.error} onRetry={() => void session.refetch()} />
+          </div>
+        ) : session.data ? (
+          <Outlet />
+        ) : (
+          <Loading />
+        )}
       </main>
     </div>
   );

@@ -13,14 +13,16 @@ export function Loading({ label = 'Loading…' }: { label?: string }) {
 /** An API failure, shown with the server's own message and, when it makes sense, a way to try again. */
 export function ErrorMessage({ error, onRetry }: { error: Error; onRetry?: () => void }) {
   const code = error instanceof ApiError ? error.code : 'ERROR';
+  const forbidden = error instanceof ApiError && error.status === 403;
   return (
-    <div className="state state-error" role="alert">
+    <div className="state state-error" role="alert" data-testid={forbidden ? 'permission-denied' : undefined}>
       <strong>{title(error)}</strong>
+      {forbidden && <p>Ask an administrator, or whoever manages it, to grant you a role on it.</p>}
       <p>{error.message}</p>
       <p className="muted small">
         <code>{code}</code>
       </p>
-      {onRetry && (
+      {onRetry && !forbidden && (
         <button type="button" onClick={onRetry}>
           Try again
         </button>
@@ -32,6 +34,8 @@ export function ErrorMessage({ error, onRetry }: { error: Error; onRetry?: () =>
 function title(error: Error): string {
   if (!(error instanceof ApiError)) return 'Something went wrong';
   if (error.status === 404) return 'Not found';
+  if (error.status === 403) return "You don't have permission to see this";
+  if (error.status === 401) return 'Sign in to see this';
   if (error.status === 0) return 'Server unreachable';
   if (error.status >= 400 && error.status < 500) return 'The request was refused';
   return 'The server failed';

@@ -4,7 +4,8 @@ import { Link, useParams } from 'react-router-dom';
 import { fromWireNumber } from '../../../src/sdk/wire/non-finite.js';
 import { api } from '../api/client.js';
 import { queryKeys } from '../api/queries.js';
-import type { Run } from '../api/types.js';
+import { ROLE_FOR, roleAllows, useEffectiveRole } from '../api/session.js';
+import type { RoleName, Run } from '../api/types.js';
 import { colorFor } from '../charts/chart-data.js';
 import { MetricChartPanel } from '../charts/MetricChartPanel.js';
 import { ArtifactBrowser } from '../components/ArtifactBrowser.js';
@@ -34,6 +35,8 @@ export function RunPage() {
   const run = useApiQuery(queryKeys.run(runId), (signal) => api.run(runId, signal));
   const experiment = useApiQuery(queryKeys.experiment(experimentId), (signal) => api.experiment(experimentId, signal));
   const running = run.data?.run.status === 'RUNNING';
+  // Notes need the editor role on the run's experiment and a restore the manager role: offered only to those.
+  const role = useEffectiveRole('experiment', run.data?.run.experimentId || experimentId);
   const { reload } = run;
   // A change made here (notes, a restore) reloads the run and marks the experiment's cached run lists stale, so
   // the runs table reads them again when shown next instead of showing the run as it was.
@@ -78,7 +81,7 @@ export function RunPage() {
           Compare with…
         </Link>
       </div>
-      {r.lifecycleStage === 'deleted' && <DeletedNotice runId={r.runId} onRestored={changed} />}
+      {r.lifecycleStage === 'deleted' && <DeletedNotice runId={r.runId} role={role} onRestored={changed} />}
       <div className="tabs" role="tablist">
         {TABS.map(([id, label]) => (
           <button
@@ -99,7 +102,7 @@ export function RunPage() {
       ) : tab === 'artifacts' ? (
         <ArtifactBrowser runId={r.runId} />
       ) : (
-        <Overview run={r} onChanged={changed} openChart={() => setTab('charts')} />
+        <Overview run={r} role={role} onChanged={changed} openChart={() => setTab('charts')} />
       )}
     </div>
   );
@@ -109,7 +112,16 @@ export function RunPage() {
  * A deleted run still opens (links to it keep working until it is removed for good), but says so plainly and offers
  * to bring it back; the server decides whether that is allowed and its refusal is shown as written.
  */
-function DeletedNotice({ runId, onRestored }: { runId: string; onRestored: () => void }) {
+function DeletedNotice({
+  runId,
+  role,
+  onRestored,
+}: {
+  runId: string;
+  role: RoleName | null | undefined;
+  onRestored: () => void;
+}) {
+  const mayRestore = roleAllows(role ?? null, 'manage');
   const [state, setState] = useState<{ busy: boolean; error?: Error }>({ busy: false });
   const restore = async () => {
     setState({ busy: true });
@@ -125,7 +137,12 @@ function DeletedNotice({ runId, onRestored }: { runId: string; onRestored: () =>
     <div className="notice notice-deleted" role="status" data-testid="run-deleted">
       <strong>This run is deleted.</strong> It is hidden from its experiment's runs and searches, and cannot be changed;
       it can be restored until it is removed for good.{' '}
-      <button type="button" onClick={restore} disabled={state.busy}>
+      <button
+        type="button"
+        onClick={restore}
+        disabled={state.busy || !mayRestore}
+        title={mayRestore ? undefined : `Restoring a run needs the ${ROLE_FOR.manage} role on its experiment`}
+      >
         {state.busy ? 'Restoring…' : 'Restore run'}
       </button>
       {state.error && <ErrorMessage error={state.error} />}
@@ -133,7 +150,17 @@ function DeletedNotice({ runId, onRestored }: { runId: string; onRestored: () =>
   );
 }
 
-function Overview({ run, onChanged, openChart }: { run: Run; onChanged: () => void; openChart: () => void }) {
+function Overview({
+  run,
+  role,
+  onChanged,
+  openChart,
+}: {
+  run: Run;
+  role: RoleName | null | undefined;
+  onChanged: () => void;
+  openChart: () => void;
+}) {
   const end = run.endTime ?? (run.status === 'RUNNING' ? Date.now() : null);
   const commit = run.tags[SOURCE_TAGS.gitCommit];
   const tags = Object.entries(run.tags).filter(([k]) => !isHiddenTag(k) && !isEnvironmentTag(k));
@@ -188,7 +215,7 @@ function Overview({ run, onChanged, openChart }: { run: Run; onChanged: () => vo
         <NotesEditor
           runId={run.runId}
           content={run.tags[SOURCE_TAGS.notes] ?? ''}
-          editable={run.lifecycleStage === 'active'}
+          editable={run.lifecycleStage === 'active' && roleAllows(role ?? null, 'edit')}
           onSaved={onChanged}
         />
       </section>

@@ -94,6 +94,11 @@ export const RestrictionBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const RestrictionJson = Type.Object({
+  kind: Type.Union([Type.Literal('experiment'), Type.Literal('model')]),
+  id: Type.String(),
+});
+
 export const LoginBody = Type.Object(
   { username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 1024 }) },
   { additionalProperties: false },
@@ -112,4 +117,9 @@ export const SessionJson = Type.Object({
     Type.Null(),
   ]),
   csrfToken: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const EffectiveRoleJson = Type.Object({
+  /** The strongest role the caller may exercise on the resource; null when it may not read it. */
+  role: Type.Union([RoleJson, Type.Null()]),
 });

@@ -5,8 +5,8 @@ import { invalid } from '../../../domain/errors.js';
 import type { BindingTarget } from '../../../services/access/permission-service.js';
 import type { Services } from '../../../services/services.js';
 import { experimentAt, firstOf, modelAt, server } from '../../access/locators.js';
-import { access, needs } from '../../access/route-access.js';
-import { BindingBody, BindingJson, RestrictionBody } from './access-schemas.js';
+import { ADMIN, access, needs } from '../../access/route-access.js';
+import { BindingBody, BindingJson, RestrictionBody, RestrictionJson } from './access-schemas.js';
 
 const tags = ['access'];
 
@@ -118,5 +118,18 @@ export async function permissionRoutes(app: FastifyInstance, { services }: { ser
       else await permissions.restrict('model', model ?? '', restricted);
       return reply.status(204).send();
     },
+  );
+
+  app.get(
+    '/restrictions',
+    {
+      config: access(ADMIN),
+      schema: {
+        tags,
+        summary: 'Every restricted experiment (by id) and registered model (by name)',
+        response: { 200: Type.Object({ restrictions: Type.Array(RestrictionJson) }) },
+      },
+    },
+    async () => ({ restrictions: await permissions.listRestricted() }),
   );
 }
