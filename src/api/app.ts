@@ -11,10 +11,9 @@ import { access, PUBLIC } from './access/route-access.js';
 import { replyToClientError } from './client-error-reply.js';
 import { registerCompression } from './compression.js';
 import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from './connection-limits.js';
-import { installErrorHandling, NATIVE_STATUS, sendError } from './errors.js';
+import { installErrorHandling, installNotFound, NATIVE_STATUS, sendError } from './errors.js';
 import { installInputGuard } from './input-guard.js';
 import { mlflowApi } from './mlflow/mlflow-api.js';
-import { MLFLOW_STATUS_MAPS } from './mlflow/status-map.js';
 import { accessLogRoutes } from './native/access/access-log-routes.js';
 import { authRoutes } from './native/access/auth-routes.js';
 import { permissionRoutes } from './native/access/permission-routes.js';
@@ -109,11 +108,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     runWithContext({ actor: 'anonymous', requestId: request.id }, done);
   });
 
-  const statusMaps = MLFLOW_STATUS_MAPS;
-  installErrorHandling(
-    app,
-    (request) => statusMaps.find((s) => request.url.startsWith(s.prefix))?.map ?? NATIVE_STATUS,
-  );
+  // The native API's statuses everywhere; the MLflow adapter's scopes install MLflow's (see mlflow-api.ts).
+  installErrorHandling(app, NATIVE_STATUS);
+  installNotFound(app);
   installInputGuard(app);
   const auth = options.auth ?? { enabled: false };
   await installAccessControl(app, { enabled: auth.enabled, verifyJwt: auth.verifyJwt, ...options.services.access });
