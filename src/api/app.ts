@@ -45,6 +45,8 @@ export interface AppOptions {
   auth?: AuthOptions;
   /** Requests per minute per caller (per token when authenticated, else per address); 0 turns the limit off. */
   requestsPerMinute?: number;
+  /** Prometheus metrics only for authenticated callers (with auth on). */
+  protectMetrics?: boolean;
   /** PEM certificate chain and key: the server speaks HTTPS itself instead of plain HTTP. */
   tls?: { cert: string; key: string };
 }
@@ -119,7 +121,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerOpenApi(app, VERSION);
 
   const { services } = options;
-  await app.register(operationalRoutes, { services });
+  await app.register(operationalRoutes, { services, protectMetrics: options.protectMetrics ?? false });
   await registerWebUi(app);
   await app.register(
     async (v1) => {

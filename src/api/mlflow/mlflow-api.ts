@@ -1,4 +1,5 @@
 import type { Services } from '../../services/services.js';
+import { installErrorHandling } from '../errors.js';
 import type { TypedApp } from '../typed-app.js';
 import { mlflowArtifactListRoutes } from './artifact-list-routes.js';
 import { mlflowArtifactProxyRoutes } from './artifact-proxy-routes.js';
@@ -9,7 +10,6 @@ import { mlflowModelVersionRoutes } from './model-version-routes.js';
 import { mlflowRegisteredModelRoutes } from './registered-model-routes.js';
 import { mlflowRunLoggingRoutes } from './run-logging-routes.js';
 import { mlflowRunRoutes } from './run-routes.js';
-import { installErrorHandling } from '../errors.js';
 import { MLFLOW_ARTIFACT_PREFIXES, MLFLOW_STATUS, MLFLOW_TRACKING_PREFIXES } from './status-map.js';
 import { mlflowWebhookRoutes } from './webhook-routes.js';
 
