@@ -11,10 +11,9 @@ import { access, PUBLIC } from './access/route-access.js';
 import { replyToClientError } from './client-error-reply.js';
 import { registerCompression } from './compression.js';
 import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from './connection-limits.js';
-import { installErrorHandling, NATIVE_STATUS, sendError } from './errors.js';
+import { installErrorHandling, installNotFound, NATIVE_STATUS, sendError } from './errors.js';
 import { installInputGuard } from './input-guard.js';
 import { mlflowApi } from './mlflow/mlflow-api.js';
-import { MLFLOW_STATUS_MAPS } from './mlflow/status-map.js';
 import { accessLogRoutes } from './native/access/access-log-routes.js';
 import { authRoutes } from './native/access/auth-routes.js';
 import { effectiveRoleRoute } from './native/access/effective-role-route.js';
@@ -47,6 +46,8 @@ export interface AppOptions {
   auth?: AuthOptions;
   /** Requests per minute per caller (per token when authenticated, else per address); 0 turns the limit off. */
   requestsPerMinute?: number;
+  /** Prometheus metrics only for authenticated callers (with auth on). */
+  protectMetrics?: boolean;
   /** PEM certificate chain and key: the server speaks HTTPS itself instead of plain HTTP. */
   tls?: { cert: string; key: string };
 }
@@ -110,11 +111,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     runWithContext({ actor: 'anonymous', requestId: request.id }, done);
   });
 
-  const statusMaps = MLFLOW_STATUS_MAPS;
-  installErrorHandling(
-    app,
-    (request) => statusMaps.find((s) => request.url.startsWith(s.prefix))?.map ?? NATIVE_STATUS,
-  );
+  // The native API's statuses everywhere; the MLflow adapter's scopes install MLflow's (see mlflow-api.ts).
+  installErrorHandling(app, NATIVE_STATUS);
+  installNotFound(app);
   installInputGuard(app);
   const auth = options.auth ?? { enabled: false };
   await installAccessControl(app, { enabled: auth.enabled, verifyJwt: auth.verifyJwt, ...options.services.access });
@@ -123,7 +122,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerOpenApi(app, VERSION);
 
   const { services } = options;
-  await app.register(operationalRoutes, { services });
+  await app.register(operationalRoutes, { services, protectMetrics: options.protectMetrics ?? false });
   await registerWebUi(app);
   await app.register(
     async (v1) => {

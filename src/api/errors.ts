@@ -30,13 +30,15 @@ export function sendError(reply: FastifyReply, status: number, code: string, mes
 }
 
 /**
- * Turns every failure into `{error_code, message}`. Client mistakes (bad JSON, schema violations, oversized bodies)
- * become 400s naming the field; only a fault of the server itself is a 500, and its details go to the log.
+ * Turns every failure of the routes in this plugin scope into `{error_code, message}`, with the statuses of the API
+ * surface the scope serves (each surface installs its own: the MLflow adapter keeps MLflow's). Client mistakes (bad
+ * JSON, schema violations, oversized bodies) become 400s naming the field; only a fault of the server itself is a
+ * 500, and its details go to the log.
  */
-export function installErrorHandling(app: FastifyInstance, statusFor: (request: { url: string }) => StatusMap): void {
+export function installErrorHandling(app: FastifyInstance, statuses: StatusMap): void {
   app.setErrorHandler((error: FastifyError | MnemoError | Error, request, reply) => {
     if (error instanceof MnemoError) {
-      return sendError(reply, statusFor(request)[error.code], error.code, error.message);
+      return sendError(reply, statuses[error.code], error.code, error.message);
     }
     const fastifyError = error as FastifyError;
     if (fastifyError.validation) {
@@ -65,6 +67,10 @@ export function installErrorHandling(app: FastifyInstance, statusFor: (request: 
     request.log.error({ err: error }, 'request failed');
     return sendError(reply, 500, 'INTERNAL_ERROR', 'The server failed to handle this request; see the server log.');
   });
+}
+
+/** One answer for every path no surface serves. */
+export function installNotFound(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, 404, 'ENDPOINT_NOT_FOUND', `No API endpoint for ${request.method} ${request.url.split('?')[0]}`),
   );

@@ -1,6 +1,6 @@
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { Services } from '../services/services.js';
-import { access, PUBLIC } from './access/route-access.js';
+import { access, PUBLIC, SIGNED_IN } from './access/route-access.js';
 import type { TypedApp } from './typed-app.js';
 import { VERSION } from './version.js';
 
@@ -8,7 +8,10 @@ import { VERSION } from './version.js';
  * Liveness and Prometheus metrics. Registered without encapsulation so its request counters see every route of the
  * application, not only its own.
  */
-export async function operationalRoutes(app: TypedApp, { services }: { services: Services }) {
+export async function operationalRoutes(
+  app: TypedApp,
+  { services, protectMetrics = false }: { services: Services; protectMetrics?: boolean },
+) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'mnemo_' });
   const requests = new Counter({
@@ -42,7 +45,9 @@ export async function operationalRoutes(app: TypedApp, { services }: { services:
     }
   });
 
-  app.get('/metrics', { config: access(PUBLIC), schema: { hide: true } }, async (_request, reply) =>
+  // Open by default, as Prometheus scrapers expect; `--protect-metrics` asks for a token (any signed-in caller).
+  const metricsAccess = access(protectMetrics ? SIGNED_IN : PUBLIC);
+  app.get('/metrics', { config: metricsAccess, schema: { hide: true } }, async (_request, reply) =>
     reply.type(registry.contentType).send(await registry.metrics()),
   );
 }

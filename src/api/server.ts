@@ -61,6 +61,8 @@ export interface ServerAuthConfig {
   oidc?: SsoConfig;
   /** Requests per minute per caller (`--rate-limit`); 0 turns the limit off. Default DEFAULT_REQUESTS_PER_MINUTE. */
   requestsPerMinute?: number;
+  /** `--protect-metrics`: /metrics asks for a token like every other route. */
+  protectMetrics?: boolean;
 }
 
 export interface RunningServer {
@@ -110,6 +112,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       secureCookies: config.tls !== undefined || (config.auth?.oidc?.publicUrl?.startsWith('https:') ?? false),
     },
     requestsPerMinute: config.auth?.enabled ? config.auth.requestsPerMinute : 0,
+    protectMetrics: config.auth?.enabled === true && config.auth.protectMetrics === true,
     tls: config.tls,
   });
   let generatedAdminToken: string | undefined;

@@ -85,6 +85,9 @@ export function serverCommand(): Command {
         String(DEFAULT_REQUESTS_PER_MINUTE),
       ),
     )
+    .addOption(
+      envOption('--protect-metrics', 'with --auth, /metrics asks for a token too (open by default)').default(false),
+    )
     .addOption(envOption('--tls-cert <path>', 'PEM certificate (chain) to serve HTTPS with, together with --tls-key'))
     .addOption(envOption('--tls-key <path>', 'PEM private key of --tls-cert'));
   return addOidcOptions(command).action(async (options: Record<string, string | boolean>) => {
@@ -133,7 +136,11 @@ export function serverCommand(): Command {
         maxRunBytes: positiveNumber(options.maxRunArtifactsSize, '--max-run-artifacts-size'),
       },
       allowedHosts: typeof options.allowedHosts === 'string' ? options.allowedHosts.split(',') : undefined,
-      auth: { ...auth, requestsPerMinute: wholeNumber(options.rateLimit, '--rate-limit') },
+      auth: {
+        ...auth,
+        requestsPerMinute: wholeNumber(options.rateLimit, '--rate-limit'),
+        protectMetrics: options.protectMetrics === true,
+      },
       tls: await tlsFiles(options),
     });
     if (server.generatedAdminToken) {

@@ -30,6 +30,21 @@ describe.each(sqlite)('per-caller rate limits on $name', (backend) => {
   });
 });
 
+describe.each(sqlite)('protected metrics on $name', (backend) => {
+  const api = useTestServer(backend, {
+    server: { auth: { enabled: true, adminToken: ADMIN_TOKEN, protectMetrics: true } },
+  });
+
+  it('asks for a token at /metrics when told to, and keeps /health open', async () => {
+    expect((await fetch(`${api.url}/metrics`)).status).toBe(401);
+    const scraper = await userWithToken(api.url, 'prometheus', { kind: 'service', scope: 'read' });
+    const scraped = await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${scraper}` } });
+    expect(scraped.status).toBe(200);
+    expect(await scraped.text()).toContain('mnemo_http_requests_total');
+    expect((await fetch(`${api.url}/health`)).status).toBe(200);
+  });
+});
+
 describe.each(sqlite)('HTTPS on $name', (backend) => {
   let dir = '';
   let cert = '';

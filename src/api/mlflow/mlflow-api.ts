@@ -1,4 +1,5 @@
 import type { Services } from '../../services/services.js';
+import { installErrorHandling } from '../errors.js';
 import type { TypedApp } from '../typed-app.js';
 import { mlflowArtifactListRoutes } from './artifact-list-routes.js';
 import { mlflowArtifactProxyRoutes } from './artifact-proxy-routes.js';
@@ -9,7 +10,7 @@ import { mlflowModelVersionRoutes } from './model-version-routes.js';
 import { mlflowRegisteredModelRoutes } from './registered-model-routes.js';
 import { mlflowRunLoggingRoutes } from './run-logging-routes.js';
 import { mlflowRunRoutes } from './run-routes.js';
-import { MLFLOW_ARTIFACT_PREFIXES, MLFLOW_TRACKING_PREFIXES } from './status-map.js';
+import { MLFLOW_ARTIFACT_PREFIXES, MLFLOW_STATUS, MLFLOW_TRACKING_PREFIXES } from './status-map.js';
 import { mlflowWebhookRoutes } from './webhook-routes.js';
 
 /**
@@ -17,6 +18,7 @@ import { mlflowWebhookRoutes } from './webhook-routes.js';
  * adapter: any other content type is a 400 before a route runs.
  */
 async function trackingApi(app: TypedApp, { services }: { services: Services }) {
+  installErrorHandling(app, MLFLOW_STATUS);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
   await app.register(mlflowExperimentRoutes, { services });
@@ -32,9 +34,15 @@ async function trackingApi(app: TypedApp, { services }: { services: Services }) 
 
 /**
  * MLflow's REST API as an adapter over Mnemo's services, so the official MLflow client works unchanged. Served under
- * each of MLflow's prefixes; errors use MLflow's statuses through the status maps in status-map.ts.
+ * each of MLflow's prefixes, each an encapsulated scope whose errors take MLflow's statuses (status-map.ts).
  */
 export async function mlflowApi(app: TypedApp, services: Services): Promise<void> {
   for (const prefix of MLFLOW_TRACKING_PREFIXES) await app.register(trackingApi, { prefix, services });
-  for (const prefix of MLFLOW_ARTIFACT_PREFIXES) await app.register(mlflowArtifactProxyRoutes, { prefix, services });
+  for (const prefix of MLFLOW_ARTIFACT_PREFIXES) await app.register(artifactProxyApi, { prefix, services });
+}
+
+/** The artifact proxy under one prefix, with MLflow's statuses. */
+async function artifactProxyApi(app: TypedApp, options: { services: Services }) {
+  installErrorHandling(app, MLFLOW_STATUS);
+  await app.register(mlflowArtifactProxyRoutes, { services: options.services });
 }

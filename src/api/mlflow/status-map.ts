@@ -22,9 +22,3 @@ export const MLFLOW_TRACKING_PREFIXES = ['/api/2.0/mlflow', '/ajax-api/2.0/mlflo
 
 /** Where the artifact proxy (`mlflow server --serve-artifacts`) is served. */
 export const MLFLOW_ARTIFACT_PREFIXES = ['/api/2.0/mlflow-artifacts', '/ajax-api/2.0/mlflow-artifacts'] as const;
-
-/** Status maps for buildApp: every MLflow surface answers with MLflow's statuses. */
-export const MLFLOW_STATUS_MAPS = [...MLFLOW_TRACKING_PREFIXES, ...MLFLOW_ARTIFACT_PREFIXES].map((prefix) => ({
-  prefix: `${prefix}/`,
-  map: MLFLOW_STATUS,
-}));
