@@ -311,7 +311,7 @@ for (const backend of backends) {
       await grant(url, { role: 'manager', team: 'others', experiment: theirs.experiment_id });
       await grant(url, { role: 'manager', team: 'others', model: 'their-model' });
 
-      const fixture = await makeFixture(url, t.server.store.db, 'shared');
+      const fixture = await makeFixture(url, t.server.store.db, 'common');
       const routes = t.server.app.routeTable;
       const unspecified = routes.filter((r) => !(specKey(r.method, r.url) in spec));
       expect(unspecified.map((r) => `${r.method} ${r.url}`)).toEqual([]);
