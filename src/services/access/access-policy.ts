@@ -10,8 +10,8 @@ import { type ReadableSet, readableSet } from '../../domain/access/readable-set.
 import { type Need, roleFor } from '../../domain/access/roles.js';
 import {
   allBindingsOf,
+  bindingsAndRestriction,
   bindingsFor,
-  isRestricted,
   restrictedIds,
 } from '../../store/repositories/access/role-binding-repository.js';
 import { experimentOwningPath, findExperimentRowByName } from '../../store/repositories/experiment-repository.js';
@@ -39,16 +39,20 @@ export class AccessPolicy {
         : resource.kind === 'model'
           ? (['model', resource.id] as const)
           : (['global', ''] as const);
-    const [bindings, restricted] = await Promise.all([
-      bindingsFor(this.store.db, principal.id, principal.teamIds, kind, id),
-      kind === 'global' ? Promise.resolve(false) : isRestricted(this.store.db, kind, id),
-    ]);
     if (kind === 'global') {
+      const bindings = await bindingsFor(this.store.db, principal.id, principal.teamIds, kind, id);
       // The server as a whole (the audit log, schemas, lineage entities of no experiment) is reached through global
       // roles only: the default role is for experiments and models nobody restricted.
       const held: HeldRole[] = bindings.map((b) => ({ role: b.role, global: false }));
       return decideAccess(principal, need, resource, { held, defaultRole: null, restricted: true });
     }
+    const { bindings, restricted } = await bindingsAndRestriction(
+      this.store.db,
+      principal.id,
+      principal.teamIds,
+      kind,
+      id,
+    );
     const held: HeldRole[] = bindings.map((b) => ({ role: b.role, global: b.resource_kind === 'global' }));
     return decideAccess(principal, need, resource, { held, defaultRole: this.defaultRole, restricted });
   }

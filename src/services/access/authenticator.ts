@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache';
 import type { Principal } from '../../domain/access/principal.js';
 import { findPrincipalByName, findPrincipalWithTeams } from '../../store/repositories/access/principal-repository.js';
 import { findSessionByHash } from '../../store/repositories/access/session-repository.js';
-import { findTokenByHash, touchToken } from '../../store/repositories/access/token-repository.js';
+import { findTokenByHash, findTokenWithOwner, touchToken } from '../../store/repositories/access/token-repository.js';
 import type { PrincipalsTable } from '../../store/schema-access.js';
 import type { Store } from '../../store/store.js';
 import { secretDigest, verifyPassword } from './credentials.js';
@@ -31,20 +31,23 @@ export class Authenticator {
   ) {}
 
   async byToken(token: string): Promise<Authentication> {
-    const row = await findTokenByHash(this.store.db, secretDigest(token));
-    if (!row) return { ok: false, reason: 'the token is not known to this server' };
+    const found = await findTokenWithOwner(this.store.db, secretDigest(token));
+    if (!found) return { ok: false, reason: 'the token is not known to this server' };
+    const { token: row, owner, teamIds } = found;
     if (row.revoked_time !== null) return { ok: false, reason: `token ${row.token_id} was revoked` };
     const now = this.now();
     if (row.expires_time !== null && Number(row.expires_time) <= now) {
       return { ok: false, reason: `token ${row.token_id} expired` };
     }
-    const principal = await this.activePrincipal(row.principal_id);
-    if (!principal.ok) return principal;
+    if (owner.active !== 1) return { ok: false, reason: `the account '${owner.name}' is deactivated` };
     if (now - (this.touched.get(row.token_id) ?? 0) >= LAST_USED_GRANULARITY_MS) {
       this.touched.set(row.token_id, now);
       await touchToken(this.store.db, row.token_id, now, LAST_USED_GRANULARITY_MS);
     }
-    return { ok: true, principal: { ...principal.principal, via: 'token', scope: row.scope, tokenId: row.token_id } };
+    return {
+      ok: true,
+      principal: { ...principalOf(owner, teamIds), via: 'token', scope: row.scope, tokenId: row.token_id },
+    };
   }
 
   /** A user name and password, or (as MLflow clients may send) a user name and one of that user's tokens. */
@@ -81,18 +84,7 @@ export class Authenticator {
     if (!found) return { ok: false, reason: 'the account no longer exists' };
     const { row, teamIds } = found;
     if (row.active !== 1) return { ok: false, reason: `the account '${row.name}' is deactivated` };
-    return {
-      ok: true,
-      principal: {
-        id: row.principal_id,
-        name: row.name,
-        kind: row.kind,
-        isAdmin: row.is_admin === 1,
-        teamIds,
-        scope: null,
-        via: 'password',
-      },
-    };
+    return { ok: true, principal: principalOf(row, teamIds) };
   }
 
   private async passwordMatches(row: PrincipalsTable | undefined, password: string): Promise<boolean> {
@@ -105,4 +97,16 @@ export class Authenticator {
     if (matches) this.matchedPasswords.set(key, true);
     return matches;
   }
+}
+
+function principalOf(row: PrincipalsTable, teamIds: string[]): Principal {
+  return {
+    id: row.principal_id,
+    name: row.name,
+    kind: row.kind,
+    isAdmin: row.is_admin === 1,
+    teamIds,
+    scope: null,
+    via: 'password',
+  };
 }

@@ -1,4 +1,5 @@
-import type { BindingResourceKind, RestrictableKind } from '../../../domain/access/access-types.js';
+import { sql } from 'kysely';
+import type { BindingResourceKind, RestrictableKind, RoleName } from '../../../domain/access/access-types.js';
 import type { RoleBindingsTable } from '../../schema-access.js';
 import type { Executor } from '../../store.js';
 
@@ -52,6 +53,50 @@ export async function bindingsFor(
       ]),
     )
     .execute();
+}
+
+/**
+ * The bindings of a principal and its teams on one resource and globally, and whether the resource is restricted,
+ * in one query (one round trip per checked request on PostgreSQL): the restriction comes back as a row of kind
+ * `restricted`.
+ */
+export async function bindingsAndRestriction(
+  db: Executor,
+  principalId: string,
+  teamIds: readonly string[],
+  resourceKind: 'experiment' | 'model',
+  resourceId: string,
+): Promise<{ bindings: Pick<RoleBindingsTable, 'resource_kind' | 'role'>[]; restricted: boolean }> {
+  const rows = await db
+    .selectFrom('role_bindings')
+    .select([sql<string>`role_bindings.resource_kind`.as('resource_kind'), sql<string>`role_bindings.role`.as('role')])
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('resource_kind', '=', resourceKind), eb('resource_id', '=', resourceId)]),
+        eb('resource_kind', '=', 'global'),
+      ]),
+    )
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('subject_kind', '=', 'user'), eb('subject_id', '=', principalId)]),
+        ...(teamIds.length > 0 ? [eb.and([eb('subject_kind', '=', 'team'), eb('subject_id', 'in', teamIds)])] : []),
+      ]),
+    )
+    .unionAll(
+      db
+        .selectFrom('restricted_resources')
+        .select([sql<string>`'restricted'`.as('resource_kind'), sql<string>`'reader'`.as('role')])
+        .where('resource_kind', '=', resourceKind)
+        .where('resource_id', '=', resourceId),
+    )
+    .execute();
+  return {
+    bindings: rows.filter((row) => row.resource_kind !== 'restricted') as Pick<
+      RoleBindingsTable,
+      'resource_kind' | 'role'
+    >[],
+    restricted: rows.some((row) => row.resource_kind === 'restricted'),
+  };
 }
 
 /** Every binding of a principal and its teams, for working out what a list may show. */
