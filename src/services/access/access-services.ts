@@ -39,7 +39,7 @@ export function createAccessServices(deps: {
     accessLog: new AccessLog(store, now),
     authenticator,
     policy: new AccessPolicy(store, deps.defaultRole === undefined ? 'reader' : deps.defaultRole),
-    denials: new DenialRecorder(store, unitOfWork),
+    denials: new DenialRecorder(unitOfWork),
     users: new UserService(store, unitOfWork, now),
     tokens: new TokenService(store, unitOfWork, now),
     permissions: new PermissionService(store, unitOfWork, now),

@@ -1,5 +1,4 @@
 import type { DeniedAttemptState } from '../../domain/provenance/audit-events/access-states.js';
-import type { Store } from '../../store/store.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 
 /** One refused request, as the audit log keeps it. No credential is recorded, only whose it was. */
@@ -10,10 +9,7 @@ export type DeniedAttempt = DeniedAttemptState;
  * as well as what changed. Written before the refusal is answered: a client told "no" can find the record.
  */
 export class DenialRecorder {
-  constructor(
-    private readonly store: Store,
-    private readonly unitOfWork: UnitOfWork,
-  ) {}
+  constructor(private readonly unitOfWork: UnitOfWork) {}
 
   async record(requestId: string, attempt: DeniedAttempt): Promise<void> {
     await this.unitOfWork.write(async (scope) => {

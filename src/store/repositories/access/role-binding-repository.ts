@@ -128,16 +128,6 @@ export async function listRoleBindings(db: Executor): Promise<RoleBindingsTable[
     .execute();
 }
 
-export async function isRestricted(db: Executor, kind: RestrictableKind, id: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('restricted_resources')
-    .select('resource_id')
-    .where('resource_kind', '=', kind)
-    .where('resource_id', '=', id)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 export async function restrictedIds(db: Executor, kind: RestrictableKind): Promise<string[]> {
   const rows = await db
     .selectFrom('restricted_resources')
