@@ -17,6 +17,7 @@ interface SubjectOptions {
 interface ResourceOptions {
   experiment?: string;
   model?: string;
+  dataset?: string;
   global?: boolean;
 }
 
@@ -36,14 +37,23 @@ function exactlyOne<T extends object>(options: T, names: (keyof T & string)[]): 
 /** The request body naming who and what a role binding is about, checked before anything is sent. */
 function bindingTarget(options: SubjectOptions & ResourceOptions): Record<string, unknown> {
   exactlyOne(options, ['user', 'team']);
-  exactlyOne(options, ['experiment', 'model', 'global']);
+  exactlyOne(options, ['experiment', 'model', 'dataset', 'global']);
   return {
     user: options.user,
     team: options.team,
     experiment: options.experiment,
     model: options.model,
+    dataset: options.dataset,
     global: options.global ? true : undefined,
   };
+}
+
+/** `experiment:<id>`, `model:<name>`, `dataset:<namespace>:<name>` or `global`, from the options that name it. */
+function namedResource(options: ResourceOptions): string {
+  if (options.global) return 'global';
+  if (options.experiment !== undefined) return `experiment:${options.experiment}`;
+  if (options.model !== undefined) return `model:${options.model}`;
+  return `dataset:${options.dataset}`;
 }
 
 const subjectOptions = (command: Command) =>
@@ -52,17 +62,18 @@ const resourceOptions = (command: Command) =>
   command
     .option('--experiment <id>', 'an experiment, by id')
     .option('--model <name>', 'a registered model')
+    .option('--dataset <namespace:name>', 'a lineage dataset and its versions')
     .option('--global', 'every experiment and model (granted by administrators)');
 
 const describeSubject = (b: Binding) => `${b.subject.kind}:${b.subject.name}`;
 const describeResource = (b: Binding) =>
   b.resource.kind === 'global' ? 'global' : `${b.resource.kind}:${b.resource.id}`;
 
-/** `mnemo permissions …`: roles of users and teams on experiments, registered models or the whole server. */
+/** `mnemo permissions …`: roles of users and teams on experiments, registered models, datasets or the server. */
 export function permissionsCommand(): Command {
   const permissions = serverCommandGroup(
     'permissions',
-    'Roles (reader, editor, manager) of users and teams on experiments, registered models or everything',
+    'Roles (reader, editor, manager) of users and teams on experiments, registered models, datasets or everything',
   );
 
   resourceOptions(
@@ -86,24 +97,20 @@ export function permissionsCommand(): Command {
     const body = bindingTarget(options);
     await accessClient(command).request('DELETE', '/permissions', { json: body });
     const subject = options.user !== undefined ? `user:${options.user}` : `team:${options.team}`;
-    const resource = options.global
-      ? 'global'
-      : options.experiment
-        ? `experiment:${options.experiment}`
-        : `model:${options.model}`;
-    console.log(`Revoked the role of ${subject} on ${resource}`);
+    console.log(`Revoked the role of ${subject} on ${namedResource(options)}`);
   });
 
   permissions
     .command('list')
-    .description('List role bindings: all of them, or those on one experiment or registered model')
-    .addOption(new Option('--experiment <id>', 'only those on this experiment').conflicts('model'))
-    .option('--model <name>', 'only those on this registered model')
+    .description('List role bindings: all of them, or those on one experiment, registered model or dataset')
+    .addOption(new Option('--experiment <id>', 'only those on this experiment').conflicts(['model', 'dataset']))
+    .addOption(new Option('--model <name>', 'only those on this registered model').conflicts('dataset'))
+    .option('--dataset <namespace:name>', 'only those on this dataset')
     .option('--json', 'print JSON')
-    .action(async (options: { experiment?: string; model?: string; json?: boolean }, command: Command) => {
+    .action(async (options: ResourceOptions & { json?: boolean }, command: Command) => {
       const { permissions: all } = await accessClient(command).request<{ permissions: Binding[] }>(
         'GET',
-        withQuery('/permissions', { experiment: options.experiment, model: options.model }),
+        withQuery('/permissions', { experiment: options.experiment, model: options.model, dataset: options.dataset }),
       );
       if (options.json) return printJson(all);
       printTable(
@@ -115,19 +122,20 @@ export function permissionsCommand(): Command {
   permissions
     .command('restrict')
     .description(
-      'Restrict an experiment or registered model: only users and teams with a role bound to it see it ' +
+      'Restrict an experiment, registered model or dataset: only users and teams with a role bound to it see it ' +
         '(--off lifts the restriction)',
     )
     .option('--experiment <id>', 'an experiment, by id')
     .option('--model <name>', 'a registered model')
+    .option('--dataset <namespace:name>', 'a lineage dataset and its versions')
     .option('--off', 'lift the restriction')
-    .action(async (options: { experiment?: string; model?: string; off?: boolean }, command: Command) => {
-      exactlyOne(options, ['experiment', 'model']);
+    .action(async (options: ResourceOptions & { off?: boolean }, command: Command) => {
+      exactlyOne(options, ['experiment', 'model', 'dataset']);
       const restricted = !options.off;
       await accessClient(command).request('PUT', '/restrictions', {
-        json: { experiment: options.experiment, model: options.model, restricted },
+        json: { experiment: options.experiment, model: options.model, dataset: options.dataset, restricted },
       });
-      const resource = options.experiment !== undefined ? `experiment ${options.experiment}` : `model ${options.model}`;
+      const resource = namedResource(options);
       console.log(
         restricted
           ? `${resource} is restricted: only roles bound to it give access`

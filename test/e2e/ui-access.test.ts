@@ -136,6 +136,42 @@ describe.each(backends)('access control in the web UI on $name', (backend) => {
     await page.getByRole('heading', { name: 'secret-experiment' }).waitFor();
   });
 
+  it('lets an administrator restrict a dataset and grant a role on it through the Permissions page', async () => {
+    await admin('POST', '/api/v1/lineage/dataset-versions', {
+      namespace: 'warehouse',
+      name: 'customers',
+      version: 'v1',
+    });
+    const page = pages.ada!;
+    await page.goto(`${api.url}/admin/permissions`);
+    const restrict = page.getByRole('form', { name: 'Restrict' });
+    await restrict.getByLabel('Restrict kind').selectOption('dataset');
+    await restrict.getByLabel('Dataset to restrict').fill('warehouse:customers');
+    await restrict.getByRole('button', { name: 'Restrict' }).click();
+    await page.locator('[data-restricted="dataset warehouse:customers"]').waitFor();
+    // Rita's signed-in browser session is refused the restricted dataset until the role is granted.
+    const ritaReads = () =>
+      pages.rita!.evaluate(
+        async () => (await fetch('/api/v1/lineage/dataset-versions?dataset=warehouse:customers')).status,
+      );
+    expect(await ritaReads()).toBe(403);
+    const restrictions = (await admin('GET', '/api/v1/restrictions')) as { restrictions: unknown[] };
+    expect(restrictions.restrictions).toContainEqual({ kind: 'dataset', id: 'warehouse:customers' });
+
+    const grant = page.getByRole('form', { name: 'Grant a role' });
+    await grant.getByLabel('Grant to').selectOption('user');
+    await grant.getByLabel('User', { exact: true }).selectOption(RITA.name);
+    await grant.getByLabel('Resource kind').selectOption('dataset');
+    await grant.getByLabel('Dataset name').fill('warehouse:customers');
+    await grant.getByRole('button', { name: 'Grant' }).click();
+    await page.locator('[data-binding="rita reader dataset warehouse:customers"]').waitFor();
+    const bindings = await admin('GET', '/api/v1/permissions?dataset=warehouse:customers');
+    expect((bindings as { permissions: unknown[] }).permissions).toEqual([
+      expect.objectContaining({ role: 'reader', resource: { kind: 'dataset', id: 'warehouse:customers' } }),
+    ]);
+    expect(await ritaReads()).toBe(200);
+  });
+
   it('lets an administrator manage users and tokens, the secret shown once', async () => {
     const page = pages.ada!;
     await page.locator('.topbar nav a', { hasText: 'Admin' }).click();

@@ -32,7 +32,7 @@ declare module 'fastify' {
     /** What the access check found the request addresses (`experiment 3`), for the access log. */
     accessedResource?: string;
     /** Which experiments or registered models lists may show the caller. */
-    readable(kind: 'experiment' | 'model'): Promise<ReadableSet>;
+    readable(kind: 'experiment' | 'model' | 'dataset'): Promise<ReadableSet>;
   }
 }
 
@@ -58,7 +58,7 @@ export async function installAccessControl(app: FastifyInstance, options: Access
   app.decorateRequest('principal', undefined);
   app.decorateRequest('sessionCsrfToken', undefined);
   app.decorateRequest('accessedResource', undefined);
-  app.decorateRequest('readable', async function (this: FastifyRequest, kind: 'experiment' | 'model') {
+  app.decorateRequest('readable', async function (this: FastifyRequest, kind: 'experiment' | 'model' | 'dataset') {
     if (!options.enabled || !this.principal) return { kind: 'all' } as const;
     return options.policy.readable(this.principal, kind);
   });

@@ -3,15 +3,18 @@ import { isReadable, type ReadableSet } from '../../domain/access/readable-set.j
 import { MnemoError } from '../../domain/errors.js';
 import type { AccessPolicy } from '../../services/access/access-policy.js';
 
-/** Node ids whose owner decides who sees them: runs and logged models by experiment, model versions by model. */
-const OWNED_NODE = /^(run|logged_model|model_version):(.+)$/;
+/**
+ * Node ids whose owner decides who sees them: runs and logged models by experiment, model versions by model, dataset
+ * versions by dataset; and Marquez's `dataset:<namespace>:<name>`, which names a dataset's newest version.
+ */
+const OWNED_NODE = /^(run|logged_model|model_version|dataset_version|dataset):(.+)$/;
 /** Fields of an answer's objects that name a node, and so make the object part of that node. */
 const NODE_FIELDS = ['id', 'nodeId', 'from', 'to', 'origin', 'destination', 'node'];
 
 /**
- * Lineage answers walk the graph across experiments and models, so the caller may be shown nodes it may not read.
- * Every lineage answer passes through here before it is sent: nodes of hidden runs, logged models and model
- * versions are removed, with the edges, steps and entries that name them, and a question asked about a hidden
+ * Lineage answers walk the graph across experiments, models and datasets, so the caller may be shown nodes it may not
+ * read. Every lineage answer passes through here before it is sent: nodes of hidden runs, logged models, model
+ * versions and dataset versions are removed, with the edges, steps and entries that name them, and a question asked about a hidden
  * node is refused as if about any resource the caller may not read.
  */
 export function hideUnreadableLineage(app: FastifyInstance, policy: AccessPolicy): void {
@@ -35,14 +38,22 @@ export function hideUnreadableLineage(app: FastifyInstance, policy: AccessPolicy
     collectOwnedIds(payload, ids);
     const hidden = new Set<string>();
     for (const id of ids) if (!(await visibility.visible(id))) hidden.add(id);
-    const hiddenModels = await visibility.hiddenModelIds(payload);
-    return hidden.size === 0 && hiddenModels.size === 0 ? payload : prune(payload, hidden, hiddenModels);
+    const owners: HiddenOwners = {
+      modelId: await visibility.hiddenModelIds(payload),
+      datasetId: await visibility.hiddenDatasetIds(payload),
+    };
+    const nothingHidden = hidden.size === 0 && Object.values(owners).every((ids) => ids.size === 0);
+    return nothingHidden ? payload : prune(payload, hidden, owners);
   });
 }
 
 async function needsFiltering(request: FastifyRequest): Promise<boolean> {
-  const [experiments, models] = await Promise.all([request.readable('experiment'), request.readable('model')]);
-  return experiments.kind !== 'all' || models.kind !== 'all';
+  const sets = await Promise.all([
+    request.readable('experiment'),
+    request.readable('model'),
+    request.readable('dataset'),
+  ]);
+  return sets.some((set) => set.kind !== 'all');
 }
 
 function askedNodes(request: FastifyRequest): string[] {
@@ -55,6 +66,7 @@ function askedNodes(request: FastifyRequest): string[] {
 class NodeVisibility {
   private experiments?: Promise<ReadableSet>;
   private models?: Promise<ReadableSet>;
+  private datasets?: Promise<ReadableSet>;
   private readonly known = new Map<string, boolean>();
 
   constructor(
@@ -70,7 +82,11 @@ class NodeVisibility {
     if (match) {
       const [, kind, entityId = ''] = match;
       if (kind === 'model_version') answer = isReadable(await this.modelSet(), entityId.split('/')[0] ?? '');
-      else {
+      else if (kind === 'dataset_version' || kind === 'dataset') {
+        const dataset =
+          kind === 'dataset' ? await this.policy.datasetNamed(entityId) : await this.policy.datasetOfVersion(entityId);
+        answer = dataset === undefined || isReadable(await this.datasetSet(), dataset.id);
+      } else {
         const experimentId =
           kind === 'run'
             ? await this.policy.experimentOfRun(entityId)
@@ -90,9 +106,22 @@ class NodeVisibility {
     return new Set([...ids].filter((id) => !isReadable(set, id)));
   }
 
+  /** Dataset ids an answer names directly (a dataset version's record) that are hidden. */
+  async hiddenDatasetIds(payload: unknown): Promise<Set<string>> {
+    const ids = new Set<string>();
+    collectField(payload, 'datasetId', ids);
+    const set = await this.datasetSet();
+    return new Set([...ids].filter((id) => !isReadable(set, id)));
+  }
+
   private experimentSet(): Promise<ReadableSet> {
     this.experiments ??= this.request.readable('experiment');
     return this.experiments;
+  }
+
+  private datasetSet(): Promise<ReadableSet> {
+    this.datasets ??= this.request.readable('dataset');
+    return this.datasets;
   }
 
   private modelSet(): Promise<ReadableSet> {
@@ -121,23 +150,26 @@ function collectField(value: unknown, field: string, into: Set<string>): void {
   }
 }
 
-/** A copy of the answer without the array entries that name a hidden node or model. */
-function prune(value: unknown, hidden: Set<string>, hiddenModels: Set<string>): unknown {
+/** Per field naming an owner (`modelId`, `datasetId`), the owners whose objects an answer may not show. */
+type HiddenOwners = Record<'modelId' | 'datasetId', Set<string>>;
+
+/** A copy of the answer without the array entries that name a hidden node or owner. */
+function prune(value: unknown, hidden: Set<string>, owners: HiddenOwners): unknown {
   if (Array.isArray(value)) {
-    return value
-      .filter((item) => !namesHidden(item, hidden, hiddenModels))
-      .map((item) => prune(item, hidden, hiddenModels));
+    return value.filter((item) => !namesHidden(item, hidden, owners)).map((item) => prune(item, hidden, owners));
   }
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, prune(item, hidden, hiddenModels)]));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, prune(item, hidden, owners)]));
   }
   return value;
 }
 
-function namesHidden(item: unknown, hidden: Set<string>, hiddenModels: Set<string>): boolean {
+function namesHidden(item: unknown, hidden: Set<string>, owners: HiddenOwners): boolean {
   if (typeof item === 'string') return hidden.has(item);
   if (!item || typeof item !== 'object' || Array.isArray(item)) return false;
   const record = item as Record<string, unknown>;
-  if (typeof record.modelId === 'string' && hiddenModels.has(record.modelId)) return true;
+  for (const [field, ids] of Object.entries(owners)) {
+    if (typeof record[field] === 'string' && ids.has(record[field] as string)) return true;
+  }
   return NODE_FIELDS.some((field) => typeof record[field] === 'string' && hidden.has(record[field] as string));
 }

@@ -141,3 +141,26 @@ export function firstOf(...locators: ResourceLocator[]): ResourceLocator {
     return missing();
   };
 }
+
+/**
+ * A dataset named as `<namespace>:<name>` in `nameField`, or by `namespaceField` and `nameField` apart (the shape
+ * dataset registrations use). A dataset that does not exist yet is `missing`.
+ */
+export function datasetAt(part: Part, nameField: string, namespaceField?: string): ResourceLocator {
+  return async (request, policy) => {
+    const name = field(request, part, [nameField]);
+    const namespace = namespaceField === undefined ? undefined : field(request, part, [namespaceField]);
+    if (name === undefined || (namespaceField !== undefined && namespace === undefined)) return missing();
+    const found = await policy.datasetNamed(name, namespace);
+    return found === undefined ? 'missing' : { kind: 'dataset', ...found };
+  };
+}
+
+/** The dataset a dataset version (by id) belongs to. */
+export function datasetVersionAt(part: Part, ...fields: string[]): ResourceLocator {
+  return async (request, policy) => {
+    const versionId = field(request, part, fields);
+    const found = versionId === undefined ? undefined : await policy.datasetOfVersion(versionId);
+    return found === undefined ? 'missing' : { kind: 'dataset', ...found };
+  };
+}

@@ -6,6 +6,8 @@ import { type Need, roleCovers, roleFor, scopeCovers, strongestRole } from './ro
 export type ProtectedResource =
   | { kind: 'experiment'; id: string }
   | { kind: 'model'; id: string; name: string }
+  /** A lineage dataset (its versions are reached through it), named `<namespace>:<name>`. */
+  | { kind: 'dataset'; id: string; name: string }
   | { kind: 'global' };
 
 /** A role held by a user or one of its teams, on one resource or on all of them. */
@@ -59,6 +61,7 @@ export function effectiveRole(facts: AccessFacts): RoleName | undefined {
 export function describeResource(resource: ProtectedResource): string {
   if (resource.kind === 'experiment') return `experiment ${resource.id}`;
   if (resource.kind === 'model') return `registered model '${resource.name}'`;
+  if (resource.kind === 'dataset') return `dataset '${resource.name}'`;
   return 'the server (a global role)';
 }
 

@@ -48,11 +48,14 @@ export interface TokenInfo {
   revokedTime: number | null;
 }
 
-/** A role granted to a user or team on one experiment, one registered model (by name) or everything. */
+/**
+ * A role granted to a user or team on one experiment, one registered model (by name), one dataset (by
+ * `<namespace>:<name>`) or everything.
+ */
 export interface RoleBinding {
   role: RoleName;
   subject: { kind: 'user' | 'team'; name: string };
-  resource: { kind: 'experiment' | 'model' | 'global'; id: string };
+  resource: { kind: 'experiment' | 'model' | 'dataset' | 'global'; id: string };
   createdTime: number;
 }
 
@@ -61,8 +64,8 @@ export interface EffectiveRole {
   role: RoleName | null;
 }
 
-/** An experiment (by id) or registered model (by name) only roles bound to it reach. */
+/** An experiment (by id), registered model (by name) or dataset (`<namespace>:<name>`) only roles bound to it reach. */
 export interface Restriction {
-  kind: 'experiment' | 'model';
+  kind: 'experiment' | 'model' | 'dataset';
   id: string;
 }

@@ -8,6 +8,7 @@ import type { RoleName } from '../../domain/access/access-types.js';
 import type { Principal } from '../../domain/access/principal.js';
 import { type ReadableSet, readableSet } from '../../domain/access/readable-set.js';
 import { type Need, roleFor } from '../../domain/access/roles.js';
+import { parseMarquezName } from '../../domain/lineage/node-names.js';
 import {
   allBindingsOf,
   bindingsAndRestriction,
@@ -15,6 +16,7 @@ import {
   restrictedIds,
 } from '../../store/repositories/access/role-binding-repository.js';
 import { experimentOwningPath, findExperimentRowByName } from '../../store/repositories/experiment-repository.js';
+import { findDatasetsNamed, findVersion } from '../../store/repositories/lineage/dataset-version-repository.js';
 import { findLoggedModelRow } from '../../store/repositories/logged-model-repository.js';
 import { findModelNameById, findModelRow } from '../../store/repositories/registry/model-repository.js';
 import { findRunRow } from '../../store/repositories/run-repository.js';
@@ -33,14 +35,8 @@ export class AccessPolicy {
   async decide(principal: Principal, need: Need, resource: ProtectedResource): Promise<AccessDecision> {
     if (principal.isAdmin)
       return decideAccess(principal, need, resource, { held: [], defaultRole: null, restricted: false });
-    const [kind, id] =
-      resource.kind === 'experiment'
-        ? (['experiment', resource.id] as const)
-        : resource.kind === 'model'
-          ? (['model', resource.id] as const)
-          : (['global', ''] as const);
-    if (kind === 'global') {
-      const bindings = await bindingsFor(this.store.db, principal.id, principal.teamIds, kind, id);
+    if (resource.kind === 'global') {
+      const bindings = await bindingsFor(this.store.db, principal.id, principal.teamIds, 'global', '');
       // The server as a whole (the audit log, schemas, lineage entities of no experiment) is reached through global
       // roles only: the default role is for experiments and models nobody restricted.
       const held: HeldRole[] = bindings.map((b) => ({ role: b.role, global: false }));
@@ -50,11 +46,23 @@ export class AccessPolicy {
       this.store.db,
       principal.id,
       principal.teamIds,
-      kind,
-      id,
+      resource.kind,
+      resource.id,
     );
     const held: HeldRole[] = bindings.map((b) => ({ role: b.role, global: b.resource_kind === 'global' }));
-    return decideAccess(principal, need, resource, { held, defaultRole: this.defaultRole, restricted });
+    return decideAccess(principal, need, resource, {
+      held,
+      defaultRole: this.defaultRoleFor(resource.kind),
+      restricted,
+    });
+  }
+
+  /**
+   * Datasets are shared by every team that reads them, so any signed-in principal reads one nobody restricted, as it
+   * reads the rest of the lineage graph; writing a dataset's versions takes a global role or one bound to it.
+   */
+  private defaultRoleFor(kind: 'experiment' | 'model' | 'dataset'): RoleName | null {
+    return kind === 'dataset' ? 'reader' : this.defaultRole;
   }
 
   /**
@@ -69,8 +77,8 @@ export class AccessPolicy {
     return null;
   }
 
-  /** Which experiments, and which registered models, lists may show this principal. */
-  async readable(principal: Principal, kind: 'experiment' | 'model'): Promise<ReadableSet> {
+  /** Which experiments, registered models or datasets lists may show this principal. */
+  async readable(principal: Principal, kind: 'experiment' | 'model' | 'dataset'): Promise<ReadableSet> {
     if (principal.isAdmin) return { kind: 'all' };
     const [bindings, restricted] = await Promise.all([
       allBindingsOf(this.store.db, principal.id, principal.teamIds),
@@ -80,9 +88,26 @@ export class AccessPolicy {
       isAdmin: false,
       resourceRoles: new Set(bindings.filter((b) => b.resource_kind === kind).map((b) => b.resource_id)),
       hasGlobalRole: bindings.some((b) => b.resource_kind === 'global'),
-      defaultRole: this.defaultRole,
+      defaultRole: this.defaultRoleFor(kind),
       restrictedIds: restricted,
     });
+  }
+
+  /** The dataset a dataset version belongs to, with its `<namespace>:<name>`; undefined when there is none. */
+  async datasetOfVersion(versionId: string): Promise<{ id: string; name: string } | undefined> {
+    const version = await findVersion(this.store.db, versionId);
+    return version && { id: version.datasetId, name: `${version.namespace}:${version.name}` };
+  }
+
+  /**
+   * The dataset a `<namespace>:<name>` (or a namespace and a name given apart) names. Namespaces are often URIs with
+   * colons of their own, so each split is tried, the longest namespace first.
+   */
+  async datasetNamed(name: string, namespace?: string): Promise<{ id: string; name: string } | undefined> {
+    const pairs =
+      namespace === undefined ? (parseMarquezName(`dataset:${name}`)?.candidates ?? []) : [{ namespace, name }];
+    const [found] = await findDatasetsNamed(this.store.db, pairs);
+    return found && { id: found.dataset_id, name: `${found.namespace}:${found.name}` };
   }
 
   /** The experiment a run belongs to; undefined when there is no such run. */

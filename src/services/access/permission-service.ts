@@ -5,6 +5,7 @@ import type {
   RoleName,
 } from '../../domain/access/access-types.js';
 import { notFound } from '../../domain/errors.js';
+import { parseMarquezName } from '../../domain/lineage/node-names.js';
 import { findPrincipalByName, listPrincipalRows } from '../../store/repositories/access/principal-repository.js';
 import {
   deleteRoleBinding,
@@ -15,6 +16,7 @@ import {
 } from '../../store/repositories/access/role-binding-repository.js';
 import { findTeamByName, listTeamRows } from '../../store/repositories/access/team-repository.js';
 import { findExperimentRow } from '../../store/repositories/experiment-repository.js';
+import { datasetNamesById, findDatasetsNamed } from '../../store/repositories/lineage/dataset-version-repository.js';
 import { findModelRow, modelNamesById } from '../../store/repositories/registry/model-repository.js';
 import type { RoleBindingsTable } from '../../store/schema-access.js';
 import type { Executor, Store } from '../../store/store.js';
@@ -77,6 +79,12 @@ export class PermissionService {
       listTeamRows(this.store.db),
       modelNamesById(this.store.db),
     ]);
+    const datasets = await datasetNamesById(
+      this.store.db,
+      rows.filter((row) => row.resource_kind === 'dataset').map((row) => row.resource_id),
+    );
+    const shownId = (kind: BindingResourceKind, id: string) =>
+      kind === 'model' ? (models.get(id) ?? id) : kind === 'dataset' ? (datasets.get(id) ?? id) : id;
     const userName = new Map(principals.map((p) => [p.principal_id, p.name]));
     const teamName = new Map(teams.map((t) => [t.team_id, t.name]));
     return rows.map((row) => ({
@@ -87,22 +95,25 @@ export class PermissionService {
       },
       resource: {
         kind: row.resource_kind,
-        id: row.resource_kind === 'model' ? (models.get(row.resource_id) ?? row.resource_id) : row.resource_id,
+        id: shownId(row.resource_kind, row.resource_id),
       },
       createdTime: Number(row.created_time),
     }));
   }
 
-  /** The restricted experiments (by id) and registered models (by name). */
-  async listRestricted(): Promise<{ kind: 'experiment' | 'model'; id: string }[]> {
-    const [experiments, models, modelNames] = await Promise.all([
+  /** The restricted experiments (by id), registered models (by name) and datasets (by `<namespace>:<name>`). */
+  async listRestricted(): Promise<{ kind: RestrictableKind; id: string }[]> {
+    const [experiments, models, datasets, modelNames] = await Promise.all([
       restrictedIds(this.store.db, 'experiment'),
       restrictedIds(this.store.db, 'model'),
+      restrictedIds(this.store.db, 'dataset'),
       modelNamesById(this.store.db),
     ]);
+    const datasetNames = await datasetNamesById(this.store.db, datasets);
     return [
       ...experiments.map((id) => ({ kind: 'experiment' as const, id })),
       ...models.map((id) => ({ kind: 'model' as const, id: modelNames.get(id) ?? id })),
+      ...datasets.map((id) => ({ kind: 'dataset' as const, id: datasetNames.get(id) ?? id })),
     ];
   }
 
@@ -177,7 +188,10 @@ async function keyOf(db: Executor, target: BindingTarget) {
   } as const;
 }
 
-/** Experiments are bound by id; registered models by their id too (given by name), so grants survive a rename. */
+/**
+ * Experiments are bound by id; registered models by their id too (given by name), so grants survive a rename; datasets
+ * by their id, given as `<namespace>:<name>`.
+ */
 async function resourceIdOf(db: Executor, resource: { kind: BindingResourceKind | RestrictableKind; id: string }) {
   if (resource.kind === 'global') return '';
   if (resource.kind === 'experiment') {
@@ -189,5 +203,8 @@ async function resourceIdOf(db: Executor, resource: { kind: BindingResourceKind 
     if (!model) throw notFound(`No registered model named '${resource.id}'`);
     return model.model_id;
   }
-  return resource.id;
+  const pairs = parseMarquezName(`dataset:${resource.id}`)?.candidates ?? [];
+  const [dataset] = await findDatasetsNamed(db, pairs);
+  if (!dataset) throw notFound(`No dataset named '${resource.id}' (give it as <namespace>:<name>)`);
+  return dataset.dataset_id;
 }

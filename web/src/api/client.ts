@@ -87,7 +87,10 @@ async function request<T>(method: string, path: string, body?: unknown, signal?:
 
 /** Whom a role is granted to (a user or a team) and on what (an experiment, a registered model or everything). */
 export type PermissionTarget = ({ user: string } | { team: string }) &
-  ({ experiment: string } | { model: string } | { global: true });
+  ({ experiment: string } | { model: string } | { dataset: string } | { global: true });
+
+/** What a restriction names: an experiment by id, a registered model by name, a dataset as `<namespace>:<name>`. */
+export type RestrictionTarget = { experiment: string } | { model: string } | { dataset: string };
 
 export interface RunSearch {
   experimentIds: string[];
@@ -140,7 +143,7 @@ export const api = {
   revoke: (body: PermissionTarget) => request<unknown>('DELETE', '/permissions', body),
   restrictions: (signal?: AbortSignal) =>
     request<{ restrictions: Restriction[] }>('GET', '/restrictions', undefined, signal),
-  restrict: (resource: { experiment: string } | { model: string }, restricted: boolean) =>
+  restrict: (resource: RestrictionTarget, restricted: boolean) =>
     request<unknown>('PUT', '/restrictions', { ...resource, restricted }),
   searchExperiments: (
     body: { filter?: string; orderBy?: string[]; maxResults?: number; pageToken?: string },

@@ -70,6 +70,8 @@ export const BindingBody = Type.Object(
     team: Type.Optional(Name),
     experiment: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     model: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    /** `<namespace>:<name>` */
+    dataset: Type.Optional(Type.String({ minLength: 3, maxLength: 2001 })),
     global: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
@@ -79,7 +81,12 @@ export const BindingJson = Type.Object({
   role: RoleJson,
   subject: Type.Object({ kind: Type.Union([Type.Literal('user'), Type.Literal('team')]), name: Type.String() }),
   resource: Type.Object({
-    kind: Type.Union([Type.Literal('experiment'), Type.Literal('model'), Type.Literal('global')]),
+    kind: Type.Union([
+      Type.Literal('experiment'),
+      Type.Literal('model'),
+      Type.Literal('dataset'),
+      Type.Literal('global'),
+    ]),
     id: Type.String(),
   }),
   createdTime: Type.Integer(),
@@ -89,13 +96,14 @@ export const RestrictionBody = Type.Object(
   {
     experiment: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     model: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    dataset: Type.Optional(Type.String({ minLength: 3, maxLength: 2001 })),
     restricted: Type.Boolean(),
   },
   { additionalProperties: false },
 );
 
 export const RestrictionJson = Type.Object({
-  kind: Type.Union([Type.Literal('experiment'), Type.Literal('model')]),
+  kind: Type.Union([Type.Literal('experiment'), Type.Literal('model'), Type.Literal('dataset')]),
   id: Type.String(),
 });
 

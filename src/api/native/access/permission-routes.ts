@@ -4,7 +4,7 @@ import type { RoleName } from '../../../domain/access/access-types.js';
 import { invalid } from '../../../domain/errors.js';
 import type { BindingTarget } from '../../../services/access/permission-service.js';
 import type { Services } from '../../../services/services.js';
-import { experimentAt, firstOf, modelAt, server } from '../../access/locators.js';
+import { datasetAt, experimentAt, firstOf, modelAt, server } from '../../access/locators.js';
 import { ADMIN, access, needs } from '../../access/route-access.js';
 import { BindingBody, BindingJson, RestrictionBody, RestrictionJson } from './access-schemas.js';
 
@@ -16,17 +16,23 @@ interface Binding {
   team?: string;
   experiment?: string;
   model?: string;
+  dataset?: string;
   global?: boolean;
 }
 
 /** Whoever manages a resource may grant and revoke roles on it; global roles are granted by global managers. */
 const managerOfTarget = (part: 'body' | 'query') =>
-  needs('manage', firstOf(experimentAt(part, 'experiment'), modelAt(part, 'model'), server));
+  needs(
+    'manage',
+    firstOf(experimentAt(part, 'experiment'), modelAt(part, 'model'), datasetAt(part, 'dataset'), server),
+  );
 
 function targetOf(body: Binding): BindingTarget {
   if ((body.user === undefined) === (body.team === undefined)) throw invalid('Name exactly one of user and team');
-  const resources = [body.experiment !== undefined, body.model !== undefined, body.global === true].filter(Boolean);
-  if (resources.length !== 1) throw invalid('Name exactly one of experiment, model and global');
+  const resources = [body.experiment, body.model, body.dataset].filter((r) => r !== undefined);
+  if (resources.length + (body.global === true ? 1 : 0) !== 1) {
+    throw invalid('Name exactly one of experiment, model, dataset and global');
+  }
   return {
     subject: body.user !== undefined ? { kind: 'user', name: body.user } : { kind: 'team', name: body.team ?? '' },
     resource:
@@ -34,7 +40,9 @@ function targetOf(body: Binding): BindingTarget {
         ? { kind: 'experiment', id: body.experiment }
         : body.model !== undefined
           ? { kind: 'model', id: body.model }
-          : { kind: 'global', id: '' },
+          : body.dataset !== undefined
+            ? { kind: 'dataset', id: body.dataset }
+            : { kind: 'global', id: '' },
   };
 }
 
@@ -70,17 +78,18 @@ export async function permissionRoutes(app: FastifyInstance, { services }: { ser
     },
   );
 
-  app.get<{ Querystring: { experiment?: string; model?: string } }>(
+  app.get<{ Querystring: { experiment?: string; model?: string; dataset?: string } }>(
     '/permissions',
     {
       config: access(managerOfTarget('query')),
       schema: {
         tags,
-        summary: 'Role bindings: all of them, or those on one experiment or registered model',
+        summary: 'Role bindings: all of them, or those on one experiment, registered model or dataset',
         querystring: Type.Object(
           {
             experiment: Type.Optional(Type.String({ maxLength: 64 })),
             model: Type.Optional(Type.String({ maxLength: 256 })),
+            dataset: Type.Optional(Type.String({ maxLength: 2001 })),
           },
           { additionalProperties: false },
         ),
@@ -88,34 +97,40 @@ export async function permissionRoutes(app: FastifyInstance, { services }: { ser
       },
     },
     async (request) => {
-      const { experiment, model } = request.query;
+      const { experiment, model, dataset } = request.query;
       const all = await permissions.list();
+      const on = (kind: string, id: string | undefined) => (b: (typeof all)[number]) =>
+        id === undefined || (b.resource.kind === kind && b.resource.id === id);
       return {
         permissions: all.filter(
-          (b) =>
-            (experiment === undefined || (b.resource.kind === 'experiment' && b.resource.id === experiment)) &&
-            (model === undefined || (b.resource.kind === 'model' && b.resource.id === model)),
+          (b) => on('experiment', experiment)(b) && on('model', model)(b) && on('dataset', dataset)(b),
         ),
       };
     },
   );
 
-  app.put<{ Body: { experiment?: string; model?: string; restricted: boolean } }>(
+  app.put<{ Body: { experiment?: string; model?: string; dataset?: string; restricted: boolean } }>(
     '/restrictions',
     {
-      config: access(needs('manage', firstOf(experimentAt('body', 'experiment'), modelAt('body', 'model'), server))),
+      config: access(managerOfTarget('body')),
       schema: {
         tags,
-        summary: 'Mark an experiment or registered model restricted: only roles bound to it then see it',
+        summary: 'Mark an experiment, registered model or dataset restricted: only roles bound to it then see it',
         body: RestrictionBody,
       },
     },
     async (request, reply) => {
-      const { experiment, model, restricted } = request.body;
-      if ((experiment === undefined) === (model === undefined))
-        throw invalid('Name exactly one of experiment and model');
-      if (experiment !== undefined) await permissions.restrict('experiment', experiment, restricted);
-      else await permissions.restrict('model', model ?? '', restricted);
+      const { experiment, model, dataset, restricted } = request.body;
+      const named = (
+        [
+          ['experiment', experiment],
+          ['model', model],
+          ['dataset', dataset],
+        ] as const
+      ).filter(([, id]) => id !== undefined);
+      const [only] = named;
+      if (named.length !== 1 || !only) throw invalid('Name exactly one of experiment, model and dataset');
+      await permissions.restrict(only[0], only[1] ?? '', restricted);
       return reply.status(204).send();
     },
   );
@@ -126,7 +141,7 @@ export async function permissionRoutes(app: FastifyInstance, { services }: { ser
       config: access(ADMIN),
       schema: {
         tags,
-        summary: 'Every restricted experiment (by id) and registered model (by name)',
+        summary: 'Every restricted experiment (by id), registered model (by name) and dataset (<namespace>:<name>)',
         response: { 200: Type.Object({ restrictions: Type.Array(RestrictionJson) }) },
       },
     },

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { invalid } from '../../../domain/errors.js';
 import type { Services } from '../../../services/services.js';
-import { modelWithIdAt, server } from '../../access/locators.js';
+import { datasetAt, datasetVersionAt, firstOf, modelWithIdAt, server } from '../../access/locators.js';
 import { access, needs, SIGNED_IN } from '../../access/route-access.js';
 import type { TypedApp } from '../../typed-app.js';
 import {
@@ -19,6 +19,11 @@ import {
 import { registration } from './registration-presenter.js';
 
 const tags = ['lineage'];
+/**
+ * Registering a dataset or a version of one: a role bound to the dataset when it exists (a restricted dataset takes
+ * one), else a global role, as for every lineage entity of no experiment.
+ */
+const datasetOrServer = firstOf(datasetAt('body', 'name', 'namespace'), server);
 const EntityId = Type.String({ minLength: 1, maxLength: 200 });
 const IdParam = <Name extends string>(name: Name) => Type.Object({ [name]: EntityId } as Record<Name, typeof EntityId>);
 
@@ -28,14 +33,14 @@ export async function lineageEntityRoutes(app: TypedApp, { services }: { service
 
   app.post(
     '/lineage/datasets',
-    { config: access(needs('edit', server)), schema: { tags, body: RegisterDatasetBody } },
+    { config: access(needs('edit', datasetOrServer)), schema: { tags, body: RegisterDatasetBody } },
     async (request, reply) => reply.status(201).send({ dataset: await lineage.registerDataset(request.body) }),
   );
 
   app.get(
     '/lineage/dataset-versions',
     {
-      config: access(SIGNED_IN),
+      config: access(needs('read', firstOf(datasetAt('query', 'name', 'namespace'), datasetAt('query', 'dataset')))),
       schema: {
         tags,
         summary: "A dataset's versions, by namespace and name or as one string <namespace>:<name>",
@@ -63,7 +68,7 @@ export async function lineageEntityRoutes(app: TypedApp, { services }: { service
 
   app.post(
     '/lineage/dataset-versions',
-    { config: access(needs('edit', server)), schema: { tags, body: RegisterDatasetVersionBody } },
+    { config: access(needs('edit', datasetOrServer)), schema: { tags, body: RegisterDatasetVersionBody } },
     async (request, reply) => {
       const { columns, qualityChecks, ...rest } = request.body;
       const datasetVersion = await lineage.registerDatasetVersion({
@@ -84,7 +89,10 @@ export async function lineageEntityRoutes(app: TypedApp, { services }: { service
 
   app.get(
     '/lineage/dataset-versions/:versionId',
-    { config: access(SIGNED_IN), schema: { tags, params: IdParam('versionId') } },
+    {
+      config: access(needs('read', datasetVersionAt('params', 'versionId'))),
+      schema: { tags, params: IdParam('versionId') },
+    },
     async (request) => ({ datasetVersion: await lineage.getDatasetVersion(request.params.versionId) }),
   );
 

@@ -3,7 +3,7 @@ import { parseEdgeTypes } from '../../../domain/lineage/edge-types.js';
 import type { Direction } from '../../../domain/lineage/graph.js';
 import { NODE_KINDS } from '../../../domain/lineage/node-id.js';
 import type { Services } from '../../../services/services.js';
-import { modelWithIdAt, server } from '../../access/locators.js';
+import { datasetVersionAt, modelWithIdAt, server } from '../../access/locators.js';
 import { access, needs, SIGNED_IN } from '../../access/route-access.js';
 import { literalUnion } from '../../literal-union.js';
 import type { TypedApp } from '../../typed-app.js';
@@ -109,7 +109,7 @@ export async function lineageQueryRoutes(app: TypedApp, { services }: { services
   app.get(
     '/lineage/dataset-versions/:versionId/models',
     {
-      config: access(SIGNED_IN),
+      config: access(needs('read', datasetVersionAt('params', 'versionId'))),
       schema: {
         tags,
         summary: 'Model versions trained on a dataset version',

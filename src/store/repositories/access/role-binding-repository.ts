@@ -64,7 +64,7 @@ export async function bindingsAndRestriction(
   db: Executor,
   principalId: string,
   teamIds: readonly string[],
-  resourceKind: 'experiment' | 'model',
+  resourceKind: 'experiment' | 'model' | 'dataset',
   resourceId: string,
 ): Promise<{ bindings: Pick<RoleBindingsTable, 'resource_kind' | 'role'>[]; restricted: boolean }> {
   const rows = await db

@@ -59,6 +59,17 @@ export async function findDatasetsNamed(
     .execute();
 }
 
+/** `<namespace>:<name>` of the datasets with these ids, by id: how grants and restrictions on them are shown. */
+export async function datasetNamesById(db: Executor, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('lineage_datasets')
+    .select(['dataset_id', 'namespace', 'name'])
+    .where('dataset_id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(rows.map((row) => [row.dataset_id, `${row.namespace}:${row.name}`]));
+}
+
 export async function insertDataset(db: Executor, row: LineageDatasetsTable): Promise<void> {
   await db.insertInto('lineage_datasets').values(row).execute();
 }

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { api, type PermissionTarget } from '../../api/client.js';
+import { api, type PermissionTarget, type RestrictionTarget } from '../../api/client.js';
 import { queryKeys } from '../../api/queries.js';
 import type { RoleBinding, RoleName } from '../../api/types.js';
 import { Empty, ErrorMessage, Loading } from '../../components/states.js';
@@ -8,11 +8,19 @@ import { useAction } from '../../lib/use-action.js';
 import { useApiQuery } from '../../lib/use-api-query.js';
 
 type SubjectKind = 'user' | 'team';
-type ResourceKind = 'experiment' | 'model' | 'global';
+type ResourceKind = 'experiment' | 'model' | 'dataset' | 'global';
+type RestrictableKind = Exclude<ResourceKind, 'global'>;
+
+/** The request field naming a resource of a kind: experiments by id, models by name, datasets as namespace:name. */
+function restrictionTarget(kind: RestrictableKind, id: string): RestrictionTarget {
+  if (kind === 'experiment') return { experiment: id };
+  return kind === 'model' ? { model: id.trim() } : { dataset: id.trim() };
+}
 
 /**
- * Who holds which role on what: grant a role to a user or team on an experiment, a registered model or everything,
- * revoke one, and mark experiments and registered models restricted (seen only through roles bound to them).
+ * Who holds which role on what: grant a role to a user or team on an experiment, a registered model, a dataset or
+ * everything, revoke one, and mark experiments, registered models and datasets restricted (seen only through roles
+ * bound to them).
  */
 export function PermissionsPage() {
   const bindings = useApiQuery(queryKeys.permissions(), (signal) => api.permissions(signal));
@@ -36,7 +44,7 @@ export function PermissionsPage() {
       </>
     ) : (
       <>
-        model <strong>{binding.resource.id}</strong>
+        {binding.resource.kind === 'model' ? 'model' : 'dataset'} <strong>{binding.resource.id}</strong>
       </>
     );
 
@@ -102,11 +110,9 @@ export function PermissionsPage() {
 function targetOf(binding: RoleBinding): PermissionTarget {
   const subject = binding.subject.kind === 'user' ? { user: binding.subject.name } : { team: binding.subject.name };
   const resource =
-    binding.resource.kind === 'experiment'
-      ? { experiment: binding.resource.id }
-      : binding.resource.kind === 'model'
-        ? { model: binding.resource.id }
-        : { global: true as const };
+    binding.resource.kind === 'global'
+      ? { global: true as const }
+      : restrictionTarget(binding.resource.kind, binding.resource.id);
   return { ...subject, ...resource };
 }
 
@@ -126,11 +132,7 @@ function GrantForm({ users, teams, experiments }: { users: string[]; teams: stri
       api.grant({
         role,
         ...(subjectKind === 'user' ? { user: subject } : { team: subject }),
-        ...(resourceKind === 'experiment'
-          ? { experiment: resource }
-          : resourceKind === 'model'
-            ? { model: resource.trim() }
-            : { global: true as const }),
+        ...(resourceKind === 'global' ? { global: true as const } : restrictionTarget(resourceKind, resource)),
       }),
     [queryKeys.permissions(), ['effective-role']],
   );
@@ -183,6 +185,7 @@ function GrantForm({ users, teams, experiments }: { users: string[]; teams: stri
         >
           <option value="experiment">experiment</option>
           <option value="model">registered model</option>
+          <option value="dataset">dataset</option>
           <option value="global">everything</option>
         </select>
         {resourceKind === 'experiment' && (
@@ -204,6 +207,15 @@ function GrantForm({ users, teams, experiments }: { users: string[]; teams: stri
             onChange={(e) => setResource(e.target.value)}
           />
         )}
+        {resourceKind === 'dataset' && (
+          <input
+            type="text"
+            aria-label="Dataset name"
+            placeholder="namespace:name"
+            value={resource}
+            onChange={(e) => setResource(e.target.value)}
+          />
+        )}
         <button type="submit" className="primary" disabled={grant.busy || !ready}>
           Grant
         </button>
@@ -217,14 +229,14 @@ function GrantForm({ users, teams, experiments }: { users: string[]; teams: stri
   );
 }
 
-/** Restricted experiments and registered models: the default role and global roles no longer reach them. */
+/** Restricted experiments, models and datasets: the default role and global roles no longer reach them. */
 function Restrictions({ experiments }: { experiments: Named[] }) {
   const restrictions = useApiQuery(queryKeys.restrictions(), (signal) => api.restrictions(signal));
-  const [kind, setKind] = useState<'experiment' | 'model'>('experiment');
+  const [kind, setKind] = useState<RestrictableKind>('experiment');
   const [target, setTarget] = useState('');
   const changed = [queryKeys.restrictions(), ['effective-role'], ['experiments']];
   const restrict = useAction(
-    (resource: { experiment: string } | { model: string }, restricted: boolean) => api.restrict(resource, restricted),
+    (resource: RestrictionTarget, restricted: boolean) => api.restrict(resource, restricted),
     changed,
   );
   const experimentName = new Map(experiments.map((e) => [e.id, e.name]));
@@ -235,7 +247,8 @@ function Restrictions({ experiments }: { experiments: Named[] }) {
     <div className="admin-card">
       <h3>Restricted</h3>
       <p className="muted small">
-        Only roles bound to a restricted experiment or registered model reach it: it is hidden from everyone else.
+        Only roles bound to a restricted experiment, registered model or dataset reach it: it is hidden from everyone
+        else.
       </p>
       {restrictions.error ? (
         <ErrorMessage error={restrictions.error} onRetry={restrictions.reload} />
@@ -247,14 +260,12 @@ function Restrictions({ experiments }: { experiments: Named[] }) {
         <ul className="member-list" data-testid="restrictions">
           {restrictions.data.restrictions.map((r) => (
             <li key={`${r.kind}:${r.id}`} data-restricted={`${r.kind} ${r.id}`}>
-              {r.kind === 'experiment' ? `experiment ${experimentName.get(r.id) ?? r.id}` : `model ${r.id}`}
+              {r.kind === 'experiment' ? `experiment ${experimentName.get(r.id) ?? r.id}` : `${r.kind} ${r.id}`}
               <button
                 type="button"
                 className="link-button"
                 disabled={restrict.busy}
-                onClick={() =>
-                  void restrict.run(r.kind === 'experiment' ? { experiment: r.id } : { model: r.id }, false)
-                }
+                onClick={() => void restrict.run(restrictionTarget(r.kind, r.id), false)}
               >
                 lift
               </button>
@@ -267,7 +278,7 @@ function Restrictions({ experiments }: { experiments: Named[] }) {
         aria-label="Restrict"
         onSubmit={async (event) => {
           event.preventDefault();
-          if (await restrict.run(kind === 'experiment' ? { experiment: target } : { model: target.trim() }, true)) {
+          if (await restrict.run(restrictionTarget(kind, target), true)) {
             setTarget('');
           }
         }}
@@ -276,12 +287,13 @@ function Restrictions({ experiments }: { experiments: Named[] }) {
           aria-label="Restrict kind"
           value={kind}
           onChange={(e) => {
-            setKind(e.target.value as 'experiment' | 'model');
+            setKind(e.target.value as RestrictableKind);
             setTarget('');
           }}
         >
           <option value="experiment">experiment</option>
           <option value="model">registered model</option>
+          <option value="dataset">dataset</option>
         </select>
         {kind === 'experiment' ? (
           <select aria-label="Experiment to restrict" value={target} onChange={(e) => setTarget(e.target.value)}>
@@ -297,8 +309,8 @@ function Restrictions({ experiments }: { experiments: Named[] }) {
         ) : (
           <input
             type="text"
-            aria-label="Registered model to restrict"
-            placeholder="Registered model name"
+            aria-label={kind === 'model' ? 'Registered model to restrict' : 'Dataset to restrict'}
+            placeholder={kind === 'model' ? 'Registered model name' : 'namespace:name'}
             value={target}
             onChange={(e) => setTarget(e.target.value)}
           />
