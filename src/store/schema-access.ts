@@ -88,8 +88,19 @@ export interface AccessLogTable {
   requests: number;
 }
 
+/**
+ * One row (id 1) whose generation moves on with every committed change to role bindings or restrictions, by triggers
+ * (migration 0030): what lets a server keep bindings it read and know, within the query that authenticates a request,
+ * whether they are still current.
+ */
+export interface AccessGenerationTable {
+  id: number;
+  generation: number;
+}
+
 export interface AccessDatabase {
   access_log: AccessLogTable;
+  access_generation: AccessGenerationTable;
   principals: PrincipalsTable;
   teams: TeamsTable;
   team_members: TeamMembersTable;

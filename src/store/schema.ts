@@ -201,4 +201,5 @@ export interface Database {
   role_bindings: AccessDatabase['role_bindings'];
   restricted_resources: AccessDatabase['restricted_resources'];
   access_log: AccessDatabase['access_log'];
+  access_generation: AccessDatabase['access_generation'];
 }

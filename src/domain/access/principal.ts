@@ -14,6 +14,11 @@ export interface Principal {
   via: 'token' | 'password' | 'session' | 'oidc' | 'open';
   /** The token's id when a token was used, so a denial names the token and not only its owner. */
   tokenId?: string;
+  /**
+   * The access generation (the count of committed changes to role bindings and restrictions) read when the principal
+   * was authenticated: bindings read under it may be reused by later requests of the same generation.
+   */
+  factsGeneration?: number;
 }
 
 /** The identity of every request to a server running without authentication: may do everything. */

@@ -21,33 +21,43 @@ import { findLoggedModelRow } from '../../store/repositories/logged-model-reposi
 import { findModelNameById, findModelRow } from '../../store/repositories/registry/model-repository.js';
 import { findRunRow } from '../../store/repositories/run-repository.js';
 import type { Store } from '../../store/store.js';
+import type { AccessFactsCache } from './access-facts-cache.js';
 
 /**
- * The facts access decisions need, read from the database on every request (nothing cached, so a grant or a
- * revocation applies on every replica at once), and the decisions themselves from domain/access.
+ * The facts access decisions need — read from the database, or kept by the facts cache under the access generation
+ * the request was authenticated in, so a grant or a revocation applies on every replica at once — and the decisions
+ * themselves from domain/access.
  */
 export class AccessPolicy {
   constructor(
     private readonly store: Store,
     readonly defaultRole: RoleName | null,
+    private readonly facts: AccessFactsCache,
   ) {}
+
+  /** A principal and its teams, as keys of remembered facts: a change of teams makes a different key. */
+  private static who(principal: Principal): string {
+    return `${principal.id}\0${principal.teamIds.join(',')}`;
+  }
 
   async decide(principal: Principal, need: Need, resource: ProtectedResource): Promise<AccessDecision> {
     if (principal.isAdmin)
       return decideAccess(principal, need, resource, { held: [], defaultRole: null, restricted: false });
     if (resource.kind === 'global') {
-      const bindings = await bindingsFor(this.store.db, principal.id, principal.teamIds, 'global', '');
+      const bindings = await this.facts.through(
+        principal.factsGeneration,
+        `global\0${AccessPolicy.who(principal)}`,
+        () => bindingsFor(this.store.db, principal.id, principal.teamIds, 'global', ''),
+      );
       // The server as a whole (the audit log, schemas, lineage entities of no experiment) is reached through global
       // roles only: the default role is for experiments and models nobody restricted.
       const held: HeldRole[] = bindings.map((b) => ({ role: b.role, global: false }));
       return decideAccess(principal, need, resource, { held, defaultRole: null, restricted: true });
     }
-    const { bindings, restricted } = await bindingsAndRestriction(
-      this.store.db,
-      principal.id,
-      principal.teamIds,
-      resource.kind,
-      resource.id,
+    const { bindings, restricted } = await this.facts.through(
+      principal.factsGeneration,
+      `on\0${AccessPolicy.who(principal)}\0${resource.kind}\0${resource.id}`,
+      () => bindingsAndRestriction(this.store.db, principal.id, principal.teamIds, resource.kind, resource.id),
     );
     const held: HeldRole[] = bindings.map((b) => ({ role: b.role, global: b.resource_kind === 'global' }));
     return decideAccess(principal, need, resource, {
@@ -81,8 +91,10 @@ export class AccessPolicy {
   async readable(principal: Principal, kind: 'experiment' | 'model' | 'dataset'): Promise<ReadableSet> {
     if (principal.isAdmin) return { kind: 'all' };
     const [bindings, restricted] = await Promise.all([
-      allBindingsOf(this.store.db, principal.id, principal.teamIds),
-      restrictedIds(this.store.db, kind),
+      this.facts.through(principal.factsGeneration, `all\0${AccessPolicy.who(principal)}`, () =>
+        allBindingsOf(this.store.db, principal.id, principal.teamIds),
+      ),
+      this.facts.through(principal.factsGeneration, `restricted\0${kind}`, () => restrictedIds(this.store.db, kind)),
     ]);
     return readableSet({
       isAdmin: false,

@@ -1,6 +1,7 @@
 import type { RoleName } from '../../domain/access/access-types.js';
 import type { Store } from '../../store/store.js';
 import type { UnitOfWork } from '../unit-of-work.js';
+import { AccessFactsCache } from './access-facts-cache.js';
 import { AccessLog } from './access-log.js';
 import { AccessPolicy } from './access-policy.js';
 import { Authenticator } from './authenticator.js';
@@ -14,6 +15,8 @@ import { TokenService } from './token-service.js';
 import { UserService } from './user-service.js';
 
 export interface AccessServices {
+  /** Remembers what access checks read, once told to follow a change feed (servers with authentication do). */
+  facts: AccessFactsCache;
   accessLog: AccessLog;
   authenticator: Authenticator;
   policy: AccessPolicy;
@@ -34,11 +37,13 @@ export function createAccessServices(deps: {
   sso?: SsoConfig;
 }): AccessServices {
   const { store, unitOfWork, now } = deps;
+  const facts = new AccessFactsCache();
   const authenticator = new Authenticator(store, now);
   return {
+    facts,
     accessLog: new AccessLog(store, now),
     authenticator,
-    policy: new AccessPolicy(store, deps.defaultRole === undefined ? 'reader' : deps.defaultRole),
+    policy: new AccessPolicy(store, deps.defaultRole === undefined ? 'reader' : deps.defaultRole, facts),
     denials: new DenialRecorder(unitOfWork),
     users: new UserService(store, unitOfWork, now),
     tokens: new TokenService(store, unitOfWork, now),

@@ -3,7 +3,11 @@ import { LRUCache } from 'lru-cache';
 import type { Principal } from '../../domain/access/principal.js';
 import { findPrincipalByName, findPrincipalWithTeams } from '../../store/repositories/access/principal-repository.js';
 import { findSessionByHash } from '../../store/repositories/access/session-repository.js';
-import { findTokenByHash, findTokenWithOwner, touchToken } from '../../store/repositories/access/token-repository.js';
+import {
+  findTokenWithOwner,
+  type TokenWithOwner,
+  touchToken,
+} from '../../store/repositories/access/token-repository.js';
 import type { PrincipalsTable } from '../../store/schema-access.js';
 import type { Store } from '../../store/store.js';
 import { secretDigest, verifyPassword } from './credentials.js';
@@ -15,9 +19,10 @@ const LAST_USED_GRANULARITY_MS = 60_000;
 
 /**
  * Turns credentials into a principal. Every check reads the database, so a token revoked, a session ended or a user
- * deactivated on one replica is refused by all of them at once. The only thing remembered in memory is that a given
- * password matched a given stored hash: MLflow clients send the password with every request, and scrypt on each
- * would cost more than the request; a changed password has a new hash and so misses the memory.
+ * deactivated on one replica is refused by all of them at once; the same query reads the access generation the
+ * principal's role bindings are then checked under (see AccessFactsCache). The only thing remembered in memory is that
+ * a given password matched a given stored hash: MLflow clients send the password with every request, and scrypt on
+ * each would cost more than the request; a changed password has a new hash and so misses the memory.
  */
 export class Authenticator {
   private readonly matchedPasswords = new LRUCache<string, true>({ max: 10_000, ttl: 10 * 60_000 });
@@ -31,9 +36,12 @@ export class Authenticator {
   ) {}
 
   async byToken(token: string): Promise<Authentication> {
-    const found = await findTokenWithOwner(this.store.db, secretDigest(token));
+    return this.tokenAuthentication(await findTokenWithOwner(this.store.db, secretDigest(token)));
+  }
+
+  private async tokenAuthentication(found: TokenWithOwner | undefined): Promise<Authentication> {
     if (!found) return { ok: false, reason: 'the token is not known to this server' };
-    const { token: row, owner, teamIds } = found;
+    const { token: row, owner, teamIds, accessGeneration } = found;
     if (row.revoked_time !== null) return { ok: false, reason: `token ${row.token_id} was revoked` };
     const now = this.now();
     if (row.expires_time !== null && Number(row.expires_time) <= now) {
@@ -46,14 +54,20 @@ export class Authenticator {
     }
     return {
       ok: true,
-      principal: { ...principalOf(owner, teamIds), via: 'token', scope: row.scope, tokenId: row.token_id },
+      principal: {
+        ...principalOf(owner, teamIds, accessGeneration),
+        via: 'token',
+        scope: row.scope,
+        tokenId: row.token_id,
+      },
     };
   }
 
   /** A user name and password, or (as MLflow clients may send) a user name and one of that user's tokens. */
   async byPassword(name: string, password: string): Promise<Authentication> {
-    if (await findTokenByHash(this.store.db, secretDigest(password))) {
-      const viaToken = await this.byToken(password);
+    const asToken = await findTokenWithOwner(this.store.db, secretDigest(password));
+    if (asToken) {
+      const viaToken = await this.tokenAuthentication(asToken);
       if (viaToken.ok && viaToken.principal.name !== name) {
         return { ok: false, reason: `the token does not belong to '${name}'` };
       }
@@ -82,9 +96,9 @@ export class Authenticator {
   async activePrincipal(principalId: string): Promise<Authentication> {
     const found = await findPrincipalWithTeams(this.store.db, principalId);
     if (!found) return { ok: false, reason: 'the account no longer exists' };
-    const { row, teamIds } = found;
+    const { row, teamIds, accessGeneration } = found;
     if (row.active !== 1) return { ok: false, reason: `the account '${row.name}' is deactivated` };
-    return { ok: true, principal: principalOf(row, teamIds) };
+    return { ok: true, principal: principalOf(row, teamIds, accessGeneration) };
   }
 
   private async passwordMatches(row: PrincipalsTable | undefined, password: string): Promise<boolean> {
@@ -99,8 +113,9 @@ export class Authenticator {
   }
 }
 
-function principalOf(row: PrincipalsTable, teamIds: string[]): Principal {
+function principalOf(row: PrincipalsTable, teamIds: string[], factsGeneration: number): Principal {
   return {
+    factsGeneration,
     id: row.principal_id,
     name: row.name,
     kind: row.kind,

@@ -1,5 +1,6 @@
 import type { PrincipalsTable } from '../../schema-access.js';
 import type { Executor } from '../../store.js';
+import { currentAccessGeneration } from './access-generation.js';
 
 export async function insertPrincipalRow(db: Executor, row: PrincipalsTable): Promise<void> {
   await db.insertInto('principals').values(row).execute();
@@ -49,16 +50,20 @@ export async function teamIdsOf(db: Executor, principalId: string): Promise<stri
 export async function findPrincipalWithTeams(
   db: Executor,
   principalId: string,
-): Promise<{ row: PrincipalsTable; teamIds: string[] } | undefined> {
+): Promise<{ row: PrincipalsTable; teamIds: string[]; accessGeneration: number } | undefined> {
   const rows = await db
     .selectFrom('principals')
     .leftJoin('team_members', 'team_members.principal_id', 'principals.principal_id')
     .selectAll('principals')
-    .select('team_members.team_id')
+    .select(['team_members.team_id', currentAccessGeneration])
     .where('principals.principal_id', '=', principalId)
     .execute();
   const first = rows[0];
   if (!first) return undefined;
-  const { team_id: _team, ...row } = first;
-  return { row, teamIds: rows.flatMap((r) => (r.team_id === null ? [] : [r.team_id])) };
+  const { team_id: _team, access_generation, ...row } = first;
+  return {
+    row,
+    teamIds: rows.flatMap((r) => (r.team_id === null ? [] : [r.team_id])),
+    accessGeneration: Number(access_generation),
+  };
 }

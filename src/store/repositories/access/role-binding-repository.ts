@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { BindingResourceKind, RestrictableKind, RoleName } from '../../../domain/access/access-types.js';
+import type { BindingResourceKind, RestrictableKind } from '../../../domain/access/access-types.js';
 import type { RoleBindingsTable } from '../../schema-access.js';
 import type { Executor } from '../../store.js';
 

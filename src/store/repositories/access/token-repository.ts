@@ -1,12 +1,9 @@
 import type { ApiTokensTable, PrincipalsTable } from '../../schema-access.js';
 import type { Executor } from '../../store.js';
+import { currentAccessGeneration } from './access-generation.js';
 
 export async function insertTokenRow(db: Executor, row: ApiTokensTable): Promise<void> {
   await db.insertInto('api_tokens').values(row).execute();
-}
-
-export async function findTokenByHash(db: Executor, tokenHash: string): Promise<ApiTokensTable | undefined> {
-  return db.selectFrom('api_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
 }
 
 export async function findTokenById(db: Executor, tokenId: string): Promise<ApiTokensTable | undefined> {
@@ -53,10 +50,15 @@ export async function touchToken(db: Executor, tokenId: string, at: number, gran
  * A token with its owner and the owner's teams, in one query: what authenticating a Bearer token reads, once per
  * request (a round trip each on PostgreSQL, so one instead of three).
  */
-export async function findTokenWithOwner(
-  db: Executor,
-  tokenHash: string,
-): Promise<{ token: ApiTokensTable; owner: PrincipalsTable; teamIds: string[] } | undefined> {
+export interface TokenWithOwner {
+  token: ApiTokensTable;
+  owner: PrincipalsTable;
+  teamIds: string[];
+  /** The access generation when the token was read (see access-generation.ts). */
+  accessGeneration: number;
+}
+
+export async function findTokenWithOwner(db: Executor, tokenHash: string): Promise<TokenWithOwner | undefined> {
   const rows = await db
     .selectFrom('api_tokens as t')
     .innerJoin('principals as p', 'p.principal_id', 't.principal_id')
@@ -82,6 +84,7 @@ export async function findTokenWithOwner(
       'p.created_time',
       'p.last_login_time',
       'm.team_id',
+      currentAccessGeneration,
     ])
     .where('t.token_hash', '=', tokenHash)
     .execute();
@@ -113,5 +116,6 @@ export async function findTokenWithOwner(
       last_login_time: first.last_login_time,
     },
     teamIds: rows.flatMap((row) => (row.team_id === null ? [] : [row.team_id])),
+    accessGeneration: Number(first.access_generation),
   };
 }
