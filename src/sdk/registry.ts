@@ -1,6 +1,9 @@
 import { type FetchFunction, HttpClient } from './http-client.js';
 import { DEFAULT_RETRY, type RetryOptions } from './retry-policy.js';
 import { apiPath, withQuery } from './url-path.js';
+import type { CheckResult, Evaluation, VersionManifest } from './wire/registry-shapes.js';
+
+export type { CheckResult, Evaluation, ManifestFile, VersionManifest } from './wire/registry-shapes.js';
 
 /** Typed client of Mnemo's model registry (`/api/v1/registered-models`, `/schemas`, governance endpoints). */
 
@@ -230,6 +233,23 @@ export class RegistryClient {
         apiPath`/registered-models/${name}/versions/${version}/history`,
       )
     ).transitions;
+  }
+
+  /** The files a version vouches for, each with its SHA-256. */
+  async manifest(name: string, version: number): Promise<VersionManifest> {
+    return this.reads.request<VersionManifest>('GET', apiPath`/registered-models/${name}/versions/${version}/manifest`);
+  }
+
+  /** Evaluation results of a version, per metric and data slice. */
+  async evaluations(name: string, version: number): Promise<Evaluation[]> {
+    const path = apiPath`/registered-models/${name}/versions/${version}/evaluations`;
+    return (await this.reads.request<{ evaluations: Evaluation[] }>('GET', path)).evaluations;
+  }
+
+  /** Fairness and drift checks recorded on a version. */
+  async checks(name: string, version: number): Promise<CheckResult[]> {
+    const path = apiPath`/registered-models/${name}/versions/${version}/checks`;
+    return (await this.reads.request<{ checks: CheckResult[] }>('GET', path)).checks;
   }
 
   async latestVersions(name: string, stages: Stage[] = []): Promise<ModelVersion[]> {

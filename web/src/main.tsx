@@ -20,6 +20,10 @@ import { ExperimentsPage } from './views/ExperimentsPage.js';
 import { LoggedModelPage } from './views/LoggedModelPage.js';
 import { MyTokensPage } from './views/MyTokensPage.js';
 import { NotFoundPage } from './views/NotFoundPage.js';
+import { ModelPage } from './views/registry/ModelPage.js';
+import { ModelsPage } from './views/registry/ModelsPage.js';
+import { VersionComparePage } from './views/registry/VersionComparePage.js';
+import { VersionPage } from './views/registry/VersionPage.js';
 import { SignInPage } from './views/SignInPage.js';
 
 const router = createBrowserRouter([
@@ -37,6 +41,10 @@ const router = createBrowserRouter([
         lazy: async () => ({ Component: (await import('./views/RunPage.js')).RunPage }),
       },
       { path: '/logged-models/:modelId', element: <LoggedModelPage /> },
+      { path: '/models', element: <ModelsPage /> },
+      { path: '/models/:name', element: <ModelPage /> },
+      { path: '/models/:name/versions/:version', element: <VersionPage /> },
+      { path: '/models/:name/compare', element: <VersionComparePage /> },
       { path: '/compare', lazy: async () => ({ Component: (await import('./views/ComparePage.js')).ComparePage }) },
       { path: '/tokens', element: <MyTokensPage /> },
       {

@@ -56,3 +56,14 @@ export interface LineageWalk {
   nodes: LineageNode[];
   edges: LineageEdge[];
 }
+
+export type {
+  CheckResult,
+  Evaluation,
+  ModelCard,
+  ModelVersion,
+  RegisteredModel,
+  Stage,
+  StageTransition,
+  VersionManifest,
+} from '../../../src/sdk/registry.js';

@@ -30,6 +30,7 @@ export function Layout() {
           <NavLink to="/" end>
             Experiments
           </NavLink>
+          <NavLink to="/models">Models</NavLink>
           <NavLink to="/compare">Compare</NavLink>
           {user?.isAdmin && <NavLink to="/admin">Admin</NavLink>}
         </nav>

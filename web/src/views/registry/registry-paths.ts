@@ -1,0 +1,4 @@
+/** Where the registry's pages live; names may hold any character, so each part is encoded. */
+export const modelPath = (name: string) => `/models/${encodeURIComponent(name)}`;
+export const versionPagePath = (name: string, version: number) => `${modelPath(name)}/versions/${version}`;
+export const compareVersionsPath = (name: string, a: number, b: number) => `${modelPath(name)}/compare?a=${a}&b=${b}`;
