@@ -212,6 +212,14 @@ describe.each(backends)('sensitive params and tags are stored encrypted on $name
   it('refuses plain values that pose as encrypted ones and the pattern tag through the tag routes', async () => {
     const posing = await api.call('POST', `/api/v1/runs/${runId}/batch`, { tags: { note: 'mnemo-sealed:v1.x' } });
     expect(posing.status).toBe(400);
+    const long = await api.call('POST', `/api/v1/runs/${runId}/batch`, {
+      tags: { 'customer.notes': 'n'.repeat(1501) },
+    });
+    expect(long.status).toBe(400);
+    expect(JSON.stringify(long.body)).toMatch(/customer\.notes.*1501 bytes/);
+    await ok(api, 'POST', `/api/v1/runs/${runId}/batch`, {
+      tags: { 'customer.notes': randomBytes(750).toString('hex') },
+    });
     const tag = await api.call('PUT', `/api/v1/experiments/${experimentId}/tags`, {
       tags: { 'mnemo.sensitive_keys': '' },
     });
@@ -222,6 +230,24 @@ describe.each(backends)('sensitive params and tags are stored encrypted on $name
       `/api/v1/experiments/${experimentId}/sensitive-keys`,
     );
     expect(setting).toMatchObject({ patterns: ['customer.*'], serverPatterns: ['*.connection_string'] });
+  });
+
+  it('refuses registry tags that the server patterns name rather than storing them in plain text', async () => {
+    const created = await api.call('POST', '/api/2.0/mlflow/registered-models/create', {
+      name: 'billing-model',
+      tags: [{ key: 'serving.connection_string', value: SECRET_PARAM }],
+    });
+    expect(created.status).toBe(400);
+    expect(JSON.stringify(created.body)).toMatch(/serving\.connection_string.*sensitive/);
+    await ok(api, 'POST', '/api/2.0/mlflow/registered-models/create', { name: 'billing-model' });
+    const tagged = await api.call('POST', '/api/2.0/mlflow/registered-models/set-tag', {
+      name: 'billing-model',
+      key: 'serving.connection_string',
+      value: SECRET_PARAM,
+    });
+    expect(tagged.status).toBe(400);
+    const { audit } = await rawRows();
+    expect(audit).not.toContain(SECRET_PARAM);
   });
 
   it('verifies the log against encrypted rows and finds an edited one', async () => {
@@ -266,7 +292,8 @@ describe.each(backends)('sensitive params and tags are stored encrypted on $name
       '/api/v1/encryption',
     );
     expect(status.rotation.currentKeyId).toBe(newKeyId);
-    expect(status.sealedValues).toEqual({ [newKeyId]: 64 });
+    // Four values of the first run, one sealed note and one param for each of the other sixty.
+    expect(status.sealedValues).toEqual({ [newKeyId]: 65 });
     const { values, audit } = await rawRows();
     const keyIds = new Set(values.filter((v) => v.value.startsWith('mnemo-sealed:')).map((v) => v.value.split('.')[1]));
     expect([...keyIds]).toEqual([newKeyId]);

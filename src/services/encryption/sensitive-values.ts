@@ -13,6 +13,13 @@ export const SENSITIVE_KEYS_TAG = 'mnemo.sensitive_keys';
 export type RunValueKind = 'param' | 'tag';
 
 /**
+ * The longest value stored encrypted. Sealing adds a third (base64) and the values do not compress, and PostgreSQL's
+ * (key, value) search index takes at most about 2.7 KB an entry: this keeps every sealed value, with its key, under
+ * that on both databases alike.
+ */
+export const MAX_SENSITIVE_VALUE_BYTES = 1500;
+
+/**
  * Tags the server itself reads or keeps a copy of in the run's own columns (name, user, parent, the logged-model
  * history it parses and appends to): sealing them would leave the copy in plain text anyway, so no pattern seals them.
  */
@@ -55,6 +62,13 @@ export class SensitiveValues {
             'start the server with MNEMO_ENCRYPTION_KEY or --encryption-key-file',
         );
       }
+      const bytes = Buffer.byteLength(entry.value, 'utf8');
+      if (bytes > MAX_SENSITIVE_VALUE_BYTES) {
+        throw invalid(
+          `The value of the sensitive ${kind} '${entry.key}' is ${bytes} bytes; encrypted values are limited to ` +
+            `${MAX_SENSITIVE_VALUE_BYTES} bytes`,
+        );
+      }
       return { key: entry.key, value: this.keys.seal(entry.value, runValueContext(runId, kind, entry.key)) };
     });
   }
@@ -82,6 +96,21 @@ export class SensitiveValues {
     const params = this.open(runId, 'param', run.params);
     const tags = this.open(runId, 'tag', run.tags);
     return params === run.params && tags === run.tags ? run : { ...run, params, tags };
+  }
+
+  /**
+   * Registry tags are not stored encrypted (see README, "Encryption of sensitive values"): a registry tag whose key
+   * the server's patterns name is refused, never stored in plain text.
+   */
+  refuseRegistryTags(tags: readonly KeyValue[]): void {
+    if (this.serverKeys.isEmpty) return;
+    const sensitive = tags.find((tag) => this.serverKeys.matches(tag.key));
+    if (sensitive) {
+      throw invalid(
+        `The tag '${sensitive.key}' matches a sensitive key pattern (--sensitive-keys), and registered model and ` +
+          'version tags are not stored encrypted: keep the value in a run param or tag instead',
+      );
+    }
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { SensitiveValues } from '../encryption/sensitive-values.js';
 import { type EntityKind, enforceNamingRule } from '../../domain/registry/naming-rule.js';
 import { enforceVocabularies } from '../../domain/registry/vocabulary.js';
 import type { KeyValue } from '../../domain/tracking/entities.js';
@@ -15,7 +16,12 @@ export async function checkName(db: Executor, kind: EntityKind, name: string): P
   enforceNamingRule(await findNamingRule(db, kind), name);
 }
 
-export async function checkTags(db: Executor, tags: readonly KeyValue[]): Promise<void> {
+export async function checkTags(
+  db: Executor,
+  tags: readonly KeyValue[],
+  sensitive?: SensitiveValues | undefined,
+): Promise<void> {
+  sensitive?.refuseRegistryTags(tags);
   for (const tag of tags) {
     validateKey(tag.key, 'tag key');
     validateLength(tag.value, TAG_VALUE_LIMIT, `value of tag '${tag.key}'`);
