@@ -1,10 +1,10 @@
-import type { SensitiveValues } from '../encryption/sensitive-values.js';
 import { type EntityKind, enforceNamingRule } from '../../domain/registry/naming-rule.js';
 import { enforceVocabularies } from '../../domain/registry/vocabulary.js';
 import type { KeyValue } from '../../domain/tracking/entities.js';
 import { validateKey, validateLength } from '../../domain/tracking/limits.js';
 import { findNamingRule, listVocabularies } from '../../store/repositories/registry/governance-repository.js';
 import type { Executor } from '../../store/store.js';
+import type { SensitiveValues } from '../encryption/sensitive-values.js';
 
 const TAG_VALUE_LIMIT = 5000;
 
