@@ -53,6 +53,11 @@ export interface ServerConfig {
   encryptionKeyFile?: string;
   /** `--sensitive-keys`: key patterns whose values are stored encrypted on every experiment. */
   sensitiveKeys?: string | readonly string[];
+  /**
+   * Whether a server given older encryption keys starts moving their values to the current key at once (the
+   * default); with false a pass runs only when asked for (`mnemo keys rotate-encryption`).
+   */
+  rotateEncryptionOnStart?: boolean;
   /** Webhook delivery timeouts, retries and bounds; defaults in DEFAULT_DELIVERY_OPTIONS. */
   webhookDelivery?: Partial<DeliveryOptions>;
   /** `--tls-cert` / `--tls-key`: PEM certificate chain and private key; the server then speaks HTTPS itself. */
@@ -150,7 +155,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const rotation = services.encryption.rotation;
   rotation.onError = (error) => app.log.error({ err: error }, 'the encryption key rotation pass stopped');
   // Started with older keys after the current one: their values move to the current key in the background.
-  if (encryptionKeys && encryptionKeys.retiring.length > 0) rotation.start();
+  if (encryptionKeys && encryptionKeys.retiring.length > 0 && config.rotateEncryptionOnStart !== false)
+    rotation.start();
   const checkpointTimer = startCheckpointTimer(
     services.provenance.checkpoints,
     config.checkpointIntervalMinutes ?? 10,

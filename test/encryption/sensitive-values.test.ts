@@ -46,7 +46,11 @@ describe.each(backends)('sensitive params and tags are stored encrypted on $name
   let runId: string;
   const otherRuns: string[] = [];
 
-  async function start(keys: string | undefined, sensitiveKeys?: string): Promise<void> {
+  async function start(
+    keys: string | undefined,
+    sensitiveKeys?: string,
+    rotateEncryptionOnStart = true,
+  ): Promise<void> {
     await server?.close();
     server = await startServer({
       host: '127.0.0.1',
@@ -55,6 +59,7 @@ describe.each(backends)('sensitive params and tags are stored encrypted on $name
       artifactsDestination: artifacts,
       encryptionKey: keys,
       sensitiveKeys,
+      rotateEncryptionOnStart,
     });
     api = callerOf(server.url);
   }
@@ -268,6 +273,21 @@ describe.each(backends)('sensitive params and tags are stored encrypted on $name
     expect((await auditVerify({ backendStoreUri: uri })).code).toBe(0);
   });
 
+  const storedKeyIds = async () =>
+    new Set(
+      (await rawRows()).values.filter((v) => v.value.startsWith('mnemo-sealed:')).map((v) => v.value.split('.')[1]),
+    );
+
+  it('reads values under the old and the new key alike while both are configured', async () => {
+    await start(`${newKey},${oldKey}`, '*.connection_string', false);
+    await ok(api, 'POST', `/api/v1/runs/${runId}/batch`, { tags: { 'customer.since': '2019-under-new-key' } });
+    expect(await storedKeyIds()).toEqual(new Set([oldKeyId, newKeyId]));
+    const text = await readRunEverywhere(runId);
+    expect(text).toContain(SECRET_PARAM);
+    expect(text).toContain('2019-under-new-key');
+    expect((await auditVerify({ backendStoreUri: uri })).code).toBe(0);
+  });
+
   it('moves every value to a new key in the background while reads go on, and the log still verifies', async () => {
     await start(`${newKey},${oldKey}`, '*.connection_string');
     let reads = 0;
@@ -292,11 +312,10 @@ describe.each(backends)('sensitive params and tags are stored encrypted on $name
       '/api/v1/encryption',
     );
     expect(status.rotation.currentKeyId).toBe(newKeyId);
-    // Four values of the first run, one sealed note and one param for each of the other sixty.
-    expect(status.sealedValues).toEqual({ [newKeyId]: 65 });
+    // Six values of the first run and one param for each of the other sixty.
+    expect(status.sealedValues).toEqual({ [newKeyId]: 66 });
     const { values, audit } = await rawRows();
-    const keyIds = new Set(values.filter((v) => v.value.startsWith('mnemo-sealed:')).map((v) => v.value.split('.')[1]));
-    expect([...keyIds]).toEqual([newKeyId]);
+    expect(await storedKeyIds()).toEqual(new Set([newKeyId]));
     expect(values.some((v) => v.value.includes(oldKeyId))).toBe(false);
     for (const secret of PLAINTEXTS) expect(audit).not.toContain(secret);
     expect(await readRunEverywhere(runId)).toContain(SECRET_MLFLOW_PARAM);
