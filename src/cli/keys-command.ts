@@ -8,6 +8,7 @@ interface Rotation {
   retiringKeyIds: string[];
   running: boolean;
   resealed: number;
+  leftPlain: number;
   error: string | null;
 }
 
@@ -61,6 +62,12 @@ export function keysCommand(): Command {
         // Values written under an old key by a replica not yet restarted with the new one: run the command again.
         console.error(
           `mnemo: values are still sealed under ${left.map(([id, n]) => `${id} (${n})`).join(', ')}; run it again`,
+        );
+        process.exitCode = 1;
+      } else if (rotation.leftPlain > 0) {
+        console.error(
+          `mnemo: ${rotation.leftPlain} value(s) of sensitive keys are longer than can be encrypted and stay in ` +
+            'plain text; shorten or delete them',
         );
         process.exitCode = 1;
       } else if (!options.json) {

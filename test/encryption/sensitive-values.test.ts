@@ -328,12 +328,15 @@ describe.each(backends)('sensitive params and tags are stored encrypted on $name
 
   it('seals values of keys that became sensitive when a pass runs', async () => {
     const plain = await given(api).inExperiment(experimentId).run({ runName: 'late' });
-    await plain.log({ params: { 'billing.account': 'acct-424242' } });
+    await plain.log({ params: { 'billing.account': 'acct-424242', 'billing.notes': 'x'.repeat(2000) } });
     await ok(api, 'PUT', `/api/v1/experiments/${experimentId}/sensitive-keys`, {
       patterns: ['customer.*', 'billing.*'],
     });
     await ok(api, 'POST', '/api/v1/encryption/rotate');
     await server!.services.encryption.rotation.settled();
+    // Too long to encrypt: left as it was, and counted for the operator.
+    const { rotation } = await ok<{ rotation: { leftPlain: number } }>(api, 'GET', '/api/v1/encryption');
+    expect(rotation.leftPlain).toBe(1);
     const { values } = await rawRows();
     expect(values.find((v) => v.run_id === plain.runId && v.key === 'billing.account')!.value).toMatch(
       /^mnemo-sealed:/,

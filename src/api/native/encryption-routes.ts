@@ -23,6 +23,7 @@ const RotationJson = Type.Object({
   retiringKeyIds: Type.Array(Type.String()),
   running: Type.Boolean(),
   resealed: Type.Integer(),
+  leftPlain: Type.Integer(),
   startTime: Type.Union([Type.Integer(), Type.Null()]),
   endTime: Type.Union([Type.Integer(), Type.Null()]),
   error: Type.Union([Type.String(), Type.Null()]),

@@ -12,7 +12,7 @@ import {
 } from '../../store/repositories/sealed-run-values.js';
 import type { ServiceDeps } from '../service-deps.js';
 import type { WriteScope } from '../unit-of-work.js';
-import type { RunValueKind, SensitiveValues } from './sensitive-values.js';
+import { MAX_SENSITIVE_VALUE_BYTES, type RunValueKind, type SensitiveValues } from './sensitive-values.js';
 
 export interface RotationProgress {
   /** The key new values are sealed with; null when the server has no encryption key. */
@@ -22,6 +22,11 @@ export interface RotationProgress {
   running: boolean;
   /** Values re-sealed (or newly sealed) by the latest pass, so far. */
   resealed: number;
+  /**
+   * Plain values whose keys became sensitive but that are too long to encrypt (see MAX_SENSITIVE_VALUE_BYTES): left
+   * as they are, and counted so an operator can delete or shorten them.
+   */
+  leftPlain: number;
   startTime: number | null;
   endTime: number | null;
   /** Why the latest pass stopped early, if it did. */
@@ -53,6 +58,7 @@ export class EncryptionRotation {
       retiringKeyIds: deps.sensitive.keys?.retiring ?? [],
       running: false,
       resealed: 0,
+      leftPlain: 0,
       startTime: null,
       endTime: null,
       error: null,
@@ -72,6 +78,7 @@ export class EncryptionRotation {
         ...this.progress,
         running: true,
         resealed: 0,
+        leftPlain: 0,
         startTime: this.deps.now(),
         endTime: null,
         error: null,
@@ -129,12 +136,14 @@ export class EncryptionRotation {
     while (!this.stopping) {
       const runIds = (await rowsAfterKey(this.deps.store.db, 'runs', after, RUNS_PER_STEP)).map((r) => r.run_id);
       if (runIds.length === 0) return;
-      this.progress.resealed += await this.deps.unitOfWork.write((scope) => this.resealRuns(scope, runIds));
+      const step = await this.deps.unitOfWork.write((scope) => this.resealRuns(scope, runIds));
+      this.progress.resealed += step.changed;
+      this.progress.leftPlain += step.leftPlain;
       after = runIds.at(-1)!;
     }
   }
 
-  private async resealRuns(scope: WriteScope, runIds: string[]): Promise<number> {
+  private async resealRuns(scope: WriteScope, runIds: string[]): Promise<{ changed: number; leftPlain: number }> {
     const { db } = scope;
     const sensitive = this.deps.sensitive;
     const currentKeyId = sensitive.keys!.current.keyId;
@@ -148,6 +157,7 @@ export class EncryptionRotation {
       policies.set(experimentId, await sensitive.policy(db, [experimentId]));
     }
     let changed = 0;
+    let leftPlain = 0;
     for (const runId of runIds) {
       const experimentId = experimentOf.get(runId);
       if (experimentId === undefined) continue;
@@ -158,6 +168,11 @@ export class EncryptionRotation {
           const entry = { key: row.key, value: row.value };
           if (isSealedValue(row.value)) {
             return sealedValueKeyId(row.value) === currentKeyId ? [] : [sensitive.reseal(runId, kind, entry)];
+          }
+          if (!sensitive.isSensitive(policy, kind, row.key)) return [];
+          if (Buffer.byteLength(row.value, 'utf8') > MAX_SENSITIVE_VALUE_BYTES) {
+            leftPlain += 1;
+            return [];
           }
           const [sealed] = sensitive.seal(policy, runId, kind, [entry]);
           return sealed!.value === row.value ? [] : [sealed!];
@@ -175,7 +190,7 @@ export class EncryptionRotation {
       });
       changed += newParams.length + newTags.length;
     }
-    return changed;
+    return { changed, leftPlain };
   }
 }
 

@@ -48,6 +48,11 @@ export class SensitiveValues {
     return policy;
   }
 
+  /** Whether a value of this key is stored sealed under these patterns. */
+  isSensitive(policy: SensitiveKeys, kind: RunValueKind, key: string): boolean {
+    return policy.matches(key) && !(kind === 'tag' && ALWAYS_PLAIN_TAGS.has(key));
+  }
+
   /**
    * The values as they are to be stored: sealed where the key is sensitive. Without a configured key a sensitive
    * value is refused, never stored as it is; a plain value may not take the sealed form's prefix.
@@ -55,7 +60,7 @@ export class SensitiveValues {
   seal(policy: SensitiveKeys, runId: string, kind: RunValueKind, values: readonly KeyValue[]): KeyValue[] {
     return values.map((entry, i) => {
       refuseReservedPrefix(entry.value, `${kind}s[${i}].value`);
-      if (!policy.matches(entry.key) || (kind === 'tag' && ALWAYS_PLAIN_TAGS.has(entry.key))) return entry;
+      if (!this.isSensitive(policy, kind, entry.key)) return entry;
       if (!this.keys) {
         throw invalid(
           `The ${kind} '${entry.key}' is sensitive, and this server has no encryption key to store it with; ` +
