@@ -22,6 +22,7 @@ import { ssoRoutes } from './native/access/sso-routes.js';
 import { tokenRoutes } from './native/access/token-routes.js';
 import { userRoutes } from './native/access/user-routes.js';
 import { artifactRoutes } from './native/artifact-routes.js';
+import { encryptionRoutes } from './native/encryption-routes.js';
 import { experimentRoutes } from './native/experiment-routes.js';
 import { lineageRoutes } from './native/lineage/lineage-routes.js';
 import { loggedModelRoutes } from './native/logged-model-routes.js';
@@ -150,6 +151,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(permissionRoutes, { services });
       await v1.register(effectiveRoleRoute, { services });
       await v1.register(accessLogRoutes, { services });
+      await v1.register(encryptionRoutes, { services });
       v1.get('/openapi.json', { config: access(PUBLIC), schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api/v1' },

@@ -1,9 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { RoleName } from '../domain/access/access-types.js';
 import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from '../domain/artifacts/upload-limits.js';
+import { parseSensitiveKeys, type SensitiveKeys } from '../domain/encryption/sensitive-keys.js';
+import { MnemoError } from '../domain/errors.js';
 import { hostAllowList } from '../domain/http/host-allow-list.js';
 import { bootstrapAdmin } from '../services/access/admin-bootstrap.js';
 import type { SsoConfig } from '../services/access/sso/sso-config.js';
+import { loadEncryptionKeys } from '../services/encryption/encryption-keys.js';
+import { NO_KEY_AT_START } from '../services/encryption/sensitive-values.js';
 import { AuditLog } from '../services/provenance/audit-log.js';
 import { startCheckpointTimer } from '../services/provenance/checkpoint-scheduler.js';
 import { loadSigningKey } from '../services/provenance/signing-key-source.js';
@@ -43,6 +47,17 @@ export interface ServerConfig {
   secretKey?: string;
   /** `--secret-key-file`: a file holding that key. Neither given: a key generated once and kept in the database. */
   secretKeyFile?: string;
+  /** MNEMO_ENCRYPTION_KEY: the data keys for sensitive values (current first, then older ones still read). */
+  encryptionKey?: string;
+  /** `--encryption-key-file`: a file holding those keys. */
+  encryptionKeyFile?: string;
+  /** `--sensitive-keys`: key patterns whose values are stored encrypted on every experiment. */
+  sensitiveKeys?: string | readonly string[];
+  /**
+   * Whether a server given older encryption keys starts moving their values to the current key at once (the
+   * default); with false a pass runs only when asked for (`mnemo keys rotate-encryption`).
+   */
+  rotateEncryptionOnStart?: boolean;
   /** Webhook delivery timeouts, retries and bounds; defaults in DEFAULT_DELIVERY_OPTIONS. */
   webhookDelivery?: Partial<DeliveryOptions>;
   /** `--tls-cert` / `--tls-key`: PEM certificate chain and private key; the server then speaks HTTPS itself. */
@@ -85,6 +100,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     backendStoreUri: config.backendStoreUri,
   });
   const secretKey = await loadSecretKey({ keyText: config.secretKey, keyFile: config.secretKeyFile });
+  const encryptionKeys = await loadEncryptionKeys({ keyText: config.encryptionKey, keyFile: config.encryptionKeyFile });
+  const sensitiveKeys = parseServerSensitiveKeys(config.sensitiveKeys);
+  // Refused before anything opens: a sensitive value must never be stored in plain text for want of a key.
+  if (!sensitiveKeys.isEmpty && !encryptionKeys) throw new Error(NO_KEY_AT_START);
   const store = await openStore(config.backendStoreUri);
   const audit = new AuditLog(store.dialect);
   const artifacts = openArtifactStore(config.artifactsDestination);
@@ -96,6 +115,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     signingKey,
     uploadLimits,
     secretKey,
+    sensitiveKeys,
+    encryptionKeys,
     webhookDelivery: config.webhookDelivery,
     defaultRole: config.auth?.defaultRole,
     sso: config.auth?.enabled ? config.auth.oidc : undefined,
@@ -131,6 +152,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   services.webhooks.dispatcher.onFailure = (failure) => app.log.warn({ webhook: failure }, 'webhook delivery failed');
   // Deliveries owed from before this start (a crash, a restart) or staged by other replicas go out too.
   services.webhooks.dispatcher.start();
+  const rotation = services.encryption.rotation;
+  rotation.onError = (error) => app.log.error({ err: error }, 'the encryption key rotation pass stopped');
+  // Started with older keys after the current one: their values move to the current key in the background.
+  if (encryptionKeys && encryptionKeys.retiring.length > 0 && config.rotateEncryptionOnStart !== false)
+    rotation.start();
   const checkpointTimer = startCheckpointTimer(
     services.provenance.checkpoints,
     config.checkpointIntervalMinutes ?? 10,
@@ -148,6 +174,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     generatedAdminToken,
     async close() {
       checkpointTimer.stop();
+      await rotation.stop();
       await services.webhooks.dispatcher.close();
       // Idle keep-alive connections close at once; busy ones get the grace period. Cutting them cannot leave half a
       // change behind: every write is one transaction, committed before its answer is sent.
@@ -161,4 +188,13 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       await store.close();
     },
   };
+}
+
+function parseServerSensitiveKeys(patterns: string | readonly string[] | undefined): SensitiveKeys {
+  try {
+    return parseSensitiveKeys(patterns ?? []);
+  } catch (error) {
+    if (error instanceof MnemoError) throw new Error(`--sensitive-keys: ${error.message}`);
+    throw error;
+  }
 }

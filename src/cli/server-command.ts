@@ -43,6 +43,19 @@ export function serverCommand(): Command {
     )
     .addOption(
       envOption(
+        '--encryption-key-file <path>',
+        'file holding the data key (32 bytes, hex or base64) that encrypts sensitive params and tags; further keys ' +
+          'after it (one a line) are older keys still read during a rotation; MNEMO_ENCRYPTION_KEY may hold the keys',
+      ),
+    )
+    .addOption(
+      envOption(
+        '--sensitive-keys <patterns>',
+        "comma-separated param/tag key patterns stored encrypted on every experiment ('*.connection_string,customer.*')",
+      ),
+    )
+    .addOption(
+      envOption(
         '--allow-private-webhook-urls',
         'let webhooks deliver to loopback, private and link-local addresses (refused by default)',
       ).default(false),
@@ -128,6 +141,9 @@ export function serverCommand(): Command {
       signingKeyFile: typeof options.signingKeyFile === 'string' ? options.signingKeyFile : undefined,
       secretKey: process.env.MNEMO_SECRET_KEY,
       secretKeyFile: typeof options.secretKeyFile === 'string' ? options.secretKeyFile : undefined,
+      encryptionKey: process.env.MNEMO_ENCRYPTION_KEY,
+      encryptionKeyFile: typeof options.encryptionKeyFile === 'string' ? options.encryptionKeyFile : undefined,
+      sensitiveKeys: typeof options.sensitiveKeys === 'string' ? options.sensitiveKeys : undefined,
       webhookDelivery: { allowPrivateAddresses: options.allowPrivateWebhookUrls === true },
       checkpointIntervalMinutes: checkpointInterval,
       connectionLimits,

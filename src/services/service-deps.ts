@@ -1,6 +1,7 @@
 import type { UploadLimits } from '../domain/artifacts/upload-limits.js';
 import type { ArtifactStore } from '../store/artifacts/artifact-store.js';
 import type { Store } from '../store/store.js';
+import type { SensitiveValues } from './encryption/sensitive-values.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
 /** What services are made with; services that need less take a Pick of it. */
@@ -12,6 +13,8 @@ export interface ServiceDeps {
   unitOfWork: UnitOfWork;
   now: () => number;
   uploadLimits?: UploadLimits;
+  /** Seals sensitive params and tags and opens them for readers; none sealed when absent. */
+  sensitive?: SensitiveValues;
 }
 
 /** What lineage services need: the store, the unit of work every write goes through, and a clock. */

@@ -1,10 +1,14 @@
 import type { RoleName } from '../domain/access/access-types.js';
 import type { UploadLimits } from '../domain/artifacts/upload-limits.js';
+import type { SensitiveKeys } from '../domain/encryption/sensitive-keys.js';
 import type { SecretKey } from '../domain/webhooks/secret-box.js';
 import type { ArtifactStore } from '../store/artifacts/artifact-store.js';
 import type { Store } from '../store/store.js';
 import { type AccessServices, createAccessServices } from './access/access-services.js';
 import type { SsoConfig } from './access/sso/sso-config.js';
+import type { EncryptionKeys } from './encryption/encryption-keys.js';
+import { EncryptionRotation } from './encryption/encryption-rotation.js';
+import { SensitiveValues } from './encryption/sensitive-values.js';
 import { LineageQueryService } from './lineage/lineage-query-service.js';
 import { LineageService } from './lineage/lineage-service.js';
 import { OpenLineageIngestService } from './lineage/openlineage-ingest-service.js';
@@ -38,6 +42,8 @@ export interface Services {
   lineageQueries: LineageQueryService;
   openLineage: OpenLineageIngestService;
   webhooks: WebhookServices;
+  /** Sensitive values: what is sealed, and the background pass that moves them to the current key. */
+  encryption: { sensitive: SensitiveValues; rotation: EncryptionRotation };
 }
 
 export function createServices(options: {
@@ -56,13 +62,19 @@ export function createServices(options: {
   defaultRole?: RoleName | null;
   /** Single sign-on through an OpenID Connect provider (`--oidc-issuer` and its companions). */
   sso?: SsoConfig;
+  /** `--sensitive-keys`: param and tag keys whose values are stored encrypted on every experiment. */
+  sensitiveKeys?: SensitiveKeys;
+  /** MNEMO_ENCRYPTION_KEY / --encryption-key-file: the data keys sensitive values are sealed with, current first. */
+  encryptionKeys?: EncryptionKeys;
 }): Services {
+  const sensitive = new SensitiveValues(options.sensitiveKeys, options.encryptionKeys);
   const deps: ServiceDeps = {
     store: options.store,
     artifacts: options.artifacts,
     unitOfWork: new UnitOfWork(options.store, options.audit),
     now: options.now ?? Date.now,
     uploadLimits: options.uploadLimits,
+    sensitive,
   };
   const provenance = createProvenanceServices(deps, options.signingKey);
   const webhooks = createWebhookServices(deps, { secretKey: options.secretKey, delivery: options.webhookDelivery });
@@ -86,5 +98,6 @@ export function createServices(options: {
     lineageQueries: new LineageQueryService(deps),
     openLineage: new OpenLineageIngestService(deps),
     webhooks,
+    encryption: { sensitive, rotation: new EncryptionRotation({ ...deps, sensitive }) },
   };
 }

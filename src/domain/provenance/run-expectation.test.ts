@@ -32,6 +32,31 @@ describe('run expectation', () => {
     expect([...expected.laterTags]).toEqual([['t', { value: 'z', seq: 5 }]]);
   });
 
+  it('takes the new stored form of the params and tags a re-seal names, leaving the others', () => {
+    const expected = fold([
+      batch(1, {
+        params: [
+          { key: 'db', value: 'digest-old' },
+          { key: 'lr', value: '0.1' },
+        ],
+      }),
+      snapshot(2, [{ key: 'email', value: 'tag-old' }]),
+      {
+        seq: 3,
+        action: 'run.reseal',
+        state: {
+          keyId: 'k2',
+          params: [{ key: 'db', value: 'digest-new' }],
+          tags: [{ key: 'email', value: 'tag-new' }],
+        },
+      },
+    ]);
+    expect(expected.params.get('db')).toEqual({ value: 'digest-new', seq: 3 });
+    expect(expected.params.get('lr')).toEqual({ value: '0.1', seq: 1 });
+    expect(expected.snapshot?.seq).toBe(2);
+    expect([...expected.laterTags]).toEqual([['email', { value: 'tag-new', seq: 3 }]]);
+  });
+
   it('records metric batches by id, and older batches as counts of points', () => {
     const expected = fold([
       batch(7, { metrics: { batch: 42, count: 3, sha256: 'abc' } }),

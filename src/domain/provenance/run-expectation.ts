@@ -61,7 +61,7 @@ const isKeyValues = (v: unknown): v is KeyValue[] =>
 /**
  * Applies the next of a run's events (in seq order) to what the log says the run holds: a snapshot (a state with the
  * run's info) replaces info and tags; a batch adds params (the first value of a key stands: params never change),
- * tags and metric batches; artifact uploads and deletes and dataset inputs are tracked by path and name.
+ * tags and metric batches; a re-seal replaces the stored form of the params and tags it names; artifact uploads and deletes and dataset inputs are tracked by path and name.
  */
 export function foldRunEvent(expected: RunExpectation, event: RunEvent): void {
   if (expected.events === 0) expected.firstSeq = event.seq;
@@ -80,6 +80,14 @@ export function foldRunEvent(expected: RunExpectation, event: RunEvent): void {
       for (const t of state.tags) expected.laterTags.set(t.key, { value: t.value, seq: event.seq });
     }
     recordBatchMetrics(expected.metrics, event.seq, state.metrics);
+  } else if (event.action === 'run.reseal' && isObject(state)) {
+    // The same values sealed anew: each param and tag named takes its new stored form.
+    if (isKeyValues(state.params)) {
+      for (const p of state.params) expected.params.set(p.key, { value: p.value, seq: event.seq });
+    }
+    if (isKeyValues(state.tags)) {
+      for (const t of state.tags) expected.laterTags.set(t.key, { value: t.value, seq: event.seq });
+    }
   } else if (event.action === 'artifact.upload' && isObject(state) && typeof state.path === 'string') {
     expected.artifacts.set(state.path, {
       value: `sha256 ${String(state.sha256)}, ${String(state.size)} bytes`,

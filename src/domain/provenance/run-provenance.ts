@@ -1,4 +1,5 @@
 import { toWireNumber } from '../../sdk/wire/non-finite.js';
+import { auditedValue } from '../encryption/sealed-value.js';
 import type { Run } from '../tracking/entities.js';
 import { type ResourceDescriptor, RUN_PREDICATE_TYPE, STATEMENT_TYPE, type Statement } from './in-toto-statement.js';
 
@@ -31,16 +32,21 @@ export interface IssuerContext {
   auditLog: { treeSize: number; rootHash: string };
 }
 
-/** The predicate describing how a run produced its files: inputs, code, environment, parameters and results. */
+/**
+ * The predicate describing how a run produced its files: inputs, code, environment, parameters and results. The run
+ * is as stored: an encrypted param or tag enters as the digest the audit log holds for it, never its plaintext.
+ */
 export function runPredicate(run: Run): Record<string, unknown> {
-  const tags = new Map(run.tags.map((t) => [t.key, t.value]));
+  const tags = new Map(run.tags.map((t) => [t.key, auditedValue(t.value)]));
   const code: Record<string, string> = {};
   for (const [field, tag] of Object.entries(CODE_TAGS)) {
     const value = tags.get(tag);
     if (value !== undefined) code[field] = value;
   }
   const environment = Object.fromEntries(
-    run.tags.filter((t) => ENVIRONMENT_TAG_PREFIXES.some((p) => t.key.startsWith(p))).map((t) => [t.key, t.value]),
+    run.tags
+      .filter((t) => ENVIRONMENT_TAG_PREFIXES.some((p) => t.key.startsWith(p)))
+      .map((t) => [t.key, auditedValue(t.value)]),
   );
   return {
     run: {
@@ -52,7 +58,7 @@ export function runPredicate(run: Run): Record<string, unknown> {
       startTime: run.info.startTime,
       endTime: run.info.endTime,
     },
-    params: Object.fromEntries(run.params.map((p) => [p.key, p.value])),
+    params: Object.fromEntries(run.params.map((p) => [p.key, auditedValue(p.value)])),
     metrics: Object.fromEntries(
       run.metrics.map((m) => [m.key, { value: toWireNumber(m.value), step: m.step, timestamp: m.timestamp }]),
     ),

@@ -69,7 +69,7 @@ export class ModelService {
         this.deps,
         async ({ db, audit }) => {
           await checkName(db, 'model', name);
-          await checkTags(db, tags);
+          await checkTags(db, tags, this.deps.sensitive);
           if (await models.findModelRow(db, name)) {
             throw alreadyExists(`Registered Model (name=${name}) already exists.`);
           }
@@ -176,7 +176,7 @@ export class ModelService {
 
   async setTags(name: string, tags: KeyValue[]): Promise<RegisteredModel> {
     return this.mutate(name, 'registered_model.set_tags', async (db, row) => {
-      await checkTags(db, tags);
+      await checkTags(db, tags, this.deps.sensitive);
       await models.upsertModelTags(db, row.model_id, tags);
       await this.revalidate(db, row);
       await models.updateModelRow(db, row.model_id, { last_updated_time: this.deps.now() });

@@ -97,7 +97,7 @@ export class VersionService {
       this.deps,
       async ({ db, audit }) => {
         const model = await requireModel(db, input.name);
-        await checkTags(db, tags);
+        await checkTags(db, tags, this.deps.sensitive);
         const version = await nextVersionNumber(db, model.model_id);
         const fields = {
           name: model.name,
@@ -294,7 +294,7 @@ export class VersionService {
       version,
       'model_version.set_tags',
       async (db, model, row) => {
-        await checkTags(db, tags);
+        await checkTags(db, tags, this.deps.sensitive);
         await versions.upsertVersionTags(db, model.model_id, Number(row.version), tags);
         await this.revalidate(db, model, Number(row.version), undefined);
       },

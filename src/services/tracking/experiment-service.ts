@@ -1,5 +1,6 @@
 import type { ReadableSet } from '../../domain/access/readable-set.js';
 import { experimentLocationPath } from '../../domain/artifacts/experiment-location.js';
+import { parseSensitiveKeys } from '../../domain/encryption/sensitive-keys.js';
 import { alreadyExists, invalid, invalidState, notFound } from '../../domain/errors.js';
 import type { AuditActionRecording } from '../../domain/provenance/audit-events/catalog.js';
 import { parseExperimentFilter, parseOrderBy } from '../../domain/search/filter-parser.js';
@@ -12,6 +13,7 @@ import { moveExperimentRuns } from '../../store/repositories/run-repository.js';
 import { searchExperimentRows } from '../../store/search/experiment-search-query.js';
 import type { Executor } from '../../store/store.js';
 import { bindCreator } from '../access/permission-service.js';
+import { SENSITIVE_KEYS_TAG } from '../encryption/sensitive-values.js';
 import { newExperimentId } from '../ids.js';
 import type { ServiceDeps } from '../service-deps.js';
 
@@ -33,12 +35,27 @@ export interface SearchExperimentsInput {
 
 export const MAX_EXPERIMENT_RESULTS = 50_000;
 
+/** An experiment's sensitive key patterns, beside the server's that apply to it too. */
+export interface SensitiveKeysSetting {
+  experimentId: string;
+  patterns: string[];
+  serverPatterns: string[];
+  encryptionKeyConfigured: boolean;
+}
+
+const sensitiveKeysTagReserved = () =>
+  invalid(
+    `The tag '${SENSITIVE_KEYS_TAG}' holds the experiment's sensitive key patterns; ` +
+      'change it through PUT /api/v1/experiments/{experimentId}/sensitive-keys',
+  );
+
 export class ExperimentService {
   constructor(private readonly deps: ServiceDeps) {}
 
   async create(input: CreateExperimentInput): Promise<Experiment> {
     const name = validateName(input.name);
     const tags = validateTags(input.tags ?? []);
+    if (tags.some((tag) => tag.key === SENSITIVE_KEYS_TAG)) throw sensitiveKeysTagReserved();
     const experimentId = newExperimentId();
     // Every experiment's artifacts live under the server's artifact root, in a folder of their own.
     const chosen =
@@ -120,6 +137,7 @@ export class ExperimentService {
 
   async setTags(experimentId: string, tags: KeyValue[]): Promise<Experiment> {
     const valid = validateTags(tags);
+    if (valid.some((tag) => tag.key === SENSITIVE_KEYS_TAG)) throw sensitiveKeysTagReserved();
     return this.mutate(experimentId, 'experiment.set_tags', async (db, current) => {
       if (current.lifecycleStage !== 'active') {
         throw invalidState(`Cannot tag experiment ${experimentId}: it is deleted. Restore it first.`);
@@ -130,11 +148,58 @@ export class ExperimentService {
   }
 
   async deleteTag(experimentId: string, key: string): Promise<Experiment> {
+    if (key === SENSITIVE_KEYS_TAG) throw sensitiveKeysTagReserved();
     return this.mutate(experimentId, 'experiment.delete_tag', async (db) => {
       if (!(await experiments.deleteExperimentTag(db, experimentId, key))) {
         throw notFound(`No tag with key '${key}' on experiment ${experimentId}`);
       }
     });
+  }
+
+  /** The key patterns whose values runs of this experiment store encrypted: its own and the server's. */
+  async sensitiveKeys(experimentId: string): Promise<SensitiveKeysSetting> {
+    const experiment = await this.get(experimentId);
+    return this.sensitiveKeysOf(experiment);
+  }
+
+  /**
+   * Replaces the experiment's own sensitive key patterns (kept in its `mnemo.sensitive_keys` tag, which only this
+   * changes); an empty list removes them. Values already stored keep their form until a rotation pass seals the ones
+   * that became sensitive; values sealed before stay sealed when a pattern is removed.
+   */
+  async setSensitiveKeys(experimentId: string, patterns: readonly string[]): Promise<SensitiveKeysSetting> {
+    const parsed = parseSensitiveKeys(patterns);
+    if (!parsed.isEmpty && !this.deps.sensitive?.keys) {
+      throw invalid(
+        'This server has no encryption key, so values matching these patterns could not be stored: start it with ' +
+          'MNEMO_ENCRYPTION_KEY or --encryption-key-file first',
+      );
+    }
+    const value = parsed.patterns.join(',');
+    validateLength(value, LIMITS.tagValueLength, 'patterns');
+    const updated = await this.mutate(
+      experimentId,
+      parsed.isEmpty ? 'experiment.delete_tag' : 'experiment.set_tags',
+      async (db, current) => {
+        if (current.lifecycleStage !== 'active') {
+          throw invalidState(`Cannot change experiment ${experimentId}: it is deleted. Restore it first.`);
+        }
+        if (parsed.isEmpty) await experiments.deleteExperimentTag(db, experimentId, SENSITIVE_KEYS_TAG);
+        else await experiments.upsertExperimentTags(db, experimentId, [{ key: SENSITIVE_KEYS_TAG, value }]);
+        await experiments.updateExperiment(db, experimentId, { last_update_time: this.deps.now() });
+      },
+    );
+    return this.sensitiveKeysOf(updated);
+  }
+
+  private sensitiveKeysOf(experiment: Experiment): SensitiveKeysSetting {
+    const own = experiment.tags.find((tag) => tag.key === SENSITIVE_KEYS_TAG)?.value;
+    return {
+      experimentId: experiment.experimentId,
+      patterns: own === undefined ? [] : own.split(',').filter((p) => p !== ''),
+      serverPatterns: [...(this.deps.sensitive?.serverKeys.patterns ?? [])],
+      encryptionKeyConfigured: this.deps.sensitive?.keys !== undefined,
+    };
   }
 
   async search(input: SearchExperimentsInput): Promise<{ experiments: Experiment[]; nextPageToken?: string }> {

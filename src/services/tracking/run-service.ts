@@ -1,3 +1,4 @@
+import { auditedValue, isSealedValue } from '../../domain/encryption/sealed-value.js';
 import { invalid, invalidState, notFound } from '../../domain/errors.js';
 import {
   canonicalBatch,
@@ -34,6 +35,7 @@ import * as runs from '../../store/repositories/run-repository.js';
 import type { RunsTable } from '../../store/schema.js';
 import { searchRunRows } from '../../store/search/run-search-query.js';
 import type { Executor } from '../../store/store.js';
+import { SensitiveValues } from '../encryption/sensitive-values.js';
 import { newBatchId, newId, newRunId } from '../ids.js';
 import { recordRunInputs } from '../lineage/run-inputs-lineage.js';
 import { currentContext } from '../request-context.js';
@@ -89,8 +91,15 @@ const PARENT_RUN_TAG = 'mlflow.parentRunId';
 const USER_TAG = 'mlflow.user';
 const LOGGED_MODELS_TAG = 'mlflow.log-model.history';
 
+/** Sealed values are opened only with keys; a server without any still reads and writes plain values. */
+const PLAIN_ONLY = new SensitiveValues();
+
 export class RunService {
   constructor(private readonly deps: ServiceDeps) {}
+
+  private get sensitive(): SensitiveValues {
+    return this.deps.sensitive ?? PLAIN_ONLY;
+  }
 
   async create(input: CreateRunInput): Promise<Run> {
     // On a server that checks who calls it, a run is the caller's: the client's own claim (`mlflow.user`, the
@@ -129,15 +138,16 @@ export class RunService {
         deleted_time: null,
       });
       const withName = tags.filter((t) => t.key !== RUN_NAME_TAG).concat({ key: RUN_NAME_TAG, value: runName });
-      await runs.upsertRunTags(db, runId, withName);
+      const policy = await this.sensitive.policy(db, [input.experimentId]);
+      await runs.upsertRunTags(db, runId, this.sensitive.seal(policy, runId, 'tag', withName));
       const created = await this.load(db, runId);
       audit({ action: 'run.create', entityKind: 'run', entityId: runId, state: runSnapshot(created) });
-      return created;
+      return this.sensitive.openRun(created);
     });
   }
 
   async get(runId: string): Promise<Run> {
-    return this.load(this.deps.store.db, runId);
+    return this.sensitive.openRun(await this.load(this.deps.store.db, runId));
   }
 
   /**
@@ -152,7 +162,8 @@ export class RunService {
     const db = this.deps.store.db;
     const found = new Map((await runs.findRunRows(db, unique)).map((row) => [row.run_id, row]));
     const rows = unique.flatMap((id) => found.get(id) ?? []);
-    return { runs: await runs.hydrateRuns(db, rows), missing: unique.filter((id) => !found.has(id)) };
+    const hydrated = await runs.hydrateRuns(db, rows);
+    return { runs: hydrated.map((run) => this.sensitive.openRun(run)), missing: unique.filter((id) => !found.has(id)) };
   }
 
   async update(runId: string, input: UpdateRunInput): Promise<Run> {
@@ -230,18 +241,19 @@ export class RunService {
     }
     if (metrics.length + params.length + tags.length === 0) return;
     await this.deps.unitOfWork.write(async ({ db, audit }) => {
-      await this.requireActive(db, runId);
+      const run = await this.requireActive(db, runId);
+      const policy = await this.sensitive.policy(db, [run.experiment_id]);
+      const sealedTags = this.sensitive.seal(policy, runId, 'tag', tags);
+      let recordedParams: KeyValue[] = [];
       if (params.length > 0) {
+        const sealedParams = this.sensitive.seal(policy, runId, 'param', params);
         const existing = await runs.findParams(
           db,
           runId,
           params.map((p) => p.key),
         );
-        for (const p of params) {
-          const old = existing.get(p.key);
-          if (old !== undefined && old !== p.value) throw changedParam(runId, p, old);
-        }
-        await runs.insertParams(db, runId, params);
+        for (const p of params) this.refuseChangedParam(runId, p, existing.get(p.key));
+        await runs.insertParams(db, runId, sealedParams);
         // A concurrent request may have logged the same key between the check above and the insert, which then kept
         // the other value: what is stored now decides, so a different value is refused rather than silently dropped.
         const stored = await runs.findParams(
@@ -249,10 +261,10 @@ export class RunService {
           runId,
           params.map((p) => p.key),
         );
-        for (const p of params) {
-          const kept = stored.get(p.key);
-          if (kept !== undefined && kept !== p.value) throw changedParam(runId, p, kept);
-        }
+        for (const p of params) this.refuseChangedParam(runId, p, stored.get(p.key));
+        // The record names what is stored (a sealed value only as its digest), which for a param logged before is the
+        // earlier value, not the one sealed just now.
+        recordedParams = params.map((p) => ({ key: p.key, value: auditedValue(stored.get(p.key) ?? p.value) }));
       }
       let stored: readonly Metric[] = [];
       const batch = newBatchId();
@@ -265,7 +277,7 @@ export class RunService {
         await updateLatestMetrics(db, runId, points);
         await mergeMetricBlocks(db, runId, summarize(stored));
       }
-      if (tags.length > 0) await runs.upsertRunTags(db, runId, tags);
+      if (tags.length > 0) await runs.upsertRunTags(db, runId, sealedTags);
       if (modelMetrics.length > 0) await recordModelMetrics({ db, audit }, modelMetrics);
       audit({
         action: 'run.log_batch',
@@ -281,8 +293,8 @@ export class RunService {
             count: stored.length,
             sha256: metricBatchDigest(stored),
           },
-          params,
-          tags,
+          params: recordedParams,
+          tags: auditedValues(sealedTags),
         },
       });
     });
@@ -290,8 +302,9 @@ export class RunService {
 
   async setTag(runId: string, tag: KeyValue): Promise<void> {
     validateTags([tag]);
-    await this.mutate(runId, 'run.set_tag', async (db) => {
-      await runs.upsertRunTags(db, runId, [tag]);
+    await this.mutate(runId, 'run.set_tag', async (db, run) => {
+      const policy = await this.sensitive.policy(db, [run.experiment_id]);
+      await runs.upsertRunTags(db, runId, this.sensitive.seal(policy, runId, 'tag', [tag]));
       if (tag.key === RUN_NAME_TAG) await runs.updateRunRow(db, runId, { run_name: tag.value });
     });
   }
@@ -337,7 +350,7 @@ export class RunService {
       // The lineage graph learns of the same inputs (dataset version —consumed→ run) in this transaction.
       await recordRunInputs(scope, runId, datasets, this.deps.now());
       audit({ action: 'run.log_inputs', entityKind: 'run', entityId: runId, state: datasets });
-      return this.load(db, runId);
+      return this.sensitive.openRun(await this.load(db, runId));
     });
   }
 
@@ -348,15 +361,19 @@ export class RunService {
     }
     const offset = decodePageToken(input.pageToken);
     const db = this.deps.store.db;
+    const filter = parseRunFilter(input.filter);
+    const orderBy = parseOrderBy(input.orderBy, 'run');
+    this.sensitive.refuseSearch(await this.sensitive.policy(db, input.experimentIds), filter, orderBy);
     const rows = await searchRunRows(db, {
       experimentIds: input.experimentIds,
-      filter: parseRunFilter(input.filter),
-      orderBy: parseOrderBy(input.orderBy, 'run'),
+      filter,
+      orderBy,
       viewType: input.viewType ?? 'ACTIVE_ONLY',
       offset,
       limit: limit + 1,
     });
-    const result: { runs: Run[]; nextPageToken?: string } = { runs: await runs.hydrateRuns(db, rows.slice(0, limit)) };
+    const page = await runs.hydrateRuns(db, rows.slice(0, limit));
+    const result: { runs: Run[]; nextPageToken?: string } = { runs: page.map((run) => this.sensitive.openRun(run)) };
     if (rows.length > limit) result.nextPageToken = encodePageToken(offset + limit);
     return result;
   }
@@ -399,20 +416,38 @@ export class RunService {
   private async mutate(
     runId: string,
     action: AuditActionRecording<'run', RunState>,
-    change: (db: Executor) => Promise<void>,
+    change: (db: Executor, run: RunsTable) => Promise<void>,
     options: { allowDeleted?: boolean } = {},
   ): Promise<Run> {
     return this.deps.unitOfWork.write(async ({ db, audit }) => {
+      let row: RunsTable;
       if (options.allowDeleted) {
-        if (!(await runs.findRunRow(db, runId))) throw notFound(`Run with id=${runId} not found`);
+        const found = await runs.findRunRow(db, runId);
+        if (!found) throw notFound(`Run with id=${runId} not found`);
+        row = found;
       } else {
-        await this.requireActive(db, runId);
+        row = await this.requireActive(db, runId);
       }
-      await change(db);
+      await change(db, row);
       const updated = await this.load(db, runId);
       audit({ action, entityKind: 'run', entityId: runId, state: runSnapshot(updated) });
-      return updated;
+      return this.sensitive.openRun(updated);
     });
+  }
+
+  /** Params never change: a different value for a logged key is refused (naming neither value when it is sealed). */
+  private refuseChangedParam(runId: string, param: KeyValue, stored: string | undefined): void {
+    if (stored === undefined) return;
+    if (!isSealedValue(stored)) {
+      if (stored !== param.value) throw changedParam(runId, param, stored);
+      return;
+    }
+    if (this.sensitive.openValue(runId, 'param', { key: param.key, value: stored }) !== param.value) {
+      throw invalid(
+        `Changing param values is not allowed. Param with key='${param.key}' was already logged with a different ` +
+          `value for run ID='${runId}' (the value is sensitive and not shown).`,
+      );
+    }
   }
 
   private async load(db: Executor, runId: string): Promise<Run> {
@@ -478,6 +513,10 @@ function modelLinked(runId: string, wire: readonly WireMetric[], metrics: readon
   return linked;
 }
 
+/** A run as the log records it: its stored tags, a sealed one as its digest. */
 function runSnapshot(run: Run): RunState {
-  return { ...run.info, tags: run.tags };
+  return { ...run.info, tags: auditedValues(run.tags) };
 }
+
+const auditedValues = (values: readonly KeyValue[]): KeyValue[] =>
+  values.map((entry) => ({ key: entry.key, value: auditedValue(entry.value) }));

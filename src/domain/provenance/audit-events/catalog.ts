@@ -39,6 +39,7 @@ import type {
   OpenLineageRunCreatedState,
   RegisteredModelDeletedState,
   RunFileState,
+  RunResealState,
   RunState,
   SecretKeyState,
   SigningKeyRotatedState,
@@ -87,6 +88,7 @@ export const AUDIT_EVENTS = {
   'run.log_model': records<RunState>()('run'),
   'run.log_batch': records<MetricBatchState>()('run'),
   'run.log_inputs': records<DatasetInput[]>()('run'),
+  'run.reseal': records<RunResealState>()('run'),
   'artifact.upload': records<RunFileState | StoredFileState>()('run', 'artifact'),
   'artifact.delete': records<DeletedFileState>()('run', 'artifact'),
 

@@ -148,6 +148,16 @@ export interface SecretKeyState {
   creationTime: number;
 }
 
+/**
+ * A rotation re-sealed some of a run's sensitive values (under the current key) or sealed values that had become
+ * sensitive: the values as now stored, each as its digest (see domain/encryption/sealed-value.ts).
+ */
+export interface RunResealState {
+  keyId: string;
+  params: KeyValue[];
+  tags: KeyValue[];
+}
+
 export interface AttestationState {
   subjectKind: 'run' | 'model_version';
   subjectId: string;

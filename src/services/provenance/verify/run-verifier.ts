@@ -1,3 +1,4 @@
+import { auditedValue, isSealedValue } from '../../../domain/encryption/sealed-value.js';
 import {
   emptyRunExpectation,
   foldRunEvent,
@@ -112,10 +113,12 @@ async function verifyRun(db: Executor, run: StoredRun, expected: RunExpectation,
     if (snapshot.tags) {
       const tags: RecordedValues = new Map(snapshot.tags.map((t) => [t.key, { value: t.value, seq: snapshot.seq }]));
       for (const [key, value] of expected.laterTags) tags.set(key, value);
-      for (const d of describeMapDifferences('tag', tags, children.tags)) report(d.seq, d.message);
+      for (const d of describeMapDifferences('tag', tags, verifiable(children.tags))) report(d.seq, d.message);
     }
   }
-  for (const d of describeMapDifferences('param', expected.params, children.params)) report(d.seq, d.message);
+  for (const d of describeMapDifferences('param', expected.params, verifiable(children.params))) {
+    report(d.seq, d.message);
+  }
   const currentArtifacts = new Map(children.artifacts.map((a) => [a.path, `sha256 ${a.sha256}, ${a.size} bytes`]));
   for (const d of describeMapDifferences('artifact', expected.artifacts, currentArtifacts)) report(d.seq, d.message);
   const currentInputs = new Map(children.inputs.map((i) => [`${i.name}@${i.digest}`, 'linked']));
@@ -125,6 +128,12 @@ async function verifyRun(db: Executor, run: StoredRun, expected: RunExpectation,
     report(problem.seq, problem.message);
   }
   for (const message of latest.problems()) report(null, message);
+}
+
+/** Stored values as the log records them: a sealed value as the digest of its sealed form, so edits to it show. */
+function verifiable(values: ReadonlyMap<string, string>): ReadonlyMap<string, string> {
+  if (![...values.values()].some(isSealedValue)) return values;
+  return new Map([...values].map(([key, value]) => [key, auditedValue(value)]));
 }
 
 /** A run's expectation rebuilt from its own events, read back in seq order. */
