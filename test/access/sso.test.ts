@@ -183,6 +183,23 @@ for (const backend of backends) {
       expect(await refusal(genuine)).toMatch(/expired/);
     }, 30_000);
 
+    it('lands the browser on the page it was going to, and never on another site', async () => {
+      provider.accounts.set(sub('nina'), { preferred_username: 'nina' });
+      provider.signInAs = sub('nina');
+      const landing = async (next: string) => {
+        const jar = new CookieJar();
+        const start = await browse(jar, `${t.url}/api/v1/auth/sso/start?next=${encodeURIComponent(next)}`);
+        const back = await followUntil(jar, start.headers.get('location') as string, `${publicUrl}${CALLBACK}`);
+        const callback = await browse(jar, back.toString());
+        expect(callback.status).toBe(302);
+        return callback.headers.get('location');
+      };
+      expect(await landing('/models/fraud?tab=versions')).toBe('/models/fraud?tab=versions');
+      for (const hostile of ['//evil.example/x', 'https://evil.example/', '/\\evil.example', '/\t/evil.example']) {
+        expect(await landing(hostile), hostile).toBe('/');
+      }
+    });
+
     it('signs a browser in by the authorization-code flow with PKCE, ending in a working session', async () => {
       provider.accounts.set(sub('carol'), { preferred_username: 'carol', groups: ['ml'] });
       provider.signInAs = sub('carol');

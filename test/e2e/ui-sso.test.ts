@@ -66,13 +66,14 @@ describe('signing in with SSO in Chromium', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
     page.setDefaultTimeout(15_000);
     const errors = watchErrors(page);
-    await page.goto(`${api.url}/`);
+    // A page opened while signed out is where single sign-on comes back to.
+    await page.goto(`${api.url}/models`);
     await page.waitForURL(/\/sign-in/);
     const sso = page.getByRole('link', { name: 'Sign in with SSO' });
-    expect(await sso.getAttribute('href')).toBe('/api/v1/auth/sso/start');
+    expect(await sso.getAttribute('href')).toBe('/api/v1/auth/sso/start?next=%2Fmodels');
     await screenshot(page, 'sign-in-sso');
     await sso.click();
-    await page.waitForURL(`${api.url}/`);
+    await page.waitForURL(`${api.url}/models`);
     await page.getByTestId('user-menu').getByText('Sam Sso').waitFor();
     expect(errors).toEqual([]);
   });

@@ -83,7 +83,7 @@ export function SignInPage() {
         {session.data.ssoEnabled && (
           <>
             <div className="sign-in-or muted small">or</div>
-            <a className="button sso-button" href="/api/v1/auth/sso/start">
+            <a className="button sso-button" href={`/api/v1/auth/sso/start?next=${encodeURIComponent(next)}`}>
               Sign in with SSO
             </a>
           </>

@@ -38,16 +38,23 @@ export async function ssoRoutes(app: FastifyInstance, options: SsoRouteOptions) 
   };
   const origin = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
 
-  app.get(
+  app.get<{ Querystring: { next?: string } }>(
     '/auth/sso/start',
     {
       config: access(PUBLIC),
-      schema: { tags, summary: "Sign in through the organisation's identity provider (redirects there)" },
+      schema: {
+        tags,
+        summary: "Sign in through the organisation's identity provider (redirects there, then back to `next`)",
+        querystring: Type.Object(
+          { next: Type.Optional(Type.String({ maxLength: 2000, description: 'A page of this site to land on' })) },
+          { additionalProperties: false },
+        ),
+      },
     },
     async (request, reply) => {
       let started: { location: string; sealedState: string };
       try {
-        started = await ssoOf().startLogin(origin(request));
+        started = await ssoOf().startLogin(origin(request), request.query.next);
       } catch (error) {
         if (error instanceof TokenRefused) throw new MnemoError('INVALID_STATE', `Cannot sign in: ${error.message}`);
         throw error;
@@ -97,7 +104,7 @@ export async function ssoRoutes(app: FastifyInstance, options: SsoRouteOptions) 
         Math.floor((session.expiresTime - Date.now()) / 1000),
         options.secureCookies,
       );
-      return reply.redirect('/', 302);
+      return reply.redirect(result.next ?? '/', 302);
     },
   );
 }

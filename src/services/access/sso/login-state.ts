@@ -1,4 +1,5 @@
 import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { afterSignIn } from '../../../domain/access/return-path.js';
 
 /** What a browser sign-in must remember between sending the browser to the provider and its return. */
 export interface LoginState {
@@ -9,14 +10,22 @@ export interface LoginState {
   /** PKCE: only its hash went to the provider, so an intercepted code is useless without it. */
   codeVerifier: string;
   expiresTime: number;
+  /** The page of this site to land on once signed in (already checked by afterSignIn). */
+  next: string;
 }
 
 /** Long enough to type a password and a second factor at the provider. */
 export const LOGIN_STATE_LIFETIME_MS = 10 * 60_000;
 
-export function newLoginState(now: number): LoginState {
+export function newLoginState(now: number, next: string): LoginState {
   const random = () => randomBytes(32).toString('base64url');
-  return { state: random(), nonce: random(), codeVerifier: random(), expiresTime: now + LOGIN_STATE_LIFETIME_MS };
+  return {
+    state: random(),
+    nonce: random(),
+    codeVerifier: random(),
+    expiresTime: now + LOGIN_STATE_LIFETIME_MS,
+    next: afterSignIn(next),
+  };
 }
 
 export const codeChallengeOf = (verifier: string) => createHash('sha256').update(verifier).digest('base64url');

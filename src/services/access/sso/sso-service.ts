@@ -1,3 +1,4 @@
+import { afterSignIn } from '../../../domain/access/return-path.js';
 import { DEFAULT_CLAIM_NAMES, ssoIdentityOf } from '../../../domain/access/sso-identity.js';
 import type { Authentication } from '../authenticator.js';
 import { IdentityProvider, TokenRefused } from './identity-provider.js';
@@ -42,9 +43,10 @@ export class SsoService {
    * Where to send the browser, and the sealed state to keep in its cookie. `origin` is the address the request
    * came to, used when no public URL is configured.
    */
-  async startLogin(origin: string): Promise<{ location: string; sealedState: string }> {
+  /** Sends the browser to the provider; `next` is the page of this site to land on once signed in. */
+  async startLogin(origin: string, next = '/'): Promise<{ location: string; sealedState: string }> {
     const seal = this.requireSeal();
-    const state = newLoginState(this.now());
+    const state = newLoginState(this.now(), next);
     const { authorization_endpoint: endpoint } = await this.provider.endpoints();
     const location = new URL(endpoint);
     location.search = new URLSearchParams({
@@ -65,7 +67,7 @@ export class SsoService {
     origin: string,
     sealedState: string | undefined,
     query: { code?: string; state?: string; error?: string; iss?: string },
-  ): Promise<Authentication> {
+  ): Promise<Authentication & { next?: string }> {
     try {
       const started: LoginState | undefined = this.requireSeal().open(sealedState, this.now());
       if (!started) return { ok: false, reason: 'the sign-in expired or was not started in this browser; start again' };
@@ -81,7 +83,8 @@ export class SsoService {
       }
       const { idToken } = await this.provider.exchangeCode(query.code, this.redirectUri(origin), started.codeVerifier);
       const claims = await this.provider.verify(idToken, { audience: this.provider.clientId, nonce: started.nonce });
-      return await this.signIn(claims);
+      const signedIn = await this.signIn(claims);
+      return signedIn.ok ? { ...signedIn, next: afterSignIn(started.next) } : signedIn;
     } catch (error) {
       if (error instanceof TokenRefused) return { ok: false, reason: error.message };
       throw error;
