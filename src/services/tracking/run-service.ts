@@ -24,6 +24,7 @@ import { isTerminalStatus, RUN_STATUSES } from '../../domain/tracking/entities.j
 import { LIMITS, validateKey, validateLength } from '../../domain/tracking/limits.js';
 import { checkLoggedModelId, type LoggedModelMetric } from '../../domain/tracking/logged-model.js';
 import { runNameFrom } from '../../domain/tracking/run-name.js';
+import { runDocument } from '../../domain/tracking/tracking-documents.js';
 import type { WireNumber } from '../../sdk/wire/non-finite.js';
 import { linkRunInputs } from '../../store/repositories/dataset-repository.js';
 import { findExperimentRow } from '../../store/repositories/experiment-repository.js';
@@ -39,6 +40,7 @@ import { recordRunInputs } from '../lineage/run-inputs-lineage.js';
 import { currentContext } from '../request-context.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { recordModelMetrics } from './logged-model-records.js';
+import { enforceRules } from './tracking-rules.js';
 
 export interface CreateRunInput {
   experimentId: string;
@@ -131,6 +133,7 @@ export class RunService {
       const withName = tags.filter((t) => t.key !== RUN_NAME_TAG).concat({ key: RUN_NAME_TAG, value: runName });
       await runs.upsertRunTags(db, runId, withName);
       const created = await this.load(db, runId);
+      await this.enforceRules(db, created, { name: runName, tags: withName, experimentName: experiment.name });
       audit({ action: 'run.create', entityKind: 'run', entityId: runId, state: runSnapshot(created) });
       return created;
     });
@@ -175,6 +178,9 @@ export class RunService {
         await runs.upsertRunTags(db, runId, [{ key: RUN_NAME_TAG, value: input.runName }]);
       }
       if (Object.keys(changes).length > 0) await runs.updateRunRow(db, runId, changes);
+      if (input.runName || input.status !== undefined) {
+        await this.enforceRules(db, await this.load(db, runId), { name: input.runName || undefined });
+      }
     });
   }
 
@@ -266,6 +272,9 @@ export class RunService {
         await mergeMetricBlocks(db, runId, summarize(stored));
       }
       if (tags.length > 0) await runs.upsertRunTags(db, runId, tags);
+      if (tags.length + params.length > 0) {
+        await this.enforceRules(db, runId, { tags });
+      }
       if (modelMetrics.length > 0) await recordModelMetrics({ db, audit }, modelMetrics);
       audit({
         action: 'run.log_batch',
@@ -292,7 +301,9 @@ export class RunService {
     validateTags([tag]);
     await this.mutate(runId, 'run.set_tag', async (db) => {
       await runs.upsertRunTags(db, runId, [tag]);
-      if (tag.key === RUN_NAME_TAG) await runs.updateRunRow(db, runId, { run_name: tag.value });
+      const renamed = tag.key === RUN_NAME_TAG;
+      if (renamed) await runs.updateRunRow(db, runId, { run_name: tag.value });
+      await this.enforceRules(db, runId, { name: renamed ? tag.value : undefined, tags: [tag] });
     });
   }
 
@@ -301,6 +312,7 @@ export class RunService {
       if (!(await runs.deleteRunTag(db, runId, key))) {
         throw notFound(`No tag with name: ${key} in run with id ${runId}`);
       }
+      await this.enforceRules(db, runId, {});
     });
   }
 
@@ -385,6 +397,34 @@ export class RunService {
       metrics[i] = complete ? (raw as Metric) : { key: raw.key, value, step, timestamp };
     }
     return metrics;
+  }
+
+  /**
+   * The server's rules for runs, checked on the run as this write leaves it: a name given follows the run naming
+   * rule, tags set use their vocabularies, and the run's metadata document (see runDocument) conforms to the `run`
+   * schema of its experiment (`run:<experiment name>`, else `run`). Until the run has FINISHED the schema's required
+   * fields may still be missing; once it has, they must be there (finishing without them is refused).
+   */
+  private async enforceRules(
+    db: Executor,
+    target: string | Run,
+    change: { name?: string | undefined; tags?: readonly KeyValue[] | undefined; experimentName?: string },
+  ): Promise<void> {
+    const runId = typeof target === 'string' ? target : target.info.runId;
+    const row = typeof target === 'string' ? await runs.findRunRow(db, runId) : undefined;
+    const experimentId = typeof target === 'string' ? row!.experiment_id : target.info.experimentId;
+    const experimentName = change.experimentName ?? (await findExperimentRow(db, experimentId))?.name ?? '';
+    const status = typeof target === 'string' ? row!.status : target.info.status;
+    await enforceRules(db, {
+      kind: 'run',
+      what: `Run '${runId}'`,
+      name: change.name,
+      tags: change.tags,
+      scope: experimentName,
+      partial: status !== 'FINISHED',
+      document: async () =>
+        runDocument(typeof target === 'string' ? await this.load(db, runId) : target, experimentName),
+    });
   }
 
   private async requireActive(db: Executor, runId: string): Promise<RunsTable> {
