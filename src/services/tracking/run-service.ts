@@ -40,6 +40,7 @@ import { recordRunInputs } from '../lineage/run-inputs-lineage.js';
 import { currentContext } from '../request-context.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { recordModelMetrics } from './logged-model-records.js';
+import { judgeCompleteness } from './run-completeness.js';
 import { enforceRules } from './tracking-rules.js';
 
 export interface CreateRunInput {
@@ -178,9 +179,11 @@ export class RunService {
         await runs.upsertRunTags(db, runId, [{ key: RUN_NAME_TAG, value: input.runName }]);
       }
       if (Object.keys(changes).length > 0) await runs.updateRunRow(db, runId, changes);
+      const updated = await this.load(db, runId);
       if (input.runName || input.status !== undefined) {
-        await this.enforceRules(db, await this.load(db, runId), { name: input.runName || undefined });
+        await this.enforceRules(db, updated, { name: input.runName || undefined });
       }
+      await judgeCompleteness(db, updated, this.deps.now());
     });
   }
 
@@ -236,7 +239,7 @@ export class RunService {
     }
     if (metrics.length + params.length + tags.length === 0) return;
     await this.deps.unitOfWork.write(async ({ db, audit }) => {
-      await this.requireActive(db, runId);
+      const row = await this.requireActive(db, runId);
       if (params.length > 0) {
         const existing = await runs.findParams(
           db,
@@ -275,6 +278,7 @@ export class RunService {
       if (tags.length + params.length > 0) {
         await this.enforceRules(db, runId, { tags });
       }
+      if (row.status === 'FINISHED') await judgeCompleteness(db, await this.load(db, runId), this.deps.now());
       if (modelMetrics.length > 0) await recordModelMetrics({ db, audit }, modelMetrics);
       audit({
         action: 'run.log_batch',
@@ -304,6 +308,7 @@ export class RunService {
       const renamed = tag.key === RUN_NAME_TAG;
       if (renamed) await runs.updateRunRow(db, runId, { run_name: tag.value });
       await this.enforceRules(db, runId, { name: renamed ? tag.value : undefined, tags: [tag] });
+      await this.judgeIfFinished(db, runId);
     });
   }
 
@@ -313,6 +318,7 @@ export class RunService {
         throw notFound(`No tag with name: ${key} in run with id ${runId}`);
       }
       await this.enforceRules(db, runId, {});
+      await this.judgeIfFinished(db, runId);
     });
   }
 
@@ -349,6 +355,7 @@ export class RunService {
       // The lineage graph learns of the same inputs (dataset version —consumed→ run) in this transaction.
       await recordRunInputs(scope, runId, datasets, this.deps.now());
       audit({ action: 'run.log_inputs', entityKind: 'run', entityId: runId, state: datasets });
+      if (row.status === 'FINISHED') await judgeCompleteness(db, await this.load(db, runId), this.deps.now());
       return this.load(db, runId);
     });
   }
@@ -425,6 +432,12 @@ export class RunService {
       document: async () =>
         runDocument(typeof target === 'string' ? await this.load(db, runId) : target, experimentName),
     });
+  }
+
+  /** A finished run is judged again after each change: logging the missing seed makes it complete. */
+  private async judgeIfFinished(db: Executor, runId: string): Promise<void> {
+    const run = await this.load(db, runId);
+    if (run.info.status === 'FINISHED') await judgeCompleteness(db, run, this.deps.now());
   }
 
   private async requireActive(db: Executor, runId: string): Promise<RunsTable> {

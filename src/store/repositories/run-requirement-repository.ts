@@ -1,0 +1,109 @@
+import type { MissingItem, RunCompleteness, RunRequirements } from '../../domain/tracking/run-requirements.js';
+import type { RunCompletenessTable } from '../schema.js';
+import type { Executor } from '../store.js';
+import { inChunks } from './chunks.js';
+
+/** Stored times of a scope's requirements: created with the first put, updated with every put. */
+export interface RequirementTimes {
+  creationTime: number;
+  lastUpdatedTime: number;
+}
+
+export interface StoredRequirements extends RequirementTimes {
+  scope: string;
+  requirements: RunRequirements;
+}
+
+export async function upsertRequirements(
+  db: Executor,
+  scope: string,
+  requirements: RunRequirements,
+  now: number,
+): Promise<RequirementTimes> {
+  const text = JSON.stringify(requirements);
+  const stored = await db
+    .insertInto('run_requirements')
+    .values({ scope, requirements: text, creation_time: now, last_updated_time: now })
+    .onConflict((oc) => oc.column('scope').doUpdateSet({ requirements: text, last_updated_time: now }))
+    .returning(['creation_time', 'last_updated_time'])
+    .executeTakeFirstOrThrow();
+  return { creationTime: Number(stored.creation_time), lastUpdatedTime: Number(stored.last_updated_time) };
+}
+
+export async function deleteRequirements(db: Executor, scope: string): Promise<boolean> {
+  const result = await db.deleteFrom('run_requirements').where('scope', '=', scope).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+/** The requirements stored for these scopes (those that have any), in scope order. */
+export async function findRequirements(db: Executor, scopes: readonly string[]): Promise<StoredRequirements[]> {
+  if (scopes.length === 0) return [];
+  const rows = await db
+    .selectFrom('run_requirements')
+    .selectAll()
+    .where('scope', 'in', [...scopes])
+    .orderBy('scope')
+    .execute();
+  return rows.map((row) => ({
+    scope: row.scope,
+    requirements: JSON.parse(row.requirements) as RunRequirements,
+    creationTime: Number(row.creation_time),
+    lastUpdatedTime: Number(row.last_updated_time),
+  }));
+}
+
+/** The teams holding the manager role on an experiment: the teams whose requirements its runs answer to. */
+export async function managingTeams(db: Executor, experimentId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('role_bindings')
+    .select('subject_id')
+    .where('subject_kind', '=', 'team')
+    .where('resource_kind', '=', 'experiment')
+    .where('resource_id', '=', experimentId)
+    .where('role', '=', 'manager')
+    .execute();
+  return rows.map((row) => row.subject_id);
+}
+
+export async function saveCompleteness(
+  db: Executor,
+  runId: string,
+  missing: readonly MissingItem[],
+  now: number,
+): Promise<void> {
+  const row: RunCompletenessTable = {
+    run_id: runId,
+    complete: missing.length === 0 ? 1 : 0,
+    missing: JSON.stringify(missing),
+    evaluated_time: now,
+  };
+  await db
+    .insertInto('run_completeness')
+    .values(row)
+    .onConflict((oc) =>
+      oc.column('run_id').doUpdateSet({ complete: row.complete, missing: row.missing, evaluated_time: now }),
+    )
+    .execute();
+}
+
+export async function clearCompleteness(db: Executor, runId: string): Promise<void> {
+  await db.deleteFrom('run_completeness').where('run_id', '=', runId).execute();
+}
+
+/** Completeness of several runs at once (runs never evaluated, unfinished or with nothing required, are absent). */
+export async function findCompleteness(db: Executor, runIds: readonly string[]): Promise<Map<string, RunCompleteness>> {
+  const rows: RunCompletenessTable[] = [];
+  for (const chunk of inChunks(runIds, 10_000)) {
+    rows.push(...(await db.selectFrom('run_completeness').selectAll().where('run_id', 'in', chunk).execute()));
+  }
+  return new Map(
+    rows.map((row) => [
+      row.run_id,
+      {
+        complete: Number(row.complete) === 1,
+        missing: JSON.parse(row.missing) as MissingItem[],
+        evaluatedTime: Number(row.evaluated_time),
+      },
+    ]),
+  );
+}
