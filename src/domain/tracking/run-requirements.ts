@@ -86,7 +86,7 @@ export function parseRequirements(raw: Partial<RunRequirements>): RunRequirement
 
 function uniqueKeys(keys: readonly string[], field: string): string[] {
   if (keys.length > LIST_LIMIT) throw invalid(`${field} may list at most ${LIST_LIMIT} keys`);
-  keys.forEach((key, i) => validateKey(key, `${field}[${i}]`));
+  for (const [i, key] of keys.entries()) validateKey(key, `${field}[${i}]`);
   return [...new Set(keys)];
 }
 
