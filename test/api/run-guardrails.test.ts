@@ -154,4 +154,50 @@ describe.each(backends)('required run metadata on $name', (backend) => {
     expect((await api.call('GET', '/api/v1/run-requirements/server')).status).toBe(404);
     expect((await verifyAuditTrail(api.server.store.db)).problems).toEqual([]);
   });
+
+  it('counts what OpenLineage reports a run consumed, with its quality assertions, as its inputs', async () => {
+    expect(
+      (await api.call('PUT', '/api/v1/run-requirements/server', { datasetInput: true, dataQualityCheck: true })).status,
+    ).toBe(200);
+    try {
+      const base = {
+        producer: 'https://example.com/producer',
+        schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent',
+        eventType: 'COMPLETE',
+        eventTime: '2024-06-01T10:00:00Z',
+        job: { namespace: 'guarded-jobs', name: 'train' },
+      };
+      const checked = await api.call<{ runId: string }>('POST', '/api/v1/lineage', {
+        ...base,
+        run: { runId: '0190e0a4-6f00-7000-8000-0000000000c1' },
+        inputs: [
+          {
+            namespace: 's3://lake',
+            name: 'features',
+            inputFacets: {
+              dataQualityAssertions: {
+                _producer: base.producer,
+                _schemaURL: base.schemaURL,
+                assertions: [{ assertion: 'not_null', success: true, column: 'id' }],
+              },
+            },
+          },
+        ],
+      });
+      expect(checked.status).toBe(201);
+      expect(await completeness(checked.body.runId)).toMatchObject({ complete: true, missing: [] });
+
+      const unchecked = await api.call<{ runId: string }>('POST', '/api/v1/lineage', {
+        ...base,
+        run: { runId: '0190e0a4-6f00-7000-8000-0000000000c2' },
+      });
+      expect(unchecked.status).toBe(201);
+      expect((await completeness(unchecked.body.runId))?.missing.map((m) => m.field)).toEqual([
+        'inputs',
+        'tags.mnemo.data_quality',
+      ]);
+    } finally {
+      expect((await api.call('DELETE', '/api/v1/run-requirements/server')).status).toBe(200);
+    }
+  });
 });

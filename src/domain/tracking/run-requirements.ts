@@ -13,7 +13,10 @@ export interface RunRequirements {
   metrics: string[];
   /** At least one dataset logged as an input (MLflow log_inputs, or an OpenLineage input). */
   datasetInput: boolean;
-  /** A data-quality check result: the tag `mnemo.data_quality` (passed, failed or warning). */
+  /**
+   * A data-quality check result: the tag `mnemo.data_quality` (passed, failed or warning), or an input dataset
+   * version carrying quality checks (OpenLineage dataQualityAssertions).
+   */
   dataQualityCheck: boolean;
   /** A negative result must say what was learnt: a note in `mlflow.note.content` (MLflow's run description). */
   negativeResultNote: boolean;
@@ -132,8 +135,22 @@ export function negativeReason(run: Run, thresholds: readonly NegativeThreshold[
   return undefined;
 }
 
+/** What the lineage graph knows of a run's inputs beside what the run logged itself. */
+export interface LineageInputs {
+  /** Dataset versions the run consumed (OpenLineage inputs, registrations naming the run). */
+  datasetVersions: number;
+  /** How many of those carry data-quality check results (OpenLineage dataQualityAssertions, registered checks). */
+  qualityChecked: number;
+}
+
+const NO_LINEAGE: LineageInputs = { datasetVersions: 0, qualityChecked: 0 };
+
 /** What a finished run lacks of its requirements, in a fixed order; empty when it is complete. */
-export function missingItems(run: Run, requirements: RunRequirements): MissingItem[] {
+export function missingItems(
+  run: Run,
+  requirements: RunRequirements,
+  lineage: LineageInputs = NO_LINEAGE,
+): MissingItem[] {
   const missing: MissingItem[] = [];
   const has = (pairs: readonly { key: string; value: string }[], key: string) =>
     pairs.some((p) => p.key === key && p.value.trim() !== '');
@@ -145,7 +162,7 @@ export function missingItems(run: Run, requirements: RunRequirements): MissingIt
       missing.push({ field: `metrics.${key}`, reason: `evaluation metric '${key}' is required` });
     }
   }
-  if (requirements.datasetInput && run.inputs.length === 0) {
+  if (requirements.datasetInput && run.inputs.length === 0 && lineage.datasetVersions === 0) {
     missing.push({ field: 'inputs', reason: 'a dataset input is required' });
   }
   if (requirements.dataQualityCheck) {
@@ -153,7 +170,7 @@ export function missingItems(run: Run, requirements: RunRequirements): MissingIt
       .find((t) => t.key === DATA_QUALITY_TAG)
       ?.value.trim()
       .toLowerCase();
-    if (!DATA_QUALITY_RESULTS.some((r) => r === result)) {
+    if (!DATA_QUALITY_RESULTS.some((r) => r === result) && lineage.qualityChecked === 0) {
       missing.push({
         field: `tags.${DATA_QUALITY_TAG}`,
         reason: `a data-quality check result is required (${DATA_QUALITY_RESULTS.join(', ')})`,

@@ -23,5 +23,8 @@ export async function judgeCompleteness(db: Executor, run: Run, now: number): Pr
     if (judged) await requirements.clearCompleteness(db, run.info.runId);
     return;
   }
-  await requirements.saveCompleteness(db, run.info.runId, missingItems(run, required), now);
+  // The lineage graph is read only when it can make a difference: inputs reported by OpenLineage count too.
+  const needsLineage = (required.datasetInput && run.inputs.length === 0) || required.dataQualityCheck;
+  const lineage = needsLineage ? await requirements.lineageInputsOf(db, run.info.runId) : undefined;
+  await requirements.saveCompleteness(db, run.info.runId, missingItems(run, required, lineage), now);
 }

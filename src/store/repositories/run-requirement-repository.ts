@@ -107,3 +107,31 @@ export async function findCompleteness(db: Executor, runIds: readonly string[]):
     ]),
   );
 }
+
+/**
+ * What the lineage graph knows a run consumed: how many dataset versions (reported by OpenLineage or registered with
+ * the run as consumer) and how many of them carry data-quality check results.
+ */
+export async function lineageInputsOf(
+  db: Executor,
+  runId: string,
+): Promise<{ datasetVersions: number; qualityChecked: number }> {
+  const edges = await db
+    .selectFrom('lineage_edges')
+    .select('from_node')
+    .where('to_node', '=', `run:${runId}`)
+    .where('edge_type', '=', 'consumed')
+    .where('from_node', 'like', 'dataset_version:%')
+    .execute();
+  const versionIds = edges.map((e) => e.from_node.slice('dataset_version:'.length));
+  let qualityChecked = 0;
+  for (const chunk of inChunks(versionIds, 10_000)) {
+    const rows = await db
+      .selectFrom('lineage_dataset_versions')
+      .select('quality_checks')
+      .where('version_id', 'in', chunk)
+      .execute();
+    qualityChecked += rows.filter((row) => (JSON.parse(row.quality_checks) as unknown[]).length > 0).length;
+  }
+  return { datasetVersions: versionIds.length, qualityChecked };
+}
