@@ -146,7 +146,15 @@ describe.each(backends)('required run metadata on $name', (backend) => {
       });
       expect(bad.status).toBe(400);
       expect((await api.call('DELETE', `/api/v1/experiments/${exp}/run-requirements`)).status).toBe(200);
+      // Finished runs are judged again when their experiment's requirements change.
+      expect((await completeness(run))?.missing.map((m) => m.field)).toEqual(['params.git_commit']);
       expect((await api.call('DELETE', `/api/v1/experiments/${exp}/run-requirements`)).status).toBe(404);
+      const later = await experiment('defaults-later');
+      const early = await startRun(later, 'early');
+      await finish(early);
+      expect((await completeness(early))?.missing.map((m) => m.field)).toEqual(['params.git_commit']);
+      await api.call('PUT', `/api/v1/experiments/${later}/run-requirements`, { datasetInput: true });
+      expect((await completeness(early))?.missing.map((m) => m.field)).toEqual(['params.git_commit', 'inputs']);
       expect((await api.call('GET', '/api/v1/teams/nobody/run-requirements')).status).toBe(404);
     } finally {
       expect((await api.call('DELETE', '/api/v1/run-requirements/server')).status).toBe(200);

@@ -101,6 +101,16 @@ describe.each(backends)('mnemo experiments require on $name', (backend) => {
     expect(incomplete.code, incomplete.stderr).toBe(1);
     expect(incomplete.stdout).toContain('params.seed, inputs, tags.mlflow.note.content');
 
+    // Lifting the team's requirement judges the team's finished runs again.
+    const teamLifted = await mnemo(t.url, ADMIN_TOKEN, ['experiments', 'unrequire', '--team', 'ml']);
+    expect(teamLifted.code, teamLifted.stderr).toBe(0);
+    const still = await mnemo(t.url, reader, ['experiments', 'incomplete', 'churn', '--json']);
+    expect(still.code).toBe(1);
+    expect(JSON.parse(still.stdout)[0].missing.map((m: { field: string }) => m.field)).toEqual([
+      'params.seed',
+      'tags.mlflow.note.content',
+    ]);
+
     const removed = await mnemo(t.url, manager, ['experiments', 'unrequire', 'churn']);
     expect(removed.code, removed.stderr).toBe(0);
   });

@@ -13,6 +13,7 @@ import * as requirements from '../../store/repositories/run-requirement-reposito
 import type { Executor } from '../../store/store.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { type RequirementScope, requirementScopesOf, scopeKey } from './requirement-scope.js';
+import { judgeExperimentsAgain } from './run-completeness.js';
 
 /** A scope named as clients name it: a team by name, an experiment by id. */
 export type NamedScope =
@@ -28,7 +29,8 @@ export interface EffectiveRequirements {
 
 /**
  * Required metadata for runs, set for the server, a team or an experiment. Runs are judged against them when they
- * finish (see judgeCompleteness); changing requirements does not re-judge runs already finished.
+ * finish and whenever written after (see judgeCompleteness); changing an experiment's or a team's requirements
+ * judges their finished runs again at once.
  */
 export class RunRequirementService {
   constructor(private readonly deps: Pick<ServiceDeps, 'store' | 'unitOfWork' | 'now'>) {}
@@ -37,10 +39,12 @@ export class RunRequirementService {
     const parsed = parseRequirements(raw);
     const now = this.deps.now();
     return this.deps.unitOfWork.write(async ({ db, audit }) => {
-      const key = scopeKey(await resolveScope(db, named));
+      const scope = await resolveScope(db, named);
+      const key = scopeKey(scope);
       const times = await requirements.upsertRequirements(db, key, parsed, now);
       const state: RunRequirementsState = { scope: key, requirements: parsed, ...times };
       audit({ action: 'run_requirements.put', entityKind: 'run_requirements', entityId: key, state });
+      await judgeExperimentsAgain(db, await coveredExperiments(db, scope), now);
       return state;
     });
   }
@@ -55,10 +59,12 @@ export class RunRequirementService {
 
   async delete(named: NamedScope): Promise<void> {
     await this.deps.unitOfWork.write(async ({ db, audit }) => {
-      const key = scopeKey(await resolveScope(db, named));
+      const scope = await resolveScope(db, named);
+      const key = scopeKey(scope);
       if (!(await requirements.deleteRequirements(db, key))) {
         throw notFound(`No run requirements are set for ${describe(named)}`);
       }
+      await judgeExperimentsAgain(db, await coveredExperiments(db, scope), this.deps.now());
       audit({
         action: 'run_requirements.delete',
         entityKind: 'run_requirements',
@@ -85,6 +91,22 @@ export class RunRequirementService {
    */
   async completenessOf(runId: string): Promise<RunCompleteness | undefined> {
     return (await requirements.findCompleteness(this.deps.store.db, [runId])).get(runId);
+  }
+}
+
+/**
+ * The experiments whose finished runs are judged again when a scope's requirements change: the experiment, or the
+ * experiments a team manages. A change to the server's requirements would judge every run on the server in one
+ * transaction, holding up every writer meanwhile, so runs meet it as they are next written.
+ */
+async function coveredExperiments(db: Executor, scope: RequirementScope): Promise<string[]> {
+  switch (scope.kind) {
+    case 'server':
+      return [];
+    case 'team':
+      return requirements.experimentsManagedBy(db, scope.teamId);
+    case 'experiment':
+      return [scope.experimentId];
   }
 }
 

@@ -1,5 +1,5 @@
 import type { MissingItem, RunCompleteness, RunRequirements } from '../../domain/tracking/run-requirements.js';
-import type { RunCompletenessTable } from '../schema.js';
+import type { RunCompletenessTable, RunsTable } from '../schema.js';
 import type { Executor } from '../store.js';
 import { inChunks } from './chunks.js';
 
@@ -134,4 +134,35 @@ export async function lineageInputsOf(
     qualityChecked += rows.filter((row) => (JSON.parse(row.quality_checks) as unknown[]).length > 0).length;
   }
   return { datasetVersions: versionIds.length, qualityChecked };
+}
+
+/** The experiments a team manages: those whose runs answer to the team's requirements. */
+export async function experimentsManagedBy(db: Executor, teamId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('role_bindings')
+    .select('resource_id')
+    .where('subject_kind', '=', 'team')
+    .where('subject_id', '=', teamId)
+    .where('resource_kind', '=', 'experiment')
+    .where('role', '=', 'manager')
+    .execute();
+  return rows.map((row) => row.resource_id);
+}
+
+/** A page of an experiment's finished runs in run id order, after `afterRunId` ('' for the first page). */
+export async function finishedRunsAfter(
+  db: Executor,
+  experimentId: string,
+  afterRunId: string,
+  limit: number,
+): Promise<RunsTable[]> {
+  return db
+    .selectFrom('runs')
+    .selectAll()
+    .where('experiment_id', '=', experimentId)
+    .where('status', '=', 'FINISHED')
+    .where('run_id', '>', afterRunId)
+    .orderBy('run_id')
+    .limit(limit)
+    .execute();
 }
