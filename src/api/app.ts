@@ -28,6 +28,7 @@ import { lineageRoutes } from './native/lineage/lineage-routes.js';
 import { loggedModelRoutes } from './native/logged-model-routes.js';
 import { provenanceRoutes } from './native/provenance/provenance-routes.js';
 import { registryRoutes } from './native/registry/registry-routes.js';
+import { runRequirementRoutes } from './native/run-requirement-routes.js';
 import { runRoutes } from './native/run-routes.js';
 import { uiSupportRoutes } from './native/ui-support-routes.js';
 import { registerOpenApi } from './openapi.js';
@@ -129,6 +130,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     async (v1) => {
       await v1.register(experimentRoutes, { services });
       await v1.register(runRoutes, { services });
+      await v1.register(runRequirementRoutes, { services });
       await v1.register(loggedModelRoutes, { services });
       await v1.register(artifactRoutes, { services });
       await v1.register(lineageRoutes, { services });

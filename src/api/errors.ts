@@ -19,14 +19,20 @@ export interface ErrorBody {
   message: string;
 }
 
-export function sendError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+export function sendError(
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  message: string,
+  details?: Record<string, unknown>,
+): FastifyReply {
   // Refused before its body was read (an upload over a limit, say): the rest of the body would otherwise be read as
   // the connection's next request.
   if (!reply.request.raw.complete) reply.header('connection', 'close');
   return reply
     .status(status)
     .type('application/json')
-    .send({ error_code: code, message } satisfies ErrorBody);
+    .send({ ...details, error_code: code, message } satisfies ErrorBody);
 }
 
 /**
@@ -38,7 +44,7 @@ export function sendError(reply: FastifyReply, status: number, code: string, mes
 export function installErrorHandling(app: FastifyInstance, statuses: StatusMap): void {
   app.setErrorHandler((error: FastifyError | MnemoError | Error, request, reply) => {
     if (error instanceof MnemoError) {
-      return sendError(reply, statuses[error.code], error.code, error.message);
+      return sendError(reply, statuses[error.code], error.code, error.message, error.details);
     }
     const fastifyError = error as FastifyError;
     if (fastifyError.validation) {

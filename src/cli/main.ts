@@ -12,6 +12,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./run-command.js')).runCommand(),
   models: async () => (await import('./models-command.js')).modelsCommand(),
   schemas: async () => (await import('./schemas-command.js')).schemasCommand(),
+  experiments: async () => (await import('./experiments-command.js')).experimentsCommand(),
   lineage: async () => (await import('./lineage-command.js')).lineageCommand(),
   reconcile: async () => (await import('./reconcile-command.js')).reconcileCommand(),
   audit: async () => (await import('./audit-command.js')).auditCommand(),

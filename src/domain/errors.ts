@@ -12,6 +12,9 @@ export type ErrorCode =
   | 'RESOURCE_EXHAUSTED';
 
 export class MnemoError extends Error {
+  /** Fields an API answer carries beside `error_code` and `message` (every violation of a rule, say). */
+  details?: Record<string, unknown>;
+
   constructor(
     readonly code: ErrorCode,
     message: string,

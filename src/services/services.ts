@@ -21,6 +21,7 @@ import { ExperimentOverviewService } from './tracking/experiment-overview-servic
 import { ExperimentService } from './tracking/experiment-service.js';
 import { LoggedModelService } from './tracking/logged-model-service.js';
 import { MetricHistoryService } from './tracking/metric-history-service.js';
+import { RunRequirementService } from './tracking/run-requirement-service.js';
 import { RunService } from './tracking/run-service.js';
 import { type AuditAppender, UnitOfWork } from './unit-of-work.js';
 import type { DeliveryOptions } from './webhooks/webhook-dispatcher.js';
@@ -32,6 +33,7 @@ export interface Services {
   unitOfWork: UnitOfWork;
   experiments: ExperimentService;
   runs: RunService;
+  runRequirements: RunRequirementService;
   loggedModels: LoggedModelService;
   metricHistory: MetricHistoryService;
   artifacts: ArtifactService;
@@ -83,6 +85,7 @@ export function createServices(options: {
     unitOfWork: deps.unitOfWork,
     experiments: new ExperimentService(deps),
     runs: new RunService(deps),
+    runRequirements: new RunRequirementService(deps),
     loggedModels: new LoggedModelService(deps),
     metricHistory: new MetricHistoryService(deps),
     artifacts: new ArtifactService(deps),

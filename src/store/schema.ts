@@ -113,6 +113,22 @@ export interface RunInputsTable {
   context: string | null;
 }
 
+/** What a scope (`server`, `team:<id>`, `experiment:<id>`) requires of finished runs: JSON RunRequirements. */
+export interface RunRequirementsTable {
+  scope: string;
+  requirements: string;
+  creation_time: number;
+  last_updated_time: number;
+}
+
+/** What a finished run was found to lack (JSON array of MissingItem); no row: never evaluated. */
+export interface RunCompletenessTable {
+  run_id: string;
+  complete: number;
+  missing: string;
+  evaluated_time: number;
+}
+
 export interface ArtifactsTable {
   run_id: string;
   path: string;
@@ -159,6 +175,8 @@ export interface Database {
   metric_blocks: MetricBlocksTable;
   datasets: DatasetsTable;
   run_inputs: RunInputsTable;
+  run_requirements: RunRequirementsTable;
+  run_completeness: RunCompletenessTable;
   artifacts: ArtifactsTable;
   registered_models: RegistryDatabase['registered_models'];
   registered_model_tags: RegistryDatabase['registered_model_tags'];

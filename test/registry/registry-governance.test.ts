@@ -40,7 +40,7 @@ describe.each(backends)('registry governance over HTTP on $name', (backend) => {
 
     const badPattern = await api.call<ErrorBody>('PUT', '/api/v1/naming-rules/model', { pattern: '^[a-z' });
     expect(badPattern.status).toBe(400);
-    const badKind = await api.call<ErrorBody>('PUT', '/api/v1/naming-rules/experiment', { pattern: '.*' });
+    const badKind = await api.call<ErrorBody>('PUT', '/api/v1/naming-rules/feature', { pattern: '.*' });
     expect(badKind.status).toBe(400);
     expect(badKind.body.message).toContain('model, model_version, dataset, run');
     const rules = await api.call<{ namingRules: { entityKind: string; pattern: string }[] }>(

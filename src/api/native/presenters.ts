@@ -55,5 +55,6 @@ export function presentRun(run: Run) {
     inputs: run.inputs.map(presentInput),
     modelOutputs: run.modelOutputs,
     modelInputs: run.modelInputs,
+    completeness: run.completeness ?? null,
   } satisfies Record<keyof RunInfo | Exclude<keyof Run, 'info'>, unknown>;
 }

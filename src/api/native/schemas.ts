@@ -77,6 +77,16 @@ export const RunJson = Type.Object({
   /** MLflow 3 LoggedModels the run produced (with the step) and used. */
   modelOutputs: Type.Array(Type.Object({ modelId: Type.String(), step: Type.Integer() })),
   modelInputs: Type.Array(Type.String()),
+  completeness: Type.Optional(
+    Type.Union([
+      Type.Object({
+        complete: Type.Boolean(),
+        missing: Type.Array(Type.Object({ field: Type.String(), reason: Type.String() })),
+        evaluatedTime: Type.Integer(),
+      }),
+      Type.Null(),
+    ]),
+  ),
 });
 
 /** What the experiment list shows beside each experiment (POST /experiments/activity). */

@@ -76,7 +76,8 @@ export function versionDocument(
   return withoutEmpty({ ...metadata, ...fields, tags });
 }
 
-function withoutEmpty(document: Record<string, unknown>): MetadataDocument {
+/** Leaves out empty fields, so a schema's `required` means "filled in". */
+export function withoutEmpty(document: Record<string, unknown>): MetadataDocument {
   const result: MetadataDocument = {};
   for (const [key, value] of Object.entries(document)) {
     if (value === null || value === undefined || value === '') continue;

@@ -2,7 +2,7 @@ import { invalid } from '../errors.js';
 import { compileLinearPattern, type LinearPattern } from '../text/linear-pattern.js';
 
 /** Entity kinds that can carry a naming rule and a metadata schema subject. */
-export const ENTITY_KINDS = ['model', 'model_version', 'dataset', 'run'] as const;
+export const ENTITY_KINDS = ['model', 'model_version', 'dataset', 'run', 'experiment'] as const;
 export type EntityKind = (typeof ENTITY_KINDS)[number];
 
 export function parseEntityKind(raw: string): EntityKind {
@@ -36,9 +36,13 @@ export function compileNamingPattern(pattern: string): LinearPattern {
 
 /** Refuses a name that does not match its kind's rule, quoting the rule so the caller can fix the name. */
 export function enforceNamingRule(rule: NamingRule | undefined, name: string): void {
-  if (rule === undefined) return;
-  if (!compileNamingPattern(rule.pattern).test(name)) {
-    const why = rule.description ? ` (${rule.description})` : '';
-    throw invalid(`Name '${name}' does not follow the naming rule for ${rule.entityKind}: ${rule.pattern}${why}`);
-  }
+  const broken = namingViolation(rule, name);
+  if (broken !== undefined) throw invalid(broken);
+}
+
+/** Why a name breaks its kind's rule (quoting the rule), or undefined when it follows it or there is none. */
+export function namingViolation(rule: NamingRule | undefined, name: string): string | undefined {
+  if (rule === undefined || compileNamingPattern(rule.pattern).test(name)) return undefined;
+  const why = rule.description ? ` (${rule.description})` : '';
+  return `Name '${name}' does not follow the naming rule for ${rule.entityKind}: ${rule.pattern}${why}`;
 }

@@ -30,6 +30,16 @@ export function validateVocabulary(vocabulary: Vocabulary): Vocabulary {
  * with its meaning, so the caller learns the vocabulary from the refusal.
  */
 export function enforceVocabularies(vocabularies: ReadonlyMap<string, Vocabulary>, tags: readonly KeyValue[]): void {
+  const [first] = vocabularyViolations(vocabularies, tags);
+  if (first !== undefined) throw invalid(first.message);
+}
+
+/** Every tag whose key is controlled and whose value is not in its list, each with the allowed values. */
+export function vocabularyViolations(
+  vocabularies: ReadonlyMap<string, Vocabulary>,
+  tags: readonly KeyValue[],
+): { key: string; message: string }[] {
+  const violations: { key: string; message: string }[] = [];
   for (const tag of tags) {
     const vocabulary = vocabularies.get(tag.key);
     if (vocabulary === undefined) continue;
@@ -37,6 +47,10 @@ export function enforceVocabularies(vocabularies: ReadonlyMap<string, Vocabulary
     const allowed = vocabulary.terms
       .map((term) => (term.description ? `'${term.value}' (${term.description})` : `'${term.value}'`))
       .join(', ');
-    throw invalid(`Tag '${tag.key}' does not allow value '${tag.value}'; allowed values: ${allowed}`);
+    violations.push({
+      key: tag.key,
+      message: `Tag '${tag.key}' does not allow value '${tag.value}'; allowed values: ${allowed}`,
+    });
   }
+  return violations;
 }

@@ -8,7 +8,7 @@ import { type Source, syntaxError } from './filter-tokenizer.js';
  */
 export type FilterOperator = ComparisonOperator | NullOperator;
 
-export type ValueKind = 'number' | 'string';
+export type ValueKind = 'number' | 'string' | 'boolean';
 
 export interface FieldRule {
   valueKind: ValueKind;
@@ -42,6 +42,8 @@ const TIME: FieldRule = { ...NUMERIC, integer: true };
 const STRING: FieldRule = { valueKind: 'string', operators: ['=', '!=', 'LIKE', 'ILIKE', 'IN', 'NOT IN'] };
 // Params and tags may be absent on a run, so only they can be tested for presence.
 const NULLABLE_STRING: FieldRule = { valueKind: 'string', operators: [...STRING.operators, 'IS NULL', 'IS NOT NULL'] };
+/** `true`/`false`, bare or quoted; the comparison's value is the string 'true' or 'false'. */
+const BOOLEAN: FieldRule = { valueKind: 'boolean', operators: ['=', '!='] };
 // Experiment search has no IN lists in MLflow.
 const PATTERN_STRING: FieldRule = { valueKind: 'string', operators: ['=', '!=', 'LIKE', 'ILIKE'] };
 
@@ -76,6 +78,8 @@ export const RUN_FILTER_SCHEMA: FilterSchema = {
         ['start_time', 'start_time', TIME],
         ['created', 'start_time', TIME],
         ['end_time', 'end_time', TIME],
+        // False for a finished run lacking metadata its experiment requires (see run-requirements.ts).
+        ['complete', 'complete', BOOLEAN],
       ]),
     ],
     [

@@ -117,6 +117,13 @@ function parseScalar(cursor: TokenCursor, field: ResolvedField): number | string
     }
     return value;
   }
+  if (field.rule.valueKind === 'boolean') {
+    const text = token?.kind === 'word' || isStringLiteral(token) ? token.text.toLowerCase() : undefined;
+    if (text !== 'true' && text !== 'false') {
+      throw cursor.errorAt(token, `expected true or false for ${field.entity} ${field.key}`);
+    }
+    return text;
+  }
   if (!isStringLiteral(token)) throw cursor.errorAt(token, `expected a quoted string for ${field.entity} comparison`);
   return token.text;
 }

@@ -1,3 +1,5 @@
+import type { RunCompleteness } from './run-requirements.js';
+
 /** Tracking entities as the services hand them to the API layers. Times are epoch milliseconds. */
 
 export type LifecycleStage = 'active' | 'deleted';
@@ -63,6 +65,8 @@ export interface Run {
   /** MLflow 3: the LoggedModels the run produced (with the step each was logged at) and the ones it used. */
   modelOutputs: { modelId: string; step: number }[];
   modelInputs: string[];
+  /** What the run lacks of the metadata its experiment requires; null until it finishes with something required. */
+  completeness?: RunCompleteness | null;
 }
 
 export interface ArtifactFile {

@@ -72,6 +72,17 @@ export interface WireRun {
   /** MLflow 3 LoggedModels the run produced (with the step each was logged at) and used. */
   modelOutputs: { modelId: string; step: number }[];
   modelInputs: string[];
+  /**
+   * Whether the finished run carries the metadata its experiment requires, and what it lacks (each field as the
+   * filter language names it, with why it is needed); null until the run finishes with something required.
+   */
+  completeness?: WireRunCompleteness | null;
+}
+
+export interface WireRunCompleteness {
+  complete: boolean;
+  missing: { field: string; reason: string }[];
+  evaluatedTime: number;
 }
 
 export interface ArtifactFile {

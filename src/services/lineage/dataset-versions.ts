@@ -7,10 +7,13 @@ import {
 } from '../../domain/lineage/dataset-version.js';
 import { nodeId } from '../../domain/lineage/node-id.js';
 import { datasetState } from '../../domain/provenance/audit-events/lineage-states.js';
+import { datasetDocument } from '../../domain/tracking/tracking-documents.js';
 import * as datasets from '../../store/repositories/lineage/dataset-version-repository.js';
 import { upsertNode } from '../../store/repositories/lineage/node-repository.js';
 import type { LineageDatasetVersionsTable } from '../../store/schema-lineage.js';
+import type { Executor } from '../../store/store.js';
 import { newId } from '../ids.js';
+import { enforceRules } from '../tracking/tracking-rules.js';
 import type { WriteScope } from '../unit-of-work.js';
 
 export interface DatasetVersionInput {
@@ -46,6 +49,7 @@ export async function saveDatasetVersion(
       description: null,
       created_time: now,
     };
+    await checkDatasetRules(db, dataset);
     await datasets.insertDataset(db, dataset);
     scope.audit({
       action: 'lineage.dataset.create',
@@ -101,6 +105,24 @@ export async function saveDatasetVersion(
     state: saved,
   });
   return saved;
+}
+
+/**
+ * The server's rules for a dataset about to be created, however it arrives (registered, reported by OpenLineage,
+ * logged as an MLflow run input): its name follows the dataset naming rule and its document (namespace, name,
+ * description) conforms to the `dataset` schema (`dataset:<name>`, else `dataset`).
+ */
+export async function checkDatasetRules(
+  db: Executor,
+  dataset: { namespace: string; name: string; description: string | null },
+): Promise<void> {
+  await enforceRules(db, {
+    kind: 'dataset',
+    what: `Dataset ${datasetLabel(dataset.namespace, dataset.name)}`,
+    name: dataset.name,
+    scope: dataset.name,
+    document: async () => datasetDocument(dataset),
+  });
 }
 
 export function datasetVersionNode(version: DatasetVersion) {

@@ -30,7 +30,7 @@ import { findNode, upsertNode } from '../../store/repositories/lineage/node-repo
 import { newId } from '../ids.js';
 import type { LineageDeps } from '../service-deps.js';
 import type { WriteScope } from '../unit-of-work.js';
-import { datasetVersionNode, saveDatasetVersion } from './dataset-versions.js';
+import { checkDatasetRules, datasetVersionNode, saveDatasetVersion } from './dataset-versions.js';
 import { type EdgeInput, ensureRunNode, recordEdge } from './graph-writer.js';
 import { deploymentLabel, type ModelVersionLineageInput, recordModelVersionLineage } from './model-version-lineage.js';
 import { datasetByMarquezName, resolveNodeId } from './node-resolver.js';
@@ -99,6 +99,7 @@ export class LineageService {
         description: input.description ?? null,
         created_time: this.deps.now(),
       };
+      await checkDatasetRules(db, row);
       await datasets.insertDataset(db, row);
       audit({
         action: 'lineage.dataset.create',

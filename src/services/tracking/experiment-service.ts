@@ -7,6 +7,7 @@ import { parseExperimentFilter, parseOrderBy } from '../../domain/search/filter-
 import { decodePageToken, encodePageToken } from '../../domain/search/page-token.js';
 import type { Experiment, KeyValue, ViewType } from '../../domain/tracking/entities.js';
 import { LIMITS, validateKey, validateLength } from '../../domain/tracking/limits.js';
+import { experimentDocument } from '../../domain/tracking/tracking-documents.js';
 import * as experiments from '../../store/repositories/experiment-repository.js';
 import { datasetsUsedByLiveRuns } from '../../store/repositories/experiment-run-summaries.js';
 import { moveExperimentRuns } from '../../store/repositories/run-repository.js';
@@ -16,6 +17,7 @@ import { bindCreator } from '../access/permission-service.js';
 import { SENSITIVE_KEYS_TAG } from '../encryption/sensitive-values.js';
 import { newExperimentId } from '../ids.js';
 import type { ServiceDeps } from '../service-deps.js';
+import { enforceRules } from './tracking-rules.js';
 
 export interface CreateExperimentInput {
   name: string;
@@ -85,6 +87,7 @@ export class ExperimentService {
       });
       await experiments.upsertExperimentTags(db, experimentId, tags);
       const created = await this.load(db, experimentId);
+      await checkExperimentRules(db, created, { name, tags });
       audit({ action: 'experiment.create', entityKind: 'experiment', entityId: experimentId, state: created });
       await bindCreator({ db, audit }, 'experiment', experimentId, now);
       return created;
@@ -111,6 +114,7 @@ export class ExperimentService {
       const clash = await experiments.findExperimentRowByName(db, name);
       if (clash && clash.experiment_id !== experimentId) throw alreadyExists(`Experiment '${name}' already exists.`);
       await experiments.updateExperiment(db, experimentId, { name, last_update_time: this.deps.now() });
+      await checkExperimentRules(db, await this.load(db, experimentId), { name });
     });
   }
 
@@ -144,6 +148,7 @@ export class ExperimentService {
       }
       await experiments.upsertExperimentTags(db, experimentId, valid);
       await experiments.updateExperiment(db, experimentId, { last_update_time: this.deps.now() });
+      await checkExperimentRules(db, await this.load(db, experimentId), { tags: valid });
     });
   }
 
@@ -153,6 +158,7 @@ export class ExperimentService {
       if (!(await experiments.deleteExperimentTag(db, experimentId, key))) {
         throw notFound(`No tag with key '${key}' on experiment ${experimentId}`);
       }
+      await checkExperimentRules(db, await this.load(db, experimentId), {});
     });
   }
 
@@ -257,6 +263,26 @@ export class ExperimentService {
     const [experiment] = await experiments.hydrateExperiments(db, [row]);
     return experiment!;
   }
+}
+
+/**
+ * The server's rules for experiments, on the experiment as the write leaves it: the experiment naming rule, tag
+ * vocabularies and the `experiment` metadata schema (`experiment:<name>`, else `experiment`; see
+ * experimentDocument).
+ */
+async function checkExperimentRules(
+  db: Executor,
+  experiment: Experiment,
+  change: { name?: string; tags?: readonly KeyValue[] },
+): Promise<void> {
+  await enforceRules(db, {
+    kind: 'experiment',
+    what: `Experiment '${experiment.name}'`,
+    name: change.name,
+    tags: change.tags,
+    scope: experiment.name,
+    document: async () => experimentDocument(experiment.name, experiment.tags),
+  });
 }
 
 function validateName(name: string): string {

@@ -25,6 +25,7 @@ import { isTerminalStatus, RUN_STATUSES } from '../../domain/tracking/entities.j
 import { LIMITS, validateKey, validateLength } from '../../domain/tracking/limits.js';
 import { checkLoggedModelId, type LoggedModelMetric } from '../../domain/tracking/logged-model.js';
 import { runNameFrom } from '../../domain/tracking/run-name.js';
+import { runDocument } from '../../domain/tracking/tracking-documents.js';
 import type { WireNumber } from '../../sdk/wire/non-finite.js';
 import { linkRunInputs } from '../../store/repositories/dataset-repository.js';
 import { findExperimentRow } from '../../store/repositories/experiment-repository.js';
@@ -41,6 +42,8 @@ import { recordRunInputs } from '../lineage/run-inputs-lineage.js';
 import { currentContext } from '../request-context.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { recordModelMetrics } from './logged-model-records.js';
+import { judgeCompleteness } from './run-completeness.js';
+import { enforceRules } from './tracking-rules.js';
 
 export interface CreateRunInput {
   experimentId: string;
@@ -141,8 +144,10 @@ export class RunService {
       const policy = await this.sensitive.policy(db, [input.experimentId]);
       await runs.upsertRunTags(db, runId, this.sensitive.seal(policy, runId, 'tag', withName));
       const created = await this.load(db, runId);
+      const opened = this.sensitive.openRun(created);
+      await this.enforceRules(db, opened, { name: runName, tags: withName, experimentName: experiment.name });
       audit({ action: 'run.create', entityKind: 'run', entityId: runId, state: runSnapshot(created) });
-      return this.sensitive.openRun(created);
+      return opened;
     });
   }
 
@@ -186,6 +191,11 @@ export class RunService {
         await runs.upsertRunTags(db, runId, [{ key: RUN_NAME_TAG, value: input.runName }]);
       }
       if (Object.keys(changes).length > 0) await runs.updateRunRow(db, runId, changes);
+      const updated = await this.loadOpened(db, runId);
+      if (input.runName || input.status !== undefined) {
+        await this.enforceRules(db, updated, { name: input.runName || undefined });
+      }
+      await judgeCompleteness(db, updated, this.deps.now());
     });
   }
 
@@ -278,6 +288,10 @@ export class RunService {
         await mergeMetricBlocks(db, runId, summarize(stored));
       }
       if (tags.length > 0) await runs.upsertRunTags(db, runId, sealedTags);
+      if (tags.length + params.length > 0) {
+        await this.enforceRules(db, runId, { tags });
+      }
+      if (run.status === 'FINISHED') await judgeCompleteness(db, await this.loadOpened(db, runId), this.deps.now());
       if (modelMetrics.length > 0) await recordModelMetrics({ db, audit }, modelMetrics);
       audit({
         action: 'run.log_batch',
@@ -305,7 +319,10 @@ export class RunService {
     await this.mutate(runId, 'run.set_tag', async (db, run) => {
       const policy = await this.sensitive.policy(db, [run.experiment_id]);
       await runs.upsertRunTags(db, runId, this.sensitive.seal(policy, runId, 'tag', [tag]));
-      if (tag.key === RUN_NAME_TAG) await runs.updateRunRow(db, runId, { run_name: tag.value });
+      const renamed = tag.key === RUN_NAME_TAG;
+      if (renamed) await runs.updateRunRow(db, runId, { run_name: tag.value });
+      await this.enforceRules(db, runId, { name: renamed ? tag.value : undefined, tags: [tag] });
+      await this.judgeIfFinished(db, runId);
     });
   }
 
@@ -314,6 +331,8 @@ export class RunService {
       if (!(await runs.deleteRunTag(db, runId, key))) {
         throw notFound(`No tag with name: ${key} in run with id ${runId}`);
       }
+      await this.enforceRules(db, runId, {});
+      await this.judgeIfFinished(db, runId);
     });
   }
 
@@ -350,7 +369,9 @@ export class RunService {
       // The lineage graph learns of the same inputs (dataset version —consumed→ run) in this transaction.
       await recordRunInputs(scope, runId, datasets, this.deps.now());
       audit({ action: 'run.log_inputs', entityKind: 'run', entityId: runId, state: datasets });
-      return this.sensitive.openRun(await this.load(db, runId));
+      const opened = await this.loadOpened(db, runId);
+      if (row.status === 'FINISHED') await judgeCompleteness(db, opened, this.deps.now());
+      return opened;
     });
   }
 
@@ -402,6 +423,45 @@ export class RunService {
       metrics[i] = complete ? (raw as Metric) : { key: raw.key, value, step, timestamp };
     }
     return metrics;
+  }
+
+  /**
+   * The server's rules for runs, checked on the run as this write leaves it: a name given follows the run naming
+   * rule, tags set use their vocabularies, and the run's metadata document (see runDocument) conforms to the `run`
+   * schema of its experiment (`run:<experiment name>`, else `run`). Until the run has FINISHED the schema's required
+   * fields may still be missing; once it has, they must be there (finishing without them is refused).
+   */
+  private async enforceRules(
+    db: Executor,
+    target: string | Run,
+    change: { name?: string | undefined; tags?: readonly KeyValue[] | undefined; experimentName?: string },
+  ): Promise<void> {
+    const runId = typeof target === 'string' ? target : target.info.runId;
+    const row = typeof target === 'string' ? await runs.findRunRow(db, runId) : undefined;
+    const experimentId = typeof target === 'string' ? row!.experiment_id : target.info.experimentId;
+    const experimentName = change.experimentName ?? (await findExperimentRow(db, experimentId))?.name ?? '';
+    const status = typeof target === 'string' ? row!.status : target.info.status;
+    await enforceRules(db, {
+      kind: 'run',
+      what: `Run '${runId}'`,
+      name: change.name,
+      tags: change.tags,
+      scope: experimentName,
+      partial: status !== 'FINISHED',
+      document: async () =>
+        runDocument(typeof target === 'string' ? await this.loadOpened(db, runId) : target, experimentName),
+    });
+  }
+
+  /** A finished run is judged again after each change: logging the missing seed makes it complete. */
+  private async judgeIfFinished(db: Executor, runId: string): Promise<void> {
+    const run = await this.loadOpened(db, runId);
+    if (run.info.status === 'FINISHED') await judgeCompleteness(db, run, this.deps.now());
+  }
+
+  /** The run with its sensitive values opened: rules and requirements judge what was logged, not its sealed form. */
+  private async loadOpened(db: Executor, runId: string): Promise<Run> {
+    return this.sensitive.openRun(await this.load(db, runId));
   }
 
   private async requireActive(db: Executor, runId: string): Promise<RunsTable> {

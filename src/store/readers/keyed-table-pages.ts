@@ -10,6 +10,7 @@ const KEY_OF = {
   metadata_subjects: 'subject',
   tag_vocabularies: 'tag_key',
   naming_rules: 'entity_kind',
+  run_requirements: 'scope',
   logged_models: 'model_id',
   lineage_datasets: 'dataset_id',
   lineage_dataset_versions: 'version_id',

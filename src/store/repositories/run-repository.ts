@@ -3,6 +3,7 @@ import type { RunsTable } from '../schema.js';
 import type { Executor } from '../store.js';
 import { inChunks } from './chunks.js';
 import { findRunChildren } from './run-children.js';
+import { findCompleteness } from './run-requirement-repository.js';
 
 export async function insertRun(db: Executor, row: RunsTable): Promise<void> {
   await db.insertInto('runs').values(row).execute();
@@ -117,10 +118,9 @@ export function toRunInfo(row: RunsTable): RunInfo {
 /** Assembles full runs for a page of run rows with one statement, never one per run. */
 export async function hydrateRuns(db: Executor, rows: RunsTable[]): Promise<Run[]> {
   if (rows.length === 0) return [];
-  const children = await findRunChildren(
-    db,
-    rows.map((r) => r.run_id),
-  );
+  const runIds = rows.map((r) => r.run_id);
+  const children = await findRunChildren(db, runIds);
+  const completeness = await findCompleteness(db, runIds);
   return rows.map((row) => {
     const found = children.get(row.run_id);
     return {
@@ -131,6 +131,7 @@ export async function hydrateRuns(db: Executor, rows: RunsTable[]): Promise<Run[
       inputs: found?.inputs ?? [],
       modelOutputs: found?.modelOutputs ?? [],
       modelInputs: found?.modelInputs ?? [],
+      completeness: completeness.get(row.run_id) ?? null,
     };
   });
 }

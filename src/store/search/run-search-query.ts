@@ -42,6 +42,7 @@ function runColumn(key: string): RawBuilder<unknown> {
 function condition(comparison: Comparison, runId: RawBuilder<unknown>, looked: LookedUp): RawBuilder<SqlBool> {
   switch (comparison.entity) {
     case 'attribute':
+      if (comparison.key === 'complete') return completeness(comparison, runId);
       return compareColumn(runColumn(comparison.key), comparison);
     case 'metric':
       return sql<SqlBool>`exists (select 1 from latest_metrics m where m.run_id = ${runId} and m.key = ${comparison.key}
@@ -59,6 +60,16 @@ function condition(comparison: Comparison, runId: RawBuilder<unknown>, looked: L
       return sql<SqlBool>`exists (select 1 from run_inputs ri join datasets d on d.dataset_id = ri.dataset_id
         where ri.run_id = ${runId} and ${compareColumn(datasetColumn(comparison.key), comparison)})`;
   }
+}
+
+/**
+ * `attributes.complete`: a run is incomplete when it was judged to lack required metadata; every other run (complete,
+ * still going, or with nothing required of it) counts as complete.
+ */
+function completeness(comparison: Comparison, runId: RawBuilder<unknown>): RawBuilder<SqlBool> {
+  const wantIncomplete = 'value' in comparison && (comparison.value === 'false') === (comparison.op === '=');
+  const incomplete = sql`exists (select 1 from run_completeness rc where rc.run_id = ${runId} and rc.complete = 0)`;
+  return wantIncomplete ? sql<SqlBool>`${incomplete}` : sql<SqlBool>`not ${incomplete}`;
 }
 
 /** A column of a row the query finds by (run_id, key) rather than through an index on the column itself. */

@@ -9,6 +9,7 @@ export const FILTER_ATTRIBUTES = [
   'attributes.start_time',
   'attributes.end_time',
   'attributes.run_id',
+  'attributes.complete',
   'datasets.name',
   'datasets.digest',
   'datasets.context',

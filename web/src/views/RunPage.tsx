@@ -9,6 +9,7 @@ import type { RoleName, Run } from '../api/types.js';
 import { colorFor } from '../charts/chart-data.js';
 import { MetricChartPanel } from '../charts/MetricChartPanel.js';
 import { ArtifactBrowser } from '../components/ArtifactBrowser.js';
+import { CompletenessBadge } from '../components/CompletenessBadge.js';
 import { KeyValueTable } from '../components/KeyValueTable.js';
 import { NotesEditor } from '../components/NotesEditor.js';
 import { RunModels } from '../components/RunModels.js';
@@ -74,6 +75,7 @@ export function RunPage() {
           <h1 title={r.runName || r.runId}>
             <span className="run-title">{r.runName || r.runId}</span> <StatusBadge status={r.status} />
             {r.lifecycleStage === 'deleted' && <span className="badge badge-deleted">deleted</span>}
+            <CompletenessBadge completeness={r.completeness} />
           </h1>
         </div>
         <span className="spacer" />

@@ -39,6 +39,7 @@ import type {
   OpenLineageRunCreatedState,
   RegisteredModelDeletedState,
   RunFileState,
+  RunRequirementsState,
   RunResealState,
   RunState,
   SecretKeyState,
@@ -128,6 +129,8 @@ export const AUDIT_EVENTS = {
   'vocabulary.delete': records<DeletedState>()('vocabulary'),
   'naming_rule.put': records<NamingRuleState>()('naming_rule'),
   'naming_rule.delete': records<DeletedState>()('naming_rule'),
+  'run_requirements.put': records<RunRequirementsState>()('run_requirements'),
+  'run_requirements.delete': records<DeletedState>()('run_requirements'),
 
   'lineage.dataset.create': records<DatasetState>()('dataset'),
   'lineage.dataset_version.create': records<DatasetVersion>()('dataset_version'),

@@ -4,6 +4,7 @@ import type { CompatibilityMode } from '../../registry/schema/compatibility-mode
 import type { JsonSchema } from '../../registry/schema/json-schema.js';
 import type { VocabularyTerm } from '../../registry/vocabulary.js';
 import type { KeyValue, RunInfo } from '../../tracking/entities.js';
+import type { RunRequirements } from '../../tracking/run-requirements.js';
 import type { Webhook } from '../../webhooks/webhook.js';
 
 /*
@@ -174,3 +175,11 @@ export interface SigningKeyState {
 }
 
 export type SigningKeyRotatedState = SigningKeyState & { previousKeyId: string };
+
+/** What a scope (`server`, `team:<id>`, `experiment:<id>`) requires of finished runs, with its stored times. */
+export interface RunRequirementsState {
+  scope: string;
+  requirements: RunRequirements;
+  creationTime: number;
+  lastUpdatedTime: number;
+}

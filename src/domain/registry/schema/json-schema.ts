@@ -84,11 +84,20 @@ export function compileSchema(schema: unknown, options: { keep: boolean } = { ke
   return validate;
 }
 
-/** Every violation of `document` against `schema`, in document order; empty when it conforms. */
-export function validateDocument(schema: JsonSchema, document: unknown): Violation[] {
+/**
+ * Every violation of `document` against `schema`, in document order; empty when it conforms. With `partial`, a
+ * field the schema requires may still be missing (a run still in progress has not logged everything yet): what is
+ * there must conform, what is not is not counted.
+ */
+export function validateDocument(
+  schema: JsonSchema,
+  document: unknown,
+  options: { partial?: boolean } = {},
+): Violation[] {
   const validate = compileSchema(schema);
   if (validate(document)) return [];
-  const violations = (validate.errors ?? []).map(toViolation);
+  const errors = (validate.errors ?? []).filter((e) => !(options.partial && e.keyword === 'required'));
+  const violations = errors.map(toViolation);
   const seen = new Set<string>();
   return violations
     .filter((v) => {

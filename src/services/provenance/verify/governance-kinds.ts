@@ -1,5 +1,6 @@
 import { keyedPages } from '../../../store/readers/keyed-table-pages.js';
 import { metadataSchemasAfter, storedSchemaVersions } from '../../../store/readers/registry-reads.js';
+import type { RunRequirementsTable } from '../../../store/schema.js';
 import type { MetadataSchemasTable, NamingRulesTable, TagVocabulariesTable } from '../../../store/schema-registry.js';
 import type { Executor } from '../../../store/store.js';
 import type { RecordedRowKind } from './recorded-rows.js';
@@ -41,6 +42,22 @@ export const namingRuleKind: RecordedRowKind<NamingRulesTable> = {
   }),
   recordedSince: TIMES,
   deleteAction: 'naming_rule.delete',
+};
+
+/** Each put records the whole of a scope's run requirements with its times; a delete removes them. */
+export const runRequirementsKind: RecordedRowKind<RunRequirementsTable> = {
+  entityKind: 'run_requirements',
+  noun: 'run requirements of',
+  ...keyedPages('run_requirements'),
+  entityId: (row) => row.scope,
+  label: (row) => `run requirements of ${row.scope}`,
+  current: (row) => ({
+    scope: row.scope,
+    requirements: JSON.parse(row.requirements) as unknown,
+    creationTime: Number(row.creation_time),
+    lastUpdatedTime: Number(row.last_updated_time),
+  }),
+  deleteAction: 'run_requirements.delete',
 };
 
 export const schemaEntityId = (subject: string, version: number): string => `${subject}/${version}`;
