@@ -1,5 +1,6 @@
 import { auditedValue, isSealedValue } from '../../domain/encryption/sealed-value.js';
 import { invalid, invalidState, notFound } from '../../domain/errors.js';
+import { type ColumnarSeries, columnarPoints } from '../../domain/metrics/columnar-batch.js';
 import { canonicalBatch, METRIC_BATCH_ENCODING, metricBatchDigest } from '../../domain/metrics/metric-batch-digest.js';
 import { summarize } from '../../domain/metrics/metric-blocks.js';
 import { parseMetricValue } from '../../domain/metrics/metric-value.js';
@@ -65,6 +66,8 @@ export interface WireMetric {
 
 export interface LogBatchInput {
   metrics?: WireMetric[] | undefined;
+  /** Points in the columnar shape (see columnar-batch.ts), stored like the row-shaped ones. */
+  series?: readonly ColumnarSeries[] | undefined;
   params?: KeyValue[] | undefined;
   tags?: KeyValue[] | undefined;
 }
@@ -217,8 +220,11 @@ export class RunService {
     if (wireMetrics.length > LIMITS.batchMetrics) {
       throw invalid(`A batch may hold at most ${LIMITS.batchMetrics} metrics; got ${wireMetrics.length}`);
     }
-    const metrics = this.toMetrics(wireMetrics);
-    const modelMetrics = modelLinked(runId, wireMetrics, metrics);
+    const rowMetrics = this.toMetrics(wireMetrics);
+    const series = input.series ?? [];
+    const metrics =
+      series.length === 0 ? rowMetrics : rowMetrics.concat(columnarPoints(series, rowMetrics.length, this.deps.now()));
+    const modelMetrics = modelLinked(runId, wireMetrics, rowMetrics);
     if (params.length > LIMITS.batchParams) throw invalid(`A batch may hold at most ${LIMITS.batchParams} params`);
     if (tags.length > LIMITS.batchTags) throw invalid(`A batch may hold at most ${LIMITS.batchTags} tags`);
     params.forEach((p, i) => {
