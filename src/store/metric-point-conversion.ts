@@ -2,55 +2,57 @@ import { compareMetricPoints } from '../domain/metrics/metric-batch-digest.js';
 import { packPoints } from '../domain/metrics/metric-chunks.js';
 import type { Metric } from '../domain/tracking/entities.js';
 import {
-  deleteLegacySeries,
+  deleteLegacySeriesThrough,
+  firstLegacyRows,
+  type LegacySeriesRow,
   legacyPointCount,
   legacyPointRows,
-  nextLegacySeries,
 } from './repositories/legacy-metric-rows.js';
 import { insertMetricChunks } from './repositories/metric-chunk-repository.js';
-import type { Store } from './store.js';
+import type { Executor, Store } from './store.js';
 
 export interface ConversionOptions {
   /** Receives a line of progress now and then. */
   progress?: (line: string) => void;
-  /** Stops after this many series (to convert a large database in sittings); all when absent. */
-  maxSeries?: number;
+  /** Stops after this many transactions (to convert a large database in sittings); all when absent. */
+  maxSteps?: number;
+  /** Points read per transaction; a series longer than that is converted whole in a transaction of its own. */
+  pointsPerStep?: number;
 }
 
 /**
- * Converts metric points stored a row each into chunks, in place: one series (run and key) per transaction, its
- * points regrouped by the batch that logged them, so every batch digest in the audit log still matches. Each series
- * commits on its own, so an interrupted conversion resumes where it stopped; returns how many points it converted.
+ * Converts metric points stored a row each into chunks, in place, in transactions of whole series (run and key) and
+ * about `pointsPerStep` points; each series' points are regrouped by the batch that logged them, so every batch
+ * digest in the audit log still matches. Each transaction commits on its own and deletes the rows it converted, so
+ * an interrupted conversion resumes where it stopped. Returns how many points it converted.
  */
 export async function convertLegacyMetricPoints(store: Store, options: ConversionOptions = {}): Promise<number> {
-  const first = await nextLegacySeries(store.db);
-  if (!first) return 0;
+  const size = options.pointsPerStep ?? 20_000;
+  if ((await firstLegacyRows(store.db, 1)).length === 0) return 0;
   const total = await legacyPointCount(store.db);
   const progress = options.progress ?? (() => {});
   progress(`converting ${total} metric points to chunks`);
   let converted = 0;
-  let series = 0;
   let reported = Date.now();
-  for (let next: typeof first | undefined = first; next; next = await nextLegacySeries(store.db)) {
-    if (options.maxSeries !== undefined && series >= options.maxSeries) break;
-    const { run_id: runId, key } = next;
-    converted += await store.db.transaction().execute(async (trx) => {
-      const rows = await legacyPointRows(trx, runId, key);
-      const byBatch = new Map<number, Metric[]>();
-      for (const row of rows) {
-        const batch = row.batch ?? 0;
-        const point = { key, step: row.step, timestamp: row.timestamp, value: row.is_nan ? Number.NaN : row.value };
-        const group = byBatch.get(batch);
-        if (group) group.push(point);
-        else byBatch.set(batch, [point]);
+  for (let step = 0; options.maxSteps === undefined || step < options.maxSteps; step++) {
+    const done = await store.db.transaction().execute(async (trx) => {
+      const rows = await firstLegacyRows(trx, size);
+      if (rows.length === 0) return undefined;
+      const last = rows.at(-1)!;
+      const sameSeries = (row: LegacySeriesRow) => row.run_id === last.run_id && row.key === last.key;
+      let whole = rows;
+      if (rows.length === size) {
+        // The slice may end inside its last series: that one waits for the next transaction, read whole there.
+        const cut = rows.findIndex(sameSeries);
+        whole = cut > 0 ? rows.slice(0, cut) : await seriesRows(trx, last.run_id, last.key);
       }
-      for (const [batch, points] of byBatch) {
-        await insertMetricChunks(trx, runId, batch, packPoints(points.sort(compareMetricPoints)));
-      }
-      await deleteLegacySeries(trx, runId, key);
-      return rows.length;
+      await writeChunks(trx, whole);
+      const end = whole.at(-1)!;
+      await deleteLegacySeriesThrough(trx, end.run_id, end.key);
+      return whole.length;
     });
-    series += 1;
+    if (done === undefined) break;
+    converted += done;
     if (Date.now() - reported > 1000) {
       reported = Date.now();
       progress(`converted ${converted} of ${total} metric points`);
@@ -58,4 +60,31 @@ export async function convertLegacyMetricPoints(store: Store, options: Conversio
   }
   progress(`converted ${converted} of ${total} metric points`);
   return converted;
+}
+
+async function seriesRows(db: Executor, runId: string, key: string): Promise<LegacySeriesRow[]> {
+  return (await legacyPointRows(db, runId, key)).map((row) => ({ ...row, run_id: runId, key }));
+}
+
+/** Packs rows of whole series into chunks per run, key and batch (0 for rows without one). */
+async function writeChunks(db: Executor, rows: readonly LegacySeriesRow[]): Promise<void> {
+  const groups = new Map<string, { runId: string; batch: number; points: Metric[] }>();
+  for (const row of rows) {
+    const batch = row.batch ?? 0;
+    const id = `${batch}\u0000${row.run_id}`;
+    let group = groups.get(id);
+    if (!group) {
+      group = { runId: row.run_id, batch, points: [] };
+      groups.set(id, group);
+    }
+    group.points.push({
+      key: row.key,
+      step: row.step,
+      timestamp: row.timestamp,
+      value: row.is_nan ? Number.NaN : row.value,
+    });
+  }
+  for (const { runId, batch, points } of groups.values()) {
+    await insertMetricChunks(db, runId, batch, packPoints(points.sort(compareMetricPoints)));
+  }
 }

@@ -79,17 +79,23 @@ describe.each(backends)('converting metric point rows to chunks on $name', (back
   it('converts in place a series at a time, resumes after an interruption, and the audit log still verifies', async () => {
     const total = await pointRows();
     expect(total).toBe(2 * 3 * 2400);
-    // Interrupted after two series: what they held is converted and gone from the rows, the rest is untouched.
-    expect(await convertLegacyMetricPoints(store, { maxSeries: 2 })).toBe(2 * 2400);
+    // Interrupted after two transactions: each converted the one whole series its slice held (the slice's rest
+    // waits), and those rows are gone; the others are untouched.
+    expect(await convertLegacyMetricPoints(store, { maxSteps: 2, pointsPerStep: 3000 })).toBe(2 * 2400);
     expect(await pointRows()).toBe(total - 2 * 2400);
+    // A series longer than a transaction's slice is converted whole.
+    expect(await convertLegacyMetricPoints(store, { maxSteps: 1, pointsPerStep: 1000 })).toBe(2400);
+    expect(await pointRows()).toBe(total - 3 * 2400);
 
     const lines: string[] = [];
-    expect(await convertLegacyMetricPoints(store, { progress: (line) => lines.push(line) })).toBe(total - 2 * 2400);
-    expect(lines[0]).toBe(`converting ${total - 2 * 2400} metric points to chunks`);
-    expect(lines.at(-1)).toBe(`converted ${total - 2 * 2400} of ${total - 2 * 2400} metric points`);
+    const left = total - 3 * 2400;
+    expect(await convertLegacyMetricPoints(store, { maxSteps: 1, progress: (line) => lines.push(line) })).toBe(left);
+    expect(lines).toEqual([`converting ${left} metric points to chunks`, `converted ${left} of ${left} metric points`]);
     expect(await pointRows()).toBe(0);
-    // Nothing left: a second pass has nothing to say.
+    // Nothing left: opening the store again (which converts what remains) has nothing to do.
+    await (await openStore(api.backendUri)).close();
     expect(await convertLegacyMetricPoints(store, { progress: (line) => lines.push(line) })).toBe(0);
+    expect(lines).toHaveLength(2);
 
     for (const runId of runIds) {
       for (const key of KEYS) expect(await history(runId, key)).toEqual(before.get(`${runId}/${key}`));

@@ -6,6 +6,7 @@ import type { Executor } from '../store.js';
  * chunks; until it has, and for rows written behind the log afterwards, the audit verifier reads them here.
  */
 export type LegacyPointRow = Pick<MetricsTable, 'step' | 'timestamp' | 'value' | 'is_nan' | 'batch'>;
+export type LegacySeriesRow = LegacyPointRow & Pick<MetricsTable, 'run_id' | 'key'>;
 
 /** One metric's point rows, in primary-key order. */
 export async function legacyPointRows(db: Executor, runId: string, key: string): Promise<LegacyPointRow[]> {
@@ -21,19 +22,27 @@ export async function legacyPointRows(db: Executor, runId: string, key: string):
     .execute();
 }
 
-/** Some series that still has point rows, or undefined when none has. */
-export async function nextLegacySeries(db: Executor): Promise<{ run_id: string; key: string } | undefined> {
+/** The first `limit` point rows in primary-key order (run, key, step, …). */
+export async function firstLegacyRows(db: Executor, limit: number): Promise<LegacySeriesRow[]> {
   return db
     .selectFrom('metrics')
-    .select(['run_id', 'key'])
+    .select(['run_id', 'key', 'step', 'timestamp', 'value', 'is_nan', 'batch'])
     .orderBy('run_id')
     .orderBy('key')
-    .limit(1)
-    .executeTakeFirst();
+    .orderBy('step')
+    .orderBy('timestamp')
+    .orderBy('is_nan')
+    .orderBy('value')
+    .limit(limit)
+    .execute();
 }
 
-export async function deleteLegacySeries(db: Executor, runId: string, key: string): Promise<void> {
-  await db.deleteFrom('metrics').where('run_id', '=', runId).where('key', '=', key).execute();
+/** Deletes the point rows of every series up to and including (runId, key) in primary-key order. */
+export async function deleteLegacySeriesThrough(db: Executor, runId: string, key: string): Promise<void> {
+  await db
+    .deleteFrom('metrics')
+    .where((eb) => eb(eb.refTuple('run_id', 'key'), '<=', eb.tuple(runId, key)))
+    .execute();
 }
 
 export async function legacyPointCount(db: Executor): Promise<number> {
