@@ -1,4 +1,4 @@
-import { unpackChunk } from '../../src/domain/metrics/metric-chunks.js';
+import { packPoints, unpackChunk } from '../../src/domain/metrics/metric-chunks.js';
 import type { MetricChunksTable } from '../../src/store/schema.js';
 import type { Store } from '../../src/store/store.js';
 
@@ -10,14 +10,31 @@ export function chunkTamper(store: Store, runId: string, key: string) {
   const rows = () =>
     store.db.selectFrom('metric_chunks').selectAll().where('run_id', '=', runId).where('key', '=', key).execute();
 
-  /** The chunk holding `step`, and the point's position in it. */
-  async function chunkOf(step: number): Promise<{ row: MetricChunksTable; index: number }> {
+  /** The chunk holding `step`, its points, and the point's position among them. */
+  async function chunkOf(step: number) {
     for (const row of await rows()) {
       const columns = unpackChunk(row.count, row.encoding, row.steps, row.timestamps, row.vals);
       const index = columns.steps.indexOf(step);
-      if (index >= 0) return { row, index };
+      const points = Array.from({ length: columns.count }, (_, i) => ({
+        key,
+        step: columns.steps[i]!,
+        timestamp: columns.timestamps[i]!,
+        value: columns.values[i]!,
+      }));
+      if (index >= 0) return { row, index, points };
     }
     throw new Error(`no chunk of ${key} holds step ${step}`);
+  }
+
+  /** Writes `points` into the chunk `row` in place, packed as ingest packs them. */
+  async function rewrite(
+    row: MetricChunksTable,
+    points: { key: string; step: number; timestamp: number; value: number }[],
+  ) {
+    const [packed] = packPoints(points);
+    await where(row)
+      .set({ count: points.length, steps: packed!.steps, timestamps: packed!.timestamps, vals: packed!.values })
+      .execute();
   }
 
   const where = (row: MetricChunksTable) =>
@@ -38,32 +55,29 @@ export function chunkTamper(store: Store, runId: string, key: string) {
   return {
     batchOf: async (step: number) => (await chunkOf(step)).row.batch,
 
-    /** Overwrites the value of the point at `step` in its chunk's packed bytes. */
+    /** Changes the value of the point at `step`, repacking its chunk. */
     async setValue(step: number, value: number) {
-      const { row, index } = await chunkOf(step);
-      const vals = Buffer.from(row.vals);
-      vals.writeDoubleLE(value, index * 8);
-      await where(row).set({ vals }).execute();
+      const { row, index, points } = await chunkOf(step);
+      points[index]!.value = value;
+      await rewrite(row, points);
       return restoring(row);
     },
 
-    /** Flips one byte of the chunk's packed values. */
+    /** Flips one byte in the middle of the chunk's packed values. */
     async flipByte(step: number) {
-      const { row, index } = await chunkOf(step);
+      const { row } = await chunkOf(step);
       const vals = Buffer.from(row.vals);
-      vals[index * 8] = vals[index * 8]! ^ 0x01;
+      const middle = Math.floor(vals.length / 2);
+      vals[middle] = vals[middle]! ^ 0x01;
       await where(row).set({ vals }).execute();
       return restoring(row);
     },
 
     /** Cuts the point at `step` out of its chunk (it must not be the chunk's first). */
     async removePoint(step: number) {
-      const { row, index } = await chunkOf(step);
-      const cut = (bytes: Uint8Array) =>
-        Buffer.concat([Buffer.from(bytes).subarray(0, index * 8), Buffer.from(bytes).subarray(index * 8 + 8)]);
-      await where(row)
-        .set({ count: row.count - 1, steps: cut(row.steps), timestamps: cut(row.timestamps), vals: cut(row.vals) })
-        .execute();
+      const { row, index, points } = await chunkOf(step);
+      points.splice(index, 1);
+      await rewrite(row, points);
       return restoring(row);
     },
 
