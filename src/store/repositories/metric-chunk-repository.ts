@@ -31,7 +31,7 @@ export async function insertMetricChunks(
       column('part', 'integer', (c) => c.part),
       column('last_step', 'bigint', (c) => c.lastStep),
       column('count', 'integer', (c) => c.count),
-      column("encoding", "integer", () => CHUNK_ENCODING_COLUMNS),
+      column('encoding', 'integer', () => CHUNK_ENCODING_COLUMNS),
       column('steps', 'bytea', (c) => toBuffer(c.steps)),
       column('timestamps', 'bytea', (c) => toBuffer(c.timestamps)),
       column('vals', 'bytea', (c) => toBuffer(c.values)),
