@@ -46,21 +46,49 @@ export function mergeChunks(chunks: readonly ChunkColumns[], window: SeriesWindo
   const after = window.after;
   const afterValue = after ? (after.isNan ? Number.NaN : after.value) : 0;
   let n = 0;
-  let sorted = true;
+  // Each chunk is in history order without repeats (ingest packs canonical batches), so the whole is in order and
+  // free of repeats when every chunk starts after the previous one ends: only those boundaries need comparing.
+  let ordered = true;
   for (const c of chunks) {
-    for (let i = 0; i < c.count; i++) {
-      const s = c.steps[i]!;
-      if (s < lo || s > hi) continue;
-      const t = c.timestamps[i]!;
-      const v = c.values[i]!;
-      if (after && comparePoints(s, t, v, after.step, after.timestamp, afterValue) <= 0) continue;
-      if (n > 0 && sorted && comparePoints(steps[n - 1]!, timestamps[n - 1]!, values[n - 1]!, s, t, v) > 0) {
-        sorted = false;
+    if (c.count === 0) continue;
+    const start = n;
+    const inside =
+      c.steps[0]! >= lo &&
+      c.steps[c.count - 1]! <= hi &&
+      (!after ||
+        comparePoints(c.steps[0]!, c.timestamps[0]!, c.values[0]!, after.step, after.timestamp, afterValue) > 0);
+    if (inside) {
+      steps.set(c.steps, n);
+      timestamps.set(c.timestamps, n);
+      values.set(c.values, n);
+      n += c.count;
+    } else {
+      for (let i = 0; i < c.count; i++) {
+        const s = c.steps[i]!;
+        if (s < lo || s > hi) continue;
+        const t = c.timestamps[i]!;
+        const v = c.values[i]!;
+        if (after && comparePoints(s, t, v, after.step, after.timestamp, afterValue) <= 0) continue;
+        steps[n] = s;
+        timestamps[n] = t;
+        values[n] = v;
+        n++;
       }
-      steps[n] = s;
-      timestamps[n] = t;
-      values[n] = v;
-      n++;
+    }
+    if (
+      ordered &&
+      start > 0 &&
+      n > start &&
+      comparePoints(
+        steps[start - 1]!,
+        timestamps[start - 1]!,
+        values[start - 1]!,
+        steps[start]!,
+        timestamps[start]!,
+        values[start]!,
+      ) >= 0
+    ) {
+      ordered = false;
     }
   }
   const merged = {
@@ -69,8 +97,18 @@ export function mergeChunks(chunks: readonly ChunkColumns[], window: SeriesWindo
     timestamps: timestamps.subarray(0, n),
     values: values.subarray(0, n),
   };
-  const ordered = sorted ? merged : sortSeries(merged);
-  return distinct ? withoutRepeats(ordered) : ordered;
+  if (ordered) return merged;
+  const sorted = isSorted(merged) ? merged : sortSeries(merged);
+  return distinct ? withoutRepeats(sorted) : sorted;
+}
+
+function isSorted({ count, steps, timestamps, values }: MetricSeries): boolean {
+  for (let i = 1; i < count; i++) {
+    if (comparePoints(steps[i - 1]!, timestamps[i - 1]!, values[i - 1]!, steps[i]!, timestamps[i]!, values[i]!) > 0) {
+      return false;
+    }
+  }
+  return true;
 }
 
 function sortSeries(series: MetricSeries): MetricSeries {
