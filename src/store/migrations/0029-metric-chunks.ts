@@ -29,6 +29,13 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .addColumn('vals', sql.raw(blob), (c) => c.notNull())
     .addPrimaryKeyConstraint('metric_chunks_pk', ['run_id', 'key', 'first_step', 'batch', 'part']);
   await (dialect === 'sqlite' ? table.modifyEnd(sql`without rowid`) : table).execute();
+  // Where each chunk lies, without its columns: paging and finding a range's ends read only this small index,
+  // where the table's rows hold kilobytes of packed points each (a page or more of them per row).
+  await db.schema
+    .createIndex('metric_chunk_spans')
+    .on('metric_chunks')
+    .columns(['run_id', 'key', 'first_step', 'batch', 'part', 'last_step', 'count'])
+    .execute();
   if (dialect === 'postgres') {
     // The columns are already packed: compressing them again costs ingest time for little.
     for (const column of ['steps', 'timestamps', 'vals']) {
