@@ -131,7 +131,10 @@ function shuffle(bytes: Uint8Array): Uint8Array {
 function unshuffle(bytes: Uint8Array, count: number): Float64Array {
   const out = new Float64Array(count);
   const view = new Uint8Array(out.buffer);
-  for (let i = 0; i < count; i++) for (let j = 0; j < 8; j++) view[i * 8 + j] = bytes[j * count + i]!;
+  for (let j = 0; j < 8; j++) {
+    const plane = j * count;
+    for (let i = 0; i < count; i++) view[i * 8 + j] = bytes[plane + i]!;
+  }
   return out;
 }
 
@@ -141,8 +144,10 @@ function decodeColumn(bytes: Uint8Array, count: number): Float64Array {
     case COLUMN_FLOAT64:
       return column(body, count);
     case COLUMN_STRIDE: {
-      const [first, stride] = column(body, 2);
-      return Float64Array.from({ length: count }, (_, i) => first! + i * stride!);
+      const [first, stride] = column(body, 2) as unknown as [number, number];
+      const out = new Float64Array(count);
+      for (let i = 0; i < count; i++) out[i] = first + i * stride;
+      return out;
     }
     case COLUMN_SHUFFLED:
       return unshuffle(inflated(body, count), count);
