@@ -3,12 +3,12 @@ import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import type { BenchDatabase } from './databases.js';
 
-export type ColumnType = 'text' | 'bigint' | 'float8' | 'int';
+export type ColumnType = 'text' | 'bigint' | 'float8' | 'int' | 'bytea';
 
 /** Rows of one table as parallel column arrays (column-major: cheap to build and what unnest() wants). */
 export interface ColumnBatch {
   table: string;
-  columns: { name: string; type: ColumnType; values: readonly (string | number | null)[] }[];
+  columns: { name: string; type: ColumnType; values: readonly (string | number | Buffer | null)[] }[];
 }
 
 /**
@@ -50,7 +50,7 @@ function sqliteWriter(path: string): DirectWriter {
       const prepared = statement;
       const columns = batch.columns.map((c) => c.values);
       const rowCount = columns[0]?.length ?? 0;
-      const row: (string | number | null)[] = new Array(columns.length);
+      const row: (string | number | Buffer | null)[] = new Array(columns.length);
       db.transaction(() => {
         for (let r = 0; r < rowCount; r++) {
           for (let c = 0; c < columns.length; c++) row[c] = columns[c]![r]!;

@@ -247,7 +247,7 @@ async function rawInsertRate(
 async function countPoints(writer: DirectWriter, runIds: string[]): Promise<number> {
   let total = 0;
   for (const runId of runIds)
-    total += await writer.count('select count(*) as n from metrics where run_id = ?', [runId]);
+    total += await writer.count('select coalesce(sum(count), 0) as n from metric_chunks where run_id = ?', [runId]);
   return total;
 }
 

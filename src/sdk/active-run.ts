@@ -2,7 +2,7 @@ import { type ArtifactSource, uploadArtifact, uploadArtifactDirectory } from './
 import { MnemoApiError, MnemoConnectionError } from './errors.js';
 import { flushBeforeExit, forgetAtExit } from './exit-flush.js';
 import type { HttpClient } from './http-client.js';
-import { MetricBuffer } from './metric-buffer.js';
+import { MetricBuffer, toSeries, type WireSeries } from './metric-buffer.js';
 import { readRun } from './reply-readers.js';
 import { isRetryableStatus } from './retry-policy.js';
 import { SerialQueue } from './serial-queue.js';
@@ -177,7 +177,7 @@ export class ActiveRun {
     while (this.buffer.size >= (everything ? 1 : this.buffer.batchSize)) {
       const batch = this.buffer.take();
       try {
-        await this.sendBatch({ metrics: batch });
+        await this.sendBatch({ series: toSeries(batch) });
       } catch (error) {
         if (isTransient(error)) this.buffer.putBack(batch);
         throw error;
@@ -186,7 +186,7 @@ export class ActiveRun {
   }
 
   private async sendBatch(body: {
-    metrics?: WireMetric[];
+    series?: WireSeries[];
     params?: Record<string, string>;
     tags?: Record<string, string>;
   }): Promise<void> {

@@ -27,3 +27,27 @@ export class MetricBuffer {
     this.points = batch.concat(this.points);
   }
 }
+
+/** One key's points as columns: the native batch endpoint's columnar shape, half the bytes of the row shape. */
+export interface WireSeries {
+  key: string;
+  steps: number[];
+  timestamps: number[];
+  values: WireMetric['value'][];
+}
+
+/** Points regrouped by key (keys in the order they first appear, each key's points in the order logged). */
+export function toSeries(points: readonly WireMetric[]): WireSeries[] {
+  const byKey = new Map<string, WireSeries>();
+  for (const p of points) {
+    let series = byKey.get(p.key);
+    if (!series) {
+      series = { key: p.key, steps: [], timestamps: [], values: [] };
+      byKey.set(p.key, series);
+    }
+    series.steps.push(p.step);
+    series.timestamps.push(p.timestamp);
+    series.values.push(p.value);
+  }
+  return [...byKey.values()];
+}

@@ -2,6 +2,7 @@ import { Migrator } from 'kysely';
 import { parseBackendUri } from '../domain/config/backend-uri.js';
 import { openPostgres } from './dialect/postgres.js';
 import { openSqlite } from './dialect/sqlite.js';
+import { convertLegacyMetricPoints } from './metric-point-conversion.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Store } from './store.js';
 
@@ -31,4 +32,6 @@ export async function migrate(store: Store): Promise<void> {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
+  // Points stored a row each before chunks: converted in place, resuming any earlier conversion cut short.
+  await convertLegacyMetricPoints(store, { progress: (line) => process.stderr.write(`mnemo: ${line}\n`) });
 }

@@ -51,7 +51,10 @@ export interface RunTagsTable {
   value: string;
 }
 
-/** Every logged point. NaN is stored as value 0 with is_nan 1 because SQLite cannot hold NaN in a REAL column. */
+/**
+ * Points stored a row each, as before chunks (metric_chunks): openStore converts them, so the table is normally
+ * empty; the audit verifier still reads it. NaN is stored as value 0 with is_nan 1 (SQLite's REAL has no NaN).
+ */
 export interface MetricsTable {
   run_id: string;
   key: string;
@@ -61,6 +64,24 @@ export interface MetricsTable {
   is_nan: number;
   /** The logged batch that stored the point (its audit event records the same id); null for points from before. */
   batch: number | null;
+}
+
+/**
+ * Up to CHUNK_POINTS points of one run and key that one batch stored, as packed columns (see
+ * domain/metrics/metric-chunks.ts). `batch` is 0 for points logged before batches were numbered.
+ */
+export interface MetricChunksTable {
+  run_id: string;
+  key: string;
+  first_step: number;
+  batch: number;
+  part: number;
+  last_step: number;
+  count: number;
+  encoding: number;
+  steps: Uint8Array;
+  timestamps: Uint8Array;
+  vals: Uint8Array;
 }
 
 /**
@@ -171,6 +192,7 @@ export interface Database {
   run_params: RunParamsTable;
   run_tags: RunTagsTable;
   metrics: MetricsTable;
+  metric_chunks: MetricChunksTable;
   latest_metrics: LatestMetricsTable;
   metric_blocks: MetricBlocksTable;
   datasets: DatasetsTable;

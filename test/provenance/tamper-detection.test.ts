@@ -11,6 +11,7 @@ import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { backends } from '../support/backends.js';
 import { given, series } from '../support/builders.js';
+import { chunkTamper } from '../support/metric-chunk-tamper.js';
 import { useProvenanceServer } from './support/provenance-server.js';
 import { sha256 } from './support/sha256.js';
 
@@ -307,17 +308,14 @@ describe.each(backends)('mnemo audit verify finds tampering on $name', (backend)
     ).body.events.filter((e) => e.action === 'run.log_batch');
     expect(batches).toHaveLength(3);
     const third = Math.max(...batches.map((e) => e.seq));
-    const point = () =>
-      db.db.updateTable('metrics').where('run_id', '=', run.runId).where('key', '=', 'loss').where('step', '=', 25_000);
+    const chunks = chunkTamper(db, run.runId, 'loss');
     await detect(
-      async () => {
-        await point().set({ value: 42 }).execute();
-        return async () => {
-          await point()
-            .set({ value: Math.cos(25_000) })
-            .execute();
-        };
-      },
+      () => chunks.setValue(25_000, 42),
+      new RegExp(`run ${run.runId}: the metric points logged by event ${third} were changed`),
+    );
+    // One byte of a packed chunk is enough.
+    await detect(
+      () => chunks.flipByte(25_000),
       new RegExp(`run ${run.runId}: the metric points logged by event ${third} were changed`),
     );
   });
@@ -325,55 +323,25 @@ describe.each(backends)('mnemo audit verify finds tampering on $name', (backend)
   it('finds a metric point edited, deleted or added in place, naming the batch that logged it', async () => {
     const batchSeqs = events.filter((e) => e.action === 'run.log_batch').map((e) => e.seq);
     const [first, retry] = batchSeqs as [number, number];
-    const lossAt = (step: number) =>
-      db.db
-        .selectFrom('metrics')
-        .selectAll()
-        .where('run_id', '=', runId)
-        .where('key', '=', 'loss')
-        .where('step', '=', step);
-    const original = await lossAt(10).executeTakeFirstOrThrow();
-    const restore = async () => {
-      await db.db
-        .deleteFrom('metrics')
-        .where('run_id', '=', runId)
-        .where('key', '=', 'loss')
-        .where('step', '=', 10)
-        .execute();
-      await db.db.insertInto('metrics').values(original).execute();
-    };
+    const loss = chunkTamper(db, runId, 'loss');
+    const firstBatch = await loss.batchOf(10);
     await detect(
-      async () => {
-        await db.db
-          .updateTable('metrics')
-          .set({ value: 0.05 })
-          .where('run_id', '=', runId)
-          .where('step', '=', 10)
-          .where('key', '=', 'loss')
-          .execute();
-        return restore;
-      },
+      () => loss.setValue(10, 0.05),
       new RegExp(
         `run ${runId}: the metric points logged by event ${first} were changed: their digest no longer matches`,
       ),
     );
     await detect(
-      async () => {
-        await db.db
-          .deleteFrom('metrics')
-          .where('run_id', '=', runId)
-          .where('key', '=', 'loss')
-          .where('step', '=', 10)
-          .execute();
-        return restore;
-      },
+      () => loss.removePoint(10),
       new RegExp(`the metric points logged by event ${first} were deleted or changed: 49 of 50 remain`),
     );
+    // Points written into the table of points not yet converted to chunks count as well.
+    const pointRow = { run_id: runId, key: 'loss', timestamp: 0, value: 0.5, is_nan: 0 };
     await detect(
       async () => {
         await db.db
           .insertInto('metrics')
-          .values({ ...original, step: 77 })
+          .values({ ...pointRow, step: 77, batch: firstBatch })
           .execute();
         return async () => {
           await db.db.deleteFrom('metrics').where('run_id', '=', runId).where('step', '=', 77).execute();
@@ -384,7 +352,7 @@ describe.each(backends)('mnemo audit verify finds tampering on $name', (backend)
     await detect(async () => {
       await db.db
         .insertInto('metrics')
-        .values({ ...original, step: 78, batch: 4242 })
+        .values({ ...pointRow, step: 78, batch: 4242 })
         .execute();
       return async () => {
         await db.db.deleteFrom('metrics').where('run_id', '=', runId).where('step', '=', 78).execute();
@@ -436,18 +404,12 @@ describe.each(backends)('mnemo audit verify finds tampering on $name', (backend)
     }, /metric 'ghost' has chart summaries but no points: they were inserted directly/);
     expect(await block().execute()).toHaveLength(4); // steps 0–49: two blocks at the finest level, one at each other
     // The retried batch stored (and recorded) only its one new point.
-    const accuracy = await db.db
-      .selectFrom('metrics')
-      .selectAll()
-      .where('run_id', '=', runId)
-      .where('key', '=', 'accuracy')
-      .executeTakeFirstOrThrow();
     await detect(
       async () => {
-        await db.db.deleteFrom('metrics').where('run_id', '=', runId).where('key', '=', 'accuracy').execute();
+        const restoreChunks = await chunkTamper(db, runId, 'accuracy').removeAll();
         await db.db.deleteFrom('latest_metrics').where('run_id', '=', runId).where('key', '=', 'accuracy').execute();
         return async () => {
-          await db.db.insertInto('metrics').values(accuracy).execute();
+          await restoreChunks();
           await db.db
             .insertInto('latest_metrics')
             .values({ run_id: runId, key: 'accuracy', step: 3, timestamp: 1003, value: 0.75, is_nan: 0 })

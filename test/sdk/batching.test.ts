@@ -21,7 +21,10 @@ describe.each(backends)('SDK metric batching on $name', (backend) => {
     const run = await mnemo.startRun({ experimentName: 'batching' });
     for (let step = 0; step < 12_000; step++) run.logMetric('loss', 1 / (step + 1), step);
     await run.flush();
-    const sizes = batchRequests(requests).map((r) => (r.body as { metrics: unknown[] }).metrics.length);
+    // The SDK sends its points as columns, one series per key.
+    const sizes = batchRequests(requests).map((r) =>
+      (r.body as { series: { values: unknown[] }[] }).series.reduce((n, s) => n + s.values.length, 0),
+    );
     expect(sizes).toEqual([5000, 5000, 2000]);
     expect(run.pendingPoints).toBe(0);
     const history = await mnemo.metricHistory(run.id, 'loss');

@@ -37,11 +37,11 @@ describe.each(backends)('SDK retries on $name', (backend) => {
       ['params'],
       ['params'],
       ['params'],
-      ...Array(3).fill(['metrics']),
+      ...Array(3).fill(['series']),
     ]);
     expect(bodies[4]).toEqual(bodies[3]);
     expect(bodies[5]).toEqual(bodies[3]);
-    expect(bodies[3].metrics).toHaveLength(1000);
+    expect(bodies[3].series[0].values).toHaveLength(1000);
 
     const direct = new Mnemo({ url: api.url });
     const history = await direct.metricHistory(run.id, 'loss');

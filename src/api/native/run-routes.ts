@@ -135,18 +135,20 @@ export async function runRoutes(app: TypedApp, { services }: { services: Service
       bodyLimit: BATCH_BODY_LIMIT,
       schema: {
         tags,
-        summary: 'Log metrics, params and tags atomically (up to 10,000 metric points)',
+        summary:
+          'Log metrics, params and tags atomically (up to 10,000 metric points, as rows in `metrics` or as columns in `series`)',
         params: RunParams,
         body: LogBatchBody,
         response: { 200: Type.Object({ metrics: Type.Integer(), params: Type.Integer(), tags: Type.Integer() }) },
       },
     },
     async (request) => {
-      const { metrics = [], params, tags: tagMap } = request.body;
+      const { metrics = [], series = [], params, tags: tagMap } = request.body;
       const paramList = fromMap(params);
       const tagList = fromMap(tagMap);
-      await runs.logBatch(request.params.runId, { metrics, params: paramList, tags: tagList });
-      return { metrics: metrics.length, params: paramList.length, tags: tagList.length };
+      await runs.logBatch(request.params.runId, { metrics, series, params: paramList, tags: tagList });
+      const points = series.reduce((sum, s) => sum + s.values.length, metrics.length);
+      return { metrics: points, params: paramList.length, tags: tagList.length };
     },
   );
 

@@ -217,6 +217,21 @@ export const LogBatchBody = Type.Object(
         { maxItems: 10_000 },
       ),
     ),
+    // The columnar shape: entries are checked by the service, which names the series and position of a bad one.
+    series: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            key: Type.String({ minLength: 1, maxLength: 250 }),
+            steps: Type.Array(Type.Unknown(), { maxItems: 10_000 }),
+            timestamps: Type.Optional(Type.Array(Type.Unknown(), { maxItems: 10_000 })),
+            values: Type.Array(Type.Unknown(), { maxItems: 10_000 }),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 10_000 },
+      ),
+    ),
     params: Type.Optional(StringMap(1000)),
     tags: Type.Optional(StringMap(1000)),
   },

@@ -45,7 +45,10 @@ export function findUnstorable(
     if (depth >= maxDepth) return { path, reason: `is nested more than ${maxDepth} levels deep` };
     if (Array.isArray(value)) {
       for (let i = value.length - 1; i >= 0; i--) {
-        stack.push({ value: value[i], path: `${path}[${i}]`, depth: depth + 1 });
+        const item: unknown = value[i];
+        // Numbers, booleans and null hold no text: a columnar batch's 30,000 of them need no path each.
+        if (item === null || (typeof item !== 'string' && typeof item !== 'object')) continue;
+        stack.push({ value: item, path: `${path}[${i}]`, depth: depth + 1 });
       }
       continue;
     }

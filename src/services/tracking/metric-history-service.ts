@@ -13,10 +13,10 @@ import {
 import type { Metric } from '../../domain/tracking/entities.js';
 import { metricBlocks, metricPointCount } from '../../store/repositories/metric-block-repository.js';
 import {
-  type MetricSeries,
   metricEnds,
   metricHistoryPage,
   metricSeries,
+  pointAt,
   type StepRange,
 } from '../../store/repositories/metric-repository.js';
 import { findRunRow } from '../../store/repositories/run-repository.js';
@@ -136,8 +136,4 @@ export class MetricHistoryService {
   private async requireRun(runId: string): Promise<void> {
     if (!(await findRunRow(this.deps.store.db, runId))) throw notFound(`Run with id=${runId} not found`);
   }
-}
-
-function pointAt(series: MetricSeries, key: string, i: number): Metric {
-  return { key, step: series.steps[i]!, value: series.values[i]!, timestamp: series.timestamps[i]! };
 }

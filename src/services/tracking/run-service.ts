@@ -1,11 +1,7 @@
 import { auditedValue, isSealedValue } from '../../domain/encryption/sealed-value.js';
 import { invalid, invalidState, notFound } from '../../domain/errors.js';
-import {
-  canonicalBatch,
-  compareMetricPoints,
-  METRIC_BATCH_ENCODING,
-  metricBatchDigest,
-} from '../../domain/metrics/metric-batch-digest.js';
+import { type ColumnarSeries, columnarPoints } from '../../domain/metrics/columnar-batch.js';
+import { canonicalBatch, METRIC_BATCH_ENCODING, metricBatchDigest } from '../../domain/metrics/metric-batch-digest.js';
 import { summarize } from '../../domain/metrics/metric-blocks.js';
 import { parseMetricValue } from '../../domain/metrics/metric-value.js';
 import type { AuditActionRecording } from '../../domain/provenance/audit-events/catalog.js';
@@ -31,7 +27,7 @@ import { linkRunInputs } from '../../store/repositories/dataset-repository.js';
 import { findExperimentRow } from '../../store/repositories/experiment-repository.js';
 import { updateLatestMetrics } from '../../store/repositories/latest-metric-repository.js';
 import { mergeMetricBlocks } from '../../store/repositories/metric-block-repository.js';
-import { insertMetrics, pointsOfBatch } from '../../store/repositories/metric-repository.js';
+import { storeNewMetricPoints } from '../../store/repositories/metric-repository.js';
 import * as runs from '../../store/repositories/run-repository.js';
 import type { RunsTable } from '../../store/schema.js';
 import { searchRunRows } from '../../store/search/run-search-query.js';
@@ -73,6 +69,8 @@ export interface WireMetric {
 
 export interface LogBatchInput {
   metrics?: WireMetric[] | undefined;
+  /** Points in the columnar shape (see columnar-batch.ts), stored like the row-shaped ones. */
+  series?: readonly ColumnarSeries[] | undefined;
   params?: KeyValue[] | undefined;
   tags?: KeyValue[] | undefined;
 }
@@ -232,8 +230,11 @@ export class RunService {
     if (wireMetrics.length > LIMITS.batchMetrics) {
       throw invalid(`A batch may hold at most ${LIMITS.batchMetrics} metrics; got ${wireMetrics.length}`);
     }
-    const metrics = this.toMetrics(wireMetrics);
-    const modelMetrics = modelLinked(runId, wireMetrics, metrics);
+    const rowMetrics = this.toMetrics(wireMetrics);
+    const series = input.series ?? [];
+    const metrics =
+      series.length === 0 ? rowMetrics : rowMetrics.concat(columnarPoints(series, rowMetrics.length, this.deps.now()));
+    const modelMetrics = modelLinked(runId, wireMetrics, rowMetrics);
     if (params.length > LIMITS.batchParams) throw invalid(`A batch may hold at most ${LIMITS.batchParams} params`);
     if (tags.length > LIMITS.batchTags) throw invalid(`A batch may hold at most ${LIMITS.batchTags} tags`);
     params.forEach((p, i) => {
@@ -280,10 +281,8 @@ export class RunService {
       const batch = newBatchId();
       if (metrics.length > 0) {
         const points = canonicalBatch(metrics);
-        const inserted = await insertMetrics(db, runId, points, batch);
-        // A retried batch adds only what is not there yet; the record must name exactly the rows this batch wrote.
-        stored =
-          inserted === points.length ? points : (await pointsOfBatch(db, runId, batch)).sort(compareMetricPoints);
+        // A retried batch adds only what is not there yet; the record must name exactly the points this batch wrote.
+        stored = await storeNewMetricPoints(db, runId, points, batch);
         await updateLatestMetrics(db, runId, points);
         await mergeMetricBlocks(db, runId, summarize(stored));
       }

@@ -78,10 +78,13 @@ export async function runModelLinkStored(db: Executor, link: LinkKey): Promise<b
   return row !== undefined;
 }
 
-/** The keys of the metrics a run has points of, in no particular order. */
+/** The keys of the metrics a run has points of (in chunks or in rows not yet converted), in no particular order. */
 export async function metricKeysOfRun(db: Executor, runId: string): Promise<string[]> {
-  const rows = await db.selectFrom('metrics').select('key').distinct().where('run_id', '=', runId).execute();
-  return rows.map((r) => r.key);
+  const [chunked, rows] = await Promise.all([
+    db.selectFrom('metric_chunks').select('key').distinct().where('run_id', '=', runId).execute(),
+    db.selectFrom('metrics').select('key').distinct().where('run_id', '=', runId).execute(),
+  ]);
+  return [...new Set([...chunked, ...rows].map((r) => r.key))];
 }
 
 /** The keys of the metrics a run has chart summaries of, in no particular order. */

@@ -1,98 +1,110 @@
 import type { HistoryCursor } from '../../domain/metrics/history-cursor.js';
+import { packPoints } from '../../domain/metrics/metric-chunks.js';
+import { comparePoints, type MetricSeries, mergeChunks } from '../../domain/metrics/series-merge.js';
 import type { Metric } from '../../domain/tracking/entities.js';
-import { dialectOf } from '../dialect/dialect-of.js';
-import type { MetricsTable } from '../schema.js';
 import type { Executor } from '../store.js';
+import { inChunks } from './chunks.js';
+import {
+  type ChunkSpan,
+  columnsOf,
+  insertMetricChunks,
+  metricChunkAt,
+  metricChunkSpans,
+  metricChunks,
+  metricChunksStartingIn,
+  type StepRange,
+} from './metric-chunk-repository.js';
 
-function fromRow(row: Pick<MetricsTable, 'key' | 'step' | 'timestamp' | 'value' | 'is_nan'>): Metric {
-  return { key: row.key, step: row.step, timestamp: row.timestamp, value: row.is_nan ? Number.NaN : row.value };
-}
+export type { MetricSeries } from '../../domain/metrics/series-merge.js';
+export type { StepRange } from './metric-chunk-repository.js';
 
 /**
- * Appends points, each marked with `batch`, and returns how many were new. A point identical to one already stored
- * (same key, step, timestamp and value) is skipped, so a client retrying a batch whose answer it never saw does not
- * duplicate anything.
+ * Stores the points of a batch (in canonical order, see canonicalBatch) that are not stored yet, marked with
+ * `batch`, and returns them: a point identical to one already stored (same key, step, timestamp and value) is
+ * skipped, so a client retrying a batch whose answer it never saw does not duplicate anything.
  *
- * This is the hottest write path, so the points go to the database column by column in the dialect's bulk write
- * (one multi-row INSERT per chunk on SQLite, one INSERT … SELECT FROM unnest() on PostgreSQL) rather than built
- * row by row.
+ * Runs log forward, so the question is usually settled by the key's latest point: points after it cannot repeat a
+ * stored one. Only a key whose points reach back to or before its latest is compared with the chunks it overlaps.
  */
-export async function insertMetrics(
+export async function storeNewMetricPoints(
   db: Executor,
   runId: string,
-  metrics: readonly Metric[],
+  points: readonly Metric[],
   batch: number,
-): Promise<number> {
-  const n = metrics.length;
-  if (n === 0) return 0;
-  const keys: string[] = new Array(n);
-  const steps: number[] = new Array(n);
-  const timestamps: number[] = new Array(n);
-  const values: number[] = new Array(n);
-  const nans: number[] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const m = metrics[i]!;
-    const isNan = Number.isNaN(m.value);
-    keys[i] = m.key;
-    steps[i] = m.step;
-    timestamps[i] = m.timestamp;
-    values[i] = isNan ? 0 : m.value;
-    nans[i] = isNan ? 1 : 0;
+): Promise<readonly Metric[]> {
+  if (points.length === 0) return points;
+  const ranges = keyRanges(points);
+  const latest = await latestPoints(db, runId, [...ranges.keys()]);
+  let fresh: readonly Metric[] = points;
+  for (const [key, range] of ranges) {
+    const newest = latest.get(key);
+    const first = points[range.from]!;
+    if (!newest || first.step > newest.step || (first.step === newest.step && first.timestamp > newest.timestamp)) {
+      continue;
+    }
+    const stored = await metricSeries(db, runId, key, { startStep: first.step, endStep: points[range.to - 1]!.step });
+    if (stored.count === 0) continue;
+    const known = new Set<string>();
+    for (let i = 0; i < stored.count; i++) {
+      known.add(identity(stored.steps[i]!, stored.timestamps[i]!, stored.values[i]!));
+    }
+    if (fresh === points) fresh = [...points];
+    const kept = fresh as Metric[];
+    for (let i = kept.length - 1; i >= 0; i--) {
+      const m = kept[i]!;
+      if (m.key === key && known.has(identity(m.step, m.timestamp, m.value))) kept.splice(i, 1);
+    }
   }
-  return dialectOf(db).writeRunRows(db, {
-    table: 'metrics',
-    runId,
-    columns: [
-      { name: 'key', type: 'text', values: keys },
-      { name: 'step', type: 'bigint', values: steps },
-      { name: 'timestamp', type: 'bigint', values: timestamps },
-      { name: 'value', type: 'double precision', values: values },
-      { name: 'is_nan', type: 'integer', values: nans },
-    ],
-    trailing: { name: 'batch', type: 'bigint', value: batch },
-    conflict: 'on conflict do nothing',
-  });
+  await insertMetricChunks(db, runId, batch, packPoints(fresh));
+  return fresh;
 }
 
-/**
- * The points a batch actually stored, for the rare batch that repeated points already there. Scans the run's points
- * (no index on batch: it would slow every insert for the sake of retries).
- */
-export async function pointsOfBatch(db: Executor, runId: string, batch: number): Promise<Metric[]> {
-  const rows = await db
-    .selectFrom('metrics')
-    .select(['key', 'step', 'timestamp', 'value', 'is_nan'])
-    .where('run_id', '=', runId)
-    .where('batch', '=', batch)
-    .execute();
-  return rows.map(fromRow);
+const identity = (step: number, timestamp: number, value: number) =>
+  `${step}:${timestamp}:${Number.isNaN(value) ? 'NaN' : value === 0 ? 0 : value}`;
+
+/** Per key of canonically ordered points, the positions [from, to) of its points. */
+function keyRanges(points: readonly Metric[]): Map<string, { from: number; to: number }> {
+  const ranges = new Map<string, { from: number; to: number }>();
+  let from = 0;
+  for (let i = 1; i <= points.length; i++) {
+    if (i === points.length || points[i]!.key !== points[from]!.key) {
+      ranges.set(points[from]!.key, { from, to: i });
+      from = i;
+    }
+  }
+  return ranges;
 }
 
-/** One metric's rows after a cursor (from the start without one), in primary-key order: step, timestamp, value. */
-export async function metricRowsAfter(
+async function latestPoints(db: Executor, runId: string, keys: readonly string[]) {
+  const latest = new Map<string, { step: number; timestamp: number }>();
+  for (const some of inChunks(keys, 1000)) {
+    const rows = await db
+      .selectFrom('latest_metrics')
+      .select(['key', 'step', 'timestamp'])
+      .where('run_id', '=', runId)
+      .where('key', 'in', some)
+      .execute();
+    for (const row of rows) latest.set(row.key, row);
+  }
+  return latest;
+}
+
+/** Every point of one metric in `range`, in history order, a point stored twice once. */
+export async function metricSeries(
   db: Executor,
   runId: string,
   key: string,
-  after: HistoryCursor | undefined,
-  limit: number,
-): Promise<Pick<MetricsTable, 'step' | 'timestamp' | 'value' | 'is_nan' | 'batch'>[]> {
-  let query = db
-    .selectFrom('metrics')
-    .select(['step', 'timestamp', 'value', 'is_nan', 'batch'])
-    .where('run_id', '=', runId)
-    .where('key', '=', key);
-  if (after) {
-    query = query.where((eb) =>
-      eb(
-        eb.refTuple('step', 'timestamp', 'is_nan', 'value'),
-        '>',
-        eb.tuple(after.step, after.timestamp, after.isNan, after.value),
-      ),
-    );
-  }
-  return query.orderBy('step').orderBy('timestamp').orderBy('is_nan').orderBy('value').limit(limit).execute();
+  range: StepRange = {},
+): Promise<MetricSeries> {
+  const chunks = await metricChunks(db, runId, key, range);
+  return mergeChunks(chunks.map(columnsOf), range, true);
 }
 
+/**
+ * One page of a metric's points after a cursor (from the start without one), in history order. Reads the chunks'
+ * spans, then the columns of only as many chunks as the page needs: those in first-step order until the page is
+ * full and the next chunk starts after the page's last step (so no later chunk can hold a point that sorts into it).
+ */
 export async function metricHistoryPage(
   db: Executor,
   runId: string,
@@ -100,120 +112,84 @@ export async function metricHistoryPage(
   after: HistoryCursor | undefined,
   limit: number,
 ): Promise<{ metrics: Metric[]; last: HistoryCursor | undefined }> {
-  const rows = await metricRowsAfter(db, runId, key, after, limit);
-  const lastRow = rows.at(-1);
-  return {
-    metrics: rows.map((row) => fromRow({ key, ...row })),
-    last: lastRow && historyCursorOf(lastRow),
+  const spans = await metricChunkSpans(db, runId, key, { startStep: after?.step });
+  const loaded: ReturnType<typeof columnsOf>[] = [];
+  let next = 0;
+  let series: MetricSeries = {
+    count: 0,
+    steps: new Float64Array(),
+    timestamps: new Float64Array(),
+    values: new Float64Array(),
   };
+  while (next < spans.length) {
+    // Take chunks until they could fill the page (counts include points before the cursor, so perhaps more).
+    let wanted = 0;
+    const from = spans[next]!.first_step;
+    let to = from;
+    while (next < spans.length && (wanted < limit || spans[next]!.first_step === to)) {
+      wanted += Number(spans[next]!.count);
+      to = spans[next]!.first_step;
+      next++;
+    }
+    for (const chunk of await metricChunksStartingIn(db, runId, key, from, to)) loaded.push(columnsOf(chunk));
+    series = mergeChunks(loaded, { after }, true);
+    if (series.count >= limit && (next === spans.length || spans[next]!.first_step > series.steps[limit - 1]!)) break;
+  }
+  const count = Math.min(limit, series.count);
+  const metrics: Metric[] = new Array(count);
+  for (let i = 0; i < count; i++) metrics[i] = pointAt(series, key, i);
+  return { metrics, last: count > 0 ? cursorAt(series, count - 1) : undefined };
 }
 
-/** The cursor just past a row. */
-export function historyCursorOf(row: Pick<MetricsTable, 'step' | 'timestamp' | 'value' | 'is_nan'>): HistoryCursor {
-  return { step: row.step, timestamp: row.timestamp, isNan: row.is_nan, value: row.value };
+function cursorAt(series: MetricSeries, i: number): HistoryCursor {
+  const value = series.values[i]!;
+  const isNan = Number.isNaN(value);
+  return { step: series.steps[i]!, timestamp: series.timestamps[i]!, isNan: isNan ? 1 : 0, value: isNan ? 0 : value };
 }
 
-/** An inclusive range of steps; an absent end is unbounded. */
-export interface StepRange {
-  startStep?: number | undefined;
-  endStep?: number | undefined;
+export function pointAt(series: MetricSeries, key: string, i: number): Metric {
+  return { key, step: series.steps[i]!, timestamp: series.timestamps[i]!, value: series.values[i]! };
 }
 
-/** One metric's points, optionally limited to a range of steps. */
-function pointsOf(db: Executor, runId: string, key: string, range: StepRange) {
-  let query = db.selectFrom('metrics').where('run_id', '=', runId).where('key', '=', key);
-  if (range.startStep !== undefined) query = query.where('step', '>=', range.startStep);
-  if (range.endStep !== undefined) query = query.where('step', '<=', range.endStep);
-  return query;
-}
-
-/** A metric's first and last points in step order (undefined when it has none): two primary-key lookups. */
+/**
+ * A metric's first and last points in `range` in history order (undefined when it has none). Reads the spans,
+ * then the columns of the chunks nearest each end until no other chunk can hold a point beyond the one found.
+ */
 export async function metricEnds(
   db: Executor,
   runId: string,
   key: string,
   range: StepRange = {},
 ): Promise<{ first: Metric; last: Metric } | undefined> {
-  const end = (direction: 'asc' | 'desc') =>
-    pointsOf(db, runId, key, range)
-      .select(['key', 'step', 'timestamp', 'value', 'is_nan'])
-      .orderBy('step', direction)
-      .orderBy('timestamp', direction)
-      .orderBy('is_nan', direction)
-      .orderBy('value', direction)
-      .limit(1)
-      .executeTakeFirst();
-  const [first, last] = await Promise.all([end('asc'), end('desc')]);
-  return first && last ? { first: fromRow(first), last: fromRow(last) } : undefined;
+  const spans = await metricChunkSpans(db, runId, key, range);
+  const lo = range.startStep ?? Number.NEGATIVE_INFINITY;
+  const hi = range.endStep ?? Number.POSITIVE_INFINITY;
+  const first = await extreme(db, runId, key, range, spans, (s) => Math.max(s.first_step, lo), 1);
+  if (!first) return undefined;
+  const last = await extreme(db, runId, key, range, spans, (s) => Math.min(s.last_step, hi), -1);
+  return last ? { first, last } : undefined;
 }
 
-/** A metric's whole history as columns: a million points take 24 MB here instead of a million objects. */
-export interface MetricSeries {
-  count: number;
-  steps: Float64Array<ArrayBufferLike>;
-  timestamps: Float64Array<ArrayBufferLike>;
-  values: Float64Array<ArrayBufferLike>;
-}
-
-/**
- * Reads every point of one metric in step order into typed arrays, so callers keep three flat arrays instead of a
- * million objects. (Streaming row by row was measured slower than one result: each row then costs an async step.)
- */
-export async function metricSeries(
+/** The lowest (direction 1) or highest (-1) point in range, visiting chunks from the nearest bound inwards. */
+async function extreme(
   db: Executor,
   runId: string,
   key: string,
-  range: StepRange = {},
-): Promise<MetricSeries> {
-  const rows = await pointsOf(db, runId, key, range)
-    .select(['step', 'timestamp', 'value', 'is_nan'])
-    .orderBy('step')
-    .orderBy('timestamp')
-    .orderBy('is_nan')
-    .orderBy('value')
-    .execute();
-  const series = new SeriesBuilder(rows.length);
-  for (const row of rows) series.push(row.step, row.timestamp, row.is_nan ? Number.NaN : row.value);
-  return series.build();
+  range: StepRange,
+  spans: readonly ChunkSpan[],
+  bound: (span: ChunkSpan) => number,
+  direction: 1 | -1,
+): Promise<Metric | undefined> {
+  const order = [...spans].sort((a, b) => direction * (bound(a) - bound(b)));
+  let best: Metric | undefined;
+  for (const span of order) {
+    if (best && direction * (bound(span) - best.step) > 0) break;
+    const series = mergeChunks([columnsOf(await metricChunkAt(db, runId, key, span))], range, false);
+    if (series.count === 0) continue;
+    const candidate = pointAt(series, key, direction === 1 ? 0 : series.count - 1);
+    if (!best || direction * compare(candidate, best) < 0) best = candidate;
+  }
+  return best;
 }
 
-class SeriesBuilder {
-  private count = 0;
-  private steps: Float64Array<ArrayBuffer>;
-  private timestamps: Float64Array<ArrayBuffer>;
-  private values: Float64Array<ArrayBuffer>;
-
-  constructor(expected = 1024) {
-    this.steps = new Float64Array(Math.max(1, expected));
-    this.timestamps = new Float64Array(Math.max(1, expected));
-    this.values = new Float64Array(Math.max(1, expected));
-  }
-
-  push(step: number, timestamp: number, value: number): void {
-    if (this.count === this.steps.length) {
-      // Doubling keeps appends amortised O(1).
-      this.steps = grow(this.steps);
-      this.timestamps = grow(this.timestamps);
-      this.values = grow(this.values);
-    }
-    this.steps[this.count] = step;
-    this.timestamps[this.count] = timestamp;
-    this.values[this.count] = value;
-    this.count++;
-  }
-
-  build(): MetricSeries {
-    return {
-      count: this.count,
-      steps: this.steps.subarray(0, this.count),
-      timestamps: this.timestamps.subarray(0, this.count),
-      values: this.values.subarray(0, this.count),
-    };
-  }
-}
-
-function grow(array: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
-  const bigger = new Float64Array(array.length * 2);
-  bigger.set(array);
-  return bigger;
-}
+const compare = (a: Metric, b: Metric) => comparePoints(a.step, a.timestamp, a.value, b.step, b.timestamp, b.value);
