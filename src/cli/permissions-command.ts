@@ -135,7 +135,7 @@ export function permissionsCommand(): Command {
       await accessClient(command).request('PUT', '/restrictions', {
         json: { experiment: options.experiment, model: options.model, dataset: options.dataset, restricted },
       });
-      const resource = namedResource(options);
+      const resource = namedResource(options).replace(':', ' ');
       console.log(
         restricted
           ? `${resource} is restricted: only roles bound to it give access`

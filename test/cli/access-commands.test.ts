@@ -310,7 +310,10 @@ describe.each(backends)('access control from the command line on $name', (backen
         code: 2,
         stderr: 'mnemo: name only one of --user, --team; got --user and --team\n',
       });
-      expect(noResource).toMatchObject({ code: 2, stderr: 'mnemo: name one of --experiment, --model, --global\n' });
+      expect(noResource).toMatchObject({
+        code: 2,
+        stderr: 'mnemo: name one of --experiment, --model, --dataset, --global\n',
+      });
       expect(badRole.code).toBe(2);
       expect(badRole.stderr).toContain('Allowed choices are reader, editor, manager');
       const bindings = await ok(callAs<{ permissions: unknown[] }>(t.url, ADMIN_TOKEN, 'GET', '/api/v1/permissions'));
