@@ -1,6 +1,6 @@
 import { Environment, EvaluationError, ParseError } from '@marcbachmann/cel-js';
 import { RE2JS } from 're2js';
-import { invalid } from '../errors.js';
+import { invalid, MnemoError } from '../errors.js';
 import { MAX_EXPRESSION_LENGTH } from './policy.js';
 
 /** The variables a rule may read; policy-context.ts builds their values from a version's record. */
@@ -42,12 +42,21 @@ export function positionOf(expression: string, offset: number): { line: number; 
   return { line: lines.length, column: lines.at(-1)!.length + 1 };
 }
 
+/** A rule refused when its policy is saved or tested: where in the expression, and why. */
+export class RuleCompileError extends MnemoError {
+  constructor(
+    readonly rule: string,
+    readonly position: { line: number; column: number; offset: number } | null,
+    readonly reason: string,
+  ) {
+    const where = position ? ` at line ${position.line}, column ${position.column}` : '';
+    super('INVALID_PARAMETER_VALUE', `Rule '${rule}' does not compile${where}: ${reason}`);
+  }
+}
+
 function refusal(ruleName: string, expression: string, summary: string, range: Range | undefined) {
-  const at = range ? positionOf(expression, range.start) : undefined;
-  const where = at ? ` at line ${at.line}, column ${at.column}` : '';
-  return Object.assign(invalid(`Rule '${ruleName}' does not compile${where}: ${summary}`), {
-    position: at ? { ...at, offset: range!.start } : null,
-  });
+  const at = range ? { ...positionOf(expression, range.start), offset: range.start } : null;
+  return new RuleCompileError(ruleName, at, summary);
 }
 
 function summaryOf(error: unknown): { summary: string; range: Range | undefined } {

@@ -82,3 +82,12 @@ export function policiesFor<P extends Pick<Policy, 'modelId' | 'target'>>(
     (policy) => (policy.modelId === null || policy.modelId === modelId) && sameTarget(policy.target, target),
   );
 }
+
+/** What the audit log records when an administrator moves a version past the rules it failed. */
+export interface PolicyOverrideState {
+  name: string;
+  version: number;
+  target: PolicyTarget;
+  reason: string;
+  failures: { policy: string; policyVersion: number; rule: string; expression: string; error: string | null }[];
+}

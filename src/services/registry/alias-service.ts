@@ -1,6 +1,7 @@
 import { notFound } from '../../domain/errors.js';
 import { validateAlias } from '../../domain/registry/aliases.js';
 import type { ModelVersion } from '../../domain/registry/entities.js';
+import { checkOverride } from '../../domain/registry/model-card.js';
 import { updateModelRow } from '../../store/repositories/registry/model-repository.js';
 import * as versions from '../../store/repositories/registry/version-repository.js';
 import { parseVersionNumber, requireModel, requireVersion } from './model-lookup.js';
@@ -10,14 +11,28 @@ import { type RegistryDeps, registryWrite } from './registry-deps.js';
 export class AliasService {
   constructor(private readonly deps: RegistryDeps) {}
 
-  async set(name: string, alias: string, version: string | number): Promise<ModelVersion> {
+  /** `override`: an administrator's break-glass past failed policies, recorded by the guard. */
+  async set(
+    name: string,
+    alias: string,
+    version: string | number,
+    options: { override?: { reason: string } | undefined } = {},
+  ): Promise<ModelVersion> {
     validateAlias(alias);
     const number = parseVersionNumber(version);
+    if (options.override !== undefined) checkOverride(options.override);
     return registryWrite(
       this.deps,
-      async ({ db, audit }) => {
+      async (scope) => {
+        const { db, audit } = scope;
         const model = await requireModel(db, name);
         const row = await requireVersion(db, model, number);
+        await this.deps.promotionGuard?.check(scope, {
+          model,
+          version: number,
+          target: { alias },
+          override: options.override,
+        });
         await versions.setAlias(db, model.model_id, alias, number);
         const now = this.deps.now();
         await updateModelRow(db, model.model_id, { last_updated_time: now });

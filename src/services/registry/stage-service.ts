@@ -1,6 +1,6 @@
 import { notFound } from '../../domain/errors.js';
 import type { ModelVersion, StageTransition } from '../../domain/registry/entities.js';
-import { checkText } from '../../domain/registry/model-card.js';
+import { checkOverride, checkText } from '../../domain/registry/model-card.js';
 import { latestPerStage, parseStage, planTransition } from '../../domain/registry/stages.js';
 import { updateModelRow } from '../../store/repositories/registry/model-repository.js';
 import { recordTransitions, transitionHistory } from '../../store/repositories/registry/transition-repository.js';
@@ -16,6 +16,8 @@ export interface TransitionInput {
   stage: string;
   archiveExistingVersions?: boolean | undefined;
   reason?: string | undefined;
+  /** An administrator's break-glass past failed policies; the guard records it with the failures it let through. */
+  override?: { reason: string } | undefined;
 }
 
 /**
@@ -29,10 +31,18 @@ export class StageService {
     const stage = parseStage(input.stage);
     const number = parseVersionNumber(input.version);
     if (input.reason !== undefined) checkText(input.reason, 'reason', 5000);
+    if (input.override !== undefined) checkOverride(input.override);
     const actor = currentContext().actor;
-    return registryWrite(this.deps, async ({ db, audit }) => {
+    return registryWrite(this.deps, async (scope) => {
+      const { db, audit } = scope;
       const model = await requireModel(db, input.name);
       await requireVersion(db, model, number);
+      await this.deps.promotionGuard?.check(scope, {
+        model,
+        version: number,
+        target: { stage },
+        override: input.override,
+      });
       const live = await versions.liveVersionRows(db, model.model_id);
       const changes = planTransition(
         live.map((row) => ({ version: Number(row.version), stage: row.stage })),
