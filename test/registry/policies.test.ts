@@ -94,6 +94,17 @@ describe.each(backends)('promotion policies over HTTP on $name', (backend) => {
     expect(mlflow.body.message).toContain('prod-quality/fairness-per-protected-attribute');
     expect(mlflow.body.message).toContain('saw model.protected_attributes=["sex","age"]');
 
+    // Each refusal is on the record: who tried to move what where, and which rules stopped it.
+    const refusals = await ok<{ events: { state: { name: string; target: unknown; failures: { rule: string }[] } }[] }>(
+      api,
+      'GET',
+      '/api/v1/audit/events?action=model_version.policy_refusal',
+    );
+    expect(refusals.events.map((e) => [e.state.name, e.state.target, e.state.failures.map((f) => f.rule)])).toEqual([
+      ['credit', { stage: 'Production' }, ['fairness-per-protected-attribute', 'negative-results-documented']],
+      ['credit', { stage: 'Production' }, ['fairness-per-protected-attribute', 'negative-results-documented']],
+    ]);
+
     await fairness('credit', 1, 'age', true);
     await ok(api, 'POST', '/api/2.0/mlflow/runs/set-tag', {
       run_id: runId,

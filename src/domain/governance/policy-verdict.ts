@@ -77,10 +77,10 @@ export function failureMessage(name: string, version: number, target: PolicyTarg
 /** A transition refused by policy: carries every failed rule so each API surface can list them. */
 export class PolicyFailedError extends MnemoError {
   constructor(
+    readonly refused: { model: string; modelId: string; version: number },
     readonly target: PolicyTarget,
     readonly failures: readonly RuleFailure[],
-    message: string,
   ) {
-    super('INVALID_STATE', message);
+    super('INVALID_STATE', failureMessage(refused.model, refused.version, target, failures));
   }
 }

@@ -83,11 +83,28 @@ export function policiesFor<P extends Pick<Policy, 'modelId' | 'target'>>(
   );
 }
 
+/** A failed rule as the audit log keeps it (the values it saw are left to the answer the caller got). */
+export interface RecordedFailure {
+  policy: string;
+  policyVersion: number;
+  rule: string;
+  expression: string;
+  error: string | null;
+}
+
 /** What the audit log records when an administrator moves a version past the rules it failed. */
 export interface PolicyOverrideState {
   name: string;
   version: number;
   target: PolicyTarget;
   reason: string;
-  failures: { policy: string; policyVersion: number; rule: string; expression: string; error: string | null }[];
+  failures: RecordedFailure[];
+}
+
+/** What the audit log records when policies refused a transition: who tried to move what where, and why not. */
+export interface PolicyRefusalState {
+  name: string;
+  version: number;
+  target: PolicyTarget;
+  failures: RecordedFailure[];
 }

@@ -1,16 +1,24 @@
 import { builtinPolicies, DEFAULT_PROTECTED_TARGETS } from '../../domain/governance/builtin-policies.js';
-import { type NamedPolicy, type PolicyTarget, policiesFor } from '../../domain/governance/policy.js';
+import {
+  describeTarget,
+  type NamedPolicy,
+  type PolicyTarget,
+  policiesFor,
+  type RecordedFailure,
+} from '../../domain/governance/policy.js';
 import { policyContext } from '../../domain/governance/policy-context.js';
 import {
-  failureMessage,
+  describeFailures,
   judge,
   PolicyFailedError,
   type PolicyVerdict,
+  type RuleFailure,
 } from '../../domain/governance/policy-verdict.js';
 import { findModelNameById } from '../../store/repositories/registry/model-repository.js';
 import { listPolicies } from '../../store/repositories/registry/policy-repository.js';
 import type { RegisteredModelsTable } from '../../store/schema-registry.js';
 import type { Executor } from '../../store/store.js';
+import { currentContext } from '../request-context.js';
 import type { ServiceDeps } from '../service-deps.js';
 import type { WriteScope } from '../unit-of-work.js';
 import { loadVersionRecord, type RecordSources } from './version-record-loader.js';
@@ -30,17 +38,29 @@ export interface PromotionRequest {
  */
 export interface PromotionGuard {
   check(scope: WriteScope, request: PromotionRequest): Promise<PolicyVerdict>;
+  /** Records a refusal after its transaction rolled back (the audit event and who is told of it). */
+  recordRefusal(refusal: PolicyFailedError): Promise<void>;
+}
+
+/** A notification as the notification service takes it (inbox entry, and e-mail where configured). */
+export interface PolicyNotification {
+  kind: 'policy_failed' | 'break_glass_used';
+  /** Principal ids. */
+  recipients: readonly string[];
+  subject: string;
+  body: string;
+  link?: string;
+  resource?: { kind: 'model'; name: string; version?: number };
 }
 
 export type PolicyGuardDeps = Pick<ServiceDeps, 'store' | 'unitOfWork' | 'now'> &
   RecordSources & {
     /** Targets the built-in rules guard; stage Production when absent. */
     protectedTargets?: readonly PolicyTarget[];
-    /** Told of an override inside its transaction (a notification to administrators and the model's owners). */
-    overridden?: (
-      scope: WriteScope,
-      override: { model: string; version: number; verdict: PolicyVerdict },
-    ) => Promise<void>;
+    /** Stores a notification inside the write's transaction. */
+    notify?: (scope: WriteScope, input: PolicyNotification) => Promise<void>;
+    /** Principal ids holding manager on a registered model: who hears of its refusals and overrides. */
+    managersOfModel?: (db: Executor, modelId: string) => Promise<string[]>;
   };
 
 /** Evaluates the policies on a target, built-in and stored, for one version; writes nothing. */
@@ -76,6 +96,32 @@ export async function governingPolicies(
   ];
 }
 
+/**
+ * Runs a change that may be refused by policy, and records the refusal once the change's transaction has rolled
+ * back. Recording is best effort: the caller hears of the refusal whatever becomes of its record.
+ */
+export async function refusalsRecorded<T>(guard: PromotionGuard | undefined, change: Promise<T>): Promise<T> {
+  try {
+    return await change;
+  } catch (error) {
+    if (guard && error instanceof PolicyFailedError) {
+      await guard.recordRefusal(error).catch(() => undefined);
+    }
+    throw error;
+  }
+}
+
+const recorded = (failures: readonly RuleFailure[]): RecordedFailure[] =>
+  failures.map((f) => ({
+    policy: f.policy,
+    policyVersion: f.policyVersion,
+    rule: f.rule,
+    expression: f.expression,
+    error: f.error,
+  }));
+
+const versionLink = (model: string, version: number) => `/models/${encodeURIComponent(model)}/versions/${version}`;
+
 export class PolicyPromotionGuard implements PromotionGuard {
   constructor(private readonly deps: PolicyGuardDeps) {}
 
@@ -84,11 +130,7 @@ export class PolicyPromotionGuard implements PromotionGuard {
     const verdict = await evaluatePolicies(this.deps, scope.db, model, version, target);
     if (verdict.passed) return verdict;
     if (!request.override) {
-      throw new PolicyFailedError(
-        target,
-        verdict.failures,
-        failureMessage(model.name, version, target, verdict.failures),
-      );
+      throw new PolicyFailedError({ model: model.name, modelId: model.model_id, version }, target, verdict.failures);
     }
     scope.audit({
       action: 'model_version.policy_override',
@@ -99,16 +141,59 @@ export class PolicyPromotionGuard implements PromotionGuard {
         version,
         target,
         reason: request.override.reason,
-        failures: verdict.failures.map((f) => ({
-          policy: f.policy,
-          policyVersion: f.policyVersion,
-          rule: f.rule,
-          expression: f.expression,
-          error: f.error,
-        })),
+        failures: recorded(verdict.failures),
       },
     });
-    await this.deps.overridden?.(scope, { model: model.name, version, verdict });
+    const actor = currentContext().actor;
+    await this.tell(scope, model.model_id, {
+      kind: 'break_glass_used',
+      subject: `Policies overridden: ${model.name} v${version} → ${describeTarget(target)}`,
+      body:
+        `${actor} moved ${model.name} version ${version} to ${describeTarget(target)} past failed policies.\n` +
+        `Reason: ${request.override.reason}\nOverridden: ${describeFailures(verdict.failures)}`,
+      link: versionLink(model.name, version),
+      resource: { kind: 'model', name: model.name, version },
+    });
     return verdict;
+  }
+
+  async recordRefusal(refusal: PolicyFailedError): Promise<void> {
+    const { model, modelId, version } = refusal.refused;
+    const { actor, principalId } = currentContext();
+    await this.deps.unitOfWork.write(async (scope) => {
+      scope.audit({
+        action: 'model_version.policy_refusal',
+        entityKind: 'model_version',
+        entityId: `${modelId}/${version}`,
+        state: { name: model, version, target: refusal.target, failures: recorded(refusal.failures) },
+      });
+      await this.tell(
+        scope,
+        modelId,
+        {
+          kind: 'policy_failed',
+          subject: `Policy failed: ${model} v${version} → ${describeTarget(refusal.target)}`,
+          body:
+            `${actor} tried to move ${model} version ${version} to ${describeTarget(refusal.target)}; ` +
+            `${refusal.failures.length} rule(s) failed:\n${describeFailures(refusal.failures)}`,
+          link: versionLink(model, version),
+          resource: { kind: 'model', name: model, version },
+        },
+        principalId,
+      );
+    });
+  }
+
+  /** Notifies the model's managers (and whoever asked, for a refusal), when notifications are in place. */
+  private async tell(
+    scope: WriteScope,
+    modelId: string,
+    message: Omit<PolicyNotification, 'recipients'>,
+    also?: string,
+  ): Promise<void> {
+    if (!this.deps.notify) return;
+    const managers = (await this.deps.managersOfModel?.(scope.db, modelId)) ?? [];
+    const recipients = also ? [also, ...managers] : managers;
+    if (recipients.length > 0) await this.deps.notify(scope, { ...message, recipients });
   }
 }

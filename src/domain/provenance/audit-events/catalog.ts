@@ -1,4 +1,4 @@
-import type { Policy, PolicyOverrideState } from '../../governance/policy.js';
+import type { Policy, PolicyOverrideState, PolicyRefusalState } from '../../governance/policy.js';
 import type { DatasetVersion } from '../../lineage/dataset-version.js';
 import type { LineageEdge } from '../../lineage/graph.js';
 import type { RunLifecycle } from '../../lineage/run-state.js';
@@ -135,6 +135,7 @@ export const AUDIT_EVENTS = {
   'policy.put': records<Policy>()('policy'),
   'policy.delete': records<DeletedState>()('policy'),
   'model_version.policy_override': records<PolicyOverrideState>()('model_version'),
+  'model_version.policy_refusal': records<PolicyRefusalState>()('model_version'),
 
   'lineage.dataset.create': records<DatasetState>()('dataset'),
   'lineage.dataset_version.create': records<DatasetVersion>()('dataset_version'),
