@@ -136,7 +136,7 @@ export class PolicyService {
     const target = input.target ? parseTarget(input.target) : policy.target;
     const db = this.deps.store.db;
     const model = await requireModel(db, modelName);
-    return evaluatePolicies(this.deps, db, model, version, target, [policy]);
+    return evaluatePolicies(this.deps, db, model, version, target, { only: [policy], approvals: true });
   }
 
   /** What `mnemo gate` asks: would this version pass onto this target now, policies and approvals both? */
@@ -145,8 +145,8 @@ export class PolicyService {
     const target = parseTarget(rawTarget);
     const db = this.deps.store.db;
     const model = await requireModel(db, modelName);
-    const verdict = await evaluatePolicies(this.deps, db, model, version, target);
-    const state = await this.deps.approvalState?.(db, { model: model.name, version, target });
+    const verdict = await evaluatePolicies(this.deps, db, model, version, target, { approvals: true });
+    const state = await this.deps.approvalState?.({ model: model.name, version, target });
     const approval = state ? { ...state, satisfied: !state.required || state.approvals >= state.needed } : null;
     return {
       passed: verdict.passed && (approval?.satisfied ?? true),

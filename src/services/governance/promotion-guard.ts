@@ -53,12 +53,26 @@ export interface PolicyNotification {
   resource?: { kind: 'model'; name: string; version?: number };
 }
 
+/** The `policy.failed` registry event's fields (its kind aside), as webhooks deliver it. */
+export interface PolicyFailedAnnouncement {
+  name: string;
+  version: number;
+  target: PolicyTarget;
+  failures: { rule: string; message: string }[];
+  overridden: boolean;
+}
+
 export type PolicyGuardDeps = Pick<ServiceDeps, 'store' | 'unitOfWork' | 'now'> &
   RecordSources & {
     /** Targets the built-in rules guard; stage Production when absent. */
     protectedTargets?: readonly PolicyTarget[];
     /** Stores a notification inside the write's transaction. */
     notify?: (scope: WriteScope, input: PolicyNotification) => Promise<void>;
+    /**
+     * Stages the `policy.failed` registry event (webhooks) in the write's transaction: for a refusal, in the write
+     * that records it; for an override, in the transition's own.
+     */
+    announcePolicyFailed?: (scope: WriteScope, event: PolicyFailedAnnouncement) => Promise<void>;
     /** Principal ids holding manager on a registered model: who hears of its refusals and overrides. */
     managersOfModel?: (db: Executor, modelId: string) => Promise<string[]>;
   };
@@ -70,9 +84,10 @@ export async function evaluatePolicies(
   model: RegisteredModelsTable,
   version: number,
   target: PolicyTarget,
-  only?: readonly NamedPolicy[],
+  options: { only?: readonly NamedPolicy[]; approvals: boolean },
 ): Promise<PolicyVerdict> {
-  const record = await loadVersionRecord(deps, db, model, version, target);
+  const record = await loadVersionRecord(deps, db, model, version, target, { approvals: options.approvals });
+  const only = options.only;
   const policies = only ?? (await governingPolicies(deps, db, model.model_id, target));
   return judge(policies, policyContext(record, target, deps.now()));
 }
@@ -120,6 +135,22 @@ const recorded = (failures: readonly RuleFailure[]): RecordedFailure[] =>
     error: f.error,
   }));
 
+function announcement(
+  name: string,
+  version: number,
+  target: PolicyTarget,
+  failures: readonly RuleFailure[],
+  overridden: boolean,
+): PolicyFailedAnnouncement {
+  return {
+    name,
+    version,
+    target,
+    failures: failures.map((f) => ({ rule: `${f.policy}/${f.rule}`, message: describeFailures([f]) })),
+    overridden,
+  };
+}
+
 const versionLink = (model: string, version: number) => `/models/${encodeURIComponent(model)}/versions/${version}`;
 
 export class PolicyPromotionGuard implements PromotionGuard {
@@ -127,7 +158,7 @@ export class PolicyPromotionGuard implements PromotionGuard {
 
   async check(scope: WriteScope, request: PromotionRequest): Promise<PolicyVerdict> {
     const { model, version, target } = request;
-    const verdict = await evaluatePolicies(this.deps, scope.db, model, version, target);
+    const verdict = await evaluatePolicies(this.deps, scope.db, model, version, target, { approvals: false });
     if (verdict.passed) return verdict;
     if (!request.override) {
       throw new PolicyFailedError({ model: model.name, modelId: model.model_id, version }, target, verdict.failures);
@@ -144,6 +175,7 @@ export class PolicyPromotionGuard implements PromotionGuard {
         failures: recorded(verdict.failures),
       },
     });
+    await this.deps.announcePolicyFailed?.(scope, announcement(model.name, version, target, verdict.failures, true));
     const actor = currentContext().actor;
     await this.tell(scope, model.model_id, {
       kind: 'break_glass_used',
@@ -167,6 +199,10 @@ export class PolicyPromotionGuard implements PromotionGuard {
         entityId: `${modelId}/${version}`,
         state: { name: model, version, target: refusal.target, failures: recorded(refusal.failures) },
       });
+      await this.deps.announcePolicyFailed?.(
+        scope,
+        announcement(model, version, refusal.target, refusal.failures, false),
+      );
       await this.tell(
         scope,
         modelId,

@@ -19,11 +19,16 @@ import type { ServiceDeps } from '../service-deps.js';
 
 /** Answers questions the policy record needs from workflows built beside this one; each may be absent. */
 export interface RecordSources {
-  /** Where the version's approvals stand for a target (the approval workflow's `stateFor`). */
-  approvalState?: (
-    db: Executor,
-    input: { model: string; version: number; target: PolicyTarget },
-  ) => Promise<ApprovalState | undefined>;
+  /**
+   * Where the version's approvals stand for a target (the approval workflow's `stateFor`). Asked only outside write
+   * transactions (the gate, policy tests): a transition reaching the guard has already been through the approval
+   * workflow, which intercepts unapproved transitions to protected targets before they are applied.
+   */
+  approvalState?: (input: {
+    model: string;
+    version: number;
+    target: PolicyTarget;
+  }) => Promise<ApprovalState | undefined>;
   /** Whether the version is flagged for revalidation (something it relied on changed since it was checked). */
   needsRevalidation?: (db: Executor, input: { modelId: string; version: number }) => Promise<boolean>;
 }
@@ -46,6 +51,7 @@ export async function loadVersionRecord(
   modelRow: RegisteredModelsTable,
   number: number,
   target: PolicyTarget,
+  options: { approvals: boolean },
 ): Promise<VersionRecord> {
   const [model] = await hydrateModels(db, [modelRow]);
   const versionRow = await requireVersion(db, modelRow, number);
@@ -68,7 +74,9 @@ export async function loadVersionRecord(
     needsRevalidation: (await deps.needsRevalidation?.(db, { modelId: modelRow.model_id, version: number })) ?? false,
     metadataCompleteness: { score: metadata.score, missing: metadata.missing.map((m) => m.path) },
     lineage: await lineageFacts(deps, db, modelRow.model_id, number),
-    approvals: (await deps.approvalState?.(db, { model: modelRow.name, version: number, target })) ?? null,
+    approvals: options.approvals
+      ? ((await deps.approvalState?.({ model: modelRow.name, version: number, target })) ?? null)
+      : null,
   };
 }
 
