@@ -80,6 +80,10 @@ describe.each(backends)('mnemo gate and mnemo policies in a child process on $na
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('Registered Model with name=nobody not found');
 
+    const noVersion = await mnemo(['gate', '--model', 'scorer', '--version', '9', '--alias', 'canary'], api.url);
+    expect(noVersion.code).toBe(2);
+    expect(noVersion.stderr).toContain('Model Version (name=scorer, version=9) not found');
+
     const unreachable = await mnemo(
       ['gate', '--model', 'scorer', '--version', '1', '--alias', 'champion'],
       'http://127.0.0.1:9',

@@ -18,7 +18,7 @@ import { checkText } from '../../domain/registry/model-card.js';
 import { findModelNameById } from '../../store/repositories/registry/model-repository.js';
 import * as stored from '../../store/repositories/registry/policy-repository.js';
 import type { Executor } from '../../store/store.js';
-import { parseVersionNumber, requireModel } from '../registry/model-lookup.js';
+import { parseVersionNumber, requireModel, requireVersion } from '../registry/model-lookup.js';
 import { evaluatePolicies, type PolicyGuardDeps } from './promotion-guard.js';
 
 export interface PolicyInput {
@@ -136,6 +136,7 @@ export class PolicyService {
     const target = input.target ? parseTarget(input.target) : policy.target;
     const db = this.deps.store.db;
     const model = await requireModel(db, modelName);
+    await requireVersion(db, model, version);
     return evaluatePolicies(this.deps, db, model, version, target, { only: [policy], approvals: true });
   }
 
@@ -145,6 +146,7 @@ export class PolicyService {
     const target = parseTarget(rawTarget);
     const db = this.deps.store.db;
     const model = await requireModel(db, modelName);
+    await requireVersion(db, model, version);
     const verdict = await evaluatePolicies(this.deps, db, model, version, target, { approvals: true });
     const state = await this.deps.approvalState?.({ model: model.name, version, target });
     const approval = state ? { ...state, satisfied: !state.required || state.approvals >= state.needed } : null;

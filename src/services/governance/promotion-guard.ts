@@ -86,9 +86,10 @@ export async function evaluatePolicies(
   target: PolicyTarget,
   options: { only?: readonly NamedPolicy[]; approvals: boolean },
 ): Promise<PolicyVerdict> {
+  const policies = options.only ?? (await governingPolicies(deps, db, model.model_id, target));
+  // Most transitions meet no policy at all: they pay for one small read, not for loading the version's record.
+  if (policies.length === 0) return judge([], {});
   const record = await loadVersionRecord(deps, db, model, version, target, { approvals: options.approvals });
-  const only = options.only;
-  const policies = only ?? (await governingPolicies(deps, db, model.model_id, target));
   return judge(policies, policyContext(record, target, deps.now()));
 }
 
