@@ -166,13 +166,13 @@ const spec: Record<string, Required> = {
   [`GET ${V}/registered-models/:name/versions/:version/attestation`]: 'reader',
   [`GET ${V}/registry/completeness`]: 'admin',
   // Promotion policies: read by the model's readers, written by its managers (a global one by administrators); the
-  // gate and policy tests only read.
+  // gate only reads; trying rules against a version is for its editors.
   [`GET ${V}/policies`]: 'signedIn',
   [`GET ${V}/policies/:name`]: 'reader',
   [`PUT ${V}/policies/:name`]: 'manager',
   [`DELETE ${V}/policies/:name`]: 'manager',
   [`POST ${V}/registered-models/:name/versions/:version/gate`]: 'reader',
-  [`POST ${V}/registered-models/:name/versions/:version/policy-test`]: 'reader',
+  [`POST ${V}/registered-models/:name/versions/:version/policy-test`]: 'editor',
   // Registry governance: anyone signed in reads the rules; changing them is global management.
   [`GET ${V}/vocabularies`]: 'signedIn',
   [`GET ${V}/vocabularies/:tagKey`]: 'signedIn',

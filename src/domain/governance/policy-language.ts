@@ -90,6 +90,8 @@ export function compileRule(ruleName: string, expression: string): CompiledRule 
       backtracking,
     );
   }
+  const tooComplex = complexityProblem(parsed.ast);
+  if (tooComplex) throw refusal(ruleName, expression, tooComplex.reason, tooComplex.at);
   const checked = environment.check(expression);
   if (!checked.valid) {
     const { summary, range } = summaryOf(checked.error);
@@ -188,6 +190,48 @@ function collectPaths(value: unknown, expression: string, paths: string[]): void
     }
   }
   collectPaths(value.args, expression, paths);
+}
+
+/** Macros iterate (or, for `cel.bind`, can double a list at each level): what bounds a rule's running time. */
+const MACROS = new Set(['all', 'exists', 'exists_one', 'map', 'filter', 'bind']);
+const MAX_MACRO_NESTING = 3;
+const MAX_MACROS = 20;
+
+/**
+ * Rules are user input evaluated inside transitions and by anyone who may test them: nesting iterations multiplies
+ * their cost (three levels over lists of a thousand is already a billion steps), so nesting and the number of
+ * macros are capped.
+ */
+function complexityProblem(ast: unknown): { reason: string; at: Range } | undefined {
+  let count = 0;
+  let problem: { reason: string; at: Range } | undefined;
+  const walk = (value: unknown, depth: number): void => {
+    if (problem) return;
+    if (Array.isArray(value)) {
+      for (const item of value) walk(item, depth);
+      return;
+    }
+    if (!isNode(value)) return;
+    const args = value.args;
+    if (value.op === 'rcall' && Array.isArray(args) && MACROS.has(args[0] as string)) {
+      count += 1;
+      const at = { start: value.start, end: value.end };
+      if (depth + 1 > MAX_MACRO_NESTING) {
+        problem = { reason: `macros may nest at most ${MAX_MACRO_NESTING} deep`, at };
+        return;
+      }
+      if (count > MAX_MACROS) {
+        problem = { reason: `a rule may use at most ${MAX_MACROS} macros`, at };
+        return;
+      }
+      walk(args[1], depth);
+      walk(args.slice(2), depth + 1);
+      return;
+    }
+    walk(args, depth);
+  };
+  walk(ast, 0);
+  return problem;
 }
 
 function findCall(value: unknown, name: string): Range | undefined {

@@ -156,6 +156,10 @@ describe('policy rules in CEL', () => {
     expect(() => compileRule('x', '1 + 2')).toThrow(/must be true or false/);
     expect(() => compileRule('x', '"a".matches("(a+)+$")')).toThrow(/matchesPattern/);
     expect(() => compileRule('x', '')).toThrow(/1-4000 characters/);
+    const nested = 'version.checks.all(a, version.checks.all(b, version.checks.all(c, version.checks.all(d, true))))';
+    expect(() => compileRule('x', nested)).toThrow(/line 1, column 67: macros may nest at most 3 deep/);
+    const threeDeep = 'lineage.datasets.all(d, d.quality_checks.all(q, model.tags.exists(k, k != q.name)))';
+    expect(() => compileRule('x', threeDeep)).not.toThrow();
   });
 
   it('maps offsets to lines and columns', () => {

@@ -107,7 +107,7 @@ const path = '/registered-models/:name/versions/:version';
 /**
  * Promotion policies (CEL rules on a stage or alias), trying them against a version, and the gate CI/CD asks
  * before deploying. Writing a global policy needs the manager role on the whole registry; one for a model needs it
- * on that model. The gate and tests only read.
+ * on that model. The gate needs read access; trying rules on a version needs edit access to its model.
  */
 export async function policyRoutes(app: TypedApp, { policies }: { policies: PolicyService }) {
   /** The model a stored policy is for (the server as a whole for a global one); `missing` when there is none. */
@@ -179,7 +179,8 @@ export async function policyRoutes(app: TypedApp, { policies }: { policies: Poli
   app.post(
     `${path}/policy-test`,
     {
-      config: access(needs('read', modelAt('params', 'name'))),
+      // Trying rules is writing them: arbitrary expressions cost evaluation time, so readers get the gate only.
+      config: access(needs('edit', modelAt('params', 'name'))),
       schema: {
         tags,
         summary: 'Evaluate given rules or a stored policy against a version, saving nothing',
