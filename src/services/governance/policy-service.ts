@@ -165,7 +165,11 @@ export class PolicyService {
   }
 
   private async named(db: Executor, policy: Policy): Promise<NamedPolicy> {
-    const model = policy.modelId === null ? null : ((await findModelNameById(db, policy.modelId)) ?? null);
+    // A policy outlives a deleted model (it applies to nothing then); it must not read as a global one.
+    const model =
+      policy.modelId === null
+        ? null
+        : ((await findModelNameById(db, policy.modelId)) ?? `(deleted model ${policy.modelId})`);
     return { ...policy, model, builtin: false };
   }
 }
