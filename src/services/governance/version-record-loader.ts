@@ -57,6 +57,8 @@ export async function loadVersionRecord(
   const versionRow = await requireVersion(db, modelRow, number);
   const [version] = await hydrateVersions(db, [versionRow], () => modelRow.name);
   const runRow = version!.runId ? await findRunRow(db, version!.runId) : undefined;
+  // Sensitive params and tags stay sealed: a failed rule's answer shows what it saw to readers of the model, who
+  // may not read the run's experiment.
   const [run] = runRow ? await hydrateRuns(db, [runRow]) : [];
   const subject = await governingSubject(db, 'model_version', modelRow.name);
   const info = subject === undefined ? undefined : await findSubject(db, subject);
