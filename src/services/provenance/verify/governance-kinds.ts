@@ -1,7 +1,7 @@
 import { keyedPages } from '../../../store/readers/keyed-table-pages.js';
 import { metadataSchemasAfter, storedSchemaVersions } from '../../../store/readers/registry-reads.js';
-import type { RunRequirementsTable } from '../../../store/schema.js';
 import { toPolicy } from '../../../store/repositories/registry/policy-repository.js';
+import type { RunRequirementsTable } from '../../../store/schema.js';
 import type {
   MetadataSchemasTable,
   NamingRulesTable,
