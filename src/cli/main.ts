@@ -23,12 +23,16 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   tokens: async () => (await import('./tokens-command.js')).tokensCommand(),
   permissions: async () => (await import('./permissions-command.js')).permissionsCommand(),
   keys: async () => (await import('./keys-command.js')).keysCommand(),
+  policies: async () => (await import('./policies-command.js')).policiesCommand(),
+  gate: async () => (await import('./gate-command.js')).gateCommand(),
 };
 
 async function main(argv: string[]): Promise<void> {
   const program = new Program('mnemo')
     .description('Mnemo: experiment tracking, model registry, lineage and provenance')
-    .version(VERSION);
+    .version(VERSION)
+    // The program's own options (--version) only before a command: `mnemo gate --version 3` names a model version.
+    .enablePositionalOptions();
   const requested = argv[2];
   const load = requested !== undefined ? COMMANDS[requested] : undefined;
   for (const command of await Promise.all(load ? [load()] : Object.values(COMMANDS).map((l) => l()))) {

@@ -5,6 +5,17 @@ export { MnemoApiError, MnemoConnectionError } from './errors.js';
 export type { FetchFunction } from './http-client.js';
 export { type EdgeType, LineageClient, type LineageNode } from './lineage.js';
 export { Mnemo, type MnemoOptions, SERVER_MAX_BATCH_POINTS, type StartRunOptions } from './mnemo.js';
+export {
+  type GateResult,
+  type Policy,
+  PolicyClient,
+  type PolicyClientOptions,
+  type PolicyInput,
+  type PolicyRule,
+  type PolicyTarget,
+  type PolicyVerdict,
+  type RuleFailure,
+} from './policies.js';
 export { RegistryClient, type RegistryClientOptions } from './registry.js';
 export { DEFAULT_RETRY, type RetryOptions } from './retry-policy.js';
 export type {

@@ -216,7 +216,8 @@ export class RegistryClient {
     name: string,
     version: number,
     stage: Stage,
-    options: { archiveExistingVersions?: boolean; reason?: string } = {},
+    /** `override`: an administrator's break-glass past failed policies, recorded with its reason. */
+    options: { archiveExistingVersions?: boolean; reason?: string; override?: { reason: string } } = {},
   ): Promise<ModelVersion> {
     const body = await this.writes.request<{ modelVersion: ModelVersion }>(
       'POST',
@@ -259,12 +260,17 @@ export class RegistryClient {
     return (await this.reads.request<{ modelVersions: ModelVersion[] }>('GET', path)).modelVersions;
   }
 
-  async setAlias(name: string, alias: string, version: number): Promise<ModelVersion> {
+  async setAlias(
+    name: string,
+    alias: string,
+    version: number,
+    options: { override?: { reason: string } } = {},
+  ): Promise<ModelVersion> {
     return (
       await this.reads.request<{ modelVersion: ModelVersion }>(
         'PUT',
         apiPath`/registered-models/${name}/aliases/${alias}`,
-        { json: { version } },
+        { json: { version, ...options } },
       )
     ).modelVersion;
   }

@@ -9,6 +9,8 @@ import type { SsoConfig } from './access/sso/sso-config.js';
 import type { EncryptionKeys } from './encryption/encryption-keys.js';
 import { EncryptionRotation } from './encryption/encryption-rotation.js';
 import { SensitiveValues } from './encryption/sensitive-values.js';
+import { PolicyService } from './governance/policy-service.js';
+import { PolicyPromotionGuard } from './governance/promotion-guard.js';
 import { LineageQueryService } from './lineage/lineage-query-service.js';
 import { LineageService } from './lineage/lineage-service.js';
 import { OpenLineageIngestService } from './lineage/openlineage-ingest-service.js';
@@ -39,6 +41,8 @@ export interface Services {
   artifacts: ArtifactService;
   experimentOverview: ExperimentOverviewService;
   registry: RegistryService;
+  /** Promotion policies and the gate that evaluates them without changing anything. */
+  policies: PolicyService;
   provenance: ProvenanceServices;
   lineage: LineageService;
   lineageQueries: LineageQueryService;
@@ -79,6 +83,7 @@ export function createServices(options: {
     sensitive,
   };
   const provenance = createProvenanceServices(deps, options.signingKey);
+  const policyDeps = { store: deps.store, unitOfWork: deps.unitOfWork, now: deps.now };
   const webhooks = createWebhookServices(deps, { secretKey: options.secretKey, delivery: options.webhookDelivery });
   return {
     access: createAccessServices({ ...deps, defaultRole: options.defaultRole, sso: options.sso }),
@@ -95,7 +100,9 @@ export function createServices(options: {
       attestModelVersion: (scope, name, version) => provenance.attestations.attestModelVersion(name, version, scope),
       stageEvents: (scope, events) => webhooks.dispatcher.stage(scope, events),
       onCommitted: (event) => webhooks.dispatcher.notify(event),
+      promotionGuard: new PolicyPromotionGuard(policyDeps),
     }),
+    policies: new PolicyService(policyDeps),
     provenance,
     lineage: new LineageService(deps),
     lineageQueries: new LineageQueryService(deps),

@@ -149,6 +149,19 @@ export interface NamingRulesTable {
   last_updated_time: number;
 }
 
+/** A promotion policy's current version; `rules` is JSON (name, expression, description per rule). */
+export interface PoliciesTable {
+  name: string;
+  version: number;
+  description: string | null;
+  model_id: string | null;
+  target_stage: string | null;
+  target_alias: string | null;
+  rules: string;
+  creation_time: number;
+  last_updated_time: number;
+}
+
 export interface RegistryDatabase {
   registered_models: RegisteredModelsTable;
   registered_model_tags: RegisteredModelTagsTable;
@@ -162,4 +175,5 @@ export interface RegistryDatabase {
   metadata_schemas: MetadataSchemasTable;
   tag_vocabularies: TagVocabulariesTable;
   naming_rules: NamingRulesTable;
+  policies: PoliciesTable;
 }

@@ -212,6 +212,7 @@ export interface Database {
   metadata_schemas: RegistryDatabase['metadata_schemas'];
   tag_vocabularies: RegistryDatabase['tag_vocabularies'];
   naming_rules: RegistryDatabase['naming_rules'];
+  policies: RegistryDatabase['policies'];
   lineage_nodes: LineageDatabase['lineage_nodes'];
   lineage_edges: LineageDatabase['lineage_edges'];
   lineage_datasets: LineageDatabase['lineage_datasets'];

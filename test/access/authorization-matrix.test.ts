@@ -165,6 +165,14 @@ const spec: Record<string, Required> = {
   [`POST ${V}/registered-models/:name/versions/:version/attestation`]: 'editor',
   [`GET ${V}/registered-models/:name/versions/:version/attestation`]: 'reader',
   [`GET ${V}/registry/completeness`]: 'admin',
+  // Promotion policies: read by the model's readers, written by its managers (a global one by administrators); the
+  // gate only reads; trying rules against a version is for its editors.
+  [`GET ${V}/policies`]: 'signedIn',
+  [`GET ${V}/policies/:name`]: 'reader',
+  [`PUT ${V}/policies/:name`]: 'manager',
+  [`DELETE ${V}/policies/:name`]: 'manager',
+  [`POST ${V}/registered-models/:name/versions/:version/gate`]: 'reader',
+  [`POST ${V}/registered-models/:name/versions/:version/policy-test`]: 'editor',
   // Registry governance: anyone signed in reads the rules; changing them is global management.
   [`GET ${V}/vocabularies`]: 'signedIn',
   [`GET ${V}/vocabularies/:tagKey`]: 'signedIn',
@@ -390,6 +398,7 @@ interface Fixture {
   loggedModelId: string;
   modelName: string;
   modelId: string;
+  policyName: string;
 }
 
 let fixtureCount = 0;
@@ -447,7 +456,17 @@ async function makeFixture(url: string, db: Executor, label: string): Promise<Fi
     await grant(url, { role, user, experiment: experimentId });
     await grant(url, { role, user, model: modelName });
   }
+  // A policy of the model's own (on a stage nothing here moves to): its readers read it, its managers change it.
+  const policyName = `policy-${label}-${fixtureCount}`;
+  await ok(
+    callAs(url, ADMIN_TOKEN, 'PUT', `/api/v1/policies/${policyName}`, {
+      model: modelName,
+      target: { stage: 'Archived' },
+      rules: [{ name: 'anything', expression: 'true' }],
+    }),
+  );
   return {
+    policyName,
     experimentId,
     experimentName,
     runId: run.info.run_id,
@@ -485,11 +504,13 @@ function requestFor(
     runId: f.runId,
     name: url.includes('/experiments/by-name/')
       ? f.experimentName
-      : url.includes('/users/')
-        ? 'dummy'
-        : url.includes('/teams/')
-          ? 'others'
-          : f.modelName,
+      : url.includes('/policies/')
+        ? f.policyName
+        : url.includes('/users/')
+          ? 'dummy'
+          : url.includes('/teams/')
+            ? 'others'
+            : f.modelName,
     version: '1',
     model_id: f.loggedModelId,
     modelId: url.includes('/lineage/') ? f.modelId : f.loggedModelId,
@@ -536,6 +557,7 @@ function requestFor(
             modelId: f.modelId,
             version: 1,
             source: `runs:/${f.runId}/model`,
+            model: f.modelName,
           };
   if (method === 'GET' || method === 'HEAD') {
     const query = new URLSearchParams();

@@ -75,3 +75,11 @@ function checkFlags(flags: string[]): string[] {
   }
   return [...new Set(flags)].sort();
 }
+
+/** A break-glass override must say why: its reason is kept in the audit log beside the failures it let through. */
+export function checkOverride(override: { reason: string }): void {
+  if (typeof override.reason !== 'string' || override.reason.trim() === '') {
+    throw invalid('An override needs a reason');
+  }
+  checkText(override.reason, 'override reason', 5000);
+}

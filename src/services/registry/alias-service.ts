@@ -1,8 +1,10 @@
 import { notFound } from '../../domain/errors.js';
 import { validateAlias } from '../../domain/registry/aliases.js';
 import type { ModelVersion } from '../../domain/registry/entities.js';
+import { checkOverride } from '../../domain/registry/model-card.js';
 import { updateModelRow } from '../../store/repositories/registry/model-repository.js';
 import * as versions from '../../store/repositories/registry/version-repository.js';
+import { refusalsRecorded } from '../governance/promotion-guard.js';
 import { parseVersionNumber, requireModel, requireVersion } from './model-lookup.js';
 import { type RegistryDeps, registryWrite } from './registry-deps.js';
 
@@ -10,26 +12,43 @@ import { type RegistryDeps, registryWrite } from './registry-deps.js';
 export class AliasService {
   constructor(private readonly deps: RegistryDeps) {}
 
-  async set(name: string, alias: string, version: string | number): Promise<ModelVersion> {
+  /** `override`: an administrator's break-glass past failed policies, recorded by the guard. */
+  async set(
+    name: string,
+    alias: string,
+    version: string | number,
+    options: { override?: { reason: string } | undefined } = {},
+  ): Promise<ModelVersion> {
     validateAlias(alias);
     const number = parseVersionNumber(version);
-    return registryWrite(
-      this.deps,
-      async ({ db, audit }) => {
-        const model = await requireModel(db, name);
-        const row = await requireVersion(db, model, number);
-        await versions.setAlias(db, model.model_id, alias, number);
-        const now = this.deps.now();
-        await updateModelRow(db, model.model_id, { last_updated_time: now });
-        audit({
-          action: 'registered_model.set_alias',
-          entityKind: 'registered_model',
-          entityId: model.model_id,
-          state: { name: model.name, alias, version: number, lastUpdatedTime: now },
-        });
-        return (await versions.hydrateVersions(db, [row], () => model.name))[0]!;
-      },
-      (v) => [{ kind: 'model_version_alias.created', name: v.name, alias, version: v.version }],
+    if (options.override !== undefined) checkOverride(options.override);
+    return refusalsRecorded(
+      this.deps.promotionGuard,
+      registryWrite(
+        this.deps,
+        async (scope) => {
+          const { db, audit } = scope;
+          const model = await requireModel(db, name);
+          const row = await requireVersion(db, model, number);
+          await this.deps.promotionGuard?.check(scope, {
+            model,
+            version: number,
+            target: { alias },
+            override: options.override,
+          });
+          await versions.setAlias(db, model.model_id, alias, number);
+          const now = this.deps.now();
+          await updateModelRow(db, model.model_id, { last_updated_time: now });
+          audit({
+            action: 'registered_model.set_alias',
+            entityKind: 'registered_model',
+            entityId: model.model_id,
+            state: { name: model.name, alias, version: number, lastUpdatedTime: now },
+          });
+          return (await versions.hydrateVersions(db, [row], () => model.name))[0]!;
+        },
+        (v) => [{ kind: 'model_version_alias.created', name: v.name, alias, version: v.version }],
+      ),
     );
   }
 

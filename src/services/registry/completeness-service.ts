@@ -160,7 +160,7 @@ export class CompletenessService {
   }
 }
 
-function versionDocumentOf(version: ModelVersion): Record<string, unknown> {
+export function versionDocumentOf(version: ModelVersion): Record<string, unknown> {
   return versionDocument(
     {
       name: version.name,
@@ -178,7 +178,7 @@ function versionDocumentOf(version: ModelVersion): Record<string, unknown> {
   );
 }
 
-function score(
+export function score(
   schema: { ref: SchemaRef; schema: JsonSchema } | undefined,
   document: Record<string, unknown>,
 ): Completeness & { schema: SchemaRef | null } {

@@ -1,4 +1,5 @@
 import type { RegistryEvent } from '../../domain/webhooks/registry-event.js';
+import type { PromotionGuard } from '../governance/promotion-guard.js';
 import type { ServiceDeps } from '../service-deps.js';
 import type { WriteScope } from '../unit-of-work.js';
 
@@ -12,6 +13,8 @@ export type RegistryDeps = ServiceDeps & {
   stageEvents?: (scope: WriteScope, events: RegistryEvent[]) => Promise<void>;
   /** Told of each announced change once its transaction committed (wakes delivery). Must not throw or wait. */
   onCommitted?: (event: RegistryEvent) => void;
+  /** Checks the policies on a stage or alias before a version is moved onto it (see promotion-guard.ts). */
+  promotionGuard?: PromotionGuard;
 };
 
 /**

@@ -1,10 +1,11 @@
 import { notFound } from '../../domain/errors.js';
 import type { ModelVersion, StageTransition } from '../../domain/registry/entities.js';
-import { checkText } from '../../domain/registry/model-card.js';
+import { checkOverride, checkText } from '../../domain/registry/model-card.js';
 import { latestPerStage, parseStage, planTransition } from '../../domain/registry/stages.js';
 import { updateModelRow } from '../../store/repositories/registry/model-repository.js';
 import { recordTransitions, transitionHistory } from '../../store/repositories/registry/transition-repository.js';
 import * as versions from '../../store/repositories/registry/version-repository.js';
+import { refusalsRecorded } from '../governance/promotion-guard.js';
 import { newId } from '../ids.js';
 import { currentContext } from '../request-context.js';
 import { parseVersionNumber, requireModel, requireVersion, versionEntityId } from './model-lookup.js';
@@ -16,6 +17,8 @@ export interface TransitionInput {
   stage: string;
   archiveExistingVersions?: boolean | undefined;
   reason?: string | undefined;
+  /** An administrator's break-glass past failed policies; the guard records it with the failures it let through. */
+  override?: { reason: string } | undefined;
 }
 
 /**
@@ -29,54 +32,67 @@ export class StageService {
     const stage = parseStage(input.stage);
     const number = parseVersionNumber(input.version);
     if (input.reason !== undefined) checkText(input.reason, 'reason', 5000);
+    if (input.override !== undefined) checkOverride(input.override);
     const actor = currentContext().actor;
-    return registryWrite(this.deps, async ({ db, audit }) => {
-      const model = await requireModel(db, input.name);
-      await requireVersion(db, model, number);
-      const live = await versions.liveVersionRows(db, model.model_id);
-      const changes = planTransition(
-        live.map((row) => ({ version: Number(row.version), stage: row.stage })),
-        number,
-        stage,
-        input.archiveExistingVersions ?? false,
-      );
-      const now = this.deps.now();
-      for (const change of changes) {
-        await versions.updateVersionRow(db, model.model_id, change.version, {
-          stage: change.to,
-          last_updated_time: now,
+    return refusalsRecorded(
+      this.deps.promotionGuard,
+      registryWrite(this.deps, async (scope) => {
+        const { db, audit } = scope;
+        const model = await requireModel(db, input.name);
+        await requireVersion(db, model, number);
+        await this.deps.promotionGuard?.check(scope, {
+          model,
+          version: number,
+          target: { stage },
+          override: input.override,
         });
-      }
-      await recordTransitions(
-        db,
-        changes.map((change) => ({
-          transition_id: newId(),
-          model_id: model.model_id,
-          version: change.version,
-          from_stage: change.from,
-          to_stage: change.to,
-          actor,
-          reason:
-            change.version === number ? (input.reason ?? null) : `archived because version ${number} moved to ${stage}`,
-          transition_time: now,
-        })),
-      );
-      await updateModelRow(db, model.model_id, { last_updated_time: now });
-      const updated = await versions.hydrateVersions(
-        db,
-        await Promise.all(changes.map((c) => requireVersion(db, model, c.version))),
-        () => model.name,
-      );
-      for (const version of updated) {
-        audit({
-          action: 'model_version.transition_stage',
-          entityKind: 'model_version',
-          entityId: versionEntityId(model, version.version),
-          state: version,
-        });
-      }
-      return updated[0]!;
-    });
+        const live = await versions.liveVersionRows(db, model.model_id);
+        const changes = planTransition(
+          live.map((row) => ({ version: Number(row.version), stage: row.stage })),
+          number,
+          stage,
+          input.archiveExistingVersions ?? false,
+        );
+        const now = this.deps.now();
+        for (const change of changes) {
+          await versions.updateVersionRow(db, model.model_id, change.version, {
+            stage: change.to,
+            last_updated_time: now,
+          });
+        }
+        await recordTransitions(
+          db,
+          changes.map((change) => ({
+            transition_id: newId(),
+            model_id: model.model_id,
+            version: change.version,
+            from_stage: change.from,
+            to_stage: change.to,
+            actor,
+            reason:
+              change.version === number
+                ? (input.reason ?? null)
+                : `archived because version ${number} moved to ${stage}`,
+            transition_time: now,
+          })),
+        );
+        await updateModelRow(db, model.model_id, { last_updated_time: now });
+        const updated = await versions.hydrateVersions(
+          db,
+          await Promise.all(changes.map((c) => requireVersion(db, model, c.version))),
+          () => model.name,
+        );
+        for (const version of updated) {
+          audit({
+            action: 'model_version.transition_stage',
+            entityKind: 'model_version',
+            entityId: versionEntityId(model, version.version),
+            state: version,
+          });
+        }
+        return updated[0]!;
+      }),
+    );
   }
 
   async history(name: string, version: string | number): Promise<StageTransition[]> {

@@ -17,6 +17,7 @@ import * as webhookOutbox from './0018-webhook-outbox.js';
 import * as versionStoragePath from './0021-version-storage-path.js';
 import * as accessControl from './0022-access-control.js';
 import * as accessLog from './0023-access-log.js';
+import * as policies from './0025-policies.js';
 import * as runGuardrails from './0026-run-guardrails.js';
 import * as metricChunks from './0029-metric-chunks.js';
 import * as accessGeneration from './0030-access-generation.js';
@@ -44,6 +45,7 @@ const ALL: Record<string, DialectMigration> = {
   '0021-version-storage-path': versionStoragePath,
   '0022-access-control': accessControl,
   '0023-access-log': accessLog,
+  '0025-policies': policies,
   '0026-run-guardrails': runGuardrails,
   '0029-metric-chunks': metricChunks,
   '0030-access-generation': accessGeneration,

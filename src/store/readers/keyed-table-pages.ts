@@ -11,6 +11,7 @@ const KEY_OF = {
   tag_vocabularies: 'tag_key',
   naming_rules: 'entity_kind',
   run_requirements: 'scope',
+  policies: 'name',
   logged_models: 'model_id',
   lineage_datasets: 'dataset_id',
   lineage_dataset_versions: 'version_id',

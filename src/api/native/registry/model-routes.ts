@@ -4,6 +4,7 @@ import { modelAt } from '../../access/locators.js';
 import { access, needs, SIGNED_IN, SIGNED_IN_WRITER } from '../../access/route-access.js';
 import type { TypedApp } from '../../typed-app.js';
 import { fromMap } from '../presenters.js';
+import { requireAdministrator } from './policy-override.js';
 import { presentModel, presentVersion } from './presenters.js';
 import {
   CreateModelBody,
@@ -166,7 +167,9 @@ export async function modelRoutes(app: TypedApp, { registry }: { registry: Regis
     },
     async (request) => {
       const { name, alias } = request.params;
-      return { modelVersion: presentVersion(await registry.aliases.set(name, alias, request.body.version)) };
+      const { version, override } = request.body;
+      if (override) requireAdministrator(request);
+      return { modelVersion: presentVersion(await registry.aliases.set(name, alias, version, { override })) };
     },
   );
 

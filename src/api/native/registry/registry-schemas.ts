@@ -103,17 +103,24 @@ export const UpdateVersionBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** An administrator's break-glass past failed policies: recorded in the audit log with the failures it let through. */
+const PolicyOverride = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 5000 }) },
+  { additionalProperties: false, description: 'administrators only' },
+);
+
 export const TransitionBody = Type.Object(
   {
     stage: Type.String({ maxLength: 32, description: 'None, Staging, Production or Archived' }),
     archiveExistingVersions: Type.Optional(Type.Boolean()),
     reason: Type.Optional(Text(5000)),
+    override: Type.Optional(PolicyOverride),
   },
   { additionalProperties: false },
 );
 
 export const SetAliasBody = Type.Object(
-  { version: Type.Union([Type.Integer({ minimum: 1 }), VersionNumber]) },
+  { version: Type.Union([Type.Integer({ minimum: 1 }), VersionNumber]), override: Type.Optional(PolicyOverride) },
   { additionalProperties: false },
 );
 

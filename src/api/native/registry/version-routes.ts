@@ -4,6 +4,7 @@ import { modelAt, runAt, versionSourceAt } from '../../access/locators.js';
 import { access, allOf, needs, SIGNED_IN } from '../../access/route-access.js';
 import type { TypedApp } from '../../typed-app.js';
 import { fromMap } from '../presenters.js';
+import { requireAdministrator } from './policy-override.js';
 import { presentVersion } from './presenters.js';
 import {
   CreateVersionBody,
@@ -133,8 +134,16 @@ export async function versionRoutes(app: TypedApp, { registry }: { registry: Reg
     },
     async (request) => {
       const { name, version } = request.params;
-      const { stage, archiveExistingVersions, reason } = request.body;
-      const moved = await registry.stages.transition({ name, version, stage, archiveExistingVersions, reason });
+      const { stage, archiveExistingVersions, reason, override } = request.body;
+      if (override) requireAdministrator(request);
+      const moved = await registry.stages.transition({
+        name,
+        version,
+        stage,
+        archiveExistingVersions,
+        reason,
+        override,
+      });
       return { modelVersion: presentVersion(moved) };
     },
   );

@@ -1,3 +1,4 @@
+import type { Policy, PolicyOverrideState, PolicyRefusalState } from '../../governance/policy.js';
 import type { DatasetVersion } from '../../lineage/dataset-version.js';
 import type { LineageEdge } from '../../lineage/graph.js';
 import type { RunLifecycle } from '../../lineage/run-state.js';
@@ -131,6 +132,10 @@ export const AUDIT_EVENTS = {
   'naming_rule.delete': records<DeletedState>()('naming_rule'),
   'run_requirements.put': records<RunRequirementsState>()('run_requirements'),
   'run_requirements.delete': records<DeletedState>()('run_requirements'),
+  'policy.put': records<Policy>()('policy'),
+  'policy.delete': records<DeletedState>()('policy'),
+  'model_version.policy_override': records<PolicyOverrideState>()('model_version'),
+  'model_version.policy_refusal': records<PolicyRefusalState>()('model_version'),
 
   'lineage.dataset.create': records<DatasetState>()('dataset'),
   'lineage.dataset_version.create': records<DatasetVersion>()('dataset_version'),

@@ -1,7 +1,13 @@
 import { keyedPages } from '../../../store/readers/keyed-table-pages.js';
 import { metadataSchemasAfter, storedSchemaVersions } from '../../../store/readers/registry-reads.js';
+import { toPolicy } from '../../../store/repositories/registry/policy-repository.js';
 import type { RunRequirementsTable } from '../../../store/schema.js';
-import type { MetadataSchemasTable, NamingRulesTable, TagVocabulariesTable } from '../../../store/schema-registry.js';
+import type {
+  MetadataSchemasTable,
+  NamingRulesTable,
+  PoliciesTable,
+  TagVocabulariesTable,
+} from '../../../store/schema-registry.js';
 import type { Executor } from '../../../store/store.js';
 import type { RecordedRowKind } from './recorded-rows.js';
 
@@ -58,6 +64,17 @@ export const runRequirementsKind: RecordedRowKind<RunRequirementsTable> = {
     lastUpdatedTime: Number(row.last_updated_time),
   }),
   deleteAction: 'run_requirements.delete',
+};
+
+/** Each put records the policy's whole new version (rules, target, model); a delete removes it. */
+export const policyKind: RecordedRowKind<PoliciesTable> = {
+  entityKind: 'policy',
+  noun: 'policy',
+  ...keyedPages('policies'),
+  entityId: (row) => row.name,
+  label: (row) => `policy '${row.name}' v${row.version}`,
+  current: (row) => toPolicy(row),
+  deleteAction: 'policy.delete',
 };
 
 export const schemaEntityId = (subject: string, version: number): string => `${subject}/${version}`;
