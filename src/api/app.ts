@@ -25,6 +25,7 @@ import { artifactRoutes } from './native/artifact-routes.js';
 import { experimentRoutes } from './native/experiment-routes.js';
 import { lineageRoutes } from './native/lineage/lineage-routes.js';
 import { loggedModelRoutes } from './native/logged-model-routes.js';
+import { notificationRoutes } from './native/notifications/notification-routes.js';
 import { provenanceRoutes } from './native/provenance/provenance-routes.js';
 import { registryRoutes } from './native/registry/registry-routes.js';
 import { runRoutes } from './native/run-routes.js';
@@ -150,6 +151,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(permissionRoutes, { services });
       await v1.register(effectiveRoleRoute, { services });
       await v1.register(accessLogRoutes, { services });
+      await v1.register(notificationRoutes, { services });
       v1.get('/openapi.json', { config: access(PUBLIC), schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api/v1' },

@@ -4,6 +4,8 @@ import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from '../domain/artifacts/up
 import { hostAllowList } from '../domain/http/host-allow-list.js';
 import { bootstrapAdmin } from '../services/access/admin-bootstrap.js';
 import type { SsoConfig } from '../services/access/sso/sso-config.js';
+import type { EmailDeliveryOptions } from '../services/notifications/email-dispatcher.js';
+import { checkSmtpUrl, type SmtpConfig } from '../services/notifications/smtp-sender.js';
 import { AuditLog } from '../services/provenance/audit-log.js';
 import { startCheckpointTimer } from '../services/provenance/checkpoint-scheduler.js';
 import { loadSigningKey } from '../services/provenance/signing-key-source.js';
@@ -45,6 +47,10 @@ export interface ServerConfig {
   secretKeyFile?: string;
   /** Webhook delivery timeouts, retries and bounds; defaults in DEFAULT_DELIVERY_OPTIONS. */
   webhookDelivery?: Partial<DeliveryOptions>;
+  /** `--smtp-url` / `--smtp-from`: notifications are e-mailed through this SMTP server too. */
+  smtp?: SmtpConfig;
+  /** Retries of notification e-mails; defaults in DEFAULT_EMAIL_OPTIONS. */
+  emailDelivery?: Partial<EmailDeliveryOptions>;
   /** `--tls-cert` / `--tls-key`: PEM certificate chain and private key; the server then speaks HTTPS itself. */
   tls?: { cert: string; key: string };
   /** Who may call the server. Without it (or with `enabled: false`) every request may do everything. */
@@ -84,6 +90,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     keyFile: config.signingKeyFile,
     backendStoreUri: config.backendStoreUri,
   });
+  if (config.smtp) checkSmtpUrl(config.smtp.url);
   const secretKey = await loadSecretKey({ keyText: config.secretKey, keyFile: config.secretKeyFile });
   const store = await openStore(config.backendStoreUri);
   const audit = new AuditLog(store.dialect);
@@ -97,6 +104,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     uploadLimits,
     secretKey,
     webhookDelivery: config.webhookDelivery,
+    ...(config.smtp ? { smtp: config.smtp } : {}),
+    ...(config.emailDelivery ? { emailDelivery: config.emailDelivery } : {}),
     defaultRole: config.auth?.defaultRole,
     sso: config.auth?.enabled ? config.auth.oidc : undefined,
   });
@@ -131,6 +140,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   services.webhooks.dispatcher.onFailure = (failure) => app.log.warn({ webhook: failure }, 'webhook delivery failed');
   // Deliveries owed from before this start (a crash, a restart) or staged by other replicas go out too.
   services.webhooks.dispatcher.start();
+  if (services.emails) {
+    services.emails.onFailure = (failure) => app.log.warn({ email: failure }, 'notification e-mail failed');
+    services.emails.start();
+  }
   const checkpointTimer = startCheckpointTimer(
     services.provenance.checkpoints,
     config.checkpointIntervalMinutes ?? 10,
@@ -149,6 +162,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     async close() {
       checkpointTimer.stop();
       await services.webhooks.dispatcher.close();
+      await services.emails?.close();
       // Idle keep-alive connections close at once; busy ones get the grace period. Cutting them cannot leave half a
       // change behind: every write is one transaction, committed before its answer is sent.
       const cut = setTimeout(() => app.server.closeAllConnections(), config.shutdownGraceMs ?? 10_000);

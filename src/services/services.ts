@@ -8,6 +8,9 @@ import type { SsoConfig } from './access/sso/sso-config.js';
 import { LineageQueryService } from './lineage/lineage-query-service.js';
 import { LineageService } from './lineage/lineage-service.js';
 import { OpenLineageIngestService } from './lineage/openlineage-ingest-service.js';
+import { type EmailDeliveryOptions, EmailDispatcher, type MailSender } from './notifications/email-dispatcher.js';
+import { NotificationService } from './notifications/notification-service.js';
+import { type SmtpConfig, smtpSender } from './notifications/smtp-sender.js';
 import { createProvenanceServices, type ProvenanceServices } from './provenance/provenance-services.js';
 import type { SigningKey } from './provenance/signing-key-source.js';
 import { RegistryService } from './registry/registry-service.js';
@@ -38,6 +41,10 @@ export interface Services {
   lineageQueries: LineageQueryService;
   openLineage: OpenLineageIngestService;
   webhooks: WebhookServices;
+  /** People's inboxes; callable inside any write (see notify-api in README). */
+  notifications: NotificationService;
+  /** Sends the e-mails notifications owe; present when SMTP is configured. */
+  emails?: EmailDispatcher;
 }
 
 export function createServices(options: {
@@ -52,6 +59,12 @@ export function createServices(options: {
   /** The operator's key for sealing secrets; without one a key is generated and kept in the database. */
   secretKey?: SecretKey;
   webhookDelivery?: Partial<DeliveryOptions>;
+  /** `--smtp-url` / `--smtp-from`: notifications are e-mailed too when given. */
+  smtp?: SmtpConfig;
+  /** Retries of notification e-mails; defaults in DEFAULT_EMAIL_OPTIONS. */
+  emailDelivery?: Partial<EmailDeliveryOptions>;
+  /** Sends e-mail instead of SMTP (tests of failures); default: nodemailer over `smtp`. */
+  mailSender?: MailSender;
   /** The role of signed-in principals on resources without a binding (`--default-role`); null for none. */
   defaultRole?: RoleName | null;
   /** Single sign-on through an OpenID Connect provider (`--oidc-issuer` and its companions). */
@@ -65,12 +78,31 @@ export function createServices(options: {
     uploadLimits: options.uploadLimits,
   };
   const provenance = createProvenanceServices(deps, options.signingKey);
-  const webhooks = createWebhookServices(deps, { secretKey: options.secretKey, delivery: options.webhookDelivery });
+  const access = createAccessServices({ ...deps, defaultRole: options.defaultRole, sso: options.sso });
+  const webhooks = createWebhookServices(deps, {
+    secretKey: options.secretKey,
+    delivery: options.webhookDelivery,
+    audience: { policy: access.policy, authenticator: access.authenticator },
+  });
+  const notifications = new NotificationService(deps, { email: options.smtp !== undefined });
+  let emails: EmailDispatcher | undefined;
+  if (options.smtp) {
+    const sender = options.mailSender ?? smtpSender(options.smtp).send;
+    emails = new EmailDispatcher(deps, sender, options.emailDelivery);
+    const dispatcher = emails;
+    deps.unitOfWork.afterEachCommit(() => dispatcher.wake());
+  }
   return {
-    access: createAccessServices({ ...deps, defaultRole: options.defaultRole, sso: options.sso }),
+    access,
+    notifications,
+    ...(emails ? { emails } : {}),
     unitOfWork: deps.unitOfWork,
     experiments: new ExperimentService(deps),
-    runs: new RunService(deps),
+    runs: new RunService({
+      ...deps,
+      stageEvents: (scope, events) => webhooks.dispatcher.stage(scope, events),
+      onCommitted: (event) => webhooks.dispatcher.notify(event),
+    }),
     loggedModels: new LoggedModelService(deps),
     metricHistory: new MetricHistoryService(deps),
     artifacts: new ArtifactService(deps),
@@ -80,6 +112,8 @@ export function createServices(options: {
       attestModelVersion: (scope, name, version) => provenance.attestations.attestModelVersion(name, version, scope),
       stageEvents: (scope, events) => webhooks.dispatcher.stage(scope, events),
       onCommitted: (event) => webhooks.dispatcher.notify(event),
+      notify: (scope, input) => notifications.notify(scope, input),
+      notificationRecipients: notifications,
     }),
     provenance,
     lineage: new LineageService(deps),

@@ -1,4 +1,6 @@
+import type { NotificationInput } from '../../domain/notifications/notification.js';
 import type { RegistryEvent } from '../../domain/webhooks/registry-event.js';
+import type { Executor } from '../../store/store.js';
 import type { ServiceDeps } from '../service-deps.js';
 import type { WriteScope } from '../unit-of-work.js';
 
@@ -12,6 +14,10 @@ export type RegistryDeps = ServiceDeps & {
   stageEvents?: (scope: WriteScope, events: RegistryEvent[]) => Promise<void>;
   /** Told of each announced change once its transaction committed (wakes delivery). Must not throw or wait. */
   onCommitted?: (event: RegistryEvent) => void;
+  /** Stores notifications (inbox, and e-mail when configured) inside the change's transaction. */
+  notify?: (scope: WriteScope, input: NotificationInput) => Promise<void>;
+  /** Who to notify about a registered model. */
+  notificationRecipients?: { managersOfModel(db: Executor, modelId: string): Promise<string[]> };
 };
 
 /**

@@ -24,6 +24,7 @@ import { isTerminalStatus, RUN_STATUSES } from '../../domain/tracking/entities.j
 import { LIMITS, validateKey, validateLength } from '../../domain/tracking/limits.js';
 import { checkLoggedModelId, type LoggedModelMetric } from '../../domain/tracking/logged-model.js';
 import { runNameFrom } from '../../domain/tracking/run-name.js';
+import type { RegistryEvent } from '../../domain/webhooks/registry-event.js';
 import type { WireNumber } from '../../sdk/wire/non-finite.js';
 import { linkRunInputs } from '../../store/repositories/dataset-repository.js';
 import { findExperimentRow } from '../../store/repositories/experiment-repository.js';
@@ -38,6 +39,14 @@ import { newBatchId, newId, newRunId } from '../ids.js';
 import { recordRunInputs } from '../lineage/run-inputs-lineage.js';
 import { currentContext } from '../request-context.js';
 import type { ServiceDeps } from '../service-deps.js';
+import type { WriteScope } from '../unit-of-work.js';
+
+/** What runs are made with: besides the usual, where webhook events of finished runs are staged and announced. */
+export type RunDeps = ServiceDeps & {
+  stageEvents?: (scope: WriteScope, events: RegistryEvent[]) => Promise<void>;
+  onCommitted?: (event: RegistryEvent) => void;
+};
+
 import { recordModelMetrics } from './logged-model-records.js';
 
 export interface CreateRunInput {
@@ -90,7 +99,7 @@ const USER_TAG = 'mlflow.user';
 const LOGGED_MODELS_TAG = 'mlflow.log-model.history';
 
 export class RunService {
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(private readonly deps: RunDeps) {}
 
   async create(input: CreateRunInput): Promise<Run> {
     // On a server that checks who calls it, a run is the caller's: the client's own claim (`mlflow.user`, the
@@ -161,21 +170,47 @@ export class RunService {
     }
     if (input.endTime !== undefined) checkTime(input.endTime, 'end_time');
     if (input.runName !== undefined) validateLength(input.runName, LIMITS.runNameLength, 'run name');
-    return this.mutate(runId, 'run.update', async (db) => {
-      const changes: Partial<Pick<RunsTable, 'status' | 'end_time' | 'run_name'>> = {};
-      if (input.status !== undefined) changes.status = input.status;
-      if (input.endTime !== undefined) changes.end_time = input.endTime;
-      else if (input.status !== undefined && isTerminalStatus(input.status)) {
-        // MLflow clients stamp the end when they terminate a run; a native client saying FINISHED means the same.
-        const current = await runs.findRunRow(db, runId);
-        if (current?.end_time == null) changes.end_time = this.deps.now();
-      }
-      if (input.runName) {
-        changes.run_name = input.runName;
-        await runs.upsertRunTags(db, runId, [{ key: RUN_NAME_TAG, value: input.runName }]);
-      }
-      if (Object.keys(changes).length > 0) await runs.updateRunRow(db, runId, changes);
-    });
+    let wasTerminal = true;
+    return this.mutate(
+      runId,
+      'run.update',
+      async (db) => {
+        const changes: Partial<Pick<RunsTable, 'status' | 'end_time' | 'run_name'>> = {};
+        if (input.status !== undefined) {
+          changes.status = input.status;
+          const before = await runs.findRunRow(db, runId);
+          wasTerminal = before === undefined || isTerminalStatus(before.status);
+        }
+        if (input.endTime !== undefined) changes.end_time = input.endTime;
+        else if (input.status !== undefined && isTerminalStatus(input.status)) {
+          // MLflow clients stamp the end when they terminate a run; a native client saying FINISHED means the same.
+          const current = await runs.findRunRow(db, runId);
+          if (current?.end_time == null) changes.end_time = this.deps.now();
+        }
+        if (input.runName) {
+          changes.run_name = input.runName;
+          await runs.upsertRunTags(db, runId, [{ key: RUN_NAME_TAG, value: input.runName }]);
+        }
+        if (Object.keys(changes).length > 0) await runs.updateRunRow(db, runId, changes);
+      },
+      {
+        // A run that reaches a terminal status is announced once: setting FINISHED again is not a second finish.
+        events: (run) =>
+          !wasTerminal && isTerminalStatus(run.info.status)
+            ? [
+                {
+                  kind: 'run.finished',
+                  runId,
+                  experimentId: run.info.experimentId,
+                  runName: run.info.runName || null,
+                  status: run.info.status,
+                  startTime: run.info.startTime,
+                  endTime: run.info.endTime,
+                },
+              ]
+            : [],
+      },
+    );
   }
 
   async delete(runId: string): Promise<Run> {
@@ -400,9 +435,11 @@ export class RunService {
     runId: string,
     action: AuditActionRecording<'run', RunState>,
     change: (db: Executor) => Promise<void>,
-    options: { allowDeleted?: boolean } = {},
+    options: { allowDeleted?: boolean; events?: (run: Run) => RegistryEvent[] } = {},
   ): Promise<Run> {
-    return this.deps.unitOfWork.write(async ({ db, audit }) => {
+    let announced: RegistryEvent[] = [];
+    const run = await this.deps.unitOfWork.write(async (scope) => {
+      const { db, audit } = scope;
       if (options.allowDeleted) {
         if (!(await runs.findRunRow(db, runId))) throw notFound(`Run with id=${runId} not found`);
       } else {
@@ -411,8 +448,12 @@ export class RunService {
       await change(db);
       const updated = await this.load(db, runId);
       audit({ action, entityKind: 'run', entityId: runId, state: runSnapshot(updated) });
+      announced = options.events?.(updated) ?? [];
+      if (announced.length > 0) await this.deps.stageEvents?.(scope, announced);
       return updated;
     });
+    for (const event of announced) this.deps.onCommitted?.(event);
+    return run;
   }
 
   private async load(db: Executor, runId: string): Promise<Run> {
