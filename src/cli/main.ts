@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   teams: async () => (await import('./teams-command.js')).teamsCommand(),
   tokens: async () => (await import('./tokens-command.js')).tokensCommand(),
   permissions: async () => (await import('./permissions-command.js')).permissionsCommand(),
+  webhooks: async () => (await import('./webhooks-command.js')).webhooksCommand(),
 };
 
 async function main(argv: string[]): Promise<void> {
