@@ -115,12 +115,10 @@ function unscopedAnnouncementOf(change: RegistryEvent): Announcement {
         },
       };
     case 'transition_request.approved':
-    case 'transition_request.rejected':
+    case 'transition_request.rejected': {
+      const decision = change.kind === 'transition_request.approved' ? 'APPROVED' : 'REJECTED';
       return {
-        event: {
-          entity: 'TRANSITION_REQUEST',
-          action: change.kind === 'transition_request.approved' ? 'APPROVED' : 'REJECTED',
-        },
+        event: { entity: 'TRANSITION_REQUEST', action: decision },
         data: {
           request_id: change.requestId,
           name: change.name,
@@ -131,6 +129,7 @@ function unscopedAnnouncementOf(change: RegistryEvent): Announcement {
           comment: change.comment,
         },
       };
+    }
     case 'policy.failed':
       return {
         event: { entity: 'POLICY', action: 'FAILED' },

@@ -90,13 +90,7 @@ export class EmailDispatcher {
   private async drain(): Promise<void> {
     while (!this.closing.signal.aborted) {
       const now = this.deps.now();
-      const batch = await claimDueEmails(
-        this.deps.store.db,
-        this.deps.store.dialect,
-        now,
-        now + this.options.leaseMs,
-        BATCH,
-      );
+      const batch = await claimDueEmails(this.deps.store.db, now, now + this.options.leaseMs, BATCH);
       if (batch.length === 0) return;
       for (const email of batch) await this.sendOne(email);
     }

@@ -269,13 +269,7 @@ export class WebhookDispatcher {
       const free = this.options.maxInFlight - this.inFlight;
       if (free <= 0) return;
       const now = this.deps.now();
-      const claimed = await claimDueDeliveries(
-        this.deps.store.db,
-        this.deps.store.dialect,
-        now,
-        now + this.options.leaseMs,
-        free,
-      );
+      const claimed = await claimDueDeliveries(this.deps.store.db, now, now + this.options.leaseMs, free);
       if (claimed.length === 0) return;
       for (const delivery of claimed) {
         this.inFlight += 1;

@@ -1,5 +1,6 @@
+import { dialectOf } from '../dialect/dialect-of.js';
 import type { EmailOutboxTable, NotificationsTable } from '../schema-notifications.js';
-import type { DialectName, Executor } from '../store.js';
+import type { Executor } from '../store.js';
 
 export async function insertNotificationRows(db: Executor, rows: NotificationsTable[]): Promise<void> {
   if (rows.length > 0) await db.insertInto('notifications').values(rows).execute();
@@ -95,7 +96,6 @@ export async function markRead(
 /** Claims e-mails due by `now` nobody holds, until `until` (`FOR UPDATE SKIP LOCKED` on PostgreSQL). */
 export async function claimDueEmails(
   db: Executor,
-  dialect: DialectName,
   now: number,
   until: number,
   limit: number,
@@ -110,7 +110,8 @@ export async function claimDueEmails(
       .orderBy('next_attempt_time')
       .orderBy('email_id')
       .limit(limit);
-  if (dialect === 'postgres') {
+  // Where rows can be locked (PostgreSQL), replicas skip each other's instead of waiting on them.
+  if (dialectOf(db).rowLocks) {
     return db.transaction().execute(async (trx) => {
       const rows = await due(trx).forUpdate().skipLocked().execute();
       if (rows.length === 0) return [];

@@ -1,5 +1,6 @@
+import { dialectOf } from '../dialect/dialect-of.js';
 import type { DeliveryStatus, WebhookDeliveriesTable, WebhookDeliveryAttemptsTable } from '../schema-webhooks.js';
-import type { DialectName, Executor } from '../store.js';
+import type { Executor } from '../store.js';
 
 /**
  * Turns one owed event into its deliveries and takes it out of the outbox, in one transaction: a server that stops
@@ -27,7 +28,6 @@ export async function fanOutEvent(db: Executor, eventId: string, deliveries: Web
  */
 export async function claimDueDeliveries(
   db: Executor,
-  dialect: DialectName,
   now: number,
   until: number,
   limit: number,
@@ -42,7 +42,8 @@ export async function claimDueDeliveries(
       .orderBy('next_attempt_time')
       .orderBy('delivery_id')
       .limit(limit);
-  if (dialect === 'postgres') {
+  // Where rows can be locked (PostgreSQL), replicas skip each other's instead of waiting on them.
+  if (dialectOf(db).rowLocks) {
     return db.transaction().execute(async (trx) => {
       const rows = await due(trx).forUpdate().skipLocked().execute();
       if (rows.length === 0) return [];
