@@ -26,6 +26,7 @@ import { encryptionRoutes } from './native/encryption-routes.js';
 import { experimentRoutes } from './native/experiment-routes.js';
 import { lineageRoutes } from './native/lineage/lineage-routes.js';
 import { loggedModelRoutes } from './native/logged-model-routes.js';
+import { notificationRoutes } from './native/notifications/notification-routes.js';
 import { provenanceRoutes } from './native/provenance/provenance-routes.js';
 import { registryRoutes } from './native/registry/registry-routes.js';
 import { runRequirementRoutes } from './native/run-requirement-routes.js';
@@ -154,6 +155,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(effectiveRoleRoute, { services });
       await v1.register(accessLogRoutes, { services });
       await v1.register(encryptionRoutes, { services });
+      await v1.register(notificationRoutes, { services });
       v1.get('/openapi.json', { config: access(PUBLIC), schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api/v1' },

@@ -8,6 +8,8 @@ import { bootstrapAdmin } from '../services/access/admin-bootstrap.js';
 import type { SsoConfig } from '../services/access/sso/sso-config.js';
 import { loadEncryptionKeys } from '../services/encryption/encryption-keys.js';
 import { NO_KEY_AT_START } from '../services/encryption/sensitive-values.js';
+import type { EmailDeliveryOptions } from '../services/notifications/email-dispatcher.js';
+import { checkSmtpUrl, type SmtpConfig } from '../services/notifications/smtp-sender.js';
 import { AuditLog } from '../services/provenance/audit-log.js';
 import { startCheckpointTimer } from '../services/provenance/checkpoint-scheduler.js';
 import { loadSigningKey } from '../services/provenance/signing-key-source.js';
@@ -60,6 +62,10 @@ export interface ServerConfig {
   rotateEncryptionOnStart?: boolean;
   /** Webhook delivery timeouts, retries and bounds; defaults in DEFAULT_DELIVERY_OPTIONS. */
   webhookDelivery?: Partial<DeliveryOptions>;
+  /** `--smtp-url` / `--smtp-from`: notifications are e-mailed through this SMTP server too. */
+  smtp?: SmtpConfig;
+  /** Retries of notification e-mails; defaults in DEFAULT_EMAIL_OPTIONS. */
+  emailDelivery?: Partial<EmailDeliveryOptions>;
   /** `--tls-cert` / `--tls-key`: PEM certificate chain and private key; the server then speaks HTTPS itself. */
   tls?: { cert: string; key: string };
   /** Who may call the server. Without it (or with `enabled: false`) every request may do everything. */
@@ -99,6 +105,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     keyFile: config.signingKeyFile,
     backendStoreUri: config.backendStoreUri,
   });
+  if (config.smtp) checkSmtpUrl(config.smtp.url);
   const secretKey = await loadSecretKey({ keyText: config.secretKey, keyFile: config.secretKeyFile });
   const encryptionKeys = await loadEncryptionKeys({ keyText: config.encryptionKey, keyFile: config.encryptionKeyFile });
   const sensitiveKeys = parseServerSensitiveKeys(config.sensitiveKeys);
@@ -118,6 +125,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     sensitiveKeys,
     encryptionKeys,
     webhookDelivery: config.webhookDelivery,
+    ...(config.smtp ? { smtp: config.smtp } : {}),
+    ...(config.emailDelivery ? { emailDelivery: config.emailDelivery } : {}),
     defaultRole: config.auth?.defaultRole,
     sso: config.auth?.enabled ? config.auth.oidc : undefined,
   });
@@ -157,6 +166,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   // Started with older keys after the current one: their values move to the current key in the background.
   if (encryptionKeys && encryptionKeys.retiring.length > 0 && config.rotateEncryptionOnStart !== false)
     rotation.start();
+  if (services.emails) {
+    services.emails.onFailure = (failure) => app.log.warn({ email: failure }, 'notification e-mail failed');
+    services.emails.start();
+  }
   const checkpointTimer = startCheckpointTimer(
     services.provenance.checkpoints,
     config.checkpointIntervalMinutes ?? 10,
@@ -176,6 +189,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       checkpointTimer.stop();
       await rotation.stop();
       await services.webhooks.dispatcher.close();
+      await services.emails?.close();
       // Idle keep-alive connections close at once; busy ones get the grace period. Cutting them cannot leave half a
       // change behind: every write is one transaction, committed before its answer is sent.
       const cut = setTimeout(() => app.server.closeAllConnections(), config.shutdownGraceMs ?? 10_000);

@@ -25,6 +25,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   keys: async () => (await import('./keys-command.js')).keysCommand(),
   policies: async () => (await import('./policies-command.js')).policiesCommand(),
   gate: async () => (await import('./gate-command.js')).gateCommand(),
+  webhooks: async () => (await import('./webhooks-command.js')).webhooksCommand(),
 };
 
 async function main(argv: string[]): Promise<void> {

@@ -7,6 +7,9 @@ import { envOption } from './options.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
+/** How MLflow reads its boolean environment variables. */
+const isTrue = (value: string | undefined): boolean => ['true', '1', 'yes', 'y'].includes((value ?? '').toLowerCase());
+
 export function serverCommand(): Command {
   const command = new Command('server')
     .description('Serve the tracking API, the MLflow-compatible API and the web UI')
@@ -56,10 +59,22 @@ export function serverCommand(): Command {
     )
     .addOption(
       envOption(
-        '--allow-private-webhook-urls',
-        'let webhooks deliver to loopback, private and link-local addresses (refused by default)',
+        '--webhook-allow-private',
+        'let webhooks deliver to loopback, private and link-local addresses (refused by default; ' +
+          'MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS=true does the same)',
       ).default(false),
     )
+    .addOption(
+      envOption('--allow-private-webhook-urls', 'the former name of --webhook-allow-private').default(false).hideHelp(),
+    )
+    .addOption(
+      envOption(
+        '--smtp-url <url>',
+        'SMTP server notifications are e-mailed through: smtp://host:port, smtps://user:password@host:465 ' +
+          '(default: no e-mail, the inbox only)',
+      ),
+    )
+    .addOption(envOption('--smtp-from <address>', 'sender address of notification e-mails', 'mnemo@localhost'))
     .addOption(envOption('--checkpoint-interval <minutes>', 'minutes between signed audit checkpoints (0: off)', '10'))
     .addOption(
       envOption(
@@ -144,7 +159,15 @@ export function serverCommand(): Command {
       encryptionKey: process.env.MNEMO_ENCRYPTION_KEY,
       encryptionKeyFile: typeof options.encryptionKeyFile === 'string' ? options.encryptionKeyFile : undefined,
       sensitiveKeys: typeof options.sensitiveKeys === 'string' ? options.sensitiveKeys : undefined,
-      webhookDelivery: { allowPrivateAddresses: options.allowPrivateWebhookUrls === true },
+      webhookDelivery: {
+        allowPrivateAddresses:
+          options.webhookAllowPrivate === true ||
+          options.allowPrivateWebhookUrls === true ||
+          isTrue(process.env.MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS),
+      },
+      ...(typeof options.smtpUrl === 'string' && options.smtpUrl !== ''
+        ? { smtp: { url: options.smtpUrl, from: String(options.smtpFrom) } }
+        : {}),
       checkpointIntervalMinutes: checkpointInterval,
       connectionLimits,
       uploadLimits: {

@@ -7,6 +7,8 @@ export type RequestBody = NonNullable<RequestInit['body']>;
 export interface HttpClientOptions {
   /** Server root, e.g. http://127.0.0.1:5000; the native API lives under /api/v1 of it. */
   url: string;
+  /** Where request paths start under the root: the native API's `/api/v1` unless given (`/api/2.0/mlflow`). */
+  apiPrefix?: string;
   token?: string | undefined;
   retry: RetryOptions;
   fetch: FetchFunction;
@@ -48,6 +50,7 @@ export const DEFAULT_TIMEOUT_MS = 120_000;
  */
 export class HttpClient {
   private readonly base: string;
+  private readonly prefix: string;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly timeoutMs: number;
 
@@ -57,6 +60,7 @@ export class HttpClient {
       throw new TypeError(`Mnemo url must start with http:// or https://; got '${options.url}'`);
     }
     this.base = options.url.replace(/\/+$/, '');
+    this.prefix = options.apiPrefix ?? API_PREFIX;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     if (!(this.timeoutMs > 0)) throw new RangeError(`request timeout must be positive; got ${options.timeoutMs}`);
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -88,7 +92,7 @@ export class HttpClient {
       if (!last.retryable) throw last.error;
     }
     const failure = last as Extract<Attempt, { ok: false }>;
-    const summary = `${method} ${API_PREFIX}${path} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}`;
+    const summary = `${method} ${this.prefix}${path} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}`;
     if (failure.error instanceof MnemoApiError) {
       const { status, errorCode, message } = failure.error;
       throw new MnemoApiError(status, errorCode, `${summary}: ${message}`, attempts);
@@ -119,7 +123,7 @@ export class HttpClient {
       const init: RequestInit & { duplex?: 'half' } = { method, headers, body, duplex: 'half' };
       // Moving a file may rightly take long; a JSON call that hangs is treated like a dropped connection.
       if (!options.raw && !options.binary) init.signal = AbortSignal.timeout(this.timeoutMs);
-      response = await this.options.fetch(`${this.base}${API_PREFIX}${path}`, init);
+      response = await this.options.fetch(`${this.base}${this.prefix}${path}`, init);
       bytes = new Uint8Array(await response.arrayBuffer());
     } catch (error) {
       return { ok: false, retryable: true, error: error instanceof Error ? error : new Error(String(error)) };

@@ -30,3 +30,11 @@ export type {
   SearchRunsOptions,
   ViewType,
 } from './types.js';
+export {
+  type NotificationItem,
+  NotificationsClient,
+  type Webhook,
+  type WebhookDelivery,
+  type WebhookInput,
+  WebhooksClient,
+} from './webhooks.js';

@@ -10,10 +10,13 @@ import type { EncryptionKeys } from './encryption/encryption-keys.js';
 import { EncryptionRotation } from './encryption/encryption-rotation.js';
 import { SensitiveValues } from './encryption/sensitive-values.js';
 import { PolicyService } from './governance/policy-service.js';
-import { PolicyPromotionGuard } from './governance/promotion-guard.js';
+import { type PolicyGuardDeps, PolicyPromotionGuard } from './governance/promotion-guard.js';
 import { LineageQueryService } from './lineage/lineage-query-service.js';
 import { LineageService } from './lineage/lineage-service.js';
 import { OpenLineageIngestService } from './lineage/openlineage-ingest-service.js';
+import { type EmailDeliveryOptions, EmailDispatcher, type MailSender } from './notifications/email-dispatcher.js';
+import { NotificationService } from './notifications/notification-service.js';
+import { type SmtpConfig, smtpSender } from './notifications/smtp-sender.js';
 import { createProvenanceServices, type ProvenanceServices } from './provenance/provenance-services.js';
 import type { SigningKey } from './provenance/signing-key-source.js';
 import { RegistryService } from './registry/registry-service.js';
@@ -50,6 +53,10 @@ export interface Services {
   webhooks: WebhookServices;
   /** Sensitive values: what is sealed, and the background pass that moves them to the current key. */
   encryption: { sensitive: SensitiveValues; rotation: EncryptionRotation };
+  /** People's inboxes; callable inside any write (see notify-api in README). */
+  notifications: NotificationService;
+  /** Sends the e-mails notifications owe; present when SMTP is configured. */
+  emails?: EmailDispatcher;
 }
 
 export function createServices(options: {
@@ -64,6 +71,12 @@ export function createServices(options: {
   /** The operator's key for sealing secrets; without one a key is generated and kept in the database. */
   secretKey?: SecretKey;
   webhookDelivery?: Partial<DeliveryOptions>;
+  /** `--smtp-url` / `--smtp-from`: notifications are e-mailed too when given. */
+  smtp?: SmtpConfig;
+  /** Retries of notification e-mails; defaults in DEFAULT_EMAIL_OPTIONS. */
+  emailDelivery?: Partial<EmailDeliveryOptions>;
+  /** Sends e-mail instead of SMTP (tests of failures); default: nodemailer over `smtp`. */
+  mailSender?: MailSender;
   /** The role of signed-in principals on resources without a binding (`--default-role`); null for none. */
   defaultRole?: RoleName | null;
   /** Single sign-on through an OpenID Connect provider (`--oidc-issuer` and its companions). */
@@ -83,13 +96,39 @@ export function createServices(options: {
     sensitive,
   };
   const provenance = createProvenanceServices(deps, options.signingKey);
-  const policyDeps = { store: deps.store, unitOfWork: deps.unitOfWork, now: deps.now };
-  const webhooks = createWebhookServices(deps, { secretKey: options.secretKey, delivery: options.webhookDelivery });
+  const access = createAccessServices({ ...deps, defaultRole: options.defaultRole, sso: options.sso });
+  const webhooks = createWebhookServices(deps, {
+    secretKey: options.secretKey,
+    delivery: options.webhookDelivery,
+    audience: { policy: access.policy, authenticator: access.authenticator },
+  });
+  const notifications = new NotificationService(deps, { email: options.smtp !== undefined });
+  let emails: EmailDispatcher | undefined;
+  if (options.smtp) {
+    const sender = options.mailSender ?? smtpSender(options.smtp).send;
+    emails = new EmailDispatcher(deps, sender, options.emailDelivery);
+    const dispatcher = emails;
+    deps.unitOfWork.afterEachCommit(() => dispatcher.wake());
+  }
+  const policyDeps: PolicyGuardDeps = {
+    store: deps.store,
+    unitOfWork: deps.unitOfWork,
+    now: deps.now,
+    notify: (scope, input) => notifications.notify(scope, input),
+    managersOfModel: (db, modelId) => notifications.managersOfModel(db, modelId),
+    announcePolicyFailed: (scope, event) => webhooks.dispatcher.stage(scope, [{ kind: 'policy.failed', ...event }]),
+  };
   return {
-    access: createAccessServices({ ...deps, defaultRole: options.defaultRole, sso: options.sso }),
+    access,
+    notifications,
+    ...(emails ? { emails } : {}),
     unitOfWork: deps.unitOfWork,
     experiments: new ExperimentService(deps),
-    runs: new RunService(deps),
+    runs: new RunService({
+      ...deps,
+      stageEvents: (scope, events) => webhooks.dispatcher.stage(scope, events),
+      onCommitted: (event) => webhooks.dispatcher.notify(event),
+    }),
     runRequirements: new RunRequirementService(deps),
     loggedModels: new LoggedModelService(deps),
     metricHistory: new MetricHistoryService(deps),
@@ -101,6 +140,8 @@ export function createServices(options: {
       stageEvents: (scope, events) => webhooks.dispatcher.stage(scope, events),
       onCommitted: (event) => webhooks.dispatcher.notify(event),
       promotionGuard: new PolicyPromotionGuard(policyDeps),
+      notify: (scope, input) => notifications.notify(scope, input),
+      notificationRecipients: notifications,
     }),
     policies: new PolicyService(policyDeps),
     provenance,

@@ -45,6 +45,7 @@ const insideWrite = new AsyncLocalStorage<true>();
 export class UnitOfWork {
   private readonly groups = new CommitGroups<PendingWrite>((jobs) => this.runGroup(jobs));
   private readonly counts: WriteTransactionStats = { transactions: 0, writes: 0 };
+  private readonly committedListeners: (() => void)[] = [];
 
   constructor(
     private readonly store: Store,
@@ -75,6 +76,14 @@ export class UnitOfWork {
     return (await this.groups.submit({ change: bound, context: currentContext() })) as T;
   }
 
+  /**
+   * Calls `listener` after every committed transaction (background work staged inside writes, such as e-mails owed,
+   * is woken by it). A listener must not throw or wait.
+   */
+  afterEachCommit(listener: () => void): void {
+    this.committedListeners.push(listener);
+  }
+
   /** How many write transactions ran so far, and how many writes they held. */
   stats(): WriteTransactionStats {
     return { ...this.counts };
@@ -83,7 +92,7 @@ export class UnitOfWork {
   private async runGroup(jobs: readonly PendingWrite[]): Promise<Settlement[]> {
     this.counts.transactions += 1;
     this.counts.writes += jobs.length;
-    return this.store.db.transaction().execute(async (tx) => {
+    const settlements = await this.store.db.transaction().execute(async (tx): Promise<Settlement[]> => {
       await this.appender.reserve(tx);
       // Alone in its group, a write needs no savepoint: its failure rolls back the whole transaction, which is its own.
       if (jobs.length === 1) return [{ ok: true, value: await this.runOne(tx, jobs[0]!) }];
@@ -97,6 +106,14 @@ export class UnitOfWork {
       }
       return settlements;
     });
+    for (const listener of this.committedListeners) {
+      try {
+        listener();
+      } catch {
+        // The writes are committed: their clients must hear so whatever a listener does.
+      }
+    }
+    return settlements;
   }
 
   private async runOne(tx: Executor, job: PendingWrite): Promise<unknown> {

@@ -12,6 +12,12 @@ export interface WebhooksTable {
   secret: string | null;
   creation_time: number;
   last_updated_time: number;
+  /** The principal events are filtered for (it must be able to read what an event is about); null: unfiltered. */
+  owner_id: string | null;
+  /** Only events about this registered model (by name), when set. */
+  model_name: string | null;
+  /** Only events about this experiment, when set. */
+  experiment_id: string | null;
 }
 
 /**
@@ -33,8 +39,40 @@ export interface WebhookOutboxTable {
   claimed_until: number | null;
 }
 
+export type DeliveryStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED';
+
+/** One event owed to one webhook (migration 0027); its id is the delivery id the receiver sees. */
+export interface WebhookDeliveriesTable {
+  delivery_id: string;
+  webhook_id: string;
+  event_id: string;
+  /** `MODEL_VERSION.CREATED`. */
+  event: string;
+  /** The announcement sealed as in the outbox, bound to the delivery id. */
+  announcement: string;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_time: number;
+  claimed_until: number | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_time: number;
+  finished_time: number | null;
+}
+
+export interface WebhookDeliveryAttemptsTable {
+  delivery_id: string;
+  attempt: number;
+  attempted_time: number;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
 export interface WebhookDatabase {
   webhooks: WebhooksTable;
   secret_keys: SecretKeysTable;
   webhook_outbox: WebhookOutboxTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_delivery_attempts: WebhookDeliveryAttemptsTable;
 }

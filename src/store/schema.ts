@@ -2,6 +2,7 @@ import type { LifecycleStage, RunStatus } from '../domain/tracking/entities.js';
 import type { AccessDatabase } from './schema-access.js';
 import type { LineageDatabase } from './schema-lineage.js';
 import type { LoggedModelDatabase } from './schema-logged-models.js';
+import type { NotificationDatabase } from './schema-notifications.js';
 import type { ProvenanceDatabase } from './schema-provenance.js';
 import type { RegistryDatabase } from './schema-registry.js';
 import type { WebhookDatabase } from './schema-webhooks.js';
@@ -234,6 +235,10 @@ export interface Database {
   webhooks: WebhookDatabase['webhooks'];
   secret_keys: WebhookDatabase['secret_keys'];
   webhook_outbox: WebhookDatabase['webhook_outbox'];
+  webhook_deliveries: WebhookDatabase['webhook_deliveries'];
+  webhook_delivery_attempts: WebhookDatabase['webhook_delivery_attempts'];
+  notifications: NotificationDatabase['notifications'];
+  email_outbox: NotificationDatabase['email_outbox'];
   principals: AccessDatabase['principals'];
   teams: AccessDatabase['teams'];
   team_members: AccessDatabase['team_members'];

@@ -89,13 +89,14 @@ const spec: Record<string, Required> = {
   [`GET ${M}/model-versions/search`]: 'signedIn',
   [`POST ${M}/model-versions/set-tag`]: 'editor',
   [`DELETE ${M}/model-versions/delete-tag`]: 'editor',
-  // Webhooks see every registry event: administrators only.
-  [`POST ${M}/webhooks`]: 'admin',
-  [`GET ${M}/webhooks`]: 'admin',
-  [`GET ${M}/webhooks/:webhook_id`]: 'admin',
-  [`PATCH ${M}/webhooks/:webhook_id`]: 'admin',
-  [`DELETE ${M}/webhooks/:webhook_id`]: 'admin',
-  [`POST ${M}/webhooks/:webhook_id/test`]: 'admin',
+  // Webhooks are owned: anyone signed in keeps their own (hearing only of what they may read); another's is 404.
+  [`POST ${M}/webhooks`]: 'signedIn',
+  [`GET ${M}/webhooks`]: 'signedIn',
+  [`GET ${M}/webhooks/:webhook_id`]: 'signedIn',
+  [`GET ${M}/webhooks/:webhook_id/deliveries`]: 'signedIn',
+  [`PATCH ${M}/webhooks/:webhook_id`]: 'signedIn',
+  [`DELETE ${M}/webhooks/:webhook_id`]: 'signedIn',
+  [`POST ${M}/webhooks/:webhook_id/test`]: 'signedIn',
   // The artifact proxy: a path under an experiment's folder is that experiment's.
   [`PUT ${MA}/artifacts/*`]: 'editor',
   [`GET ${MA}/artifacts`]: 'reader',
@@ -268,6 +269,10 @@ const spec: Record<string, Required> = {
   [`GET ${V}/restrictions`]: 'admin',
   [`GET ${V}/access-log`]: 'admin',
   [`GET ${V}/access-log.jsonl`]: 'admin',
+  // Each caller's own inbox.
+  [`GET ${V}/notifications`]: 'signedIn',
+  [`GET ${V}/notifications/unread-count`]: 'signedIn',
+  [`POST ${V}/notifications/mark-read`]: 'signedIn',
 };
 
 const MLFLOW_PREFIXES = ['/api/2.0/mlflow', '/ajax-api/2.0/mlflow', '/api/2.0/preview/mlflow'];

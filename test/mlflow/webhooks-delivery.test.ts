@@ -467,7 +467,7 @@ describe.each(backends)('webhook deliveries inside the server’s network on $na
         {},
       );
       expect(tested.body.result.success, url).toBe(false);
-      expect(tested.body.result.error_message).toMatch(/non-public address.*--allow-private-webhook-urls/);
+      expect(tested.body.result.error_message).toMatch(/non-public address.*--webhook-allow-private/);
     }
     expect((await mlflow.post('registered-models/create', { name: 'not-delivered' })).status).toBe(200);
     await api.server.services.webhooks.dispatcher.settled();

@@ -17,8 +17,9 @@ const DELIVERY = {
 };
 
 /**
- * A delivery owed is stored with the change that owes it: a server that stops (or dies) before the receiver got it
- * leaves it to the next server on the same database, which sends it with the same delivery id.
+ * A delivery owed is stored with the change that owes it (the event in the outbox, then a delivery row per webhook):
+ * a server that stops (or dies) before the receiver got it leaves it to the next server on the same database, which
+ * sends it with the same delivery id.
  */
 describe.each(backends)('webhook deliveries survive a restart on $name', (backend) => {
   const api = useProvenanceServer(backend, { webhookDelivery: DELIVERY });
@@ -36,10 +37,11 @@ describe.each(backends)('webhook deliveries survive a restart on $name', (backen
   });
 
   const outbox = () => store.db.selectFrom('webhook_outbox').selectAll().execute();
-  /** An owed event as the server staged it, kept to put back as a server that died holding it would leave it. */
-  let staged: { event_id: string; announcement: string; created_time: number };
+  const deliveries = () => store.db.selectFrom('webhook_deliveries').selectAll().execute();
+  /** The delivery row as the server made it, kept to put back as a server that died holding it would leave it. */
+  let made: Awaited<ReturnType<typeof deliveries>>[number];
 
-  it('stages the event with the change, keeps it through a restart, and redelivers it under the same id', async () => {
+  it('stores the delivery owed, keeps it through a restart, and redelivers it under the same id', async () => {
     const hook = await mlflow.post('webhooks', {
       name: 'ci',
       url: receiver.url,
@@ -50,40 +52,45 @@ describe.each(backends)('webhook deliveries survive a restart on $name', (backen
     receiver.answerWith('hang');
     expect((await mlflow.post('registered-models/create', { name: 'outbox-model' })).status).toBe(200);
     const [first] = await receiver.waitFor(1);
-    const rows = await outbox();
+    const rows = await deliveries();
     expect(rows).toHaveLength(1);
-    staged = { ...rows[0]!, created_time: Number(rows[0]!.created_time) };
+    expect(rows[0]).toMatchObject({ status: 'PENDING', event: 'REGISTERED_MODEL.CREATED' });
+    expect(rows[0]!.delivery_id).toBe(first!.headers['x-mlflow-delivery-id']);
     // Sealed: the event's content is not readable (or forgeable) in the database.
-    expect(staged.announcement).not.toContain('outbox-model');
+    expect(rows[0]!.announcement).not.toContain('outbox-model');
+    expect(await outbox()).toEqual([]);
 
     await api.restart({ webhookDelivery: DELIVERY });
-    const deliveries = await receiver.waitFor(2);
-    expect(deliveries[1]!.json).toMatchObject({ entity: 'registered_model', action: 'created' });
-    expect(deliveries[1]!.json.data).toMatchObject({ name: 'outbox-model' });
-    expect(deliveries[1]!.headers['x-mlflow-delivery-id']).toBe(first!.headers['x-mlflow-delivery-id']);
-    await expect.poll(async () => (await outbox()).length).toBe(0);
+    const received = await receiver.waitFor(2);
+    expect(received[1]!.json).toMatchObject({ entity: 'registered_model', action: 'created' });
+    expect(received[1]!.json.data).toMatchObject({ name: 'outbox-model' });
+    expect(received[1]!.headers['x-mlflow-delivery-id']).toBe(first!.headers['x-mlflow-delivery-id']);
+    await expect.poll(async () => (await deliveries())[0]!.status).toBe('SUCCEEDED');
+    made = (await deliveries())[0]!;
   });
 
-  it('leaves an event another server holds until its lease runs out, then delivers it', async () => {
+  it('leaves a delivery another server holds until its lease runs out, then sends it', async () => {
     receiver.reset();
-    // As a server that claimed the event and died would leave it.
+    // As a server that claimed the delivery and died would leave it.
     await store.db
-      .insertInto('webhook_outbox')
-      .values({ ...staged, claimed_until: Date.now() + 60_000 })
+      .updateTable('webhook_deliveries')
+      .set({ status: 'PENDING', finished_time: null, claimed_until: Date.now() + 60_000 })
+      .where('delivery_id', '=', made.delivery_id)
       .execute();
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(receiver.received).toHaveLength(0);
     await store.db
-      .updateTable('webhook_outbox')
+      .updateTable('webhook_deliveries')
       .set({ claimed_until: Date.now() - 1 })
-      .where('event_id', '=', staged.event_id)
+      .where('delivery_id', '=', made.delivery_id)
       .execute();
     const [delivery] = await receiver.waitFor(1);
     expect(delivery!.json.data).toMatchObject({ name: 'outbox-model' });
-    await expect.poll(async () => (await outbox()).length).toBe(0);
+    expect(delivery!.headers['x-mlflow-delivery-id']).toBe(made.delivery_id);
+    await expect.poll(async () => (await deliveries())[0]!.status).toBe('SUCCEEDED');
   });
 
-  it('never sends an owed event written or moved behind the server', async () => {
+  it('never sends an owed event or a delivery written or moved behind the server', async () => {
     receiver.reset();
     const forged = JSON.stringify({
       event: { entity: 'REGISTERED_MODEL', action: 'CREATED' },
@@ -91,13 +98,22 @@ describe.each(backends)('webhook deliveries survive a restart on $name', (backen
     });
     await store.db
       .insertInto('webhook_outbox')
-      .values([
-        { event_id: 'forged-in-the-database', announcement: forged, created_time: Date.now(), claimed_until: null },
-        // A genuine sealed event copied under another id does not open either.
-        { ...staged, event_id: 'copied-event', claimed_until: null },
-      ])
+      .values({
+        event_id: 'forged-in-the-database',
+        announcement: forged,
+        created_time: Date.now(),
+        claimed_until: null,
+      })
+      .execute();
+    // A genuine sealed delivery copied under another id does not open either.
+    await store.db
+      .insertInto('webhook_deliveries')
+      .values({ ...made, delivery_id: 'copied-delivery', status: 'PENDING', claimed_until: null, finished_time: null })
       .execute();
     await expect.poll(async () => (await outbox()).length).toBe(0);
+    await expect
+      .poll(async () => (await deliveries()).find((d) => d.delivery_id === 'copied-delivery')?.status)
+      .toBe('FAILED');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(receiver.received).toHaveLength(0);
   });

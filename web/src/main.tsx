@@ -17,6 +17,7 @@ import { TokensPage } from './views/admin/TokensPage.js';
 import { UsersPage } from './views/admin/UsersPage.js';
 import { ExperimentPage } from './views/ExperimentPage.js';
 import { ExperimentsPage } from './views/ExperimentsPage.js';
+import { InboxPage } from './views/InboxPage.js';
 import { LoggedModelPage } from './views/LoggedModelPage.js';
 import { MyTokensPage } from './views/MyTokensPage.js';
 import { NotFoundPage } from './views/NotFoundPage.js';
@@ -47,6 +48,7 @@ const router = createBrowserRouter([
       { path: '/models/:name/compare', element: <VersionComparePage /> },
       { path: '/compare', lazy: async () => ({ Component: (await import('./views/ComparePage.js')).ComparePage }) },
       { path: '/tokens', element: <MyTokensPage /> },
+      { path: '/inbox', element: <InboxPage /> },
       {
         path: '/admin',
         element: <AdminLayout />,

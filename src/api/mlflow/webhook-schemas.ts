@@ -18,6 +18,10 @@ const Fields = {
   events: Type.Array(WebhookEventJson, { maxItems: 100 }),
   secret: Text(4096),
   status: Enum,
+  // Mnemo's additions: a webhook about one model or one experiment, and whose read access filters its events.
+  model_name: Text(1000),
+  experiment_id: Text(100),
+  owner: Text(256),
 };
 
 export const CreateWebhookBody = Type.Object(
@@ -28,6 +32,9 @@ export const CreateWebhookBody = Type.Object(
     description: Type.Optional(Fields.description),
     secret: Type.Optional(Fields.secret),
     status: Type.Optional(Fields.status),
+    model_name: Type.Optional(Fields.model_name),
+    experiment_id: Type.Optional(Fields.experiment_id),
+    owner: Type.Optional(Fields.owner),
   },
   Strict,
 );
@@ -42,6 +49,9 @@ export const UpdateWebhookBody = Type.Object(
     description: Type.Optional(Fields.description),
     secret: Type.Optional(Fields.secret),
     status: Type.Optional(Fields.status),
+    model_name: Type.Optional(Fields.model_name),
+    experiment_id: Type.Optional(Fields.experiment_id),
+    owner: Type.Optional(Fields.owner),
   },
   Strict,
 );
@@ -55,5 +65,14 @@ export const WebhookIdParams = Type.Object({ webhook_id: Type.String({ minLength
 
 export const ListWebhooksQuery = Type.Object(
   { max_results: Type.Optional(QueryInteger), page_token: Type.Optional(Text(1000)) },
+  Strict,
+);
+
+export const ListDeliveriesQuery = Type.Object(
+  {
+    status: Type.Optional(Enum),
+    max_results: Type.Optional(QueryInteger),
+    page_token: Type.Optional(Text(1000)),
+  },
   Strict,
 );

@@ -8,6 +8,10 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export const SIGNATURE_HEADER = 'X-MLflow-Signature';
 export const TIMESTAMP_HEADER = 'X-MLflow-Timestamp';
 export const DELIVERY_ID_HEADER = 'X-MLflow-Delivery-Id';
+/** The Standard Webhooks names of the same three values, for receivers using a Standard Webhooks library. */
+export const STANDARD_ID_HEADER = 'webhook-id';
+export const STANDARD_TIMESTAMP_HEADER = 'webhook-timestamp';
+export const STANDARD_SIGNATURE_HEADER = 'webhook-signature';
 
 export function signDelivery(secret: string, deliveryId: string, timestamp: string, body: string): string {
   const mac = createHmac('sha256', Buffer.from(secret, 'utf8'))

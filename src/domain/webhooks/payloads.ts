@@ -1,20 +1,38 @@
 import type { KeyValue } from '../tracking/entities.js';
-import type { RegistryEvent } from './registry-event.js';
+import type { RegistryEvent, TransitionTarget } from './registry-event.js';
 import type { WebhookEntity, WebhookEvent } from './webhook-event.js';
 
 /** What one delivery carries besides its envelope: the `data` MLflow sends for the event. */
 export type DeliveryData = Record<string, unknown>;
 
+/**
+ * What an event is about, for deciding who may hear of it: a registered model (by name) or an experiment (by id).
+ * Absent on events staged before scopes existed.
+ */
+export type EventScope = { model: string } | { experimentId: string };
+
 export interface Announcement {
   event: WebhookEvent;
   data: DeliveryData;
+  scope?: EventScope;
 }
+
+const targetData = (target: TransitionTarget): Record<string, string> =>
+  'stage' in target ? { target_stage: target.stage } : { target_alias: target.alias };
 
 const tagObject = (tags: readonly KeyValue[]): Record<string, string> =>
   Object.fromEntries(tags.map((t) => [t.key, t.value]));
 
-/** The webhook event a registry change fires and its data, shaped as MLflow's payload types (versions as strings). */
+/** The webhook event a registry change fires, its data and its scope. */
 export function announcementOf(change: RegistryEvent): Announcement {
+  const announcement = unscopedAnnouncementOf(change);
+  if (change.kind === 'run.finished') return { ...announcement, scope: { experimentId: change.experimentId } };
+  const name = typeof announcement.data.name === 'string' ? announcement.data.name : undefined;
+  return name === undefined ? announcement : { ...announcement, scope: { model: name } };
+}
+
+/** The event and its data, shaped as MLflow's payload types (versions as strings, snake_case keys). */
+function unscopedAnnouncementOf(change: RegistryEvent): Announcement {
   switch (change.kind) {
     case 'registered_model.created':
       return {
@@ -55,6 +73,74 @@ export function announcementOf(change: RegistryEvent): Announcement {
         event: { entity: 'MODEL_VERSION_ALIAS', action: 'DELETED' },
         data: { name: change.name, alias: change.alias },
       };
+    case 'run.finished':
+      return {
+        event: { entity: 'RUN', action: 'FINISHED' },
+        data: {
+          run_id: change.runId,
+          experiment_id: change.experimentId,
+          run_name: change.runName,
+          status: change.status,
+          start_time: change.startTime,
+          end_time: change.endTime,
+        },
+      };
+    case 'model_version.stage_changed':
+      return {
+        event: { entity: 'MODEL_VERSION', action: 'STAGE_CHANGED' },
+        data: {
+          name: change.name,
+          version: String(change.version),
+          from_stage: change.fromStage,
+          to_stage: change.toStage,
+          changed_by: change.actor,
+          reason: change.reason,
+        },
+      };
+    case 'model_version.needs_revalidation':
+      return {
+        event: { entity: 'MODEL_VERSION', action: 'NEEDS_REVALIDATION' },
+        data: { name: change.name, version: String(change.version), stage: change.stage, reasons: change.reasons },
+      };
+    case 'transition_request.created':
+      return {
+        event: { entity: 'TRANSITION_REQUEST', action: 'CREATED' },
+        data: {
+          request_id: change.requestId,
+          name: change.name,
+          version: String(change.version),
+          ...targetData(change.target),
+          requested_by: change.requestedBy,
+          reason: change.reason,
+        },
+      };
+    case 'transition_request.approved':
+    case 'transition_request.rejected': {
+      const decision = change.kind === 'transition_request.approved' ? 'APPROVED' : 'REJECTED';
+      return {
+        event: { entity: 'TRANSITION_REQUEST', action: decision },
+        data: {
+          request_id: change.requestId,
+          name: change.name,
+          version: String(change.version),
+          ...targetData(change.target),
+          requested_by: change.requestedBy,
+          decided_by: change.decidedBy,
+          comment: change.comment,
+        },
+      };
+    }
+    case 'policy.failed':
+      return {
+        event: { entity: 'POLICY', action: 'FAILED' },
+        data: {
+          name: change.name,
+          version: String(change.version),
+          ...targetData(change.target),
+          failures: change.failures,
+          overridden: change.overridden,
+        },
+      };
   }
 }
 
@@ -91,6 +177,61 @@ const EXAMPLES: Record<string, DeliveryData> = {
   'PROMPT_VERSION_TAG.DELETED': { name: 'example_prompt', version: '1', key: 'example_key' },
   'PROMPT_ALIAS.CREATED': { name: 'example_prompt', alias: 'example_alias', version: '1' },
   'PROMPT_ALIAS.DELETED': { name: 'example_prompt', alias: 'example_alias' },
+  'RUN.FINISHED': {
+    run_id: 'abcd1234abcd5678',
+    experiment_id: '1234567890123456',
+    run_name: 'example_run',
+    status: 'FINISHED',
+    start_time: 1700000000000,
+    end_time: 1700000060000,
+  },
+  'MODEL_VERSION.STAGE_CHANGED': {
+    name: 'example_model',
+    version: '1',
+    from_stage: 'Staging',
+    to_stage: 'Production',
+    changed_by: 'example_user',
+    reason: null,
+  },
+  'MODEL_VERSION.NEEDS_REVALIDATION': {
+    name: 'example_model',
+    version: '1',
+    stage: 'Production',
+    reasons: ['drift check example_check failed'],
+  },
+  'TRANSITION_REQUEST.CREATED': {
+    request_id: 'example_request',
+    name: 'example_model',
+    version: '1',
+    target_stage: 'Production',
+    requested_by: 'example_user',
+    reason: null,
+  },
+  'TRANSITION_REQUEST.APPROVED': {
+    request_id: 'example_request',
+    name: 'example_model',
+    version: '1',
+    target_stage: 'Production',
+    requested_by: 'example_user',
+    decided_by: 'example_approver',
+    comment: null,
+  },
+  'TRANSITION_REQUEST.REJECTED': {
+    request_id: 'example_request',
+    name: 'example_model',
+    version: '1',
+    target_stage: 'Production',
+    requested_by: 'example_user',
+    decided_by: 'example_approver',
+    comment: null,
+  },
+  'POLICY.FAILED': {
+    name: 'example_model',
+    version: '1',
+    target_stage: 'Production',
+    failures: [{ rule: 'example_rule', message: 'metric accuracy 0.7 is below 0.8' }],
+    overridden: false,
+  },
 };
 
 export const exampleData = (event: WebhookEvent): DeliveryData => ({

@@ -1,5 +1,8 @@
 import type { ModelVersion, RegisteredModel } from '../registry/entities.js';
 
+/** Where a transition request or a policy wants a version to go: a stage or an alias. */
+export type TransitionTarget = { stage: string } | { alias: string };
+
 /** A registry change that webhooks can be told about, announced once the change has committed. */
 export type RegistryEvent =
   | { kind: 'registered_model.created'; model: RegisteredModel }
@@ -7,4 +10,54 @@ export type RegistryEvent =
   | { kind: 'model_version_tag.set'; name: string; version: number; key: string; value: string }
   | { kind: 'model_version_tag.deleted'; name: string; version: number; key: string }
   | { kind: 'model_version_alias.created'; name: string; alias: string; version: number }
-  | { kind: 'model_version_alias.deleted'; name: string; alias: string };
+  | { kind: 'model_version_alias.deleted'; name: string; alias: string }
+  /** A run reached a terminal status (FINISHED, FAILED or KILLED). */
+  | {
+      kind: 'run.finished';
+      runId: string;
+      experimentId: string;
+      runName: string | null;
+      status: string;
+      startTime: number;
+      endTime: number | null;
+    }
+  /** A version moved between stages (one event per version moved, archived ones included). */
+  | {
+      kind: 'model_version.stage_changed';
+      name: string;
+      version: number;
+      fromStage: string;
+      toStage: string;
+      actor: string;
+      reason: string | null;
+    }
+  /** A version in use was flagged for revalidation (a check recorded against it failed). */
+  | { kind: 'model_version.needs_revalidation'; name: string; version: number; stage: string; reasons: string[] }
+  | {
+      kind: 'transition_request.created';
+      requestId: string;
+      name: string;
+      version: number;
+      target: TransitionTarget;
+      requestedBy: string;
+      reason: string | null;
+    }
+  | {
+      kind: 'transition_request.approved' | 'transition_request.rejected';
+      requestId: string;
+      name: string;
+      version: number;
+      target: TransitionTarget;
+      requestedBy: string;
+      decidedBy: string;
+      comment: string | null;
+    }
+  /** A promotion was refused (or overridden) because policy rules failed. */
+  | {
+      kind: 'policy.failed';
+      name: string;
+      version: number;
+      target: TransitionTarget;
+      failures: { rule: string; message: string }[];
+      overridden: boolean;
+    };

@@ -13,6 +13,13 @@ export interface Webhook {
   status: WebhookStatus;
   creationTime: number;
   lastUpdatedTime: number;
+  /**
+   * Mnemo's additions, present only when set (so webhooks made before them keep the state their audit events
+   * recorded): the owner events are filtered for, and the one model or experiment the webhook is about.
+   */
+  ownerId?: string;
+  modelName?: string;
+  experimentId?: string;
 }
 
 export function parseWebhookStatus(value: string): WebhookStatus {

@@ -1,9 +1,12 @@
 import { invalid } from '../../domain/errors.js';
 import { CHECK_KINDS, type CheckKind, type CheckResult, type Evaluation } from '../../domain/registry/entities.js';
 import { validateKey } from '../../domain/tracking/limits.js';
+import type { RegistryEvent } from '../../domain/webhooks/registry-event.js';
 import * as evaluations from '../../store/repositories/registry/evaluation-repository.js';
 import { toJsonColumn } from '../../store/repositories/registry/json-column.js';
+import type { RegisteredModelsTable } from '../../store/schema-registry.js';
 import { newId } from '../ids.js';
+import type { WriteScope } from '../unit-of-work.js';
 import { parseVersionNumber, requireModel, requireVersion, versionEntityId } from './model-lookup.js';
 import { type RegistryDeps, registryWrite } from './registry-deps.js';
 
@@ -91,34 +94,75 @@ export class EvaluationService {
       checkLabel(check.datasetVersion, 'datasetVersion');
     }
     const now = this.deps.now();
-    return registryWrite(this.deps, async ({ db, audit }) => {
-      const model = await requireModel(db, name);
-      await requireVersion(db, model, number);
-      await evaluations.insertChecks(
-        db,
-        checks.map((c) => ({
-          check_id: newId(),
-          model_id: model.model_id,
-          version: number,
-          kind: c.kind,
-          name: c.name,
-          passed: c.passed ? 1 : 0,
-          value: c.value ?? null,
-          threshold: c.threshold ?? null,
-          slice: c.slice ?? null,
-          dataset_version: c.datasetVersion ?? null,
-          details: toJsonColumn(c.details ?? {}),
-          recorded_time: now,
-        })),
-      );
-      const all = await evaluations.checksOf(db, model.model_id, number);
-      audit({
-        action: 'model_version.record_checks',
-        entityKind: 'model_version',
-        entityId: versionEntityId(model, number),
-        state: all,
-      });
-      return all;
+    let flagged: RegistryEvent[] = [];
+    return registryWrite(
+      this.deps,
+      async (scope) => {
+        const { db, audit } = scope;
+        const model = await requireModel(db, name);
+        const versionRow = await requireVersion(db, model, number);
+        await evaluations.insertChecks(
+          db,
+          checks.map((c) => ({
+            check_id: newId(),
+            model_id: model.model_id,
+            version: number,
+            kind: c.kind,
+            name: c.name,
+            passed: c.passed ? 1 : 0,
+            value: c.value ?? null,
+            threshold: c.threshold ?? null,
+            slice: c.slice ?? null,
+            dataset_version: c.datasetVersion ?? null,
+            details: toJsonColumn(c.details ?? {}),
+            recorded_time: now,
+          })),
+        );
+        const all = await evaluations.checksOf(db, model.model_id, number);
+        audit({
+          action: 'model_version.record_checks',
+          entityKind: 'model_version',
+          entityId: versionEntityId(model, number),
+          state: all,
+        });
+        const reasons = revalidationReasons(versionRow.stage, checks);
+        if (reasons.length > 0) {
+          flagged = [
+            {
+              kind: 'model_version.needs_revalidation',
+              name: model.name,
+              version: number,
+              stage: versionRow.stage,
+              reasons,
+            },
+          ];
+          await this.tellManagers(scope, model, number, versionRow.stage, reasons);
+        }
+        return all;
+      },
+      () => flagged,
+    );
+  }
+
+  /** The model's managers hear of a version in use that needs revalidating, in the write that flags it. */
+  private async tellManagers(
+    scope: WriteScope,
+    model: RegisteredModelsTable,
+    version: number,
+    stage: string,
+    reasons: string[],
+  ): Promise<void> {
+    if (!this.deps.notify || !this.deps.notificationRecipients) return;
+    const recipients = await this.deps.notificationRecipients.managersOfModel(scope.db, model.model_id);
+    await this.deps.notify(scope, {
+      kind: 'needs_revalidation',
+      recipients,
+      subject: `${model.name} version ${version} (${stage}) needs revalidation`,
+      body: `Checks recorded against ${model.name} version ${version}, in ${stage}, failed:\n${reasons
+        .map((r) => `- ${r}`)
+        .join('\n')}`,
+      link: `/models/${encodeURIComponent(model.name)}/versions/${version}`,
+      resource: { kind: 'model', name: model.name, version },
     });
   }
 
@@ -129,6 +173,21 @@ export class EvaluationService {
     await requireVersion(db, model, number);
     return evaluations.checksOf(db, model.model_id, number);
   }
+}
+
+/**
+ * A version in use (Staging or Production) needs revalidating when a check recorded against it failed: what it was
+ * promoted on no longer holds. Each failed check is a reason.
+ */
+function revalidationReasons(stage: string, checks: readonly CheckInput[]): string[] {
+  if (stage !== 'Staging' && stage !== 'Production') return [];
+  return checks
+    .filter((c) => !c.passed)
+    .map((c) => {
+      const measured =
+        c.value === undefined ? '' : ` (${c.value}${c.threshold === undefined ? '' : ` vs ${c.threshold}`})`;
+      return `${c.kind} check ${c.name}${c.slice ? ` on ${c.slice}` : ''} failed${measured}`;
+    });
 }
 
 function checkLabel(value: string | undefined, field: string): void {

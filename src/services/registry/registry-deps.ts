@@ -1,4 +1,6 @@
+import type { NotificationInput } from '../../domain/notifications/notification.js';
 import type { RegistryEvent } from '../../domain/webhooks/registry-event.js';
+import type { Executor } from '../../store/store.js';
 import type { PromotionGuard } from '../governance/promotion-guard.js';
 import type { ServiceDeps } from '../service-deps.js';
 import type { WriteScope } from '../unit-of-work.js';
@@ -15,6 +17,10 @@ export type RegistryDeps = ServiceDeps & {
   onCommitted?: (event: RegistryEvent) => void;
   /** Checks the policies on a stage or alias before a version is moved onto it (see promotion-guard.ts). */
   promotionGuard?: PromotionGuard;
+  /** Stores notifications (inbox, and e-mail when configured) inside the change's transaction. */
+  notify?: (scope: WriteScope, input: NotificationInput) => Promise<void>;
+  /** Who to notify about a registered model. */
+  notificationRecipients?: { managersOfModel(db: Executor, modelId: string): Promise<string[]> };
 };
 
 /**

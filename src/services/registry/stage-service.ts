@@ -2,6 +2,7 @@ import { notFound } from '../../domain/errors.js';
 import type { ModelVersion, StageTransition } from '../../domain/registry/entities.js';
 import { checkOverride, checkText } from '../../domain/registry/model-card.js';
 import { latestPerStage, parseStage, planTransition } from '../../domain/registry/stages.js';
+import type { RegistryEvent } from '../../domain/webhooks/registry-event.js';
 import { updateModelRow } from '../../store/repositories/registry/model-repository.js';
 import { recordTransitions, transitionHistory } from '../../store/repositories/registry/transition-repository.js';
 import * as versions from '../../store/repositories/registry/version-repository.js';
@@ -34,64 +35,83 @@ export class StageService {
     if (input.reason !== undefined) checkText(input.reason, 'reason', 5000);
     if (input.override !== undefined) checkOverride(input.override);
     const actor = currentContext().actor;
+    let moved: RegistryEvent[] = [];
     return refusalsRecorded(
       this.deps.promotionGuard,
-      registryWrite(this.deps, async (scope) => {
-        const { db, audit } = scope;
-        const model = await requireModel(db, input.name);
-        await requireVersion(db, model, number);
-        await this.deps.promotionGuard?.check(scope, {
-          model,
-          version: number,
-          target: { stage },
-          override: input.override,
-        });
-        const live = await versions.liveVersionRows(db, model.model_id);
-        const changes = planTransition(
-          live.map((row) => ({ version: Number(row.version), stage: row.stage })),
-          number,
-          stage,
-          input.archiveExistingVersions ?? false,
-        );
-        const now = this.deps.now();
-        for (const change of changes) {
-          await versions.updateVersionRow(db, model.model_id, change.version, {
-            stage: change.to,
-            last_updated_time: now,
+      registryWrite(
+        this.deps,
+        async (scope) => {
+          const { db, audit } = scope;
+          const model = await requireModel(db, input.name);
+          await requireVersion(db, model, number);
+          await this.deps.promotionGuard?.check(scope, {
+            model,
+            version: number,
+            target: { stage },
+            override: input.override,
           });
-        }
-        await recordTransitions(
-          db,
-          changes.map((change) => ({
-            transition_id: newId(),
-            model_id: model.model_id,
-            version: change.version,
-            from_stage: change.from,
-            to_stage: change.to,
-            actor,
-            reason:
-              change.version === number
-                ? (input.reason ?? null)
-                : `archived because version ${number} moved to ${stage}`,
-            transition_time: now,
-          })),
-        );
-        await updateModelRow(db, model.model_id, { last_updated_time: now });
-        const updated = await versions.hydrateVersions(
-          db,
-          await Promise.all(changes.map((c) => requireVersion(db, model, c.version))),
-          () => model.name,
-        );
-        for (const version of updated) {
-          audit({
-            action: 'model_version.transition_stage',
-            entityKind: 'model_version',
-            entityId: versionEntityId(model, version.version),
-            state: version,
-          });
-        }
-        return updated[0]!;
-      }),
+          const live = await versions.liveVersionRows(db, model.model_id);
+          const changes = planTransition(
+            live.map((row) => ({ version: Number(row.version), stage: row.stage })),
+            number,
+            stage,
+            input.archiveExistingVersions ?? false,
+          );
+          moved = changes
+            .filter((change) => change.from !== change.to)
+            .map((change) => ({
+              kind: 'model_version.stage_changed',
+              name: model.name,
+              version: change.version,
+              fromStage: change.from,
+              toStage: change.to,
+              actor,
+              reason:
+                change.version === number
+                  ? (input.reason ?? null)
+                  : `archived because version ${number} moved to ${stage}`,
+            }));
+          const now = this.deps.now();
+          for (const change of changes) {
+            await versions.updateVersionRow(db, model.model_id, change.version, {
+              stage: change.to,
+              last_updated_time: now,
+            });
+          }
+          await recordTransitions(
+            db,
+            changes.map((change) => ({
+              transition_id: newId(),
+              model_id: model.model_id,
+              version: change.version,
+              from_stage: change.from,
+              to_stage: change.to,
+              actor,
+              reason:
+                change.version === number
+                  ? (input.reason ?? null)
+                  : `archived because version ${number} moved to ${stage}`,
+              transition_time: now,
+            })),
+          );
+          await updateModelRow(db, model.model_id, { last_updated_time: now });
+          const updated = await versions.hydrateVersions(
+            db,
+            await Promise.all(changes.map((c) => requireVersion(db, model, c.version))),
+            () => model.name,
+          );
+          for (const version of updated) {
+            audit({
+              action: 'model_version.transition_stage',
+              entityKind: 'model_version',
+              entityId: versionEntityId(model, version.version),
+              state: version,
+            });
+          }
+          return updated[0]!;
+        },
+        () => moved,
+      ),
     );
   }
 

@@ -22,6 +22,7 @@ import { LIMITS, validateKey, validateLength } from '../../domain/tracking/limit
 import { checkLoggedModelId, type LoggedModelMetric } from '../../domain/tracking/logged-model.js';
 import { runNameFrom } from '../../domain/tracking/run-name.js';
 import { runDocument } from '../../domain/tracking/tracking-documents.js';
+import type { RegistryEvent } from '../../domain/webhooks/registry-event.js';
 import type { WireNumber } from '../../sdk/wire/non-finite.js';
 import { linkRunInputs } from '../../store/repositories/dataset-repository.js';
 import { findExperimentRow } from '../../store/repositories/experiment-repository.js';
@@ -37,6 +38,14 @@ import { newBatchId, newId, newRunId } from '../ids.js';
 import { recordRunInputs } from '../lineage/run-inputs-lineage.js';
 import { currentContext } from '../request-context.js';
 import type { ServiceDeps } from '../service-deps.js';
+import type { WriteScope } from '../unit-of-work.js';
+
+/** What runs are made with: besides the usual, where webhook events of finished runs are staged and announced. */
+export type RunDeps = ServiceDeps & {
+  stageEvents?: (scope: WriteScope, events: RegistryEvent[]) => Promise<void>;
+  onCommitted?: (event: RegistryEvent) => void;
+};
+
 import { recordModelMetrics } from './logged-model-records.js';
 import { judgeCompleteness } from './run-completeness.js';
 import { enforceRules } from './tracking-rules.js';
@@ -96,7 +105,7 @@ const LOGGED_MODELS_TAG = 'mlflow.log-model.history';
 const PLAIN_ONLY = new SensitiveValues();
 
 export class RunService {
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(private readonly deps: RunDeps) {}
 
   private get sensitive(): SensitiveValues {
     return this.deps.sensitive ?? PLAIN_ONLY;
@@ -175,26 +184,52 @@ export class RunService {
     }
     if (input.endTime !== undefined) checkTime(input.endTime, 'end_time');
     if (input.runName !== undefined) validateLength(input.runName, LIMITS.runNameLength, 'run name');
-    return this.mutate(runId, 'run.update', async (db) => {
-      const changes: Partial<Pick<RunsTable, 'status' | 'end_time' | 'run_name'>> = {};
-      if (input.status !== undefined) changes.status = input.status;
-      if (input.endTime !== undefined) changes.end_time = input.endTime;
-      else if (input.status !== undefined && isTerminalStatus(input.status)) {
-        // MLflow clients stamp the end when they terminate a run; a native client saying FINISHED means the same.
-        const current = await runs.findRunRow(db, runId);
-        if (current?.end_time == null) changes.end_time = this.deps.now();
-      }
-      if (input.runName) {
-        changes.run_name = input.runName;
-        await runs.upsertRunTags(db, runId, [{ key: RUN_NAME_TAG, value: input.runName }]);
-      }
-      if (Object.keys(changes).length > 0) await runs.updateRunRow(db, runId, changes);
-      const updated = await this.loadOpened(db, runId);
-      if (input.runName || input.status !== undefined) {
-        await this.enforceRules(db, updated, { name: input.runName || undefined });
-      }
-      await judgeCompleteness(db, updated, this.deps.now());
-    });
+    let wasTerminal = true;
+    return this.mutate(
+      runId,
+      'run.update',
+      async (db) => {
+        const changes: Partial<Pick<RunsTable, 'status' | 'end_time' | 'run_name'>> = {};
+        if (input.status !== undefined) {
+          changes.status = input.status;
+          const before = await runs.findRunRow(db, runId);
+          wasTerminal = before === undefined || isTerminalStatus(before.status);
+        }
+        if (input.endTime !== undefined) changes.end_time = input.endTime;
+        else if (input.status !== undefined && isTerminalStatus(input.status)) {
+          // MLflow clients stamp the end when they terminate a run; a native client saying FINISHED means the same.
+          const current = await runs.findRunRow(db, runId);
+          if (current?.end_time == null) changes.end_time = this.deps.now();
+        }
+        if (input.runName) {
+          changes.run_name = input.runName;
+          await runs.upsertRunTags(db, runId, [{ key: RUN_NAME_TAG, value: input.runName }]);
+        }
+        if (Object.keys(changes).length > 0) await runs.updateRunRow(db, runId, changes);
+        const updated = await this.loadOpened(db, runId);
+        if (input.runName || input.status !== undefined) {
+          await this.enforceRules(db, updated, { name: input.runName || undefined });
+        }
+        await judgeCompleteness(db, updated, this.deps.now());
+      },
+      {
+        // A run that reaches a terminal status is announced once: setting FINISHED again is not a second finish.
+        events: (run) =>
+          !wasTerminal && isTerminalStatus(run.info.status)
+            ? [
+                {
+                  kind: 'run.finished',
+                  runId,
+                  experimentId: run.info.experimentId,
+                  runName: run.info.runName || null,
+                  status: run.info.status,
+                  startTime: run.info.startTime,
+                  endTime: run.info.endTime,
+                },
+              ]
+            : [],
+      },
+    );
   }
 
   async delete(runId: string): Promise<Run> {
@@ -476,9 +511,11 @@ export class RunService {
     runId: string,
     action: AuditActionRecording<'run', RunState>,
     change: (db: Executor, run: RunsTable) => Promise<void>,
-    options: { allowDeleted?: boolean } = {},
+    options: { allowDeleted?: boolean; events?: (run: Run) => RegistryEvent[] } = {},
   ): Promise<Run> {
-    return this.deps.unitOfWork.write(async ({ db, audit }) => {
+    let announced: RegistryEvent[] = [];
+    const run = await this.deps.unitOfWork.write(async (scope) => {
+      const { db, audit } = scope;
       let row: RunsTable;
       if (options.allowDeleted) {
         const found = await runs.findRunRow(db, runId);
@@ -490,8 +527,13 @@ export class RunService {
       await change(db, row);
       const updated = await this.load(db, runId);
       audit({ action, entityKind: 'run', entityId: runId, state: runSnapshot(updated) });
-      return this.sensitive.openRun(updated);
+      const opened = this.sensitive.openRun(updated);
+      announced = options.events?.(opened) ?? [];
+      if (announced.length > 0) await this.deps.stageEvents?.(scope, announced);
+      return opened;
     });
+    for (const event of announced) this.deps.onCommitted?.(event);
+    return run;
   }
 
   /** Params never change: a different value for a logged key is refused (naming neither value when it is sealed). */

@@ -4,6 +4,7 @@ import {
   type SecretKey,
   SecretUnreadable,
   sealedKeyId,
+  sealSecret,
   secretKey,
 } from '../../domain/webhooks/secret-box.js';
 import {
@@ -68,6 +69,13 @@ export class SecretKeyRing {
       key = this.fromRow(row);
     }
     return openSecret(key, sealed, context);
+  }
+
+  /** Seals a value with the key another sealed value was sealed with (known once that value was opened). */
+  sealLike(sealed: string, plaintext: string, context: string): string {
+    const key = this.known.get(sealedKeyId(sealed));
+    if (!key) throw new SecretUnreadable(`key ${sealedKeyId(sealed)} is not loaded`);
+    return sealSecret(key, plaintext, context);
   }
 
   private fromRow(row: SecretKeysTable): SecretKey {

@@ -1,9 +1,15 @@
 import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type Announcement, announcementOf } from '../../domain/webhooks/payloads.js';
 import type { RegistryEvent } from '../../domain/webhooks/registry-event.js';
 import { sealSecret } from '../../domain/webhooks/secret-box.js';
 import { eventKey, subscribes } from '../../domain/webhooks/webhook-event.js';
+import {
+  claimDueDeliveries,
+  fanOutEvent,
+  finishDelivery,
+  recordDeliveryAttempt,
+  releaseDelivery,
+} from '../../store/repositories/webhook-delivery-repository.js';
 import {
   anyActiveWebhook,
   claimOutboxRows,
@@ -12,10 +18,11 @@ import {
   releaseOutboxRow,
 } from '../../store/repositories/webhook-outbox-repository.js';
 import { activeWebhookRows, findWebhookRow } from '../../store/repositories/webhook-repository.js';
-import type { WebhookOutboxTable, WebhooksTable } from '../../store/schema-webhooks.js';
+import type { WebhookDeliveriesTable, WebhookOutboxTable, WebhooksTable } from '../../store/schema-webhooks.js';
 import type { Store } from '../../store/store.js';
 import { newId } from '../ids.js';
 import type { WriteScope } from '../unit-of-work.js';
+import { type AudienceDeps, EventAudience } from './event-audience.js';
 import { checkAgainstAudit } from './recorded-webhooks.js';
 import type { SecretKeyRing } from './secret-key-ring.js';
 import { type AttemptResult, sendDelivery } from './webhook-sender.js';
@@ -28,18 +35,16 @@ export interface DeliveryOptions {
   /** Wait before the first retry; each later one waits twice as long (or as the receiver's Retry-After asks). */
   backoffMs: number;
   maxBackoffMs: number;
-  /** Deliveries sent at once; more wait their turn. */
+  /** Deliveries sent at once; more wait their turn in the database. */
   maxInFlight: number;
-  /** Deliveries waiting or retrying at once; announcements beyond it are dropped and reported. */
-  maxPending: number;
   /** Deliver to loopback, private and reserved addresses too; off by default (see address-policy.ts). */
   allowPrivateAddresses: boolean;
   /**
-   * How long a server holds an owed event it took from the outbox before another may take it over (it crashed or
-   * was killed): longer than every attempt and backoff of one event together.
+   * How long a server holds an owed event or a delivery attempt it took before another may take it over (it crashed
+   * or was killed): longer than one attempt.
    */
   leaseMs: number;
-  /** How often a server looks for owed events it was not told of (other replicas', or left by a crash). */
+  /** How often a server looks for owed events and due retries it was not told of (other replicas', a crash's). */
   pollMs: number;
 }
 
@@ -49,7 +54,6 @@ export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
   backoffMs: 1_000,
   maxBackoffMs: 60_000,
   maxInFlight: 16,
-  maxPending: 10_000,
   allowPrivateAddresses: false,
   leaseMs: 5 * 60_000,
   pollMs: 5_000,
@@ -70,27 +74,27 @@ export interface DeliveryFailure {
 const RETRIED_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 
 /**
- * Tells subscribed webhooks about registry changes. A change's events are staged in the outbox inside its own
- * transaction (`stage`), so a delivery owed survives a crash; after the commit the dispatcher is woken (`notify`) and
- * works in the background: the client's request never waits for a receiver and never fails because of one. Each
- * active webhook subscribed to the event gets one POST with a delivery id fixed per event and webhook (a redelivery
- * after a crash repeats it, so receivers can drop duplicates), retried with exponential backoff (plus jitter) a
- * bounded number of times; then the event leaves the outbox. A server takes owed events under a lease, so replicas
- * share the work, and one that stopped mid-way leaves them to the next.
+ * Tells subscribed webhooks about registry changes, in two steps that any replica may take:
+ * 1. An event is staged in the outbox inside its change's transaction (`stage`). Fan-out turns it into one
+ *    delivery row per active webhook subscribed to it, whose scope matches and whose owner may read what it is
+ *    about, and removes it from the outbox, in one transaction.
+ * 2. Due deliveries are claimed (`FOR UPDATE SKIP LOCKED` on PostgreSQL) and sent; each attempt is logged with the
+ *    receiver's status code, and the delivery is marked succeeded, scheduled for a retry with exponential backoff
+ *    (plus jitter), or failed once the retries are spent. A delivery is held by one server at a time, so two replicas
+ *    never send it together; one that stopped mid-attempt leaves it to the next once its lease runs out.
+ * After a commit the dispatcher is woken (`notify`) and works in the background: a client's request never waits for
+ * a receiver and never fails because of one.
  */
 export class WebhookDispatcher {
   private readonly options: DeliveryOptions;
   private readonly closing = new AbortController();
   private readonly running = new Set<Promise<void>>();
-  /** Whether owed events are being taken from the outbox, and whether more were announced meanwhile. */
-  private fanningOut = false;
+  private pumping = false;
   private wokenAgain = false;
   private poller: NodeJS.Timeout | undefined;
-  /** Deliveries started and not finished (sending, or waiting to retry). */
-  private pending = 0;
+  /** Retries this server scheduled: a timer wakes it when each is due (the poll finds those of other servers). */
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
   private inFlight = 0;
-  private readonly waitingForSlot: (() => void)[] = [];
-  private readonly waitingForPending: (() => void)[] = [];
   /** Where failed deliveries are reported; the server points it at its log. */
   onFailure: (failure: DeliveryFailure) => void = () => {};
 
@@ -98,6 +102,7 @@ export class WebhookDispatcher {
     private readonly deps: { store: Store; now: () => number },
     private readonly keys: SecretKeyRing,
     options: Partial<DeliveryOptions> = {},
+    private readonly audience?: AudienceDeps,
   ) {
     this.options = { ...DEFAULT_DELIVERY_OPTIONS, ...options };
   }
@@ -128,44 +133,47 @@ export class WebhookDispatcher {
   /** Wakes delivery after a change committed. Never throws and never waits. */
   notify(_change?: RegistryEvent): void {
     if (this.closing.signal.aborted) return;
-    this.startFanOut();
+    this.wake();
   }
 
-  /** Looks for owed events now and every `pollMs`: those left by a crash, or staged by another replica. */
+  /** Looks for owed events and due deliveries now and every `pollMs`. */
   start(): void {
     if (this.poller || this.closing.signal.aborted) return;
-    this.startFanOut();
-    this.poller = setInterval(() => this.startFanOut(), this.options.pollMs);
+    this.wake();
+    this.poller = setInterval(() => this.wake(), this.options.pollMs);
     this.poller.unref();
   }
 
-  private startFanOut(): void {
-    if (this.fanningOut) {
+  private wake(): void {
+    if (this.pumping) {
       this.wokenAgain = true;
       return;
     }
-    this.fanningOut = true;
+    this.pumping = true;
     this.wokenAgain = false;
     this.track(
-      this.fanOut().finally(() => {
-        this.fanningOut = false;
-        // Woken after the loop found the outbox empty but before it ended.
-        if (this.wokenAgain && !this.closing.signal.aborted) this.startFanOut();
+      this.pump().finally(() => {
+        this.pumping = false;
+        // Woken after the loop found nothing to do but before it ended.
+        if (this.wokenAgain && !this.closing.signal.aborted) this.wake();
       }),
     );
   }
 
-  /** Resolves once nothing is being delivered or retried (tests use it to wait for the background work). */
+  /** Resolves once nothing is being delivered and no retry this server scheduled is waiting. */
   async settled(): Promise<void> {
-    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+    while (this.running.size > 0 || this.retryTimers.size > 0) {
+      if (this.running.size > 0) await Promise.allSettled([...this.running]);
+      else await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   }
 
-  /** Abandons retries and cuts deliveries in flight; resolves when the background work has stopped. */
+  /** Cuts deliveries in flight (they go back for the next server) and resolves when the background work stopped. */
   async close(): Promise<void> {
     this.closing.abort();
     if (this.poller) clearInterval(this.poller);
-    for (const wake of this.waitingForSlot.splice(0)) wake();
-    for (const wake of this.waitingForPending.splice(0)) wake();
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    this.retryTimers.clear();
     await this.settled();
   }
 
@@ -174,157 +182,209 @@ export class WebhookDispatcher {
     this.running.add(tracked);
   }
 
+  private async pump(): Promise<void> {
+    try {
+      await this.fanOut();
+      await this.sendDue();
+    } catch (error) {
+      if (!this.closing.signal.aborted) {
+        this.onFailure({ webhookId: '*', url: '', event: '*', attempts: 0, reason: `delayed: ${describe(error)}` });
+      }
+    }
+  }
+
   /**
-   * Takes owed events from the outbox and matches them with the webhooks subscribed to them, reading the webhooks
-   * once per batch: a change that makes many events (a thousand tags set at once) costs one read, not one each. An
-   * event leaves the outbox once each of its deliveries succeeded or gave up; a read that fails leaves the events
-   * where they are, for the next poll.
+   * Takes owed events from the outbox and makes their deliveries, reading the webhooks once per batch: a change that
+   * makes many events (a thousand tags set at once) costs one read, not one each.
    */
   private async fanOut(): Promise<void> {
     while (!this.closing.signal.aborted) {
-      let batch: WebhookOutboxTable[];
-      let rows: WebhooksTable[];
-      try {
-        const now = this.deps.now();
-        batch = await claimOutboxRows(this.deps.store.db, now, now + this.options.leaseMs, CLAIM_BATCH);
-        if (batch.length === 0) return;
-        rows = await this.deliverable();
-      } catch (error) {
-        if (!this.closing.signal.aborted) {
-          this.onFailure({ webhookId: '*', url: '', event: '*', attempts: 0, reason: `delayed: ${describe(error)}` });
-        }
-        return;
-      }
+      const now = this.deps.now();
+      const batch = await claimOutboxRows(this.deps.store.db, now, now + this.options.leaseMs, CLAIM_BATCH);
+      if (batch.length === 0) return;
+      const rows = await this.deliverable();
+      const audience = new EventAudience(this.audience);
       for (const owed of batch) {
-        let announcement: Announcement;
-        try {
-          announcement = JSON.parse(await this.keys.open(owed.announcement, `outbox:${owed.event_id}`)) as Announcement;
-        } catch (error) {
-          this.onFailure({
-            webhookId: '*',
-            url: '',
-            event: owed.event_id,
-            attempts: 0,
-            reason: `not sent: the owed event does not open (${describe(error)}); it was written or edited behind the server`,
-          });
-          await this.settle(owed.event_id);
+        if (this.closing.signal.aborted) {
+          await releaseOutboxRow(this.deps.store.db, owed.event_id);
           continue;
         }
-        const deliveries: Promise<void>[] = [];
-        for (const row of rows) {
-          let subscribed = false;
-          try {
-            subscribed = subscribes(JSON.parse(row.events), announcement.event);
-          } catch {
-            // An events column that does not parse was edited behind the server (and fails the audit check first).
-          }
-          if (subscribed) deliveries.push(this.startDelivery(row, announcement, deliveryIdOf(owed.event_id, row)));
-        }
+        await this.fanOutOne(owed, rows, audience);
+      }
+    }
+  }
+
+  private async fanOutOne(owed: WebhookOutboxTable, rows: WebhooksTable[], audience: EventAudience): Promise<void> {
+    let announcement: Announcement;
+    try {
+      announcement = JSON.parse(await this.keys.open(owed.announcement, `outbox:${owed.event_id}`)) as Announcement;
+    } catch (error) {
+      this.onFailure({
+        webhookId: '*',
+        url: '',
+        event: owed.event_id,
+        attempts: 0,
+        reason: `not sent: the owed event does not open (${describe(error)}); it was written or edited behind the server`,
+      });
+      await deleteOutboxRow(this.deps.store.db, owed.event_id);
+      return;
+    }
+    const now = this.deps.now();
+    const deliveries: WebhookDeliveriesTable[] = [];
+    for (const row of rows) {
+      let subscribed = false;
+      try {
+        subscribed = subscribes(JSON.parse(row.events), announcement.event);
+      } catch {
+        // An events column that does not parse was edited behind the server (and fails the audit check first).
+      }
+      if (!subscribed || !(await audience.hears(row, announcement.scope))) continue;
+      const deliveryId = deliveryIdOf(owed.event_id, row);
+      deliveries.push({
+        delivery_id: deliveryId,
+        webhook_id: row.webhook_id,
+        event_id: owed.event_id,
+        event: eventKey(announcement.event),
+        announcement: this.keys.sealLike(
+          owed.announcement,
+          JSON.stringify(announcement),
+          deliveryContext(deliveryId, row),
+        ),
+        status: 'PENDING',
+        attempts: 0,
+        next_attempt_time: now,
+        claimed_until: null,
+        last_status_code: null,
+        last_error: null,
+        created_time: now,
+        finished_time: null,
+      });
+    }
+    await fanOutEvent(this.deps.store.db, owed.event_id, deliveries);
+  }
+
+  /** Claims due deliveries while there are slots, and sends each in the background. */
+  private async sendDue(): Promise<void> {
+    while (!this.closing.signal.aborted) {
+      const free = this.options.maxInFlight - this.inFlight;
+      if (free <= 0) return;
+      const now = this.deps.now();
+      const claimed = await claimDueDeliveries(this.deps.store.db, now, now + this.options.leaseMs, free);
+      if (claimed.length === 0) return;
+      for (const delivery of claimed) {
+        this.inFlight += 1;
         this.track(
-          Promise.allSettled(deliveries).then(async () => {
-            if (this.closing.signal.aborted) await this.release(owed.event_id);
-            else await this.settle(owed.event_id);
+          this.attempt(delivery).finally(() => {
+            this.inFlight -= 1;
+            // A slot is free: more may be due.
+            if (!this.closing.signal.aborted) this.wake();
           }),
         );
       }
     }
   }
 
-  /** The event owes nothing more: every delivery succeeded or gave up. */
-  private async settle(eventId: string): Promise<void> {
-    try {
-      await deleteOutboxRow(this.deps.store.db, eventId);
-    } catch {
-      // Left in the outbox, it is delivered again once its lease runs out: at least once, never lost.
-    }
-  }
-
-  /** Closing mid-delivery: the event goes back to the outbox for the next server to take at once. */
-  private async release(eventId: string): Promise<void> {
-    try {
-      await releaseOutboxRow(this.deps.store.db, eventId);
-    } catch {
-      // The lease runs out instead.
-    }
-  }
-
   /** The active webhooks, less those that differ from their audit record (each reported). */
   private async deliverable(): Promise<WebhooksTable[]> {
     const checked = await checkAgainstAudit(this.deps.store.db, await activeWebhookRows(this.deps.store.db));
-    for (const row of checked.altered) {
-      this.onFailure({
-        webhookId: row.webhook_id,
-        url: row.url,
-        event: '*',
-        attempts: 0,
-        reason: 'not sent: the webhook differs from its audit record (edited in the database); run mnemo audit verify',
-      });
-    }
+    for (const row of checked.altered) this.reportAltered(row);
     return checked.recorded;
   }
 
-  private async startDelivery(row: WebhooksTable, announcement: Announcement, deliveryId: string): Promise<void> {
-    // Beyond the bound, wait for a delivery to finish rather than drop one: the owed event stays in the outbox.
-    while (this.pending >= this.options.maxPending && !this.closing.signal.aborted) {
-      await new Promise<void>((wake) => this.waitingForPending.push(wake));
-    }
-    this.pending += 1;
-    const work = this.deliver(row, announcement, deliveryId).finally(() => {
-      this.pending -= 1;
-      this.waitingForPending.shift()?.();
+  private reportAltered(row: WebhooksTable): void {
+    this.onFailure({
+      webhookId: row.webhook_id,
+      url: row.url,
+      event: '*',
+      attempts: 0,
+      reason: 'not sent: the webhook differs from its audit record (edited in the database); run mnemo audit verify',
     });
-    this.track(work);
-    return work;
   }
 
-  private async deliver(row: WebhooksTable, announcement: Announcement, deliveryId: string): Promise<void> {
-    const failure = (attempts: number, reason: string) =>
-      this.onFailure({
-        webhookId: row.webhook_id,
-        url: row.url,
-        event: eventKey(announcement.event),
-        attempts,
-        reason,
-      });
+  /** One attempt of one claimed delivery, with the webhook as it is now. */
+  private async attempt(delivery: WebhookDeliveriesTable): Promise<void> {
+    const db = this.deps.store.db;
+    const finish = async (reason: string) => {
+      await finishDelivery(db, delivery.delivery_id, 'FAILED', reason, this.deps.now());
+      this.onFailure({ webhookId: delivery.webhook_id, url: '', event: delivery.event, attempts: 0, reason });
+    };
+    const current = await findWebhookRow(db, delivery.webhook_id);
+    if (!current) return finish('not sent: the webhook was deleted');
+    if (current.status !== 'ACTIVE') return finish('not sent: the webhook was disabled');
+    const checked = await checkAgainstAudit(db, [current]);
+    if (checked.altered.length > 0) {
+      this.reportAltered(current);
+      return finish('not sent: the webhook differs from its audit record (edited in the database)');
+    }
+    let announcement: Announcement;
     let secret: string | undefined;
     try {
-      secret = row.secret === null ? undefined : await this.keys.open(row.secret, row.webhook_id);
+      announcement = JSON.parse(
+        await this.keys.open(delivery.announcement, deliveryContext(delivery.delivery_id, current)),
+      ) as Announcement;
+      secret = current.secret === null ? undefined : await this.keys.open(current.secret, current.webhook_id);
     } catch (error) {
       // Sending unsigned would tell the receiver nothing is wrong; not sending is the visible failure.
-      return failure(0, `not sent: ${describe(error)}`);
+      return finish(`not sent: ${describe(error)}`);
     }
-    for (let attempt = 1; ; attempt++) {
-      if (this.closing.signal.aborted) return;
-      // A webhook disabled, deleted or changed while its delivery waited to be retried gets no more attempts.
-      if (attempt > 1 && !(await this.unchanged(row))) return;
-      const result = await this.withSlot(() =>
-        sendDelivery({ url: row.url, secret }, announcement, {
-          timeoutMs: this.options.timeoutMs,
-          now: this.deps.now,
-          allowPrivateAddresses: this.options.allowPrivateAddresses,
-          signal: this.closing.signal,
-          deliveryId,
-        }),
-      );
-      if (result === undefined || this.closing.signal.aborted) return;
-      if (result.answered && result.status < 400) return;
-      const retried = result.answered ? RETRIED_STATUSES.has(result.status) : !result.final;
-      if (!retried || attempt > this.options.maxRetries) return failure(attempt, outcome(result));
-      try {
-        await sleep(this.backoff(attempt, result), undefined, { signal: this.closing.signal });
-      } catch {
-        return;
-      }
+    const started = this.deps.now();
+    const result = await sendDelivery({ url: current.url, secret }, announcement, {
+      timeoutMs: this.options.timeoutMs,
+      now: this.deps.now,
+      allowPrivateAddresses: this.options.allowPrivateAddresses,
+      signal: this.closing.signal,
+      deliveryId: delivery.delivery_id,
+    });
+    if (this.closing.signal.aborted) {
+      // Cut by a shutdown: not the receiver's failure; the next server sends it again under the same id.
+      await releaseDelivery(db, delivery.delivery_id).catch(() => {});
+      return;
+    }
+    const finished = this.deps.now();
+    const attempts = delivery.attempts + 1;
+    const succeeded = result.answered && result.status < 400;
+    const retried = !succeeded && (result.answered ? RETRIED_STATUSES.has(result.status) : !result.final);
+    const retry = retried && attempts <= this.options.maxRetries;
+    const wait = retry ? this.backoff(attempts, result) : 0;
+    await recordDeliveryAttempt(
+      db,
+      {
+        delivery_id: delivery.delivery_id,
+        attempt: attempts,
+        attempted_time: started,
+        status_code: result.answered ? result.status : null,
+        error: result.answered ? null : result.error,
+        duration_ms: Math.max(0, finished - started),
+      },
+      {
+        status: succeeded ? 'SUCCEEDED' : retry ? 'PENDING' : 'FAILED',
+        attempts,
+        next_attempt_time: finished + wait,
+        last_status_code: result.answered ? result.status : null,
+        last_error: succeeded ? null : outcome(result),
+        finished_time: succeeded || !retry ? finished : null,
+      },
+    );
+    if (retry) this.wakeIn(wait);
+    else if (!succeeded) {
+      this.onFailure({
+        webhookId: current.webhook_id,
+        url: current.url,
+        event: delivery.event,
+        attempts,
+        reason: outcome(result),
+      });
     }
   }
 
-  private async unchanged(row: WebhooksTable): Promise<boolean> {
-    try {
-      const now = await findWebhookRow(this.deps.store.db, row.webhook_id);
-      return now?.last_updated_time !== undefined && Number(now.last_updated_time) === Number(row.last_updated_time);
-    } catch {
-      return false;
-    }
+  private wakeIn(ms: number): void {
+    if (this.closing.signal.aborted) return;
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(timer);
+      this.wake();
+    }, ms);
+    timer.unref();
+    this.retryTimers.add(timer);
   }
 
   private backoff(attempt: number, result: AttemptResult): number {
@@ -332,22 +392,7 @@ export class WebhookDispatcher {
     const asked = result.answered ? result.retryAfterMs : undefined;
     const exponential = backoffMs * 2 ** (attempt - 1);
     // Jitter spreads the retries of many deliveries that failed together (a receiver that was down).
-    return Math.min(maxBackoffMs, asked ?? exponential + Math.random() * backoffMs);
-  }
-
-  /** Runs `send` once fewer than maxInFlight deliveries are being sent; undefined when the server closed meanwhile. */
-  private async withSlot<T>(send: () => Promise<T>): Promise<T | undefined> {
-    while (this.inFlight >= this.options.maxInFlight) {
-      await new Promise<void>((wake) => this.waitingForSlot.push(wake));
-      if (this.closing.signal.aborted) return undefined;
-    }
-    this.inFlight += 1;
-    try {
-      return await send();
-    } finally {
-      this.inFlight -= 1;
-      this.waitingForSlot.shift()?.();
-    }
+    return Math.round(Math.min(maxBackoffMs, asked ?? exponential + Math.random() * backoffMs));
   }
 }
 
@@ -356,6 +401,9 @@ function deliveryIdOf(eventId: string, row: WebhooksTable): string {
   const hex = createHash('sha256').update(`${eventId}/${row.webhook_id}`).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
+
+/** A delivery's sealed event opens only for that delivery to that webhook: a row copied elsewhere does not. */
+const deliveryContext = (deliveryId: string, row: WebhooksTable) => `delivery:${deliveryId}:${row.webhook_id}`;
 
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 

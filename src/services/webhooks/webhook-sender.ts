@@ -7,6 +7,9 @@ import { isPublicAddress } from '../../domain/webhooks/address-policy.js';
 import {
   DELIVERY_ID_HEADER,
   SIGNATURE_HEADER,
+  STANDARD_ID_HEADER,
+  STANDARD_SIGNATURE_HEADER,
+  STANDARD_TIMESTAMP_HEADER,
   signDelivery,
   TIMESTAMP_HEADER,
 } from '../../domain/webhooks/delivery-signature.js';
@@ -21,7 +24,7 @@ export interface DeliveryTarget {
 export interface SendOptions {
   timeoutMs: number;
   now: () => number;
-  /** Deliver to loopback, private and other non-public addresses too (`--allow-private-webhook-urls`). */
+  /** Deliver to loopback, private and other non-public addresses too (`--webhook-allow-private`). */
   allowPrivateAddresses: boolean;
   signal?: AbortSignal;
   /** The delivery's id; the same for every attempt and redelivery of one event to one webhook, so receivers can
@@ -60,8 +63,14 @@ export async function sendDelivery(
     'content-length': String(Buffer.byteLength(body)),
     [DELIVERY_ID_HEADER]: deliveryId,
     [TIMESTAMP_HEADER]: timestamp,
+    [STANDARD_ID_HEADER]: deliveryId,
+    [STANDARD_TIMESTAMP_HEADER]: timestamp,
   };
-  if (target.secret) headers[SIGNATURE_HEADER] = signDelivery(target.secret, deliveryId, timestamp, body);
+  if (target.secret) {
+    const signature = signDelivery(target.secret, deliveryId, timestamp, body);
+    headers[SIGNATURE_HEADER] = signature;
+    headers[STANDARD_SIGNATURE_HEADER] = signature;
+  }
   const url = new URL(target.url);
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   if (!options.allowPrivateAddresses && isIP(host) !== 0 && !isPublicAddress(host)) {
@@ -102,7 +111,7 @@ export async function sendDelivery(
 
 const refusal = (host: string, address: string) =>
   `refused: ${host} is ${host === address ? 'a' : `at ${address}, a`} non-public address; the server must be ` +
-  'started with --allow-private-webhook-urls to deliver inside its own network';
+  'started with --webhook-allow-private (or MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS=true) to deliver inside its own network';
 
 /** Resolves as usual, then refuses the connection if any address the name resolves to is not public. */
 const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {

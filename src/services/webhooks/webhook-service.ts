@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { invalid, notFound } from '../../domain/errors.js';
+import type { Principal } from '../../domain/access/principal.js';
+import { invalid, MnemoError, notFound } from '../../domain/errors.js';
 import type { AuditActionRecording } from '../../domain/provenance/audit-events/catalog.js';
 import type { WebhookState } from '../../domain/provenance/audit-events/recorded-states.js';
 import { decodePageToken, encodePageToken } from '../../domain/search/page-token.js';
@@ -13,6 +14,12 @@ import {
   type WebhookStatus,
 } from '../../domain/webhooks/webhook.js';
 import { parseWebhookEvent, parseWebhookEvents, type WebhookEvent } from '../../domain/webhooks/webhook-event.js';
+import { findPrincipalByName } from '../../store/repositories/access/principal-repository.js';
+import {
+  attemptsOf,
+  deleteDeliveriesOf,
+  pageDeliveries,
+} from '../../store/repositories/webhook-delivery-repository.js';
 import {
   deleteWebhookRow,
   findWebhookRow,
@@ -21,7 +28,7 @@ import {
   toWebhook,
   updateWebhookRow,
 } from '../../store/repositories/webhook-repository.js';
-import type { WebhooksTable } from '../../store/schema-webhooks.js';
+import type { DeliveryStatus, WebhooksTable } from '../../store/schema-webhooks.js';
 import type { Executor } from '../../store/store.js';
 import type { ServiceDeps } from '../service-deps.js';
 import type { WriteScope } from '../unit-of-work.js';
@@ -37,9 +44,37 @@ export interface CreateWebhookInput {
   description?: string | undefined;
   secret?: string | undefined;
   status?: string | undefined;
+  /** Only events about this registered model; empty for none. */
+  model_name?: string | undefined;
+  /** Only events about this experiment; empty for none. */
+  experiment_id?: string | undefined;
+  /** The owner's principal name (administrators only; default: the caller). */
+  owner?: string | undefined;
 }
 
 export type UpdateWebhookInput = Partial<CreateWebhookInput>;
+
+/**
+ * Who manages webhooks: the caller's principal. Administrators (and everyone on a server without authentication)
+ * see and manage every webhook; others only those they own.
+ */
+export type WebhookCaller = Principal | undefined;
+
+/** One delivery in the log, with its attempts. */
+export interface DeliveryRecord {
+  deliveryId: string;
+  webhookId: string;
+  eventId: string;
+  event: string;
+  status: string;
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  nextAttemptTime: number | null;
+  creationTime: number;
+  finishedTime: number | null;
+  attemptLog: { attempt: number; time: number; statusCode: number | null; error: string | null; durationMs: number }[];
+}
 
 /** What a test delivery reports, as MLflow's WebhookTestResult. */
 export interface WebhookTestResult {
@@ -66,7 +101,7 @@ export class WebhookService {
     private readonly delivery: { allowPrivateAddresses: boolean },
   ) {}
 
-  async create(input: CreateWebhookInput): Promise<Webhook> {
+  async create(input: CreateWebhookInput, caller?: WebhookCaller): Promise<Webhook> {
     const name = validateWebhookName(input.name);
     const url = validateWebhookUrl(input.url);
     const events = parseWebhookEvents(input.events);
@@ -75,6 +110,9 @@ export class WebhookService {
       const now = this.deps.now();
       const webhookId = randomUUID();
       const row: WebhooksTable = {
+        owner_id: await ownerOf(scope.db, input.owner, caller),
+        model_name: input.model_name || null,
+        experiment_id: input.experiment_id || null,
         webhook_id: webhookId,
         name,
         description: input.description || null,
@@ -90,11 +128,14 @@ export class WebhookService {
     });
   }
 
-  async get(webhookId: string): Promise<Webhook> {
-    return toWebhook(await requireRow(this.deps.store.db, webhookId));
+  async get(webhookId: string, caller?: WebhookCaller): Promise<Webhook> {
+    return toWebhook(await requireRow(this.deps.store.db, webhookId, caller));
   }
 
-  async list(input: { maxResults?: number | undefined; pageToken?: string | undefined }): Promise<{
+  async list(
+    input: { maxResults?: number | undefined; pageToken?: string | undefined },
+    caller?: WebhookCaller,
+  ): Promise<{
     webhooks: Webhook[];
     nextPageToken?: string;
   }> {
@@ -103,20 +144,23 @@ export class WebhookService {
       throw invalid(`max_results must be between 1 and ${MAX_PAGE}; got ${limit}`);
     }
     const offset = decodePageToken(input.pageToken);
-    const rows = await pageWebhookRows(this.deps.store.db, offset, limit + 1);
+    const rows = await pageWebhookRows(this.deps.store.db, offset, limit + 1, seesAll(caller) ? undefined : caller!.id);
     const webhooks = rows.slice(0, limit).map(toWebhook);
     return rows.length > limit ? { webhooks, nextPageToken: encodePageToken(offset + limit) } : { webhooks };
   }
 
-  async update(webhookId: string, input: UpdateWebhookInput): Promise<Webhook> {
+  async update(webhookId: string, input: UpdateWebhookInput, caller?: WebhookCaller): Promise<Webhook> {
     const changes: Partial<WebhooksTable> = {};
+    if (input.model_name !== undefined) changes.model_name = input.model_name || null;
+    if (input.experiment_id !== undefined) changes.experiment_id = input.experiment_id || null;
     if (input.name !== undefined) changes.name = validateWebhookName(input.name);
     if (input.url !== undefined) changes.url = validateWebhookUrl(input.url);
     if (input.events !== undefined) changes.events = JSON.stringify(parseWebhookEvents(input.events));
     if (input.status !== undefined) changes.status = parseWebhookStatus(input.status);
     if (input.description !== undefined) changes.description = input.description || null;
     return this.deps.unitOfWork.write(async (scope) => {
-      const current = await requireRow(scope.db, webhookId);
+      const current = await requireRow(scope.db, webhookId, caller);
+      if (input.owner !== undefined) changes.owner_id = await ownerOf(scope.db, input.owner, caller);
       // An empty secret removes it (deliveries go unsigned); any other replaces it.
       if (input.secret !== undefined) changes.secret = await this.seal(scope, webhookId, input.secret);
       const row: WebhooksTable = { ...current, ...changes, last_updated_time: this.deps.now() };
@@ -125,9 +169,10 @@ export class WebhookService {
     });
   }
 
-  async delete(webhookId: string): Promise<void> {
+  async delete(webhookId: string, caller?: WebhookCaller): Promise<void> {
     await this.deps.unitOfWork.write(async ({ db, audit }) => {
-      await requireRow(db, webhookId);
+      await requireRow(db, webhookId, caller);
+      await deleteDeliveriesOf(db, webhookId);
       await deleteWebhookRow(db, webhookId);
       audit({
         action: 'webhook.delete',
@@ -142,8 +187,8 @@ export class WebhookService {
    * Sends the example payload of one event (the webhook's first when none is named) to the webhook, signed with its
    * secret, and reports the receiver's answer. Sent whatever the webhook's status, as MLflow does.
    */
-  async test(webhookId: string, event?: EventInput): Promise<WebhookTestResult> {
-    const row = await requireRow(this.deps.store.db, webhookId);
+  async test(webhookId: string, event?: EventInput, caller?: WebhookCaller): Promise<WebhookTestResult> {
+    const row = await requireRow(this.deps.store.db, webhookId, caller);
     const webhook = toWebhook(row);
     const tested: WebhookEvent | undefined = event ? parseWebhookEvent(event) : webhook.events[0];
     if (!tested) throw invalid(`Webhook '${webhookId}' subscribes to no event to test`);
@@ -160,6 +205,51 @@ export class WebhookService {
     );
     if (!result.answered) return { success: false, errorMessage: `Failed to test webhook: ${result.error}` };
     return { success: result.status < 400, responseStatus: result.status, responseBody: result.body };
+  }
+
+  /** The webhook's delivery log, newest first: each delivery's status, last status code and every attempt. */
+  async deliveries(
+    webhookId: string,
+    input: { status?: string | undefined; maxResults?: number | undefined; pageToken?: string | undefined },
+    caller?: WebhookCaller,
+  ): Promise<{ deliveries: DeliveryRecord[]; nextPageToken?: string }> {
+    const db = this.deps.store.db;
+    await requireRow(db, webhookId, caller);
+    const limit = input.maxResults ?? DEFAULT_PAGE;
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE) {
+      throw invalid(`max_results must be between 1 and ${MAX_PAGE}; got ${limit}`);
+    }
+    const status = input.status === undefined ? undefined : parseDeliveryStatus(input.status);
+    const offset = decodePageToken(input.pageToken);
+    const rows = await pageDeliveries(db, webhookId, { status, offset, limit: limit + 1 });
+    const page = rows.slice(0, limit);
+    const attempts = await attemptsOf(
+      db,
+      page.map((r) => r.delivery_id),
+    );
+    const deliveries = page.map((row) => ({
+      deliveryId: row.delivery_id,
+      webhookId: row.webhook_id,
+      eventId: row.event_id,
+      event: row.event,
+      status: row.status,
+      attempts: Number(row.attempts),
+      lastStatusCode: row.last_status_code === null ? null : Number(row.last_status_code),
+      lastError: row.last_error,
+      nextAttemptTime: row.status === 'PENDING' ? Number(row.next_attempt_time) : null,
+      creationTime: Number(row.created_time),
+      finishedTime: row.finished_time === null ? null : Number(row.finished_time),
+      attemptLog: attempts
+        .filter((a) => a.delivery_id === row.delivery_id)
+        .map((a) => ({
+          attempt: Number(a.attempt),
+          time: Number(a.attempted_time),
+          statusCode: a.status_code === null ? null : Number(a.status_code),
+          error: a.error,
+          durationMs: Number(a.duration_ms),
+        })),
+    }));
+    return rows.length > limit ? { deliveries, nextPageToken: encodePageToken(offset + limit) } : { deliveries };
   }
 
   private async seal(scope: WriteScope, webhookId: string, secret: string | undefined): Promise<string | null> {
@@ -183,8 +273,36 @@ export function webhookAuditState(row: WebhooksTable): WebhookState {
   return { ...toWebhook(row), secretDigest: sealedDigest(row.secret) };
 }
 
-async function requireRow(db: Executor, webhookId: string): Promise<WebhooksTable> {
+/** Administrators and callers of a server without authentication see every webhook; others their own. */
+const seesAll = (caller: WebhookCaller): boolean => caller === undefined || caller.isAdmin;
+
+/** A webhook the caller may see; another's is answered as missing, so ids cannot be probed. */
+async function requireRow(db: Executor, webhookId: string, caller?: WebhookCaller): Promise<WebhooksTable> {
   const row = await findWebhookRow(db, webhookId);
-  if (!row) throw notFound(`Webhook with ID '${webhookId}' not found`);
+  if (!row || !(seesAll(caller) || row.owner_id === caller!.id)) {
+    throw notFound(`Webhook with ID '${webhookId}' not found`);
+  }
   return row;
+}
+
+/**
+ * Whose read access filters the webhook's events: the named principal (administrators may name anyone), else the
+ * caller. On a server without authentication there is nobody to filter for.
+ */
+async function ownerOf(db: Executor, named: string | undefined, caller: WebhookCaller): Promise<string | null> {
+  if (named !== undefined && named !== '') {
+    if (caller !== undefined && !caller.isAdmin && named !== caller.name) {
+      throw new MnemoError('PERMISSION_DENIED', 'Only administrators may make a webhook owned by someone else');
+    }
+    const principal = await findPrincipalByName(db, named);
+    if (!principal) throw invalid(`No user or service account named '${named}'`);
+    return principal.principal_id;
+  }
+  if (caller === undefined || caller.via === 'open') return null;
+  return caller.id;
+}
+
+function parseDeliveryStatus(value: string): DeliveryStatus {
+  if (value === 'PENDING' || value === 'SUCCEEDED' || value === 'FAILED') return value;
+  throw invalid(`Invalid delivery status '${value}'; expected PENDING, SUCCEEDED or FAILED`);
 }

@@ -19,6 +19,7 @@ import * as accessControl from './0022-access-control.js';
 import * as accessLog from './0023-access-log.js';
 import * as policies from './0025-policies.js';
 import * as runGuardrails from './0026-run-guardrails.js';
+import * as webhookDeliveriesNotifications from './0027-webhook-deliveries-notifications.js';
 import * as metricChunks from './0029-metric-chunks.js';
 import * as accessGeneration from './0030-access-generation.js';
 
@@ -47,6 +48,7 @@ const ALL: Record<string, DialectMigration> = {
   '0023-access-log': accessLog,
   '0025-policies': policies,
   '0026-run-guardrails': runGuardrails,
+  '0027-webhook-deliveries-notifications': webhookDeliveriesNotifications,
   '0029-metric-chunks': metricChunks,
   '0030-access-generation': accessGeneration,
 };

@@ -23,11 +23,17 @@ export async function deleteWebhookRow(db: Executor, webhookId: string): Promise
   await db.deleteFrom('webhooks').where('webhook_id', '=', webhookId).execute();
 }
 
-/** Oldest first, a page at a time. */
-export async function pageWebhookRows(db: Executor, offset: number, limit: number): Promise<WebhooksTable[]> {
+/** Oldest first, a page at a time; only those `ownerId` owns when given. */
+export async function pageWebhookRows(
+  db: Executor,
+  offset: number,
+  limit: number,
+  ownerId?: string,
+): Promise<WebhooksTable[]> {
   return db
     .selectFrom('webhooks')
     .selectAll()
+    .$if(ownerId !== undefined, (q) => q.where('owner_id', '=', ownerId!))
     .orderBy('creation_time')
     .orderBy('webhook_id')
     .offset(offset)
@@ -50,5 +56,8 @@ export function toWebhook(row: WebhooksTable): Webhook {
     status: row.status as WebhookStatus,
     creationTime: Number(row.creation_time),
     lastUpdatedTime: Number(row.last_updated_time),
+    ...(row.owner_id ? { ownerId: row.owner_id } : {}),
+    ...(row.model_name ? { modelName: row.model_name } : {}),
+    ...(row.experiment_id ? { experimentId: row.experiment_id } : {}),
   };
 }

@@ -8,6 +8,7 @@ import type {
   LineageWalk,
   LoggedModel,
   MetricHistory,
+  NotificationItem,
   Restriction,
   RoleBinding,
   Run,
@@ -199,6 +200,22 @@ export const api = {
   /** One LoggedModel with its top-level files and registered versions; a deleted or unknown one answers 404. */
   loggedModel: (modelId: string, signal?: AbortSignal) =>
     request<{ loggedModel: LoggedModel }>('GET', `/logged-models/${encodeURIComponent(modelId)}`, undefined, signal),
+  /** The caller's notifications, newest first, with how many are unread. */
+  notifications: (unreadOnly: boolean, signal?: AbortSignal) =>
+    request<{ notifications: NotificationItem[]; unreadCount: number }>(
+      'GET',
+      `/notifications${unreadOnly ? '?unread=true' : ''}`,
+      undefined,
+      signal,
+    ),
+  unreadNotifications: (signal?: AbortSignal) =>
+    request<{ unreadCount: number }>('GET', '/notifications/unread-count', undefined, signal),
+  markNotificationsRead: (ids: string[] | 'all') =>
+    request<{ marked: number; unreadCount: number }>(
+      'POST',
+      '/notifications/mark-read',
+      ids === 'all' ? { all: true } : { ids },
+    ),
   artifacts: (runId: string, dir: string, signal?: AbortSignal) =>
     request<{ rootUri: string; files: ArtifactFile[] }>(
       'GET',

@@ -43,4 +43,8 @@ export const queryKeys = {
   tokens: (user: string) => ['access', 'tokens', user] as const,
   permissions: () => ['access', 'permissions'] as const,
   restrictions: () => ['access', 'restrictions'] as const,
+  /** Everything about the caller's inbox: the list and the bell's count go stale together. */
+  notifications: () => ['notifications'] as const,
+  notificationList: (unreadOnly: boolean) => ['notifications', 'list', unreadOnly] as const,
+  unreadNotifications: () => ['notifications', 'unread'] as const,
 };

@@ -67,3 +67,14 @@ export type {
   StageTransition,
   VersionManifest,
 } from '../../../src/sdk/registry.js';
+/** One entry of the signed-in user's inbox. */
+export interface NotificationItem {
+  id: string;
+  kind: 'approval_requested' | 'request_decided' | 'policy_failed' | 'break_glass_used' | 'needs_revalidation';
+  subject: string;
+  body: string;
+  link: string | null;
+  resource: { kind: string; name: string; version?: number } | null;
+  createdAt: number;
+  readAt: number | null;
+}

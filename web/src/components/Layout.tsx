@@ -2,6 +2,7 @@ import { Link, Navigate, NavLink, Outlet, useLocation } from 'react-router-dom';
 import { useSession } from '../api/session.js';
 import { signInPath } from '../lib/sign-in-target.js';
 import { useTheme } from '../lib/theme.js';
+import { NotificationBell } from './NotificationBell.js';
 import { ErrorMessage, Loading } from './states.js';
 import { UserMenu } from './UserMenu.js';
 
@@ -48,6 +49,7 @@ export function Layout() {
         >
           {THEME_ICON[theme]}
         </button>
+        {user && <NotificationBell />}
         {user && <UserMenu user={user} />}
       </header>
       <main className="content">

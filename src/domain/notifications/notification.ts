@@ -1,0 +1,62 @@
+import { invalid } from '../errors.js';
+
+/** What a notification tells its recipient about. */
+export const NOTIFICATION_KINDS = [
+  /** A transition request awaits the recipient's approval. */
+  'approval_requested',
+  /** The recipient's own request was approved or rejected. */
+  'request_decided',
+  /** A promotion policy failed. */
+  'policy_failed',
+  /** An administrator overrode approvals or policies. */
+  'break_glass_used',
+  /** A model version in use was flagged for revalidation. */
+  'needs_revalidation',
+] as const;
+
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+export interface NotificationInput {
+  kind: NotificationKind;
+  /** Principal ids (users or service accounts). Duplicates are dropped; unknown ids are ignored. */
+  recipients: readonly string[];
+  /** One line: the inbox title and the e-mail subject. */
+  subject: string;
+  /** Plain text, a few lines: the inbox text and the e-mail body. */
+  body: string;
+  /** A UI path the inbox links to, e.g. `/models/fraud/versions/3`. */
+  link?: string | undefined;
+  /** What it is about (shown in the inbox). */
+  resource?: { kind: 'model' | 'experiment'; name: string; version?: number } | undefined;
+}
+
+/** One entry of a principal's inbox. */
+export interface Notification {
+  notificationId: string;
+  kind: NotificationKind;
+  subject: string;
+  body: string;
+  link: string | null;
+  resource: NotificationInput['resource'] | null;
+  creationTime: number;
+  readTime: number | null;
+}
+
+const MAX_SUBJECT = 500;
+const MAX_BODY = 10_000;
+
+/** Checks what a caller inside the server passes (a bug there must fail its write, not store a broken entry). */
+export function checkNotification(input: NotificationInput): void {
+  if (!NOTIFICATION_KINDS.includes(input.kind)) throw invalid(`Unknown notification kind '${input.kind}'`);
+  if (input.subject.trim() === '' || input.subject.length > MAX_SUBJECT || /[\r\n]/.test(input.subject)) {
+    throw invalid(`A notification subject is one line of 1-${MAX_SUBJECT} characters`);
+  }
+  if (input.body.length > MAX_BODY) throw invalid(`A notification body is at most ${MAX_BODY} characters`);
+  if (input.link !== undefined && !input.link.startsWith('/')) throw invalid('A notification link is a UI path');
+}
+
+/** The text of the e-mail for one notification: its body, and where to see it when the server's URL is known. */
+export function emailText(input: Pick<NotificationInput, 'body' | 'link'>, publicUrl: string | undefined): string {
+  const link = input.link && publicUrl ? `\n\n${publicUrl.replace(/\/$/, '')}${input.link}` : '';
+  return `${input.body}${link}\n`;
+}
