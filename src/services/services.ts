@@ -14,6 +14,7 @@ import { LineageService } from './lineage/lineage-service.js';
 import { OpenLineageIngestService } from './lineage/openlineage-ingest-service.js';
 import { createProvenanceServices, type ProvenanceServices } from './provenance/provenance-services.js';
 import type { SigningKey } from './provenance/signing-key-source.js';
+import type { ApprovalSettings } from './registry/approvals/approval-service.js';
 import { RegistryService } from './registry/registry-service.js';
 import type { ServiceDeps } from './service-deps.js';
 import { ArtifactService } from './tracking/artifact-service.js';
@@ -66,6 +67,8 @@ export function createServices(options: {
   sensitiveKeys?: SensitiveKeys;
   /** MNEMO_ENCRYPTION_KEY / --encryption-key-file: the data keys sensitive values are sealed with, current first. */
   encryptionKeys?: EncryptionKeys;
+  /** Which transitions need approval when a model has no rule of its own, and how long requests stay open. */
+  approvals?: ApprovalSettings;
 }): Services {
   const sensitive = new SensitiveValues(options.sensitiveKeys, options.encryptionKeys);
   const deps: ServiceDeps = {
@@ -87,12 +90,15 @@ export function createServices(options: {
     metricHistory: new MetricHistoryService(deps),
     artifacts: new ArtifactService(deps),
     experimentOverview: new ExperimentOverviewService(deps),
-    registry: new RegistryService({
-      ...deps,
-      attestModelVersion: (scope, name, version) => provenance.attestations.attestModelVersion(name, version, scope),
-      stageEvents: (scope, events) => webhooks.dispatcher.stage(scope, events),
-      onCommitted: (event) => webhooks.dispatcher.notify(event),
-    }),
+    registry: new RegistryService(
+      {
+        ...deps,
+        attestModelVersion: (scope, name, version) => provenance.attestations.attestModelVersion(name, version, scope),
+        stageEvents: (scope, events) => webhooks.dispatcher.stage(scope, events),
+        onCommitted: (event) => webhooks.dispatcher.notify(event),
+      },
+      options.approvals,
+    ),
     provenance,
     lineage: new LineageService(deps),
     lineageQueries: new LineageQueryService(deps),

@@ -1,12 +1,16 @@
 import { notFound } from '../../domain/errors.js';
 import type { ModelVersion, StageTransition } from '../../domain/registry/entities.js';
 import { checkText } from '../../domain/registry/model-card.js';
-import { latestPerStage, parseStage, planTransition } from '../../domain/registry/stages.js';
+import { latestPerStage, parseStage, planTransition, type Stage } from '../../domain/registry/stages.js';
 import { updateModelRow } from '../../store/repositories/registry/model-repository.js';
 import { recordTransitions, transitionHistory } from '../../store/repositories/registry/transition-repository.js';
 import * as versions from '../../store/repositories/registry/version-repository.js';
+import type { RegisteredModelsTable } from '../../store/schema-registry.js';
 import { newId } from '../ids.js';
 import { currentContext } from '../request-context.js';
+import type { WriteScope } from '../unit-of-work.js';
+import { ApprovalRequiredError } from './approvals/approval-required.js';
+import type { ApplyingRequest, ApprovalService } from './approvals/approval-service.js';
 import { parseVersionNumber, requireModel, requireVersion, versionEntityId } from './model-lookup.js';
 import { type RegistryDeps, registryWrite } from './registry-deps.js';
 
@@ -23,60 +27,107 @@ export interface TransitionInput {
  * `archive_existing_versions`, each recorded in the version's status history with who did it and when.
  */
 export class StageService {
-  constructor(private readonly deps: RegistryDeps) {}
+  constructor(
+    private readonly deps: RegistryDeps,
+    /** Turns moves to protected stages into transition requests. */
+    private readonly gate?: Pick<ApprovalService, 'intercept'>,
+  ) {}
 
   async transition(input: TransitionInput): Promise<ModelVersion> {
     const stage = parseStage(input.stage);
     const number = parseVersionNumber(input.version);
     if (input.reason !== undefined) checkText(input.reason, 'reason', 5000);
-    const actor = currentContext().actor;
-    return registryWrite(this.deps, async ({ db, audit }) => {
-      const model = await requireModel(db, input.name);
-      await requireVersion(db, model, number);
-      const live = await versions.liveVersionRows(db, model.model_id);
-      const changes = planTransition(
-        live.map((row) => ({ version: Number(row.version), stage: row.stage })),
-        number,
-        stage,
-        input.archiveExistingVersions ?? false,
-      );
-      const now = this.deps.now();
-      for (const change of changes) {
-        await versions.updateVersionRow(db, model.model_id, change.version, {
-          stage: change.to,
-          last_updated_time: now,
-        });
-      }
-      await recordTransitions(
-        db,
-        changes.map((change) => ({
-          transition_id: newId(),
-          model_id: model.model_id,
-          version: change.version,
-          from_stage: change.from,
-          to_stage: change.to,
-          actor,
-          reason:
-            change.version === number ? (input.reason ?? null) : `archived because version ${number} moved to ${stage}`,
-          transition_time: now,
-        })),
-      );
-      await updateModelRow(db, model.model_id, { last_updated_time: now });
-      const updated = await versions.hydrateVersions(
-        db,
-        await Promise.all(changes.map((c) => requireVersion(db, model, c.version))),
-        () => model.name,
-      );
-      for (const version of updated) {
-        audit({
-          action: 'model_version.transition_stage',
-          entityKind: 'model_version',
-          entityId: versionEntityId(model, version.version),
-          state: version,
-        });
-      }
-      return updated[0]!;
+    const outcome = await registryWrite(this.deps, async (scope) => {
+      const model = await requireModel(scope.db, input.name);
+      await requireVersion(scope.db, model, number);
+      const requested = await this.gate?.intercept(scope, {
+        model,
+        version: number,
+        target: { stage },
+        archiveExistingVersions: input.archiveExistingVersions ?? false,
+        reason: input.reason ?? null,
+      });
+      if (requested) return { requested };
+      return { moved: await this.apply(scope, model, number, stage, input, undefined) };
     });
+    // Thrown after the write committed: the request it made is kept.
+    if ('requested' in outcome) throw new ApprovalRequiredError(outcome.requested!);
+    return outcome.moved;
+  }
+
+  /** Applies a decided transition request inside the write that decided it; never intercepted again. */
+  async applyApproved(
+    scope: WriteScope,
+    input: { name: string; version: number; stage: string; archiveExistingVersions: boolean; reason: string | null },
+    applying: ApplyingRequest,
+  ): Promise<ModelVersion> {
+    const model = await requireModel(scope.db, input.name);
+    await requireVersion(scope.db, model, input.version);
+    return this.apply(
+      scope,
+      model,
+      input.version,
+      parseStage(input.stage),
+      { ...input, reason: input.reason ?? undefined },
+      applying,
+    );
+  }
+
+  private async apply(
+    { db, audit }: WriteScope,
+    model: RegisteredModelsTable,
+    number: number,
+    stage: Stage,
+    input: Pick<TransitionInput, 'archiveExistingVersions' | 'reason'>,
+    applying: ApplyingRequest | undefined,
+  ): Promise<ModelVersion> {
+    const actor = applying?.requester ?? currentContext().actor;
+    const live = await versions.liveVersionRows(db, model.model_id);
+    const changes = planTransition(
+      live.map((row) => ({ version: Number(row.version), stage: row.stage })),
+      number,
+      stage,
+      input.archiveExistingVersions ?? false,
+    );
+    const now = this.deps.now();
+    for (const change of changes) {
+      await versions.updateVersionRow(db, model.model_id, change.version, {
+        stage: change.to,
+        last_updated_time: now,
+      });
+    }
+    await recordTransitions(
+      db,
+      changes.map((change) => ({
+        transition_id: newId(),
+        model_id: model.model_id,
+        version: change.version,
+        from_stage: change.from,
+        to_stage: change.to,
+        actor,
+        reason:
+          change.version === number ? (input.reason ?? null) : `archived because version ${number} moved to ${stage}`,
+        transition_time: now,
+        ...(applying && change.version === number
+          ? { request_id: applying.requestId, approved_by: JSON.stringify(applying.approvedBy) }
+          : {}),
+      })),
+    );
+    await updateModelRow(db, model.model_id, { last_updated_time: now });
+    const updated = await versions.hydrateVersions(
+      db,
+      await Promise.all(changes.map((c) => requireVersion(db, model, c.version))),
+      () => model.name,
+    );
+    for (const version of updated) {
+      audit({
+        action: 'model_version.transition_stage',
+        entityKind: 'model_version',
+        entityId: versionEntityId(model, version.version),
+        state: version,
+      });
+    }
+    return updated[0]!;
   }
 
   async history(name: string, version: string | number): Promise<StageTransition[]> {
