@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   tokens: async () => (await import('./tokens-command.js')).tokensCommand(),
   permissions: async () => (await import('./permissions-command.js')).permissionsCommand(),
   keys: async () => (await import('./keys-command.js')).keysCommand(),
+  requests: async () => (await import('./requests-command.js')).requestsCommand(),
 };
 
 async function main(argv: string[]): Promise<void> {
