@@ -89,6 +89,12 @@ const spec: Record<string, Required> = {
   [`GET ${M}/model-versions/search`]: 'signedIn',
   [`POST ${M}/model-versions/set-tag`]: 'editor',
   [`DELETE ${M}/model-versions/delete-tag`]: 'editor',
+  // Databricks' transition requests: approving and rejecting need read here, then the request's own rules.
+  [`POST ${M}/transition-requests/create`]: 'editor',
+  [`POST ${M}/transition-requests/approve`]: 'reader',
+  [`POST ${M}/transition-requests/reject`]: 'reader',
+  [`GET ${M}/transition-requests/list`]: 'reader',
+  [`DELETE ${M}/transition-requests/delete`]: 'reader',
   // Webhooks see every registry event: administrators only.
   [`POST ${M}/webhooks`]: 'admin',
   [`GET ${M}/webhooks`]: 'admin',
@@ -165,6 +171,20 @@ const spec: Record<string, Required> = {
   [`POST ${V}/registered-models/:name/versions/:version/attestation`]: 'editor',
   [`GET ${V}/registered-models/:name/versions/:version/attestation`]: 'reader',
   [`GET ${V}/registry/completeness`]: 'admin',
+  // Protected transitions: configuring protection is managing the model; approving needs read, then the request's
+  // own rules (team or role, separation of duties); break-glass is administrators' only.
+  [`GET ${V}/registered-models/:name/protection`]: 'reader',
+  [`PUT ${V}/registered-models/:name/protection`]: 'manager',
+  [`DELETE ${V}/registered-models/:name/protection`]: 'manager',
+  [`GET ${V}/registered-models/:name/versions/:version/approval-state`]: 'reader',
+  [`POST ${V}/registered-models/:name/transition-requests`]: 'editor',
+  [`GET ${V}/transition-requests`]: 'signedIn',
+  [`GET ${V}/transition-requests/:requestId`]: 'reader',
+  [`POST ${V}/transition-requests/:requestId/approve`]: 'reader',
+  [`POST ${V}/transition-requests/:requestId/reject`]: 'reader',
+  [`POST ${V}/transition-requests/:requestId/comment`]: 'reader',
+  [`POST ${V}/transition-requests/:requestId/withdraw`]: 'reader',
+  [`POST ${V}/transition-requests/:requestId/break-glass`]: 'admin',
   // Registry governance: anyone signed in reads the rules; changing them is global management.
   [`GET ${V}/vocabularies`]: 'signedIn',
   [`GET ${V}/vocabularies/:tagKey`]: 'signedIn',
@@ -380,6 +400,8 @@ interface Fixture {
   loggedModelId: string;
   modelName: string;
   modelId: string;
+  /** A transition request of the model's version, already withdrawn: acting on it is a conflict, never a denial. */
+  requestId: string;
 }
 
 let fixtureCount = 0;
@@ -429,6 +451,20 @@ async function makeFixture(url: string, db: Executor, label: string): Promise<Fi
     .select('model_id')
     .where('name', '=', modelName)
     .executeTakeFirstOrThrow();
+  const request = await ok(
+    callAs<{ transitionRequest: { id: string } }>(
+      url,
+      ADMIN_TOKEN,
+      'POST',
+      `/api/v1/registered-models/${modelName}/transition-requests`,
+      {
+        version: 1,
+        stage: 'Production',
+      },
+    ),
+  );
+  const requestId = request.transitionRequest.id;
+  await ok(callAs(url, ADMIN_TOKEN, 'POST', `/api/v1/transition-requests/${requestId}/withdraw`, {}));
   for (const [user, role] of [
     ['rita', 'reader'],
     ['eddie', 'editor'],
@@ -444,6 +480,7 @@ async function makeFixture(url: string, db: Executor, label: string): Promise<Fi
     loggedModelId: model.info.model_id,
     modelName,
     modelId,
+    requestId,
   };
 }
 
@@ -497,6 +534,7 @@ function requestFor(
     olRunId: 'o',
     user: 'otto',
     tokenId: tokenId ?? 'tok-missing',
+    requestId: f.requestId,
     '*': url.includes('mlflow-artifacts') ? `${f.experimentId}/${f.runId}/artifacts/x.txt` : 'x.txt',
   };
   const path = url.replace(/:(\w+)|\*/g, (match, name: string | undefined) =>
