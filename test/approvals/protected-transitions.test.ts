@@ -403,6 +403,31 @@ for (const backend of backends) {
       expect(none.status).toBe(404);
     });
 
+    it('lets `audit verify` notice a request or a rule changed behind the server', async () => {
+      const tk = await tokenOf();
+      const { name } = await modelWithVersion(t.url, tk, 'tamper');
+      await ok(callAs(t.url, tk.boss, 'PUT', `/api/v1/registered-models/${name}/protection`, { stages: ['Staging'] }));
+      const id = requestIdIn(
+        await callAs(t.url, tk.requester, 'POST', `${MLFLOW}/model-versions/transition-stage`, {
+          name,
+          version: '1',
+          stage: 'Staging',
+          archive_existing_versions: false,
+        }),
+      );
+      expect((await verifyAuditTrail(t.server.store.db)).problems).toEqual([]);
+      const db = t.server.store.db;
+      await db.updateTable('transition_requests').set({ status: 'approved' }).where('request_id', '=', id).execute();
+      await db
+        .updateTable('protection_rules')
+        .set({ approvals: 5 })
+        .where('model_id', '=', await modelId(name))
+        .execute();
+      const messages = (await verifyAuditTrail(db)).problems.map((p) => p.message).join('\n');
+      expect(messages).toContain(`transition request ${id} was changed`);
+      expect(messages).toMatch(/protection rule of model \S+ was changed/);
+    });
+
     async function modelId(name: string): Promise<string> {
       const row = await t.server.store.db
         .selectFrom('registered_models')
