@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { TransitionRequestedError } from '../../src/sdk/approvals.js';
+import { RegistryClient } from '../../src/sdk/registry.js';
 import { verifyAuditTrail } from '../../src/services/provenance/verify/audit-verifier.js';
 import { ADMIN_TOKEN, callAs, ok } from '../access/access-fixture.js';
 import { backends } from '../support/backends.js';
@@ -401,6 +403,31 @@ for (const backend of backends) {
         stage: 'Production',
       });
       expect(none.status).toBe(404);
+    });
+
+    it('is usable from the SDK: a protected transition throws the request, approving applies it', async () => {
+      const tk = await tokenOf();
+      const { name } = await modelWithVersion(t.url, tk, 'sdk');
+      const as = (token: string) => new RegistryClient({ url: t.url, token });
+      const boss = as(tk.boss!);
+      const rule = await boss.approvals.protect(name, { stages: ['Production'], aliases: ['champion'] });
+      expect(rule).toMatchObject({ source: 'model', aliases: ['champion'] });
+      const requested = await as(tk.requester!)
+        .setAlias(name, 'champion', 1)
+        .catch((error: unknown) => error);
+      expect(requested).toBeInstanceOf(TransitionRequestedError);
+      const request = (requested as TransitionRequestedError).request;
+      expect(await boss.approvals.state(name, 1, { alias: 'champion' })).toEqual({
+        required: true,
+        approvals: 0,
+        needed: 1,
+        pendingRequestId: request.id,
+      });
+      const decision = await boss.approvals.approve(request.id, 'fine');
+      expect(decision.transitionRequest.status).toBe('approved');
+      expect((await boss.getByAlias(name, 'champion')).version).toBe(1);
+      expect((await boss.approvals.list({ name, status: 'approved' })).map((r) => r.id)).toEqual([request.id]);
+      expect(await boss.approvals.unprotect(name)).toMatchObject({ source: 'server', stages: ['Production'] });
     });
 
     it('lets `audit verify` notice a request or a rule changed behind the server', async () => {

@@ -7,7 +7,7 @@ import * as versions from '../../store/repositories/registry/version-repository.
 import type { RegisteredModelsTable } from '../../store/schema-registry.js';
 import type { WriteScope } from '../unit-of-work.js';
 import { ApprovalRequiredError } from './approvals/approval-required.js';
-import type { ApprovalService } from './approvals/approval-service.js';
+import type { ApplyingRequest, ApprovalService } from './approvals/approval-service.js';
 import { parseVersionNumber, requireModel, requireVersion } from './model-lookup.js';
 import { type RegistryDeps, registryWrite } from './registry-deps.js';
 
@@ -35,7 +35,7 @@ export class AliasService {
           reason: null,
         });
         if (requested) return { requested };
-        return { moved: await this.apply(scope, model, alias, number) };
+        return { moved: await this.apply(scope, model, alias, number, undefined) };
       },
       (result) =>
         'moved' in result
@@ -48,9 +48,15 @@ export class AliasService {
   }
 
   /** Points the alias as a decided transition request asks, inside the write that decided it. */
-  async applyApproved(scope: WriteScope, name: string, alias: string, version: number): Promise<ModelVersion> {
+  async applyApproved(
+    scope: WriteScope,
+    name: string,
+    alias: string,
+    version: number,
+    applying: ApplyingRequest,
+  ): Promise<ModelVersion> {
     const model = await requireModel(scope.db, name);
-    return this.apply(scope, model, alias, version);
+    return this.apply(scope, model, alias, version, applying);
   }
 
   private async apply(
@@ -58,6 +64,8 @@ export class AliasService {
     model: RegisteredModelsTable,
     alias: string,
     number: number,
+    // The decided request being applied, if any (its break-glass override, for whatever guards this path).
+    _applying: ApplyingRequest | undefined,
   ): Promise<ModelVersion> {
     const row = await requireVersion(db, model, number);
     await versions.setAlias(db, model.model_id, alias, number);

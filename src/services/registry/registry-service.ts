@@ -36,7 +36,8 @@ export class RegistryService {
     this.aliases = new AliasService(deps, this.approvals);
     this.approvals.bind({
       stage: (scope, input, applying) => this.stages.applyApproved(scope, input, applying),
-      alias: (scope, name, alias, version) => this.aliases.applyApproved(scope, name, alias, version),
+      alias: (scope, name, alias, version, applying) =>
+        this.aliases.applyApproved(scope, name, alias, version, applying),
     });
     this.evaluations = new EvaluationService(deps);
     this.schemas = new SchemaService(deps);
