@@ -61,8 +61,10 @@ export interface Decision {
 /** Thrown by `transition` and `setAlias` when the target is protected: the request made instead is attached. */
 export class TransitionRequestedError extends Error {
   constructor(readonly request: TransitionRequest) {
+    const target = request.stage !== undefined ? `stage ${request.stage}` : `alias '${request.alias}'`;
     super(
-      `Moving version ${request.version} of '${request.name}' needs approval: transition request ${request.id} is pending`,
+      `Moving version ${request.version} of '${request.name}' to ${target} needs approval: transition request ` +
+        `${request.id} is pending (approvers: mnemo requests approve ${request.id})`,
     );
     this.name = 'TransitionRequestedError';
   }
