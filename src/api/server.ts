@@ -4,6 +4,7 @@ import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from '../domain/artifacts/up
 import { parseSensitiveKeys, type SensitiveKeys } from '../domain/encryption/sensitive-keys.js';
 import { MnemoError } from '../domain/errors.js';
 import { hostAllowList } from '../domain/http/host-allow-list.js';
+import { validateProtection } from '../domain/registry/approvals/protection.js';
 import { bootstrapAdmin } from '../services/access/admin-bootstrap.js';
 import type { SsoConfig } from '../services/access/sso/sso-config.js';
 import { loadEncryptionKeys } from '../services/encryption/encryption-keys.js';
@@ -13,6 +14,7 @@ import { checkSmtpUrl, type SmtpConfig } from '../services/notifications/smtp-se
 import { AuditLog } from '../services/provenance/audit-log.js';
 import { startCheckpointTimer } from '../services/provenance/checkpoint-scheduler.js';
 import { loadSigningKey } from '../services/provenance/signing-key-source.js';
+import { type ApprovalSettings, DEFAULT_REQUEST_TTL_MS } from '../services/registry/approvals/approval-service.js';
 import { createServices, type Services } from '../services/services.js';
 import { loadSecretKey } from '../services/webhooks/secret-key-source.js';
 import type { DeliveryOptions } from '../services/webhooks/webhook-dispatcher.js';
@@ -70,6 +72,39 @@ export interface ServerConfig {
   tls?: { cert: string; key: string };
   /** Who may call the server. Without it (or with `enabled: false`) every request may do everything. */
   auth?: ServerAuthConfig;
+  /** Protected transitions for models without a rule of their own; see `protectionDefaults`. */
+  protection?: ServerProtectionConfig;
+}
+
+export interface ServerProtectionConfig {
+  /** `--protect-stages`: stages whose moves need approval. Default: Production with authentication, none without. */
+  stages?: string[];
+  /** `--protect-aliases`: aliases whose moves need approval. Default none. */
+  aliases?: string[];
+  /** `--protect-approvals`: distinct approvers a request needs. Default 1. */
+  approvals?: number;
+  /** `--protect-teams`: teams approvers come from; none means managers of the model approve. */
+  teams?: string[];
+  /** `--request-ttl-hours`, in milliseconds: how long a request stays open. Default 7 days. */
+  requestTtlMs?: number;
+}
+
+/**
+ * The server-wide protection. With authentication, Production is protected unless told otherwise; without it nobody
+ * signs in, so nobody could approve, and nothing is protected unless the operator asks for it.
+ */
+export function protectionDefaults(config: Pick<ServerConfig, 'auth' | 'protection'>): ApprovalSettings {
+  const protection = config.protection ?? {};
+  const stages = protection.stages ?? (config.auth?.enabled ? ['Production'] : []);
+  return {
+    serverDefault: validateProtection({
+      stages,
+      aliases: protection.aliases ?? [],
+      approvals: protection.approvals,
+      teams: protection.teams,
+    }),
+    requestTtlMs: protection.requestTtlMs ?? DEFAULT_REQUEST_TTL_MS,
+  };
 }
 
 export interface ServerAuthConfig {
@@ -129,6 +164,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     ...(config.emailDelivery ? { emailDelivery: config.emailDelivery } : {}),
     defaultRole: config.auth?.defaultRole,
     sso: config.auth?.enabled ? config.auth.oidc : undefined,
+    approvals: protectionDefaults(config),
   });
   const sso = services.access.sso;
   const app = await buildApp({

@@ -26,6 +26,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   policies: async () => (await import('./policies-command.js')).policiesCommand(),
   gate: async () => (await import('./gate-command.js')).gateCommand(),
   webhooks: async () => (await import('./webhooks-command.js')).webhooksCommand(),
+  requests: async () => (await import('./requests-command.js')).requestsCommand(),
 };
 
 async function main(argv: string[]): Promise<void> {

@@ -207,7 +207,54 @@ export function modelsCommand(): Command {
       },
     );
 
+  models
+    .command('protect <name>')
+    .description(
+      "Set which stages and aliases of a model need approval (replaces the model's rule; managers and admins only)",
+    )
+    .option('--stage <stage>', 'a protected stage; repeat for several', collect, [])
+    .option('--alias <alias>', 'a protected alias; repeat for several', collect, [])
+    .option('--approvals <n>', 'distinct approvers a request needs', '1')
+    .option('--team <team>', 'a team approvers come from; each named team must approve (repeatable)', collect, [])
+    .option('--clear', "drop the model's own rule: the server's default applies again")
+    .option('--show', 'only show the rule that applies')
+    .action(
+      async (
+        name: string,
+        options: {
+          stage: string[];
+          alias: string[];
+          approvals: string;
+          team: string[];
+          clear?: boolean;
+          show?: boolean;
+        },
+        command: Command,
+      ) => {
+        const approvals = registryClient(command).approvals;
+        const rule = options.show
+          ? await approvals.protection(name)
+          : options.clear
+            ? await approvals.unprotect(name)
+            : await approvals.protect(name, {
+                stages: options.stage,
+                aliases: options.alias,
+                approvals: Number(options.approvals),
+                teams: options.team,
+              });
+        console.log(
+          `${rule.name} (${rule.source === 'model' ? 'own rule' : "server's default"}): ` +
+            `stages ${rule.stages.join(', ') || '-'}; aliases ${rule.aliases.join(', ') || '-'}; ` +
+            `${rule.approvals} approval(s)${rule.teams.length > 0 ? ` from ${rule.teams.join(', ')}` : ' from managers of the model'}`,
+        );
+      },
+    );
+
   return models;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
 }
 
 function versionNumber(text: string): number {

@@ -116,6 +116,22 @@ export function serverCommand(): Command {
     .addOption(
       envOption('--protect-metrics', 'with --auth, /metrics asks for a token too (open by default)').default(false),
     )
+    .addOption(
+      envOption(
+        '--protect-stages <stages>',
+        'stages whose moves need an approved transition request, comma-separated, or none ' +
+          "(default: Production with --auth, none without; a model's own rule, `mnemo models protect`, wins)",
+      ),
+    )
+    .addOption(envOption('--protect-aliases <aliases>', 'aliases whose moves need approval, comma-separated'))
+    .addOption(envOption('--protect-approvals <n>', 'distinct approvers a transition request needs', '1'))
+    .addOption(
+      envOption(
+        '--protect-teams <teams>',
+        'teams approvers come from, comma-separated (default: managers of the model approve)',
+      ),
+    )
+    .addOption(envOption('--request-ttl-hours <hours>', 'hours a transition request stays open', '168'))
     .addOption(envOption('--tls-cert <path>', 'PEM certificate (chain) to serve HTTPS with, together with --tls-key'))
     .addOption(envOption('--tls-key <path>', 'PEM private key of --tls-cert'));
   return addOidcOptions(command).action(async (options: Record<string, string | boolean>) => {
@@ -181,6 +197,7 @@ export function serverCommand(): Command {
         protectMetrics: options.protectMetrics === true,
       },
       tls: await tlsFiles(options),
+      protection: protectionSettings(options),
     });
     if (server.generatedAdminToken) {
       console.log(
@@ -228,6 +245,25 @@ async function tlsFiles(options: Record<string, string | boolean>) {
     throw new Error('--tls-cert and --tls-key go together: give both files');
   }
   return { cert: await readFile(tlsCert, 'utf8'), key: await readFile(tlsKey, 'utf8') };
+}
+
+function listOption(value: string | boolean | undefined): string[] | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (value.trim().toLowerCase() === 'none') return [];
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+function protectionSettings(options: Record<string, string | boolean>) {
+  return {
+    stages: listOption(options.protectStages),
+    aliases: listOption(options.protectAliases),
+    approvals: positiveNumber(options.protectApprovals, '--protect-approvals'),
+    teams: listOption(options.protectTeams),
+    requestTtlMs: positiveNumber(options.requestTtlHours, '--request-ttl-hours') * 3600 * 1000,
+  };
 }
 
 function wholeNumber(value: string | boolean | undefined, flag: string): number {

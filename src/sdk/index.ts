@@ -1,5 +1,12 @@
 /** Mnemo's TypeScript SDK: a typed client of the native API with no dependencies beyond Node.js itself. */
 export { ActiveRun, type ActiveRunOptions, type ParamValue } from './active-run.js';
+export {
+  type ApprovalState,
+  ApprovalsClient,
+  type Protection,
+  type TransitionRequest,
+  TransitionRequestedError,
+} from './approvals.js';
 export type { ArtifactSource } from './artifact-upload.js';
 export { MnemoApiError, MnemoConnectionError } from './errors.js';
 export type { FetchFunction } from './http-client.js';

@@ -1,3 +1,4 @@
+import { ApprovalsClient, movedOrRequested, type TransitionRequest } from './approvals.js';
 import { type FetchFunction, HttpClient } from './http-client.js';
 import { DEFAULT_RETRY, type RetryOptions } from './retry-policy.js';
 import { apiPath, withQuery } from './url-path.js';
@@ -81,6 +82,9 @@ export interface StageTransition {
   actor: string;
   reason: string | null;
   time: number;
+  /** The transition request the change completed, when the stage is protected, and who approved it. */
+  requestId?: string;
+  approvedBy?: string[];
 }
 
 export interface MetadataSchema {
@@ -152,7 +156,11 @@ export class RegistryClient {
     const common = { url: options.url, token: options.token, fetch: options.fetch ?? fetch };
     this.reads = new HttpClient({ ...common, retry });
     this.writes = new HttpClient({ ...common, retry: { ...retry, attempts: 1 } });
+    this.approvals = new ApprovalsClient(this.reads, this.writes);
   }
+
+  /** Protected transitions: protection rules and transition requests. */
+  readonly approvals: ApprovalsClient;
 
   async createModel(name: string, options: CreateModelOptions = {}): Promise<RegisteredModel> {
     const body = await this.writes.request<{ registeredModel: RegisteredModel }>('POST', '/registered-models', {
@@ -219,12 +227,13 @@ export class RegistryClient {
     /** `override`: an administrator's break-glass past failed policies, recorded with its reason. */
     options: { archiveExistingVersions?: boolean; reason?: string; override?: { reason: string } } = {},
   ): Promise<ModelVersion> {
-    const body = await this.writes.request<{ modelVersion: ModelVersion }>(
+    // A protected stage answers with the transition request made instead: TransitionRequestedError.
+    const body = await this.writes.request<{ modelVersion?: ModelVersion; transitionRequest?: TransitionRequest }>(
       'POST',
       apiPath`/registered-models/${name}/versions/${version}/stage`,
       { json: { stage, ...options } },
     );
-    return body.modelVersion;
+    return movedOrRequested(body);
   }
 
   async history(name: string, version: number): Promise<StageTransition[]> {
@@ -266,13 +275,13 @@ export class RegistryClient {
     version: number,
     options: { override?: { reason: string } } = {},
   ): Promise<ModelVersion> {
-    return (
-      await this.reads.request<{ modelVersion: ModelVersion }>(
+    return movedOrRequested(
+      await this.reads.request<{ modelVersion?: ModelVersion; transitionRequest?: TransitionRequest }>(
         'PUT',
         apiPath`/registered-models/${name}/aliases/${alias}`,
         { json: { version, ...options } },
-      )
-    ).modelVersion;
+      ),
+    );
   }
 
   async getByAlias(name: string, alias: string): Promise<ModelVersion> {

@@ -19,6 +19,7 @@ import { NotificationService } from './notifications/notification-service.js';
 import { type SmtpConfig, smtpSender } from './notifications/smtp-sender.js';
 import { createProvenanceServices, type ProvenanceServices } from './provenance/provenance-services.js';
 import type { SigningKey } from './provenance/signing-key-source.js';
+import type { ApprovalSettings } from './registry/approvals/approval-service.js';
 import { RegistryService } from './registry/registry-service.js';
 import type { ServiceDeps } from './service-deps.js';
 import { ArtifactService } from './tracking/artifact-service.js';
@@ -85,6 +86,8 @@ export function createServices(options: {
   sensitiveKeys?: SensitiveKeys;
   /** MNEMO_ENCRYPTION_KEY / --encryption-key-file: the data keys sensitive values are sealed with, current first. */
   encryptionKeys?: EncryptionKeys;
+  /** Which transitions need approval when a model has no rule of its own, and how long requests stay open. */
+  approvals?: ApprovalSettings;
 }): Services {
   const sensitive = new SensitiveValues(options.sensitiveKeys, options.encryptionKeys);
   const deps: ServiceDeps = {
@@ -114,10 +117,24 @@ export function createServices(options: {
     store: deps.store,
     unitOfWork: deps.unitOfWork,
     now: deps.now,
+    // Read only outside write transactions (the gate, policy tests): see version-record-loader.ts.
+    approvalState: ({ model, version, target }) => registry.approvals.stateFor(model, version, target),
     notify: (scope, input) => notifications.notify(scope, input),
     managersOfModel: (db, modelId) => notifications.managersOfModel(db, modelId),
     announcePolicyFailed: (scope, event) => webhooks.dispatcher.stage(scope, [{ kind: 'policy.failed', ...event }]),
   };
+  const registry = new RegistryService(
+    {
+      ...deps,
+      attestModelVersion: (scope, name, version) => provenance.attestations.attestModelVersion(name, version, scope),
+      stageEvents: (scope, events) => webhooks.dispatcher.stage(scope, events),
+      onCommitted: (event) => webhooks.dispatcher.notify(event),
+      promotionGuard: new PolicyPromotionGuard(policyDeps),
+      notify: (scope, input) => notifications.notify(scope, input),
+      notificationRecipients: notifications,
+    },
+    options.approvals,
+  );
   return {
     access,
     notifications,
@@ -134,15 +151,7 @@ export function createServices(options: {
     metricHistory: new MetricHistoryService(deps),
     artifacts: new ArtifactService(deps),
     experimentOverview: new ExperimentOverviewService(deps),
-    registry: new RegistryService({
-      ...deps,
-      attestModelVersion: (scope, name, version) => provenance.attestations.attestModelVersion(name, version, scope),
-      stageEvents: (scope, events) => webhooks.dispatcher.stage(scope, events),
-      onCommitted: (event) => webhooks.dispatcher.notify(event),
-      promotionGuard: new PolicyPromotionGuard(policyDeps),
-      notify: (scope, input) => notifications.notify(scope, input),
-      notificationRecipients: notifications,
-    }),
+    registry,
     policies: new PolicyService(policyDeps),
     provenance,
     lineage: new LineageService(deps),

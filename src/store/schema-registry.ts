@@ -85,6 +85,10 @@ export interface ModelVersionTransitionsTable {
   actor: string;
   reason: string | null;
   transition_time: number;
+  /** The transition request this change completed, when the stage is protected. */
+  request_id?: string | null;
+  /** JSON array of the approvers of that request. */
+  approved_by?: string | null;
 }
 
 export interface ModelVersionEvaluationsTable {

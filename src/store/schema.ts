@@ -1,5 +1,6 @@
 import type { LifecycleStage, RunStatus } from '../domain/tracking/entities.js';
 import type { AccessDatabase } from './schema-access.js';
+import type { ApprovalsDatabase } from './schema-approvals.js';
 import type { LineageDatabase } from './schema-lineage.js';
 import type { LoggedModelDatabase } from './schema-logged-models.js';
 import type { NotificationDatabase } from './schema-notifications.js';
@@ -248,4 +249,7 @@ export interface Database {
   restricted_resources: AccessDatabase['restricted_resources'];
   access_log: AccessDatabase['access_log'];
   access_generation: AccessDatabase['access_generation'];
+  protection_rules: ApprovalsDatabase['protection_rules'];
+  transition_requests: ApprovalsDatabase['transition_requests'];
+  transition_request_activity: ApprovalsDatabase['transition_request_activity'];
 }

@@ -97,6 +97,12 @@ const spec: Record<string, Required> = {
   [`PATCH ${M}/webhooks/:webhook_id`]: 'signedIn',
   [`DELETE ${M}/webhooks/:webhook_id`]: 'signedIn',
   [`POST ${M}/webhooks/:webhook_id/test`]: 'signedIn',
+  // Databricks' transition requests: approving and rejecting need read here, then the request's own rules.
+  [`POST ${M}/transition-requests/create`]: 'editor',
+  [`POST ${M}/transition-requests/approve`]: 'reader',
+  [`POST ${M}/transition-requests/reject`]: 'reader',
+  [`GET ${M}/transition-requests/list`]: 'reader',
+  [`DELETE ${M}/transition-requests/delete`]: 'reader',
   // The artifact proxy: a path under an experiment's folder is that experiment's.
   [`PUT ${MA}/artifacts/*`]: 'editor',
   [`GET ${MA}/artifacts`]: 'reader',
@@ -174,6 +180,20 @@ const spec: Record<string, Required> = {
   [`DELETE ${V}/policies/:name`]: 'manager',
   [`POST ${V}/registered-models/:name/versions/:version/gate`]: 'reader',
   [`POST ${V}/registered-models/:name/versions/:version/policy-test`]: 'editor',
+  // Protected transitions: configuring protection is managing the model; approving needs read, then the request's
+  // own rules (team or role, separation of duties); break-glass is administrators' only.
+  [`GET ${V}/registered-models/:name/protection`]: 'reader',
+  [`PUT ${V}/registered-models/:name/protection`]: 'manager',
+  [`DELETE ${V}/registered-models/:name/protection`]: 'manager',
+  [`GET ${V}/registered-models/:name/versions/:version/approval-state`]: 'reader',
+  [`POST ${V}/registered-models/:name/transition-requests`]: 'editor',
+  [`GET ${V}/transition-requests`]: 'signedIn',
+  [`GET ${V}/transition-requests/:requestId`]: 'reader',
+  [`POST ${V}/transition-requests/:requestId/approve`]: 'reader',
+  [`POST ${V}/transition-requests/:requestId/reject`]: 'reader',
+  [`POST ${V}/transition-requests/:requestId/comment`]: 'reader',
+  [`POST ${V}/transition-requests/:requestId/withdraw`]: 'reader',
+  [`POST ${V}/transition-requests/:requestId/break-glass`]: 'admin',
   // Registry governance: anyone signed in reads the rules; changing them is global management.
   [`GET ${V}/vocabularies`]: 'signedIn',
   [`GET ${V}/vocabularies/:tagKey`]: 'signedIn',
@@ -404,6 +424,8 @@ interface Fixture {
   modelName: string;
   modelId: string;
   policyName: string;
+  /** A transition request of the model's version, already withdrawn: acting on it is a conflict, never a denial. */
+  requestId: string;
 }
 
 let fixtureCount = 0;
@@ -453,6 +475,20 @@ async function makeFixture(url: string, db: Executor, label: string): Promise<Fi
     .select('model_id')
     .where('name', '=', modelName)
     .executeTakeFirstOrThrow();
+  const request = await ok(
+    callAs<{ transitionRequest: { id: string } }>(
+      url,
+      ADMIN_TOKEN,
+      'POST',
+      `/api/v1/registered-models/${modelName}/transition-requests`,
+      {
+        version: 1,
+        stage: 'Production',
+      },
+    ),
+  );
+  const requestId = request.transitionRequest.id;
+  await ok(callAs(url, ADMIN_TOKEN, 'POST', `/api/v1/transition-requests/${requestId}/withdraw`, {}));
   for (const [user, role] of [
     ['rita', 'reader'],
     ['eddie', 'editor'],
@@ -478,6 +514,7 @@ async function makeFixture(url: string, db: Executor, label: string): Promise<Fi
     loggedModelId: model.info.model_id,
     modelName,
     modelId,
+    requestId,
   };
 }
 
@@ -533,6 +570,7 @@ function requestFor(
     olRunId: 'o',
     user: 'otto',
     tokenId: tokenId ?? 'tok-missing',
+    requestId: f.requestId,
     '*': url.includes('mlflow-artifacts') ? `${f.experimentId}/${f.runId}/artifacts/x.txt` : 'x.txt',
   };
   const path = url.replace(/:(\w+)|\*/g, (match, name: string | undefined) =>

@@ -128,6 +128,15 @@ export function modelAt(part: Part, ...fields: string[]): ResourceLocator {
   };
 }
 
+/** The registered model of a transition request named by id. */
+export function transitionRequestAt(part: Part, ...fields: string[]): ResourceLocator {
+  return async (request, policy) => {
+    const id = field(request, part, fields);
+    const model = id === undefined ? undefined : await policy.modelOfTransitionRequest(id);
+    return model === undefined ? 'missing' : { kind: 'model', id: model.id, name: model.name };
+  };
+}
+
 /** The whole server: a global role (or admin) is needed. */
 export const server: ResourceLocator = async () => ({ kind: 'global' }) satisfies ProtectedResource;
 

@@ -11,6 +11,7 @@ import { mlflowRegisteredModelRoutes } from './registered-model-routes.js';
 import { mlflowRunLoggingRoutes } from './run-logging-routes.js';
 import { mlflowRunRoutes } from './run-routes.js';
 import { MLFLOW_ARTIFACT_PREFIXES, MLFLOW_STATUS, MLFLOW_TRACKING_PREFIXES } from './status-map.js';
+import { mlflowTransitionRequestRoutes } from './transition-request-routes.js';
 import { mlflowWebhookRoutes } from './webhook-routes.js';
 
 /**
@@ -30,6 +31,7 @@ async function trackingApi(app: TypedApp, { services }: { services: Services }) 
   await app.register(mlflowRegisteredModelRoutes, { services });
   await app.register(mlflowModelVersionRoutes, { services });
   await app.register(mlflowWebhookRoutes, { services });
+  await app.register(mlflowTransitionRequestRoutes, { services });
 }
 
 /**

@@ -98,6 +98,9 @@ export interface StageTransition {
   actor: string;
   reason: string | null;
   time: number;
+  /** The transition request the change completed, when the stage is protected, and who approved it. */
+  requestId?: string;
+  approvedBy?: string[];
 }
 
 export interface Evaluation {

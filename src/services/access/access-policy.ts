@@ -18,6 +18,7 @@ import {
 import { experimentOwningPath, findExperimentRowByName } from '../../store/repositories/experiment-repository.js';
 import { findDatasetsNamed, findVersion } from '../../store/repositories/lineage/dataset-version-repository.js';
 import { findLoggedModelRow } from '../../store/repositories/logged-model-repository.js';
+import { findRequestRow } from '../../store/repositories/registry/approval-repository.js';
 import { findModelNameById, findModelRow } from '../../store/repositories/registry/model-repository.js';
 import { findRunRow } from '../../store/repositories/run-repository.js';
 import type { Store } from '../../store/store.js';
@@ -138,6 +139,13 @@ export class AccessPolicy {
 
   async modelNameOfId(modelId: string): Promise<string | undefined> {
     return findModelNameById(this.store.db, modelId);
+  }
+
+  /** The registered model a transition request is about. */
+  async modelOfTransitionRequest(requestId: string): Promise<{ id: string; name: string } | undefined> {
+    const row = await findRequestRow(this.store.db, requestId);
+    const name = row && (await findModelNameById(this.store.db, row.model_id));
+    return row && name !== undefined ? { id: row.model_id, name } : undefined;
   }
 
   async experimentIdByName(name: string): Promise<string | undefined> {

@@ -17,6 +17,7 @@ import * as webhookOutbox from './0018-webhook-outbox.js';
 import * as versionStoragePath from './0021-version-storage-path.js';
 import * as accessControl from './0022-access-control.js';
 import * as accessLog from './0023-access-log.js';
+import * as transitionApprovals from './0024-transition-approvals.js';
 import * as policies from './0025-policies.js';
 import * as runGuardrails from './0026-run-guardrails.js';
 import * as webhookDeliveriesNotifications from './0027-webhook-deliveries-notifications.js';
@@ -46,6 +47,7 @@ const ALL: Record<string, DialectMigration> = {
   '0021-version-storage-path': versionStoragePath,
   '0022-access-control': accessControl,
   '0023-access-log': accessLog,
+  '0024-transition-approvals': transitionApprovals,
   '0025-policies': policies,
   '0026-run-guardrails': runGuardrails,
   '0027-webhook-deliveries-notifications': webhookDeliveriesNotifications,

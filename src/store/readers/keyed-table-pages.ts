@@ -24,6 +24,8 @@ const KEY_OF = {
   lineage_openlineage_runs: 'ol_run_id',
   webhooks: 'webhook_id',
   secret_keys: 'key_id',
+  protection_rules: 'model_id',
+  transition_requests: 'request_id',
 } as const satisfies { [T in keyof Database]?: keyof Database[T] & string };
 
 export type KeyedTable = keyof typeof KEY_OF;

@@ -2,6 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { RegistryService } from '../../../services/registry/registry-service.js';
 import { modelAt } from '../../access/locators.js';
 import { access, needs, SIGNED_IN, SIGNED_IN_WRITER } from '../../access/route-access.js';
+import { RequestReply } from '../../approvals/approval-schemas.js';
+import { orRequested } from '../../approvals/or-requested.js';
 import type { TypedApp } from '../../typed-app.js';
 import { fromMap } from '../presenters.js';
 import { requireAdministrator } from './policy-override.js';
@@ -163,13 +165,16 @@ export async function modelRoutes(app: TypedApp, { registry }: { registry: Regis
     '/registered-models/:name/aliases/:alias',
     {
       config: access(needs('edit', modelAt('params', 'name'))),
-      schema: { tags, params: AliasParams, body: SetAliasBody, response: { 200: VersionReply } },
+      schema: { tags, params: AliasParams, body: SetAliasBody, response: { 200: VersionReply, 202: RequestReply } },
     },
-    async (request) => {
+    async (request, reply) => {
       const { name, alias } = request.params;
       const { version, override } = request.body;
       if (override) requireAdministrator(request);
-      return { modelVersion: presentVersion(await registry.aliases.set(name, alias, version, { override })) };
+      // A protected alias is not moved: the transition request made instead is the answer (202).
+      return orRequested(reply, async () => ({
+        modelVersion: presentVersion(await registry.aliases.set(name, alias, version, { override })),
+      }));
     },
   );
 

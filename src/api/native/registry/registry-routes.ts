@@ -4,6 +4,7 @@ import { MetadataViolationError } from '../../../services/registry/metadata-gate
 import { SchemaIncompatibleError } from '../../../services/registry/schema-service.js';
 import type { Services } from '../../../services/services.js';
 import type { TypedApp } from '../../typed-app.js';
+import { approvalRoutes } from './approval-routes.js';
 import { completenessRoutes } from './completeness-routes.js';
 import { evaluationRoutes } from './evaluation-routes.js';
 import { governanceRoutes } from './governance-routes.js';
@@ -63,4 +64,5 @@ export async function registryRoutes(app: TypedApp, { services }: { services: Se
   await app.register(governanceRoutes, { registry });
   await app.register(completenessRoutes, { registry });
   await app.register(policyRoutes, { policies: services.policies });
+  await app.register(approvalRoutes, { registry, policy: services.access.policy });
 }

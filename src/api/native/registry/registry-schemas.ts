@@ -193,6 +193,8 @@ export const TransitionJson = Type.Object({
   actor: Type.String(),
   reason: NullableText(),
   time: Type.Integer(),
+  requestId: Type.Optional(Type.String()),
+  approvedBy: Type.Optional(Type.Array(Type.String())),
 });
 
 export const ModelParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 500 }) });

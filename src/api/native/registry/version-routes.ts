@@ -2,6 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { RegistryService } from '../../../services/registry/registry-service.js';
 import { modelAt, runAt, versionSourceAt } from '../../access/locators.js';
 import { access, allOf, needs, SIGNED_IN } from '../../access/route-access.js';
+import { RequestReply } from '../../approvals/approval-schemas.js';
+import { orRequested } from '../../approvals/or-requested.js';
 import type { TypedApp } from '../../typed-app.js';
 import { fromMap } from '../presenters.js';
 import { requireAdministrator } from './policy-override.js';
@@ -130,21 +132,29 @@ export async function versionRoutes(app: TypedApp, { registry }: { registry: Reg
     '/registered-models/:name/versions/:version/stage',
     {
       config: access(needs('edit', modelAt('params', 'name'))),
-      schema: { tags, params: VersionParams, body: TransitionBody, response: { 200: VersionReply } },
+      schema: {
+        tags,
+        params: VersionParams,
+        body: TransitionBody,
+        response: { 200: VersionReply, 202: RequestReply },
+      },
     },
-    async (request) => {
+    async (request, reply) => {
       const { name, version } = request.params;
       const { stage, archiveExistingVersions, reason, override } = request.body;
       if (override) requireAdministrator(request);
-      const moved = await registry.stages.transition({
-        name,
-        version,
-        stage,
-        archiveExistingVersions,
-        reason,
-        override,
+      // A protected stage is not entered: the transition request made instead is the answer (202).
+      return orRequested(reply, async () => {
+        const moved = await registry.stages.transition({
+          name,
+          version,
+          stage,
+          archiveExistingVersions,
+          reason,
+          override,
+        });
+        return { modelVersion: presentVersion(moved) };
       });
-      return { modelVersion: presentVersion(moved) };
     },
   );
 

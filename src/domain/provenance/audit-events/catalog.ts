@@ -15,6 +15,7 @@ import type {
   TeamState,
   TokenState,
 } from './access-states.js';
+import type { ProtectionRuleState, TransitionRequestState } from './approval-states.js';
 import type {
   CodeRefState,
   DatasetState,
@@ -175,6 +176,16 @@ export const AUDIT_EVENTS = {
   'resource.restrict': records<RestrictionState>()('restricted_resource'),
   'resource.unrestrict': records<DeletedState>()('restricted_resource'),
   'access.deny': records<DeniedAttemptState>()('access_attempt'),
+
+  'protection_rule.put': records<ProtectionRuleState>()('protection_rule'),
+  'protection_rule.delete': records<DeletedState>()('protection_rule'),
+  'transition_request.create': records<TransitionRequestState>()('transition_request'),
+  'transition_request.approve': records<TransitionRequestState>()('transition_request'),
+  'transition_request.reject': records<TransitionRequestState>()('transition_request'),
+  'transition_request.comment': records<TransitionRequestState>()('transition_request'),
+  'transition_request.withdraw': records<TransitionRequestState>()('transition_request'),
+  'transition_request.expire': records<TransitionRequestState>()('transition_request'),
+  'transition_request.break_glass': records<TransitionRequestState>()('transition_request'),
 } as const;
 
 type Catalog = typeof AUDIT_EVENTS;

@@ -3,6 +3,7 @@ import type { TrustedKeys } from '../../../domain/provenance/trusted-keys.js';
 import { ProblemLog, type VerificationReport } from '../../../domain/provenance/verification-report.js';
 import type { Executor } from '../../../store/store.js';
 import { verifyAccessControl } from './access-kinds.js';
+import { verifyApprovals } from './approval-kinds.js';
 import { verifyExperiments } from './experiment-verifier.js';
 import { verifyGovernance } from './governance-verifier.js';
 import { verifyLineage } from './lineage-verifier.js';
@@ -59,10 +60,11 @@ export async function verifyAuditTrail(
     (await verifyRecordedRows(db, problems, loggedModelFileKind)) +
     (await verifyRecordedRows(db, problems, runModelLinkKind));
   const access = await verifyAccessControl(db, problems);
+  const approvals = await verifyApprovals(db, problems);
   return {
     events: log.events,
     checkpoints: log.checkpoints,
-    entities: experiments + runs + models + versions + webhooks + loggedModels + access,
+    entities: experiments + runs + models + versions + webhooks + loggedModels + access + approvals,
     lineage,
     governance,
     problems: problems.sorted(),

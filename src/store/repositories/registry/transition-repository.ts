@@ -33,5 +33,7 @@ export async function transitionHistory(
     actor: row.actor,
     reason: row.reason,
     time: Number(row.transition_time),
+    ...(row.request_id ? { requestId: row.request_id } : {}),
+    ...(row.approved_by ? { approvedBy: JSON.parse(row.approved_by) as string[] } : {}),
   }));
 }
