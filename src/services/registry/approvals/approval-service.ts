@@ -287,7 +287,10 @@ export class ApprovalService {
           await approvals.updateRequestRow(scope.db, requestId, { last_updated_time: now });
         }
         const request = await this.recordActivity(scope, requestId, approval);
-        if (state.reached) await this.tellRequester(scope, request, model.model_id, 'approved');
+        if (state.reached) {
+          await this.tellRequester(scope, request, model.model_id, 'approved');
+          await this.announceDecision(scope, request);
+        }
         return { request, applied };
       },
       (result) => aliasEvents(result),
@@ -321,6 +324,7 @@ export class ApprovalService {
       const activity = await this.addActivity(scope.db, requestId, 'reject', approver.name, note, [], now);
       const request = await this.recordActivity(scope, requestId, activity);
       await this.tellRequester(scope, request, model.model_id, 'rejected');
+      await this.announceDecision(scope, request);
       return request;
     });
   }
@@ -535,7 +539,35 @@ export class ApprovalService {
       link: `/models/${encodeURIComponent(change.model.name)}/versions/${change.version}`,
       resource: { kind: 'model', name: change.model.name, version: change.version },
     });
+    await this.deps.stageEvents?.(scope, [
+      {
+        kind: 'transition_request.created',
+        requestId,
+        name: change.model.name,
+        version: change.version,
+        target: change.target,
+        requestedBy: requester,
+        reason: change.reason,
+      },
+    ]);
     return request;
+  }
+
+  /** The webhook event of a decision, staged in the write that made it. */
+  private async announceDecision(scope: WriteScope, request: TransitionRequest): Promise<void> {
+    if (request.status !== 'approved' && request.status !== 'rejected') return;
+    await this.deps.stageEvents?.(scope, [
+      {
+        kind: request.status === 'approved' ? 'transition_request.approved' : 'transition_request.rejected',
+        requestId: request.id,
+        name: request.name,
+        version: request.version,
+        target: request.alias !== undefined ? { alias: request.alias } : { stage: request.stage ?? '' },
+        requestedBy: request.requester,
+        decidedBy: request.decidedBy ?? '',
+        comment: request.decisionComment,
+      },
+    ]);
   }
 
   /** The request, still pending, with its model; a decided request or a version gone since is a conflict. */
