@@ -84,7 +84,8 @@ describe('the model registry in the web UI in Chromium', () => {
     await page.locator('[data-model="fraud-detector"]').waitFor();
     expect((await modelRows()).sort()).toEqual(['churn-predictor', 'demand-forecast', 'fraud-detector']);
     const fraud = page.locator('[data-model="fraud-detector"]');
-    expect(await fraud.textContent()).toContain('Production');
+    // Live stages come from the versions, read beside the models: wait for them rather than race them.
+    await fraud.getByTestId('stage').getByText('Production').waitFor();
     expect(await fraud.textContent()).toContain('@champion → v1');
 
     const growth = page.locator('[data-facet="ownerTeam:growth"]');
