@@ -71,7 +71,7 @@ describe('the model registry in the web UI in Chromium', () => {
 
   /** Waits until the models table shows `count` rows (it narrows as facets and the search are applied). */
   const untilRows = (count: number) =>
-    page.waitForFunction(`document.querySelectorAll('[data-testid="models-table"] tbody tr').length === ${count}`);
+    expect.poll(() => page.locator('[data-testid="models-table"] tbody tr').count(), { timeout: 10_000 }).toBe(count);
   const modelRows = async () =>
     page
       .locator('[data-testid="models-table"] tbody tr')

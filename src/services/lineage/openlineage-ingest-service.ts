@@ -20,10 +20,10 @@ import { findDataset, latestVersion } from '../../store/repositories/lineage/dat
 import { insertCodeRef } from '../../store/repositories/lineage/entity-repository.js';
 import { ensureNode } from '../../store/repositories/lineage/node-repository.js';
 import * as openlineage from '../../store/repositories/lineage/openlineage-repository.js';
-import { findRunRow, hydrateRuns, insertRun, upsertRunTags } from '../../store/repositories/run-repository.js';
+import { findRunRow, insertRun, upsertRunTags } from '../../store/repositories/run-repository.js';
 import { newExperimentId, newId, newRunId } from '../ids.js';
 import type { LineageDeps } from '../service-deps.js';
-import { judgeCompleteness } from '../tracking/run-completeness.js';
+import { judgeRunRow } from '../tracking/run-completeness.js';
 import type { WriteScope } from '../unit-of-work.js';
 import { saveDatasetVersion } from './dataset-versions.js';
 import { ensureRunNode, recordEdge } from './graph-writer.js';
@@ -134,10 +134,7 @@ export class OpenLineageIngestService {
       });
       // A run OpenLineage reports complete is judged like any finished run, its reported inputs counting.
       const runRow = await findRunRow(scope.db, runId);
-      if (runRow?.status === 'FINISHED') {
-        const [run] = await hydrateRuns(scope.db, [runRow]);
-        await judgeCompleteness(scope.db, run!, now);
-      }
+      if (runRow?.status === 'FINISHED') await judgeRunRow(scope.db, runRow, now);
       return { olRunId: plan.olRunId, runId, experimentId, status, inputs, outputs };
     });
   }

@@ -7,6 +7,7 @@ import {
 } from '../../domain/tracking/run-requirements.js';
 import { hydrateRuns } from '../../store/repositories/run-repository.js';
 import * as requirements from '../../store/repositories/run-requirement-repository.js';
+import type { RunsTable } from '../../store/schema.js';
 import type { Executor } from '../../store/store.js';
 import { requirementScopesOf } from './requirement-scope.js';
 
@@ -22,6 +23,20 @@ export async function judgeCompleteness(db: Executor, run: Run, now: number): Pr
     return;
   }
   await judgeAgainst(db, run, await requirementsOf(db, run.info.experimentId), now);
+}
+
+/**
+ * The same for a run known by its row, read whole only when something is required of it: a run in an experiment
+ * that requires nothing (the usual case) costs one lookup of the requirements, not the reading of all it logged.
+ */
+export async function judgeRunRow(db: Executor, row: RunsTable, now: number): Promise<void> {
+  const required = row.status === 'FINISHED' ? await requirementsOf(db, row.experiment_id) : undefined;
+  if (!required || !hasRequirements(required)) {
+    await requirements.clearCompleteness(db, row.run_id);
+    return;
+  }
+  const [run] = await hydrateRuns(db, [row]);
+  await judgeAgainst(db, run!, required, now);
 }
 
 /** Everything the runs of an experiment must carry, from every scope that applies. */

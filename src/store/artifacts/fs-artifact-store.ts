@@ -69,8 +69,9 @@ export class FsArtifactStore implements ArtifactStore {
         callback(null, chunk);
       },
     });
+    const out = createWriteStream(temporary);
     try {
-      await pipeline(body, measure, createWriteStream(temporary));
+      await pipeline(body, measure, out);
       const handle = await open(temporary, 'r');
       try {
         await handle.sync();
@@ -79,6 +80,14 @@ export class FsArtifactStore implements ArtifactStore {
       }
       await rename(temporary, target);
     } catch (error) {
+      // An upload refused early (over the size limit) can fail while the stream is still opening the file: wait for
+      // it to close, or the file it creates after the removal would be left behind.
+      if (!out.closed) {
+        await new Promise<void>((resolve) => {
+          out.once('close', () => resolve());
+          out.destroy();
+        });
+      }
       await rm(temporary, { force: true });
       throw pathConflict(path, error);
     }
