@@ -34,7 +34,7 @@ describe.each(backends)('webhook deliveries across two replicas on $name', (back
 
   it('delivers each event exactly once', async () => {
     const created = await api.call<{ webhook: { webhook_id: string } }>('POST', `${M}/webhooks`, {
-      name: 'shared',
+      name: 'both-replicas',
       url: receiver.url,
       events: [{ entity: 'REGISTERED_MODEL', action: 'CREATED' }],
       secret: 'replica-secret',
