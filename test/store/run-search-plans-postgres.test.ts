@@ -88,6 +88,14 @@ describe.skipIf(!backends.some((b) => b.name === 'postgres'))('run search plans 
     expect(plan).not.toMatch(/->\s+Sort\s/);
   });
 
+  it('keeps walking the metric index when a param must equal a value', async () => {
+    // The planner must judge an equality on a param as selective as it is (one run in ten here), or it reads every
+    // matching run and sorts them all.
+    const { plan } = await walkPlan("metrics.m0 > 0.3 and params.p2 = 'v3'", 'metrics.m1 DESC');
+    expect(plan).toMatch(/Index Scan Backward using latest_metrics_key_value on latest_metrics s/);
+    expect(plan).not.toMatch(/->\s+Sort\s/);
+  });
+
   it('walks a param index in order when sorting by a param', async () => {
     const { plan } = await walkPlan('metrics.m0 > 0.3', 'params.p3 ASC');
     expect(plan).toMatch(/Index Scan using run_params_key_value on run_params s/);

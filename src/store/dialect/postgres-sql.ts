@@ -1,5 +1,6 @@
-import { CompiledQuery, sql } from 'kysely';
+import { CompiledQuery, type SqlBool, sql } from 'kysely';
 import type { Executor } from '../store.js';
+import { KEYED_VALUE_PREFIX } from './keyed-value-prefix.js';
 import type { RunRowsWrite, SqlDialect } from './sql-dialect.js';
 
 const postgresTexts = new Map<string, string>();
@@ -38,6 +39,20 @@ export const postgresSql: SqlDialect = {
   forUpdate: (query) => query.forUpdate(),
   plansFromStatistics: true,
   lookedUp: (column) => sql.ref(column),
+  keyedValueEquals(column, value) {
+    const prefix = sql`substr(${column}, 1, ${sql.lit(KEYED_VALUE_PREFIX)}) collate "C"`;
+    // A value shorter than the prefix equals a stored one exactly when it equals its prefix (a longer stored value
+    // has a longer prefix). Saying it once also keeps the planner from counting one condition's selectivity twice,
+    // which made it misjudge how many runs match and pick a poor plan. (A string's length in JavaScript is never
+    // below its length in characters, so the test is safe for any text.)
+    if (value.length < KEYED_VALUE_PREFIX) return sql<SqlBool>`${prefix} = ${value}`;
+    return sql<SqlBool>`${prefix} = substr(${value}::text, 1, ${sql.lit(KEYED_VALUE_PREFIX)}) and ${column} = ${value}`;
+  },
+  keyedValueOrder: (column) => [
+    sql`substr(${column}, 1, ${sql.lit(KEYED_VALUE_PREFIX)}) collate "C"`,
+    sql`${column} collate "C"`,
+  ],
+  byteOrder: (column) => sql`${column} collate "C"`,
 
   /**
    * A search that walks a sort index and stops once its page is full is a poor fit for a parallel plan, yet the

@@ -1,4 +1,4 @@
-import type { RawBuilder } from 'kysely';
+import type { RawBuilder, SqlBool } from 'kysely';
 import type { DialectName, Executor } from '../store.js';
 
 /** A column of a bulk write whose value differs per row, with its PostgreSQL type (arrays of it are passed). */
@@ -49,6 +49,18 @@ export interface SqlDialect {
    * value unchanged (see the run search). PostgreSQL plans those lookups well and has no unary + for text.
    */
   lookedUp(column: string): RawBuilder<unknown>;
+
+  /**
+   * Run param and tag values as their (key, value) index holds them, and the order to sort them in. MLflow allows
+   * values of 6,000 and 8,000 characters, more than one PostgreSQL B-tree entry may hold, so there the index holds
+   * each value's first characters in byte order (collation "C", which is also how SQLite compares text); a value is
+   * then found by its prefix through the index and compared whole, and sorted by prefix, then whole value. In byte
+   * order a prefix never contradicts the whole value, so that is exactly the order of the values themselves.
+   */
+  keyedValueEquals(column: RawBuilder<unknown>, value: string): RawBuilder<SqlBool>;
+  keyedValueOrder(column: RawBuilder<unknown>): RawBuilder<unknown>[];
+  /** Text to sort in byte order, as SQLite always does and PostgreSQL does under collation "C". */
+  byteOrder(column: RawBuilder<unknown>): RawBuilder<unknown>;
 
   /** Runs `read` with parallel query plans turned off for its statements (only PostgreSQL has them). */
   withoutParallelWorkers<T>(db: Executor, read: (db: Executor) => Promise<T>): Promise<T>;

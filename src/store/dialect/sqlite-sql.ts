@@ -1,4 +1,4 @@
-import { CompiledQuery, sql } from 'kysely';
+import { CompiledQuery, type SqlBool, sql } from 'kysely';
 import type { RunRowsWrite, SqlDialect } from './sql-dialect.js';
 
 // At most 7,000 bound values a statement (SQLite allows 32,766) and 1,000 rows.
@@ -30,6 +30,9 @@ export const sqliteSql: SqlDialect = {
   forUpdate: (query) => query,
   plansFromStatistics: false,
   lookedUp: (column) => sql`+${sql.ref(column)}`,
+  keyedValueEquals: (column, value) => sql<SqlBool>`${column} = ${value}`,
+  keyedValueOrder: (column) => [column],
+  byteOrder: (column) => column,
   withoutParallelWorkers: (db, read) => read(db),
 
   async writeRunRows(db, write) {

@@ -37,24 +37,33 @@ function runColumn(key: string): RawBuilder<unknown> {
 /**
  * One filter term. Subqueries are correlated to `runId`, which is runs.run_id or, when the query walks a metric
  * index, that index's run_id: then the planner can test the filter before it even looks up the run. Each finds its
- * row by (run_id, key), and `looked` marks the other columns so that is the only way SQLite finds it.
+ * row by (run_id, key), and the dialect's looked-up columns make that the only way SQLite finds it: SQLite may turn
+ * a filter's EXISTS into a join (today it does when the query has no OFFSET) and, having no statistics, then prefers
+ * a (key, value) index range, which carries run_id too, to the (run_id, key) primary key: it scans that range once
+ * per candidate run, 4 ms becoming 800 ms on 100,000 runs. A looked-up column (a unary + there) keeps a column out of
+ * index selection without changing its value. PostgreSQL plans these lookups well.
  */
-function condition(comparison: Comparison, runId: RawBuilder<unknown>, looked: LookedUp): RawBuilder<SqlBool> {
+function condition(comparison: Comparison, runId: RawBuilder<unknown>, dialect: SqlDialect): RawBuilder<SqlBool> {
   switch (comparison.entity) {
     case 'attribute':
       if (comparison.key === 'complete') return completeness(comparison, runId);
       return compareColumn(runColumn(comparison.key), comparison);
     case 'metric':
       return sql<SqlBool>`exists (select 1 from latest_metrics m where m.run_id = ${runId} and m.key = ${comparison.key}
-        and ${looked('m.is_nan')} = 0 and ${compareColumn(looked('m.value'), comparison)})`;
+        and ${dialect.lookedUp('m.is_nan')} = 0 and ${compareColumn(dialect.lookedUp('m.value'), comparison)})`;
     case 'param':
     case 'tag': {
       const table = sql.table(comparison.entity === 'param' ? 'run_params' : 'run_tags');
       if (comparison.op === 'IS NULL') {
         return sql<SqlBool>`not exists (select 1 from ${table} kv where kv.run_id = ${runId} and kv.key = ${comparison.key})`;
       }
+      const value = dialect.lookedUp('kv.value');
+      const matches =
+        comparison.op === '=' && typeof comparison.value === 'string'
+          ? dialect.keyedValueEquals(value, comparison.value)
+          : compareColumn(value, comparison);
       return sql<SqlBool>`exists (select 1 from ${table} kv where kv.run_id = ${runId} and kv.key = ${comparison.key}
-        and ${compareColumn(looked('kv.value'), comparison)})`;
+        and ${matches})`;
     }
     case 'dataset':
       return sql<SqlBool>`exists (select 1 from run_inputs ri join datasets d on d.dataset_id = ri.dataset_id
@@ -70,20 +79,6 @@ function completeness(comparison: Comparison, runId: RawBuilder<unknown>): RawBu
   const wantIncomplete = 'value' in comparison && (comparison.value === 'false') === (comparison.op === '=');
   const incomplete = sql`exists (select 1 from run_completeness rc where rc.run_id = ${runId} and rc.complete = 0)`;
   return wantIncomplete ? sql<SqlBool>`${incomplete}` : sql<SqlBool>`not ${incomplete}`;
-}
-
-/** A column of a row the query finds by (run_id, key) rather than through an index on the column itself. */
-type LookedUp = (column: string) => RawBuilder<unknown>;
-
-/**
- * SQLite may turn a filter's EXISTS into a join (today it does when the query has no OFFSET) and, having no
- * statistics, then prefers a (key, value) index range, which carries run_id too, to the (run_id, key) primary key:
- * it scans that range once per candidate run, 4 ms becoming 800 ms on 100,000 runs. The dialect's looked-up column
- * (a unary + there) keeps a column out of index selection without changing its value (filter operands already have
- * the column's type), so the primary key is the only way in. PostgreSQL plans these lookups well.
- */
-function lookedUpColumns(dialect: SqlDialect): LookedUp {
-  return (column) => dialect.lookedUp(column);
 }
 
 function datasetColumn(key: string): RawBuilder<unknown> {
@@ -111,11 +106,12 @@ function holdsSortValue(clause: KeyedClause, alias: string, isNan: RawBuilder<un
 }
 
 /** The value a clause sorts by (NULL when the run has none). */
-function sortExpression(clause: OrderByClause, looked: LookedUp): RawBuilder<unknown> {
+function sortExpression(clause: OrderByClause, dialect: SqlDialect): RawBuilder<unknown> {
   if (!isKeyed(clause)) return runColumn(clause.key);
   const alias = LOOKUP_ALIASES[clause.entity];
-  return sql`(select ${sql.ref(`${alias}.value`)} from ${sql.table(KEYED_TABLES[clause.entity])} ${sql.raw(alias)}
-    where ${sql.ref(`${alias}.run_id`)} = runs.run_id and ${holdsSortValue(clause, alias, looked(`${alias}.is_nan`))})`;
+  const value = sql`(select ${sql.ref(`${alias}.value`)} from ${sql.table(KEYED_TABLES[clause.entity])} ${sql.raw(alias)}
+    where ${sql.ref(`${alias}.run_id`)} = runs.run_id and ${holdsSortValue(clause, alias, dialect.lookedUp(`${alias}.is_nan`))})`;
+  return clause.entity === 'metric' ? value : dialect.byteOrder(value);
 }
 
 const RUNS_RUN_ID = sql.ref('runs.run_id');
@@ -133,18 +129,17 @@ const RUNS_RUN_ID = sql.ref('runs.run_id');
 export async function searchRunRows(db: Executor, query: RunSearchQuery): Promise<RunsTable[]> {
   if (query.experimentIds.length === 0) return [];
   const dialect = dialectOf(db);
-  const looked = lookedUpColumns(dialect);
   // Without planner statistics (SQLite) the search weighs the ways in itself.
   const measures = !dialect.plansFromStatistics;
-  const selective = measures ? await selectiveEquality(db, query.filter.comparisons) : undefined;
-  if (selective) return drivenByEquality(db, query, selective, looked);
+  const selective = measures ? await selectiveEquality(db, dialect, query.filter.comparisons) : undefined;
+  if (selective) return drivenByEquality(db, query, selective, dialect);
   const [first, ...rest] = query.orderBy;
   if (isKeyed(first) && (!measures || (await walkPays(db, query, first)))) {
-    return dialect.withoutParallelWorkers(db, (serial) => walkingSortIndex(serial, query, first, rest, looked));
+    return dialect.withoutParallelWorkers(db, (serial) => walkingSortIndex(serial, query, first, rest, dialect));
   }
   let select = db.selectFrom('runs').selectAll('runs');
-  for (const term of conditions(query, RUNS_RUN_ID, looked)) select = select.where(term);
-  for (const term of sortTerms(query.orderBy, looked)) select = select.orderBy(term);
+  for (const term of conditions(query, RUNS_RUN_ID, dialect)) select = select.where(term);
+  for (const term of sortTerms(query.orderBy, dialect)) select = select.orderBy(term);
   return select.offset(query.offset).limit(query.limit).execute();
 }
 
@@ -154,7 +149,7 @@ async function walkingSortIndex(
   query: RunSearchQuery,
   first: KeyedClause,
   rest: readonly OrderByClause[],
-  looked: LookedUp,
+  dialect: SqlDialect,
 ): Promise<RunsTable[]> {
   const table = sql.table(KEYED_TABLES[first.entity]);
   let withValue = db
@@ -163,9 +158,12 @@ async function walkingSortIndex(
     .crossJoin('runs')
     .where(holdsSortValue(first, 's', sql.ref('s.is_nan')))
     .where(sql<SqlBool>`runs.run_id = s.run_id`);
-  for (const term of conditions(query, sql.ref('s.run_id'), looked)) withValue = withValue.where(term);
-  let page = withValue.selectAll('runs').orderBy(sql`s.value ${sql.raw(first.ascending ? 'asc' : 'desc')}`);
-  for (const term of sortTerms(rest, looked)) page = page.orderBy(term);
+  for (const term of conditions(query, sql.ref('s.run_id'), dialect)) withValue = withValue.where(term);
+  const direction = sql.raw(first.ascending ? 'asc' : 'desc');
+  const walked = first.entity === 'metric' ? [sql.ref('s.value')] : dialect.keyedValueOrder(sql.ref('s.value'));
+  let page = withValue.selectAll('runs');
+  for (const term of walked) page = page.orderBy(sql`${term} ${direction}`);
+  for (const term of sortTerms(rest, dialect)) page = page.orderBy(term);
   const rows = await page.offset(query.offset).limit(query.limit).execute();
   if (rows.length === query.limit) return rows;
 
@@ -181,10 +179,10 @@ async function walkingSortIndex(
     .selectAll('runs')
     .where(
       sql<SqlBool>`not exists (select 1 from ${table} ${sql.raw(alias)} where ${sql.ref(`${alias}.run_id`)} = runs.run_id
-        and ${holdsSortValue(first, alias, looked(`${alias}.is_nan`))})`,
+        and ${holdsSortValue(first, alias, dialect.lookedUp(`${alias}.is_nan`))})`,
     );
-  for (const term of conditions(query, RUNS_RUN_ID, looked)) withoutValue = withoutValue.where(term);
-  for (const term of sortTerms(rest, looked)) withoutValue = withoutValue.orderBy(term);
+  for (const term of conditions(query, RUNS_RUN_ID, dialect)) withoutValue = withoutValue.where(term);
+  for (const term of sortTerms(rest, dialect)) withoutValue = withoutValue.orderBy(term);
   const more = await withoutValue
     .offset(Math.max(0, query.offset - withValueCount))
     .limit(query.limit - rows.length)
@@ -242,6 +240,7 @@ const SELECTIVE_ROWS = 5_000;
  */
 async function selectiveEquality(
   db: Executor,
+  dialect: SqlDialect,
   comparisons: readonly Comparison[],
 ): Promise<(Comparison & { value: string }) | undefined> {
   let best: { comparison: Comparison & { value: string }; rows: number } | undefined;
@@ -251,7 +250,7 @@ async function selectiveEquality(
     const table = sql.table(comparison.entity === 'param' ? 'run_params' : 'run_tags');
     const count = await countUpTo(
       db,
-      sql`select 1 from ${table} where key = ${comparison.key} and value = ${comparison.value}`,
+      sql`select 1 from ${table} where key = ${comparison.key} and ${dialect.keyedValueEquals(sql.ref('value'), comparison.value)}`,
       SELECTIVE_ROWS,
     );
     if (count < SELECTIVE_ROWS && (!best || count < best.rows)) {
@@ -266,7 +265,7 @@ function drivenByEquality(
   db: Executor,
   query: RunSearchQuery,
   driver: Comparison & { value: string },
-  looked: LookedUp,
+  dialect: SqlDialect,
 ): Promise<RunsTable[]> {
   const table = sql.table(driver.entity === 'param' ? 'run_params' : 'run_tags');
   let select = db
@@ -274,21 +273,22 @@ function drivenByEquality(
     // As above, CROSS JOIN keeps the driving index outermost on SQLite.
     .crossJoin('runs')
     .selectAll('runs')
-    .where(sql<SqlBool>`f.key = ${driver.key} and f.value = ${driver.value} and runs.run_id = f.run_id`);
+    .where(sql<SqlBool>`f.key = ${driver.key} and ${dialect.keyedValueEquals(sql.ref('f.value'), driver.value)}`)
+    .where(sql<SqlBool>`runs.run_id = f.run_id`);
   // Every run read already passes the driving equality: testing it again would look its row up once more per run.
   const others = { ...query, filter: { comparisons: query.filter.comparisons.filter((c) => c !== driver) } };
-  for (const term of conditions(others, sql.ref('f.run_id'), looked)) select = select.where(term);
-  for (const term of sortTerms(query.orderBy, looked)) select = select.orderBy(term);
+  for (const term of conditions(others, sql.ref('f.run_id'), dialect)) select = select.where(term);
+  for (const term of sortTerms(query.orderBy, dialect)) select = select.orderBy(term);
   return select.offset(query.offset).limit(query.limit).execute();
 }
 
 /** Scope (experiments, lifecycle) and every filter term, with subqueries correlated to `runId`. */
-function conditions(query: RunSearchQuery, runId: RawBuilder<unknown>, looked: LookedUp): RawBuilder<SqlBool>[] {
+function conditions(query: RunSearchQuery, runId: RawBuilder<unknown>, dialect: SqlDialect): RawBuilder<SqlBool>[] {
   const terms = [sql<SqlBool>`runs.experiment_id in (${sql.join(query.experimentIds)})`];
   if (query.viewType !== 'ALL') {
     terms.push(sql<SqlBool>`runs.lifecycle_stage = ${query.viewType === 'ACTIVE_ONLY' ? 'active' : 'deleted'}`);
   }
-  for (const comparison of query.filter.comparisons) terms.push(condition(comparison, runId, looked));
+  for (const comparison of query.filter.comparisons) terms.push(condition(comparison, runId, dialect));
   return terms;
 }
 
@@ -296,10 +296,10 @@ function conditions(query: RunSearchQuery, runId: RawBuilder<unknown>, looked: L
  * Sort clauses, each value computed once (NULLS LAST in both directions, which SQLite and PostgreSQL both
  * understand), then newest first and the run id so pages are stable.
  */
-function sortTerms(clauses: readonly OrderByClause[], looked: LookedUp): RawBuilder<unknown>[] {
+function sortTerms(clauses: readonly OrderByClause[], dialect: SqlDialect): RawBuilder<unknown>[] {
   return [
     ...clauses.map(
-      (clause) => sql`${sortExpression(clause, looked)} ${sql.raw(clause.ascending ? 'asc' : 'desc')} nulls last`,
+      (clause) => sql`${sortExpression(clause, dialect)} ${sql.raw(clause.ascending ? 'asc' : 'desc')} nulls last`,
     ),
     sql`runs.start_time desc`,
     sql`runs.run_id`,
