@@ -1,6 +1,6 @@
-import { dialectOf } from '../dialect/dialect-of.js';
 import type { EmailOutboxTable, NotificationsTable } from '../schema-notifications.js';
 import type { Executor } from '../store.js';
+import { claimDueRows } from './claim-due-rows.js';
 
 export async function insertNotificationRows(db: Executor, rows: NotificationsTable[]): Promise<void> {
   if (rows.length > 0) await db.insertInto('notifications').values(rows).execute();
@@ -93,52 +93,9 @@ export async function markRead(
   return Number(result.numUpdatedRows);
 }
 
-/** Claims e-mails due by `now` nobody holds, until `until` (`FOR UPDATE SKIP LOCKED` on PostgreSQL). */
-export async function claimDueEmails(
-  db: Executor,
-  now: number,
-  until: number,
-  limit: number,
-): Promise<EmailOutboxTable[]> {
-  const due = (trx: Executor) =>
-    trx
-      .selectFrom('email_outbox')
-      .selectAll()
-      .where('status', '=', 'PENDING')
-      .where('next_attempt_time', '<=', now)
-      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
-      .orderBy('next_attempt_time')
-      .orderBy('email_id')
-      .limit(limit);
-  // Where rows can be locked (PostgreSQL), replicas skip each other's instead of waiting on them.
-  if (dialectOf(db).rowLocks) {
-    return db.transaction().execute(async (trx) => {
-      const rows = await due(trx).forUpdate().skipLocked().execute();
-      if (rows.length === 0) return [];
-      await trx
-        .updateTable('email_outbox')
-        .set({ claimed_until: until })
-        .where(
-          'email_id',
-          'in',
-          rows.map((r) => r.email_id),
-        )
-        .execute();
-      return rows;
-    });
-  }
-  const claimed: EmailOutboxTable[] = [];
-  for (const row of await due(db).execute()) {
-    const result = await db
-      .updateTable('email_outbox')
-      .set({ claimed_until: until })
-      .where('email_id', '=', row.email_id)
-      .where('status', '=', 'PENDING')
-      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
-      .executeTakeFirst();
-    if (result.numUpdatedRows > 0n) claimed.push(row);
-  }
-  return claimed;
+/** Claims up to `limit` due rows nobody holds, until `until` (see claimDueRows). */
+export function claimDueEmails(db: Executor, now: number, until: number, limit: number): Promise<EmailOutboxTable[]> {
+  return claimDueRows(db, 'email_outbox', now, until, limit);
 }
 
 export async function updateEmailRow(

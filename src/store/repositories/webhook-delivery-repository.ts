@@ -1,6 +1,6 @@
-import { dialectOf } from '../dialect/dialect-of.js';
 import type { DeliveryStatus, WebhookDeliveriesTable, WebhookDeliveryAttemptsTable } from '../schema-webhooks.js';
 import type { Executor } from '../store.js';
+import { claimDueRows } from './claim-due-rows.js';
 
 /**
  * Turns one owed event into its deliveries and takes it out of the outbox, in one transaction: a server that stops
@@ -20,57 +20,14 @@ export async function fanOutEvent(db: Executor, eventId: string, deliveries: Web
   });
 }
 
-/**
- * Claims up to `limit` deliveries due by `now` that nobody holds, until `until`. On PostgreSQL the candidates are
- * locked with `FOR UPDATE SKIP LOCKED`, so replicas polling together each take different rows without waiting on
- * one another; on SQLite (one writer at a time) each claim is a conditional update. Either way no two servers hold
- * one delivery at once.
- */
-export async function claimDueDeliveries(
+/** Claims up to `limit` due rows nobody holds, until `until` (see claimDueRows). */
+export function claimDueDeliveries(
   db: Executor,
   now: number,
   until: number,
   limit: number,
 ): Promise<WebhookDeliveriesTable[]> {
-  const due = (trx: Executor) =>
-    trx
-      .selectFrom('webhook_deliveries')
-      .selectAll()
-      .where('status', '=', 'PENDING')
-      .where('next_attempt_time', '<=', now)
-      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
-      .orderBy('next_attempt_time')
-      .orderBy('delivery_id')
-      .limit(limit);
-  // Where rows can be locked (PostgreSQL), replicas skip each other's instead of waiting on them.
-  if (dialectOf(db).rowLocks) {
-    return db.transaction().execute(async (trx) => {
-      const rows = await due(trx).forUpdate().skipLocked().execute();
-      if (rows.length === 0) return [];
-      await trx
-        .updateTable('webhook_deliveries')
-        .set({ claimed_until: until })
-        .where(
-          'delivery_id',
-          'in',
-          rows.map((r) => r.delivery_id),
-        )
-        .execute();
-      return rows.map((row) => ({ ...row, claimed_until: until }));
-    });
-  }
-  const claimed: WebhookDeliveriesTable[] = [];
-  for (const row of await due(db).execute()) {
-    const result = await db
-      .updateTable('webhook_deliveries')
-      .set({ claimed_until: until })
-      .where('delivery_id', '=', row.delivery_id)
-      .where('status', '=', 'PENDING')
-      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
-      .executeTakeFirst();
-    if (result.numUpdatedRows > 0n) claimed.push({ ...row, claimed_until: until });
-  }
-  return claimed;
+  return claimDueRows(db, 'webhook_deliveries', now, until, limit);
 }
 
 /** Records one attempt and what it left the delivery as, together. */
