@@ -219,12 +219,20 @@ export class Mnemo {
 
   /**
    * A metric's points in step order: all of them, or with `points` a min/max-preserving sample of about that many
-   * (for charts of long histories).
+   * (for charts of long histories); `startStep` and `endStep` keep only the steps between them, both included.
    */
-  async metricHistory(runId: string, key: string, options: { points?: number } = {}): Promise<Metric[]> {
+  async metricHistory(
+    runId: string,
+    key: string,
+    options: { points?: number; startStep?: number; endStep?: number } = {},
+  ): Promise<Metric[]> {
     const path = apiPath`/runs/${runId}/metric-history`;
+    const range = { startStep: options.startStep, endStep: options.endStep };
     if (options.points !== undefined) {
-      const sampled = await this.http.request<MetricHistory>('GET', withQuery(path, { key, points: options.points }));
+      const sampled = await this.http.request<MetricHistory>(
+        'GET',
+        withQuery(path, { key, points: options.points, ...range }),
+      );
       return sampled.metrics.map(readMetric);
     }
     const all: Metric[] = [];
@@ -232,7 +240,7 @@ export class Mnemo {
     do {
       const page = await this.http.request<MetricHistory>(
         'GET',
-        withQuery(path, { key, maxResults: HISTORY_PAGE, pageToken }),
+        withQuery(path, { key, maxResults: HISTORY_PAGE, pageToken, ...range }),
       );
       all.push(...page.metrics.map(readMetric));
       pageToken = page.nextPageToken;

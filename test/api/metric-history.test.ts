@@ -45,6 +45,36 @@ describe.each(backends)('metric history on $name', (backend) => {
     expect(steps).toEqual(Array.from({ length: total }, (_, i) => i));
   });
 
+  it('pages through a range of steps only', async () => {
+    const steps: number[] = [];
+    let pageToken: string | undefined;
+    let pages = 0;
+    do {
+      const query = new URLSearchParams({
+        key: 'train/loss',
+        maxResults: '3000',
+        startStep: '9995',
+        endStep: '17004',
+        ...(pageToken ? { pageToken } : {}),
+      });
+      const { status, body } = await api.call<History>('GET', `/api/v1/runs/${runId}/metric-history?${query}`);
+      expect(status).toBe(200);
+      steps.push(...body.metrics.map((m) => m.step));
+      pageToken = body.nextPageToken;
+      pages++;
+    } while (pageToken);
+    // 7,010 steps, crossing the boundary between two logged batches: three pages.
+    expect(pages).toBe(3);
+    expect(steps).toEqual(Array.from({ length: 7_010 }, (_, i) => 9_995 + i));
+    const tail = await api.call<History>('GET', `/api/v1/runs/${runId}/metric-history?key=train/loss&startStep=29998`);
+    expect(tail.body.metrics.map((m) => [m.step, m.value])).toEqual([
+      [29_998, Math.sin(29.998)],
+      [29_999, Math.sin(29.999)],
+    ]);
+    const none = await api.call<History>('GET', `/api/v1/runs/${runId}/metric-history?key=train/loss&startStep=40000`);
+    expect(none.body).toEqual({ metrics: [] });
+  });
+
   it('downsamples to at most N points keeping the extremes', async () => {
     const { status, body } = await api.call<History>(
       'GET',
@@ -103,7 +133,8 @@ describe.each(backends)('metric history on $name', (backend) => {
       'key=train/loss&pageToken=xyz',
       'points=5',
       'key=train/loss&points=100&startStep=500&endStep=400',
-      'key=train/loss&startStep=5',
+      'key=train/loss&startStep=9&endStep=3',
+      'key=train/loss&maxResults=10&endStep=-',
       'key=train/loss&points=100&endStep=1.5',
       'key=train/loss&points=100&startStep=abc',
     ]) {

@@ -30,6 +30,8 @@ describe.each(backends)('SDK metric batching on $name', (backend) => {
     const history = await mnemo.metricHistory(run.id, 'loss');
     expect(history).toHaveLength(12_000);
     expect(new Set(history.map((m) => m.step)).size).toBe(12_000);
+    const zoomed = await mnemo.metricHistory(run.id, 'loss', { startStep: 4_990, endStep: 5_009 });
+    expect(zoomed.map((m) => m.step)).toEqual(Array.from({ length: 20 }, (_, i) => 4_990 + i));
     await run.end();
     expect(batchRequests(requests)).toHaveLength(3);
   });

@@ -198,24 +198,24 @@ export async function runRoutes(app: TypedApp, { services }: { services: Service
     },
     async (request) => {
       const { key, maxResults, pageToken, points, startStep, endStep } = request.query;
+      const range = {
+        startStep: startStep === undefined ? undefined : Number(startStep),
+        endStep: endStep === undefined ? undefined : Number(endStep),
+      };
       if (points !== undefined) {
-        const sampled = await services.metricHistory.sampled(request.params.runId, key, Number(points), {
-          startStep: startStep === undefined ? undefined : Number(startStep),
-          endStep: endStep === undefined ? undefined : Number(endStep),
-        });
+        const sampled = await services.metricHistory.sampled(request.params.runId, key, Number(points), range);
         return {
           metrics: sampled.metrics.map(presentMetric),
           totalPoints: sampled.totalPoints,
           hiddenNaN: sampled.hiddenNaN.map(presentMetric),
         };
       }
-      if (startStep !== undefined || endStep !== undefined) {
-        throw invalid('startStep and endStep select what a sampled history (points=N) covers; page without them');
-      }
-      const page = await services.metricHistory.page(request.params.runId, key, {
-        maxResults: maxResults === undefined ? undefined : Number(maxResults),
-        pageToken,
-      });
+      const page = await services.metricHistory.page(
+        request.params.runId,
+        key,
+        { maxResults: maxResults === undefined ? undefined : Number(maxResults), pageToken },
+        range,
+      );
       return { ...page, metrics: page.metrics.map(presentMetric) };
     },
   );

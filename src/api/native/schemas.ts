@@ -260,8 +260,8 @@ export const MetricHistoryQuery = Type.Object(
     maxResults: Type.Optional(Digits),
     pageToken: Type.Optional(Type.String({ maxLength: 1000 })),
     points: Type.Optional(Digits),
-    startStep: Type.Optional({ ...StepDigits, description: 'With points: sample only steps from this one on' }),
-    endStep: Type.Optional({ ...StepDigits, description: 'With points: sample only steps up to this one' }),
+    startStep: Type.Optional({ ...StepDigits, description: 'Only steps from this one on (pages and samples alike)' }),
+    endStep: Type.Optional({ ...StepDigits, description: 'Only steps up to this one (pages and samples alike)' }),
   },
   { additionalProperties: false },
 );

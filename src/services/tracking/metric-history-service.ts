@@ -26,22 +26,38 @@ export const MAX_HISTORY_PAGE = 25_000;
 export const MAX_SAMPLED_POINTS = 10_000;
 const COARSEST_SHIFT = BLOCK_SHIFTS.at(-1)!;
 
+/** Refuses a step range whose ends are not integers or are the wrong way round. */
+function checkRange(range: StepRange): void {
+  for (const [name, step] of Object.entries(range)) {
+    if (step !== undefined && !Number.isSafeInteger(step)) throw invalid(`${name} must be an integer; got ${step}`);
+  }
+  const { startStep, endStep } = range;
+  if (startStep !== undefined && endStep !== undefined && startStep > endStep) {
+    throw invalid(`startStep (${startStep}) must not be after endStep (${endStep})`);
+  }
+}
+
 export class MetricHistoryService {
   constructor(private readonly deps: ServiceDeps) {}
 
-  /** One page of a metric's points in step order; the token resumes right after the last point returned. */
+  /**
+   * One page of a metric's points in step order, optionally over a range of steps only; the token resumes right
+   * after the last point returned.
+   */
   async page(
     runId: string,
     key: string,
     options: { maxResults?: number | undefined; pageToken?: string | undefined },
+    range: StepRange = {},
   ): Promise<{ metrics: Metric[]; nextPageToken?: string }> {
     const limit = options.maxResults ?? MAX_HISTORY_PAGE;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_PAGE) {
       throw invalid(`max_results must be between 1 and ${MAX_HISTORY_PAGE}; got ${options.maxResults}`);
     }
+    checkRange(range);
     const after = options.pageToken ? decodeHistoryCursor(options.pageToken) : undefined;
     await this.requireRun(runId);
-    const { metrics, last } = await metricHistoryPage(this.deps.store.db, runId, key, after, limit);
+    const { metrics, last } = await metricHistoryPage(this.deps.store.db, runId, key, after, limit, range);
     const result: { metrics: Metric[]; nextPageToken?: string } = { metrics };
     if (metrics.length === limit && last) result.nextPageToken = encodeHistoryCursor(last);
     return result;
@@ -64,12 +80,7 @@ export class MetricHistoryService {
       throw invalid(`points must be an integer between 2 and ${MAX_SAMPLED_POINTS}; got ${points}`);
     }
     const { startStep, endStep } = range;
-    for (const [name, step] of Object.entries(range)) {
-      if (step !== undefined && !Number.isSafeInteger(step)) throw invalid(`${name} must be an integer; got ${step}`);
-    }
-    if (startStep !== undefined && endStep !== undefined && startStep > endStep) {
-      throw invalid(`startStep (${startStep}) must not be after endStep (${endStep})`);
-    }
+    checkRange(range);
     await this.requireRun(runId);
     const db = this.deps.store.db;
     const totalPoints = await metricPointCount(db, runId, key, COARSEST_SHIFT);

@@ -111,8 +111,13 @@ export async function metricHistoryPage(
   key: string,
   after: HistoryCursor | undefined,
   limit: number,
+  range: StepRange = {},
 ): Promise<{ metrics: Metric[]; last: HistoryCursor | undefined }> {
-  const spans = await metricChunkSpans(db, runId, key, { startStep: after?.step });
+  const from = Math.max(after?.step ?? Number.NEGATIVE_INFINITY, range.startStep ?? Number.NEGATIVE_INFINITY);
+  const spans = await metricChunkSpans(db, runId, key, {
+    startStep: Number.isFinite(from) ? from : undefined,
+    endStep: range.endStep,
+  });
   const loaded: ReturnType<typeof columnsOf>[] = [];
   let next = 0;
   let series: MetricSeries = {
@@ -132,7 +137,7 @@ export async function metricHistoryPage(
       next++;
     }
     for (const chunk of await metricChunksStartingIn(db, runId, key, from, to)) loaded.push(columnsOf(chunk));
-    series = mergeChunks(loaded, { after }, true);
+    series = mergeChunks(loaded, { ...range, after }, true);
     if (series.count >= limit && (next === spans.length || spans[next]!.first_step > series.steps[limit - 1]!)) break;
   }
   const count = Math.min(limit, series.count);
