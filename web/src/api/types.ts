@@ -41,6 +41,7 @@ export type {
   LineageEdge,
   LineageNode,
   LineagePath,
+  PathStep,
   ReachedNode,
   Walk as LineageWalk,
 } from '../../../src/sdk/lineage.js';

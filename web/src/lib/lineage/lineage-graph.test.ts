@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { node, step, walkOf } from './fixtures.test-support.js';
 import { edgeKey, emptyGraph, isExpanded, neighbours, withSteps, withWalk } from './lineage-graph.js';
+import { viewProv } from './view-prov.js';
 
 const raw = node('dataset_version:raw', 'raw@1');
 const job = node('run:job', 'clean');
@@ -76,5 +77,24 @@ describe('neighbours', () => {
     expect(sides.get(job.id)?.incoming.map((e) => e.from)).toEqual([raw.id]);
     expect(sides.get(job.id)?.outgoing.map((e) => e.to)).toEqual([clean.id]);
     expect(sides.get(raw.id)?.incoming).toEqual([]);
+  });
+});
+
+describe('viewProv', () => {
+  it('maps the graph on screen onto PROV as the server does', () => {
+    const graph = withSteps(
+      emptyGraph,
+      [raw, job, clean],
+      [step(raw.id, 'consumed', job.id), step(job.id, 'produced', clean.id)],
+    );
+    const doc = viewProv(graph);
+    expect(Object.keys(doc.activity)).toEqual(['mnemo:run:job']);
+    expect(Object.keys(doc.entity).sort()).toEqual(['mnemo:dataset_version:clean', 'mnemo:dataset_version:raw']);
+    expect(Object.values(doc.used)).toEqual([
+      { 'prov:activity': 'mnemo:run:job', 'prov:entity': 'mnemo:dataset_version:raw' },
+    ]);
+    expect(Object.values(doc.wasGeneratedBy)).toEqual([
+      { 'prov:entity': 'mnemo:dataset_version:clean', 'prov:activity': 'mnemo:run:job' },
+    ]);
   });
 });

@@ -85,7 +85,7 @@ function originClauses(node: LineageNode, incoming: readonly GraphEdge[], read: 
 }
 
 /** What became of a node, read from the edges leaving it, as clauses ("was used by run r2"). */
-function useClauses(node: LineageNode, outgoing: readonly GraphEdge[], read: Reader): string[] {
+function fateClauses(node: LineageNode, outgoing: readonly GraphEdge[], read: Reader): string[] {
   const named = (type: GraphEdge['type']) =>
     outgoing
       .filter((e) => e.type === type)
@@ -137,10 +137,10 @@ export function lineageStory(graph: LineageGraph, focusId: string, maxSentences 
       const clauses = originClauses(node, incoming(node.id), read);
       if (clauses.length === 0) break;
       sentence += `${lead} ${joinClauses(clauses)}`;
-      const parents = [...new Set(incoming(node.id).map((e) => e.from))].filter((id) => !told.has(id));
+      const parents: string[] = [...new Set(incoming(node.id).map((e) => e.from))].filter((id) => !told.has(id));
       for (const id of parents) told.add(id);
       const [only] = parents;
-      const next = parents.length === 1 && only ? read(only) : undefined;
+      const next: LineageNode | undefined = parents.length === 1 && only ? read(only) : undefined;
       if (next && originClauses(next, incoming(next.id), read).length > 0) {
         node = next;
         lead = ', which';
@@ -158,7 +158,7 @@ export function lineageStory(graph: LineageGraph, focusId: string, maxSentences 
     const next = read(queue.shift() ?? '');
     if (next) tell(next, capitalise(plainName(next)));
   }
-  const uses = useClauses(focus, outgoing(focus.id), read);
+  const uses = fateClauses(focus, outgoing(focus.id), read);
   if (uses.length > 0) sentences.push(`It ${joinClauses(uses)}.`);
   const upstream = countBeyond(focus.id, incoming, (e) => e.from);
   const downstream = countBeyond(focus.id, outgoing, (e) => e.to);
