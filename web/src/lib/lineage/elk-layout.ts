@@ -18,20 +18,27 @@ export type Positions = Map<string, { x: number; y: number }>;
  */
 let elk: InstanceType<typeof ELK> | undefined;
 
-const LAYOUT_OPTIONS = {
+/**
+ * React Flow draws its own edges, so ELK routes them as plain polylines (orthogonal routing, ELK's default, costs
+ * more than all the rest at a few hundred nodes), with one pass of crossing reduction. Past a few hundred nodes the
+ * simple node placement keeps a layout near half a second where Brandes–Köpf would take twice as long.
+ */
+const LARGE = 200;
+const layoutOptions = (nodes: number) => ({
   'elk.algorithm': 'layered',
   'elk.direction': 'RIGHT',
+  'elk.edgeRouting': 'POLYLINE',
+  'elk.layered.thoroughness': '1',
+  'elk.layered.nodePlacement.strategy': nodes > LARGE ? 'SIMPLE' : 'BRANDES_KOEPF',
   'elk.layered.spacing.nodeNodeBetweenLayers': '70',
   'elk.spacing.nodeNode': '18',
-  'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
-  'elk.separateConnectedComponents': 'true',
-};
+});
 
 export async function layoutGraph(input: LayoutInput): Promise<Positions> {
   elk ??= new ELK({ workerFactory: () => new Worker(elkWorkerUrl) });
   const graph: ElkNode = {
     id: 'root',
-    layoutOptions: LAYOUT_OPTIONS,
+    layoutOptions: layoutOptions(input.nodes.length),
     children: input.nodes.map((n) => ({ id: n.id, width: NODE_WIDTH, height: NODE_HEIGHT })),
     edges: input.edges.map((e) => ({ id: e.id, sources: [e.from], targets: [e.to] })),
   };

@@ -11,18 +11,19 @@ import {
 } from '@xyflow/react';
 import { useEffect, useMemo, useState } from 'react';
 import type { WalkDirection } from '../../api/lineage-client.js';
-import type { Positions } from '../../lib/lineage/elk-layout.js';
 import { styleOf } from '../../lib/lineage/entity-style.js';
-import type { ViewEdge, ViewNode } from '../../lib/lineage/node-groups.js';
+import type { ViewEdge } from '../../lib/lineage/node-groups.js';
 import { EdgeProvenance } from './EdgeProvenance.js';
 import { type LineageFlowNode, LineageNodeCard } from './LineageNodeCard.js';
+import type { LaidOut } from './use-elk-layout.js';
+
+const NONE: never[] = [];
 
 const NODE_TYPES: NodeTypes = { lineage: LineageNodeCard };
 
 export interface CanvasProps {
-  nodes: readonly ViewNode[];
-  edges: readonly ViewEdge[];
-  positions: Positions;
+  /** The view as last laid out; the page keeps it on screen while a changed view is being laid out. */
+  shown: LaidOut | null;
   ready: boolean;
   focusId: string;
   selectedId: string | null;
@@ -38,16 +39,18 @@ export interface CanvasProps {
  * Hovering an edge shows which run and event recorded it.
  */
 export function LineageCanvas(props: CanvasProps) {
-  const { nodes, edges, positions, ready, focusId, selectedId, highlighted, canExpand, onSelect, dark } = props;
+  const { shown, ready, focusId, selectedId, highlighted, canExpand, onSelect, dark } = props;
   const flow = useReactFlow();
   const [hovered, setHovered] = useState<{ edge: ViewEdge; x: number; y: number } | null>(null);
+  const nodes = shown?.nodes ?? NONE;
+  const edges = shown?.edges ?? NONE;
 
   const flowNodes = useMemo<LineageFlowNode[]>(
     () =>
       nodes.map((view) => ({
         id: view.id,
         type: 'lineage',
-        position: positions.get(view.id) ?? { x: 0, y: 0 },
+        position: shown?.positions.get(view.id) ?? { x: 0, y: 0 },
         selected: view.id === selectedId,
         data: {
           view,
@@ -60,27 +63,26 @@ export function LineageCanvas(props: CanvasProps) {
           },
         },
       })),
-    [nodes, positions, selectedId, focusId, highlighted, canExpand],
+    [nodes, shown, selectedId, focusId, highlighted, canExpand],
   );
 
-  const flowEdges = useMemo<Edge[]>(
-    () =>
-      edges.map((edge) => {
-        const lit = highlighted !== null && highlighted.has(edge.from) && highlighted.has(edge.to);
-        const colour = lit ? '#f59f00' : styleOf(nodes.find((n) => n.id === edge.from)?.kind ?? '').colour;
-        return {
-          id: edge.id,
-          source: edge.from,
-          target: edge.to,
-          label: edge.count > 1 ? `×${edge.count}` : undefined,
-          className: lit ? 'lineage-edge lit' : highlighted ? 'lineage-edge dimmed' : 'lineage-edge',
-          style: { stroke: colour, strokeWidth: lit ? 3 : 1.5 },
-          markerEnd: { type: MarkerType.ArrowClosed, color: colour },
-          data: { edge },
-        };
-      }),
-    [edges, nodes, highlighted],
-  );
+  const flowEdges = useMemo<Edge[]>(() => {
+    const kindOf = new Map(nodes.map((n) => [n.id, n.kind]));
+    return edges.map((edge) => {
+      const lit = highlighted !== null && highlighted.has(edge.from) && highlighted.has(edge.to);
+      const colour = lit ? '#f59f00' : styleOf(kindOf.get(edge.from) ?? '').colour;
+      return {
+        id: edge.id,
+        source: edge.from,
+        target: edge.to,
+        label: edge.count > 1 ? `×${edge.count}` : undefined,
+        className: lit ? 'lineage-edge lit' : highlighted ? 'lineage-edge dimmed' : 'lineage-edge',
+        style: { stroke: colour, strokeWidth: lit ? 3 : 1.5 },
+        markerEnd: { type: MarkerType.ArrowClosed, color: colour },
+        data: { edge },
+      };
+    });
+  }, [edges, nodes, highlighted]);
 
   // Each new layout is fitted to the frame once its positions are in, so an expansion is seen whole.
   useEffect(() => {

@@ -98,10 +98,9 @@ function LineageExplorer({ start }: { start: string }) {
   const exportPng = async () => {
     setExporting(true);
     try {
+      if (!layout.shown) return;
       const blob = await renderPng({
-        nodes: view.nodes,
-        edges: view.edges,
-        positions: layout.positions,
+        ...layout.shown,
         highlighted: highlight?.nodes ?? new Set(),
         dark,
       });
@@ -173,9 +172,7 @@ function LineageExplorer({ start }: { start: string }) {
       <div className="lineage-body">
         <NodeActions.Provider value={actions}>
           <LineageCanvas
-            nodes={view.nodes}
-            edges={view.edges}
-            positions={layout.positions}
+            shown={layout.shown}
             ready={layout.ready}
             focusId={focusId}
             selectedId={selectedId}

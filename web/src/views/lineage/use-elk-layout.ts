@@ -2,15 +2,25 @@ import { useEffect, useState } from 'react';
 import { layoutGraph, type Positions } from '../../lib/lineage/elk-layout.js';
 import type { ViewEdge, ViewNode } from '../../lib/lineage/node-groups.js';
 
+export interface LaidOut {
+  nodes: readonly ViewNode[];
+  edges: readonly ViewEdge[];
+  positions: Positions;
+}
+
+const signatureOf = (nodes: readonly ViewNode[], edges: readonly ViewEdge[]) =>
+  `${nodes.map((n) => n.id).join('\n')}\n\n${edges.map((e) => e.id).join('\n')}`;
+
 /**
- * Positions for the nodes on screen, laid out again whenever the set of nodes or edges changes (not when only
- * highlights change). `layoutFor` names the view the positions belong to, so the page can tell stale from current.
+ * The view as last laid out: nodes and edges with their positions. A changed view (nodes or edges added, a group
+ * folded or opened) is laid out in the background while the previous one stays on screen, so the page never draws
+ * hundreds of nodes piled at the origin only to move them a moment later. Highlights do not change the signature.
  */
 export function useElkLayout(nodes: readonly ViewNode[], edges: readonly ViewEdge[]) {
-  const signature = `${nodes.map((n) => n.id).join('\n')}\n\n${edges.map((e) => e.id).join('\n')}`;
-  const [state, setState] = useState<{ positions: Positions; layoutFor: string; error: Error | null }>({
-    positions: new Map(),
-    layoutFor: '',
+  const signature = signatureOf(nodes, edges);
+  const [state, setState] = useState<{ shown: LaidOut | null; shownFor: string; error: Error | null }>({
+    shown: null,
+    shownFor: '',
     error: null,
   });
   // biome-ignore lint/correctness/useExhaustiveDependencies: the signature names exactly the nodes and edges laid out
@@ -18,18 +28,13 @@ export function useElkLayout(nodes: readonly ViewNode[], edges: readonly ViewEdg
     if (nodes.length === 0) return;
     let current = true;
     layoutGraph({ nodes: [...nodes], edges: [...edges] }).then(
-      (positions) => current && setState({ positions, layoutFor: signature, error: null }),
+      (positions) => current && setState({ shown: { nodes, edges, positions }, shownFor: signature, error: null }),
       (error: unknown) =>
-        current &&
-        setState((s) => ({
-          ...s,
-          layoutFor: signature,
-          error: error instanceof Error ? error : new Error(String(error)),
-        })),
+        current && setState((s) => ({ ...s, error: error instanceof Error ? error : new Error(String(error)) })),
     );
     return () => {
       current = false;
     };
   }, [signature]);
-  return { ...state, ready: state.layoutFor === signature && nodes.length > 0 };
+  return { shown: state.shown, error: state.error, ready: state.shownFor === signature && nodes.length > 0 };
 }
