@@ -162,8 +162,8 @@ describe('the lineage graph in the web UI in Chromium', () => {
         'was trained by run train-v1, which used customers v3, which was produced by job clean_customers, which used raw_customers v1.',
       );
     // Colour by kind: the dataset's border is the dataset colour, the run's the run colour.
-    expect(await raw.evaluate((el) => getComputedStyle(el).borderColor)).toBe('rgb(47, 128, 237)');
-    expect(await nodeCard('train-v1').evaluate((el) => getComputedStyle(el).borderColor)).toBe('rgb(224, 122, 16)');
+    expect(await raw.getAttribute('style')).toContain('border-color: rgb(47, 128, 237)');
+    expect(await nodeCard('train-v1').getAttribute('style')).toContain('border-color: rgb(224, 122, 16)');
     await laidOut(6);
     // The walk that found the raw dataset saw nothing beyond it, so no button offers to read its upstream side; the
     // derived dataset's downstream side (other runs that read it) is still to be read.
@@ -248,7 +248,10 @@ describe('the lineage graph in the web UI in Chromium', () => {
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Export PROV-JSON' }).click(),
     ]);
-    const doc = JSON.parse(await readFile((await prov.path())!, 'utf8')) as Record<string, Record<string, unknown>>;
+    const doc = JSON.parse(await readFile((await prov.path())!, 'utf8')) as Record<
+      string,
+      Record<string, Record<string, unknown>>
+    >;
     expect(Object.keys(doc.activity!)).toContain(`mnemo:run:${trainRunId}`);
     expect(Object.values(doc.entity!).map((e) => e['prov:label'])).toContain('crm/raw_customers@1');
 
