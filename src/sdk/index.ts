@@ -10,7 +10,16 @@ export {
 export type { ArtifactSource } from './artifact-upload.js';
 export { MnemoApiError, MnemoConnectionError } from './errors.js';
 export type { FetchFunction } from './http-client.js';
-export { type EdgeType, LineageClient, type LineageNode } from './lineage.js';
+export {
+  type EdgeType,
+  type Impact,
+  LineageClient,
+  type LineageEdge,
+  type LineageNode,
+  type LineagePath,
+  type ReachedNode,
+  type Walk,
+} from './lineage.js';
 export { Mnemo, type MnemoOptions, SERVER_MAX_BATCH_POINTS, type StartRunOptions } from './mnemo.js';
 export {
   type GateResult,

@@ -12,6 +12,17 @@ export interface LineageNode {
   createdTime: number;
 }
 
+/** An edge as walks return it, stored upstream → downstream, with the run and the event that created it and when. */
+export interface LineageEdge {
+  from: string;
+  to: string;
+  type: EdgeType;
+  runId: string | null;
+  eventId: string | null;
+  createdTime: number;
+  attributes: Record<string, unknown>;
+}
+
 export interface PathStep {
   from: string;
   to: string;
@@ -33,7 +44,11 @@ export interface DepthReport {
 
 export interface Walk {
   roots: LineageNode[];
+  direction: 'upstream' | 'downstream';
+  edgeTypes: EdgeType[];
   nodes: ReachedNode[];
+  /** The edges between the walk's nodes, the roots included. */
+  edges: LineageEdge[];
   depth: DepthReport;
   truncated: boolean;
 }

@@ -46,6 +46,11 @@ const router = createBrowserRouter([
       { path: '/models/:name', element: <ModelPage /> },
       { path: '/models/:name/versions/:version', element: <VersionPage /> },
       { path: '/models/:name/compare', element: <VersionComparePage /> },
+      // React Flow and ELK are loaded only by the lineage page.
+      {
+        path: '/lineage',
+        lazy: async () => ({ Component: (await import('./views/lineage/LineagePage.js')).LineagePage }),
+      },
       { path: '/compare', lazy: async () => ({ Component: (await import('./views/ComparePage.js')).ComparePage }) },
       { path: '/tokens', element: <MyTokensPage /> },
       { path: '/inbox', element: <InboxPage /> },

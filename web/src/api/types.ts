@@ -35,28 +35,16 @@ export interface StepRange {
   endStep: number;
 }
 
-/** A vertex of the lineage graph as a walk reaches it (see GET /api/v1/lineage/upstream and /downstream). */
-export interface LineageNode {
-  id: string;
-  kind: string;
-  label: string;
-  attributes: Record<string, unknown>;
-  depth: number;
-  path: { from: string; to: string; type: string }[];
-}
-
-export interface LineageEdge {
-  from: string;
-  to: string;
-  type: string;
-  attributes: Record<string, unknown>;
-}
-
-export interface LineageWalk {
-  nodes: LineageNode[];
-  edges: LineageEdge[];
-}
-
+export type {
+  EdgeType,
+  Impact,
+  LineageEdge,
+  LineageNode,
+  LineagePath,
+  PathStep,
+  ReachedNode,
+  Walk as LineageWalk,
+} from '../../../src/sdk/lineage.js';
 export type {
   CheckResult,
   Evaluation,

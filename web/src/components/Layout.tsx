@@ -32,6 +32,7 @@ export function Layout() {
             Experiments
           </NavLink>
           <NavLink to="/models">Models</NavLink>
+          <NavLink to="/lineage">Lineage</NavLink>
           <NavLink to="/compare">Compare</NavLink>
           {user?.isAdmin && <NavLink to="/admin">Admin</NavLink>}
         </nav>

@@ -17,6 +17,7 @@ import { Sparkline } from '../components/Sparkline.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { Empty, ErrorMessage, Loading } from '../components/states.js';
 import { formatDuration, formatNumber, formatTime } from '../lib/format.js';
+import { lineagePath } from '../lib/lineage/lineage-path.js';
 import { isEnvironmentTag, isHiddenTag, SOURCE_TAGS, seedOf } from '../lib/run-facts.js';
 import { type LineageDataset, runLineageDatasets } from '../lib/run-lineage.js';
 import { useQueryState } from '../lib/url-state.js';
@@ -79,6 +80,9 @@ export function RunPage() {
           </h1>
         </div>
         <span className="spacer" />
+        <Link className="button" to={lineagePath(`run:${r.runId}`)}>
+          Lineage
+        </Link>
         <Link className="button" to={`/compare?runs=${encodeURIComponent(r.runId)}`}>
           Compare with…
         </Link>

@@ -9,6 +9,7 @@ import { LazyMarkdown } from '../../components/LazyMarkdown.js';
 import { StageBadge } from '../../components/StageBadge.js';
 import { ErrorMessage, Loading } from '../../components/states.js';
 import { formatBytes, formatNumber, formatTime } from '../../lib/format.js';
+import { lineagePath } from '../../lib/lineage/lineage-path.js';
 import { useApiQuery } from '../../lib/use-api-query.js';
 import { modelPath } from './registry-paths.js';
 
@@ -43,6 +44,10 @@ export function VersionPage() {
             {v.name} <span className="muted">v{v.version}</span> <StageBadge stage={v.stage} />
           </h1>
         </div>
+        <span className="spacer" />
+        <Link className="button" to={lineagePath(`model_version:${v.name}/${v.version}`)}>
+          Lineage
+        </Link>
       </div>
       <Provenance version={v} />
       {v.description && <LazyMarkdown source={v.description} />}
