@@ -53,13 +53,23 @@ describe('/proc parsers', () => {
       ppid: 10,
       userTicks: 250,
       systemTicks: 50,
+      childUserTicks: 3,
+      childSystemTicks: 1,
       rssPages: 300,
     });
     expect(parseProcessStat('garbage')).toBeUndefined();
   });
 
   it('finds every descendant of a process and nothing else', () => {
-    const p = (pid: number, ppid: number) => ({ pid, ppid, userTicks: 0, systemTicks: 0, rssPages: 1 });
+    const p = (pid: number, ppid: number) => ({
+      pid,
+      ppid,
+      userTicks: 0,
+      systemTicks: 0,
+      childUserTicks: 0,
+      childSystemTicks: 0,
+      rssPages: 1,
+    });
     const all = [p(1, 0), p(10, 1), p(11, 10), p(12, 11), p(20, 1), p(13, 10)];
     expect(
       descendantsOf(10, all)

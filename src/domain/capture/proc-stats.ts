@@ -97,6 +97,9 @@ export interface ProcessStat {
   /** CPU time in clock ticks. */
   userTicks: number;
   systemTicks: number;
+  /** CPU time of the children it has waited for (and theirs), in clock ticks. */
+  childUserTicks: number;
+  childSystemTicks: number;
   /** Resident set size in pages. */
   rssPages: number;
 }
@@ -110,13 +113,21 @@ export function parseProcessStat(line: string): ProcessStat | undefined {
   const open = line.indexOf('(');
   if (open < 0 || close < open) return undefined;
   const pid = Number(line.slice(0, open).trim());
-  // After ')': state(3) ppid(4) … utime(14) stime(15) … rss(24): index = field number - 3.
+  // After ')': state(3) ppid(4) … utime(14) stime(15) cutime(16) cstime(17) … rss(24): index = field number - 3.
   const rest = line
     .slice(close + 1)
     .trim()
     .split(/\s+/);
   const field = (n: number) => Number(rest[n - 3]);
-  const stat = { pid, ppid: field(4), userTicks: field(14), systemTicks: field(15), rssPages: field(24) };
+  const stat = {
+    pid,
+    ppid: field(4),
+    userTicks: field(14),
+    systemTicks: field(15),
+    childUserTicks: field(16),
+    childSystemTicks: field(17),
+    rssPages: field(24),
+  };
   return Object.values(stat).every(Number.isFinite) ? stat : undefined;
 }
 
