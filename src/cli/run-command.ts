@@ -197,7 +197,7 @@ async function capturedRun(
     logs.stdout.attach(child.stdout!, process.stdout, settings.logUploadMs, (t) => parsers?.stdout.push(t));
     logs.stderr.attach(child.stderr!, process.stderr, settings.logUploadMs, (t) => parsers?.stderr.push(t));
     if (child.pid !== undefined) monitor.watch(child.pid, RSS_SAMPLE_MS);
-    void sampler.start(settings.systemMetricsMs);
+    sampler.start(settings.systemMetricsMs);
   });
   parsers?.stdout.end();
   parsers?.stderr.end();

@@ -14,6 +14,7 @@ export class SystemSampler {
   private previous: SystemReading | undefined;
   private step = 0;
   private pending: Promise<void> | undefined;
+  private starting: Promise<void> | undefined;
 
   constructor(
     private readonly cwd: string,
@@ -21,7 +22,11 @@ export class SystemSampler {
     private readonly record: (metrics: Record<string, number>, step: number) => void,
   ) {}
 
-  async start(intervalMs: number): Promise<void> {
+  start(intervalMs: number): void {
+    this.starting = this.begin(intervalMs);
+  }
+
+  private async begin(intervalMs: number): Promise<void> {
     this.first = await this.read();
     this.previous = this.first;
     this.timer = setInterval(() => {
@@ -34,6 +39,7 @@ export class SystemSampler {
 
   /** Stops sampling, taking one last sample so even a short command has its system metrics. */
   async stop(): Promise<void> {
+    await this.starting;
     if (this.timer) clearInterval(this.timer);
     await this.pending;
     if (this.first) await this.sample();
