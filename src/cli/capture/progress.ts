@@ -3,18 +3,21 @@
  * printed when stderr is not a terminal or the work is quick, so logs and pipes stay clean.
  */
 export class Progress {
-  private readonly started = Date.now();
+  private readonly started: number;
   private shown = false;
   private lastDraw = 0;
 
   constructor(
     private readonly label: string,
-    private readonly stream: NodeJS.WriteStream = process.stderr,
-  ) {}
+    private readonly stream: Pick<NodeJS.WriteStream, 'isTTY' | 'write'> = process.stderr,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.started = clock();
+  }
 
   update(done: number, total: number): void {
     if (!this.stream.isTTY) return;
-    const now = Date.now();
+    const now = this.clock();
     if (now - this.started < 1000 || now - this.lastDraw < 100) return;
     this.lastDraw = now;
     this.shown = true;
