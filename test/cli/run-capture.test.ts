@@ -281,6 +281,23 @@ describe.each(backends)('mnemo run capture on $name', (backend) => {
   );
 
   it(
+    'goes on logging when the terminal reading its output goes away, as with `mnemo run … | head`',
+    async () => {
+      const script = 'for (let i = 0; i < 200000; i++) console.log(i)';
+      const result = await runMnemo(['run', '--tracking-uri', api.url, '--', 'node', '-e', script], work, {}, (child) =>
+        child.stdout.destroy(),
+      );
+      expect(result.code, result.stderr).toBe(0);
+      const runId = runIdOf(result.stderr);
+      expect((await client().getRun(runId)).status).toBe('FINISHED');
+      const expected = Array.from({ length: 200000 }, (_, i) => `${i}\n`).join('');
+      const files = await client().listArtifacts(runId, 'logs');
+      expect(files.find((f) => f.path === 'logs/stdout.txt')?.sha256).toBe(sha256(expected).slice('sha256:'.length));
+    },
+    CLI_TIMEOUT,
+  );
+
+  it(
     'streams an output far larger than it keeps in memory into the log artifact',
     async () => {
       const megabytes = 24;

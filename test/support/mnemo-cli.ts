@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -16,9 +17,15 @@ export interface CliResult {
 
 /**
  * Runs `mnemo <args>` from the sources in `cwd`, as a user would from a shell, with no tracking settings leaking in
- * from the test's own environment; `env` adds variables for this call only.
+ * from the test's own environment; `env` adds variables for this call only. `onFirstStdout` is called once, when
+ * the CLI first writes to stdout.
  */
-export function runMnemo(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
+export function runMnemo(
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+  onFirstStdout?: (child: ChildProcessByStdio<null, Readable, Readable>) => void,
+): Promise<CliResult> {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !key.startsWith('MLFLOW_') && !key.startsWith('MNEMO_')),
   );
@@ -30,7 +37,10 @@ export function runMnemo(args: string[], cwd: string, env: Record<string, string
     });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (stdout.length === 0) onFirstStdout?.(child);
+      stdout.push(chunk);
+    });
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.once('error', reject);
     child.once('close', (code) =>

@@ -43,10 +43,17 @@ export class OutputLog {
     const release = () => {
       if (--waiting === 0) source.resume();
     };
+    // A terminal that goes away (`mnemo run … | head`) stops getting output; the log and the command go on.
+    let terminalOpen = true;
+    terminal.on('error', () => {
+      if (!terminalOpen) return;
+      terminalOpen = false;
+      terminal.emit('drain');
+    });
     source.on('data', (chunk: Buffer) => {
       this.written += chunk.length;
       if (onText) onText(decoder.write(chunk));
-      for (const sink of [terminal, this.file]) {
+      for (const sink of terminalOpen ? [terminal, this.file] : [this.file]) {
         if (!sink.write(chunk)) {
           waiting++;
           source.pause();
