@@ -112,6 +112,48 @@ describe.each(backends)('mnemo run capture on $name', (backend) => {
   );
 
   it(
+    'records GPUs when nvidia-smi answers: model, count and memory, and system/gpu_* metrics',
+    async () => {
+      // A stand-in nvidia-smi on PATH that answers the query as the real one does for two GPUs.
+      const bin = join(work, 'fake-bin');
+      await mkdir(bin, { recursive: true });
+      const answer = 'NVIDIA A100-SXM4-40GB, 40960, 10240, 87\nNVIDIA A100-SXM4-40GB, 40960, 0, 0';
+      await writeFile(join(bin, 'nvidia-smi'), `#!/bin/sh\nprintf '${answer}\\n'\n`, { mode: 0o755 });
+      const result = await run(
+        ['--system-metrics-interval', '0.2', '--', 'node', '-e', 'setTimeout(() => {}, 500)'],
+        work,
+        {
+          PATH: `${bin}:${process.env.PATH}`,
+        },
+      );
+      expect(result.code, result.stderr).toBe(0);
+      const runId = runIdOf(result.stderr);
+      const got = await client().getRun(runId);
+      expect(got.tags).toMatchObject({
+        'mnemo.gpu.model': 'NVIDIA A100-SXM4-40GB',
+        'mnemo.gpu.count': '2',
+        'mnemo.gpu.memoryMiB': '81920',
+      });
+      const utilisation = await client().metricHistory(runId, 'system/gpu_0_utilization_percentage');
+      expect(utilisation.length).toBeGreaterThan(0);
+      expect(utilisation.every((m) => m.value === 87)).toBe(true);
+      const memory = await client().metricHistory(runId, 'system/gpu_1_memory_usage_percentage');
+      expect(memory.map((m) => m.value)).toContain(0);
+      const environmentId = encodeURIComponent(got.tags['mnemo.environment.id']!);
+      const { body } = await api.call<{ environment: { hardware: Record<string, unknown> } }>(
+        'GET',
+        `/api/v1/lineage/environments/${environmentId}`,
+      );
+      expect(body.environment.hardware).toMatchObject({
+        gpuModel: 'NVIDIA A100-SXM4-40GB',
+        gpuCount: 2,
+        gpuMemoryMiB: 81920,
+      });
+    },
+    CLI_TIMEOUT,
+  );
+
+  it(
     'records a git checkout: the diff of tracked files with its digest, untracked names, the remote without credentials, lockfiles and the seed',
     async () => {
       const repo = join(work, 'repo');
