@@ -1,32 +1,29 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { constants, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { envVarRefusal } from '../domain/capture/secret-names.js';
 import { parseSeed, recognisedSeed } from '../domain/capture/seed.js';
 import { invalid } from '../domain/errors.js';
-import { type ActiveRun, LineageClient, Mnemo, MnemoConnectionError, type RunStatus } from '../sdk/index.js';
+import { type ActiveRun, LineageClient, Mnemo, MnemoConnectionError } from '../sdk/index.js';
 import { collect } from './access-client.js';
-import { CaptureRecorder, clip } from './capture/capture-recorder.js';
-import { type CodeState, captureCode } from './capture/code-capture.js';
+import { CaptureRecorder } from './capture/capture-recorder.js';
+import { conclude, runChild } from './capture/child-process.js';
+import { captureCode } from './capture/code-capture.js';
 import { DataHasher, dataItems } from './capture/data-capture.js';
 import { captureEnvironment } from './capture/environment-capture.js';
 import { queryGpus } from './capture/gpu.js';
 import { OutputLog } from './capture/output-log.js';
 import { OutputMetrics } from './capture/output-metrics.js';
 import { ResourceMonitor } from './capture/resource-monitor.js';
+import { sourceTags } from './capture/source-tags.js';
 import { SystemSampler } from './capture/system-sampler.js';
 import { isRefusal } from './failure.js';
 import { clientToken, envOption, trackingUriOption } from './options.js';
 
 const DEFAULT_EXPERIMENT = 'Default';
-const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 /** How often the process tree's memory is sampled for the peak RSS. */
 const RSS_SAMPLE_MS = 500;
-/** After the command exits, how long descendants that still hold its output pipes are waited for. */
-const DRAIN_GRACE_MS = 2000;
 
 interface RunOptions {
   trackingUri: string;
@@ -50,9 +47,6 @@ interface Settings {
   systemMetricsMs: number;
   logUploadMs: number;
 }
-
-/** How the wrapped command ended. */
-type Outcome = { code: number } | { signal: NodeJS.Signals } | { error: Error };
 
 export function runCommand(): Command {
   return new Command('run')
@@ -171,10 +165,7 @@ async function capturedRun(
 
   if (code) await recorder.code(code);
   const gpus = await queryGpus();
-  const envVars = Object.fromEntries(
-    settings.envVars.filter((n) => process.env[n] !== undefined).map((n) => [n, process.env[n]!]),
-  );
-  await recorder.environment(await captureEnvironment(cwd, settings.envVars, gpus), gpus, envVars);
+  await recorder.environment(await captureEnvironment(cwd, settings.envVars, gpus), gpus);
   await recorder.data(
     hasher,
     settings.data.filter((d) => d.role === 'input'),
@@ -264,100 +255,4 @@ async function seedTags(
     console.error(`mnemo: could not record the seed: ${error instanceof Error ? error.message : String(error)}`);
     return {};
   }
-}
-
-/**
- * Runs the command with its stdin inherited and its output piped (for the logs), passing on the signals the
- * wrapper receives so it can shut down cleanly. `started` attaches the capture once the process exists.
- */
-function runChild(argv: string[], env: NodeJS.ProcessEnv, started: (child: ChildProcess) => void): Promise<Outcome> {
-  return new Promise((resolvePromise) => {
-    const [program, ...args] = argv;
-    const child = spawn(program!, args, { stdio: ['inherit', 'pipe', 'pipe'], env });
-    started(child);
-    const forward = (signal: NodeJS.Signals) => child.kill(signal);
-    for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
-    let settled = false;
-    const settle = (outcome: Outcome) => {
-      if (settled) return;
-      settled = true;
-      for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
-      resolvePromise(outcome);
-    };
-    child.once('error', (error) => settle({ error }));
-    child.once('exit', (code, signal) => {
-      const outcome: Outcome = signal ? { signal } : { code: code ?? 1 };
-      // Output still in the pipes is read first; a descendant that keeps them open is not waited for long.
-      const grace = setTimeout(() => {
-        child.stdout?.destroy();
-        child.stderr?.destroy();
-        settle(outcome);
-      }, DRAIN_GRACE_MS);
-      child.once('close', () => {
-        clearTimeout(grace);
-        settle(outcome);
-      });
-    });
-  });
-}
-
-/** Run status, the wrapper's own exit code (a shell's conventions), and tags saying how the command ended. */
-function conclude(
-  outcome: Outcome,
-  program: string,
-): { status: RunStatus; exitCode: number; tags: Record<string, string> } {
-  if ('signal' in outcome) {
-    const exitCode = 128 + (constants.signals[outcome.signal] ?? 0);
-    return { status: 'KILLED', exitCode, tags: { 'mnemo.signal': outcome.signal } };
-  }
-  if ('error' in outcome) {
-    const notFound = (outcome.error as NodeJS.ErrnoException).code === 'ENOENT';
-    const exitCode = notFound ? 127 : 126;
-    return {
-      status: 'FAILED',
-      exitCode,
-      tags: { 'mnemo.exitCode': String(exitCode), 'mnemo.error': `${program}: ${outcome.error.message}` },
-    };
-  }
-  return {
-    status: outcome.code === 0 ? 'FINISHED' : 'FAILED',
-    exitCode: outcome.code,
-    tags: { 'mnemo.exitCode': String(outcome.code) },
-  };
-}
-
-function sourceTags(argv: string[], code: CodeState | undefined): Record<string, string> {
-  const tags: Record<string, string> = {
-    'mnemo.command': clip(shellJoin(argv)),
-    'mlflow.source.name': clip(sourceName(argv)),
-    'mlflow.source.type': 'LOCAL',
-  };
-  if (code) {
-    tags['mlflow.source.git.commit'] = code.commit;
-    tags['mlflow.source.git.branch'] = code.branch;
-    tags['mnemo.source.git.dirty'] = String(code.dirty);
-  }
-  return tags;
-}
-
-/**
- * What MLflow calls the source: the script being run. For `python train.py` that is train.py, the first
- * argument naming an existing file; for a program run on its own, the program.
- */
-function sourceName(argv: string[]): string {
-  const script = argv.slice(1).find((arg) => !arg.startsWith('-') && isFile(arg));
-  return script ?? argv[0] ?? '';
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/** The command line as a POSIX shell would need it typed, so it can be copied and run again. */
-function shellJoin(argv: string[]): string {
-  return argv.map((arg) => (/^[\w./:=@%+,-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`)).join(' ');
 }

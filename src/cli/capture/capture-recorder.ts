@@ -51,7 +51,7 @@ export class CaptureRecorder {
     });
   }
 
-  async environment(env: CapturedEnvironment, gpus: GpuInfo[] | undefined, envVars: Record<string, string>) {
+  async environment(env: CapturedEnvironment, gpus: GpuInfo[] | undefined) {
     await this.attempt('environment files', async () => {
       await this.run.logArtifact(
         { path: 'environment.json', data: `${JSON.stringify(env.document, null, 2)}\n` },
@@ -63,7 +63,7 @@ export class CaptureRecorder {
         await this.run.logArtifact(lockfile.absolutePath, `environment/lockfiles${folder ? `/${folder}` : ''}`);
         tags[`mnemo.lockfile.${lockfile.path}`] = `sha256:${lockfile.sha256}`;
       }
-      for (const [name, value] of Object.entries(envVars)) tags[`mnemo.env.${name}`] = clip(value);
+      for (const [name, value] of Object.entries(env.envVars)) tags[`mnemo.env.${name}`] = clip(value);
       if (gpus) {
         tags['mnemo.gpu.model'] = gpus[0]!.name;
         tags['mnemo.gpu.count'] = String(gpus.length);

@@ -26,6 +26,8 @@ export interface CapturedEnvironment {
   /** The content-addressed part, registered as the run's environment entity. */
   spec: EnvironmentSpec;
   lockfiles: Lockfile[];
+  /** The variables named with `--env-var` that are set, with their values. */
+  envVars: Record<string, string>;
   /** Everything captured, as stored beside the run in `environment/environment.json`. */
   document: Record<string, unknown>;
 }
@@ -73,7 +75,7 @@ export async function captureEnvironment(
     lockfiles: lockfiles.map(({ path, sha256, size }) => ({ path, sha256: `sha256:${sha256}`, size })),
     envVars,
   };
-  return { spec, lockfiles, document };
+  return { spec, lockfiles, envVars, document };
 }
 
 async function findPython(): Promise<{ command: string; version: string } | undefined> {
