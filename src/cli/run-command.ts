@@ -1,62 +1,155 @@
-import { execFile, spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
-import { constants } from 'node:os';
-import { promisify } from 'node:util';
-import { Command } from 'commander';
-import { type ActiveRun, Mnemo, MnemoConnectionError, type RunStatus } from '../sdk/index.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { envVarRefusal } from '../domain/capture/secret-names.js';
+import { parseSeed, recognisedSeed } from '../domain/capture/seed.js';
+import { invalid } from '../domain/errors.js';
+import { type ActiveRun, LineageClient, Mnemo, MnemoConnectionError } from '../sdk/index.js';
+import { collect } from './access-client.js';
+import { CaptureRecorder } from './capture/capture-recorder.js';
+import { conclude, runChild } from './capture/child-process.js';
+import { captureCode } from './capture/code-capture.js';
+import { DataHasher, dataItems } from './capture/data-capture.js';
+import { captureEnvironment } from './capture/environment-capture.js';
+import { queryGpus } from './capture/gpu.js';
+import { OutputLog } from './capture/output-log.js';
+import { OutputMetrics } from './capture/output-metrics.js';
+import { ResourceMonitor } from './capture/resource-monitor.js';
+import { sourceTags } from './capture/source-tags.js';
+import { SystemSampler } from './capture/system-sampler.js';
 import { isRefusal } from './failure.js';
 import { clientToken, envOption, trackingUriOption } from './options.js';
 
 const DEFAULT_EXPERIMENT = 'Default';
-// The server refuses tag values longer than this; a very long command line is cut rather than refused.
-const TAG_VALUE_LIMIT = 8000;
-const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/** How often the process tree's memory is sampled for the peak RSS. */
+const RSS_SAMPLE_MS = 500;
 
 interface RunOptions {
   trackingUri: string;
   experiment?: string;
   runName?: string;
+  seed?: string;
+  envVar: string[];
+  input: string[];
+  output: string[];
+  parseMetrics?: boolean;
+  systemMetricsInterval: string;
+  logUploadInterval: string;
 }
 
-interface GitState {
-  commit: string;
-  branch: string;
-  dirty: boolean;
+/** What the command line asks for, checked before anything is created or run. */
+interface Settings {
+  seed: number | undefined;
+  envVars: string[];
+  data: ReturnType<typeof dataItems>;
+  parseMetrics: boolean;
+  systemMetricsMs: number;
+  logUploadMs: number;
 }
-
-/** How the wrapped command ended. */
-type Outcome = { code: number } | { signal: NodeJS.Signals } | { error: Error };
 
 export function runCommand(): Command {
   return new Command('run')
     .description(
-      'Run a command as a tracked run: creates the run, records the command line and git state, passes ' +
-        'MLFLOW_TRACKING_URI, MLFLOW_RUN_ID, MLFLOW_EXPERIMENT_ID and MNEMO_RUN_ID to the command, and ends the run ' +
-        'FINISHED, FAILED or KILLED as the command ends',
+      'Run a command as a tracked run: creates the run, records the command line, git state and diff, environment, ' +
+        'output, resource use and data, passes MLFLOW_TRACKING_URI, MLFLOW_RUN_ID, MLFLOW_EXPERIMENT_ID and ' +
+        'MNEMO_RUN_ID to the command, and ends the run FINISHED, FAILED or KILLED as the command ends',
     )
     .addOption(trackingUriOption())
     .addOption(
       envOption('--experiment <name>', 'experiment, created if missing (else MLFLOW_EXPERIMENT_NAME, else Default)'),
     )
     .addOption(envOption('--run-name <name>', 'name of the run (default: a generated one)'))
+    .option('--seed <n>', "the run's seed: sets MNEMO_SEED and PYTHONHASHSEED for the command and records it")
+    .option(
+      '--env-var <name>',
+      'record this environment variable (repeatable; secret-looking names are refused)',
+      collect,
+      [],
+    )
+    .option('--input <path|uri>', 'data the command reads: hashed and linked as consumed (repeatable)', collect, [])
+    .option(
+      '--output <path|uri>',
+      'data the command writes: hashed afterwards and linked as produced (repeatable)',
+      collect,
+      [],
+    )
+    .option('--parse-metrics', 'log lines such as `loss=0.31 step=12` or `{"loss": 0.31}` as metrics')
+    .addOption(
+      new Option('--system-metrics-interval <seconds>', 'how often system/* metrics are sampled')
+        .env('MNEMO_SYSTEM_METRICS_INTERVAL')
+        .default('10'),
+    )
+    .addOption(
+      new Option(
+        '--log-upload-interval <seconds>',
+        'how often the growing logs/stdout.txt and logs/stderr.txt are uploaded',
+      )
+        .env('MNEMO_LOG_UPLOAD_INTERVAL')
+        .default('10'),
+    )
     .argument('<command...>', 'the command to run, after --, e.g. mnemo run -- python train.py --lr 0.1')
     .action(async (argv: string[], options: RunOptions) => {
       process.exitCode = await trackedRun(argv, options);
     });
 }
 
+function readSettings(options: RunOptions, cwd: string): Settings {
+  for (const name of options.envVar) {
+    const refusal = envVarRefusal(name);
+    if (refusal) throw invalid(`--env-var ${refusal}`);
+  }
+  const seconds = (value: string, flag: string) => {
+    const n = Number(value);
+    if (!(n > 0 && n <= 86_400)) throw invalid(`${flag} takes a number of seconds above 0; got '${value}'`);
+    return Math.round(n * 1000);
+  };
+  return {
+    seed: options.seed === undefined ? undefined : parseSeed(options.seed),
+    envVars: [...new Set(options.envVar)],
+    data: dataItems(options.input, options.output, (p) => resolve(cwd, p)),
+    parseMetrics: options.parseMetrics === true,
+    systemMetricsMs: seconds(options.systemMetricsInterval, '--system-metrics-interval'),
+    logUploadMs: seconds(options.logUploadInterval, '--log-upload-interval'),
+  };
+}
+
 async function trackedRun(argv: string[], options: RunOptions): Promise<number> {
+  const cwd = process.cwd();
+  const settings = readSettings(options, cwd);
+  const hasher = new DataHasher();
+  // A missing input is the user's mistake: say so before a run is created or anything is started.
+  await hasher.requireInputs(settings.data);
+  const workDir = await mkdtemp(join(tmpdir(), 'mnemo-run-'));
+  try {
+    return await capturedRun(argv, options, settings, hasher, cwd, workDir);
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+async function capturedRun(
+  argv: string[],
+  options: RunOptions,
+  settings: Settings,
+  hasher: DataHasher,
+  cwd: string,
+  workDir: string,
+): Promise<number> {
   const trackingUri = options.trackingUri;
   const experimentName = options.experiment ?? process.env.MLFLOW_EXPERIMENT_NAME ?? DEFAULT_EXPERIMENT;
   const token = clientToken();
   const mnemo = new Mnemo({ url: trackingUri, token });
-  const git = await gitState(process.cwd());
+  const code = await captureCode(cwd, workDir);
   let run: ActiveRun;
   try {
     run = await mnemo.startRun({
       experimentName,
       ...(options.runName ? { runName: options.runName } : {}),
-      tags: sourceTags(argv, git),
+      tags: {
+        ...sourceTags(argv, code),
+        ...(settings.seed === undefined ? {} : { 'mnemo.seed': String(settings.seed), 'mnemo.seed.source': 'flag' }),
+      },
     });
   } catch (error) {
     // A server that is not there, or one that refuses the caller, is explained where every command's errors are.
@@ -67,20 +160,53 @@ async function trackedRun(argv: string[], options: RunOptions): Promise<number> 
     );
   }
   console.error(`mnemo: run ${run.id} in experiment '${experimentName}' on ${mnemo.url}`);
+  const warn = (message: string) => console.error(`mnemo: ${message}`);
+  const recorder = new CaptureRecorder(run, new LineageClient(mnemo.url, fetch, token), warn);
 
-  const outcome = await runChild(argv, {
-    ...process.env,
-    MLFLOW_TRACKING_URI: mnemo.url,
-    MLFLOW_RUN_ID: run.id,
-    MLFLOW_EXPERIMENT_ID: run.experimentId,
-    MNEMO_RUN_ID: run.id,
-    // The program's own MLflow client logs to the run as the same caller.
-    ...(token ? { MLFLOW_TRACKING_TOKEN: token, MNEMO_TRACKING_TOKEN: token } : {}),
+  if (code) await recorder.code(code);
+  const gpus = await queryGpus();
+  await recorder.environment(await captureEnvironment(cwd, settings.envVars, gpus), gpus);
+  await recorder.data(
+    hasher,
+    settings.data.filter((d) => d.role === 'input'),
+  );
+
+  const monitor = await ResourceMonitor.beforeStart();
+  const sampler = new SystemSampler(cwd, gpus !== undefined, (metrics, step) => run.logMetrics(metrics, step));
+  const logs = {
+    stdout: new OutputLog('stdout', workDir, (path) => run.logArtifact(path, 'logs').then(() => undefined)),
+    stderr: new OutputLog('stderr', workDir, (path) => run.logArtifact(path, 'logs').then(() => undefined)),
+  };
+  const parsers = settings.parseMetrics
+    ? {
+        stdout: new OutputMetrics((key, value, step) => run.logMetric(key, value, step)),
+        stderr: new OutputMetrics((key, value, step) => run.logMetric(key, value, step)),
+      }
+    : undefined;
+
+  const outcome = await runChild(argv, childEnvironment(mnemo.url, run, token, settings.seed), (child) => {
+    logs.stdout.attach(child.stdout!, process.stdout, settings.logUploadMs, (t) => parsers?.stdout.push(t));
+    logs.stderr.attach(child.stderr!, process.stderr, settings.logUploadMs, (t) => parsers?.stderr.push(t));
+    if (child.pid !== undefined) monitor.watch(child.pid, RSS_SAMPLE_MS);
+    sampler.start(settings.systemMetricsMs);
   });
+  parsers?.stdout.end();
+  parsers?.stderr.end();
+  await sampler.stop();
+  await recorder.resources(await monitor.stop());
+  for (const log of [logs.stdout, logs.stderr]) {
+    const failure = await log.finish();
+    if (failure) warn(`could not upload logs/${log.name}.txt: ${failure}`);
+  }
+  await recorder.data(
+    hasher,
+    settings.data.filter((d) => d.role === 'output'),
+  );
+
   const { status, exitCode, tags } = conclude(outcome, argv[0] ?? '');
   if ('error' in outcome) console.error(`mnemo: could not run '${argv[0]}': ${outcome.error.message}`);
   try {
-    await run.setTags(tags);
+    await run.setTags({ ...tags, ...(await seedTags(mnemo, run.id, settings.seed, run)) });
     await run.end(status);
     console.error(`mnemo: run ${run.id} ended ${status}`);
   } catch (error) {
@@ -92,98 +218,41 @@ async function trackedRun(argv: string[], options: RunOptions): Promise<number> 
   return exitCode;
 }
 
-/** Runs the command with inherited stdio, passing on the signals the wrapper receives so it can shut down cleanly. */
-function runChild(argv: string[], env: NodeJS.ProcessEnv): Promise<Outcome> {
-  return new Promise((resolve) => {
-    const [program, ...args] = argv;
-    const child = spawn(program!, args, { stdio: 'inherit', env });
-    const forward = (signal: NodeJS.Signals) => child.kill(signal);
-    for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
-    const settle = (outcome: Outcome) => {
-      for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
-      resolve(outcome);
-    };
-    child.once('error', (error) => settle({ error }));
-    child.once('exit', (code, signal) => settle(signal ? { signal } : { code: code ?? 1 }));
-  });
-}
-
-/** Run status, the wrapper's own exit code (a shell's conventions), and tags saying how the command ended. */
-function conclude(
-  outcome: Outcome,
-  program: string,
-): { status: RunStatus; exitCode: number; tags: Record<string, string> } {
-  if ('signal' in outcome) {
-    const exitCode = 128 + (constants.signals[outcome.signal] ?? 0);
-    return { status: 'KILLED', exitCode, tags: { 'mnemo.signal': outcome.signal } };
-  }
-  if ('error' in outcome) {
-    const notFound = (outcome.error as NodeJS.ErrnoException).code === 'ENOENT';
-    const exitCode = notFound ? 127 : 126;
-    return {
-      status: 'FAILED',
-      exitCode,
-      tags: { 'mnemo.exitCode': String(exitCode), 'mnemo.error': `${program}: ${outcome.error.message}` },
-    };
-  }
+/** What the command is given: where to log, which run, who it is, and the seed. */
+function childEnvironment(url: string, run: ActiveRun, token: string | undefined, seed: number | undefined) {
   return {
-    status: outcome.code === 0 ? 'FINISHED' : 'FAILED',
-    exitCode: outcome.code,
-    tags: { 'mnemo.exitCode': String(outcome.code) },
+    // Python buffers output written to a pipe; unbuffered, its log reaches the terminal and the run as it is printed.
+    PYTHONUNBUFFERED: '1',
+    ...process.env,
+    MLFLOW_TRACKING_URI: url,
+    MLFLOW_RUN_ID: run.id,
+    MLFLOW_EXPERIMENT_ID: run.experimentId,
+    MNEMO_RUN_ID: run.id,
+    // The program's own MLflow client logs to the run as the same caller.
+    ...(token ? { MLFLOW_TRACKING_TOKEN: token, MNEMO_TRACKING_TOKEN: token } : {}),
+    ...(seed === undefined ? {} : { MNEMO_SEED: String(seed), PYTHONHASHSEED: String(seed) }),
   };
-}
-
-function sourceTags(argv: string[], git: GitState | undefined): Record<string, string> {
-  const tags: Record<string, string> = {
-    'mnemo.command': clip(shellJoin(argv)),
-    'mlflow.source.name': clip(sourceName(argv)),
-    'mlflow.source.type': 'LOCAL',
-  };
-  if (git) {
-    tags['mlflow.source.git.commit'] = git.commit;
-    tags['mlflow.source.git.branch'] = git.branch;
-    tags['mnemo.source.git.dirty'] = String(git.dirty);
-  }
-  return tags;
 }
 
 /**
- * What MLflow calls the source: the script being run. For `python train.py` that is train.py, the first
- * argument naming an existing file; for a program run on its own, the program.
+ * The run's seed once the command has ended: with `--seed`, the param `seed` is logged unless the program logged
+ * one itself (params are write-once, so logging it up front could refuse the program's own); without, a `seed`
+ * param the program logged is recognised as the seed.
  */
-function sourceName(argv: string[]): string {
-  const script = argv.slice(1).find((arg) => !arg.startsWith('-') && isFile(arg));
-  return script ?? argv[0] ?? '';
-}
-
-function isFile(path: string): boolean {
+async function seedTags(
+  mnemo: Mnemo,
+  runId: string,
+  flag: number | undefined,
+  run: ActiveRun,
+): Promise<Record<string, string>> {
   try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/** The command line as a POSIX shell would need it typed, so it can be copied and run again. */
-function shellJoin(argv: string[]): string {
-  return argv.map((arg) => (/^[\w./:=@%+,-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`)).join(' ');
-}
-
-const clip = (value: string): string =>
-  value.length <= TAG_VALUE_LIMIT ? value : `${value.slice(0, TAG_VALUE_LIMIT - 1)}…`;
-
-const exec = promisify(execFile);
-
-/** Commit, branch and uncommitted changes of the repository around `cwd`; undefined outside a repository. */
-async function gitState(cwd: string): Promise<GitState | undefined> {
-  const git = async (...args: string[]) => (await exec('git', args, { cwd })).stdout.trim();
-  try {
-    const commit = await git('rev-parse', 'HEAD');
-    const branch = await git('rev-parse', '--abbrev-ref', 'HEAD');
-    const dirty = (await git('status', '--porcelain', '--untracked-files=no')) !== '';
-    return { commit, branch, dirty };
-  } catch {
-    // Not a repository, a repository without commits, or no git installed: there is no code version to record.
-    return undefined;
+    const { params } = await mnemo.getRun(runId);
+    const seed = recognisedSeed(flag, params);
+    if (!seed) return {};
+    if (seed.source === 'flag' && params.seed === undefined) await run.logParams({ seed: seed.seed });
+    return { 'mnemo.seed': seed.seed, 'mnemo.seed.source': seed.source };
+  } catch (error) {
+    console.error(`mnemo: could not record the seed: ${error instanceof Error ? error.message : String(error)}`);
+    return {};
   }
 }

@@ -311,6 +311,16 @@ export class LineageClient {
     return this.request('POST', '/api/v1/lineage/model-versions', undefined, input);
   }
 
+  /** Links two existing nodes (a run joins the graph when first linked); linking the same pair again changes nothing. */
+  recordEdge(input: {
+    from: string;
+    to: string;
+    type: EdgeType;
+    runId?: string;
+  }): Promise<{ edge: { from: string; to: string; type: EdgeType; runId: string | null } }> {
+    return this.request('POST', '/api/v1/lineage/edges', undefined, input);
+  }
+
   private async request<T>(method: string, path: string, query?: Record<string, string>, body?: unknown): Promise<T> {
     const url = new URL(`${this.baseUrl}${path}`);
     for (const [key, value] of Object.entries(query ?? {})) url.searchParams.set(key, value);

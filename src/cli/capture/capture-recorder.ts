@@ -1,0 +1,124 @@
+import type { ActiveRun } from '../../sdk/active-run.js';
+import type { LineageClient } from '../../sdk/lineage.js';
+import type { CodeState } from './code-capture.js';
+import type { DataHasher, DataItem, LinkedData } from './data-capture.js';
+import { linkData } from './data-capture.js';
+import type { CapturedEnvironment } from './environment-capture.js';
+import type { GpuInfo } from './gpu.js';
+import type { ResourceUsage } from './resource-monitor.js';
+
+/** The server refuses tag values longer than this. */
+const TAG_VALUE_LIMIT = 8000;
+
+/**
+ * Writes what `mnemo run` captured to the run: tags, artifacts and lineage links. Capture is best effort: a part
+ * that cannot be recorded (a role that may not register lineage entities, a lost connection) is reported as a
+ * warning and the rest goes on, because the command's own result matters more. Names are listed in the README.
+ */
+export class CaptureRecorder {
+  constructor(
+    private readonly run: ActiveRun,
+    private readonly lineage: LineageClient,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  async code(code: CodeState): Promise<void> {
+    await this.attempt('code', async () => {
+      const tags: Record<string, string> = { 'mnemo.source.git.untracked': String(code.untracked.length) };
+      if (code.remote) tags['mlflow.source.git.repoURL'] = clip(code.remote);
+      if (code.diff) {
+        await this.run.logArtifact(code.diff.path, 'code');
+        tags['mnemo.source.git.diffDigest'] = `sha256:${code.diff.sha256}`;
+      }
+      if (code.untracked.length > 0) {
+        await this.run.logArtifact({ path: 'untracked.txt', data: `${code.untracked.join('\n')}\n` }, 'code');
+      }
+      await this.run.setTags(tags);
+    });
+    await this.attempt('the code reference', async () => {
+      const ref = await this.lineage.registerCodeRef({
+        repository: code.remote ?? code.root,
+        commit: code.commit,
+        ...(code.diff ? { dirtyDigest: `sha256:${code.diff.sha256}` } : {}),
+      });
+      await this.lineage.recordEdge({
+        from: ref.nodeId,
+        to: `run:${this.run.id}`,
+        type: 'depends_on',
+        runId: this.run.id,
+      });
+      await this.run.setTags({ 'mnemo.codeRef.id': ref.id });
+    });
+  }
+
+  async environment(env: CapturedEnvironment, gpus: GpuInfo[] | undefined) {
+    await this.attempt('environment files', async () => {
+      await this.run.logArtifact(
+        { path: 'environment.json', data: `${JSON.stringify(env.document, null, 2)}\n` },
+        'environment',
+      );
+      const tags: Record<string, string> = {};
+      for (const lockfile of env.lockfiles) {
+        const folder = lockfile.path.split('/').slice(0, -1).join('/');
+        await this.run.logArtifact(lockfile.absolutePath, `environment/lockfiles${folder ? `/${folder}` : ''}`);
+        tags[`mnemo.lockfile.${lockfile.path}`] = `sha256:${lockfile.sha256}`;
+      }
+      for (const [name, value] of Object.entries(env.envVars)) tags[`mnemo.env.${name}`] = clip(value);
+      if (gpus) {
+        tags['mnemo.gpu.model'] = gpus[0]!.name;
+        tags['mnemo.gpu.count'] = String(gpus.length);
+        tags['mnemo.gpu.memoryMiB'] = String(gpus.reduce((s, g) => s + g.memoryTotalMiB, 0));
+      }
+      if (Object.keys(tags).length > 0) await this.run.setTags(tags);
+    });
+    await this.attempt('the environment', async () => {
+      const registered = await this.lineage.registerEnvironment(env.spec);
+      await this.lineage.recordEdge({
+        from: registered.nodeId,
+        to: `run:${this.run.id}`,
+        type: 'depends_on',
+        runId: this.run.id,
+      });
+      await this.run.setTags({ 'mnemo.environment.id': registered.id });
+    });
+  }
+
+  /** Hashes and links each item; an output the command did not write is reported and left out. */
+  async data(hasher: DataHasher, items: readonly DataItem[]): Promise<LinkedData[]> {
+    const linked: LinkedData[] = [];
+    const counts = { input: 0, output: 0 };
+    for (const item of items) {
+      const label = item.ref.kind === 'local' ? item.ref.path : item.ref.uri;
+      await this.attempt(`${item.role} ${label}`, async () => {
+        const digest = await hasher.hash(item.ref);
+        if (digest === undefined) {
+          this.warn(`${item.role} ${label} does not exist; it is not recorded`);
+          return;
+        }
+        const link = await linkData(this.lineage, this.run.id, item, digest);
+        linked.push(link);
+        await this.run.setTags({ [`mnemo.${item.role}.${counts[item.role]++}`]: clip(`${link.uri}@${digest}`) });
+      });
+    }
+    return linked;
+  }
+
+  async resources(usage: ResourceUsage): Promise<void> {
+    const tags: Record<string, string> = { 'mnemo.resources.durationMs': String(usage.durationMs) };
+    if (usage.peakRssBytes !== undefined) tags['mnemo.resources.peakRssBytes'] = String(usage.peakRssBytes);
+    if (usage.cpuUserMs !== undefined) tags['mnemo.resources.cpuUserMs'] = String(usage.cpuUserMs);
+    if (usage.cpuSystemMs !== undefined) tags['mnemo.resources.cpuSystemMs'] = String(usage.cpuSystemMs);
+    await this.attempt('resource use', () => this.run.setTags(tags));
+  }
+
+  private async attempt(what: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      this.warn(`could not record ${what}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+
+export const clip = (value: string): string =>
+  value.length <= TAG_VALUE_LIMIT ? value : `${value.slice(0, TAG_VALUE_LIMIT - 1)}…`;

@@ -1,0 +1,50 @@
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const TSX = join(ROOT, 'node_modules/.bin/tsx');
+const MAIN = join(ROOT, 'src/cli/main.ts');
+/** Each call starts the CLI from its TypeScript sources, which takes seconds on a busy machine. */
+export const CLI_TIMEOUT = 120_000;
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `mnemo <args>` from the sources in `cwd`, as a user would from a shell, with no tracking settings leaking in
+ * from the test's own environment; `env` adds variables for this call only. `onFirstStdout` is called once, when
+ * the CLI first writes to stdout.
+ */
+export function runMnemo(
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+  onFirstStdout?: (child: ChildProcessByStdio<null, Readable, Readable>) => void,
+): Promise<CliResult> {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith('MLFLOW_') && !key.startsWith('MNEMO_')),
+  );
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(TSX, [MAIN, ...args], {
+      cwd,
+      env: { ...inherited, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (stdout.length === 0) onFirstStdout?.(child);
+      stdout.push(chunk);
+    });
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.once('error', reject);
+    child.once('close', (code) =>
+      resolvePromise({ code, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() }),
+    );
+  });
+}
