@@ -215,3 +215,20 @@ describe('schemaChangeImpact', () => {
     });
   });
 });
+
+describe('declarationsFromApi', () => {
+  it('normalises names and refuses what no parser accepts, naming the field', async () => {
+    const { declarationsFromApi } = await import('./api-declaration.js');
+    expect(declarationsFromApi([{ kind: 'pypi', name: 'Scikit_Learn', specifier: '>= 1.3' }])[0]).toMatchObject({
+      name: 'scikit-learn',
+      specifier: '>=1.3',
+    });
+    expect(() => declarationsFromApi([{ kind: 'pypi', name: 'numpy', specifier: '=>1' }])).toThrow(
+      /dependencies\[0\]\.specifier/,
+    );
+    expect(() => declarationsFromApi([{ kind: 'npm', name: 'left-pad', specifier: '>>1' }])).toThrow(/semver range/);
+    expect(() => declarationsFromApi([{ kind: 'runtime', name: 'java', specifier: '' }])).toThrow(/python, cuda, os/);
+    expect(() => declarationsFromApi([{ kind: 'image', name: 'c', specifier: 'latest' }])).toThrow(/sha256/);
+    expect(() => declarationsFromApi([{ kind: 'cargo', name: 'x' }])).toThrow(/kind must be one of/);
+  });
+});

@@ -1,4 +1,5 @@
 import type { EnvironmentSpec } from '../lineage/environment.js';
+import { normalisePythonName } from './package-name.js';
 import { isPep440Version } from './pep440-specifier.js';
 
 /**
@@ -27,7 +28,9 @@ export function providedEnvironment(spec: EnvironmentSpec): ProvidedEnvironment 
     runtimeVersion !== null && !mentionsOtherRuntime && isPep440Version(runtimeVersion) ? runtimeVersion : null;
   const cudaValue = spec.hardware.cuda ?? spec.packages['cuda-version'] ?? spec.packages.cudatoolkit;
   return {
-    packages: spec.packages,
+    packages: Object.fromEntries(
+      Object.entries(spec.packages).map(([k, v]) => [k.startsWith('npm:') ? k : normalisePythonName(k), v]),
+    ),
     python,
     cuda: cudaValue === undefined ? null : String(cudaValue),
     os: spec.os,
