@@ -75,11 +75,13 @@ export function violationOf(d: DeclaredDependency, found: string | null, satisfi
       ? null
       : { ...base, why: `the target's OS is not ${d.specifier}` };
   }
-  if (d.kind !== 'npm' && !isPep440Version(found) && !d.specifier.startsWith('===')) {
+  const kind = d.kind === 'npm' ? 'npm' : d.kind === 'pypi' ? 'pypi' : 'runtime';
+  if (satisfies(kind, found, d.specifier)) return null;
+  // Only a failed check pays for parsing the version again, to say why.
+  if (d.kind !== 'npm' && !isPep440Version(found)) {
     return { ...base, why: 'the installed version is not a PEP 440 version, so no specifier can admit it' };
   }
-  const kind = d.kind === 'npm' ? 'npm' : d.kind === 'pypi' ? 'pypi' : 'runtime';
-  return satisfies(kind, found, d.specifier) ? null : { ...base, why: `${found} is outside ${d.specifier}` };
+  return { ...base, why: `${found} is outside ${d.specifier}` };
 }
 
 /** Model version × environment: every declaration that does not hold, and those that could not be checked. */
