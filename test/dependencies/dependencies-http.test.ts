@@ -137,4 +137,46 @@ describe.each(backends)('dependencies over HTTP on $name', (backend) => {
     expect(unknown.status).toBe(404);
     expect((await auditVerify({ backendStoreUri: api.backendUri })).code).toBe(0);
   });
+
+  it("reads a model's own files at registration, and lists a file it could not read instead of refusing", async () => {
+    const runId = await createRun(api, 'deps-files');
+    await upload(
+      api,
+      runId,
+      'model/MLmodel',
+      'flavors:\n  python_function:\n    env:\n      conda: conda.yaml\n    python_version: 3.11.9\n',
+    );
+    await upload(api, runId, 'model/conda.yaml', 'dependencies:\n  - pip:\n    - scikit-learn==1.3.2\n');
+    await upload(api, runId, 'model/requirements.txt', 'numpy<2\n');
+    await upload(api, runId, 'model/code/requirements.txt', 'ignored==1.0\n');
+    expect((await api.call('POST', '/api/v1/registered-models', { name: 'read-at-registration' })).status).toBe(201);
+    const path = '/api/v1/registered-models/read-at-registration/versions';
+    expect((await api.call('POST', path, { source: `runs:/${runId}/model` })).status).toBe(201);
+    const read = await api.call<{
+      dependencies: {
+        origin: string;
+        dependencies: { kind: string; name: string; specifier: string; source: { file: string } }[];
+      };
+    }>('GET', `${path}/1/dependencies`);
+    expect(read.body.dependencies.origin).toBe('files');
+    expect(read.body.dependencies.dependencies.map((d) => [d.source.file, d.kind, d.name, d.specifier]).sort()).toEqual(
+      [
+        ['MLmodel', 'runtime', 'python', '==3.11.9'],
+        ['conda.yaml', 'pypi', 'scikit-learn', '==1.3.2'],
+        ['requirements.txt', 'pypi', 'numpy', '<2'],
+      ],
+    );
+
+    const broken = await createRun(api, 'deps-broken');
+    await upload(api, broken, 'model/requirements.txt', 'numpy\ntorch=>2\n');
+    expect((await api.call('POST', path, { source: `runs:/${broken}/model` })).status).toBe(201);
+    const skipped = await api.call<{
+      dependencies: { dependencies: unknown[]; skipped: { spot: { line: number; column: number }; why: string }[] };
+    }>('GET', `${path}/2/dependencies`);
+    expect(skipped.body.dependencies.dependencies).toEqual([]);
+    expect(skipped.body.dependencies.skipped).toMatchObject([
+      { spot: { line: 2, column: 6 }, why: expect.stringContaining('PEP 440') },
+    ]);
+    expect((await auditVerify({ backendStoreUri: api.backendUri })).code).toBe(0);
+  });
 });
