@@ -26,7 +26,9 @@ export async function declarationsInModelFiles(
   if (entries.length === 0) return null;
   const result: DeclaredDependencies = { dependencies: [], skipped: [] };
   for (const entry of entries) {
-    const found = await artifacts.get(joinArtifactPath(storagePath, entry.path));
+    // A version registered from one file stores that file itself under its storage path.
+    const single = manifest.length === 1 && storagePath.split('/').pop() === entry.path;
+    const found = await artifacts.get(single ? storagePath : joinArtifactPath(storagePath, entry.path));
     if (!found) continue;
     const chunks: Buffer[] = [];
     for await (const chunk of found.body) chunks.push(Buffer.from(chunk as Uint8Array));
