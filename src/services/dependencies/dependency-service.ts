@@ -395,7 +395,11 @@ async function seenVersions(db: Executor): Promise<Record<string, string[]>> {
   const seen: Record<string, Set<string>> = {};
   for (const document of await targetEnvs.listEnvironmentDocuments(db)) {
     const spec = JSON.parse(document) as EnvironmentSpec;
-    for (const [key, version] of Object.entries(spec.packages)) (seen[key] ??= new Set()).add(version);
+    for (const [key, version] of Object.entries(spec.packages)) {
+      const versions = seen[key] ?? new Set<string>();
+      versions.add(version);
+      seen[key] = versions;
+    }
   }
   return Object.fromEntries(Object.entries(seen).map(([k, v]) => [k, [...v]]));
 }
