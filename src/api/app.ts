@@ -22,6 +22,7 @@ import { ssoRoutes } from './native/access/sso-routes.js';
 import { tokenRoutes } from './native/access/token-routes.js';
 import { userRoutes } from './native/access/user-routes.js';
 import { artifactRoutes } from './native/artifact-routes.js';
+import { dependencyRoutes } from './native/dependencies/dependency-routes.js';
 import { encryptionRoutes } from './native/encryption-routes.js';
 import { experimentRoutes } from './native/experiment-routes.js';
 import { lineageRoutes } from './native/lineage/lineage-routes.js';
@@ -135,6 +136,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(loggedModelRoutes, { services });
       await v1.register(artifactRoutes, { services });
       await v1.register(lineageRoutes, { services });
+      await v1.register(dependencyRoutes, { services });
       await v1.register(uiSupportRoutes, { services });
       await v1.register(registryRoutes, { services });
       await v1.register(provenanceRoutes, { services });

@@ -25,6 +25,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   keys: async () => (await import('./keys-command.js')).keysCommand(),
   policies: async () => (await import('./policies-command.js')).policiesCommand(),
   gate: async () => (await import('./gate-command.js')).gateCommand(),
+  deps: async () => (await import('./deps-command.js')).depsCommand(),
+  targets: async () => (await import('./targets-command.js')).targetsCommand(),
   webhooks: async () => (await import('./webhooks-command.js')).webhooksCommand(),
   requests: async () => (await import('./requests-command.js')).requestsCommand(),
 };

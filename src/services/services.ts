@@ -6,6 +6,7 @@ import type { ArtifactStore } from '../store/artifacts/artifact-store.js';
 import type { Store } from '../store/store.js';
 import { type AccessServices, createAccessServices } from './access/access-services.js';
 import type { SsoConfig } from './access/sso/sso-config.js';
+import { DependencyService } from './dependencies/dependency-service.js';
 import type { EncryptionKeys } from './encryption/encryption-keys.js';
 import { EncryptionRotation } from './encryption/encryption-rotation.js';
 import { SensitiveValues } from './encryption/sensitive-values.js';
@@ -49,6 +50,8 @@ export interface Services {
   policies: PolicyService;
   provenance: ProvenanceServices;
   lineage: LineageService;
+  /** Declared dependencies, target environments, compatibility, what-if and resolve. */
+  dependencies: DependencyService;
   lineageQueries: LineageQueryService;
   openLineage: OpenLineageIngestService;
   webhooks: WebhookServices;
@@ -155,6 +158,7 @@ export function createServices(options: {
     policies: new PolicyService(policyDeps),
     provenance,
     lineage: new LineageService(deps),
+    dependencies: new DependencyService(deps),
     lineageQueries: new LineageQueryService(deps),
     openLineage: new OpenLineageIngestService(deps),
     webhooks,

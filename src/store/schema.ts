@@ -1,6 +1,7 @@
 import type { LifecycleStage, RunStatus } from '../domain/tracking/entities.js';
 import type { AccessDatabase } from './schema-access.js';
 import type { ApprovalsDatabase } from './schema-approvals.js';
+import type { DependenciesDatabase } from './schema-dependencies.js';
 import type { LineageDatabase } from './schema-lineage.js';
 import type { LoggedModelDatabase } from './schema-logged-models.js';
 import type { NotificationDatabase } from './schema-notifications.js';
@@ -215,6 +216,8 @@ export interface Database {
   tag_vocabularies: RegistryDatabase['tag_vocabularies'];
   naming_rules: RegistryDatabase['naming_rules'];
   policies: RegistryDatabase['policies'];
+  model_version_dependencies: DependenciesDatabase['model_version_dependencies'];
+  target_environment_versions: DependenciesDatabase['target_environment_versions'];
   lineage_nodes: LineageDatabase['lineage_nodes'];
   lineage_edges: LineageDatabase['lineage_edges'];
   lineage_datasets: LineageDatabase['lineage_datasets'];

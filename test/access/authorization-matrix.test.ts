@@ -238,6 +238,16 @@ const spec: Record<string, Required> = {
   [`GET ${V}/lineage/model-versions/:modelId/:version/prov`]: 'reader',
   [`GET ${V}/lineage/model-versions/:modelId/:version/completeness`]: 'reader',
   [`GET ${V}/lineage/export`]: 'admin',
+  // Dependencies: a version's declarations follow its model; target environments are server-wide like targets;
+  // questions across models answer only about the models the caller may read.
+  [`GET ${V}/registered-models/:name/versions/:version/dependencies`]: 'reader',
+  [`PUT ${V}/registered-models/:name/versions/:version/dependencies`]: 'editor',
+  [`GET ${V}/registered-models/:name/versions/:version/compatibility`]: 'reader',
+  [`PUT ${V}/deployment-targets/:target/environment`]: 'admin',
+  [`GET ${V}/deployment-targets/:target/environment`]: 'signedIn',
+  [`GET ${V}/deployment-targets/:target/conflicts`]: 'signedIn',
+  [`GET ${V}/deployment-targets/:target/resolve`]: 'signedIn',
+  [`POST ${V}/dependencies/what-if`]: 'signedIn',
   // The audit log and signing keys.
   [`GET ${V}/audit/events`]: 'admin',
   [`GET ${V}/audit/events.jsonl`]: 'admin',

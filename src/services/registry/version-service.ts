@@ -29,6 +29,8 @@ import { findRunRow } from '../../store/repositories/run-repository.js';
 import type { LoggedModelsTable } from '../../store/schema-logged-models.js';
 import type { ModelVersionsTable, RegisteredModelsTable } from '../../store/schema-registry.js';
 import type { Executor } from '../../store/store.js';
+import { saveDeclaredDocument } from '../dependencies/dependency-service.js';
+import { declarationsInModelFiles } from '../dependencies/model-file-declarations.js';
 import { newId } from '../ids.js';
 import { recordModelVersionLineage } from '../lineage/model-version-lineage.js';
 import { currentContext } from '../request-context.js';
@@ -91,6 +93,7 @@ export class VersionService {
     // upload); the version then says so (sourceWithoutFiles), completeness counts it and policies can refuse it.
     const manifest = await readManifest(this.deps.artifacts, storagePath);
     const digest = manifestDigest(manifest);
+    const declared = await declarationsInModelFiles(this.deps.artifacts, storagePath, manifest);
     const actor = currentContext().actor;
     const now = this.deps.now();
     return registryWrite(
@@ -163,6 +166,10 @@ export class VersionService {
           now,
         );
         if (logged) await noteRegistration({ db, audit }, logged, model.model_id, model.name, version, now);
+        if (declared) {
+          const document = { ...declared, allowPrereleases: declared.allowPrereleases ?? false };
+          await saveDeclaredDocument({ db, audit }, model.model_id, version, document, 'files', now);
+        }
         const created = await this.load(db, model, version);
         audit({
           action: 'model_version.create',

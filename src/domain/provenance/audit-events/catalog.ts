@@ -16,6 +16,7 @@ import type {
   TokenState,
 } from './access-states.js';
 import type { ProtectionRuleState, TransitionRequestState } from './approval-states.js';
+import type { DeclaredDependenciesState } from './dependency-states.js';
 import type {
   CodeRefState,
   DatasetState,
@@ -123,6 +124,7 @@ export const AUDIT_EVENTS = {
   'model_version.delete': records<ModelVersionDeletedState>()('model_version'),
   'model_version.record_evaluations': records<Evaluation[]>()('model_version'),
   'model_version.record_checks': records<CheckResult[]>()('model_version'),
+  'model_version.set_dependencies': records<DeclaredDependenciesState>()('model_version_dependencies'),
 
   'metadata_subject.update': records<MetadataSubjectState>()('metadata_subject'),
   'metadata_subject.set_compatibility': records<MetadataSubjectState>()('metadata_subject'),
@@ -147,6 +149,7 @@ export const AUDIT_EVENTS = {
   'lineage.environment.create': records<EnvironmentState>()('environment'),
   'lineage.code_ref.create': records<CodeRefState>()('code_ref'),
   'lineage.deployment_target.create': records<DeploymentTargetState>()('deployment_target'),
+  'lineage.deployment_target.set_environment': records<DeploymentTargetState>()('deployment_target'),
   'lineage.deployment.create': records<DeploymentState>()('deployment'),
   'lineage.deployment.update': records<DeploymentState>()('deployment'),
   'lineage.edge.create': records<LineageEdge>()('lineage_edge'),

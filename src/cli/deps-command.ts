@@ -1,0 +1,137 @@
+import { Command } from 'commander';
+import { DependencyClient, type PackageChangeJson } from '../sdk/dependencies.js';
+import { EXIT } from './failure.js';
+import { clientToken, trackingUriOption } from './options.js';
+import { printJson } from './output.js';
+
+const client = (trackingUri: string) =>
+  new DependencyClient({
+    url: trackingUri,
+    token: clientToken(),
+    retry: { attempts: 2, baseDelayMs: 200, maxDelayMs: 1000 },
+  });
+
+function versionNumber(text: string): number {
+  if (!/^[1-9][0-9]*$/.test(text)) throw new Error(`--version must be a positive integer; got '${text}'`);
+  return Number(text);
+}
+
+/** `numpy==2.1.0`, `npm:left-pad==1.3.0`, `python==3.12.1` (python and cuda are runtimes). */
+export function parseChange(text: string): PackageChangeJson {
+  const match = /^([^=\s]+)==([^=\s]+)$/.exec(text.trim());
+  if (!match) throw new Error(`--set takes <package>==<version> (npm:<package>==<version> for npm); got '${text}'`);
+  const [, name = '', version = ''] = match;
+  if (name.startsWith('npm:')) return { kind: 'npm', name: name.slice(4), version };
+  if (name === 'python' || name === 'cuda') return { kind: 'runtime', name, version };
+  return { kind: 'pypi', name: name.toLowerCase().replace(/[-_.]+/g, '-'), version };
+}
+
+/**
+ * `mnemo deps`: what a model version needs and how it fares on a target. `check` exits 0 when compatible, 1 when
+ * not (every violated constraint printed), 2 on error; `what-if` exits 1 when the change would break a deployment.
+ */
+export function depsCommand(): Command {
+  const deps = new Command('deps').description('Dependencies of model versions, checked against deployment targets');
+
+  deps
+    .command('show')
+    .description("A model version's declared dependencies, and declarations that disagree")
+    .requiredOption('--model <name>', 'registered model')
+    .requiredOption('--version <n>', 'model version')
+    .option('--json', 'print the answer as JSON')
+    .addOption(trackingUriOption())
+    .action(async (o: { model: string; version: string; json?: boolean; trackingUri: string }) => {
+      const shown = await client(o.trackingUri).show(o.model, versionNumber(o.version));
+      if (o.json) return printJson(shown);
+      console.log(
+        `${shown.model} v${shown.version}: ${shown.dependencies.length} declared (${shown.origin ?? 'none yet'})`,
+      );
+      for (const d of shown.dependencies) {
+        const where = d.source.file === 'api' ? 'api' : `${d.source.file}:${d.source.line}`;
+        console.log(
+          `  ${d.kind.padEnd(7)} ${d.name} ${d.specifier || '(any)'}${d.marker ? ` ; ${d.marker}` : ''}  [${where}]`,
+        );
+      }
+      for (const c of shown.conflicts) {
+        const sides = c.declarations.map((x) => `${x.specifier || '(any)'} in ${x.source.file}:${x.source.line}`);
+        console.log(`  ! ${c.package} is declared differently: ${sides.join(' vs ')}`);
+      }
+    });
+
+  deps
+    .command('check')
+    .description('Is a model version compatible with a target? Exit 0 yes, 1 no (with every reason), 2 error')
+    .requiredOption('--model <name>', 'registered model')
+    .requiredOption('--version <n>', 'model version')
+    .requiredOption('--target <name>', 'deployment target')
+    .option('--json', 'print the answer as JSON')
+    .addOption(trackingUriOption())
+    .action(async (o: { model: string; version: string; target: string; json?: boolean; trackingUri: string }) => {
+      const result = await client(o.trackingUri).check(o.model, versionNumber(o.version), o.target);
+      if (o.json) printJson(result);
+      else {
+        const verdict = result.compatible ? 'compatible with' : 'NOT compatible with';
+        console.log(`${result.model} v${result.version} is ${verdict} ${result.target}`);
+        for (const v of result.violations) {
+          console.log(`  ✗ ${v.package} ${v.specifier || '(any)'}: found ${v.found ?? 'nothing'} — ${v.why}`);
+        }
+        for (const u of result.unchecked)
+          console.log(`  ? ${u.package} ${u.specifier} only when ${u.marker} (not checked)`);
+      }
+      process.exitCode = result.compatible ? EXIT.ok : EXIT.checkFailed;
+    });
+
+  deps
+    .command('what-if')
+    .description('Which deployments would an upgrade break? Exit 0 none, 1 some (listed), 2 error')
+    .option('--target <name>', 'deployment target')
+    .option('--all-targets', 'ask about every target')
+    .option('--set <package==version>', 'a change (repeat for several)', (v: string, all: string[]) => [...all, v], [])
+    .option('--json', 'print the answer as JSON')
+    .addOption(trackingUriOption())
+    .action(
+      async (o: { target?: string; allTargets?: boolean; set: string[]; json?: boolean; trackingUri: string }) => {
+        if ((o.target === undefined) === (o.allTargets === undefined)) {
+          throw new Error('name one target with --target <name>, or ask about all with --all-targets');
+        }
+        if (o.set.length === 0) throw new Error('say what changes with --set <package>==<version>');
+        const answer = await client(o.trackingUri).whatIf({
+          ...(o.target === undefined ? { allTargets: true } : { target: o.target }),
+          changes: o.set.map(parseChange),
+        });
+        if (o.json) printJson(answer);
+        else {
+          console.log(`${answer.breaks.length} deployment(s) would break across ${answer.targetsChecked} target(s)`);
+          for (const b of answer.breaks) {
+            const already = b.newlyBroken ? '' : ' (already broken)';
+            console.log(
+              `  ✗ ${b.target}: ${b.model} v${b.version} needs ${b.violation.package} ${b.violation.specifier}${already}`,
+            );
+          }
+        }
+        process.exitCode = answer.breaks.length === 0 ? EXIT.ok : EXIT.checkFailed;
+      },
+    );
+
+  deps
+    .command('resolve')
+    .description('The newest seen version of each package that keeps every model on a target compatible')
+    .requiredOption('--target <name>', 'deployment target')
+    .option('--pre', 'consider pre-releases')
+    .option('--json', 'print the answer as JSON')
+    .addOption(trackingUriOption())
+    .action(async (o: { target: string; pre?: boolean; json?: boolean; trackingUri: string }) => {
+      const result = await client(o.trackingUri).resolve(o.target, { pre: o.pre ?? false });
+      if (o.json) printJson(result);
+      else {
+        for (const p of result.packages) {
+          const verdict = p.newest === null ? 'no seen version fits every model' : p.newest;
+          console.log(`  ${p.package}: ${p.current} → ${verdict}`);
+        }
+        if (result.gaveUp) console.log(`gave up at ${result.gaveUp.atPackage} (${result.gaveUp.reason} limit reached)`);
+      }
+      process.exitCode = result.gaveUp === null ? EXIT.ok : EXIT.checkFailed;
+    });
+
+  return deps;
+}

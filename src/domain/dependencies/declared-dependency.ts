@@ -1,0 +1,40 @@
+import type { FileSpot } from './dependency-file-error.js';
+
+/**
+ * What a model version needs. `pypi` specifiers follow PEP 440, `npm` ranges follow node-semver, `runtime` names
+ * one of python / cuda (PEP 440 specifiers over their version) or os (a name the target's OS must contain), and
+ * `image` pins a container image by digest (`sha256:<hex>`).
+ */
+export const DEPENDENCY_KINDS = ['pypi', 'npm', 'runtime', 'image'] as const;
+export type DependencyKind = (typeof DEPENDENCY_KINDS)[number];
+
+export const RUNTIME_NAMES = ['python', 'cuda', 'os'] as const;
+export type RuntimeName = (typeof RUNTIME_NAMES)[number];
+
+export interface DeclaredDependency {
+  kind: DependencyKind;
+  /** Normalised name: PEP 503 for pypi, as written for npm, python/cuda/os for runtime, `container` for image. */
+  name: string;
+  /** '' accepts any version. */
+  specifier: string;
+  /** A PEP 508 environment marker the declaration is conditional on; such declarations are reported, not checked. */
+  marker?: string;
+  /** Where the declaration came from: a file spot, or `api` when declared or corrected through the API. */
+  source: FileSpot | { file: 'api'; line: 0; column: 0 };
+}
+
+/** Something a reader saw and deliberately did not turn into a dependency (an include, an editable install…). */
+export interface SkippedEntry {
+  spot: FileSpot;
+  text: string;
+  why: string;
+}
+
+export interface DeclaredDependencies {
+  dependencies: DeclaredDependency[];
+  skipped: SkippedEntry[];
+  /** Set by `--pre` in a requirements file: pre-releases are acceptable candidates for every package. */
+  allowPrereleases?: boolean;
+}
+
+export const dependencyKey = (d: { kind: DependencyKind; name: string }): string => `${d.kind}:${d.name}`;

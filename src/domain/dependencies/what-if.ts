@@ -1,0 +1,71 @@
+import { foundVersion, memoisedSatisfies, type Violation, violationOf } from './compatibility.js';
+import type { DeclaredDependency } from './declared-dependency.js';
+import { packageKey } from './environment-report.js';
+import type { ProvidedEnvironment } from './provided-environment.js';
+
+/** One change asked about: a package (or the Python / CUDA runtime) moved to a version. */
+export interface PackageChange {
+  kind: 'pypi' | 'npm' | 'runtime';
+  name: string;
+  version: string;
+}
+
+export interface WhatIfTarget {
+  target: string;
+  env: ProvidedEnvironment;
+  /** Model versions deployed there. */
+  deployed: readonly string[];
+}
+
+export interface WhatIfBreak {
+  target: string;
+  modelVersion: string;
+  violation: Violation;
+  /** true when the constraint held before the change, false when it was already broken. */
+  newlyBroken: boolean;
+}
+
+/** The environment after the changes. */
+export function withChanges(env: ProvidedEnvironment, changes: readonly PackageChange[]): ProvidedEnvironment {
+  const packages = { ...env.packages };
+  let { python, cuda } = env;
+  for (const c of changes) {
+    if (c.kind === 'runtime') {
+      if (c.name === 'python') python = c.version;
+      if (c.name === 'cuda') cuda = c.version;
+    } else {
+      packages[packageKey(c.kind, c.name)] = c.version;
+    }
+  }
+  return { ...env, packages, python, cuda };
+}
+
+const touches = (d: DeclaredDependency, change: PackageChange): boolean =>
+  d.kind === change.kind && d.name === change.name && d.marker === undefined;
+
+/**
+ * Which deployed model versions would break if the changes were made on each target, each with the constraint
+ * that breaks. Only declarations of the changed packages are evaluated, so the answer scales with deployments
+ * × changes, not with everything every model declares.
+ */
+export function whatIf(
+  targets: readonly WhatIfTarget[],
+  declarationsOf: (modelVersion: string) => readonly DeclaredDependency[],
+  changes: readonly PackageChange[],
+): WhatIfBreak[] {
+  const satisfies = memoisedSatisfies();
+  const breaks: WhatIfBreak[] = [];
+  for (const target of targets) {
+    for (const modelVersion of target.deployed) {
+      for (const d of declarationsOf(modelVersion)) {
+        const change = changes.find((c) => touches(d, c));
+        if (change === undefined) continue;
+        const violation = violationOf(d, change.version, satisfies);
+        if (violation === null) continue;
+        const before = violationOf(d, foundVersion(d, target.env), satisfies);
+        breaks.push({ target: target.target, modelVersion, violation, newlyBroken: before === null });
+      }
+    }
+  }
+  return breaks;
+}

@@ -1,0 +1,87 @@
+import { type FetchFunction, HttpClient } from './http-client.js';
+import { DEFAULT_RETRY, type RetryOptions } from './retry-policy.js';
+import { apiPath, withQuery } from './url-path.js';
+import type {
+  CompatibilityJson,
+  DeclaredDependenciesJson,
+  PackageChangeJson,
+  ResolutionJson,
+  TargetEnvironmentJson,
+  WhatIfJson,
+} from './wire/dependency-shapes.js';
+
+export type * from './wire/dependency-shapes.js';
+
+export interface DependencyClientOptions {
+  url: string;
+  token?: string;
+  retry?: Partial<RetryOptions>;
+  fetch?: FetchFunction;
+}
+
+/** Typed client of model versions' dependencies, target environments, and the checks between them. */
+export class DependencyClient {
+  private readonly http: HttpClient;
+
+  constructor(options: DependencyClientOptions) {
+    // Every call is idempotent (declarations and environments are replaced, the checks change nothing).
+    this.http = new HttpClient({
+      url: options.url,
+      token: options.token,
+      fetch: options.fetch ?? fetch,
+      retry: { ...DEFAULT_RETRY, ...options.retry },
+    });
+  }
+
+  async show(model: string, version: number): Promise<DeclaredDependenciesJson> {
+    return (
+      await this.http.request<{ dependencies: DeclaredDependenciesJson }>(
+        'GET',
+        apiPath`/registered-models/${model}/versions/${version}/dependencies`,
+      )
+    ).dependencies;
+  }
+
+  async declare(
+    model: string,
+    version: number,
+    input: {
+      dependencies?: { kind: string; name: string; specifier?: string }[];
+      files?: { name: string; content: string }[];
+    },
+  ): Promise<DeclaredDependenciesJson> {
+    return (
+      await this.http.request<{ dependencies: DeclaredDependenciesJson }>(
+        'PUT',
+        apiPath`/registered-models/${model}/versions/${version}/dependencies`,
+        { json: input },
+      )
+    ).dependencies;
+  }
+
+  async check(model: string, version: number, target: string): Promise<CompatibilityJson> {
+    const path = withQuery(apiPath`/registered-models/${model}/versions/${version}/compatibility`, { target });
+    return (await this.http.request<{ compatibility: CompatibilityJson }>('GET', path)).compatibility;
+  }
+
+  async setTargetEnvironment(
+    target: string,
+    report: { file: string; content: string },
+  ): Promise<{ environment: TargetEnvironmentJson; changed: boolean }> {
+    return this.http.request('PUT', apiPath`/deployment-targets/${target}/environment`, { json: report });
+  }
+
+  async targetEnvironment(target: string, at?: number): Promise<TargetEnvironmentJson> {
+    const path = withQuery(apiPath`/deployment-targets/${target}/environment`, { at });
+    return (await this.http.request<{ environment: TargetEnvironmentJson }>('GET', path)).environment;
+  }
+
+  async whatIf(input: { target?: string; allTargets?: boolean; changes: PackageChangeJson[] }): Promise<WhatIfJson> {
+    return this.http.request('POST', '/dependencies/what-if', { json: input });
+  }
+
+  async resolve(target: string, options: { pre?: boolean } = {}): Promise<ResolutionJson> {
+    const path = withQuery(apiPath`/deployment-targets/${target}/resolve`, { pre: options.pre ? 'true' : undefined });
+    return (await this.http.request<{ resolution: ResolutionJson }>('GET', path)).resolution;
+  }
+}

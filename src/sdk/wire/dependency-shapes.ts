@@ -1,0 +1,88 @@
+/** Wire shapes of the dependency endpoints, shared by the SDK, the CLI and the UI. */
+
+export interface FileSpotJson {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface DeclarationJson {
+  kind: 'pypi' | 'npm' | 'runtime' | 'image';
+  name: string;
+  specifier: string;
+  marker?: string;
+  source: FileSpotJson;
+}
+
+export interface DeclaredDependenciesJson {
+  model: string;
+  version: number;
+  origin: 'files' | 'api' | null;
+  dependencies: DeclarationJson[];
+  skipped: { spot: FileSpotJson; text: string; why: string }[];
+  allowPrereleases: boolean;
+  conflicts: { kind: string; package: string; declarations: { specifier: string; source: FileSpotJson }[] }[];
+  updatedTime: number | null;
+}
+
+export interface ViolationJson {
+  kind: string;
+  package: string;
+  specifier: string;
+  found: string | null;
+  why: string;
+}
+
+export interface CompatibilityJson {
+  model: string;
+  version: number;
+  target: string;
+  compatible: boolean;
+  violations: ViolationJson[];
+  unchecked: { package: string; specifier: string; marker: string }[];
+  conflicts: DeclaredDependenciesJson['conflicts'];
+}
+
+export interface TargetEnvironmentJson {
+  target: string;
+  version: number | null;
+  environmentId: string | null;
+  environment: {
+    os: string;
+    runtime: string;
+    packages: Record<string, string>;
+    hardware: Record<string, string | number>;
+    containerImageDigest: string | null;
+  } | null;
+  setTime: number | null;
+}
+
+export interface PackageChangeJson {
+  kind?: 'pypi' | 'npm' | 'runtime';
+  name: string;
+  version: string;
+}
+
+export interface WhatIfJson {
+  breaks: {
+    target: string;
+    modelVersion: string;
+    model: string;
+    version: number;
+    violation: ViolationJson;
+    newlyBroken: boolean;
+  }[];
+  targetsChecked: number;
+}
+
+export interface ResolutionJson {
+  target: string;
+  packages: {
+    package: string;
+    current: string;
+    newest: string | null;
+    constraints: { modelVersion: string; specifier: string }[];
+  }[];
+  steps: number;
+  gaveUp: { reason: 'steps' | 'time'; atPackage: string } | null;
+}
