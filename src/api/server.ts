@@ -185,6 +185,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   try {
     // Listed before anything is signed with it, so every signature has a published key.
     await services.provenance.keys.register();
+    // Rows from before the discovery index (or loaded behind the server's back) get their documents before serving.
+    await services.discovery.backfill();
     if (config.auth?.enabled) {
       const { users, tokens } = services.access;
       ({ generatedToken: generatedAdminToken } = await bootstrapAdmin(store, users, tokens, config.auth.adminToken));

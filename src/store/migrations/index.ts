@@ -23,6 +23,7 @@ import * as runGuardrails from './0026-run-guardrails.js';
 import * as webhookDeliveriesNotifications from './0027-webhook-deliveries-notifications.js';
 import * as metricChunks from './0029-metric-chunks.js';
 import * as accessGeneration from './0030-access-generation.js';
+import * as searchIndex from './0036-search-index.js';
 import * as longRunValues from './0038-long-run-values.js';
 
 interface DialectMigration {
@@ -54,6 +55,7 @@ const ALL: Record<string, DialectMigration> = {
   '0027-webhook-deliveries-notifications': webhookDeliveriesNotifications,
   '0029-metric-chunks': metricChunks,
   '0030-access-generation': accessGeneration,
+  '0036-search-index': searchIndex,
   '0038-long-run-values': longRunValues,
 };
 
