@@ -27,6 +27,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   gate: async () => (await import('./gate-command.js')).gateCommand(),
   webhooks: async () => (await import('./webhooks-command.js')).webhooksCommand(),
   requests: async () => (await import('./requests-command.js')).requestsCommand(),
+  search: async () => (await import('./search-command.js')).searchCommand(),
 };
 
 async function main(argv: string[]): Promise<void> {
