@@ -68,14 +68,35 @@ export class DiscoveryService {
 
   constructor(private readonly deps: Pick<ServiceDeps, 'store' | 'unitOfWork' | 'now'>) {}
 
-  /** Indexes every entity that has no document yet (rows from before the index); how many it indexed. */
-  async backfill(): Promise<number> {
+  private backfilling?: Promise<void>;
+  private stopping = false;
+
+  /**
+   * Indexes, in the background and one batch per transaction, every entity that has no document yet: rows from
+   * before the index, or loaded behind the server's back. Until it finishes such entities are missing from results.
+   */
+  startBackfill(events: { indexed(count: number): void; failed(error: unknown): void }): void {
+    this.backfilling ??= this.backfill()
+      .then((count) => events.indexed(count))
+      .catch((error: unknown) => {
+        if (!this.stopping) events.failed(error);
+      });
+  }
+
+  /** Stops the backfill after its current batch (it resumes at the next start). */
+  async stopBackfill(): Promise<void> {
+    this.stopping = true;
+    await this.backfilling;
+  }
+
+  private async backfill(): Promise<number> {
     let total = 0;
-    for (;;) {
+    while (!this.stopping) {
       const indexed = await this.deps.unitOfWork.write(({ db }) => this.indexer.backfill(db, BACKFILL_BATCH));
       total += indexed;
-      if (indexed === 0) return total;
+      if (indexed === 0) break;
     }
+    return total;
   }
 
   async search(input: SearchInput): Promise<SearchResults> {

@@ -4,8 +4,10 @@ import { documentId, indexRows } from '../../domain/search/search-document.js';
 import { loadDocumentFacts } from '../../store/search/document-sources.js';
 import {
   featureOfVersion,
+  type IndexRows,
   removeDocument,
   replaceDocument,
+  replaceDocuments,
   unindexedEntities,
   versionEntityIdsOfModel,
   versionEntityIdsOfRun,
@@ -42,10 +44,13 @@ export class SearchIndexer {
   async backfill(db: Executor, batch: number): Promise<number> {
     let indexed = 0;
     for (const type of DISCOVERY_TYPES) {
+      const rows: IndexRows[] = [];
       for (const id of await unindexedEntities(db, type, batch)) {
-        await this.reindex(db, type, id);
-        indexed += 1;
+        const facts = await loadDocumentFacts(db, type, id);
+        if (facts) rows.push(indexRows(facts));
       }
+      await replaceDocuments(db, rows);
+      indexed += rows.length;
     }
     return indexed;
   }

@@ -1,32 +1,61 @@
-import { sql } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import type { DiscoveryType } from '../../domain/search/discovery-filters.js';
 import type { IndexedDocument, IndexedFacetRow } from '../../domain/search/search-document.js';
+import type { Database } from '../schema.js';
 import type { Executor } from '../store.js';
 
 /**
  * Writes of the discovery index. A document is replaced whole (deleted, then inserted), never updated in place:
  * SQLite's full-text and trigram tables follow the rows through insert and delete triggers only.
  */
-export async function replaceDocument(
+export type IndexRows = {
+  document: IndexedDocument;
+  facets: IndexedFacetRow[];
+  numbers: { doc_id: string; key: string; value: number }[];
+};
+
+export async function replaceDocument(db: Executor, rows: IndexRows): Promise<void> {
+  await replaceDocuments(db, [rows]);
+}
+
+/** Replaces several documents with few statements: what the start-up backfill writes, a batch at a time. */
+export async function replaceDocuments(db: Executor, batch: readonly IndexRows[]): Promise<void> {
+  if (batch.length === 0) return;
+  const ids = batch.map((rows) => rows.document.doc_id);
+  await db.deleteFrom('search_facets').where('doc_id', 'in', ids).execute();
+  await db.deleteFrom('search_metrics').where('doc_id', 'in', ids).execute();
+  await db.deleteFrom('search_documents').where('doc_id', 'in', ids).execute();
+  await insertChunked(
+    db,
+    'search_documents',
+    batch.map((rows) => rows.document),
+    50,
+  );
+  await insertChunked(
+    db,
+    'search_facets',
+    batch.flatMap((rows) => rows.facets),
+    200,
+  );
+  await insertChunked(
+    db,
+    'search_metrics',
+    batch.flatMap((rows) => rows.numbers),
+    300,
+  );
+}
+
+/** Multi-row inserts kept under both databases' bound-parameter limits. */
+async function insertChunked<T extends 'search_documents' | 'search_facets' | 'search_metrics'>(
   db: Executor,
-  rows: {
-    document: IndexedDocument;
-    facets: IndexedFacetRow[];
-    numbers: { doc_id: string; key: string; value: number }[];
-  },
+  table: T,
+  rows: readonly Insertable<Database[T]>[],
+  size: number,
 ): Promise<void> {
-  await removeDocument(db, rows.document.doc_id);
-  await db.insertInto('search_documents').values(rows.document).execute();
-  for (let i = 0; i < rows.facets.length; i += 200) {
+  for (let i = 0; i < rows.length; i += size) {
     await db
-      .insertInto('search_facets')
-      .values(rows.facets.slice(i, i + 200))
-      .execute();
-  }
-  for (let i = 0; i < rows.numbers.length; i += 300) {
-    await db
-      .insertInto('search_metrics')
-      .values(rows.numbers.slice(i, i + 300))
+      .insertInto(table)
+      .values(rows.slice(i, i + size) as Insertable<Database[T]>[])
       .execute();
   }
 }
