@@ -1,8 +1,8 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { ReadableSet } from '../../domain/access/readable-set.js';
 import type { DiscoveryFilter, DiscoveryType } from '../../domain/search/discovery-filters.js';
+import { dialectOf } from '../dialect/dialect-of.js';
 import type { Executor } from '../store.js';
-import { fullTextOf } from './full-text.js';
 import { visibilityCondition } from './visibility-condition.js';
 
 /** What the caller may read: documents are shown through their experiment, registered model or dataset. */
@@ -78,7 +78,7 @@ function filterCondition(filter: DiscoveryFilter): RawBuilder<unknown> {
 
 /** FROM and WHERE of the documents a search matches; `withTypes` false leaves the type filter out (type counts). */
 function matched(db: Executor, criteria: DiscoveryCriteria, withTypes = true) {
-  const text = criteria.terms.length === 0 ? undefined : fullTextOf(db).match(criteria.terms);
+  const text = criteria.terms.length === 0 ? undefined : dialectOf(db).fullText.match(criteria.terms);
   const conditions: RawBuilder<unknown>[] = [visibleDocuments(criteria.visible)];
   if (text) conditions.push(text.where);
   if (withTypes && criteria.types.length > 0) conditions.push(sql`d.entity_type in (${sql.join(criteria.types)})`);
@@ -194,7 +194,7 @@ export async function completionsByPrefix(
     select c.facet, c.value, count(*) as count from (
       select f.facet, f.value from search_facets f
       join search_documents d on d.doc_id = f.doc_id
-      where f.facet in (${sql.join(facets)}) and ${fullTextOf(db).prefix(prefix)} and ${visibleDocuments(visible)}
+      where f.facet in (${sql.join(facets)}) and ${dialectOf(db).fullText.prefix(prefix)} and ${visibleDocuments(visible)}
       limit ${scan}
     ) c
     group by c.facet, c.value
@@ -230,5 +230,5 @@ export function similarValues(
   visible: DiscoveryVisibility,
   limit: number,
 ) {
-  return fullTextOf(db).similar(db, text, trigrams, facets, visibleDocuments(visible), limit);
+  return dialectOf(db).fullText.similar(db, text, trigrams, facets, visibleDocuments(visible), limit);
 }
