@@ -32,6 +32,7 @@ import { provenanceRoutes } from './native/provenance/provenance-routes.js';
 import { registryRoutes } from './native/registry/registry-routes.js';
 import { runRequirementRoutes } from './native/run-requirement-routes.js';
 import { runRoutes } from './native/run-routes.js';
+import { searchRoutes } from './native/search-routes.js';
 import { uiSupportRoutes } from './native/ui-support-routes.js';
 import { registerOpenApi } from './openapi.js';
 import { operationalRoutes } from './operational-routes.js';
@@ -138,6 +139,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(lineageRoutes, { services });
       await v1.register(dependencyRoutes, { services });
       await v1.register(uiSupportRoutes, { services });
+      await v1.register(searchRoutes, { services });
       await v1.register(registryRoutes, { services });
       await v1.register(provenanceRoutes, { services });
       await v1.register(authRoutes, {

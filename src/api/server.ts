@@ -197,6 +197,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   services.webhooks.dispatcher.onFailure = (failure) => app.log.warn({ webhook: failure }, 'webhook delivery failed');
   // Deliveries owed from before this start (a crash, a restart) or staged by other replicas go out too.
   services.webhooks.dispatcher.start();
+  services.discovery.startBackfill({
+    indexed: (count) => {
+      if (count > 0) app.log.info({ count }, 'indexed entities that had no search document');
+    },
+    failed: (error) => app.log.error({ err: error }, 'filling in the search index stopped'),
+  });
   const rotation = services.encryption.rotation;
   rotation.onError = (error) => app.log.error({ err: error }, 'the encryption key rotation pass stopped');
   // Started with older keys after the current one: their values move to the current key in the background.
@@ -224,6 +230,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     async close() {
       checkpointTimer.stop();
       await rotation.stop();
+      await services.discovery.stopBackfill();
       await services.webhooks.dispatcher.close();
       await services.emails?.close();
       // Idle keep-alive connections close at once; busy ones get the grace period. Cutting them cannot leave half a

@@ -29,6 +29,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   targets: async () => (await import('./targets-command.js')).targetsCommand(),
   webhooks: async () => (await import('./webhooks-command.js')).webhooksCommand(),
   requests: async () => (await import('./requests-command.js')).requestsCommand(),
+  search: async () => (await import('./search-command.js')).searchCommand(),
 };
 
 async function main(argv: string[]): Promise<void> {

@@ -7,6 +7,7 @@ import { LineageService } from '../services/lineage/lineage-service.js';
 import { type ReconcileProgress, ReconcileService, type VersionCheck } from '../services/lineage/reconcile-service.js';
 import { AuditLog } from '../services/provenance/audit-log.js';
 import { runWithContext } from '../services/request-context.js';
+import { SearchIndexer } from '../services/search/search-indexer.js';
 import { UnitOfWork } from '../services/unit-of-work.js';
 import { openExistingStore } from '../store/open-existing-store.js';
 import { envOption } from './options.js';
@@ -34,7 +35,11 @@ export function reconcileCommand(): Command {
     .action(async (options: Options) => {
       const store = await openExistingStore(options.backendStoreUri, { readOnly: !options.recordDrift });
       try {
-        const deps = { store, unitOfWork: new UnitOfWork(store, new AuditLog(store.dialect)), now: Date.now };
+        const deps = {
+          store,
+          unitOfWork: new UnitOfWork(store, new AuditLog(store.dialect), new SearchIndexer()),
+          now: Date.now,
+        };
         const queries = new LineageQueryService(deps);
         const service = new ReconcileService(deps, new LineageService(deps), queries);
         const progress = options.json ? undefined : progressPrinter();

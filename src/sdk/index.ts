@@ -34,6 +34,7 @@ export {
 } from './policies.js';
 export { RegistryClient, type RegistryClientOptions } from './registry.js';
 export { DEFAULT_RETRY, type RetryOptions } from './retry-policy.js';
+export { SearchClient, type SearchClientOptions, type SearchOptions } from './search.js';
 export type {
   ArtifactFile,
   DatasetInput,
@@ -54,3 +55,10 @@ export {
   type WebhookInput,
   WebhooksClient,
 } from './webhooks.js';
+export type {
+  Completion,
+  CompletionKind,
+  SearchEntityType,
+  SearchHit,
+  SearchResults,
+} from './wire/search-shapes.js';

@@ -22,6 +22,8 @@ import { createProvenanceServices, type ProvenanceServices } from './provenance/
 import type { SigningKey } from './provenance/signing-key-source.js';
 import type { ApprovalSettings } from './registry/approvals/approval-service.js';
 import { RegistryService } from './registry/registry-service.js';
+import { DiscoveryService } from './search/discovery-service.js';
+import { SearchIndexer } from './search/search-indexer.js';
 import type { ServiceDeps } from './service-deps.js';
 import { ArtifactService } from './tracking/artifact-service.js';
 import { ExperimentOverviewService } from './tracking/experiment-overview-service.js';
@@ -53,6 +55,8 @@ export interface Services {
   /** Declared dependencies, target environments, compatibility, what-if and resolve. */
   dependencies: DependencyService;
   lineageQueries: LineageQueryService;
+  /** One search across every entity, with facets and completion (see search/). */
+  discovery: DiscoveryService;
   openLineage: OpenLineageIngestService;
   webhooks: WebhookServices;
   /** Sensitive values: what is sealed, and the background pass that moves them to the current key. */
@@ -96,7 +100,7 @@ export function createServices(options: {
   const deps: ServiceDeps = {
     store: options.store,
     artifacts: options.artifacts,
-    unitOfWork: new UnitOfWork(options.store, options.audit),
+    unitOfWork: new UnitOfWork(options.store, options.audit, new SearchIndexer()),
     now: options.now ?? Date.now,
     uploadLimits: options.uploadLimits,
     sensitive,
@@ -160,6 +164,7 @@ export function createServices(options: {
     lineage: new LineageService(deps),
     dependencies: new DependencyService(deps),
     lineageQueries: new LineageQueryService(deps),
+    discovery: new DiscoveryService(deps),
     openLineage: new OpenLineageIngestService(deps),
     webhooks,
     encryption: { sensitive, rotation: new EncryptionRotation({ ...deps, sensitive }) },

@@ -18,6 +18,11 @@ export interface AuditAppender {
   append(db: Executor, records: AuditRecord[], context: RequestContext): Promise<void>;
 }
 
+/** Derived data kept in the write's own transaction from the audit records it made (the discovery index). */
+export interface WriteIndexer {
+  indexWrite(db: Executor, records: readonly AuditRecord[]): Promise<void>;
+}
+
 export interface WriteScope {
   db: Executor;
   audit(record: AuditRecord): void;
@@ -50,6 +55,7 @@ export class UnitOfWork {
   constructor(
     private readonly store: Store,
     private readonly appender: AuditAppender,
+    private readonly indexer?: WriteIndexer,
   ) {}
 
   /**
@@ -119,7 +125,11 @@ export class UnitOfWork {
   private async runOne(tx: Executor, job: PendingWrite): Promise<unknown> {
     const records: AuditRecord[] = [];
     const value = await job.change({ db: tx, audit: (record) => records.push(record) });
-    if (records.length > 0) await this.appender.append(tx, records, job.context);
+    if (records.length > 0) {
+      // The records name every entity the write changed: what they name is indexed before the write commits.
+      await this.indexer?.indexWrite(tx, records);
+      await this.appender.append(tx, records, job.context);
+    }
     return value;
   }
 }

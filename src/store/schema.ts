@@ -7,6 +7,7 @@ import type { LoggedModelDatabase } from './schema-logged-models.js';
 import type { NotificationDatabase } from './schema-notifications.js';
 import type { ProvenanceDatabase } from './schema-provenance.js';
 import type { RegistryDatabase } from './schema-registry.js';
+import type { SearchDatabase } from './schema-search.js';
 import type { WebhookDatabase } from './schema-webhooks.js';
 
 /**
@@ -255,4 +256,7 @@ export interface Database {
   protection_rules: ApprovalsDatabase['protection_rules'];
   transition_requests: ApprovalsDatabase['transition_requests'];
   transition_request_activity: ApprovalsDatabase['transition_request_activity'];
+  search_documents: SearchDatabase['search_documents'];
+  search_facets: SearchDatabase['search_facets'];
+  search_metrics: SearchDatabase['search_metrics'];
 }

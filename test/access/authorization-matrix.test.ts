@@ -233,6 +233,9 @@ const spec: Record<string, Required> = {
   [`GET ${V}/lineage/downstream`]: 'signedIn',
   [`GET ${V}/lineage/impact`]: 'signedIn',
   [`GET ${V}/lineage/path`]: 'signedIn',
+  // Discovery: any signed-in caller, shown only what it may read.
+  [`GET ${V}/search`]: 'signedIn',
+  [`GET ${V}/search/autocomplete`]: 'signedIn',
   [`GET ${V}/lineage/dataset-versions/:versionId/models`]: 'signedIn',
   [`GET ${V}/lineage/features/:name/dependents`]: 'signedIn',
   [`GET ${V}/lineage/model-versions/:modelId/:version/prov`]: 'reader',

@@ -8,6 +8,7 @@ import type {
   Team,
   TokenInfo,
 } from '../../sdk/wire/access-shapes.js';
+import type { Completions, SearchResults } from '../../sdk/wire/search-shapes.js';
 import type {
   ArtifactFile,
   Experiment,
@@ -41,6 +42,7 @@ import type {
   SearchRunsBody,
   UpdateRunBody,
 } from './schemas.js';
+import type { CompletionsJson, SearchResultsJson } from './search-schemas.js';
 
 /**
  * The reply schemas are the source of the native API's shapes; the SDK, the web UI and the tests read them through
@@ -68,4 +70,6 @@ export type WireConformance = [
   Assert<Same<Static<typeof BindingJson>, RoleBinding>>,
   Assert<Same<Static<typeof EffectiveRoleJson>, EffectiveRole>>,
   Assert<Same<Static<typeof RestrictionJson>, Restriction>>,
+  Assert<Same<Static<typeof SearchResultsJson>, SearchResults>>,
+  Assert<Same<Static<typeof CompletionsJson>, Completions>>,
 ];

@@ -1,6 +1,7 @@
 import { CompiledQuery, type SqlBool, sql } from 'kysely';
 import type { Executor } from '../store.js';
 import { KEYED_VALUE_PREFIX } from './keyed-value-prefix.js';
+import { postgresFullText } from './postgres-full-text.js';
 import type { RunRowsWrite, SqlDialect } from './sql-dialect.js';
 
 const postgresTexts = new Map<string, string>();
@@ -35,6 +36,7 @@ function bulkText(write: RunRowsWrite): string {
 
 export const postgresSql: SqlDialect = {
   name: 'postgres',
+  fullText: postgresFullText,
   rowLocks: true,
   forUpdate: (query) => query.forUpdate(),
   plansFromStatistics: true,

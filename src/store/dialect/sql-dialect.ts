@@ -1,5 +1,6 @@
 import type { RawBuilder, SqlBool } from 'kysely';
 import type { DialectName, Executor } from '../store.js';
+import type { FullText } from './full-text.js';
 
 /** A column of a bulk write whose value differs per row, with its PostgreSQL type (arrays of it are passed). */
 export interface BulkColumn {
@@ -28,6 +29,9 @@ export interface RunRowsWrite {
  */
 export interface SqlDialect {
   readonly name: DialectName;
+
+  /** The discovery index's full-text and trigram reads. */
+  readonly fullText: FullText;
 
   /**
    * Whether `forUpdate` locks rows. PostgreSQL does, until the transaction ends; SQLite serialises writers anyway

@@ -1,5 +1,6 @@
 import { CompiledQuery, type SqlBool, sql } from 'kysely';
 import type { RunRowsWrite, SqlDialect } from './sql-dialect.js';
+import { sqliteFullText } from './sqlite-full-text.js';
 
 // At most 7,000 bound values a statement (SQLite allows 32,766) and 1,000 rows.
 const MAX_PARAMETERS = 7000;
@@ -26,6 +27,7 @@ function insertText(write: RunRowsWrite, perRow: number, rows: number, full: boo
 
 export const sqliteSql: SqlDialect = {
   name: 'sqlite',
+  fullText: sqliteFullText,
   rowLocks: false,
   forUpdate: (query) => query,
   plansFromStatistics: false,

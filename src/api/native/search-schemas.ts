@@ -1,0 +1,50 @@
+import { Type } from '@sinclair/typebox';
+import { DISCOVERY_TYPES } from '../../domain/search/discovery-filters.js';
+import { COMPLETION_FACETS } from '../../domain/search/search-document.js';
+import { literalUnion } from '../literal-union.js';
+
+const EntityType = literalUnion(DISCOVERY_TYPES);
+
+const Segment = Type.Object({ text: Type.String(), match: Type.Boolean() });
+
+export const SearchHitJson = Type.Object({
+  type: EntityType,
+  id: Type.String(),
+  name: Type.String(),
+  stage: Type.Union([Type.String(), Type.Null()]),
+  score: Type.Number(),
+  createdTime: Type.Integer(),
+  updatedTime: Type.Integer(),
+  summary: Type.Record(Type.String(), Type.Unknown()),
+  highlights: Type.Array(Type.Object({ field: Type.String(), segments: Type.Array(Segment) })),
+});
+
+const FacetValue = Type.Object({ value: Type.String(), count: Type.Integer() });
+const Span = Type.Union([Type.Object({ min: Type.Integer(), max: Type.Integer() }), Type.Null()]);
+
+export const SearchResultsJson = Type.Object({
+  total: Type.Integer(),
+  hits: Type.Array(SearchHitJson),
+  groups: Type.Array(Type.Object({ type: EntityType, hits: Type.Array(SearchHitJson) })),
+  nextPageToken: Type.Optional(Type.String()),
+  facets: Type.Object({
+    types: Type.Array(FacetValue),
+    terms: Type.Record(Type.String(), Type.Array(FacetValue)),
+    numbers: Type.Array(
+      Type.Object({ key: Type.String(), min: Type.Number(), max: Type.Number(), count: Type.Integer() }),
+    ),
+    created: Span,
+    updated: Span,
+  }),
+});
+
+export const CompletionsJson = Type.Object({
+  completions: Type.Array(
+    Type.Object({
+      kind: literalUnion(COMPLETION_FACETS),
+      value: Type.String(),
+      count: Type.Integer(),
+      distance: Type.Integer(),
+    }),
+  ),
+});

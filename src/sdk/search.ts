@@ -1,0 +1,60 @@
+import { type FetchFunction, HttpClient } from './http-client.js';
+import { DEFAULT_RETRY, type RetryOptions } from './retry-policy.js';
+import type { Completion, CompletionKind, SearchEntityType, SearchResults } from './wire/search-shapes.js';
+
+/** Typed client of Mnemo's discovery search (`/api/v1/search`): one search across every entity, and completion. */
+
+export interface SearchOptions {
+  /** Only these entity types (the type counts still cover every type). */
+  types?: SearchEntityType[];
+  /** Facets to narrow by, e.g. `stage=Production`, `tag.team=risk`, `metric.auc=0.85..0.95`. */
+  facets?: string[];
+  maxResults?: number;
+  pageToken?: string;
+}
+
+export interface SearchClientOptions {
+  /** Server root, e.g. http://127.0.0.1:5000. */
+  url: string;
+  token?: string;
+  retry?: Partial<RetryOptions>;
+  fetch?: FetchFunction;
+}
+
+export class SearchClient {
+  private readonly http: HttpClient;
+
+  constructor(options: SearchClientOptions) {
+    // Searches change nothing, so every call may be retried.
+    this.http = new HttpClient({
+      url: options.url,
+      token: options.token,
+      fetch: options.fetch ?? fetch,
+      retry: { ...DEFAULT_RETRY, ...options.retry },
+    });
+  }
+
+  /** Results the caller may read, best first, with facet counts; an empty query lists by recency. */
+  async search(query: string, options: SearchOptions = {}): Promise<SearchResults> {
+    const params = new URLSearchParams();
+    if (query !== '') params.set('q', query);
+    for (const type of options.types ?? []) params.append('type', type);
+    for (const facet of options.facets ?? []) params.append('facet', facet);
+    if (options.maxResults !== undefined) params.set('maxResults', String(options.maxResults));
+    if (options.pageToken !== undefined) params.set('pageToken', options.pageToken);
+    const text = params.toString();
+    return this.http.request('GET', text === '' ? '/search' : `/search?${text}`);
+  }
+
+  /** Completions of what was typed: prefix matches first, then near misses (a typo or two). */
+  async autocomplete(
+    prefix: string,
+    options: { kinds?: CompletionKind[]; limit?: number } = {},
+  ): Promise<Completion[]> {
+    const params = new URLSearchParams({ prefix });
+    for (const kind of options.kinds ?? []) params.append('kind', kind);
+    if (options.limit !== undefined) params.set('limit', String(options.limit));
+    return (await this.http.request<{ completions: Completion[] }>('GET', `/search/autocomplete?${params}`))
+      .completions;
+  }
+}

@@ -1,0 +1,70 @@
+/** Shapes of the discovery search (`GET /api/v1/search`, `GET /api/v1/search/autocomplete`). */
+
+export type SearchEntityType =
+  | 'model'
+  | 'model_version'
+  | 'experiment'
+  | 'run'
+  | 'dataset'
+  | 'dataset_version'
+  | 'feature'
+  | 'deployment';
+
+/** A stretch of text, `match` when it is a word the query matched: render marked segments highlighted. */
+export interface SearchHighlightSegment {
+  text: string;
+  match: boolean;
+}
+
+export interface SearchHit {
+  type: SearchEntityType;
+  /** The entity's id: a model id, `<model id>/<version>` for a version, a run id, … */
+  id: string;
+  name: string;
+  stage: string | null;
+  score: number;
+  createdTime: number;
+  updatedTime: number;
+  /** What a result shows besides its name (description, model and version, status…), per type. */
+  summary: Record<string, unknown>;
+  highlights: { field: string; segments: SearchHighlightSegment[] }[];
+}
+
+export interface SearchFacetValue {
+  value: string;
+  count: number;
+}
+
+export interface SearchResults {
+  /** Matching results the caller may read, over every page. */
+  total: number;
+  hits: SearchHit[];
+  /** This page's hits grouped by type, groups in the order of their best hit. */
+  groups: { type: SearchEntityType; hits: SearchHit[] }[];
+  nextPageToken?: string;
+  facets: {
+    /** Results per type, whatever the `type` filter (the other groups are a click away). */
+    types: SearchFacetValue[];
+    /** Per term facet (stage, alias, team, tag, dataset, feature…), its most frequent values among the results. */
+    terms: Record<string, SearchFacetValue[]>;
+    /** Numeric values the results carry (metrics, `@latency_budget_ms`): their spread, for range facets. */
+    numbers: { key: string; min: number; max: number; count: number }[];
+    created: { min: number; max: number } | null;
+    updated: { min: number; max: number } | null;
+  };
+}
+
+export type CompletionKind = 'name' | 'tag_key' | 'tag_value' | 'param_key' | 'metric_key' | 'owner';
+
+export interface Completion {
+  kind: CompletionKind;
+  value: string;
+  /** How many readable entities hold it. */
+  count: number;
+  /** Edits between what was typed and this value's start: 0 for a prefix match. */
+  distance: number;
+}
+
+export interface Completions {
+  completions: Completion[];
+}

@@ -1,0 +1,234 @@
+import { type RawBuilder, sql } from 'kysely';
+import type { ReadableSet } from '../../domain/access/readable-set.js';
+import type { DiscoveryFilter, DiscoveryType } from '../../domain/search/discovery-filters.js';
+import { dialectOf } from '../dialect/dialect-of.js';
+import type { Executor } from '../store.js';
+import { visibilityCondition } from './visibility-condition.js';
+
+/** What the caller may read: documents are shown through their experiment, registered model or dataset. */
+export interface DiscoveryVisibility {
+  experiments: ReadableSet;
+  models: ReadableSet;
+  datasets: ReadableSet;
+}
+
+export interface DiscoveryCriteria {
+  terms: readonly string[];
+  types: readonly DiscoveryType[];
+  filters: readonly DiscoveryFilter[];
+  visible: DiscoveryVisibility;
+}
+
+export interface RankingWeights {
+  /** Added when the whole query is the entity's name. */
+  exactName: number;
+  /** Relevance is multiplied by 1 + this for entities in (or with a version in) Production. */
+  production: number;
+  /** Relevance is multiplied by 1 + this × recency, recency falling from 1 (now) by half every `recencyHalfMs`. */
+  recency: number;
+  recencyHalfMs: number;
+}
+
+export interface DocumentRow {
+  entity_type: string;
+  entity_id: string;
+  name: string;
+  stage: string | null;
+  summary: string;
+  created_time: number | string;
+  updated_time: number | string;
+  score: number | string;
+}
+
+/** The condition every read of the index applies: only what the caller may read, hidden things not even counted. */
+export function visibleDocuments(visible: DiscoveryVisibility): RawBuilder<unknown> {
+  const parts: RawBuilder<unknown>[] = [];
+  for (const [column, set] of [
+    ['d.experiment_id', visible.experiments],
+    ['d.model_id', visible.models],
+    ['d.dataset_id', visible.datasets],
+  ] as const) {
+    const condition = visibilityCondition(column, set);
+    if (condition) parts.push(sql`(${sql.ref(column)} is null or ${condition})`);
+  }
+  return parts.length === 0 ? sql`1 = 1` : sql`(${sql.join(parts, sql` and `)})`;
+}
+
+function filterCondition(filter: DiscoveryFilter): RawBuilder<unknown> {
+  switch (filter.kind) {
+    case 'term':
+      return sql`exists (select 1 from search_facets ff where ff.doc_id = d.doc_id and ff.facet = ${filter.facet}
+        and ff.value = ${filter.value})`;
+    case 'time': {
+      const column = sql.ref(`d.${filter.field}`);
+      return sql.join(
+        [
+          ...(filter.min === undefined ? [] : [sql`${column} >= ${filter.min}`]),
+          ...(filter.max === undefined ? [] : [sql`${column} <= ${filter.max}`]),
+        ],
+        sql` and `,
+      );
+    }
+    case 'number':
+      return sql`exists (select 1 from search_metrics mm where mm.doc_id = d.doc_id and mm.key = ${filter.key}
+        ${filter.min === undefined ? sql`` : sql`and mm.value >= ${filter.min}`}
+        ${filter.max === undefined ? sql`` : sql`and mm.value <= ${filter.max}`})`;
+  }
+}
+
+/** FROM and WHERE of the documents a search matches; `withTypes` false leaves the type filter out (type counts). */
+function matched(db: Executor, criteria: DiscoveryCriteria, withTypes = true) {
+  const text = criteria.terms.length === 0 ? undefined : dialectOf(db).fullText.match(criteria.terms);
+  const conditions: RawBuilder<unknown>[] = [visibleDocuments(criteria.visible)];
+  if (text) conditions.push(text.where);
+  if (withTypes && criteria.types.length > 0) conditions.push(sql`d.entity_type in (${sql.join(criteria.types)})`);
+  for (const filter of criteria.filters) conditions.push(filterCondition(filter));
+  return {
+    from: sql`search_documents d ${text?.from ?? sql``}`,
+    where: sql.join(conditions, sql` and `),
+    relevance: text?.relevance ?? sql`1.0`,
+  };
+}
+
+/** A number parameter PostgreSQL must not take for an integer from the column beside it. */
+const real = (value: number) => sql`cast(${value} as double precision)`;
+
+/** One page of matching documents, best first (newest first when the query has no words). */
+export async function rankedDocuments(
+  db: Executor,
+  criteria: DiscoveryCriteria,
+  ranking: RankingWeights & { now: number; nameKey: string },
+  page: { offset: number; limit: number },
+): Promise<DocumentRow[]> {
+  const { from, where, relevance } = matched(db, criteria);
+  const recency = sql`(1.0 / (1.0 + abs(${ranking.now} - d.updated_time) / ${real(ranking.recencyHalfMs)}))`;
+  const score =
+    criteria.terms.length === 0
+      ? sql`0.0`
+      : sql`(${relevance} * (1.0 + ${real(ranking.production)} * d.production)
+          * (1.0 + ${real(ranking.recency)} * ${recency})
+          + case when d.name_key = ${ranking.nameKey} then ${real(ranking.exactName)} else 0.0 end)`;
+  const { rows } = await sql<DocumentRow>`
+    select d.entity_type, d.entity_id, d.name, d.stage, d.summary, d.created_time, d.updated_time, ${score} as score
+    from ${from}
+    where ${where}
+    order by score desc, d.updated_time desc, d.doc_id
+    limit ${page.limit} offset ${page.offset}`.execute(db);
+  return rows;
+}
+
+export interface FacetSummary {
+  total: number;
+  types: { value: string; count: number }[];
+  terms: { facet: string; value: string; count: number }[];
+  numbers: { key: string; min: number; max: number; count: number }[];
+  times: { createdMin: number | null; createdMax: number | null; updatedMin: number | null; updatedMax: number | null };
+}
+
+/**
+ * Counts over every document the search matches (not just the page): per type (ignoring the type filter, so the
+ * other groups show), per term facet value, and the spread of numeric values and times.
+ */
+export async function facetSummary(
+  db: Executor,
+  criteria: DiscoveryCriteria,
+  termFacets: readonly string[],
+  maxNumericKeys: number,
+): Promise<FacetSummary> {
+  const all = matched(db, criteria);
+  const anyType = matched(db, criteria, false);
+  const ids = sql`select d.doc_id from ${all.from} where ${all.where}`;
+  const [types, terms, numbers, times] = await Promise.all([
+    sql<{ value: string; count: number | string }>`
+      select d.entity_type as value, count(*) as count from ${anyType.from} where ${anyType.where}
+      group by d.entity_type`.execute(db),
+    sql<{ facet: string; value: string; count: number | string }>`
+      select f.facet, f.value, count(*) as count from search_facets f
+      where f.doc_id in (${ids}) and f.facet in (${sql.join(termFacets)})
+      group by f.facet, f.value`.execute(db),
+    sql<{ key: string; min: number; max: number; count: number | string }>`
+      select m.key, min(m.value) as min, max(m.value) as max, count(*) as count from search_metrics m
+      where m.doc_id in (${ids})
+      group by m.key order by count(*) desc, m.key limit ${maxNumericKeys}`.execute(db),
+    sql<{ total: number | string; cmin: unknown; cmax: unknown; umin: unknown; umax: unknown }>`
+      select count(*) as total, min(d.created_time) as cmin, max(d.created_time) as cmax,
+        min(d.updated_time) as umin, max(d.updated_time) as umax
+      from ${all.from} where ${all.where}`.execute(db),
+  ]);
+  const time = times.rows[0]!;
+  const num = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+  return {
+    total: Number(time.total),
+    types: types.rows.map((r) => ({ value: r.value, count: Number(r.count) })),
+    terms: terms.rows.map((r) => ({ facet: r.facet, value: r.value, count: Number(r.count) })),
+    numbers: numbers.rows.map((r) => ({ key: r.key, min: Number(r.min), max: Number(r.max), count: Number(r.count) })),
+    times: {
+      createdMin: num(time.cmin),
+      createdMax: num(time.cmax),
+      updatedMin: num(time.umin),
+      updatedMax: num(time.umax),
+    },
+  };
+}
+
+export interface CompletionRow {
+  facet: string;
+  value: string;
+  count: number;
+}
+
+/**
+ * Facet values (names, tag keys and values, param and metric keys, owners) starting with `prefix`, on documents the
+ * caller may read, with how many such documents hold each. Reads at most `scan` index entries, so a one-letter
+ * prefix costs no more than a precise one.
+ */
+export async function completionsByPrefix(
+  db: Executor,
+  prefix: string,
+  facets: readonly string[],
+  visible: DiscoveryVisibility,
+  limit: number,
+  scan: number,
+): Promise<CompletionRow[]> {
+  const { rows } = await sql<{ facet: string; value: string; count: number | string }>`
+    select c.facet, c.value, count(*) as count from (
+      select f.facet, f.value from search_facets f
+      join search_documents d on d.doc_id = f.doc_id
+      where f.facet in (${sql.join(facets)}) and ${dialectOf(db).fullText.prefix(prefix)} and ${visibleDocuments(visible)}
+      limit ${scan}
+    ) c
+    group by c.facet, c.value
+    order by count(*) desc, c.value
+    limit ${limit}`.execute(db);
+  return rows.map((r) => ({ facet: r.facet, value: r.value, count: Number(r.count) }));
+}
+
+/** How many readable documents hold each of these facet values (the counts typo suggestions show). */
+export async function completionCounts(
+  db: Executor,
+  pairs: readonly { facet: string; value: string }[],
+  visible: DiscoveryVisibility,
+): Promise<CompletionRow[]> {
+  if (pairs.length === 0) return [];
+  const { rows } = await sql<{ facet: string; value: string; count: number | string }>`
+    select f.facet, f.value, count(*) as count from search_facets f
+    join search_documents d on d.doc_id = f.doc_id
+    where (${sql.join(
+      pairs.map((p) => sql`(f.facet = ${p.facet} and f.value = ${p.value})`),
+      sql` or `,
+    )}) and ${visibleDocuments(visible)}
+    group by f.facet, f.value`.execute(db);
+  return rows.map((r) => ({ facet: r.facet, value: r.value, count: Number(r.count) }));
+}
+
+/** Candidates for a mistyped prefix: values sharing its trigrams, best first, on readable documents. */
+export function similarValues(
+  db: Executor,
+  text: string,
+  trigrams: readonly string[],
+  facets: readonly string[],
+  visible: DiscoveryVisibility,
+  limit: number,
+) {
+  return dialectOf(db).fullText.similar(db, text, trigrams, facets, visibleDocuments(visible), limit);
+}

@@ -1,0 +1,147 @@
+import { type Insertable, sql } from 'kysely';
+import type { DiscoveryType } from '../../domain/search/discovery-filters.js';
+import type { IndexedDocument, IndexedFacetRow } from '../../domain/search/search-document.js';
+import type { Database } from '../schema.js';
+import type { Executor } from '../store.js';
+
+/**
+ * Writes of the discovery index. A document is replaced whole (deleted, then inserted), never updated in place:
+ * SQLite's full-text and trigram tables follow the rows through insert and delete triggers only.
+ */
+export type IndexRows = {
+  document: IndexedDocument;
+  facets: IndexedFacetRow[];
+  numbers: { doc_id: string; key: string; value: number }[];
+};
+
+export async function replaceDocument(db: Executor, rows: IndexRows): Promise<void> {
+  await replaceDocuments(db, [rows]);
+}
+
+/** Replaces several documents with few statements: what the start-up backfill writes, a batch at a time. */
+export async function replaceDocuments(db: Executor, batch: readonly IndexRows[]): Promise<void> {
+  if (batch.length === 0) return;
+  const ids = batch.map((rows) => rows.document.doc_id);
+  await db.deleteFrom('search_facets').where('doc_id', 'in', ids).execute();
+  await db.deleteFrom('search_metrics').where('doc_id', 'in', ids).execute();
+  await db.deleteFrom('search_documents').where('doc_id', 'in', ids).execute();
+  await insertChunked(
+    db,
+    'search_documents',
+    batch.map((rows) => rows.document),
+    50,
+  );
+  await insertChunked(
+    db,
+    'search_facets',
+    batch.flatMap((rows) => rows.facets),
+    200,
+  );
+  await insertChunked(
+    db,
+    'search_metrics',
+    batch.flatMap((rows) => rows.numbers),
+    300,
+  );
+}
+
+/** Multi-row inserts kept under both databases' bound-parameter limits. */
+async function insertChunked<T extends 'search_documents' | 'search_facets' | 'search_metrics'>(
+  db: Executor,
+  table: T,
+  rows: readonly Insertable<Database[T]>[],
+  size: number,
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += size) {
+    await db
+      .insertInto(table)
+      .values(rows.slice(i, i + size) as Insertable<Database[T]>[])
+      .execute();
+  }
+}
+
+export async function removeDocument(db: Executor, docId: string): Promise<void> {
+  await db.deleteFrom('search_facets').where('doc_id', '=', docId).execute();
+  await db.deleteFrom('search_metrics').where('doc_id', '=', docId).execute();
+  await db.deleteFrom('search_documents').where('doc_id', '=', docId).execute();
+}
+
+/** The versions a run is the source of: their documents carry the run's metrics and lineage. */
+export async function versionEntityIdsOfRun(db: Executor, runId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('model_versions')
+    .select(['model_id', 'version'])
+    .where('run_id', '=', runId)
+    .where('deleted_time', 'is', null)
+    .execute();
+  return rows.map((r) => `${r.model_id}/${r.version}`);
+}
+
+/** The live versions of a model: their documents carry its name, team and card fields. */
+export async function versionEntityIdsOfModel(db: Executor, modelId: string): Promise<string[]> {
+  const rows = await db.selectFrom('model_versions').select('version').where('model_id', '=', modelId).execute();
+  return rows.map((r) => `${modelId}/${r.version}`);
+}
+
+/** The versions of a dataset, whose documents carry its name and description. */
+export async function versionIdsOfDataset(db: Executor, datasetId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('lineage_dataset_versions')
+    .select('version_id')
+    .where('dataset_id', '=', datasetId)
+    .execute();
+  return rows.map((r) => r.version_id);
+}
+
+/** The feature a feature version belongs to. */
+export async function featureOfVersion(db: Executor, featureVersionId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('lineage_feature_versions')
+    .select('feature_id')
+    .where('feature_version_id', '=', featureVersionId)
+    .executeTakeFirst();
+  return row?.feature_id;
+}
+
+/**
+ * Entities of one type that have no document yet (rows from before the index, or loaded straight into the
+ * database), at most `limit` of them: what the start-up backfill indexes, batch by batch.
+ */
+export async function unindexedEntities(db: Executor, type: DiscoveryType, limit: number): Promise<string[]> {
+  const missing = (source: string, id: ReturnType<typeof sql.raw>, extra = sql``) =>
+    sql<{ id: string }>`
+      select ${id} as id from ${sql.raw(source)} s
+      where not exists (
+        select 1 from search_documents d where d.entity_type = ${type} and d.entity_id = ${id}
+      ) ${extra}
+      limit ${limit}`.execute(db);
+  const concat = (a: string, b: string) => sql.raw(`(${a} || '/' || cast(${b} as text))`);
+  let result: { rows: { id: string }[] };
+  switch (type) {
+    case 'model':
+      result = await missing('registered_models', sql.raw('s.model_id'));
+      break;
+    case 'model_version':
+      result = await missing('model_versions', concat('s.model_id', 's.version'), sql`and s.deleted_time is null`);
+      break;
+    case 'experiment':
+      result = await missing('experiments', sql.raw('s.experiment_id'), sql`and s.lifecycle_stage = 'active'`);
+      break;
+    case 'run':
+      result = await missing('runs', sql.raw('s.run_id'), sql`and s.lifecycle_stage = 'active'`);
+      break;
+    case 'dataset':
+      result = await missing('lineage_datasets', sql.raw('s.dataset_id'));
+      break;
+    case 'dataset_version':
+      result = await missing('lineage_dataset_versions', sql.raw('s.version_id'));
+      break;
+    case 'feature':
+      result = await missing('lineage_features', sql.raw('s.feature_id'));
+      break;
+    case 'deployment':
+      result = await missing('lineage_deployments', sql.raw('s.deployment_id'));
+      break;
+  }
+  return result.rows.map((r) => r.id);
+}
