@@ -184,6 +184,7 @@ export function serverCommand(): Command {
       ...(typeof options.smtpUrl === 'string' && options.smtpUrl !== ''
         ? { smtp: { url: options.smtpUrl, from: String(options.smtpFrom) } }
         : {}),
+      ...(typeof options.publicUrl === 'string' && options.publicUrl !== '' ? { publicUrl: options.publicUrl } : {}),
       checkpointIntervalMinutes: checkpointInterval,
       connectionLimits,
       uploadLimits: {
