@@ -104,21 +104,6 @@ export class SensitiveValues {
   }
 
   /**
-   * Registry tags are not stored encrypted (see README, "Encryption of sensitive values"): a registry tag whose key
-   * the server's patterns name is refused, never stored in plain text.
-   */
-  refuseRegistryTags(tags: readonly KeyValue[]): void {
-    if (this.serverKeys.isEmpty) return;
-    const sensitive = tags.find((tag) => this.serverKeys.matches(tag.key));
-    if (sensitive) {
-      throw invalid(
-        `The tag '${sensitive.key}' matches a sensitive key pattern (--sensitive-keys), and registered model and ` +
-          'version tags are not stored encrypted: keep the value in a run param or tag instead',
-      );
-    }
-  }
-
-  /**
    * A sealed value cannot be compared or sorted in SQL: a search that filters or orders on a sensitive param or tag
    * is refused, naming the key, rather than answered wrongly. Whether the key is present (IS NULL / IS NOT NULL)
    * is still answered.
@@ -161,8 +146,11 @@ export const NO_KEY_AT_START =
   'sensitive keys are configured (--sensitive-keys) but no encryption key is: give MNEMO_ENCRYPTION_KEY or ' +
   '--encryption-key-file, or the sensitive values would have nowhere safe to go';
 
-/** Patterns stored on an experiment were checked when set; a tag edited behind the server's back is read leniently. */
-function parseStoredPatterns(value: string): SensitiveKeys {
+/**
+ * Patterns stored on an experiment or a model were checked when set; a tag edited behind the server's back is read
+ * leniently.
+ */
+export function parseStoredPatterns(value: string): SensitiveKeys {
   try {
     return parseSensitiveKeys(value);
   } catch {
