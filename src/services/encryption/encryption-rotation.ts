@@ -1,5 +1,4 @@
 import { auditedValue, isSealedValue, sealedValueKeyId } from '../../domain/encryption/sealed-value.js';
-import type { SensitiveKeys } from '../../domain/encryption/sensitive-keys.js';
 import { invalidState } from '../../domain/errors.js';
 import type { KeyValue } from '../../domain/tracking/entities.js';
 import { rowsAfterKey } from '../../store/readers/keyed-table-pages.js';
@@ -15,7 +14,12 @@ import type { ServiceDeps } from '../service-deps.js';
 import type { WriteScope } from '../unit-of-work.js';
 import { resealRegistryRecords, sealedKeyIdsIn } from './registry-rotation.js';
 import { SensitiveRegistryValues } from './sensitive-registry-values.js';
-import { MAX_SENSITIVE_VALUE_BYTES, type RunValueKind, type SensitiveValues } from './sensitive-values.js';
+import {
+  MAX_SENSITIVE_VALUE_BYTES,
+  type RunPolicy,
+  type RunValueKind,
+  type SensitiveValues,
+} from './sensitive-values.js';
 
 export interface RotationProgress {
   /** The key new values are sealed with; null when the server has no encryption key. */
@@ -174,7 +178,7 @@ export class EncryptionRotation {
       runValuesOf(db, 'run_params', runIds),
       runValuesOf(db, 'run_tags', runIds),
     ]);
-    const policies = new Map<string, SensitiveKeys>();
+    const policies = new Map<string, RunPolicy>();
     for (const experimentId of new Set(experimentOf.values())) {
       policies.set(experimentId, await sensitive.policy(db, [experimentId]));
     }
