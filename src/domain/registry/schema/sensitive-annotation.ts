@@ -77,7 +77,7 @@ export function checkSensitiveAnnotations(schema: JsonSchema, kind: EntityKind):
     );
   const walk = (node: unknown, path: string[]): void => {
     if (Array.isArray(node)) {
-      node.forEach((item, i) => walk(item, [...path, String(i)]));
+      for (const [i, item] of node.entries()) walk(item, [...path, String(i)]);
       return;
     }
     if (!isObject(node)) return;
