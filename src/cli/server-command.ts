@@ -54,7 +54,8 @@ export function serverCommand(): Command {
     .addOption(
       envOption(
         '--sensitive-keys <patterns>',
-        "comma-separated param/tag key patterns stored encrypted on every experiment ('*.connection_string,customer.*')",
+        'comma-separated key patterns of params, tags and metadata fields stored encrypted on every experiment and ' +
+          "registered model ('*.connection_string,customer.*')",
       ),
     )
     .addOption(
