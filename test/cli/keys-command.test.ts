@@ -57,7 +57,8 @@ describe('mnemo keys and the server encryption flags', () => {
     );
   });
 
-  it('encrypts with the key file, sets experiment patterns and rotates to a new key with exit code 0', async () => {
+  // Two server starts and four commands, each a process of its own: more than the default time on a busy machine.
+  it('encrypts with the key file, sets experiment and model patterns and rotates to a new key with exit code 0', async () => {
     const oldKey = randomBytes(32);
     const newKey = randomBytes(32);
     const keyFile = join(dir, 'encryption.key');
@@ -124,5 +125,5 @@ describe('mnemo keys and the server encryption flags', () => {
     } finally {
       await store.close();
     }
-  });
+  }, 90_000);
 });
