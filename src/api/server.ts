@@ -4,6 +4,7 @@ import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from '../domain/artifacts/up
 import { parseSensitiveKeys, type SensitiveKeys } from '../domain/encryption/sensitive-keys.js';
 import { MnemoError } from '../domain/errors.js';
 import { hostAllowList } from '../domain/http/host-allow-list.js';
+import { checkPublicUrl } from '../domain/http/public-url.js';
 import { validateProtection } from '../domain/registry/approvals/protection.js';
 import { bootstrapAdmin } from '../services/access/admin-bootstrap.js';
 import type { SsoConfig } from '../services/access/sso/sso-config.js';
@@ -66,6 +67,11 @@ export interface ServerConfig {
   webhookDelivery?: Partial<DeliveryOptions>;
   /** `--smtp-url` / `--smtp-from`: notifications are e-mailed through this SMTP server too. */
   smtp?: SmtpConfig;
+  /**
+   * `--public-url`: the address people reach Mnemo at (behind a proxy, the proxy's), for links in notification
+   * e-mails and the single sign-on redirect. Defaults to the single sign-on setting's own, if any.
+   */
+  publicUrl?: string;
   /** Retries of notification e-mails; defaults in DEFAULT_EMAIL_OPTIONS. */
   emailDelivery?: Partial<EmailDeliveryOptions>;
   /** `--tls-cert` / `--tls-key`: PEM certificate chain and private key; the server then speaks HTTPS itself. */
@@ -141,6 +147,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     backendStoreUri: config.backendStoreUri,
   });
   if (config.smtp) checkSmtpUrl(config.smtp.url);
+  const publicUrl = config.publicUrl ?? config.auth?.oidc?.publicUrl;
+  if (publicUrl !== undefined) checkPublicUrl(publicUrl);
   const secretKey = await loadSecretKey({ keyText: config.secretKey, keyFile: config.secretKeyFile });
   const encryptionKeys = await loadEncryptionKeys({ keyText: config.encryptionKey, keyFile: config.encryptionKeyFile });
   const sensitiveKeys = parseServerSensitiveKeys(config.sensitiveKeys);
@@ -161,6 +169,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     encryptionKeys,
     webhookDelivery: config.webhookDelivery,
     ...(config.smtp ? { smtp: config.smtp } : {}),
+    publicUrl,
     ...(config.emailDelivery ? { emailDelivery: config.emailDelivery } : {}),
     defaultRole: config.auth?.defaultRole,
     sso: config.auth?.enabled ? config.auth.oidc : undefined,
@@ -175,7 +184,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     auth: {
       enabled: config.auth?.enabled ?? false,
       verifyJwt: sso && ((jwt) => sso.verifyBearer(jwt)),
-      secureCookies: config.tls !== undefined || (config.auth?.oidc?.publicUrl?.startsWith('https:') ?? false),
+      secureCookies: config.tls !== undefined || (publicUrl?.startsWith('https:') ?? false),
     },
     requestsPerMinute: config.auth?.enabled ? config.auth.requestsPerMinute : 0,
     protectMetrics: config.auth?.enabled === true && config.auth.protectMetrics === true,

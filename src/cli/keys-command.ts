@@ -18,6 +18,8 @@ interface EncryptionStatus {
   sealedValues: Record<string, number>;
 }
 
+type ModelSensitiveKeys = Omit<SensitiveKeys, 'experimentId'> & { name: string };
+
 interface SensitiveKeys {
   experimentId: string;
   patterns: string[];
@@ -102,6 +104,36 @@ export function keysCommand(): Command {
             : await client.request<SensitiveKeys>('GET', path);
         if (options.json) return printJson(setting);
         console.log(`experiment ${setting.experimentId}: ${setting.patterns.join(', ') || '(none)'}`);
+        console.log(`server-wide: ${setting.serverPatterns.join(', ') || '(none)'}`);
+        if (!setting.encryptionKeyConfigured) console.log('the server has no encryption key');
+      },
+    );
+
+  keys
+    .command('model-sensitive-keys <name> [patterns]')
+    .description(
+      "Show a registered model's sensitive key patterns (for its tags and metadata fields and those of its versions), " +
+        'or replace them with a comma-separated list; changing them needs MANAGE on the model',
+    )
+    .option('--clear', "remove the model's own patterns")
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        name: string,
+        patterns: string | undefined,
+        options: { clear?: boolean; json?: boolean },
+        command: Command,
+      ) => {
+        const client = accessClient(command);
+        const path = apiPath`/registered-models/${name}/sensitive-keys`;
+        const setting =
+          patterns !== undefined || options.clear
+            ? await client.request<ModelSensitiveKeys>('PUT', path, {
+                json: { patterns: options.clear ? [] : (patterns ?? '').split(',') },
+              })
+            : await client.request<ModelSensitiveKeys>('GET', path);
+        if (options.json) return printJson(setting);
+        console.log(`model ${setting.name}: ${setting.patterns.join(', ') || '(none)'}`);
         console.log(`server-wide: ${setting.serverPatterns.join(', ') || '(none)'}`);
         if (!setting.encryptionKeyConfigured) console.log('the server has no encryption key');
       },

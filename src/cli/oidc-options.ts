@@ -28,7 +28,8 @@ export function addOidcOptions(command: Command): Command {
     .addOption(
       envOption(
         '--public-url <url>',
-        'address browsers reach Mnemo at, for the sign-in redirect (default: the address of the request)',
+        "address people reach Mnemo at (a proxy's, with its path): links in notification e-mails and the sign-in " +
+          'redirect (default: no links in e-mails, the address of the request for the redirect)',
       ),
     );
 }

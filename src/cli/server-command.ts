@@ -54,7 +54,8 @@ export function serverCommand(): Command {
     .addOption(
       envOption(
         '--sensitive-keys <patterns>',
-        "comma-separated param/tag key patterns stored encrypted on every experiment ('*.connection_string,customer.*')",
+        'comma-separated key patterns of params, tags and metadata fields stored encrypted on every experiment and ' +
+          "registered model ('*.connection_string,customer.*')",
       ),
     )
     .addOption(
@@ -184,6 +185,7 @@ export function serverCommand(): Command {
       ...(typeof options.smtpUrl === 'string' && options.smtpUrl !== ''
         ? { smtp: { url: options.smtpUrl, from: String(options.smtpFrom) } }
         : {}),
+      ...(typeof options.publicUrl === 'string' && options.publicUrl !== '' ? { publicUrl: options.publicUrl } : {}),
       checkpointIntervalMinutes: checkpointInterval,
       connectionLimits,
       uploadLimits: {

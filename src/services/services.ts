@@ -85,6 +85,8 @@ export function createServices(options: {
   emailDelivery?: Partial<EmailDeliveryOptions>;
   /** Sends e-mail instead of SMTP (tests of failures); default: nodemailer over `smtp`. */
   mailSender?: MailSender;
+  /** `--public-url`: turns the UI path of a notification into a link in its e-mail. */
+  publicUrl?: string | undefined;
   /** The role of signed-in principals on resources without a binding (`--default-role`); null for none. */
   defaultRole?: RoleName | null;
   /** Single sign-on through an OpenID Connect provider (`--oidc-issuer` and its companions). */
@@ -112,7 +114,10 @@ export function createServices(options: {
     delivery: options.webhookDelivery,
     audience: { policy: access.policy, authenticator: access.authenticator },
   });
-  const notifications = new NotificationService(deps, { email: options.smtp !== undefined });
+  const notifications = new NotificationService(deps, {
+    email: options.smtp !== undefined,
+    publicUrl: options.publicUrl,
+  });
   let emails: EmailDispatcher | undefined;
   if (options.smtp) {
     const sender = options.mailSender ?? smtpSender(options.smtp).send;

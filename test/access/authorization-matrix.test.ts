@@ -262,9 +262,11 @@ const spec: Record<string, Required> = {
   [`GET ${V}/audit/checkpoints/latest`]: 'admin',
   [`GET ${V}/keys`]: 'signedIn',
   [`POST ${V}/keys/rotate`]: 'admin',
-  // Encryption of sensitive values: each experiment's patterns, and the data keys' rotation.
+  // Encryption of sensitive values: each experiment's and each model's patterns, and the data keys' rotation.
   [`GET ${V}/experiments/:experimentId/sensitive-keys`]: 'reader',
   [`PUT ${V}/experiments/:experimentId/sensitive-keys`]: 'manager',
+  [`GET ${V}/registered-models/:name/sensitive-keys`]: 'reader',
+  [`PUT ${V}/registered-models/:name/sensitive-keys`]: 'manager',
   [`GET ${V}/encryption`]: 'admin',
   [`POST ${V}/encryption/rotate`]: 'admin',
   // Access control itself.

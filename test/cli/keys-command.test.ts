@@ -57,7 +57,8 @@ describe('mnemo keys and the server encryption flags', () => {
     );
   });
 
-  it('encrypts with the key file, sets experiment patterns and rotates to a new key with exit code 0', async () => {
+  // Two server starts and four commands, each a process of its own: more than the default time on a busy machine.
+  it('encrypts with the key file, sets experiment and model patterns and rotates to a new key with exit code 0', async () => {
     const oldKey = randomBytes(32);
     const newKey = randomBytes(32);
     const keyFile = join(dir, 'encryption.key');
@@ -77,6 +78,15 @@ describe('mnemo keys and the server encryption flags', () => {
       expect(set.code, set.stderr).toBe(0);
       expect(set.stdout).toContain('customer.*');
       expect(set.stdout).toContain('*.connection_string');
+      await post('/api/2.0/mlflow/registered-models/create', { name: 'cli-model' });
+      const model = await mnemo(server.url, ['keys', 'model-sensitive-keys', 'cli-model', 'billing.*']);
+      expect(model.code, model.stderr).toBe(0);
+      expect(model.stdout).toContain('model cli-model: billing.*');
+      await post('/api/2.0/mlflow/registered-models/set-tag', {
+        name: 'cli-model',
+        key: 'billing.account',
+        value: 'acct-cli-77',
+      });
       runId = (await post('/api/v1/runs', { experimentId })).run!.runId!;
       await post(`/api/v1/runs/${runId}/batch`, {
         params: { 'db.connection_string': 'postgres://cli-secret' },
@@ -95,6 +105,8 @@ describe('mnemo keys and the server encryption flags', () => {
       const run = await fetch(`${server.url}/api/v1/runs/${runId}`).then((r) => r.text());
       expect(run).toContain('postgres://cli-secret');
       expect(run).toContain('c-1234');
+      const model = await fetch(`${server.url}/api/v1/registered-models/cli-model`).then((r) => r.text());
+      expect(model).toContain('acct-cli-77');
     } finally {
       server.child.kill('SIGTERM');
       await stopped(server.child);
@@ -104,13 +116,14 @@ describe('mnemo keys and the server encryption flags', () => {
       const values = [
         ...(await store.db.selectFrom('run_params').select('value').execute()),
         ...(await store.db.selectFrom('run_tags').select('value').execute()),
+        ...(await store.db.selectFrom('registered_model_tags').select('value').execute()),
       ].map((row) => row.value);
       const sealed = values.filter((v) => v.startsWith('mnemo-sealed:'));
-      expect(sealed).toHaveLength(2);
+      expect(sealed).toHaveLength(3);
       for (const value of sealed) expect(value.split('.')[1]).toBe(keyIdOf(newKey));
       expect(values.join('\n')).not.toContain('cli-secret');
     } finally {
       await store.close();
     }
-  });
+  }, 90_000);
 });

@@ -237,24 +237,6 @@ describe.each(backends)('sensitive params and tags are stored encrypted on $name
     expect(setting).toMatchObject({ patterns: ['customer.*'], serverPatterns: ['*.connection_string'] });
   });
 
-  it('refuses registry tags that the server patterns name rather than storing them in plain text', async () => {
-    const created = await api.call('POST', '/api/2.0/mlflow/registered-models/create', {
-      name: 'billing-model',
-      tags: [{ key: 'serving.connection_string', value: SECRET_PARAM }],
-    });
-    expect(created.status).toBe(400);
-    expect(JSON.stringify(created.body)).toMatch(/serving\.connection_string.*sensitive/);
-    await ok(api, 'POST', '/api/2.0/mlflow/registered-models/create', { name: 'billing-model' });
-    const tagged = await api.call('POST', '/api/2.0/mlflow/registered-models/set-tag', {
-      name: 'billing-model',
-      key: 'serving.connection_string',
-      value: SECRET_PARAM,
-    });
-    expect(tagged.status).toBe(400);
-    const { audit } = await rawRows();
-    expect(audit).not.toContain(SECRET_PARAM);
-  });
-
   it('verifies the log against encrypted rows and finds an edited one', async () => {
     const clean = await auditVerify({ backendStoreUri: uri });
     expect(clean.code, clean.stdout + clean.stderr).toBe(0);
@@ -364,5 +346,52 @@ describe.each(backends)('sensitive params and tags are stored encrypted on $name
     const write = await api.call('POST', `/api/v1/runs/${runId}/batch`, { tags: { 'customer.plan': 'gold' } });
     expect(write.status).toBe(400);
     expect(JSON.stringify(write.body)).toMatch(/customer\.plan.*sensitive/);
+  });
+  it('seals params and tags the run schema marks x-sensitive, whatever the patterns say', async () => {
+    await start(newKey, '*.connection_string');
+    await ok(api, 'POST', '/api/v1/schemas/run:billing/versions', {
+      schema: {
+        type: 'object',
+        properties: {
+          params: { type: 'object', properties: { api_token: { type: 'string', 'x-sensitive': true } } },
+          tags: { type: 'object', properties: { reviewer: { type: 'string', 'x-sensitive': true } } },
+        },
+      },
+    });
+    const run = await given(api).inExperiment(experimentId).run({ runName: 'annotated' });
+    await run.log({ params: { api_token: 'tok-annotated-5e5e', reviewer: 'param-not-marked' } });
+    await ok(api, 'POST', '/api/2.0/mlflow/runs/set-tag', {
+      run_id: run.runId,
+      key: 'reviewer',
+      value: 'rev-annotated-6f6f',
+    });
+    const { values, audit } = await rawRows();
+    const own = values.filter((v) => v.run_id === run.runId);
+    expect(
+      own
+        .filter((v) => v.value.startsWith('mnemo-sealed:'))
+        .map((v) => v.key)
+        .sort(),
+    ).toEqual(['api_token', 'reviewer']);
+    // The annotation names a param: a param of the tag's name is not sealed by it.
+    expect(own.find((v) => v.key === 'reviewer' && v.value === 'param-not-marked')).toBeDefined();
+    for (const secret of ['tok-annotated-5e5e', 'rev-annotated-6f6f']) {
+      expect(JSON.stringify(own)).not.toContain(secret);
+      expect(audit).not.toContain(secret);
+    }
+    const text = await readRunEverywhere(run.runId);
+    expect(text).toContain('tok-annotated-5e5e');
+    expect(text).toContain('rev-annotated-6f6f');
+    const filtered = await api.call('POST', '/api/v1/runs/search', {
+      experimentIds: [experimentId],
+      filter: `params.api_token = 'tok-annotated-5e5e'`,
+    });
+    expect(filtered.status).toBe(400);
+    expect(JSON.stringify(filtered.body)).toMatch(/api_token.*sensitive/);
+    const misplaced = await api.call('POST', '/api/v1/schemas/run/versions', {
+      schema: { type: 'object', properties: { name: { type: 'string', 'x-sensitive': true } } },
+    });
+    expect(misplaced.status).toBe(400);
+    expect((await auditVerify({ backendStoreUri: uri })).code).toBe(0);
   });
 });

@@ -22,6 +22,7 @@ describe.each(backends)("Mnemo's registry events, notifications and e-mail on $n
       protection: { stages: [] },
       webhookDelivery: { allowPrivateAddresses: true, pollMs: 100 },
       emailDelivery: { pollMs: 100, backoffMs: 50 },
+      publicUrl: 'https://mnemo.example.test/ml/',
       // Read when the server starts, after the sink is listening.
       get smtp() {
         return { url: sink.url, from: 'mnemo@example.test' };
@@ -134,6 +135,9 @@ describe.each(backends)("Mnemo's registry events, notifications and e-mail on $n
     expect(mail!.from).toBe('mnemo@example.test');
     expect(mail!.raw).toMatch(/^Subject: guarded version 1 \(Production\) needs revalidation/m);
     expect(mail!.raw).toContain('drift check psi on country=DE failed');
+    // The e-mail links to the version on the server's public address, not on the address it listens at.
+    expect(mail!.raw).toContain('https://mnemo.example.test/ml/models/guarded/versions/1');
+    expect(mail!.raw).not.toContain(api.url);
 
     const marked = await ok(
       callAs<{ marked: number; unreadCount: number }>(api.url, mona, 'POST', `${V}/notifications/mark-read`, {

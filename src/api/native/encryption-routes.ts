@@ -1,8 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { Services } from '../../services/services.js';
-import { experimentAt } from '../access/locators.js';
+import { experimentAt, modelAt } from '../access/locators.js';
 import { ADMIN, access, needs } from '../access/route-access.js';
 import type { TypedApp } from '../typed-app.js';
+import { ModelParams } from './registry/registry-schemas.js';
 import { IdParams } from './schemas.js';
 
 const tags = ['encryption'];
@@ -11,6 +12,13 @@ const SensitiveKeysJson = Type.Object({
   /** The experiment's own patterns. */
   patterns: Type.Array(Type.String()),
   /** `--sensitive-keys`: patterns in force on every experiment. */
+  serverPatterns: Type.Array(Type.String()),
+  encryptionKeyConfigured: Type.Boolean(),
+});
+const ModelSensitiveKeysJson = Type.Object({
+  name: Type.String(),
+  /** The model's own patterns: they apply to its tags and metadata fields and to those of its versions. */
+  patterns: Type.Array(Type.String()),
   serverPatterns: Type.Array(Type.String()),
   encryptionKeyConfigured: Type.Boolean(),
 });
@@ -35,9 +43,10 @@ const EncryptionStatusReply = Type.Object({
   sealedValues: Type.Record(Type.String(), Type.Integer()),
 });
 
-/** Which keys are sensitive per experiment, and the data keys' rotation (admins only). */
+/** Which keys are sensitive per experiment and per registered model, and the data keys' rotation (admins only). */
 export async function encryptionRoutes(app: TypedApp, { services }: { services: Services }) {
   const { experiments, encryption } = services;
+  const models = services.registry.models;
 
   app.get(
     '/experiments/:experimentId/sensitive-keys',
@@ -61,6 +70,25 @@ export async function encryptionRoutes(app: TypedApp, { services }: { services: 
       },
     },
     async (request) => experiments.setSensitiveKeys(request.params.experimentId, request.body.patterns),
+  );
+
+  app.get(
+    '/registered-models/:name/sensitive-keys',
+    {
+      config: access(needs('read', modelAt('params', 'name'))),
+      schema: { tags, params: ModelParams, response: { 200: ModelSensitiveKeysJson } },
+    },
+    async (request) => models.sensitiveKeys(request.params.name),
+  );
+
+  app.put(
+    '/registered-models/:name/sensitive-keys',
+    {
+      // As for experiments: removing a pattern leaves later values in plain text, so the model's managers decide.
+      config: access(needs('manage', modelAt('params', 'name'))),
+      schema: { tags, params: ModelParams, body: SetSensitiveKeysBody, response: { 200: ModelSensitiveKeysJson } },
+    },
+    async (request) => models.setSensitiveKeys(request.params.name, request.body.patterns),
   );
 
   app.get(

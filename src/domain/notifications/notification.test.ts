@@ -17,10 +17,16 @@ describe('notifications', () => {
     expect(() => checkNotification({ ...valid, ...change })).toThrow();
   });
 
-  it("adds the server's link to the e-mail when its public URL is known", () => {
+  it("adds the server's link to the e-mail when its public URL is known, and the page's path otherwise", () => {
     expect(emailText({ body: 'hello', link: '/inbox' }, 'https://mnemo.example/')).toBe(
       'hello\n\nhttps://mnemo.example/inbox\n',
     );
-    expect(emailText({ body: 'hello', link: '/inbox' }, undefined)).toBe('hello\n');
+    expect(emailText({ body: 'hello', link: '/models/x' }, 'https://corp.example/mnemo')).toBe(
+      'hello\n\nhttps://corp.example/mnemo/models/x\n',
+    );
+    expect(emailText({ body: 'hello', link: '/inbox' }, undefined)).toBe(
+      "hello\n\nOpen Mnemo's web UI at /inbox to see it.\n",
+    );
+    expect(emailText({ body: 'hello' }, 'https://mnemo.example')).toBe('hello\n');
   });
 });

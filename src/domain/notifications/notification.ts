@@ -55,8 +55,15 @@ export function checkNotification(input: NotificationInput): void {
   if (input.link !== undefined && !input.link.startsWith('/')) throw invalid('A notification link is a UI path');
 }
 
-/** The text of the e-mail for one notification: its body, and where to see it when the server's URL is known. */
+/**
+ * The text of the e-mail for one notification: its body, then where to see what it is about — a link when the
+ * server's public URL is known (`--public-url`), otherwise the page's path in Mnemo's web UI, since an address the
+ * server guessed from its own listening socket would mislead anyone behind a proxy.
+ */
 export function emailText(input: Pick<NotificationInput, 'body' | 'link'>, publicUrl: string | undefined): string {
-  const link = input.link && publicUrl ? `\n\n${publicUrl.replace(/\/$/, '')}${input.link}` : '';
-  return `${input.body}${link}\n`;
+  if (!input.link) return `${input.body}\n`;
+  const where = publicUrl
+    ? `${publicUrl.replace(/\/+$/, '')}${input.link}`
+    : `Open Mnemo's web UI at ${input.link} to see it.`;
+  return `${input.body}\n\n${where}\n`;
 }

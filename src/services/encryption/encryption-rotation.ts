@@ -1,8 +1,8 @@
 import { auditedValue, isSealedValue, sealedValueKeyId } from '../../domain/encryption/sealed-value.js';
-import type { SensitiveKeys } from '../../domain/encryption/sensitive-keys.js';
 import { invalidState } from '../../domain/errors.js';
 import type { KeyValue } from '../../domain/tracking/entities.js';
 import { rowsAfterKey } from '../../store/readers/keyed-table-pages.js';
+import { sealedRegistryTexts } from '../../store/repositories/registry/sealed-registry-values.js';
 import { findRunRows } from '../../store/repositories/run-repository.js';
 import {
   type RunValueRow,
@@ -12,7 +12,14 @@ import {
 } from '../../store/repositories/sealed-run-values.js';
 import type { ServiceDeps } from '../service-deps.js';
 import type { WriteScope } from '../unit-of-work.js';
-import { MAX_SENSITIVE_VALUE_BYTES, type RunValueKind, type SensitiveValues } from './sensitive-values.js';
+import { resealRegistryRecords, sealedKeyIdsIn } from './registry-rotation.js';
+import { SensitiveRegistryValues } from './sensitive-registry-values.js';
+import {
+  MAX_SENSITIVE_VALUE_BYTES,
+  type RunPolicy,
+  type RunValueKind,
+  type SensitiveValues,
+} from './sensitive-values.js';
 
 export interface RotationProgress {
   /** The key new values are sealed with; null when the server has no encryption key. */
@@ -35,12 +42,15 @@ export interface RotationProgress {
 
 /** Runs a pass handles per transaction: small enough that writers and readers in between are not held up. */
 const RUNS_PER_STEP = 50;
+/** Registered models (each with all its versions) a pass handles per transaction. */
+const MODELS_PER_STEP = 10;
 
 /**
  * Brings every stored sensitive value under the current key, in the background and without stopping the server:
- * runs are walked a page at a time, and each page is one write that re-reads its values, re-seals those under an
- * older key (and seals plain values whose keys have become sensitive since), and records a `run.reseal` event per
- * run changed, so `mnemo audit verify` keeps matching the rows. Readers go on meanwhile: every value is at all times
+ * runs, then registered models with their versions, are walked a page at a time, and each page is one write that
+ * re-reads its values, re-seals those under an older key (and seals plain values whose keys have become sensitive
+ * since), and records a `run.reseal` (`registered_model.reseal`, `model_version.reseal`) event per record changed,
+ * so `mnemo audit verify` keeps matching the rows. Readers go on meanwhile: every value is at all times
  * sealed under a key the server holds (old or new). A second request while a pass runs joins it.
  */
 export class EncryptionRotation {
@@ -50,9 +60,12 @@ export class EncryptionRotation {
   /** Told why a pass stopped early (the progress keeps the message too). */
   onError: (error: unknown) => void = () => {};
 
+  private readonly registryValues: SensitiveRegistryValues;
+
   constructor(
     private readonly deps: Pick<ServiceDeps, 'store' | 'unitOfWork' | 'now'> & { sensitive: SensitiveValues },
   ) {
+    this.registryValues = new SensitiveRegistryValues(deps.sensitive);
     this.progress = {
       currentKeyId: deps.sensitive.keys?.current.keyId ?? null,
       retiringKeyIds: deps.sensitive.keys?.retiring ?? [],
@@ -128,6 +141,9 @@ export class EncryptionRotation {
         after = { runId: last.run_id, key: last.key };
       }
     }
+    for (const keyId of sealedKeyIdsIn(await sealedRegistryTexts(this.deps.store.db))) {
+      counts[keyId] = (counts[keyId] ?? 0) + 1;
+    }
     return counts;
   }
 
@@ -135,11 +151,21 @@ export class EncryptionRotation {
     let after = '';
     while (!this.stopping) {
       const runIds = (await rowsAfterKey(this.deps.store.db, 'runs', after, RUNS_PER_STEP)).map((r) => r.run_id);
-      if (runIds.length === 0) return;
+      if (runIds.length === 0) break;
       const step = await this.deps.unitOfWork.write((scope) => this.resealRuns(scope, runIds));
       this.progress.resealed += step.changed;
       this.progress.leftPlain += step.leftPlain;
       after = runIds.at(-1)!;
+    }
+    // Then the registry: registered models' and their versions' tags and metadata fields.
+    let afterModel = '';
+    while (!this.stopping) {
+      const rows = await rowsAfterKey(this.deps.store.db, 'registered_models', afterModel, MODELS_PER_STEP);
+      if (rows.length === 0) return;
+      const step = await this.deps.unitOfWork.write((scope) => resealRegistryRecords(scope, this.registryValues, rows));
+      this.progress.resealed += step.changed;
+      this.progress.leftPlain += step.leftPlain;
+      afterModel = rows.at(-1)!.model_id;
     }
   }
 
@@ -152,7 +178,7 @@ export class EncryptionRotation {
       runValuesOf(db, 'run_params', runIds),
       runValuesOf(db, 'run_tags', runIds),
     ]);
-    const policies = new Map<string, SensitiveKeys>();
+    const policies = new Map<string, RunPolicy>();
     for (const experimentId of new Set(experimentOf.values())) {
       policies.set(experimentId, await sensitive.policy(db, [experimentId]));
     }

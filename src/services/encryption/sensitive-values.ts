@@ -1,16 +1,25 @@
 import { isSealedValue, refuseReservedPrefix, runValueContext } from '../../domain/encryption/sealed-value.js';
 import { parseSensitiveKeys, SensitiveKeys } from '../../domain/encryption/sensitive-keys.js';
 import { invalid } from '../../domain/errors.js';
+import { sensitiveFieldsOf } from '../../domain/registry/schema/sensitive-annotation.js';
 import type { Filter, OrderByClause } from '../../domain/search/filter-ast.js';
 import type { KeyValue, Run } from '../../domain/tracking/entities.js';
-import { experimentTagValues } from '../../store/repositories/experiment-repository.js';
+import { experimentTagValues, findExperimentRow } from '../../store/repositories/experiment-repository.js';
+import { findSchema, findSubject } from '../../store/repositories/registry/schema-repository.js';
 import type { Executor } from '../../store/store.js';
+import { governingSubject } from '../registry/metadata-gate.js';
 import type { EncryptionKeys } from './encryption-keys.js';
 
 /** The experiment tag holding an experiment's own sensitive key patterns (set through its own route only). */
 export const SENSITIVE_KEYS_TAG = 'mnemo.sensitive_keys';
 
 export type RunValueKind = 'param' | 'tag';
+
+/** What makes a run's value sensitive: key patterns, and the params and tags its run schema marks. */
+export interface RunPolicy {
+  patterns: SensitiveKeys;
+  marked: Record<RunValueKind, ReadonlySet<string>>;
+}
 
 /**
  * The longest value stored encrypted. Sealing adds a third (base64) and the values do not compress, and PostgreSQL's
@@ -39,25 +48,41 @@ export class SensitiveValues {
     if (!serverKeys.isEmpty && !keys) throw new Error(NO_KEY_AT_START);
   }
 
-  /** The patterns in force for runs of these experiments: the server's and each experiment's own. */
-  async policy(db: Executor, experimentIds: readonly string[]): Promise<SensitiveKeys> {
-    let policy = this.serverKeys;
+  /**
+   * What is sensitive for runs of these experiments: the server's patterns and each experiment's own, and the params
+   * and tags the `run` metadata schema governing each experiment's runs marks `x-sensitive`.
+   */
+  async policy(db: Executor, experimentIds: readonly string[]): Promise<RunPolicy> {
+    let patterns = this.serverKeys;
     for (const value of (await experimentTagValues(db, experimentIds, SENSITIVE_KEYS_TAG)).values()) {
-      policy = policy.with(parseStoredPatterns(value));
+      patterns = patterns.with(parseStoredPatterns(value));
     }
-    return policy;
+    const marked = { param: new Set<string>(), tag: new Set<string>() };
+    for (const experimentId of new Set(experimentIds)) {
+      const experiment = await findExperimentRow(db, experimentId);
+      const subject = experiment && (await governingSubject(db, 'run', experiment.name));
+      if (!subject) continue;
+      const latest = (await findSubject(db, subject))!.latestVersion;
+      const stored = await findSchema(db, subject, latest);
+      const fields = stored ? sensitiveFieldsOf(stored.schema) : undefined;
+      for (const key of fields?.params ?? []) marked.param.add(key);
+      for (const key of fields?.tags ?? []) marked.tag.add(key);
+    }
+    return { patterns, marked };
   }
 
-  /** Whether a value of this key is stored sealed under these patterns. */
-  isSensitive(policy: SensitiveKeys, kind: RunValueKind, key: string): boolean {
-    return policy.matches(key) && !(kind === 'tag' && ALWAYS_PLAIN_TAGS.has(key));
+  /** Whether a value of this key is stored sealed under this policy. */
+  isSensitive(policy: RunPolicy, kind: RunValueKind, key: string): boolean {
+    return (
+      (policy.patterns.matches(key) || policy.marked[kind].has(key)) && !(kind === 'tag' && ALWAYS_PLAIN_TAGS.has(key))
+    );
   }
 
   /**
    * The values as they are to be stored: sealed where the key is sensitive. Without a configured key a sensitive
    * value is refused, never stored as it is; a plain value may not take the sealed form's prefix.
    */
-  seal(policy: SensitiveKeys, runId: string, kind: RunValueKind, values: readonly KeyValue[]): KeyValue[] {
+  seal(policy: RunPolicy, runId: string, kind: RunValueKind, values: readonly KeyValue[]): KeyValue[] {
     return values.map((entry, i) => {
       refuseReservedPrefix(entry.value, `${kind}s[${i}].value`);
       if (!this.isSensitive(policy, kind, entry.key)) return entry;
@@ -104,30 +129,16 @@ export class SensitiveValues {
   }
 
   /**
-   * Registry tags are not stored encrypted (see README, "Encryption of sensitive values"): a registry tag whose key
-   * the server's patterns name is refused, never stored in plain text.
-   */
-  refuseRegistryTags(tags: readonly KeyValue[]): void {
-    if (this.serverKeys.isEmpty) return;
-    const sensitive = tags.find((tag) => this.serverKeys.matches(tag.key));
-    if (sensitive) {
-      throw invalid(
-        `The tag '${sensitive.key}' matches a sensitive key pattern (--sensitive-keys), and registered model and ` +
-          'version tags are not stored encrypted: keep the value in a run param or tag instead',
-      );
-    }
-  }
-
-  /**
    * A sealed value cannot be compared or sorted in SQL: a search that filters or orders on a sensitive param or tag
    * is refused, naming the key, rather than answered wrongly. Whether the key is present (IS NULL / IS NOT NULL)
    * is still answered.
    */
-  refuseSearch(policy: SensitiveKeys, filter: Filter, orderBy: readonly OrderByClause[]): void {
-    if (policy.isEmpty) return;
+  refuseSearch(policy: RunPolicy, filter: Filter, orderBy: readonly OrderByClause[]): void {
+    const sensitive = (entity: string, key: string) =>
+      (entity === 'param' || entity === 'tag') && (policy.patterns.matches(key) || policy.marked[entity].has(key));
     for (const comparison of filter.comparisons) {
       if (comparison.op === 'IS NULL' || comparison.op === 'IS NOT NULL') continue;
-      if ((comparison.entity === 'param' || comparison.entity === 'tag') && policy.matches(comparison.key)) {
+      if (sensitive(comparison.entity, comparison.key)) {
         throw invalid(
           `Cannot filter on ${comparison.entity} '${comparison.key}': it is sensitive and stored encrypted, so its ` +
             'value cannot be compared; filter on whether it is set (IS NULL / IS NOT NULL) or on other keys',
@@ -135,7 +146,7 @@ export class SensitiveValues {
       }
     }
     for (const clause of orderBy) {
-      if ((clause.entity === 'param' || clause.entity === 'tag') && policy.matches(clause.key)) {
+      if (sensitive(clause.entity, clause.key)) {
         throw invalid(`Cannot order by ${clause.entity} '${clause.key}': it is sensitive and stored encrypted`);
       }
     }
@@ -161,8 +172,11 @@ export const NO_KEY_AT_START =
   'sensitive keys are configured (--sensitive-keys) but no encryption key is: give MNEMO_ENCRYPTION_KEY or ' +
   '--encryption-key-file, or the sensitive values would have nowhere safe to go';
 
-/** Patterns stored on an experiment were checked when set; a tag edited behind the server's back is read leniently. */
-function parseStoredPatterns(value: string): SensitiveKeys {
+/**
+ * Patterns stored on an experiment or a model were checked when set; a tag edited behind the server's back is read
+ * leniently.
+ */
+export function parseStoredPatterns(value: string): SensitiveKeys {
   try {
     return parseSensitiveKeys(value);
   } catch {

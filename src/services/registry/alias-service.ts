@@ -6,6 +6,8 @@ import { checkOverride } from '../../domain/registry/model-card.js';
 import { updateModelRow } from '../../store/repositories/registry/model-repository.js';
 import * as versions from '../../store/repositories/registry/version-repository.js';
 import type { RegisteredModelsTable } from '../../store/schema-registry.js';
+import { SensitiveRegistryValues } from '../encryption/sensitive-registry-values.js';
+import { SensitiveValues } from '../encryption/sensitive-values.js';
 import { refusalsRecorded } from '../governance/promotion-guard.js';
 import type { WriteScope } from '../unit-of-work.js';
 import { ApprovalRequiredError } from './approvals/approval-required.js';
@@ -19,7 +21,11 @@ export class AliasService {
     private readonly deps: RegistryDeps,
     /** Turns moves of protected aliases into transition requests. */
     private readonly gate?: Pick<ApprovalService, 'intercept'>,
-  ) {}
+  ) {
+    this.values = new SensitiveRegistryValues(deps.sensitive ?? new SensitiveValues());
+  }
+
+  private readonly values: SensitiveRegistryValues;
 
   /** `override`: an administrator's break-glass past failed policies, recorded by the guard. */
   async set(
@@ -102,7 +108,8 @@ export class AliasService {
       entityId: model.model_id,
       state: { name: model.name, alias, version: number, lastUpdatedTime: now },
     });
-    return (await versions.hydrateVersions(db, [row], () => model.name))[0]!;
+    const moved = (await versions.hydrateVersions(db, [row], () => model.name))[0]!;
+    return this.values.open({ modelId: model.model_id, version: number }, moved);
   }
 
   async delete(name: string, alias: string): Promise<void> {
@@ -133,6 +140,7 @@ export class AliasService {
     const number = await versions.findAlias(db, model.model_id, alias);
     if (number === undefined) throw notFound(`Registered model '${model.name}' has no alias '${alias}'`);
     const row = await requireVersion(db, model, number);
-    return (await versions.hydrateVersions(db, [row], () => model.name))[0]!;
+    const resolved = (await versions.hydrateVersions(db, [row], () => model.name))[0]!;
+    return this.values.open({ modelId: model.model_id, version: number }, resolved);
   }
 }

@@ -4,7 +4,6 @@ import type { KeyValue } from '../../domain/tracking/entities.js';
 import { validateKey, validateLength } from '../../domain/tracking/limits.js';
 import { findNamingRule, listVocabularies } from '../../store/repositories/registry/governance-repository.js';
 import type { Executor } from '../../store/store.js';
-import type { SensitiveValues } from '../encryption/sensitive-values.js';
 
 const TAG_VALUE_LIMIT = 5000;
 
@@ -16,12 +15,7 @@ export async function checkName(db: Executor, kind: EntityKind, name: string): P
   enforceNamingRule(await findNamingRule(db, kind), name);
 }
 
-export async function checkTags(
-  db: Executor,
-  tags: readonly KeyValue[],
-  sensitive?: SensitiveValues | undefined,
-): Promise<void> {
-  sensitive?.refuseRegistryTags(tags);
+export async function checkTags(db: Executor, tags: readonly KeyValue[]): Promise<void> {
   for (const tag of tags) {
     validateKey(tag.key, 'tag key');
     validateLength(tag.value, TAG_VALUE_LIMIT, `value of tag '${tag.key}'`);

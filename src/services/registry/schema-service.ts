@@ -11,7 +11,13 @@ import {
   DEFAULT_COMPATIBILITY,
   parseCompatibilityMode,
 } from '../../domain/registry/schema/compatibility-mode.js';
-import { compileSchema, type Violation, validateDocument } from '../../domain/registry/schema/json-schema.js';
+import {
+  compileSchema,
+  type JsonSchema,
+  type Violation,
+  validateDocument,
+} from '../../domain/registry/schema/json-schema.js';
+import { checkSensitiveAnnotations } from '../../domain/registry/schema/sensitive-annotation.js';
 import { formatSubject, parseSubject } from '../../domain/registry/schema/subject.js';
 import type { StoredSchema, SubjectInfo } from '../../store/repositories/registry/schema-repository.js';
 import * as schemas from '../../store/repositories/registry/schema-repository.js';
@@ -47,8 +53,10 @@ export class SchemaService {
     schema: unknown,
     mode?: string,
   ): Promise<{ schema: StoredSchema; created: boolean }> {
-    const subject = formatSubject(parseSubject(rawSubject));
+    const parsed = parseSubject(rawSubject);
+    const subject = formatSubject(parsed);
     compileSchema(schema);
+    checkSensitiveAnnotations(schema as JsonSchema, parsed.kind);
     const requestedMode = mode === undefined ? undefined : parseCompatibilityMode(mode);
     const text = canonicalJson(schema);
     const digest = sha256Hex(text);
@@ -94,9 +102,11 @@ export class SchemaService {
 
   /** Would this schema be accepted as the subject's next version? Changes nothing. */
   async check(rawSubject: string, schema: unknown): Promise<CompatibilityReport> {
-    const subject = formatSubject(parseSubject(rawSubject));
+    const parsed = parseSubject(rawSubject);
+    const subject = formatSubject(parsed);
     // Only checked, not kept: a compatibility check stores nothing, in the database or in memory.
     compileSchema(schema, { keep: false });
+    checkSensitiveAnnotations(schema as JsonSchema, parsed.kind);
     const db = this.deps.store.db;
     const info = await schemas.findSubject(db, subject);
     const mode = info?.compatibility ?? DEFAULT_COMPATIBILITY;

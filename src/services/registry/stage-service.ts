@@ -1,3 +1,4 @@
+import { auditedRegistryRecord } from '../../domain/encryption/sealed-registry-values.js';
 import { notFound } from '../../domain/errors.js';
 import type { TransitionRequest } from '../../domain/registry/approvals/transition-request.js';
 import type { ModelVersion, StageTransition } from '../../domain/registry/entities.js';
@@ -8,6 +9,8 @@ import { updateModelRow } from '../../store/repositories/registry/model-reposito
 import { recordTransitions, transitionHistory } from '../../store/repositories/registry/transition-repository.js';
 import * as versions from '../../store/repositories/registry/version-repository.js';
 import type { RegisteredModelsTable } from '../../store/schema-registry.js';
+import { SensitiveRegistryValues } from '../encryption/sensitive-registry-values.js';
+import { SensitiveValues } from '../encryption/sensitive-values.js';
 import { refusalsRecorded } from '../governance/promotion-guard.js';
 import { newId } from '../ids.js';
 import { currentContext } from '../request-context.js';
@@ -36,7 +39,11 @@ export class StageService {
     private readonly deps: RegistryDeps,
     /** Turns moves to protected stages into transition requests. */
     private readonly gate?: Pick<ApprovalService, 'intercept'>,
-  ) {}
+  ) {
+    this.values = new SensitiveRegistryValues(deps.sensitive ?? new SensitiveValues());
+  }
+
+  private readonly values: SensitiveRegistryValues;
 
   async transition(input: TransitionInput): Promise<ModelVersion> {
     const stage = parseStage(input.stage);
@@ -170,10 +177,11 @@ export class StageService {
         action: 'model_version.transition_stage',
         entityKind: 'model_version',
         entityId: versionEntityId(model, version.version),
-        state: version,
+        state: auditedRegistryRecord(version),
       });
     }
-    return { version: updated[0]!, events };
+    const moved = updated[0]!;
+    return { version: this.values.open({ modelId: model.model_id, version: moved.version }, moved), events };
   }
 
   async history(name: string, version: string | number): Promise<StageTransition[]> {
@@ -197,10 +205,11 @@ export class StageService {
       rows.map((row) => ({ row, version: Number(row.version), stage: row.stage })),
       wanted.length === 0 ? undefined : wanted,
     );
-    return versions.hydrateVersions(
+    const latest = await versions.hydrateVersions(
       db,
       picked.map((p) => p.row),
       () => model.name,
     );
+    return latest.map((v) => this.values.open({ modelId: model.model_id, version: v.version }, v));
   }
 }

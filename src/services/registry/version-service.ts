@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { joinArtifactPath, normalizeArtifactPath } from '../../domain/artifacts/artifact-path.js';
+import { auditedRegistryRecord } from '../../domain/encryption/sealed-registry-values.js';
 import { invalid, invalidState, notFound } from '../../domain/errors.js';
 import type { AuditActionRecording } from '../../domain/provenance/audit-events/catalog.js';
 import { parseArtifactLocation } from '../../domain/registry/artifact-location.js';
@@ -31,6 +32,8 @@ import type { ModelVersionsTable, RegisteredModelsTable } from '../../store/sche
 import type { Executor } from '../../store/store.js';
 import { saveDeclaredDocument } from '../dependencies/dependency-service.js';
 import { declarationsInModelFiles } from '../dependencies/model-file-declarations.js';
+import { SensitiveRegistryValues } from '../encryption/sensitive-registry-values.js';
+import { SensitiveValues } from '../encryption/sensitive-values.js';
 import { newId } from '../ids.js';
 import { recordModelVersionLineage } from '../lineage/model-version-lineage.js';
 import { currentContext } from '../request-context.js';
@@ -41,7 +44,7 @@ import { manifestChecked } from './manifest-checked-stream.js';
 import { readManifest } from './manifest-reader.js';
 import { checkMetadata } from './metadata-gate.js';
 import { parseVersionNumber, requireModel, requireVersion, versionEntityId } from './model-lookup.js';
-import { checkLimit, type SearchInput } from './model-service.js';
+import { checkLimit, type SearchInput, schemaRefOf } from './model-service.js';
 import { type RegistryDeps, registryWrite } from './registry-deps.js';
 import { checkTags } from './registry-guard.js';
 
@@ -75,7 +78,11 @@ export interface UpdateVersionInput {
  * plan and schema-checked metadata.
  */
 export class VersionService {
-  constructor(private readonly deps: RegistryDeps) {}
+  private readonly values: SensitiveRegistryValues;
+
+  constructor(private readonly deps: RegistryDeps) {
+    this.values = new SensitiveRegistryValues(deps.sensitive ?? new SensitiveValues());
+  }
 
   async create(input: CreateVersionInput): Promise<ModelVersion> {
     const location = parseArtifactLocation(input.source);
@@ -96,11 +103,11 @@ export class VersionService {
     const declared = await declarationsInModelFiles(this.deps.artifacts, storagePath, manifest);
     const actor = currentContext().actor;
     const now = this.deps.now();
-    return registryWrite(
+    const written = await registryWrite(
       this.deps,
       async ({ db, audit }) => {
         const model = await requireModel(db, input.name);
-        await checkTags(db, tags, this.deps.sensitive);
+        await checkTags(db, tags);
         const version = await nextVersionNumber(db, model.model_id);
         const fields = {
           name: model.name,
@@ -120,6 +127,8 @@ export class VersionService {
           versionDocument(fields, tagMap(tags), metadata),
           input.metadataSchemaVersion,
         );
+        const record = { modelId: model.model_id, version };
+        const policy = await this.values.policy(db, model.model_id, schema);
         await versions.insertVersion(db, {
           model_id: model.model_id,
           version,
@@ -137,7 +146,7 @@ export class VersionService {
           release_notes: fields.releaseNotes,
           deprecated_by: null,
           sunset_time: null,
-          metadata: toJsonColumn(metadata),
+          metadata: toJsonColumn(this.values.sealMetadata(policy, record, metadata)),
           metadata_schema_subject: schema?.subject ?? null,
           metadata_schema_version: schema?.version ?? null,
           creation_time: now,
@@ -145,7 +154,7 @@ export class VersionService {
           deleted_time: null,
           logged_model_id: logged?.model_id ?? null,
         });
-        await versions.upsertVersionTags(db, model.model_id, version, tags);
+        await versions.upsertVersionTags(db, model.model_id, version, this.values.sealTags(policy, record, tags));
         await recordTransitions(db, [
           {
             transition_id: newId(),
@@ -176,20 +185,22 @@ export class VersionService {
           entityKind: 'model_version',
           entityId: versionEntityId(model, version),
           // Where the files were read from is not part of the entity but decides what gets served: log it too.
-          state: { ...created, storagePath },
+          state: { ...auditedRegistryRecord(created), storagePath },
         });
         // A version without files has nothing to vouch for yet: it gets no attestation (and says so, see above).
         if (manifest.length > 0) await this.deps.attestModelVersion?.({ db, audit }, model.name, version);
-        return created;
+        return { stored: created, opened: this.values.open(record, created) };
       },
-      (created) => [{ kind: 'model_version.created', version: created }],
+      // Webhook payloads carry sensitive values as stored (sealed): the outbox never holds their plaintext.
+      (created) => [{ kind: 'model_version.created', version: created.stored }],
     );
+    return written.opened;
   }
 
   async get(name: string, version: string | number): Promise<ModelVersion> {
     const number = parseVersionNumber(version);
     const db = this.deps.store.db;
-    return this.load(db, await requireModel(db, name), number);
+    return this.loadOpened(db, await requireModel(db, name), number);
   }
 
   /**
@@ -249,7 +260,12 @@ export class VersionService {
   async list(name: string): Promise<ModelVersion[]> {
     const db = this.deps.store.db;
     const model = await requireModel(db, name);
-    return versions.hydrateVersions(db, await versions.liveVersionRows(db, model.model_id), () => model.name);
+    const listed = await versions.hydrateVersions(
+      db,
+      await versions.liveVersionRows(db, model.model_id),
+      () => model.name,
+    );
+    return listed.map((v) => this.values.open({ modelId: model.model_id, version: v.version }, v));
   }
 
   async update(name: string, version: string | number, changes: UpdateVersionInput): Promise<ModelVersion> {
@@ -270,9 +286,8 @@ export class VersionService {
         }
         next.sunset_time = changes.sunsetTime;
       }
-      if (changes.metadata !== undefined) next.metadata = toJsonColumn(changes.metadata);
       await versions.updateVersionRow(db, model.model_id, row.version, next);
-      await this.revalidate(db, model, Number(row.version), changes.metadataSchemaVersion);
+      await this.revalidate(db, model, Number(row.version), changes.metadataSchemaVersion, changes.metadata);
     });
   }
 
@@ -301,11 +316,25 @@ export class VersionService {
       version,
       'model_version.set_tags',
       async (db, model, row) => {
-        await checkTags(db, tags, this.deps.sensitive);
-        await versions.upsertVersionTags(db, model.model_id, Number(row.version), tags);
-        await this.revalidate(db, model, Number(row.version), undefined);
+        await checkTags(db, tags);
+        const record = { modelId: model.model_id, version: Number(row.version) };
+        const policy = await this.values.policy(db, model.model_id, schemaRefOf(row));
+        await versions.upsertVersionTags(
+          db,
+          model.model_id,
+          record.version,
+          this.values.sealTags(policy, record, tags),
+        );
+        await this.revalidate(db, model, record.version, undefined);
       },
-      (v) => tags.map((t) => ({ kind: 'model_version_tag.set', ...t, ...at(v) })),
+      // The value as stored: a sensitive one travels sealed.
+      (v) =>
+        tags.map((t) => ({
+          kind: 'model_version_tag.set',
+          key: t.key,
+          value: v.tags.find((stored) => stored.key === t.key)?.value ?? t.value,
+          ...at(v),
+        })),
     );
   }
 
@@ -327,30 +356,33 @@ export class VersionService {
     const limit = checkLimit(input.maxResults);
     const offset = decodePageToken(input.pageToken);
     const db = this.deps.store.db;
-    const rows = await searchVersionRows(db, {
-      filter: parseRegistryFilter(input.filter, VERSION_FILTER_SCHEMA),
-      orderBy: parseRegistryOrderBy(input.orderBy, 'version'),
-      offset,
-      limit: limit + 1,
-      visible: input.visible,
-    });
+    const filter = parseRegistryFilter(input.filter, VERSION_FILTER_SCHEMA);
+    const orderBy = parseRegistryOrderBy(input.orderBy, 'version');
+    await this.values.refuseSearch(db, filter, orderBy);
+    const rows = await searchVersionRows(db, { filter, orderBy, offset, limit: limit + 1, visible: input.visible });
     const page = rows.slice(0, limit);
     const names = new Map(page.map((r) => [r.model_id, r.model_name]));
+    const hydrated = await versions.hydrateVersions(db, page, (id) => names.get(id)!);
     const result: { versions: ModelVersion[]; nextPageToken?: string } = {
-      versions: await versions.hydrateVersions(db, page, (id) => names.get(id)!),
+      versions: hydrated.map((v, i) => this.values.open({ modelId: page[i]!.model_id, version: v.version }, v)),
     };
     if (rows.length > limit) result.nextPageToken = encodePageToken(offset + limit);
     return result;
   }
 
-  /** Re-checks the version's metadata document after a change, against the schema it declares. */
+  /**
+   * Re-checks the version's metadata document after a change, against the schema it declares; `newMetadata` replaces
+   * the custom fields and is stored sealed as the policy of that schema says (fields left as they are keep their
+   * stored form).
+   */
   private async revalidate(
     db: Executor,
     model: RegisteredModelsTable,
     number: number,
     requestedVersion: number | undefined,
+    newMetadata?: Record<string, unknown>,
   ): Promise<void> {
-    const current = await this.load(db, model, number);
+    const current = await this.loadOpened(db, model, number);
     const schema = await checkMetadata(
       db,
       'model_version',
@@ -368,14 +400,21 @@ export class VersionService {
           sunsetTime: current.deprecation.sunsetTime,
         },
         tagMap(current.tags),
-        current.metadata,
+        newMetadata ?? current.metadata,
       ),
       requestedVersion ?? current.metadataSchema,
     );
-    await versions.updateVersionRow(db, model.model_id, number, {
+    const next: Partial<ModelVersionsTable> = {
       metadata_schema_subject: schema?.subject ?? null,
       metadata_schema_version: schema?.version ?? null,
-    });
+    };
+    if (newMetadata !== undefined) {
+      const policy = await this.values.policy(db, model.model_id, schema);
+      next.metadata = toJsonColumn(
+        this.values.sealMetadata(policy, { modelId: model.model_id, version: number }, newMetadata),
+      );
+    }
+    await versions.updateVersionRow(db, model.model_id, number, next);
   }
 
   private async checkSuccessor(
@@ -453,23 +492,35 @@ export class VersionService {
     events?: (updated: ModelVersion) => RegistryEvent[],
   ): Promise<ModelVersion> {
     const number = parseVersionNumber(version);
-    return registryWrite(
+    const written = await registryWrite(
       this.deps,
       async ({ db, audit }) => {
         const model = await requireModel(db, name);
         const row = await requireVersion(db, model, number);
         await change(db, model, row);
         const updated = await this.load(db, model, number);
-        audit({ action, entityKind: 'model_version', entityId: versionEntityId(model, number), state: updated });
-        return updated;
+        audit({
+          action,
+          entityKind: 'model_version',
+          entityId: versionEntityId(model, number),
+          state: auditedRegistryRecord(updated),
+        });
+        return { stored: updated, opened: this.values.open({ modelId: model.model_id, version: number }, updated) };
       },
-      events,
+      events && ((written) => events(written.stored)),
     );
+    return written.opened;
   }
 
+  /** The version as stored: sensitive values sealed. */
   private async load(db: Executor, model: RegisteredModelsTable, number: number): Promise<ModelVersion> {
     const row = await requireVersion(db, model, number);
     return (await versions.hydrateVersions(db, [row], () => model.name))[0]!;
+  }
+
+  /** The version as its readers see it: sensitive values opened. */
+  private async loadOpened(db: Executor, model: RegisteredModelsTable, number: number): Promise<ModelVersion> {
+    return this.values.open({ modelId: model.model_id, version: number }, await this.load(db, model, number));
   }
 }
 

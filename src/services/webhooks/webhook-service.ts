@@ -4,6 +4,7 @@ import { invalid, MnemoError, notFound } from '../../domain/errors.js';
 import type { AuditActionRecording } from '../../domain/provenance/audit-events/catalog.js';
 import type { WebhookState } from '../../domain/provenance/audit-events/recorded-states.js';
 import { decodePageToken, encodePageToken } from '../../domain/search/page-token.js';
+import { checkWebhookSecret } from '../../domain/webhooks/delivery-signature.js';
 import { exampleData } from '../../domain/webhooks/payloads.js';
 import { sealedDigest, sealSecret } from '../../domain/webhooks/secret-box.js';
 import {
@@ -254,6 +255,7 @@ export class WebhookService {
 
   private async seal(scope: WriteScope, webhookId: string, secret: string | undefined): Promise<string | null> {
     if (secret === undefined || secret === '') return null;
+    checkWebhookSecret(secret);
     return sealSecret(await this.keys.sealingKey(scope), secret, webhookId);
   }
 

@@ -4,6 +4,7 @@ import { LRUCache } from 'lru-cache';
 import { invalid } from '../../errors.js';
 import { canonicalJson } from '../../provenance/canonical-json.js';
 import { compileLinearPattern } from '../../text/linear-pattern.js';
+import { SENSITIVE_KEYWORD } from './sensitive-annotation.js';
 
 /** A JSON Schema (draft 2020-12) as stored: an object, or `true`/`false`. */
 export type JsonSchema = boolean | { [keyword: string]: unknown };
@@ -34,6 +35,8 @@ function newAjv(): Ajv2020 {
   });
   addFormats.default(ajv);
   ajv.addKeyword({ keyword: RECOMMENDED_KEYWORD, schemaType: 'array' });
+  // Where it may stand is checked on registration (see sensitive-annotation.ts); validation ignores it.
+  ajv.addKeyword({ keyword: SENSITIVE_KEYWORD, schemaType: 'boolean' });
   return ajv;
 }
 

@@ -11,6 +11,7 @@ const SNAPSHOT_ACTIONS = new Set<string>([
   'registered_model.rename',
   'registered_model.set_tags',
   'registered_model.delete_tag',
+  'registered_model.reseal',
 ] satisfies AuditActionRecording<'registered_model', RegisteredModel>[]);
 
 /** What a registered model's own events say it should look like now, rebuilt from them in order. */

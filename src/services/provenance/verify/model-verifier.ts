@@ -1,3 +1,4 @@
+import { auditedRegistryRecord } from '../../../domain/encryption/sealed-registry-values.js';
 import { describeDifferences, type ProblemLog } from '../../../domain/provenance/verification-report.js';
 import type { RegisteredModel } from '../../../domain/registry/entities.js';
 import { eventsWithAction } from '../../../store/readers/audit-event-reads.js';
@@ -76,7 +77,8 @@ async function verifyModel(
   if (snapshot?.state) {
     const differences = describeDifferences(
       comparable(snapshot.state, SEPARATELY_CHECKED),
-      comparable(model, SEPARATELY_CHECKED),
+      // Sensitive values are recorded as digests of their sealed form: compared in that form.
+      comparable(auditedRegistryRecord(model), SEPARATELY_CHECKED),
     );
     if (differences.length > 0) changed(snapshot.seq, `changed after event ${snapshot.seq}: ${differences.join('; ')}`);
   }

@@ -1,3 +1,4 @@
+import { auditedRegistryRecord } from '../../../domain/encryption/sealed-registry-values.js';
 import { describeDifferences, type ProblemLog } from '../../../domain/provenance/verification-report.js';
 import { manifestDigest } from '../../../domain/registry/manifest.js';
 import { presentKeys } from '../../../store/readers/keyed-table-pages.js';
@@ -75,7 +76,8 @@ async function verifyVersion(db: Executor, row: ModelVersionsTable, modelName: s
     try {
       const tags = await versionTagRows(db, row.model_id, version);
       // The status column as stored: the API always reports READY, which would hide an edit.
-      current = { ...toModelVersion(row, modelName, tags, []), status: row.status };
+      // Sensitive values are recorded as digests of their sealed form: compared in that form.
+      current = { ...auditedRegistryRecord(toModelVersion(row, modelName, tags, [])), status: row.status };
     } catch (error) {
       changed(snapshot.seq, `its stored columns do not parse (${(error as Error).message})`);
       return;

@@ -9,6 +9,7 @@ const SNAPSHOT_ACTIONS = new Set<string>([
   'model_version.update',
   'model_version.set_tags',
   'model_version.delete_tag',
+  'model_version.reseal',
   'model_version.transition_stage',
 ] satisfies AuditActionOf<'model_version'>[]);
 
