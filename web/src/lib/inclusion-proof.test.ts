@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { auditLeafBytes, recomputeEventHash, type StoredAuditEvent } from '../../../src/domain/provenance/audit-event.js';
-import { type Hash, leafHash as nodeLeafHash, nodeHash as nodeNodeHash } from '../../../src/domain/provenance/merkle-hash.js';
+import {
+  auditLeafBytes,
+  recomputeEventHash,
+  type StoredAuditEvent,
+} from '../../../src/domain/provenance/audit-event.js';
+import {
+  type Hash,
+  leafHash as nodeLeafHash,
+  nodeHash as nodeNodeHash,
+} from '../../../src/domain/provenance/merkle-hash.js';
 import { inclusionProofRanges } from '../../../src/domain/provenance/merkle-range.js';
 import { verifyInclusion as nodeVerifyInclusion } from '../../../src/domain/provenance/merkle-verify.js';
 import type { InclusionProofBundle } from '../api/governance-client.js';
@@ -29,9 +37,7 @@ describe('browser inclusion proof check', () => {
 
   it('hashes leaves as the server does and reaches the CT root', async () => {
     for (const h of CT_LEAVES) {
-      expect(toHex(await leafHash(Buffer.from(h, 'hex')))).toBe(
-        nodeLeafHash(Buffer.from(h, 'hex')).toString('hex'),
-      );
+      expect(toHex(await leafHash(Buffer.from(h, 'hex')))).toBe(nodeLeafHash(Buffer.from(h, 'hex')).toString('hex'));
     }
     expect(mth(leaves).toString('hex')).toBe(CT_ROOT_8);
   });
