@@ -3,7 +3,7 @@ import type { SignedCheckpoint } from '../../../src/domain/provenance/checkpoint
 import type { InclusionProofBundle } from '../../../src/domain/provenance/inclusion-proof-bundle.js';
 import type { Protection, TransitionRequest } from '../../../src/sdk/approvals.js';
 import type { GateResult, Policy } from '../../../src/sdk/policies.js';
-import { request } from './client.js';
+import { ApiError, request } from './client.js';
 
 export type { GateResult, InclusionProofBundle, Policy, Protection, SignedCheckpoint, TransitionRequest };
 
@@ -65,8 +65,16 @@ export const governanceApi = {
       undefined,
       signal,
     ),
-  checkpoints: (signal?: AbortSignal) =>
-    request<{ checkpoints: SignedCheckpoint[] }>('GET', '/audit/checkpoints?maxResults=1', undefined, signal),
+  /** The newest signed checkpoint, or null while none has been signed. */
+  latestCheckpoint: async (signal?: AbortSignal): Promise<SignedCheckpoint | null> => {
+    try {
+      return (await request<{ checkpoint: SignedCheckpoint }>('GET', '/audit/checkpoints/latest', undefined, signal))
+        .checkpoint;
+    } catch (caught) {
+      if (caught instanceof ApiError && caught.status === 404) return null;
+      throw caught;
+    }
+  },
   proof: (seq: number, signal?: AbortSignal) =>
     request<InclusionProofBundle>('GET', `/audit/events/${seq}/proof`, undefined, signal),
 };

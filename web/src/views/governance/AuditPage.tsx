@@ -131,12 +131,12 @@ export function AuditPage() {
 }
 
 function LatestCheckpoint() {
-  const checkpoints = useApiQuery(governanceKeys.checkpoint(), (signal) => governanceApi.checkpoints(signal));
-  if (checkpoints.error) return <ErrorMessage error={checkpoints.error} />;
-  const latest = checkpoints.data?.checkpoints[0];
+  const checkpoint = useApiQuery(governanceKeys.checkpoint(), (signal) => governanceApi.latestCheckpoint(signal));
+  if (checkpoint.error) return <ErrorMessage error={checkpoint.error} />;
+  const latest = checkpoint.data;
   return (
     <p className="muted small" data-testid="audit-checkpoint">
-      {!checkpoints.data
+      {latest === undefined
         ? 'Loading checkpoint…'
         : latest
           ? `Last signed checkpoint: ${latest.treeSize} events, root ${latest.rootHash.slice(0, 16)}…, key ${latest.keyId}, ${formatTime(latest.time)}`
