@@ -51,6 +51,16 @@ describe.each(backends.slice(0, 1))('governance views in the web UI on $name', (
       target: { stage: 'Production' },
       rules: [{ name: 'auc-at-least-0.9', expression: 'run.metrics.auc >= 0.9' }],
     });
+    // A stricter bar for the champion alias, which this version does not meet: its page shows the value read.
+    await admin('PUT', `/api/v1/registered-models/${MODEL}/protection`, {
+      stages: ['Production'],
+      aliases: ['champion'],
+    });
+    await admin('PUT', '/api/v1/policies/churn-champion', {
+      model: MODEL,
+      target: { alias: 'champion' },
+      rules: [{ name: 'champion-auc-bar', expression: 'run.metrics.auc >= 0.95' }],
+    });
     const asked = await callAs(api.url, requester, 'POST', `/api/v1/registered-models/${MODEL}/versions/1/stage`, {
       stage: 'Production',
       reason: 'beats the champion on AUC',
@@ -112,6 +122,10 @@ describe.each(backends.slice(0, 1))('governance views in the web UI on $name', (
     const policies = page.getByTestId('version-policies');
     const rule = policies.getByTestId('policy-rule').filter({ hasText: 'auc-at-least-0.9' });
     await expect.poll(() => rule.getAttribute('data-passed')).toBe('true');
+    const champion = policies.getByTestId('policy-rule').filter({ hasText: 'champion-auc-bar' });
+    await expect.poll(() => champion.getAttribute('data-passed')).toBe('false');
+    expect(await champion.textContent()).toContain('run.metrics.auc = 0.93');
+    await policies.scrollIntoViewIfNeeded();
     await screenshot(page, 'governance-version-policies');
   });
 
