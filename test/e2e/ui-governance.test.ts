@@ -53,7 +53,7 @@ describe.each(backends.slice(0, 1))('governance views in the web UI on $name', (
     });
     // A stricter bar for the champion alias, which this version does not meet: its page shows the value read.
     await admin('PUT', `/api/v1/registered-models/${MODEL}/protection`, {
-      stages: ['Production'],
+      stages: ['Production', 'Staging'],
       aliases: ['champion'],
     });
     await admin('PUT', '/api/v1/policies/churn-champion', {
@@ -66,6 +66,16 @@ describe.each(backends.slice(0, 1))('governance views in the web UI on $name', (
       reason: 'beats the champion on AUC',
     });
     expect(asked.status).toBe(202);
+    await admin('POST', `${MLFLOW}/model-versions/create`, {
+      name: MODEL,
+      source: `runs:/${runId}/model`,
+      run_id: runId,
+    });
+    const second = await callAs(api.url, requester, 'POST', `/api/v1/registered-models/${MODEL}/versions/2/stage`, {
+      stage: 'Staging',
+      reason: 'shadow traffic',
+    });
+    expect(second.status).toBe(202);
 
     browser = await launchBrowser();
     for (const who of [REQUESTER, APPROVER]) {
@@ -115,7 +125,25 @@ describe.each(backends.slice(0, 1))('governance views in the web UI on $name', (
     await screenshot(page, 'governance-requests');
     await card.getByRole('textbox', { name: 'Comment' }).fill('AUC holds on the holdout');
     await card.getByRole('button', { name: 'Approve' }).click();
+    await card.waitFor({ state: 'detached' });
+
+    // Rejecting takes a comment, which the decision keeps.
+    const other = page.getByTestId('request').filter({ hasText: `${MODEL} v2` });
+    const reject = other.getByRole('button', { name: 'Reject' });
+    expect(await reject.isDisabled()).toBe(true);
+    await other.getByRole('textbox', { name: 'Comment' }).fill('needs a holdout evaluation first');
+    await reject.click();
     await page.getByText('No pending requests').waitFor();
+    const rejected = (await admin('GET', '/api/v1/transition-requests?status=rejected')) as {
+      transitionRequests: { version: number; decidedBy: string; decisionComment: string }[];
+    };
+    expect(rejected.transitionRequests).toEqual([
+      expect.objectContaining({
+        version: 2,
+        decidedBy: APPROVER.name,
+        decisionComment: 'needs a holdout evaluation first',
+      }),
+    ]);
 
     await page.goto(`${api.url}/models/${MODEL}/versions/1`);
     await page.getByTestId('version-page').getByText('Production', { exact: true }).first().waitFor();

@@ -4,8 +4,8 @@ import type { InclusionProofBundle } from '../api/governance-client.js';
  * Checks an audit event's inclusion proof in the browser with WebCrypto: the event matches its own hash, and its
  * Merkle leaf (RFC 9162: SHA-256 of 0x00 ‖ the event's canonical JSON) walks up the inclusion path to the root of
  * the checkpoint. A port of src/domain/provenance/inclusion-proof-bundle.ts, which hashes with node:crypto; the
- * unit test holds the two to the same vectors. The checkpoint's Ed25519 signature is not checked here (`mnemo audit
- * verify` does that against the trusted keys).
+ * unit test holds the two to the same vectors. The checkpoint's Ed25519 signature is not checked here: `mnemo audit
+ * verify-proof` checks the downloaded proof against the trusted keys.
  */
 
 export type Bytes = Uint8Array<ArrayBuffer>;
