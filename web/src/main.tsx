@@ -17,6 +17,8 @@ import { TokensPage } from './views/admin/TokensPage.js';
 import { UsersPage } from './views/admin/UsersPage.js';
 import { ExperimentPage } from './views/ExperimentPage.js';
 import { ExperimentsPage } from './views/ExperimentsPage.js';
+import { AuditPage } from './views/governance/AuditPage.js';
+import { RequestsPage } from './views/governance/RequestsPage.js';
 import { InboxPage } from './views/InboxPage.js';
 import { LoggedModelPage } from './views/LoggedModelPage.js';
 import { MyTokensPage } from './views/MyTokensPage.js';
@@ -54,6 +56,8 @@ const router = createBrowserRouter([
       { path: '/compare', lazy: async () => ({ Component: (await import('./views/ComparePage.js')).ComparePage }) },
       { path: '/tokens', element: <MyTokensPage /> },
       { path: '/inbox', element: <InboxPage /> },
+      { path: '/requests', element: <RequestsPage /> },
+      { path: '/audit', element: <AuditPage /> },
       {
         path: '/admin',
         element: <AdminLayout />,

@@ -34,6 +34,8 @@ export function Layout() {
           <NavLink to="/models">Models</NavLink>
           <NavLink to="/lineage">Lineage</NavLink>
           <NavLink to="/compare">Compare</NavLink>
+          {user && <NavLink to="/requests">Requests</NavLink>}
+          <NavLink to="/audit">Audit</NavLink>
           {user?.isAdmin && <NavLink to="/admin">Admin</NavLink>}
         </nav>
         <span className="spacer" />

@@ -11,6 +11,7 @@ import { ErrorMessage, Loading } from '../../components/states.js';
 import { formatBytes, formatNumber, formatTime } from '../../lib/format.js';
 import { lineagePath } from '../../lib/lineage/lineage-path.js';
 import { useApiQuery } from '../../lib/use-api-query.js';
+import { VersionPolicies } from '../governance/VersionPolicies.js';
 import { modelPath } from './registry-paths.js';
 
 /**
@@ -45,12 +46,16 @@ export function VersionPage() {
           </h1>
         </div>
         <span className="spacer" />
+        <Link className="button" to="/requests">
+          Requests
+        </Link>
         <Link className="button" to={lineagePath(`model_version:${v.name}/${v.version}`)}>
           Lineage
         </Link>
       </div>
       <Provenance version={v} />
       {v.description && <LazyMarkdown source={v.description} />}
+      <VersionPolicies version={v} />
       <EvidenceSections version={v} />
     </div>
   );
