@@ -12,7 +12,7 @@ import {
 } from '../../domain/registry/revalidation.js';
 import type { RegistryEvent } from '../../domain/webhooks/registry-event.js';
 import { findNode } from '../../store/repositories/lineage/node-repository.js';
-import { findModelNameById } from '../../store/repositories/registry/model-repository.js';
+import { findModelNameById, findModelRow } from '../../store/repositories/registry/model-repository.js';
 import * as flags from '../../store/repositories/registry/revalidation-repository.js';
 import { findVersionRow } from '../../store/repositories/registry/version-repository.js';
 import type { Executor, Store } from '../../store/store.js';
@@ -287,8 +287,9 @@ export class RevalidationService implements UpstreamChangeHandler {
     const db = this.deps.store.db;
     let modelIds: string[] | undefined = input.visible.kind === 'only' ? input.visible.ids : undefined;
     if (input.model !== undefined) {
-      const model = await requireModel(db, input.model);
-      modelIds = modelIds === undefined || modelIds.includes(model.model_id) ? [model.model_id] : [];
+      // An unknown model and one the caller may not read answer alike: an empty list.
+      const model = await findModelRow(db, input.model);
+      modelIds = model && (modelIds === undefined || modelIds.includes(model.model_id)) ? [model.model_id] : [];
     }
     const rows = await flags.listFlagRows(db, {
       ...(modelIds === undefined ? {} : { modelIds }),

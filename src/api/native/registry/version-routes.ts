@@ -72,9 +72,18 @@ export async function versionRoutes(app: TypedApp, { registry }: { registry: Reg
       config: access(needs('read', modelAt('params', 'name'))),
       schema: { tags, params: VersionParams, response: { 200: VersionReply } },
     },
-    async (request) => ({
-      modelVersion: presentVersion(await versions.get(request.params.name, request.params.version)),
-    }),
+    async (request) => {
+      const { name, version } = request.params;
+      const found = await versions.get(name, version);
+      const revalidationFlags = await registry.revalidation.flagsOf(name, version);
+      return {
+        modelVersion: {
+          ...presentVersion(found),
+          needsRevalidation: revalidationFlags.length > 0,
+          revalidationFlags,
+        },
+      };
+    },
   );
 
   app.patch(
