@@ -86,8 +86,9 @@ export class RevalidationService implements UpstreamChangeHandler {
     const current = change.replacedNodeIds.includes(change.upstreamNodeId)
       ? new Set<string>()
       : new Set(
-          (await queries.walk([change.upstreamNodeId], 'downstream', { edgeTypes: TRAINING_EDGES, depth: MAX_DEPTH }))
-            .nodes.map((r) => r.node.id),
+          (
+            await queries.walk([change.upstreamNodeId], 'downstream', { edgeTypes: TRAINING_EDGES, depth: MAX_DEPTH })
+          ).nodes.map((r) => r.node.id),
         );
     const raised: RevalidationFlag[] = [];
     for (const reached of walk.nodes) {
@@ -98,8 +99,7 @@ export class RevalidationService implements UpstreamChangeHandler {
       const version = Number(entity.slice(slash + 1));
       const replaced = reached.path[0]?.from ?? change.replacedNodeIds[0]!;
       const description =
-        change.description ??
-        describeReplacement(change.kind, labels.get(replaced) ?? replaced, upstreamLabel);
+        change.description ?? describeReplacement(change.kind, labels.get(replaced) ?? replaced, upstreamLabel);
       const flag = await this.raise(scope, {
         modelId,
         version,
@@ -215,7 +215,10 @@ export class RevalidationService implements UpstreamChangeHandler {
       const on = datasetVersions.find((d) => evaluationClears(flag, d));
       if (on === undefined) continue;
       cleared.push(
-        await this.close(scope, flag, { by: 'evaluation', reason: `Evaluation recorded on ${flag.cause.upstreamLabel}` }),
+        await this.close(scope, flag, {
+          by: 'evaluation',
+          reason: `Evaluation recorded on ${flag.cause.upstreamLabel}`,
+        }),
       );
     }
     return cleared;
@@ -253,7 +256,12 @@ export class RevalidationService implements UpstreamChangeHandler {
       cleared_reason: clearance.reason,
     });
     const closed = { ...flag, cleared: clearance };
-    scope.audit({ action: 'revalidation_flag.clear', entityKind: 'revalidation_flag', entityId: flag.id, state: closed });
+    scope.audit({
+      action: 'revalidation_flag.clear',
+      entityKind: 'revalidation_flag',
+      entityId: flag.id,
+      state: closed,
+    });
     return closed;
   }
 
