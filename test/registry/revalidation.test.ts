@@ -1,4 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { auditVerify } from '../../src/cli/audit-command.js';
+import type { VerificationReport } from '../../src/domain/provenance/verification-report.js';
 import { ADMIN_TOKEN, callAs, grant, ok, userWithToken } from '../access/access-fixture.js';
 import { WebhookReceiver } from '../mlflow/support/webhook-receiver.js';
 import { backends } from '../support/backends.js';
@@ -129,7 +131,7 @@ describe.each(backends)('revalidation flags over HTTP on $name', (backend) => {
         cause: { kind: 'new_dataset_version', upstream_node: raw2.nodeId, replaced_node: raw1.nodeId },
       },
     });
-    expect((event!.json as { data: { path: unknown[] } }).data.path).toHaveLength(4);
+    expect(event!.json.data.path as unknown[]).toHaveLength(4);
     const inbox = await ok(
       callAs<{ notifications: { kind: string; subject: string }[] }>(api.url, mona, 'GET', `${V}/notifications`),
     );
@@ -269,5 +271,22 @@ describe.each(backends)('revalidation flags over HTTP on $name', (backend) => {
     ).toEqual([]);
     // Nothing left to clear.
     expect((await clear(mara, { reason: 'again' })).status).toBe(400);
+  });
+
+  it('keeps the audit trail verifiable, and shows a flag cleared behind the server', async () => {
+    const verify = async () =>
+      JSON.parse((await auditVerify({ backendStoreUri: api.backendUri, json: true })).stdout) as VerificationReport;
+    expect((await verify()).problems).toEqual([]);
+    const raw3 = await datasetVersion('raw', 'v3');
+    const [open] = (await ok(admin<{ revalidations: Flag[] }>('GET', `${V}/revalidations?model=churn`))).revalidations;
+    expect(open!.cause.upstreamNodeId).toBe(raw3.nodeId);
+    expect((await verify()).problems).toEqual([]);
+    await api.server.store.db
+      .updateTable('model_version_revalidations')
+      .set({ cleared_time: 1, cleared_by: 'manual', cleared_actor: 'nobody', cleared_reason: 'quietly' })
+      .where('flag_id', '=', open!.id)
+      .execute();
+    const problems = (await verify()).problems;
+    expect(problems.map((p) => p.message)).toEqual([expect.stringContaining(`revalidation flag ${open!.id}`)]);
   });
 });
