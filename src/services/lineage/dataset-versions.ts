@@ -7,6 +7,7 @@ import {
 } from '../../domain/lineage/dataset-version.js';
 import { nodeId } from '../../domain/lineage/node-id.js';
 import { datasetState } from '../../domain/provenance/audit-events/lineage-states.js';
+import { datasetVersionChange } from '../../domain/registry/revalidation.js';
 import { datasetDocument } from '../../domain/tracking/tracking-documents.js';
 import * as datasets from '../../store/repositories/lineage/dataset-version-repository.js';
 import { upsertNode } from '../../store/repositories/lineage/node-repository.js';
@@ -15,7 +16,7 @@ import type { Executor } from '../../store/store.js';
 import { newId } from '../ids.js';
 import { enforceRules } from '../tracking/tracking-rules.js';
 import type { WriteScope } from '../unit-of-work.js';
-import { datasetVersionChange, type UpstreamChangeHandler } from './upstream-changes.js';
+import type { UpstreamChangeHandler } from './upstream-changes.js';
 
 export interface DatasetVersionInput {
   namespace: string;
