@@ -1,9 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { auditVerify } from '../../src/cli/audit-command.js';
+import { modelsCommand } from '../../src/cli/models-command.js';
 import type { VerificationReport } from '../../src/domain/provenance/verification-report.js';
 import { ADMIN_TOKEN, callAs, grant, ok, userWithToken } from '../access/access-fixture.js';
 import { WebhookReceiver } from '../mlflow/support/webhook-receiver.js';
 import { backends } from '../support/backends.js';
+import { runInProcess } from '../support/in-process-cli.js';
 import { useTestServer } from '../support/test-server.js';
 import { createHook, M, modelWithVersion } from '../webhooks/support.js';
 
@@ -271,6 +273,37 @@ describe.each(backends)('revalidation flags over HTTP on $name', (backend) => {
     ).toEqual([]);
     // Nothing left to clear.
     expect((await clear(mara, { reason: 'again' })).status).toBe(400);
+  });
+
+  it("lists and clears flags with 'mnemo models revalidation'", async () => {
+    const mia = await userWithToken(api.url, 'mia');
+    const sales1 = await datasetVersion('sales', '1');
+    const { runId } = await modelWithVersion(api.url, 'forecast');
+    await edge(sales1.nodeId, `run:${runId}`, 'consumed');
+    await grant(api.url, { role: 'manager', user: 'mia', model: 'forecast' });
+    await datasetVersion('sales', '2');
+    const mnemo = (token: string, ...args: string[]) =>
+      runInProcess(() => [modelsCommand()], ['models', 'revalidation', ...args, '--tracking-uri', api.url], {
+        MNEMO_TRACKING_TOKEN: token,
+      });
+
+    const listed = await mnemo(mia, 'list', '--model', 'forecast', '--json');
+    expect(listed.code, listed.stderr).toBe(0);
+    expect((JSON.parse(listed.stdout) as Flag[]).map((f) => [f.name, f.version, f.cause.kind, f.path.length])).toEqual([
+      ['forecast', 1, 'new_dataset_version', 2],
+    ]);
+    const table = await mnemo(mia, 'list', '--model', 'forecast');
+    expect(table.stdout).toMatch(/forecast\s+1\s+new_dataset_version\s+s3:\/\/lake\/sales@2\s+2\s/);
+
+    const noReason = await mnemo(mia, 'clear', 'forecast', '1');
+    expect(noReason.code).toBe(2);
+    const cleared = await mnemo(mia, 'clear', 'forecast', '1', '--reason', 'sales@2 only adds late rows');
+    expect(cleared.code, cleared.stderr).toBe(0);
+    expect(cleared.stdout).toContain('Cleared 1 revalidation flag(s) of forecast version 1');
+    const after = await mnemo(mia, 'list', '--model', 'forecast', '--all', '--json');
+    expect((JSON.parse(after.stdout) as Flag[]).map((f) => f.cleared)).toEqual([
+      expect.objectContaining({ by: 'manual', actor: 'mia', reason: 'sales@2 only adds late rows' }),
+    ]);
   });
 
   it('keeps the audit trail verifiable, and shows a flag cleared behind the server', async () => {
