@@ -226,6 +226,29 @@ describe.each(backends)('revalidation flags over HTTP on $name', (backend) => {
       ['dataset_schema_change', events2.nodeId, 3],
       ['new_feature_version', feature2.nodeId, 2],
     ]);
+    // A restricted dataset on a flag's cause or path is named only as hidden to a reader without a role on it.
+    await ok(admin('PUT', `${V}/restrictions`, { dataset: 's3://lake:events', restricted: true }));
+    const redacted = await ok(callAs<{ revalidations: Flag[] }>(api.url, rita, 'GET', `${V}/revalidations?model=ltv`));
+    expect(redacted.revalidations[0]!.cause).toMatchObject({
+      kind: 'dataset_schema_change',
+      upstreamNodeId: 'hidden',
+      upstreamLabel: 'hidden',
+      replacedNodeId: 'hidden',
+    });
+    expect(JSON.stringify(redacted.revalidations)).not.toContain('events');
+    expect(redacted.revalidations[0]!.path[0]!.from).toBe('hidden');
+    expect(redacted.revalidations[1]!.cause.upstreamNodeId).toBe(feature2.nodeId);
+    const single = await ok(
+      callAs<{ modelVersion: { revalidationFlags: Flag[] } }>(
+        api.url,
+        rita,
+        'GET',
+        `${V}/registered-models/ltv/versions/1`,
+      ),
+    );
+    expect(JSON.stringify(single.modelVersion.revalidationFlags)).not.toContain('events');
+    await ok(admin('PUT', `${V}/restrictions`, { dataset: 's3://lake:events', restricted: false }));
+
     // A restricted model's flags stay out of reach of callers without a role on it, named or not.
     for (const query of ['', '?model=ltv']) {
       const hidden = await ok(callAs<{ revalidations: Flag[] }>(api.url, nora, 'GET', `${V}/revalidations${query}`));

@@ -100,7 +100,7 @@ export class RevalidationService implements UpstreamChangeHandler {
       const replaced = reached.path[0]?.from ?? change.replacedNodeIds[0]!;
       const description =
         change.description ?? describeReplacement(change.kind, labels.get(replaced) ?? replaced, upstreamLabel);
-      const flag = await this.raise(scope, {
+      const flag = await this.flagVersion(scope, {
         modelId,
         version,
         cause: {
@@ -117,8 +117,12 @@ export class RevalidationService implements UpstreamChangeHandler {
     return raised;
   }
 
-  /** Raises (or moves on to a newer change) one version's flag for one replaced node, with its audit and news. */
-  private async raise(
+  /**
+   * Raises (or moves on to a newer change) one version's flag for one replaced node, with its audit and news, inside
+   * the caller's write: for changes that reach a version other than through its training lineage (a deployment
+   * target's environment). Returns undefined when the version is gone or already flagged for that very change.
+   */
+  async flagVersion(
     scope: WriteScope,
     input: { modelId: string; version: number; cause: RevalidationFlag['cause']; path: PathStep[] },
   ): Promise<RevalidationFlag | undefined> {

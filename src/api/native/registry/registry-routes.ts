@@ -59,9 +59,9 @@ export async function registryRoutes(app: TypedApp, { services }: { services: Se
   });
   const registry = services.registry;
   await app.register(modelRoutes, { registry });
-  await app.register(versionRoutes, { registry });
+  await app.register(versionRoutes, { registry, policy: services.access.policy });
   await app.register(evaluationRoutes, { registry });
-  await app.register(revalidationRoutes, { registry });
+  await app.register(revalidationRoutes, { registry, policy: services.access.policy });
   await app.register(schemaRoutes, { registry });
   await app.register(governanceRoutes, { registry });
   await app.register(completenessRoutes, { registry });

@@ -1,9 +1,14 @@
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import type { RevalidationFlag } from '../../../domain/registry/revalidation.js';
+import type { AccessPolicy } from '../../../services/access/access-policy.js';
 import type { RegistryService } from '../../../services/registry/registry-service.js';
+import { nodeVisibility } from '../../access/lineage-visibility.js';
 import { modelAt } from '../../access/locators.js';
 import { access, needs, SIGNED_IN } from '../../access/route-access.js';
 import type { TypedApp } from '../../typed-app.js';
 import { VersionParams } from './registry-schemas.js';
+import { presentFlags } from './revalidation-presenter.js';
 import { RevalidationFlagJson } from './revalidation-schemas.js';
 
 const tags = ['registry'];
@@ -32,8 +37,13 @@ const ListReply = Type.Object({ revalidations: Type.Array(RevalidationFlagJson) 
  * Revalidation flags: a version's own (read on its model), every flag the caller may read (restricted models the
  * caller holds no role on stay out of the list), and a manager's clearing with a reason.
  */
-export async function revalidationRoutes(app: TypedApp, { registry }: { registry: RegistryService }) {
+export async function revalidationRoutes(
+  app: TypedApp,
+  { registry, policy }: { registry: RegistryService; policy: AccessPolicy },
+) {
   const revalidation = registry.revalidation;
+  const shown = async (request: FastifyRequest, flags: RevalidationFlag[]) =>
+    presentFlags(flags, (await nodeVisibility(request, policy)).visible);
 
   app.get(
     path,
@@ -46,7 +56,7 @@ export async function revalidationRoutes(app: TypedApp, { registry }: { registry
       const flags = await revalidation.flagsOf(name, version, {
         includeCleared: request.query.includeCleared === 'true',
       });
-      return { needsRevalidation: flags.some((f) => f.cleared === null), flags };
+      return { needsRevalidation: flags.some((f) => f.cleared === null), flags: await shown(request, flags) };
     },
   );
 
@@ -58,7 +68,7 @@ export async function revalidationRoutes(app: TypedApp, { registry }: { registry
     },
     async (request) => {
       const { name, version } = request.params;
-      return { cleared: await revalidation.clear(name, version, request.body.reason) };
+      return { cleared: await shown(request, await revalidation.clear(name, version, request.body.reason)) };
     },
   );
 
@@ -68,13 +78,14 @@ export async function revalidationRoutes(app: TypedApp, { registry }: { registry
       config: access(SIGNED_IN),
       schema: { tags, querystring: ListQuery, response: { 200: ListReply } },
     },
-    async (request) => ({
-      revalidations: await revalidation.list({
+    async (request) => {
+      const flags = await revalidation.list({
         visible: await request.readable('model'),
         model: request.query.model,
         includeCleared: request.query.includeCleared === 'true',
         maxResults: request.query.maxResults === undefined ? undefined : Number(request.query.maxResults),
-      }),
-    }),
+      });
+      return { revalidations: await shown(request, flags) };
+    },
   );
 }
