@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { RegistryClient, type Stage } from '../sdk/registry.js';
 import { clientToken, trackingUriOption } from './options.js';
 import { formatTime, printJson, printTable } from './output.js';
+import { revalidationCommand } from './revalidation-command.js';
 
 /** `mnemo models …`: the model registry from the command line, over HTTP. */
 export function modelsCommand(): Command {
@@ -249,6 +250,8 @@ export function modelsCommand(): Command {
         );
       },
     );
+
+  models.addCommand(revalidationCommand());
 
   return models;
 }

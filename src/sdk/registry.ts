@@ -2,9 +2,16 @@ import { ApprovalsClient, movedOrRequested, type TransitionRequest } from './app
 import { type FetchFunction, HttpClient } from './http-client.js';
 import { DEFAULT_RETRY, type RetryOptions } from './retry-policy.js';
 import { apiPath, withQuery } from './url-path.js';
-import type { CheckResult, Evaluation, VersionManifest } from './wire/registry-shapes.js';
+import type { CheckResult, Evaluation, RevalidationFlag, VersionManifest } from './wire/registry-shapes.js';
 
-export type { CheckResult, Evaluation, ManifestFile, VersionManifest } from './wire/registry-shapes.js';
+export type {
+  CheckResult,
+  Evaluation,
+  LineagePathStep,
+  ManifestFile,
+  RevalidationFlag,
+  VersionManifest,
+} from './wire/registry-shapes.js';
 
 /** Typed client of Mnemo's model registry (`/api/v1/registered-models`, `/schemas`, governance endpoints). */
 
@@ -72,6 +79,9 @@ export interface ModelVersion {
   deprecation: { deprecatedBy: number | null; sunsetTime: number | null };
   metadata: Record<string, unknown>;
   metadataSchema: SchemaRef | null;
+  /** Present when one version is read (getVersion): whether it must be revalidated, and its open flags. */
+  needsRevalidation?: boolean;
+  revalidationFlags?: RevalidationFlag[];
 }
 
 export interface StageTransition {
@@ -254,6 +264,24 @@ export class RegistryClient {
   async evaluations(name: string, version: number): Promise<Evaluation[]> {
     const path = apiPath`/registered-models/${name}/versions/${version}/evaluations`;
     return (await this.reads.request<{ evaluations: Evaluation[] }>('GET', path)).evaluations;
+  }
+
+  /** Revalidation flags of the models the caller may read, newest first: open ones unless `includeCleared`. */
+  async revalidations(
+    options: { model?: string; includeCleared?: boolean; maxResults?: number } = {},
+  ): Promise<RevalidationFlag[]> {
+    const path = withQuery('/revalidations', {
+      model: options.model,
+      includeCleared: options.includeCleared ? 'true' : undefined,
+      maxResults: options.maxResults === undefined ? undefined : String(options.maxResults),
+    });
+    return (await this.reads.request<{ revalidations: RevalidationFlag[] }>('GET', path)).revalidations;
+  }
+
+  /** Clears every open revalidation flag of a version (a manager's decision, with a reason that is audited). */
+  async clearRevalidation(name: string, version: number, reason: string): Promise<RevalidationFlag[]> {
+    const path = apiPath`/registered-models/${name}/versions/${version}/revalidation/clear`;
+    return (await this.writes.request<{ cleared: RevalidationFlag[] }>('POST', path, { json: { reason } })).cleared;
   }
 
   /** Fairness and drift checks recorded on a version. */

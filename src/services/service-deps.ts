@@ -2,6 +2,7 @@ import type { UploadLimits } from '../domain/artifacts/upload-limits.js';
 import type { ArtifactStore } from '../store/artifacts/artifact-store.js';
 import type { Store } from '../store/store.js';
 import type { SensitiveValues } from './encryption/sensitive-values.js';
+import type { UpstreamChangeHandler } from './lineage/upstream-changes.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
 /** What services are made with; services that need less take a Pick of it. */
@@ -18,4 +19,7 @@ export interface ServiceDeps {
 }
 
 /** What lineage services need: the store, the unit of work every write goes through, and a clock. */
-export type LineageDeps = Pick<ServiceDeps, 'store' | 'unitOfWork' | 'now'>;
+export type LineageDeps = Pick<ServiceDeps, 'store' | 'unitOfWork' | 'now'> & {
+  /** Told of new dataset and feature versions and schema changes, to flag the model versions trained on what they replace. */
+  upstreamChanges?: UpstreamChangeHandler;
+};

@@ -102,6 +102,25 @@ export interface ModelVersionEvaluationsTable {
   recorded_time: number;
 }
 
+/** A model version's revalidation flag (see domain/registry/revalidation.ts); open while `cleared_time` is null. */
+export interface ModelVersionRevalidationsTable {
+  flag_id: string;
+  model_id: string;
+  version: number;
+  cause_kind: string;
+  upstream_node: string;
+  upstream_label: string;
+  replaced_node: string;
+  description: string;
+  /** JSON array of path steps, replaced node first. */
+  path: string;
+  raised_time: number;
+  cleared_time: number | null;
+  cleared_by: string | null;
+  cleared_actor: string | null;
+  cleared_reason: string | null;
+}
+
 export interface ModelVersionChecksTable {
   check_id: string;
   model_id: string;
@@ -175,6 +194,7 @@ export interface RegistryDatabase {
   model_version_transitions: ModelVersionTransitionsTable;
   model_version_evaluations: ModelVersionEvaluationsTable;
   model_version_checks: ModelVersionChecksTable;
+  model_version_revalidations: ModelVersionRevalidationsTable;
   metadata_subjects: MetadataSubjectsTable;
   metadata_schemas: MetadataSchemasTable;
   tag_vocabularies: TagVocabulariesTable;

@@ -212,6 +212,7 @@ export interface Database {
   model_version_transitions: RegistryDatabase['model_version_transitions'];
   model_version_evaluations: RegistryDatabase['model_version_evaluations'];
   model_version_checks: RegistryDatabase['model_version_checks'];
+  model_version_revalidations: RegistryDatabase['model_version_revalidations'];
   metadata_subjects: RegistryDatabase['metadata_subjects'];
   metadata_schemas: RegistryDatabase['metadata_schemas'];
   tag_vocabularies: RegistryDatabase['tag_vocabularies'];

@@ -2,50 +2,20 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { describeFailure, throwOnUsageErrors } from '../../src/cli/failure.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelsCommand } from '../../src/cli/models-command.js';
 import { schemasCommand } from '../../src/cli/schemas-command.js';
 import { backends } from '../support/backends.js';
+import { type CliResult, runInProcess } from '../support/in-process-cli.js';
 import { useTestServer } from '../support/test-server.js';
 import { modelSource } from './registry-helpers.js';
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /**
- * Runs `mnemo models|schemas …` in this process with the same command objects main.ts mounts, capturing what
- * the user would see. (Starting a fresh Node process per command is covered once below; doing it for every step
- * would make the suite slow without testing anything more.)
+ * Runs `mnemo models|schemas …` in this process. (Starting a fresh Node process per command is covered once below;
+ * doing it for every step would make the suite slow without testing anything more.)
  */
-async function mnemo(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => out.push(`${parts.join(' ')}\n`));
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  process.exitCode = undefined;
-  const program = throwOnUsageErrors(new Command('mnemo').addCommand(modelsCommand()).addCommand(schemasCommand()));
-  let code: number | null = 0;
-  try {
-    await program.parseAsync(args, { from: 'user' });
-    code = typeof process.exitCode === 'number' ? process.exitCode : 0;
-  } catch (error) {
-    // The same verdict main.ts gives, so exit codes are tested as users get them.
-    const failure = describeFailure(error);
-    if (failure.message !== null) err.push(`${failure.message}\n`);
-    code = failure.code;
-  } finally {
-    log.mockRestore();
-    process.env = saved;
-    process.exitCode = undefined;
-  }
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const mnemo = (args: string[], env: Record<string, string> = {}): Promise<CliResult> =>
+  runInProcess(() => [modelsCommand(), schemasCommand()], args, env);
 
 /** The real entry point in a child process, as a shell would start it. */
 function spawnMnemo(args: string[], env: Record<string, string>): Promise<CliResult> {

@@ -47,6 +47,19 @@ export function hideUnreadableLineage(app: FastifyInstance, policy: AccessPolicy
   });
 }
 
+/**
+ * Whether the caller may see each node an answer outside the lineage routes names (a revalidation flag's cause and
+ * path); every node is visible to a caller who may read everything.
+ */
+export async function nodeVisibility(
+  request: FastifyRequest,
+  policy: AccessPolicy,
+): Promise<{ visible(nodeId: string): Promise<boolean> }> {
+  if (!(await needsFiltering(request))) return { visible: async () => true };
+  const visibility = new NodeVisibility(request, policy);
+  return { visible: (nodeId) => visibility.visible(nodeId) };
+}
+
 async function needsFiltering(request: FastifyRequest): Promise<boolean> {
   const sets = await Promise.all([
     request.readable('experiment'),

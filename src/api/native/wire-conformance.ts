@@ -8,6 +8,7 @@ import type {
   Team,
   TokenInfo,
 } from '../../sdk/wire/access-shapes.js';
+import type { RevalidationFlag } from '../../sdk/wire/registry-shapes.js';
 import type { Completions, SearchResults } from '../../sdk/wire/search-shapes.js';
 import type {
   ArtifactFile,
@@ -30,6 +31,7 @@ import type {
   TokenJson,
   UserJson,
 } from './access/access-schemas.js';
+import type { RevalidationFlagJson } from './registry/revalidation-schemas.js';
 import type {
   ArtifactFileJson,
   ExperimentActivityJson,
@@ -70,6 +72,7 @@ export type WireConformance = [
   Assert<Same<Static<typeof BindingJson>, RoleBinding>>,
   Assert<Same<Static<typeof EffectiveRoleJson>, EffectiveRole>>,
   Assert<Same<Static<typeof RestrictionJson>, Restriction>>,
+  Assert<Same<Static<typeof RevalidationFlagJson>, RevalidationFlag>>,
   Assert<Same<Static<typeof SearchResultsJson>, SearchResults>>,
   Assert<Same<Static<typeof CompletionsJson>, Completions>>,
 ];

@@ -100,7 +100,26 @@ function unscopedAnnouncementOf(change: RegistryEvent): Announcement {
     case 'model_version.needs_revalidation':
       return {
         event: { entity: 'MODEL_VERSION', action: 'NEEDS_REVALIDATION' },
-        data: { name: change.name, version: String(change.version), stage: change.stage, reasons: change.reasons },
+        data: {
+          name: change.name,
+          version: String(change.version),
+          stage: change.stage,
+          reasons: change.reasons,
+          ...(change.cause
+            ? {
+                cause: {
+                  kind: change.cause.kind,
+                  upstream_node: change.cause.upstreamNodeId,
+                  upstream_label: change.cause.upstreamLabel,
+                  replaced_node: change.cause.replacedNodeId,
+                  description: change.cause.description,
+                },
+              }
+            : {}),
+          ...(change.path
+            ? { path: change.path.map((s) => ({ from: s.from, to: s.to, type: s.type, run_id: s.runId })) }
+            : {}),
+        },
       };
     case 'transition_request.created':
       return {

@@ -1,4 +1,6 @@
+import type { PathStep } from '../lineage/impact.js';
 import type { ModelVersion, RegisteredModel } from '../registry/entities.js';
+import type { RevalidationCause } from '../registry/revalidation.js';
 
 /** Where a transition request or a policy wants a version to go: a stage or an alias. */
 export type TransitionTarget = { stage: string } | { alias: string };
@@ -31,8 +33,19 @@ export type RegistryEvent =
       actor: string;
       reason: string | null;
     }
-  /** A version in use was flagged for revalidation (a check recorded against it failed). */
-  | { kind: 'model_version.needs_revalidation'; name: string; version: number; stage: string; reasons: string[] }
+  /**
+   * A version was flagged for revalidation: a check recorded against it in use failed, or something it was trained on
+   * changed upstream (then `cause` names the change and `path` the lineage edges from it to the version).
+   */
+  | {
+      kind: 'model_version.needs_revalidation';
+      name: string;
+      version: number;
+      stage: string;
+      reasons: string[];
+      cause?: RevalidationCause;
+      path?: PathStep[];
+    }
   | {
       kind: 'transition_request.created';
       requestId: string;

@@ -40,3 +40,32 @@ export interface CheckResult {
   details: Record<string, unknown>;
   recordedTime: number;
 }
+
+/** One edge of a lineage path, in its stored direction (upstream → downstream), with the run that made it. */
+export interface LineagePathStep {
+  from: string;
+  to: string;
+  type: 'consumed' | 'produced' | 'derived_from' | 'depends_on' | 'deployed_to';
+  runId: string | null;
+}
+
+/**
+ * A model version's revalidation flag: something it was trained on changed upstream. `path` leads from the node it
+ * relied on (`cause.replacedNodeId`) to the version. Open while `cleared` is null.
+ */
+export interface RevalidationFlag {
+  id: string;
+  modelId: string;
+  name: string;
+  version: number;
+  cause: {
+    kind: 'new_dataset_version' | 'new_feature_version' | 'dataset_schema_change' | 'environment_change';
+    upstreamNodeId: string;
+    upstreamLabel: string;
+    replacedNodeId: string;
+    description: string;
+  };
+  path: LineagePathStep[];
+  raisedTime: number;
+  cleared: { time: number; by: 'evaluation' | 'manual'; actor: string; reason: string } | null;
+}

@@ -7,6 +7,7 @@ import {
 } from '../../domain/lineage/dataset-version.js';
 import { nodeId } from '../../domain/lineage/node-id.js';
 import { datasetState } from '../../domain/provenance/audit-events/lineage-states.js';
+import { datasetVersionChange } from '../../domain/registry/revalidation.js';
 import { datasetDocument } from '../../domain/tracking/tracking-documents.js';
 import * as datasets from '../../store/repositories/lineage/dataset-version-repository.js';
 import { upsertNode } from '../../store/repositories/lineage/node-repository.js';
@@ -15,6 +16,7 @@ import type { Executor } from '../../store/store.js';
 import { newId } from '../ids.js';
 import { enforceRules } from '../tracking/tracking-rules.js';
 import type { WriteScope } from '../unit-of-work.js';
+import type { UpstreamChangeHandler } from './upstream-changes.js';
 
 export interface DatasetVersionInput {
   namespace: string;
@@ -38,6 +40,8 @@ export async function saveDatasetVersion(
   input: DatasetVersionInput,
   mode: 'merge' | 'create',
   now: number,
+  /** Told when the save supersedes versions models were trained on, or changes a schema they read. */
+  upstream?: UpstreamChangeHandler,
 ): Promise<DatasetVersion> {
   const { db } = scope;
   let dataset = await datasets.findDataset(db, input.namespace, input.name);
@@ -104,6 +108,11 @@ export async function saveDatasetVersion(
     entityId: versionId,
     state: saved,
   });
+  if (upstream) {
+    const earlier = existing ? [] : await datasets.listVersions(db, dataset.dataset_id);
+    const change = datasetVersionChange(saved, existing, earlier);
+    if (change) await upstream.upstreamChanged(scope, change);
+  }
   return saved;
 }
 

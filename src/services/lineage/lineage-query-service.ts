@@ -55,7 +55,7 @@ const DEFAULT_SEARCH_RESULTS = 100;
 const MAX_SEARCH_RESULTS = 1000;
 
 /** Edge types along which something is "trained on" data: everything except deployment. */
-const TRAINING_EDGES: EdgeType[] = ['consumed', 'produced', 'derived_from', 'depends_on'];
+export const TRAINING_EDGES: EdgeType[] = ['consumed', 'produced', 'derived_from', 'depends_on'];
 
 /** Read-only questions over the lineage graph. Closures are computed by recursive SQL; paths are read back here. */
 export class LineageQueryService {

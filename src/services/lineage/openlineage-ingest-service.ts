@@ -88,6 +88,7 @@ export class OpenLineageIngestService {
           },
           'merge',
           now,
+          this.deps.upstreamChanges,
         );
         seen.set(key(observed), version);
         if (observed.role === 'input') {

@@ -3,6 +3,7 @@ import { oldestVersionWithDigest } from '../../store/repositories/lineage/datase
 import type { WriteScope } from '../unit-of-work.js';
 import { saveDatasetVersion } from './dataset-versions.js';
 import { ensureRunNode, recordEdge } from './graph-writer.js';
+import type { UpstreamChangeHandler } from './upstream-changes.js';
 
 /** Namespace of datasets that reached Mnemo only through MLflow's log_inputs. */
 export const MLFLOW_DATASET_NAMESPACE = 'mlflow';
@@ -17,6 +18,7 @@ export async function recordRunInputs(
   runId: string,
   inputs: readonly DatasetInput[],
   now: number,
+  upstream?: UpstreamChangeHandler,
 ): Promise<void> {
   const runNode = await ensureRunNode(scope, runId);
   for (const input of inputs) {
@@ -34,6 +36,7 @@ export async function recordRunInputs(
         },
         'merge',
         now,
+        upstream,
       ));
     const context = input.tags.find((t) => t.key === 'mlflow.data.context')?.value;
     await recordEdge(

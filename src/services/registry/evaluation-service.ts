@@ -9,6 +9,7 @@ import { newId } from '../ids.js';
 import type { WriteScope } from '../unit-of-work.js';
 import { parseVersionNumber, requireModel, requireVersion, versionEntityId } from './model-lookup.js';
 import { type RegistryDeps, registryWrite } from './registry-deps.js';
+import type { RevalidationService } from './revalidation-service.js';
 
 export interface EvaluationInput {
   metric: string;
@@ -31,7 +32,11 @@ export interface CheckInput {
 
 /** Evaluation results per data slice, and fairness and drift check results, attached to a model version. */
 export class EvaluationService {
-  constructor(private readonly deps: RegistryDeps) {}
+  constructor(
+    private readonly deps: RegistryDeps,
+    /** Clears revalidation flags an evaluation answers; flags stay as they are when absent. */
+    private readonly revalidation?: Pick<RevalidationService, 'clearByEvaluations'>,
+  ) {}
 
   async record(name: string, version: string | number, results: EvaluationInput[]): Promise<Evaluation[]> {
     const number = parseVersionNumber(version);
@@ -42,7 +47,8 @@ export class EvaluationService {
       checkLabel(result.datasetVersion, 'datasetVersion');
     }
     const now = this.deps.now();
-    return registryWrite(this.deps, async ({ db, audit }) => {
+    return registryWrite(this.deps, async (scope) => {
+      const { db, audit } = scope;
       const model = await requireModel(db, name);
       await requireVersion(db, model, number);
       await evaluations.insertEvaluations(
@@ -65,6 +71,12 @@ export class EvaluationService {
         entityId: versionEntityId(model, number),
         state: all,
       });
+      await this.revalidation?.clearByEvaluations(
+        scope,
+        model,
+        number,
+        results.map((r) => r.datasetVersion ?? null),
+      );
       return all;
     });
   }

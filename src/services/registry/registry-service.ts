@@ -6,6 +6,7 @@ import { EvaluationService } from './evaluation-service.js';
 import { GovernanceService } from './governance-service.js';
 import { ModelService } from './model-service.js';
 import type { RegistryDeps } from './registry-deps.js';
+import { RevalidationService } from './revalidation-service.js';
 import { SchemaService } from './schema-service.js';
 import { StageService } from './stage-service.js';
 import { VersionService } from './version-service.js';
@@ -23,6 +24,8 @@ export class RegistryService {
   readonly stages: StageService;
   readonly aliases: AliasService;
   readonly evaluations: EvaluationService;
+  /** Versions flagged because something they were trained on changed upstream. */
+  readonly revalidation: RevalidationService;
   readonly schemas: SchemaService;
   readonly governance: GovernanceService;
   readonly completeness: CompletenessService;
@@ -39,7 +42,8 @@ export class RegistryService {
       alias: (scope, name, alias, version, applying) =>
         this.aliases.applyApproved(scope, name, alias, version, applying),
     });
-    this.evaluations = new EvaluationService(deps);
+    this.revalidation = new RevalidationService(deps);
+    this.evaluations = new EvaluationService(deps, this.revalidation);
     this.schemas = new SchemaService(deps);
     this.governance = new GovernanceService(deps);
     this.completeness = new CompletenessService(deps);

@@ -36,6 +36,7 @@ import type { Executor } from '../../store/store.js';
 import { SensitiveValues } from '../encryption/sensitive-values.js';
 import { newBatchId, newId, newRunId } from '../ids.js';
 import { recordRunInputs } from '../lineage/run-inputs-lineage.js';
+import type { UpstreamChangeHandler } from '../lineage/upstream-changes.js';
 import { currentContext } from '../request-context.js';
 import type { ServiceDeps } from '../service-deps.js';
 import type { WriteScope } from '../unit-of-work.js';
@@ -44,6 +45,8 @@ import type { WriteScope } from '../unit-of-work.js';
 export type RunDeps = ServiceDeps & {
   stageEvents?: (scope: WriteScope, events: RegistryEvent[]) => Promise<void>;
   onCommitted?: (event: RegistryEvent) => void;
+  /** Told when a logged input is a new version of a dataset models were trained on. */
+  upstreamChanges?: UpstreamChangeHandler;
 };
 
 import { recordModelMetrics } from './logged-model-records.js';
@@ -401,7 +404,7 @@ export class RunService {
       const row = await this.requireActive(db, runId);
       await linkRunInputs(db, row.experiment_id, runId, datasets, newId);
       // The lineage graph learns of the same inputs (dataset version —consumed→ run) in this transaction.
-      await recordRunInputs(scope, runId, datasets, this.deps.now());
+      await recordRunInputs(scope, runId, datasets, this.deps.now(), this.deps.upstreamChanges);
       audit({ action: 'run.log_inputs', entityKind: 'run', entityId: runId, state: datasets });
       const opened = await this.loadOpened(db, runId);
       if (row.status === 'FINISHED') await judgeCompleteness(db, opened, this.deps.now());

@@ -24,6 +24,7 @@ import * as webhookDeliveriesNotifications from './0027-webhook-deliveries-notif
 import * as metricChunks from './0029-metric-chunks.js';
 import * as accessGeneration from './0030-access-generation.js';
 import * as dependencies from './0032-dependencies.js';
+import * as revalidationFlags from './0033-revalidation-flags.js';
 import * as searchIndex from './0036-search-index.js';
 import * as longRunValues from './0038-long-run-values.js';
 
@@ -57,6 +58,7 @@ const ALL: Record<string, DialectMigration> = {
   '0029-metric-chunks': metricChunks,
   '0030-access-generation': accessGeneration,
   '0032-dependencies': dependencies,
+  '0033-revalidation-flags': revalidationFlags,
   '0036-search-index': searchIndex,
   '0038-long-run-values': longRunValues,
 };

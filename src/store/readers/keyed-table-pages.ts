@@ -26,6 +26,7 @@ const KEY_OF = {
   secret_keys: 'key_id',
   protection_rules: 'model_id',
   transition_requests: 'request_id',
+  model_version_revalidations: 'flag_id',
 } as const satisfies { [T in keyof Database]?: keyof Database[T] & string };
 
 export type KeyedTable = keyof typeof KEY_OF;

@@ -10,6 +10,7 @@ import { evaluationRoutes } from './evaluation-routes.js';
 import { governanceRoutes } from './governance-routes.js';
 import { modelRoutes } from './model-routes.js';
 import { policyRoutes } from './policy-routes.js';
+import { revalidationRoutes } from './revalidation-routes.js';
 import { schemaRoutes } from './schema-routes.js';
 import { versionRoutes } from './version-routes.js';
 
@@ -58,8 +59,9 @@ export async function registryRoutes(app: TypedApp, { services }: { services: Se
   });
   const registry = services.registry;
   await app.register(modelRoutes, { registry });
-  await app.register(versionRoutes, { registry });
+  await app.register(versionRoutes, { registry, policy: services.access.policy });
   await app.register(evaluationRoutes, { registry });
+  await app.register(revalidationRoutes, { registry, policy: services.access.policy });
   await app.register(schemaRoutes, { registry });
   await app.register(governanceRoutes, { registry });
   await app.register(completenessRoutes, { registry });

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { RevalidationFlagJson } from './revalidation-schemas.js';
 
 /** Request and response shapes of the registry's native API; they also feed /api/v1/openapi.json. */
 
@@ -175,6 +176,9 @@ export const VersionJson = Type.Object({
   }),
   metadata: Type.Record(Type.String(), Type.Unknown()),
   metadataSchema: SchemaRefJson,
+  /** Sent when one version is read: whether it is flagged for revalidation, and its open flags (cause and path). */
+  needsRevalidation: Type.Optional(Type.Boolean()),
+  revalidationFlags: Type.Optional(Type.Array(RevalidationFlagJson)),
 });
 
 export const ManifestJson = Type.Object({

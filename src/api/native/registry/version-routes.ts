@@ -1,5 +1,7 @@
 import { Type } from '@sinclair/typebox';
+import type { AccessPolicy } from '../../../services/access/access-policy.js';
 import type { RegistryService } from '../../../services/registry/registry-service.js';
+import { nodeVisibility } from '../../access/lineage-visibility.js';
 import { modelAt, runAt, versionSourceAt } from '../../access/locators.js';
 import { access, allOf, needs, SIGNED_IN } from '../../access/route-access.js';
 import { RequestReply } from '../../approvals/approval-schemas.js';
@@ -21,12 +23,16 @@ import {
   VersionNumber,
   VersionParams,
 } from './registry-schemas.js';
+import { presentFlags } from './revalidation-presenter.js';
 
 const tags = ['registry'];
 const VersionReply = Type.Object({ modelVersion: VersionJson });
 const ListReply = Type.Object({ modelVersions: Type.Array(VersionJson), nextPageToken: Type.Optional(Type.String()) });
 
-export async function versionRoutes(app: TypedApp, { registry }: { registry: RegistryService }) {
+export async function versionRoutes(
+  app: TypedApp,
+  { registry, policy }: { registry: RegistryService; policy: AccessPolicy },
+) {
   const versions = registry.versions;
 
   app.post(
@@ -72,9 +78,19 @@ export async function versionRoutes(app: TypedApp, { registry }: { registry: Reg
       config: access(needs('read', modelAt('params', 'name'))),
       schema: { tags, params: VersionParams, response: { 200: VersionReply } },
     },
-    async (request) => ({
-      modelVersion: presentVersion(await versions.get(request.params.name, request.params.version)),
-    }),
+    async (request) => {
+      const { name, version } = request.params;
+      const found = await versions.get(name, version);
+      const flags = await registry.revalidation.flagsOf(name, version);
+      const revalidationFlags = await presentFlags(flags, (await nodeVisibility(request, policy)).visible);
+      return {
+        modelVersion: {
+          ...presentVersion(found),
+          needsRevalidation: revalidationFlags.length > 0,
+          revalidationFlags,
+        },
+      };
+    },
   );
 
   app.patch(

@@ -3,6 +3,7 @@ import type { DatasetVersion } from '../../lineage/dataset-version.js';
 import type { LineageEdge } from '../../lineage/graph.js';
 import type { RunLifecycle } from '../../lineage/run-state.js';
 import type { CheckResult, Evaluation, ModelVersion, RegisteredModel } from '../../registry/entities.js';
+import type { RevalidationFlag } from '../../registry/revalidation.js';
 import type { DatasetInput, Experiment } from '../../tracking/entities.js';
 import type { LoggedModel } from '../../tracking/logged-model.js';
 import type { SignedCheckpoint } from '../checkpoint.js';
@@ -127,6 +128,8 @@ export const AUDIT_EVENTS = {
   'model_version.record_evaluations': records<Evaluation[]>()('model_version'),
   'model_version.record_checks': records<CheckResult[]>()('model_version'),
   'model_version.set_dependencies': records<DeclaredDependenciesState>()('model_version_dependencies'),
+  'revalidation_flag.raise': records<RevalidationFlag>()('revalidation_flag'),
+  'revalidation_flag.clear': records<RevalidationFlag>()('revalidation_flag'),
 
   'metadata_subject.update': records<MetadataSubjectState>()('metadata_subject'),
   'metadata_subject.set_compatibility': records<MetadataSubjectState>()('metadata_subject'),

@@ -12,6 +12,7 @@ import { loggedModelFileKind, loggedModelKind, runModelLinkKind } from './logged
 import { verifyModels } from './model-verifier.js';
 import { verifyModelVersions } from './model-version-verifier.js';
 import { verifyRecordedRows } from './recorded-rows.js';
+import { revalidationFlagKind } from './revalidation-kind.js';
 import { verifyRuns } from './run-verifier.js';
 import { verifyWebhooks } from './webhook-kinds.js';
 
@@ -61,10 +62,11 @@ export async function verifyAuditTrail(
     (await verifyRecordedRows(db, problems, runModelLinkKind));
   const access = await verifyAccessControl(db, problems);
   const approvals = await verifyApprovals(db, problems);
+  const revalidations = await verifyRecordedRows(db, problems, revalidationFlagKind);
   return {
     events: log.events,
     checkpoints: log.checkpoints,
-    entities: experiments + runs + models + versions + webhooks + loggedModels + access + approvals,
+    entities: experiments + runs + models + versions + webhooks + loggedModels + access + approvals + revalidations,
     lineage,
     governance,
     problems: problems.sorted(),
