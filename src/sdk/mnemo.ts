@@ -15,6 +15,7 @@ import type {
   SearchRunsOptions,
 } from './types.js';
 import { apiPath, encodeArtifactPath, withQuery } from './url-path.js';
+import type { WireRunDiff } from './wire/run-diff-shapes.js';
 import type { MetricHistory, WireMetric, WireRun } from './wire/shapes.js';
 
 export interface MnemoOptions {
@@ -188,6 +189,11 @@ export class Mnemo {
 
   async getRun(runId: string): Promise<Run> {
     return readRun((await this.http.request<RunReply>('GET', apiPath`/runs/${runId}`)).run);
+  }
+
+  /** What differs between two runs: params, metrics (final and best), tags, code, environment and data. */
+  async diffRuns(runIdA: string, runIdB: string): Promise<WireRunDiff> {
+    return this.http.request<WireRunDiff>('GET', withQuery('/runs/diff', { a: runIdA, b: runIdB }));
   }
 
   /** An MLflow 3 LoggedModel, with its files and the registered versions made from it. */

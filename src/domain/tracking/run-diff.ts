@@ -80,8 +80,9 @@ export interface RunDiff {
 }
 
 /**
- * Tags that differ between any two runs by construction (their ids, names, request ids and timings) and so say
- * nothing about why two runs differ. Code tags are compared under `code`, not twice.
+ * Tags that differ between any two runs by construction (their names, request ids, timings and resource use) and
+ * so say nothing about why two runs differ, and tags compared in their own section (code, environment, data) rather
+ * than twice.
  */
 const INCIDENTAL_TAGS = new Set([
   'mlflow.runName',
@@ -91,7 +92,11 @@ const INCIDENTAL_TAGS = new Set([
   'mlflow.source.git.commit',
   'mlflow.source.git.branch',
   'mnemo.source.git.dirty',
+  'mnemo.source.git.diffDigest',
+  'mnemo.codeRef.id',
+  'mnemo.environment.id',
 ]);
+const INCIDENTAL_TAG_PREFIXES = ['mnemo.resources.', 'mnemo.input.'];
 
 /**
  * Which way is better for a metric. Nothing in a run says so, so the name decides: keys naming a loss or an error
@@ -132,9 +137,7 @@ export function diffRuns(a: RunSide, b: RunSide): RunDiff {
 /** Keys whose values differ or that only one side has, sorted by key. */
 export function diffMaps(a: Record<string, string>, b: Record<string, string>): ValueChange[] {
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-  return keys
-    .filter((key) => a[key] !== b[key])
-    .map((key) => ({ key, a: a[key] ?? null, b: b[key] ?? null }));
+  return keys.filter((key) => a[key] !== b[key]).map((key) => ({ key, a: a[key] ?? null, b: b[key] ?? null }));
 }
 
 /** Every metric either run logged, whether it differs or not: a table of runs shows the equal ones too. */
@@ -198,7 +201,11 @@ function normalisePackageNames(packages: Record<string, string>): Record<string,
 }
 
 function withoutIncidental(tags: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(tags).filter(([key]) => !INCIDENTAL_TAGS.has(key)));
+  return Object.fromEntries(
+    Object.entries(tags).filter(
+      ([key]) => !INCIDENTAL_TAGS.has(key) && !INCIDENTAL_TAG_PREFIXES.some((prefix) => key.startsWith(prefix)),
+    ),
+  );
 }
 
 const delta = (a: number | null, b: number | null): number | null =>
