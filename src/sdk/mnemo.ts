@@ -41,6 +41,8 @@ export type StartRunOptions = ({ experimentId: string } | { experimentName: stri
   parentRunId?: string;
   /** Defaults to the operating system user. */
   userId?: string;
+  /** When the run started, in milliseconds since the epoch (default: when the server creates it). */
+  startTime?: number;
 };
 
 export const SERVER_MAX_BATCH_POINTS = 10_000;
@@ -166,6 +168,7 @@ export class Mnemo {
       },
       ...(options.runName !== undefined ? { runName: options.runName } : {}),
       ...(options.parentRunId !== undefined ? { parentRunId: options.parentRunId } : {}),
+      ...(options.startTime !== undefined ? { startTime: options.startTime } : {}),
     };
     const { run } = await this.http.request<RunReply>('POST', '/runs', {
       json: body,
