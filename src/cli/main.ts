@@ -12,6 +12,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./run-command.js')).runCommand(),
   diff: async () => (await import('./diff-command.js')).diffCommand(),
   sync: async () => (await import('./sync-command.js')).syncCommand(),
+  reproduce: async () => (await import('./reproduce-command.js')).reproduceCommand(),
   models: async () => (await import('./models-command.js')).modelsCommand(),
   schemas: async () => (await import('./schemas-command.js')).schemasCommand(),
   experiments: async () => (await import('./experiments-command.js')).experimentsCommand(),
