@@ -28,10 +28,12 @@ const DEFAULT_EXPERIMENT = 'Default';
 /** How often the process tree's memory is sampled for the peak RSS. */
 const RSS_SAMPLE_MS = 500;
 
-interface RunOptions {
+export interface RunOptions {
   trackingUri: string;
   experiment?: string;
   runName?: string;
+  /** Tags the run starts with, over what is captured (`mnemo reproduce --exec` names the run it reproduces). */
+  tags?: Record<string, string>;
   seed?: string;
   envVar: string[];
   input: string[];
@@ -93,7 +95,7 @@ export function runCommand(): Command {
     )
     .argument('<command...>', 'the command to run, after --, e.g. mnemo run -- python train.py --lr 0.1')
     .action(async (argv: string[], options: RunOptions) => {
-      process.exitCode = await trackedRun(argv, options);
+      process.exitCode = (await trackedRun(argv, options)).exitCode;
     });
 }
 
@@ -117,7 +119,14 @@ function readSettings(options: RunOptions, cwd: string): Settings {
   };
 }
 
-async function trackedRun(argv: string[], options: RunOptions): Promise<number> {
+/** How a tracked run went: the exit code to pass on, and where the run was recorded. */
+export interface TrackedRun {
+  exitCode: number;
+  recorder: RunRecorder;
+}
+
+/** Runs `argv` as a tracked run: the machinery of `mnemo run`, shared with `mnemo reproduce --exec`. */
+export async function trackedRun(argv: string[], options: RunOptions): Promise<TrackedRun> {
   const cwd = process.cwd();
   const settings = readSettings(options, cwd);
   const hasher = new DataHasher();
@@ -138,7 +147,7 @@ async function capturedRun(
   hasher: DataHasher,
   cwd: string,
   workDir: string,
-): Promise<number> {
+): Promise<TrackedRun> {
   const trackingUri = options.trackingUri;
   const experimentName = options.experiment ?? process.env.MLFLOW_EXPERIMENT_NAME ?? DEFAULT_EXPERIMENT;
   const token = clientToken();
@@ -156,6 +165,7 @@ async function capturedRun(
         tags: {
           ...sourceTags(argv, code),
           ...(settings.seed === undefined ? {} : { 'mnemo.seed': String(settings.seed), 'mnemo.seed.source': 'flag' }),
+          ...options.tags,
         },
         userId: currentUser(),
       },
@@ -228,7 +238,7 @@ async function capturedRun(
       `mnemo: could not mark run ${run.id} ${status}: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
-  return exitCode;
+  return { exitCode, recorder };
 }
 
 /**
@@ -241,7 +251,7 @@ async function unconnectedRun(
   recorder: RunRecorder,
   settings: Settings,
   workDir: string,
-): Promise<number> {
+): Promise<TrackedRun> {
   const keep = (name: string) => (path: string) => recorder.logArtifact(path, `logs/${name}.txt`);
   // Uploaded once, at the end: the spool copies a log each time it is kept.
   const logs = {
@@ -281,7 +291,7 @@ async function unconnectedRun(
       `mnemo: could not spool the end of run ${recorder.runId}: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
-  return exitCode;
+  return { exitCode, recorder };
 }
 
 function currentUser(): string {

@@ -159,5 +159,24 @@ describe.each(backends)('mnemo diff and mnemo reproduce on real runs on $name', 
       differences: Difference[];
     };
     expect(reportB.differences.map((d) => d.aspect)).toEqual(['commit', 'uncommitted changes', 'package']);
+
+    // Running A again here makes a new run of the same experiment, derived from A in lineage.
+    const again = await mnemo(['reproduce', a, '--exec'], repo, env);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('match what the run recorded');
+    const c = /mnemo: run (\w+) is derived_from run/.exec(again.stderr)?.[1];
+    expect(c).toBeDefined();
+    const rerun = await api.call<{
+      run: { experimentId: string; params: Record<string, string>; tags: Record<string, string> };
+    }>('GET', `/api/v1/runs/${c}`);
+    expect(rerun.body.run.params).toEqual({ lr: '0.1' });
+    expect(rerun.body.run.tags['mnemo.reproducedFrom']).toBe(a);
+    expect(rerun.body.run.tags['mnemo.command']).toBe(reportA.recipe.command);
+    const original = await api.call<{ run: { experimentId: string } }>('GET', `/api/v1/runs/${a}`);
+    expect(rerun.body.run.experimentId).toBe(original.body.run.experimentId);
+    const graph = await api.call('GET', `/api/v1/lineage?nodeId=${encodeURIComponent(`run:${c}`)}&depth=1`);
+    expect(graph.status).toBe(200);
+    expect(JSON.stringify(graph.body)).toMatch(new RegExp(`run:${a}[^]*derived_from|derived_from[^]*run:${a}`));
+    expect((await mnemo(['diff', a, c!, '--json'], repo, env)).stdout).toContain('"params": []');
   });
 });
