@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { ActiveRun, type ParamValue } from './active-run.js';
+import { recordCapture } from './capture/capture-upload.js';
+import { captureRun } from './capture/run-capture.js';
 import { MnemoApiError } from './errors.js';
 import { type FetchFunction, HttpClient } from './http-client.js';
 import { readMetric, readRun } from './reply-readers.js';
@@ -43,6 +45,13 @@ export type StartRunOptions = ({ experimentId: string } | { experimentName: stri
   userId?: string;
   /** When the run started, in milliseconds since the epoch (default: when the server creates it). */
   startTime?: number;
+  /**
+   * Record the script's code (git commit, branch, uncommitted diff as the artifact `code/diff.patch`), environment
+   * (OS, Node, Python and pip packages, hardware; linked as an environment entity) and seed (`MNEMO_SEED`), as
+   * `mnemo run` does. What the server refuses to register (environments need the edit role on the server) is
+   * named in the tag `mnemo.capture.skipped` instead of failing the run.
+   */
+  capture?: boolean;
 };
 
 export const SERVER_MAX_BATCH_POINTS = 10_000;
@@ -156,12 +165,38 @@ export class Mnemo {
       'experimentId' in options
         ? options.experimentId
         : (await this.getOrCreateExperiment(options.experimentName)).experimentId;
+    const capture = options.capture ? await captureRun() : undefined;
+    let active: ActiveRun;
+    try {
+      active = await this.createRun(experimentId, options, capture?.tags ?? {});
+      if (capture) await recordCapture(this.http, active, capture);
+    } finally {
+      await capture?.dispose();
+    }
+    if (options.params && Object.keys(options.params).length > 0) {
+      try {
+        await active.logParams(options.params);
+      } catch (error) {
+        // A run whose params were refused is of no use; end it rather than leave it RUNNING forever.
+        await active.end('FAILED').catch(() => undefined);
+        throw error;
+      }
+    }
+    return active;
+  }
+
+  private async createRun(
+    experimentId: string,
+    options: StartRunOptions,
+    capturedTags: Record<string, string>,
+  ): Promise<ActiveRun> {
     const requestId = randomUUID();
     const body = {
       experimentId,
       userId: options.userId ?? currentUser(),
       // The parent tag is how MLflow's clients mark nesting; it makes child runs findable with a tag filter.
       tags: {
+        ...capturedTags,
         ...options.tags,
         ...(options.parentRunId !== undefined ? { [PARENT_RUN_TAG]: options.parentRunId } : {}),
         [REQUEST_ID_TAG]: requestId,
@@ -174,20 +209,10 @@ export class Mnemo {
       json: body,
       recover: () => this.findRunByRequestId(experimentId, requestId),
     });
-    const active = new ActiveRun(this.http, readRun(run), {
+    return new ActiveRun(this.http, readRun(run), {
       maxBatchPoints: this.maxBatchPoints,
       flushIntervalMs: this.flushIntervalMs,
     });
-    if (options.params && Object.keys(options.params).length > 0) {
-      try {
-        await active.logParams(options.params);
-      } catch (error) {
-        // A run whose params were refused is of no use; end it rather than leave it RUNNING forever.
-        await active.end('FAILED').catch(() => undefined);
-        throw error;
-      }
-    }
-    return active;
   }
 
   async getRun(runId: string): Promise<Run> {
