@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../../src/api/server.js';
 import { SpoolRecorder } from '../../src/cli/spool/spool-recorder.js';
 import { startFaultProxy } from '../sdk/fault-proxy.js';
 import { backends } from '../support/backends.js';
@@ -221,5 +222,76 @@ describe.each(backends)('spooled runs and mnemo sync on $name', (backend) => {
     expect(ran.stdout).toContain('still ran');
     expect(ran.stderr).toContain(`could not write the spool at ${notADirectory}`);
     expect(ran.stderr).toContain('MNEMO_SPOOL_DIR');
+  });
+});
+
+describe.each(backends)('a server lost while the command runs, on $name', (backend) => {
+  it('spools the rest of the run, and sync completes the run the server already has', {
+    timeout: 4 * CLI_TIMEOUT,
+  }, async () => {
+    const db = await backend.create();
+    const dir = await mkdtemp(join(tmpdir(), 'mnemo-spool-lost-'));
+    const flag = join(dir, 'go');
+    const config = {
+      host: '127.0.0.1',
+      port: 0,
+      backendStoreUri: db.uri,
+      artifactsDestination: join(dir, 'artifacts'),
+    };
+    let server = await startServer(config);
+    try {
+      const clean = Object.fromEntries(
+        Object.entries(process.env).filter(([key]) => !key.startsWith('MLFLOW_') && !key.startsWith('MNEMO_')),
+      );
+      // The command waits until the server is gone, then fails.
+      const waiting = `const fs = require('fs'); const t = setInterval(() => { if (fs.existsSync(${JSON.stringify(flag)})) { clearInterval(t); process.exit(5); } }, 50);`;
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          TSX,
+          join(root, 'src/cli/main.ts'),
+          'run',
+          '--experiment',
+          'lost',
+          '--',
+          process.execPath,
+          '-e',
+          waiting,
+        ],
+        {
+          cwd: root,
+          env: { ...clean, MNEMO_TRACKING_URI: server.url, MNEMO_SPOOL_DIR: join(dir, 'spool') },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+      await expect
+        .poll(() => /mnemo: run (\w+) in experiment/.exec(stderr)?.[1], { timeout: CLI_TIMEOUT })
+        .toBeDefined();
+      const runId = /mnemo: run (\w+) in experiment/.exec(stderr)![1]!;
+      await server.close();
+      await writeFile(flag, '');
+      expect(await exited).toBe(5);
+      expect(stderr).toContain(`the rest of run ${runId} is spooled`);
+
+      server = await startServer(config);
+      const synced = await mnemo(['sync', '--tracking-uri', server.url], { MNEMO_SPOOL_DIR: join(dir, 'spool') });
+      expect(synced.code, synced.stderr).toBe(0);
+      expect(synced.stdout).toContain(`synced as run ${runId}`);
+      const run = (await (await fetch(`${server.url}/api/v1/runs/${runId}`)).json()) as {
+        run: { status: string; tags: Record<string, string> };
+      };
+      expect(run.run.status).toBe('FAILED');
+      expect(run.run.tags['mnemo.exitCode']).toBe('5');
+    } finally {
+      await server.close();
+      await db.drop();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
