@@ -132,7 +132,8 @@ describe.each(backends)('mnemo diff and mnemo reproduce on real runs on $name', 
     expect(loss.final.a).toBeCloseTo(0.3);
     expect(loss.final.b).toBeCloseTo(0.5 / 3);
     expect(loss.best.a).toBeCloseTo(0.3);
-    expect(diff.code.map((c) => c.field)).toEqual(['commit', 'dirty']);
+    // B ran with uncommitted changes, so its diff digest is recorded too.
+    expect(diff.code.map((c) => c.field)).toEqual(['commit', 'dirty', 'diffDigest']);
     expect(diff.code[0]!.a).toBe(first);
     expect(diff.environment?.packages.added).toEqual([{ name: 'mnemo-test-only-package', version: '1.0.0' }]);
     expect(diff.data).toEqual([{ key: '/data/train.csv', a: 'sha256:1111', b: 'sha256:2222' }]);
