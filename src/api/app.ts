@@ -30,6 +30,7 @@ import { loggedModelRoutes } from './native/logged-model-routes.js';
 import { notificationRoutes } from './native/notifications/notification-routes.js';
 import { provenanceRoutes } from './native/provenance/provenance-routes.js';
 import { registryRoutes } from './native/registry/registry-routes.js';
+import { runDiffRoutes } from './native/run-diff-routes.js';
 import { runRequirementRoutes } from './native/run-requirement-routes.js';
 import { runRoutes } from './native/run-routes.js';
 import { searchRoutes } from './native/search-routes.js';
@@ -133,6 +134,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     async (v1) => {
       await v1.register(experimentRoutes, { services });
       await v1.register(runRoutes, { services });
+      await v1.register(runDiffRoutes, { services });
       await v1.register(runRequirementRoutes, { services });
       await v1.register(loggedModelRoutes, { services });
       await v1.register(artifactRoutes, { services });

@@ -10,6 +10,9 @@ import { describeFailure, throwOnUsageErrors } from './failure.js';
 const COMMANDS: Record<string, () => Promise<Command>> = {
   server: async () => (await import('./server-command.js')).serverCommand(),
   run: async () => (await import('./run-command.js')).runCommand(),
+  diff: async () => (await import('./diff-command.js')).diffCommand(),
+  sync: async () => (await import('./sync-command.js')).syncCommand(),
+  reproduce: async () => (await import('./reproduce-command.js')).reproduceCommand(),
   models: async () => (await import('./models-command.js')).modelsCommand(),
   schemas: async () => (await import('./schemas-command.js')).schemasCommand(),
   experiments: async () => (await import('./experiments-command.js')).experimentsCommand(),

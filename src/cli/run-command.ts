@@ -1,11 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { envVarRefusal } from '../domain/capture/secret-names.js';
 import { parseSeed, recognisedSeed } from '../domain/capture/seed.js';
 import { invalid } from '../domain/errors.js';
-import { type ActiveRun, LineageClient, Mnemo, MnemoConnectionError } from '../sdk/index.js';
+import { type ActiveRun, LineageClient, Mnemo } from '../sdk/index.js';
 import { collect } from './access-client.js';
 import { CaptureRecorder } from './capture/capture-recorder.js';
 import { conclude, runChild } from './capture/child-process.js';
@@ -20,15 +20,20 @@ import { sourceTags } from './capture/source-tags.js';
 import { SystemSampler } from './capture/system-sampler.js';
 import { isRefusal } from './failure.js';
 import { clientToken, envOption, trackingUriOption } from './options.js';
+import { OnlineRecorder } from './spool/online-recorder.js';
+import { openRecorder } from './spool/open-recorder.js';
+import type { RunRecorder } from './spool/run-recorder.js';
 
 const DEFAULT_EXPERIMENT = 'Default';
 /** How often the process tree's memory is sampled for the peak RSS. */
 const RSS_SAMPLE_MS = 500;
 
-interface RunOptions {
+export interface RunOptions {
   trackingUri: string;
   experiment?: string;
   runName?: string;
+  /** Tags the run starts with, over what is captured (`mnemo reproduce --exec` names the run it reproduces). */
+  tags?: Record<string, string>;
   seed?: string;
   envVar: string[];
   input: string[];
@@ -90,7 +95,7 @@ export function runCommand(): Command {
     )
     .argument('<command...>', 'the command to run, after --, e.g. mnemo run -- python train.py --lr 0.1')
     .action(async (argv: string[], options: RunOptions) => {
-      process.exitCode = await trackedRun(argv, options);
+      process.exitCode = (await trackedRun(argv, options)).exitCode;
     });
 }
 
@@ -114,7 +119,14 @@ function readSettings(options: RunOptions, cwd: string): Settings {
   };
 }
 
-async function trackedRun(argv: string[], options: RunOptions): Promise<number> {
+/** How a tracked run went: the exit code to pass on, and where the run was recorded. */
+export interface TrackedRun {
+  exitCode: number;
+  recorder: RunRecorder;
+}
+
+/** Runs `argv` as a tracked run: the machinery of `mnemo run`, shared with `mnemo reproduce --exec`. */
+export async function trackedRun(argv: string[], options: RunOptions): Promise<TrackedRun> {
   const cwd = process.cwd();
   const settings = readSettings(options, cwd);
   const hasher = new DataHasher();
@@ -135,38 +147,48 @@ async function capturedRun(
   hasher: DataHasher,
   cwd: string,
   workDir: string,
-): Promise<number> {
+): Promise<TrackedRun> {
   const trackingUri = options.trackingUri;
   const experimentName = options.experiment ?? process.env.MLFLOW_EXPERIMENT_NAME ?? DEFAULT_EXPERIMENT;
   const token = clientToken();
   const mnemo = new Mnemo({ url: trackingUri, token });
   const code = await captureCode(cwd, workDir);
-  let run: ActiveRun;
+  let recorder: RunRecorder;
   try {
-    run = await mnemo.startRun({
-      experimentName,
-      ...(options.runName ? { runName: options.runName } : {}),
-      tags: {
-        ...sourceTags(argv, code),
-        ...(settings.seed === undefined ? {} : { 'mnemo.seed': String(settings.seed), 'mnemo.seed.source': 'flag' }),
+    recorder = await openRecorder(
+      mnemo,
+      {
+        trackingUri: mnemo.url,
+        experimentName,
+        ...(options.runName ? { runName: options.runName } : {}),
+        startTime: Date.now(),
+        tags: {
+          ...sourceTags(argv, code),
+          ...(settings.seed === undefined ? {} : { 'mnemo.seed': String(settings.seed), 'mnemo.seed.source': 'flag' }),
+          ...options.tags,
+        },
+        userId: currentUser(),
       },
-    });
+      // The command's tracking variables are set below, with the rest of its environment.
+      () => ({}),
+    );
   } catch (error) {
-    // A server that is not there, or one that refuses the caller, is explained where every command's errors are.
-    if (error instanceof MnemoConnectionError || isRefusal(error)) throw error;
+    // A server that refuses the caller is explained where every command's errors are.
+    if (isRefusal(error)) throw error;
     throw new Error(
       `could not start a run on ${trackingUri}: ${error instanceof Error ? error.message : String(error)}. ` +
         'Is the server running? Start it with `mnemo server` or pass --tracking-uri.',
     );
   }
-  console.error(`mnemo: run ${run.id} in experiment '${experimentName}' on ${mnemo.url}`);
+  if (!(recorder instanceof OnlineRecorder)) return unconnectedRun(argv, recorder, settings, workDir);
+  const run = recorder.activeRun;
   const warn = (message: string) => console.error(`mnemo: ${message}`);
-  const recorder = new CaptureRecorder(run, new LineageClient(mnemo.url, fetch, token), warn);
+  const capture = new CaptureRecorder(run, new LineageClient(mnemo.url, fetch, token), warn);
 
-  if (code) await recorder.code(code);
+  if (code) await capture.code(code);
   const gpus = await queryGpus();
-  await recorder.environment(await captureEnvironment(cwd, settings.envVars, gpus), gpus);
-  await recorder.data(
+  await capture.environment(await captureEnvironment(cwd, settings.envVars, gpus), gpus);
+  await capture.data(
     hasher,
     settings.data.filter((d) => d.role === 'input'),
   );
@@ -193,12 +215,12 @@ async function capturedRun(
   parsers?.stdout.end();
   parsers?.stderr.end();
   await sampler.stop();
-  await recorder.resources(await monitor.stop());
+  await capture.resources(await monitor.stop());
   for (const log of [logs.stdout, logs.stderr]) {
     const failure = await log.finish();
     if (failure) warn(`could not upload logs/${log.name}.txt: ${failure}`);
   }
-  await recorder.data(
+  await capture.data(
     hasher,
     settings.data.filter((d) => d.role === 'output'),
   );
@@ -206,16 +228,79 @@ async function capturedRun(
   const { status, exitCode, tags } = conclude(outcome, argv[0] ?? '');
   if ('error' in outcome) console.error(`mnemo: could not run '${argv[0]}': ${outcome.error.message}`);
   try {
-    await run.setTags({ ...tags, ...(await seedTags(mnemo, run.id, settings.seed, run)) });
-    await run.end(status);
-    console.error(`mnemo: run ${run.id} ended ${status}`);
+    // Through the recorder: a server lost while the command ran gets the run's end from the spool.
+    await recorder.setTags({ ...tags, ...(await seedTags(mnemo, run.id, settings.seed, run)) });
+    await recorder.end(status, Date.now());
+    console.error(`mnemo: run ${run.id} ended ${status}${recorder.continuation ? ' (spooled)' : ''}`);
   } catch (error) {
     // The command's own result matters more than the bookkeeping: report, and still pass its exit code on.
     console.error(
       `mnemo: could not mark run ${run.id} ${status}: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
-  return exitCode;
+  return { exitCode, recorder };
+}
+
+/**
+ * The command run without a server: its output goes to the terminal and, with metrics read from it (with
+ * --parse-metrics) and how it ended, to the spool (or nowhere, as warned). The environment, resources and data are
+ * registered with the server only, so an unconnected run records its command, code and seed tags and its outcome.
+ */
+async function unconnectedRun(
+  argv: string[],
+  recorder: RunRecorder,
+  settings: Settings,
+  workDir: string,
+): Promise<TrackedRun> {
+  const keep = (name: string) => (path: string) => recorder.logArtifact(path, `logs/${name}.txt`);
+  // Uploaded once, at the end: the spool copies a log each time it is kept.
+  const logs = {
+    stdout: new OutputLog('stdout', workDir, keep('stdout')),
+    stderr: new OutputLog('stderr', workDir, keep('stderr')),
+  };
+  const record = (key: string, value: number, step: number) =>
+    recorder.logMetrics([{ key, value, step, timestamp: Date.now() }]).catch((error: unknown) => {
+      console.error(
+        `mnemo: could not spool metric '${key}': ${error instanceof Error ? error.message : String(error)}`,
+      );
+    });
+  const parsers = settings.parseMetrics
+    ? { stdout: new OutputMetrics(record), stderr: new OutputMetrics(record) }
+    : undefined;
+  const seed =
+    settings.seed === undefined ? {} : { MNEMO_SEED: String(settings.seed), PYTHONHASHSEED: String(settings.seed) };
+  const outcome = await runChild(argv, { PYTHONUNBUFFERED: '1', ...process.env, ...seed }, (child) => {
+    logs.stdout.attach(child.stdout!, process.stdout, Number.MAX_SAFE_INTEGER, (t) => parsers?.stdout.push(t));
+    logs.stderr.attach(child.stderr!, process.stderr, Number.MAX_SAFE_INTEGER, (t) => parsers?.stderr.push(t));
+  });
+  parsers?.stdout.end();
+  parsers?.stderr.end();
+  for (const log of [logs.stdout, logs.stderr]) {
+    const failure = await log.finish();
+    if (failure) console.error(`mnemo: could not keep logs/${log.name}.txt: ${failure}`);
+  }
+  const { status, exitCode, tags } = conclude(outcome, argv[0] ?? '');
+  if ('error' in outcome) console.error(`mnemo: could not run '${argv[0]}': ${outcome.error.message}`);
+  try {
+    await recorder.setTags(tags);
+    await recorder.end(status, Date.now());
+    if (recorder.mode !== 'unrecorded') console.error(`mnemo: run ${recorder.runId} ended ${status} (spooled)`);
+  } catch (error) {
+    // The command's own result matters more than the bookkeeping: report, and still pass its exit code on.
+    console.error(
+      `mnemo: could not spool the end of run ${recorder.runId}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  return { exitCode, recorder };
+}
+
+function currentUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    // Some containers run as a uid without a passwd entry.
+    return '';
+  }
 }
 
 /** What the command is given: where to log, which run, who it is, and the seed. */

@@ -59,15 +59,19 @@ export class ActiveRun {
   }
 
   /**
-   * Records one point, stamped with the current time now rather than when it is sent: a batch re-sent after a lost
-   * answer is then identical to the first, and the server keeps each point once.
+   * Records one point, stamped with the current time now (or `timestamp`, for a point logged earlier elsewhere)
+   * rather than when it is sent: a batch re-sent after a lost answer is then identical to the first, and the server
+   * keeps each point once.
    */
-  logMetric(key: string, value: number, step = 0): void {
+  logMetric(key: string, value: number, step = 0, timestamp = Date.now()): void {
     this.assertOpen();
     if (typeof key !== 'string' || key === '') throw new TypeError('metric key must be a non-empty string');
     if (typeof value !== 'number') throw new TypeError(`metric '${key}' value must be a number; got ${typeof value}`);
     if (!Number.isSafeInteger(step)) throw new TypeError(`metric '${key}' step must be an integer; got ${step}`);
-    this.buffer.add({ key, value: toWireNumber(value), step, timestamp: Date.now() });
+    if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
+      throw new TypeError(`metric '${key}' timestamp must be milliseconds since the epoch; got ${timestamp}`);
+    }
+    this.buffer.add({ key, value: toWireNumber(value), step, timestamp });
     if (this.buffer.size >= this.buffer.batchSize) this.drainInBackground(false);
   }
 
@@ -124,26 +128,26 @@ export class ActiveRun {
   }
 
   /**
-   * Flushes, then marks the run ended with `status`. If the flush fails the run stays open and keeps its buffer,
-   * so end() can be called again; once ended, further calls return the ended run.
+   * Flushes, then marks the run ended with `status` at `endTime` (default now). If the flush fails the run stays
+   * open and keeps its buffer, so end() can be called again; once ended, further calls return the ended run.
    */
-  async end(status: RunStatus = 'FINISHED'): Promise<Run> {
+  async end(status: RunStatus = 'FINISHED', endTime?: number): Promise<Run> {
     if (this.ended) return this.ended;
     if (!END_STATUSES.includes(status)) {
       throw new TypeError(`a run ends as ${END_STATUSES.join(', ')}; got '${status}'`);
     }
     // Concurrent calls share one ending; a failed ending is forgotten so end() can be tried again.
-    this.ending ??= this.finish(status).finally(() => {
+    this.ending ??= this.finish(status, endTime ?? Date.now()).finally(() => {
       this.ending = undefined;
     });
     return this.ending;
   }
 
-  private async finish(status: RunStatus): Promise<Run> {
+  private async finish(status: RunStatus, endTime: number): Promise<Run> {
     await this.flush();
     const { run } = await this.queue.run(() =>
       this.http.request<{ run: WireRun }>('PATCH', apiPath`/runs/${this.id}`, {
-        json: { status, endTime: Date.now() },
+        json: { status, endTime },
       }),
     );
     clearInterval(this.timer);

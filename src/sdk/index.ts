@@ -55,6 +55,7 @@ export {
   type WebhookInput,
   WebhooksClient,
 } from './webhooks.js';
+export type { WireMetricChange as MetricChange, WireRunDiff as RunDiff } from './wire/run-diff-shapes.js';
 export type {
   Completion,
   CompletionKind,

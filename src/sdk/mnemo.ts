@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { ActiveRun, type ParamValue } from './active-run.js';
+import { recordCapture } from './capture/capture-upload.js';
+import { captureRun } from './capture/run-capture.js';
 import { MnemoApiError } from './errors.js';
 import { type FetchFunction, HttpClient } from './http-client.js';
 import { readMetric, readRun } from './reply-readers.js';
@@ -15,6 +17,7 @@ import type {
   SearchRunsOptions,
 } from './types.js';
 import { apiPath, encodeArtifactPath, withQuery } from './url-path.js';
+import type { WireRunDiff } from './wire/run-diff-shapes.js';
 import type { MetricHistory, WireMetric, WireRun } from './wire/shapes.js';
 
 export interface MnemoOptions {
@@ -40,6 +43,15 @@ export type StartRunOptions = ({ experimentId: string } | { experimentName: stri
   parentRunId?: string;
   /** Defaults to the operating system user. */
   userId?: string;
+  /** When the run started, in milliseconds since the epoch (default: when the server creates it). */
+  startTime?: number;
+  /**
+   * Record the script's code (git commit, branch, uncommitted diff as the artifact `code/diff.patch`), environment
+   * (OS, Node, Python and pip packages, hardware; linked as an environment entity) and seed (`MNEMO_SEED`), as
+   * `mnemo run` does. What the server refuses to register (environments need the edit role on the server) is
+   * named in the tag `mnemo.capture.skipped` instead of failing the run.
+   */
+  capture?: boolean;
 };
 
 export const SERVER_MAX_BATCH_POINTS = 10_000;
@@ -153,27 +165,14 @@ export class Mnemo {
       'experimentId' in options
         ? options.experimentId
         : (await this.getOrCreateExperiment(options.experimentName)).experimentId;
-    const requestId = randomUUID();
-    const body = {
-      experimentId,
-      userId: options.userId ?? currentUser(),
-      // The parent tag is how MLflow's clients mark nesting; it makes child runs findable with a tag filter.
-      tags: {
-        ...options.tags,
-        ...(options.parentRunId !== undefined ? { [PARENT_RUN_TAG]: options.parentRunId } : {}),
-        [REQUEST_ID_TAG]: requestId,
-      },
-      ...(options.runName !== undefined ? { runName: options.runName } : {}),
-      ...(options.parentRunId !== undefined ? { parentRunId: options.parentRunId } : {}),
-    };
-    const { run } = await this.http.request<RunReply>('POST', '/runs', {
-      json: body,
-      recover: () => this.findRunByRequestId(experimentId, requestId),
-    });
-    const active = new ActiveRun(this.http, readRun(run), {
-      maxBatchPoints: this.maxBatchPoints,
-      flushIntervalMs: this.flushIntervalMs,
-    });
+    const capture = options.capture ? await captureRun() : undefined;
+    let active: ActiveRun;
+    try {
+      active = await this.createRun(experimentId, options, capture?.tags ?? {});
+      if (capture) await recordCapture(this.http, active, capture);
+    } finally {
+      await capture?.dispose();
+    }
     if (options.params && Object.keys(options.params).length > 0) {
       try {
         await active.logParams(options.params);
@@ -186,8 +185,43 @@ export class Mnemo {
     return active;
   }
 
+  private async createRun(
+    experimentId: string,
+    options: StartRunOptions,
+    capturedTags: Record<string, string>,
+  ): Promise<ActiveRun> {
+    const requestId = randomUUID();
+    const body = {
+      experimentId,
+      userId: options.userId ?? currentUser(),
+      // The parent tag is how MLflow's clients mark nesting; it makes child runs findable with a tag filter.
+      tags: {
+        ...capturedTags,
+        ...options.tags,
+        ...(options.parentRunId !== undefined ? { [PARENT_RUN_TAG]: options.parentRunId } : {}),
+        [REQUEST_ID_TAG]: requestId,
+      },
+      ...(options.runName !== undefined ? { runName: options.runName } : {}),
+      ...(options.parentRunId !== undefined ? { parentRunId: options.parentRunId } : {}),
+      ...(options.startTime !== undefined ? { startTime: options.startTime } : {}),
+    };
+    const { run } = await this.http.request<RunReply>('POST', '/runs', {
+      json: body,
+      recover: () => this.findRunByRequestId(experimentId, requestId),
+    });
+    return new ActiveRun(this.http, readRun(run), {
+      maxBatchPoints: this.maxBatchPoints,
+      flushIntervalMs: this.flushIntervalMs,
+    });
+  }
+
   async getRun(runId: string): Promise<Run> {
     return readRun((await this.http.request<RunReply>('GET', apiPath`/runs/${runId}`)).run);
+  }
+
+  /** What differs between two runs: params, metrics (final and best), tags, code, environment and data. */
+  async diffRuns(runIdA: string, runIdB: string): Promise<WireRunDiff> {
+    return this.http.request<WireRunDiff>('GET', withQuery('/runs/diff', { a: runIdA, b: runIdB }));
   }
 
   /** An MLflow 3 LoggedModel, with its files and the registered versions made from it. */

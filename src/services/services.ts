@@ -30,6 +30,7 @@ import { ExperimentOverviewService } from './tracking/experiment-overview-servic
 import { ExperimentService } from './tracking/experiment-service.js';
 import { LoggedModelService } from './tracking/logged-model-service.js';
 import { MetricHistoryService } from './tracking/metric-history-service.js';
+import { RunDiffService } from './tracking/run-diff-service.js';
 import { RunRequirementService } from './tracking/run-requirement-service.js';
 import { RunService } from './tracking/run-service.js';
 import { type AuditAppender, UnitOfWork } from './unit-of-work.js';
@@ -43,6 +44,8 @@ export interface Services {
   experiments: ExperimentService;
   runs: RunService;
   runRequirements: RunRequirementService;
+  /** The comparison of two runs (read-only). */
+  runDiff: RunDiffService;
   loggedModels: LoggedModelService;
   metricHistory: MetricHistoryService;
   artifacts: ArtifactService;
@@ -148,19 +151,21 @@ export function createServices(options: {
     },
     options.approvals,
   );
+  const runs = new RunService({
+    ...deps,
+    stageEvents: (scope, events) => webhooks.dispatcher.stage(scope, events),
+    onCommitted: (event) => webhooks.dispatcher.notify(event),
+    upstreamChanges: registry.revalidation,
+  });
   return {
     access,
     notifications,
     ...(emails ? { emails } : {}),
     unitOfWork: deps.unitOfWork,
     experiments: new ExperimentService(deps),
-    runs: new RunService({
-      ...deps,
-      stageEvents: (scope, events) => webhooks.dispatcher.stage(scope, events),
-      onCommitted: (event) => webhooks.dispatcher.notify(event),
-      upstreamChanges: registry.revalidation,
-    }),
+    runs,
     runRequirements: new RunRequirementService(deps),
+    runDiff: new RunDiffService(deps, runs),
     loggedModels: new LoggedModelService(deps),
     metricHistory: new MetricHistoryService(deps),
     artifacts: new ArtifactService(deps),

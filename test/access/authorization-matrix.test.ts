@@ -124,6 +124,7 @@ const spec: Record<string, Required> = {
   [`POST ${V}/runs`]: 'editor',
   [`POST ${V}/runs/search`]: 'reader',
   [`POST ${V}/runs/get`]: 'reader',
+  [`GET ${V}/runs/diff`]: 'reader',
   [`GET ${V}/runs/:runId`]: 'reader',
   [`PATCH ${V}/runs/:runId`]: 'editor',
   [`DELETE ${V}/runs/:runId`]: 'manager',
@@ -615,6 +616,8 @@ function requestFor(
             experimentIds: [f.experimentId],
             runIds: [f.runId],
             runId: f.runId,
+            // The two runs a comparison names.
+            ...(url.endsWith('/runs/diff') ? { a: f.runId, b: f.runId } : {}),
             modelId: f.modelId,
             version: 1,
             source: `runs:/${f.runId}/model`,

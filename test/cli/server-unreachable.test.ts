@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { type AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -64,17 +66,28 @@ describe('client commands and a server that is not there', () => {
     expectExplained(await mnemo(['audit', 'prove', '--seq', '1', '--tracking-uri', url], {}), url);
   });
 
-  it('mnemo run finds the server as the other commands do and explains the same way', {
+  it('mnemo run finds the server as the other commands do, and runs the command spooled when it is not there', {
     timeout: 120_000,
   }, async () => {
     const other = `http://127.0.0.1:${await closedPort()}`;
-    // MNEMO_TRACKING_URI comes before MLFLOW_TRACKING_URI, for run as for models and lineage.
-    const both = { MNEMO_TRACKING_URI: url, MLFLOW_TRACKING_URI: other };
-    const ran = await mnemo(['run', '--', process.execPath, '-e', 'console.log("ran")'], both);
-    expectExplained(ran, url);
-    expect(ran.stdout).not.toContain('ran');
-    const listed = await mnemo(['models', 'list'], both);
-    expectExplained(listed, url);
-    expectExplained(await mnemo(['run', '--', process.execPath, '-e', '0'], { MLFLOW_TRACKING_URI: other }), other);
+    const spool = await mkdtemp(join(tmpdir(), 'mnemo-unreachable-spool-'));
+    try {
+      // MNEMO_TRACKING_URI comes before MLFLOW_TRACKING_URI, for run as for models and lineage.
+      const both = { MNEMO_TRACKING_URI: url, MLFLOW_TRACKING_URI: other, MNEMO_SPOOL_DIR: spool };
+      const ran = await mnemo(['run', '--', process.execPath, '-e', 'console.log("ran")'], both);
+      expect(ran.code, ran.stderr).toBe(0);
+      expect(ran.stdout).toContain('ran');
+      expect(ran.stderr).toContain(`could not reach a Mnemo server at ${url}`);
+      expect(ran.stderr).toContain('mnemo sync');
+      expectExplained(await mnemo(['models', 'list'], both), url);
+      const second = await mnemo(['run', '--', process.execPath, '-e', '0'], {
+        MLFLOW_TRACKING_URI: other,
+        MNEMO_SPOOL_DIR: spool,
+      });
+      expect(second.stderr).toContain(`could not reach a Mnemo server at ${other}`);
+      expect(await readdir(spool)).toHaveLength(2);
+    } finally {
+      await rm(spool, { recursive: true, force: true });
+    }
   });
 });

@@ -9,6 +9,7 @@ import type {
   TokenInfo,
 } from '../../sdk/wire/access-shapes.js';
 import type { RevalidationFlag } from '../../sdk/wire/registry-shapes.js';
+import type { WireRunDiff } from '../../sdk/wire/run-diff-shapes.js';
 import type { Completions, SearchResults } from '../../sdk/wire/search-shapes.js';
 import type {
   ArtifactFile,
@@ -32,6 +33,7 @@ import type {
   UserJson,
 } from './access/access-schemas.js';
 import type { RevalidationFlagJson } from './registry/revalidation-schemas.js';
+import type { RunDiffJson } from './run-diff-schemas.js';
 import type {
   ArtifactFileJson,
   ExperimentActivityJson,
@@ -60,6 +62,7 @@ export type WireConformance = [
   Assert<Same<Static<typeof ExperimentKeysJson>, ExperimentKeys>>,
   Assert<Same<Static<typeof MetricJson>, WireMetric>>,
   Assert<Same<Static<typeof RunJson>, WireRun>>,
+  Assert<Same<Static<typeof RunDiffJson>, WireRunDiff>>,
   Assert<Same<Static<typeof LoggedModelJson>, LoggedModel>>,
   Assert<Same<Static<typeof ArtifactFileJson>, ArtifactFile>>,
   Assert<Same<Static<typeof MetricHistoryJson>, MetricHistory>>,

@@ -30,6 +30,8 @@ const ALLOWED: Record<EdgeType, readonly (readonly [NodeKind, NodeKind])[]> = {
     ['feature_version', 'feature_version'],
     // A model version registered from an MLflow 3 LoggedModel stands for that model's files.
     ['logged_model', 'model_version'],
+    // A run made to reproduce another (`mnemo reproduce --exec`).
+    ['run', 'run'],
   ],
   depends_on: [
     ['feature_version', 'model_version'],

@@ -16,6 +16,9 @@ describe('node ids and edge rules', () => {
     expect(() => checkEdge('consumed', 'dataset_version', 'run')).not.toThrow();
     expect(() => checkEdge('consumed', 'run', 'dataset_version')).toThrow(/run → dataset_version/);
     expect(() => checkEdge('deployed_to', 'model_version', 'deployment')).not.toThrow();
+    // A reproduction derives from the run it reproduces; one run does not consume another.
+    expect(() => checkEdge('derived_from', 'run', 'run')).not.toThrow();
+    expect(() => checkEdge('consumed', 'run', 'run')).toThrow();
     expect(parseEdgeTypes('consumed, produced,consumed')).toEqual(['consumed', 'produced']);
     expect(() => parseEdgeTypes('consumed,flows')).toThrow(/flows/);
   });

@@ -1,0 +1,297 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../../src/api/server.js';
+import { SpoolRecorder } from '../../src/cli/spool/spool-recorder.js';
+import { startFaultProxy } from '../sdk/fault-proxy.js';
+import { backends } from '../support/backends.js';
+import { useTestServer } from '../support/test-server.js';
+
+const root = join(import.meta.dirname, '../..');
+const exec = promisify(execFile);
+const TSX = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
+const CLI_TIMEOUT = 120_000;
+
+/** The real `mnemo` from the sources, with only the variables given here (no tracking settings leak in). */
+async function mnemo(args: string[], env: Record<string, string>) {
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith('MLFLOW_') && !key.startsWith('MNEMO_')),
+  );
+  try {
+    const { stdout, stderr } = await exec(process.execPath, ['--import', TSX, join(root, 'src/cli/main.ts'), ...args], {
+      cwd: root,
+      env: { ...clean, ...env },
+      timeout: CLI_TIMEOUT,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+/** A loopback port nothing listens on: the server of a run made while it is down. */
+const closedPort = () =>
+  new Promise<number>((done) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => done(port));
+    });
+  });
+
+type RunsPage = {
+  runs: {
+    runId: string;
+    startTime: number;
+    endTime: number | null;
+    status: string;
+    tags: Record<string, string>;
+    params: Record<string, string>;
+  }[];
+};
+
+describe.each(backends)('spooled runs and mnemo sync on $name', (backend) => {
+  const api = useTestServer(backend);
+  let spool: string;
+  let offline: string;
+  beforeAll(async () => {
+    spool = await mkdtemp(join(tmpdir(), 'mnemo-spool-'));
+    offline = `http://127.0.0.1:${await closedPort()}`;
+  });
+  afterAll(async () => {
+    await rm(spool, { recursive: true, force: true });
+  });
+
+  async function runsOf(experimentName: string): Promise<RunsPage['runs']> {
+    const found = await api.call<{ experiment: { experimentId: string } }>(
+      'GET',
+      `/api/v1/experiments/by-name/${experimentName}`,
+    );
+    expect(found.status).toBe(200);
+    const page = await api.call<RunsPage>('POST', '/api/v1/runs/search', {
+      experimentIds: [found.body.experiment.experimentId],
+      viewType: 'ALL',
+    });
+    return page.body.runs;
+  }
+
+  async function history(runId: string, key: string): Promise<{ value: number; step: number; timestamp: number }[]> {
+    const reply = await api.call<{ metrics: { value: number; step: number; timestamp: number }[] }>(
+      'GET',
+      `/api/v1/runs/${runId}/metric-history?key=${key}`,
+    );
+    return reply.body.metrics;
+  }
+
+  it('runs the command while the server is down and uploads the run once, however often sync runs', {
+    timeout: 4 * CLI_TIMEOUT,
+  }, async () => {
+    const env = { MNEMO_SPOOL_DIR: spool, MNEMO_TRACKING_URI: offline };
+    const before = Date.now();
+    const ran = await mnemo(
+      [
+        'run',
+        '--experiment',
+        `offline-${backend.name}`,
+        '--',
+        process.execPath,
+        '-e',
+        'console.log("trained"); process.exit(3)',
+      ],
+      env,
+    );
+    expect(ran.code, ran.stderr).toBe(3);
+    expect(ran.stdout).toContain('trained');
+    expect(ran.stderr).toContain(`could not reach a Mnemo server at ${offline}`);
+    expect(ran.stderr).toContain('ended FAILED (spooled)');
+    expect(await readdir(spool)).toHaveLength(1);
+
+    // Nothing reached a server yet; a sync to the server now up uploads it, twice changes nothing.
+    const first = await mnemo(['sync', '--tracking-uri', api.url], { MNEMO_SPOOL_DIR: spool });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/synced as run \w+/);
+    const again = await mnemo(['sync', '--tracking-uri', api.url], { MNEMO_SPOOL_DIR: spool });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('Nothing to sync');
+
+    const runs = await runsOf(`offline-${backend.name}`);
+    expect(runs).toHaveLength(1);
+    const run = runs[0]!;
+    expect(run.status).toBe('FAILED');
+    expect(run.tags['mnemo.exitCode']).toBe('3');
+    expect(run.tags['mnemo.command']).toContain('process.exit(3)');
+    // The times are those of the run, not of the upload.
+    expect(run.startTime).toBeGreaterThanOrEqual(before);
+    expect(run.startTime).toBeLessThan(run.endTime!);
+    expect(run.endTime!).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('resumes a sync cut short without duplicating the run, its metrics or its tags', {
+    timeout: 4 * CLI_TIMEOUT,
+  }, async () => {
+    const experimentName = `resumed-${backend.name}`;
+    const dir = await mkdtemp(join(tmpdir(), 'mnemo-spool-resume-'));
+    try {
+      const startTime = Date.now() - 60_000;
+      const recorder = SpoolRecorder.start(dir, {
+        trackingUri: offline,
+        experimentName,
+        startTime,
+        tags: { team: 'vision' },
+        userId: 'ana',
+      });
+      await recorder.logParams({ lr: '0.1' });
+      const points = Array.from({ length: 50 }, (_, i) => ({
+        key: 'loss',
+        value: 1 / (i + 1),
+        step: i,
+        timestamp: startTime + i * 100,
+      }));
+      await recorder.logMetrics(points.slice(0, 25));
+      await recorder.setTags({ phase: 'warmup' });
+      await recorder.logMetrics(points.slice(25));
+      const log = join(dir, 'stdout.log');
+      await writeFile(log, 'epoch 1\nepoch 2\n');
+      await recorder.logArtifact(log, 'logs/stdout.txt');
+      await recorder.setTags({ phase: 'done' });
+      await recorder.end('FINISHED', startTime + 30_000);
+
+      // 1: the run is created but the answer is lost, and the server goes away: the sync fails before noting it.
+      let created = false;
+      const createLost = await startFaultProxy(api.url, (request) => {
+        if (created) return 'refuse-503';
+        created = request.method === 'POST' && request.path === '/api/v1/runs';
+        return created ? 'drop-answer' : 'pass';
+      });
+      const cut1 = await mnemo(['sync', '--tracking-uri', createLost.url], { MNEMO_SPOOL_DIR: dir });
+      await createLost.close();
+      expect(cut1.code, cut1.stdout + cut1.stderr).toBe(2);
+      expect(await runsOf(experimentName)).toHaveLength(1);
+
+      // 2: the first metric batch is stored but its answer lost, then nothing more gets through.
+      let batches = 0;
+      const batchLost = await startFaultProxy(api.url, (request) => {
+        if (!request.path.endsWith('/batch')) return 'pass';
+        batches++;
+        if (batches === 2) return 'drop-answer';
+        return batches < 2 ? 'pass' : 'refuse-503';
+      });
+      const cut2 = await mnemo(['sync', '--tracking-uri', batchLost.url], { MNEMO_SPOOL_DIR: dir });
+      await batchLost.close();
+      expect(cut2.code).toBe(2);
+
+      // 3 and 4: straight to the server, twice.
+      const done = await mnemo(['sync', '--tracking-uri', api.url], { MNEMO_SPOOL_DIR: dir });
+      expect(done.code, done.stderr).toBe(0);
+      expect(done.stdout).toContain('synced as run');
+      const repeat = await mnemo(['sync', '--tracking-uri', api.url], { MNEMO_SPOOL_DIR: dir });
+      expect(repeat.stdout).toContain('Nothing to sync');
+
+      const runs = await runsOf(experimentName);
+      expect(runs).toHaveLength(1);
+      const run = runs[0]!;
+      expect(run.startTime).toBe(startTime);
+      expect(run.endTime).toBe(startTime + 30_000);
+      expect(run.status).toBe('FINISHED');
+      expect(run.params).toEqual({ lr: '0.1' });
+      expect(run.tags.team).toBe('vision');
+      expect(run.tags.phase).toBe('done');
+      const loss = await history(run.runId, 'loss');
+      expect(loss).toHaveLength(50);
+      expect(loss.map((p) => p.timestamp)).toEqual(points.map((p) => p.timestamp));
+      const artifact = await fetch(`${api.url}/api/v1/runs/${run.runId}/artifacts/logs/stdout.txt`);
+      expect(await artifact.text()).toBe('epoch 1\nepoch 2\n');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('warns and still runs the command when the spool cannot be written', { timeout: CLI_TIMEOUT }, async () => {
+    const notADirectory = join(spool, 'a-file');
+    await writeFile(notADirectory, 'in the way');
+    const ran = await mnemo(['run', '--', process.execPath, '-e', 'console.log("still ran"); process.exit(4)'], {
+      MNEMO_SPOOL_DIR: notADirectory,
+      MNEMO_TRACKING_URI: offline,
+    });
+    expect(ran.code).toBe(4);
+    expect(ran.stdout).toContain('still ran');
+    expect(ran.stderr).toContain(`could not write the spool at ${notADirectory}`);
+    expect(ran.stderr).toContain('MNEMO_SPOOL_DIR');
+  });
+});
+
+describe.each(backends)('a server lost while the command runs, on $name', (backend) => {
+  it('spools the rest of the run, and sync completes the run the server already has', {
+    timeout: 4 * CLI_TIMEOUT,
+  }, async () => {
+    const db = await backend.create();
+    const dir = await mkdtemp(join(tmpdir(), 'mnemo-spool-lost-'));
+    const flag = join(dir, 'go');
+    const config = {
+      host: '127.0.0.1',
+      port: 0,
+      backendStoreUri: db.uri,
+      artifactsDestination: join(dir, 'artifacts'),
+    };
+    let server = await startServer(config);
+    try {
+      const clean = Object.fromEntries(
+        Object.entries(process.env).filter(([key]) => !key.startsWith('MLFLOW_') && !key.startsWith('MNEMO_')),
+      );
+      // The command waits until the server is gone, then fails.
+      const waiting = `const fs = require('fs'); const t = setInterval(() => { if (fs.existsSync(${JSON.stringify(flag)})) { clearInterval(t); process.exit(5); } }, 50);`;
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          TSX,
+          join(root, 'src/cli/main.ts'),
+          'run',
+          '--experiment',
+          'lost',
+          '--',
+          process.execPath,
+          '-e',
+          waiting,
+        ],
+        {
+          cwd: root,
+          env: { ...clean, MNEMO_TRACKING_URI: server.url, MNEMO_SPOOL_DIR: join(dir, 'spool') },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+      await expect
+        .poll(() => /mnemo: run (\w+) in experiment/.exec(stderr)?.[1], { timeout: CLI_TIMEOUT })
+        .toBeDefined();
+      const runId = /mnemo: run (\w+) in experiment/.exec(stderr)![1]!;
+      await server.close();
+      await writeFile(flag, '');
+      expect(await exited).toBe(5);
+      expect(stderr).toContain(`the rest of run ${runId} is spooled`);
+
+      server = await startServer(config);
+      const synced = await mnemo(['sync', '--tracking-uri', server.url], { MNEMO_SPOOL_DIR: join(dir, 'spool') });
+      expect(synced.code, synced.stderr).toBe(0);
+      expect(synced.stdout).toContain(`synced as run ${runId}`);
+      const run = (await (await fetch(`${server.url}/api/v1/runs/${runId}`)).json()) as {
+        run: { status: string; tags: Record<string, string> };
+      };
+      expect(run.run.status).toBe('FAILED');
+      expect(run.run.tags['mnemo.exitCode']).toBe('5');
+    } finally {
+      await server.close();
+      await db.drop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
