@@ -18,6 +18,7 @@ import { OpenLineageIngestService } from './lineage/openlineage-ingest-service.j
 import { type EmailDeliveryOptions, EmailDispatcher, type MailSender } from './notifications/email-dispatcher.js';
 import { NotificationService } from './notifications/notification-service.js';
 import { type SmtpConfig, smtpSender } from './notifications/smtp-sender.js';
+import { ReadinessService } from './operations/readiness-service.js';
 import { createProvenanceServices, type ProvenanceServices } from './provenance/provenance-services.js';
 import type { SigningKey } from './provenance/signing-key-source.js';
 import type { ApprovalSettings } from './registry/approvals/approval-service.js';
@@ -65,6 +66,8 @@ export interface Services {
   notifications: NotificationService;
   /** Sends the e-mails notifications owe; present when SMTP is configured. */
   emails?: EmailDispatcher;
+  /** Whether the database and the artifact store answer (`/ready`). */
+  readiness: ReadinessService;
 }
 
 export function createServices(options: {
@@ -173,5 +176,6 @@ export function createServices(options: {
     openLineage: new OpenLineageIngestService(deps),
     webhooks,
     encryption: { sensitive, rotation: new EncryptionRotation({ ...deps, sensitive }) },
+    readiness: new ReadinessService(deps),
   };
 }
