@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { type ErrorCode, MnemoError } from '../domain/errors.js';
+import { IdempotencyKeyInUseError } from '../services/operations/idempotency-key-in-use.js';
 import { isDatabaseUnavailable } from '../store/database-unavailable.js';
 
 /** Seconds a client is asked to wait before retrying while the database is away. */
@@ -73,6 +74,10 @@ export function installErrorHandling(app: FastifyInstance, statuses: StatusMap):
             ? `Unsupported content type '${request.headers['content-type'] ?? ''}'`
             : `Malformed request: ${fastifyError.message}`;
       return sendError(reply, status === 413 || status === 415 ? 400 : status, 'INVALID_PARAMETER_VALUE', message);
+    }
+    if (error instanceof IdempotencyKeyInUseError) {
+      reply.header('retry-after', '1');
+      return sendError(reply, 409, error.code, error.message);
     }
     if (isDatabaseUnavailable(error)) {
       // The request's transaction did not commit (unless the connection dropped during COMMIT itself, which is why

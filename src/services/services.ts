@@ -18,6 +18,7 @@ import { OpenLineageIngestService } from './lineage/openlineage-ingest-service.j
 import { type EmailDeliveryOptions, EmailDispatcher, type MailSender } from './notifications/email-dispatcher.js';
 import { NotificationService } from './notifications/notification-service.js';
 import { type SmtpConfig, smtpSender } from './notifications/smtp-sender.js';
+import { IdempotencyService } from './operations/idempotency-service.js';
 import { ReadinessService } from './operations/readiness-service.js';
 import { createProvenanceServices, type ProvenanceServices } from './provenance/provenance-services.js';
 import type { SigningKey } from './provenance/signing-key-source.js';
@@ -66,6 +67,8 @@ export interface Services {
   notifications: NotificationService;
   /** Sends the e-mails notifications owe; present when SMTP is configured. */
   emails?: EmailDispatcher;
+  /** Idempotency-Key: which writes were applied already, and the answers they were given. */
+  idempotency: IdempotencyService;
   /** Whether the database and the artifact store answer (`/ready`). */
   readiness: ReadinessService;
 }
@@ -100,6 +103,8 @@ export function createServices(options: {
   encryptionKeys?: EncryptionKeys;
   /** Which transitions need approval when a model has no rule of its own, and how long requests stay open. */
   approvals?: ApprovalSettings;
+  /** How long Idempotency-Keys are remembered; DEFAULT_IDEMPOTENCY_RETENTION_MS when absent. */
+  idempotencyRetentionMs?: number;
 }): Services {
   const sensitive = new SensitiveValues(options.sensitiveKeys, options.encryptionKeys);
   const deps: ServiceDeps = {
@@ -176,6 +181,7 @@ export function createServices(options: {
     openLineage: new OpenLineageIngestService(deps),
     webhooks,
     encryption: { sensitive, rotation: new EncryptionRotation({ ...deps, sensitive }) },
+    idempotency: new IdempotencyService(deps, options.idempotencyRetentionMs),
     readiness: new ReadinessService(deps),
   };
 }

@@ -26,6 +26,7 @@ import * as accessGeneration from './0030-access-generation.js';
 import * as dependencies from './0032-dependencies.js';
 import * as searchIndex from './0036-search-index.js';
 import * as longRunValues from './0038-long-run-values.js';
+import * as idempotencyKeys from './0039-idempotency-keys.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -59,6 +60,7 @@ const ALL: Record<string, DialectMigration> = {
   '0032-dependencies': dependencies,
   '0036-search-index': searchIndex,
   '0038-long-run-values': longRunValues,
+  '0039-idempotency-keys': idempotencyKeys,
 };
 
 /** The names a database that is fully up to date has recorded as applied. */
