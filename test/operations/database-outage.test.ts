@@ -76,16 +76,19 @@ describe.each(backends.filter((b) => b.name === 'postgres'))('a database outage 
       while (!stop) answers.push(await logBatch(next++));
     });
 
-    await new Promise((r) => setTimeout(r, 300));
+    // Under way first: every worker has had answers.
+    await expect.poll(() => answers.length, { timeout: 30_000 }).toBeGreaterThanOrEqual(2 * WORKERS);
     // Sessions ended mid-load (terminated backends, as on a restart), then the database refuses new ones for a while.
     await endEverySession();
     await new Promise((r) => setTimeout(r, 100));
     await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS false`);
     await endEverySession();
     const whileAway = await api.call<{ message: string }>('GET', '/ready');
-    await new Promise((r) => setTimeout(r, 500));
+    // Closed until the load has met it, however slow the machine.
+    await expect.poll(() => answers.some((a) => a.status === 503), { timeout: 30_000 }).toBe(true);
     await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`);
-    await new Promise((r) => setTimeout(r, 300));
+    const reopenedAt = answers.length;
+    await expect.poll(() => answers.slice(reopenedAt).some((a) => a.status === 200), { timeout: 30_000 }).toBe(true);
     stop = true;
     await Promise.all(workers);
 
