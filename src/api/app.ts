@@ -12,6 +12,7 @@ import { replyToClientError } from './client-error-reply.js';
 import { registerCompression } from './compression.js';
 import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from './connection-limits.js';
 import { installErrorHandling, installNotFound, NATIVE_STATUS, sendError } from './errors.js';
+import { installIdempotencyKeys } from './idempotency-keys.js';
 import { installInputGuard } from './input-guard.js';
 import { mlflowApi } from './mlflow/mlflow-api.js';
 import { accessLogRoutes } from './native/access/access-log-routes.js';
@@ -124,6 +125,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const auth = options.auth ?? { enabled: false };
   await installAccessControl(app, { enabled: auth.enabled, verifyJwt: auth.verifyJwt, ...options.services.access });
   await installRateLimits(app, options.requestsPerMinute ?? (auth.enabled ? DEFAULT_REQUESTS_PER_MINUTE : 0));
+  // Before compression: answers are recorded for replay as the handler wrote them.
+  installIdempotencyKeys(app, options.services.idempotency);
   await registerCompression(app);
   await registerOpenApi(app, VERSION);
 

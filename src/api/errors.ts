@@ -1,5 +1,10 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { type ErrorCode, MnemoError } from '../domain/errors.js';
+import { IdempotencyKeyInUseError } from '../services/operations/idempotency-key-in-use.js';
+import { isDatabaseUnavailable } from '../store/database-unavailable.js';
+
+/** Seconds a client is asked to wait before retrying while the database is away. */
+const RETRY_AFTER_SECONDS = 2;
 
 /** HTTP status for each error code, per API surface: the MLflow adapter keeps MLflow's own choices. */
 export type StatusMap = Record<ErrorCode, number>;
@@ -69,6 +74,22 @@ export function installErrorHandling(app: FastifyInstance, statuses: StatusMap):
             ? `Unsupported content type '${request.headers['content-type'] ?? ''}'`
             : `Malformed request: ${fastifyError.message}`;
       return sendError(reply, status === 413 || status === 415 ? 400 : status, 'INVALID_PARAMETER_VALUE', message);
+    }
+    if (error instanceof IdempotencyKeyInUseError) {
+      reply.header('retry-after', '1');
+      return sendError(reply, 409, error.code, error.message);
+    }
+    if (isDatabaseUnavailable(error)) {
+      // The request's transaction did not commit (unless the connection dropped during COMMIT itself, which is why
+      // retries should carry an Idempotency-Key); the pool replaces lost connections by itself.
+      request.log.warn({ err: error }, 'database unavailable');
+      reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+      return sendError(
+        reply,
+        503,
+        'TEMPORARILY_UNAVAILABLE',
+        'The database is temporarily unavailable; retry after the delay in Retry-After.',
+      );
     }
     request.log.error({ err: error }, 'request failed');
     return sendError(reply, 500, 'INTERNAL_ERROR', 'The server failed to handle this request; see the server log.');

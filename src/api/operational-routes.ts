@@ -5,7 +5,7 @@ import type { TypedApp } from './typed-app.js';
 import { VERSION } from './version.js';
 
 /**
- * Liveness and Prometheus metrics. Registered without encapsulation so its request counters see every route of the
+ * Liveness, readiness and Prometheus metrics. Registered without encapsulation so its request counters see every route of the
  * application, not only its own.
  */
 export async function operationalRoutes(
@@ -43,6 +43,13 @@ export async function operationalRoutes(
     } catch (error) {
       return reply.status(503).send({ status: 'unavailable', message: (error as Error).message });
     }
+  });
+
+  // Readiness, unlike liveness, asks the parts the replica depends on: a 503 takes it out of rotation until they answer.
+  app.get('/ready', { config: access(PUBLIC), schema: { hide: true } }, async (_request, reply) => {
+    const readiness = await services.readiness.check();
+    if (readiness.ready) return { status: 'ready', version: VERSION };
+    return reply.status(503).send({ status: 'unavailable', message: readiness.reason });
   });
 
   // Open by default, as Prometheus scrapers expect; `--protect-metrics` asks for a token (any signed-in caller).

@@ -31,6 +31,8 @@ export interface ServerConfig {
   backendStoreUri: string;
   artifactsDestination: string;
   logger?: boolean;
+  /** How long Idempotency-Keys of writes are remembered, in milliseconds. Default 24 hours. */
+  idempotencyRetentionMs?: number;
   /** The Ed25519 private key itself (MNEMO_SIGNING_KEY), PEM or base64 PKCS#8; wins over the key file. */
   signingKey?: string;
   /** Where the signing key lives; generated there on first start. Default: beside the SQLite file, else ./mnemo-data. */
@@ -174,6 +176,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     defaultRole: config.auth?.defaultRole,
     sso: config.auth?.enabled ? config.auth.oidc : undefined,
     approvals: protectionDefaults(config),
+    idempotencyRetentionMs: config.idempotencyRetentionMs,
   });
   const sso = services.access.sso;
   const app = await buildApp({

@@ -77,6 +77,7 @@ export function serverCommand(): Command {
     )
     .addOption(envOption('--smtp-from <address>', 'sender address of notification e-mails', 'mnemo@localhost'))
     .addOption(envOption('--checkpoint-interval <minutes>', 'minutes between signed audit checkpoints (0: off)', '10'))
+    .addOption(envOption('--idempotency-retention <hours>', 'hours an Idempotency-Key and its answer are kept', '24'))
     .addOption(
       envOption(
         '--allowed-hosts <hosts>',
@@ -187,6 +188,7 @@ export function serverCommand(): Command {
         : {}),
       ...(typeof options.publicUrl === 'string' && options.publicUrl !== '' ? { publicUrl: options.publicUrl } : {}),
       checkpointIntervalMinutes: checkpointInterval,
+      idempotencyRetentionMs: positiveNumber(options.idempotencyRetention, '--idempotency-retention') * 3_600_000,
       connectionLimits,
       uploadLimits: {
         maxFileBytes: positiveNumber(options.maxArtifactSize, '--max-artifact-size'),

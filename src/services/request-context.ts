@@ -7,6 +7,19 @@ export interface RequestContext {
   requestId: string;
   /** The authenticated principal's id, when the server checks who calls it. */
   principalId?: string;
+  /** The request's Idempotency-Key, claimed by its first write (see UnitOfWork). */
+  idempotency?: IdempotentRequest;
+}
+
+/** A write request sent with an Idempotency-Key no earlier request holds. */
+export interface IdempotentRequest {
+  caller: string;
+  key: string;
+  fingerprint: string;
+  /** Keys created before this have expired. */
+  expiredBefore: number;
+  /** Set once a write of this request committed with the key claimed: its answer is then recorded. */
+  claimed: boolean;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
@@ -28,4 +41,11 @@ export function identifyCaller(actor: string, principalId: string): void {
   if (!context) throw new Error('identifyCaller() outside a request');
   context.actor = actor;
   context.principalId = principalId;
+}
+
+/** Marks the current request as carrying an Idempotency-Key, for its first write to claim. */
+export function expectIdempotentWrite(idempotency: IdempotentRequest): void {
+  const context = storage.getStore();
+  if (!context) throw new Error('expectIdempotentWrite() outside a request');
+  context.idempotency = idempotency;
 }

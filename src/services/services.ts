@@ -18,6 +18,8 @@ import { OpenLineageIngestService } from './lineage/openlineage-ingest-service.j
 import { type EmailDeliveryOptions, EmailDispatcher, type MailSender } from './notifications/email-dispatcher.js';
 import { NotificationService } from './notifications/notification-service.js';
 import { type SmtpConfig, smtpSender } from './notifications/smtp-sender.js';
+import { IdempotencyService } from './operations/idempotency-service.js';
+import { ReadinessService } from './operations/readiness-service.js';
 import { createProvenanceServices, type ProvenanceServices } from './provenance/provenance-services.js';
 import type { SigningKey } from './provenance/signing-key-source.js';
 import type { ApprovalSettings } from './registry/approvals/approval-service.js';
@@ -68,6 +70,10 @@ export interface Services {
   notifications: NotificationService;
   /** Sends the e-mails notifications owe; present when SMTP is configured. */
   emails?: EmailDispatcher;
+  /** Idempotency-Key: which writes were applied already, and the answers they were given. */
+  idempotency: IdempotencyService;
+  /** Whether the database and the artifact store answer (`/ready`). */
+  readiness: ReadinessService;
 }
 
 export function createServices(options: {
@@ -100,6 +106,8 @@ export function createServices(options: {
   encryptionKeys?: EncryptionKeys;
   /** Which transitions need approval when a model has no rule of its own, and how long requests stay open. */
   approvals?: ApprovalSettings;
+  /** How long Idempotency-Keys are remembered; DEFAULT_IDEMPOTENCY_RETENTION_MS when absent. */
+  idempotencyRetentionMs?: number;
 }): Services {
   const sensitive = new SensitiveValues(options.sensitiveKeys, options.encryptionKeys);
   const deps: ServiceDeps = {
@@ -180,5 +188,7 @@ export function createServices(options: {
     openLineage: new OpenLineageIngestService({ ...deps, upstreamChanges: registry.revalidation }),
     webhooks,
     encryption: { sensitive, rotation: new EncryptionRotation({ ...deps, sensitive }) },
+    idempotency: new IdempotencyService(deps, options.idempotencyRetentionMs),
+    readiness: new ReadinessService(deps),
   };
 }

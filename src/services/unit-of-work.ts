@@ -1,8 +1,10 @@
 import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
 import type { AuditRecord } from '../domain/provenance/audit-events/catalog.js';
+import { claimIdempotencyKey } from '../store/repositories/idempotency-key-repository.js';
 import { inSavepoint } from '../store/savepoint.js';
 import type { Executor, Store } from '../store/store.js';
 import { CommitGroups, type Settlement } from './commit-groups.js';
+import { IdempotencyKeyInUseError } from './operations/idempotency-key-in-use.js';
 import { currentContext, type RequestContext } from './request-context.js';
 
 /** What a write changed, as the audit log records it: the new state of one entity, typed by the event catalog. */
@@ -79,7 +81,11 @@ export class UnitOfWork {
     if (insideWrite.getStore()) throw new Error('write() was called inside a write; pass its WriteScope instead');
     const bound = AsyncResource.bind((scope: WriteScope) => insideWrite.run(true, () => change(scope)));
     // The caller's identity is read here, in the caller's context, and travels with the write into its group.
-    return (await this.groups.submit({ change: bound, context: currentContext() })) as T;
+    const context = currentContext();
+    const value = (await this.groups.submit({ change: bound, context })) as T;
+    // Committed, and with it the request's Idempotency-Key: later writes of the same request do not claim it again.
+    if (context.idempotency) context.idempotency.claimed = true;
+    return value;
   }
 
   /**
@@ -123,6 +129,13 @@ export class UnitOfWork {
   }
 
   private async runOne(tx: Executor, job: PendingWrite): Promise<unknown> {
+    // The request's Idempotency-Key is stored with its first write or not at all: a retry either finds it (and gets
+    // the first answer) or finds nothing because nothing was applied.
+    const idempotency = job.context.idempotency;
+    if (idempotency && !idempotency.claimed) {
+      const claimed = await claimIdempotencyKey(tx, { ...idempotency, now: Date.now() });
+      if (!claimed) throw new IdempotencyKeyInUseError();
+    }
     const records: AuditRecord[] = [];
     const value = await job.change({ db: tx, audit: (record) => records.push(record) });
     if (records.length > 0) {

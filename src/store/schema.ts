@@ -2,6 +2,7 @@ import type { LifecycleStage, RunStatus } from '../domain/tracking/entities.js';
 import type { AccessDatabase } from './schema-access.js';
 import type { ApprovalsDatabase } from './schema-approvals.js';
 import type { DependenciesDatabase } from './schema-dependencies.js';
+import type { IdempotencyKeysTable } from './schema-idempotency.js';
 import type { LineageDatabase } from './schema-lineage.js';
 import type { LoggedModelDatabase } from './schema-logged-models.js';
 import type { NotificationDatabase } from './schema-notifications.js';
@@ -260,4 +261,5 @@ export interface Database {
   search_documents: SearchDatabase['search_documents'];
   search_facets: SearchDatabase['search_facets'];
   search_metrics: SearchDatabase['search_metrics'];
+  idempotency_keys: IdempotencyKeysTable;
 }

@@ -22,6 +22,7 @@ const V = '/api/v1';
 const spec: Record<string, Required> = {
   // Operational, documentation and the UI shell.
   'GET /health': 'public',
+  'GET /ready': 'public',
   'GET /metrics': 'public',
   'GET /*': 'public',
   [`GET ${V}/openapi.json`]: 'public',

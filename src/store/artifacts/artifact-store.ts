@@ -23,4 +23,6 @@ export interface ArtifactStore {
   get(path: string): Promise<{ body: Readable; size: number } | undefined>;
   list(directory: string): Promise<ListedObject[]>;
   delete(path: string): Promise<void>;
+  /** Resolves when the store can be written to now (the folder exists and is writable, the bucket answers). */
+  checkReachable(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { constants, createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import { access, mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
@@ -17,6 +17,12 @@ export class FsArtifactStore implements ArtifactStore {
 
   get description(): string {
     return this.root;
+  }
+
+  async checkReachable(): Promise<void> {
+    // The first upload would create the root as well; a root that cannot be made or written to is not ready.
+    await mkdir(this.root, { recursive: true });
+    await access(this.root, constants.W_OK);
   }
 
   private resolveInside(path: string): string {

@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import {
   DeleteObjectsCommand,
   GetObjectCommand,
+  HeadBucketCommand,
   ListObjectsV2Command,
   NoSuchKey,
   type S3Client,
@@ -32,6 +33,10 @@ export class S3ArtifactStore implements ArtifactStore {
     private readonly client: S3Client,
     private readonly location: S3Location,
   ) {}
+
+  async checkReachable(): Promise<void> {
+    await this.client.send(new HeadBucketCommand({ Bucket: this.location.bucket }));
+  }
 
   static fromUri(uri: string): S3ArtifactStore {
     return new S3ArtifactStore(s3ClientFromEnvironment(), parseS3Uri(uri));

@@ -13,8 +13,11 @@ export function openPostgres(connectionString: string, options: { readOnly?: boo
     // The server itself then refuses any write a read-only command might attempt.
     ...(options.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
   });
-  // An idle client that loses its connection must not take the process down with it.
+  // A client that loses its connection (the server restarted, its session was ended) must not take the process down
+  // with it: idle ones are reported to the pool, checked-out ones to themselves. The query in flight fails on its own,
+  // and the pool drops the broken client when it is released, opening a new one on demand.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

@@ -27,6 +27,7 @@ import * as dependencies from './0032-dependencies.js';
 import * as revalidationFlags from './0033-revalidation-flags.js';
 import * as searchIndex from './0036-search-index.js';
 import * as longRunValues from './0038-long-run-values.js';
+import * as idempotencyKeys from './0039-idempotency-keys.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -61,6 +62,7 @@ const ALL: Record<string, DialectMigration> = {
   '0033-revalidation-flags': revalidationFlags,
   '0036-search-index': searchIndex,
   '0038-long-run-values': longRunValues,
+  '0039-idempotency-keys': idempotencyKeys,
 };
 
 /** The names a database that is fully up to date has recorded as applied. */
