@@ -176,6 +176,17 @@ describe.each(backends)('discovery search on $name', (backend) => {
     expect(names(await search({ q: 'orderer' }))).toEqual(['payments-orderer']);
     await ok(api, 'DELETE', `/api/v1/runs/${ids.churnRun}`);
     expect(names(await search({ q: 'churn', type: 'run' }))).toEqual([]);
+    // A later point moves a run out of a metric range; a new metric key makes it findable by that key.
+    await ok(api, 'POST', `/api/v1/runs/${ids.tunedRun}/batch`, {
+      metrics: [{ key: 'auc', value: 0.6, step: 1, timestamp: 2 }],
+    });
+    expect(names(await search({ facet: 'metric.auc=0.85..0.95', type: 'run' }))).toEqual(['fraud-baseline']);
+    expect(names(await search({ facet: 'metric.auc=..0.7', type: 'run' }))).toEqual(['gbm-tuned']);
+    expect(names(await search({ q: 'precision_at_k', type: 'run' }))).toEqual([]);
+    await ok(api, 'POST', `/api/v1/runs/${ids.tunedRun}/batch`, {
+      metrics: [{ key: 'precision_at_k', value: 0.5, step: 0, timestamp: 3 }],
+    });
+    expect(names(await search({ q: 'precision_at_k', type: 'run' }))).toEqual(['gbm-tuned']);
   });
 
   it('treats query syntax as text', async () => {

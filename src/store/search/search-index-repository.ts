@@ -5,7 +5,7 @@ import type { Database } from '../schema.js';
 import type { Executor } from '../store.js';
 
 /**
- * Writes of the discovery index. A document is replaced whole (deleted, then inserted), never updated in place:
+ * Writes of the discovery index. A document row is replaced whole (deleted, then inserted), never updated in place:
  * SQLite's full-text and trigram tables follow the rows through insert and delete triggers only.
  */
 export type IndexRows = {
@@ -14,8 +14,75 @@ export type IndexRows = {
   numbers: { doc_id: string; key: string; value: number }[];
 };
 
+/**
+ * Brings one entity's document up to date, writing only what changed: most writes (a batch of metric points, a tag
+ * on a run) leave the document's text as it was, and rewriting it would rewrite its full-text entries each time.
+ */
 export async function replaceDocument(db: Executor, rows: IndexRows): Promise<void> {
-  await replaceDocuments(db, [rows]);
+  const docId = rows.document.doc_id;
+  const stored = await db.selectFrom('search_documents').selectAll().where('doc_id', '=', docId).executeTakeFirst();
+  if (!stored) {
+    await replaceDocuments(db, [rows]);
+    return;
+  }
+  if (!sameDocument(stored as unknown as Record<string, unknown>, rows.document)) {
+    await db.deleteFrom('search_documents').where('doc_id', '=', docId).execute();
+    await db.insertInto('search_documents').values(rows.document).execute();
+  }
+  await syncFacets(db, docId, rows.facets);
+  await syncNumbers(db, docId, rows.numbers);
+}
+
+/** Whether a stored document row holds what `next` would write (integers may come back from the driver as text). */
+function sameDocument(stored: Record<string, unknown>, next: IndexedDocument): boolean {
+  return Object.entries(next).every(([column, value]) => {
+    const current = stored[column];
+    return value === null ? current === null : current !== null && String(current) === String(value);
+  });
+}
+
+const facetKey = (row: IndexedFacetRow): string => `${row.facet}\u0000${row.value}\u0000${row.value_key}`;
+
+async function syncFacets(db: Executor, docId: string, next: readonly IndexedFacetRow[]): Promise<void> {
+  const stored = await db.selectFrom('search_facets').selectAll().where('doc_id', '=', docId).execute();
+  const wanted = new Map(next.map((row) => [facetKey(row), row]));
+  const kept = new Set<string>();
+  for (const row of stored) {
+    const key = facetKey(row);
+    if (wanted.has(key)) kept.add(key);
+    else {
+      await db
+        .deleteFrom('search_facets')
+        .where('doc_id', '=', docId)
+        .where('facet', '=', row.facet)
+        .where('value', '=', row.value)
+        .execute();
+    }
+  }
+  await insertChunked(
+    db,
+    'search_facets',
+    [...wanted].filter(([key]) => !kept.has(key)).map(([, row]) => row),
+    200,
+  );
+}
+
+async function syncNumbers(db: Executor, docId: string, next: IndexRows['numbers']): Promise<void> {
+  const stored = await db.selectFrom('search_metrics').select(['key', 'value']).where('doc_id', '=', docId).execute();
+  const current = new Map(stored.map((row) => [row.key, Number(row.value)]));
+  const wanted = new Set(next.map((row) => row.key));
+  const gone = [...current.keys()].filter((key) => !wanted.has(key));
+  if (gone.length > 0) {
+    await db.deleteFrom('search_metrics').where('doc_id', '=', docId).where('key', 'in', gone).execute();
+  }
+  const changed = next.filter((row) => !Object.is(current.get(row.key), row.value));
+  for (let i = 0; i < changed.length; i += 300) {
+    await db
+      .insertInto('search_metrics')
+      .values(changed.slice(i, i + 300))
+      .onConflict((oc) => oc.columns(['doc_id', 'key']).doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })))
+      .execute();
+  }
 }
 
 /** Replaces several documents with few statements: what the start-up backfill writes, a batch at a time. */
