@@ -127,7 +127,9 @@ export interface FacetSummary {
 
 /**
  * Counts over every document the search matches (not just the page): per type (ignoring the type filter, so the
- * other groups show), per term facet value, and the spread of numeric values and times.
+ * other groups show), per term facet value, and the spread of numeric values and times. One statement: the matching
+ * documents are found once (a materialized CTE) and every count reads them, where separate queries would run the
+ * full-text match once per count.
  */
 export async function facetSummary(
   db: Executor,
@@ -135,40 +137,62 @@ export async function facetSummary(
   termFacets: readonly string[],
   maxNumericKeys: number,
 ): Promise<FacetSummary> {
-  const all = matched(db, criteria);
   const anyType = matched(db, criteria, false);
-  const ids = sql`select d.doc_id from ${all.from} where ${all.where}`;
-  const [types, terms, numbers, times] = await Promise.all([
-    sql<{ value: string; count: number | string }>`
-      select d.entity_type as value, count(*) as count from ${anyType.from} where ${anyType.where}
-      group by d.entity_type`.execute(db),
-    sql<{ facet: string; value: string; count: number | string }>`
-      select f.facet, f.value, count(*) as count from search_facets f
-      where f.doc_id in (${ids}) and f.facet in (${sql.join(termFacets)})
-      group by f.facet, f.value`.execute(db),
-    sql<{ key: string; min: number; max: number; count: number | string }>`
-      select m.key, min(m.value) as min, max(m.value) as max, count(*) as count from search_metrics m
-      where m.doc_id in (${ids})
-      group by m.key order by count(*) desc, m.key limit ${maxNumericKeys}`.execute(db),
-    sql<{ total: number | string; cmin: unknown; cmax: unknown; umin: unknown; umax: unknown }>`
-      select count(*) as total, min(d.created_time) as cmin, max(d.created_time) as cmax,
-        min(d.updated_time) as umin, max(d.updated_time) as umax
-      from ${all.from} where ${all.where}`.execute(db),
-  ]);
-  const time = times.rows[0]!;
+  const ofType = criteria.types.length === 0 ? sql`1 = 1` : sql`m.entity_type in (${sql.join(criteria.types)})`;
+  const none = sql`cast(null as double precision)`;
+  const noText = sql`cast(null as text)`;
+  const { rows } = await sql<SummaryRow>`
+    with m as materialized (
+      select d.doc_id, d.entity_type, d.created_time, d.updated_time from ${anyType.from} where ${anyType.where}
+    )
+    select 'type' as part, m.entity_type as a, ${noText} as b, count(*) as n,
+      ${none} as x, ${none} as y, ${none} as z, ${none} as w
+    from m group by m.entity_type
+    union all
+    select 'term', f.facet, f.value, count(*), ${none}, ${none}, ${none}, ${none}
+    from search_facets f join m on m.doc_id = f.doc_id
+    where ${ofType} and f.facet in (${sql.join(termFacets)})
+    group by f.facet, f.value
+    union all
+    select * from (
+      select 'number' as part, mm.key as a, ${noText} as b, count(*) as n, cast(min(mm.value) as double precision) as x,
+        cast(max(mm.value) as double precision) as y, ${none} as z, ${none} as w
+      from search_metrics mm join m on m.doc_id = mm.doc_id
+      where ${ofType}
+      group by mm.key order by count(*) desc, mm.key limit ${maxNumericKeys}
+    ) as numeric_keys
+    union all
+    select 'time', ${noText}, ${noText}, count(*), cast(min(m.created_time) as double precision),
+      cast(max(m.created_time) as double precision), cast(min(m.updated_time) as double precision),
+      cast(max(m.updated_time) as double precision)
+    from m where ${ofType}`.execute(db);
+  const of = (part: SummaryRow['part']) => rows.filter((r) => r.part === part);
+  const time = of('time')[0];
   const num = (value: unknown) => (value === null || value === undefined ? null : Number(value));
   return {
-    total: Number(time.total),
-    types: types.rows.map((r) => ({ value: r.value, count: Number(r.count) })),
-    terms: terms.rows.map((r) => ({ facet: r.facet, value: r.value, count: Number(r.count) })),
-    numbers: numbers.rows.map((r) => ({ key: r.key, min: Number(r.min), max: Number(r.max), count: Number(r.count) })),
+    total: Number(time?.n ?? 0),
+    types: of('type').map((r) => ({ value: r.a!, count: Number(r.n) })),
+    terms: of('term').map((r) => ({ facet: r.a!, value: r.b!, count: Number(r.n) })),
+    numbers: of('number').map((r) => ({ key: r.a!, min: Number(r.x), max: Number(r.y), count: Number(r.n) })),
     times: {
-      createdMin: num(time.cmin),
-      createdMax: num(time.cmax),
-      updatedMin: num(time.umin),
-      updatedMax: num(time.umax),
+      createdMin: num(time?.x),
+      createdMax: num(time?.y),
+      updatedMin: num(time?.z),
+      updatedMax: num(time?.w),
     },
   };
+}
+
+/** A row of the facet summary: which count it belongs to, its names, and its figures. */
+interface SummaryRow {
+  part: 'type' | 'term' | 'number' | 'time';
+  a: string | null;
+  b: string | null;
+  n: number | string;
+  x: number | string | null;
+  y: number | string | null;
+  z: number | string | null;
+  w: number | string | null;
 }
 
 export interface CompletionRow {
