@@ -4,6 +4,7 @@ import { apiPath, withQuery } from './url-path.js';
 import type {
   CompatibilityJson,
   DeclaredDependenciesJson,
+  DependentsJson,
   PackageChangeJson,
   ResolutionJson,
   TargetEnvironmentJson,
@@ -83,5 +84,16 @@ export class DependencyClient {
   async resolve(target: string, options: { pre?: boolean } = {}): Promise<ResolutionJson> {
     const path = withQuery(apiPath`/deployment-targets/${target}/resolve`, { pre: options.pre ? 'true' : undefined });
     return (await this.http.request<{ resolution: ResolutionJson }>('GET', path)).resolution;
+  }
+
+  /** Readable model versions and deployments depending on a package at versions in `specifier` (e.g. `<2.0`). */
+  async dependents(question: {
+    package: string;
+    specifier: string;
+    kind?: 'pypi' | 'npm';
+    stage?: string;
+    alias?: string;
+  }): Promise<DependentsJson> {
+    return this.http.request('GET', withQuery('/dependencies/dependents', question));
   }
 }

@@ -256,6 +256,7 @@ const spec: Record<string, Required> = {
   [`GET ${V}/deployment-targets/:target/conflicts`]: 'signedIn',
   [`GET ${V}/deployment-targets/:target/resolve`]: 'signedIn',
   [`POST ${V}/dependencies/what-if`]: 'signedIn',
+  [`GET ${V}/dependencies/dependents`]: 'signedIn',
   // The audit log and signing keys.
   [`GET ${V}/audit/events`]: 'admin',
   [`GET ${V}/audit/events.jsonl`]: 'admin',

@@ -86,3 +86,24 @@ export interface ResolutionJson {
   steps: number;
   gaveUp: { reason: 'steps' | 'time'; atPackage: string } | null;
 }
+
+export interface DependentDeploymentJson {
+  deploymentId: string;
+  target: string;
+  installed: string | null;
+  installedAffected: boolean;
+}
+
+export interface DependentsJson {
+  package: { kind: 'pypi' | 'npm'; name: string; specifier: string };
+  stage: string | null;
+  alias: string | null;
+  modelVersions: {
+    model: string;
+    version: number;
+    stage: string;
+    declarations: { specifier: string; marker?: string; source: FileSpotJson; affectedWitness: string | null }[];
+    deployments: DependentDeploymentJson[];
+  }[];
+  affectedDeployments: (DependentDeploymentJson & { model: string; version: number })[];
+}

@@ -29,6 +29,7 @@ import { recordEdge } from '../lineage/graph-writer.js';
 import { parseVersionNumber, requireModel, requireVersion } from '../registry/model-lookup.js';
 import type { LineageDeps } from '../service-deps.js';
 import type { WriteScope } from '../unit-of-work.js';
+import { type DependentsAnswer, type DependentsQuestion, findDependents } from './dependents-query.js';
 
 export interface DeclaredView {
   model: string;
@@ -260,6 +261,12 @@ export class DependencyService {
     );
   }
 
+  /** Which readable model versions and deployments depend on a package at versions in a range. */
+  async dependents(question: DependentsQuestion, visible: ReadableSet): Promise<DependentsAnswer> {
+    const db = this.deps.store.db;
+    return findDependents(db, question, await seenVersions(db), visible);
+  }
+
   private async loadFleet(targetName: string | undefined, allTargets: boolean, visible: ReadableSet) {
     const db = this.deps.store.db;
     if (!allTargets && targetName === undefined) throw invalid('Name a target, or ask about all targets');
@@ -391,7 +398,7 @@ function environmentView(
 }
 
 /** Every version of every package that any stored environment holds, per package key. */
-async function seenVersions(db: Executor): Promise<Record<string, string[]>> {
+export async function seenVersions(db: Executor): Promise<Record<string, string[]>> {
   const seen: Record<string, Set<string>> = {};
   for (const document of await targetEnvs.listEnvironmentDocuments(db)) {
     const spec = JSON.parse(document) as EnvironmentSpec;

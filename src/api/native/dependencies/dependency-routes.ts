@@ -60,6 +60,17 @@ const WhatIfBody = Type.Object(
   { additionalProperties: false },
 );
 
+const DependentsQuery = Type.Object(
+  {
+    package: Type.String({ minLength: 1, maxLength: 214 }),
+    specifier: Type.Optional(Text(1000)),
+    kind: Type.Optional(literalUnion(['pypi', 'npm'] as const)),
+    stage: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+    alias: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+  },
+  { additionalProperties: false },
+);
+
 /**
  * Dependencies of model versions and environments of deployment targets, and the checks between them. Answers that
  * span models (what-if, resolve, conflicts) only consider model versions the caller may read.
@@ -174,6 +185,31 @@ export async function dependencyRoutes(app: TypedApp, { services }: { services: 
       const { changes, ...where } = request.body;
       return dependencies.whatIf(
         { ...where, changes: changes.map((c) => ({ kind: c.kind ?? 'pypi', name: c.name, version: c.version })) },
+        await request.readable('model'),
+      );
+    },
+  );
+
+  app.get(
+    '/dependencies/dependents',
+    {
+      config: access(SIGNED_IN),
+      schema: {
+        tags,
+        summary: 'Model versions and deployments that depend on a package at versions in a range',
+        querystring: DependentsQuery,
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      return dependencies.dependents(
+        {
+          kind: q.kind ?? 'pypi',
+          name: q.package,
+          specifier: q.specifier ?? '',
+          ...(q.stage !== undefined ? { stage: q.stage } : {}),
+          ...(q.alias !== undefined ? { alias: q.alias } : {}),
+        },
         await request.readable('model'),
       );
     },
