@@ -138,6 +138,9 @@ export async function findDependents(
     });
   }
   for (const d of live) entries.get(d.model_version_node)?.deployments.push(deployment(d));
+  for (const e of entries.values()) {
+    e.deployments.sort((a, b) => a.target.localeCompare(b.target) || a.deploymentId.localeCompare(b.deploymentId));
+  }
 
   const modelVersions = [...entries.values()].filter(
     (e) => e.declarations.some((d) => d.affectedWitness !== null) || e.deployments.some((d) => d.installedAffected),
