@@ -7,6 +7,7 @@ import type {
   DependentsJson,
   PackageChangeJson,
   ResolutionJson,
+  SchemaImpactJson,
   TargetEnvironmentJson,
   WhatIfJson,
 } from './wire/dependency-shapes.js';
@@ -47,7 +48,7 @@ export class DependencyClient {
     model: string,
     version: number,
     input: {
-      dependencies?: { kind: string; name: string; specifier?: string }[];
+      dependencies?: { kind: string; name: string; specifier?: string; columns?: string[] }[];
       files?: { name: string; content: string }[];
     },
   ): Promise<DeclaredDependenciesJson> {
@@ -95,5 +96,14 @@ export class DependencyClient {
     alias?: string;
   }): Promise<DependentsJson> {
     return this.http.request('GET', withQuery('/dependencies/dependents', question));
+  }
+
+  /** The readable model versions that read a column the schema change (column → type, before and after) breaks. */
+  async schemaImpact(input: {
+    dataset: string;
+    before: Record<string, string>;
+    after: Record<string, string>;
+  }): Promise<SchemaImpactJson> {
+    return this.http.request('POST', '/dependencies/schema-impact', { json: input });
   }
 }

@@ -91,8 +91,8 @@ describe.each(backends)('dependents of a package over HTTP on $name', (backend) 
     const churn = answer.modelVersions.find((v) => v.model === 'churn');
     expect(churn?.declarations).toEqual([]);
     expect(churn?.deployments.map((d) => [d.target, d.installed, d.installedAffected])).toEqual([
-      ['prod', '1.26.4', true],
       ['lab', null, false],
+      ['prod', '1.26.4', true],
     ]);
   });
 
@@ -129,5 +129,60 @@ describe.each(backends)('dependents of a package over HTTP on $name', (backend) 
       expect(refused.status, query).toBe(400);
       expect(refused.body).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE' });
     }
+  });
+
+  it("finds the versions reading a column a dataset's schema change removes or retypes, hiding restricted ones", async () => {
+    const reads = (columns: string[], numpy: string) => ({
+      dependencies: [
+        { kind: 'pypi', name: 'numpy', specifier: numpy },
+        { kind: 'dataset', name: 'transactions', columns },
+      ],
+    });
+    await admin('PUT', '/api/v1/registered-models/fraud/versions/1/dependencies', reads(['amount', 'merchant'], '<2'));
+    await admin('PUT', '/api/v1/registered-models/churn/versions/1/dependencies', reads(['customer_id'], '>=1'));
+    await admin('PUT', '/api/v1/registered-models/secret/versions/1/dependencies', reads(['amount'], '<2'));
+    const change = {
+      dataset: 'transactions',
+      before: { amount: 'double', merchant: 'string', customer_id: 'string', ts: 'timestamp' },
+      after: { amount: 'decimal(10,2)', customer_id: 'string', ts: 'TIMESTAMP' },
+    };
+    const amount = { column: 'amount', change: 'retyped', from: 'double', to: 'decimal(10,2)' };
+    const merchant = { column: 'merchant', change: 'removed', from: 'string', to: null };
+    const forRita = await ok(callAs(api.url, rita, 'POST', '/api/v1/dependencies/schema-impact', change));
+    expect(forRita).toEqual({
+      dataset: 'transactions',
+      changes: [amount, merchant],
+      affected: [{ modelVersion: 'fraud/1', changes: [amount, merchant] }],
+    });
+    const forAdmin = (await ok(callAs(api.url, ADMIN_TOKEN, 'POST', '/api/v1/dependencies/schema-impact', change))) as {
+      affected: { modelVersion: string }[];
+    };
+    expect(forAdmin.affected.map((a) => a.modelVersion)).toEqual(['fraud/1', 'secret/1']);
+
+    // A dataset declaration needs its columns; columns belong to dataset declarations only; nothing changes.
+    for (const dependencies of [
+      [{ kind: 'dataset', name: 'transactions' }],
+      [{ kind: 'pypi', name: 'numpy', columns: ['amount'] }],
+    ]) {
+      const refused = await callAs(
+        api.url,
+        ADMIN_TOKEN,
+        'PUT',
+        '/api/v1/registered-models/fraud/versions/1/dependencies',
+        {
+          dependencies,
+        },
+      );
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE' });
+    }
+    const missing = await callAs(api.url, rita, 'POST', '/api/v1/dependencies/schema-impact', { dataset: 'x' });
+    expect(missing.status).toBe(400);
+    expect(await ok(callAs(api.url, rita, 'POST', '/api/v1/dependencies/schema-impact', change))).toEqual(forRita);
+    // Declaring columns leaves the environment checks alone: fraud v1 is still compatible with prod.
+    const check = (await ok(
+      callAs(api.url, ADMIN_TOKEN, 'GET', '/api/v1/registered-models/fraud/versions/1/compatibility?target=prod'),
+    )) as { compatibility: { compatible: boolean } };
+    expect(check.compatibility.compatible).toBe(true);
   });
 });

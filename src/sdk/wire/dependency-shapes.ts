@@ -7,9 +7,11 @@ export interface FileSpotJson {
 }
 
 export interface DeclarationJson {
-  kind: 'pypi' | 'npm' | 'runtime' | 'image';
+  kind: 'pypi' | 'npm' | 'runtime' | 'image' | 'dataset';
   name: string;
   specifier: string;
+  /** The columns read, for a dataset declaration. */
+  columns?: string[];
   marker?: string;
   source: FileSpotJson;
 }
@@ -106,4 +108,10 @@ export interface DependentsJson {
     deployments: DependentDeploymentJson[];
   }[];
   affectedDeployments: (DependentDeploymentJson & { model: string; version: number })[];
+}
+
+export interface SchemaImpactJson {
+  dataset: string;
+  changes: { column: string; change: 'removed' | 'retyped'; from: string; to: string | null }[];
+  affected: { modelVersion: string; changes: SchemaImpactJson['changes'] }[];
 }

@@ -13,6 +13,7 @@ import {
   readEnvironmentReport,
 } from '../../domain/dependencies/read-dependency-files.js';
 import { type ResolveResult, resolveNewest } from '../../domain/dependencies/resolve.js';
+import type { ColumnSchema } from '../../domain/dependencies/schema-impact.js';
 import { type PackageChange, type WhatIfBreak, whatIf } from '../../domain/dependencies/what-if.js';
 import { invalid, notFound } from '../../domain/errors.js';
 import { type EnvironmentSpec, environmentDigest, normaliseEnvironment } from '../../domain/lineage/environment.js';
@@ -30,6 +31,7 @@ import { parseVersionNumber, requireModel, requireVersion } from '../registry/mo
 import type { LineageDeps } from '../service-deps.js';
 import type { WriteScope } from '../unit-of-work.js';
 import { type DependentsAnswer, type DependentsQuestion, findDependents } from './dependents-query.js';
+import { findSchemaImpact, type SchemaImpactAnswer } from './schema-impact-query.js';
 
 export interface DeclaredView {
   model: string;
@@ -265,6 +267,14 @@ export class DependencyService {
   async dependents(question: DependentsQuestion, visible: ReadableSet): Promise<DependentsAnswer> {
     const db = this.deps.store.db;
     return findDependents(db, question, await seenVersions(db), visible);
+  }
+
+  /** The readable model versions that read a column a dataset's schema change removes or retypes. */
+  async schemaImpact(
+    question: { dataset: string; before: ColumnSchema; after: ColumnSchema },
+    visible: ReadableSet,
+  ): Promise<SchemaImpactAnswer> {
+    return findSchemaImpact(this.deps.store.db, question, visible);
   }
 
   private async loadFleet(targetName: string | undefined, allTargets: boolean, visible: ReadableSet) {

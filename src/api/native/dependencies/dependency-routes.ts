@@ -17,6 +17,7 @@ const Declaration = Type.Object(
     name: Type.String({ maxLength: 214 }),
     specifier: Type.Optional(Text(1000)),
     marker: Type.Optional(Text(1000)),
+    columns: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { maxItems: 2000 })),
   },
   { additionalProperties: false },
 );
@@ -68,6 +69,14 @@ const DependentsQuery = Type.Object(
     stage: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
     alias: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
   },
+  { additionalProperties: false },
+);
+
+const Columns = Type.Record(Type.String({ minLength: 1, maxLength: 256 }), Type.String({ maxLength: 200 }), {
+  maxProperties: 5000,
+});
+const SchemaImpactBody = Type.Object(
+  { dataset: Type.String({ minLength: 1, maxLength: 256 }), before: Columns, after: Columns },
   { additionalProperties: false },
 );
 
@@ -213,5 +222,18 @@ export async function dependencyRoutes(app: TypedApp, { services }: { services: 
         await request.readable('model'),
       );
     },
+  );
+
+  app.post(
+    '/dependencies/schema-impact',
+    {
+      config: access(SIGNED_IN),
+      schema: {
+        tags,
+        summary: "The model versions that read a column a dataset's schema change removes or retypes",
+        body: SchemaImpactBody,
+      },
+    },
+    async (request) => dependencies.schemaImpact(request.body, await request.readable('model')),
   );
 }
