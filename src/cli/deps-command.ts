@@ -49,7 +49,7 @@ export function depsCommand(): Command {
       for (const d of shown.dependencies) {
         const where = d.source.file === 'api' ? 'api' : `${d.source.file}:${d.source.line}`;
         console.log(
-          `  ${d.kind.padEnd(7)} ${d.name} ${d.specifier || '(any)'}${d.marker ? ` ; ${d.marker}` : ''}  [${where}]`,
+          `  ${d.kind.padEnd(7)} ${d.name} ${d.columns ? `reads ${d.columns.join(', ')}` : d.specifier || '(any)'}${d.marker ? ` ; ${d.marker}` : ''}  [${where}]`,
         );
       }
       for (const c of shown.conflicts) {
