@@ -49,7 +49,7 @@ export function depsCommand(): Command {
       for (const d of shown.dependencies) {
         const where = d.source.file === 'api' ? 'api' : `${d.source.file}:${d.source.line}`;
         console.log(
-          `  ${d.kind.padEnd(7)} ${d.name} ${d.specifier || '(any)'}${d.marker ? ` ; ${d.marker}` : ''}  [${where}]`,
+          `  ${d.kind.padEnd(7)} ${d.name} ${d.columns ? `reads ${d.columns.join(', ')}` : d.specifier || '(any)'}${d.marker ? ` ; ${d.marker}` : ''}  [${where}]`,
         );
       }
       for (const c of shown.conflicts) {
@@ -132,6 +132,55 @@ export function depsCommand(): Command {
       }
       process.exitCode = result.gaveUp === null ? EXIT.ok : EXIT.checkFailed;
     });
+
+  deps
+    .command('dependents')
+    .description(
+      'Which model versions and deployments depend on a package at versions in a range? Exit 0 none, 1 some, 2 error',
+    )
+    .requiredOption('--package <name>', 'package (npm:<name> for an npm package)')
+    .requiredOption('--specifier <spec>', 'the versions asked about: a PEP 440 specifier or an npm range (e.g. <2.0)')
+    .option('--stage <stage>', 'only model versions in this stage (e.g. Production)')
+    .option('--alias <alias>', 'only model versions holding this alias')
+    .option('--json', 'print the answer as JSON')
+    .addOption(trackingUriOption())
+    .action(
+      async (o: {
+        package: string;
+        specifier: string;
+        stage?: string;
+        alias?: string;
+        json?: boolean;
+        trackingUri: string;
+      }) => {
+        const npm = o.package.startsWith('npm:');
+        const answer = await client(o.trackingUri).dependents({
+          package: npm ? o.package.slice(4) : o.package,
+          kind: npm ? 'npm' : 'pypi',
+          specifier: o.specifier,
+          stage: o.stage,
+          alias: o.alias,
+        });
+        if (o.json) printJson(answer);
+        else {
+          const { name, specifier } = answer.package;
+          console.log(
+            `${answer.modelVersions.length} model version(s) depend on ${name} ${specifier}; ` +
+              `${answer.affectedDeployments.length} deployment(s) run an affected version`,
+          );
+          for (const v of answer.modelVersions) {
+            const declared = v.declarations
+              .filter((d) => d.affectedWitness !== null)
+              .map((d) => `declares ${d.specifier || '(any)'}`);
+            console.log(`  ${v.model} v${v.version} [${v.stage}] ${declared.join(', ')}`.trimEnd());
+            for (const d of v.deployments.filter((x) => x.installedAffected)) {
+              console.log(`    ✗ deployed on ${d.target} with ${name} ${d.installed}`);
+            }
+          }
+        }
+        process.exitCode = answer.modelVersions.length === 0 ? EXIT.ok : EXIT.checkFailed;
+      },
+    );
 
   return deps;
 }

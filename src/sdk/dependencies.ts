@@ -4,8 +4,10 @@ import { apiPath, withQuery } from './url-path.js';
 import type {
   CompatibilityJson,
   DeclaredDependenciesJson,
+  DependentsJson,
   PackageChangeJson,
   ResolutionJson,
+  SchemaImpactJson,
   TargetEnvironmentJson,
   WhatIfJson,
 } from './wire/dependency-shapes.js';
@@ -46,7 +48,7 @@ export class DependencyClient {
     model: string,
     version: number,
     input: {
-      dependencies?: { kind: string; name: string; specifier?: string }[];
+      dependencies?: { kind: string; name: string; specifier?: string; columns?: string[] }[];
       files?: { name: string; content: string }[];
     },
   ): Promise<DeclaredDependenciesJson> {
@@ -83,5 +85,25 @@ export class DependencyClient {
   async resolve(target: string, options: { pre?: boolean } = {}): Promise<ResolutionJson> {
     const path = withQuery(apiPath`/deployment-targets/${target}/resolve`, { pre: options.pre ? 'true' : undefined });
     return (await this.http.request<{ resolution: ResolutionJson }>('GET', path)).resolution;
+  }
+
+  /** Readable model versions and deployments depending on a package at versions in `specifier` (e.g. `<2.0`). */
+  async dependents(question: {
+    package: string;
+    specifier: string;
+    kind?: 'pypi' | 'npm';
+    stage?: string;
+    alias?: string;
+  }): Promise<DependentsJson> {
+    return this.http.request('GET', withQuery('/dependencies/dependents', question));
+  }
+
+  /** The readable model versions that read a column the schema change (column → type, before and after) breaks. */
+  async schemaImpact(input: {
+    dataset: string;
+    before: Record<string, string>;
+    after: Record<string, string>;
+  }): Promise<SchemaImpactJson> {
+    return this.http.request('POST', '/dependencies/schema-impact', { json: input });
   }
 }

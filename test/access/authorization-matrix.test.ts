@@ -256,6 +256,8 @@ const spec: Record<string, Required> = {
   [`GET ${V}/deployment-targets/:target/conflicts`]: 'signedIn',
   [`GET ${V}/deployment-targets/:target/resolve`]: 'signedIn',
   [`POST ${V}/dependencies/what-if`]: 'signedIn',
+  [`GET ${V}/dependencies/dependents`]: 'signedIn',
+  [`POST ${V}/dependencies/schema-impact`]: 'signedIn',
   // The audit log and signing keys.
   [`GET ${V}/audit/events`]: 'admin',
   [`GET ${V}/audit/events.jsonl`]: 'admin',

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LineageClient } from '../../src/sdk/lineage.js';
+import type { DependentsJson } from '../../src/sdk/wire/dependency-shapes.js';
 import { upload } from '../registry/registry-helpers.js';
 import { backends } from '../support/backends.js';
 import { given, ok } from '../support/builders.js';
@@ -122,5 +123,37 @@ describe.each(backends)('mnemo deps and mnemo targets in a child process on $nam
     expect(unknown.stderr).toContain("'nowhere' does not exist");
     const usage = await mnemo(['deps', 'what-if', '--set', 'numpy'], api.url);
     expect(usage.code).toBe(2);
+  });
+
+  it('lists dependents of a package range: exit 1 with the versions and deployments, 0 when none, 2 on bad input', async () => {
+    // edge now runs numpy 2.0.0; scorer v1 declares numpy>=1.24,<2 (and numpy 1.26.4 has been seen on edge before).
+    const below = await mnemo(['deps', 'dependents', '--package', 'numpy', '--specifier', '<2.0', '--json'], api.url);
+    expect(below.code).toBe(1);
+    const answer = JSON.parse(below.stdout) as DependentsJson;
+    expect(answer.modelVersions.map((v) => [v.model, v.version, v.declarations[0]?.affectedWitness])).toEqual([
+      ['scorer', 1, '1.26.4'],
+    ]);
+    expect(answer.affectedDeployments).toEqual([]);
+
+    const above = await mnemo(['deps', 'dependents', '--package', 'numpy', '--specifier', '>=2.0'], api.url);
+    expect(above.code).toBe(1);
+    expect(above.stdout.split('\n').map((line) => line.trimEnd())).toEqual([
+      '1 model version(s) depend on numpy >=2.0; 1 deployment(s) run an affected version',
+      '  scorer v1 [None]',
+      '    ✗ deployed on edge with numpy 2.0.0',
+      '',
+    ]);
+
+    const none = await mnemo(
+      ['deps', 'dependents', '--package', 'numpy', '--specifier', '<2.0', '--stage', 'Production'],
+      api.url,
+    );
+    expect([none.code, none.stdout.trim()]).toEqual([
+      0,
+      '0 model version(s) depend on numpy <2.0; 0 deployment(s) run an affected version',
+    ]);
+    const bad = await mnemo(['deps', 'dependents', '--package', 'numpy', '--specifier', '=>2'], api.url);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('PEP 440');
   });
 });

@@ -15,6 +15,7 @@ export interface DeclarationInput {
   name: string;
   specifier?: string;
   marker?: string;
+  columns?: string[];
 }
 
 const IMAGE_DIGEST = /^sha256:[0-9a-f]{64}$/;
@@ -51,6 +52,14 @@ export function declarationsFromApi(inputs: readonly DeclarationInput[]): Declar
         throw invalid(`${field}.specifier '${specifier}' is not an npm semver range (^1.2.3, ~1.2, 1.2.3 - 2.0.0)`);
       }
     }
+    if (kind === 'dataset') {
+      const columns = [...new Set((input.columns ?? []).map((c) => c.trim()))];
+      if (name === '' || columns.length === 0 || columns.includes('')) {
+        throw invalid(`${field} of kind dataset needs the dataset's name and the columns it reads`);
+      }
+      return { kind, name, specifier: '', columns, source: { file: 'api', line: 0, column: 0 } };
+    }
+    if (input.columns !== undefined) throw invalid(`${field}.columns only applies to a dataset declaration`);
     if (kind === 'image') {
       if (!IMAGE_DIGEST.test(specifier)) throw invalid(`${field}.specifier must look like sha256:<64 hex digits>`);
       name = name === '' ? 'container' : name;

@@ -94,6 +94,8 @@ export function checkCompatibility(
   const unchecked: UncheckedDeclaration[] = [];
   const seen = new Set<string>();
   for (const d of declared) {
+    // Columns read from a dataset are a question for schema changes, not for an environment.
+    if (d.kind === 'dataset') continue;
     if (d.marker !== undefined) {
       unchecked.push({ package: d.name, specifier: d.specifier, marker: d.marker });
       continue;

@@ -3,9 +3,10 @@ import type { FileSpot } from './dependency-file-error.js';
 /**
  * What a model version needs. `pypi` specifiers follow PEP 440, `npm` ranges follow node-semver, `runtime` names
  * one of python / cuda (PEP 440 specifiers over their version) or os (a name the target's OS must contain), and
- * `image` pins a container image by digest (`sha256:<hex>`).
+ * `image` pins a container image by digest (`sha256:<hex>`), and `dataset` names the columns a version reads from a
+ * dataset (for schema-change impact; an environment does not check it).
  */
-export const DEPENDENCY_KINDS = ['pypi', 'npm', 'runtime', 'image'] as const;
+export const DEPENDENCY_KINDS = ['pypi', 'npm', 'runtime', 'image', 'dataset'] as const;
 export type DependencyKind = (typeof DEPENDENCY_KINDS)[number];
 
 export const RUNTIME_NAMES = ['python', 'cuda', 'os'] as const;
@@ -17,6 +18,8 @@ export interface DeclaredDependency {
   name: string;
   /** '' accepts any version. */
   specifier: string;
+  /** The columns read, for a `dataset` declaration. */
+  columns?: string[];
   /** A PEP 508 environment marker the declaration is conditional on; such declarations are reported, not checked. */
   marker?: string;
   /** Where the declaration came from: a file spot, or `api` when declared or corrected through the API. */

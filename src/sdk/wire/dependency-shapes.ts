@@ -7,9 +7,11 @@ export interface FileSpotJson {
 }
 
 export interface DeclarationJson {
-  kind: 'pypi' | 'npm' | 'runtime' | 'image';
+  kind: 'pypi' | 'npm' | 'runtime' | 'image' | 'dataset';
   name: string;
   specifier: string;
+  /** The columns read, for a dataset declaration. */
+  columns?: string[];
   marker?: string;
   source: FileSpotJson;
 }
@@ -85,4 +87,31 @@ export interface ResolutionJson {
   }[];
   steps: number;
   gaveUp: { reason: 'steps' | 'time'; atPackage: string } | null;
+}
+
+export interface DependentDeploymentJson {
+  deploymentId: string;
+  target: string;
+  installed: string | null;
+  installedAffected: boolean;
+}
+
+export interface DependentsJson {
+  package: { kind: 'pypi' | 'npm'; name: string; specifier: string };
+  stage: string | null;
+  alias: string | null;
+  modelVersions: {
+    model: string;
+    version: number;
+    stage: string;
+    declarations: { specifier: string; marker?: string; source: FileSpotJson; affectedWitness: string | null }[];
+    deployments: DependentDeploymentJson[];
+  }[];
+  affectedDeployments: (DependentDeploymentJson & { model: string; version: number })[];
+}
+
+export interface SchemaImpactJson {
+  dataset: string;
+  changes: { column: string; change: 'removed' | 'retyped'; from: string; to: string | null }[];
+  affected: { modelVersion: string; changes: SchemaImpactJson['changes'] }[];
 }

@@ -13,6 +13,7 @@ import {
   readEnvironmentReport,
 } from '../../domain/dependencies/read-dependency-files.js';
 import { type ResolveResult, resolveNewest } from '../../domain/dependencies/resolve.js';
+import type { ColumnSchema } from '../../domain/dependencies/schema-impact.js';
 import { type PackageChange, type WhatIfBreak, whatIf } from '../../domain/dependencies/what-if.js';
 import { invalid, notFound } from '../../domain/errors.js';
 import { type EnvironmentSpec, environmentDigest, normaliseEnvironment } from '../../domain/lineage/environment.js';
@@ -29,6 +30,8 @@ import { recordEdge } from '../lineage/graph-writer.js';
 import { parseVersionNumber, requireModel, requireVersion } from '../registry/model-lookup.js';
 import type { LineageDeps } from '../service-deps.js';
 import type { WriteScope } from '../unit-of-work.js';
+import { type DependentsAnswer, type DependentsQuestion, findDependents } from './dependents-query.js';
+import { findSchemaImpact, type SchemaImpactAnswer } from './schema-impact-query.js';
 
 export interface DeclaredView {
   model: string;
@@ -260,6 +263,20 @@ export class DependencyService {
     );
   }
 
+  /** Which readable model versions and deployments depend on a package at versions in a range. */
+  async dependents(question: DependentsQuestion, visible: ReadableSet): Promise<DependentsAnswer> {
+    const db = this.deps.store.db;
+    return findDependents(db, question, await seenVersions(db), visible);
+  }
+
+  /** The readable model versions that read a column a dataset's schema change removes or retypes. */
+  async schemaImpact(
+    question: { dataset: string; before: ColumnSchema; after: ColumnSchema },
+    visible: ReadableSet,
+  ): Promise<SchemaImpactAnswer> {
+    return findSchemaImpact(this.deps.store.db, question, visible);
+  }
+
   private async loadFleet(targetName: string | undefined, allTargets: boolean, visible: ReadableSet) {
     const db = this.deps.store.db;
     if (!allTargets && targetName === undefined) throw invalid('Name a target, or ask about all targets');
@@ -391,7 +408,7 @@ function environmentView(
 }
 
 /** Every version of every package that any stored environment holds, per package key. */
-async function seenVersions(db: Executor): Promise<Record<string, string[]>> {
+export async function seenVersions(db: Executor): Promise<Record<string, string[]>> {
   const seen: Record<string, Set<string>> = {};
   for (const document of await targetEnvs.listEnvironmentDocuments(db)) {
     const spec = JSON.parse(document) as EnvironmentSpec;

@@ -17,6 +17,7 @@ const Declaration = Type.Object(
     name: Type.String({ maxLength: 214 }),
     specifier: Type.Optional(Text(1000)),
     marker: Type.Optional(Text(1000)),
+    columns: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { maxItems: 2000 })),
   },
   { additionalProperties: false },
 );
@@ -57,6 +58,25 @@ const WhatIfBody = Type.Object(
     allTargets: Type.Optional(Type.Boolean()),
     changes: Type.Array(Change, { minItems: 1, maxItems: 100 }),
   },
+  { additionalProperties: false },
+);
+
+const DependentsQuery = Type.Object(
+  {
+    package: Type.String({ minLength: 1, maxLength: 214 }),
+    specifier: Type.Optional(Text(1000)),
+    kind: Type.Optional(literalUnion(['pypi', 'npm'] as const)),
+    stage: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+    alias: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+  },
+  { additionalProperties: false },
+);
+
+const Columns = Type.Record(Type.String({ minLength: 1, maxLength: 256 }), Type.String({ maxLength: 200 }), {
+  maxProperties: 5000,
+});
+const SchemaImpactBody = Type.Object(
+  { dataset: Type.String({ minLength: 1, maxLength: 256 }), before: Columns, after: Columns },
   { additionalProperties: false },
 );
 
@@ -177,5 +197,43 @@ export async function dependencyRoutes(app: TypedApp, { services }: { services: 
         await request.readable('model'),
       );
     },
+  );
+
+  app.get(
+    '/dependencies/dependents',
+    {
+      config: access(SIGNED_IN),
+      schema: {
+        tags,
+        summary: 'Model versions and deployments that depend on a package at versions in a range',
+        querystring: DependentsQuery,
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      return dependencies.dependents(
+        {
+          kind: q.kind ?? 'pypi',
+          name: q.package,
+          specifier: q.specifier ?? '',
+          ...(q.stage !== undefined ? { stage: q.stage } : {}),
+          ...(q.alias !== undefined ? { alias: q.alias } : {}),
+        },
+        await request.readable('model'),
+      );
+    },
+  );
+
+  app.post(
+    '/dependencies/schema-impact',
+    {
+      config: access(SIGNED_IN),
+      schema: {
+        tags,
+        summary: "The model versions that read a column a dataset's schema change removes or retypes",
+        body: SchemaImpactBody,
+      },
+    },
+    async (request) => dependencies.schemaImpact(request.body, await request.readable('model')),
   );
 }

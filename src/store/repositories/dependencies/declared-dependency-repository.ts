@@ -65,3 +65,71 @@ export async function listDeclaredOfModels(
   }
   return rows;
 }
+
+/**
+ * The declarations of every live (not deleted) model version, with the model's name and the version's stage,
+ * optionally only those in one stage or holding one alias.
+ */
+export async function listDeclaredVersions(
+  db: Executor,
+  filter: { stage?: string; alias?: string },
+): Promise<{ model_id: string; model_name: string; version: number; stage: string; document: string }[]> {
+  let query = db
+    .selectFrom('model_version_dependencies as d')
+    .innerJoin('model_versions as v', (j) =>
+      j.onRef('v.model_id', '=', 'd.model_id').onRef('v.version', '=', 'd.version'),
+    )
+    .innerJoin('registered_models as r', 'r.model_id', 'd.model_id')
+    .select(['d.model_id', 'r.name as model_name', 'd.version', 'v.stage', 'd.document'])
+    .where('v.deleted_time', 'is', null);
+  if (filter.stage !== undefined) query = query.where('v.stage', '=', filter.stage as never);
+  if (filter.alias !== undefined) {
+    const alias = filter.alias;
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('model_aliases as a')
+          .select('a.alias')
+          .whereRef('a.model_id', '=', 'd.model_id')
+          .whereRef('a.version', '=', 'd.version')
+          .where('a.alias', '=', alias),
+      ),
+    );
+  }
+  return query.orderBy('r.name').orderBy('d.version').execute();
+}
+
+/** Live versions (not deleted) of these models in one stage or holding one alias, with the model's name. */
+export async function listVersionsIn(
+  db: Executor,
+  modelIds: readonly string[],
+  filter: { stage?: string; alias?: string },
+): Promise<{ model_id: string; model_name: string; version: number; stage: string }[]> {
+  const unique = [...new Set(modelIds)];
+  const rows: { model_id: string; model_name: string; version: number; stage: string }[] = [];
+  // Chunked so the parameter list stays within what SQLite and PostgreSQL accept in one statement.
+  for (let i = 0; i < unique.length; i += 500) rows.push(...(await versionsIn(db, unique.slice(i, i + 500), filter)));
+  return rows;
+}
+
+function versionsIn(db: Executor, modelIds: string[], filter: { stage?: string; alias?: string }) {
+  let query = db
+    .selectFrom('model_versions as v')
+    .innerJoin('registered_models as r', 'r.model_id', 'v.model_id')
+    .select(['v.model_id', 'r.name as model_name', 'v.version', 'v.stage'])
+    .where('v.model_id', 'in', modelIds)
+    .where('v.deleted_time', 'is', null);
+  if (filter.stage !== undefined) query = query.where('v.stage', '=', filter.stage as never);
+  if (filter.alias !== undefined) {
+    const alias = filter.alias;
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('model_aliases as a')
+          .select('a.alias')
+          .whereRef('a.model_id', '=', 'v.model_id')
+          .whereRef('a.version', '=', 'v.version')
+          .where('a.alias', '=', alias),
+      ),
+    );
+  }
+  return query.execute();
+}
