@@ -80,19 +80,23 @@ export function SearchBox({ initial, onSearch, label, className, testId }: Searc
             e.preventDefault();
             const picked = shown && active >= 0 ? options[active] : undefined;
             submit(picked ? withLastWord(text, picked.value) : text);
-          } else if (e.key === 'Escape') {
+          } else if (e.key === 'Escape' && shown) {
+            // The first Escape closes the list; only a second one clears the field, as a search input does.
+            e.preventDefault();
             setOpen(false);
             setActive(-1);
           }
         }}
       />
       {shown && (
-        <ul className="search-suggestions" id={listId} role="listbox" data-testid={`${testId}-suggestions`}>
+        <div className="search-suggestions" id={listId} role="listbox" data-testid={`${testId}-suggestions`}>
           {options.map((option, i) => (
-            <li
+            <div
               key={`${option.kind}:${option.value}`}
               id={`${listId}-${i}`}
               role="option"
+              // Focus stays in the input (aria-activedescendant names the active option), as a combobox expects.
+              tabIndex={-1}
               aria-selected={i === active}
               className={i === active ? 'active' : undefined}
               // mousedown, not click: the input's blur would close the list before a click lands.
@@ -105,9 +109,9 @@ export function SearchBox({ initial, onSearch, label, className, testId }: Searc
               <span className="muted small">
                 {option.kind.replace('_', ' ')} · {option.count}
               </span>
-            </li>
+            </div>
           ))}
-        </ul>
+        </div>
       )}
     </div>
   );
