@@ -85,12 +85,12 @@ describe('the search page in the web UI in Chromium', () => {
     expect(await hits()).not.toContain('model:churn-predictor');
     expect(await count('type', 'model')).toBe('2');
     expect(await count('team', 'growth')).toBe('1');
+    await screenshot(page, 'search-page');
 
     await page.locator('[data-facet="team"] [data-value="risk"]').getByRole('checkbox').check();
     await page.waitForURL((url) => url.searchParams.getAll('facet').includes('team=risk'));
     await expect.poll(hits).toEqual(['model:fraud-detector']);
     expect(await count('type', 'model')).toBe('1');
-    await screenshot(page, 'search-page');
 
     // Reloading keeps the search and the facet: its state is the URL.
     await page.reload();
@@ -102,6 +102,10 @@ describe('the search page in the web UI in Chromium', () => {
     await page.getByLabel('auc min').fill('0.9');
     await page.getByLabel('auc min').press('Enter');
     await page.waitForURL((url) => url.searchParams.getAll('facet').includes('metric.auc=0.9..'));
+    await expect.poll(hits).toEqual(['run:fraud-tuned']);
+    await page.getByRole('button', { name: 'Remove metric.auc=0.9..' }).click();
+    await expect.poll(hits).toHaveLength(2);
+    await page.goBack();
     await expect.poll(hits).toEqual(['run:fraud-tuned']);
   });
 

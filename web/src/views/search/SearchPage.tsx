@@ -157,6 +157,25 @@ function FacetSidebar({ results, types, facets, go }: SidebarProps) {
   const { facets: counts } = results;
   return (
     <aside className="facets" data-testid="search-facets">
+      {facets.length > 0 && (
+        // Every facet chosen stays removable here, even one the other choices have left no results for.
+        <fieldset className="facet" data-facet="chosen">
+          <legend>Filters</legend>
+          {facets.map((facet) => (
+            <div key={facet} className="facet-value">
+              <span>{facet}</span>
+              <button
+                type="button"
+                className="link-button facet-count"
+                aria-label={`Remove ${facet}`}
+                onClick={() => go({ facets: facets.filter((f) => f !== facet) })}
+              >
+                ✕
+              </button>
+            </div>
+          ))}
+        </fieldset>
+      )}
       <FacetGroup
         title="Type"
         name="type"
