@@ -36,6 +36,9 @@ describe('the search page in the web UI in Chromium', () => {
       await run.log({ metrics: [{ key: 'auc', value: auc, step: 0 }], tags: { team: 'risk' } });
       if (auc > 0.9) bestRunId = run.runId;
     }
+    // More runs than one page holds (25), to page through.
+    const sweeps = await build.experiment('sweeps');
+    for (let i = 0; i < 27; i++) await sweeps.run({ runName: `sweep-${i}` });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
     page.setDefaultTimeout(10_000);
@@ -109,7 +112,22 @@ describe('the search page in the web UI in Chromium', () => {
     await expect.poll(hits).toEqual(['run:fraud-tuned']);
   });
 
+  it('pages through results, the page in the URL', async () => {
+    await page.goto(`${api.url}/search?q=sweep&type=run`);
+    await expect.poll(() => page.getByTestId('search-total').textContent()).toBe('27 results');
+    expect(await hits()).toHaveLength(25);
+    const first = await hits();
+    await page.getByTestId('search-next').click();
+    await page.waitForURL((url) => url.searchParams.has('page'));
+    await expect.poll(hits).toHaveLength(2);
+    expect(first).not.toContain((await hits())[0]);
+    expect(await page.getByTestId('search-next').count()).toBe(0);
+    await page.getByRole('link', { name: 'First page' }).click();
+    await expect.poll(hits).toEqual(first);
+  });
+
   it('follows a result to its page', async () => {
+    await page.goto(`${api.url}/search?q=fraud&type=run&facet=metric.auc%3D0.9..`);
     await page.locator('[data-hit^="run:"] a').click();
     await page.waitForURL((url) => url.pathname.endsWith(`/runs/${bestRunId}`));
     await page.getByText('fraud-tuned').first().waitFor();

@@ -85,11 +85,8 @@ export function SearchPage() {
               ))
             )}
             <div className="search-paging">
-              {current.pageToken && (
-                <button type="button" onClick={() => navigate(-1)}>
-                  Previous
-                </button>
-              )}
+              {/* Page tokens only lead forward; Back in the browser steps through the pages seen. */}
+              {current.pageToken && <Link to={searchHref({ ...current, pageToken: undefined })}>First page</Link>}
               {results.data.nextPageToken && (
                 <button
                   type="button"
