@@ -28,6 +28,7 @@ import { ModelsPage } from './views/registry/ModelsPage.js';
 import { VersionComparePage } from './views/registry/VersionComparePage.js';
 import { VersionPage } from './views/registry/VersionPage.js';
 import { SignInPage } from './views/SignInPage.js';
+import { SearchPage } from './views/search/SearchPage.js';
 
 const router = createBrowserRouter([
   { path: '/sign-in', element: <SignInPage />, errorElement: <RouteError /> },
@@ -54,6 +55,7 @@ const router = createBrowserRouter([
         lazy: async () => ({ Component: (await import('./views/lineage/LineagePage.js')).LineagePage }),
       },
       { path: '/compare', lazy: async () => ({ Component: (await import('./views/ComparePage.js')).ComparePage }) },
+      { path: '/search', element: <SearchPage /> },
       { path: '/tokens', element: <MyTokensPage /> },
       { path: '/inbox', element: <InboxPage /> },
       { path: '/requests', element: <RequestsPage /> },

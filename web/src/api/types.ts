@@ -66,3 +66,11 @@ export interface NotificationItem {
   createdAt: number;
   readAt: number | null;
 }
+export type {
+  Completion,
+  SearchEntityType,
+  SearchFacetValue,
+  SearchHighlightSegment,
+  SearchHit,
+  SearchResults,
+} from '../../../src/sdk/wire/search-shapes.js';

@@ -1,8 +1,9 @@
-import { Link, Navigate, NavLink, Outlet, useLocation } from 'react-router-dom';
+import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useSession } from '../api/session.js';
 import { signInPath } from '../lib/sign-in-target.js';
 import { useTheme } from '../lib/theme.js';
 import { NotificationBell } from './NotificationBell.js';
+import { SearchBox } from './SearchBox.js';
 import { ErrorMessage, Loading } from './states.js';
 import { UserMenu } from './UserMenu.js';
 
@@ -13,6 +14,7 @@ export function Layout() {
   const [theme, cycleTheme] = useTheme();
   const session = useSession();
   const location = useLocation();
+  const navigate = useNavigate();
   const user = session.data?.user ?? null;
   // A server that checks who calls it shows nothing to someone not signed in but the way to sign in.
   if (session.data?.authEnabled && !user) {
@@ -39,6 +41,15 @@ export function Layout() {
           {user?.isAdmin && <NavLink to="/admin">Admin</NavLink>}
         </nav>
         <span className="spacer" />
+        {session.data && location.pathname !== '/search' && (
+          <SearchBox
+            initial=""
+            onSearch={(q) => navigate(q.trim() === '' ? '/search' : `/search?q=${encodeURIComponent(q)}`)}
+            label="Search"
+            className="topbar-search"
+            testId="topbar-search"
+          />
+        )}
         <a href="/api/v1/openapi.json" className="muted small">
           API
         </a>

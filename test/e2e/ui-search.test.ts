@@ -1,0 +1,141 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends } from '../support/backends.js';
+import { given } from '../support/builders.js';
+import { useTestServer } from '../support/test-server.js';
+import { launchBrowser, screenshot, watchErrors } from './support/browser.js';
+import { ensureUiBuilt } from './support/build-ui.js';
+
+/**
+ * The search page over models, an experiment and runs made through the native API: completion of a misspelled word
+ * picked with the keyboard from the top bar, results grouped by type with highlights, a facet narrowing results and
+ * counts (kept in the URL), a metric range, and a result followed to its page.
+ */
+describe('the search page in the web UI in Chromium', () => {
+  const api = useTestServer(backends[0]!);
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+  let bestRunId = '';
+
+  beforeAll(async () => {
+    await ensureUiBuilt();
+    const build = given(api);
+    await build.registeredModel('fraud-detector', { description: 'Flags card fraud at checkout.', ownerTeam: 'risk' });
+    await build.registeredModel('fraud-scorer', {
+      description: 'Scores fraud risk of transfers.',
+      ownerTeam: 'growth',
+    });
+    await build.registeredModel('churn-predictor', { description: 'Predicts churn.', ownerTeam: 'growth' });
+    const experiment = await build.experiment('fraud-training');
+    for (const [name, auc] of [
+      ['fraud-baseline', 0.81],
+      ['fraud-tuned', 0.93],
+    ] as const) {
+      const run = await experiment.run({ runName: name });
+      await run.log({ metrics: [{ key: 'auc', value: auc, step: 0 }], tags: { team: 'risk' } });
+      if (auc > 0.9) bestRunId = run.runId;
+    }
+    // More runs than one page holds (25), to page through.
+    const sweeps = await build.experiment('sweeps');
+    for (let i = 0; i < 27; i++) await sweeps.run({ runName: `sweep-${i}` });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
+    page.setDefaultTimeout(10_000);
+    errors = watchErrors(page);
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  const hits = () =>
+    page
+      .locator('[data-testid="search-results"] [data-hit]')
+      .evaluateAll((rows) =>
+        rows.map((row) => row.getAttribute('data-hit')?.split(':')[0] + ':' + row.querySelector('a')?.textContent),
+      );
+  const count = (facet: string, value: string) =>
+    page.locator(`[data-facet="${facet}"] [data-value="${value}"] .facet-count`).textContent();
+
+  it('completes a misspelled word from the top bar and picks the suggestion with the keyboard', async () => {
+    await page.goto(`${api.url}/`);
+    const box = page.getByTestId('topbar-search');
+    await box.pressSequentially('fruad', { delay: 30 });
+    const options = page.getByTestId('topbar-search-suggestions').getByRole('option');
+    await expect
+      .poll(() => options.allTextContents())
+      .toEqual(expect.arrayContaining([expect.stringMatching(/^fraud/)]));
+    const values = await options.evaluateAll((els) => els.map((el) => el.firstElementChild?.textContent ?? ''));
+    const target = values.indexOf('fraud-detector');
+    expect(target, `suggestions: ${values.join(', ')}`).toBeGreaterThanOrEqual(0);
+    for (let i = 0; i <= target; i++) await box.press('ArrowDown');
+    expect(await options.nth(target).getAttribute('aria-selected')).toBe('true');
+    await box.press('Enter');
+    await page.waitForURL(`${api.url}/search?q=fraud-detector`);
+    await expect.poll(hits).toContain('model:fraud-detector');
+    expect(await page.locator('[data-hit^="model:"] mark').first().textContent()).toMatch(/fraud/i);
+  });
+
+  it('narrows results and counts by a facet, kept in the URL, and by a metric range', async () => {
+    const box = page.getByTestId('search-page-input');
+    await box.fill('fraud');
+    await box.press('Enter');
+    await page.waitForURL(`${api.url}/search?q=fraud`);
+    await expect
+      .poll(hits)
+      .toEqual(expect.arrayContaining(['model:fraud-detector', 'model:fraud-scorer', 'experiment:fraud-training']));
+    expect(await hits()).not.toContain('model:churn-predictor');
+    expect(await count('type', 'model')).toBe('2');
+    expect(await count('team', 'growth')).toBe('1');
+    await screenshot(page, 'search-page');
+
+    await page.locator('[data-facet="team"] [data-value="risk"]').getByRole('checkbox').check();
+    await page.waitForURL((url) => url.searchParams.getAll('facet').includes('team=risk'));
+    await expect.poll(hits).toEqual(['model:fraud-detector']);
+    expect(await count('type', 'model')).toBe('1');
+
+    // Reloading keeps the search and the facet: its state is the URL.
+    await page.reload();
+    await expect.poll(hits).toEqual(['model:fraud-detector']);
+    expect(await page.locator('[data-facet="team"] [data-value="risk"] input').isChecked()).toBe(true);
+
+    await page.goto(`${api.url}/search?q=fraud&type=run`);
+    await expect.poll(hits).toHaveLength(2);
+    await page.getByLabel('auc min').fill('0.9');
+    await page.getByLabel('auc min').press('Enter');
+    await page.waitForURL((url) => url.searchParams.getAll('facet').includes('metric.auc=0.9..'));
+    await expect.poll(hits).toEqual(['run:fraud-tuned']);
+    await page.getByRole('button', { name: 'Remove metric.auc=0.9..' }).click();
+    await expect.poll(hits).toHaveLength(2);
+    await page.goBack();
+    await expect.poll(hits).toEqual(['run:fraud-tuned']);
+  });
+
+  it('pages through results, the page in the URL', async () => {
+    await page.goto(`${api.url}/search?q=sweep&type=run`);
+    await expect.poll(() => page.getByTestId('search-total').textContent()).toBe('27 results');
+    expect(await hits()).toHaveLength(25);
+    const first = await hits();
+    await page.getByTestId('search-next').click();
+    await page.waitForURL((url) => url.searchParams.has('page'));
+    await expect.poll(hits).toHaveLength(2);
+    expect(first).not.toContain((await hits())[0]);
+    expect(await page.getByTestId('search-next').count()).toBe(0);
+    await page.getByRole('link', { name: 'First page' }).click();
+    await expect.poll(hits).toEqual(first);
+  });
+
+  it('follows a result to its page', async () => {
+    await page.goto(`${api.url}/search?q=fraud&type=run&facet=metric.auc%3D0.9..`);
+    await page.locator('[data-hit^="run:"] a').click();
+    await page.waitForURL((url) => url.pathname.endsWith(`/runs/${bestRunId}`));
+    await page.getByText('fraud-tuned').first().waitFor();
+
+    await page.goto(`${api.url}/search?q=fraud&type=model`);
+    await page.locator('[data-hit^="model:"] a', { hasText: 'fraud-scorer' }).click();
+    await page.waitForURL(`${api.url}/models/fraud-scorer`);
+    await page.getByText('Scores fraud risk of transfers.').first().waitFor();
+    expect(errors).toEqual([]);
+  });
+});
