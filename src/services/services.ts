@@ -25,6 +25,7 @@ import type { SigningKey } from './provenance/signing-key-source.js';
 import type { ApprovalSettings } from './registry/approvals/approval-service.js';
 import { RegistryService } from './registry/registry-service.js';
 import { DiscoveryService } from './search/discovery-service.js';
+import { ParamSuggestionService } from './search/param-suggestion-service.js';
 import { SearchIndexer } from './search/search-indexer.js';
 import type { ServiceDeps } from './service-deps.js';
 import { ArtifactService } from './tracking/artifact-service.js';
@@ -62,6 +63,8 @@ export interface Services {
   lineageQueries: LineageQueryService;
   /** One search across every entity, with facets and completion (see search/). */
   discovery: DiscoveryService;
+  /** Experiment starters: params of the best runs of similar past experiments. */
+  paramSuggestions: ParamSuggestionService;
   openLineage: OpenLineageIngestService;
   webhooks: WebhookServices;
   /** Sensitive values: what is sealed, and the background pass that moves them to the current key. */
@@ -185,6 +188,7 @@ export function createServices(options: {
     dependencies: new DependencyService(deps),
     lineageQueries: new LineageQueryService(deps),
     discovery: new DiscoveryService(deps),
+    paramSuggestions: new ParamSuggestionService(deps),
     openLineage: new OpenLineageIngestService({ ...deps, upstreamChanges: registry.revalidation }),
     webhooks,
     encryption: { sensitive, rotation: new EncryptionRotation({ ...deps, sensitive }) },

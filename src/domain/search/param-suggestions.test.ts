@@ -32,11 +32,7 @@ describe('similarity', () => {
     const other = profile(['churn-q3'], 'classification', { team: 'risk', owner: 'bob' });
     expect(similarityOf(target, other)).toEqual({
       score: 6,
-      reasons: [
-        "trained on the same dataset 'churn-q3'",
-        "same task type 'classification'",
-        'shares tag team=risk',
-      ],
+      reasons: ["trained on the same dataset 'churn-q3'", "same task type 'classification'", 'shares tag team=risk'],
     });
   });
 
@@ -121,9 +117,7 @@ describe('suggestParams', () => {
 
   it('proposes an identical configuration once, and nothing when no run reports the metric', () => {
     const same = [run('p', 'e1', { depth: '5' }, { auc: 0.9 }), run('q', 'e2', { depth: '5' }, { auc: 0.95 })];
-    expect(suggestParams({ target, experiments, runs: same, limit: 5 }).suggestions.map((s) => s.runId)).toEqual([
-      'p',
-    ]);
+    expect(suggestParams({ target, experiments, runs: same, limit: 5 }).suggestions.map((s) => s.runId)).toEqual(['p']);
     expect(suggestParams({ target, experiments, runs: same, metricKey: 'f1', limit: 5 }).suggestions).toEqual([]);
   });
 });

@@ -82,10 +82,7 @@ export function similarityOf(
  * The metric to rank by when none is asked for: the key reported by runs of the most similar experiments (counted
  * once per experiment), ties broken by name so the answer does not depend on row order.
  */
-export function defaultMetric(
-  similar: readonly string[],
-  runs: readonly CandidateRun[],
-): string | null {
+export function defaultMetric(similar: readonly string[], runs: readonly CandidateRun[]): string | null {
   const experimentsWith = new Map<string, Set<string>>();
   for (const run of runs) {
     if (!similar.includes(run.experimentId)) continue;
