@@ -244,6 +244,7 @@ const spec: Record<string, Required> = {
   // Experiment starters: one experiment's need its read; a described new one compares only readable experiments.
   [`GET ${V}/experiments/:experimentId/suggested-params`]: 'reader',
   [`GET ${V}/suggested-params`]: 'signedIn',
+  [`GET ${V}/registered-models/:name/similar`]: 'reader',
   [`GET ${V}/lineage/dataset-versions/:versionId/models`]: 'signedIn',
   [`GET ${V}/lineage/features/:name/dependents`]: 'signedIn',
   [`GET ${V}/lineage/model-versions/:modelId/:version/prov`]: 'reader',

@@ -64,3 +64,7 @@ export const ParamSuggestionsJson = Type.Object({
     }),
   ),
 });
+
+export const SimilarModelsJson = Type.Object({
+  models: Type.Array(Type.Object({ name: Type.String(), score: Type.Number(), reasons: Type.Array(Type.String()) })),
+});

@@ -1,10 +1,10 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { Services } from '../../services/services.js';
-import { experimentAt } from '../access/locators.js';
+import { experimentAt, modelAt } from '../access/locators.js';
 import { access, needs, SIGNED_IN } from '../access/route-access.js';
 import type { TypedApp } from '../typed-app.js';
 import { IdParams } from './schemas.js';
-import { ParamSuggestionsJson } from './search-schemas.js';
+import { ParamSuggestionsJson, SimilarModelsJson } from './search-schemas.js';
 
 const tags = ['search'];
 
@@ -36,7 +36,10 @@ const description =
   '(losses and errors lowest, others highest; by default the metric most alike experiments report) is proposed, ' +
   'most alike first, each with the reasons it was chosen. Only experiments the caller may read are compared.';
 
-/** Experiment starters: params of the best runs of similar past experiments, ready to copy into a new run. */
+/**
+ * Experiment starters (params of the best runs of similar past experiments, ready to copy into a new run) and similar
+ * registered models.
+ */
 export async function suggestionRoutes(app: TypedApp, { services }: { services: Services }) {
   app.get(
     '/experiments/:experimentId/suggested-params',
@@ -79,6 +82,34 @@ export async function suggestionRoutes(app: TypedApp, { services }: { services: 
         { datasets: list(query.dataset), taskType: query.taskType, tags: list(query.tag) },
         { metric: query.metric, limit: limitOf(query.limit), visible: await request.readable('experiment') },
       );
+    },
+  );
+
+  app.get(
+    '/registered-models/:name/similar',
+    {
+      config: access(needs('read', modelAt('params', 'name'))),
+      schema: {
+        tags,
+        summary: 'Registered models similar to this one, each with why',
+        description:
+          'Models are alike when their versions were trained on the same datasets (counts 3) or features (2, both ' +
+          'through the runs and lineage), share task type or algorithm family (2 each) or tags (1 each). Restricted ' +
+          'models the caller may not read never appear.',
+        params: Type.Object({ name: Type.String({ minLength: 1, maxLength: 500 }) }),
+        querystring: Type.Object(
+          { limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,2}$' })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: SimilarModelsJson },
+      },
+    },
+    async (request) => {
+      const query = request.query as { limit?: string };
+      return services.similarModels.similarTo(request.params.name, {
+        limit: limitOf(query.limit),
+        visible: await request.readable('model'),
+      });
     },
   );
 }

@@ -88,3 +88,8 @@ export interface ParamSuggestions {
   metricKey: string | null;
   suggestions: ParamSuggestion[];
 }
+
+/** `GET /api/v1/registered-models/{name}/similar`: most similar first, each with why. */
+export interface SimilarModels {
+  models: { name: string; score: number; reasons: string[] }[];
+}
