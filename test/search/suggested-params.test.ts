@@ -34,7 +34,14 @@ describe.each(backends)('suggested params on $name', (backend) => {
     });
     if (options.dataset) {
       await admin('POST', `/api/v1/runs/${run.runId}/inputs`, {
-        datasets: [{ name: options.dataset, digest: 'd1', sourceType: 'local', source: `/data/${options.dataset}` }],
+        datasets: [
+          {
+            name: options.dataset,
+            digest: `digest-${options.dataset}`,
+            sourceType: 'local',
+            source: `/data/${options.dataset}`,
+          },
+        ],
       });
     }
     if (options.finished !== false) await admin('PATCH', `/api/v1/runs/${run.runId}`, { status: 'FINISHED' });
@@ -53,6 +60,29 @@ describe.each(backends)('suggested params on $name', (backend) => {
     await admin('PUT', '/api/v1/restrictions', { experiment: secret, restricted: true });
     const fraud = await experiment('fraud', { task_type: 'classification', team: 'risk' });
     await run(fraud, 'fraud-best', { params: { depth: '4' }, auc: 0.95, dataset: 'transactions' });
+    // An experiment whose run read the same data according to lineage rather than a logged input.
+    const lineage = await experiment('churn-lineage', {});
+    const { run: lineageRun } = (await admin('POST', '/api/v1/runs', {
+      experimentId: lineage,
+      runName: 'via-lineage',
+    })) as {
+      run: { runId: string };
+    };
+    await admin('POST', `/api/v1/runs/${lineageRun.runId}/batch`, {
+      params: { C: '1' },
+      metrics: [{ key: 'auc', value: 0.8, step: 0, timestamp: 1 }],
+    });
+    const churnTable = (await admin('POST', '/api/v1/lineage/dataset-versions', {
+      namespace: 's3://lake',
+      name: 'churn',
+      version: '2026-01',
+    })) as { nodeId: string };
+    await admin('POST', '/api/v1/lineage/edges', {
+      from: churnTable.nodeId,
+      to: `run:${lineageRun.runId}`,
+      type: 'consumed',
+    });
+    await admin('PATCH', `/api/v1/runs/${lineageRun.runId}`, { status: 'FINISHED' });
     const images = await experiment('images', { task_type: 'segmentation' });
     await run(images, 'unrelated', { params: { depth: '2' }, auc: 0.999, dataset: 'pictures' });
   });
@@ -67,6 +97,7 @@ describe.each(backends)('suggested params on $name', (backend) => {
     expect(picked(reply)).toEqual([
       ['churn-secret', 'hidden-best', 0.97, 5],
       ['churn-xgb', 'deeper', 0.93, 5],
+      ['churn-lineage', 'via-lineage', 0.8, 3],
       ['fraud', 'fraud-best', 0.95, 2],
     ]);
     expect(reply.suggestions[1]?.params).toEqual({ depth: '8', eta: '0.05' });
@@ -81,6 +112,7 @@ describe.each(backends)('suggested params on $name', (backend) => {
     const reply = await ok(get(rita, `/experiments/${ids['churn-new']}/suggested-params`));
     expect(picked(reply)).toEqual([
       ['churn-xgb', 'deeper', 0.93, 5],
+      ['churn-lineage', 'via-lineage', 0.8, 3],
       ['fraud', 'fraud-best', 0.95, 2],
     ]);
     const hidden = await get(rita, `/experiments/${ids['churn-secret']}/suggested-params`);

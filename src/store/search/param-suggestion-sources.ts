@@ -4,8 +4,9 @@ import type { Executor } from '../store.js';
 import { visibilityCondition } from './visibility-condition.js';
 
 /**
- * What experiment starters compare: every active experiment the caller may read, with the datasets its runs logged
- * as inputs and its tags (the `task_type` tag is its task type). Hidden experiments are left out in the query.
+ * What experiment starters compare: every active experiment the caller may read, with the datasets its runs read
+ * (logged inputs and lineage) and its tags (the `task_type` tag is its task type). Hidden experiments are left out
+ * in the query.
  */
 export async function readableExperimentProfiles(db: Executor, visible: ReadableSet): Promise<CandidateExperiment[]> {
   const condition = visibilityCondition('e.experiment_id', visible);
@@ -23,14 +24,15 @@ export async function readableExperimentProfiles(db: Executor, visible: Readable
       .select(['experiment_id', 'key', 'value'])
       .where('experiment_id', 'in', ids)
       .execute(),
+    // The search index holds what each run read: datasets it logged as inputs and those lineage says it consumed.
     db
-      .selectFrom('runs as r')
-      .innerJoin('run_inputs as i', 'i.run_id', 'r.run_id')
-      .innerJoin('datasets as d', 'd.dataset_id', 'i.dataset_id')
-      .select(['r.experiment_id', 'd.name'])
+      .selectFrom('search_documents as d')
+      .innerJoin('search_facets as f', 'f.doc_id', 'd.doc_id')
+      .select(['d.experiment_id', 'f.value as name'])
       .distinct()
-      .where('r.lifecycle_stage', '=', 'active')
-      .where('r.experiment_id', 'in', ids)
+      .where('d.entity_type', '=', 'run')
+      .where('f.facet', '=', 'dataset')
+      .where('d.experiment_id', 'in', ids)
       .execute(),
   ]);
   const byId = new Map<string, CandidateExperiment>();
@@ -47,7 +49,10 @@ export async function readableExperimentProfiles(db: Executor, visible: Readable
     (experiment.profile.tags as Record<string, string>)[tag.key] = tag.value;
     if (tag.key === 'task_type') (experiment.profile as { taskType: string | null }).taskType = tag.value;
   }
-  for (const row of datasets) (byId.get(row.experiment_id)?.profile.datasets as string[] | undefined)?.push(row.name);
+  for (const row of datasets) {
+    if (row.experiment_id !== null)
+      (byId.get(row.experiment_id)?.profile.datasets as string[] | undefined)?.push(row.name);
+  }
   return [...byId.values()];
 }
 
