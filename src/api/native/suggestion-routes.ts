@@ -31,7 +31,7 @@ const list = (value: string | string[] | undefined): string[] =>
 const limitOf = (limit: string | undefined) => (limit === undefined ? undefined : Number(limit));
 
 const description =
-  'Past experiments are alike when their runs read the same datasets (counts 3), they share the `task_type` tag (2) ' +
+  'Past experiments are alike when their runs read the same datasets (logged inputs or lineage; counts 3), they share the `task_type` tag (2) ' +
   'or other tags (1 each). Of each alike experiment the finished run with params that reached the best `metric` ' +
   '(losses and errors lowest, others highest; by default the metric most alike experiments report) is proposed, ' +
   'most alike first, each with the reasons it was chosen. Only experiments the caller may read are compared.';
