@@ -17,23 +17,27 @@ export async function readableExperimentProfiles(db: Executor, visible: Readable
   if (condition) experimentsQuery = experimentsQuery.where(condition);
   const experiments = await experimentsQuery.orderBy('e.experiment_id').execute();
   if (experiments.length === 0) return [];
-  const ids = experiments.map((e) => e.experiment_id);
+  // Narrowed by a join with the same conditions rather than a list of ids, which could outgrow a statement's limit.
+  let tagsQuery = db
+    .selectFrom('experiment_tags as t')
+    .innerJoin('experiments as e', 'e.experiment_id', 't.experiment_id')
+    .select(['t.experiment_id', 't.key', 't.value'])
+    .where('e.lifecycle_stage', '=', 'active');
+  if (condition) tagsQuery = tagsQuery.where(condition);
+  let datasetsQuery = db
+    .selectFrom('search_documents as d')
+    .innerJoin('search_facets as f', 'f.doc_id', 'd.doc_id')
+    .innerJoin('experiments as e', 'e.experiment_id', 'd.experiment_id')
+    .select(['e.experiment_id', 'f.value as name'])
+    .distinct()
+    .where('d.entity_type', '=', 'run')
+    .where('f.facet', '=', 'dataset')
+    .where('e.lifecycle_stage', '=', 'active');
+  if (condition) datasetsQuery = datasetsQuery.where(condition);
   const [tags, datasets] = await Promise.all([
-    db
-      .selectFrom('experiment_tags')
-      .select(['experiment_id', 'key', 'value'])
-      .where('experiment_id', 'in', ids)
-      .execute(),
+    tagsQuery.execute(),
     // The search index holds what each run read: datasets it logged as inputs and those lineage says it consumed.
-    db
-      .selectFrom('search_documents as d')
-      .innerJoin('search_facets as f', 'f.doc_id', 'd.doc_id')
-      .select(['d.experiment_id', 'f.value as name'])
-      .distinct()
-      .where('d.entity_type', '=', 'run')
-      .where('f.facet', '=', 'dataset')
-      .where('d.experiment_id', 'in', ids)
-      .execute(),
+    datasetsQuery.execute(),
   ]);
   const byId = new Map<string, CandidateExperiment>();
   for (const e of experiments) {
@@ -77,14 +81,24 @@ export async function finishedRunsOf(db: Executor, experimentIds: readonly strin
       metrics: {},
     });
   }
-  const runIds = [...byId.keys()];
+  // Through a join on the runs rather than a list of run ids, which could outgrow a statement's limit.
   const [params, metrics] = await Promise.all([
-    db.selectFrom('run_params').select(['run_id', 'key', 'value']).where('run_id', 'in', runIds).execute(),
     db
-      .selectFrom('latest_metrics')
-      .select(['run_id', 'key', 'value'])
-      .where('run_id', 'in', runIds)
-      .where('is_nan', '=', 0)
+      .selectFrom('run_params as x')
+      .innerJoin('runs as r', 'r.run_id', 'x.run_id')
+      .select(['x.run_id', 'x.key', 'x.value'])
+      .where('r.experiment_id', 'in', [...experimentIds])
+      .where('r.lifecycle_stage', '=', 'active')
+      .where('r.status', '=', 'FINISHED')
+      .execute(),
+    db
+      .selectFrom('latest_metrics as x')
+      .innerJoin('runs as r', 'r.run_id', 'x.run_id')
+      .select(['x.run_id', 'x.key', 'x.value'])
+      .where('r.experiment_id', 'in', [...experimentIds])
+      .where('r.lifecycle_stage', '=', 'active')
+      .where('r.status', '=', 'FINISHED')
+      .where('x.is_nan', '=', 0)
       .execute(),
   ]);
   for (const p of params) {
