@@ -69,4 +69,5 @@ export type {
   SearchEntityType,
   SearchHit,
   SearchResults,
+  SimilarModels,
 } from './wire/search-shapes.js';

@@ -7,6 +7,7 @@ import type {
   ParamSuggestions,
   SearchEntityType,
   SearchResults,
+  SimilarModels,
 } from './wire/search-shapes.js';
 
 /** Typed client of Mnemo's discovery search (`/api/v1/search`): one search across every entity, completion and
@@ -83,6 +84,12 @@ export class SearchClient {
     if (description.taskType !== undefined) params.set('taskType', description.taskType);
     for (const tag of description.tags ?? []) params.append('tag', tag);
     return this.http.request('GET', `/suggested-params?${params}`);
+  }
+
+  /** Registered models like this one (shared training datasets, features, task type, algorithm, tags), with why. */
+  async similarModels(name: string, options: { limit?: number } = {}): Promise<SimilarModels> {
+    const path = apiPath`/registered-models/${name}/similar`;
+    return this.http.request('GET', options.limit === undefined ? path : `${path}?limit=${options.limit}`);
   }
 }
 

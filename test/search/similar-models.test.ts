@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SearchClient } from '../../src/sdk/search.js';
 import type { SimilarModels } from '../../src/sdk/wire/search-shapes.js';
 import { ADMIN_TOKEN, callAs, ok as okAs, userWithToken } from '../access/access-fixture.js';
 import { upload } from '../registry/registry-helpers.js';
@@ -61,9 +62,8 @@ describe.each(backends)('similar models on $name', (backend) => {
       "same task type 'classification'",
     ]);
     expect(reply.models[1]?.reasons).toEqual(['shares tag domain=payments']);
-    expect(summary(await ok(api, 'GET', '/api/v1/registered-models/fraud-detector/similar?limit=1'))).toEqual([
-      ['fraud-scorer', 7],
-    ]);
+    const sdk = new SearchClient({ url: api.url });
+    expect(summary(await sdk.similarModels('fraud-detector', { limit: 1 }))).toEqual([['fraud-scorer', 7]]);
   });
 
   it('answers 404 for an unknown model and 400 for a bad limit', async () => {
