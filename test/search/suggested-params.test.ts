@@ -83,6 +83,27 @@ describe.each(backends)('suggested params on $name', (backend) => {
       type: 'consumed',
     });
     await admin('PATCH', `/api/v1/runs/${lineageRun.runId}`, { status: 'FINISHED' });
+    // A run that read a restricted dataset: who may not read the dataset never matches on it.
+    const pii = await experiment('pii-lab', {});
+    const { run: piiRun } = (await admin('POST', '/api/v1/runs', { experimentId: pii, runName: 'pii-best' })) as {
+      run: { runId: string };
+    };
+    await admin('POST', `/api/v1/runs/${piiRun.runId}/batch`, {
+      params: { depth: '5' },
+      metrics: [{ key: 'auc', value: 0.85, step: 0, timestamp: 1 }],
+    });
+    const piiTable = (await admin('POST', '/api/v1/lineage/dataset-versions', {
+      namespace: 'warehouse',
+      name: 'customers-pii',
+      version: '1',
+    })) as { nodeId: string };
+    await admin('POST', '/api/v1/lineage/edges', {
+      from: piiTable.nodeId,
+      to: `run:${piiRun.runId}`,
+      type: 'consumed',
+    });
+    await admin('PATCH', `/api/v1/runs/${piiRun.runId}`, { status: 'FINISHED' });
+    await admin('PUT', '/api/v1/restrictions', { dataset: 'warehouse:customers-pii', restricted: true });
     const images = await experiment('images', { task_type: 'segmentation' });
     await run(images, 'unrelated', { params: { depth: '2' }, auc: 0.999, dataset: 'pictures' });
   });
@@ -118,6 +139,12 @@ describe.each(backends)('suggested params on $name', (backend) => {
     const hidden = await get(rita, `/experiments/${ids['churn-secret']}/suggested-params`);
     expect([403, 404]).toContain(hidden.status);
     expect(JSON.stringify(hidden.body)).not.toContain('hidden-best');
+  });
+
+  it('never matches on, or names, a dataset the caller may not read', async () => {
+    const path = '/suggested-params?dataset=customers-pii';
+    expect(picked(await ok(get(ADMIN_TOKEN, path)))).toEqual([['pii-lab', 'pii-best', 0.85, 3]]);
+    expect(await ok(get(rita, path))).toEqual({ metricKey: null, suggestions: [] });
   });
 
   it('describes a new experiment by dataset, task type and tags', async () => {

@@ -60,6 +60,7 @@ export async function suggestionRoutes(app: TypedApp, { services }: { services: 
         metric: query.metric,
         limit: limitOf(query.limit),
         visible: await request.readable('experiment'),
+        visibleDatasets: await request.readable('dataset'),
       });
     },
   );
@@ -80,7 +81,12 @@ export async function suggestionRoutes(app: TypedApp, { services }: { services: 
       const query = request.query as Static<typeof DescriptionQuery>;
       return services.paramSuggestions.forDescription(
         { datasets: list(query.dataset), taskType: query.taskType, tags: list(query.tag) },
-        { metric: query.metric, limit: limitOf(query.limit), visible: await request.readable('experiment') },
+        {
+          metric: query.metric,
+          limit: limitOf(query.limit),
+          visible: await request.readable('experiment'),
+          visibleDatasets: await request.readable('dataset'),
+        },
       );
     },
   );
@@ -109,6 +115,7 @@ export async function suggestionRoutes(app: TypedApp, { services }: { services: 
       return services.similarModels.similarTo(request.params.name, {
         limit: limitOf(query.limit),
         visible: await request.readable('model'),
+        visibleDatasets: await request.readable('dataset'),
       });
     },
   );

@@ -2,6 +2,7 @@ import type { ReadableSet } from '../../domain/access/readable-set.js';
 import { invalid, notFound } from '../../domain/errors.js';
 import { type ExperimentProfile, similarityOf, suggestParams } from '../../domain/search/param-suggestions.js';
 import type { ParamSuggestions } from '../../sdk/wire/search-shapes.js';
+import { hiddenDatasetNames } from '../../store/search/hidden-dataset-names.js';
 import { finishedRunsOf, readableExperimentProfiles } from '../../store/search/param-suggestion-sources.js';
 import type { ServiceDeps } from '../service-deps.js';
 
@@ -10,6 +11,8 @@ export interface SuggestionOptions {
   limit?: number;
   /** The experiments the caller may read: nothing else is compared or proposed. */
   visible: ReadableSet;
+  /** The lineage datasets the caller may read: a hidden one is never compared or named. */
+  visibleDatasets: ReadableSet;
 }
 
 const DEFAULT_LIMIT = 5;
@@ -24,7 +27,7 @@ export class ParamSuggestionService {
 
   /** Starters for an existing experiment, from the other experiments like it. */
   async forExperiment(experimentId: string, options: SuggestionOptions): Promise<ParamSuggestions> {
-    const experiments = await readableExperimentProfiles(this.deps.store.db, options.visible);
+    const experiments = await this.profiles(options);
     const target = experiments.find((e) => e.experimentId === experimentId);
     if (!target) throw notFound(`No active experiment with id '${experimentId}'`);
     return this.suggest(target.profile, experiments, options, experimentId);
@@ -45,8 +48,21 @@ export class ParamSuggestionService {
     if (description.datasets.length === 0 && taskType === null && Object.keys(tags).length === 0) {
       throw invalid('Describe the experiment with at least one dataset, taskType or tag');
     }
-    const experiments = await readableExperimentProfiles(this.deps.store.db, options.visible);
+    const experiments = await this.profiles(options);
     return this.suggest({ datasets: description.datasets, taskType, tags }, experiments, options);
+  }
+
+  /** Readable experiments' profiles, without the datasets the caller may not read. */
+  private async profiles(options: SuggestionOptions) {
+    const [experiments, hidden] = await Promise.all([
+      readableExperimentProfiles(this.deps.store.db, options.visible),
+      hiddenDatasetNames(this.deps.store.db, options.visibleDatasets),
+    ]);
+    if (hidden.size === 0) return experiments;
+    return experiments.map((e) => ({
+      ...e,
+      profile: { ...e.profile, datasets: e.profile.datasets.filter((d) => !hidden.has(d)) },
+    }));
   }
 
   private async suggest(
