@@ -35,6 +35,7 @@ import { runDiffRoutes } from './native/run-diff-routes.js';
 import { runRequirementRoutes } from './native/run-requirement-routes.js';
 import { runRoutes } from './native/run-routes.js';
 import { searchRoutes } from './native/search-routes.js';
+import { suggestionRoutes } from './native/suggestion-routes.js';
 import { uiSupportRoutes } from './native/ui-support-routes.js';
 import { registerOpenApi } from './openapi.js';
 import { operationalRoutes } from './operational-routes.js';
@@ -145,6 +146,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(dependencyRoutes, { services });
       await v1.register(uiSupportRoutes, { services });
       await v1.register(searchRoutes, { services });
+      await v1.register(suggestionRoutes, { services });
       await v1.register(registryRoutes, { services });
       await v1.register(provenanceRoutes, { services });
       await v1.register(authRoutes, {

@@ -33,6 +33,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   webhooks: async () => (await import('./webhooks-command.js')).webhooksCommand(),
   requests: async () => (await import('./requests-command.js')).requestsCommand(),
   search: async () => (await import('./search-command.js')).searchCommand(),
+  'suggest-params': async () => (await import('./suggest-params-command.js')).suggestParamsCommand(),
 };
 
 async function main(argv: string[]): Promise<void> {

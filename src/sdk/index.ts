@@ -34,7 +34,12 @@ export {
 } from './policies.js';
 export { RegistryClient, type RegistryClientOptions } from './registry.js';
 export { DEFAULT_RETRY, type RetryOptions } from './retry-policy.js';
-export { SearchClient, type SearchClientOptions, type SearchOptions } from './search.js';
+export {
+  SearchClient,
+  type SearchClientOptions,
+  type SearchOptions,
+  type SuggestionOptions,
+} from './search.js';
 export type {
   ArtifactFile,
   DatasetInput,
@@ -59,7 +64,10 @@ export type { WireMetricChange as MetricChange, WireRunDiff as RunDiff } from '.
 export type {
   Completion,
   CompletionKind,
+  ParamSuggestion,
+  ParamSuggestions,
   SearchEntityType,
   SearchHit,
   SearchResults,
+  SimilarModels,
 } from './wire/search-shapes.js';

@@ -1,8 +1,17 @@
 import { type FetchFunction, HttpClient } from './http-client.js';
 import { DEFAULT_RETRY, type RetryOptions } from './retry-policy.js';
-import type { Completion, CompletionKind, SearchEntityType, SearchResults } from './wire/search-shapes.js';
+import { apiPath } from './url-path.js';
+import type {
+  Completion,
+  CompletionKind,
+  ParamSuggestions,
+  SearchEntityType,
+  SearchResults,
+  SimilarModels,
+} from './wire/search-shapes.js';
 
-/** Typed client of Mnemo's discovery search (`/api/v1/search`): one search across every entity, and completion. */
+/** Typed client of Mnemo's discovery search (`/api/v1/search`): one search across every entity, completion and
+ * experiment starters. */
 
 export interface SearchOptions {
   /** Only these entity types (the type counts still cover every type). */
@@ -57,4 +66,43 @@ export class SearchClient {
     return (await this.http.request<{ completions: Completion[] }>('GET', `/search/autocomplete?${params}`))
       .completions;
   }
+
+  /** Params of the best finished runs of experiments similar to this one (by datasets, task type and tags). */
+  async suggestedParams(experimentId: string, options: SuggestionOptions = {}): Promise<ParamSuggestions> {
+    const query = suggestionQuery(options).toString();
+    const path = apiPath`/experiments/${experimentId}/suggested-params`;
+    return this.http.request('GET', query === '' ? path : `${path}?${query}`);
+  }
+
+  /** Params of the best runs of past experiments on these datasets, task type or tags (`key=value`). */
+  async suggestedParamsFor(
+    description: { datasets?: string[]; taskType?: string; tags?: string[] },
+    options: SuggestionOptions = {},
+  ): Promise<ParamSuggestions> {
+    const params = suggestionQuery(options);
+    for (const dataset of description.datasets ?? []) params.append('dataset', dataset);
+    if (description.taskType !== undefined) params.set('taskType', description.taskType);
+    for (const tag of description.tags ?? []) params.append('tag', tag);
+    return this.http.request('GET', `/suggested-params?${params}`);
+  }
+
+  /** Registered models like this one (shared training datasets, features, task type, algorithm, tags), with why. */
+  async similarModels(name: string, options: { limit?: number } = {}): Promise<SimilarModels> {
+    const path = apiPath`/registered-models/${name}/similar`;
+    return this.http.request('GET', options.limit === undefined ? path : `${path}?limit=${options.limit}`);
+  }
+}
+
+export interface SuggestionOptions {
+  /** The metric to rank runs by; by default the one most similar experiments report. */
+  metric?: string;
+  /** Suggestions at most (1 to 50, 5 by default). */
+  limit?: number;
+}
+
+function suggestionQuery(options: SuggestionOptions): URLSearchParams {
+  const params = new URLSearchParams();
+  if (options.metric !== undefined) params.set('metric', options.metric);
+  if (options.limit !== undefined) params.set('limit', String(options.limit));
+  return params;
 }

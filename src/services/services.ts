@@ -25,7 +25,9 @@ import type { SigningKey } from './provenance/signing-key-source.js';
 import type { ApprovalSettings } from './registry/approvals/approval-service.js';
 import { RegistryService } from './registry/registry-service.js';
 import { DiscoveryService } from './search/discovery-service.js';
+import { ParamSuggestionService } from './search/param-suggestion-service.js';
 import { SearchIndexer } from './search/search-indexer.js';
+import { SimilarModelService } from './search/similar-model-service.js';
 import type { ServiceDeps } from './service-deps.js';
 import { ArtifactService } from './tracking/artifact-service.js';
 import { ExperimentOverviewService } from './tracking/experiment-overview-service.js';
@@ -62,6 +64,10 @@ export interface Services {
   lineageQueries: LineageQueryService;
   /** One search across every entity, with facets and completion (see search/). */
   discovery: DiscoveryService;
+  /** Experiment starters: params of the best runs of similar past experiments. */
+  paramSuggestions: ParamSuggestionService;
+  /** Registered models like a given one, each with why. */
+  similarModels: SimilarModelService;
   openLineage: OpenLineageIngestService;
   webhooks: WebhookServices;
   /** Sensitive values: what is sealed, and the background pass that moves them to the current key. */
@@ -185,6 +191,8 @@ export function createServices(options: {
     dependencies: new DependencyService(deps),
     lineageQueries: new LineageQueryService(deps),
     discovery: new DiscoveryService(deps),
+    paramSuggestions: new ParamSuggestionService(deps),
+    similarModels: new SimilarModelService(deps),
     openLineage: new OpenLineageIngestService({ ...deps, upstreamChanges: registry.revalidation }),
     webhooks,
     encryption: { sensitive, rotation: new EncryptionRotation({ ...deps, sensitive }) },

@@ -241,6 +241,10 @@ const spec: Record<string, Required> = {
   // Discovery: any signed-in caller, shown only what it may read.
   [`GET ${V}/search`]: 'signedIn',
   [`GET ${V}/search/autocomplete`]: 'signedIn',
+  // Experiment starters: one experiment's need its read; a described new one compares only readable experiments.
+  [`GET ${V}/experiments/:experimentId/suggested-params`]: 'reader',
+  [`GET ${V}/suggested-params`]: 'signedIn',
+  [`GET ${V}/registered-models/:name/similar`]: 'reader',
   [`GET ${V}/lineage/dataset-versions/:versionId/models`]: 'signedIn',
   [`GET ${V}/lineage/features/:name/dependents`]: 'signedIn',
   [`GET ${V}/lineage/model-versions/:modelId/:version/prov`]: 'reader',

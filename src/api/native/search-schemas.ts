@@ -48,3 +48,23 @@ export const CompletionsJson = Type.Object({
     }),
   ),
 });
+
+export const ParamSuggestionsJson = Type.Object({
+  metricKey: Type.Union([Type.String(), Type.Null()]),
+  suggestions: Type.Array(
+    Type.Object({
+      runId: Type.String(),
+      runName: Type.String(),
+      experimentId: Type.String(),
+      experimentName: Type.String(),
+      params: Type.Record(Type.String(), Type.String()),
+      metric: Type.Object({ key: Type.String(), value: Type.Number(), higherIsBetter: Type.Boolean() }),
+      similarity: Type.Number(),
+      reasons: Type.Array(Type.String()),
+    }),
+  ),
+});
+
+export const SimilarModelsJson = Type.Object({
+  models: Type.Array(Type.Object({ name: Type.String(), score: Type.Number(), reasons: Type.Array(Type.String()) })),
+});

@@ -10,7 +10,7 @@ import type {
 } from '../../sdk/wire/access-shapes.js';
 import type { RevalidationFlag } from '../../sdk/wire/registry-shapes.js';
 import type { WireRunDiff } from '../../sdk/wire/run-diff-shapes.js';
-import type { Completions, SearchResults } from '../../sdk/wire/search-shapes.js';
+import type { Completions, ParamSuggestions, SearchResults, SimilarModels } from '../../sdk/wire/search-shapes.js';
 import type {
   ArtifactFile,
   Experiment,
@@ -46,7 +46,7 @@ import type {
   SearchRunsBody,
   UpdateRunBody,
 } from './schemas.js';
-import type { CompletionsJson, SearchResultsJson } from './search-schemas.js';
+import type { CompletionsJson, ParamSuggestionsJson, SearchResultsJson, SimilarModelsJson } from './search-schemas.js';
 
 /**
  * The reply schemas are the source of the native API's shapes; the SDK, the web UI and the tests read them through
@@ -78,4 +78,6 @@ export type WireConformance = [
   Assert<Same<Static<typeof RevalidationFlagJson>, RevalidationFlag>>,
   Assert<Same<Static<typeof SearchResultsJson>, SearchResults>>,
   Assert<Same<Static<typeof CompletionsJson>, Completions>>,
+  Assert<Same<Static<typeof ParamSuggestionsJson>, ParamSuggestions>>,
+  Assert<Same<Static<typeof SimilarModelsJson>, SimilarModels>>,
 ];

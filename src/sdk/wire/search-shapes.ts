@@ -68,3 +68,28 @@ export interface Completion {
 export interface Completions {
   completions: Completion[];
 }
+
+/** One experiment starter: a past run's params, the metric it reached and why it was chosen. */
+export interface ParamSuggestion {
+  runId: string;
+  runName: string;
+  experimentId: string;
+  experimentName: string;
+  params: Record<string, string>;
+  metric: { key: string; value: number; higherIsBetter: boolean };
+  /** Weighted count of shared traits (dataset 3, task type 2, tag 1): higher is more alike. */
+  similarity: number;
+  reasons: string[];
+}
+
+/** `GET /api/v1/experiments/{id}/suggested-params` and `GET /api/v1/suggested-params`. */
+export interface ParamSuggestions {
+  /** The metric runs were ranked by; null when no similar run reports one. */
+  metricKey: string | null;
+  suggestions: ParamSuggestion[];
+}
+
+/** `GET /api/v1/registered-models/{name}/similar`: most similar first, each with why. */
+export interface SimilarModels {
+  models: { name: string; score: number; reasons: string[] }[];
+}
