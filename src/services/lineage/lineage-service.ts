@@ -229,14 +229,14 @@ export class LineageService {
       if (row.code_ref_id) {
         await recordEdge(scope, { from: nodeId('code_ref', row.code_ref_id), to: id, type: 'depends_on' }, now);
       }
-      const earlier = (await entities.listFeatureVersions(db, feature.feature_id)).filter(
-        (v) => v.feature_version_id !== row.feature_version_id,
+      const earlier = (await entities.featureVersionIds(db, feature.feature_id)).filter(
+        (versionId) => versionId !== row.feature_version_id,
       );
       if (earlier.length > 0) {
         await this.deps.upstreamChanges?.upstreamChanged(scope, {
           kind: 'new_feature_version',
           upstreamNodeId: id,
-          replacedNodeIds: earlier.map((v) => nodeId('feature_version', v.feature_version_id)),
+          replacedNodeIds: earlier.map((versionId) => nodeId('feature_version', versionId)),
         });
       }
       const result = featureVersionState(row, { name: input.name, inputs: input.inputDatasetVersionIds });

@@ -40,6 +40,16 @@ export async function listFeatureVersions(db: Executor, featureId: string): Prom
     .execute();
 }
 
+/** The ids of a feature's versions, in no particular order. */
+export async function featureVersionIds(db: Executor, featureId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('lineage_feature_versions')
+    .select('feature_version_id')
+    .where('feature_id', '=', featureId)
+    .execute();
+  return rows.map((r) => r.feature_version_id);
+}
+
 export async function insertFeatureVersion(db: Executor, row: LineageFeatureVersionsTable): Promise<void> {
   await db.insertInto('lineage_feature_versions').values(row).execute();
 }
