@@ -89,6 +89,39 @@ describe.each(backends)('discovery permissions on $name', (backend) => {
     );
   });
 
+  it('never names a restricted dataset in the facets of runs the caller may read, nor answers a filter on it', async () => {
+    const admin = (method: string, path: string, body?: unknown) =>
+      ok(callAs<Record<string, unknown>>(api.url, ADMIN_TOKEN, method, path, body));
+    const { experiment } = (await admin('POST', '/api/v1/experiments', { name: 'scoring-lab' })) as {
+      experiment: { experimentId: string };
+    };
+    const { run } = (await admin('POST', '/api/v1/runs', {
+      experimentId: experiment.experimentId,
+      runName: 'scoring-run',
+    })) as { run: { runId: string } };
+    for (const name of ['payroll', 'weather']) {
+      const registered = (await admin('POST', '/api/v1/lineage/dataset-versions', {
+        namespace: 'warehouse',
+        name,
+        version: 'v1',
+      })) as { nodeId: string };
+      await admin('POST', '/api/v1/lineage/edges', {
+        from: registered.nodeId,
+        to: `run:${run.runId}`,
+        type: 'consumed',
+      });
+    }
+    await admin('PUT', '/api/v1/restrictions', { dataset: 'warehouse:payroll', restricted: true });
+
+    const datasets = async (token: string) =>
+      (await as(token).search('q=scoring&type=run')).facets.terms.dataset?.map((t) => t.value).sort();
+    expect(await datasets(ADMIN_TOKEN)).toEqual(['payroll', 'weather']);
+    expect(await datasets(rita)).toEqual(['weather']);
+    expect((await as(rita).search('q=scoring&type=run')).total).toBe(1);
+    expect((await as(rita).search('facet=dataset=payroll')).total).toBe(0);
+    expect((await as(ADMIN_TOKEN).search('facet=dataset=payroll&type=run')).total).toBe(1);
+  });
+
   it('refuses callers that are not signed in', async () => {
     expect((await callAs(api.url, undefined, 'GET', '/api/v1/search?q=fraud')).status).toBe(401);
     expect((await callAs(api.url, undefined, 'GET', '/api/v1/search/autocomplete?prefix=f')).status).toBe(401);

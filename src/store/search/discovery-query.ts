@@ -54,11 +54,33 @@ export function visibleDocuments(visible: DiscoveryVisibility): RawBuilder<unkno
   return parts.length === 0 ? sql`1 = 1` : sql`(${sql.join(parts, sql` and `)})`;
 }
 
-function filterCondition(filter: DiscoveryFilter): RawBuilder<unknown> {
+/**
+ * Facet rows (as `alias`) that do not name a dataset the caller may not read. A run or version the caller may read
+ * can have consumed a restricted dataset; its name must not show in their facet counts, nor answer a filter on it.
+ * The facet holds the dataset's name only, so a name any unreadable dataset bears is withheld.
+ */
+function readableFacetValue(alias: string, visible: DiscoveryVisibility): RawBuilder<unknown> {
+  const datasets = visible.datasets;
+  if (datasets.kind === 'all') return sql`1 = 1`;
+  const hidden =
+    datasets.kind === 'allExcept'
+      ? datasets.ids.length === 0
+        ? undefined
+        : sql`ld.dataset_id in (${sql.join(datasets.ids)})`
+      : datasets.ids.length === 0
+        ? sql`1 = 1`
+        : sql`ld.dataset_id not in (${sql.join(datasets.ids)})`;
+  if (!hidden) return sql`1 = 1`;
+  const facet = sql.ref(`${alias}.facet`);
+  const value = sql.ref(`${alias}.value`);
+  return sql`not (${facet} = 'dataset' and ${value} in (select ld.name from lineage_datasets ld where ${hidden}))`;
+}
+
+function filterCondition(filter: DiscoveryFilter, visible: DiscoveryVisibility): RawBuilder<unknown> {
   switch (filter.kind) {
     case 'term':
       return sql`exists (select 1 from search_facets ff where ff.doc_id = d.doc_id and ff.facet = ${filter.facet}
-        and ff.value = ${filter.value})`;
+        and ff.value = ${filter.value} and ${readableFacetValue('ff', visible)})`;
     case 'time': {
       const column = sql.ref(`d.${filter.field}`);
       return sql.join(
@@ -82,7 +104,7 @@ function matched(db: Executor, criteria: DiscoveryCriteria, withTypes = true) {
   const conditions: RawBuilder<unknown>[] = [visibleDocuments(criteria.visible)];
   if (text) conditions.push(text.where);
   if (withTypes && criteria.types.length > 0) conditions.push(sql`d.entity_type in (${sql.join(criteria.types)})`);
-  for (const filter of criteria.filters) conditions.push(filterCondition(filter));
+  for (const filter of criteria.filters) conditions.push(filterCondition(filter, criteria.visible));
   return {
     from: sql`search_documents d ${text?.from ?? sql``}`,
     where: sql.join(conditions, sql` and `),
@@ -151,7 +173,7 @@ export async function facetSummary(
     union all
     select 'term', f.facet, f.value, count(*), ${none}, ${none}, ${none}, ${none}
     from search_facets f join m on m.doc_id = f.doc_id
-    where ${ofType} and f.facet in (${sql.join(termFacets)})
+    where ${ofType} and f.facet in (${sql.join(termFacets)}) and ${readableFacetValue('f', criteria.visible)}
     group by f.facet, f.value
     union all
     select * from (
