@@ -1,5 +1,6 @@
 import { type BackendName, createDatabase } from '../lib/databases.js';
 import { type ColumnBatch, openDirectWriter } from '../lib/direct-writer.js';
+import { digits, EPOCH, experimentRows } from '../lib/experiment-rows.js';
 import { HttpClient } from '../lib/http-client.js';
 import { loadRuns, METRICS_PER_RUN, PARAMS_PER_RUN, random, TAGS_PER_RUN } from '../lib/run-fixtures.js';
 import type { BenchContext, Scenario } from '../lib/scenario.js';
@@ -8,10 +9,8 @@ import { percentile, timeIterations } from '../lib/stats.js';
 
 const WARMUP = 5;
 const TARGET_MS = 20;
-const EPOCH = 1_700_000_000_000;
 const CHUNK = 20_000;
 /** Names carry six digits, so a prefix of all but the last digit matches exactly ten of them. */
-const digits = (i: number) => String(i).padStart(6, '0');
 
 interface KeysReply {
   params: string[];
@@ -181,21 +180,6 @@ function modelRows(start: number, count: number): ColumnBatch {
       { name: 'last_version', type: 'int', values: ids.map(() => 0) },
       { name: 'creation_time', type: 'bigint', values: ids.map((i) => EPOCH + i) },
       { name: 'last_updated_time', type: 'bigint', values: ids.map((i) => EPOCH + i) },
-    ],
-  };
-}
-
-function experimentRows(start: number, count: number): ColumnBatch {
-  const ids = Array.from({ length: count }, (_, k) => start + k);
-  return {
-    table: 'experiments',
-    columns: [
-      { name: 'experiment_id', type: 'text', values: ids.map((i) => `bench-${i}`) },
-      { name: 'name', type: 'text', values: ids.map((i) => `exp-${digits(i)}`) },
-      { name: 'artifact_location', type: 'text', values: ids.map((i) => `mlflow-artifacts:/bench-${i}`) },
-      { name: 'lifecycle_stage', type: 'text', values: ids.map(() => 'active') },
-      { name: 'creation_time', type: 'bigint', values: ids.map((i) => EPOCH + i) },
-      { name: 'last_update_time', type: 'bigint', values: ids.map((i) => EPOCH + i) },
     ],
   };
 }

@@ -1,5 +1,6 @@
 import { type BackendName, createDatabase } from '../lib/databases.js';
 import { type ColumnBatch, openDirectWriter } from '../lib/direct-writer.js';
+import { digits, EPOCH, experimentRows } from '../lib/experiment-rows.js';
 import { HttpClient } from '../lib/http-client.js';
 import { random } from '../lib/run-fixtures.js';
 import type { BenchContext, Scenario } from '../lib/scenario.js';
@@ -8,12 +9,10 @@ import { percentile, timeIterations } from '../lib/stats.js';
 
 const WARMUP = 5;
 const TARGET_MS = 20;
-const EPOCH = 1_700_000_000_000;
 const CHUNK = 10_000;
 /** Words the loaded descriptions draw from: each is in about 1 description in WORDS.length. */
 const WORDS = ['fraud', 'churn', 'payments', 'ranking', 'forecast', 'credit', 'vision', 'speech', 'pricing', 'risk'];
 const TEAMS = ['risk', 'growth', 'search', 'ads', 'platform'];
-const digits = (i: number) => String(i).padStart(6, '0');
 
 interface SearchReply {
   total: number;
@@ -184,21 +183,6 @@ function modelTagRows(start: number, count: number): ColumnBatch {
       { name: 'model_id', type: 'text', values: ids.map((i) => `bench-model-${i}`) },
       { name: 'key', type: 'text', values: ids.map(() => 'domain') },
       { name: 'value', type: 'text', values: ids.map((i) => WORDS[(i * 3) % WORDS.length]!) },
-    ],
-  };
-}
-
-function experimentRows(start: number, count: number): ColumnBatch {
-  const ids = Array.from({ length: count }, (_, k) => start + k);
-  return {
-    table: 'experiments',
-    columns: [
-      { name: 'experiment_id', type: 'text', values: ids.map((i) => `bench-${i}`) },
-      { name: 'name', type: 'text', values: ids.map((i) => `exp-${digits(i)}`) },
-      { name: 'artifact_location', type: 'text', values: ids.map((i) => `mlflow-artifacts:/bench-${i}`) },
-      { name: 'lifecycle_stage', type: 'text', values: ids.map(() => 'active') },
-      { name: 'creation_time', type: 'bigint', values: ids.map((i) => EPOCH + i) },
-      { name: 'last_update_time', type: 'bigint', values: ids.map((i) => EPOCH + i) },
     ],
   };
 }
