@@ -279,9 +279,7 @@ export class RevalidationService implements UpstreamChangeHandler {
     const db = this.deps.store.db;
     const model = await requireModel(db, name);
     await requireVersion(db, model, number);
-    const rows = options.includeCleared
-      ? await flags.flagRowsOf(db, model.model_id, number)
-      : await flags.openFlagRowsOf(db, model.model_id, number);
+    const rows = await flags.flagRowsOf(db, model.model_id, number, { openOnly: !options.includeCleared });
     return rows.map((row) => flags.flagOf(row, model.name));
   }
 

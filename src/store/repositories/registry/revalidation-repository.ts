@@ -36,32 +36,28 @@ export async function updateFlag(
   await db.updateTable('model_version_revalidations').set(changes).where('flag_id', '=', flagId).execute();
 }
 
-export async function openFlagRowsOf(
+/** A version's open flags (not yet cleared), oldest first. */
+export function openFlagRowsOf(
   db: Executor,
   modelId: string,
   version: number,
 ): Promise<ModelVersionRevalidationsTable[]> {
-  return db
-    .selectFrom('model_version_revalidations')
-    .selectAll()
-    .where('model_id', '=', modelId)
-    .where('version', '=', version)
-    .where('cleared_time', 'is', null)
-    .orderBy('raised_time')
-    .orderBy('flag_id')
-    .execute();
+  return flagRowsOf(db, modelId, version, { openOnly: true });
 }
 
+/** A version's flags, cleared ones too unless `openOnly`, oldest first. */
 export async function flagRowsOf(
   db: Executor,
   modelId: string,
   version: number,
+  options: { openOnly?: boolean } = {},
 ): Promise<ModelVersionRevalidationsTable[]> {
   return db
     .selectFrom('model_version_revalidations')
     .selectAll()
     .where('model_id', '=', modelId)
     .where('version', '=', version)
+    .$if(options.openOnly === true, (q) => q.where('cleared_time', 'is', null))
     .orderBy('raised_time')
     .orderBy('flag_id')
     .execute();
