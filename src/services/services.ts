@@ -188,7 +188,7 @@ export function createServices(options: {
     policies: new PolicyService(policyDeps),
     provenance,
     lineage: new LineageService({ ...deps, upstreamChanges: registry.revalidation }),
-    dependencies: new DependencyService(deps),
+    dependencies: new DependencyService({ ...deps, upstreamChanges: registry.revalidation }),
     lineageQueries: new LineageQueryService(deps),
     discovery: new DiscoveryService(deps),
     paramSuggestions: new ParamSuggestionService(deps),

@@ -4,6 +4,7 @@ import { coDeploymentConflicts } from '../../domain/dependencies/co-deployment.j
 import { type CompatibilityResult, checkCompatibility } from '../../domain/dependencies/compatibility.js';
 import { type DeclarationConflict, declarationConflicts } from '../../domain/dependencies/declaration-conflicts.js';
 import type { DeclaredDependencies, DeclaredDependency } from '../../domain/dependencies/declared-dependency.js';
+import { changesTouching } from '../../domain/dependencies/environment-change.js';
 import { reportedPackageMap } from '../../domain/dependencies/environment-report.js';
 import { providedEnvironment } from '../../domain/dependencies/provided-environment.js';
 import {
@@ -175,8 +176,72 @@ export class DependencyService {
         entityId: target.target_id,
         state: deploymentTargetState({ ...target, environment_id: environmentId }),
       });
+      if (previous && target.environment_id) {
+        await this.flagTouchedDeployments(scope, {
+          targetId: target.target_id,
+          targetName: target.name,
+          version: row.version,
+          before: { id: target.environment_id, spec: previous },
+          after: { id: environmentId, spec },
+        });
+      }
       return { ...environmentView(target.name, row, spec), changed: true };
     });
+  }
+
+  /**
+   * Flags for revalidation the model versions deployed on a target whose environment changed in something they
+   * declare (a package they name moved, appeared or went away; the runtime, when they declare one). Versions that
+   * declare nothing are not flagged: nothing says the change concerns them.
+   */
+  private async flagTouchedDeployments(
+    scope: WriteScope,
+    change: {
+      targetId: string;
+      targetName: string;
+      version: number;
+      before: { id: string; spec: EnvironmentSpec };
+      after: { id: string; spec: EnvironmentSpec };
+    },
+  ): Promise<void> {
+    const revalidation = this.deps.upstreamChanges;
+    if (!revalidation) return;
+    const targetNode = nodeId('deployment_target', change.targetId);
+    const environmentNode = nodeId('environment', change.after.id);
+    const seen = new Set<string>();
+    for (const deployment of await declared.listLiveDeployments(scope.db, [change.targetId])) {
+      const versionNode = deployment.model_version_node;
+      if (seen.has(versionNode)) continue;
+      seen.add(versionNode);
+      const entity = versionNode.slice(versionNode.indexOf(':') + 1);
+      const modelId = entity.slice(0, entity.lastIndexOf('/'));
+      const version = Number(entity.slice(entity.lastIndexOf('/') + 1));
+      const row = await declared.findDeclared(scope.db, modelId, version);
+      if (!row) continue;
+      const touched = changesTouching(
+        (JSON.parse(row.document) as StoredDocument).dependencies,
+        change.before.spec,
+        change.after.spec,
+      );
+      if (touched.length === 0) continue;
+      const deploymentNode = nodeId('deployment', deployment.deployment_id);
+      await revalidation.flagVersion(scope, {
+        modelId,
+        version,
+        cause: {
+          kind: 'environment_change',
+          upstreamNodeId: environmentNode,
+          upstreamLabel: `${change.targetName} environment v${change.version}`,
+          replacedNodeId: nodeId('environment', change.before.id),
+          description: `The environment of deployment target ${change.targetName} changed: ${touched.join(', ')}`,
+        },
+        path: [
+          { from: environmentNode, to: targetNode, type: 'depends_on', runId: null },
+          { from: versionNode, to: deploymentNode, type: 'deployed_to', runId: null },
+          { from: deploymentNode, to: targetNode, type: 'deployed_to', runId: null },
+        ],
+      });
+    }
   }
 
   /** The target's environment now, or the one in force at `at` (milliseconds since the epoch). */
