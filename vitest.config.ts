@@ -33,6 +33,7 @@ export default defineConfig({
         test: {
           name: 'int',
           include: ['test/**/*.test.ts'],
+          globalSetup: ['test/support/global-setup.ts'],
           exclude: [...configDefaults.exclude, ...UNIT_TESTS_OUTSIDE_SRC],
         },
       },

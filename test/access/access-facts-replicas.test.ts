@@ -23,7 +23,7 @@ describe.each(backends)('kept access facts across replicas on $name', (backend) 
   const readExperiment = (token: string) => callAs(second, token, 'GET', `/api/v1/experiments/${experimentId}`);
 
   beforeAll(async () => {
-    const db = await backend.create();
+    const db = await backend.createMigrated();
     drop = db.drop;
     artifacts = await mkdtemp(join(tmpdir(), 'mnemo-access-facts-'));
     for (let i = 0; i < 2; i++) {

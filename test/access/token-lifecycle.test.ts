@@ -20,7 +20,7 @@ describe.each(backends)('tokens and refusals on $name', (backend) => {
   let second = '';
 
   beforeAll(async () => {
-    const db = await backend.create();
+    const db = await backend.createMigrated();
     drop = db.drop;
     uri = db.uri;
     artifacts = await mkdtemp(join(tmpdir(), 'mnemo-access-'));

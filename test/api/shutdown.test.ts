@@ -9,7 +9,7 @@ import { backends } from '../support/backends.js';
 
 describe.each(backends)('server shutdown on $name', (backend) => {
   it('finishes closing after the grace period even while a client stalls reading a large download', async () => {
-    const db = await backend.create();
+    const db = await backend.createMigrated();
     const artifacts = await mkdtemp(join(tmpdir(), 'mnemo-shutdown-'));
     const server = await startServer({
       host: '127.0.0.1',

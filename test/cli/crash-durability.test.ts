@@ -7,7 +7,7 @@ import { startCliServer, stopped } from '../support/cli-server.js';
 
 describe.each(backends)('durability across a crash on $name', (backend) => {
   it('keeps every point the server acknowledged when the process is killed', async () => {
-    const db = await backend.create();
+    const db = await backend.createMigrated();
     const dir = await mkdtemp(join(tmpdir(), 'mnemo-crash-'));
     const args = ['--port', '0', '--backend-store-uri', db.uri, '--artifacts-destination', dir];
     try {

@@ -13,7 +13,6 @@ import { auditVerify } from '../../src/cli/audit-command.js';
 import { parseBackendUri } from '../../src/domain/config/backend-uri.js';
 import { openPostgres } from '../../src/store/dialect/postgres.js';
 import { openSqlite } from '../../src/store/dialect/sqlite.js';
-import { openStore } from '../../src/store/open-store.js';
 import { backends } from '../support/backends.js';
 
 const root = join(import.meta.dirname, '../..');
@@ -112,10 +111,9 @@ describe.each(backends)('read-only commands on an existing $name store', (backen
   let uri: string;
   let drop: () => Promise<void>;
   beforeAll(async () => {
-    const created = await backend.create();
+    const created = await backend.createMigrated();
     uri = created.uri;
     drop = created.drop;
-    await (await openStore(uri)).close();
   });
   afterAll(() => drop());
 

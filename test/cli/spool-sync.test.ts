@@ -229,7 +229,7 @@ describe.each(backends)('a server lost while the command runs, on $name', (backe
   it('spools the rest of the run, and sync completes the run the server already has', {
     timeout: 4 * CLI_TIMEOUT,
   }, async () => {
-    const db = await backend.create();
+    const db = await backend.createMigrated();
     const dir = await mkdtemp(join(tmpdir(), 'mnemo-spool-lost-'));
     const flag = join(dir, 'go');
     const config = {

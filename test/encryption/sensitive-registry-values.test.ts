@@ -132,7 +132,7 @@ describe.each(backends)('sensitive registry tags and metadata fields are stored 
   };
 
   beforeAll(async () => {
-    const db = await backend.create();
+    const db = await backend.createMigrated();
     uri = db.uri;
     drop = db.drop;
     artifacts = await mkdtemp(join(tmpdir(), 'mnemo-test-artifacts-'));

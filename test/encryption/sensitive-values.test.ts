@@ -115,7 +115,7 @@ describe.each(backends)('sensitive params and tags are stored encrypted on $name
   };
 
   beforeAll(async () => {
-    const db = await backend.create();
+    const db = await backend.createMigrated();
     uri = db.uri;
     drop = db.drop;
     artifacts = await mkdtemp(join(tmpdir(), 'mnemo-test-artifacts-'));

@@ -6,16 +6,16 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Mnemo } from '../../src/sdk/index.js';
 import { backends } from '../support/backends.js';
+import { TYPESCRIPT_NODE_ARGS } from '../support/mnemo-cli.js';
 import { useTestServer } from '../support/test-server.js';
 import { startFaultProxy } from './fault-proxy.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const SDK = pathToFileURL(join(ROOT, 'src/sdk/index.ts')).href;
 
 function runScript(file: string, url: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
-    const child = spawn(TSX, [file, url], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...TYPESCRIPT_NODE_ARGS, file, url], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {

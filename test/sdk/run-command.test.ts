@@ -8,10 +8,10 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Mnemo } from '../../src/sdk/index.js';
 import { backends } from '../support/backends.js';
+import { TYPESCRIPT_NODE_ARGS } from '../support/mnemo-cli.js';
 import { useTestServer } from '../support/test-server.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const MAIN = join(ROOT, 'src/cli/main.ts');
 const exec = promisify(execFile);
 // Each test starts the CLI from its TypeScript sources, which takes seconds on a busy machine.
@@ -40,7 +40,11 @@ function mnemo(
     ...extraEnv,
   };
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(TSX, [MAIN, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...TYPESCRIPT_NODE_ARGS, MAIN, ...args], {
+      cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let announced = false;

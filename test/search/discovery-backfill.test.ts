@@ -10,7 +10,7 @@ import { backends } from '../support/backends.js';
 /** Rows the index has no document for (from before it, or written behind the server's back) are indexed at start. */
 describe.each(backends)('discovery backfill on $name', (backend) => {
   it('indexes existing rows when the server starts', { timeout: 60_000 }, async () => {
-    const { uri, drop } = await backend.create();
+    const { uri, drop } = await backend.createMigrated();
     const artifacts = await mkdtemp(join(tmpdir(), 'mnemo-backfill-'));
     const start = () =>
       startServer({ host: '127.0.0.1', port: 0, backendStoreUri: uri, artifactsDestination: artifacts });

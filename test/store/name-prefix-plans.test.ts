@@ -33,7 +33,7 @@ describe.each(backends)('name prefix search plans on $name', (backend) => {
   let store: Store;
 
   beforeAll(async () => {
-    database = await backend.create();
+    database = await backend.createMigrated();
     store = await openStore(database.uri);
     const ids = Array.from({ length: NAMES }, (_, i) => i);
     for (let start = 0; start < NAMES; start += 500) {

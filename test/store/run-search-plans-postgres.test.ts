@@ -2,7 +2,6 @@ import { type CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseOrderBy, parseRunFilter } from '../../src/domain/search/filter-parser.js';
-import { openStore } from '../../src/store/open-store.js';
 import type { Database } from '../../src/store/schema.js';
 import { searchRunRows } from '../../src/store/search/run-search-query.js';
 import { backends } from '../support/backends.js';
@@ -21,9 +20,8 @@ describe.skipIf(!backends.some((b) => b.name === 'postgres'))('run search plans 
   const issued: CompiledQuery[] = [];
 
   beforeAll(async () => {
-    const created = await backends.find((b) => b.name === 'postgres')!.create();
+    const created = await backends.find((b) => b.name === 'postgres')!.createMigrated();
     drop = created.drop;
-    await (await openStore(created.uri)).close();
     pool = new pg.Pool({ connectionString: created.uri, max: 1 });
     db = new Kysely<Database>({
       dialect: new PostgresDialect({ pool }),

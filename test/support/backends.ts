@@ -1,13 +1,31 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { inject } from 'vitest';
+import { openStore } from '../../src/store/open-store.js';
+import { adminQuery, type DatabaseTemplates } from './database-templates.js';
 
 export interface TestBackend {
   name: 'sqlite' | 'postgres';
   /** Creates a fresh, empty database and returns its URI and how to get rid of it. */
-  create(): Promise<{ uri: string; drop(): Promise<void> }>;
+  create(): Promise<CreatedDatabase>;
+  /** Creates a fresh database at the latest schema: a copy of the run's template, or migrated here without one. */
+  createMigrated(): Promise<CreatedDatabase>;
+}
+
+export interface CreatedDatabase {
+  uri: string;
+  drop(): Promise<void>;
+}
+
+function templates(): DatabaseTemplates | undefined {
+  return inject('databaseTemplates');
+}
+
+async function migratedHere(created: CreatedDatabase): Promise<CreatedDatabase> {
+  await (await openStore(created.uri)).close();
+  return created;
 }
 
 const sqlite: TestBackend = {
@@ -16,28 +34,29 @@ const sqlite: TestBackend = {
     const dir = await mkdtemp(join(tmpdir(), 'mnemo-test-db-'));
     return { uri: `sqlite:///${join(dir, 'mnemo.db')}`, drop: () => rm(dir, { recursive: true, force: true }) };
   },
+  async createMigrated() {
+    const template = templates()?.sqlite;
+    if (!template) return migratedHere(await this.create());
+    const dir = await mkdtemp(join(tmpdir(), 'mnemo-test-db-'));
+    await copyFile(template, join(dir, 'mnemo.db'));
+    return { uri: `sqlite:///${join(dir, 'mnemo.db')}`, drop: () => rm(dir, { recursive: true, force: true }) };
+  },
 };
 
 function postgres(adminUrl: string): TestBackend {
+  async function created(template?: string): Promise<CreatedDatabase> {
+    const name = `mnemo_test_${randomBytes(6).toString('hex')}`;
+    await adminQuery(adminUrl, template ? `create database ${name} template ${template}` : `create database ${name}`);
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    return { uri: url.toString(), drop: () => adminQuery(adminUrl, `drop database if exists ${name} with (force)`) };
+  }
   return {
     name: 'postgres',
-    async create() {
-      const name = `mnemo_test_${randomBytes(6).toString('hex')}`;
-      const admin = new pg.Client({ connectionString: adminUrl });
-      await admin.connect();
-      await admin.query(`create database ${name}`);
-      await admin.end();
-      const url = new URL(adminUrl);
-      url.pathname = `/${name}`;
-      return {
-        uri: url.toString(),
-        async drop() {
-          const client = new pg.Client({ connectionString: adminUrl });
-          await client.connect();
-          await client.query(`drop database if exists ${name} with (force)`);
-          await client.end();
-        },
-      };
+    create: () => created(),
+    async createMigrated() {
+      const template = templates()?.postgres;
+      return template ? created(template) : migratedHere(await created());
     },
   };
 }

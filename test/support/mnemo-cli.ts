@@ -1,11 +1,15 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const MAIN = join(ROOT, 'src/cli/main.ts');
+/**
+ * Node's arguments that run a TypeScript entry point from any working directory: one process with tsx's loader,
+ * rather than the tsx command, which starts a second Node process under itself.
+ */
+export const TYPESCRIPT_NODE_ARGS = ['--import', pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href];
 /** Each call starts the CLI from its TypeScript sources, which takes seconds on a busy machine. */
 export const CLI_TIMEOUT = 120_000;
 
@@ -30,7 +34,7 @@ export function runMnemo(
     Object.entries(process.env).filter(([key]) => !key.startsWith('MLFLOW_') && !key.startsWith('MNEMO_')),
   );
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(TSX, [MAIN, ...args], {
+    const child = spawn(process.execPath, [...TYPESCRIPT_NODE_ARGS, MAIN, ...args], {
       cwd,
       env: { ...inherited, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

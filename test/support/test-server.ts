@@ -22,7 +22,7 @@ export function useTestServer(
   const handle = {} as TestServer;
   let drop: () => Promise<void>;
   beforeAll(async () => {
-    const db = await backend.create();
+    const db = await backend.createMigrated();
     drop = db.drop;
     handle.artifactsDir = await mkdtemp(join(tmpdir(), 'mnemo-test-artifacts-'));
     handle.backendUri = db.uri;

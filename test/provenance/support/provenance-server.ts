@@ -39,7 +39,7 @@ export function useProvenanceServer(backend: TestBackend, config: Partial<Server
     handle.url = handle.server.url;
   };
   beforeAll(async () => {
-    const db = await backend.create();
+    const db = await backend.createMigrated();
     drop = db.drop;
     handle.backendUri = db.uri;
     handle.dir = await mkdtemp(join(tmpdir(), 'mnemo-provenance-'));
