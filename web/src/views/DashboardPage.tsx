@@ -49,7 +49,8 @@ export function DashboardPage() {
       </div>
       <ExperimentTabs experimentId={experimentId} />
       <DashboardControls
-        key={`${metrics.join(',')}|${window}|${z}`}
+        // Filled again once the server has named its defaults (the most-logged metrics, window and threshold).
+        key={`${metrics.join(',')}|${window}|${z}|${data ? 'answered' : ''}`}
         metrics={data && metrics.length === 0 ? data.metrics.map((m) => m.key) : metrics}
         window={window || (data ? String(data.window) : '')}
         z={z || (data ? String(data.threshold) : '')}
