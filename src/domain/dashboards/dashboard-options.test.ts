@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { completenessByDay } from './completeness-trend.js';
 import { parseDashboardOptions } from './dashboard-options.js';
+import { runsByUser } from './runs-by-user.js';
 
 describe('dashboard options', () => {
   it('defaults to a window of 20 and z 3.5, and reads a metric list', () => {
@@ -15,7 +16,7 @@ describe('dashboard options', () => {
   it.each([
     [{ window: '0' }, /window/],
     [{ window: '4' }, /window/],
-    [{ window: '1001' }, /window/],
+    [{ window: '201' }, /window/],
     [{ window: 'abc' }, /window/],
     [{ window: '2.5' }, /window/],
     [{ z: '0' }, /z must/],
@@ -43,6 +44,24 @@ describe('completeness by day', () => {
     ).toEqual([
       { day, judged: 3, complete: 2, share: 2 / 3 },
       { day: 3 * day, judged: 2, complete: 1, share: 0.5 },
+    ]);
+  });
+});
+
+describe('runs by user', () => {
+  it('counts runs, finished and failed per user, most runs first', () => {
+    expect(
+      runsByUser([
+        { userId: 'bo', status: 'FINISHED' },
+        { userId: 'al', status: 'FAILED' },
+        { userId: 'cy', status: 'RUNNING' },
+        { userId: 'al', status: 'FINISHED' },
+        { userId: 'bo', status: 'KILLED' },
+      ]),
+    ).toEqual([
+      { userId: 'al', runs: 2, finished: 1, failed: 1 },
+      { userId: 'bo', runs: 2, finished: 1, failed: 0 },
+      { userId: 'cy', runs: 1, finished: 0, failed: 0 },
     ]);
   });
 });

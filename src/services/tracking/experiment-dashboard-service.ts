@@ -2,14 +2,10 @@ import { isReadable, type ReadableSet } from '../../domain/access/readable-set.j
 import { flagAnomalies, type MetricPoint, MIN_HISTORY } from '../../domain/dashboards/anomaly-flags.js';
 import { completenessByDay } from '../../domain/dashboards/completeness-trend.js';
 import { type DashboardOptions, MAX_METRICS } from '../../domain/dashboards/dashboard-options.js';
+import { runsByUser } from '../../domain/dashboards/runs-by-user.js';
 import { notFound } from '../../domain/errors.js';
 import { DATA_QUALITY_TAG } from '../../domain/tracking/run-requirements.js';
-import type {
-  WireExperimentDashboard,
-  WireFailedCheck,
-  WireMetricTrend,
-  WireRunsByUser,
-} from '../../sdk/wire/dashboard-shapes.js';
+import type { WireExperimentDashboard, WireFailedCheck, WireMetricTrend } from '../../sdk/wire/dashboard-shapes.js';
 import * as dashboard from '../../store/repositories/experiment-dashboard-repository.js';
 import { findExperimentRow } from '../../store/repositories/experiment-repository.js';
 import type { ServiceDeps } from '../service-deps.js';
@@ -135,16 +131,6 @@ export class ExperimentDashboardService {
       }),
     );
 
-    const users = new Map<string, WireRunsByUser>();
-    for (const run of runs) {
-      const entry = users.get(run.userId) ?? { userId: run.userId, runs: 0, finished: 0, failed: 0 };
-      entry.runs += 1;
-      if (run.status === 'FINISHED') entry.finished += 1;
-      if (run.status === 'FAILED') entry.failed += 1;
-      users.set(run.userId, entry);
-    }
-    const runsByUser = [...users.values()].sort((a, b) => b.runs - a.runs || (a.userId < b.userId ? -1 : 1));
-
     return {
       experimentId,
       window: options.window,
@@ -157,7 +143,7 @@ export class ExperimentDashboardService {
       anomalies,
       failedChecks,
       completeness,
-      runsByUser,
+      runsByUser: runsByUser(runs),
     };
   }
 }
