@@ -23,6 +23,7 @@ import { ssoRoutes } from './native/access/sso-routes.js';
 import { tokenRoutes } from './native/access/token-routes.js';
 import { userRoutes } from './native/access/user-routes.js';
 import { artifactRoutes } from './native/artifact-routes.js';
+import { dashboardRoutes } from './native/dashboard-routes.js';
 import { dependencyRoutes } from './native/dependencies/dependency-routes.js';
 import { encryptionRoutes } from './native/encryption-routes.js';
 import { experimentRoutes } from './native/experiment-routes.js';
@@ -145,6 +146,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(lineageRoutes, { services });
       await v1.register(dependencyRoutes, { services });
       await v1.register(uiSupportRoutes, { services });
+      await v1.register(dashboardRoutes, { services });
       await v1.register(searchRoutes, { services });
       await v1.register(suggestionRoutes, { services });
       await v1.register(registryRoutes, { services });

@@ -60,6 +60,11 @@ export {
   type WebhookInput,
   WebhooksClient,
 } from './webhooks.js';
+export type {
+  WireAnomalyFlag as AnomalyFlag,
+  WireExperimentDashboard as ExperimentDashboard,
+  WireFailedCheck as FailedCheck,
+} from './wire/dashboard-shapes.js';
 export type { WireMetricChange as MetricChange, WireRunDiff as RunDiff } from './wire/run-diff-shapes.js';
 export type {
   Completion,

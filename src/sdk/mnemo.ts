@@ -17,6 +17,7 @@ import type {
   SearchRunsOptions,
 } from './types.js';
 import { apiPath, encodeArtifactPath, withQuery } from './url-path.js';
+import type { WireExperimentDashboard } from './wire/dashboard-shapes.js';
 import type { WireRunDiff } from './wire/run-diff-shapes.js';
 import type { MetricHistory, WireMetric, WireRun } from './wire/shapes.js';
 
@@ -222,6 +223,22 @@ export class Mnemo {
   /** What differs between two runs: params, metrics (final and best), tags, code, environment and data. */
   async diffRuns(runIdA: string, runIdB: string): Promise<WireRunDiff> {
     return this.http.request<WireRunDiff>('GET', withQuery('/runs/diff', { a: runIdA, b: runIdB }));
+  }
+
+  /**
+   * An experiment's dashboard: trends of `metrics` (default: the most-logged keys) across runs, runs whose value lies
+   * beyond `z` robust z-scores of the `window` earlier finished runs, failed checks, completeness and runs per user.
+   */
+  async experimentDashboard(
+    experimentId: string,
+    options: { metrics?: string[]; window?: number; z?: number } = {},
+  ): Promise<WireExperimentDashboard> {
+    const path = withQuery(apiPath`/experiments/${experimentId}/dashboard`, {
+      metrics: options.metrics?.join(','),
+      window: options.window === undefined ? undefined : String(options.window),
+      z: options.z === undefined ? undefined : String(options.z),
+    });
+    return this.http.request<WireExperimentDashboard>('GET', path);
   }
 
   /** An MLflow 3 LoggedModel, with its files and the registered versions made from it. */

@@ -30,6 +30,7 @@ import { SearchIndexer } from './search/search-indexer.js';
 import { SimilarModelService } from './search/similar-model-service.js';
 import type { ServiceDeps } from './service-deps.js';
 import { ArtifactService } from './tracking/artifact-service.js';
+import { ExperimentDashboardService } from './tracking/experiment-dashboard-service.js';
 import { ExperimentOverviewService } from './tracking/experiment-overview-service.js';
 import { ExperimentService } from './tracking/experiment-service.js';
 import { LoggedModelService } from './tracking/logged-model-service.js';
@@ -54,6 +55,8 @@ export interface Services {
   metricHistory: MetricHistoryService;
   artifacts: ArtifactService;
   experimentOverview: ExperimentOverviewService;
+  /** Trends, anomaly flags and failed checks over an experiment's runs (read-only). */
+  experimentDashboard: ExperimentDashboardService;
   registry: RegistryService;
   /** Promotion policies and the gate that evaluates them without changing anything. */
   policies: PolicyService;
@@ -184,6 +187,7 @@ export function createServices(options: {
     metricHistory: new MetricHistoryService(deps),
     artifacts: new ArtifactService(deps),
     experimentOverview: new ExperimentOverviewService(deps),
+    experimentDashboard: new ExperimentDashboardService(deps),
     registry,
     policies: new PolicyService(policyDeps),
     provenance,

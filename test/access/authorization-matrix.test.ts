@@ -122,6 +122,7 @@ const spec: Record<string, Required> = {
   [`DELETE ${V}/experiments/:experimentId/tags/:key`]: 'editor',
   [`POST ${V}/experiments/activity`]: 'reader',
   [`GET ${V}/experiments/:experimentId/keys`]: 'reader',
+  [`GET ${V}/experiments/:experimentId/dashboard`]: 'reader',
   [`POST ${V}/runs`]: 'editor',
   [`POST ${V}/runs/search`]: 'reader',
   [`POST ${V}/runs/get`]: 'reader',

@@ -15,6 +15,7 @@ import { PermissionsPage } from './views/admin/PermissionsPage.js';
 import { TeamsPage } from './views/admin/TeamsPage.js';
 import { TokensPage } from './views/admin/TokensPage.js';
 import { UsersPage } from './views/admin/UsersPage.js';
+import { DashboardPage } from './views/DashboardPage.js';
 import { ExperimentPage } from './views/ExperimentPage.js';
 import { ExperimentsPage } from './views/ExperimentsPage.js';
 import { AuditPage } from './views/governance/AuditPage.js';
@@ -38,6 +39,7 @@ const router = createBrowserRouter([
     children: [
       { path: '/', element: <ExperimentsPage /> },
       { path: '/experiments/:experimentId', element: <ExperimentPage /> },
+      { path: '/experiments/:experimentId/dashboard', element: <DashboardPage /> },
       // The run and comparison pages carry the charting code; loaded on first visit, they keep it out of the
       // bundle every page waits for before it can ask the server for anything.
       {

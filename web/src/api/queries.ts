@@ -22,6 +22,8 @@ export const queryKeys = {
   experiment: (id: string) => ['experiment', id] as const,
   experimentKeys: (id: string) => ['experiment', id, 'keys'] as const,
   experimentRuns: (id: string) => ['experiment', id, 'runs'] as const,
+  experimentDashboard: (id: string, metrics: string[], window: string, z: string) =>
+    ['experiment', id, 'dashboard', metrics, window, z] as const,
   runSearch: (id: string, filter: string, orderBy: string[]) => ['experiment', id, 'runs', filter, orderBy] as const,
   run: (id: string) => ['run', id] as const,
   runLineage: (id: string, inputDigests: string[]) => ['run', id, 'lineage', inputDigests] as const,

@@ -67,6 +67,12 @@ export interface NotificationItem {
   readAt: number | null;
 }
 export type {
+  WireAnomalyFlag as AnomalyFlag,
+  WireExperimentDashboard as ExperimentDashboard,
+  WireFailedCheck as FailedCheck,
+  WireMetricTrend as MetricTrend,
+} from '../../../src/sdk/wire/dashboard-shapes.js';
+export type {
   Completion,
   SearchEntityType,
   SearchFacetValue,

@@ -3,6 +3,7 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ApiError, api } from '../api/client.js';
 import { queryKeys } from '../api/queries.js';
 import { ColumnPicker } from '../components/ColumnPicker.js';
+import { ExperimentTabs } from '../components/ExperimentTabs.js';
 import { FilterBar } from '../components/FilterBar.js';
 import { FirstRunHelp } from '../components/FirstRunHelp.js';
 import { GroupByControl } from '../components/GroupByControl.js';
@@ -100,6 +101,7 @@ export function ExperimentPage() {
           {pages.loading && pages.rows.length > 0 ? ' (loading more…)' : ''}
         </span>
       </div>
+      <ExperimentTabs experimentId={experimentId} />
       <div className="toolbar">
         <FilterBar value={filter} fields={fields} onApply={setFilter} error={filterError} />
         <ColumnPicker keys={keys.data} columns={columnIds} onChange={setColumnIds} />

@@ -1,0 +1,83 @@
+import { Type } from '@sinclair/typebox';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+const RunStatus = Type.Union(
+  (['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'] as const).map((s) => Type.Literal(s)),
+);
+
+/** Checked loosely here and exactly by parseDashboardOptions, which says what was wrong in words. */
+export const DashboardQuery = Type.Object(
+  {
+    metrics: Type.Optional(Type.String({ maxLength: 2000, description: 'comma-separated metric keys, at most 6' })),
+    window: Type.Optional(
+      Type.String({ maxLength: 20, description: 'earlier finished runs each run is judged against' }),
+    ),
+    z: Type.Optional(Type.String({ maxLength: 20, description: 'robust z-score above which a run is flagged' })),
+  },
+  { additionalProperties: false },
+);
+
+export const ExperimentDashboardJson = Type.Object({
+  experimentId: Type.String(),
+  window: Type.Number(),
+  threshold: Type.Number(),
+  minHistory: Type.Number(),
+  runCount: Type.Number(),
+  maxRuns: Type.Number(),
+  truncated: Type.Boolean(),
+  metrics: Type.Array(
+    Type.Object({
+      key: Type.String(),
+      points: Type.Array(
+        Type.Object({
+          runId: Type.String(),
+          runName: Type.String(),
+          status: RunStatus,
+          startTime: Type.Number(),
+          value: Type.Number(),
+        }),
+      ),
+    }),
+  ),
+  anomalies: Type.Array(
+    Type.Object({
+      runId: Type.String(),
+      runName: Type.String(),
+      metric: Type.String(),
+      value: Type.Number(),
+      startTime: Type.Number(),
+      median: Type.Number(),
+      mad: Type.Number(),
+      z: Nullable(Type.Number()),
+      basis: Type.Union([Type.Literal('mad'), Type.Literal('mean_absolute_deviation'), Type.Literal('none')]),
+      threshold: Type.Number(),
+      windowRunIds: Type.Array(Type.String()),
+    }),
+  ),
+  failedChecks: Type.Array(
+    Type.Object({
+      kind: Type.Union([
+        Type.Literal('fairness'),
+        Type.Literal('drift'),
+        Type.Literal('data_quality'),
+        Type.Literal('completeness'),
+      ]),
+      name: Type.String(),
+      runId: Type.String(),
+      modelName: Nullable(Type.String()),
+      version: Nullable(Type.Number()),
+      checkId: Nullable(Type.String()),
+      value: Nullable(Type.Number()),
+      threshold: Nullable(Type.Number()),
+      slice: Nullable(Type.String()),
+      detail: Nullable(Type.String()),
+      time: Type.Number(),
+    }),
+  ),
+  completeness: Type.Array(
+    Type.Object({ day: Type.Number(), judged: Type.Number(), complete: Type.Number(), share: Type.Number() }),
+  ),
+  runsByUser: Type.Array(
+    Type.Object({ userId: Type.String(), runs: Type.Number(), finished: Type.Number(), failed: Type.Number() }),
+  ),
+});

@@ -1,0 +1,81 @@
+import type { RunStatus } from './shapes.js';
+
+/**
+ * An experiment's dashboard as `GET /api/v1/experiments/{id}/dashboard` returns it: trends of chosen metrics across
+ * runs, runs flagged as anomalies with the numbers that flagged them, failed checks, completeness over time and who
+ * started what. Every flag and check names the run (and model version) behind it, so a reader can follow it.
+ */
+export interface WireExperimentDashboard {
+  experimentId: string;
+  /** How many earlier finished runs each run is judged against. */
+  window: number;
+  /** |robust z| above this flags a run. */
+  threshold: number;
+  /** A run with fewer earlier finished runs than this is not judged. */
+  minHistory: number;
+  /** The runs the dashboard covers: the newest live runs, at most `maxRuns`. */
+  runCount: number;
+  maxRuns: number;
+  /** True when the experiment has more live runs than `maxRuns`; the oldest are left out. */
+  truncated: boolean;
+  metrics: WireMetricTrend[];
+  anomalies: WireAnomalyFlag[];
+  failedChecks: WireFailedCheck[];
+  completeness: WireCompletenessDay[];
+  runsByUser: WireRunsByUser[];
+}
+
+export interface WireMetricTrend {
+  key: string;
+  /** Each run's latest value of the key, oldest run first. */
+  points: { runId: string; runName: string; status: RunStatus; startTime: number; value: number }[];
+}
+
+export interface WireAnomalyFlag {
+  runId: string;
+  runName: string;
+  metric: string;
+  value: number;
+  startTime: number;
+  median: number;
+  mad: number;
+  /** Null when the window's values were all equal and this one differs: no finite score describes it. */
+  z: number | null;
+  /** What measured the spread: the MAD, the mean absolute deviation when the MAD is 0, or nothing. */
+  basis: 'mad' | 'mean_absolute_deviation' | 'none';
+  threshold: number;
+  /** The earlier runs the median and MAD were taken over. */
+  windowRunIds: string[];
+}
+
+export interface WireFailedCheck {
+  kind: 'fairness' | 'drift' | 'data_quality' | 'completeness';
+  name: string;
+  runId: string;
+  /** The model version the check was recorded on; null for checks of the run itself. */
+  modelName: string | null;
+  version: number | null;
+  checkId: string | null;
+  value: number | null;
+  threshold: number | null;
+  slice: string | null;
+  /** What failed, in words: the missing items of an incomplete run, say. */
+  detail: string | null;
+  /** When the check was recorded; for a run's own checks, when the run started. */
+  time: number;
+}
+
+export interface WireCompletenessDay {
+  /** Start of the UTC day, epoch milliseconds. */
+  day: number;
+  judged: number;
+  complete: number;
+  share: number;
+}
+
+export interface WireRunsByUser {
+  userId: string;
+  runs: number;
+  finished: number;
+  failed: number;
+}

@@ -1,0 +1,17 @@
+import { NavLink } from 'react-router-dom';
+
+/** The views of one experiment: its runs table and its dashboard. */
+export function ExperimentTabs({ experimentId }: { experimentId: string }) {
+  const base = `/experiments/${encodeURIComponent(experimentId)}`;
+  const tabClass = ({ isActive }: { isActive: boolean }) => (isActive ? 'active' : '');
+  return (
+    <div className="tabs" role="tablist">
+      <NavLink to={base} end role="tab" className={tabClass}>
+        Runs
+      </NavLink>
+      <NavLink to={`${base}/dashboard`} role="tab" className={tabClass} data-testid="dashboard-tab">
+        Dashboard
+      </NavLink>
+    </div>
+  );
+}
