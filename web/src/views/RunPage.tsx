@@ -23,6 +23,7 @@ import { formatDuration, formatNumber, formatTime } from '../lib/format.js';
 import { lineagePath } from '../lib/lineage/lineage-path.js';
 import { isEnvironmentTag, isHiddenTag, SOURCE_TAGS, seedOf } from '../lib/run-facts.js';
 import { type LineageDataset, runLineageDatasets } from '../lib/run-lineage.js';
+import { splitSystemMetrics } from '../lib/system-metrics.js';
 import { useQueryState } from '../lib/url-state.js';
 import { useApiQuery } from '../lib/use-api-query.js';
 
@@ -413,8 +414,8 @@ function LineageDatasetRow({ dataset }: { dataset: LineageDataset }) {
 }
 
 function RunCharts({ run }: { run: Run }) {
-  const allKeys = useMemo(() => run.metrics.map((m) => m.key).sort(), [run.metrics]);
-  if (allKeys.length === 0) {
+  const keys = useMemo(() => splitSystemMetrics(run.metrics.map((m) => m.key)), [run.metrics]);
+  if (keys.model.length + keys.system.length === 0) {
     return (
       <Empty title="This run has no metrics">
         <p>
@@ -434,7 +435,22 @@ function RunCharts({ run }: { run: Run }) {
   ];
   return (
     <div>
-      <MetricChartPanel metricKeys={allKeys} runs={chartRun} initiallyShown={6} />
+      {keys.model.length > 0 && (
+        <MetricChartPanel metricKeys={keys.model} runs={chartRun} initiallyShown={6} testId="model-metrics" />
+      )}
+      {keys.system.length > 0 && (
+        <section className="system-metrics">
+          <h2>System metrics ({keys.system.length})</h2>
+          <MetricChartPanel
+            metricKeys={keys.system}
+            runs={chartRun}
+            initiallyShown={6}
+            param="system"
+            controls={keys.model.length === 0}
+            testId="system-metrics"
+          />
+        </section>
+      )}
     </div>
   );
 }
