@@ -165,6 +165,20 @@ describe.each(backends)('tracking UI changes in Chromium on $name', (backend) =>
     await expect.poll(() => page.getByTestId('run-deleted').count()).toBe(0);
   });
 
+  it('charts system metrics on their own panel, apart from the model metrics', async () => {
+    await page.goto(`${runPage('sweep')}?tab=charts`);
+    const system = page.getByTestId('system-metrics');
+    const model = page.getByTestId('model-metrics');
+    await system.locator('[data-testid="metric-chart"] canvas').first().waitFor();
+    await model.locator('[data-testid="metric-chart"] canvas').first().waitFor();
+    const charted = (panel: typeof system) =>
+      panel.locator('[data-testid="metric-chart"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-metric')));
+    expect(await charted(system)).toEqual(['system/cpu_utilization_percentage']);
+    expect(await charted(model)).toEqual(['accuracy', 'loss']);
+    await expect.poll(() => system.locator('figcaption').innerText()).toContain('1 of 1 points');
+    await shot('system-metrics');
+  });
+
   it('creates, renames, deletes and restores an experiment', async () => {
     await page.goto(`${api.url}/`);
     await page.getByTestId('new-experiment').click();
