@@ -17,6 +17,7 @@ import { defaultColumns } from '../lib/default-columns.js';
 import { filterFields } from '../lib/filter-suggestions.js';
 import { type DisplayRow, flattenGroups, groupRuns } from '../lib/grouping.js';
 import { buildRunTree } from '../lib/run-tree.js';
+import { runsToCsv } from '../lib/runs-csv.js';
 import { encodeList, useQueryList, useQueryState } from '../lib/url-state.js';
 import { useApiQuery } from '../lib/use-api-query.js';
 import { useRunPages } from '../lib/use-run-pages.js';
@@ -118,6 +119,16 @@ export function ExperimentPage() {
     }
   };
   const exp = experiment.data?.experiment;
+  // Every run the filter matched (all pages, nested ones too, not only the rows in view), in the table's columns.
+  const exportCsv = () => {
+    const blob = new Blob([runsToCsv(pages.rows, columns, Date.now())], { type: 'text/csv;charset=utf-8' });
+    const url = URL.createObjectURL(blob);
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = `${(exp?.name ?? experimentId).replace(/[^\w.-]+/g, '_')}${deleted ? '-deleted' : ''}-runs.csv`;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 0);
+  };
   const manageReason = `Needs the ${ROLE_FOR.manage} role on this experiment`;
 
   if (experiment.error)
@@ -248,6 +259,15 @@ export function ExperimentPage() {
             onConfirm={() => changeSelected(api.deleteRun)}
           />
         )}
+        <button
+          type="button"
+          disabled={pages.rows.length === 0 || pages.loading}
+          title={pages.loading ? 'Waiting for every matching run to load' : 'Download the runs shown as CSV'}
+          onClick={exportCsv}
+          data-testid="export-csv"
+        >
+          Export CSV
+        </button>
         <button
           type="button"
           className="primary"
