@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../support/backends.js';
@@ -98,6 +99,24 @@ describe.each(backends)('tracking UI changes in Chromium on $name', (backend) =>
     await shot('nested-runs');
     await toggle.click();
     await expect.poll(() => gridRunNames(page)).toEqual(['sweep', 'solo']);
+  });
+
+  it('exports the filtered table as CSV, nested runs included, in the chosen columns', async () => {
+    const filter = encodeURIComponent("params.optimizer = 'adam'");
+    await page.goto(`${api.url}/experiments/${experimentId}?filter=${filter}&cols=params.lr,metrics.loss`);
+    await expect.poll(() => gridRunNames(page)).toEqual(['sweep']);
+    await expect.poll(() => page.getByTestId('export-csv').isEnabled()).toBe(true);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+    expect(download.suggestedFilename()).toBe('tuning-runs.csv');
+    const lines = (await readFile((await download.path())!, 'utf8')).trimEnd().split('\r\n');
+    expect(lines[0]).toBe('run_id,run_name,params.lr,metrics.loss');
+    const rows = lines.slice(1).map((line) => line.split(','));
+    expect(rows.map((r) => [r[0], r[1], r[2]])).toEqual([
+      [ids.sweep, 'sweep', ''],
+      [ids['trial-a'], 'trial-a', '0.01'],
+      [ids['trial-b'], 'trial-b', '0.02'],
+    ]);
+    expect(rows.map((r) => Number(r[3]))).toEqual([0.3, 0.2, 0.2 + 1 / 10]);
   });
 
   it('renames a run from its page', async () => {
