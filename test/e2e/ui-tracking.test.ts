@@ -55,6 +55,15 @@ describe.each(backends)('tracking UI changes in Chromium on $name', (backend) =>
         .log({ params: { lr: String(0.01 * (i + 1)), optimizer: 'adam' }, metrics: metrics(0.2 + i / 10) });
       ids[name] = child.runId;
     }
+    // A short history on one child, to follow a cursor across its charts; its last step keeps the values above.
+    const history = [1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((step) => {
+      const loss = 0.2 + (9 - step) / 10;
+      return [
+        { key: 'loss', value: loss, step, timestamp: start + step },
+        { key: 'accuracy', value: 1 - loss, step, timestamp: start + step },
+      ];
+    });
+    await given(api).existingRun(ids['trial-a']!).log({ metrics: history });
     const solo = await experiment.run({ runName: 'solo', startTime: start + 1000, tags: { team: 'vision' } });
     await solo.log({ params: { lr: '0.1', optimizer: 'sgd' }, metrics: metrics(0.5) });
     ids.solo = solo.runId;
@@ -196,6 +205,20 @@ describe.each(backends)('tracking UI changes in Chromium on $name', (backend) =>
     expect(await charted(model)).toEqual(['accuracy', 'loss']);
     await expect.poll(() => system.locator('figcaption').innerText()).toContain('1 of 1 points');
     await shot('system-metrics');
+  });
+
+  it('moves the cursor of every chart on the page together', async () => {
+    await page.goto(`${runPage('trial-a')}?tab=charts`);
+    const chart = (key: string) => page.locator(`[data-testid="metric-chart"][data-metric="${key}"]`);
+    await chart('loss').locator('.chart-canvas[data-render-ms]').waitFor();
+    await chart('accuracy').locator('.chart-canvas[data-render-ms]').waitFor();
+    const accuracyAtCursor = () =>
+      chart('accuracy').locator('.u-legend .u-series').nth(1).locator('.u-value').innerText();
+    expect(await accuracyAtCursor()).not.toMatch(/\d/);
+    const box = (await chart('loss').locator('.u-over').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    // The mouse is over the loss chart only; the accuracy chart shows its value at the same step.
+    await expect.poll(accuracyAtCursor).toMatch(/^0\.\d/);
   });
 
   it('creates, renames, deletes and restores an experiment', async () => {
