@@ -97,6 +97,26 @@ describe.each(backends)('access control in the web UI on $name', (backend) => {
     expect(await page.getByTestId('notes').getByRole('button').count()).toBe(0);
   });
 
+  it('offers a reader no renaming, deleting or tag editing of runs and experiments', async () => {
+    const page = pages.rita!;
+    await page.goto(`${api.url}/experiments/${ids.open}/runs/${ids.openRun}`);
+    await page.getByTestId('notes').getByText('No notes yet.').waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(await page.getByRole('button', { name: 'Rename' }).isDisabled()).toBe(true);
+    expect(await page.getByTestId('delete-run').isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Add tag' }).count()).toBe(0);
+
+    await page.goto(`${api.url}/experiments/${ids.open}`);
+    await page.getByLabel('Select open-run').check();
+    await page.waitForLoadState('networkidle');
+    expect(await page.getByTestId('delete-runs').isDisabled()).toBe(true);
+    expect(await page.getByTestId('delete-experiment').isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Rename' }).isDisabled()).toBe(true);
+    const run = await admin('GET', `/api/v1/runs/${ids.openRun}`);
+    expect((run as { run: { lifecycleStage: string } }).run.lifecycleStage).toBe('active');
+    expect(errors[0]).toEqual([]);
+  });
+
   it('lets an administrator grant a role through the Permissions page', async () => {
     const page = pages.ada!;
     await page.goto(`${api.url}/admin/permissions`);

@@ -99,6 +99,8 @@ export interface RunSearch {
   orderBy?: string[];
   maxResults?: number;
   pageToken?: string;
+  /** Which lifecycle stage to list: live runs (the default), deleted ones, or both. */
+  viewType?: 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL';
 }
 
 const q = (value: string) => encodeURIComponent(value);
@@ -147,9 +149,20 @@ export const api = {
   restrict: (resource: RestrictionTarget, restricted: boolean) =>
     request<unknown>('PUT', '/restrictions', { ...resource, restricted }),
   searchExperiments: (
-    body: { filter?: string; orderBy?: string[]; maxResults?: number; pageToken?: string },
+    body: {
+      filter?: string;
+      orderBy?: string[];
+      maxResults?: number;
+      pageToken?: string;
+      viewType?: 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL';
+    },
     signal?: AbortSignal,
   ) => request<{ experiments: Experiment[]; nextPageToken?: string }>('POST', '/experiments/search', body, signal),
+  createExperiment: (name: string) => request<{ experiment: Experiment }>('POST', '/experiments', { name }),
+  renameExperiment: (id: string, name: string) =>
+    request<{ experiment: Experiment }>('PATCH', `/experiments/${q(id)}`, { name }),
+  deleteExperiment: (id: string) => request<{ experiment: Experiment }>('DELETE', `/experiments/${q(id)}`),
+  restoreExperiment: (id: string) => request<{ experiment: Experiment }>('POST', `/experiments/${q(id)}/restore`),
   experiment: (id: string, signal?: AbortSignal) =>
     request<{ experiment: Experiment }>('GET', `/experiments/${encodeURIComponent(id)}`, undefined, signal),
   activity: (experimentIds: string[], signal?: AbortSignal) =>
@@ -163,6 +176,9 @@ export const api = {
   /** Up to 1,000 runs in one request; ids that match no run come back in `missing`. */
   runs: (runIds: string[], signal?: AbortSignal) =>
     request<{ runs: Run[]; missing: string[] }>('POST', '/runs/get', { runIds }, signal),
+  renameRun: (runId: string, runName: string) => request<{ run: Run }>('PATCH', `/runs/${q(runId)}`, { runName }),
+  deleteRun: (runId: string) => request<{ run: Run }>('DELETE', `/runs/${q(runId)}`),
+  deleteTag: (runId: string, key: string) => request<unknown>('DELETE', `/runs/${q(runId)}/tags/${q(key)}`),
   restoreRun: (runId: string) => request<{ run: Run }>('POST', `/runs/${encodeURIComponent(runId)}/restore`),
   setTags: (runId: string, tags: Record<string, string>) =>
     request<unknown>('POST', `/runs/${encodeURIComponent(runId)}/batch`, { tags }),

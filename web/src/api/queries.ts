@@ -24,7 +24,8 @@ export const queryKeys = {
   experimentRuns: (id: string) => ['experiment', id, 'runs'] as const,
   experimentDashboard: (id: string, metrics: string[], window: string, z: string) =>
     ['experiment', id, 'dashboard', metrics, window, z] as const,
-  runSearch: (id: string, filter: string, orderBy: string[]) => ['experiment', id, 'runs', filter, orderBy] as const,
+  runSearch: (id: string, filter: string, orderBy: string[], deleted = false) =>
+    ['experiment', id, 'runs', filter, orderBy, ...(deleted ? ['deleted'] : [])] as const,
   run: (id: string) => ['run', id] as const,
   runLineage: (id: string, inputDigests: string[]) => ['run', id, 'lineage', inputDigests] as const,
   runArtifacts: (id: string, dir: string) => ['run', id, 'artifacts', dir] as const,

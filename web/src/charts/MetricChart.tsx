@@ -36,6 +36,9 @@ function setDataAttribute(element: HTMLElement, name: string, value: number | nu
   else element.dataset[name] = String(value);
 }
 
+/** The uPlot sync group all metric charts join; only one page of charts is on screen at a time. */
+const CURSOR_SYNC_KEY = 'mnemo-metric-charts';
+
 /**
  * One metric of one or more runs, drawn with uPlot from server-downsampled series (about one point per pixel), so
  * a metric with a million points costs a few hundred points to fetch and draw. Dragging across the chart zooms in:
@@ -136,6 +139,9 @@ export function MetricChart({
         })),
       ],
       cursor: {
+        // Every chart on a page moves its cursor with the one under the mouse, at the same step (or time), so a
+        // spike in one metric can be read against the others at that moment.
+        sync: { key: CURSOR_SYNC_KEY },
         // uPlot stretches what is drawn at once; the zoom state then takes over (and refetches, against steps).
         drag: { x: true, y: false, setScale: true },
         bind: {

@@ -11,16 +11,24 @@ export function MetricChartPanel({
   metricKeys,
   runs,
   initiallyShown,
+  param = 'metrics',
+  controls = true,
+  testId,
 }: {
   metricKeys: string[];
   runs: ChartRun[];
   initiallyShown: number;
+  /** The URL parameter keeping the chosen metrics; a second panel on a page needs its own. */
+  param?: string;
+  /** False for a second panel, which follows the chart options the first one sets (both read them from the URL). */
+  controls?: boolean;
+  testId?: string;
 }) {
-  const [chosen, setChosen] = useQueryList('metrics', metricKeys.slice(0, initiallyShown));
+  const [chosen, setChosen] = useQueryList(param, metricKeys.slice(0, initiallyShown));
   const [options, setOptions] = useChartOptions();
   return (
-    <>
-      <ChartControls options={options} onChange={setOptions} />
+    <div data-testid={testId}>
+      {controls && <ChartControls options={options} onChange={setOptions} />}
       <div className="metric-chooser">
         {metricKeys.map((k) => (
           <label key={k} className="check small">
@@ -40,6 +48,6 @@ export function MetricChartPanel({
             <MetricChart key={k} metricKey={k} runs={runs} options={options} />
           ))}
       </div>
-    </>
+    </div>
   );
 }

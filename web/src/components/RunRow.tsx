@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import { type ColumnRef, columnValue, type RunRow } from '../lib/columns.js';
 import { formatDuration, formatNumber, formatTime } from '../lib/format.js';
+import type { TreePlace } from '../lib/run-tree.js';
 import { StatusBadge } from './StatusBadge.js';
 
 export interface RunRowProps {
@@ -16,11 +17,14 @@ export interface RunRowProps {
   selected: boolean;
   pinned: boolean;
   cells: (ColumnRef | undefined)[];
+  /** Where the run sits among nested runs; absent in a grouped table and for a pinned copy. */
+  tree: TreePlace | undefined;
   now: number;
   onFocus: (index: number) => void;
   onOpen: (runId: string) => void;
   onToggleSelect: (runId: string) => void;
   onTogglePin: (runId: string) => void;
+  onToggleChildren: (runId: string) => void;
 }
 
 /**
@@ -28,7 +32,7 @@ export interface RunRowProps {
  * the ones scrolling in are, which keeps frames short with many columns.
  */
 export const RunRowView = memo(function RunRowView(props: RunRowProps) {
-  const { row, index, start, template, width, pinnedCopy, focused, selected, pinned, cells, now } = props;
+  const { row, index, start, template, width, pinnedCopy, focused, selected, pinned, cells, tree, now } = props;
   const runId = row.run.runId;
   const name = row.run.runName || runId;
   return (
@@ -39,6 +43,7 @@ export const RunRowView = memo(function RunRowView(props: RunRowProps) {
       onClick={() => props.onFocus(index)}
       onDoubleClick={() => props.onOpen(runId)}
       data-run-id={runId}
+      data-depth={tree?.depth}
     >
       <td className="grid-cell sticky">
         <input
@@ -62,6 +67,26 @@ export const RunRowView = memo(function RunRowView(props: RunRowProps) {
         >
           {pinned ? '●' : '○'}
         </button>
+        {tree && <span className="tree-indent" style={{ width: tree.depth * 16 }} aria-hidden="true" />}
+        {tree && tree.childCount > 0 ? (
+          <button
+            type="button"
+            className="tree-toggle"
+            aria-expanded={tree.open}
+            aria-label={`${tree.open ? 'Collapse' : 'Expand'} ${tree.childCount} child runs of ${name}`}
+            title={`${tree.childCount} child ${tree.childCount === 1 ? 'run' : 'runs'}`}
+            onClick={(event) => {
+              event.stopPropagation();
+              props.onToggleChildren(runId);
+            }}
+            data-testid="tree-toggle"
+          >
+            {tree.open ? '▾' : '▸'}
+            <span className="tree-count">{tree.childCount}</span>
+          </button>
+        ) : tree ? (
+          <span className="tree-toggle tree-leaf" aria-hidden="true" />
+        ) : null}
         <a
           href={`/experiments/${encodeURIComponent(row.run.experimentId)}/runs/${encodeURIComponent(runId)}`}
           onClick={(event) => {

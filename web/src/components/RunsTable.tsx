@@ -21,6 +21,8 @@ export interface RunsTableProps {
   onTogglePin: (runId: string) => void;
   expanded: ReadonlySet<string>;
   onToggleGroup: (key: string) => void;
+  /** Shows or hides a parent run's nested runs. */
+  onToggleChildren: (runId: string) => void;
   /** The metric aggregated in group rows. */
   aggregateMetric: string | null;
   groupLabel: string | null;
@@ -258,11 +260,13 @@ export function RunsTable(props: RunsTableProps) {
                 selected={props.selected.has(display.row.run.runId)}
                 pinned={props.pinned.has(display.row.run.runId)}
                 cells={cells}
+                tree={display.tree}
                 now={now}
                 onFocus={setFocus}
                 onOpen={props.onOpen}
                 onToggleSelect={props.onToggleSelect}
                 onTogglePin={props.onTogglePin}
+                onToggleChildren={props.onToggleChildren}
               />
             );
           })}

@@ -1,4 +1,5 @@
 import { type ColumnRef, columnValue, type RunRow } from './columns.js';
+import type { TreePlace } from './run-tree.js';
 
 export interface RunGroup {
   /** The grouped field's value; null collects runs that lack it. */
@@ -48,8 +49,13 @@ export function groupRuns(rows: readonly RunRow[], by: ColumnRef, metric: string
   });
 }
 
-/** The rows a grouped table shows: one header per group, followed by its runs when the group is expanded. */
-export type DisplayRow = { kind: 'group'; group: RunGroup } | { kind: 'run'; row: RunRow; pinned: boolean };
+/**
+ * The rows a grouped table shows: one header per group, followed by its runs when the group is expanded. An
+ * ungrouped table nests runs under their parent, and says where each sits in that tree.
+ */
+export type DisplayRow =
+  | { kind: 'group'; group: RunGroup }
+  | { kind: 'run'; row: RunRow; pinned: boolean; tree?: TreePlace };
 
 export function flattenGroups(groups: readonly RunGroup[], expanded: ReadonlySet<string>): DisplayRow[] {
   const out: DisplayRow[] = [];

@@ -29,14 +29,14 @@ const NO_ROWS: RunRow[] = [];
  * change made elsewhere in the UI invalidates them. While some runs are RUNNING it refreshes just those every few
  * seconds and counts runs started since, so the table stays live without a reload.
  */
-export function useRunPages(experimentId: string, filter: string, orderBy: string[]): RunPages {
+export function useRunPages(experimentId: string, filter: string, orderBy: string[], deleted = false): RunPages {
   const client = useQueryClient();
   const [newRuns, setNewRuns] = useState(0);
-  const queryKey = queryKeys.runSearch(experimentId, filter, orderBy);
+  const queryKey = queryKeys.runSearch(experimentId, filter, orderBy, deleted);
   const query = useQuery({
     queryKey,
     queryFn: experimental_streamedQuery({
-      streamFn: ({ signal }) => runPages(experimentId, filter, orderBy, signal),
+      streamFn: ({ signal }) => runPages(experimentId, filter, orderBy, deleted, signal),
       reducer: (rows: RunRow[], page: RunRow[]) => rows.concat(page),
       initialValue: NO_ROWS,
     }),
@@ -48,13 +48,14 @@ export function useRunPages(experimentId: string, filter: string, orderBy: strin
   const orderKey = orderBy.join('\n');
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new search starts with no new runs to announce
-  useEffect(() => setNewRuns(0), [experimentId, filter, orderKey]);
+  useEffect(() => setNewRuns(0), [experimentId, filter, orderKey, deleted]);
 
   // Each pass starts when the previous one has ended, so two never overlap, and a pass still waiting for its answers
   // when the search changes (or a reload starts) is aborted: an answer meant for an older search never lands.
   // biome-ignore lint/correctness/useExhaustiveDependencies: orderKey stands for orderBy, whose array changes identity
   useEffect(() => {
-    if (loading || error) return;
+    // Deleted runs do not run, and runs started since are not deleted: the list of deleted runs has nothing live.
+    if (loading || error || deleted) return;
     const search = { experimentId, filter, queryKey: queryKeys.runSearch(experimentId, filter, orderBy) };
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout>;
@@ -72,7 +73,7 @@ export function useRunPages(experimentId: string, filter: string, orderBy: strin
       controller.abort();
       clearTimeout(timer);
     };
-  }, [client, experimentId, filter, orderKey, loading, error]);
+  }, [client, experimentId, filter, orderKey, loading, error, deleted]);
 
   const { refetch } = query;
   const reload = useCallback(() => {
@@ -86,6 +87,7 @@ async function* runPages(
   experimentId: string,
   filter: string,
   orderBy: string[],
+  deleted: boolean,
   signal: AbortSignal,
 ): AsyncGenerator<RunRow[]> {
   let pageToken: string | undefined;
@@ -97,6 +99,7 @@ async function* runPages(
         orderBy,
         maxResults: pageToken ? PAGE_SIZE : FIRST_PAGE,
         pageToken,
+        viewType: deleted ? 'DELETED_ONLY' : undefined,
       },
       signal,
     );

@@ -1,8 +1,9 @@
-import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { api } from '../api/client.js';
 import { queryKeys } from '../api/queries.js';
+import { useSession } from '../api/session.js';
 import type { Experiment, ExperimentActivity } from '../api/types.js';
 import { FirstRunHelp } from '../components/FirstRunHelp.js';
 import { Empty, ErrorMessage, Loading } from '../components/states.js';
@@ -21,13 +22,16 @@ interface Listing {
 /** Experiments with their run counts and last activity; the search box filters by name and is kept in the URL. */
 export function ExperimentsPage() {
   const [query, setQuery] = useQueryState('q');
+  // MLflow's lifecycle filter: the live experiments, or the deleted ones, each of which opens to be restored.
+  const [lifecycle, setLifecycle] = useQueryState('lifecycle', 'active', { history: 'push' });
+  const deleted = lifecycle === 'deleted';
   const [draft, setDraft] = useState(query);
   const navigate = useNavigate();
 
   const filter = query.trim() ? `name ILIKE ${containsPattern(query.trim())}` : undefined;
   const listing = useInfiniteQuery({
-    queryKey: queryKeys.experimentList(filter ?? ''),
-    queryFn: ({ pageParam, signal }) => loadPage(filter, pageParam, signal),
+    queryKey: [...queryKeys.experimentList(filter ?? ''), deleted],
+    queryFn: ({ pageParam, signal }) => loadPage(filter, deleted, pageParam, signal),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextPageToken,
     // While a search is typed the list it replaces stays on screen, instead of blanking out on every key.
@@ -41,6 +45,15 @@ export function ExperimentsPage() {
     <div className="page">
       <div className="page-header">
         <h1>Experiments</h1>
+        <NewExperiment onCreated={(id) => navigate(`/experiments/${encodeURIComponent(id)}`)} />
+        <select
+          aria-label="Experiments shown"
+          value={deleted ? 'deleted' : 'active'}
+          onChange={(event) => setLifecycle(event.target.value)}
+        >
+          <option value="active">Active</option>
+          <option value="deleted">Deleted</option>
+        </select>
         <form
           className="search"
           onSubmit={(event) => {
@@ -65,7 +78,11 @@ export function ExperimentsPage() {
       ) : !pages ? (
         <Loading label="Loading experiments…" />
       ) : experiments.length === 0 ? (
-        query ? (
+        deleted ? (
+          <Empty title={query ? `No deleted experiment matches “${query}”` : 'No deleted experiments'}>
+            <p>Deleted experiments are listed here, to be opened and restored, until they are removed for good.</p>
+          </Empty>
+        ) : query ? (
           <Empty title={`No experiment matches “${query}”`}>
             <p>Try a shorter part of the name, or clear the search.</p>
           </Empty>
@@ -142,13 +159,86 @@ export function ExperimentsPage() {
   );
 }
 
+/**
+ * Creating an experiment: a button that opens a name field in place. Any signed-in user whose token may write can
+ * create one, so it is hidden only from a signed-out browser on a server with authentication; the server's
+ * refusal (a name already taken) is shown as written.
+ */
+function NewExperiment({ onCreated }: { onCreated: (experimentId: string) => void }) {
+  const session = useSession().data;
+  const client = useQueryClient();
+  const [name, setName] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  if (!session || (session.authEnabled && !session.user)) return null;
+  if (name === null) {
+    return (
+      <button type="button" className="primary" onClick={() => setName('')} data-testid="new-experiment">
+        New experiment
+      </button>
+    );
+  }
+  const create = async () => {
+    if (!name.trim()) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      const { experiment } = await api.createExperiment(name.trim());
+      await client.invalidateQueries({ queryKey: queryKeys.experimentList('').slice(0, 1) });
+      onCreated(experiment.experimentId);
+    } catch (caught) {
+      setError(caught instanceof Error ? caught.message : String(caught));
+      setBusy(false);
+    }
+  };
+  return (
+    <form
+      className="inline-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void create();
+      }}
+    >
+      <input
+        aria-label="New experiment name"
+        placeholder="Experiment name"
+        value={name}
+        // biome-ignore lint/a11y/noAutofocus: the field appears because the user asked to create; typing goes there
+        autoFocus
+        onChange={(event) => setName(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Escape') setName(null);
+        }}
+      />
+      <button type="submit" className="primary" disabled={busy || !name.trim()}>
+        {busy ? 'Creating…' : 'Create'}
+      </button>
+      <button type="button" onClick={() => setName(null)} disabled={busy}>
+        Cancel
+      </button>
+      {error && (
+        <span className="form-error" role="alert">
+          {error}
+        </span>
+      )}
+    </form>
+  );
+}
+
 async function loadPage(
   filter: string | undefined,
+  deleted: boolean,
   pageToken: string | undefined,
   signal?: AbortSignal,
 ): Promise<Listing> {
   const page = await api.searchExperiments(
-    { filter, orderBy: ['last_update_time DESC'], maxResults: PAGE, pageToken },
+    {
+      filter,
+      orderBy: ['last_update_time DESC'],
+      maxResults: PAGE,
+      pageToken,
+      viewType: deleted ? 'DELETED_ONLY' : undefined,
+    },
     signal,
   );
   const ids = page.experiments.map((e) => e.experimentId);

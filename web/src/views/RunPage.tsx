@@ -10,16 +10,20 @@ import { colorFor } from '../charts/chart-data.js';
 import { MetricChartPanel } from '../charts/MetricChartPanel.js';
 import { ArtifactBrowser } from '../components/ArtifactBrowser.js';
 import { CompletenessBadge } from '../components/CompletenessBadge.js';
+import { ConfirmButton } from '../components/ConfirmButton.js';
 import { KeyValueTable } from '../components/KeyValueTable.js';
 import { NotesEditor } from '../components/NotesEditor.js';
+import { RenameControl } from '../components/RenameControl.js';
 import { RunModels } from '../components/RunModels.js';
 import { Sparkline } from '../components/Sparkline.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { Empty, ErrorMessage, Loading } from '../components/states.js';
+import { TagEditor } from '../components/TagEditor.js';
 import { formatDuration, formatNumber, formatTime } from '../lib/format.js';
 import { lineagePath } from '../lib/lineage/lineage-path.js';
 import { isEnvironmentTag, isHiddenTag, SOURCE_TAGS, seedOf } from '../lib/run-facts.js';
 import { type LineageDataset, runLineageDatasets } from '../lib/run-lineage.js';
+import { splitSystemMetrics } from '../lib/system-metrics.js';
 import { useQueryState } from '../lib/url-state.js';
 import { useApiQuery } from '../lib/use-api-query.js';
 
@@ -79,6 +83,34 @@ export function RunPage() {
             <CompletenessBadge completeness={r.completeness} />
           </h1>
         </div>
+        {r.lifecycleStage === 'active' && (
+          <div className="inline-form">
+            <RenameControl
+              key={r.runName}
+              noun="run"
+              current={r.runName}
+              allowed={roleAllows(role ?? null, 'edit')}
+              deniedReason={`Renaming a run needs the ${ROLE_FOR.edit} role on its experiment`}
+              onRename={async (name) => {
+                await api.renameRun(r.runId, name);
+                changed();
+              }}
+            />
+            <ConfirmButton
+              label="Delete run"
+              question="Delete this run? It can be restored until it is removed for good."
+              confirmLabel="Delete"
+              danger
+              allowed={roleAllows(role ?? null, 'manage')}
+              deniedReason={`Deleting a run needs the ${ROLE_FOR.manage} role on its experiment`}
+              testId="delete-run"
+              onConfirm={async () => {
+                await api.deleteRun(r.runId);
+                changed();
+              }}
+            />
+          </div>
+        )}
         <span className="spacer" />
         <Link className="button" to={lineagePath(`run:${r.runId}`)}>
           Lineage
@@ -263,7 +295,22 @@ function Overview({
       <div className="two-columns">
         <section>
           <h2>Tags ({tags.length})</h2>
-          <KeyValueTable entries={tags} empty="No tags." testId="tags" />
+          {run.lifecycleStage === 'active' && roleAllows(role ?? null, 'edit') ? (
+            <TagEditor
+              entries={tags}
+              testId="tags"
+              onSet={async (key, value) => {
+                await api.setTags(run.runId, { [key]: value });
+                onChanged();
+              }}
+              onRemove={async (key) => {
+                await api.deleteTag(run.runId, key);
+                onChanged();
+              }}
+            />
+          ) : (
+            <KeyValueTable entries={tags} empty="No tags." testId="tags" />
+          )}
         </section>
         <section>
           <h2>Environment</h2>
@@ -367,8 +414,8 @@ function LineageDatasetRow({ dataset }: { dataset: LineageDataset }) {
 }
 
 function RunCharts({ run }: { run: Run }) {
-  const allKeys = useMemo(() => run.metrics.map((m) => m.key).sort(), [run.metrics]);
-  if (allKeys.length === 0) {
+  const keys = useMemo(() => splitSystemMetrics(run.metrics.map((m) => m.key)), [run.metrics]);
+  if (keys.model.length + keys.system.length === 0) {
     return (
       <Empty title="This run has no metrics">
         <p>
@@ -388,7 +435,22 @@ function RunCharts({ run }: { run: Run }) {
   ];
   return (
     <div>
-      <MetricChartPanel metricKeys={allKeys} runs={chartRun} initiallyShown={6} />
+      {keys.model.length > 0 && (
+        <MetricChartPanel metricKeys={keys.model} runs={chartRun} initiallyShown={6} testId="model-metrics" />
+      )}
+      {keys.system.length > 0 && (
+        <section className="system-metrics">
+          <h2>System metrics ({keys.system.length})</h2>
+          <MetricChartPanel
+            metricKeys={keys.system}
+            runs={chartRun}
+            initiallyShown={6}
+            param="system"
+            controls={keys.model.length === 0}
+            testId="system-metrics"
+          />
+        </section>
+      )}
     </div>
   );
 }
