@@ -9,7 +9,13 @@ const runs = (...values: number[]) => values.map((value, i) => ({ runId: `r${i}`
 describe('milestoneProgress', () => {
   it('is on track before the due time, with the best run and how far it got from the worst', () => {
     const p = milestoneProgress(auc, runs(0.8, 0.86, 0.83), DUE - 1);
-    expect(p).toEqual({ best: 0.86, bestRunId: 'r1', runsConsidered: 3, status: 'on_track', fraction: expect.any(Number) });
+    expect(p).toEqual({
+      best: 0.86,
+      bestRunId: 'r1',
+      runsConsidered: 3,
+      status: 'on_track',
+      fraction: expect.any(Number),
+    });
     expect(p.fraction).toBeCloseTo(0.5, 10);
   });
 
