@@ -1,4 +1,4 @@
-/** Table shapes of comments, milestones and owners (migration 0042). */
+/** Table shapes of comments and milestones (migration 0042). */
 
 export interface CommentsTable {
   comment_id: string;
@@ -29,18 +29,7 @@ export interface MilestonesTable {
   created_time: number;
 }
 
-export interface ResourceOwnersTable {
-  /** 'experiment' | 'model' | 'dataset' */
-  resource_kind: string;
-  resource_id: string;
-  /** 'user' | 'team' */
-  owner_kind: string;
-  /** A principal id or a team id. */
-  owner_id: string;
-}
-
 export interface CollaborationDatabase {
   comments: CommentsTable;
   milestones: MilestonesTable;
-  resource_owners: ResourceOwnersTable;
 }

@@ -265,5 +265,4 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   comments: CollaborationDatabase['comments'];
   milestones: CollaborationDatabase['milestones'];
-  resource_owners: CollaborationDatabase['resource_owners'];
 }

@@ -2,9 +2,8 @@ import type { Kysely } from 'kysely';
 import type { DialectName } from '../store.js';
 
 /**
- * Collaboration: comments on runs, model versions and datasets (newest pages read by entity), milestones on an
- * experiment or a registered model, and the owners of experiments and datasets (registered models have had an owner
- * team since 0003; people are added here for all three).
+ * Collaboration: comments on runs, model versions and datasets (pages read by entity, oldest first) and milestones
+ * on an experiment or a registered model.
  */
 export async function up(db: Kysely<unknown>, _dialect: DialectName): Promise<void> {
   await db.schema
@@ -38,12 +37,4 @@ export async function up(db: Kysely<unknown>, _dialect: DialectName): Promise<vo
     .execute();
   await db.schema.createIndex('milestones_by_scope').on('milestones').columns(['scope_kind', 'scope_id']).execute();
 
-  await db.schema
-    .createTable('resource_owners')
-    .addColumn('resource_kind', 'text', (c) => c.notNull())
-    .addColumn('resource_id', 'text', (c) => c.notNull())
-    .addColumn('owner_kind', 'text', (c) => c.notNull())
-    .addColumn('owner_id', 'text', (c) => c.notNull())
-    .addPrimaryKeyConstraint('resource_owners_pk', ['resource_kind', 'resource_id', 'owner_kind', 'owner_id'])
-    .execute();
 }

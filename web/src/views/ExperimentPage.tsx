@@ -2,10 +2,12 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ApiError, api } from '../api/client.js';
 import { queryKeys } from '../api/queries.js';
+import { roleAllows, useEffectiveRole } from '../api/session.js';
 import { ColumnPicker } from '../components/ColumnPicker.js';
 import { FilterBar } from '../components/FilterBar.js';
 import { FirstRunHelp } from '../components/FirstRunHelp.js';
 import { GroupByControl } from '../components/GroupByControl.js';
+import { MilestonesPanel } from '../components/MilestonesPanel.js';
 import { RunsTable } from '../components/RunsTable.js';
 import { Empty, ErrorMessage, Loading } from '../components/states.js';
 import { type ColumnRef, columnLabel, DEFAULT_COLUMNS, parseColumnId } from '../lib/columns.js';
@@ -34,6 +36,7 @@ export function ExperimentPage() {
   const [now, setNow] = useState(Date.now());
 
   const experiment = useApiQuery(queryKeys.experiment(experimentId), (signal) => api.experiment(experimentId, signal));
+  const role = useEffectiveRole('experiment', experimentId);
   const keys = useApiQuery(queryKeys.experimentKeys(experimentId), (signal) => api.keys(experimentId, signal));
   const orderBy = useMemo(() => [sort, 'attributes.run_id ASC'], [sort]);
   const pages = useRunPages(experimentId, filter, orderBy);
@@ -100,6 +103,7 @@ export function ExperimentPage() {
           {pages.loading && pages.rows.length > 0 ? ' (loading more…)' : ''}
         </span>
       </div>
+      <MilestonesPanel experimentId={experimentId} editable={roleAllows(role ?? null, 'edit')} />
       <div className="toolbar">
         <FilterBar value={filter} fields={fields} onApply={setFilter} error={filterError} />
         <ColumnPicker keys={keys.data} columns={columnIds} onChange={setColumnIds} />

@@ -9,6 +9,7 @@ import type { RoleName, Run } from '../api/types.js';
 import { colorFor } from '../charts/chart-data.js';
 import { MetricChartPanel } from '../charts/MetricChartPanel.js';
 import { ArtifactBrowser } from '../components/ArtifactBrowser.js';
+import { CommentsPanel } from '../components/CommentsPanel.js';
 import { CompletenessBadge } from '../components/CompletenessBadge.js';
 import { KeyValueTable } from '../components/KeyValueTable.js';
 import { NotesEditor } from '../components/NotesEditor.js';
@@ -225,6 +226,7 @@ function Overview({
           onSaved={onChanged}
         />
       </section>
+      <CommentsPanel subject={{ kind: 'run', runId: run.runId }} />
       <div className="two-columns">
         <section>
           <h2>Parameters ({Object.keys(run.params).length})</h2>

@@ -17,7 +17,7 @@ import type {
   TokenState,
 } from './access-states.js';
 import type { ProtectionRuleState, TransitionRequestState } from './approval-states.js';
-import type { CommentState, MilestoneState, OwnersState } from './collaboration-states.js';
+import type { CommentState, MilestoneState } from './collaboration-states.js';
 import type { DeclaredDependenciesState } from './dependency-states.js';
 import type {
   CodeRefState,
@@ -201,7 +201,6 @@ export const AUDIT_EVENTS = {
   'comment.delete': records<DeletedState>()('comment'),
   'milestone.create': records<MilestoneState>()('milestone'),
   'milestone.delete': records<DeletedState>()('milestone'),
-  'owners.set': records<OwnersState>()('resource_owners'),
 } as const;
 
 type Catalog = typeof AUDIT_EVENTS;

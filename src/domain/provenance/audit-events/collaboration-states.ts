@@ -1,4 +1,4 @@
-/** What the audit log records of comments, milestones and owners: each row as it is stored after the change. */
+/** What the audit log records of comments and milestones: each row as it is stored after the change. */
 
 export interface CommentState {
   entityKind: string;
@@ -21,11 +21,4 @@ export interface MilestoneState {
   dueTime: number;
   createdBy: string;
   creationTime: number;
-}
-
-export interface OwnersState {
-  resourceKind: string;
-  resourceId: string;
-  /** `user:<principal id>` and `team:<team id>`, sorted. */
-  owners: string[];
 }
