@@ -36,5 +36,4 @@ export async function up(db: Kysely<unknown>, _dialect: DialectName): Promise<vo
     .addColumn('created_time', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('milestones_by_scope').on('milestones').columns(['scope_kind', 'scope_id']).execute();
-
 }
