@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { auditVerify } from '../../src/cli/audit-command.js';
+import type { VerificationReport } from '../../src/domain/provenance/verification-report.js';
 import { ADMIN_TOKEN, callAs, grant, ok, userWithToken } from '../access/access-fixture.js';
 import { backends } from '../support/backends.js';
 import { useTestServer } from '../support/test-server.js';
@@ -276,5 +278,44 @@ describe.each(backends)('comments, mentions and milestones on $name', (backend) 
       (await call(t.dora, 'POST', path, { name: 'x', metricKey: 'k', comparator: '<=', target: 1, dueTime: 5 })).status,
     ).toBe(403);
     expect((await call(ADMIN_TOKEN, 'GET', '/api/v1/registered-models/nothing/milestones')).status).toBe(404);
+  });
+
+  it('leaves a log that verifies, and shows a comment body or milestone target changed behind the server', async () => {
+    const verify = async () => {
+      const result = await auditVerify({ backendStoreUri: api.backendUri, json: true });
+      return { code: result.code, report: JSON.parse(result.stdout) as VerificationReport };
+    };
+    const clean = await verify();
+    expect(clean.report.problems).toEqual([]);
+    expect(clean.code).toBe(0);
+
+    const db = api.server.store.db;
+    const comment = await db.selectFrom('comments').selectAll().orderBy('comment_id').executeTakeFirstOrThrow();
+    const milestone = await db.selectFrom('milestones').selectAll().orderBy('milestone_id').executeTakeFirstOrThrow();
+    await db.updateTable('comments').set({ body: 'rewritten' }).where('comment_id', '=', comment.comment_id).execute();
+    await db
+      .updateTable('milestones')
+      .set({ target: 0.5 })
+      .where('milestone_id', '=', milestone.milestone_id)
+      .execute();
+    try {
+      const tampered = await verify();
+      expect(tampered.code).toBe(1);
+      const messages = tampered.report.problems.map((p) => p.message).join('\n');
+      expect(messages).toContain(`comment ${comment.comment_id}`);
+      expect(messages).toContain(`milestone '${milestone.name}'`);
+    } finally {
+      await db
+        .updateTable('comments')
+        .set({ body: comment.body })
+        .where('comment_id', '=', comment.comment_id)
+        .execute();
+      await db
+        .updateTable('milestones')
+        .set({ target: milestone.target })
+        .where('milestone_id', '=', milestone.milestone_id)
+        .execute();
+    }
+    expect((await verify()).report.problems).toEqual([]);
   });
 });
