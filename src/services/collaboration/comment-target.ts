@@ -1,7 +1,8 @@
 import type { ProtectedResource } from '../../domain/access/access-decision.js';
 import type { CommentEntityKind } from '../../domain/collaboration/comment.js';
-import { notFound } from '../../domain/errors.js';
+import { MnemoError, notFound } from '../../domain/errors.js';
 import type { NotificationInput } from '../../domain/notifications/notification.js';
+import { datasetNamesById } from '../../store/repositories/lineage/dataset-version-repository.js';
 import { findModelNameById, findModelRow } from '../../store/repositories/registry/model-repository.js';
 import { findVersionRow } from '../../store/repositories/registry/version-repository.js';
 import { findRunRow } from '../../store/repositories/run-repository.js';
@@ -44,16 +45,11 @@ export async function resolveTarget(db: Executor, target: CommentTarget): Promis
     }
     return versionTarget(model.model_id, model.name, target.version);
   }
-  const dataset = await db
-    .selectFrom('lineage_datasets')
-    .select(['dataset_id', 'namespace', 'name'])
-    .where('dataset_id', '=', target.datasetId)
-    .executeTakeFirst();
-  if (!dataset) throw notFound(`Dataset '${target.datasetId}' does not exist`);
-  const name = `${dataset.namespace}:${dataset.name}`;
+  const name = (await datasetNamesById(db, [target.datasetId])).get(target.datasetId);
+  if (name === undefined) throw notFound(`Dataset '${target.datasetId}' does not exist`);
   return {
-    entity: { kind: 'dataset', id: dataset.dataset_id },
-    resource: { kind: 'dataset', id: dataset.dataset_id, name },
+    entity: { kind: 'dataset', id: target.datasetId },
+    resource: { kind: 'dataset', id: target.datasetId, name },
     label: `dataset '${name}'`,
     link: undefined,
     notificationResource: { kind: 'dataset', name },
@@ -71,8 +67,9 @@ export async function resolveStored(
     const [modelId, version] = entity.id.split('/');
     const name = modelId === undefined ? undefined : await findModelNameById(db, modelId);
     return name === undefined ? undefined : versionTarget(modelId!, name, Number(version));
-  } catch {
-    return undefined;
+  } catch (error) {
+    if (error instanceof MnemoError && error.code === 'RESOURCE_DOES_NOT_EXIST') return undefined;
+    throw error;
   }
 }
 
