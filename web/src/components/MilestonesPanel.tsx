@@ -28,7 +28,8 @@ export function MilestonesPanel({ experimentId, editable }: { experimentId: stri
         name: form.name,
         metricKey: form.metricKey,
         comparator: form.comparator,
-        target: Number(form.target),
+        // Left empty, the target is sent as null and the server says what is missing.
+        target: form.target.trim() === '' ? Number.NaN : Number(form.target),
         // The end of the chosen day, in UTC: "by 2027-03-01" includes that day.
         dueTime: Date.parse(`${form.due}T23:59:59.999Z`),
       });
