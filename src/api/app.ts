@@ -23,6 +23,8 @@ import { ssoRoutes } from './native/access/sso-routes.js';
 import { tokenRoutes } from './native/access/token-routes.js';
 import { userRoutes } from './native/access/user-routes.js';
 import { artifactRoutes } from './native/artifact-routes.js';
+import { commentRoutes } from './native/collaboration/comment-routes.js';
+import { milestoneRoutes } from './native/collaboration/milestone-routes.js';
 import { dashboardRoutes } from './native/dashboard-routes.js';
 import { dependencyRoutes } from './native/dependencies/dependency-routes.js';
 import { encryptionRoutes } from './native/encryption-routes.js';
@@ -169,6 +171,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(accessLogRoutes, { services });
       await v1.register(encryptionRoutes, { services });
       await v1.register(notificationRoutes, { services });
+      await v1.register(commentRoutes, { services });
+      await v1.register(milestoneRoutes, { services });
       v1.get('/openapi.json', { config: access(PUBLIC), schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api/v1' },

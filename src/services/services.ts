@@ -6,6 +6,8 @@ import type { ArtifactStore } from '../store/artifacts/artifact-store.js';
 import type { Store } from '../store/store.js';
 import { type AccessServices, createAccessServices } from './access/access-services.js';
 import type { SsoConfig } from './access/sso/sso-config.js';
+import { CommentService } from './collaboration/comment-service.js';
+import { MilestoneService } from './collaboration/milestone-service.js';
 import { DependencyService } from './dependencies/dependency-service.js';
 import type { EncryptionKeys } from './encryption/encryption-keys.js';
 import { EncryptionRotation } from './encryption/encryption-rotation.js';
@@ -83,6 +85,10 @@ export interface Services {
   idempotency: IdempotencyService;
   /** Whether the database and the artifact store answer (`/ready`). */
   readiness: ReadinessService;
+  /** Comments with @mentions on runs, model versions and datasets. */
+  comments: CommentService;
+  /** Targets on experiments and registered models, with progress from the best run so far. */
+  milestones: MilestoneService;
 }
 
 export function createServices(options: {
@@ -202,5 +208,7 @@ export function createServices(options: {
     encryption: { sensitive, rotation: new EncryptionRotation({ ...deps, sensitive }) },
     idempotency: new IdempotencyService(deps, options.idempotencyRetentionMs),
     readiness: new ReadinessService(deps),
+    comments: new CommentService(deps, notifications, { policy: access.policy, authenticator: access.authenticator }),
+    milestones: new MilestoneService(deps),
   };
 }

@@ -1,6 +1,7 @@
 import type { LifecycleStage, RunStatus } from '../domain/tracking/entities.js';
 import type { AccessDatabase } from './schema-access.js';
 import type { ApprovalsDatabase } from './schema-approvals.js';
+import type { CollaborationDatabase } from './schema-collaboration.js';
 import type { DependenciesDatabase } from './schema-dependencies.js';
 import type { IdempotencyKeysTable } from './schema-idempotency.js';
 import type { LineageDatabase } from './schema-lineage.js';
@@ -262,4 +263,6 @@ export interface Database {
   search_facets: SearchDatabase['search_facets'];
   search_metrics: SearchDatabase['search_metrics'];
   idempotency_keys: IdempotencyKeysTable;
+  comments: CollaborationDatabase['comments'];
+  milestones: CollaborationDatabase['milestones'];
 }

@@ -320,6 +320,23 @@ const spec: Record<string, Required> = {
   [`GET ${V}/notifications`]: 'signedIn',
   [`GET ${V}/notifications/unread-count`]: 'signedIn',
   [`POST ${V}/notifications/mark-read`]: 'signedIn',
+  // Comments: reading the subject reads and writes its comments; a comment by id is the author's (or a manager's),
+  // answered 404 to whoever may not read its subject.
+  [`GET ${V}/runs/:runId/comments`]: 'reader',
+  [`POST ${V}/runs/:runId/comments`]: 'reader',
+  [`GET ${V}/registered-models/:name/versions/:version/comments`]: 'reader',
+  [`POST ${V}/registered-models/:name/versions/:version/comments`]: 'reader',
+  [`GET ${V}/lineage/dataset-comments`]: 'signedIn',
+  [`POST ${V}/lineage/dataset-comments`]: 'signedIn',
+  [`PATCH ${V}/comments/:commentId`]: 'signedIn',
+  [`DELETE ${V}/comments/:commentId`]: 'signedIn',
+  // Milestones: read with the experiment or model, set and removed by its editors.
+  [`GET ${V}/experiments/:experimentId/milestones`]: 'reader',
+  [`POST ${V}/experiments/:experimentId/milestones`]: 'editor',
+  [`DELETE ${V}/experiments/:experimentId/milestones/:milestoneId`]: 'editor',
+  [`GET ${V}/registered-models/:name/milestones`]: 'reader',
+  [`POST ${V}/registered-models/:name/milestones`]: 'editor',
+  [`DELETE ${V}/registered-models/:name/milestones/:milestoneId`]: 'editor',
 };
 
 const MLFLOW_PREFIXES = ['/api/2.0/mlflow', '/ajax-api/2.0/mlflow', '/api/2.0/preview/mlflow'];

@@ -12,6 +12,8 @@ export const NOTIFICATION_KINDS = [
   'break_glass_used',
   /** A model version in use was flagged for revalidation. */
   'needs_revalidation',
+  /** Someone mentioned the recipient in a comment on something the recipient may read. */
+  'mentioned',
 ] as const;
 
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
@@ -27,7 +29,7 @@ export interface NotificationInput {
   /** A UI path the inbox links to, e.g. `/models/fraud/versions/3`. */
   link?: string | undefined;
   /** What it is about (shown in the inbox). */
-  resource?: { kind: 'model' | 'experiment'; name: string; version?: number } | undefined;
+  resource?: { kind: 'model' | 'experiment' | 'run' | 'dataset'; name: string; version?: number } | undefined;
 }
 
 /** One entry of a principal's inbox. */

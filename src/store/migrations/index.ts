@@ -28,6 +28,7 @@ import * as revalidationFlags from './0033-revalidation-flags.js';
 import * as searchIndex from './0036-search-index.js';
 import * as longRunValues from './0038-long-run-values.js';
 import * as idempotencyKeys from './0039-idempotency-keys.js';
+import * as collaboration from './0042-collaboration.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -63,6 +64,7 @@ const ALL: Record<string, DialectMigration> = {
   '0036-search-index': searchIndex,
   '0038-long-run-values': longRunValues,
   '0039-idempotency-keys': idempotencyKeys,
+  '0042-collaboration': collaboration,
 };
 
 /** The names a database that is fully up to date has recorded as applied. */

@@ -27,6 +27,8 @@ const KEY_OF = {
   protection_rules: 'model_id',
   transition_requests: 'request_id',
   model_version_revalidations: 'flag_id',
+  comments: 'comment_id',
+  milestones: 'milestone_id',
 } as const satisfies { [T in keyof Database]?: keyof Database[T] & string };
 
 export type KeyedTable = keyof typeof KEY_OF;

@@ -58,7 +58,13 @@ export type {
 /** One entry of the signed-in user's inbox. */
 export interface NotificationItem {
   id: string;
-  kind: 'approval_requested' | 'request_decided' | 'policy_failed' | 'break_glass_used' | 'needs_revalidation';
+  kind:
+    | 'approval_requested'
+    | 'request_decided'
+    | 'policy_failed'
+    | 'break_glass_used'
+    | 'needs_revalidation'
+    | 'mentioned';
   subject: string;
   body: string;
   link: string | null;

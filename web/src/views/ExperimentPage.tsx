@@ -10,6 +10,7 @@ import { ExperimentTabs } from '../components/ExperimentTabs.js';
 import { FilterBar } from '../components/FilterBar.js';
 import { FirstRunHelp } from '../components/FirstRunHelp.js';
 import { GroupByControl } from '../components/GroupByControl.js';
+import { MilestonesPanel } from '../components/MilestonesPanel.js';
 import { RenameControl } from '../components/RenameControl.js';
 import { RunsTable } from '../components/RunsTable.js';
 import { Empty, ErrorMessage, Loading } from '../components/states.js';
@@ -210,6 +211,7 @@ export function ExperimentPage() {
         </span>
       </div>
       <ExperimentTabs experimentId={experimentId} />
+      <MilestonesPanel experimentId={experimentId} editable={mayEdit} />
       <div className="toolbar">
         <select
           aria-label="Runs shown"

@@ -14,6 +14,7 @@ const KIND_LABEL: Record<NotificationItem['kind'], string> = {
   policy_failed: 'Policy failed',
   break_glass_used: 'Break-glass used',
   needs_revalidation: 'Needs revalidation',
+  mentioned: 'Mentioned you',
 };
 
 /** The signed-in user's notifications: requests awaiting them, decisions, failed policies, versions to revalidate. */

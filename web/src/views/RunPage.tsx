@@ -9,6 +9,7 @@ import type { RoleName, Run } from '../api/types.js';
 import { colorFor } from '../charts/chart-data.js';
 import { MetricChartPanel } from '../charts/MetricChartPanel.js';
 import { ArtifactBrowser } from '../components/ArtifactBrowser.js';
+import { CommentsPanel } from '../components/CommentsPanel.js';
 import { CompletenessBadge } from '../components/CompletenessBadge.js';
 import { ConfirmButton } from '../components/ConfirmButton.js';
 import { KeyValueTable } from '../components/KeyValueTable.js';
@@ -257,6 +258,7 @@ function Overview({
           onSaved={onChanged}
         />
       </section>
+      <CommentsPanel subject={{ kind: 'run', runId: run.runId }} />
       <div className="two-columns">
         <section>
           <h2>Parameters ({Object.keys(run.params).length})</h2>

@@ -17,6 +17,7 @@ import type {
   TokenState,
 } from './access-states.js';
 import type { ProtectionRuleState, TransitionRequestState } from './approval-states.js';
+import type { CommentState, MilestoneState } from './collaboration-states.js';
 import type { DeclaredDependenciesState } from './dependency-states.js';
 import type {
   CodeRefState,
@@ -194,6 +195,12 @@ export const AUDIT_EVENTS = {
   'transition_request.withdraw': records<TransitionRequestState>()('transition_request'),
   'transition_request.expire': records<TransitionRequestState>()('transition_request'),
   'transition_request.break_glass': records<TransitionRequestState>()('transition_request'),
+
+  'comment.create': records<CommentState>()('comment'),
+  'comment.update': records<CommentState>()('comment'),
+  'comment.delete': records<DeletedState>()('comment'),
+  'milestone.create': records<MilestoneState>()('milestone'),
+  'milestone.delete': records<DeletedState>()('milestone'),
 } as const;
 
 type Catalog = typeof AUDIT_EVENTS;

@@ -4,6 +4,7 @@ import { ProblemLog, type VerificationReport } from '../../../domain/provenance/
 import type { Executor } from '../../../store/store.js';
 import { verifyAccessControl } from './access-kinds.js';
 import { verifyApprovals } from './approval-kinds.js';
+import { verifyCollaboration } from './collaboration-kinds.js';
 import { verifyExperiments } from './experiment-verifier.js';
 import { verifyGovernance } from './governance-verifier.js';
 import { verifyLineage } from './lineage-verifier.js';
@@ -63,10 +64,21 @@ export async function verifyAuditTrail(
   const access = await verifyAccessControl(db, problems);
   const approvals = await verifyApprovals(db, problems);
   const revalidations = await verifyRecordedRows(db, problems, revalidationFlagKind);
+  const collaboration = await verifyCollaboration(db, problems);
   return {
     events: log.events,
     checkpoints: log.checkpoints,
-    entities: experiments + runs + models + versions + webhooks + loggedModels + access + approvals + revalidations,
+    entities:
+      experiments +
+      runs +
+      models +
+      versions +
+      webhooks +
+      loggedModels +
+      access +
+      approvals +
+      revalidations +
+      collaboration,
     lineage,
     governance,
     problems: problems.sorted(),

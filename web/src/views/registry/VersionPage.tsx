@@ -4,6 +4,7 @@ import { api } from '../../api/client.js';
 import { queryKeys } from '../../api/queries.js';
 import { registryApi, registryKeys } from '../../api/registry-client.js';
 import type { CheckResult, Evaluation, ModelVersion } from '../../api/types.js';
+import { CommentsPanel } from '../../components/CommentsPanel.js';
 import { KeyValueTable } from '../../components/KeyValueTable.js';
 import { LazyMarkdown } from '../../components/LazyMarkdown.js';
 import { StageBadge } from '../../components/StageBadge.js';
@@ -146,6 +147,7 @@ function EvidenceSections({ version: v }: { version: ModelVersion }) {
   const history = useApiQuery(registryKeys.history(...key), (signal) => registryApi.history(...key, signal));
   return (
     <>
+      <CommentsPanel subject={{ kind: 'version', name: v.name, version: v.version }} />
       <section data-testid="version-checks">
         <h2>Fairness and drift checks</h2>
         {checks.error ? (

@@ -1,0 +1,24 @@
+/** What the audit log records of comments and milestones: each row as it is stored after the change. */
+
+export interface CommentState {
+  entityKind: string;
+  entityId: string;
+  authorId: string;
+  body: string;
+  creationTime: number;
+  lastUpdatedTime: number;
+  /** User names the comment notified (mentioned and able to read what it is about). */
+  notified: string[];
+}
+
+export interface MilestoneState {
+  scopeKind: string;
+  scopeId: string;
+  name: string;
+  metricKey: string;
+  comparator: string;
+  target: number;
+  dueTime: number;
+  createdBy: string;
+  creationTime: number;
+}

@@ -1,0 +1,35 @@
+/** Table shapes of comments and milestones (migration 0042). */
+
+export interface CommentsTable {
+  comment_id: string;
+  /** 'run' | 'model_version' | 'dataset' */
+  entity_kind: string;
+  /** A run id, `<model id>/<version>` or a lineage dataset id. */
+  entity_id: string;
+  author_id: string;
+  /** Markdown. */
+  body: string;
+  created_time: number;
+  last_updated_time: number;
+}
+
+export interface MilestonesTable {
+  milestone_id: string;
+  /** 'experiment' | 'model' */
+  scope_kind: string;
+  /** An experiment id or a registered model id (stable across renames). */
+  scope_id: string;
+  name: string;
+  metric_key: string;
+  /** '>=' | '<=' */
+  comparator: string;
+  target: number;
+  due_time: number;
+  created_by: string;
+  created_time: number;
+}
+
+export interface CollaborationDatabase {
+  comments: CommentsTable;
+  milestones: MilestonesTable;
+}

@@ -1,0 +1,110 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, callAs, grant, ok } from '../access/access-fixture.js';
+import { backends } from '../support/backends.js';
+import { useTestServer } from '../support/test-server.js';
+import { launchBrowser, screenshot, watchErrors } from './support/browser.js';
+import { ensureUiBuilt } from './support/build-ui.js';
+
+const ANA = { name: 'ana', password: 'ana-password-1' };
+const BO = { name: 'bo', password: 'bo-password-1' };
+
+/**
+ * Collaboration in the web UI: ana comments on a run mentioning bo, bo finds it in the inbox and follows it to the
+ * run; ana sets a milestone on the experiment and sees its progress from the best run.
+ */
+describe.each(backends.slice(0, 1))('comments and milestones in the web UI on $name', (backend) => {
+  const api = useTestServer(backend, {
+    server: { auth: { enabled: true, adminToken: ADMIN_TOKEN, defaultRole: null } },
+  });
+  let browser: Browser;
+  const ids = { experiment: '', run: '' };
+  const admin = (method: string, path: string, body?: unknown) =>
+    ok(callAs<Record<string, unknown>>(api.url, ADMIN_TOKEN, method, path, body));
+
+  beforeAll(async () => {
+    await ensureUiBuilt();
+    for (const user of [ANA, BO]) await admin('POST', '/api/v1/users', user);
+    const { experiment_id } = await admin('POST', '/api/2.0/mlflow/experiments/create', { name: 'churn' });
+    ids.experiment = experiment_id as string;
+    for (const auc of [0.81, 0.87]) {
+      const { run } = (await admin('POST', '/api/2.0/mlflow/runs/create', {
+        experiment_id,
+        run_name: `auc-${auc}`,
+      })) as { run: { info: { run_id: string } } };
+      await admin('POST', '/api/2.0/mlflow/runs/log-batch', {
+        run_id: run.info.run_id,
+        metrics: [{ key: 'val_auc', value: auc, timestamp: 1, step: 0 }],
+      });
+      ids.run = run.info.run_id;
+    }
+    await grant(api.url, { role: 'editor', user: 'ana', experiment: ids.experiment });
+    await grant(api.url, { role: 'reader', user: 'bo', experiment: ids.experiment });
+    browser = await launchBrowser();
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  const signedIn = async (user: {
+    name: string;
+    password: string;
+  }): Promise<{ context: BrowserContext; page: Page }> => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    await page.goto(`${api.url}/`);
+    await page.getByLabel('User name').fill(user.name);
+    await page.getByLabel('Password').fill(user.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL(`${api.url}/`);
+    return { context, page };
+  };
+
+  it('adds a comment with a mention, and the mentioned user sees it in the inbox and on the run', async () => {
+    const ana = await signedIn(ANA);
+    const anaErrors = watchErrors(ana.page);
+    await ana.page.goto(`${api.url}/experiments/${ids.experiment}/runs/${ids.run}`);
+    await ana.page.getByTestId('comment-input').fill('@bo this run **beats** the baseline; see `@nobody`');
+    await ana.page.getByTestId('comment-submit').click();
+    await ana.page.getByTestId('comment').getByText('beats').waitFor();
+    await expect.poll(() => ana.page.getByTestId('comment-author').allTextContents()).toEqual(['ana']);
+    await expect.poll(() => ana.page.getByTestId('comment-input').inputValue()).toBe('');
+    await screenshot(ana.page, 'collaboration-comments');
+    expect(anaErrors).toEqual([]);
+    await ana.context.close();
+
+    const bo = await signedIn(BO);
+    const boErrors = watchErrors(bo.page);
+    await bo.page.getByTestId('unread-count').getByText('1').waitFor();
+    await bo.page.getByTestId('notification-bell').click();
+    await bo.page.waitForURL(`${api.url}/inbox`);
+    const entry = bo.page.getByTestId('inbox').getByText("ana mentioned you on run 'auc-0.87'");
+    await entry.waitFor();
+    await entry.click();
+    await bo.page.waitForURL(`${api.url}/experiments/${ids.experiment}/runs/${ids.run}`);
+    await bo.page.getByTestId('comment').getByText('beats').waitFor();
+    expect(boErrors).toEqual([]);
+    await bo.context.close();
+  });
+
+  it('adds a milestone on the experiment and shows its progress from the best run', async () => {
+    const { context, page } = await signedIn(ANA);
+    const errors = watchErrors(page);
+    await page.goto(`${api.url}/experiments/${ids.experiment}`);
+    await page.getByTestId('milestones').getByText('No milestones yet.').waitFor();
+    await page.getByTestId('milestone-name').fill('Launch quality');
+    await page.getByTestId('milestone-metric').fill('val_auc');
+    await page.getByTestId('milestone-target').fill('0.9');
+    await page.getByTestId('milestone-due').fill('2099-03-01');
+    await page.getByTestId('milestone-submit').click();
+    await expect.poll(() => page.getByTestId('milestone').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('milestone-best').textContent()).toBe('0.87');
+    await expect.poll(() => page.getByTestId('milestone-status').textContent()).toBe('on track');
+    await page.getByTestId('milestone').getByText('2099-03-01').waitFor();
+    await screenshot(page, 'collaboration-milestones');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
