@@ -26,6 +26,9 @@ export default defineConfig({
     // database tests side by side on two cores), where a page may take more than the default second to settle.
     expect: { poll: { timeout: 10_000 } },
     pool: 'forks',
+    // Vitest's default on a two-core machine is one fork; most test time is spent waiting on servers, databases,
+    // browsers and child processes, so two forks keep both cores busy.
+    maxWorkers: 2,
     projects: [
       { extends: true, test: { name: 'unit', include: UNIT } },
       {
