@@ -72,7 +72,12 @@ export class MilestoneService {
     await this.deps.unitOfWork.write(async ({ db, audit }) => {
       await requireScope(db, scope);
       await insertMilestone(db, row);
-      audit({ action: 'milestone.create', entityKind: 'milestone', entityId: row.milestone_id, state: stateOf(row) });
+      audit({
+        action: 'milestone.create',
+        entityKind: 'milestone',
+        entityId: row.milestone_id,
+        state: milestoneStateOf(row),
+      });
     });
     return toMilestone(row);
   }
@@ -97,7 +102,8 @@ async function requireScope(db: Executor, scope: MilestoneScope): Promise<void> 
   }
 }
 
-function stateOf(row: MilestonesTable): MilestoneState {
+/** What the audit log records of a milestone row; `mnemo audit verify` compares the row against it. */
+export function milestoneStateOf(row: MilestonesTable): MilestoneState {
   return {
     scopeKind: row.scope_kind,
     scopeId: row.scope_id,

@@ -2,6 +2,7 @@ import type { ProblemLog } from '../../../domain/provenance/verification-report.
 import { keyedPages } from '../../../store/readers/keyed-table-pages.js';
 import type { CommentsTable, MilestonesTable } from '../../../store/schema-collaboration.js';
 import type { Executor } from '../../../store/store.js';
+import { milestoneStateOf } from '../../collaboration/milestone-service.js';
 import { type RecordedRowKind, verifyRecordedRows } from './recorded-rows.js';
 
 /**
@@ -34,17 +35,7 @@ export const milestoneKind: RecordedRowKind<MilestonesTable> = {
   ...keyedPages('milestones'),
   entityId: (row) => row.milestone_id,
   label: (row) => `milestone '${row.name}' of ${row.scope_kind} ${row.scope_id}`,
-  current: (row) => ({
-    scopeKind: row.scope_kind,
-    scopeId: row.scope_id,
-    name: row.name,
-    metricKey: row.metric_key,
-    comparator: row.comparator,
-    target: Number(row.target),
-    dueTime: Number(row.due_time),
-    createdBy: row.created_by,
-    creationTime: Number(row.created_time),
-  }),
+  current: milestoneStateOf,
   deleteAction: 'milestone.delete',
 };
 
