@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import {
   type AccessDecision,
   decideAccess,
@@ -30,6 +31,13 @@ import type { AccessFactsCache } from './access-facts-cache.js';
  * themselves from domain/access.
  */
 export class AccessPolicy {
+  /**
+   * The experiment each run and logged model belongs to, once found: neither ever moves to another experiment and
+   * their ids are never reused, so the answer cannot go stale, and the hot paths (a metric batch to a run) are spared
+   * a lookup per request. What was not found is not remembered: it may be created next.
+   */
+  private readonly homes = new LRUCache<string, string>({ max: 100_000 });
+
   constructor(
     private readonly store: Store,
     readonly defaultRole: RoleName | null,
@@ -125,11 +133,22 @@ export class AccessPolicy {
 
   /** The experiment a run belongs to; undefined when there is no such run. */
   async experimentOfRun(runId: string): Promise<string | undefined> {
-    return (await findRunRow(this.store.db, runId))?.experiment_id;
+    return this.homeOf(`run\0${runId}`, async () => (await findRunRow(this.store.db, runId))?.experiment_id);
   }
 
   async experimentOfLoggedModel(modelId: string): Promise<string | undefined> {
-    return (await findLoggedModelRow(this.store.db, modelId))?.experiment_id;
+    return this.homeOf(
+      `logged-model\0${modelId}`,
+      async () => (await findLoggedModelRow(this.store.db, modelId))?.experiment_id,
+    );
+  }
+
+  private async homeOf(key: string, find: () => Promise<string | undefined>): Promise<string | undefined> {
+    const known = this.homes.get(key);
+    if (known !== undefined) return known;
+    const found = await find();
+    if (found !== undefined) this.homes.set(key, found);
+    return found;
   }
 
   /** Roles on a registered model are bound to its id, so they survive a rename. */

@@ -4,6 +4,7 @@ import type { Principal } from '../../domain/access/principal.js';
 import { findPrincipalByName, findPrincipalWithTeams } from '../../store/repositories/access/principal-repository.js';
 import { findSessionByHash } from '../../store/repositories/access/session-repository.js';
 import {
+  type AuthenticatedOwner,
   findTokenWithOwner,
   type TokenWithOwner,
   touchToken,
@@ -113,7 +114,7 @@ export class Authenticator {
   }
 }
 
-function principalOf(row: PrincipalsTable, teamIds: string[], factsGeneration: number): Principal {
+function principalOf(row: AuthenticatedOwner, teamIds: string[], factsGeneration: number): Principal {
   return {
     factsGeneration,
     id: row.principal_id,
