@@ -1,6 +1,7 @@
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { Services } from '../services/services.js';
 import { access, PUBLIC, SIGNED_IN } from './access/route-access.js';
+import { registerBacklogMetrics } from './backlog-metrics.js';
 import type { TypedApp } from './typed-app.js';
 import { VERSION } from './version.js';
 
@@ -27,6 +28,7 @@ export async function operationalRoutes(
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
     registers: [registry],
   });
+  registerBacklogMetrics(registry, services.backlog, Date.now);
 
   app.addHook('onResponse', (request, reply, done) => {
     // The route pattern, not the URL: ids in URLs would give every run its own time series.

@@ -21,6 +21,7 @@ import { type EmailDeliveryOptions, EmailDispatcher, type MailSender } from './n
 import { NotificationService } from './notifications/notification-service.js';
 import { type SmtpConfig, smtpSender } from './notifications/smtp-sender.js';
 import { IdempotencyService } from './operations/idempotency-service.js';
+import { BacklogService } from './operations/backlog-service.js';
 import { ReadinessService } from './operations/readiness-service.js';
 import { createProvenanceServices, type ProvenanceServices } from './provenance/provenance-services.js';
 import type { SigningKey } from './provenance/signing-key-source.js';
@@ -85,6 +86,7 @@ export interface Services {
   idempotency: IdempotencyService;
   /** Whether the database and the artifact store answer (`/ready`). */
   readiness: ReadinessService;
+  backlog: BacklogService;
   /** Comments with @mentions on runs, model versions and datasets. */
   comments: CommentService;
   /** Targets on experiments and registered models, with progress from the best run so far. */
@@ -208,6 +210,7 @@ export function createServices(options: {
     encryption: { sensitive, rotation: new EncryptionRotation({ ...deps, sensitive }) },
     idempotency: new IdempotencyService(deps, options.idempotencyRetentionMs),
     readiness: new ReadinessService(deps),
+    backlog: new BacklogService(deps),
     comments: new CommentService(deps, notifications, { policy: access.policy, authenticator: access.authenticator }),
     milestones: new MilestoneService(deps),
   };

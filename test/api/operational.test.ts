@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/open-store.js';
+import { readAuditHead } from '../../src/store/repositories/provenance/audit-event-repository.js';
 import { backends } from '../support/backends.js';
 import { useTestServer } from '../support/test-server.js';
 
@@ -20,6 +22,52 @@ describe.each(backends)('health, metrics and OpenAPI on $name', (backend) => {
       /mnemo_http_requests_total\{method="GET",route="\/api\/v1\/experiments\/:experimentId",status="200"\} \d+/,
     );
     expect(text).toContain('mnemo_process_resident_memory_bytes');
+  });
+
+  it("reports the outboxes' backlog and the audit log's length to Prometheus", async () => {
+    const store = await openStore(api.backendUri);
+    const now = Date.now();
+    const email = (id: string, status: 'PENDING' | 'FAILED', createdTime: number) => ({
+      email_id: id,
+      notification_id: `n-${id}`,
+      to_address: 'ana@example.com',
+      subject: 'subject',
+      body: 'body',
+      status,
+      attempts: status === 'FAILED' ? 4 : 0,
+      // Not due for a day: no sender claims them while the test reads the gauges.
+      next_attempt_time: now + 86_400_000,
+      claimed_until: null,
+      last_error: null,
+      created_time: createdTime,
+      sent_time: null,
+    });
+    try {
+      await store.db
+        .insertInto('email_outbox')
+        .values([
+          email('e1', 'PENDING', now - 120_000),
+          email('e2', 'PENDING', now - 5_000),
+          email('e3', 'FAILED', now - 600_000),
+        ])
+        .execute();
+      await api.call('POST', '/api/v1/experiments', { name: 'counted-in-the-audit-log' });
+      const text = await (await fetch(`${api.url}/metrics`)).text();
+      const sample = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+      expect(sample('mnemo_queue_pending\\{queue="emails"\\}')).toBe(2);
+      expect(sample('mnemo_queue_failed\\{queue="emails"\\}')).toBe(1);
+      const waited = sample('mnemo_queue_oldest_pending_seconds\\{queue="emails"\\}');
+      expect(waited).toBeGreaterThanOrEqual(120);
+      expect(waited).toBeLessThan(600);
+      expect(sample('mnemo_queue_pending\\{queue="webhook_deliveries"\\}')).toBe(0);
+      expect(sample('mnemo_queue_oldest_pending_seconds\\{queue="webhook_events"\\}')).toBe(0);
+      const head = await readAuditHead(store.db);
+      expect(sample('mnemo_audit_log_events')).toBe(Number(head.lastSeq));
+      expect(Number(head.lastSeq)).toBeGreaterThan(0);
+    } finally {
+      await store.db.deleteFrom('email_outbox').where('email_id', 'in', ['e1', 'e2', 'e3']).execute();
+      await store.close();
+    }
   });
 
   it('serves an OpenAPI 3.1 document describing the native API', async () => {
