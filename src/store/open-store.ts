@@ -2,6 +2,7 @@ import { Migrator } from 'kysely';
 import { parseBackendUri } from '../domain/config/backend-uri.js';
 import { openPostgres } from './dialect/postgres.js';
 import { openSqlite } from './dialect/sqlite.js';
+import { withSqliteMigrationLock } from './dialect/sqlite-migration-lock.js';
 import { convertLegacyMetricPoints } from './metric-point-conversion.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Store } from './store.js';
@@ -11,7 +12,8 @@ export async function openStore(backendUri: string): Promise<Store> {
   const location = parseBackendUri(backendUri);
   const store = location.kind === 'sqlite' ? openSqlite(location.path) : openPostgres(location.connectionString);
   try {
-    await migrate(store);
+    if (location.kind === 'sqlite') await withSqliteMigrationLock(location.path, () => migrate(store));
+    else await migrate(store);
   } catch (error) {
     await store.close();
     throw error;

@@ -1,5 +1,5 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseBackendUri } from '../../domain/config/backend-uri.js';
 import { keyIdOf, parsePrivateKey } from '../../domain/provenance/signing-key.js';
@@ -36,8 +36,9 @@ export function generateSigningKey(origin: SigningKeyOrigin = { kind: 'ephemeral
 }
 
 /**
- * Loads the server's Ed25519 key, generating one on first start. Generation writes with O_EXCL so replicas starting
- * together on a shared directory end up with the same key rather than each overwriting the other's.
+ * Loads the server's Ed25519 key, generating one on first start. Replicas starting together on a shared directory
+ * must end up with the same key, and none may read another's half-written file: the key is written whole beside its
+ * place, then hard-linked there, which fails if another replica's key got there first (then that one is read).
  */
 export async function loadSigningKey(options: SigningKeyOptions): Promise<SigningKey> {
   if (options.keyText !== undefined && options.keyText.trim() !== '') {
@@ -52,12 +53,27 @@ export async function loadSigningKey(options: SigningKeyOptions): Promise<Signin
   }
   const generated = generateSigningKey({ kind: 'file', path });
   await mkdir(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.${Date.now()}.new`;
+  await writeFile(temporary, pem(generated.privateKey), { flag: 'wx', mode: 0o600 });
   try {
-    await writeFile(path, pem(generated.privateKey), { flag: 'wx', mode: 0o600 });
+    await placeExclusively(temporary, path, generated.privateKey);
     return generated;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     return loadSigningKey(options);
+  } finally {
+    await unlink(temporary);
+  }
+}
+
+/** Puts the written key file in place unless one is there (EEXIST); where hard links are refused, creates it O_EXCL. */
+async function placeExclusively(temporary: string, path: string, privateKey: KeyObject): Promise<void> {
+  try {
+    await link(temporary, path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw error;
+    await writeFile(path, pem(privateKey), { flag: 'wx', mode: 0o600 });
   }
 }
 
