@@ -20,8 +20,8 @@ import { OpenLineageIngestService } from './lineage/openlineage-ingest-service.j
 import { type EmailDeliveryOptions, EmailDispatcher, type MailSender } from './notifications/email-dispatcher.js';
 import { NotificationService } from './notifications/notification-service.js';
 import { type SmtpConfig, smtpSender } from './notifications/smtp-sender.js';
-import { IdempotencyService } from './operations/idempotency-service.js';
 import { BacklogService } from './operations/backlog-service.js';
+import { IdempotencyService } from './operations/idempotency-service.js';
 import { ReadinessService } from './operations/readiness-service.js';
 import { createProvenanceServices, type ProvenanceServices } from './provenance/provenance-services.js';
 import type { SigningKey } from './provenance/signing-key-source.js';
