@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../src/api/server.js';
 import { auditVerify } from '../../src/cli/audit-command.js';
 import type { SnapshotManifest } from '../../src/domain/backup/dump-format.js';
+import { parseBackendUri } from '../../src/domain/config/backend-uri.js';
 import type { VerificationReport } from '../../src/domain/provenance/verification-report.js';
 import { openExistingStore } from '../../src/store/open-existing-store.js';
 import { type ProvenanceTestServer, useProvenanceServer } from '../provenance/support/provenance-server.js';
@@ -74,11 +76,14 @@ async function seed(api: ProvenanceTestServer): Promise<string> {
   return run.runId;
 }
 
-/** Seeds through a real server, then backs it up with the CLI while another run keeps logging to it. */
-function useSource(backend: TestBackend, work: () => string): Source {
+/**
+ * A real server over a new store; `prepare` seeds it, then backs it up with the CLI while another run keeps logging
+ * to it.
+ */
+function useSource(backend: TestBackend, work: () => string): Source & { prepare(): Promise<void> } {
   const api = useProvenanceServer(backend);
-  const source = { backend, api } as Source;
-  beforeAll(async () => {
+  const source = { backend, api } as Source & { prepare(): Promise<void> };
+  source.prepare = async () => {
     source.runId = await seed(api);
     source.expected = await readBack(api, source.runId);
     const other = await (await given(api).experiment('busy')).run({ runName: 'busy' });
@@ -112,7 +117,7 @@ function useSource(backend: TestBackend, work: () => string): Source {
       signingKeys: source.manifest.signingKeys.map((k) => k.keyId),
     });
     expect(source.manifest.signingKeys.length).toBeGreaterThan(0);
-  }, CLI_TIMEOUT);
+  };
   return source;
 }
 
@@ -136,17 +141,24 @@ async function auditHead(uri: string): Promise<{ seq: number; hash: string }> {
 
 const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 
-describe('mnemo backup and mnemo restore', () => {
+// The cases share two seeded sources and their snapshots, and each restores into a store of its own: they run side
+// by side, which matters most while they wait on CLI processes.
+describe.concurrent('mnemo backup and mnemo restore', () => {
   let work = '';
   const dropped: (() => Promise<void>)[] = [];
-  beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'mnemo-backup-'));
-  });
   afterAll(async () => {
     for (const drop of dropped) await drop();
     await rm(work, { recursive: true, force: true });
   });
-  const sources = Object.fromEntries(backends.map((b) => [b.name, useSource(b, () => work)])) as Record<string, Source>;
+  const sources = Object.fromEntries(backends.map((b) => [b.name, useSource(b, () => work)])) as Record<
+    string,
+    Source & { prepare(): Promise<void> }
+  >;
+  // After the servers' own hooks, registered above: both sources are seeded and backed up side by side.
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'mnemo-backup-'));
+    await Promise.all(Object.values(sources).map((source) => source.prepare()));
+  }, CLI_TIMEOUT);
   const target = async (backend: TestBackend) => {
     const created = await backend.create();
     dropped.push(created.drop);
@@ -159,9 +171,11 @@ describe('mnemo backup and mnemo restore', () => {
     ['postgres', 'sqlite'],
   ].filter((pair) => pair.every((name) => backends.some((b) => b.name === name)));
 
-  it.each(pairs)(
+  it.for(pairs)(
     'restores a snapshot of %s into an empty %s store that verifies and serves the same data',
-    async (from, into) => {
+    { timeout: CLI_TIMEOUT },
+    async ([from, into], { expect }) => {
+      if (!from || !into) throw new Error('a pair names two backends');
       const source = sources[from]!;
       const uri = await target(backends.find((b) => b.name === into)!);
       const artifacts = join(work, `restored-${from}-${into}`);
@@ -193,18 +207,18 @@ describe('mnemo backup and mnemo restore', () => {
         await server.close();
       }
     },
-    CLI_TIMEOUT,
   );
 
   it(
     'refuses a store that is not empty, and a snapshot from a newer schema, changing nothing',
-    async () => {
+    async ({ expect }) => {
       const source = sources.sqlite!;
       const future = join(work, 'snapshot-future');
       await cp(source.snapshot, future, { recursive: true });
       const manifest = { ...source.manifest, migrations: [...source.manifest.migrations, '9999-from-the-future'] };
       await writeFile(join(future, 'manifest.json'), JSON.stringify(manifest));
       const empty = await target(sqlite());
+      const headBefore = await auditHead(source.api.backendUri);
       const [busy, newer] = await Promise.all([
         restore(source.snapshot, source.api.backendUri, join(work, 'unused'), work),
         restore(future, empty, join(work, 'unused'), work),
@@ -213,15 +227,52 @@ describe('mnemo backup and mnemo restore', () => {
       expect(busy.code).toBe(2);
       expect(newer.stderr).toMatch(/newer Mnemo \(schema 9999-from-the-future\)/);
       expect(newer.code).toBe(2);
-      expect(await auditHead(source.api.backendUri)).toMatchObject({ seq: expect.any(Number) });
+      // The used store is as it was (its writer stopped with the backup); the refused target was never created.
+      expect(await auditHead(source.api.backendUri)).toEqual(headBefore);
       expect((await verify(source.api.backendUri)).code).toBe(0);
+      expect(existsSync(parseBackendUri(empty).kind === 'sqlite' ? empty.replace('sqlite:///', '') : '')).toBe(false);
+    },
+    CLI_TIMEOUT,
+  );
+
+  it(
+    'with --artifacts-manifest-only lists each artifact file with its size and sha256 instead of copying it',
+    async ({ expect }) => {
+      const source = sources.sqlite!;
+      const out = join(work, 'snapshot-manifest-only');
+      const backup = await runMnemo(
+        [
+          'backup',
+          out,
+          '--artifacts-manifest-only',
+          '--backend-store-uri',
+          source.api.backendUri,
+          '--artifacts-destination',
+          join(source.api.dir, 'artifacts'),
+        ],
+        work,
+      );
+      expect(backup.code, backup.stderr).toBe(0);
+      expect(existsSync(join(out, 'artifacts'))).toBe(false);
+      const listed = (await readFile(join(out, 'artifacts.jsonl'), 'utf8'))
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { path: string; size: number; sha256: string });
+      expect(listed).toHaveLength(Object.keys(FILES).length);
+      for (const [path, bytes] of Object.entries(FILES)) {
+        expect(listed).toContainEqual({
+          path: expect.stringMatching(new RegExp(`/${path.replaceAll('.', '\\.')}$`)),
+          size: bytes.length,
+          sha256: sha256(bytes),
+        });
+      }
     },
     CLI_TIMEOUT,
   );
 
   it(
     'a changed row is refused as damage, and once its checksum is forged too, audit verify finds it',
-    async () => {
+    async ({ expect }) => {
       const source = sources.sqlite!;
       const tampered = join(work, 'snapshot-tampered');
       await cp(source.snapshot, tampered, { recursive: true });
