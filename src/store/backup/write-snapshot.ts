@@ -1,4 +1,4 @@
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   SNAPSHOT_FORMAT,
@@ -62,8 +62,8 @@ async function prepareOutput(out: string): Promise<void> {
   });
   if (existing.length > 0) throw new Error(`'${out}' is not empty: give a new directory for the snapshot`);
   // Rows may hold what only the database should (sealed secrets, the database's own secret key): owner only.
-  await mkdir(out, { recursive: true, mode: 0o700 });
   await mkdir(join(out, 'tables'), { recursive: true, mode: 0o700 });
+  await chmod(out, 0o700);
 }
 
 async function dumpDatabase(raw: RawConnection, options: SnapshotOptions) {
