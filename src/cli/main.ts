@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   audit: async () => (await import('./audit-command.js')).auditCommand(),
   attest: async () => (await import('./attest-command.js')).attestCommand(),
   db: async () => (await import('./db-command.js')).dbCommand(),
+  gc: async () => (await import('./gc-command.js')).gcCommand(),
   users: async () => (await import('./users-command.js')).usersCommand(),
   teams: async () => (await import('./teams-command.js')).teamsCommand(),
   tokens: async () => (await import('./tokens-command.js')).tokensCommand(),
