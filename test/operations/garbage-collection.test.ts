@@ -7,6 +7,7 @@ import { garbageCollect } from '../../src/cli/gc-command.js';
 import type { CollectionReport } from '../../src/services/operations/garbage-collector.js';
 import { GarbageCollector } from '../../src/services/operations/garbage-collector.js';
 import { AuditLog } from '../../src/services/provenance/audit-log.js';
+import { verifyAuditTrail } from '../../src/services/provenance/verify/audit-verifier.js';
 import { runWithContext } from '../../src/services/request-context.js';
 import { SearchIndexer } from '../../src/services/search/search-indexer.js';
 import { UnitOfWork } from '../../src/services/unit-of-work.js';
@@ -139,6 +140,21 @@ describe.each(backends)('mnemo gc on $name, while the server runs on the same da
       expect(created.status, JSON.stringify(created.body)).toBe(200);
     }
     expect((await mlflow.delete('model-versions/delete', { name: 'gc-model', version: '2' })).status).toBe(200);
+    // A model on legal hold keeps its deleted versions.
+    expect((await mlflow.post('registered-models/create', { name: 'gc-held-model' })).status).toBe(200);
+    const heldModel = await mlflow.post('registered-models/set-tag', {
+      name: 'gc-held-model',
+      key: HOLD,
+      value: 'audit',
+    });
+    expect(heldModel.status).toBe(200);
+    const heldVersion = await mlflow.post('model-versions/create', {
+      name: 'gc-held-model',
+      source: `runs:/${ids.active}/model`,
+      run_id: ids.active,
+    });
+    expect(heldVersion.status).toBe(200);
+    expect((await mlflow.delete('model-versions/delete', { name: 'gc-held-model', version: '1' })).status).toBe(200);
 
     const hold = await mlflow.post('runs/set-tag', { run_id: ids.held, key: HOLD, value: 'case 2026-17' });
     expect(hold.status).toBe(200);
@@ -179,6 +195,10 @@ describe.each(backends)('mnemo gc on $name, while the server runs on the same da
       `its experiment ${ids.heldExperiment} is on legal hold (tag ${HOLD})`,
     );
     expect(outcomeOf(later, ids.heldExperiment)?.reason).toBe(`on legal hold (tag ${HOLD})`);
+    expect(later.items.find((item) => item.label === "'gc-held-model' v1")).toMatchObject({
+      outcome: 'kept',
+      reason: `its registered model 'gc-held-model' is on legal hold (tag ${HOLD})`,
+    });
     expect(outcomeOf(later, ids.active)).toBeUndefined();
     expect(await counts()).toEqual(before);
     expect(existsSync(runFolder(ids.experiment, ids.old))).toBe(true);
@@ -227,8 +247,9 @@ describe.each(backends)('mnemo gc on $name, while the server runs on the same da
       for (const id of [ids.old, ids.recent, ids.inDeletedExperiment, ids.deletedExperiment]) {
         expect(outcomeOf(report, id)?.outcome, id).toBe('purged');
       }
-      const deletedVersion = report.items.find((item) => item.type === 'model_version');
-      expect(deletedVersion).toMatchObject({ label: "'gc-model' v2", outcome: 'purged' });
+      const deletedVersion = report.items.find((item) => item.label === "'gc-model' v2");
+      expect(deletedVersion).toMatchObject({ type: 'model_version', outcome: 'purged' });
+      expect(report.items.find((item) => item.label === "'gc-held-model' v1")?.outcome).toBe('kept');
       for (const id of [ids.referenced, ids.held, ids.inHeldExperiment, ids.heldExperiment]) {
         expect(outcomeOf(report, id)?.outcome, id).toBe('kept');
       }
@@ -276,6 +297,8 @@ describe.each(backends)('mnemo gc on $name, while the server runs on the same da
       const verified = await auditVerify({ backendStoreUri: api.backendUri });
       expect(verified.stdout + verified.stderr).toContain('OK: the audit trail is intact');
       expect(verified.code).toBe(0);
+      // Also when the verifier reads each run's history on its own instead of gathering them in one pass.
+      expect((await verifyAuditTrail(store.db, { runValuesGathered: 0 })).problems).toEqual([]);
     },
     CLI_TIMEOUT,
   );
