@@ -303,6 +303,40 @@ describe.each(backends)('mnemo gc on $name, while the server runs on the same da
     CLI_TIMEOUT,
   );
 
+  it('purges a run or lets a concurrent restore keep it, never half of each', async () => {
+    const runId = await run(ids.experiment);
+    await deleteRun(runId);
+    const collector = new GarbageCollector({
+      store,
+      unitOfWork: new UnitOfWork(store, new AuditLog(store.dialect), new SearchIndexer()),
+      artifacts: openArtifactStore(api.artifactsDir),
+      now: Date.now,
+    });
+    const [report, restore] = await Promise.all([
+      runWithContext({ actor: 'test-gc', requestId: 'gc-race' }, () =>
+        collector.collect({ retentionMs: 0, dryRun: false, scope: { runIds: [runId] } }),
+      ),
+      mlflow.post('runs/restore', { run_id: runId }),
+    ]);
+    const outcome = outcomeOf(report, runId);
+    if (outcome?.outcome === 'purged') {
+      expect(restore.status).toBe(404);
+      expect(await rowOf(runId)).toBeUndefined();
+      expect(existsSync(runFolder(ids.experiment, runId))).toBe(false);
+    } else {
+      // Restored first: either before gc listed it (not a candidate then) or before its transaction locked it.
+      expect(restore.status).toBe(200);
+      const got = await mlflow.get<{ run: { info: { lifecycle_stage: string }; data: { params: unknown[] } } }>(
+        'runs/get',
+        { run_id: runId },
+      );
+      expect(got.body.run.info.lifecycle_stage).toBe('active');
+      expect(got.body.run.data.params).toEqual([{ key: 'lr', value: '0.1' }]);
+      expect(existsSync(runFolder(ids.experiment, runId))).toBe(true);
+    }
+    expect((await verifyAuditTrail(store.db)).problems).toEqual([]);
+  });
+
   it('keeps the audit log honest: a purged row that returns and a row deleted without an event both fail', async () => {
     expect((await auditVerify({ backendStoreUri: api.backendUri })).code).toBe(0);
     // The held run, removed behind the log's back as a raw SQL delete would.

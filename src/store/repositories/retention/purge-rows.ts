@@ -68,12 +68,12 @@ export async function deleteExperimentRows(db: Executor, experimentId: string): 
 
 /**
  * Removes a model version's row with its tags, stage history, evaluations and checks. Its number stays taken (the
- * model's last_version). Revalidation flags and declared dependencies are audited records of their own and stay.
+ * model's last_version). Deleting the version removed its aliases already (with their events); revalidation flags
+ * and declared dependencies are audited records of their own and stay.
  */
 export async function deleteVersionRows(db: Executor, modelId: string, version: number): Promise<void> {
   for (const table of [
     'model_version_tags',
-    'model_aliases',
     'model_version_transitions',
     'model_version_evaluations',
     'model_version_checks',
