@@ -375,10 +375,24 @@ describe.each(backends)('mnemo gc on $name, while the server runs on the same da
         deleted_time: null,
       })
       .execute();
+    await store.db
+      .insertInto('experiments')
+      .values({
+        experiment_id: ids.deletedExperiment,
+        name: 'gc/deleted',
+        artifact_location: `mlflow-artifacts:/${ids.deletedExperiment}`,
+        lifecycle_stage: 'deleted',
+        creation_time: now,
+        last_update_time: now,
+      })
+      .execute();
     const returned = await auditVerify({ backendStoreUri: api.backendUri });
     expect(returned.code).toBe(1);
     expect(returned.stderr).toMatch(
       new RegExp(`run ${ids.old}: was purged by event \\d+ but its row is in the database`),
+    );
+    expect(returned.stderr).toMatch(
+      new RegExp(`experiment ${ids.deletedExperiment} was purged by event \\d+ but its row is in the database`),
     );
   });
 });
