@@ -23,6 +23,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   db: async () => (await import('./db-command.js')).dbCommand(),
   backup: async () => (await import('./backup-command.js')).backupCommand(),
   restore: async () => (await import('./restore-command.js')).restoreCommand(),
+  gc: async () => (await import('./gc-command.js')).gcCommand(),
   users: async () => (await import('./users-command.js')).usersCommand(),
   teams: async () => (await import('./teams-command.js')).teamsCommand(),
   tokens: async () => (await import('./tokens-command.js')).tokensCommand(),

@@ -32,6 +32,8 @@ export interface RunExpectation {
   metrics: RecordedMetrics;
   artifacts: RecordedValues;
   inputs: RecordedValues;
+  /** The event that purged the run (garbage collection removed its rows), if one did. */
+  purgedSeq?: number;
   /** How many events the run has, and the first of them (0 when it has none). */
   events: number;
   firstSeq: number;
@@ -99,6 +101,8 @@ export function foldRunEvent(expected: RunExpectation, event: RunEvent): void {
       // An empty path is the run's whole artifact directory.
       if (prefix === '' || path === prefix || path.startsWith(`${prefix}/`)) expected.artifacts.delete(path);
     }
+  } else if (event.action === 'run.purge') {
+    expected.purgedSeq = event.seq;
   } else if (event.action === 'run.log_inputs' && Array.isArray(state)) {
     for (const d of state as unknown[]) {
       if (isObject(d))

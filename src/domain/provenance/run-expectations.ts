@@ -51,9 +51,16 @@ export class RunExpectations {
     return this.byRun.get(runId) ?? emptyRunExpectation();
   }
 
-  /** Every run the log has events of, with its first event's seq; undefined if gathering stopped. */
-  runs(): { runId: string; firstSeq: number }[] | undefined {
+  /**
+   * Every run the log has events of, with its first event's seq and the event that purged it if one did; undefined
+   * if gathering stopped.
+   */
+  runs(): { runId: string; firstSeq: number; purgedSeq: number | undefined }[] | undefined {
     if (this.overflowed) return undefined;
-    return [...this.byRun].map(([runId, expected]) => ({ runId, firstSeq: expected.firstSeq }));
+    return [...this.byRun].map(([runId, expected]) => ({
+      runId,
+      firstSeq: expected.firstSeq,
+      purgedSeq: expected.purgedSeq,
+    }));
   }
 }

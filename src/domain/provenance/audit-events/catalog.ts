@@ -42,6 +42,7 @@ import type {
   NamingRuleState,
   OpenLineageEventState,
   OpenLineageRunCreatedState,
+  PurgedState,
   RegisteredModelDeletedState,
   RunFileState,
   RunRequirementsState,
@@ -84,6 +85,7 @@ export const AUDIT_EVENTS = {
   'experiment.restore': records<Experiment>()('experiment'),
   'experiment.set_tags': records<Experiment>()('experiment'),
   'experiment.delete_tag': records<Experiment>()('experiment'),
+  'experiment.purge': records<PurgedState>()('experiment'),
 
   'run.create': records<RunState | OpenLineageRunCreatedState>()('run'),
   'run.update': records<RunState | RunLifecycle>()('run'),
@@ -95,6 +97,7 @@ export const AUDIT_EVENTS = {
   'run.log_batch': records<MetricBatchState>()('run'),
   'run.log_inputs': records<DatasetInput[]>()('run'),
   'run.reseal': records<RunResealState>()('run'),
+  'run.purge': records<PurgedState>()('run'),
   'artifact.upload': records<RunFileState | StoredFileState>()('run', 'artifact'),
   'artifact.delete': records<DeletedFileState>()('run', 'artifact'),
 
@@ -126,6 +129,7 @@ export const AUDIT_EVENTS = {
   'model_version.reseal': records<ModelVersion>()('model_version'),
   'model_version.transition_stage': records<ModelVersion>()('model_version'),
   'model_version.delete': records<ModelVersionDeletedState>()('model_version'),
+  'model_version.purge': records<PurgedState>()('model_version'),
   'model_version.record_evaluations': records<Evaluation[]>()('model_version'),
   'model_version.record_checks': records<CheckResult[]>()('model_version'),
   'model_version.set_dependencies': records<DeclaredDependenciesState>()('model_version_dependencies'),

@@ -112,6 +112,18 @@ export interface DeletedState {
   deleted: true;
 }
 
+/**
+ * An entity removed for good by garbage collection, after it had been deleted for longer than the retention period:
+ * when it was deleted, when it was purged, and the retention that allowed it. Its rows are gone; this event is what
+ * vouches that they went on purpose.
+ */
+export interface PurgedState {
+  purged: true;
+  deletedTime: number;
+  purgedTime: number;
+  retentionMs: number;
+}
+
 /** An accepted OpenLineage event (its payload by digest) and the OpenLineage run as it left it. */
 export interface OpenLineageEventState {
   eventId: string;

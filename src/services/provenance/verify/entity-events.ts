@@ -1,5 +1,5 @@
 import { parseRecordedState } from '../../../domain/provenance/run-expectations.js';
-import { entitiesAfter, entityEventsAfter } from '../../../store/readers/audit-event-reads.js';
+import { entitiesAfter, entityEventsAfter, eventsWithAction } from '../../../store/readers/audit-event-reads.js';
 import type { Executor } from '../../../store/store.js';
 
 export interface EntityEvent {
@@ -37,4 +37,32 @@ export async function* vanishedEntities(
     for (const row of rows) if (!present.has(row.entity_id)) yield { entityId: row.entity_id, seq: row.seq };
     after = rows.at(-1)!.entity_id;
   }
+}
+
+/**
+ * Which of these entities garbage collection purged: their rows are rightly gone, as the purge event says they went
+ * on purpose (a row deleted without one is still reported).
+ */
+export async function purgedAmong(
+  db: Executor,
+  entityKind: 'run' | 'experiment' | 'model_version',
+  entityIds: string[],
+): Promise<Map<string, number>> {
+  if (entityIds.length === 0) return new Map();
+  const rows = await eventsWithAction(db, entityKind, entityIds, `${entityKind}.purge`);
+  return new Map(rows.map((row) => [row.entity_id, Number(row.seq)]));
+}
+
+/** `exists` widened to the entities garbage collection purged. */
+export function presentOrPurged(
+  db: Executor,
+  entityKind: 'run' | 'experiment' | 'model_version',
+  exists: (ids: string[]) => Promise<Set<string>>,
+): (ids: string[]) => Promise<Set<string>> {
+  return async (ids) => {
+    const present = await exists(ids);
+    const missing = ids.filter((id) => !present.has(id));
+    for (const id of (await purgedAmong(db, entityKind, missing)).keys()) present.add(id);
+    return present;
+  };
 }

@@ -4,7 +4,7 @@ import { describeDifferences, type ProblemLog } from '../../../domain/provenance
 import { presentKeys, rowsAfterKey } from '../../../store/readers/keyed-table-pages.js';
 import { hydrateExperiments } from '../../../store/repositories/experiment-repository.js';
 import type { Executor } from '../../../store/store.js';
-import { vanishedEntities } from './entity-events.js';
+import { presentOrPurged, vanishedEntities } from './entity-events.js';
 import { latestEvents } from './latest-events.js';
 
 /** Created by the schema migration rather than by a logged request. */
@@ -39,6 +39,14 @@ export async function verifyExperiments(db: Executor, problems: ProblemLog): Pro
         }
         continue;
       }
+      if (latest.action === 'experiment.purge') {
+        problems.add({
+          seq: latest.seq,
+          kind: 'entity-changed',
+          message: `experiment ${experiment.experimentId} was purged by event ${latest.seq} but its row is in the database`,
+        });
+        continue;
+      }
       // Older servers recorded experiments created for OpenLineage job namespaces as their bare row.
       const current: Record<string, unknown> = recordedAsRow(latest.state)
         ? { ...stored.get(experiment.experimentId) }
@@ -56,7 +64,8 @@ export async function verifyExperiments(db: Executor, problems: ProblemLog): Pro
     }
     after = rows.at(-1)!.experiment_id;
   }
-  for await (const gone of vanishedEntities(db, 'experiment', (ids) => presentKeys(db, 'experiments', ids))) {
+  const present = presentOrPurged(db, 'experiment', (ids) => presentKeys(db, 'experiments', ids));
+  for await (const gone of vanishedEntities(db, 'experiment', present)) {
     problems.add({
       seq: gone.seq,
       kind: 'entity-missing',

@@ -11,7 +11,7 @@ import {
 import { manifestOf, toModelVersion } from '../../../store/repositories/registry/version-repository.js';
 import type { ModelVersionsTable } from '../../../store/schema-registry.js';
 import type { Executor } from '../../../store/store.js';
-import { vanishedEntities } from './entity-events.js';
+import { presentOrPurged, vanishedEntities } from './entity-events.js';
 import { comparable } from './recorded-state.js';
 import { versionExpectation } from './version-expectation.js';
 import { versionEntityId } from './version-lifecycle.js';
@@ -45,7 +45,8 @@ export async function verifyModelVersions(db: Executor, problems: ProblemLog): P
     const last = rows.at(-1)!;
     after = { modelId: last.model_id, version: Number(last.version) };
   }
-  for await (const gone of vanishedEntities(db, 'model_version', (ids) => presentOrModelGone(db, ids))) {
+  const present = presentOrPurged(db, 'model_version', (ids) => presentOrModelGone(db, ids));
+  for await (const gone of vanishedEntities(db, 'model_version', present)) {
     problems.add({
       seq: gone.seq,
       kind: 'entity-missing',
@@ -68,6 +69,10 @@ async function verifyVersion(db: Executor, row: ModelVersionsTable, modelName: s
       kind: 'entity-unrecorded',
       message: `${label} has no audit record: it was inserted directly`,
     });
+    return;
+  }
+  if (expected.purged !== undefined) {
+    changed(expected.purged, `was purged by event ${expected.purged} but its row is in the database`);
     return;
   }
   const snapshot = expected.snapshot;

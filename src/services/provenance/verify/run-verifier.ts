@@ -20,7 +20,7 @@ import {
 import { toRunInfo } from '../../../store/repositories/run-repository.js';
 import type { RunsTable } from '../../../store/schema.js';
 import type { Executor } from '../../../store/store.js';
-import { entityEvents, vanishedEntities } from './entity-events.js';
+import { entityEvents, presentOrPurged, vanishedEntities } from './entity-events.js';
 import { LatestPointCheck } from './latest-metric-check.js';
 import { metricBatchProblems } from './metric-batch-check.js';
 
@@ -60,10 +60,14 @@ export async function verifyRuns(db: Executor, problems: ProblemLog, gathered?: 
   }
   const logged = gathered?.runs();
   if (logged) {
-    const gone = logged.filter((r) => !stored.has(r.runId)).sort((a, b) => a.firstSeq - b.firstSeq);
+    // A purged run is rightly gone: garbage collection recorded its removal.
+    const gone = logged
+      .filter((r) => !stored.has(r.runId) && r.purgedSeq === undefined)
+      .sort((a, b) => a.firstSeq - b.firstSeq);
     for (const { runId, firstSeq } of gone) reportGone(problems, runId, firstSeq);
   } else {
-    for await (const gone of vanishedEntities(db, 'run', (ids) => presentKeys(db, 'runs', ids))) {
+    const present = presentOrPurged(db, 'run', (ids) => presentKeys(db, 'runs', ids));
+    for await (const gone of vanishedEntities(db, 'run', present)) {
       reportGone(problems, gone.entityId, gone.seq);
     }
   }
@@ -100,6 +104,10 @@ async function verifyRun(db: Executor, run: StoredRun, expected: RunExpectation,
       kind: 'entity-unrecorded',
       message: `run ${runId} has no audit record: it was inserted directly`,
     });
+    return;
+  }
+  if (expected.purgedSeq !== undefined) {
+    report(expected.purgedSeq, `was purged by event ${expected.purgedSeq} but its row is in the database`);
     return;
   }
   const snapshot = expected.snapshot;

@@ -22,6 +22,8 @@ export interface VersionExpectation {
   created?: Recorded<string | undefined>;
   /** The event that deleted the version, with the deletion time it recorded. */
   deleted?: Recorded<number | undefined>;
+  /** The event that purged the version (garbage collection removed its row), if one did. */
+  purged?: number;
   /** The latest event that set the version's last-updated time, with that time if it recorded one. */
   touched?: Recorded<number | undefined>;
 }
@@ -42,6 +44,7 @@ export async function versionExpectation(db: Executor, entityId: string): Promis
       expected.deleted = { seq: event.seq, value: recordedTime(state, 'deletedTime') };
       expected.touched = { seq: event.seq, value: recordedTime(state, 'deletedTime') };
     }
+    if (event.action === 'model_version.purge') expected.purged = event.seq;
     // Evaluation and check results are rows of their own; they leave the version row as it was.
   }
   return expected;
