@@ -25,14 +25,13 @@ export function arbitraryFor(schema: unknown, known: readonly string[] = []): fc
     case 'string':
       return stringFor(s, known);
     case 'integer':
-      return fc.integer({ min: bound(s, 'min', -1_000), max: bound(s, 'max', 1_000_000) });
+      return withEdges(fc.integer({ min: bound(s, 'min', -1_000), max: bound(s, 'max', 1_000_000) }), s, INTEGER_EDGES);
     case 'number':
-      return fc.double({
-        min: bound(s, 'min', -1e6),
-        max: bound(s, 'max', 1e6),
-        noNaN: true,
-        noDefaultInfinity: true,
-      });
+      return withEdges(
+        fc.double({ min: bound(s, 'min', -1e6), max: bound(s, 'max', 1e6), noNaN: true, noDefaultInfinity: true }),
+        s,
+        [...INTEGER_EDGES, -0, 5e-324, 0.1, 1e308, -Number.MAX_VALUE],
+      );
     case 'boolean':
       return fc.boolean();
     case 'null':
@@ -52,6 +51,28 @@ export function arbitraryFor(schema: unknown, known: readonly string[] = []): fc
   }
 }
 
+// Numbers a schema without bounds lets through, at the edges of what 32- and 64-bit columns and doubles hold.
+const INTEGER_EDGES = [
+  0,
+  -1,
+  2 ** 31,
+  -(2 ** 31) - 1,
+  Number.MAX_SAFE_INTEGER,
+  -Number.MAX_SAFE_INTEGER,
+  2 ** 53 + 2,
+  2 ** 63,
+  -(2 ** 63),
+  1e19,
+  1e300,
+];
+
+function withEdges(generated: fc.Arbitrary<number>, s: JsonSchema, edges: number[]): fc.Arbitrary<number> {
+  const min = bound(s, 'min', -Infinity);
+  const max = bound(s, 'max', Infinity);
+  const allowed = edges.filter((edge) => edge >= min && edge <= max);
+  return allowed.length === 0 ? generated : fc.oneof({ arbitrary: generated, weight: 3 }, fc.constantFrom(...allowed));
+}
+
 function bound(s: JsonSchema, side: 'min' | 'max', fallback: number): number {
   const inclusive = side === 'min' ? s.minimum : s.maximum;
   const exclusive = side === 'min' ? s.exclusiveMinimum : s.exclusiveMaximum;
@@ -66,11 +87,15 @@ function stringFor(s: JsonSchema, known: readonly string[]): fc.Arbitrary<string
   const fits = (text: string) => text.length >= minLength && text.length <= ((s.maxLength as number) ?? Infinity);
   let generated: fc.Arbitrary<string>;
   if (typeof s.pattern === 'string') generated = fc.stringMatching(new RegExp(s.pattern)).filter(fits);
-  else if (s.format === 'date-time') generated = fc.date({ noInvalidDate: true }).map((date) => date.toISOString());
-  else if (s.format === 'uuid') generated = fc.uuid();
+  else if (s.format === 'date-time') {
+    // Four-digit years: ISO 8601's expanded years (+108295-…) are outside what the format allows.
+    const [min, max] = [new Date('1970-01-01T00:00:00Z'), new Date('2100-01-01T00:00:00Z')];
+    generated = fc.date({ min, max, noInvalidDate: true }).map((date) => date.toISOString());
+  } else if (s.format === 'uuid') generated = fc.uuid();
   else generated = fc.string({ minLength, maxLength, unit: 'grapheme' });
   const pattern = typeof s.pattern === 'string' ? new RegExp(s.pattern) : undefined;
-  const usable = known.filter((value) => fits(value) && (!pattern || pattern.test(value)));
+  const usable =
+    s.format === undefined ? known.filter((value) => fits(value) && (!pattern || pattern.test(value))) : [];
   return usable.length === 0 ? generated : fc.oneof({ arbitrary: generated, weight: 2 }, fc.constantFrom(...usable));
 }
 

@@ -3,9 +3,11 @@ import type { Store } from '../../../src/store/store.js';
 
 /**
  * What a refused request must leave as it found: the audit log's head (sequence number and hash) and how many rows
- * every table holds, read in one query. Tables written in the background by design are left out (see below).
+ * every table holds, read in one statement so PostgreSQL answers from one snapshot. Tables written in the background
+ * by design are left out (see below).
  */
 export interface StoredState {
+  auditSeq: number;
   auditHead: string;
   rows: Record<string, number>;
 }
@@ -14,7 +16,13 @@ export interface StoredState {
 // seconds) and webhook deliveries (sent by a background dispatcher).
 const BACKGROUND_TABLES = new Set(['access_log', 'webhook_outbox', 'webhook_deliveries', 'webhook_delivery_attempts']);
 
-export async function storedStateReader(store: Store): Promise<() => Promise<StoredState>> {
+export interface StoredStateReader {
+  read(): Promise<StoredState>;
+  /** The audit events recorded after `seq`, as `action entity (request id)`: to tell what a change was. */
+  eventsAfter(seq: number): Promise<string[]>;
+}
+
+export async function storedStateReader(store: Store): Promise<StoredStateReader> {
   const db = store.db as unknown as Kysely<Record<string, Record<string, unknown>>>;
   const catalog =
     store.dialect === 'sqlite'
@@ -25,20 +33,24 @@ export async function storedStateReader(store: Store): Promise<() => Promise<Sto
     .map((row) => row.name)
     .filter((name) => !BACKGROUND_TABLES.has(name) && !name.startsWith('kysely_'))
     .sort();
-  const counts = sql.join(
-    tables.map((name) => sql`select ${name} as name, count(*) as n from ${sql.table(name)}`),
-    sql` union all `,
-  );
-  const query = sql<{ name: string; n: number | string }>`${counts}`;
-  return async () => {
-    const [rows, head] = await Promise.all([
-      query.execute(db),
-      sql<{ last_seq: number | string; last_hash: string }>`select last_seq, last_hash from audit_head`.execute(db),
-    ]);
-    return {
-      auditHead: head.rows.map((row) => `${row.last_seq}:${row.last_hash}`).join(','),
-      rows: Object.fromEntries(rows.rows.map((row) => [row.name, Number(row.n)])),
-    };
+  const counts = tables.map((name) => sql`select ${name} as name, count(*) as n, '' as hash from ${sql.table(name)}`);
+  const query = sql<{ name: string; n: number | string; hash: string }>`${sql.join(counts, sql` union all `)}
+    union all select '' as name, last_seq as n, last_hash as hash from audit_head`;
+  return {
+    async read() {
+      const rows = (await query.execute(db)).rows;
+      const head = rows.filter((row) => row.name === '');
+      return {
+        auditSeq: Math.max(0, ...head.map((row) => Number(row.n))),
+        auditHead: head.map((row) => `${row.n}:${row.hash}`).join(','),
+        rows: Object.fromEntries(rows.filter((row) => row.name !== '').map((row) => [row.name, Number(row.n)])),
+      };
+    },
+    async eventsAfter(seq) {
+      const events = await sql<{ action: string; entity_id: string; request_id: string }>`
+        select action, entity_id, request_id from audit_events where seq > ${seq} order by seq`.execute(db);
+      return events.rows.map((row) => `${row.action} ${row.entity_id} (${row.request_id})`);
+    },
   };
 }
 
