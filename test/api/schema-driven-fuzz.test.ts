@@ -1,19 +1,18 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MLFLOW_ARTIFACT_PREFIXES, MLFLOW_TRACKING_PREFIXES } from '../../src/api/mlflow/status-map.js';
-import type { RouteEntry } from '../../src/api/route-table.js';
 import { auditVerify } from '../../src/cli/audit-command.js';
 import { backends } from '../support/backends.js';
-import {
-  hostileText,
-  hostileValue,
-  jsonText,
-  type Mutation,
-  mutatedJsonText,
-  mutation,
-} from '../support/fuzz/hostile-json.js';
 import { arbitraryFor } from '../support/fuzz/json-schema-arbitrary.js';
 import { mlflowFilter, mlflowOrderBy } from '../support/fuzz/mlflow-filter-arbitrary.js';
+import {
+  bodyArbitrary,
+  bodyText,
+  ODD_HEADERS,
+  pathArbitrary,
+  queryArbitrary,
+  routeGroups,
+  type Values,
+} from '../support/fuzz/route-requests.js';
 import { type StoredStateReader, stateChanges, storedStateReader } from '../support/fuzz/stored-state.js';
 import { useTestServer } from '../support/test-server.js';
 
@@ -29,171 +28,10 @@ import { useTestServer } from '../support/test-server.js';
 
 const SCALE = Math.max(1, Number(process.env.MNEMO_FUZZ_RUNS ?? '1'));
 const BASE_SEED = Number(process.env.MNEMO_FUZZ_SEED ?? '20261206');
-const RUNS_PER_ROUTE = 4 * SCALE;
+const RUNS_PER_ROUTE = 3 * SCALE;
 const RUNS_PER_FILTER_ROUTE = 16 * SCALE;
 // Far above any answer a healthy server gives on a loaded machine; a request still open then counts as a hang.
 const REQUEST_TIMEOUT_MS = 15_000;
-
-const HOSTILE_SEGMENTS = [
-  '%ED%A0%80',
-  '%00',
-  'x%00y',
-  'a'.repeat(300),
-  '%2e%2e',
-  '%E0%A4%A',
-  '-1',
-  '9223372036854775808',
-  'NaN',
-  'Infinity',
-  '1e999',
-  '%F0%9F%98%80',
-];
-
-const CONTENT_TYPES = [
-  'text/plain',
-  'application/x-www-form-urlencoded',
-  'multipart/form-data; boundary=xyz',
-  'application/json; charset=latin1',
-  'application/json; charset=utf-16',
-  'Application/JSON',
-  'application/jsonx',
-  'application/octet-stream',
-  ';;;',
-];
-
-const ODD_HEADERS: Record<string, string>[] = [
-  { 'idempotency-key': '' },
-  { 'idempotency-key': 'k'.repeat(300) },
-  { 'idempotency-key': 'key with spaces' },
-  { 'idempotency-key': 'caf\u00e9' },
-  { authorization: 'Bearer ' },
-  { authorization: 'Bearer not-a-token' },
-  { authorization: 'Basic !!!' },
-  { authorization: `Bearer ${'x'.repeat(8_000)}` },
-  { authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiJ9.' },
-  { 'x-request-id': 'r'.repeat(4_000) },
-  { 'x-huge': 'h'.repeat(20_000) },
-  { 'content-encoding': 'gzip' },
-  { 'accept-encoding': 'br;q=NaN, gzip;q=Infinity' },
-  { cookie: 'mnemo_session=\u00ff\u00fe; x=' },
-  { origin: 'null' },
-];
-
-interface RouteGroup {
-  method: string;
-  /** The URL without an MLflow prefix; the prefix is part of each generated case. */
-  url: string;
-  prefixes: string[];
-  schema: RouteEntry['schema'];
-}
-
-const MLFLOW_PREFIXES = [...MLFLOW_ARTIFACT_PREFIXES, ...MLFLOW_TRACKING_PREFIXES];
-
-/** One group per route, the MLflow routes served under several prefixes counted once. */
-function routeGroups(routes: RouteEntry[]): RouteGroup[] {
-  const groups = new Map<string, RouteGroup>();
-  for (const route of routes) {
-    if (route.method === 'HEAD' || route.method === 'OPTIONS') continue;
-    const prefix = MLFLOW_PREFIXES.find((p) => route.url.startsWith(`${p}/`)) ?? '';
-    const url = route.url.slice(prefix.length);
-    const key = `${route.method} ${prefix === '' ? '' : prefix.includes('artifacts') ? 'artifacts:' : 'mlflow:'}${url}`;
-    const group = groups.get(key);
-    if (group) group.prefixes.push(prefix);
-    else groups.set(key, { method: route.method, url, prefixes: [prefix], schema: route.schema });
-  }
-  return [...groups.values()];
-}
-
-function encodeSegment(text: string): string {
-  try {
-    return encodeURIComponent(text);
-  } catch {
-    return '%ED%A0%80';
-  }
-}
-
-interface Values {
-  /** Ids and names the database holds, for generated strings to hit now and then. */
-  known: string[];
-}
-
-function pathArbitrary(group: RouteGroup, values: Values): fc.Arbitrary<string> {
-  const names = [...group.url.matchAll(/:([A-Za-z_]+)|\*/g)].map((m) => m[1] ?? '*');
-  const properties = ((group.schema.params as { properties?: Record<string, unknown> } | undefined)?.properties ??
-    {}) as Record<string, unknown>;
-  const segments = names.map((name) =>
-    fc.oneof(
-      { arbitrary: fc.constantFrom(...values.known).map(encodeSegment), weight: 3 },
-      {
-        arbitrary: arbitraryFor(properties[name] ?? { type: 'string' }, values.known).map((v) =>
-          encodeSegment(String(v)),
-        ),
-        weight: 2,
-      },
-      fc.constantFrom(...HOSTILE_SEGMENTS),
-      name === '*' ? fc.constantFrom('a/b.txt', 'dir/', '../x', 'a//b', '%2F', 'model/MLmodel') : fc.constantFrom('x'),
-    ),
-  );
-  return fc.tuple(fc.constantFrom(...group.prefixes), ...segments).map(([prefix, ...filled]) => {
-    let i = 0;
-    return prefix + group.url.replace(/:[A-Za-z_]+|\*/g, () => filled[i++] as string);
-  });
-}
-
-interface QueryCase {
-  text: string;
-  /** Whether the text was changed after generation from the route's schema. */
-  mutated: boolean;
-}
-
-function queryArbitrary(group: RouteGroup, values: Values): fc.Arbitrary<QueryCase> {
-  const generated = group.schema.querystring
-    ? arbitraryFor(group.schema.querystring, values.known)
-    : fc.constant({} as unknown);
-  const change = fc.tuple(
-    fc.constantFrom('replace', 'repeat', 'raw'),
-    fc.nat(),
-    hostileText,
-    fc.constantFrom(...HOSTILE_SEGMENTS),
-  );
-  return fc.tuple(generated, fc.option(change, { freq: 2 })).map(([query, change]) => {
-    const entries = Object.entries((query ?? {}) as Record<string, unknown>).map(
-      ([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)] as [string, string],
-    );
-    const params = new URLSearchParams(entries);
-    if (change === null) return { text: params.toString(), mutated: false };
-    const [kind, pick, text, segment] = change;
-    const name = entries[pick % Math.max(1, entries.length)]?.[0] ?? 'filter';
-    if (kind === 'replace') params.set(name, text);
-    if (kind === 'repeat') params.append(name, text);
-    const encoded = params.toString();
-    return { text: kind === 'raw' ? `${encoded}${encoded ? '&' : ''}${name}=${segment}` : encoded, mutated: true };
-  });
-}
-
-interface BodyCase {
-  /** The valid-looking body before mutation. */
-  value: unknown;
-  change: Mutation | null;
-  contentType: string | null;
-}
-
-function bodyArbitrary(group: RouteGroup, values: Values): fc.Arbitrary<BodyCase> {
-  const generated = group.schema.body ? arbitraryFor(group.schema.body, values.known) : hostileValue;
-  return fc.record({
-    value: generated,
-    change: fc.option(mutation, { freq: 3 }),
-    contentType: fc.oneof(
-      { arbitrary: fc.constant('application/json'), weight: 6 },
-      fc.constant(null),
-      fc.constantFrom(...CONTENT_TYPES),
-    ),
-  });
-}
-
-function bodyText(body: BodyCase): string {
-  return body.change === null ? jsonText(body.value) : mutatedJsonText(body.value, body.change);
-}
 
 /**
  * Counterexamples the properties found, kept as they were found, with the answer the fixed server gives. Each also
