@@ -53,6 +53,15 @@ const REGRESSIONS: {
     status: 200,
   },
   { name: 'a limit out of range', method: 'GET', url: '/api/v1/transition-requests?limit=1001', status: 400 },
+  {
+    // PostgreSQL's bigint overflowed: a 500 instead of a refusal.
+    name: 'a dataset version row count beyond 2^53',
+    method: 'POST',
+    url: '/api/v1/lineage/dataset-versions',
+    headers: { 'content-type': 'application/json' },
+    body: '{"namespace":"Production","name":"d","version":"v","uri":"u","digest":null,"columns":null,"rowCount":10000000000000000000,"qualityChecks":null,"producedByRunId":null}',
+    status: 400,
+  },
 ];
 
 interface Outcome {

@@ -84,7 +84,11 @@ function bound(s: JsonSchema, side: 'min' | 'max', fallback: number): number {
 function stringFor(s: JsonSchema, known: readonly string[]): fc.Arbitrary<string> {
   const minLength = (s.minLength as number | undefined) ?? 0;
   const maxLength = Math.max(minLength, Math.min((s.maxLength as number | undefined) ?? MAX_STRING, MAX_STRING));
-  const fits = (text: string) => text.length >= minLength && text.length <= ((s.maxLength as number) ?? Infinity);
+  // Lengths in code points, as JSON Schema counts them.
+  const fits = (text: string) => {
+    const length = [...text].length;
+    return length >= minLength && length <= ((s.maxLength as number | undefined) ?? Number.POSITIVE_INFINITY);
+  };
   let generated: fc.Arbitrary<string>;
   if (typeof s.pattern === 'string') generated = fc.stringMatching(new RegExp(s.pattern)).filter(fits);
   else if (s.format === 'date-time') {
@@ -92,7 +96,7 @@ function stringFor(s: JsonSchema, known: readonly string[]): fc.Arbitrary<string
     const [min, max] = [new Date('1970-01-01T00:00:00Z'), new Date('2100-01-01T00:00:00Z')];
     generated = fc.date({ min, max, noInvalidDate: true }).map((date) => date.toISOString());
   } else if (s.format === 'uuid') generated = fc.uuid();
-  else generated = fc.string({ minLength, maxLength, unit: 'grapheme' });
+  else generated = fc.string({ minLength, maxLength, unit: 'grapheme' }).filter(fits);
   const pattern = typeof s.pattern === 'string' ? new RegExp(s.pattern) : undefined;
   const usable =
     s.format === undefined ? known.filter((value) => fits(value) && (!pattern || pattern.test(value))) : [];
