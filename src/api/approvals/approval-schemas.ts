@@ -55,7 +55,8 @@ export const ListRequestsQuery = Type.Object({
   stage: Type.Optional(Type.String({ maxLength: 100 })),
   alias: Type.Optional(Type.String({ maxLength: 255 })),
   requester: Type.Optional(Type.String({ maxLength: 500 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  // Query values arrive as text: a number schema would refuse every limit a client sends.
+  limit: Type.Optional(Type.String({ pattern: '^([1-9][0-9]{0,2}|1000)$', description: 'requests to list, 1–1000' })),
 });
 
 export const RequestParams = Type.Object({ requestId: Type.String({ minLength: 1, maxLength: 100 }) });

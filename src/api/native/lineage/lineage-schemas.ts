@@ -43,7 +43,8 @@ export const RegisterDatasetVersionBody = Type.Object(
     uri: Optional(Type.String({ maxLength: 4000 })),
     digest: Optional(Type.String({ maxLength: 200 })),
     columns: Optional(Type.Array(Column, { maxItems: 5000 })),
-    rowCount: Optional(Type.Integer({ minimum: 0 })),
+    // Stored in a 64-bit column and read back as a JavaScript number: larger counts would overflow or round.
+    rowCount: Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
     qualityChecks: Optional(Type.Array(QualityCheckBody, { maxItems: 1000 })),
     producedByRunId: Optional(Id),
   },

@@ -113,7 +113,8 @@ export async function approvalRoutes(
     },
     async (request) => {
       const visible = await request.readable('model');
-      const found = await approvals.list(request.query);
+      const { limit, ...filters } = request.query;
+      const found = await approvals.list({ ...filters, limit: limit === undefined ? undefined : Number(limit) });
       const readable = [];
       for (const item of found) {
         const id = await policy.modelIdOf(item.name);
