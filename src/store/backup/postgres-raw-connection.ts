@@ -37,6 +37,7 @@ export async function openPostgresRaw(connectionString: string): Promise<RawConn
     client.query({ text, values: params as unknown[] });
   return {
     dialect: 'postgres',
+    storesNaN: true,
     async tables() {
       const names = await run(
         `select table_name from information_schema.tables

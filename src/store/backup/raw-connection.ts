@@ -21,6 +21,8 @@ export interface CatalogTable {
  */
 export interface RawConnection {
   readonly dialect: DialectName;
+  /** Whether a number column can hold NaN (PostgreSQL's double precision can; SQLite stores it as NULL). */
+  readonly storesNaN: boolean;
   /** Mnemo's tables, without the migrator's own and without SQLite's full-text index tables (triggers fill those). */
   tables(): Promise<CatalogTable[]>;
   query(text: string, params?: readonly DriverValue[]): Promise<Record<string, DriverValue>[]>;

@@ -188,8 +188,8 @@ async function loadTable(
   const decode = (row: DumpValue[]): DriverValue[] =>
     row.map((value, i) => {
       const decoded = decodeValue(types[i]!, value, raw.dialect);
-      if (raw.dialect === 'sqlite' && typeof decoded === 'number' && Number.isNaN(decoded)) {
-        throw new Error(`${table.name}.${names[i]} holds NaN, which SQLite cannot store in a number column`);
+      if (!raw.storesNaN && typeof decoded === 'number' && Number.isNaN(decoded)) {
+        throw new Error(`${table.name}.${names[i]} holds NaN, which this database cannot store in a number column`);
       }
       return decoded;
     });

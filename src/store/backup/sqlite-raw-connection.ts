@@ -28,6 +28,7 @@ export function openSqliteRaw(path: string, options: { readOnly: boolean }): Raw
   const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
   return {
     dialect: 'sqlite',
+    storesNaN: false,
     async tables() {
       const entries = db
         .prepare("select name, sql from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\'")
