@@ -1,12 +1,12 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { constants, createWriteStream } from 'node:fs';
 import { access, mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { invalid } from '../../domain/errors.js';
 import type { ArtifactStore, ListedObject, StoredObject } from './artifact-store.js';
+import { measuringStream } from './measuring-stream.js';
 
 export class FsArtifactStore implements ArtifactStore {
   private readonly root: string;
@@ -66,18 +66,10 @@ export class FsArtifactStore implements ArtifactStore {
     }
     // Write beside the target and rename: readers never see a half-written file, and a failed upload leaves none.
     const temporary = join(dirname(target), `.upload-${randomUUID()}`);
-    const hash = createHash('sha256');
-    let size = 0;
-    const measure = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        hash.update(chunk);
-        size += chunk.length;
-        callback(null, chunk);
-      },
-    });
+    const measure = measuringStream();
     const out = createWriteStream(temporary);
     try {
-      await pipeline(body, measure, out);
+      await pipeline(body, measure.stream, out);
       const handle = await open(temporary, 'r');
       try {
         await handle.sync();
@@ -97,7 +89,7 @@ export class FsArtifactStore implements ArtifactStore {
       await rm(temporary, { force: true });
       throw pathConflict(path, error);
     }
-    return { size, sha256: hash.digest('hex') };
+    return measure.measured();
   }
 
   async get(path: string): Promise<{ body: Readable; size: number } | undefined> {

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { PassThrough, type Readable, Transform } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   DeleteObjectsCommand,
@@ -11,6 +10,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { ArtifactStore, ListedObject, StoredObject } from './artifact-store.js';
+import { measuringStream } from './measuring-stream.js';
 import { s3ClientFromEnvironment } from './s3-client.js';
 
 export interface S3Location {
@@ -51,22 +51,14 @@ export class S3ArtifactStore implements ArtifactStore {
   }
 
   async put(path: string, body: Readable): Promise<StoredObject> {
-    const hash = createHash('sha256');
-    let size = 0;
     const measured = new PassThrough();
-    const measure = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        hash.update(chunk);
-        size += chunk.length;
-        callback(null, chunk);
-      },
-    });
+    const measure = measuringStream();
     const upload = new Upload({
       client: this.client,
       params: { Bucket: this.location.bucket, Key: this.key(path), Body: measured },
     });
-    await Promise.all([pipeline(body, measure, measured), upload.done()]);
-    return { size, sha256: hash.digest('hex') };
+    await Promise.all([pipeline(body, measure.stream, measured), upload.done()]);
+    return measure.measured();
   }
 
   async get(path: string): Promise<{ body: Readable; size: number } | undefined> {

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Transform, Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
+import { measuringStream } from '../artifacts/measuring-stream.js';
 
 export interface ArtifactFile {
   path: string;
@@ -31,20 +31,12 @@ export async function readArtifact(
 ): Promise<ArtifactFile | undefined> {
   const stored = await store.get(path);
   if (!stored) return undefined;
-  const hash = createHash('sha256');
-  let size = 0;
-  const measure = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
-      size += chunk.length;
-      callback(null, chunk);
-    },
-  });
+  const measure = measuringStream();
   if (target !== undefined) await mkdir(dirname(target), { recursive: true });
   const sink =
     target !== undefined ? createWriteStream(target) : new Writable({ write: (_chunk, _encoding, done) => done() });
-  await pipeline(stored.body, measure, sink);
-  return { path, size, sha256: hash.digest('hex') };
+  await pipeline(stored.body, measure.stream, sink);
+  return { path, ...measure.measured() };
 }
 
 /** Puts a snapshot's copy of a file back into a store, refusing bytes that are not the ones recorded. */
