@@ -97,35 +97,29 @@ export async function deletedVersions(db: Executor): Promise<DeletedVersionRow[]
   return rows.map((r) => ({ ...r, version: Number(r.version), deleted_time: Number(r.deleted_time) }));
 }
 
+/** Where each kind keeps its tags: the three tables share the `key` column and differ in the id column. */
+const TAG_TABLES = {
+  run: { table: 'run_tags', id: 'run_id' },
+  experiment: { table: 'experiment_tags', id: 'experiment_id' },
+  registered_model: { table: 'registered_model_tags', id: 'model_id' },
+} as const;
+
 /** Which of these runs, experiments or registered models carry the legal hold tag. */
 export async function heldEntities(
   db: Executor,
-  kind: 'run' | 'experiment' | 'registered_model',
+  kind: keyof typeof TAG_TABLES,
   ids: readonly string[],
 ): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const unique = [...new Set(ids)];
-  const rows =
-    kind === 'run'
-      ? await db
-          .selectFrom('run_tags')
-          .select('run_id as id')
-          .where('key', '=', LEGAL_HOLD_TAG)
-          .where('run_id', 'in', unique)
-          .execute()
-      : kind === 'experiment'
-        ? await db
-            .selectFrom('experiment_tags')
-            .select('experiment_id as id')
-            .where('key', '=', LEGAL_HOLD_TAG)
-            .where('experiment_id', 'in', unique)
-            .execute()
-        : await db
-            .selectFrom('registered_model_tags')
-            .select('model_id as id')
-            .where('key', '=', LEGAL_HOLD_TAG)
-            .where('model_id', 'in', unique)
-            .execute();
+  // Kysely cannot follow a table chosen at run time; the columns named exist in each of the three.
+  const table = TAG_TABLES[kind].table as 'run_tags';
+  const id = TAG_TABLES[kind].id as 'run_id';
+  const rows = await db
+    .selectFrom(table)
+    .select(`${id} as id`)
+    .where('key', '=', LEGAL_HOLD_TAG)
+    .where(id, 'in', [...new Set(ids)])
+    .execute();
   return new Set(rows.map((r) => r.id));
 }
 
