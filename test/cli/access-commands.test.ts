@@ -1,13 +1,12 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, callAs, ok } from '../access/access-fixture.js';
 import { backends } from '../support/backends.js';
+import { CLI_BUNDLE } from '../support/cli-bundle.js';
 import { useTestServer } from '../support/test-server.js';
 
 const root = join(import.meta.dirname, '../..');
-const TSX = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
 const SLOW = { timeout: 120_000 };
 
 interface Outcome {
@@ -25,7 +24,7 @@ function mnemoAt(url: string) {
     const inherited = Object.fromEntries(
       Object.entries(process.env).filter(([key]) => !key.startsWith('MLFLOW_') && !key.startsWith('MNEMO_')),
     );
-    const child = spawn(process.execPath, ['--import', TSX, join(root, 'src/cli/main.ts'), ...args], {
+    const child = spawn(process.execPath, [CLI_BUNDLE, ...args], {
       cwd: root,
       env: { ...inherited, MNEMO_TRACKING_URI: url, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],

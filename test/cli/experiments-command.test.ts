@@ -1,13 +1,12 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, callAs, grant, ok, userWithToken } from '../access/access-fixture.js';
 import { backends } from '../support/backends.js';
+import { CLI_BUNDLE } from '../support/cli-bundle.js';
 import { useTestServer } from '../support/test-server.js';
 
 const root = join(import.meta.dirname, '../..');
-const TSX = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
 
 /** Runs the real `mnemo` against one server as the holder of `token`, with no other tracking variables. */
 function mnemo(
@@ -18,7 +17,7 @@ function mnemo(
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !key.startsWith('MLFLOW_') && !key.startsWith('MNEMO_')),
   );
-  const child = spawn(process.execPath, ['--import', TSX, join(root, 'src/cli/main.ts'), ...args], {
+  const child = spawn(process.execPath, [CLI_BUNDLE, ...args], {
     cwd: root,
     env: { ...inherited, MNEMO_TRACKING_URI: url, MNEMO_TRACKING_TOKEN: token },
     stdio: ['ignore', 'pipe', 'pipe'],

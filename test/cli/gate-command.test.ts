@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upload } from '../registry/registry-helpers.js';
 import { backends } from '../support/backends.js';
 import { given, ok } from '../support/builders.js';
+import { CLI_BUNDLE } from '../support/cli-bundle.js';
 import { useTestServer } from '../support/test-server.js';
 
 interface CliResult {
@@ -17,7 +18,7 @@ interface CliResult {
 /** The real entry point in a child process, as a CI job would start it. */
 function mnemo(args: string[], trackingUri: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    const child = spawn(process.execPath, [CLI_BUNDLE, ...args], {
       env: { ...process.env, MNEMO_TRACKING_URI: trackingUri, MNEMO_TRACKING_TOKEN: '', MLFLOW_TRACKING_TOKEN: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -3,20 +3,19 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
+import { CLI_BUNDLE } from '../support/cli-bundle.js';
 import { startCliServer, stopped } from '../support/cli-server.js';
 
 const root = join(import.meta.dirname, '../..');
-const TSX = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
 
 /** Runs the real `mnemo` against one server, without the test's own MNEMO_/MLFLOW_ variables. */
 function mnemo(url: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !key.startsWith('MLFLOW_') && !key.startsWith('MNEMO_')),
   );
-  const child = spawn(process.execPath, ['--import', TSX, join(root, 'src/cli/main.ts'), ...args], {
+  const child = spawn(process.execPath, [CLI_BUNDLE, ...args], {
     cwd: root,
     env: { ...inherited, MNEMO_TRACKING_URI: url },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,7 +3,6 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import SqliteDatabase from 'better-sqlite3';
 import { sql } from 'kysely';
@@ -14,11 +13,11 @@ import { parseBackendUri } from '../../src/domain/config/backend-uri.js';
 import { openPostgres } from '../../src/store/dialect/postgres.js';
 import { openSqlite } from '../../src/store/dialect/sqlite.js';
 import { backends } from '../support/backends.js';
+import { CLI_BUNDLE } from '../support/cli-bundle.js';
 
 const root = join(import.meta.dirname, '../..');
 const run = promisify(execFile);
 // By path, so the command also starts from a directory with no node_modules of its own.
-const TSX = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
 
 function withoutStoreUri(): NodeJS.ProcessEnv {
   const { MNEMO_BACKEND_STORE_URI: _ignored, ...env } = process.env;
@@ -28,7 +27,7 @@ function withoutStoreUri(): NodeJS.ProcessEnv {
 /** Runs the real `mnemo` command line; resolves with its exit code and output whatever the code. */
 async function mnemo(args: string[], cwd = root): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', TSX, join(root, 'src/cli/main.ts'), ...args], {
+    const { stdout, stderr } = await run(process.execPath, [CLI_BUNDLE, ...args], {
       cwd,
       env: withoutStoreUri(),
     });

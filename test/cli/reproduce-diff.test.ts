@@ -2,17 +2,15 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Difference } from '../../src/domain/tracking/reproduction.js';
 import type { WireRunDiff } from '../../src/sdk/wire/run-diff-shapes.js';
 import { backends } from '../support/backends.js';
+import { CLI_BUNDLE } from '../support/cli-bundle.js';
 import { useTestServer } from '../support/test-server.js';
 
-const root = join(import.meta.dirname, '../..');
 const exec = promisify(execFile);
-const TSX = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
 const CLI_TIMEOUT = 120_000;
 
 /** The real `mnemo` from the sources, run in `cwd` with only the tracking variables given here. */
@@ -21,7 +19,7 @@ async function mnemo(args: string[], cwd: string, env: Record<string, string>) {
     Object.entries(process.env).filter(([key]) => !key.startsWith('MLFLOW_') && !key.startsWith('MNEMO_')),
   );
   try {
-    const { stdout, stderr } = await exec(process.execPath, ['--import', TSX, join(root, 'src/cli/main.ts'), ...args], {
+    const { stdout, stderr } = await exec(process.execPath, [CLI_BUNDLE, ...args], {
       cwd,
       env: { ...clean, ...env },
       timeout: CLI_TIMEOUT,

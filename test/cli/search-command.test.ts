@@ -1,20 +1,19 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { SearchResults } from '../../src/sdk/wire/search-shapes.js';
 import { backends } from '../support/backends.js';
 import { given, ok } from '../support/builders.js';
+import { CLI_BUNDLE } from '../support/cli-bundle.js';
 import { useTestServer } from '../support/test-server.js';
 
 const root = join(import.meta.dirname, '../..');
-const TSX = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
 
 function mnemo(url: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !key.startsWith('MLFLOW_') && !key.startsWith('MNEMO_')),
   );
-  const child = spawn(process.execPath, ['--import', TSX, join(root, 'src/cli/main.ts'), ...args], {
+  const child = spawn(process.execPath, [CLI_BUNDLE, ...args], {
     cwd: root,
     env: { ...inherited, MNEMO_TRACKING_URI: url },
     stdio: ['ignore', 'pipe', 'pipe'],

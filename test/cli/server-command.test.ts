@@ -3,6 +3,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CLI_BUNDLE } from '../support/cli-bundle.js';
 import { type CliServer, startCliServer, stopped } from '../support/cli-server.js';
 
 const servers: CliServer[] = [];
@@ -44,7 +45,7 @@ describe('mnemo server', () => {
       dir,
     ];
     try {
-      const refused = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'server', ...args], {
+      const refused = spawn(process.execPath, [CLI_BUNDLE, 'server', ...args], {
         stdio: ['ignore', 'pipe', 'pipe'],
         env: { ...process.env, MNEMO_AUTH: '' },
       });
@@ -91,7 +92,7 @@ describe('mnemo server', () => {
   });
 
   it('refuses a bad port with a message saying what to do', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'server', '--port', 'abc'], {
+    const child = spawn(process.execPath, [CLI_BUNDLE, 'server', '--port', 'abc'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';

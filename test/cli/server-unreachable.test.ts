@@ -3,13 +3,12 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CLI_BUNDLE } from '../support/cli-bundle.js';
 
 const root = join(import.meta.dirname, '../..');
 const run = promisify(execFile);
-const TSX = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
 
 /** Runs the real `mnemo` with only the tracking variables given here, whatever the test's own environment holds. */
 async function mnemo(args: string[], tracking: Record<string, string>) {
@@ -17,7 +16,7 @@ async function mnemo(args: string[], tracking: Record<string, string>) {
     Object.entries(process.env).filter(([key]) => !key.startsWith('MLFLOW_') && !key.startsWith('MNEMO_')),
   );
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', TSX, join(root, 'src/cli/main.ts'), ...args], {
+    const { stdout, stderr } = await run(process.execPath, [CLI_BUNDLE, ...args], {
       cwd: root,
       env: { ...env, ...tracking },
       timeout: 120_000,

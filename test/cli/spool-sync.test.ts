@@ -3,18 +3,17 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../src/api/server.js';
 import { SpoolRecorder } from '../../src/cli/spool/spool-recorder.js';
 import { startFaultProxy } from '../sdk/fault-proxy.js';
 import { backends } from '../support/backends.js';
+import { CLI_BUNDLE } from '../support/cli-bundle.js';
 import { useTestServer } from '../support/test-server.js';
 
 const root = join(import.meta.dirname, '../..');
 const exec = promisify(execFile);
-const TSX = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
 const CLI_TIMEOUT = 120_000;
 
 /** The real `mnemo` from the sources, with only the variables given here (no tracking settings leak in). */
@@ -23,7 +22,7 @@ async function mnemo(args: string[], env: Record<string, string>) {
     Object.entries(process.env).filter(([key]) => !key.startsWith('MLFLOW_') && !key.startsWith('MNEMO_')),
   );
   try {
-    const { stdout, stderr } = await exec(process.execPath, ['--import', TSX, join(root, 'src/cli/main.ts'), ...args], {
+    const { stdout, stderr } = await exec(process.execPath, [CLI_BUNDLE, ...args], {
       cwd: root,
       env: { ...clean, ...env },
       timeout: CLI_TIMEOUT,
@@ -247,18 +246,7 @@ describe.each(backends)('a server lost while the command runs, on $name', (backe
       const waiting = `const fs = require('fs'); const t = setInterval(() => { if (fs.existsSync(${JSON.stringify(flag)})) { clearInterval(t); process.exit(5); } }, 50);`;
       const child = spawn(
         process.execPath,
-        [
-          '--import',
-          TSX,
-          join(root, 'src/cli/main.ts'),
-          'run',
-          '--experiment',
-          'lost',
-          '--',
-          process.execPath,
-          '-e',
-          waiting,
-        ],
+        [CLI_BUNDLE, 'run', '--experiment', 'lost', '--', process.execPath, '-e', waiting],
         {
           cwd: root,
           env: { ...clean, MNEMO_TRACKING_URI: server.url, MNEMO_SPOOL_DIR: join(dir, 'spool') },

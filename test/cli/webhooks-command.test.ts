@@ -1,21 +1,20 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, callAs, ok } from '../access/access-fixture.js';
 import { signatureValid, WebhookReceiver } from '../mlflow/support/webhook-receiver.js';
 import { backends } from '../support/backends.js';
+import { CLI_BUNDLE } from '../support/cli-bundle.js';
 import { useTestServer } from '../support/test-server.js';
 
 const root = join(import.meta.dirname, '../..');
-const TSX = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
 const SLOW = { timeout: 120_000 };
 
 function mnemo(url: string, args: string[], env: Record<string, string> = {}) {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !key.startsWith('MLFLOW_') && !key.startsWith('MNEMO_')),
   );
-  const child = spawn(process.execPath, ['--import', TSX, join(root, 'src/cli/main.ts'), 'webhooks', ...args], {
+  const child = spawn(process.execPath, [CLI_BUNDLE, 'webhooks', ...args], {
     cwd: root,
     env: { ...inherited, MNEMO_TRACKING_URI: url, MNEMO_TRACKING_TOKEN: ADMIN_TOKEN, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directoryDigest } from '../../src/domain/lineage/content-digest.js';
 import { backends } from '../support/backends.js';
+import { CLI_BUNDLE } from '../support/cli-bundle.js';
 import { useTestServer } from '../support/test-server.js';
 import { buildRetailGraph, type RetailGraph } from './retail-scenario.js';
 
@@ -24,7 +25,7 @@ async function mnemo(...args: string[]): Promise<{ stdout: string; stderr: strin
     AWS_SECRET_ACCESS_KEY: 'test',
     AWS_MAX_ATTEMPTS: '1',
   };
-  return exec(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, timeout: 120_000, env });
+  return exec(process.execPath, [CLI_BUNDLE, ...args], { cwd: ROOT, timeout: 120_000, env });
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../support/backends.js';
+import { CLI_BUNDLE } from '../support/cli-bundle.js';
 import { useTestServer } from '../support/test-server.js';
 import { buildRetailGraph, type RetailGraph } from './retail-scenario.js';
 
@@ -11,7 +12,7 @@ const exec = promisify(execFile);
 
 async function mnemo(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    const { stdout, stderr } = await exec(process.execPath, [CLI_BUNDLE, ...args], {
       cwd: ROOT,
       timeout: 120_000,
     });

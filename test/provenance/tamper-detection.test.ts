@@ -11,6 +11,7 @@ import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { backends } from '../support/backends.js';
 import { given, series } from '../support/builders.js';
+import { CLI_BUNDLE } from '../support/cli-bundle.js';
 import { chunkTamper } from '../support/metric-chunk-tamper.js';
 import { useProvenanceServer } from './support/provenance-server.js';
 import { sha256 } from './support/sha256.js';
@@ -461,7 +462,7 @@ describe.each(backends)('mnemo audit verify finds tampering on $name', (backend)
   it('exits non-zero from the real command line, and zero when all holds', async () => {
     const run = promisify(execFile);
     const cli = (args: string[]) =>
-      run('npx', ['tsx', 'src/cli/main.ts', 'audit', 'verify', '--backend-store-uri', api.backendUri, ...args], {
+      run(process.execPath, [CLI_BUNDLE, 'audit', 'verify', '--backend-store-uri', api.backendUri, ...args], {
         cwd: join(import.meta.dirname, '../..'),
       });
     const good = await cli([]);

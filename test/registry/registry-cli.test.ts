@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelsCommand } from '../../src/cli/models-command.js';
 import { schemasCommand } from '../../src/cli/schemas-command.js';
 import { backends } from '../support/backends.js';
+import { CLI_BUNDLE } from '../support/cli-bundle.js';
 import { type CliResult, runInProcess } from '../support/in-process-cli.js';
 import { useTestServer } from '../support/test-server.js';
 import { modelSource } from './registry-helpers.js';
@@ -20,7 +21,7 @@ const mnemo = (args: string[], env: Record<string, string> = {}): Promise<CliRes
 /** The real entry point in a child process, as a shell would start it. */
 function spawnMnemo(args: string[], env: Record<string, string>): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    const child = spawn(process.execPath, [CLI_BUNDLE, ...args], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

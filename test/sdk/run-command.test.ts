@@ -2,19 +2,16 @@ import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Mnemo } from '../../src/sdk/index.js';
 import { backends } from '../support/backends.js';
-import { TYPESCRIPT_NODE_ARGS } from '../support/mnemo-cli.js';
+import { CLI_BUNDLE } from '../support/cli-bundle.js';
 import { useTestServer } from '../support/test-server.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const MAIN = join(ROOT, 'src/cli/main.ts');
 const exec = promisify(execFile);
-// Each test starts the CLI from its TypeScript sources, which takes seconds on a busy machine.
+// Each test starts a Node process for the CLI, which can take seconds on a busy machine.
 const CLI_TIMEOUT = 120_000;
 
 interface CliResult {
@@ -40,7 +37,7 @@ function mnemo(
     ...extraEnv,
   };
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [...TYPESCRIPT_NODE_ARGS, MAIN, ...args], {
+    const child = spawn(process.execPath, [CLI_BUNDLE, ...args], {
       cwd,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Difference } from '../../src/domain/tracking/reproduction.js';
 import { backends } from '../support/backends.js';
+import { CLI_BUNDLE } from '../support/cli-bundle.js';
 import { useTestServer } from '../support/test-server.js';
 
 const root = join(import.meta.dirname, '../..');
@@ -87,7 +88,7 @@ describe.each(backends)('startRun({ capture: true }) on $name', (backend) => {
     // The same checkout, still dirty with the same edit: nothing to change before running it again.
     const reproduce = await exec(
       process.execPath,
-      ['--import', TSX, join(root, 'src/cli/main.ts'), 'reproduce', runId, '--json', '--tracking-uri', api.url],
+      [CLI_BUNDLE, 'reproduce', runId, '--json', '--tracking-uri', api.url],
       { cwd: repo, env: clean(), timeout: TIMEOUT },
     );
     const report = JSON.parse(reproduce.stdout) as { recipe: { seed: string }; differences: Difference[] };

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { CLI_BUNDLE } from './cli-bundle.js';
 
 export interface CliServer {
   url: string;
@@ -7,9 +8,9 @@ export interface CliServer {
   child: ChildProcess;
 }
 
-/** Starts `mnemo server` from the sources as a user would and resolves once it prints the URL it serves. */
+/** Starts `mnemo server` (the bundled CLI) as a user would and resolves once it prints the URL it serves. */
 export function startCliServer(args: string[], env: Record<string, string> = {}): Promise<CliServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'server', ...args], {
+  const child = spawn(process.execPath, [CLI_BUNDLE, 'server', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

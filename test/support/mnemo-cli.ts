@@ -2,15 +2,15 @@ import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { CLI_BUNDLE } from './cli-bundle.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const MAIN = join(ROOT, 'src/cli/main.ts');
 /**
  * Node's arguments that run a TypeScript entry point from any working directory: one process with tsx's loader,
  * rather than the tsx command, which starts a second Node process under itself.
  */
 export const TYPESCRIPT_NODE_ARGS = ['--import', pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href];
-/** Each call starts the CLI from its TypeScript sources, which takes seconds on a busy machine. */
+/** Each call starts a Node process for the CLI, which can take seconds on a busy machine. */
 export const CLI_TIMEOUT = 120_000;
 
 export interface CliResult {
@@ -20,7 +20,7 @@ export interface CliResult {
 }
 
 /**
- * Runs `mnemo <args>` from the sources in `cwd`, as a user would from a shell, with no tracking settings leaking in
+ * Runs `mnemo <args>` (the bundled CLI) in `cwd`, as a user would from a shell, with no tracking settings leaking in
  * from the test's own environment; `env` adds variables for this call only. `onFirstStdout` is called once, when
  * the CLI first writes to stdout.
  */
@@ -34,7 +34,7 @@ export function runMnemo(
     Object.entries(process.env).filter(([key]) => !key.startsWith('MLFLOW_') && !key.startsWith('MNEMO_')),
   );
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [...TYPESCRIPT_NODE_ARGS, MAIN, ...args], {
+    const child = spawn(process.execPath, [CLI_BUNDLE, ...args], {
       cwd,
       env: { ...inherited, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
