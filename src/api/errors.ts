@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { type ErrorCode, MnemoError } from '../domain/errors.js';
 import { IdempotencyKeyInUseError } from '../services/operations/idempotency-key-in-use.js';
 import { isDatabaseUnavailable } from '../store/database-unavailable.js';
+import { isStorageFull } from '../store/storage-full.js';
 
 /** Seconds a client is asked to wait before retrying while the database is away. */
 const RETRY_AFTER_SECONDS = 2;
@@ -89,6 +90,17 @@ export function installErrorHandling(app: FastifyInstance, statuses: StatusMap):
         503,
         'TEMPORARILY_UNAVAILABLE',
         'The database is temporarily unavailable; retry after the delay in Retry-After.',
+      );
+    }
+    if (isStorageFull(error)) {
+      // The write's transaction rolled back and a half-written artifact was removed, so a retry once space is freed
+      // applies it whole. Logged as an error: an operator has to act.
+      request.log.error({ err: error }, 'storage full');
+      return sendError(
+        reply,
+        507,
+        'INSUFFICIENT_STORAGE',
+        'The server is out of storage space; nothing from this request was stored. Retry once space has been freed.',
       );
     }
     request.log.error({ err: error }, 'request failed');

@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from '../schema.js';
 import type { Store } from '../store.js';
+import { toleratingAutomaticRollback } from './sqlite-automatic-rollback.js';
 import { cachingStatements } from './sqlite-statement-cache.js';
 
 export function openSqlite(path: string, options: { readOnly?: boolean } = {}): Store {
@@ -22,7 +23,9 @@ export function openSqlite(path: string, options: { readOnly?: boolean } = {}): 
   connection.pragma('cache_size = -65536');
   // MLflow's LIKE is case-sensitive (ILIKE is not); SQLite's LIKE ignores case unless told otherwise.
   connection.pragma('case_sensitive_like = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(connection) }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: cachingStatements(toleratingAutomaticRollback(connection)) }),
+  });
   return {
     db,
     dialect: 'sqlite',
