@@ -291,10 +291,11 @@ export class RunService {
     if (metrics.length + params.length + tags.length === 0) return;
     await this.deps.unitOfWork.write(async ({ db, audit }) => {
       const run = await this.requireActive(db, runId);
-      const policy = await this.sensitive.policy(db, [run.experiment_id]);
-      const sealedTags = this.sensitive.seal(policy, runId, 'tag', tags);
+      // Only params and tags can be sensitive: a metrics-only batch (what training loops send) skips the lookup.
+      const policy = params.length + tags.length > 0 ? await this.sensitive.policy(db, [run.experiment_id]) : undefined;
+      const sealedTags = policy ? this.sensitive.seal(policy, runId, 'tag', tags) : [];
       let recordedParams: KeyValue[] = [];
-      if (params.length > 0) {
+      if (policy && params.length > 0) {
         const sealedParams = this.sensitive.seal(policy, runId, 'param', params);
         const existing = await runs.findParams(
           db,
