@@ -189,6 +189,26 @@ describe.each(backends)('discovery search on $name', (backend) => {
     expect(names(await search({ q: 'precision_at_k', type: 'run' }))).toEqual(['gbm-tuned']);
   });
 
+  it('keeps the metric values of a run without model versions current through batches of metrics only', async () => {
+    const lab = await given(api).experiment('streaming-lab');
+    const run = await lab.run({ runName: 'streaming-trainer' });
+    await run.log({ metrics: [{ key: 'recall', value: 0.2, step: 0, timestamp: 1 }] });
+    const high = async () => names(await search({ facet: 'metric.recall=0.9..1', type: 'run' }));
+    expect(await high()).toEqual([]);
+    await run.log({ metrics: [{ key: 'recall', value: 0.95, step: 1, timestamp: 2 }] });
+    expect(await high()).toEqual(['streaming-trainer']);
+    // A point older than the latest one changes nothing.
+    await run.log({ metrics: [{ key: 'recall', value: 0.1, step: 0, timestamp: 0 }] });
+    expect(await high()).toEqual(['streaming-trainer']);
+    await run.log({ metrics: [{ key: 'recall', value: 0.5, step: 2, timestamp: 3 }] });
+    expect(await high()).toEqual([]);
+    expect(names(await search({ facet: 'metric.recall=0.4..0.6', type: 'run' }))).toEqual(['streaming-trainer']);
+    // A batch that brings a new key makes the run findable by it, as a full reindex does.
+    await run.log({ metrics: [{ key: 'f1', value: 0.7, step: 0, timestamp: 4 }] });
+    expect(names(await search({ q: 'f1', type: 'run' }))).toEqual(['streaming-trainer']);
+    expect(names(await search({ facet: 'metric.f1=0.6..0.8', type: 'run' }))).toEqual(['streaming-trainer']);
+  });
+
   it('treats query syntax as text', async () => {
     for (const q of [
       '"fraud',

@@ -86,15 +86,12 @@ export function indexRows(facts: DocumentFacts): {
   const facets: IndexedFacetRow[] = [];
   for (const [facet, raw] of [['name', facts.name] as const, ...facts.facets]) {
     if (typeof raw !== 'string' || raw === '') continue;
-    const value = raw.slice(0, MAX_FACET_CHARS);
+    const value = facetValue(raw);
     const key = `${facet}\0${value}`;
     if (seen.has(key)) continue;
     seen.add(key);
     facets.push({ doc_id: docId, facet, value, value_key: normalizeWords(value) });
   }
-  const numbers = new Map<string, number>();
-  for (const [key, value] of facts.numbers)
-    if (Number.isFinite(value)) numbers.set(key.slice(0, MAX_FACET_CHARS), value);
   return {
     document: {
       doc_id: docId,
@@ -116,6 +113,21 @@ export function indexRows(facts: DocumentFacts): {
       updated_time: facts.updatedTime,
     },
     facets,
-    numbers: [...numbers].map(([key, value]) => ({ doc_id: docId, key, value })),
+    numbers: indexedNumbers(docId, facts.numbers),
   };
+}
+
+/** A document's numeric values as the index stores them: finite values only, under keys cut as facet values are. */
+export function indexedNumbers(
+  docId: string,
+  numbers: readonly (readonly [string, number])[],
+): { doc_id: string; key: string; value: number }[] {
+  const kept = new Map<string, number>();
+  for (const [key, value] of numbers) if (Number.isFinite(value)) kept.set(facetValue(key), value);
+  return [...kept].map(([key, value]) => ({ doc_id: docId, key, value }));
+}
+
+/** A facet value as the index stores it. */
+export function facetValue(raw: string): string {
+  return raw.slice(0, MAX_FACET_CHARS);
 }

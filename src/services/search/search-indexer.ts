@@ -1,13 +1,15 @@
 import type { AuditRecord } from '../../domain/provenance/audit-events/catalog.js';
 import { DISCOVERY_TYPES, type DiscoveryType } from '../../domain/search/discovery-filters.js';
-import { documentId, indexRows } from '../../domain/search/search-document.js';
-import { loadDocumentFacts } from '../../store/search/document-sources.js';
+import { documentId, facetValue, indexedNumbers, indexRows } from '../../domain/search/search-document.js';
+import { loadDocumentFacts, runLatestMetrics } from '../../store/search/document-sources.js';
 import {
   featureOfVersion,
   type IndexRows,
+  indexedFacetValues,
   removeDocument,
   replaceDocument,
   replaceDocuments,
+  syncNumbers,
   unindexedEntities,
   versionEntityIdsOfModel,
   versionEntityIdsOfRun,
@@ -27,8 +29,39 @@ export class SearchIndexer {
   async indexWrite(db: Executor, records: readonly AuditRecord[]): Promise<void> {
     const targets = new Map<string, Target>();
     const add = (type: DiscoveryType, id: string) => targets.set(documentId(type, id), [type, id]);
-    for (const record of records) await this.affected(db, record.entityKind, record.entityId, record.state, add);
+    const metricsOnly = new Set<string>();
+    for (const record of records) {
+      if (isMetricsOnlyBatch(record)) metricsOnly.add(record.entityId);
+      else await this.affected(db, record.entityKind, record.entityId, record.state, add);
+    }
+    for (const runId of metricsOnly) {
+      if (targets.has(documentId('run', runId))) continue;
+      if (!(await this.refreshRunMetrics(db, runId))) await this.affected(db, 'run', runId, undefined, add);
+    }
     for (const [type, id] of targets.values()) await this.reindex(db, type, id);
+  }
+
+  /**
+   * After a batch of metrics only (what a training loop sends many times a second) a run's document changes only in
+   * its metric values, unless the batch brought a metric key the document does not name yet or a model version shows
+   * the run's metrics too: then it is false and the run is reindexed whole. Half the statements of a reindex.
+   */
+  private async refreshRunMetrics(db: Executor, runId: string): Promise<boolean> {
+    if ((await versionEntityIdsOfRun(db, runId)).length > 0) return false;
+    const docId = documentId('run', runId);
+    const latest = await runLatestMetrics(db, runId);
+    const indexedKeys = new Set(await indexedFacetValues(db, docId, 'metric_key'));
+    const keys = new Set(latest.map((m) => facetValue(m.key)));
+    if (keys.size !== indexedKeys.size || [...keys].some((key) => !indexedKeys.has(key))) return false;
+    await syncNumbers(
+      db,
+      docId,
+      indexedNumbers(
+        docId,
+        latest.map((m) => [m.key, m.value]),
+      ),
+    );
+    return true;
   }
 
   async reindex(db: Executor, type: DiscoveryType, id: string): Promise<void> {
@@ -103,4 +136,11 @@ export class SearchIndexer {
       }
     }
   }
+}
+
+/** A run.log_batch record that logged metrics and no params or tags. */
+function isMetricsOnlyBatch(record: AuditRecord): boolean {
+  if (record.action !== 'run.log_batch') return false;
+  const state = record.state as { params?: readonly unknown[]; tags?: readonly unknown[] };
+  return (state.params?.length ?? 0) === 0 && (state.tags?.length ?? 0) === 0;
 }

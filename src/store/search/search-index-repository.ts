@@ -67,7 +67,19 @@ async function syncFacets(db: Executor, docId: string, next: readonly IndexedFac
   );
 }
 
-async function syncNumbers(db: Executor, docId: string, next: IndexRows['numbers']): Promise<void> {
+/** The stored values of one facet of a document. */
+export async function indexedFacetValues(db: Executor, docId: string, facet: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('search_facets')
+    .select('value')
+    .where('doc_id', '=', docId)
+    .where('facet', '=', facet)
+    .execute();
+  return rows.map((row) => row.value);
+}
+
+/** Brings a document's numeric values to `next`, writing only what changed. */
+export async function syncNumbers(db: Executor, docId: string, next: IndexRows['numbers']): Promise<void> {
   const stored = await db.selectFrom('search_metrics').select(['key', 'value']).where('doc_id', '=', docId).execute();
   const current = new Map(stored.map((row) => [row.key, Number(row.value)]));
   const wanted = new Set(next.map((row) => row.key));
