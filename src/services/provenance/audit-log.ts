@@ -1,7 +1,9 @@
 import { type AuditEvent, auditEventHash, auditLeafBytes, sha256Hex } from '../../domain/provenance/audit-event.js';
 import { canonicalJson } from '../../domain/provenance/canonical-json.js';
+import type { MerkleFrontier } from '../../domain/provenance/merkle-frontier.js';
 import { leafHash } from '../../domain/provenance/merkle-hash.js';
 import {
+  type AuditHead,
   appendAuditEvents,
   lockAuditHead,
   reserveAuditHead,
@@ -32,12 +34,23 @@ export class AuditLog implements AuditAppender {
    * waited for it would deadlock.
    */
   async reserve(db: Executor): Promise<void> {
-    await reserveAuditHead(db);
+    const head = await reserveAuditHead(db);
+    if (head) this.tails.set(db, { head });
   }
 
+  /**
+   * The head (and Merkle frontier) as the reservation read it or the last append in a transaction left them. A write
+   * group runs several writes in one transaction, and every append goes through here while it holds the head's lock
+   * (or SQLite's write lock), so neither is read again. A failed append forgets them: its savepoint rolled its rows
+   * back, and the next append reads what is stored.
+   */
+  private readonly tails = new WeakMap<Executor, { head: AuditHead; frontier?: MerkleFrontier }>();
+
   async append(db: Executor, records: AuditRecord[], context: RequestContext): Promise<void> {
-    const head = await lockAuditHead(db);
-    const frontier = await loadFrontier(db, head.lastSeq);
+    const tail = this.tails.get(db);
+    this.tails.delete(db);
+    const head = tail?.head ?? (await lockAuditHead(db));
+    const frontier = tail?.frontier ?? (await loadFrontier(db, head.lastSeq));
     let seq = head.lastSeq;
     let prevHash = head.lastHash;
     const time = this.now();
@@ -61,5 +74,6 @@ export class AuditLog implements AuditAppender {
     const nodes = events.flatMap(({ event }) => frontier.append(leafHash(auditLeafBytes(event))));
     await appendAuditEvents(db, events);
     await insertMerkleNodes(db, nodes);
+    this.tails.set(db, { head: { lastSeq: seq, lastHash: prevHash }, frontier });
   }
 }

@@ -21,10 +21,11 @@ export async function lockAuditHead(db: Executor): Promise<AuditHead> {
 
 /**
  * Locks the log head now where the database locks rows, before a write group's other changes: a group then holds
- * it from its first change to its COMMIT. Nothing to do where writers are serialised anyway (SQLite).
+ * it from its first change to its COMMIT, and gets the head it read. Nothing to do where writers are serialised
+ * anyway (SQLite): undefined.
  */
-export async function reserveAuditHead(db: Executor): Promise<void> {
-  if (dialectOf(db).rowLocks) await lockAuditHead(db);
+export async function reserveAuditHead(db: Executor): Promise<AuditHead | undefined> {
+  return dialectOf(db).rowLocks ? await lockAuditHead(db) : undefined;
 }
 
 export async function readAuditHead(db: Executor): Promise<AuditHead> {
