@@ -5,9 +5,9 @@ import { sensitiveFieldsOf } from '../../domain/registry/schema/sensitive-annota
 import type { Filter, OrderByClause } from '../../domain/search/filter-ast.js';
 import type { KeyValue, Run } from '../../domain/tracking/entities.js';
 import { experimentTagValues, findExperimentRow } from '../../store/repositories/experiment-repository.js';
-import { findSchema, findSubject } from '../../store/repositories/registry/schema-repository.js';
+import { findSchema } from '../../store/repositories/registry/schema-repository.js';
 import type { Executor } from '../../store/store.js';
-import { governingSubject } from '../registry/metadata-gate.js';
+import { governingSubjectInfo } from '../registry/metadata-gate.js';
 import type { EncryptionKeys } from './encryption-keys.js';
 
 /** The experiment tag holding an experiment's own sensitive key patterns (set through its own route only). */
@@ -60,10 +60,9 @@ export class SensitiveValues {
     const marked = { param: new Set<string>(), tag: new Set<string>() };
     for (const experimentId of new Set(experimentIds)) {
       const experiment = await findExperimentRow(db, experimentId);
-      const subject = experiment && (await governingSubject(db, 'run', experiment.name));
+      const subject = experiment && (await governingSubjectInfo(db, 'run', experiment.name));
       if (!subject) continue;
-      const latest = (await findSubject(db, subject))!.latestVersion;
-      const stored = await findSchema(db, subject, latest);
+      const stored = await findSchema(db, subject.subject, subject.latestVersion);
       const fields = stored ? sensitiveFieldsOf(stored.schema) : undefined;
       for (const key of fields?.params ?? []) marked.param.add(key);
       for (const key of fields?.tags ?? []) marked.tag.add(key);

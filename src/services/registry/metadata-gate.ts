@@ -4,7 +4,12 @@ import type { MetadataDocument } from '../../domain/registry/metadata-document.j
 import type { EntityKind } from '../../domain/registry/naming-rule.js';
 import { describeViolations, type Violation, validateDocument } from '../../domain/registry/schema/json-schema.js';
 import { candidateSubjects } from '../../domain/registry/schema/subject.js';
-import { findSchema, findSubject } from '../../store/repositories/registry/schema-repository.js';
+import {
+  findSchema,
+  findSubject,
+  findSubjects,
+  type SubjectInfo,
+} from '../../store/repositories/registry/schema-repository.js';
 import type { Executor } from '../../store/store.js';
 
 /** A metadata document that breaks its schema; carries every violation so the API can list them. */
@@ -23,9 +28,19 @@ export class MetadataViolationError extends MnemoError {
 
 /** The subject governing a record: its scoped subject if one exists, else its kind's, else none. */
 export async function governingSubject(db: Executor, kind: EntityKind, name: string): Promise<string | undefined> {
+  return (await governingSubjectInfo(db, kind, name))?.subject;
+}
+
+/** The governing subject with its row (latest version and all), read with one statement. */
+export async function governingSubjectInfo(
+  db: Executor,
+  kind: EntityKind,
+  name: string,
+): Promise<SubjectInfo | undefined> {
+  const found = await findSubjects(db, candidateSubjects(kind, name));
   for (const subject of candidateSubjects(kind, name)) {
-    const found = await findSubject(db, subject);
-    if (found && found.latestVersion > 0) return subject;
+    const info = found.get(subject);
+    if (info && info.latestVersion > 0) return info;
   }
   return undefined;
 }

@@ -41,6 +41,13 @@ export async function findSubject(db: Executor, subject: string): Promise<Subjec
   return row === undefined ? undefined : toSubject(row);
 }
 
+/** The subjects of these names that exist, by name: one statement for several candidates. */
+export async function findSubjects(db: Executor, subjects: readonly string[]): Promise<Map<string, SubjectInfo>> {
+  if (subjects.length === 0) return new Map();
+  const rows = await db.selectFrom('metadata_subjects').selectAll().where('subject', 'in', subjects).execute();
+  return new Map(rows.map((row) => [row.subject, toSubject(row)]));
+}
+
 /**
  * The subject row, locked for the rest of the transaction where the database locks rows (PostgreSQL; SQLite
  * serialises writers anyway) so versions are numbered one at a time.
