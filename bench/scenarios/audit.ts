@@ -1,3 +1,4 @@
+import { openStore } from '../../src/store/open-store.js';
 import { buildAuditLog } from '../lib/audit-log-fixture.js';
 import { runCli } from '../lib/cli-process.js';
 import { type BackendName, createDatabase } from '../lib/databases.js';
@@ -118,6 +119,8 @@ async function appendThroughput(
 
 async function verifyThroughput(context: BenchContext, backend: BackendName, events: number): Promise<void> {
   const empty = await createDatabase(backend);
+  // A store the server has set up and nothing written to: verify refuses a file that is not a Mnemo database.
+  await (await openStore(empty.uri)).close();
   const database = await createDatabase(backend);
   try {
     const buildStarted = Date.now();
