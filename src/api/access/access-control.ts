@@ -4,6 +4,7 @@ import { describeResource, type ProtectedResource } from '../../domain/access/ac
 import { OPEN_ACCESS_PRINCIPAL, type Principal } from '../../domain/access/principal.js';
 import type { ReadableSet } from '../../domain/access/readable-set.js';
 import { MnemoError } from '../../domain/errors.js';
+import { LEGAL_HOLD_TAG, namesLegalHold } from '../../domain/retention/legal-hold.js';
 import type { AccessLog } from '../../services/access/access-log.js';
 import type { AccessPolicy } from '../../services/access/access-policy.js';
 import type { Authentication, Authenticator } from '../../services/access/authenticator.js';
@@ -128,7 +129,9 @@ export async function installAccessControl(app: FastifyInstance, options: Access
     const declared = request.routeOptions.config?.access;
     const principal = request.principal;
     if (!declared || declared.kind === 'public' || !principal) return;
-    const denial = await check(declared, principal, request, options.policy);
+    const denial =
+      (await check(declared, principal, request, options.policy)) ??
+      (await checkLegalHold(principal, request, options.policy));
     if (denial) {
       await refuse(request, {
         principal: principal.name,
@@ -155,6 +158,21 @@ function countReads(app: FastifyInstance, accessLog: AccessLog): void {
     if (!read) return;
     accessLog.count(principal.name, request.accessedResource ?? `${request.method} ${request.routeOptions.url}`);
   });
+}
+
+/** Whatever route a write comes by, placing or lifting a legal hold also needs an administrator. */
+async function checkLegalHold(
+  principal: Principal,
+  request: FastifyRequest,
+  policy: AccessPolicy,
+): Promise<{ reason: string; resource?: string } | undefined> {
+  if (SAFE_METHODS.has(request.method) || !namesLegalHold([request.body, request.query, request.params])) return;
+  const denial = await check({ kind: 'admin' }, principal, request, policy);
+  return (
+    denial && {
+      reason: `placing or lifting a legal hold (tag ${LEGAL_HOLD_TAG}) needs an administrator: ${denial.reason}`,
+    }
+  );
 }
 
 async function check(
