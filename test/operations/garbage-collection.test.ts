@@ -47,6 +47,7 @@ describe.each(backends)('mnemo gc on $name, while the server runs on the same da
     string
   > &
     Record<'experiment' | 'deletedExperiment' | 'heldExperiment', string>;
+  const comments = { purged: [] as string[], kept: '' };
 
   async function experiment(name: string): Promise<string> {
     const reply = await mlflow.post<{ experiment_id: string }>('experiments/create', { name });
@@ -139,6 +140,21 @@ describe.each(backends)('mnemo gc on $name, while the server runs on the same da
       });
       expect(created.status, JSON.stringify(created.body)).toBe(200);
     }
+    // Comments on a run and a version that will be purged, and on a run that will be kept.
+    const comment = async (path: string, body: string) => {
+      const reply = await fetch(`${api.url}/api/v1${path}/comments`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ body }),
+      });
+      expect(reply.status, await reply.clone().text()).toBeLessThan(300);
+      return ((await reply.json()) as { comment: { id: string } }).comment.id;
+    };
+    comments.purged = [
+      await comment(`/runs/${ids.old}`, 'loss plateaued'),
+      await comment('/registered-models/gc-model/versions/2', 'superseded'),
+    ];
+    comments.kept = await comment(`/runs/${ids.referenced}`, 'the one in production');
     expect((await mlflow.delete('model-versions/delete', { name: 'gc-model', version: '2' })).status).toBe(200);
     // A model on legal hold keeps its deleted versions.
     expect((await mlflow.post('registered-models/create', { name: 'gc-held-model' })).status).toBe(200);
@@ -281,6 +297,16 @@ describe.each(backends)('mnemo gc on $name, while the server runs on the same da
         ].sort(),
       );
       expect(new Set(events.map((e) => e.actor))).toEqual(new Set(['mnemo-gc']));
+      // Comments go with what they were about, each with its own deletion event; others stay.
+      const commentsLeft = await store.db.selectFrom('comments').select('comment_id').execute();
+      expect(commentsLeft.map((c) => c.comment_id)).toEqual([comments.kept]);
+      const commentEvents = await store.db
+        .selectFrom('audit_events')
+        .select(['entity_id', 'actor'])
+        .where('action', '=', 'comment.delete')
+        .execute();
+      expect(commentEvents.map((e) => e.entity_id).sort()).toEqual([...comments.purged].sort());
+      expect(new Set(commentEvents.map((e) => e.actor))).toEqual(new Set(['mnemo-gc']));
 
       // Artifacts gone from disk; kept and active runs keep theirs.
       expect(existsSync(runFolder(ids.experiment, ids.old))).toBe(false);

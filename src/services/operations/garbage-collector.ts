@@ -1,5 +1,6 @@
 import { LEGAL_HOLD_TAG } from '../../domain/retention/legal-hold.js';
 import type { ArtifactStore } from '../../store/artifacts/artifact-store.js';
+import { commentIdsAbout, deleteComment } from '../../store/repositories/collaboration/comment-repository.js';
 import {
   type DeletedExperimentRow,
   type DeletedRunRow,
@@ -23,7 +24,7 @@ import {
 } from '../../store/repositories/retention/purge-rows.js';
 import type { Executor, Store } from '../../store/store.js';
 import { rootOfArtifactUri } from '../tracking/artifact-service.js';
-import type { UnitOfWork } from '../unit-of-work.js';
+import type { UnitOfWork, WriteScope } from '../unit-of-work.js';
 
 export type PurgeableType = 'experiment' | 'run' | 'model_version';
 
@@ -118,6 +119,7 @@ export class GarbageCollector {
       const now = { ...run, deleted_time: Number(locked.deleted_time ?? run.deleted_time) };
       const why = await runKeepReason(db, now, cutoff);
       if (why !== undefined) return why;
+      await purgeComments(db, audit, 'run', run.run_id);
       await deleteRunRows(db, run.run_id);
       audit({
         action: 'run.purge',
@@ -187,6 +189,7 @@ export class GarbageCollector {
       if (!locked || locked.deleted_time === null) return 'restored while collecting';
       const why = await versionKeepReason(db, version, cutoff);
       if (why !== undefined) return why;
+      await purgeComments(db, audit, 'model_version', entityId);
       await deleteVersionRows(db, version.model_id, version.version);
       audit({
         action: 'model_version.purge',
@@ -257,4 +260,15 @@ function runArtifactRoot(runId: string, artifactUri: string): string | undefined
   if (root === undefined || root === '') return undefined;
   const suffix = `/${runId}/artifacts`;
   return root.endsWith(suffix) ? root.slice(0, -'/artifacts'.length) : root;
+}
+
+/**
+ * Comments go with what they are about, each with its own comment.delete event as when its author deletes it: they
+ * are people's words about an entity that no longer exists, and the audit log keeps that they were removed.
+ */
+async function purgeComments(db: Executor, audit: WriteScope['audit'], entityKind: string, entityId: string) {
+  for (const commentId of await commentIdsAbout(db, entityKind, entityId)) {
+    await deleteComment(db, commentId);
+    audit({ action: 'comment.delete', entityKind: 'comment', entityId: commentId, state: { deleted: true } });
+  }
 }

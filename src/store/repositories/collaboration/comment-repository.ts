@@ -41,6 +41,17 @@ export async function updateCommentBody(db: Executor, commentId: string, body: s
   await db.updateTable('comments').set({ body, last_updated_time: at }).where('comment_id', '=', commentId).execute();
 }
 
+/** The ids of every comment on one run, model version or dataset. */
+export async function commentIdsAbout(db: Executor, entityKind: string, entityId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('comments')
+    .select('comment_id')
+    .where('entity_kind', '=', entityKind)
+    .where('entity_id', '=', entityId)
+    .execute();
+  return rows.map((row) => row.comment_id);
+}
+
 export async function deleteComment(db: Executor, commentId: string): Promise<void> {
   await db.deleteFrom('comments').where('comment_id', '=', commentId).execute();
 }

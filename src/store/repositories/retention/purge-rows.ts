@@ -43,7 +43,7 @@ export function lockVersion(db: Executor, modelId: string, version: number) {
   return dialectOf(db).forUpdate(query).executeTakeFirst();
 }
 
-/** Removes a run with every value it holds. Lineage, logged models and comments that name it are left as recorded. */
+/** Removes a run with every value it holds. Lineage and logged models that name it are left as recorded. */
 export async function deleteRunRows(db: Executor, runId: string): Promise<void> {
   for (const table of RUN_VALUE_TABLES) await db.deleteFrom(table).where('run_id', '=', runId).execute();
   await db.deleteFrom('runs').where('run_id', '=', runId).execute();
