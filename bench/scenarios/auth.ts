@@ -7,7 +7,7 @@ import { batchColumns, wirePoints } from '../lib/metric-batches.js';
 import { loadRuns } from '../lib/run-fixtures.js';
 import type { BenchContext, Scenario } from '../lib/scenario.js';
 import { startServerProcess } from '../lib/server-process.js';
-import { percentile, timeIterations } from '../lib/stats.js';
+import { elapsedMs, now, percentile } from '../lib/stats.js';
 
 const CLIENTS = 4;
 const POINTS_PER_REQUEST = 10_000;
@@ -15,33 +15,29 @@ const SEARCH_RUNS = 2_000;
 /** The overhead authentication and the access check may add on the hot paths, in percent. */
 const TARGET_OVERHEAD = 5;
 /**
- * Turns each server takes, alternating. On a shared 2-core machine one turn's ingest figure varies by ±10% with what
- * else runs (the database's own background work included), more than the overhead measured; other work only ever
- * slows a turn down, so the best of several turns is the figure closest to what each server can do.
+ * Ingest turns each server takes, alternating (which goes first swaps each turn). On a shared 2-core machine one
+ * turn's ingest figure varies by ±10% with what else runs (the database's own background work included), more than
+ * the overhead measured: each server's figure is the median of its turns.
  */
-const TURNS = 4;
+const TURNS = 8;
 
 /**
  * What checking who calls costs where it matters: native metric ingest from 4 clients and a filtered run search,
  * on one server without authentication and one with it, called by an ordinary user (a token, then role lookups on
- * the run's experiment) — not the administrator, whose check is shorter. The two servers take turns and each keeps its
- * best figure, so a burst of other work on the machine does not land on one side only.
+ * the run's experiment) — not the administrator, whose check is shorter. Both servers run side by side over the same
+ * data. Ingest alternates turn by turn and searches request by request (which server goes first swaps each time), so
+ * a burst of other work on the machine lands on both sides alike; each figure is a median.
  */
 async function run(context: BenchContext): Promise<void> {
   const requests = context.quick ? 6 : 30;
-  const iterations = context.quick ? 20 : 100;
-  const turns = context.quick ? 2 : TURNS;
+  const iterations = context.quick ? 40 : 300;
+  const turns = context.quick ? 4 : TURNS;
   context.note(
-    `auth: ${CLIENTS} clients × ${requests} native batches of ${POINTS_PER_REQUEST.toLocaleString('en-US')} points, and ` +
-      `${iterations} filtered searches over ${SEARCH_RUNS.toLocaleString('en-US')} runs, without and with --auth ` +
-      `(an ordinary user with a token); best of ${turns} turns each.`,
+    `auth: ${CLIENTS} clients × ${requests} native batches of ${POINTS_PER_REQUEST.toLocaleString('en-US')} points ` +
+      `(median of ${turns} alternating turns each), and ${iterations} filtered searches over ${SEARCH_RUNS.toLocaleString('en-US')} ` +
+      'runs alternating between the servers, without and with --auth (an ordinary user with a token).',
   );
   for (const backend of context.backends) await compare(context, backend, turns, requests, iterations);
-}
-
-interface Figures {
-  ingest: number;
-  searchP50: number;
 }
 
 async function compare(
@@ -51,38 +47,52 @@ async function compare(
   requests: number,
   iterations: number,
 ) {
-  const best: Record<'off' | 'on', Figures> = {
-    off: { ingest: 0, searchP50: Number.POSITIVE_INFINITY },
-    on: { ingest: 0, searchP50: Number.POSITIVE_INFINITY },
-  };
-  for (let turn = 0; turn < turns; turn++) {
-    for (const mode of ['off', 'on'] as const) {
-      const figures = await measure(backend, mode === 'on', requests, iterations);
-      best[mode].ingest = Math.max(best[mode].ingest, figures.ingest);
-      best[mode].searchP50 = Math.min(best[mode].searchP50, figures.searchP50);
+  const servers = { off: await benchServer(backend, false), on: await benchServer(backend, true) };
+  try {
+    const rates = { off: [] as number[], on: [] as number[] };
+    for (let turn = 0; turn < turns; turn++) {
+      for (const mode of turn % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
+        rates[mode].push(await servers[mode].ingest(requests, turn));
+      }
     }
+    const ingest = { off: percentile(rates.off, 50), on: percentile(rates.on, 50) };
+    for (const server of Object.values(servers)) await server.loadSearchRuns();
+    const samples = { off: [] as number[], on: [] as number[] };
+    for (let i = 0; i < 10; i++) for (const server of Object.values(servers)) await server.search();
+    for (let i = 0; i < iterations; i++) {
+      for (const mode of i % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
+        const started = now();
+        await servers[mode].search();
+        samples[mode].push(elapsedMs(started));
+      }
+    }
+    const search = { off: percentile(samples.off, 50), on: percentile(samples.on, 50) };
+    record(context, backend, ingest, search);
+  } finally {
+    for (const server of Object.values(servers)) await server.close();
   }
-  const ingestOverhead = (1 - best.on.ingest / best.off.ingest) * 100;
-  const searchOverhead = (best.on.searchP50 / best.off.searchP50 - 1) * 100;
+}
+
+function record(
+  context: BenchContext,
+  backend: BackendName,
+  ingest: { off: number; on: number },
+  search: { off: number; on: number },
+) {
   context.record({
     scenario: 'auth',
     backend,
     figure: `native ingest with auth, ${CLIENTS} clients`,
     unit: 'points/s',
-    value: best.on.ingest,
-    reference: {
-      figure: 'without auth',
-      value: best.off.ingest,
-      unit: 'points/s',
-      ratio: best.on.ingest / best.off.ingest,
-    },
+    value: ingest.on,
+    reference: { figure: 'without auth', value: ingest.off, unit: 'points/s', ratio: ingest.on / ingest.off },
   });
   context.record({
     scenario: 'auth',
     backend,
     figure: 'ingest overhead of auth',
     unit: '%',
-    value: ingestOverhead,
+    value: (1 - ingest.on / ingest.off) * 100,
     target: { value: TARGET_OVERHEAD, better: 'lower' },
   });
   context.record({
@@ -90,73 +100,76 @@ async function compare(
     backend,
     figure: `filtered search p50 with auth (${SEARCH_RUNS.toLocaleString('en-US')} runs)`,
     unit: 'ms',
-    value: best.on.searchP50,
-    reference: {
-      figure: 'without auth',
-      value: best.off.searchP50,
-      unit: 'ms',
-      ratio: best.on.searchP50 / best.off.searchP50,
-    },
+    value: search.on,
+    reference: { figure: 'without auth', value: search.off, unit: 'ms', ratio: search.on / search.off },
   });
   context.record({
     scenario: 'auth',
     backend,
     figure: 'search overhead of auth',
     unit: '%',
-    value: searchOverhead,
+    value: (search.on / search.off - 1) * 100,
     target: { value: TARGET_OVERHEAD, better: 'lower' },
   });
 }
 
-async function measure(backend: BackendName, auth: boolean, requests: number, iterations: number): Promise<Figures> {
+/** A server over a database of its own, with an experiment, a run per client and (when asked) the searched runs. */
+async function benchServer(backend: BackendName, auth: boolean) {
   const database = await createDatabase(backend);
   const adminToken = `mnemo_${randomBytes(32).toString('base64url')}`;
   const server = await startServerProcess(
     database.uri,
     auth ? { args: ['--auth'], env: { MNEMO_ADMIN_TOKEN: adminToken } } : {},
   );
-  try {
-    let headers: Record<string, string> = {};
-    if (auth) {
-      const admin = new HttpClient(server.url, 1, { authorization: `Bearer ${adminToken}` });
-      await admin.json('POST', '/api/v1/users', { name: 'bench' });
-      const { token } = await admin.json<{ token: string }>('POST', '/api/v1/tokens', { user: 'bench' });
-      admin.close();
-      headers = { authorization: `Bearer ${token}` };
-    }
-    const http = new HttpClient(server.url, CLIENTS, headers);
-    const { experiment } = await http.json<{ experiment: { experimentId: string } }>(
-      'POST',
-      '/api/v1/experiments',
-      { name: 'auth-bench' },
-      201,
-    );
-    const experimentId = experiment.experimentId;
-    const runs: string[] = [];
-    for (let c = 0; c < CLIENTS; c++) {
-      const { run } = await http.json<{ run: { runId: string } }>('POST', '/api/v1/runs', { experimentId }, 201);
-      runs.push(run.runId);
-    }
-    const bodies = Array.from({ length: requests + 1 }, (_, i) =>
-      Buffer.from(JSON.stringify({ metrics: wirePoints(batchColumns(POINTS_PER_REQUEST, i)) })),
-    );
-    const load = await runConcurrentClients({
-      clients: CLIENTS,
-      warmup: 1,
-      requestsPerClient: requests,
-      send: async (client, i) => {
-        const response = await http.send('POST', `/api/v1/runs/${runs[client]}/batch`, bodies[i]);
-        if (response.status !== 200)
-          throw new Error(`batch answered ${response.status}: ${response.body.slice(0, 200)}`);
-      },
-    });
-    const ingest = (load.requests * POINTS_PER_REQUEST) / load.seconds;
-
-    const writer = await openDirectWriter(database);
-    await loadRuns(writer, experimentId, SEARCH_RUNS);
-    if (backend === 'postgres') await writer.query('analyze');
-    await writer.close();
-    const samples = await timeIterations(5, iterations, async () => {
+  let headers: Record<string, string> = {};
+  if (auth) {
+    const admin = new HttpClient(server.url, 1, { authorization: `Bearer ${adminToken}` });
+    await admin.json('POST', '/api/v1/users', { name: 'bench' });
+    const { token } = await admin.json<{ token: string }>('POST', '/api/v1/tokens', { user: 'bench' });
+    admin.close();
+    headers = { authorization: `Bearer ${token}` };
+  }
+  const http = new HttpClient(server.url, CLIENTS, headers);
+  const { experiment } = await http.json<{ experiment: { experimentId: string } }>(
+    'POST',
+    '/api/v1/experiments',
+    { name: 'auth-bench' },
+    201,
+  );
+  const experimentId = experiment.experimentId;
+  const runs: string[] = [];
+  for (let c = 0; c < CLIENTS; c++) {
+    const { run } = await http.json<{ run: { runId: string } }>('POST', '/api/v1/runs', { experimentId }, 201);
+    runs.push(run.runId);
+  }
+  return {
+    /** Points per second over one turn of batches; each turn logs steps of its own. */
+    async ingest(requests: number, turn: number): Promise<number> {
+      const bodies = Array.from({ length: requests + 1 }, (_, i) =>
+        Buffer.from(
+          JSON.stringify({ metrics: wirePoints(batchColumns(POINTS_PER_REQUEST, turn * (requests + 1) + i)) }),
+        ),
+      );
+      const load = await runConcurrentClients({
+        clients: CLIENTS,
+        warmup: 1,
+        requestsPerClient: requests,
+        send: async (client, i) => {
+          const response = await http.send('POST', `/api/v1/runs/${runs[client]}/batch`, bodies[i]);
+          if (response.status !== 200) {
+            throw new Error(`batch answered ${response.status}: ${response.body.slice(0, 200)}`);
+          }
+        },
+      });
+      return (load.requests * POINTS_PER_REQUEST) / load.seconds;
+    },
+    async loadSearchRuns(): Promise<void> {
+      const writer = await openDirectWriter(database);
+      await loadRuns(writer, experimentId, SEARCH_RUNS);
+      if (backend === 'postgres') await writer.query('analyze');
+      await writer.close();
+    },
+    async search(): Promise<void> {
       const reply = await http.json<{ runs: unknown[] }>('POST', '/api/v1/runs/search', {
         experimentIds: [experimentId],
         filter: "metrics.m0 > 0.3 and params.p5 = 'v3'",
@@ -164,13 +177,13 @@ async function measure(backend: BackendName, auth: boolean, requests: number, it
         maxResults: 100,
       });
       if (reply.runs.length === 0) throw new Error('the search found nothing');
-    });
-    http.close();
-    return { ingest, searchP50: percentile(samples, 50) };
-  } finally {
-    await server.stop();
-    await database.drop();
-  }
+    },
+    async close(): Promise<void> {
+      http.close();
+      await server.stop();
+      await database.drop();
+    },
+  };
 }
 
 const scenario: Scenario = { name: 'auth', order: 15, run };
