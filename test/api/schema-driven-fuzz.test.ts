@@ -21,7 +21,7 @@ import { useTestServer } from '../support/test-server.js';
  * and then mutated: wrong types, non-finite and oversized numbers, lone surrogates, NUL, deep nesting, duplicate keys,
  * truncated JSON, wrong content types, odd headers; MLflow search routes also get filter strings from a grammar of
  * MLflow's filter language, well-formed and broken. No answer may be a 5xx or take too long, and a refusal (4xx) must
- * leave the stored state as it was: the audit log's head and every table's row count.
+ * leave the stored state as it was: the audit log's head, every table's row count and every table's contents.
  *
  * Seeds are fixed so a failure reproduces; MNEMO_FUZZ_RUNS multiplies the runs and MNEMO_FUZZ_SEED picks other seeds.
  */
