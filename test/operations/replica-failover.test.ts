@@ -12,6 +12,8 @@ const M = '/api/2.0/mlflow';
 const WORKERS = 6;
 const LOAD_BEFORE_KILL_MS = 1_500;
 const LOAD_AFTER_KILL_MS = 2_500;
+/** Writes answered before the kill and after it, at least, whatever the time it takes. */
+const MIN_WRITES = 12;
 /** How long one logical write may take across retries before the drill gives up on it. */
 const GIVE_UP_MS = 20_000;
 
@@ -61,6 +63,14 @@ class RoundRobinClient {
       if (Date.now() - started > GIVE_UP_MS) throw new Error(`${path} was not taken by any replica`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+  }
+}
+
+async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('the load made too little progress');
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
@@ -148,7 +158,9 @@ describe.each(backends.filter((b) => b.name === 'postgres'))('a replica killed u
     };
 
     const load = Promise.all(Array.from({ length: WORKERS }, (_, w) => worker(w)));
+    // Load for a while and until some writes went through, however slow the machine is today.
     await new Promise((resolve) => setTimeout(resolve, LOAD_BEFORE_KILL_MS));
+    await until(() => createdRuns.size >= MIN_WRITES);
     const writesBeforeKill = createdRuns.size;
     doomed.child.kill('SIGKILL');
     await stopped(doomed.child);
@@ -157,6 +169,7 @@ describe.each(backends.filter((b) => b.name === 'postgres'))('a replica killed u
       live = [survivor.url];
     }, 500);
     await new Promise((resolve) => setTimeout(resolve, LOAD_AFTER_KILL_MS));
+    await until(() => answeredAfterKill >= MIN_WRITES);
     stop = true;
     await load;
 
