@@ -132,7 +132,7 @@ async function runUsage(db: Executor, runId: string) {
   const runNode = `run:${runId}`;
   const [params, metrics, mlflowDatasets, consumed] = await Promise.all([
     db.selectFrom('run_params').select('key').where('run_id', '=', runId).execute(),
-    db.selectFrom('latest_metrics').select(['key', 'value', 'is_nan']).where('run_id', '=', runId).execute(),
+    runLatestMetrics(db, runId),
     db
       .selectFrom('run_inputs')
       .innerJoin('datasets', 'datasets.dataset_id', 'run_inputs.dataset_id')
@@ -173,7 +173,7 @@ async function runUsage(db: Executor, runId: string) {
   const datasets = [...new Set([...mlflowDatasets, ...lineageDatasets].map((d) => d.name))];
   return {
     paramKeys: params.map((p) => p.key),
-    metrics: metrics.filter((m) => !m.is_nan).map((m): [string, number] => [m.key, m.value]),
+    metrics: metrics.filter((m) => !Number.isNaN(m.value)).map((m): [string, number] => [m.key, m.value]),
     metricKeys: metrics.map((m) => m.key),
     datasets,
     features: [...new Set(features.map((f) => f.name))],
