@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { statementNameOf } from '../named-statements.js';
 import type { Database } from '../schema.js';
 import type { Store } from '../store.js';
 
@@ -10,6 +11,7 @@ export function openPostgres(connectionString: string, options: { readOnly?: boo
   const pool = new pg.Pool({
     connectionString,
     max: 10,
+    Client: NamingClient,
     // The server itself then refuses any write a read-only command might attempt.
     ...(options.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
   });
@@ -24,4 +26,17 @@ export function openPostgres(connectionString: string, options: { readOnly?: boo
     dialect: 'postgres',
     close: () => db.destroy(),
   };
+}
+
+/**
+ * Sends the queries given a name by executeNamed as named statements: the connection then parses and plans each once
+ * (the pg client remembers which names it has prepared) where an unnamed statement is planned on every execution.
+ */
+class NamingClient extends pg.Client {
+  // biome-ignore lint/suspicious/noExplicitAny: pg.Client.query has a dozen overloads; this only forwards them.
+  override query(config: any, values?: any, callback?: any): any {
+    const name = typeof config === 'string' ? statementNameOf(config) : undefined;
+    if (name === undefined || typeof values === 'function') return super.query(config, values, callback);
+    return super.query({ name, text: config, values }, callback);
+  }
 }

@@ -1,3 +1,4 @@
+import { executeNamed } from '../../named-statements.js';
 import type { PrincipalsTable } from '../../schema-access.js';
 import type { Executor } from '../../store.js';
 import { currentAccessGeneration } from './access-generation.js';
@@ -51,13 +52,16 @@ export async function findPrincipalWithTeams(
   db: Executor,
   principalId: string,
 ): Promise<{ row: PrincipalsTable; teamIds: string[]; accessGeneration: number } | undefined> {
-  const rows = await db
-    .selectFrom('principals')
-    .leftJoin('team_members', 'team_members.principal_id', 'principals.principal_id')
-    .selectAll('principals')
-    .select(['team_members.team_id', currentAccessGeneration])
-    .where('principals.principal_id', '=', principalId)
-    .execute();
+  const rows = await executeNamed(
+    db,
+    'mnemo_principal_with_teams',
+    db
+      .selectFrom('principals')
+      .leftJoin('team_members', 'team_members.principal_id', 'principals.principal_id')
+      .selectAll('principals')
+      .select(['team_members.team_id', currentAccessGeneration])
+      .where('principals.principal_id', '=', principalId),
+  );
   const first = rows[0];
   if (!first) return undefined;
   const { team_id: _team, access_generation, ...row } = first;

@@ -1,3 +1,4 @@
+import { executeNamed } from '../../named-statements.js';
 import type { SessionsTable } from '../../schema-access.js';
 import type { Executor } from '../../store.js';
 
@@ -6,7 +7,12 @@ export async function insertSessionRow(db: Executor, row: SessionsTable): Promis
 }
 
 export async function findSessionByHash(db: Executor, sessionHash: string): Promise<SessionsTable | undefined> {
-  return db.selectFrom('sessions').selectAll().where('session_hash', '=', sessionHash).executeTakeFirst();
+  const [row] = await executeNamed(
+    db,
+    'mnemo_session_by_hash',
+    db.selectFrom('sessions').selectAll().where('session_hash', '=', sessionHash),
+  );
+  return row;
 }
 
 export async function revokeSessionRow(db: Executor, sessionHash: string, at: number): Promise<void> {

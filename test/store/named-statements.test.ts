@@ -1,0 +1,68 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executeNamed } from '../../src/store/named-statements.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/store.js';
+import { backends, type CreatedDatabase } from '../support/backends.js';
+
+describe.each(backends)('named statements on $name', (backend) => {
+  let created: CreatedDatabase;
+  let store: Store;
+  beforeAll(async () => {
+    created = await backend.createMigrated();
+    store = await openStore(created.uri);
+    await store.db
+      .insertInto('experiments')
+      .values({
+        experiment_id: '7',
+        name: 'named',
+        artifact_location: '/tmp/a',
+        lifecycle_stage: 'active',
+        creation_time: 1,
+        last_update_time: 1,
+      })
+      .execute();
+  });
+  afterAll(async () => {
+    await store?.close();
+    await created?.drop();
+  });
+
+  const byName = (name: string) =>
+    store.db.selectFrom('experiments').select(['experiment_id', 'name']).where('name', '=', name);
+
+  it('answers like the same query run directly, with new parameters each time', async () => {
+    for (const wanted of ['named', 'absent', 'named']) {
+      const named = await executeNamed(store.db, `mnemo_test_by_name_${backend.name}`, byName(wanted));
+      expect(named).toEqual(await byName(wanted).execute());
+    }
+    expect(await executeNamed(store.db, `mnemo_test_by_name_${backend.name}`, byName('named'))).toEqual([
+      { experiment_id: '7', name: 'named' },
+    ]);
+  });
+
+  it('keeps one name given to two queries apart', async () => {
+    const name = `mnemo_test_shared_${backend.name}`;
+    const other = store.db.selectFrom('experiments').select('name').where('experiment_id', '=', '7');
+    expect(await executeNamed(store.db, name, byName('named'))).toEqual([{ experiment_id: '7', name: 'named' }]);
+    expect(await executeNamed(store.db, name, other)).toEqual([{ name: 'named' }]);
+    expect(await executeNamed(store.db, name, byName('named'))).toEqual([{ experiment_id: '7', name: 'named' }]);
+  });
+
+  it.runIf(backend.name === 'postgres')('is prepared once per connection under its name on PostgreSQL', async () => {
+    const name = `mnemo_test_prepared_${backend.name}`;
+    // A text of its own: a text keeps the name it was first run under.
+    const stageOf = (wanted: string) =>
+      store.db.selectFrom('experiments').select('lifecycle_stage').where('name', '=', wanted);
+    await store.db.transaction().execute(async (trx) => {
+      for (const wanted of ['named', 'absent', 'named']) await executeNamed(trx, name, stageOf(wanted));
+      const prepared = await sql<{ name: string; statement: string }>`
+        select name, statement from pg_prepared_statements where name like ${`${name}_%`}`.execute(trx);
+      expect(prepared.rows).toHaveLength(1);
+      expect(prepared.rows[0]?.statement).toBe(stageOf('x').compile().sql);
+      // Queries never given a name stay unnamed: only this file's named ones are kept prepared on the connection.
+      const all = await sql<{ name: string }>`select name from pg_prepared_statements`.execute(trx);
+      for (const row of all.rows) expect(row.name).toMatch(/^mnemo_test_/);
+    });
+  });
+});
