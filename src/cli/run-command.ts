@@ -9,7 +9,7 @@ import { type ActiveRun, LineageClient, Mnemo } from '../sdk/index.js';
 import { collect } from './access-client.js';
 import { CaptureRecorder } from './capture/capture-recorder.js';
 import { conclude, runChild } from './capture/child-process.js';
-import { captureCode } from './capture/code-capture.js';
+import { type CodeState, captureCode } from './capture/code-capture.js';
 import { DataHasher, dataItems } from './capture/data-capture.js';
 import { captureEnvironment } from './capture/environment-capture.js';
 import { queryGpus } from './capture/gpu.js';
@@ -22,7 +22,9 @@ import { isRefusal } from './failure.js';
 import { clientToken, envOption, trackingUriOption } from './options.js';
 import { OnlineRecorder } from './spool/online-recorder.js';
 import { openRecorder } from './spool/open-recorder.js';
-import type { RunRecorder } from './spool/run-recorder.js';
+import type { RecordedPoint, RunRecorder } from './spool/run-recorder.js';
+import { SpoolRecorder } from './spool/spool-recorder.js';
+import { SpooledCapture } from './spool/spooled-capture.js';
 
 const DEFAULT_EXPERIMENT = 'Default';
 /** How often the process tree's memory is sampled for the peak RSS. */
@@ -180,7 +182,9 @@ async function capturedRun(
         'Is the server running? Start it with `mnemo server` or pass --tracking-uri.',
     );
   }
-  if (!(recorder instanceof OnlineRecorder)) return unconnectedRun(argv, recorder, settings, workDir);
+  if (!(recorder instanceof OnlineRecorder)) {
+    return unconnectedRun(argv, recorder, { settings, hasher, code, cwd, workDir });
+  }
   const run = recorder.activeRun;
   const warn = (message: string) => console.error(`mnemo: ${message}`);
   const capture = new CaptureRecorder(run, new LineageClient(mnemo.url, fetch, token), warn);
@@ -242,43 +246,68 @@ async function capturedRun(
 }
 
 /**
- * The command run without a server: its output goes to the terminal and, with metrics read from it (with
- * --parse-metrics) and how it ended, to the spool (or nowhere, as warned). The environment, resources and data are
- * registered with the server only, so an unconnected run records its command, code and seed tags and its outcome.
+ * The command run without a server: everything a connected run captures goes to the spool (or nowhere, as warned)
+ * for `mnemo sync` to record later: output logs, metrics read from it (with --parse-metrics) and system metrics, the
+ * code, the environment, hashed inputs and outputs, resource use and how it ended. Logs are kept once, at the end,
+ * since the spool copies a log each time it is kept.
  */
 async function unconnectedRun(
   argv: string[],
   recorder: RunRecorder,
-  settings: Settings,
-  workDir: string,
+  context: { settings: Settings; hasher: DataHasher; code: CodeState | undefined; cwd: string; workDir: string },
 ): Promise<TrackedRun> {
+  const { settings, hasher, code, cwd, workDir } = context;
+  const warn = (message: string) => console.error(`mnemo: ${message}`);
+  const capture = recorder instanceof SpoolRecorder ? new SpooledCapture(recorder, warn) : undefined;
+  const gpus = capture ? await queryGpus() : undefined;
+  if (capture) {
+    if (code) await capture.code(code);
+    await capture.environment(await captureEnvironment(cwd, settings.envVars, gpus), gpus);
+    await capture.data(
+      hasher,
+      settings.data.filter((d) => d.role === 'input'),
+    );
+  }
   const keep = (name: string) => (path: string) => recorder.logArtifact(path, `logs/${name}.txt`);
-  // Uploaded once, at the end: the spool copies a log each time it is kept.
   const logs = {
     stdout: new OutputLog('stdout', workDir, keep('stdout')),
     stderr: new OutputLog('stderr', workDir, keep('stderr')),
   };
-  const record = (key: string, value: number, step: number) =>
-    recorder.logMetrics([{ key, value, step, timestamp: Date.now() }]).catch((error: unknown) => {
-      console.error(
-        `mnemo: could not spool metric '${key}': ${error instanceof Error ? error.message : String(error)}`,
-      );
+  const spool = (points: RecordedPoint[]) =>
+    recorder.logMetrics(points).catch((error: unknown) => {
+      warn(`could not spool metrics ${points.map((p) => p.key).join(', ')}: ${messageOf(error)}`);
     });
+  const record = (key: string, value: number, step: number) => spool([{ key, value, step, timestamp: Date.now() }]);
   const parsers = settings.parseMetrics
     ? { stdout: new OutputMetrics(record), stderr: new OutputMetrics(record) }
+    : undefined;
+  const monitor = capture ? await ResourceMonitor.beforeStart() : undefined;
+  const sampler = capture
+    ? new SystemSampler(cwd, gpus !== undefined, (metrics, step) => {
+        const timestamp = Date.now();
+        void spool(Object.entries(metrics).map(([key, value]) => ({ key, value, step, timestamp })));
+      })
     : undefined;
   const seed =
     settings.seed === undefined ? {} : { MNEMO_SEED: String(settings.seed), PYTHONHASHSEED: String(settings.seed) };
   const outcome = await runChild(argv, { PYTHONUNBUFFERED: '1', ...process.env, ...seed }, (child) => {
     logs.stdout.attach(child.stdout!, process.stdout, Number.MAX_SAFE_INTEGER, (t) => parsers?.stdout.push(t));
     logs.stderr.attach(child.stderr!, process.stderr, Number.MAX_SAFE_INTEGER, (t) => parsers?.stderr.push(t));
+    if (monitor && child.pid !== undefined) monitor.watch(child.pid, RSS_SAMPLE_MS);
+    sampler?.start(settings.systemMetricsMs);
   });
   parsers?.stdout.end();
   parsers?.stderr.end();
+  await sampler?.stop();
+  if (capture && monitor) await capture.resources(await monitor.stop());
   for (const log of [logs.stdout, logs.stderr]) {
     const failure = await log.finish();
     if (failure) console.error(`mnemo: could not keep logs/${log.name}.txt: ${failure}`);
   }
+  await capture?.data(
+    hasher,
+    settings.data.filter((d) => d.role === 'output'),
+  );
   const { status, exitCode, tags } = conclude(outcome, argv[0] ?? '');
   if ('error' in outcome) console.error(`mnemo: could not run '${argv[0]}': ${outcome.error.message}`);
   try {
@@ -340,4 +369,8 @@ async function seedTags(
     console.error(`mnemo: could not record the seed: ${error instanceof Error ? error.message : String(error)}`);
     return {};
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

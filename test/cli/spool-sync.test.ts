@@ -1,12 +1,15 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../src/api/server.js';
 import { SpoolRecorder } from '../../src/cli/spool/spool-recorder.js';
+import { LineageClient, Mnemo } from '../../src/sdk/index.js';
 import { startFaultProxy } from '../sdk/fault-proxy.js';
 import { backends } from '../support/backends.js';
 import { CLI_BUNDLE } from '../support/cli-bundle.js';
@@ -15,15 +18,16 @@ import { useTestServer } from '../support/test-server.js';
 const root = join(import.meta.dirname, '../..');
 const exec = promisify(execFile);
 const CLI_TIMEOUT = 120_000;
+const sha256 = (bytes: string) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
 /** The real `mnemo` from the sources, with only the variables given here (no tracking settings leak in). */
-async function mnemo(args: string[], env: Record<string, string>) {
+async function mnemo(args: string[], env: Record<string, string>, cwd = root) {
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !key.startsWith('MLFLOW_') && !key.startsWith('MNEMO_')),
   );
   try {
     const { stdout, stderr } = await exec(process.execPath, [CLI_BUNDLE, ...args], {
-      cwd: root,
+      cwd,
       env: { ...clean, ...env },
       timeout: CLI_TIMEOUT,
     });
@@ -128,6 +132,102 @@ describe.each(backends)('spooled runs and mnemo sync on $name', (backend) => {
     expect(run.startTime).toBeGreaterThanOrEqual(before);
     expect(run.startTime).toBeLessThan(run.endTime!);
     expect(run.endTime!).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('spools what a connected run captures (code, environment, data, resources, system metrics) and sync records it', {
+    timeout: 4 * CLI_TIMEOUT,
+  }, async () => {
+    const repo = await mkdtemp(join(tmpdir(), 'mnemo-offline-repo-'));
+    try {
+      const git = (...args: string[]) => exec('git', args, { cwd: repo });
+      await git('init', '--quiet', '--initial-branch', 'main');
+      await mkdir(join(repo, 'data'));
+      await writeFile(join(repo, 'requirements.txt'), 'numpy==1.26.4\n');
+      await writeFile(join(repo, 'data/in.csv'), 'id\n1\n2\n');
+      await writeFile(
+        join(repo, 'train.js'),
+        "const fs = require('fs'); fs.mkdirSync('out', { recursive: true }); " +
+          "fs.writeFileSync('out/result.txt', String(fs.readFileSync('data/in.csv', 'utf8').length)); " +
+          "console.log('loss=0.25 step=3'); setTimeout(() => {}, 700);",
+      );
+      await git('add', '.');
+      await git('-c', 'user.name=Ana', '-c', 'user.email=ana@example.org', 'commit', '--quiet', '-m', 'first');
+      await writeFile(join(repo, 'requirements.txt'), 'numpy==2.0.0\n');
+      const { stdout: diffThen } = await git('diff', 'HEAD', '--binary', '--no-color', '--no-ext-diff');
+
+      const experiment = `offline-capture-${backend.name}`;
+      const ran = await mnemo(
+        [
+          'run',
+          '--experiment',
+          experiment,
+          '--input',
+          'data/in.csv',
+          '--output',
+          'out/result.txt',
+          '--parse-metrics',
+          '--system-metrics-interval',
+          '0.2',
+          '--',
+          process.execPath,
+          'train.js',
+        ],
+        { MNEMO_SPOOL_DIR: spool, MNEMO_TRACKING_URI: offline },
+        repo,
+      );
+      expect(ran.code, ran.stderr).toBe(0);
+      expect(ran.stderr).toContain('could not reach a Mnemo server');
+      expect(ran.stderr).not.toContain('could not spool');
+      // What is recorded is what the command saw, whatever happens to the checkout before the sync.
+      await writeFile(join(repo, 'data/in.csv'), 'id\n1\n2\n3\n');
+      await writeFile(join(repo, 'requirements.txt'), 'numpy==1.26.4\n');
+
+      const synced = await mnemo(['sync', '--tracking-uri', api.url], { MNEMO_SPOOL_DIR: spool });
+      expect(synced.code, synced.stderr).toBe(0);
+      expect(synced.stderr).not.toContain('could not record');
+      const [run] = await runsOf(experiment);
+      const client = new Mnemo({ url: api.url });
+      const got = await client.getRun(run!.runId);
+      const runId = got.runId;
+
+      // Code: the diff as it was, its digest, and a code reference in the lineage graph.
+      expect(got.tags['mnemo.source.git.diffDigest']).toBe(sha256(diffThen));
+      expect(Buffer.from(await client.downloadArtifact(runId, 'code/diff.patch')).toString()).toBe(diffThen);
+      // Environment: the lockfile as it was, environment.json, and a content-addressed environment node.
+      expect(got.tags['mnemo.lockfile.requirements.txt']).toBe(sha256('numpy==2.0.0\n'));
+      expect(
+        Buffer.from(await client.downloadArtifact(runId, 'environment/lockfiles/requirements.txt')).toString(),
+      ).toBe('numpy==2.0.0\n');
+      const document = JSON.parse(
+        Buffer.from(await client.downloadArtifact(runId, 'environment/environment.json')).toString(),
+      );
+      expect(document.node).toBe(process.version);
+      const lineage = new LineageClient(api.url);
+      const up = await lineage.upstream(`run:${runId}`, { depth: 1 });
+      const via = (id: string) => up.nodes.find((n) => n.id === id)?.path[0]?.type;
+      expect(via(`environment:${got.tags['mnemo.environment.id']}`)).toBe('depends_on');
+      expect(via(`code_ref:${got.tags['mnemo.codeRef.id']}`)).toBe('depends_on');
+      // Data: hashed when the command ran, linked consumed and produced.
+      const input = join(repo, 'data/in.csv');
+      expect(got.tags['mnemo.input.0']).toBe(`${pathToFileURL(input).href}@${sha256('id\n1\n2\n')}`);
+      const [inputVersion] = await lineage.datasetVersions({ namespace: 'file', name: input });
+      expect(inputVersion?.digest).toBe(sha256('id\n1\n2\n'));
+      expect(via(inputVersion!.nodeId)).toBe('consumed');
+      const output = join(repo, 'out/result.txt');
+      expect(got.tags['mnemo.output.0']).toBe(`${pathToFileURL(output).href}@${sha256('7')}`);
+      const down = await lineage.downstream(`run:${runId}`, { depth: 1 });
+      const [outputVersion] = await lineage.datasetVersions({ namespace: 'file', name: output });
+      expect(down.nodes.find((n) => n.id === outputVersion?.nodeId)?.path[0]?.type).toBe('produced');
+      // Resources and metrics: the command ran at least 0.7 s; its printed loss and system samples are series.
+      expect(Number(got.tags['mnemo.resources.durationMs'])).toBeGreaterThanOrEqual(700);
+      expect(Number(got.tags['mnemo.resources.peakRssBytes'])).toBeGreaterThan(1_000_000);
+      expect(await history(runId, 'loss')).toEqual([expect.objectContaining({ value: 0.25, step: 3 })]);
+      const cpu = await history(runId, 'system/cpu_utilization_percentage');
+      expect(cpu.length).toBeGreaterThan(0);
+      expect(cpu.every((point) => point.timestamp < got.endTime!)).toBe(true);
+    } finally {
+      await rm(repo, { recursive: true, force: true });
+    }
   });
 
   it('resumes a sync cut short without duplicating the run, its metrics or its tags', {

@@ -1,7 +1,7 @@
-import type { ActiveRun } from '../../sdk/active-run.js';
+import type { ArtifactSource } from '../../sdk/artifact-upload.js';
 import type { LineageClient } from '../../sdk/lineage.js';
 import type { CodeState } from './code-capture.js';
-import type { DataHasher, DataItem, LinkedData } from './data-capture.js';
+import type { DataHasher, DataItem } from './data-capture.js';
 import { linkData } from './data-capture.js';
 import type { CapturedEnvironment } from './environment-capture.js';
 import type { GpuInfo } from './gpu.js';
@@ -10,16 +10,35 @@ import type { ResourceUsage } from './resource-monitor.js';
 /** The server refuses tag values longer than this. */
 const TAG_VALUE_LIMIT = 8000;
 
+/** What capture writes to: the run on the server (an SDK ActiveRun, or the run `mnemo sync` uploads into). */
+export interface CaptureTarget {
+  readonly id: string;
+  logArtifact(source: ArtifactSource, artifactPath?: string): Promise<unknown>;
+  setTags(tags: Record<string, string>): Promise<void>;
+}
+
+/** The parts of a run `mnemo run` captures, whether they go to the server at once or to the spool for later. */
+export interface RunCapture {
+  code(code: CodeState): Promise<void>;
+  environment(env: CapturedEnvironment, gpus: GpuInfo[] | undefined): Promise<void>;
+  data(hasher: DataHasher, items: readonly DataItem[]): Promise<void>;
+  resources(usage: ResourceUsage): Promise<void>;
+}
+
 /**
  * Writes what `mnemo run` captured to the run: tags, artifacts and lineage links. Capture is best effort: a part
  * that cannot be recorded (a role that may not register lineage entities, a lost connection) is reported as a
  * warning and the rest goes on, because the command's own result matters more. Names are listed in the README.
+ * `mustRetry` picks failures that are instead thrown, for `mnemo sync` to try again later rather than lose the part.
  */
-export class CaptureRecorder {
+export class CaptureRecorder implements RunCapture {
+  private readonly counts = { input: 0, output: 0 };
+
   constructor(
-    private readonly run: ActiveRun,
+    private readonly run: CaptureTarget,
     private readonly lineage: LineageClient,
     private readonly warn: (message: string) => void,
+    private readonly mustRetry: (error: unknown) => boolean = () => false,
   ) {}
 
   async code(code: CodeState): Promise<void> {
@@ -84,23 +103,24 @@ export class CaptureRecorder {
   }
 
   /** Hashes and links each item; an output the command did not write is reported and left out. */
-  async data(hasher: DataHasher, items: readonly DataItem[]): Promise<LinkedData[]> {
-    const linked: LinkedData[] = [];
-    const counts = { input: 0, output: 0 };
+  async data(hasher: DataHasher, items: readonly DataItem[]): Promise<void> {
     for (const item of items) {
-      const label = item.ref.kind === 'local' ? item.ref.path : item.ref.uri;
-      await this.attempt(`${item.role} ${label}`, async () => {
+      await this.attempt(`${item.role} ${labelOf(item)}`, async () => {
         const digest = await hasher.hash(item.ref);
-        if (digest === undefined) {
-          this.warn(`${item.role} ${label} does not exist; it is not recorded`);
-          return;
-        }
-        const link = await linkData(this.lineage, this.run.id, item, digest);
-        linked.push(link);
-        await this.run.setTags({ [`mnemo.${item.role}.${counts[item.role]++}`]: clip(`${link.uri}@${digest}`) });
+        if (digest === undefined) this.warn(`${item.role} ${labelOf(item)} does not exist; it is not recorded`);
+        else await this.link(item, digest);
       });
     }
-    return linked;
+  }
+
+  /** Links an input or output hashed earlier (when the command ran, for a spooled run). */
+  async hashedData(item: DataItem, digest: string): Promise<void> {
+    await this.attempt(`${item.role} ${labelOf(item)}`, () => this.link(item, digest));
+  }
+
+  private async link(item: DataItem, digest: string): Promise<void> {
+    const link = await linkData(this.lineage, this.run.id, item, digest);
+    await this.run.setTags({ [`mnemo.${item.role}.${this.counts[item.role]++}`]: clip(`${link.uri}@${digest}`) });
   }
 
   async resources(usage: ResourceUsage): Promise<void> {
@@ -115,9 +135,14 @@ export class CaptureRecorder {
     try {
       await work();
     } catch (error) {
+      if (this.mustRetry(error)) throw error;
       this.warn(`could not record ${what}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
+}
+
+export function labelOf(item: DataItem): string {
+  return item.ref.kind === 'local' ? item.ref.path : item.ref.uri;
 }
 
 export const clip = (value: string): string =>

@@ -3,6 +3,11 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { RunStatus } from '../../sdk/index.js';
 import type { WireNumber } from '../../sdk/wire/non-finite.js';
+import type { CodeState } from '../capture/code-capture.js';
+import type { DataItem } from '../capture/data-capture.js';
+import type { CapturedEnvironment } from '../capture/environment-capture.js';
+import type { GpuInfo } from '../capture/gpu.js';
+import type { ResourceUsage } from '../capture/resource-monitor.js';
 
 /**
  * The spool: one directory per run recorded without a server, holding `journal.jsonl` (one record a line, appended
@@ -32,7 +37,19 @@ export type JournalRecord =
   | { type: 'params'; params: Record<string, string> }
   | { type: 'metrics'; points: { key: string; value: WireNumber; step: number; timestamp: number }[] }
   | { type: 'artifact'; file: string; artifactPath: string }
+  | { type: 'capture'; capture: CaptureRecord }
   | { type: 'end'; status: RunStatus; endTime: number };
+
+/**
+ * A part of what `mnemo run` captured, kept whole so `mnemo sync` records it as a connected run would have: files it
+ * names (the code diff, lockfiles) are copies in the spool, at paths relative to the run's directory; data was hashed
+ * when the command ran, so what is linked is what the command read or wrote.
+ */
+export type CaptureRecord =
+  | { part: 'code'; code: CodeState }
+  | { part: 'environment'; environment: CapturedEnvironment; gpus: GpuInfo[] | null }
+  | { part: 'data'; item: DataItem; digest: string }
+  | { part: 'resources'; usage: ResourceUsage };
 
 /** `MNEMO_SPOOL_DIR`, else `~/.mnemo/spool`. */
 export function spoolRoot(): string {

@@ -3,7 +3,14 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { RunStatus } from '../../sdk/index.js';
 import { toWireNumber } from '../../sdk/wire/non-finite.js';
-import { ARTIFACTS_DIR, appendRecord, createRunDir, type JournalRecord, SPOOL_ID_TAG } from './journal.js';
+import {
+  ARTIFACTS_DIR,
+  appendRecord,
+  type CaptureRecord,
+  createRunDir,
+  type JournalRecord,
+  SPOOL_ID_TAG,
+} from './journal.js';
 import type { RecordedPoint, RunRecorder, RunStart } from './run-recorder.js';
 
 /**
@@ -76,10 +83,21 @@ export class SpoolRecorder implements RunRecorder {
    * streams it. A later copy of the same artifact path replaces the earlier one on the server.
    */
   async logArtifact(localPath: string, artifactPath: string): Promise<void> {
-    const file = join(String(++this.artifactCount), basename(artifactPath));
+    const file = this.keepFile(localPath, basename(artifactPath));
+    appendRecord(this.dir, { type: 'artifact', file, artifactPath });
+  }
+
+  /** Captured parts of the run, with any files they name already copied in with keepFile. */
+  capture(record: CaptureRecord): void {
+    appendRecord(this.dir, { type: 'capture', capture: record });
+  }
+
+  /** Copies a file into the spool (each under a folder of its own) and returns its path inside the artifacts folder. */
+  keepFile(localPath: string, name = basename(localPath)): string {
+    const file = join(String(++this.artifactCount), name);
     mkdirSync(dirname(join(this.dir, ARTIFACTS_DIR, file)), { recursive: true });
     copyFileSync(localPath, join(this.dir, ARTIFACTS_DIR, file));
-    appendRecord(this.dir, { type: 'artifact', file, artifactPath });
+    return file;
   }
 
   async end(status: RunStatus, endTime: number): Promise<void> {

@@ -2,10 +2,12 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { uploadArtifact } from '../../sdk/artifact-upload.js';
 import { HttpClient } from '../../sdk/http-client.js';
-import { Mnemo } from '../../sdk/index.js';
+import { LineageClient, Mnemo, MnemoApiError, MnemoConnectionError } from '../../sdk/index.js';
 import { DEFAULT_RETRY } from '../../sdk/retry-policy.js';
 import { apiPath } from '../../sdk/url-path.js';
 import type { WireRun } from '../../sdk/wire/shapes.js';
+import { CaptureRecorder, type CaptureTarget } from '../capture/capture-recorder.js';
+import { replayCapture } from './capture-replay.js';
 import { ARTIFACTS_DIR, type JournalRecord, readJournal, SPOOL_ID_TAG } from './journal.js';
 import { lockRunDir } from './sync-lock.js';
 import { readProgress, writeProgress } from './sync-progress.js';
@@ -23,6 +25,8 @@ export interface SyncOptions {
   /** The server to upload to; each run's own recorded server when not given. */
   trackingUri?: string;
   token?: string;
+  /** Where a captured part the server refuses (say, lineage the caller may not register) is reported. */
+  warn?: (message: string) => void;
 }
 
 /**
@@ -47,8 +51,14 @@ export async function syncSpooledRun(runDir: string, options: SyncOptions): Prom
       writeProgress(runDir, progress);
     }
     const runId = progress.runId;
+    const capture = new CaptureRecorder(
+      serverRun(http, runId),
+      new LineageClient(url, globalThis.fetch, options.token),
+      options.warn ?? ((message) => console.error(`mnemo: ${message}`)),
+      worthRetrying,
+    );
     for (let i = Math.max(progress.applied, 1); i < records.length; i++) {
-      await apply(http, runId, runDir, records[i]!);
+      await apply(http, runId, runDir, records[i]!, capture);
       progress.applied = i + 1;
       writeProgress(runDir, progress);
     }
@@ -92,7 +102,33 @@ async function createRun(mnemo: Mnemo, http: HttpClient, start: StartRecord): Pr
   return run.runId;
 }
 
-async function apply(http: HttpClient, runId: string, runDir: string, record: JournalRecord): Promise<void> {
+/** The uploaded run as capture writes to it. */
+function serverRun(http: HttpClient, runId: string): CaptureTarget {
+  return {
+    id: runId,
+    logArtifact: (source, artifactPath) => uploadArtifact(http, runId, source, artifactPath),
+    setTags: async (tags) => {
+      await http.request('POST', apiPath`/runs/${runId}/batch`, { json: { tags } });
+    },
+  };
+}
+
+/**
+ * A captured part that failed for want of the server is tried again by the next sync; one the server refused is
+ * reported and passed over, or the run's end would never reach the server.
+ */
+function worthRetrying(error: unknown): boolean {
+  if (error instanceof MnemoConnectionError) return true;
+  return error instanceof MnemoApiError && (error.status >= 500 || error.status === 429 || error.status === 408);
+}
+
+async function apply(
+  http: HttpClient,
+  runId: string,
+  runDir: string,
+  record: JournalRecord,
+  capture: CaptureRecorder,
+): Promise<void> {
   const batch = (json: unknown) => http.request('POST', apiPath`/runs/${runId}/batch`, { json });
   switch (record.type) {
     case 'start':
@@ -117,6 +153,8 @@ async function apply(http: HttpClient, runId: string, runDir: string, record: Jo
       await uploadArtifact(http, runId, join(runDir, ARTIFACTS_DIR, record.file), directory);
       return;
     }
+    case 'capture':
+      return replayCapture(capture, record.capture, runDir);
     case 'end':
       await http.request('PATCH', apiPath`/runs/${runId}`, {
         json: { status: record.status, endTime: record.endTime },
