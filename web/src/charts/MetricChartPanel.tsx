@@ -30,8 +30,9 @@ export function MetricChartPanel({
   const [options, setOptions] = useChartOptions();
   const paramKeys = useMemo(() => [...new Set(runs.flatMap((r) => Object.keys(r.params ?? {})))].sort(), [runs]);
   const [groupBy, setGroupBy] = useQueryState('chartGroup', '', { history: 'push' });
-  // A link naming a param these runs do not have draws the runs one by one rather than one "unset" group.
-  const grouping = paramKeys.includes(groupBy) ? groupBy : '';
+  // A link naming a param these runs do not have draws the runs one by one rather than one "unset" group; so does
+  // a single run, which has nothing to be grouped with (and no control offered to undo it).
+  const grouping = runs.length > 1 && paramKeys.includes(groupBy) ? groupBy : '';
   const groupable = controls && runs.length > 1 && paramKeys.length > 0;
   return (
     <div data-testid={testId}>
