@@ -9,7 +9,8 @@ import { ensureUiBuilt } from './support/build-ui.js';
 /**
  * The search page over models, an experiment and runs made through the native API: completion of a misspelled word
  * picked with the keyboard from the top bar, results grouped by type with highlights, a facet narrowing results and
- * counts (kept in the URL), a metric range, and a result followed to its page.
+ * counts (kept in the URL), a metric range, paging forward and back, a created-date range, and a result followed to
+ * its page.
  */
 describe('the search page in the web UI in Chromium', () => {
   const api = useTestServer(backends[0]!);
@@ -39,6 +40,12 @@ describe('the search page in the web UI in Chromium', () => {
     // More runs than one page holds (25), to page through.
     const sweeps = await build.experiment('sweeps');
     for (let i = 0; i < 27; i++) await sweeps.run({ runName: `sweep-${i}` });
+    // Thirty runs started on known days: twenty in January 2025, then ten on 1–10 March 2025, at noon UTC.
+    const archive = await build.experiment('archive');
+    for (let i = 0; i < 30; i++) {
+      const startTime = i < 20 ? Date.UTC(2025, 0, i + 1, 12) : Date.UTC(2025, 2, i - 19, 12);
+      await archive.run({ runName: `archived-${String(i).padStart(2, '0')}`, startTime });
+    }
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
     page.setDefaultTimeout(10_000);
@@ -124,6 +131,64 @@ describe('the search page in the web UI in Chromium', () => {
     expect(await page.getByTestId('search-next').count()).toBe(0);
     await page.getByRole('link', { name: 'First page' }).click();
     await expect.poll(hits).toEqual(first);
+  });
+
+  it('pages forward and back with its buttons and the browser, and filters by created date', async () => {
+    await page.goto(`${api.url}/search?q=archived&type=run`);
+    await expect.poll(() => page.getByTestId('search-total').textContent()).toBe('30 results');
+    await expect.poll(hits).toHaveLength(25);
+    const first = await hits();
+    expect(await page.getByTestId('search-previous').count()).toBe(0);
+    // The created dates of the results, spanned in the facet's legend.
+    expect(await page.locator('[data-facet="created"] legend').textContent()).toContain('2025-01-01 – 2025-03-10');
+
+    await page.getByTestId('search-next').click();
+    await page.waitForURL((url) => url.searchParams.has('page'));
+    await expect.poll(hits).toHaveLength(5);
+    const second = await hits();
+    expect(new Set([...first, ...second]).size).toBe(30);
+    const secondUrl = page.url();
+
+    await page.getByTestId('search-previous').click();
+    await expect.poll(hits).toEqual(first);
+    expect(await page.getByTestId('search-previous').count()).toBe(0);
+    expect(new URL(page.url()).searchParams.get('q')).toBe('archived');
+    expect(new URL(page.url()).searchParams.getAll('type')).toEqual(['run']);
+
+    // Each page was a step in the history: Back returns to the second page, Forward to the first again.
+    await page.goBack();
+    await expect.poll(() => page.url()).toBe(secondUrl);
+    await expect.poll(hits).toEqual(second);
+    await page.goForward();
+    await expect.poll(hits).toEqual(first);
+
+    // From 1 March: the ten March runs, on one page.
+    await page.getByLabel('Created from').fill('2025-03-01');
+    await page.waitForURL((url) => url.searchParams.getAll('facet').includes('created=2025-03-01..'));
+    await expect.poll(() => page.getByTestId('search-total').textContent()).toBe('10 results');
+    expect((await hits()).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `run:archived-${20 + i}`));
+    expect(await page.getByTestId('search-next').count()).toBe(0);
+    // To 5 March, that day included: runs started at noon on 1–5 March.
+    await page.getByLabel('Created to').fill('2025-03-05');
+    await page.waitForURL((url) =>
+      url.searchParams.getAll('facet').includes('created=2025-03-01..2025-03-05T23:59:59.999Z'),
+    );
+    await expect.poll(() => page.getByTestId('search-total').textContent()).toBe('5 results');
+    expect(await page.locator('[data-facet="chosen"]').textContent()).toContain('Created 2025-03-01 – 2025-03-05');
+    expect((await hits()).sort()).toEqual(Array.from({ length: 5 }, (_, i) => `run:archived-${20 + i}`));
+    await screenshot(page, 'search-dates');
+    // The range survives a reload, and Back undoes the last change.
+    await page.reload();
+    await expect.poll(() => page.getByTestId('search-total').textContent()).toBe('5 results');
+    expect(await page.getByLabel('Created from').inputValue()).toBe('2025-03-01');
+    expect(await page.getByLabel('Created to').inputValue()).toBe('2025-03-05');
+    await page.goBack();
+    await expect.poll(() => page.getByTestId('search-total').textContent()).toBe('10 results');
+    expect(await page.getByLabel('Created to').inputValue()).toBe('');
+    // Nothing was updated in January after the March runs ended: an updated range can empty the results.
+    await page.getByLabel('Updated to').fill('2025-01-31');
+    await expect.poll(() => page.getByTestId('search-total').textContent()).toBe('0 results');
+    expect(errors).toEqual([]);
   });
 
   it('follows a result to its page', async () => {

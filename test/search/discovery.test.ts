@@ -115,6 +115,16 @@ describe.each(backends)('discovery search on $name', (backend) => {
     const paged = [...first.hits, ...second.hits].map((h) => `${h.type}:${h.id}`);
     expect(new Set(paged).size).toBe(6);
     expect(paged).toEqual(all.hits.slice(0, 6).map((h) => `${h.type}:${h.id}`));
+    // Paging back: the first page has no page before it; the second leads back to the first.
+    expect(first.previousPageToken).toBeUndefined();
+    const back = await search({ q: 'fraud', maxResults: '3', pageToken: second.previousPageToken! });
+    expect(back.hits.map((h) => `${h.type}:${h.id}`)).toEqual(paged.slice(0, 3));
+    expect(back.previousPageToken).toBeUndefined();
+    expect(back.nextPageToken).toBe(first.nextPageToken);
+    // From a page that does not start at a multiple of the page size, back stops at the first result.
+    const shifted = await search({ q: 'fraud', maxResults: '4', pageToken: first.nextPageToken! });
+    const before = await search({ q: 'fraud', maxResults: '4', pageToken: shifted.previousPageToken! });
+    expect(before.hits.map((h) => `${h.type}:${h.id}`)).toEqual(all.hits.slice(0, 4).map((h) => `${h.type}:${h.id}`));
   });
 
   it('lists everything by recency for an empty query', async () => {

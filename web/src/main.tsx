@@ -16,6 +16,7 @@ import { TeamsPage } from './views/admin/TeamsPage.js';
 import { TokensPage } from './views/admin/TokensPage.js';
 import { UsersPage } from './views/admin/UsersPage.js';
 import { DashboardPage } from './views/DashboardPage.js';
+import { ExperimentChartsPage } from './views/ExperimentChartsPage.js';
 import { ExperimentPage } from './views/ExperimentPage.js';
 import { ExperimentsPage } from './views/ExperimentsPage.js';
 import { AuditPage } from './views/governance/AuditPage.js';
@@ -40,6 +41,7 @@ const router = createBrowserRouter([
       { path: '/', element: <ExperimentsPage /> },
       { path: '/experiments/:experimentId', element: <ExperimentPage /> },
       { path: '/experiments/:experimentId/dashboard', element: <DashboardPage /> },
+      { path: '/experiments/:experimentId/charts', element: <ExperimentChartsPage /> },
       // The run and comparison pages carry the charting code; loaded on first visit, they keep it out of the
       // bundle every page waits for before it can ask the server for anything.
       {

@@ -27,6 +27,7 @@ export const SearchResultsJson = Type.Object({
   hits: Type.Array(SearchHitJson),
   groups: Type.Array(Type.Object({ type: EntityType, hits: Type.Array(SearchHitJson) })),
   nextPageToken: Type.Optional(Type.String()),
+  previousPageToken: Type.Optional(Type.String()),
   facets: Type.Object({
     types: Type.Array(FacetValue),
     terms: Type.Record(Type.String(), Type.Array(FacetValue)),

@@ -42,6 +42,8 @@ export interface SearchResults {
   /** This page's hits grouped by type, groups in the order of their best hit. */
   groups: { type: SearchEntityType; hits: SearchHit[] }[];
   nextPageToken?: string;
+  /** The page before this one (absent on the first page), at the same page size. */
+  previousPageToken?: string;
   facets: {
     /** Results per type, whatever the `type` filter (the other groups are a click away). */
     types: SearchFacetValue[];

@@ -153,6 +153,8 @@ export class DiscoveryService {
       hits,
       groups,
       ...(rows.length > limit ? { nextPageToken: encodePageToken(offset + limit) } : {}),
+      // The page before this one at this page size, so a client can page back from a shared link to a later page.
+      ...(offset > 0 ? { previousPageToken: encodePageToken(Math.max(0, offset - limit)) } : {}),
       facets: {
         types: summary.types.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value)),
         terms: termFacets,

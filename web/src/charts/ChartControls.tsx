@@ -1,12 +1,18 @@
+import type { ReactNode } from 'react';
 import type { ChartOptions } from './MetricChart.js';
 
-/** Shared chart settings: x axis, smoothing and log scale. Their values live in the URL of the page that owns them. */
+/**
+ * Shared chart settings: x axis, smoothing and log scale, then any further control the page adds (`children`).
+ * Their values live in the URL of the page that owns them.
+ */
 export function ChartControls({
   options,
   onChange,
+  children,
 }: {
   options: ChartOptions;
   onChange: (next: Partial<ChartOptions>) => void;
+  children?: ReactNode;
 }) {
   return (
     <div className="chart-controls">
@@ -44,6 +50,7 @@ export function ChartControls({
         />
         Log scale
       </label>
+      {children}
       <span className="muted small">Drag to zoom · double-click to reset</span>
     </div>
   );

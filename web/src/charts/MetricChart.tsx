@@ -14,6 +14,7 @@ import {
   type XAxis,
 } from './chart-data.js';
 import { describeZoom, stepsToFetch, useChartZoom } from './chart-zoom.js';
+import { groupedPlot } from './grouped-plot.js';
 import { useMetricHistories } from './use-metric-histories.js';
 
 export interface ChartRun {
@@ -22,6 +23,8 @@ export interface ChartRun {
   color: string;
   startTime: number;
   running: boolean;
+  /** The run's params, for grouping runs by one of them. */
+  params?: Readonly<Record<string, string>>;
 }
 
 export interface ChartOptions {
@@ -44,17 +47,21 @@ const CURSOR_SYNC_KEY = 'mnemo-metric-charts';
  * a metric with a million points costs a few hundred points to fetch and draw. Dragging across the chart zooms in:
  * against steps it refetches just the selected steps at the same density, so detail the whole-history sample had
  * to leave out appears; against time it zooms into what is already drawn. Double-click or "reset zoom" shows the
- * whole history again. Runs still RUNNING are refetched every few seconds, keeping the zoom.
+ * whole history again. Runs still RUNNING are refetched every few seconds, keeping the zoom. With `groupBy`, runs
+ * sharing that param's value are drawn as one line through their mean with a min–max band (see run-groups.ts).
  */
 export function MetricChart({
   metricKey,
   runs,
   options,
+  groupBy = '',
   height = 260,
 }: {
   metricKey: string;
   runs: ChartRun[];
   options: ChartOptions;
+  /** A param key to group the runs by, or '' to draw each run. */
+  groupBy?: string;
   height?: number;
 }) {
   const holder = useRef<HTMLDivElement>(null);
@@ -92,12 +99,20 @@ export function MetricChart({
         logScale: options.logScale,
       }),
     );
-    const aligned = alignSeries(series);
-    const marks = fetched.histories.map((h, i) =>
-      nonFiniteMarks(h.metrics, options.xAxis, runs[i]!.startTime, h.hiddenNaN),
-    );
+    const grouped = groupBy
+      ? groupedPlot(
+          series,
+          runs.map((r) => r.params),
+          groupBy,
+        )
+      : null;
+    const aligned = grouped?.data ?? alignSeries(series);
+    // A group's line is an aggregate, which leaves NaN and infinite points out; there is no run's point to mark.
+    const marks = grouped
+      ? []
+      : fetched.histories.map((h, i) => nonFiniteMarks(h.metrics, options.xAxis, runs[i]!.startTime, h.hiddenNaN));
     const markAt = marks.map((list) => new Map(list.map((m) => [m.x, m.kind])));
-    const drawnPoints = series.reduce((sum, s) => sum + s.x.length, 0);
+    const drawnPoints = grouped?.points ?? series.reduce((sum, s) => sum + s.x.length, 0);
     const styles = getComputedStyle(element);
     const axisColor = styles.getPropertyValue('--text-muted').trim() || '#888';
     const gridColor = styles.getPropertyValue('--grid').trim() || 'rgba(128,128,128,0.15)';
@@ -124,20 +139,22 @@ export function MetricChart({
       ],
       series: [
         { label: options.xAxis === 'step' ? 'step' : options.xAxis === 'time' ? 'time' : 'elapsed' },
-        ...runs.map((r) => ({
-          label: r.label,
-          stroke: r.color,
-          width: 1.5,
-          spanGaps: true,
-          points: { show: false },
-          value: (u: uPlot, v: number | null, seriesIndex: number, dataIndex: number | null) => {
-            if (v !== null) return formatNumber(v);
-            const x = dataIndex === null ? undefined : u.data[0][dataIndex];
-            const kind = x === undefined ? undefined : markAt[seriesIndex - 1]?.get(x);
-            return kind ? NON_FINITE_LABEL[kind] : '—';
-          },
-        })),
+        ...(grouped?.series ??
+          runs.map((r) => ({
+            label: r.label,
+            stroke: r.color,
+            width: 1.5,
+            spanGaps: true,
+            points: { show: false },
+            value: (u: uPlot, v: number | null, seriesIndex: number, dataIndex: number | null) => {
+              if (v !== null) return formatNumber(v);
+              const x = dataIndex === null ? undefined : u.data[0][dataIndex];
+              const kind = x === undefined ? undefined : markAt[seriesIndex - 1]?.get(x);
+              return kind ? NON_FINITE_LABEL[kind] : '—';
+            },
+          }))),
       ],
+      ...(grouped ? { bands: grouped.bands } : {}),
       cursor: {
         // Every chart on a page moves its cursor with the one under the mouse, at the same step (or time), so a
         // spike in one metric can be read against the others at that moment.
@@ -156,6 +173,13 @@ export function MetricChart({
       },
       legend: { show: runs.length > 0 },
       hooks: {
+        init: [
+          (u: uPlot) => {
+            // A group's min and max series only bound its band; its legend entry reads them at the cursor.
+            const rows = u.root.querySelectorAll<HTMLElement>('.u-legend .u-series');
+            for (const i of grouped?.hiddenInLegend ?? []) rows[i]?.style.setProperty('display', 'none');
+          },
+        ],
         setSelect: [
           (u: uPlot) => {
             const { left, width: selected } = u.select;
@@ -185,6 +209,8 @@ export function MetricChart({
             setDataAttribute(element, 'xMin', u.scales.x?.min);
             setDataAttribute(element, 'xMax', u.scales.x?.max);
             setDataAttribute(element, 'points', drawnPoints);
+            if (grouped) element.dataset.groupedBy = groupBy;
+            else delete element.dataset.groupedBy;
             setDataAttribute(element, 'zoomStart', zoom?.min);
             setDataAttribute(element, 'zoomEnd', zoom?.max);
             setDataAttribute(element, 'fetchedStart', fetched.steps?.startStep);
@@ -205,7 +231,7 @@ export function MetricChart({
       plot.current?.destroy();
       plot.current = null;
     };
-  }, [histories.data, zoom, options.xAxis, options.smoothing, options.logScale, height, theme]);
+  }, [histories.data, zoom, options.xAxis, options.smoothing, options.logScale, groupBy, height, theme]);
 
   useEffect(() => {
     if (plot.current && width > 0) plot.current.setSize({ width: Math.max(width, 200), height });

@@ -1,6 +1,6 @@
 import { NavLink } from 'react-router-dom';
 
-/** The views of one experiment: its runs table and its dashboard. */
+/** The views of one experiment: its runs table, its runs' charts and its dashboard. */
 export function ExperimentTabs({ experimentId }: { experimentId: string }) {
   const base = `/experiments/${encodeURIComponent(experimentId)}`;
   const tabClass = ({ isActive }: { isActive: boolean }) => (isActive ? 'active' : '');
@@ -8,6 +8,9 @@ export function ExperimentTabs({ experimentId }: { experimentId: string }) {
     <div className="tabs" role="tablist">
       <NavLink to={base} end role="tab" className={tabClass}>
         Runs
+      </NavLink>
+      <NavLink to={`${base}/charts`} role="tab" className={tabClass} data-testid="charts-tab">
+        Charts
       </NavLink>
       <NavLink to={`${base}/dashboard`} role="tab" className={tabClass} data-testid="dashboard-tab">
         Dashboard

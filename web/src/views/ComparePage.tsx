@@ -110,6 +110,7 @@ function Comparison({
     color,
     startTime: run.startTime,
     running: run.status === 'RUNNING',
+    params: run.params,
   }));
   const pcParams = paramKeys.filter((k) => varies(runs.map((r) => r.params[k] ?? null))).slice(0, MAX_PARALLEL_PARAMS);
   const pcAxes = [...pcParams.map((k) => `params.${k}`), ...(pcMetric ? [`metrics.${pcMetric}`] : [])];

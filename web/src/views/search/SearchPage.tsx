@@ -7,7 +7,20 @@ import { Empty, ErrorMessage, Loading } from '../../components/states.js';
 import { formatAgo } from '../../lib/format.js';
 import { useApiQuery } from '../../lib/use-api-query.js';
 import { hitPath } from './hit-path.js';
-import { numberFacetKey, rangeOf, readSearch, searchHref, termFacet, toggled, withRange } from './search-url.js';
+import {
+  type DateFacetKey,
+  dateRangeOf,
+  daySpan,
+  facetLabel,
+  numberFacetKey,
+  rangeOf,
+  readSearch,
+  searchHref,
+  termFacet,
+  toggled,
+  withDateRange,
+  withRange,
+} from './search-url.js';
 
 const TYPE_TITLES: Record<SearchEntityType, string> = {
   model: 'Models',
@@ -37,7 +50,8 @@ const FACET_TITLES: Record<string, string> = {
 
 /**
  * One search over models, versions, experiments, runs, datasets, features and deployments: results grouped by type
- * and highlighted, narrowed by facets whose counts follow the search, paged. Everything is in the URL.
+ * and highlighted, narrowed by facets (terms, numeric ranges, created and updated dates) whose counts follow the
+ * search, paged forward and back. Everything is in the URL, so the browser's Back and Forward step through it.
  */
 export function SearchPage() {
   const [params] = useSearchParams();
@@ -85,8 +99,16 @@ export function SearchPage() {
               ))
             )}
             <div className="search-paging">
-              {/* Page tokens only lead forward; Back in the browser steps through the pages seen. */}
               {current.pageToken && <Link to={searchHref({ ...current, pageToken: undefined })}>First page</Link>}
+              {results.data.previousPageToken && (
+                <button
+                  type="button"
+                  data-testid="search-previous"
+                  onClick={() => navigate(searchHref({ ...current, pageToken: results.data?.previousPageToken }))}
+                >
+                  Previous
+                </button>
+              )}
               {results.data.nextPageToken && (
                 <button
                   type="button"
@@ -160,7 +182,7 @@ function FacetSidebar({ results, types, facets, go }: SidebarProps) {
           <legend>Filters</legend>
           {facets.map((facet) => (
             <div key={facet} className="facet-value">
-              <span>{facet}</span>
+              <span>{facetLabel(facet)}</span>
               <button
                 type="button"
                 className="link-button facet-count"
@@ -191,6 +213,9 @@ function FacetSidebar({ results, types, facets, go }: SidebarProps) {
           isChecked={(value) => facets.includes(termFacet(name, value))}
           onToggle={(value) => go({ facets: toggled(facets, termFacet(name, value)) })}
         />
+      ))}
+      {(['created', 'updated'] as const).map((key) => (
+        <DateFacet key={key} facetKey={key} span={counts[key]} facets={facets} go={go} />
       ))}
       {counts.numbers.map((number) => (
         <RangeFacet
@@ -271,6 +296,51 @@ function RangeFacet({ facetKey, title, spread, facets, go }: RangeFacetProps) {
       {field(min, setMin, 'min')}
       <span className="muted">–</span>
       {field(max, setMax, 'max')}
+    </fieldset>
+  );
+}
+
+interface DateFacetProps {
+  facetKey: DateFacetKey;
+  span: { min: number; max: number } | null;
+  facets: string[];
+  go: (change: { facets: string[] }) => void;
+}
+
+const DATE_TITLES: Record<DateFacetKey, string> = { created: 'Created', updated: 'Updated' };
+
+/**
+ * From and to days (UTC, both included) of the created or updated time; a day is applied once it is complete. The
+ * legend shows the days the results span. Hidden when nothing matches and no range is set.
+ */
+function DateFacet({ facetKey, span, facets, go }: DateFacetProps) {
+  const set = dateRangeOf(facets, facetKey);
+  if (!span && set.from === '' && set.to === '') return null;
+  const title = DATE_TITLES[facetKey];
+  const change = (from: string, to: string) => {
+    const next = withDateRange(facets, facetKey, from, to);
+    if (next.join('\n') !== facets.join('\n')) go({ facets: next });
+  };
+  return (
+    <fieldset className="facet date-facet" data-facet={facetKey}>
+      <legend>
+        {title} <span className="muted small">(UTC{span ? `, ${daySpan(span)}` : ''})</span>
+      </legend>
+      <input
+        type="date"
+        aria-label={`${title} from`}
+        value={set.from}
+        max={set.to || undefined}
+        onChange={(e) => change(e.target.value, set.to)}
+      />
+      <span className="muted">–</span>
+      <input
+        type="date"
+        aria-label={`${title} to`}
+        value={set.to}
+        min={set.from || undefined}
+        onChange={(e) => change(set.from, e.target.value)}
+      />
     </fieldset>
   );
 }

@@ -48,3 +48,49 @@ export function withRange(facets: string[], key: string, min: string, max: strin
   const rest = facets.filter((f) => !f.startsWith(`${key}=`));
   return min.trim() === '' && max.trim() === '' ? rest : [...rest, `${key}=${min.trim()}..${max.trim()}`];
 }
+
+/** The time facets the search API takes: `created=<from>..<to>` and `updated=…`. */
+export type DateFacetKey = 'created' | 'updated';
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** How the last moment of a UTC day is written in a facet, so that "to 2026-03-31" includes that whole day. */
+const END_OF_DAY = 'T23:59:59.999Z';
+
+/**
+ * The days (`YYYY-MM-DD`, UTC) a date facet is set to, either end empty. An end the page did not write itself (a
+ * time of day, epoch milliseconds, from a link) is shown as the UTC day it falls on.
+ */
+export function dateRangeOf(facets: string[], key: DateFacetKey): { from: string; to: string } {
+  const { min, max } = rangeOf(facets, key);
+  return { from: dayOf(min), to: dayOf(max) };
+}
+
+function dayOf(end: string): string {
+  if (end === '') return '';
+  if (/^\d{1,15}$/.test(end)) return new Date(Number(end)).toISOString().slice(0, 10);
+  return end.slice(0, 10);
+}
+
+/**
+ * The facets with `key` set to the days from–to, both included (the end is the last millisecond of its day, as the
+ * API compares times with ≤); an end that is not a whole day is left open, both open removes the facet.
+ */
+export function withDateRange(facets: string[], key: DateFacetKey, from: string, to: string): string[] {
+  const min = DAY.test(from) ? from : '';
+  const max = DAY.test(to) ? `${to}${END_OF_DAY}` : '';
+  return withRange(facets, key, min, max);
+}
+
+/** A time span of the results (epoch ms) as the UTC days it covers, for the date facets' hints. */
+export const daySpan = (span: { min: number; max: number }) =>
+  `${new Date(span.min).toISOString().slice(0, 10)} – ${new Date(span.max).toISOString().slice(0, 10)}`;
+
+/** How a chosen facet is named in the list of filters: date ranges as their days, the rest as the API writes them. */
+export function facetLabel(facet: string): string {
+  const key = facet.slice(0, facet.indexOf('='));
+  if (key !== 'created' && key !== 'updated') return facet;
+  const { from, to } = dateRangeOf([facet], key);
+  const title = key === 'created' ? 'Created' : 'Updated';
+  if (from && to) return `${title} ${from} – ${to}`;
+  return from ? `${title} from ${from}` : `${title} to ${to}`;
+}
