@@ -8,6 +8,7 @@ import { type AccessServices, createAccessServices } from './access/access-servi
 import type { SsoConfig } from './access/sso/sso-config.js';
 import { CommentService } from './collaboration/comment-service.js';
 import { MilestoneService } from './collaboration/milestone-service.js';
+import { OwnerService } from './collaboration/owner-service.js';
 import { DependencyService } from './dependencies/dependency-service.js';
 import type { EncryptionKeys } from './encryption/encryption-keys.js';
 import { EncryptionRotation } from './encryption/encryption-rotation.js';
@@ -91,6 +92,7 @@ export interface Services {
   comments: CommentService;
   /** Targets on experiments and registered models, with progress from the best run so far. */
   milestones: MilestoneService;
+  owners: OwnerService;
 }
 
 export function createServices(options: {
@@ -213,5 +215,6 @@ export function createServices(options: {
     backlog: new BacklogService(deps),
     comments: new CommentService(deps, notifications, { policy: access.policy, authenticator: access.authenticator }),
     milestones: new MilestoneService(deps),
+    owners: new OwnerService(deps),
   };
 }

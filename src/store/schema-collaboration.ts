@@ -29,7 +29,23 @@ export interface MilestonesTable {
   created_time: number;
 }
 
+/** Who owns an experiment or a dataset (migration 0043). */
+export interface OwnersTable {
+  /** `<entity_kind>:<entity_id>` */
+  owner_key: string;
+  /** 'experiment' | 'dataset' */
+  entity_kind: string;
+  /** An experiment id or a lineage dataset id. */
+  entity_id: string;
+  owner_user_id: string | null;
+  owner_team_id: string | null;
+  /** The user name of whoever set the owners last. */
+  updated_by: string;
+  updated_time: number;
+}
+
 export interface CollaborationDatabase {
   comments: CommentsTable;
   milestones: MilestonesTable;
+  owners: OwnersTable;
 }

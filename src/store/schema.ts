@@ -265,4 +265,5 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   comments: CollaborationDatabase['comments'];
   milestones: CollaborationDatabase['milestones'];
+  owners: CollaborationDatabase['owners'];
 }

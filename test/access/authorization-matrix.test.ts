@@ -337,6 +337,13 @@ const spec: Record<string, Required> = {
   [`GET ${V}/registered-models/:name/milestones`]: 'reader',
   [`POST ${V}/registered-models/:name/milestones`]: 'editor',
   [`DELETE ${V}/registered-models/:name/milestones/:milestoneId`]: 'editor',
+  // Owners: readers see them, editors set them. The fixture has no dataset, so its owners answer 404 to anyone signed
+  // in (test/collaboration/owners.test.ts checks the roles on a real one).
+  [`GET ${V}/experiments/:experimentId/owners`]: 'reader',
+  [`PUT ${V}/experiments/:experimentId/owners`]: 'editor',
+  [`GET ${V}/lineage/dataset-owners`]: 'signedIn',
+  [`PUT ${V}/lineage/dataset-owners`]: 'signedIn',
+  [`GET ${V}/users/suggestions`]: 'signedIn',
 };
 
 const MLFLOW_PREFIXES = ['/api/2.0/mlflow', '/ajax-api/2.0/mlflow', '/api/2.0/preview/mlflow'];

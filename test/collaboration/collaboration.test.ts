@@ -182,10 +182,18 @@ describe.each(backends)('comments, mentions and milestones on $name', (backend) 
     expect(listed.body.comments.map((c) => c.author)).toEqual(['bo']);
 
     const datasetPath = '/api/v1/lineage/dataset-comments?dataset=lake:orders';
-    const onDataset = await call<{ comment: CommentJson }>(t.carl, 'POST', datasetPath, { body: 'schema changed?' });
+    const onDataset = await call<{ comment: CommentJson }>(t.carl, 'POST', datasetPath, {
+      body: 'schema changed? @dora',
+    });
     expect(onDataset.status).toBe(201);
     expect(onDataset.body.comment.entity.kind).toBe('dataset');
     expect((await call<{ comments: CommentJson[] }>(t.dora, 'GET', datasetPath)).body.comments).toHaveLength(1);
+    // Any signed-in user reads an unrestricted dataset, so dora is told, with a link to the dataset's page.
+    expect((await inbox(t.dora)).notifications[0]).toMatchObject({
+      kind: 'mentioned',
+      link: '/datasets/lake%3Aorders',
+      resource: { kind: 'dataset', name: 'lake:orders' },
+    });
     expect((await call(t.carl, 'GET', '/api/v1/lineage/dataset-comments?dataset=lake:nothing')).status).toBe(404);
     expect((await call(t.carl, 'GET', '/api/v1/lineage/dataset-comments')).status).toBe(400);
   });

@@ -11,7 +11,9 @@ const BO = { name: 'bo', password: 'bo-password-1' };
 
 /**
  * Collaboration in the web UI: ana comments on a run mentioning bo, bo finds it in the inbox and follows it to the
- * run; ana sets a milestone on the experiment and sees its progress from the best run.
+ * run; ana sets a milestone on the experiment and sees its progress from the best run; ana makes bo and the vision
+ * team the experiment's owners and filters the list by them; on a dataset's page she picks bo from the mention
+ * suggestions, comments, and sets the dataset's owner team, which bo sees and may not change.
  */
 describe.each(backends.slice(0, 1))('comments and milestones in the web UI on $name', (backend) => {
   const api = useTestServer(backend, {
@@ -40,6 +42,17 @@ describe.each(backends.slice(0, 1))('comments and milestones in the web UI on $n
     }
     await grant(api.url, { role: 'editor', user: 'ana', experiment: ids.experiment });
     await grant(api.url, { role: 'reader', user: 'bo', experiment: ids.experiment });
+    await admin('POST', '/api/v1/teams', { name: 'vision' });
+    const unowned = await admin('POST', '/api/2.0/mlflow/experiments/create', { name: 'unowned' });
+    await grant(api.url, { role: 'reader', user: 'ana', experiment: unowned.experiment_id as string });
+    await admin('POST', '/api/v1/lineage/dataset-versions', {
+      namespace: 'lake',
+      name: 'orders',
+      version: '2026-12-01',
+      uri: 's3://lake/orders/2026-12-01',
+      rowCount: 120_000,
+    });
+    await grant(api.url, { role: 'editor', user: 'ana', dataset: 'lake:orders' });
     browser = await launchBrowser();
   }, 240_000);
 
@@ -106,5 +119,83 @@ describe.each(backends.slice(0, 1))('comments and milestones in the web UI on $n
     await screenshot(page, 'collaboration-milestones');
     expect(errors).toEqual([]);
     await context.close();
+  });
+
+  it('sets owners on the experiment and filters the experiment list by them', async () => {
+    const { context, page } = await signedIn(ANA);
+    const errors = watchErrors(page);
+    await page.goto(`${api.url}/experiments/${ids.experiment}`);
+    await expect.poll(() => page.getByTestId('owner-user').textContent()).toBe('—');
+    await page.getByTestId('owners-edit').click();
+    await page.getByTestId('owner-user-input').fill('bo');
+    await page.getByTestId('owner-team-input').selectOption('vision');
+    await page.getByTestId('owners-save').click();
+    await expect.poll(() => page.getByTestId('owner-user').textContent()).toBe('bo');
+    await expect.poll(() => page.getByTestId('owner-team').textContent()).toBe('vision');
+    await screenshot(page, 'collaboration-owners');
+
+    await page.goto(`${api.url}/`);
+    await expect
+      .poll(async () => (await page.getByTestId('experiment-owners').allTextContents()).sort())
+      .toEqual(['bo · vision', '—']);
+    await page.getByTestId('owner-filter-user').fill('bo');
+    await page.getByTestId('owner-filter-user').press('Enter');
+    await page.waitForURL(/owner=bo/);
+    await expect.poll(() => page.getByTestId('experiment-owners').allTextContents()).toEqual(['bo · vision']);
+    await page.getByTestId('owner-filter-user').fill('');
+    await page.getByTestId('owner-filter-team').selectOption('vision');
+    await expect.poll(() => page.locator('.experiments-table tbody tr').count()).toBe(1);
+    expect(errors).toEqual([]);
+    await context.close();
+
+    // bo reads the experiment: he sees its owners but may not change them.
+    const bo = await signedIn(BO);
+    await bo.page.goto(`${api.url}/experiments/${ids.experiment}`);
+    await expect.poll(() => bo.page.getByTestId('owner-user').textContent()).toBe('bo');
+    await expect.poll(() => bo.page.getByTestId('owners-edit').isDisabled()).toBe(true);
+    await bo.context.close();
+  });
+
+  it("comments on a dataset's page with a mention picked from suggestions, and sets its owner team", async () => {
+    const { context, page } = await signedIn(ANA);
+    const errors = watchErrors(page);
+    await page.goto(`${api.url}/datasets/${encodeURIComponent('lake:orders')}`);
+    await page.getByTestId('dataset-versions').getByRole('link', { name: '2026-12-01' }).waitFor();
+    await page.getByTestId('comments').getByText('No comments yet.').waitFor();
+
+    const input = page.getByTestId('comment-input');
+    await input.click();
+    await input.pressSequentially('Row count doubled, @b');
+    await expect.poll(() => page.getByTestId('mention-option').allTextContents()).toEqual(['@bo']);
+    await screenshot(page, 'collaboration-mention-suggestions');
+    await input.press('Enter');
+    await expect.poll(() => input.inputValue()).toBe('Row count doubled, @bo ');
+    await input.pressSequentially('can you check?');
+    await expect.poll(() => page.getByTestId('mention-suggestions').count()).toBe(0);
+    await page.getByTestId('comment-submit').click();
+    await page.getByTestId('comment').getByText('can you check?').waitFor();
+    await expect.poll(() => page.getByTestId('comment-author').allTextContents()).toEqual(['ana']);
+
+    await page.getByTestId('owners-edit').click();
+    await page.getByTestId('owner-team-input').selectOption('vision');
+    await page.getByTestId('owners-save').click();
+    await expect.poll(() => page.getByTestId('owner-team').textContent()).toBe('vision');
+    await screenshot(page, 'collaboration-dataset');
+    expect(errors).toEqual([]);
+    await context.close();
+
+    // bo was mentioned and may read the dataset: he is told, sees the owners and the comment, and edits neither.
+    const bo = await signedIn(BO);
+    const boErrors = watchErrors(bo.page);
+    await bo.page.getByTestId('notification-bell').click();
+    const told = bo.page.getByTestId('inbox').getByText("ana mentioned you on dataset 'lake:orders'");
+    await told.waitFor();
+    await told.click();
+    await bo.page.waitForURL(`${api.url}/datasets/${encodeURIComponent('lake:orders')}`);
+    await bo.page.getByTestId('comment').getByText('can you check?').waitFor();
+    await expect.poll(() => bo.page.getByTestId('owner-team').textContent()).toBe('vision');
+    await expect.poll(() => bo.page.getByTestId('owners-edit').isDisabled()).toBe(true);
+    expect(boErrors).toEqual([]);
+    await bo.context.close();
   });
 });

@@ -180,6 +180,15 @@ describe.each(backends)('mnemo gc on $name, while the server runs on the same da
       value: 'case 2026-18',
     });
     expect(heldExperiment.status).toBe(200);
+    // Owners of the experiment that will be purged go with it.
+    const v1 = (method: string, path: string, body: unknown) =>
+      fetch(`${api.url}/api/v1${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await v1('POST', '/teams', { name: 'gc-team' })).status).toBe(200);
+    expect((await v1('PUT', `/experiments/${ids.deletedExperiment}/owners`, { team: 'gc-team' })).status).toBe(200);
     for (const runId of [ids.old, ids.referenced, ids.held, ids.recent]) await deleteRun(runId);
     for (const experimentId of [ids.deletedExperiment, ids.heldExperiment]) {
       expect((await mlflow.post('experiments/delete', { experiment_id: experimentId })).status).toBe(200);
@@ -307,6 +316,14 @@ describe.each(backends)('mnemo gc on $name, while the server runs on the same da
         .execute();
       expect(commentEvents.map((e) => e.entity_id).sort()).toEqual([...comments.purged].sort());
       expect(new Set(commentEvents.map((e) => e.actor))).toEqual(new Set(['mnemo-gc']));
+      const ownersLeft = await store.db.selectFrom('owners').select('owner_key').execute();
+      expect(ownersLeft).toEqual([]);
+      const ownerEvents = await store.db
+        .selectFrom('audit_events')
+        .select(['entity_id', 'actor'])
+        .where('action', '=', 'owner.clear')
+        .execute();
+      expect(ownerEvents).toEqual([{ entity_id: `experiment:${ids.deletedExperiment}`, actor: 'mnemo-gc' }]);
 
       // Artifacts gone from disk; kept and active runs keep theirs.
       expect(existsSync(runFolder(ids.experiment, ids.old))).toBe(false);

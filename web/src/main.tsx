@@ -16,6 +16,7 @@ import { TeamsPage } from './views/admin/TeamsPage.js';
 import { TokensPage } from './views/admin/TokensPage.js';
 import { UsersPage } from './views/admin/UsersPage.js';
 import { DashboardPage } from './views/DashboardPage.js';
+import { DatasetPage } from './views/DatasetPage.js';
 import { ExperimentChartsPage } from './views/ExperimentChartsPage.js';
 import { ExperimentPage } from './views/ExperimentPage.js';
 import { ExperimentsPage } from './views/ExperimentsPage.js';
@@ -58,6 +59,7 @@ const router = createBrowserRouter([
         path: '/lineage',
         lazy: async () => ({ Component: (await import('./views/lineage/LineagePage.js')).LineagePage }),
       },
+      { path: '/datasets/:dataset', element: <DatasetPage /> },
       { path: '/compare', lazy: async () => ({ Component: (await import('./views/ComparePage.js')).ComparePage }) },
       { path: '/search', element: <SearchPage /> },
       { path: '/tokens', element: <MyTokensPage /> },

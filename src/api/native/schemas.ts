@@ -15,6 +15,12 @@ const RunStatus = literalUnion(RUN_STATUSES);
 
 export const ErrorResponse = Type.Object({ error_code: Type.String(), message: Type.String() }, { $id: 'Error' });
 
+/** Who owns an experiment or a dataset, by name. */
+export const OwnersJson = Type.Object({
+  user: Type.Union([Type.String(), Type.Null()]),
+  team: Type.Union([Type.String(), Type.Null()]),
+});
+
 export const ExperimentJson = Type.Object({
   experimentId: Type.String(),
   name: Type.String(),
@@ -23,6 +29,7 @@ export const ExperimentJson = Type.Object({
   creationTime: Type.Integer(),
   lastUpdateTime: Type.Integer(),
   tags: Type.Record(Type.String(), Type.String()),
+  owners: Type.Optional(OwnersJson),
 });
 
 export const MetricValue = Type.Union([Type.Number(), Type.String({ maxLength: 32 })], {

@@ -1,3 +1,4 @@
+import type { Owners } from './collaboration-shapes.js';
 import type { WireNumber } from './non-finite.js';
 
 /**
@@ -18,6 +19,8 @@ export interface Experiment {
   creationTime: number;
   lastUpdateTime: number;
   tags: Record<string, string>;
+  /** Who owns it, on the native API's experiment pages and lists. */
+  owners?: Owners;
 }
 
 /** Run counts and last activity of one experiment, as the experiment list shows them. */

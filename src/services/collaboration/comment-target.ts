@@ -51,7 +51,7 @@ export async function resolveTarget(db: Executor, target: CommentTarget): Promis
     entity: { kind: 'dataset', id: target.datasetId },
     resource: { kind: 'dataset', id: target.datasetId, name },
     label: `dataset '${name}'`,
-    link: undefined,
+    link: `/datasets/${encodeURIComponent(name)}`,
     notificationResource: { kind: 'dataset', name },
   };
 }

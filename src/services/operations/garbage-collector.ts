@@ -1,6 +1,8 @@
+import { ownerKey } from '../../domain/collaboration/ownership.js';
 import { LEGAL_HOLD_TAG } from '../../domain/retention/legal-hold.js';
 import type { ArtifactStore } from '../../store/artifacts/artifact-store.js';
 import { commentIdsAbout, deleteComment } from '../../store/repositories/collaboration/comment-repository.js';
+import { deleteOwners, findOwners } from '../../store/repositories/collaboration/owner-repository.js';
 import {
   type DeletedExperimentRow,
   type DeletedRunRow,
@@ -160,6 +162,7 @@ export class GarbageCollector {
       const why = await experimentKeepReason(db, now, cutoff, 0);
       if (why !== undefined) return why;
       await deleteExperimentRows(db, experiment.experiment_id);
+      await purgeOwners(db, audit, ownerKey('experiment', experiment.experiment_id));
       audit({
         action: 'experiment.purge',
         entityKind: 'experiment',
@@ -260,6 +263,13 @@ function runArtifactRoot(runId: string, artifactUri: string): string | undefined
   if (root === undefined || root === '') return undefined;
   const suffix = `/${runId}/artifacts`;
   return root.endsWith(suffix) ? root.slice(0, -'/artifacts'.length) : root;
+}
+
+/** Owners go with the experiment they own, recorded as if they had been cleared. */
+async function purgeOwners(db: Executor, audit: WriteScope['audit'], key: string) {
+  if (!(await findOwners(db, key))) return;
+  await deleteOwners(db, key);
+  audit({ action: 'owner.clear', entityKind: 'owner', entityId: key, state: { deleted: true } });
 }
 
 /**

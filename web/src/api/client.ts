@@ -115,11 +115,13 @@ export const api = {
     await request<unknown>('POST', '/auth/logout');
     csrfToken = null;
   },
-  /** The caller's own role on an experiment or a registered model (by name). */
-  effectiveRole: (resource: { experiment: string } | { model: string }, signal?: AbortSignal) =>
+  /** The caller's own role on an experiment, a registered model (by name) or a dataset (`<namespace>:<name>`). */
+  effectiveRole: (resource: { experiment: string } | { model: string } | { dataset: string }, signal?: AbortSignal) =>
     request<EffectiveRole>(
       'GET',
-      `/auth/permissions?${'experiment' in resource ? `experiment=${q(resource.experiment)}` : `model=${q(resource.model)}`}`,
+      `/auth/permissions?${Object.entries(resource)
+        .map(([kind, id]) => `${kind}=${q(id)}`)
+        .join('&')}`,
       undefined,
       signal,
     ),
@@ -155,6 +157,9 @@ export const api = {
       maxResults?: number;
       pageToken?: string;
       viewType?: 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL';
+      /** Only experiments this user (and/or this team) owns. */
+      ownerUser?: string;
+      ownerTeam?: string;
     },
     signal?: AbortSignal,
   ) => request<{ experiments: Experiment[]; nextPageToken?: string }>('POST', '/experiments/search', body, signal),

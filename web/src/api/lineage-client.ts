@@ -1,5 +1,5 @@
 import { request } from './client.js';
-import type { Impact, LineageNode, LineagePath, LineageWalk } from './types.js';
+import type { DatasetVersion, Impact, LineageNode, LineagePath, LineageWalk } from './types.js';
 
 const q = encodeURIComponent;
 export type WalkDirection = 'upstream' | 'downstream';
@@ -9,6 +9,14 @@ export type WalkDirection = 'upstream' | 'downstream';
  * so nothing here filters or second-guesses it.
  */
 export const lineageApi = {
+  /** A dataset's versions, by `<namespace>:<name>`. */
+  datasetVersions: (dataset: string, signal?: AbortSignal) =>
+    request<{ datasetVersions: DatasetVersion[] }>(
+      'GET',
+      `/lineage/dataset-versions?dataset=${q(dataset)}`,
+      undefined,
+      signal,
+    ),
   /** One node by its id or any name people know it by (`model_version:<model name>/<n>`, …). */
   node: (nodeId: string, signal?: AbortSignal) =>
     request<{ node: LineageNode }>('GET', `/lineage/nodes?nodeId=${q(nodeId)}`, undefined, signal),

@@ -40,7 +40,7 @@ export const queryKeys = {
   loggedModel: (id: string) => ['logged-model', id] as const,
   session: () => ['session'] as const,
   /** The caller's role on one experiment or registered model. */
-  effectiveRole: (kind: 'experiment' | 'model', id: string) => ['effective-role', kind, id] as const,
+  effectiveRole: (kind: 'experiment' | 'model' | 'dataset', id: string) => ['effective-role', kind, id] as const,
   users: () => ['access', 'users'] as const,
   teams: () => ['access', 'teams'] as const,
   tokens: (user: string) => ['access', 'tokens', user] as const,

@@ -32,16 +32,22 @@ export function roleAllows(role: RoleName | null, need: Need): boolean {
 }
 
 /**
- * The caller's role on one experiment or registered model, so a page offers only what the server would allow.
+ * The caller's role on one experiment, registered model or dataset (`<namespace>:<name>`), so a page offers only what the server would allow.
  * On a server without authentication everyone may do everything, and nothing is asked. Undefined while unknown.
  */
-export function useEffectiveRole(kind: 'experiment' | 'model', id: string | undefined): RoleName | null | undefined {
+export function useEffectiveRole(
+  kind: 'experiment' | 'model' | 'dataset',
+  id: string | undefined,
+): RoleName | null | undefined {
   const session = useSession().data;
   const authEnabled = session?.authEnabled ?? false;
   const role = useQuery({
     queryKey: queryKeys.effectiveRole(kind, id ?? ''),
     queryFn: ({ signal }) =>
-      api.effectiveRole(kind === 'experiment' ? { experiment: id ?? '' } : { model: id ?? '' }, signal),
+      api.effectiveRole(
+        { [kind]: id ?? '' } as { experiment: string } | { model: string } | { dataset: string },
+        signal,
+      ),
     enabled: authEnabled && Boolean(id),
   });
   if (!session) return undefined;

@@ -36,6 +36,7 @@ export interface StepRange {
 }
 
 export type {
+  DatasetVersion,
   EdgeType,
   Impact,
   LineageEdge,

@@ -8,10 +8,11 @@ import {
 import { useCurrentUser } from '../api/session.js';
 import { useApiQuery } from '../lib/use-api-query.js';
 import { LazyMarkdown } from './LazyMarkdown.js';
+import { MentionTextarea } from './MentionTextarea.js';
 import { ErrorMessage, Loading } from './states.js';
 
 /**
- * The conversation about a run or a model version: comments oldest first, and a box to add one. `@name` notifies
+ * The conversation about a run, a model version or a dataset: comments oldest first, and a box to add one. `@name` notifies
  * that user when they may read what the comment is about; the server decides, so the panel only says so. Authors
  * edit and delete their own comments here.
  */
@@ -24,8 +25,9 @@ export function CommentsPanel({ subject }: { subject: CommentSubject }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error | undefined>();
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submit = async (event?: FormEvent) => {
+    event?.preventDefault();
+    if (draft.trim() === '') return;
     setBusy(true);
     setError(undefined);
     try {
@@ -64,13 +66,13 @@ export function CommentsPanel({ subject }: { subject: CommentSubject }) {
         <label htmlFor="comment-body" className="muted small">
           Markdown; <code>@name</code> notifies that user if they may read this.
         </label>
-        <textarea
+        <MentionTextarea
           id="comment-body"
           data-testid="comment-input"
           rows={3}
           value={draft}
-          onChange={(e) => setDraft(e.target.value)}
-          placeholder="Add a comment…"
+          onChange={setDraft}
+          placeholder="Add a comment… (@ suggests people)"
         />
         {error && <ErrorMessage error={error} />}
         <button type="submit" className="primary" disabled={busy || draft.trim() === ''} data-testid="comment-submit">
@@ -119,7 +121,13 @@ function CommentEntry({ comment, mine, onChanged }: { comment: CommentItem; mine
         <LazyMarkdown source={comment.body} />
       ) : (
         <div className="comment-form">
-          <textarea aria-label="Edit comment" rows={3} value={editing} onChange={(e) => setEditing(e.target.value)} />
+          <MentionTextarea
+            id={`comment-edit-${comment.id}`}
+            aria-label="Edit comment"
+            rows={3}
+            value={editing}
+            onChange={setEditing}
+          />
           <button
             type="button"
             className="primary"

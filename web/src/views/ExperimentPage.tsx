@@ -11,6 +11,7 @@ import { FilterBar } from '../components/FilterBar.js';
 import { FirstRunHelp } from '../components/FirstRunHelp.js';
 import { GroupByControl } from '../components/GroupByControl.js';
 import { MilestonesPanel } from '../components/MilestonesPanel.js';
+import { OwnersPanel } from '../components/OwnersPanel.js';
 import { RenameControl } from '../components/RenameControl.js';
 import { RunsTable } from '../components/RunsTable.js';
 import { Empty, ErrorMessage, Loading } from '../components/states.js';
@@ -210,6 +211,12 @@ export function ExperimentPage() {
           {pages.loading && pages.rows.length > 0 ? ' (loading more…)' : ''}
         </span>
       </div>
+      <OwnersPanel
+        subject={{ kind: 'experiment', experimentId }}
+        editable={mayEdit}
+        deniedReason={`Needs the ${ROLE_FOR.edit} role on this experiment`}
+        onChanged={changed}
+      />
       <ExperimentTabs experimentId={experimentId} />
       <MilestonesPanel experimentId={experimentId} editable={mayEdit} />
       <div className="toolbar">

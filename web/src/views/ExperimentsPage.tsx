@@ -10,6 +10,7 @@ import { Empty, ErrorMessage, Loading } from '../components/states.js';
 import { containsPattern } from '../lib/columns.js';
 import { formatAgo, formatTime } from '../lib/format.js';
 import { useQueryState } from '../lib/url-state.js';
+import { useApiQuery } from '../lib/use-api-query.js';
 
 const PAGE = 500;
 
@@ -26,12 +27,16 @@ export function ExperimentsPage() {
   const [lifecycle, setLifecycle] = useQueryState('lifecycle', 'active', { history: 'push' });
   const deleted = lifecycle === 'deleted';
   const [draft, setDraft] = useState(query);
+  // Owners to narrow the list to, kept in the URL so "my team's experiments" is a link.
+  const [ownerUser, setOwnerUser] = useQueryState('owner');
+  const [ownerTeam, setOwnerTeam] = useQueryState('team');
   const navigate = useNavigate();
 
   const filter = query.trim() ? `name ILIKE ${containsPattern(query.trim())}` : undefined;
+  const owner = { ownerUser: ownerUser.trim() || undefined, ownerTeam: ownerTeam.trim() || undefined };
   const listing = useInfiniteQuery({
-    queryKey: [...queryKeys.experimentList(filter ?? ''), deleted],
-    queryFn: ({ pageParam, signal }) => loadPage(filter, deleted, pageParam, signal),
+    queryKey: [...queryKeys.experimentList(filter ?? ''), deleted, owner.ownerUser ?? '', owner.ownerTeam ?? ''],
+    queryFn: ({ pageParam, signal }) => loadPage(filter, owner, deleted, pageParam, signal),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextPageToken,
     // While a search is typed the list it replaces stays on screen, instead of blanking out on every key.
@@ -72,6 +77,7 @@ export function ExperimentsPage() {
             }}
           />
         </form>
+        <OwnerFilter user={ownerUser} team={ownerTeam} onUser={setOwnerUser} onTeam={setOwnerTeam} />
       </div>
       {listing.error && !listing.isFetchNextPageError ? (
         <ErrorMessage error={listing.error} onRetry={() => void listing.refetch()} />
@@ -82,9 +88,9 @@ export function ExperimentsPage() {
           <Empty title={query ? `No deleted experiment matches “${query}”` : 'No deleted experiments'}>
             <p>Deleted experiments are listed here, to be opened and restored, until they are removed for good.</p>
           </Empty>
-        ) : query ? (
-          <Empty title={`No experiment matches “${query}”`}>
-            <p>Try a shorter part of the name, or clear the search.</p>
+        ) : query || owner.ownerUser || owner.ownerTeam ? (
+          <Empty title={query ? `No experiment matches “${query}”` : 'No experiment has these owners'}>
+            <p>Try a shorter part of the name, other owners, or clear the search.</p>
           </Empty>
         ) : (
           <Empty title="No experiments yet">
@@ -97,6 +103,7 @@ export function ExperimentsPage() {
             <thead>
               <tr>
                 <th>Name</th>
+                <th>Owners</th>
                 <th className="num">Runs</th>
                 <th className="num">Running</th>
                 <th>Last activity</th>
@@ -125,6 +132,9 @@ export function ExperimentsPage() {
                       {e.tags['mlflow.note.content'] && (
                         <div className="muted small clamp">{e.tags['mlflow.note.content']}</div>
                       )}
+                    </td>
+                    <td data-testid="experiment-owners">
+                      {[e.owners?.user, e.owners?.team].filter(Boolean).join(' · ') || '—'}
                     </td>
                     <td className="num" data-testid="run-count">
                       {a?.runCount ?? '…'}
@@ -225,8 +235,64 @@ function NewExperiment({ onCreated }: { onCreated: (experimentId: string) => voi
   );
 }
 
+/** Narrows the list to experiments a user and/or a team owns; the team is picked from the teams there are. */
+function OwnerFilter({
+  user,
+  team,
+  onUser,
+  onTeam,
+}: {
+  user: string;
+  team: string;
+  onUser: (user: string) => void;
+  onTeam: (team: string) => void;
+}) {
+  const session = useSession().data;
+  const [draft, setDraft] = useState(user);
+  const teams = useApiQuery(queryKeys.teams(), (signal) => api.teams(signal), {
+    enabled: Boolean(session?.authEnabled && session.user),
+  });
+  return (
+    <form
+      className="inline-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        onUser(draft.trim());
+      }}
+    >
+      <input
+        type="search"
+        aria-label="Owner user"
+        placeholder="Owner"
+        value={draft}
+        onChange={(event) => {
+          setDraft(event.target.value);
+          if (event.target.value === '') onUser('');
+        }}
+        data-testid="owner-filter-user"
+      />
+      {teams.data && teams.data.teams.length > 0 && (
+        <select
+          aria-label="Owner team"
+          value={team}
+          onChange={(event) => onTeam(event.target.value)}
+          data-testid="owner-filter-team"
+        >
+          <option value="">Any team</option>
+          {teams.data.teams.map((t) => (
+            <option key={t.name} value={t.name}>
+              {t.name}
+            </option>
+          ))}
+        </select>
+      )}
+    </form>
+  );
+}
+
 async function loadPage(
   filter: string | undefined,
+  owner: { ownerUser?: string; ownerTeam?: string },
   deleted: boolean,
   pageToken: string | undefined,
   signal?: AbortSignal,
@@ -234,6 +300,7 @@ async function loadPage(
   const page = await api.searchExperiments(
     {
       filter,
+      ...owner,
       orderBy: ['last_update_time DESC'],
       maxResults: PAGE,
       pageToken,

@@ -17,7 +17,7 @@ import type {
   TokenState,
 } from './access-states.js';
 import type { ProtectionRuleState, TransitionRequestState } from './approval-states.js';
-import type { CommentState, MilestoneState } from './collaboration-states.js';
+import type { CommentState, MilestoneState, OwnerState } from './collaboration-states.js';
 import type { DeclaredDependenciesState } from './dependency-states.js';
 import type {
   CodeRefState,
@@ -205,6 +205,8 @@ export const AUDIT_EVENTS = {
   'comment.delete': records<DeletedState>()('comment'),
   'milestone.create': records<MilestoneState>()('milestone'),
   'milestone.delete': records<DeletedState>()('milestone'),
+  'owner.set': records<OwnerState>()('owner'),
+  'owner.clear': records<DeletedState>()('owner'),
 } as const;
 
 type Catalog = typeof AUDIT_EVENTS;

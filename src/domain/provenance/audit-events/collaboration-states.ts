@@ -1,4 +1,4 @@
-/** What the audit log records of comments and milestones: each row as it is stored after the change. */
+/** What the audit log records of comments, milestones and owners: each row as it is stored after the change. */
 
 export interface CommentState {
   entityKind: string;
@@ -21,4 +21,14 @@ export interface MilestoneState {
   dueTime: number;
   createdBy: string;
   creationTime: number;
+}
+
+/** The owners of an experiment or a dataset after a change; clearing both removes the row (`owner.clear`). */
+export interface OwnerState {
+  entityKind: string;
+  entityId: string;
+  ownerUserId: string | null;
+  ownerTeamId: string | null;
+  updatedBy: string;
+  updatedTime: number;
 }

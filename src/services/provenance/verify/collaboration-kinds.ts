@@ -1,8 +1,9 @@
 import type { ProblemLog } from '../../../domain/provenance/verification-report.js';
 import { keyedPages } from '../../../store/readers/keyed-table-pages.js';
-import type { CommentsTable, MilestonesTable } from '../../../store/schema-collaboration.js';
+import type { CommentsTable, MilestonesTable, OwnersTable } from '../../../store/schema-collaboration.js';
 import type { Executor } from '../../../store/store.js';
 import { milestoneStateOf } from '../../collaboration/milestone-service.js';
+import { ownerStateOf } from '../../collaboration/owner-service.js';
 import { type RecordedRowKind, verifyRecordedRows } from './recorded-rows.js';
 
 /**
@@ -39,9 +40,22 @@ export const milestoneKind: RecordedRowKind<MilestonesTable> = {
   deleteAction: 'milestone.delete',
 };
 
-/** Comments and milestones against their events. Returns the rows checked. */
+/** Who owns an experiment or a dataset is recorded whole at each change; clearing both owners removes the row. */
+export const ownerKind: RecordedRowKind<OwnersTable> = {
+  entityKind: 'owner',
+  noun: 'owners',
+  ...keyedPages('owners'),
+  entityId: (row) => row.owner_key,
+  label: (row) => `owners of ${row.entity_kind} ${row.entity_id}`,
+  current: ownerStateOf,
+  deleteAction: 'owner.clear',
+};
+
+/** Comments, milestones and owners against their events. Returns the rows checked. */
 export async function verifyCollaboration(db: Executor, problems: ProblemLog): Promise<number> {
   return (
-    (await verifyRecordedRows(db, problems, commentKind)) + (await verifyRecordedRows(db, problems, milestoneKind))
+    (await verifyRecordedRows(db, problems, commentKind)) +
+    (await verifyRecordedRows(db, problems, milestoneKind)) +
+    (await verifyRecordedRows(db, problems, ownerKind))
   );
 }

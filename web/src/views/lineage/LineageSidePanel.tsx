@@ -4,6 +4,7 @@ import { ENTITY_STYLES } from '../../lib/lineage/entity-style.js';
 import type { LineageGraph } from '../../lib/lineage/lineage-graph.js';
 import { KIND_WORDS, lineageStory } from '../../lib/lineage/lineage-story.js';
 import type { ViewNode } from '../../lib/lineage/node-groups.js';
+import { datasetPath } from '../dataset-path.js';
 import { EntityIcon } from './LineageNodeCard.js';
 import type { Highlight } from './use-lineage-graph.js';
 
@@ -33,6 +34,9 @@ export function entityPath(node: LineageNode): string | null {
     return `/models/${encodeURIComponent(a.modelName)}/versions/${encodeURIComponent(String(a.version))}`;
   }
   if (node.kind === 'logged_model') return `/logged-models/${encodeURIComponent(entity)}`;
+  if (node.kind === 'dataset_version' && typeof a.namespace === 'string' && typeof a.name === 'string') {
+    return datasetPath(a.namespace, a.name);
+  }
   return null;
 }
 
