@@ -58,6 +58,7 @@ describe('checkCompatibility', () => {
       dep('runtime', 'os', 'windows'),
       dep('image', 'container', `sha256:${'b'.repeat(64)}`),
       dep('pypi', 'pywin32', '', 'sys_platform == "win32"'),
+      dep('pypi', 'tensorflow-metal', '', 'platform_machine == "arm64"'),
     ];
     const result = checkCompatibility(declared, serving);
     expect(result.compatible).toBe(false);
@@ -74,7 +75,10 @@ describe('checkCompatibility', () => {
         'the target runs a different container image',
       ],
     ]);
-    expect(result.unchecked).toEqual([{ package: 'pywin32', specifier: '', marker: 'sys_platform == "win32"' }]);
+    // pywin32 is for Windows only, which the target is not; the target does not say which machine it runs on.
+    expect(result.unchecked).toEqual([
+      { package: 'tensorflow-metal', specifier: '', marker: 'platform_machine == "arm64"' },
+    ]);
   });
 });
 

@@ -1,4 +1,5 @@
 import { type DeclaredDependency, dependencyKey } from './declared-dependency.js';
+import { evaluateMarker, markerEnvironment } from './environment-marker.js';
 import { packageKey } from './environment-report.js';
 import { satisfiesNpm } from './npm-range.js';
 import { isPep440Version, satisfiesPep440 } from './pep440-specifier.js';
@@ -13,7 +14,7 @@ export interface Violation {
   why: string;
 }
 
-/** A declaration that only applies under an environment marker; shown, not checked. */
+/** A declaration under an environment marker that turns on something the target does not state; shown, not checked. */
 export interface UncheckedDeclaration {
   package: string;
   specifier: string;
@@ -97,8 +98,13 @@ export function checkCompatibility(
     // Columns read from a dataset are a question for schema changes, not for an environment.
     if (d.kind === 'dataset') continue;
     if (d.marker !== undefined) {
-      unchecked.push({ package: d.name, specifier: d.specifier, marker: d.marker });
-      continue;
+      const applies = evaluateMarker(d.marker, env.markers ?? markerEnvironment(env, ''));
+      // A marker false for this target means the model does not need the package here, as pip would skip it.
+      if (applies === false) continue;
+      if (applies === 'unknown') {
+        unchecked.push({ package: d.name, specifier: d.specifier, marker: d.marker });
+        continue;
+      }
     }
     const key = `${dependencyKey(d)}\u0000${d.specifier}`;
     if (seen.has(key)) continue;

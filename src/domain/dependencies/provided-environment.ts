@@ -1,4 +1,5 @@
 import type { EnvironmentSpec } from '../lineage/environment.js';
+import { type MarkerEnvironment, markerEnvironment } from './environment-marker.js';
 import { normalisePythonName } from './package-name.js';
 import { isPep440Version } from './pep440-specifier.js';
 
@@ -12,6 +13,8 @@ export interface ProvidedEnvironment {
   cuda: string | null;
   os: string;
   containerImageDigest: string | null;
+  /** The PEP 508 marker variables the environment answers (see environment-marker.ts); derived when absent. */
+  markers?: MarkerEnvironment;
 }
 
 const VERSION_IN_TEXT = /(\d+(?:\.\d+)+[A-Za-z0-9.+!]*)/;
@@ -27,7 +30,7 @@ export function providedEnvironment(spec: EnvironmentSpec): ProvidedEnvironment 
   const python =
     runtimeVersion !== null && !mentionsOtherRuntime && isPep440Version(runtimeVersion) ? runtimeVersion : null;
   const cudaValue = spec.hardware.cuda ?? spec.packages['cuda-version'] ?? spec.packages.cudatoolkit;
-  return {
+  const provided: ProvidedEnvironment = {
     packages: Object.fromEntries(
       Object.entries(spec.packages).map(([k, v]) => [k.startsWith('npm:') ? k : normalisePythonName(k), v]),
     ),
@@ -36,4 +39,5 @@ export function providedEnvironment(spec: EnvironmentSpec): ProvidedEnvironment 
     os: spec.os,
     containerImageDigest: spec.containerImageDigest,
   };
+  return { ...provided, markers: markerEnvironment(provided, runtime) };
 }
