@@ -77,6 +77,22 @@ describe.each(backends)('experiment dashboard in Chromium on $name', (backend) =
     expect(await page.getByLabel('Metrics').inputValue()).toBe('val_loss');
     await screenshot(page, `${backend.name}-dashboard`);
 
+    // No run recorded its data, code or environment: the day's figure is 0 of 11, and opens onto those runs.
+    const lineage = page.getByTestId('lineage-completeness');
+    const runDay = lineage.locator('tr[data-kind="runs"]');
+    expect(await runDay.count()).toBe(1);
+    expect(await runDay.locator('td').nth(2).innerText()).toBe('0 / 11');
+    await runDay.locator('summary').click();
+    const behind = runDay.locator('li');
+    expect(await behind.count()).toBe(11);
+    expect(await behind.filter({ hasText: 'planted' }).innerText()).toContain('lacks data, code, environment');
+    expect(await runDay.locator(`a[data-run-id="${plantedRunId}"]`).getAttribute('href')).toBe(
+      `/experiments/${experimentId}/runs/${plantedRunId}`,
+    );
+    expect(await page.getByTestId('validation-summary').innerText()).toContain('No model version is in Production');
+    await lineage.scrollIntoViewIfNeeded();
+    await screenshot(page, `${backend.name}-dashboard-lineage`);
+
     await row.locator('a.anomaly-run').click();
     await page.waitForURL(new RegExp(`/runs/${plantedRunId}$`));
     await expect.poll(() => page.locator('.run-title').innerText()).toBe('planted');

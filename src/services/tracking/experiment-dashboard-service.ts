@@ -6,17 +6,19 @@ import { runsByUser } from '../../domain/dashboards/runs-by-user.js';
 import { notFound } from '../../domain/errors.js';
 import { DATA_QUALITY_TAG } from '../../domain/tracking/run-requirements.js';
 import type { WireExperimentDashboard, WireFailedCheck, WireMetricTrend } from '../../sdk/wire/dashboard-shapes.js';
+import { versionsFromRuns } from '../../store/repositories/dashboard-lineage-repository.js';
 import * as dashboard from '../../store/repositories/experiment-dashboard-repository.js';
 import { findExperimentRow } from '../../store/repositories/experiment-repository.js';
 import type { ServiceDeps } from '../service-deps.js';
+import { lineageAndCoverage } from './dashboard-lineage.js';
 
 /** Enough runs for any trend a person reads; an experiment with more shows its newest and says so. */
 export const MAX_DASHBOARD_RUNS = 5000;
 
 /**
  * An experiment's dashboard, computed on the server so the UI, CI and webhooks see the same flags. Every run of a
- * readable experiment is readable; model versions are not, so checks of versions in models the caller may not read
- * are left out.
+ * readable experiment is readable; model versions are not, so checks, lineage and validation coverage of versions in
+ * models the caller may not read are left out.
  */
 export class ExperimentDashboardService {
   constructor(private readonly deps: ServiceDeps) {}
@@ -131,6 +133,17 @@ export class ExperimentDashboardService {
       }),
     );
 
+    const shown = runs.map((run) => ({ ...run, experimentId }));
+    const { lineage, validationCoverage } = await lineageAndCoverage(
+      db,
+      shown,
+      await versionsFromRuns(
+        db,
+        runs.map((run) => run.runId),
+      ),
+      visibleModels,
+    );
+
     return {
       experimentId,
       window: options.window,
@@ -143,6 +156,8 @@ export class ExperimentDashboardService {
       anomalies,
       failedChecks,
       completeness,
+      lineage,
+      validationCoverage,
       runsByUser: runsByUser(runs),
     };
   }

@@ -76,7 +76,9 @@ export type {
   WireAnomalyFlag as AnomalyFlag,
   WireExperimentDashboard as ExperimentDashboard,
   WireFailedCheck as FailedCheck,
+  WireLineageTrend as LineageTrend,
   WireMetricTrend as MetricTrend,
+  WireValidationCoverage as ValidationCoverage,
 } from '../../../src/sdk/wire/dashboard-shapes.js';
 export type {
   Completion,
