@@ -73,6 +73,11 @@ export const ValidationCoverageJson = Type.Object({
   ),
 });
 
+export const TeamParams = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 64 }) },
+  { additionalProperties: false },
+);
+
 export const ExperimentDashboardJson = Type.Object({
   experimentId: Type.String(),
   window: Type.Number(),
@@ -138,4 +143,36 @@ export const ExperimentDashboardJson = Type.Object({
   runsByUser: Type.Array(
     Type.Object({ userId: Type.String(), runs: Type.Number(), finished: Type.Number(), failed: Type.Number() }),
   ),
+});
+
+const Of = Type.Object({ experimentId: Type.String(), experimentName: Type.String() });
+const field = <K extends keyof (typeof ExperimentDashboardJson)['properties']>(key: K) =>
+  ExperimentDashboardJson.properties[key];
+
+export const TeamDashboardJson = Type.Object({
+  team: Type.String(),
+  window: Type.Number(),
+  threshold: Type.Number(),
+  minHistory: Type.Number(),
+  maxRuns: Type.Number(),
+  maxExperiments: Type.Number(),
+  truncated: Type.Boolean(),
+  experiments: Type.Array(
+    Type.Object({
+      experimentId: Type.String(),
+      name: Type.String(),
+      runCount: Type.Number(),
+      truncated: Type.Boolean(),
+      anomalies: Type.Number(),
+      failedChecks: Type.Number(),
+    }),
+  ),
+  models: Type.Array(Type.Object({ name: Type.String(), versions: Type.Number() })),
+  metrics: Type.Array(Type.Composite([field('metrics').items, Of])),
+  anomalies: Type.Array(Type.Composite([field('anomalies').items, Of])),
+  failedChecks: Type.Array(Type.Composite([field('failedChecks').items, Of])),
+  completeness: field('completeness'),
+  lineage: LineageTrendJson,
+  validationCoverage: ValidationCoverageJson,
+  runsByUser: field('runsByUser'),
 });

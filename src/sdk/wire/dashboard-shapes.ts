@@ -138,3 +138,54 @@ export interface WireValidationCoverage {
     missing: WireValidationEvidence[];
   }[];
 }
+
+/**
+ * A team's dashboard as `GET /api/v1/teams/{name}/dashboard` returns it: the experiments the team manages and the
+ * registered models it owns, only those the caller may read. Anomalies are judged within each experiment.
+ */
+export interface WireTeamDashboard {
+  team: string;
+  window: number;
+  threshold: number;
+  minHistory: number;
+  /** Each experiment covers at most this many of its newest live runs. */
+  maxRuns: number;
+  /** At most this many experiments are covered, by name; `truncated` says when more were left out. */
+  maxExperiments: number;
+  truncated: boolean;
+  experiments: WireTeamExperiment[];
+  models: { name: string; versions: number }[];
+  metrics: WireTeamMetricTrend[];
+  anomalies: WireTeamAnomalyFlag[];
+  failedChecks: WireTeamFailedCheck[];
+  completeness: WireCompletenessDay[];
+  lineage: WireLineageTrend;
+  validationCoverage: WireValidationCoverage;
+  runsByUser: WireRunsByUser[];
+}
+
+export interface WireTeamExperiment {
+  experimentId: string;
+  name: string;
+  runCount: number;
+  /** The experiment has more live runs than the dashboard covers. */
+  truncated: boolean;
+  anomalies: number;
+  failedChecks: number;
+}
+
+/** A trend, flag or check on a team's dashboard names the experiment it comes from. */
+export interface WireTeamMetricTrend extends WireMetricTrend {
+  experimentId: string;
+  experimentName: string;
+}
+
+export interface WireTeamAnomalyFlag extends WireAnomalyFlag {
+  experimentId: string;
+  experimentName: string;
+}
+
+export interface WireTeamFailedCheck extends WireFailedCheck {
+  experimentId: string;
+  experimentName: string;
+}

@@ -78,6 +78,7 @@ export type {
   WireFailedCheck as FailedCheck,
   WireLineageTrend as LineageTrend,
   WireMetricTrend as MetricTrend,
+  WireTeamDashboard as TeamDashboard,
   WireValidationCoverage as ValidationCoverage,
 } from '../../../src/sdk/wire/dashboard-shapes.js';
 export type {
