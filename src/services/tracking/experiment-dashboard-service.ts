@@ -7,6 +7,7 @@ import { notFound } from '../../domain/errors.js';
 import { DATA_QUALITY_TAG } from '../../domain/tracking/run-requirements.js';
 import type { WireExperimentDashboard, WireFailedCheck, WireMetricTrend } from '../../sdk/wire/dashboard-shapes.js';
 import { versionsFromRuns } from '../../store/repositories/dashboard-lineage-repository.js';
+import type { DashboardRunRow } from '../../store/repositories/experiment-dashboard-repository.js';
 import * as dashboard from '../../store/repositories/experiment-dashboard-repository.js';
 import { findExperimentRow } from '../../store/repositories/experiment-repository.js';
 import type { ServiceDeps } from '../service-deps.js';
@@ -28,6 +29,32 @@ export class ExperimentDashboardService {
     options: DashboardOptions,
     visibleModels: ReadableSet,
   ): Promise<WireExperimentDashboard> {
+    const { runs, ...panels } = await this.panels(experimentId, options, visibleModels);
+    const { lineage, validationCoverage } = await lineageAndCoverage(
+      this.deps.store.db,
+      runs,
+      await versionsFromRuns(
+        this.deps.store.db,
+        runs.map((run) => run.runId),
+      ),
+      visibleModels,
+    );
+    return { ...panels, lineage, validationCoverage };
+  }
+
+  /**
+   * Everything but lineage and validation coverage, with the runs covered: a team's dashboard judges those over all
+   * its experiments' runs and models at once, so it takes the rest from here.
+   */
+  async panels(
+    experimentId: string,
+    options: DashboardOptions,
+    visibleModels: ReadableSet,
+  ): Promise<
+    Omit<WireExperimentDashboard, 'lineage' | 'validationCoverage'> & {
+      runs: (DashboardRunRow & { experimentId: string })[];
+    }
+  > {
     const db = this.deps.store.db;
     const experiment = await findExperimentRow(db, experimentId);
     if (!experiment) throw notFound(`Could not find experiment with ID ${experimentId}`);
@@ -133,17 +160,6 @@ export class ExperimentDashboardService {
       }),
     );
 
-    const shown = runs.map((run) => ({ ...run, experimentId }));
-    const { lineage, validationCoverage } = await lineageAndCoverage(
-      db,
-      shown,
-      await versionsFromRuns(
-        db,
-        runs.map((run) => run.runId),
-      ),
-      visibleModels,
-    );
-
     return {
       experimentId,
       window: options.window,
@@ -156,9 +172,8 @@ export class ExperimentDashboardService {
       anomalies,
       failedChecks,
       completeness,
-      lineage,
-      validationCoverage,
       runsByUser: runsByUser(runs),
+      runs: runs.map((run) => ({ ...run, experimentId })),
     };
   }
 }

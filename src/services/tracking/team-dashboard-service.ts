@@ -12,7 +12,6 @@ import {
   versionsFromRuns,
   versionsOfModels,
 } from '../../store/repositories/dashboard-lineage-repository.js';
-import { newestLiveRuns } from '../../store/repositories/experiment-dashboard-repository.js';
 import { liveExperimentsManagedBy, modelsOwnedBy } from '../../store/repositories/team-dashboard-repository.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { type CoveredRun, lineageAndCoverage } from './dashboard-lineage.js';
@@ -77,7 +76,7 @@ export class TeamDashboardService {
     const completeness = [];
     // One experiment at a time: each reads up to MAX_DASHBOARD_RUNS runs, and the pool is shared with every request.
     for (const { experimentId, name } of experiments) {
-      const one = await this.experimentDashboard.dashboard(experimentId, options, visibleModels);
+      const { runs: shown, ...one } = await this.experimentDashboard.panels(experimentId, options, visibleModels);
       const from = { experimentId, experimentName: name };
       result.experiments.push({
         experimentId,
@@ -91,10 +90,6 @@ export class TeamDashboardService {
       result.anomalies.push(...one.anomalies.map((flag) => ({ ...flag, ...from })));
       result.failedChecks.push(...one.failedChecks.map((check) => ({ ...check, ...from })));
       completeness.push(one.completeness);
-      const shown = (await newestLiveRuns(db, experimentId, MAX_DASHBOARD_RUNS)).map((run) => ({
-        ...run,
-        experimentId,
-      }));
       runs.push(...shown);
     }
     result.anomalies.sort((a, b) => b.startTime - a.startTime || (a.runId < b.runId ? -1 : 1));
