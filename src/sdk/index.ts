@@ -64,6 +64,7 @@ export type {
   WireAnomalyFlag as AnomalyFlag,
   WireExperimentDashboard as ExperimentDashboard,
   WireFailedCheck as FailedCheck,
+  WireTeamDashboard as TeamDashboard,
 } from './wire/dashboard-shapes.js';
 export type { WireMetricChange as MetricChange, WireRunDiff as RunDiff } from './wire/run-diff-shapes.js';
 export type {

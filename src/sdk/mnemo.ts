@@ -17,7 +17,7 @@ import type {
   SearchRunsOptions,
 } from './types.js';
 import { apiPath, encodeArtifactPath, withQuery } from './url-path.js';
-import type { WireExperimentDashboard } from './wire/dashboard-shapes.js';
+import type { WireExperimentDashboard, WireTeamDashboard } from './wire/dashboard-shapes.js';
 import type { WireRunDiff } from './wire/run-diff-shapes.js';
 import type { MetricHistory, WireMetric, WireRun } from './wire/shapes.js';
 
@@ -239,6 +239,21 @@ export class Mnemo {
       z: options.z === undefined ? undefined : String(options.z),
     });
     return this.http.request<WireExperimentDashboard>('GET', path);
+  }
+  /**
+   * A team's dashboard: the same panels across the experiments the team manages and the models it owns, only those the
+   * caller may read; anomalies are judged within each experiment.
+   */
+  async teamDashboard(
+    team: string,
+    options: { metrics?: string[]; window?: number; z?: number } = {},
+  ): Promise<WireTeamDashboard> {
+    const path = withQuery(apiPath`/teams/${team}/dashboard`, {
+      metrics: options.metrics?.join(','),
+      window: options.window === undefined ? undefined : String(options.window),
+      z: options.z === undefined ? undefined : String(options.z),
+    });
+    return this.http.request<WireTeamDashboard>('GET', path);
   }
 
   /** An MLflow 3 LoggedModel, with its files and the registered versions made from it. */

@@ -42,6 +42,7 @@ import { MetricHistoryService } from './tracking/metric-history-service.js';
 import { RunDiffService } from './tracking/run-diff-service.js';
 import { RunRequirementService } from './tracking/run-requirement-service.js';
 import { RunService } from './tracking/run-service.js';
+import { TeamDashboardService } from './tracking/team-dashboard-service.js';
 import { type AuditAppender, UnitOfWork } from './unit-of-work.js';
 import type { DeliveryOptions } from './webhooks/webhook-dispatcher.js';
 import { createWebhookServices, type WebhookServices } from './webhooks/webhook-services.js';
@@ -61,6 +62,7 @@ export interface Services {
   experimentOverview: ExperimentOverviewService;
   /** Trends, anomaly flags and failed checks over an experiment's runs (read-only). */
   experimentDashboard: ExperimentDashboardService;
+  teamDashboard: TeamDashboardService;
   registry: RegistryService;
   /** Promotion policies and the gate that evaluates them without changing anything. */
   policies: PolicyService;
@@ -178,6 +180,7 @@ export function createServices(options: {
     },
     options.approvals,
   );
+  const experimentDashboard = new ExperimentDashboardService(deps);
   const runs = new RunService({
     ...deps,
     stageEvents: (scope, events) => webhooks.dispatcher.stage(scope, events),
@@ -197,7 +200,8 @@ export function createServices(options: {
     metricHistory: new MetricHistoryService(deps),
     artifacts: new ArtifactService(deps),
     experimentOverview: new ExperimentOverviewService(deps),
-    experimentDashboard: new ExperimentDashboardService(deps),
+    experimentDashboard,
+    teamDashboard: new TeamDashboardService(deps, experimentDashboard),
     registry,
     policies: new PolicyService(policyDeps),
     provenance,

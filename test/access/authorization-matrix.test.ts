@@ -123,6 +123,7 @@ const spec: Record<string, Required> = {
   [`POST ${V}/experiments/activity`]: 'reader',
   [`GET ${V}/experiments/:experimentId/keys`]: 'reader',
   [`GET ${V}/experiments/:experimentId/dashboard`]: 'reader',
+  [`GET ${V}/teams/:name/dashboard`]: 'signedIn',
   [`POST ${V}/runs`]: 'editor',
   [`POST ${V}/runs/search`]: 'reader',
   [`POST ${V}/runs/get`]: 'reader',

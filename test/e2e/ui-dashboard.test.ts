@@ -36,6 +36,17 @@ describe.each(backends)('experiment dashboard in Chromium on $name', (backend) =
       if (i === NORMAL.length) plantedRunId = run.runId;
       else normalRunIds.push(run.runId);
     }
+    // The team manages the experiment and owns a model trained by one of its runs.
+    expect((await api.call('POST', '/api/v1/teams', { name: 'fraud-team' })).status).toBe(200);
+    const managed = await api.call('POST', '/api/v1/permissions', {
+      role: 'manager',
+      team: 'fraud-team',
+      experiment: experimentId,
+    });
+    expect(managed.status, JSON.stringify(managed.body)).toBe(200);
+    expect(
+      (await api.call('POST', '/api/v1/registered-models', { name: 'fraud-scorer', ownerTeam: 'fraud-team' })).status,
+    ).toBe(201);
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
     errors = watchErrors(page);
@@ -77,6 +88,22 @@ describe.each(backends)('experiment dashboard in Chromium on $name', (backend) =
     expect(await page.getByLabel('Metrics').inputValue()).toBe('val_loss');
     await screenshot(page, `${backend.name}-dashboard`);
 
+    // No run recorded its data, code or environment: the day's figure is 0 of 11, and opens onto those runs.
+    const lineage = page.getByTestId('lineage-completeness');
+    const runDay = lineage.locator('tr[data-kind="runs"]');
+    expect(await runDay.count()).toBe(1);
+    expect(await runDay.locator('td').nth(2).innerText()).toBe('0 / 11');
+    await runDay.locator('summary').click();
+    const behind = runDay.locator('li');
+    expect(await behind.count()).toBe(11);
+    expect(await behind.filter({ hasText: 'planted' }).innerText()).toContain('lacks data, code, environment');
+    expect(await runDay.locator(`a[data-run-id="${plantedRunId}"]`).getAttribute('href')).toBe(
+      `/experiments/${experimentId}/runs/${plantedRunId}`,
+    );
+    expect(await page.getByTestId('validation-summary').innerText()).toContain('No model version is in Production');
+    await lineage.scrollIntoViewIfNeeded();
+    await screenshot(page, `${backend.name}-dashboard-lineage`);
+
     await row.locator('a.anomaly-run').click();
     await page.waitForURL(new RegExp(`/runs/${plantedRunId}$`));
     await expect.poll(() => page.locator('.run-title').innerText()).toBe('planted');
@@ -89,6 +116,34 @@ describe.each(backends)('experiment dashboard in Chromium on $name', (backend) =
     await expect.poll(() => rows.count()).toBeGreaterThan(1);
     expect(await page.getByTestId('anomaly-threshold').innerText()).toContain('exceeds 1 ');
     expect(await page.locator(`[data-testid="anomaly-table"] tr[data-run-id="${plantedRunId}"]`).count()).toBe(1);
+    expect(errors).toEqual([]);
+  });
+
+  it("shows the team's dashboard with the planted run flagged and linked to its evidence", async () => {
+    await page.goto(`${api.url}/teams/fraud-team/dashboard`);
+    const rows = page.locator('[data-testid="anomaly-table"] tbody tr');
+    await expect.poll(() => rows.count()).toBe(1);
+    const row = rows.first();
+    expect(await row.getAttribute('data-run-id')).toBe(plantedRunId);
+    expect(await row.locator('td').allInnerTexts()).toEqual(
+      expect.arrayContaining(['fraud-dashboard', 'planted', 'val_loss', '1.37', '0.41']),
+    );
+    expect(await page.getByTestId('anomaly-threshold').innerText()).toContain('of its own experiment');
+    const experimentRow = page.locator(`[data-testid="team-experiments"] tr[data-experiment-id="${experimentId}"]`);
+    expect(await experimentRow.locator('td').allInnerTexts()).toEqual(['fraud-dashboard', '11', '1', '1']);
+    expect(await page.getByTestId('team-models').locator('a').innerText()).toBe('fraud-scorer');
+    const chart = page.getByTestId('trend-val_loss');
+    await expect.poll(() => chart.locator('circle.trend-dot').count()).toBe(11);
+    expect(await chart.locator('circle.trend-dot-flagged').getAttribute('data-run-id')).toBe(plantedRunId);
+    expect(await page.locator('[data-testid="failed-checks"] tbody tr').getAttribute('data-kind')).toBe('data_quality');
+    expect(await page.getByTestId('lineage-completeness').locator('tr[data-kind="runs"] td').nth(2).innerText()).toBe(
+      '0 / 11',
+    );
+    await screenshot(page, `${backend.name}-team-dashboard`);
+
+    await row.locator('a.anomaly-run').click();
+    await page.waitForURL(new RegExp(`/runs/${plantedRunId}$`));
+    await expect.poll(() => page.locator('.run-title').innerText()).toBe('planted');
     expect(errors).toEqual([]);
   });
 });

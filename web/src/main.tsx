@@ -32,6 +32,7 @@ import { VersionComparePage } from './views/registry/VersionComparePage.js';
 import { VersionPage } from './views/registry/VersionPage.js';
 import { SignInPage } from './views/SignInPage.js';
 import { SearchPage } from './views/search/SearchPage.js';
+import { TeamDashboardPage } from './views/TeamDashboardPage.js';
 
 const router = createBrowserRouter([
   { path: '/sign-in', element: <SignInPage />, errorElement: <RouteError /> },
@@ -43,6 +44,7 @@ const router = createBrowserRouter([
       { path: '/experiments/:experimentId', element: <ExperimentPage /> },
       { path: '/experiments/:experimentId/dashboard', element: <DashboardPage /> },
       { path: '/experiments/:experimentId/charts', element: <ExperimentChartsPage /> },
+      { path: '/teams/:team/dashboard', element: <TeamDashboardPage /> },
       // The run and comparison pages carry the charting code; loaded on first visit, they keep it out of the
       // bundle every page waits for before it can ask the server for anything.
       {

@@ -1,9 +1,9 @@
 import { parseDashboardOptions } from '../../domain/dashboards/dashboard-options.js';
 import type { Services } from '../../services/services.js';
 import { experimentAt } from '../access/locators.js';
-import { access, needs } from '../access/route-access.js';
+import { access, needs, SIGNED_IN } from '../access/route-access.js';
 import type { TypedApp } from '../typed-app.js';
-import { DashboardQuery, ExperimentDashboardJson } from './dashboard-schemas.js';
+import { DashboardQuery, ExperimentDashboardJson, TeamDashboardJson, TeamParams } from './dashboard-schemas.js';
 import { IdParams } from './schemas.js';
 
 /**
@@ -28,6 +28,30 @@ export async function dashboardRoutes(app: TypedApp, { services }: { services: S
       services.experimentDashboard.dashboard(
         request.params.experimentId,
         parseDashboardOptions(request.query),
+        await request.readable('model'),
+      ),
+  );
+
+  // Any signed-in user may open a team's dashboard: what it shows is cut down to the experiments and models the
+  // caller may read, so the route needs no role of its own.
+  app.get(
+    '/teams/:name/dashboard',
+    {
+      config: access(SIGNED_IN),
+      schema: {
+        tags: ['teams'],
+        summary:
+          "Trends, anomaly flags, failed checks, completeness, lineage and validation coverage across a team's experiments and models",
+        params: TeamParams,
+        querystring: DashboardQuery,
+        response: { 200: TeamDashboardJson },
+      },
+    },
+    async (request) =>
+      services.teamDashboard.dashboard(
+        request.params.name,
+        parseDashboardOptions(request.query),
+        await request.readable('experiment'),
         await request.readable('model'),
       ),
   );

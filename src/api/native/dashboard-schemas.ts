@@ -17,6 +17,67 @@ export const DashboardQuery = Type.Object(
   { additionalProperties: false },
 );
 
+const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
+const RunAspect = literals(['data', 'code', 'environment'] as const);
+const VersionAspect = literals(['source_run', 'training_data'] as const);
+const Evidence = literals(['fairness', 'slice_evaluation', 'approval'] as const);
+
+export const LineageTrendJson = Type.Object({
+  runs: Type.Array(
+    Type.Object({
+      day: Type.Number(),
+      judged: Type.Number(),
+      complete: Type.Number(),
+      share: Type.Number(),
+      missingCounts: Type.Object({ data: Type.Number(), code: Type.Number(), environment: Type.Number() }),
+      runs: Type.Array(
+        Type.Object({
+          runId: Type.String(),
+          runName: Type.String(),
+          experimentId: Type.String(),
+          missing: Type.Array(RunAspect),
+        }),
+      ),
+    }),
+  ),
+  versions: Type.Array(
+    Type.Object({
+      day: Type.Number(),
+      judged: Type.Number(),
+      complete: Type.Number(),
+      share: Type.Number(),
+      missingCounts: Type.Object({ source_run: Type.Number(), training_data: Type.Number() }),
+      versions: Type.Array(
+        Type.Object({ modelName: Type.String(), version: Type.Number(), missing: Type.Array(VersionAspect) }),
+      ),
+    }),
+  ),
+});
+
+export const ValidationCoverageJson = Type.Object({
+  serving: Type.Number(),
+  covered: Type.Number(),
+  share: Nullable(Type.Number()),
+  withEvidence: Type.Object({ fairness: Type.Number(), slice_evaluation: Type.Number(), approval: Type.Number() }),
+  versions: Type.Array(
+    Type.Object({
+      modelName: Type.String(),
+      version: Type.Number(),
+      stage: Type.String(),
+      reasons: Type.Array(literals(['production', 'deployed'] as const)),
+      fairness: Type.Boolean(),
+      sliceEvaluation: Type.Boolean(),
+      approval: Type.Boolean(),
+      missing: Type.Array(Evidence),
+    }),
+  ),
+});
+
+export const TeamParams = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 64 }) },
+  { additionalProperties: false },
+);
+
 export const ExperimentDashboardJson = Type.Object({
   experimentId: Type.String(),
   window: Type.Number(),
@@ -77,7 +138,41 @@ export const ExperimentDashboardJson = Type.Object({
   completeness: Type.Array(
     Type.Object({ day: Type.Number(), judged: Type.Number(), complete: Type.Number(), share: Type.Number() }),
   ),
+  lineage: LineageTrendJson,
+  validationCoverage: ValidationCoverageJson,
   runsByUser: Type.Array(
     Type.Object({ userId: Type.String(), runs: Type.Number(), finished: Type.Number(), failed: Type.Number() }),
   ),
+});
+
+const Of = Type.Object({ experimentId: Type.String(), experimentName: Type.String() });
+const field = <K extends keyof (typeof ExperimentDashboardJson)['properties']>(key: K) =>
+  ExperimentDashboardJson.properties[key];
+
+export const TeamDashboardJson = Type.Object({
+  team: Type.String(),
+  window: Type.Number(),
+  threshold: Type.Number(),
+  minHistory: Type.Number(),
+  maxRuns: Type.Number(),
+  maxExperiments: Type.Number(),
+  truncated: Type.Boolean(),
+  experiments: Type.Array(
+    Type.Object({
+      experimentId: Type.String(),
+      name: Type.String(),
+      runCount: Type.Number(),
+      truncated: Type.Boolean(),
+      anomalies: Type.Number(),
+      failedChecks: Type.Number(),
+    }),
+  ),
+  models: Type.Array(Type.Object({ name: Type.String(), versions: Type.Number() })),
+  metrics: Type.Array(Type.Composite([field('metrics').items, Of])),
+  anomalies: Type.Array(Type.Composite([field('anomalies').items, Of])),
+  failedChecks: Type.Array(Type.Composite([field('failedChecks').items, Of])),
+  completeness: field('completeness'),
+  lineage: LineageTrendJson,
+  validationCoverage: ValidationCoverageJson,
+  runsByUser: field('runsByUser'),
 });

@@ -8,7 +8,7 @@ import type {
   Team,
   TokenInfo,
 } from '../../sdk/wire/access-shapes.js';
-import type { WireExperimentDashboard } from '../../sdk/wire/dashboard-shapes.js';
+import type { WireExperimentDashboard, WireTeamDashboard } from '../../sdk/wire/dashboard-shapes.js';
 import type { RevalidationFlag } from '../../sdk/wire/registry-shapes.js';
 import type { WireRunDiff } from '../../sdk/wire/run-diff-shapes.js';
 import type { Completions, ParamSuggestions, SearchResults, SimilarModels } from '../../sdk/wire/search-shapes.js';
@@ -33,7 +33,7 @@ import type {
   TokenJson,
   UserJson,
 } from './access/access-schemas.js';
-import type { ExperimentDashboardJson } from './dashboard-schemas.js';
+import type { ExperimentDashboardJson, TeamDashboardJson } from './dashboard-schemas.js';
 import type { RevalidationFlagJson } from './registry/revalidation-schemas.js';
 import type { RunDiffJson } from './run-diff-schemas.js';
 import type {
@@ -66,6 +66,7 @@ export type WireConformance = [
   Assert<Same<Static<typeof RunJson>, WireRun>>,
   Assert<Same<Static<typeof RunDiffJson>, WireRunDiff>>,
   Assert<Same<Static<typeof ExperimentDashboardJson>, WireExperimentDashboard>>,
+  Assert<Same<Static<typeof TeamDashboardJson>, WireTeamDashboard>>,
   Assert<Same<Static<typeof LoggedModelJson>, LoggedModel>>,
   Assert<Same<Static<typeof ArtifactFileJson>, ArtifactFile>>,
   Assert<Same<Static<typeof MetricHistoryJson>, MetricHistory>>,

@@ -28,3 +28,19 @@ export function completenessByDay(marks: readonly CompletenessMark[]): Completen
     .sort(([a], [b]) => a - b)
     .map(([day, { judged, complete }]) => ({ day, judged, complete, share: complete / judged }));
 }
+
+/** Adds up several sources' days (one per experiment of a team, say) into one trend, oldest day first. */
+export function mergeCompletenessDays(sources: readonly (readonly CompletenessDay[])[]): CompletenessDay[] {
+  const days = new Map<number, { judged: number; complete: number }>();
+  for (const source of sources) {
+    for (const { day, judged, complete } of source) {
+      const entry = days.get(day) ?? { judged: 0, complete: 0 };
+      entry.judged += judged;
+      entry.complete += complete;
+      days.set(day, entry);
+    }
+  }
+  return [...days.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([day, { judged, complete }]) => ({ day, judged, complete, share: complete / judged }));
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completenessByDay } from './completeness-trend.js';
+import { completenessByDay, mergeCompletenessDays } from './completeness-trend.js';
 import { parseDashboardOptions } from './dashboard-options.js';
 import { runsByUser } from './runs-by-user.js';
 
@@ -44,6 +44,25 @@ describe('completeness by day', () => {
     ).toEqual([
       { day, judged: 3, complete: 2, share: 2 / 3 },
       { day: 3 * day, judged: 2, complete: 1, share: 0.5 },
+    ]);
+  });
+});
+
+describe('merged completeness days', () => {
+  it('adds up the same day across sources and keeps the rest, oldest first', () => {
+    const day = 86_400_000;
+    expect(
+      mergeCompletenessDays([
+        [
+          { day: 2 * day, judged: 2, complete: 1, share: 0.5 },
+          { day: 3 * day, judged: 1, complete: 1, share: 1 },
+        ],
+        [{ day: 2 * day, judged: 2, complete: 2, share: 1 }],
+        [],
+      ]),
+    ).toEqual([
+      { day: 2 * day, judged: 4, complete: 3, share: 0.75 },
+      { day: 3 * day, judged: 1, complete: 1, share: 1 },
     ]);
   });
 });

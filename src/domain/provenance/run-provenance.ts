@@ -14,7 +14,7 @@ export const CODE_TAGS = {
 } as const;
 
 /** Tags that describe where a run executed. */
-const ENVIRONMENT_TAG_PREFIXES = ['mlflow.docker.', 'mnemo.environment.', 'mlflow.databricks.cluster'];
+export const ENVIRONMENT_TAG_PREFIXES = ['mlflow.docker.', 'mnemo.environment.', 'mlflow.databricks.cluster'];
 
 export interface ArtifactDigest {
   path: string;

@@ -48,6 +48,50 @@ describe("payloads of Mnemo's own events", () => {
     });
   });
 
+  it("scopes an anomaly flag to its run's experiment and carries the evidence of each flag", () => {
+    const announcement = announcementOf({
+      kind: 'run.anomaly_flagged',
+      runId: 'abc',
+      experimentId: '42',
+      runName: 'nightly',
+      startTime: 5,
+      flags: [
+        {
+          runId: 'abc',
+          metric: 'auc',
+          value: 0.2,
+          startTime: 5,
+          median: 0.8,
+          mad: 0.01,
+          z: -40.47,
+          basis: 'mad',
+          threshold: 3.5,
+          windowRunIds: ['a', 'b', 'c', 'd', 'e'],
+        },
+      ],
+    });
+    expect(announcement.scope).toEqual({ experimentId: '42' });
+    expect(announcement.event).toEqual({ entity: 'RUN', action: 'ANOMALY_FLAGGED' });
+    expect(announcement.data).toEqual({
+      run_id: 'abc',
+      experiment_id: '42',
+      run_name: 'nightly',
+      start_time: 5,
+      flags: [
+        {
+          metric: 'auc',
+          value: 0.2,
+          median: 0.8,
+          mad: 0.01,
+          z: -40.47,
+          basis: 'mad',
+          threshold: 3.5,
+          window_run_ids: ['a', 'b', 'c', 'd', 'e'],
+        },
+      ],
+    });
+  });
+
   it('has an example for every event a test delivery may send, prompts aside', () => {
     for (const [entity, actions] of Object.entries(VALID_ACTIONS)) {
       for (const action of actions) {

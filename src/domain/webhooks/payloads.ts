@@ -26,7 +26,9 @@ const tagObject = (tags: readonly KeyValue[]): Record<string, string> =>
 /** The webhook event a registry change fires, its data and its scope. */
 export function announcementOf(change: RegistryEvent): Announcement {
   const announcement = unscopedAnnouncementOf(change);
-  if (change.kind === 'run.finished') return { ...announcement, scope: { experimentId: change.experimentId } };
+  if (change.kind === 'run.finished' || change.kind === 'run.anomaly_flagged') {
+    return { ...announcement, scope: { experimentId: change.experimentId } };
+  }
   const name = typeof announcement.data.name === 'string' ? announcement.data.name : undefined;
   return name === undefined ? announcement : { ...announcement, scope: { model: name } };
 }
@@ -83,6 +85,26 @@ function unscopedAnnouncementOf(change: RegistryEvent): Announcement {
           status: change.status,
           start_time: change.startTime,
           end_time: change.endTime,
+        },
+      };
+    case 'run.anomaly_flagged':
+      return {
+        event: { entity: 'RUN', action: 'ANOMALY_FLAGGED' },
+        data: {
+          run_id: change.runId,
+          experiment_id: change.experimentId,
+          run_name: change.runName,
+          start_time: change.startTime,
+          flags: change.flags.map((f) => ({
+            metric: f.metric,
+            value: f.value,
+            median: f.median,
+            mad: f.mad,
+            z: f.z,
+            basis: f.basis,
+            threshold: f.threshold,
+            window_run_ids: f.windowRunIds,
+          })),
         },
       };
     case 'model_version.stage_changed':
@@ -203,6 +225,30 @@ const EXAMPLES: Record<string, DeliveryData> = {
     status: 'FINISHED',
     start_time: 1700000000000,
     end_time: 1700000060000,
+  },
+  'RUN.ANOMALY_FLAGGED': {
+    run_id: 'abcd1234abcd5678',
+    experiment_id: '1234567890123456',
+    run_name: 'example_run',
+    start_time: 1700000000000,
+    flags: [
+      {
+        metric: 'val_auc',
+        value: 0.61,
+        median: 0.9,
+        mad: 0.01,
+        z: -19.56,
+        basis: 'mad',
+        threshold: 3.5,
+        window_run_ids: [
+          'aaaa1111aaaa2222',
+          'bbbb1111bbbb2222',
+          'cccc1111cccc2222',
+          'dddd1111dddd2222',
+          'eeee1111eeee2222',
+        ],
+      },
+    ],
   },
   'MODEL_VERSION.STAGE_CHANGED': {
     name: 'example_model',

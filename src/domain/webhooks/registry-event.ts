@@ -1,3 +1,4 @@
+import type { AnomalyFlag } from '../dashboards/anomaly-flags.js';
 import type { PathStep } from '../lineage/impact.js';
 import type { ModelVersion, RegisteredModel } from '../registry/entities.js';
 import type { RevalidationCause } from '../registry/revalidation.js';
@@ -22,6 +23,18 @@ export type RegistryEvent =
       status: string;
       startTime: number;
       endTime: number | null;
+    }
+  /**
+   * A run that just finished lies outside its experiment's recent distribution on one or more metrics (a robust
+   * z-score beyond the threshold against the earlier finished runs): each flag carries the numbers behind it.
+   */
+  | {
+      kind: 'run.anomaly_flagged';
+      runId: string;
+      experimentId: string;
+      runName: string | null;
+      startTime: number;
+      flags: AnomalyFlag[];
     }
   /** A version moved between stages (one event per version moved, archived ones included). */
   | {

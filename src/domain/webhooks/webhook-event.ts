@@ -4,7 +4,7 @@ import { invalid } from '../errors.js';
  * What a webhook subscribes to: an entity and an action, as MLflow's webhooks.proto names them. Only the pairs MLflow
  * defines are valid (a registered model is `CREATED`, a model version tag is `SET` or `DELETED`, ...). The prompt
  * pairs are accepted so subscriptions made for an MLflow server keep working, though Mnemo has no prompts to fire them.
- * Mnemo's own events follow the same shape: `RUN.FINISHED`, `TRANSITION_REQUEST.CREATED|APPROVED|REJECTED`,
+ * Mnemo's own events follow the same shape: `RUN.FINISHED|ANOMALY_FLAGGED`, `TRANSITION_REQUEST.CREATED|APPROVED|REJECTED`,
  * `MODEL_VERSION.STAGE_CHANGED|NEEDS_REVALIDATION`, `POLICY.FAILED` (delivered as `run` / `finished`, ...).
  */
 export const VALID_ACTIONS = {
@@ -17,7 +17,7 @@ export const VALID_ACTIONS = {
   PROMPT_TAG: ['SET', 'DELETED'],
   PROMPT_VERSION_TAG: ['SET', 'DELETED'],
   PROMPT_ALIAS: ['CREATED', 'DELETED'],
-  RUN: ['FINISHED'],
+  RUN: ['FINISHED', 'ANOMALY_FLAGGED'],
   TRANSITION_REQUEST: ['CREATED', 'APPROVED', 'REJECTED'],
   POLICY: ['FAILED'],
 } as const satisfies Record<string, readonly string[]>;

@@ -1,3 +1,4 @@
+import { OVERALL_SLICE } from '../../domain/dashboards/validation-coverage.js';
 import { invalid } from '../../domain/errors.js';
 import { CHECK_KINDS, type CheckKind, type CheckResult, type Evaluation } from '../../domain/registry/entities.js';
 import { validateKey } from '../../domain/tracking/limits.js';
@@ -59,7 +60,7 @@ export class EvaluationService {
           version: number,
           metric: r.metric,
           value: r.value,
-          slice: r.slice ?? 'all',
+          slice: r.slice ?? OVERALL_SLICE,
           dataset_version: r.datasetVersion ?? null,
           recorded_time: now,
         })),

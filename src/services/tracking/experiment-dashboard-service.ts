@@ -6,17 +6,20 @@ import { runsByUser } from '../../domain/dashboards/runs-by-user.js';
 import { notFound } from '../../domain/errors.js';
 import { DATA_QUALITY_TAG } from '../../domain/tracking/run-requirements.js';
 import type { WireExperimentDashboard, WireFailedCheck, WireMetricTrend } from '../../sdk/wire/dashboard-shapes.js';
+import { versionsFromRuns } from '../../store/repositories/dashboard-lineage-repository.js';
+import type { DashboardRunRow } from '../../store/repositories/experiment-dashboard-repository.js';
 import * as dashboard from '../../store/repositories/experiment-dashboard-repository.js';
 import { findExperimentRow } from '../../store/repositories/experiment-repository.js';
 import type { ServiceDeps } from '../service-deps.js';
+import { lineageAndCoverage } from './dashboard-lineage.js';
 
 /** Enough runs for any trend a person reads; an experiment with more shows its newest and says so. */
 export const MAX_DASHBOARD_RUNS = 5000;
 
 /**
  * An experiment's dashboard, computed on the server so the UI, CI and webhooks see the same flags. Every run of a
- * readable experiment is readable; model versions are not, so checks of versions in models the caller may not read
- * are left out.
+ * readable experiment is readable; model versions are not, so checks, lineage and validation coverage of versions in
+ * models the caller may not read are left out.
  */
 export class ExperimentDashboardService {
   constructor(private readonly deps: ServiceDeps) {}
@@ -26,6 +29,32 @@ export class ExperimentDashboardService {
     options: DashboardOptions,
     visibleModels: ReadableSet,
   ): Promise<WireExperimentDashboard> {
+    const { runs, ...panels } = await this.panels(experimentId, options, visibleModels);
+    const { lineage, validationCoverage } = await lineageAndCoverage(
+      this.deps.store.db,
+      runs,
+      await versionsFromRuns(
+        this.deps.store.db,
+        runs.map((run) => run.runId),
+      ),
+      visibleModels,
+    );
+    return { ...panels, lineage, validationCoverage };
+  }
+
+  /**
+   * Everything but lineage and validation coverage, with the runs covered: a team's dashboard judges those over all
+   * its experiments' runs and models at once, so it takes the rest from here.
+   */
+  async panels(
+    experimentId: string,
+    options: DashboardOptions,
+    visibleModels: ReadableSet,
+  ): Promise<
+    Omit<WireExperimentDashboard, 'lineage' | 'validationCoverage'> & {
+      runs: (DashboardRunRow & { experimentId: string })[];
+    }
+  > {
     const db = this.deps.store.db;
     const experiment = await findExperimentRow(db, experimentId);
     if (!experiment) throw notFound(`Could not find experiment with ID ${experimentId}`);
@@ -144,6 +173,7 @@ export class ExperimentDashboardService {
       failedChecks,
       completeness,
       runsByUser: runsByUser(runs),
+      runs: runs.map((run) => ({ ...run, experimentId })),
     };
   }
 }

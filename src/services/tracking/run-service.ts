@@ -40,6 +40,7 @@ import type { UpstreamChangeHandler } from '../lineage/upstream-changes.js';
 import { currentContext } from '../request-context.js';
 import type { ServiceDeps } from '../service-deps.js';
 import type { WriteScope } from '../unit-of-work.js';
+import { anomalyEventOf } from './finished-run-anomalies.js';
 
 /** What runs are made with: besides the usual, where webhook events of finished runs are staged and announced. */
 export type RunDeps = ServiceDeps & {
@@ -217,7 +218,8 @@ export class RunService {
       },
       {
         // A run that reaches a terminal status is announced once: setting FINISHED again is not a second finish.
-        events: (run) =>
+        // A run that finishes outside its experiment's recent distribution is announced as an anomaly too.
+        events: async (run, db) =>
           !wasTerminal && isTerminalStatus(run.info.status)
             ? [
                 {
@@ -229,6 +231,7 @@ export class RunService {
                   startTime: run.info.startTime,
                   endTime: run.info.endTime,
                 },
+                ...(run.info.status === 'FINISHED' ? await anomalyEventOf(db, run) : []),
               ]
             : [],
       },
@@ -515,7 +518,10 @@ export class RunService {
     runId: string,
     action: AuditActionRecording<'run', RunState>,
     change: (db: Executor, run: RunsTable) => Promise<void>,
-    options: { allowDeleted?: boolean; events?: (run: Run) => RegistryEvent[] } = {},
+    options: {
+      allowDeleted?: boolean;
+      events?: (run: Run, db: Executor) => RegistryEvent[] | Promise<RegistryEvent[]>;
+    } = {},
   ): Promise<Run> {
     let announced: RegistryEvent[] = [];
     const run = await this.deps.unitOfWork.write(async (scope) => {
@@ -532,7 +538,7 @@ export class RunService {
       const updated = await this.load(db, runId);
       audit({ action, entityKind: 'run', entityId: runId, state: runSnapshot(updated) });
       const opened = this.sensitive.openRun(updated);
-      announced = options.events?.(opened) ?? [];
+      announced = (await options.events?.(opened, db)) ?? [];
       if (announced.length > 0) await this.deps.stageEvents?.(scope, announced);
       return opened;
     });

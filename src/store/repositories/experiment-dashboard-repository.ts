@@ -182,3 +182,53 @@ export async function failedVersionChecks(
     recordedTime: Number(r.recorded_time),
   }));
 }
+
+/** A run's latest value of each metric it logged, NaN left out, at most `limit` keys in key order. */
+export async function latestValuesOfRun(
+  db: Executor,
+  runId: string,
+  limit: number,
+): Promise<{ key: string; value: number }[]> {
+  const rows = await db
+    .selectFrom('latest_metrics')
+    .select(['key', 'value'])
+    .where('run_id', '=', runId)
+    .where('is_nan', '=', 0)
+    .orderBy('key', 'asc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ key: r.key, value: Number(r.value) }));
+}
+
+/**
+ * The latest values of `key` of the newest `limit` live FINISHED runs of the experiment that started before the
+ * given run (ties by run id, as the dashboard orders them): the window a finishing run is judged against.
+ */
+export async function finishedValuesBefore(
+  db: Executor,
+  experimentId: string,
+  before: { runId: string; startTime: number },
+  key: string,
+  limit: number,
+): Promise<{ runId: string; startTime: number; value: number }[]> {
+  const rows = await db
+    .selectFrom('latest_metrics as m')
+    .innerJoin('runs as r', 'r.run_id', 'm.run_id')
+    .select(['r.run_id', 'r.start_time', 'm.value'])
+    .where('r.experiment_id', '=', experimentId)
+    .where('r.lifecycle_stage', '=', 'active')
+    .where('r.status', '=', 'FINISHED')
+    .where('m.key', '=', key)
+    .where('m.is_nan', '=', 0)
+    .where((eb) =>
+      eb.or([
+        eb('r.start_time', '<', before.startTime),
+        eb.and([eb('r.start_time', '=', before.startTime), eb('r.run_id', '<', before.runId)]),
+      ]),
+    )
+    .orderBy('r.start_time', 'desc')
+    .orderBy('r.run_id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ runId: r.run_id, startTime: Number(r.start_time), value: Number(r.value) }));
+}

@@ -24,6 +24,7 @@ export const queryKeys = {
   experimentRuns: (id: string) => ['experiment', id, 'runs'] as const,
   experimentDashboard: (id: string, metrics: string[], window: string, z: string) =>
     ['experiment', id, 'dashboard', metrics, window, z] as const,
+  teamDashboard: (team: string, window: string, z: string) => ['team', team, 'dashboard', window, z] as const,
   runSearch: (id: string, filter: string, orderBy: string[], deleted = false) =>
     ['experiment', id, 'runs', filter, orderBy, ...(deleted ? ['deleted'] : [])] as const,
   run: (id: string) => ['run', id] as const,

@@ -77,7 +77,10 @@ export type {
   WireAnomalyFlag as AnomalyFlag,
   WireExperimentDashboard as ExperimentDashboard,
   WireFailedCheck as FailedCheck,
+  WireLineageTrend as LineageTrend,
   WireMetricTrend as MetricTrend,
+  WireTeamDashboard as TeamDashboard,
+  WireValidationCoverage as ValidationCoverage,
 } from '../../../src/sdk/wire/dashboard-shapes.js';
 export type {
   Completion,

@@ -10,6 +10,7 @@ import { Empty, ErrorMessage, Loading } from '../components/states.js';
 import { formatNumber, formatTime } from '../lib/format.js';
 import { useQueryList, useQueryState } from '../lib/url-state.js';
 import { useApiQuery } from '../lib/use-api-query.js';
+import { LineageTrendPanel, ValidationCoveragePanel } from './dashboard/LineageCoveragePanels.js';
 import { versionPagePath } from './registry/registry-paths.js';
 
 const push = { history: 'push' } as const;
@@ -169,9 +170,11 @@ function DashboardBody({ experimentId, data }: { experimentId: string; data: Exp
           <FailedCheckTable experimentId={experimentId} checks={data.failedChecks} />
         )}
       </section>
+      <LineageTrendPanel lineage={data.lineage} />
+      <ValidationCoveragePanel coverage={data.validationCoverage} />
       <div className="two-columns">
         <section data-testid="completeness">
-          <h2>Completeness over time</h2>
+          <h2>Metadata completeness over time</h2>
           {data.completeness.length === 0 ? (
             <p className="muted">No run has been judged against requirements.</p>
           ) : (

@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from 'react';
+import { Link } from 'react-router-dom';
 import { api } from '../../api/client.js';
 import { queryKeys } from '../../api/queries.js';
 import type { Team } from '../../api/types.js';
@@ -66,7 +67,16 @@ function TeamCard({ team, userNames }: { team: Team; userNames: string[] }) {
   const candidates = userNames.filter((name) => !members.has(name));
   return (
     <div className="admin-card" data-team={team.name}>
-      <h3>{team.name}</h3>
+      <h3>
+        {team.name}{' '}
+        <Link
+          className="small"
+          to={`/teams/${encodeURIComponent(team.name)}/dashboard`}
+          data-testid="team-dashboard-link"
+        >
+          Dashboard
+        </Link>
+      </h3>
       {team.members.length === 0 ? (
         <p className="muted">No members.</p>
       ) : (
