@@ -152,6 +152,33 @@ describe.each(backends)('team dashboard on $name', (backend) => {
     }
   });
 
+  it('learns nothing of a hidden source run: a readable version trained there has its data counted as unrecorded', async () => {
+    // A readable model of the team whose version was trained in the experiment the reader may not see, by a run
+    // that logged its training data.
+    const hiddenRun = planted['fraud-secret']!;
+    await admin('POST', `/api/v1/runs/${hiddenRun}/inputs`, {
+      datasets: [{ name: 'card-payments', digest: 'd1', sourceType: 'local', source: '/data/payments.csv' }],
+    });
+    await fetch(`${api.url}/api/v1/runs/${hiddenRun}/artifacts/model/model.bin`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      body: 'weights',
+    });
+    await admin('POST', '/api/v1/registered-models', { name: 'fraud-shadow', ownerTeam: 'fraud' });
+    await admin('POST', '/api/v1/registered-models/fraud-shadow/versions', {
+      source: `runs:/${hiddenRun}/model`,
+      runId: hiddenRun,
+    });
+    try {
+      const missingOf = (body: WireTeamDashboard) =>
+        body.lineage.versions.flatMap((d) => d.versions).find((v) => v.modelName === 'fraud-shadow')?.missing;
+      expect(missingOf(await dashboard(ADMIN_TOKEN))).toEqual([]);
+      expect(missingOf(await dashboard(reader))).toEqual(['training_data']);
+    } finally {
+      await admin('DELETE', '/api/v1/registered-models/fraud-shadow');
+    }
+  });
+
   it('answers bad input with 400 and an unknown team with 404', async () => {
     const bad = await as<{ error_code: string; message: string }>(reader, 'GET', '/api/v1/teams/fraud/dashboard?z=-1');
     expect(bad.status).toBe(400);

@@ -26,17 +26,21 @@ export interface CoveredRun {
 
 /**
  * Lineage completeness over time and validation coverage for the runs and model versions a dashboard covers.
- * Versions of models the caller may not read are dropped before anything is counted.
+ * Versions of models the caller may not read are dropped before anything is counted, and a version whose source run
+ * lies in an experiment the caller may not read has its training data counted as unrecorded: whether that run
+ * recorded its data is a fact about the hidden run.
  */
 export async function lineageAndCoverage(
   db: Executor,
   runs: readonly CoveredRun[],
   candidateVersions: readonly DashboardVersionRow[],
-  visibleModels: ReadableSet,
+  visible: { models: ReadableSet; experiments: ReadableSet },
 ): Promise<{ lineage: WireLineageTrend; validationCoverage: WireValidationCoverage }> {
-  const versions = candidateVersions.filter((v) => isReadable(visibleModels, v.modelId));
+  const versions = candidateVersions.filter((v) => isReadable(visible.models, v.modelId));
   const ended = runs.filter((run) => isTerminalStatus(run.status));
-  const sourceRunIds = versions.flatMap((v) => (v.runId ? [v.runId] : []));
+  const readableSource = (v: DashboardVersionRow) =>
+    v.runId !== null && v.runExperimentId !== null && isReadable(visible.experiments, v.runExperimentId);
+  const sourceRunIds = versions.flatMap((v) => (v.runId && readableSource(v) ? [v.runId] : []));
   const facts = await runFacts(db, [...new Set([...ended.map((r) => r.runId), ...sourceRunIds])]);
   const keys = versions.map((v) => records.versionKey(v.modelId, v.version));
   const [withFeatures, deployed, evidence] = await Promise.all([
@@ -66,7 +70,7 @@ export async function lineageAndCoverage(
         createdTime: v.creationTime,
         missing: missingVersionLineage({
           sourceRun: v.runId !== null && v.runId !== '',
-          sourceRunData: v.runId ? !missingRunLineage(facts(v.runId)).includes('data') : false,
+          sourceRunData: v.runId && readableSource(v) ? !missingRunLineage(facts(v.runId)).includes('data') : false,
           featureDependency: withFeatures.has(key),
         }),
       };

@@ -37,7 +37,8 @@ export class ExperimentDashboardService {
         this.deps.store.db,
         runs.map((run) => run.runId),
       ),
-      visibleModels,
+      // Every version here came from a run of this experiment, which the caller reads.
+      { models: visibleModels, experiments: { kind: 'only', ids: [experimentId] } },
     );
     return { ...panels, lineage, validationCoverage };
   }

@@ -111,7 +111,10 @@ export class TeamDashboardService {
     ]) {
       versions.set(versionKey(v.modelId, v.version), v);
     }
-    const { lineage, validationCoverage } = await lineageAndCoverage(db, runs, [...versions.values()], visibleModels);
+    const { lineage, validationCoverage } = await lineageAndCoverage(db, runs, [...versions.values()], {
+      models: visibleModels,
+      experiments: visibleExperiments,
+    });
     result.lineage = lineage;
     result.validationCoverage = validationCoverage;
     result.models = models.map((m) => ({

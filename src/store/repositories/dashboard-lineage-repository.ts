@@ -69,10 +69,20 @@ export interface DashboardVersionRow {
   version: number;
   stage: Stage;
   runId: string | null;
+  /** The source run's experiment: what a reader must be able to read to learn anything of that run. */
+  runExperimentId: string | null;
   creationTime: number;
 }
 
-const versionColumns = ['v.model_id', 'm.name', 'v.version', 'v.stage', 'v.run_id', 'v.creation_time'] as const;
+const versionColumns = [
+  'v.model_id',
+  'm.name',
+  'v.version',
+  'v.stage',
+  'v.run_id',
+  'r.experiment_id',
+  'v.creation_time',
+] as const;
 
 function toVersionRow(r: {
   model_id: string;
@@ -80,6 +90,7 @@ function toVersionRow(r: {
   version: number;
   stage: Stage;
   run_id: string | null;
+  experiment_id: string | null;
   creation_time: number;
 }): DashboardVersionRow {
   return {
@@ -88,6 +99,7 @@ function toVersionRow(r: {
     version: Number(r.version),
     stage: r.stage,
     runId: r.run_id,
+    runExperimentId: r.experiment_id,
     creationTime: Number(r.creation_time),
   };
 }
@@ -99,6 +111,7 @@ export async function versionsFromRuns(db: Executor, runIds: readonly string[]):
     const rows = await db
       .selectFrom('model_versions as v')
       .innerJoin('registered_models as m', 'm.model_id', 'v.model_id')
+      .leftJoin('runs as r', 'r.run_id', 'v.run_id')
       .select(versionColumns)
       .where('v.run_id', 'in', chunk)
       .where('v.deleted_time', 'is', null)
@@ -115,6 +128,7 @@ export async function versionsOfModels(db: Executor, modelIds: readonly string[]
     const rows = await db
       .selectFrom('model_versions as v')
       .innerJoin('registered_models as m', 'm.model_id', 'v.model_id')
+      .leftJoin('runs as r', 'r.run_id', 'v.run_id')
       .select(versionColumns)
       .where('v.model_id', 'in', chunk)
       .where('v.deleted_time', 'is', null)
