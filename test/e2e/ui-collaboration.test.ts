@@ -133,6 +133,9 @@ describe.each(backends.slice(0, 1))('comments and milestones in the web UI on $n
     await expect.poll(() => page.getByTestId('owner-user').textContent()).toBe('bo');
     await expect.poll(() => page.getByTestId('owner-team').textContent()).toBe('vision');
     await screenshot(page, 'collaboration-owners');
+    // The owning team leads to its dashboard.
+    await page.getByTestId('owner-team').getByRole('link', { name: 'vision' }).click();
+    await page.waitForURL(/\/teams\/vision\/dashboard$/);
 
     await page.goto(`${api.url}/`);
     await expect

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { Link } from 'react-router-dom';
 import { api } from '../api/client.js';
 import { collaborationApi, collaborationKeys, type OwnedSubject, type Owners } from '../api/collaboration-client.js';
 import { queryKeys } from '../api/queries.js';
@@ -34,7 +35,18 @@ export function OwnersPanel({
       </span>
       <span>
         <span className="muted">Team </span>
-        <strong data-testid="owner-team">{shown ? (shown.team ?? '—') : '…'}</strong>
+        <strong data-testid="owner-team">
+          {/* The owning team's dashboard is where its experiments and models are watched together. */}
+          {shown?.team ? (
+            <Link to={`/teams/${encodeURIComponent(shown.team)}/dashboard`} title={`${shown.team}'s dashboard`}>
+              {shown.team}
+            </Link>
+          ) : shown ? (
+            '—'
+          ) : (
+            '…'
+          )}
+        </strong>
       </span>
       {owners.error && <ErrorMessage error={owners.error} onRetry={owners.reload} />}
       {editing === null ? (
