@@ -279,6 +279,29 @@ export class LineageClient {
     return this.request('POST', '/api/v1/lineage/code-refs', undefined, input);
   }
 
+  /**
+   * Registers the environment a run ran in and links it to the run in one call; needs only the right to write to the
+   * run (registerEnvironment plus recordEdge need a role over lineage as a whole).
+   */
+  linkRunEnvironment(
+    runId: string,
+    input: EnvironmentSpec,
+  ): Promise<Registration<'environment', EnvironmentSpec> & { edge: { from: string; to: string } }> {
+    return this.request('POST', `/api/v1/runs/${encodeURIComponent(runId)}/environment`, undefined, input);
+  }
+
+  /** Registers the code a run ran and links it to the run in one call, as linkRunEnvironment does. */
+  linkRunCodeRef(
+    runId: string,
+    input: { repository: string; commit: string; dirtyDigest?: string },
+  ): Promise<
+    Registration<'codeRef', { repository: string; commit: string; dirtyDigest: string | null }> & {
+      edge: { from: string; to: string };
+    }
+  > {
+    return this.request('POST', `/api/v1/runs/${encodeURIComponent(runId)}/code-ref`, undefined, input);
+  }
+
   /** A place models are deployed to; an `environmentId` that is not registered is refused (404) and nothing kept. */
   registerDeploymentTarget(input: {
     name: string;

@@ -135,6 +135,8 @@ const spec: Record<string, Required> = {
   [`POST ${V}/runs/:runId/batch`]: 'editor',
   [`DELETE ${V}/runs/:runId/tags/:key`]: 'editor',
   [`POST ${V}/runs/:runId/inputs`]: 'editor',
+  [`POST ${V}/runs/:runId/environment`]: 'editor',
+  [`POST ${V}/runs/:runId/code-ref`]: 'editor',
   [`GET ${V}/runs/:runId/metric-history`]: 'reader',
   [`PUT ${V}/runs/:runId/artifacts/*`]: 'editor',
   [`GET ${V}/runs/:runId/artifacts`]: 'reader',

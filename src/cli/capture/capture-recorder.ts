@@ -55,16 +55,10 @@ export class CaptureRecorder implements RunCapture {
       await this.run.setTags(tags);
     });
     await this.attempt('the code reference', async () => {
-      const ref = await this.lineage.registerCodeRef({
+      const ref = await this.lineage.linkRunCodeRef(this.run.id, {
         repository: code.remote ?? code.root,
         commit: code.commit,
         ...(code.diff ? { dirtyDigest: `sha256:${code.diff.sha256}` } : {}),
-      });
-      await this.lineage.recordEdge({
-        from: ref.nodeId,
-        to: `run:${this.run.id}`,
-        type: 'depends_on',
-        runId: this.run.id,
       });
       await this.run.setTags({ 'mnemo.codeRef.id': ref.id });
     });
@@ -91,13 +85,7 @@ export class CaptureRecorder implements RunCapture {
       if (Object.keys(tags).length > 0) await this.run.setTags(tags);
     });
     await this.attempt('the environment', async () => {
-      const registered = await this.lineage.registerEnvironment(env.spec);
-      await this.lineage.recordEdge({
-        from: registered.nodeId,
-        to: `run:${this.run.id}`,
-        type: 'depends_on',
-        runId: this.run.id,
-      });
+      const registered = await this.lineage.linkRunEnvironment(this.run.id, env.spec);
       await this.run.setTags({ 'mnemo.environment.id': registered.id });
     });
   }

@@ -82,6 +82,14 @@ export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
 export type Deployment = DeploymentState<DeploymentStatus>;
 
 /** Registration of the lineage graph's entities and edges. Every change is one audited transaction. */
+type EnvironmentRegistration = {
+  environmentId: string;
+  nodeId: string;
+  created: boolean;
+  environment: EnvironmentSpec;
+};
+type CodeRefRegistration = { codeRefId: string; nodeId: string; created: boolean; codeRef: CodeRefSpec };
+
 export class LineageService {
   constructor(private readonly deps: LineageDeps) {}
 
@@ -246,41 +254,64 @@ export class LineageService {
   }
 
   /** Environments are content-addressed: registering the same content again returns the same environment. */
-  async registerEnvironment(
-    spec: EnvironmentSpec,
-  ): Promise<{ environmentId: string; nodeId: string; created: boolean; environment: EnvironmentSpec }> {
+  async registerEnvironment(spec: EnvironmentSpec): Promise<EnvironmentRegistration> {
+    return this.deps.unitOfWork.write((scope) => this.storeEnvironment(scope, spec));
+  }
+
+  /**
+   * Registers the environment a run ran in and links it to the run (`depends_on`, made by the run), in one write.
+   * Needs only the right to write to the run: an environment is content-addressed, so registering one claims nothing
+   * and changes nothing anyone else recorded.
+   */
+  async linkRunEnvironment(runId: string, spec: EnvironmentSpec) {
+    return this.deps.unitOfWork.write(async (scope) => {
+      const environment = await this.storeEnvironment(scope, spec);
+      return { ...environment, edge: await this.linkToRun(scope, environment.nodeId, runId) };
+    });
+  }
+
+  private async storeEnvironment(scope: WriteScope, spec: EnvironmentSpec): Promise<EnvironmentRegistration> {
+    const { db, audit } = scope;
     const normalised = normaliseEnvironment(spec);
     const environmentId = environmentDigest(normalised);
     const id = nodeId('environment', environmentId);
     const found = { environmentId, nodeId: id, environment: normalised };
-    return this.deps.unitOfWork.write(async ({ db, audit }) => {
-      if (await entities.findEnvironment(db, environmentId)) return { ...found, created: false };
-      const now = this.deps.now();
-      await entities.insertEnvironment(db, {
-        environment_id: environmentId,
-        document: canonicalJson(normalised),
-        created_time: now,
-      });
-      await upsertNode(db, {
-        id,
-        kind: 'environment',
-        label: `${normalised.runtime} on ${normalised.os}`,
-        attributes: {
-          os: normalised.os,
-          runtime: normalised.runtime,
-          containerImageDigest: normalised.containerImageDigest,
-          packages: normalised.packages,
-        },
-        createdTime: now,
-      });
-      audit({
-        action: 'lineage.environment.create',
-        entityKind: 'environment',
-        entityId: environmentId,
-        state: environmentState(normalised, now),
-      });
-      return { ...found, created: true };
+    if (await entities.findEnvironment(db, environmentId)) return { ...found, created: false };
+    const now = this.deps.now();
+    await entities.insertEnvironment(db, {
+      environment_id: environmentId,
+      document: canonicalJson(normalised),
+      created_time: now,
     });
+    await upsertNode(db, {
+      id,
+      kind: 'environment',
+      label: `${normalised.runtime} on ${normalised.os}`,
+      attributes: {
+        os: normalised.os,
+        runtime: normalised.runtime,
+        containerImageDigest: normalised.containerImageDigest,
+        packages: normalised.packages,
+      },
+      createdTime: now,
+    });
+    audit({
+      action: 'lineage.environment.create',
+      entityKind: 'environment',
+      entityId: environmentId,
+      state: environmentState(normalised, now),
+    });
+    return { ...found, created: true };
+  }
+
+  /** `node --depends_on--> run`, recorded as made by the run. */
+  private async linkToRun(scope: WriteScope, from: string, runId: string) {
+    const to = await ensureRunNode(scope, runId);
+    return recordEdge(
+      scope,
+      { from, to, type: 'depends_on', runId, eventId: 'api' } satisfies EdgeInput,
+      this.deps.now(),
+    );
   }
 
   async getEnvironment(environmentId: string): Promise<{ environmentId: string; environment: EnvironmentSpec }> {
@@ -289,34 +320,43 @@ export class LineageService {
     return { environmentId, environment: JSON.parse(row.document) as EnvironmentSpec };
   }
 
-  async registerCodeRef(
-    spec: CodeRefSpec,
-  ): Promise<{ codeRefId: string; nodeId: string; created: boolean; codeRef: CodeRefSpec }> {
+  async registerCodeRef(spec: CodeRefSpec): Promise<CodeRefRegistration> {
+    return this.deps.unitOfWork.write((scope) => this.storeCodeRef(scope, spec));
+  }
+
+  /** Registers the code a run ran and links it to the run, in one write; like linkRunEnvironment, for run writers. */
+  async linkRunCodeRef(runId: string, spec: CodeRefSpec) {
+    return this.deps.unitOfWork.write(async (scope) => {
+      const codeRef = await this.storeCodeRef(scope, spec);
+      return { ...codeRef, edge: await this.linkToRun(scope, codeRef.nodeId, runId) };
+    });
+  }
+
+  private async storeCodeRef(scope: WriteScope, spec: CodeRefSpec): Promise<CodeRefRegistration> {
+    const { db, audit } = scope;
     const normalised = normaliseCodeRef(spec);
     const id = codeRefId(normalised);
     const node = nodeId('code_ref', id);
     const found = { codeRefId: id, nodeId: node, codeRef: normalised };
-    return this.deps.unitOfWork.write(async ({ db, audit }) => {
-      if (await entities.findCodeRef(db, id)) return { ...found, created: false };
-      const now = this.deps.now();
-      const row = {
-        code_ref_id: id,
-        repository: normalised.repository,
-        commit_sha: normalised.commit,
-        dirty_digest: normalised.dirtyDigest,
-        created_time: now,
-      };
-      await entities.insertCodeRef(db, row);
-      await upsertNode(db, {
-        id: node,
-        kind: 'code_ref',
-        label: `${normalised.repository}@${normalised.commit.slice(0, 12)}${normalised.dirtyDigest ? '+dirty' : ''}`,
-        attributes: { ...normalised },
-        createdTime: now,
-      });
-      audit({ action: 'lineage.code_ref.create', entityKind: 'code_ref', entityId: id, state: codeRefState(row) });
-      return { ...found, created: true };
+    if (await entities.findCodeRef(db, id)) return { ...found, created: false };
+    const now = this.deps.now();
+    const row = {
+      code_ref_id: id,
+      repository: normalised.repository,
+      commit_sha: normalised.commit,
+      dirty_digest: normalised.dirtyDigest,
+      created_time: now,
+    };
+    await entities.insertCodeRef(db, row);
+    await upsertNode(db, {
+      id: node,
+      kind: 'code_ref',
+      label: `${normalised.repository}@${normalised.commit.slice(0, 12)}${normalised.dirtyDigest ? '+dirty' : ''}`,
+      attributes: { ...normalised },
+      createdTime: now,
     });
+    audit({ action: 'lineage.code_ref.create', entityKind: 'code_ref', entityId: id, state: codeRefState(row) });
+    return { ...found, created: true };
   }
 
   async registerDeploymentTarget(input: {

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { invalid } from '../../../domain/errors.js';
 import type { Services } from '../../../services/services.js';
-import { datasetAt, datasetVersionAt, firstOf, modelWithIdAt, server } from '../../access/locators.js';
+import { datasetAt, datasetVersionAt, firstOf, modelWithIdAt, runAt, server } from '../../access/locators.js';
 import { access, needs, SIGNED_IN } from '../../access/route-access.js';
 import type { TypedApp } from '../../typed-app.js';
 import {
@@ -129,6 +129,61 @@ export async function lineageEntityRoutes(app: TypedApp, { services }: { service
     '/lineage/environments/:environmentId',
     { config: access(SIGNED_IN), schema: { tags, params: IdParam('environmentId') } },
     async (request) => lineage.getEnvironment(request.params.environmentId),
+  );
+
+  // What a run ran in and what code it ran, registered and linked by whoever may write to the run (as `mnemo run`
+  // does for its runs): environments and code references are content-addressed, so this claims nothing of anyone's.
+  const RunIdParams = IdParam('runId');
+  app.post(
+    '/runs/:runId/environment',
+    {
+      config: access(needs('edit', runAt('params', 'runId'))),
+      schema: {
+        tags,
+        summary: 'Register the environment a run ran in and link it to the run',
+        params: RunIdParams,
+        body: RegisterEnvironmentBody,
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const result = await lineage.linkRunEnvironment(request.params.runId, {
+        os: body.os,
+        runtime: body.runtime,
+        packages: body.packages,
+        hardware: body.hardware,
+        containerImageDigest: body.containerImageDigest ?? null,
+      });
+      return reply.status(result.created ? 201 : 200).send({
+        ...registration('environment', result.environmentId, result.created, 'environment', result.environment),
+        edge: result.edge,
+      });
+    },
+  );
+
+  app.post(
+    '/runs/:runId/code-ref',
+    {
+      config: access(needs('edit', runAt('params', 'runId'))),
+      schema: {
+        tags,
+        summary: 'Register the code a run ran and link it to the run',
+        params: RunIdParams,
+        body: RegisterCodeRefBody,
+      },
+    },
+    async (request, reply) => {
+      const { repository, commit, dirtyDigest } = request.body;
+      const result = await lineage.linkRunCodeRef(request.params.runId, {
+        repository,
+        commit,
+        dirtyDigest: dirtyDigest ?? null,
+      });
+      return reply.status(result.created ? 201 : 200).send({
+        ...registration('code_ref', result.codeRefId, result.created, 'codeRef', result.codeRef),
+        edge: result.edge,
+      });
+    },
   );
 
   app.post(
