@@ -1,6 +1,7 @@
 import type { RoleName } from '../domain/access/access-types.js';
 import type { UploadLimits } from '../domain/artifacts/upload-limits.js';
 import type { SensitiveKeys } from '../domain/encryption/sensitive-keys.js';
+import type { UsageRetention } from '../domain/search/usage-retention.js';
 import type { SecretKey } from '../domain/webhooks/secret-box.js';
 import type { ArtifactStore } from '../store/artifacts/artifact-store.js';
 import type { Store } from '../store/store.js';
@@ -30,6 +31,7 @@ import { RegistryService } from './registry/registry-service.js';
 import { DiscoveryService } from './search/discovery-service.js';
 import { ParamSuggestionService } from './search/param-suggestion-service.js';
 import { SearchIndexer } from './search/search-indexer.js';
+import { SearchUsageService } from './search/search-usage-service.js';
 import { SimilarModelService } from './search/similar-model-service.js';
 import type { ServiceDeps } from './service-deps.js';
 import { ArtifactService } from './tracking/artifact-service.js';
@@ -70,6 +72,7 @@ export interface Services {
   lineageQueries: LineageQueryService;
   /** One search across every entity, with facets and completion (see search/). */
   discovery: DiscoveryService;
+  searchUsage: SearchUsageService;
   /** Experiment starters: params of the best runs of similar past experiments. */
   paramSuggestions: ParamSuggestionService;
   /** Registered models like a given one, each with why. */
@@ -125,6 +128,8 @@ export function createServices(options: {
   approvals?: ApprovalSettings;
   /** How long Idempotency-Keys are remembered; DEFAULT_IDEMPOTENCY_RETENTION_MS when absent. */
   idempotencyRetentionMs?: number;
+  /** How long the query text of search opens, and the opens themselves, are kept; DEFAULT_USAGE_RETENTION when absent. */
+  searchUsageRetention?: Partial<UsageRetention>;
 }): Services {
   const sensitive = new SensitiveValues(options.sensitiveKeys, options.encryptionKeys);
   const deps: ServiceDeps = {
@@ -203,6 +208,7 @@ export function createServices(options: {
     dependencies: new DependencyService({ ...deps, upstreamChanges: registry.revalidation }),
     lineageQueries: new LineageQueryService(deps),
     discovery: new DiscoveryService(deps),
+    searchUsage: new SearchUsageService(deps, options.searchUsageRetention),
     paramSuggestions: new ParamSuggestionService(deps),
     similarModels: new SimilarModelService(deps),
     openLineage: new OpenLineageIngestService({ ...deps, upstreamChanges: registry.revalidation }),

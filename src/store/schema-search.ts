@@ -13,8 +13,29 @@ export interface SearchMetricsTable {
   value: number;
 }
 
+/** One open of a result, under one team of who opened it (migration 0047). */
+export interface SearchOpensTable {
+  open_id: string;
+  /** `team:<id>`, or `user:<id>` for someone in no team (their opens then shape only their own results). */
+  team_key: string;
+  principal_id: string;
+  /** The query's words, normalised; null once the retention period has passed (or when opened without a query). */
+  query_key: string | null;
+  doc_id: string;
+  opened_time: number;
+}
+
+export interface SearchUsagePreferencesTable {
+  principal_id: string;
+  /** 0: this person's opens are not recorded. No row: they are. */
+  record_opens: number;
+  updated_time: number;
+}
+
 export interface SearchDatabase {
   search_documents: SearchDocumentsTable;
   search_facets: SearchFacetsTable;
   search_metrics: SearchMetricsTable;
+  search_opens: SearchOpensTable;
+  search_usage_preferences: SearchUsagePreferencesTable;
 }

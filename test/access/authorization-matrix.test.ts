@@ -242,6 +242,10 @@ const spec: Record<string, Required> = {
   // Discovery: any signed-in caller, shown only what it may read.
   [`GET ${V}/search`]: 'signedIn',
   [`GET ${V}/search/autocomplete`]: 'signedIn',
+  // Opening a result and the choice not to be recorded are each caller's own.
+  [`POST ${V}/search/opens`]: 'signedIn',
+  [`GET ${V}/search/usage-preference`]: 'signedIn',
+  [`PUT ${V}/search/usage-preference`]: 'signedIn',
   // Experiment starters: one experiment's need its read; a described new one compares only readable experiments.
   [`GET ${V}/experiments/:experimentId/suggested-params`]: 'reader',
   [`GET ${V}/suggested-params`]: 'signedIn',

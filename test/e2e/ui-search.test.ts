@@ -138,4 +138,41 @@ describe('the search page in the web UI in Chromium', () => {
     await page.getByText('Scores fraud risk of transfers.').first().waitFor();
     expect(errors).toEqual([]);
   });
+
+  const opens = async () =>
+    (await api.server.store.db.selectFrom('search_opens').select(['query_key', 'doc_id']).execute()).map(
+      (o) => `${o.query_key} -> ${o.doc_id}`,
+    );
+
+  it('records which result was opened after which query, unless told not to', async () => {
+    await expect.poll(opens).toContain(`fraud -> run:${bestRunId}`);
+    const scorer = (
+      await api.server.store.db
+        .selectFrom('search_documents')
+        .select('doc_id')
+        .where('name', '=', 'fraud-scorer')
+        .executeTakeFirstOrThrow()
+    ).doc_id;
+    expect(await opens()).toContain(`fraud -> ${scorer}`);
+
+    await page.goto(`${api.url}/search?q=churn&type=model`);
+    const learn = page.getByTestId('search-learn');
+    expect(await learn.isChecked()).toBe(true);
+    await learn.uncheck();
+    await expect
+      .poll(() => api.call('GET', '/api/v1/search/usage-preference').then((r) => r.body))
+      .toEqual({
+        recordOpens: false,
+      });
+    // Turning it off forgot what was recorded, and nothing more is.
+    await expect.poll(opens).toEqual([]);
+    await page.locator('[data-hit^="model:"] a', { hasText: 'churn-predictor' }).click();
+    await page.waitForURL(`${api.url}/models/churn-predictor`);
+    await page.goBack();
+    await expect.poll(() => learn.isChecked()).toBe(false);
+    expect(await opens()).toEqual([]);
+    await learn.check();
+    await expect.poll(() => learn.isChecked()).toBe(true);
+    expect(errors).toEqual([]);
+  });
 });

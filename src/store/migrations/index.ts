@@ -29,6 +29,7 @@ import * as searchIndex from './0036-search-index.js';
 import * as longRunValues from './0038-long-run-values.js';
 import * as idempotencyKeys from './0039-idempotency-keys.js';
 import * as collaboration from './0042-collaboration.js';
+import * as searchUsage from './0047-search-usage.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -65,6 +66,7 @@ const ALL: Record<string, DialectMigration> = {
   '0038-long-run-values': longRunValues,
   '0039-idempotency-keys': idempotencyKeys,
   '0042-collaboration': collaboration,
+  '0047-search-usage': searchUsage,
 };
 
 /** The names a database that is fully up to date has recorded as applied. */

@@ -29,6 +29,7 @@ const KEY_OF = {
   model_version_revalidations: 'flag_id',
   comments: 'comment_id',
   milestones: 'milestone_id',
+  search_usage_preferences: 'principal_id',
 } as const satisfies { [T in keyof Database]?: keyof Database[T] & string };
 
 export type KeyedTable = keyof typeof KEY_OF;

@@ -1,6 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { ReadableSet } from '../../domain/access/readable-set.js';
 import type { DiscoveryFilter, DiscoveryType } from '../../domain/search/discovery-filters.js';
+import type { UsageBoosts } from '../../domain/search/usage-boost.js';
 import { dialectOf } from '../dialect/dialect-of.js';
 import type { Executor } from '../store.js';
 import { visibilityCondition } from './visibility-condition.js';
@@ -115,11 +116,31 @@ function matched(db: Executor, criteria: DiscoveryCriteria, withTypes = true) {
 /** A number parameter PostgreSQL must not take for an integer from the column beside it. */
 const real = (value: number) => sql`cast(${value} as double precision)`;
 
+/**
+ * The factor usage multiplies relevance by (usageFactor in domain/search/usage-boost.ts): 1, plus the document's own
+ * boost, plus the largest boost among its tags.
+ */
+function usageFactorSql(usage: UsageBoosts | undefined): RawBuilder<unknown> {
+  if (!usage || (usage.documents.size === 0 && usage.tags.size === 0)) return sql`1.0`;
+  const parts: RawBuilder<unknown>[] = [sql`1.0`];
+  if (usage.documents.size > 0) {
+    const cases = [...usage.documents].map(([docId, boost]) => sql`when ${docId} then ${real(boost)}`);
+    parts.push(sql`(case d.doc_id ${sql.join(cases, sql` `)} else 0.0 end)`);
+  }
+  if (usage.tags.size > 0) {
+    const cases = [...usage.tags].map(([tag, boost]) => sql`when ${tag} then ${real(boost)}`);
+    parts.push(sql`coalesce((select max(case ut.value ${sql.join(cases, sql` `)} else 0.0 end)
+      from search_facets ut where ut.doc_id = d.doc_id and ut.facet = 'tag'
+      and ut.value in (${sql.join([...usage.tags.keys()])})), 0.0)`);
+  }
+  return sql`(${sql.join(parts, sql` + `)})`;
+}
+
 /** One page of matching documents, best first (newest first when the query has no words). */
 export async function rankedDocuments(
   db: Executor,
   criteria: DiscoveryCriteria,
-  ranking: RankingWeights & { now: number; nameKey: string },
+  ranking: RankingWeights & { now: number; nameKey: string; usage?: UsageBoosts },
   page: { offset: number; limit: number },
 ): Promise<DocumentRow[]> {
   const { from, where, relevance } = matched(db, criteria);
@@ -128,7 +149,7 @@ export async function rankedDocuments(
     criteria.terms.length === 0
       ? sql`0.0`
       : sql`(${relevance} * (1.0 + ${real(ranking.production)} * d.production)
-          * (1.0 + ${real(ranking.recency)} * ${recency})
+          * (1.0 + ${real(ranking.recency)} * ${recency}) * ${usageFactorSql(ranking.usage)}
           + case when d.name_key = ${ranking.nameKey} then ${real(ranking.exactName)} else 0.0 end)`;
   const { rows } = await sql<DocumentRow>`
     select d.entity_type, d.entity_id, d.name, d.stage, d.summary, d.created_time, d.updated_time, ${score} as score

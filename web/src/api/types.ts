@@ -85,4 +85,5 @@ export type {
   SearchHighlightSegment,
   SearchHit,
   SearchResults,
+  SearchUsagePreference,
 } from '../../../src/sdk/wire/search-shapes.js';

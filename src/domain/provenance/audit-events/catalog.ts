@@ -56,6 +56,7 @@ import type {
   WebhookDeletedState,
   WebhookState,
 } from './recorded-states.js';
+import type { SearchPreferenceState } from './search-states.js';
 
 /**
  * What one action records: the entity kinds it is filed under and the state it holds. `State` exists only as a type.
@@ -205,6 +206,8 @@ export const AUDIT_EVENTS = {
   'comment.delete': records<DeletedState>()('comment'),
   'milestone.create': records<MilestoneState>()('milestone'),
   'milestone.delete': records<DeletedState>()('milestone'),
+
+  'search_preference.set': records<SearchPreferenceState>()('search_preference'),
 } as const;
 
 type Catalog = typeof AUDIT_EVENTS;

@@ -67,9 +67,12 @@ export function SearchPage() {
         <div className="registry-layout">
           <FacetSidebar results={results.data} types={current.types} facets={current.facets} go={go} />
           <section data-testid="search-results" aria-busy={results.loading}>
-            <p className="muted" data-testid="search-total">
-              {results.data.total} result{results.data.total === 1 ? '' : 's'}
-            </p>
+            <div className="search-results-header">
+              <p className="muted" data-testid="search-total">
+                {results.data.total} result{results.data.total === 1 ? '' : 's'}
+              </p>
+              <UsageToggle />
+            </div>
             {results.data.groups.length === 0 ? (
               <Empty title="Nothing matches">Try fewer words or facets.</Empty>
             ) : (
@@ -78,7 +81,7 @@ export function SearchPage() {
                   <h2>{TYPE_TITLES[group.type]}</h2>
                   <ul className="search-hits">
                     {group.hits.map((hit) => (
-                      <HitRow key={`${hit.type}:${hit.id}`} hit={hit} />
+                      <HitRow key={`${hit.type}:${hit.id}`} hit={hit} query={current.q} />
                     ))}
                   </ul>
                 </section>
@@ -104,15 +107,58 @@ export function SearchPage() {
   );
 }
 
-function HitRow({ hit }: { hit: SearchHit }) {
+/**
+ * Whether what the user opens is recorded, to rank it higher for their teams next time. Off also forgets what was
+ * recorded of them.
+ */
+function UsageToggle() {
+  const preference = useApiQuery(searchKeys.usagePreference, () => searchApi.usagePreference());
+  // The box follows the click at once; the server's answer then confirms it (or a failure puts it back).
+  const [chosen, setChosen] = useState<boolean>();
+  const [failure, setFailure] = useState<unknown>();
+  if (!preference.data) return null;
+  const change = async (recordOpens: boolean) => {
+    setChosen(recordOpens);
+    setFailure(undefined);
+    try {
+      await searchApi.setUsagePreference(recordOpens);
+      preference.reload();
+    } catch (error) {
+      setChosen(undefined);
+      setFailure(error);
+    }
+  };
+  return (
+    <label className="muted small" title="What you open ranks higher for your teams; off forgets what was recorded">
+      <input
+        type="checkbox"
+        data-testid="search-learn"
+        checked={chosen ?? preference.data.recordOpens}
+        onChange={(event) => void change(event.target.checked)}
+      />{' '}
+      Learn from what I open
+      {failure !== undefined && <span className="error"> (not saved)</span>}
+    </label>
+  );
+}
+
+function HitRow({ hit, query }: { hit: SearchHit; query: string }) {
   const path = hitPath(hit);
+  // Usage is a hint for ranking: a failure to record it must not stand between the user and the result.
+  const recordOpen = () => void searchApi.recordOpen(query, hit).catch(() => {});
   const name = hit.highlights.find((h) => h.field === 'name');
   const others = hit.highlights.filter((h) => h.field !== 'name');
   const title = name ? <Highlighted segments={name.segments} /> : hit.name;
   return (
     <li className="search-hit" data-hit={`${hit.type}:${hit.id}`}>
       <div>
-        {path ? <Link to={path}>{title}</Link> : <strong>{title}</strong>}
+        {path ? (
+          <Link to={path} onClick={recordOpen}>
+            {title}
+          </Link>
+        ) : (
+          <strong>{title}</strong>
+        )}
         {hit.stage && hit.stage !== 'None' && (
           <span className={`badge stage-${hit.stage.toLowerCase()}`}>{hit.stage}</span>
         )}
