@@ -6,6 +6,7 @@ import type {
   CompletionKind,
   ParamSuggestions,
   RecordedOpen,
+  SavedSearch,
   SearchEntityType,
   SearchResults,
   SearchUsagePreference,
@@ -81,6 +82,21 @@ export class SearchClient {
   /** Turns the recording of the caller's opens on or off; off also forgets those recorded so far. */
   async setUsagePreference(recordOpens: boolean): Promise<SearchUsagePreference> {
     return this.http.request('PUT', '/search/usage-preference', { json: { recordOpens } });
+  }
+
+  /** Saves a search under a name; share the answer's `path` (or its id) to let others open it. */
+  async saveSearch(
+    name: string,
+    search: { q?: string; types?: SearchEntityType[]; facets?: string[] } = {},
+  ): Promise<SavedSearch> {
+    const body = { name, q: search.q ?? '', types: search.types ?? [], facets: search.facets ?? [] };
+    return (await this.once.request<{ savedSearch: SavedSearch }>('POST', '/saved-searches', { json: body }))
+      .savedSearch;
+  }
+
+  /** A saved search by id; run it with `search(s.q, { types: s.types, facets: s.facets })`. */
+  async savedSearch(id: string): Promise<SavedSearch> {
+    return (await this.http.request<{ savedSearch: SavedSearch }>('GET', apiPath`/saved-searches/${id}`)).savedSearch;
   }
 
   /** Completions of what was typed: prefix matches first, then near misses (a typo or two). */

@@ -30,6 +30,8 @@ import type { ApprovalSettings } from './registry/approvals/approval-service.js'
 import { RegistryService } from './registry/registry-service.js';
 import { DiscoveryService } from './search/discovery-service.js';
 import { ParamSuggestionService } from './search/param-suggestion-service.js';
+import { SavedSearchService } from './search/saved-search-service.js';
+import { SavedSearchWatcher } from './search/saved-search-watcher.js';
 import { SearchIndexer } from './search/search-indexer.js';
 import { SearchUsageService } from './search/search-usage-service.js';
 import { SimilarModelService } from './search/similar-model-service.js';
@@ -73,6 +75,8 @@ export interface Services {
   /** One search across every entity, with facets and completion (see search/). */
   discovery: DiscoveryService;
   searchUsage: SearchUsageService;
+  savedSearches: SavedSearchService;
+  savedSearchWatcher: SavedSearchWatcher;
   /** Experiment starters: params of the best runs of similar past experiments. */
   paramSuggestions: ParamSuggestionService;
   /** Registered models like a given one, each with why. */
@@ -187,6 +191,12 @@ export function createServices(options: {
     onCommitted: (event) => webhooks.dispatcher.notify(event),
     upstreamChanges: registry.revalidation,
   });
+  const discovery = new DiscoveryService(deps);
+  const savedSearchWatcher = new SavedSearchWatcher(deps, discovery, notifications, {
+    policy: access.policy,
+    authenticator: access.authenticator,
+  });
+  deps.unitOfWork.afterEachCommit(() => savedSearchWatcher.wake());
   return {
     access,
     notifications,
@@ -207,8 +217,10 @@ export function createServices(options: {
     lineage: new LineageService({ ...deps, upstreamChanges: registry.revalidation }),
     dependencies: new DependencyService({ ...deps, upstreamChanges: registry.revalidation }),
     lineageQueries: new LineageQueryService(deps),
-    discovery: new DiscoveryService(deps),
+    discovery,
     searchUsage: new SearchUsageService(deps, options.searchUsageRetention),
+    savedSearches: new SavedSearchService(deps),
+    savedSearchWatcher,
     paramSuggestions: new ParamSuggestionService(deps),
     similarModels: new SimilarModelService(deps),
     openLineage: new OpenLineageIngestService({ ...deps, upstreamChanges: registry.revalidation }),

@@ -32,10 +32,33 @@ export interface SearchUsagePreferencesTable {
   updated_time: number;
 }
 
+/** A search kept under a name (migration 0048). */
+export interface SavedSearchesTable {
+  saved_search_id: string;
+  owner_id: string;
+  name: string;
+  query: string;
+  /** JSON array of entity types. */
+  types: string;
+  /** JSON array of facets as the search takes them (`stage=Production`). */
+  facets: string;
+  created_time: number;
+}
+
+export interface SavedSearchSubscriptionsTable {
+  saved_search_id: string;
+  principal_id: string;
+  /** Results created up to this time have been looked at for this subscriber. */
+  checked_until: number;
+  created_time: number;
+}
+
 export interface SearchDatabase {
   search_documents: SearchDocumentsTable;
   search_facets: SearchFacetsTable;
   search_metrics: SearchMetricsTable;
   search_opens: SearchOpensTable;
   search_usage_preferences: SearchUsagePreferencesTable;
+  saved_searches: SavedSearchesTable;
+  saved_search_subscriptions: SavedSearchSubscriptionsTable;
 }

@@ -175,4 +175,27 @@ describe('the search page in the web UI in Chromium', () => {
     await expect.poll(() => learn.isChecked()).toBe(true);
     expect(errors).toEqual([]);
   });
+
+  it('saves a search and opens it again by its link', async () => {
+    await page.goto(`${api.url}/search?q=fraud&type=model&facet=team%3Drisk`);
+    await expect.poll(hits).toEqual(['model:fraud-detector']);
+    await page.getByLabel('Name of the saved search').fill('risk fraud models');
+    await page.getByRole('button', { name: 'Save search' }).click();
+    const link = page.getByTestId('saved-search-link');
+    await link.waitFor();
+    const href = await link.getAttribute('href');
+    expect(href).toMatch(/^\/searches\/[0-9a-f]{32}$/);
+    await screenshot(page, 'search-saved');
+
+    await page.goto(`${api.url}/search`);
+    await page.goto(`${api.url}${href}`);
+    await page.waitForURL(
+      (url) => url.pathname === '/search' && url.searchParams.getAll('facet').includes('team=risk'),
+    );
+    expect(new URL(page.url()).searchParams.get('q')).toBe('fraud');
+    await expect.poll(hits).toEqual(['model:fraud-detector']);
+
+    await page.goto(`${api.url}/searches/not-a-saved-search`);
+    await page.getByText(/does not exist/).waitFor();
+  });
 });

@@ -29,6 +29,7 @@ import { ModelsPage } from './views/registry/ModelsPage.js';
 import { VersionComparePage } from './views/registry/VersionComparePage.js';
 import { VersionPage } from './views/registry/VersionPage.js';
 import { SignInPage } from './views/SignInPage.js';
+import { SavedSearchLink } from './views/search/SavedSearchLink.js';
 import { SearchPage } from './views/search/SearchPage.js';
 
 const router = createBrowserRouter([
@@ -58,6 +59,7 @@ const router = createBrowserRouter([
       },
       { path: '/compare', lazy: async () => ({ Component: (await import('./views/ComparePage.js')).ComparePage }) },
       { path: '/search', element: <SearchPage /> },
+      { path: '/searches/:savedSearchId', element: <SavedSearchLink /> },
       { path: '/tokens', element: <MyTokensPage /> },
       { path: '/inbox', element: <InboxPage /> },
       { path: '/requests', element: <RequestsPage /> },

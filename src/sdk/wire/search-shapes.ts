@@ -103,3 +103,14 @@ export interface SearchUsagePreference {
 export interface RecordedOpen {
   recorded: boolean;
 }
+
+/** A search kept under a name (`/api/v1/saved-searches`); `path` is the UI link that opens it. */
+export interface SavedSearch {
+  id: string;
+  name: string;
+  q: string;
+  types: SearchEntityType[];
+  facets: string[];
+  createdAt: number;
+  path: string;
+}

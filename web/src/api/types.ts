@@ -80,6 +80,7 @@ export type {
 } from '../../../src/sdk/wire/dashboard-shapes.js';
 export type {
   Completion,
+  SavedSearch,
   SearchEntityType,
   SearchFacetValue,
   SearchHighlightSegment,

@@ -7,3 +7,18 @@ export interface SearchPreferenceState {
   /** Opens of theirs deleted by this change (opting out forgets what was recorded). */
   forgottenOpens: number;
 }
+
+export interface SavedSearchState {
+  ownerId: string;
+  name: string;
+  query: string;
+  types: string[];
+  facets: string[];
+  creationTime: number;
+}
+
+export interface SavedSearchSubscriptionState {
+  savedSearchId: string;
+  principalId: string;
+  creationTime: number;
+}

@@ -1,7 +1,8 @@
 import type { ProblemLog } from '../../../domain/provenance/verification-report.js';
 import { keyedPages } from '../../../store/readers/keyed-table-pages.js';
-import type { SearchUsagePreferencesTable } from '../../../store/schema-search.js';
+import type { SavedSearchesTable, SearchUsagePreferencesTable } from '../../../store/schema-search.js';
 import type { Executor } from '../../../store/store.js';
+import { savedSearchStateOf } from '../../search/saved-search-service.js';
 import { type RecordedRowKind, verifyRecordedRows } from './recorded-rows.js';
 
 /**
@@ -18,7 +19,21 @@ export const searchPreferenceKind: RecordedRowKind<SearchUsagePreferencesTable> 
   checkedElsewhere: ['forgottenOpens'],
 };
 
-/** Discovery's settings against their events. Returns the rows checked. */
+/** A saved search is recorded whole when it is saved (it never changes); a delete removes it. */
+export const savedSearchKind: RecordedRowKind<SavedSearchesTable> = {
+  entityKind: 'saved_search',
+  noun: 'saved search',
+  ...keyedPages('saved_searches'),
+  entityId: (row) => row.saved_search_id,
+  label: (row) => `saved search '${row.name}' (${row.saved_search_id})`,
+  current: savedSearchStateOf,
+  deleteAction: 'saved_search.delete',
+};
+
+/** Discovery's settings and saved searches against their events. Returns the rows checked. */
 export async function verifySearchSettings(db: Executor, problems: ProblemLog): Promise<number> {
-  return verifyRecordedRows(db, problems, searchPreferenceKind);
+  return (
+    (await verifyRecordedRows(db, problems, searchPreferenceKind)) +
+    (await verifyRecordedRows(db, problems, savedSearchKind))
+  );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
-import { searchApi, searchKeys } from '../../api/search-client.js';
+import { type SearchRequest, searchApi, searchKeys } from '../../api/search-client.js';
 import type { SearchEntityType, SearchFacetValue, SearchHit, SearchResults } from '../../api/types.js';
 import { SearchBox } from '../../components/SearchBox.js';
 import { Empty, ErrorMessage, Loading } from '../../components/states.js';
@@ -71,6 +71,7 @@ export function SearchPage() {
               <p className="muted" data-testid="search-total">
                 {results.data.total} result{results.data.total === 1 ? '' : 's'}
               </p>
+              <SaveSearch current={current} />
               <UsageToggle />
             </div>
             {results.data.groups.length === 0 ? (
@@ -104,6 +105,54 @@ export function SearchPage() {
         </div>
       )}
     </div>
+  );
+}
+
+/** Saves the search on screen under a name, and shows the link that opens it for anyone. */
+function SaveSearch({ current }: { current: SearchRequest }) {
+  const [name, setName] = useState('');
+  const [saved, setSaved] = useState<{ name: string; path: string }>();
+  const [failure, setFailure] = useState<unknown>();
+  const save = async () => {
+    setFailure(undefined);
+    try {
+      const { savedSearch } = await searchApi.saveSearch(name, { ...current, pageToken: undefined });
+      setSaved({ name: savedSearch.name, path: savedSearch.path });
+      setName('');
+    } catch (error) {
+      setFailure(error);
+    }
+  };
+  return (
+    <form
+      className="search-save small"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void save();
+      }}
+    >
+      <input
+        aria-label="Name of the saved search"
+        placeholder="Name this search"
+        value={name}
+        maxLength={200}
+        onChange={(event) => setName(event.target.value)}
+      />{' '}
+      <button type="submit" disabled={name.trim() === ''}>
+        Save search
+      </button>
+      {saved && (
+        <span>
+          {' '}
+          Saved “{saved.name}”:{' '}
+          <Link to={saved.path} data-testid="saved-search-link">
+            {window.location.origin}
+            {saved.path}
+          </Link>
+        </span>
+      )}
+      {failure instanceof Error && <span className="error"> {failure.message}</span>}
+    </form>
   );
 }
 
