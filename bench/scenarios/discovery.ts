@@ -30,7 +30,7 @@ async function run(context: BenchContext): Promise<void> {
     `discovery: ${entities.toLocaleString('en-US')} entities (half registered models with a description, team and ` +
       'tag, half experiments) loaded straight into the database, then indexed by the server at start-up (the ' +
       'backfill time is reported). Timed: GET /api/v1/search for one word with facet counts (20 results); the same ' +
-      'narrowed by facet=team=…; GET /api/v1/search/autocomplete for a 5-digit name prefix (10 matches) and for the ' +
+      'narrowed by facet=team=… (its team counts ignore that choice, so every team still shows); GET /api/v1/search/autocomplete for a 5-digit name prefix (10 matches) and for the ' +
       `same prefix with two letters swapped (typo path). ${iterations} requests after ${WARMUP} warm-up ones; every ` +
       'answer is checked.',
   );
@@ -84,8 +84,10 @@ async function measure(context: BenchContext, backend: BackendName, entities: nu
       const team = TEAMS[Math.floor(next() * TEAMS.length)]!;
       const reply = await http.json<SearchReply>('GET', `/api/v1/search?q=${word()}&facet=team%3D${team}`);
       if (reply.hits.length === 0) throw new Error(`faceted search for team ${team} found nothing`);
+      // Disjunctive counts: the chosen team counts every result, and the other teams (each word has several) still show.
       const teams = reply.facets.terms.team ?? [];
-      if (teams.length !== 1 || teams[0]!.value !== team) throw new Error(`team facet ${JSON.stringify(teams)}`);
+      const chosen = teams.find((t) => t.value === team);
+      if (chosen?.count !== reply.total || teams.length < 2) throw new Error(`team facet ${JSON.stringify(teams)}`);
     });
     // Ten names share each five-digit prefix (models or experiments alike).
     const prefix = () =>

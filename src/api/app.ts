@@ -38,6 +38,7 @@ import { registryRoutes } from './native/registry/registry-routes.js';
 import { runDiffRoutes } from './native/run-diff-routes.js';
 import { runRequirementRoutes } from './native/run-requirement-routes.js';
 import { runRoutes } from './native/run-routes.js';
+import { savedSearchRoutes } from './native/saved-search-routes.js';
 import { searchRoutes } from './native/search-routes.js';
 import { suggestionRoutes } from './native/suggestion-routes.js';
 import { uiSupportRoutes } from './native/ui-support-routes.js';
@@ -151,6 +152,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(uiSupportRoutes, { services });
       await v1.register(dashboardRoutes, { services });
       await v1.register(searchRoutes, { services });
+      await v1.register(savedSearchRoutes, { services });
       await v1.register(suggestionRoutes, { services });
       await v1.register(registryRoutes, { services });
       await v1.register(provenanceRoutes, { services });

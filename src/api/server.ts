@@ -215,6 +215,14 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     },
     failed: (error) => app.log.error({ err: error }, 'filling in the search index stopped'),
   });
+  const usagePurge = services.searchUsage.startPurging(3_600_000, (error) =>
+    app.log.error({ err: error }, 'purging expired search usage failed'),
+  );
+  services.savedSearchWatcher.onError = (error) => app.log.error({ err: error }, 'checking saved searches failed');
+  // Results indexed while no server ran (or by another replica) are announced too.
+  const watcherTimer = setInterval(() => services.savedSearchWatcher.wake(), 60_000);
+  watcherTimer.unref();
+  services.savedSearchWatcher.wake();
   const rotation = services.encryption.rotation;
   rotation.onError = (error) => app.log.error({ err: error }, 'the encryption key rotation pass stopped');
   // Started with older keys after the current one: their values move to the current key in the background.
@@ -241,6 +249,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     generatedAdminToken,
     async close() {
       checkpointTimer.stop();
+      await usagePurge.stop();
+      clearInterval(watcherTimer);
+      await services.savedSearchWatcher.stop();
       await rotation.stop();
       await services.discovery.stopBackfill();
       await services.webhooks.dispatcher.close();

@@ -5,8 +5,11 @@ import type {
   Completion,
   CompletionKind,
   ParamSuggestions,
+  RecordedOpen,
+  SavedSearch,
   SearchEntityType,
   SearchResults,
+  SearchUsagePreference,
   SimilarModels,
 } from './wire/search-shapes.js';
 
@@ -32,14 +35,22 @@ export interface SearchClientOptions {
 
 export class SearchClient {
   private readonly http: HttpClient;
+  /** For the one call that counts something: a single attempt. */
+  private readonly once: HttpClient;
 
   constructor(options: SearchClientOptions) {
-    // Searches change nothing, so every call may be retried.
+    // Searches change nothing, and setting a preference twice is setting it once: those calls may be retried.
     this.http = new HttpClient({
       url: options.url,
       token: options.token,
       fetch: options.fetch ?? fetch,
       retry: { ...DEFAULT_RETRY, ...options.retry },
+    });
+    this.once = new HttpClient({
+      url: options.url,
+      token: options.token,
+      fetch: options.fetch ?? fetch,
+      retry: { ...DEFAULT_RETRY, ...options.retry, attempts: 1 },
     });
   }
 
@@ -53,6 +64,39 @@ export class SearchClient {
     if (options.pageToken !== undefined) params.set('pageToken', options.pageToken);
     const text = params.toString();
     return this.http.request('GET', text === '' ? '/search' : `/search?${text}`);
+  }
+
+  /**
+   * Tells the server a result was opened after searching `query`, so the caller's teams see it higher for that query.
+   * Sent once, never retried: a retry after a lost answer would count the open twice.
+   */
+  async recordOpen(query: string, result: { type: SearchEntityType; id: string }): Promise<RecordedOpen> {
+    return this.once.request('POST', '/search/opens', { json: { q: query, type: result.type, id: result.id } });
+  }
+
+  /** Whether the caller's opens are recorded. */
+  async usagePreference(): Promise<SearchUsagePreference> {
+    return this.http.request('GET', '/search/usage-preference');
+  }
+
+  /** Turns the recording of the caller's opens on or off; off also forgets those recorded so far. */
+  async setUsagePreference(recordOpens: boolean): Promise<SearchUsagePreference> {
+    return this.http.request('PUT', '/search/usage-preference', { json: { recordOpens } });
+  }
+
+  /** Saves a search under a name; share the answer's `path` (or its id) to let others open it. */
+  async saveSearch(
+    name: string,
+    search: { q?: string; types?: SearchEntityType[]; facets?: string[] } = {},
+  ): Promise<SavedSearch> {
+    const body = { name, q: search.q ?? '', types: search.types ?? [], facets: search.facets ?? [] };
+    return (await this.once.request<{ savedSearch: SavedSearch }>('POST', '/saved-searches', { json: body }))
+      .savedSearch;
+  }
+
+  /** A saved search by id; run it with `search(s.q, { types: s.types, facets: s.facets })`. */
+  async savedSearch(id: string): Promise<SavedSearch> {
+    return (await this.http.request<{ savedSearch: SavedSearch }>('GET', apiPath`/saved-searches/${id}`)).savedSearch;
   }
 
   /** Completions of what was typed: prefix matches first, then near misses (a typo or two). */

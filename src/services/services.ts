@@ -1,6 +1,7 @@
 import type { RoleName } from '../domain/access/access-types.js';
 import type { UploadLimits } from '../domain/artifacts/upload-limits.js';
 import type { SensitiveKeys } from '../domain/encryption/sensitive-keys.js';
+import type { UsageRetention } from '../domain/search/usage-retention.js';
 import type { SecretKey } from '../domain/webhooks/secret-box.js';
 import type { ArtifactStore } from '../store/artifacts/artifact-store.js';
 import type { Store } from '../store/store.js';
@@ -30,7 +31,10 @@ import type { ApprovalSettings } from './registry/approvals/approval-service.js'
 import { RegistryService } from './registry/registry-service.js';
 import { DiscoveryService } from './search/discovery-service.js';
 import { ParamSuggestionService } from './search/param-suggestion-service.js';
+import { SavedSearchService } from './search/saved-search-service.js';
+import { SavedSearchWatcher } from './search/saved-search-watcher.js';
 import { SearchIndexer } from './search/search-indexer.js';
+import { SearchUsageService } from './search/search-usage-service.js';
 import { SimilarModelService } from './search/similar-model-service.js';
 import type { ServiceDeps } from './service-deps.js';
 import { ArtifactService } from './tracking/artifact-service.js';
@@ -73,6 +77,9 @@ export interface Services {
   lineageQueries: LineageQueryService;
   /** One search across every entity, with facets and completion (see search/). */
   discovery: DiscoveryService;
+  searchUsage: SearchUsageService;
+  savedSearches: SavedSearchService;
+  savedSearchWatcher: SavedSearchWatcher;
   /** Experiment starters: params of the best runs of similar past experiments. */
   paramSuggestions: ParamSuggestionService;
   /** Registered models like a given one, each with why. */
@@ -129,6 +136,8 @@ export function createServices(options: {
   approvals?: ApprovalSettings;
   /** How long Idempotency-Keys are remembered; DEFAULT_IDEMPOTENCY_RETENTION_MS when absent. */
   idempotencyRetentionMs?: number;
+  /** How long the query text of search opens, and the opens themselves, are kept; DEFAULT_USAGE_RETENTION when absent. */
+  searchUsageRetention?: Partial<UsageRetention>;
 }): Services {
   const sensitive = new SensitiveValues(options.sensitiveKeys, options.encryptionKeys);
   const deps: ServiceDeps = {
@@ -187,6 +196,12 @@ export function createServices(options: {
     onCommitted: (event) => webhooks.dispatcher.notify(event),
     upstreamChanges: registry.revalidation,
   });
+  const discovery = new DiscoveryService(deps);
+  const savedSearchWatcher = new SavedSearchWatcher(deps, discovery, notifications, {
+    policy: access.policy,
+    authenticator: access.authenticator,
+  });
+  deps.unitOfWork.afterEachCommit(() => savedSearchWatcher.wake());
   return {
     access,
     notifications,
@@ -208,7 +223,10 @@ export function createServices(options: {
     lineage: new LineageService({ ...deps, upstreamChanges: registry.revalidation }),
     dependencies: new DependencyService({ ...deps, upstreamChanges: registry.revalidation }),
     lineageQueries: new LineageQueryService(deps),
-    discovery: new DiscoveryService(deps),
+    discovery,
+    searchUsage: new SearchUsageService(deps, options.searchUsageRetention),
+    savedSearches: new SavedSearchService(deps),
+    savedSearchWatcher,
     paramSuggestions: new ParamSuggestionService(deps),
     similarModels: new SimilarModelService(deps),
     openLineage: new OpenLineageIngestService({ ...deps, upstreamChanges: registry.revalidation }),

@@ -13,8 +13,52 @@ export interface SearchMetricsTable {
   value: number;
 }
 
+/** One open of a result, under one team of who opened it (migration 0047). */
+export interface SearchOpensTable {
+  open_id: string;
+  /** `team:<id>`, or `user:<id>` for someone in no team (their opens then shape only their own results). */
+  team_key: string;
+  principal_id: string;
+  /** The query's words, normalised; null once the retention period has passed (or when opened without a query). */
+  query_key: string | null;
+  doc_id: string;
+  opened_time: number;
+}
+
+export interface SearchUsagePreferencesTable {
+  principal_id: string;
+  /** 0: this person's opens are not recorded. No row: they are. */
+  record_opens: number;
+  updated_time: number;
+}
+
+/** A search kept under a name (migration 0048). */
+export interface SavedSearchesTable {
+  saved_search_id: string;
+  owner_id: string;
+  name: string;
+  query: string;
+  /** JSON array of entity types. */
+  types: string;
+  /** JSON array of facets as the search takes them (`stage=Production`). */
+  facets: string;
+  created_time: number;
+}
+
+export interface SavedSearchSubscriptionsTable {
+  saved_search_id: string;
+  principal_id: string;
+  /** Results created up to this time have been looked at for this subscriber. */
+  checked_until: number;
+  created_time: number;
+}
+
 export interface SearchDatabase {
   search_documents: SearchDocumentsTable;
   search_facets: SearchFacetsTable;
   search_metrics: SearchMetricsTable;
+  search_opens: SearchOpensTable;
+  search_usage_preferences: SearchUsagePreferencesTable;
+  saved_searches: SavedSearchesTable;
+  saved_search_subscriptions: SavedSearchSubscriptionsTable;
 }

@@ -262,6 +262,10 @@ export interface Database {
   search_documents: SearchDatabase['search_documents'];
   search_facets: SearchDatabase['search_facets'];
   search_metrics: SearchDatabase['search_metrics'];
+  search_opens: SearchDatabase['search_opens'];
+  search_usage_preferences: SearchDatabase['search_usage_preferences'];
+  saved_searches: SearchDatabase['saved_searches'];
+  saved_search_subscriptions: SearchDatabase['saved_search_subscriptions'];
   idempotency_keys: IdempotencyKeysTable;
   comments: CollaborationDatabase['comments'];
   milestones: CollaborationDatabase['milestones'];

@@ -245,6 +245,19 @@ const spec: Record<string, Required> = {
   // Discovery: any signed-in caller, shown only what it may read.
   [`GET ${V}/search`]: 'signedIn',
   [`GET ${V}/search/autocomplete`]: 'signedIn',
+  // Opening a result and the choice not to be recorded are each caller's own.
+  [`POST ${V}/search/opens`]: 'signedIn',
+  [`GET ${V}/search/usage-preference`]: 'signedIn',
+  [`PUT ${V}/search/usage-preference`]: 'signedIn',
+  // Saved searches: anyone saves their own and opens one by its link; only its owner (or an admin) deletes it, and a
+  // missing one is a 404 to anyone.
+  [`POST ${V}/saved-searches`]: 'signedIn',
+  [`GET ${V}/saved-searches`]: 'signedIn',
+  [`GET ${V}/saved-searches/:savedSearchId`]: 'signedIn',
+  [`DELETE ${V}/saved-searches/:savedSearchId`]: 'signedIn',
+  [`GET ${V}/saved-searches/:savedSearchId/subscription`]: 'signedIn',
+  [`PUT ${V}/saved-searches/:savedSearchId/subscription`]: 'signedIn',
+  [`DELETE ${V}/saved-searches/:savedSearchId/subscription`]: 'signedIn',
   // Experiment starters: one experiment's need its read; a described new one compares only readable experiments.
   [`GET ${V}/experiments/:experimentId/suggested-params`]: 'reader',
   [`GET ${V}/suggested-params`]: 'signedIn',

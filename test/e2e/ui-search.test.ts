@@ -203,4 +203,64 @@ describe('the search page in the web UI in Chromium', () => {
     await page.getByText('Scores fraud risk of transfers.').first().waitFor();
     expect(errors).toEqual([]);
   });
+
+  const opens = async () =>
+    (await api.server.store.db.selectFrom('search_opens').select(['query_key', 'doc_id']).execute()).map(
+      (o) => `${o.query_key} -> ${o.doc_id}`,
+    );
+
+  it('records which result was opened after which query, unless told not to', async () => {
+    await expect.poll(opens).toContain(`fraud -> run:${bestRunId}`);
+    const scorer = (
+      await api.server.store.db
+        .selectFrom('search_documents')
+        .select('doc_id')
+        .where('name', '=', 'fraud-scorer')
+        .executeTakeFirstOrThrow()
+    ).doc_id;
+    expect(await opens()).toContain(`fraud -> ${scorer}`);
+
+    await page.goto(`${api.url}/search?q=churn&type=model`);
+    const learn = page.getByTestId('search-learn');
+    expect(await learn.isChecked()).toBe(true);
+    await learn.uncheck();
+    await expect
+      .poll(() => api.call('GET', '/api/v1/search/usage-preference').then((r) => r.body))
+      .toEqual({
+        recordOpens: false,
+      });
+    // Turning it off forgot what was recorded, and nothing more is.
+    await expect.poll(opens).toEqual([]);
+    await page.locator('[data-hit^="model:"] a', { hasText: 'churn-predictor' }).click();
+    await page.waitForURL(`${api.url}/models/churn-predictor`);
+    await page.goBack();
+    await expect.poll(() => learn.isChecked()).toBe(false);
+    expect(await opens()).toEqual([]);
+    await learn.check();
+    await expect.poll(() => learn.isChecked()).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
+  it('saves a search and opens it again by its link', async () => {
+    await page.goto(`${api.url}/search?q=fraud&type=model&facet=team%3Drisk`);
+    await expect.poll(hits).toEqual(['model:fraud-detector']);
+    await page.getByLabel('Name of the saved search').fill('risk fraud models');
+    await page.getByRole('button', { name: 'Save search' }).click();
+    const link = page.getByTestId('saved-search-link');
+    await link.waitFor();
+    const href = await link.getAttribute('href');
+    expect(href).toMatch(/^\/searches\/[0-9a-f]{32}$/);
+    await screenshot(page, 'search-saved');
+
+    await page.goto(`${api.url}/search`);
+    await page.goto(`${api.url}${href}`);
+    await page.waitForURL(
+      (url) => url.pathname === '/search' && url.searchParams.getAll('facet').includes('team=risk'),
+    );
+    expect(new URL(page.url()).searchParams.get('q')).toBe('fraud');
+    await expect.poll(hits).toEqual(['model:fraud-detector']);
+
+    await page.goto(`${api.url}/searches/not-a-saved-search`);
+    await page.getByText(/does not exist/).waitFor();
+  });
 });

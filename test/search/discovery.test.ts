@@ -144,7 +144,8 @@ describe.each(backends)('discovery search on $name', (backend) => {
     expect(fraud.facets.terms.task_type).toEqual([{ value: 'classification', count: 2 }]);
     const risk = await search({ q: 'fraud', type: 'model', facet: 'team=risk' });
     expect(names(risk).sort()).toEqual(['fraud', 'fraud-detector']);
-    expect(risk.facets.terms.team).toEqual([{ value: 'risk', count: 2 }]);
+    // The team facet's own selection does not narrow its counts (see the disjunctive facets test below).
+    expect(risk.facets.terms.team).toEqual(fraud.facets.terms.team);
     const versions = await search({ q: 'fraud detector', type: 'model_version' });
     expect(versions.facets.terms.stage).toEqual([
       { value: 'None', count: 1 },
@@ -154,6 +155,54 @@ describe.each(backends)('discovery search on $name', (backend) => {
     expect(names(await search({ facet: 'tag.domain=payments' }))).toEqual(['fraud-detector']);
     expect(names(await search({ facet: 'tag.area=payments' }))).toEqual(['fraud-experiments']);
     expect(names(await search({ q: 'screening' }))).toEqual(['payments-ranker']);
+  });
+
+  it('counts a chosen facet without its own selection, other facets narrowing it (disjunctive facets)', async () => {
+    // Written down before the counting: team=risk leaves fraud and fraud-detector, yet the team counts stay those of
+    // all four fraud models (so growth and payments can be added); task_type counts only the two risk models.
+    const risk = await search({ q: 'fraud', type: 'model', facet: 'team=risk' });
+    expect(names(risk).sort()).toEqual(['fraud', 'fraud-detector']);
+    expect(risk.total).toBe(2);
+    expect(risk.facets.terms.team).toEqual([
+      { value: 'risk', count: 2 },
+      { value: 'growth', count: 1 },
+      { value: 'payments', count: 1 },
+    ]);
+    expect(risk.facets.terms.task_type).toEqual([{ value: 'classification', count: 1 }]);
+    // Type counts ignore the type filter, not the team: fraud-detector's two versions carry its team.
+    expect(risk.facets.types).toEqual([
+      { value: 'model', count: 2 },
+      { value: 'model_version', count: 2 },
+    ]);
+
+    // Two values of one facet are alternatives; another facet's selection narrows the team counts.
+    const either = await search({ q: 'fraud', type: 'model', facet: ['team=risk', 'team=growth'] });
+    expect(names(either).sort()).toEqual(['churn-predictor', 'fraud', 'fraud-detector']);
+    const classified = await search({ q: 'fraud', type: 'model', facet: ['team=risk', 'task_type=classification'] });
+    expect(names(classified)).toEqual(['fraud-detector']);
+    expect(classified.facets.terms.team).toEqual([
+      { value: 'growth', count: 1 },
+      { value: 'risk', count: 1 },
+    ]);
+    expect(classified.facets.terms.task_type).toEqual([{ value: 'classification', count: 1 }]);
+
+    // Choosing stage=Production still shows how many versions are in None.
+    const production = await search({ q: 'fraud detector', type: 'model_version', facet: 'stage=Production' });
+    expect(names(production)).toEqual(['fraud-detector v1']);
+    expect(production.facets.terms.stage).toEqual([
+      { value: 'None', count: 1 },
+      { value: 'Production', count: 1 },
+    ]);
+    expect(production.facets.terms.alias).toEqual([{ value: 'champion', count: 1 }]);
+
+    // A tag key is a facet of its own: tag.domain=payments leaves the other domains' counts, and narrows the rest.
+    const payments = await search({ q: 'fraud', type: 'model', facet: 'tag.domain=payments' });
+    expect(names(payments)).toEqual(['fraud-detector']);
+    expect(payments.facets.terms.tag).toEqual([{ value: 'domain=payments', count: 1 }]);
+    expect(payments.facets.terms.team).toEqual([{ value: 'risk', count: 1 }]);
+    const usedFor = await search({ q: 'fraud', type: 'model', facet: 'tag.use=fraud screening' });
+    expect(names(usedFor)).toEqual(['payments-ranker']);
+    expect(usedFor.facets.terms.tag).toEqual([{ value: 'use=fraud screening', count: 1 }]);
   });
 
   it('narrows by numeric and time ranges', async () => {

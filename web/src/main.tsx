@@ -31,6 +31,7 @@ import { ModelsPage } from './views/registry/ModelsPage.js';
 import { VersionComparePage } from './views/registry/VersionComparePage.js';
 import { VersionPage } from './views/registry/VersionPage.js';
 import { SignInPage } from './views/SignInPage.js';
+import { SavedSearchLink } from './views/search/SavedSearchLink.js';
 import { SearchPage } from './views/search/SearchPage.js';
 import { TeamDashboardPage } from './views/TeamDashboardPage.js';
 
@@ -64,6 +65,7 @@ const router = createBrowserRouter([
       { path: '/datasets/:dataset', element: <DatasetPage /> },
       { path: '/compare', lazy: async () => ({ Component: (await import('./views/ComparePage.js')).ComparePage }) },
       { path: '/search', element: <SearchPage /> },
+      { path: '/searches/:savedSearchId', element: <SavedSearchLink /> },
       { path: '/tokens', element: <MyTokensPage /> },
       { path: '/inbox', element: <InboxPage /> },
       { path: '/requests', element: <RequestsPage /> },

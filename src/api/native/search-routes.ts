@@ -1,10 +1,11 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
+import { usageTeamKeys } from '../../domain/search/usage-retention.js';
 import type { DiscoveryVisibility } from '../../services/search/discovery-service.js';
 import type { Services } from '../../services/services.js';
 import { access, SIGNED_IN } from '../access/route-access.js';
 import type { TypedApp } from '../typed-app.js';
-import { CompletionsJson, SearchResultsJson } from './search-schemas.js';
+import { CompletionsJson, SearchResultsJson, UsagePreferenceJson } from './search-schemas.js';
 
 const tags = ['search'];
 
@@ -28,6 +29,15 @@ const CompletionQuery = Type.Object(
     prefix: Type.String({ maxLength: 10_000 }),
     kind: Type.Optional(Repeated(40)),
     limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,2}$' })),
+  },
+  { additionalProperties: false },
+);
+
+const OpenBody = Type.Object(
+  {
+    q: Type.String({ maxLength: 10_000, description: 'The query the result was found with (may be empty)' }),
+    type: Type.String({ maxLength: 40 }),
+    id: Type.String({ minLength: 1, maxLength: 400 }),
   },
   { additionalProperties: false },
 );
@@ -77,7 +87,61 @@ export async function searchRoutes(app: TypedApp, { services }: { services: Serv
         pageToken: query.pageToken,
         maxResults: query.maxResults === undefined ? undefined : Number(query.maxResults),
         visible: await visibility(request),
+        usageTeamKeys: usageTeamKeys(request.principal!),
       });
+    },
+  );
+
+  app.post(
+    '/search/opens',
+    {
+      config: access(SIGNED_IN),
+      schema: {
+        tags,
+        summary: 'Records that the caller opened a search result, so their teams see it higher for that query',
+        description:
+          "Called when a result is opened. Filed under each of the caller's teams (or the caller alone when in none); " +
+          'nothing is recorded for a caller who opted out (`recorded: false`). The query text is wiped after the ' +
+          "retention period; the open still counts for the result's popularity until it is deleted too. A result " +
+          'the caller may not read is a 404.',
+        body: OpenBody,
+        response: { 200: Type.Object({ recorded: Type.Boolean() }) },
+      },
+    },
+    async (request) => {
+      const body = request.body as Static<typeof OpenBody>;
+      return services.searchUsage.recordOpen(request.principal!, body, await visibility(request));
+    },
+  );
+
+  app.get(
+    '/search/usage-preference',
+    {
+      config: access(SIGNED_IN),
+      schema: {
+        tags,
+        summary: "Whether the caller's opens of search results are recorded",
+        response: { 200: UsagePreferenceJson },
+      },
+    },
+    async (request) => services.searchUsage.preference(request.principal!.id),
+  );
+
+  app.put(
+    '/search/usage-preference',
+    {
+      config: access(SIGNED_IN),
+      schema: {
+        tags,
+        summary: "Turns the recording of the caller's opens of search results on or off",
+        description: 'Turning it off also deletes every open recorded of the caller so far.',
+        body: UsagePreferenceJson,
+        response: { 200: UsagePreferenceJson },
+      },
+    },
+    async (request) => {
+      const body = request.body as Static<typeof UsagePreferenceJson>;
+      return services.searchUsage.setPreference(request.principal!.id, body.recordOpens);
     },
   );
 

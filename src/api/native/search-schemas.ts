@@ -69,3 +69,12 @@ export const ParamSuggestionsJson = Type.Object({
 export const SimilarModelsJson = Type.Object({
   models: Type.Array(Type.Object({ name: Type.String(), score: Type.Number(), reasons: Type.Array(Type.String()) })),
 });
+
+export const UsagePreferenceJson = Type.Object(
+  {
+    recordOpens: Type.Boolean({
+      description: 'false: opens of results are not recorded (and those recorded are gone)',
+    }),
+  },
+  { additionalProperties: false },
+);

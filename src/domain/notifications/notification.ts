@@ -14,6 +14,8 @@ export const NOTIFICATION_KINDS = [
   'needs_revalidation',
   /** Someone mentioned the recipient in a comment on something the recipient may read. */
   'mentioned',
+  /** New results match a saved search the recipient subscribed to. */
+  'saved_search_matched',
 ] as const;
 
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];

@@ -95,3 +95,24 @@ export interface ParamSuggestions {
 export interface SimilarModels {
   models: { name: string; score: number; reasons: string[] }[];
 }
+
+/** Whether the caller's opens of search results are recorded (`/api/v1/search/usage-preference`). */
+export interface SearchUsagePreference {
+  recordOpens: boolean;
+}
+
+/** The answer to recording an open: false when the caller opted out and nothing was kept. */
+export interface RecordedOpen {
+  recorded: boolean;
+}
+
+/** A search kept under a name (`/api/v1/saved-searches`); `path` is the UI link that opens it. */
+export interface SavedSearch {
+  id: string;
+  name: string;
+  q: string;
+  types: SearchEntityType[];
+  facets: string[];
+  createdAt: number;
+  path: string;
+}

@@ -15,6 +15,7 @@ import { decodePageToken, encodePageToken } from '../../domain/search/page-token
 import { COMPLETION_FACETS, type CompletionFacet } from '../../domain/search/search-document.js';
 import { normalizeWords, queryTerms } from '../../domain/search/search-text.js';
 import { allowedTypos, prefixEditDistance, trigramsOf } from '../../domain/search/typo-distance.js';
+import { usageBoosts } from '../../domain/search/usage-boost.js';
 import type { Completion, SearchHit, SearchResults } from '../../sdk/wire/search-shapes.js';
 import {
   completionCounts,
@@ -24,6 +25,7 @@ import {
   rankedDocuments,
   similarValues,
 } from '../../store/search/discovery-query.js';
+import { usageCounts } from '../../store/search/search-usage-repository.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { SearchIndexer } from './search-indexer.js';
 
@@ -37,6 +39,8 @@ export interface SearchInput {
   pageToken?: string;
   maxResults?: number;
   visible: DiscoveryVisibility;
+  /** The caller's teams (`usageTeamKeys`): what they opened after searching ranks higher for them. */
+  usageTeamKeys?: readonly string[];
 }
 
 export interface CompletionInput {
@@ -110,11 +114,17 @@ export class DiscoveryService {
     const offset = decodePageToken(input.pageToken);
     const criteria = { terms, types, filters, visible: input.visible };
     const db = this.deps.store.db;
+    const nameKey = terms.join(' ');
+    // Usage reorders what words found; a listing by recency (no words) stays a listing by recency.
+    const usage =
+      terms.length > 0 && input.usageTeamKeys && input.usageTeamKeys.length > 0
+        ? usageBoosts(await usageCounts(db, input.usageTeamKeys, nameKey, input.visible))
+        : undefined;
     const [rows, summary] = await Promise.all([
       rankedDocuments(
         db,
         criteria,
-        { ...DISCOVERY_RANKING, now: this.deps.now(), nameKey: terms.join(' ') },
+        { ...DISCOVERY_RANKING, now: this.deps.now(), nameKey, ...(usage ? { usage } : {}) },
         { offset, limit: limit + 1 },
       ),
       facetSummary(db, criteria, TERM_FACETS, NUMERIC_FACETS_LISTED),

@@ -30,6 +30,8 @@ const KEY_OF = {
   comments: 'comment_id',
   milestones: 'milestone_id',
   owners: 'owner_key',
+  search_usage_preferences: 'principal_id',
+  saved_searches: 'saved_search_id',
 } as const satisfies { [T in keyof Database]?: keyof Database[T] & string };
 
 export type KeyedTable = keyof typeof KEY_OF;

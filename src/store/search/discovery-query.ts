@@ -1,6 +1,8 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { ReadableSet } from '../../domain/access/readable-set.js';
-import type { DiscoveryFilter, DiscoveryType } from '../../domain/search/discovery-filters.js';
+import type { DiscoveryFilter, DiscoveryType, TermFacet } from '../../domain/search/discovery-filters.js';
+import { type FacetCountScope, facetCountScopes, filterGroups } from '../../domain/search/facet-groups.js';
+import type { UsageBoosts } from '../../domain/search/usage-boost.js';
 import { dialectOf } from '../dialect/dialect-of.js';
 import type { Executor } from '../store.js';
 import { visibilityCondition } from './visibility-condition.js';
@@ -98,13 +100,21 @@ function filterCondition(filter: DiscoveryFilter, visible: DiscoveryVisibility):
   }
 }
 
-/** FROM and WHERE of the documents a search matches; `withTypes` false leaves the type filter out (type counts). */
-function matched(db: Executor, criteria: DiscoveryCriteria, withTypes = true) {
+/**
+ * FROM and WHERE of the documents a search matches: every group of filters (see facet-groups.ts) required, the
+ * filters within one group alternatives. `withTypes` false leaves the type filter out (type counts); `without` leaves
+ * one group out (that facet's own counts).
+ */
+function matched(db: Executor, criteria: DiscoveryCriteria, withTypes = true, without?: string) {
   const text = criteria.terms.length === 0 ? undefined : dialectOf(db).fullText.match(criteria.terms);
   const conditions: RawBuilder<unknown>[] = [visibleDocuments(criteria.visible)];
   if (text) conditions.push(text.where);
   if (withTypes && criteria.types.length > 0) conditions.push(sql`d.entity_type in (${sql.join(criteria.types)})`);
-  for (const filter of criteria.filters) conditions.push(filterCondition(filter, criteria.visible));
+  for (const group of filterGroups(criteria.filters)) {
+    if (group.key === without) continue;
+    const alternatives = group.filters.map((filter) => sql`(${filterCondition(filter, criteria.visible)})`);
+    conditions.push(sql`(${sql.join(alternatives, sql` or `)})`);
+  }
   return {
     from: sql`search_documents d ${text?.from ?? sql``}`,
     where: sql.join(conditions, sql` and `),
@@ -115,11 +125,31 @@ function matched(db: Executor, criteria: DiscoveryCriteria, withTypes = true) {
 /** A number parameter PostgreSQL must not take for an integer from the column beside it. */
 const real = (value: number) => sql`cast(${value} as double precision)`;
 
+/**
+ * The factor usage multiplies relevance by (usageFactor in domain/search/usage-boost.ts): 1, plus the document's own
+ * boost, plus the largest boost among its tags.
+ */
+function usageFactorSql(usage: UsageBoosts | undefined): RawBuilder<unknown> {
+  if (!usage || (usage.documents.size === 0 && usage.tags.size === 0)) return sql`1.0`;
+  const parts: RawBuilder<unknown>[] = [sql`1.0`];
+  if (usage.documents.size > 0) {
+    const cases = [...usage.documents].map(([docId, boost]) => sql`when ${docId} then ${real(boost)}`);
+    parts.push(sql`(case d.doc_id ${sql.join(cases, sql` `)} else 0.0 end)`);
+  }
+  if (usage.tags.size > 0) {
+    const cases = [...usage.tags].map(([tag, boost]) => sql`when ${tag} then ${real(boost)}`);
+    parts.push(sql`coalesce((select max(case ut.value ${sql.join(cases, sql` `)} else 0.0 end)
+      from search_facets ut where ut.doc_id = d.doc_id and ut.facet = 'tag'
+      and ut.value in (${sql.join([...usage.tags.keys()])})), 0.0)`);
+  }
+  return sql`(${sql.join(parts, sql` + `)})`;
+}
+
 /** One page of matching documents, best first (newest first when the query has no words). */
 export async function rankedDocuments(
   db: Executor,
   criteria: DiscoveryCriteria,
-  ranking: RankingWeights & { now: number; nameKey: string },
+  ranking: RankingWeights & { now: number; nameKey: string; usage?: UsageBoosts },
   page: { offset: number; limit: number },
 ): Promise<DocumentRow[]> {
   const { from, where, relevance } = matched(db, criteria);
@@ -128,7 +158,7 @@ export async function rankedDocuments(
     criteria.terms.length === 0
       ? sql`0.0`
       : sql`(${relevance} * (1.0 + ${real(ranking.production)} * d.production)
-          * (1.0 + ${real(ranking.recency)} * ${recency})
+          * (1.0 + ${real(ranking.recency)} * ${recency}) * ${usageFactorSql(ranking.usage)}
           + case when d.name_key = ${ranking.nameKey} then ${real(ranking.exactName)} else 0.0 end)`;
   const { rows } = await sql<DocumentRow>`
     select d.entity_type, d.entity_id, d.name, d.stage, d.summary, d.created_time, d.updated_time, ${score} as score
@@ -147,35 +177,66 @@ export interface FacetSummary {
   times: { createdMin: number | null; createdMax: number | null; updatedMin: number | null; updatedMax: number | null };
 }
 
+/** Tag values (`key=value`) of any of these keys. */
+function ofTagKeys(keys: readonly string[]): RawBuilder<unknown> {
+  const prefixes = keys.map((key) => sql`substr(f.value, 1, ${sql.lit(key.length + 1)}) = ${`${key}=`}`);
+  return sql`(f.facet = 'tag' and (${sql.join(prefixes, sql` or `)}))`;
+}
+
+/** Which facet values one count scope counts. */
+function scopeFacets(scope: FacetCountScope): RawBuilder<unknown> {
+  const facets = sql`f.facet in (${sql.join(scope.facets)})`;
+  if (scope.tagKeys) return sql`${facets} and ${ofTagKeys(scope.tagKeys)}`;
+  if (scope.exceptTagKeys) return sql`${facets} and not ${ofTagKeys(scope.exceptTagKeys)}`;
+  return facets;
+}
+
 /**
  * Counts over every document the search matches (not just the page): per type (ignoring the type filter, so the
- * other groups show), per term facet value, and the spread of numeric values and times. One statement: the matching
- * documents are found once (a materialized CTE) and every count reads them, where separate queries would run the
- * full-text match once per count.
+ * other groups show), per term facet value (a facet chosen from counted without its own selection: disjunctive
+ * facets), and the spread of numeric values and times. One statement: the matching documents are found once per
+ * count scope (a materialized CTE) and every count reads them, where separate queries would run the full-text match
+ * once per count.
  */
 export async function facetSummary(
   db: Executor,
   criteria: DiscoveryCriteria,
-  termFacets: readonly string[],
+  termFacets: readonly TermFacet[],
   maxNumericKeys: number,
 ): Promise<FacetSummary> {
   const anyType = matched(db, criteria, false);
   const ofType = criteria.types.length === 0 ? sql`1 = 1` : sql`m.entity_type in (${sql.join(criteria.types)})`;
   const none = sql`cast(null as double precision)`;
   const noText = sql`cast(null as text)`;
+  const scopes = facetCountScopes(criteria.filters, termFacets);
+  // The scope over every filter reads `m`; each scope leaving a facet's own selection out has a CTE of its own.
+  const scopeCtes = scopes.flatMap((scope, i) => {
+    if (scope.without === undefined) return [];
+    const without = matched(db, criteria, false, scope.without);
+    return [
+      sql`, ${sql.ref(`m${i}`)} as materialized (
+        select d.doc_id, d.entity_type from ${without.from} where ${without.where}
+      )`,
+    ];
+  });
+  const termCounts = scopes.map((scope, i) => {
+    const source = scope.without === undefined ? sql`m` : sql`${sql.ref(`m${i}`)} m`;
+    return sql`
+      select 'term', f.facet, f.value, count(*), ${none}, ${none}, ${none}, ${none}
+      from search_facets f join ${source} on m.doc_id = f.doc_id
+      where ${ofType} and ${scopeFacets(scope)} and ${readableFacetValue('f', criteria.visible)}
+      group by f.facet, f.value
+      union all`;
+  });
   const { rows } = await sql<SummaryRow>`
     with m as materialized (
       select d.doc_id, d.entity_type, d.created_time, d.updated_time from ${anyType.from} where ${anyType.where}
-    )
+    ) ${sql.join(scopeCtes, sql``)}
     select 'type' as part, m.entity_type as a, ${noText} as b, count(*) as n,
       ${none} as x, ${none} as y, ${none} as z, ${none} as w
     from m group by m.entity_type
     union all
-    select 'term', f.facet, f.value, count(*), ${none}, ${none}, ${none}, ${none}
-    from search_facets f join m on m.doc_id = f.doc_id
-    where ${ofType} and f.facet in (${sql.join(termFacets)}) and ${readableFacetValue('f', criteria.visible)}
-    group by f.facet, f.value
-    union all
+    ${sql.join(termCounts, sql``)}
     select * from (
       select 'number' as part, mm.key as a, ${noText} as b, count(*) as n, cast(min(mm.value) as double precision) as x,
         cast(max(mm.value) as double precision) as y, ${none} as z, ${none} as w

@@ -1,5 +1,5 @@
 import { request } from './client.js';
-import type { Completion, SearchResults } from './types.js';
+import type { Completion, SavedSearch, SearchEntityType, SearchResults, SearchUsagePreference } from './types.js';
 
 /** What the search page asks for: the words, the entity types and facets chosen, and the page. */
 export interface SearchRequest {
@@ -27,9 +27,21 @@ export const searchApi = {
       undefined,
       signal,
     ),
+  /** Tells the server a result was opened after this query (nothing is kept for someone who opted out). */
+  recordOpen: (q: string, hit: { type: SearchEntityType; id: string }) =>
+    request<{ recorded: boolean }>('POST', '/search/opens', { q, type: hit.type, id: hit.id }),
+  saveSearch: (name: string, { q, types, facets }: SearchRequest) =>
+    request<{ savedSearch: SavedSearch }>('POST', '/saved-searches', { name, q, types, facets }),
+  savedSearch: (id: string, signal?: AbortSignal) =>
+    request<{ savedSearch: SavedSearch }>('GET', `/saved-searches/${encodeURIComponent(id)}`, undefined, signal),
+  usagePreference: () => request<SearchUsagePreference>('GET', '/search/usage-preference'),
+  setUsagePreference: (recordOpens: boolean) =>
+    request<SearchUsagePreference>('PUT', '/search/usage-preference', { recordOpens }),
 };
 
 export const searchKeys = {
   search: (query: SearchRequest) => ['search', query] as const,
+  usagePreference: ['search', 'usage-preference'] as const,
+  savedSearch: (id: string) => ['search', 'saved', id] as const,
   complete: (prefix: string) => ['search', 'complete', prefix] as const,
 };

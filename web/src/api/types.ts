@@ -84,9 +84,11 @@ export type {
 } from '../../../src/sdk/wire/dashboard-shapes.js';
 export type {
   Completion,
+  SavedSearch,
   SearchEntityType,
   SearchFacetValue,
   SearchHighlightSegment,
   SearchHit,
   SearchResults,
+  SearchUsagePreference,
 } from '../../../src/sdk/wire/search-shapes.js';

@@ -56,6 +56,7 @@ import type {
   WebhookDeletedState,
   WebhookState,
 } from './recorded-states.js';
+import type { SavedSearchState, SavedSearchSubscriptionState, SearchPreferenceState } from './search-states.js';
 
 /**
  * What one action records: the entity kinds it is filed under and the state it holds. `State` exists only as a type.
@@ -207,6 +208,12 @@ export const AUDIT_EVENTS = {
   'milestone.delete': records<DeletedState>()('milestone'),
   'owner.set': records<OwnerState>()('owner'),
   'owner.clear': records<DeletedState>()('owner'),
+
+  'search_preference.set': records<SearchPreferenceState>()('search_preference'),
+  'saved_search.create': records<SavedSearchState>()('saved_search'),
+  'saved_search.delete': records<DeletedState>()('saved_search'),
+  'saved_search.subscribe': records<SavedSearchSubscriptionState>()('saved_search_subscription'),
+  'saved_search.unsubscribe': records<DeletedState>()('saved_search_subscription'),
 } as const;
 
 type Catalog = typeof AUDIT_EVENTS;

@@ -15,6 +15,7 @@ import { verifyModelVersions } from './model-version-verifier.js';
 import { verifyRecordedRows } from './recorded-rows.js';
 import { revalidationFlagKind } from './revalidation-kind.js';
 import { verifyRuns } from './run-verifier.js';
+import { verifySearchSettings } from './search-kinds.js';
 import { verifyWebhooks } from './webhook-kinds.js';
 
 /**
@@ -65,6 +66,7 @@ export async function verifyAuditTrail(
   const approvals = await verifyApprovals(db, problems);
   const revalidations = await verifyRecordedRows(db, problems, revalidationFlagKind);
   const collaboration = await verifyCollaboration(db, problems);
+  const searchSettings = await verifySearchSettings(db, problems);
   return {
     events: log.events,
     checkpoints: log.checkpoints,
@@ -78,7 +80,8 @@ export async function verifyAuditTrail(
       access +
       approvals +
       revalidations +
-      collaboration,
+      collaboration +
+      searchSettings,
     lineage,
     governance,
     problems: problems.sorted(),

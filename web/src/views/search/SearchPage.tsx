@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
-import { searchApi, searchKeys } from '../../api/search-client.js';
+import { type SearchRequest, searchApi, searchKeys } from '../../api/search-client.js';
 import type { SearchEntityType, SearchFacetValue, SearchHit, SearchResults } from '../../api/types.js';
 import { SearchBox } from '../../components/SearchBox.js';
 import { Empty, ErrorMessage, Loading } from '../../components/states.js';
@@ -81,9 +81,13 @@ export function SearchPage() {
         <div className="registry-layout">
           <FacetSidebar results={results.data} types={current.types} facets={current.facets} go={go} />
           <section data-testid="search-results" aria-busy={results.loading}>
-            <p className="muted" data-testid="search-total">
-              {results.data.total} result{results.data.total === 1 ? '' : 's'}
-            </p>
+            <div className="search-results-header">
+              <p className="muted" data-testid="search-total">
+                {results.data.total} result{results.data.total === 1 ? '' : 's'}
+              </p>
+              <SaveSearch current={current} />
+              <UsageToggle />
+            </div>
             {results.data.groups.length === 0 ? (
               <Empty title="Nothing matches">Try fewer words or facets.</Empty>
             ) : (
@@ -92,7 +96,7 @@ export function SearchPage() {
                   <h2>{TYPE_TITLES[group.type]}</h2>
                   <ul className="search-hits">
                     {group.hits.map((hit) => (
-                      <HitRow key={`${hit.type}:${hit.id}`} hit={hit} />
+                      <HitRow key={`${hit.type}:${hit.id}`} hit={hit} query={current.q} />
                     ))}
                   </ul>
                 </section>
@@ -126,15 +130,106 @@ export function SearchPage() {
   );
 }
 
-function HitRow({ hit }: { hit: SearchHit }) {
+/** Saves the search on screen under a name, and shows the link that opens it for anyone. */
+function SaveSearch({ current }: { current: SearchRequest }) {
+  const [name, setName] = useState('');
+  const [saved, setSaved] = useState<{ name: string; path: string }>();
+  const [failure, setFailure] = useState<unknown>();
+  const save = async () => {
+    setFailure(undefined);
+    try {
+      const { savedSearch } = await searchApi.saveSearch(name, { ...current, pageToken: undefined });
+      setSaved({ name: savedSearch.name, path: savedSearch.path });
+      setName('');
+    } catch (error) {
+      setFailure(error);
+    }
+  };
+  return (
+    <form
+      className="search-save small"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void save();
+      }}
+    >
+      <input
+        aria-label="Name of the saved search"
+        placeholder="Name this search"
+        value={name}
+        maxLength={200}
+        onChange={(event) => setName(event.target.value)}
+      />{' '}
+      <button type="submit" disabled={name.trim() === ''}>
+        Save search
+      </button>
+      {saved && (
+        <span>
+          {' '}
+          Saved “{saved.name}”:{' '}
+          <Link to={saved.path} data-testid="saved-search-link">
+            {window.location.origin}
+            {saved.path}
+          </Link>
+        </span>
+      )}
+      {failure instanceof Error && <span className="error"> {failure.message}</span>}
+    </form>
+  );
+}
+
+/**
+ * Whether what the user opens is recorded, to rank it higher for their teams next time. Off also forgets what was
+ * recorded of them.
+ */
+function UsageToggle() {
+  const preference = useApiQuery(searchKeys.usagePreference, () => searchApi.usagePreference());
+  // The box follows the click at once; the server's answer then confirms it (or a failure puts it back).
+  const [chosen, setChosen] = useState<boolean>();
+  const [failure, setFailure] = useState<unknown>();
+  if (!preference.data) return null;
+  const change = async (recordOpens: boolean) => {
+    setChosen(recordOpens);
+    setFailure(undefined);
+    try {
+      await searchApi.setUsagePreference(recordOpens);
+      preference.reload();
+    } catch (error) {
+      setChosen(undefined);
+      setFailure(error);
+    }
+  };
+  return (
+    <label className="muted small" title="What you open ranks higher for your teams; off forgets what was recorded">
+      <input
+        type="checkbox"
+        data-testid="search-learn"
+        checked={chosen ?? preference.data.recordOpens}
+        onChange={(event) => void change(event.target.checked)}
+      />{' '}
+      Learn from what I open
+      {failure !== undefined && <span className="error"> (not saved)</span>}
+    </label>
+  );
+}
+
+function HitRow({ hit, query }: { hit: SearchHit; query: string }) {
   const path = hitPath(hit);
+  // Usage is a hint for ranking: a failure to record it must not stand between the user and the result.
+  const recordOpen = () => void searchApi.recordOpen(query, hit).catch(() => {});
   const name = hit.highlights.find((h) => h.field === 'name');
   const others = hit.highlights.filter((h) => h.field !== 'name');
   const title = name ? <Highlighted segments={name.segments} /> : hit.name;
   return (
     <li className="search-hit" data-hit={`${hit.type}:${hit.id}`}>
       <div>
-        {path ? <Link to={path}>{title}</Link> : <strong>{title}</strong>}
+        {path ? (
+          <Link to={path} onClick={recordOpen}>
+            {title}
+          </Link>
+        ) : (
+          <strong>{title}</strong>
+        )}
         {hit.stage && hit.stage !== 'None' && (
           <span className={`badge stage-${hit.stage.toLowerCase()}`}>{hit.stage}</span>
         )}
