@@ -2,6 +2,7 @@ import { type FetchFunction, HttpClient } from './http-client.js';
 import { DEFAULT_RETRY, type RetryOptions } from './retry-policy.js';
 import { apiPath, withQuery } from './url-path.js';
 import type {
+  CompatibilityByTargetJson,
   CompatibilityJson,
   DeclaredDependenciesJson,
   DependentsJson,
@@ -64,6 +65,14 @@ export class DependencyClient {
   async check(model: string, version: number, target: string): Promise<CompatibilityJson> {
     const path = withQuery(apiPath`/registered-models/${model}/versions/${version}/compatibility`, { target });
     return (await this.http.request<{ compatibility: CompatibilityJson }>('GET', path)).compatibility;
+  }
+
+  /** The version checked against every target that has an environment. */
+  async checkAllTargets(model: string, version: number): Promise<CompatibilityByTargetJson> {
+    return this.http.request<CompatibilityByTargetJson>(
+      'GET',
+      apiPath`/registered-models/${model}/versions/${version}/compatibility/all-targets`,
+    );
   }
 
   async setTargetEnvironment(

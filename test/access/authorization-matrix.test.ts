@@ -272,6 +272,7 @@ const spec: Record<string, Required> = {
   [`GET ${V}/registered-models/:name/versions/:version/dependencies`]: 'reader',
   [`PUT ${V}/registered-models/:name/versions/:version/dependencies`]: 'editor',
   [`GET ${V}/registered-models/:name/versions/:version/compatibility`]: 'reader',
+  [`GET ${V}/registered-models/:name/versions/:version/compatibility/all-targets`]: 'reader',
   [`PUT ${V}/deployment-targets/:target/environment`]: 'admin',
   [`GET ${V}/deployment-targets/:target/environment`]: 'signedIn',
   [`GET ${V}/deployment-targets/:target/conflicts`]: 'signedIn',

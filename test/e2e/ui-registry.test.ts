@@ -59,6 +59,26 @@ describe('the model registry in the web UI in Chromium', () => {
       reason: 'beat the rules engine',
     });
     await ok(api, 'PUT', '/api/v1/registered-models/fraud-detector/aliases/champion', { version: 1 });
+    // What version 1 needs, and two targets: one that runs it, one whose numpy is too old.
+    await ok(api, 'PUT', '/api/v1/registered-models/fraud-detector/versions/1/dependencies', {
+      dependencies: [
+        { kind: 'pypi', name: 'numpy', specifier: '>=2.0' },
+        { kind: 'pypi', name: 'scikit-learn', specifier: '~=1.4' },
+        { kind: 'pypi', name: 'pywin32', specifier: '>=300', marker: 'sys_platform == "win32"' },
+      ],
+    });
+    for (const [target, numpy] of [
+      ['serving-eu', '1.26.4'],
+      ['batch-scoring', '2.1.0'],
+    ]) {
+      await ok(api, 'POST', '/api/v1/lineage/deployment-targets', { name: target });
+      await ok(api, 'PUT', `/api/v1/deployment-targets/${target}/environment`, {
+        file: 'requirements.txt',
+        content: `numpy==${numpy}\nscikit-learn==1.4.2\n`,
+        os: 'Linux',
+        runtime: 'CPython 3.11.9',
+      });
+    }
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
     page.setDefaultTimeout(10_000);
@@ -150,6 +170,15 @@ describe('the model registry in the web UI in Chromium', () => {
     expect(await file.textContent()).toContain(sha256(MODEL_BYTES));
     expect(await page.locator('[data-check="demographic_parity"]').textContent()).toContain('passed');
     expect(await page.locator('[data-metric="recall"] [data-slice="age>65"]').textContent()).toBe('0.82');
+    // Dependencies, and where the version runs: pywin32 is for Windows only, so it is not asked of either target.
+    await page.locator('[data-dependency="scikit-learn"]').waitFor();
+    const verdict = (target: string) =>
+      page.locator(`[data-target="${target}"] [data-testid="target-verdict"]`).textContent();
+    expect(await verdict('serving-eu')).toBe('incompatible');
+    expect(await verdict('batch-scoring')).toBe('compatible');
+    expect(await page.locator('[data-target="serving-eu"] [data-violation]').allTextContents()).toEqual([
+      'numpy >=2.0: 1.26.4 is outside >=2.0',
+    ]);
     const history = page.getByTestId('version-history');
     await history.getByText('beat the rules engine').waitFor();
     expect(await history.textContent()).toMatch(/None → Production/);

@@ -45,6 +45,15 @@ export interface CompatibilityJson {
   conflicts: DeclaredDependenciesJson['conflicts'];
 }
 
+/** A version checked against every target that has an environment (at most 50, by name). */
+export interface CompatibilityByTargetJson {
+  model: string;
+  version: number;
+  targets: Pick<CompatibilityJson, 'target' | 'compatible' | 'violations' | 'unchecked'>[];
+  /** More targets have an environment than were checked. */
+  truncated: boolean;
+}
+
 export interface TargetEnvironmentJson {
   target: string;
   version: number | null;

@@ -59,6 +59,8 @@ interface StoredDocument {
   allowPrereleases: boolean;
 }
 
+/** Targets a version is checked against at once; more are checked one at a time. */
+const MAX_CHECKED_TARGETS = 50;
 const RESOLVE_LIMITS = { maxSteps: 200_000, deadlineMs: 2_000 };
 
 /**
@@ -272,6 +274,27 @@ export class DependencyService {
     }
     const result = checkCompatibility(view.dependencies, providedEnvironment(env.environment));
     return { model: view.model, version: view.version, target: env.target, conflicts: view.conflicts, ...result };
+  }
+
+  /**
+   * Model version × every target with an environment (the first MAX_CHECKED_TARGETS by name): what the version page
+   * shows, so a reader sees at once where the version can run and why not elsewhere.
+   */
+  async checkAllTargets(modelName: string, versionText: string | number) {
+    const view = await this.getDeclared(modelName, versionText);
+    const targets = await entities.listTargetsWithEnvironment(this.deps.store.db, MAX_CHECKED_TARGETS + 1);
+    const results = [];
+    for (const { name } of targets.slice(0, MAX_CHECKED_TARGETS)) {
+      const env = await this.getTargetEnvironment(name);
+      if (env.environment === null) continue;
+      results.push({ target: name, ...checkCompatibility(view.dependencies, providedEnvironment(env.environment)) });
+    }
+    return {
+      model: view.model,
+      version: view.version,
+      targets: results,
+      truncated: targets.length > MAX_CHECKED_TARGETS,
+    };
   }
 
   /**

@@ -1,6 +1,8 @@
 import { request } from './client.js';
 import type {
   CheckResult,
+  CompatibilityByTargetJson,
+  DeclaredDependenciesJson,
   Evaluation,
   ModelCard,
   ModelVersion,
@@ -40,6 +42,20 @@ export const registryApi = {
     request<{ evaluations: Evaluation[] }>('GET', `${versionPath(name, version)}/evaluations`, undefined, signal),
   checks: (name: string, version: number, signal?: AbortSignal) =>
     request<{ checks: CheckResult[] }>('GET', `${versionPath(name, version)}/checks`, undefined, signal),
+  dependencies: (name: string, version: number, signal?: AbortSignal) =>
+    request<{ dependencies: DeclaredDependenciesJson }>(
+      'GET',
+      `${versionPath(name, version)}/dependencies`,
+      undefined,
+      signal,
+    ),
+  compatibility: (name: string, version: number, signal?: AbortSignal) =>
+    request<CompatibilityByTargetJson>(
+      'GET',
+      `${versionPath(name, version)}/compatibility/all-targets`,
+      undefined,
+      signal,
+    ),
 };
 
 /** Cache keys of registry data: everything of a model sits under `['model', name]`. */
@@ -53,4 +69,6 @@ export const registryKeys = {
   manifest: (name: string, version: number) => ['model', name, 'version', version, 'manifest'] as const,
   evaluations: (name: string, version: number) => ['model', name, 'version', version, 'evaluations'] as const,
   checks: (name: string, version: number) => ['model', name, 'version', version, 'checks'] as const,
+  dependencies: (name: string, version: number) => ['model', name, 'version', version, 'dependencies'] as const,
+  compatibility: (name: string, version: number) => ['model', name, 'version', version, 'compatibility'] as const,
 };

@@ -15,6 +15,10 @@ export type {
   TokenInfo,
   TokenScope,
 } from '../../../src/sdk/wire/access-shapes.js';
+export type {
+  CompatibilityByTargetJson,
+  DeclaredDependenciesJson,
+} from '../../../src/sdk/wire/dependency-shapes.js';
 export type { WireNumber } from '../../../src/sdk/wire/non-finite.js';
 export type {
   ArtifactFile,

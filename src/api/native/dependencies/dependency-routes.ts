@@ -124,6 +124,19 @@ export async function dependencyRoutes(app: TypedApp, { services }: { services: 
     }),
   );
 
+  app.get(
+    '/registered-models/:name/versions/:version/compatibility/all-targets',
+    {
+      config: access(needs('read', modelAt('params', 'name'))),
+      schema: {
+        tags,
+        summary: 'The version checked against every deployment target that has an environment (at most 50, by name)',
+        params: VersionParams,
+      },
+    },
+    async (request) => dependencies.checkAllTargets(request.params.name, request.params.version),
+  );
+
   app.put(
     '/deployment-targets/:target/environment',
     {

@@ -88,6 +88,17 @@ export async function findTargetByName(db: Executor, name: string): Promise<Line
   return db.selectFrom('lineage_deployment_targets').selectAll().where('name', '=', name).executeTakeFirst();
 }
 
+/** Targets with an environment set, by name: what a version can be checked against. At most `limit`. */
+export async function listTargetsWithEnvironment(db: Executor, limit: number): Promise<{ name: string }[]> {
+  return db
+    .selectFrom('lineage_deployment_targets')
+    .select('name')
+    .where('environment_id', 'is not', null)
+    .orderBy('name')
+    .limit(limit)
+    .execute();
+}
+
 export async function insertTarget(db: Executor, row: LineageDeploymentTargetsTable): Promise<void> {
   await db.insertInto('lineage_deployment_targets').values(row).execute();
 }

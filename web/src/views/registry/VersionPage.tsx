@@ -14,6 +14,7 @@ import { lineagePath } from '../../lib/lineage/lineage-path.js';
 import { useApiQuery } from '../../lib/use-api-query.js';
 import { VersionPolicies } from '../governance/VersionPolicies.js';
 import { modelPath } from './registry-paths.js';
+import { VersionDependencies } from './VersionDependencies.js';
 
 /**
  * One model version and the evidence behind it: where it came from (source run, logged model), its files with their
@@ -188,6 +189,7 @@ function EvidenceSections({ version: v }: { version: ModelVersion }) {
           <LazyMarkdown source={v.releaseNotes} />
         </section>
       )}
+      <VersionDependencies name={v.name} version={v.version} />
       <section data-testid="version-manifest">
         <h2>Files</h2>
         {manifest.error ? (
