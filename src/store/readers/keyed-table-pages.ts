@@ -30,6 +30,7 @@ const KEY_OF = {
   comments: 'comment_id',
   milestones: 'milestone_id',
   owners: 'owner_key',
+  reports: 'report_id',
 } as const satisfies { [T in keyof Database]?: keyof Database[T] & string };
 
 export type KeyedTable = keyof typeof KEY_OF;

@@ -17,7 +17,7 @@ import type {
   TokenState,
 } from './access-states.js';
 import type { ProtectionRuleState, TransitionRequestState } from './approval-states.js';
-import type { CommentState, MilestoneState, OwnerState } from './collaboration-states.js';
+import type { CommentState, MilestoneState, OwnerState, ReportState } from './collaboration-states.js';
 import type { DeclaredDependenciesState } from './dependency-states.js';
 import type {
   CodeRefState,
@@ -207,6 +207,9 @@ export const AUDIT_EVENTS = {
   'milestone.delete': records<DeletedState>()('milestone'),
   'owner.set': records<OwnerState>()('owner'),
   'owner.clear': records<DeletedState>()('owner'),
+  'report.create': records<ReportState>()('report'),
+  'report.update': records<ReportState>()('report'),
+  'report.delete': records<DeletedState>()('report'),
 } as const;
 
 type Catalog = typeof AUDIT_EVENTS;
