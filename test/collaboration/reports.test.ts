@@ -68,8 +68,14 @@ describe.each(backends)('reports on $name', (backend) => {
         kind: 'runs',
         hiddenRuns: 0,
         runs: [
-          { runId: ids.run, runName: 'baseline', status: 'RUNNING', metrics: { val_auc: 0.8 } },
-          { runId: ids.run2, runName: 'tuned', status: 'RUNNING', metrics: { val_auc: 0.9 } },
+          {
+            runId: ids.run,
+            experimentId: ids.churn,
+            runName: 'baseline',
+            status: 'RUNNING',
+            metrics: { val_auc: 0.8 },
+          },
+          { runId: ids.run2, experimentId: ids.churn, runName: 'tuned', status: 'RUNNING', metrics: { val_auc: 0.9 } },
         ],
       },
       {
@@ -77,8 +83,8 @@ describe.each(backends)('reports on $name', (backend) => {
         metricKey: 'val_auc',
         hiddenRuns: 0,
         runs: [
-          { runId: ids.run, runName: 'baseline' },
-          { runId: ids.run2, runName: 'tuned' },
+          { runId: ids.run, experimentId: ids.churn, runName: 'baseline' },
+          { runId: ids.run2, experimentId: ids.churn, runName: 'tuned' },
         ],
       },
     ]);
@@ -172,9 +178,22 @@ describe.each(backends)('reports on $name', (backend) => {
       {
         kind: 'runs',
         hiddenRuns: 2,
-        runs: [{ runId: ids.run, runName: 'baseline', status: 'RUNNING', metrics: { val_auc: 0.85 } }],
+        runs: [
+          {
+            runId: ids.run,
+            experimentId: ids.churn,
+            runName: 'baseline',
+            status: 'RUNNING',
+            metrics: { val_auc: 0.85 },
+          },
+        ],
       },
-      { kind: 'chart', metricKey: 'val_auc', hiddenRuns: 1, runs: [{ runId: ids.run2, runName: 'tuned' }] },
+      {
+        kind: 'chart',
+        metricKey: 'val_auc',
+        hiddenRuns: 1,
+        runs: [{ runId: ids.run2, experimentId: ids.churn, runName: 'tuned' }],
+      },
     ]);
     const raw = JSON.stringify(reply.body);
     expect(raw).not.toContain(ids.labRun);

@@ -3,6 +3,7 @@ import { checkReport, pinnedRunIds, REPORT_LIMITS, type ReportRun, renderBlocks 
 
 const run = (runId: string): ReportRun => ({
   runId,
+  experimentId: '1',
   runName: `name-${runId}`,
   status: 'FINISHED',
   metrics: { auc: 1 },
@@ -66,7 +67,7 @@ describe('renderBlocks', () => {
     expect(rendered).toEqual([
       { kind: 'note', markdown: 'n' },
       { kind: 'runs', runs: [run('a'), run('b')], hiddenRuns: 1 },
-      { kind: 'chart', metricKey: 'auc', runs: [{ runId: 'b', runName: 'name-b' }], hiddenRuns: 1 },
+      { kind: 'chart', metricKey: 'auc', runs: [{ runId: 'b', experimentId: '1', runName: 'name-b' }], hiddenRuns: 1 },
     ]);
     expect(JSON.stringify(rendered)).not.toContain('secret');
   });

@@ -106,6 +106,8 @@ export function pinnedRunIds(blocks: readonly ReportBlock[]): string[] {
 /** A run as a report shows it, read when the report is opened. */
 export interface ReportRun {
   runId: string;
+  /** Where the run is now, for linking to it (a report may pin runs of several experiments). */
+  experimentId: string;
   runName: string;
   status: string;
   /** Latest value of each metric, by key. */
@@ -115,7 +117,7 @@ export interface ReportRun {
 export type RenderedBlock =
   | { kind: 'note'; markdown: string }
   | { kind: 'runs'; runs: ReportRun[]; hiddenRuns: number }
-  | { kind: 'chart'; metricKey: string; runs: { runId: string; runName: string }[]; hiddenRuns: number };
+  | { kind: 'chart'; metricKey: string; runs: Omit<ReportRun, 'status' | 'metrics'>[]; hiddenRuns: number };
 
 /**
  * A report's blocks filled in with the runs its reader may see. A run that is gone or that the reader may no longer
@@ -136,7 +138,7 @@ export function renderBlocks(
     return {
       kind: 'chart',
       metricKey: block.metricKey,
-      runs: shown.map((r) => ({ runId: r.runId, runName: r.runName })),
+      runs: shown.map((r) => ({ runId: r.runId, experimentId: r.experimentId, runName: r.runName })),
       hiddenRuns,
     };
   });

@@ -27,6 +27,8 @@ export interface ReportSummary {
 /** A pinned run as its reader sees it now; metrics are latest values by key (null for NaN). */
 export interface ReportRunView {
   runId: string;
+  /** The run's experiment now, to link to it. */
+  experimentId: string;
   runName: string;
   status: string;
   metrics: Record<string, number | null>;
@@ -36,7 +38,7 @@ export interface ReportRunView {
 export type ReportBlockView =
   | { kind: 'note'; markdown: string }
   | { kind: 'runs'; runs: ReportRunView[]; hiddenRuns: number }
-  | { kind: 'chart'; metricKey: string; runs: { runId: string; runName: string }[]; hiddenRuns: number };
+  | { kind: 'chart'; metricKey: string; runs: Omit<ReportRunView, 'status' | 'metrics'>[]; hiddenRuns: number };
 
 /**
  * A report opened, its blocks filled in for its reader. An editor saves the report back whole from this view, so runs

@@ -144,7 +144,13 @@ async function visibleRuns(
   const rows = await visibleRunRows(db, runIds, readable);
   const runs = new Map<string, ReportRun>();
   for (const row of rows.values()) {
-    runs.set(row.run_id, { runId: row.run_id, runName: row.run_name, status: row.status, metrics: {} });
+    runs.set(row.run_id, {
+      runId: row.run_id,
+      experimentId: row.experiment_id,
+      runName: row.run_name,
+      status: row.status,
+      metrics: {},
+    });
   }
   const metrics = (await latestMetricsOf(db, [...runs.keys()])).sort((a, b) => a.key.localeCompare(b.key));
   for (const m of metrics) {

@@ -41,6 +41,7 @@ const SummaryFields = {
 const SummaryJson = Type.Object(SummaryFields);
 const RunView = Type.Object({
   runId: Type.String(),
+  experimentId: Type.String(),
   runName: Type.String(),
   status: Type.String(),
   metrics: Type.Record(Type.String(), Type.Union([Type.Number(), Type.Null()])),
@@ -51,7 +52,7 @@ const BlockView = Type.Union([
   Type.Object({
     kind: Type.Literal('chart'),
     metricKey: Type.String(),
-    runs: Type.Array(Type.Object({ runId: Type.String(), runName: Type.String() })),
+    runs: Type.Array(Type.Object({ runId: Type.String(), experimentId: Type.String(), runName: Type.String() })),
     hiddenRuns: Type.Integer({ description: 'pinned runs the reader may not see, or that are gone' }),
   }),
 ]);
