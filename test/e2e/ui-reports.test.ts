@@ -108,6 +108,14 @@ describe.each(backends.slice(0, 1))('reports in the web UI on $name', (backend) 
         page.locator('section.report-block').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid'))),
       )
       .toEqual(['report-block-note', 'report-block-chart', 'report-block-runs']);
+    // A note added by mistake is removed again.
+    await page.getByTestId('report-note-input').fill('scratch');
+    await page.getByTestId('add-note').click();
+    const blocks = page.locator('section.report-block');
+    await expect.poll(() => blocks.count()).toBe(4);
+    await blocks.nth(3).getByRole('button', { name: 'Remove block' }).click();
+    await expect.poll(() => blocks.count()).toBe(3);
+    expect(await page.getByText('scratch').count()).toBe(0);
     expect(errors).toEqual([]);
     await ana.context.close();
 

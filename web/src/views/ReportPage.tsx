@@ -161,8 +161,11 @@ function ReportBlock({ block }: { block: ReportBlockView }) {
     }));
     return (
       <>
-        <h3>{block.metricKey}</h3>
-        {runs.length > 0 && <MetricChart metricKey={block.metricKey} runs={runs} options={CHART_OPTIONS} />}
+        {runs.length > 0 ? (
+          <MetricChart metricKey={block.metricKey} runs={runs} options={CHART_OPTIONS} />
+        ) : (
+          <h3>{block.metricKey}</h3>
+        )}
         <HiddenRuns count={block.hiddenRuns} />
       </>
     );
