@@ -26,6 +26,7 @@ import { artifactRoutes } from './native/artifact-routes.js';
 import { commentRoutes } from './native/collaboration/comment-routes.js';
 import { milestoneRoutes } from './native/collaboration/milestone-routes.js';
 import { ownerRoutes } from './native/collaboration/owner-routes.js';
+import { reportRoutes } from './native/collaboration/report-routes.js';
 import { dashboardRoutes } from './native/dashboard-routes.js';
 import { dependencyRoutes } from './native/dependencies/dependency-routes.js';
 import { encryptionRoutes } from './native/encryption-routes.js';
@@ -177,6 +178,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(commentRoutes, { services });
       await v1.register(milestoneRoutes, { services });
       await v1.register(ownerRoutes, { services });
+      await v1.register(reportRoutes, { services });
       v1.get('/openapi.json', { config: access(PUBLIC), schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api/v1' },

@@ -10,6 +10,7 @@ import type { SsoConfig } from './access/sso/sso-config.js';
 import { CommentService } from './collaboration/comment-service.js';
 import { MilestoneService } from './collaboration/milestone-service.js';
 import { OwnerService } from './collaboration/owner-service.js';
+import { ReportService } from './collaboration/report-service.js';
 import { DependencyService } from './dependencies/dependency-service.js';
 import type { EncryptionKeys } from './encryption/encryption-keys.js';
 import { EncryptionRotation } from './encryption/encryption-rotation.js';
@@ -101,6 +102,7 @@ export interface Services {
   comments: CommentService;
   /** Targets on experiments and registered models, with progress from the best run so far. */
   milestones: MilestoneService;
+  reports: ReportService;
   owners: OwnerService;
 }
 
@@ -237,6 +239,7 @@ export function createServices(options: {
     backlog: new BacklogService(deps),
     comments: new CommentService(deps, notifications, { policy: access.policy, authenticator: access.authenticator }),
     milestones: new MilestoneService(deps),
+    reports: new ReportService(deps),
     owners: new OwnerService(deps),
   };
 }

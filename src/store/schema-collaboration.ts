@@ -44,8 +44,22 @@ export interface OwnersTable {
   updated_time: number;
 }
 
+/** A report pinned on an experiment (migration 0045). */
+export interface ReportsTable {
+  report_id: string;
+  experiment_id: string;
+  title: string;
+  /** JSON array of blocks, in order: notes, runs and charts naming runs by id. */
+  blocks: string;
+  created_by: string;
+  created_time: number;
+  last_updated_by: string;
+  last_updated_time: number;
+}
+
 export interface CollaborationDatabase {
   comments: CommentsTable;
+  reports: ReportsTable;
   milestones: MilestonesTable;
   owners: OwnersTable;
 }

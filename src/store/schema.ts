@@ -270,4 +270,5 @@ export interface Database {
   comments: CollaborationDatabase['comments'];
   milestones: CollaborationDatabase['milestones'];
   owners: CollaborationDatabase['owners'];
+  reports: CollaborationDatabase['reports'];
 }

@@ -354,6 +354,12 @@ const spec: Record<string, Required> = {
   [`GET ${V}/registered-models/:name/milestones`]: 'reader',
   [`POST ${V}/registered-models/:name/milestones`]: 'editor',
   [`DELETE ${V}/registered-models/:name/milestones/:milestoneId`]: 'editor',
+  // Reports: opened by the experiment's readers, written by its editors.
+  [`GET ${V}/experiments/:experimentId/reports`]: 'reader',
+  [`POST ${V}/experiments/:experimentId/reports`]: 'editor',
+  [`GET ${V}/experiments/:experimentId/reports/:reportId`]: 'reader',
+  [`PUT ${V}/experiments/:experimentId/reports/:reportId`]: 'editor',
+  [`DELETE ${V}/experiments/:experimentId/reports/:reportId`]: 'editor',
   // Owners: readers see them, editors set them. The fixture has no dataset, so its owners answer 404 to anyone signed
   // in (test/collaboration/owners.test.ts checks the roles on a real one).
   [`GET ${V}/experiments/:experimentId/owners`]: 'reader',

@@ -26,6 +26,7 @@ import { InboxPage } from './views/InboxPage.js';
 import { LoggedModelPage } from './views/LoggedModelPage.js';
 import { MyTokensPage } from './views/MyTokensPage.js';
 import { NotFoundPage } from './views/NotFoundPage.js';
+import { ReportsPage } from './views/ReportsPage.js';
 import { ModelPage } from './views/registry/ModelPage.js';
 import { ModelsPage } from './views/registry/ModelsPage.js';
 import { VersionComparePage } from './views/registry/VersionComparePage.js';
@@ -45,6 +46,11 @@ const router = createBrowserRouter([
       { path: '/experiments/:experimentId', element: <ExperimentPage /> },
       { path: '/experiments/:experimentId/dashboard', element: <DashboardPage /> },
       { path: '/experiments/:experimentId/charts', element: <ExperimentChartsPage /> },
+      { path: '/experiments/:experimentId/reports', element: <ReportsPage /> },
+      {
+        path: '/experiments/:experimentId/reports/:reportId',
+        lazy: async () => ({ Component: (await import('./views/ReportPage.js')).ReportPage }),
+      },
       { path: '/teams/:team/dashboard', element: <TeamDashboardPage /> },
       // The run and comparison pages carry the charting code; loaded on first visit, they keep it out of the
       // bundle every page waits for before it can ask the server for anything.

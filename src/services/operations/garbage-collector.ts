@@ -3,6 +3,7 @@ import { LEGAL_HOLD_TAG } from '../../domain/retention/legal-hold.js';
 import type { ArtifactStore } from '../../store/artifacts/artifact-store.js';
 import { commentIdsAbout, deleteComment } from '../../store/repositories/collaboration/comment-repository.js';
 import { deleteOwners, findOwners } from '../../store/repositories/collaboration/owner-repository.js';
+import { deleteReport, reportsOf } from '../../store/repositories/collaboration/report-repository.js';
 import {
   type DeletedExperimentRow,
   type DeletedRunRow,
@@ -163,6 +164,7 @@ export class GarbageCollector {
       if (why !== undefined) return why;
       await deleteExperimentRows(db, experiment.experiment_id);
       await purgeOwners(db, audit, ownerKey('experiment', experiment.experiment_id));
+      await purgeReports(db, audit, experiment.experiment_id);
       audit({
         action: 'experiment.purge',
         entityKind: 'experiment',
@@ -270,6 +272,14 @@ async function purgeOwners(db: Executor, audit: WriteScope['audit'], key: string
   if (!(await findOwners(db, key))) return;
   await deleteOwners(db, key);
   audit({ action: 'owner.clear', entityKind: 'owner', entityId: key, state: { deleted: true } });
+}
+
+/** Reports go with the experiment they are pinned on, each recorded as deleted. */
+async function purgeReports(db: Executor, audit: WriteScope['audit'], experimentId: string) {
+  for (const report of await reportsOf(db, experimentId)) {
+    await deleteReport(db, report.report_id);
+    audit({ action: 'report.delete', entityKind: 'report', entityId: report.report_id, state: { deleted: true } });
+  }
 }
 
 /**

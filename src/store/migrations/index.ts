@@ -30,6 +30,7 @@ import * as longRunValues from './0038-long-run-values.js';
 import * as idempotencyKeys from './0039-idempotency-keys.js';
 import * as collaboration from './0042-collaboration.js';
 import * as owners from './0043-owners.js';
+import * as reports from './0045-reports.js';
 import * as searchUsage from './0047-search-usage.js';
 import * as savedSearches from './0048-saved-searches.js';
 
@@ -69,6 +70,7 @@ const ALL: Record<string, DialectMigration> = {
   '0039-idempotency-keys': idempotencyKeys,
   '0042-collaboration': collaboration,
   '0043-owners': owners,
+  '0045-reports': reports,
   '0047-search-usage': searchUsage,
   '0048-saved-searches': savedSearches,
 };

@@ -32,6 +32,7 @@ const KEY_OF = {
   owners: 'owner_key',
   search_usage_preferences: 'principal_id',
   saved_searches: 'saved_search_id',
+  reports: 'report_id',
 } as const satisfies { [T in keyof Database]?: keyof Database[T] & string };
 
 export type KeyedTable = keyof typeof KEY_OF;

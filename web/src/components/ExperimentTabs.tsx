@@ -1,6 +1,6 @@
 import { NavLink } from 'react-router-dom';
 
-/** The views of one experiment: its runs table, its runs' charts and its dashboard. */
+/** The views of one experiment: its runs table, its runs' charts, its dashboard and its reports. */
 export function ExperimentTabs({ experimentId }: { experimentId: string }) {
   const base = `/experiments/${encodeURIComponent(experimentId)}`;
   const tabClass = ({ isActive }: { isActive: boolean }) => (isActive ? 'active' : '');
@@ -14,6 +14,9 @@ export function ExperimentTabs({ experimentId }: { experimentId: string }) {
       </NavLink>
       <NavLink to={`${base}/dashboard`} role="tab" className={tabClass} data-testid="dashboard-tab">
         Dashboard
+      </NavLink>
+      <NavLink to={`${base}/reports`} role="tab" className={tabClass} data-testid="reports-tab">
+        Reports
       </NavLink>
     </div>
   );

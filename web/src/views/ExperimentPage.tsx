@@ -12,6 +12,7 @@ import { FirstRunHelp } from '../components/FirstRunHelp.js';
 import { GroupByControl } from '../components/GroupByControl.js';
 import { MilestonesPanel } from '../components/MilestonesPanel.js';
 import { OwnersPanel } from '../components/OwnersPanel.js';
+import { PinToReport } from '../components/PinToReport.js';
 import { RenameControl } from '../components/RenameControl.js';
 import { RunsTable } from '../components/RunsTable.js';
 import { Empty, ErrorMessage, Loading } from '../components/states.js';
@@ -279,6 +280,7 @@ export function ExperimentPage() {
         >
           Export CSV
         </button>
+        {mayEdit && <PinToReport experimentId={experimentId} runIds={selectedIds} />}
         <button
           type="button"
           className="primary"

@@ -17,7 +17,7 @@ import type {
   TokenState,
 } from './access-states.js';
 import type { ProtectionRuleState, TransitionRequestState } from './approval-states.js';
-import type { CommentState, MilestoneState, OwnerState } from './collaboration-states.js';
+import type { CommentState, MilestoneState, OwnerState, ReportState } from './collaboration-states.js';
 import type { DeclaredDependenciesState } from './dependency-states.js';
 import type {
   CodeRefState,
@@ -214,6 +214,9 @@ export const AUDIT_EVENTS = {
   'saved_search.delete': records<DeletedState>()('saved_search'),
   'saved_search.subscribe': records<SavedSearchSubscriptionState>()('saved_search_subscription'),
   'saved_search.unsubscribe': records<DeletedState>()('saved_search_subscription'),
+  'report.create': records<ReportState>()('report'),
+  'report.update': records<ReportState>()('report'),
+  'report.delete': records<DeletedState>()('report'),
 } as const;
 
 type Catalog = typeof AUDIT_EVENTS;

@@ -32,3 +32,14 @@ export interface OwnerState {
   updatedBy: string;
   updatedTime: number;
 }
+
+/** A report after a change, its blocks as stored (run ids and metric keys, never what they showed). */
+export interface ReportState {
+  experimentId: string;
+  title: string;
+  blocks: unknown[];
+  createdBy: string;
+  creationTime: number;
+  lastUpdatedBy: string;
+  lastUpdatedTime: number;
+}

@@ -1,9 +1,10 @@
 import type { ProblemLog } from '../../../domain/provenance/verification-report.js';
 import { keyedPages } from '../../../store/readers/keyed-table-pages.js';
-import type { CommentsTable, MilestonesTable, OwnersTable } from '../../../store/schema-collaboration.js';
+import type { CommentsTable, MilestonesTable, OwnersTable, ReportsTable } from '../../../store/schema-collaboration.js';
 import type { Executor } from '../../../store/store.js';
 import { milestoneStateOf } from '../../collaboration/milestone-service.js';
 import { ownerStateOf } from '../../collaboration/owner-service.js';
+import { reportStateOf } from '../../collaboration/report-service.js';
 import { type RecordedRowKind, verifyRecordedRows } from './recorded-rows.js';
 
 /**
@@ -51,11 +52,23 @@ export const ownerKind: RecordedRowKind<OwnersTable> = {
   deleteAction: 'owner.clear',
 };
 
-/** Comments, milestones and owners against their events. Returns the rows checked. */
+/** A report is recorded whole (title and blocks) at each save, so a block slipped in behind the server shows. */
+export const reportKind: RecordedRowKind<ReportsTable> = {
+  entityKind: 'report',
+  noun: 'report',
+  ...keyedPages('reports'),
+  entityId: (row) => row.report_id,
+  label: (row) => `report '${row.title}' of experiment ${row.experiment_id}`,
+  current: reportStateOf,
+  deleteAction: 'report.delete',
+};
+
+/** Comments, milestones, owners and reports against their events. Returns the rows checked. */
 export async function verifyCollaboration(db: Executor, problems: ProblemLog): Promise<number> {
   return (
     (await verifyRecordedRows(db, problems, commentKind)) +
     (await verifyRecordedRows(db, problems, milestoneKind)) +
-    (await verifyRecordedRows(db, problems, ownerKind))
+    (await verifyRecordedRows(db, problems, ownerKind)) +
+    (await verifyRecordedRows(db, problems, reportKind))
   );
 }
