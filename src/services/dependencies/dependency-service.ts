@@ -420,6 +420,7 @@ export async function saveDeclaredDocument(
     origin,
     dependencies: document.dependencies,
     allowPrereleases: document.allowPrereleases,
+    skipped: document.skipped,
     updatedTime: now,
   };
   audit({
