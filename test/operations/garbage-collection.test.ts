@@ -453,8 +453,24 @@ describe.each(backends)('mnemo gc on $name, while the server runs on the same da
       await store.db.deleteFrom(table).where('run_id', '=', ids.held).execute();
     }
     await sql`delete from runs where run_id = ${ids.held}`.execute(store.db);
+    // The declarations of a version that was not purged, deleted with no event: its purged sibling's are accounted
+    // for by their purge, these are not.
+    const gcModel = await store.db
+      .selectFrom('registered_models')
+      .select('model_id')
+      .where('name', '=', 'gc-model')
+      .executeTakeFirstOrThrow();
+    await store.db
+      .deleteFrom('model_version_dependencies')
+      .where('model_id', '=', gcModel.model_id)
+      .where('version', '=', 1)
+      .execute();
     const hidden = await auditVerify({ backendStoreUri: api.backendUri });
     expect(hidden.code).toBe(1);
+    expect(hidden.stderr).toMatch(
+      new RegExp(`dependency declaration of model version ${gcModel.model_id}/1, created by event \\d+, was deleted`),
+    );
+    expect(hidden.stderr).not.toContain(`${gcModel.model_id}/2`);
     expect(hidden.stderr).toContain(`run ${ids.held}, created by event`);
     expect(hidden.stderr).toContain('was deleted from the database');
     // Purged runs are not among the problems: their purge events account for them.
