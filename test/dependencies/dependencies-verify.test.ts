@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditVerify } from '../../src/cli/audit-command.js';
-import type { VerificationProblem, VerificationReport } from '../../src/domain/provenance/verification-report.js';
+import {
+  ProblemLog,
+  type VerificationProblem,
+  type VerificationReport,
+} from '../../src/domain/provenance/verification-report.js';
 import { LineageClient } from '../../src/sdk/lineage.js';
+import { verifyTargetEnvironmentHistories } from '../../src/services/provenance/verify/target-environment-history.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { createRun, upload } from '../registry/registry-helpers.js';
@@ -323,6 +328,49 @@ describe.each(backends)(
           message: `deployment target 'staging' (${stagingId}) environment version 1, set by event ${stagingSet}, was deleted from the database`,
         },
       ]);
+    });
+
+    it('walks histories the same whatever the page sizes, one target and one row at a time included', async () => {
+      const histories = async (sizes?: { targets: number; page: number }) => {
+        const problems = new ProblemLog();
+        const checked = await verifyTargetEnvironmentHistories(store.db, problems, sizes);
+        return { checked, messages: problems.sorted().map((p) => p.message) };
+      };
+      expect(await histories()).toEqual({ checked: 4, messages: [] });
+      expect(await histories({ targets: 1, page: 1 })).toEqual({ checked: 4, messages: [] });
+      const middle = await environmentVersion(prodId, 2);
+      const only = await environmentVersion(stagingId, 1);
+      await store.db
+        .deleteFrom('target_environment_versions')
+        .where('target_id', '=', prodId)
+        .where('version', '=', 2)
+        .execute();
+      await store.db
+        .insertInto('target_environment_versions')
+        .values({ ...only, version: 2 })
+        .execute();
+      try {
+        const whole = await histories();
+        expect(whole.messages).toEqual([
+          expect.stringMatching(/^deployment target 'prod' .* environment version 2, set by event \d+, was deleted/),
+          expect.stringMatching(/^deployment target 'staging' .* environment version 2 has no audit record/),
+        ]);
+        for (const sizes of [
+          { targets: 1, page: 1 },
+          { targets: 1, page: 2 },
+          { targets: 2, page: 1 },
+        ]) {
+          expect(await histories(sizes), JSON.stringify(sizes)).toEqual(whole);
+        }
+      } finally {
+        await store.db
+          .deleteFrom('target_environment_versions')
+          .where('target_id', '=', stagingId)
+          .where('version', '=', 2)
+          .execute();
+        await store.db.insertInto('target_environment_versions').values(middle).execute();
+      }
+      expect(await histories({ targets: 1, page: 1 })).toEqual({ checked: 4, messages: [] });
     });
   },
 );

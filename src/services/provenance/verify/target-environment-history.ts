@@ -30,40 +30,45 @@ interface SetEvent {
  * the events was inserted, and an event whose version is gone lost its row. Targets are read a hundred at a time,
  * their versions and events a page at a time, side by side. Returns how many versions were checked.
  */
-export async function verifyTargetEnvironmentHistories(db: Executor, problems: ProblemLog): Promise<number> {
+export async function verifyTargetEnvironmentHistories(
+  db: Executor,
+  problems: ProblemLog,
+  /** How many targets, and how many versions or events, are read at a time. */
+  sizes: { targets: number; page: number } = { targets: TARGETS, page: PAGE },
+): Promise<number> {
   let checked = 0;
   let after = '';
   for (;;) {
-    const targets = await environmentTargetsAfter(db, after, TARGETS);
+    const targets = await environmentTargetsAfter(db, after, sizes.targets);
     if (targets.length === 0) break;
-    checked += await checkTargets(db, targets, problems);
+    checked += await checkTargets(db, targets, problems, sizes.page);
     after = targets.at(-1)!;
   }
   // Targets whose events set environments but that have no version left at all.
   after = '';
   for (;;) {
-    const targets = await entitiesWithActionAfter(db, 'deployment_target', SET_ENVIRONMENT, after, TARGETS);
+    const targets = await entitiesWithActionAfter(db, 'deployment_target', SET_ENVIRONMENT, after, sizes.targets);
     if (targets.length === 0) break;
     const withVersions = await targetsWithEnvironmentVersions(db, targets);
     const bare = targets.filter((id) => !withVersions.has(id));
-    if (bare.length > 0) await checkTargets(db, bare, problems);
+    if (bare.length > 0) await checkTargets(db, bare, problems, sizes.page);
     after = targets.at(-1)!;
   }
   return checked;
 }
 
 /** Walks the versions and events of these targets (in the order the database sorts their ids) side by side. */
-async function checkTargets(db: Executor, targetIds: string[], problems: ProblemLog): Promise<number> {
+async function checkTargets(db: Executor, targetIds: string[], problems: ProblemLog, page: number): Promise<number> {
   const names = await targetNamesOf(db, targetIds);
-  const versions = new PagedStream<TargetEnvironmentVersionsTable>((last) =>
+  const versions = new PagedStream<TargetEnvironmentVersionsTable>(page, (last) =>
     environmentVersionsAfter(
       db,
       targetIds,
       last ? { targetId: last.target_id, version: Number(last.version) } : { targetId: '', version: LOWEST_VERSION },
-      PAGE,
+      page,
     ),
   );
-  const events = new PagedStream<SetEvent>(async (last) =>
+  const events = new PagedStream<SetEvent>(page, async (last) =>
     (
       await actionEventsAfter(
         db,
@@ -71,7 +76,7 @@ async function checkTargets(db: Executor, targetIds: string[], problems: Problem
         targetIds,
         SET_ENVIRONMENT,
         last ? { entityId: last.entityId, seq: last.seq } : { entityId: '', seq: 0 },
-        PAGE,
+        page,
       )
     ).map((row) => {
       const state = parseRecordedState(row.state);
@@ -137,13 +142,16 @@ class PagedStream<T> {
   private index = 0;
   private exhausted = false;
 
-  constructor(private readonly read: (last: T | undefined) => Promise<T[]>) {}
+  constructor(
+    private readonly limit: number,
+    private readonly read: (last: T | undefined) => Promise<T[]>,
+  ) {}
 
   async peek(): Promise<T | undefined> {
     if (this.index < this.page.length) return this.page[this.index];
     if (this.exhausted) return undefined;
     const next = await this.read(this.page.at(-1));
-    this.exhausted = next.length < PAGE;
+    this.exhausted = next.length < this.limit;
     this.page = next;
     this.index = 0;
     return next[0];
