@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditVerify } from '../../src/cli/audit-command.js';
 import { garbageCollect } from '../../src/cli/gc-command.js';
+import { LineageClient } from '../../src/sdk/lineage.js';
 import type { CollectionReport } from '../../src/services/operations/garbage-collector.js';
 import { GarbageCollector } from '../../src/services/operations/garbage-collector.js';
 import { AuditLog } from '../../src/services/provenance/audit-log.js';
@@ -48,6 +49,7 @@ describe.each(backends)('mnemo gc on $name, while the server runs on the same da
   > &
     Record<'experiment' | 'deletedExperiment' | 'heldExperiment', string>;
   const comments = { purged: [] as string[], kept: '' };
+  let revalidationFlag = '';
 
   async function experiment(name: string): Promise<string> {
     const reply = await mlflow.post<{ experiment_id: string }>('experiments/create', { name });
@@ -155,6 +157,39 @@ describe.each(backends)('mnemo gc on $name, while the server runs on the same da
       await comment('/registered-models/gc-model/versions/2', 'superseded'),
     ];
     comments.kept = await comment(`/runs/${ids.referenced}`, 'the one in production');
+    // Both versions declare what they need; version 2, deployed on a target whose environment then moves a
+    // package it declares, is flagged for revalidation. Its declarations and flag go with it; version 1's stay.
+    const call = async (method: string, path: string, body: unknown) => {
+      const reply = await fetch(`${api.url}/api/v1${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(reply.status, `${method} ${path}: ${await reply.clone().text()}`).toBeLessThan(300);
+      return reply.json() as Promise<Record<string, never>>;
+    };
+    for (const version of [1, 2]) {
+      await call('PUT', `/registered-models/gc-model/versions/${version}/dependencies`, {
+        dependencies: [{ kind: 'pypi', name: 'numpy', specifier: '<2' }],
+      });
+    }
+    const lineage = new LineageClient(api.url);
+    const target = await lineage.registerDeploymentTarget({ name: 'gc-target' });
+    await lineage.recordDeployment({ modelId: 'gc-model', version: 2, targetId: target.deploymentTarget.targetId });
+    for (const numpy of ['1.26.4', '2.1.0']) {
+      await call('PUT', '/deployment-targets/gc-target/environment', {
+        file: 'requirements.txt',
+        content: `numpy==${numpy}\n`,
+      });
+    }
+    const flagged = await store.db
+      .selectFrom('model_version_revalidations as f')
+      .innerJoin('registered_models as m', 'm.model_id', 'f.model_id')
+      .select(['f.flag_id', 'f.version'])
+      .where('m.name', '=', 'gc-model')
+      .execute();
+    expect(flagged.map((flag) => Number(flag.version))).toEqual([2]);
+    revalidationFlag = flagged[0]!.flag_id;
     expect((await mlflow.delete('model-versions/delete', { name: 'gc-model', version: '2' })).status).toBe(200);
     // A model on legal hold keeps its deleted versions.
     expect((await mlflow.post('registered-models/create', { name: 'gc-held-model' })).status).toBe(200);
@@ -306,6 +341,30 @@ describe.each(backends)('mnemo gc on $name, while the server runs on the same da
         ].sort(),
       );
       expect(new Set(events.map((e) => e.actor))).toEqual(new Set(['mnemo-gc']));
+      // The purged version's declarations and revalidation flag went with it, named by its purge; version 1's stay.
+      const modelId = deletedVersion!.id.slice(0, deletedVersion!.id.lastIndexOf('/'));
+      const declared = await store.db
+        .selectFrom('model_version_dependencies')
+        .select('version')
+        .where('model_id', '=', modelId)
+        .execute();
+      expect(declared.map((row) => Number(row.version))).toEqual([1]);
+      const flagsLeft = await store.db
+        .selectFrom('model_version_revalidations')
+        .select('flag_id')
+        .where('model_id', '=', modelId)
+        .execute();
+      expect(flagsLeft).toEqual([]);
+      const purge = await store.db
+        .selectFrom('audit_events')
+        .innerJoin('audit_states', 'audit_states.seq', 'audit_events.seq')
+        .select('audit_states.state')
+        .where('action', '=', 'model_version.purge')
+        .executeTakeFirstOrThrow();
+      expect(JSON.parse(purge.state)).toMatchObject({
+        declaredDependencies: true,
+        revalidationFlags: [revalidationFlag],
+      });
       // Comments go with what they were about, each with its own deletion event; others stay.
       const commentsLeft = await store.db.selectFrom('comments').select('comment_id').execute();
       expect(commentsLeft.map((c) => c.comment_id)).toEqual([comments.kept]);
@@ -394,8 +453,24 @@ describe.each(backends)('mnemo gc on $name, while the server runs on the same da
       await store.db.deleteFrom(table).where('run_id', '=', ids.held).execute();
     }
     await sql`delete from runs where run_id = ${ids.held}`.execute(store.db);
+    // The declarations of a version that was not purged, deleted with no event: its purged sibling's are accounted
+    // for by their purge, these are not.
+    const gcModel = await store.db
+      .selectFrom('registered_models')
+      .select('model_id')
+      .where('name', '=', 'gc-model')
+      .executeTakeFirstOrThrow();
+    await store.db
+      .deleteFrom('model_version_dependencies')
+      .where('model_id', '=', gcModel.model_id)
+      .where('version', '=', 1)
+      .execute();
     const hidden = await auditVerify({ backendStoreUri: api.backendUri });
     expect(hidden.code).toBe(1);
+    expect(hidden.stderr).toMatch(
+      new RegExp(`dependency declaration of model version ${gcModel.model_id}/1, created by event \\d+, was deleted`),
+    );
+    expect(hidden.stderr).not.toContain(`${gcModel.model_id}/2`);
     expect(hidden.stderr).toContain(`run ${ids.held}, created by event`);
     expect(hidden.stderr).toContain('was deleted from the database');
     // Purged runs are not among the problems: their purge events account for them.

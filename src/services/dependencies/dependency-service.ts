@@ -443,6 +443,7 @@ export async function saveDeclaredDocument(
     origin,
     dependencies: document.dependencies,
     allowPrereleases: document.allowPrereleases,
+    skipped: document.skipped,
     updatedTime: now,
   };
   audit({

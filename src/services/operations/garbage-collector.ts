@@ -195,12 +195,13 @@ export class GarbageCollector {
       const why = await versionKeepReason(db, version, cutoff);
       if (why !== undefined) return why;
       await purgeComments(db, audit, 'model_version', entityId);
-      await deleteVersionRows(db, version.model_id, version.version);
+      // Its declared dependencies and revalidation flags go with it, named by the purge that vouches for them.
+      const removed = await deleteVersionRows(db, version.model_id, version.version);
       audit({
         action: 'model_version.purge',
         entityKind: 'model_version',
         entityId,
-        state: purgedState(version.deleted_time, this.deps.now(), options.retentionMs),
+        state: { ...purgedState(version.deleted_time, this.deps.now(), options.retentionMs), ...removed },
       });
       return undefined;
     });

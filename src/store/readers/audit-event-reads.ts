@@ -167,3 +167,61 @@ export async function entitiesWithEvents(
     .execute();
   return new Set(rows.map((row) => row.entity_id));
 }
+
+/**
+ * Up to `limit` events of these entities of one kind that took one action, with their states, after the given
+ * event, in (entity id, seq) order: each entity's events in the order they were written, entity after entity.
+ */
+export function actionEventsAfter(
+  db: Executor,
+  entityKind: string,
+  entityIds: readonly string[],
+  action: string,
+  after: { entityId: string; seq: number },
+  limit: number,
+): Promise<(EventWithState & { entity_id: string })[]> {
+  return db
+    .selectFrom('audit_events')
+    .leftJoin('audit_states', 'audit_states.seq', 'audit_events.seq')
+    .select([
+      'audit_events.seq',
+      'audit_events.entity_id',
+      'audit_events.action',
+      'audit_events.state_digest',
+      'audit_states.state',
+    ])
+    .where('entity_kind', '=', entityKind)
+    .where('entity_id', 'in', [...entityIds])
+    .where('action', '=', action)
+    .where((eb) =>
+      eb.or([
+        eb('entity_id', '>', after.entityId),
+        eb.and([eb('entity_id', '=', after.entityId), eb('audit_events.seq', '>', after.seq)]),
+      ]),
+    )
+    .orderBy('entity_id')
+    .orderBy('audit_events.seq')
+    .limit(limit)
+    .execute();
+}
+
+/** Up to `limit` ids of entities of one kind with an event of one action whose id sorts after `afterId`. */
+export async function entitiesWithActionAfter(
+  db: Executor,
+  entityKind: string,
+  action: string,
+  afterId: string,
+  limit: number,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('audit_events')
+    .select('entity_id')
+    .distinct()
+    .where('entity_kind', '=', entityKind)
+    .where('action', '=', action)
+    .where('entity_id', '>', afterId)
+    .orderBy('entity_id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => row.entity_id);
+}

@@ -1,4 +1,4 @@
-import type { DeclaredDependency } from '../../dependencies/declared-dependency.js';
+import type { DeclaredDependency, SkippedEntry } from '../../dependencies/declared-dependency.js';
 
 /** What a model version declares, as its audit event records it. */
 export interface DeclaredDependenciesState {
@@ -8,5 +8,7 @@ export interface DeclaredDependenciesState {
   origin: 'files' | 'api';
   dependencies: DeclaredDependency[];
   allowPrereleases: boolean;
+  /** What the declaration files held that was deliberately not read (older events did not record it). */
+  skipped: SkippedEntry[];
   updatedTime: number;
 }

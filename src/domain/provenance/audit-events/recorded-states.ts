@@ -124,6 +124,17 @@ export interface PurgedState {
   retentionMs: number;
 }
 
+/**
+ * A purged model version also names the records of its own that went with it, so their rows being gone is
+ * accounted for (older purges left them in place and name none).
+ */
+export interface PurgedVersionState extends PurgedState {
+  /** Whether its declared dependencies went with it. */
+  declaredDependencies: boolean;
+  /** The ids of the revalidation flags raised on it that went with it. */
+  revalidationFlags: string[];
+}
+
 /** An accepted OpenLineage event (its payload by digest) and the OpenLineage run as it left it. */
 export interface OpenLineageEventState {
   eventId: string;

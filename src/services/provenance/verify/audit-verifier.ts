@@ -5,6 +5,7 @@ import type { Executor } from '../../../store/store.js';
 import { verifyAccessControl } from './access-kinds.js';
 import { verifyApprovals } from './approval-kinds.js';
 import { verifyCollaboration } from './collaboration-kinds.js';
+import { declaredDependenciesKind } from './declared-dependencies-kind.js';
 import { verifyExperiments } from './experiment-verifier.js';
 import { verifyGovernance } from './governance-verifier.js';
 import { verifyLineage } from './lineage-verifier.js';
@@ -16,6 +17,7 @@ import { verifyRecordedRows } from './recorded-rows.js';
 import { revalidationFlagKind } from './revalidation-kind.js';
 import { verifyRuns } from './run-verifier.js';
 import { verifySearchSettings } from './search-kinds.js';
+import { verifyTargetEnvironmentHistories } from './target-environment-history.js';
 import { verifyWebhooks } from './webhook-kinds.js';
 
 /**
@@ -27,7 +29,8 @@ const RUN_VALUES_GATHERED = 500_000;
 /**
  * Checks a database against its own audit log: the log itself (hashes, chain, Merkle tree, signed checkpoints,
  * stored states), then the experiments, runs, registered models, model versions and aliases, the lineage graph and
- * the registry's governance (metadata schemas, vocabularies, naming rules) against what the log recorded about them.
+ * the registry's governance (metadata schemas, vocabularies, naming rules), declared dependencies and target
+ * environment histories against what the log recorded about them.
  * Reads straight from the database, so it sees edits made behind the server's back.
  */
 export async function verifyAuditTrail(
@@ -67,6 +70,10 @@ export async function verifyAuditTrail(
   const revalidations = await verifyRecordedRows(db, problems, revalidationFlagKind);
   const collaboration = await verifyCollaboration(db, problems);
   const searchSettings = await verifySearchSettings(db, problems);
+  // What each model version declares it needs, and the history of each deployment target's environment.
+  const dependencies =
+    (await verifyRecordedRows(db, problems, declaredDependenciesKind)) +
+    (await verifyTargetEnvironmentHistories(db, problems));
   return {
     events: log.events,
     checkpoints: log.checkpoints,
@@ -81,7 +88,8 @@ export async function verifyAuditTrail(
       approvals +
       revalidations +
       collaboration +
-      searchSettings,
+      searchSettings +
+      dependencies,
     lineage,
     governance,
     problems: problems.sorted(),

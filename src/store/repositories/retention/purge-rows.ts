@@ -67,11 +67,16 @@ export async function deleteExperimentRows(db: Executor, experimentId: string): 
 }
 
 /**
- * Removes a model version's row with its tags, stage history, evaluations and checks. Its number stays taken (the
- * model's last_version). Deleting the version removed its aliases already (with their events); revalidation flags
- * and declared dependencies are audited records of their own and stay.
+ * Removes a model version's row with its tags, stage history, evaluations and checks, its declared dependencies
+ * and the revalidation flags raised on it (records of that version alone). Its number stays taken (the model's
+ * last_version). Deleting the version removed its aliases already (with their events). Returns which of its
+ * audited records went, for the purge event to name.
  */
-export async function deleteVersionRows(db: Executor, modelId: string, version: number): Promise<void> {
+export async function deleteVersionRows(
+  db: Executor,
+  modelId: string,
+  version: number,
+): Promise<{ declaredDependencies: boolean; revalidationFlags: string[] }> {
   for (const table of [
     'model_version_tags',
     'model_version_transitions',
@@ -80,5 +85,26 @@ export async function deleteVersionRows(db: Executor, modelId: string, version: 
   ] as const) {
     await db.deleteFrom(table).where('model_id', '=', modelId).where('version', '=', version).execute();
   }
+  const flags = await db
+    .selectFrom('model_version_revalidations')
+    .select('flag_id')
+    .where('model_id', '=', modelId)
+    .where('version', '=', version)
+    .orderBy('flag_id')
+    .execute();
+  await db
+    .deleteFrom('model_version_revalidations')
+    .where('model_id', '=', modelId)
+    .where('version', '=', version)
+    .execute();
+  const declared = await db
+    .deleteFrom('model_version_dependencies')
+    .where('model_id', '=', modelId)
+    .where('version', '=', version)
+    .executeTakeFirst();
   await db.deleteFrom('model_versions').where('model_id', '=', modelId).where('version', '=', version).execute();
+  return {
+    declaredDependencies: Number(declared.numDeletedRows) > 0,
+    revalidationFlags: flags.map((flag) => flag.flag_id),
+  };
 }
