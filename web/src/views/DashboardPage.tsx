@@ -3,15 +3,15 @@ import { Link, useParams } from 'react-router-dom';
 import { api } from '../api/client.js';
 import { experimentDashboard } from '../api/dashboard-client.js';
 import { queryKeys } from '../api/queries.js';
-import type { AnomalyFlag, ExperimentDashboard, FailedCheck } from '../api/types.js';
+import type { ExperimentDashboard } from '../api/types.js';
 import { TrendChart } from '../charts/TrendChart.js';
 import { ExperimentTabs } from '../components/ExperimentTabs.js';
 import { Empty, ErrorMessage, Loading } from '../components/states.js';
-import { formatNumber, formatTime } from '../lib/format.js';
+import { formatNumber } from '../lib/format.js';
 import { useQueryList, useQueryState } from '../lib/url-state.js';
 import { useApiQuery } from '../lib/use-api-query.js';
+import { AnomalyTable, FailedCheckTable, RunsByUserTable } from './dashboard/DashboardTables.js';
 import { LineageTrendPanel, ValidationCoveragePanel } from './dashboard/LineageCoveragePanels.js';
-import { versionPagePath } from './registry/registry-paths.js';
 
 const push = { history: 'push' } as const;
 
@@ -141,7 +141,7 @@ function DashboardBody({ experimentId, data }: { experimentId: string; data: Exp
         {data.anomalies.length === 0 ? (
           <p className="muted">No run lies outside the recent distribution.</p>
         ) : (
-          <AnomalyTable experimentId={experimentId} flags={data.anomalies} />
+          <AnomalyTable flags={data.anomalies.map((flag) => ({ ...flag, experimentId }))} />
         )}
       </section>
       <section>
@@ -167,7 +167,7 @@ function DashboardBody({ experimentId, data }: { experimentId: string; data: Exp
         {data.failedChecks.length === 0 ? (
           <p className="muted">No failed drift, fairness, data-quality or completeness check.</p>
         ) : (
-          <FailedCheckTable experimentId={experimentId} checks={data.failedChecks} />
+          <FailedCheckTable checks={data.failedChecks.map((check) => ({ ...check, experimentId }))} />
         )}
       </section>
       <LineageTrendPanel lineage={data.lineage} />
@@ -205,138 +205,13 @@ function DashboardBody({ experimentId, data }: { experimentId: string; data: Exp
             </table>
           )}
         </section>
-        <section data-testid="runs-by-user">
-          <h2>Who started what</h2>
-          <table className="data-table">
-            <thead>
-              <tr>
-                <th>User</th>
-                <th className="num">Runs</th>
-                <th className="num">Finished</th>
-                <th className="num">Failed</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.runsByUser.map((u) => (
-                <tr key={u.userId}>
-                  <td>
-                    <Link
-                      to={`/experiments/${encodeURIComponent(experimentId)}?filter=${encodeURIComponent(`attributes.user_id = '${u.userId.replaceAll("'", "\\'")}'`)}`}
-                    >
-                      {u.userId || '—'}
-                    </Link>
-                  </td>
-                  <td className="num">{u.runs}</td>
-                  <td className="num">{u.finished}</td>
-                  <td className="num">{u.failed}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
+        <RunsByUserTable
+          runsByUser={data.runsByUser}
+          filterLink={(userId) =>
+            `/experiments/${encodeURIComponent(experimentId)}?filter=${encodeURIComponent(`attributes.user_id = '${userId.replaceAll("'", "\\'")}'`)}`
+          }
+        />
       </div>
     </>
-  );
-}
-
-const runPath = (experimentId: string, runId: string) =>
-  `/experiments/${encodeURIComponent(experimentId)}/runs/${encodeURIComponent(runId)}`;
-
-function AnomalyTable({ experimentId, flags }: { experimentId: string; flags: AnomalyFlag[] }) {
-  return (
-    <table className="data-table" data-testid="anomaly-table">
-      <thead>
-        <tr>
-          <th>Run</th>
-          <th>Metric</th>
-          <th className="num">Value</th>
-          <th className="num">Median</th>
-          <th className="num">MAD</th>
-          <th className="num">Robust z</th>
-          <th className="num">Threshold</th>
-          <th>Started</th>
-        </tr>
-      </thead>
-      <tbody>
-        {flags.map((f) => (
-          <tr key={`${f.runId}/${f.metric}`} data-run-id={f.runId} data-metric={f.metric}>
-            <td>
-              <Link to={runPath(experimentId, f.runId)} className="anomaly-run">
-                {f.runName || f.runId}
-              </Link>
-            </td>
-            <td>{f.metric}</td>
-            <td className="num">{formatNumber(f.value)}</td>
-            <td className="num">{formatNumber(f.median)}</td>
-            <td
-              className="num"
-              title={
-                f.basis === 'mean_absolute_deviation' ? 'MAD was 0: scored by the mean absolute deviation' : undefined
-              }
-            >
-              {formatNumber(f.mad)}
-            </td>
-            <td
-              className="num strong"
-              title={f.z === null ? 'Every earlier value was the same; this one differs' : undefined}
-            >
-              {f.z === null ? '∞' : formatNumber(Number(f.z.toFixed(2)))}
-            </td>
-            <td className="num">{formatNumber(f.threshold)}</td>
-            <td>{formatTime(f.startTime)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
-
-const CHECK_LABEL: Record<FailedCheck['kind'], string> = {
-  fairness: 'Fairness',
-  drift: 'Drift',
-  data_quality: 'Data quality',
-  completeness: 'Completeness',
-};
-
-function FailedCheckTable({ experimentId, checks }: { experimentId: string; checks: FailedCheck[] }) {
-  return (
-    <table className="data-table">
-      <thead>
-        <tr>
-          <th>Kind</th>
-          <th>Check</th>
-          <th>Run</th>
-          <th>Model version</th>
-          <th className="num">Value</th>
-          <th className="num">Threshold</th>
-          <th>Detail</th>
-        </tr>
-      </thead>
-      <tbody>
-        {checks.map((c) => (
-          <tr key={c.checkId ?? `${c.kind}/${c.runId}`} data-kind={c.kind}>
-            <td>
-              <span className="badge badge-incomplete">{CHECK_LABEL[c.kind]}</span>
-            </td>
-            <td>{c.name}</td>
-            <td>
-              <Link to={runPath(experimentId, c.runId)}>{c.runId.slice(0, 8)}</Link>
-            </td>
-            <td>
-              {c.modelName !== null && c.version !== null ? (
-                <Link to={versionPagePath(c.modelName, c.version)}>
-                  {c.modelName} v{c.version}
-                </Link>
-              ) : (
-                '—'
-              )}
-            </td>
-            <td className="num">{formatNumber(c.value)}</td>
-            <td className="num">{formatNumber(c.threshold)}</td>
-            <td className="small">{[c.slice && `slice ${c.slice}`, c.detail].filter(Boolean).join(' · ') || '—'}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
   );
 }

@@ -4,15 +4,17 @@ import { queryKeys } from '../api/queries.js';
 import type { TeamDashboard } from '../api/types.js';
 import { TrendChart } from '../charts/TrendChart.js';
 import { Empty, ErrorMessage, Loading } from '../components/states.js';
-import { formatNumber, formatTime } from '../lib/format.js';
+import { formatNumber } from '../lib/format.js';
 import { useQueryState } from '../lib/url-state.js';
 import { useApiQuery } from '../lib/use-api-query.js';
+import {
+  AnomalyTable,
+  experimentDashboardPath,
+  FailedCheckTable,
+  RunsByUserTable,
+} from './dashboard/DashboardTables.js';
 import { LineageTrendPanel, ValidationCoveragePanel } from './dashboard/LineageCoveragePanels.js';
-import { modelPath, versionPagePath } from './registry/registry-paths.js';
-
-const runPath = (experimentId: string, runId: string) =>
-  `/experiments/${encodeURIComponent(experimentId)}/runs/${encodeURIComponent(runId)}`;
-const experimentDashboardPath = (experimentId: string) => `/experiments/${encodeURIComponent(experimentId)}/dashboard`;
+import { modelPath } from './registry/registry-paths.js';
 
 /**
  * A team at a glance: the experiments it manages and the models it owns, with anomalies judged within each
@@ -121,40 +123,7 @@ function TeamDashboardBody({ data }: { data: TeamDashboard }) {
         {data.anomalies.length === 0 ? (
           <p className="muted">No run lies outside its experiment's recent distribution.</p>
         ) : (
-          <table className="data-table" data-testid="anomaly-table">
-            <thead>
-              <tr>
-                <th>Experiment</th>
-                <th>Run</th>
-                <th>Metric</th>
-                <th className="num">Value</th>
-                <th className="num">Median</th>
-                <th className="num">MAD</th>
-                <th className="num">Robust z</th>
-                <th>Started</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.anomalies.map((f) => (
-                <tr key={`${f.runId}/${f.metric}`} data-run-id={f.runId} data-metric={f.metric}>
-                  <td>
-                    <Link to={experimentDashboardPath(f.experimentId)}>{f.experimentName}</Link>
-                  </td>
-                  <td>
-                    <Link to={runPath(f.experimentId, f.runId)} className="anomaly-run">
-                      {f.runName || f.runId}
-                    </Link>
-                  </td>
-                  <td>{f.metric}</td>
-                  <td className="num">{formatNumber(f.value)}</td>
-                  <td className="num">{formatNumber(f.median)}</td>
-                  <td className="num">{formatNumber(f.mad)}</td>
-                  <td className="num strong">{f.z === null ? '∞' : formatNumber(Number(f.z.toFixed(2)))}</td>
-                  <td>{formatTime(f.startTime)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <AnomalyTable flags={data.anomalies} />
         )}
       </section>
       <section>
@@ -182,44 +151,7 @@ function TeamDashboardBody({ data }: { data: TeamDashboard }) {
         {data.failedChecks.length === 0 ? (
           <p className="muted">No failed drift, fairness, data-quality or completeness check.</p>
         ) : (
-          <table className="data-table">
-            <thead>
-              <tr>
-                <th>Kind</th>
-                <th>Check</th>
-                <th>Experiment</th>
-                <th>Run</th>
-                <th>Model version</th>
-                <th>Detail</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.failedChecks.map((c) => (
-                <tr key={c.checkId ?? `${c.kind}/${c.runId}`} data-kind={c.kind}>
-                  <td>
-                    <span className="badge badge-incomplete">{c.kind.replace('_', ' ')}</span>
-                  </td>
-                  <td>{c.name}</td>
-                  <td>{c.experimentName}</td>
-                  <td>
-                    <Link to={runPath(c.experimentId, c.runId)}>{c.runId.slice(0, 8)}</Link>
-                  </td>
-                  <td>
-                    {c.modelName !== null && c.version !== null ? (
-                      <Link to={versionPagePath(c.modelName, c.version)}>
-                        {c.modelName} v{c.version}
-                      </Link>
-                    ) : (
-                      '—'
-                    )}
-                  </td>
-                  <td className="small">
-                    {[c.slice && `slice ${c.slice}`, c.detail].filter(Boolean).join(' · ') || '—'}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <FailedCheckTable checks={data.failedChecks} />
         )}
       </section>
       <LineageTrendPanel lineage={data.lineage} />
@@ -252,29 +184,7 @@ function TeamDashboardBody({ data }: { data: TeamDashboard }) {
             </table>
           )}
         </section>
-        <section data-testid="runs-by-user">
-          <h2>Who started what</h2>
-          <table className="data-table">
-            <thead>
-              <tr>
-                <th>User</th>
-                <th className="num">Runs</th>
-                <th className="num">Finished</th>
-                <th className="num">Failed</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.runsByUser.map((u) => (
-                <tr key={u.userId}>
-                  <td>{u.userId || '—'}</td>
-                  <td className="num">{u.runs}</td>
-                  <td className="num">{u.finished}</td>
-                  <td className="num">{u.failed}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
+        <RunsByUserTable runsByUser={data.runsByUser} />
       </div>
     </>
   );
