@@ -13,6 +13,7 @@ import { type CodeState, captureCode } from './capture/code-capture.js';
 import { DataHasher, dataItems } from './capture/data-capture.js';
 import { captureEnvironment } from './capture/environment-capture.js';
 import { queryGpus } from './capture/gpu.js';
+import { MetricBatches } from './capture/metric-batches.js';
 import { OutputLog } from './capture/output-log.js';
 import { OutputMetrics } from './capture/output-metrics.js';
 import { ResourceMonitor } from './capture/resource-monitor.js';
@@ -197,17 +198,18 @@ async function capturedRun(
     settings.data.filter((d) => d.role === 'input'),
   );
 
+  // Logs and metrics go through the recorder, so those written after the server goes away are spooled with the end.
+  const metrics = new MetricBatches((points) => recorder.logMetrics(points), warn);
   const monitor = await ResourceMonitor.beforeStart();
-  const sampler = new SystemSampler(cwd, gpus !== undefined, (metrics, step) => run.logMetrics(metrics, step));
+  const sampler = new SystemSampler(cwd, gpus !== undefined, (sampled, step) => metrics.add(pointsOf(sampled, step)));
+  const keep = (name: string) => (path: string) => recorder.logArtifact(path, `logs/${name}.txt`);
   const logs = {
-    stdout: new OutputLog('stdout', workDir, (path) => run.logArtifact(path, 'logs').then(() => undefined)),
-    stderr: new OutputLog('stderr', workDir, (path) => run.logArtifact(path, 'logs').then(() => undefined)),
+    stdout: new OutputLog('stdout', workDir, keep('stdout')),
+    stderr: new OutputLog('stderr', workDir, keep('stderr')),
   };
+  const parse = (key: string, value: number, step: number) => metrics.add(pointsOf({ [key]: value }, step));
   const parsers = settings.parseMetrics
-    ? {
-        stdout: new OutputMetrics((key, value, step) => run.logMetric(key, value, step)),
-        stderr: new OutputMetrics((key, value, step) => run.logMetric(key, value, step)),
-      }
+    ? { stdout: new OutputMetrics(parse), stderr: new OutputMetrics(parse) }
     : undefined;
 
   const outcome = await runChild(argv, childEnvironment(mnemo.url, run, token, settings.seed), (child) => {
@@ -219,12 +221,17 @@ async function capturedRun(
   parsers?.stdout.end();
   parsers?.stderr.end();
   await sampler.stop();
-  await capture.resources(await monitor.stop());
+  await metrics.close();
+  const usage = await monitor.stop();
   for (const log of [logs.stdout, logs.stderr]) {
     const failure = await log.finish();
     if (failure) warn(`could not upload logs/${log.name}.txt: ${failure}`);
   }
-  await capture.data(
+  // A server lost while the command ran has the rest of the run spooled: what is captured after it goes there too.
+  const continued = recorder.continuation;
+  const after = continued instanceof SpoolRecorder ? new SpooledCapture(continued, warn) : capture;
+  await after.resources(usage);
+  await after.data(
     hasher,
     settings.data.filter((d) => d.role === 'output'),
   );
@@ -273,20 +280,14 @@ async function unconnectedRun(
     stdout: new OutputLog('stdout', workDir, keep('stdout')),
     stderr: new OutputLog('stderr', workDir, keep('stderr')),
   };
-  const spool = (points: RecordedPoint[]) =>
-    recorder.logMetrics(points).catch((error: unknown) => {
-      warn(`could not spool metrics ${points.map((p) => p.key).join(', ')}: ${messageOf(error)}`);
-    });
-  const record = (key: string, value: number, step: number) => spool([{ key, value, step, timestamp: Date.now() }]);
+  const metrics = new MetricBatches((points) => recorder.logMetrics(points), warn);
+  const parse = (key: string, value: number, step: number) => metrics.add(pointsOf({ [key]: value }, step));
   const parsers = settings.parseMetrics
-    ? { stdout: new OutputMetrics(record), stderr: new OutputMetrics(record) }
+    ? { stdout: new OutputMetrics(parse), stderr: new OutputMetrics(parse) }
     : undefined;
   const monitor = capture ? await ResourceMonitor.beforeStart() : undefined;
   const sampler = capture
-    ? new SystemSampler(cwd, gpus !== undefined, (metrics, step) => {
-        const timestamp = Date.now();
-        void spool(Object.entries(metrics).map(([key, value]) => ({ key, value, step, timestamp })));
-      })
+    ? new SystemSampler(cwd, gpus !== undefined, (sampled, step) => metrics.add(pointsOf(sampled, step)))
     : undefined;
   const seed =
     settings.seed === undefined ? {} : { MNEMO_SEED: String(settings.seed), PYTHONHASHSEED: String(settings.seed) };
@@ -299,6 +300,7 @@ async function unconnectedRun(
   parsers?.stdout.end();
   parsers?.stderr.end();
   await sampler?.stop();
+  await metrics.close();
   if (capture && monitor) await capture.resources(await monitor.stop());
   for (const log of [logs.stdout, logs.stderr]) {
     const failure = await log.finish();
@@ -371,6 +373,8 @@ async function seedTags(
   }
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** Metric points stamped now: the time they were read from the output or sampled. */
+function pointsOf(values: Record<string, number>, step: number): RecordedPoint[] {
+  const timestamp = Date.now();
+  return Object.entries(values).map(([key, value]) => ({ key, value, step, timestamp }));
 }

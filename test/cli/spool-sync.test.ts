@@ -342,11 +342,11 @@ describe.each(backends)('a server lost while the command runs, on $name', (backe
       const clean = Object.fromEntries(
         Object.entries(process.env).filter(([key]) => !key.startsWith('MLFLOW_') && !key.startsWith('MNEMO_')),
       );
-      // The command waits until the server is gone, then fails.
-      const waiting = `const fs = require('fs'); const t = setInterval(() => { if (fs.existsSync(${JSON.stringify(flag)})) { clearInterval(t); process.exit(5); } }, 50);`;
+      // The command waits until the server is gone, prints a line and a metric, then fails.
+      const waiting = `const fs = require('fs'); const t = setInterval(() => { if (fs.existsSync(${JSON.stringify(flag)})) { clearInterval(t); console.log('printed after the loss'); console.log('loss=0.5 step=7'); setTimeout(() => process.exit(5), 300); } }, 50);`;
       const child = spawn(
         process.execPath,
-        [CLI_BUNDLE, 'run', '--experiment', 'lost', '--', process.execPath, '-e', waiting],
+        [CLI_BUNDLE, 'run', '--experiment', 'lost', '--parse-metrics', '--', process.execPath, '-e', waiting],
         {
           cwd: root,
           env: { ...clean, MNEMO_TRACKING_URI: server.url, MNEMO_SPOOL_DIR: join(dir, 'spool') },
@@ -376,6 +376,15 @@ describe.each(backends)('a server lost while the command runs, on $name', (backe
       };
       expect(run.run.status).toBe('FAILED');
       expect(run.run.tags['mnemo.exitCode']).toBe('5');
+      // What the command printed and logged while the server was away reached the run through the spool.
+      const history = (await (await fetch(`${server.url}/api/v1/runs/${runId}/metric-history?key=loss`)).json()) as {
+        metrics: { value: number; step: number }[];
+      };
+      expect(history.metrics.map((m) => [m.step, m.value])).toEqual([[7, 0.5]]);
+      const log = await fetch(`${server.url}/api/v1/runs/${runId}/artifacts/logs/stdout.txt`);
+      expect(await log.text()).toContain('printed after the loss');
+      // So did the resource use measured once the command had ended.
+      expect(Number(run.run.tags['mnemo.resources.durationMs'])).toBeGreaterThan(0);
     } finally {
       await server.close();
       await db.drop();
