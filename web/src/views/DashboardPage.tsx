@@ -10,7 +10,7 @@ import { Empty, ErrorMessage, Loading } from '../components/states.js';
 import { formatNumber } from '../lib/format.js';
 import { useQueryList, useQueryState } from '../lib/url-state.js';
 import { useApiQuery } from '../lib/use-api-query.js';
-import { AnomalyTable, FailedCheckTable, RunsByUserTable } from './dashboard/DashboardTables.js';
+import { AnomalyTable, CompletenessTable, FailedCheckTable, RunsByUserTable } from './dashboard/DashboardTables.js';
 import { LineageTrendPanel, ValidationCoveragePanel } from './dashboard/LineageCoveragePanels.js';
 
 const push = { history: 'push' } as const;
@@ -173,38 +173,7 @@ function DashboardBody({ experimentId, data }: { experimentId: string; data: Exp
       <LineageTrendPanel lineage={data.lineage} />
       <ValidationCoveragePanel coverage={data.validationCoverage} />
       <div className="two-columns">
-        <section data-testid="completeness">
-          <h2>Metadata completeness over time</h2>
-          {data.completeness.length === 0 ? (
-            <p className="muted">No run has been judged against requirements.</p>
-          ) : (
-            <table className="data-table">
-              <thead>
-                <tr>
-                  <th>Day (UTC)</th>
-                  <th className="num">Complete</th>
-                  <th>Share</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.completeness.map((d) => (
-                  <tr key={d.day}>
-                    <td>{new Date(d.day).toISOString().slice(0, 10)}</td>
-                    <td className="num">
-                      {d.complete} / {d.judged}
-                    </td>
-                    <td>
-                      <span className="share-bar" title={`${Math.round(d.share * 100)}%`}>
-                        <span style={{ width: `${Math.round(d.share * 100)}%` }} />
-                      </span>{' '}
-                      {Math.round(d.share * 100)}%
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </section>
+        <CompletenessTable days={data.completeness} />
         <RunsByUserTable
           runsByUser={data.runsByUser}
           filterLink={(userId) =>

@@ -9,6 +9,7 @@ import { useQueryState } from '../lib/url-state.js';
 import { useApiQuery } from '../lib/use-api-query.js';
 import {
   AnomalyTable,
+  CompletenessTable,
   experimentDashboardPath,
   FailedCheckTable,
   RunsByUserTable,
@@ -157,33 +158,7 @@ function TeamDashboardBody({ data }: { data: TeamDashboard }) {
       <LineageTrendPanel lineage={data.lineage} />
       <ValidationCoveragePanel coverage={data.validationCoverage} />
       <div className="two-columns">
-        <section data-testid="completeness">
-          <h2>Metadata completeness over time</h2>
-          {data.completeness.length === 0 ? (
-            <p className="muted">No run has been judged against requirements.</p>
-          ) : (
-            <table className="data-table">
-              <thead>
-                <tr>
-                  <th>Day (UTC)</th>
-                  <th className="num">Complete</th>
-                  <th className="num">Share</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.completeness.map((d) => (
-                  <tr key={d.day}>
-                    <td>{new Date(d.day).toISOString().slice(0, 10)}</td>
-                    <td className="num">
-                      {d.complete} / {d.judged}
-                    </td>
-                    <td className="num">{Math.round(d.share * 100)}%</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </section>
+        <CompletenessTable days={data.completeness} />
         <RunsByUserTable runsByUser={data.runsByUser} />
       </div>
     </>

@@ -159,3 +159,41 @@ export function RunsByUserTable({
     </section>
   );
 }
+
+/** Metadata completeness per UTC day: how many of the runs judged that day met their requirements. */
+export function CompletenessTable({ days }: { days: TeamDashboard['completeness'] }) {
+  return (
+    <section data-testid="completeness">
+      <h2>Metadata completeness over time</h2>
+      {days.length === 0 ? (
+        <p className="muted">No run has been judged against requirements.</p>
+      ) : (
+        <table className="data-table">
+          <thead>
+            <tr>
+              <th>Day (UTC)</th>
+              <th className="num">Complete</th>
+              <th>Share</th>
+            </tr>
+          </thead>
+          <tbody>
+            {days.map((d) => (
+              <tr key={d.day}>
+                <td>{new Date(d.day).toISOString().slice(0, 10)}</td>
+                <td className="num">
+                  {d.complete} / {d.judged}
+                </td>
+                <td>
+                  <span className="share-bar" title={`${Math.round(d.share * 100)}%`}>
+                    <span style={{ width: `${Math.round(d.share * 100)}%` }} />
+                  </span>{' '}
+                  {Math.round(d.share * 100)}%
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
