@@ -101,7 +101,9 @@ describe.each(backends.slice(0, 1))('reports in the web UI on $name', (backend) 
       await page.getByTestId('report-add').getByLabel(name).check();
     }
     await page.getByTestId('add-chart').click();
-    await page.getByTestId('report-block-chart').waitFor();
+    // The save is one write; on a loaded machine it may take a while, and if it fails the alert says why.
+    await page.getByTestId('report-block-chart').or(page.getByRole('alert')).first().waitFor({ timeout: 30_000 });
+    expect(await page.getByRole('alert').allInnerTexts()).toEqual([]);
     await page.getByTestId('report-block-chart').getByRole('button', { name: 'Move up' }).click();
     await expect
       .poll(() =>
