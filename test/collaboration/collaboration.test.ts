@@ -326,4 +326,71 @@ describe.each(backends)('comments, mentions and milestones on $name', (backend) 
     }
     expect((await verify()).report.problems).toEqual([]);
   });
+  it("deletes a model's version comments and milestones with it, each audited, and the log still verifies", async () => {
+    await mlflow('/registered-models/create', { name: 'short-lived' });
+    await mlflow('/model-versions/create', { name: 'short-lived', source: `runs:/${ids.run}/model`, run_id: ids.run });
+    await mlflow('/registered-models/create', { name: 'staying' });
+    await mlflow('/model-versions/create', { name: 'staying', source: `runs:/${ids.run}/model`, run_id: ids.run });
+    const comment = async (model: string) =>
+      (
+        await ok(
+          call<{ comment: CommentJson }>(
+            ADMIN_TOKEN,
+            'POST',
+            `/api/v1/registered-models/${model}/versions/1/comments`,
+            {
+              body: `about ${model}`,
+            },
+          ),
+        )
+      ).comment.id;
+    const milestone = async (model: string) =>
+      (
+        await ok(
+          call<{ milestone: MilestoneJson }>(ADMIN_TOKEN, 'POST', `/api/v1/registered-models/${model}/milestones`, {
+            name: `${model} ships`,
+            metricKey: 'val_auc',
+            comparator: '>=',
+            target: 0.9,
+            dueTime: Date.now() + DAY,
+          }),
+        )
+      ).milestone.id;
+    const gone = { comment: await comment('short-lived'), milestone: await milestone('short-lived') };
+    const kept = { comment: await comment('staying'), milestone: await milestone('staying') };
+
+    await ok(call(ADMIN_TOKEN, 'DELETE', '/api/2.0/mlflow/registered-models/delete', { name: 'short-lived' }));
+
+    const db = api.server.store.db;
+    const commentIds = (await db.selectFrom('comments').select('comment_id').execute()).map((r) => r.comment_id);
+    expect(commentIds).toContain(kept.comment);
+    expect(commentIds).not.toContain(gone.comment);
+    const milestoneIds = (await db.selectFrom('milestones').select('milestone_id').execute()).map(
+      (r) => r.milestone_id,
+    );
+    expect(milestoneIds).toContain(kept.milestone);
+    expect(milestoneIds).not.toContain(gone.milestone);
+    const events = await db
+      .selectFrom('audit_events')
+      .select(['action', 'entity_id'])
+      .where('entity_id', 'in', [gone.comment, gone.milestone, kept.comment, kept.milestone])
+      .where('action', 'in', ['comment.delete', 'milestone.delete'])
+      .orderBy('action')
+      .execute();
+    expect(events).toEqual([
+      { action: 'comment.delete', entity_id: gone.comment },
+      { action: 'milestone.delete', entity_id: gone.milestone },
+    ]);
+    // A new model of the same name starts with no comments or milestones.
+    await mlflow('/registered-models/create', { name: 'short-lived' });
+    await mlflow('/model-versions/create', { name: 'short-lived', source: `runs:/${ids.run}/model`, run_id: ids.run });
+    const again = await call<{ comments: CommentJson[] }>(
+      ADMIN_TOKEN,
+      'GET',
+      '/api/v1/registered-models/short-lived/versions/1/comments',
+    );
+    expect(again.body.comments).toEqual([]);
+    const verified = await auditVerify({ backendStoreUri: api.backendUri, json: true });
+    expect((JSON.parse(verified.stdout) as VerificationReport).problems).toEqual([]);
+  });
 });

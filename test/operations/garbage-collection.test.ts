@@ -49,6 +49,7 @@ describe.each(backends)('mnemo gc on $name, while the server runs on the same da
   > &
     Record<'experiment' | 'deletedExperiment' | 'heldExperiment', string>;
   const comments = { purged: [] as string[], kept: '' };
+  const milestones = { purged: '', kept: '' };
   let revalidationFlag = '';
 
   async function experiment(name: string): Promise<string> {
@@ -224,6 +225,20 @@ describe.each(backends)('mnemo gc on $name, while the server runs on the same da
       });
     expect((await v1('POST', '/teams', { name: 'gc-team' })).status).toBe(200);
     expect((await v1('PUT', `/experiments/${ids.deletedExperiment}/owners`, { team: 'gc-team' })).status).toBe(200);
+    // So do its milestones; the live experiment keeps its own.
+    const milestone = async (experimentId: string) => {
+      const response = await v1('POST', `/experiments/${experimentId}/milestones`, {
+        name: 'low loss',
+        metricKey: 'loss',
+        comparator: '<=',
+        target: 0.1,
+        dueTime: Date.now() + 86_400_000,
+      });
+      expect(response.status).toBe(201);
+      return ((await response.json()) as { milestone: { id: string } }).milestone.id;
+    };
+    milestones.purged = await milestone(ids.deletedExperiment);
+    milestones.kept = await milestone(ids.experiment);
     for (const runId of [ids.old, ids.referenced, ids.held, ids.recent]) await deleteRun(runId);
     for (const experimentId of [ids.deletedExperiment, ids.heldExperiment]) {
       expect((await mlflow.post('experiments/delete', { experiment_id: experimentId })).status).toBe(200);
@@ -383,6 +398,14 @@ describe.each(backends)('mnemo gc on $name, while the server runs on the same da
         .where('action', '=', 'owner.clear')
         .execute();
       expect(ownerEvents).toEqual([{ entity_id: `experiment:${ids.deletedExperiment}`, actor: 'mnemo-gc' }]);
+      const milestonesLeft = await store.db.selectFrom('milestones').select('milestone_id').execute();
+      expect(milestonesLeft.map((m) => m.milestone_id)).toEqual([milestones.kept]);
+      const milestoneEvents = await store.db
+        .selectFrom('audit_events')
+        .select(['entity_id', 'actor'])
+        .where('action', '=', 'milestone.delete')
+        .execute();
+      expect(milestoneEvents).toEqual([{ entity_id: milestones.purged, actor: 'mnemo-gc' }]);
 
       // Artifacts gone from disk; kept and active runs keep theirs.
       expect(existsSync(runFolder(ids.experiment, ids.old))).toBe(false);

@@ -1,7 +1,6 @@
 import { ownerKey } from '../../domain/collaboration/ownership.js';
 import { LEGAL_HOLD_TAG } from '../../domain/retention/legal-hold.js';
 import type { ArtifactStore } from '../../store/artifacts/artifact-store.js';
-import { commentIdsAbout, deleteComment } from '../../store/repositories/collaboration/comment-repository.js';
 import { deleteOwners, findOwners } from '../../store/repositories/collaboration/owner-repository.js';
 import { deleteReport, reportsOf } from '../../store/repositories/collaboration/report-repository.js';
 import {
@@ -26,6 +25,7 @@ import {
   runCount,
 } from '../../store/repositories/retention/purge-rows.js';
 import type { Executor, Store } from '../../store/store.js';
+import { removeCommentsAbout, removeMilestonesOf } from '../collaboration/collaboration-cleanup.js';
 import { rootOfArtifactUri } from '../tracking/artifact-service.js';
 import type { UnitOfWork, WriteScope } from '../unit-of-work.js';
 
@@ -122,7 +122,7 @@ export class GarbageCollector {
       const now = { ...run, deleted_time: Number(locked.deleted_time ?? run.deleted_time) };
       const why = await runKeepReason(db, now, cutoff);
       if (why !== undefined) return why;
-      await purgeComments(db, audit, 'run', run.run_id);
+      await removeCommentsAbout(db, audit, 'run', run.run_id);
       await deleteRunRows(db, run.run_id);
       audit({
         action: 'run.purge',
@@ -165,6 +165,7 @@ export class GarbageCollector {
       await deleteExperimentRows(db, experiment.experiment_id);
       await purgeOwners(db, audit, ownerKey('experiment', experiment.experiment_id));
       await purgeReports(db, audit, experiment.experiment_id);
+      await removeMilestonesOf(db, audit, { kind: 'experiment', id: experiment.experiment_id });
       audit({
         action: 'experiment.purge',
         entityKind: 'experiment',
@@ -194,7 +195,7 @@ export class GarbageCollector {
       if (!locked || locked.deleted_time === null) return 'restored while collecting';
       const why = await versionKeepReason(db, version, cutoff);
       if (why !== undefined) return why;
-      await purgeComments(db, audit, 'model_version', entityId);
+      await removeCommentsAbout(db, audit, 'model_version', entityId);
       // Its declared dependencies and revalidation flags go with it, named by the purge that vouches for them.
       const removed = await deleteVersionRows(db, version.model_id, version.version);
       audit({
@@ -280,16 +281,5 @@ async function purgeReports(db: Executor, audit: WriteScope['audit'], experiment
   for (const report of await reportsOf(db, experimentId)) {
     await deleteReport(db, report.report_id);
     audit({ action: 'report.delete', entityKind: 'report', entityId: report.report_id, state: { deleted: true } });
-  }
-}
-
-/**
- * Comments go with what they are about, each with its own comment.delete event as when its author deletes it: they
- * are people's words about an entity that no longer exists, and the audit log keeps that they were removed.
- */
-async function purgeComments(db: Executor, audit: WriteScope['audit'], entityKind: string, entityId: string) {
-  for (const commentId of await commentIdsAbout(db, entityKind, entityId)) {
-    await deleteComment(db, commentId);
-    audit({ action: 'comment.delete', entityKind: 'comment', entityId: commentId, state: { deleted: true } });
   }
 }

@@ -21,6 +21,7 @@ import { isUniqueViolation } from '../../store/repositories/registry/unique-viol
 import type { RegisteredModelsTable } from '../../store/schema-registry.js';
 import type { Executor } from '../../store/store.js';
 import { bindCreator } from '../access/permission-service.js';
+import { removeCommentsAboutVersionsOf, removeMilestonesOf } from '../collaboration/collaboration-cleanup.js';
 import { SensitiveRegistryValues } from '../encryption/sensitive-registry-values.js';
 import { SENSITIVE_KEYS_TAG, SensitiveValues } from '../encryption/sensitive-values.js';
 import { newId } from '../ids.js';
@@ -260,6 +261,9 @@ export class ModelService {
   async delete(name: string): Promise<void> {
     await registryWrite(this.deps, async ({ db, audit }) => {
       const row = await requireModel(db, name);
+      // Comments and milestones point at the model by id, not by a foreign key: they go with it, each audited.
+      await removeCommentsAboutVersionsOf(db, audit, row.model_id);
+      await removeMilestonesOf(db, audit, { kind: 'model', id: row.model_id });
       await models.deleteModelRow(db, row.model_id);
       audit({
         action: 'registered_model.delete',

@@ -52,6 +52,18 @@ export async function commentIdsAbout(db: Executor, entityKind: string, entityId
   return rows.map((row) => row.comment_id);
 }
 
+/** The ids of every comment on any version of one registered model (version comments are keyed `<model id>/<n>`). */
+export async function commentIdsAboutVersionsOf(db: Executor, modelId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('comments')
+    .select('comment_id')
+    .where('entity_kind', '=', 'model_version')
+    // Model ids are hex, so the pattern holds no wildcard of its own.
+    .where('entity_id', 'like', `${modelId}/%`)
+    .execute();
+  return rows.map((row) => row.comment_id);
+}
+
 export async function deleteComment(db: Executor, commentId: string): Promise<void> {
   await db.deleteFrom('comments').where('comment_id', '=', commentId).execute();
 }
