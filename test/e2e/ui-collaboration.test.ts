@@ -1,9 +1,9 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, callAs, grant, ok } from '../access/access-fixture.js';
 import { backends } from '../support/backends.js';
 import { useTestServer } from '../support/test-server.js';
-import { launchBrowser, screenshot, watchErrors } from './support/browser.js';
+import { launchBrowser, screenshot, signedIn, watchErrors } from './support/browser.js';
 import { ensureUiBuilt } from './support/build-ui.js';
 
 const ANA = { name: 'ana', password: 'ana-password-1' };
@@ -60,23 +60,8 @@ describe.each(backends.slice(0, 1))('comments and milestones in the web UI on $n
     await browser?.close();
   });
 
-  const signedIn = async (user: {
-    name: string;
-    password: string;
-  }): Promise<{ context: BrowserContext; page: Page }> => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    await page.goto(`${api.url}/`);
-    await page.getByLabel('User name').fill(user.name);
-    await page.getByLabel('Password').fill(user.password);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.waitForURL(`${api.url}/`);
-    return { context, page };
-  };
-
   it('adds a comment with a mention, and the mentioned user sees it in the inbox and on the run', async () => {
-    const ana = await signedIn(ANA);
+    const ana = await signedIn(browser, api.url, ANA);
     const anaErrors = watchErrors(ana.page);
     await ana.page.goto(`${api.url}/experiments/${ids.experiment}/runs/${ids.run}`);
     await ana.page.getByTestId('comment-input').fill('@bo this run **beats** the baseline; see `@nobody`');
@@ -88,7 +73,7 @@ describe.each(backends.slice(0, 1))('comments and milestones in the web UI on $n
     expect(anaErrors).toEqual([]);
     await ana.context.close();
 
-    const bo = await signedIn(BO);
+    const bo = await signedIn(browser, api.url, BO);
     const boErrors = watchErrors(bo.page);
     await bo.page.getByTestId('unread-count').getByText('1').waitFor();
     await bo.page.getByTestId('notification-bell').click();
@@ -103,7 +88,7 @@ describe.each(backends.slice(0, 1))('comments and milestones in the web UI on $n
   });
 
   it('adds a milestone on the experiment and shows its progress from the best run', async () => {
-    const { context, page } = await signedIn(ANA);
+    const { context, page } = await signedIn(browser, api.url, ANA);
     const errors = watchErrors(page);
     await page.goto(`${api.url}/experiments/${ids.experiment}`);
     await page.getByTestId('milestones').getByText('No milestones yet.').waitFor();
@@ -122,7 +107,7 @@ describe.each(backends.slice(0, 1))('comments and milestones in the web UI on $n
   });
 
   it('sets owners on the experiment and filters the experiment list by them', async () => {
-    const { context, page } = await signedIn(ANA);
+    const { context, page } = await signedIn(browser, api.url, ANA);
     const errors = watchErrors(page);
     await page.goto(`${api.url}/experiments/${ids.experiment}`);
     await expect.poll(() => page.getByTestId('owner-user').textContent()).toBe('—');
@@ -152,7 +137,7 @@ describe.each(backends.slice(0, 1))('comments and milestones in the web UI on $n
     await context.close();
 
     // bo reads the experiment: he sees its owners but may not change them.
-    const bo = await signedIn(BO);
+    const bo = await signedIn(browser, api.url, BO);
     await bo.page.goto(`${api.url}/experiments/${ids.experiment}`);
     await expect.poll(() => bo.page.getByTestId('owner-user').textContent()).toBe('bo');
     await expect.poll(() => bo.page.getByTestId('owners-edit').isDisabled()).toBe(true);
@@ -160,7 +145,7 @@ describe.each(backends.slice(0, 1))('comments and milestones in the web UI on $n
   });
 
   it("comments on a dataset's page with a mention picked from suggestions, and sets its owner team", async () => {
-    const { context, page } = await signedIn(ANA);
+    const { context, page } = await signedIn(browser, api.url, ANA);
     const errors = watchErrors(page);
     await page.goto(`${api.url}/datasets/${encodeURIComponent('lake:orders')}`);
     await page.getByTestId('dataset-versions').getByRole('link', { name: '2026-12-01' }).waitFor();
@@ -188,7 +173,7 @@ describe.each(backends.slice(0, 1))('comments and milestones in the web UI on $n
     await context.close();
 
     // bo was mentioned and may read the dataset: he is told, sees the owners and the comment, and edits neither.
-    const bo = await signedIn(BO);
+    const bo = await signedIn(browser, api.url, BO);
     const boErrors = watchErrors(bo.page);
     await bo.page.getByTestId('notification-bell').click();
     const told = bo.page.getByTestId('inbox').getByText("ana mentioned you on dataset 'lake:orders'");

@@ -1,9 +1,9 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, callAs, grant, ok } from '../access/access-fixture.js';
 import { backends } from '../support/backends.js';
 import { useTestServer } from '../support/test-server.js';
-import { launchBrowser, screenshot, watchErrors } from './support/browser.js';
+import { launchBrowser, screenshot, signedIn, watchErrors } from './support/browser.js';
 import { ensureUiBuilt } from './support/build-ui.js';
 
 const ANA = { name: 'ana', password: 'ana-password-1' };
@@ -55,23 +55,8 @@ describe.each(backends.slice(0, 1))('reports in the web UI on $name', (backend) 
     await browser?.close();
   });
 
-  const signedIn = async (user: {
-    name: string;
-    password: string;
-  }): Promise<{ context: BrowserContext; page: Page }> => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    await page.goto(`${api.url}/`);
-    await page.getByLabel('User name').fill(user.name);
-    await page.getByLabel('Password').fill(user.password);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.waitForURL(`${api.url}/`);
-    return { context, page };
-  };
-
   it('builds a report of a note, runs and a chart that a reader opens by its URL', async () => {
-    const ana = await signedIn(ANA);
+    const ana = await signedIn(browser, api.url, ANA);
     const errors = watchErrors(ana.page);
     const page = ana.page;
     await page.goto(`${api.url}/experiments/${ids.experiment}`);
@@ -122,7 +107,7 @@ describe.each(backends.slice(0, 1))('reports in the web UI on $name', (backend) 
     await ana.context.close();
 
     // bo reads the experiment: the shared URL opens the report as it is now, without editing tools.
-    const bo = await signedIn(BO);
+    const bo = await signedIn(browser, api.url, BO);
     const boErrors = watchErrors(bo.page);
     await bo.page.goto(reportUrl);
     await bo.page.getByTestId('report-block-note').getByRole('heading', { name: 'Findings' }).waitFor();
