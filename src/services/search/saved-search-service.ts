@@ -12,6 +12,7 @@ import {
   savedSearchesOf,
   savedSearchOwnerName,
 } from '../../store/search/saved-search-repository.js';
+import { readAuditHead } from '../../store/repositories/provenance/audit-event-repository.js';
 import { newId } from '../ids.js';
 import type { ServiceDeps } from '../service-deps.js';
 
@@ -73,7 +74,15 @@ export class SavedSearchService {
     await this.deps.unitOfWork.write(async ({ db, audit }) => {
       if (!(await findSavedSearch(db, id))) throw notFound(`Saved search '${id}' does not exist`);
       const now = this.deps.now();
-      const row = { saved_search_id: id, principal_id: principalId, checked_until: now, created_time: now };
+      // Inside the write the log's head is this transaction's own: every creation after it is new to the subscriber.
+      const head = Number((await readAuditHead(db)).lastSeq);
+      const row = {
+        saved_search_id: id,
+        principal_id: principalId,
+        checked_until: now,
+        checked_seq: head,
+        created_time: now,
+      };
       if (!(await insertSubscription(db, row))) return;
       audit({
         action: 'saved_search.subscribe',
