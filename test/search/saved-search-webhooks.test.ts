@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SearchClient } from '../../src/sdk/search.js';
 import { ADMIN_TOKEN, callAs, grant, ok, userWithToken } from '../access/access-fixture.js';
 import { WebhookReceiver } from '../mlflow/support/webhook-receiver.js';
 import { backends } from '../support/backends.js';
@@ -42,8 +43,9 @@ describe.each(backends)('saved search webhooks on $name', (backend) => {
     ok(callAs<T>(api.url, ADMIN_TOKEN, method, path, body));
   const newRun = async (experimentId: string, runName: string) =>
     (await admin<{ run: { runId: string } }>('POST', `${V}/runs`, { experimentId, runName })).run.runId;
+  const dataOf = (delivery: { json: { data: unknown } }) => delivery.json.data as NewResults;
   const named = (receiver: WebhookReceiver) =>
-    receiver.received.flatMap((d) => (d.json.data as NewResults).results.map((r) => r.name)).sort();
+    receiver.received.flatMap((d) => dataOf(d).results.map((r) => r.name)).sort();
   const settled = () => api.server.services.webhooks.dispatcher.settled();
 
   beforeAll(async () => {
@@ -55,7 +57,9 @@ describe.each(backends)('saved search webhooks on $name', (backend) => {
       ['open', 'fraud-lab'],
       ['vault', 'fraud-vault'],
     ] as const) {
-      const { experiment } = await admin<{ experiment: { experimentId: string } }>('POST', `${V}/experiments`, { name });
+      const { experiment } = await admin<{ experiment: { experimentId: string } }>('POST', `${V}/experiments`, {
+        name,
+      });
       experiments[key] = experiment.experimentId;
     }
     // The vault is restricted before any run is made in it: bob may never read one; alice is granted it.
@@ -67,11 +71,17 @@ describe.each(backends)('saved search webhooks on $name', (backend) => {
   });
 
   it('refuses an action the saved search entity does not have, with a 400', async () => {
-    const reply = await callAs<{ error_code: string; message: string }>(api.url, tokens.alice, 'POST', `${M}/webhooks`, {
-      name: 'hook',
-      url: receivers.alice.url,
-      events: [{ entity: 'SAVED_SEARCH', action: 'CREATED' }],
-    });
+    const reply = await callAs<{ error_code: string; message: string }>(
+      api.url,
+      tokens.alice,
+      'POST',
+      `${M}/webhooks`,
+      {
+        name: 'hook',
+        url: receivers.alice.url,
+        events: [{ entity: 'SAVED_SEARCH', action: 'CREATED' }],
+      },
+    );
     expect(reply.status).toBe(400);
     expect(reply.body.message).toContain('NEW_RESULTS');
   });
@@ -91,13 +101,19 @@ describe.each(backends)('saved search webhooks on $name', (backend) => {
     savedId = savedSearch.id;
     savedPath = savedSearch.path;
     for (const who of ['alice', 'bob'] as const) {
-      await ok(callAs(api.url, tokens[who], 'PUT', `${V}/saved-searches/${savedId}/subscription`));
+      const sdk = new SearchClient({ url: api.url, token: tokens[who] });
+      expect(await sdk.setSavedSearchSubscription(savedId, true)).toEqual({ subscribed: true });
+      expect(await sdk.savedSearchSubscription(savedId)).toEqual({ subscribed: true });
     }
+    const mine = await new SearchClient({ url: api.url, token: tokens.alice }).savedSearches();
+    expect(mine.map((s) => s.id)).toEqual([savedId]);
 
     const openRun = await newRun(experiments.open, 'fraud-run-open');
     await newRun(experiments.vault, 'fraud-run-hidden');
     await newRun(experiments.open, 'churn-run');
-    await expect.poll(() => named(receivers.alice), { timeout: 15_000 }).toEqual(['fraud-run-hidden', 'fraud-run-open']);
+    await expect
+      .poll(() => named(receivers.alice), { timeout: 15_000 })
+      .toEqual(['fraud-run-hidden', 'fraud-run-open']);
     await expect.poll(() => named(receivers.bob), { timeout: 15_000 }).toEqual(['fraud-run-open']);
 
     const delivery = receivers.bob.received[0]!;
@@ -110,7 +126,7 @@ describe.each(backends)('saved search webhooks on $name', (backend) => {
       results: [{ type: 'run', id: openRun, name: 'fraud-run-open' }],
     });
     // Totals count only what each may read.
-    const aliceTotal = receivers.alice.received.reduce((n, d) => n + (d.json.data as NewResults).total, 0);
+    const aliceTotal = receivers.alice.received.reduce((n, d) => n + dataOf(d).total, 0);
     expect(aliceTotal).toBe(2);
     await settled();
     expect(receivers.carol.received).toEqual([]);
@@ -128,7 +144,7 @@ describe.each(backends)('saved search webhooks on $name', (backend) => {
 
     await newRun(experiments.vault, 'fraud-run-secret');
     await receivers.alice.waitFor(before.alice + 1, 15_000);
-    const latest = receivers.alice.received.at(-1)!.json.data as NewResults;
+    const latest = dataOf(receivers.alice.received.at(-1)!);
     expect(latest.results.map((r) => r.name)).toEqual(['fraud-run-secret']);
     // The check that told alice has looked for bob too; a later write makes sure another check has run.
     await newRun(experiments.open, 'churn-run-2');
@@ -164,7 +180,9 @@ describe.each(backends)('saved search webhooks on $name', (backend) => {
   });
 
   it('stops once the subscriber unsubscribes', async () => {
-    await ok(callAs(api.url, tokens.bob, 'DELETE', `${V}/saved-searches/${savedId}/subscription`));
+    const bobs = new SearchClient({ url: api.url, token: tokens.bob });
+    expect(await bobs.setSavedSearchSubscription(savedId, false)).toEqual({ subscribed: false });
+    expect(await bobs.savedSearchSubscription(savedId)).toEqual({ subscribed: false });
     const before = { alice: receivers.alice.received.length, bob: receivers.bob.received.length };
     await newRun(experiments.open, 'fraud-run-late');
     await receivers.alice.waitFor(before.alice + 1, 15_000);

@@ -30,7 +30,8 @@ export function announcementOf(change: RegistryEvent): Announcement {
   if (change.kind === 'run.finished' || change.kind === 'run.anomaly_flagged') {
     return { ...announcement, scope: { experimentId: change.experimentId } };
   }
-  if (change.kind === 'saved_search.new_results') return { ...announcement, scope: { principalId: change.principalId } };
+  if (change.kind === 'saved_search.new_results')
+    return { ...announcement, scope: { principalId: change.principalId } };
   const name = typeof announcement.data.name === 'string' ? announcement.data.name : undefined;
   return name === undefined ? announcement : { ...announcement, scope: { model: name } };
 }

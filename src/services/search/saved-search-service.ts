@@ -1,6 +1,7 @@
 import { notFound } from '../../domain/errors.js';
 import type { SavedSearchState } from '../../domain/provenance/audit-events/search-states.js';
 import { checkSavedSearch, type SavedSearch, type SavedSearchInput } from '../../domain/search/saved-search.js';
+import { readAuditHead } from '../../store/repositories/provenance/audit-event-repository.js';
 import type { SavedSearchesTable } from '../../store/schema-search.js';
 import {
   deleteSavedSearch,
@@ -12,7 +13,6 @@ import {
   savedSearchesOf,
   savedSearchOwnerName,
 } from '../../store/search/saved-search-repository.js';
-import { readAuditHead } from '../../store/repositories/provenance/audit-event-repository.js';
 import { newId } from '../ids.js';
 import type { ServiceDeps } from '../service-deps.js';
 
