@@ -7,6 +7,7 @@ import type {
   ParamSuggestions,
   RecordedOpen,
   SavedSearch,
+  SavedSearchSubscription,
   SearchEntityType,
   SearchResults,
   SearchUsagePreference,
@@ -97,6 +98,21 @@ export class SearchClient {
   /** A saved search by id; run it with `search(s.q, { types: s.types, facets: s.facets })`. */
   async savedSearch(id: string): Promise<SavedSearch> {
     return (await this.http.request<{ savedSearch: SavedSearch }>('GET', apiPath`/saved-searches/${id}`)).savedSearch;
+  }
+
+  /** The caller's own saved searches, newest first. */
+  async savedSearches(): Promise<SavedSearch[]> {
+    return (await this.http.request<{ savedSearches: SavedSearch[] }>('GET', '/saved-searches')).savedSearches;
+  }
+
+  /** Whether the caller is subscribed to a saved search's new results. */
+  async savedSearchSubscription(id: string): Promise<SavedSearchSubscription> {
+    return this.http.request('GET', apiPath`/saved-searches/${id}/subscription`);
+  }
+
+  /** Subscribes the caller to (or, with `false`, unsubscribes them from) a saved search's new results. */
+  async setSavedSearchSubscription(id: string, subscribed: boolean): Promise<SavedSearchSubscription> {
+    return this.http.request(subscribed ? 'PUT' : 'DELETE', apiPath`/saved-searches/${id}/subscription`);
   }
 
   /** Completions of what was typed: prefix matches first, then near misses (a typo or two). */

@@ -199,10 +199,13 @@ export function createServices(options: {
     upstreamChanges: registry.revalidation,
   });
   const discovery = new DiscoveryService(deps);
-  const savedSearchWatcher = new SavedSearchWatcher(deps, discovery, notifications, {
-    policy: access.policy,
-    authenticator: access.authenticator,
-  });
+  const savedSearchWatcher = new SavedSearchWatcher(
+    deps,
+    discovery,
+    notifications,
+    { policy: access.policy, authenticator: access.authenticator },
+    { stage: (scope, events) => webhooks.dispatcher.stage(scope, events), notify: () => webhooks.dispatcher.notify() },
+  );
   deps.unitOfWork.afterEachCommit(() => savedSearchWatcher.wake());
   return {
     access,

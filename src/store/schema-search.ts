@@ -48,8 +48,10 @@ export interface SavedSearchesTable {
 export interface SavedSearchSubscriptionsTable {
   saved_search_id: string;
   principal_id: string;
-  /** Results created up to this time have been looked at for this subscriber. */
+  /** When results were last looked at for this subscriber (informative; the mark is `checked_seq`). */
   checked_until: number;
+  /** Entities created by audit events up to this one have been looked at for this subscriber (migration 0049). */
+  checked_seq: number;
   created_time: number;
 }
 

@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, callAs, ok } from '../access/access-fixture.js';
 import { backends } from '../support/backends.js';
 import { given } from '../support/builders.js';
 import { useTestServer } from '../support/test-server.js';
@@ -262,5 +263,121 @@ describe('the search page in the web UI in Chromium', () => {
 
     await page.goto(`${api.url}/searches/not-a-saved-search`);
     await page.getByText(/does not exist/).waitFor();
+  });
+});
+
+const SAM = { name: 'sam', password: 'sam-password-1' };
+
+/**
+ * Saved searches for a signed-in user: save a search, subscribe to it, be told in the inbox of a new result made
+ * over HTTP, follow the notification to the saved search, unsubscribe, and open it again from the list of saved
+ * searches on the search page.
+ */
+describe('saved searches and their subscriptions in the web UI in Chromium', () => {
+  const api = useTestServer(backends[0]!, { server: { auth: { enabled: true, adminToken: ADMIN_TOKEN } } });
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+  const admin = (method: string, path: string, body?: unknown) => ok(callAs(api.url, ADMIN_TOKEN, method, path, body));
+  const hits = () =>
+    page
+      .locator('[data-testid="search-results"] [data-hit]')
+      .evaluateAll((rows) => rows.map((row) => row.querySelector('a')?.textContent ?? ''));
+  /** Asked in the page, with the session's own cookie, as the UI asks. */
+  const inPage = <T>(path: string) =>
+    page.evaluate(async (url) => (await fetch(url, { credentials: 'same-origin' })).json(), path) as Promise<T>;
+
+  beforeAll(async () => {
+    await ensureUiBuilt();
+    await admin('POST', '/api/v1/users', { name: SAM.name, password: SAM.password });
+    await admin('POST', '/api/v1/registered-models', { name: 'fraud-detector', description: 'Flags card fraud.' });
+    await admin('POST', '/api/v1/registered-models', { name: 'churn-predictor', description: 'Predicts churn.' });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
+    page.setDefaultTimeout(10_000);
+    errors = watchErrors(page);
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  let savedPath = '';
+
+  it('saves a search and subscribes to it', async () => {
+    await page.goto(`${api.url}/`);
+    await page.getByLabel('User name').fill(SAM.name);
+    await page.getByLabel('Password').fill(SAM.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByTestId('notification-bell').waitFor();
+
+    await page.goto(`${api.url}/search?q=fraud&type=model`);
+    await expect.poll(hits).toEqual(['fraud-detector']);
+    await page.getByLabel('Name of the saved search').fill('fraud models');
+    await page.getByRole('button', { name: 'Save search' }).click();
+    const link = page.getByTestId('saved-search-link');
+    await link.waitFor();
+    savedPath = (await link.getAttribute('href')) ?? '';
+    expect(savedPath).toMatch(/^\/searches\/[0-9a-f]{32}$/);
+    const subscribe = page.getByTestId('saved-search-subscribe');
+    expect(await subscribe.textContent()).toBe('Subscribe');
+    await subscribe.click();
+    await expect.poll(() => subscribe.textContent()).toBe('Unsubscribe');
+    const id = savedPath.split('/').pop();
+    expect(await inPage(`/api/v1/saved-searches/${id}/subscription`)).toEqual({ subscribed: true });
+    expect(errors).toEqual([]);
+  });
+
+  it('tells the subscriber of a new matching result, and the notification opens the saved search', async () => {
+    await admin('POST', '/api/v1/registered-models', { name: 'fraud-scorer', description: 'Scores fraud risk.' });
+    await admin('POST', '/api/v1/registered-models', { name: 'churn-explainer' });
+    type Inbox = { notifications: { kind: string; subject: string }[] };
+    await expect
+      .poll(async () => (await inPage<Inbox>('/api/v1/notifications')).notifications.map((n) => n.subject), {
+        timeout: 15_000,
+      })
+      .toEqual(['1 new result for “fraud models”']);
+    // The bell counts it once the page asks again.
+    await page.reload();
+    await page.getByTestId('unread-count').getByText('1').waitFor();
+    await page.getByTestId('notification-bell').click();
+    await page.waitForURL(`${api.url}/inbox`);
+    const notice = page.getByTestId('inbox').locator('li').first();
+    await notice.getByText('New results of a saved search').waitFor();
+    expect(await notice.locator('.inbox-body').textContent()).toBe('- fraud-scorer (model)');
+    await screenshot(page, 'search-saved-inbox');
+
+    await notice.getByRole('link', { name: '1 new result for “fraud models”' }).click();
+    await page.waitForURL((url) => url.pathname === '/search' && url.searchParams.get('saved') !== null);
+    expect(new URL(page.url()).searchParams.get('q')).toBe('fraud');
+    await expect.poll(hits).toEqual(expect.arrayContaining(['fraud-detector', 'fraud-scorer']));
+    expect(await hits()).toHaveLength(2);
+    const bar = page.getByTestId('saved-search-bar');
+    expect(await bar.textContent()).toContain('“fraud models”');
+    expect(await bar.getByRole('link').getAttribute('href')).toBe(savedPath);
+    await expect.poll(() => bar.getByTestId('saved-search-subscribe').textContent()).toBe('Unsubscribe');
+    await screenshot(page, 'search-saved-subscribed');
+    expect(errors).toEqual([]);
+  });
+
+  it('unsubscribes, and opens the saved search again from the list on the search page', async () => {
+    const id = savedPath.split('/').pop();
+    await page.getByTestId('saved-search-bar').getByTestId('saved-search-subscribe').click();
+    await expect
+      .poll(() => page.getByTestId('saved-search-bar').getByTestId('saved-search-subscribe').textContent())
+      .toBe('Subscribe');
+    expect(await inPage(`/api/v1/saved-searches/${id}/subscription`)).toEqual({ subscribed: false });
+
+    await page.goto(`${api.url}/search?q=churn`);
+    expect(await page.getByTestId('saved-search-bar').count()).toBe(0);
+    await page.getByTestId('saved-searches').getByText('Saved searches').click();
+    const entry = page.getByTestId('saved-searches').getByRole('link', { name: 'fraud models' });
+    expect(await entry.getAttribute('href')).toBe(savedPath);
+    await screenshot(page, 'search-saved-list');
+    await entry.click();
+    await page.waitForURL((url) => url.pathname === '/search' && url.searchParams.get('saved') === id);
+    await expect.poll(hits).toEqual(expect.arrayContaining(['fraud-detector', 'fraud-scorer']));
+    expect(await page.getByTestId('saved-search-bar').textContent()).toContain('“fraud models”');
+    expect(errors).toEqual([]);
   });
 });

@@ -147,24 +147,7 @@ describe.each(backends)('saved searches on $name', (backend) => {
 
   it('tells subscribers of new results they may read, and nobody else', async () => {
     const carol = await userWithToken(api.url, 'carol');
-    const { savedSearch } = await ok(
-      callAs<{ savedSearch: SavedSearchJson }>(api.url, tokens.alice, 'POST', '/api/v1/saved-searches', {
-        name: 'new fraud work',
-        q: 'fraud',
-        types: ['model', 'experiment'],
-      }),
-    );
-    const sub = (token: string, method: string) =>
-      callAs<{ subscribed: boolean }>(api.url, token, method, `/api/v1/saved-searches/${savedSearch.id}/subscription`);
-    for (const token of [tokens.alice, tokens.bob]) {
-      expect((await sub(token, 'PUT')).body).toEqual({ subscribed: true });
-      expect((await sub(token, 'PUT')).body).toEqual({ subscribed: true });
-    }
-    expect((await sub(tokens.bob, 'GET')).body).toEqual({ subscribed: true });
-    expect((await sub(carol, 'GET')).body).toEqual({ subscribed: false });
-    expect((await callAs(api.url, carol, 'PUT', '/api/v1/saved-searches/missing/subscription')).status).toBe(404);
-
-    // A hidden experiment is restricted before it is named "fraud", so it is hidden from bob from the start.
+    // A restricted experiment alice may read and bob may not, restricted before any run is made in it.
     const { experiment } = await ok(
       callAs<{ experiment: { experimentId: string } }>(api.url, ADMIN_TOKEN, 'POST', '/api/v1/experiments', {
         name: 'quiet-lab',
@@ -177,9 +160,27 @@ describe.each(backends)('saved searches on $name', (backend) => {
       }),
     );
     await grant(api.url, { role: 'reader', user: 'alice', experiment: experiment.experimentId });
+    const { savedSearch } = await ok(
+      callAs<{ savedSearch: SavedSearchJson }>(api.url, tokens.alice, 'POST', '/api/v1/saved-searches', {
+        name: 'new fraud work',
+        q: 'fraud',
+        types: ['model', 'run'],
+      }),
+    );
+    const sub = (token: string, method: string) =>
+      callAs<{ subscribed: boolean }>(api.url, token, method, `/api/v1/saved-searches/${savedSearch.id}/subscription`);
+    for (const token of [tokens.alice, tokens.bob]) {
+      expect((await sub(token, 'PUT')).body).toEqual({ subscribed: true });
+      expect((await sub(token, 'PUT')).body).toEqual({ subscribed: true });
+    }
+    expect((await sub(tokens.bob, 'GET')).body).toEqual({ subscribed: true });
+    expect((await sub(carol, 'GET')).body).toEqual({ subscribed: false });
+    expect((await callAs(api.url, carol, 'PUT', '/api/v1/saved-searches/missing/subscription')).status).toBe(404);
+
     await ok(
-      callAs(api.url, ADMIN_TOKEN, 'PATCH', `/api/v1/experiments/${experiment.experimentId}`, {
-        name: 'fraud-quiet-lab',
+      callAs(api.url, ADMIN_TOKEN, 'POST', '/api/v1/runs', {
+        experimentId: experiment.experimentId,
+        runName: 'fraud-quiet-run',
       }),
     );
     await ok(callAs(api.url, ADMIN_TOKEN, 'POST', '/api/v1/registered-models', { name: 'fraud-brand-new' }));
@@ -197,7 +198,7 @@ describe.each(backends)('saved searches on $name', (backend) => {
     expect(bobs).toMatchObject({ subject: '1 new result for “new fraud work”', link: savedSearch.path });
     await expect
       .poll(() => announced(tokens.alice), { timeout: 15_000 })
-      .toEqual(['- fraud-brand-new (model)', '- fraud-quiet-lab (experiment)']);
+      .toEqual(['- fraud-brand-new (model)', '- fraud-quiet-run (run)']);
     const seenByAlice = (await inbox(tokens.alice)).length;
     expect(await inbox(carol)).toEqual([]);
 
@@ -210,5 +211,38 @@ describe.each(backends)('saved searches on $name', (backend) => {
       body: '- fraud-newer (model)',
     });
     expect(await inbox(tokens.bob)).toHaveLength(1);
+  });
+
+  it('announces a result whose write was held open past a check', async () => {
+    const dana = await userWithToken(api.url, 'dana');
+    const { savedSearch } = await ok(
+      callAs<{ savedSearch: SavedSearchJson }>(api.url, dana, 'POST', '/api/v1/saved-searches', {
+        name: 'held',
+        q: 'heldwrite',
+        types: ['experiment'],
+      }),
+    );
+    await ok(callAs(api.url, dana, 'PUT', `/api/v1/saved-searches/${savedSearch.id}/subscription`));
+    type Inbox = { notifications: { kind: string; subject: string; body: string }[] };
+    const announced = async () =>
+      (await ok(callAs<Inbox>(api.url, dana, 'GET', '/api/v1/notifications'))).notifications
+        .filter((n) => n.kind === 'saved_search_matched' && n.subject.endsWith('for “held”'))
+        .flatMap((n) => n.body.split('\n'))
+        .sort();
+    const experiment = (name: string) => callAs(api.url, ADMIN_TOKEN, 'POST', '/api/v1/experiments', { name });
+
+    await ok(experiment('heldwrite-first'));
+    // A write that keeps its transaction open (a long import, a slow disk), and an experiment stamped meanwhile whose
+    // write waits for it: the experiment commits with a creation time from before the checks that ran in between.
+    const hold = api.server.services.unitOfWork.write(() => new Promise((resolve) => setTimeout(resolve, 2500)));
+    const late = experiment('heldwrite-late');
+    await new Promise((resolve) => setTimeout(resolve, 1300));
+    const during = api.server.services.savedSearchWatcher.check();
+    await hold;
+    await ok(late);
+    await during;
+    await expect
+      .poll(announced, { timeout: 15_000 })
+      .toEqual(['- heldwrite-first (experiment)', '- heldwrite-late (experiment)']);
   });
 });

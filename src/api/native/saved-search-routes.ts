@@ -131,6 +131,9 @@ export async function savedSearchRoutes(app: TypedApp, { services }: { services:
       schema: {
         tags,
         summary: 'Subscribes the caller to a saved search: new results they may read are announced in their inbox',
+        description:
+          'And to the webhooks they own that subscribe to SAVED_SEARCH.NEW_RESULTS. New results are entities created ' +
+          'after the subscription that match the search when it is checked (shortly after each write).',
         params: IdParams,
         response: { 200: Subscription },
       },

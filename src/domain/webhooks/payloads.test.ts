@@ -3,6 +3,29 @@ import { announcementOf, deliveryBody, exampleData } from './payloads.js';
 import { VALID_ACTIONS, type WebhookEntity } from './webhook-event.js';
 
 describe("payloads of Mnemo's own events", () => {
+  it("scopes a saved search's new results to its subscriber, not to a model of the search's name", () => {
+    const announcement = announcementOf({
+      kind: 'saved_search.new_results',
+      savedSearchId: 's1',
+      name: 'fraud',
+      path: '/searches/s1',
+      principalId: 'p1',
+      total: 7,
+      results: [{ type: 'run', id: 'r1', name: 'fraud-run' }],
+    });
+    expect(announcement).toEqual({
+      event: { entity: 'SAVED_SEARCH', action: 'NEW_RESULTS' },
+      data: {
+        saved_search_id: 's1',
+        name: 'fraud',
+        path: '/searches/s1',
+        total: 7,
+        results: [{ type: 'run', id: 'r1', name: 'fraud-run' }],
+      },
+      scope: { principalId: 'p1' },
+    });
+  });
+
   it('shapes a transition request decision with its target and scopes it to the model', () => {
     const announcement = announcementOf({
       kind: 'transition_request.rejected',

@@ -6,10 +6,11 @@ import type { WebhookEntity, WebhookEvent } from './webhook-event.js';
 export type DeliveryData = Record<string, unknown>;
 
 /**
- * What an event is about, for deciding who may hear of it: a registered model (by name) or an experiment (by id).
- * Absent on events staged before scopes existed.
+ * What an event is about, for deciding who may hear of it: a registered model (by name), an experiment (by id), or
+ * one principal (what was found with their permissions, such as new results of a saved search they subscribe to:
+ * only webhooks they own hear of it). Absent on events staged before scopes existed.
  */
-export type EventScope = { model: string } | { experimentId: string };
+export type EventScope = { model: string } | { experimentId: string } | { principalId: string };
 
 export interface Announcement {
   event: WebhookEvent;
@@ -29,6 +30,8 @@ export function announcementOf(change: RegistryEvent): Announcement {
   if (change.kind === 'run.finished' || change.kind === 'run.anomaly_flagged') {
     return { ...announcement, scope: { experimentId: change.experimentId } };
   }
+  if (change.kind === 'saved_search.new_results')
+    return { ...announcement, scope: { principalId: change.principalId } };
   const name = typeof announcement.data.name === 'string' ? announcement.data.name : undefined;
   return name === undefined ? announcement : { ...announcement, scope: { model: name } };
 }
@@ -171,6 +174,17 @@ function unscopedAnnouncementOf(change: RegistryEvent): Announcement {
         },
       };
     }
+    case 'saved_search.new_results':
+      return {
+        event: { entity: 'SAVED_SEARCH', action: 'NEW_RESULTS' },
+        data: {
+          saved_search_id: change.savedSearchId,
+          name: change.name,
+          path: change.path,
+          total: change.total,
+          results: change.results.map((r) => ({ type: r.type, id: r.id, name: r.name })),
+        },
+      };
     case 'policy.failed':
       return {
         event: { entity: 'POLICY', action: 'FAILED' },
@@ -296,6 +310,13 @@ const EXAMPLES: Record<string, DeliveryData> = {
     target_stage: 'Production',
     failures: [{ rule: 'example_rule', message: 'metric accuracy 0.7 is below 0.8' }],
     overridden: false,
+  },
+  'SAVED_SEARCH.NEW_RESULTS': {
+    saved_search_id: '0123456789abcdef0123456789abcdef',
+    name: 'example search',
+    path: '/searches/0123456789abcdef0123456789abcdef',
+    total: 1,
+    results: [{ type: 'model', id: 'example_model', name: 'example_model' }],
   },
 };
 

@@ -78,6 +78,19 @@ export type RegistryEvent =
       decidedBy: string;
       comment: string | null;
     }
+  /**
+   * A saved search one principal subscribes to has new results: those they may read, found with their permissions
+   * (`total` counts them all, `results` names the first ones). Only webhooks that principal owns hear of it.
+   */
+  | {
+      kind: 'saved_search.new_results';
+      savedSearchId: string;
+      name: string;
+      path: string;
+      principalId: string;
+      total: number;
+      results: { type: string; id: string; name: string }[];
+    }
   /** A promotion was refused (or overridden) because policy rules failed. */
   | {
       kind: 'policy.failed';

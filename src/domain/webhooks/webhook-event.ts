@@ -5,7 +5,8 @@ import { invalid } from '../errors.js';
  * defines are valid (a registered model is `CREATED`, a model version tag is `SET` or `DELETED`, ...). The prompt
  * pairs are accepted so subscriptions made for an MLflow server keep working, though Mnemo has no prompts to fire them.
  * Mnemo's own events follow the same shape: `RUN.FINISHED|ANOMALY_FLAGGED`, `TRANSITION_REQUEST.CREATED|APPROVED|REJECTED`,
- * `MODEL_VERSION.STAGE_CHANGED|NEEDS_REVALIDATION`, `POLICY.FAILED` (delivered as `run` / `finished`, ...).
+ * `MODEL_VERSION.STAGE_CHANGED|NEEDS_REVALIDATION`, `POLICY.FAILED`, `SAVED_SEARCH.NEW_RESULTS` (delivered as `run` /
+ * `finished`, ...).
  */
 export const VALID_ACTIONS = {
   REGISTERED_MODEL: ['CREATED'],
@@ -20,6 +21,7 @@ export const VALID_ACTIONS = {
   RUN: ['FINISHED', 'ANOMALY_FLAGGED'],
   TRANSITION_REQUEST: ['CREATED', 'APPROVED', 'REJECTED'],
   POLICY: ['FAILED'],
+  SAVED_SEARCH: ['NEW_RESULTS'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type WebhookEntity = keyof typeof VALID_ACTIONS;

@@ -107,6 +107,11 @@ export interface RecordedOpen {
 }
 
 /** A search kept under a name (`/api/v1/saved-searches`); `path` is the UI link that opens it. */
+/** Whether the caller is told (in their inbox, and by SAVED_SEARCH.NEW_RESULTS webhooks) of a search's new results. */
+export interface SavedSearchSubscription {
+  subscribed: boolean;
+}
+
 export interface SavedSearch {
   id: string;
   name: string;

@@ -41,6 +41,8 @@ export interface SearchInput {
   visible: DiscoveryVisibility;
   /** The caller's teams (`usageTeamKeys`): what they opened after searching ranks higher for them. */
   usageTeamKeys?: readonly string[];
+  /** Searches these documents only (doc ids, at most a thousand): what a saved search's check found created. */
+  onlyDocuments?: readonly string[];
 }
 
 export interface CompletionInput {
@@ -112,7 +114,7 @@ export class DiscoveryService {
       throw invalid(`maxResults must be between 1 and ${MAX_PAGE}`);
     }
     const offset = decodePageToken(input.pageToken);
-    const criteria = { terms, types, filters, visible: input.visible };
+    const criteria = { terms, types, filters, visible: input.visible, onlyDocuments: input.onlyDocuments };
     const db = this.deps.store.db;
     const nameKey = terms.join(' ');
     // Usage reorders what words found; a listing by recency (no words) stays a listing by recency.

@@ -1,6 +1,7 @@
 import { notFound } from '../../domain/errors.js';
 import type { SavedSearchState } from '../../domain/provenance/audit-events/search-states.js';
 import { checkSavedSearch, type SavedSearch, type SavedSearchInput } from '../../domain/search/saved-search.js';
+import { readAuditHead } from '../../store/repositories/provenance/audit-event-repository.js';
 import type { SavedSearchesTable } from '../../store/schema-search.js';
 import {
   deleteSavedSearch,
@@ -73,7 +74,15 @@ export class SavedSearchService {
     await this.deps.unitOfWork.write(async ({ db, audit }) => {
       if (!(await findSavedSearch(db, id))) throw notFound(`Saved search '${id}' does not exist`);
       const now = this.deps.now();
-      const row = { saved_search_id: id, principal_id: principalId, checked_until: now, created_time: now };
+      // Inside the write the log's head is this transaction's own: every creation after it is new to the subscriber.
+      const head = Number((await readAuditHead(db)).lastSeq);
+      const row = {
+        saved_search_id: id,
+        principal_id: principalId,
+        checked_until: now,
+        checked_seq: head,
+        created_time: now,
+      };
       if (!(await insertSubscription(db, row))) return;
       audit({
         action: 'saved_search.subscribe',

@@ -29,6 +29,8 @@ export class EventAudience {
     ) {
       return false;
     }
+    // Found with one principal's permissions: for the webhooks they own and nobody else's, administrators' included.
+    if (scope && 'principalId' in scope && webhook.owner_id !== scope.principalId) return false;
     if (webhook.owner_id === null || !this.deps) return true;
     const key = `${webhook.owner_id}\0${JSON.stringify(scope ?? null)}`;
     let decision = this.decisions.get(key);
@@ -47,6 +49,8 @@ export class EventAudience {
     if (principal.isAdmin) return true;
     // An event about nothing in particular (staged before scopes existed) is for those who may read everything.
     if (!scope) return false;
+    // Its owner is the principal (checked above), and they are still active.
+    if ('principalId' in scope) return true;
     if ('experimentId' in scope) {
       return (await policy.decide(principal, 'read', { kind: 'experiment', id: scope.experimentId })).allowed;
     }

@@ -33,6 +33,7 @@ import * as owners from './0043-owners.js';
 import * as reports from './0045-reports.js';
 import * as searchUsage from './0047-search-usage.js';
 import * as savedSearches from './0048-saved-searches.js';
+import * as savedSearchMarks from './0049-saved-search-marks.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -73,6 +74,7 @@ const ALL: Record<string, DialectMigration> = {
   '0045-reports': reports,
   '0047-search-usage': searchUsage,
   '0048-saved-searches': savedSearches,
+  '0049-saved-search-marks': savedSearchMarks,
 };
 
 /** The names a database that is fully up to date has recorded as applied. */

@@ -19,6 +19,8 @@ export interface DiscoveryCriteria {
   types: readonly DiscoveryType[];
   filters: readonly DiscoveryFilter[];
   visible: DiscoveryVisibility;
+  /** Only these documents (by doc id) are candidates: a saved search's check over what was just created. */
+  onlyDocuments?: readonly string[];
 }
 
 export interface RankingWeights {
@@ -110,6 +112,11 @@ function matched(db: Executor, criteria: DiscoveryCriteria, withTypes = true, wi
   const conditions: RawBuilder<unknown>[] = [visibleDocuments(criteria.visible)];
   if (text) conditions.push(text.where);
   if (withTypes && criteria.types.length > 0) conditions.push(sql`d.entity_type in (${sql.join(criteria.types)})`);
+  if (criteria.onlyDocuments) {
+    conditions.push(
+      criteria.onlyDocuments.length === 0 ? sql`1 = 0` : sql`d.doc_id in (${sql.join(criteria.onlyDocuments)})`,
+    );
+  }
   for (const group of filterGroups(criteria.filters)) {
     if (group.key === without) continue;
     const alternatives = group.filters.map((filter) => sql`(${filterCondition(filter, criteria.visible)})`);

@@ -1,3 +1,4 @@
+import { CREATED_ENTITY_KINDS } from '../../domain/search/created-documents.js';
 import type { SavedSearchesTable, SavedSearchSubscriptionsTable } from '../schema-search.js';
 import type { Executor } from '../store.js';
 
@@ -69,25 +70,48 @@ export async function subscriptionsToCheck(db: Executor) {
   return db
     .selectFrom('saved_search_subscriptions as s')
     .innerJoin('saved_searches as q', 'q.saved_search_id', 's.saved_search_id')
-    .select(['s.saved_search_id', 's.principal_id', 's.checked_until', 'q.name', 'q.query', 'q.types', 'q.facets'])
+    .select(['s.saved_search_id', 's.principal_id', 's.checked_seq', 'q.name', 'q.query', 'q.types', 'q.facets'])
     .orderBy('s.saved_search_id')
     .orderBy('s.principal_id')
     .execute();
 }
 
-/** Moves a subscription's mark forward, unless another replica moved it first (then false: it notified already). */
+/**
+ * Moves a subscription's mark forward to an audit event, unless another replica moved it first (then false: it
+ * notified already).
+ */
 export async function advanceSubscription(
   db: Executor,
   key: { savedSearchId: string; principalId: string },
-  from: number,
-  to: number,
+  move: { fromSeq: number; toSeq: number; at: number },
 ): Promise<boolean> {
   const result = await db
     .updateTable('saved_search_subscriptions')
-    .set({ checked_until: to })
+    .set({ checked_seq: move.toSeq, checked_until: move.at })
     .where('saved_search_id', '=', key.savedSearchId)
     .where('principal_id', '=', key.principalId)
-    .where('checked_until', '=', from)
+    .where('checked_seq', '=', move.fromSeq)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
+}
+
+/**
+ * The creations among the audit events after `afterSeq` up to `toSeq` (both committed: see the watcher), of the
+ * entity kinds search shows.
+ */
+export async function creationsBetween(
+  db: Executor,
+  afterSeq: number,
+  toSeq: number,
+): Promise<{ action: string; entityKind: string; entityId: string }[]> {
+  const rows = await db
+    .selectFrom('audit_events')
+    .select(['action', 'entity_kind', 'entity_id'])
+    .where('seq', '>', afterSeq)
+    .where('seq', '<=', toSeq)
+    .where('entity_kind', 'in', CREATED_ENTITY_KINDS)
+    .where('action', 'like', '%.create')
+    .orderBy('seq')
+    .execute();
+  return rows.map((r) => ({ action: r.action, entityKind: r.entity_kind, entityId: r.entity_id }));
 }

@@ -1,5 +1,12 @@
 import { request } from './client.js';
-import type { Completion, SavedSearch, SearchEntityType, SearchResults, SearchUsagePreference } from './types.js';
+import type {
+  Completion,
+  SavedSearch,
+  SavedSearchSubscription,
+  SearchEntityType,
+  SearchResults,
+  SearchUsagePreference,
+} from './types.js';
 
 /** What the search page asks for: the words, the entity types and facets chosen, and the page. */
 export interface SearchRequest {
@@ -34,6 +41,20 @@ export const searchApi = {
     request<{ savedSearch: SavedSearch }>('POST', '/saved-searches', { name, q, types, facets }),
   savedSearch: (id: string, signal?: AbortSignal) =>
     request<{ savedSearch: SavedSearch }>('GET', `/saved-searches/${encodeURIComponent(id)}`, undefined, signal),
+  savedSearches: (signal?: AbortSignal) =>
+    request<{ savedSearches: SavedSearch[] }>('GET', '/saved-searches', undefined, signal),
+  subscription: (id: string, signal?: AbortSignal) =>
+    request<SavedSearchSubscription>(
+      'GET',
+      `/saved-searches/${encodeURIComponent(id)}/subscription`,
+      undefined,
+      signal,
+    ),
+  setSubscription: (id: string, subscribed: boolean) =>
+    request<SavedSearchSubscription>(
+      subscribed ? 'PUT' : 'DELETE',
+      `/saved-searches/${encodeURIComponent(id)}/subscription`,
+    ),
   usagePreference: () => request<SearchUsagePreference>('GET', '/search/usage-preference'),
   setUsagePreference: (recordOpens: boolean) =>
     request<SearchUsagePreference>('PUT', '/search/usage-preference', { recordOpens }),
@@ -42,6 +63,8 @@ export const searchApi = {
 export const searchKeys = {
   search: (query: SearchRequest) => ['search', query] as const,
   usagePreference: ['search', 'usage-preference'] as const,
+  savedSearches: ['search', 'saved-list'] as const,
   savedSearch: (id: string) => ['search', 'saved', id] as const,
+  subscription: (id: string) => ['search', 'saved', id, 'subscription'] as const,
   complete: (prefix: string) => ['search', 'complete', prefix] as const,
 };

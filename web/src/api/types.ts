@@ -69,7 +69,8 @@ export interface NotificationItem {
     | 'policy_failed'
     | 'break_glass_used'
     | 'needs_revalidation'
-    | 'mentioned';
+    | 'mentioned'
+    | 'saved_search_matched';
   subject: string;
   body: string;
   link: string | null;
@@ -89,6 +90,7 @@ export type {
 export type {
   Completion,
   SavedSearch,
+  SavedSearchSubscription,
   SearchEntityType,
   SearchFacetValue,
   SearchHighlightSegment,

@@ -15,6 +15,7 @@ const KIND_LABEL: Record<NotificationItem['kind'], string> = {
   break_glass_used: 'Break-glass used',
   needs_revalidation: 'Needs revalidation',
   mentioned: 'Mentioned you',
+  saved_search_matched: 'New results of a saved search',
 };
 
 /** The signed-in user's notifications: requests awaiting them, decisions, failed policies, versions to revalidate. */
@@ -63,8 +64,8 @@ export function InboxPage() {
       ) : inbox.data.notifications.length === 0 ? (
         <Empty title={unreadOnly ? 'Nothing unread' : 'No notifications yet'}>
           <p>
-            Requests awaiting your approval, decisions on your requests, failed policies and versions to revalidate show
-            up here.
+            Requests awaiting your approval, decisions on your requests, failed policies, versions to revalidate and new
+            results of saved searches you subscribe to show up here.
           </p>
         </Empty>
       ) : (

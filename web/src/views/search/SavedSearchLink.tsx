@@ -3,11 +3,11 @@ import { useNavigate, useParams } from 'react-router-dom';
 import { searchApi, searchKeys } from '../../api/search-client.js';
 import { ErrorMessage, Loading } from '../../components/states.js';
 import { useApiQuery } from '../../lib/use-api-query.js';
-import { searchHref } from './search-url.js';
+import { savedSearchHref } from './search-url.js';
 
 /**
- * A shared saved search (`/searches/:id`): opens the search page on its words, types and facets. The search then
- * runs as the reader, so the link shows each reader what they may read.
+ * A shared saved search (`/searches/:id`): opens the search page on its words, types and facets, naming the saved
+ * search (to subscribe to it). The search then runs as the reader, so the link shows each reader what they may read.
  */
 export function SavedSearchLink() {
   const { savedSearchId = '' } = useParams();
@@ -17,7 +17,7 @@ export function SavedSearchLink() {
   );
   const found = saved.data?.savedSearch;
   useEffect(() => {
-    if (found) navigate(searchHref({ q: found.q, types: found.types, facets: found.facets }), { replace: true });
+    if (found) navigate(savedSearchHref(found), { replace: true });
   }, [found, navigate]);
   if (saved.error) return <ErrorMessage error={saved.error} onRetry={saved.reload} />;
   return <Loading />;

@@ -7,6 +7,7 @@ import { Empty, ErrorMessage, Loading } from '../../components/states.js';
 import { formatAgo } from '../../lib/format.js';
 import { useApiQuery } from '../../lib/use-api-query.js';
 import { hitPath } from './hit-path.js';
+import { SavedSearchBar, SavedSearchList, SubscribeButton, useSavedListRefresh } from './SavedSearches.js';
 import {
   type DateFacetKey,
   dateRangeOf,
@@ -14,6 +15,7 @@ import {
   facetLabel,
   numberFacetKey,
   rangeOf,
+  readSavedId,
   readSearch,
   searchHref,
   termFacet,
@@ -57,6 +59,7 @@ export function SearchPage() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const current = readSearch(params);
+  const savedId = readSavedId(params);
   const results = useApiQuery(searchKeys.search(current), (signal) => searchApi.search(current, signal), {
     keepPrevious: true,
   });
@@ -74,7 +77,9 @@ export function SearchPage() {
           className="search-page-box"
           testId="search-page-input"
         />
+        <SavedSearchList />
       </div>
+      {savedId && <SavedSearchBar key={savedId} id={savedId} />}
       {results.error && <ErrorMessage error={results.error} onRetry={results.reload} />}
       {!results.data && !results.error && <Loading />}
       {results.data && (
@@ -130,17 +135,19 @@ export function SearchPage() {
   );
 }
 
-/** Saves the search on screen under a name, and shows the link that opens it for anyone. */
+/** Saves the search on screen under a name, and shows the link that opens it for anyone and the subscription. */
 function SaveSearch({ current }: { current: SearchRequest }) {
   const [name, setName] = useState('');
-  const [saved, setSaved] = useState<{ name: string; path: string }>();
+  const [saved, setSaved] = useState<{ id: string; name: string; path: string }>();
+  const refreshList = useSavedListRefresh();
   const [failure, setFailure] = useState<unknown>();
   const save = async () => {
     setFailure(undefined);
     try {
       const { savedSearch } = await searchApi.saveSearch(name, { ...current, pageToken: undefined });
-      setSaved({ name: savedSearch.name, path: savedSearch.path });
+      setSaved({ id: savedSearch.id, name: savedSearch.name, path: savedSearch.path });
       setName('');
+      refreshList();
     } catch (error) {
       setFailure(error);
     }
@@ -170,7 +177,8 @@ function SaveSearch({ current }: { current: SearchRequest }) {
           <Link to={saved.path} data-testid="saved-search-link">
             {window.location.origin}
             {saved.path}
-          </Link>
+          </Link>{' '}
+          <SubscribeButton id={saved.id} />
         </span>
       )}
       {failure instanceof Error && <span className="error"> {failure.message}</span>}

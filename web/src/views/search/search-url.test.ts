@@ -5,7 +5,9 @@ import {
   facetLabel,
   numberFacetKey,
   rangeOf,
+  readSavedId,
   readSearch,
+  savedSearchHref,
   searchHref,
   termFacet,
   toggled,
@@ -25,6 +27,15 @@ describe('the search page URL', () => {
     expect(href.startsWith('/search?')).toBe(true);
     expect(readSearch(new URL(href, 'http://x').searchParams)).toEqual(state);
     expect(searchHref({ q: ' ', types: [], facets: [] })).toBe('/search');
+  });
+
+  it('opens a saved search with its id beside the search, which stays the same search', () => {
+    const href = savedSearchHref({ id: 'abc', q: 'fraud', types: ['model'], facets: ['team=risk'] });
+    const params = new URL(href, 'http://x').searchParams;
+    expect(readSavedId(params)).toBe('abc');
+    expect(readSearch(params)).toEqual({ q: 'fraud', types: ['model'], facets: ['team=risk'], pageToken: undefined });
+    expect(savedSearchHref({ id: 'a b', q: '', types: [], facets: [] })).toBe('/search?saved=a+b');
+    expect(readSavedId(new URL(searchHref(readSearch(params)), 'http://x').searchParams)).toBeUndefined();
   });
 
   it('names term facets as the API takes them, tags by their key', () => {

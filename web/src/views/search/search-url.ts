@@ -23,6 +23,18 @@ export function searchHref({ q, types, facets, pageToken }: SearchRequest): stri
   return text === '' ? '/search' : `/search?${text}`;
 }
 
+/**
+ * The search page on a saved search: its words, types and facets, and `saved=<id>` so the page names it and offers
+ * to subscribe. Any change to the search leaves the saved one behind (the parameter is not part of a search).
+ */
+export function savedSearchHref(saved: { id: string; q: string; types: string[]; facets: string[] }): string {
+  const href = searchHref({ q: saved.q, types: saved.types, facets: saved.facets });
+  return `${href}${href.includes('?') ? '&' : '?'}${new URLSearchParams({ saved: saved.id })}`;
+}
+
+/** The saved search the page was opened on, if any. */
+export const readSavedId = (params: URLSearchParams): string | undefined => params.get('saved') ?? undefined;
+
 /** Adds the value if absent, removes it if present (a facet or type checkbox). */
 export function toggled(values: string[], value: string): string[] {
   return values.includes(value) ? values.filter((v) => v !== value) : [...values, value];
