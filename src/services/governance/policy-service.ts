@@ -17,9 +17,10 @@ import type { PolicyVerdict } from '../../domain/governance/policy-verdict.js';
 import { checkText } from '../../domain/registry/model-card.js';
 import { findModelNameById } from '../../store/repositories/registry/model-repository.js';
 import * as stored from '../../store/repositories/registry/policy-repository.js';
+import type { RegisteredModelsTable } from '../../store/schema-registry.js';
 import type { Executor } from '../../store/store.js';
 import { parseVersionNumber, requireModel, requireVersion } from '../registry/model-lookup.js';
-import { evaluatePolicies, type PolicyGuardDeps } from './promotion-guard.js';
+import { evaluatePolicies, governingPolicies, type PolicyGuardDeps } from './promotion-guard.js';
 
 export interface PolicyInput {
   description?: string | null | undefined;
@@ -158,6 +159,31 @@ export class PolicyService {
       verdict,
       approval,
     };
+  }
+
+  /**
+   * The policy verdicts of many versions of one model on each target, as the gate would give them (approvals
+   * included): the policies governing a target are read once for all versions, and a target no policy governs costs
+   * no version its record.
+   */
+  async verdicts(
+    model: RegisteredModelsTable,
+    versions: readonly number[],
+    targets: readonly PolicyTarget[],
+  ): Promise<Map<number, { target: PolicyTarget; verdict: PolicyVerdict }[]>> {
+    const db = this.deps.store.db;
+    const byVersion = new Map<number, { target: PolicyTarget; verdict: PolicyVerdict }[]>(versions.map((v) => [v, []]));
+    for (const target of targets) {
+      const policies = await governingPolicies(this.deps, db, model.model_id, target);
+      for (const version of versions) {
+        const verdict = await evaluatePolicies(this.deps, db, model, version, target, {
+          only: policies,
+          approvals: true,
+        });
+        byVersion.get(version)!.push({ target, verdict });
+      }
+    }
+    return byVersion;
   }
 
   private builtins(): NamedPolicy[] {
