@@ -210,11 +210,12 @@ describe('the model registry in the web UI in Chromium', () => {
     expect(await v1.getByTestId('badge-revalidation').textContent()).toBe('needs revalidation');
     expect(await v2.getByTestId('badge-revalidation').count()).toBe(0);
     expect(await v1.getByTestId('badge-policy').getAttribute('data-passed')).toBe('true');
+    expect(await v1.getByTestId('badge-policy').textContent()).toBe('✓ Staging');
     expect(await v2.getByTestId('badge-policy').getAttribute('data-passed')).toBe('false');
     expect(await v2.getByTestId('badge-policy').getAttribute('title')).toBe(
       'Failed: fraud-staging-checks/checks-passed',
     );
-    expect(await v2.getByTestId('badge-approval').textContent()).toBe('approval pending 0/1 → stage Staging');
+    expect(await v2.getByTestId('badge-approval').textContent()).toBe('pending 0/1 → Staging');
     expect(await v1.getByTestId('badge-approval').count()).toBe(0);
     await screenshot(page, 'registry-model');
 

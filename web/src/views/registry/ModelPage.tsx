@@ -223,7 +223,7 @@ function VersionsTable({ name, versions }: { name: string; versions: ModelVersio
                   status={statusOf.get(v.version)}
                   loading={!status.data}
                 />
-                <td className="mono small">{v.runId ?? '—'}</td>
+                <td className="mono small break-anywhere">{v.runId ?? '—'}</td>
                 <td>{v.userId || '—'}</td>
                 <td>
                   {v.fileCount} · {formatBytes(v.totalSize)}

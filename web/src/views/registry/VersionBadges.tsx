@@ -1,5 +1,5 @@
 import { Link } from 'react-router-dom';
-import type { VersionStatus } from '../../api/types.js';
+import type { StatusTarget, VersionStatus } from '../../api/types.js';
 import { targetLabel } from '../governance/PolicyResults.js';
 import { versionEvidencePath } from './registry-paths.js';
 
@@ -37,7 +37,7 @@ export function VersionBadges({ name, status }: { name: string; status: VersionS
           data-testid="badge-policy"
           data-passed={String(p.passed)}
         >
-          {p.passed ? '✓' : '✗'} {targetLabel(p.target)}
+          {p.passed ? '✓' : '✗'} {shortTarget(p.target)}
         </Link>
       ))}
       {status.approval && (
@@ -51,9 +51,9 @@ export function VersionBadges({ name, status }: { name: string; status: VersionS
           data-status={status.approval.status}
         >
           {status.approval.status === 'pending'
-            ? `approval pending ${status.approval.approvals}/${status.approval.requiredApprovals}`
+            ? `pending ${status.approval.approvals}/${status.approval.requiredApprovals}`
             : status.approval.status}{' '}
-          → {targetLabel(status.approval.target)}
+          → {shortTarget(status.approval.target)}
         </Link>
       )}
     </div>
@@ -81,6 +81,9 @@ export function CompletenessBadge({ name, status }: { name: string; status: Vers
     </Link>
   );
 }
+
+/** A target as a badge names it: the stage itself, or the alias with its @. */
+const shortTarget = (target: StatusTarget) => (target.stage !== undefined ? target.stage : `@${target.alias}`);
 
 function approvalClass(status: NonNullable<VersionStatus['approval']>['status']): string {
   if (status === 'approved' || status === 'overridden') return 'badge-ok';
