@@ -216,6 +216,14 @@ describe.each(backends)('the versions status read over HTTP on $name', (backend)
         failedRules: ['builtin.recorded-checks-passed/not-awaiting-revalidation', 'fraud-auc/auc-high'],
       },
     ]);
+    // The same verdict the gate gives for that version and stage.
+    const gate = await admin<{ verdict: { passed: boolean; failures: { policy: string; rule: string }[] } }>(
+      'POST',
+      `${V}/registered-models/fraud/versions/2/gate`,
+      { stage: 'Production' },
+    );
+    expect(gate.body.verdict.passed).toBe(false);
+    expect(gate.body.verdict.failures.map((f) => `${f.policy}/${f.rule}`)).toEqual(v2!.policies[0]!.failedRules);
     expect(v2!.approval).toBeNull();
     expect(v2!.runId).toBe(run2);
     expect(v3).toMatchObject({
