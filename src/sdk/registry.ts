@@ -2,7 +2,13 @@ import { ApprovalsClient, movedOrRequested, type TransitionRequest } from './app
 import { type FetchFunction, HttpClient } from './http-client.js';
 import { DEFAULT_RETRY, type RetryOptions } from './retry-policy.js';
 import { apiPath, withQuery } from './url-path.js';
-import type { CheckResult, Evaluation, RevalidationFlag, VersionManifest } from './wire/registry-shapes.js';
+import type {
+  CheckResult,
+  Evaluation,
+  RevalidationFlag,
+  VersionManifest,
+  VersionStatusReport,
+} from './wire/registry-shapes.js';
 
 export type {
   CheckResult,
@@ -10,7 +16,10 @@ export type {
   LineagePathStep,
   ManifestFile,
   RevalidationFlag,
+  StatusTarget,
   VersionManifest,
+  VersionStatus,
+  VersionStatusReport,
 } from './wire/registry-shapes.js';
 
 /** Typed client of Mnemo's model registry (`/api/v1/registered-models`, `/schemas`, governance endpoints). */
@@ -276,6 +285,23 @@ export class RegistryClient {
       maxResults: options.maxResults === undefined ? undefined : String(options.maxResults),
     });
     return (await this.reads.request<{ revalidations: RevalidationFlag[] }>('GET', path)).revalidations;
+  }
+
+  /**
+   * Where each version of a model stands: its source run's key metrics, metadata completeness, revalidation flags,
+   * the verdict of the policies on each protected stage and alias, and its approval state. The named `versions` (at
+   * most 100), or a page of the newest (`maxResults`, up to 100, and the previous page's `nextPageToken`).
+   */
+  async versionStatus(
+    name: string,
+    options: { versions?: readonly number[]; maxResults?: number; pageToken?: string } = {},
+  ): Promise<VersionStatusReport> {
+    const path = withQuery(apiPath`/registered-models/${name}/versions/status`, {
+      versions: options.versions === undefined ? undefined : options.versions.join(','),
+      maxResults: options.maxResults === undefined ? undefined : String(options.maxResults),
+      pageToken: options.pageToken,
+    });
+    return this.reads.request<VersionStatusReport>('GET', path);
   }
 
   /** Clears every open revalidation flag of a version (a manager's decision, with a reason that is audited). */

@@ -30,6 +30,7 @@ import { createProvenanceServices, type ProvenanceServices } from './provenance/
 import type { SigningKey } from './provenance/signing-key-source.js';
 import type { ApprovalSettings } from './registry/approvals/approval-service.js';
 import { RegistryService } from './registry/registry-service.js';
+import { VersionStatusService } from './registry/version-status-service.js';
 import { DiscoveryService } from './search/discovery-service.js';
 import { ParamSuggestionService } from './search/param-suggestion-service.js';
 import { SavedSearchService } from './search/saved-search-service.js';
@@ -71,6 +72,8 @@ export interface Services {
   registry: RegistryService;
   /** Promotion policies and the gate that evaluates them without changing anything. */
   policies: PolicyService;
+  /** Where each version of a model stands (metrics, completeness, flags, policies, approvals): the versions table. */
+  versionStatus: VersionStatusService;
   provenance: ProvenanceServices;
   lineage: LineageService;
   /** Declared dependencies, target environments, compatibility, what-if and resolve. */
@@ -191,6 +194,7 @@ export function createServices(options: {
     },
     options.approvals,
   );
+  const policies = new PolicyService(policyDeps);
   const experimentDashboard = new ExperimentDashboardService(deps);
   const runs = new RunService({
     ...deps,
@@ -223,7 +227,8 @@ export function createServices(options: {
     experimentDashboard,
     teamDashboard: new TeamDashboardService(deps, experimentDashboard),
     registry,
-    policies: new PolicyService(policyDeps),
+    policies,
+    versionStatus: new VersionStatusService(deps, registry.approvals, policies),
     provenance,
     lineage: new LineageService({ ...deps, upstreamChanges: registry.revalidation }),
     dependencies: new DependencyService({ ...deps, upstreamChanges: registry.revalidation }),

@@ -175,6 +175,7 @@ const spec: Record<string, Required> = {
   [`GET ${V}/registered-models/:name/versions/:version/evaluations`]: 'reader',
   [`POST ${V}/registered-models/:name/versions/:version/checks`]: 'editor',
   [`GET ${V}/registered-models/:name/versions/:version/checks`]: 'reader',
+  [`GET ${V}/registered-models/:name/versions/status`]: 'reader',
   [`GET ${V}/registered-models/:name/versions/:version/revalidation`]: 'reader',
   [`POST ${V}/registered-models/:name/versions/:version/revalidation/clear`]: 'manager',
   [`GET ${V}/revalidations`]: 'signedIn',

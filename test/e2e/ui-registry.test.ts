@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../support/backends.js';
-import { given, ok } from '../support/builders.js';
+import { given, ok, series } from '../support/builders.js';
 import { useTestServer } from '../support/test-server.js';
 import { launchBrowser, screenshot, watchErrors } from './support/browser.js';
 import { ensureUiBuilt } from './support/build-ui.js';
@@ -13,7 +13,8 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 /**
  * The registry in the web UI, over models registered through the native API: the models list with its facets, a
  * model's card (edited in the page) and versions, a version's evidence (source run, files with SHA-256, checks,
- * evaluations per slice, stage history), and two versions compared.
+ * evaluations per slice, stage history), each version's key metrics and badges (revalidation, policies, approval,
+ * metadata completeness) linking to their evidence, and two versions compared.
  */
 describe('the model registry in the web UI in Chromium', () => {
   const api = useTestServer(backends[0]!);
@@ -21,6 +22,7 @@ describe('the model registry in the web UI in Chromium', () => {
   let page: Page;
   let errors: string[];
   let trainRunId = '';
+  const trainRuns: string[] = [];
 
   beforeAll(async () => {
     await ensureUiBuilt();
@@ -37,6 +39,13 @@ describe('the model registry in the web UI in Chromium', () => {
     for (const version of [1, 2]) {
       const run = await experiment.run({ runName: `train-v${version}` });
       if (version === 1) trainRunId = run.runId;
+      trainRuns.push(run.runId);
+      await run.log({
+        metrics: [
+          ...series('auc', version === 1 ? [0.9, 0.91] : [0.94]),
+          ...series('loss', [version === 1 ? 0.3 : 0.25]),
+        ],
+      });
       const upload = await fetch(`${api.url}/api/v1/runs/${run.runId}/artifacts/model/model.pkl`, {
         method: 'PUT',
         body: version === 1 ? MODEL_BYTES : `${MODEL_BYTES}-retrained`,
@@ -79,6 +88,34 @@ describe('the model registry in the web UI in Chromium', () => {
         runtime: 'CPython 3.11.9',
       });
     }
+    // What the versions table flags. Staging is protected here, with a rule about the version's checks (v2's
+    // fairness check failed); v2 waits for approval to enter it; v1's training data has a newer version, so v1 must
+    // be revalidated; the version schema recommends a description and release notes, of which both carry one.
+    await ok(api, 'PUT', '/api/v1/registered-models/fraud-detector/protection', { stages: ['Staging'] });
+    await ok(api, 'PUT', '/api/v1/policies/fraud-staging-checks', {
+      model: 'fraud-detector',
+      target: { stage: 'Staging' },
+      rules: [{ name: 'checks-passed', expression: 'version.checks.all(c, c.passed)' }],
+    });
+    await ok(api, 'POST', '/api/v1/registered-models/fraud-detector/transition-requests', {
+      version: 2,
+      stage: 'Staging',
+      reason: 'shadow traffic',
+    });
+    const raw1 = await ok<{ nodeId: string }>(api, 'POST', '/api/v1/lineage/dataset-versions', {
+      namespace: 's3://lake',
+      name: 'transactions',
+      version: 'v1',
+    });
+    await ok(api, 'POST', '/api/v1/lineage/edges', { from: raw1.nodeId, to: `run:${trainRuns[0]}`, type: 'consumed' });
+    await ok(api, 'POST', '/api/v1/lineage/dataset-versions', {
+      namespace: 's3://lake',
+      name: 'transactions',
+      version: 'v2',
+    });
+    await ok(api, 'POST', '/api/v1/schemas/model_version:fraud-detector/versions', {
+      schema: { type: 'object', 'x-recommended': ['description', 'releaseNotes'] },
+    });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
     page.setDefaultTimeout(10_000);
@@ -158,6 +195,60 @@ describe('the model registry in the web UI in Chromium', () => {
       ownerTeam: 'risk',
     });
     await shot('model-page');
+  });
+
+  it("shows each version's key metrics, completeness and badges, each linking to its evidence", async () => {
+    await page.goto(`${api.url}/models/fraud-detector`);
+    const v1 = page.locator('[data-testid="versions-table"] [data-version="1"]');
+    const v2 = page.locator('[data-testid="versions-table"] [data-version="2"]');
+    await v1.getByTestId('badge-completeness').waitFor();
+    expect(await page.getByTestId('key-metric-column').allTextContents()).toEqual(['auc', 'loss']);
+    expect(await v1.locator('[data-metric="auc"]').textContent()).toBe('0.91');
+    expect(await v2.locator('[data-metric="auc"]').textContent()).toBe('0.94');
+    expect(await v2.locator('[data-metric="loss"]').textContent()).toBe('0.25');
+    expect(await v1.getByTestId('badge-completeness').textContent()).toBe('50%');
+    expect(await v1.getByTestId('badge-revalidation').textContent()).toBe('needs revalidation');
+    expect(await v2.getByTestId('badge-revalidation').count()).toBe(0);
+    expect(await v1.getByTestId('badge-policy').getAttribute('data-passed')).toBe('true');
+    expect(await v1.getByTestId('badge-policy').textContent()).toBe('✓ Staging');
+    expect(await v2.getByTestId('badge-policy').getAttribute('data-passed')).toBe('false');
+    expect(await v2.getByTestId('badge-policy').getAttribute('title')).toBe(
+      'Failed: fraud-staging-checks/checks-passed',
+    );
+    expect(await v2.getByTestId('badge-approval').textContent()).toBe('pending 0/1 → Staging');
+    expect(await v1.getByTestId('badge-approval').count()).toBe(0);
+    await screenshot(page, 'registry-model');
+
+    // The revalidation badge leads to its cause on the version page.
+    await v1.getByTestId('badge-revalidation').click();
+    await page.waitForURL(`${api.url}/models/fraud-detector/versions/1#version-revalidation`);
+    const revalidation = page.getByTestId('version-revalidation');
+    expect(await revalidation.getByTestId('revalidation-cause').textContent()).toContain('s3://lake/transactions@v2');
+    expect(await revalidation.getAttribute('class')).toContain('evidence-target');
+
+    // The completeness badge leads to the fields missing.
+    await page.goBack();
+    await v1.getByTestId('badge-completeness').click();
+    await page.waitForURL(`${api.url}/models/fraud-detector/versions/1#version-completeness`);
+    await page.getByTestId('completeness-score').getByText('50%').waitFor();
+    expect(await page.getByTestId('completeness-missing').allTextContents()).toEqual(['description recommended']);
+
+    // The approval badge leads to the pending request, the policy badge to the rule that failed.
+    await page.goto(`${api.url}/models/fraud-detector`);
+    await v2.getByTestId('badge-approval').click();
+    await page.waitForURL(`${api.url}/models/fraud-detector/versions/2#version-requests`);
+    const request = page.getByTestId('version-request');
+    await request.waitFor();
+    expect(await request.getAttribute('data-status')).toBe('pending');
+    expect(await request.textContent()).toContain('shadow traffic');
+    await page.goBack();
+    await v2.getByTestId('badge-policy').click();
+    await page.waitForURL(`${api.url}/models/fraud-detector/versions/2#version-policies`);
+    const failed = page.locator('[data-testid="version-policies"] [data-testid="policy-rule"][data-passed="false"]');
+    await failed.waitFor();
+    expect(await failed.textContent()).toContain('checks-passed');
+    expect(errors).toEqual([]);
+    await page.goto(`${api.url}/models/fraud-detector`);
   });
 
   it("shows a version's provenance, files with their SHA-256, checks, evaluations and stage history", async () => {

@@ -9,7 +9,7 @@ import type {
   TokenInfo,
 } from '../../sdk/wire/access-shapes.js';
 import type { WireExperimentDashboard, WireTeamDashboard } from '../../sdk/wire/dashboard-shapes.js';
-import type { RevalidationFlag } from '../../sdk/wire/registry-shapes.js';
+import type { RevalidationFlag, VersionStatus, VersionStatusReport } from '../../sdk/wire/registry-shapes.js';
 import type { WireRunDiff } from '../../sdk/wire/run-diff-shapes.js';
 import type { Completions, ParamSuggestions, SearchResults, SimilarModels } from '../../sdk/wire/search-shapes.js';
 import type {
@@ -35,6 +35,7 @@ import type {
 } from './access/access-schemas.js';
 import type { ExperimentDashboardJson, TeamDashboardJson } from './dashboard-schemas.js';
 import type { RevalidationFlagJson } from './registry/revalidation-schemas.js';
+import type { VersionStatusJson, VersionStatusReply } from './registry/version-status-schemas.js';
 import type { RunDiffJson } from './run-diff-schemas.js';
 import type {
   ArtifactFileJson,
@@ -80,6 +81,8 @@ export type WireConformance = [
   Assert<Same<Static<typeof EffectiveRoleJson>, EffectiveRole>>,
   Assert<Same<Static<typeof RestrictionJson>, Restriction>>,
   Assert<Same<Static<typeof RevalidationFlagJson>, RevalidationFlag>>,
+  Assert<Same<Static<typeof VersionStatusJson>, VersionStatus>>,
+  Assert<Same<Static<typeof VersionStatusReply>, VersionStatusReport>>,
   Assert<Same<Static<typeof SearchResultsJson>, SearchResults>>,
   Assert<Same<Static<typeof CompletionsJson>, Completions>>,
   Assert<Same<Static<typeof ParamSuggestionsJson>, ParamSuggestions>>,

@@ -69,3 +69,47 @@ export interface RevalidationFlag {
   raisedTime: number;
   cleared: { time: number; by: 'evaluation' | 'manual'; actor: string; reason: string } | null;
 }
+
+/** A stage or alias a policy or request is about: exactly one of the two. */
+export interface StatusTarget {
+  stage?: string;
+  alias?: string;
+}
+
+/**
+ * Where one version of a model stands, as the versions table shows it: its source run's key metrics (hidden when
+ * the caller may not read the run's experiment), metadata completeness, open revalidation flags, the verdict of the
+ * policies on each protected stage and alias, and the transition request telling where its approval stands.
+ */
+export interface VersionStatus {
+  version: number;
+  stage: 'None' | 'Staging' | 'Production' | 'Archived';
+  aliases: string[];
+  runId: string | null;
+  metrics: { hidden: boolean; values: Record<string, number | string> };
+  completeness: {
+    score: number;
+    present: number;
+    expected: number;
+    missing: { path: string; level: string }[];
+    schema: { subject: string; version: number } | null;
+  };
+  revalidation: { needed: boolean; flags: RevalidationFlag[] };
+  policies: { target: StatusTarget; passed: boolean; policies: number; failedRules: string[] }[];
+  approval: {
+    requestId: string;
+    status: 'pending' | 'approved' | 'rejected' | 'withdrawn' | 'expired' | 'overridden';
+    target: StatusTarget;
+    approvals: number;
+    requiredApprovals: number;
+    creationTime: number;
+  } | null;
+}
+
+/** The versions table's page: the key-metric columns, and each version's standing. */
+export interface VersionStatusReport {
+  name: string;
+  keyMetrics: string[];
+  versions: VersionStatus[];
+  nextPageToken?: string;
+}

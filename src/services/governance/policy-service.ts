@@ -11,15 +11,20 @@ import {
   validatePolicyName,
   validateRuleName,
 } from '../../domain/governance/policy.js';
-import type { ApprovalState } from '../../domain/governance/policy-context.js';
+import { type ApprovalState, policyContext } from '../../domain/governance/policy-context.js';
 import { compileRule } from '../../domain/governance/policy-language.js';
-import type { PolicyVerdict } from '../../domain/governance/policy-verdict.js';
+import { judge, type PolicyVerdict } from '../../domain/governance/policy-verdict.js';
 import { checkText } from '../../domain/registry/model-card.js';
 import { findModelNameById } from '../../store/repositories/registry/model-repository.js';
 import * as stored from '../../store/repositories/registry/policy-repository.js';
+import type { RegisteredModelsTable } from '../../store/schema-registry.js';
 import type { Executor } from '../../store/store.js';
 import { parseVersionNumber, requireModel, requireVersion } from '../registry/model-lookup.js';
-import { evaluatePolicies, type PolicyGuardDeps } from './promotion-guard.js';
+import { evaluatePolicies, governingPolicies, type PolicyGuardDeps } from './promotion-guard.js';
+import { loadVersionRecord } from './version-record-loader.js';
+
+/** Versions whose policy records are read at the same time by `verdicts`. */
+const VERDICT_CONCURRENCY = 4;
 
 export interface PolicyInput {
   description?: string | null | undefined;
@@ -158,6 +163,50 @@ export class PolicyService {
       verdict,
       approval,
     };
+  }
+
+  /**
+   * The policy verdicts of many versions of one model on each target, as the gate would give them (approvals
+   * included). The policies governing each target are read once for all versions, and each version's record once
+   * for all its targets (only where a policy governs one): what differs between targets is the approvals, read per
+   * target. A model with no policy on its targets costs no version its record.
+   */
+  async verdicts(
+    model: RegisteredModelsTable,
+    versions: readonly number[],
+    targets: readonly PolicyTarget[],
+  ): Promise<Map<number, { target: PolicyTarget; verdict: PolicyVerdict }[]>> {
+    const db = this.deps.store.db;
+    const governed: { target: PolicyTarget; policies: NamedPolicy[] }[] = [];
+    for (const target of targets) {
+      governed.push({ target, policies: await governingPolicies(this.deps, db, model.model_id, target) });
+    }
+    const byVersion = new Map<number, { target: PolicyTarget; verdict: PolicyVerdict }[]>();
+    const anyPolicy = governed.some((g) => g.policies.length > 0);
+    const judgeVersion = async (version: number) => {
+      const record = anyPolicy
+        ? await loadVersionRecord(this.deps, db, model, version, governed[0]!.target, { approvals: false })
+        : undefined;
+      const results = [];
+      for (const { target, policies } of governed) {
+        if (policies.length === 0 || record === undefined) {
+          results.push({ target, verdict: judge([], {}) });
+          continue;
+        }
+        const approvals = (await this.deps.approvalState?.({ model: model.name, version, target })) ?? null;
+        const context = policyContext({ ...record, approvals }, target, this.deps.now());
+        results.push({ target, verdict: judge(policies, context) });
+      }
+      byVersion.set(version, results);
+    };
+    // A few versions at a time: each record is a chain of small reads, and a pooled database answers several chains
+    // at once, while a page of versions never holds more than a few of its connections.
+    const queue = [...versions];
+    const worker = async () => {
+      for (let next = queue.shift(); next !== undefined; next = queue.shift()) await judgeVersion(next);
+    };
+    await Promise.all(Array.from({ length: Math.min(VERDICT_CONCURRENCY, queue.length) }, worker));
+    return byVersion;
   }
 
   private builtins(): NamedPolicy[] {

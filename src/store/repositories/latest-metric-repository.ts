@@ -47,3 +47,23 @@ export async function updateLatestMetrics(db: Executor, runId: string, metrics: 
     conflict: UPSERT,
   });
 }
+
+/** The latest value of every metric of the given runs, in one read; NaN where the latest point was NaN. */
+export async function latestMetricsOfRuns(
+  db: Executor,
+  runIds: readonly string[],
+): Promise<{ runId: string; key: string; value: number }[]> {
+  if (runIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('latest_metrics')
+    .select(['run_id', 'key', 'value', 'is_nan'])
+    .where('run_id', 'in', [...runIds])
+    .orderBy('run_id')
+    .orderBy('key')
+    .execute();
+  return rows.map((row) => ({
+    runId: row.run_id,
+    key: row.key,
+    value: Number(row.is_nan) === 1 ? Number.NaN : Number(row.value),
+  }));
+}

@@ -43,6 +43,14 @@ export const governanceApi = {
       undefined,
       signal,
     ),
+  /** Every transition request of one version, of any status, newest first. */
+  versionRequests: (name: string, version: number, signal?: AbortSignal) =>
+    request<{ transitionRequests: TransitionRequest[] }>(
+      'GET',
+      `/transition-requests?${new URLSearchParams({ name, version: String(version) })}`,
+      undefined,
+      signal,
+    ),
   approve: (id: string, comment?: string) =>
     request<{ transitionRequest: TransitionRequest }>('POST', `/transition-requests/${q(id)}/approve`, {
       ...(comment ? { comment } : {}),
@@ -88,6 +96,8 @@ export const governanceLinks = {
 
 export const governanceKeys = {
   requests: (status: string) => ['transition-requests', status] as const,
+  /** Under the model's key, so a decision on any of its requests (which invalidates the model) refreshes it. */
+  versionRequests: (name: string, version: number) => ['model', name, 'version', version, 'requests'] as const,
   gate: (name: string, version: number, target: Target) => ['model', name, 'version', version, 'gate', target] as const,
   policies: (name: string) => ['model', name, 'policies'] as const,
   protection: (name: string) => ['model', name, 'protection'] as const,

@@ -9,6 +9,7 @@ import type {
   RegisteredModel,
   StageTransition,
   VersionManifest,
+  VersionStatusReport,
 } from './types.js';
 
 const q = encodeURIComponent;
@@ -32,6 +33,17 @@ export const registryApi = {
     request<{ registeredModel: RegisteredModel }>('PATCH', `/registered-models/${q(name)}`, card),
   versions: (name: string, signal?: AbortSignal) =>
     request<{ modelVersions: ModelVersion[] }>('GET', `/registered-models/${q(name)}/versions`, undefined, signal),
+  /**
+   * Where versions stand (key metrics, completeness, revalidation, policies, approval): the newest 100, or the ones
+   * named.
+   */
+  versionStatus: (name: string, versions: readonly number[] | undefined, signal?: AbortSignal) =>
+    request<VersionStatusReport>(
+      'GET',
+      `/registered-models/${q(name)}/versions/status${versions ? `?versions=${versions.join(',')}` : ''}`,
+      undefined,
+      signal,
+    ),
   version: (name: string, version: number, signal?: AbortSignal) =>
     request<{ modelVersion: ModelVersion }>('GET', versionPath(name, version), undefined, signal),
   history: (name: string, version: number, signal?: AbortSignal) =>
@@ -64,6 +76,8 @@ export const registryKeys = {
   allVersions: () => ['models', 'versions'] as const,
   model: (name: string) => ['model', name] as const,
   versions: (name: string) => ['model', name, 'versions'] as const,
+  versionStatus: (name: string, versions?: readonly number[]) =>
+    ['model', name, 'versions', 'status', versions?.join(',') ?? 'newest'] as const,
   version: (name: string, version: number) => ['model', name, 'version', version] as const,
   history: (name: string, version: number) => ['model', name, 'version', version, 'history'] as const,
   manifest: (name: string, version: number) => ['model', name, 'version', version, 'manifest'] as const,

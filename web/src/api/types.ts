@@ -58,7 +58,10 @@ export type {
   RegisteredModel,
   Stage,
   StageTransition,
+  StatusTarget,
   VersionManifest,
+  VersionStatus,
+  VersionStatusReport,
 } from '../../../src/sdk/registry.js';
 /** One entry of the signed-in user's inbox. */
 export interface NotificationItem {

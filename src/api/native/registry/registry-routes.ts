@@ -13,6 +13,7 @@ import { policyRoutes } from './policy-routes.js';
 import { revalidationRoutes } from './revalidation-routes.js';
 import { schemaRoutes } from './schema-routes.js';
 import { versionRoutes } from './version-routes.js';
+import { versionStatusRoutes } from './version-status-routes.js';
 
 /**
  * Every registry route under /api/v1. Two refusals carry their details beside the usual error fields: a metadata
@@ -60,6 +61,7 @@ export async function registryRoutes(app: TypedApp, { services }: { services: Se
   const registry = services.registry;
   await app.register(modelRoutes, { registry });
   await app.register(versionRoutes, { registry, policy: services.access.policy });
+  await app.register(versionStatusRoutes, { status: services.versionStatus, policy: services.access.policy });
   await app.register(evaluationRoutes, { registry });
   await app.register(revalidationRoutes, { registry, policy: services.access.policy });
   await app.register(schemaRoutes, { registry });

@@ -152,3 +152,18 @@ export async function principalIdNamed(db: Executor, name: string): Promise<stri
   const row = await db.selectFrom('principals').select('principal_id').where('name', '=', name).executeTakeFirst();
   return row?.principal_id;
 }
+
+/** Every request of the given versions of one model, of any status, in one read. */
+export async function requestRowsOfVersions(
+  db: Executor,
+  modelId: string,
+  versions: readonly number[],
+): Promise<TransitionRequestsTable[]> {
+  if (versions.length === 0) return [];
+  return db
+    .selectFrom('transition_requests')
+    .selectAll()
+    .where('model_id', '=', modelId)
+    .where('version', 'in', [...versions])
+    .execute();
+}

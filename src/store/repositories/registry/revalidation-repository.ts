@@ -63,6 +63,24 @@ export async function flagRowsOf(
     .execute();
 }
 
+/** The open flags of the given versions of one model, in one read, oldest first. */
+export async function openFlagRowsOfVersions(
+  db: Executor,
+  modelId: string,
+  versions: readonly number[],
+): Promise<ModelVersionRevalidationsTable[]> {
+  if (versions.length === 0) return [];
+  return db
+    .selectFrom('model_version_revalidations')
+    .selectAll()
+    .where('model_id', '=', modelId)
+    .where('version', 'in', [...versions])
+    .where('cleared_time', 'is', null)
+    .orderBy('raised_time')
+    .orderBy('flag_id')
+    .execute();
+}
+
 export async function hasOpenFlag(db: Executor, modelId: string, version: number): Promise<boolean> {
   const row = await db
     .selectFrom('model_version_revalidations')

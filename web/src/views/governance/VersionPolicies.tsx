@@ -3,6 +3,8 @@ import { governanceApi, governanceKeys } from '../../api/governance-client.js';
 import type { ModelVersion } from '../../api/types.js';
 import { ErrorMessage, Loading } from '../../components/states.js';
 import { useApiQuery } from '../../lib/use-api-query.js';
+import { useScrollToHash } from '../../lib/use-scroll-to-hash.js';
+import { versionSectionId } from '../registry/registry-paths.js';
 import { PolicyResults } from './PolicyResults.js';
 
 /** The version page's policy results: for each protected stage and alias of its model, would this version pass? */
@@ -10,8 +12,10 @@ export function VersionPolicies({ version: v }: { version: ModelVersion }) {
   const protection = useApiQuery(governanceKeys.protection(v.name), (signal) =>
     governanceApi.protection(v.name, signal),
   );
+  const id = versionSectionId('policies');
+  const targeted = useScrollToHash(id, Boolean(protection.data));
   return (
-    <section data-testid="version-policies">
+    <section id={id} className={targeted ? 'evidence-target' : undefined} data-testid="version-policies">
       <h2>Promotion policies</h2>
       {protection.error ? (
         <ErrorMessage error={protection.error} onRetry={protection.reload} />

@@ -1,21 +1,24 @@
 import { type ReactNode, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
+import { fromWireNumber } from '../../../../src/sdk/wire/non-finite.js';
 import { api } from '../../api/client.js';
 import { queryKeys } from '../../api/queries.js';
 import { registryApi, registryKeys } from '../../api/registry-client.js';
-import type { ModelVersion, RegisteredModel } from '../../api/types.js';
+import type { ModelVersion, RegisteredModel, VersionStatus } from '../../api/types.js';
 import { KeyValueTable } from '../../components/KeyValueTable.js';
 import { LazyMarkdown } from '../../components/LazyMarkdown.js';
 import { StageBadge } from '../../components/StageBadge.js';
 import { Empty, ErrorMessage, Loading } from '../../components/states.js';
-import { formatBytes, formatTime } from '../../lib/format.js';
+import { formatBytes, formatNumber, formatTime } from '../../lib/format.js';
 import { useApiQuery } from '../../lib/use-api-query.js';
 import { ModelCardEditor } from './ModelCardEditor.js';
 import { compareVersionsPath, versionPagePath } from './registry-paths.js';
+import { CompletenessBadge, VersionBadges } from './VersionBadges.js';
 
 /**
  * One registered model: its card (what it is for, who owns it, its limits; editable by whoever may edit the model),
- * tags and aliases, and its versions with stage, aliases, author and files, two of which can be compared.
+ * tags and aliases, and its versions with stage, aliases, key metrics, metadata completeness, revalidation flags,
+ * policy verdicts and approval state (each badge linking to its evidence), author and files; two can be compared.
  */
 export function ModelPage() {
   const { name = '' } = useParams();
@@ -144,6 +147,12 @@ function VersionsTable({ name, versions }: { name: string; versions: ModelVersio
       current.includes(version) ? current.filter((v) => v !== version) : [...current, version].slice(-2),
     );
   const [a, b] = [...picked].sort((x, y) => x - y);
+  // The standing of the newest 100 versions, read in one request; older rows show their basic facts only.
+  const status = useApiQuery(registryKeys.versionStatus(name), (signal) =>
+    registryApi.versionStatus(name, undefined, signal),
+  );
+  const statusOf = new Map(status.data?.versions.map((s) => [s.version, s]));
+  const keyMetrics = status.data?.keyMetrics ?? [];
   return (
     <>
       <div className="toolbar">
@@ -156,6 +165,7 @@ function VersionsTable({ name, versions }: { name: string; versions: ModelVersio
         </button>
         <span className="muted small">Pick two versions to compare them side by side.</span>
       </div>
+      {status.error && <ErrorMessage error={status.error} onRetry={status.reload} />}
       <table className="data-table" data-testid="versions-table">
         <thead>
           <tr>
@@ -163,6 +173,13 @@ function VersionsTable({ name, versions }: { name: string; versions: ModelVersio
             <th>Version</th>
             <th>Stage</th>
             <th>Aliases</th>
+            {keyMetrics.map((key) => (
+              <th key={key} className="num" data-testid="key-metric-column">
+                {key}
+              </th>
+            ))}
+            <th title="Metadata completeness against the version schema">Metadata</th>
+            <th>Flags</th>
             <th>Source run</th>
             <th>Author</th>
             <th>Files</th>
@@ -200,7 +217,13 @@ function VersionsTable({ name, versions }: { name: string; versions: ModelVersio
                     </span>
                   ))}
                 </td>
-                <td className="mono small">{v.runId ?? '—'}</td>
+                <StatusCells
+                  name={name}
+                  keyMetrics={keyMetrics}
+                  status={statusOf.get(v.version)}
+                  loading={!status.data}
+                />
+                <td className="mono small break-anywhere">{v.runId ?? '—'}</td>
                 <td>{v.userId || '—'}</td>
                 <td>
                   {v.fileCount} · {formatBytes(v.totalSize)}
@@ -210,6 +233,42 @@ function VersionsTable({ name, versions }: { name: string; versions: ModelVersio
             ))}
         </tbody>
       </table>
+    </>
+  );
+}
+
+/** A row's key metrics, completeness and badges; blank while loading, or for a version older than the page read. */
+function StatusCells({
+  name,
+  keyMetrics,
+  status,
+  loading,
+}: {
+  name: string;
+  keyMetrics: string[];
+  status: VersionStatus | undefined;
+  loading: boolean;
+}) {
+  const blank = loading ? '…' : '—';
+  return (
+    <>
+      {keyMetrics.map((key) => (
+        <td key={key} className="num" data-metric={key}>
+          {status === undefined ? (
+            blank
+          ) : status.metrics.hidden ? (
+            <span className="muted" title="The source run is in an experiment you may not read">
+              hidden
+            </span>
+          ) : (
+            formatNumber(
+              status.metrics.values[key] === undefined ? undefined : fromWireNumber(status.metrics.values[key]),
+            )
+          )}
+        </td>
+      ))}
+      <td>{status === undefined ? blank : <CompletenessBadge name={name} status={status} />}</td>
+      <td>{status === undefined ? blank : <VersionBadges name={name} status={status} />}</td>
     </>
   );
 }

@@ -15,11 +15,12 @@ import { useApiQuery } from '../../lib/use-api-query.js';
 import { VersionPolicies } from '../governance/VersionPolicies.js';
 import { modelPath } from './registry-paths.js';
 import { VersionDependencies } from './VersionDependencies.js';
+import { VersionCompleteness, VersionRequests, VersionRevalidation } from './VersionEvidence.js';
 
 /**
- * One model version and the evidence behind it: where it came from (source run, logged model), its files with their
- * SHA-256, its signature, evaluations per slice, fairness and drift checks, release notes, deprecation plan and the
- * history of its stages.
+ * One model version and the evidence behind it: where it came from (source run, logged model), why it must be
+ * revalidated, its policy results, transition requests and metadata completeness, its files with their SHA-256, its
+ * signature, evaluations per slice, fairness and drift checks, release notes, deprecation plan and stage history.
  */
 export function VersionPage() {
   const { name = '', version: versionText = '' } = useParams();
@@ -57,7 +58,10 @@ export function VersionPage() {
       </div>
       <Provenance version={v} />
       {v.description && <LazyMarkdown source={v.description} />}
+      <VersionRevalidation version={v} />
       <VersionPolicies version={v} />
+      <VersionRequests version={v} />
+      <VersionCompleteness version={v} />
       <EvidenceSections version={v} />
     </div>
   );
