@@ -12,6 +12,7 @@ import { MilestoneService } from './collaboration/milestone-service.js';
 import { OwnerService } from './collaboration/owner-service.js';
 import { ReportService } from './collaboration/report-service.js';
 import { DependencyService } from './dependencies/dependency-service.js';
+import { applyLinkedRunEnvironment } from './dependencies/run-environment-declarations.js';
 import type { EncryptionKeys } from './encryption/encryption-keys.js';
 import { EncryptionRotation } from './encryption/encryption-rotation.js';
 import { SensitiveValues } from './encryption/sensitive-values.js';
@@ -222,7 +223,11 @@ export function createServices(options: {
     registry,
     policies: new PolicyService(policyDeps),
     provenance,
-    lineage: new LineageService({ ...deps, upstreamChanges: registry.revalidation }),
+    lineage: new LineageService({
+      ...deps,
+      upstreamChanges: registry.revalidation,
+      runEnvironmentLinked: (scope, link) => applyLinkedRunEnvironment(scope, link, deps.now()),
+    }),
     dependencies: new DependencyService({ ...deps, upstreamChanges: registry.revalidation }),
     lineageQueries: new LineageQueryService(deps),
     discovery,
