@@ -6,6 +6,7 @@ import type { SecretKey } from '../domain/webhooks/secret-box.js';
 import type { ArtifactStore } from '../store/artifacts/artifact-store.js';
 import type { Store } from '../store/store.js';
 import { type AccessServices, createAccessServices } from './access/access-services.js';
+import { PrincipalNodeVisibility } from './access/principal-node-visibility.js';
 import type { SsoConfig } from './access/sso/sso-config.js';
 import { CommentService } from './collaboration/comment-service.js';
 import { MilestoneService } from './collaboration/milestone-service.js';
@@ -189,6 +190,7 @@ export function createServices(options: {
       promotionGuard: new PolicyPromotionGuard(policyDeps),
       notify: (scope, input) => notifications.notify(scope, input),
       notificationRecipients: notifications,
+      nodeVisibility: new PrincipalNodeVisibility({ policy: access.policy, authenticator: access.authenticator }),
     },
     options.approvals,
   );
