@@ -20,7 +20,11 @@ import { invalid, notFound } from '../../domain/errors.js';
 import { type EnvironmentSpec, environmentDigest, normaliseEnvironment } from '../../domain/lineage/environment.js';
 import { nodeId } from '../../domain/lineage/node-id.js';
 import type { DeclaredDependenciesState } from '../../domain/provenance/audit-events/dependency-states.js';
-import { deploymentTargetState, environmentState } from '../../domain/provenance/audit-events/lineage-states.js';
+import {
+  deploymentTargetState,
+  environmentState,
+  type TargetEnvironmentSetState,
+} from '../../domain/provenance/audit-events/lineage-states.js';
 import { canonicalJson } from '../../domain/provenance/canonical-json.js';
 import * as declared from '../../store/repositories/dependencies/declared-dependency-repository.js';
 import * as targetEnvs from '../../store/repositories/dependencies/target-environment-repository.js';
@@ -186,7 +190,15 @@ export class DependencyService {
         action: 'lineage.deployment_target.set_environment',
         entityKind: 'deployment_target',
         entityId: target.target_id,
-        state: deploymentTargetState({ ...target, environment_id: environmentId }),
+        state: {
+          ...deploymentTargetState({ ...target, environment_id: environmentId }),
+          environmentVersion: {
+            version: row.version,
+            environmentId,
+            sourceFormat: row.source_format,
+            setTime: row.set_time,
+          },
+        } satisfies TargetEnvironmentSetState,
       });
       if (previous && target.environment_id) {
         await this.flagTouchedDeployments(scope, {
