@@ -78,11 +78,10 @@ describe('withRunEnvironment', () => {
       containerImageDigest: null,
     });
     const second = withRunEnvironment(first, later, { ...source, environmentId: 'sha256:cd' });
-    expect(second.dependencies.map((d) => `${d.name}${d.specifier}`)).toEqual([
-      'torch>=2',
-      'python==3.12.*',
-      'numpy==2.0.0',
-    ]);
+    // The files name a package, so the run's other packages are not pinned; only its Python is added.
+    expect(first.dependencies.map((d) => `${d.name}${d.specifier}`)).toEqual(['torch>=2', 'python==3.11.*']);
+    expect(second.dependencies.map((d) => `${d.name}${d.specifier}`)).toEqual(['torch>=2', 'python==3.12.*']);
+    expect(first.skipped).toEqual([]);
     expect(second.skipped).toEqual([]);
     expect(second.allowPrereleases).toBe(true);
     expect(withoutRunEnvironment(second)).toEqual(files);

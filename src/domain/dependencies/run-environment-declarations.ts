@@ -22,8 +22,11 @@ export function withoutRunEnvironment(document: DeclaredDependencies): DeclaredD
 /**
  * Adds what the version's source run actually ran on to what the model's files declare. The run's Python becomes a
  * runtime declaration of its release series (`==3.11.*`: the patch level a run happened to use says nothing about
- * what the model needs), each Python package it had installed an exact pin (`==found version`) — but only where the
- * files declare nothing about that package or runtime: a file's declaration is never overridden or tightened. Where
+ * what the model needs) where the files name no Python. Its installed packages become exact pins (`==found
+ * version`) only when the files name no package at all: a run's environment holds everything installed beside the
+ * model (notebooks, linters, other projects), so where the model lists what it needs, pinning the rest would call
+ * every target with another version of an unrelated package incompatible. A file's declaration is never overridden
+ * or tightened. Where
  * the run used a version the files' declaration excludes, the run's version is kept aside as `notApplied`, so the
  * disagreement is shown among the conflicts instead of merged. Installer tooling (pip, setuptools, wheel) and npm
  * packages are left out; a version that is not PEP 440 is listed as skipped.
@@ -42,6 +45,7 @@ export function withRunEnvironment(
   const added: DeclaredDependency[] = [];
   const notApplied: DeclaredDependency[] = [];
   const skipped = [...base.skipped];
+  const filesNamePackages = base.dependencies.some((d) => d.kind === 'pypi');
   const consider = (kind: 'pypi' | 'runtime', name: string, found: string, pin: string) => {
     const existing = declared.get(dependencyKey({ kind, name }));
     if (!existing) {
@@ -60,6 +64,7 @@ export function withRunEnvironment(
   }
   for (const [name, version] of Object.entries(environment.packages).sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (name.startsWith('npm:') || CONDA_TOOLING.has(name)) continue;
+    if (filesNamePackages && !declared.has(dependencyKey({ kind: 'pypi', name }))) continue;
     if (!isPep440Version(version)) {
       skipped.push({
         spot: { file: RUN_ENVIRONMENT, line: 0, column: 0 },
