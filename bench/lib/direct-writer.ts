@@ -22,6 +22,8 @@ export interface DirectWriter {
   query(sql: string): Promise<void>;
   /** Runs a query whose first row's `n` column is a count. */
   count(sql: string, parameters: readonly string[]): Promise<number>;
+  /** Runs a query and answers its rows' `v` column as text. */
+  texts(sql: string): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,9 @@ function sqliteWriter(path: string): DirectWriter {
       const row = db.prepare(sql).get(...parameters.map(String)) as { n: number };
       return row.n;
     },
+    async texts(sql) {
+      return (db.prepare(sql).all() as { v: unknown }[]).map((row) => String(row.v));
+    },
     async close() {
       db.close();
     },
@@ -104,6 +109,9 @@ async function postgresWriter(url: string): Promise<DirectWriter> {
         [...parameters],
       );
       return Number(result.rows[0]?.n ?? 0);
+    },
+    async texts(sql) {
+      return (await client.query<{ v: unknown }>(sql)).rows.map((row) => String(row.v));
     },
     close: () => client.end(),
   };

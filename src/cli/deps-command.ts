@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { DependencyClient, type PackageChangeJson } from '../sdk/dependencies.js';
+import { DependencyClient, type FileSpotJson, type PackageChangeJson } from '../sdk/dependencies.js';
 import { EXIT } from './failure.js';
 import { clientToken, trackingUriOption } from './options.js';
 import { printJson } from './output.js';
@@ -47,13 +47,13 @@ export function depsCommand(): Command {
         `${shown.model} v${shown.version}: ${shown.dependencies.length} declared (${shown.origin ?? 'none yet'})`,
       );
       for (const d of shown.dependencies) {
-        const where = d.source.file === 'api' ? 'api' : `${d.source.file}:${d.source.line}`;
+        const where = sourceLabel(d.source);
         console.log(
           `  ${d.kind.padEnd(7)} ${d.name} ${d.columns ? `reads ${d.columns.join(', ')}` : d.specifier || '(any)'}${d.marker ? ` ; ${d.marker}` : ''}  [${where}]`,
         );
       }
       for (const c of shown.conflicts) {
-        const sides = c.declarations.map((x) => `${x.specifier || '(any)'} in ${x.source.file}:${x.source.line}`);
+        const sides = c.declarations.map((x) => `${x.specifier || '(any)'} in ${sourceLabel(x.source)}`);
         console.log(`  ! ${c.package} is declared differently: ${sides.join(' vs ')}`);
       }
     });
@@ -183,4 +183,11 @@ export function depsCommand(): Command {
     );
 
   return deps;
+}
+
+/** `requirements.txt:3`, `api`, or `run_environment of run <id>` for what the source run's environment declared. */
+function sourceLabel(source: FileSpotJson): string {
+  if (source.file === 'api') return 'api';
+  if (source.file === 'run_environment') return `run_environment of run ${source.runId ?? '?'}`;
+  return `${source.file}:${source.line}`;
 }

@@ -6,12 +6,14 @@ import type { SecretKey } from '../domain/webhooks/secret-box.js';
 import type { ArtifactStore } from '../store/artifacts/artifact-store.js';
 import type { Store } from '../store/store.js';
 import { type AccessServices, createAccessServices } from './access/access-services.js';
+import { PrincipalNodeVisibility } from './access/principal-node-visibility.js';
 import type { SsoConfig } from './access/sso/sso-config.js';
 import { CommentService } from './collaboration/comment-service.js';
 import { MilestoneService } from './collaboration/milestone-service.js';
 import { OwnerService } from './collaboration/owner-service.js';
 import { ReportService } from './collaboration/report-service.js';
 import { DependencyService } from './dependencies/dependency-service.js';
+import { applyLinkedRunEnvironment } from './dependencies/run-environment-declarations.js';
 import type { EncryptionKeys } from './encryption/encryption-keys.js';
 import { EncryptionRotation } from './encryption/encryption-rotation.js';
 import { SensitiveValues } from './encryption/sensitive-values.js';
@@ -191,6 +193,7 @@ export function createServices(options: {
       promotionGuard: new PolicyPromotionGuard(policyDeps),
       notify: (scope, input) => notifications.notify(scope, input),
       notificationRecipients: notifications,
+      nodeVisibility: new PrincipalNodeVisibility({ policy: access.policy, authenticator: access.authenticator }),
     },
     options.approvals,
   );
@@ -230,7 +233,11 @@ export function createServices(options: {
     policies,
     versionStatus: new VersionStatusService(deps, registry.approvals, policies),
     provenance,
-    lineage: new LineageService({ ...deps, upstreamChanges: registry.revalidation }),
+    lineage: new LineageService({
+      ...deps,
+      upstreamChanges: registry.revalidation,
+      runEnvironmentLinked: (scope, link) => applyLinkedRunEnvironment(scope, link, deps.now()),
+    }),
     dependencies: new DependencyService({ ...deps, upstreamChanges: registry.revalidation }),
     lineageQueries: new LineageQueryService(deps),
     discovery,

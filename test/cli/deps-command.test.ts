@@ -157,4 +157,25 @@ describe.each(backends)('mnemo deps and mnemo targets in a child process on $nam
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('PEP 440');
   });
+
+  // Last: the version it registers declares numpy too, which the dependents answers above do not expect.
+  it("shows what a version declares from its source run's environment, and where the run disagrees", async () => {
+    const run = await (await given(api).experiment('pinned-runs')).run();
+    await ok(api, 'POST', `/api/v1/runs/${run.runId}/environment`, {
+      os: 'Linux',
+      runtime: 'python 3.11.9',
+      packages: { numpy: '1.26.4', 'scikit-learn': '1.4.2' },
+      hardware: {},
+    });
+    await upload(api, run.runId, 'model/requirements.txt', 'numpy>=2\n');
+    await given(api).registeredModel('pinned');
+    await given(api).modelVersion('pinned', run.runId, 'model');
+    const shown = await mnemo(['deps', 'show', '--model', 'pinned', '--version', '1'], api.url);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('numpy >=2  [requirements.txt:1]');
+    expect(shown.stdout).toContain(`scikit-learn ==1.4.2  [run_environment of run ${run.runId}]`);
+    expect(shown.stdout).toContain(
+      `! numpy is declared differently: >=2 in requirements.txt:1 vs ==1.26.4 in run_environment of run ${run.runId}`,
+    );
+  });
 });

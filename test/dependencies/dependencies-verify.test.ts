@@ -280,6 +280,77 @@ describe.each(backends)(
       ]);
     });
 
+    it("reports a target environment version's report format or time edited, and spares older events", async () => {
+      const sets = await seqsOf('deployment_target', prodId, 'lineage.deployment_target.set_environment');
+      const label = `deployment target 'prod' (${prodId}) environment version 2 was changed after event ${sets[1]}`;
+      const original = await environmentVersion(prodId, 2);
+      expect(original.source_format).toBe('auto');
+      const edit = (values: { source_format?: string; set_time?: number }) => async () => {
+        await store.db
+          .updateTable('target_environment_versions')
+          .set(values)
+          .where('target_id', '=', prodId)
+          .where('version', '=', 2)
+          .execute();
+        return async () => {
+          await store.db
+            .updateTable('target_environment_versions')
+            .set({ source_format: original.source_format, set_time: original.set_time })
+            .where('target_id', '=', prodId)
+            .where('version', '=', 2)
+            .execute();
+        };
+      };
+      await detect(edit({ source_format: 'poetry-lock' }), [
+        {
+          kind: 'entity-changed',
+          seq: sets[1]!,
+          message: `${label}: source_format is 'poetry-lock' but the event recorded 'auto'`,
+        },
+      ]);
+      const setTime = Number(original.set_time);
+      await detect(edit({ source_format: 'uv-lock', set_time: setTime - 60_000 }), [
+        {
+          kind: 'entity-changed',
+          seq: sets[1]!,
+          message:
+            `${label}: source_format is 'uv-lock' but the event recorded 'auto'; ` +
+            `set_time is ${setTime - 60_000} but the event recorded ${setTime}`,
+        },
+      ]);
+
+      // An event written before these were recorded is not held to them (the history walk alone, since changing the
+      // event itself breaks the log's chain, which the full verify reports on its own).
+      const event = await store.db
+        .selectFrom('audit_states')
+        .select(['seq', 'state'])
+        .where('seq', '=', sets[1]!)
+        .executeTakeFirstOrThrow();
+      const state = JSON.parse(event.state as string);
+      expect(state.environmentVersion).toEqual({
+        version: 2,
+        environmentId: prodEnvironments[1],
+        sourceFormat: 'auto',
+        setTime,
+      });
+      const { environmentVersion: _made, ...older } = state;
+      const restore = await edit({ source_format: 'poetry-lock' })();
+      await store.db
+        .updateTable('audit_states')
+        .set({ state: JSON.stringify(older) })
+        .where('seq', '=', sets[1]!)
+        .execute();
+      try {
+        const problems = new ProblemLog();
+        await verifyTargetEnvironmentHistories(store.db, problems);
+        expect(problems.sorted()).toEqual([]);
+      } finally {
+        await store.db.updateTable('audit_states').set({ state: event.state }).where('seq', '=', sets[1]!).execute();
+        await restore();
+      }
+      expect((await verify()).report.problems).toEqual([]);
+    });
+
     it('reports a fake environment version inserted, and versions deleted', async () => {
       const prodSets = await seqsOf('deployment_target', prodId, 'lineage.deployment_target.set_environment');
       const [stagingSet] = await seqsOf('deployment_target', stagingId, 'lineage.deployment_target.set_environment');

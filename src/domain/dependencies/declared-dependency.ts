@@ -22,9 +22,23 @@ export interface DeclaredDependency {
   columns?: string[];
   /** A PEP 508 environment marker the declaration is conditional on; such declarations are reported, not checked. */
   marker?: string;
-  /** Where the declaration came from: a file spot, or `api` when declared or corrected through the API. */
-  source: FileSpot | { file: 'api'; line: 0; column: 0 };
+  /**
+   * Where the declaration came from: a file spot, `api` when declared or corrected through the API, or
+   * `run_environment` when read from the environment the version's source run captured.
+   */
+  source: DeclarationSource;
 }
+
+/** The environment captured by a version's source run, as the origin of the declarations read from it. */
+export interface RunEnvironmentSource {
+  file: 'run_environment';
+  line: 0;
+  column: 0;
+  runId: string;
+  environmentId: string;
+}
+
+export type DeclarationSource = FileSpot | { file: 'api'; line: 0; column: 0 } | RunEnvironmentSource;
 
 /** Something a reader saw and deliberately did not turn into a dependency (an include, an editable install…). */
 export interface SkippedEntry {
@@ -38,6 +52,11 @@ export interface DeclaredDependencies {
   skipped: SkippedEntry[];
   /** Set by `--pre` in a requirements file: pre-releases are acceptable candidates for every package. */
   allowPrereleases?: boolean;
+  /**
+   * What the source run used that the model's files declare otherwise (numpy 1.26.4 against `numpy>=2`): not in
+   * force — the files' declaration is — but shown among the conflicts.
+   */
+  notApplied?: DeclaredDependency[];
 }
 
 export const dependencyKey = (d: { kind: DependencyKind; name: string }): string => `${d.kind}:${d.name}`;

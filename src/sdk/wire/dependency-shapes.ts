@@ -1,9 +1,12 @@
 /** Wire shapes of the dependency endpoints, shared by the SDK, the CLI and the UI. */
 
 export interface FileSpotJson {
+  /** A file name, `api`, or `run_environment` (then runId and environmentId name the run and its environment). */
   file: string;
   line: number;
   column: number;
+  runId?: string;
+  environmentId?: string;
 }
 
 export interface DeclarationJson {
@@ -19,7 +22,7 @@ export interface DeclarationJson {
 export interface DeclaredDependenciesJson {
   model: string;
   version: number;
-  origin: 'files' | 'api' | null;
+  origin: 'files' | 'api' | 'run_environment' | null;
   dependencies: DeclarationJson[];
   skipped: { spot: FileSpotJson; text: string; why: string }[];
   allowPrereleases: boolean;

@@ -22,7 +22,7 @@ import { findLoggedModelRow } from '../../store/repositories/logged-model-reposi
 import { findRequestRow } from '../../store/repositories/registry/approval-repository.js';
 import { findModelNameById, findModelRow } from '../../store/repositories/registry/model-repository.js';
 import { findRunRow } from '../../store/repositories/run-repository.js';
-import type { Store } from '../../store/store.js';
+import type { Executor, Store } from '../../store/store.js';
 import type { AccessFactsCache } from './access-facts-cache.js';
 
 /**
@@ -104,6 +104,25 @@ export class AccessPolicy {
         allBindingsOf(this.store.db, principal.id, principal.teamIds),
       ),
       this.facts.through(principal.factsGeneration, `restricted\0${kind}`, () => restrictedIds(this.store.db, kind)),
+    ]);
+    return readableSet({
+      isAdmin: false,
+      resourceRoles: new Set(bindings.filter((b) => b.resource_kind === kind).map((b) => b.resource_id)),
+      hasGlobalRole: bindings.some((b) => b.resource_kind === 'global'),
+      defaultRole: this.defaultRoleFor(kind),
+      restrictedIds: restricted,
+    });
+  }
+
+  /**
+   * As readable(), read through `db` and not remembered: for deciding inside a write what someone other than the
+   * caller may read (the connection the write holds is the only one SQLite has).
+   */
+  async readableIn(db: Executor, principal: Principal, kind: 'experiment' | 'model' | 'dataset'): Promise<ReadableSet> {
+    if (principal.isAdmin) return { kind: 'all' };
+    const [bindings, restricted] = await Promise.all([
+      allBindingsOf(db, principal.id, principal.teamIds),
+      restrictedIds(db, kind),
     ]);
     return readableSet({
       isAdmin: false,

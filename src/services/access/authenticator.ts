@@ -10,7 +10,7 @@ import {
   touchToken,
 } from '../../store/repositories/access/token-repository.js';
 import type { PrincipalsTable } from '../../store/schema-access.js';
-import type { Store } from '../../store/store.js';
+import type { Executor, Store } from '../../store/store.js';
 import { secretDigest, verifyPassword } from './credentials.js';
 
 export type Authentication = { ok: true; principal: Principal } | { ok: false; reason: string };
@@ -93,9 +93,9 @@ export class Authenticator {
       : principal;
   }
 
-  /** The principal behind an id, if it still may sign in. */
-  async activePrincipal(principalId: string): Promise<Authentication> {
-    const found = await findPrincipalWithTeams(this.store.db, principalId);
+  /** The principal behind an id, if it still may sign in; read through `db` when asked inside a write. */
+  async activePrincipal(principalId: string, db: Executor = this.store.db): Promise<Authentication> {
+    const found = await findPrincipalWithTeams(db, principalId);
     if (!found) return { ok: false, reason: 'the account no longer exists' };
     const { row, teamIds, accessGeneration } = found;
     if (row.active !== 1) return { ok: false, reason: `the account '${row.name}' is deactivated` };

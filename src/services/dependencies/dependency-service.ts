@@ -20,7 +20,11 @@ import { invalid, notFound } from '../../domain/errors.js';
 import { type EnvironmentSpec, environmentDigest, normaliseEnvironment } from '../../domain/lineage/environment.js';
 import { nodeId } from '../../domain/lineage/node-id.js';
 import type { DeclaredDependenciesState } from '../../domain/provenance/audit-events/dependency-states.js';
-import { deploymentTargetState, environmentState } from '../../domain/provenance/audit-events/lineage-states.js';
+import {
+  deploymentTargetState,
+  environmentState,
+  type TargetEnvironmentSetState,
+} from '../../domain/provenance/audit-events/lineage-states.js';
 import { canonicalJson } from '../../domain/provenance/canonical-json.js';
 import * as declared from '../../store/repositories/dependencies/declared-dependency-repository.js';
 import * as targetEnvs from '../../store/repositories/dependencies/target-environment-repository.js';
@@ -34,10 +38,16 @@ import type { WriteScope } from '../unit-of-work.js';
 import { type DependentsAnswer, type DependentsQuestion, findDependents } from './dependents-query.js';
 import { findSchemaImpact, type SchemaImpactAnswer } from './schema-impact-query.js';
 
+/**
+ * Where a version's declarations came from as a whole: its files (possibly with what its run's environment added),
+ * its run's environment alone, or the API (which replaces the rest).
+ */
+export type DeclarationOrigin = 'files' | 'api' | 'run_environment';
+
 export interface DeclaredView {
   model: string;
   version: number;
-  origin: 'files' | 'api' | null;
+  origin: DeclarationOrigin | null;
   dependencies: DeclaredDependency[];
   skipped: DeclaredDependencies['skipped'];
   allowPrereleases: boolean;
@@ -53,11 +63,14 @@ export interface TargetEnvironmentView {
   setTime: number | null;
 }
 
-interface StoredDocument {
+export interface StoredDeclarations {
   dependencies: DeclaredDependency[];
   skipped: DeclaredDependencies['skipped'];
   allowPrereleases: boolean;
+  /** What the source run used that the files declare otherwise; shown among the conflicts, not checked. */
+  notApplied?: DeclaredDependency[];
 }
+type StoredDocument = StoredDeclarations;
 
 /** Targets a version is checked against at once; more are checked one at a time. */
 const MAX_CHECKED_TARGETS = 50;
@@ -79,12 +92,13 @@ export class DependencyService {
     const doc: StoredDocument = row
       ? (JSON.parse(row.document) as StoredDocument)
       : { dependencies: [], skipped: [], allowPrereleases: false };
+    const { notApplied, ...inForce } = doc;
     return {
       model: model.name,
       version,
-      origin: (row?.origin as 'files' | 'api' | undefined) ?? null,
-      ...doc,
-      conflicts: declarationConflicts(doc.dependencies),
+      origin: (row?.origin as DeclarationOrigin | undefined) ?? null,
+      ...inForce,
+      conflicts: declarationConflicts([...doc.dependencies, ...(notApplied ?? [])]),
       updatedTime: row?.updated_time ?? null,
     };
   }
@@ -176,7 +190,15 @@ export class DependencyService {
         action: 'lineage.deployment_target.set_environment',
         entityKind: 'deployment_target',
         entityId: target.target_id,
-        state: deploymentTargetState({ ...target, environment_id: environmentId }),
+        state: {
+          ...deploymentTargetState({ ...target, environment_id: environmentId }),
+          environmentVersion: {
+            version: row.version,
+            environmentId,
+            sourceFormat: row.source_format,
+            setTime: row.set_time,
+          },
+        } satisfies TargetEnvironmentSetState,
       });
       if (previous && target.environment_id) {
         await this.flagTouchedDeployments(scope, {
@@ -427,7 +449,7 @@ export async function saveDeclaredDocument(
   modelId: string,
   version: number,
   document: StoredDocument,
-  origin: 'files' | 'api',
+  origin: DeclarationOrigin,
   now: number,
 ): Promise<void> {
   await declared.saveDeclared(db, {
@@ -444,6 +466,7 @@ export async function saveDeclaredDocument(
     dependencies: document.dependencies,
     allowPrereleases: document.allowPrereleases,
     skipped: document.skipped,
+    notApplied: document.notApplied ?? [],
     updatedTime: now,
   };
   audit({

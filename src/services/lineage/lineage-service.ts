@@ -266,7 +266,13 @@ export class LineageService {
   async linkRunEnvironment(runId: string, spec: EnvironmentSpec) {
     return this.deps.unitOfWork.write(async (scope) => {
       const environment = await this.storeEnvironment(scope, spec);
-      return { ...environment, edge: await this.linkToRun(scope, environment.nodeId, runId) };
+      const edge = await this.linkToRun(scope, environment.nodeId, runId);
+      await this.deps.runEnvironmentLinked?.(scope, {
+        runId,
+        environmentId: environment.environmentId,
+        spec: environment.environment,
+      });
+      return { ...environment, edge };
     });
   }
 

@@ -1,6 +1,7 @@
 import type { NotificationInput } from '../../domain/notifications/notification.js';
 import type { RegistryEvent } from '../../domain/webhooks/registry-event.js';
 import type { Executor } from '../../store/store.js';
+import type { PrincipalNodeVisibility } from '../access/principal-node-visibility.js';
 import type { PromotionGuard } from '../governance/promotion-guard.js';
 import type { ServiceDeps } from '../service-deps.js';
 import type { WriteScope } from '../unit-of-work.js';
@@ -21,6 +22,8 @@ export type RegistryDeps = ServiceDeps & {
   notify?: (scope: WriteScope, input: NotificationInput) => Promise<void>;
   /** Who to notify about a registered model. */
   notificationRecipients?: { managersOfModel(db: Executor, modelId: string): Promise<string[]> };
+  /** Which lineage nodes a recipient may not read, so that what they are told does not name them. */
+  nodeVisibility?: PrincipalNodeVisibility;
 };
 
 /**

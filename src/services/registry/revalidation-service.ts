@@ -10,6 +10,7 @@ import {
   type RevalidationCauseKind,
   type RevalidationFlag,
 } from '../../domain/registry/revalidation.js';
+import { type FlagMentions, redactFlagMentions } from '../../domain/registry/revalidation-redaction.js';
 import type { RegistryEvent } from '../../domain/webhooks/registry-event.js';
 import { findNode } from '../../store/repositories/lineage/node-repository.js';
 import { findModelNameById, findModelRow } from '../../store/repositories/registry/model-repository.js';
@@ -191,16 +192,30 @@ export class RevalidationService implements UpstreamChangeHandler {
     }
     if (!this.deps.notify || !this.deps.notificationRecipients) return;
     const recipients = await this.deps.notificationRecipients.managersOfModel(scope.db, flag.modelId);
-    await this.deps.notify(scope, {
-      kind: 'needs_revalidation',
-      recipients,
-      subject: `${flag.name} version ${flag.version} needs revalidation`,
-      body: `${flag.cause.description}.\nLineage path:\n${flag.path
-        .map((s) => `- ${s.from} -${s.type}-> ${s.to}`)
-        .join('\n')}\nRecord an evaluation on ${flag.cause.upstreamLabel} to clear it.`,
-      link: `/models/${encodeURIComponent(flag.name)}/versions/${flag.version}`,
-      resource: { kind: 'model', name: flag.name, version: flag.version },
-    });
+    // Each manager is told only what they may read: recipients who may read the same nodes get the same message.
+    const messages = new Map<string, { shown: FlagMentions; recipients: string[] }>();
+    for (const recipient of recipients) {
+      const hidden = this.deps.nodeVisibility
+        ? await this.deps.nodeVisibility.hiddenIn(scope.db, recipient, flag)
+        : new Set<string>();
+      const shown = redactFlagMentions(flag, (id) => hidden.has(id));
+      const key = JSON.stringify(shown);
+      const message = messages.get(key) ?? { shown, recipients: [] };
+      message.recipients.push(recipient);
+      messages.set(key, message);
+    }
+    for (const { shown, recipients: told } of messages.values()) {
+      await this.deps.notify(scope, {
+        kind: 'needs_revalidation',
+        recipients: told,
+        subject: `${flag.name} version ${flag.version} needs revalidation`,
+        body: `${shown.cause.description}.\nLineage path:\n${shown.path
+          .map((s) => `- ${s.from} -${s.type}-> ${s.to}`)
+          .join('\n')}\nRecord an evaluation on ${shown.cause.upstreamLabel} to clear it.`,
+        link: `/models/${encodeURIComponent(flag.name)}/versions/${flag.version}`,
+        resource: { kind: 'model', name: flag.name, version: flag.version },
+      });
+    }
   }
 
   /**

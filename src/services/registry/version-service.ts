@@ -32,6 +32,7 @@ import type { ModelVersionsTable, RegisteredModelsTable } from '../../store/sche
 import type { Executor } from '../../store/store.js';
 import { saveDeclaredDocument } from '../dependencies/dependency-service.js';
 import { declarationsInModelFiles } from '../dependencies/model-file-declarations.js';
+import { registrationDeclarations } from '../dependencies/run-environment-declarations.js';
 import { SensitiveRegistryValues } from '../encryption/sensitive-registry-values.js';
 import { SensitiveValues } from '../encryption/sensitive-values.js';
 import { newId } from '../ids.js';
@@ -175,9 +176,17 @@ export class VersionService {
           now,
         );
         if (logged) await noteRegistration({ db, audit }, logged, model.model_id, model.name, version, now);
-        if (declared) {
-          const document = { ...declared, allowPrereleases: declared.allowPrereleases ?? false };
-          await saveDeclaredDocument({ db, audit }, model.model_id, version, document, 'files', now);
+        // What the files declare, with what the source run's captured environment adds where they are silent.
+        const declarations = await registrationDeclarations(db, runId ?? null, declared);
+        if (declarations) {
+          await saveDeclaredDocument(
+            { db, audit },
+            model.model_id,
+            version,
+            declarations.document,
+            declarations.origin,
+            now,
+          );
         }
         const created = await this.load(db, model, version);
         audit({

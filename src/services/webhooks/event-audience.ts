@@ -1,7 +1,12 @@
-import type { EventScope } from '../../domain/webhooks/payloads.js';
+import type { PathStep } from '../../domain/lineage/impact.js';
+import type { RevalidationCause } from '../../domain/registry/revalidation.js';
+import { type FlagMentions, redactFlagMentions } from '../../domain/registry/revalidation-redaction.js';
+import type { Announcement, EventScope } from '../../domain/webhooks/payloads.js';
 import type { WebhooksTable } from '../../store/schema-webhooks.js';
+import type { Executor } from '../../store/store.js';
 import type { AccessPolicy } from '../access/access-policy.js';
 import type { Authenticator } from '../access/authenticator.js';
+import { PrincipalNodeVisibility } from '../access/principal-node-visibility.js';
 
 /** What deciding who may hear of an event needs: the access policy and a way to load a principal by id. */
 export interface AudienceDeps {
@@ -18,8 +23,41 @@ export interface AudienceDeps {
  */
 export class EventAudience {
   private readonly decisions = new Map<string, Promise<boolean>>();
+  private readonly nodes: PrincipalNodeVisibility | undefined;
 
-  constructor(private readonly deps: AudienceDeps | undefined) {}
+  constructor(private readonly deps: AudienceDeps | undefined) {
+    this.nodes = deps && new PrincipalNodeVisibility(deps);
+  }
+
+  /**
+   * The announcement as this webhook's owner may be told it: a revalidation flag's cause and path name datasets,
+   * runs and versions the owner may not read, and those are replaced by placeholders (see redactFlagMentions).
+   */
+  async tailored(db: Executor, webhook: WebhooksTable, announcement: Announcement): Promise<Announcement> {
+    if (webhook.owner_id === null || !this.nodes) return announcement;
+    const mentions = flagMentionsOf(announcement);
+    if (!mentions) return announcement;
+    const hidden = await this.nodes.hiddenIn(db, webhook.owner_id, mentions);
+    if (hidden.size === 0) return announcement;
+    const shown = redactFlagMentions(mentions, (id) => hidden.has(id));
+    const data = announcement.data as Record<string, unknown>;
+    const reasons = Array.isArray(data.reasons) ? (data.reasons as unknown[]) : [];
+    return {
+      ...announcement,
+      data: {
+        ...data,
+        reasons: reasons.map((r) => (r === mentions.cause.description ? shown.cause.description : r)),
+        cause: {
+          kind: shown.cause.kind,
+          upstream_node: shown.cause.upstreamNodeId,
+          upstream_label: shown.cause.upstreamLabel,
+          replaced_node: shown.cause.replacedNodeId,
+          description: shown.cause.description,
+        },
+        path: shown.path.map((s) => ({ from: s.from, to: s.to, type: s.type, run_id: s.runId })),
+      },
+    };
+  }
 
   async hears(webhook: WebhooksTable, scope: EventScope | undefined): Promise<boolean> {
     if (webhook.model_name !== null && !(scope && 'model' in scope && scope.model === webhook.model_name)) return false;
@@ -59,4 +97,30 @@ export class EventAudience {
     if (modelId === undefined) return false;
     return (await policy.decide(principal, 'read', { kind: 'model', id: modelId, name: scope.model })).allowed;
   }
+}
+
+/** A needs-revalidation announcement's cause and path, back in the terms redaction works in; undefined for others. */
+function flagMentionsOf(announcement: Announcement): FlagMentions | undefined {
+  const { entity, action } = announcement.event;
+  if (entity !== 'MODEL_VERSION' || action !== 'NEEDS_REVALIDATION') return undefined;
+  const data = announcement.data as {
+    cause?: { kind: string; upstream_node: string; upstream_label: string; replaced_node: string; description: string };
+    path?: { from: string; to: string; type: string; run_id: string | null }[];
+  };
+  if (!data.cause) return undefined;
+  return {
+    cause: {
+      kind: data.cause.kind as RevalidationCause['kind'],
+      upstreamNodeId: data.cause.upstream_node,
+      upstreamLabel: data.cause.upstream_label,
+      replacedNodeId: data.cause.replaced_node,
+      description: data.cause.description,
+    },
+    path: (data.path ?? []).map((s) => ({
+      from: s.from,
+      to: s.to,
+      type: s.type as PathStep['type'],
+      runId: s.run_id,
+    })),
+  };
 }

@@ -239,17 +239,14 @@ export class WebhookDispatcher {
         // An events column that does not parse was edited behind the server (and fails the audit check first).
       }
       if (!subscribed || !(await audience.hears(row, announcement.scope))) continue;
+      const told = await audience.tailored(this.deps.store.db, row, announcement);
       const deliveryId = deliveryIdOf(owed.event_id, row);
       deliveries.push({
         delivery_id: deliveryId,
         webhook_id: row.webhook_id,
         event_id: owed.event_id,
         event: eventKey(announcement.event),
-        announcement: this.keys.sealLike(
-          owed.announcement,
-          JSON.stringify(announcement),
-          deliveryContext(deliveryId, row),
-        ),
+        announcement: this.keys.sealLike(owed.announcement, JSON.stringify(told), deliveryContext(deliveryId, row)),
         status: 'PENDING',
         attempts: 0,
         next_attempt_time: now,

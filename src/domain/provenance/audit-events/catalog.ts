@@ -27,6 +27,7 @@ import type {
   EnvironmentState,
   FeatureState,
   FeatureVersionState,
+  TargetEnvironmentSetState,
 } from './lineage-states.js';
 import type { LoggedModelFileState, RunModelLinkState } from './logged-model-states.js';
 import type {
@@ -161,7 +162,7 @@ export const AUDIT_EVENTS = {
   'lineage.environment.create': records<EnvironmentState>()('environment'),
   'lineage.code_ref.create': records<CodeRefState>()('code_ref'),
   'lineage.deployment_target.create': records<DeploymentTargetState>()('deployment_target'),
-  'lineage.deployment_target.set_environment': records<DeploymentTargetState>()('deployment_target'),
+  'lineage.deployment_target.set_environment': records<TargetEnvironmentSetState>()('deployment_target'),
   'lineage.deployment.create': records<DeploymentState>()('deployment'),
   'lineage.deployment.update': records<DeploymentState>()('deployment'),
   'lineage.edge.create': records<LineageEdge>()('lineage_edge'),

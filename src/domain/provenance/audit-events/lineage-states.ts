@@ -144,6 +144,18 @@ export const deploymentTargetState = (row: DeploymentTargetRow): DeploymentTarge
   createdTime: row.created_time,
 });
 
+/** The version of a target's environment a `set_environment` event made (older events did not record it). */
+export interface TargetEnvironmentVersionState {
+  version: number;
+  environmentId: string;
+  /** The report format it was read as (`auto` when guessed from the file name). */
+  sourceFormat: string;
+  setTime: number;
+}
+
+/** What a `set_environment` event records: the target as it then was, and the environment version it made. */
+export type TargetEnvironmentSetState = DeploymentTargetState & { environmentVersion?: TargetEnvironmentVersionState };
+
 export interface DeploymentRow<Status extends string = string> {
   deployment_id: string;
   model_version_node: string;

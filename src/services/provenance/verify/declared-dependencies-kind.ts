@@ -37,11 +37,12 @@ export const declaredDependenciesKind: RecordedRowKind<DeclaredRow> = {
       dependencies: document.dependencies,
       allowPrereleases: document.allowPrereleases,
       skipped: document.skipped,
+      notApplied: document.notApplied ?? [],
       updatedTime: Number(row.updated_time),
     };
     return state;
   },
-  recordedSince: ['skipped'],
+  recordedSince: ['skipped', 'notApplied'],
   present: presentOrPurgedWithVersion,
 };
 

@@ -12,6 +12,8 @@ export const deploymentTargetKind: RecordedRowKind<LineageDeploymentTargetsTable
   entityId: (row) => row.target_id,
   label: (row) => `deployment target '${row.name}' (${row.target_id})`,
   current: (row) => deploymentTargetState(row),
+  // A set_environment event also records the environment version it made; target-environment-history checks it.
+  checkedElsewhere: ['environmentVersion'],
 };
 
 /** Each deployment event (recording one, changing its status) records the whole deployment. */

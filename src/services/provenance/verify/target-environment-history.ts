@@ -21,13 +21,17 @@ interface SetEvent {
   entityId: string;
   /** The environment the event set, or undefined when its state was not kept. */
   environmentId: string | undefined;
+  /** The report format and time of the version the event made; older events did not record them. */
+  sourceFormat: string | undefined;
+  setTime: number | undefined;
 }
 
 /**
  * Each version of a target's environment is written with a `set_environment` event recording the environment the
  * target then had, and numbered after the last: so a target's versions 1, 2, 3… must be, one for one, the
  * environments its events set, in order. A version whose environment differs was changed, one beyond or beside
- * the events was inserted, and an event whose version is gone lost its row. Targets are read a hundred at a time,
+ * the events was inserted, and an event whose version is gone lost its row. Events that record the version they made
+ * (its report format and time) have those compared too. Targets are read a hundred at a time,
  * their versions and events a page at a time, side by side. Returns how many versions were checked.
  */
 export async function verifyTargetEnvironmentHistories(
@@ -82,7 +86,14 @@ async function checkTargets(db: Executor, targetIds: string[], problems: Problem
       const state = parseRecordedState(row.state);
       const environmentId =
         isObject(state) && typeof state.environmentId === 'string' ? state.environmentId : undefined;
-      return { seq: Number(row.seq), entityId: row.entity_id, environmentId };
+      const made = isObject(state) && isObject(state.environmentVersion) ? state.environmentVersion : {};
+      return {
+        seq: Number(row.seq),
+        entityId: row.entity_id,
+        environmentId,
+        sourceFormat: typeof made.sourceFormat === 'string' ? made.sourceFormat : undefined,
+        setTime: typeof made.setTime === 'number' ? made.setTime : undefined,
+      };
     }),
   );
   let checked = 0;
@@ -120,13 +131,22 @@ async function checkTargets(db: Executor, targetIds: string[], problems: Problem
         });
         continue;
       }
+      const changes: string[] = [];
       if (event.environmentId !== undefined && event.environmentId !== row.environment_id) {
+        changes.push(`environment is ${row.environment_id} but the event set ${event.environmentId}`);
+      }
+      // Compared only with events that record them (older ones did not).
+      if (event.sourceFormat !== undefined && event.sourceFormat !== row.source_format) {
+        changes.push(`source_format is '${row.source_format}' but the event recorded '${event.sourceFormat}'`);
+      }
+      if (event.setTime !== undefined && event.setTime !== Number(row.set_time)) {
+        changes.push(`set_time is ${Number(row.set_time)} but the event recorded ${event.setTime}`);
+      }
+      if (changes.length > 0) {
         problems.add({
           seq: event.seq,
           kind: 'entity-changed',
-          message:
-            `${label(position)} was changed after event ${event.seq}: environment is ${row.environment_id} ` +
-            `but the event set ${event.environmentId}`,
+          message: `${label(position)} was changed after event ${event.seq}: ${changes.join('; ')}`,
         });
       }
       row = await nextVersion();

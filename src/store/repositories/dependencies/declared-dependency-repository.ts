@@ -133,3 +133,21 @@ function versionsIn(db: Executor, modelIds: string[], filter: { stage?: string; 
   }
   return query.execute();
 }
+
+/** The live versions registered from a run, with their declarations when they have any. */
+export async function listVersionsOfRun(
+  db: Executor,
+  runId: string,
+): Promise<{ model_id: string; version: number; document: string | null; origin: string | null }[]> {
+  return db
+    .selectFrom('model_versions as v')
+    .leftJoin('model_version_dependencies as d', (j) =>
+      j.onRef('d.model_id', '=', 'v.model_id').onRef('d.version', '=', 'v.version'),
+    )
+    .select(['v.model_id', 'v.version', 'd.document', 'd.origin'])
+    .where('v.run_id', '=', runId)
+    .where('v.deleted_time', 'is', null)
+    .orderBy('v.model_id')
+    .orderBy('v.version')
+    .execute();
+}

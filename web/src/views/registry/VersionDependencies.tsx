@@ -63,7 +63,11 @@ function DeclarationsTable({ declared }: { declared: DeclaredDependenciesJson })
             <td className="mono">{d.specifier || 'any'}</td>
             <td className="mono small">{d.marker ?? ''}</td>
             <td className="muted small">
-              {d.source.file === 'api' ? 'declared' : `${d.source.file}:${d.source.line}`}
+              {d.source.file === 'api'
+                ? 'declared'
+                : d.source.file === 'run_environment'
+                  ? 'used by the source run'
+                  : `${d.source.file}:${d.source.line}`}
             </td>
           </tr>
         ))}
