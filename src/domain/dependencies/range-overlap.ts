@@ -131,7 +131,7 @@ function npmOverlap({ declared, range, declaredAllowsPrereleases }: OverlapQuest
   const affected = new semver.Range(range.trim() === '' ? '*' : range, { includePrerelease: true });
   const ends: semver.SemVer[] = [new semver.SemVer('0.0.0')];
   for (const set of [...declaredRange.set, ...affected.set]) {
-    for (const comparator of set) if (comparator.semver !== semver.Comparator.ANY) ends.push(comparator.semver);
+    for (const comparator of set) if (comparator.semver instanceof semver.SemVer) ends.push(comparator.semver);
   }
   const found = new Map<string, semver.SemVer>();
   const add = (v: semver.SemVer | null) => {

@@ -1,16 +1,18 @@
 import { invalid, notFound } from '../../domain/errors.js';
 import { type Completeness, lineageCompleteness } from '../../domain/lineage/completeness.js';
 import { type DepthLimit, depthLimit, MAX_DEPTH } from '../../domain/lineage/depth.js';
-import { EDGE_TYPES, type EdgeType } from '../../domain/lineage/edge-types.js';
+import { type EdgeType, LINEAGE_EDGE_TYPES, type LineageEdgeType } from '../../domain/lineage/edge-types.js';
 import {
   breadthFirst,
   type Direction,
+  type GraphEdge,
   type LineageEdge,
   type LineageNode,
   pathTo,
 } from '../../domain/lineage/graph.js';
 import { toGraphMl } from '../../domain/lineage/graphml.js';
 import {
+  type GraphReached,
   type ImpactReport,
   impactReport,
   type ReachedNode,
@@ -18,7 +20,13 @@ import {
   toStep,
 } from '../../domain/lineage/impact.js';
 import { marquezGraph } from '../../domain/lineage/marquez-graph.js';
-import { modelVersionNodeId, type NodeKind, nodeId, parseNodeId } from '../../domain/lineage/node-id.js';
+import {
+  modelVersionNodeId,
+  type NodeKind,
+  nodeId,
+  parseNodeId,
+  parsePackageNodeId,
+} from '../../domain/lineage/node-id.js';
 import { parseMarquezName } from '../../domain/lineage/node-names.js';
 import { type ProvDocument, provDocument } from '../../domain/lineage/prov-document.js';
 import { CODE_TAGS } from '../../domain/provenance/run-provenance.js';
@@ -34,16 +42,19 @@ import type { Executor } from '../../store/store.js';
 import type { LineageDeps } from '../service-deps.js';
 import { runNodeAttributes } from './graph-writer.js';
 import { resolveNodeId } from './node-resolver.js';
+import { type PackageEdgeSource, packageEdges } from './package-edges.js';
+
+const stepOf = (edge: GraphEdge) => ({ from: edge.from, to: edge.to, type: edge.type, runId: edge.runId });
 
 export interface WalkOptions {
   depth?: string | number | undefined;
-  edgeTypes?: readonly EdgeType[] | undefined;
+  edgeTypes?: readonly LineageEdgeType[] | undefined;
 }
 
 export interface WalkResult {
   roots: LineageNode[];
   direction: Direction;
-  edgeTypes: EdgeType[];
+  edgeTypes: LineageEdgeType[];
   nodes: ReachedNode[];
   edges: LineageEdge[];
   depth: DepthLimit;
@@ -57,6 +68,12 @@ const MAX_SEARCH_RESULTS = 1000;
 /** Edge types along which something is "trained on" data: everything except deployment. */
 export const TRAINING_EDGES: EdgeType[] = ['consumed', 'produced', 'derived_from', 'depends_on'];
 
+/** A walk as lineage reads answer it: with the package nodes and edges derived from dependencies and environments. */
+export interface GraphWalk extends Omit<WalkResult, 'nodes' | 'edges'> {
+  nodes: GraphReached[];
+  edges: GraphEdge[];
+}
+
 /** Read-only questions over the lineage graph. Closures are computed by recursive SQL; paths are read back here. */
 export class LineageQueryService {
   constructor(private readonly deps: LineageDeps) {}
@@ -65,8 +82,17 @@ export class LineageQueryService {
     return this.deps.store.db;
   }
 
+  private get packages(): PackageEdgeSource {
+    return packageEdges(this.db);
+  }
+
   /** A node by its id or any name users know it by (see resolveNodeId). */
   async node(id: string): Promise<LineageNode> {
+    if (parsePackageNodeId(id) !== undefined) {
+      const node = await this.packages.node(id);
+      if (node === undefined) throw notFound(`Lineage node ${id} does not exist`);
+      return node;
+    }
     return this.load(await resolveNodeId(this.db, id), id);
   }
 
@@ -86,14 +112,16 @@ export class LineageQueryService {
     return { nodes: await this.withLiveAttributes(found.slice(0, limit)), truncated: found.length > limit };
   }
 
+  /** A walk over the stored graph only (what revalidation and the other graph questions follow). */
   async walk(asked: readonly string[], direction: Direction, options: WalkOptions = {}): Promise<WalkResult> {
     const rootIds = await Promise.all(asked.map((id) => resolveNodeId(this.db, id)));
     const roots = await Promise.all(rootIds.map((id, i) => this.load(id, asked[i])));
     const depth = depthLimit(options.depth);
-    const edgeTypes = [...(options.edgeTypes ?? EDGE_TYPES)];
-    const reach = await closure(this.db, rootIds, direction, edgeTypes, depth.applied);
+    const edgeTypes = [...(options.edgeTypes ?? LINEAGE_EDGE_TYPES)];
+    const stored = edgeTypes.filter((t): t is EdgeType => t !== 'provides');
+    const reach = await closure(this.db, rootIds, direction, stored, depth.applied);
     const inside = [...reach.depths.keys()];
-    const edges = await this.edgesWithin(inside, direction, edgeTypes);
+    const edges = await this.edgesWithin(inside, direction, stored);
     const reached = breadthFirst(rootIds, edges, direction, depth.applied);
     const nodes = await this.withLiveAttributes([...(await findNodes(this.db, inside)).values()]);
     return {
@@ -105,6 +133,92 @@ export class LineageQueryService {
       depth,
       truncated: reach.truncated,
     };
+  }
+
+  /**
+   * A walk as the lineage reads answer it, package nodes included. Package nodes only have outgoing edges, so they
+   * are leaves of an upstream walk (the packages a reached model version declares, or a reached target runs), and
+   * a downstream or undirected walk reaches past one only when it starts at it: its model versions and targets,
+   * then the stored graph beyond them. An undirected walk does not cross from one model version through a shared
+   * package to another; ask from the package for that.
+   */
+  async read(asked: string, direction: Direction, options: WalkOptions = {}): Promise<GraphWalk> {
+    const edgeTypes = [...(options.edgeTypes ?? LINEAGE_EDGE_TYPES)];
+    const derived = (e: GraphEdge) => edgeTypes.includes(e.type);
+    if (parsePackageNodeId(asked) !== undefined)
+      return this.readFromPackage(asked, direction, { ...options, edgeTypes }, derived);
+    const walk = await this.walk([asked], direction, options);
+    if (direction === 'downstream') return walk;
+    const depth = new Map<string, number>([
+      [walk.roots[0]!.id, 0],
+      ...walk.nodes.map((r) => [r.node.id, r.depth] as const),
+    ]);
+    const paths = new Map<string, GraphReached['path']>(walk.nodes.map((r) => [r.node.id, r.path]));
+    const near = [...depth].filter(([, d]) => d < walk.depth.applied).map(([id]) => id);
+    const added = (await this.packages.into(near)).filter(derived);
+    const nodes: GraphReached[] = [...walk.nodes];
+    const packageNodes = new Map<string, GraphReached>();
+    for (const edge of added.sort((a, b) => depth.get(a.to)! - depth.get(b.to)! || a.to.localeCompare(b.to))) {
+      if (packageNodes.has(edge.from)) continue;
+      const node = await this.packages.node(edge.from);
+      if (node === undefined) continue;
+      const reached = { node, depth: depth.get(edge.to)! + 1, path: [...(paths.get(edge.to) ?? []), stepOf(edge)] };
+      packageNodes.set(edge.from, reached);
+    }
+    nodes.push(...[...packageNodes.values()].sort((a, b) => a.depth - b.depth || a.node.id.localeCompare(b.node.id)));
+    const beyond = [...depth].some(
+      ([id, d]) => d === walk.depth.applied && (id.startsWith('model_version:') || id.startsWith('deployment_target:')),
+    );
+    const truncated =
+      walk.truncated ||
+      (beyond &&
+        (await this.packages.into([...depth].filter(([, d]) => d === walk.depth.applied).map(([id]) => id))).some(
+          derived,
+        ));
+    return { ...walk, nodes, edges: [...walk.edges, ...added], truncated };
+  }
+
+  private async readFromPackage(
+    packageId: string,
+    direction: Direction,
+    options: WalkOptions,
+    derived: (e: GraphEdge) => boolean,
+  ): Promise<GraphWalk> {
+    const root = await this.packages.node(packageId);
+    if (root === undefined) throw notFound(`Lineage node ${packageId} does not exist`);
+    const depth = depthLimit(options.depth);
+    const empty = { roots: [root], direction, edgeTypes: [...(options.edgeTypes ?? [])], depth, nodes: [], edges: [] };
+    const out = (await this.packages.from(packageId)).filter(derived);
+    if (direction === 'upstream' || depth.applied === 0)
+      return { ...empty, truncated: direction !== 'upstream' && out.length > 0 };
+    const children = [...new Set(out.map((e) => e.to))].sort();
+    const nodes: GraphReached[] = [];
+    const edges: GraphEdge[] = [...out];
+    const seen = new Set<string>([packageId]);
+    let truncated = false;
+    const further: { path: GraphReached['path']; walk: WalkResult }[] = [];
+    for (const child of children) {
+      const via = out.find((e) => e.to === child)!;
+      const walk = await this.walk([child], direction === 'both' ? 'downstream' : direction, {
+        ...options,
+        depth: depth.applied - 1,
+      });
+      nodes.push({ node: walk.roots[0]!, depth: 1, path: [stepOf(via)] });
+      seen.add(child);
+      further.push({ path: [stepOf(via)], walk });
+      truncated ||= walk.truncated;
+    }
+    for (const { path, walk } of further) {
+      for (const r of walk.nodes) {
+        if (seen.has(r.node.id)) continue;
+        seen.add(r.node.id);
+        nodes.push({ node: r.node, depth: r.depth + 1, path: [...path, ...r.path] });
+      }
+      for (const e of walk.edges)
+        if (!edges.some((x) => x.from === e.from && x.to === e.to && x.type === e.type)) edges.push(e);
+    }
+    nodes.sort((a, b) => a.depth - b.depth || a.node.id.localeCompare(b.node.id));
+    return { ...empty, nodes, edges, truncated };
   }
 
   async impact(id: string, options: WalkOptions = {}): Promise<ImpactReport & Pick<WalkResult, 'depth' | 'truncated'>> {
@@ -181,7 +295,7 @@ export class LineageQueryService {
 
   /** The graph around a node in Marquez's lineage shape: every node within depth edges, whichever way they point. */
   async neighbourhood(id: string, options: WalkOptions = {}) {
-    const walk = await this.walk([id], 'both', options);
+    const walk = await this.read(id, 'both', options);
     const nodes = [walk.roots[0]!, ...walk.nodes.map((r) => r.node)];
     return { ...marquezGraph(nodes, walk.edges), depth: walk.depth, truncated: walk.truncated };
   }
@@ -194,7 +308,8 @@ export class LineageQueryService {
 
   /** The model version's full provenance as W3C PROV-JSON: everything upstream of it, and the version itself. */
   async provenance(modelId: string, version: number): Promise<ProvDocument> {
-    const walk = await this.modelVersionUpstream(modelId, version);
+    const modelIdFound = (await findModelIdentity(this.db, modelId))?.modelId ?? modelId;
+    const walk = await this.read(modelVersionNodeId(modelIdFound, version), 'upstream', { depth: MAX_DEPTH });
     return provDocument([walk.roots[0]!, ...walk.nodes.map((r) => r.node)], walk.edges);
   }
 
