@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { satisfiesPep440 } from './pep440-specifier.js';
-import { rangeOverlap } from './range-overlap.js';
+import { invalidVersionRange, rangeOverlap } from './range-overlap.js';
 
 // Expectations written by hand from PEP 440 ("Version specifiers") and node-semver's range grammar, before the code.
 // [declared, range, witness or null]; a witness is the lowest version both admit among those worth trying.
@@ -163,5 +163,24 @@ describe('does a declared constraint let in a version from a range', () => {
           expect(admittedByBoth(found, declared, range), `${declared} × ${range}: ${found}`).toBe(true);
       }
     }
+  });
+});
+
+describe('ranges that cannot be read', () => {
+  it.each([
+    ['pypi', '<2.x', "'<2.x' at column 1 is not a PEP 440 specifier"],
+    ['pypi', '>=1.0,,<2', "'' at column 7 is not a PEP 440 specifier"],
+    ['pypi', ' ', 'a range of versions is required'],
+    ['npm', '<<2', "'<<2' is not an npm semver range"],
+  ] as const)('%s %j', (ecosystem, range, why) => {
+    expect(invalidVersionRange(ecosystem, range)).toContain(why);
+  });
+
+  it.each([
+    ['pypi', '<2.0'],
+    ['pypi', '~=1.4.2, !=1.5.*'],
+    ['npm', '^1.2.3 || >=3'],
+  ] as const)('reads %s %j', (ecosystem, range) => {
+    expect(invalidVersionRange(ecosystem, range)).toBeNull();
   });
 });

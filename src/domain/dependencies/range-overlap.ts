@@ -1,7 +1,8 @@
 import * as pep440 from '@renovatebot/pep440';
 import { parse as parseSpecifier } from '@renovatebot/pep440/lib/specifier.js';
 import semver from 'semver';
-import { isPep440Prerelease, satisfiesPep440 } from './pep440-specifier.js';
+import { isNpmRange } from './npm-range.js';
+import { invalidPep440Clause, isPep440Prerelease, satisfiesPep440 } from './pep440-specifier.js';
 
 /**
  * Does a declared constraint let in a version from a range of versions (say, the versions a CVE affects)?
@@ -149,4 +150,16 @@ function npmOverlap({ declared, range, declaredAllowsPrereleases }: OverlapQuest
   }
   const ordered = [...found.values()].sort(semver.compare);
   return ordered.find((v) => affected.test(v) && declaredRange.test(v))?.version ?? null;
+}
+
+/** Why a range of versions cannot be read in its ecosystem's scheme, or null when it can. */
+export function invalidVersionRange(ecosystem: Ecosystem, range: string): string | null {
+  if (range.trim() === '') return 'a range of versions is required (e.g. <2.0)';
+  if (ecosystem === 'npm') {
+    return isNpmRange(range) ? null : `'${range}' is not an npm semver range (e.g. <2.0.0, ^1.2.3, >=1.0.0 <1.4.0)`;
+  }
+  const bad = invalidPep440Clause(range);
+  return bad === null
+    ? null
+    : `'${bad.text}' at column ${bad.offset + 1} is not a PEP 440 specifier (e.g. <2.0, >=1.2,<1.4.5, ==1.4.*)`;
 }

@@ -1,3 +1,4 @@
+import type { ReadableSet } from '../../domain/access/readable-set.js';
 import { invalid, notFound } from '../../domain/errors.js';
 import { type Completeness, lineageCompleteness } from '../../domain/lineage/completeness.js';
 import { type DepthLimit, depthLimit, MAX_DEPTH } from '../../domain/lineage/depth.js';
@@ -43,6 +44,7 @@ import type { LineageDeps } from '../service-deps.js';
 import { runNodeAttributes } from './graph-writer.js';
 import { resolveNodeId } from './node-resolver.js';
 import { type PackageEdgeSource, packageEdges } from './package-edges.js';
+import { type PackageImpact, type PackageImpactQuestion, packageImpact } from './package-impact-query.js';
 
 const stepOf = (edge: GraphEdge) => ({ from: edge.from, to: edge.to, type: edge.type, runId: edge.runId });
 
@@ -219,6 +221,11 @@ export class LineageQueryService {
     }
     nodes.sort((a, b) => a.depth - b.depth || a.node.id.localeCompare(b.node.id));
     return { ...empty, nodes, edges, truncated };
+  }
+
+  /** What a range of a package's versions touches: declaring model versions, targets running it, their deployments. */
+  async packageImpact(question: PackageImpactQuestion, visible: ReadableSet): Promise<PackageImpact> {
+    return packageImpact(this.db, question, visible);
   }
 
   async impact(id: string, options: WalkOptions = {}): Promise<ImpactReport & Pick<WalkResult, 'depth' | 'truncated'>> {
