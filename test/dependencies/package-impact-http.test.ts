@@ -157,7 +157,7 @@ describe.each(backends)('what a range of a package touches, over HTTP on $name',
       const refused = await impact(rita, query);
       expect(refused.status, query).toBe(400);
       expect(refused.body, query).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE' });
-      expect((refused.body as { message: string }).message, query).toContain(says);
+      expect((refused.body as unknown as { message: string }).message, query).toContain(says);
     }
   });
 
