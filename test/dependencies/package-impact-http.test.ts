@@ -187,6 +187,20 @@ describe.each(backends)('what a range of a package touches, over HTTP on $name',
         .sort(),
     ).toEqual([`deployment_target:${targets.prod}`, `deployment_target:${targets.edge}`].sort());
     expect(JSON.stringify(downstream)).not.toContain('secret');
+    const everything = await ok(
+      callAs(api.url, rita, 'GET', '/api/v1/lineage/downstream?nodeId=package%3Apypi%2Fnumpy'),
+    );
+    // secret's deployment on prod was reached only through secret v1: it goes with it, and so does its edge.
+    expect(JSON.stringify(everything)).not.toContain('secret');
+    const deployments = (everything as { nodes: { kind: string; label: string }[] }).nodes.filter(
+      (n) => n.kind === 'deployment',
+    );
+    expect(deployments.map((n) => n.label).sort()).toEqual([
+      'churn/1 → edge',
+      'fraud/1 → prod',
+      'fraud/2 → edge',
+      'vision/1 → lab',
+    ]);
     const forAdmin = (await ok(
       callAs(
         api.url,
