@@ -201,6 +201,27 @@ describe.each(backends)('what a range of a package touches, over HTTP on $name',
       'fraud/2 → edge',
       'vision/1 → lab',
     ]);
+    const reached = (everything as { nodes: { label: string; depth: number; path: { type: string }[] }[] }).nodes;
+    const fraudOnProd = reached.find((n) => n.label === 'fraud/1 → prod');
+    expect([fraudOnProd?.depth, fraudOnProd?.path.map((p) => p.type)]).toEqual([2, ['depends_on', 'deployed_to']]);
+    const prodTarget = reached.find((n) => n.label === 'prod');
+    expect([prodTarget?.depth, prodTarget?.path.map((p) => p.type)]).toEqual([1, ['provides']]);
+
+    // Upstream of a target: the packages its environment provides, with the installed version on the edge.
+    const ofProd = (await ok(
+      callAs(
+        api.url,
+        rita,
+        'GET',
+        `/api/v1/lineage/upstream?nodeId=deployment_target%3A${targets.prod}&edgeTypes=provides`,
+      ),
+    )) as { nodes: { id: string }[]; edges: { from: string; type: string; attributes: { version?: string } }[] };
+    expect(ofProd.nodes.map((n) => n.id).sort()).toEqual(['package:pypi/numpy', 'package:pypi/pandas']);
+    expect(ofProd.edges.find((e) => e.from === 'package:pypi/numpy')).toMatchObject({
+      type: 'provides',
+      attributes: { version: '1.26.4' },
+    });
+
     const forAdmin = (await ok(
       callAs(
         api.url,

@@ -43,10 +43,11 @@ import type { Executor } from '../../store/store.js';
 import type { LineageDeps } from '../service-deps.js';
 import { runNodeAttributes } from './graph-writer.js';
 import { resolveNodeId } from './node-resolver.js';
-import { type PackageEdgeSource, packageEdges } from './package-edges.js';
+import { type PackageEdgeSource, packageEdges, packageNode } from './package-edges.js';
 import { type PackageImpact, type PackageImpactQuestion, packageImpact } from './package-impact-query.js';
 
 const stepOf = (edge: GraphEdge) => ({ from: edge.from, to: edge.to, type: edge.type, runId: edge.runId });
+const byDepthThenId = (a: GraphReached, b: GraphReached) => a.depth - b.depth || a.node.id.localeCompare(b.node.id);
 
 export interface WalkOptions {
   depth?: string | number | undefined;
@@ -139,88 +140,76 @@ export class LineageQueryService {
 
   /**
    * A walk as the lineage reads answer it, package nodes included. Package nodes only have outgoing edges, so they
-   * are leaves of an upstream walk (the packages a reached model version declares, or a reached target runs), and
-   * a downstream or undirected walk reaches past one only when it starts at it: its model versions and targets,
-   * then the stored graph beyond them. An undirected walk does not cross from one model version through a shared
-   * package to another; ask from the package for that.
+   * are leaves of an upstream or undirected walk (the packages a reached model version declares, or a reached target
+   * runs), and a walk goes past one only when it starts there: to its model versions and targets, then downstream
+   * of them. An undirected walk does not cross from one model version through a shared package to another; ask
+   * from the package for that.
    */
   async read(asked: string, direction: Direction, options: WalkOptions = {}): Promise<GraphWalk> {
     const edgeTypes = [...(options.edgeTypes ?? LINEAGE_EDGE_TYPES)];
-    const derived = (e: GraphEdge) => edgeTypes.includes(e.type);
-    if (parsePackageNodeId(asked) !== undefined)
-      return this.readFromPackage(asked, direction, { ...options, edgeTypes }, derived);
+    const wanted = (e: GraphEdge) => edgeTypes.includes(e.type);
+    if (parsePackageNodeId(asked) !== undefined) {
+      return this.readFromPackage(asked, direction, { ...options, edgeTypes }, wanted);
+    }
     const walk = await this.walk([asked], direction, options);
     if (direction === 'downstream') return walk;
-    const depth = new Map<string, number>([
-      [walk.roots[0]!.id, 0],
-      ...walk.nodes.map((r) => [r.node.id, r.depth] as const),
+    const reached = new Map<string, { depth: number; path: GraphReached['path'] }>([
+      [walk.roots[0]!.id, { depth: 0, path: [] }],
+      ...walk.nodes.map((r) => [r.node.id, r] as const),
     ]);
-    const paths = new Map<string, GraphReached['path']>(walk.nodes.map((r) => [r.node.id, r.path]));
-    const near = [...depth].filter(([, d]) => d < walk.depth.applied).map(([id]) => id);
-    const added = (await this.packages.into(near)).filter(derived);
-    const nodes: GraphReached[] = [...walk.nodes];
-    const packageNodes = new Map<string, GraphReached>();
-    for (const edge of added.sort((a, b) => depth.get(a.to)! - depth.get(b.to)! || a.to.localeCompare(b.to))) {
-      if (packageNodes.has(edge.from)) continue;
-      const node = await this.packages.node(edge.from);
-      if (node === undefined) continue;
-      const reached = { node, depth: depth.get(edge.to)! + 1, path: [...(paths.get(edge.to) ?? []), stepOf(edge)] };
-      packageNodes.set(edge.from, reached);
+    const limit = walk.depth.applied;
+    const within = [...reached].filter(([, r]) => r.depth < limit).map(([id]) => id);
+    const atLimit = [...reached].filter(([, r]) => r.depth === limit).map(([id]) => id);
+    const added = (await this.packages.into(within)).filter(wanted);
+    const packages = new Map<string, GraphReached>();
+    for (const edge of added) {
+      const via = reached.get(edge.to)!;
+      const known = packages.get(edge.from);
+      if (known !== undefined && known.depth <= via.depth + 1) continue;
+      packages.set(edge.from, {
+        node: packageNode(edge.from),
+        depth: via.depth + 1,
+        path: [...via.path, stepOf(edge)],
+      });
     }
-    nodes.push(...[...packageNodes.values()].sort((a, b) => a.depth - b.depth || a.node.id.localeCompare(b.node.id)));
-    const beyond = [...depth].some(
-      ([id, d]) => d === walk.depth.applied && (id.startsWith('model_version:') || id.startsWith('deployment_target:')),
-    );
-    const truncated =
-      walk.truncated ||
-      (beyond &&
-        (await this.packages.into([...depth].filter(([, d]) => d === walk.depth.applied).map(([id]) => id))).some(
-          derived,
-        ));
-    return { ...walk, nodes, edges: [...walk.edges, ...added], truncated };
+    const beyond = atLimit.length > 0 && (await this.packages.into(atLimit)).some(wanted);
+    return {
+      ...walk,
+      nodes: [...walk.nodes, ...[...packages.values()].sort(byDepthThenId)],
+      edges: [...walk.edges, ...added],
+      truncated: walk.truncated || beyond,
+    };
   }
 
   private async readFromPackage(
     packageId: string,
     direction: Direction,
     options: WalkOptions,
-    derived: (e: GraphEdge) => boolean,
+    wanted: (e: GraphEdge) => boolean,
   ): Promise<GraphWalk> {
-    const root = await this.packages.node(packageId);
-    if (root === undefined) throw notFound(`Lineage node ${packageId} does not exist`);
+    const out = (await this.packages.from(packageId)).filter(wanted);
+    if (out.length === 0 && (await this.packages.node(packageId)) === undefined) {
+      throw notFound(`Lineage node ${packageId} does not exist`);
+    }
     const depth = depthLimit(options.depth);
-    const empty = { roots: [root], direction, edgeTypes: [...(options.edgeTypes ?? [])], depth, nodes: [], edges: [] };
-    const out = (await this.packages.from(packageId)).filter(derived);
-    if (direction === 'upstream' || depth.applied === 0)
-      return { ...empty, truncated: direction !== 'upstream' && out.length > 0 };
-    const children = [...new Set(out.map((e) => e.to))].sort();
-    const nodes: GraphReached[] = [];
-    const edges: GraphEdge[] = [...out];
-    const seen = new Set<string>([packageId]);
-    let truncated = false;
-    const further: { path: GraphReached['path']; walk: WalkResult }[] = [];
-    for (const child of children) {
-      const via = out.find((e) => e.to === child)!;
-      const walk = await this.walk([child], direction === 'both' ? 'downstream' : direction, {
-        ...options,
-        depth: depth.applied - 1,
-      });
-      nodes.push({ node: walk.roots[0]!, depth: 1, path: [stepOf(via)] });
-      seen.add(child);
-      further.push({ path: [stepOf(via)], walk });
-      truncated ||= walk.truncated;
+    const answer = {
+      roots: [packageNode(packageId)],
+      direction,
+      edgeTypes: [...(options.edgeTypes ?? [])],
+      depth,
+    };
+    if (direction === 'upstream' || out.length === 0) return { ...answer, nodes: [], edges: [], truncated: false };
+    if (depth.applied === 0) return { ...answer, nodes: [], edges: [], truncated: true };
+    // One walk from every node the package reaches, so each node gets its smallest depth from the package.
+    const first = new Map<string, GraphEdge>();
+    for (const edge of out) if (!first.has(edge.to)) first.set(edge.to, edge);
+    const walk = await this.walk([...first.keys()], 'downstream', { ...options, depth: depth.applied - 1 });
+    const nodes: GraphReached[] = walk.roots.map((node) => ({ node, depth: 1, path: [stepOf(first.get(node.id)!)] }));
+    for (const r of walk.nodes) {
+      const start = first.get(r.path[0]?.from ?? '');
+      nodes.push({ node: r.node, depth: r.depth + 1, path: [...(start ? [stepOf(start)] : []), ...r.path] });
     }
-    for (const { path, walk } of further) {
-      for (const r of walk.nodes) {
-        if (seen.has(r.node.id)) continue;
-        seen.add(r.node.id);
-        nodes.push({ node: r.node, depth: r.depth + 1, path: [...path, ...r.path] });
-      }
-      for (const e of walk.edges)
-        if (!edges.some((x) => x.from === e.from && x.to === e.to && x.type === e.type)) edges.push(e);
-    }
-    nodes.sort((a, b) => a.depth - b.depth || a.node.id.localeCompare(b.node.id));
-    return { ...empty, nodes, edges, truncated };
+    return { ...answer, nodes: nodes.sort(byDepthThenId), edges: [...out, ...walk.edges], truncated: walk.truncated };
   }
 
   /** What a range of a package's versions touches: declaring model versions, targets running it, their deployments. */
@@ -348,6 +337,8 @@ export class LineageQueryService {
 
   /** Edges walked by a closure: those leaving its nodes in the walk's direction and landing inside it. */
   private async edgesWithin(inside: string[], direction: Direction, types: EdgeType[]): Promise<LineageEdge[]> {
+    // Only derived edge types asked for (`provides`): no stored edge to look for, and `in ()` is no SQL.
+    if (types.length === 0) return [];
     const members = new Set(inside);
     const found = new Map<string, LineageEdge>();
     const sides: ('from' | 'to')[] =

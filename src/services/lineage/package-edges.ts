@@ -61,6 +61,18 @@ function providesEdges(row: TargetRow): GraphEdge[] {
   }));
 }
 
+/** The node a package id names (the id comes from an edge or was checked against one). */
+export function packageNode(packageId: string): LineageNode {
+  const parsed = parsePackageNodeId(packageId) ?? { ecosystem: 'pypi', name: packageId };
+  return {
+    id: packageId,
+    kind: 'package',
+    label: `${parsed.name} (${parsed.ecosystem})`,
+    attributes: { ecosystem: parsed.ecosystem, name: parsed.name },
+    createdTime: 0,
+  };
+}
+
 export function packageEdges(db: Executor): PackageEdgeSource {
   return {
     async into(nodeIds) {
@@ -93,15 +105,7 @@ export function packageEdges(db: Executor): PackageEdgeSource {
       return edges;
     },
     async node(packageId) {
-      const parsed = parsePackageNodeId(packageId);
-      if (parsed === undefined || (await this.from(packageId)).length === 0) return undefined;
-      return {
-        id: packageId,
-        kind: 'package',
-        label: `${parsed.name} (${parsed.ecosystem})`,
-        attributes: { ecosystem: parsed.ecosystem, name: parsed.name },
-        createdTime: 0,
-      };
+      return (await this.from(packageId)).length === 0 ? undefined : packageNode(packageId);
     },
   };
 }
