@@ -29,6 +29,7 @@ import { ownerRoutes } from './native/collaboration/owner-routes.js';
 import { reportRoutes } from './native/collaboration/report-routes.js';
 import { dashboardRoutes } from './native/dashboard-routes.js';
 import { dependencyRoutes } from './native/dependencies/dependency-routes.js';
+import { packageImpactRoutes } from './native/dependencies/package-impact-routes.js';
 import { encryptionRoutes } from './native/encryption-routes.js';
 import { experimentRoutes } from './native/experiment-routes.js';
 import { lineageRoutes } from './native/lineage/lineage-routes.js';
@@ -150,6 +151,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(artifactRoutes, { services });
       await v1.register(lineageRoutes, { services });
       await v1.register(dependencyRoutes, { services });
+      await v1.register(packageImpactRoutes, { services });
       await v1.register(uiSupportRoutes, { services });
       await v1.register(dashboardRoutes, { services });
       await v1.register(searchRoutes, { services });

@@ -182,6 +182,57 @@ export function depsCommand(): Command {
       },
     );
 
+  deps
+    .command('impact')
+    .description(
+      'Which model versions declare a package in a range of versions, and which targets and deployments run one? ' +
+        'Exit 0 none, 1 some, 2 error',
+    )
+    .requiredOption('--package <name>', 'package (npm:<name> for an npm package)')
+    .requiredOption('--range <versions>', 'the affected versions: a PEP 440 specifier or an npm range (e.g. <2.0)')
+    .option('--stage <stage>', 'only model versions in this stage (e.g. Production)')
+    .option('--alias <alias>', 'only model versions holding this alias')
+    .option('--json', 'print the answer as JSON')
+    .addOption(trackingUriOption())
+    .action(
+      async (o: {
+        package: string;
+        range: string;
+        stage?: string;
+        alias?: string;
+        json?: boolean;
+        trackingUri: string;
+      }) => {
+        const npm = o.package.startsWith('npm:');
+        const answer = await client(o.trackingUri).impact({
+          package: npm ? o.package.slice(4) : o.package,
+          kind: npm ? 'npm' : 'pypi',
+          versions: o.range,
+          stage: o.stage,
+          alias: o.alias,
+        });
+        if (o.json) printJson(answer);
+        else {
+          const { name } = answer.package;
+          console.log(
+            `${name} ${answer.versions}: ${answer.modelVersions.length} model version(s) admit it, ` +
+              `${answer.targets.length} target(s) and ${answer.deployments.length} deployment(s) run it`,
+          );
+          for (const v of answer.modelVersions) {
+            const declared = v.declarations.filter((d) => d.witness !== null);
+            const why = declared.map((d) => `${d.specifier || '(any)'} admits ${d.witness}`).join(', ');
+            console.log(`  ${v.model} v${v.version} [${v.stage}] declares ${why}`);
+          }
+          for (const t of answer.targets) console.log(`  target ${t.target} runs ${name} ${t.installed}`);
+          for (const d of answer.deployments) {
+            console.log(`  ✗ ${d.model} v${d.version} [${d.stage}] deployed on ${d.target} (${name} ${d.installed})`);
+          }
+        }
+        const touched = answer.modelVersions.length + answer.targets.length + answer.deployments.length;
+        process.exitCode = touched === 0 ? EXIT.ok : EXIT.checkFailed;
+      },
+    );
+
   return deps;
 }
 

@@ -12,8 +12,10 @@ import type {
   TargetEnvironmentJson,
   WhatIfJson,
 } from './wire/dependency-shapes.js';
+import type { PackageImpactJson } from './wire/package-impact-shapes.js';
 
 export type * from './wire/dependency-shapes.js';
+export type * from './wire/package-impact-shapes.js';
 
 export interface DependencyClientOptions {
   url: string;
@@ -105,6 +107,20 @@ export class DependencyClient {
     alias?: string;
   }): Promise<DependentsJson> {
     return this.http.request('GET', withQuery('/dependencies/dependents', question));
+  }
+
+  /**
+   * The model versions whose declaration admits a version in the range (a CVE's affected versions, say), and the
+   * targets and deployments running one, each with its lineage path.
+   */
+  async impact(question: {
+    package: string;
+    versions: string;
+    kind?: 'pypi' | 'npm';
+    stage?: string;
+    alias?: string;
+  }): Promise<PackageImpactJson> {
+    return this.http.request('GET', withQuery('/dependencies/impact', question));
   }
 
   /** The readable model versions that read a column the schema change (column → type, before and after) breaks. */

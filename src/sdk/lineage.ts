@@ -2,7 +2,7 @@ import { MnemoApiError, MnemoConnectionError } from './errors.js';
 
 /** Typed access to Mnemo's lineage API: OpenLineage ingest, registration and graph questions. */
 
-export type EdgeType = 'consumed' | 'produced' | 'derived_from' | 'depends_on' | 'deployed_to';
+export type EdgeType = 'consumed' | 'produced' | 'derived_from' | 'depends_on' | 'deployed_to' | 'provides';
 
 export interface LineageNode {
   id: string;

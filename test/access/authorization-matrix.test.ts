@@ -280,6 +280,7 @@ const spec: Record<string, Required> = {
   [`GET ${V}/deployment-targets/:target/resolve`]: 'signedIn',
   [`POST ${V}/dependencies/what-if`]: 'signedIn',
   [`GET ${V}/dependencies/dependents`]: 'signedIn',
+  [`GET ${V}/dependencies/impact`]: 'signedIn',
   [`POST ${V}/dependencies/schema-impact`]: 'signedIn',
   // The audit log and signing keys.
   [`GET ${V}/audit/events`]: 'admin',

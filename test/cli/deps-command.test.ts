@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LineageClient } from '../../src/sdk/lineage.js';
 import type { DependentsJson } from '../../src/sdk/wire/dependency-shapes.js';
+import type { PackageImpactJson } from '../../src/sdk/wire/package-impact-shapes.js';
 import { upload } from '../registry/registry-helpers.js';
 import { backends } from '../support/backends.js';
 import { given, ok } from '../support/builders.js';
@@ -156,6 +157,38 @@ describe.each(backends)('mnemo deps and mnemo targets in a child process on $nam
     const bad = await mnemo(['deps', 'dependents', '--package', 'numpy', '--specifier', '=>2'], api.url);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('PEP 440');
+  });
+
+  it('tells what a range of a package touches: exit 1 with versions, targets and deployments, 0 when none, 2 on bad input', async () => {
+    // As above: edge runs numpy 2.0.0, where scorer v1 (stage None, numpy>=1.24,<2) is deployed.
+    const below = await mnemo(['deps', 'impact', '--package', 'numpy', '--range', '<2.0', '--json'], api.url);
+    expect(below.code).toBe(1);
+    const answer = JSON.parse(below.stdout) as PackageImpactJson;
+    expect(answer.modelVersions.map((v) => [v.model, v.version, v.declarations[0]?.witness])).toEqual([
+      ['scorer', 1, '1.24'],
+    ]);
+    expect([answer.targets, answer.deployments]).toEqual([[], []]);
+
+    const above = await mnemo(['deps', 'impact', '--package', 'numpy', '--range', '>=2.0'], api.url);
+    expect(above.code).toBe(1);
+    expect(above.stdout.split('\n').map((line) => line.trimEnd())).toEqual([
+      'numpy >=2.0: 0 model version(s) admit it, 1 target(s) and 1 deployment(s) run it',
+      '  target edge runs numpy 2.0.0',
+      '  ✗ scorer v1 [None] deployed on edge (numpy 2.0.0)',
+      '',
+    ]);
+
+    const none = await mnemo(
+      ['deps', 'impact', '--package', 'numpy', '--range', '<2.0', '--stage', 'Production'],
+      api.url,
+    );
+    expect([none.code, none.stdout.trim()]).toEqual([
+      0,
+      'numpy <2.0: 0 model version(s) admit it, 0 target(s) and 0 deployment(s) run it',
+    ]);
+    const bad = await mnemo(['deps', 'impact', '--package', 'numpy', '--range', '=>2'], api.url);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("versions: '=>2' at column 1 is not a PEP 440 specifier");
   });
 
   // Last: the version it registers declares numpy too, which the dependents answers above do not expect.

@@ -38,6 +38,7 @@ export function hideUnreadableLineage(app: FastifyInstance, policy: AccessPolicy
     collectOwnedIds(payload, ids);
     const hidden = new Set<string>();
     for (const id of ids) if (!(await visibility.visible(id))) hidden.add(id);
+    if (hidden.size > 0) hideReachedThrough(payload, hidden);
     const owners: HiddenOwners = {
       modelId: await visibility.hiddenModelIds(payload),
       datasetId: await visibility.hiddenDatasetIds(payload),
@@ -160,6 +161,27 @@ function collectField(value: unknown, field: string, into: Set<string>): void {
       if (key === field && typeof item === 'string') into.add(item);
       else collectField(item, field, into);
     }
+  }
+}
+
+/**
+ * A reached node whose path runs through a hidden node was only found because of it (a deployment of a hidden model
+ * version, reached from a package the version declares), so it is hidden too, with the edges that name it.
+ */
+function hideReachedThrough(value: unknown, hidden: Set<string>): void {
+  if (Array.isArray(value)) for (const item of value) hideReachedThrough(item, hidden);
+  else if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    if (typeof record.id === 'string' && Array.isArray(record.path)) {
+      const through = record.path.some(
+        (step) =>
+          step &&
+          typeof step === 'object' &&
+          NODE_FIELDS.some((f) => hidden.has((step as Record<string, string>)[f] ?? '')),
+      );
+      if (through) hidden.add(record.id);
+    }
+    for (const item of Object.values(record)) hideReachedThrough(item, hidden);
   }
 }
 

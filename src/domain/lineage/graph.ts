@@ -1,4 +1,4 @@
-import type { EdgeType } from './edge-types.js';
+import type { EdgeType, LineageEdgeType } from './edge-types.js';
 import type { NodeKind } from './node-id.js';
 
 /** A vertex as queries return it: its id, what it is, a human label and kind-specific attributes. */
@@ -19,6 +19,11 @@ export interface LineageEdge {
   eventId: string | null;
   createdTime: number;
   attributes: Record<string, unknown>;
+}
+
+/** An edge as a read returns it: a stored one, or one derived when the graph is read (see DERIVED_EDGES). */
+export interface GraphEdge extends Omit<LineageEdge, 'type'> {
+  type: LineageEdgeType;
 }
 
 /** Which way a walk follows edges: with the data flow, against it, or both ways (a neighbourhood). */

@@ -1,4 +1,4 @@
-import type { LineageEdge, LineageNode, Reached } from './graph.js';
+import type { GraphEdge, LineageEdge, LineageNode, Reached } from './graph.js';
 import { pathTo } from './graph.js';
 import type { NodeKind } from './node-id.js';
 
@@ -15,6 +15,13 @@ export interface ReachedNode {
   depth: number;
   /** How the root reaches this node: the shortest chain of edges, root first. */
   path: PathStep[];
+}
+
+/** A reached node in a read that includes derived edges (package nodes and their edges). */
+export interface GraphReached {
+  node: LineageNode;
+  depth: number;
+  path: (Omit<PathStep, 'type'> & { type: GraphEdge['type'] })[];
 }
 
 export interface ImpactReport {

@@ -1,9 +1,9 @@
-import type { LineageEdge, LineageNode } from './graph.js';
+import type { GraphEdge, LineageNode } from './graph.js';
 
 export interface MarquezEdge {
   origin: string;
   destination: string;
-  type: LineageEdge['type'];
+  type: GraphEdge['type'];
 }
 
 export interface MarquezNode {
@@ -18,7 +18,7 @@ export interface MarquezNode {
  * The neighbourhood of a node in the shape Marquez's lineage endpoint answers with ({graph: [{id, type, data,
  * inEdges, outEdges}]}), so UIs built for Marquez can draw it. Node types are the Mnemo kinds in upper case.
  */
-export function marquezGraph(nodes: readonly LineageNode[], edges: readonly LineageEdge[]): { graph: MarquezNode[] } {
+export function marquezGraph(nodes: readonly LineageNode[], edges: readonly GraphEdge[]): { graph: MarquezNode[] } {
   const present = new Set(nodes.map((n) => n.id));
   const inside = edges.filter((e) => present.has(e.from) && present.has(e.to));
   const graph = [...nodes]
@@ -33,4 +33,4 @@ export function marquezGraph(nodes: readonly LineageNode[], edges: readonly Line
   return { graph };
 }
 
-const toMarquez = (edge: LineageEdge): MarquezEdge => ({ origin: edge.from, destination: edge.to, type: edge.type });
+const toMarquez = (edge: GraphEdge): MarquezEdge => ({ origin: edge.from, destination: edge.to, type: edge.type });

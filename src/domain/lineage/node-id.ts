@@ -14,6 +14,8 @@ export const NODE_KINDS = [
   'logged_model',
   'deployment_target',
   'deployment',
+  // A package of an ecosystem, `package:<pypi|npm>/<name>`: derived from declarations and environments, not stored.
+  'package',
 ] as const;
 export type NodeKind = (typeof NODE_KINDS)[number];
 
@@ -28,6 +30,16 @@ export const nodeId = (kind: NodeKind, entityId: string): string => `${kind}:${e
 
 export const modelVersionNodeId = (modelId: string, version: number): string =>
   nodeId('model_version', `${modelId}/${version}`);
+
+/** `package:pypi/numpy`, `package:npm/@scope/name` (Python names normalised as PEP 503 says). */
+export const packageNodeId = (ecosystem: 'pypi' | 'npm', name: string): string =>
+  nodeId('package', `${ecosystem}/${name}`);
+
+/** The ecosystem and name a package node stands for, or undefined when the id names no package. */
+export function parsePackageNodeId(id: string): { ecosystem: 'pypi' | 'npm'; name: string } | undefined {
+  const match = /^package:(pypi|npm)\/(.+)$/.exec(id);
+  return match ? { ecosystem: match[1] as 'pypi' | 'npm', name: match[2] ?? '' } : undefined;
+}
 
 export function isNodeKind(value: string): value is NodeKind {
   return (NODE_KINDS as readonly string[]).includes(value);

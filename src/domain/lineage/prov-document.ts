@@ -1,4 +1,4 @@
-import type { LineageEdge, LineageNode } from './graph.js';
+import type { GraphEdge, LineageNode } from './graph.js';
 import type { NodeKind } from './node-id.js';
 
 /** A W3C PROV-JSON document (the member submission's layout): one map per element and relation kind. */
@@ -32,7 +32,7 @@ const iso = (millis: unknown): string | undefined => {
  * user and the tool that reported it are agents. consumed → used, produced → wasGeneratedBy, derived_from and
  * depends_on between entities → wasDerivedFrom (typed so the two stay distinguishable), depends_on into a run → used.
  */
-export function provDocument(nodes: readonly LineageNode[], edges: readonly LineageEdge[]): ProvDocument {
+export function provDocument(nodes: readonly LineageNode[], edges: readonly GraphEdge[]): ProvDocument {
   const doc: ProvDocument = {
     prefix: { mnemo: MNEMO_PROV_NAMESPACE },
     entity: {},
@@ -111,4 +111,4 @@ function agentsOf(node: LineageNode): { id: string; attributes: Record<string, u
   return agents;
 }
 
-const key = (edge: LineageEdge) => `${edge.type} ${edge.from} ${edge.to}`;
+const key = (edge: GraphEdge) => `${edge.type} ${edge.from} ${edge.to}`;

@@ -1,16 +1,19 @@
+import type { ReadableSet } from '../../domain/access/readable-set.js';
 import { invalid, notFound } from '../../domain/errors.js';
 import { type Completeness, lineageCompleteness } from '../../domain/lineage/completeness.js';
 import { type DepthLimit, depthLimit, MAX_DEPTH } from '../../domain/lineage/depth.js';
-import { EDGE_TYPES, type EdgeType } from '../../domain/lineage/edge-types.js';
+import { type EdgeType, LINEAGE_EDGE_TYPES, type LineageEdgeType } from '../../domain/lineage/edge-types.js';
 import {
   breadthFirst,
   type Direction,
+  type GraphEdge,
   type LineageEdge,
   type LineageNode,
   pathTo,
 } from '../../domain/lineage/graph.js';
 import { toGraphMl } from '../../domain/lineage/graphml.js';
 import {
+  type GraphReached,
   type ImpactReport,
   impactReport,
   type ReachedNode,
@@ -18,7 +21,13 @@ import {
   toStep,
 } from '../../domain/lineage/impact.js';
 import { marquezGraph } from '../../domain/lineage/marquez-graph.js';
-import { modelVersionNodeId, type NodeKind, nodeId, parseNodeId } from '../../domain/lineage/node-id.js';
+import {
+  modelVersionNodeId,
+  type NodeKind,
+  nodeId,
+  parseNodeId,
+  parsePackageNodeId,
+} from '../../domain/lineage/node-id.js';
 import { parseMarquezName } from '../../domain/lineage/node-names.js';
 import { type ProvDocument, provDocument } from '../../domain/lineage/prov-document.js';
 import { CODE_TAGS } from '../../domain/provenance/run-provenance.js';
@@ -34,16 +43,21 @@ import type { Executor } from '../../store/store.js';
 import type { LineageDeps } from '../service-deps.js';
 import { runNodeAttributes } from './graph-writer.js';
 import { resolveNodeId } from './node-resolver.js';
+import { type PackageEdgeSource, packageEdges, packageNode } from './package-edges.js';
+import { type PackageImpact, type PackageImpactQuestion, packageImpact } from './package-impact-query.js';
+
+const stepOf = (edge: GraphEdge) => ({ from: edge.from, to: edge.to, type: edge.type, runId: edge.runId });
+const byDepthThenId = (a: GraphReached, b: GraphReached) => a.depth - b.depth || a.node.id.localeCompare(b.node.id);
 
 export interface WalkOptions {
   depth?: string | number | undefined;
-  edgeTypes?: readonly EdgeType[] | undefined;
+  edgeTypes?: readonly LineageEdgeType[] | undefined;
 }
 
 export interface WalkResult {
   roots: LineageNode[];
   direction: Direction;
-  edgeTypes: EdgeType[];
+  edgeTypes: LineageEdgeType[];
   nodes: ReachedNode[];
   edges: LineageEdge[];
   depth: DepthLimit;
@@ -57,6 +71,12 @@ const MAX_SEARCH_RESULTS = 1000;
 /** Edge types along which something is "trained on" data: everything except deployment. */
 export const TRAINING_EDGES: EdgeType[] = ['consumed', 'produced', 'derived_from', 'depends_on'];
 
+/** A walk as lineage reads answer it: with the package nodes and edges derived from dependencies and environments. */
+export interface GraphWalk extends Omit<WalkResult, 'nodes' | 'edges'> {
+  nodes: GraphReached[];
+  edges: GraphEdge[];
+}
+
 /** Read-only questions over the lineage graph. Closures are computed by recursive SQL; paths are read back here. */
 export class LineageQueryService {
   constructor(private readonly deps: LineageDeps) {}
@@ -65,8 +85,17 @@ export class LineageQueryService {
     return this.deps.store.db;
   }
 
+  private get packages(): PackageEdgeSource {
+    return packageEdges(this.db);
+  }
+
   /** A node by its id or any name users know it by (see resolveNodeId). */
   async node(id: string): Promise<LineageNode> {
+    if (parsePackageNodeId(id) !== undefined) {
+      const node = await this.packages.node(id);
+      if (node === undefined) throw notFound(`Lineage node ${id} does not exist`);
+      return node;
+    }
     return this.load(await resolveNodeId(this.db, id), id);
   }
 
@@ -86,14 +115,16 @@ export class LineageQueryService {
     return { nodes: await this.withLiveAttributes(found.slice(0, limit)), truncated: found.length > limit };
   }
 
+  /** A walk over the stored graph only (what revalidation and the other graph questions follow). */
   async walk(asked: readonly string[], direction: Direction, options: WalkOptions = {}): Promise<WalkResult> {
     const rootIds = await Promise.all(asked.map((id) => resolveNodeId(this.db, id)));
     const roots = await Promise.all(rootIds.map((id, i) => this.load(id, asked[i])));
     const depth = depthLimit(options.depth);
-    const edgeTypes = [...(options.edgeTypes ?? EDGE_TYPES)];
-    const reach = await closure(this.db, rootIds, direction, edgeTypes, depth.applied);
+    const edgeTypes = [...(options.edgeTypes ?? LINEAGE_EDGE_TYPES)];
+    const stored = edgeTypes.filter((t): t is EdgeType => t !== 'provides');
+    const reach = await closure(this.db, rootIds, direction, stored, depth.applied);
     const inside = [...reach.depths.keys()];
-    const edges = await this.edgesWithin(inside, direction, edgeTypes);
+    const edges = await this.edgesWithin(inside, direction, stored);
     const reached = breadthFirst(rootIds, edges, direction, depth.applied);
     const nodes = await this.withLiveAttributes([...(await findNodes(this.db, inside)).values()]);
     return {
@@ -105,6 +136,85 @@ export class LineageQueryService {
       depth,
       truncated: reach.truncated,
     };
+  }
+
+  /**
+   * A walk as the lineage reads answer it, package nodes included. Package nodes only have outgoing edges, so they
+   * are leaves of an upstream or undirected walk (the packages a reached model version declares, or a reached target
+   * runs), and a walk goes past one only when it starts there: to its model versions and targets, then downstream
+   * of them. An undirected walk does not cross from one model version through a shared package to another; ask
+   * from the package for that.
+   */
+  async read(asked: string, direction: Direction, options: WalkOptions = {}): Promise<GraphWalk> {
+    const edgeTypes = [...(options.edgeTypes ?? LINEAGE_EDGE_TYPES)];
+    const wanted = (e: GraphEdge) => edgeTypes.includes(e.type);
+    if (parsePackageNodeId(asked) !== undefined) {
+      return this.readFromPackage(asked, direction, { ...options, edgeTypes }, wanted);
+    }
+    const walk = await this.walk([asked], direction, options);
+    if (direction === 'downstream') return walk;
+    const reached = new Map<string, { depth: number; path: GraphReached['path'] }>([
+      [walk.roots[0]!.id, { depth: 0, path: [] }],
+      ...walk.nodes.map((r) => [r.node.id, r] as const),
+    ]);
+    const limit = walk.depth.applied;
+    const within = [...reached].filter(([, r]) => r.depth < limit).map(([id]) => id);
+    const atLimit = [...reached].filter(([, r]) => r.depth === limit).map(([id]) => id);
+    const added = (await this.packages.into(within)).filter(wanted);
+    const packages = new Map<string, GraphReached>();
+    for (const edge of added) {
+      const via = reached.get(edge.to)!;
+      const known = packages.get(edge.from);
+      if (known !== undefined && known.depth <= via.depth + 1) continue;
+      packages.set(edge.from, {
+        node: packageNode(edge.from),
+        depth: via.depth + 1,
+        path: [...via.path, stepOf(edge)],
+      });
+    }
+    const beyond = atLimit.length > 0 && (await this.packages.into(atLimit)).some(wanted);
+    return {
+      ...walk,
+      nodes: [...walk.nodes, ...[...packages.values()].sort(byDepthThenId)],
+      edges: [...walk.edges, ...added],
+      truncated: walk.truncated || beyond,
+    };
+  }
+
+  private async readFromPackage(
+    packageId: string,
+    direction: Direction,
+    options: WalkOptions,
+    wanted: (e: GraphEdge) => boolean,
+  ): Promise<GraphWalk> {
+    const out = (await this.packages.from(packageId)).filter(wanted);
+    if (out.length === 0 && (await this.packages.node(packageId)) === undefined) {
+      throw notFound(`Lineage node ${packageId} does not exist`);
+    }
+    const depth = depthLimit(options.depth);
+    const answer = {
+      roots: [packageNode(packageId)],
+      direction,
+      edgeTypes: [...(options.edgeTypes ?? [])],
+      depth,
+    };
+    if (direction === 'upstream' || out.length === 0) return { ...answer, nodes: [], edges: [], truncated: false };
+    if (depth.applied === 0) return { ...answer, nodes: [], edges: [], truncated: true };
+    // One walk from every node the package reaches, so each node gets its smallest depth from the package.
+    const first = new Map<string, GraphEdge>();
+    for (const edge of out) if (!first.has(edge.to)) first.set(edge.to, edge);
+    const walk = await this.walk([...first.keys()], 'downstream', { ...options, depth: depth.applied - 1 });
+    const nodes: GraphReached[] = walk.roots.map((node) => ({ node, depth: 1, path: [stepOf(first.get(node.id)!)] }));
+    for (const r of walk.nodes) {
+      const start = first.get(r.path[0]?.from ?? '');
+      nodes.push({ node: r.node, depth: r.depth + 1, path: [...(start ? [stepOf(start)] : []), ...r.path] });
+    }
+    return { ...answer, nodes: nodes.sort(byDepthThenId), edges: [...out, ...walk.edges], truncated: walk.truncated };
+  }
+
+  /** What a range of a package's versions touches: declaring model versions, targets running it, their deployments. */
+  async packageImpact(question: PackageImpactQuestion, visible: ReadableSet): Promise<PackageImpact> {
+    return packageImpact(this.db, question, visible);
   }
 
   async impact(id: string, options: WalkOptions = {}): Promise<ImpactReport & Pick<WalkResult, 'depth' | 'truncated'>> {
@@ -181,7 +291,7 @@ export class LineageQueryService {
 
   /** The graph around a node in Marquez's lineage shape: every node within depth edges, whichever way they point. */
   async neighbourhood(id: string, options: WalkOptions = {}) {
-    const walk = await this.walk([id], 'both', options);
+    const walk = await this.read(id, 'both', options);
     const nodes = [walk.roots[0]!, ...walk.nodes.map((r) => r.node)];
     return { ...marquezGraph(nodes, walk.edges), depth: walk.depth, truncated: walk.truncated };
   }
@@ -194,7 +304,8 @@ export class LineageQueryService {
 
   /** The model version's full provenance as W3C PROV-JSON: everything upstream of it, and the version itself. */
   async provenance(modelId: string, version: number): Promise<ProvDocument> {
-    const walk = await this.modelVersionUpstream(modelId, version);
+    const modelIdFound = (await findModelIdentity(this.db, modelId))?.modelId ?? modelId;
+    const walk = await this.read(modelVersionNodeId(modelIdFound, version), 'upstream', { depth: MAX_DEPTH });
     return provDocument([walk.roots[0]!, ...walk.nodes.map((r) => r.node)], walk.edges);
   }
 
@@ -226,6 +337,8 @@ export class LineageQueryService {
 
   /** Edges walked by a closure: those leaving its nodes in the walk's direction and landing inside it. */
   private async edgesWithin(inside: string[], direction: Direction, types: EdgeType[]): Promise<LineageEdge[]> {
+    // Only derived edge types asked for (`provides`): no stored edge to look for, and `in ()` is no SQL.
+    if (types.length === 0) return [];
     const members = new Set(inside);
     const found = new Map<string, LineageEdge>();
     const sides: ('from' | 'to')[] =

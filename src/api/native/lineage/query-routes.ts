@@ -67,7 +67,7 @@ export async function lineageQueryRoutes(app: TypedApp, { services }: { services
       },
       async (request) => {
         const { nodeId, depth, edgeTypes } = request.query;
-        const walk = await queries.walk([nodeId], direction, { depth, edgeTypes: parseEdgeTypes(edgeTypes) });
+        const walk = await queries.read(nodeId, direction, { depth, edgeTypes: parseEdgeTypes(edgeTypes) });
         return presentWalk(walk);
       },
     );

@@ -1,4 +1,4 @@
-import type { LineageEdge as StoredEdge, LineageNode as StoredNode } from '../../../../src/domain/lineage/graph.js';
+import type { GraphEdge, LineageNode as StoredNode } from '../../../../src/domain/lineage/graph.js';
 import { isNodeKind } from '../../../../src/domain/lineage/node-id.js';
 import { type ProvDocument, provDocument } from '../../../../src/domain/lineage/prov-document.js';
 import type { LineageGraph } from './lineage-graph.js';
@@ -13,7 +13,7 @@ export function viewProv(graph: LineageGraph): ProvDocument {
     if (isNodeKind(node.kind)) nodes.push({ ...node, kind: node.kind });
   }
   // PROV relations are read from an edge's ends and type alone; edges learnt from a path carry nothing more.
-  const edges: StoredEdge[] = [...graph.edges.values()].map((edge) => ({
+  const edges: GraphEdge[] = [...graph.edges.values()].map((edge) => ({
     from: edge.from,
     to: edge.to,
     type: edge.type,
