@@ -13,6 +13,9 @@ describe('dependents of a package range', () => {
     ['==1.26.*', [], '1.26'],
     ['>=2.0,<3', ['1.26.4'], null],
     ['~=1.26', [], '1.26'],
+    // Between two bounds no version was seen in: still inside <2.0.
+    ['>1.5,<1.6', [], '1.5.1'],
+    ['>1.5,<1.6', ['1.5.3'], '1.5.3'],
   ])('a declaration %s overlaps <2.0 (seen %j) at %s', (specifier, seen, witness) => {
     expect(declaredOverlap({ kind: 'pypi', specifier }, numpyBelow2, seen)).toBe(witness);
   });
