@@ -205,17 +205,6 @@ describe.each(backends)('mnemo run on $name', (backend) => {
   it(
     'fails clearly for a command that does not exist, and spools the run of a server that is not there',
     async () => {
-      const missing = await mnemo(
-        ['run', '--tracking-uri', api.url, '--experiment', 'cli/missing', '--', 'no-such-program-xyz'],
-        plain,
-      );
-      expect(missing.code, missing.stderr).toBe(127);
-      expect(missing.stderr).toContain("could not run 'no-such-program-xyz'");
-      const client = new Mnemo({ url: api.url });
-      const experiment = await client.getExperimentByName('cli/missing');
-      const runs = await client.searchRuns({ experimentIds: [experiment!.experimentId] });
-      expect(runs.runs.map((r) => r.status)).toEqual(['FAILED']);
-
       const closedPort = await new Promise<number>((done) => {
         const server = createServer().listen(0, '127.0.0.1', () => {
           const { port } = server.address() as AddressInfo;
@@ -223,13 +212,21 @@ describe.each(backends)('mnemo run on $name', (backend) => {
         });
       });
       const offlineUri = `http://127.0.0.1:${closedPort}`;
-      // Without a server the command still runs, and the run waits in the spool for `mnemo sync`.
-      const offline = await mnemo(
-        ['run', '--tracking-uri', offlineUri, '--', 'node', '-e', 'console.log("ran")'],
-        plain,
-        undefined,
-        { MNEMO_SPOOL_DIR: join(plain, 'spool') },
-      );
+      // The two commands touch nothing in common; the offline one spends seconds retrying, so they run at once.
+      const [missing, offline] = await Promise.all([
+        mnemo(['run', '--tracking-uri', api.url, '--experiment', 'cli/missing', '--', 'no-such-program-xyz'], plain),
+        // Without a server the command still runs, and the run waits in the spool for `mnemo sync`.
+        mnemo(['run', '--tracking-uri', offlineUri, '--', 'node', '-e', 'console.log("ran")'], plain, undefined, {
+          MNEMO_SPOOL_DIR: join(plain, 'spool'),
+        }),
+      ]);
+      expect(missing.code, missing.stderr).toBe(127);
+      expect(missing.stderr).toContain("could not run 'no-such-program-xyz'");
+      const client = new Mnemo({ url: api.url });
+      const experiment = await client.getExperimentByName('cli/missing');
+      const runs = await client.searchRuns({ experimentIds: [experiment!.experimentId] });
+      expect(runs.runs.map((r) => r.status)).toEqual(['FAILED']);
+
       expect(offline.code, offline.stderr).toBe(0);
       expect(offline.stdout).toContain('ran');
       expect(offline.stderr).toContain(`could not reach a Mnemo server at ${offlineUri}`);
