@@ -292,8 +292,8 @@ async function unconnectedRun(
   const seed =
     settings.seed === undefined ? {} : { MNEMO_SEED: String(settings.seed), PYTHONHASHSEED: String(settings.seed) };
   const outcome = await runChild(argv, { PYTHONUNBUFFERED: '1', ...process.env, ...seed }, (child) => {
-    logs.stdout.attach(child.stdout!, process.stdout, Number.MAX_SAFE_INTEGER, (t) => parsers?.stdout.push(t));
-    logs.stderr.attach(child.stderr!, process.stderr, Number.MAX_SAFE_INTEGER, (t) => parsers?.stderr.push(t));
+    logs.stdout.attach(child.stdout!, process.stdout, undefined, (t) => parsers?.stdout.push(t));
+    logs.stderr.attach(child.stderr!, process.stderr, undefined, (t) => parsers?.stderr.push(t));
     if (monitor && child.pid !== undefined) monitor.watch(child.pid, RSS_SAMPLE_MS);
     sampler?.start(settings.systemMetricsMs);
   });

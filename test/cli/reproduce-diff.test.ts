@@ -59,6 +59,9 @@ async function packagesHere(): Promise<{ runtime: string; packages: Record<strin
   }
 }
 
+// Listing the packages starts Python and pip, which takes seconds on a busy machine: once for both backends.
+let packagesListed: ReturnType<typeof packagesHere> | undefined;
+
 describe.each(backends)('mnemo diff and mnemo reproduce on real runs on $name', (backend) => {
   const api = useTestServer(backend);
   let repo: string;
@@ -96,10 +99,13 @@ describe.each(backends)('mnemo diff and mnemo reproduce on real runs on $name', 
     timeout: 8 * CLI_TIMEOUT,
   }, async () => {
     const env = { MNEMO_TRACKING_URI: api.url };
-    const here = await packagesHere();
+    packagesListed ??= packagesHere();
     const first = (await git('rev-parse', 'HEAD')).stdout.trim();
 
-    const ranA = await mnemo(['run', '--experiment', 'pairs', '--', process.execPath, 'train.js', '0.1'], repo, env);
+    const [here, ranA] = await Promise.all([
+      packagesListed,
+      mnemo(['run', '--experiment', 'pairs', '--', process.execPath, 'train.js', '0.1'], repo, env),
+    ]);
     expect(ranA.code, ranA.stderr).toBe(0);
     const a = runIdOf(ranA.stderr)!;
 
@@ -114,15 +120,21 @@ describe.each(backends)('mnemo diff and mnemo reproduce on real runs on $name', 
     expect(ranB.code, ranB.stderr).toBe(0);
     const b = runIdOf(ranB.stderr)!;
 
-    await recordCapture(a, here.packages, here.runtime, '/data/train.csv@sha256:1111');
-    await recordCapture(
-      b,
-      { ...here.packages, 'mnemo-test-only-package': '1.0.0' },
-      here.runtime,
-      '/data/train.csv@sha256:2222',
-    );
+    await Promise.all([
+      recordCapture(a, here.packages, here.runtime, '/data/train.csv@sha256:1111'),
+      recordCapture(
+        b,
+        { ...here.packages, 'mnemo-test-only-package': '1.0.0' },
+        here.runtime,
+        '/data/train.csv@sha256:2222',
+      ),
+    ]);
 
-    const asJson = await mnemo(['diff', a, b, '--json'], repo, env);
+    // Reading the runs changes nothing, so the two views of the diff are asked for at once.
+    const [asJson, asTable] = await Promise.all([
+      mnemo(['diff', a, b, '--json'], repo, env),
+      mnemo(['diff', a, b], repo, env),
+    ]);
     expect(asJson.code, asJson.stderr).toBe(0);
     const diff = JSON.parse(asJson.stdout) as WireRunDiff;
     expect(diff.params).toEqual([{ key: 'lr', a: '0.1', b: '0.5' }]);
@@ -137,24 +149,27 @@ describe.each(backends)('mnemo diff and mnemo reproduce on real runs on $name', 
     expect(diff.data).toEqual([{ key: '/data/train.csv', a: 'sha256:1111', b: 'sha256:2222' }]);
     expect(diff.tags.map((t) => t.key)).toContain('mnemo.command');
 
-    const asTable = await mnemo(['diff', a, b], repo, env);
     expect(asTable.stdout).toMatch(/Params\s+PARAM\s+A\s+B\s+lr\s+0\.1\s+0\.5/);
     expect(asTable.stdout).toContain('mnemo-test-only-package');
 
     // Back at the first commit, clean: run A is reproducible here, run B is not.
     await git('checkout', '--quiet', '--', 'train.js');
     await git('checkout', '--quiet', first);
-    const reproducibleA = await mnemo(['reproduce', a, '--json'], repo, env);
+    // Checking the checkout against a run changes neither, so the three checks run at once.
+    const [reproducibleA, notB, reportBJson] = await Promise.all([
+      mnemo(['reproduce', a, '--json'], repo, env),
+      mnemo(['reproduce', b], repo, env),
+      mnemo(['reproduce', b, '--json'], repo, env),
+    ]);
     expect(reproducibleA.code, reproducibleA.stdout + reproducibleA.stderr).toBe(0);
     const reportA = JSON.parse(reproducibleA.stdout) as { recipe: { command: string }; differences: Difference[] };
     expect(reportA.recipe.command).toContain('train.js 0.1');
     expect(reportA.differences).toEqual([]);
 
-    const notB = await mnemo(['reproduce', b], repo, env);
     expect(notB.code).toBe(1);
     expect(notB.stdout).toContain('train.js 0.5');
     expect(notB.stdout).toMatch(/lr\s+0\.5/);
-    const reportB = JSON.parse((await mnemo(['reproduce', b, '--json'], repo, env)).stdout) as {
+    const reportB = JSON.parse(reportBJson.stdout) as {
       differences: Difference[];
     };
     expect(reportB.differences.map((d) => d.aspect)).toEqual(['commit', 'uncommitted changes', 'package']);

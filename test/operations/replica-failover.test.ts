@@ -16,6 +16,8 @@ const LOAD_AFTER_KILL_MS = 2_500;
 const MIN_WRITES = 12;
 /** How long one logical write may take across retries before the drill gives up on it. */
 const GIVE_UP_MS = 20_000;
+/** Reads checking the stored batches afterwards, in flight at once. */
+const READS_AT_ONCE = 8;
 
 type Outcome =
   /** Answered 200, by the replica that applied it or as the recorded answer of an earlier try. */
@@ -194,15 +196,21 @@ describe.each(backends.filter((b) => b.name === 'postgres'))('a replica killed u
     expect([...perLogicalId.values()].filter((count) => count > 1)).toEqual([]);
     for (const id of createdRuns.keys()) expect(perLogicalId.get(id), id).toBe(1);
 
-    // Every acknowledged metric batch is stored whole.
-    for (const batch of batches) {
+    // Every acknowledged metric batch is stored whole. The reads change nothing: a few go to the survivor at once.
+    const stored = async (batch: LoggedBatch) => {
       const got = await fetch(`${survivor.url}${M}/runs/get?run_id=${batch.runId}`);
       const metrics = ((await got.json()) as { run: { data: { metrics?: { key: string; value: number }[] } } }).run.data
         .metrics;
-      expect(new Map((metrics ?? []).map((m) => [m.key, m.value]))).toEqual(
-        new Map(batch.metrics.map((m) => [m.key, m.value])),
-      );
-    }
+      return new Map((metrics ?? []).map((m) => [m.key, m.value]));
+    };
+    let next = 0;
+    const reader = async () => {
+      while (next < batches.length) {
+        const batch = batches[next++]!;
+        expect(await stored(batch)).toEqual(new Map(batch.metrics.map((m) => [m.key, m.value])));
+      }
+    };
+    await Promise.all(Array.from({ length: READS_AT_ONCE }, reader));
 
     const store = await openStore(database.uri);
     try {

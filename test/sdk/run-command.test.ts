@@ -166,38 +166,45 @@ describe.each(backends)('mnemo run on $name', (backend) => {
   it(
     'ends the run KILLED when the command dies of a signal, and forwards signals it receives',
     async () => {
-      const selfKilled = await mnemo(
-        [
-          'run',
-          '--tracking-uri',
-          api.url,
-          '--experiment',
-          'cli/signals',
-          '--',
-          'node',
-          '-e',
-          "process.kill(process.pid, 'SIGKILL')",
-        ],
-        plain,
-      );
-      expect(selfKilled.code, selfKilled.stderr).toBe(128 + 9);
-
       const sleeper = 'console.log(process.env.MNEMO_RUN_ID); setTimeout(() => process.exit(0), 60000)';
-      const terminated = await mnemo(
-        ['run', '--tracking-uri', api.url, '--experiment', 'cli/signals', '--', 'node', '-e', sleeper],
-        plain,
-        (pid) => process.kill(pid, 'SIGTERM'),
-      );
+      // Two runs of their own, each waiting mostly on its own child: they go at once.
+      const [selfKilled, terminated] = await Promise.all([
+        mnemo(
+          [
+            'run',
+            '--tracking-uri',
+            api.url,
+            '--experiment',
+            'cli/signals',
+            '--',
+            'node',
+            '-e',
+            "process.kill(process.pid, 'SIGKILL')",
+          ],
+          plain,
+        ),
+        mnemo(
+          ['run', '--tracking-uri', api.url, '--experiment', 'cli/signals', '--', 'node', '-e', sleeper],
+          plain,
+          (pid) => process.kill(pid, 'SIGTERM'),
+        ),
+      ]);
+      expect(selfKilled.code, selfKilled.stderr).toBe(128 + 9);
       expect(terminated.code, terminated.stderr).toBe(128 + 15);
+      const selfKilledId = /mnemo: run (\w+) in experiment/.exec(selfKilled.stderr)?.[1];
+      expect(selfKilledId, selfKilled.stderr).toMatch(/^[0-9a-f]{32}$/);
 
       const client = new Mnemo({ url: api.url });
       const experiment = await client.getExperimentByName('cli/signals');
-      const runs = await client.searchRuns({ experimentIds: [experiment!.experimentId], orderBy: ['start_time ASC'] });
-      expect(runs.runs.map((r) => [r.status, r.tags['mnemo.signal']])).toEqual([
-        ['KILLED', 'SIGKILL'],
-        ['KILLED', 'SIGTERM'],
-      ]);
-      expect(runs.runs[1]!.runId).toBe(terminated.stdout.trim());
+      const runs = await client.searchRuns({ experimentIds: [experiment!.experimentId] });
+      // Started at once, the runs are told apart by id rather than by start time.
+      const byId = new Map(runs.runs.map((r) => [r.runId, [r.status, r.tags['mnemo.signal']]]));
+      expect(byId).toEqual(
+        new Map([
+          [selfKilledId, ['KILLED', 'SIGKILL']],
+          [terminated.stdout.trim(), ['KILLED', 'SIGTERM']],
+        ]),
+      );
     },
     CLI_TIMEOUT,
   );
@@ -205,17 +212,6 @@ describe.each(backends)('mnemo run on $name', (backend) => {
   it(
     'fails clearly for a command that does not exist, and spools the run of a server that is not there',
     async () => {
-      const missing = await mnemo(
-        ['run', '--tracking-uri', api.url, '--experiment', 'cli/missing', '--', 'no-such-program-xyz'],
-        plain,
-      );
-      expect(missing.code, missing.stderr).toBe(127);
-      expect(missing.stderr).toContain("could not run 'no-such-program-xyz'");
-      const client = new Mnemo({ url: api.url });
-      const experiment = await client.getExperimentByName('cli/missing');
-      const runs = await client.searchRuns({ experimentIds: [experiment!.experimentId] });
-      expect(runs.runs.map((r) => r.status)).toEqual(['FAILED']);
-
       const closedPort = await new Promise<number>((done) => {
         const server = createServer().listen(0, '127.0.0.1', () => {
           const { port } = server.address() as AddressInfo;
@@ -223,13 +219,21 @@ describe.each(backends)('mnemo run on $name', (backend) => {
         });
       });
       const offlineUri = `http://127.0.0.1:${closedPort}`;
-      // Without a server the command still runs, and the run waits in the spool for `mnemo sync`.
-      const offline = await mnemo(
-        ['run', '--tracking-uri', offlineUri, '--', 'node', '-e', 'console.log("ran")'],
-        plain,
-        undefined,
-        { MNEMO_SPOOL_DIR: join(plain, 'spool') },
-      );
+      // The two commands touch nothing in common; the offline one spends seconds retrying, so they run at once.
+      const [missing, offline] = await Promise.all([
+        mnemo(['run', '--tracking-uri', api.url, '--experiment', 'cli/missing', '--', 'no-such-program-xyz'], plain),
+        // Without a server the command still runs, and the run waits in the spool for `mnemo sync`.
+        mnemo(['run', '--tracking-uri', offlineUri, '--', 'node', '-e', 'console.log("ran")'], plain, undefined, {
+          MNEMO_SPOOL_DIR: join(plain, 'spool'),
+        }),
+      ]);
+      expect(missing.code, missing.stderr).toBe(127);
+      expect(missing.stderr).toContain("could not run 'no-such-program-xyz'");
+      const client = new Mnemo({ url: api.url });
+      const experiment = await client.getExperimentByName('cli/missing');
+      const runs = await client.searchRuns({ experimentIds: [experiment!.experimentId] });
+      expect(runs.runs.map((r) => r.status)).toEqual(['FAILED']);
+
       expect(offline.code, offline.stderr).toBe(0);
       expect(offline.stdout).toContain('ran');
       expect(offline.stderr).toContain(`could not reach a Mnemo server at ${offlineUri}`);

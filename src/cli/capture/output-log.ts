@@ -10,7 +10,7 @@ export type LogUpload = (snapshotPath: string) => Promise<void>;
 /**
  * One output stream of the command (stdout or stderr): passed to the terminal unchanged and appended to a file
  * under `workDir`, which is uploaded as `logs/<name>.txt` every `uploadMs` while it grows and once more at the end,
- * so a run that crashes keeps what it printed. Only the file holds the log: when the terminal or the disk is slower
+ * so a run that crashes keeps what it printed; without `uploadMs`, only at the end. Only the file holds the log: when the terminal or the disk is slower
  * than the command, the command's pipe is paused rather than output piling up in memory.
  */
 export class OutputLog {
@@ -36,7 +36,7 @@ export class OutputLog {
   }
 
   /** Tees `source` to `terminal` and the log; `onText` sees the text too (for metrics printed as lines). */
-  attach(source: Readable, terminal: Writable, uploadMs: number, onText?: (text: string) => void): void {
+  attach(source: Readable, terminal: Writable, uploadMs: number | undefined, onText?: (text: string) => void): void {
     // Characters split across chunks are joined before they are read as text.
     const decoder = new StringDecoder('utf8');
     let waiting = 0;
@@ -61,6 +61,8 @@ export class OutputLog {
         }
       }
     });
+    // No "never" delay stands in for undefined: Node runs a delay above 2^31 - 1 ms after 1 ms instead.
+    if (uploadMs === undefined) return;
     this.timer = setInterval(() => {
       if (Date.now() >= this.notBefore) void this.uploadIfGrown();
     }, uploadMs);
