@@ -22,7 +22,6 @@ export function invalidAffectedSpecifier(range: AffectedRange): string | null {
     : `specifier: '${bad.text}' at column ${bad.offset + 1} is not a PEP 440 specifier (<2.0, >=1.2,<1.4.5)`;
 }
 
-
 /**
  * A version that both the declaration and the affected range admit, or null when they share none. A version Mnemo has
  * seen installed is preferred as the witness (it is one someone actually runs); otherwise the overlap of the two sets
