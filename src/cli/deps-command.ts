@@ -26,6 +26,11 @@ export function parseChange(text: string): PackageChangeJson {
   return { kind: 'pypi', name: name.toLowerCase().replace(/[-_.]+/g, '-'), version };
 }
 
+/** `--package numpy` or `--package npm:left-pad`: the package and its ecosystem, as the dependency routes take them. */
+function packageOption(text: string): { package: string; kind: 'pypi' | 'npm' } {
+  return text.startsWith('npm:') ? { package: text.slice(4), kind: 'npm' } : { package: text, kind: 'pypi' };
+}
+
 /**
  * `mnemo deps`: what a model version needs and how it fares on a target. `check` exits 0 when compatible, 1 when
  * not (every violated constraint printed), 2 on error; `what-if` exits 1 when the change would break a deployment.
@@ -153,10 +158,8 @@ export function depsCommand(): Command {
         json?: boolean;
         trackingUri: string;
       }) => {
-        const npm = o.package.startsWith('npm:');
         const answer = await client(o.trackingUri).dependents({
-          package: npm ? o.package.slice(4) : o.package,
-          kind: npm ? 'npm' : 'pypi',
+          ...packageOption(o.package),
           specifier: o.specifier,
           stage: o.stage,
           alias: o.alias,
@@ -203,10 +206,8 @@ export function depsCommand(): Command {
         json?: boolean;
         trackingUri: string;
       }) => {
-        const npm = o.package.startsWith('npm:');
         const answer = await client(o.trackingUri).impact({
-          package: npm ? o.package.slice(4) : o.package,
-          kind: npm ? 'npm' : 'pypi',
+          ...packageOption(o.package),
           versions: o.range,
           stage: o.stage,
           alias: o.alias,
