@@ -1,6 +1,7 @@
-import { type BackendName, createDatabase } from '../lib/databases.js';
+import { ADMIN_POSTGRES_URL, type BackendName, type BenchDatabase, createDatabase } from '../lib/databases.js';
 import { openDirectWriter } from '../lib/direct-writer.js';
 import { HttpClient } from '../lib/http-client.js';
+import { type CpuMeter, ownMeter, postgresBackendsMeter, processMeter } from '../lib/process-cpu.js';
 import { loadRuns } from '../lib/run-fixtures.js';
 import type { BenchContext, Scenario } from '../lib/scenario.js';
 import { startServerProcess } from '../lib/server-process.js';
@@ -12,6 +13,9 @@ const HISTORY_POINTS = 1_000;
 /** What a team's server must hold up under: the mixed workload at this rate or more, with this tail or less. */
 const TARGET_RATE = 1_000;
 const TARGET_P99_MS = 200;
+/** Requests of each kind sent alone, after the mixed load, to find what each costs in CPU time. */
+const KIND_REQUESTS = { quick: 600, full: 3_000 };
+const KIND_CLIENTS = 16;
 
 /** The mix, in twentieths: how often each kind of request comes up, as training jobs and people call a server. */
 const MIX: readonly Kind[] = [
@@ -22,6 +26,7 @@ const MIX: readonly Kind[] = [
   ...Array<Kind>(2).fill('registry'),
 ];
 type Kind = 'log-batch' | 'create-run' | 'search' | 'history' | 'registry';
+const KINDS: readonly Kind[] = ['log-batch', 'create-run', 'search', 'history', 'registry'];
 
 /**
  * The whole server under a steady mixed load, as the operations issue asks: MLflow metric batches (10 points each)
@@ -29,6 +34,11 @@ type Kind = 'log-batch' | 'create-run' | 'search' | 'history' | 'registry';
  * with keep-alive connections for 60 s (10 s quick), after a 5 s warm-up. Every answer must be a success: any other
  * status, or a dropped connection, counts as an error. The load generator shares the two cores with the server and
  * the database, so the rate is what the whole machine manages, not the server alone.
+ *
+ * Rates and latencies depend on whatever else the machine runs; CPU time does not, or much less. So the scenario also
+ * reports the CPU time per request that the server, the database (PostgreSQL's backends; SQLite runs inside the
+ * server) and the load generator itself spent during the mixed load, and then sends each kind of request alone to
+ * report what one of each costs the server and the database.
  */
 async function run(context: BenchContext): Promise<void> {
   const seconds = context.quick ? 10 : 60;
@@ -44,6 +54,7 @@ async function measure(context: BenchContext, backend: BackendName, seconds: num
   const database = await createDatabase(backend);
   const server = await startServerProcess(database.uri);
   const http = new HttpClient(server.url, CLIENTS);
+  const meters = cpuMeters(database, server.pid);
   try {
     const seeded = await seed(http, database, backend);
     const latencies: number[] = [];
@@ -77,9 +88,11 @@ async function measure(context: BenchContext, backend: BackendName, seconds: num
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     counting = true;
     const started = now();
+    const cpuBefore = await readAll(meters);
     await new Promise((resolve) => setTimeout(resolve, seconds * 1_000));
     counting = false;
     const elapsed = elapsedMs(started) / 1000;
+    const cpuUsed = difference(await readAll(meters), cpuBefore);
     stop = true;
     await Promise.all(clients);
     if (firstError) context.log(`load [${backend}] first error: ${firstError}`);
@@ -98,11 +111,70 @@ async function measure(context: BenchContext, backend: BackendName, seconds: num
     figure('errors', 'requests', errors, { value: 0, better: 'lower' });
     // Which kind of request holds the others up: each kind's own median under the same load.
     for (const [kind, values] of latenciesByKind) figure(`latency p50, ${kind}`, 'ms', percentile(values, 50));
+    for (const [part, used] of Object.entries(cpuUsed)) {
+      figure(`${part} CPU per mixed request`, 'ms', used / latencies.length);
+    }
+    const perKind = context.quick ? KIND_REQUESTS.quick : KIND_REQUESTS.full;
+    for (const kind of KINDS) {
+      const used = await cpuPerRequest(meters, perKind, (i) => send(http, kind, seeded, i % CLIENTS, step++));
+      for (const [part, ms] of Object.entries(used)) {
+        if (part !== 'load generator') figure(`${part} CPU per request, ${kind} alone`, 'ms', ms);
+      }
+    }
   } finally {
     http.close();
     await server.stop();
     await database.drop();
   }
+}
+
+type Meters = Record<string, CpuMeter>;
+
+function cpuMeters(database: BenchDatabase, serverPid: number): Meters {
+  const meters: Meters = { server: processMeter(serverPid), 'load generator': ownMeter };
+  if (database.postgresUrl) {
+    meters.database = postgresBackendsMeter(ADMIN_POSTGRES_URL, new URL(database.postgresUrl).pathname.slice(1));
+  }
+  return meters;
+}
+
+async function readAll(meters: Meters): Promise<Record<string, number>> {
+  const totals: Record<string, number> = {};
+  for (const [part, meter] of Object.entries(meters)) totals[part] = await meter.read();
+  return totals;
+}
+
+function difference(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(after).map(([part, total]) => [part, total - (before[part] ?? 0)]));
+}
+
+/**
+ * CPU time per request of one kind sent alone by KIND_CLIENTS clients: a tenth of the requests warm up first (JIT,
+ * prepared statements), then the rest are counted. Any failure stops the scenario, as in the mixed load.
+ */
+async function cpuPerRequest(
+  meters: Meters,
+  requests: number,
+  call: (i: number) => Promise<{ status: number; body: string }>,
+): Promise<Record<string, number>> {
+  const drive = async (count: number) => {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: KIND_CLIENTS }, async () => {
+        while (next < count) {
+          const response = await call(next++);
+          if (response.status < 200 || response.status >= 300) {
+            throw new Error(`answered ${response.status}: ${response.body.slice(0, 200)}`);
+          }
+        }
+      }),
+    );
+  };
+  await drive(Math.ceil(requests / 10));
+  const before = await readAll(meters);
+  await drive(requests);
+  const used = difference(await readAll(meters), before);
+  return Object.fromEntries(Object.entries(used).map(([part, ms]) => [part, ms / requests]));
 }
 
 interface Seeded {
@@ -113,11 +185,7 @@ interface Seeded {
   bodies: Buffer[];
 }
 
-async function seed(
-  http: HttpClient,
-  database: Awaited<ReturnType<typeof createDatabase>>,
-  backend: BackendName,
-): Promise<Seeded> {
+async function seed(http: HttpClient, database: BenchDatabase, backend: BackendName): Promise<Seeded> {
   const mlflow = '/api/2.0/mlflow';
   const { experiment_id: experimentId } = await http.json<{ experiment_id: string }>(
     'POST',

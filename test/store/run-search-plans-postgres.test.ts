@@ -1,7 +1,8 @@
-import { type CompiledQuery, Kysely, PostgresDialect } from 'kysely';
+import { type CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseOrderBy, parseRunFilter } from '../../src/domain/search/filter-parser.js';
+import { postgresSql } from '../../src/store/dialect/postgres-sql.js';
 import type { Database } from '../../src/store/schema.js';
 import { searchRunRows } from '../../src/store/search/run-search-query.js';
 import { backends } from '../support/backends.js';
@@ -62,7 +63,10 @@ describe.skipIf(!backends.some((b) => b.name === 'postgres'))('run search plans 
       limit: 100,
     });
     expect(rows).toHaveLength(100);
-    const settings = issued.filter((query) => query.sql.startsWith('set ')).map((query) => query.sql);
+    // The setting may travel in one simple query with the BEGIN before it.
+    const settings = issued
+      .flatMap((query) => query.sql.split(';').map((statement) => statement.trim()))
+      .filter((statement) => statement.startsWith('set '));
     const page = issued.find((query) => query.sql.startsWith('select'))!;
     const client = await pool.connect();
     try {
@@ -84,6 +88,11 @@ describe.skipIf(!backends.some((b) => b.name === 'postgres'))('run search plans 
     expect(plan).not.toMatch(/Gather/);
     // Ties on the metric are sorted within their group only: an incremental sort, never a sort of every run.
     expect(plan).not.toMatch(/->\s+Sort\s/);
+    // The setting ended with the search's transaction: the pool's one connection is back to the server's default.
+    const { rows } = await pool.query<{ max_parallel_workers_per_gather: string }>(
+      'show max_parallel_workers_per_gather',
+    );
+    expect(rows[0]!.max_parallel_workers_per_gather).not.toBe('0');
   });
 
   it('keeps walking the metric index when a param must equal a value', async () => {
@@ -98,5 +107,20 @@ describe.skipIf(!backends.some((b) => b.name === 'postgres'))('run search plans 
     const { plan } = await walkPlan('metrics.m0 > 0.3', 'params.p3 ASC');
     expect(plan).toMatch(/Index Scan using run_params_key_value on run_params s/);
     expect(plan).not.toMatch(/Gather/);
+  });
+
+  it('rolls a serial read that fails back, leaving its connection clean for the next request', async () => {
+    const failing = postgresSql.withoutParallelWorkers(db, async (serial) => {
+      await sql`insert into experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time,
+          last_update_time) values ('2', 'never', 'a', 'active', 0, 0)`.execute(serial);
+      await sql`select 1 / 0`.execute(serial);
+    });
+    await expect(failing).rejects.toThrow(/division by zero/);
+    // The pool's one connection: no transaction left open or aborted, the setting gone, the insert undone.
+    const { rows } = await pool.query<{ n: number | string; workers: string }>(
+      "select count(*) as n, current_setting('max_parallel_workers_per_gather') as workers from experiments where experiment_id = '2'",
+    );
+    expect(Number(rows[0]!.n)).toBe(0);
+    expect(rows[0]!.workers).not.toBe('0');
   });
 });
