@@ -1,6 +1,12 @@
 import { Command } from 'commander';
+import { recordedData } from '../domain/capture/recorded-data.js';
 import type { EnvironmentSpec } from '../domain/lineage/environment.js';
-import { type Difference, type Recipe, reproductionDifferences } from '../domain/tracking/reproduction.js';
+import {
+  type CurrentState,
+  type Difference,
+  type Recipe,
+  reproductionDifferences,
+} from '../domain/tracking/reproduction.js';
 import { MnemoApiError } from '../sdk/errors.js';
 import { HttpClient } from '../sdk/http-client.js';
 import { Mnemo } from '../sdk/index.js';
@@ -28,32 +34,40 @@ interface ReproduceOptions {
 export function reproduceCommand(): Command {
   return new Command('reproduce')
     .description(
-      'Print what re-running a run needs (command, commit, seed, params, environment) and check this checkout and ' +
-        'Python environment against it, listing every difference (exit 1 when there is one)',
+      'Print what re-running a run needs (command, commit, seed, params, environment, data) and check this checkout, ' +
+        'Python environment and the inputs it read (hashed again) against it, listing every difference (exit 1 when ' +
+        'there is one)',
     )
     .addOption(trackingUriOption())
     .option('--json', 'print the recipe and the differences as JSON')
     .option(
       '--exec',
-      'then run the recorded command here as a new run (as `mnemo run` would, with the recorded seed) linked to the ' +
-        'original by a derived_from lineage edge; checks out nothing itself, and exits with the command’s code',
+      'then run the recorded command here as a new run (as `mnemo run` would, with the recorded seed, the inputs ' +
+        'found here as --input and the outputs as --output) linked to the original by a derived_from lineage edge; ' +
+        'checks out nothing itself, and exits with the command’s code',
     )
     .argument('<runId>', 'the run to reproduce')
     .action(async (runId: string, options: ReproduceOptions) => {
       const { recipe, experimentId } = await fetchRecipe(options.trackingUri, runId);
-      const differences = reproductionDifferences(recipe, await currentState(process.cwd()));
+      const current = await currentState(process.cwd(), recipe.inputs);
+      const differences = reproductionDifferences(recipe, current);
       if (options.json && !options.exec) printJson({ recipe, differences });
       else printReport(recipe, differences, options.exec ? console.error : console.log);
       if (!options.exec) {
         process.exitCode = differences.length === 0 ? EXIT.ok : EXIT.checkFailed;
         return;
       }
-      process.exitCode = await execute(recipe, experimentId, options.trackingUri);
+      process.exitCode = await execute(recipe, current, experimentId, options.trackingUri);
     });
 }
 
-/** Runs the recorded command again as a new run of the same experiment, derived from the original. */
-async function execute(recipe: Recipe, experimentId: string, trackingUri: string): Promise<number> {
+/**
+ * Runs the recorded command again as a new run of the same experiment, derived from the original. The inputs found
+ * here (changed or not) are passed as `--input`, so the new run records the digests it really read; one missing or
+ * unreadable is left out rather than stop the command `mnemo run` would refuse to start (the report above names
+ * it). The outputs are passed as `--output`: the new run records what the command writes there.
+ */
+async function execute(recipe: Recipe, current: CurrentState, experimentId: string, trackingUri: string) {
   if (recipe.command === null) {
     throw new Error(`run ${recipe.runId} recorded no command (tag mnemo.command): there is nothing to run again`);
   }
@@ -72,8 +86,8 @@ async function execute(recipe: Recipe, experimentId: string, trackingUri: string
       [REPRODUCED_FROM_TAG]: recipe.runId,
     },
     envVar: [],
-    input: [],
-    output: [],
+    input: recipe.inputs.filter((i) => current.inputs[i.uri]?.state === 'found').map((i) => i.uri),
+    output: recipe.outputs.map((o) => o.uri),
     systemMetricsInterval: '10',
     logUploadInterval: '10',
   });
@@ -126,6 +140,7 @@ async function fetchRecipe(trackingUri: string, runId: string): Promise<{ recipe
     }
   }
   const dirty = tags['mnemo.source.git.dirty'];
+  const data = recordedData(tags);
   const recipe: Recipe = {
     runId,
     command: tags['mnemo.command'] ?? null,
@@ -137,6 +152,8 @@ async function fetchRecipe(trackingUri: string, runId: string): Promise<{ recipe
     params: run.params,
     runtime: environment?.runtime ?? null,
     packages: environment ? environment.packages : null,
+    inputs: data.filter((d) => d.role === 'input'),
+    outputs: data.filter((d) => d.role === 'output'),
   };
   return { recipe, experimentId: run.experimentId };
 }
@@ -152,6 +169,8 @@ function printReport(recipe: Recipe, differences: Difference[], print: (text: st
   line('seed', recipe.seed);
   line('runtime', recipe.runtime);
   line('packages', recipe.packages === null ? null : `${Object.keys(recipe.packages).length} recorded`);
+  for (const input of recipe.inputs) line('input', `${input.uri} (${input.digest})`);
+  for (const output of recipe.outputs) line('output', `${output.uri} (${output.digest})`);
   const params = Object.entries(recipe.params).sort(([a], [b]) => a.localeCompare(b));
   if (params.length > 0) {
     print('\nParams');

@@ -302,6 +302,17 @@ export class LineageClient {
     return this.request('POST', `/api/v1/runs/${encodeURIComponent(runId)}/code-ref`, undefined, input);
   }
 
+  /**
+   * Links a registered dataset version to a run as what it read (`input`: consumed) or wrote (`output`: produced).
+   * Needs the right to write to the run and to read the dataset version, and no role over lineage as a whole.
+   */
+  linkRunDatasetVersion(
+    runId: string,
+    input: { versionId: string; role: 'input' | 'output' },
+  ): Promise<{ edge: { from: string; to: string; type: EdgeType; runId: string | null } }> {
+    return this.request('POST', `/api/v1/runs/${encodeURIComponent(runId)}/datasets`, undefined, input);
+  }
+
   /** A place models are deployed to; an `environmentId` that is not registered is refused (404) and nothing kept. */
   registerDeploymentTarget(input: {
     name: string;

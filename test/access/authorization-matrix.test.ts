@@ -137,6 +137,7 @@ const spec: Record<string, Required> = {
   [`POST ${V}/runs/:runId/inputs`]: 'editor',
   [`POST ${V}/runs/:runId/environment`]: 'editor',
   [`POST ${V}/runs/:runId/code-ref`]: 'editor',
+  [`POST ${V}/runs/:runId/datasets`]: 'editor',
   [`GET ${V}/runs/:runId/metric-history`]: 'reader',
   [`PUT ${V}/runs/:runId/artifacts/*`]: 'editor',
   [`GET ${V}/runs/:runId/artifacts`]: 'reader',
@@ -220,10 +221,12 @@ const spec: Record<string, Required> = {
   [`GET ${V}/schemas/:subject/versions/:version`]: 'signedIn',
   [`POST ${V}/schemas/:subject/compatibility`]: 'signedIn',
   [`POST ${V}/schemas/:subject/versions/:version/validate`]: 'signedIn',
-  // Lineage: entities of no experiment are written with global roles; model versions through their model.
-  [`POST ${V}/lineage/datasets`]: 'admin',
+  // Lineage: entities of no experiment are written with global roles; model versions through their model. A new
+  // dataset may be created by anyone signed in (who then manages it, as with experiments); a version that names the
+  // run that produced it (the request names the fixture's run) also takes editing that run.
+  [`POST ${V}/lineage/datasets`]: 'signedIn',
   [`GET ${V}/lineage/dataset-versions`]: 'signedIn',
-  [`POST ${V}/lineage/dataset-versions`]: 'admin',
+  [`POST ${V}/lineage/dataset-versions`]: 'editor',
   [`GET ${V}/lineage/dataset-versions/:versionId`]: 'signedIn',
   [`POST ${V}/lineage/features`]: 'admin',
   [`POST ${V}/lineage/environments`]: 'admin',
@@ -673,6 +676,7 @@ function requestFor(
             experimentIds: [f.experimentId],
             runIds: [f.runId],
             runId: f.runId,
+            producedByRunId: f.runId,
             // The two runs a comparison names.
             ...(url.endsWith('/runs/diff') ? { a: f.runId, b: f.runId } : {}),
             modelId: f.modelId,

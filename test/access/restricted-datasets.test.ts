@@ -118,13 +118,16 @@ describe.each(backends)('restricted datasets on $name', (backend) => {
     // A reader's role does not let her write.
     expect((await registerVersion(tokens.rita, 'customers', 'v3')).status).toBe(403);
     const grants = await ok(v1(ADMIN_TOKEN, 'GET', '/permissions?dataset=warehouse:customers'));
-    expect(grants.permissions).toEqual([
-      expect.objectContaining({ role: 'reader', subject: { kind: 'user', name: 'rita' } }),
-    ]);
-    expect((grants.permissions as { resource: unknown }[])[0]?.resource).toEqual({
-      kind: 'dataset',
-      id: 'warehouse:customers',
-    });
+    // Besides hers, the grant its creator (the administrator who registered it) was given, as every creator is.
+    const dataset = { kind: 'dataset', id: 'warehouse:customers' };
+    const permissions = grants.permissions as unknown[];
+    expect(permissions).toHaveLength(2);
+    expect(permissions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ role: 'reader', subject: { kind: 'user', name: 'rita' }, resource: dataset }),
+        expect.objectContaining({ role: 'manager', subject: { kind: 'user', name: 'admin' }, resource: dataset }),
+      ]),
+    );
   });
 
   it('answers 404 for a dataset nobody registered, and 400 when no or two resources are named', async () => {

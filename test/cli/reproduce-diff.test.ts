@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Difference } from '../../src/domain/tracking/reproduction.js';
@@ -12,6 +14,7 @@ import { useTestServer } from '../support/test-server.js';
 
 const exec = promisify(execFile);
 const CLI_TIMEOUT = 120_000;
+const digestOf = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
 
 /** The real `mnemo` from the sources, run in `cwd` with only the tracking variables given here. */
 async function mnemo(args: string[], cwd: string, env: Record<string, string>) {
@@ -65,10 +68,13 @@ let packagesListed: ReturnType<typeof packagesHere> | undefined;
 describe.each(backends)('mnemo diff and mnemo reproduce on real runs on $name', (backend) => {
   const api = useTestServer(backend);
   let repo: string;
+  /** Data the runs read, outside the repository so it leaves the checkout clean. */
+  let data: string;
   const git = (...args: string[]) =>
     exec('git', ['-c', 'user.name=Ana', '-c', 'user.email=ana@example.org', ...args], { cwd: repo });
   beforeAll(async () => {
     repo = await mkdtemp(join(tmpdir(), 'mnemo-reproduce-'));
+    data = await mkdtemp(join(tmpdir(), 'mnemo-reproduce-data-'));
     await git('init', '--quiet', '--initial-branch', 'main');
     await writeFile(join(repo, 'train.js'), TRAIN);
     await git('add', 'train.js');
@@ -76,6 +82,7 @@ describe.each(backends)('mnemo diff and mnemo reproduce on real runs on $name', 
   });
   afterAll(async () => {
     await rm(repo, { recursive: true, force: true });
+    await rm(data, { recursive: true, force: true });
   });
 
   /** Links an environment to a run and names the data it read, as `mnemo run` capture records them. */
@@ -102,6 +109,9 @@ describe.each(backends)('mnemo diff and mnemo reproduce on real runs on $name', 
     packagesListed ??= packagesHere();
     const first = (await git('rev-parse', 'HEAD')).stdout.trim();
 
+    // A read this file as it is; B recorded other bytes under the same name.
+    await writeFile(join(data, 'train.csv'), 'x\n1\n');
+    const train = pathToFileURL(join(data, 'train.csv')).href;
     const [here, ranA] = await Promise.all([
       packagesListed,
       mnemo(['run', '--experiment', 'pairs', '--', process.execPath, 'train.js', '0.1'], repo, env),
@@ -121,12 +131,12 @@ describe.each(backends)('mnemo diff and mnemo reproduce on real runs on $name', 
     const b = runIdOf(ranB.stderr)!;
 
     await Promise.all([
-      recordCapture(a, here.packages, here.runtime, '/data/train.csv@sha256:1111'),
+      recordCapture(a, here.packages, here.runtime, `${train}@${digestOf('x\n1\n')}`),
       recordCapture(
         b,
         { ...here.packages, 'mnemo-test-only-package': '1.0.0' },
         here.runtime,
-        '/data/train.csv@sha256:2222',
+        `${train}@${digestOf('x\n2\n')}`,
       ),
     ]);
 
@@ -146,7 +156,7 @@ describe.each(backends)('mnemo diff and mnemo reproduce on real runs on $name', 
     expect(diff.code.map((c) => c.field)).toEqual(['commit', 'dirty', 'diffDigest']);
     expect(diff.code[0]!.a).toBe(first);
     expect(diff.environment?.packages.added).toEqual([{ name: 'mnemo-test-only-package', version: '1.0.0' }]);
-    expect(diff.data).toEqual([{ key: '/data/train.csv', a: 'sha256:1111', b: 'sha256:2222' }]);
+    expect(diff.data).toEqual([{ key: train, a: digestOf('x\n1\n'), b: digestOf('x\n2\n') }]);
     expect(diff.tags.map((t) => t.key)).toContain('mnemo.command');
 
     expect(asTable.stdout).toMatch(/Params\s+PARAM\s+A\s+B\s+lr\s+0\.1\s+0\.5/);
@@ -172,7 +182,7 @@ describe.each(backends)('mnemo diff and mnemo reproduce on real runs on $name', 
     const reportB = JSON.parse(reportBJson.stdout) as {
       differences: Difference[];
     };
-    expect(reportB.differences.map((d) => d.aspect)).toEqual(['commit', 'uncommitted changes', 'package']);
+    expect(reportB.differences.map((d) => d.aspect)).toEqual(['commit', 'uncommitted changes', 'package', 'input']);
 
     // Running A again here makes a new run of the same experiment, derived from A in lineage.
     const again = await mnemo(['reproduce', a, '--exec'], repo, env);
@@ -192,5 +202,99 @@ describe.each(backends)('mnemo diff and mnemo reproduce on real runs on $name', 
     expect(graph.status).toBe(200);
     expect(JSON.stringify(graph.body)).toMatch(new RegExp(`run:${a}[^]*derived_from|derived_from[^]*run:${a}`));
     expect((await mnemo(['diff', a, c!, '--json'], repo, env)).stdout).toContain('"params": []');
+  });
+
+  it('hashes the inputs a run read again, naming each that changed or is gone, and passes them to a new run', {
+    timeout: 8 * CLI_TIMEOUT,
+  }, async () => {
+    const env = { MNEMO_TRACKING_URI: api.url };
+    const work = await mkdtemp(join(tmpdir(), 'mnemo-reproduce-inputs-'));
+    try {
+      await writeFile(join(work, 'train.csv'), 'x\n1\n');
+      await writeFile(join(work, 'labels.csv'), 'y\n0\n');
+      // The script's output is its input's bytes, shouted: what a new run writes follows what it read.
+      await writeFile(
+        join(work, 'fit.js'),
+        "const fs = require('node:fs'); fs.writeFileSync('model.txt', fs.readFileSync('train.csv', 'utf8').toUpperCase());",
+      );
+      const ran = await mnemo(
+        [
+          'run',
+          '--experiment',
+          'inputs',
+          '--input',
+          'train.csv',
+          '--input',
+          'labels.csv',
+          '--output',
+          'model.txt',
+          '--',
+          process.execPath,
+          'fit.js',
+        ],
+        work,
+        env,
+      );
+      expect(ran.code, ran.stderr).toBe(0);
+      const runId = runIdOf(ran.stderr)!;
+      const train = pathToFileURL(join(work, 'train.csv')).href;
+      const labels = pathToFileURL(join(work, 'labels.csv')).href;
+      const model = pathToFileURL(join(work, 'model.txt')).href;
+      const reproduce = async () => {
+        const checked = await mnemo(['reproduce', runId, '--json'], work, env);
+        const report = JSON.parse(checked.stdout) as {
+          recipe: { inputs: unknown[]; outputs: unknown[] };
+          differences: Difference[];
+        };
+        return { code: checked.code, report };
+      };
+
+      // Nothing touched: the same bytes, no difference.
+      const same = await reproduce();
+      expect(same.code, JSON.stringify(same.report.differences)).toBe(0);
+      expect(same.report.recipe.inputs).toEqual([
+        { role: 'input', uri: train, digest: digestOf('x\n1\n') },
+        { role: 'input', uri: labels, digest: digestOf('y\n0\n') },
+      ]);
+      expect(same.report.recipe.outputs).toEqual([{ role: 'output', uri: model, digest: digestOf('X\n1\n') }]);
+
+      // An edited input is named with the digest it had and the one it has now.
+      await writeFile(join(work, 'train.csv'), 'x\n2\n');
+      const edited = await reproduce();
+      expect(edited.code).toBe(1);
+      expect(edited.report.differences).toEqual([
+        {
+          aspect: 'input',
+          what: `${train} changed since the run read it`,
+          recorded: digestOf('x\n1\n'),
+          current: digestOf('x\n2\n'),
+        },
+      ]);
+      const table = await mnemo(['reproduce', runId], work, env);
+      expect(table.code).toBe(1);
+      expect(table.stdout).toContain(`${train} changed since the run read it`);
+
+      // Run again, the new run records the data it really read and wrote.
+      const again = await mnemo(['reproduce', runId, '--exec'], work, env);
+      expect(again.code, again.stderr).toBe(0);
+      const rerunId = /mnemo: run (\w+) is derived_from run/.exec(again.stderr)?.[1];
+      const rerun = await api.call<{ run: { tags: Record<string, string> } }>('GET', `/api/v1/runs/${rerunId}`);
+      expect(rerun.body.run.tags).toMatchObject({
+        'mnemo.input.0': `${train}@${digestOf('x\n2\n')}`,
+        'mnemo.input.1': `${labels}@${digestOf('y\n0\n')}`,
+        'mnemo.output.0': `${model}@${digestOf('X\n2\n')}`,
+      });
+
+      // A deleted input is missing.
+      await unlink(join(work, 'labels.csv'));
+      const deleted = await reproduce();
+      expect(deleted.code).toBe(1);
+      expect(deleted.report.differences).toEqual([
+        expect.objectContaining({ aspect: 'input', what: `${train} changed since the run read it` }),
+        { aspect: 'input', what: `${labels} is missing`, recorded: digestOf('y\n0\n'), current: null },
+      ]);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
   });
 });

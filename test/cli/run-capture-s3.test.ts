@@ -97,7 +97,21 @@ describe.each(backends)('mnemo run with data in S3 on $name', (backend) => {
       expect(orders).toMatchObject({ uri: 's3://lake/raw/orders.csv', digest: `sha256:${hex('id\n1\n')}` });
       const up = await lineage.upstream(`run:${runId}`, { depth: 1 });
       expect(up.nodes.filter((n) => n.path[0]?.type === 'consumed').map((n) => n.id)).toContain(orders!.nodeId);
+
+      // Reproducing it reads the same objects again; with S3 out of reach it says so rather than call them the same.
+      const inputDifferences = async (env: Record<string, string>) => {
+        const checked = await runMnemo(['reproduce', '--tracking-uri', api.url, runId, '--json'], work, env);
+        const report = JSON.parse(checked.stdout) as { differences: { aspect: string; what: string }[] };
+        return { code: checked.code, inputs: report.differences.filter((d) => d.aspect === 'input') };
+      };
+      expect(await inputDifferences(s3Env)).toEqual({ code: 0, inputs: [] });
+      const unreachable = await inputDifferences({ ...s3Env, MNEMO_S3_ENDPOINT_URL: 'http://127.0.0.1:1' });
+      expect(unreachable.code).toBe(1);
+      expect(unreachable.inputs.map((d) => d.what.replace(/checked: .*/, 'checked'))).toEqual([
+        's3://lake/raw/orders.csv could not be checked',
+        's3://lake/images could not be checked',
+      ]);
     },
-    CLI_TIMEOUT,
+    3 * CLI_TIMEOUT,
   );
 });

@@ -186,9 +186,16 @@ describe.each(backends)('access control in the web UI on $name', (backend) => {
     await grant.getByRole('button', { name: 'Grant' }).click();
     await page.locator('[data-binding="rita reader dataset warehouse:customers"]').waitFor();
     const bindings = await admin('GET', '/api/v1/permissions?dataset=warehouse:customers');
-    expect((bindings as { permissions: unknown[] }).permissions).toEqual([
-      expect.objectContaining({ role: 'reader', resource: { kind: 'dataset', id: 'warehouse:customers' } }),
-    ]);
+    // Rita's grant, and the one the administrator was given as the dataset's creator.
+    const dataset = { kind: 'dataset', id: 'warehouse:customers' };
+    const permissions = (bindings as { permissions: unknown[] }).permissions;
+    expect(permissions).toHaveLength(2);
+    expect(permissions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ role: 'reader', subject: { kind: 'user', name: RITA.name }, resource: dataset }),
+        expect.objectContaining({ role: 'manager', subject: { kind: 'user', name: 'admin' }, resource: dataset }),
+      ]),
+    );
     expect(await ritaReads()).toBe(200);
   });
 

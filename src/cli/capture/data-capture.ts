@@ -7,7 +7,7 @@ import {
 } from '../../domain/capture/data-reference.js';
 import { invalid } from '../../domain/errors.js';
 import { MnemoApiError } from '../../sdk/errors.js';
-import type { LineageClient } from '../../sdk/lineage.js';
+import type { DatasetVersion, LineageClient } from '../../sdk/lineage.js';
 import { type DataReader, localReader, s3Reader } from '../../services/lineage/data-readers.js';
 import { Progress } from './progress.js';
 
@@ -84,8 +84,9 @@ export class DataHasher {
 
 /**
  * Records a hashed input or output as a dataset version and links it to the run: the dataset's existing version
- * with the same digest is reused, else a version named after the digest is registered. Inputs are linked
- * `consumed`, outputs `produced`.
+ * with the same digest is reused, else a version named after the digest is registered (a new dataset so made is
+ * managed by its creator). The link goes through the run, so writing to the run and reading the data is all it
+ * needs: inputs are linked `consumed`, outputs `produced`.
  */
 export async function linkData(
   lineage: LineageClient,
@@ -96,22 +97,8 @@ export async function linkData(
   const { namespace, name } = datasetName(item.ref);
   const uri = item.ref.kind === 'local' ? pathToFileURL(item.ref.path).href : item.ref.uri;
   const existing = (await versionsOf(lineage, namespace, name)).find((v) => v.digest === digest);
-  let version = existing;
-  if (!version) {
-    version = (
-      await lineage.registerDatasetVersion({
-        namespace,
-        name,
-        version: versionKey(digest),
-        uri,
-        digest,
-        ...(item.role === 'output' ? { producedByRunId: runId } : {}),
-      })
-    ).datasetVersion;
-  }
-  const run = `run:${runId}`;
-  if (item.role === 'input') await lineage.recordEdge({ from: version.nodeId, to: run, type: 'consumed', runId });
-  else if (existing) await lineage.recordEdge({ from: run, to: version.nodeId, type: 'produced', runId });
+  const version = existing ?? (await register(lineage, { namespace, name, version: versionKey(digest), uri, digest }));
+  await lineage.linkRunDatasetVersion(runId, { versionId: version.versionId, role: item.role });
   return {
     role: item.role,
     uri,
@@ -120,6 +107,21 @@ export async function linkData(
     nodeId: version.nodeId,
     reused: existing !== undefined,
   };
+}
+
+/** Registers a version; one that another run registered a moment earlier (409) is that run's, read back. */
+async function register(
+  lineage: LineageClient,
+  input: { namespace: string; name: string; version: string; uri: string; digest: string },
+): Promise<DatasetVersion> {
+  try {
+    return (await lineage.registerDatasetVersion(input)).datasetVersion;
+  } catch (error) {
+    if (!(error instanceof MnemoApiError && error.status === 409)) throw error;
+    const raced = (await versionsOf(lineage, input.namespace, input.name)).find((v) => v.digest === input.digest);
+    if (!raced) throw error;
+    return raced;
+  }
 }
 
 async function versionsOf(lineage: LineageClient, namespace: string, name: string) {

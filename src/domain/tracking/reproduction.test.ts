@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { recordedData } from '../capture/recorded-data.js';
 import { type CurrentState, type Recipe, reproductionDifferences } from './reproduction.js';
+
+const TRAIN = 'file:///data/train.csv';
+const IMAGES = 's3://lake/images';
+const digest = (c: string) => `sha256:${c.repeat(64)}`;
 
 const recipe: Recipe = {
   runId: 'r1',
@@ -12,6 +17,11 @@ const recipe: Recipe = {
   params: { lr: '0.1' },
   runtime: 'python 3.11.4',
   packages: { numpy: '1.26.0', torch: '2.1.0' },
+  inputs: [
+    { role: 'input', uri: TRAIN, digest: digest('1') },
+    { role: 'input', uri: IMAGES, digest: digest('2') },
+  ],
+  outputs: [{ role: 'output', uri: 'file:///out/model.pt', digest: digest('3') }],
 };
 const same: CurrentState = {
   commit: 'a'.repeat(40),
@@ -19,6 +29,7 @@ const same: CurrentState = {
   diffDigest: null,
   python: '3.11.4',
   packages: { numpy: '1.26.0', torch: '2.1.0' },
+  inputs: { [TRAIN]: { state: 'found', digest: digest('1') }, [IMAGES]: { state: 'found', digest: digest('2') } },
 };
 
 describe('reproductionDifferences', () => {
@@ -33,6 +44,7 @@ describe('reproductionDifferences', () => {
       diffDigest: 'sha256:ff',
       python: '3.12.1',
       packages: { NumPy: '2.0.0', pandas: '2.2.0' },
+      inputs: same.inputs,
     });
     expect(differences.map((d) => [d.aspect, d.recorded, d.current])).toEqual([
       ['commit', 'a'.repeat(40), 'b'.repeat(40)],
@@ -70,7 +82,57 @@ describe('reproductionDifferences', () => {
   });
 
   it('checks nothing a run did not record', () => {
-    const bare: Recipe = { ...recipe, commit: null, dirty: null, runtime: null, packages: null };
-    expect(reproductionDifferences(bare, { ...same, commit: null, dirty: true })).toEqual([]);
+    const bare: Recipe = { ...recipe, commit: null, dirty: null, runtime: null, packages: null, inputs: [] };
+    expect(reproductionDifferences(bare, { ...same, commit: null, dirty: true, inputs: {} })).toEqual([]);
+  });
+
+  it('names an input that changed with both digests, one that is missing, and one that could not be read', () => {
+    const differences = reproductionDifferences(recipe, {
+      ...same,
+      inputs: {
+        [TRAIN]: { state: 'found', digest: digest('9') },
+        [IMAGES]: { state: 'unchecked', reason: 'S3 could not be reached' },
+      },
+    });
+    expect(differences).toEqual([
+      { aspect: 'input', what: `${TRAIN} changed since the run read it`, recorded: digest('1'), current: digest('9') },
+      {
+        aspect: 'input',
+        what: `${IMAGES} could not be checked: S3 could not be reached`,
+        recorded: digest('2'),
+        current: null,
+      },
+    ]);
+    const gone = reproductionDifferences(recipe, {
+      ...same,
+      inputs: { ...same.inputs, [TRAIN]: { state: 'missing' } },
+    });
+    expect(gone).toEqual([{ aspect: 'input', what: `${TRAIN} is missing`, recorded: digest('1'), current: null }]);
+  });
+
+  it('never takes an input that was not hashed for the same, and leaves outputs to the new run', () => {
+    const differences = reproductionDifferences(recipe, { ...same, inputs: { [TRAIN]: same.inputs[TRAIN]! } });
+    expect(differences.map((d) => [d.aspect, d.what])).toEqual([
+      ['input', `${IMAGES} could not be checked: it was not hashed here`],
+    ]);
+  });
+});
+
+describe('recordedData', () => {
+  it('reads inputs and outputs from their tags in the order given, splitting at the last @', () => {
+    expect(
+      recordedData({
+        'mnemo.output.0': `file:///out/model.pt@${digest('3')}`,
+        'mnemo.input.10': `s3://lake/a@b/c.csv@${digest('5')}`,
+        'mnemo.input.2': `${TRAIN}@${digest('1')}`,
+        'mnemo.inputs.3': `${TRAIN}@${digest('1')}`,
+        'mnemo.input.4': 'no digest here',
+        'mnemo.command': 'python train.py',
+      }),
+    ).toEqual([
+      { role: 'input', uri: TRAIN, digest: digest('1') },
+      { role: 'input', uri: 's3://lake/a@b/c.csv', digest: digest('5') },
+      { role: 'output', uri: 'file:///out/model.pt', digest: digest('3') },
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import type { RecordedData } from '../capture/recorded-data.js';
 import { diffPackages } from './run-diff.js';
 
 /**
@@ -17,7 +18,17 @@ export interface Recipe {
   /** e.g. `python 3.11.4`; null when the run recorded no environment. */
   runtime: string | null;
   packages: Record<string, string> | null;
+  /** What `mnemo run --input` hashed when the run read it: each is hashed again here. */
+  inputs: RecordedData[];
+  /** What `mnemo run --output` hashed after the command wrote it; a new run writes them again. */
+  outputs: RecordedData[];
 }
+
+/** A recorded input hashed again here: its digest now, gone, or not readable (S3 unreachable, a file refused). */
+export type InputCheck =
+  | { state: 'found'; digest: string }
+  | { state: 'missing' }
+  | { state: 'unchecked'; reason: string };
 
 export interface CurrentState {
   /** Null outside a git repository. */
@@ -28,10 +39,12 @@ export interface CurrentState {
   python: string | null;
   /** `pip list` here; null when Python or pip is missing. */
   packages: Record<string, string> | null;
+  /** Each recorded input hashed again here, by its URI; one not hashed counts as not checked, never as the same. */
+  inputs: Record<string, InputCheck>;
 }
 
 export interface Difference {
-  aspect: 'commit' | 'uncommitted changes' | 'python' | 'package';
+  aspect: 'commit' | 'uncommitted changes' | 'python' | 'package' | 'input';
   /** What differs, in words. */
   what: string;
   recorded: string | null;
@@ -106,6 +119,25 @@ export function reproductionDifferences(recipe: Recipe, current: CurrentState): 
       for (const p of changes.changed) {
         differences.push({ aspect: 'package', what: `${p.name} is at another version`, recorded: p.a, current: p.b });
       }
+    }
+  }
+  differences.push(...inputDifferences(recipe.inputs, current.inputs));
+  return differences;
+}
+
+/** Inputs whose bytes are not the ones the run read, or could not be read to tell. */
+function inputDifferences(recorded: readonly RecordedData[], checks: Record<string, InputCheck>): Difference[] {
+  const differences: Difference[] = [];
+  for (const input of recorded) {
+    const check = checks[input.uri] ?? { state: 'unchecked', reason: 'it was not hashed here' };
+    if (check.state === 'found' && check.digest === input.digest) continue;
+    const base = { aspect: 'input' as const, recorded: input.digest };
+    if (check.state === 'found') {
+      differences.push({ ...base, what: `${input.uri} changed since the run read it`, current: check.digest });
+    } else if (check.state === 'missing') {
+      differences.push({ ...base, what: `${input.uri} is missing`, current: null });
+    } else {
+      differences.push({ ...base, what: `${input.uri} could not be checked: ${check.reason}`, current: null });
     }
   }
   return differences;

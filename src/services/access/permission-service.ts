@@ -142,12 +142,13 @@ export class PermissionService {
 }
 
 /**
- * Binds the caller who creates an experiment or registered model as its manager, inside the write that created it,
- * so the thing and its first grant are stored together. A server without authentication has no caller to bind.
+ * Binds the caller who creates an experiment, registered model or dataset as its manager, inside the write that
+ * created it, so the thing and its first grant are stored together. A server without authentication has no caller
+ * to bind.
  */
 export async function bindCreator(
   scope: WriteScope,
-  kind: 'experiment' | 'model',
+  kind: 'experiment' | 'model' | 'dataset',
   id: string,
   now: number,
 ): Promise<void> {

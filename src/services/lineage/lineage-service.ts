@@ -27,6 +27,7 @@ import * as datasets from '../../store/repositories/lineage/dataset-version-repo
 import * as entities from '../../store/repositories/lineage/entity-repository.js';
 import { findModelIdentity } from '../../store/repositories/lineage/model-identity.js';
 import { findNode, upsertNode } from '../../store/repositories/lineage/node-repository.js';
+import { bindCreator } from '../access/permission-service.js';
 import { newId } from '../ids.js';
 import type { LineageDeps } from '../service-deps.js';
 import type { WriteScope } from '../unit-of-work.js';
@@ -115,6 +116,7 @@ export class LineageService {
         entityId: row.dataset_id,
         state: datasetState(row),
       });
+      await bindCreator({ db, audit }, 'dataset', row.dataset_id, row.created_time);
       return {
         datasetId: row.dataset_id,
         namespace: row.namespace,
@@ -125,12 +127,17 @@ export class LineageService {
     });
   }
 
+  /**
+   * Registers a version, creating its dataset when there is none yet: whoever creates a dataset so manages it, as the
+   * creator of an experiment or a registered model does (a server without authentication binds nobody).
+   */
   async registerDatasetVersion(input: RegisterDatasetVersionInput): Promise<DatasetVersion> {
     checkName(input.namespace, 'namespace');
     checkName(input.name, 'name');
     checkName(input.version, 'version');
     return this.deps.unitOfWork.write(async (scope) => {
       const now = this.deps.now();
+      const isNewDataset = !(await datasets.findDataset(scope.db, input.namespace, input.name));
       const version = await saveDatasetVersion(
         scope,
         {
@@ -147,6 +154,7 @@ export class LineageService {
         now,
         this.deps.upstreamChanges,
       );
+      if (isNewDataset) await bindCreator(scope, 'dataset', version.datasetId, now);
       if (input.producedByRunId) {
         const runNode = await ensureRunNode(scope, input.producedByRunId);
         await recordEdge(
@@ -503,6 +511,23 @@ export class LineageService {
         modelName: known.name,
         version: input.version,
       };
+    });
+  }
+
+  /**
+   * Links a registered dataset version to a run as what the run read (`dataset version —consumed→ run`) or wrote
+   * (`run —produced→ dataset version`), made by the run. Linking the same pair again changes nothing.
+   */
+  async linkRunDatasetVersion(runId: string, versionId: string, role: 'input' | 'output') {
+    return this.deps.unitOfWork.write(async (scope) => {
+      const version = await datasets.findVersion(scope.db, versionId);
+      if (!version) throw notFound(`Dataset version ${versionId} does not exist`);
+      const run = await ensureRunNode(scope, runId);
+      const ends =
+        role === 'input'
+          ? { from: version.nodeId, to: run, type: 'consumed' as const }
+          : { from: run, to: version.nodeId, type: 'produced' as const };
+      return recordEdge(scope, { ...ends, runId, eventId: 'api' } satisfies EdgeInput, this.deps.now());
     });
   }
 

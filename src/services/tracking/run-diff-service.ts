@@ -1,3 +1,4 @@
+import { recordedData } from '../../domain/capture/recorded-data.js';
 import { invalid } from '../../domain/errors.js';
 import type { EnvironmentSpec } from '../../domain/lineage/environment.js';
 import { BLOCK_SHIFTS } from '../../domain/metrics/metric-blocks.js';
@@ -18,8 +19,6 @@ import type { ServiceDeps } from '../service-deps.js';
 import type { RunService } from './run-service.js';
 
 const COARSEST_SHIFT = BLOCK_SHIFTS.at(-1)!;
-/** Tags `mnemo run` writes for each `--input`: `<uri>@sha256:<hex>`. */
-const INPUT_TAG = /^mnemo\.input\.\d+$/;
 
 /**
  * Gathers what two runs recorded (params, metric extremes, tags, code, environment, data read) and hands it to the
@@ -107,10 +106,6 @@ async function environmentOf(db: Executor, environmentId: string | undefined): P
 function inputsOf(run: Run, tags: Record<string, string>): Record<string, string> {
   const inputs: Record<string, string> = {};
   for (const dataset of run.inputs) inputs[dataset.name] = dataset.digest;
-  for (const [key, value] of Object.entries(tags)) {
-    if (!INPUT_TAG.test(key)) continue;
-    const at = value.lastIndexOf('@');
-    if (at > 0) inputs[value.slice(0, at)] = value.slice(at + 1);
-  }
+  for (const data of recordedData(tags)) if (data.role === 'input') inputs[data.uri] = data.digest;
   return inputs;
 }

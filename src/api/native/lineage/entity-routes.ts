@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { invalid } from '../../../domain/errors.js';
 import type { Services } from '../../../services/services.js';
 import { datasetAt, datasetVersionAt, firstOf, modelWithIdAt, runAt, server } from '../../access/locators.js';
-import { access, needs, SIGNED_IN } from '../../access/route-access.js';
+import { access, allOf, needs, SIGNED_IN, SIGNED_IN_WRITER } from '../../access/route-access.js';
 import type { TypedApp } from '../../typed-app.js';
 import {
   DeploymentStatusBody,
@@ -15,15 +15,17 @@ import {
   RegisterEnvironmentBody,
   RegisterFeatureBody,
   RegisterTargetBody,
+  RunDatasetBody,
 } from './lineage-schemas.js';
 import { registration } from './registration-presenter.js';
 
 const tags = ['lineage'];
 /**
- * Registering a dataset or a version of one: a role bound to the dataset when it exists (a restricted dataset takes
- * one), else a global role, as for every lineage entity of no experiment.
+ * Registering a dataset or a version of one: editing a dataset that exists takes a role on it (bound to it, or global
+ * or default where it is not restricted); creating a new one, like creating an experiment, any signed-in writer,
+ * who then manages it.
  */
-const datasetOrServer = firstOf(datasetAt('body', 'name', 'namespace'), server);
+const datasetWriter = allOf(SIGNED_IN_WRITER, needs('edit', datasetAt('body', 'name', 'namespace')));
 const EntityId = Type.String({ minLength: 1, maxLength: 200 });
 const IdParam = <Name extends string>(name: Name) => Type.Object({ [name]: EntityId } as Record<Name, typeof EntityId>);
 
@@ -33,7 +35,7 @@ export async function lineageEntityRoutes(app: TypedApp, { services }: { service
 
   app.post(
     '/lineage/datasets',
-    { config: access(needs('edit', datasetOrServer)), schema: { tags, body: RegisterDatasetBody } },
+    { config: access(datasetWriter), schema: { tags, body: RegisterDatasetBody } },
     async (request, reply) => reply.status(201).send({ dataset: await lineage.registerDataset(request.body) }),
   );
 
@@ -68,7 +70,11 @@ export async function lineageEntityRoutes(app: TypedApp, { services }: { service
 
   app.post(
     '/lineage/dataset-versions',
-    { config: access(needs('edit', datasetOrServer)), schema: { tags, body: RegisterDatasetVersionBody } },
+    {
+      // A version that names the run that wrote it links that run too: writing into a run takes editing it.
+      config: access(allOf(datasetWriter, needs('edit', runAt('body', 'producedByRunId')))),
+      schema: { tags, body: RegisterDatasetVersionBody },
+    },
     async (request, reply) => {
       const { columns, qualityChecks, ...rest } = request.body;
       const datasetVersion = await lineage.registerDatasetVersion({
@@ -183,6 +189,28 @@ export async function lineageEntityRoutes(app: TypedApp, { services }: { service
         ...registration('code_ref', result.codeRefId, result.created, 'codeRef', result.codeRef),
         edge: result.edge,
       });
+    },
+  );
+
+  // Data a run read or wrote, linked by whoever may write to the run, and only data they may read: nobody attaches
+  // another team's restricted data to a run, nor links data into a run that is not theirs.
+  app.post(
+    '/runs/:runId/datasets',
+    {
+      config: access(
+        allOf(needs('edit', runAt('params', 'runId')), needs('read', datasetVersionAt('body', 'versionId'))),
+      ),
+      schema: {
+        tags,
+        summary: 'Link a registered dataset version to a run as its input (consumed) or output (produced)',
+        params: RunIdParams,
+        body: RunDatasetBody,
+      },
+    },
+    async (request, reply) => {
+      const { versionId, role } = request.body;
+      const edge = await lineage.linkRunDatasetVersion(request.params.runId, versionId, role);
+      return reply.status(201).send({ edge });
     },
   );
 

@@ -123,6 +123,15 @@ export const ModelVersionLineageBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** A registered dataset version a run read (`input`) or wrote (`output`). */
+export const RunDatasetBody = Type.Object(
+  {
+    versionId: Id,
+    role: literalUnion(['input', 'output'] as const),
+  },
+  { additionalProperties: false },
+);
+
 export const EdgeBody = Type.Object(
   {
     from: NodeId,
