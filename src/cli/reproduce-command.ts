@@ -100,8 +100,8 @@ async function execute(recipe: Recipe, current: CurrentState, experimentId: stri
   }
   const http = new HttpClient({ url: trackingUri, token, retry: DEFAULT_RETRY, fetch });
   try {
-    await http.request('POST', '/lineage/edges', {
-      json: { from: `run:${recipe.runId}`, to: `run:${recorder.runId}`, type: 'derived_from', runId: recorder.runId },
+    await http.request('POST', `/runs/${encodeURIComponent(recorder.runId)}/derived-from`, {
+      json: { originRunId: recipe.runId },
     });
     console.error(`mnemo: run ${recorder.runId} is derived_from run ${recipe.runId}`);
   } catch (error) {

@@ -313,6 +313,14 @@ export class LineageClient {
     return this.request('POST', `/api/v1/runs/${encodeURIComponent(runId)}/datasets`, undefined, input);
   }
 
+  /** Records that `runId` re-ran `originRunId` (a derived_from edge); needs edit on the run and read on the original. */
+  linkRunDerivedFrom(
+    runId: string,
+    originRunId: string,
+  ): Promise<{ edge: { from: string; to: string; type: EdgeType; runId: string | null } }> {
+    return this.request('POST', `/api/v1/runs/${encodeURIComponent(runId)}/derived-from`, undefined, { originRunId });
+  }
+
   /** A place models are deployed to; an `environmentId` that is not registered is refused (404) and nothing kept. */
   registerDeploymentTarget(input: {
     name: string;

@@ -138,6 +138,7 @@ const spec: Record<string, Required> = {
   [`POST ${V}/runs/:runId/environment`]: 'editor',
   [`POST ${V}/runs/:runId/code-ref`]: 'editor',
   [`POST ${V}/runs/:runId/datasets`]: 'editor',
+  [`POST ${V}/runs/:runId/derived-from`]: 'editor',
   [`GET ${V}/runs/:runId/metric-history`]: 'reader',
   [`PUT ${V}/runs/:runId/artifacts/*`]: 'editor',
   [`GET ${V}/runs/:runId/artifacts`]: 'reader',
@@ -677,6 +678,7 @@ function requestFor(
             runIds: [f.runId],
             runId: f.runId,
             producedByRunId: f.runId,
+            originRunId: f.runId,
             // The two runs a comparison names.
             ...(url.endsWith('/runs/diff') ? { a: f.runId, b: f.runId } : {}),
             modelId: f.modelId,

@@ -217,4 +217,45 @@ describe.each(backends)('data of a run, linked by its writers, on $name', (backe
     );
     expect(nothing.status).toBe(404);
   });
+  it('lets the same editor re-run her run with `mnemo reproduce --exec`, linked derived_from, and no one else link runs they may not use', {
+    timeout: CLI_TIMEOUT,
+  }, async () => {
+    const result = await runMnemo(['reproduce', '--tracking-uri', api.url, '--exec', eddasRun], dir, {
+      MNEMO_TRACKING_TOKEN: tokens.edda,
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).not.toContain('could not');
+    const rerun = /run (\w+) is derived_from run/.exec(result.stderr)?.[1];
+    expect(rerun, result.stderr).toBeDefined();
+    const lineage = new LineageClient(api.url, fetch, ADMIN_TOKEN);
+    const walk = await lineage.upstream(`run:${rerun}`, { depth: 1 });
+    expect(walk.edges.filter((e) => e.type === 'derived_from').map((e) => [e.from, e.to])).toEqual([
+      [`run:${eddasRun}`, `run:${rerun}`],
+    ]);
+
+    // Once edda's experiment is restricted otto cannot read her run, so he may not claim his run re-ran it; rafe,
+    // who reads it by his grant, may not link into it.
+    const eddas = await ok(as<{ run: { experimentId: string } }>(tokens.edda, 'GET', `/runs/${eddasRun}`));
+    const restricted = await as(ADMIN_TOKEN, 'PUT', '/restrictions', {
+      experiment: eddas.run.experimentId,
+      restricted: true,
+    });
+    expect(restricted.status, JSON.stringify(restricted.body)).toBe(204);
+    const stranger = await as<{ error_code: string }>(tokens.otto, 'POST', `/runs/${ottosRun}/derived-from`, {
+      originRunId: eddasRun,
+    });
+    expect([stranger.status, stranger.body.error_code]).toEqual([403, 'PERMISSION_DENIED']);
+    const reader = await as<{ error_code: string }>(tokens.rafe, 'POST', `/runs/${rerun}/derived-from`, {
+      originRunId: eddasRun,
+    });
+    expect([reader.status, reader.body.error_code]).toEqual([403, 'PERMISSION_DENIED']);
+    const itself = await as<{ error_code: string }>(tokens.edda, 'POST', `/runs/${eddasRun}/derived-from`, {
+      originRunId: eddasRun,
+    });
+    expect([itself.status, itself.body.error_code]).toEqual([400, 'INVALID_PARAMETER_VALUE']);
+    const unknown = await as(tokens.edda, 'POST', `/runs/${eddasRun}/derived-from`, { originRunId: 'no-such-run' });
+    expect(unknown.status).toBe(404);
+    const ottosUpstream = await lineage.upstream(`run:${ottosRun}`, { depth: 1 });
+    expect(ottosUpstream.edges.filter((e) => e.type === 'derived_from')).toEqual([]);
+  });
 });

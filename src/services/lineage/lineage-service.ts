@@ -531,6 +531,17 @@ export class LineageService {
     });
   }
 
+  /** Records that `runId` re-ran `originRunId`: a derived_from edge from the original run to the new one. */
+  async linkRunDerivedFrom(runId: string, originRunId: string) {
+    if (runId === originRunId) throw invalid('A run cannot be derived from itself');
+    return this.deps.unitOfWork.write(async (scope) => {
+      const origin = await ensureRunNode(scope, originRunId);
+      const run = await ensureRunNode(scope, runId);
+      const edge = { from: origin, to: run, type: 'derived_from' as const, runId, eventId: 'api' };
+      return recordEdge(scope, edge satisfies EdgeInput, this.deps.now());
+    });
+  }
+
   /** Links two existing nodes, e.g. an evaluation run that consumed a model version. */
   async recordEdge(input: { from: string; to: string; type: EdgeType; runId?: string | null }) {
     return this.deps.unitOfWork.write(async (scope) => {

@@ -16,6 +16,7 @@ import {
   RegisterFeatureBody,
   RegisterTargetBody,
   RunDatasetBody,
+  RunOriginBody,
 } from './lineage-schemas.js';
 import { registration } from './registration-presenter.js';
 
@@ -210,6 +211,25 @@ export async function lineageEntityRoutes(app: TypedApp, { services }: { service
     async (request, reply) => {
       const { versionId, role } = request.body;
       const edge = await lineage.linkRunDatasetVersion(request.params.runId, versionId, role);
+      return reply.status(201).send({ edge });
+    },
+  );
+
+  // A run made by re-running another (`mnemo reproduce --exec`) says so in lineage: whoever may write to the new run
+  // and read the original may link them, so reproducing a run needs no role beyond the experiments involved.
+  app.post(
+    '/runs/:runId/derived-from',
+    {
+      config: access(allOf(needs('edit', runAt('params', 'runId')), needs('read', runAt('body', 'originRunId')))),
+      schema: {
+        tags,
+        summary: 'Record that a run re-ran another run (a derived_from edge from the original to this run)',
+        params: RunIdParams,
+        body: RunOriginBody,
+      },
+    },
+    async (request, reply) => {
+      const edge = await lineage.linkRunDerivedFrom(request.params.runId, request.body.originRunId);
       return reply.status(201).send({ edge });
     },
   );

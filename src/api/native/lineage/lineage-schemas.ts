@@ -132,6 +132,8 @@ export const RunDatasetBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const RunOriginBody = Type.Object({ originRunId: Id }, { additionalProperties: false });
+
 export const EdgeBody = Type.Object(
   {
     from: NodeId,
