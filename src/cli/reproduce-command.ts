@@ -16,10 +16,8 @@ import { EXIT } from './failure.js';
 import { clientToken, trackingUriOption } from './options.js';
 import { printJson, printTable } from './output.js';
 import { currentState } from './reproduce/current-state.js';
+import { linkDerivedRun, REPRODUCED_FROM_TAG } from './reproduce/derived-link.js';
 import { trackedRun } from './run-command.js';
-
-/** Tag of a run made by `mnemo reproduce --exec`, naming the run it reproduces. */
-const REPRODUCED_FROM_TAG = 'mnemo.reproducedFrom';
 
 interface ReproduceOptions {
   trackingUri: string;
@@ -93,16 +91,14 @@ async function execute(recipe: Recipe, current: CurrentState, experimentId: stri
   });
   if (recorder.mode !== 'online') {
     console.error(
-      `mnemo: run ${recorder.runId} names run ${recipe.runId} in its tag ${REPRODUCED_FROM_TAG}; link them with a ` +
-        'derived_from lineage edge once it is synced.',
+      `mnemo: run ${recorder.runId} names run ${recipe.runId} in its tag ${REPRODUCED_FROM_TAG}; \`mnemo sync\` ` +
+        'links them with a derived_from lineage edge when it uploads the run.',
     );
     return exitCode;
   }
   const http = new HttpClient({ url: trackingUri, token, retry: DEFAULT_RETRY, fetch });
   try {
-    await http.request('POST', `/runs/${encodeURIComponent(recorder.runId)}/derived-from`, {
-      json: { originRunId: recipe.runId },
-    });
+    await linkDerivedRun(http, recorder.runId, recipe.runId);
     console.error(`mnemo: run ${recorder.runId} is derived_from run ${recipe.runId}`);
   } catch (error) {
     // The new run exists and says what it reproduces (its tag); the command's own result still decides the exit.

@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../src/api/server.js';
+import { REPRODUCED_FROM_TAG } from '../../src/cli/reproduce/derived-link.js';
 import { SpoolRecorder } from '../../src/cli/spool/spool-recorder.js';
 import { LineageClient, Mnemo } from '../../src/sdk/index.js';
 import { startFaultProxy } from '../sdk/fault-proxy.js';
@@ -132,6 +133,35 @@ describe.each(backends)('spooled runs and mnemo sync on $name', (backend) => {
     expect(run.startTime).toBeGreaterThanOrEqual(before);
     expect(run.startTime).toBeLessThan(run.endTime!);
     expect(run.endTime!).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('links a re-run spooled by `mnemo reproduce --exec` derived_from the run it re-ran when sync uploads it', {
+    timeout: 2 * CLI_TIMEOUT,
+  }, async () => {
+    const origin = await new Mnemo({ url: api.url }).startRun({ experimentName: `reproduced-${backend.name}` });
+    await origin.end('FINISHED');
+    const ownSpool = await mkdtemp(join(tmpdir(), 'mnemo-spool-rerun-'));
+    try {
+      // What `mnemo reproduce --exec` spools when the server goes away after it read the recipe.
+      const rerun = SpoolRecorder.start(ownSpool, {
+        trackingUri: api.url,
+        experimentName: `reproduced-${backend.name}`,
+        startTime: Date.now(),
+        tags: { [REPRODUCED_FROM_TAG]: origin.id },
+        userId: 'ana',
+      });
+      await rerun.end('FINISHED', Date.now());
+      const synced = await mnemo(['sync', '--tracking-uri', api.url], { MNEMO_SPOOL_DIR: ownSpool });
+      expect(synced.code, synced.stderr).toBe(0);
+      expect(synced.stderr).not.toContain('could not');
+      const runId = /synced as run (\w+)/.exec(synced.stdout)![1]!;
+      const walk = await new LineageClient(api.url).upstream(`run:${runId}`, { depth: 1 });
+      expect(walk.edges.map((e) => [e.from, e.type, e.to])).toEqual([
+        [`run:${origin.id}`, 'derived_from', `run:${runId}`],
+      ]);
+    } finally {
+      await rm(ownSpool, { recursive: true, force: true });
+    }
   });
 
   it('spools what a connected run captures (code, environment, data, resources, system metrics) and sync records it', {

@@ -7,6 +7,7 @@ import { DEFAULT_RETRY } from '../../sdk/retry-policy.js';
 import { apiPath } from '../../sdk/url-path.js';
 import type { WireRun } from '../../sdk/wire/shapes.js';
 import { CaptureRecorder, type CaptureTarget } from '../capture/capture-recorder.js';
+import { linkDerivedRun, REPRODUCED_FROM_TAG } from '../reproduce/derived-link.js';
 import { replayCapture } from './capture-replay.js';
 import { ARTIFACTS_DIR, type JournalRecord, readJournal, SPOOL_ID_TAG } from './journal.js';
 import { lockRunDir } from './sync-lock.js';
@@ -51,10 +52,11 @@ export async function syncSpooledRun(runDir: string, options: SyncOptions): Prom
       writeProgress(runDir, progress);
     }
     const runId = progress.runId;
+    const warn = options.warn ?? ((message: string) => console.error(`mnemo: ${message}`));
     const capture = new CaptureRecorder(
       serverRun(http, runId),
       new LineageClient(url, globalThis.fetch, options.token),
-      options.warn ?? ((message) => console.error(`mnemo: ${message}`)),
+      warn,
       worthRetrying,
     );
     for (let i = Math.max(progress.applied, 1); i < records.length; i++) {
@@ -63,6 +65,8 @@ export async function syncSpooledRun(runDir: string, options: SyncOptions): Prom
       writeProgress(runDir, progress);
     }
     const ended = records.at(-1)?.type === 'end';
+    const origin = start.tags[REPRODUCED_FROM_TAG];
+    if (ended && origin !== undefined) await linkReproduction(http, runId, origin, warn);
     if (ended) rmSync(runDir, { recursive: true, force: true });
     return { outcome: ended ? 'synced' : 'in-progress', spoolId: start.spoolId, runId, records: records.length };
   } finally {
@@ -117,6 +121,19 @@ function serverRun(http: HttpClient, runId: string): CaptureTarget {
  * A captured part that failed for want of the server is tried again by the next sync; one the server refused is
  * reported and passed over, or the run's end would never reach the server.
  */
+/**
+ * A run `mnemo reproduce --exec` made without a server is linked to the run it re-ran once it is uploaded, as it
+ * would have been at once. A refusal is reported and passed over like any captured part; an outage is retried.
+ */
+async function linkReproduction(http: HttpClient, runId: string, originRunId: string, warn: (m: string) => void) {
+  try {
+    await linkDerivedRun(http, runId, originRunId);
+  } catch (error) {
+    if (worthRetrying(error)) throw error;
+    warn(`could not link run ${runId} derived_from run ${originRunId}: ${(error as Error).message}`);
+  }
+}
+
 function worthRetrying(error: unknown): boolean {
   if (error instanceof MnemoConnectionError) return true;
   return error instanceof MnemoApiError && (error.status >= 500 || error.status === 429 || error.status === 408);
