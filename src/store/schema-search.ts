@@ -7,6 +7,9 @@ export type SearchDocumentsTable = IndexedDocument;
 /** One row per facet value of a document. */
 export type SearchFacetsTable = IndexedFacetRow;
 
+/** Each distinct value of a completed facet once: completion's vocabulary (migration 0053). */
+export type SearchTermsTable = Omit<IndexedFacetRow, 'doc_id'>;
+
 export interface SearchMetricsTable {
   doc_id: string;
   key: string;
@@ -58,6 +61,7 @@ export interface SavedSearchSubscriptionsTable {
 export interface SearchDatabase {
   search_documents: SearchDocumentsTable;
   search_facets: SearchFacetsTable;
+  search_terms: SearchTermsTable;
   search_metrics: SearchMetricsTable;
   search_opens: SearchOpensTable;
   search_usage_preferences: SearchUsagePreferencesTable;

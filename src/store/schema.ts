@@ -261,6 +261,7 @@ export interface Database {
   transition_request_activity: ApprovalsDatabase['transition_request_activity'];
   search_documents: SearchDatabase['search_documents'];
   search_facets: SearchDatabase['search_facets'];
+  search_terms: SearchDatabase['search_terms'];
   search_metrics: SearchDatabase['search_metrics'];
   search_opens: SearchDatabase['search_opens'];
   search_usage_preferences: SearchDatabase['search_usage_preferences'];

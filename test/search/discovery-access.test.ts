@@ -87,6 +87,15 @@ describe.each(backends)('discovery permissions on $name', (backend) => {
     expect((await as(ADMIN_TOKEN).complete('secret-fraud-m')).completions.map((c) => c.value)).toContain(
       'secret-fraud-model',
     );
+    // Typo candidates come from one vocabulary of every document's values (here through its trigram index, the typo
+    // being early): a hidden entity's value is never shown, and one both hold is counted on the readable one only.
+    expect((await as(rita).complete('sercet-fraud-model')).completions).toEqual([]);
+    expect((await as(ADMIN_TOKEN).complete('sercet-fraud-model')).completions.map((c) => c.value)).toContain(
+      'secret-fraud-model',
+    );
+    const apiKey = { kind: 'param_key', value: 'api_key', distance: 1 };
+    expect((await as(rita).complete('aip_key')).completions).toContainEqual({ ...apiKey, count: 1 });
+    expect((await as(ADMIN_TOKEN).complete('aip_key')).completions).toContainEqual({ ...apiKey, count: 2 });
   });
 
   it('never names a restricted dataset in the facets of runs the caller may read, nor answers a filter on it', async () => {

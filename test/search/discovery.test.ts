@@ -337,4 +337,45 @@ describe.each(backends)('discovery search on $name', (backend) => {
     expect(await complete('zzzzqqq')).toEqual([]);
     expect((await api.call('GET', '/api/v1/search/autocomplete?prefix=x&kind=colour')).status).toBe(400);
   });
+
+  it('completes a typo early in a word, from the values documents hold now', async () => {
+    const complete = async (prefix: string, kind: string) =>
+      (
+        await ok<Completions>(
+          api,
+          'GET',
+          `/api/v1/search/autocomplete?prefix=${encodeURIComponent(prefix)}&kind=${kind}`,
+        )
+      ).completions;
+    // The swap is in the first word, so no shorter prefix of what was typed finds it: the trigram index does.
+    expect(await complete('chrun-predictor', 'name')).toContainEqual({
+      kind: 'name',
+      value: 'churn-predictor',
+      count: 1,
+      distance: 1,
+    });
+    const lab = await given(api).experiment('vocabulary-lab');
+    const first = await lab.run({ runName: 'vocabulary-1' });
+    const second = await lab.run({ runName: 'vocabulary-2' });
+    for (const run of [first, second]) await run.log({ params: { warmup_schedule: 'cosine' } });
+    const suggested = async () =>
+      (await complete('wramup_schedule', 'param_key')).filter((c) => c.value === 'warmup_schedule');
+    const terms = async (value: string) =>
+      (await api.server.store.db.selectFrom('search_terms').select('facet').where('value', '=', value).execute())
+        .length;
+    expect(await suggested()).toEqual([{ kind: 'param_key', value: 'warmup_schedule', count: 2, distance: 1 }]);
+    // A value stays while any document holds it, and goes with the last one.
+    await ok(api, 'DELETE', `/api/v1/runs/${first.runId}`);
+    expect(await suggested()).toEqual([{ kind: 'param_key', value: 'warmup_schedule', count: 1, distance: 1 }]);
+    expect(await terms('warmup_schedule')).toBe(1);
+    await ok(api, 'DELETE', `/api/v1/runs/${second.runId}`);
+    expect(await suggested()).toEqual([]);
+    expect(await terms('warmup_schedule')).toBe(0);
+    // A renamed entity's old name is no longer a term.
+    await given(api).registeredModel('vocabulary-model');
+    expect(await terms('vocabulary-model')).toBe(1);
+    await ok(api, 'POST', '/api/v1/registered-models/vocabulary-model/rename', { newName: 'lexicon-model' });
+    expect(await terms('vocabulary-model')).toBe(0);
+    expect((await complete('lexicno-model', 'name')).map((c) => c.value)).toEqual(['lexicon-model']);
+  });
 });

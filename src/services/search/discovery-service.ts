@@ -14,7 +14,7 @@ import { highlight } from '../../domain/search/highlight.js';
 import { decodePageToken, encodePageToken } from '../../domain/search/page-token.js';
 import { COMPLETION_FACETS, type CompletionFacet } from '../../domain/search/search-document.js';
 import { normalizeWords, queryTerms } from '../../domain/search/search-text.js';
-import { allowedTypos, prefixEditDistance, trigramsOf } from '../../domain/search/typo-distance.js';
+import { allowedTypos, prefixEditDistance } from '../../domain/search/typo-distance.js';
 import { usageBoosts } from '../../domain/search/usage-boost.js';
 import type { Completion, SearchHit, SearchResults } from '../../sdk/wire/search-shapes.js';
 import {
@@ -23,8 +23,8 @@ import {
   type DiscoveryVisibility,
   facetSummary,
   rankedDocuments,
-  similarValues,
 } from '../../store/search/discovery-query.js';
+import { similarTerms, type TermRow, termsByPrefix } from '../../store/search/search-terms-repository.js';
 import { usageCounts } from '../../store/search/search-usage-repository.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { SearchIndexer } from './search-indexer.js';
@@ -56,10 +56,14 @@ const DEFAULT_PAGE = 20;
 const MAX_PAGE = 100;
 /** Index entries a completion reads at most before grouping them. */
 const COMPLETION_SCAN = 2000;
-/** Candidates a mistyped prefix is compared with. */
+/** Candidates a mistyped prefix is compared with, from the trigram index. */
 const TYPO_CANDIDATES = 200;
 /** Shorter prefixes of a mistyped word tried for candidates (a typo near its end keeps a longer prefix intact). */
 const PREFIX_PROBES = 4;
+/** Candidates each shorter prefix gives. */
+const PROBE_TERMS = 50;
+/** Near misses counted on readable documents at most, when those of hidden entities alone keep being skipped. */
+const TYPOS_COUNTED = 100;
 /** Entities indexed per transaction when the index is filled in at start-up. */
 const BACKFILL_BATCH = 500;
 
@@ -205,29 +209,33 @@ export class DiscoveryService {
     const allowed = allowedTypos(typed.length);
     if (found.length >= limit || allowed === 0) return found;
 
-    // Candidates for a typo: values sharing a shorter prefix (a typo near the end) or trigrams (one earlier on).
-    const candidates = new Map<string, { facet: string; value: string; value_key: string }>();
-    const keep = (c: { facet: string; value: string; value_key: string }) =>
-      candidates.set(`${c.facet}\0${c.value}`, c);
+    // Candidates for a typo, from completion's vocabulary (each value once, however many documents hold it): terms
+    // sharing a shorter prefix (a typo near the end) or uncommon trigrams (one earlier on).
+    const candidates = new Map<string, TermRow>();
+    const keep = (c: TermRow) => candidates.set(`${c.facet}\0${c.value}`, c);
     for (let cut = typed.length - 1; cut >= Math.max(2, typed.length - PREFIX_PROBES); cut--) {
-      for (const row of await completionsByPrefix(db, typed.slice(0, cut), kinds, input.visible, 50, 500)) {
-        keep({ ...row, value_key: normalizeWords(row.value) });
-      }
+      for (const row of await termsByPrefix(db, typed.slice(0, cut), kinds, PROBE_TERMS)) keep(row);
     }
-    for (const row of await similarValues(db, typed, trigramsOf(typed), kinds, input.visible, TYPO_CANDIDATES)) {
-      keep(row);
-    }
+    for (const row of await similarTerms(db, typed, kinds, TYPO_CANDIDATES)) keep(row);
     const seen = new Set(found.map((c) => `${c.kind}\0${c.value}`));
     const close = [...candidates.values()]
       .filter((c) => !seen.has(`${c.facet}\0${c.value}`))
       .map((c) => ({ ...c, distance: prefixEditDistance(typed, c.value_key) }))
       .filter((c) => c.distance > 0 && c.distance <= allowed)
       .sort((a, b) => a.distance - b.distance || a.value.localeCompare(b.value))
-      .slice(0, limit - found.length);
-    const counts = await completionCounts(db, close, input.visible);
-    for (const c of close) {
-      const count = counts.find((n) => n.facet === c.facet && n.value === c.value)?.count ?? 0;
-      if (count > 0) found.push({ kind: c.facet as CompletionFacet, value: c.value, count, distance: c.distance });
+      .slice(0, TYPOS_COUNTED);
+    // A term shows only with its count on documents the caller may read: one that hidden entities alone hold is
+    // skipped (and the next closest counted in its place), never shown nor counted.
+    for (let next = 0; next < close.length && found.length < limit; ) {
+      const batch = close.slice(next, next + Math.max(limit - found.length, 10));
+      next += batch.length;
+      const counts = await completionCounts(db, batch, input.visible);
+      for (const c of batch) {
+        const count = counts.find((n) => n.facet === c.facet && n.value === c.value)?.count ?? 0;
+        if (count > 0 && found.length < limit) {
+          found.push({ kind: c.facet as CompletionFacet, value: c.value, count, distance: c.distance });
+        }
+      }
     }
     return found;
   }

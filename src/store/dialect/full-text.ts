@@ -14,13 +14,14 @@ export interface FullText {
   };
   /** Facet rows `f` whose value starts with `prefix` (normalised), using the prefix index. */
   prefix(prefix: string): RawBuilder<unknown>;
-  /** Facet rows `f` sharing trigrams with `text`, best first: typo-tolerant completion's candidates. */
-  similar(
+  /**
+   * Terms (completion's vocabulary, any document's) of these facets sharing trigrams with `text`, best first, at most
+   * `limit`: typo-tolerant completion's candidates, which it counts on readable documents before showing any.
+   */
+  similarTerms(
     db: Executor,
     text: string,
-    trigrams: readonly string[],
     facets: readonly string[],
-    visible: RawBuilder<unknown>,
     limit: number,
   ): Promise<{ facet: string; value: string; value_key: string }[]>;
 }

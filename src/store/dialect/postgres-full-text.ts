@@ -4,7 +4,7 @@ import type { FullText } from './full-text.js';
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** A generated tsvector with ts_rank; pg_trgm over facet values. */
+/** A generated tsvector with ts_rank; pg_trgm over completion's terms. */
 export const postgresFullText: FullText = {
   match(terms) {
     const query = sql`to_tsquery('simple', ${tsQueryText(terms)})`;
@@ -17,13 +17,13 @@ export const postgresFullText: FullText = {
   prefix(prefix) {
     return sql`f.value_key like ${`${escapeLike(prefix)}%`}`;
   },
-  async similar(db, text, _trigrams, facets, visible, limit) {
+  async similarTerms(db, text, facets, limit) {
+    // Nearest first along the GiST trigram index, which stops after `limit`: no similarity threshold to fall short of.
     const { rows } = await sql<{ facet: string; value: string; value_key: string }>`
-      select f.facet, f.value, f.value_key
-      from search_facets f
-      join search_documents d on d.doc_id = f.doc_id
-      where f.value_key % ${text} and f.facet in (${sql.join(facets)}) and ${visible}
-      order by similarity(f.value_key, ${text}) desc
+      select t.facet, t.value, t.value_key
+      from search_terms t
+      where t.facet in (${sql.join(facets)})
+      order by t.value_key <-> ${text}
       limit ${limit}`.execute(db);
     return rows;
   },

@@ -334,15 +334,3 @@ export async function completionCounts(
     group by f.facet, f.value`.execute(db);
   return rows.map((r) => ({ facet: r.facet, value: r.value, count: Number(r.count) }));
 }
-
-/** Candidates for a mistyped prefix: values sharing its trigrams, best first, on readable documents. */
-export function similarValues(
-  db: Executor,
-  text: string,
-  trigrams: readonly string[],
-  facets: readonly string[],
-  visible: DiscoveryVisibility,
-  limit: number,
-) {
-  return dialectOf(db).fullText.similar(db, text, trigrams, facets, visibleDocuments(visible), limit);
-}

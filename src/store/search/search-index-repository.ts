@@ -3,6 +3,7 @@ import type { DiscoveryType } from '../../domain/search/discovery-filters.js';
 import type { IndexedDocument, IndexedFacetRow } from '../../domain/search/search-document.js';
 import type { Database } from '../schema.js';
 import type { Executor } from '../store.js';
+import { addTerms, dropUnusedTerms } from './search-terms-repository.js';
 
 /**
  * Writes of the discovery index. A document row is replaced whole (deleted, then inserted), never updated in place:
@@ -47,6 +48,7 @@ async function syncFacets(db: Executor, docId: string, next: readonly IndexedFac
   const stored = await db.selectFrom('search_facets').selectAll().where('doc_id', '=', docId).execute();
   const wanted = new Map(next.map((row) => [facetKey(row), row]));
   const kept = new Set<string>();
+  const removed: IndexedFacetRow[] = [];
   for (const row of stored) {
     const key = facetKey(row);
     if (wanted.has(key)) kept.add(key);
@@ -57,14 +59,13 @@ async function syncFacets(db: Executor, docId: string, next: readonly IndexedFac
         .where('facet', '=', row.facet)
         .where('value', '=', row.value)
         .execute();
+      removed.push(row);
     }
   }
-  await insertChunked(
-    db,
-    'search_facets',
-    [...wanted].filter(([key]) => !kept.has(key)).map(([, row]) => row),
-    200,
-  );
+  const added = [...wanted].filter(([key]) => !kept.has(key)).map(([, row]) => row);
+  await insertChunked(db, 'search_facets', added, 200);
+  await addTerms(db, added);
+  await dropUnusedTerms(db, removed);
 }
 
 /** The stored values of one facet of a document. */
@@ -101,6 +102,7 @@ export async function syncNumbers(db: Executor, docId: string, next: IndexRows['
 export async function replaceDocuments(db: Executor, batch: readonly IndexRows[]): Promise<void> {
   if (batch.length === 0) return;
   const ids = batch.map((rows) => rows.document.doc_id);
+  const previous = await db.selectFrom('search_facets').select(['facet', 'value']).where('doc_id', 'in', ids).execute();
   await db.deleteFrom('search_facets').where('doc_id', 'in', ids).execute();
   await db.deleteFrom('search_metrics').where('doc_id', 'in', ids).execute();
   await db.deleteFrom('search_documents').where('doc_id', 'in', ids).execute();
@@ -110,12 +112,10 @@ export async function replaceDocuments(db: Executor, batch: readonly IndexRows[]
     batch.map((rows) => rows.document),
     50,
   );
-  await insertChunked(
-    db,
-    'search_facets',
-    batch.flatMap((rows) => rows.facets),
-    200,
-  );
+  const facets = batch.flatMap((rows) => rows.facets);
+  await insertChunked(db, 'search_facets', facets, 200);
+  await addTerms(db, facets);
+  await dropUnusedTerms(db, previous);
   await insertChunked(
     db,
     'search_metrics',
@@ -140,7 +140,13 @@ async function insertChunked<T extends 'search_documents' | 'search_facets' | 's
 }
 
 export async function removeDocument(db: Executor, docId: string): Promise<void> {
+  const previous = await db
+    .selectFrom('search_facets')
+    .select(['facet', 'value'])
+    .where('doc_id', '=', docId)
+    .execute();
   await db.deleteFrom('search_facets').where('doc_id', '=', docId).execute();
+  await dropUnusedTerms(db, previous);
   await db.deleteFrom('search_metrics').where('doc_id', '=', docId).execute();
   await db.deleteFrom('search_documents').where('doc_id', '=', docId).execute();
 }
