@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executeNamed } from '../../src/store/named-statements.js';
+import { namedStatement } from '../../src/store/named-statements.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { backends, type CreatedDatabase } from '../support/backends.js';
@@ -31,22 +31,52 @@ describe.each(backends)('named statements on $name', (backend) => {
   const byName = (name: string) =>
     store.db.selectFrom('experiments').select(['experiment_id', 'name']).where('name', '=', name);
 
-  it('answers like the same query run directly, with new parameters each time', async () => {
+  it('answers like the same query run directly, with new parameters each time, built only once', async () => {
+    let builds = 0;
+    const named = namedStatement(`mnemo_test_by_name_${backend.name}`, (db, name: string) => {
+      builds += 1;
+      return db.selectFrom('experiments').select(['experiment_id', 'name']).where('name', '=', name);
+    });
     for (const wanted of ['named', 'absent', 'named']) {
-      const named = await executeNamed(store.db, `mnemo_test_by_name_${backend.name}`, byName(wanted));
-      expect(named).toEqual(await byName(wanted).execute());
+      expect(await named(store.db, wanted)).toEqual(await byName(wanted).execute());
     }
-    expect(await executeNamed(store.db, `mnemo_test_by_name_${backend.name}`, byName('named'))).toEqual([
-      { experiment_id: '7', name: 'named' },
-    ]);
+    expect(await named(store.db, 'named')).toEqual([{ experiment_id: '7', name: 'named' }]);
+    expect(builds).toBe(1);
+  });
+
+  it('puts each parameter where the query uses it and keeps the values it holds itself', async () => {
+    // The query sends its values in another order than the parameters are given, with a constant between them.
+    const named = namedStatement(`mnemo_test_order_${backend.name}`, (db, name: string, id: string) =>
+      db
+        .selectFrom('experiments')
+        .select('experiment_id')
+        .where('experiment_id', '=', id)
+        .where('lifecycle_stage', '=', 'active')
+        .where('name', '=', name),
+    );
+    expect(await named(store.db, 'named', '7')).toEqual([{ experiment_id: '7' }]);
+    expect(await named(store.db, '7', 'named')).toEqual([]);
+    expect(await named(store.db, 'named', '8')).toEqual([]);
   });
 
   it('keeps one name given to two queries apart', async () => {
     const name = `mnemo_test_shared_${backend.name}`;
-    const other = store.db.selectFrom('experiments').select('name').where('experiment_id', '=', '7');
-    expect(await executeNamed(store.db, name, byName('named'))).toEqual([{ experiment_id: '7', name: 'named' }]);
-    expect(await executeNamed(store.db, name, other)).toEqual([{ name: 'named' }]);
-    expect(await executeNamed(store.db, name, byName('named'))).toEqual([{ experiment_id: '7', name: 'named' }]);
+    const first = namedStatement(name, (db, wanted: string) =>
+      db.selectFrom('experiments').select(['experiment_id', 'name']).where('name', '=', wanted),
+    );
+    const second = namedStatement(name, (db, id: string) =>
+      db.selectFrom('experiments').select('name').where('experiment_id', '=', id),
+    );
+    expect(await first(store.db, 'named')).toEqual([{ experiment_id: '7', name: 'named' }]);
+    expect(await second(store.db, '7')).toEqual([{ name: 'named' }]);
+    expect(await first(store.db, 'named')).toEqual([{ experiment_id: '7', name: 'named' }]);
+  });
+
+  it('refuses a statement that does not send each parameter exactly once', async () => {
+    const unused = namedStatement(`mnemo_test_unused_${backend.name}`, (db, _name: string) =>
+      db.selectFrom('experiments').select('name'),
+    );
+    await expect(unused(store.db, 'named')).rejects.toThrow(/parameter 0 as exactly one value/);
   });
 
   it.runIf(backend.name === 'postgres')('is prepared once per connection under its name on PostgreSQL', async () => {
@@ -54,8 +84,11 @@ describe.each(backends)('named statements on $name', (backend) => {
     // A text of its own: a text keeps the name it was first run under.
     const stageOf = (wanted: string) =>
       store.db.selectFrom('experiments').select('lifecycle_stage').where('name', '=', wanted);
+    const named = namedStatement(name, (db, wanted: string) =>
+      db.selectFrom('experiments').select('lifecycle_stage').where('name', '=', wanted),
+    );
     await store.db.transaction().execute(async (trx) => {
-      for (const wanted of ['named', 'absent', 'named']) await executeNamed(trx, name, stageOf(wanted));
+      for (const wanted of ['named', 'absent', 'named']) await named(trx, wanted);
       const prepared = await sql<{ name: string; statement: string }>`
         select name, statement from pg_prepared_statements where name like ${`${name}_%`}`.execute(trx);
       expect(prepared.rows).toHaveLength(1);

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
 /**
  * Passwords are stored as scrypt hashes: `scrypt$N$r$p$salt$key`, salt and key base64. N = 2^15 makes a guess cost
@@ -52,7 +52,7 @@ export function generateToken(): string {
 
 /** Tokens and session ids are stored as their SHA-256: enough for 256-bit random secrets, and one lookup per request. */
 export function secretDigest(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
 export function randomId(prefix: string): string {

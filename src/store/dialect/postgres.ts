@@ -29,7 +29,7 @@ export function openPostgres(connectionString: string, options: { readOnly?: boo
 }
 
 /**
- * Sends the queries given a name by executeNamed as named statements: the connection then parses and plans each once
+ * Sends the queries given a name by namedStatement as named statements: the connection then parses and plans each once
  * (the pg client remembers which names it has prepared) where an unnamed statement is planned on every execution.
  */
 class NamingClient extends pg.Client {

@@ -1,4 +1,4 @@
-import { executeNamed } from '../../named-statements.js';
+import { namedStatement } from '../../named-statements.js';
 import type { PrincipalsTable } from '../../schema-access.js';
 import type { Executor } from '../../store.js';
 import { currentAccessGeneration } from './access-generation.js';
@@ -47,21 +47,21 @@ export async function teamIdsOf(db: Executor, principalId: string): Promise<stri
   return rows.map((row) => row.team_id);
 }
 
+const principalWithTeamsRows = namedStatement('mnemo_principal_with_teams', (db, principalId: string) =>
+  db
+    .selectFrom('principals')
+    .leftJoin('team_members', 'team_members.principal_id', 'principals.principal_id')
+    .selectAll('principals')
+    .select(['team_members.team_id', currentAccessGeneration])
+    .where('principals.principal_id', '=', principalId),
+);
+
 /** A principal with the ids of its teams, in one query: what every authenticated request needs. */
 export async function findPrincipalWithTeams(
   db: Executor,
   principalId: string,
 ): Promise<{ row: PrincipalsTable; teamIds: string[]; accessGeneration: number } | undefined> {
-  const rows = await executeNamed(
-    db,
-    'mnemo_principal_with_teams',
-    db
-      .selectFrom('principals')
-      .leftJoin('team_members', 'team_members.principal_id', 'principals.principal_id')
-      .selectAll('principals')
-      .select(['team_members.team_id', currentAccessGeneration])
-      .where('principals.principal_id', '=', principalId),
-  );
+  const rows = await principalWithTeamsRows(db, principalId);
   const first = rows[0];
   if (!first) return undefined;
   const { team_id: _team, access_generation, ...row } = first;

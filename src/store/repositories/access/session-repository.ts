@@ -1,4 +1,4 @@
-import { executeNamed } from '../../named-statements.js';
+import { namedStatement } from '../../named-statements.js';
 import type { SessionsTable } from '../../schema-access.js';
 import type { Executor } from '../../store.js';
 
@@ -6,12 +6,12 @@ export async function insertSessionRow(db: Executor, row: SessionsTable): Promis
   await db.insertInto('sessions').values(row).execute();
 }
 
+const sessionByHash = namedStatement('mnemo_session_by_hash', (db, sessionHash: string) =>
+  db.selectFrom('sessions').selectAll().where('session_hash', '=', sessionHash),
+);
+
 export async function findSessionByHash(db: Executor, sessionHash: string): Promise<SessionsTable | undefined> {
-  const [row] = await executeNamed(
-    db,
-    'mnemo_session_by_hash',
-    db.selectFrom('sessions').selectAll().where('session_hash', '=', sessionHash),
-  );
+  const [row] = await sessionByHash(db, sessionHash);
   return row;
 }
 

@@ -1,4 +1,4 @@
-import { executeNamed } from '../../named-statements.js';
+import { namedStatement } from '../../named-statements.js';
 import type { ApiTokensTable, PrincipalsTable } from '../../schema-access.js';
 import type { Executor } from '../../store.js';
 import { currentAccessGeneration } from './access-generation.js';
@@ -62,29 +62,29 @@ export interface TokenWithOwner {
 
 export type AuthenticatedOwner = Pick<PrincipalsTable, 'principal_id' | 'kind' | 'name' | 'is_admin' | 'active'>;
 
+const tokenWithOwnerRows = namedStatement('mnemo_token_with_owner', (db, tokenHash: string) =>
+  db
+    .selectFrom('api_tokens as t')
+    .innerJoin('principals as p', 'p.principal_id', 't.principal_id')
+    .leftJoin('team_members as m', 'm.principal_id', 't.principal_id')
+    .select([
+      't.token_id',
+      't.scope',
+      't.expires_time',
+      't.revoked_time',
+      'p.principal_id',
+      'p.kind',
+      'p.name',
+      'p.is_admin',
+      'p.active',
+      'm.team_id',
+      currentAccessGeneration,
+    ])
+    .where('t.token_hash', '=', tokenHash),
+);
+
 export async function findTokenWithOwner(db: Executor, tokenHash: string): Promise<TokenWithOwner | undefined> {
-  const rows = await executeNamed(
-    db,
-    'mnemo_token_with_owner',
-    db
-      .selectFrom('api_tokens as t')
-      .innerJoin('principals as p', 'p.principal_id', 't.principal_id')
-      .leftJoin('team_members as m', 'm.principal_id', 't.principal_id')
-      .select([
-        't.token_id',
-        't.scope',
-        't.expires_time',
-        't.revoked_time',
-        'p.principal_id',
-        'p.kind',
-        'p.name',
-        'p.is_admin',
-        'p.active',
-        'm.team_id',
-        currentAccessGeneration,
-      ])
-      .where('t.token_hash', '=', tokenHash),
-  );
+  const rows = await tokenWithOwnerRows(db, tokenHash);
   const first = rows[0];
   if (!first) return undefined;
   return {
