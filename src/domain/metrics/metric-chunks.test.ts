@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
   CHUNK_ENCODING_COLUMNS,
@@ -65,7 +67,8 @@ describe('unpackChunk', () => {
     }));
     const { chunk, columns } = roundTrip(points);
     expect(chunk.steps.byteLength + chunk.timestamps.byteLength).toBe(34);
-    // A smooth curve deflates below its 8 bytes a point once its bytes are shuffled into planes.
+    // Neighbours of a smooth curve share their sign, exponent and top mantissa bytes: XORs keep the rest.
+    expect(chunk.values[0]).toBe(5);
     expect(chunk.values.byteLength).toBeLessThan(8 * 1000);
     expect([...columns.steps]).toEqual(points.map((p) => p.step));
     expect([...columns.timestamps]).toEqual(points.map((p) => p.timestamp));
@@ -84,10 +87,53 @@ describe('unpackChunk', () => {
       return { key: 'k', step, timestamp: 1_700_000_000_000 + i * 10 + Math.floor(next() * 7), value: next() * 1e-300 };
     });
     points.push({ key: 'k', step: Number.MAX_SAFE_INTEGER, timestamp: 0, value: Number.NaN });
-    const { columns } = roundTrip(points);
+    const { chunk, columns } = roundTrip(points);
+    // Timestamps as varint deltas; steps too (but the jump to MAX_SAFE_INTEGER is beyond varints: shuffled
+    // deltas); the noise holds 31 random bits, so its XORs end in zero bytes.
+    expect(chunk.timestamps[0]).toBe(6);
+    expect(chunk.steps[0]).toBe(4);
+    expect(chunk.values[0]).toBe(5);
     expect([...columns.steps]).toEqual(points.map((p) => p.step));
     expect([...columns.timestamps]).toEqual(points.map((p) => p.timestamp));
     expect([...columns.values]).toEqual(points.map((p) => p.value));
+  });
+
+  it('tries noise that XOR does not shrink deflated, and keeps it plain when that does not shrink it either', () => {
+    // Random signs, exponents and mantissas (finite): neighbours share no byte.
+    const words = new Uint32Array(randomBytes(500 * 8).buffer);
+    const noise = Array.from({ length: 500 }, (_, i) => {
+      const value = new Float64Array(1);
+      new Uint32Array(value.buffer).set([words[2 * i]!, words[2 * i + 1]! & 0xffefffff]);
+      return { key: 'k', step: i, timestamp: 5, value: value[0]! };
+    });
+    const { chunk, columns } = roundTrip(noise);
+    expect([1, 3]).toContain(chunk.values[0]);
+    expect([...columns.values]).toEqual(noise.map((p) => p.value));
+  });
+
+  it('reads the shuffled and deflated forms earlier versions wrote for every column', () => {
+    // Form 3: float64 bytes shuffled into planes (all first bytes, then all second bytes…), deflated; form 4: the
+    // same of the differences between neighbours. Built here byte by byte, as those versions wrote them.
+    const shuffled = (column: number[]) => {
+      const bytes = new Uint8Array(Float64Array.from(column).buffer);
+      const planes = new Uint8Array(bytes.length);
+      for (let i = 0; i < column.length; i++) for (let j = 0; j < 8; j++) planes[j * column.length + i] = bytes[i * 8 + j]!;
+      return deflateRawSync(planes);
+    };
+    const steps = [3, 4, 6, 9, 13];
+    const timestamps = [1e12, 1e12 + 5, 1e12 + 7, 1e12 + 100, 1e12 + 101];
+    const values = [0.5, Number.NaN, Number.POSITIVE_INFINITY, -3.25, 1e-300];
+    const deltas = (column: number[]) => column.map((v, i) => (i === 0 ? v : v - column[i - 1]!));
+    const columns = unpackChunk(
+      5,
+      CHUNK_ENCODING_COLUMNS,
+      Uint8Array.of(4, ...shuffled(deltas(steps))),
+      Uint8Array.of(4, ...shuffled(deltas(timestamps))),
+      Uint8Array.of(3, ...shuffled(values)),
+    );
+    expect([...columns.steps]).toEqual(steps);
+    expect([...columns.timestamps]).toEqual(timestamps);
+    expect([...columns.values]).toEqual(values);
   });
 
   it('reads plain float64 columns that do not start on an 8-byte boundary', () => {
@@ -101,10 +147,16 @@ describe('unpackChunk', () => {
     expect([...columns.values]).toEqual([0.5, 0.25]);
   });
 
-  it('refuses a column cut short, a corrupt deflated column or an unknown encoding', () => {
+  it('refuses a column cut short, a corrupt column, an unknown column form or an unknown encoding', () => {
     const points = Array.from({ length: 100 }, (_, i) => ({ key: 'k', step: i * i, timestamp: 1, value: Math.cos(i) }));
     const [chunk] = packPoints(points);
     const { steps, timestamps, values } = chunk!;
+    expect(() => unpackChunk(100, CHUNK_ENCODING_COLUMNS, Uint8Array.of(3, 1, 2, 3), timestamps, values)).toThrow(
+      MalformedChunk,
+    );
+    expect(() => unpackChunk(100, CHUNK_ENCODING_COLUMNS, Uint8Array.of(7, ...steps), timestamps, values)).toThrow(
+      MalformedChunk,
+    );
     expect(() => unpackChunk(100, CHUNK_ENCODING_COLUMNS, steps.subarray(0, 15), timestamps, values)).toThrow(
       MalformedChunk,
     );

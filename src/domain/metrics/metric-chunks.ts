@@ -1,5 +1,7 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Metric } from '../tracking/entities.js';
+import { decodeVarintDeltas, encodeVarintDeltas } from './varint-column.js';
+import { decodeXor, encodeXor } from './xor-column.js';
 
 /**
  * Metric points are stored as chunks: the points of one run and key that one batch stored, at most CHUNK_POINTS of
@@ -12,15 +14,22 @@ export const CHUNK_POINTS = 1000;
 export const CHUNK_ENCODING_FLOAT64 = 1;
 /**
  * Each column starts with a byte naming its form (see COLUMN_*): a run of steps or timestamps with a constant
- * stride is stored as its first value and the stride; other integer columns as byte-shuffled deltas, values as
- * byte-shuffled float64, both deflated, where that is smaller than the plain float64 column.
+ * stride is stored as its first value and the stride; other integer columns as varint deltas, values as XORs of
+ * their neighbours, where that is smaller than the plain float64 column. Columns those forms do not shrink (noise)
+ * are tried byte-shuffled and deflated. Every form ever written stays readable: the byte is the column's version.
  */
 export const CHUNK_ENCODING_COLUMNS = 2;
 
 const COLUMN_FLOAT64 = 1;
 const COLUMN_STRIDE = 2;
+/** Byte-shuffled float64, deflated. Written for values that XOR does not shrink. */
 const COLUMN_SHUFFLED = 3;
+/** Byte-shuffled deltas, deflated. Written for integers whose deltas are too large for varints. */
 const COLUMN_SHUFFLED_DELTAS = 4;
+/** See xor-column.ts. */
+const COLUMN_XOR = 5;
+/** See varint-column.ts. */
+const COLUMN_VARINT_DELTAS = 6;
 
 if (new Uint8Array(new Float64Array([1]).buffer)[7] !== 0x3f) {
   // Chunks are written as the platform's typed arrays; a big-endian host would write another byte order.
@@ -95,13 +104,15 @@ function tagged(tag: number, body: Uint8Array): Uint8Array {
   return out;
 }
 
-/** Steps or timestamps (safe integers): a stride when constant, else shuffled deltas when smaller. */
+/** Steps or timestamps (safe integers): a stride when constant, else varint deltas, else shuffled deltas. */
 function encodeIntegers(column: Float64Array): Uint8Array {
   const n = column.length;
   const stride = n > 1 ? column[1]! - column[0]! : 0;
   let constant = Number.isSafeInteger(stride);
   for (let i = 2; i < n && constant; i++) constant = column[i]! - column[i - 1]! === stride;
   if (constant) return tagged(COLUMN_STRIDE, bytesOf(Float64Array.of(column[0]!, stride)));
+  const varints = encodeVarintDeltas(column);
+  if (varints) return tagged(COLUMN_VARINT_DELTAS, varints);
   const deltas = new Float64Array(n);
   deltas[0] = column[0]!;
   for (let i = 1; i < n; i++) deltas[i] = column[i]! - column[i - 1]!;
@@ -110,7 +121,10 @@ function encodeIntegers(column: Float64Array): Uint8Array {
   return smaller(column, COLUMN_SHUFFLED_DELTAS, deltas);
 }
 
+/** Values: XORs of neighbours when smaller than plain float64; else (noise) shuffled and deflated when smaller. */
 function encodeValues(column: Float64Array): Uint8Array {
+  const xor = encodeXor(column);
+  if (xor.length < column.byteLength) return tagged(COLUMN_XOR, xor);
   return smaller(column, COLUMN_SHUFFLED, column);
 }
 
@@ -156,6 +170,10 @@ function decodeColumn(bytes: Uint8Array, count: number): Float64Array {
       for (let i = 1; i < count; i++) out[i] = out[i]! + out[i - 1]!;
       return out;
     }
+    case COLUMN_XOR:
+      return decodeXor(body, count) ?? malformed('an XOR column', body, count);
+    case COLUMN_VARINT_DELTAS:
+      return decodeVarintDeltas(body, count) ?? malformed('a varint column', body, count);
     default:
       throw new MalformedChunk(`unknown column form ${bytes[0]}`);
   }
@@ -170,6 +188,10 @@ function inflated(bytes: Uint8Array, count: number): Uint8Array {
   }
   if (out.length !== count * 8) throw new MalformedChunk(`a column of ${out.length} bytes cannot hold ${count} points`);
   return out;
+}
+
+function malformed(form: string, bytes: Uint8Array, count: number): never {
+  throw new MalformedChunk(`${form} of ${bytes.length} bytes does not hold ${count} points`);
 }
 
 /** Thrown when a stored chunk's columns do not hold the number of points its row says. */
