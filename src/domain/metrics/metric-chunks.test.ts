@@ -117,7 +117,8 @@ describe('unpackChunk', () => {
     const shuffled = (column: number[]) => {
       const bytes = new Uint8Array(Float64Array.from(column).buffer);
       const planes = new Uint8Array(bytes.length);
-      for (let i = 0; i < column.length; i++) for (let j = 0; j < 8; j++) planes[j * column.length + i] = bytes[i * 8 + j]!;
+      for (let i = 0; i < column.length; i++)
+        for (let j = 0; j < 8; j++) planes[j * column.length + i] = bytes[i * 8 + j]!;
       return deflateRawSync(planes);
     };
     const steps = [3, 4, 6, 9, 13];
