@@ -7,6 +7,7 @@ import {
   MalformedChunk,
   packPoints,
   unpackChunk,
+  unpackChunksSideBySide,
 } from './metric-chunks.js';
 
 const point = (key: string, step: number, value = step / 10) => ({ key, step, timestamp: 1000 + step, value });
@@ -166,5 +167,19 @@ describe('unpackChunk', () => {
     ).toThrow(MalformedChunk);
     expect(() => unpackChunk(101, CHUNK_ENCODING_COLUMNS, steps, timestamps, values)).toThrow(MalformedChunk);
     expect(() => unpackChunk(100, 9, steps, timestamps, values)).toThrow(MalformedChunk);
+  });
+});
+
+describe('unpackChunksSideBySide', () => {
+  it('decodes every chunk into its stretch of shared columns, in the order given', () => {
+    const points = Array.from({ length: 25 }, (_, i) => ({ key: 'k', step: i, timestamp: 7 * i, value: Math.sqrt(i) }));
+    const packed = packPoints(points, 10);
+    const { all, chunks } = unpackChunksSideBySide(packed.map((c) => ({ ...c, encoding: CHUNK_ENCODING_COLUMNS })));
+    expect(chunks.map((c) => c.count)).toEqual([10, 10, 5]);
+    expect([...all.steps]).toEqual(points.map((p) => p.step));
+    expect([...all.timestamps]).toEqual(points.map((p) => p.timestamp));
+    expect([...all.values]).toEqual(points.map((p) => p.value));
+    expect(chunks[1]!.values.buffer).toBe(all.values.buffer);
+    expect([...chunks[2]!.steps]).toEqual([20, 21, 22, 23, 24]);
   });
 });

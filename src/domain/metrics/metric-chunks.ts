@@ -142,9 +142,8 @@ function shuffle(bytes: Uint8Array): Uint8Array {
   return out;
 }
 
-function unshuffle(bytes: Uint8Array, count: number): Float64Array {
-  const out = new Float64Array(count);
-  const view = new Uint8Array(out.buffer);
+function unshuffle(bytes: Uint8Array, count: number, out: Float64Array): Float64Array {
+  const view = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   for (let j = 0; j < 8; j++) {
     const plane = j * count;
     for (let i = 0; i < count; i++) view[i * 8 + j] = bytes[plane + i]!;
@@ -152,28 +151,29 @@ function unshuffle(bytes: Uint8Array, count: number): Float64Array {
   return out;
 }
 
-function decodeColumn(bytes: Uint8Array, count: number): Float64Array {
+/** Decodes a column of `count` entries into `out` (of that length) and returns it. */
+function decodeColumn(bytes: Uint8Array, count: number, out: Float64Array): Float64Array {
   const body = bytes.subarray(1);
   switch (bytes[0]) {
     case COLUMN_FLOAT64:
-      return column(body, count);
+      out.set(column(body, count));
+      return out;
     case COLUMN_STRIDE: {
       const [first, stride] = column(body, 2) as unknown as [number, number];
-      const out = new Float64Array(count);
       for (let i = 0; i < count; i++) out[i] = first + i * stride;
       return out;
     }
     case COLUMN_SHUFFLED:
-      return unshuffle(inflated(body, count), count);
+      return unshuffle(inflated(body, count), count, out);
     case COLUMN_SHUFFLED_DELTAS: {
-      const out = unshuffle(inflated(body, count), count);
+      unshuffle(inflated(body, count), count, out);
       for (let i = 1; i < count; i++) out[i] = out[i]! + out[i - 1]!;
       return out;
     }
     case COLUMN_XOR:
-      return decodeXor(body, count) ?? malformed('an XOR column', body, count);
+      return decodeXor(body, count, out) ?? malformed('an XOR column', body, count);
     case COLUMN_VARINT_DELTAS:
-      return decodeVarintDeltas(body, count) ?? malformed('a varint column', body, count);
+      return decodeVarintDeltas(body, count, out) ?? malformed('a varint column', body, count);
     default:
       throw new MalformedChunk(`unknown column form ${bytes[0]}`);
   }
@@ -197,24 +197,82 @@ function malformed(form: string, bytes: Uint8Array, count: number): never {
 /** Thrown when a stored chunk's columns do not hold the number of points its row says. */
 export class MalformedChunk extends Error {}
 
-/** The columns of a stored chunk. Throws MalformedChunk when a column's length does not match `count`. */
+/** A chunk as stored: its point count, encoding and packed columns. */
+export interface StoredColumns {
+  count: number;
+  encoding: number;
+  steps: Uint8Array;
+  timestamps: Uint8Array;
+  values: Uint8Array;
+}
+
+/**
+ * The columns of a stored chunk, decoded into `into` when given (three columns of exactly `count` entries). Throws
+ * MalformedChunk when a column's length does not match `count`.
+ */
 export function unpackChunk(
   count: number,
   encoding: number,
   steps: Uint8Array,
   timestamps: Uint8Array,
   values: Uint8Array,
+  into?: ChunkColumns,
 ): ChunkColumns {
+  if (into && into.count !== count) throw new Error(`columns of ${into.count} entries cannot take ${count} points`);
   if (encoding === CHUNK_ENCODING_FLOAT64) {
-    return { count, steps: column(steps, count), timestamps: column(timestamps, count), values: column(values, count) };
+    const plain = {
+      count,
+      steps: column(steps, count),
+      timestamps: column(timestamps, count),
+      values: column(values, count),
+    };
+    if (!into) return plain;
+    into.steps.set(plain.steps);
+    into.timestamps.set(plain.timestamps);
+    into.values.set(plain.values);
+    return into;
   }
   if (encoding !== CHUNK_ENCODING_COLUMNS) throw new MalformedChunk(`unknown chunk encoding ${encoding}`);
-  return {
+  const out = into ?? {
     count,
-    steps: decodeColumn(steps, count),
-    timestamps: decodeColumn(timestamps, count),
-    values: decodeColumn(values, count),
+    steps: new Float64Array(count),
+    timestamps: new Float64Array(count),
+    values: new Float64Array(count),
   };
+  decodeColumn(steps, count, out.steps);
+  decodeColumn(timestamps, count, out.timestamps);
+  decodeColumn(values, count, out.values);
+  return out;
+}
+
+/**
+ * Chunks decoded side by side: `all` holds every chunk's points one after another, and each of `chunks` is a view of
+ * its own stretch of them. A long history is decoded straight into the columns it is read as, with no copy per chunk.
+ */
+export function unpackChunksSideBySide(stored: readonly StoredColumns[]): {
+  all: ChunkColumns;
+  chunks: ChunkColumns[];
+} {
+  let total = 0;
+  for (const s of stored) total += s.count;
+  const all = {
+    count: total,
+    steps: new Float64Array(total),
+    timestamps: new Float64Array(total),
+    values: new Float64Array(total),
+  };
+  let at = 0;
+  const chunks = stored.map((s) => {
+    const into = {
+      count: s.count,
+      steps: all.steps.subarray(at, at + s.count),
+      timestamps: all.timestamps.subarray(at, at + s.count),
+      values: all.values.subarray(at, at + s.count),
+    };
+    at += s.count;
+    return unpackChunk(s.count, s.encoding, s.steps, s.timestamps, s.values, into);
+  });
+  return { all, chunks };
 }
 
 function column(bytes: Uint8Array, count: number): Float64Array {

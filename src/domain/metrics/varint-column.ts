@@ -35,9 +35,15 @@ export function encodeVarintDeltas(column: Float64Array): Uint8Array | undefined
   return out.subarray(0, at);
 }
 
-/** Decodes `count` integers, or undefined when the bytes are not such a column of exactly `count` entries. */
-export function decodeVarintDeltas(bytes: Uint8Array, count: number): Float64Array | undefined {
-  const out = new Float64Array(count);
+/**
+ * Decodes `count` integers into `out` (a new array when not given), or undefined when the bytes are not such a
+ * column of exactly `count` entries.
+ */
+export function decodeVarintDeltas(
+  bytes: Uint8Array,
+  count: number,
+  out: Float64Array = new Float64Array(count),
+): Float64Array | undefined {
   let at = 0;
   let previous = 0;
   for (let i = 0; i < count; i++) {

@@ -40,11 +40,17 @@ export function encodeXor(column: Float64Array): Uint8Array {
   return out.subarray(0, at);
 }
 
-/** Decodes `count` values, or undefined when the bytes are not such a column of exactly `count` values. */
-export function decodeXor(bytes: Uint8Array, count: number): Float64Array | undefined {
+/**
+ * Decodes `count` values into `out` (a new array when not given), or undefined when the bytes are not such a column
+ * of exactly `count` values.
+ */
+export function decodeXor(
+  bytes: Uint8Array,
+  count: number,
+  out: Float64Array = new Float64Array(count),
+): Float64Array | undefined {
   if (bytes.length < count) return undefined;
-  const out = new Float64Array(count);
-  const words = new Uint32Array(out.buffer);
+  const words = new Uint32Array(out.buffer, out.byteOffset, count * 2);
   let at = count;
   let low = 0;
   let high = 0;
