@@ -68,8 +68,6 @@ describe('unpackChunk', () => {
     }));
     const { chunk, columns } = roundTrip(points);
     expect(chunk.steps.byteLength + chunk.timestamps.byteLength).toBe(34);
-    // Neighbours of a smooth curve share their sign, exponent and top mantissa bytes: XORs keep the rest.
-    expect(chunk.values[0]).toBe(5);
     expect(chunk.values.byteLength).toBeLessThan(8 * 1000);
     expect([...columns.steps]).toEqual(points.map((p) => p.step));
     expect([...columns.timestamps]).toEqual(points.map((p) => p.timestamp));
@@ -90,10 +88,10 @@ describe('unpackChunk', () => {
     points.push({ key: 'k', step: Number.MAX_SAFE_INTEGER, timestamp: 0, value: Number.NaN });
     const { chunk, columns } = roundTrip(points);
     // Timestamps as varint deltas; steps too (but the jump to MAX_SAFE_INTEGER is beyond varints: shuffled
-    // deltas); the noise holds 31 random bits, so its XORs end in zero bytes.
+    // deltas); the noise is deflated.
     expect(chunk.timestamps[0]).toBe(6);
     expect(chunk.steps[0]).toBe(4);
-    expect(chunk.values[0]).toBe(5);
+    expect(chunk.values[0]).toBe(3);
     expect([...columns.steps]).toEqual(points.map((p) => p.step));
     expect([...columns.timestamps]).toEqual(points.map((p) => p.timestamp));
     expect([...columns.values]).toEqual(points.map((p) => p.value));
@@ -110,6 +108,28 @@ describe('unpackChunk', () => {
     const { chunk, columns } = roundTrip(noise);
     expect([1, 3]).toContain(chunk.values[0]);
     expect([...columns.values]).toEqual(noise.map((p) => p.value));
+  });
+
+  it('deflates noise that XOR barely shrinks, and timestamps that mostly repeat, when that is smaller', () => {
+    // Uniform noise in [0, 1): neighbours share about one byte, so XOR leaves nearly 8 bytes a value; a thousand
+    // points logged within ten milliseconds repeat their timestamps, which varints cannot take below a byte.
+    const points = Array.from({ length: 1000 }, (_, i) => ({
+      key: 'k',
+      step: i,
+      timestamp: 1_700_000_000_000 + Math.floor(i / 100),
+      value: Math.random(),
+    }));
+    const { chunk, columns } = roundTrip(points);
+    expect(chunk.values[0]).toBe(3);
+    expect(chunk.values.byteLength).toBeLessThan(7.5 * 1000);
+    expect(chunk.timestamps[0]).toBe(4);
+    expect(chunk.timestamps.byteLength).toBeLessThan(200);
+    expect([...columns.timestamps]).toEqual(points.map((p) => p.timestamp));
+    expect([...columns.values]).toEqual(points.map((p) => p.value));
+    // A training curve keeps its XORs: neighbours share sign, exponent and top mantissa bytes.
+    const curve = roundTrip(points.map((p, i) => ({ ...p, value: Math.exp(-i / 5000) })));
+    expect(curve.chunk.values[0]).toBe(5);
+    expect(curve.chunk.values.byteLength).toBeLessThan(7 * 1000);
   });
 
   it('reads the shuffled and deflated forms earlier versions wrote for every column', () => {

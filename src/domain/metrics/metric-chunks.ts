@@ -112,7 +112,25 @@ function encodeIntegers(column: Float64Array): Uint8Array {
   for (let i = 2; i < n && constant; i++) constant = column[i]! - column[i - 1]! === stride;
   if (constant) return tagged(COLUMN_STRIDE, bytesOf(Float64Array.of(column[0]!, stride)));
   const varints = encodeVarintDeltas(column);
-  if (varints) return tagged(COLUMN_VARINT_DELTAS, varints);
+  // A varint takes at least a byte: a column mostly of repeats (timestamps of points logged in the same
+  // millisecond) deflates far below that, so it is tried deflated as well.
+  if (varints && !mostlyRepeats(column)) return tagged(COLUMN_VARINT_DELTAS, varints);
+  if (varints) {
+    const deflated = encodeShuffledDeltas(column);
+    return deflated.length < varints.length + 1 ? deflated : tagged(COLUMN_VARINT_DELTAS, varints);
+  }
+  return encodeShuffledDeltas(column);
+}
+
+function mostlyRepeats(column: Float64Array): boolean {
+  let repeats = 0;
+  for (let i = 1; i < column.length; i++) if (column[i] === column[i - 1]) repeats++;
+  return repeats * 2 >= column.length;
+}
+
+/** Shuffled deltas, deflated, when smaller than plain float64 (which holds differences beyond the safe range). */
+function encodeShuffledDeltas(column: Float64Array): Uint8Array {
+  const n = column.length;
   const deltas = new Float64Array(n);
   deltas[0] = column[0]!;
   for (let i = 1; i < n; i++) deltas[i] = column[i]! - column[i - 1]!;
@@ -121,11 +139,15 @@ function encodeIntegers(column: Float64Array): Uint8Array {
   return smaller(column, COLUMN_SHUFFLED_DELTAS, deltas);
 }
 
-/** Values: XORs of neighbours when smaller than plain float64; else (noise) shuffled and deflated when smaller. */
+/** Above this many bytes a value, XOR has found little to drop (noise), and deflate is tried as well. */
+const XOR_NOISE = 7.5;
+
+/** Values: XORs of neighbours, or for noise the smallest of those, shuffled and deflated, and plain float64. */
 function encodeValues(column: Float64Array): Uint8Array {
   const xor = encodeXor(column);
-  if (xor.length < column.byteLength) return tagged(COLUMN_XOR, xor);
-  return smaller(column, COLUMN_SHUFFLED, column);
+  if (xor.length <= XOR_NOISE * column.length) return tagged(COLUMN_XOR, xor);
+  const other = smaller(column, COLUMN_SHUFFLED, column);
+  return xor.length + 1 < other.length ? tagged(COLUMN_XOR, xor) : other;
 }
 
 /** `transformed` shuffled and deflated under `tag` when that beats the plain column. */
