@@ -98,3 +98,89 @@ describe('mergeChunks', () => {
     ]);
   });
 });
+
+describe('mergeChunks over chunks decoded side by side', () => {
+  // Chunks as ingest packs them, each from its own batch: in order, overlapping, repeated, or out of order.
+  const shapes: [string, [number, number, number][][]][] = [
+    [
+      'in order',
+      [
+        [
+          [0, 1, 1],
+          [1, 1, 2],
+        ],
+        [
+          [2, 1, 3],
+          [3, 1, Number.NaN],
+        ],
+        [[4, 1, 5]],
+      ],
+    ],
+    [
+      'out of order, with a batch sent twice',
+      [
+        [
+          [5, 1, 1],
+          [6, 1, 2],
+        ],
+        [
+          [0, 1, 3],
+          [5, 1, 1],
+        ],
+        [
+          [0, 1, 3],
+          [5, 1, 1],
+        ],
+      ],
+    ],
+  ];
+  const windows = [{}, { startStep: 1, endStep: 4 }, { after: { step: 1, timestamp: 1, isNan: 0 as const, value: 2 } }];
+
+  for (const [name, points] of shapes) {
+    for (const window of windows) {
+      it(`returns what the copying merge returns: ${name}, window ${JSON.stringify(window)}`, () => {
+        const expected = rows(mergeChunks(points.map(chunk), window, true));
+        const stored = points.map(chunk);
+        const { all, chunks } = sideBySide(stored);
+        expect(rows(mergeChunks(chunks, window, true, all))).toEqual(expected);
+      });
+    }
+  }
+
+  it('copies when the chunks are not views of the columns it is given', () => {
+    const separate = [chunk([[0, 1, 1]]), chunk([[1, 1, 2]])];
+    const unrelated = chunk([
+      [9, 9, 9],
+      [9, 9, 9],
+    ]);
+    expect(rows(mergeChunks(separate, {}, true, unrelated))).toEqual([
+      [0, 1, 1],
+      [1, 1, 2],
+    ]);
+    expect([...unrelated.steps]).toEqual([9, 9]);
+  });
+});
+
+/** The chunks' points copied one after another into shared columns, each chunk a view of its stretch. */
+function sideBySide(chunks: ChunkColumns[]): { all: ChunkColumns; chunks: ChunkColumns[] } {
+  const all = chunk(
+    chunks.flatMap((c) =>
+      Array.from(
+        { length: c.count },
+        (_, i) => [c.steps[i]!, c.timestamps[i]!, c.values[i]!] as [number, number, number],
+      ),
+    ),
+  );
+  let at = 0;
+  const views = chunks.map((c) => {
+    const view = {
+      count: c.count,
+      steps: all.steps.subarray(at, at + c.count),
+      timestamps: all.timestamps.subarray(at, at + c.count),
+      values: all.values.subarray(at, at + c.count),
+    };
+    at += c.count;
+    return view;
+  });
+  return { all, chunks: views };
+}

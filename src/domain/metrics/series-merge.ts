@@ -34,13 +34,23 @@ export function comparePoints(s1: number, t1: number, v1: number, s2: number, t2
  * in order), and are then simply concatenated; chunks that interleave (out-of-order logging) are sorted together.
  * With `distinct`, points identical to their predecessor are left out: a point logged twice by batches that raced
  * each other is stored twice but read once.
+ *
+ * `sideBySide`, when given, holds the chunks' points one after another, each chunk a view of its stretch (see
+ * unpackChunksSideBySide): the result is then compacted within those columns instead of copied out of them, so
+ * neither they nor the chunks may be read again.
  */
-export function mergeChunks(chunks: readonly ChunkColumns[], window: SeriesWindow, distinct: boolean): MetricSeries {
+export function mergeChunks(
+  chunks: readonly ChunkColumns[],
+  window: SeriesWindow,
+  distinct: boolean,
+  sideBySide?: ChunkColumns,
+): MetricSeries {
   let total = 0;
   for (const c of chunks) total += c.count;
-  const steps = new Float64Array(total);
-  const timestamps = new Float64Array(total);
-  const values = new Float64Array(total);
+  if (sideBySide && !isSideBySide(chunks, sideBySide, total)) sideBySide = undefined;
+  const steps = sideBySide?.steps ?? new Float64Array(total);
+  const timestamps = sideBySide?.timestamps ?? new Float64Array(total);
+  const values = sideBySide?.values ?? new Float64Array(total);
   const lo = window.startStep ?? Number.NEGATIVE_INFINITY;
   const hi = window.endStep ?? Number.POSITIVE_INFINITY;
   const after = window.after;
@@ -58,11 +68,15 @@ export function mergeChunks(chunks: readonly ChunkColumns[], window: SeriesWindo
       (!after ||
         comparePoints(c.steps[0]!, c.timestamps[0]!, c.values[0]!, after.step, after.timestamp, afterValue) > 0);
     if (inside) {
-      steps.set(c.steps, n);
-      timestamps.set(c.timestamps, n);
-      values.set(c.values, n);
+      // Side by side, a chunk before which nothing was left out is already where it belongs.
+      if (!sideBySide || c.steps.byteOffset !== steps.byteOffset + n * 8) {
+        steps.set(c.steps, n);
+        timestamps.set(c.timestamps, n);
+        values.set(c.values, n);
+      }
       n += c.count;
     } else {
+      // Side by side, a point is written at or before where it is read: compacting in place is safe.
       for (let i = 0; i < c.count; i++) {
         const s = c.steps[i]!;
         if (s < lo || s > hi) continue;
@@ -100,6 +114,23 @@ export function mergeChunks(chunks: readonly ChunkColumns[], window: SeriesWindo
   if (ordered) return merged;
   const sorted = isSorted(merged) ? merged : sortSeries(merged);
   return distinct ? withoutRepeats(sorted) : sorted;
+}
+
+/** Whether each chunk is a view of the next stretch of `all`'s columns, covering them exactly. */
+function isSideBySide(chunks: readonly ChunkColumns[], all: ChunkColumns, total: number): boolean {
+  if (all.count !== total) return false;
+  let at = 0;
+  for (const c of chunks) {
+    for (const [part, whole] of [
+      [c.steps, all.steps],
+      [c.timestamps, all.timestamps],
+      [c.values, all.values],
+    ] as const) {
+      if (part.buffer !== whole.buffer || part.byteOffset !== whole.byteOffset + at * 8) return false;
+    }
+    at += c.count;
+  }
+  return true;
 }
 
 function isSorted({ count, steps, timestamps, values }: MetricSeries): boolean {

@@ -2,6 +2,7 @@ import {
   CHUNK_ENCODING_COLUMNS,
   type ChunkColumns,
   type PackedChunk,
+  type StoredColumns,
   unpackChunk,
 } from '../../domain/metrics/metric-chunks.js';
 import { dialectOf } from '../dialect/dialect-of.js';
@@ -138,4 +139,15 @@ export async function chunkedMetricKeys(db: Executor, runId: string): Promise<st
 /** A stored chunk's points. Throws MalformedChunk when its columns were cut or padded. */
 export function columnsOf(chunk: StoredChunk): ChunkColumns {
   return unpackChunk(Number(chunk.count), Number(chunk.encoding), chunk.steps, chunk.timestamps, chunk.vals);
+}
+
+/** A stored chunk's row as the decoder takes it. */
+export function storedColumnsOf(chunk: StoredChunk): StoredColumns {
+  return {
+    count: Number(chunk.count),
+    encoding: Number(chunk.encoding),
+    steps: chunk.steps,
+    timestamps: chunk.timestamps,
+    values: chunk.vals,
+  };
 }

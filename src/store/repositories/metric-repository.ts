@@ -1,5 +1,5 @@
 import type { HistoryCursor } from '../../domain/metrics/history-cursor.js';
-import { packPoints } from '../../domain/metrics/metric-chunks.js';
+import { packPoints, unpackChunksSideBySide } from '../../domain/metrics/metric-chunks.js';
 import { comparePoints, type MetricSeries, mergeChunks } from '../../domain/metrics/series-merge.js';
 import type { Metric } from '../../domain/tracking/entities.js';
 import type { Executor } from '../store.js';
@@ -13,6 +13,7 @@ import {
   metricChunks,
   metricChunksStartingIn,
   type StepRange,
+  storedColumnsOf,
 } from './metric-chunk-repository.js';
 
 export type { MetricSeries } from '../../domain/metrics/series-merge.js';
@@ -96,8 +97,9 @@ export async function metricSeries(
   key: string,
   range: StepRange = {},
 ): Promise<MetricSeries> {
-  const chunks = await metricChunks(db, runId, key, range);
-  return mergeChunks(chunks.map(columnsOf), range, true);
+  const stored = await metricChunks(db, runId, key, range);
+  const { all, chunks } = unpackChunksSideBySide(stored.map(storedColumnsOf));
+  return mergeChunks(chunks, range, true, all);
 }
 
 /**
