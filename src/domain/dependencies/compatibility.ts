@@ -52,7 +52,7 @@ export function memoisedSatisfies(inner: Satisfies = satisfiesInstalled): Satisf
 }
 
 /** The version the environment provides for a declaration's package or runtime, or null when it provides none. */
-export function foundVersion(d: DeclaredDependency, env: ProvidedEnvironment): string | null {
+export function foundVersion(d: Pick<DeclaredDependency, 'kind' | 'name'>, env: ProvidedEnvironment): string | null {
   if (d.kind === 'pypi' || d.kind === 'npm') return env.packages[packageKey(d.kind, d.name)] ?? null;
   if (d.kind === 'image') return env.containerImageDigest;
   if (d.name === 'python') return env.python;
@@ -61,7 +61,11 @@ export function foundVersion(d: DeclaredDependency, env: ProvidedEnvironment): s
 }
 
 /** Checks one declaration against what was found; null when it holds. */
-export function violationOf(d: DeclaredDependency, found: string | null, satisfies: Satisfies): Violation | null {
+export function violationOf(
+  d: Pick<DeclaredDependency, 'kind' | 'name' | 'specifier'>,
+  found: string | null,
+  satisfies: Satisfies,
+): Violation | null {
   const base = { kind: d.kind, package: d.name, specifier: d.specifier, found };
   if (found === null) {
     const what = d.kind === 'runtime' ? `the target does not state its ${d.name}` : 'not installed on the target';

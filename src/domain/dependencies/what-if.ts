@@ -40,7 +40,10 @@ export function withChanges(env: ProvidedEnvironment, changes: readonly PackageC
   return { ...env, packages, python, cuda };
 }
 
-const touches = (d: DeclaredDependency, change: PackageChange): boolean =>
+/** What a what-if question reads of a declaration (the index by package holds exactly this). */
+export type WhatIfDeclaration = Pick<DeclaredDependency, 'kind' | 'name' | 'specifier' | 'marker'>;
+
+const touches = (d: WhatIfDeclaration, change: PackageChange): boolean =>
   d.kind === change.kind && d.name === change.name && d.marker === undefined;
 
 /**
@@ -50,7 +53,7 @@ const touches = (d: DeclaredDependency, change: PackageChange): boolean =>
  */
 export function whatIf(
   targets: readonly WhatIfTarget[],
-  declarationsOf: (modelVersion: string) => readonly DeclaredDependency[],
+  declarationsOf: (modelVersion: string) => readonly WhatIfDeclaration[],
   changes: readonly PackageChange[],
 ): WhatIfBreak[] {
   const satisfies = memoisedSatisfies();

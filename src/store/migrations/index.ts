@@ -34,6 +34,7 @@ import * as reports from './0045-reports.js';
 import * as searchUsage from './0047-search-usage.js';
 import * as savedSearches from './0048-saved-searches.js';
 import * as savedSearchMarks from './0049-saved-search-marks.js';
+import * as requirementIndex from './0051-requirement-index.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -75,6 +76,7 @@ const ALL: Record<string, DialectMigration> = {
   '0047-search-usage': searchUsage,
   '0048-saved-searches': savedSearches,
   '0049-saved-search-marks': savedSearchMarks,
+  '0051-requirement-index': requirementIndex,
 };
 
 /** The names a database that is fully up to date has recorded as applied. */

@@ -1,3 +1,4 @@
+import type { IndexedRequirement } from '../../../domain/dependencies/indexed-requirement.js';
 import type { ModelVersionDependenciesTable } from '../../schema-dependencies.js';
 import type { Executor } from '../../store.js';
 
@@ -14,7 +15,27 @@ export async function findDeclared(
     .executeTakeFirst();
 }
 
-export async function saveDeclared(db: Executor, row: ModelVersionDependenciesTable): Promise<void> {
+/**
+ * Stores a version's declarations with their index by package (what `requirements` derives from the same document):
+ * both are written here together, in the caller's transaction, so the index cannot lag behind the document.
+ */
+export async function saveDeclared(
+  db: Executor,
+  row: ModelVersionDependenciesTable,
+  requirements: readonly IndexedRequirement[],
+): Promise<void> {
+  await db
+    .deleteFrom('model_version_requirements')
+    .where('model_id', '=', row.model_id)
+    .where('version', '=', row.version)
+    .execute();
+  // A version declares a handful of packages; one statement holds them all well within the parameter limits.
+  if (requirements.length > 0) {
+    await db
+      .insertInto('model_version_requirements')
+      .values(requirements.map((r) => ({ model_id: row.model_id, version: row.version, ...r })))
+      .execute();
+  }
   await db
     .insertInto('model_version_dependencies')
     .values(row)
@@ -62,6 +83,44 @@ export async function listDeclaredOfModels(
         .where('m.model_id', 'in', unique.slice(i, i + 500))
         .execute()),
     );
+  }
+  return rows;
+}
+
+/**
+ * The declarations of these packages or runtimes (by kind and normalised name) made by any version of these models,
+ * with the model's name, in each version's declaration order: what a what-if question needs, read from the index
+ * by package instead of every version's whole document.
+ */
+export async function listRequirementsOf(
+  db: Executor,
+  modelIds: readonly string[],
+  packages: readonly { kind: IndexedRequirement['kind']; name: string }[],
+): Promise<(IndexedRequirement & { model_id: string; version: number; model_name: string })[]> {
+  const unique = [...new Set(modelIds)];
+  if (unique.length === 0 || packages.length === 0) return [];
+  const rows: (IndexedRequirement & { model_id: string; version: number; model_name: string })[] = [];
+  // Chunked so the parameter list stays within what SQLite and PostgreSQL accept in one statement.
+  for (let i = 0; i < unique.length; i += 500) {
+    const found = await db
+      .selectFrom('model_version_requirements as q')
+      .innerJoin('registered_models as r', 'r.model_id', 'q.model_id')
+      .select(['q.model_id', 'q.version', 'q.position', 'q.kind', 'q.name', 'q.specifier', 'q.marker'])
+      .select('r.name as model_name')
+      .where((eb) => eb.or(packages.map((p) => eb.and([eb('q.kind', '=', p.kind), eb('q.name', '=', p.name)]))))
+      .where('q.model_id', 'in', unique.slice(i, i + 500))
+      .orderBy('q.model_id')
+      .orderBy('q.version')
+      .orderBy('q.position')
+      .execute();
+    for (const row of found) {
+      rows.push({
+        ...row,
+        kind: row.kind as IndexedRequirement['kind'],
+        version: Number(row.version),
+        position: Number(row.position),
+      });
+    }
   }
   return rows;
 }
