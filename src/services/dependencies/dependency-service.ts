@@ -407,12 +407,17 @@ export class DependencyService {
     );
     const modelIdOf = (node: string) => node.slice('model_version:'.length, node.lastIndexOf('/'));
     const readableDeployments = deployments.filter((d) => isReadable(visible, modelIdOf(d.model_version_node)));
+    // Grouped once: scanning every deployment for each of a hundred targets cost more than the question.
+    const deployedOn = new Map<string, Set<string>>();
+    for (const d of readableDeployments) {
+      const nodes = deployedOn.get(d.target_id) ?? new Set<string>();
+      nodes.add(d.model_version_node);
+      deployedOn.set(d.target_id, nodes);
+    }
     const targets = withEnv.map((t) => ({
       target: t.name,
       env: providedEnvironment(JSON.parse(t.document as string) as EnvironmentSpec),
-      deployed: [
-        ...new Set(readableDeployments.filter((d) => d.target_id === t.target_id).map((d) => d.model_version_node)),
-      ],
+      deployed: [...(deployedOn.get(t.target_id) ?? [])],
     }));
     return { targets, modelIds: [...new Set(readableDeployments.map((d) => modelIdOf(d.model_version_node)))] };
   }

@@ -37,10 +37,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('marker', 'text')
     .addPrimaryKeyConstraint('model_version_requirements_pk', ['model_id', 'version', 'position'])
     .execute();
+  // What-if asks, per changed package, which specifiers are declared (unconditionally), then which versions declare
+  // those that break: both are answered from this index alone.
   await db.schema
     .createIndex('model_version_requirements_by_name')
     .on('model_version_requirements')
-    .columns(['kind', 'name', 'model_id', 'version'])
+    .columns(['kind', 'name', 'marker', 'specifier', 'model_id', 'version', 'position'])
     .execute();
   await backfill(db as unknown as Kysely<Tables>);
 }

@@ -87,42 +87,62 @@ export async function listDeclaredOfModels(
   return rows;
 }
 
+/** The distinct specifiers versions declare for a package or runtime without an environment marker. */
+export async function listUnconditionalSpecifiers(db: Executor, kind: string, name: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('model_version_requirements')
+    .select('specifier')
+    .distinct()
+    .where('kind', '=', kind)
+    .where('name', '=', name)
+    .where('marker', 'is', null)
+    .execute();
+  return rows.map((r) => r.specifier);
+}
+
 /**
- * The declarations of these packages or runtimes (by kind and normalised name) made by any version of these models,
- * with the model's name, in each version's declaration order: what a what-if question needs, read from the index
- * by package instead of every version's whole document.
+ * The unconditional declarations of a package or runtime with one of these specifiers, made by any version of these
+ * models: where each stands among its version's declarations, and what it specifies.
  */
-export async function listRequirementsOf(
+export async function listUnconditionalRequirements(
   db: Executor,
   modelIds: readonly string[],
-  packages: readonly { kind: IndexedRequirement['kind']; name: string }[],
-): Promise<(IndexedRequirement & { model_id: string; version: number; model_name: string })[]> {
+  requirement: { kind: string; name: string; specifiers: readonly string[] },
+): Promise<{ model_id: string; version: number; position: number; specifier: string }[]> {
   const unique = [...new Set(modelIds)];
-  if (unique.length === 0 || packages.length === 0) return [];
-  const rows: (IndexedRequirement & { model_id: string; version: number; model_name: string })[] = [];
+  const specifiers = [...new Set(requirement.specifiers)];
+  const rows: { model_id: string; version: number; position: number; specifier: string }[] = [];
   // Chunked so the parameter list stays within what SQLite and PostgreSQL accept in one statement.
   for (let i = 0; i < unique.length; i += 500) {
-    const found = await db
-      .selectFrom('model_version_requirements as q')
-      .innerJoin('registered_models as r', 'r.model_id', 'q.model_id')
-      .select(['q.model_id', 'q.version', 'q.position', 'q.kind', 'q.name', 'q.specifier', 'q.marker'])
-      .select('r.name as model_name')
-      .where((eb) => eb.or(packages.map((p) => eb.and([eb('q.kind', '=', p.kind), eb('q.name', '=', p.name)]))))
-      .where('q.model_id', 'in', unique.slice(i, i + 500))
-      .orderBy('q.model_id')
-      .orderBy('q.version')
-      .orderBy('q.position')
-      .execute();
-    for (const row of found) {
-      rows.push({
-        ...row,
-        kind: row.kind as IndexedRequirement['kind'],
-        version: Number(row.version),
-        position: Number(row.position),
-      });
+    for (let j = 0; j < specifiers.length; j += 500) {
+      const found = await db
+        .selectFrom('model_version_requirements')
+        .select(['model_id', 'version', 'position', 'specifier'])
+        .where('kind', '=', requirement.kind)
+        .where('name', '=', requirement.name)
+        .where('marker', 'is', null)
+        .where('specifier', 'in', specifiers.slice(j, j + 500))
+        .where('model_id', 'in', unique.slice(i, i + 500))
+        .execute();
+      for (const row of found) rows.push({ ...row, version: Number(row.version), position: Number(row.position) });
     }
   }
   return rows;
+}
+
+/** The names of these registered models, by id. */
+export async function modelNames(db: Executor, modelIds: readonly string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(modelIds)];
+  const names = new Map<string, string>();
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await db
+      .selectFrom('registered_models')
+      .select(['model_id', 'name'])
+      .where('model_id', 'in', unique.slice(i, i + 500))
+      .execute();
+    for (const row of rows) names.set(row.model_id, row.name);
+  }
+  return names;
 }
 
 /**
