@@ -39,13 +39,19 @@ export const satisfiesInstalled: Satisfies = (kind, version, specifier) =>
 
 /** Remembers answers within one question (a what-if over thousands of versions asks the same few many times). */
 export function memoisedSatisfies(inner: Satisfies = satisfiesInstalled): Satisfies {
-  const answers = new Map<string, boolean>();
+  // Keyed by specifier, then kind and version: no key string is built for the common (pypi) question.
+  const answers = new Map<string, Map<string, boolean>>();
   return (kind, version, specifier) => {
-    const key = `${kind}\u0000${version}\u0000${specifier}`;
-    let answer = answers.get(key);
+    let bySpecifier = answers.get(specifier);
+    if (bySpecifier === undefined) {
+      bySpecifier = new Map();
+      answers.set(specifier, bySpecifier);
+    }
+    const key = kind === 'pypi' ? version : `${kind} ${version}`;
+    let answer = bySpecifier.get(key);
     if (answer === undefined) {
       answer = inner(kind, version, specifier);
-      answers.set(key, answer);
+      bySpecifier.set(key, answer);
     }
     return answer;
   };

@@ -333,7 +333,18 @@ export class DependencyService {
     const { declarations, names } = await changedDeclarations(this.deps.store.db, modelIds, input.changes);
     const breaks = whatIf(targets, (mv) => declarations.get(mv) ?? [], input.changes);
     return {
-      breaks: breaks.map((b) => ({ ...b, ...(names.get(b.modelVersion) ?? { model: '', version: 0 }) })),
+      // Built field by field: spreading thousands of breaks into new objects cost more than finding them.
+      breaks: breaks.map((b) => {
+        const { model, version } = names.get(b.modelVersion) ?? { model: '', version: 0 };
+        return {
+          target: b.target,
+          modelVersion: b.modelVersion,
+          violation: b.violation,
+          newlyBroken: b.newlyBroken,
+          model,
+          version,
+        };
+      }),
       targetsChecked: targets.length,
     };
   }
