@@ -1,7 +1,10 @@
+import type { DeclaredDependency } from '../../src/domain/dependencies/declared-dependency.js';
+import { indexedRequirements } from '../../src/domain/dependencies/indexed-requirement.js';
 import { canonicalJson } from '../../src/domain/provenance/canonical-json.js';
 import { type BackendName, createDatabase } from '../lib/databases.js';
 import { type ColumnBatch, openDirectWriter } from '../lib/direct-writer.js';
 import { HttpClient } from '../lib/http-client.js';
+import { readCpuMs } from '../lib/proc-status.js';
 import type { BenchContext, Scenario } from '../lib/scenario.js';
 import { startServerProcess } from '../lib/server-process.js';
 import { percentile, timeIterations } from '../lib/stats.js';
@@ -68,7 +71,9 @@ async function measure(
 
     const body = Buffer.from(JSON.stringify({ allTargets: true, changes: CHANGES }));
     let expected: number | undefined;
-    const samples = await timeIterations(WARMUP, iterations, async () => {
+    let cpuBefore = 0;
+    const samples = await timeIterations(WARMUP, iterations, async (i) => {
+      if (i === WARMUP) cpuBefore = await readCpuMs(server.pid);
       const reply = await http.send('POST', '/api/v1/dependencies/what-if', body);
       if (reply.status !== 200) throw new Error(`what-if answered ${reply.status}: ${reply.body.slice(0, 300)}`);
       const answer = JSON.parse(reply.body) as { breaks: unknown[]; targetsChecked: number };
@@ -77,7 +82,15 @@ async function measure(
         throw new Error(`what-if checked ${answer.targetsChecked} targets and found ${answer.breaks.length} breaks`);
       }
     });
+    const cpuPerRequest = (await readCpuMs(server.pid)) - cpuBefore;
     context.log(`what-if over HTTP found ${expected} breaks`);
+    context.record({
+      scenario: 'what-if-http',
+      backend,
+      figure: `server CPU time per what-if request, ${versions} versions × ${targets} targets`,
+      unit: 'ms',
+      value: cpuPerRequest / iterations,
+    });
     for (const p of [50, 95]) {
       context.record({
         scenario: 'what-if-http',
@@ -97,24 +110,31 @@ async function measure(
 
 /** Declarations, one environment per target, the targets and one live deployment per version, as column batches. */
 function* fleetBatches(versions: number, targets: number, ids: Map<string, string>): Generator<ColumnBatch> {
-  const source = { file: 'api', line: 0, column: 0 };
+  const source = { file: 'api', line: 0, column: 0 } as const;
   const declared: (string | number)[][] = [[], [], [], [], []];
   const deployments: (string | number)[][] = [[], [], [], [], [], []];
+  // The index by package the server keeps beside each document (and writes in the same transaction).
+  const requirements: (string | number | null)[][] = [[], [], [], [], [], [], []];
   for (let v = 0; v < versions; v++) {
     const modelId = ids.get(`model-${Math.floor(v / VERSIONS_PER_MODEL)}`);
     if (modelId === undefined) throw new Error(`model-${Math.floor(v / VERSIONS_PER_MODEL)} was not registered`);
     const version = (v % VERSIONS_PER_MODEL) + 1;
-    const dependencies = [
+    const dependencies: DeclaredDependency[] = [
       ...PACKAGES.map((name, i) => ({
-        kind: 'pypi',
+        kind: 'pypi' as const,
         name,
-        specifier: SPECIFIERS[(v + i) % SPECIFIERS.length],
+        specifier: SPECIFIERS[(v + i) % SPECIFIERS.length]!,
         source,
       })),
       { kind: 'runtime', name: 'python', specifier: v % 3 === 0 ? '>=3.9,<3.12' : '>=3.10', source },
     ];
     const row = [modelId, version, JSON.stringify({ dependencies, skipped: [], allowPrereleases: false }), 'api', 0];
     for (const [i, value] of row.entries()) declared[i]!.push(value);
+    for (const r of indexedRequirements(dependencies)) {
+      for (const [i, value] of [modelId, version, r.position, r.kind, r.name, r.specifier, r.marker].entries()) {
+        requirements[i]!.push(value);
+      }
+    }
     const deployment = [`dep-${v}`, `model_version:${modelId}/${version}`, `target-${v % targets}`, 'ACTIVE', 0, 0];
     for (const [i, value] of deployment.entries()) deployments[i]!.push(value);
   }
@@ -149,6 +169,14 @@ function* fleetBatches(versions: number, targets: number, ids: Map<string, strin
       name,
       type: i === 1 ? 'int' : i === 4 ? 'bigint' : 'text',
       values: declared[i]!,
+    })),
+  };
+  yield {
+    table: 'model_version_requirements',
+    columns: ['model_id', 'version', 'position', 'kind', 'name', 'specifier', 'marker'].map((name, i) => ({
+      name,
+      type: i === 1 || i === 2 ? 'int' : 'text',
+      values: requirements[i]!,
     })),
   };
   yield {

@@ -7,6 +7,17 @@ export interface ModelVersionDependenciesTable {
   updated_time: number;
 }
 
+/** A version's declaration of a package or runtime, indexed by name (see migration 0051); derived from the document. */
+export interface ModelVersionRequirementsTable {
+  model_id: string;
+  version: number;
+  position: number;
+  kind: string;
+  name: string;
+  specifier: string;
+  marker: string | null;
+}
+
 /** One version of a deployment target's environment. */
 export interface TargetEnvironmentVersionsTable {
   target_id: string;
@@ -18,5 +29,6 @@ export interface TargetEnvironmentVersionsTable {
 
 export interface DependenciesDatabase {
   model_version_dependencies: ModelVersionDependenciesTable;
+  model_version_requirements: ModelVersionRequirementsTable;
   target_environment_versions: TargetEnvironmentVersionsTable;
 }

@@ -221,6 +221,7 @@ export interface Database {
   naming_rules: RegistryDatabase['naming_rules'];
   policies: RegistryDatabase['policies'];
   model_version_dependencies: DependenciesDatabase['model_version_dependencies'];
+  model_version_requirements: DependenciesDatabase['model_version_requirements'];
   target_environment_versions: DependenciesDatabase['target_environment_versions'];
   lineage_nodes: LineageDatabase['lineage_nodes'];
   lineage_edges: LineageDatabase['lineage_edges'];

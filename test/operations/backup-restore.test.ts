@@ -42,6 +42,11 @@ async function readBack(api: Caller & { url: string }, runId: string): Promise<R
   ]) {
     answers[path] = await ok(api, 'GET', path);
   }
+  // Answered from the index by package, which the snapshot must carry (or the restore rebuild) with the declarations.
+  answers['what-if numpy 2.1.0'] = await ok(api, 'POST', '/api/v1/dependencies/what-if', {
+    allTargets: true,
+    changes: [{ name: 'numpy', version: '2.1.0' }],
+  });
   for (const path of Object.keys(FILES)) {
     const response = await fetch(`${api.url}/api/v1/runs/${runId}/artifacts/${path}`);
     answers[path] = Buffer.from(await response.arrayBuffer()).toString('hex');
@@ -72,6 +77,15 @@ async function seed(api: ProvenanceTestServer): Promise<string> {
   await data.modelVersion('churn', run.runId, 'model');
   await data.modelVersion('churn', run.runId, 'model', { description: 'second cut' });
   await ok(api, 'PUT', '/api/v1/registered-models/churn/aliases/champion', { version: 2 });
+  await ok(api, 'PUT', '/api/v1/registered-models/churn/versions/2/dependencies', {
+    dependencies: [{ kind: 'pypi', name: 'numpy', specifier: '<2' }],
+  });
+  const target = await ok<{ id: string }>(api, 'POST', '/api/v1/lineage/deployment-targets', { name: 'prod' });
+  await ok(api, 'PUT', '/api/v1/deployment-targets/prod/environment', {
+    file: 'requirements.txt',
+    content: 'numpy==1.26.4\n',
+  });
+  await ok(api, 'POST', '/api/v1/lineage/deployments', { modelId: 'churn', version: 2, targetId: target.id });
   await run.finish('FINISHED', 1_700_000_000_000);
   return run.runId;
 }
@@ -91,6 +105,7 @@ function useSource(backend: TestBackend, work: () => string): Source & { prepare
       /"NaN"[\s\S]*"Infinity"[\s\S]*"-Infinity"/,
     );
     expect(source.expected['model/model.bin']).toBe('000102faff');
+    expect(source.expected['what-if numpy 2.1.0']).toMatchObject({ breaks: [{ model: 'churn', version: 2 }] });
     const other = await (await given(api).experiment('busy')).run({ runName: 'busy' });
     let writing = true;
     const writer = (async () => {
@@ -204,8 +219,13 @@ describe.concurrent('mnemo backup and mnemo restore', () => {
         checkpointIntervalMinutes: 0,
       });
       try {
-        const call: Caller['call'] = async (method, path) => {
-          const response = await fetch(`${server.url}${path}`, { method });
+        const call: Caller['call'] = async (method, path, body) => {
+          const response = await fetch(`${server.url}${path}`, {
+            method,
+            ...(body === undefined
+              ? {}
+              : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+          });
           return { status: response.status, body: (await response.json()) as never };
         };
         expect(await readBack({ call, url: server.url }, source.runId)).toEqual(source.expected);

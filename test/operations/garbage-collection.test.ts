@@ -364,6 +364,13 @@ describe.each(backends)('mnemo gc on $name, while the server runs on the same da
         .where('model_id', '=', modelId)
         .execute();
       expect(declared.map((row) => Number(row.version))).toEqual([1]);
+      // So did their index by package, which what-if reads.
+      const requirements = await store.db
+        .selectFrom('model_version_requirements')
+        .select(['version', 'name', 'specifier'])
+        .where('model_id', '=', modelId)
+        .execute();
+      expect(requirements.map((row) => [Number(row.version), row.name, row.specifier])).toEqual([[1, 'numpy', '<2']]);
       const flagsLeft = await store.db
         .selectFrom('model_version_revalidations')
         .select('flag_id')

@@ -6,7 +6,7 @@ import type { DeclaredDependency } from './declared-dependency.js';
 import { type ProvidedEnvironment, providedEnvironment } from './provided-environment.js';
 import { resolveNewest } from './resolve.js';
 import { schemaChangeImpact } from './schema-impact.js';
-import { whatIf } from './what-if.js';
+import { specifiersBrokenBy, whatIf } from './what-if.js';
 
 const api = { file: 'api', line: 0, column: 0 } as const;
 const dep = (
@@ -159,6 +159,14 @@ describe('whatIf', () => {
     expect(answer.map((b) => [b.modelVersion, b.violation.package, b.violation.specifier])).toEqual([
       ['churn/7', 'python', '<3.12'],
     ]);
+  });
+
+  it('knows from the specifier alone which declarations a change can break', () => {
+    // numpy 2.1.0 misses <2 and <2.1,!=2.0.1; an empty specifier, >=1.22 and ==2.1.* accept it.
+    const numpy = { kind: 'pypi', name: 'numpy', version: '2.1.0' } as const;
+    expect(specifiersBrokenBy(numpy, ['<2', '>=1.22', '', '<2.1,!=2.0.1', '==2.1.*'])).toEqual(['<2', '<2.1,!=2.0.1']);
+    const python = { kind: 'runtime', name: 'python', version: '3.12.1' } as const;
+    expect(specifiersBrokenBy(python, ['>=3.9,<3.12', '>=3.10', '==3.11.*'])).toEqual(['>=3.9,<3.12', '==3.11.*']);
   });
 });
 

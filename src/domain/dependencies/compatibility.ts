@@ -39,20 +39,26 @@ export const satisfiesInstalled: Satisfies = (kind, version, specifier) =>
 
 /** Remembers answers within one question (a what-if over thousands of versions asks the same few many times). */
 export function memoisedSatisfies(inner: Satisfies = satisfiesInstalled): Satisfies {
-  const answers = new Map<string, boolean>();
+  // Keyed by specifier, then kind and version: no key string is built for the common (pypi) question.
+  const answers = new Map<string, Map<string, boolean>>();
   return (kind, version, specifier) => {
-    const key = `${kind}\u0000${version}\u0000${specifier}`;
-    let answer = answers.get(key);
+    let bySpecifier = answers.get(specifier);
+    if (bySpecifier === undefined) {
+      bySpecifier = new Map();
+      answers.set(specifier, bySpecifier);
+    }
+    const key = kind === 'pypi' ? version : `${kind} ${version}`;
+    let answer = bySpecifier.get(key);
     if (answer === undefined) {
       answer = inner(kind, version, specifier);
-      answers.set(key, answer);
+      bySpecifier.set(key, answer);
     }
     return answer;
   };
 }
 
 /** The version the environment provides for a declaration's package or runtime, or null when it provides none. */
-export function foundVersion(d: DeclaredDependency, env: ProvidedEnvironment): string | null {
+export function foundVersion(d: Pick<DeclaredDependency, 'kind' | 'name'>, env: ProvidedEnvironment): string | null {
   if (d.kind === 'pypi' || d.kind === 'npm') return env.packages[packageKey(d.kind, d.name)] ?? null;
   if (d.kind === 'image') return env.containerImageDigest;
   if (d.name === 'python') return env.python;
@@ -61,7 +67,11 @@ export function foundVersion(d: DeclaredDependency, env: ProvidedEnvironment): s
 }
 
 /** Checks one declaration against what was found; null when it holds. */
-export function violationOf(d: DeclaredDependency, found: string | null, satisfies: Satisfies): Violation | null {
+export function violationOf(
+  d: Pick<DeclaredDependency, 'kind' | 'name' | 'specifier'>,
+  found: string | null,
+  satisfies: Satisfies,
+): Violation | null {
   const base = { kind: d.kind, package: d.name, specifier: d.specifier, found };
   if (found === null) {
     const what = d.kind === 'runtime' ? `the target does not state its ${d.name}` : 'not installed on the target';

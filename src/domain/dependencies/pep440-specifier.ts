@@ -3,10 +3,11 @@ import * as pep440 from '@renovatebot/pep440';
 import { parse as parseSpecifier } from '@renovatebot/pep440/lib/specifier.js';
 
 /**
- * PEP 440 specifier sets over @renovatebot/pep440, which parses and orders versions. Two of its simplifications
- * differ from the specification and are corrected here using its own ordering:
- * - the exclusive comparisons: `<V` may admit pre-releases of V when V is itself a pre-release, and `>V` admits
- *   later post-releases of V when V is itself a post-release (`>1.7.post2` admits `1.7.0.post3`);
+ * PEP 440 specifier sets over @renovatebot/pep440, which parses and orders versions. Where its matching simplifies
+ * the specification, it is corrected here using its own ordering:
+ * - the exclusive comparisons `<V` and `>V`: the library refuses every version of V's release (`1.7.post3` under
+ *   `<1.7.post4`, `1.7` under `>1.7rc1`); PEP 440 excludes only what its "Exclusive ordered comparison" rules name
+ *   (see exclusiveAdmits);
  * - `==V+local` compares local labels too (the library drops them whenever the candidate has one);
  * - pre-releases are admitted or not for the whole set (any clause naming a pre-release admits them, as pip's
  *   `SpecifierSet` does), not clause by clause.
@@ -56,15 +57,30 @@ function setNamesPrerelease(clauses: Clause[]): boolean {
   return clauses.some((c) => c.version !== undefined && c.version !== null && isPep440Prerelease(c.version));
 }
 
+/** The parts of an explained version the exclusive comparisons read. */
+type Explained = NonNullable<ReturnType<typeof pep440.explain>>;
+
+/**
+ * PEP 440's "Exclusive ordered comparison". `<V` admits what orders below V, but not a pre-release of V's release
+ * unless V is itself a pre-release; `>V` admits what orders above V, but not a post-release of V's release unless V
+ * is itself a post-release, and not a local version of V. Local labels are ignored in the ordering (V can have none),
+ * so a local version of V orders equal to V and is never above it. "Of V's release" reads as pip's packaging does:
+ * the same epoch and release numbers (1.0.dev1 is a pre-release of 1.0.post1's release).
+ */
+function exclusiveAdmits(operator: '<' | '>', candidate: Explained, bound: Explained, boundText: string): boolean {
+  const order = pep440.compare(candidate.public, boundText);
+  const sameRelease =
+    candidate.epoch === bound.epoch && pep440.eq(candidate.release.join('.'), bound.release.join('.'));
+  if (operator === '<') return order < 0 && !(candidate.is_prerelease && !bound.is_prerelease && sameRelease);
+  return order > 0 && !(candidate.is_postrelease && !bound.is_postrelease && sameRelease);
+}
+
 function clauseAdmits(version: string, clause: Clause, text: string): boolean {
   const bound = clause.version;
   if (bound && !clause.prefix && (clause.operator === '<' || clause.operator === '>')) {
     const target = pep440.explain(bound);
     const candidate = pep440.explain(version);
-    if (target && candidate) {
-      if (clause.operator === '<' && target.is_prerelease) return pep440.lt(candidate.public, bound);
-      if (clause.operator === '>' && target.is_postrelease) return pep440.gt(candidate.public, bound);
-    }
+    if (target && candidate) return exclusiveAdmits(clause.operator, candidate, target, bound);
   }
   if (bound && !clause.prefix && clause.local && (clause.operator === '==' || clause.operator === '!=')) {
     return (clause.operator === '==') === pep440.eq(version, bound);

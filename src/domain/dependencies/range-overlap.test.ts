@@ -41,6 +41,11 @@ const PEP440: [string, string, boolean, string?][] = [
   // Post-releases and local versions: `>1.7` excludes 1.7's post-releases, `<=V` ignores local labels.
   ['>1.7', '<1.7.post5', false],
   ['>1.7.post2', '<=1.7.post4', true, '1.7.post3'],
+  // `<1.7.post4` admits 1.7's lower post-releases and 1.7 itself; `>1.7rc1` admits 1.7 but not its post-releases.
+  ['<1.7.post4', '>=1.7.post3', true, '1.7.post3'],
+  ['<1.7.post4', '>=1.7', true, '1.7'],
+  ['>1.7rc1', '==1.7', true, '1.7'],
+  ['>1.7rc1', '==1.7.post1', false],
   ['==1.0+local', '<=1.0', true, '1.0+local'],
   ['==1.0+a', '==1.0+b', false],
 ];

@@ -1,4 +1,4 @@
-import { foundVersion, memoisedSatisfies, type Violation, violationOf } from './compatibility.js';
+import { foundVersion, memoisedSatisfies, type Satisfies, type Violation, violationOf } from './compatibility.js';
 import type { DeclaredDependency } from './declared-dependency.js';
 import { packageKey } from './environment-report.js';
 import type { ProvidedEnvironment } from './provided-environment.js';
@@ -40,8 +40,25 @@ export function withChanges(env: ProvidedEnvironment, changes: readonly PackageC
   return { ...env, packages, python, cuda };
 }
 
-const touches = (d: DeclaredDependency, change: PackageChange): boolean =>
+/** What a what-if question reads of a declaration (the index by package holds exactly this). */
+export type WhatIfDeclaration = Pick<DeclaredDependency, 'kind' | 'name' | 'specifier' | 'marker'>;
+
+const touches = (d: WhatIfDeclaration, change: PackageChange): boolean =>
   d.kind === change.kind && d.name === change.name && d.marker === undefined;
+
+/**
+ * The specifiers, among those declared for a changed package or runtime, that its new version would not meet: a
+ * declaration can only break under the change if its specifier is one of these, whatever the target.
+ */
+export function specifiersBrokenBy(
+  change: PackageChange,
+  specifiers: readonly string[],
+  satisfies: Satisfies = memoisedSatisfies(),
+): string[] {
+  return specifiers.filter(
+    (specifier) => violationOf({ kind: change.kind, name: change.name, specifier }, change.version, satisfies) !== null,
+  );
+}
 
 /**
  * Which deployed model versions would break if the changes were made on each target, each with the constraint
@@ -50,7 +67,7 @@ const touches = (d: DeclaredDependency, change: PackageChange): boolean =>
  */
 export function whatIf(
   targets: readonly WhatIfTarget[],
-  declarationsOf: (modelVersion: string) => readonly DeclaredDependency[],
+  declarationsOf: (modelVersion: string) => readonly WhatIfDeclaration[],
   changes: readonly PackageChange[],
 ): WhatIfBreak[] {
   const satisfies = memoisedSatisfies();

@@ -6,6 +6,7 @@ import { type DeclarationConflict, declarationConflicts } from '../../domain/dep
 import type { DeclaredDependencies, DeclaredDependency } from '../../domain/dependencies/declared-dependency.js';
 import { changesTouching } from '../../domain/dependencies/environment-change.js';
 import { reportedPackageMap } from '../../domain/dependencies/environment-report.js';
+import { indexedRequirements } from '../../domain/dependencies/indexed-requirement.js';
 import { providedEnvironment } from '../../domain/dependencies/provided-environment.js';
 import {
   isDeclarationFile,
@@ -35,6 +36,7 @@ import { recordEdge } from '../lineage/graph-writer.js';
 import { parseVersionNumber, requireModel, requireVersion } from '../registry/model-lookup.js';
 import type { LineageDeps } from '../service-deps.js';
 import type { WriteScope } from '../unit-of-work.js';
+import { changedDeclarations } from './changed-declarations.js';
 import { type DependentsAnswer, type DependentsQuestion, findDependents } from './dependents-query.js';
 import { findSchemaImpact, type SchemaImpactAnswer } from './schema-impact-query.js';
 
@@ -327,11 +329,23 @@ export class DependencyService {
     input: { target?: string; allTargets?: boolean; changes: PackageChange[] },
     visible: ReadableSet,
   ): Promise<{ breaks: (WhatIfBreak & { model: string; version: number })[]; targetsChecked: number }> {
-    const fleet = await this.loadFleet(input.target, input.allTargets ?? false, visible);
-    const breaks = whatIf(fleet.targets, (mv) => fleet.declarations.get(mv) ?? [], input.changes);
+    const { targets, modelIds } = await this.loadTargets(input.target, input.allTargets ?? false, visible);
+    const { declarations, names } = await changedDeclarations(this.deps.store.db, modelIds, input.changes);
+    const breaks = whatIf(targets, (mv) => declarations.get(mv) ?? [], input.changes);
     return {
-      breaks: breaks.map((b) => ({ ...b, ...(fleet.names.get(b.modelVersion) ?? { model: '', version: 0 }) })),
-      targetsChecked: fleet.targets.length,
+      // Built field by field: spreading thousands of breaks into new objects cost more than finding them.
+      breaks: breaks.map((b) => {
+        const { model, version } = names.get(b.modelVersion) ?? { model: '', version: 0 };
+        return {
+          target: b.target,
+          modelVersion: b.modelVersion,
+          violation: b.violation,
+          newlyBroken: b.newlyBroken,
+          model,
+          version,
+        };
+      }),
+      targetsChecked: targets.length,
     };
   }
 
@@ -387,7 +401,8 @@ export class DependencyService {
     return findSchemaImpact(this.deps.store.db, question, visible);
   }
 
-  private async loadFleet(targetName: string | undefined, allTargets: boolean, visible: ReadableSet) {
+  /** The targets asked about with their environments and the readable model versions deployed on each. */
+  private async loadTargets(targetName: string | undefined, allTargets: boolean, visible: ReadableSet) {
     const db = this.deps.store.db;
     if (!allTargets && targetName === undefined) throw invalid('Name a target, or ask about all targets');
     const all = await targetEnvs.listTargetsWithEnvironments(db);
@@ -403,10 +418,25 @@ export class DependencyService {
     );
     const modelIdOf = (node: string) => node.slice('model_version:'.length, node.lastIndexOf('/'));
     const readableDeployments = deployments.filter((d) => isReadable(visible, modelIdOf(d.model_version_node)));
-    const rows = await declared.listDeclaredOfModels(
-      db,
-      readableDeployments.map((d) => modelIdOf(d.model_version_node)),
-    );
+    // Grouped once: scanning every deployment for each of a hundred targets cost more than the question.
+    const deployedOn = new Map<string, Set<string>>();
+    for (const d of readableDeployments) {
+      const nodes = deployedOn.get(d.target_id) ?? new Set<string>();
+      nodes.add(d.model_version_node);
+      deployedOn.set(d.target_id, nodes);
+    }
+    const targets = withEnv.map((t) => ({
+      target: t.name,
+      env: providedEnvironment(JSON.parse(t.document as string) as EnvironmentSpec),
+      deployed: [...(deployedOn.get(t.target_id) ?? [])],
+    }));
+    return { targets, modelIds: [...new Set(readableDeployments.map((d) => modelIdOf(d.model_version_node)))] };
+  }
+
+  /** The targets asked about, as loadTargets gives them, with every declaration of the models deployed there. */
+  private async loadFleet(targetName: string | undefined, allTargets: boolean, visible: ReadableSet) {
+    const { targets, modelIds } = await this.loadTargets(targetName, allTargets, visible);
+    const rows = await declared.listDeclaredOfModels(this.deps.store.db, modelIds);
     const declarations = new Map<string, DeclaredDependency[]>();
     const names = new Map<string, { model: string; version: number }>();
     for (const row of rows) {
@@ -414,13 +444,6 @@ export class DependencyService {
       declarations.set(node, (JSON.parse(row.document) as StoredDocument).dependencies);
       names.set(node, { model: row.model_name, version: row.version });
     }
-    const targets = withEnv.map((t) => ({
-      target: t.name,
-      env: providedEnvironment(JSON.parse(t.document as string) as EnvironmentSpec),
-      deployed: [
-        ...new Set(readableDeployments.filter((d) => d.target_id === t.target_id).map((d) => d.model_version_node)),
-      ],
-    }));
     return { targets, declarations, names };
   }
 }
@@ -452,13 +475,11 @@ export async function saveDeclaredDocument(
   origin: DeclarationOrigin,
   now: number,
 ): Promise<void> {
-  await declared.saveDeclared(db, {
-    model_id: modelId,
-    version,
-    document: JSON.stringify(document),
-    origin,
-    updated_time: now,
-  });
+  await declared.saveDeclared(
+    db,
+    { model_id: modelId, version, document: JSON.stringify(document), origin, updated_time: now },
+    indexedRequirements(document.dependencies),
+  );
   const state: DeclaredDependenciesState = {
     modelId,
     version,

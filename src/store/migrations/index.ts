@@ -34,6 +34,7 @@ import * as reports from './0045-reports.js';
 import * as searchUsage from './0047-search-usage.js';
 import * as savedSearches from './0048-saved-searches.js';
 import * as savedSearchMarks from './0049-saved-search-marks.js';
+import * as requirementIndex from './0051-requirement-index.js';
 import * as searchTerms from './0053-search-terms.js';
 
 interface DialectMigration {
@@ -76,6 +77,7 @@ const ALL: Record<string, DialectMigration> = {
   '0047-search-usage': searchUsage,
   '0048-saved-searches': savedSearches,
   '0049-saved-search-marks': savedSearchMarks,
+  '0051-requirement-index': requirementIndex,
   '0053-search-terms': searchTerms,
 };
 

@@ -1,3 +1,4 @@
+import type { IndexedRequirement } from '../../../domain/dependencies/indexed-requirement.js';
 import type { ModelVersionDependenciesTable } from '../../schema-dependencies.js';
 import type { Executor } from '../../store.js';
 
@@ -14,7 +15,27 @@ export async function findDeclared(
     .executeTakeFirst();
 }
 
-export async function saveDeclared(db: Executor, row: ModelVersionDependenciesTable): Promise<void> {
+/**
+ * Stores a version's declarations with their index by package (what `requirements` derives from the same document):
+ * both are written here together, in the caller's transaction, so the index cannot lag behind the document.
+ */
+export async function saveDeclared(
+  db: Executor,
+  row: ModelVersionDependenciesTable,
+  requirements: readonly IndexedRequirement[],
+): Promise<void> {
+  await db
+    .deleteFrom('model_version_requirements')
+    .where('model_id', '=', row.model_id)
+    .where('version', '=', row.version)
+    .execute();
+  // A version declares a handful of packages; one statement holds them all well within the parameter limits.
+  if (requirements.length > 0) {
+    await db
+      .insertInto('model_version_requirements')
+      .values(requirements.map((r) => ({ model_id: row.model_id, version: row.version, ...r })))
+      .execute();
+  }
   await db
     .insertInto('model_version_dependencies')
     .values(row)
@@ -64,6 +85,64 @@ export async function listDeclaredOfModels(
     );
   }
   return rows;
+}
+
+/** The distinct specifiers versions declare for a package or runtime without an environment marker. */
+export async function listUnconditionalSpecifiers(db: Executor, kind: string, name: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('model_version_requirements')
+    .select('specifier')
+    .distinct()
+    .where('kind', '=', kind)
+    .where('name', '=', name)
+    .where('marker', 'is', null)
+    .execute();
+  return rows.map((r) => r.specifier);
+}
+
+/**
+ * The unconditional declarations of a package or runtime with one of these specifiers, made by any version of these
+ * models: where each stands among its version's declarations, and what it specifies.
+ */
+export async function listUnconditionalRequirements(
+  db: Executor,
+  modelIds: readonly string[],
+  requirement: { kind: string; name: string; specifiers: readonly string[] },
+): Promise<{ model_id: string; version: number; position: number; specifier: string }[]> {
+  const unique = [...new Set(modelIds)];
+  const specifiers = [...new Set(requirement.specifiers)];
+  const rows: { model_id: string; version: number; position: number; specifier: string }[] = [];
+  // Chunked so the parameter list stays within what SQLite and PostgreSQL accept in one statement.
+  for (let i = 0; i < unique.length; i += 500) {
+    for (let j = 0; j < specifiers.length; j += 500) {
+      const found = await db
+        .selectFrom('model_version_requirements')
+        .select(['model_id', 'version', 'position', 'specifier'])
+        .where('kind', '=', requirement.kind)
+        .where('name', '=', requirement.name)
+        .where('marker', 'is', null)
+        .where('specifier', 'in', specifiers.slice(j, j + 500))
+        .where('model_id', 'in', unique.slice(i, i + 500))
+        .execute();
+      for (const row of found) rows.push({ ...row, version: Number(row.version), position: Number(row.position) });
+    }
+  }
+  return rows;
+}
+
+/** The names of these registered models, by id. */
+export async function modelNames(db: Executor, modelIds: readonly string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(modelIds)];
+  const names = new Map<string, string>();
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await db
+      .selectFrom('registered_models')
+      .select(['model_id', 'name'])
+      .where('model_id', 'in', unique.slice(i, i + 500))
+      .execute();
+    for (const row of rows) names.set(row.model_id, row.name);
+  }
+  return names;
 }
 
 /**

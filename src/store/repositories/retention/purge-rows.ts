@@ -97,6 +97,12 @@ export async function deleteVersionRows(
     .where('model_id', '=', modelId)
     .where('version', '=', version)
     .execute();
+  // The index by package is derived from the declarations and goes with them.
+  await db
+    .deleteFrom('model_version_requirements')
+    .where('model_id', '=', modelId)
+    .where('version', '=', version)
+    .execute();
   const declared = await db
     .deleteFrom('model_version_dependencies')
     .where('model_id', '=', modelId)
