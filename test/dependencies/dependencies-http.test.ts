@@ -103,6 +103,13 @@ describe.each(backends)('dependencies over HTTP on $name', (backend) => {
     );
     expect(whatIf.status).toBe(200);
     expect(whatIf.body.breaks.map((b) => [b.model, b.version, b.violation.specifier])).toEqual([['fraud', 1, '<2']]);
+    // The package named as people write it (PEP 503: case and separators do not matter) is the same question.
+    const spelled = await api.call<{ breaks: { model: string; version: number }[] }>(
+      'POST',
+      '/api/v1/dependencies/what-if',
+      { target: 'prod', changes: [{ name: 'NumPy', version: '2.1.0' }] },
+    );
+    expect(spelled.body.breaks.map((b) => [b.model, b.version])).toEqual([['fraud', 1]]);
 
     // The environment moves on; the check now fails with the constraint, and the old version is still answerable.
     await new Promise((resolve) => setTimeout(resolve, 5));

@@ -1,6 +1,7 @@
 import { foundVersion, memoisedSatisfies, type Satisfies, type Violation, violationOf } from './compatibility.js';
 import type { DeclaredDependency } from './declared-dependency.js';
 import { packageKey } from './environment-report.js';
+import { normalisePythonName } from './package-name.js';
 import type { ProvidedEnvironment } from './provided-environment.js';
 
 /** One change asked about: a package (or the Python / CUDA runtime) moved to a version. */
@@ -8,6 +9,17 @@ export interface PackageChange {
   kind: 'pypi' | 'npm' | 'runtime';
   name: string;
   version: string;
+}
+
+/**
+ * A change named as declarations and environments name packages: PyPI names after PEP 503 (`NumPy`, `scikit_learn`
+ * are `numpy`, `scikit-learn`), runtimes in lower case; npm names are case-sensitive and kept as written. Without it
+ * a question about `NumPy` would find nothing to break.
+ */
+export function canonicalChange(change: PackageChange): PackageChange {
+  if (change.kind === 'pypi') return { ...change, name: normalisePythonName(change.name) };
+  if (change.kind === 'runtime') return { ...change, name: change.name.trim().toLowerCase() };
+  return change;
 }
 
 export interface WhatIfTarget {

@@ -16,7 +16,7 @@ import {
 } from '../../domain/dependencies/read-dependency-files.js';
 import { type ResolveResult, resolveNewest } from '../../domain/dependencies/resolve.js';
 import type { ColumnSchema } from '../../domain/dependencies/schema-impact.js';
-import { type PackageChange, type WhatIfBreak, whatIf } from '../../domain/dependencies/what-if.js';
+import { canonicalChange, type PackageChange, type WhatIfBreak, whatIf } from '../../domain/dependencies/what-if.js';
 import { invalid, notFound } from '../../domain/errors.js';
 import { type EnvironmentSpec, environmentDigest, normaliseEnvironment } from '../../domain/lineage/environment.js';
 import { nodeId } from '../../domain/lineage/node-id.js';
@@ -329,9 +329,10 @@ export class DependencyService {
     input: { target?: string; allTargets?: boolean; changes: PackageChange[] },
     visible: ReadableSet,
   ): Promise<{ breaks: (WhatIfBreak & { model: string; version: number })[]; targetsChecked: number }> {
+    const changes = input.changes.map(canonicalChange);
     const { targets, modelIds } = await this.loadTargets(input.target, input.allTargets ?? false, visible);
-    const { declarations, names } = await changedDeclarations(this.deps.store.db, modelIds, input.changes);
-    const breaks = whatIf(targets, (mv) => declarations.get(mv) ?? [], input.changes);
+    const { declarations, names } = await changedDeclarations(this.deps.store.db, modelIds, changes);
+    const breaks = whatIf(targets, (mv) => declarations.get(mv) ?? [], changes);
     return {
       // Built field by field: spreading thousands of breaks into new objects cost more than finding them.
       breaks: breaks.map((b) => {
