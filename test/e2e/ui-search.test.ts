@@ -98,8 +98,12 @@ describe('the search page in the web UI in Chromium', () => {
     expect(await count('team', 'growth')).toBe('1');
     await screenshot(page, 'search-page');
 
-    await page.locator('[data-facet="team"] [data-value="risk"]').getByRole('checkbox').check();
+    // The box is checked once the URL holds the facet (its state is the URL), so the click is followed by a wait for
+    // both rather than an immediate read.
+    const riskBox = page.locator('[data-facet="team"] [data-value="risk"]').getByRole('checkbox');
+    await riskBox.click();
     await page.waitForURL((url) => url.searchParams.getAll('facet').includes('team=risk'));
+    await expect.poll(() => riskBox.isChecked()).toBe(true);
     await expect.poll(hits).toEqual(['model:fraud-detector']);
     expect(await count('type', 'model')).toBe('1');
 

@@ -32,6 +32,9 @@ describe('lineage registration plans on SQLite', () => {
       artifacts: openArtifactStore(join(sqlite.dir, 'artifacts')),
       audit: new AuditLog('sqlite'),
     });
+    // The saved-search check that follows each commit is not part of a registration: left running, it lands in
+    // whichever window its debounce ends in.
+    await services.savedSearchWatcher.stop();
   });
 
   afterAll(() => sqlite.close());
