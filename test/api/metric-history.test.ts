@@ -163,6 +163,59 @@ describe.each(backends)('metric history on $name', (backend) => {
   });
 });
 
+describe.each(backends)('the ends of a sampled history on $name', (backend) => {
+  const api = useTestServer(backend);
+
+  it('are found however many batches overlap them, the earliest first point and latest last point kept', async () => {
+    const run = await api.call<{ run: { runId: string } }>('POST', '/api/v1/runs', { experimentId: '0' });
+    const runId = run.body.run.runId;
+    // Twenty batches over the same 2,000 steps, logged at once by parallel workers: every chunk spans the whole
+    // history. The first point (step 0, earliest timestamp) and the last (step 1,999, latest timestamp) are both
+    // in the fourteenth batch, so finding them means looking past the chunks nearest each end by position.
+    for (let worker = 0; worker < 20; worker++) {
+      const steps = Array.from({ length: 2000 }, (_, i) => i);
+      const timestamps = steps.map((step) =>
+        worker === 13 ? (step === 0 ? 1 : step === 1999 ? 9_000_000 : 5000 + step) : 5000 + step + worker,
+      );
+      const values = steps.map((step) => Math.sin(step / 100) + worker / 1000);
+      const reply = await api.call('POST', `/api/v1/runs/${runId}/batch`, {
+        series: [{ key: 'loss', steps, timestamps, values }],
+      });
+      expect(reply.status).toBe(200);
+    }
+    const { body } = await api.call<History>('GET', `/api/v1/runs/${runId}/metric-history?key=loss&points=100`);
+    expect(body.totalPoints).toBe(40_000);
+    expect(body.metrics[0]).toMatchObject({ step: 0, timestamp: 1 });
+    expect(body.metrics.at(-1)).toMatchObject({ step: 1999, timestamp: 9_000_000 });
+    const zoomed = await api.call<History>(
+      'GET',
+      `/api/v1/runs/${runId}/metric-history?key=loss&points=100&startStep=0&endStep=1999`,
+    );
+    expect(zoomed.body.metrics[0]).toMatchObject({ step: 0, timestamp: 1 });
+    expect(zoomed.body.metrics.at(-1)).toMatchObject({ step: 1999, timestamp: 9_000_000 });
+  });
+});
+
+describe.each(backends)('infinite extremes of a sampled history on $name', (backend) => {
+  const api = useTestServer(backend);
+
+  it('are kept, read from the block summaries as they were logged', async () => {
+    const run = await api.call<{ run: { runId: string } }>('POST', '/api/v1/runs', { experimentId: '0' });
+    const runId = run.body.run.runId;
+    const metrics = Array.from({ length: 4000 }, (_, step) => ({
+      key: 'grad_norm',
+      value: step === 500 ? 'Infinity' : step === 3000 ? '-Infinity' : Math.cos(step / 50),
+      step,
+      timestamp: 1000 + step,
+    }));
+    expect((await api.call('POST', `/api/v1/runs/${runId}/batch`, { metrics })).status).toBe(200);
+    const { body } = await api.call<History>('GET', `/api/v1/runs/${runId}/metric-history?key=grad_norm&points=100`);
+    expect(body.metrics.length).toBeLessThanOrEqual(100);
+    expect(body.metrics).toContainEqual({ key: 'grad_norm', value: 'Infinity', step: 500, timestamp: 1500 });
+    expect(body.metrics).toContainEqual({ key: 'grad_norm', value: '-Infinity', step: 3000, timestamp: 4000 });
+  });
+});
+
 describe.each(backends)('NaN points a sample has no room for on $name', (backend) => {
   const api = useTestServer(backend);
   const nanSteps = [7_000, 21_000, 29_001];

@@ -104,5 +104,10 @@ export const postgresSql: SqlDialect = {
     return sql.raw(`(select json_build_array(${aggregates.join(', ')}) from ${from})`);
   },
 
+  // One aggregate, so the rows are sorted once (an ORDER BY per column would sort them once per column).
+  jsonRowsOf(rows, columns, orderBy) {
+    return sql`(select json_agg(json_build_array(${sql.raw(columns.join(', '))}) order by ${sql.raw(orderBy)}) from (${rows}) as rows)`;
+  },
+
   concatenated: (column, orderBy) => sql.raw<string>(`string_agg(${column}, '' order by ${orderBy})`),
 };

@@ -71,5 +71,10 @@ export const sqliteSql: SqlDialect = {
     return sql.raw(`(select json_array(${aggregates}) from (select ${aliased} from ${from} order by ${orderBy}))`);
   },
 
+  // `rows` is ordered already, and SQLite keeps a FROM subquery's order for an aggregate over it (as above).
+  jsonRowsOf(rows, columns) {
+    return sql`(select json_group_array(json_array(${sql.raw(columns.join(', '))})) from (${rows}))`;
+  },
+
   concatenated: (column, orderBy) => sql.raw<string>(`group_concat(${column}, '' order by ${orderBy})`),
 };

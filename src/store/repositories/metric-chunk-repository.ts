@@ -74,6 +74,33 @@ export async function metricChunkSpans(
   return chunksIn(db, runId, key, range).select(['first_step', 'batch', 'part', 'last_step', 'count']).execute();
 }
 
+/**
+ * The spans of one metric's chunks that may hold points in `range`, nearest one end of the history first: by first
+ * step from the start, or by last step from the end. `offset` and `limit` page through them, so finding an end of a
+ * long history reads the few spans near it rather than all of them.
+ */
+export async function metricChunkSpansFromEnd(
+  db: Executor,
+  runId: string,
+  key: string,
+  range: StepRange,
+  end: 'first' | 'last',
+  page: { offset: number; limit: number },
+): Promise<ChunkSpan[]> {
+  let query = db
+    .selectFrom('metric_chunks')
+    .select(['first_step', 'batch', 'part', 'last_step', 'count'])
+    .where('run_id', '=', runId)
+    .where('key', '=', key);
+  if (range.endStep !== undefined) query = query.where('first_step', '<=', range.endStep);
+  if (range.startStep !== undefined) query = query.where('last_step', '>=', range.startStep);
+  query =
+    end === 'first'
+      ? query.orderBy('first_step').orderBy('batch').orderBy('part')
+      : query.orderBy('last_step', 'desc').orderBy('batch').orderBy('part');
+  return query.limit(page.limit).offset(page.offset).execute();
+}
+
 const STORED = [
   'first_step',
   'batch',

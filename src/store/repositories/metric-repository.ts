@@ -10,6 +10,7 @@ import {
   insertMetricChunks,
   metricChunkAt,
   metricChunkSpans,
+  metricChunkSpansFromEnd,
   metricChunks,
   metricChunksStartingIn,
   type StepRange,
@@ -159,8 +160,9 @@ export function pointAt(series: MetricSeries, key: string, i: number): Metric {
 }
 
 /**
- * A metric's first and last points in `range` in history order (undefined when it has none). Reads the spans,
- * then the columns of the chunks nearest each end until no other chunk can hold a point beyond the one found.
+ * A metric's first and last points in `range` in history order (undefined when it has none). Reads the spans nearest
+ * each end, then the columns of those chunks from the end inwards until no other chunk can hold a point beyond the one
+ * found: a few rows however long the history is.
  */
 export async function metricEnds(
   db: Executor,
@@ -168,35 +170,43 @@ export async function metricEnds(
   key: string,
   range: StepRange = {},
 ): Promise<{ first: Metric; last: Metric } | undefined> {
-  const spans = await metricChunkSpans(db, runId, key, range);
   const lo = range.startStep ?? Number.NEGATIVE_INFINITY;
   const hi = range.endStep ?? Number.POSITIVE_INFINITY;
-  const first = await extreme(db, runId, key, range, spans, (s) => Math.max(s.first_step, lo), 1);
+  const first = await extreme(db, runId, key, range, 'first', (s) => Math.max(s.first_step, lo));
   if (!first) return undefined;
-  const last = await extreme(db, runId, key, range, spans, (s) => Math.min(s.last_step, hi), -1);
+  const last = await extreme(db, runId, key, range, 'last', (s) => Math.min(s.last_step, hi));
   return last ? { first, last } : undefined;
 }
 
-/** The lowest (direction 1) or highest (-1) point in range, visiting chunks from the nearest bound inwards. */
+/** Spans read at a time while looking for an end: chunks overlap only where batches interleaved, so one page is usual. */
+const END_SPANS = 8;
+
+/**
+ * The lowest (first) or highest (last) point in range, visiting chunks from that end inwards. `bound` is the nearest
+ * step a chunk can hold in range; spans arrive in its order, so once it passes the best point found, no later chunk can
+ * hold a better one.
+ */
 async function extreme(
   db: Executor,
   runId: string,
   key: string,
   range: StepRange,
-  spans: readonly ChunkSpan[],
+  end: 'first' | 'last',
   bound: (span: ChunkSpan) => number,
-  direction: 1 | -1,
 ): Promise<Metric | undefined> {
-  const order = [...spans].sort((a, b) => direction * (bound(a) - bound(b)));
+  const direction = end === 'first' ? 1 : -1;
   let best: Metric | undefined;
-  for (const span of order) {
-    if (best && direction * (bound(span) - best.step) > 0) break;
-    const series = mergeChunks([columnsOf(await metricChunkAt(db, runId, key, span))], range, false);
-    if (series.count === 0) continue;
-    const candidate = pointAt(series, key, direction === 1 ? 0 : series.count - 1);
-    if (!best || direction * compare(candidate, best) < 0) best = candidate;
+  for (let offset = 0; ; offset += END_SPANS) {
+    const spans = await metricChunkSpansFromEnd(db, runId, key, range, end, { offset, limit: END_SPANS });
+    for (const span of spans) {
+      if (best && direction * (bound(span) - best.step) > 0) return best;
+      const series = mergeChunks([columnsOf(await metricChunkAt(db, runId, key, span))], range, false);
+      if (series.count === 0) continue;
+      const candidate = pointAt(series, key, direction === 1 ? 0 : series.count - 1);
+      if (!best || direction * compare(candidate, best) < 0) best = candidate;
+    }
+    if (spans.length < END_SPANS) return best;
   }
-  return best;
 }
 
 const compare = (a: Metric, b: Metric) => comparePoints(a.step, a.timestamp, a.value, b.step, b.timestamp, b.value);

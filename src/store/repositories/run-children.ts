@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { DatasetInput, KeyValue, Metric } from '../../domain/tracking/entities.js';
 import type { RunModelOutput } from '../../domain/tracking/logged-model.js';
 import { dialectOf } from '../dialect/dialect-of.js';
+import { type JsonColumns, readJsonColumns } from '../json-columns.js';
 import type { Executor } from '../store.js';
 
 /** What a run holds besides its own row. */
@@ -49,34 +50,24 @@ export async function findRunChildren(db: Executor, runIds: readonly string[]): 
   const children = new Map<string, RunChildren>();
   for (const row of rows) {
     children.set(row.run_id, {
-      params: toKeyValues(jsonColumnsOf(row.params)),
-      tags: toKeyValues(jsonColumnsOf(row.tags)),
-      metrics: toMetrics(jsonColumnsOf(row.metrics)),
-      inputs: toInputs(jsonColumnsOf(row.inputs)),
-      ...toModelLinks(jsonColumnsOf(row.models)),
+      params: toKeyValues(readJsonColumns(row.params)),
+      tags: toKeyValues(readJsonColumns(row.tags)),
+      metrics: toMetrics(readJsonColumns(row.metrics)),
+      inputs: toInputs(readJsonColumns(row.inputs)),
+      ...toModelLinks(readJsonColumns(row.models)),
     });
   }
   return children;
 }
 
-/**
- * SQLite hands JSON over as text, the PostgreSQL driver parses it. A run with no such rows has empty arrays on
- * SQLite and NULLs on PostgreSQL (json_agg of no rows); either way its first column has no entries.
- */
-function jsonColumnsOf(value: unknown): { length: number; columns: unknown[][] } {
-  const columns = (typeof value === 'string' ? JSON.parse(value) : value) as (unknown[] | null)[] | null;
-  const first = columns?.[0];
-  return first ? { length: first.length, columns: columns as unknown[][] } : { length: 0, columns: [] };
-}
-
-function toKeyValues({ length, columns }: { length: number; columns: unknown[][] }): KeyValue[] {
+function toKeyValues({ length, columns }: JsonColumns): KeyValue[] {
   const [keys, values] = columns as [string[], string[]];
   const pairs = new Array<KeyValue>(length);
   for (let i = 0; i < length; i++) pairs[i] = { key: keys[i]!, value: values[i]! };
   return pairs;
 }
 
-function toMetrics({ length, columns }: { length: number; columns: unknown[][] }): Metric[] {
+function toMetrics({ length, columns }: JsonColumns): Metric[] {
   const [keys, steps, timestamps, values, nans] = columns as [
     string[],
     number[],
@@ -98,7 +89,7 @@ function toMetrics({ length, columns }: { length: number; columns: unknown[][] }
   return metrics;
 }
 
-function toInputs({ length, columns }: { length: number; columns: unknown[][] }): DatasetInput[] {
+function toInputs({ length, columns }: JsonColumns): DatasetInput[] {
   const [names, digests, sourceTypes, sources, schemas, profiles, tags] = columns as [
     string[],
     string[],
@@ -123,7 +114,7 @@ function toInputs({ length, columns }: { length: number; columns: unknown[][] })
   return inputs;
 }
 
-function toModelLinks({ length, columns }: { length: number; columns: unknown[][] }): {
+function toModelLinks({ length, columns }: JsonColumns): {
   modelOutputs: RunModelOutput[];
   modelInputs: string[];
 } {
