@@ -35,11 +35,14 @@ export function DatasetPage() {
           <h1 data-testid="dataset-name">{dataset}</h1>
         </div>
       </div>
-      <OwnersPanel
-        subject={{ kind: 'dataset', dataset }}
-        editable={roleAllows(role ?? null, 'edit')}
-        deniedReason={`Needs the ${ROLE_FOR.edit} role on this dataset`}
-      />
+      {/* Asked once the dataset was read, so a dataset the user may not read shows one refusal, not two. */}
+      {list && (
+        <OwnersPanel
+          subject={{ kind: 'dataset', dataset }}
+          editable={roleAllows(role ?? null, 'edit')}
+          deniedReason={`Needs the ${ROLE_FOR.edit} role on this dataset`}
+        />
+      )}
       <section>
         <h2>Versions{newestFirst ? ` (${newestFirst.length})` : ''}</h2>
         {!newestFirst ? (

@@ -212,14 +212,18 @@ export function ExperimentPage() {
           {pages.loading && pages.rows.length > 0 ? ' (loading more…)' : ''}
         </span>
       </div>
-      <OwnersPanel
-        subject={{ kind: 'experiment', experimentId }}
-        editable={mayEdit}
-        deniedReason={`Needs the ${ROLE_FOR.edit} role on this experiment`}
-        onChanged={changed}
-      />
+      {/* The panels ask for the experiment's owners and milestones once the experiment itself was read: an
+          experiment the user may not read shows one refusal (above), not one per panel. */}
+      {exp && (
+        <OwnersPanel
+          subject={{ kind: 'experiment', experimentId }}
+          editable={mayEdit}
+          deniedReason={`Needs the ${ROLE_FOR.edit} role on this experiment`}
+          onChanged={changed}
+        />
+      )}
       <ExperimentTabs experimentId={experimentId} />
-      <MilestonesPanel experimentId={experimentId} editable={mayEdit} />
+      {exp && <MilestonesPanel experimentId={experimentId} editable={mayEdit} />}
       <div className="toolbar">
         <select
           aria-label="Runs shown"

@@ -11,6 +11,7 @@ import {
 } from '@xyflow/react';
 import { useEffect, useMemo, useState } from 'react';
 import type { WalkDirection } from '../../api/lineage-client.js';
+import { NODE_HEIGHT, NODE_WIDTH } from '../../lib/lineage/elk-layout.js';
 import { styleOf } from '../../lib/lineage/entity-style.js';
 import type { ViewEdge } from '../../lib/lineage/node-groups.js';
 import { EdgeProvenance } from './EdgeProvenance.js';
@@ -51,6 +52,11 @@ export function LineageCanvas(props: CanvasProps) {
         id: view.id,
         type: 'lineage',
         position: shown?.positions.get(view.id) ?? { x: 0, y: 0 },
+        // These nodes are made afresh on every highlight or selection, without the size React Flow measured, and it
+        // hides a node of unknown size until it measures it again (which it may not do when nothing resized): the
+        // size the layout reserved stands in until then, so a node never goes invisible.
+        initialWidth: NODE_WIDTH,
+        initialHeight: NODE_HEIGHT,
         selected: view.id === selectedId,
         data: {
           view,
