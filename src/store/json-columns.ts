@@ -13,16 +13,3 @@ export function readJsonColumns(value: unknown): JsonColumns {
   const first = columns?.[0];
   return first ? { length: first.length, columns: columns as unknown[][] } : { length: 0, columns: [] };
 }
-
-/** Rows the database handed over as one JSON array of row arrays (see SqlDialect.jsonRowsOf). */
-export function readJsonRows(value: unknown): unknown[][] {
-  return ((typeof value === 'string' ? JSON.parse(value) : value) as unknown[][] | null) ?? [];
-}
-
-/**
- * A number from a JSON column of doubles: PostgreSQL writes ±Infinity as the strings "Infinity" and "-Infinity"
- * (SQLite as 9e999, which parses to Infinity); NULL stays null.
- */
-export function jsonDouble(value: unknown): number | null {
-  return value === null || value === undefined ? null : Number(value);
-}

@@ -104,9 +104,19 @@ export const postgresSql: SqlDialect = {
     return sql.raw(`(select json_build_array(${aggregates.join(', ')}) from ${from})`);
   },
 
-  // One aggregate, so the rows are sorted once (an ORDER BY per column would sort them once per column).
-  jsonRowsOf(rows, columns, orderBy) {
-    return sql`(select json_agg(json_build_array(${sql.raw(columns.join(', '))}) order by ${sql.raw(orderBy)}) from (${rows}) as rows)`;
+  // Each row's doubles as their 8 bytes (float8send: no text to write or parse), all rows in one bytea; one
+  // aggregate, so the rows are sorted once.
+  async numberRowsOf(db, rows, columns, orderBy) {
+    const packed = columns.map((column) => `float8send(coalesce(${column}::float8, 'NaN'))`).join(' || ');
+    const read = await sql<{ packed: Buffer | null }>`select string_agg(${sql.raw(packed)}, ''::bytea
+      order by ${sql.raw(orderBy)}) as packed from (${rows}) as rows`.execute(db);
+    const bytes = read.rows[0]?.packed;
+    if (!bytes) return new Float64Array(0);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const numbers = new Float64Array(bytes.byteLength / 8);
+    // float8send writes big-endian.
+    for (let i = 0; i < numbers.length; i++) numbers[i] = view.getFloat64(i * 8);
+    return numbers;
   },
 
   concatenated: (column, orderBy) => sql.raw<string>(`string_agg(${column}, '' order by ${orderBy})`),

@@ -86,11 +86,17 @@ export interface SqlDialect {
   jsonColumns(columns: readonly string[], from: string, orderBy: string): RawBuilder<unknown>;
 
   /**
-   * The rows of `rows` (a query whose columns are named `columns` and whose ORDER BY is `orderBy`, leaving no ties)
-   * as one JSON array of row arrays, in one value: a read of thousands of small rows then costs one value to hand
-   * over and one native JSON parse, instead of a JavaScript value per cell. No rows yield an empty array or NULL.
+   * The rows of `rows` (a query whose numeric columns are named `columns`, ordered by `orderBy` with no ties) as one
+   * array of doubles, row after row, NULL as NaN (so NaN itself must not be a value). A read of thousands of small
+   * rows then costs one value to hand over instead of a JavaScript value per cell: SQLite writes the rows as JSON,
+   * PostgreSQL as the doubles' bytes. Integers beyond 2^53 would lose precision.
    */
-  jsonRowsOf(rows: Expression<unknown>, columns: readonly string[], orderBy: string): RawBuilder<unknown>;
+  numberRowsOf(
+    db: Executor,
+    rows: Expression<unknown>,
+    columns: readonly string[],
+    orderBy: string,
+  ): Promise<Float64Array>;
 
   /** The text values of `column` (a name written in code) concatenated in `orderBy` order, NULL for no rows. */
   concatenated(column: string, orderBy: string): RawBuilder<string>;

@@ -71,9 +71,19 @@ export const sqliteSql: SqlDialect = {
     return sql.raw(`(select json_array(${aggregates}) from (select ${aliased} from ${from} order by ${orderBy}))`);
   },
 
-  // `rows` is ordered already, and SQLite keeps a FROM subquery's order for an aggregate over it (as above).
-  jsonRowsOf(rows, columns) {
-    return sql`(select json_group_array(json_array(${sql.raw(columns.join(', '))})) from (${rows}))`;
+  // `rows` is ordered already, and SQLite keeps a FROM subquery's order for an aggregate over it (as above). SQLite
+  // writes doubles in JSON with all 17 digits and ±Infinity as ±9e999, so they parse back exactly.
+  async numberRowsOf(db, rows, columns) {
+    const read = await sql<{ rows: string }>`select json_group_array(json_array(${sql.raw(columns.join(', '))})) as rows
+      from (${rows})`.execute(db);
+    const parsed = JSON.parse(read.rows[0]?.rows ?? '[]') as (number | null)[][];
+    const width = columns.length;
+    const numbers = new Float64Array(parsed.length * width);
+    for (let r = 0; r < parsed.length; r++) {
+      const row = parsed[r]!;
+      for (let c = 0; c < width; c++) numbers[r * width + c] = row[c] ?? Number.NaN;
+    }
+    return numbers;
   },
 
   concatenated: (column, orderBy) => sql.raw<string>(`group_concat(${column}, '' order by ${orderBy})`),

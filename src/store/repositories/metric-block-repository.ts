@@ -1,7 +1,5 @@
-import { sql } from 'kysely';
 import type { BlockSummary, SummaryPoint } from '../../domain/metrics/metric-blocks.js';
 import { dialectOf } from '../dialect/dialect-of.js';
-import { jsonDouble, readJsonRows } from '../json-columns.js';
 import type { MetricBlocksTable } from '../schema.js';
 import type { Executor } from '../store.js';
 
@@ -62,7 +60,8 @@ export async function mergeMetricBlocks(
 /**
  * The summaries of one metric at one level, in block order, from block `from` to block `to` inclusive. A chart reads
  * thousands of these rows, and handing each cell over as a JavaScript value costs far more than finding the rows, so
- * the database hands them over as one JSON array per column.
+ * the database hands them over as one array of numbers (a summary's NaN point is kept by its step alone, so no
+ * column holds NaN).
  */
 export async function metricBlocks(
   db: Executor,
@@ -81,23 +80,15 @@ export async function metricBlocks(
     .where('block', '>=', from)
     .where('block', '<=', to)
     .orderBy('block');
-  const read = await sql<{ summaries: unknown }>`select ${dialectOf(db).jsonRowsOf(
-    rows,
-    SUMMARY_COLUMNS,
-    'block',
-  )} as summaries`.execute(db);
-  const stored = readJsonRows(read.rows[0]?.summaries) as (number | string | null)[][];
-  const summaries = new Array<BlockSummary>(stored.length);
-  for (let i = 0; i < stored.length; i++) {
-    const [block, count, minStep, minTimestamp, minValue, maxStep, maxTimestamp, maxValue, nanStep, nanTimestamp] =
-      stored[i]!;
-    const summary: BlockSummary = { key, shift, block: Number(block), count: Number(count) };
-    const min = summaryPoint(minStep, minTimestamp, jsonDouble(minValue));
-    const max = summaryPoint(maxStep, maxTimestamp, jsonDouble(maxValue));
-    const nan = summaryPoint(nanStep, nanTimestamp, Number.NaN);
-    if (min) summary.min = min;
-    if (max) summary.max = max;
-    if (nan) summary.nan = nan;
+  const n = await dialectOf(db).numberRowsOf(db, rows, SUMMARY_COLUMNS, 'block');
+  const width = SUMMARY_COLUMNS.length;
+  const summaries = new Array<BlockSummary>(n.length / width);
+  for (let i = 0, at = 0; i < summaries.length; i++, at += width) {
+    // In SUMMARY_COLUMNS order; NULL arrives as NaN.
+    const summary: BlockSummary = { key, shift, block: n[at]!, count: n[at + 1]! };
+    if (!Number.isNaN(n[at + 4]!)) summary.min = { step: n[at + 2]!, timestamp: n[at + 3]!, value: n[at + 4]! };
+    if (!Number.isNaN(n[at + 7]!)) summary.max = { step: n[at + 5]!, timestamp: n[at + 6]!, value: n[at + 7]! };
+    if (!Number.isNaN(n[at + 8]!)) summary.nan = { step: n[at + 8]!, timestamp: n[at + 9]!, value: Number.NaN };
     summaries[i] = summary;
   }
   return summaries;
