@@ -52,6 +52,23 @@ describe.each(backends)('dependents of a package over HTTP on $name', (backend) 
         dependencies: [...declared, { kind: 'pypi', name: 'pandas', specifier: '>=2' }],
       });
     }
+    // A model whose requirements file allows pre-releases (--pre), as pip then does for every package.
+    const { run: nightlyRun } = (await admin('POST', '/api/v1/runs', { experimentId: experiment.experimentId })) as {
+      run: { runId: string };
+    };
+    for (const [file, body] of [
+      ['model.bin', 'weights'],
+      ['requirements.txt', '--pre\nnumpy>1.26,<2\n'],
+    ]) {
+      const upload = await fetch(`${api.url}/api/v1/runs/${nightlyRun.runId}/artifacts/model/${file}`, {
+        method: 'PUT',
+        body,
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+      expect(upload.ok).toBe(true);
+    }
+    await admin('POST', '/api/v1/registered-models', { name: 'nightly' });
+    await admin('POST', '/api/v1/registered-models/nightly/versions', { source: `runs:/${nightlyRun.runId}/model` });
     await admin('PUT', '/api/v1/restrictions', { model: 'secret', restricted: true });
     await admin('PUT', '/api/v1/registered-models/fraud/aliases/champion', { version: 1 });
 
@@ -109,6 +126,15 @@ describe.each(backends)('dependents of a package over HTTP on $name', (backend) 
       versions: [],
       deployments: [],
     });
+  });
+
+  it('finds a declaration that meets a range of pre-releases only because its file allowed them (--pre)', async () => {
+    // numpy>1.26,<2 admits the 1.27 alphas only under --pre; fraud/1 declares <2 without it, and no target runs one.
+    const answer = await ok(dependents(rita, `package=numpy&specifier=${encodeURIComponent('>=1.27.0a1,<1.27.0rc1')}`));
+    expect(summary(answer)).toEqual({ versions: ['nightly/1'], deployments: [] });
+    expect(answer.modelVersions[0]?.declarations).toMatchObject([
+      { specifier: '>1.26,<2', affectedWitness: expect.stringMatching(/^1\.27\.0(a|b|\.dev)/) },
+    ]);
   });
 
   it('never shows a restricted model to a caller without a role on it', async () => {

@@ -20,6 +20,14 @@ describe('dependents of a package range', () => {
     expect(declaredOverlap({ kind: 'pypi', specifier }, numpyBelow2, seen)).toBe(witness);
   });
 
+  it('a declaration meets a range of pre-releases only when its file allowed them (--pre)', () => {
+    const nightlies = { kind: 'pypi' as const, name: 'numpy', specifier: '>=1.27.0a1,<1.27.0rc1' };
+    expect(declaredOverlap({ kind: 'pypi', specifier: '>1.26,<2' }, nightlies, [])).toBeNull();
+    expect(declaredOverlap({ kind: 'pypi', specifier: '>1.26,<2' }, nightlies, [], true)).toMatch(
+      /^1\.27\.0(a|b|rc|\.dev)/,
+    );
+  });
+
   it('npm ranges meet through semver', () => {
     const range = { kind: 'npm' as const, name: 'lodash', specifier: '<4.17.21' };
     expect(declaredOverlap({ kind: 'npm', specifier: '^4.17.0' }, range, [])).toBe('4.17.0');

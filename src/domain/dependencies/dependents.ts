@@ -32,6 +32,8 @@ export function declaredOverlap(
   declaration: Pick<DeclaredDependency, 'kind' | 'specifier'>,
   range: AffectedRange,
   seen: readonly string[],
+  /** The declaration's file allowed pre-releases for every package (`--pre`), as an installer would then. */
+  declaredAllowsPrereleases = false,
 ): string | null {
   if (declaration.kind !== range.kind) return null;
   const admits = (version: string, specifier: string) =>
@@ -40,7 +42,12 @@ export function declaredOverlap(
     if (range.kind === 'pypi' && !isPep440Version(version)) continue;
     if (admits(version, range.specifier) && admits(version, declaration.specifier)) return version;
   }
-  return rangeOverlap({ ecosystem: range.kind, declared: declaration.specifier, range: range.specifier });
+  return rangeOverlap({
+    ecosystem: range.kind,
+    declared: declaration.specifier,
+    range: range.specifier,
+    declaredAllowsPrereleases,
+  });
 }
 
 /** Is the version installed on a target among the affected ones? (An installed pre-release counts, as PEP 440 says.) */

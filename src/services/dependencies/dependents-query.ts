@@ -73,14 +73,13 @@ export async function findDependents(
   const entries = new Map<string, DependentVersion>();
   for (const row of await declared.listDeclaredVersions(db, filter)) {
     if (!isReadable(visible, row.model_id)) continue;
-    const mine = (JSON.parse(row.document) as { dependencies: DeclaredDependency[] }).dependencies.filter(
-      (d) => d.kind === range.kind && d.name === range.name,
-    );
+    const document = JSON.parse(row.document) as { dependencies: DeclaredDependency[]; allowPrereleases?: boolean };
+    const mine = document.dependencies.filter((d) => d.kind === range.kind && d.name === range.name);
     const declarations = mine.map((d) => ({
       specifier: d.specifier,
       ...(d.marker ? { marker: d.marker } : {}),
       source: d.source,
-      affectedWitness: declaredOverlap(d, range, seen[key] ?? []),
+      affectedWitness: declaredOverlap(d, range, seen[key] ?? [], document.allowPrereleases === true),
     }));
     if (declarations.length === 0) continue;
     entries.set(nodeOf(row.model_id, row.version), {
