@@ -140,6 +140,45 @@ describe.each(backends)('data of a run, linked by its writers, on $name', (backe
     expect(restricted.status, JSON.stringify(restricted.body)).toBe(204);
   });
 
+  it('makes whoever first logs a dataset through MLflow or OpenLineage its manager', async () => {
+    const role = (token: string, dataset: string) =>
+      ok(as<{ role: string | null }>(token, 'GET', `/auth/permissions?dataset=${encodeURIComponent(dataset)}`));
+    // An MLflow client logs a new dataset as an input of a new run of edda's.
+    const { run: existing } = await ok(as<{ run: { experimentId: string } }>(tokens.edda, 'GET', `/runs/${eddasRun}`));
+    const { run: evaluation } = await ok(
+      as<{ run: { runId: string } }>(tokens.edda, 'POST', '/runs', { experimentId: existing.experimentId }),
+    );
+    const logged = await callAs(api.url, tokens.edda, 'POST', '/api/2.0/mlflow/runs/log-inputs', {
+      run_id: evaluation.runId,
+      datasets: [
+        {
+          dataset: { name: 'holdout', digest: 'd41d8cd9', source_type: 'local', source: '/data/holdout.csv' },
+          tags: [{ key: 'mlflow.data.context', value: 'eval' }],
+        },
+      ],
+    });
+    expect(logged.status, JSON.stringify(logged.body)).toBe(200);
+    expect((await role(tokens.edda, 'mlflow:holdout')).role).toBe('manager');
+    expect((await role(tokens.rafe, 'mlflow:holdout')).role).toBe('reader');
+
+    // A pipeline account allowed to report lineage reports a job that writes a new dataset.
+    const pipeline = await userWithToken(api.url, 'pipeline');
+    await grant(api.url, { role: 'editor', user: 'pipeline', global: true });
+    const reported = await callAs(api.url, pipeline, 'POST', '/api/v1/lineage', {
+      eventType: 'COMPLETE',
+      eventTime: new Date().toISOString(),
+      producer: 'https://example.com/pipelines',
+      schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent',
+      run: { runId: '0190e0f0-0000-7000-8000-0000000000aa' },
+      job: { namespace: 'pipelines', name: 'export' },
+      inputs: [],
+      outputs: [{ namespace: 's3://lake', name: 'exports/daily' }],
+    });
+    expect(reported.status, JSON.stringify(reported.body)).toBeLessThan(300);
+    expect((await role(pipeline, 's3://lake:exports/daily')).role).toBe('manager');
+    expect((await role(tokens.edda, 's3://lake:exports/daily')).role).toBe('reader');
+  });
+
   it('refuses to link data to a run whose writer may not read it, or into a run of someone else', async () => {
     // A version otto may read links to his own run; edda's restricted input does not, nor may he add to it.
     const linked = await as<{ edge: Edge }>(tokens.otto, 'POST', `/runs/${ottosRun}/datasets`, {

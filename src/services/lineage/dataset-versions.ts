@@ -13,6 +13,7 @@ import * as datasets from '../../store/repositories/lineage/dataset-version-repo
 import { upsertNode } from '../../store/repositories/lineage/node-repository.js';
 import type { LineageDatasetVersionsTable } from '../../store/schema-lineage.js';
 import type { Executor } from '../../store/store.js';
+import { bindCreator } from '../access/permission-service.js';
 import { newId } from '../ids.js';
 import { enforceRules } from '../tracking/tracking-rules.js';
 import type { WriteScope } from '../unit-of-work.js';
@@ -61,6 +62,9 @@ export async function saveDatasetVersion(
       entityId: dataset.dataset_id,
       state: datasetState(dataset),
     });
+    // Whoever creates a dataset manages it, however it was first seen: registered, logged by an MLflow run as an
+    // input, or reported by an OpenLineage event (a server without authentication binds nobody).
+    await bindCreator(scope, 'dataset', dataset.dataset_id, now);
   }
   const existing = await datasets.findVersionByKey(db, dataset.dataset_id, input.versionKey);
   if (existing && mode === 'create') {

@@ -137,7 +137,6 @@ export class LineageService {
     checkName(input.version, 'version');
     return this.deps.unitOfWork.write(async (scope) => {
       const now = this.deps.now();
-      const isNewDataset = !(await datasets.findDataset(scope.db, input.namespace, input.name));
       const version = await saveDatasetVersion(
         scope,
         {
@@ -154,7 +153,6 @@ export class LineageService {
         now,
         this.deps.upstreamChanges,
       );
-      if (isNewDataset) await bindCreator(scope, 'dataset', version.datasetId, now);
       if (input.producedByRunId) {
         const runNode = await ensureRunNode(scope, input.producedByRunId);
         await recordEdge(
