@@ -177,6 +177,12 @@ describe.each(backends)(
           seq: set!,
           message: new RegExp(`^${literal(`${label} was changed after event ${set}: `)}.*dependencies.*<3`),
         },
+        // The index by package, rewritten only with the document, still holds what the server stored.
+        {
+          kind: 'entity-changed',
+          seq: null,
+          message: `the index by package of model 'fraud' version 1 (${modelId}/1) does not match its declarations: declaration 1 is pypi numpy '<2' in it, pypi numpy '<3' in the document`,
+        },
       ]);
       // The part of a file that was skipped is recorded too: rewriting it shows.
       const [setFromFiles] = await seqsOf(
@@ -231,6 +237,11 @@ describe.each(backends)(
           seq: set!,
           message: `dependency declaration of model version ${modelId}/2, created by event ${set}, was deleted from the database`,
         },
+        {
+          kind: 'entity-unrecorded',
+          seq: null,
+          message: `model 'fraud' version 2 (${modelId}/2) has rows in the index by package but declares nothing: they were inserted directly`,
+        },
       ]);
       await detect(async () => {
         const row = { ...(await declaration(1)), version: 3 };
@@ -247,6 +258,76 @@ describe.each(backends)(
           kind: 'entity-unrecorded',
           seq: null,
           message: `dependencies declared for model 'fraud' version 3 (${modelId}/3) has no audit record: it was inserted directly`,
+        },
+        {
+          kind: 'entity-changed',
+          seq: null,
+          message:
+            `the index by package of model 'fraud' version 3 (${modelId}/3) does not match its declarations: ` +
+            "declaration 1 (pypi numpy '<2') is missing from it; declaration 2 (runtime python '>=3.10') is missing from it",
+        },
+      ]);
+    });
+
+    it('reports the index by package edited, deleted from or added to behind the server', async () => {
+      const index = (version: number) =>
+        store.db
+          .selectFrom('model_version_requirements')
+          .selectAll()
+          .where('model_id', '=', modelId)
+          .where('version', '=', version)
+          .orderBy('position')
+          .execute();
+      const original = await index(1);
+      expect(original.map((r) => [r.position, r.kind, r.name, r.specifier])).toEqual([
+        [0, 'pypi', 'numpy', '<2'],
+        [1, 'runtime', 'python', '>=3.10'],
+      ]);
+      const restore = async () => {
+        await store.db
+          .deleteFrom('model_version_requirements')
+          .where('model_id', '=', modelId)
+          .where('version', '=', 1)
+          .execute();
+        await store.db.insertInto('model_version_requirements').values(original).execute();
+      };
+      const label = `the index by package of model 'fraud' version 1 (${modelId}/1) does not match its declarations`;
+      // numpy's bound widened in the index alone: a what-if for numpy 2 would miss this version.
+      await detect(async () => {
+        await store.db
+          .updateTable('model_version_requirements')
+          .set({ specifier: '<3' })
+          .where('model_id', '=', modelId)
+          .where('version', '=', 1)
+          .where('position', '=', 0)
+          .execute();
+        return restore;
+      }, [
+        {
+          kind: 'entity-changed',
+          seq: null,
+          message: `${label}: declaration 1 is pypi numpy '<3' in it, pypi numpy '<2' in the document`,
+        },
+      ]);
+      await detect(async () => {
+        await store.db
+          .deleteFrom('model_version_requirements')
+          .where('model_id', '=', modelId)
+          .where('version', '=', 1)
+          .where('position', '=', 1)
+          .execute();
+        await store.db
+          .insertInto('model_version_requirements')
+          .values({ ...original[0]!, position: 4, name: 'pandas', specifier: '>=2' })
+          .execute();
+        return restore;
+      }, [
+        {
+          kind: 'entity-changed',
+          seq: null,
+          message:
+            `${label}: declaration 2 (runtime python '>=3.10') is missing from it; ` +
+            "it holds pypi pandas '>=2' at declaration 5, which the document does not",
         },
       ]);
     });

@@ -1,4 +1,8 @@
-import type { ModelVersionDependenciesTable, TargetEnvironmentVersionsTable } from '../schema-dependencies.js';
+import type {
+  ModelVersionDependenciesTable,
+  ModelVersionRequirementsTable,
+  TargetEnvironmentVersionsTable,
+} from '../schema-dependencies.js';
 import type { Executor } from '../store.js';
 
 /** A version's declarations with its model's name (null when the model row is gone). */
@@ -106,3 +110,41 @@ export async function targetNamesOf(db: Executor, targetIds: readonly string[]):
 
 /** Below every version number an integer column can hold (on PostgreSQL, a 32-bit integer): where pages start. */
 export const LOWEST_VERSION = -(2 ** 31);
+
+/** The index-by-package rows of these model versions, in (model id, version, position) order. */
+export async function indexedRequirementsOf(
+  db: Executor,
+  versions: readonly { modelId: string; version: number }[],
+): Promise<ModelVersionRequirementsTable[]> {
+  if (versions.length === 0) return [];
+  const rows = await db
+    .selectFrom('model_version_requirements')
+    .selectAll()
+    .where('model_id', 'in', [...new Set(versions.map((v) => v.modelId))])
+    .orderBy('model_id')
+    .orderBy('version')
+    .orderBy('position')
+    .execute();
+  const wanted = new Set(versions.map((v) => `${v.modelId}/${v.version}`));
+  return rows.filter((row) => wanted.has(`${row.model_id}/${Number(row.version)}`));
+}
+
+/** Up to `limit` model versions that have index-by-package rows but no declaration, in (model id, version) order. */
+export async function indexedWithoutDeclaration(
+  db: Executor,
+  limit: number,
+): Promise<{ model_id: string; version: number; model_name: string | null }[]> {
+  return db
+    .selectFrom('model_version_requirements as q')
+    .leftJoin('model_version_dependencies as d', (join) =>
+      join.onRef('d.model_id', '=', 'q.model_id').onRef('d.version', '=', 'q.version'),
+    )
+    .leftJoin('registered_models as r', 'r.model_id', 'q.model_id')
+    .select(['q.model_id', 'q.version', 'r.name as model_name'])
+    .distinct()
+    .where('d.model_id', 'is', null)
+    .orderBy('q.model_id')
+    .orderBy('q.version')
+    .limit(limit)
+    .execute();
+}

@@ -14,6 +14,7 @@ import { loggedModelFileKind, loggedModelKind, runModelLinkKind } from './logged
 import { verifyModels } from './model-verifier.js';
 import { verifyModelVersions } from './model-version-verifier.js';
 import { verifyRecordedRows } from './recorded-rows.js';
+import { verifyRequirementIndex } from './requirement-index-check.js';
 import { revalidationFlagKind } from './revalidation-kind.js';
 import { verifyRuns } from './run-verifier.js';
 import { verifySearchSettings } from './search-kinds.js';
@@ -70,10 +71,13 @@ export async function verifyAuditTrail(
   const revalidations = await verifyRecordedRows(db, problems, revalidationFlagKind);
   const collaboration = await verifyCollaboration(db, problems);
   const searchSettings = await verifySearchSettings(db, problems);
-  // What each model version declares it needs, and the history of each deployment target's environment.
+  // What each model version declares it needs (and the index by package derived from it), and the history of each
+  // deployment target's environment.
   const dependencies =
     (await verifyRecordedRows(db, problems, declaredDependenciesKind)) +
     (await verifyTargetEnvironmentHistories(db, problems));
+  // Derived from the declarations just checked, so not counted again.
+  await verifyRequirementIndex(db, problems);
   return {
     events: log.events,
     checkpoints: log.checkpoints,
