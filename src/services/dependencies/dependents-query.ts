@@ -71,7 +71,10 @@ export async function findDependents(
   const key = packageKey(range.kind, range.name);
 
   const entries = new Map<string, DependentVersion>();
-  for (const row of await declared.listDeclaredVersions(db, filter)) {
+  for (const row of await declared.listDeclaredVersions(db, {
+    ...filter,
+    declaring: { kind: range.kind, name: range.name },
+  })) {
     if (!isReadable(visible, row.model_id)) continue;
     const document = JSON.parse(row.document) as { dependencies: DeclaredDependency[]; allowPrereleases?: boolean };
     const mine = document.dependencies.filter((d) => d.kind === range.kind && d.name === range.name);

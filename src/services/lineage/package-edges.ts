@@ -94,9 +94,11 @@ export function packageEdges(db: Executor): PackageEdgeSource {
       return edges;
     },
     async from(packageId) {
-      if (parsePackageNodeId(packageId) === undefined) return [];
+      const parsed = parsePackageNodeId(packageId);
+      if (parsed === undefined) return [];
       const edges: GraphEdge[] = [];
-      for (const row of await declared.listDeclaredVersions(db, {})) {
+      const declaring = { kind: parsed.ecosystem, name: parsed.name };
+      for (const row of await declared.listDeclaredVersions(db, { declaring })) {
         edges.push(...dependsOnEdges(row).filter((e) => e.from === packageId));
       }
       for (const row of await targetEnvs.listTargetsWithEnvironments(db)) {

@@ -95,7 +95,7 @@ export async function packageImpact(
   const packageId = packageNodeId(kind, name);
 
   const modelVersions: ImpactedVersion[] = [];
-  for (const row of await declared.listDeclaredVersions(db, filter)) {
+  for (const row of await declared.listDeclaredVersions(db, { ...filter, declaring: { kind, name } })) {
     if (!isReadable(visible, row.model_id)) continue;
     const document = JSON.parse(row.document) as { dependencies: DeclaredDependency[]; allowPrereleases?: boolean };
     const mine = document.dependencies.filter((d) => d.kind === kind && d.name === name);

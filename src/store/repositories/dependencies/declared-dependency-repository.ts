@@ -151,7 +151,12 @@ export async function modelNames(db: Executor, modelIds: readonly string[]): Pro
  */
 export async function listDeclaredVersions(
   db: Executor,
-  filter: { stage?: string; alias?: string },
+  filter: {
+    stage?: string;
+    alias?: string;
+    /** Only versions declaring this package, found through the index by package rather than every document. */
+    declaring?: { kind: 'pypi' | 'npm'; name: string };
+  },
 ): Promise<{ model_id: string; model_name: string; version: number; stage: string; document: string }[]> {
   let query = db
     .selectFrom('model_version_dependencies as d')
@@ -171,6 +176,23 @@ export async function listDeclaredVersions(
           .whereRef('a.model_id', '=', 'd.model_id')
           .whereRef('a.version', '=', 'd.version')
           .where('a.alias', '=', alias),
+      ),
+    );
+  }
+  if (filter.declaring !== undefined) {
+    const { kind, name } = filter.declaring;
+    // The versions come from the index (an IN list the database reads by kind and name, then looks each version up
+    // by key); a correlated EXISTS would scan the package's index entries once per declaration instead.
+    query = query.where((eb) =>
+      eb(
+        eb.refTuple('d.model_id', 'd.version'),
+        'in',
+        eb
+          .selectFrom('model_version_requirements as q')
+          .select(['q.model_id', 'q.version'])
+          .where('q.kind', '=', kind)
+          .where('q.name', '=', name)
+          .$asTuple('model_id', 'version'),
       ),
     );
   }
