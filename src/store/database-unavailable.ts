@@ -1,3 +1,5 @@
+import { isStalePreparedStatement } from './named-statements.js';
+
 /**
  * PostgreSQL error classes and socket errors that mean the database is away (restarting, refusing connections,
  * having ended this session) rather than that the request was wrong: the same request may succeed once it is back.
@@ -23,6 +25,8 @@ const UNAVAILABLE_MESSAGES = [
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
+  // A prepared statement gone stale under a schema change: sent unnamed from now on, so a retry succeeds.
+  if (isStalePreparedStatement(error)) return true;
   // A refused connection to a name with several addresses arrives as one error per address.
   if (error instanceof AggregateError) return error.errors.some(isDatabaseUnavailable);
   const code = (error as { code?: unknown }).code;

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { namedStatement } from '../../src/store/named-statements.js';
+import { isDatabaseUnavailable } from '../../src/store/database-unavailable.js';
+import { isStalePreparedStatement, namedStatement } from '../../src/store/named-statements.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { backends, type CreatedDatabase } from '../support/backends.js';
@@ -93,9 +94,57 @@ describe.each(backends)('named statements on $name', (backend) => {
         select name, statement from pg_prepared_statements where name like ${`${name}_%`}`.execute(trx);
       expect(prepared.rows).toHaveLength(1);
       expect(prepared.rows[0]?.statement).toBe(stageOf('x').compile().sql);
-      // Queries never given a name stay unnamed: only this file's named ones are kept prepared on the connection.
+      // Queries never given a name are prepared only once they have run a few times (see the next test).
       const all = await sql<{ name: string }>`select name from pg_prepared_statements`.execute(trx);
-      for (const row of all.rows) expect(row.name).toMatch(/^mnemo_test_/);
+      for (const row of all.rows) expect(row.name).toMatch(/^(mnemo_test_|frequent_)/);
     });
   });
+
+  it.runIf(backend.name === 'postgres')('names any single statement once its text has run three times', async () => {
+    const prepared = async (db: typeof store.db, text: string) =>
+      (await sql<{ name: string }>`select name from pg_prepared_statements where statement = ${text}`.execute(db)).rows;
+    await store.db.connection().execute(async (connection) => {
+      // A text of its own, built as Kysely builds every query: values travel as parameters, so the text repeats.
+      const query = (id: string) =>
+        connection.selectFrom('experiments').select(['name', 'creation_time']).where('experiment_id', '=', id);
+      const text = query('7').compile().sql;
+      for (const id of ['7', '8']) await query(id).execute();
+      expect(await prepared(connection, text)).toEqual([]);
+      expect(await query('7').execute()).toEqual([{ name: 'named', creation_time: 1 }]);
+      expect(await prepared(connection, text)).toEqual([{ name: expect.stringMatching(/^frequent_[0-9a-f]{16}$/) }]);
+      // Named, it answers with new values as before.
+      expect(await query('8').execute()).toEqual([]);
+      expect(await query('7').execute()).toEqual([{ name: 'named', creation_time: 1 }]);
+    });
+  });
+
+  it.runIf(backend.name === 'postgres')(
+    'sends a prepared SELECT * unnamed once a column added by another replica made it stale, failing it once as unavailable',
+    async () => {
+      await sql`create table named_stale (id text primary key, label text)`.execute(store.db);
+      await sql`insert into named_stale values ('a', 'first')`.execute(store.db);
+      const other = await openStore(created.uri);
+      try {
+        await store.db.connection().execute(async (connection) => {
+          const all = () =>
+            sql<Record<string, unknown>>`select * from named_stale where id = ${'a'}`.execute(connection);
+          for (let i = 0; i < 3; i++) expect((await all()).rows).toEqual([{ id: 'a', label: 'first' }]);
+          // Another replica's migration adds a column: the statement prepared on this connection no longer fits.
+          await sql`alter table named_stale add column extra integer default 7`.execute(other.db);
+          const stale = await all().then(
+            () => undefined,
+            (error: unknown) => error,
+          );
+          expect(isStalePreparedStatement(stale)).toBe(true);
+          expect(isDatabaseUnavailable(stale)).toBe(true);
+          // Sent unnamed from now on, on this connection and every other.
+          expect((await all()).rows).toEqual([{ id: 'a', label: 'first', extra: 7 }]);
+          expect((await all()).rows).toEqual([{ id: 'a', label: 'first', extra: 7 }]);
+        });
+      } finally {
+        await sql`drop table named_stale`.execute(other.db);
+        await other.close();
+      }
+    },
+  );
 });

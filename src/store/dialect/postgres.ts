@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { statementNameOf } from '../named-statements.js';
+import { forgetStatementName, isStalePreparedStatement, statementNameOf } from '../named-statements.js';
 import type { Database } from '../schema.js';
 import type { Store } from '../store.js';
 
@@ -29,14 +29,20 @@ export function openPostgres(connectionString: string, options: { readOnly?: boo
 }
 
 /**
- * Sends the queries given a name by namedStatement as named statements: the connection then parses and plans each once
- * (the pg client remembers which names it has prepared) where an unnamed statement is planned on every execution.
+ * Sends the queries that have a statement name (see statementNameOf) as named statements: the connection then parses
+ * and plans each once (the pg client remembers which names it has prepared) where an unnamed statement is planned on
+ * every execution.
  */
 class NamingClient extends pg.Client {
   // biome-ignore lint/suspicious/noExplicitAny: pg.Client.query has a dozen overloads; this only forwards them.
   override query(config: any, values?: any, callback?: any): any {
     const name = typeof config === 'string' ? statementNameOf(config) : undefined;
     if (name === undefined || typeof values === 'function') return super.query(config, values, callback);
-    return super.query({ name, text: config, values }, callback);
+    const result = super.query({ name, text: config, values }, callback);
+    if (callback !== undefined) return result;
+    return (result as Promise<unknown>).catch((error: unknown) => {
+      if (isStalePreparedStatement(error)) forgetStatementName(config);
+      throw error;
+    });
   }
 }
