@@ -133,22 +133,14 @@ export async function metricPointCount(db: Executor, runId: string, key: string,
 }
 
 function toSummary(row: MetricBlocksTable): BlockSummary {
+  const point = (step: number | null, timestamp: number | null, value: number | null): SummaryPoint | undefined =>
+    step === null || timestamp === null || value === null ? undefined : { step, timestamp, value };
   const summary: BlockSummary = { key: row.key, shift: row.shift, block: row.block, count: Number(row.count) };
-  const min = summaryPoint(row.min_step, row.min_timestamp, row.min_value);
-  const max = summaryPoint(row.max_step, row.max_timestamp, row.max_value);
-  const nan = summaryPoint(row.nan_step, row.nan_timestamp, Number.NaN);
+  const min = point(row.min_step, row.min_timestamp, row.min_value);
+  const max = point(row.max_step, row.max_timestamp, row.max_value);
+  const nan = point(row.nan_step, row.nan_timestamp, Number.NaN);
   if (min) summary.min = min;
   if (max) summary.max = max;
   if (nan) summary.nan = nan;
   return summary;
-}
-
-function summaryPoint(
-  step: number | string | null | undefined,
-  timestamp: number | string | null | undefined,
-  value: number | null,
-): SummaryPoint | undefined {
-  return step === null || step === undefined || timestamp === null || timestamp === undefined || value === null
-    ? undefined
-    : { step: Number(step), timestamp: Number(timestamp), value };
 }
