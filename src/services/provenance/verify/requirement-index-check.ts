@@ -30,7 +30,9 @@ export async function verifyRequirementIndex(db: Executor, problems: ProblemLog)
     const versions = page.map((row) => ({ modelId: row.model_id, version: Number(row.version) }));
     for (const row of await indexedRequirementsOf(db, versions)) {
       const id = versionEntityId(row.model_id, Number(row.version));
-      stored.set(id, [...(stored.get(id) ?? []), row]);
+      const rows = stored.get(id);
+      if (rows) rows.push(row);
+      else stored.set(id, [row]);
     }
     for (const row of page) {
       const id = versionEntityId(row.model_id, Number(row.version));
