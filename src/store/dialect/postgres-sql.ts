@@ -108,10 +108,12 @@ export const postgresSql: SqlDialect = {
   // aggregate, so the rows are sorted once.
   async numberRowsOf(db, rows, columns, orderBy) {
     const packed = columns.map((column) => `float8send(coalesce(${column}::float8, 'NaN'))`).join(' || ');
-    const read = await sql<{ packed: Buffer | null }>`select string_agg(${sql.raw(packed)}, ''::bytea
-      order by ${sql.raw(orderBy)}) as packed from (${rows}) as rows`.execute(db);
-    const bytes = read.rows[0]?.packed;
-    if (!bytes) return new Float64Array(0);
+    const read = await sql<{ packed: string | null }>`select encode(string_agg(${sql.raw(packed)}, ''::bytea
+      order by ${sql.raw(orderBy)}), 'base64') as packed from (${rows}) as rows`.execute(db);
+    const text = read.rows[0]?.packed;
+    if (!text) return new Float64Array(0);
+    // Base64 rather than bytea's hex: a third fewer bytes for the driver to turn into a string and decode again.
+    const bytes = Buffer.from(text, 'base64');
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const numbers = new Float64Array(bytes.byteLength / 8);
     // float8send writes big-endian.
