@@ -81,13 +81,19 @@ export class MetricHistoryService {
     }
     const { startStep, endStep } = range;
     checkRange(range);
-    await this.requireRun(runId);
     const db = this.deps.store.db;
-    const totalPoints = await metricPointCount(db, runId, key, COARSEST_SHIFT);
     const buckets = Math.floor((points - 2) / 2);
     const ranged = startStep !== undefined || endStep !== undefined;
-    if (buckets > 0 && (ranged || totalPoints > points)) {
-      const ends = await metricEnds(db, runId, key, range);
+    // Independent reads, sent together: on PostgreSQL each takes a pooled connection, so their round trips overlap.
+    // The ends are read before knowing whether the history is long enough to need them, as a chart's usually is.
+    const endsRead = buckets > 0 ? metricEnds(db, runId, key, range) : undefined;
+    endsRead?.catch(() => {}); // awaited below when needed; a failure of the run check is the one to report
+    const [, totalPoints] = await Promise.all([
+      this.requireRun(runId),
+      metricPointCount(db, runId, key, COARSEST_SHIFT),
+    ]);
+    if (endsRead && (ranged || totalPoints > points)) {
+      const ends = await endsRead;
       if (!ends) return { metrics: [], totalPoints, hiddenNaN: [] };
       const shift = levelFor(ends.last.step - ends.first.step + 1, buckets);
       if (shift !== undefined) {

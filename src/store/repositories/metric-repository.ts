@@ -172,10 +172,12 @@ export async function metricEnds(
 ): Promise<{ first: Metric; last: Metric } | undefined> {
   const lo = range.startStep ?? Number.NEGATIVE_INFINITY;
   const hi = range.endStep ?? Number.POSITIVE_INFINITY;
-  const first = await extreme(db, runId, key, range, 'first', (s) => Math.max(s.first_step, lo));
-  if (!first) return undefined;
-  const last = await extreme(db, runId, key, range, 'last', (s) => Math.min(s.last_step, hi));
-  return last ? { first, last } : undefined;
+  // Both ends at once: on PostgreSQL their round trips overlap on two pooled connections.
+  const [first, last] = await Promise.all([
+    extreme(db, runId, key, range, 'first', (s) => Math.max(s.first_step, lo)),
+    extreme(db, runId, key, range, 'last', (s) => Math.min(s.last_step, hi)),
+  ]);
+  return first && last ? { first, last } : undefined;
 }
 
 /** Spans read at a time while looking for an end: chunks overlap only where batches interleaved, so one page is usual. */
