@@ -132,6 +132,27 @@ describe('unpackChunk', () => {
     expect(curve.chunk.values.byteLength).toBeLessThan(7 * 1000);
   });
 
+  it('keeps short noisy columns plain, and reads back every short column exactly', () => {
+    // A few points a batch, as a loop logging one step at a time sends: noise, jittered and repeated timestamps.
+    for (let length = 1; length < 20; length++) {
+      const points = Array.from({ length }, (_, i) => ({
+        key: 'k',
+        step: i * i,
+        timestamp: 1_700_000_000_000 + Math.floor(i / 3),
+        value: Math.random() * 10 ** (i % 5),
+      }));
+      const { chunk, columns } = roundTrip(points);
+      for (const column of [chunk.steps, chunk.timestamps, chunk.values]) {
+        expect(column.byteLength).toBeLessThanOrEqual(Math.max(17, 8 * length + 1)); // 17: a first entry and stride
+        // Fewer than 16 entries are never deflated (the shuffled forms, 3 and 4).
+        if (length < 16) expect([3, 4]).not.toContain(column[0]);
+      }
+      expect([...columns.steps]).toEqual(points.map((p) => p.step));
+      expect([...columns.timestamps]).toEqual(points.map((p) => p.timestamp));
+      expect([...columns.values]).toEqual(points.map((p) => p.value));
+    }
+  });
+
   it('reads the shuffled and deflated forms earlier versions wrote for every column', () => {
     // Form 3: float64 bytes shuffled into planes (all first bytes, then all second bytes…), deflated; form 4: the
     // same of the differences between neighbours. Built here byte by byte, as those versions wrote them.

@@ -150,8 +150,15 @@ function encodeValues(column: Float64Array): Uint8Array {
   return xor.length + 1 < other.length ? tagged(COLUMN_XOR, xor) : other;
 }
 
+/**
+ * Below this many entries deflate has too little to work with to win back its own overhead, and trying it cost a
+ * twentieth of the time of a small batch (a training loop logging one step of a few metrics at a time).
+ */
+const DEFLATE_MIN_ENTRIES = 16;
+
 /** `transformed` shuffled and deflated under `tag` when that beats the plain column. */
 function smaller(column: Float64Array, tag: number, transformed: Float64Array): Uint8Array {
+  if (column.length < DEFLATE_MIN_ENTRIES) return tagged(COLUMN_FLOAT64, bytesOf(column));
   const packed = deflateRawSync(shuffle(bytesOf(transformed)), { level: 1 });
   return packed.length < column.byteLength ? tagged(tag, packed) : tagged(COLUMN_FLOAT64, bytesOf(column));
 }
