@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../store.js';
-import { openSqlite } from './sqlite.js';
+import { openSqlite } from '../../src/store/dialect/sqlite.js';
+import type { Store } from '../../src/store/store.js';
 
 const pragma = async (store: Store, name: string) =>
   Object.values((await sql.raw(`pragma ${name}`).execute(store.db)).rows[0] as object)[0];
