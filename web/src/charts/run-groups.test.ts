@@ -82,6 +82,15 @@ describe('aggregating a group', () => {
     expect(tenth.mean).toEqual([0.1]);
   });
 
+  it('gives the same band whichever run holds +0 and which -0', () => {
+    const zero = { x: [0], y: [0] };
+    const negativeZero = { x: [0], y: [-0] };
+    for (const band of [aggregateGroup([zero, negativeZero]), aggregateGroup([negativeZero, zero])]) {
+      expect(Object.is(band.min[0], -0)).toBe(true);
+      expect(Object.is(band.max[0], 0)).toBe(true);
+    }
+  });
+
   it('has the mean within [min, max] and the count of runs with a value, everywhere', () => {
     fc.assert(
       fc.property(fc.array(runSeries, { minLength: 1, maxLength: 6 }), (series) => {

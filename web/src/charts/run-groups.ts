@@ -117,9 +117,10 @@ export function aggregateGroup(series: readonly RunSeries[]): GroupBand {
     } else {
       let min = values[0]!;
       let max = values[0]!;
+      // Math.min and Math.max order -0 below +0, so the band does not depend on which run came first.
       for (const v of values) {
-        if (v < min) min = v;
-        if (v > max) max = v;
+        min = Math.min(min, v);
+        max = Math.max(max, v);
       }
       band.mean.push(meanOf(values, min, max));
       band.min.push(min);
