@@ -104,8 +104,8 @@ export const postgresSql: SqlDialect = {
     return sql.raw(`(select json_build_array(${aggregates.join(', ')}) from ${from})`);
   },
 
-  // Each row's doubles as their 8 bytes (float8send: no text to write or parse), all rows in one bytea; one
-  // aggregate, so the rows are sorted once.
+  // Each row's doubles as their 8 bytes (float8send: no decimal text to write or parse), all rows in one bytea sent
+  // as base64; one aggregate, so the rows are sorted once.
   async numberRowsOf(db, rows, columns, orderBy) {
     const packed = columns.map((column) => `float8send(coalesce(${column}::float8, 'NaN'))`).join(' || ');
     const read = await sql<{ packed: string | null }>`select encode(string_agg(${sql.raw(packed)}, ''::bytea
