@@ -8,7 +8,7 @@ import {
   lockAuditHead,
   reserveAuditHead,
 } from '../../store/repositories/provenance/audit-event-repository.js';
-import { insertMerkleNodes, loadFrontier } from '../../store/repositories/provenance/merkle-node-repository.js';
+import { loadFrontier } from '../../store/repositories/provenance/merkle-node-repository.js';
 import type { DialectName, Executor } from '../../store/store.js';
 import type { RequestContext } from '../request-context.js';
 import type { AuditAppender, AuditRecord } from '../unit-of-work.js';
@@ -72,8 +72,7 @@ export class AuditLog implements AuditAppender {
       return { event: { ...event, hash: prevHash }, state };
     });
     const nodes = events.flatMap(({ event }) => frontier.append(leafHash(auditLeafBytes(event))));
-    await appendAuditEvents(db, events);
-    await insertMerkleNodes(db, nodes);
+    await appendAuditEvents(db, events, nodes);
     this.tails.set(db, { head: { lastSeq: seq, lastHash: prevHash }, frontier });
   }
 }

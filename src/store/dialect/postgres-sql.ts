@@ -42,6 +42,7 @@ export const postgresSql: SqlDialect = {
   name: 'postgres',
   fullText: postgresFullText,
   rowLocks: true,
+  multiTableWrites: true,
   forUpdate: (query) => query.forUpdate(),
   plansFromStatistics: true,
   lookedUp: (column) => sql.ref(column),

@@ -39,6 +39,12 @@ export interface SqlDialect {
    */
   readonly rowLocks: boolean;
 
+  /**
+   * Whether one statement may write several tables (PostgreSQL's data-modifying WITH). PostgreSQL runs in another
+   * process, so each statement costs a round trip; SQLite runs in this one, where a statement per table costs little.
+   */
+  readonly multiTableWrites: boolean;
+
   /** The query with FOR UPDATE where the database locks rows; as it is otherwise. */
   forUpdate<Q extends { forUpdate(): Q }>(query: Q): Q;
 

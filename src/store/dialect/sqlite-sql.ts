@@ -29,6 +29,7 @@ export const sqliteSql: SqlDialect = {
   name: 'sqlite',
   fullText: sqliteFullText,
   rowLocks: false,
+  multiTableWrites: false,
   forUpdate: (query) => query,
   plansFromStatistics: false,
   lookedUp: (column) => sql`+${sql.ref(column)}`,
