@@ -1,14 +1,14 @@
 import type { AuditRecord } from '../../domain/provenance/audit-events/catalog.js';
 import { DISCOVERY_TYPES, type DiscoveryType } from '../../domain/search/discovery-filters.js';
 import { documentId, facetValue, indexedNumbers, indexRows } from '../../domain/search/search-document.js';
-import { loadDocumentFacts, runLatestMetrics } from '../../store/search/document-sources.js';
+import { loadDocumentFacts } from '../../store/search/document-sources.js';
 import {
   featureOfVersion,
   type IndexRows,
-  indexedFacetValues,
   removeDocument,
   replaceDocument,
   replaceDocuments,
+  runMetricsIndexFacts,
   syncNumbers,
   unindexedEntities,
   versionEntityIdsOfModel,
@@ -47,10 +47,9 @@ export class SearchIndexer {
    * the run's metrics too: then it is false and the run is reindexed whole. Half the statements of a reindex.
    */
   private async refreshRunMetrics(db: Executor, runId: string): Promise<boolean> {
-    if ((await versionEntityIdsOfRun(db, runId)).length > 0) return false;
     const docId = documentId('run', runId);
-    const latest = await runLatestMetrics(db, runId);
-    const indexedKeys = new Set(await indexedFacetValues(db, docId, 'metric_key'));
+    const { hasVersions, latest, indexedKeys, numbers } = await runMetricsIndexFacts(db, runId, docId);
+    if (hasVersions) return false;
     const keys = new Set(latest.map((m) => facetValue(m.key)));
     if (keys.size !== indexedKeys.size || [...keys].some((key) => !indexedKeys.has(key))) return false;
     await syncNumbers(
@@ -60,6 +59,7 @@ export class SearchIndexer {
         docId,
         latest.map((m) => [m.key, m.value]),
       ),
+      numbers,
     );
     return true;
   }

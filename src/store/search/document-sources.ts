@@ -119,7 +119,7 @@ async function modelFacts(db: Executor, modelId: string): Promise<DocumentFacts 
 
 /** What a run used and measured: its param and metric keys, latest metric values, datasets and features. */
 /** A run's latest metric values, as its document holds them (NaN kept here; the index drops non-finite values). */
-export async function runLatestMetrics(db: Executor, runId: string): Promise<{ key: string; value: number }[]> {
+async function runLatestMetrics(db: Executor, runId: string): Promise<{ key: string; value: number }[]> {
   const rows = await db
     .selectFrom('latest_metrics')
     .select(['key', 'value', 'is_nan'])

@@ -68,21 +68,14 @@ async function syncFacets(db: Executor, docId: string, next: readonly IndexedFac
   await dropUnusedTerms(db, removed);
 }
 
-/** The stored values of one facet of a document. */
-export async function indexedFacetValues(db: Executor, docId: string, facet: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('search_facets')
-    .select('value')
-    .where('doc_id', '=', docId)
-    .where('facet', '=', facet)
-    .execute();
-  return rows.map((row) => row.value);
-}
-
-/** Brings a document's numeric values to `next`, writing only what changed. */
-export async function syncNumbers(db: Executor, docId: string, next: IndexRows['numbers']): Promise<void> {
-  const stored = await db.selectFrom('search_metrics').select(['key', 'value']).where('doc_id', '=', docId).execute();
-  const current = new Map(stored.map((row) => [row.key, Number(row.value)]));
+/** Brings a document's numeric values to `next`, writing only what changed; `stored` if already read. */
+export async function syncNumbers(
+  db: Executor,
+  docId: string,
+  next: IndexRows['numbers'],
+  stored?: ReadonlyMap<string, number>,
+): Promise<void> {
+  const current = stored ?? (await storedNumbers(db, docId));
   const wanted = new Set(next.map((row) => row.key));
   const gone = [...current.keys()].filter((key) => !wanted.has(key));
   if (gone.length > 0) {
@@ -96,6 +89,47 @@ export async function syncNumbers(db: Executor, docId: string, next: IndexRows['
       .onConflict((oc) => oc.columns(['doc_id', 'key']).doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })))
       .execute();
   }
+}
+
+async function storedNumbers(db: Executor, docId: string): Promise<Map<string, number>> {
+  const rows = await db.selectFrom('search_metrics').select(['key', 'value']).where('doc_id', '=', docId).execute();
+  return new Map(rows.map((row) => [row.key, Number(row.value)]));
+}
+
+/** What refreshing a run document's metric values needs to know, read together (see runMetricsIndexFacts). */
+export interface RunMetricsIndexFacts {
+  /** Whether a live model version comes from the run (its document shows the run's metrics too). */
+  hasVersions: boolean;
+  /** The run's latest metric values, NaN where the latest point was NaN. */
+  latest: { key: string; value: number }[];
+  /** The metric keys the run's document names. */
+  indexedKeys: Set<string>;
+  /** The numeric values the run's document holds, by key. */
+  numbers: Map<string, number>;
+}
+
+/**
+ * The four reads a run document's metric refresh depends on as one statement: a training loop sends metric batches
+ * many times a second, and on PostgreSQL every statement is a round trip while the write holds the log's lock.
+ */
+export async function runMetricsIndexFacts(db: Executor, runId: string, docId: string): Promise<RunMetricsIndexFacts> {
+  const { rows } = await sql<{ part: string; key: string; value: number | string | null }>`
+    select 'v' as part, '' as key, null as value from model_versions
+      where run_id = ${runId} and deleted_time is null
+    union all
+    select 'l', key, case when is_nan = 0 then value end from latest_metrics where run_id = ${runId}
+    union all
+    select 'f', value, null from search_facets where doc_id = ${docId} and facet = 'metric_key'
+    union all
+    select 'n', key, value from search_metrics where doc_id = ${docId}`.execute(db);
+  const facts: RunMetricsIndexFacts = { hasVersions: false, latest: [], indexedKeys: new Set(), numbers: new Map() };
+  for (const row of rows) {
+    if (row.part === 'v') facts.hasVersions = true;
+    else if (row.part === 'l') facts.latest.push({ key: row.key, value: row.value === null ? NaN : Number(row.value) });
+    else if (row.part === 'f') facts.indexedKeys.add(row.key);
+    else facts.numbers.set(row.key, Number(row.value));
+  }
+  return facts;
 }
 
 /** Replaces several documents with few statements: what the start-up backfill writes, a batch at a time. */

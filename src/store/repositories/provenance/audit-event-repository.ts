@@ -1,5 +1,5 @@
-import type { StoredAuditEvent } from '../../../domain/provenance/audit-event.js';
 import { sql } from 'kysely';
+import type { StoredAuditEvent } from '../../../domain/provenance/audit-event.js';
 import type { MerkleNode } from '../../../domain/provenance/merkle-frontier.js';
 import { dialectOf } from '../../dialect/dialect-of.js';
 import type { Executor } from '../../store.js';
