@@ -2,7 +2,6 @@ import { auditedValue, isSealedValue } from '../../domain/encryption/sealed-valu
 import { invalid, invalidState, notFound } from '../../domain/errors.js';
 import { type ColumnarSeries, columnarPoints } from '../../domain/metrics/columnar-batch.js';
 import { canonicalBatch, METRIC_BATCH_ENCODING, metricBatchDigest } from '../../domain/metrics/metric-batch-digest.js';
-import { summarize } from '../../domain/metrics/metric-blocks.js';
 import { parseMetricValue } from '../../domain/metrics/metric-value.js';
 import type { AuditActionRecording } from '../../domain/provenance/audit-events/catalog.js';
 import type { RunState } from '../../domain/provenance/audit-events/recorded-states.js';
@@ -26,9 +25,7 @@ import type { RegistryEvent } from '../../domain/webhooks/registry-event.js';
 import type { WireNumber } from '../../sdk/wire/non-finite.js';
 import { linkRunInputs } from '../../store/repositories/dataset-repository.js';
 import { findExperimentRow } from '../../store/repositories/experiment-repository.js';
-import { updateLatestMetrics } from '../../store/repositories/latest-metric-repository.js';
-import { mergeMetricBlocks } from '../../store/repositories/metric-block-repository.js';
-import { storeNewMetricPoints } from '../../store/repositories/metric-repository.js';
+import { storeMetricBatch } from '../../store/repositories/metric-repository.js';
 import * as runs from '../../store/repositories/run-repository.js';
 import type { RunsTable } from '../../store/schema.js';
 import { searchRunRows } from '../../store/search/run-search-query.js';
@@ -324,9 +321,7 @@ export class RunService {
       if (metrics.length > 0) {
         const points = canonicalBatch(metrics);
         // A retried batch adds only what is not there yet; the record must name exactly the points this batch wrote.
-        stored = await storeNewMetricPoints(db, runId, points, batch);
-        await updateLatestMetrics(db, runId, points);
-        await mergeMetricBlocks(db, runId, summarize(stored));
+        stored = await storeMetricBatch(db, runId, points, batch);
       }
       if (tags.length > 0) await runs.upsertRunTags(db, runId, sealedTags);
       if (tags.length + params.length > 0) {

@@ -15,18 +15,19 @@ const ROLLBACK = CompiledQuery.raw('rollback');
  * text depends only on the table and columns, and binding a handful of arrays costs far less than a row of
  * parameters each.
  */
-function bulkText(write: RunRowsWrite): string {
+function bulkText(write: RunRowsWrite, firstParameter = 1): string {
   const names = write.columns.map((c) => c.name);
-  const arrays = write.columns.map((c, i) => `$${i + 2}::${c.type}[]`);
+  const at = (i: number) => `$${firstParameter + i}`;
+  const arrays = write.columns.map((c, i) => `${at(i + 1)}::${c.type}[]`);
   const trailing = write.trailing;
-  const key = `${write.table}|${names.join(',')}|${trailing?.name ?? ''}|${write.conflict}`;
+  const key = `${write.table}|${names.join(',')}|${trailing?.name ?? ''}|${write.conflict}|${firstParameter}`;
   let text = postgresTexts.get(key);
   if (!text) {
     const into = ['run_id', ...names, ...(trailing ? [trailing.name] : [])];
     const selected = [
-      '$1::text',
+      `${at(0)}::text`,
       ...names.map((n) => `u.${n}`),
-      ...(trailing ? [`$${names.length + 2}::${trailing.type}`] : []),
+      ...(trailing ? [`${at(names.length + 1)}::${trailing.type}`] : []),
     ];
     text = `insert into ${write.table} (${into.join(', ')})
   select ${selected.join(', ')}
@@ -36,6 +37,12 @@ function bulkText(write: RunRowsWrite): string {
     postgresTexts.set(key, text);
   }
   return text;
+}
+
+function bulkParameters(write: RunRowsWrite): unknown[] {
+  const parameters: unknown[] = [write.runId, ...write.columns.map((c) => c.values)];
+  if (write.trailing) parameters.push(write.trailing.value);
+  return parameters;
 }
 
 export const postgresSql: SqlDialect = {
@@ -91,10 +98,22 @@ export const postgresSql: SqlDialect = {
   },
 
   async writeRunRows(db, write) {
-    const parameters: unknown[] = [write.runId, ...write.columns.map((c) => c.values)];
-    if (write.trailing) parameters.push(write.trailing.value);
-    const result = await db.executeQuery(CompiledQuery.raw(bulkText(write), parameters));
+    const result = await db.executeQuery(CompiledQuery.raw(bulkText(write), bulkParameters(write)));
     return Number(result.numAffectedRows ?? 0);
+  },
+
+  async writeRunRowsTogether(db, writes) {
+    const parameters: unknown[] = [];
+    const texts = writes.map((write) => {
+      const text = bulkText(write, parameters.length + 1);
+      parameters.push(...bulkParameters(write));
+      return text;
+    });
+    const last = texts.pop();
+    if (last === undefined) return;
+    const earlier = texts.map((text, i) => `write_${i} as (${text})`);
+    const text = earlier.length === 0 ? last : `with ${earlier.join(', ')}\n${last}`;
+    await db.executeQuery(CompiledQuery.raw(text, parameters));
   },
 
   runIdTable: (runIds) => sql`unnest(${runIds}::text[]) as r (run_id)`,

@@ -79,6 +79,12 @@ export interface SqlDialect {
   writeRunRows(db: Executor, write: RunRowsWrite): Promise<number>;
 
   /**
+   * Several bulk writes of one run to different tables: one statement on PostgreSQL (each write a data-modifying
+   * WITH of the last), so they cost one round trip; one after another on SQLite.
+   */
+  writeRunRowsTogether(db: Executor, writes: readonly RunRowsWrite[]): Promise<void>;
+
+  /**
    * The run ids as a one-column table r(run_id), passed as a single parameter: the same statement text for any
    * number of ids.
    */

@@ -59,6 +59,10 @@ export const sqliteSql: SqlDialect = {
     return changed;
   },
 
+  async writeRunRowsTogether(db, writes) {
+    for (const write of writes) await this.writeRunRows(db, write);
+  },
+
   runIdTable: (runIds) => sql`(select value as run_id from json_each(${JSON.stringify(runIds)})) r`,
 
   /**

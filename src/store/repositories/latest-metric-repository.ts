@@ -1,5 +1,5 @@
 import type { Metric } from '../../domain/tracking/entities.js';
-import { dialectOf } from '../dialect/dialect-of.js';
+import type { RunRowsWrite } from '../dialect/sql-dialect.js';
 import type { Executor } from '../store.js';
 
 /** MLflow's notion of "latest": the highest step, then the latest timestamp, then the largest value. */
@@ -28,13 +28,14 @@ const UPSERT = `on conflict (run_id, key) do update set
       and excluded.is_nan = 0 and (latest_metrics.is_nan = 1 or excluded.value > latest_metrics.value))`;
 
 /**
- * Raises each key's latest value to the newest of `metrics` where that is newer than the stored one, in the
- * dialect's bulk write: it runs on every batch, and building the statement row by row cost more than running it.
+ * The write that raises each key's latest value to the newest of `metrics` where that is newer than the stored one,
+ * in the dialect's bulk form (undefined for no metrics): it runs on every batch, and building the statement row by
+ * row cost more than running it.
  */
-export async function updateLatestMetrics(db: Executor, runId: string, metrics: readonly Metric[]): Promise<void> {
+export function latestMetricsWrite(runId: string, metrics: readonly Metric[]): RunRowsWrite | undefined {
   const newest = newestPerKey(metrics);
-  if (newest.length === 0) return;
-  await dialectOf(db).writeRunRows(db, {
+  if (newest.length === 0) return undefined;
+  return {
     table: 'latest_metrics',
     runId,
     columns: [
@@ -45,7 +46,7 @@ export async function updateLatestMetrics(db: Executor, runId: string, metrics: 
       { name: 'is_nan', type: 'integer', values: newest.map((m) => (Number.isNaN(m.value) ? 1 : 0)) },
     ],
     conflict: UPSERT,
-  });
+  };
 }
 
 /** The latest value of every metric of the given runs, in one read; NaN where the latest point was NaN. */

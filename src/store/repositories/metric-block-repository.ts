@@ -1,5 +1,6 @@
 import type { BlockSummary, SummaryPoint } from '../../domain/metrics/metric-blocks.js';
 import { dialectOf } from '../dialect/dialect-of.js';
+import type { RunRowsWrite } from '../dialect/sql-dialect.js';
 import type { MetricBlocksTable } from '../schema.js';
 import type { Executor } from '../store.js';
 
@@ -24,19 +25,15 @@ const MERGE = `on conflict (run_id, key, shift, block) do update set
   ${pick(replaces('max', '>'), ['max_step', 'max_timestamp', 'max_value'])},
   ${pick(nanReplaces, ['nan_step', 'nan_timestamp'])}`;
 
-/** Merges the summaries of newly stored points into the stored ones. */
-export async function mergeMetricBlocks(
-  db: Executor,
-  runId: string,
-  summaries: readonly BlockSummary[],
-): Promise<void> {
-  if (summaries.length === 0) return;
+/** The write that merges the summaries of newly stored points into the stored ones (undefined for none). */
+export function metricBlocksWrite(runId: string, summaries: readonly BlockSummary[]): RunRowsWrite | undefined {
+  if (summaries.length === 0) return undefined;
   const column = (name: string, type: string, value: (s: BlockSummary) => number | null) => ({
     name,
     type,
     values: summaries.map(value),
   });
-  await dialectOf(db).writeRunRows(db, {
+  return {
     table: 'metric_blocks',
     runId,
     columns: [
@@ -54,7 +51,7 @@ export async function mergeMetricBlocks(
       column('nan_timestamp', 'bigint', (s) => s.nan?.timestamp ?? null),
     ],
     conflict: MERGE,
-  });
+  };
 }
 
 /**

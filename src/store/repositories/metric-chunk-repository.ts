@@ -6,6 +6,7 @@ import {
   unpackChunk,
 } from '../../domain/metrics/metric-chunks.js';
 import { dialectOf } from '../dialect/dialect-of.js';
+import type { RunRowsWrite } from '../dialect/sql-dialect.js';
 import type { MetricChunksTable } from '../schema.js';
 import type { Executor } from '../store.js';
 
@@ -16,13 +17,23 @@ export async function insertMetricChunks(
   batch: number,
   chunks: readonly PackedChunk[],
 ): Promise<void> {
-  if (chunks.length === 0) return;
+  const write = metricChunksWrite(runId, batch, chunks);
+  if (write) await dialectOf(db).writeRunRows(db, write);
+}
+
+/** The write that stores chunks one batch packed, in the dialect's bulk form (undefined for none). */
+export function metricChunksWrite(
+  runId: string,
+  batch: number,
+  chunks: readonly PackedChunk[],
+): RunRowsWrite | undefined {
+  if (chunks.length === 0) return undefined;
   const column = (name: string, type: string, value: (c: PackedChunk) => unknown) => ({
     name,
     type,
     values: chunks.map(value),
   });
-  await dialectOf(db).writeRunRows(db, {
+  return {
     table: 'metric_chunks',
     runId,
     columns: [
@@ -39,7 +50,7 @@ export async function insertMetricChunks(
     ],
     // A chunk is named by its batch: the same batch stored twice is the same rows.
     conflict: 'on conflict do nothing',
-  });
+  };
 }
 
 const toBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

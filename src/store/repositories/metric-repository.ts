@@ -1,18 +1,22 @@
 import type { HistoryCursor } from '../../domain/metrics/history-cursor.js';
+import { summarize } from '../../domain/metrics/metric-blocks.js';
 import { packPoints, unpackChunksSideBySide } from '../../domain/metrics/metric-chunks.js';
 import { comparePoints, type MetricSeries, mergeChunks } from '../../domain/metrics/series-merge.js';
 import type { Metric } from '../../domain/tracking/entities.js';
+import { dialectOf } from '../dialect/dialect-of.js';
 import type { Executor } from '../store.js';
 import { inChunks } from './chunks.js';
+import { latestMetricsWrite } from './latest-metric-repository.js';
+import { metricBlocksWrite } from './metric-block-repository.js';
 import {
   type ChunkSpan,
   columnsOf,
-  insertMetricChunks,
   metricChunkAt,
   metricChunkSpans,
   metricChunkSpansFromEnd,
   metricChunks,
   metricChunksStartingIn,
+  metricChunksWrite,
   type StepRange,
   storedColumnsOf,
 } from './metric-chunk-repository.js';
@@ -22,13 +26,16 @@ export type { StepRange } from './metric-chunk-repository.js';
 
 /**
  * Stores the points of a batch (in canonical order, see canonicalBatch) that are not stored yet, marked with
- * `batch`, and returns them: a point identical to one already stored (same key, step, timestamp and value) is
- * skipped, so a client retrying a batch whose answer it never saw does not duplicate anything.
+ * `batch`, with what follows from them (each key's latest value, the block summaries charts read), and returns
+ * them: a point identical to one already stored (same key, step, timestamp and value) is skipped, so a client
+ * retrying a batch whose answer it never saw does not duplicate anything. The three tables are written together,
+ * in one statement where the database allows (see writeRunRowsTogether): training loops send batches many times
+ * a second.
  *
  * Runs log forward, so the question is usually settled by the key's latest point: points after it cannot repeat a
  * stored one. Only a key whose points reach back to or before its latest is compared with the chunks it overlaps.
  */
-export async function storeNewMetricPoints(
+export async function storeMetricBatch(
   db: Executor,
   runId: string,
   points: readonly Metric[],
@@ -57,7 +64,15 @@ export async function storeNewMetricPoints(
       if (m.key === key && known.has(identity(m.step, m.timestamp, m.value))) kept.splice(i, 1);
     }
   }
-  await insertMetricChunks(db, runId, batch, packPoints(fresh));
+  const writes = [
+    metricChunksWrite(runId, batch, packPoints(fresh)),
+    latestMetricsWrite(runId, points),
+    metricBlocksWrite(runId, summarize(fresh)),
+  ];
+  await dialectOf(db).writeRunRowsTogether(
+    db,
+    writes.filter((write) => write !== undefined),
+  );
   return fresh;
 }
 
