@@ -1,7 +1,7 @@
 import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
 import type { AuditRecord } from '../domain/provenance/audit-events/catalog.js';
 import { claimIdempotencyKey } from '../store/repositories/idempotency-key-repository.js';
-import { inSavepoint } from '../store/savepoint.js';
+import { SavepointChain } from '../store/savepoint.js';
 import type { Executor, Store } from '../store/store.js';
 import { CommitGroups, type Settlement } from './commit-groups.js';
 import { IdempotencyKeyInUseError } from './operations/idempotency-key-in-use.js';
@@ -109,13 +109,15 @@ export class UnitOfWork {
       // Alone in its group, a write needs no savepoint: its failure rolls back the whole transaction, which is its own.
       if (jobs.length === 1) return [{ ok: true, value: await this.runOne(tx, jobs[0]!) }];
       const settlements: Settlement[] = [];
+      const savepoints = new SavepointChain(tx);
       for (const job of jobs) {
         try {
-          settlements.push({ ok: true, value: await inSavepoint(tx, () => this.runOne(tx, job)) });
+          settlements.push({ ok: true, value: await savepoints.run(() => this.runOne(tx, job)) });
         } catch (error) {
           settlements.push({ ok: false, error });
         }
       }
+      await savepoints.close();
       return settlements;
     });
     for (const listener of this.committedListeners) {

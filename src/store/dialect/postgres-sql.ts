@@ -102,6 +102,11 @@ export const postgresSql: SqlDialect = {
     return Number(result.numAffectedRows ?? 0);
   },
 
+  async runStatements(db, statements) {
+    // Without parameters the driver sends the text as a simple query, which may hold several statements.
+    if (statements.length > 0) await db.executeQuery(CompiledQuery.raw(statements.join('; ')));
+  },
+
   async writeRunRowsTogether(db, writes) {
     const parameters: unknown[] = [];
     const texts = writes.map((write) => {

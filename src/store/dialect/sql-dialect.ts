@@ -45,6 +45,12 @@ export interface SqlDialect {
    */
   readonly multiTableWrites: boolean;
 
+  /**
+   * Runs fixed statements without parameters (savepoint commands, written in code) in order: in one round trip
+   * where the database takes several statements at once (PostgreSQL's simple query), else one by one.
+   */
+  runStatements(db: Executor, statements: readonly string[]): Promise<void>;
+
   /** The query with FOR UPDATE where the database locks rows; as it is otherwise. */
   forUpdate<Q extends { forUpdate(): Q }>(query: Q): Q;
 

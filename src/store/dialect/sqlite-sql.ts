@@ -59,6 +59,10 @@ export const sqliteSql: SqlDialect = {
     return changed;
   },
 
+  async runStatements(db, statements) {
+    for (const statement of statements) await db.executeQuery(CompiledQuery.raw(statement));
+  },
+
   async writeRunRowsTogether(db, writes) {
     for (const write of writes) await this.writeRunRows(db, write);
   },
