@@ -1,9 +1,10 @@
 import { type Insertable, sql } from 'kysely';
 import type { DiscoveryType } from '../../domain/search/discovery-filters.js';
 import type { IndexedDocument, IndexedFacetRow } from '../../domain/search/search-document.js';
+import { dialectOf } from '../dialect/dialect-of.js';
 import type { Database } from '../schema.js';
 import type { Executor } from '../store.js';
-import { addTerms, dropUnusedTerms } from './search-terms-repository.js';
+import { addTerms, completionTerms, dropUnusedTerms, TERM_ROWS } from './search-terms-repository.js';
 
 /**
  * Writes of the discovery index. A document row is replaced whole (deleted, then inserted), never updated in place:
@@ -135,27 +136,80 @@ export async function runMetricsIndexFacts(db: Executor, runId: string, docId: s
 /** Replaces several documents with few statements: what the start-up backfill writes, a batch at a time. */
 export async function replaceDocuments(db: Executor, batch: readonly IndexRows[]): Promise<void> {
   if (batch.length === 0) return;
-  const ids = batch.map((rows) => rows.document.doc_id);
+  const previous = await deleteDocumentRows(
+    db,
+    batch.map((rows) => rows.document.doc_id),
+  );
+  const facets = batch.flatMap((rows) => rows.facets);
+  await insertDocumentRows(
+    db,
+    batch.map((rows) => rows.document),
+    facets,
+    batch.flatMap((rows) => rows.numbers),
+  );
+  await dropUnusedTerms(db, previous);
+}
+
+/**
+ * Deletes documents with their facet and number rows, and returns the facet values they held. On PostgreSQL the
+ * three deletes are one statement: a run created or renamed rewrites its document inside the write, and every
+ * round trip there is time the write group holds the audit log's lock.
+ */
+async function deleteDocumentRows(db: Executor, ids: readonly string[]): Promise<{ facet: string; value: string }[]> {
+  if (dialectOf(db).multiTableWrites) {
+    const { rows } = await sql<{ facet: string; value: string }>`with
+        facets as (delete from search_facets where doc_id in (${sql.join(ids)}) returning facet, value),
+        numbers as (delete from search_metrics where doc_id in (${sql.join(ids)})),
+        documents as (delete from search_documents where doc_id in (${sql.join(ids)}))
+      select facet, value from facets`.execute(db);
+    return rows;
+  }
   const previous = await db.selectFrom('search_facets').select(['facet', 'value']).where('doc_id', 'in', ids).execute();
   await db.deleteFrom('search_facets').where('doc_id', 'in', ids).execute();
   await db.deleteFrom('search_metrics').where('doc_id', 'in', ids).execute();
   await db.deleteFrom('search_documents').where('doc_id', 'in', ids).execute();
-  await insertChunked(
-    db,
-    'search_documents',
-    batch.map((rows) => rows.document),
-    50,
-  );
-  const facets = batch.flatMap((rows) => rows.facets);
-  await insertChunked(db, 'search_facets', facets, 200);
+  return previous;
+}
+
+/** Rows per statement of each table, under both databases' bound-parameter limits. */
+const CHUNK_ROWS = { search_documents: 50, search_facets: 200, search_metrics: 300 } as const;
+
+/**
+ * Inserts documents, their facet and number rows, and the facets' completion terms. On PostgreSQL a handful of
+ * documents (what one write indexes) go in one statement; larger batches and SQLite use a statement per table.
+ */
+async function insertDocumentRows(
+  db: Executor,
+  documents: readonly IndexedDocument[],
+  facets: readonly IndexedFacetRow[],
+  numbers: IndexRows['numbers'],
+): Promise<void> {
+  const terms = completionTerms(facets);
+  const fitsOne =
+    documents.length <= CHUNK_ROWS.search_documents &&
+    facets.length <= CHUNK_ROWS.search_facets &&
+    numbers.length <= CHUNK_ROWS.search_metrics &&
+    terms.length <= TERM_ROWS;
+  if (dialectOf(db).multiTableWrites && fitsOne && documents.length > 0) {
+    let query = db.with('documents', (q) => q.insertInto('search_documents').values([...documents]));
+    if (facets.length > 0)
+      query = query.with('facets', (q) => q.insertInto('search_facets').values([...facets])) as never;
+    if (numbers.length > 0) {
+      query = query.with('numbers', (q) => q.insertInto('search_metrics').values([...numbers])) as never;
+    }
+    if (terms.length > 0) {
+      await query
+        .insertInto('search_terms')
+        .values(terms)
+        .onConflict((oc) => oc.columns(['facet', 'value']).doNothing())
+        .execute();
+    } else await query.selectNoFrom(sql<number>`1`.as('one')).execute();
+    return;
+  }
+  await insertChunked(db, 'search_documents', documents, CHUNK_ROWS.search_documents);
+  await insertChunked(db, 'search_facets', facets, CHUNK_ROWS.search_facets);
   await addTerms(db, facets);
-  await dropUnusedTerms(db, previous);
-  await insertChunked(
-    db,
-    'search_metrics',
-    batch.flatMap((rows) => rows.numbers),
-    300,
-  );
+  await insertChunked(db, 'search_metrics', numbers, CHUNK_ROWS.search_metrics);
 }
 
 /** Multi-row inserts kept under both databases' bound-parameter limits. */
@@ -174,15 +228,7 @@ async function insertChunked<T extends 'search_documents' | 'search_facets' | 's
 }
 
 export async function removeDocument(db: Executor, docId: string): Promise<void> {
-  const previous = await db
-    .selectFrom('search_facets')
-    .select(['facet', 'value'])
-    .where('doc_id', '=', docId)
-    .execute();
-  await db.deleteFrom('search_facets').where('doc_id', '=', docId).execute();
-  await dropUnusedTerms(db, previous);
-  await db.deleteFrom('search_metrics').where('doc_id', '=', docId).execute();
-  await db.deleteFrom('search_documents').where('doc_id', '=', docId).execute();
+  await dropUnusedTerms(db, await deleteDocumentRows(db, [docId]));
 }
 
 /** The versions a run is the source of: their documents carry the run's metrics and lineage. */

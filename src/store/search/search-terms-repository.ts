@@ -13,18 +13,26 @@ export type TermRow = { facet: string; value: string; value_key: string };
 const completed = new Set<string>(COMPLETION_FACETS);
 const termKey = (row: { facet: string; value: string }) => `${row.facet}\u0000${row.value}`;
 
-/** Records the completed facet values of these rows as terms (those known already are left as they are). */
-export async function addTerms(db: Executor, rows: readonly IndexedFacetRow[]): Promise<void> {
+/** Terms per INSERT statement, under both databases' bound-parameter limits. */
+export const TERM_ROWS = 300;
+
+/** The completed facet values of these rows, each once, as term rows. */
+export function completionTerms(rows: readonly IndexedFacetRow[]): TermRow[] {
   const terms = new Map<string, TermRow>();
   for (const row of rows) {
     if (completed.has(row.facet))
       terms.set(termKey(row), { facet: row.facet, value: row.value, value_key: row.value_key });
   }
-  const all = [...terms.values()];
-  for (let i = 0; i < all.length; i += 300) {
+  return [...terms.values()];
+}
+
+/** Records the completed facet values of these rows as terms (those known already are left as they are). */
+export async function addTerms(db: Executor, rows: readonly IndexedFacetRow[]): Promise<void> {
+  const all = completionTerms(rows);
+  for (let i = 0; i < all.length; i += TERM_ROWS) {
     await db
       .insertInto('search_terms')
-      .values(all.slice(i, i + 300))
+      .values(all.slice(i, i + TERM_ROWS))
       .onConflict((oc) => oc.columns(['facet', 'value']).doNothing())
       .execute();
   }
