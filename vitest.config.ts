@@ -30,12 +30,19 @@ export default defineConfig({
     // browsers and child processes, so two forks keep both cores busy.
     maxWorkers: 2,
     projects: [
-      { extends: true, test: { name: 'unit', include: UNIT } },
+      // Unit tests touch no process-wide state (test/dev/test-split.test.ts keeps servers, databases and child
+      // processes out of them), so they share one module graph per worker instead of importing it again per file.
+      { extends: true, test: { name: 'unit', include: UNIT, isolate: false } },
       {
         extends: true,
         test: {
           name: 'int',
           include: ['test/**/*.test.ts'],
+          // Each file starts its own servers, databases and browsers and stops them; what it would share through the
+          // module graph (caches keyed by database handle) is per handle, so files share one graph per worker instead
+          // of importing the server's again for each of them. A file that counts process-wide state loads the
+          // modules it counts afresh (vi.resetModules).
+          isolate: false,
           globalSetup: ['test/support/global-setup.ts'],
           exclude: [...configDefaults.exclude, ...UNIT_TESTS_OUTSIDE_SRC],
         },

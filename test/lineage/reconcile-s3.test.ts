@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { directoryDigest } from '../../src/domain/lineage/content-digest.js';
 import { LineageQueryService } from '../../src/services/lineage/lineage-query-service.js';
 import { LineageService } from '../../src/services/lineage/lineage-service.js';
@@ -29,9 +29,9 @@ beforeAll(async () => {
     configureBuckets: [{ name: 'lake' }],
   });
   const { port } = await s3.run();
-  process.env.MNEMO_S3_ENDPOINT_URL = `http://127.0.0.1:${port}`;
-  process.env.AWS_ACCESS_KEY_ID = 'S3RVER';
-  process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER';
+  vi.stubEnv('MNEMO_S3_ENDPOINT_URL', `http://127.0.0.1:${port}`);
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'S3RVER');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'S3RVER');
   client = new S3Client({
     endpoint: process.env.MNEMO_S3_ENDPOINT_URL,
     forcePathStyle: true,
@@ -41,6 +41,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // Test files share a process: the endpoint and keys must not outlive this one.
+  vi.unstubAllEnvs();
   await s3?.close();
   await rm(s3Dir, { recursive: true, force: true });
 });

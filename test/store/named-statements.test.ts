@@ -1,10 +1,14 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isDatabaseUnavailable } from '../../src/store/database-unavailable.js';
-import { isStalePreparedStatement, namedStatement } from '../../src/store/named-statements.js';
-import { openStore } from '../../src/store/open-store.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Store } from '../../src/store/store.js';
 import { backends, type CreatedDatabase } from '../support/backends.js';
+
+// Which texts are named is kept process-wide, and other test files run in this worker first: the store's modules
+// are loaded afresh here so that only this file's statements count.
+vi.resetModules();
+const { isDatabaseUnavailable } = await import('../../src/store/database-unavailable.js');
+const { isStalePreparedStatement, namedStatement } = await import('../../src/store/named-statements.js');
+const { openStore } = await import('../../src/store/open-store.js');
 
 describe.each(backends)('named statements on $name', (backend) => {
   let created: CreatedDatabase;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { auditVerify } from '../../src/cli/audit-command.js';
 import { newRun } from '../mlflow/support/mlflow-calls.js';
 import { backends } from '../support/backends.js';
@@ -26,12 +26,14 @@ beforeAll(async () => {
   });
   const { port } = await s3.run();
   endpoint = `http://127.0.0.1:${port}`;
-  process.env.MNEMO_S3_ENDPOINT_URL = endpoint;
-  process.env.AWS_ACCESS_KEY_ID = 'S3RVER';
-  process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER';
+  vi.stubEnv('MNEMO_S3_ENDPOINT_URL', endpoint);
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'S3RVER');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'S3RVER');
 });
 
 afterAll(async () => {
+  // Test files share a process: the endpoint and keys must not outlive this one.
+  vi.unstubAllEnvs();
   await s3?.close();
   await rm(s3Dir, { recursive: true, force: true });
 });
