@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { isSealedValue } from '../../domain/encryption/sealed-value.js';
 import type { DiscoveryType } from '../../domain/search/discovery-filters.js';
 import { LATENCY_BUDGET_KEY } from '../../domain/search/discovery-filters.js';
@@ -117,40 +118,54 @@ async function modelFacts(db: Executor, modelId: string): Promise<DocumentFacts 
   };
 }
 
-/** What a run used and measured: its param and metric keys, latest metric values, datasets and features. */
-/** A run's latest metric values, as its document holds them (NaN kept here; the index drops non-finite values). */
-async function runLatestMetrics(db: Executor, runId: string): Promise<{ key: string; value: number }[]> {
-  const rows = await db
-    .selectFrom('latest_metrics')
-    .select(['key', 'value', 'is_nan'])
-    .where('run_id', '=', runId)
-    .execute();
-  return rows.map((m) => ({ key: m.key, value: m.is_nan ? Number.NaN : m.value }));
+/** A run's tags, param keys, latest metrics, MLflow dataset names and consumed lineage nodes, by part. */
+interface RunRows {
+  tags: KeyValue[];
+  paramKeys: string[];
+  /** Latest values, NaN kept here (the index drops non-finite values). */
+  metrics: { key: string; value: number }[];
+  mlflowDatasets: string[];
+  consumed: string[];
 }
 
-async function runUsage(db: Executor, runId: string) {
-  const runNode = `run:${runId}`;
-  const [params, metrics, mlflowDatasets, consumed] = await Promise.all([
-    db.selectFrom('run_params').select('key').where('run_id', '=', runId).execute(),
-    runLatestMetrics(db, runId),
-    db
-      .selectFrom('run_inputs')
-      .innerJoin('datasets', 'datasets.dataset_id', 'run_inputs.dataset_id')
-      .select('datasets.name')
-      .where('run_inputs.run_id', '=', runId)
-      .execute(),
-    db
-      .selectFrom('lineage_edges')
-      .select('from_node')
-      .where('to_node', '=', runNode)
-      .where('edge_type', '=', 'consumed')
-      .execute(),
-  ]);
-  const versionIds = consumed.flatMap((e) =>
-    e.from_node.startsWith('dataset_version:') ? [e.from_node.slice('dataset_version:'.length)] : [],
+/**
+ * The rows of a run its documents are made from, in one statement: a run is reindexed in every write that changes
+ * it, and on PostgreSQL each statement is a round trip while the write group holds the audit log's lock.
+ */
+async function runRows(db: Executor, runId: string): Promise<RunRows> {
+  const { rows } = await sql<{ part: string; key: string; value: string | null; number: number | string | null }>`
+    select 't' as part, key, value, cast(null as double precision) as number from run_tags where run_id = ${runId}
+    union all
+    select 'p', key, null, null from run_params where run_id = ${runId}
+    union all
+    select 'm', key, null, case when is_nan = 0 then value end from latest_metrics where run_id = ${runId}
+    union all
+    select 'd', d.name, null, null from run_inputs ri join datasets d on d.dataset_id = ri.dataset_id
+      where ri.run_id = ${runId}
+    union all
+    select 'c', from_node, null, null from lineage_edges where to_node = ${`run:${runId}`} and edge_type = 'consumed'`.execute(
+    db,
   );
-  const featureVersionIds = consumed.flatMap((e) =>
-    e.from_node.startsWith('feature_version:') ? [e.from_node.slice('feature_version:'.length)] : [],
+  const found: RunRows = { tags: [], paramKeys: [], metrics: [], mlflowDatasets: [], consumed: [] };
+  for (const row of rows) {
+    if (row.part === 't') found.tags.push({ key: row.key, value: row.value ?? '' });
+    else if (row.part === 'p') found.paramKeys.push(row.key);
+    else if (row.part === 'm')
+      found.metrics.push({ key: row.key, value: row.number === null ? NaN : Number(row.number) });
+    else if (row.part === 'd') found.mlflowDatasets.push(row.key);
+    else found.consumed.push(row.key);
+  }
+  return found;
+}
+
+/** What a run used and measured: its param and metric keys, latest metric values, datasets and features. */
+async function runUsage(db: Executor, runId: string) {
+  const { tags, paramKeys, metrics, mlflowDatasets, consumed } = await runRows(db, runId);
+  const versionIds = consumed.flatMap((node) =>
+    node.startsWith('dataset_version:') ? [node.slice('dataset_version:'.length)] : [],
+  );
+  const featureVersionIds = consumed.flatMap((node) =>
+    node.startsWith('feature_version:') ? [node.slice('feature_version:'.length)] : [],
   );
   const [lineageDatasets, features] = await Promise.all([
     versionIds.length === 0
@@ -170,9 +185,10 @@ async function runUsage(db: Executor, runId: string) {
           .where('lineage_feature_versions.feature_version_id', 'in', featureVersionIds)
           .execute(),
   ]);
-  const datasets = [...new Set([...mlflowDatasets, ...lineageDatasets].map((d) => d.name))];
+  const datasets = [...new Set([...mlflowDatasets, ...lineageDatasets.map((d) => d.name)])];
   return {
-    paramKeys: params.map((p) => p.key),
+    tags,
+    paramKeys,
     metrics: metrics.filter((m) => !Number.isNaN(m.value)).map((m): [string, number] => [m.key, m.value]),
     metricKeys: metrics.map((m) => m.key),
     datasets,
@@ -221,7 +237,7 @@ async function versionFacts(db: Executor, entityId: string): Promise<DocumentFac
   ]);
   const usage = version.run_id
     ? await runUsage(db, version.run_id)
-    : { paramKeys: [], metrics: [], metricKeys: [], datasets: [], features: [] };
+    : { tags: [], paramKeys: [], metrics: [], metricKeys: [], datasets: [], features: [] };
   const tagged = tagParts(tags);
   const framework = frameworkOf(version.metadata, tags) ?? frameworkOf(model.metadata, modelTags);
   return {
@@ -306,10 +322,8 @@ async function experimentFacts(db: Executor, experimentId: string): Promise<Docu
 async function runFacts(db: Executor, runId: string): Promise<DocumentFacts | undefined> {
   const run = await db.selectFrom('runs').selectAll().where('run_id', '=', runId).executeTakeFirst();
   if (!run || run.lifecycle_stage !== 'active') return undefined;
-  const [tags, usage] = await Promise.all([
-    db.selectFrom('run_tags').select(['key', 'value']).where('run_id', '=', runId).execute(),
-    runUsage(db, runId),
-  ]);
+  const usage = await runUsage(db, runId);
+  const tags = usage.tags;
   const tagged = tagParts(tags);
   const note = tags.find((t) => t.key === 'mlflow.note.content')?.value;
   return {

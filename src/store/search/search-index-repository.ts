@@ -115,7 +115,7 @@ export interface RunMetricsIndexFacts {
  */
 export async function runMetricsIndexFacts(db: Executor, runId: string, docId: string): Promise<RunMetricsIndexFacts> {
   const { rows } = await sql<{ part: string; key: string; value: number | string | null }>`
-    select 'v' as part, '' as key, null as value from model_versions
+    select 'v' as part, '' as key, cast(null as double precision) as value from model_versions
       where run_id = ${runId} and deleted_time is null
     union all
     select 'l', key, case when is_nan = 0 then value end from latest_metrics where run_id = ${runId}
