@@ -176,13 +176,18 @@ describe('the lineage graph in the web UI in Chromium', () => {
   });
 
   it('shows which run recorded an edge on hover', async () => {
-    const id = await page
-      .locator('.react-flow__edge')
-      .evaluateAll(
-        (edges, run) => edges.map((e) => e.getAttribute('data-id') ?? '').find((d) => d.startsWith(`${run} produced`)),
-        `run:${trainRunId}`,
-      );
-    expect(id).toBeTruthy();
+    const producedEdge = () =>
+      page
+        .locator('.react-flow__edge')
+        .evaluateAll(
+          (edges, run) =>
+            edges.map((e) => e.getAttribute('data-id') ?? '').find((d) => d.startsWith(`${run} produced`)),
+          `run:${trainRunId}`,
+        );
+    // React Flow draws edges once their nodes have been measured, which on a busy machine comes a frame or more after
+    // the nodes themselves.
+    await expect.poll(producedEdge).toBeTruthy();
+    const id = await producedEdge();
     const box = await page.locator(`[data-id="${id}"] .react-flow__edge-interaction`).boundingBox();
     expect(box).not.toBeNull();
     await page.mouse.move(box!.x + box!.width / 2, box!.y + box!.height / 2);
