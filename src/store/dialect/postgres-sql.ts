@@ -123,10 +123,17 @@ export const postgresSql: SqlDialect = {
 
   runIdTable: (runIds) => sql`unnest(${runIds}::text[]) as r (run_id)`,
 
-  // Each aggregate orders its own rows.
+  // The aggregates read an ordered subquery rather than each sorting its own rows (json_agg(x order by k)): that
+  // ran one sort per column per run, which cost more than half of hydrating a page of runs (4.1 ms against 1.7 ms
+  // for 50 runs of 35 values), while the subquery's index already yields the order. All aggregates of one node
+  // read the same rows in the same sequence, so the columns stay aligned; a plain (not hashed, not parallel)
+  // aggregate over a subquery scan reads it in its ORDER BY order.
   jsonColumns(columns, from, orderBy) {
-    const aggregates = columns.map((column) => `json_agg(${column} order by ${orderBy})`);
-    return sql.raw(`(select json_build_array(${aggregates.join(', ')}) from ${from})`);
+    const aliased = columns.map((column, i) => `${column} as c${i}`).join(', ');
+    const aggregates = columns.map((_, i) => `json_agg(c${i})`).join(', ');
+    return sql.raw(
+      `(select json_build_array(${aggregates}) from (select ${aliased} from ${from} order by ${orderBy}) s)`,
+    );
   },
 
   // Each row's doubles as their 8 bytes (float8send: no decimal text to write or parse), all rows in one bytea sent
