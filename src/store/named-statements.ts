@@ -65,12 +65,13 @@ function compile<P extends string[], R>(
   return { query, slots };
 }
 
-/** Distinct texts run often enough to be named, at most; past it, other texts stay unnamed. */
+/** Texts named at once, at most: past it, the one run least recently loses its name. */
 const MAX_FREQUENT = 256;
 /** Runs of a text before it is named: a text run once or twice (a rare filter) is not worth a prepared statement. */
 const RUNS_BEFORE_NAMING = 3;
-/** Distinct texts counted at most (long IN lists make many texts that each run rarely). */
+/** Texts being counted at once, at most: past it, the one seen least recently is forgotten. */
 const MAX_COUNTED = 4096;
+/** Both in least recently used order (a Map iterates in insertion order, and a use re-inserts). */
 const runsOfText = new Map<string, number>();
 const frequentName = new Map<string, string>();
 /** Texts whose prepared form went stale (see forgetStatementName): sent unnamed from then on. */
@@ -82,21 +83,33 @@ const neverNamed = new Set<string>();
  * but with the same text (values travel as parameters), and PostgreSQL plans an unnamed statement on every execution:
  * a run search costs about 2.4 ms to plan and 3 ms to run. A named one is planned once per connection (PostgreSQL
  * keeps custom plans for its first executions and moves to a generic plan only when that costs no more). Only plain
- * single statements are named (a text with several, such as `begin; set local …`, cannot be prepared), and both the
- * texts counted and those named are bounded, so a stream of distinct texts costs a fixed amount of memory.
+ * single statements are named (a text with several, such as `begin; set local …`, cannot be prepared).
+ *
+ * Both the texts counted and those named are bounded, and the least recently used give way: a server that has seen
+ * thousands of distinct texts (IN lists of every length, rare filters) still names the ones it runs now. A connection
+ * keeps what it prepared until the pool replaces it (see openPostgres), so its prepared statements stay bounded too.
  */
 export function statementNameOf(sqlText: string): string | undefined {
-  const named = nameOfText.get(sqlText) ?? frequentName.get(sqlText);
-  if (named !== undefined || frequentName.size >= MAX_FREQUENT || neverNamed.has(sqlText)) return named;
+  const named = nameOfText.get(sqlText);
+  if (named !== undefined) return named;
+  const frequent = frequentName.get(sqlText);
+  if (frequent !== undefined) {
+    frequentName.delete(sqlText);
+    frequentName.set(sqlText, frequent);
+    return frequent;
+  }
+  if (neverNamed.has(sqlText)) return undefined;
   if (!/^\s*(select|insert|update|delete|with)\b/i.test(sqlText) || sqlText.includes(';')) return undefined;
   const runs = (runsOfText.get(sqlText) ?? 0) + 1;
+  runsOfText.delete(sqlText);
   if (runs < RUNS_BEFORE_NAMING) {
-    if (runsOfText.has(sqlText) || runsOfText.size < MAX_COUNTED) runsOfText.set(sqlText, runs);
+    runsOfText.set(sqlText, runs);
+    if (runsOfText.size > MAX_COUNTED) runsOfText.delete(runsOfText.keys().next().value!);
     return undefined;
   }
-  runsOfText.delete(sqlText);
   const name = `frequent_${createHash('sha256').update(sqlText).digest('hex').slice(0, 16)}`;
   frequentName.set(sqlText, name);
+  if (frequentName.size > MAX_FREQUENT) frequentName.delete(frequentName.keys().next().value!);
   return name;
 }
 

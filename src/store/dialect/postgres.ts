@@ -12,6 +12,9 @@ export function openPostgres(connectionString: string, options: { readOnly?: boo
     connectionString,
     max: 10,
     Client: NamingClient,
+    // A connection keeps every statement it prepared (see statementNameOf) for as long as it lives; replacing it
+    // after this many uses bounds what a long-running server's sessions hold, at the cost of one reconnect.
+    maxUses: 10_000,
     // The server itself then refuses any write a read-only command might attempt.
     ...(options.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
   });
