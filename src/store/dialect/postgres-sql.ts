@@ -137,11 +137,13 @@ export const postgresSql: SqlDialect = {
   },
 
   // Each row's doubles as their 8 bytes (float8send: no decimal text to write or parse), all rows in one bytea sent
-  // as base64; one aggregate, so the rows are sorted once.
-  async numberRowsOf(db, rows, columns, orderBy) {
+  // as base64. The aggregate takes the rows in the order the query yields them (a plain aggregate over a subquery
+  // reads it in its ORDER BY order, which an index usually gives for free): sorting them again in the aggregate
+  // took half of the statement (6,250 summaries: 14-16 ms against 7.5 ms).
+  async numberRowsOf(db, rows, columns) {
     const packed = columns.map((column) => `float8send(coalesce(${column}::float8, 'NaN'))`).join(' || ');
-    const read = await sql<{ packed: string | null }>`select encode(string_agg(${sql.raw(packed)}, ''::bytea
-      order by ${sql.raw(orderBy)}), 'base64') as packed from (${rows}) as rows`.execute(db);
+    const read = await sql<{ packed: string | null }>`select encode(string_agg(${sql.raw(packed)}, ''::bytea),
+      'base64') as packed from (${rows}) as rows`.execute(db);
     const text = read.rows[0]?.packed;
     if (!text) return new Float64Array(0);
     // Base64 rather than bytea's hex: a third fewer bytes for the driver to turn into a string and decode again.

@@ -104,17 +104,12 @@ export interface SqlDialect {
   jsonColumns(columns: readonly string[], from: string, orderBy: string): RawBuilder<unknown>;
 
   /**
-   * The rows of `rows` (a query whose numeric columns are named `columns`, ordered by `orderBy` with no ties) as one
-   * array of doubles, row after row, NULL as NaN (so NaN itself must not be a value). A read of thousands of small
-   * rows then costs one value to hand over instead of a JavaScript value per cell: SQLite writes the rows as JSON,
-   * PostgreSQL as the doubles' bytes. Integers beyond 2^53 would lose precision.
+   * The rows of `rows` (a query whose numeric columns are named `columns`, and which orders its rows) as one array
+   * of doubles, row after row in that order, NULL as NaN (so NaN itself must not be a value). A read of thousands of
+   * small rows then costs one value to hand over instead of a JavaScript value per cell: SQLite writes the rows as
+   * JSON, PostgreSQL as the doubles' bytes. Integers beyond 2^53 would lose precision.
    */
-  numberRowsOf(
-    db: Executor,
-    rows: Expression<unknown>,
-    columns: readonly string[],
-    orderBy: string,
-  ): Promise<Float64Array>;
+  numberRowsOf(db: Executor, rows: Expression<unknown>, columns: readonly string[]): Promise<Float64Array>;
 
   /** The text values of `column` (a name written in code) concatenated in `orderBy` order, NULL for no rows. */
   concatenated(column: string, orderBy: string): RawBuilder<string>;

@@ -77,7 +77,7 @@ export async function metricBlocks(
     .where('block', '>=', from)
     .where('block', '<=', to)
     .orderBy('block');
-  const n = await dialectOf(db).numberRowsOf(db, rows, SUMMARY_COLUMNS, 'block');
+  const n = await dialectOf(db).numberRowsOf(db, rows, SUMMARY_COLUMNS);
   const width = SUMMARY_COLUMNS.length;
   const summaries = new Array<BlockSummary>(n.length / width);
   for (let i = 0, at = 0; i < summaries.length; i++, at += width) {
