@@ -7,6 +7,15 @@ import type { Store } from '../store.js';
 import { toleratingAutomaticRollback } from './sqlite-automatic-rollback.js';
 import { cachingStatements } from './sqlite-statement-cache.js';
 
+/**
+ * How many pages the WAL may hold before a commit copies them into the database file. Metric batches rewrite the same
+ * pages over and over (the newest chunk, span and chart summary of every series being logged), and a checkpoint
+ * copies each page once however often it was written since the last one: at SQLite's default of 1,000 pages a
+ * checkpoint came every few commits and copied nearly every page it found, so a 10-metric batch wrote 264 KB; at
+ * 10,000 it writes 186 KB, and reads barely notice the longer WAL (40 MB at most, then reused).
+ */
+const WAL_CHECKPOINT_PAGES = 10_000;
+
 export function openSqlite(path: string, options: { readOnly?: boolean } = {}): Store {
   const readOnly = options.readOnly === true;
   if (!readOnly && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -17,6 +26,7 @@ export function openSqlite(path: string, options: { readOnly?: boolean } = {}): 
     // WAL lets readers run beside the single writer; FULL sync because a point we acknowledged must survive a crash.
     connection.pragma('journal_mode = WAL');
     connection.pragma('synchronous = FULL');
+    connection.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
   }
   // Savepoints and multi-row statements inside a transaction journal every page they touch before changing it, so
   // that part of the transaction can be undone. In a file, that is two write calls per page, hundreds per metric
