@@ -101,6 +101,8 @@ describe.each(backends)('mnemo run capture on $name', (backend) => {
       }[];
       const document = JSON.parse(text(await client().downloadArtifact(runId, 'environment/environment.json')));
       expect(document.packages.pip).toBe(pip.find((p) => p.name === 'pip')!.version);
+      // Read without pip, the list is still pip's own, name for name.
+      expect(document.packages).toEqual(Object.fromEntries(pip.map((p) => [p.name.toLowerCase(), p.version])));
       expect(document).toMatchObject({ node: process.version, cpuCount: expect.any(Number), envVars: {} });
       expect(document.python).toMatch(/^3\./);
       const upstream = await lineage().upstream(`run:${runId}`);
@@ -149,6 +151,31 @@ describe.each(backends)('mnemo run capture on $name', (backend) => {
         gpuCount: 2,
         gpuMemoryMiB: 81920,
       });
+    },
+    CLI_TIMEOUT,
+  );
+
+  it(
+    'asks pip for the packages of a Python too old to list its distributions itself',
+    async () => {
+      // A stand-in python3 on PATH: Python 3.7 had no importlib.metadata, so only `-m pip list` answers.
+      const bin = join(work, 'old-python-bin');
+      await mkdir(bin, { recursive: true });
+      const script = [
+        '#!/bin/sh',
+        'case "$1" in',
+        '  --version) echo "Python 3.7.17" ;;',
+        '  -m) echo \'[{"name": "Old-Package", "version": "0.1"}, {"name": "pip", "version": "19.0"}]\' ;;',
+        '  *) echo "ModuleNotFoundError: No module named importlib.metadata" >&2; exit 1 ;;',
+        'esac',
+      ].join('\n');
+      await writeFile(join(bin, 'python3'), `${script}\n`, { mode: 0o755 });
+      const result = await run(['--', 'node', '-e', ''], work, { PATH: `${bin}:${process.env.PATH}` });
+      expect(result.code, result.stderr).toBe(0);
+      const runId = runIdOf(result.stderr);
+      const document = JSON.parse(text(await client().downloadArtifact(runId, 'environment/environment.json')));
+      expect(document.python).toBe('3.7.17');
+      expect(document.packages).toEqual({ 'old-package': '0.1', pip: '19.0' });
     },
     CLI_TIMEOUT,
   );
