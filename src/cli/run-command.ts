@@ -11,8 +11,8 @@ import { CaptureRecorder } from './capture/capture-recorder.js';
 import { conclude, runChild } from './capture/child-process.js';
 import { type CodeState, captureCode } from './capture/code-capture.js';
 import { DataHasher, dataItems } from './capture/data-capture.js';
-import { captureEnvironment } from './capture/environment-capture.js';
-import { queryGpus } from './capture/gpu.js';
+import { type CapturedEnvironment, captureEnvironment } from './capture/environment-capture.js';
+import { type GpuInfo, queryGpus } from './capture/gpu.js';
 import { MetricBatches } from './capture/metric-batches.js';
 import { OutputLog } from './capture/output-log.js';
 import { OutputMetrics } from './capture/output-metrics.js';
@@ -122,6 +122,24 @@ function readSettings(options: RunOptions, cwd: string): Settings {
   };
 }
 
+/** The GPUs and the environment a run is captured on, being read. */
+interface Machine {
+  gpus: Promise<GpuInfo[] | undefined>;
+  environment: Promise<CapturedEnvironment>;
+}
+
+/**
+ * Starts reading the machine while the run is opened on the server: starting the Python interpreter alone can take a
+ * second behind a version manager's shim. A run that ends up capturing nothing (no server and no spool) never
+ * awaits the environment, so its failure is only reported where it is awaited.
+ */
+function readMachine(cwd: string, envVarNames: readonly string[]): Machine {
+  const gpus = queryGpus();
+  const environment = gpus.then((found) => captureEnvironment(cwd, envVarNames, found));
+  environment.catch(() => undefined);
+  return { gpus, environment };
+}
+
 /** How a tracked run went: the exit code to pass on, and where the run was recorded. */
 export interface TrackedRun {
   exitCode: number;
@@ -155,6 +173,7 @@ async function capturedRun(
   const experimentName = options.experiment ?? process.env.MLFLOW_EXPERIMENT_NAME ?? DEFAULT_EXPERIMENT;
   const token = clientToken();
   const mnemo = new Mnemo({ url: trackingUri, token });
+  const machine = readMachine(cwd, settings.envVars);
   const code = await captureCode(cwd, workDir);
   let recorder: RunRecorder;
   try {
@@ -184,15 +203,15 @@ async function capturedRun(
     );
   }
   if (!(recorder instanceof OnlineRecorder)) {
-    return unconnectedRun(argv, recorder, { settings, hasher, code, cwd, workDir });
+    return unconnectedRun(argv, recorder, { settings, hasher, code, machine, cwd, workDir });
   }
   const run = recorder.activeRun;
   const warn = (message: string) => console.error(`mnemo: ${message}`);
   const capture = new CaptureRecorder(run, new LineageClient(mnemo.url, fetch, token), warn);
 
   if (code) await capture.code(code);
-  const gpus = await queryGpus();
-  await capture.environment(await captureEnvironment(cwd, settings.envVars, gpus), gpus);
+  const gpus = await machine.gpus;
+  await capture.environment(await machine.environment, gpus);
   await capture.data(
     hasher,
     settings.data.filter((d) => d.role === 'input'),
@@ -261,15 +280,22 @@ async function capturedRun(
 async function unconnectedRun(
   argv: string[],
   recorder: RunRecorder,
-  context: { settings: Settings; hasher: DataHasher; code: CodeState | undefined; cwd: string; workDir: string },
+  context: {
+    settings: Settings;
+    hasher: DataHasher;
+    code: CodeState | undefined;
+    machine: Machine;
+    cwd: string;
+    workDir: string;
+  },
 ): Promise<TrackedRun> {
-  const { settings, hasher, code, cwd, workDir } = context;
+  const { settings, hasher, code, machine, cwd, workDir } = context;
   const warn = (message: string) => console.error(`mnemo: ${message}`);
   const capture = recorder instanceof SpoolRecorder ? new SpooledCapture(recorder, warn) : undefined;
-  const gpus = capture ? await queryGpus() : undefined;
+  const gpus = capture ? await machine.gpus : undefined;
   if (capture) {
     if (code) await capture.code(code);
-    await capture.environment(await captureEnvironment(cwd, settings.envVars, gpus), gpus);
+    await capture.environment(await machine.environment, gpus);
     await capture.data(
       hasher,
       settings.data.filter((d) => d.role === 'input'),

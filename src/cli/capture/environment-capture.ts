@@ -43,7 +43,7 @@ export async function captureEnvironment(
   gpus: GpuInfo[] | undefined,
 ): Promise<CapturedEnvironment> {
   const python = await findPython();
-  const packages = python ? await pythonPackages(python.command) : {};
+  const packages = python?.packages ?? {};
   const lockfiles = await findLockfiles(cwd);
   const cpuList = cpus();
   const hardware: Record<string, string | number> = {
@@ -78,26 +78,29 @@ export async function captureEnvironment(
   return { spec, lockfiles, envVars, document };
 }
 
-async function findPython(): Promise<{ command: string; version: string } | undefined> {
+/** The Python on PATH: its version and installed packages (none when it has no way to list them). */
+interface FoundPython {
+  version: string;
+  packages: Record<string, string>;
+}
+
+async function findPython(): Promise<FoundPython | undefined> {
   for (const command of ['python3', 'python']) {
-    try {
-      const { stdout, stderr } = await exec(command, ['--version'], { timeout: 10_000 });
-      const version = /Python\s+(\S+)/.exec(`${stdout} ${stderr}`)?.[1];
-      if (version) return { command, version };
-    } catch {
-      // Not installed under this name; try the next.
-    }
+    const found = (await describePython(command)) ?? (await describeOlderPython(command));
+    if (found) return found;
   }
   return undefined;
 }
 
 /**
- * The interpreter's installed distributions, read through `importlib.metadata` as pip itself does: the same list as
- * `pip list` (the first of each name on `sys.path`), without importing pip, which costs most of a second on every
- * run. Printed in pip list's JSON shape so both roads share one parser.
+ * The version and installed distributions in one start of the interpreter: version managers put a shim in front of
+ * it (pyenv's takes most of a second), so each start counts. The distributions are read through
+ * `importlib.metadata` as pip itself does: the same list as `pip list` (the first of each name on `sys.path`),
+ * without importing pip, which costs most of a second more. Printed in pip list's JSON shape so both roads share one
+ * parser.
  */
-const LIST_DISTRIBUTIONS = `
-import json, re
+const DESCRIBE_PYTHON = `
+import json, platform, re
 from importlib import metadata
 seen = {}
 for dist in metadata.distributions():
@@ -107,26 +110,43 @@ for dist in metadata.distributions():
     canonical = re.sub(r"[-_.]+", "-", name).lower()
     if canonical not in seen:
         seen[canonical] = {"name": name, "version": dist.version}
-print(json.dumps(list(seen.values())))
+print(json.dumps({"version": platform.python_version(), "packages": list(seen.values())}))
 `;
 
-/**
- * Python's installed packages; an interpreter older than `importlib.metadata` (3.8) is asked through
- * `python -m pip list --format=json`, and one without pip simply has no package list.
- */
-async function pythonPackages(python: string): Promise<Record<string, string>> {
-  for (const args of [
-    ['-c', LIST_DISTRIBUTIONS],
-    ['-m', 'pip', 'list', '--format=json', '--disable-pip-version-check'],
-  ]) {
-    try {
-      const { stdout } = await exec(python, args, { timeout: PIP_TIMEOUT_MS, maxBuffer: 32 * 1024 * 1024 });
-      return parsePipList(stdout);
-    } catch {
-      // Too old for importlib.metadata, or no pip: try the next way, or go without.
-    }
+async function describePython(command: string): Promise<FoundPython | undefined> {
+  try {
+    const { stdout } = await exec(command, ['-c', DESCRIBE_PYTHON], {
+      timeout: PIP_TIMEOUT_MS,
+      maxBuffer: 32 * 1024 * 1024,
+    });
+    const described = JSON.parse(stdout) as { version?: unknown; packages?: unknown };
+    if (typeof described.version !== 'string') return undefined;
+    return { version: described.version, packages: parsePipList(JSON.stringify(described.packages)) };
+  } catch {
+    // Not installed under this name, or older than importlib.metadata (3.8).
+    return undefined;
   }
-  return {};
+}
+
+/** An interpreter older than importlib.metadata: its version, and the packages pip lists (none without pip). */
+async function describeOlderPython(command: string): Promise<FoundPython | undefined> {
+  let version: string | undefined;
+  try {
+    const { stdout, stderr } = await exec(command, ['--version'], { timeout: 10_000 });
+    version = /Python\s+(\S+)/.exec(`${stdout} ${stderr}`)?.[1];
+  } catch {
+    return undefined;
+  }
+  if (!version) return undefined;
+  try {
+    const { stdout } = await exec(command, ['-m', 'pip', 'list', '--format=json', '--disable-pip-version-check'], {
+      timeout: PIP_TIMEOUT_MS,
+      maxBuffer: 32 * 1024 * 1024,
+    });
+    return { version, packages: parsePipList(stdout) };
+  } catch {
+    return { version, packages: {} };
+  }
 }
 
 async function findLockfiles(root: string): Promise<Lockfile[]> {
