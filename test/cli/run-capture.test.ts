@@ -158,15 +158,17 @@ describe.each(backends)('mnemo run capture on $name', (backend) => {
   it(
     'asks pip for the packages of a Python too old to list its distributions itself',
     async () => {
-      // A stand-in python3 on PATH: Python 3.7 had no importlib.metadata, so only `-m pip list` answers.
+      // A stand-in python3 on PATH: Python 3.7 had no importlib.metadata, so it tells its version and pip lists its
+      // packages.
       const bin = join(work, 'old-python-bin');
       await mkdir(bin, { recursive: true });
       const script = [
         '#!/bin/sh',
-        'case "$1" in',
-        '  --version) echo "Python 3.7.17" ;;',
-        '  -m) echo \'[{"name": "Old-Package", "version": "0.1"}, {"name": "pip", "version": "19.0"}]\' ;;',
-        '  *) echo "ModuleNotFoundError: No module named importlib.metadata" >&2; exit 1 ;;',
+        'case "$1$2" in',
+        '  -m*) echo \'[{"name": "Old-Package", "version": "0.1"}, {"name": "pip", "version": "19.0"}]\' ;;',
+        '  -c*importlib*) echo "ModuleNotFoundError: No module named importlib.metadata" >&2; exit 1 ;;',
+        '  -c*) echo "3.7.17" ;;',
+        '  *) exit 2 ;;',
         'esac',
       ].join('\n');
       await writeFile(join(bin, 'python3'), `${script}\n`, { mode: 0o755 });

@@ -25,17 +25,3 @@ export const SKIPPED_FOLDERS = new Set([
 export function isLockfileName(name: string): boolean {
   return LOCKFILE_NAMES.has(name) || REQUIREMENTS.test(name);
 }
-
-/** Reads `pip list --format=json`: package name (lower-cased, as environments compare them) to version. */
-export function parsePipList(json: string): Record<string, string> {
-  const parsed: unknown = JSON.parse(json);
-  if (!Array.isArray(parsed)) throw new TypeError('pip list --format=json did not answer a list');
-  const packages: Record<string, string> = {};
-  for (const item of parsed) {
-    const { name, version } = (item ?? {}) as { name?: unknown; version?: unknown };
-    if (typeof name === 'string' && typeof version === 'string' && name.trim() !== '') {
-      packages[name.trim().toLowerCase()] = version.trim();
-    }
-  }
-  return packages;
-}
