@@ -28,6 +28,14 @@ export function runWithContext<T>(context: RequestContext, fn: () => T): T {
   return storage.run(context, fn);
 }
 
+/**
+ * Runs `fn` outside any request. Background work a request wakes (a check after its commit, a delivery) acts for no
+ * one, and the timers it starts must not carry the request's identity along into later work.
+ */
+export function outsideAnyRequest<T>(fn: () => T): T {
+  return storage.exit(fn);
+}
+
 export function currentContext(): RequestContext {
   return storage.getStore() ?? { actor: 'system', requestId: 'internal' };
 }

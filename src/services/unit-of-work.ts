@@ -5,7 +5,7 @@ import { SavepointChain } from '../store/savepoint.js';
 import type { Executor, Store } from '../store/store.js';
 import { CommitGroups, type Settlement } from './commit-groups.js';
 import { IdempotencyKeyInUseError } from './operations/idempotency-key-in-use.js';
-import { currentContext, type RequestContext } from './request-context.js';
+import { currentContext, outsideAnyRequest, type RequestContext } from './request-context.js';
 
 /** What a write changed, as the audit log records it: the new state of one entity, typed by the event catalog. */
 export type { AuditRecord };
@@ -90,7 +90,7 @@ export class UnitOfWork {
 
   /**
    * Calls `listener` after every committed transaction (background work staged inside writes, such as e-mails owed,
-   * is woken by it). A listener must not throw or wait.
+   * is woken by it), outside the context of the requests whose writes committed. A listener must not throw or wait.
    */
   afterEachCommit(listener: () => void): void {
     this.committedListeners.push(listener);
@@ -122,7 +122,7 @@ export class UnitOfWork {
     });
     for (const listener of this.committedListeners) {
       try {
-        listener();
+        outsideAnyRequest(listener);
       } catch {
         // The writes are committed: their clients must hear so whatever a listener does.
       }
