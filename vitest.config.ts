@@ -29,10 +29,6 @@ export default defineConfig({
     // Vitest's default on a two-core machine is one fork; most test time is spent waiting on servers, databases,
     // browsers and child processes, so two forks keep both cores busy.
     maxWorkers: 2,
-    // Both projects run files without isolation (see below). The pool reads this setting from the root config only:
-    // a project's own `isolate: false` keeps its modules between files inside a worker, but without this line every
-    // file got a fresh worker anyway and imported the whole server again (1.5–2.5 s a file).
-    poolOptions: { forks: { isolate: false } },
     projects: [
       // Unit tests touch no process-wide state (test/dev/test-split.test.ts keeps servers, databases and child
       // processes out of them), so they share one module graph per worker instead of importing it again per file.
