@@ -5,6 +5,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from '../schema.js';
 import type { Store } from '../store.js';
 import { toleratingAutomaticRollback } from './sqlite-automatic-rollback.js';
+import { immediateTransactions } from './sqlite-immediate-transactions.js';
 import { cachingStatements } from './sqlite-statement-cache.js';
 
 /**
@@ -38,8 +39,9 @@ export function openSqlite(path: string, options: { readOnly?: boolean } = {}): 
   connection.pragma('cache_size = -65536');
   // MLflow's LIKE is case-sensitive (ILIKE is not); SQLite's LIKE ignores case unless told otherwise.
   connection.pragma('case_sensitive_like = ON');
+  const statements = cachingStatements(toleratingAutomaticRollback(connection));
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: cachingStatements(toleratingAutomaticRollback(connection)) }),
+    dialect: new SqliteDialect({ database: readOnly ? statements : immediateTransactions(statements) }),
   });
   return {
     db,
