@@ -8,6 +8,8 @@ import { isStalePreparedStatement } from './named-statements.js';
  */
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
 const UNAVAILABLE_SOCKET_CODES = new Set([
+  // SQLite: another process (a server worker, `mnemo gc`) held the write lock for longer than a write waits for it.
+  'SQLITE_BUSY',
   'ECONNREFUSED',
   'ECONNRESET',
   'EPIPE',

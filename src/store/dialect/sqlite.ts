@@ -5,7 +5,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from '../schema.js';
 import type { Store } from '../store.js';
 import { toleratingAutomaticRollback } from './sqlite-automatic-rollback.js';
-import { immediateTransactions } from './sqlite-immediate-transactions.js';
+import { BUSY_TIMEOUT_MS, ImmediateTransactionsDialect } from './sqlite-immediate-transactions.js';
 import { cachingStatements } from './sqlite-statement-cache.js';
 
 /**
@@ -35,13 +35,15 @@ export function openSqlite(path: string, options: { readOnly?: boolean } = {}): 
   // crash loses nothing by it (the WAL is what makes a commit durable). Temporary sort tables live in memory too.
   connection.pragma('temp_store = MEMORY');
   connection.pragma('foreign_keys = ON');
-  connection.pragma('busy_timeout = 10000');
+  connection.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   connection.pragma('cache_size = -65536');
   // MLflow's LIKE is case-sensitive (ILIKE is not); SQLite's LIKE ignores case unless told otherwise.
   connection.pragma('case_sensitive_like = ON');
   const statements = cachingStatements(toleratingAutomaticRollback(connection));
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: readOnly ? statements : immediateTransactions(statements) }),
+    dialect: readOnly
+      ? new SqliteDialect({ database: statements })
+      : new ImmediateTransactionsDialect({ database: statements }),
   });
   return {
     db,
