@@ -27,6 +27,24 @@ export function processMeter(pid: number): CpuMeter {
   return { read: () => processCpuMs(pid) };
 }
 
+/**
+ * The CPU time of a process and its children (a server started with `--workers`: the primary and its workers). A
+ * child that exited stops counting, which undercounts by what it used since the last read.
+ */
+export function processTreeMeter(pid: number): CpuMeter {
+  const seen = new Map<number, number>();
+  return {
+    async read() {
+      const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
+      for (const member of [pid, ...children.split(' ').filter(Boolean).map(Number)]) {
+        const used = await processCpuMs(member).catch(() => undefined);
+        if (used !== undefined) seen.set(member, used);
+      }
+      return [...seen.values()].reduce((sum, used) => sum + used, 0);
+    },
+  };
+}
+
 /** This process's own CPU time (the load generator). */
 export const ownMeter: CpuMeter = {
   read: async () => {

@@ -1,7 +1,8 @@
+import { availableParallelism } from 'node:os';
 import { ADMIN_POSTGRES_URL, type BackendName, type BenchDatabase, createDatabase } from '../lib/databases.js';
 import { openDirectWriter } from '../lib/direct-writer.js';
 import { HttpClient } from '../lib/http-client.js';
-import { type CpuMeter, ownMeter, postgresBackendsMeter, processMeter } from '../lib/process-cpu.js';
+import { type CpuMeter, ownMeter, postgresBackendsMeter, processTreeMeter } from '../lib/process-cpu.js';
 import { loadRuns } from '../lib/run-fixtures.js';
 import type { BenchContext, Scenario } from '../lib/scenario.js';
 import { startServerProcess } from '../lib/server-process.js';
@@ -16,6 +17,8 @@ const TARGET_P99_MS = 200;
 /** Requests of each kind sent alone, after the mixed load, to find what each costs in CPU time. */
 const KIND_REQUESTS = { quick: 600, full: 3_000 };
 const KIND_CLIENTS = 16;
+/** One server process per core, as the README advises for a production server. */
+const WORKERS = availableParallelism();
 
 /** The mix, in twentieths: how often each kind of request comes up, as training jobs and people call a server. */
 const MIX: readonly Kind[] = [
@@ -36,14 +39,14 @@ const KINDS: readonly Kind[] = ['log-batch', 'create-run', 'search', 'history', 
  * the database, so the rate is what the whole machine manages, not the server alone.
  *
  * Rates and latencies depend on whatever else the machine runs; CPU time does not, or much less. So the scenario also
- * reports the CPU time per request that the server, the database (PostgreSQL's backends; SQLite runs inside the
+ * reports the CPU time per request that the server (all its workers), the database (PostgreSQL's backends; SQLite runs inside the
  * server) and the load generator itself spent during the mixed load, and then sends each kind of request alone to
  * report what one of each costs the server and the database.
  */
 async function run(context: BenchContext): Promise<void> {
   const seconds = context.quick ? 10 : 60;
   context.note(
-    `load: ${CLIENTS} clients for ${seconds} s after a 5 s warm-up; per 20 requests 8 MLflow log-batch (10 metrics), ` +
+    `load: ${CLIENTS} clients for ${seconds} s after a 5 s warm-up against a server with --workers ${WORKERS}; per 20 requests 8 MLflow log-batch (10 metrics), ` +
       `2 run creations, 4 filtered searches over ${SEEDED_RUNS.toLocaleString('en-US')} runs, 4 metric histories ` +
       `(${HISTORY_POINTS.toLocaleString('en-US')} points), 2 registry reads.`,
   );
@@ -52,7 +55,7 @@ async function run(context: BenchContext): Promise<void> {
 
 async function measure(context: BenchContext, backend: BackendName, seconds: number): Promise<void> {
   const database = await createDatabase(backend);
-  const server = await startServerProcess(database.uri);
+  const server = await startServerProcess(database.uri, { args: ['--workers', String(WORKERS)] });
   const http = new HttpClient(server.url, CLIENTS);
   const meters = cpuMeters(database, server.pid);
   try {
@@ -131,7 +134,7 @@ async function measure(context: BenchContext, backend: BackendName, seconds: num
 type Meters = Record<string, CpuMeter>;
 
 function cpuMeters(database: BenchDatabase, serverPid: number): Meters {
-  const meters: Meters = { server: processMeter(serverPid), 'load generator': ownMeter };
+  const meters: Meters = { server: processTreeMeter(serverPid), 'load generator': ownMeter };
   if (database.postgresUrl) {
     meters.database = postgresBackendsMeter(ADMIN_POSTGRES_URL, new URL(database.postgresUrl).pathname.slice(1));
   }

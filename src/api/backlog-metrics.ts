@@ -1,6 +1,9 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { Backlog, BacklogService } from '../services/operations/backlog-service.js';
 
+/** How `--workers` combines these gauges: every worker reads the same database, and a sum would multiply them. */
+const READ_FROM_THE_DATABASE = 'max';
+
 /**
  * Gauges of what the server owes and has not yet done, read from the database at each scrape (so every replica
  * reports the shared backlog, and a replica that just started reports it at once):
@@ -29,6 +32,7 @@ export function registerBacklogMetrics(registry: Registry, backlog: BacklogServi
     help: 'Rows owed and not yet done, by outbox',
     labelNames,
     registers: [registry],
+    aggregator: READ_FROM_THE_DATABASE,
     async collect() {
       this.reset();
       for (const queue of (await current())?.queues ?? []) this.set({ queue: queue.queue }, queue.pending);
@@ -39,6 +43,7 @@ export function registerBacklogMetrics(registry: Registry, backlog: BacklogServi
     help: 'How long the oldest owed row of each outbox has waited (0 when none is owed)',
     labelNames,
     registers: [registry],
+    aggregator: READ_FROM_THE_DATABASE,
     async collect() {
       this.reset();
       const at = now();
@@ -53,6 +58,7 @@ export function registerBacklogMetrics(registry: Registry, backlog: BacklogServi
     help: 'Rows given up on after their last retry, by outbox',
     labelNames,
     registers: [registry],
+    aggregator: READ_FROM_THE_DATABASE,
     async collect() {
       this.reset();
       for (const queue of (await current())?.queues ?? []) this.set({ queue: queue.queue }, queue.failed);
@@ -62,6 +68,7 @@ export function registerBacklogMetrics(registry: Registry, backlog: BacklogServi
     name: 'mnemo_audit_log_events',
     help: 'Events in the audit log',
     registers: [registry],
+    aggregator: READ_FROM_THE_DATABASE,
     async collect() {
       // Without labels a gauge cannot be left out: it keeps its last value while the database is away.
       const read = await current();

@@ -2,6 +2,7 @@ import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client
 import type { Services } from '../services/services.js';
 import { access, PUBLIC, SIGNED_IN } from './access/route-access.js';
 import { registerBacklogMetrics } from './backlog-metrics.js';
+import { clusterAwareMetrics } from './cluster-metrics.js';
 import type { TypedApp } from './typed-app.js';
 import { VERSION } from './version.js';
 
@@ -56,9 +57,15 @@ export async function operationalRoutes(
 
   // Open by default, as Prometheus scrapers expect; `--protect-metrics` asks for a token (any signed-in caller).
   const metricsAccess = access(protectMetrics ? SIGNED_IN : PUBLIC);
-  app.get('/metrics', { config: metricsAccess, schema: { hide: true } }, async (_request, reply) =>
-    reply.type(registry.contentType).send(await registry.metrics()),
-  );
+  const metricsText = clusterAwareMetrics(registry);
+  app.get('/metrics', { config: metricsAccess, schema: { hide: true } }, async (_request, reply) => {
+    try {
+      const text = await metricsText();
+      return reply.type(registry.contentType).send(text);
+    } catch (error) {
+      return reply.status(503).send({ error_code: 'TEMPORARILY_UNAVAILABLE', message: (error as Error).message });
+    }
+  });
 }
 
 Object.assign(operationalRoutes, { [Symbol.for('skip-override')]: true });

@@ -1,9 +1,11 @@
+import cluster from 'node:cluster';
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { DEFAULT_REQUESTS_PER_MINUTE } from '../api/access/rate-limits.js';
 import { startServer } from '../api/server.js';
 import { addOidcOptions, oidcSettings } from './oidc-options.js';
 import { envOption } from './options.js';
+import { reportListening, serveWithWorkers } from './server-workers.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -27,6 +29,13 @@ export function serverCommand(): Command {
         '--artifacts-destination <uri>',
         'directory or s3://bucket/prefix for artifacts',
         './mnemo-data/artifacts',
+      ),
+    )
+    .addOption(
+      envOption(
+        '--workers <n>',
+        'server processes sharing the port and the database, to use n cores (about one per core; see README)',
+        '1',
       ),
     )
     .addOption(envOption('--log-requests', 'log every request as JSON lines').default(false))
@@ -142,6 +151,10 @@ export function serverCommand(): Command {
       throw new Error(`--port must be a number between 0 and 65535; got '${options.port}'`);
     }
     const host = String(options.host);
+    const workers = Number(options.workers);
+    if (!Number.isInteger(workers) || workers < 1 || workers > 256) {
+      throw new Error(`--workers must be a whole number from 1 to 256; got '${options.workers}'`);
+    }
     const auth = await authSettings(options);
     if (!auth.enabled && !LOOPBACK.has(host)) {
       if (!auth.explicitlyOff) {
@@ -164,6 +177,8 @@ export function serverCommand(): Command {
       headersTimeoutMs: positiveNumber(options.headersTimeout, '--headers-timeout') * 1000,
       maxConnections: positiveNumber(options.maxConnections, '--max-connections'),
     };
+    // The options were checked above, so a mistake is reported once, not by every worker.
+    if (workers > 1 && cluster.isPrimary) return serveWithWorkers(workers);
     const server = await startServer({
       host,
       port,
@@ -210,15 +225,22 @@ export function serverCommand(): Command {
           '`mnemo tokens create` (MNEMO_TRACKING_TOKEN set to this token).',
       );
     }
-    console.log(
-      `Mnemo is serving on ${server.url} (metadata: ${server.store.dialect}, artifacts: ${server.artifactsLocation})`,
-    );
-    const stop = async () => {
-      await server.close();
-      process.exit(0);
+    if (cluster.isWorker) {
+      reportListening({ url: server.url, dialect: server.store.dialect, artifactsLocation: server.artifactsLocation });
+    } else {
+      console.log(
+        `Mnemo is serving on ${server.url} (metadata: ${server.store.dialect}, artifacts: ${server.artifactsLocation})`,
+      );
+    }
+    let stopping: Promise<void> | undefined;
+    const stop = () => {
+      stopping ??= server.close().then(() => process.exit(0));
+      return stopping;
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    // A worker whose primary is gone (killed outright) stops too, rather than serving on alone.
+    if (cluster.isWorker) process.once('disconnect', stop);
   });
 }
 
