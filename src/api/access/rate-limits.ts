@@ -8,7 +8,8 @@ export const DEFAULT_REQUESTS_PER_MINUTE = 6_000;
  * Limits how fast each caller may call: per token (or signed-in principal) when it authenticated, else per source
  * address. Counted after authentication, so one caller cannot use up another's allowance by naming its token
  * falsely; public routes (health, metrics, the UI's files) are not counted. Over the limit, the answer is 429 with
- * `Retry-After`. Counts are kept per server process: behind a load balancer each replica allows the limit.
+ * `Retry-After`. Counts are kept per server process: behind a load balancer each replica allows the limit, and so
+ * does each process of `--workers`.
  */
 export async function installRateLimits(app: FastifyInstance, requestsPerMinute: number): Promise<void> {
   if (requestsPerMinute <= 0) return;
