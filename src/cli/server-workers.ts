@@ -58,16 +58,17 @@ export async function serveWithWorkers(count: number): Promise<void> {
           );
           return;
         }
-        if (stopping) return;
-        console.error(`mnemo: a server worker stopped (${signal ?? `code ${code}`}); starting another`);
-        replace();
+        replace(`a server worker stopped (${signal ?? `code ${code}`}); starting another`);
       });
     });
-  // A replacement that fails to start (the database away, say) is tried again until one listens.
-  const replace = (): void => {
+  // Decided after a delay: on Ctrl-C the workers may stop before the primary hears its own SIGINT. A replacement
+  // that fails to start (the database away, say) is tried again until one listens.
+  const replace = (reason: string): void => {
     setTimeout(() => {
-      if (!stopping) start().catch(replace);
-    }, RESTART_DELAY_MS).unref();
+      if (stopping) return;
+      console.error(`mnemo: ${reason}`);
+      start().catch(() => replace('a replacement server worker failed to start; trying again'));
+    }, RESTART_DELAY_MS);
   };
 
   const stop = async (exitCode: number) => {
