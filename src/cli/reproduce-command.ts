@@ -10,7 +10,7 @@ import {
 import { MnemoApiError } from '../sdk/errors.js';
 import { HttpClient } from '../sdk/http-client.js';
 import { Mnemo } from '../sdk/index.js';
-import { DEFAULT_RETRY } from '../sdk/retry-policy.js';
+import { retryFromEnvironment } from '../sdk/retry-policy.js';
 import { apiPath } from '../sdk/url-path.js';
 import { EXIT } from './failure.js';
 import { clientToken, trackingUriOption } from './options.js';
@@ -96,7 +96,7 @@ async function execute(recipe: Recipe, current: CurrentState, experimentId: stri
     );
     return exitCode;
   }
-  const http = new HttpClient({ url: trackingUri, token, retry: DEFAULT_RETRY, fetch });
+  const http = new HttpClient({ url: trackingUri, token, retry: retryFromEnvironment(), fetch });
   try {
     await linkDerivedRun(http, recorder.runId, recipe.runId);
     console.error(`mnemo: run ${recorder.runId} is derived_from run ${recipe.runId}`);

@@ -1,5 +1,5 @@
 import { type FetchFunction, HttpClient } from './http-client.js';
-import { DEFAULT_RETRY, type RetryOptions } from './retry-policy.js';
+import { type RetryOptions, retryFromEnvironment } from './retry-policy.js';
 import { apiPath, withQuery } from './url-path.js';
 import type {
   CompatibilityByTargetJson,
@@ -34,7 +34,7 @@ export class DependencyClient {
       url: options.url,
       token: options.token,
       fetch: options.fetch ?? fetch,
-      retry: { ...DEFAULT_RETRY, ...options.retry },
+      retry: { ...retryFromEnvironment(), ...options.retry },
     });
   }
 

@@ -33,7 +33,7 @@ export {
   type RuleFailure,
 } from './policies.js';
 export { RegistryClient, type RegistryClientOptions } from './registry.js';
-export { DEFAULT_RETRY, type RetryOptions } from './retry-policy.js';
+export { DEFAULT_RETRY, type RetryOptions, retryFromEnvironment } from './retry-policy.js';
 export {
   SearchClient,
   type SearchClientOptions,

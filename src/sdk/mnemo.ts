@@ -6,7 +6,7 @@ import { captureRun } from './capture/run-capture.js';
 import { MnemoApiError } from './errors.js';
 import { type FetchFunction, HttpClient } from './http-client.js';
 import { readMetric, readRun } from './reply-readers.js';
-import { checkRetryOptions, DEFAULT_RETRY, type RetryOptions } from './retry-policy.js';
+import { checkRetryOptions, type RetryOptions, retryFromEnvironment } from './retry-policy.js';
 import type {
   ArtifactFile,
   Experiment,
@@ -75,7 +75,7 @@ export class Mnemo {
   private readonly flushIntervalMs: number;
 
   constructor(options: MnemoOptions) {
-    const retry = checkRetryOptions({ ...DEFAULT_RETRY, ...options.retry });
+    const retry = checkRetryOptions({ ...retryFromEnvironment(), ...options.retry });
     this.maxBatchPoints = options.maxBatchPoints ?? DEFAULT_BATCH_POINTS;
     if (!Number.isInteger(this.maxBatchPoints) || this.maxBatchPoints < 1) {
       throw new RangeError(`maxBatchPoints must be a positive integer; got ${options.maxBatchPoints}`);

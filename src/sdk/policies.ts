@@ -1,5 +1,5 @@
 import { type FetchFunction, HttpClient } from './http-client.js';
-import { DEFAULT_RETRY, type RetryOptions } from './retry-policy.js';
+import { type RetryOptions, retryFromEnvironment } from './retry-policy.js';
 import { apiPath, withQuery } from './url-path.js';
 
 /** Typed client of Mnemo's promotion policies (`/api/v1/policies`) and the gate CI/CD asks before deploying. */
@@ -85,7 +85,7 @@ export class PolicyClient {
       url: options.url,
       token: options.token,
       fetch: options.fetch ?? fetch,
-      retry: { ...DEFAULT_RETRY, ...options.retry },
+      retry: { ...retryFromEnvironment(), ...options.retry },
     });
   }
 

@@ -1,6 +1,6 @@
 import { ApprovalsClient, movedOrRequested, type TransitionRequest } from './approvals.js';
 import { type FetchFunction, HttpClient } from './http-client.js';
-import { DEFAULT_RETRY, type RetryOptions } from './retry-policy.js';
+import { type RetryOptions, retryFromEnvironment } from './retry-policy.js';
 import { apiPath, withQuery } from './url-path.js';
 import type {
   CheckResult,
@@ -171,7 +171,7 @@ export class RegistryClient {
   private readonly writes: HttpClient;
 
   constructor(options: RegistryClientOptions) {
-    const retry = { ...DEFAULT_RETRY, ...options.retry };
+    const retry = { ...retryFromEnvironment(), ...options.retry };
     const common = { url: options.url, token: options.token, fetch: options.fetch ?? fetch };
     this.reads = new HttpClient({ ...common, retry });
     this.writes = new HttpClient({ ...common, retry: { ...retry, attempts: 1 } });

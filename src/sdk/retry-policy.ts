@@ -8,6 +8,46 @@ export interface RetryOptions {
 
 export const DEFAULT_RETRY: RetryOptions = { attempts: 5, baseDelayMs: 250, maxDelayMs: 10_000 };
 
+type Environment = Readonly<Record<string, string | undefined>>;
+
+/**
+ * DEFAULT_RETRY as the environment adjusts it, named as MLflow's client names it so a shell set up for MLflow works
+ * unchanged: `MNEMO_HTTP_REQUEST_MAX_RETRIES` (retries after the first try; 0 for none) and
+ * `MNEMO_HTTP_REQUEST_BACKOFF_FACTOR` (seconds the first retry waits at most, doubling for each next one), each read
+ * from `MLFLOW_HTTP_REQUEST_…` when the Mnemo name is unset. A value that is not a number is refused, not ignored.
+ */
+export function retryFromEnvironment(
+  env: Environment = typeof process === 'undefined' ? {} : process.env,
+): RetryOptions {
+  const retries = setting(env, 'HTTP_REQUEST_MAX_RETRIES');
+  const factor = setting(env, 'HTTP_REQUEST_BACKOFF_FACTOR');
+  const options = { ...DEFAULT_RETRY };
+  if (retries !== undefined) {
+    const count = Number(retries.value);
+    if (retries.value.trim() === '' || !Number.isInteger(count) || count < 0) {
+      throw new RangeError(`${retries.name} must be a whole number of retries (0 for none); got '${retries.value}'`);
+    }
+    options.attempts = count + 1;
+  }
+  if (factor !== undefined) {
+    const seconds = Number(factor.value);
+    if (factor.value.trim() === '' || !Number.isFinite(seconds) || seconds < 0) {
+      throw new RangeError(`${factor.name} must be a number of seconds; got '${factor.value}'`);
+    }
+    options.baseDelayMs = seconds * 1000;
+    options.maxDelayMs = Math.max(options.maxDelayMs, options.baseDelayMs);
+  }
+  return options;
+}
+
+function setting(env: Environment, suffix: string): { name: string; value: string } | undefined {
+  for (const name of [`MNEMO_${suffix}`, `MLFLOW_${suffix}`]) {
+    const value = env[name];
+    if (value !== undefined && value !== '') return { name, value };
+  }
+  return undefined;
+}
+
 export function checkRetryOptions(options: RetryOptions): RetryOptions {
   if (!Number.isInteger(options.attempts) || options.attempts < 1) {
     throw new RangeError(`retry.attempts must be an integer of at least 1; got ${options.attempts}`);

@@ -1,5 +1,5 @@
 import { type FetchFunction, HttpClient } from './http-client.js';
-import { DEFAULT_RETRY, type RetryOptions } from './retry-policy.js';
+import { type RetryOptions, retryFromEnvironment } from './retry-policy.js';
 import { apiPath } from './url-path.js';
 import type {
   Completion,
@@ -45,13 +45,13 @@ export class SearchClient {
       url: options.url,
       token: options.token,
       fetch: options.fetch ?? fetch,
-      retry: { ...DEFAULT_RETRY, ...options.retry },
+      retry: { ...retryFromEnvironment(), ...options.retry },
     });
     this.once = new HttpClient({
       url: options.url,
       token: options.token,
       fetch: options.fetch ?? fetch,
-      retry: { ...DEFAULT_RETRY, ...options.retry, attempts: 1 },
+      retry: { ...retryFromEnvironment(), ...options.retry, attempts: 1 },
     });
   }
 

@@ -21,6 +21,12 @@ const exec = promisify(execFile);
 const CLI_TIMEOUT = 120_000;
 const sha256 = (bytes: string) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
+/**
+ * Retries as the environment may set them: one quick retry. How the SDK retries is tested with it; here the default
+ * backoff would only delay the spooling and resuming these tests are about, by seconds per unanswered request.
+ */
+const QUICK_RETRIES = { MNEMO_HTTP_REQUEST_MAX_RETRIES: '1', MNEMO_HTTP_REQUEST_BACKOFF_FACTOR: '0.02' };
+
 /** The real `mnemo` from the sources, with only the variables given here (no tracking settings leak in). */
 async function mnemo(args: string[], env: Record<string, string>, cwd = root) {
   const clean = Object.fromEntries(
@@ -29,7 +35,7 @@ async function mnemo(args: string[], env: Record<string, string>, cwd = root) {
   try {
     const { stdout, stderr } = await exec(process.execPath, [CLI_BUNDLE, ...args], {
       cwd,
-      env: { ...clean, ...env },
+      env: { ...clean, ...QUICK_RETRIES, ...env },
       timeout: CLI_TIMEOUT,
     });
     return { code: 0, stdout, stderr };
@@ -366,6 +372,8 @@ describe.each(backends)('a server lost while the command runs, on $name', (backe
       port: 0,
       backendStoreUri: db.uri,
       artifactsDestination: join(dir, 'artifacts'),
+      // Lost, not drained: the command's requests in flight are cut rather than awaited for the usual 10 s.
+      shutdownGraceMs: 100,
     };
     let server = await startServer(config);
     try {
@@ -379,7 +387,7 @@ describe.each(backends)('a server lost while the command runs, on $name', (backe
         [CLI_BUNDLE, 'run', '--experiment', 'lost', '--parse-metrics', '--', process.execPath, '-e', waiting],
         {
           cwd: root,
-          env: { ...clean, MNEMO_TRACKING_URI: server.url, MNEMO_SPOOL_DIR: join(dir, 'spool') },
+          env: { ...clean, ...QUICK_RETRIES, MNEMO_TRACKING_URI: server.url, MNEMO_SPOOL_DIR: join(dir, 'spool') },
           stdio: ['ignore', 'pipe', 'pipe'],
         },
       );

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, checkRetryOptions, isRetryableStatus, parseRetryAfter } from '../../src/sdk/retry-policy.js';
+import {
+  backoffDelay,
+  checkRetryOptions,
+  DEFAULT_RETRY,
+  isRetryableStatus,
+  parseRetryAfter,
+  retryFromEnvironment,
+} from '../../src/sdk/retry-policy.js';
 
 const policy = { attempts: 5, baseDelayMs: 100, maxDelayMs: 1000 };
 
@@ -37,5 +44,44 @@ describe('retry policy', () => {
     expect(() => checkRetryOptions({ ...policy, attempts: 1.5 })).toThrow(RangeError);
     expect(() => checkRetryOptions({ ...policy, baseDelayMs: 2000 })).toThrow(RangeError);
     expect(checkRetryOptions({ ...policy, attempts: 1 }).attempts).toBe(1);
+  });
+
+  it('takes retries and backoff from the environment, Mnemo names before MLflow names', () => {
+    expect(retryFromEnvironment({})).toEqual(DEFAULT_RETRY);
+    expect(retryFromEnvironment({ MNEMO_HTTP_REQUEST_MAX_RETRIES: '0' }).attempts).toBe(1);
+    expect(retryFromEnvironment({ MLFLOW_HTTP_REQUEST_MAX_RETRIES: '7' }).attempts).toBe(8);
+    expect(
+      retryFromEnvironment({ MNEMO_HTTP_REQUEST_MAX_RETRIES: '2', MLFLOW_HTTP_REQUEST_MAX_RETRIES: '7' }).attempts,
+    ).toBe(3);
+    // An empty Mnemo setting leaves the MLflow one in force, as an unset one does.
+    expect(
+      retryFromEnvironment({ MNEMO_HTTP_REQUEST_MAX_RETRIES: '', MLFLOW_HTTP_REQUEST_MAX_RETRIES: '7' }).attempts,
+    ).toBe(8);
+    expect(retryFromEnvironment({ MNEMO_HTTP_REQUEST_BACKOFF_FACTOR: '0.05' })).toEqual({
+      ...DEFAULT_RETRY,
+      baseDelayMs: 50,
+    });
+    // MLflow's own default factor waits up to 2 s first; the cap grows with it when it must.
+    expect(retryFromEnvironment({ MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR: '20' })).toEqual({
+      ...DEFAULT_RETRY,
+      baseDelayMs: 20_000,
+      maxDelayMs: 20_000,
+    });
+  });
+
+  it('refuses environment settings that are not numbers, naming the variable', () => {
+    expect(() => retryFromEnvironment({ MNEMO_HTTP_REQUEST_MAX_RETRIES: 'many' })).toThrow(
+      "MNEMO_HTTP_REQUEST_MAX_RETRIES must be a whole number of retries (0 for none); got 'many'",
+    );
+    for (const value of ['-1', '1.5', ' ']) {
+      expect(() => retryFromEnvironment({ MLFLOW_HTTP_REQUEST_MAX_RETRIES: value })).toThrow(
+        'MLFLOW_HTTP_REQUEST_MAX_RETRIES must be a whole number',
+      );
+    }
+    for (const value of ['-0.5', 'fast', 'Infinity']) {
+      expect(() => retryFromEnvironment({ MNEMO_HTTP_REQUEST_BACKOFF_FACTOR: value })).toThrow(
+        `MNEMO_HTTP_REQUEST_BACKOFF_FACTOR must be a number of seconds; got '${value}'`,
+      );
+    }
   });
 });

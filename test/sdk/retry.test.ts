@@ -52,6 +52,21 @@ describe.each(backends)('SDK retries on $name', (backend) => {
     expect(stored.params).toEqual({ seed: '42' });
   });
 
+  it('tries as often as MNEMO_HTTP_REQUEST_MAX_RETRIES says when no option is given', async () => {
+    const isCreate = (r: SeenRequest) => r.method === 'POST' && r.path === '/api/v1/experiments';
+    proxy = await startFaultProxy(api.url, (r) => (isCreate(r) ? 'refuse-503' : 'pass'));
+    const saved = { ...process.env };
+    try {
+      process.env.MNEMO_HTTP_REQUEST_MAX_RETRIES = '2';
+      process.env.MNEMO_HTTP_REQUEST_BACKOFF_FACTOR = '0.005';
+      const mnemo = new Mnemo({ url: proxy.url });
+      await expect(mnemo.createExperiment('retries/env')).rejects.toBeInstanceOf(MnemoApiError);
+      expect(proxy.seen.filter(isCreate)).toHaveLength(3);
+    } finally {
+      process.env = saved;
+    }
+  });
+
   it('finds the run an earlier attempt created instead of creating a second one', async () => {
     const isCreate = (r: SeenRequest) => r.method === 'POST' && r.path === '/api/v1/runs';
     proxy = await startFaultProxy(api.url, script(isCreate, ['drop-answer']));

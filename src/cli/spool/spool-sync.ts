@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { uploadArtifact } from '../../sdk/artifact-upload.js';
 import { HttpClient } from '../../sdk/http-client.js';
 import { LineageClient, Mnemo, MnemoApiError, MnemoConnectionError } from '../../sdk/index.js';
-import { DEFAULT_RETRY } from '../../sdk/retry-policy.js';
+import { retryFromEnvironment } from '../../sdk/retry-policy.js';
 import { apiPath } from '../../sdk/url-path.js';
 import type { WireRun } from '../../sdk/wire/shapes.js';
 import { CaptureRecorder, type CaptureTarget } from '../capture/capture-recorder.js';
@@ -44,7 +44,7 @@ export async function syncSpooledRun(runDir: string, options: SyncOptions): Prom
   if (typeof lock !== 'function') return { outcome: 'busy', spoolId: start.spoolId, heldBy: lock.heldBy };
   try {
     const url = options.trackingUri ?? start.trackingUri;
-    const http = new HttpClient({ url, token: options.token, retry: DEFAULT_RETRY, fetch: globalThis.fetch });
+    const http = new HttpClient({ url, token: options.token, retry: retryFromEnvironment(), fetch: globalThis.fetch });
     const progress = readProgress(runDir);
     if (progress.runId === undefined) {
       progress.runId = start.runId ?? (await createRun(new Mnemo({ url, token: options.token }), http, start));
