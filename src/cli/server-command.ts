@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { DEFAULT_REQUESTS_PER_MINUTE } from '../api/access/rate-limits.js';
 import { startServer } from '../api/server.js';
+import { parseBackendUri } from '../domain/config/backend-uri.js';
 import { addOidcOptions, oidcSettings } from './oidc-options.js';
 import { envOption } from './options.js';
 import { reportListening, serveWithWorkers } from './server-workers.js';
@@ -154,6 +155,11 @@ export function serverCommand(): Command {
     const workers = Number(options.workers);
     if (!Number.isInteger(workers) || workers < 1 || workers > 256) {
       throw new Error(`--workers must be a whole number from 1 to 256; got '${options.workers}'`);
+    }
+    const backend = parseBackendUri(String(options.backendStoreUri));
+    if (workers > 1 && backend.kind === 'sqlite' && backend.path === ':memory:') {
+      // Each process would hold a database of its own, and requests would see one or the other at random.
+      throw new Error('--workers needs a database the workers share: a SQLite file or PostgreSQL, not :memory:');
     }
     const auth = await authSettings(options);
     if (!auth.enabled && !LOOPBACK.has(host)) {

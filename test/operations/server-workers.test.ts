@@ -231,6 +231,12 @@ describe('mnemo server --workers, refusing to start', () => {
     }
   });
 
+  it('refuses an in-memory SQLite database, which each worker would hold alone', { timeout: 60_000 }, async () => {
+    const { code, stderr } = await serverThatStops(['--workers', '2', '--backend-store-uri', ':memory:']);
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('--workers needs a database the workers share');
+  });
+
   it('stops with an error when its first worker cannot listen', { timeout: 60_000 }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mnemo-workers-'));
     const taken = createServer();
