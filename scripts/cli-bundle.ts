@@ -1,3 +1,4 @@
+import { readdir, rm, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // esbuild is what tsx and Vite compile with; it is a development dependency of its own for this.
@@ -16,7 +17,8 @@ const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export async function bundleCli(directory: string): Promise<string> {
   const depth = relative(ROOT, resolve(directory)).split(/[\\/]/).length;
   if (depth !== 2) throw new Error(`the CLI bundle must go two folders below the repository root, not ${directory}`);
-  await build({
+  const { metafile } = await build({
+    metafile: true,
     entryPoints: [join(ROOT, 'src', 'cli', 'main.ts')],
     outdir: directory,
     outExtension: { '.js': '.mjs' },
@@ -29,5 +31,23 @@ export async function bundleCli(directory: string): Promise<string> {
     sourcemap: 'linked',
     logLevel: 'warning',
   });
+  await dropStaleChunks(directory, new Set(Object.keys(metafile.outputs).map((output) => resolve(ROOT, output))));
   return join(directory, 'main.mjs');
+}
+
+/** Chunk names carry a hash of their contents, so every change of the sources leaves the previous chunks behind. */
+const STALE_AFTER_MS = 3_600_000;
+
+/**
+ * Deletes files of earlier builds that this one did not write. Only those an hour old: a benchmark or test run that
+ * started from an earlier build may still import its chunks lazily.
+ */
+async function dropStaleChunks(directory: string, written: ReadonlySet<string>): Promise<void> {
+  const now = Date.now();
+  for (const name of await readdir(directory)) {
+    const path = resolve(directory, name);
+    if (written.has(path)) continue;
+    const { mtimeMs, isFile } = await stat(path).then((s) => ({ mtimeMs: s.mtimeMs, isFile: s.isFile() }));
+    if (isFile && now - mtimeMs > STALE_AFTER_MS) await rm(path, { force: true });
+  }
 }
