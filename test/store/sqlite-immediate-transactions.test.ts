@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openSqlite } from './sqlite.js';
+import { openSqlite } from '../../src/store/dialect/sqlite.js';
 
 describe('SQLite write transactions', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mnemo-immediate-'));
