@@ -5,16 +5,30 @@ import SqliteDatabase from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqlite } from '../../src/store/dialect/sqlite.js';
+import type { Store } from '../../src/store/store.js';
 
 describe('SQLite write transactions', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mnemo-immediate-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('hold the write lock from their start, so another process cannot commit under their reads', async () => {
-    const path = join(dir, 'shared.db');
+  /** The store and a second connection to its file, as another process would hold, each closed afterwards. */
+  async function withOtherConnection(
+    name: string,
+    test: (store: Store, other: SqliteDatabase.Database) => Promise<void>,
+  ): Promise<void> {
+    const path = join(dir, name);
     const store = openSqlite(path);
     const other = new SqliteDatabase(path);
     try {
+      await test(store, other);
+    } finally {
+      other.close();
+      await store.close();
+    }
+  }
+
+  it('hold the write lock from their start, so another process cannot commit under their reads', () =>
+    withOtherConnection('shared.db', async (store, other) => {
       other.pragma('busy_timeout = 0');
       other.exec('create table counter (n integer)');
       other.exec('insert into counter values (1)');
@@ -27,34 +41,20 @@ describe('SQLite write transactions', () => {
         await sql`update counter set n = n + 10`.execute(tx);
       });
       expect(other.prepare('select n from counter').get()).toEqual({ n: 11 });
-    } finally {
-      other.close();
-      await store.close();
-    }
-  });
+    }));
 
-  it('leave reads outside a transaction free to run beside another writer', async () => {
-    const path = join(dir, 'reads.db');
-    const store = openSqlite(path);
-    const other = new SqliteDatabase(path);
-    try {
+  it('leave reads outside a transaction free to run beside another writer', () =>
+    withOtherConnection('reads.db', async (store, other) => {
       other.exec('create table t (a integer)');
       other.exec('begin immediate');
       other.exec('insert into t values (1)');
       const { rows } = await sql<{ count: number }>`select count(*) as count from t`.execute(store.db);
       expect(rows).toEqual([{ count: 0 }]);
       other.exec('commit');
-    } finally {
-      other.close();
-      await store.close();
-    }
-  });
+    }));
 
-  it("wait for another process's write lock without holding up the event loop", async () => {
-    const path = join(dir, 'waiting.db');
-    const store = openSqlite(path);
-    const other = new SqliteDatabase(path);
-    try {
+  it("wait for another process's write lock without holding up the event loop", () =>
+    withOtherConnection('waiting.db', async (store, other) => {
       other.exec('create table t (a integer)');
       other.exec('begin immediate');
       other.exec('insert into t values (1)');
@@ -72,9 +72,5 @@ describe('SQLite write transactions', () => {
       // (and, in one thread, never let the other connection commit).
       expect(ticksWhenWriting).toBeGreaterThan(5);
       expect(other.prepare('select a from t order by a').all()).toEqual([{ a: 1 }, { a: 2 }]);
-    } finally {
-      other.close();
-      await store.close();
-    }
-  });
+    }));
 });
