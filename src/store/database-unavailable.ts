@@ -7,9 +7,9 @@ import { isStalePreparedStatement } from './named-statements.js';
  * now"; 53300 is too many connections; 55000 with the message below is a database closed to new connections.
  */
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
+/** SQLite: another process (a server worker, `mnemo gc`) held the write lock longer than a write waits for it. */
+const UNAVAILABLE_SQLITE_CODES = new Set(['SQLITE_BUSY']);
 const UNAVAILABLE_SOCKET_CODES = new Set([
-  // SQLite: another process (a server worker, `mnemo gc`) held the write lock for longer than a write waits for it.
-  'SQLITE_BUSY',
   'ECONNREFUSED',
   'ECONNRESET',
   'EPIPE',
@@ -34,6 +34,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') {
     if (UNAVAILABLE_SQLSTATES.has(code) || code.startsWith('08') || UNAVAILABLE_SOCKET_CODES.has(code)) return true;
+    if (UNAVAILABLE_SQLITE_CODES.has(code)) return true;
   }
   if (UNAVAILABLE_MESSAGES.some((message) => error.message.includes(message))) return true;
   return error.cause !== undefined && error.cause !== error && isDatabaseUnavailable(error.cause);
