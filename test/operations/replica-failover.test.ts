@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditTrail } from '../../src/services/provenance/verify/audit-verifier.js';
 import { openStore } from '../../src/store/open-store.js';
 import { backends } from '../support/backends.js';
-import { type CliServer, startCliServer, stopped } from '../support/cli-server.js';
+import { type CliServer, sharedServerArgs, startCliServer, stopped } from '../support/cli-server.js';
 
 const M = '/api/2.0/mlflow';
 const WORKERS = 6;
@@ -96,16 +96,7 @@ describe.each(backends.filter((b) => b.name === 'postgres'))('a replica killed u
   beforeAll(async () => {
     database = await backend.createMigrated();
     dir = await mkdtemp(join(tmpdir(), 'mnemo-failover-'));
-    const args = [
-      '--port',
-      '0',
-      '--backend-store-uri',
-      database.uri,
-      '--artifacts-destination',
-      join(dir, 'artifacts'),
-      '--signing-key-file',
-      join(dir, 'signing-key.pem'),
-    ];
+    const args = sharedServerArgs(database.uri, dir);
     // One after the other: the first writes the shared signing key, the second reads it.
     replicas.push(await startCliServer(args));
     replicas.push(await startCliServer(args));

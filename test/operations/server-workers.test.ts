@@ -9,7 +9,7 @@ import { verifyAuditTrail } from '../../src/services/provenance/verify/audit-ver
 import { openStore } from '../../src/store/open-store.js';
 import { backends } from '../support/backends.js';
 import { CLI_BUNDLE } from '../support/cli-bundle.js';
-import { type CliServer, startCliServer, stopped } from '../support/cli-server.js';
+import { type CliServer, sharedServerArgs, startCliServer, stopped } from '../support/cli-server.js';
 
 const M = '/api/2.0/mlflow';
 const WORKERS = 2;
@@ -76,18 +76,7 @@ describe.each(backends)('mnemo server --workers on $name', (backend) => {
   beforeAll(async () => {
     database = await backend.create();
     dir = await mkdtemp(join(tmpdir(), 'mnemo-workers-'));
-    server = await startCliServer([
-      '--workers',
-      String(WORKERS),
-      '--port',
-      '0',
-      '--backend-store-uri',
-      database.uri,
-      '--artifacts-destination',
-      join(dir, 'artifacts'),
-      '--signing-key-file',
-      join(dir, 'signing-key.pem'),
-    ]);
+    server = await startCliServer(['--workers', String(WORKERS), ...sharedServerArgs(database.uri, dir)]);
   }, 120_000);
   afterAll(async () => {
     server?.child.kill('SIGKILL');

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { CLI_BUNDLE } from './cli-bundle.js';
 
 export interface CliServer {
@@ -6,6 +7,23 @@ export interface CliServer {
   stderr: () => string;
   stdout: () => string;
   child: ChildProcess;
+}
+
+/**
+ * The flags of a server on a free port over `backendStoreUri`, keeping its artifacts and signing key in `dir`: servers
+ * started with the same ones share both, as replicas must.
+ */
+export function sharedServerArgs(backendStoreUri: string, dir: string): string[] {
+  return [
+    '--port',
+    '0',
+    '--backend-store-uri',
+    backendStoreUri,
+    '--artifacts-destination',
+    join(dir, 'artifacts'),
+    '--signing-key-file',
+    join(dir, 'signing-key.pem'),
+  ];
 }
 
 /** Starts `mnemo server` (the bundled CLI) as a user would and resolves once it prints the URL it serves. */
