@@ -116,7 +116,7 @@ async function build(
       }
       for (const [runId, tag] of tags) await upsertRunTags(tx, runId, [tag]);
       for (const [runId, list] of params) await insertParams(tx, runId, list);
-      await audit.append(tx, records, { actor: 'bench', requestId: `bulk-${head}` });
+      await audit.append(tx, [{ records, context: { actor: 'bench', requestId: `bulk-${head}` } }]);
     });
     head += count;
     options.onProgress?.(head);

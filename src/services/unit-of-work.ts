@@ -10,6 +10,12 @@ import { currentContext, outsideAnyRequest, type RequestContext } from './reques
 /** What a write changed, as the audit log records it: the new state of one entity, typed by the event catalog. */
 export type { AuditRecord };
 
+/** The audit records of one write and who asked for it. */
+export interface LoggedWrite {
+  records: readonly AuditRecord[];
+  context: RequestContext;
+}
+
 /** Persists audit records inside the transaction of the change they describe. */
 export interface AuditAppender {
   /**
@@ -17,7 +23,8 @@ export interface AuditAppender {
    * later is taken here, so writers queue on it in one order instead of deadlocking on each other's rows.
    */
   reserve(db: Executor): Promise<void>;
-  append(db: Executor, records: AuditRecord[], context: RequestContext): Promise<void>;
+  /** Called last in every write transaction with the records of the writes it kept, in the order they ran. */
+  append(db: Executor, writes: readonly LoggedWrite[]): Promise<void>;
 }
 
 /** Derived data kept in the write's own transaction from the audit records it made (the discovery index). */
@@ -106,18 +113,28 @@ export class UnitOfWork {
     this.counts.writes += jobs.length;
     const settlements = await this.store.db.transaction().execute(async (tx): Promise<Settlement[]> => {
       await this.appender.reserve(tx);
-      // Alone in its group, a write needs no savepoint: its failure rolls back the whole transaction, which is its own.
-      if (jobs.length === 1) return [{ ok: true, value: await this.runOne(tx, jobs[0]!) }];
       const settlements: Settlement[] = [];
-      const savepoints = new SavepointChain(tx);
-      for (const job of jobs) {
-        try {
-          settlements.push({ ok: true, value: await savepoints.run(() => this.runOne(tx, job)) });
-        } catch (error) {
-          settlements.push({ ok: false, error });
+      const logged: LoggedWrite[] = [];
+      if (jobs.length === 1) {
+        // Alone in its group, a write needs no savepoint: its failure rolls back the whole transaction, its own.
+        const { value, records } = await this.runOne(tx, jobs[0]!);
+        settlements.push({ ok: true, value });
+        logged.push({ records, context: jobs[0]!.context });
+      } else {
+        const savepoints = new SavepointChain(tx);
+        for (const job of jobs) {
+          try {
+            const { value, records } = await savepoints.run(() => this.runOne(tx, job));
+            settlements.push({ ok: true, value });
+            logged.push({ records, context: job.context });
+          } catch (error) {
+            settlements.push({ ok: false, error });
+          }
         }
+        // The last savepoint is left open: COMMIT releases it with the rest, a round trip less.
       }
-      await savepoints.close();
+      // One append for the group: its events follow the order the writes ran in, each write's own together.
+      await this.appender.append(tx, logged);
       return settlements;
     });
     for (const listener of this.committedListeners) {
@@ -130,7 +147,7 @@ export class UnitOfWork {
     return settlements;
   }
 
-  private async runOne(tx: Executor, job: PendingWrite): Promise<unknown> {
+  private async runOne(tx: Executor, job: PendingWrite): Promise<{ value: unknown; records: AuditRecord[] }> {
     // The request's Idempotency-Key is stored with its first write or not at all: a retry either finds it (and gets
     // the first answer) or finds nothing because nothing was applied.
     const idempotency = job.context.idempotency;
@@ -140,11 +157,8 @@ export class UnitOfWork {
     }
     const records: AuditRecord[] = [];
     const value = await job.change({ db: tx, audit: (record) => records.push(record) });
-    if (records.length > 0) {
-      // The records name every entity the write changed: what they name is indexed before the write commits.
-      await this.indexer?.indexWrite(tx, records);
-      await this.appender.append(tx, records, job.context);
-    }
-    return value;
+    // The records name every entity the write changed: what they name is indexed before the write commits.
+    if (records.length > 0) await this.indexer?.indexWrite(tx, records);
+    return { value, records };
   }
 }

@@ -6,8 +6,9 @@ const NAME = 'grouped_write';
 /**
  * Savepoints around the writes of one transaction, one write at a time: when a write throws, only what it changed
  * is undone and the transaction goes on as it was before it. A kept write's savepoint is released together with
- * the next write's opening (or at `close`), so on PostgreSQL the boundary between two writes costs one round trip,
- * not two: the writes of a group run one after another, and each round trip is time the group holds the log's lock.
+ * the next write's opening, and the last one by the COMMIT, so on PostgreSQL the boundary between two writes costs one
+ * round trip, not two: the writes of a group run one after another, and each round trip is time the group holds the
+ * log's lock.
  */
 export class SavepointChain {
   /** Whether the last write's savepoint is still open, waiting to be released. */
@@ -28,12 +29,6 @@ export class SavepointChain {
       await this.script([`rollback to savepoint ${NAME}`, `release savepoint ${NAME}`]);
       throw error;
     }
-  }
-
-  /** Releases the last write's savepoint: the transaction holds every kept write as its own change. */
-  async close(): Promise<void> {
-    if (this.pending) await this.script([`release savepoint ${NAME}`]);
-    this.pending = false;
   }
 
   private script(statements: readonly string[]): Promise<void> {

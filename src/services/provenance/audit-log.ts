@@ -10,8 +10,7 @@ import {
 } from '../../store/repositories/provenance/audit-event-repository.js';
 import { loadFrontier } from '../../store/repositories/provenance/merkle-node-repository.js';
 import type { DialectName, Executor } from '../../store/store.js';
-import type { RequestContext } from '../request-context.js';
-import type { AuditAppender, AuditRecord } from '../unit-of-work.js';
+import type { AuditAppender, LoggedWrite } from '../unit-of-work.js';
 
 /**
  * Appends hash-chained audit events inside the caller's transaction. The head row is locked first (FOR UPDATE on
@@ -20,6 +19,16 @@ import type { AuditAppender, AuditRecord } from '../unit-of-work.js';
  * completes are stored with it, and its state (canonical JSON) is kept so verification can compare it with the rows.
  */
 export class AuditLog implements AuditAppender {
+  /** Heads reserved by transactions that have not appended yet (see reserve). */
+  private readonly reserved = new WeakMap<Executor, AuditHead>();
+  /**
+   * The Merkle frontier of the log as this process last left it. The frontier is a function of the events up to the
+   * head, and the head's hash chains every one of them, so it is reused exactly when the head read under the lock has
+   * the same seq and hash: whether the append that made it committed or not, and whatever other replicas did since.
+   * One server (or replica) writing alone then never reads the frontier back.
+   */
+  private last: { head: AuditHead; frontier: MerkleFrontier } | undefined;
+
   /**
    * `_dialect` is no longer read (the executor tells which database it is) and stays only for existing callers.
    */
@@ -30,49 +39,56 @@ export class AuditLog implements AuditAppender {
 
   /**
    * Where the database locks rows (PostgreSQL) the head row is locked before the changes of a write group: a group
-   * holds it from its first append to its COMMIT, and a group on another replica that took row locks first and then
+   * holds it from its first change to its COMMIT, and a group on another replica that took row locks first and then
    * waited for it would deadlock.
    */
   async reserve(db: Executor): Promise<void> {
     const head = await reserveAuditHead(db);
-    if (head) this.tails.set(db, { head });
+    if (head) this.reserved.set(db, head);
   }
 
-  /**
-   * The head (and Merkle frontier) as the reservation read it or the last append in a transaction left them. A write
-   * group runs several writes in one transaction, and every append goes through here while it holds the head's lock
-   * (or SQLite's write lock), so neither is read again. A failed append forgets them: its savepoint rolled its rows
-   * back, and the next append reads what is stored.
-   */
-  private readonly tails = new WeakMap<Executor, { head: AuditHead; frontier?: MerkleFrontier }>();
-
-  async append(db: Executor, records: AuditRecord[], context: RequestContext): Promise<void> {
-    const tail = this.tails.get(db);
-    this.tails.delete(db);
-    const head = tail?.head ?? (await lockAuditHead(db));
-    const frontier = tail?.frontier ?? (await loadFrontier(db, head.lastSeq));
+  /** Appends the records of a group's writes, in the order the writes ran: one append for the whole group. */
+  async append(db: Executor, writes: readonly LoggedWrite[]): Promise<void> {
+    if (!writes.some((write) => write.records.length > 0)) return;
+    const head = this.reserved.get(db) ?? (await lockAuditHead(db));
+    this.reserved.delete(db);
+    const frontier = await this.frontierAt(db, head);
     let seq = head.lastSeq;
     let prevHash = head.lastHash;
     const time = this.now();
-    const events = records.map((record) => {
-      seq += 1;
-      const state = canonicalJson(record.state);
-      const event: AuditEvent = {
-        seq,
-        time,
-        actor: context.actor,
-        action: record.action,
-        entityKind: record.entityKind,
-        entityId: record.entityId,
-        stateDigest: sha256Hex(state),
-        requestId: context.requestId,
-        prevHash,
-      };
-      prevHash = auditEventHash(event);
-      return { event: { ...event, hash: prevHash }, state };
-    });
+    const events = writes.flatMap(({ records, context }) =>
+      records.map((record) => {
+        seq += 1;
+        const state = canonicalJson(record.state);
+        const event: AuditEvent = {
+          seq,
+          time,
+          actor: context.actor,
+          action: record.action,
+          entityKind: record.entityKind,
+          entityId: record.entityId,
+          stateDigest: sha256Hex(state),
+          requestId: context.requestId,
+          prevHash,
+        };
+        prevHash = auditEventHash(event);
+        return { event: { ...event, hash: prevHash }, state };
+      }),
+    );
     const nodes = events.flatMap(({ event }) => frontier.append(leafHash(auditLeafBytes(event))));
+    // Forgotten while the statement runs: if it fails, the frontier advanced past what is stored.
+    this.last = undefined;
     await appendAuditEvents(db, events, nodes);
-    this.tails.set(db, { head: { lastSeq: seq, lastHash: prevHash }, frontier });
+    this.last = { head: { lastSeq: seq, lastHash: prevHash }, frontier };
+  }
+
+  private async frontierAt(db: Executor, head: AuditHead): Promise<MerkleFrontier> {
+    const last = this.last;
+    if (last && last.head.lastSeq === head.lastSeq && last.head.lastHash === head.lastHash) {
+      // Taken, not shared: appending advances it in place.
+      this.last = undefined;
+      return last.frontier;
+    }
+    return loadFrontier(db, head.lastSeq);
   }
 }
