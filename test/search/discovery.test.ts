@@ -262,6 +262,11 @@ describe.each(backends)('discovery search on $name', (backend) => {
     await run.log({ metrics: [{ key: 'recall', value: 0.5, step: 2, timestamp: 3 }] });
     expect(await high()).toEqual([]);
     expect(names(await search({ facet: 'metric.recall=0.4..0.6', type: 'run' }))).toEqual(['streaming-trainer']);
+    // A latest point that is NaN takes the key's value out of every range, and a finite one brings it back.
+    await run.log({ metrics: [{ key: 'recall', value: 'NaN' as unknown as number, step: 3, timestamp: 4 }] });
+    expect(names(await search({ facet: 'metric.recall=0..1', type: 'run' }))).toEqual([]);
+    await run.log({ metrics: [{ key: 'recall', value: 0.55, step: 4, timestamp: 5 }] });
+    expect(names(await search({ facet: 'metric.recall=0.4..0.6', type: 'run' }))).toEqual(['streaming-trainer']);
     // A batch that brings a new key makes the run findable by it, as a full reindex does.
     await run.log({ metrics: [{ key: 'f1', value: 0.7, step: 0, timestamp: 4 }] });
     expect(names(await search({ q: 'f1', type: 'run' }))).toEqual(['streaming-trainer']);

@@ -63,7 +63,7 @@ export interface IndexedFacetRow {
 /** Longest text a document indexes per field: a model card is searchable, a pasted log file does not bloat the index. */
 const MAX_FIELD_CHARS = 20_000;
 /** Longest facet value kept: tag values can be long, and facets are for narrowing, not for reading. */
-const MAX_FACET_CHARS = 250;
+export const MAX_FACET_CHARS = 250;
 
 export const documentId = (type: DiscoveryType, id: string): string => `${type}:${id}`;
 

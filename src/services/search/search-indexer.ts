@@ -5,6 +5,7 @@ import { loadDocumentFacts } from '../../store/search/document-sources.js';
 import {
   featureOfVersion,
   type IndexRows,
+  refreshRunMetricNumbers,
   removeDocument,
   replaceDocument,
   replaceDocuments,
@@ -48,6 +49,8 @@ export class SearchIndexer {
    */
   private async refreshRunMetrics(db: Executor, runId: string): Promise<boolean> {
     const docId = documentId('run', runId);
+    const refreshed = await refreshRunMetricNumbers(db, runId, docId);
+    if (refreshed !== undefined) return refreshed;
     const { hasVersions, latest, indexedKeys, numbers } = await runMetricsIndexFacts(db, runId, docId);
     if (hasVersions) return false;
     const keys = new Set(latest.map((m) => facetValue(m.key)));

@@ -1,6 +1,6 @@
 import { type Insertable, sql } from 'kysely';
 import type { DiscoveryType } from '../../domain/search/discovery-filters.js';
-import type { IndexedDocument, IndexedFacetRow } from '../../domain/search/search-document.js';
+import { type IndexedDocument, type IndexedFacetRow, MAX_FACET_CHARS } from '../../domain/search/search-document.js';
 import { dialectOf } from '../dialect/dialect-of.js';
 import type { Database } from '../schema.js';
 import type { Executor } from '../store.js';
@@ -95,6 +95,44 @@ export async function syncNumbers(
 async function storedNumbers(db: Executor, docId: string): Promise<Map<string, number>> {
   const rows = await db.selectFrom('search_metrics').select(['key', 'value']).where('doc_id', '=', docId).execute();
   return new Map(rows.map((row) => [row.key, Number(row.value)]));
+}
+
+/**
+ * Where one statement may write several tables (PostgreSQL), the whole refresh of a run document's metric values
+ * after a metrics-only batch as that statement: it brings the document's numbers to the run's latest finite values
+ * only when no live model version comes from the run and the document already names every metric key the run has,
+ * and says whether it did (false: the caller reindexes the run whole). Elsewhere undefined: the caller reads the
+ * facts and writes what changed (see runMetricsIndexFacts). The facts read, the upsert and the deletions are one
+ * round trip instead of two or three, each taken while the write group holds the log's lock.
+ */
+export async function refreshRunMetricNumbers(
+  db: Executor,
+  runId: string,
+  docId: string,
+): Promise<boolean | undefined> {
+  if (!dialectOf(db).multiTableWrites) return undefined;
+  const facet = sql.lit(MAX_FACET_CHARS);
+  const { rows } = await sql<{ refreshed: boolean }>`with facts as (
+      select not exists (select 1 from model_versions where run_id = ${runId} and deleted_time is null)
+        and (select coalesce(array_agg(distinct left(key, ${facet}) order by left(key, ${facet})), '{}')
+             from latest_metrics where run_id = ${runId})
+          = (select coalesce(array_agg(distinct value order by value), '{}')
+             from search_facets where doc_id = ${docId} and facet = 'metric_key') as refreshed
+    ), wanted as (
+      select distinct on (left(key, ${facet})) left(key, ${facet}) as key, value from latest_metrics
+      where run_id = ${runId} and is_nan = 0 and value <> 'Infinity'::float8 and value <> '-Infinity'::float8
+        and (select refreshed from facts)
+      order by left(key, ${facet}), key
+    ), upserted as (
+      insert into search_metrics (doc_id, key, value) select ${docId}, key, value from wanted
+      on conflict (doc_id, key) do update set value = excluded.value
+        where search_metrics.value is distinct from excluded.value
+    ), removed as (
+      delete from search_metrics m where m.doc_id = ${docId} and (select refreshed from facts)
+        and not exists (select 1 from wanted w where w.key = m.key)
+    )
+    select refreshed from facts`.execute(db);
+  return rows[0]?.refreshed === true;
 }
 
 /** What refreshing a run document's metric values needs to know, read together (see runMetricsIndexFacts). */
