@@ -87,6 +87,15 @@ describe.each(backends)('chunked metric storage on $name', (backend) => {
     // A batch re-sent whole stores nothing more.
     expect((await batch(runId, { metrics: [point(10, 1, 1), point(11, 1, 1), point(12, 1, 1)] })).status).toBe(200);
     expect(await metricChunks(store.db, runId, 'm')).toHaveLength(stored.length);
+    // In one batch, a key that repeats stored points and one that logs forward: each is stored as its own case asks.
+    const other = (step: number, value: number) => ({ key: 'n', step, timestamp: 1, value });
+    expect((await batch(runId, { metrics: [point(12, 1, 1), point(13, 1, 4), other(0, 7), other(1, 8)] })).status).toBe(
+      200,
+    );
+    expect(await history(runId, 'n', 2)).toEqual([other(0, 7), other(1, 8)]);
+    expect((await history(runId, 'm', 2)).slice(-2)).toEqual([point(12, 1, 'NaN'), point(13, 1, 4)]);
+    const counted = await metricChunks(store.db, runId, 'm');
+    expect(counted.reduce((n, c) => n + Number(c.count), 0)).toBe(8);
   });
 
   it('reads a zoomed range from the chunks that overlap it only', async () => {

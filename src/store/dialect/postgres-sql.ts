@@ -15,12 +15,12 @@ const ROLLBACK = CompiledQuery.raw('rollback');
  * text depends only on the table and columns, and binding a handful of arrays costs far less than a row of
  * parameters each.
  */
-function bulkText(write: RunRowsWrite, firstParameter = 1): string {
+function bulkText(write: RunRowsWrite, firstParameter = 1, filter = ''): string {
   const names = write.columns.map((c) => c.name);
   const at = (i: number) => `$${firstParameter + i}`;
   const arrays = write.columns.map((c, i) => `${at(i + 1)}::${c.type}[]`);
   const trailing = write.trailing;
-  const key = `${write.table}|${names.join(',')}|${trailing?.name ?? ''}|${write.conflict}|${firstParameter}`;
+  const key = `${write.table}|${names.join(',')}|${trailing?.name ?? ''}|${write.conflict}|${firstParameter}|${filter}`;
   let text = postgresTexts.get(key);
   if (!text) {
     const into = ['run_id', ...names, ...(trailing ? [trailing.name] : [])];
@@ -33,6 +33,7 @@ function bulkText(write: RunRowsWrite, firstParameter = 1): string {
   select ${selected.join(', ')}
   from unnest(${arrays.join(', ')})
     as u(${names.join(', ')})
+  ${filter}
   ${write.conflict}`;
     postgresTexts.set(key, text);
   }
@@ -119,6 +120,34 @@ export const postgresSql: SqlDialect = {
     const earlier = texts.map((text, i) => `write_${i} as (${text})`);
     const text = earlier.length === 0 ? last : `with ${earlier.join(', ')}\n${last}`;
     await db.executeQuery(CompiledQuery.raw(text, parameters));
+  },
+
+  async writeMetricRowsAfterLatest(db, runId, firsts, guarded, unguarded) {
+    const parameters: unknown[] = [
+      runId,
+      firsts.map((f) => f.key),
+      firsts.map((f) => f.step),
+      firsts.map((f) => f.timestamp),
+    ];
+    const texts: string[] = [];
+    for (const [writes, filter] of [
+      [guarded, 'where u.key not in (select key from stale)'],
+      [unguarded, ''],
+    ] as const) {
+      for (const write of writes) {
+        texts.push(`write_${texts.length} as (${bulkText(write, parameters.length + 1, filter)})`);
+        parameters.push(...bulkParameters(write));
+      }
+    }
+    // The stale keys are read from the snapshot the statement starts with, before its own upsert of the latest points.
+    const text = `with stale as (
+        select f.key from unnest($2::text[], $3::bigint[], $4::bigint[]) as f(key, step, timestamp)
+        join latest_metrics l on l.run_id = $1::text and l.key = f.key
+        where f.step < l.step or (f.step = l.step and f.timestamp <= l.timestamp)
+      ), ${texts.join(', ')}
+      select key from stale`;
+    const { rows } = await db.executeQuery<{ key: string }>(CompiledQuery.raw(text, parameters));
+    return rows.map((row) => row.key);
   },
 
   runIdTable: (runIds) => sql`unnest(${runIds}::text[]) as r (run_id)`,

@@ -91,6 +91,21 @@ export interface SqlDialect {
   writeRunRowsTogether(db: Executor, writes: readonly RunRowsWrite[]): Promise<void>;
 
   /**
+   * Where one statement may write several tables (PostgreSQL): the writes of a metric batch with the check that
+   * decides them in the same statement. The `guarded` writes (each with a `key` column first) keep only the rows of
+   * keys whose first point in `firsts` comes after the key's stored latest point, as read before the statement; the
+   * `unguarded` ones are written whole. Returns the keys held back. Elsewhere absent: the caller reads the latest
+   * points first, as an in-process database answers a read for almost nothing.
+   */
+  writeMetricRowsAfterLatest?(
+    db: Executor,
+    runId: string,
+    firsts: readonly { key: string; step: number; timestamp: number }[],
+    guarded: readonly RunRowsWrite[],
+    unguarded: readonly RunRowsWrite[],
+  ): Promise<string[]>;
+
+  /**
    * The run ids as a one-column table r(run_id), passed as a single parameter: the same statement text for any
    * number of ids.
    */

@@ -43,37 +43,84 @@ export async function storeMetricBatch(
 ): Promise<readonly Metric[]> {
   if (points.length === 0) return points;
   const ranges = keyRanges(points);
+  const dialect = dialectOf(db);
+  if (dialect.writeMetricRowsAfterLatest) {
+    // Written at once on the assumption that every key logs forward; the keys that do not are held back and
+    // compared with what is stored, then written in a second statement.
+    const firsts = [...ranges.keys()].map((key) => points[ranges.get(key)!.from]!);
+    const unguarded = latestMetricsWrite(runId, points);
+    const held = await dialect.writeMetricRowsAfterLatest(
+      db,
+      runId,
+      firsts,
+      present([metricChunksWrite(runId, batch, packPoints(points)), metricBlocksWrite(runId, summarize(points))]),
+      present([unguarded]),
+    );
+    if (held.length === 0) return points;
+    const heldKeys = new Set(held);
+    const fresh = await withoutStoredPoints(
+      db,
+      runId,
+      heldKeys,
+      points.filter((p) => heldKeys.has(p.key)),
+    );
+    const writes = present([
+      metricChunksWrite(runId, batch, packPoints(fresh)),
+      metricBlocksWrite(runId, summarize(fresh)),
+    ]);
+    if (writes.length > 0) await dialect.writeRunRowsTogether(db, writes);
+    const kept = new Set(fresh);
+    return points.filter((p) => !heldKeys.has(p.key) || kept.has(p));
+  }
   const latest = await latestPoints(db, runId, [...ranges.keys()]);
-  let fresh: readonly Metric[] = points;
+  const pending = new Set<string>();
   for (const [key, range] of ranges) {
     const newest = latest.get(key);
     const first = points[range.from]!;
-    if (!newest || first.step > newest.step || (first.step === newest.step && first.timestamp > newest.timestamp)) {
-      continue;
+    if (newest && !(first.step > newest.step || (first.step === newest.step && first.timestamp > newest.timestamp))) {
+      pending.add(key);
     }
-    const stored = await metricSeries(db, runId, key, { startStep: first.step, endStep: points[range.to - 1]!.step });
+  }
+  const fresh = pending.size === 0 ? points : await withoutStoredPoints(db, runId, pending, points);
+  await dialect.writeRunRowsTogether(
+    db,
+    present([
+      metricChunksWrite(runId, batch, packPoints(fresh)),
+      latestMetricsWrite(runId, points),
+      metricBlocksWrite(runId, summarize(fresh)),
+    ]),
+  );
+  return fresh;
+}
+
+/**
+ * `points` without those already stored, compared for the keys in `keys` only (the others are kept): each such key's
+ * stored points in the range its points span are read and matched by step, timestamp and value.
+ */
+async function withoutStoredPoints(
+  db: Executor,
+  runId: string,
+  keys: ReadonlySet<string>,
+  points: readonly Metric[],
+): Promise<readonly Metric[]> {
+  let fresh = points;
+  for (const key of keys) {
+    // Canonical order: a key's points are together, by step.
+    const keyed = points.filter((m) => m.key === key);
+    if (keyed.length === 0) continue;
+    const stored = await metricSeries(db, runId, key, { startStep: keyed[0]!.step, endStep: keyed.at(-1)!.step });
     if (stored.count === 0) continue;
     const known = new Set<string>();
     for (let i = 0; i < stored.count; i++) {
       known.add(identity(stored.steps[i]!, stored.timestamps[i]!, stored.values[i]!));
     }
-    if (fresh === points) fresh = [...points];
-    const kept = fresh as Metric[];
-    for (let i = kept.length - 1; i >= 0; i--) {
-      const m = kept[i]!;
-      if (m.key === key && known.has(identity(m.step, m.timestamp, m.value))) kept.splice(i, 1);
-    }
+    fresh = fresh.filter((m) => m.key !== key || !known.has(identity(m.step, m.timestamp, m.value)));
   }
-  const writes = [
-    metricChunksWrite(runId, batch, packPoints(fresh)),
-    latestMetricsWrite(runId, points),
-    metricBlocksWrite(runId, summarize(fresh)),
-  ];
-  await dialectOf(db).writeRunRowsTogether(
-    db,
-    writes.filter((write) => write !== undefined),
-  );
   return fresh;
+}
+
+function present<T>(writes: readonly (T | undefined)[]): T[] {
+  return writes.filter((write): write is T => write !== undefined);
 }
 
 const identity = (step: number, timestamp: number, value: number) =>
