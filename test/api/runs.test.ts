@@ -170,6 +170,14 @@ describe.each(backends)('runs over HTTP on $name', (backend) => {
     expect((await api.call('DELETE', `/api/v1/runs/${runId}`)).status).toBe(200);
     const write = await api.call('POST', `/api/v1/runs/${runId}/batch`, { tags: { a: 'b' } });
     expect(write.status).toBe(409);
+    // A batch of metrics only is refused the same way and leaves no point behind; to a run that never was, 404.
+    const points = { metrics: [{ key: 'loss', value: 0.5, step: 1, timestamp: 1 }] };
+    const refused = await api.call('POST', `/api/v1/runs/${runId}/batch`, points);
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ error_code: 'INVALID_STATE' });
+    const missing = await api.call('POST', `/api/v1/runs/${'e'.repeat(32)}/batch`, points);
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ error_code: 'RESOURCE_DOES_NOT_EXIST' });
     const active = await api.call<{ runs: WireRun[] }>('POST', '/api/v1/runs/search', { experimentIds: [exp] });
     expect(active.body.runs).toHaveLength(0);
     const deleted = await api.call<{ runs: WireRun[] }>('POST', '/api/v1/runs/search', {
@@ -179,6 +187,12 @@ describe.each(backends)('runs over HTTP on $name', (backend) => {
     expect(deleted.body.runs.map((r) => r.runId)).toEqual([runId]);
     expect((await api.call('POST', `/api/v1/runs/${runId}/restore`)).status).toBe(200);
     expect((await api.call('POST', `/api/v1/runs/${runId}/batch`, { tags: { a: 'b' } })).status).toBe(200);
+    const restored = await api.call<{ run: WireRun }>('GET', `/api/v1/runs/${runId}`);
+    expect(restored.body.run.metrics).toEqual([]);
+    expect((await api.call('POST', `/api/v1/runs/${runId}/batch`, points)).status).toBe(200);
+    expect((await api.call<{ run: WireRun }>('GET', `/api/v1/runs/${runId}`)).body.run.metrics).toMatchObject([
+      { key: 'loss', value: 0.5, step: 1 },
+    ]);
   });
 
   it('records parent runs, tags and dataset inputs', async () => {

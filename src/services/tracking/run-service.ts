@@ -25,7 +25,7 @@ import type { RegistryEvent } from '../../domain/webhooks/registry-event.js';
 import type { WireNumber } from '../../sdk/wire/non-finite.js';
 import { linkRunInputs } from '../../store/repositories/dataset-repository.js';
 import { findExperimentRow } from '../../store/repositories/experiment-repository.js';
-import { storeMetricBatch } from '../../store/repositories/metric-repository.js';
+import { storeMetricBatch, storeMetricBatchOfActiveRun } from '../../store/repositories/metric-repository.js';
 import * as runs from '../../store/repositories/run-repository.js';
 import type { RunsTable } from '../../store/schema.js';
 import { searchRunRows } from '../../store/search/run-search-query.js';
@@ -290,8 +290,15 @@ export class RunService {
     }
     if (metrics.length + params.length + tags.length === 0) return;
     await this.deps.unitOfWork.write(async ({ db, audit }) => {
-      const run = await this.requireActive(db, runId);
-      // Only params and tags can be sensitive: a metrics-only batch (what training loops send) skips the lookup.
+      const batch = newBatchId();
+      // A batch of metrics only (what training loops send) needs nothing of the run before its points are stored,
+      // so the run is read by the statement that stores them (see storeMetricBatchOfActiveRun).
+      const metricsOnly = params.length + tags.length === 0 && modelMetrics.length === 0;
+      const early = metricsOnly
+        ? await storeMetricBatchOfActiveRun(db, runId, canonicalBatch(metrics), batch)
+        : undefined;
+      const run = early ? activeRow(runId, early.run) : await this.requireActive(db, runId);
+      // Only params and tags can be sensitive: a metrics-only batch skips the lookup.
       const policy = params.length + tags.length > 0 ? await this.sensitive.policy(db, [run.experiment_id]) : undefined;
       const sealedTags = policy ? this.sensitive.seal(policy, runId, 'tag', tags) : [];
       let recordedParams: KeyValue[] = [];
@@ -316,13 +323,9 @@ export class RunService {
         // earlier value, not the one sealed just now.
         recordedParams = params.map((p) => ({ key: p.key, value: auditedValue(stored.get(p.key) ?? p.value) }));
       }
-      let stored: readonly Metric[] = [];
-      const batch = newBatchId();
-      if (metrics.length > 0) {
-        const points = canonicalBatch(metrics);
-        // A retried batch adds only what is not there yet; the record must name exactly the points this batch wrote.
-        stored = await storeMetricBatch(db, runId, points, batch);
-      }
+      // A retried batch adds only what is not there yet; the record must name exactly the points this batch wrote.
+      let stored: readonly Metric[] = early?.stored ?? [];
+      if (!early && metrics.length > 0) stored = await storeMetricBatch(db, runId, canonicalBatch(metrics), batch);
       if (tags.length > 0) await runs.upsertRunTags(db, runId, sealedTags);
       if (tags.length + params.length > 0) {
         await this.enforceRules(db, runId, { tags });
@@ -501,12 +504,7 @@ export class RunService {
   }
 
   private async requireActive(db: Executor, runId: string): Promise<RunsTable> {
-    const row = await runs.findRunRow(db, runId);
-    if (!row) throw notFound(`Run with id=${runId} not found`);
-    if (row.lifecycle_stage !== 'active') {
-      throw invalidState(`The run ${runId} must be in the 'active' state. Current state is ${row.lifecycle_stage}.`);
-    }
-    return row;
+    return activeRow(runId, await runs.findRunRow(db, runId));
   }
 
   private async mutate(
@@ -562,6 +560,15 @@ export class RunService {
     const [run] = await runs.hydrateRuns(db, [row]);
     return run!;
   }
+}
+
+/** The run's row if the run exists and is active; otherwise the error a write to it answers. */
+function activeRow(runId: string, row: RunsTable | undefined): RunsTable {
+  if (!row) throw notFound(`Run with id=${runId} not found`);
+  if (row.lifecycle_stage !== 'active') {
+    throw invalidState(`The run ${runId} must be in the 'active' state. Current state is ${row.lifecycle_stage}.`);
+  }
+  return row;
 }
 
 function validateTags(tags: KeyValue[]): KeyValue[] {

@@ -1,4 +1,5 @@
 import { CompiledQuery, type SqlBool, sql } from 'kysely';
+import type { RunsTable } from '../schema.js';
 import type { Executor } from '../store.js';
 import { KEYED_VALUE_PREFIX } from './keyed-value-prefix.js';
 import { postgresFullText } from './postgres-full-text.js';
@@ -129,25 +130,32 @@ export const postgresSql: SqlDialect = {
       firsts.map((f) => f.step),
       firsts.map((f) => f.timestamp),
     ];
+    const active = "exists (select 1 from run where lifecycle_stage = 'active')";
     const texts: string[] = [];
     for (const [writes, filter] of [
-      [guarded, 'where u.key not in (select key from stale)'],
-      [unguarded, ''],
+      [guarded, `where u.key not in (select key from stale) and ${active}`],
+      [unguarded, `where ${active}`],
     ] as const) {
       for (const write of writes) {
         texts.push(`write_${texts.length} as (${bulkText(write, parameters.length + 1, filter)})`);
         parameters.push(...bulkParameters(write));
       }
     }
-    // The stale keys are read from the snapshot the statement starts with, before its own upsert of the latest points.
-    const text = `with stale as (
+    // Both reads see the snapshot the statement starts with, before its own upsert of the latest points.
+    const text = `with run as (select * from runs where run_id = $1::text), stale as (
         select f.key from unnest($2::text[], $3::bigint[], $4::bigint[]) as f(key, step, timestamp)
         join latest_metrics l on l.run_id = $1::text and l.key = f.key
         where f.step < l.step or (f.step = l.step and f.timestamp <= l.timestamp)
       ), ${texts.join(', ')}
-      select key from stale`;
-    const { rows } = await db.executeQuery<{ key: string }>(CompiledQuery.raw(text, parameters));
-    return rows.map((row) => row.key);
+      select 'k' as part, key as value from stale union all select 'r', row_to_json(run)::text from run`;
+    const { rows } = await db.executeQuery<{ part: string; value: string }>(CompiledQuery.raw(text, parameters));
+    const held: string[] = [];
+    let run: RunsTable | undefined;
+    for (const row of rows) {
+      if (row.part === 'k') held.push(row.value);
+      else run = JSON.parse(row.value) as RunsTable;
+    }
+    return { held, run };
   },
 
   runIdTable: (runIds) => sql`unnest(${runIds}::text[]) as r (run_id)`,

@@ -1,4 +1,5 @@
 import type { Expression, RawBuilder, SqlBool } from 'kysely';
+import type { RunsTable } from '../schema.js';
 import type { DialectName, Executor } from '../store.js';
 import type { FullText } from './full-text.js';
 
@@ -91,11 +92,12 @@ export interface SqlDialect {
   writeRunRowsTogether(db: Executor, writes: readonly RunRowsWrite[]): Promise<void>;
 
   /**
-   * Where one statement may write several tables (PostgreSQL): the writes of a metric batch with the check that
-   * decides them in the same statement. The `guarded` writes (each with a `key` column first) keep only the rows of
-   * keys whose first point in `firsts` comes after the key's stored latest point, as read before the statement; the
-   * `unguarded` ones are written whole. Returns the keys held back. Elsewhere absent: the caller reads the latest
-   * points first, as an in-process database answers a read for almost nothing.
+   * Where one statement may write several tables (PostgreSQL): the writes of a metric batch with the checks that
+   * decide them in the same statement. Nothing is written unless the run is active. The `guarded` writes (each with
+   * a `key` column first) keep only the rows of keys whose first point in `firsts` comes after the key's stored
+   * latest point, as read before the statement; the `unguarded` ones are written whole. Returns the keys held back
+   * and the run's row as the statement read it (undefined: no such run). Elsewhere absent: the caller reads the run
+   * and the latest points first, as an in-process database answers a read for almost nothing.
    */
   writeMetricRowsAfterLatest?(
     db: Executor,
@@ -103,7 +105,7 @@ export interface SqlDialect {
     firsts: readonly { key: string; step: number; timestamp: number }[],
     guarded: readonly RunRowsWrite[],
     unguarded: readonly RunRowsWrite[],
-  ): Promise<string[]>;
+  ): Promise<{ held: string[]; run: RunsTable | undefined }>;
 
   /**
    * The run ids as a one-column table r(run_id), passed as a single parameter: the same statement text for any

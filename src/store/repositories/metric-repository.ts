@@ -4,6 +4,7 @@ import { packPoints, unpackChunksSideBySide } from '../../domain/metrics/metric-
 import { comparePoints, type MetricSeries, mergeChunks } from '../../domain/metrics/series-merge.js';
 import type { Metric } from '../../domain/tracking/entities.js';
 import { dialectOf } from '../dialect/dialect-of.js';
+import type { RunsTable } from '../schema.js';
 import type { Executor } from '../store.js';
 import { inChunks } from './chunks.js';
 import { latestMetricsWrite } from './latest-metric-repository.js';
@@ -20,6 +21,7 @@ import {
   type StepRange,
   storedColumnsOf,
 } from './metric-chunk-repository.js';
+import { findRunRow } from './run-repository.js';
 
 export type { MetricSeries } from '../../domain/metrics/series-merge.js';
 export type { StepRange } from './metric-chunk-repository.js';
@@ -41,22 +43,39 @@ export async function storeMetricBatch(
   points: readonly Metric[],
   batch: number,
 ): Promise<readonly Metric[]> {
-  if (points.length === 0) return points;
-  const ranges = keyRanges(points);
+  return (await storeMetricBatchOfActiveRun(db, runId, points, batch, true)).stored;
+}
+
+/**
+ * As storeMetricBatch, for a run not read yet: the points are stored only if the run exists and is active, and the
+ * run's row comes back as it was read (undefined: no such run) for the caller to judge. Where one statement may write
+ * several tables (PostgreSQL), the run, the keys' latest points and the writes are one statement: a batch of metrics
+ * only, what training loops send many times a second, then costs its write group one round trip.
+ */
+export async function storeMetricBatchOfActiveRun(
+  db: Executor,
+  runId: string,
+  points: readonly Metric[],
+  batch: number,
+  /** The caller has read the run and found it active: on databases that read first, it is not read again. */
+  knownActive = false,
+): Promise<{ run: RunsTable | undefined; stored: readonly Metric[] }> {
   const dialect = dialectOf(db);
   if (dialect.writeMetricRowsAfterLatest) {
+    if (points.length === 0) return { run: await findRunRow(db, runId), stored: points };
+    const ranges = keyRanges(points);
     // Written at once on the assumption that every key logs forward; the keys that do not are held back and
     // compared with what is stored, then written in a second statement.
-    const firsts = [...ranges.keys()].map((key) => points[ranges.get(key)!.from]!);
-    const unguarded = latestMetricsWrite(runId, points);
-    const held = await dialect.writeMetricRowsAfterLatest(
+    const firsts = [...ranges.values()].map((range) => points[range.from]!);
+    const { held, run } = await dialect.writeMetricRowsAfterLatest(
       db,
       runId,
       firsts,
       present([metricChunksWrite(runId, batch, packPoints(points)), metricBlocksWrite(runId, summarize(points))]),
-      present([unguarded]),
+      present([latestMetricsWrite(runId, points)]),
     );
-    if (held.length === 0) return points;
+    if (run?.lifecycle_stage !== 'active') return { run, stored: [] };
+    if (held.length === 0) return { run, stored: points };
     const heldKeys = new Set(held);
     const fresh = await withoutStoredPoints(
       db,
@@ -70,8 +89,12 @@ export async function storeMetricBatch(
     ]);
     if (writes.length > 0) await dialect.writeRunRowsTogether(db, writes);
     const kept = new Set(fresh);
-    return points.filter((p) => !heldKeys.has(p.key) || kept.has(p));
+    return { run, stored: points.filter((p) => !heldKeys.has(p.key) || kept.has(p)) };
   }
+  const run = knownActive ? undefined : await findRunRow(db, runId);
+  if (!knownActive && run?.lifecycle_stage !== 'active') return { run, stored: [] };
+  if (points.length === 0) return { run, stored: points };
+  const ranges = keyRanges(points);
   const latest = await latestPoints(db, runId, [...ranges.keys()]);
   const pending = new Set<string>();
   for (const [key, range] of ranges) {
@@ -90,7 +113,7 @@ export async function storeMetricBatch(
       metricBlocksWrite(runId, summarize(fresh)),
     ]),
   );
-  return fresh;
+  return { run, stored: fresh };
 }
 
 /**
