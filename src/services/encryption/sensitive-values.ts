@@ -6,6 +6,7 @@ import type { Filter, OrderByClause } from '../../domain/search/filter-ast.js';
 import type { KeyValue, Run } from '../../domain/tracking/entities.js';
 import { experimentTagValues, findExperimentRow } from '../../store/repositories/experiment-repository.js';
 import { findSchema } from '../../store/repositories/registry/schema-repository.js';
+import type { ExperimentsTable } from '../../store/schema.js';
 import type { Executor } from '../../store/store.js';
 import { governingSubjectInfo } from '../registry/metadata-gate.js';
 import type { EncryptionKeys } from './encryption-keys.js';
@@ -52,14 +53,20 @@ export class SensitiveValues {
    * What is sensitive for runs of these experiments: the server's patterns and each experiment's own, and the params
    * and tags the `run` metadata schema governing each experiment's runs marks `x-sensitive`.
    */
-  async policy(db: Executor, experimentIds: readonly string[]): Promise<RunPolicy> {
+  async policy(
+    db: Executor,
+    experimentIds: readonly string[],
+    /** Experiment rows the caller has read in the same transaction, so they are not read again. */
+    known: readonly ExperimentsTable[] = [],
+  ): Promise<RunPolicy> {
     let patterns = this.serverKeys;
     for (const value of (await experimentTagValues(db, experimentIds, SENSITIVE_KEYS_TAG)).values()) {
       patterns = patterns.with(parseStoredPatterns(value));
     }
     const marked = { param: new Set<string>(), tag: new Set<string>() };
     for (const experimentId of new Set(experimentIds)) {
-      const experiment = await findExperimentRow(db, experimentId);
+      const experiment =
+        known.find((row) => row.experiment_id === experimentId) ?? (await findExperimentRow(db, experimentId));
       const subject = experiment && (await governingSubjectInfo(db, 'run', experiment.name));
       if (!subject) continue;
       const stored = await findSchema(db, subject.subject, subject.latestVersion);

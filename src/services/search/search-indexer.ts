@@ -33,11 +33,11 @@ export class SearchIndexer {
     const metricsOnly = new Set<string>();
     for (const record of records) {
       if (isMetricsOnlyBatch(record)) metricsOnly.add(record.entityId);
-      else await this.affected(db, record.entityKind, record.entityId, record.state, add);
+      else await this.affected(db, record.entityKind, record.entityId, record.state, add, record.action);
     }
     for (const runId of metricsOnly) {
       if (targets.has(documentId('run', runId))) continue;
-      if (!(await this.refreshRunMetrics(db, runId))) await this.affected(db, 'run', runId, undefined, add);
+      if (!(await this.refreshRunMetrics(db, runId))) await this.affected(db, 'run', runId, undefined, add, undefined);
     }
     for (const [type, id] of targets.values()) await this.reindex(db, type, id);
   }
@@ -97,12 +97,15 @@ export class SearchIndexer {
     id: string,
     state: unknown,
     add: (type: DiscoveryType, id: string) => void,
+    action: string | undefined,
   ): Promise<void> {
     switch (kind) {
       case 'experiment':
         return add('experiment', id);
       case 'run':
         add('run', id);
+        // A version names an existing run, so a run being created has none yet: no need to look.
+        if (action === 'run.create') return;
         for (const version of await versionEntityIdsOfRun(db, id)) add('model_version', version);
         return;
       case 'registered_model':
@@ -132,7 +135,7 @@ export class SearchIndexer {
         const edge = state as { from?: unknown; to?: unknown };
         for (const node of [edge.from, edge.to]) {
           if (typeof node !== 'string') continue;
-          if (node.startsWith('run:')) await this.affected(db, 'run', node.slice(4), undefined, add);
+          if (node.startsWith('run:')) await this.affected(db, 'run', node.slice(4), undefined, add, undefined);
           if (node.startsWith('deployment:')) add('deployment', node.slice('deployment:'.length));
         }
         return;

@@ -149,7 +149,7 @@ export class RunService {
         deleted_time: null,
       });
       const withName = tags.filter((t) => t.key !== RUN_NAME_TAG).concat({ key: RUN_NAME_TAG, value: runName });
-      const policy = await this.sensitive.policy(db, [input.experimentId]);
+      const policy = await this.sensitive.policy(db, [input.experimentId], [experiment]);
       await runs.upsertRunTags(db, runId, this.sensitive.seal(policy, runId, 'tag', withName));
       const created = await this.load(db, runId);
       const opened = this.sensitive.openRun(created);
