@@ -135,7 +135,7 @@ export class RunService {
       if (parentRunId !== null && !(await runs.findRunRow(db, parentRunId))) {
         throw notFound(`Parent run with id=${parentRunId} not found`);
       }
-      await runs.insertRun(db, {
+      const row: RunsTable = {
         run_id: runId,
         experiment_id: input.experimentId,
         run_name: runName,
@@ -147,14 +147,16 @@ export class RunService {
         artifact_uri: `${experiment.artifact_location}/${runId}/artifacts`,
         parent_run_id: parentRunId,
         deleted_time: null,
-      });
+      };
+      await runs.insertRun(db, row);
       const withName = tags.filter((t) => t.key !== RUN_NAME_TAG).concat({ key: RUN_NAME_TAG, value: runName });
       const policy = await this.sensitive.policy(db, [input.experimentId], [experiment]);
       await runs.upsertRunTags(db, runId, this.sensitive.seal(policy, runId, 'tag', withName));
-      const created = await this.load(db, runId);
-      const opened = this.sensitive.openRun(created);
+      // The row is every column as inserted, so only what hangs off it (the tags just written) is read back.
+      const [created] = await runs.hydrateRuns(db, [row]);
+      const opened = this.sensitive.openRun(created!);
       await this.enforceRules(db, opened, { name: runName, tags: withName, experimentName: experiment.name });
-      audit({ action: 'run.create', entityKind: 'run', entityId: runId, state: runSnapshot(created) });
+      audit({ action: 'run.create', entityKind: 'run', entityId: runId, state: runSnapshot(created!) });
       return opened;
     });
   }
