@@ -4,6 +4,7 @@ import { packPoints, unpackChunksSideBySide } from '../../domain/metrics/metric-
 import { comparePoints, type MetricSeries, mergeChunks } from '../../domain/metrics/series-merge.js';
 import type { Metric } from '../../domain/tracking/entities.js';
 import { dialectOf } from '../dialect/dialect-of.js';
+import type { RunRowsWrite } from '../dialect/sql-dialect.js';
 import type { RunsTable } from '../schema.js';
 import type { Executor } from '../store.js';
 import { inChunks } from './chunks.js';
@@ -60,10 +61,10 @@ export async function storeMetricBatchOfActiveRun(
   /** The caller has read the run and found it active: on databases that read first, it is not read again. */
   knownActive = false,
 ): Promise<{ run: RunsTable | undefined; stored: readonly Metric[] }> {
+  if (points.length === 0) return { run: knownActive ? undefined : await findRunRow(db, runId), stored: points };
   const dialect = dialectOf(db);
+  const ranges = keyRanges(points);
   if (dialect.writeMetricRowsAfterLatest) {
-    if (points.length === 0) return { run: await findRunRow(db, runId), stored: points };
-    const ranges = keyRanges(points);
     // Written at once on the assumption that every key logs forward; the keys that do not are held back and
     // compared with what is stored, then written in a second statement.
     const firsts = [...ranges.values()].map((range) => points[range.from]!);
@@ -71,7 +72,7 @@ export async function storeMetricBatchOfActiveRun(
       db,
       runId,
       firsts,
-      present([metricChunksWrite(runId, batch, packPoints(points)), metricBlocksWrite(runId, summarize(points))]),
+      pointWrites(runId, batch, points),
       present([latestMetricsWrite(runId, points)]),
     );
     if (run?.lifecycle_stage !== 'active') return { run, stored: [] };
@@ -83,18 +84,13 @@ export async function storeMetricBatchOfActiveRun(
       heldKeys,
       points.filter((p) => heldKeys.has(p.key)),
     );
-    const writes = present([
-      metricChunksWrite(runId, batch, packPoints(fresh)),
-      metricBlocksWrite(runId, summarize(fresh)),
-    ]);
+    const writes = pointWrites(runId, batch, fresh);
     if (writes.length > 0) await dialect.writeRunRowsTogether(db, writes);
     const kept = new Set(fresh);
     return { run, stored: points.filter((p) => !heldKeys.has(p.key) || kept.has(p)) };
   }
   const run = knownActive ? undefined : await findRunRow(db, runId);
   if (!knownActive && run?.lifecycle_stage !== 'active') return { run, stored: [] };
-  if (points.length === 0) return { run, stored: points };
-  const ranges = keyRanges(points);
   const latest = await latestPoints(db, runId, [...ranges.keys()]);
   const pending = new Set<string>();
   for (const [key, range] of ranges) {
@@ -105,14 +101,10 @@ export async function storeMetricBatchOfActiveRun(
     }
   }
   const fresh = pending.size === 0 ? points : await withoutStoredPoints(db, runId, pending, points);
-  await dialect.writeRunRowsTogether(
-    db,
-    present([
-      metricChunksWrite(runId, batch, packPoints(fresh)),
-      latestMetricsWrite(runId, points),
-      metricBlocksWrite(runId, summarize(fresh)),
-    ]),
-  );
+  await dialect.writeRunRowsTogether(db, [
+    ...pointWrites(runId, batch, fresh),
+    ...present([latestMetricsWrite(runId, points)]),
+  ]);
   return { run, stored: fresh };
 }
 
@@ -140,6 +132,11 @@ async function withoutStoredPoints(
     fresh = fresh.filter((m) => m.key !== key || !known.has(identity(m.step, m.timestamp, m.value)));
   }
   return fresh;
+}
+
+/** The rows that hold the points themselves: their chunks and the chart summaries made from them. */
+function pointWrites(runId: string, batch: number, points: readonly Metric[]): RunRowsWrite[] {
+  return present([metricChunksWrite(runId, batch, packPoints(points)), metricBlocksWrite(runId, summarize(points))]);
 }
 
 function present<T>(writes: readonly (T | undefined)[]): T[] {
