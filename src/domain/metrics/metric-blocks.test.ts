@@ -1,6 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Metric } from '../tracking/entities.js';
+import { canonicalBatch } from './metric-batch-digest.js';
 import {
+  addPoint,
   BLOCK_SHIFTS,
   type BlockSummary,
   blockOf,
@@ -45,6 +48,41 @@ function mergeAll(batches: Metric[][]): Map<string, BlockSummary> {
 }
 
 describe('summarize', () => {
+  it('gives every level what a pass over the points at that level gives', () => {
+    // The definition: each level's blocks built point by point.
+    const byDefinition = (points: readonly Metric[]) =>
+      BLOCK_SHIFTS.flatMap((shift) => {
+        const blocks = new Map<string, BlockSummary>();
+        for (const p of points) {
+          const block = blockOf(p.step, shift);
+          const id = `${p.key}/${block}`;
+          const summary = blocks.get(id) ?? { key: p.key, shift, block, count: 0 };
+          blocks.set(id, summary);
+          addPoint(summary, p);
+        }
+        return [...blocks.values()];
+      });
+    const value = fc.oneof(fc.integer({ min: -3, max: 3 }), fc.double(), fc.constant(Number.NaN));
+    const points = fc.array(
+      fc.record({
+        key: fc.constantFrom('a', 'b', 'c'),
+        step: fc.oneof(fc.integer({ min: -20_000, max: 20_000 }), fc.integer({ min: 0, max: 100 })),
+        timestamp: fc.integer({ min: 0, max: 5 }),
+        value,
+      }),
+      { maxLength: 400 },
+    );
+    fc.assert(
+      fc.property(points, fc.boolean(), (raw, canonical) => {
+        const batch = canonical ? [...canonicalBatch(raw)] : raw;
+        const sort = (list: BlockSummary[]) =>
+          [...list].sort((x, y) => x.shift - y.shift || (x.key < y.key ? -1 : x.key > y.key ? 1 : x.block - y.block));
+        expect(sort(summarize(batch))).toEqual(sort(byDefinition(batch)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('counts points and keeps the extremes and the first NaN of every block at every level', () => {
     const points = [
       point(0, 3),

@@ -5,10 +5,19 @@ import type { Executor } from '../store.js';
 /** MLflow's notion of "latest": the highest step, then the latest timestamp, then the largest value. */
 export function newestPerKey(metrics: readonly Metric[]): Metric[] {
   const newest = new Map<string, Metric>();
+  // Batches hold each key's points together (canonical order does): the key's entry is looked up and set once per
+  // run of its points rather than once per point.
+  let key: string | undefined;
+  let current: Metric | undefined;
   for (const m of metrics) {
-    const current = newest.get(m.key);
-    if (!current || isNewer(m, current)) newest.set(m.key, m);
+    if (m.key !== key) {
+      if (key !== undefined) newest.set(key, current!);
+      key = m.key;
+      current = newest.get(key);
+    }
+    if (!current || isNewer(m, current)) current = m;
   }
+  if (key !== undefined) newest.set(key, current!);
   return [...newest.values()];
 }
 
