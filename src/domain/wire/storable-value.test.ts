@@ -44,6 +44,13 @@ describe('storable values', () => {
     });
   });
 
+  it("checks a record's own fields before the containers it holds, and only its own fields", () => {
+    expect(findUnstorable({ a: { b: 'x\u0000' }, c: 'y\u0000' }, 'body')?.path).toBe('body.c');
+    expect(findUnstorable({ list: [{ k: 'ok' }, { k: 'bad\uD800' }], z: 1 }, 'body')?.path).toBe('body.list[1].k');
+    const inheriting = Object.assign(Object.create({ inherited: 'x\u0000' }) as object, { own: 'fine' });
+    expect(findUnstorable(inheriting, 'body')).toBeUndefined();
+  });
+
   it('caps nesting at the limit, and walks a very deep document without recursion', () => {
     expect(findUnstorable(nested(MAX_JSON_DEPTH), 'body')).toBeUndefined();
     expect(findUnstorable(nested(MAX_JSON_DEPTH + 1), 'body')?.reason).toMatch(/nested more than 64 levels/);
