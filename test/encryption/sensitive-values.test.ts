@@ -394,4 +394,39 @@ describe.each(backends)('sensitive params and tags are stored encrypted on $name
     expect(misplaced.status).toBe(400);
     expect((await auditVerify({ backendStoreUri: uri })).code).toBe(0);
   });
+
+  it("takes the marks of the experiment's own run schema, else of the `run` schema", async () => {
+    await start(newKey);
+    const marking = (param: string) => ({
+      schema: {
+        type: 'object',
+        properties: { params: { type: 'object', properties: { [param]: { type: 'string', 'x-sensitive': true } } } },
+      },
+    });
+    await ok(api, 'POST', '/api/v1/schemas/run/versions', marking('shared_secret'));
+    await ok(api, 'POST', '/api/v1/schemas/run:ledger/versions', marking('own_secret'));
+    const ledger = await given(api).experiment('ledger');
+    const other = await given(api).experiment('forecasting');
+    const own = await given(api).inExperiment(ledger.experimentId).run({ runName: 'own-schema' });
+    const shared = await given(api).inExperiment(other.experimentId).run({ runName: 'shared-schema' });
+    const params = { shared_secret: 'shared-7a7a', own_secret: 'own-8b8b' };
+    await own.log({ params });
+    await shared.log({ params });
+    const { values } = await rawRows();
+    const sealed = (runId: string) =>
+      values
+        .filter((v) => v.run_id === runId && v.value.startsWith('mnemo-sealed:'))
+        .map((v) => v.key)
+        .sort();
+    expect(sealed(own.runId)).toEqual(['own_secret']);
+    expect(sealed(shared.runId)).toEqual(['shared_secret']);
+    // And a search of both experiments refuses to compare either.
+    for (const key of ['own_secret', 'shared_secret']) {
+      const search = await api.call('POST', '/api/v1/runs/search', {
+        experimentIds: [ledger.experimentId, other.experimentId],
+        filter: `params.${key} = 'x'`,
+      });
+      expect(search.status).toBe(400);
+    }
+  });
 });

@@ -2,13 +2,12 @@ import { isSealedValue, refuseReservedPrefix, runValueContext } from '../../doma
 import { parseSensitiveKeys, SensitiveKeys } from '../../domain/encryption/sensitive-keys.js';
 import { invalid } from '../../domain/errors.js';
 import { sensitiveFieldsOf } from '../../domain/registry/schema/sensitive-annotation.js';
+import { candidateSubjects } from '../../domain/registry/schema/subject.js';
 import type { Filter, OrderByClause } from '../../domain/search/filter-ast.js';
 import type { KeyValue, Run } from '../../domain/tracking/entities.js';
-import { experimentTagValues, findExperimentRow } from '../../store/repositories/experiment-repository.js';
 import { findSchema } from '../../store/repositories/registry/schema-repository.js';
-import type { ExperimentsTable } from '../../store/schema.js';
+import { type RunPolicySource, runPolicySources } from '../../store/repositories/run-policy-sources.js';
 import type { Executor } from '../../store/store.js';
-import { governingSubjectInfo } from '../registry/metadata-gate.js';
 import type { EncryptionKeys } from './encryption-keys.js';
 
 /** The experiment tag holding an experiment's own sensitive key patterns (set through its own route only). */
@@ -53,23 +52,25 @@ export class SensitiveValues {
    * What is sensitive for runs of these experiments: the server's patterns and each experiment's own, and the params
    * and tags the `run` metadata schema governing each experiment's runs marks `x-sensitive`.
    */
-  async policy(
-    db: Executor,
-    experimentIds: readonly string[],
-    /** Experiment rows the caller has read in the same transaction, so they are not read again. */
-    known: readonly ExperimentsTable[] = [],
-  ): Promise<RunPolicy> {
+  async policy(db: Executor, experimentIds: readonly string[]): Promise<RunPolicy> {
+    const sources = await runPolicySources(db, [...new Set(experimentIds)], SENSITIVE_KEYS_TAG);
     let patterns = this.serverKeys;
-    for (const value of (await experimentTagValues(db, experimentIds, SENSITIVE_KEYS_TAG)).values()) {
-      patterns = patterns.with(parseStoredPatterns(value));
+    const byExperiment = new Map<string, RunPolicySource[]>();
+    for (const source of sources) {
+      const rows = byExperiment.get(source.experimentId);
+      if (rows) rows.push(source);
+      else byExperiment.set(source.experimentId, [source]);
     }
     const marked = { param: new Set<string>(), tag: new Set<string>() };
-    for (const experimentId of new Set(experimentIds)) {
-      const experiment =
-        known.find((row) => row.experiment_id === experimentId) ?? (await findExperimentRow(db, experimentId));
-      const subject = experiment && (await governingSubjectInfo(db, 'run', experiment.name));
-      if (!subject) continue;
-      const stored = await findSchema(db, subject.subject, subject.latestVersion);
+    for (const [first, ...others] of byExperiment.values()) {
+      if (first!.sensitiveKeys !== null) patterns = patterns.with(parseStoredPatterns(first!.sensitiveKeys));
+      // The experiment's own subject governs its runs if it has versions, else the `run` subject (candidateSubjects).
+      const subjects = [first!, ...others];
+      const governing = candidateSubjects('run', first!.name)
+        .map((name) => subjects.find((row) => row.subject === name))
+        .find((row) => row !== undefined && (row.lastVersion ?? 0) > 0);
+      if (!governing) continue;
+      const stored = await findSchema(db, governing.subject!, governing.lastVersion!);
       const fields = stored ? sensitiveFieldsOf(stored.schema) : undefined;
       for (const key of fields?.params ?? []) marked.param.add(key);
       for (const key of fields?.tags ?? []) marked.tag.add(key);

@@ -32,11 +32,7 @@ export async function governingSubject(db: Executor, kind: EntityKind, name: str
 }
 
 /** The governing subject with its row (latest version and all), read with one statement. */
-export async function governingSubjectInfo(
-  db: Executor,
-  kind: EntityKind,
-  name: string,
-): Promise<SubjectInfo | undefined> {
+async function governingSubjectInfo(db: Executor, kind: EntityKind, name: string): Promise<SubjectInfo | undefined> {
   const found = await findSubjects(db, candidateSubjects(kind, name));
   for (const subject of candidateSubjects(kind, name)) {
     const info = found.get(subject);

@@ -150,7 +150,7 @@ export class RunService {
       };
       await runs.insertRun(db, row);
       const withName = tags.filter((t) => t.key !== RUN_NAME_TAG).concat({ key: RUN_NAME_TAG, value: runName });
-      const policy = await this.sensitive.policy(db, [input.experimentId], [experiment]);
+      const policy = await this.sensitive.policy(db, [input.experimentId]);
       await runs.upsertRunTags(db, runId, this.sensitive.seal(policy, runId, 'tag', withName));
       // The row is every column as inserted, so only what hangs off it (the tags just written) is read back.
       const [created] = await runs.hydrateRuns(db, [row]);

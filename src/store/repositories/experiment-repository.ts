@@ -110,19 +110,3 @@ export async function hydrateExperiments(db: Executor, rows: ExperimentsTable[])
     tags: byExperiment.get(row.experiment_id) ?? [],
   }));
 }
-
-/** One tag's value on each of the given experiments that has it. */
-export async function experimentTagValues(
-  db: Executor,
-  experimentIds: readonly string[],
-  key: string,
-): Promise<Map<string, string>> {
-  if (experimentIds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('experiment_tags')
-    .select(['experiment_id', 'value'])
-    .where('experiment_id', 'in', [...experimentIds])
-    .where('key', '=', key)
-    .execute();
-  return new Map(rows.map((row) => [row.experiment_id, row.value]));
-}
