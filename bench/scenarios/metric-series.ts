@@ -49,7 +49,8 @@ const pack = (values: readonly number[]) => Buffer.from(Float64Array.from(values
 async function run(context: BenchContext): Promise<void> {
   const plan = context.quick ? QUICK : FULL;
   context.note(
-    `series: ${plan.batches} batches of ${POINTS.toLocaleString('en-US')} points (${KEYS} keys) per ingest figure, ` +
+    `series: ${plan.batches} batches of ${POINTS.toLocaleString('en-US')} points (${KEYS} keys) per ingest attempt, ` +
+      `each ingest figure the best of ${INGEST_ATTEMPTS} attempts as the limits are the best of theirs, ` +
       `${BATCHES_PER_RUN} batches per run; limits measured in this process on the same batches: parse-only (row JSON), ` +
       'parse + pack (columnar JSON into Float64Array), parse + pack + insert (a chunk row per key and batch, one ' +
       `transaction per batch). History: ${plan.historyPoints.toLocaleString('en-US')} points of one key, read whole ` +
@@ -106,7 +107,9 @@ async function seriesOn(context: BenchContext, backend: BackendName, database: B
     record('limit: parse + pack + insert', 'points/s', insertLimit);
 
     for (const clients of [1, 4]) {
-      const native = await serverIngest(http, newRun, clients, columnarBodies, '/api/v1/runs/:id/batch');
+      const native = await bestOf(INGEST_ATTEMPTS, () =>
+        serverIngest(http, newRun, clients, columnarBodies, '/api/v1/runs/:id/batch'),
+      );
       record(`native columnar (10,000/request), ${clients} client${clients > 1 ? 's' : ''}`, 'points/s', native, {
         reference: {
           figure: 'parse + pack + insert',
@@ -120,14 +123,16 @@ async function seriesOn(context: BenchContext, backend: BackendName, database: B
     const mlflowBodies = Array.from({ length: plan.batches * 10 }, (_, i) =>
       wirePoints(batchColumns(1_000, i % (BATCHES_PER_RUN * 10))),
     );
-    const mlflow = await serverIngest(
-      http,
-      newRun,
-      4,
-      mlflowBodies.map((metrics) => JSON.stringify({ run_id: ':id', metrics, params: [], tags: [] })),
-      '/api/2.0/mlflow/runs/log-batch',
-      BATCHES_PER_RUN * 10,
-      1_000,
+    const mlflow = await bestOf(INGEST_ATTEMPTS, () =>
+      serverIngest(
+        http,
+        newRun,
+        4,
+        mlflowBodies.map((metrics) => JSON.stringify({ run_id: ':id', metrics, params: [], tags: [] })),
+        '/api/2.0/mlflow/runs/log-batch',
+        BATCHES_PER_RUN * 10,
+        1_000,
+      ),
     );
     record('MLflow log-batch (1,000/request, row JSON), 4 clients', 'points/s', mlflow, {
       reference: { figure: 'parse only', value: parseOnly, unit: 'points/s', ratio: mlflow / parseOnly },
@@ -209,6 +214,19 @@ async function seriesOn(context: BenchContext, backend: BackendName, database: B
 
 function packBatch(body: { series: Series[] }) {
   return body.series.map((s) => [pack(s.steps), pack(s.timestamps), pack(s.values)]);
+}
+
+/**
+ * Server ingest figures are the best of this many attempts (each on runs of its own), as the limits they are
+ * compared with are the best of theirs: on a machine whose speed drifts, a single attempt against a best-of-three
+ * reference understates the ratio.
+ */
+const INGEST_ATTEMPTS = 3;
+
+async function bestOf(attempts: number, measure: () => Promise<number>): Promise<number> {
+  let best = 0;
+  for (let i = 0; i < attempts; i++) best = Math.max(best, await measure());
+  return best;
 }
 
 /** Points per second of `work` over `batches` batches, the best of three (the others paid for JIT or noise). */
