@@ -140,11 +140,20 @@ export class SensitiveValues {
    * is refused, naming the key, rather than answered wrongly. Whether the key is present (IS NULL / IS NOT NULL)
    * is still answered.
    */
-  refuseSearch(policy: RunPolicy, filter: Filter, orderBy: readonly OrderByClause[]): void {
+  async refuseSearch(
+    db: Executor,
+    experimentIds: readonly string[],
+    filter: Filter,
+    orderBy: readonly OrderByClause[],
+  ): Promise<void> {
+    // Only a param's or tag's value can be sensitive: a search that compares or orders by neither needs no policy.
+    const valueOf = (entity: string) => entity === 'param' || entity === 'tag';
+    const compared = filter.comparisons.filter((c) => c.op !== 'IS NULL' && c.op !== 'IS NOT NULL');
+    if (!compared.some((c) => valueOf(c.entity)) && !orderBy.some((clause) => valueOf(clause.entity))) return;
+    const policy = await this.policy(db, experimentIds);
     const sensitive = (entity: string, key: string) =>
-      (entity === 'param' || entity === 'tag') && (policy.patterns.matches(key) || policy.marked[entity].has(key));
-    for (const comparison of filter.comparisons) {
-      if (comparison.op === 'IS NULL' || comparison.op === 'IS NOT NULL') continue;
+      valueOf(entity) && (policy.patterns.matches(key) || policy.marked[entity as RunValueKind].has(key));
+    for (const comparison of compared) {
       if (sensitive(comparison.entity, comparison.key)) {
         throw invalid(
           `Cannot filter on ${comparison.entity} '${comparison.key}': it is sensitive and stored encrypted, so its ` +

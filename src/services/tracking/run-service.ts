@@ -425,7 +425,7 @@ export class RunService {
     const db = this.deps.store.db;
     const filter = parseRunFilter(input.filter);
     const orderBy = parseOrderBy(input.orderBy, 'run');
-    this.sensitive.refuseSearch(await this.sensitive.policy(db, input.experimentIds), filter, orderBy);
+    await this.sensitive.refuseSearch(db, input.experimentIds, filter, orderBy);
     const rows = await searchRunRows(db, {
       experimentIds: input.experimentIds,
       filter,
