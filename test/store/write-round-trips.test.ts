@@ -67,26 +67,22 @@ describe.each(backends.filter((b) => b.name === 'postgres'))('round trips of hot
     // vocabularies, and the run's search document read and rewritten.
     expect(created.statements.length, created.statements.join('\n')).toBeLessThanOrEqual(18);
 
-    const searched = await counted(() =>
-      api.call('POST', '/api/2.0/mlflow/runs/search', {
-        experiment_ids: [body.experiment_id],
-        filter: "metrics.m0 > 0.5 and params.p = 'v'",
-        max_results: 50,
-      }),
-    );
+    const search = (filter: string, orderBy: string[] = []) =>
+      counted(() =>
+        api.call('POST', '/api/2.0/mlflow/runs/search', {
+          experiment_ids: [body.experiment_id],
+          filter,
+          order_by: orderBy,
+          max_results: 50,
+        }),
+      );
+    const searched = await search("metrics.m0 > 0.5 and params.p = 'v'");
     expect(searched.value.status).toBe(200);
     // A consistent snapshot (BEGIN with its settings, COMMIT), the sensitivity policy in one read, the page of runs,
     // their values and their completeness.
     expect(searched.statements.length, searched.statements.join('\n')).toBeLessThanOrEqual(6);
     // Comparing and ordering by no param or tag, nothing can be refused as sensitive: no policy is read.
-    const byMetric = await counted(() =>
-      api.call('POST', '/api/2.0/mlflow/runs/search', {
-        experiment_ids: [body.experiment_id],
-        filter: 'metrics.m0 > 0.5 and params.p IS NOT NULL',
-        order_by: ['metrics.m1 DESC'],
-        max_results: 50,
-      }),
-    );
+    const byMetric = await search('metrics.m0 > 0.5 and params.p IS NOT NULL', ['metrics.m1 DESC']);
     expect(byMetric.value.status).toBe(200);
     expect(byMetric.statements.length, byMetric.statements.join('\n')).toBeLessThanOrEqual(5);
   });
