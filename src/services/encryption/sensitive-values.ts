@@ -62,15 +62,15 @@ export class SensitiveValues {
       else byExperiment.set(source.experimentId, [source]);
     }
     const marked = { param: new Set<string>(), tag: new Set<string>() };
-    for (const [first, ...others] of byExperiment.values()) {
-      if (first!.sensitiveKeys !== null) patterns = patterns.with(parseStoredPatterns(first!.sensitiveKeys));
+    for (const rows of byExperiment.values()) {
+      const { name, sensitiveKeys } = rows[0]!;
+      if (sensitiveKeys !== null) patterns = patterns.with(parseStoredPatterns(sensitiveKeys));
       // The experiment's own subject governs its runs if it has versions, else the `run` subject (candidateSubjects).
-      const subjects = [first!, ...others];
-      const governing = candidateSubjects('run', first!.name)
-        .map((name) => subjects.find((row) => row.subject === name))
-        .find((row) => row !== undefined && (row.lastVersion ?? 0) > 0);
-      if (!governing) continue;
-      const stored = await findSchema(db, governing.subject!, governing.lastVersion!);
+      const governing = candidateSubjects('run', name)
+        .map((subject) => rows.find((row) => row.subject === subject))
+        .find((row) => row?.subject && row.lastVersion && row.lastVersion > 0);
+      if (!governing?.subject || !governing.lastVersion) continue;
+      const stored = await findSchema(db, governing.subject, governing.lastVersion);
       const fields = stored ? sensitiveFieldsOf(stored.schema) : undefined;
       for (const key of fields?.params ?? []) marked.param.add(key);
       for (const key of fields?.tags ?? []) marked.tag.add(key);
@@ -147,12 +147,12 @@ export class SensitiveValues {
     orderBy: readonly OrderByClause[],
   ): Promise<void> {
     // Only a param's or tag's value can be sensitive: a search that compares or orders by neither needs no policy.
-    const valueOf = (entity: string) => entity === 'param' || entity === 'tag';
+    const isRunValue = (entity: string): entity is RunValueKind => entity === 'param' || entity === 'tag';
     const compared = filter.comparisons.filter((c) => c.op !== 'IS NULL' && c.op !== 'IS NOT NULL');
-    if (!compared.some((c) => valueOf(c.entity)) && !orderBy.some((clause) => valueOf(clause.entity))) return;
+    if (!compared.some((c) => isRunValue(c.entity)) && !orderBy.some((clause) => isRunValue(clause.entity))) return;
     const policy = await this.policy(db, experimentIds);
     const sensitive = (entity: string, key: string) =>
-      valueOf(entity) && (policy.patterns.matches(key) || policy.marked[entity as RunValueKind].has(key));
+      isRunValue(entity) && (policy.patterns.matches(key) || policy.marked[entity].has(key));
     for (const comparison of compared) {
       if (sensitive(comparison.entity, comparison.key)) {
         throw invalid(
