@@ -36,6 +36,7 @@ import * as savedSearches from './0048-saved-searches.js';
 import * as savedSearchMarks from './0049-saved-search-marks.js';
 import * as requirementIndex from './0051-requirement-index.js';
 import * as searchTerms from './0053-search-terms.js';
+import * as metricChunkHeap from './0054-metric-chunk-heap.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -79,6 +80,7 @@ const ALL: Record<string, DialectMigration> = {
   '0049-saved-search-marks': savedSearchMarks,
   '0051-requirement-index': requirementIndex,
   '0053-search-terms': searchTerms,
+  '0054-metric-chunk-heap': metricChunkHeap,
 };
 
 /** The names a database that is fully up to date has recorded as applied. */
