@@ -25,7 +25,11 @@ import type { RegistryEvent } from '../../domain/webhooks/registry-event.js';
 import type { WireNumber } from '../../sdk/wire/non-finite.js';
 import { linkRunInputs } from '../../store/repositories/dataset-repository.js';
 import { findExperimentRow } from '../../store/repositories/experiment-repository.js';
-import { storeMetricBatch, storeMetricBatchOfActiveRun } from '../../store/repositories/metric-repository.js';
+import {
+  preparePoints,
+  storeMetricBatch,
+  storeMetricBatchOfActiveRun,
+} from '../../store/repositories/metric-repository.js';
 import * as runs from '../../store/repositories/run-repository.js';
 import type { RunsTable } from '../../store/schema.js';
 import { searchRunRows } from '../../store/search/run-search-query.js';
@@ -291,14 +295,15 @@ export class RunService {
       seen.set(p.key, p.value);
     }
     if (metrics.length + params.length + tags.length === 0) return;
+    // Packed, summarised and digested before the transaction, which holds the write lock (see PreparedPoints).
+    const prepared = preparePoints(canonicalBatch(metrics));
+    const preparedDigest = metricBatchDigest(prepared.points);
     await this.deps.unitOfWork.write(async ({ db, audit }) => {
       const batch = newBatchId();
       // A batch of metrics only (what training loops send) needs nothing of the run before its points are stored,
       // so the run is read by the statement that stores them (see storeMetricBatchOfActiveRun).
       const metricsOnly = params.length + tags.length === 0 && modelMetrics.length === 0;
-      const early = metricsOnly
-        ? await storeMetricBatchOfActiveRun(db, runId, canonicalBatch(metrics), batch)
-        : undefined;
+      const early = metricsOnly ? await storeMetricBatchOfActiveRun(db, runId, prepared, batch) : undefined;
       const run = early ? activeRow(runId, early.run) : await this.requireActive(db, runId);
       // Only params and tags can be sensitive: a metrics-only batch skips the lookup.
       const policy = params.length + tags.length > 0 ? await this.sensitive.policy(db, [run.experiment_id]) : undefined;
@@ -327,7 +332,7 @@ export class RunService {
       }
       // A retried batch adds only what is not there yet; the record must name exactly the points this batch wrote.
       let stored: readonly Metric[] = early?.stored ?? [];
-      if (!early && metrics.length > 0) stored = await storeMetricBatch(db, runId, canonicalBatch(metrics), batch);
+      if (!early && metrics.length > 0) stored = await storeMetricBatch(db, runId, prepared, batch);
       if (tags.length > 0) await runs.upsertRunTags(db, runId, sealedTags);
       if (tags.length + params.length > 0) {
         await this.enforceRules(db, runId, { tags });
@@ -346,7 +351,7 @@ export class RunService {
             encoding: METRIC_BATCH_ENCODING,
             batch,
             count: stored.length,
-            sha256: metricBatchDigest(stored),
+            sha256: stored === prepared.points ? preparedDigest : metricBatchDigest(stored),
           },
           params: recordedParams,
           tags: auditedValues(sealedTags),

@@ -1,6 +1,6 @@
 import type { HistoryCursor } from '../../domain/metrics/history-cursor.js';
-import { summarize } from '../../domain/metrics/metric-blocks.js';
-import { packPoints, unpackChunksSideBySide } from '../../domain/metrics/metric-chunks.js';
+import { type BlockSummary, summarize } from '../../domain/metrics/metric-blocks.js';
+import { type PackedChunk, packPoints, unpackChunksSideBySide } from '../../domain/metrics/metric-chunks.js';
 import { comparePoints, type MetricSeries, mergeChunks } from '../../domain/metrics/series-merge.js';
 import type { Metric } from '../../domain/tracking/entities.js';
 import { dialectOf } from '../dialect/dialect-of.js';
@@ -28,6 +28,22 @@ export type { MetricSeries } from '../../domain/metrics/series-merge.js';
 export type { StepRange } from './metric-chunk-repository.js';
 
 /**
+ * A batch's points in canonical order (see canonicalBatch) with the chunks and chart summaries that storing all of them
+ * writes, made before the batch's transaction: packing and summarising are work on the points alone, and inside the
+ * transaction they would hold the write lock every other writer waits on (SQLite's database lock, shared by a
+ * server's worker processes; on PostgreSQL the audit log's, shared by replicas).
+ */
+export interface PreparedPoints {
+  points: readonly Metric[];
+  chunks: readonly PackedChunk[];
+  summaries: readonly BlockSummary[];
+}
+
+export function preparePoints(points: readonly Metric[]): PreparedPoints {
+  return { points, chunks: packPoints(points), summaries: summarize(points) };
+}
+
+/**
  * Stores the points of a batch (in canonical order, see canonicalBatch) that are not stored yet, marked with
  * `batch`, with what follows from them (each key's latest value, the block summaries charts read), and returns
  * them: a point identical to one already stored (same key, step, timestamp and value) is skipped, so a client
@@ -41,10 +57,10 @@ export type { StepRange } from './metric-chunk-repository.js';
 export async function storeMetricBatch(
   db: Executor,
   runId: string,
-  points: readonly Metric[],
+  prepared: PreparedPoints,
   batch: number,
 ): Promise<readonly Metric[]> {
-  return (await storeMetricBatchOfActiveRun(db, runId, points, batch, true)).stored;
+  return (await storeMetricBatchOfActiveRun(db, runId, prepared, batch, true)).stored;
 }
 
 /**
@@ -56,11 +72,12 @@ export async function storeMetricBatch(
 export async function storeMetricBatchOfActiveRun(
   db: Executor,
   runId: string,
-  points: readonly Metric[],
+  prepared: PreparedPoints,
   batch: number,
   /** The caller has read the run and found it active: on databases that read first, it is not read again. */
   knownActive = false,
 ): Promise<{ run: RunsTable | undefined; stored: readonly Metric[] }> {
+  const { points } = prepared;
   if (points.length === 0) return { run: knownActive ? undefined : await findRunRow(db, runId), stored: points };
   const dialect = dialectOf(db);
   const ranges = keyRanges(points);
@@ -72,7 +89,7 @@ export async function storeMetricBatchOfActiveRun(
       db,
       runId,
       firsts,
-      pointWrites(runId, batch, points),
+      pointWrites(runId, batch, prepared),
       present([latestMetricsWrite(runId, points)]),
     );
     if (run?.lifecycle_stage !== 'active') return { run, stored: [] };
@@ -84,7 +101,7 @@ export async function storeMetricBatchOfActiveRun(
       heldKeys,
       points.filter((p) => heldKeys.has(p.key)),
     );
-    const writes = pointWrites(runId, batch, fresh);
+    const writes = pointWrites(runId, batch, preparePoints(fresh));
     if (writes.length > 0) await dialect.writeRunRowsTogether(db, writes);
     const kept = new Set(fresh);
     return { run, stored: points.filter((p) => !heldKeys.has(p.key) || kept.has(p)) };
@@ -102,7 +119,7 @@ export async function storeMetricBatchOfActiveRun(
   }
   const fresh = pending.size === 0 ? points : await withoutStoredPoints(db, runId, pending, points);
   await dialect.writeRunRowsTogether(db, [
-    ...pointWrites(runId, batch, fresh),
+    ...pointWrites(runId, batch, fresh === points ? prepared : preparePoints(fresh)),
     ...present([latestMetricsWrite(runId, points)]),
   ]);
   return { run, stored: fresh };
@@ -135,8 +152,8 @@ async function withoutStoredPoints(
 }
 
 /** The rows that hold the points themselves: their chunks and the chart summaries made from them. */
-function pointWrites(runId: string, batch: number, points: readonly Metric[]): RunRowsWrite[] {
-  return present([metricChunksWrite(runId, batch, packPoints(points)), metricBlocksWrite(runId, summarize(points))]);
+function pointWrites(runId: string, batch: number, { chunks, summaries }: PreparedPoints): RunRowsWrite[] {
+  return present([metricChunksWrite(runId, batch, chunks), metricBlocksWrite(runId, summaries)]);
 }
 
 function present<T>(writes: readonly (T | undefined)[]): T[] {
