@@ -10,40 +10,15 @@ import { hydrateRuns } from '../../src/store/repositories/run-repository.js';
 import { searchRunRows } from '../../src/store/search/run-search-query.js';
 import type { Store } from '../../src/store/store.js';
 import { backends } from '../support/backends.js';
+import { insertBareRuns } from '../support/bare-runs.js';
 
 const RUNS = ['a', 'b', 'c'].map((letter) => letter.repeat(32));
 
 /** Three runs as the release before 0007 stored them: params, tags and latest metrics in their old tables. */
 async function seedBeforeClustering(store: Store): Promise<void> {
   const { db } = store;
-  await db
-    .insertInto('experiments')
-    .values({
-      experiment_id: '7',
-      name: 'before',
-      artifact_location: 'mlflow-artifacts:/7',
-      lifecycle_stage: 'active',
-      creation_time: 1,
-      last_update_time: 1,
-    })
-    .execute();
+  await insertBareRuns(store, { id: '7', name: 'before' }, RUNS);
   for (const [i, runId] of RUNS.entries()) {
-    await db
-      .insertInto('runs')
-      .values({
-        run_id: runId,
-        experiment_id: '7',
-        run_name: `run-${i}`,
-        user_id: 'u',
-        status: 'FINISHED',
-        start_time: 1_000 + i,
-        end_time: null,
-        lifecycle_stage: 'active',
-        artifact_uri: `mlflow-artifacts:/7/${runId}/artifacts`,
-        parent_run_id: null,
-        deleted_time: null,
-      })
-      .execute();
     await db
       .insertInto('run_params')
       .values([

@@ -10,6 +10,7 @@ import { metricChunks } from '../../src/store/repositories/metric-chunk-reposito
 import { metricSeries } from '../../src/store/repositories/metric-repository.js';
 import type { Store } from '../../src/store/store.js';
 import { backends } from '../support/backends.js';
+import { insertBareRuns } from '../support/bare-runs.js';
 
 const RUNS = ['a', 'b'].map((letter) => letter.repeat(32));
 /** Two keys of 2,500 steps each per run: three chunks a key (1,000, 1,000 and 500 points). */
@@ -40,37 +41,10 @@ function chunkRows(runId: string, run: number, key: string, batch: number) {
 
 /** Two runs with chunked points, stored as the release before 0054 stored them. */
 async function seedChunks(store: Store): Promise<void> {
-  const { db } = store;
-  await db
-    .insertInto('experiments')
-    .values({
-      experiment_id: '5',
-      name: 'chunks',
-      artifact_location: 'mlflow-artifacts:/5',
-      lifecycle_stage: 'active',
-      creation_time: 1,
-      last_update_time: 1,
-    })
-    .execute();
+  await insertBareRuns(store, { id: '5', name: 'chunks' }, RUNS);
   for (const [i, runId] of RUNS.entries()) {
-    await db
-      .insertInto('runs')
-      .values({
-        run_id: runId,
-        experiment_id: '5',
-        run_name: `run-${i}`,
-        user_id: 'u',
-        status: 'FINISHED',
-        start_time: 1_000 + i,
-        end_time: null,
-        lifecycle_stage: 'active',
-        artifact_uri: `mlflow-artifacts:/5/${runId}/artifacts`,
-        parent_run_id: null,
-        deleted_time: null,
-      })
-      .execute();
     // Keys interleaved by batch, as training loops log them.
-    await db
+    await store.db
       .insertInto('metric_chunks')
       .values([...chunkRows(runId, i, 'loss', 10 + i), ...chunkRows(runId, i, 'lr', 20 + i)])
       .execute();
